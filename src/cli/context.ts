@@ -1,0 +1,24 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** What a command may touch of the outside world; entry points build it, tests can fake it. */
+export interface CliContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  /** Set by a command to the exit code it wants when it returns normally. */
+  exitCode: number;
+}
+
+export function processContext(): CliContext {
+  return { cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, exitCode: 0 };
+}
+
+/** Write to a stream and wait until it is flushed (pipes to a parent are asynchronous). */
+export function writeOut(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (text === '') return resolve();
+    stream.write(text, (err) => (err ? reject(err) : resolve()));
+  });
+}

@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { AgentVaultError, exitCodeFor } from '../errors.js';
+import { COMMANDS } from './commands/index.js';
+import { processContext, type CliContext } from './context.js';
+import { formatError } from '../messages.js';
+
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('agent-vault')
+    .description('A secret gate for repositories where AI coding agents work.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    })
+    .exitOverride();
+  program.addHelpText(
+    'after',
+    '\nExit status:\n  0  clean: nothing found, the command succeeded\n  1  findings, or a check or sensitive command refused\n  2  usage, configuration or runtime error\n',
+  );
+  for (const register of COMMANDS) register(program, ctx);
+  return program;
+}
+
+/** The one place that turns errors into exit codes. */
+export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      if (error.exitCode === 0) return 0;
+      return 2;
+    }
+    ctx.stderr.write(formatError(error));
+    return exitCodeFor(error);
+  }
+}
+
+export { AgentVaultError };

@@ -1,0 +1,65 @@
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { loadConfig, type AgentVaultConfig } from '../config/config.js';
+import { configError, usageError } from '../errors.js';
+import { repoRoot } from '../git/exec.js';
+import type { CliContext } from './context.js';
+
+/** Load the configuration following the documented discovery order. */
+export function configFor(ctx: CliContext, explicit: string | undefined): { config: AgentVaultConfig; root: string | undefined } {
+  const root = repoRoot(ctx.cwd);
+  const config = loadConfig({ explicit, env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: root, cwd: ctx.cwd });
+  return { config, root };
+}
+
+/** Colour honours NO_COLOR and FORCE_COLOR, and is otherwise on only for a terminal. */
+export function useColor(ctx: CliContext, stream: { isTTY?: boolean }): boolean {
+  if (ctx.env.NO_COLOR !== undefined && ctx.env.NO_COLOR !== '') return false;
+  if (ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0') return true;
+  return !!stream.isTTY && ctx.env.TERM !== 'dumb';
+}
+
+/** Progress bars: only on a terminal, never in CI. */
+export function showProgress(ctx: CliContext): boolean {
+  return !!ctx.stderr.isTTY && !ctx.env.CI && ctx.env.TERM !== 'dumb';
+}
+
+/** Write a file atomically (temp file then rename) so a reader never sees half of it. */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, path);
+}
+
+export interface BaselineFile {
+  version: 1;
+  findings: { fingerprint: string; ruleId: string; path: string; line: number }[];
+}
+
+export function readBaseline(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw usageError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Create one with --write-baseline FILE.');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError(`baseline ${path} is not valid JSON`, 'Regenerate it with --write-baseline FILE.');
+  }
+  const findings = (data as BaselineFile | null)?.findings;
+  if (!Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(f.fingerprint))) {
+    throw configError(`baseline ${path} does not have the expected shape ({"version":1,"findings":[{"fingerprint":...}]})`, 'Regenerate it with --write-baseline FILE.');
+  }
+  return findings.map((f) => f.fingerprint);
+}
+
+export function parseSizeOption(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(value.trim());
+  if (!m) throw usageError(`invalid size "${value}"`, 'Use a number of bytes or a size such as 512KB, 10MB.');
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}

@@ -1,0 +1,204 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { configError } from '../errors.js';
+import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
+import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
+import { builtinRulePacks, type RulePackFile } from './builtin-rules.js';
+import { formatProblems, parseLocatedYaml } from './yaml.js';
+
+/** Where configuration is looked for, in order. `--help` prints this list, so keep it the source of truth. */
+export const CONFIG_DISCOVERY = [
+  '--config PATH',
+  'AGENT_VAULT_CONFIG environment variable',
+  '.agent-vault.yaml or .agent-vault.yml at the repository root',
+  'built-in defaults',
+] as const;
+
+export const CONFIG_NAMES = ['.agent-vault.yaml', '.agent-vault.yml'];
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export interface AgentVaultConfig {
+  /** Absolute path of the file it came from, if any. */
+  file: string | undefined;
+  useBuiltinRules: boolean;
+  disabledRules: string[];
+  customRules: unknown[];
+  allowlist: unknown;
+  maxFileSize: number;
+  /** Globs of paths whose content must go through the clean filter (git gate). */
+  protected: string[];
+  /** Raw `skills:` section; validated by the skill module. */
+  skills: Record<string, unknown> | undefined;
+  /** Raw `policy:` section; validated by the gates that use it. */
+  policy: Record<string, unknown> | undefined;
+}
+
+const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'protected', 'skills', 'policy']);
+
+function parseSize(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.floor(value);
+  if (typeof value !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(value);
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export function defaultConfig(): AgentVaultConfig {
+  return {
+    file: undefined,
+    useBuiltinRules: true,
+    disabledRules: [],
+    customRules: [],
+    allowlist: undefined,
+    maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    protected: [],
+    skills: undefined,
+    policy: undefined,
+  };
+}
+
+/** Parse and validate a config file's text; every problem is reported together with its line. */
+export function parseConfig(text: string, file: string): AgentVaultConfig {
+  const located = parseLocatedYaml(text);
+  if (located.syntaxErrors.length) {
+    throw configError(
+      located.syntaxErrors.map((e) => `${file}:${e.line}: ${e.message}`).join('\n'),
+      'Fix the YAML syntax in the configuration file.',
+    );
+  }
+  const config = defaultConfig();
+  config.file = file;
+  const raw = located.value ?? {};
+  const problems: Problem[] = [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw configError(`${file}: the configuration must be a YAML mapping`);
+  }
+  const v = raw as Record<string, unknown>;
+  for (const k of Object.keys(v)) if (!TOP_KEYS.has(k)) problems.push({ where: [k], message: `unknown key "${k}" (expected one of ${[...TOP_KEYS].join(', ')})` });
+  if (v.version !== undefined && v.version !== 1) problems.push({ where: ['version'], message: 'version must be 1' });
+
+  if (v.rules !== undefined) {
+    if (typeof v.rules !== 'object' || v.rules === null || Array.isArray(v.rules)) {
+      problems.push({ where: ['rules'], message: 'rules must be a mapping with useBuiltin, disable and add' });
+    } else {
+      const r = v.rules as Record<string, unknown>;
+      for (const k of Object.keys(r)) if (!['useBuiltin', 'disable', 'add'].includes(k)) problems.push({ where: ['rules', k], message: `unknown key "${k}" (expected useBuiltin, disable, add)` });
+      if (r.useBuiltin !== undefined) {
+        if (typeof r.useBuiltin !== 'boolean') problems.push({ where: ['rules', 'useBuiltin'], message: 'must be true or false' });
+        else config.useBuiltinRules = r.useBuiltin;
+      }
+      if (r.disable !== undefined) {
+        if (!Array.isArray(r.disable) || r.disable.some((x) => typeof x !== 'string')) problems.push({ where: ['rules', 'disable'], message: 'must be a list of rule ids' });
+        else config.disabledRules = r.disable as string[];
+      }
+      if (r.add !== undefined) {
+        if (!Array.isArray(r.add)) problems.push({ where: ['rules', 'add'], message: 'must be a list of rules' });
+        else {
+          config.customRules = r.add;
+          r.add.forEach((rule, i) => compileRule(rule, ['rules', 'add', i], problems));
+        }
+      }
+    }
+  }
+  if (v.allowlist !== undefined) {
+    compileAllowlist(v.allowlist, ['allowlist'], problems);
+    config.allowlist = v.allowlist;
+  }
+  if (v.maxFileSize !== undefined) {
+    const size = parseSize(v.maxFileSize);
+    if (size === undefined) problems.push({ where: ['maxFileSize'], message: 'must be a size such as 10MB, 512KB or a number of bytes' });
+    else config.maxFileSize = size;
+  }
+  if (v.protected !== undefined) {
+    if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== 'string' || !x)) problems.push({ where: ['protected'], message: 'must be a list of path globs' });
+    else config.protected = v.protected as string[];
+  }
+  for (const section of ['skills', 'policy'] as const) {
+    if (v[section] !== undefined) {
+      if (typeof v[section] !== 'object' || v[section] === null || Array.isArray(v[section])) problems.push({ where: [section], message: 'must be a mapping' });
+      else config[section] = v[section] as Record<string, unknown>;
+    }
+  }
+  if (problems.length) {
+    throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`);
+  }
+  return config;
+}
+
+/** Find and load the configuration following CONFIG_DISCOVERY. */
+export function loadConfig(opts: { explicit?: string; env?: string; repoRoot?: string; cwd: string }): AgentVaultConfig {
+  const explicit = opts.explicit ?? opts.env;
+  if (explicit) {
+    const file = resolve(opts.cwd, explicit);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw configError(`cannot read configuration ${explicit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Check the path given with --config or AGENT_VAULT_CONFIG.');
+    }
+    return parseConfig(text, file);
+  }
+  for (const dir of [opts.repoRoot, opts.cwd]) {
+    if (!dir) continue;
+    for (const name of CONFIG_NAMES) {
+      const file = join(dir, name);
+      if (existsSync(file)) return parseConfig(readFileSync(file, 'utf8'), file);
+    }
+  }
+  return defaultConfig();
+}
+
+/** Compile the effective ruleset: built-in packs (unless disabled) plus the config's rules. */
+export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = builtinRulePacks()): Ruleset {
+  const problems: string[] = [];
+  const byId = new Map<string, CompiledRule>();
+  const defs: unknown[] = [];
+  const globalLists: CompiledAllowlist[] = [];
+  if (config.useBuiltinRules) {
+    for (const pack of packs) {
+      const p: Problem[] = [];
+      pack.rules.forEach((raw, i) => {
+        const rule = compileRule(raw, ['rules', i], p);
+        if (rule) {
+          if (byId.has(rule.id)) p.push({ where: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
+          byId.set(rule.id, rule);
+          defs.push(raw);
+        }
+      });
+      if (pack.allowlist !== undefined) globalLists.push(compileAllowlist(pack.allowlist, ['allowlist'], p));
+      problems.push(...p.map((x) => `${pack.file}: ${x.where.join('.')}: ${x.message}`));
+    }
+  }
+  if (problems.length) throw configError(problems.join('\n'), 'The built-in rule pack is damaged; reinstall agent-vault.');
+  const cp: Problem[] = [];
+  config.customRules.forEach((raw, i) => {
+    const rule = compileRule(raw, ['rules', 'add', i], cp);
+    if (rule) {
+      byId.delete(rule.id); // a custom rule with a built-in id replaces it
+      byId.set(rule.id, rule);
+      defs.push(raw);
+    }
+  });
+  for (const id of config.disabledRules) {
+    if (!byId.delete(id)) cp.push({ where: ['rules', 'disable'], message: `unknown rule id "${id}"` });
+  }
+  if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp));
+  if (cp.length) throw configError(cp.map((x) => `${config.file ?? 'config'}: ${x.where.join('.')}: ${x.message}`).join('\n'));
+  const merged = mergeAllowlists(globalLists);
+  return new Ruleset([...byId.values()], merged, digestRules(defs));
+}
+
+function mergeAllowlists(lists: CompiledAllowlist[]): CompiledAllowlist {
+  const paths = lists.flatMap((l) => l.paths);
+  const matchers = lists.map((l) => l.pathMatcher).filter((m): m is (p: string) => boolean => !!m);
+  return {
+    regexes: lists.flatMap((l) => l.regexes),
+    lineRegexes: lists.flatMap((l) => l.lineRegexes),
+    stopwords: lists.flatMap((l) => l.stopwords),
+    paths,
+    pathMatcher: matchers.length ? (p: string) => matchers.some((m) => m(p)) : undefined,
+  };
+}

@@ -1,0 +1,41 @@
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { Problem } from '../core/rules.js';
+
+export interface LocatedYaml {
+  value: unknown;
+  /** File-relative line (1-based) of the node at a path, falling back to its nearest parent. */
+  lineOf(where: (string | number)[]): number | undefined;
+  /** Syntax errors, already located. */
+  syntaxErrors: { line: number; message: string }[];
+}
+
+export function parseLocatedYaml(text: string): LocatedYaml {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntaxErrors = doc.errors.map((e) => ({
+    line: lineCounter.linePos(e.pos[0]).line,
+    message: e.message.split('\n')[0] ?? e.message,
+  }));
+  return {
+    value: syntaxErrors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    syntaxErrors,
+    lineOf(where) {
+      for (let n = where.length; n >= 0; n--) {
+        const node = doc.getIn(where.slice(0, n), true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Format problems as `file:line: where: message`, one per line. */
+export function formatProblems(file: string, located: LocatedYaml, problems: Problem[]): string {
+  return problems
+    .map((p) => {
+      const line = located.lineOf(p.where);
+      const where = p.where.map((w) => (typeof w === 'number' ? `[${w}]` : `.${w}`)).join('').replace(/^\./, '');
+      return `${file}${line ? `:${line}` : ''}: ${where ? `${where}: ` : ''}${p.message}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The only printable form of a secret: a short prefix (at most 4 characters and at most a
+ * fifth of the secret, so short passwords reveal almost nothing) followed by asterisks.
+ */
+export function maskSecret(secret: string): string {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, '?') + '*'.repeat(8);
+}
+
+/** Baseline key for a finding: survives line moves and file renames. */
+export function fingerprint(ruleId: string, secret: string): string {
+  return createHash('sha256').update(ruleId).update('\0').update(secret, 'latin1').digest('hex');
+}
+
+/** `sha256:` + first 8 hex digits of sha256(value): the UNVAULTED marker's fingerprint. */
+export function shortValueHash(value: string | Uint8Array): string {
+  const h = createHash('sha256');
+  if (typeof value === 'string') h.update(value, 'latin1');
+  else h.update(value);
+  return h.digest('hex').slice(0, 8);
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
+import { KeywordAutomaton } from './keywords.js';
+import { SEVERITIES, type CompiledAllowlist, type CompiledRule, type RuleDefinition, type Severity, type AllowlistDefinition } from './types.js';
+
+/** A problem found while validating rule or config data; `where` is a path like `rules[3].regex`. */
+export interface Problem {
+  where: (string | number)[];
+  message: string;
+}
+
+const RULE_ID = /^[a-z0-9][a-z0-9-]{1,80}$/;
+const ALLOWED_FLAGS = /^[ims]*$/;
+
+function compileRegex(source: string, flags: string, where: (string | number)[], problems: Problem[]): RegExp | undefined {
+  try {
+    return new RegExp(source, flags);
+  } catch (e) {
+    problems.push({ where, message: `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}` });
+    return undefined;
+  }
+}
+
+function stringList(value: unknown, where: (string | number)[], problems: Problem[]): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    problems.push({ where, message: 'must be a list of strings' });
+    return [];
+  }
+  return value as string[];
+}
+
+export function compileAllowlist(def: unknown, where: (string | number)[], problems: Problem[]): CompiledAllowlist {
+  const empty: CompiledAllowlist = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined };
+  if (def === undefined || def === null) return empty;
+  if (typeof def !== 'object' || Array.isArray(def)) {
+    problems.push({ where, message: 'must be a mapping with regexes, lineRegexes, stopwords or paths' });
+    return empty;
+  }
+  const d = def as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    if (!['regexes', 'lineRegexes', 'stopwords', 'paths'].includes(k)) {
+      problems.push({ where: [...where, k], message: `unknown allowlist key "${k}" (expected regexes, lineRegexes, stopwords, paths)` });
+    }
+  }
+  const compileAll = (key: keyof AllowlistDefinition) =>
+    stringList(d[key], [...where, key], problems)
+      .map((src, i) => compileRegex(src, '', [...where, key, i], problems))
+      .filter((r): r is RegExp => r !== undefined);
+  const paths = stringList(d.paths, [...where, 'paths'], problems);
+  return {
+    regexes: compileAll('regexes'),
+    lineRegexes: compileAll('lineRegexes'),
+    stopwords: stringList(d.stopwords, [...where, 'stopwords'], problems).map((s) => s.toLowerCase()),
+    paths,
+    pathMatcher: paths.length ? picomatch(paths, { dot: true }) : undefined,
+  };
+}
+
+const RULE_KEYS = new Set(['id', 'description', 'regex', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
+
+/** Validate and compile one rule definition. Problems are appended; undefined means unusable. */
+export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[]): CompiledRule | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ where, message: 'a rule must be a mapping' });
+    return undefined;
+  }
+  const def = raw as Partial<RuleDefinition> & Record<string, unknown>;
+  const before = problems.length;
+  for (const k of Object.keys(def)) {
+    if (!RULE_KEYS.has(k)) problems.push({ where: [...where, k], message: `unknown rule key "${k}"` });
+  }
+  const id = typeof def.id === 'string' ? def.id : '';
+  if (!RULE_ID.test(id)) problems.push({ where: [...where, 'id'], message: 'id must be lower-case letters, digits and hyphens' });
+  if (typeof def.description !== 'string' || !def.description) problems.push({ where: [...where, 'description'], message: 'description is required' });
+  const flags = def.flags ?? '';
+  if (typeof flags !== 'string' || !ALLOWED_FLAGS.test(flags)) problems.push({ where: [...where, 'flags'], message: 'flags may only contain i, m and s' });
+  let regex: RegExp | undefined;
+  if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex is required' });
+  else regex = compileRegex(def.regex, `g${typeof flags === 'string' ? flags : ''}d`, [...where, 'regex'], problems);
+  const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
+  keywords.forEach((k, i) => {
+    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII' });
+  });
+  const severity = (def.severity ?? 'high') as Severity;
+  if (!SEVERITIES.includes(severity)) problems.push({ where: [...where, 'severity'], message: `severity must be one of ${SEVERITIES.join(', ')}` });
+  if (def.entropy !== undefined && (typeof def.entropy !== 'number' || def.entropy < 0 || def.entropy > 8)) {
+    problems.push({ where: [...where, 'entropy'], message: 'entropy must be a number between 0 and 8' });
+  }
+  let secretGroup = 0;
+  if (regex) {
+    const groups = new RegExp(`${regex.source}|`).exec('')!.length - 1;
+    secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
+    if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
+      problems.push({ where: [...where, 'secretGroup'], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
+    }
+  }
+  const tags = stringList(def.tags, [...where, 'tags'], problems);
+  const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
+  if (problems.length > before || !regex) return undefined;
+  return {
+    id,
+    description: def.description!,
+    regex,
+    secretGroup,
+    keywords,
+    entropy: def.entropy,
+    severity,
+    tags,
+    allowlist,
+  };
+}
+
+/** Rules compiled together with their keyword automaton; shared by every gate. */
+export class Ruleset {
+  readonly rules: readonly CompiledRule[];
+  readonly automaton: KeywordAutomaton;
+  /** keyword id -> indices of rules that list it */
+  private readonly byKeyword: number[][];
+  /** rules without keywords run on every text */
+  private readonly unconditional: number[];
+  readonly globalAllowlist: CompiledAllowlist;
+  /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
+  readonly digest: string;
+
+  constructor(rules: CompiledRule[], globalAllowlist: CompiledAllowlist, digest: string) {
+    this.rules = rules;
+    this.globalAllowlist = globalAllowlist;
+    this.digest = digest;
+    const keywordIds = new Map<string, number>();
+    this.byKeyword = [];
+    this.unconditional = [];
+    rules.forEach((rule, ri) => {
+      if (rule.keywords.length === 0) this.unconditional.push(ri);
+      for (const kw of rule.keywords) {
+        let id = keywordIds.get(kw);
+        if (id === undefined) {
+          id = keywordIds.size;
+          keywordIds.set(kw, id);
+          this.byKeyword.push([]);
+        }
+        this.byKeyword[id]!.push(ri);
+      }
+    });
+    this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
+  }
+
+  /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
+  candidates(text: string): number[] {
+    const found = this.automaton.find(text);
+    if (found.size === 0) return this.unconditional;
+    const set = new Set<number>(this.unconditional);
+    for (const k of found) for (const ri of this.byKeyword[k]!) set.add(ri);
+    return [...set].sort((a, b) => a - b);
+  }
+}
+
+/** Stable digest of rule definitions (order-independent over ids). */
+export function digestRules(defs: readonly unknown[]): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+  };
+  const sorted = [...defs].map(canonical).sort((a, b) => String((a as { id?: string }).id).localeCompare(String((b as { id?: string }).id)));
+  return 'sha256:' + createHash('sha256').update(JSON.stringify(sorted)).digest('hex');
+}

@@ -1,0 +1,164 @@
+import { shannonEntropy } from './entropy.js';
+import { fingerprint, maskSecret } from './mask.js';
+import { insidePlaceholder } from './placeholder.js';
+import type { Ruleset } from './rules.js';
+import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
+
+export interface ScanOptions {
+  /** Fingerprints to suppress (a baseline). */
+  baseline?: ReadonlySet<string>;
+}
+
+/** Inline suppressions, in the syntaxes of agent-vault, gitleaks and detect-secrets. */
+const ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
+const ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
+
+/** Lazily built index of line starts, for offset -> line/column. */
+class Lines {
+  private starts: number[] | undefined;
+  constructor(private readonly text: string) {}
+  private index(): number[] {
+    if (!this.starts) {
+      const starts = [0];
+      let i = -1;
+      while ((i = this.text.indexOf('\n', i + 1)) !== -1) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+  /** 0-based line index containing offset. */
+  lineOf(offset: number): number {
+    const s = this.index();
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  start(line: number): number {
+    return this.index()[line] ?? this.text.length;
+  }
+  text0(line: number): string {
+    const s = this.index();
+    const from = s[line];
+    if (from === undefined) return '';
+    const next = s[line + 1];
+    return this.text.slice(from, next === undefined ? this.text.length : next - 1);
+  }
+}
+
+function allowedBy(list: CompiledAllowlist, secret: string, lineText: () => string): boolean {
+  if (list.stopwords.length) {
+    const lower = secret.toLowerCase();
+    if (list.stopwords.some((w) => lower.includes(w))) return true;
+  }
+  if (list.regexes.some((r) => r.test(secret))) return true;
+  if (list.lineRegexes.length) {
+    const line = lineText();
+    if (list.lineRegexes.some((r) => r.test(line))) return true;
+  }
+  return false;
+}
+
+interface Candidate {
+  rule: CompiledRule;
+  start: number;
+  end: number;
+  secret: string;
+}
+
+const isGeneric = (rule: CompiledRule) => rule.tags.includes('generic');
+
+/**
+ * Scan one piece of text (a file, a blob or a diff fragment) with a ruleset.
+ * Pure: no I/O. Text is one char per byte (latin1) so offsets are byte offsets.
+ */
+export function scanText(text: string, origin: Origin, ruleset: Ruleset, options: ScanOptions = {}): Finding[] {
+  const path = origin.path;
+  if (ruleset.globalAllowlist.pathMatcher?.(path)) return [];
+  const indices = ruleset.candidates(text);
+  if (indices.length === 0) return [];
+  const lines = new Lines(text);
+  const candidates: Candidate[] = [];
+
+  for (const ri of indices) {
+    const rule = ruleset.rules[ri]!;
+    if (rule.allowlist.pathMatcher?.(path)) continue;
+    const re = rule.regex;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const span = m.indices?.[rule.secretGroup];
+      const secret = m[rule.secretGroup];
+      if (!span || !secret) continue;
+      const [start, end] = span;
+      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+      if (secret.includes('<agent-vault:') || insidePlaceholder(text, start, end)) continue;
+      const lineIndex = lines.lineOf(start);
+      const lineText = () => lines.text0(lineIndex);
+      if (allowedBy(rule.allowlist, secret, lineText)) continue;
+      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) continue;
+      candidates.push({ rule, start, end, secret });
+    }
+  }
+  if (candidates.length === 0) return [];
+
+  // One finding per secret span: a provider rule beats a generic one, and the first rule
+  // (in pack order) wins between equals.
+  candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
+  const kept: Candidate[] = [];
+  for (const c of candidates) {
+    const clash = kept.find((k) => c.start < k.end && k.start < c.end);
+    if (!clash) {
+      kept.push(c);
+    } else if (isGeneric(clash.rule) && !isGeneric(c.rule)) {
+      kept.splice(kept.indexOf(clash), 1, c);
+    }
+  }
+
+  const findings: Finding[] = [];
+  for (const c of kept) {
+    const line0 = lines.lineOf(c.start);
+    const lineText = lines.text0(line0);
+    if (ALLOW_SAME_LINE.test(lineText)) continue;
+    if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
+    const fp = fingerprint(c.rule.id, c.secret);
+    if (options.baseline?.has(fp)) continue;
+    const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const mapLine = (l0: number) => origin.lineMap?.[l0] ?? l0 + 1;
+    const finding: Finding = {
+      ruleId: c.rule.id,
+      description: c.rule.description,
+      severity: c.rule.severity,
+      tags: c.rule.tags,
+      path,
+      line: mapLine(line0),
+      column: c.start - lines.start(line0) + 1,
+      endLine: mapLine(endLine0),
+      endColumn: c.end - lines.start(endLine0) + 1,
+      masked: maskSecret(c.secret),
+      fingerprint: fp,
+      secretLength: c.secret.length,
+      [SECRET]: c.secret,
+    };
+    if (origin.commit) finding.commit = origin.commit;
+    if (origin.author) finding.author = origin.author;
+    if (origin.date) finding.date = origin.date;
+    findings.push(finding);
+  }
+  return findings;
+}
+
+/** Content sniffing as git does it: a NUL byte in the first 8000 bytes means binary. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8000);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}

@@ -1,0 +1,129 @@
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
+import { gitSync, repoRoot } from '../git/exec.js';
+import { looksBinary } from '../core/scan.js';
+import type { Skipped } from '../core/types.js';
+
+/** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
+export const DEFAULT_IGNORED_DIRS = [
+  '.git', '.hg', '.svn', '.bzr', 'node_modules', 'bower_components', 'jspm_packages',
+  '.venv', 'venv', '__pycache__', '.tox', 'site-packages', '.bundle', 'Pods', '.gradle', '.terraform',
+];
+
+export interface FileEntry {
+  /** Absolute path on disk. */
+  abs: string;
+  /** Path shown in reports: relative to the repository root (or the scan root), POSIX separators. */
+  display: string;
+}
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * Expand the paths given on the command line into files. Inside a git work tree: tracked
+ * plus untracked-but-not-ignored files; elsewhere every file except dependency and VCS
+ * folders. Symlinks are not followed (a link is not the file it points at, and loops are
+ * impossible that way).
+ */
+export function listFiles(paths: string[], cwd: string): { files: FileEntry[]; skipped: Skipped[] } {
+  const targets = paths.length ? paths : ['.'];
+  const root = repoRoot(cwd);
+  const files: FileEntry[] = [];
+  const skipped: Skipped[] = [];
+  const seen = new Set<string>();
+  const add = (abs: string, display: string) => {
+    if (seen.has(abs)) return;
+    seen.add(abs);
+    files.push({ abs, display });
+  };
+  for (const target of targets) {
+    const abs = resolve(cwd, target);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch (e) {
+      skipped.push({ path: target, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? 'cannot stat' });
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      try {
+        statSync(abs);
+        skipped.push({ path: target, reason: 'not-a-file', detail: 'symbolic link (not followed)' });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        skipped.push({ path: target, reason: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', detail: code });
+      }
+      continue;
+    }
+    const displayBase = root && isInside(root, abs) ? root : cwd;
+    if (st.isFile()) {
+      add(abs, toPosix(relative(displayBase, abs)) || target);
+      continue;
+    }
+    if (!st.isDirectory()) {
+      skipped.push({ path: target, reason: 'not-a-file' });
+      continue;
+    }
+    if (root && isInside(root, abs)) {
+      const out = gitSync(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', '.'], { cwd: abs });
+      for (const rel of out.toString('utf8').split('\0')) {
+        if (!rel) continue;
+        const fileAbs = join(abs, rel);
+        add(fileAbs, toPosix(relative(root, fileAbs)));
+      }
+    } else {
+      const entries = fg.sync('**/*', {
+        cwd: abs,
+        dot: true,
+        onlyFiles: true,
+        followSymbolicLinks: false,
+        suppressErrors: true,
+        ignore: DEFAULT_IGNORED_DIRS.map((d) => `**/${d}/**`),
+      });
+      entries.sort();
+      for (const rel of entries) add(join(abs, rel), toPosix(relative(cwd, join(abs, rel))));
+    }
+  }
+  return { files, skipped };
+}
+
+function isInside(root: string, abs: string): boolean {
+  let r = root;
+  try {
+    r = realpathSync(root);
+    abs = join(realpathSync(join(abs, '..')), abs.split(sep).pop() ?? '');
+  } catch {
+    /* keep as is */
+  }
+  const rel = relative(r, abs);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export type ReadResult = { ok: true; text: string } | { ok: false; skipped: Skipped };
+
+/** Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text. */
+export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
+  let st;
+  try {
+    st = lstatSync(entry.abs);
+  } catch (e) {
+    return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
+  }
+  if (st.isSymbolicLink()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
+  if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+  if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(entry.abs);
+  } catch (e) {
+    return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
+  }
+  return decodeForScan(bytes, entry.display, maxFileSize);
+}
+
+export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): ReadResult {
+  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}` } };
+  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
+  return { ok: true, text: bytes.toString('latin1') };
+}

@@ -1,0 +1,94 @@
+import { COMMIT_MARKER, DiffParser, LineSplitter, type DiffFragment } from '../core/diff.js';
+import { gitStream, gitSync } from '../git/exec.js';
+import { usageError } from '../errors.js';
+
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export interface StagedBlob {
+  path: string;
+  oid: string;
+  mode: string;
+}
+
+function hasHead(cwd: string): boolean {
+  try {
+    gitSync(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Blobs in the index that differ from HEAD (added, copied, modified, renamed, type-changed):
+ * what the next commit would record. Honours GIT_INDEX_FILE through the environment.
+ */
+export function stagedBlobs(cwd: string, env?: NodeJS.ProcessEnv): StagedBlob[] {
+  const base = hasHead(cwd) ? 'HEAD' : EMPTY_TREE;
+  const out = gitSync(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMT', base], { cwd, env });
+  const parts = out.toString('utf8').split('\0');
+  const blobs: StagedBlob[] = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = parts[i]!;
+    const path = parts[i + 1]!;
+    if (!meta.startsWith(':')) break;
+    const [, newMode, , newOid] = meta.slice(1).split(' ');
+    if (!newMode || !newOid) continue;
+    if (newMode === '160000') continue; // submodule commit, not content
+    blobs.push({ path, oid: newOid, mode: newMode });
+  }
+  return blobs;
+}
+
+/** Read many blobs in one `git cat-file --batch` call. */
+export function readBlobs(cwd: string, oids: string[]): Map<string, Buffer> {
+  const result = new Map<string, Buffer>();
+  if (oids.length === 0) return result;
+  const out = gitSync(['cat-file', '--batch'], { cwd, input: oids.join('\n') + '\n' });
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = out.toString('latin1', pos, nl);
+    const [oid, type, sizeStr] = header.split(' ');
+    if (type === 'missing' || !oid || !sizeStr) {
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(sizeStr);
+    result.set(oid, out.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return result;
+}
+
+const LOG_ARGS = [
+  '-c', 'core.quotePath=true', 'log', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv',
+  '--src-prefix=a/', '--dst-prefix=b/', `--format=${COMMIT_MARKER}%H %aI %an`,
+];
+
+/**
+ * Stream the lines added by a set of commits (`A..B`, or `--all` for history), one
+ * fragment per commit and file. Memory stays bounded by the largest single diff.
+ */
+export async function streamAddedLines(cwd: string, revs: string[], onFragment: (f: DiffFragment) => void): Promise<void> {
+  for (const r of revs) if (r.startsWith('-') && r !== '--all') throw usageError(`invalid revision "${r}"`);
+  const parser = new DiffParser(onFragment);
+  const splitter = new LineSplitter((l) => parser.line(l));
+  await gitStream([...LOG_ARGS, ...revs, '--'], { cwd }, (chunk) => splitter.push(chunk.toString('latin1')));
+  splitter.end();
+  parser.end();
+}
+
+/** Verify a revision range resolves, with a message that names what is missing. */
+export function checkRange(cwd: string, range: string): void {
+  const ends = range.includes('...') ? range.split('...') : range.split('..');
+  for (const rev of ends) {
+    if (!rev) continue;
+    try {
+      gitSync(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd });
+    } catch {
+      throw usageError(`unknown revision "${rev}" in range ${range}`, 'Check the commit or branch name; in a shallow clone fetch more history (git fetch --unshallow).');
+    }
+  }
+}

@@ -1,0 +1,158 @@
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import type { Ruleset } from '../core/rules.js';
+import { scanText } from '../core/scan.js';
+import { SECRET, type Finding, type Skipped } from '../core/types.js';
+import { readForScan, type FileEntry } from './files.js';
+
+export interface ScanResult {
+  findings: Finding[];
+  skipped: Skipped[];
+  filesScanned: number;
+  bytesScanned: number;
+}
+
+export interface ScanSettings {
+  config: AgentVaultConfig;
+  baseline: string[];
+}
+
+/** A finding as it crosses a thread boundary: the secret travels in a named field. */
+export type WireFinding = Omit<Finding, typeof SECRET> & { secret: string };
+
+export const toWire = (f: Finding): WireFinding => ({ ...f, secret: f[SECRET] });
+export function fromWire(w: WireFinding): Finding {
+  const { secret, ...rest } = w;
+  return { ...rest, [SECRET]: secret } as Finding;
+}
+
+/** Scan a batch of files in this thread. */
+export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
+  const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
+  for (const file of files) {
+    const read = readForScan(file, settings.config.maxFileSize);
+    if (!read.ok) {
+      result.skipped.push(read.skipped);
+      continue;
+    }
+    result.filesScanned++;
+    result.bytesScanned += read.text.length;
+    for (const f of scanText(read.text, { path: file.display }, ruleset, { baseline })) result.findings.push(f);
+  }
+  return result;
+}
+
+/** Worker threads pay off only when there is real work: ~30 ms to start each. */
+const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+const BATCH_FILES = 64;
+
+function workerScript(): string | undefined {
+  try {
+    const p = fileURLToPath(new URL('./scan-worker.mjs', import.meta.url));
+    return existsSync(p) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function totalSize(files: FileEntry[], limit: number): number {
+  let total = 0;
+  for (const f of files) {
+    try {
+      total += statSync(f.abs).size;
+    } catch {
+      /* reported when read */
+    }
+    if (total >= limit) break;
+  }
+  return total;
+}
+
+export interface Progress {
+  (done: number, total: number, bytes: number): void;
+}
+
+/** Scan files on every core when the job is big enough, inline otherwise. Findings keep file order. */
+export async function scanFiles(files: FileEntry[], settings: ScanSettings, onProgress?: Progress): Promise<ScanResult> {
+  const script = workerScript();
+  const threads = Math.min(availableParallelism(), 8);
+  if (!script || threads < 2 || files.length < 2 * BATCH_FILES || totalSize(files, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES) {
+    const ruleset = buildRuleset(settings.config);
+    const baseline = new Set(settings.baseline);
+    const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
+    for (let i = 0; i < files.length; i += BATCH_FILES) {
+      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings, baseline);
+      merge(out, r);
+      onProgress?.(Math.min(i + BATCH_FILES, files.length), files.length, out.bytesScanned);
+    }
+    return out;
+  }
+  return scanInWorkers(files, settings, script, threads, onProgress);
+}
+
+function merge(into: ScanResult, r: ScanResult) {
+  into.findings.push(...r.findings);
+  into.skipped.push(...r.skipped);
+  into.filesScanned += r.filesScanned;
+  into.bytesScanned += r.bytesScanned;
+}
+
+type WorkerReply =
+  | { type: 'result'; batch: number; findings: WireFinding[]; skipped: Skipped[]; filesScanned: number; bytesScanned: number }
+  | { type: 'error'; message: string };
+
+function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress): Promise<ScanResult> {
+  const batches: FileEntry[][] = [];
+  for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(files.slice(i, i + BATCH_FILES));
+  const results: (ScanResult | undefined)[] = new Array(batches.length);
+  let next = 0;
+  let done = 0;
+  let doneFiles = 0;
+  let bytes = 0;
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let failed = false;
+    const finish = () => {
+      for (const w of workers) void w.terminate();
+      const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
+      for (const r of results) if (r) merge(out, r);
+      resolve(out);
+    };
+    const feed = (w: Worker) => {
+      if (next < batches.length) {
+        const batch = next++;
+        w.postMessage({ type: 'scan', batch, files: batches[batch] });
+      }
+    };
+    for (let t = 0; t < Math.min(threads, batches.length); t++) {
+      const w = new Worker(script, { workerData: settings });
+      workers.push(w);
+      w.on('message', (msg: WorkerReply) => {
+        if (failed) return;
+        if (msg.type === 'error') {
+          failed = true;
+          for (const x of workers) void x.terminate();
+          reject(new Error(msg.message));
+          return;
+        }
+        results[msg.batch] = { findings: msg.findings.map(fromWire), skipped: msg.skipped, filesScanned: msg.filesScanned, bytesScanned: msg.bytesScanned };
+        done++;
+        doneFiles += batches[msg.batch]!.length;
+        bytes += msg.bytesScanned;
+        onProgress?.(doneFiles, files.length, bytes);
+        if (done === batches.length) finish();
+        else feed(w);
+      });
+      w.on('error', (e) => {
+        if (failed) return;
+        failed = true;
+        for (const x of workers) void x.terminate();
+        reject(e);
+      });
+      feed(w);
+    }
+  });
+}
