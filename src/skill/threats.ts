@@ -208,14 +208,15 @@ export function scanThreatText(text: string, path: string, rules: SkillRules): F
 function scanFileText(text: string, path: string, rules: SkillRules, depth = 0): Finding[] {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const re of [BASE64_BLOB, HEX_BLOB]) {
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
+  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
+    // matchAll works on a copy of the regex: the rescan below recurses into this function,
+    // and a shared lastIndex would restart the outer loop forever.
+    for (const m of text.matchAll(pattern)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === undefined) continue;
-      const line = text.slice(0, m.index).split('\n').length;
-      const column = m.index - text.lastIndexOf('\n', m.index - 1);
+      const index = m.index ?? 0;
+      const line = text.slice(0, index).split('\n').length;
+      const column = index - text.lastIndexOf('\n', index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
         findings.push({
           ...inner,
