@@ -152,6 +152,10 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
   const tree = report.tree!;
   const revocations = gate.revocations();
   if (!revocations.ok) return failWith(revocations.error.code as SkillFailureCode, revocations.error.message);
+  // Revoked content is refused before any signature is looked at: under any name, signed
+  // or not, by any key.
+  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
+  if (revoked !== undefined) return failWith('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join(tree.root, SIGNATURE_FILE);
   if (!existsSync(sigPath)) return failWith('SKILL_UNSIGNED', `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   const envelope = parseEnvelope(readFileSync(sigPath, 'utf8'));
@@ -189,8 +193,6 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
   if (`sha256:${signedHash}` !== tree.manifest.contentHash) {
     return failWith('SKILL_HASH_MISMATCH', `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
-  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
-  if (revoked !== undefined) return failWith('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   if (!report.passed) {
     const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
     return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}${worst.length > 3 ? `, and ${worst.length - 3} more` : ''}`);
