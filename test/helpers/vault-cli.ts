@@ -59,20 +59,44 @@ export function run(sb: Sandbox, args: string[], input?: string | Buffer | 'igno
 }
 
 /**
- * Run the CLI inside a real pseudo-terminal (util-linux `script`), typing `keys` after a
- * short delay each. Output is what the terminal showed (stdout and stderr together).
+ * Run the CLI inside a real pseudo-terminal (util-linux `script`). Each step waits until the
+ * screen shows `after` (typing earlier would be echoed by the terminal before the program
+ * switches echo off, as on any real terminal), then types `keys`. The result is what the
+ * terminal showed (stdout and stderr together).
  */
-export function runInTerminal(sb: Sandbox, commandLine: string, keys: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; screen: string }> {
-  const typing = keys.map((k) => `sleep 0.4; printf '%s' '${k.replace(/'/g, "'\\''")}'`).join('; ');
-  const inner = `node ${JSON.stringify(BIN)} ${commandLine}`;
-  const shell = `(${typing ? typing + '; ' : ''}sleep 1.2) | script -qec ${shellQuote(inner)} /dev/null`;
+export function runInTerminal(
+  sb: Sandbox,
+  commandLine: string,
+  steps: { after: string; keys: string }[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; screen: string }> {
+  const inner = `node ${shellQuote(BIN)} ${commandLine}`;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('sh', ['-c', shell], { cwd: sb.dir, env: { ...sb.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => out.push(c));
+    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd: sb.dir, env: { ...sb.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let step = 0;
+    let searchFrom = 0;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const advance = () => {
+      while (step < steps.length) {
+        const at = screen.indexOf(steps[step]!.after, searchFrom);
+        if (at === -1) return;
+        searchFrom = at + steps[step]!.after.length;
+        child.stdin.write(steps[step]!.keys);
+        step++;
+      }
+    };
+    const onData = (c: Buffer) => {
+      screen += c.toString('utf8');
+      advance();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, screen: Buffer.concat(out).toString('utf8') }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, screen });
+    });
   });
 }
 
