@@ -492,15 +492,17 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
  * Over-redaction is safe here because `write` restores an UNVAULTED marker from the file's
  * current content; under-redaction would leak.
  */
-export function highEntropySpans(text: string): SuspectSpan[] {
+export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const table = TOKEN_CHAR;
   const out: SuspectSpan[] = [];
-  const n = text.length;
+  const n = src.length;
   let runStart = -1;
-  // One pass with a character-class table; the regex equivalent is several times slower
-  // on large files because it restarts at every position of every short word.
+  // One pass over bytes with a class table; a regex restarts at every short word and is
+  // several times slower on large files.
   for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0;
-    if (c < 128 && TOKEN_CHAR[c] === 1) {
+    if (i < n && table[src[i]!] === 1) {
       if (runStart < 0) runStart = i;
       continue;
     }
@@ -508,21 +510,26 @@ export function highEntropySpans(text: string): SuspectSpan[] {
       let s = runStart;
       let e = i;
       // Trim punctuation that is rarely part of a token's body.
-      while (s < e && /[.\-_~/]/.test(text[s]!)) s++;
-      while (e > s && /[.\-~/]/.test(text[e - 1]!)) e--;
-      const token = text.slice(s, e);
-      if (token.length >= 20 && !token.startsWith('agent-vault') && looksRandom(token)) out.push({ start: s, end: e });
+      while (s < e && TRIM_START[src[s]!] === 1) s++;
+      while (e > s && TRIM_END[src[e - 1]!] === 1) e--;
+      if (e - s >= 20) {
+        const token = Buffer.from(src.buffer, src.byteOffset + s, e - s).toString('latin1');
+        if (!token.startsWith('agent-vault') && looksRandom(token)) out.push({ start: s, end: e });
+      }
     }
     runStart = -1;
   }
   return out;
 }
 
-const TOKEN_CHAR = (() => {
-  const t = new Uint8Array(128);
-  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~') t[ch.charCodeAt(0)] = 1;
+const byteClass = (chars: string) => {
+  const t = new Uint8Array(256);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
   return t;
-})();
+};
+const TOKEN_CHAR = byteClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~');
+const TRIM_START = byteClass('.-_~/');
+const TRIM_END = byteClass('.-~/');
 
 function looksRandom(token: string): boolean {
   const lower = /[a-z]/.test(token);
@@ -558,6 +565,6 @@ export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset):
       if (end > start) spans.push({ start, end });
     }
   }
-  spans.push(...highEntropySpans(text));
+  for (const span of highEntropySpans(input)) spans.push(span);
   return spans;
 }
