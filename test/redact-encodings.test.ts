@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Redactor, highEntropySpans, restorePlaceholders } from '../src/core/redact.js';
+import { Redactor, highEntropySpans, restorePlaceholders, spansOfFindings } from '../src/core/redact.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 const secret = expandTemplate('pw/{{alnum:10}}+"\\{{alnum:6}} é&=', rng(7));
@@ -57,5 +57,14 @@ describe('entropy-only suspects', () => {
     const text = `key = ${token}\npath = src/core/redact-engine.ts\nname = some_long_variable_name_here\nn = 12345678901234567890\nuuid-ish = 2024-01-01T00:00:00.000Z\n`;
     const spans = highEntropySpans(text);
     expect(spans.map((s) => text.slice(s.start, s.end))).toEqual([token]);
+  });
+});
+
+describe('scanner findings located in the bytes read', () => {
+  it('maps line and column to byte spans, and rejects findings from other bytes', () => {
+    const bytes = Buffer.from('a: 1\r\nkey: SECRETVALUE\n');
+    expect(spansOfFindings(bytes, [{ line: 2, column: 6, endLine: 2, endColumn: 17, secret: 'SECRETVALUE' }])).toEqual([{ start: 11, end: 22 }]);
+    // The file changed between the two reads: the finding no longer sits there.
+    expect(spansOfFindings(Buffer.from('a: 1\r\nkey:  SECRETVALUE\n'), [{ line: 2, column: 6, endLine: 2, endColumn: 17, secret: 'SECRETVALUE' }])).toBeUndefined();
   });
 });

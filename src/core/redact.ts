@@ -3,6 +3,7 @@ import { shannonEntropy } from './entropy.js';
 import { isValidKey } from './placeholder.js';
 import type { Ruleset } from './rules.js';
 import { scanText } from './scan.js';
+import { SECRET } from './types.js';
 
 /**
  * The redaction engine: vaulted values -> placeholders (read, clean filter) and back
@@ -547,6 +548,38 @@ function looksRandom(token: string): boolean {
   return classes === 3 ? h >= bar : h >= bar + 0.2;
 }
 
+/** Where a scanner finding sits; `secret` is its raw value (finding[SECRET]). */
+export interface LocatedSecret {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  secret: string;
+}
+
+/**
+ * Byte spans of scanner findings in `input` (decoded one char per byte, as the scanner
+ * reads it). Undefined when a finding does not sit where it says, i.e. the findings came
+ * from other bytes (the file changed under a parallel scan): the caller scans again.
+ */
+export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): SuspectSpan[] | undefined {
+  if (!findings.length) return [];
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const starts = [0];
+  for (let i = src.indexOf(10); i !== -1; i = src.indexOf(10, i + 1)) starts.push(i + 1);
+  const spans: SuspectSpan[] = [];
+  for (const f of findings) {
+    const lineStart = starts[f.line - 1];
+    const endLineStart = starts[f.endLine - 1];
+    if (lineStart === undefined || endLineStart === undefined) return undefined;
+    const start = lineStart + f.column - 1;
+    const end = endLineStart + f.endColumn - 1;
+    if (end <= start || end > src.length || src.toString('latin1', start, end) !== f.secret) return undefined;
+    spans.push({ start, end });
+  }
+  return spans;
+}
+
 /**
  * Everything `read` hides behind UNVAULTED markers besides vaulted values: what the scanner's
  * rules find (the engine decides what is suspect) and entropy-only suspects. Offsets are
@@ -554,17 +587,8 @@ function looksRandom(token: string): boolean {
  */
 export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset): SuspectSpan[] {
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  const spans: SuspectSpan[] = [];
-  const findings = scanText(text, { path }, ruleset);
-  if (findings.length) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    for (const f of findings) {
-      const start = starts[f.line - 1]! + f.column - 1;
-      const end = starts[f.endLine - 1]! + f.endColumn - 1;
-      if (end > start) spans.push({ start, end });
-    }
-  }
+  const findings = scanText(text, { path }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+  const spans = spansOfFindings(input, findings) ?? [];
   for (const span of highEntropySpans(input)) spans.push(span);
   return spans;
 }
