@@ -57,7 +57,14 @@ describe('keygen → sign → verify, and every way verification must fail', () 
     expect(ring.keys['team-key']).toMatchObject({ alg: 'Ed25519', status: 'active', jwk: { kty: 'OKP', crv: 'Ed25519' } });
     expect(ring.keys['team-key'].jwk.d).toBeUndefined();
     expect(existsSync(list())).toBe(true);
-    expect(openSigningKeyStore(sb.env).has('team-key')).toBe(true);
+    const der = openSigningKeyStore(sb.env).get('team-key')!;
+    expect(der.length).toBeGreaterThan(32);
+    // In the vault, encrypted: neither the DER nor its base64 appears in vault.json.
+    const vaultFile = readFileSync(join(sb.env.AGENT_VAULT_HOME!, 'vault.json'), 'latin1');
+    expect(vaultFile).toContain('skill-signing-team-key');
+    expect(vaultFile).not.toContain(der.toString('base64'));
+    expect(vaultFile).not.toContain(der.subarray(16).toString('latin1'));
+    expect(r.stdout).not.toContain(der.toString('base64'));
   });
 
   it('sign refuses without a terminal, then signs in one', () => {
