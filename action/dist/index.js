@@ -34809,7 +34809,8 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { dirname as dirname2 } from "node:path";
 
 // src/core/types.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -36008,7 +36009,7 @@ function planScan(eventName, payload, overrides = {}) {
       const refName = typeof ref === "string" ? ref : void 0;
       if (ZERO_SHA.test(after)) return { kind: "none", why: `push deleting ${refName ?? "a ref"}` };
       if (ZERO_SHA.test(before)) return { kind: "new-ref", head: after, ref: refName, why: `push creating ${refName ?? "a ref"}` };
-      return { kind: "range", base: before, head: after, why: `push to ${refName ?? "a ref"}`, forced: field(payload, ["forced"]) === true };
+      return { kind: "range", base: before, head: after, why: `push to ${refName ?? "a ref"}`, forced: field(payload, ["forced"]) === true, ref: refName };
     }
     default:
       return { kind: "tree", head: overrides.head ?? "HEAD", why: eventName ? `${eventName} event` : "no event" };
@@ -36133,7 +36134,7 @@ function resolveTarget(repo, plan) {
     const head2 = requireCommit(repo, plan.head, shallow);
     const base = resolveCommit(repo, plan.base);
     if (!base && plan.forced && !shallow) {
-      return resolveTarget(repo, { kind: "new-ref", head: head2, ref: void 0, why: `${plan.why} (forced; previous tip ${short(plan.base)} is gone)` });
+      return resolveTarget(repo, { kind: "new-ref", head: head2, ref: plan.ref, why: `${plan.why} (forced; previous tip ${short(plan.base)} is gone)` });
     }
     if (!base) {
       if (shallow) throw shallowFailure([plan.base]);
@@ -36415,6 +36416,7 @@ async function run() {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
+    mkdirSync(dirname2(sarifPath), { recursive: true });
     writeFileSync(sarifPath, renderActionSarif(gate));
     await summary.addRaw(renderSummary(gate, inputs.failOn)).write();
     const total = gate.findings.length + gate.problems.length;

@@ -6,7 +6,7 @@ import { usageError } from '../../src/errors.js';
  */
 export type ScanPlan =
   /** Lines added by the commits in base..head. */
-  | { kind: 'range'; base: string; head: string; why: string; forced?: boolean }
+  | { kind: 'range'; base: string; head: string; why: string; forced?: boolean; ref?: string | undefined }
   /** A new branch or tag: the commits of head that no other branch has. */
   | { kind: 'new-ref'; head: string; ref: string | undefined; why: string }
   /** Every file of head's tree. */
@@ -68,7 +68,7 @@ export function planScan(eventName: string, payload: unknown, overrides: { base?
       const refName = typeof ref === 'string' ? ref : undefined;
       if (ZERO_SHA.test(after)) return { kind: 'none', why: `push deleting ${refName ?? 'a ref'}` };
       if (ZERO_SHA.test(before)) return { kind: 'new-ref', head: after, ref: refName, why: `push creating ${refName ?? 'a ref'}` };
-      return { kind: 'range', base: before, head: after, why: `push to ${refName ?? 'a ref'}`, forced: field(payload, ['forced']) === true };
+      return { kind: 'range', base: before, head: after, why: `push to ${refName ?? 'a ref'}`, forced: field(payload, ['forced']) === true, ref: refName };
     }
     default:
       // workflow_dispatch, schedule and anything else name no range: the whole tree is checked.

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { SECRET, type Severity } from '../../src/core/types.js';
 import { AgentVaultError } from '../../src/errors.js';
 import { MSG } from '../../src/messages.js';
@@ -61,6 +62,7 @@ export async function run(): Promise<void> {
     }
 
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
+    mkdirSync(dirname(sarifPath), { recursive: true });
     writeFileSync(sarifPath, renderActionSarif(gate));
     await core.summary.addRaw(renderSummary(gate, inputs.failOn)).write();
 

@@ -91,7 +91,7 @@ export function resolveTarget(repo: string, plan: ScanPlan): ScanTarget {
     const base = resolveCommit(repo, plan.base);
     if (!base && plan.forced && !shallow) {
       // A force push rewrote history: the old tip is gone, so check what the branch now adds.
-      return resolveTarget(repo, { kind: 'new-ref', head, ref: undefined, why: `${plan.why} (forced; previous tip ${short(plan.base)} is gone)` });
+      return resolveTarget(repo, { kind: 'new-ref', head, ref: plan.ref, why: `${plan.why} (forced; previous tip ${short(plan.base)} is gone)` });
     }
     if (!base) {
       if (shallow) throw shallowFailure([plan.base]);
