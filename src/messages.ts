@@ -18,6 +18,7 @@ export const MSG = {
   actionShallowClone: (missing: string[]) =>
     `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(', ')})` : ''}`,
   actionShallowCloneHint: 'Check out the whole history: give actions/checkout `with: fetch-depth: 0`.',
+  actionConfigInputHint: 'Check the config input of the action: a path relative to the workspace, in the checked-out repository.',
   actionCommitMissing: (rev: string) => `commit ${rev} is not in this clone`,
   actionCommitMissingHint: 'Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.',
   actionProtectedUnfiltered: (value: string) =>

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { join } from 'node:path';
 import { git, removeDir, write } from './helpers/cli.js';
 import { fakeToken, pullRequestRepo, runActionBundle, withoutMaskCommands } from './helpers/action.js';
 import { planScan } from '../action/src/event.js';
@@ -31,12 +32,15 @@ describe('the range comes from the event', () => {
     expect(run.stdout).toContain(`added in commit ${addedIn.slice(0, 12)}`);
   });
 
-  it('a new branch checks the commits no other branch has', () => {
+  it('a new branch checks the commits no other branch has, in a full clone as actions/checkout makes it', () => {
     const old = fakeToken(203);
     const token = fakeToken(204);
     const repo = pullRequestRepo({ 'legacy.env': `TOKEN=${old}\n` }, [{ 'new.env': `TOKEN=${token}\n` }]);
     cleanup.push(repo.root);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(ZERO, repo.head) });
+    // The clone knows the branches only as refs/remotes/origin/*, the pushed one included.
+    const clone = join(repo.root, 'clone');
+    git(repo.root, repo.env, 'clone', '-q', '--branch', 'feature', `file://${repo.dir}`, clone);
+    const run = runActionBundle({ workspace: clone, env: repo.env, eventName: 'push', payload: pushEvent(ZERO, repo.head) });
     expect(run.code).toBe(1);
     expect(run.outputs.findings).toBe('1');
     expect(run.stdout).toMatch(/file=new\.env,line=1/);

@@ -62,4 +62,19 @@ describe('action.yml and the inputs', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::.*\.agent-vault\.yaml.*:2/);
   });
+
+  it('a config input that points nowhere names the input, not a command-line flag', () => {
+    const repo = tokenPr();
+    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo), inputs: { config: 'ci/agent-vault.yaml' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::cannot read configuration ci\/agent-vault\.yaml: ENOENT%0ACheck the config input of the action/);
+  });
+
+  it('runs outside a runner without a summary file, still setting outputs and the verdict', () => {
+    const repo = tokenPr();
+    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo), withoutSummary: true });
+    expect(run.code).toBe(1);
+    expect(run.outputs.findings).toBe('1');
+    expect(run.summary).toBe('');
+  });
 });

@@ -34847,6 +34847,7 @@ var MSG = {
   // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
   actionShallowClone: (missing) => `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
   actionShallowCloneHint: "Check out the whole history: give actions/checkout `with: fetch-depth: 0`.",
+  actionConfigInputHint: "Check the config input of the action: a path relative to the workspace, in the checked-out repository.",
   actionCommitMissing: (rev) => `commit ${rev} is not in this clone`,
   actionCommitMissingHint: "Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.",
   actionProtectedUnfiltered: (value) => `protected path is not mapped to the agent-vault filter (filter: ${value}), so raw values in it would be committed`,
@@ -36163,7 +36164,14 @@ function showAt(repo, commit, path) {
   }
 }
 function configFor(repo, workspace, inputs, target) {
-  if (inputs.config) return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+  if (inputs.config) {
+    try {
+      return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+    } catch (e) {
+      if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
+      throw e;
+    }
+  }
   if (target.kind === "commits" && target.base) {
     for (const name of CONFIG_NAMES) {
       const bytes = showAt(repo, target.base, name);
@@ -36418,7 +36426,7 @@ async function run() {
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync(dirname2(sarifPath), { recursive: true });
     writeFileSync(sarifPath, renderActionSarif(gate));
-    await summary.addRaw(renderSummary(gate, inputs.failOn)).write();
+    if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate, inputs.failOn)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));
     setOutput("sarif-file", sarifPath);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { buildRuleset, CONFIG_NAMES, defaultConfig, loadConfig, parseConfig, type AgentVaultConfig } from '../../src/config/config.js';
 import type { Ruleset } from '../../src/core/rules.js';
 import type { Finding } from '../../src/core/types.js';
-import { usageError } from '../../src/errors.js';
+import { AgentVaultError, configError, usageError } from '../../src/errors.js';
 import { gitSync, repoRoot } from '../../src/git/exec.js';
 import { MSG } from '../../src/messages.js';
 import { collectAdded, listTree, type AddedContent, type TreeEntry } from './added.js';
@@ -49,7 +49,15 @@ function showAt(repo: string, commit: string, path: string): Buffer | undefined 
  * is the workflow author's choice and is read from the workspace.
  */
 function configFor(repo: string, workspace: string, inputs: ActionInputs, target: ScanTarget): { config: AgentVaultConfig; source: string } {
-  if (inputs.config) return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+  if (inputs.config) {
+    try {
+      return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+    } catch (e) {
+      // The loader's hint speaks of --config; in a workflow the path comes from the input.
+      if (e instanceof AgentVaultError && e.message.startsWith('cannot read configuration')) throw configError(e.message, MSG.actionConfigInputHint);
+      throw e;
+    }
+  }
   if (target.kind === 'commits' && target.base) {
     for (const name of CONFIG_NAMES) {
       const bytes = showAt(repo, target.base, name);

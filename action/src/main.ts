@@ -64,7 +64,8 @@ export async function run(): Promise<void> {
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync(dirname(sarifPath), { recursive: true });
     writeFileSync(sarifPath, renderActionSarif(gate));
-    await core.summary.addRaw(renderSummary(gate, inputs.failOn)).write();
+    // Outside a runner (a local run, another CI) there is no summary file; the rest still works.
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(gate, inputs.failOn)).write();
 
     const total = gate.findings.length + gate.problems.length;
     core.setOutput('findings', String(total));

@@ -75,6 +75,8 @@ export interface ActionCall {
   eventName: string;
   payload: unknown;
   inputs?: Record<string, string>;
+  /** Leave GITHUB_STEP_SUMMARY unset, as outside a runner. */
+  withoutSummary?: boolean;
 }
 
 function runnerFiles(call: ActionCall) {
@@ -94,6 +96,7 @@ function runnerFiles(call: ActionCall) {
     GITHUB_OUTPUT: outputPath,
     GITHUB_STEP_SUMMARY: summaryPath,
   };
+  if (call.withoutSummary) delete vars.GITHUB_STEP_SUMMARY;
   for (const [k, v] of Object.entries(call.inputs ?? {})) vars[`INPUT_${k.toUpperCase()}`] = v;
   return { dir, vars, outputPath, summaryPath };
 }
