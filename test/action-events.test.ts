@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { git, removeDir, write } from './helpers/cli.js';
-import { fakeToken, pullRequestRepo, runActionBundle, withoutMaskCommands } from './helpers/action.js';
+import { fakeToken, pullRequestEvent, pullRequestRepo, runActionBundle, withoutMaskCommands } from './helpers/action.js';
 import { planScan } from '../action/src/event.js';
 
 const ZERO = '0'.repeat(40);
@@ -103,6 +103,34 @@ describe('the range comes from the event', () => {
     const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: { pull_request: { number: 1, base: { sha: 'ab'.repeat(20) }, head: { sha: repo.head } } } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/::error::commit abababababab is not in this clone.*fetch-depth: 0/);
+  });
+});
+
+describe('shallow clones', () => {
+  function shallowClone(depth: number, alsoFetchMain = false) {
+    const token = fakeToken(209);
+    const origin = pullRequestRepo({}, [{ 'a.env': `TOKEN=${token}\n` }, { 'b.md': 'two\n' }]);
+    cleanup.push(origin.root);
+    const clone = join(origin.root, 'clone');
+    git(origin.root, origin.env, 'clone', '-q', '--depth', String(depth), '--branch', 'feature', `file://${origin.dir}`, clone);
+    if (alsoFetchMain) git(clone, origin.env, 'fetch', '-q', '--depth', '1', 'origin', 'main');
+    return { origin, clone };
+  }
+
+  it('a shallow clone deep enough to hold the whole range is checked normally', () => {
+    const { origin, clone } = shallowClone(3);
+    const run = runActionBundle({ workspace: clone, env: origin.env, eventName: 'pull_request', payload: pullRequestEvent(origin) });
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.findings).toBe('1');
+    expect(run.stdout).toMatch(/file=a\.env,line=1/);
+  });
+
+  it('a shallow clone holding both ends but not the history between them fails with the fix instead of reporting whole trees', () => {
+    const { origin, clone } = shallowClone(1, true);
+    const run = runActionBundle({ workspace: clone, env: origin.env, eventName: 'pull_request', payload: pullRequestEvent(origin) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::the commits to check are not in this clone, which is shallow.*fetch-depth: 0/);
+    expect(run.outputs.findings).toBeUndefined();
   });
 });
 
