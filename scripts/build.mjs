@@ -18,6 +18,16 @@ const packs = readdirSync(rulesDir)
     return { file: `rules/${f}`, rules, ...(doc.allowlist ? { allowlist: doc.allowlist } : {}) };
   });
 
+// Skill threat packs (rules/skill-*.yaml) are embedded separately: only `agent-vault skill`
+// loads them. Their examples stay out of the bundle too.
+const skillPacks = readdirSync(rulesDir)
+  .filter((f) => f.endsWith('.yaml') && f.startsWith('skill-'))
+  .sort()
+  .map((f) => {
+    const doc = parse(readFileSync(join(rulesDir, f), 'utf8')) ?? {};
+    return { file: `rules/${f}`, rules: (doc.rules ?? []).map(({ examples: _examples, ...rule }) => rule) };
+  });
+
 mkdirSync(join(root, 'dist'), { recursive: true });
 const common = {
   bundle: true,
@@ -27,7 +37,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __AGENT_VAULT_RULE_PACKS__: JSON.stringify(packs) },
+  define: { __AGENT_VAULT_RULE_PACKS__: JSON.stringify(packs), __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(skillPacks) },
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" },
 };

@@ -33,6 +33,9 @@ export const MSG = {
   actionSkillVerifierMissingHint: 'Use an agent-vault release with skill verification, or set skills.requireSignatures: false until then.',
   actionVerdict: (failing: number, total: number) =>
     total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
+  needsTerminal: (command: string) => `${command} is a sensitive command and needs an interactive terminal`,
+  needsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
+  skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 
 export function formatError(error: unknown): string {
