@@ -29,8 +29,6 @@ export const MSG = {
   actionUnvaultedCommittedHint: 'Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.',
   actionSkillUnsigned: (folder: string) => `skill ${folder || '.'} is not signed (no SKILL.sig) and the configuration requires signatures`,
   actionSkillUnsignedHint: (folder: string) => `Sign it with agent-vault skill sign ${folder || '.'} and commit SKILL.sig.`,
-  actionSkillVerifierMissing: (folder: string) => `skill ${folder || '.'} has a signature that this build cannot verify yet`,
-  actionSkillVerifierMissingHint: 'Use an agent-vault release with skill verification, or set skills.requireSignatures: false until then.',
   actionVerdict: (failing: number, total: number) =>
     total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
   needsTerminal: (command: string) => `${command} is a sensitive command and needs an interactive terminal`,

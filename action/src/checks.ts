@@ -1,14 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { AgentVaultConfig } from '../../src/config/config.js';
 import type { Ruleset } from '../../src/core/rules.js';
-import type { Finding, Severity } from '../../src/core/types.js';
+import { severityRank, type Finding, type Severity } from '../../src/core/types.js';
 import { gitSync } from '../../src/git/exec.js';
 import { MSG } from '../../src/messages.js';
-import { listTree, scanTreeEntries, type AddedContent, type TreeEntry } from './added.js';
-import type { ActionInputs, CheckName } from './inputs.js';
+import { openSkillGate, scanWithGate, verifySkill } from '../../src/skill/attest.js';
+import { SIGNATURE_FILE } from '../../src/skill/avt1.js';
+import { SKILL_FILE } from '../../src/skill/model.js';
+import { skillPolicy } from '../../src/skill/policy.js';
+import type { SkillScanReport } from '../../src/skill/threats.js';
+import { readBlobs } from '../../src/sources/git-sources.js';
+import type { AddedContent, TreeEntry } from './added.js';
+import { INPUT_DEFAULTS, type ActionInputs, type CheckName } from './inputs.js';
 import type { ScanTarget } from './target.js';
 
 /** A failed check that is not a secret finding: a path, a skill, a policy. */
@@ -136,35 +142,41 @@ export const protectedPathsCheck: Check = async (ctx) => {
 
 /** Folders holding a SKILL.md at head. '' is the repository root. */
 function skillFolders(tree: TreeEntry[]): string[] {
-  return tree.filter((e) => posix.basename(e.path) === 'SKILL.md' && e.mode !== '160000').map((e) => posix.dirname(e.path)).map((d) => (d === '.' ? '' : d));
+  return tree.filter((e) => posix.basename(e.path) === SKILL_FILE && e.mode !== '160000').map((e) => posix.dirname(e.path)).map((d) => (d === '.' ? '' : d));
 }
 
 const inside = (folder: string, path: string) => folder === '' || path === folder || path.startsWith(`${folder}/`);
 
 /**
- * INTEGRATION POINT (branch `skills`): signature, keyring and revocation verification of a
- * skill folder. Until the skill module's verify API is merged this is undefined, and a signed
- * skill cannot be verified: with signatures required that fails closed.
+ * Write the files of some tree entries under `dir` exactly as committed (bytes, executable
+ * bit, symlinks), so the skill module verifies head's content rather than whatever the
+ * checkout holds (for a pull request that is a merge commit).
  */
-export interface SkillSignatureInput {
-  repo: string;
-  commit: string;
-  folder: string;
-  files: TreeEntry[];
-  keyring: Buffer | undefined;
-  revocations: Buffer | undefined;
-}
-export type SkillSignatureVerdict = { ok: true } | { ok: false; code: string; message: string; hint: string };
-export type SkillSignatureVerifier = (input: SkillSignatureInput) => SkillSignatureVerdict;
-export function skillSignatureVerifier(): SkillSignatureVerifier | undefined {
-  return undefined;
+function materialize(repo: string, entries: TreeEntry[], dir: string): void {
+  const blobs = readBlobs(repo, [...new Set(entries.filter((e) => e.mode !== '160000').map((e) => e.oid))]);
+  for (const e of entries) {
+    const bytes = blobs.get(e.oid);
+    if (e.mode === '160000' || !bytes) continue;
+    const abs = join(dir, e.path);
+    mkdirSync(dirname(abs), { recursive: true });
+    if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), abs);
+    else writeFileSync(abs, bytes, { mode: e.mode === '100755' ? 0o755 : 0o644 });
+  }
 }
 
-function signaturesRequired(config: AgentVaultConfig): boolean {
-  return config.skills?.requireSignatures === true;
+function skillHint(code: string, folder: string): string {
+  const shown = folder || '.';
+  if (code === 'SKILL_UNSIGNED') return MSG.actionSkillUnsignedHint(folder);
+  if (code === 'SKILL_HASH_MISMATCH') return `The skill changed after it was signed: ${MSG.skillResign(shown)}.`;
+  if (code === 'SKILL_SCAN_FAILED') return `Fix the findings listed for ${shown}, or record an accepted one under skills.suppressions with a reason.`;
+  return `Run agent-vault skill verify ${shown} locally for the details of ${code}.`;
 }
 
-/** Changed skills: every file scanned with the engine, then signature, keyring and revocation. */
+/**
+ * Changed skills: every file scanned (threats and secrets), then signature, keyring and
+ * revocation verified by the skill module, with the same policy as the pre-commit hook.
+ * The keyring and revocation list come from the base commit (readTrusted).
+ */
 export const skillsCheck: Check = async (ctx) => {
   const result = empty('skills');
   if (ctx.target.kind === 'none') return result;
@@ -176,33 +188,74 @@ export const skillsCheck: Check = async (ctx) => {
   }
   const added = await ctx.added();
   const changed = folders.filter((f) => [...added.touchedPaths].some((p) => inside(f, p)));
-  const required = signaturesRequired(ctx.config);
-  const keyring = ctx.readTrusted(ctx.inputs.keyring);
-  const revocations = ctx.readTrusted(ctx.inputs.revocations);
-  for (const folder of changed) {
-    const files = tree.filter((e) => inside(folder, e.path));
-    result.findings.push(...scanTreeEntries(ctx.repo, files, ctx.ruleset, ctx.config).findings);
-    const sigPath = folder ? `${folder}/SKILL.sig` : 'SKILL.sig';
-    const hasSignature = files.some((e) => e.path === sigPath);
-    const problem = (ruleId: string, description: string, message: string, hint: string): Problem => ({
-      check: 'skills', ruleId, description, severity: 'high', path: folder ? `${folder}/SKILL.md` : 'SKILL.md', line: undefined, commit: undefined, message, hint,
-    });
-    if (!hasSignature) {
-      if (required) result.problems.push(problem('skill-unsigned', 'Skill not signed', MSG.actionSkillUnsigned(folder), MSG.actionSkillUnsignedHint(folder)));
-      else result.notes.push(`skill ${folder || '.'} is unsigned (signatures not required)`);
-      continue;
-    }
-    const verify = skillSignatureVerifier();
-    if (!verify) {
-      if (required) result.problems.push(problem('skill-unverified', 'Skill signature not verified', MSG.actionSkillVerifierMissing(folder), MSG.actionSkillVerifierMissingHint));
-      else result.notes.push(MSG.actionSkillVerifierMissing(folder));
-      continue;
-    }
-    const verdict = verify({ repo: ctx.repo, commit: ctx.target.head, folder, files, keyring, revocations });
-    if (verdict.ok) result.verifiedSkills++;
-    else result.problems.push(problem(`skill-${verdict.code.toLowerCase().replace(/_/g, '-')}`, 'Skill verification failed', verdict.message, verdict.hint));
+  if (changed.length === 0) {
+    result.notes.push(`no changed skill of ${folders.length}`);
+    return result;
   }
-  result.notes.push(`${changed.length} changed skill${changed.length === 1 ? '' : 's'} of ${folders.length}${required ? ', signatures required' : ''}`);
+  const policy = skillPolicy(ctx.config);
+  // An input that differs from its default wins over the configuration.
+  const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
+  const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
+  const work = mkdtempSync(join(tmpdir(), 'agent-vault-skills-'));
+  try {
+    const trust = join(work, 'trust');
+    for (const path of [keyringPath, revocationsPath]) {
+      const bytes = ctx.readTrusted(path);
+      if (!bytes) continue;
+      mkdirSync(dirname(join(trust, path)), { recursive: true });
+      writeFileSync(join(trust, path), bytes);
+    }
+    const config = { ...ctx.config, skills: { ...(ctx.config.skills ?? {}), keyring: keyringPath, revocations: revocationsPath } };
+    // A fresh state folder: CI keeps no rollback memory or local purge list between jobs.
+    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join(work, 'home') });
+    const checkout = join(work, 'tree');
+    let below = 0;
+    for (const folder of changed) {
+      const files = tree.filter((e) => inside(folder, e.path));
+      materialize(ctx.repo, files, checkout);
+      const abs = join(checkout, folder);
+      const shown = (text: string) => text.split(abs).join(folder || '.');
+      const problem = (code: string, message: string): Problem => ({
+        check: 'skills',
+        ruleId: `skill-${code.toLowerCase().replace(/^skill_/, '').replace(/_/g, '-')}`,
+        description: `Skill check failed: ${code}`,
+        severity: 'high',
+        path: folder ? `${folder}/${SKILL_FILE}` : SKILL_FILE,
+        line: undefined,
+        commit: undefined,
+        message: shown(message),
+        hint: skillHint(code, folder),
+      });
+      const signed = files.some((e) => e.path === (folder ? `${folder}/${SIGNATURE_FILE}` : SIGNATURE_FILE));
+      let report: SkillScanReport | undefined;
+      if (policy.requireSignatures && !signed) {
+        report = scanWithGate(gate, abs);
+        result.problems.push(problem('SKILL_UNSIGNED', MSG.actionSkillUnsigned(folder)));
+      } else if (signed) {
+        const verdict = verifySkill(gate, abs);
+        report = verdict.report;
+        if (verdict.ok) result.verifiedSkills++;
+        else if (policy.requireSignatures || verdict.code === 'SKILL_SCAN_FAILED') result.problems.push(problem(verdict.code ?? 'SKILL_INVALID', verdict.message));
+        // Signatures not required: a signature that does not verify is worth a note, as in the hook.
+        else result.notes.push(shown(verdict.message));
+      } else {
+        report = scanWithGate(gate, abs);
+        if (report.error) result.problems.push(problem(report.error.code ?? 'SKILL_INVALID', report.error.message));
+        else if (!report.passed) result.problems.push(problem('SKILL_SCAN_FAILED', `${folder || '.'}: fails the skill scan`));
+      }
+      for (const f of report?.findings ?? []) {
+        if (severityRank(f.severity) < severityRank(policy.failOn)) {
+          below++;
+          continue;
+        }
+        result.findings.push({ ...f, path: folder ? `${folder}/${f.path}` : f.path });
+      }
+    }
+    result.notes.push(`${changed.length} changed skill${changed.length === 1 ? '' : 's'} of ${folders.length}${policy.requireSignatures ? ', signatures required' : ''}`);
+    if (below) result.notes.push(`${below} skill finding${below === 1 ? '' : 's'} below skills.failOn (${policy.failOn})`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   return result;
 };
 

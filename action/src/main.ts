@@ -34,6 +34,7 @@ function runnerEnvironment(): GateEnvironment {
 
 /** Mask a secret for the log; GitHub masks line by line, so multi-line values are masked per line too. */
 function mask(secret: string): void {
+  if (!secret) return; // threat findings carry no secret
   core.setSecret(secret);
   if (secret.includes('\n')) for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) core.setSecret(line);
 }
