@@ -35115,6 +35115,7 @@ var AgentVaultError = class extends Error {
 var usageError = (message, hint) => new AgentVaultError("usage", message, { hint });
 var configError = (message, hint) => new AgentVaultError("config", message, { hint });
 var gitError = (message, hint) => new AgentVaultError("git", message, { hint });
+var refusal = (message, hint, code) => new AgentVaultError("refused", message, { hint, code });
 
 // src/messages.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -37621,7 +37622,7 @@ async function run() {
     setOutput("sarif-file", sarifPath);
     setOutput("verified-skills", String(gate.verifiedSkills));
     info(`${gate.target.description}: ${MSG.actionVerdict(gate.failing, total)}`);
-    if (gate.failing > 0) setFailed(MSG.actionVerdict(gate.failing, total));
+    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
   } catch (error2) {
     if (error2 instanceof AgentVaultError) setFailed(`${error2.message}${error2.hint ? `
 ${error2.hint}` : ""}`);

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SECRET, type Severity } from '../../src/core/types.js';
-import { AgentVaultError } from '../../src/errors.js';
+import { AgentVaultError, refusal } from '../../src/errors.js';
 import { MSG } from '../../src/messages.js';
 import { inWorkspace, runGate, type GateEnvironment } from './gate.js';
 import { readInputs, type InputName } from './inputs.js';
@@ -39,7 +39,7 @@ function mask(secret: string): void {
   if (secret.includes('\n')) for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) core.setSecret(line);
 }
 
-/** The action: the one place that decides whether the job fails. */
+/** The action. Its one catch is the one place that fails the job: findings arrive there as a refusal. */
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name: InputName) => core.getInput(name));
@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('verified-skills', String(gate.verifiedSkills));
     core.info(`${gate.target.description}: ${MSG.actionVerdict(gate.failing, total)}`);
-    if (gate.failing > 0) core.setFailed(MSG.actionVerdict(gate.failing, total));
+    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
   } catch (error) {
     if (error instanceof AgentVaultError) core.setFailed(`${error.message}${error.hint ? `\n${error.hint}` : ''}`);
     else core.setFailed(`internal error: ${(error as Error)?.message ?? String(error)}. This is a bug in agent-vault; please report it.`);
