@@ -99,7 +99,7 @@ for (let r = 0; r < RUNS; r++) {
   const start = process.hrtime.bigint();
   last = spawnSync(process.execPath, [bundle], {
     cwd: repo,
-    env: { ...env, GITHUB_WORKSPACE: repo, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary.md'), INPUT_SARIF_FILE: '' },
+    env: { ...env, GITHUB_WORKSPACE: repo, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_OUTPUT: join(work, 'output'), GITHUB_STEP_SUMMARY: join(work, 'summary.md') },
     maxBuffer: 1 << 28,
   });
   times.push(Number(process.hrtime.bigint() - start) / 1e6);

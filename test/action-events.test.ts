@@ -154,6 +154,13 @@ describe('planning a scan from an event payload', () => {
       }),
     );
   });
+  it('maps merge queue groups and pull_request_target the same way, and anything else to the whole tree', () => {
+    const [a, b] = ['1'.repeat(40), '2'.repeat(40)];
+    expect(planScan('merge_group', { merge_group: { base_sha: a, head_sha: b } })).toMatchObject({ kind: 'range', base: a, head: b });
+    expect(planScan('pull_request_target', { pull_request: { base: { sha: a }, head: { sha: b } } })).toMatchObject({ kind: 'range', base: a, head: b });
+    expect(planScan('schedule', {})).toMatchObject({ kind: 'tree', head: 'HEAD' });
+    expect(planScan('workflow_dispatch', {}, { head: b })).toMatchObject({ kind: 'tree', head: b });
+  });
   it('rejects a payload without the commits it should name, saying which field', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (payload) => {
