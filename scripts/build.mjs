@@ -51,9 +51,27 @@ await build({
 // The GitHub Action runs the committed action/dist/index.js, and CI rebuilds it and fails on
 // any difference, so the output must depend on the sources alone: a fixed working directory
 // (module path comments) and no timestamps or absolute paths.
+// @actions/core reaches the network only to fetch OIDC tokens (getIDToken), which the action
+// never asks for. Replacing its HTTP client keeps undici (a megabyte of network code, loaded
+// at start-up) out of a bundle that promises to make no requests.
+const noNetworkClient = {
+  name: 'no-network-client',
+  setup(b) {
+    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'no-network-client' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-network-client' }, () => ({
+      loader: 'js',
+      contents:
+        "const refuse = () => { throw new Error('agent-vault makes no network requests'); };\n" +
+        'export class HttpClient { constructor() { refuse(); } }\n' +
+        'export class BearerCredentialHandler { constructor() { refuse(); } }\n',
+    }));
+  },
+};
+
 await build({
   ...common,
   absWorkingDir: root,
+  plugins: [noNetworkClient],
   entryPoints: [join(root, 'action/src/index.ts')],
   outfile: join(root, 'action/dist/index.js'),
   target: 'node20',
