@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO, removeDir } from './helpers/cli.js';
-import { fakeToken, pullRequestEvent, pullRequestRepo, runActionBundle } from './helpers/action.js';
+import { fakePasswordLine, fakeToken, pullRequestEvent, pullRequestRepo, runActionBundle } from './helpers/action.js';
 import { INPUT_DEFAULTS } from '../action/src/inputs.js';
 
 const cleanup: string[] = [];
@@ -76,5 +76,28 @@ describe('action.yml and the inputs', () => {
     expect(run.code).toBe(1);
     expect(run.outputs.findings).toBe('1');
     expect(run.summary).toBe('');
+  });
+
+  it('without fail-on, policy.block of the configuration decides, as in the hooks', () => {
+    const assignment = fakePasswordLine(1);
+    const repo = pullRequestRepo({ '.agent-vault.yaml': 'policy:\n  block: critical\n' }, [{ 'app.ini': assignment }]);
+    cleanup.push(repo.root);
+    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo) });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.findings).toBe('1');
+    expect(run.summary).toContain('Fails on: critical.');
+    const strict = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo), inputs: { 'fail-on': 'high' } });
+    expect(strict.code).toBe(1);
+  });
+
+  it('a finding in a protected path fails whatever its severity and the threshold', () => {
+    const repo = pullRequestRepo({ '.agent-vault.yaml': 'policy:\n  block: critical\nprotected:\n  - "*.ini"\n', '.gitattributes': '*.ini filter=agent-vault\n' }, [
+      { 'conf/app.ini': fakePasswordLine(2) },
+    ]);
+    cleanup.push(repo.root);
+    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo), inputs: { checks: 'secrets, protected-paths' } });
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/file=conf\/app\.ini,line=1/);
+    expect(run.summary).toMatch(/1 protected file at head/);
   });
 });

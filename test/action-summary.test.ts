@@ -23,7 +23,7 @@ function gate(findings: Finding[], problems: Problem[] = []): GateResult {
     target: { kind: 'commits', revs: ['a..b'], head: 'b'.repeat(40), base: 'a'.repeat(40), description: 'commits aaaa..bbbb (pull request #1)' },
     commits: 2, configSource: 'built-in defaults', ruleset,
     results: [{ check: 'secrets', findings, problems: [], verifiedSkills: 0, notes: [] }, { check: 'skills', findings: [], problems, verifiedSkills: 0, notes: [] }],
-    findings, problems, verifiedSkills: 0, failing: findings.length + problems.length, filesScanned: 1, bytesScanned: 10,
+    findings, problems, verifiedSkills: 0, failing: findings.length + problems.length, failOn: 'low', filesScanned: 1, bytesScanned: 10,
   };
 }
 
@@ -35,7 +35,7 @@ describe('the job summary and the SARIF log', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }), { minLength: 1, maxLength: 5 }), (paths) => {
         const token = fakeToken(paths.length);
-        const md = renderSummary(gate(paths.map((p, i) => finding(p, token, i + 1))), 'low');
+        const md = renderSummary(gate(paths.map((p, i) => finding(p, token, i + 1))));
         const rows = md.split('\n').filter((l) => /^\| critical \|/.test(l));
         expect(rows).toHaveLength(paths.length);
         for (const row of rows) expect(separators(row)).toBe(8);
@@ -63,7 +63,7 @@ describe('the job summary and the SARIF log', () => {
 
   it('cap the table at a thousand rows and point to the SARIF file for the rest', () => {
     const token = fakeToken(9);
-    const md = renderSummary(gate(Array.from({ length: 1005 }, (_, i) => finding(`f${i}.env`, token, 1))), 'low');
+    const md = renderSummary(gate(Array.from({ length: 1005 }, (_, i) => finding(`f${i}.env`, token, 1))));
     expect(md.split('\n').filter((l) => l.startsWith('| critical |'))).toHaveLength(1000);
     expect(md).toContain('5 more in the SARIF file.');
   });

@@ -17609,7 +17609,7 @@ var FAIL_ON = [...SEVERITIES, "never"];
 var INPUT_DEFAULTS = {
   config: "",
   checks: "secrets, protected-paths, skills",
-  "fail-on": "low",
+  "fail-on": "",
   base: "",
   head: "",
   "sarif-file": "agent-vault.sarif",
@@ -17628,14 +17628,14 @@ function readInputs(get) {
   }
   if (checks.length === 0) throw usageError('input "checks" is empty', `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
   const failOn = value("fail-on").toLowerCase();
-  if (!FAIL_ON.includes(failOn)) {
+  if (failOn && !FAIL_ON.includes(failOn)) {
     throw usageError(`input "fail-on": unknown severity "${value("fail-on")}"`, `Use one of ${FAIL_ON.join(", ")}.`);
   }
   const optional = (name) => value(name) || void 0;
   return {
     config: optional("config"),
     checks,
-    failOn,
+    failOn: failOn || void 0,
     base: optional("base"),
     head: optional("head"),
     sarifFile: value("sarif-file"),
@@ -17649,6 +17649,14 @@ function failsOn(severity, failOn) {
 }
 
 // action/src/checks.ts
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const byName = globs.filter((g) => !g.includes("/"));
+  const byPath = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const name = byName.length ? (0, import_picomatch3.default)(byName, { dot: true, basename: true }) : () => false;
+  const path = byPath.length ? (0, import_picomatch3.default)(byPath, { dot: true }) : () => false;
+  return (p) => name(p) || path(p);
+}
 var empty = (check) => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
 var secretsCheck = async (ctx) => {
   const result = empty("secrets");
@@ -17681,7 +17689,7 @@ var protectedPathsCheck = async (ctx) => {
     return result;
   }
   if (ctx.target.kind === "none") return result;
-  const isProtected = (0, import_picomatch3.default)(globs, { dot: true });
+  const isProtected = protectedMatcher(globs);
   const paths = ctx.headTree().filter((e) => e.mode !== "160000" && isProtected(e.path)).map((e) => e.path);
   const attrs = paths.length ? filterAttributes(ctx.repo, ctx.target.head, paths) : /* @__PURE__ */ new Map();
   for (const path of paths) {
@@ -18003,6 +18011,13 @@ function configFor(repo, workspace, inputs, target) {
   const config = loadConfig({ repoRoot: repo, cwd: repo });
   return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : "built-in defaults" };
 }
+function policyBlock(config) {
+  const block = config.policy?.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    throw configError(`${config.file ?? "config"}: policy.block must be one of ${SEVERITIES.join(", ")}`, "Fix the policy section of the configuration, or set the fail-on input.");
+  }
+  return block;
+}
 var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
 async function runGate(inputs, env) {
   const repo = repoRoot(env.workspace);
@@ -18037,7 +18052,10 @@ async function runGate(inputs, env) {
     }
   }
   const problems = results.flatMap((r) => r.problems);
-  const failing = findings.filter((f) => failsOn(f.severity, inputs.failOn)).length + problems.filter((p) => failsOn(p.severity, inputs.failOn)).length;
+  const failOn = inputs.failOn ?? policyBlock(config);
+  const isProtected = protectedMatcher(config.protected);
+  const blocks = (severity, path) => failsOn(severity, failOn) || failOn !== "never" && isProtected(path);
+  const failing = findings.filter((f) => blocks(f.severity, f.path)).length + problems.filter((p) => failsOn(p.severity, failOn)).length;
   const content = added ? await added : void 0;
   return {
     target,
@@ -18049,6 +18067,7 @@ async function runGate(inputs, env) {
     problems,
     verifiedSkills: results.reduce((n, r) => n + r.verifiedSkills, 0),
     failing,
+    failOn,
     filesScanned: content?.filesScanned ?? 0,
     bytesScanned: content?.bytesScanned ?? 0
   };
@@ -18128,11 +18147,11 @@ function cell(text) {
   return printablePath(text).replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
 }
 var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", skills: "Skills" };
-function renderSummary(gate, failOn) {
+function renderSummary(gate) {
   const total = gate.findings.length + gate.problems.length;
   const out = [];
   out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
-  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(failOn)}.`, "");
+  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
   out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
   for (const r of gate.results) {
     const notes = [...r.notes, ...r.check === "skills" ? [`${r.verifiedSkills} verified`] : []];
@@ -18247,7 +18266,7 @@ async function run() {
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync5(dirname5(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));
-    if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate, inputs.failOn)).write();
+    if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));
     setOutput("sarif-file", sarifPath);

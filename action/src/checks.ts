@@ -57,6 +57,23 @@ export interface GateContext {
 
 export type Check = (ctx: GateContext) => Promise<CheckResult>;
 
+/**
+ * The config's `protected:` globs with gitattributes semantics, as the hooks match them: a
+ * glob without a slash matches the file name at any depth (`*.env`), one with a slash is
+ * anchored at the root; a leading `/` only anchors. (Same rule as src/git/protected.ts on
+ * branch git; use that one once both are merged.)
+ */
+export function protectedMatcher(globs: string[]): (path: string) => boolean {
+  if (globs.length === 0) return () => false;
+  // Two matchers, because picomatch 4's `basename` option applies to slashed globs as well
+  // and then `secrets/**` no longer matches `secrets/db.yaml`.
+  const byName = globs.filter((g) => !g.includes('/'));
+  const byPath = globs.filter((g) => g.includes('/')).map((g) => (g.startsWith('/') ? g.slice(1) : g));
+  const name = byName.length ? picomatch(byName, { dot: true, basename: true }) : () => false;
+  const path = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
+  return (p) => name(p) || path(p);
+}
+
 const empty = (check: CheckName): CheckResult => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
 
 /** Secrets in every line the target adds. */
@@ -100,7 +117,7 @@ export const protectedPathsCheck: Check = async (ctx) => {
     return result;
   }
   if (ctx.target.kind === 'none') return result;
-  const isProtected = picomatch(globs, { dot: true });
+  const isProtected = protectedMatcher(globs);
   const paths = ctx.headTree().filter((e) => e.mode !== '160000' && isProtected(e.path)).map((e) => e.path);
   const attrs = paths.length ? filterAttributes(ctx.repo, ctx.target.head, paths) : new Map<string, string>();
   for (const path of paths) {

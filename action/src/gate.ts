@@ -1,14 +1,16 @@
 import { join } from 'node:path';
 import { buildRuleset, CONFIG_NAMES, defaultConfig, loadConfig, parseConfig, type AgentVaultConfig } from '../../src/config/config.js';
 import type { Ruleset } from '../../src/core/rules.js';
-import type { Finding } from '../../src/core/types.js';
+import type { Finding, Severity } from '../../src/core/types.js';
 import { AgentVaultError, configError, usageError } from '../../src/errors.js';
 import { gitSync, repoRoot } from '../../src/git/exec.js';
 import { MSG } from '../../src/messages.js';
 import { collectAdded, listTree, type AddedContent, type TreeEntry } from './added.js';
 import { CHECKS, type CheckResult, type GateContext, type Problem } from './checks.js';
+import { SEVERITIES } from '../../src/core/types.js';
 import { planScan } from './event.js';
-import { failsOn, type ActionInputs } from './inputs.js';
+import { failsOn, type ActionInputs, type FailOn } from './inputs.js';
+import { protectedMatcher } from './checks.js';
 import { commitCount, resolveTarget, type ScanTarget } from './target.js';
 
 /** The runner's description of the job: where the clone is and which event started it. */
@@ -29,8 +31,10 @@ export interface GateResult {
   findings: Finding[];
   problems: Problem[];
   verifiedSkills: number;
-  /** Findings and problems at or above `fail-on`. */
+  /** Findings and problems at or above `fail-on`, plus any finding in a protected path. */
   failing: number;
+  /** The effective threshold: the input, else the configuration's policy.block, else info. */
+  failOn: FailOn;
   filesScanned: number;
   bytesScanned: number;
 }
@@ -67,6 +71,18 @@ function configFor(repo: string, workspace: string, inputs: ActionInputs, target
   }
   const config = loadConfig({ repoRoot: repo, cwd: repo });
   return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : 'built-in defaults' };
+}
+
+/**
+ * The hooks' threshold, `policy.block` (default info: every finding blocks), so that CI and
+ * the hooks give the same verdicts. Mirrors parsePolicy of src/git/gate.ts (branch git).
+ */
+function policyBlock(config: AgentVaultConfig): FailOn {
+  const block = config.policy?.block ?? 'info';
+  if (typeof block !== 'string' || !(SEVERITIES as readonly string[]).includes(block)) {
+    throw configError(`${config.file ?? 'config'}: policy.block must be one of ${SEVERITIES.join(', ')}`, 'Fix the policy section of the configuration, or set the fail-on input.');
+  }
+  return block as FailOn;
 }
 
 const findingKey = (f: Finding) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
@@ -108,7 +124,12 @@ export async function runGate(inputs: ActionInputs, env: GateEnvironment): Promi
     }
   }
   const problems = results.flatMap((r) => r.problems);
-  const failing = findings.filter((f) => failsOn(f.severity, inputs.failOn)).length + problems.filter((p) => failsOn(p.severity, inputs.failOn)).length;
+  const failOn = inputs.failOn ?? policyBlock(config);
+  // As in the hooks: a finding in a protected path blocks whatever its severity (only an
+  // explicit fail-on: never, a report-only run, lets it pass).
+  const isProtected = protectedMatcher(config.protected);
+  const blocks = (severity: Severity, path: string) => failsOn(severity, failOn) || (failOn !== 'never' && isProtected(path));
+  const failing = findings.filter((f) => blocks(f.severity, f.path)).length + problems.filter((p) => failsOn(p.severity, failOn)).length;
   const content = added ? await added : undefined;
   return {
     target,
@@ -120,6 +141,7 @@ export async function runGate(inputs: ActionInputs, env: GateEnvironment): Promi
     problems,
     verifiedSkills: results.reduce((n, r) => n + r.verifiedSkills, 0),
     failing,
+    failOn,
     filesScanned: content?.filesScanned ?? 0,
     bytesScanned: content?.bytesScanned ?? 0,
   };

@@ -12,8 +12,8 @@ export interface ActionInputs {
   /** Configuration file, relative to the workspace; undefined: discovered at the repository root. */
   config: string | undefined;
   checks: CheckName[];
-  /** Lowest severity that fails the job; `never` reports without failing. */
-  failOn: FailOn;
+  /** Lowest severity that fails the job; `never` reports without failing; undefined: the configuration's policy.block. */
+  failOn: FailOn | undefined;
   /** Overrides of the range the event payload gives. */
   base: string | undefined;
   head: string | undefined;
@@ -30,7 +30,7 @@ export interface ActionInputs {
 export const INPUT_DEFAULTS = {
   config: '',
   checks: 'secrets, protected-paths, skills',
-  'fail-on': 'low',
+  'fail-on': '',
   base: '',
   head: '',
   'sarif-file': 'agent-vault.sarif',
@@ -53,14 +53,14 @@ export function readInputs(get: (name: InputName) => string): ActionInputs {
   }
   if (checks.length === 0) throw usageError('input "checks" is empty', `Use a comma-separated list of ${CHECK_NAMES.join(', ')}.`);
   const failOn = value('fail-on').toLowerCase();
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) {
+  if (failOn && !(FAIL_ON as readonly string[]).includes(failOn)) {
     throw usageError(`input "fail-on": unknown severity "${value('fail-on')}"`, `Use one of ${FAIL_ON.join(', ')}.`);
   }
   const optional = (name: InputName) => value(name) || undefined;
   return {
     config: optional('config'),
     checks,
-    failOn: failOn as FailOn,
+    failOn: (failOn || undefined) as FailOn | undefined,
     base: optional('base'),
     head: optional('head'),
     sarifFile: value('sarif-file'),

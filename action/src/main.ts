@@ -66,7 +66,7 @@ export async function run(): Promise<void> {
     mkdirSync(dirname(sarifPath), { recursive: true });
     writeFileSync(sarifPath, renderActionSarif(gate));
     // Outside a runner (a local run, another CI) there is no summary file; the rest still works.
-    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(gate, inputs.failOn)).write();
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(gate)).write();
 
     const total = gate.findings.length + gate.problems.length;
     core.setOutput('findings', String(total));

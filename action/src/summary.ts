@@ -17,11 +17,11 @@ function cell(text: string): string {
 const CHECK_TITLES = { secrets: 'Secrets', 'protected-paths': 'Protected paths', skills: 'Skills' } as const;
 
 /** The job summary: verdict, what was checked, and every finding and problem as a table. */
-export function renderSummary(gate: GateResult, failOn: string): string {
+export function renderSummary(gate: GateResult): string {
   const total = gate.findings.length + gate.problems.length;
   const out: string[] = [];
   out.push(`## ${gate.failing ? '❌' : '✅'} ${cell(MSG.actionVerdict(gate.failing, total))}`, '');
-  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? '' : 's'}` : ''}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(failOn)}.`, '');
+  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? '' : 's'}` : ''}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, '');
   out.push('| Check | Findings | Problems | Notes |', '| --- | ---: | ---: | --- |');
   for (const r of gate.results) {
     const notes = [...r.notes, ...(r.check === 'skills' ? [`${r.verifiedSkills} verified`] : [])];

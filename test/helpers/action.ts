@@ -42,6 +42,11 @@ export function fakeToken(seed: number): string {
   return expandTemplate('ghp_{{alnum:36}}', rng(seed));
 }
 
+/** A password assignment the generic rule reports (high severity), generated so no literal is committed. */
+export function fakePasswordLine(seed: number): string {
+  return ['db_password', '=', `"${expandTemplate('{{alnum:16}}', rng(seed))}"`].join(' ') + '\n';
+}
+
 export function pullRequestEvent(repo: { base: string; head: string }, number = 7): unknown {
   return { action: 'synchronize', number, pull_request: { number, base: { sha: repo.base, ref: 'main' }, head: { sha: repo.head, ref: 'feature' } } };
 }
