@@ -56,7 +56,7 @@ var init_define_AGENT_VAULT_RULE_PACKS = __esm({
 var define_AGENT_VAULT_SKILL_RULE_PACKS_default;
 var init_define_AGENT_VAULT_SKILL_RULE_PACKS = __esm({
   "<define:__AGENT_VAULT_SKILL_RULE_PACKS__>"() {
-    define_AGENT_VAULT_SKILL_RULE_PACKS_default = [{ file: "rules/skill-exfiltration.yaml", rules: [{ id: "skill-exfil-upload-file", description: "A local file posted or uploaded to a remote host", regex: `\\b(?:curl|wget|http|https|xh)\\b[^\\n]{0,300}(?:\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\s*["']?(?:[a-z_]+=)?@?(?:~|\\$HOME|/etc/|/root/|\\.env\\b|[^\\s"']*(?:id_rsa|id_ed25519|credentials|\\.pem|\\.key|history)\\b)|\\s(?:-d|--data(?:-binary)?|-F|--form)[= ]?\\s*["']?(?:[a-z_]+=)?@)`, flags: "i", keywords: ["curl", "wget", "http", "xh"], severity: "high", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-environment", description: "Environment variables or secrets sent over the network", regex: `\\b(?:env|printenv|set|export\\s+-p)\\b\\s*(?:\\|[^\\n|]{0,80})?\\|\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:\\$\\(\\s*(?:env|printenv|cat\\s+[^\\s)]*(?:\\.env|credentials|id_rsa|id_ed25519|\\.netrc|\\.npmrc|\\.pypirc))\\b|[?&][a-z_]{1,30}=\\$\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\b|\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\s*["']?[^\\n"']{0,80}\\$\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\b)|\\bos\\.environ\\b[^\\n]{0,120}\\b(?:requests|urllib|httpx)\\.(?:post|put|get|request|urlopen)|\\b(?:requests|httpx)\\.(?:post|put|request)\\([^\\n]{0,200}\\bos\\.environ\\b|\\bprocess\\.env\\b[^\\n]{0,120}\\bfetch\\(`, flags: "i", keywords: ["env", "printenv", "set", "export", "curl", "wget", "environ", "process.env"], severity: "critical", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-dns", description: "Data encoded into DNS lookups (DNS exfiltration)", regex: "\\b(?:dig|nslookup|host|drill|ping|resolvectl\\s+query)\\b[^\\n]{0,80}(?:\\$\\(|`|\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\\.)[^\\n]{0,200}\\.[a-z0-9-]{1,63}\\.[a-z]{2,24}\\b|\\bsocket\\.gethostbyname\\([^\\n]{0,200}?\\+\\s*[\"']\\.", flags: "i", keywords: ["dig", "nslookup", "host", "drill", "ping", "resolvectl", "gethostbyname"], severity: "critical", tags: ["exfiltration"] }, { id: "skill-exfil-credential-read", description: "Reads of SSH keys, cloud credentials, keychains or browser credential stores", regex: `\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\b[^\\n]{0,80}(?:~|\\$HOME|\\$\\{HOME\\}|/home/[^/\\s]+|/root|%USERPROFILE%|os\\.homedir\\(\\)|Path\\.home\\(\\))[/\\\\]?(?:["']?\\s*[,+]\\s*["'])?[/\\\\]?\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)|aws[/\\\\]|gnupg[/\\\\]|netrc\\b|git-credentials\\b|docker[/\\\\]config\\.json|kube[/\\\\]config|npmrc\\b|pypirc\\b|password-store\\b|config[/\\\\](?:gh[/\\\\]hosts\\.yml|gcloud)|azure[/\\\\])|\\bsecurity\\s+(?:find-generic-password|find-internet-password|dump-keychain)\\b|\\bsecret-tool\\s+lookup\\b|(?:Login Data|Cookies|key[34]\\.db|logins\\.json)["']?\\s*(?:\\)|$)|\\bcmdkey\\s+/list\\b`, flags: "im", keywords: [".ssh", ".aws", ".gnupg", ".netrc", ".git-credentials", ".docker", ".kube", ".npmrc", ".pypirc", ".password-store", ".config", ".azure", "security", "secret-tool", "login data", "cookies", "key3.db", "key4.db", "logins.json", "cmdkey"], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-known-sink", description: "Request-capture, paste or tunnelling services often used to collect stolen data", regex: "\\b(?:webhook\\.site|requestbin\\.(?:com|net)|pipedream\\.net|hookbin\\.com|beeceptor\\.com|interact\\.sh|oast\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\.net|canarytokens\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|trycloudflare\\.com|pastebin\\.com/api|transfer\\.sh|discord(?:app)?\\.com/api/webhooks|api\\.telegram\\.org/bot)\\b", flags: "i", keywords: ["webhook.site", "requestbin", "pipedream", "hookbin", "beeceptor", "interact.sh", "oast.", "burpcollaborator", "canarytokens", "ngrok", "trycloudflare", "pastebin.com/api", "transfer.sh", "webhooks", "api.telegram.org"], severity: "high", tags: ["exfiltration"] }] }, { file: "rules/skill-hidden-text.yaml", rules: [{ id: "skill-hidden-unicode-tags", description: "Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII", regex: "(?:\\uDB40[\\uDC00-\\uDC7F])+", keywords: [], severity: "critical", tags: ["hidden-text"] }, { id: "skill-hidden-bidi-control", description: "Bidirectional control characters that reorder how text displays (Trojan Source)", regex: "[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-zero-width", description: "Zero-width or invisible formatting characters inside text", regex: "[\\u200B-\\u200D\\u2060-\\u2064\\u180E\\u00AD\\u034F\\u115F\\u1160\\u3164\\uFFA0]|(?!^)\\uFEFF", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-homoglyph", description: "A word mixing Latin letters with look-alike Cyrillic or Greek letters", regex: "[A-Za-z][\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7]|[\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7][A-Za-z]", keywords: [], severity: "high", tags: ["hidden-text", "homoglyph"] }, { id: "skill-hidden-control-chars", description: "Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)", regex: "[\\x01-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]|\\x1B(?!\\[[0-9;]{0,12}m)", keywords: [], severity: "high", tags: ["hidden-text"] }] }, { file: "rules/skill-prompt-injection.yaml", rules: [{ id: "skill-injection-override", description: "Instruction-override phrasing (ignore or disregard earlier instructions)", regex: "\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)", flags: "i", keywords: ["ignore", "disregard", "forget", "override", "bypass"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-role-break", description: "Chat-role markers that try to end the skill and start a fake turn", regex: "(?:<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\|>|\\[/?INST\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\s*#{1,6}\\s*(?:system\\s+(?:prompt|message|override)|new\\s+instructions)\\b)", flags: "im", keywords: ["<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system", "</system", "<assistant_", "</assistant_", "system", "new instructions"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-fake-authority", description: "Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode", regex: "(?:\\b(?:you\\s+are\\s+now|from\\s+now\\s+on,?\\s+you\\s+(?:are|will)|switch\\s+to|enter|enable)\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\s+mode\\b|\\bnew\\s+system\\s+(?:prompt|instructions?)\\b|^\\s*(?:system|developer|administrator)\\s+(?:message|note|instruction|override)\\s*:|\\bthis\\s+(?:message|instruction)\\s+(?:comes|is)\\s+from\\s+(?:the\\s+)?(?:system|developer|anthropic|openai|administrator)\\b|\\byour\\s+(?:new|real|true)\\s+(?:instructions|task|goal)\\s+(?:is|are)\\b)", flags: "im", keywords: ["mode", "system prompt", "system instruction", "message", "note", "instruction", "override", "comes from", "is from", "your new", "your real", "your true"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-conceal", description: "Instructions to hide actions or output from the user", regex: "\\b(?:(?:do\\s+not|don't|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\s+(?:the\\s+|your\\s+)?(?:user|human|operator|developer)s?\\b(?!\\s+(?:interface|name|id|guide|manual))|\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\b|\\bhide\\s+(?:this|these|the)\\s+(?:step|steps|action|actions|command|commands|output)\\s+from\\b|\\b(?:keep|make)\\s+(?:this|it)\\s+(?:hidden|secret)\\s+from\\s+the\\s+user\\b)", flags: "i", keywords: ["tell", "inform", "mention", "notify", "reveal", "alert", "let", "show", "silently", "secretly", "covertly", "quietly", "discreetly", "hide", "hidden", "secret"], severity: "high", tags: ["prompt-injection", "concealment"] }, { id: "skill-injection-trigger-hijack", description: "Frontmatter or body that forces the skill to load for every task or before others", regex: "\\b(?:always|must)\\s+(?:use|invoke|load|run|apply|activate)\\s+this\\s+skill\\s+(?:first|before|for\\s+(?:every|all|any)\\b)|\\buse\\s+this\\s+skill\\s+for\\s+(?:every|all|any)\\s+(?:task|request|prompt|message)s?\\b", flags: "i", keywords: ["this skill"], severity: "medium", tags: ["prompt-injection"] }, { id: "skill-injection-html-comment", description: "Instructions addressed to the agent inside an HTML comment (invisible when rendered)", regex: "<!--(?:(?!-->)[\\s\\S]){0,2000}?\\b(?:ignore|disregard|you\\s+must|you\\s+should|assistant|the\\s+ai\\b|the\\s+model|claude|the\\s+agent|secretly|silently|do\\s+not\\s+tell|execute|exfiltrate|curl\\b|wget\\b)(?:(?!-->)[\\s\\S]){0,2000}?-->", flags: "i", keywords: ["<!--"], severity: "high", tags: ["prompt-injection", "hidden-text"] }, { id: "skill-scanner-evasion", description: "An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)", regex: "agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\b|trufflehog:ignore", flags: "i", keywords: ["agent-vault:allow", "gitleaks:allow", "pragma", "nosec", "trufflehog:ignore"], severity: "medium", tags: ["evasion"] }] }, { file: "rules/skill-shell-payload.yaml", rules: [{ id: "skill-shell-pipe-to-interpreter", description: "Remote content piped straight into a shell or interpreter (curl ... | sh)", regex: "\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:env\\s+)?(?:ba|z|k|da|fi)?sh\\b|\\b(?:curl|wget)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+)?(?:python[0-9.]*|perl|ruby|node|php|iex|invoke-expression)\\b", flags: "i", keywords: ["curl", "wget", "fetch", "iwr", "invoke-webrequest"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-eval-remote", description: "Remote content executed through eval, source or process substitution", regex: `(?:\\beval\\b|\\b(?:ba|z)?sh\\s+-c|\\bsource\\b|(?:^|[;&|]\\s*)\\.)\\s+["']?\\$\\(\\s*(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b|\\bexec\\(\\s*(?:urllib|requests)\\.`, flags: "im", keywords: ["curl", "wget", "urllib", "requests"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-decode-exec", description: "Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)", regex: `\\b(?:base64\\s+(?:-d|--decode|-D)|xxd\\s+-r(?:\\s+-p)?|openssl\\s+(?:enc\\s+)?-?base64\\s+-d)\\b[^\\n]{0,200}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b|\\b(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:echo|printf)\\s[^\\n]{0,400}\\|\\s*base64\\s+(?:-d|--decode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|atob|Buffer\\.from\\([^)]{0,400},\\s*["']base64)`, flags: "i", keywords: ["base64", "xxd", "b64decode", "atob"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-destructive-rm", description: "Recursive forced delete of the root, home or every file", regex: `\\brm\\s+(?:-[a-zA-Z]*\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\s+--force|-force\\s+--recursive)[a-zA-Z]*\\s+(?:--no-preserve-root\\s+)?["']?(?:/|/\\*|~/?\\*?|\\$\\{?HOME\\}?/?\\*?|\\*|\\.\\./?\\*?|\\.\\*?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\*?)["']?(?=\\s|$|[;&|)])`, keywords: ["rm"], severity: "critical", tags: ["shell-payload", "destructive"] }, { id: "skill-shell-download-run", description: "A binary or script downloaded and made executable or run (fake prerequisite install)", regex: `\\b(?:curl|wget)\\b[^\\n]{0,300}?(?:-o|-O|--output|>)\\s*["']?([^\\s"'|;&]{1,200})["']?[^\\n]{0,120}?(?:&&|;|\\n)\\s*(?:sudo\\s+)?(?:chmod\\s+(?:\\+x|[0-7]?7[0-7]{2})|(?:ba|z)?sh\\s+\\S|\\./|python[0-9.]*\\s|source\\s|\\.\\s)`, flags: "i", keywords: ["curl", "wget"], severity: "high", tags: ["shell-payload", "supply-chain"] }, { id: "skill-shell-reverse-shell", description: "Reverse shell or remote command channel", regex: "/dev/(?:tcp|udp)/[^\\s/]{1,255}/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^\\n]{0,80}\\s-(?:[a-z]*e|c)\\s+(?:/bin/)?(?:ba|z)?sh\\b|\\bsocat\\b[^\\n]{0,120}\\bexec:|\\bpty\\.spawn\\(|\\bmkfifo\\b[^\\n]{0,120}\\b(?:nc|ncat|netcat)\\b", flags: "i", keywords: ["/dev/tcp", "/dev/udp", "nc", "ncat", "netcat", "socat", "pty.spawn", "mkfifo"], severity: "critical", tags: ["shell-payload", "exfiltration"] }, { id: "skill-shell-persistence", description: "Changes to shell start-up files, cron or sudoers that persist beyond the task", regex: `(?:>>?|\\btee\\s+(?:-a\\s+)?)\\s*["']?(?:~|\\$HOME|\\$\\{HOME\\})/\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\b|\\bcrontab\\s+-(?!l\\b)[a-z]|\\|\\s*crontab\\s+-|\\bNOPASSWD\\b|/etc/sudoers|\\blaunchctl\\s+load\\b|\\bsystemctl\\s+(?:--user\\s+)?enable\\b[^\\n]{0,80}\\.(?:service|timer)`, keywords: ["bashrc", "zshrc", "bash_profile", "profile", "zprofile", "zshenv", "crontab", "nopasswd", "sudoers", "launchctl", "systemctl"], severity: "high", tags: ["shell-payload", "persistence"] }] }, { file: "rules/skill-supply-chain.yaml", rules: [{ id: "skill-supply-unpinned-git-install", description: "Package installed from a git URL or archive URL without a pinned commit or hash", regex: `\\b(?:pip3?|uv\\s+pip|pipx|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+(?:install|add)\\b[^\\n]{0,200}?\\b(?:git\\+(?:https?|ssh|git)://[^\\s@#"']+(?:@(?![0-9a-f]{40}(?:[\\s"'#]|$))[^\\s"'#]+)?(?=[\\s"'#]|$)|https?://[^\\s"']+\\.(?:zip|tar\\.gz|tgz|whl)(?![^\\s]*#sha256=))|\\b(?:npm|pnpm|yarn|bun)\\s+(?:i|install|add)\\b[^\\n]{0,200}?(?:\\s(?:git(?:\\+https?|\\+ssh)?://|github:|https?://)[^\\s#"']+(?:#(?![0-9a-f]{40}(?:[\\s"']|$))[^\\s"']+)?(?=[\\s"']|$))|\\bgo\\s+install\\b[^\\n]{0,120}@latest\\b|\\bcargo\\s+install\\s+--git\\b(?![^\\n]*--rev\\s+[0-9a-f]{40})`, flags: "i", keywords: ["pip", "pipx", "poetry", "npm", "pnpm", "yarn", "bun", "go install", "cargo install"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-untrusted-index", description: "Package index replaced, added over plain HTTP or marked trusted (dependency confusion)", regex: "--(?:extra-)?index-url[= ]+http://|--trusted-host\\b|\\bnpm\\s+config\\s+set\\s+registry\\s+http://|--registry[= ]+http://|\\bpip\\s+config\\s+set\\s+global\\.index-url\\b", keywords: ["index-url", "trusted-host", "registry", "global.index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-instructions", description: "Instructions fetched at run time from a remote location and followed", regex: "\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\b[^\\n]{0,60}\\b(?:instructions|prompts?|directives|playbook|skill(?:\\.md)?)\\b[^\\n]{0,40}\\bhttps?://|https?://\\S{1,300}[^\\n]{0,60}\\b(?:and|then)\\s+(?:follow|execute|obey|run|do)\\s+(?:them|it|what(?:ever)?\\s+it\\s+says|the\\s+(?:instructions|steps|commands)\\s+it\\s+(?:contains|lists|returns|gives))\\b|\\b(?:curl|wget)\\b[^\\n]{0,200}https?://\\S{1,300}\\.(?:md|txt|prompt)\\b[^\\n]{0,120}\\b(?:follow|execute|obey|instructions)\\b", flags: "i", keywords: ["http://", "https://"], severity: "high", tags: ["supply-chain", "prompt-injection"] }, { id: "skill-supply-npx-remote", description: "Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)", regex: "\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?(?:github:|git\\+|https?://)|\\buvx\\s+--from\\s+(?:git\\+|https?://)", flags: "i", keywords: ["npx", "pnpx", "bunx", "uvx"], severity: "high", tags: ["supply-chain"] }] }, { file: "rules/skill-tool-escalation.yaml", rules: [{ id: "skill-escalation-permission-bypass", description: "Flags or settings that turn off the agent's permission prompts or sandbox", regex: `--dangerously-skip-permissions\\b|--dangerously-bypass-approvals-and-sandbox\\b|--permission-mode[= ]+bypassPermissions\\b|["']?defaultMode["']?\\s*:\\s*["']bypassPermissions["']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\b|\\bapproval[_-]policy\\s*[=:]\\s*["']?never\\b`, keywords: ["dangerously", "bypasspermissions", "allow-all-tools", "trust-all-tools", "yolo", "auto-approve-all", "no-confirm-tools", "approval"], severity: "critical", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings", description: "Writes to an agent's settings, hooks, MCP servers or instruction files", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bln\\s+-s|\\becho\\b|\\bcat\\b[^\\n]{0,40}>|\\bwrite|\\bedit|\\bmodify|\\bupdate|\\bappend|\\badd|\\binsert|\\bchange|\\bpatch)[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)", flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-instructions", description: "Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bappend|\\binsert|\\badd)[^\\n]{0,80}(?:\\bCLAUDE\\.md|\\bAGENTS\\.md|\\.github/copilot-instructions\\.md|\\.cursorrules)\\b", flags: "i", keywords: ["claude.md", "agents.md", "copilot-instructions", ".cursorrules"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-permission-allow", description: "Grants of wildcard tool permissions in agent settings", regex: `["']?(?:allow|allowedTools|alwaysAllow|autoApprove)["']?\\s*:\\s*\\[[^\\]]{0,400}["'](?:\\*|Bash|Bash\\(\\*\\)|Bash\\(\\*:\\*\\)|mcp__\\*)["']`, keywords: ["allow", "allowedtools", "alwaysallow", "autoapprove"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks", description: "Changes to git hooks or hooks path (code that runs on every commit)", regex: "\\bcore\\.hooksPath\\b|(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bln\\s+-s|\\bchmod\\b)[^\\n]{0,80}\\.git/hooks/", keywords: ["hookspath", ".git/hooks/"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-world-writable", description: "World-writable permissions on a system path or home", regex: `\\bchmod\\s+(?:-R\\s+)?(?:0?777|a\\+w|o\\+w)\\s+["']?(?:/|~|\\$HOME)`, keywords: ["chmod"], severity: "high", tags: ["tool-escalation"] }] }];
+    define_AGENT_VAULT_SKILL_RULE_PACKS_default = [{ file: "rules/skill-exfiltration.yaml", rules: [{ id: "skill-exfil-upload-file", description: "A local file posted or uploaded to a remote host", regex: `\\b(?:curl|wget|http|https|xh)\\b[^\\n]{0,300}(?:\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\s*["']?(?:[a-z_]+=)?@?(?:~|\\$HOME|/etc/|/root/|\\.env\\b|[^\\s"']*(?:id_rsa|id_ed25519|credentials|\\.pem|\\.key|history)\\b)|\\s(?:-d|--data(?:-binary)?|-F|--form)[= ]?\\s*["']?(?:[a-z_]+=)?@)`, flags: "i", keywords: ["curl", "wget", "http", "xh"], severity: "high", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-environment", description: "Environment variables or secrets sent over the network", regex: `\\b(?:env|printenv|set|export\\s+-p)\\b\\s*(?:\\|[^\\n|]{0,80})?\\|\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:\\$\\(\\s*(?:env|printenv|cat\\s+[^\\s)]*(?:\\.env|credentials|id_rsa|id_ed25519|\\.netrc|\\.npmrc|\\.pypirc))\\b|[?&][a-z_]{1,30}=\\$\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\b|\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\s*["']?[^\\n"']{0,80}\\$\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\b)|\\bos\\.environ\\b[^\\n]{0,120}\\b(?:requests|urllib|httpx)\\.(?:post|put|get|request|urlopen)|\\b(?:requests|httpx)\\.(?:post|put|request)\\([^\\n]{0,200}\\bos\\.environ\\b|\\bprocess\\.env\\b[^\\n]{0,120}\\bfetch\\(`, flags: "i", keywords: ["env", "printenv", "set", "export", "curl", "wget", "environ", "process.env"], severity: "critical", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-dns", description: "Data encoded into DNS lookups (DNS exfiltration)", regex: "\\b(?:dig|nslookup|host|drill|ping|resolvectl\\s+query)\\b[^\\n]{0,80}(?:\\$\\(|`|\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\\.)[^\\n]{0,200}\\.[a-z0-9-]{1,63}\\.[a-z]{2,24}\\b|\\bsocket\\.gethostbyname\\([^\\n]{0,200}?\\+\\s*[\"']\\.", flags: "i", keywords: ["dig", "nslookup", "host", "drill", "ping", "resolvectl", "gethostbyname"], severity: "critical", tags: ["exfiltration"] }, { id: "skill-exfil-credential-read", description: "Reads of SSH keys, cloud credentials, keychains or browser credential stores", regex: `\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\b[^\\n]{0,80}(?:~|\\$HOME|\\$\\{HOME\\}|/home/[^/\\s]+|/root|%USERPROFILE%|os\\.homedir\\(\\)|Path\\.home\\(\\))[/\\\\]?(?:["']?\\s*[,+]\\s*["'])?[/\\\\]?\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)|aws[/\\\\]|gnupg[/\\\\]|netrc\\b|git-credentials\\b|docker[/\\\\]config\\.json|kube[/\\\\]config|npmrc\\b|pypirc\\b|password-store\\b|config[/\\\\](?:gh[/\\\\]hosts\\.yml|gcloud)|azure[/\\\\])|\\bsecurity\\s+(?:find-generic-password|find-internet-password|dump-keychain)\\b|\\bsecret-tool\\s+lookup\\b|(?:Login Data|Cookies|key[34]\\.db|logins\\.json)["']?\\s*(?:\\)|$)|\\bcmdkey\\s+/list\\b`, flags: "im", keywords: [".ssh", ".aws", ".gnupg", ".netrc", ".git-credentials", ".docker", ".kube", ".npmrc", ".pypirc", ".password-store", ".config", ".azure", "security", "secret-tool", "login data", "cookies", "key3.db", "key4.db", "logins.json", "cmdkey"], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-known-sink", description: "Request-capture, paste or tunnelling services often used to collect stolen data", regex: "\\b(?:webhook\\.site|requestbin\\.(?:com|net)|pipedream\\.net|hookbin\\.com|beeceptor\\.com|interact\\.sh|oast\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\.net|canarytokens\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|trycloudflare\\.com|pastebin\\.com/api|transfer\\.sh|discord(?:app)?\\.com/api/webhooks|api\\.telegram\\.org/bot)\\b", flags: "i", keywords: ["webhook.site", "requestbin", "pipedream", "hookbin", "beeceptor", "interact.sh", "oast.", "burpcollaborator", "canarytokens", "ngrok", "trycloudflare", "pastebin.com/api", "transfer.sh", "webhooks", "api.telegram.org"], severity: "high", tags: ["exfiltration"] }] }, { file: "rules/skill-hidden-text.yaml", rules: [{ id: "skill-hidden-unicode-tags", description: "Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII", regex: "(?:\\uDB40[\\uDC00-\\uDC7F])+", keywords: [], severity: "critical", tags: ["hidden-text"] }, { id: "skill-hidden-bidi-control", description: "Bidirectional control characters that reorder how text displays (Trojan Source)", regex: "[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-zero-width", description: "Zero-width or invisible formatting characters inside text", regex: "[\\u200B-\\u200D\\u2060-\\u2064\\u180E\\u00AD\\u034F\\u115F\\u1160\\u3164\\uFFA0]|(?!^)\\uFEFF", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-homoglyph", description: "A word mixing Latin letters with look-alike Cyrillic or Greek letters", regex: "[A-Za-z][\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7]|[\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7][A-Za-z]", keywords: [], severity: "high", tags: ["hidden-text", "homoglyph"] }, { id: "skill-hidden-control-chars", description: "Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)", regex: "[\\x01-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]|\\x1B(?!\\[[0-9;]{0,12}m)", keywords: [], severity: "high", tags: ["hidden-text"] }] }, { file: "rules/skill-prompt-injection.yaml", rules: [{ id: "skill-injection-override", description: "Instruction-override phrasing (ignore or disregard earlier instructions)", regex: '(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)', flags: "i", keywords: ["ignore", "disregard", "forget", "override", "bypass"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-role-break", description: "Chat-role markers that try to end the skill and start a fake turn", regex: "(?:<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\|>|\\[/?INST\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\s*#{1,6}\\s*(?:system\\s+(?:prompt|message|override)|new\\s+instructions)\\b)", flags: "im", keywords: ["<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system", "</system", "<assistant_", "</assistant_", "system", "new instructions"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-fake-authority", description: "Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode", regex: "(?:\\b(?:you\\s+are\\s+now|from\\s+now\\s+on,?\\s+you\\s+(?:are|will)|switch\\s+to|enter|enable)\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\s+mode\\b|\\b(?:here\\s+is|this\\s+is|below\\s+is)\\s+(?:your|the)\\s+new\\s+system\\s+(?:prompt|instructions?)\\b|\\bnew\\s+system\\s+(?:prompt|instructions?)\\s*:|^\\s*(?:system|developer|administrator)\\s+(?:message|note|instruction|override)\\s*:|\\bthis\\s+(?:message|instruction)\\s+(?:comes|is)\\s+from\\s+(?:the\\s+)?(?:system|developer|anthropic|openai|administrator)\\b|\\byour\\s+(?:new|real|true)\\s+(?:instructions|task|goal)\\s+(?:is|are)\\b)", flags: "im", keywords: ["mode", "system prompt", "system instruction", "message", "note", "instruction", "override", "comes from", "is from", "your new", "your real", "your true"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-conceal", description: "Instructions to hide actions or output from the user", regex: "\\b(?:(?:do\\s+not|don't|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\s+(?:the\\s+|your\\s+)?(?:user|human|operator|developer)s?\\b(?!\\s+(?:interface|name|id|guide|manual))|\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\b|\\bhide\\s+(?:this|these|the)\\s+(?:step|steps|action|actions|command|commands|output)\\s+from\\b|\\b(?:keep|make)\\s+(?:this|it)\\s+(?:hidden|secret)\\s+from\\s+the\\s+user\\b)", flags: "i", keywords: ["tell", "inform", "mention", "notify", "reveal", "alert", "let", "show", "silently", "secretly", "covertly", "quietly", "discreetly", "hide", "hidden", "secret"], severity: "high", tags: ["prompt-injection", "concealment"] }, { id: "skill-injection-trigger-hijack", description: "Frontmatter or body that forces the skill to load for every task or before others", regex: "\\b(?:always|must)\\s+(?:use|invoke|load|run|apply|activate)\\s+this\\s+skill\\s+(?:first|before|for\\s+(?:every|all|any)\\b)|\\buse\\s+this\\s+skill\\s+for\\s+(?:every|all|any)\\s+(?:task|request|prompt|message)s?\\b", flags: "i", keywords: ["this skill"], severity: "medium", tags: ["prompt-injection"] }, { id: "skill-injection-html-comment", description: "Instructions addressed to the agent inside an HTML comment (invisible when rendered)", regex: "<!--(?:(?!-->)[\\s\\S]){0,600}?(?:\\b(?:to|for)\\s+(?:the\\s+)?(?:ai|assistant|model|agent|claude|llm)\\s*:|\\b(?:assistant|ai|agent|claude|llm|system)\\s*:|\\b(?:ignore|disregard)\\s+(?:all|any|the|your|previous|prior|above)\\b|\\byou\\s+(?:must|should|will|need\\s+to)\\s+(?:now\\s+|also\\s+|first\\s+|then\\s+)?(?:run|execute|send|upload|delete|remove|ignore|not\\s+tell|curl|fetch|install|read|copy)\\b|\\b(?:secretly|silently|covertly|without\\s+asking)\\b|\\b(?:curl|wget)\\s+-?[\\w:/.]|\\brm\\s+-rf\\b)", flags: "i", keywords: ["<!--"], severity: "high", tags: ["prompt-injection", "hidden-text"] }, { id: "skill-scanner-evasion", description: "An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)", regex: "agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\b|trufflehog:ignore", flags: "i", keywords: ["agent-vault:allow", "gitleaks:allow", "pragma", "nosec", "trufflehog:ignore"], severity: "medium", tags: ["evasion"] }] }, { file: "rules/skill-shell-payload.yaml", rules: [{ id: "skill-shell-pipe-to-interpreter", description: "Remote content piped straight into a shell or interpreter (curl ... | sh)", regex: "\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:env\\s+)?(?:ba|z|k|da|fi)?sh\\b|\\b(?:curl|wget)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+)?(?:python[0-9.]*|perl|ruby|node|php|iex|invoke-expression)\\b", flags: "i", keywords: ["curl", "wget", "fetch", "iwr", "invoke-webrequest"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-eval-remote", description: "Remote content executed through eval, source or process substitution", regex: `(?:\\beval\\b|\\b(?:ba|z)?sh\\s+-c|\\bsource\\b|(?:^|[;&|]\\s*)\\.)\\s+["']?\\$\\(\\s*(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b|\\bexec\\(\\s*(?:urllib|requests)\\.`, flags: "im", keywords: ["curl", "wget", "urllib", "requests"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-decode-exec", description: "Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)", regex: `\\b(?:base64\\s+(?:-d|--decode|-D)|xxd\\s+-r(?:\\s+-p)?|openssl\\s+(?:enc\\s+)?-?base64\\s+-d)\\b[^\\n]{0,200}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b|\\b(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:echo|printf)\\s[^\\n]{0,400}\\|\\s*base64\\s+(?:-d|--decode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|atob|Buffer\\.from\\([^)]{0,400},\\s*["']base64)`, flags: "i", keywords: ["base64", "xxd", "b64decode", "atob"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-destructive-rm", description: "Recursive forced delete of the root, home or every file", regex: `\\brm\\s+(?:-[a-zA-Z]*\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\s+--force|-force\\s+--recursive)[a-zA-Z]*\\s+(?:--no-preserve-root\\s+)?["']?(?:/|/\\*|~/?\\*?|\\$\\{?HOME\\}?/?\\*?|\\*|\\.\\./?\\*?|\\.\\*?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\*?)["']?(?=\\s|$|[;&|)])`, keywords: ["rm"], severity: "critical", tags: ["shell-payload", "destructive"] }, { id: "skill-shell-download-run", description: "A binary or script downloaded and made executable or run (fake prerequisite install)", regex: `\\b(?:curl|wget)\\b[^\\n]{0,300}?(?:-o|-O|--output|>)\\s*["']?([^\\s"'|;&]{1,200})["']?[^\\n]{0,120}?(?:&&|;|\\n)\\s*(?:sudo\\s+)?(?:chmod\\s+(?:\\+x|[0-7]?7[0-7]{2})|(?:ba|z)?sh\\s+\\S|\\./|python[0-9.]*\\s|source\\s|\\.\\s)`, flags: "i", keywords: ["curl", "wget"], severity: "high", tags: ["shell-payload", "supply-chain"] }, { id: "skill-shell-reverse-shell", description: "Reverse shell or remote command channel", regex: "/dev/(?:tcp|udp)/[^\\s/]{1,255}/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^\\n]{0,80}\\s-(?:[a-z]*e|c)\\s+(?:/bin/)?(?:ba|z)?sh\\b|\\bsocat\\b[^\\n]{0,120}\\bexec:|\\bpty\\.spawn\\(|\\bmkfifo\\b[^\\n]{0,120}\\b(?:nc|ncat|netcat)\\b", flags: "i", keywords: ["/dev/tcp", "/dev/udp", "nc", "ncat", "netcat", "socat", "pty.spawn", "mkfifo"], severity: "critical", tags: ["shell-payload", "exfiltration"] }, { id: "skill-shell-persistence", description: "Changes to shell start-up files, cron or sudoers that persist beyond the task", regex: `(?:>>?|\\btee\\s+(?:-a\\s+)?)\\s*["']?(?:~|\\$HOME|\\$\\{HOME\\})/\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\b|\\bcrontab\\s+-(?!l\\b)[a-z]|\\|\\s*crontab\\s+-|\\bNOPASSWD\\b|/etc/sudoers|\\blaunchctl\\s+load\\b|\\bsystemctl\\s+(?:--user\\s+)?enable\\b[^\\n]{0,80}\\.(?:service|timer)`, keywords: ["bashrc", "zshrc", "bash_profile", "profile", "zprofile", "zshenv", "crontab", "nopasswd", "sudoers", "launchctl", "systemctl"], severity: "high", tags: ["shell-payload", "persistence"] }] }, { file: "rules/skill-supply-chain.yaml", rules: [{ id: "skill-supply-unpinned-git-install", description: "Package installed from a git URL or archive URL without a pinned commit or hash", regex: `\\b(?:pip3?|uv\\s+pip|pipx|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+(?:install|add)\\b[^\\n]{0,200}?\\b(?:git\\+(?:https?|ssh|git)://[^\\s@#"']+(?:@(?![0-9a-f]{40}(?:[\\s"'#]|$))[^\\s"'#]+)?(?=[\\s"'#]|$)|https?://[^\\s"']+\\.(?:zip|tar\\.gz|tgz|whl)(?![^\\s]*#sha256=))|\\b(?:npm|pnpm|yarn|bun)\\s+(?:i|install|add)\\b[^\\n]{0,200}?(?:\\s(?:git(?:\\+https?|\\+ssh)?://|github:|https?://)[^\\s#"']+(?:#(?![0-9a-f]{40}(?:[\\s"']|$))[^\\s"']+)?(?=[\\s"']|$))|\\bcargo\\s+install\\s+--git\\b(?![^\\n]*--rev\\s+[0-9a-f]{40})`, flags: "i", keywords: ["pip", "pipx", "poetry", "npm", "pnpm", "yarn", "bun", "go install", "cargo install"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-floating-version", description: "A tool installed at a floating version (@latest) rather than a pinned one", regex: "\\bgo\\s+(?:install|get)\\b[^\\n]{0,120}@latest\\b|\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?[@\\w./-]{1,100}@latest\\b", keywords: ["@latest"], severity: "medium", tags: ["supply-chain"] }, { id: "skill-supply-untrusted-index", description: "Package index replaced, added over plain HTTP or marked trusted (dependency confusion)", regex: "--(?:extra-)?index-url[= ]+http://|--trusted-host\\b|\\bnpm\\s+config\\s+set\\s+registry\\s+http://|--registry[= ]+http://|\\bpip\\s+config\\s+set\\s+global\\.index-url\\b", keywords: ["index-url", "trusted-host", "registry", "global.index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-instructions", description: "Instructions fetched at run time from a remote location and followed", regex: "\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\b[^\\n]{0,60}\\b(?:instructions|prompts?|directives|playbook|skill(?:\\.md)?)\\b[^\\n]{0,40}\\bhttps?://|https?://\\S{1,300}[^\\n]{0,60}\\b(?:and|then)\\s+(?:follow|execute|obey|run|do)\\s+(?:them|it|what(?:ever)?\\s+it\\s+says|the\\s+(?:instructions|steps|commands)\\s+it\\s+(?:contains|lists|returns|gives))\\b|\\b(?:curl|wget)\\b[^\\n]{0,200}https?://\\S{1,300}\\.(?:md|txt|prompt)\\b[^\\n]{0,120}\\b(?:follow|execute|obey|instructions)\\b", flags: "i", keywords: ["http://", "https://"], severity: "high", tags: ["supply-chain", "prompt-injection"] }, { id: "skill-supply-npx-remote", description: "Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)", regex: "\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?(?:github:|git\\+|https?://)|\\buvx\\s+--from\\s+(?:git\\+|https?://)", flags: "i", keywords: ["npx", "pnpx", "bunx", "uvx"], severity: "high", tags: ["supply-chain"] }] }, { file: "rules/skill-tool-escalation.yaml", rules: [{ id: "skill-escalation-permission-bypass", description: "Flags or settings that turn off the agent's permission prompts or sandbox", regex: `--dangerously-skip-permissions\\b|--dangerously-bypass-approvals-and-sandbox\\b|--permission-mode[= ]+bypassPermissions\\b|["']?defaultMode["']?\\s*:\\s*["']bypassPermissions["']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\b|\\bapproval[_-]policy\\s*[=:]\\s*["']?never\\b`, keywords: ["dangerously", "bypasspermissions", "allow-all-tools", "trust-all-tools", "yolo", "auto-approve-all", "no-confirm-tools", "approval"], severity: "critical", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings", description: "Commands or code that write an agent's settings, hooks, MCP servers or agent-vault's own trust files", regex: `(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bln\\s+-sf?\\b|\\binstall\\s+-m|\\bwrite(?:File(?:Sync)?|_text)?\\(|\\bopen\\([^)\\n]{0,120}["']w)[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)`, flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings-prose", description: "Instructions to change an agent's settings, hooks or MCP servers (review that a person, not the agent, should do it)", regex: "\\b(?:add|edit|modify|update|append|insert|change|patch|set)\\b[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)", flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-instructions", description: "Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bappend|\\binsert|\\badd)[^\\n]{0,80}(?:\\bCLAUDE\\.md|\\bAGENTS\\.md|\\.github/copilot-instructions\\.md|\\.cursorrules)\\b", flags: "i", keywords: ["claude.md", "agents.md", "copilot-instructions", ".cursorrules"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-permission-allow", description: "Grants of wildcard tool permissions in agent settings", regex: `["']?(?:allow|allowedTools|alwaysAllow|autoApprove)["']?\\s*:\\s*\\[[^\\]]{0,400}["'](?:\\*|Bash|Bash\\(\\*\\)|Bash\\(\\*:\\*\\)|mcp__\\*)["']`, keywords: ["allow", "allowedtools", "alwaysallow", "autoapprove"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks", description: "Changes to git hooks or hooks path (code that runs on every commit)", regex: "\\bcore\\.hooksPath\\b|(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bln\\s+-s|\\bchmod\\b)[^\\n]{0,80}\\.git/hooks/", keywords: ["hookspath", ".git/hooks/"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-world-writable", description: "World-writable permissions on a system path or home", regex: `\\bchmod\\s+(?:-R\\s+)?(?:0?777|a\\+w|o\\+w)\\s+["']?(?:/|~|\\$HOME)`, keywords: ["chmod"], severity: "high", tags: ["tool-escalation"] }] }];
   }
 });
 
@@ -1069,16 +1069,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1298,15 +1298,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -9538,9 +9538,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str[index] === "\\") {
-          var open2 = str[index + 1];
+          var open3 = str[index + 1];
           index += 2;
-          var close = chars[open2];
+          var close = chars[open3];
           if (close) {
             var n = str.indexOf(close, index);
             if (n !== -1) {
@@ -9566,9 +9566,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str[index] === "\\") {
-          var open2 = str[index + 1];
+          var open3 = str[index + 1];
           index += 2;
-          var close = chars[open2];
+          var close = chars[open3];
           if (close) {
             var n = str.indexOf(close, index);
             if (n !== -1) {
@@ -10552,7 +10552,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
+          const open3 = value;
           let next;
           if (options.keepQuotes !== true) {
             value = "";
@@ -10562,7 +10562,7 @@ var require_parse2 = __commonJS({
               value += next + advance();
               continue;
             }
-            if (next === open2) {
+            if (next === open3) {
               if (options.keepQuotes === true) value += next;
               break;
             }
@@ -10605,8 +10605,8 @@ var require_parse2 = __commonJS({
         if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open2 = block.nodes.shift();
-            block.nodes = [open2, { type: "text", value: stringify(block) }];
+            const open3 = block.nodes.shift();
+            block.nodes = [open3, { type: "text", value: stringify(block) }];
           }
           push({ type: "comma", value });
           block.commas++;
@@ -11714,16 +11714,16 @@ var require_parse3 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -11943,15 +11943,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -13945,41 +13945,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve3, reject) {
+        var p = new Promise(function(resolve4, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve3(result);
+            resolve4(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve3, reject) {
+        var p = new Promise(function(resolve4, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve3(result);
+            resolve4(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve3) {
+        var p = new Promise(function(resolve4) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve3();
+              resolve4();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve3();
+                resolve4();
                 queue.drain = previousDrain;
               };
             }
@@ -14487,9 +14487,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           this._stat(filepath, this._fsStatSettings, (error2, stats) => {
-            return error2 === null ? resolve3(stats) : reject(error2);
+            return error2 === null ? resolve4(stats) : reject(error2);
           });
         });
       }
@@ -14515,10 +14515,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           this._walkAsync(root, options, (error2, entries) => {
             if (error2 === null) {
-              resolve3(entries);
+              resolve4(entries);
             } else {
               reject(error2);
             }
@@ -14528,10 +14528,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve3(entries));
+          stream.once("end", () => resolve4(entries));
         });
       }
     };
@@ -15353,11 +15353,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -15373,7 +15373,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -15756,6 +15756,24 @@ var MSG = {
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
+  // Vault commands (read, write, has, list, init, set, get, rm, import).
+  needsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
+  needsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
+  revealNeedsTerminal: "--reveal requires an interactive terminal (TTY) on standard output",
+  revealNeedsTerminalHint: "The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.",
+  secretNotFound: (keys) => keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(", ")} not found in vault`,
+  secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
+  unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
+  unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
+  unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
+  valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
+  valueTooShortHint: "Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.",
+  invalidKey: (key) => `"${key}" is not a valid key name`,
+  invalidKeyHint: "Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.",
+  // Skill commands (keygen, sign, revoke, purge are sensitive; quarantine clear needs a re-sign).
+  skillNeedsTerminal: (command) => `${command} is a sensitive command and needs an interactive terminal`,
+  skillNeedsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
   // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
   actionShallowClone: (missing) => `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
   actionShallowCloneHint: "Check out the whole history: give actions/checkout `with: fetch-depth: 0`.",
@@ -15769,15 +15787,13 @@ var MSG = {
   actionSkillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
   actionSkillUnsignedHint: (folder) => `Sign it with agent-vault skill sign ${folder || "."} and commit SKILL.sig.`,
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
-  needsTerminal: (command) => `${command} is a sensitive command and needs an interactive terminal`,
-  needsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
 
 // action/src/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16279,7 +16295,7 @@ function repoRoot(cwd) {
   return r.stdout.toString("utf8").trim() || void 0;
 }
 function gitStream(args, opts, onData) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const child = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stdout.on("data", onData);
@@ -16288,7 +16304,7 @@ function gitStream(args, opts, onData) {
     });
     child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
     child.on("close", (code) => {
-      if (code === 0) resolve3();
+      if (code === 0) resolve4();
       else reject(gitError(`git ${args[0]} failed: ${stderr.trim().split("\n").slice(0, 5).join("\n") || `exit ${code}`}`));
     });
   });
@@ -16756,13 +16772,13 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join8, posix as posix2 } from "node:path";
+import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, readFileSync as readFileSync8 } from "node:fs";
-import { join as join7, resolve as resolve2 } from "node:path";
+import { join as join8, resolve as resolve3 } from "node:path";
 
 // src/cli/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16900,10 +16916,41 @@ function publicKeyFromJwk(jwk) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname as dirname2, join as join4, resolve as resolve2 } from "node:path";
+
+// src/vault/index.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { homedir } from "node:os";
-import { basename, dirname as dirname2, join as join3 } from "node:path";
+import { join as join3 } from "node:path";
+
+// src/vault/atomic.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/crypto.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/key-provider.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/lock.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+// src/vault/index.ts
+function vaultHome(env) {
+  const explicit = env.AGENT_VAULT_HOME;
+  if (explicit) return explicit;
+  return join3(env.HOME || homedir(), ".agent-vault");
+}
+
+// src/skill/home.ts
 function agentVaultHome(env) {
-  return env.AGENT_VAULT_HOME || join3(env.HOME || homedir(), ".agent-vault");
+  return resolve2(vaultHome(env));
 }
 function privateDir(path) {
   mkdirSync(path, { recursive: true, mode: 448 });
@@ -16911,7 +16958,7 @@ function privateDir(path) {
   return path;
 }
 function writeAtomic(path, data, mode = 420) {
-  const tmp = join3(dirname2(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join4(dirname2(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   writeFileSync(tmp, data, { mode, flush: true });
   renameSync(tmp, path);
 }
@@ -17033,14 +17080,14 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { createHash as createHash4, createPrivateKey } from "node:crypto";
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname3, join as join4 } from "node:path";
+import { dirname as dirname3, join as join5 } from "node:path";
 var fail = (code, message, hint) => ({ ok: false, error: skillFailure(code, message, hint) });
 function validList(v) {
   const l = v;
   return !!l && typeof l === "object" && Number.isInteger(l.version) && l.version > 0 && typeof l.issuedAt === "string" && !Number.isNaN(Date.parse(l.issuedAt)) && typeof l.expiresAt === "string" && !Number.isNaN(Date.parse(l.expiresAt)) && Array.isArray(l.content) && l.content.every((c) => typeof c?.hash === "string" && /^sha256:[0-9a-f]{64}$/.test(c.hash) && typeof c.reason === "string") && Array.isArray(l.keys) && l.keys.every((k) => typeof k?.kid === "string" && typeof k.reason === "string");
 }
 function seenFile(env) {
-  return join4(agentVaultHome(env), "state", "revocations-seen.json");
+  return join5(agentVaultHome(env), "state", "revocations-seen.json");
 }
 function listId(path) {
   let real = path;
@@ -17048,7 +17095,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join4(fsRealpath(dirname3(path)), path.split("/").pop());
+      real = join5(fsRealpath(dirname3(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -17125,7 +17172,7 @@ function verifiedBy(env, keyring, now) {
   return { ok: false, message };
 }
 function purgedFile(env) {
-  return join4(agentVaultHome(env), "state", "purged.json");
+  return join5(agentVaultHome(env), "state", "purged.json");
 }
 function purgedHashes(env) {
   try {
@@ -17142,7 +17189,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { createHash as createHash5 } from "node:crypto";
 import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/skill/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17173,7 +17220,8 @@ function parseSkillMd(text, file = SKILL_FILE) {
   const description = fm.description;
   if (description === void 0) problems.push(`${file}: frontmatter field "description" is required`);
   else if (typeof description !== "string" || !description.trim()) problems.push(`${at("description")}: description must be non-empty text`);
-  else if (description.length > MAX_DESCRIPTION) problems.push(`${at("description")}: description is ${description.length} characters; at most ${MAX_DESCRIPTION}`);
+  const warnings = [];
+  if (typeof description === "string" && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
   let allowedTools = [];
   const tools = fm["allowed-tools"];
   if (tools !== void 0) {
@@ -17190,7 +17238,7 @@ function parseSkillMd(text, file = SKILL_FILE) {
     else problems.push(`${at("version")}: version must be text`);
   }
   if (problems.length) throw skillFailure("SKILL_INVALID", problems.join("\n"), "Fix the frontmatter fields named above.");
-  return { name, description, allowedTools, version, frontmatter: fm };
+  return { name, description, allowedTools, version, frontmatter: fm, warnings };
 }
 function splitTools(text) {
   const out = [];
@@ -17214,14 +17262,14 @@ function splitTools(text) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
-import { join as join5, posix } from "node:path";
+import { join as join6, posix } from "node:path";
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
   const problems = [];
   const files = [];
   let realRoot;
   try {
-    realRoot = realpathSync(root);
+    realRoot = realpathSync.native(root);
   } catch (e) {
     throw skillFailure("SKILL_NOT_FOUND", `cannot open skill folder ${root}: ${e.code ?? "error"}`);
   }
@@ -17242,7 +17290,7 @@ function readSkillTree(root) {
         continue;
       }
       const rel = relDir ? `${relDir}/${name}` : name;
-      const abs = join5(absDir, name);
+      const abs = join6(absDir, name);
       const bad = pathProblem(rel);
       if (bad) {
         problems.push(`${JSON.stringify(rel)}: ${bad}`);
@@ -17290,11 +17338,122 @@ function symlinkProblem(rel, target, abs, realRoot) {
   const lexical = posix.normalize(posix.join(posix.dirname(rel), target));
   if (lexical === ".." || lexical.startsWith("../")) return `symlink leaves the skill folder (${target})`;
   try {
-    const real = realpathSync(abs);
+    const real = realpathSync.native(abs);
     if (real !== realRoot && !real.startsWith(realRoot + "/")) return `symlink resolves outside the skill folder (${target})`;
   } catch {
   }
   return void 0;
+}
+
+// src/skill/archive.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { gunzipSync, inflateRawSync } from "node:zlib";
+function readArchive(bytes, limit) {
+  try {
+    if (bytes[0] === 31 && bytes[1] === 139) {
+      let inner;
+      try {
+        inner = gunzipSync(bytes, { maxOutputLength: limit });
+      } catch (e) {
+        return { ok: false, reason: /maxOutputLength|buffer/i.test(e.message) ? `decompresses to more than ${limit} bytes` : "corrupt gzip stream" };
+      }
+      if (isTar(inner)) return readTar(inner, limit);
+      return { ok: true, members: [{ path: "(gunzipped)", bytes: inner }] };
+    }
+    if (bytes.readUInt32LE(0) === 67324752 || bytes.readUInt32LE(0) === 101010256) return readZip(bytes, limit);
+    if (isTar(bytes)) return readTar(bytes, limit);
+  } catch (e) {
+    return { ok: false, reason: `cannot parse archive (${e.message})` };
+  }
+  return { ok: false, reason: "unsupported archive format" };
+}
+function isTar(b) {
+  return b.length >= 512 && b.subarray(257, 262).toString("latin1") === "ustar";
+}
+var cstr = (b) => {
+  const nul = b.indexOf(0);
+  return (nul === -1 ? b : b.subarray(0, nul)).toString("utf8");
+};
+function readTar(b, limit) {
+  const members = [];
+  let off = 0;
+  let total = 0;
+  let longName;
+  while (off + 512 <= b.length) {
+    const h = b.subarray(off, off + 512);
+    if (h.every((x) => x === 0)) break;
+    const sizeField = cstr(h.subarray(124, 136)).trim();
+    const size = sizeField ? parseInt(sizeField, 8) : 0;
+    if (!Number.isFinite(size) || size < 0) return { ok: false, reason: "corrupt tar header" };
+    const type = String.fromCharCode(h[156] || 48);
+    const prefix = cstr(h.subarray(345, 500));
+    let name = longName ?? (prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100)));
+    longName = void 0;
+    const data = b.subarray(off + 512, off + 512 + size);
+    off += 512 + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cstr(data);
+      continue;
+    }
+    if (type === "x") {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(data.toString("utf8"));
+      if (m) longName = m[1];
+      continue;
+    }
+    if (type === "g") continue;
+    if (type === "0" || type === "\0" || type === "7") {
+      total += size;
+      if (total > limit) return { ok: false, reason: `more than ${limit} bytes of content` };
+      members.push({ path: name, bytes: Buffer.from(data) });
+    } else if (type === "1" || type === "2") {
+      name += ` -> ${cstr(h.subarray(157, 257))}`;
+      members.push({ path: name, bytes: Buffer.alloc(0) });
+    }
+  }
+  return { ok: true, members };
+}
+function readZip(b, limit) {
+  let eocd = -1;
+  for (let i = b.length - 22; i >= Math.max(0, b.length - 22 - 65535); i--) {
+    if (b.readUInt32LE(i) === 101010256) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd === -1) return { ok: false, reason: "zip without a central directory" };
+  const count = b.readUInt16LE(eocd + 10);
+  let p = b.readUInt32LE(eocd + 16);
+  if (p === 4294967295 || count === 65535) return { ok: false, reason: "zip64 archives are not supported" };
+  const members = [];
+  let total = 0;
+  for (let n = 0; n < count; n++) {
+    if (b.readUInt32LE(p) !== 33639248) return { ok: false, reason: "corrupt zip central directory" };
+    const flags = b.readUInt16LE(p + 8);
+    const method = b.readUInt16LE(p + 10);
+    const csize = b.readUInt32LE(p + 20);
+    const usize = b.readUInt32LE(p + 24);
+    const nameLen = b.readUInt16LE(p + 28);
+    const extraLen = b.readUInt16LE(p + 30);
+    const commentLen = b.readUInt16LE(p + 32);
+    const local = b.readUInt32LE(p + 42);
+    const name = b.subarray(p + 46, p + 46 + nameLen).toString("utf8");
+    p += 46 + nameLen + extraLen + commentLen;
+    if (name.endsWith("/")) continue;
+    if (flags & 1) {
+      members.push({ path: name, unreadable: "encrypted" });
+      continue;
+    }
+    total += usize;
+    if (total > limit) return { ok: false, reason: `more than ${limit} bytes of content` };
+    if (b.readUInt32LE(local) !== 67324752) return { ok: false, reason: "corrupt zip local header" };
+    const start = local + 30 + b.readUInt16LE(local + 26) + b.readUInt16LE(local + 28);
+    const raw = b.subarray(start, start + csize);
+    if (method === 0) members.push({ path: name, bytes: Buffer.from(raw) });
+    else if (method === 8) members.push({ path: name, bytes: inflateRawSync(raw, { maxOutputLength: Math.max(usize, 1) }) });
+    else members.push({ path: name, unreadable: `compression method ${method}` });
+  }
+  return { ok: true, members };
 }
 
 // src/skill/threats.ts
@@ -17306,13 +17465,15 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join6(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join7(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
-  "skill-binary-archive": { severity: "high", description: "Archive inside a skill (zip, tar, gzip, 7z, rar, xz, bzip2): its content cannot be reviewed or scanned" },
+  "skill-binary-archive": { severity: "high", description: "Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned" },
+  "skill-archive-contents": { severity: "medium", description: "Archive inside a skill: its members were unpacked and scanned, but a reviewer cannot see them in a diff" },
   "skill-binary-unknown": { severity: "high", description: "Binary file that cannot be analysed" },
-  "skill-binary-media": { severity: "medium", description: "Image or PDF asset: not analysed for hidden text; review it" },
+  "skill-binary-media": { severity: "medium", description: "Image, font or PDF asset: not analysed for hidden text; review it" },
+  "skill-frontmatter-warning": { severity: "medium", description: "SKILL.md frontmatter outside the recommended limits" },
   "skill-file-too-large": { severity: "high", description: "File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread" },
   "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every shell command" },
   "skill-escalation-unscoped-shell": { severity: "medium", description: "allowed-tools grants the shell without a command scope" }
@@ -17347,7 +17508,13 @@ var MEDIA_MAGIC = [
   [[137, 80, 78, 71], "PNG"],
   [[255, 216, 255], "JPEG"],
   [[71, 73, 70, 56], "GIF"],
-  [[37, 80, 68, 70], "PDF"]
+  [[37, 80, 68, 70], "PDF"],
+  [[0, 1, 0, 0], "TrueType font"],
+  [[79, 84, 84, 79], "OpenType font"],
+  [[119, 79, 70, 70], "WOFF font"],
+  [[119, 79, 70, 50], "WOFF2 font"],
+  [[116, 114, 117, 101], "TrueType font"],
+  [[0, 0, 1, 0], "ICO image"]
 ];
 var ARCHIVE_MAGIC = [
   [[80, 75, 3, 4], "zip"],
@@ -17427,14 +17594,13 @@ function scanThreatText(text, path, rules) {
 function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const re of [BASE64_BLOB, HEX_BLOB]) {
-    re.lastIndex = 0;
-    let m;
-    while ((m = re.exec(text)) !== null) {
+  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
+    for (const m of text.matchAll(pattern)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === void 0) continue;
-      const line = text.slice(0, m.index).split("\n").length;
-      const column = m.index - text.lastIndexOf("\n", m.index - 1);
+      const index = m.index ?? 0;
+      const line = text.slice(0, index).split("\n").length;
+      const column = index - text.lastIndexOf("\n", index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
         findings.push({
           ...inner,
@@ -17455,17 +17621,31 @@ function scanFileText(text, path, rules, depth = 0) {
 }
 function fileFindings(file, rules, maxFileSize) {
   if (!file.bytes) return [];
-  const bytes = file.bytes;
-  if (bytes.length > maxFileSize) return [structural("skill-file-too-large", file.path, `${bytes.length} bytes > ${maxFileSize}`)];
-  const binary = classifyBinary(file.path, bytes);
-  if (binary) return [structural(binary.check, file.path, binary.kind)];
+  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0);
+}
+var OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
+function bytesFindings(path, bytes, rules, maxFileSize, depth) {
+  if (bytes.length > maxFileSize) return [structural("skill-file-too-large", path, `${bytes.length} bytes > ${maxFileSize}`)];
+  const binary = classifyBinary(path, bytes);
+  if (binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < 3) {
+    const listing = readArchive(bytes, maxFileSize);
+    if (!listing.ok) return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
+    const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
+    for (const m of listing.members) {
+      const memberPath = `${path}!/${m.path}`;
+      if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
+      else out.push(...bytesFindings(memberPath, m.bytes, rules, maxFileSize, depth + 1));
+    }
+    return out;
+  }
+  if (binary) return [structural(binary.check, path, binary.kind)];
   let text;
   try {
     text = utf82.decode(bytes);
   } catch {
     text = bytes.toString("latin1");
   }
-  return scanFileText(text, file.path, rules);
+  return scanFileText(text, path, rules);
 }
 function toolFindings(skill, skillMd) {
   const out = [];
@@ -17489,6 +17669,7 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     const mdText = md.bytes.toString("utf8");
     report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
     const all = toolFindings(report.skill, mdText);
+    for (const w of report.skill.warnings) all.push(structural("skill-frontmatter-warning", SKILL_FILE, w));
     for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
@@ -17508,8 +17689,8 @@ function scanSkill(dir, rules, policy, maxFileSize) {
 // src/skill/attest.ts
 function openSkillGate(base, config, env, now = /* @__PURE__ */ new Date()) {
   const policy = skillPolicy(config);
-  const keyringPath = resolve2(base, policy.keyring);
-  const revocationsPath = resolve2(base, policy.revocations);
+  const keyringPath = resolve3(base, policy.keyring);
+  const revocationsPath = resolve3(base, policy.revocations);
   const keyring = readKeyring(keyringPath);
   let state;
   return {
@@ -17545,7 +17726,9 @@ function verifySkill(gate, dir) {
   const tree = report.tree;
   const revocations = gate.revocations();
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
-  const sigPath = join7(tree.root, SIGNATURE_FILE);
+  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
+  if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
+  const sigPath = join8(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
@@ -17581,8 +17764,6 @@ function verifySkill(gate, dir) {
   if (`sha256:${signedHash}` !== tree.manifest.contentHash) {
     return failWith("SKILL_HASH_MISMATCH", `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
-  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
-  if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   if (!report.passed) {
     const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
     return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ")}${worst.length > 3 ? `, and ${worst.length - 3} more` : ""}`);
@@ -17668,9 +17849,9 @@ var secretsCheck = async (ctx) => {
   return result;
 };
 function filterAttributes(repo, commit, paths) {
-  const dir = mkdtempSync(join8(tmpdir(), "agent-vault-attr-"));
+  const dir = mkdtempSync(join9(tmpdir(), "agent-vault-attr-"));
   try {
-    const env = { ...process.env, GIT_INDEX_FILE: join8(dir, "index") };
+    const env = { ...process.env, GIT_INDEX_FILE: join9(dir, "index") };
     gitSync(["read-tree", commit], { cwd: repo, env });
     const out = gitSync(["check-attr", "--cached", "-z", "--stdin", "filter"], { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
     const parts = out.split("\0");
@@ -17735,7 +17916,7 @@ function materialize(repo, entries, dir) {
   for (const e of entries) {
     const bytes = blobs.get(e.oid);
     if (e.mode === "160000" || !bytes) continue;
-    const abs = join8(dir, e.path);
+    const abs = join9(dir, e.path);
     mkdirSync4(dirname4(abs), { recursive: true });
     if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), abs);
     else writeFileSync2(abs, bytes, { mode: e.mode === "100755" ? 493 : 420 });
@@ -17766,23 +17947,23 @@ var skillsCheck = async (ctx) => {
   const policy = skillPolicy(ctx.config);
   const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
   const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync(join8(tmpdir(), "agent-vault-skills-"));
+  const work = mkdtempSync(join9(tmpdir(), "agent-vault-skills-"));
   try {
-    const trust = join8(work, "trust");
+    const trust = join9(work, "trust");
     for (const path of [keyringPath, revocationsPath]) {
       const bytes = ctx.readTrusted(path);
       if (!bytes) continue;
-      mkdirSync4(dirname4(join8(trust, path)), { recursive: true });
-      writeFileSync2(join8(trust, path), bytes);
+      mkdirSync4(dirname4(join9(trust, path)), { recursive: true });
+      writeFileSync2(join9(trust, path), bytes);
     }
     const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join8(work, "home") });
-    const checkout = join8(work, "tree");
+    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join9(work, "home") });
+    const checkout = join9(work, "tree");
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
       materialize(ctx.repo, files, checkout);
-      const abs = join8(checkout, folder);
+      const abs = join9(checkout, folder);
       const shown = (text) => text.split(abs).join(folder || ".");
       const problem = (code, message) => ({
         check: "skills",
@@ -18072,7 +18253,7 @@ async function runGate(inputs, env) {
     bytesScanned: content?.bytesScanned ?? 0
   };
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join9(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join10(workspace, path);
 
 // action/src/summary.ts
 init_define_AGENT_VAULT_RULE_PACKS();
