@@ -33,11 +33,15 @@ describe('SKILL.md frontmatter', () => {
   it('names each problem with its line', () => {
     expect(invalid('# no frontmatter\n')).toContain('no YAML frontmatter');
     expect(invalid('---\ndescription: x\n---\n')).toContain('"name" is required');
-    expect(invalid('---\nname: Bad_Name\ndescription: x\n---\n')).toMatch(/SKILL\.md:2: name must be/);
+    expect(invalid('---\nname: "a\\u0007b"\ndescription: x\n---\n')).toMatch(/SKILL\.md:2: name must be/);
     const both = invalid('---\nname: ok\ndescription: ""\nallowed-tools: 5\n---\n');
     expect(both).toMatch(/SKILL\.md:3: description must be non-empty/);
     expect(both).toMatch(/SKILL\.md:4: allowed-tools must be/);
     expect(invalid('---\nname: [unclosed\n---\n')).toContain('SKILL.md:2');
+  });
+
+  it('warns on a name outside the lower-case-hyphen convention without refusing the skill', () => {
+    expect(parseSkillMd('---\nname: Cloudinary Automation\ndescription: x\n---\n').warnings[0]).toContain('lower-case');
   });
 
   it('warns on an over-long description without refusing the skill', () => {

@@ -45,13 +45,16 @@ export function parseSkillMd(text: string, file = SKILL_FILE): SkillDefinition {
   const at = (key: string) => `${file}:${(located.lineOf([key]) ?? 0) + 1}`;
   const name = fm.name;
   if (name === undefined) problems.push(`${file}: frontmatter field "name" is required`);
-  else if (typeof name !== 'string' || !SKILL_NAME.test(name)) problems.push(`${at('name')}: name must be 1-64 lower-case letters, digits and hyphens, not starting or ending with a hyphen`);
+  else if (typeof name !== 'string' || !name.trim() || name.length > 128 || /[\x00-\x1f\x7f]/.test(name)) problems.push(`${at('name')}: name must be text of 1-128 characters without control characters`);
   const description = fm.description;
   if (description === undefined) problems.push(`${file}: frontmatter field "description" is required`);
   else if (typeof description !== 'string' || !description.trim()) problems.push(`${at('description')}: description must be non-empty text`);
   // Agents truncate or reject long descriptions, and the description sits in every
   // session's context, so an over-long one is worth a look but is not malformed.
   const warnings: string[] = [];
+  // Agents expect lower-case-hyphen names, but many published skills use "Title Case";
+  // that is worth a look, not a reason to refuse the skill.
+  if (typeof name === 'string' && name.trim() && !SKILL_NAME.test(name)) warnings.push(`name ${JSON.stringify(name)} is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names`);
   if (typeof description === 'string' && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
   let allowedTools: string[] = [];
   const tools = fm['allowed-tools'];
