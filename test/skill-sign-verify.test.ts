@@ -118,6 +118,10 @@ describe('keygen → sign → verify, and every way verification must fail', () 
       writeFileSync(join(d, 'SKILL.sig'), JSON.stringify(e));
     }, 'SKILL_BAD_SIGNATURE'],
     ['the signature file removed', (d) => unlinkSync(join(d, 'SKILL.sig')), 'SKILL_UNSIGNED'],
+    ['the signature file replaced by a symlink', (d) => {
+      renameSync(join(d, 'SKILL.sig'), join(d, '..', 'moved.sig'));
+      symlinkSync('../moved.sig', join(d, 'SKILL.sig'));
+    }, 'SKILL_BAD_SIGNATURE'],
   ];
   it.each(tampers)('fails verify when %s', (name, tamper, code) => {
     const dir = variant(name.replace(/\W+/g, '-'));

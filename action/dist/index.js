@@ -16777,7 +16777,7 @@ import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync5, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
 import { join as join8, resolve as resolve3 } from "node:path";
 
 // src/cli/version.ts
@@ -17730,7 +17730,8 @@ function verifySkill(gate, dir) {
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join8(tree.root, SIGNATURE_FILE);
-  if (!existsSync5(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
@@ -17770,6 +17771,13 @@ function verifySkill(gate, dir) {
     return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ")}${worst.length > 3 ? `, and ${worst.length - 3} more` : ""}`);
   }
   return Object.assign(result, { ok: true, code: void 0, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
+}
+function isSymlink(path) {
+  try {
+    return lstatSync2(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 function describeDrift(signed, now) {
   const before = new Map(signed.map((f) => [f.path, f]));

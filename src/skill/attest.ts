@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
 import { AgentVaultError } from '../errors.js';
@@ -157,7 +157,9 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== undefined) return failWith('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join(tree.root, SIGNATURE_FILE);
-  if (!existsSync(sigPath)) return failWith('SKILL_UNSIGNED', `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  if (!existsSync(sigPath) && !isSymlink(sigPath)) return failWith('SKILL_UNSIGNED', `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  // The sidecar is read only if it is a plain file: a link could point anywhere.
+  if (!lstatSync(sigPath).isFile()) return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync(sigPath, 'utf8'));
   if (typeof envelope === 'string') return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
@@ -198,6 +200,14 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
     return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}${worst.length > 3 ? `, and ${worst.length - 3} more` : ''}`);
   }
   return Object.assign(result, { ok: true, code: undefined, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Which files changed since signing, for the mismatch message. */
