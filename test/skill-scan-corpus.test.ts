@@ -56,6 +56,24 @@ describe('skill scan on a malicious corpus (one or more per threat class)', () =
     expect(text).not.toContain(token);
     expect(text).toContain('ghp_********');
   });
+
+  it('never prints the raw secret from verify or audit either, and records none in quarantine', () => {
+    const token = RAW_TOKEN_FOR_TESTS();
+    writeFileSync(join(sb.dir, '.agent-vault.yaml'), 'skills:\n  requireRevocations: false\n');
+    const outputs = [
+      av(sb, sb.dir, 'skill', 'verify', 'malicious/leaky-token', '--format', 'json'),
+      av(sb, sb.dir, 'skill', 'verify', 'malicious/leaky-token'),
+      av(sb, sb.dir, 'skill', 'audit', 'malicious/leaky-token', '--dry-run'),
+      av(sb, sb.dir, 'skill', 'audit', 'malicious/leaky-token-allowed'),
+      av(sb, sb.dir, 'skill', 'quarantine', 'list', '--format', 'json'),
+    ];
+    for (const r of outputs) {
+      expect(r.stdout + r.stderr).not.toContain(token);
+      expect(r.status).not.toBe(2);
+    }
+    expect(JSON.parse(outputs[0]!.stdout).skills[0].code).toBe('SKILL_UNSIGNED');
+    expect(outputs[4]!.stdout).toContain('leaky-token-allowed');
+  });
 });
 
 describe('skill scan on benign, documentation-heavy skills', () => {
