@@ -65,7 +65,10 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
   for (const pack of packs) {
     const p: Problem[] = [];
     pack.rules.forEach((raw, i) => {
-      const rule = compileRule(raw, ['rules', i], p);
+      // A threat is the whole match: groups in a threat regex are for structure only, and an
+      // alternative that does not set group 1 must still report.
+      const def = raw && typeof raw === 'object' && !Array.isArray(raw) ? { secretGroup: 0, ...(raw as object) } : raw;
+      const rule = compileRule(def, ['rules', i], p);
       if (rule) {
         rules.push(rule);
         defs.push(raw);
