@@ -138,7 +138,7 @@ function checkKey(key: string): void {
 }
 
 function requireTerminal(ctx: CliContext, commandLine: string): void {
-  if (!ctx.stdin.isTTY) throw refusal(MSG.needsTerminal(commandLine), MSG.needsTerminalHint(commandLine), 'TTY_REQUIRED');
+  if (!ctx.stdin.isTTY) throw refusal(MSG.vaultNeedsTerminal(commandLine), MSG.vaultNeedsTerminalHint(commandLine), 'TTY_REQUIRED');
 }
 
 async function withTerminal<T>(ctx: CliContext, fn: (input: TerminalInput) => Promise<T>): Promise<T> {
