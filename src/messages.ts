@@ -14,8 +14,8 @@ export const MSG = {
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
   // Vault commands (read, write, has, list, init, set, get, rm, import).
-  needsTerminal: (command: string) => `agent-vault ${command.split(' ')[0]} needs an interactive terminal; it refuses to run without one`,
-  needsTerminalHint: (commandLine: string) =>
+  vaultNeedsTerminal: (command: string) => `agent-vault ${command.split(' ')[0]} needs an interactive terminal; it refuses to run without one`,
+  vaultNeedsTerminalHint: (commandLine: string) =>
     `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
   revealNeedsTerminal: '--reveal requires an interactive terminal (TTY) on standard output',
   revealNeedsTerminalHint: 'The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.',

@@ -68,3 +68,31 @@ describe('scanner findings located in the bytes read', () => {
     expect(spansOfFindings(Buffer.from('a: 1\r\nkey:  SECRETVALUE\n'), [{ line: 2, column: 6, endLine: 2, endColumn: 17, secret: 'SECRETVALUE' }])).toBeUndefined();
   });
 });
+
+describe('entropy suspects, sampled', () => {
+  it('finds exactly the runs a plain left-to-right scan finds (property)', () => {
+    const reference = (text: string) => {
+      const out: { start: number; end: number }[] = [];
+      for (const m of text.matchAll(/[A-Za-z0-9+/_\-.=~]{20,}/g)) {
+        let s = m.index!;
+        let e = s + m[0].length;
+        while (s < e && /[.\-_~/]/.test(text[s]!)) s++;
+        while (e > s && /[.\-~/]/.test(text[e - 1]!)) e--;
+        if (e - s >= 20 && highEntropySpans(text.slice(s, e)).length === 1) out.push({ start: s, end: e });
+      }
+      return out;
+    };
+    const piece = fc.oneof(
+      fc.constantFrom(' ', '\n', '"', ':', '-', '.', '/'),
+      fc.stringMatching(/^[A-Za-z0-9]{1,30}$/),
+      fc.constant(expandTemplate('{{alnum:24}}', rng(11))),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(highEntropySpans(text)).toEqual(reference(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerScan } from './scan.js';
-import { registerSkill } from './skill.js';
 import { registerVault } from './vault.js';
+import { registerSkill } from './skill.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 

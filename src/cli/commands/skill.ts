@@ -32,7 +32,7 @@ function gateFor(ctx: CliContext, configPath: string | undefined): SkillGate {
 
 /** Sensitive commands refuse without a terminal on both ends. */
 function requireTerminal(ctx: CliContext, command: string): void {
-  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw new AgentVaultError('refused', MSG.skillNeedsTerminal(command), { hint: MSG.skillNeedsTerminalHint, code: 'NEEDS_TERMINAL' });
+  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw new AgentVaultError('refused', MSG.skillNeedsTerminal(command), { hint: MSG.skillNeedsTerminalHint, code: 'TTY_REQUIRED' });
 }
 
 function findingLine(f: Finding): string {

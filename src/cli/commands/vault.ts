@@ -138,7 +138,7 @@ function checkKey(key: string): void {
 }
 
 function requireTerminal(ctx: CliContext, commandLine: string): void {
-  if (!ctx.stdin.isTTY) throw refusal(MSG.needsTerminal(commandLine), MSG.needsTerminalHint(commandLine), 'TTY_REQUIRED');
+  if (!ctx.stdin.isTTY) throw refusal(MSG.vaultNeedsTerminal(commandLine), MSG.vaultNeedsTerminalHint(commandLine), 'TTY_REQUIRED');
 }
 
 async function withTerminal<T>(ctx: CliContext, fn: (input: TerminalInput) => Promise<T>): Promise<T> {
@@ -442,7 +442,9 @@ async function runGet(ctx: CliContext, key: string, opts: { reveal?: boolean }):
   const meta = vault.meta(key);
   if (!meta) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
   if (opts.reveal) {
-    await writeOut(ctx.stdout, vault.get(key)!.toString('utf8') + '\n');
+    // The stored bytes as they are (a value need not be UTF-8), then a newline.
+    const value = Buffer.concat([vault.get(key)!, Buffer.from('\n')]);
+    await new Promise<void>((res, rej) => ctx.stdout.write(value, (err) => (err ? rej(err) : res())));
     return;
   }
   const lines = [
