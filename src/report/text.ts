@@ -15,7 +15,8 @@ export function renderText(report: ScanReport, style: TextStyle = { color: false
     lines.push(`${paint(style.color, '1', where)}  ${f.ruleId}  ${f.masked}  ${sev}${f.commit ? `  commit ${f.commit.slice(0, 12)}` : ''}`);
     lines.push(`  ${f.description}: ${MSG.scanHintFinding(f.ruleId)}`);
   }
-  const notable = report.skipped.filter((s) => s.reason !== 'binary');
+  // Binary files and symbolic links are expected in any tree; the JSON report still lists them.
+  const notable = report.skipped.filter((s) => s.reason !== 'binary' && s.reason !== 'not-a-file');
   for (const s of notable) lines.push(`skipped ${printablePath(s.path)}: ${s.reason}${s.detail ? ` (${s.detail})` : ''}`);
   if (lines.length) lines.push('');
   lines.push(MSG.scanSummary(report.findings.length, report.filesScanned, report.skipped.length));
