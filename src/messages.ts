@@ -25,10 +25,8 @@ export function formatError(error: unknown): string {
 
 /** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */
 export const GIT_MSG = {
-  filterVaultUnavailable: (reason: string, direction: 'clean' | 'smudge') =>
-    direction === 'smudge'
-      ? `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`
-      : `agent-vault: vault unavailable (${reason}); staging only content with no suspected secret, unchanged.`,
+  filterVaultUnavailable: (reason: string) =>
+    `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path: string, count: number, line: string, rule: string, masked: string) =>
     `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? '' : 's'} and no vault to replace ${count === 1 ? 'it' : 'them'} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
   smudgeUnknownKey: (key: string) =>

@@ -1,4 +1,5 @@
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import { PLACEHOLDER_PREFIX } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
@@ -55,7 +56,6 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
     clean(content, pathname) {
       const v = vault();
       if (v) return v.redact(content).output;
-      warnOnce('vault', GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable', 'clean'));
       if (!ruleset) {
         const config = opts.loadConfig();
         ruleset = buildRuleset(config);
@@ -71,7 +71,8 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
     smudge(content) {
       const v = vault();
       if (!v) {
-        warnOnce('vault', GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable', 'smudge'));
+        // Only worth a word when there was something to restore.
+        if (content.includes(PLACEHOLDER_PREFIX)) warnOnce('vault', GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable'));
         return content;
       }
       const restored = v.restore(content);

@@ -84,6 +84,7 @@ Undo everything with agent-vault uninstall.`)
       const { config } = configFor(ctx, undefined);
       const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
+      if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
       await writeOut(ctx.stdout, lines.join('\n') + '\n');
       for (const w of report.warnings) await writeOut(ctx.stderr, `! ${w}\n`);
