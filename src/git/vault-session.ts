@@ -1,12 +1,8 @@
-import { AgentVaultError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { Redactor, restorePlaceholders, type ValueOccurrence } from '../core/redact.js';
+import { openVault, vaultHome } from '../vault/index.js';
 
-/** One position of a vaulted value found in some bytes (see Redactor.findValues). */
-export interface VaultedHit {
-  key: string;
-  offset: number;
-  length: number;
-  encoding: 'raw' | 'json' | 'url' | 'base64';
-}
+export type VaultedHit = ValueOccurrence;
 
 /**
  * What the git gate needs from the vault, decrypted once per git command: redaction of
@@ -16,26 +12,33 @@ export interface VaultSession {
   redact(input: Uint8Array): { output: Buffer; count: number; keys: string[] };
   restore(input: Uint8Array): { output: Buffer; restored: number; unknown: string[] };
   findValues(input: Uint8Array): VaultedHit[];
-  /** False when no vault was ever created here (a clone without the vault). */
-  readonly exists: true;
-}
-
-/** Where the vault lives, for messages; never its contents. */
-export function describeVaultHome(env: NodeJS.ProcessEnv): string {
-  return env.AGENT_VAULT_HOME || '~/.agent-vault';
 }
 
 /**
  * Open the vault and build the redaction automaton. Throws AgentVaultError kind 'vault'
  * when the vault is missing, locked or damaged; callers decide what that means.
+ *
+ * Placeholder text in a protected file means the placeholder: a checkout without the vault
+ * leaves `<agent-vault:key>` in the working tree, and people write placeholders by hand in
+ * place of values. So both directions run with escapeLiterals off (see core/redact.ts),
+ * which keeps clean idempotent and a file unmodified after checkout.
  */
 export function openVaultSession(env: NodeJS.ProcessEnv): VaultSession {
-  void env;
-  throw new AgentVaultError('vault', 'this build of agent-vault has no vault support yet', { code: 'VAULT_UNAVAILABLE' });
+  const vault = openVault(vaultHome(env));
+  const redactor = new Redactor(vault.redactionValues());
+  const cache = new Map<string, Buffer | undefined>();
+  const lookup = (key: string) => {
+    if (!cache.has(key)) cache.set(key, vault.get(key));
+    return cache.get(key);
+  };
+  return {
+    redact: (input) => redactor.redact(input, { escapeLiterals: false }),
+    restore: (input) => restorePlaceholders(input, lookup, { escapeLiterals: false }),
+    findValues: (input) => redactor.findValues(input),
+  };
 }
 
-/** True when a vault folder exists at all (distinguishes "never set up" from "broken"). */
+/** True when a vault folder exists at all: tells "never set up here" from "broken or locked". */
 export function vaultConfigured(env: NodeJS.ProcessEnv): boolean {
-  void env;
-  return false;
+  return existsSync(vaultHome(env));
 }
