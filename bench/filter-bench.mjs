@@ -85,9 +85,16 @@ function measure(name, n, mode) {
 }
 
 console.log(`agent-vault filter benchmark (node ${process.version}, ${run('git', ['--version'], root).trim()})`);
-const none = measure('none', FILES, 'none');
-const proc = measure('process', FILES, 'process');
-const sample = measure('per-file', SAMPLE, 'per-file');
+// Each configuration runs twice on fresh repositories and keeps its best time: the first
+// run of anything pays for cold caches, which would flatter whichever configuration ran later.
+const best = (name, n, mode) => {
+  const a = measure(`${name}-1`, n, mode);
+  const b = measure(`${name}-2`, n, mode);
+  return { add: Math.min(a.add, b.add), checkout: Math.min(a.checkout, b.checkout) };
+};
+const none = best('none', FILES, 'none');
+const proc = best('process', FILES, 'process');
+const sample = best('per-file', SAMPLE, 'per-file');
 const factor = FILES / SAMPLE;
 const perFile = { add: sample.add * factor, checkout: sample.checkout * factor };
 const row = (label, r, note = '') => console.log(`  ${label.padEnd(28)} add -A ${r.add.toFixed(2).padStart(8)} s   checkout ${r.checkout.toFixed(2).padStart(8)} s${note}`);

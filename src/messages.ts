@@ -56,4 +56,6 @@ export const GIT_MSG = {
   dirtyProtectedSkipped: (paths: string[]) =>
     `not re-checked-out because they have uncommitted changes (nothing was touched): ${paths.join(', ')}. Commit or stash them, then run agent-vault install again.`,
   notInstalledHint: 'Run agent-vault install in this repository.',
+  dirtyValuesRemain: (paths: string[]) =>
+    `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(', ')}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`,
 } as const;

@@ -186,3 +186,17 @@ describe('the clean/smudge filter process', () => {
     expect(smudge.stderr).not.toContain(DB);
   });
 });
+
+describe('uninstall after values were checked out', () => {
+  it('puts the committed placeholders back in clean protected files, so no value can be staged without the filter', () => {
+    const repo = protectedRepo();
+    expect(read(repo, 'config.yaml')).toContain(DB);
+    const un = cli(sb, repo, ['uninstall']);
+    expect(un.code, un.stderr).toBe(0);
+    expect(un.stdout).toContain('checked out 1 protected file again with placeholders');
+    expect(read(repo, 'config.yaml')).toBe(CONFIG_FILE('<agent-vault:db-password>', '<agent-vault:api-key>'));
+    // .gitattributes did not exist before install, so uninstall removes it; config.yaml is unchanged.
+    expect(gitOk(sb, repo, ['status', '--porcelain'])).toBe(' D .gitattributes\n');
+    expect(git(sb, repo, ['config', 'filter.agent-vault.process']).code).toBe(1);
+  });
+});

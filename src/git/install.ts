@@ -127,11 +127,7 @@ export function install(opts: InstallOptions): InstallReport {
   // the comparison is with the bytes git stored, not with a freshly cleaned version.
   const isProtected = protectedMatcher(opts.protectedGlobs);
   const protectedTracked = indexPaths(opts.repo, opts.env).filter(isProtected);
-  const dirty = new Set<string>();
-  if (protectedTracked.length) {
-    const status = gitSync(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...protectedTracked.map((p) => `:(literal)${p}`)], { cwd: opts.repo, env: opts.env }).toString('utf8');
-    for (const entry of status.split('\0')) if (entry.length > 3) dirty.add(entry.slice(3));
-  }
+  const dirty = dirtyAmong(opts.repo, opts.env, protectedTracked);
 
   // 1. The filter driver. Absolute paths: git runs the process from the work tree root,
   //    hooks and IDEs from anywhere, with whatever PATH they have.
@@ -268,6 +264,11 @@ export function uninstall(repo: string): InstallReport {
       }
     }
   }
+  // Files checked out through the filter hold real values. Once the driver is gone git would
+  // stage those bytes as they are, so put the committed placeholders back, again only for
+  // files with no uncommitted changes.
+  const filtered = checkedOutThroughFilter(repo);
+  const dirty = dirtyAmong(repo, process.env, filtered);
   for (const [key, before] of Object.entries(manifest.config)) {
     if (before === null) gitSync(['config', '--local', '--unset', key], { cwd: repo, okCodes: [5] });
     else gitSync(['config', '--local', key, before], { cwd: repo });
@@ -276,7 +277,30 @@ export function uninstall(repo: string): InstallReport {
   // git leaves an empty [filter "agent-vault"] section behind after --unset.
   gitSync(['config', '--local', '--remove-section', `filter.${FILTER_DRIVER}`], { cwd: repo, okCodes: [128] });
   rmSync(layout.stateDir, { recursive: true, force: true });
+  const clean = filtered.filter((p) => !dirty.has(p) && existsSync(join(repo, p)));
+  if (clean.length) {
+    for (const p of clean) unlinkSync(join(repo, p));
+    gitSync(['-c', `filter.${FILTER_DRIVER}.required=false`, 'checkout', '--', ...clean.map((p) => `:(literal)${p}`)], { cwd: repo });
+    report.actions.push(`checked out ${clean.length} protected file${clean.length === 1 ? '' : 's'} again with placeholders`);
+  }
+  if (dirty.size) report.warnings.push(GIT_MSG.dirtyValuesRemain([...dirty]));
   return report;
+}
+
+/** Tracked files whose working-tree attributes route them through our filter. */
+function checkedOutThroughFilter(repo: string): string[] {
+  const paths = indexPaths(repo, process.env);
+  const attrs = filterAttributes(repo, process.env, paths, false);
+  return paths.filter((p) => attrs.get(p) === FILTER_DRIVER);
+}
+
+/** Which of these tracked paths have uncommitted changes (in the index or the work tree). */
+function dirtyAmong(repo: string, env: NodeJS.ProcessEnv, paths: string[]): Set<string> {
+  const dirty = new Set<string>();
+  if (paths.length === 0) return dirty;
+  const status = gitSync(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: repo, env }).toString('utf8');
+  for (const entry of status.split('\0')) if (entry.length > 3) dirty.add(entry.slice(3));
+  return dirty;
 }
 
 function withoutOurLines(text: string): string {

@@ -151,6 +151,17 @@ Undo everything with agent-vault uninstall.`)
     });
 }
 
+/**
+ * git gives pre-push its ref updates on stdin; the pre-commit framework consumes that and
+ * passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead.
+ */
+function pushUpdates(env: NodeJS.ProcessEnv, stdin: string) {
+  const updates = parsePushUpdates(stdin);
+  if (updates.length || !env.PRE_COMMIT_TO_REF) return updates;
+  const zero = '0'.repeat(40);
+  return parsePushUpdates(`HEAD ${env.PRE_COMMIT_TO_REF} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${env.PRE_COMMIT_FROM_REF || zero}`);
+}
+
 async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: string): Promise<GateResult> {
   const repo = needRepo(ctx);
   const { config } = configFor(ctx, undefined);
@@ -165,7 +176,7 @@ async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: 
     notes.push(GIT_MSG.noVaultForGate);
   }
   const gate = prepareGate(config, vault);
-  const result = hook === 'pre-commit' ? preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, parsePushUpdates(stdin));
+  const result = hook === 'pre-commit' ? preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
   result.notes.unshift(...notes);
   return result;
 }
