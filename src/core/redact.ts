@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from './entropy.js';
 import { isValidKey } from './placeholder.js';
+import type { Ruleset } from './rules.js';
+import { scanText } from './scan.js';
 
 /**
  * The redaction engine: vaulted values -> placeholders (read, clean filter) and back
@@ -50,6 +52,18 @@ export interface ValueOccurrence {
 export interface SuspectSpan {
   start: number;
   end: number;
+}
+
+/** What `read` shows an agent, and what `write` needs to undo it. */
+export interface AgentView {
+  output: Buffer;
+  /** Placeholders of vaulted values. */
+  count: number;
+  keys: string[];
+  /** UNVAULTED markers (encoded values and suspects). */
+  unvaulted: number;
+  /** Fingerprint -> the bytes it hides; an empty buffer marks an ambiguous fingerprint. */
+  markers: Map<string, Buffer>;
 }
 
 export interface RedactOptions {
@@ -286,7 +300,7 @@ export class Redactor {
    * suspect spans -> UNVAULTED markers (fingerprint of the bytes as they appear), literal
    * placeholders escaped. Vaulted values win over overlapping suspects.
    */
-  redactForAgent(input: Uint8Array, suspects: SuspectSpan[] = []): { output: Buffer; count: number; keys: string[]; unvaulted: number } {
+  redactForAgent(input: Uint8Array, suspects: SuspectSpan[] = []): AgentView {
     const matches = this.matches(input, ALL_KINDS, true);
     return this.render(input, matches, suspects);
   }
@@ -296,7 +310,7 @@ export class Redactor {
     return this.matches(input, ALL_KINDS, false).map((m) => ({ key: m.key, offset: m.start, length: m.end - m.start, encoding: KIND_NAME[m.kind as number]! }));
   }
 
-  private render(input: Uint8Array, matches: Match[], suspects: SuspectSpan[]): { output: Buffer; count: number; keys: string[]; unvaulted: number } {
+  private render(input: Uint8Array, matches: Match[], suspects: SuspectSpan[]): AgentView {
     let spans: (Match | { start: number; end: number; key: string; kind: -1 })[] = matches;
     if (suspects.length) {
       // Suspects fill only what the vault's own matches leave: the part of a suspect that
@@ -322,6 +336,7 @@ export class Redactor {
     }
     const parts: Buffer[] = [];
     const keys = new Set<string>();
+    const markers = new Map<string, Buffer>();
     let count = 0;
     let unvaulted = 0;
     let at = 0;
@@ -336,14 +351,20 @@ export class Redactor {
         keys.add(m.key);
         count++;
       } else {
-        parts.push(Buffer.from(`<agent-vault:UNVAULTED:sha256:${hash8(src.subarray(m.start, m.end))}>`, 'latin1'));
+        const bytes = src.subarray(m.start, m.end);
+        const h = hash8(bytes);
+        // Two different byte strings with one 8-hex fingerprint cannot be told apart on
+        // write; mark the fingerprint ambiguous (an empty entry) so write refuses it.
+        const prior = markers.get(h);
+        markers.set(h, prior && !prior.equals(bytes) ? Buffer.alloc(0) : Buffer.from(bytes));
+        parts.push(Buffer.from(`<agent-vault:UNVAULTED:sha256:${h}>`, 'latin1'));
         unvaulted++;
       }
       at = m.end;
     }
-    if (at === 0 && spans.length === 0) return { output: Buffer.from(src), count: 0, keys: [], unvaulted: 0 };
+    if (at === 0 && spans.length === 0) return { output: Buffer.from(src), count: 0, keys: [], unvaulted: 0, markers };
     if (at < src.length) parts.push(src.subarray(at));
-    return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted };
+    return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers };
   }
 }
 
@@ -502,4 +523,26 @@ function looksRandom(token: string): boolean {
   // Entropy of n samples is at most log2(n): scale the bar for shorter tokens.
   const bar = Math.min(4.3, Math.log2(token.length) - 0.7);
   return classes === 3 ? h >= bar : h >= bar + 0.2;
+}
+
+/**
+ * Everything `read` hides behind UNVAULTED markers besides vaulted values: what the scanner's
+ * rules find (the engine decides what is suspect) and entropy-only suspects. Offsets are
+ * byte offsets (the text is decoded one char per byte).
+ */
+export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset): SuspectSpan[] {
+  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const spans: SuspectSpan[] = [];
+  const findings = scanText(text, { path }, ruleset);
+  if (findings.length) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    for (const f of findings) {
+      const start = starts[f.line - 1]! + f.column - 1;
+      const end = starts[f.endLine - 1]! + f.endColumn - 1;
+      if (end > start) spans.push({ start, end });
+    }
+  }
+  spans.push(...highEntropySpans(text));
+  return spans;
 }
