@@ -130,7 +130,8 @@ describe('the clean/smudge filter process', () => {
   it('keeps status clean after a rotation, and neither diff nor commit -a shows the old value', () => {
     const repo = protectedRepo();
     const NEW = expandTemplate('fakedbpw-{{alnum:20}}', rng(999));
-    storeValues(sb.env.AGENT_VAULT_HOME!, { 'db-password': NEW });
+    const set = cli(sb, repo, ['set', 'db-password', '--stdin'], { input: `${NEW}\n` });
+    expect(set.code, set.stderr).toBe(0);
     // The working file still holds the old value; touch it so git re-cleans it.
     write(repo, 'config.yaml', read(repo, 'config.yaml'));
     expect(gitOk(sb, repo, ['status', '--porcelain'])).toBe('');
