@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,6 +62,22 @@ describe('agent-vault install', () => {
     expect(existsSync(join(repo, '.git/agent-vault'))).toBe(false);
   });
 
+  it('gives an existing pre-push hook the same ref list git sent, then runs the push gate', () => {
+    const repo = newRepo(sb, 'repo', { '.agent-vault.yaml': CONFIG });
+    gitOk(sb, sb.root, ['init', '-q', '--bare', 'remote.git']);
+    gitOk(sb, repo, ['remote', 'add', 'origin', join(sb.root, 'remote.git')]);
+    write(repo, '.git/hooks/pre-push', '#!/bin/sh\ncat > "$(git rev-parse --git-dir)/pushed-refs"\n');
+    chmodSync(join(repo, '.git/hooks/pre-push'), 0o755);
+    expect(cli(sb, repo, ['install']).code).toBe(0);
+    gitOk(sb, repo, ['add', '.gitattributes']);
+    gitOk(sb, repo, ['commit', '-qm', 'attributes']);
+    const push = git(sb, repo, ['push', 'origin', 'main']);
+    expect(push.code, push.stderr).toBe(0);
+    const head = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
+    expect(read(repo, '.git/pushed-refs')).toBe(`refs/heads/main ${head} refs/heads/main ${'0'.repeat(40)}\n`);
+    expect(push.stderr).toContain('agent-vault pre-push: 2 files checked, no secrets.');
+  });
+
   it('is idempotent: a second install changes nothing', () => {
     const repo = newRepo(sb, 'repo', { '.agent-vault.yaml': CONFIG });
     expect(cli(sb, repo, ['install']).code).toBe(0);
@@ -112,6 +129,27 @@ describe('agent-vault install', () => {
     expect(snapshot(repo)).toEqual(before);
   });
 
+  const hasFramework = spawnSync('pre-commit', ['--version']).status === 0;
+  it.skipIf(!hasFramework)('keeps the real pre-commit framework hook running (pre-commit install), and uninstall restores it', () => {
+    const repo = newRepo(sb, 'repo', {
+      '.agent-vault.yaml': CONFIG,
+      '.pre-commit-config.yaml': "repos:\n  - repo: local\n    hooks:\n      - id: marker\n        name: marker\n        entry: sh -c 'echo ran > framework-ran'\n        language: system\n        pass_filenames: false\n        always_run: true\n",
+    });
+    const env = { PRE_COMMIT_HOME: join(sb.root, 'pre-commit-cache') };
+    const fw = spawnSync('pre-commit', ['install'], { cwd: repo, env: { ...sb.env, ...env } });
+    expect(fw.status, fw.stderr.toString()).toBe(0);
+    const before = snapshot(repo);
+    expect(cli(sb, repo, ['install']).code).toBe(0);
+    write(repo, 'ok.txt', 'fine\n');
+    gitOk(sb, repo, ['add', 'ok.txt', '.gitattributes']);
+    const commit = git(sb, repo, ['commit', '-m', 'ok'], { env });
+    expect(commit.code, commit.stdout + commit.stderr).toBe(0);
+    expect(read(repo, 'framework-ran')).toBe('ran\n');
+    expect(commit.stderr).toContain('agent-vault pre-commit: 2 files checked, no secrets.');
+    expect(cli(sb, repo, ['uninstall']).code).toBe(0);
+    expect(snapshot(repo)).toEqual(before);
+  });
+
   it('refuses a core.hooksPath outside the repository, saying why, and changes nothing', () => {
     const repo = newRepo(sb, 'repo', { '.agent-vault.yaml': CONFIG });
     gitOk(sb, repo, ['config', 'core.hooksPath', join(sb.root, 'shared-hooks')]);
@@ -156,7 +194,6 @@ describe('agent-vault install', () => {
   });
 });
 
-import { spawnSync } from 'node:child_process';
 function spawnNode(sb: Sandbox, cwd: string, args: string[]) {
   const r = spawnSync(process.execPath, args, { cwd, env: sb.env });
   return { code: r.status ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
