@@ -198,3 +198,21 @@ function spawnNode(sb: Sandbox, cwd: string, args: string[]) {
   const r = spawnSync(process.execPath, args, { cwd, env: sb.env });
   return { code: r.status ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
+
+describe('agent-vault install --no-hooks, for hook managers', () => {
+  it('sets up only the filter, and status counts the lefthook configuration as the hooks', () => {
+    const repo = newRepo(sb, 'repo', {
+      '.agent-vault.yaml': CONFIG,
+      'lefthook.yml': 'pre-commit:\n  commands:\n    agent-vault:\n      run: agent-vault hook pre-commit\npre-push:\n  commands:\n    agent-vault:\n      run: agent-vault hook pre-push\n      use_stdin: true\n',
+    });
+    const r = cli(sb, repo, ['install', '--no-hooks']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('installed in');
+    expect(readdirSync(join(repo, '.git/hooks')).filter((n) => !n.endsWith('.sample'))).toEqual([]);
+    expect(gitOk(sb, repo, ['config', 'filter.agent-vault.required']).trim()).toBe('true');
+    const st = cli(sb, repo, ['status']);
+    expect(st.code, st.stdout).toBe(0);
+    expect(st.stdout).toContain('✓ hook pre-commit: run by lefthook.yml');
+    expect(st.stdout).toContain('✓ hook pre-push: run by lefthook.yml');
+  });
+});

@@ -98,6 +98,8 @@ export interface InstallOptions {
   /** The hook shim template (hooks/<name> from the package). */
   shimTemplate: (hook: HookName) => string;
   hooksPath?: string;
+  /** false: filter and attributes only (a hook manager runs `agent-vault hook ...`). */
+  hooks?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -112,7 +114,7 @@ export function install(opts: InstallOptions): InstallReport {
     if (/\s/.test(g) || g.startsWith('!') || g.startsWith('#')) throw usageError(`protected glob "${g}" cannot be written to .gitattributes (no spaces, no leading ! or #)`, 'Adjust protected: in .agent-vault.yaml.');
   }
   const target = hookTarget(layout, opts.hooksPath);
-  if (target.kind === 'refused') throw refusal(target.message, target.hint, 'HOOKS_PATH_FOREIGN');
+  if (target.kind === 'refused' && opts.hooks !== false) throw refusal(target.message, target.hint, 'HOOKS_PATH_FOREIGN');
 
   const manifest: Manifest = readManifest(layout) ?? { version: 1, config: {}, files: [] };
   const report: InstallReport = { actions: [], warnings: [] };
@@ -162,8 +164,9 @@ export function install(opts: InstallOptions): InstallReport {
     report.actions.push(`.gitattributes: filter=${FILTER_DRIVER} for ${missing.join(', ')}`);
   }
 
-  // 3. Hooks, never clobbering what is there.
-  for (const hook of HOOKS) {
+  // 3. Hooks, never clobbering what is there. Skipped when a hook manager (lefthook, the
+  //    pre-commit framework) already calls the gate, so it does not run twice.
+  for (const hook of opts.hooks === false ? [] : HOOKS) {
     if (target.kind === 'husky') {
       const file = join(target.dir, hook);
       const before = existsSync(file) ? readFileSync(file) : undefined;
@@ -178,6 +181,7 @@ export function install(opts: InstallOptions): InstallReport {
       report.actions.push(`husky: added one line to ${relative(opts.repo, file)}`);
       continue;
     }
+    if (target.kind === 'refused') continue;
     mkdirSync(target.dir, { recursive: true });
     const file = join(target.dir, hook);
     const shim = opts.shimTemplate(hook).replace(/^AGENT_VAULT_COMMAND=.*$/m, `AGENT_VAULT_COMMAND=${shQuote(opts.command)}`);
@@ -338,7 +342,12 @@ export function gateStatus(repo: string, protectedGlobs: string[], env: NodeJS.P
   items.push({ ok: unmapped.length === 0, what: 'protected files', detail: unmapped.length ? `not filtered: ${unmapped.slice(0, 10).join(', ')}${unmapped.length > 10 ? ' ...' : ''}` : `${tracked.length} tracked, all filtered` });
 
   const target = hookTarget(layout);
+  const manager = hookManagerCalling(repo);
   for (const hook of HOOKS) {
+    if (manager.has(hook)) {
+      items.push({ ok: true, what: `hook ${hook}`, detail: `run by ${manager.get(hook)}` });
+      continue;
+    }
     if (target.kind === 'refused') {
       items.push({ ok: false, what: `hook ${hook}`, detail: target.message });
       continue;
@@ -350,6 +359,28 @@ export function gateStatus(repo: string, protectedGlobs: string[], env: NodeJS.P
     items.push({ ok: ours, what: `hook ${hook}`, detail: ours ? `${target.kind === 'husky' ? 'husky line in' : 'installed in'} ${relative(repo, dirname(file)) || dirname(file)}${chained}` : 'missing' });
   }
   return items;
+}
+
+/**
+ * Hooks a hook manager's committed config runs through agent-vault: lefthook
+ * (`run: agent-vault hook <name>`) or the pre-commit framework (`id: agent-vault[-pre-push]`).
+ * A textual check on purpose: status must not need either tool installed.
+ */
+function hookManagerCalling(repo: string): Map<HookName, string> {
+  const found = new Map<HookName, string>();
+  for (const name of ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml', '.lefthook.yaml']) {
+    const file = join(repo, name);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const hook of HOOKS) if (text.includes(`agent-vault hook ${hook}`)) found.set(hook, name);
+  }
+  const pc = join(repo, '.pre-commit-config.yaml');
+  if (existsSync(pc)) {
+    const text = readFileSync(pc, 'utf8');
+    if (/id:\s*agent-vault\s*$/m.test(text)) found.set('pre-commit', '.pre-commit-config.yaml');
+    if (/id:\s*agent-vault-pre-push\s*$/m.test(text)) found.set('pre-push', '.pre-commit-config.yaml');
+  }
+  return found;
 }
 
 export { AgentVaultError };

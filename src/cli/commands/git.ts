@@ -73,16 +73,17 @@ export function registerGit(program: Command, ctx: CliContext): void {
     .command('install')
     .description('Protect this repository: filter driver, .gitattributes lines for protected paths, pre-commit and pre-push hooks.')
     .option('--hooks-path <dir>', 'install the hook shims in this folder (e.g. a shared core.hooksPath you manage)')
+    .option('--no-hooks', 'only the filter and .gitattributes: lefthook or the pre-commit framework runs the gate (README, "Git gate")')
     .addHelpText('after', `
 Never clobbers: an existing hook is renamed to <hook>.agent-vault-chained and run first;
 husky's .husky/<hook> gets one line; a core.hooksPath outside the repository is refused
 (use --hooks-path to choose it deliberately). Idempotent. Protected files already checked
 out are checked out again through the filter, except files with uncommitted changes.
 Undo everything with agent-vault uninstall.`)
-    .action(async (opts: { hooksPath?: string }) => {
+    .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
-      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
       if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
