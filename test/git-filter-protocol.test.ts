@@ -50,6 +50,17 @@ describe('filter-process speaks only protocol on stdout', () => {
     expect(s.stderr).not.toContain('fakeapikey');
   });
 
+  it('passes CRLF, NUL and non-UTF-8 bytes through untouched around a redacted value', async () => {
+    storeValues(sb.env.AGENT_VAULT_HOME!, { 'api-key': 'fakeapikey-0123456789' });
+    const raw = Buffer.concat([Buffer.from('a\r\nK='), Buffer.from('fakeapikey-0123456789'), Buffer.from([0, 0xff, 0xfe, 13, 10])]);
+    const s = session([Buffer.concat([encodeList(['command=clean', 'pathname=bin.dat']), encodeContent(raw)])]);
+    const r = new PacketReader(Readable.from([s.stdout]));
+    await r.readList();
+    await r.readList();
+    expect(await r.readList()).toEqual(['status=success']);
+    expect(await r.readContent()).toEqual(Buffer.concat([Buffer.from('a\r\nK=<agent-vault:api-key>'), Buffer.from([0, 0xff, 0xfe, 13, 10])]));
+  });
+
   it('completes the handshake and smudges losslessly when no vault exists', async () => {
     const s = session([request('smudge', 'c.yaml', 'x: <agent-vault:db-password>\n')], { AGENT_VAULT_HOME: join(sb.root, 'absent') });
     expect(s.code, s.stderr).toBe(0);

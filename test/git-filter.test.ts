@@ -63,6 +63,11 @@ describe('the clean/smudge filter process', () => {
     expect(inst.code, inst.stderr).toBe(0);
     expect(read(withVault, 'config.yaml')).toBe(CONFIG_FILE(DB, API));
     expect(gitOk(sb, withVault, ['status', '--porcelain'])).toBe('');
+    const st = cli(sb, withVault, ['status']);
+    for (const out of [inst.stdout + inst.stderr, st.stdout + st.stderr]) {
+      expect(out).not.toContain(DB);
+      expect(out).not.toContain(API);
+    }
 
     // Without a vault: install succeeds, checkout succeeds, placeholders stay, status clean.
     const noVaultEnv = { AGENT_VAULT_HOME: join(sb.root, 'no-vault-here') };
