@@ -72,6 +72,8 @@ export interface Vault {
   redactionValues(): VaultedValue[];
   /** Locked, atomic; keeps the earlier value. */
   set(key: string, value: Buffer, opts?: { description?: string }): void;
+  /** Several keys in one locked, atomic write (import). */
+  setMany(entries: { key: string; value: Buffer; description?: string }[]): void;
   remove(key: string): boolean;
 }
 
@@ -309,26 +311,34 @@ class FileVault implements Vault {
   }
 
   set(key: string, value: Buffer, opts: { description?: string } = {}): void {
-    if (!isValidKey(key)) throw new AgentVaultError('usage', `"${key}" is not a valid key name`, { hint: 'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key).' });
+    this.setMany([{ key, value, ...opts }]);
+  }
+
+  setMany(entries: { key: string; value: Buffer; description?: string }[]): void {
+    for (const { key } of entries) {
+      if (!isValidKey(key)) throw new AgentVaultError('usage', `"${key}" is not a valid key name`, { hint: 'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key).' });
+    }
     this.update((doc) => {
       const now = new Date().toISOString();
-      const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : undefined;
-      if (!prior) {
-        doc.entries[key] = { description: opts.description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [] };
-        return true;
+      for (const { key, value, description } of entries) {
+        const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : undefined;
+        if (!prior) {
+          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [] };
+          continue;
+        }
+        const current = this.decrypt(key, prior.version, prior.value);
+        const version = prior.version + 1;
+        const earlier = current.equals(value) ? prior.earlier : [{ ...prior.value, version: prior.version, retired: now }, ...prior.earlier].slice(0, MAX_EARLIER_VALUES);
+        doc.entries[key] = {
+          description: description ?? prior.description,
+          created: prior.created,
+          updated: now,
+          length: value.length,
+          version,
+          value: seal(this.keys, key, version, value),
+          earlier,
+        };
       }
-      const current = this.decrypt(key, prior.version, prior.value);
-      const version = prior.version + 1;
-      const earlier = current.equals(value) ? prior.earlier : [{ ...prior.value, version: prior.version, retired: now }, ...prior.earlier].slice(0, MAX_EARLIER_VALUES);
-      doc.entries[key] = {
-        description: opts.description ?? prior.description,
-        created: prior.created,
-        updated: now,
-        length: value.length,
-        version,
-        value: seal(this.keys, key, version, value),
-        earlier,
-      };
       return true;
     });
   }

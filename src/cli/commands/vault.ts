@@ -176,29 +176,38 @@ function redactorFor(vault: Vault | undefined): Redactor {
   return new Redactor(vault ? vault.redactionValues() : []);
 }
 
-/** `cat -n` layout: a six-wide line number, a tab, the line; written in large chunks. */
-async function writeNumbered(ctx: CliContext, bytes: Buffer): Promise<void> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  let line = 1;
-  let at = 0;
-  const flush = async () => {
-    if (!parts.length) return;
-    const chunk = Buffer.concat(parts);
-    parts.length = 0;
-    size = 0;
-    await new Promise<void>((res, rej) => ctx.stdout.write(chunk, (err) => (err ? rej(err) : res())));
+/** `cat -n` layout: the line number right-aligned in six columns, a tab, the line. */
+export function numberLines(bytes: Buffer): Buffer {
+  if (bytes.length === 0) return bytes;
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
+  if (bytes[bytes.length - 1] !== 10) lines++;
+  let size = bytes.length;
+  for (let width = 1, first = 1; first <= lines; width++, first *= 10) size += (Math.min(lines, first * 10 - 1) - first + 1) * (Math.max(6, width) + 1);
+  const out = Buffer.allocUnsafe(size);
+  // One byte loop: a per-line copy call costs more than the copying for typical lines.
+  const digits = new Uint8Array(16);
+  let o = 0;
+  let line = 0;
+  const prefix = () => {
+    let n = ++line;
+    let d = 0;
+    do {
+      digits[d++] = 0x30 + (n % 10);
+      n = Math.floor(n / 10);
+    } while (n > 0);
+    for (let pad = 6 - d; pad > 0; pad--) out[o++] = 0x20;
+    while (d > 0) out[o++] = digits[--d]!;
+    out[o++] = 0x09;
   };
-  while (at < bytes.length) {
-    const nl = bytes.indexOf(10, at);
-    const end = nl === -1 ? bytes.length : nl + 1;
-    const prefix = Buffer.from(`${String(line++).padStart(6)}\t`, 'latin1');
-    parts.push(prefix, bytes.subarray(at, end));
-    size += prefix.length + end - at;
-    at = end;
-    if (size >= 1 << 22) await flush();
+  prefix();
+  const last = bytes.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const b = bytes[i]!;
+    out[o++] = b;
+    if (b === 10 && i !== last) prefix();
   }
-  await flush();
+  return out.subarray(0, o);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -208,7 +217,7 @@ async function runRead(ctx: CliContext, file: string, opts: { config?: string })
   const bytes = readInputFile(ctx, file);
   const vault = openIfPresent(ctx);
   const view = agentView(ctx, file, bytes, redactorFor(vault), opts.config);
-  await writeNumbered(ctx, view.output);
+  await new Promise<void>((res, rej) => ctx.stdout.write(numberLines(view.output), (err) => (err ? rej(err) : res())));
   if (view.unvaulted) await writeOut(ctx.stderr, MSG.unvaultedNote(view.unvaulted) + '\n');
 }
 
@@ -497,6 +506,6 @@ async function runImport(ctx: CliContext, file: string): Promise<void> {
   await withTerminal(ctx, async (input) => {
     if (!(await input.confirm(`Import ${plan.length} ${plan.length === 1 ? 'secret' : 'secrets'}?`, true))) throw refusal('not imported', 'Nothing was changed.', 'CANCELLED');
   });
-  for (const p of plan) vault.set(p.key, Buffer.from(p.value, 'utf8'));
+  vault.setMany(plan.map((p) => ({ key: p.key, value: Buffer.from(p.value, 'utf8') })));
   await writeOut(ctx.stdout, `✓ Imported ${plan.length} ${plan.length === 1 ? 'secret' : 'secrets'}\n`);
 }
