@@ -11,6 +11,7 @@ import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/
 import { repoRoot } from '../../git/exec.js';
 import { writeOut, type CliContext } from '../context.js';
 import { configFor } from '../shared.js';
+import { loadConfig } from '../../config/config.js';
 
 /**
  * The command git and hooks run: node itself and this package's bin, both absolute, so it
@@ -165,7 +166,8 @@ function pushUpdates(env: NodeJS.ProcessEnv, stdin: string) {
 
 async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: string): Promise<GateResult> {
   const repo = needRepo(ctx);
-  const { config } = configFor(ctx, undefined);
+  // The hook runs at the work tree root; loading the config directly saves a second git call.
+  const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
   const notes: string[] = [];
   let vault: VaultSession | undefined;
   try {
