@@ -193,6 +193,20 @@ describe('the clean/smudge filter process', () => {
   });
 });
 
+describe('install in a clone with work in progress', () => {
+  it('re-checks-out clean protected files but leaves one with uncommitted changes untouched, and says so', () => {
+    const repo = protectedRepo();
+    const other = join(sb.root, 'other');
+    gitOk(sb, sb.root, ['clone', '-q', repo, other]);
+    const edited = CONFIG_FILE('<agent-vault:db-password>', '<agent-vault:api-key>').replace('retries: 3', 'retries: 4 # my edit');
+    write(other, 'config.yaml', edited);
+    const inst = cli(sb, other, ['install']);
+    expect(inst.code, inst.stderr).toBe(0);
+    expect(inst.stderr).toContain('not re-checked-out because they have uncommitted changes (nothing was touched): config.yaml');
+    expect(read(other, 'config.yaml')).toBe(edited);
+  });
+});
+
 describe('uninstall after values were checked out', () => {
   it('puts the committed placeholders back in clean protected files, so no value can be staged without the filter', () => {
     const repo = protectedRepo();
