@@ -6,9 +6,9 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, openSync, closeSync, writeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, writeFileSync, mkdtempSync, openSync, closeSync, writeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { parse } from 'yaml';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -132,16 +132,24 @@ console.log(`in-process: suspect detection (rule packs + entropy) ${suspectMs.to
 // End to end: the built CLI, as an agent runs it.
 const cli = join(root, 'bin', 'agent-vault.mjs');
 const env = { ...process.env, AGENT_VAULT_HOME: home, HOME: work };
+// A preloaded hook reports the child's CPU time (all threads) on exit, so the figure means
+// something on a loaded machine too.
+const hook = join(work, 'cpu-hook.mjs');
+writeFileSync(hook, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`\\ncpu-ms ${(u.user + u.system) / 1000}\\n`); });\n");
 const runs = [];
+const cpus = [];
 for (let i = 0; i < 3; i++) {
   t = performance.now();
-  const r = spawnSync(process.execPath, [cli, 'read', file], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, cli, 'read', file], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
   const ms = performance.now() - t;
   if (r.status !== 0) throw new Error(`read failed: ${r.stderr}`);
   runs.push(ms);
+  cpus.push(Number(/cpu-ms ([\d.]+)/.exec(r.stderr.toString())?.[1] ?? NaN));
 }
 const best = Math.min(...runs);
-console.log(`end to end: agent-vault read ${sizeMB.toFixed(0)} MB, ${VALUES} values: best of 3 ${(best / 1000).toFixed(2)} s = ${rate(best)} (runs: ${runs.map((m) => (m / 1000).toFixed(2)).join(', ')} s)`);
-console.log(best <= (sizeMB / 50) * 1000 ? 'target met: >= 50 MB/s' : 'TARGET MISSED: < 50 MB/s');
+const bestCpu = Math.min(...cpus);
+console.log(`end to end: agent-vault read ${sizeMB.toFixed(0)} MB, ${VALUES} values: best of 3 ${(best / 1000).toFixed(2)} s wall = ${rate(best)} (runs: ${runs.map((m) => (m / 1000).toFixed(2)).join(', ')} s)`);
+console.log(`end to end: CPU time of the read process (all threads) best ${(bestCpu / 1000).toFixed(2)} s = ${rate(bestCpu)}; load average now ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`);
+console.log(best <= (sizeMB / 50) * 1000 ? 'target met: >= 50 MB/s wall' : `target (>= 50 MB/s wall) missed on this run${loadavg()[0] > availableParallelism() ? ' (the machine is loaded: compare the CPU figure)' : ''}`);
 if (process.argv.includes('--keep')) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });

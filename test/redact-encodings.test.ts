@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Redactor, highEntropySpans, restorePlaceholders } from '../src/core/redact.js';
+import { Redactor, highEntropySpans, restorePlaceholders, spansOfFindings } from '../src/core/redact.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 const secret = expandTemplate('pw/{{alnum:10}}+"\\{{alnum:6}} é&=', rng(7));
@@ -57,5 +57,42 @@ describe('entropy-only suspects', () => {
     const text = `key = ${token}\npath = src/core/redact-engine.ts\nname = some_long_variable_name_here\nn = 12345678901234567890\nuuid-ish = 2024-01-01T00:00:00.000Z\n`;
     const spans = highEntropySpans(text);
     expect(spans.map((s) => text.slice(s.start, s.end))).toEqual([token]);
+  });
+});
+
+describe('scanner findings located in the bytes read', () => {
+  it('maps line and column to byte spans, and rejects findings from other bytes', () => {
+    const bytes = Buffer.from('a: 1\r\nkey: SECRETVALUE\n');
+    expect(spansOfFindings(bytes, [{ line: 2, column: 6, endLine: 2, endColumn: 17, secret: 'SECRETVALUE' }])).toEqual([{ start: 11, end: 22 }]);
+    // The file changed between the two reads: the finding no longer sits there.
+    expect(spansOfFindings(Buffer.from('a: 1\r\nkey:  SECRETVALUE\n'), [{ line: 2, column: 6, endLine: 2, endColumn: 17, secret: 'SECRETVALUE' }])).toBeUndefined();
+  });
+});
+
+describe('entropy suspects, sampled', () => {
+  it('finds exactly the runs a plain left-to-right scan finds (property)', () => {
+    const reference = (text: string) => {
+      const out: { start: number; end: number }[] = [];
+      for (const m of text.matchAll(/[A-Za-z0-9+/_\-.=~]{20,}/g)) {
+        let s = m.index!;
+        let e = s + m[0].length;
+        while (s < e && /[.\-_~/]/.test(text[s]!)) s++;
+        while (e > s && /[.\-~/]/.test(text[e - 1]!)) e--;
+        if (e - s >= 20 && highEntropySpans(text.slice(s, e)).length === 1) out.push({ start: s, end: e });
+      }
+      return out;
+    };
+    const piece = fc.oneof(
+      fc.constantFrom(' ', '\n', '"', ':', '-', '.', '/'),
+      fc.stringMatching(/^[A-Za-z0-9]{1,30}$/),
+      fc.constant(expandTemplate('{{alnum:24}}', rng(11))),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        expect(highEntropySpans(text)).toEqual(reference(text));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -75,6 +75,17 @@ describe('reading and writing a config through placeholders', () => {
     expect(readFileSync(join(sb.dir, 'keep2.yaml'), 'utf8')).toBe(`t: ${ghToken}\n`);
   });
 
+  it('reads a large file (scanned in a worker thread) with the same markers as a small one', async () => {
+    const filler = 'port: 3000\nname: service\n'.repeat(400_000);
+    writeFileSync(join(sb.dir, 'large.yaml'), `${filler}gh: ${ghToken}\nkey: ${apiKey}\n`);
+    const r = await run(sb, ['read', 'large.yaml']);
+    expect(r.code).toBe(0);
+    const tail = r.stdout.slice(-200);
+    expect(tail).toMatch(/800001\tgh: <agent-vault:UNVAULTED:sha256:[0-9a-f]{8}>\n/);
+    expect(tail).toContain('800002\tkey: <agent-vault:openai-key>\n');
+    expect(r.stdout).not.toContain(ghToken);
+  });
+
   it('answers has and list without values', async () => {
     const has = await run(sb, ['has', 'openai-key', 'stripe-key', '--json']);
     expect(has.code).toBe(1);

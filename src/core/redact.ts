@@ -3,6 +3,7 @@ import { shannonEntropy } from './entropy.js';
 import { isValidKey } from './placeholder.js';
 import type { Ruleset } from './rules.js';
 import { scanText } from './scan.js';
+import { SECRET } from './types.js';
 
 /**
  * The redaction engine: vaulted values -> placeholders (read, clean filter) and back
@@ -492,37 +493,48 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
  * Over-redaction is safe here because `write` restores an UNVAULTED marker from the file's
  * current content; under-redaction would leak.
  */
-export function highEntropySpans(text: string): SuspectSpan[] {
+export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const table = TOKEN_CHAR;
   const out: SuspectSpan[] = [];
-  const n = text.length;
-  let runStart = -1;
-  // One pass with a character-class table; the regex equivalent is several times slower
-  // on large files because it restarts at every position of every short word.
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0;
-    if (c < 128 && TOKEN_CHAR[c] === 1) {
-      if (runStart < 0) runStart = i;
-      continue;
-    }
-    if (runStart >= 0 && i - runStart >= 20) {
-      let s = runStart;
-      let e = i;
+  const n = src.length;
+  // Any run of 20 or more token characters covers a multiple of 20, so only those bytes
+  // are tested; a hit is widened to its whole run. Ordinary text is mostly skipped 20
+  // bytes at a time, which is what makes this pass cheap on large files.
+  for (let p = 0; p < n; p += MIN_TOKEN) {
+    if (table[src[p]!] !== 1) continue;
+    let s = p;
+    while (s > 0 && table[src[s - 1]!] === 1) s--;
+    let e = p + 1;
+    while (e < n && table[src[e]!] === 1) e++;
+    if (e - s >= MIN_TOKEN) {
+      let ts = s;
+      let te = e;
       // Trim punctuation that is rarely part of a token's body.
-      while (s < e && /[.\-_~/]/.test(text[s]!)) s++;
-      while (e > s && /[.\-~/]/.test(text[e - 1]!)) e--;
-      const token = text.slice(s, e);
-      if (token.length >= 20 && !token.startsWith('agent-vault') && looksRandom(token)) out.push({ start: s, end: e });
+      while (ts < te && TRIM_START[src[ts]!] === 1) ts++;
+      while (te > ts && TRIM_END[src[te - 1]!] === 1) te--;
+      if (te - ts >= MIN_TOKEN) {
+        const token = Buffer.from(src.buffer, src.byteOffset + ts, te - ts).toString('latin1');
+        if (!token.startsWith('agent-vault') && looksRandom(token)) out.push({ start: ts, end: te });
+      }
     }
-    runStart = -1;
+    // Continue at the first sample after this run.
+    p = Math.floor(e / MIN_TOKEN) * MIN_TOKEN;
   }
   return out;
 }
 
-const TOKEN_CHAR = (() => {
-  const t = new Uint8Array(128);
-  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~') t[ch.charCodeAt(0)] = 1;
+const MIN_TOKEN = 20;
+
+const byteClass = (chars: string) => {
+  const t = new Uint8Array(256);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
   return t;
-})();
+};
+const TOKEN_CHAR = byteClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~');
+const TRIM_START = byteClass('.-_~/');
+const TRIM_END = byteClass('.-~/');
 
 function looksRandom(token: string): boolean {
   const lower = /[a-z]/.test(token);
@@ -540,6 +552,38 @@ function looksRandom(token: string): boolean {
   return classes === 3 ? h >= bar : h >= bar + 0.2;
 }
 
+/** Where a scanner finding sits; `secret` is its raw value (finding[SECRET]). */
+export interface LocatedSecret {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  secret: string;
+}
+
+/**
+ * Byte spans of scanner findings in `input` (decoded one char per byte, as the scanner
+ * reads it). Undefined when a finding does not sit where it says, i.e. the findings came
+ * from other bytes (the file changed under a parallel scan): the caller scans again.
+ */
+export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): SuspectSpan[] | undefined {
+  if (!findings.length) return [];
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const starts = [0];
+  for (let i = src.indexOf(10); i !== -1; i = src.indexOf(10, i + 1)) starts.push(i + 1);
+  const spans: SuspectSpan[] = [];
+  for (const f of findings) {
+    const lineStart = starts[f.line - 1];
+    const endLineStart = starts[f.endLine - 1];
+    if (lineStart === undefined || endLineStart === undefined) return undefined;
+    const start = lineStart + f.column - 1;
+    const end = endLineStart + f.endColumn - 1;
+    if (end <= start || end > src.length || src.toString('latin1', start, end) !== f.secret) return undefined;
+    spans.push({ start, end });
+  }
+  return spans;
+}
+
 /**
  * Everything `read` hides behind UNVAULTED markers besides vaulted values: what the scanner's
  * rules find (the engine decides what is suspect) and entropy-only suspects. Offsets are
@@ -547,17 +591,8 @@ function looksRandom(token: string): boolean {
  */
 export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset): SuspectSpan[] {
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  const spans: SuspectSpan[] = [];
-  const findings = scanText(text, { path }, ruleset);
-  if (findings.length) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    for (const f of findings) {
-      const start = starts[f.line - 1]! + f.column - 1;
-      const end = starts[f.endLine - 1]! + f.endColumn - 1;
-      if (end > start) spans.push({ start, end });
-    }
-  }
-  spans.push(...highEntropySpans(text));
+  const findings = scanText(text, { path }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+  const spans = spansOfFindings(input, findings) ?? [];
+  for (const span of highEntropySpans(input)) spans.push(span);
   return spans;
 }

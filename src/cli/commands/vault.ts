@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { lstatSync, readFileSync, realpathSync, chmodSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { buildRuleset, CONFIG_DISCOVERY } from '../../config/config.js';
-import { MIN_VALUE_BYTES, Redactor, restorePlaceholders, suspectSpans, type AgentView } from '../../core/redact.js';
+import { highEntropySpans, MIN_VALUE_BYTES, Redactor, restorePlaceholders, spansOfFindings, type AgentView, type LocatedSecret } from '../../core/redact.js';
+import { looksBinary, scanText } from '../../core/scan.js';
+import { SECRET } from '../../core/types.js';
+import type { AgentVaultConfig } from '../../config/config.js';
+import type { WireFinding } from '../../sources/scan-run.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { isValidKey } from '../../core/placeholder.js';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
@@ -131,7 +138,7 @@ function checkKey(key: string): void {
 }
 
 function requireTerminal(ctx: CliContext, commandLine: string): void {
-  if (!ctx.stdin.isTTY) throw refusal(MSG.needsTerminal(commandLine), MSG.needsTerminalHint(commandLine), 'TTY_REQUIRED');
+  if (!ctx.stdin.isTTY) throw refusal(MSG.vaultNeedsTerminal(commandLine), MSG.vaultNeedsTerminalHint(commandLine), 'TTY_REQUIRED');
 }
 
 async function withTerminal<T>(ctx: CliContext, fn: (input: TerminalInput) => Promise<T>): Promise<T> {
@@ -165,11 +172,64 @@ function displayPath(root: string | undefined, ctx: CliContext, file: string): s
   return relative(base, abs).split(sep).join('/') || file;
 }
 
+/** Below this size a worker thread costs more (~30 ms to start) than it saves. */
+const PARALLEL_SCAN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Run the scanner's rules over a large file in the scan worker thread (dist/scan-worker.mjs,
+ * the one `scan` uses) while this thread looks for entropy suspects. Undefined when there is
+ * no worker (running from source) or it failed: the caller scans in this thread.
+ */
+function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
+  let script: string;
+  try {
+    script = fileURLToPath(new URL('./scan-worker.mjs', import.meta.url));
+    if (!existsSync(script)) return Promise.resolve(undefined);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolvePromise) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(script, { workerData: { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [] } });
+    } catch {
+      return resolvePromise(undefined);
+    }
+    const done = (v: LocatedSecret[] | undefined) => {
+      void worker.terminate();
+      resolvePromise(v);
+    };
+    worker.once('error', () => done(undefined));
+    worker.once('message', (msg: { type: string; findings?: WireFinding[]; filesScanned?: number }) => {
+      if (msg.type !== 'result' || msg.filesScanned !== 1 || !msg.findings) return done(undefined);
+      done(msg.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f.secret })));
+    });
+    worker.postMessage({ type: 'scan', batch: 0, files: [{ abs, display }] });
+  });
+}
+
 /** What `read` shows for a file's bytes; `write` recomputes it to resolve UNVAULTED markers. */
-function agentView(ctx: CliContext, file: string, bytes: Buffer, redactor: Redactor, configPath: string | undefined): AgentView {
+async function agentView(ctx: CliContext, file: string, bytes: Buffer, redactor: Redactor, configPath: string | undefined): Promise<AgentView> {
   const { config, root } = configFor(ctx, configPath);
-  const ruleset = buildRuleset(config);
-  return redactor.redactForAgent(bytes, suspectSpans(bytes, displayPath(root, ctx, file), ruleset));
+  const display = displayPath(root, ctx, file);
+  let abs: string | undefined;
+  try {
+    abs = realpathSync(resolve(ctx.cwd, file));
+  } catch {
+    abs = undefined;
+  }
+  const parallel = abs && bytes.length >= PARALLEL_SCAN_BYTES && !looksBinary(bytes) ? scanInWorker(config, abs, display) : undefined;
+  const entropy = highEntropySpans(bytes);
+  // The worker read the file again; its findings are used only if they sit on these bytes.
+  const fromWorker = parallel ? await parallel : undefined;
+  let spans = fromWorker && spansOfFindings(bytes, fromWorker);
+  if (!spans) {
+    const text = bytes.toString('latin1');
+    const ruleset = buildRuleset(config);
+    spans = spansOfFindings(bytes, scanText(text, { path: display }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }))) ?? [];
+  }
+  for (const e of entropy) spans.push(e);
+  return redactor.redactForAgent(bytes, spans);
 }
 
 function redactorFor(vault: Vault | undefined): Redactor {
@@ -185,27 +245,31 @@ export function numberLines(bytes: Buffer): Buffer {
   let size = bytes.length;
   for (let width = 1, first = 1; first <= lines; width++, first *= 10) size += (Math.min(lines, first * 10 - 1) - first + 1) * (Math.max(6, width) + 1);
   const out = Buffer.allocUnsafe(size);
-  // One byte loop: a per-line copy call costs more than the copying for typical lines.
+  // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8.
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const dst = new Uint8Array(out.buffer, out.byteOffset, out.length);
   const digits = new Uint8Array(16);
   let o = 0;
-  let line = 0;
-  const prefix = () => {
-    let n = ++line;
+  let at = 0;
+  for (let line = 1; at < src.length; line++) {
+    const nl = bytes.indexOf(10, at);
+    const end = nl === -1 ? src.length : nl + 1;
+    let n = line;
     let d = 0;
     do {
       digits[d++] = 0x30 + (n % 10);
       n = Math.floor(n / 10);
     } while (n > 0);
-    for (let pad = 6 - d; pad > 0; pad--) out[o++] = 0x20;
-    while (d > 0) out[o++] = digits[--d]!;
-    out[o++] = 0x09;
-  };
-  prefix();
-  const last = bytes.length - 1;
-  for (let i = 0; i <= last; i++) {
-    const b = bytes[i]!;
-    out[o++] = b;
-    if (b === 10 && i !== last) prefix();
+    for (let pad = 6 - d; pad > 0; pad--) dst[o++] = 0x20;
+    while (d > 0) dst[o++] = digits[--d]!;
+    dst[o++] = 0x09;
+    // Short lines copy faster by hand than through a subarray and a native call.
+    if (end - at < 64) for (let i = at; i < end; i++) dst[o++] = src[i]!;
+    else {
+      dst.set(src.subarray(at, end), o);
+      o += end - at;
+    }
+    at = end;
   }
   return out.subarray(0, o);
 }
@@ -216,7 +280,7 @@ export function numberLines(bytes: Buffer): Buffer {
 async function runRead(ctx: CliContext, file: string, opts: { config?: string }): Promise<void> {
   const bytes = readInputFile(ctx, file);
   const vault = openIfPresent(ctx);
-  const view = agentView(ctx, file, bytes, redactorFor(vault), opts.config);
+  const view = await agentView(ctx, file, bytes, redactorFor(vault), opts.config);
   await new Promise<void>((res, rej) => ctx.stdout.write(numberLines(view.output), (err) => (err ? rej(err) : res())));
   if (view.unvaulted) await writeOut(ctx.stderr, MSG.unvaultedNote(view.unvaulted) + '\n');
 }
@@ -260,19 +324,17 @@ async function runWrite(ctx: CliContext, file: string, opts: { content?: string;
     return cache.get(key);
   };
   // Markers resolve against the file as it is now, exactly as read showed it.
-  let markers: Map<string, Buffer> | undefined;
-  const markersNow = () => {
-    if (!markers) {
-      let current: Buffer | undefined;
-      try {
-        current = mode === undefined ? undefined : readFileSync(real);
-      } catch {
-        current = undefined;
-      }
-      markers = current ? agentView(ctx, file, current, redactorFor(vault ?? openIfPresent(ctx)), opts.config).markers : new Map();
+  let markers = new Map<string, Buffer>();
+  if (content.includes('<agent-vault:UNVAULTED:')) {
+    let current: Buffer | undefined;
+    try {
+      current = mode === undefined ? undefined : readFileSync(real);
+    } catch {
+      current = undefined;
     }
-    return markers;
-  };
+    if (current) markers = (await agentView(ctx, file, current, redactorFor(vault ?? openIfPresent(ctx)), opts.config)).markers;
+  }
+  const markersNow = () => markers;
   const result = restorePlaceholders(content, lookup, {
     unvaulted: (h) => {
       const bytes = markersNow().get(h);
@@ -380,7 +442,9 @@ async function runGet(ctx: CliContext, key: string, opts: { reveal?: boolean }):
   const meta = vault.meta(key);
   if (!meta) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
   if (opts.reveal) {
-    await writeOut(ctx.stdout, vault.get(key)!.toString('utf8') + '\n');
+    // The stored bytes as they are (a value need not be UTF-8), then a newline.
+    const value = Buffer.concat([vault.get(key)!, Buffer.from('\n')]);
+    await new Promise<void>((res, rej) => ctx.stdout.write(value, (err) => (err ? rej(err) : res())));
     return;
   }
   const lines = [
