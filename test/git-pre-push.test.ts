@@ -62,6 +62,16 @@ describe('the pre-push gate', () => {
     expect(del.code, del.stderr).toBe(0);
   });
 
+  it('takes the range from PRE_COMMIT_FROM_REF/TO_REF when run by the pre-commit framework (no stdin)', () => {
+    const from = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
+    commitUnchecked('notes.txt', `pw ${DB}\n`, 'leak');
+    const to = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
+    const r = cli(sb, repo, ['hook', 'pre-push', 'origin'], { input: '', env: { PRE_COMMIT_FROM_REF: from, PRE_COMMIT_TO_REF: to } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('notes.txt:1');
+    expect(r.stderr).not.toContain(DB);
+  });
+
   it('blocks a pushed tip whose .gitattributes no longer filters a protected path', () => {
     commitUnchecked('.gitattributes', '\n', 'drop filter');
     const r = git(sb, repo, ['push', 'origin', 'main']);
