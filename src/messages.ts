@@ -65,3 +65,40 @@ export function formatError(error: unknown): string {
   const e = error as Error;
   return `✗ Internal error: ${e?.message ?? String(error)}\n  This is a bug in agent-vault; please report it with the command you ran.\n`;
 }
+
+/** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */
+export const GIT_MSG = {
+  filterVaultUnavailable: (reason: string) =>
+    `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
+  cleanRefusedWithoutVault: (path: string, count: number, line: string, rule: string, masked: string) =>
+    `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? '' : 's'} and no vault to replace ${count === 1 ? 'it' : 'them'} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnknownKey: (key: string) =>
+    `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
+  skipAnnounced: (hook: string) =>
+    `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === 'pre-push' ? 'push' : 'commit'}.`,
+  fixVaultedValue: (key: string, path: string, isProtected: boolean) =>
+    isProtected
+      ? `replace the value with <agent-vault:${key}> (or check the filter with agent-vault status), then git add ${path}`
+      : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
+  fixUnvaultedInProtected: (path: string) =>
+    `store the value with agent-vault set KEY, write <agent-vault:KEY> in its place, then git add ${path}`,
+  fixFinding: (path: string) =>
+    `remove the secret (store it with agent-vault set KEY and reference <agent-vault:KEY>), or mark a false positive with an agent-vault:allow comment; then git add ${path}`,
+  fixMissingFilter: (path: string, attr: string) =>
+    `${path} is protected but its filter attribute is "${attr}", not agent-vault: restore the filter=agent-vault line in .gitattributes (agent-vault install writes it), then git add .gitattributes ${path}`,
+  gateBlocked: (hook: string, count: number) =>
+    `agent-vault ${hook}: blocked, ${count} problem${count === 1 ? '' : 's'}. Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).`,
+  gateFailedClosed: (hook: string, reason: string) =>
+    `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
+  gatePassed: (hook: string, files: number) => `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, no secrets.`,
+  noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',
+  hooksPathOutsideRepo: (path: string) =>
+    `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
+  hooksPathOutsideRepoHint:
+    'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
+  dirtyProtectedSkipped: (paths: string[]) =>
+    `not re-checked-out because they have uncommitted changes (nothing was touched): ${paths.join(', ')}. Commit or stash them, then run agent-vault install again.`,
+  notInstalledHint: 'Run agent-vault install in this repository.',
+  dirtyValuesRemain: (paths: string[]) =>
+    `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(', ')}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`,
+} as const;

@@ -1,0 +1,185 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AgentVaultError, refusal, usageError } from '../../errors.js';
+import { formatError, GIT_MSG, MSG } from '../../messages.js';
+import { createFilterEngine } from '../../git/filter-engine.js';
+import { serveFilterProcess } from '../../git/filter-process.js';
+import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
+import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
+import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/vault-session.js';
+import { repoRoot } from '../../git/exec.js';
+import { writeOut, type CliContext } from '../context.js';
+import { configFor } from '../shared.js';
+import { loadConfig } from '../../config/config.js';
+
+/**
+ * The command git and hooks run: node itself and this package's bin, both absolute, so it
+ * works from any folder and with any PATH (GUI clients and IDEs often have a minimal one).
+ */
+function selfCommand(): string {
+  const bin = fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url));
+  return `${shQuote(process.execPath)} ${shQuote(bin)}`;
+}
+
+function shimTemplate(hook: HookName): string {
+  return readFileSync(fileURLToPath(new URL(`../hooks/${hook}`, import.meta.url)), 'utf8');
+}
+
+async function readAll(ctx: CliContext): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of ctx.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}
+
+function needRepo(ctx: CliContext): string {
+  const root = repoRoot(ctx.cwd);
+  if (!root) throw usageError(MSG.notAGitRepo(ctx.cwd), 'Run this inside the git repository to protect.');
+  return root;
+}
+
+function engineFor(ctx: CliContext) {
+  return createFilterEngine({
+    openVault: () => openVaultSession(ctx.env),
+    loadConfig: () => configFor(ctx, undefined).config,
+    warn: (line) => ctx.stderr.write(line + '\n'),
+  });
+}
+
+export function registerGit(program: Command, ctx: CliContext): void {
+  program
+    .command('filter-process')
+    .description("Serve git's long-running clean/smudge filter protocol on stdin/stdout (run by git, set up by install).")
+    .action(async () => {
+      const engine = engineFor(ctx);
+      await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
+    });
+
+  for (const direction of ['clean', 'smudge'] as const) {
+    program
+      .command(direction)
+      .description(direction === 'clean'
+        ? 'Single-file clean filter: stdin with vaulted values replaced by placeholders, on stdout.'
+        : 'Single-file smudge filter: stdin with placeholders replaced by vault values, on stdout.')
+      .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
+      .action(async (path: string | undefined) => {
+        const input = await readAll(ctx);
+        const engine = engineFor(ctx);
+        const out = direction === 'clean' ? engine.clean(input, path ?? '<stdin>') : engine.smudge(input, path ?? '<stdin>');
+        await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
+      });
+  }
+
+  program
+    .command('install')
+    .description('Protect this repository: filter driver, .gitattributes lines for protected paths, pre-commit and pre-push hooks.')
+    .option('--hooks-path <dir>', 'install the hook shims in this folder (e.g. a shared core.hooksPath you manage)')
+    .option('--no-hooks', 'only the filter and .gitattributes: lefthook or the pre-commit framework runs the gate (README, "Git gate")')
+    .addHelpText('after', `
+Never clobbers: an existing hook is renamed to <hook>.agent-vault-chained and run first;
+husky's .husky/<hook> gets one line; a core.hooksPath outside the repository is refused
+(use --hooks-path to choose it deliberately). Idempotent. Protected files already checked
+out are checked out again through the filter, except files with uncommitted changes.
+Undo everything with agent-vault uninstall.`)
+    .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
+      const repo = needRepo(ctx);
+      const { config } = configFor(ctx, undefined);
+      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
+      if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
+      if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
+      await writeOut(ctx.stdout, lines.join('\n') + '\n');
+      for (const w of report.warnings) await writeOut(ctx.stderr, `! ${w}\n`);
+    });
+
+  program
+    .command('uninstall')
+    .description('Undo install: restore hooks, .gitattributes and git config exactly as they were.')
+    .action(async () => {
+      const repo = needRepo(ctx);
+      const report = uninstall(repo);
+      await writeOut(ctx.stdout, report.actions.map((a) => `✓ ${a}\n`).join(''));
+      for (const w of report.warnings) await writeOut(ctx.stderr, `! ${w}\n`);
+    });
+
+  program
+    .command('status')
+    .description('Report what of the git gate is installed in this repository and what is missing (exit 1 if anything is).')
+    .action(async () => {
+      const repo = needRepo(ctx);
+      const { config } = configFor(ctx, undefined);
+      const items = gateStatus(repo, config.protected, ctx.env);
+      let vaultLine: string;
+      try {
+        openVaultSession(ctx.env);
+        vaultLine = '✓ vault: available';
+      } catch (e) {
+        vaultLine = `! vault: unavailable (${(e as Error).message}); smudge leaves placeholders`;
+      }
+      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
+      await writeOut(ctx.stdout, text);
+      const missing = items.filter((i) => !i.ok).length;
+      if (missing) await writeOut(ctx.stderr, `${missing} missing. ${GIT_MSG.notInstalledHint}\n`);
+      ctx.exitCode = missing ? 1 : 0;
+    });
+
+  program
+    .command('hook')
+    .description('Run a git hook gate (called by the shims in hooks/): pre-commit or pre-push.')
+    .argument('<name>', 'pre-commit or pre-push')
+    .argument('[args...]', 'what git passed to the hook (pre-push: remote name and URL)')
+    .action(async (name: string) => {
+      if (name !== 'pre-commit' && name !== 'pre-push') throw usageError(`unknown hook "${name}"`, 'Use agent-vault hook pre-commit or agent-vault hook pre-push.');
+      if (ctx.env.AGENT_VAULT_SKIP === '1') {
+        await writeOut(ctx.stderr, GIT_MSG.skipAnnounced(name) + '\n');
+        return;
+      }
+      const stdin = name === 'pre-push' ? (await readAll(ctx)).toString('utf8') : '';
+      let result: GateResult;
+      try {
+        result = await runGate(ctx, name, stdin);
+      } catch (error) {
+        // Fail closed: a gate that could not look must not let the commit through.
+        const reason = error instanceof AgentVaultError ? formatError(error).replace(/^✗ Error: /, '').trimEnd() : (error as Error).message;
+        throw refusal(GIT_MSG.gateFailedClosed(name, reason), 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).', 'GATE_FAILED_CLOSED');
+      }
+      for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');
+      if (result.problems.length) {
+        await writeOut(ctx.stderr, `${GIT_MSG.gateBlocked(name, result.problems.length)}\n${formatProblems(result.problems)}`);
+        ctx.exitCode = 1;
+        return;
+      }
+      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesChecked) + '\n');
+    });
+}
+
+/**
+ * git gives pre-push its ref updates on stdin; the pre-commit framework consumes that and
+ * passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead.
+ */
+function pushUpdates(env: NodeJS.ProcessEnv, stdin: string) {
+  const updates = parsePushUpdates(stdin);
+  if (updates.length || !env.PRE_COMMIT_TO_REF) return updates;
+  const zero = '0'.repeat(40);
+  return parsePushUpdates(`HEAD ${env.PRE_COMMIT_TO_REF} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${env.PRE_COMMIT_FROM_REF || zero}`);
+}
+
+async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: string): Promise<GateResult> {
+  const repo = needRepo(ctx);
+  // The hook runs at the work tree root; loading the config directly saves a second git call.
+  const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
+  const notes: string[] = [];
+  let vault: VaultSession | undefined;
+  try {
+    vault = openVaultSession(ctx.env);
+  } catch (error) {
+    // No vault ever set up here (a contributor without one): the scanner still guards.
+    // A vault that exists but cannot be opened is a reason to stop.
+    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || vaultConfigured(ctx.env)) throw error;
+    notes.push(GIT_MSG.noVaultForGate);
+  }
+  const gate = prepareGate(config, vault);
+  const result = hook === 'pre-commit' ? preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
+  result.notes.unshift(...notes);
+  return result;
+}

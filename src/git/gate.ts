@@ -1,0 +1,226 @@
+import { rmSync } from 'node:fs';
+import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import { maskSecret } from '../core/mask.js';
+import type { Ruleset } from '../core/rules.js';
+import { scanText } from '../core/scan.js';
+import { SEVERITIES, severityRank, type Finding, type Severity } from '../core/types.js';
+import { AgentVaultError, configError } from '../errors.js';
+import { GIT_MSG } from '../messages.js';
+import { decodeForScan } from '../sources/files.js';
+import { readBlobs, stagedBlobs, streamAddedLines } from '../sources/git-sources.js';
+import { gitSync, gitText } from './exec.js';
+import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
+import type { VaultSession } from './vault-session.js';
+
+/** One reason a commit or push is blocked. Never holds a secret: `masked` only. */
+export interface GateProblem {
+  path: string;
+  line: number;
+  rule: string;
+  masked: string;
+  fix: string;
+  commit?: string;
+}
+
+export interface GateResult {
+  problems: GateProblem[];
+  filesChecked: number;
+  notes: string[];
+}
+
+/**
+ * The `policy:` section: `block` is the lowest severity that blocks a commit or push
+ * (default `info`: every finding blocks). Findings in protected paths and raw vaulted
+ * values always block, whatever the policy says.
+ */
+export interface GatePolicy {
+  block: Severity;
+}
+
+export function parsePolicy(config: AgentVaultConfig): GatePolicy {
+  const raw = config.policy ?? {};
+  const problems: string[] = [];
+  for (const k of Object.keys(raw)) if (k !== 'block') problems.push(`policy.${k}: unknown key (expected block)`);
+  const block = raw.block ?? 'info';
+  if (typeof block !== 'string' || !(SEVERITIES as readonly string[]).includes(block)) {
+    problems.push(`policy.block: must be one of ${SEVERITIES.join(', ')}`);
+  }
+  if (problems.length) throw configError(`${config.file ?? 'config'}: ${problems.join('; ')}`, 'Fix the policy section of the configuration.');
+  return { block: block as Severity };
+}
+
+/** What every check needs, prepared once per hook run. */
+export interface GateContext {
+  ruleset: Ruleset;
+  policy: GatePolicy;
+  isProtected: (path: string) => boolean;
+  vault: VaultSession | undefined;
+  maxFileSize: number;
+}
+
+export function prepareGate(config: AgentVaultConfig, vault: VaultSession | undefined): GateContext {
+  return {
+    ruleset: buildRuleset(config),
+    policy: parsePolicy(config),
+    isProtected: protectedMatcher(config.protected),
+    vault,
+    maxFileSize: config.maxFileSize,
+  };
+}
+
+/** 0-based line index of each offset, for a sorted list of offsets. */
+function lineIndexOf(bytes: Uint8Array, offset: number): number {
+  let line = 0;
+  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 10) line++;
+  return line;
+}
+
+/**
+ * Check one piece of content about to enter history: a staged blob, or the added lines of
+ * one file in one pushed commit (then `lineMap` maps fragment lines to file lines).
+ */
+export function checkContent(gate: GateContext, path: string, bytes: Buffer, origin: { lineMap?: number[]; commit?: string } = {}): GateProblem[] {
+  const problems: GateProblem[] = [];
+  const isProtected = gate.isProtected(path);
+  const toLine = (l0: number) => origin.lineMap?.[l0] ?? l0 + 1;
+  const withCommit = (p: GateProblem): GateProblem => (origin.commit ? { ...p, commit: origin.commit } : p);
+  const vaultedLines = new Set<number>();
+
+  // Raw vaulted values, in any file and any common encoding: always block.
+  for (const hit of gate.vault?.findValues(bytes) ?? []) {
+    const line = toLine(lineIndexOf(bytes, hit.offset));
+    vaultedLines.add(line);
+    problems.push(withCommit({
+      path,
+      line,
+      rule: hit.encoding === 'raw' ? 'vaulted-value' : `vaulted-value-${hit.encoding}`,
+      masked: maskSecret(Buffer.from(bytes.subarray(hit.offset, hit.offset + hit.length)).toString('latin1')),
+      fix: GIT_MSG.fixVaultedValue(hit.key, path, isProtected),
+    }));
+  }
+
+  const read = decodeForScan(bytes, path, gate.maxFileSize);
+  if (!read.ok) return problems; // binary or too large: the vaulted-value check above still ran
+  const findings: Finding[] = scanText(read.text, { path, ...(origin.lineMap ? { lineMap: origin.lineMap } : {}) }, gate.ruleset);
+  const blockRank = severityRank(gate.policy.block);
+  for (const f of findings) {
+    if (vaultedLines.has(f.line)) continue; // already reported as a vaulted value
+    if (!isProtected && severityRank(f.severity) < blockRank) continue;
+    problems.push(withCommit({
+      path,
+      line: f.line,
+      rule: f.ruleId,
+      masked: f.masked,
+      fix: isProtected ? GIT_MSG.fixUnvaultedInProtected(path) : GIT_MSG.fixFinding(path),
+    }));
+  }
+  return problems;
+}
+
+/** Protected paths in the index whose `filter` attribute (from the index) is not ours. */
+export function checkProtectedAttributes(gate: GateContext, repo: string, env: NodeJS.ProcessEnv, paths?: string[]): GateProblem[] {
+  const candidates = (paths ?? indexPaths(repo, env)).filter(gate.isProtected);
+  const attrs = filterAttributes(repo, env, candidates);
+  const problems: GateProblem[] = [];
+  for (const path of candidates) {
+    const value = attrs.get(path) ?? 'unspecified';
+    if (value !== FILTER_DRIVER) problems.push({ path, line: 0, rule: 'protected-path-unfiltered', masked: '-', fix: GIT_MSG.fixMissingFilter(path, value) });
+  }
+  return problems;
+}
+
+/** The pre-commit gate: the index blobs the next commit records (GIT_INDEX_FILE honoured via env). */
+export function preCommitGate(gate: GateContext, repo: string, env: NodeJS.ProcessEnv): GateResult {
+  const blobs = stagedBlobs(repo, env).filter((b) => b.mode !== '120000'); // a symlink's blob is its target path
+  const contents = readBlobs(repo, blobs.map((b) => b.oid));
+  const problems: GateProblem[] = [];
+  for (const b of blobs) {
+    const bytes = contents.get(b.oid);
+    if (!bytes) throw new AgentVaultError('git', `cannot read the staged content of ${b.path}`);
+    problems.push(...checkContent(gate, b.path, bytes));
+  }
+  problems.push(...checkProtectedAttributes(gate, repo, env));
+  return { problems, filesChecked: blobs.length, notes: [] };
+}
+
+const ZERO = /^0+$/;
+
+export interface RefUpdate {
+  localRef: string;
+  localSha: string;
+  remoteRef: string;
+  remoteSha: string;
+}
+
+/** Parse pre-push stdin: `<local ref> <local sha> <remote ref> <remote sha>` per line. */
+export function parsePushUpdates(text: string): RefUpdate[] {
+  const updates: RefUpdate[] = [];
+  for (const line of text.split('\n')) {
+    const parts = line.trim().split(/\s+/);
+    if (parts.length !== 4) continue;
+    const [localRef, localSha, remoteRef, remoteSha] = parts as [string, string, string, string];
+    if (!/^[0-9a-f]{40,64}$/.test(localSha) || !/^[0-9a-f]{40,64}$/.test(remoteSha)) continue;
+    updates.push({ localRef, localSha, remoteRef, remoteSha });
+  }
+  return updates;
+}
+
+function objectExists(repo: string, sha: string): boolean {
+  try {
+    gitSync(['cat-file', '-e', `${sha}^{commit}`], { cwd: repo });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The revisions one ref update would publish: `remote..local` when the remote tip is known
+ * here; otherwise (a new branch, or a remote tip we never fetched) every commit reachable
+ * from local that no remote-tracking ref already has. Deletions publish nothing.
+ */
+export function revisionsFor(repo: string, u: RefUpdate): string[] | undefined {
+  if (ZERO.test(u.localSha)) return undefined;
+  if (!ZERO.test(u.remoteSha) && objectExists(repo, u.remoteSha)) return [u.localSha, `^${u.remoteSha}`];
+  const remoteTips = gitText(['for-each-ref', '--format=%(objectname)', 'refs/remotes'], { cwd: repo }).split('\n').filter(Boolean);
+  return [u.localSha, ...[...new Set(remoteTips)].map((t) => `^${t}`)];
+}
+
+/** The pre-push gate: the added lines of every commit each update publishes. */
+export async function prePushGate(gate: GateContext, repo: string, updates: RefUpdate[]): Promise<GateResult> {
+  const problems: GateProblem[] = [];
+  const files = new Set<string>();
+  for (const u of updates) {
+    const revs = revisionsFor(repo, u);
+    if (!revs) continue;
+    await streamAddedLines(repo, revs, (frag) => {
+      files.add(`${frag.commit}:${frag.path}`);
+      problems.push(...checkContent(gate, frag.path, Buffer.from(frag.text, 'latin1'), { lineMap: frag.lineMap, ...(frag.commit ? { commit: frag.commit } : {}) }));
+    });
+    problems.push(...checkPushedTipAttributes(gate, repo, u.localSha));
+  }
+  return { problems, filesChecked: files.size, notes: [] };
+}
+
+/**
+ * The protected-path attribute check for a pushed tip: git 2.39's check-attr has no
+ * --source, so the tip's tree is read into a throwaway index and checked with --cached.
+ */
+function checkPushedTipAttributes(gate: GateContext, repo: string, sha: string): GateProblem[] {
+  const gitDir = gitText(['rev-parse', '--absolute-git-dir'], { cwd: repo }).trim();
+  const indexFile = `${gitDir}/agent-vault-push-index.${process.pid}`;
+  const env = { ...process.env, GIT_INDEX_FILE: indexFile };
+  try {
+    gitSync(['read-tree', sha], { cwd: repo, env });
+    return checkProtectedAttributes(gate, repo, env).map((p) => ({ ...p, commit: sha }));
+  } finally {
+    rmSync(indexFile, { force: true });
+  }
+}
+
+/** Render problems for people: file:line, rule, masked value, then the fix. */
+export function formatProblems(problems: GateProblem[]): string {
+  return problems
+    .map((p) => `  ${p.path}${p.line ? `:${p.line}` : ''}${p.commit ? ` (commit ${p.commit.slice(0, 12)})` : ''}  ${p.rule}  ${p.masked}\n    fix: ${p.fix}\n`)
+    .join('');
+}
