@@ -135,3 +135,16 @@ describe('suppression', () => {
     expect(Object.getOwnPropertySymbols(structuredClone(f!))).toEqual([]);
   });
 });
+
+describe('capture group counting', () => {
+  const viaExec = (src: string) => new RegExp(`${src}|`).exec('')!.length - 1;
+  it('agrees with the regex engine on tricky sources and on every built-in rule', async () => {
+    const { countCapturingGroups } = await import('../src/core/rules.js');
+    const { builtinRulePacks } = await import('../src/config/builtin-rules.js');
+    const tricky = ['(a)(?:b)(?<n>c)', '(?<=x)(?<!y)(z)', '[(](a)\\((b)', '[\\]()](c)', '(?=a)(?!b)', '((a)|(b))', 'a\\\\(b)'];
+    for (const src of tricky) expect(countCapturingGroups(src), src).toBe(viaExec(src));
+    for (const pack of builtinRulePacks()) {
+      for (const rule of pack.rules as { id: string; regex: string }[]) expect(countCapturingGroups(rule.regex), rule.id).toBe(viaExec(rule.regex));
+    }
+  });
+});

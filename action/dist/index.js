@@ -15931,6 +15931,27 @@ function compileAllowlist(def, where, problems) {
     pathMatcher: paths.length ? (0, import_picomatch.default)(paths, { dot: true }) : void 0
   };
 }
+function countCapturingGroups(source) {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") {
+      if (source[i + 1] !== "?") count++;
+      else if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") count++;
+    }
+  }
+  return count;
+}
 var RULE_KEYS = /* @__PURE__ */ new Set(["id", "description", "regex", "flags", "secretGroup", "keywords", "entropy", "severity", "tags", "allowlist", "examples"]);
 function compileRule(raw, where, problems) {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
@@ -15961,7 +15982,7 @@ function compileRule(raw, where, problems) {
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = new RegExp(`${regex.source}|`).exec("").length - 1;
+    const groups = countCapturingGroups(def.regex);
     secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, "secretGroup"], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
