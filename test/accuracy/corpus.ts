@@ -105,7 +105,9 @@ function gcpServiceAccount(r: Next): Made {
     },
     null,
     2,
-  ).replace('@@KEY@@', escaped);
+  )
+    .replace(/\n/g, '\n  ')
+    .replace('@@KEY@@', escaped);
   return { value, secret: escaped };
 }
 
@@ -167,7 +169,7 @@ const POSITIVES: Spec[] = [
   { label: 'rubygems', name: 'GEM_HOST_API_KEY', make: t('rubygems_{{hex:48}}') },
   { label: 'nuget', name: 'NUGET_API_KEY', make: t('oy2{{loweralnum:43}}') },
   { label: 'dockerhub', name: 'DOCKERHUB_TOKEN', make: t('dckr_pat_{{base64url:27}}') },
-  { label: 'vault', name: 'VAULT_TOKEN', make: t('hvs.{{base64url:24}}') },
+  { label: 'vault', name: 'VAULT_TOKEN', make: (r) => (r() < 0.5 ? expandTemplate('hvs.{{alnum:24}}', r) : expandTemplate('hvs.CAESI{{base64url:86}}', r)) },
   { label: 'terraform-cloud', name: 'TFE_TOKEN', make: t('{{alnum:14}}.atlasv1.{{alnum:67}}') },
   { label: 'pulumi', name: 'PULUMI_ACCESS_TOKEN', make: t('pul-{{hex:40}}') },
   { label: 'doppler', name: 'DOPPLER_TOKEN', make: (r) => `dp.${pick(r, ['pt', 'st', 'sa', 'ct'])}.${expandTemplate('{{alnum:43}}', r)}` },
@@ -395,18 +397,21 @@ function plantAll(specs: Spec[], positive: boolean, r: Next, out: CorpusFile[]):
       const kind = kinds[(i + si) % kinds.length]!;
       const raw = spec.make(r);
       const made: Made = typeof raw === 'string' ? { value: raw } : raw;
-      // A multi-line value in YAML is indented under its key.
-      const value = spec.block && kind === 'yaml' ? made.value.replace(/\n/g, '\n    ') : made.value;
-      const secret = made.secret ?? made.value;
+      // A multi-line value is written the way each format holds one: indented under its key
+      // in YAML, an escaped string in JSON (unless it is itself a JSON document).
+      const embed = (s: string) =>
+        !spec.block ? s : kind === 'yaml' ? s.replace(/\n/g, '\n    ') : kind === 'json' && !made.value.startsWith('{') ? JSON.stringify(s).slice(1, -1) : s;
+      const value = spec.block && kind === 'json' && !made.value.startsWith('{') ? `"${embed(made.value)}"` : embed(made.value);
+      const secret = embed(made.secret ?? made.value);
       const { path, head, tail } = frame(kind, r, spec.name);
       const [before, after] = assignment(kind, spec.name, made, !!spec.block);
       const dir = `${positive ? 'p' : 'n'}${String(out.length).padStart(4, '0')}`;
       const text = head + before + value + after + tail;
       const valueAt = head.length + before.length;
-      const inValue = value.indexOf(spec.block && kind === 'yaml' ? secret.replace(/\n/g, '\n    ') : secret);
+      const inValue = value.indexOf(secret);
       if (inValue < 0) throw new Error(`corpus bug: secret of ${spec.label} not inside its value`);
       const start = valueAt + inValue;
-      const end = start + (spec.block && kind === 'yaml' ? secret.replace(/\n/g, '\n    ') : secret).length;
+      const end = start + secret.length;
       const plant: Plant = { label: spec.label, kind, path: `${dir}/${path}`, start, end, value: text.slice(start, end) };
       out.push({ path: plant.path, text, plant, positive });
       plants.push(plant);
