@@ -31,7 +31,7 @@ export function parseRulePack(file: string, text: string): RulePackFile {
   const problems: Problem[] = [];
   if (!value || typeof value !== 'object') problems.push({ where: [], message: 'a rule pack must be a mapping with a rules list' });
   else {
-    for (const k of Object.keys(value)) if (k !== 'rules' && k !== 'allowlist') problems.push({ where: [k], message: `unknown key "${k}"` });
+    for (const k of Object.keys(value)) if (k !== 'rules' && k !== 'allowlist') problems.push({ where: [k], message: 'unknown key (expected rules, allowlist)' });
     if (value.rules !== undefined && !Array.isArray(value.rules)) problems.push({ where: ['rules'], message: 'rules must be a list' });
   }
   if (problems.length) throw configError(formatProblems(file, located, problems));

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { configError } from '../errors.js';
 import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
@@ -19,7 +19,7 @@ export const CONFIG_NAMES = ['.agent-vault.yaml', '.agent-vault.yml'];
 export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
 
 export interface AgentVaultConfig {
-  /** Absolute path of the file it came from, if any. */
+  /** The file it came from as the user would name it (relative to the working folder), if any. */
   file: string | undefined;
   useBuiltinRules: boolean;
   disabledRules: string[];
@@ -77,7 +77,7 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
     throw configError(`${file}: the configuration must be a YAML mapping`);
   }
   const v = raw as Record<string, unknown>;
-  for (const k of Object.keys(v)) if (!TOP_KEYS.has(k)) problems.push({ where: [k], message: `unknown key "${k}" (expected one of ${[...TOP_KEYS].join(', ')})` });
+  for (const k of Object.keys(v)) if (!TOP_KEYS.has(k)) problems.push({ where: [k], message: `unknown key (expected one of ${[...TOP_KEYS].join(', ')})` });
   if (v.version !== undefined && v.version !== 1) problems.push({ where: ['version'], message: 'version must be 1' });
 
   if (v.rules !== undefined) {
@@ -85,7 +85,7 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
       problems.push({ where: ['rules'], message: 'rules must be a mapping with useBuiltin, disable and add' });
     } else {
       const r = v.rules as Record<string, unknown>;
-      for (const k of Object.keys(r)) if (!['useBuiltin', 'disable', 'add'].includes(k)) problems.push({ where: ['rules', k], message: `unknown key "${k}" (expected useBuiltin, disable, add)` });
+      for (const k of Object.keys(r)) if (!['useBuiltin', 'disable', 'add'].includes(k)) problems.push({ where: ['rules', k], message: "unknown key (expected useBuiltin, disable, add)" });
       if (r.useBuiltin !== undefined) {
         if (typeof r.useBuiltin !== 'boolean') problems.push({ where: ['rules', 'useBuiltin'], message: 'must be true or false' });
         else config.useBuiltinRules = r.useBuiltin;
@@ -139,13 +139,13 @@ export function loadConfig(opts: { explicit?: string; env?: string; repoRoot?: s
     } catch (e) {
       throw configError(`cannot read configuration ${explicit}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Check the path given with --config or AGENT_VAULT_CONFIG.');
     }
-    return parseConfig(text, file);
+    return parseConfig(text, explicit);
   }
   for (const dir of [opts.repoRoot, opts.cwd]) {
     if (!dir) continue;
     for (const name of CONFIG_NAMES) {
       const file = join(dir, name);
-      if (existsSync(file)) return parseConfig(readFileSync(file, 'utf8'), file);
+      if (existsSync(file)) return parseConfig(readFileSync(file, 'utf8'), relative(opts.cwd, file) || name);
     }
   }
   return defaultConfig();

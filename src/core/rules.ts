@@ -40,7 +40,7 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
   const d = def as Record<string, unknown>;
   for (const k of Object.keys(d)) {
     if (!['regexes', 'lineRegexes', 'stopwords', 'paths'].includes(k)) {
-      problems.push({ where: [...where, k], message: `unknown allowlist key "${k}" (expected regexes, lineRegexes, stopwords, paths)` });
+      problems.push({ where: [...where, k], message: 'unknown allowlist key (expected regexes, lineRegexes, stopwords, paths)' });
     }
   }
   const compileAll = (key: keyof AllowlistDefinition) =>
@@ -68,7 +68,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   const def = raw as Partial<RuleDefinition> & Record<string, unknown>;
   const before = problems.length;
   for (const k of Object.keys(def)) {
-    if (!RULE_KEYS.has(k)) problems.push({ where: [...where, k], message: `unknown rule key "${k}"` });
+    if (!RULE_KEYS.has(k)) problems.push({ where: [...where, k], message: 'unknown rule key' });
   }
   const id = typeof def.id === 'string' ? def.id : '';
   if (!RULE_ID.test(id)) problems.push({ where: [...where, 'id'], message: 'id must be lower-case letters, digits and hyphens' });

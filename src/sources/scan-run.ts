@@ -75,11 +75,16 @@ export interface Progress {
   (done: number, total: number, bytes: number): void;
 }
 
-/** Scan files on every core when the job is big enough, inline otherwise. Findings keep file order. */
-export async function scanFiles(files: FileEntry[], settings: ScanSettings, onProgress?: Progress): Promise<ScanResult> {
+/**
+ * Scan files on every core when the job is big enough, inline otherwise. Findings keep file
+ * order either way. `threads` overrides the choice (1 = inline; >= 2 forces workers).
+ */
+export async function scanFiles(files: FileEntry[], settings: ScanSettings, onProgress?: Progress, threads?: number): Promise<ScanResult> {
   const script = workerScript();
-  const threads = Math.min(availableParallelism(), 8);
-  if (!script || threads < 2 || files.length < 2 * BATCH_FILES || totalSize(files, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES) {
+  const forced = threads !== undefined;
+  const count = threads ?? Math.min(availableParallelism(), 8);
+  const small = !forced && (files.length < 2 * BATCH_FILES || totalSize(files, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES);
+  if (!script || count < 2 || small) {
     const ruleset = buildRuleset(settings.config);
     const baseline = new Set(settings.baseline);
     const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
@@ -90,7 +95,7 @@ export async function scanFiles(files: FileEntry[], settings: ScanSettings, onPr
     }
     return out;
   }
-  return scanInWorkers(files, settings, script, threads, onProgress);
+  return scanInWorkers(files, settings, script, count, onProgress);
 }
 
 function merge(into: ScanResult, r: ScanResult) {

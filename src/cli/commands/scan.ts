@@ -25,6 +25,7 @@ interface ScanOptions {
   baseline?: string;
   writeBaseline?: string;
   maxFileSize?: string;
+  threads?: string;
   progress: boolean;
 }
 
@@ -50,6 +51,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--write-baseline <file>', 'write the fingerprints of all current findings to a baseline file')
     .option('--max-file-size <size>', 'skip (and list) files larger than this (default 10MB, or maxFileSize in the config)')
     .option('--no-progress', 'never show a progress bar (it shows only on a terminal, never in CI)')
+    .option('--threads <n>', 'worker threads for path scans (default: one per core for large scans, 1 = no workers)')
     .addHelpText(
       'after',
       `
@@ -152,7 +154,10 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   } else {
     const listed = listFiles(paths, ctx.cwd);
     skipped.push(...listed.skipped);
-    const result = await scanFiles(listed.files, { config, baseline }, progress ? (d, t, b) => progress.update(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined);
+    const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw usageError(`invalid --threads "${opts.threads}"`, 'Give a whole number from 1 to 64.');
+    const onProgress = progress ? (d: number, t: number, b: number) => progress.update(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined;
+    const result = await scanFiles(listed.files, { config, baseline }, onProgress, threads);
     findings.push(...result.findings);
     skipped.push(...result.skipped);
     filesScanned = result.filesScanned;

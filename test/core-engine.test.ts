@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeywordAutomaton } from '../src/core/keywords.js';
+import { shannonEntropy } from '../src/core/entropy.js';
+import { maskSecret } from '../src/core/mask.js';
+import { insidePlaceholder } from '../src/core/placeholder.js';
+import { DiffParser, LineSplitter, unquoteGitPath, COMMIT_MARKER, type DiffFragment } from '../src/core/diff.js';
+import { buildRuleset, defaultConfig } from '../src/config/config.js';
+import { scanText } from '../src/core/scan.js';
+import { SECRET } from '../src/core/types.js';
+import { expandTemplate, rng } from './helpers/fake-secrets.js';
+
+describe('keyword automaton', () => {
+  it('finds exactly the keywords a naive case-insensitive search finds', () => {
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c'), minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(fc.uniqueArray(word.map((w) => w.toLowerCase()), { minLength: 1, maxLength: 12 }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', 'x', '\n', 'é'), maxLength: 200 }), (keywords, text) => {
+        const found = new KeywordAutomaton(keywords).find(text);
+        const expected = new Set(keywords.map((k, i) => (text.toLowerCase().includes(k) ? i : -1)).filter((i) => i >= 0));
+        expect([...found].sort()).toEqual([...expected].sort());
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('entropy and masking', () => {
+  it('entropy is 0 for one repeated char and log2(n) for n distinct chars', () => {
+    expect(shannonEntropy('aaaaaaaa')).toBe(0);
+    expect(shannonEntropy('abcdefgh')).toBeCloseTo(3, 10);
+  });
+  it('a mask never contains more than a fifth (and at most 4 chars) of the secret', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 100 }), (s) => {
+        const m = maskSecret(s);
+        const shown = m.replace(/\*+$/, '');
+        expect(shown.length).toBeLessThanOrEqual(Math.min(4, Math.floor(s.length / 5)));
+        if (s.length >= 8) expect(m.includes(s)).toBe(false);
+      }),
+    );
+  });
+});
+
+describe('placeholders are never findings', () => {
+  it('detects spans inside placeholders and UNVAULTED markers only', () => {
+    const t = 'a=<agent-vault:db-password> b=<agent-vault:UNVAULTED:sha256:0123abcd> c=plain';
+    expect(insidePlaceholder(t, t.indexOf('db-password'), t.indexOf('db-password') + 11)).toBe(true);
+    expect(insidePlaceholder(t, t.indexOf('0123abcd'), t.indexOf('0123abcd') + 8)).toBe(true);
+    expect(insidePlaceholder(t, t.indexOf('plain'), t.indexOf('plain') + 5)).toBe(false);
+  });
+});
+
+describe('diff parser', () => {
+  it('maps every added line to its file line number, whatever the hunk layout', () => {
+    const line = fc.string({ unit: fc.constantFrom('x', '+', '-', ' ', '@', 'd', 'i', 'f', 'A', 'V'), maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.integer({ min: 1, max: 500 }), removed: fc.integer({ min: 0, max: 3 }), added: fc.array(line, { maxLength: 4 }) }), { maxLength: 6 }), (hunks) => {
+        const out: string[] = [`${COMMIT_MARKER}abc123 2026-01-01T00:00:00Z Some Body`, 'diff --git a/f b/f', '--- a/f', '+++ b/f'];
+        const expected: { text: string; line: number }[] = [];
+        let offset = 0;
+        for (const h of hunks) {
+          const start = h.at + offset;
+          out.push(`@@ -${h.at},${h.removed} +${start},${h.added.length} @@ ctx`);
+          for (let i = 0; i < h.removed; i++) out.push(`-old ${i}`);
+          h.added.forEach((a, i) => {
+            out.push(`+${a}`);
+            expected.push({ text: a, line: start + i });
+          });
+          offset += 1000;
+        }
+        const frags: DiffFragment[] = [];
+        const p = new DiffParser((f) => frags.push(f));
+        const split = new LineSplitter((l) => p.line(l));
+        // Feed in awkward chunk sizes to exercise the splitter.
+        const text = out.join('\n') + '\n';
+        for (let i = 0; i < text.length; i += 7) split.push(text.slice(i, i + 7));
+        split.end();
+        p.end();
+        if (expected.length === 0) {
+          expect(frags).toEqual([]);
+          return;
+        }
+        expect(frags).toHaveLength(1);
+        expect(frags[0]!.commit).toBe('abc123');
+        expect(frags[0]!.author).toBe('Some Body');
+        expect(frags[0]!.text).toBe(expected.map((e) => e.text).join('\n'));
+        expect(frags[0]!.lineMap).toEqual(expected.map((e) => e.line));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('unquotes C-quoted paths, including octal UTF-8 bytes', () => {
+    expect(unquoteGitPath('"b/a\\tb \\"q\\".txt"')).toBe('b/a\tb "q".txt');
+    expect(Buffer.from(unquoteGitPath('"caf\\303\\251"'), 'latin1').toString('utf8')).toBe('café');
+    expect(unquoteGitPath('b/plain')).toBe('b/plain');
+  });
+});
+
+describe('suppression', () => {
+  const ruleset = buildRuleset(defaultConfig());
+  const next = rng(3);
+  const tok = () => expandTemplate('ghp_{{alnum:36}}', next);
+
+  it('inline allow comments in agent-vault, gitleaks and detect-secrets syntax', () => {
+    const cases = [
+      `t = "${tok()}" # agent-vault:allow`,
+      `t = "${tok()}" // gitleaks:allow`,
+      `t = "${tok()}"  # pragma: allowlist secret`,
+      `# agent-vault:allow-next-line\nt = "${tok()}"`,
+      `# pragma: allowlist nextline secret\nt = "${tok()}"`,
+    ];
+    for (const c of cases) expect(scanText(c, { path: 'x' }, ruleset), c.slice(0, 20)).toEqual([]);
+    // allow-next-line covers only the next line.
+    expect(scanText(`# agent-vault:allow-next-line\n\nt = "${tok()}"`, { path: 'x' }, ruleset)).toHaveLength(1);
+  });
+
+  it('baseline fingerprints survive line moves and file renames, and are per rule and secret', () => {
+    const s = tok();
+    const [first] = scanText(`a\nb\nt="${s}"`, { path: 'one.txt' }, ruleset);
+    const moved = scanText(`t="${s}"\n\n\n`, { path: 'renamed.txt' }, ruleset);
+    expect(moved[0]!.fingerprint).toBe(first!.fingerprint);
+    expect(scanText(`t="${s}"`, { path: 'renamed.txt' }, ruleset, { baseline: new Set([first!.fingerprint]) })).toEqual([]);
+    expect(scanText(`t="${tok()}"`, { path: 'x' }, ruleset, { baseline: new Set([first!.fingerprint]) })).toHaveLength(1);
+  });
+
+  it('a placeholder where a secret would be is not a finding', () => {
+    expect(scanText('token: <agent-vault:github-token>\nother: <agent-vault:UNVAULTED:sha256:deadbeef>', { path: 'x' }, ruleset)).toEqual([]);
+  });
+
+  it('findings serialise without the raw secret', () => {
+    const s = tok();
+    const [f] = scanText(`t="${s}"`, { path: 'x' }, ruleset);
+    expect(f![SECRET]).toBe(s);
+    expect(JSON.stringify(f)).not.toContain(s);
+    expect(Object.getOwnPropertySymbols(structuredClone(f!))).toEqual([]);
+  });
+});

@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, isolatedEnv, removeDir, runCli, tempDir, write } from './helpers/cli.js';
+import { expandTemplate, rng } from './helpers/fake-secrets.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+const next = rng(99);
+const token = () => expandTemplate('ghp_{{alnum:36}}', next);
+
+beforeAll(() => {
+  dir = tempDir();
+  chmodSync(dir, 0o755);
+  env = isolatedEnv(join(dir, '.home'));
+});
+afterAll(() => removeDir(dir));
+
+const scan = (args: string[], input?: string) => runCli(['scan', ...args], { cwd: dir, env, input });
+
+describe('bad input gets a clear message and no crash', () => {
+  it('an unreadable file is a warning and the scan goes on', () => {
+    const secret = token();
+    write(dir, 'unreadable/locked.txt', `k=${token()}\n`);
+    write(dir, 'unreadable/open.txt', `k=${secret}\n`);
+    chmodSync(join(dir, 'unreadable/locked.txt'), 0o000);
+    // root reads everything, so drop to an unprivileged user when the tests run as root.
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const cmd = [...asUser, process.execPath, BIN, 'scan', 'unreadable', '--format', 'json'];
+    const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, env: { ...env, HOME: '/tmp' } });
+    const out = r.stdout.toString();
+    const err = r.stderr.toString();
+    expect(r.status).toBe(1);
+    expect(err).toMatch(/warning: cannot read unreadable\/locked\.txt \(EACCES\); skipped/);
+    const data = JSON.parse(out);
+    expect(data.findings.map((f: { path: string }) => f.path)).toEqual(['unreadable/open.txt']);
+    expect(data.skipped).toEqual([{ path: 'unreadable/locked.txt', reason: 'unreadable', detail: 'EACCES' }]);
+    expect(out + err).not.toContain(secret);
+  });
+
+  it('invalid UTF-8 around a secret: still found, masked', () => {
+    const secret = token();
+    write(dir, 'latin/bytes.txt', Buffer.concat([Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x20]), Buffer.from(`token=${secret}\n`), Buffer.from([0xed, 0xa0, 0x80])]));
+    const r = scan(['latin']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('latin/bytes.txt:1:12');
+    expect(r.stdout).not.toContain(secret);
+  });
+
+  it('an empty file is clean', () => {
+    write(dir, 'empty/e.txt', '');
+    const r = scan(['empty']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no secrets found in 1 file scanned/);
+  });
+
+  it('binary content is skipped by sniffing and listed in the JSON report', () => {
+    write(dir, 'bin/blob.dat', Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(token())]));
+    const r = scan(['bin', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).skipped).toEqual([{ path: 'bin/blob.dat', reason: 'binary' }]);
+  });
+
+  it('a 10 MB single line is scanned to its end', () => {
+    const secret = token();
+    write(dir, 'huge/line.min.js', 'a'.repeat(10_000_000) + ` t=${secret}`);
+    const r = scan(['huge']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('huge/line.min.js:1:10000004');
+    expect(r.stdout).not.toContain(secret);
+  });
+
+  it('files over the size ceiling are listed as skipped, never silently dropped', () => {
+    write(dir, 'big/large.txt', `k=${token()}\n` + 'x'.repeat(4096));
+    const r = scan(['big', '--max-file-size', '1KB']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/skipped big\/large\.txt: too-large \(\d+ bytes > 1024\)/);
+    expect(r.stdout).toMatch(/1 skipped/);
+  });
+
+  it('a symlink loop is reported, not followed', () => {
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    const r = scan(['loop-a', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).skipped).toEqual([{ path: 'loop-a', reason: 'symlink-loop', detail: 'ELOOP' }]);
+    expect(r.stderr).toMatch(/cannot read loop-a/);
+  });
+
+  it('a path that does not exist is a warning, not a crash', () => {
+    const r = scan(['no/such/file']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/cannot read no\/such\/file \(ENOENT\)/);
+  });
+
+  it('an unknown flag is a usage error (exit 2)', () => {
+    const r = scan(['--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('conflicting sources are a usage error', () => {
+    const r = scan(['--staged', '--stdin']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/choose one of/);
+  });
+});
+
+describe('invalid configuration', () => {
+  it('reports every problem at once, each with file and line, and exits 2', () => {
+    write(dir, 'cfg/bad.yaml', ['rules:', '  disable: nope', '  add:', '    - id: acme-token', '      description: ACME', "      regex: '(unclosed'", '      keywords: [acme]', 'maxFileSize: huge', 'colour: blue', ''].join('\n'));
+    const r = scan(['empty', '--config', 'cfg/bad.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:2: rules\.disable: must be a list of rule ids/);
+    expect(r.stderr).toMatch(/bad\.yaml:6: rules\.add\[0\]\.regex: invalid regular expression/);
+    expect(r.stderr).toMatch(/bad\.yaml:8: maxFileSize: must be a size/);
+    expect(r.stderr).toMatch(/bad\.yaml:9: colour: unknown key/);
+  });
+
+  it('a YAML syntax error names the line', () => {
+    write(dir, 'cfg/syntax.yaml', 'rules:\n  add: [\n');
+    const r = scan(['empty', '--config', 'cfg/syntax.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/syntax\.yaml:\d+: /);
+  });
+
+  it('a missing --config file is named', () => {
+    const r = scan(['empty', '--config', 'cfg/missing.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot read configuration cfg\/missing\.yaml: ENOENT/);
+  });
+});
