@@ -136,18 +136,20 @@ function plantedSecret(g) {
 
 /**
  * Write files under `dir` until `totalBytes` is reached. Returns file count, bytes and how
- * many secrets were planted. Files are 2-64 KB, spread over nested folders.
+ * many secrets were planted. Files are 0.5-64 KB (log-uniform), spread over nested folders.
  */
 export function writeCorpus(dir, totalBytes, { seed = 7, plants = 20 } = {}) {
   const g = makeGen(seed);
   let bytes = 0;
   let files = 0;
-  const plantEvery = Math.max(1, Math.floor(totalBytes / 40_000 / plants));
+  const plantEvery = Math.max(1, Math.floor(totalBytes / 13_000 / plants));
   let planted = 0;
   while (bytes < totalBytes) {
     const ext = EXTENSIONS[files % EXTENSIONS.length];
     const makers = LINES[ext];
-    const size = 2048 + Math.floor(g.r() * 62 * 1024);
+    // Log-uniform sizes from 512 B to 64 KB (mean ~13 KB): many small files and a few large
+    // ones, as in real repositories; per-file costs count as they do in real scans.
+    const size = Math.floor(512 * 2 ** (g.r() * 7));
     const lines = [];
     let n = 0;
     while (n < size) {

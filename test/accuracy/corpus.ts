@@ -237,6 +237,16 @@ const NEGATIVES: Spec[] = [
     kinds: ['ts', 'py', 'go', 'tf', 'yaml', 'md'],
     count: 30,
   },
+  // Assignments whose right-hand side is code, under names that say token or password: the
+  // ordinary way programs pass credentials around (seen in the benchmark corpus as noise).
+  {
+    label: 'code-expression',
+    name: 'reportToken',
+    make: (r) => ({ value: pick(r, ["request.headers['authorization']", 'session.refreshToken', 'await vault.read(path)', 'config.get("repoPassword")']), bare: true }),
+    kinds: ['ts', 'py', 'go'],
+    count: 12,
+  },
+  { label: 'terraform-reference', name: 'server_auth', make: (r) => ({ value: pick(r, ['var.message_response', 'local.registry_auth', 'module.iam.service_auth', 'random_password.db.result']), bare: true }), kinds: ['tf'], count: 12 },
   { label: 'template-value', name: 'password', make: (r) => pick(r, ['changeme', 'your-api-key-here', '<your-token>', 'REPLACE_ME', 'TODO', 'xxxxxxxxxxxxxxxx', '********', 'your_api_key']), count: 30 },
   {
     label: 'low-entropy-token',
