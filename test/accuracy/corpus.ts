@@ -112,6 +112,8 @@ function gcpServiceAccount(r: Next): Made {
 }
 
 const password = (r: Next) => expandTemplate('{{alnum:12}}', r) + pick(r, ['!', '#', '%', '-', '_', '.']) + expandTemplate('{{alnum:6}}', r);
+/** A password as it appears inside a URL: percent-encoded, since a raw `#` or `%` would break the URL. */
+const urlPassword = (r: Next) => encodeURIComponent(password(r));
 
 /** True positives: each provider's real token shape, with plausible variable names. */
 const POSITIVES: Spec[] = [
@@ -199,7 +201,7 @@ const POSITIVES: Spec[] = [
     label: 'database-url',
     name: 'DATABASE_URL',
     make: (r) => {
-      const pw = password(r);
+      const pw = urlPassword(r);
       const [scheme, port] = pick(r, [['postgres', 5432], ['postgresql', 5432], ['mysql', 3306], ['mongodb+srv', 0], ['redis', 6379]] as const);
       const host = pick(r, ['db.internal.acme-corp.net', 'prod-cluster.k8s.local', '10.0.4.17']);
       return { value: `${scheme}://${pick(r, ['app', 'admin', 'svc_billing'])}:${pw}@${host}${port ? ':' + port : ''}/${pick(r, ['orders', 'app', 'ledger'])}`, secret: pw };
@@ -209,7 +211,7 @@ const POSITIVES: Spec[] = [
     label: 'broker-url',
     name: 'BROKER_URL',
     make: (r) => {
-      const pw = password(r);
+      const pw = urlPassword(r);
       return { value: `${pick(r, ['amqp', 'amqps'])}://worker:${pw}@mq.acme-corp.net:5672/jobs`, secret: pw };
     },
   },
@@ -217,7 +219,7 @@ const POSITIVES: Spec[] = [
     label: 'basic-auth-url',
     name: 'REGISTRY_URL',
     make: (r) => {
-      const pw = password(r);
+      const pw = urlPassword(r);
       return { value: `https://deploy:${pw}@registry.acme-corp.net/v2/`, secret: pw };
     },
   },
