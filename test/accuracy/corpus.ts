@@ -249,6 +249,21 @@ const NEGATIVES: Spec[] = [
     count: 12,
   },
   { label: 'terraform-reference', name: 'server_auth', make: (r) => ({ value: pick(r, ['var.message_response', 'local.registry_auth', 'module.iam.service_auth', 'random_password.db.result']), bare: true }), kinds: ['tf'], count: 12 },
+  // Names of secrets, not secrets: where a secret lives, and the words around password fields.
+  {
+    label: 'secret-locator',
+    name: 'DB_SECRET_ARN',
+    make: (r) =>
+      pick(r, [
+        `arn:aws:secretsmanager:eu-west-1:${digits(r, 12)}:secret:prod/${pick(r, WORDS)}/db-${expandTemplate('{{alnum:6}}', r)}`,
+        `projects/${pick(r, WORDS)}-${digits(r, 6)}/secrets/db-password/versions/latest`,
+        `arn:aws:kms:us-east-1:${digits(r, 12)}:key/${uuid(r)}`,
+        `secret/data/${pick(r, WORDS)}/production`,
+      ]),
+    count: 20,
+  },
+  { label: 'ui-label', name: 'password', make: (r) => pick(r, ['Enter your password', 'Password', 'Forgot password?', 'new-password', 'Passwords must match', 'current-password']), count: 20 },
+  { label: 'token-type', name: 'token_type', make: (r) => pick(r, ['bearer', 'Bearer', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:token-type:jwt']), count: 12 },
   { label: 'template-value', name: 'password', make: (r) => pick(r, ['changeme', 'your-api-key-here', '<your-token>', 'REPLACE_ME', 'TODO', 'xxxxxxxxxxxxxxxx', '********', 'your_api_key']), count: 30 },
   {
     label: 'low-entropy-token',
@@ -330,9 +345,10 @@ function frame(kind: FileKind, r: Next, name: string): { path: string; head: str
 }
 
 const camel = (name: string) => name.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const pascal = (name: string) => camel(name).replace(/^[a-z]/, (c) => c.toUpperCase());
 
 /** The line(s) that assign the value, split around it so its offset is known. */
-function assignment(kind: FileKind, name: string, made: Made, block: boolean): [string, string] {
+function assignment(kind: FileKind, name: string, made: Made, block: boolean, variant: number): [string, string] {
   const lower = name.toLowerCase();
   const v = made.value;
   if (block) {
@@ -376,6 +392,32 @@ function assignment(kind: FileKind, name: string, made: Made, block: boolean): [
     }
   }
   const dq = v.includes('"') ? "'" : '"';
+  const sq = v.includes("'") ? '"' : "'";
+  // A second everyday shape per file type (compose lists, object literals, inline env...).
+  if (variant === 1) {
+    switch (kind) {
+      case 'env':
+        return [`${name}=${dq}`, dq];
+      case 'yaml':
+        return [`  environment:\n    - ${name}=`, ''];
+      case 'json':
+        return [`  "${name}": "`, '",'];
+      case 'toml':
+        return [`${name} = ${dq}`, dq];
+      case 'tf':
+        return [`    ${name} = "`, '"'];
+      case 'sh':
+        return [`${name}=${sq}`, `${sq} ./bin/start`];
+      case 'py':
+        return [`${name} = ${dq}`, dq];
+      case 'go':
+        return [`var cfg = Config{${pascal(name)}: "`, '"}'];
+      case 'ts':
+        return [`export const config = { ${camel(name)}: ${sq}`, `${sq} };`];
+      case 'md':
+        return [`Set \`${name}\` to \``, '\` in the deployment settings.'];
+    }
+  }
   switch (kind) {
     case 'env':
       return [`${name}=`, ''];
@@ -416,7 +458,7 @@ function plantAll(specs: Spec[], positive: boolean, r: Next, out: CorpusFile[]):
       const value = spec.block && kind === 'json' && !made.value.startsWith('{') ? `"${embed(made.value)}"` : embed(made.value);
       const secret = embed(made.secret ?? made.value);
       const { path, head, tail } = frame(kind, r, spec.name);
-      const [before, after] = assignment(kind, spec.name, made, !!spec.block);
+      const [before, after] = assignment(kind, spec.name, made, !!spec.block, r() < 0.5 ? 0 : 1);
       const dir = `${positive ? 'p' : 'n'}${String(out.length).padStart(4, '0')}`;
       const text = head + before + value + after + tail;
       const valueAt = head.length + before.length;
