@@ -243,7 +243,7 @@ const NEGATIVES: Spec[] = [
   // ordinary way programs pass credentials around (seen in the benchmark corpus as noise).
   {
     label: 'code-expression',
-    name: 'reportToken',
+    name: 'REPORT_TOKEN',
     make: (r) => ({ value: pick(r, ["request.headers['authorization']", 'session.refreshToken', 'await vault.read(path)', 'config.get("repoPassword")']), bare: true }),
     kinds: ['ts', 'py', 'go'],
     count: 12,
