@@ -7,7 +7,7 @@
 // BENCH_SKIP_1GB=1, BENCH_SKIP_SECRETLINT=1, BENCH_RUNS (timed runs per measurement, default 3).
 import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -103,6 +103,9 @@ const results = {};
 log(`agent-vault benchmark — ${new Date().toISOString()}`);
 log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${fmt(totalmem() / 1024 ** 3)} GiB RAM, Node ${process.version}`);
 log('all timings: median wall time of the timed runs after one warm-up run (warm page cache)');
+// Other work on the machine skews every figure; say how busy it was.
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+log(`load average at start: ${load()}${loadavg()[0] > availableParallelism() / 2 ? ' (busy machine: figures are pessimistic)' : ''}`);
 log();
 
 // --- (a) agent-vault on the full corpus ---------------------------------------------------
@@ -291,4 +294,4 @@ if (process.env.BENCH_SKIP_1GB === '1') {
   const r = measure('node', [cli, ...avScan(dir)], { cwd: dir });
   log(`1 GB tree: ${copies * big.files} files, ${fmt(total / MB / 1024, 2)} GB: ${fmt(r.seconds, 1)} s wall, ${fmt(total / MB / r.seconds)} MB/s, peak RSS ${fmt(r.rssMB, 0)} MB; target < 300 MB: ${r.rssMB < 300 ? 'met' : 'NOT met'}`);
 }
-
+log(`load average at end: ${load()}`);
