@@ -1,7 +1,9 @@
 // Deterministic generator of a large tree of mixed source and config files for the benchmark.
 // The content imitates ordinary repositories: identifiers, comments, configuration keys, the
-// words that scanners key on ("token", "password", "key") at a realistic density, hashes and
-// UUIDs, and a handful of planted fake secrets, generated here at run time.
+// words that scanners key on ("token", "password", "key") in the lines code really writes them
+// (headers, hashing, secret references), hashes and UUIDs, and a handful of planted fake
+// secrets, generated here at run time. The random word list holds no credential words, so the
+// generator does not invent password assignments with literal values, which any scanner should report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -21,7 +23,7 @@ const HEX = '0123456789abcdef';
 const WORDS = (
   'account order invoice payment user session cache queue worker client server request response handler ' +
   'config option value result error status event message record entry item list map index count total ' +
-  'token key secret password auth login retry timeout limit offset page filter sort region bucket table ' +
+  'profile customer channel product address retry timeout limit offset page filter sort region bucket table ' +
   'schema migration build deploy release version report metric trace span log level format buffer stream'
 ).split(' ');
 

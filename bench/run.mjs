@@ -21,7 +21,7 @@ const MB = 1024 * 1024;
 const CORPUS_MB = Number(process.env.BENCH_MB ?? 100);
 const SUBSET_MB = Number(process.env.BENCH_SECRETLINT_MB ?? 8);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
-const CORPUS_VERSION = 2;
+const CORPUS_VERSION = 3;
 
 mkdirSync(work, { recursive: true });
 // bench/.work lives inside this repository's work tree; stop git discovery there so the
