@@ -7,6 +7,11 @@ import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type O
 export interface ScanOptions {
   /** Fingerprints to suppress (a baseline). */
   baseline?: ReadonlySet<string>;
+  /**
+   * Honour inline allow comments in the text (default true). Skill scans turn this off:
+   * a skill must not be able to silence the scanner from inside itself.
+   */
+  inlineSuppressions?: boolean;
 }
 
 /** Inline suppressions, in the syntaxes of agent-vault, gitleaks and detect-secrets. */
@@ -127,8 +132,10 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   for (const c of kept) {
     const line0 = lines.lineOf(c.start);
     const lineText = lines.text0(line0);
-    if (ALLOW_SAME_LINE.test(lineText)) continue;
-    if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
+    if (options.inlineSuppressions !== false) {
+      if (ALLOW_SAME_LINE.test(lineText)) continue;
+      if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
+    }
     const fp = fingerprint(c.rule.id, c.secret);
     if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));

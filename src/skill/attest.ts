@@ -1,0 +1,212 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AgentVaultConfig } from '../config/config.js';
+import { AgentVaultError } from '../errors.js';
+import { VERSION } from '../cli/version.js';
+import { SIGNATURE_FILE, type ManifestEntry } from './avt1.js';
+import { skillFailure, type SkillFailureCode } from './codes.js';
+import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, signEnvelope, SKILL_PREDICATE_TYPE, STATEMENT_TYPE, verifySignature } from './dsse.js';
+import { writeAtomic } from './home.js';
+import type { SigningKeyStore } from './key-store.js';
+import { keyFor, readKeyring, type Keyring } from './keyring.js';
+import { skillPolicy, type SkillPolicy } from './policy.js';
+import { loadRevocations, purgedHashes, type RevocationState } from './revocations.js';
+import { buildSkillRules, scanSkill, type SkillRules, type SkillScanReport } from './threats.js';
+import { severityRank, SEVERITIES } from '../core/types.js';
+
+/** Everything a skill check needs, loaded once per command. */
+export interface SkillGate {
+  /** Folder the keyring and revocation paths are relative to (repository root or cwd). */
+  base: string;
+  config: AgentVaultConfig;
+  policy: SkillPolicy;
+  rules: SkillRules;
+  keyringPath: string;
+  revocationsPath: string;
+  keyring: Keyring;
+  env: NodeJS.ProcessEnv;
+  now: Date;
+  /** Loaded on first use: commands that never need it (scan) never fail on it. */
+  revocations(): RevocationState;
+}
+
+export function openSkillGate(base: string, config: AgentVaultConfig, env: NodeJS.ProcessEnv, now = new Date()): SkillGate {
+  const policy = skillPolicy(config);
+  const keyringPath = resolve(base, policy.keyring);
+  const revocationsPath = resolve(base, policy.revocations);
+  const keyring = readKeyring(keyringPath);
+  let state: RevocationState | undefined;
+  return {
+    base,
+    config,
+    policy,
+    rules: buildSkillRules(config),
+    keyringPath,
+    revocationsPath,
+    keyring,
+    env,
+    now,
+    revocations: () => (state ??= loadRevocations(revocationsPath, keyring, { required: policy.requireRevocations, env, now })),
+  };
+}
+
+export function scanWithGate(gate: SkillGate, dir: string): SkillScanReport {
+  return scanSkill(dir, gate.rules, gate.policy, gate.config.maxFileSize);
+}
+
+/** The in-toto Statement v1 a signature covers. */
+export interface SkillStatement {
+  _type: typeof STATEMENT_TYPE;
+  subject: { name: string; digest: { sha256: string } }[];
+  predicateType: typeof SKILL_PREDICATE_TYPE;
+  predicate: {
+    skill: { id: string; version: string };
+    contentHash: string;
+    manifestFormat: 'avt1';
+    files: { path: string; type: ManifestEntry['type']; sha256: string }[];
+    scan: { verdict: 'pass'; failOn: string; findings: Record<string, number>; rulePackDigest: string; tool: string };
+    signedAt: string;
+  };
+}
+
+function countBySeverity(report: SkillScanReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of SEVERITIES) counts[s] = 0;
+  for (const f of report.findings) counts[f.severity]!++;
+  return counts;
+}
+
+/** Why a revoked or purged hash is refused, or undefined. */
+function revokedReason(gate: SkillGate, contentHash: string, list: RevocationState): string | undefined {
+  const purged = purgedHashes(gate.env).get(contentHash);
+  if (purged !== undefined) return `purged: ${purged}`;
+  if (list.ok) return list.list.content.find((c) => c.hash === contentHash)?.reason;
+  return undefined;
+}
+
+/**
+ * Sign a skill: scan first (a failing skill is not signed), refuse revoked or purged
+ * content, check the key, then write SKILL.sig.
+ */
+export function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string): { report: SkillScanReport; statement: SkillStatement; sigPath: string } {
+  const report = scanWithGate(gate, dir);
+  if (report.error) throw report.error;
+  if (!report.passed) {
+    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
+    throw skillFailure('SKILL_SCAN_FAILED', `${dir}: not signed: the scan found ${worst.length} finding(s) at ${gate.policy.failOn} or above`, 'Run agent-vault skill scan on the folder, fix the findings, then sign again.');
+  }
+  const tree = report.tree!;
+  const skill = report.skill!;
+  const revocations = gate.revocations();
+  if (!revocations.ok) throw revocations.error;
+  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
+  if (revoked !== undefined) throw skillFailure('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked}); it cannot be signed under any name`);
+  const key = keyFor(gate.keyring, kid, gate.now, new Set(revocations.list.keys.map((k) => k.kid)));
+  if (!key.ok) throw skillFailure(key.code, key.message, 'Create a key with agent-vault skill keygen --kid ID.');
+  const der = store.get(kid);
+  if (!der) throw new AgentVaultError('vault', `no private key for "${kid}" in ${store.location}`, { hint: 'Sign on the machine where the key was generated, or create a new key with agent-vault skill keygen.' });
+  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const x = createPublicKey(privateKey).export({ format: 'jwk' }).x;
+  if (x !== key.entry.jwk.x) throw new AgentVaultError('vault', `the private key stored for "${kid}" does not match the keyring's public key`, { hint: 'The keyring or the stored key was replaced; generate a new key.' });
+  const statement: SkillStatement = {
+    _type: STATEMENT_TYPE,
+    subject: [{ name: skill.name, digest: { sha256: tree.manifest.contentHash.slice('sha256:'.length) } }],
+    predicateType: SKILL_PREDICATE_TYPE,
+    predicate: {
+      skill: { id: skill.name, version: version ?? skill.version ?? gate.now.toISOString().slice(0, 10).replace(/-/g, '.') },
+      contentHash: tree.manifest.contentHash,
+      manifestFormat: 'avt1',
+      files: tree.manifest.entries.map((e) => ({ path: e.path, type: e.type, sha256: e.sha256 })),
+      scan: { verdict: 'pass', failOn: gate.policy.failOn, findings: countBySeverity(report), rulePackDigest: gate.rules.digest, tool: `agent-vault ${VERSION}` },
+      signedAt: gate.now.toISOString(),
+    },
+  };
+  const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), kid, privateKey);
+  const sigPath = join(tree.root, SIGNATURE_FILE);
+  writeAtomic(sigPath, JSON.stringify(envelope, null, 2) + '\n');
+  return { report, statement, sigPath };
+}
+
+export interface VerifyResult {
+  dir: string;
+  ok: boolean;
+  code: SkillFailureCode | undefined;
+  message: string;
+  skill: string | undefined;
+  version: string | undefined;
+  contentHash: string | undefined;
+  kid: string | undefined;
+  report: SkillScanReport | undefined;
+}
+
+/** Verify one skill. Never throws for a problem of the skill: the result carries the code. */
+export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
+  const result: VerifyResult = { dir, ok: false, code: undefined, message: '', skill: undefined, version: undefined, contentHash: undefined, kid: undefined, report: undefined };
+  const failWith = (code: SkillFailureCode, message: string) => Object.assign(result, { ok: false, code, message });
+  const report = scanWithGate(gate, dir);
+  result.report = report;
+  result.skill = report.skill?.name;
+  result.contentHash = report.tree?.manifest.contentHash;
+  if (report.error) return failWith((report.error.code as SkillFailureCode) ?? 'SKILL_INVALID', report.error.message);
+  const tree = report.tree!;
+  const revocations = gate.revocations();
+  if (!revocations.ok) return failWith(revocations.error.code as SkillFailureCode, revocations.error.message);
+  const sigPath = join(tree.root, SIGNATURE_FILE);
+  if (!existsSync(sigPath)) return failWith('SKILL_UNSIGNED', `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  const envelope = parseEnvelope(readFileSync(sigPath, 'utf8'));
+  if (typeof envelope === 'string') return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
+  const revokedKids = new Set(revocations.list.keys.map((k) => k.kid));
+  // Key problems are reported only if no signature verifies: the first one wins.
+  let keyProblem: { code: SkillFailureCode; message: string } | undefined;
+  let verifiedKid: string | undefined;
+  for (const s of envelope.signatures) {
+    const key = keyFor(gate.keyring, s.keyid, gate.now, revokedKids);
+    if (!key.ok) {
+      keyProblem ??= { code: key.code, message: `${dir}: ${key.message}` };
+      continue;
+    }
+    if (verifySignature(envelope, s, key.key)) {
+      verifiedKid = s.keyid;
+      break;
+    }
+    keyProblem ??= { code: 'SKILL_BAD_SIGNATURE', message: `${dir}: the signature by "${s.keyid}" does not verify` };
+  }
+  if (!verifiedKid) return failWith(keyProblem!.code, keyProblem!.message);
+  result.kid = verifiedKid;
+  let statement: SkillStatement;
+  try {
+    statement = JSON.parse(decodeBase64(envelope.payload)!.toString('utf8')) as SkillStatement;
+  } catch {
+    return failWith('SKILL_BAD_SIGNATURE', `${dir}: the signed payload is not JSON`);
+  }
+  const signedHash = statement?.subject?.[0]?.digest?.sha256;
+  if (statement?._type !== STATEMENT_TYPE || statement.predicateType !== SKILL_PREDICATE_TYPE || typeof signedHash !== 'string' || !Array.isArray(statement.predicate?.files)) {
+    return failWith('SKILL_BAD_SIGNATURE', `${dir}: the signed payload is not an agent-vault skill statement`);
+  }
+  result.version = statement.predicate.skill?.version;
+  if (`sha256:${signedHash}` !== tree.manifest.contentHash) {
+    return failWith('SKILL_HASH_MISMATCH', `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
+  }
+  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
+  if (revoked !== undefined) return failWith('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
+  if (!report.passed) {
+    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
+    return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}${worst.length > 3 ? `, and ${worst.length - 3} more` : ''}`);
+  }
+  return Object.assign(result, { ok: true, code: undefined, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
+}
+
+/** Which files changed since signing, for the mismatch message. */
+export function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
+  const before = new Map(signed.map((f) => [f.path, f]));
+  const after = new Map(now.map((f) => [f.path, f]));
+  const parts: string[] = [];
+  const list = (label: string, xs: string[]) => xs.length && parts.push(`${label}: ${xs.slice(0, 5).join(', ')}${xs.length > 5 ? ` (+${xs.length - 5})` : ''}`);
+  list('added', [...after.keys()].filter((p) => !before.has(p)));
+  list('removed', [...before.keys()].filter((p) => !after.has(p)));
+  list('changed', [...after.values()].filter((f) => before.has(f.path) && before.get(f.path)!.sha256 !== f.sha256).map((f) => f.path));
+  list('mode or type changed', [...after.values()].filter((f) => before.has(f.path) && before.get(f.path)!.sha256 === f.sha256 && before.get(f.path)!.type !== f.type).map((f) => f.path));
+  return parts.join('; ') || 'the signed statement does not match its own file list';
+}

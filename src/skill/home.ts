@@ -1,0 +1,31 @@
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * $AGENT_VAULT_HOME (default ~/.agent-vault): where state that must survive a checkout
+ * lives: the newest revocation list seen, purged hashes, quarantined skills, and (until the
+ * vault is merged in) signing keys. Kept outside the repository on purpose: an agent that
+ * rewrites the checkout cannot roll these back.
+ */
+export function agentVaultHome(env: NodeJS.ProcessEnv): string {
+  return env.AGENT_VAULT_HOME || join(env.HOME || homedir(), '.agent-vault');
+}
+
+/** Create a private folder (0700) and its parents. */
+export function privateDir(path: string): string {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+  return path;
+}
+
+/** Atomic write (temp file, fsync by writeFileSync's flush, rename): readers never see half a file. */
+export function writeAtomic(path: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  writeFileSync(tmp, data, { mode, flush: true });
+  renameSync(tmp, path);
+}
+
+export function readJsonFile(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}

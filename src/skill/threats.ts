@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import { parseRulePack, rulesDir, type RulePackFile } from '../config/builtin-rules.js';
+import { compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
+import { scanText } from '../core/scan.js';
+import { SECRET, severityRank, type CompiledRule, type Finding, type Severity } from '../core/types.js';
+import { AgentVaultError, configError } from '../errors.js';
+import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
+import type { SkillPolicy, SkillSuppression } from './policy.js';
+import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
+
+// Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
+declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
+
+let packCache: RulePackFile[] | undefined;
+
+/** The skill threat rule packs (rules/skill-*.yaml). */
+export function skillRulePacks(dir?: string): RulePackFile[] {
+  if (dir) return loadSkillPacks(dir);
+  if (packCache) return packCache;
+  if (typeof __AGENT_VAULT_SKILL_RULE_PACKS__ !== 'undefined') return (packCache = __AGENT_VAULT_SKILL_RULE_PACKS__);
+  return (packCache = loadSkillPacks(rulesDir()));
+}
+
+function loadSkillPacks(dir: string): RulePackFile[] {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('skill-') && f.endsWith('.yaml'))
+    .sort()
+    .map((f) => parseRulePack(`rules/${f}`, readFileSync(join(dir, f), 'utf8')));
+}
+
+/** Checks done in code rather than regex; listed so reports and docs can name them. */
+export const STRUCTURAL_CHECKS = {
+  'skill-binary-executable': { severity: 'critical', description: 'Executable binary (ELF, PE, Mach-O) inside a skill' },
+  'skill-binary-archive': { severity: 'high', description: 'Archive inside a skill (zip, tar, gzip, 7z, rar, xz, bzip2): its content cannot be reviewed or scanned' },
+  'skill-binary-unknown': { severity: 'high', description: 'Binary file that cannot be analysed' },
+  'skill-binary-media': { severity: 'medium', description: 'Image or PDF asset: not analysed for hidden text; review it' },
+  'skill-file-too-large': { severity: 'high', description: 'File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread' },
+  'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every shell command' },
+  'skill-escalation-unscoped-shell': { severity: 'medium', description: 'allowed-tools grants the shell without a command scope' },
+} as const satisfies Record<string, { severity: Severity; description: string }>;
+
+export type StructuralCheck = keyof typeof STRUCTURAL_CHECKS;
+
+/** Compiled rules for skill scans: threat packs and the secret ruleset of the config. */
+export interface SkillRules {
+  threats: Ruleset;
+  /** One ruleset per threat rule, same order: threat findings may overlap (a homoglyph inside a curl | sh line) and each must be kept. */
+  singleThreats: Ruleset[];
+  secrets: Ruleset;
+  /** Digest over both rule packs: recorded in signatures as the rule pack that gave the verdict. */
+  digest: string;
+}
+
+export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] = skillRulePacks()): SkillRules {
+  const problems: string[] = [];
+  const rules: CompiledRule[] = [];
+  const defs: unknown[] = [];
+  for (const pack of packs) {
+    const p: Problem[] = [];
+    pack.rules.forEach((raw, i) => {
+      const rule = compileRule(raw, ['rules', i], p);
+      if (rule) {
+        rules.push(rule);
+        defs.push(raw);
+      }
+    });
+    problems.push(...p.map((x) => `${pack.file}: ${x.where.join('.')}: ${x.message}`));
+  }
+  if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
+  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, digestRules(defs));
+  const secrets = buildRuleset(config);
+  const digest = 'sha256:' + createDigest(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}`);
+  const empty = threats.globalAllowlist;
+  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
+  return { threats, singleThreats, secrets, digest };
+}
+
+const createDigest = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export interface SuppressedFinding {
+  finding: Finding;
+  reason: string;
+}
+
+export interface SkillScanReport {
+  /** Folder as given. */
+  dir: string;
+  /** Skill id from the frontmatter; undefined when SKILL.md is invalid. */
+  skill: SkillDefinition | undefined;
+  tree: SkillTree | undefined;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  /** A failure that stopped analysis (invalid SKILL.md, unsafe tree), if any. */
+  error: AgentVaultError | undefined;
+  /** True when the skill may be signed and loaded under the current rules. */
+  passed: boolean;
+  failOn: Severity;
+  rulePackDigest: string;
+}
+
+const MEDIA_MAGIC: [number[], string][] = [
+  [[0x89, 0x50, 0x4e, 0x47], 'PNG'],
+  [[0xff, 0xd8, 0xff], 'JPEG'],
+  [[0x47, 0x49, 0x46, 0x38], 'GIF'],
+  [[0x25, 0x50, 0x44, 0x46], 'PDF'],
+];
+const ARCHIVE_MAGIC: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], 'zip'],
+  [[0x50, 0x4b, 0x05, 0x06], 'zip'],
+  [[0x1f, 0x8b], 'gzip'],
+  [[0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], '7z'],
+  [[0x52, 0x61, 0x72, 0x21], 'rar'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz'],
+  [[0x42, 0x5a, 0x68], 'bzip2'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd'],
+];
+const EXEC_MAGIC: [number[], string][] = [
+  [[0x7f, 0x45, 0x4c, 0x46], 'ELF'],
+  [[0x4d, 0x5a], 'PE'],
+  [[0xcf, 0xfa, 0xed, 0xfe], 'Mach-O'],
+  [[0xce, 0xfa, 0xed, 0xfe], 'Mach-O'],
+  [[0xca, 0xfe, 0xba, 0xbe], 'Mach-O universal or Java class'],
+  [[0x00, 0x61, 0x73, 0x6d], 'WebAssembly'],
+];
+const ARCHIVE_EXT = /\.(?:zip|jar|war|whl|egg|tar|tgz|tbz2?|txz|gz|bz2|xz|zst|7z|rar|apk|ipa|deb|rpm|dmg|pkg|msi|nupkg|vsix|crx|xpi)$/i;
+const EXEC_EXT = /\.(?:exe|dll|so|dylib|bin|com|scr|node|wasm|pyc|class|o|a)$/i;
+
+function startsWith(bytes: Uint8Array, magic: number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+/** Classify content that is not text; undefined means "text: scan it". */
+function classifyBinary(path: string, bytes: Uint8Array): { check: StructuralCheck; kind: string } | undefined {
+  for (const [m, kind] of EXEC_MAGIC) if (startsWith(bytes, m) && (kind !== 'PE' || bytes.indexOf(0) !== -1)) return { check: 'skill-binary-executable', kind };
+  for (const [m, kind] of ARCHIVE_MAGIC) if (startsWith(bytes, m)) return { check: 'skill-binary-archive', kind };
+  if (bytes.length > 262 && Buffer.from(bytes.subarray(257, 262)).toString('latin1') === 'ustar') return { check: 'skill-binary-archive', kind: 'tar' };
+  for (const [m, kind] of MEDIA_MAGIC) if (startsWith(bytes, m)) return { check: 'skill-binary-media', kind };
+  if (bytes.length > 12 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return { check: 'skill-binary-media', kind: 'WebP' };
+  if (EXEC_EXT.test(path) && bytes.indexOf(0) !== -1) return { check: 'skill-binary-executable', kind: 'binary by name' };
+  if (ARCHIVE_EXT.test(path)) return { check: 'skill-binary-archive', kind: 'archive by name' };
+  if (bytes.indexOf(0) !== -1) return { check: 'skill-binary-unknown', kind: 'contains NUL bytes' };
+  return undefined;
+}
+
+function structural(check: StructuralCheck, path: string, detail: string, line = 1): Finding {
+  const c = STRUCTURAL_CHECKS[check];
+  return {
+    ruleId: check,
+    description: `${c.description} (${detail})`,
+    severity: c.severity,
+    tags: ['skill', 'structural'],
+    path,
+    line,
+    column: 1,
+    endLine: line,
+    endColumn: 1,
+    masked: '',
+    fingerprint: createDigest(`${check}\0${path}\0${detail}`),
+    secretLength: 0,
+    [SECRET]: '',
+  };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
+const HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
+
+/** Decoded text if the blob decodes to mostly printable UTF-8, else undefined. */
+function decodeBlob(blob: string): string | undefined {
+  let bytes: Buffer;
+  if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ''), 'hex');
+  else if (/^[0-9A-Fa-f]+$/.test(blob)) bytes = Buffer.from(blob, 'hex');
+  else bytes = Buffer.from(blob, 'base64');
+  if (bytes.length < 16) return undefined;
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  let printable = 0;
+  for (const ch of text) if (/[\x20-\x7e\t\n\r]|[^\x00-\x7f]/.test(ch)) printable++;
+  return printable / text.length >= 0.9 ? text : undefined;
+}
+
+// Inline allow comments are ignored: a skill cannot silence its own scan.
+const NO_INLINE = { inlineSuppressions: false };
+
+/** Threat findings of one text: one keyword pass picks the rules, each then runs on its own. */
+export function scanThreatText(text: string, path: string, rules: SkillRules): Finding[] {
+  return rules.threats.candidates(text).flatMap((ri) => scanText(text, { path }, rules.singleThreats[ri]!, NO_INLINE));
+}
+
+/** Scan one text with threat and secret rules, then decode encoded blobs and rescan them. */
+function scanFileText(text: string, path: string, rules: SkillRules, depth = 0): Finding[] {
+  const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
+  if (depth >= 2) return findings;
+  for (const re of [BASE64_BLOB, HEX_BLOB]) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+      const decoded = decodeBlob(m[0]);
+      if (decoded === undefined) continue;
+      const line = text.slice(0, m.index).split('\n').length;
+      const column = m.index - text.lastIndexOf('\n', m.index - 1);
+      for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
+        findings.push({
+          ...inner,
+          ruleId: inner.ruleId,
+          description: `${inner.description} (inside an encoded blob)`,
+          tags: [...inner.tags, 'encoded'],
+          line,
+          column,
+          endLine: line,
+          endColumn: column + m[0].length,
+          fingerprint: createDigest(`encoded\0${inner.fingerprint}`),
+          [SECRET]: inner[SECRET],
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+function fileFindings(file: SkillFile, rules: SkillRules, maxFileSize: number): Finding[] {
+  if (!file.bytes) return []; // symlinks: their targets are inside the skill and scanned there
+  const bytes = file.bytes;
+  if (bytes.length > maxFileSize) return [structural('skill-file-too-large', file.path, `${bytes.length} bytes > ${maxFileSize}`)];
+  const binary = classifyBinary(file.path, bytes);
+  if (binary) return [structural(binary.check, file.path, binary.kind)];
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    text = bytes.toString('latin1');
+  }
+  return scanFileText(text, file.path, rules);
+}
+
+function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
+  const out: Finding[] = [];
+  const line = skillMd.split('\n').findIndex((l) => /^allowed-tools\s*:/.test(l)) + 1 || 1;
+  for (const tool of skill.allowedTools) {
+    const t = tool.replace(/\s+/g, '');
+    if (t === '*' || /^(?:Bash|Shell|Terminal)\(\*(?::\*)?\)$/i.test(t) || /^mcp__\*$/.test(t) || t === 'Bash(*:*)') out.push(structural('skill-escalation-wildcard-tools', SKILL_FILE, tool, line));
+    else if (/^(?:Bash|Shell|Terminal)$/i.test(t)) out.push(structural('skill-escalation-unscoped-shell', SKILL_FILE, tool, line));
+  }
+  return out;
+}
+
+function suppressionFor(list: SkillSuppression[], skill: string | undefined, f: Finding): SkillSuppression | undefined {
+  return list.find((s) => s.skill === skill && s.rule === f.ruleId && picomatch(s.path, { dot: true })(f.path));
+}
+
+/**
+ * Scan every file of one skill folder. Never throws for a problem of the skill itself: an
+ * invalid SKILL.md or an unsafe tree is recorded in `error` and fails the scan.
+ */
+export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
+  const report: SkillScanReport = { dir, skill: undefined, tree: undefined, findings: [], suppressed: [], error: undefined, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
+  try {
+    report.tree = readSkillTree(dir);
+    const md = report.tree.files.find((f) => f.path === SKILL_FILE);
+    if (!md || !md.bytes) throw new AgentVaultError('refused', `${dir}: no ${SKILL_FILE} (a skill is a folder with a SKILL.md file)`, { code: 'SKILL_INVALID' });
+    const mdText = md.bytes.toString('utf8');
+    report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
+    const all: Finding[] = toolFindings(report.skill, mdText);
+    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    for (const f of all) {
+      const s = suppressionFor(policy.suppressions, report.skill.name, f);
+      if (s) report.suppressed.push({ finding: f, reason: s.reason });
+      else report.findings.push(f);
+    }
+    report.findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.path.localeCompare(b.path) || a.line - b.line);
+    report.passed = !report.findings.some((f) => severityRank(f.severity) >= severityRank(policy.failOn));
+  } catch (e) {
+    if (!(e instanceof AgentVaultError) || e.kind !== 'refused') throw e;
+    report.error = e;
+    report.passed = false;
+  }
+  return report;
+}
