@@ -13,6 +13,27 @@ export const MSG = {
     `${findings === 0 ? 'no secrets found' : `${findings} finding${findings === 1 ? '' : 's'}`} in ${files} file${files === 1 ? '' : 's'} scanned${skipped ? `, ${skipped} skipped` : ''}`,
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
+  // Vault commands (read, write, has, list, init, set, get, rm, import).
+  vaultNeedsTerminal: (command: string) => `agent-vault ${command.split(' ')[0]} needs an interactive terminal; it refuses to run without one`,
+  vaultNeedsTerminalHint: (commandLine: string) =>
+    `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
+  revealNeedsTerminal: '--reveal requires an interactive terminal (TTY) on standard output',
+  revealNeedsTerminalHint: 'The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.',
+  secretNotFound: (keys: string[]) =>
+    keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(', ')} not found in vault`,
+  secretNotFoundHint: (keys: string[]) =>
+    `To add ${keys.length === 1 ? 'it' : 'them'}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join('; ')}`,
+  unresolvedMarker: (hashes: string[], file: string) =>
+    `${hashes.length === 1 ? 'UNVAULTED marker' : 'UNVAULTED markers'} ${hashes.map((h) => `sha256:${h}`).join(', ')} ${hashes.length === 1 ? 'matches' : 'match'} no unvaulted value in ${file} as it is now`,
+  unresolvedMarkerHint: (file: string) =>
+    `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  written: (file: string, restored: number) => `✓ Written ${file} (${restored} ${restored === 1 ? 'secret' : 'secrets'} restored)`,
+  unvaultedNote: (count: number) =>
+    `note: ${count} unvaulted ${count === 1 ? 'secret is' : 'secrets are'} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? 'it' : 'them'} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
+  valueTooShort: (key: string, min: number) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
+  valueTooShortHint: 'Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.',
+  invalidKey: (key: string) => `"${key}" is not a valid key name`,
+  invalidKeyHint: 'Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.',
 
   // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
   actionShallowClone: (missing: string[]) =>

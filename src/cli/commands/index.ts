@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerScan } from './scan.js';
+import { registerVault } from './vault.js';
 import { registerSkill } from './skill.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerSkill];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerVault, registerSkill];

@@ -1,0 +1,598 @@
+import { createHash } from 'node:crypto';
+import { shannonEntropy } from './entropy.js';
+import { isValidKey } from './placeholder.js';
+import type { Ruleset } from './rules.js';
+import { scanText } from './scan.js';
+import { SECRET } from './types.js';
+
+/**
+ * The redaction engine: vaulted values -> placeholders (read, clean filter) and back
+ * (write, smudge filter). Pure: bytes in, bytes out, no I/O.
+ *
+ * Token grammar recognised in redacted text (KEY is lower-case, so the upper-case words
+ * below can never be keys):
+ *
+ *   <agent-vault:KEY>                          a vaulted value
+ *   <agent-vault:UNVAULTED:sha256:XXXXXXXX>    a suspect the vault does not hold (read only)
+ *   <agent-vault:LITERAL:BODY>                 the text `<agent-vault:BODY>` as it was written
+ *
+ * INVARIANT (why LITERAL exists): a file may already contain placeholder text, e.g. a README
+ * that documents `<agent-vault:openai-key>`. If redact left it alone, restore could not tell
+ * it from a redacted value and would write the real key into the README. So redact escapes
+ * every literal `<agent-vault:(LITERAL:)*BODY>` whose BODY restore would act on (a key the
+ * vault knows, or an UNVAULTED marker) by adding one `LITERAL:`, and restore removes exactly
+ * one. A `<agent-vault:KEY>` in redacted output therefore always stands for the vault's value
+ * and never for text, and `restore(redact(x)) == x` for every byte string x whose vaulted
+ * values are the current ones (an earlier, rotated-out value comes back as the current one).
+ * Placeholders for keys the vault does not know are neither escaped nor restored, so text
+ * holding them passes both ways untouched. Callers that want placeholder text to mean the
+ * placeholder (the clean filter, where a checkout without a key leaves `<agent-vault:key>` in
+ * the working tree) pass `{ escapeLiterals: false }` to both sides and give up exactness
+ * for inputs holding a literal placeholder of a known key.
+ *
+ * Matching is leftmost, then longest, never overlapping, over values and literal
+ * placeholders together, so a value that contains placeholder-like text or another value
+ * is replaced whole.
+ */
+
+export interface VaultedValue {
+  key: string;
+  value: Uint8Array;
+}
+
+export type ValueEncoding = 'raw' | 'json' | 'url' | 'base64';
+
+export interface ValueOccurrence {
+  key: string;
+  offset: number;
+  length: number;
+  encoding: ValueEncoding;
+}
+
+/** A span that `read` hides behind an UNVAULTED marker (scanner finding or entropy suspect). */
+export interface SuspectSpan {
+  start: number;
+  end: number;
+}
+
+/** What `read` shows an agent, and what `write` needs to undo it. */
+export interface AgentView {
+  output: Buffer;
+  /** Placeholders of vaulted values. */
+  count: number;
+  keys: string[];
+  /** UNVAULTED markers (encoded values and suspects). */
+  unvaulted: number;
+  /** Fingerprint -> the bytes it hides; an empty buffer marks an ambiguous fingerprint. */
+  markers: Map<string, Buffer>;
+}
+
+export interface RedactOptions {
+  /** Escape literal placeholders of known keys (see INVARIANT). Default true. */
+  escapeLiterals?: boolean;
+}
+
+/** Values shorter than this are never vaulted: too common to redact without mangling text. */
+export const MIN_VALUE_BYTES = 8;
+
+const PREFIX = Buffer.from('<agent-vault:', 'latin1');
+const LITERAL = Buffer.from('LITERAL:', 'latin1');
+const UNVAULTED = Buffer.from('UNVAULTED:sha256:', 'latin1');
+const MAX_KEY = 128;
+/** Window length of the multi-pattern filter; every pattern (and PREFIX) is at least this long. */
+const WINDOW = 8;
+
+const enum Kind {
+  Raw = 1,
+  Json = 2,
+  Url = 4,
+  Base64 = 8,
+}
+const KIND_NAME: Record<number, ValueEncoding> = { 1: 'raw', 2: 'json', 4: 'url', 8: 'base64' };
+const ALL_KINDS = Kind.Raw | Kind.Json | Kind.Url | Kind.Base64;
+
+interface Pattern {
+  bytes: Buffer;
+  key: string;
+  kind: Kind;
+}
+
+/** One chosen replacement span. kind 0 = literal placeholder to escape. */
+interface Match {
+  start: number;
+  end: number;
+  key: string;
+  kind: Kind | 0;
+}
+
+/** Little-endian uint32 of 4 bytes: the same order a Uint32Array view reads on x86/ARM. */
+function gramAt(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The entry of a literal placeholder prefix in the gram index. */
+const PREFIX_ENTRY = -1;
+
+/** The encoded forms of a value that differ from its raw bytes. */
+function encodedForms(value: Buffer): { kind: Kind; bytes: Buffer }[] {
+  const out: { kind: Kind; bytes: Buffer }[] = [];
+  const add = (kind: Kind, s: string | Buffer) => {
+    const bytes = typeof s === 'string' ? Buffer.from(s, 'latin1') : s;
+    if (bytes.length < WINDOW || bytes.equals(value)) return;
+    if (out.some((o) => o.bytes.equals(bytes))) return;
+    out.push({ kind, bytes });
+  };
+  const text = value.toString('utf8');
+  const isUtf8 = Buffer.from(text, 'utf8').equals(value);
+  if (isUtf8) {
+    // JSON string escaping as JSON.stringify writes it, then with `/` escaped (PHP, some
+    // serialisers) and with every non-ASCII character as \uXXXX (Python's json.dumps).
+    const json = JSON.stringify(text).slice(1, -1);
+    add(Kind.Json, Buffer.from(json, 'utf8'));
+    add(Kind.Json, Buffer.from(json.replace(/\//g, '\\/'), 'utf8'));
+    add(Kind.Json, json.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
+    const url = encodeURIComponent(text);
+    add(Kind.Url, url);
+    add(Kind.Url, url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()));
+    add(Kind.Url, url.replace(/%20/g, '+')); // form encoding
+  } else {
+    let url = '';
+    for (const b of value) url += /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+    add(Kind.Url, url);
+  }
+  // Base64 inside a longer base64 text depends on where the value starts modulo 3 bytes;
+  // for each alignment keep only the characters that the value's own bits fully decide.
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = Buffer.concat([Buffer.alloc(shift), value]).toString('base64');
+    const from = Math.ceil((8 * shift) / 6);
+    const to = Math.floor((8 * (shift + value.length)) / 6);
+    const core = b64.slice(from, to);
+    add(Kind.Base64, core);
+    add(Kind.Base64, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
+}
+
+/**
+ * Multi-pattern matcher over all vaulted values and their encodings, built once and reused.
+ *
+ * Every pattern is at least 8 bytes, so any occurrence starting at s covers the whole
+ * 4-byte block at the first multiple of 4 in [s, s+3]. The index maps each pattern's grams
+ * at offsets 0..3 to (pattern, offset); the scan reads the input one aligned uint32 at a
+ * time, tests one bit of a hashed bit table, and only on a hit looks the gram up and
+ * compares candidates. Four bytes per step and a few integer operations each is what lets
+ * `read` run at hundreds of MB/s in JavaScript, where a byte-at-a-time Aho-Corasick
+ * automaton over 10^4 patterns pays a table load per byte. Blocks are visited in order and
+ * the starts they yield are increasing from block to block, so leftmost-longest selection
+ * stays a single greedy pass.
+ */
+export class Redactor {
+  private readonly patterns: Pattern[] = [];
+  private readonly bits: Int32Array;
+  private readonly shift: number;
+  /** gram -> flat list of (pattern index or PREFIX_ENTRY, offset) pairs. */
+  private readonly grams = new Map<number, number[]>();
+  private readonly keys = new Set<string>();
+  /** Number of patterns (values and their distinct encoded forms). */
+  readonly size: number;
+
+  constructor(values: VaultedValue[]) {
+    const seen = new Map<string, Pattern>();
+    const add = (p: Pattern) => {
+      const id = p.bytes.toString('latin1');
+      const prior = seen.get(id);
+      // The same bytes under two keys or two encodings: a raw form beats an encoded one,
+      // then the first key given wins, so the choice is deterministic.
+      if (prior && (prior.kind === Kind.Raw || p.kind !== Kind.Raw)) return;
+      if (prior) (prior.kind = p.kind), (prior.key = p.key);
+      else seen.set(id, p);
+    };
+    for (const v of values) {
+      if (!isValidKey(v.key)) continue;
+      this.keys.add(v.key);
+      if (v.value.length < MIN_VALUE_BYTES) continue;
+      add({ bytes: Buffer.from(v.value), key: v.key, kind: Kind.Raw });
+    }
+    for (const v of values) {
+      if (!isValidKey(v.key) || v.value.length < MIN_VALUE_BYTES) continue;
+      for (const e of encodedForms(Buffer.from(v.value))) add({ bytes: e.bytes, key: v.key, kind: e.kind });
+    }
+    // Longest first, so the first candidate that matches at a start is the longest there.
+    this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
+    this.size = this.patterns.length;
+    let tableBits = 16;
+    while (tableBits < 24 && 1 << tableBits < this.patterns.length * 4 * 128) tableBits++;
+    this.shift = 32 - tableBits;
+    this.bits = new Int32Array((1 << tableBits) >>> 5);
+    const index = (gram: number, entry: number, offset: number) => {
+      const h = Math.imul(gram, 0x9e3779b1) >>> this.shift;
+      this.bits[h >>> 5]! |= 1 << (h & 31);
+      const list = this.grams.get(gram);
+      if (list) list.push(entry, offset);
+      else this.grams.set(gram, [entry, offset]);
+    };
+    this.patterns.forEach((p, i) => {
+      for (let k = 0; k < 4; k++) index(gramAt(p.bytes, k), i, k);
+    });
+    for (let k = 0; k < 4; k++) index(gramAt(PREFIX, k), PREFIX_ENTRY, k);
+  }
+
+  /** True when the key is one this redactor was built with (any value length). */
+  knows(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  /**
+   * Leftmost-longest, non-overlapping matches of the patterns whose kind is in `kinds`,
+   * plus (when `literals`) literal placeholder text that must be escaped.
+   */
+  private matches(input: Uint8Array, kinds: number, literals: boolean): Match[] {
+    const out: Match[] = [];
+    const n = input.length;
+    if (n < WINDOW) return out;
+    const blocks = n >>> 2;
+    let words: Uint32Array | undefined;
+    if (LITTLE_ENDIAN) {
+      // An aligned view reads a gram in one load; copy the (rare) unaligned input once.
+      const aligned = input.byteOffset % 4 === 0 ? input : Uint8Array.from(input);
+      words = new Uint32Array(aligned.buffer, aligned.byteOffset, blocks);
+    }
+    const bits = this.bits;
+    const shift = this.shift;
+    let next = 0; // first byte not covered by a chosen match
+    for (let b = 0; b < blocks; b++) {
+      const gram = words ? words[b]! : gramAt(input, b << 2);
+      const h = Math.imul(gram, 0x9e3779b1) >>> shift;
+      if ((bits[h >>> 5]! & (1 << (h & 31))) === 0) continue;
+      const m = this.bestInBlock(input, b << 2, gram, next, kinds, literals);
+      if (m) {
+        out.push(m);
+        next = m.end;
+      }
+    }
+    return out;
+  }
+
+  /** The leftmost (then longest) match starting in [at-3, at] and not before `next`. */
+  private bestInBlock(input: Uint8Array, at: number, gram: number, next: number, kinds: number, literals: boolean): Match | undefined {
+    const list = this.grams.get(gram);
+    if (!list) return undefined;
+    let best: Match | undefined;
+    for (let j = 0; j < list.length; j += 2) {
+      const entry = list[j]!;
+      const start = at - list[j + 1]!;
+      if (start < next || start < 0 || (best && (start > best.start || (start === best.start && entry >= 0 && this.patterns[entry]!.bytes.length <= best.end - best.start)))) continue;
+      if (entry === PREFIX_ENTRY) {
+        if (!literals) continue;
+        const t = parseToken(input, start);
+        if (t && this.escapable(t) && (!best || start < best.start || t.end - start > best.end - best.start)) best = { start, end: t.end, key: t.key ?? '', kind: 0 };
+        continue;
+      }
+      const p = this.patterns[entry]!;
+      if (!(p.kind & kinds)) continue;
+      const len = p.bytes.length;
+      if (start + len > input.length) continue;
+      let ok = true;
+      for (let i = 0; i < len; i++) {
+        if (input[start + i] !== p.bytes[i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) best = { start, end: start + len, key: p.key, kind: p.kind };
+    }
+    return best;
+  }
+
+  private escapable(t: Token): boolean {
+    return t.key === undefined || this.keys.has(t.key);
+  }
+
+  /** Every vaulted value (raw bytes only) -> its placeholder; literal placeholders escaped. */
+  redact(input: Uint8Array, options: RedactOptions = {}): { output: Buffer; count: number; keys: string[] } {
+    const matches = this.matches(input, Kind.Raw, options.escapeLiterals !== false);
+    return this.render(input, matches, []);
+  }
+
+  /**
+   * The agent's view (`read`): raw values -> placeholders, encoded values and the given
+   * suspect spans -> UNVAULTED markers (fingerprint of the bytes as they appear), literal
+   * placeholders escaped. Vaulted values win over overlapping suspects.
+   */
+  redactForAgent(input: Uint8Array, suspects: SuspectSpan[] = []): AgentView {
+    const matches = this.matches(input, ALL_KINDS, true);
+    return this.render(input, matches, suspects);
+  }
+
+  /** Where any vaulted value occurs, raw or encoded (the pre-commit gate's check). */
+  findValues(input: Uint8Array): ValueOccurrence[] {
+    return this.matches(input, ALL_KINDS, false).map((m) => ({ key: m.key, offset: m.start, length: m.end - m.start, encoding: KIND_NAME[m.kind as number]! }));
+  }
+
+  private render(input: Uint8Array, matches: Match[], suspects: SuspectSpan[]): AgentView {
+    let spans: (Match | { start: number; end: number; key: string; kind: -1 })[] = matches;
+    if (suspects.length) {
+      // Suspects fill only what the vault's own matches leave: the part of a suspect that
+      // a vaulted value covers becomes that value's placeholder, the rest UNVAULTED markers.
+      const sorted = suspects.filter((s) => s.end > s.start).sort((a, b) => a.start - b.start || b.end - a.end);
+      const pieces: { start: number; end: number; key: string; kind: -1 }[] = [];
+      let mi = 0;
+      let lastEnd = 0;
+      for (const s of sorted) {
+        let from = Math.max(s.start, lastEnd);
+        if (from >= s.end) continue;
+        while (mi < matches.length && matches[mi]!.end <= from) mi++;
+        for (let j = mi; from < s.end; j++) {
+          const m = matches[j];
+          const stop = m && m.start < s.end ? m.start : s.end;
+          if (stop - from >= 3) pieces.push({ start: from, end: stop, key: '', kind: -1 });
+          if (!m || m.start >= s.end) break;
+          from = Math.max(from, m.end);
+        }
+        lastEnd = s.end;
+      }
+      spans = [...matches, ...pieces].sort((a, b) => a.start - b.start);
+    }
+    const parts: Buffer[] = [];
+    const keys = new Set<string>();
+    const markers = new Map<string, Buffer>();
+    let count = 0;
+    let unvaulted = 0;
+    let at = 0;
+    const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    for (const m of spans) {
+      if (m.start > at) parts.push(src.subarray(at, m.start));
+      if (m.kind === 0) {
+        // Escape: insert one LITERAL: after the prefix.
+        parts.push(PREFIX, LITERAL, src.subarray(m.start + PREFIX.length, m.end));
+      } else if (m.kind === Kind.Raw) {
+        parts.push(Buffer.from(`<agent-vault:${m.key}>`, 'latin1'));
+        keys.add(m.key);
+        count++;
+      } else {
+        const bytes = src.subarray(m.start, m.end);
+        const h = hash8(bytes);
+        // Two different byte strings with one 8-hex fingerprint cannot be told apart on
+        // write; mark the fingerprint ambiguous (an empty entry) so write refuses it.
+        const prior = markers.get(h);
+        markers.set(h, prior && !prior.equals(bytes) ? Buffer.alloc(0) : Buffer.from(bytes));
+        parts.push(Buffer.from(`<agent-vault:UNVAULTED:sha256:${h}>`, 'latin1'));
+        unvaulted++;
+      }
+      at = m.end;
+    }
+    if (at === 0 && spans.length === 0) return { output: Buffer.from(src), count: 0, keys: [], unvaulted: 0, markers };
+    if (at < src.length) parts.push(src.subarray(at));
+    return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers };
+  }
+}
+
+/** First 8 hex digits of sha256: the UNVAULTED marker's fingerprint (same as shortValueHash). */
+export function hash8(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+}
+
+interface Token {
+  end: number;
+  /** Number of LITERAL: escapes. */
+  literals: number;
+  /** The key, or undefined for an UNVAULTED marker. */
+  key: string | undefined;
+  hash: string | undefined;
+}
+
+function startsWithAt(input: Uint8Array, at: number, what: Buffer): boolean {
+  if (at + what.length > input.length) return false;
+  for (let i = 0; i < what.length; i++) if (input[at + i] !== what[i]) return false;
+  return true;
+}
+
+/** Parse `<agent-vault:(LITERAL:)*(KEY|UNVAULTED:sha256:hex8)>` at `at`, or undefined. */
+function parseToken(input: Uint8Array, at: number): Token | undefined {
+  if (!startsWithAt(input, at, PREFIX)) return undefined;
+  let p = at + PREFIX.length;
+  let literals = 0;
+  while (startsWithAt(input, p, LITERAL)) {
+    literals++;
+    p += LITERAL.length;
+  }
+  if (startsWithAt(input, p, UNVAULTED)) {
+    p += UNVAULTED.length;
+    let hash = '';
+    for (let i = 0; i < 8; i++) {
+      const c = input[p + i];
+      if (c === undefined || !((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return undefined;
+      hash += String.fromCharCode(c);
+    }
+    p += 8;
+    if (input[p] !== 0x3e) return undefined;
+    return { end: p + 1, literals, key: undefined, hash };
+  }
+  let key = '';
+  while (p < input.length && key.length <= MAX_KEY) {
+    const c = input[p]!;
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      key += String.fromCharCode(c);
+      p++;
+    } else break;
+  }
+  if (input[p] !== 0x3e || !isValidKey(key)) return undefined;
+  return { end: p + 1, literals, key, hash: undefined };
+}
+
+export interface RestoreResult {
+  output: Buffer;
+  /** Placeholders replaced by a vault value. */
+  restored: number;
+  /** Keys whose placeholders stayed because the vault does not hold them (sorted, unique). */
+  unknown: string[];
+  /** UNVAULTED markers replaced through the `unvaulted` resolver. */
+  unvaultedRestored: number;
+  /** Fingerprints of UNVAULTED markers left as they are (no resolver, or it had no bytes). */
+  unresolved: string[];
+}
+
+export interface RestoreOptions {
+  /** Bytes for an UNVAULTED marker's fingerprint (write: from the file's current content). */
+  unvaulted?: (hash8: string) => Uint8Array | undefined;
+  /** Must match the redact side (see INVARIANT). Default true. */
+  escapeLiterals?: boolean;
+}
+
+/**
+ * placeholder -> value; a placeholder whose key the lookup does not know stays as it is
+ * (lossless) and is reported; `<agent-vault:LITERAL:...>` loses one LITERAL when what it
+ * escapes is a known key or an UNVAULTED marker (the inverse of redact's escaping).
+ */
+export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => Uint8Array | undefined, options: RestoreOptions = {}): RestoreResult {
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const parts: Buffer[] = [];
+  const unknown = new Set<string>();
+  const unresolved = new Set<string>();
+  const escape = options.escapeLiterals !== false;
+  let restored = 0;
+  let unvaultedRestored = 0;
+  let at = 0;
+  let from = 0;
+  while ((from = src.indexOf(PREFIX, from)) !== -1) {
+    const t = parseToken(src, from);
+    if (!t) {
+      from += 1;
+      continue;
+    }
+    let replacement: Uint8Array | undefined;
+    if (t.literals > 0) {
+      if (escape && (t.key === undefined || lookup(t.key) !== undefined)) {
+        replacement = Buffer.concat([PREFIX, src.subarray(from + PREFIX.length + LITERAL.length, t.end)]);
+      }
+    } else if (t.key !== undefined) {
+      replacement = lookup(t.key);
+      if (replacement === undefined) unknown.add(t.key);
+      else restored++;
+    } else {
+      replacement = options.unvaulted?.(t.hash!);
+      if (replacement === undefined) unresolved.add(t.hash!);
+      else unvaultedRestored++;
+    }
+    if (replacement !== undefined) {
+      if (from > at) parts.push(src.subarray(at, from));
+      parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
+      at = t.end;
+    }
+    from = t.end;
+  }
+  if (at < src.length) parts.push(src.subarray(at));
+  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort() };
+}
+
+/**
+ * Long random-looking strings no rule matched ("entropy-only suspects"): runs of token
+ * characters, at least 20 long, mixing character classes, with high Shannon entropy.
+ * Over-redaction is safe here because `write` restores an UNVAULTED marker from the file's
+ * current content; under-redaction would leak.
+ */
+export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const table = TOKEN_CHAR;
+  const out: SuspectSpan[] = [];
+  const n = src.length;
+  // Any run of 20 or more token characters covers a multiple of 20, so only those bytes
+  // are tested; a hit is widened to its whole run. Ordinary text is mostly skipped 20
+  // bytes at a time, which is what makes this pass cheap on large files.
+  for (let p = 0; p < n; p += MIN_TOKEN) {
+    if (table[src[p]!] !== 1) continue;
+    let s = p;
+    while (s > 0 && table[src[s - 1]!] === 1) s--;
+    let e = p + 1;
+    while (e < n && table[src[e]!] === 1) e++;
+    if (e - s >= MIN_TOKEN) {
+      let ts = s;
+      let te = e;
+      // Trim punctuation that is rarely part of a token's body.
+      while (ts < te && TRIM_START[src[ts]!] === 1) ts++;
+      while (te > ts && TRIM_END[src[te - 1]!] === 1) te--;
+      if (te - ts >= MIN_TOKEN) {
+        const token = Buffer.from(src.buffer, src.byteOffset + ts, te - ts).toString('latin1');
+        if (!token.startsWith('agent-vault') && looksRandom(token)) out.push({ start: ts, end: te });
+      }
+    }
+    // Continue at the first sample after this run.
+    p = Math.floor(e / MIN_TOKEN) * MIN_TOKEN;
+  }
+  return out;
+}
+
+const MIN_TOKEN = 20;
+
+const byteClass = (chars: string) => {
+  const t = new Uint8Array(256);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
+  return t;
+};
+const TOKEN_CHAR = byteClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~');
+const TRIM_START = byteClass('.-_~/');
+const TRIM_END = byteClass('.-~/');
+
+function looksRandom(token: string): boolean {
+  const lower = /[a-z]/.test(token);
+  const upper = /[A-Z]/.test(token);
+  const digit = /[0-9]/.test(token);
+  const classes = Number(lower) + Number(upper) + Number(digit);
+  if (!digit || classes < 2) return false;
+  // Paths and dotted names (a/b/c, com.example.app) are words joined by separators.
+  if (/^(?:[A-Za-z]{2,}[/._-])+[A-Za-z0-9]*$/.test(token)) return false;
+  const h = shannonEntropy(token);
+  const hexOnly = /^[0-9a-fA-F]+$/.test(token);
+  if (hexOnly) return token.length >= 32 && h >= 3.3;
+  // Entropy of n samples is at most log2(n): scale the bar for shorter tokens.
+  const bar = Math.min(4.3, Math.log2(token.length) - 0.7);
+  return classes === 3 ? h >= bar : h >= bar + 0.2;
+}
+
+/** Where a scanner finding sits; `secret` is its raw value (finding[SECRET]). */
+export interface LocatedSecret {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  secret: string;
+}
+
+/**
+ * Byte spans of scanner findings in `input` (decoded one char per byte, as the scanner
+ * reads it). Undefined when a finding does not sit where it says, i.e. the findings came
+ * from other bytes (the file changed under a parallel scan): the caller scans again.
+ */
+export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): SuspectSpan[] | undefined {
+  if (!findings.length) return [];
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const starts = [0];
+  for (let i = src.indexOf(10); i !== -1; i = src.indexOf(10, i + 1)) starts.push(i + 1);
+  const spans: SuspectSpan[] = [];
+  for (const f of findings) {
+    const lineStart = starts[f.line - 1];
+    const endLineStart = starts[f.endLine - 1];
+    if (lineStart === undefined || endLineStart === undefined) return undefined;
+    const start = lineStart + f.column - 1;
+    const end = endLineStart + f.endColumn - 1;
+    if (end <= start || end > src.length || src.toString('latin1', start, end) !== f.secret) return undefined;
+    spans.push({ start, end });
+  }
+  return spans;
+}
+
+/**
+ * Everything `read` hides behind UNVAULTED markers besides vaulted values: what the scanner's
+ * rules find (the engine decides what is suspect) and entropy-only suspects. Offsets are
+ * byte offsets (the text is decoded one char per byte).
+ */
+export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset): SuspectSpan[] {
+  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const findings = scanText(text, { path }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+  const spans = spansOfFindings(input, findings) ?? [];
+  for (const span of highEntropySpans(input)) spans.push(span);
+  return spans;
+}
