@@ -77,6 +77,14 @@ function pemBody(r: Next, lead: string, chars: number, width = 64): string {
   for (let i = 0; i < body.length; i += width) lines.push(body.slice(i, i + width));
   return lines.join('\n');
 }
+/** How each key's DER body begins in base64 (public structure: version and algorithm headers). */
+const DER_LEAD = {
+  rsa: 'MIIEpAIBAAKCAQEA',
+  ec: 'MHcCAQEEI',
+  openssh: 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+  pkcs8: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ',
+  certificate: 'MIIDdzCCAl+gAwIBAgIE',
+};
 const pem = (label: string, lead: string, chars: number, width = 64) => (r: Next) =>
   `${armour('BEGIN', label)}\n${pemBody(r, lead, chars, width)}\n${armour('END', label)}`;
 
@@ -90,7 +98,7 @@ function jwt(r: Next): string {
 
 function gcpServiceAccount(r: Next): Made {
   const project = `${pick(r, ['billing', 'orbit', 'ledger', 'atlas'])}-${digits(r, 6)}`;
-  const key = pem('PRIVATE KEY', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ', 1620)(r);
+  const key = pem('PRIVATE KEY', DER_LEAD.pkcs8, 1620)(r);
   const escaped = key.replace(/\n/g, '\\n') + '\\n';
   const value = JSON.stringify(
     {
@@ -192,10 +200,10 @@ const POSITIVES: Spec[] = [
   { label: 'netlify', name: 'NETLIFY_AUTH_TOKEN', make: (r) => (r() < 0.5 ? expandTemplate('nfp_{{alnum:36}}', r) : expandTemplate('{{base64url:43}}', r)) },
   { label: 'heroku', name: 'HEROKU_API_KEY', make: (r) => (r() < 0.5 ? uuid(r) : expandTemplate('HRKU-AA{{base64url:58}}', r)) },
   { label: 'age-secret-key', name: 'SOPS_AGE_KEY', make: (r) => `AGE-SECRET-KEY-1${randomFrom(BECH32, 58, r)}` },
-  { label: 'pem-rsa', name: 'TLS_PRIVATE_KEY', make: pem('RSA PRIVATE KEY', 'MIIEpAIBAAKCAQEA', 1590), block: true },
-  { label: 'pem-ec', name: 'SIGNING_KEY', make: pem('EC PRIVATE KEY', 'MHcCAQEEI', 160), block: true },
-  { label: 'pem-openssh', name: 'DEPLOY_SSH_KEY', make: pem('OPENSSH PRIVATE KEY', 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 380, 70), block: true },
-  { label: 'pem-pkcs8', name: 'JWT_PRIVATE_KEY', make: pem('PRIVATE KEY', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQ', 1620), block: true },
+  { label: 'pem-rsa', name: 'TLS_PRIVATE_KEY', make: pem('RSA PRIVATE KEY', DER_LEAD.rsa, 1590), block: true },
+  { label: 'pem-ec', name: 'SIGNING_KEY', make: pem('EC PRIVATE KEY', DER_LEAD.ec, 160), block: true },
+  { label: 'pem-openssh', name: 'DEPLOY_SSH_KEY', make: pem('OPENSSH PRIVATE KEY', DER_LEAD.openssh, 380, 70), block: true },
+  { label: 'pem-pkcs8', name: 'JWT_PRIVATE_KEY', make: pem('PRIVATE KEY', DER_LEAD.pkcs8, 1620), block: true },
   { label: 'jwt', name: 'SESSION_TOKEN', make: jwt },
   {
     label: 'database-url',
@@ -286,7 +294,7 @@ const NEGATIVES: Spec[] = [
     make: (r) => (r() < 0.5 ? `ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ${expandTemplate('{{base64:340}}', r)} deploy@build-01` : `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${expandTemplate('{{base64:43}}', r)} ops@laptop`),
     count: 24,
   },
-  { label: 'certificate', name: 'TLS_CERT', make: pem('CERTIFICATE', 'MIIDdzCCAl+gAwIBAgIE', 1200), block: true, count: 24 },
+  { label: 'certificate', name: 'TLS_CERT', make: pem('CERTIFICATE', DER_LEAD.certificate, 1200), block: true, count: 24 },
   { label: 'data-uri', name: 'icon', make: (r) => `data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQ${expandTemplate('{{base64:300}}', r)}=`, count: 24 },
   { label: 'base64-image', name: 'logo_png', make: (r) => `iVBORw0KGgoAAAANSUhEUgAAACAAAAAg${expandTemplate('{{base64:400}}', r)}==`, count: 20 },
   { label: 'agent-vault-placeholder', name: 'STRIPE_SECRET_KEY', make: (r) => (r() < 0.7 ? `<agent-vault:${pick(r, ['stripe-live', 'openai', 'db-password', 'github-token'])}>` : `<agent-vault:UNVAULTED:sha256:${expandTemplate('{{hex:8}}', r)}>`), count: 24 },
