@@ -34,6 +34,9 @@ export const MSG = {
   valueTooShortHint: 'Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.',
   invalidKey: (key: string) => `"${key}" is not a valid key name`,
   invalidKeyHint: 'Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.',
+  // Skill commands (keygen, sign, revoke, purge are sensitive; quarantine clear needs a re-sign).
+  skillNeedsTerminal: (command: string) => `${command} is a sensitive command and needs an interactive terminal`,
+  skillNeedsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
 
   // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
   actionShallowClone: (missing: string[]) =>
@@ -52,8 +55,6 @@ export const MSG = {
   actionSkillUnsignedHint: (folder: string) => `Sign it with agent-vault skill sign ${folder || '.'} and commit SKILL.sig.`,
   actionVerdict: (failing: number, total: number) =>
     total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
-  needsTerminal: (command: string) => `${command} is a sensitive command and needs an interactive terminal`,
-  needsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 

@@ -11,6 +11,9 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('agent-vault')
     .description('A secret gate for repositories where AI coding agents work.')
     .version(VERSION, '-V, --version')
+    // Program options only before the command name, so a command may have its own
+    // --version (skill sign --version V records the skill's version).
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
 import { AgentVaultError } from '../errors.js';
@@ -152,8 +152,14 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
   const tree = report.tree!;
   const revocations = gate.revocations();
   if (!revocations.ok) return failWith(revocations.error.code as SkillFailureCode, revocations.error.message);
+  // Revoked content is refused before any signature is looked at: under any name, signed
+  // or not, by any key.
+  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
+  if (revoked !== undefined) return failWith('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join(tree.root, SIGNATURE_FILE);
-  if (!existsSync(sigPath)) return failWith('SKILL_UNSIGNED', `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  if (!existsSync(sigPath) && !isSymlink(sigPath)) return failWith('SKILL_UNSIGNED', `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  // The sidecar is read only if it is a plain file: a link could point anywhere.
+  if (!lstatSync(sigPath).isFile()) return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync(sigPath, 'utf8'));
   if (typeof envelope === 'string') return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith('SKILL_BAD_SIGNATURE', `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
@@ -189,13 +195,19 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
   if (`sha256:${signedHash}` !== tree.manifest.contentHash) {
     return failWith('SKILL_HASH_MISMATCH', `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
-  const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
-  if (revoked !== undefined) return failWith('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   if (!report.passed) {
     const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
     return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}${worst.length > 3 ? `, and ${worst.length - 3} more` : ''}`);
   }
   return Object.assign(result, { ok: true, code: undefined, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Which files changed since signing, for the mismatch message. */

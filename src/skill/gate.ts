@@ -1,7 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
-import { openSkillGate, scanWithGate, verifySkill } from './attest.js';
+import { gitSync } from '../git/exec.js';
+import { readBlobs } from '../sources/git-sources.js';
+import { openSkillGate, scanWithGate, verifySkill, type SkillGate } from './attest.js';
 import { SIGNATURE_FILE } from './avt1.js';
 import type { SkillFailureCode } from './codes.js';
 import { SKILL_FILE } from './model.js';
@@ -19,44 +22,107 @@ export interface SkillCheckResult {
   failures: SkillCheckFailure[];
 }
 
+export interface SkillCheckOptions {
+  /**
+   * What to check: `index` (default; what the commit will record, read from the index, so
+   * a clean working copy cannot hide a bad staged one) or `worktree` (the files on disk).
+   */
+  source?: 'index' | 'worktree';
+  env?: NodeJS.ProcessEnv;
+}
+
 /** Nearest folder at or above a changed path that holds SKILL.md, repository-relative. */
-function skillFolderOf(repoRoot: string, path: string): string | undefined {
+function skillFolderOf(path: string, hasSkillMd: (folder: string) => boolean): string | undefined {
   let dir = posix.dirname(path);
-  const base = posix.basename(path);
-  if (base === SKILL_FILE || base === SIGNATURE_FILE) return dir;
   for (;;) {
-    if (existsSync(join(repoRoot, dir, SKILL_FILE))) return dir;
+    if (hasSkillMd(dir)) return dir;
     if (dir === '.' || dir === '' || dir === '/') return undefined;
     dir = posix.dirname(dir);
   }
 }
 
+interface IndexEntry {
+  mode: string;
+  oid: string;
+}
+
+function indexEntries(repoRoot: string, env: NodeJS.ProcessEnv): Map<string, IndexEntry> {
+  const out = gitSync(['ls-files', '-s', '-z'], { cwd: repoRoot, env }).toString('utf8');
+  const entries = new Map<string, IndexEntry>();
+  for (const rec of out.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, oid, stage] = rec.slice(0, tab).split(' ');
+    if (!mode || !oid || stage !== '0' || mode === '160000') continue;
+    entries.set(rec.slice(tab + 1), { mode, oid });
+  }
+  return entries;
+}
+
+/** Write a skill folder exactly as staged (modes and symlinks included, no filters run). */
+function materialise(repoRoot: string, folder: string, entries: Map<string, IndexEntry>, into: string): void {
+  const prefix = folder === '.' ? '' : `${folder}/`;
+  const mine = [...entries].filter(([p]) => p.startsWith(prefix));
+  const blobs = readBlobs(repoRoot, [...new Set(mine.map(([, e]) => e.oid))]);
+  for (const [path, e] of mine) {
+    const target = join(into, path.slice(prefix.length));
+    mkdirSync(dirname(target), { recursive: true });
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), target);
+    else {
+      writeFileSync(target, bytes);
+      chmodSync(target, e.mode === '100755' ? 0o755 : 0o644);
+    }
+  }
+}
+
 /**
- * The pre-commit gate for skills: every skill touched by the changed paths is scanned
- * (and, when the policy requires signatures, verified: unsigned or stale-signed skills
- * fail). Works on the files in the working tree at repoRoot; the hook should call it after
- * checking out the index state (or on a clean tree) when the two may differ.
+ * The pre-commit gate for skills: every skill touched by the changed paths is scanned and,
+ * when the policy requires signatures, verified (unsigned or stale-signed skills fail).
  */
-export function checkSkills(repoRoot: string, changedPaths: string[], config: AgentVaultConfig, env: NodeJS.ProcessEnv = process.env): SkillCheckResult {
+export function checkSkills(repoRoot: string, changedPaths: string[], config: AgentVaultConfig, options: SkillCheckOptions | NodeJS.ProcessEnv = {}): SkillCheckResult {
+  const opts: SkillCheckOptions = 'source' in options || 'env' in options ? (options as SkillCheckOptions) : { env: options as NodeJS.ProcessEnv };
+  const env = opts.env ?? process.env;
+  const source = opts.source ?? 'index';
+  const entries = source === 'index' ? indexEntries(repoRoot, env) : undefined;
+  const hasSkillMd = entries ? (f: string) => entries.has(f === '.' ? SKILL_FILE : `${f}/${SKILL_FILE}`) : (f: string) => existsSync(join(repoRoot, f, SKILL_FILE));
   const folders = new Set<string>();
   for (const p of changedPaths) {
-    const folder = skillFolderOf(repoRoot, p.replace(/\\/g, '/'));
-    if (folder !== undefined && existsSync(join(repoRoot, folder, SKILL_FILE))) folders.add(folder);
+    const path = p.replace(/\\/g, '/');
+    const base = posix.basename(path);
+    const folder = base === SIGNATURE_FILE || base === SKILL_FILE ? posix.dirname(path) : skillFolderOf(path, hasSkillMd);
+    if (folder !== undefined && hasSkillMd(folder)) folders.add(folder);
   }
   const checked = [...folders].sort();
   const result: SkillCheckResult = { checked, failures: [] };
   if (!checked.length) return result;
   const gate = openSkillGate(repoRoot, config, env);
-  for (const folder of checked) {
-    const abs = join(repoRoot, folder);
-    if (gate.policy.requireSignatures) {
-      const v = verifySkill(gate, abs);
-      if (!v.ok) result.failures.push({ skill: folder, code: v.code!, message: v.message.replace(abs, folder) });
-    } else {
-      const r = scanWithGate(gate, abs);
-      if (r.error) result.failures.push({ skill: folder, code: (r.error.code as SkillFailureCode) ?? 'SKILL_INVALID', message: r.error.message });
-      else if (!r.passed) result.failures.push({ skill: folder, code: 'SKILL_SCAN_FAILED', message: `${folder}: ${r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}` });
+  const staging = entries ? mkdtempSync(join(tmpdir(), 'agent-vault-skills-')) : undefined;
+  try {
+    for (const folder of checked) {
+      let dir = join(repoRoot, folder);
+      if (staging && entries) {
+        dir = join(staging, String(checked.indexOf(folder)), posix.basename(folder === '.' ? 'skill' : folder));
+        materialise(repoRoot, folder, entries, dir);
+      }
+      const failure = checkOne(gate, dir, folder);
+      if (failure) result.failures.push(failure);
     }
+  } finally {
+    if (staging) rmSync(staging, { recursive: true, force: true });
   }
   return result;
+}
+
+function checkOne(gate: SkillGate, dir: string, folder: string): SkillCheckFailure | undefined {
+  const rel = (m: string) => m.split(dir).join(folder);
+  if (gate.policy.requireSignatures) {
+    const v = verifySkill(gate, dir);
+    return v.ok ? undefined : { skill: folder, code: v.code!, message: rel(v.message) };
+  }
+  const r = scanWithGate(gate, dir);
+  if (r.error) return { skill: folder, code: (r.error.code as SkillFailureCode) ?? 'SKILL_INVALID', message: rel(r.error.message) };
+  if (r.passed) return undefined;
+  const worst = r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical');
+  return { skill: folder, code: 'SKILL_SCAN_FAILED', message: `${folder}: ${worst.map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}` };
 }

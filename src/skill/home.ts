@@ -1,15 +1,15 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { vaultHome } from '../vault/index.js';
 
 /**
  * $AGENT_VAULT_HOME (default ~/.agent-vault): where state that must survive a checkout
- * lives: the newest revocation list seen, purged hashes, quarantined skills, and (until the
- * vault is merged in) signing keys. Kept outside the repository on purpose: an agent that
+ * lives: the newest revocation list seen, purged hashes and quarantined skills (signing
+ * keys are in the vault there). Kept outside the repository on purpose: an agent that
  * rewrites the checkout cannot roll these back.
  */
 export function agentVaultHome(env: NodeJS.ProcessEnv): string {
-  return env.AGENT_VAULT_HOME || join(env.HOME || homedir(), '.agent-vault');
+  return resolve(vaultHome(env));
 }
 
 /** Create a private folder (0700) and its parents. */

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { agentVaultHome, privateDir, writeAtomic } from './home.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { initVault, openVault, vaultHome, vaultPaths } from '../vault/index.js';
 
 /** Key ids: the vault's placeholder-key grammar, so `skill-signing-<kid>` is a valid vault key. */
 export const KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -9,9 +9,9 @@ export const KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 export const signingKeyName = (kid: string) => `skill-signing-${kid}`;
 
 /**
- * Where private signing keys live. The agreed home is the vault (src/vault, being written
- * on another branch: get/set/has by key); this interface is the seam, so wiring the vault in
- * is one adapter. Values are PKCS#8 DER.
+ * Where private signing keys live: the vault, under `skill-signing-<kid>`. The interface
+ * keeps the skill code independent of the vault's other duties (and lets unit tests use
+ * memory). Values are PKCS#8 DER.
  */
 export interface SigningKeyStore {
   get(kid: string): Buffer | undefined;
@@ -37,29 +37,31 @@ export class MemorySigningKeyStore implements SigningKeyStore {
 }
 
 /**
- * Interim store until the vault lands: one 0600 file per key under
- * $AGENT_VAULT_HOME/skill-keys (folder 0700), named by the vault key. Replace with the
- * vault adapter in openSigningKeyStore when src/vault is merged.
+ * The real store: the agent-vault vault ($AGENT_VAULT_HOME/vault.json, each value
+ * encrypted on its own). The vault is created on first use (keygen is a sensitive,
+ * terminal-only command, like agent-vault init). Because every vault value is also a
+ * redaction target, a private key that ever lands in a file is redacted like any secret.
  */
-export class FileSigningKeyStore implements SigningKeyStore {
-  constructor(readonly location: string) {}
-  private file(kid: string) {
-    if (!KID.test(kid)) throw new Error(`invalid key id ${JSON.stringify(kid)}`);
-    return join(this.location, `${signingKeyName(kid)}.pk8`);
+export class VaultSigningKeyStore implements SigningKeyStore {
+  constructor(private readonly home: string) {}
+  get location(): string {
+    return `the vault at ${this.home}`;
+  }
+  private exists(): boolean {
+    return existsSync(vaultPaths(this.home).file);
   }
   get(kid: string) {
-    const f = this.file(kid);
-    return existsSync(f) ? readFileSync(f) : undefined;
+    return this.exists() ? openVault(this.home).get(signingKeyName(kid)) : undefined;
   }
-  set(kid: string, der: Buffer) {
-    privateDir(this.location);
-    writeAtomic(this.file(kid), der, 0o600);
+  set(kid: string, der: Buffer, description: string) {
+    initVault(this.home);
+    openVault(this.home).set(signingKeyName(kid), der, { description });
   }
   has(kid: string) {
-    return existsSync(this.file(kid));
+    return this.exists() && openVault(this.home).has(signingKeyName(kid));
   }
 }
 
 export function openSigningKeyStore(env: NodeJS.ProcessEnv): SigningKeyStore {
-  return new FileSigningKeyStore(join(agentVaultHome(env), 'skill-keys'));
+  return new VaultSigningKeyStore(resolve(vaultHome(env)));
 }

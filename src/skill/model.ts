@@ -12,6 +12,8 @@ export interface SkillDefinition {
   version: string | undefined;
   /** Every frontmatter field as parsed. */
   frontmatter: Record<string, unknown>;
+  /** Problems that do not stop the skill from loading (reported as medium findings). */
+  warnings: string[];
 }
 
 export const SKILL_FILE = 'SKILL.md';
@@ -43,11 +45,17 @@ export function parseSkillMd(text: string, file = SKILL_FILE): SkillDefinition {
   const at = (key: string) => `${file}:${(located.lineOf([key]) ?? 0) + 1}`;
   const name = fm.name;
   if (name === undefined) problems.push(`${file}: frontmatter field "name" is required`);
-  else if (typeof name !== 'string' || !SKILL_NAME.test(name)) problems.push(`${at('name')}: name must be 1-64 lower-case letters, digits and hyphens, not starting or ending with a hyphen`);
+  else if (typeof name !== 'string' || !name.trim() || name.length > 128 || /[\x00-\x1f\x7f]/.test(name)) problems.push(`${at('name')}: name must be text of 1-128 characters without control characters`);
   const description = fm.description;
   if (description === undefined) problems.push(`${file}: frontmatter field "description" is required`);
   else if (typeof description !== 'string' || !description.trim()) problems.push(`${at('description')}: description must be non-empty text`);
-  else if (description.length > MAX_DESCRIPTION) problems.push(`${at('description')}: description is ${description.length} characters; at most ${MAX_DESCRIPTION}`);
+  // Agents truncate or reject long descriptions, and the description sits in every
+  // session's context, so an over-long one is worth a look but is not malformed.
+  const warnings: string[] = [];
+  // Agents expect lower-case-hyphen names, but many published skills use "Title Case";
+  // that is worth a look, not a reason to refuse the skill.
+  if (typeof name === 'string' && name.trim() && !SKILL_NAME.test(name)) warnings.push(`name ${JSON.stringify(name)} is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names`);
+  if (typeof description === 'string' && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
   let allowedTools: string[] = [];
   const tools = fm['allowed-tools'];
   if (tools !== undefined) {
@@ -64,7 +72,7 @@ export function parseSkillMd(text: string, file = SKILL_FILE): SkillDefinition {
     else problems.push(`${at('version')}: version must be text`);
   }
   if (problems.length) throw skillFailure('SKILL_INVALID', problems.join('\n'), 'Fix the frontmatter fields named above.');
-  return { name: name as string, description: description as string, allowedTools, version, frontmatter: fm };
+  return { name: name as string, description: description as string, allowedTools, version, frontmatter: fm, warnings };
 }
 
 /** Split `Bash(git add:*), Read Write` on commas and spaces outside parentheses. */

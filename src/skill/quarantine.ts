@@ -60,7 +60,7 @@ function moveFolder(from: string, to: string): void {
 }
 
 function newId(env: NodeJS.ProcessEnv, result: VerifyResult): string {
-  const base = (result.skill ?? basename(result.dir).toLowerCase().replace(/[^a-z0-9-]/g, '-')).slice(0, 48) || 'skill';
+  const base = (result.skill ?? basename(result.dir)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'skill';
   const tag = (result.contentHash?.slice(7, 19) ?? createHash('sha256').update(`${result.dir}\0${Date.now()}`).digest('hex').slice(0, 12));
   let id = `${base}-${tag}`;
   for (let n = 2; existsSync(join(quarantineDir(env), id)); n++) id = `${base}-${tag}-${n}`;

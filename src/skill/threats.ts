@@ -11,6 +11,7 @@ import { AgentVaultError, configError } from '../errors.js';
 import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
 import type { SkillPolicy, SkillSuppression } from './policy.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
+import { readArchive } from './archive.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
@@ -35,9 +36,11 @@ function loadSkillPacks(dir: string): RulePackFile[] {
 /** Checks done in code rather than regex; listed so reports and docs can name them. */
 export const STRUCTURAL_CHECKS = {
   'skill-binary-executable': { severity: 'critical', description: 'Executable binary (ELF, PE, Mach-O) inside a skill' },
-  'skill-binary-archive': { severity: 'high', description: 'Archive inside a skill (zip, tar, gzip, 7z, rar, xz, bzip2): its content cannot be reviewed or scanned' },
+  'skill-binary-archive': { severity: 'high', description: 'Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned' },
+  'skill-archive-contents': { severity: 'medium', description: 'Archive inside a skill: its members were unpacked and scanned, but a reviewer cannot see them in a diff' },
   'skill-binary-unknown': { severity: 'high', description: 'Binary file that cannot be analysed' },
-  'skill-binary-media': { severity: 'medium', description: 'Image or PDF asset: not analysed for hidden text; review it' },
+  'skill-binary-media': { severity: 'medium', description: 'Image, font or PDF asset: not analysed for hidden text; review it' },
+  'skill-frontmatter-warning': { severity: 'medium', description: 'SKILL.md frontmatter outside the recommended limits' },
   'skill-file-too-large': { severity: 'high', description: 'File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread' },
   'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every shell command' },
   'skill-escalation-unscoped-shell': { severity: 'medium', description: 'allowed-tools grants the shell without a command scope' },
@@ -62,7 +65,10 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
   for (const pack of packs) {
     const p: Problem[] = [];
     pack.rules.forEach((raw, i) => {
-      const rule = compileRule(raw, ['rules', i], p);
+      // A threat is the whole match: groups in a threat regex are for structure only, and an
+      // alternative that does not set group 1 must still report.
+      const def = raw && typeof raw === 'object' && !Array.isArray(raw) ? { secretGroup: 0, ...(raw as object) } : raw;
+      const rule = compileRule(def, ['rules', i], p);
       if (rule) {
         rules.push(rule);
         defs.push(raw);
@@ -107,6 +113,12 @@ const MEDIA_MAGIC: [number[], string][] = [
   [[0xff, 0xd8, 0xff], 'JPEG'],
   [[0x47, 0x49, 0x46, 0x38], 'GIF'],
   [[0x25, 0x50, 0x44, 0x46], 'PDF'],
+  [[0x00, 0x01, 0x00, 0x00], 'TrueType font'],
+  [[0x4f, 0x54, 0x54, 0x4f], 'OpenType font'],
+  [[0x77, 0x4f, 0x46, 0x46], 'WOFF font'],
+  [[0x77, 0x4f, 0x46, 0x32], 'WOFF2 font'],
+  [[0x74, 0x72, 0x75, 0x65], 'TrueType font'],
+  [[0x00, 0x00, 0x01, 0x00], 'ICO image'],
 ];
 const ARCHIVE_MAGIC: [number[], string][] = [
   [[0x50, 0x4b, 0x03, 0x04], 'zip'],
@@ -199,14 +211,15 @@ export function scanThreatText(text: string, path: string, rules: SkillRules): F
 function scanFileText(text: string, path: string, rules: SkillRules, depth = 0): Finding[] {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const re of [BASE64_BLOB, HEX_BLOB]) {
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
+  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
+    // matchAll works on a copy of the regex: the rescan below recurses into this function,
+    // and a shared lastIndex would restart the outer loop forever.
+    for (const m of text.matchAll(pattern)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === undefined) continue;
-      const line = text.slice(0, m.index).split('\n').length;
-      const column = m.index - text.lastIndexOf('\n', m.index - 1);
+      const index = m.index ?? 0;
+      const line = text.slice(0, index).split('\n').length;
+      const column = index - text.lastIndexOf('\n', index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
         findings.push({
           ...inner,
@@ -228,17 +241,35 @@ function scanFileText(text: string, path: string, rules: SkillRules, depth = 0):
 
 function fileFindings(file: SkillFile, rules: SkillRules, maxFileSize: number): Finding[] {
   if (!file.bytes) return []; // symlinks: their targets are inside the skill and scanned there
-  const bytes = file.bytes;
-  if (bytes.length > maxFileSize) return [structural('skill-file-too-large', file.path, `${bytes.length} bytes > ${maxFileSize}`)];
-  const binary = classifyBinary(file.path, bytes);
-  if (binary) return [structural(binary.check, file.path, binary.kind)];
+  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0);
+}
+
+const OPENABLE = new Set(['zip', 'gzip', 'tar']);
+
+function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSize: number, depth: number): Finding[] {
+  if (bytes.length > maxFileSize) return [structural('skill-file-too-large', path, `${bytes.length} bytes > ${maxFileSize}`)];
+  const binary = classifyBinary(path, bytes);
+  if (binary?.check === 'skill-binary-archive' && OPENABLE.has(binary.kind) && depth < 3) {
+    // Archives are unpacked and every member scanned: "cannot be analysed" is kept for
+    // what really cannot be opened.
+    const listing = readArchive(bytes, maxFileSize);
+    if (!listing.ok) return [structural('skill-binary-archive', path, `${binary.kind}: ${listing.reason}`)];
+    const out = [structural('skill-archive-contents', path, `${binary.kind}, ${listing.members.length} member(s)`)];
+    for (const m of listing.members) {
+      const memberPath = `${path}!/${m.path}`;
+      if ('unreadable' in m) out.push(structural('skill-binary-archive', memberPath, m.unreadable));
+      else out.push(...bytesFindings(memberPath, m.bytes, rules, maxFileSize, depth + 1));
+    }
+    return out;
+  }
+  if (binary) return [structural(binary.check, path, binary.kind)];
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     text = bytes.toString('latin1');
   }
-  return scanFileText(text, file.path, rules);
+  return scanFileText(text, path, rules);
 }
 
 function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
@@ -269,6 +300,7 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     const mdText = md.bytes.toString('utf8');
     report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
     const all: Finding[] = toolFindings(report.skill, mdText);
+    for (const w of report.skill.warnings) all.push(structural('skill-frontmatter-warning', SKILL_FILE, w));
     for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);

@@ -30,7 +30,7 @@ export function readSkillTree(root: string): SkillTree {
   const files: SkillFile[] = [];
   let realRoot: string;
   try {
-    realRoot = realpathSync(root);
+    realRoot = realpathSync.native(root);
   } catch (e) {
     throw skillFailure('SKILL_NOT_FOUND', `cannot open skill folder ${root}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
@@ -100,9 +100,10 @@ function symlinkProblem(rel: string, target: string, abs: string, realRoot: stri
   if (target.startsWith('/') || /^[A-Za-z]:[\\/]/.test(target) || target.includes('\\')) return `symlink to an absolute or Windows path (${target})`;
   const lexical = posix.normalize(posix.join(posix.dirname(rel), target));
   if (lexical === '..' || lexical.startsWith('../')) return `symlink leaves the skill folder (${target})`;
-  // A lexically inside target can still escape through another link on the way.
+  // A lexically inside target can still escape through another link on the way; the
+  // native realpath resolves links in order (the JS one folds ".." first and misses it).
   try {
-    const real = realpathSync(abs);
+    const real = realpathSync.native(abs);
     if (real !== realRoot && !real.startsWith(realRoot + '/')) return `symlink resolves outside the skill folder (${target})`;
   } catch {
     // A dangling link that stays inside is harmless: it is recorded by its target.

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AgentVaultError, usageError } from '../../errors.js';
-import { MSG } from '../../messages.js';
+import { formatError, MSG } from '../../messages.js';
 import type { Finding } from '../../core/types.js';
 import { openSkillGate, scanWithGate, signSkill, verifySkill, type SkillGate, type VerifyResult } from '../../skill/attest.js';
-import { exitCodeOf, exitTable, type SkillFailureCode } from '../../skill/codes.js';
+import { SKILL_FAILURES, exitCodeOf, exitTable, type SkillFailureCode } from '../../skill/codes.js';
 import { KID, openSigningKeyStore, type SigningKeyStore } from '../../skill/key-store.js';
 import { writeKeyring, type Ed25519Jwk } from '../../skill/keyring.js';
 import { auditSkills, clearQuarantined, findSkills, listQuarantine, markPurged, readRecord } from '../../skill/quarantine.js';
@@ -32,7 +32,7 @@ function gateFor(ctx: CliContext, configPath: string | undefined): SkillGate {
 
 /** Sensitive commands refuse without a terminal on both ends. */
 function requireTerminal(ctx: CliContext, command: string): void {
-  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw new AgentVaultError('refused', MSG.needsTerminal(command), { hint: MSG.needsTerminalHint, code: 'NEEDS_TERMINAL' });
+  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw new AgentVaultError('refused', MSG.skillNeedsTerminal(command), { hint: MSG.skillNeedsTerminalHint, code: 'TTY_REQUIRED' });
 }
 
 function findingLine(f: Finding): string {
@@ -66,6 +66,25 @@ function firstFailure(codes: (SkillFailureCode | undefined)[]): number {
   return c ? exitCodeOf(c) : 0;
 }
 
+/**
+ * Skill failures carry their own exit status (the table in --help). main.ts maps every
+ * refusal to 1, so skill actions report their coded failures here and set the status.
+ */
+function coded<A extends unknown[]>(ctx: CliContext, action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (e) {
+      if (e instanceof AgentVaultError && e.code && e.code in SKILL_FAILURES) {
+        await writeOut(ctx.stderr, formatError(e));
+        ctx.exitCode = exitCodeOf(e.code as SkillFailureCode);
+        return;
+      }
+      throw e;
+    }
+  };
+}
+
 const formatOption = () => new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text');
 
 export function registerSkill(program: Command, ctx: CliContext): void {
@@ -84,7 +103,7 @@ export function registerSkill(program: Command, ctx: CliContext): void {
 A skill fails at skills.failOn (default high) or above, and when a file cannot be analysed.
 Suppressions come only from the repository configuration (skills.suppressions: skill, path,
 rule and reason); inline allow comments inside a skill are ignored and reported.${EXIT_HELP}`)
-    .action(async (dirs: string[], opts: { format: string; config?: string }) => {
+    .action(coded(ctx, async (dirs: string[], opts: { format: string; config?: string }) => {
       const gate = gateFor(ctx, opts.config);
       const { skills, missing } = findSkills(dirs, ctx.cwd);
       if (missing.length) throw usageError(`not a folder: ${missing.join(', ')}`);
@@ -103,17 +122,17 @@ rule and reason); inline allow comments inside a skill are ignored and reported.
         await writeOut(ctx.stdout, out);
       }
       ctx.exitCode = firstFailure(reports.map((r) => (r.error ? (r.error.code as SkillFailureCode) : r.passed ? undefined : 'SKILL_SCAN_FAILED')));
-    });
+    }));
 
   skill
     .command('hash')
     .description('Print the avt1 content hash of a skill folder (the manifest with --manifest).')
     .argument('<dir>', 'skill folder')
     .option('--manifest', 'print the canonical manifest instead of the hash')
-    .action(async (dir: string, opts: { manifest?: boolean }) => {
+    .action(coded(ctx, async (dir: string, opts: { manifest?: boolean }) => {
       const tree = readSkillTree(resolve(ctx.cwd, dir));
       await writeOut(ctx.stdout, opts.manifest ? tree.manifest.text : `${tree.manifest.contentHash}\n`);
-    });
+    }));
 
   skill
     .command('keygen')
@@ -124,7 +143,7 @@ rule and reason); inline allow comments inside a skill are ignored and reported.
     .addHelpText('after', `${SENSITIVE_NOTE}
 Also creates an empty signed revocation list when none exists, so verification (which
 requires one by default) works from the first signature.`)
-    .action(async (opts: { kid: string; validDays: string; config?: string }) => {
+    .action(coded(ctx, async (opts: { kid: string; validDays: string; config?: string }) => {
       requireTerminal(ctx, 'skill keygen');
       if (!KID.test(opts.kid)) throw usageError(`invalid key id ${JSON.stringify(opts.kid)}`, 'Use lower-case letters, digits and hyphens, e.g. org-skills-2026.');
       const days = Number(opts.validDays);
@@ -152,7 +171,7 @@ requires one by default) works from the first signature.`)
         note = `created the revocation list ${gate.revocationsPath} (version 1, expires ${first.expiresAt})\n`;
       }
       await writeOut(ctx.stdout, `created key ${opts.kid} (Ed25519), valid until ${gate.keyring.keys[opts.kid]!.notAfter}\nprivate key stored in ${store.location}; public key added to ${gate.keyringPath}\n${note}Commit the keyring and the revocation list.\n`);
-    });
+    }));
 
   skill
     .command('sign')
@@ -162,12 +181,12 @@ requires one by default) works from the first signature.`)
     .option('--version <v>', 'skill version to record (default: frontmatter version, else today as YYYY.MM.DD)')
     .option('-c, --config <file>', 'configuration file')
     .addHelpText('after', SENSITIVE_NOTE + EXIT_HELP)
-    .action(async (dir: string, opts: { kid: string; version?: string; config?: string }) => {
+    .action(coded(ctx, async (dir: string, opts: { kid: string; version?: string; config?: string }) => {
       requireTerminal(ctx, 'skill sign');
       const gate = gateFor(ctx, opts.config);
       const { statement, sigPath } = signSkill(gate, resolve(ctx.cwd, dir), opts.kid, openSigningKeyStore(ctx.env), opts.version);
       await writeOut(ctx.stdout, `signed ${statement.predicate.skill.id}@${statement.predicate.skill.version} (${statement.predicate.contentHash}) with ${opts.kid}\nwrote ${sigPath}\n`);
-    });
+    }));
 
   skill
     .command('verify')
@@ -176,7 +195,7 @@ requires one by default) works from the first signature.`)
     .addOption(formatOption())
     .option('-c, --config <file>', 'configuration file')
     .addHelpText('after', EXIT_HELP)
-    .action(async (dirs: string[], opts: { format: string; config?: string }) => {
+    .action(coded(ctx, async (dirs: string[], opts: { format: string; config?: string }) => {
       const gate = gateFor(ctx, opts.config);
       const { skills, missing } = findSkills(dirs, ctx.cwd);
       const results: VerifyResult[] = skills.map((d) => verifySkill(gate, d));
@@ -185,7 +204,7 @@ requires one by default) works from the first signature.`)
       if (opts.format === 'json') await writeOut(ctx.stdout, JSON.stringify({ skills: results.map(verifyJson) }, null, 2) + '\n');
       else await writeOut(ctx.stdout, results.map((r) => (r.ok ? `✓ ${r.message}\n` : `✗ ${r.code}: ${r.message}\n`)).join(''));
       ctx.exitCode = firstFailure(results.map((r) => r.code));
-    });
+    }));
 
   skill
     .command('revoke')
@@ -198,7 +217,7 @@ requires one by default) works from the first signature.`)
     .option('--expires-in <days>', 'days until the list expires', String(DEFAULT_REVOCATION_DAYS))
     .option('-c, --config <file>', 'configuration file')
     .addHelpText('after', SENSITIVE_NOTE)
-    .action(async (target: string | undefined, opts: { kid?: string; reason?: string; renew?: boolean; signer?: string; expiresIn: string; config?: string }) => {
+    .action(coded(ctx, async (target: string | undefined, opts: { kid?: string; reason?: string; renew?: boolean; signer?: string; expiresIn: string; config?: string }) => {
       requireTerminal(ctx, 'skill revoke');
       const chosen = [target !== undefined, opts.kid !== undefined, !!opts.renew].filter(Boolean).length;
       if (chosen !== 1) throw usageError('give exactly one of: a skill folder or sha256:HASH, --kid ID, --renew');
@@ -229,7 +248,7 @@ requires one by default) works from the first signature.`)
       writeRevocations(gate.revocationsPath, list, signer, store.get(signer)!, ctx.env);
       if (opts.kid) writeKeyring(gate.keyringPath, gate.keyring);
       await writeOut(ctx.stdout, `revocation list ${gate.revocationsPath}: version ${list.version}, ${what}${opts.renew ? '' : ' revoked'}, expires ${list.expiresAt}, signed by ${signer}\nCommit the list${opts.kid ? ' and the keyring' : ''}.\n`);
-    });
+    }));
 
   skill
     .command('audit')
@@ -242,7 +261,7 @@ requires one by default) works from the first signature.`)
 Quarantine lives in $AGENT_VAULT_HOME/quarantine/<id>/ (skill/ and record.json), out of every
 agent's load path. Then: skill quarantine list, skill clear ID, skill purge ID.
 Exit status: 0 every skill verified, 1 one or more quarantined (or would be, with --dry-run).`)
-    .action(async (dirs: string[], opts: { dryRun?: boolean; format: string; config?: string }) => {
+    .action(coded(ctx, async (dirs: string[], opts: { dryRun?: boolean; format: string; config?: string }) => {
       const gate = gateFor(ctx, opts.config);
       const { skills, missing } = findSkills(dirs, ctx.cwd);
       if (missing.length) throw usageError(`not a folder: ${missing.join(', ')}`);
@@ -259,19 +278,19 @@ Exit status: 0 every skill verified, 1 one or more quarantined (or would be, wit
         await writeOut(ctx.stdout, out);
       }
       ctx.exitCode = results.some((r) => !r.ok) ? 1 : 0;
-    });
+    }));
 
   const quarantine = skill.command('quarantine').description('Quarantined skills: list, clear, purge.');
   quarantine
     .command('list')
     .description('List quarantined skills with their reasons.')
     .addOption(formatOption())
-    .action(async (opts: { format: string }) => {
+    .action(coded(ctx, async (opts: { format: string }) => {
       const records = listQuarantine(ctx.env);
       if (opts.format === 'json') return writeOut(ctx.stdout, JSON.stringify({ quarantine: records }, null, 2) + '\n');
       if (!records.length) return writeOut(ctx.stdout, 'quarantine is empty\n');
       await writeOut(ctx.stdout, records.map((r) => `${r.id}  ${r.status}  ${r.originalPath}\n${r.failures.map((f) => `    ${f.code}: ${f.message.split('\n')[0]}\n`).join('')}`).join(''));
-    });
+    }));
   const clear = (id: string, opts: { config?: string }) => runClear(ctx, id, opts.config);
   const purge = (id: string, opts: { reason?: string; signer?: string; config?: string }) => runPurge(ctx, id, opts);
   for (const parent of [quarantine, skill]) {
@@ -280,7 +299,7 @@ Exit status: 0 every skill verified, 1 one or more quarantined (or would be, wit
       .description('Put a quarantined skill back after it passes a rescan; it must then be re-signed.')
       .argument('<id>', 'quarantine id (skill quarantine list)')
       .option('-c, --config <file>', 'configuration file')
-      .action(clear);
+      .action(coded(ctx, clear));
     parent
       .command('purge')
       .description('Delete a quarantined skill and block its content hash for good, under any name.')
@@ -289,7 +308,7 @@ Exit status: 0 every skill verified, 1 one or more quarantined (or would be, wit
       .option('--signer <id>', 'key that signs the revocation list entry (default: the only usable key)')
       .option('-c, --config <file>', 'configuration file')
       .addHelpText('after', SENSITIVE_NOTE)
-      .action(purge);
+      .action(coded(ctx, purge));
   }
 }
 

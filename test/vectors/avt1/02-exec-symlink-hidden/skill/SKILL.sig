@@ -1,0 +1,1 @@
+{"not":"hashed: the signature sidecar is excluded"}

@@ -1,0 +1,1 @@
+a SKILL.sig below the root is an ordinary file
