@@ -15810,6 +15810,7 @@ import { createHash } from "node:crypto";
 // src/core/keywords.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var UNRESOLVED = 2147483647;
 var KeywordAutomaton = class {
   keywords;
   /** Byte -> class. */
@@ -15821,6 +15822,10 @@ var KeywordAutomaton = class {
    */
   delta;
   width;
+  /** Trie edges (-1 where none), failure links and which states end a keyword. */
+  go;
+  fail;
+  hasOutput;
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
   outputs;
   constructor(keywords) {
@@ -15845,6 +15850,7 @@ var KeywordAutomaton = class {
     let capacity = 1;
     for (const kw of lowered) capacity += kw.length;
     const go = new Int32Array(capacity * width).fill(-1);
+    const children = [[]];
     const out = [[]];
     let states = 1;
     lowered.forEach((kw, id) => {
@@ -15855,7 +15861,9 @@ var KeywordAutomaton = class {
         if (next === -1) {
           next = states++;
           out.push([]);
+          children.push([]);
           go[s * width + a] = next;
+          children[s].push(a, next);
         }
         s = next;
       }
@@ -15864,40 +15872,45 @@ var KeywordAutomaton = class {
     const fail2 = new Int32Array(states);
     const queue = new Int32Array(states);
     let head = 0;
-    let tail = 0;
-    for (let a = 0; a < width; a++) {
-      const t = go[a];
-      if (t === -1) go[a] = 0;
-      else {
-        fail2[t] = 0;
+    let tail = 1;
+    while (head < tail) {
+      const s = queue[head++];
+      const edges = children[s];
+      for (let e = 0; e < edges.length; e += 2) {
+        const a = edges[e];
+        const t = edges[e + 1];
+        let f = fail2[s];
+        while (f > 0 && go[f * width + a] === -1) f = fail2[f];
+        const g = go[f * width + a];
+        fail2[t] = g !== -1 && g !== t ? g : 0;
+        if (out[fail2[t]].length) out[t] = out[t].concat(out[fail2[t]]);
         queue[tail++] = t;
       }
     }
-    while (head < tail) {
-      const s = queue[head++];
-      const f = fail2[s];
-      if (out[f].length) out[s] = out[s].concat(out[f]);
-      const row = s * width;
-      const frow = f * width;
-      for (let a = 0; a < width; a++) {
-        const t = go[row + a];
-        if (t !== -1) {
-          fail2[t] = go[frow + a];
-          queue[tail++] = t;
-        } else {
-          go[row + a] = go[frow + a];
-        }
-      }
-    }
-    const delta = new Int32Array(states * width);
-    for (let i = 0; i < delta.length; i++) {
-      const t = go[i];
-      delta[i] = out[t].length ? -(t * width) - 1 : t * width;
-    }
     this.classOf = classOf;
-    this.delta = delta;
+    this.go = go;
+    this.fail = fail2;
+    this.hasOutput = out.map((o) => o.length > 0);
+    this.delta = new Int32Array(states * width).fill(UNRESOLVED);
     this.width = width;
     this.outputs = out.map((o) => o.length ? Array.from(new Set(o)) : void 0);
+  }
+  /** Fill in (and remember) the DFA transition from the state at row offset `row` on class `a`. */
+  resolve(row, a) {
+    const s = row / this.width;
+    let t = this.go[row + a];
+    if (t === -1) {
+      if (s === 0) t = 0;
+      else {
+        const frow = this.fail[s] * this.width;
+        let e = this.delta[frow + a];
+        if (e === UNRESOLVED) e = this.resolve(frow, a);
+        t = (e >= 0 ? e : -e - 1) / this.width;
+      }
+    }
+    const encoded = this.hasOutput[t] ? -(t * this.width) - 1 : t * this.width;
+    this.delta[row + a] = encoded;
+    return encoded;
   }
   /** Ids of the keywords occurring in text (each at most once). */
   find(text) {
@@ -15907,7 +15920,12 @@ var KeywordAutomaton = class {
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
-      const e = c < 256 ? delta[s + classOf[c]] : 0;
+      let e = 0;
+      if (c < 256) {
+        const a = classOf[c];
+        e = delta[s + a];
+        if (e === UNRESOLVED) e = this.resolve(s, a);
+      }
       if (e >= 0) {
         s = e;
         continue;
