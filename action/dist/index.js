@@ -15785,7 +15785,15 @@ var MSG = {
   actionUnvaultedCommitted: "an unvaulted suspect marker was committed to a protected path: its value is not in the vault",
   actionUnvaultedCommittedHint: "Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.",
   actionSkillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
-  actionSkillUnsignedHint: (folder) => `Sign it with agent-vault skill sign ${folder || "."} and commit SKILL.sig.`,
+  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
+  skillFix: (code, folder) => {
+    const dir = folder || ".";
+    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
+    if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
+    return `run agent-vault skill verify ${dir} for the details of ${code}`;
+  },
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
@@ -15793,7 +15801,7 @@ var MSG = {
 // action/src/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16362,25 +16370,20 @@ function gitStream(args, opts, onData) {
   });
 }
 
-// action/src/added.ts
+// src/git/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/core/placeholder.ts
+// src/core/mask.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function insidePlaceholder(text, start, end) {
-  const from = text.lastIndexOf("<agent-vault:", start);
-  if (from < 0 || start - from > 200) return false;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
+function fingerprint(ruleId, secret) {
+  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -16405,16 +16408,21 @@ function shannonEntropy(s) {
   return h;
 }
 
-// src/core/mask.ts
+// src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function insidePlaceholder(text, start, end) {
+  const from = text.lastIndexOf("<agent-vault:", start);
+  if (from < 0 || start - from > 200) return false;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
 }
 
 // src/core/scan.ts
@@ -16553,15 +16561,9 @@ function looksBinary(bytes) {
   return false;
 }
 
-// src/sources/files.ts
+// src/skill/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_fast_glob = __toESM(require_out4(), 1);
-function decodeForScan(bytes, path, maxFileSize) {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
-  return { ok: true, text: bytes.toString("latin1") };
-}
 
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16733,98 +16735,6 @@ async function streamAddedLines(cwd, revs, onFragment) {
   splitter.end();
   parser.end();
 }
-
-// action/src/added.ts
-function listTree(repo, commit) {
-  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    entries.push({ mode, oid, path: rec.slice(tab + 1) });
-  }
-  return entries;
-}
-var BLOB_BATCH = 2e3;
-function scanTreeEntries(repo, entries, ruleset, config, onText) {
-  const findings = [];
-  const skipped = [];
-  let filesScanned = 0;
-  let bytesScanned = 0;
-  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
-  for (let i = 0; i < files.length; i += BLOB_BATCH) {
-    const batch = files.slice(i, i + BLOB_BATCH);
-    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
-    for (const e of batch) {
-      const bytes = blobs.get(e.oid);
-      if (!bytes) {
-        skipped.push({ path: e.path, reason: "unreadable", detail: "blob missing from the clone" });
-        continue;
-      }
-      const read = decodeForScan(bytes, e.path, config.maxFileSize);
-      if (!read.ok) {
-        skipped.push(read.skipped);
-        continue;
-      }
-      filesScanned++;
-      bytesScanned += read.text.length;
-      findings.push(...scanText(read.text, { path: e.path }, ruleset));
-      onText?.(e.path, read.text);
-    }
-  }
-  return { findings, skipped, filesScanned, bytesScanned };
-}
-function markersIn(text, origin, into) {
-  if (!text.includes("<agent-vault:UNVAULTED:")) return;
-  const re = placeholderRegex();
-  let m;
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  while ((m = re.exec(text)) !== null) {
-    if (m[2] === void 0) continue;
-    let line0 = 0;
-    while (line0 + 1 < starts.length && starts[line0 + 1] <= m.index) line0++;
-    into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
-  }
-}
-async function collectAdded(repo, target, ruleset, config) {
-  const added = { findings: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], filesScanned: 0, bytesScanned: 0 };
-  if (target.kind === "none") return added;
-  if (target.kind === "tree") {
-    const entries = listTree(repo, target.head);
-    for (const e of entries) added.touchedPaths.add(e.path);
-    const r = scanTreeEntries(repo, entries, ruleset, config, (path, text) => markersIn(text, { path }, added.unvaulted));
-    Object.assign(added, { findings: r.findings, skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
-    return added;
-  }
-  const files = /* @__PURE__ */ new Set();
-  await streamAddedLines(repo, target.revs, (raw) => {
-    const frag = { ...raw, path: Buffer.from(raw.path, "latin1").toString("utf8") };
-    files.add(frag.path);
-    added.touchedPaths.add(frag.path);
-    added.bytesScanned += frag.text.length;
-    if (frag.text.length > config.maxFileSize) {
-      added.skipped.push({ path: frag.path, reason: "too-large", detail: `${frag.text.length} bytes added in ${frag.commit?.slice(0, 12)}` });
-      return;
-    }
-    const origin = { path: frag.path, lineMap: frag.lineMap, ...frag.commit ? { commit: frag.commit } : {}, ...frag.author ? { author: frag.author } : {}, ...frag.date ? { date: frag.date } : {} };
-    added.findings.push(...scanText(frag.text, origin, ruleset));
-    markersIn(frag.text, origin, added.unvaulted);
-  });
-  added.filesScanned = files.size;
-  const names = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...target.revs, "--"], { cwd: repo }).toString("utf8");
-  for (const p of names.split(/\0|\n/)) if (p) added.touchedPaths.add(p);
-  return added;
-}
-
-// action/src/checks.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17844,6 +17754,164 @@ function describeDrift(signed, now) {
   return parts.join("; ") || "the signed statement does not match its own file list";
 }
 
+// src/sources/files.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_fast_glob = __toESM(require_out4(), 1);
+function decodeForScan(bytes, path, maxFileSize) {
+  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
+  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
+  return { ok: true, text: bytes.toString("latin1") };
+}
+
+// src/git/protected.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join9 } from "node:path";
+var FILTER_DRIVER = "agent-vault";
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const anyDepth = globs.filter((g) => !g.includes("/"));
+  const anchoredMatchers = anchored.map((g) => {
+    const m = (0, import_picomatch3.default)(g, { dot: true });
+    if (!g.endsWith("/**")) return m;
+    const dirItself = (0, import_picomatch3.default)(g.slice(0, -3), { dot: true });
+    return (p) => m(p) && !dirItself(p);
+  });
+  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
+  const name = anyDepth.length ? (0, import_picomatch3.default)(anyDepth, { dot: true }) : void 0;
+  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+}
+function filterAttributes(repo, env, paths, cached = true) {
+  const result = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return result;
+  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
+  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
+  const parts = out.split("\0");
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+  return result;
+}
+function withCommitIndex(repo, commit, use) {
+  const dir = mkdtempSync(join9(tmpdir(), "agent-vault-index-"));
+  try {
+    const env = { ...process.env, GIT_INDEX_FILE: join9(dir, "index") };
+    gitSync(["read-tree", commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// src/git/gate.ts
+function parsePolicy(config) {
+  const raw = config.policy ?? {};
+  const problems = [];
+  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
+  const block = raw.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
+  }
+  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
+  return { block };
+}
+
+// action/src/added.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function listTree(repo, commit) {
+  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, , oid] = rec.slice(0, tab).split(" ");
+    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  }
+  return entries;
+}
+var BLOB_BATCH = 2e3;
+function scanTreeEntries(repo, entries, ruleset, config, onText) {
+  const findings = [];
+  const skipped = [];
+  let filesScanned = 0;
+  let bytesScanned = 0;
+  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
+  for (let i = 0; i < files.length; i += BLOB_BATCH) {
+    const batch = files.slice(i, i + BLOB_BATCH);
+    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
+    for (const e of batch) {
+      const bytes = blobs.get(e.oid);
+      if (!bytes) {
+        skipped.push({ path: e.path, reason: "unreadable", detail: "blob missing from the clone" });
+        continue;
+      }
+      const read = decodeForScan(bytes, e.path, config.maxFileSize);
+      if (!read.ok) {
+        skipped.push(read.skipped);
+        continue;
+      }
+      filesScanned++;
+      bytesScanned += read.text.length;
+      findings.push(...scanText(read.text, { path: e.path }, ruleset));
+      onText?.(e.path, read.text);
+    }
+  }
+  return { findings, skipped, filesScanned, bytesScanned };
+}
+function markersIn(text, origin, into) {
+  if (!text.includes("<agent-vault:UNVAULTED:")) return;
+  const re = placeholderRegex();
+  let m;
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  while ((m = re.exec(text)) !== null) {
+    if (m[2] === void 0) continue;
+    let line0 = 0;
+    while (line0 + 1 < starts.length && starts[line0 + 1] <= m.index) line0++;
+    into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
+  }
+}
+async function collectAdded(repo, target, ruleset, config) {
+  const added = { findings: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], filesScanned: 0, bytesScanned: 0 };
+  if (target.kind === "none") return added;
+  if (target.kind === "tree") {
+    const entries = listTree(repo, target.head);
+    for (const e of entries) added.touchedPaths.add(e.path);
+    const r = scanTreeEntries(repo, entries, ruleset, config, (path, text) => markersIn(text, { path }, added.unvaulted));
+    Object.assign(added, { findings: r.findings, skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
+    return added;
+  }
+  const files = /* @__PURE__ */ new Set();
+  await streamAddedLines(repo, target.revs, (raw) => {
+    const frag = { ...raw, path: Buffer.from(raw.path, "latin1").toString("utf8") };
+    files.add(frag.path);
+    added.touchedPaths.add(frag.path);
+    added.bytesScanned += frag.text.length;
+    if (frag.text.length > config.maxFileSize) {
+      added.skipped.push({ path: frag.path, reason: "too-large", detail: `${frag.text.length} bytes added in ${frag.commit?.slice(0, 12)}` });
+      return;
+    }
+    const origin = { path: frag.path, lineMap: frag.lineMap, ...frag.commit ? { commit: frag.commit } : {}, ...frag.author ? { author: frag.author } : {}, ...frag.date ? { date: frag.date } : {} };
+    added.findings.push(...scanText(frag.text, origin, ruleset));
+    markersIn(frag.text, origin, added.unvaulted);
+  });
+  added.filesScanned = files.size;
+  const names = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...target.revs, "--"], { cwd: repo }).toString("utf8");
+  for (const p of names.split(/\0|\n/)) if (p) added.touchedPaths.add(p);
+  return added;
+}
+
+// action/src/checks.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync2, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname4, join as join10, posix as posix2 } from "node:path";
+
 // action/src/inputs.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -17892,14 +17960,6 @@ function failsOn(severity, failOn) {
 }
 
 // action/src/checks.ts
-function protectedMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  const byName = globs.filter((g) => !g.includes("/"));
-  const byPath = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
-  const name = byName.length ? (0, import_picomatch3.default)(byName, { dot: true, basename: true }) : () => false;
-  const path = byPath.length ? (0, import_picomatch3.default)(byPath, { dot: true }) : () => false;
-  return (p) => name(p) || path(p);
-}
 var empty = (check) => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
 var secretsCheck = async (ctx) => {
   const result = empty("secrets");
@@ -17910,20 +17970,6 @@ var secretsCheck = async (ctx) => {
   if (notable.length) result.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
   return result;
 };
-function filterAttributes(repo, commit, paths) {
-  const dir = mkdtempSync(join9(tmpdir(), "agent-vault-attr-"));
-  try {
-    const env = { ...process.env, GIT_INDEX_FILE: join9(dir, "index") };
-    gitSync(["read-tree", commit], { cwd: repo, env });
-    const out = gitSync(["check-attr", "--cached", "-z", "--stdin", "filter"], { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
-    const parts = out.split("\0");
-    const attrs = /* @__PURE__ */ new Map();
-    for (let i = 0; i + 2 < parts.length; i += 3) attrs.set(parts[i], parts[i + 2]);
-    return attrs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 var protectedPathsCheck = async (ctx) => {
   const result = empty("protected-paths");
   const globs = ctx.config.protected;
@@ -17934,10 +17980,10 @@ var protectedPathsCheck = async (ctx) => {
   if (ctx.target.kind === "none") return result;
   const isProtected = protectedMatcher(globs);
   const paths = ctx.headTree().filter((e) => e.mode !== "160000" && isProtected(e.path)).map((e) => e.path);
-  const attrs = paths.length ? filterAttributes(ctx.repo, ctx.target.head, paths) : /* @__PURE__ */ new Map();
+  const attrs = paths.length ? withCommitIndex(ctx.repo, ctx.target.head, (env) => filterAttributes(ctx.repo, env, paths)) : /* @__PURE__ */ new Map();
   for (const path of paths) {
     const value = attrs.get(path) ?? "unspecified";
-    if (value === "agent-vault") continue;
+    if (value === FILTER_DRIVER) continue;
     result.problems.push({
       check: "protected-paths",
       ruleId: "protected-path-unfiltered",
@@ -17978,18 +18024,11 @@ function materialize(repo, entries, dir) {
   for (const e of entries) {
     const bytes = blobs.get(e.oid);
     if (e.mode === "160000" || !bytes) continue;
-    const abs = join9(dir, e.path);
+    const abs = join10(dir, e.path);
     mkdirSync4(dirname4(abs), { recursive: true });
     if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), abs);
     else writeFileSync2(abs, bytes, { mode: e.mode === "100755" ? 493 : 420 });
   }
-}
-function skillHint(code, folder) {
-  const shown = folder || ".";
-  if (code === "SKILL_UNSIGNED") return MSG.actionSkillUnsignedHint(folder);
-  if (code === "SKILL_HASH_MISMATCH") return `The skill changed after it was signed: ${MSG.skillResign(shown)}.`;
-  if (code === "SKILL_SCAN_FAILED") return `Fix the findings listed for ${shown}, or record an accepted one under skills.suppressions with a reason.`;
-  return `Run agent-vault skill verify ${shown} locally for the details of ${code}.`;
 }
 var skillsCheck = async (ctx) => {
   const result = empty("skills");
@@ -18009,23 +18048,23 @@ var skillsCheck = async (ctx) => {
   const policy = skillPolicy(ctx.config);
   const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
   const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync(join9(tmpdir(), "agent-vault-skills-"));
+  const work = mkdtempSync2(join10(tmpdir2(), "agent-vault-skills-"));
   try {
-    const trust = join9(work, "trust");
+    const trust = join10(work, "trust");
     for (const path of [keyringPath, revocationsPath]) {
       const bytes = ctx.readTrusted(path);
       if (!bytes) continue;
-      mkdirSync4(dirname4(join9(trust, path)), { recursive: true });
-      writeFileSync2(join9(trust, path), bytes);
+      mkdirSync4(dirname4(join10(trust, path)), { recursive: true });
+      writeFileSync2(join10(trust, path), bytes);
     }
     const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join9(work, "home") });
-    const checkout = join9(work, "tree");
+    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join10(work, "home") });
+    const checkout = join10(work, "tree");
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
       materialize(ctx.repo, files, checkout);
-      const abs = join9(checkout, folder);
+      const abs = join10(checkout, folder);
       const shown = (text) => text.split(abs).join(folder || ".");
       const problem = (code, message) => ({
         check: "skills",
@@ -18036,7 +18075,7 @@ var skillsCheck = async (ctx) => {
         line: void 0,
         commit: void 0,
         message: shown(message),
-        hint: skillHint(code, folder)
+        hint: MSG.skillFix(code, folder)
       });
       const signed = files.some((e) => e.path === (folder ? `${folder}/${SIGNATURE_FILE}` : SIGNATURE_FILE));
       let report;
@@ -18065,7 +18104,7 @@ var skillsCheck = async (ctx) => {
     result.notes.push(`${changed.length} changed skill${changed.length === 1 ? "" : "s"} of ${folders.length}${policy.requireSignatures ? ", signatures required" : ""}`);
     if (below) result.notes.push(`${below} skill finding${below === 1 ? "" : "s"} below skills.failOn (${policy.failOn})`);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    rmSync2(work, { recursive: true, force: true });
   }
   return result;
 };
@@ -18254,13 +18293,6 @@ function configFor(repo, workspace, inputs, target) {
   const config = loadConfig({ repoRoot: repo, cwd: repo });
   return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : "built-in defaults" };
 }
-function policyBlock(config) {
-  const block = config.policy?.block ?? "info";
-  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
-    throw configError(`${config.file ?? "config"}: policy.block must be one of ${SEVERITIES.join(", ")}`, "Fix the policy section of the configuration, or set the fail-on input.");
-  }
-  return block;
-}
 var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
 async function runGate(inputs, env) {
   const repo = repoRoot(env.workspace);
@@ -18295,7 +18327,7 @@ async function runGate(inputs, env) {
     }
   }
   const problems = results.flatMap((r) => r.problems);
-  const failOn = inputs.failOn ?? policyBlock(config);
+  const failOn = inputs.failOn ?? parsePolicy(config).block;
   const isProtected = protectedMatcher(config.protected);
   const blocks = (severity, path) => failsOn(severity, failOn) || failOn !== "never" && isProtected(path);
   const failing = findings.filter((f) => blocks(f.severity, f.path)).length + problems.filter((p) => failsOn(p.severity, failOn)).length;
@@ -18315,7 +18347,7 @@ async function runGate(inputs, env) {
     bytesScanned: content?.bytesScanned ?? 0
   };
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join10(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join11(workspace, path);
 
 // action/src/summary.ts
 init_define_AGENT_VAULT_RULE_PACKS();
