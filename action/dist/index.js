@@ -1194,9 +1194,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1715,7 +1715,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix4 = opts.windows;
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1725,8 +1725,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1751,7 +1751,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1759,7 +1759,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1768,16 +1768,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix3);
+          match = picomatch4.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix4 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -11839,9 +11839,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -12364,7 +12364,7 @@ var require_picomatch3 = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = utils.isWindows(options);
+      const posix4 = utils.isWindows(options);
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -12374,8 +12374,8 @@ var require_picomatch3 = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -12400,7 +12400,7 @@ var require_picomatch3 = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -12408,7 +12408,7 @@ var require_picomatch3 = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -12417,14 +12417,14 @@ var require_picomatch3 = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix3);
+          match = picomatch4.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix3 = utils.isWindows(options)) => {
+    picomatch4.matchBase = (input, glob, options, posix4 = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(path.basename(input));
     };
@@ -12617,9 +12617,9 @@ var require_micromatch = __commonJS({
       return [].concat(patterns).every((p) => picomatch4(p, options)(str));
     };
     micromatch.capture = (glob, input, options) => {
-      let posix3 = utils.isWindows(options);
+      let posix4 = utils.isWindows(options);
       let regex = picomatch4.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix3 ? utils.toPosixSlashes(input) : input);
+      let match = regex.exec(posix4 ? utils.toPosixSlashes(input) : input);
       if (match) {
         return match.slice(1).map((v) => v === void 0 ? "" : v);
       }
@@ -15169,19 +15169,19 @@ var require_out4 = __commonJS({
         return utils.path.convertPathToPattern(source);
       }
       FastGlob2.convertPathToPattern = convertPathToPattern;
-      let posix3;
-      (function(posix4) {
+      let posix4;
+      (function(posix5) {
         function escapePath2(source) {
           assertPatternsInput(source);
           return utils.path.escapePosixPath(source);
         }
-        posix4.escapePath = escapePath2;
+        posix5.escapePath = escapePath2;
         function convertPathToPattern2(source) {
           assertPatternsInput(source);
           return utils.path.convertPosixPathToPattern(source);
         }
-        posix4.convertPathToPattern = convertPathToPattern2;
-      })(posix3 = FastGlob2.posix || (FastGlob2.posix = {}));
+        posix5.convertPathToPattern = convertPathToPattern2;
+      })(posix4 = FastGlob2.posix || (FastGlob2.posix = {}));
       let win32;
       (function(win322) {
         function escapePath2(source) {
@@ -15714,8 +15714,8 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { mkdirSync as mkdirSync5, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
+import { mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
 
 // src/core/types.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -15801,7 +15801,7 @@ var MSG = {
 // action/src/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16564,6 +16564,8 @@ function looksBinary(bytes) {
 // src/skill/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17754,6 +17756,22 @@ function describeDrift(signed, now) {
   return parts.join("; ") || "the signed statement does not match its own file list";
 }
 
+// src/skill/gate.ts
+function writeEntries(repo, entries, into, at = (p) => p) {
+  const files = entries.filter((e) => e.mode !== "160000");
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join9(into, at(e.path));
+    mkdirSync4(dirname4(target), { recursive: true });
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
+    else {
+      writeFileSync2(target, bytes);
+      chmodSync2(target, e.mode === "100755" ? 493 : 420);
+    }
+  }
+}
+
 // src/sources/files.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -17768,9 +17786,9 @@ function decodeForScan(bytes, path, maxFileSize) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var FILTER_DRIVER = "agent-vault";
 function protectedMatcher(globs) {
   if (globs.length === 0) return () => false;
@@ -17796,13 +17814,13 @@ function filterAttributes(repo, env, paths, cached = true) {
   return result;
 }
 function withCommitIndex(repo, commit, use) {
-  const dir = mkdtempSync(join9(tmpdir(), "agent-vault-index-"));
+  const dir = mkdtempSync2(join10(tmpdir(), "agent-vault-index-"));
   try {
-    const env = { ...process.env, GIT_INDEX_FILE: join9(dir, "index") };
+    const env = { ...process.env, GIT_INDEX_FILE: join10(dir, "index") };
     gitSync(["read-tree", commit], { cwd: repo, env });
     return use(env);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync2(dir, { recursive: true, force: true });
   }
 }
 
@@ -17908,9 +17926,9 @@ async function collectAdded(repo, target, ruleset, config) {
 // action/src/checks.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { mkdirSync as mkdirSync4, mkdtempSync as mkdtempSync2, rmSync as rmSync2, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname4, join as join10, posix as posix2 } from "node:path";
+import { dirname as dirname5, join as join11, posix as posix3 } from "node:path";
 
 // action/src/inputs.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18016,20 +18034,9 @@ var protectedPathsCheck = async (ctx) => {
   return result;
 };
 function skillFolders(tree) {
-  return tree.filter((e) => posix2.basename(e.path) === SKILL_FILE && e.mode !== "160000").map((e) => posix2.dirname(e.path)).map((d) => d === "." ? "" : d);
+  return tree.filter((e) => posix3.basename(e.path) === SKILL_FILE && e.mode !== "160000").map((e) => posix3.dirname(e.path)).map((d) => d === "." ? "" : d);
 }
 var inside = (folder, path) => folder === "" || path === folder || path.startsWith(`${folder}/`);
-function materialize(repo, entries, dir) {
-  const blobs = readBlobs(repo, [...new Set(entries.filter((e) => e.mode !== "160000").map((e) => e.oid))]);
-  for (const e of entries) {
-    const bytes = blobs.get(e.oid);
-    if (e.mode === "160000" || !bytes) continue;
-    const abs = join10(dir, e.path);
-    mkdirSync4(dirname4(abs), { recursive: true });
-    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), abs);
-    else writeFileSync2(abs, bytes, { mode: e.mode === "100755" ? 493 : 420 });
-  }
-}
 var skillsCheck = async (ctx) => {
   const result = empty("skills");
   if (ctx.target.kind === "none") return result;
@@ -18048,23 +18055,23 @@ var skillsCheck = async (ctx) => {
   const policy = skillPolicy(ctx.config);
   const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
   const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync2(join10(tmpdir2(), "agent-vault-skills-"));
+  const work = mkdtempSync3(join11(tmpdir2(), "agent-vault-skills-"));
   try {
-    const trust = join10(work, "trust");
+    const trust = join11(work, "trust");
     for (const path of [keyringPath, revocationsPath]) {
       const bytes = ctx.readTrusted(path);
       if (!bytes) continue;
-      mkdirSync4(dirname4(join10(trust, path)), { recursive: true });
-      writeFileSync2(join10(trust, path), bytes);
+      mkdirSync5(dirname5(join11(trust, path)), { recursive: true });
+      writeFileSync3(join11(trust, path), bytes);
     }
     const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join10(work, "home") });
-    const checkout = join10(work, "tree");
+    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join11(work, "home") });
+    const checkout = join11(work, "tree");
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
-      materialize(ctx.repo, files, checkout);
-      const abs = join10(checkout, folder);
+      writeEntries(ctx.repo, files, checkout);
+      const abs = join11(checkout, folder);
       const shown = (text) => text.split(abs).join(folder || ".");
       const problem = (code, message) => ({
         check: "skills",
@@ -18104,7 +18111,7 @@ var skillsCheck = async (ctx) => {
     result.notes.push(`${changed.length} changed skill${changed.length === 1 ? "" : "s"} of ${folders.length}${policy.requireSignatures ? ", signatures required" : ""}`);
     if (below) result.notes.push(`${below} skill finding${below === 1 ? "" : "s"} below skills.failOn (${policy.failOn})`);
   } finally {
-    rmSync2(work, { recursive: true, force: true });
+    rmSync3(work, { recursive: true, force: true });
   }
   return result;
 };
@@ -18347,7 +18354,7 @@ async function runGate(inputs, env) {
     bytesScanned: content?.bytesScanned ?? 0
   };
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join11(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join12(workspace, path);
 
 // action/src/summary.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18539,8 +18546,8 @@ async function run() {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
-    mkdirSync5(dirname5(sarifPath), { recursive: true });
-    writeFileSync3(sarifPath, renderActionSarif(gate));
+    mkdirSync6(dirname6(sarifPath), { recursive: true });
+    writeFileSync4(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import type { AgentVaultConfig } from '../../src/config/config.js';
@@ -8,10 +8,10 @@ import { FILTER_DRIVER, filterAttributes, protectedMatcher, withCommitIndex } fr
 import { MSG } from '../../src/messages.js';
 import { openSkillGate, scanWithGate, verifySkill } from '../../src/skill/attest.js';
 import { SIGNATURE_FILE } from '../../src/skill/avt1.js';
+import { writeEntries } from '../../src/skill/gate.js';
 import { SKILL_FILE } from '../../src/skill/model.js';
 import { skillPolicy } from '../../src/skill/policy.js';
 import type { SkillScanReport } from '../../src/skill/threats.js';
-import { readBlobs } from '../../src/sources/git-sources.js';
 import type { AddedContent, TreeEntry } from './added.js';
 import { INPUT_DEFAULTS, type ActionInputs, type CheckName } from './inputs.js';
 import type { ScanTarget } from './target.js';
@@ -131,23 +131,6 @@ function skillFolders(tree: TreeEntry[]): string[] {
 const inside = (folder: string, path: string) => folder === '' || path === folder || path.startsWith(`${folder}/`);
 
 /**
- * Write the files of some tree entries under `dir` exactly as committed (bytes, executable
- * bit, symlinks), so the skill module verifies head's content rather than whatever the
- * checkout holds (for a pull request that is a merge commit).
- */
-function materialize(repo: string, entries: TreeEntry[], dir: string): void {
-  const blobs = readBlobs(repo, [...new Set(entries.filter((e) => e.mode !== '160000').map((e) => e.oid))]);
-  for (const e of entries) {
-    const bytes = blobs.get(e.oid);
-    if (e.mode === '160000' || !bytes) continue;
-    const abs = join(dir, e.path);
-    mkdirSync(dirname(abs), { recursive: true });
-    if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), abs);
-    else writeFileSync(abs, bytes, { mode: e.mode === '100755' ? 0o755 : 0o644 });
-  }
-}
-
-/**
  * Changed skills: every file scanned (threats and secrets), then signature, keyring and
  * revocation verified by the skill module, with the same policy as the pre-commit hook.
  * The keyring and revocation list come from the base commit (readTrusted).
@@ -187,7 +170,7 @@ export const skillsCheck: Check = async (ctx) => {
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
-      materialize(ctx.repo, files, checkout);
+      writeEntries(ctx.repo, files, checkout);
       const abs = join(checkout, folder);
       const shown = (text: string) => text.split(abs).join(folder || '.');
       const problem = (code: string, message: string): Problem => ({

@@ -59,21 +59,38 @@ function indexEntries(repoRoot: string, env: NodeJS.ProcessEnv): Map<string, Ind
   return entries;
 }
 
-/** Write a skill folder exactly as staged (modes and symlinks included, no filters run). */
-function materialise(repoRoot: string, folder: string, entries: Map<string, IndexEntry>, into: string): void {
-  const prefix = folder === '.' ? '' : `${folder}/`;
-  const mine = [...entries].filter(([p]) => p.startsWith(prefix));
-  const blobs = readBlobs(repoRoot, [...new Set(mine.map(([, e]) => e.oid))]);
-  for (const [path, e] of mine) {
-    const target = join(into, path.slice(prefix.length));
+/** A file as git records it, in a tree or the index. */
+export interface GitEntry {
+  path: string;
+  mode: string;
+  oid: string;
+}
+
+/**
+ * Write git entries below `into` exactly as recorded (bytes, executable bit, symlinks; no
+ * filter runs), so a skill is judged as committed rather than as the checkout holds it.
+ * `at` gives where an entry goes below `into`. Submodules have no content and are skipped.
+ */
+export function writeEntries(repo: string, entries: GitEntry[], into: string, at: (path: string) => string = (p) => p): void {
+  const files = entries.filter((e) => e.mode !== '160000');
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join(into, at(e.path));
     mkdirSync(dirname(target), { recursive: true });
-    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0); // a missing blob then fails the content hash
     if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), target);
     else {
       writeFileSync(target, bytes);
-      chmodSync(target, e.mode === '100755' ? 0o755 : 0o644);
+      chmodSync(target, e.mode === '100755' ? 0o755 : 0o644); // exact, whatever the umask
     }
   }
+}
+
+/** Write a skill folder exactly as staged. */
+function materialise(repoRoot: string, folder: string, entries: Map<string, IndexEntry>, into: string): void {
+  const prefix = folder === '.' ? '' : `${folder}/`;
+  const mine = [...entries].filter(([p]) => p.startsWith(prefix)).map(([path, e]) => ({ path, ...e }));
+  writeEntries(repoRoot, mine, into, (p) => p.slice(prefix.length));
 }
 
 /**
