@@ -6,7 +6,7 @@ import { scanText } from '../core/scan.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
 import { GIT_MSG, MSG } from '../messages.js';
-import { checkSkills } from '../skill/gate.js';
+import { checkSkills, touchedSkillFolders } from '../skill/gate.js';
 import { SKILL_FILE } from '../skill/model.js';
 import { skillPolicy } from '../skill/policy.js';
 import { decodeForScan } from '../sources/files.js';
@@ -146,24 +146,15 @@ function skillFolders(paths: string[]): Set<string> {
   return folders;
 }
 
-/** Whether a changed path lies in a skill folder: plain string work, so a commit that touches no skill pays nothing more. */
-function touchesSkill(folders: Set<string>, changed: string[]): boolean {
-  if (folders.size === 0) return false;
-  return changed.some((p) => {
-    for (let dir = posix.dirname(p); ; dir = posix.dirname(dir)) {
-      if (folders.has(dir)) return true;
-      if (dir === '.') return false;
-    }
-  });
-}
-
 /**
  * The skills among `changed`, as the index in `env` holds them: scanned, and verified when
  * skills.requireSignatures is set (unsigned or stale-signed skills fail). Runs the skill
  * module only when a changed path lies in a folder with a SKILL.md.
  */
 export function checkChangedSkills(gate: GateContext, repo: string, env: NodeJS.ProcessEnv, indexed: string[], changed: string[]): GateProblem[] {
-  if (!touchesSkill(skillFolders(indexed), changed)) return [];
+  // Plain string work over paths git already listed: a commit that touches no skill pays nothing more.
+  const withSkill = skillFolders(indexed);
+  if (withSkill.size === 0 || touchedSkillFolders(changed, (f) => withSkill.has(f)).length === 0) return [];
   const { failures } = checkSkills(repo, changed, gate.config, { env, source: 'index' });
   return failures.map((f) => ({
     path: f.skill === '.' ? SKILL_FILE : `${f.skill}/${SKILL_FILE}`,

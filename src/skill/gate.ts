@@ -94,6 +94,21 @@ function materialise(repoRoot: string, folder: string, entries: Map<string, Inde
 }
 
 /**
+ * The skill folders (repository-relative, '.' for the root) that changed paths touch:
+ * the nearest folder at or above each path for which `hasSkillMd` holds.
+ */
+export function touchedSkillFolders(changedPaths: string[], hasSkillMd: (folder: string) => boolean): string[] {
+  const folders = new Set<string>();
+  for (const p of changedPaths) {
+    const path = p.replace(/\\/g, '/');
+    const base = posix.basename(path);
+    const folder = base === SIGNATURE_FILE || base === SKILL_FILE ? posix.dirname(path) : skillFolderOf(path, hasSkillMd);
+    if (folder !== undefined && hasSkillMd(folder)) folders.add(folder);
+  }
+  return [...folders].sort();
+}
+
+/**
  * The pre-commit gate for skills: every skill touched by the changed paths is scanned and,
  * when the policy requires signatures, verified (unsigned or stale-signed skills fail).
  */
@@ -103,14 +118,7 @@ export function checkSkills(repoRoot: string, changedPaths: string[], config: Ag
   const source = opts.source ?? 'index';
   const entries = source === 'index' ? indexEntries(repoRoot, env) : undefined;
   const hasSkillMd = entries ? (f: string) => entries.has(f === '.' ? SKILL_FILE : `${f}/${SKILL_FILE}`) : (f: string) => existsSync(join(repoRoot, f, SKILL_FILE));
-  const folders = new Set<string>();
-  for (const p of changedPaths) {
-    const path = p.replace(/\\/g, '/');
-    const base = posix.basename(path);
-    const folder = base === SIGNATURE_FILE || base === SKILL_FILE ? posix.dirname(path) : skillFolderOf(path, hasSkillMd);
-    if (folder !== undefined && hasSkillMd(folder)) folders.add(folder);
-  }
-  const checked = [...folders].sort();
+  const checked = touchedSkillFolders(changedPaths, hasSkillMd);
   const result: SkillCheckResult = { checked, failures: [] };
   if (!checked.length) return result;
   const gate = openSkillGate(repoRoot, config, env);
