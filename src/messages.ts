@@ -52,7 +52,15 @@ export const MSG = {
   actionUnvaultedCommitted: 'an unvaulted suspect marker was committed to a protected path: its value is not in the vault',
   actionUnvaultedCommittedHint: 'Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.',
   actionSkillUnsigned: (folder: string) => `skill ${folder || '.'} is not signed (no SKILL.sig) and the configuration requires signatures`,
-  actionSkillUnsignedHint: (folder: string) => `Sign it with agent-vault skill sign ${folder || '.'} and commit SKILL.sig.`,
+  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
+  skillFix: (code: string, folder: string) => {
+    const dir = folder || '.';
+    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === '.' ? '' : `${dir}/`}SKILL.sig`;
+    if (code === 'SKILL_UNSIGNED') return `sign it: ${sign}`;
+    if (code === 'SKILL_HASH_MISMATCH') return `the skill changed after it was signed; re-sign it: ${sign}`;
+    if (code === 'SKILL_SCAN_FAILED') return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
+    return `run agent-vault skill verify ${dir} for the details of ${code}`;
+  },
   actionVerdict: (failing: number, total: number) =>
     total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
