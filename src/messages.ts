@@ -66,12 +66,25 @@ export const MSG = {
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 
+/**
+ * The message of an error we did not write (a parser's, a library's), made safe to print:
+ * V8's JSON.parse, for one, quotes a slice of its input ("... is not valid JSON"), and that
+ * input may hold a secret. Quoted runs are elided; the rest of the sentence stays useful.
+ */
+export function foreignErrorDetail(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  return raw
+    .split('\n')[0]!
+    .replace(/"(?:[^"\\]|\\.){4,}"/g, '"…"')
+    .replace(/'(?:[^'\\]|\\.){4,}'/g, "'…'")
+    .slice(0, 300);
+}
+
 export function formatError(error: unknown): string {
   if (error instanceof AgentVaultError) {
     return `✗ Error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`;
   }
-  const e = error as Error;
-  return `✗ Internal error: ${e?.message ?? String(error)}\n  This is a bug in agent-vault; please report it with the command you ran.\n`;
+  return `✗ Internal error: ${foreignErrorDetail(error)}\n  This is a bug in agent-vault; please report it with the command you ran.\n`;
 }
 
 /** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */

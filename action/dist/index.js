@@ -15797,6 +15797,10 @@ var MSG = {
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
+function foreignErrorDetail(error2) {
+  const raw = error2 instanceof Error ? error2.message : String(error2);
+  return raw.split("\n")[0].replace(/"(?:[^"\\]|\\.){4,}"/g, '"\u2026"').replace(/'(?:[^'\\]|\\.){4,}'/g, "'\u2026'").slice(0, 300);
+}
 
 // action/src/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16964,7 +16968,7 @@ function readKeyring(path) {
   try {
     data = JSON.parse(readFileSync4(path, "utf8"));
   } catch (e) {
-    throw configError(`keyring ${path} is not valid JSON (${e.message})`, "Restore it from git history (git checkout -- <file>).");
+    throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, "Restore it from git history (git checkout -- <file>).");
   }
   const problems = [];
   const k = data;
@@ -17347,7 +17351,7 @@ function readArchive(bytes, limit) {
     if (bytes.readUInt32LE(0) === 67324752 || bytes.readUInt32LE(0) === 101010256) return readZip(bytes, limit);
     if (isTar(bytes)) return readTar(bytes, limit);
   } catch (e) {
-    return { ok: false, reason: `cannot parse archive (${e.message})` };
+    return { ok: false, reason: `cannot parse archive (${foreignErrorDetail(e)})` };
   }
   return { ok: false, reason: "unsupported archive format" };
 }
@@ -18532,7 +18536,7 @@ function runnerEnvironment() {
     try {
       eventPayload = JSON.parse(readFileSync10(eventPath, "utf8"));
     } catch (e) {
-      throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${e.message}`);
+      throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
   }
   return { workspace, eventName: process.env.GITHUB_EVENT_NAME ?? "", eventPayload };
