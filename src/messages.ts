@@ -52,18 +52,39 @@ export const MSG = {
   actionUnvaultedCommitted: 'an unvaulted suspect marker was committed to a protected path: its value is not in the vault',
   actionUnvaultedCommittedHint: 'Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.',
   actionSkillUnsigned: (folder: string) => `skill ${folder || '.'} is not signed (no SKILL.sig) and the configuration requires signatures`,
-  actionSkillUnsignedHint: (folder: string) => `Sign it with agent-vault skill sign ${folder || '.'} and commit SKILL.sig.`,
+  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
+  skillFix: (code: string, folder: string) => {
+    const dir = folder || '.';
+    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === '.' ? '' : `${dir}/`}SKILL.sig`;
+    if (code === 'SKILL_UNSIGNED') return `sign it: ${sign}`;
+    if (code === 'SKILL_HASH_MISMATCH') return `the skill changed after it was signed; re-sign it: ${sign}`;
+    if (code === 'SKILL_SCAN_FAILED') return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
+    return `run agent-vault skill verify ${dir} for the details of ${code}`;
+  },
   actionVerdict: (failing: number, total: number) =>
     total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 
+/**
+ * The message of an error we did not write (a parser's, a library's), made safe to print:
+ * V8's JSON.parse, for one, quotes a slice of its input ("... is not valid JSON"), and that
+ * input may hold a secret. Quoted runs are elided; the rest of the sentence stays useful.
+ */
+export function foreignErrorDetail(error: unknown): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  return raw
+    .split('\n')[0]!
+    .replace(/"(?:[^"\\]|\\.){4,}"/g, '"…"')
+    .replace(/'(?:[^'\\]|\\.){4,}'/g, "'…'")
+    .slice(0, 300);
+}
+
 export function formatError(error: unknown): string {
   if (error instanceof AgentVaultError) {
     return `✗ Error: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`;
   }
-  const e = error as Error;
-  return `✗ Internal error: ${e?.message ?? String(error)}\n  This is a bug in agent-vault; please report it with the command you ran.\n`;
+  return `✗ Internal error: ${foreignErrorDetail(error)}\n  This is a bug in agent-vault; please report it with the command you ran.\n`;
 }
 
 /** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */

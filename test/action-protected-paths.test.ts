@@ -29,6 +29,12 @@ describe('protected paths in a pull request', () => {
     expect(run.outputs.findings).toBe('1');
   });
 
+  it('pass with a file named like a protected folder: secrets/** covers what is inside secrets/, as in .gitattributes', () => {
+    const run = prRun({ ...CONFIG, '.gitattributes': ATTRIBUTES }, { secrets: 'a plain file, not the protected folder\n' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.summary).toMatch(/\| Protected paths \| 0 \| 0 \| 0 protected files at head \|/);
+  });
+
   it('fail when an unvaulted suspect marker is committed to a protected file, on its line', () => {
     const run = prRun({ ...CONFIG, '.gitattributes': ATTRIBUTES }, { '.env': 'A=1\nB=<agent-vault:UNVAULTED:sha256:0a1b2c3d>\n' });
     expect(run.code).toBe(1);

@@ -17,6 +17,18 @@ describe('protected path globs follow gitattributes semantics', () => {
     expect(protectedMatcher([])('anything')).toBe(false);
   });
 
+  it('protects everything under a protected folder, but not a file named like the folder (the Action uses this matcher too)', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/).filter((s) => s !== '.' && s !== '..');
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), (rest) => {
+        expect(protectedMatcher(['secrets/**'])(['secrets', ...rest].join('/'))).toBe(true);
+        expect(protectedMatcher(['secrets/**'])(['public', ...rest].join('/'))).toBe(false);
+      }),
+    );
+    expect(protectedMatcher(['secrets/**'])('secrets')).toBe(false);
+    expect(protectedMatcher(['secrets/**', '*.env'])('a/secrets')).toBe(false);
+  });
+
   it('agrees with git check-attr on generated paths and globs', () => {
     const sb = sandbox();
     try {

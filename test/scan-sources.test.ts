@@ -40,6 +40,14 @@ describe('scanning paths', () => {
     const r = runCli(['scan', 'src', 'node_modules/..', '--format', 'json'], { cwd: dir, env });
     expect(json(r.stdout).findings.map((f) => f.path)).toEqual(['src/a.ts']);
   });
+  it('a folder git does not see as part of the repository (GIT_CEILING_DIRECTORIES) is walked as plain files', () => {
+    const { dir, env } = repo();
+    write(dir, 'outer.txt', 'x\n');
+    write(dir, 'walled/inner.txt', `k=${token()}\n`);
+    const r = runCli(['scan', 'walled', '--format', 'json'], { cwd: dir, env: { ...env, GIT_CEILING_DIRECTORIES: join(dir, 'walled') } });
+    expect(r.stderr).toBe('');
+    expect(json(r.stdout).findings.map((f) => f.path)).toEqual(['walled/inner.txt']);
+  });
 });
 
 describe('scan --staged', () => {

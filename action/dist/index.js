@@ -1194,9 +1194,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1715,7 +1715,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix4 = opts.windows;
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1725,8 +1725,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1751,7 +1751,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1759,7 +1759,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1768,16 +1768,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix3);
+          match = picomatch4.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix4 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -11839,9 +11839,9 @@ var require_parse3 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -12364,7 +12364,7 @@ var require_picomatch3 = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = utils.isWindows(options);
+      const posix4 = utils.isWindows(options);
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -12374,8 +12374,8 @@ var require_picomatch3 = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -12400,7 +12400,7 @@ var require_picomatch3 = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -12408,7 +12408,7 @@ var require_picomatch3 = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -12417,14 +12417,14 @@ var require_picomatch3 = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix3);
+          match = picomatch4.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix3 = utils.isWindows(options)) => {
+    picomatch4.matchBase = (input, glob, options, posix4 = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(path.basename(input));
     };
@@ -12617,9 +12617,9 @@ var require_micromatch = __commonJS({
       return [].concat(patterns).every((p) => picomatch4(p, options)(str));
     };
     micromatch.capture = (glob, input, options) => {
-      let posix3 = utils.isWindows(options);
+      let posix4 = utils.isWindows(options);
       let regex = picomatch4.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix3 ? utils.toPosixSlashes(input) : input);
+      let match = regex.exec(posix4 ? utils.toPosixSlashes(input) : input);
       if (match) {
         return match.slice(1).map((v) => v === void 0 ? "" : v);
       }
@@ -15169,19 +15169,19 @@ var require_out4 = __commonJS({
         return utils.path.convertPathToPattern(source);
       }
       FastGlob2.convertPathToPattern = convertPathToPattern;
-      let posix3;
-      (function(posix4) {
+      let posix4;
+      (function(posix5) {
         function escapePath2(source) {
           assertPatternsInput(source);
           return utils.path.escapePosixPath(source);
         }
-        posix4.escapePath = escapePath2;
+        posix5.escapePath = escapePath2;
         function convertPathToPattern2(source) {
           assertPatternsInput(source);
           return utils.path.convertPosixPathToPattern(source);
         }
-        posix4.convertPathToPattern = convertPathToPattern2;
-      })(posix3 = FastGlob2.posix || (FastGlob2.posix = {}));
+        posix5.convertPathToPattern = convertPathToPattern2;
+      })(posix4 = FastGlob2.posix || (FastGlob2.posix = {}));
       let win32;
       (function(win322) {
         function escapePath2(source) {
@@ -15714,8 +15714,8 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { mkdirSync as mkdirSync5, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname5 } from "node:path";
+import { mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname6 } from "node:path";
 
 // src/core/types.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -15785,15 +15785,27 @@ var MSG = {
   actionUnvaultedCommitted: "an unvaulted suspect marker was committed to a protected path: its value is not in the vault",
   actionUnvaultedCommittedHint: "Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.",
   actionSkillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
-  actionSkillUnsignedHint: (folder) => `Sign it with agent-vault skill sign ${folder || "."} and commit SKILL.sig.`,
+  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
+  skillFix: (code, folder) => {
+    const dir = folder || ".";
+    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
+    if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
+    return `run agent-vault skill verify ${dir} for the details of ${code}`;
+  },
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
+function foreignErrorDetail(error2) {
+  const raw = error2 instanceof Error ? error2.message : String(error2);
+  return raw.split("\n")[0].replace(/"(?:[^"\\]|\\.){4,}"/g, '"\u2026"').replace(/'(?:[^'\\]|\\.){4,}'/g, "'\u2026'").slice(0, 300);
+}
 
 // action/src/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join10 } from "node:path";
+import { join as join12 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -15810,6 +15822,7 @@ import { createHash } from "node:crypto";
 // src/core/keywords.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var UNRESOLVED = 2147483647;
 var KeywordAutomaton = class {
   keywords;
   /** Byte -> class. */
@@ -15821,6 +15834,10 @@ var KeywordAutomaton = class {
    */
   delta;
   width;
+  /** Trie edges (-1 where none), failure links and which states end a keyword. */
+  go;
+  fail;
+  hasOutput;
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
   outputs;
   constructor(keywords) {
@@ -15845,6 +15862,7 @@ var KeywordAutomaton = class {
     let capacity = 1;
     for (const kw of lowered) capacity += kw.length;
     const go = new Int32Array(capacity * width).fill(-1);
+    const children = [[]];
     const out = [[]];
     let states = 1;
     lowered.forEach((kw, id) => {
@@ -15855,7 +15873,9 @@ var KeywordAutomaton = class {
         if (next === -1) {
           next = states++;
           out.push([]);
+          children.push([]);
           go[s * width + a] = next;
+          children[s].push(a, next);
         }
         s = next;
       }
@@ -15864,40 +15884,45 @@ var KeywordAutomaton = class {
     const fail2 = new Int32Array(states);
     const queue = new Int32Array(states);
     let head = 0;
-    let tail = 0;
-    for (let a = 0; a < width; a++) {
-      const t = go[a];
-      if (t === -1) go[a] = 0;
-      else {
-        fail2[t] = 0;
+    let tail = 1;
+    while (head < tail) {
+      const s = queue[head++];
+      const edges = children[s];
+      for (let e = 0; e < edges.length; e += 2) {
+        const a = edges[e];
+        const t = edges[e + 1];
+        let f = fail2[s];
+        while (f > 0 && go[f * width + a] === -1) f = fail2[f];
+        const g = go[f * width + a];
+        fail2[t] = g !== -1 && g !== t ? g : 0;
+        if (out[fail2[t]].length) out[t] = out[t].concat(out[fail2[t]]);
         queue[tail++] = t;
       }
     }
-    while (head < tail) {
-      const s = queue[head++];
-      const f = fail2[s];
-      if (out[f].length) out[s] = out[s].concat(out[f]);
-      const row = s * width;
-      const frow = f * width;
-      for (let a = 0; a < width; a++) {
-        const t = go[row + a];
-        if (t !== -1) {
-          fail2[t] = go[frow + a];
-          queue[tail++] = t;
-        } else {
-          go[row + a] = go[frow + a];
-        }
-      }
-    }
-    const delta = new Int32Array(states * width);
-    for (let i = 0; i < delta.length; i++) {
-      const t = go[i];
-      delta[i] = out[t].length ? -(t * width) - 1 : t * width;
-    }
     this.classOf = classOf;
-    this.delta = delta;
+    this.go = go;
+    this.fail = fail2;
+    this.hasOutput = out.map((o) => o.length > 0);
+    this.delta = new Int32Array(states * width).fill(UNRESOLVED);
     this.width = width;
     this.outputs = out.map((o) => o.length ? Array.from(new Set(o)) : void 0);
+  }
+  /** Fill in (and remember) the DFA transition from the state at row offset `row` on class `a`. */
+  resolve(row, a) {
+    const s = row / this.width;
+    let t = this.go[row + a];
+    if (t === -1) {
+      if (s === 0) t = 0;
+      else {
+        const frow = this.fail[s] * this.width;
+        let e = this.delta[frow + a];
+        if (e === UNRESOLVED) e = this.resolve(frow, a);
+        t = (e >= 0 ? e : -e - 1) / this.width;
+      }
+    }
+    const encoded = this.hasOutput[t] ? -(t * this.width) - 1 : t * this.width;
+    this.delta[row + a] = encoded;
+    return encoded;
   }
   /** Ids of the keywords occurring in text (each at most once). */
   find(text) {
@@ -15907,7 +15932,12 @@ var KeywordAutomaton = class {
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
-      const e = c < 256 ? delta[s + classOf[c]] : 0;
+      let e = 0;
+      if (c < 256) {
+        const a = classOf[c];
+        e = delta[s + a];
+        if (e === UNRESOLVED) e = this.resolve(s, a);
+      }
       if (e >= 0) {
         s = e;
         continue;
@@ -16362,25 +16392,20 @@ function gitStream(args, opts, onData) {
   });
 }
 
-// action/src/added.ts
+// src/git/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/core/placeholder.ts
+// src/core/mask.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function insidePlaceholder(text, start, end) {
-  const from = text.lastIndexOf("<agent-vault:", start);
-  if (from < 0 || start - from > 200) return false;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
+function fingerprint(ruleId, secret) {
+  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -16405,16 +16430,21 @@ function shannonEntropy(s) {
   return h;
 }
 
-// src/core/mask.ts
+// src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function insidePlaceholder(text, start, end) {
+  const from = text.lastIndexOf("<agent-vault:", start);
+  if (from < 0 || start - from > 200) return false;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
 }
 
 // src/core/scan.ts
@@ -16553,15 +16583,11 @@ function looksBinary(bytes) {
   return false;
 }
 
-// src/sources/files.ts
+// src/skill/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_fast_glob = __toESM(require_out4(), 1);
-function decodeForScan(bytes, path, maxFileSize) {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
-  return { ok: true, text: bytes.toString("latin1") };
-}
+import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16733,98 +16759,6 @@ async function streamAddedLines(cwd, revs, onFragment) {
   splitter.end();
   parser.end();
 }
-
-// action/src/added.ts
-function listTree(repo, commit) {
-  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    entries.push({ mode, oid, path: rec.slice(tab + 1) });
-  }
-  return entries;
-}
-var BLOB_BATCH = 2e3;
-function scanTreeEntries(repo, entries, ruleset, config, onText) {
-  const findings = [];
-  const skipped = [];
-  let filesScanned = 0;
-  let bytesScanned = 0;
-  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
-  for (let i = 0; i < files.length; i += BLOB_BATCH) {
-    const batch = files.slice(i, i + BLOB_BATCH);
-    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
-    for (const e of batch) {
-      const bytes = blobs.get(e.oid);
-      if (!bytes) {
-        skipped.push({ path: e.path, reason: "unreadable", detail: "blob missing from the clone" });
-        continue;
-      }
-      const read = decodeForScan(bytes, e.path, config.maxFileSize);
-      if (!read.ok) {
-        skipped.push(read.skipped);
-        continue;
-      }
-      filesScanned++;
-      bytesScanned += read.text.length;
-      findings.push(...scanText(read.text, { path: e.path }, ruleset));
-      onText?.(e.path, read.text);
-    }
-  }
-  return { findings, skipped, filesScanned, bytesScanned };
-}
-function markersIn(text, origin, into) {
-  if (!text.includes("<agent-vault:UNVAULTED:")) return;
-  const re = placeholderRegex();
-  let m;
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  while ((m = re.exec(text)) !== null) {
-    if (m[2] === void 0) continue;
-    let line0 = 0;
-    while (line0 + 1 < starts.length && starts[line0 + 1] <= m.index) line0++;
-    into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
-  }
-}
-async function collectAdded(repo, target, ruleset, config) {
-  const added = { findings: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], filesScanned: 0, bytesScanned: 0 };
-  if (target.kind === "none") return added;
-  if (target.kind === "tree") {
-    const entries = listTree(repo, target.head);
-    for (const e of entries) added.touchedPaths.add(e.path);
-    const r = scanTreeEntries(repo, entries, ruleset, config, (path, text) => markersIn(text, { path }, added.unvaulted));
-    Object.assign(added, { findings: r.findings, skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
-    return added;
-  }
-  const files = /* @__PURE__ */ new Set();
-  await streamAddedLines(repo, target.revs, (raw) => {
-    const frag = { ...raw, path: Buffer.from(raw.path, "latin1").toString("utf8") };
-    files.add(frag.path);
-    added.touchedPaths.add(frag.path);
-    added.bytesScanned += frag.text.length;
-    if (frag.text.length > config.maxFileSize) {
-      added.skipped.push({ path: frag.path, reason: "too-large", detail: `${frag.text.length} bytes added in ${frag.commit?.slice(0, 12)}` });
-      return;
-    }
-    const origin = { path: frag.path, lineMap: frag.lineMap, ...frag.commit ? { commit: frag.commit } : {}, ...frag.author ? { author: frag.author } : {}, ...frag.date ? { date: frag.date } : {} };
-    added.findings.push(...scanText(frag.text, origin, ruleset));
-    markersIn(frag.text, origin, added.unvaulted);
-  });
-  added.filesScanned = files.size;
-  const names = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...target.revs, "--"], { cwd: repo }).toString("utf8");
-  for (const p of names.split(/\0|\n/)) if (p) added.touchedPaths.add(p);
-  return added;
-}
-
-// action/src/checks.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17034,7 +16968,7 @@ function readKeyring(path) {
   try {
     data = JSON.parse(readFileSync4(path, "utf8"));
   } catch (e) {
-    throw configError(`keyring ${path} is not valid JSON (${e.message})`, "Restore it from git history (git checkout -- <file>).");
+    throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, "Restore it from git history (git checkout -- <file>).");
   }
   const problems = [];
   const k = data;
@@ -17417,7 +17351,7 @@ function readArchive(bytes, limit) {
     if (bytes.readUInt32LE(0) === 67324752 || bytes.readUInt32LE(0) === 101010256) return readZip(bytes, limit);
     if (isTar(bytes)) return readTar(bytes, limit);
   } catch (e) {
-    return { ok: false, reason: `cannot parse archive (${e.message})` };
+    return { ok: false, reason: `cannot parse archive (${foreignErrorDetail(e)})` };
   }
   return { ok: false, reason: "unsupported archive format" };
 }
@@ -17844,6 +17778,180 @@ function describeDrift(signed, now) {
   return parts.join("; ") || "the signed statement does not match its own file list";
 }
 
+// src/skill/gate.ts
+function writeEntries(repo, entries, into, at = (p) => p) {
+  const files = entries.filter((e) => e.mode !== "160000");
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join9(into, at(e.path));
+    mkdirSync4(dirname4(target), { recursive: true });
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
+    else {
+      writeFileSync2(target, bytes);
+      chmodSync2(target, e.mode === "100755" ? 493 : 420);
+    }
+  }
+}
+
+// src/sources/files.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_fast_glob = __toESM(require_out4(), 1);
+function decodeForScan(bytes, path, maxFileSize) {
+  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
+  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
+  return { ok: true, text: bytes.toString("latin1") };
+}
+
+// src/git/protected.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join10 } from "node:path";
+var FILTER_DRIVER = "agent-vault";
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const anyDepth = globs.filter((g) => !g.includes("/"));
+  const anchoredMatchers = anchored.map((g) => {
+    const m = (0, import_picomatch3.default)(g, { dot: true });
+    if (!g.endsWith("/**")) return m;
+    const dirItself = (0, import_picomatch3.default)(g.slice(0, -3), { dot: true });
+    return (p) => m(p) && !dirItself(p);
+  });
+  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
+  const name = anyDepth.length ? (0, import_picomatch3.default)(anyDepth, { dot: true }) : void 0;
+  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+}
+function filterAttributes(repo, env, paths, cached = true) {
+  const result = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return result;
+  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
+  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
+  const parts = out.split("\0");
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+  return result;
+}
+function withCommitIndex(repo, commit, use) {
+  const dir = mkdtempSync2(join10(tmpdir(), "agent-vault-index-"));
+  try {
+    const env = { ...process.env, GIT_INDEX_FILE: join10(dir, "index") };
+    gitSync(["read-tree", commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync2(dir, { recursive: true, force: true });
+  }
+}
+
+// src/git/gate.ts
+function parsePolicy(config) {
+  const raw = config.policy ?? {};
+  const problems = [];
+  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
+  const block = raw.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
+  }
+  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
+  return { block };
+}
+
+// action/src/added.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function listTree(repo, commit) {
+  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    if (!rec) continue;
+    const tab = rec.indexOf("	");
+    const [mode, , oid] = rec.slice(0, tab).split(" ");
+    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  }
+  return entries;
+}
+var BLOB_BATCH = 2e3;
+function scanTreeEntries(repo, entries, ruleset, config, onText) {
+  const findings = [];
+  const skipped = [];
+  let filesScanned = 0;
+  let bytesScanned = 0;
+  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
+  for (let i = 0; i < files.length; i += BLOB_BATCH) {
+    const batch = files.slice(i, i + BLOB_BATCH);
+    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
+    for (const e of batch) {
+      const bytes = blobs.get(e.oid);
+      if (!bytes) {
+        skipped.push({ path: e.path, reason: "unreadable", detail: "blob missing from the clone" });
+        continue;
+      }
+      const read = decodeForScan(bytes, e.path, config.maxFileSize);
+      if (!read.ok) {
+        skipped.push(read.skipped);
+        continue;
+      }
+      filesScanned++;
+      bytesScanned += read.text.length;
+      findings.push(...scanText(read.text, { path: e.path }, ruleset));
+      onText?.(e.path, read.text);
+    }
+  }
+  return { findings, skipped, filesScanned, bytesScanned };
+}
+function markersIn(text, origin, into) {
+  if (!text.includes("<agent-vault:UNVAULTED:")) return;
+  const re = placeholderRegex();
+  let m;
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  while ((m = re.exec(text)) !== null) {
+    if (m[2] === void 0) continue;
+    let line0 = 0;
+    while (line0 + 1 < starts.length && starts[line0 + 1] <= m.index) line0++;
+    into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
+  }
+}
+async function collectAdded(repo, target, ruleset, config) {
+  const added = { findings: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], filesScanned: 0, bytesScanned: 0 };
+  if (target.kind === "none") return added;
+  if (target.kind === "tree") {
+    const entries = listTree(repo, target.head);
+    for (const e of entries) added.touchedPaths.add(e.path);
+    const r = scanTreeEntries(repo, entries, ruleset, config, (path, text) => markersIn(text, { path }, added.unvaulted));
+    Object.assign(added, { findings: r.findings, skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
+    return added;
+  }
+  const files = /* @__PURE__ */ new Set();
+  await streamAddedLines(repo, target.revs, (raw) => {
+    const frag = { ...raw, path: Buffer.from(raw.path, "latin1").toString("utf8") };
+    files.add(frag.path);
+    added.touchedPaths.add(frag.path);
+    added.bytesScanned += frag.text.length;
+    if (frag.text.length > config.maxFileSize) {
+      added.skipped.push({ path: frag.path, reason: "too-large", detail: `${frag.text.length} bytes added in ${frag.commit?.slice(0, 12)}` });
+      return;
+    }
+    const origin = { path: frag.path, lineMap: frag.lineMap, ...frag.commit ? { commit: frag.commit } : {}, ...frag.author ? { author: frag.author } : {}, ...frag.date ? { date: frag.date } : {} };
+    added.findings.push(...scanText(frag.text, origin, ruleset));
+    markersIn(frag.text, origin, added.unvaulted);
+  });
+  added.filesScanned = files.size;
+  const names = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...target.revs, "--"], { cwd: repo }).toString("utf8");
+  for (const p of names.split(/\0|\n/)) if (p) added.touchedPaths.add(p);
+  return added;
+}
+
+// action/src/checks.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname5, join as join11, posix as posix3 } from "node:path";
+
 // action/src/inputs.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -17892,14 +18000,6 @@ function failsOn(severity, failOn) {
 }
 
 // action/src/checks.ts
-function protectedMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  const byName = globs.filter((g) => !g.includes("/"));
-  const byPath = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
-  const name = byName.length ? (0, import_picomatch3.default)(byName, { dot: true, basename: true }) : () => false;
-  const path = byPath.length ? (0, import_picomatch3.default)(byPath, { dot: true }) : () => false;
-  return (p) => name(p) || path(p);
-}
 var empty = (check) => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
 var secretsCheck = async (ctx) => {
   const result = empty("secrets");
@@ -17910,20 +18010,6 @@ var secretsCheck = async (ctx) => {
   if (notable.length) result.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
   return result;
 };
-function filterAttributes(repo, commit, paths) {
-  const dir = mkdtempSync(join9(tmpdir(), "agent-vault-attr-"));
-  try {
-    const env = { ...process.env, GIT_INDEX_FILE: join9(dir, "index") };
-    gitSync(["read-tree", commit], { cwd: repo, env });
-    const out = gitSync(["check-attr", "--cached", "-z", "--stdin", "filter"], { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
-    const parts = out.split("\0");
-    const attrs = /* @__PURE__ */ new Map();
-    for (let i = 0; i + 2 < parts.length; i += 3) attrs.set(parts[i], parts[i + 2]);
-    return attrs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 var protectedPathsCheck = async (ctx) => {
   const result = empty("protected-paths");
   const globs = ctx.config.protected;
@@ -17934,10 +18020,10 @@ var protectedPathsCheck = async (ctx) => {
   if (ctx.target.kind === "none") return result;
   const isProtected = protectedMatcher(globs);
   const paths = ctx.headTree().filter((e) => e.mode !== "160000" && isProtected(e.path)).map((e) => e.path);
-  const attrs = paths.length ? filterAttributes(ctx.repo, ctx.target.head, paths) : /* @__PURE__ */ new Map();
+  const attrs = paths.length ? withCommitIndex(ctx.repo, ctx.target.head, (env) => filterAttributes(ctx.repo, env, paths)) : /* @__PURE__ */ new Map();
   for (const path of paths) {
     const value = attrs.get(path) ?? "unspecified";
-    if (value === "agent-vault") continue;
+    if (value === FILTER_DRIVER) continue;
     result.problems.push({
       check: "protected-paths",
       ruleId: "protected-path-unfiltered",
@@ -17970,27 +18056,9 @@ var protectedPathsCheck = async (ctx) => {
   return result;
 };
 function skillFolders(tree) {
-  return tree.filter((e) => posix2.basename(e.path) === SKILL_FILE && e.mode !== "160000").map((e) => posix2.dirname(e.path)).map((d) => d === "." ? "" : d);
+  return tree.filter((e) => posix3.basename(e.path) === SKILL_FILE && e.mode !== "160000").map((e) => posix3.dirname(e.path)).map((d) => d === "." ? "" : d);
 }
 var inside = (folder, path) => folder === "" || path === folder || path.startsWith(`${folder}/`);
-function materialize(repo, entries, dir) {
-  const blobs = readBlobs(repo, [...new Set(entries.filter((e) => e.mode !== "160000").map((e) => e.oid))]);
-  for (const e of entries) {
-    const bytes = blobs.get(e.oid);
-    if (e.mode === "160000" || !bytes) continue;
-    const abs = join9(dir, e.path);
-    mkdirSync4(dirname4(abs), { recursive: true });
-    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), abs);
-    else writeFileSync2(abs, bytes, { mode: e.mode === "100755" ? 493 : 420 });
-  }
-}
-function skillHint(code, folder) {
-  const shown = folder || ".";
-  if (code === "SKILL_UNSIGNED") return MSG.actionSkillUnsignedHint(folder);
-  if (code === "SKILL_HASH_MISMATCH") return `The skill changed after it was signed: ${MSG.skillResign(shown)}.`;
-  if (code === "SKILL_SCAN_FAILED") return `Fix the findings listed for ${shown}, or record an accepted one under skills.suppressions with a reason.`;
-  return `Run agent-vault skill verify ${shown} locally for the details of ${code}.`;
-}
 var skillsCheck = async (ctx) => {
   const result = empty("skills");
   if (ctx.target.kind === "none") return result;
@@ -18009,23 +18077,23 @@ var skillsCheck = async (ctx) => {
   const policy = skillPolicy(ctx.config);
   const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
   const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync(join9(tmpdir(), "agent-vault-skills-"));
+  const work = mkdtempSync3(join11(tmpdir2(), "agent-vault-skills-"));
   try {
-    const trust = join9(work, "trust");
+    const trust = join11(work, "trust");
     for (const path of [keyringPath, revocationsPath]) {
       const bytes = ctx.readTrusted(path);
       if (!bytes) continue;
-      mkdirSync4(dirname4(join9(trust, path)), { recursive: true });
-      writeFileSync2(join9(trust, path), bytes);
+      mkdirSync5(dirname5(join11(trust, path)), { recursive: true });
+      writeFileSync3(join11(trust, path), bytes);
     }
     const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join9(work, "home") });
-    const checkout = join9(work, "tree");
+    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join11(work, "home") });
+    const checkout = join11(work, "tree");
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
-      materialize(ctx.repo, files, checkout);
-      const abs = join9(checkout, folder);
+      writeEntries(ctx.repo, files, checkout);
+      const abs = join11(checkout, folder);
       const shown = (text) => text.split(abs).join(folder || ".");
       const problem = (code, message) => ({
         check: "skills",
@@ -18036,7 +18104,7 @@ var skillsCheck = async (ctx) => {
         line: void 0,
         commit: void 0,
         message: shown(message),
-        hint: skillHint(code, folder)
+        hint: MSG.skillFix(code, folder)
       });
       const signed = files.some((e) => e.path === (folder ? `${folder}/${SIGNATURE_FILE}` : SIGNATURE_FILE));
       let report;
@@ -18065,7 +18133,7 @@ var skillsCheck = async (ctx) => {
     result.notes.push(`${changed.length} changed skill${changed.length === 1 ? "" : "s"} of ${folders.length}${policy.requireSignatures ? ", signatures required" : ""}`);
     if (below) result.notes.push(`${below} skill finding${below === 1 ? "" : "s"} below skills.failOn (${policy.failOn})`);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    rmSync3(work, { recursive: true, force: true });
   }
   return result;
 };
@@ -18254,13 +18322,6 @@ function configFor(repo, workspace, inputs, target) {
   const config = loadConfig({ repoRoot: repo, cwd: repo });
   return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : "built-in defaults" };
 }
-function policyBlock(config) {
-  const block = config.policy?.block ?? "info";
-  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
-    throw configError(`${config.file ?? "config"}: policy.block must be one of ${SEVERITIES.join(", ")}`, "Fix the policy section of the configuration, or set the fail-on input.");
-  }
-  return block;
-}
 var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
 async function runGate(inputs, env) {
   const repo = repoRoot(env.workspace);
@@ -18295,7 +18356,7 @@ async function runGate(inputs, env) {
     }
   }
   const problems = results.flatMap((r) => r.problems);
-  const failOn = inputs.failOn ?? policyBlock(config);
+  const failOn = inputs.failOn ?? parsePolicy(config).block;
   const isProtected = protectedMatcher(config.protected);
   const blocks = (severity, path) => failsOn(severity, failOn) || failOn !== "never" && isProtected(path);
   const failing = findings.filter((f) => blocks(f.severity, f.path)).length + problems.filter((p) => failsOn(p.severity, failOn)).length;
@@ -18315,7 +18376,7 @@ async function runGate(inputs, env) {
     bytesScanned: content?.bytesScanned ?? 0
   };
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join10(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join12(workspace, path);
 
 // action/src/summary.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18475,7 +18536,7 @@ function runnerEnvironment() {
     try {
       eventPayload = JSON.parse(readFileSync10(eventPath, "utf8"));
     } catch (e) {
-      throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${e.message}`);
+      throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
   }
   return { workspace, eventName: process.env.GITHUB_EVENT_NAME ?? "", eventPayload };
@@ -18507,8 +18568,8 @@ async function run() {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
-    mkdirSync5(dirname5(sarifPath), { recursive: true });
-    writeFileSync3(sarifPath, renderActionSarif(gate));
+    mkdirSync6(dirname6(sarifPath), { recursive: true });
+    writeFileSync4(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));

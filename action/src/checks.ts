@@ -1,18 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import picomatch from 'picomatch';
 import type { AgentVaultConfig } from '../../src/config/config.js';
 import type { Ruleset } from '../../src/core/rules.js';
 import { severityRank, type Finding, type Severity } from '../../src/core/types.js';
-import { gitSync } from '../../src/git/exec.js';
+import { FILTER_DRIVER, filterAttributes, protectedMatcher, withCommitIndex } from '../../src/git/protected.js';
 import { MSG } from '../../src/messages.js';
 import { openSkillGate, scanWithGate, verifySkill } from '../../src/skill/attest.js';
 import { SIGNATURE_FILE } from '../../src/skill/avt1.js';
+import { writeEntries } from '../../src/skill/gate.js';
 import { SKILL_FILE } from '../../src/skill/model.js';
 import { skillPolicy } from '../../src/skill/policy.js';
 import type { SkillScanReport } from '../../src/skill/threats.js';
-import { readBlobs } from '../../src/sources/git-sources.js';
 import type { AddedContent, TreeEntry } from './added.js';
 import { INPUT_DEFAULTS, type ActionInputs, type CheckName } from './inputs.js';
 import type { ScanTarget } from './target.js';
@@ -57,23 +56,6 @@ export interface GateContext {
 
 export type Check = (ctx: GateContext) => Promise<CheckResult>;
 
-/**
- * The config's `protected:` globs with gitattributes semantics, as the hooks match them: a
- * glob without a slash matches the file name at any depth (`*.env`), one with a slash is
- * anchored at the root; a leading `/` only anchors. (Same rule as src/git/protected.ts on
- * branch git; use that one once both are merged.)
- */
-export function protectedMatcher(globs: string[]): (path: string) => boolean {
-  if (globs.length === 0) return () => false;
-  // Two matchers, because picomatch 4's `basename` option applies to slashed globs as well
-  // and then `secrets/**` no longer matches `secrets/db.yaml`.
-  const byName = globs.filter((g) => !g.includes('/'));
-  const byPath = globs.filter((g) => g.includes('/')).map((g) => (g.startsWith('/') ? g.slice(1) : g));
-  const name = byName.length ? picomatch(byName, { dot: true, basename: true }) : () => false;
-  const path = byPath.length ? picomatch(byPath, { dot: true }) : () => false;
-  return (p) => name(p) || path(p);
-}
-
 const empty = (check: CheckName): CheckResult => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
 
 /** Secrets in every line the target adds. */
@@ -86,22 +68,6 @@ export const secretsCheck: Check = async (ctx) => {
   if (notable.length) result.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(', ')})`);
   return result;
 };
-
-/** `git check-attr filter` for paths as .gitattributes at `commit` say, not as the work tree says. */
-function filterAttributes(repo: string, commit: string, paths: string[]): Map<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'agent-vault-attr-'));
-  try {
-    const env = { ...process.env, GIT_INDEX_FILE: join(dir, 'index') };
-    gitSync(['read-tree', commit], { cwd: repo, env });
-    const out = gitSync(['check-attr', '--cached', '-z', '--stdin', 'filter'], { cwd: repo, env, input: paths.join('\0') + '\0' }).toString('utf8');
-    const parts = out.split('\0');
-    const attrs = new Map<string, string>();
-    for (let i = 0; i + 2 < parts.length; i += 3) attrs.set(parts[i]!, parts[i + 2]!);
-    return attrs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /**
  * Protected paths: every file matching a `protected:` glob must still go through the clean
@@ -119,10 +85,10 @@ export const protectedPathsCheck: Check = async (ctx) => {
   if (ctx.target.kind === 'none') return result;
   const isProtected = protectedMatcher(globs);
   const paths = ctx.headTree().filter((e) => e.mode !== '160000' && isProtected(e.path)).map((e) => e.path);
-  const attrs = paths.length ? filterAttributes(ctx.repo, ctx.target.head, paths) : new Map<string, string>();
+  const attrs = paths.length ? withCommitIndex(ctx.repo, ctx.target.head, (env) => filterAttributes(ctx.repo, env, paths)) : new Map<string, string>();
   for (const path of paths) {
     const value = attrs.get(path) ?? 'unspecified';
-    if (value === 'agent-vault') continue;
+    if (value === FILTER_DRIVER) continue;
     result.problems.push({
       check: 'protected-paths',
       ruleId: 'protected-path-unfiltered',
@@ -165,31 +131,6 @@ function skillFolders(tree: TreeEntry[]): string[] {
 const inside = (folder: string, path: string) => folder === '' || path === folder || path.startsWith(`${folder}/`);
 
 /**
- * Write the files of some tree entries under `dir` exactly as committed (bytes, executable
- * bit, symlinks), so the skill module verifies head's content rather than whatever the
- * checkout holds (for a pull request that is a merge commit).
- */
-function materialize(repo: string, entries: TreeEntry[], dir: string): void {
-  const blobs = readBlobs(repo, [...new Set(entries.filter((e) => e.mode !== '160000').map((e) => e.oid))]);
-  for (const e of entries) {
-    const bytes = blobs.get(e.oid);
-    if (e.mode === '160000' || !bytes) continue;
-    const abs = join(dir, e.path);
-    mkdirSync(dirname(abs), { recursive: true });
-    if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), abs);
-    else writeFileSync(abs, bytes, { mode: e.mode === '100755' ? 0o755 : 0o644 });
-  }
-}
-
-function skillHint(code: string, folder: string): string {
-  const shown = folder || '.';
-  if (code === 'SKILL_UNSIGNED') return MSG.actionSkillUnsignedHint(folder);
-  if (code === 'SKILL_HASH_MISMATCH') return `The skill changed after it was signed: ${MSG.skillResign(shown)}.`;
-  if (code === 'SKILL_SCAN_FAILED') return `Fix the findings listed for ${shown}, or record an accepted one under skills.suppressions with a reason.`;
-  return `Run agent-vault skill verify ${shown} locally for the details of ${code}.`;
-}
-
-/**
  * Changed skills: every file scanned (threats and secrets), then signature, keyring and
  * revocation verified by the skill module, with the same policy as the pre-commit hook.
  * The keyring and revocation list come from the base commit (readTrusted).
@@ -229,7 +170,7 @@ export const skillsCheck: Check = async (ctx) => {
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
-      materialize(ctx.repo, files, checkout);
+      writeEntries(ctx.repo, files, checkout);
       const abs = join(checkout, folder);
       const shown = (text: string) => text.split(abs).join(folder || '.');
       const problem = (code: string, message: string): Problem => ({
@@ -241,7 +182,7 @@ export const skillsCheck: Check = async (ctx) => {
         line: undefined,
         commit: undefined,
         message: shown(message),
-        hint: skillHint(code, folder),
+        hint: MSG.skillFix(code, folder),
       });
       const signed = files.some((e) => e.path === (folder ? `${folder}/${SIGNATURE_FILE}` : SIGNATURE_FILE));
       let report: SkillScanReport | undefined;

@@ -4,13 +4,13 @@ import type { Ruleset } from '../../src/core/rules.js';
 import type { Finding, Severity } from '../../src/core/types.js';
 import { AgentVaultError, configError, usageError } from '../../src/errors.js';
 import { gitSync, repoRoot } from '../../src/git/exec.js';
+import { parsePolicy } from '../../src/git/gate.js';
+import { protectedMatcher } from '../../src/git/protected.js';
 import { MSG } from '../../src/messages.js';
 import { collectAdded, listTree, type AddedContent, type TreeEntry } from './added.js';
 import { CHECKS, type CheckResult, type GateContext, type Problem } from './checks.js';
-import { SEVERITIES } from '../../src/core/types.js';
 import { planScan } from './event.js';
 import { failsOn, type ActionInputs, type FailOn } from './inputs.js';
-import { protectedMatcher } from './checks.js';
 import { commitCount, resolveTarget, type ScanTarget } from './target.js';
 
 /** The runner's description of the job: where the clone is and which event started it. */
@@ -73,18 +73,6 @@ function configFor(repo: string, workspace: string, inputs: ActionInputs, target
   return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : 'built-in defaults' };
 }
 
-/**
- * The hooks' threshold, `policy.block` (default info: every finding blocks), so that CI and
- * the hooks give the same verdicts. Mirrors parsePolicy of src/git/gate.ts (branch git).
- */
-function policyBlock(config: AgentVaultConfig): FailOn {
-  const block = config.policy?.block ?? 'info';
-  if (typeof block !== 'string' || !(SEVERITIES as readonly string[]).includes(block)) {
-    throw configError(`${config.file ?? 'config'}: policy.block must be one of ${SEVERITIES.join(', ')}`, 'Fix the policy section of the configuration, or set the fail-on input.');
-  }
-  return block as FailOn;
-}
-
 const findingKey = (f: Finding) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
 
 export async function runGate(inputs: ActionInputs, env: GateEnvironment): Promise<GateResult> {
@@ -124,7 +112,9 @@ export async function runGate(inputs: ActionInputs, env: GateEnvironment): Promi
     }
   }
   const problems = results.flatMap((r) => r.problems);
-  const failOn = inputs.failOn ?? policyBlock(config);
+  // The hooks' threshold, policy.block (default info: every finding blocks), read by the
+  // hooks' own parser so that CI and the hooks give the same verdicts.
+  const failOn: FailOn = inputs.failOn ?? parsePolicy(config).block;
   // As in the hooks: a finding in a protected path blocks whatever its severity (only an
   // explicit fail-on: never, a report-only run, lets it pass).
   const isProtected = protectedMatcher(config.protected);

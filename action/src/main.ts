@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SECRET, type Severity } from '../../src/core/types.js';
 import { AgentVaultError, refusal } from '../../src/errors.js';
-import { MSG } from '../../src/messages.js';
+import { MSG, foreignErrorDetail } from '../../src/messages.js';
 import { inWorkspace, runGate, type GateEnvironment } from './gate.js';
 import { readInputs, type InputName } from './inputs.js';
 import { renderActionSarif, renderSummary } from './summary.js';
@@ -26,7 +26,7 @@ function runnerEnvironment(): GateEnvironment {
     try {
       eventPayload = JSON.parse(readFileSync(eventPath, 'utf8'));
     } catch (e) {
-      throw new AgentVaultError('usage', `cannot read the event payload ${eventPath}: ${(e as Error).message}`);
+      throw new AgentVaultError('usage', `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
   }
   return { workspace, eventName: process.env.GITHUB_EVENT_NAME ?? '', eventPayload };

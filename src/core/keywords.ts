@@ -10,6 +10,9 @@
  * transition table about sixfold, so it is built in milliseconds (every scan, staged scans
  * included, pays for the build) and stays in cache while scanning.
  */
+/** Marks a DFA entry not computed yet; never a real entry (tables stay far below 2^31). */
+const UNRESOLVED = 0x7fffffff;
+
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   /** Byte -> class. */
@@ -21,6 +24,10 @@ export class KeywordAutomaton {
    */
   private readonly delta: Int32Array;
   private readonly width: number;
+  /** Trie edges (-1 where none), failure links and which states end a keyword. */
+  private readonly go: Int32Array;
+  private readonly fail: Int32Array;
+  private readonly hasOutput: boolean[];
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
   private readonly outputs: (number[] | undefined)[];
 
@@ -46,10 +53,11 @@ export class KeywordAutomaton {
     // Fold upper-case ASCII onto lower-case so the scan loop needs no per-char conversion.
     for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
 
-    // Trie: goto[state * width + class] = child state, or -1.
+    // Trie: goto[state * width + class] = child state, or -1; children listed for the BFS.
     let capacity = 1;
     for (const kw of lowered) capacity += kw.length;
     const go = new Int32Array(capacity * width).fill(-1);
+    const children: number[][] = [[]];
     const out: number[][] = [[]];
     let states = 1;
     lowered.forEach((kw, id) => {
@@ -60,53 +68,64 @@ export class KeywordAutomaton {
         if (next === -1) {
           next = states++;
           out.push([]);
+          children.push([]);
           go[s * width + a] = next;
+          children[s]!.push(a, next);
         }
         s = next;
       }
       out[s]!.push(id);
     });
 
-    // Breadth-first: a state's failure target is shallower, so its row is already complete
-    // when the state's own missing transitions borrow from it.
+    // Failure links, breadth-first over the trie's edges only (no full rows): a state's
+    // failure target is shallower, so its outputs are final when the state borrows them.
     const fail = new Int32Array(states);
     const queue = new Int32Array(states);
     let head = 0;
-    let tail = 0;
-    for (let a = 0; a < width; a++) {
-      const t = go[a]!;
-      if (t === -1) go[a] = 0;
-      else {
-        fail[t] = 0;
+    let tail = 1; // queue[0] = root
+    while (head < tail) {
+      const s = queue[head++]!;
+      const edges = children[s]!;
+      for (let e = 0; e < edges.length; e += 2) {
+        const a = edges[e]!;
+        const t = edges[e + 1]!;
+        let f = fail[s]!;
+        while (f > 0 && go[f * width + a] === -1) f = fail[f]!;
+        const g = go[f * width + a]!;
+        fail[t] = g !== -1 && g !== t ? g : 0;
+        if (out[fail[t]!]!.length) out[t] = out[t]!.concat(out[fail[t]!]!);
         queue[tail++] = t;
       }
     }
-    while (head < tail) {
-      const s = queue[head++]!;
-      const f = fail[s]!;
-      if (out[f]!.length) out[s] = out[s]!.concat(out[f]!);
-      const row = s * width;
-      const frow = f * width;
-      for (let a = 0; a < width; a++) {
-        const t = go[row + a]!;
-        if (t !== -1) {
-          fail[t] = go[frow + a]!;
-          queue[tail++] = t;
-        } else {
-          go[row + a] = go[frow + a]!;
-        }
-      }
-    }
 
-    const delta = new Int32Array(states * width);
-    for (let i = 0; i < delta.length; i++) {
-      const t = go[i]!;
-      delta[i] = out[t]!.length ? -(t * width) - 1 : t * width;
-    }
     this.classOf = classOf;
-    this.delta = delta;
+    this.go = go;
+    this.fail = fail;
+    this.hasOutput = out.map((o) => o.length > 0);
+    // The DFA rows are filled in lazily, the first time the scan takes a transition: a
+    // scan visits a small part of the states, and a staged scan of ten files must not pay
+    // for the full table (hundreds of keywords x dozens of classes) at every start.
+    this.delta = new Int32Array(states * width).fill(UNRESOLVED);
     this.width = width;
     this.outputs = out.map((o) => (o.length ? Array.from(new Set(o)) : undefined));
+  }
+
+  /** Fill in (and remember) the DFA transition from the state at row offset `row` on class `a`. */
+  private resolve(row: number, a: number): number {
+    const s = row / this.width;
+    let t = this.go[row + a]!;
+    if (t === -1) {
+      if (s === 0) t = 0;
+      else {
+        const frow = this.fail[s]! * this.width;
+        let e = this.delta[frow + a]!;
+        if (e === UNRESOLVED) e = this.resolve(frow, a);
+        t = (e >= 0 ? e : -e - 1) / this.width;
+      }
+    }
+    const encoded = this.hasOutput[t] ? -(t * this.width) - 1 : t * this.width;
+    this.delta[row + a] = encoded;
+    return encoded;
   }
 
   /** Ids of the keywords occurring in text (each at most once). */
@@ -117,7 +136,12 @@ export class KeywordAutomaton {
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
-      const e = c < 256 ? delta[s + classOf[c]!]! : 0;
+      let e = 0;
+      if (c < 256) {
+        const a = classOf[c]!;
+        e = delta[s + a]!;
+        if (e === UNRESOLVED) e = this.resolve(s, a);
+      }
       if (e >= 0) {
         s = e;
         continue;

@@ -1,15 +1,18 @@
-import { rmSync } from 'node:fs';
+import { posix } from 'node:path';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import { maskSecret } from '../core/mask.js';
 import type { Ruleset } from '../core/rules.js';
 import { scanText } from '../core/scan.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
-import { GIT_MSG } from '../messages.js';
+import { GIT_MSG, MSG } from '../messages.js';
+import { checkSkills, touchedSkillFolders } from '../skill/gate.js';
+import { SKILL_FILE } from '../skill/model.js';
+import { skillPolicy } from '../skill/policy.js';
 import { decodeForScan } from '../sources/files.js';
-import { readBlobs, stagedBlobs, streamAddedLines } from '../sources/git-sources.js';
+import { changedPaths, readBlobs, stagedChanges, streamAddedLines } from '../sources/git-sources.js';
 import { gitSync, gitText } from './exec.js';
-import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
+import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher, withCommitIndex } from './protected.js';
 import type { VaultSession } from './vault-session.js';
 
 /** One reason a commit or push is blocked. Never holds a secret: `masked` only. */
@@ -18,6 +21,8 @@ export interface GateProblem {
   line: number;
   rule: string;
   masked: string;
+  /** What is wrong, when the rule id alone does not say (skill failures). */
+  detail?: string;
   fix: string;
   commit?: string;
 }
@@ -51,6 +56,7 @@ export function parsePolicy(config: AgentVaultConfig): GatePolicy {
 
 /** What every check needs, prepared once per hook run. */
 export interface GateContext {
+  config: AgentVaultConfig;
   ruleset: Ruleset;
   policy: GatePolicy;
   isProtected: (path: string) => boolean;
@@ -59,7 +65,11 @@ export interface GateContext {
 }
 
 export function prepareGate(config: AgentVaultConfig, vault: VaultSession | undefined): GateContext {
+  // Validated up front so a broken skills: section stops every commit, not just the first
+  // one that touches a skill; the skill module itself only runs when a skill changed.
+  skillPolicy(config);
   return {
+    config,
     ruleset: buildRuleset(config),
     policy: parsePolicy(config),
     isProtected: protectedMatcher(config.protected),
@@ -129,9 +139,37 @@ export function checkProtectedAttributes(gate: GateContext, repo: string, env: N
   return problems;
 }
 
+/** Folders holding a SKILL.md among these paths ('.' for the root). */
+function skillFolders(paths: string[]): Set<string> {
+  const folders = new Set<string>();
+  for (const p of paths) if (p === SKILL_FILE || p.endsWith(`/${SKILL_FILE}`)) folders.add(posix.dirname(p));
+  return folders;
+}
+
+/**
+ * The skills among `changed`, as the index in `env` holds them: scanned, and verified when
+ * skills.requireSignatures is set (unsigned or stale-signed skills fail). Runs the skill
+ * module only when a changed path lies in a folder with a SKILL.md.
+ */
+export function checkChangedSkills(gate: GateContext, repo: string, env: NodeJS.ProcessEnv, indexed: string[], changed: string[]): GateProblem[] {
+  // Plain string work over paths git already listed: a commit that touches no skill pays nothing more.
+  const withSkill = skillFolders(indexed);
+  if (withSkill.size === 0 || touchedSkillFolders(changed, (f) => withSkill.has(f)).length === 0) return [];
+  const { failures } = checkSkills(repo, changed, gate.config, { env, source: 'index' });
+  return failures.map((f) => ({
+    path: f.skill === '.' ? SKILL_FILE : `${f.skill}/${SKILL_FILE}`,
+    line: 0,
+    rule: f.code,
+    masked: '-',
+    detail: f.message,
+    fix: MSG.skillFix(f.code, f.skill),
+  }));
+}
+
 /** The pre-commit gate: the index blobs the next commit records (GIT_INDEX_FILE honoured via env). */
 export function preCommitGate(gate: GateContext, repo: string, env: NodeJS.ProcessEnv): GateResult {
-  const blobs = stagedBlobs(repo, env).filter((b) => b.mode !== '120000'); // a symlink's blob is its target path
+  const staged = stagedChanges(repo, env);
+  const blobs = staged.blobs.filter((b) => b.mode !== '120000'); // a symlink's blob is its target path
   const contents = readBlobs(repo, blobs.map((b) => b.oid));
   const problems: GateProblem[] = [];
   for (const b of blobs) {
@@ -139,7 +177,10 @@ export function preCommitGate(gate: GateContext, repo: string, env: NodeJS.Proce
     if (!bytes) throw new AgentVaultError('git', `cannot read the staged content of ${b.path}`);
     problems.push(...checkContent(gate, b.path, bytes));
   }
-  problems.push(...checkProtectedAttributes(gate, repo, env));
+  const indexed = indexPaths(repo, env);
+  problems.push(...checkProtectedAttributes(gate, repo, env, indexed));
+  // Every change counts for skills: a deleted or re-moded file makes a signature stale too.
+  problems.push(...checkChangedSkills(gate, repo, env, indexed, [...staged.blobs.map((b) => b.path), ...staged.deleted]));
   return { problems, filesChecked: blobs.length, notes: [] };
 }
 
@@ -197,30 +238,28 @@ export async function prePushGate(gate: GateContext, repo: string, updates: RefU
       files.add(`${frag.commit}:${frag.path}`);
       problems.push(...checkContent(gate, frag.path, Buffer.from(frag.text, 'latin1'), { lineMap: frag.lineMap, ...(frag.commit ? { commit: frag.commit } : {}) }));
     });
-    problems.push(...checkPushedTipAttributes(gate, repo, u.localSha));
+    problems.push(...checkPushedTip(gate, repo, u.localSha, revs));
   }
   return { problems, filesChecked: files.size, notes: [] };
 }
 
 /**
- * The protected-path attribute check for a pushed tip: git 2.39's check-attr has no
- * --source, so the tip's tree is read into a throwaway index and checked with --cached.
+ * What is judged on a pushed tip's tree rather than per commit: the protected-path
+ * attributes, and every skill the pushed commits touched, as the tip holds it.
  */
-function checkPushedTipAttributes(gate: GateContext, repo: string, sha: string): GateProblem[] {
-  const gitDir = gitText(['rev-parse', '--absolute-git-dir'], { cwd: repo }).trim();
-  const indexFile = `${gitDir}/agent-vault-push-index.${process.pid}`;
-  const env = { ...process.env, GIT_INDEX_FILE: indexFile };
-  try {
-    gitSync(['read-tree', sha], { cwd: repo, env });
-    return checkProtectedAttributes(gate, repo, env).map((p) => ({ ...p, commit: sha }));
-  } finally {
-    rmSync(indexFile, { force: true });
-  }
+function checkPushedTip(gate: GateContext, repo: string, sha: string, revs: string[]): GateProblem[] {
+  return withCommitIndex(repo, sha, (env) => {
+    const indexed = indexPaths(repo, env);
+    const problems = checkProtectedAttributes(gate, repo, env, indexed);
+    // The range's paths cost one more git call, paid only when the tip has skills at all.
+    if (skillFolders(indexed).size) problems.push(...checkChangedSkills(gate, repo, env, indexed, changedPaths(repo, revs)));
+    return problems.map((p) => ({ ...p, commit: sha }));
+  });
 }
 
 /** Render problems for people: file:line, rule, masked value, then the fix. */
 export function formatProblems(problems: GateProblem[]): string {
   return problems
-    .map((p) => `  ${p.path}${p.line ? `:${p.line}` : ''}${p.commit ? ` (commit ${p.commit.slice(0, 12)})` : ''}  ${p.rule}  ${p.masked}\n    fix: ${p.fix}\n`)
+    .map((p) => `  ${p.path}${p.line ? `:${p.line}` : ''}${p.commit ? ` (commit ${p.commit.slice(0, 12)})` : ''}  ${p.rule}  ${p.masked}\n${p.detail ? `    ${p.detail}\n` : ''}    fix: ${p.fix}\n`)
     .join('');
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { gitSync } from './exec.js';
 
@@ -47,4 +50,20 @@ export function filterAttributes(repo: string, env: NodeJS.ProcessEnv, paths: st
   const parts = out.split('\0');
   for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i]!, parts[i + 2]!);
   return result;
+}
+
+/**
+ * Run `use` against a throwaway index holding the tree of `commit`, so index-reading git
+ * commands (ls-files, check-attr --cached) see that commit: git 2.39's check-attr has no
+ * --source. The environment passed to `use` points GIT_INDEX_FILE at it.
+ */
+export function withCommitIndex<T>(repo: string, commit: string, use: (env: NodeJS.ProcessEnv) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-vault-index-'));
+  try {
+    const env = { ...process.env, GIT_INDEX_FILE: join(dir, 'index') };
+    gitSync(['read-tree', commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,3 +1,4 @@
+import { foreignErrorDetail } from '../messages.js';
 import { gunzipSync, inflateRawSync } from 'node:zlib';
 
 /** One member of an archive, with its bytes; or why it could not be read. */
@@ -26,7 +27,7 @@ export function readArchive(bytes: Buffer, limit: number): ArchiveListing {
     if (bytes.readUInt32LE(0) === 0x04034b50 || bytes.readUInt32LE(0) === 0x06054b50) return readZip(bytes, limit);
     if (isTar(bytes)) return readTar(bytes, limit);
   } catch (e) {
-    return { ok: false, reason: `cannot parse archive (${(e as Error).message})` };
+    return { ok: false, reason: `cannot parse archive (${foreignErrorDetail(e)})` };
   }
   return { ok: false, reason: 'unsupported archive format' };
 }

@@ -59,21 +59,53 @@ function indexEntries(repoRoot: string, env: NodeJS.ProcessEnv): Map<string, Ind
   return entries;
 }
 
-/** Write a skill folder exactly as staged (modes and symlinks included, no filters run). */
-function materialise(repoRoot: string, folder: string, entries: Map<string, IndexEntry>, into: string): void {
-  const prefix = folder === '.' ? '' : `${folder}/`;
-  const mine = [...entries].filter(([p]) => p.startsWith(prefix));
-  const blobs = readBlobs(repoRoot, [...new Set(mine.map(([, e]) => e.oid))]);
-  for (const [path, e] of mine) {
-    const target = join(into, path.slice(prefix.length));
+/** A file as git records it, in a tree or the index. */
+export interface GitEntry {
+  path: string;
+  mode: string;
+  oid: string;
+}
+
+/**
+ * Write git entries below `into` exactly as recorded (bytes, executable bit, symlinks; no
+ * filter runs), so a skill is judged as committed rather than as the checkout holds it.
+ * `at` gives where an entry goes below `into`. Submodules have no content and are skipped.
+ */
+export function writeEntries(repo: string, entries: GitEntry[], into: string, at: (path: string) => string = (p) => p): void {
+  const files = entries.filter((e) => e.mode !== '160000');
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join(into, at(e.path));
     mkdirSync(dirname(target), { recursive: true });
-    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0); // a missing blob then fails the content hash
     if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), target);
     else {
       writeFileSync(target, bytes);
-      chmodSync(target, e.mode === '100755' ? 0o755 : 0o644);
+      chmodSync(target, e.mode === '100755' ? 0o755 : 0o644); // exact, whatever the umask
     }
   }
+}
+
+/** Write a skill folder exactly as staged. */
+function materialise(repoRoot: string, folder: string, entries: Map<string, IndexEntry>, into: string): void {
+  const prefix = folder === '.' ? '' : `${folder}/`;
+  const mine = [...entries].filter(([p]) => p.startsWith(prefix)).map(([path, e]) => ({ path, ...e }));
+  writeEntries(repoRoot, mine, into, (p) => p.slice(prefix.length));
+}
+
+/**
+ * The skill folders (repository-relative, '.' for the root) that changed paths touch:
+ * the nearest folder at or above each path for which `hasSkillMd` holds.
+ */
+export function touchedSkillFolders(changedPaths: string[], hasSkillMd: (folder: string) => boolean): string[] {
+  const folders = new Set<string>();
+  for (const p of changedPaths) {
+    const path = p.replace(/\\/g, '/');
+    const base = posix.basename(path);
+    const folder = base === SIGNATURE_FILE || base === SKILL_FILE ? posix.dirname(path) : skillFolderOf(path, hasSkillMd);
+    if (folder !== undefined && hasSkillMd(folder)) folders.add(folder);
+  }
+  return [...folders].sort();
 }
 
 /**
@@ -86,14 +118,7 @@ export function checkSkills(repoRoot: string, changedPaths: string[], config: Ag
   const source = opts.source ?? 'index';
   const entries = source === 'index' ? indexEntries(repoRoot, env) : undefined;
   const hasSkillMd = entries ? (f: string) => entries.has(f === '.' ? SKILL_FILE : `${f}/${SKILL_FILE}`) : (f: string) => existsSync(join(repoRoot, f, SKILL_FILE));
-  const folders = new Set<string>();
-  for (const p of changedPaths) {
-    const path = p.replace(/\\/g, '/');
-    const base = posix.basename(path);
-    const folder = base === SIGNATURE_FILE || base === SKILL_FILE ? posix.dirname(path) : skillFolderOf(path, hasSkillMd);
-    if (folder !== undefined && hasSkillMd(folder)) folders.add(folder);
-  }
-  const checked = [...folders].sort();
+  const checked = touchedSkillFolders(changedPaths, hasSkillMd);
   const result: SkillCheckResult = { checked, failures: [] };
   if (!checked.length) return result;
   const gate = openSkillGate(repoRoot, config, env);

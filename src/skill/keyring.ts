@@ -1,3 +1,4 @@
+import { foreignErrorDetail } from '../messages.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -42,7 +43,7 @@ export function readKeyring(path: string): Keyring {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw configError(`keyring ${path} is not valid JSON (${(e as Error).message})`, 'Restore it from git history (git checkout -- <file>).');
+    throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, 'Restore it from git history (git checkout -- <file>).');
   }
   const problems: string[] = [];
   const k = data as Partial<Keyring> | null;

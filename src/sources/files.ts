@@ -65,12 +65,15 @@ export function listFiles(paths: string[], cwd: string): { files: FileEntry[]; s
       skipped.push({ path: target, reason: 'not-a-file' });
       continue;
     }
-    if (root && isInside(root, abs)) {
+    // Ask git about the folder itself: it may sit in another repository than the working
+    // folder, or (GIT_CEILING_DIRECTORIES, nested work trees) in none.
+    const dirRoot = root && isInside(root, abs) ? repoRoot(abs) : undefined;
+    if (dirRoot) {
       const out = gitSync(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', '.'], { cwd: abs });
       for (const rel of out.toString('utf8').split('\0')) {
         if (!rel) continue;
         const fileAbs = join(abs, rel);
-        add(fileAbs, toPosix(relative(root, fileAbs)));
+        add(fileAbs, toPosix(relative(dirRoot, fileAbs)));
       }
     } else {
       const entries = fg.sync('**/*', {

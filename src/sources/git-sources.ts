@@ -19,25 +19,44 @@ function hasHead(cwd: string): boolean {
   }
 }
 
+/** What the next commit changes: the blobs it records and the paths it deletes. */
+export interface StagedChanges {
+  blobs: StagedBlob[];
+  deleted: string[];
+}
+
 /**
- * Blobs in the index that differ from HEAD (added, copied, modified, renamed, type-changed):
- * what the next commit would record. Honours GIT_INDEX_FILE through the environment.
+ * Blobs in the index that differ from HEAD (added, copied, modified, renamed, type-changed),
+ * and the paths it deletes: what the next commit would record. Honours GIT_INDEX_FILE
+ * through the environment.
  */
-export function stagedBlobs(cwd: string, env?: NodeJS.ProcessEnv): StagedBlob[] {
+export function stagedChanges(cwd: string, env?: NodeJS.ProcessEnv): StagedChanges {
   const base = hasHead(cwd) ? 'HEAD' : EMPTY_TREE;
-  const out = gitSync(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMT', base], { cwd, env });
+  const out = gitSync(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMTD', base], { cwd, env });
   const parts = out.toString('utf8').split('\0');
-  const blobs: StagedBlob[] = [];
+  const changes: StagedChanges = { blobs: [], deleted: [] };
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const meta = parts[i]!;
     const path = parts[i + 1]!;
     if (!meta.startsWith(':')) break;
-    const [, newMode, , newOid] = meta.slice(1).split(' ');
+    const [, newMode, , newOid, status] = meta.slice(1).split(' ');
     if (!newMode || !newOid) continue;
-    if (newMode === '160000') continue; // submodule commit, not content
-    blobs.push({ path, oid: newOid, mode: newMode });
+    if (status === 'D') changes.deleted.push(path);
+    else if (newMode !== '160000') changes.blobs.push({ path, oid: newOid, mode: newMode }); // 160000: a submodule commit, not content
   }
-  return blobs;
+  return changes;
+}
+
+/** The blobs of stagedChanges. */
+export function stagedBlobs(cwd: string, env?: NodeJS.ProcessEnv): StagedBlob[] {
+  return stagedChanges(cwd, env).blobs;
+}
+
+/** Every path the commits `revs` select add, change or delete (one `git log`, no diffs). */
+export function changedPaths(cwd: string, revs: string[]): string[] {
+  for (const r of revs) if (r.startsWith('-')) throw usageError(`invalid revision "${r}"`);
+  const out = gitSync(['log', '--format=', '--name-only', '-z', '--no-renames', ...revs, '--'], { cwd }).toString('utf8');
+  return [...new Set(out.split('\0').map((p) => p.replace(/^\n+/, '')).filter(Boolean))];
 }
 
 /** Read many blobs in one `git cat-file --batch` call. */

@@ -1,4 +1,5 @@
 // Worker thread: builds the ruleset once, then scans batches of files on request.
+import { foreignErrorDetail } from '../messages.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildRuleset } from '../config/config.js';
 import { scanBatch, toWire, type ScanSettings } from './scan-run.js';
@@ -13,6 +14,6 @@ parentPort!.on('message', (msg: { type: 'scan'; batch: number; files: FileEntry[
     const r = scanBatch(msg.files, ruleset, settings, baseline);
     parentPort!.postMessage({ type: 'result', batch: msg.batch, findings: r.findings.map(toWire), skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
   } catch (e) {
-    parentPort!.postMessage({ type: 'error', message: (e as Error).message });
+    parentPort!.postMessage({ type: 'error', message: foreignErrorDetail(e) });
   }
 });
