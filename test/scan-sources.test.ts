@@ -1,4 +1,5 @@
 
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { git, isolatedEnv, removeDir, runCli, tempDir, tempRepo, write } from './helpers/cli.js';
@@ -122,6 +123,27 @@ describe('scan --range and --history', () => {
     git(dir, env, 'checkout', '-q', 'main');
     const h = runCli(['scan', '--history', '--format', 'json'], { cwd: dir, env });
     expect(json(h.stdout).findings.map((x) => x.path)).toEqual(['dir with space/tab\there "q".txt']);
+  });
+
+  it('lines written while resolving a merge conflict are scanned, with the merge commit', () => {
+    const { dir, env } = repo();
+    write(dir, 'f.txt', 'a\nb\nc\n');
+    git(dir, env, 'add', '.');
+    git(dir, env, 'commit', '-qm', 'base');
+    const base = git(dir, env, 'rev-parse', 'HEAD').trim();
+    git(dir, env, 'checkout', '-qb', 'side');
+    write(dir, 'f.txt', 'a\nSIDE\nc\n');
+    git(dir, env, 'commit', '-qam', 'side');
+    git(dir, env, 'checkout', '-q', 'main');
+    write(dir, 'f.txt', 'a\nMAIN\nc\n');
+    git(dir, env, 'commit', '-qam', 'main');
+    spawnSync('git', ['merge', '-q', 'side'], { cwd: dir, env });
+    write(dir, 'f.txt', `a\nresolved=${token()}\nc\n`);
+    git(dir, env, 'add', 'f.txt');
+    git(dir, env, 'commit', '-qm', 'merge');
+    const merge = git(dir, env, 'rev-parse', 'HEAD').trim();
+    const r = runCli(['scan', '--range', `${base}..HEAD`, '--format', 'json'], { cwd: dir, env });
+    expect(json(r.stdout).findings.map((f) => `${f.path}:${f.line}@${f.commit}`)).toEqual([`f.txt:2@${merge}`]);
   });
 
   it('an unknown revision is a usage error that names it', () => {

@@ -16751,11 +16751,19 @@ var LOG_ARGS = [
   "--dst-prefix=b/",
   `--format=${COMMIT_MARKER}%H %aI %an`
 ];
+var remergeSupport;
+function remergeDiffArgs(cwd) {
+  if (remergeSupport === void 0) {
+    const m = /(\d+)\.(\d+)/.exec(gitSync(["version"], { cwd }).toString("utf8"));
+    remergeSupport = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 36);
+  }
+  return remergeSupport ? ["--remerge-diff"] : [];
+}
 async function streamAddedLines(cwd, revs, onFragment) {
   for (const r of revs) if (r.startsWith("-") && r !== "--all") throw usageError(`invalid revision "${r}"`);
   const parser = new DiffParser(onFragment);
   const splitter = new LineSplitter((l) => parser.line(l));
-  await gitStream([...LOG_ARGS, ...revs, "--"], { cwd }, (chunk) => splitter.push(chunk.toString("latin1")));
+  await gitStream([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd }, (chunk) => splitter.push(chunk.toString("latin1")));
   splitter.end();
   parser.end();
 }

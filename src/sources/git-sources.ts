@@ -86,6 +86,20 @@ const LOG_ARGS = [
   '--src-prefix=a/', '--dst-prefix=b/', `--format=${COMMIT_MARKER}%H %aI %an`,
 ];
 
+let remergeSupport: boolean | undefined;
+/**
+ * `git log -p` shows nothing for a merge commit, so lines written while resolving a conflict
+ * would never be scanned. `--remerge-diff` (git 2.36+) shows exactly those: the merge as
+ * committed against the merge git would have made on its own.
+ */
+function remergeDiffArgs(cwd: string): string[] {
+  if (remergeSupport === undefined) {
+    const m = /(\d+)\.(\d+)/.exec(gitSync(['version'], { cwd }).toString('utf8'));
+    remergeSupport = !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 36));
+  }
+  return remergeSupport ? ['--remerge-diff'] : [];
+}
+
 /**
  * Stream the lines added by a set of commits (`A..B`, or `--all` for history), one
  * fragment per commit and file. Memory stays bounded by the largest single diff.
@@ -94,7 +108,7 @@ export async function streamAddedLines(cwd: string, revs: string[], onFragment: 
   for (const r of revs) if (r.startsWith('-') && r !== '--all') throw usageError(`invalid revision "${r}"`);
   const parser = new DiffParser(onFragment);
   const splitter = new LineSplitter((l) => parser.line(l));
-  await gitStream([...LOG_ARGS, ...revs, '--'], { cwd }, (chunk) => splitter.push(chunk.toString('latin1')));
+  await gitStream([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, '--'], { cwd }, (chunk) => splitter.push(chunk.toString('latin1')));
   splitter.end();
   parser.end();
 }
