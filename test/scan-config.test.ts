@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { git, removeDir, runCli, tempRepo, write } from './helpers/cli.js';
+import { git, runCli, scratch, write } from './helpers/cli.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 const next = rng(11);
 const token = () => expandTemplate('ghp_{{alnum:36}}', next);
 const acme = () => expandTemplate('acme_{{loweralnum:32}}', next);
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach(removeDir));
-function repo() {
-  const r = tempRepo();
-  cleanup.push(join(r.dir, '..'));
-  return r;
-}
+const tmp = scratch(afterAll);
+const repo = () => tmp.repo();
 const ids = (stdout: string) => (JSON.parse(stdout).findings as { ruleId: string; path: string }[]).map((f) => `${f.ruleId}@${f.path}`).sort();
 
 const CUSTOM = `rules:

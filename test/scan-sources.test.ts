@@ -2,19 +2,13 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { git, isolatedEnv, removeDir, runCli, tempDir, tempRepo, write } from './helpers/cli.js';
+import { git, isolatedEnv, runCli, scratch, write } from './helpers/cli.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 const next = rng(7);
 const token = () => expandTemplate('ghp_{{alnum:36}}', next);
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach(removeDir));
-
-function repo() {
-  const r = tempRepo();
-  cleanup.push(join(r.dir, '..'));
-  return r;
-}
+const tmp = scratch(afterAll);
+const repo = () => tmp.repo();
 const json = (stdout: string) => JSON.parse(stdout) as { findings: { path: string; line: number; commit?: string; ruleId: string }[]; skipped: { path: string; reason: string }[] };
 
 describe('scanning paths', () => {
@@ -32,8 +26,7 @@ describe('scanning paths', () => {
   });
 
   it('outside git: everything except dependency and VCS folders', () => {
-    const dir = tempDir();
-    cleanup.push(dir);
+    const dir = tmp.dir();
     const env = isolatedEnv(join(dir, '.home'));
     write(dir, 'src/a.ts', `x='${token()}'\n`);
     write(dir, 'node_modules/pkg/index.js', `x='${token()}'\n`);
@@ -80,8 +73,7 @@ describe('scan --staged', () => {
   it('is clean on an empty index and outside a repository it says what to do', () => {
     const { dir, env } = repo();
     expect(runCli(['scan', '--staged'], { cwd: dir, env }).code).toBe(0);
-    const outside = tempDir();
-    cleanup.push(outside);
+    const outside = tmp.dir();
     const r = runCli(['scan', '--staged'], { cwd: outside, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not inside a git repository/);
@@ -159,8 +151,7 @@ describe('scan --range and --history', () => {
 
 describe('scan --stdin', () => {
   it('scans standard input', () => {
-    const dir = tempDir();
-    cleanup.push(dir);
+    const dir = tmp.dir();
     const env = isolatedEnv(join(dir, '.home'));
     const s = token();
     const r = runCli(['scan', '--stdin'], { cwd: dir, env, input: `token: ${s}\n` });

@@ -69,6 +69,26 @@ export function tempRepo(): { dir: string; env: NodeJS.ProcessEnv; home: string 
   return { dir, env, home };
 }
 
+/** Temporary folders a test file creates, removed together when the file's tests end. */
+export function scratch(afterAll: (fn: () => void) => void) {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDir));
+  return {
+    /** A fresh repository (see tempRepo) removed at the end. */
+    repo() {
+      const r = tempRepo();
+      dirs.push(join(r.dir, '..'));
+      return r;
+    },
+    /** A fresh folder removed at the end. */
+    dir() {
+      const d = tempDir();
+      dirs.push(d);
+      return d;
+    },
+  };
+}
+
 export function write(dir: string, rel: string, content: string | Buffer) {
   const p = join(dir, rel);
   mkdirSync(dirname(p), { recursive: true });
