@@ -5,6 +5,8 @@ import { AgentVaultError } from './errors.js';
  * the wording stays consistent and testable. None of these ever receives a secret value.
  */
 export const MSG = {
+  readBinaryRefused: (file: string) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
+  readBinaryHint: 'Ask the user to convert it to UTF-8 text, or to inspect it themselves.',
   scanHintFinding: (ruleId: string) =>
     ruleId.startsWith('generic')
       ? 'move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment'
@@ -73,11 +75,11 @@ export const MSG = {
  */
 export function foreignErrorDetail(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
-  return raw
-    .split('\n')[0]!
-    .replace(/"(?:[^"\\]|\\.){4,}"/g, '"…"')
-    .replace(/'(?:[^'\\]|\\.){4,}'/g, "'…'")
-    .slice(0, 300);
+  // Everything from the first quote on goes: quotes can be unbalanced when the input itself
+  // holds a quote or a line break, so eliding only "balanced" runs is not enough.
+  const line = raw.split('\n')[0]!;
+  const quote = line.search(/["'`]/);
+  return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} …`).slice(0, 300);
 }
 
 export function formatError(error: unknown): string {

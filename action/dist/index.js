@@ -15752,6 +15752,8 @@ var refusal = (message, hint, code) => new AgentVaultError("refused", message, {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var MSG = {
+  readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
+  readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
   scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
@@ -15799,7 +15801,9 @@ var MSG = {
 };
 function foreignErrorDetail(error2) {
   const raw = error2 instanceof Error ? error2.message : String(error2);
-  return raw.split("\n")[0].replace(/"(?:[^"\\]|\\.){4,}"/g, '"\u2026"').replace(/'(?:[^'\\]|\\.){4,}'/g, "'\u2026'").slice(0, 300);
+  const line = raw.split("\n")[0];
+  const quote = line.search(/["'`]/);
+  return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
 }
 
 // action/src/gate.ts
@@ -16127,15 +16131,28 @@ import { fileURLToPath } from "node:url";
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_yaml = __toESM(require_dist(), 1);
+function withoutSource(message) {
+  const first = message.split("\n")[0] ?? message;
+  const cut = first.search(/:\s|["'`]/);
+  return (cut < 0 ? first : first.slice(0, cut)).trim();
+}
 function parseLocatedYaml(text) {
   const lineCounter = new import_yaml.LineCounter();
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntaxErrors = doc.errors.map((e) => ({
     line: lineCounter.linePos(e.pos[0]).line,
-    message: e.message.split("\n")[0] ?? e.message
+    message: withoutSource(e.message)
   }));
+  let value;
+  if (!syntaxErrors.length) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      syntaxErrors.push({ line: 1, message: withoutSource(e.message) });
+    }
+  }
   return {
-    value: syntaxErrors.length ? void 0 : doc.toJS({ maxAliasCount: 100 }),
+    value,
     syntaxErrors,
     lineOf(where) {
       for (let n = where.length; n >= 0; n--) {
@@ -16503,14 +16520,15 @@ function allowedBy(list, secret, lineText) {
 var isGeneric = (rule) => rule.tags.includes("generic");
 function scanText(text, origin, ruleset, options = {}) {
   const path = origin.path;
-  if (ruleset.globalAllowlist.pathMatcher?.(path)) return [];
+  const byPath = options.pathAllowlists !== false;
+  if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
   const indices = ruleset.candidates(text);
   if (indices.length === 0) return [];
   const lines = new Lines(text);
   const candidates = [];
   for (const ri of indices) {
     const rule = ruleset.rules[ri];
-    if (rule.allowlist.pathMatcher?.(path)) continue;
+    if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
     const re = rule.regex;
     re.lastIndex = 0;
     let m;
@@ -17215,7 +17233,7 @@ function parseSkillMd(text, file = SKILL_FILE) {
   if (description === void 0) problems.push(`${file}: frontmatter field "description" is required`);
   else if (typeof description !== "string" || !description.trim()) problems.push(`${at("description")}: description must be non-empty text`);
   const warnings = [];
-  if (typeof name === "string" && name.trim() && !SKILL_NAME.test(name)) warnings.push(`name ${JSON.stringify(name)} is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names`);
+  if (typeof name === "string" && name.trim() && !SKILL_NAME.test(name)) warnings.push("name is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names");
   if (typeof description === "string" && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
   let allowedTools = [];
   const tools = fm["allowed-tools"];
@@ -18588,7 +18606,7 @@ async function run() {
   } catch (error2) {
     if (error2 instanceof AgentVaultError) setFailed(`${error2.message}${error2.hint ? `
 ${error2.hint}` : ""}`);
-    else setFailed(`internal error: ${error2?.message ?? String(error2)}. This is a bug in agent-vault; please report it.`);
+    else setFailed(`internal error: ${foreignErrorDetail(error2)}. This is a bug in agent-vault; please report it.`);
   }
 }
 

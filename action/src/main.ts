@@ -76,6 +76,6 @@ export async function run(): Promise<void> {
     if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
   } catch (error) {
     if (error instanceof AgentVaultError) core.setFailed(`${error.message}${error.hint ? `\n${error.hint}` : ''}`);
-    else core.setFailed(`internal error: ${(error as Error)?.message ?? String(error)}. This is a bug in agent-vault; please report it.`);
+    else core.setFailed(`internal error: ${foreignErrorDetail(error)}. This is a bug in agent-vault; please report it.`);
   }
 }

@@ -9,15 +9,32 @@ export interface LocatedYaml {
   syntaxErrors: { line: number; message: string }[];
 }
 
+function withoutSource(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  const cut = first.search(/:\s|["'`]/);
+  return (cut < 0 ? first : first.slice(0, cut)).trim();
+}
+
 export function parseLocatedYaml(text: string): LocatedYaml {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The yaml library quotes the offending source text in many messages ("...: \"token\"");
+  // that text may be a secret, so only the sentence before the quote is kept.
   const syntaxErrors = doc.errors.map((e) => ({
     line: lineCounter.linePos(e.pos[0]).line,
-    message: e.message.split('\n')[0] ?? e.message,
+    message: withoutSource(e.message),
   }));
+  let value: unknown;
+  if (!syntaxErrors.length) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      // Unresolved aliases and alias bombs surface here, with the alias name in the message.
+      syntaxErrors.push({ line: 1, message: withoutSource((e as Error).message) });
+    }
+  }
   return {
-    value: syntaxErrors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+    value,
     syntaxErrors,
     lineOf(where) {
       for (let n = where.length; n >= 0; n--) {

@@ -40,7 +40,7 @@ export interface VaultedValue {
   value: Uint8Array;
 }
 
-export type ValueEncoding = 'raw' | 'json' | 'url' | 'base64';
+export type ValueEncoding = 'raw' | 'json' | 'url' | 'base64' | 'hex';
 
 export interface ValueOccurrence {
   key: string;
@@ -87,9 +87,10 @@ const enum Kind {
   Json = 2,
   Url = 4,
   Base64 = 8,
+  Hex = 16,
 }
-const KIND_NAME: Record<number, ValueEncoding> = { 1: 'raw', 2: 'json', 4: 'url', 8: 'base64' };
-const ALL_KINDS = Kind.Raw | Kind.Json | Kind.Url | Kind.Base64;
+const KIND_NAME: Record<number, ValueEncoding> = { 1: 'raw', 2: 'json', 4: 'url', 8: 'base64', 16: 'hex' };
+const ALL_KINDS = Kind.Raw | Kind.Json | Kind.Url | Kind.Base64 | Kind.Hex;
 
 interface Pattern {
   bytes: Buffer;
@@ -142,6 +143,9 @@ function encodedForms(value: Buffer): { kind: Kind; bytes: Buffer }[] {
     for (const b of value) url += /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0');
     add(Kind.Url, url);
   }
+  // Hex dumps of the value (lower and upper case), as key material is often written.
+  add(Kind.Hex, value.toString('hex'));
+  add(Kind.Hex, value.toString('hex').toUpperCase());
   // Base64 inside a longer base64 text depends on where the value starts modulo 3 bytes;
   // for each alignment keep only the characters that the value's own bits fully decide.
   for (let shift = 0; shift < 3; shift++) {
@@ -516,7 +520,15 @@ export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
       while (te > ts && TRIM_END[src[te - 1]!] === 1) te--;
       if (te - ts >= MIN_TOKEN) {
         const token = Buffer.from(src.buffer, src.byteOffset + ts, te - ts).toString('latin1');
-        if (!token.startsWith('agent-vault') && looksRandom(token)) out.push({ start: ts, end: te });
+        if (!token.startsWith('agent-vault')) {
+          if (looksRandom(token)) out.push({ start: ts, end: te });
+          else {
+            // `name=value` is one run ('=' is a token character for base64 padding): judge
+            // the value alone too, or a hex value behind a name never clears the bar.
+            const eq = token.replace(/=+$/, '').lastIndexOf('=');
+            if (eq >= 0 && token.length - eq - 1 >= MIN_TOKEN && looksRandom(token.slice(eq + 1))) out.push({ start: ts + eq + 1, end: te });
+          }
+        }
       }
     }
     // Continue at the first sample after this run.

@@ -12,6 +12,12 @@ export interface ScanOptions {
    * a skill must not be able to silence the scanner from inside itself.
    */
   inlineSuppressions?: boolean;
+  /**
+   * Honour path allowlists, global and per rule (default true). The agent's view of a file
+   * (`read`) turns this off, with inline comments: whoever edits the file must not be able to
+   * unmask a secret in it by adding a comment or naming the file in an allowlist.
+   */
+  pathAllowlists?: boolean;
 }
 
 /** Inline suppressions, in the syntaxes of agent-vault, gitleaks and detect-secrets. */
@@ -83,7 +89,8 @@ const isGeneric = (rule: CompiledRule) => rule.tags.includes('generic');
  */
 export function scanText(text: string, origin: Origin, ruleset: Ruleset, options: ScanOptions = {}): Finding[] {
   const path = origin.path;
-  if (ruleset.globalAllowlist.pathMatcher?.(path)) return [];
+  const byPath = options.pathAllowlists !== false;
+  if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
   const indices = ruleset.candidates(text);
   if (indices.length === 0) return [];
   const lines = new Lines(text);
@@ -91,7 +98,7 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
 
   for (const ri of indices) {
     const rule = ruleset.rules[ri]!;
-    if (rule.allowlist.pathMatcher?.(path)) continue;
+    if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
     const re = rule.regex;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;

@@ -54,7 +54,7 @@ export function parseSkillMd(text: string, file = SKILL_FILE): SkillDefinition {
   const warnings: string[] = [];
   // Agents expect lower-case-hyphen names, but many published skills use "Title Case";
   // that is worth a look, not a reason to refuse the skill.
-  if (typeof name === 'string' && name.trim() && !SKILL_NAME.test(name)) warnings.push(`name ${JSON.stringify(name)} is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names`);
+  if (typeof name === 'string' && name.trim() && !SKILL_NAME.test(name)) warnings.push('name is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names'); // the value is not echoed: it could be anything, a secret included
   if (typeof description === 'string' && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
   let allowedTools: string[] = [];
   const tools = fm['allowed-tools'];

@@ -16,6 +16,8 @@ export interface ScanResult {
 }
 
 export interface ScanSettings {
+  /** Suppressions the engine honours (see ScanOptions); default: all of them. */
+  suppressions?: { inline: boolean; paths: boolean };
   config: AgentVaultConfig;
   baseline: string[];
 }
@@ -29,6 +31,10 @@ export function fromWire(w: WireFinding): Finding {
   return { ...rest, [SECRET]: secret } as Finding;
 }
 
+function suppressionOptions(settings: ScanSettings) {
+  return settings.suppressions ? { inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : {};
+}
+
 /** Scan a batch of files in this thread. */
 export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
@@ -40,7 +46,7 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
     }
     result.filesScanned++;
     result.bytesScanned += read.text.length;
-    for (const f of scanText(read.text, { path: file.display }, ruleset, { baseline })) result.findings.push(f);
+    for (const f of scanText(read.text, { path: file.display }, ruleset, { baseline, ...suppressionOptions(settings) })) result.findings.push(f);
   }
   return result;
 }

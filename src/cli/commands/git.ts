@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
-import { formatError, GIT_MSG, MSG } from '../../messages.js';
+import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
 import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
@@ -140,7 +140,7 @@ Undo everything with agent-vault uninstall.`)
         result = await runGate(ctx, name, stdin);
       } catch (error) {
         // Fail closed: a gate that could not look must not let the commit through.
-        const reason = error instanceof AgentVaultError ? formatError(error).replace(/^✗ Error: /, '').trimEnd() : (error as Error).message;
+        const reason = error instanceof AgentVaultError ? formatError(error).replace(/^✗ Error: /, '').trimEnd() : foreignErrorDetail(error);
         throw refusal(GIT_MSG.gateFailedClosed(name, reason), 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).', 'GATE_FAILED_CLOSED');
       }
       for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');

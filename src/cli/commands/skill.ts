@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { AgentVaultError, usageError } from '../../errors.js';
 import { formatError, MSG } from '../../messages.js';
+import { SKILL_NAME } from '../../skill/model.js';
 import type { Finding } from '../../core/types.js';
 import { openSkillGate, scanWithGate, signSkill, verifySkill, type SkillGate, type VerifyResult } from '../../skill/attest.js';
 import { SKILL_FAILURES, exitCodeOf, exitTable, type SkillFailureCode } from '../../skill/codes.js';
@@ -114,7 +115,9 @@ rule and reason); inline allow comments inside a skill are ignored and reported.
       } else {
         let out = '';
         for (const r of reports) {
-          const label = `${r.skill?.name ?? '?'} (${r.dir})`;
+          // A name that is not a well-formed skill name is not echoed (it could be anything).
+          const name = r.skill?.name;
+          const label = `${name && SKILL_NAME.test(name) ? name : '?'} (${r.dir})`;
           if (r.error) out += `✗ ${label}: ${r.error.code}\n    ${r.error.message.replace(/\n/g, '\n    ')}\n`;
           else out += `${r.passed ? '✓' : '✗'} ${label}: ${r.passed ? 'passed' : 'FAILED'}, ${r.findings.length} finding(s)${r.suppressed.length ? `, ${r.suppressed.length} suppressed by config` : ''}\n`;
           for (const f of r.findings) out += findingLine(f) + '\n';

@@ -6,7 +6,7 @@ import { highEntropySpans, MIN_VALUE_BYTES, Redactor, restorePlaceholders, spans
 import { looksBinary, scanText } from '../../core/scan.js';
 import { SECRET } from '../../core/types.js';
 import type { AgentVaultConfig } from '../../config/config.js';
-import type { WireFinding } from '../../sources/scan-run.js';
+import type { ScanSettings, WireFinding } from '../../sources/scan-run.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -191,7 +191,8 @@ function scanInWorker(config: AgentVaultConfig, abs: string, display: string): P
   return new Promise((resolvePromise) => {
     let worker: Worker;
     try {
-      worker = new Worker(script, { workerData: { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [] } });
+      const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [], suppressions: AGENT_VIEW_SUPPRESSIONS };
+      worker = new Worker(script, { workerData: settings });
     } catch {
       return resolvePromise(undefined);
     }
@@ -207,6 +208,12 @@ function scanInWorker(config: AgentVaultConfig, abs: string, display: string): P
     worker.postMessage({ type: 'scan', batch: 0, files: [{ abs, display }] });
   });
 }
+
+/**
+ * The agent edits the files it reads: an allow comment or an allowlisted path must not
+ * unmask a secret in its view. (Baselines do not apply here either.)
+ */
+const AGENT_VIEW_SUPPRESSIONS = { inline: false, paths: false } as const;
 
 /** What `read` shows for a file's bytes; `write` recomputes it to resolve UNVAULTED markers. */
 async function agentView(ctx: CliContext, file: string, bytes: Buffer, redactor: Redactor, configPath: string | undefined): Promise<AgentView> {
@@ -226,7 +233,8 @@ async function agentView(ctx: CliContext, file: string, bytes: Buffer, redactor:
   if (!spans) {
     const text = bytes.toString('latin1');
     const ruleset = buildRuleset(config);
-    spans = spansOfFindings(bytes, scanText(text, { path: display }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }))) ?? [];
+    const options = { inlineSuppressions: AGENT_VIEW_SUPPRESSIONS.inline, pathAllowlists: AGENT_VIEW_SUPPRESSIONS.paths };
+    spans = spansOfFindings(bytes, scanText(text, { path: display }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }))) ?? [];
   }
   for (const e of entropy) spans.push(e);
   return redactor.redactForAgent(bytes, spans);
@@ -279,6 +287,9 @@ export function numberLines(bytes: Buffer): Buffer {
 
 async function runRead(ctx: CliContext, file: string, opts: { config?: string }): Promise<void> {
   const bytes = readInputFile(ctx, file);
+  // NUL bytes mean binary or UTF-16 text: neither the scanner nor the value matcher can see
+  // a secret spelled in two-byte characters, so showing such a file could leak one.
+  if (looksBinary(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
   const vault = openIfPresent(ctx);
   const view = await agentView(ctx, file, bytes, redactorFor(vault), opts.config);
   await new Promise<void>((res, rej) => ctx.stdout.write(numberLines(view.output), (err) => (err ? rej(err) : res())));
