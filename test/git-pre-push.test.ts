@@ -52,6 +52,16 @@ describe('the pre-push gate', () => {
     expect(r.stderr).not.toContain(DB);
   });
 
+  it('reports a problem once when a branch and its tag push the same commits', () => {
+    const token = expandTemplate('ghp_{{alnum:36}}', rng(9));
+    commitUnchecked('s.txt', `t=${token}\n`, 'leak');
+    gitOk(sb, repo, ['tag', '-a', 'v1', '-m', 'v1']);
+    const r = git(sb, repo, ['push', '--follow-tags', 'origin', 'main']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.match(/s\.txt:1 /g)).toHaveLength(1);
+    expect(r.stderr).not.toContain(token);
+  });
+
   it('lets clean pushes and branch deletions through', () => {
     commitUnchecked('ok.txt', 'fine\n', 'fine');
     const r = git(sb, repo, ['push', 'origin', 'main']);

@@ -16077,11 +16077,12 @@ var Ruleset = class {
   unconditional;
   globalAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
-  digest;
+  digestValue;
+  /** `digest` may be a function: it is computed on first use (only skill attestations read it). */
   constructor(rules, globalAllowlist, digest) {
     this.rules = rules;
     this.globalAllowlist = globalAllowlist;
-    this.digest = digest;
+    this.digestValue = digest;
     const keywordIds = /* @__PURE__ */ new Map();
     this.byKeyword = [];
     this.unconditional = [];
@@ -16098,6 +16099,10 @@ var Ruleset = class {
       }
     });
     this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
+  }
+  get digest() {
+    if (typeof this.digestValue === "function") this.digestValue = this.digestValue();
+    return this.digestValue;
   }
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
   candidates(text) {
@@ -16352,7 +16357,7 @@ function buildRuleset(config, packs = builtinRulePacks()) {
   if (config.allowlist !== void 0) globalLists.push(compileAllowlist(config.allowlist, ["allowlist"], cp));
   if (cp.length) throw configError(cp.map((x) => `${config.file ?? "config"}: ${x.where.join(".")}: ${x.message}`).join("\n"));
   const merged = mergeAllowlists(globalLists);
-  return new Ruleset([...byId.values()], merged, digestRules(defs));
+  return new Ruleset([...byId.values()], merged, () => digestRules(defs));
 }
 function mergeAllowlists(lists) {
   const paths = lists.flatMap((l) => l.paths);
@@ -16452,12 +16457,15 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
 var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
 function placeholderRegex() {
   return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
 function insidePlaceholder(text, start, end) {
-  const from = text.lastIndexOf("<agent-vault:", start);
-  if (from < 0 || start - from > 200) return false;
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
   const re = placeholderRegex();
   re.lastIndex = from;
   const m = re.exec(text);
@@ -16554,12 +16562,9 @@ function scanText(text, origin, ruleset, options = {}) {
   candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
   const kept = [];
   for (const c of candidates) {
-    const clash = kept.find((k) => c.start < k.end && k.start < c.end);
-    if (!clash) {
-      kept.push(c);
-    } else if (isGeneric(clash.rule) && !isGeneric(c.rule)) {
-      kept.splice(kept.indexOf(clash), 1, c);
-    }
+    const last = kept[kept.length - 1];
+    if (!last || c.start >= last.end) kept.push(c);
+    else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
   const findings = [];
   for (const c of kept) {

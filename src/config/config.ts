@@ -188,7 +188,8 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
   if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp));
   if (cp.length) throw configError(cp.map((x) => `${config.file ?? 'config'}: ${x.where.join('.')}: ${x.message}`).join('\n'));
   const merged = mergeAllowlists(globalLists);
-  return new Ruleset([...byId.values()], merged, digestRules(defs));
+  // The digest costs ~15 ms and only skill attestations read it: computed on first use.
+  return new Ruleset([...byId.values()], merged, () => digestRules(defs));
 }
 
 function mergeAllowlists(lists: CompiledAllowlist[]): CompiledAllowlist {

@@ -26,8 +26,12 @@ export function unvaultedMarker(hash8: string): string {
 
 /** True when [start, end) of text lies inside a placeholder or UNVAULTED marker. */
 export function insidePlaceholder(text: string, start: number, end: number): boolean {
-  const from = text.lastIndexOf('<agent-vault:', start);
-  if (from < 0 || start - from > 200) return false;
+  // Look back a bounded window only: a search back to offset 0 for every candidate made
+  // scans of large files without placeholders quadratic.
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
   const re = placeholderRegex();
   re.lastIndex = from;
   const m = re.exec(text);

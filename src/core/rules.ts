@@ -149,12 +149,13 @@ export class Ruleset {
   private readonly unconditional: number[];
   readonly globalAllowlist: CompiledAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
-  readonly digest: string;
+  private digestValue: string | (() => string);
 
-  constructor(rules: CompiledRule[], globalAllowlist: CompiledAllowlist, digest: string) {
+  /** `digest` may be a function: it is computed on first use (only skill attestations read it). */
+  constructor(rules: CompiledRule[], globalAllowlist: CompiledAllowlist, digest: string | (() => string)) {
     this.rules = rules;
     this.globalAllowlist = globalAllowlist;
-    this.digest = digest;
+    this.digestValue = digest;
     const keywordIds = new Map<string, number>();
     this.byKeyword = [];
     this.unconditional = [];
@@ -171,6 +172,11 @@ export class Ruleset {
       }
     });
     this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
+  }
+
+  get digest(): string {
+    if (typeof this.digestValue === 'function') this.digestValue = this.digestValue();
+    return this.digestValue;
   }
 
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */

@@ -125,14 +125,13 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   // One finding per secret span: a provider rule beats a generic one, and the first rule
   // (in pack order) wins between equals.
   candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
+  // Kept spans never overlap and candidates come by start, so only the last kept span can
+  // clash with the next candidate (a search over all of them was quadratic in findings).
   const kept: Candidate[] = [];
   for (const c of candidates) {
-    const clash = kept.find((k) => c.start < k.end && k.start < c.end);
-    if (!clash) {
-      kept.push(c);
-    } else if (isGeneric(clash.rule) && !isGeneric(c.rule)) {
-      kept.splice(kept.indexOf(clash), 1, c);
-    }
+    const last = kept[kept.length - 1];
+    if (!last || c.start >= last.end) kept.push(c);
+    else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
 
   const findings: Finding[] = [];

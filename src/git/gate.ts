@@ -78,11 +78,18 @@ export function prepareGate(config: AgentVaultConfig, vault: VaultSession | unde
   };
 }
 
-/** 0-based line index of each offset, for a sorted list of offsets. */
-function lineIndexOf(bytes: Uint8Array, offset: number): number {
+/** 0-based line index of offsets given in ascending order: counts forward from the last one. */
+function lineCounter(bytes: Uint8Array): (offset: number) => number {
+  let at = 0;
   let line = 0;
-  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 10) line++;
-  return line;
+  return (offset) => {
+    if (offset < at) {
+      at = 0;
+      line = 0;
+    }
+    for (; at < offset && at < bytes.length; at++) if (bytes[at] === 10) line++;
+    return line;
+  };
 }
 
 /**
@@ -97,8 +104,9 @@ export function checkContent(gate: GateContext, path: string, bytes: Buffer, ori
   const vaultedLines = new Set<number>();
 
   // Raw vaulted values, in any file and any common encoding: always block.
+  const lineIndexOf = lineCounter(bytes);
   for (const hit of gate.vault?.findValues(bytes) ?? []) {
-    const line = toLine(lineIndexOf(bytes, hit.offset));
+    const line = toLine(lineIndexOf(hit.offset));
     vaultedLines.add(line);
     problems.push(withCommit({
       path,
@@ -231,9 +239,15 @@ export function revisionsFor(repo: string, u: RefUpdate): string[] | undefined {
 export async function prePushGate(gate: GateContext, repo: string, updates: RefUpdate[]): Promise<GateResult> {
   const problems: GateProblem[] = [];
   const files = new Set<string>();
+  // A push of a branch and its tag (--follow-tags) names the same commits twice: commits an
+  // earlier update already covered are excluded, and each tip is judged once.
+  const pushedTips: string[] = [];
   for (const u of updates) {
-    const revs = revisionsFor(repo, u);
-    if (!revs) continue;
+    const own = revisionsFor(repo, u);
+    if (!own) continue;
+    if (pushedTips.includes(u.localSha)) continue;
+    const revs = [...own, ...pushedTips.map((t) => `^${t}`)];
+    pushedTips.push(u.localSha);
     await streamAddedLines(repo, revs, (frag) => {
       files.add(`${frag.commit}:${frag.path}`);
       problems.push(...checkContent(gate, frag.path, Buffer.from(frag.text, 'latin1'), { lineMap: frag.lineMap, ...(frag.commit ? { commit: frag.commit } : {}) }));

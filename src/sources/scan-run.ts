@@ -105,8 +105,8 @@ export async function scanFiles(files: FileEntry[], settings: ScanSettings, onPr
 }
 
 function merge(into: ScanResult, r: ScanResult) {
-  into.findings.push(...r.findings);
-  into.skipped.push(...r.skipped);
+  for (const f of r.findings) into.findings.push(f);
+  for (const k of r.skipped) into.skipped.push(k);
   into.filesScanned += r.filesScanned;
   into.bytesScanned += r.bytesScanned;
 }
