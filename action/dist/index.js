@@ -15714,7 +15714,7 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync6, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
 import { dirname as dirname6 } from "node:path";
 
 // src/core/types.ts
@@ -16550,7 +16550,7 @@ function scanText(text, origin, ruleset, options = {}) {
       if (!span || !secret) continue;
       const [start, end] = span;
       if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) continue;
-      if (secret.includes("<agent-vault:") || insidePlaceholder(text, start, end)) continue;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) continue;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       if (allowedBy(rule.allowlist, secret, lineText)) continue;
@@ -16609,7 +16609,7 @@ function looksBinary(bytes) {
 // src/skill/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync as writeFileSync2 } from "node:fs";
+import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
 // src/sources/git-sources.ts
@@ -16794,7 +16794,7 @@ async function streamAddedLines(cwd, revs, onFragment) {
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
 import { join as join8, resolve as resolve3 } from "node:path";
 
 // src/cli/version.ts
@@ -16811,7 +16811,7 @@ import { createHash as createHash3 } from "node:crypto";
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 function skillFailure(code, message, hint) {
-  return new AgentVaultError("refused", message, { code, ...hint ? { hint } : {} });
+  return refusal(message, hint, code);
 }
 
 // src/skill/avt1.ts
@@ -16929,21 +16929,66 @@ function publicKeyFromJwk(jwk) {
   return createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: "jwk" });
 }
 
-// src/skill/home.ts
+// src/vault/atomic.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
-import { basename, dirname as dirname2, join as join4, resolve as resolve2 } from "node:path";
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { basename, dirname as dirname2, join as join3 } from "node:path";
+function writeFileAtomicSync(path, contents, mode = 420) {
+  const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
+  const dir = dirname2(path);
+  const tmp = join3(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+    }
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+    }
+    throw e;
+  }
+  fsyncDir(dir);
+}
+function fsyncDir(dir) {
+  let fd;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/skill/keyring.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
+
+// src/skill/key-store.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
 // src/vault/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { homedir } from "node:os";
-import { join as join3 } from "node:path";
-
-// src/vault/atomic.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { join as join4 } from "node:path";
 
 // src/vault/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16962,32 +17007,10 @@ var sleeper = new Int32Array(new SharedArrayBuffer(4));
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
-  return join3(env.HOME || homedir(), ".agent-vault");
+  return join4(env.HOME || homedir(), ".agent-vault");
 }
-
-// src/skill/home.ts
-function agentVaultHome(env) {
-  return resolve2(vaultHome(env));
-}
-function privateDir(path) {
-  mkdirSync(path, { recursive: true, mode: 448 });
-  chmodSync(path, 448);
-  return path;
-}
-function writeAtomic(path, data, mode = 420) {
-  const tmp = join4(dirname2(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, data, { mode, flush: true });
-  renameSync(tmp, path);
-}
-
-// src/skill/keyring.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
 
 // src/skill/key-store.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
@@ -16997,7 +17020,7 @@ function readKeyring(path) {
   if (!existsSync3(path)) return emptyKeyring();
   let data;
   try {
-    data = JSON.parse(readFileSync4(path, "utf8"));
+    data = JSON.parse(readFileSync3(path, "utf8"));
   } catch (e) {
     throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, "Restore it from git history (git checkout -- <file>).");
   }
@@ -17095,9 +17118,24 @@ function skillPolicy(config) {
 // src/skill/revocations.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash4, createPrivateKey } from "node:crypto";
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
+import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
 import { dirname as dirname3, join as join5 } from "node:path";
+
+// src/skill/home.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
+import { resolve as resolve2 } from "node:path";
+function agentVaultHome(env) {
+  return resolve2(vaultHome(env));
+}
+function privateDir(path) {
+  mkdirSync2(path, { recursive: true, mode: 448 });
+  chmodSync(path, 448);
+  return path;
+}
+
+// src/skill/revocations.ts
 var fail = (code, message, hint) => ({ ok: false, error: skillFailure(code, message, hint) });
 function validList(v) {
   const l = v;
@@ -17116,11 +17154,11 @@ function listId(path) {
     } catch {
     }
   }
-  return createHash4("sha256").update(real).digest("hex");
+  return sha256Hex(real);
 }
 function readSeen(env) {
   try {
-    return JSON.parse(readFileSync5(seenFile(env), "utf8"));
+    return JSON.parse(readFileSync4(seenFile(env), "utf8"));
   } catch {
     return {};
   }
@@ -17134,7 +17172,7 @@ function recordSeen(env, path, version, digest) {
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
   privateDir(dirname3(seenFile(env)));
-  writeAtomic(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
+  writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
 function loadRevocations(path, keyring, opts) {
   const empty2 = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
@@ -17147,7 +17185,7 @@ function loadRevocations(path, keyring, opts) {
   }
   let text;
   try {
-    text = readFileSync5(path, "utf8");
+    text = readFileSync4(path, "utf8");
   } catch (e) {
     return fail("REVOCATIONS_MISSING", `cannot read the revocation list ${path} (${e.code ?? "error"})`);
   }
@@ -17164,7 +17202,7 @@ function loadRevocations(path, keyring, opts) {
   }
   if (!validList(list)) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} payload does not have the expected shape`);
   if (list.keys.some((k) => k.kid === signed.kid)) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is signed by key "${signed.kid}", which it revokes itself`);
-  const digest = createHash4("sha256").update(env.payload).digest("hex");
+  const digest = sha256Hex(env.payload);
   const seen = seenVersion(opts.env, path);
   if (seen && (list.version < seen.version || list.version === seen.version && digest !== seen.digest)) {
     return fail("REVOCATIONS_ROLLBACK", `the revocation list ${path} is version ${list.version}, but version ${seen.version} was already seen${list.version === seen.version ? " with different content" : ""}`, "Someone replaced the list with an older copy; restore the newest one (git log -- the list file).");
@@ -17193,7 +17231,7 @@ function purgedFile(env) {
 }
 function purgedHashes(env) {
   try {
-    const data = JSON.parse(readFileSync5(purgedFile(env), "utf8"));
+    const data = JSON.parse(readFileSync4(purgedFile(env), "utf8"));
     return new Map(data.map((d) => [d.hash, d.reason]));
   } catch {
     return /* @__PURE__ */ new Map();
@@ -17204,8 +17242,7 @@ function purgedHashes(env) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { createHash as createHash5 } from "node:crypto";
-import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/skill/model.ts
@@ -17279,7 +17316,7 @@ function splitTools(text) {
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
+import { lstatSync, readFileSync as readFileSync5, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
 import { join as join6, posix } from "node:path";
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
@@ -17327,7 +17364,7 @@ function readSkillTree(root) {
       } else if (st2.isFile()) {
         let bytes;
         try {
-          bytes = readFileSync6(abs);
+          bytes = readFileSync5(abs);
         } catch (e) {
           problems.push(`${JSON.stringify(rel)}: cannot read (${e.code ?? "error"})`);
           continue;
@@ -17483,7 +17520,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join7(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join7(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -17515,14 +17552,13 @@ function buildSkillRules(config, packs = skillRulePacks()) {
   if (problems.length) throw configError(problems.join("\n"), "The skill threat rule pack is damaged; reinstall agent-vault.");
   const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 }, digestRules(defs));
   const secrets = buildRuleset(config);
-  const digest = "sha256:" + createDigest(`${threats.digest}
+  const digest = "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
 ${JSON.stringify(STRUCTURAL_CHECKS)}`);
   const empty2 = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new Ruleset([r], empty2, threats.digest));
   return { threats, singleThreats, secrets, digest };
 }
-var createDigest = (s) => createHash5("sha256").update(s).digest("hex");
 var MEDIA_MAGIC = [
   [[137, 80, 78, 71], "PNG"],
   [[255, 216, 255], "JPEG"],
@@ -17582,7 +17618,7 @@ function structural(check, path, detail, line = 1) {
     endLine: line,
     endColumn: 1,
     masked: "",
-    fingerprint: createDigest(`${check}\0${path}\0${detail}`),
+    fingerprint: sha256Hex(`${check}\0${path}\0${detail}`),
     secretLength: 0,
     [SECRET]: ""
   };
@@ -17630,7 +17666,7 @@ function scanFileText(text, path, rules, depth = 0) {
           column,
           endLine: line,
           endColumn: column + m[0].length,
-          fingerprint: createDigest(`encoded\0${inner.fingerprint}`),
+          fingerprint: sha256Hex(`encoded\0${inner.fingerprint}`),
           [SECRET]: inner[SECRET]
         });
       }
@@ -17750,7 +17786,7 @@ function verifySkill(gate, dir) {
   const sigPath = join8(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
-  const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
+  const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
   const revokedKids = new Set(revocations.list.keys.map((k) => k.kid));
@@ -17819,7 +17855,7 @@ function writeEntries(repo, entries, into, at = (p) => p) {
     const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
     if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
     else {
-      writeFileSync2(target, bytes);
+      writeFileSync(target, bytes);
       chmodSync2(target, e.mode === "100755" ? 493 : 420);
     }
   }
@@ -17937,12 +17973,10 @@ function markersIn(text, origin, into) {
   if (!text.includes("<agent-vault:UNVAULTED:")) return;
   const re = placeholderRegex();
   let m;
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  const lines = new Lines(text);
   while ((m = re.exec(text)) !== null) {
     if (m[2] === void 0) continue;
-    let line0 = 0;
-    while (line0 + 1 < starts.length && starts[line0 + 1] <= m.index) line0++;
+    const line0 = lines.lineOf(m.index);
     into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
   }
 }
@@ -17979,7 +18013,7 @@ async function collectAdded(repo, target, ruleset, config) {
 // action/src/checks.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname5, join as join11, posix as posix3 } from "node:path";
 
@@ -18115,7 +18149,7 @@ var skillsCheck = async (ctx) => {
       const bytes = ctx.readTrusted(path);
       if (!bytes) continue;
       mkdirSync5(dirname5(join11(trust, path)), { recursive: true });
-      writeFileSync3(join11(trust, path), bytes);
+      writeFileSync2(join11(trust, path), bytes);
     }
     const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
     const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join11(work, "home") });
@@ -18240,7 +18274,7 @@ function eventHead(eventName, payload) {
 // action/src/target.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync8 } from "node:fs";
 function resolveCommit(repo, rev) {
   try {
     return gitText(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { cwd: repo }).trim() || void 0;
@@ -18254,7 +18288,7 @@ function isShallow(repo) {
 function shallowBoundary(repo) {
   const file = gitText(["rev-parse", "--git-path", "shallow"], { cwd: repo }).trim();
   try {
-    return new Set(readFileSync9(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync8(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -18565,7 +18599,7 @@ function runnerEnvironment() {
   let eventPayload;
   if (eventPath) {
     try {
-      eventPayload = JSON.parse(readFileSync10(eventPath, "utf8"));
+      eventPayload = JSON.parse(readFileSync9(eventPath, "utf8"));
     } catch (e) {
       throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
@@ -18600,7 +18634,7 @@ async function run() {
     }
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync6(dirname6(sarifPath), { recursive: true });
-    writeFileSync4(sarifPath, renderActionSarif(gate));
+    writeFileSync3(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));

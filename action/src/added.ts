@@ -1,7 +1,7 @@
 import type { AgentVaultConfig } from '../../src/config/config.js';
 import { placeholderRegex } from '../../src/core/placeholder.js';
 import type { Ruleset } from '../../src/core/rules.js';
-import { scanText } from '../../src/core/scan.js';
+import { Lines, scanText } from '../../src/core/scan.js';
 import type { Finding, Origin, Skipped } from '../../src/core/types.js';
 import { gitSync } from '../../src/git/exec.js';
 import { decodeForScan } from '../../src/sources/files.js';
@@ -84,12 +84,10 @@ function markersIn(text: string, origin: Origin, into: UnvaultedMarker[]) {
   if (!text.includes('<agent-vault:UNVAULTED:')) return;
   const re = placeholderRegex();
   let m: RegExpExecArray | null;
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const lines = new Lines(text);
   while ((m = re.exec(text)) !== null) {
     if (m[2] === undefined) continue;
-    let line0 = 0;
-    while (line0 + 1 < starts.length && starts[line0 + 1]! <= m.index) line0++;
+    const line0 = lines.lineOf(m.index);
     into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
   }
 }

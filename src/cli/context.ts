@@ -22,3 +22,10 @@ export function writeOut(stream: Writable, text: string): Promise<void> {
     stream.write(text, (err) => (err ? reject(err) : resolve()));
   });
 }
+
+/** All of a readable stream (a command's standard input), as bytes. */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks);
+}

@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
-import { loadConfig, type AgentVaultConfig } from '../config/config.js';
+import { readFileSync } from 'node:fs';
+import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
 import { configError, usageError } from '../errors.js';
 import { repoRoot } from '../git/exec.js';
 import type { CliContext } from './context.js';
@@ -24,12 +23,6 @@ export function showProgress(ctx: CliContext): boolean {
   return !!ctx.stderr.isTTY && !ctx.env.CI && ctx.env.TERM !== 'dumb';
 }
 
-/** Write a file atomically (temp file then rename) so a reader never sees half of it. */
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o644): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, data, { mode });
-  renameSync(tmp, path);
-}
 
 export interface BaselineFile {
   version: 1;
@@ -57,9 +50,7 @@ export function readBaseline(path: string): string[] {
 }
 
 export function parseSizeOption(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?$/i.exec(value.trim());
-  if (!m) throw usageError(`invalid size "${value}"`, 'Use a number of bytes or a size such as 512KB, 10MB.');
-  const unit = (m[2] ?? 'b').toLowerCase();
-  const mult = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1;
-  return Math.floor(Number(m[1]) * mult);
+  const size = parseSize(value);
+  if (size === undefined) throw usageError(`invalid size "${value}"`, 'Use a number of bytes or a size such as 512KB, 10MB.');
+  return size;
 }

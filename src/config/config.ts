@@ -36,7 +36,8 @@ export interface AgentVaultConfig {
 
 const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'protected', 'skills', 'policy']);
 
-function parseSize(value: unknown): number | undefined {
+/** A size such as 10MB, 512KB or a number of bytes; undefined when it is not one. */
+export function parseSize(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== 'string') return undefined;
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib|gb|gib)?\s*$/i.exec(value);

@@ -14,10 +14,3 @@ export function fingerprint(ruleId: string, secret: string): string {
   return createHash('sha256').update(ruleId).update('\0').update(secret, 'latin1').digest('hex');
 }
 
-/** `sha256:` + first 8 hex digits of sha256(value): the UNVAULTED marker's fingerprint. */
-export function shortValueHash(value: string | Uint8Array): string {
-  const h = createHash('sha256');
-  if (typeof value === 'string') h.update(value, 'latin1');
-  else h.update(value);
-  return h.digest('hex').slice(0, 8);
-}

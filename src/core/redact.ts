@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { shannonEntropy } from './entropy.js';
-import { isValidKey } from './placeholder.js';
+import { isValidKey, placeholderFor, PLACEHOLDER_PREFIX, unvaultedMarker } from './placeholder.js';
 import type { Ruleset } from './rules.js';
 import { scanText } from './scan.js';
 import { SECRET } from './types.js';
@@ -75,7 +75,7 @@ export interface RedactOptions {
 /** Values shorter than this are never vaulted: too common to redact without mangling text. */
 export const MIN_VALUE_BYTES = 8;
 
-const PREFIX = Buffer.from('<agent-vault:', 'latin1');
+const PREFIX = Buffer.from(PLACEHOLDER_PREFIX, 'latin1');
 const LITERAL = Buffer.from('LITERAL:', 'latin1');
 const UNVAULTED = Buffer.from('UNVAULTED:sha256:', 'latin1');
 const MAX_KEY = 128;
@@ -352,7 +352,7 @@ export class Redactor {
         // Escape: insert one LITERAL: after the prefix.
         parts.push(PREFIX, LITERAL, src.subarray(m.start + PREFIX.length, m.end));
       } else if (m.kind === Kind.Raw) {
-        parts.push(Buffer.from(`<agent-vault:${m.key}>`, 'latin1'));
+        parts.push(Buffer.from(placeholderFor(m.key), 'latin1'));
         keys.add(m.key);
         count++;
       } else {
@@ -362,7 +362,7 @@ export class Redactor {
         // write; mark the fingerprint ambiguous (an empty entry) so write refuses it.
         const prior = markers.get(h);
         markers.set(h, prior && !prior.equals(bytes) ? Buffer.alloc(0) : Buffer.from(bytes));
-        parts.push(Buffer.from(`<agent-vault:UNVAULTED:sha256:${h}>`, 'latin1'));
+        parts.push(Buffer.from(unvaultedMarker(h), 'latin1'));
         unvaulted++;
       }
       at = m.end;
@@ -373,7 +373,7 @@ export class Redactor {
   }
 }
 
-/** First 8 hex digits of sha256: the UNVAULTED marker's fingerprint (same as shortValueHash). */
+/** First 8 hex digits of sha256: the UNVAULTED marker's fingerprint (hex, of the bytes as they appear). */
 export function hash8(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 8);
 }

@@ -1,6 +1,6 @@
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
-import { insidePlaceholder } from './placeholder.js';
+import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
 import type { Ruleset } from './rules.js';
 import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
 
@@ -25,7 +25,7 @@ const ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: 
 const ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
 
 /** Lazily built index of line starts, for offset -> line/column. */
-class Lines {
+export class Lines {
   private starts: number[] | undefined;
   constructor(private readonly text: string) {}
   private index(): number[] {
@@ -112,7 +112,7 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
       if (!span || !secret) continue;
       const [start, end] = span;
       if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-      if (secret.includes('<agent-vault:') || insidePlaceholder(text, start, end)) continue;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) continue;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       if (allowedBy(rule.allowlist, secret, lineText)) continue;

@@ -7,7 +7,7 @@ import { VERSION } from '../cli/version.js';
 import { SIGNATURE_FILE, type ManifestEntry } from './avt1.js';
 import { skillFailure, type SkillFailureCode } from './codes.js';
 import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, signEnvelope, SKILL_PREDICATE_TYPE, STATEMENT_TYPE, verifySignature } from './dsse.js';
-import { writeAtomic } from './home.js';
+import { writeFileAtomicSync } from '../vault/atomic.js';
 import type { SigningKeyStore } from './key-store.js';
 import { keyFor, readKeyring, type Keyring } from './keyring.js';
 import { skillPolicy, type SkillPolicy } from './policy.js';
@@ -124,7 +124,7 @@ export function signSkill(gate: SkillGate, dir: string, kid: string, store: Sign
   };
   const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), kid, privateKey);
   const sigPath = join(tree.root, SIGNATURE_FILE);
-  writeAtomic(sigPath, JSON.stringify(envelope, null, 2) + '\n');
+  writeFileAtomicSync(sigPath, JSON.stringify(envelope, null, 2) + '\n');
   return { report, statement, sigPath };
 }
 

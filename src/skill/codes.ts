@@ -1,4 +1,4 @@
-import { AgentVaultError } from '../errors.js';
+import { refusal, type AgentVaultError } from '../errors.js';
 
 /**
  * Stable failure codes of the skill gate, each with its own exit status so a script (or a
@@ -39,5 +39,5 @@ export function exitTable(): string {
 
 /** A skill-gate failure: kind `refused`, with a stable code. */
 export function skillFailure(code: SkillFailureCode, message: string, hint?: string): AgentVaultError {
-  return new AgentVaultError('refused', message, { code, ...(hint ? { hint } : {}) });
+  return refusal(message, hint, code);
 }

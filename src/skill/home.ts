@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { vaultHome } from '../vault/index.js';
 
 /**
@@ -19,13 +19,4 @@ export function privateDir(path: string): string {
   return path;
 }
 
-/** Atomic write (temp file, fsync by writeFileSync's flush, rename): readers never see half a file. */
-export function writeAtomic(path: string, data: string | Buffer, mode = 0o644): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, data, { mode, flush: true });
-  renameSync(tmp, path);
-}
 
-export function readJsonFile(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { configError } from '../errors.js';
 import { publicKeyFromJwk } from './dsse.js';
-import { writeAtomic } from './home.js';
+import { writeFileAtomicSync } from '../vault/atomic.js';
 import { KID } from './key-store.js';
 
 export interface Ed25519Jwk {
@@ -71,7 +71,7 @@ export function readKeyring(path: string): Keyring {
 export function writeKeyring(path: string, keyring: Keyring): void {
   mkdirSync(dirname(path), { recursive: true });
   const sorted: Keyring = { version: 1, keys: Object.fromEntries(Object.entries(keyring.keys).sort(([a], [b]) => (a < b ? -1 : 1))) };
-  writeAtomic(path, JSON.stringify(sorted, null, 2) + '\n');
+  writeFileAtomicSync(path, JSON.stringify(sorted, null, 2) + '\n');
 }
 
 export type KeyState = { ok: true; key: KeyObject; entry: KeyringEntry } | { ok: false; code: 'SKILL_KEY_UNTRUSTED' | 'SKILL_KEY_EXPIRED' | 'SKILL_KEY_REVOKED'; message: string };

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './avt1.js';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { scanWithGate, verifySkill, type SkillGate, type VerifyResult } from './attest.js';
 import { skillFailure } from './codes.js';
-import { agentVaultHome, privateDir, writeAtomic } from './home.js';
+import { agentVaultHome, privateDir } from './home.js';
+import { writeFileAtomicSync } from '../vault/atomic.js';
 import { SKILL_FILE } from './model.js';
 import { purgedHashes } from './revocations.js';
 
@@ -61,7 +62,7 @@ function moveFolder(from: string, to: string): void {
 
 function newId(env: NodeJS.ProcessEnv, result: VerifyResult): string {
   const base = (result.skill ?? basename(result.dir)).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'skill';
-  const tag = (result.contentHash?.slice(7, 19) ?? createHash('sha256').update(`${result.dir}\0${Date.now()}`).digest('hex').slice(0, 12));
+  const tag = (result.contentHash?.slice(7, 19) ?? sha256Hex(`${result.dir}\0${Date.now()}`).slice(0, 12));
   let id = `${base}-${tag}`;
   for (let n = 2; existsSync(join(quarantineDir(env), id)); n++) id = `${base}-${tag}-${n}`;
   return id;
@@ -90,7 +91,7 @@ export function auditSkills(gate: SkillGate, skillDirs: string[], opts: { dryRun
       status: 'quarantined',
     };
     // The record goes first: if the move fails half-way, the reason is still on disk.
-    writeAtomic(join(home, 'record.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
+    writeFileAtomicSync(join(home, 'record.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
     moveFolder(resolve(r.dir), join(home, 'skill'));
     quarantined.push(record);
   }
@@ -114,7 +115,7 @@ export function readRecord(env: NodeJS.ProcessEnv, id: string): QuarantineRecord
 }
 
 function saveRecord(env: NodeJS.ProcessEnv, record: QuarantineRecord): void {
-  writeAtomic(join(quarantineDir(env), record.id, 'record.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
+  writeFileAtomicSync(join(quarantineDir(env), record.id, 'record.json'), JSON.stringify(record, null, 2) + '\n', 0o600);
 }
 
 /**

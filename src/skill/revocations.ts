@@ -1,8 +1,10 @@
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
+import { sha256Hex } from './avt1.js';
 import { existsSync, mkdirSync, readFileSync, realpathSync as fsRealpath } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { decodeBase64, parseEnvelope, REVOCATIONS_PAYLOAD_TYPE, signEnvelope, verifySignature, type Envelope } from './dsse.js';
-import { agentVaultHome, privateDir, writeAtomic } from './home.js';
+import { agentVaultHome, privateDir } from './home.js';
+import { writeFileAtomicSync } from '../vault/atomic.js';
 import { keyFor, type Keyring } from './keyring.js';
 import { skillFailure, type SkillFailureCode } from './codes.js';
 import type { AgentVaultError } from '../errors.js';
@@ -59,7 +61,7 @@ function listId(path: string): string {
       /* keep as given */
     }
   }
-  return createHash('sha256').update(real).digest('hex');
+  return sha256Hex(real);
 }
 
 function readSeen(env: NodeJS.ProcessEnv): Record<string, SeenRecord> {
@@ -80,7 +82,7 @@ function recordSeen(env: NodeJS.ProcessEnv, path: string, version: number, diges
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
   privateDir(dirname(seenFile(env)));
-  writeAtomic(seenFile(env), JSON.stringify(all, null, 2) + '\n', 0o600);
+  writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + '\n', 0o600);
 }
 
 // -- loading ---------------------------------------------------------------------------
@@ -118,7 +120,7 @@ export function loadRevocations(path: string, keyring: Keyring, opts: { required
   }
   if (!validList(list)) return fail('REVOCATIONS_BAD_SIGNATURE', `the revocation list ${path} payload does not have the expected shape`);
   if (list.keys.some((k) => k.kid === signed.kid)) return fail('REVOCATIONS_BAD_SIGNATURE', `the revocation list ${path} is signed by key "${signed.kid}", which it revokes itself`);
-  const digest = createHash('sha256').update(env.payload).digest('hex');
+  const digest = sha256Hex(env.payload);
   const seen = seenVersion(opts.env, path);
   if (seen && (list.version < seen.version || (list.version === seen.version && digest !== seen.digest))) {
     return fail('REVOCATIONS_ROLLBACK', `the revocation list ${path} is version ${list.version}, but version ${seen.version} was already seen${list.version === seen.version ? ' with different content' : ''}`, 'Someone replaced the list with an older copy; restore the newest one (git log -- the list file).');
@@ -150,8 +152,8 @@ export function writeRevocations(path: string, list: RevocationList, kid: string
   const payload = Buffer.from(JSON.stringify(list, null, 2), 'utf8');
   const envelope = signEnvelope(REVOCATIONS_PAYLOAD_TYPE, payload, kid, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
   mkdirSync(dirname(path), { recursive: true });
-  writeAtomic(path, JSON.stringify(envelope, null, 2) + '\n');
-  recordSeen(env, path, list.version, createHash('sha256').update(envelope.payload).digest('hex'));
+  writeFileAtomicSync(path, JSON.stringify(envelope, null, 2) + '\n');
+  recordSeen(env, path, list.version, sha256Hex(envelope.payload));
 }
 
 export function nextList(prev: RevocationList, now: Date, days: number): RevocationList {
@@ -188,6 +190,6 @@ export function addPurged(env: NodeJS.ProcessEnv, hash: string, id: string, reas
   }
   if (!data.some((d) => d.hash === hash)) data.push({ hash, id, reason, at: now.toISOString() });
   privateDir(dirname(purgedFile(env)));
-  writeAtomic(purgedFile(env), JSON.stringify(data, null, 2) + '\n', 0o600);
+  writeFileAtomicSync(purgedFile(env), JSON.stringify(data, null, 2) + '\n', 0o600);
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './avt1.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
@@ -79,13 +79,12 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
   if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
   const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, digestRules(defs));
   const secrets = buildRuleset(config);
-  const digest = 'sha256:' + createDigest(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}`);
+  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}`);
   const empty = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
   return { threats, singleThreats, secrets, digest };
 }
 
-const createDigest = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export interface SuppressedFinding {
   finding: Finding;
@@ -171,7 +170,7 @@ function structural(check: StructuralCheck, path: string, detail: string, line =
     endLine: line,
     endColumn: 1,
     masked: '',
-    fingerprint: createDigest(`${check}\0${path}\0${detail}`),
+    fingerprint: sha256Hex(`${check}\0${path}\0${detail}`),
     secretLength: 0,
     [SECRET]: '',
   };
@@ -230,7 +229,7 @@ function scanFileText(text: string, path: string, rules: SkillRules, depth = 0):
           column,
           endLine: line,
           endColumn: column + m[0].length,
-          fingerprint: createDigest(`encoded\0${inner.fingerprint}`),
+          fingerprint: sha256Hex(`encoded\0${inner.fingerprint}`),
           [SECRET]: inner[SECRET],
         });
       }

@@ -8,7 +8,8 @@ import { basename, dirname, join } from 'node:path';
  * rename is atomic), fsync it, rename it over the target, then fsync the folder so the
  * rename itself survives a power loss.
  */
-export function writeFileAtomicSync(path: string, data: Uint8Array, mode: number): void {
+export function writeFileAtomicSync(path: string, contents: string | Uint8Array, mode = 0o644): void {
+  const data = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', mode);

@@ -9,7 +9,7 @@ import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGa
 import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
 import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/vault-session.js';
 import { repoRoot } from '../../git/exec.js';
-import { writeOut, type CliContext } from '../context.js';
+import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor } from '../shared.js';
 import { loadConfig } from '../../config/config.js';
 
@@ -24,12 +24,6 @@ function selfCommand(): string {
 
 function shimTemplate(hook: HookName): string {
   return readFileSync(fileURLToPath(new URL(`../hooks/${hook}`, import.meta.url)), 'utf8');
-}
-
-async function readAll(ctx: CliContext): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks);
 }
 
 function needRepo(ctx: CliContext): string {
@@ -63,7 +57,7 @@ export function registerGit(program: Command, ctx: CliContext): void {
         : 'Single-file smudge filter: stdin with placeholders replaced by vault values, on stdout.')
       .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
       .action(async (path: string | undefined) => {
-        const input = await readAll(ctx);
+        const input = await readAll(ctx.stdin);
         const engine = engineFor(ctx);
         const out = direction === 'clean' ? engine.clean(input, path ?? '<stdin>') : engine.smudge(input, path ?? '<stdin>');
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
@@ -134,7 +128,7 @@ Undo everything with agent-vault uninstall.`)
         await writeOut(ctx.stderr, GIT_MSG.skipAnnounced(name) + '\n');
         return;
       }
-      const stdin = name === 'pre-push' ? (await readAll(ctx)).toString('utf8') : '';
+      const stdin = name === 'pre-push' ? (await readAll(ctx.stdin)).toString('utf8') : '';
       let result: GateResult;
       try {
         result = await runGate(ctx, name, stdin);

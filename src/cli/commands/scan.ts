@@ -10,9 +10,10 @@ import { render, FORMATS, type Format, type ScanReport } from '../../report/inde
 import { decodeForScan, listFiles } from '../../sources/files.js';
 import { checkRange, readBlobs, stagedBlobs, streamAddedLines } from '../../sources/git-sources.js';
 import { scanFiles } from '../../sources/scan-run.js';
+import { writeFileAtomicSync } from '../../vault/atomic.js';
 import { VERSION } from '../version.js';
-import { writeOut, type CliContext } from '../context.js';
-import { configFor, parseSizeOption, readBaseline, showProgress, useColor, writeFileAtomic, type BaselineFile } from '../shared.js';
+import { readAll, writeOut, type CliContext } from '../context.js';
+import { configFor, parseSizeOption, readBaseline, showProgress, useColor, type BaselineFile } from '../shared.js';
 
 interface ScanOptions {
   staged?: boolean;
@@ -32,12 +33,6 @@ interface ScanOptions {
 /** push(...many) overflows the call stack past ~100k items (a scan of 200k binary files did). */
 function append<T>(to: T[], from: readonly T[]): void {
   for (const x of from) to.push(x);
-}
-
-async function readStdin(ctx: CliContext): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of ctx.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks);
 }
 
 export function registerScan(program: Command, ctx: CliContext): void {
@@ -100,7 +95,7 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
 
   if (opts.stdin) {
     target = 'stdin';
-    const read = decodeForScan(await readStdin(ctx), '<stdin>', config.maxFileSize);
+    const read = decodeForScan(await readAll(ctx.stdin), '<stdin>', config.maxFileSize);
     if (read.ok) {
       filesScanned = 1;
       bytesScanned = read.text.length;
@@ -173,7 +168,7 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   const report: ScanReport = { findings, skipped, filesScanned, bytesScanned, rules: ruleset.rules, target, version: VERSION };
   if (opts.writeBaseline) {
     const data: BaselineFile = { version: 1, findings: findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, line: f.line })) };
-    writeFileAtomic(resolve(ctx.cwd, opts.writeBaseline), JSON.stringify(data, null, 2) + '\n');
+    writeFileAtomicSync(resolve(ctx.cwd, opts.writeBaseline), JSON.stringify(data, null, 2) + '\n');
   }
   for (const s of skipped) {
     if (s.reason === 'unreadable' || s.reason === 'symlink-loop') await writeOut(ctx.stderr, `warning: cannot read ${s.path} (${s.detail ?? s.reason}); skipped\n`);

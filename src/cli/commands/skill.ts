@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { AgentVaultError, usageError } from '../../errors.js';
+import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { formatError, MSG } from '../../messages.js';
 import { SKILL_NAME } from '../../skill/model.js';
 import type { Finding } from '../../core/types.js';
@@ -33,7 +33,7 @@ function gateFor(ctx: CliContext, configPath: string | undefined): SkillGate {
 
 /** Sensitive commands refuse without a terminal on both ends. */
 function requireTerminal(ctx: CliContext, command: string): void {
-  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw new AgentVaultError('refused', MSG.skillNeedsTerminal(command), { hint: MSG.skillNeedsTerminalHint, code: 'TTY_REQUIRED' });
+  if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw refusal(MSG.skillNeedsTerminal(command), MSG.skillNeedsTerminalHint, 'TTY_REQUIRED');
 }
 
 function findingLine(f: Finding): string {

@@ -10,12 +10,12 @@ import type { ScanSettings, WireFinding } from '../../sources/scan-run.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isValidKey } from '../../core/placeholder.js';
+import { isValidKey, PLACEHOLDER_PREFIX } from '../../core/placeholder.js';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { writeFileAtomicSync } from '../../vault/atomic.js';
 import { initVault, openVault, vaultHome, type Vault } from '../../vault/index.js';
-import { writeOut, type CliContext } from '../context.js';
+import { readAll, writeOut, type CliContext } from '../context.js';
 import { TerminalInput } from '../prompt.js';
 import { configFor } from '../shared.js';
 
@@ -148,12 +148,6 @@ async function withTerminal<T>(ctx: CliContext, fn: (input: TerminalInput) => Pr
   } finally {
     input.close();
   }
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-  return Buffer.concat(chunks);
 }
 
 function readInputFile(ctx: CliContext, file: string): Buffer {
@@ -327,7 +321,7 @@ async function runWrite(ctx: CliContext, file: string, opts: { content?: string;
     }
   }
 
-  const needsVault = content.includes('<agent-vault:');
+  const needsVault = content.includes(PLACEHOLDER_PREFIX);
   const vault = needsVault ? openIfPresent(ctx) : undefined;
   const cache = new Map<string, Buffer | undefined>();
   const lookup = (key: string) => {
@@ -345,10 +339,9 @@ async function runWrite(ctx: CliContext, file: string, opts: { content?: string;
     }
     if (current) markers = (await agentView(ctx, file, current, redactorFor(vault ?? openIfPresent(ctx)), opts.config)).markers;
   }
-  const markersNow = () => markers;
   const result = restorePlaceholders(content, lookup, {
     unvaulted: (h) => {
-      const bytes = markersNow().get(h);
+      const bytes = markers.get(h);
       return bytes && bytes.length ? bytes : undefined;
     },
   });
