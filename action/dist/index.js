@@ -16371,7 +16371,7 @@ function mergeAllowlists(lists) {
   };
 }
 
-// src/git/exec.ts
+// src/platform/exec.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { spawn, spawnSync } from "node:child_process";
@@ -16797,7 +16797,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
 import { join as join8, resolve as resolve3 } from "node:path";
 
-// src/cli/version.ts
+// src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var VERSION = "0.1.0";
@@ -16929,7 +16929,7 @@ function publicKeyFromJwk(jwk) {
   return createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x }, format: "jwk" });
 }
 
-// src/vault/atomic.ts
+// src/platform/atomic.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
@@ -16978,7 +16978,7 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16987,8 +16987,6 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 // src/vault/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { homedir } from "node:os";
-import { join as join4 } from "node:path";
 
 // src/vault/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17003,11 +17001,24 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-// src/vault/index.ts
+// src/platform/home.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join as join4, resolve as resolve2 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
   return join4(env.HOME || homedir(), ".agent-vault");
+}
+function agentVaultHome(env) {
+  return resolve2(vaultHome(env));
+}
+function privateDir(path) {
+  mkdirSync(path, { recursive: true, mode: 448 });
+  chmodSync(path, 448);
+  return path;
 }
 
 // src/skill/key-store.ts
@@ -17120,22 +17131,6 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
 import { dirname as dirname3, join as join5 } from "node:path";
-
-// src/skill/home.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
-import { resolve as resolve2 } from "node:path";
-function agentVaultHome(env) {
-  return resolve2(vaultHome(env));
-}
-function privateDir(path) {
-  mkdirSync2(path, { recursive: true, mode: 448 });
-  chmodSync(path, 448);
-  return path;
-}
-
-// src/skill/revocations.ts
 var fail = (code, message, hint) => ({ ok: false, error: skillFailure(code, message, hint) });
 function validList(v) {
   const l = v;

@@ -3,7 +3,7 @@ import { placeholderRegex } from '../../src/core/placeholder.js';
 import type { Ruleset } from '../../src/core/rules.js';
 import { Lines, scanText } from '../../src/core/scan.js';
 import type { Finding, Origin, Skipped } from '../../src/core/types.js';
-import { gitSync } from '../../src/git/exec.js';
+import { gitSync } from '../../src/platform/exec.js';
 import { decodeForScan } from '../../src/sources/files.js';
 import { readBlobs, streamAddedLines } from '../../src/sources/git-sources.js';
 import type { ScanTarget } from './target.js';

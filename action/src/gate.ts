@@ -3,7 +3,7 @@ import { buildRuleset, CONFIG_NAMES, defaultConfig, loadConfig, parseConfig, typ
 import type { Ruleset } from '../../src/core/rules.js';
 import type { Finding, Severity } from '../../src/core/types.js';
 import { AgentVaultError, configError, usageError } from '../../src/errors.js';
-import { gitSync, repoRoot } from '../../src/git/exec.js';
+import { gitSync, repoRoot } from '../../src/platform/exec.js';
 import { parsePolicy } from '../../src/git/gate.js';
 import { protectedMatcher } from '../../src/git/protected.js';
 import { MSG } from '../../src/messages.js';

@@ -1,7 +1,7 @@
 import { printablePath } from '../../src/report/model.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { MSG } from '../../src/messages.js';
-import { VERSION } from '../../src/cli/version.js';
+import { VERSION } from '../../src/platform/version.js';
 import type { GateResult } from './gate.js';
 
 /** GitHub caps a step summary at 1 MiB; beyond this many rows the SARIF file holds the rest. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { gitSync, gitText } from '../../src/git/exec.js';
+import { gitSync, gitText } from '../../src/platform/exec.js';
 import { AgentVaultError, gitError } from '../../src/errors.js';
 import { MSG } from '../../src/messages.js';
 import type { ScanPlan } from './event.js';

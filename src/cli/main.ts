@@ -4,8 +4,8 @@ import { COMMANDS } from './commands/index.js';
 import { processContext, type CliContext } from './context.js';
 import { formatError } from '../messages.js';
 
-export { VERSION } from './version.js';
-import { VERSION } from './version.js';
+export { VERSION } from '../platform/version.js';
+import { VERSION } from '../platform/version.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('agent-vault')

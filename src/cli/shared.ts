@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
 import { configError, usageError } from '../errors.js';
-import { repoRoot } from '../git/exec.js';
+import { repoRoot } from '../platform/exec.js';
 import type { CliContext } from './context.js';
 
 /** Load the configuration following the documented discovery order. */

@@ -11,7 +11,7 @@ import { SKILL_FILE } from '../skill/model.js';
 import { skillPolicy } from '../skill/policy.js';
 import { decodeForScan } from '../sources/files.js';
 import { changedPaths, readBlobs, stagedChanges, streamAddedLines } from '../sources/git-sources.js';
-import { gitSync, gitText } from './exec.js';
+import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher, withCommitIndex } from './protected.js';
 import type { VaultSession } from './vault-session.js';
 

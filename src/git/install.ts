@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, sta
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AgentVaultError, gitError, refusal, usageError } from '../errors.js';
 import { GIT_MSG } from '../messages.js';
-import { gitSync, gitText } from './exec.js';
+import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
 
 export const HOOKS = ['pre-commit', 'pre-push'] as const;

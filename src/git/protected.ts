@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
-import { gitSync } from './exec.js';
+import { gitSync } from '../platform/exec.js';
 
 export const FILTER_DRIVER = 'agent-vault';
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
-import { gitSync } from '../git/exec.js';
+import { gitSync } from '../platform/exec.js';
 import { readBlobs } from '../sources/git-sources.js';
 import { openSkillGate, scanWithGate, verifySkill, type SkillGate } from './attest.js';
 import { SIGNATURE_FILE } from './avt1.js';

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { configError } from '../errors.js';
 import { publicKeyFromJwk } from './dsse.js';
-import { writeFileAtomicSync } from '../vault/atomic.js';
+import { writeFileAtomicSync } from '../platform/atomic.js';
 import { KID } from './key-store.js';
 
 export interface Ed25519Jwk {

@@ -4,8 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { scanWithGate, verifySkill, type SkillGate, type VerifyResult } from './attest.js';
 import { skillFailure } from './codes.js';
-import { agentVaultHome, privateDir } from './home.js';
-import { writeFileAtomicSync } from '../vault/atomic.js';
+import { agentVaultHome, privateDir } from '../platform/home.js';
+import { writeFileAtomicSync } from '../platform/atomic.js';
 import { SKILL_FILE } from './model.js';
 import { purgedHashes } from './revocations.js';
 

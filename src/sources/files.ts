@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import { gitSync, repoRoot } from '../git/exec.js';
+import { gitSync, repoRoot } from '../platform/exec.js';
 import { looksBinary } from '../core/scan.js';
 import type { Skipped } from '../core/types.js';
 

@@ -1,5 +1,5 @@
 import { COMMIT_MARKER, DiffParser, LineSplitter, type DiffFragment } from '../core/diff.js';
-import { gitStream, gitSync } from '../git/exec.js';
+import { gitStream, gitSync } from '../platform/exec.js';
 import { usageError } from '../errors.js';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';

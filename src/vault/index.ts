@@ -1,10 +1,9 @@
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { VaultedValue } from '../core/redact.js';
 import { isValidKey } from '../core/placeholder.js';
 import { AgentVaultError } from '../errors.js';
-import { writeFileAtomicSync } from './atomic.js';
+import { writeFileAtomicSync } from '../platform/atomic.js';
 import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type VaultKeys } from './crypto.js';
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
 import { withLock } from './lock.js';
@@ -82,11 +81,7 @@ export interface VaultOptions {
   lockTimeoutMs?: number;
 }
 
-export function vaultHome(env: NodeJS.ProcessEnv): string {
-  const explicit = env.AGENT_VAULT_HOME;
-  if (explicit) return explicit;
-  return join(env.HOME || homedir(), '.agent-vault');
-}
+export { vaultHome } from '../platform/home.js';
 
 export const vaultPaths = (home: string) => ({
   file: join(home, 'vault.json'),

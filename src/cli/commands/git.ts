@@ -8,7 +8,7 @@ import { serveFilterProcess } from '../../git/filter-process.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
 import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
 import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/vault-session.js';
-import { repoRoot } from '../../git/exec.js';
+import { repoRoot } from '../../platform/exec.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor } from '../shared.js';
 import { loadConfig } from '../../config/config.js';

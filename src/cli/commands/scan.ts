@@ -10,8 +10,8 @@ import { render, FORMATS, type Format, type ScanReport } from '../../report/inde
 import { decodeForScan, listFiles } from '../../sources/files.js';
 import { checkRange, readBlobs, stagedBlobs, streamAddedLines } from '../../sources/git-sources.js';
 import { scanFiles } from '../../sources/scan-run.js';
-import { writeFileAtomicSync } from '../../vault/atomic.js';
-import { VERSION } from '../version.js';
+import { writeFileAtomicSync } from '../../platform/atomic.js';
+import { VERSION } from '../../platform/version.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, parseSizeOption, readBaseline, showProgress, useColor, type BaselineFile } from '../shared.js';
 

@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { isValidKey, PLACEHOLDER_PREFIX } from '../../core/placeholder.js';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
-import { writeFileAtomicSync } from '../../vault/atomic.js';
+import { writeFileAtomicSync } from '../../platform/atomic.js';
 import { initVault, openVault, vaultHome, type Vault } from '../../vault/index.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { TerminalInput } from '../prompt.js';
