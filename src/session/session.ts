@@ -1,0 +1,87 @@
+import type { AgentView, RestoreResult, SuspectSpan, ValueOccurrence } from '../core/redact.js';
+import type { KeyMeta } from '../vault/index.js';
+
+/**
+ * The vault session seam: everything a caller may ask of the vault, as operations. No caller
+ * ever holds the master key, and only `valueFor` hands out a plaintext value, for one named
+ * use. The in-process implementation (local.ts) opens the vault file in this process; a
+ * session agent holding the key behind a socket, and a team vault, are further
+ * implementations of this one interface, so callers never change when they arrive.
+ *
+ * Every method is async because the later implementations cross a process boundary.
+ */
+export interface VaultSession {
+  /** The vault home (absolute path). */
+  readonly home: string;
+  state(): Promise<VaultState>;
+  /** Key names and metadata, sorted by key; never values. An absent vault lists nothing. */
+  list(): Promise<KeyMeta[]>;
+  has(keys: string[]): Promise<boolean[]>;
+  /** Vaulted values (current and earlier, raw bytes) -> placeholders: the clean filter. */
+  redact(input: Uint8Array, options?: { escapeLiterals?: boolean }): Promise<RedactResult>;
+  /** What `read` shows an agent: values and their encodings hidden, suspects as UNVAULTED markers. */
+  agentView(input: Uint8Array, suspects: SuspectSpan[]): Promise<AgentView>;
+  /** Where any vaulted value occurs, raw or encoded: the gates' check. */
+  findValues(input: Uint8Array): Promise<ValueOccurrence[]>;
+  /**
+   * Placeholders -> values for content that will land at `destination`. The session decides
+   * whether each key may be materialised there (key bindings); `markers` resolves UNVAULTED
+   * markers to the bytes they hid (write takes them from the file's current content).
+   */
+  restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult>;
+  /** One value for one allowed use (skill signing, `run`); refuses any other use. */
+  valueFor(key: string, use: Destination): Promise<Buffer | undefined>;
+  /** Store values (one locked, atomic write). Creates the vault when none exists. */
+  set(entries: NewValue[], options: SetOptions): Promise<void>;
+  remove(key: string): Promise<boolean>;
+  /** Release what the session holds (zeroes key material where it can). */
+  close(): Promise<void>;
+}
+
+export interface VaultState {
+  /** A vault exists at the home (false: never set up here). */
+  exists: boolean;
+  /** The key is not available (a locked session agent, later). */
+  locked: boolean;
+  /** The key provider, for messages ("key file ~/.agent-vault/vault.key"). */
+  provider: string;
+}
+
+export interface RedactResult {
+  output: Buffer;
+  count: number;
+  keys: string[];
+}
+
+/**
+ * Where restored values would land, or what a value is used for. The session checks each
+ * key against it; nothing is ever materialised for a destination the policy does not allow.
+ */
+export type Destination =
+  /** A file on disk, written by `agent-vault write` (absolute, symlinks resolved). */
+  | { kind: 'file'; path: string }
+  /** A file git is checking out through the smudge filter (path as git passes it, relative to repo). */
+  | { kind: 'git-filter'; path: string; repo: string }
+  /** A command agent-vault starts with values in its environment (`run`). */
+  | { kind: 'command'; argv: string[]; cwd: string }
+  /** agent-vault's own use of a key (skill signing): never written anywhere. */
+  | { kind: 'internal'; purpose: 'skill-signing' };
+
+export interface RestoreRequest {
+  destination: Destination;
+  /** Must match the redact side (see core/redact.ts INVARIANT). Default true. */
+  escapeLiterals?: boolean;
+  /** UNVAULTED fingerprint -> the bytes it hides (an empty buffer: ambiguous). */
+  markers?: Map<string, Buffer>;
+}
+
+export interface NewValue {
+  key: string;
+  value: Buffer;
+  description?: string;
+}
+
+export interface SetOptions {
+  /** A person at a terminal confirmed this (false: `set --stdin`, `--from-env`, scripts). */
+  interactive: boolean;
+}
