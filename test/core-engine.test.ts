@@ -8,6 +8,7 @@ import { DiffParser, LineSplitter, unquoteGitPath, COMMIT_MARKER, type DiffFragm
 import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { scanText } from '../src/core/scan.js';
 import { SECRET } from '../src/core/types.js';
+import type { ContextDefinition } from '../src/core/assignment.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 describe('keyword automaton', () => {
@@ -140,11 +141,15 @@ describe('capture group counting', () => {
   const viaExec = (src: string) => new RegExp(`${src}|`).exec('')!.length - 1;
   it('agrees with the regex engine on tricky sources and on every built-in rule', async () => {
     const { countCapturingGroups } = await import('../src/core/rules.js');
+    const { compileContext } = await import('../src/core/assignment.js');
     const { builtinRulePacks } = await import('../src/config/builtin-rules.js');
     const tricky = ['(a)(?:b)(?<n>c)', '(?<=x)(?<!y)(z)', '[(](a)\\((b)', '[\\]()](c)', '(?=a)(?!b)', '((a)|(b))', 'a\\\\(b)'];
     for (const src of tricky) expect(countCapturingGroups(src), src).toBe(viaExec(src));
     for (const pack of builtinRulePacks()) {
-      for (const rule of pack.rules as { id: string; regex: string }[]) expect(countCapturingGroups(rule.regex), rule.id).toBe(viaExec(rule.regex));
+      for (const rule of pack.rules as { id: string; regex?: string; context?: ContextDefinition }[]) {
+        const src = rule.regex ?? compileContext(rule.context!).source;
+        expect(countCapturingGroups(src), rule.id).toBe(viaExec(src));
+      }
     }
   });
 });

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import { compileContext, contextProblems, CONTEXT_STOPWORDS, type ContextDefinition } from './assignment.js';
 import { KeywordAutomaton } from './keywords.js';
+import { countCapturingGroups } from './regex-source.js';
+
+export { countCapturingGroups };
 import { SEVERITIES, type CompiledAllowlist, type CompiledRule, type RuleDefinition, type Severity, type AllowlistDefinition } from './types.js';
 
 /** A problem found while validating rule or config data; `where` is a path like `rules[3].regex`. */
@@ -57,35 +61,7 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
   };
 }
 
-/**
- * Number of capturing groups in a (valid) regex source, read from the source text.
- * Executing the regex to learn this would make V8 compile every rule at start-up, which
- * costs ~200 ms over a full rule pack on each hook run; V8 otherwise compiles lazily, on the
- * first text that contains a rule's keyword.
- */
-export function countCapturingGroups(source: string): number {
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') {
-      if (source[i + 1] !== '?') count++;
-      else if (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') count++;
-    }
-  }
-  return count;
-}
-
-const RULE_KEYS = new Set(['id', 'description', 'regex', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
+const RULE_KEYS = new Set(['id', 'description', 'regex', 'context', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
 
 /** Validate and compile one rule definition. Problems are appended; undefined means unusable. */
 export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[]): CompiledRule | undefined {
@@ -104,8 +80,22 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   const flags = def.flags ?? '';
   if (typeof flags !== 'string' || !ALLOWED_FLAGS.test(flags)) problems.push({ where: [...where, 'flags'], message: 'flags may only contain i, m and s' });
   let regex: RegExp | undefined;
-  if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex is required' });
-  else regex = compileRegex(def.regex, `g${typeof flags === 'string' ? flags : ''}d`, [...where, 'regex'], problems);
+  let source: string | undefined;
+  let contextGroup: number | undefined;
+  if (def.context !== undefined) {
+    // A named-context rule: its regex is built from the shared assignment forms.
+    if (def.regex !== undefined) problems.push({ where: [...where, 'regex'], message: 'a rule has either regex or context, not both' });
+    if (typeof flags === 'string' && flags.includes('i')) problems.push({ where: [...where, 'flags'], message: 'context rules match names ignoring case already; the value is matched exactly (drop flag i)' });
+    const cp = contextProblems(def.context);
+    for (const p of cp) problems.push({ where: [...where, 'context', ...p.where], message: p.message });
+    if (!cp.length) {
+      const compiled = compileContext(def.context as ContextDefinition);
+      source = compiled.source;
+      contextGroup = compiled.secretGroup;
+    }
+  } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context) is required' });
+  else source = def.regex;
+  if (source !== undefined) regex = compileRegex(source, `g${typeof flags === 'string' ? flags : ''}d`, [...where, def.context !== undefined ? 'context' : 'regex'], problems);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
     if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII' });
@@ -117,14 +107,17 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = countCapturingGroups(def.regex!);
-    secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
+    const groups = countCapturingGroups(source!);
+    secretGroup = contextGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, 'secretGroup'], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
     }
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
   const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
+  if (def.context !== undefined) {
+    for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
   if (problems.length > before || !regex) return undefined;
   return {
     id,

@@ -11,7 +11,9 @@ export interface RuleDefinition {
   id: string;
   description: string;
   /** JavaScript regular expression source. Bounded quantifiers, explicit boundaries. */
-  regex: string;
+  regex?: string;
+  /** Instead of `regex`: a provider name and a value shape, joined by the shared assignment forms (core/assignment.ts). */
+  context?: import('./assignment.js').ContextDefinition;
   /** Extra RegExp flags; only `i`, `m` and `s` are accepted. */
   flags?: string;
   /** Capture group holding the secret; 0 means the whole match. Default: 1 if the regex has a group, else 0. */
