@@ -200,7 +200,7 @@ describe('context rules are validated', () => {
   it('regex and context together are refused', () => {
     const problems: Problem[] = [];
     compileRule({ id: 'x-key', description: 'x', regex: 'x', context: { names: ['a'], value: 'x' }, keywords: ['x'], severity: 'high' }, ['r'], problems);
-    expect(problems.map((p) => p.message)).toContain('a rule has either regex or context, not both');
+    expect(problems.map((p) => p.message)).toContain('a rule has one of regex, context or url, not regex and context');
   });
   it('context rules get the template stopwords', () => {
     const problems: Problem[] = [];

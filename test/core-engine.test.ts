@@ -9,6 +9,7 @@ import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { scanText } from '../src/core/scan.js';
 import { SECRET } from '../src/core/types.js';
 import type { ContextDefinition } from '../src/core/assignment.js';
+import type { UrlDefinition } from '../src/core/url-credentials.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 describe('keyword automaton', () => {
@@ -142,12 +143,13 @@ describe('capture group counting', () => {
   it('agrees with the regex engine on tricky sources and on every built-in rule', async () => {
     const { countCapturingGroups } = await import('../src/core/rules.js');
     const { compileContext } = await import('../src/core/assignment.js');
+    const { compileUrl } = await import('../src/core/url-credentials.js');
     const { builtinRulePacks } = await import('../src/config/builtin-rules.js');
     const tricky = ['(a)(?:b)(?<n>c)', '(?<=x)(?<!y)(z)', '[(](a)\\((b)', '[\\]()](c)', '(?=a)(?!b)', '((a)|(b))', 'a\\\\(b)'];
     for (const src of tricky) expect(countCapturingGroups(src), src).toBe(viaExec(src));
     for (const pack of builtinRulePacks()) {
-      for (const rule of pack.rules as { id: string; regex?: string; context?: ContextDefinition }[]) {
-        const src = rule.regex ?? compileContext(rule.context!).source;
+      for (const rule of pack.rules as { id: string; regex?: string; context?: ContextDefinition; url?: UrlDefinition }[]) {
+        const src = rule.regex ?? (rule.context ? compileContext(rule.context).source : compileUrl(rule.url!).source);
         expect(countCapturingGroups(src), rule.id).toBe(viaExec(src));
       }
     }

@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import { compileContext, contextProblems, CONTEXT_STOPWORDS, type ContextDefinition } from './assignment.js';
 import { KeywordAutomaton } from './keywords.js';
 import { countCapturingGroups } from './regex-source.js';
+import { compileUrl, URL_ALLOWLIST, urlProblems, type UrlDefinition } from './url-credentials.js';
 
 export { countCapturingGroups };
 import { SEVERITIES, type CompiledAllowlist, type CompiledRule, type RuleDefinition, type Severity, type AllowlistDefinition } from './types.js';
@@ -61,7 +62,12 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
   };
 }
 
-const RULE_KEYS = new Set(['id', 'description', 'regex', 'context', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
+const RULE_KEYS = new Set(['id', 'description', 'regex', 'context', 'url', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
+
+let sharedUrlAllowlist: CompiledAllowlist | undefined;
+function urlAllowlist(): CompiledAllowlist {
+  return (sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ['url'], []));
+}
 
 /** Validate and compile one rule definition. Problems are appended; undefined means unusable. */
 export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[]): CompiledRule | undefined {
@@ -79,23 +85,28 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   if (typeof def.description !== 'string' || !def.description) problems.push({ where: [...where, 'description'], message: 'description is required' });
   const flags = def.flags ?? '';
   if (typeof flags !== 'string' || !ALLOWED_FLAGS.test(flags)) problems.push({ where: [...where, 'flags'], message: 'flags may only contain i, m and s' });
+  // A rule's regex is written out (`regex`) or built from shared data: a provider name and a
+  // value shape joined by the assignment forms (`context`), or the schemes of a URL (`url`).
+  const shapes = (['regex', 'context', 'url'] as const).filter((k) => def[k] !== undefined);
+  if (shapes.length > 1) problems.push({ where: [...where, shapes[1]!], message: `a rule has one of regex, context or url, not ${shapes.join(' and ')}` });
   let regex: RegExp | undefined;
   let source: string | undefined;
-  let contextGroup: number | undefined;
-  if (def.context !== undefined) {
-    // A named-context rule: its regex is built from the shared assignment forms.
-    if (def.regex !== undefined) problems.push({ where: [...where, 'regex'], message: 'a rule has either regex or context, not both' });
-    if (typeof flags === 'string' && flags.includes('i')) problems.push({ where: [...where, 'flags'], message: 'context rules match names ignoring case already; the value is matched exactly (drop flag i)' });
-    const cp = contextProblems(def.context);
-    for (const p of cp) problems.push({ where: [...where, 'context', ...p.where], message: p.message });
-    if (!cp.length) {
-      const compiled = compileContext(def.context as ContextDefinition);
-      source = compiled.source;
-      contextGroup = compiled.secretGroup;
+  let builtGroup: number | undefined;
+  let builtFlags = '';
+  const shape = shapes[0];
+  if (shape === 'context' || shape === 'url') {
+    if (typeof flags === 'string' && flags.includes('i')) problems.push({ where: [...where, 'flags'], message: `${shape} rules set their own case handling (drop flag i)` });
+    const sp = shape === 'context' ? contextProblems(def.context) : urlProblems(def.url);
+    for (const p of sp) problems.push({ where: [...where, shape, ...p.where], message: p.message });
+    if (!sp.length) {
+      const built = shape === 'context' ? { ...compileContext(def.context as ContextDefinition), flags: '' } : compileUrl(def.url as UrlDefinition);
+      source = built.source;
+      builtGroup = built.secretGroup;
+      builtFlags = built.flags;
     }
-  } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context) is required' });
+  } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context, or url) is required' });
   else source = def.regex;
-  if (source !== undefined) regex = compileRegex(source, `g${typeof flags === 'string' ? flags : ''}d`, [...where, def.context !== undefined ? 'context' : 'regex'], problems);
+  if (source !== undefined) regex = compileRegex(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
     if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII' });
@@ -108,15 +119,20 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   let secretGroup = 0;
   if (regex) {
     const groups = countCapturingGroups(source!);
-    secretGroup = contextGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
+    secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, 'secretGroup'], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
     }
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
   const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
-  if (def.context !== undefined) {
+  if (shape === 'context') {
     for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
+  if (shape === 'url') {
+    const shared = urlAllowlist();
+    allowlist.regexes.push(...shared.regexes);
+    for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }
   if (problems.length > before || !regex) return undefined;
   return {

@@ -14,6 +14,8 @@ export interface RuleDefinition {
   regex?: string;
   /** Instead of `regex`: a provider name and a value shape, joined by the shared assignment forms (core/assignment.ts). */
   context?: import('./assignment.js').ContextDefinition;
+  /** Instead of `regex`: the schemes of a connection URL whose password is the secret (core/url-credentials.ts). */
+  url?: import('./url-credentials.js').UrlDefinition;
   /** Extra RegExp flags; only `i`, `m` and `s` are accepted. */
   flags?: string;
   /** Capture group holding the secret; 0 means the whole match. Default: 1 if the regex has a group, else 0. */
