@@ -15932,7 +15932,7 @@ var CLOSE = `(?:${Q}{1,3}\\]?|\\]|\\*\\*)?`;
 var OPERATOR = `(?::::=|::=|:=|[?+.]=|={1,3}>?|->|<-|:-|\\?\\?|\\|\\||:(?![:=]))`;
 var YAML_EXTRA = `(?:[|>][+-]?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}|!{1,2}[\\w]{1,20}[ \\t]{1,3})?`;
 var SKIPPED_KEY = `${Q}?[\\w.-]{1,30}${Q}?[ \\t]{0,12}[:=][ \\t]{0,3}(?:[^\\s,;][^\\n,;]{0,119})?[,\\n]\\s{0,40}`;
-var HEADER = `(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-[\\w-]{1,30}-(?:key|token))${Q}?[ \\t]{0,3}[:=][ \\t]{0,3}${Q}?(?:(?:bearer|token|basic|apikey|key)[ \\t]{1,3})?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:]))?|(?<![\\w-])(?:-u|--user)[ \\t]{1,3}${Q}?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:]))?`;
+var HEADER = `(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-[\\w-]{1,30}-(?:key|token))${Q}?[ \\t]{0,3}[:=][ \\t]{0,3}${Q}?(?:(?:bearer|token|basic|apikey|key)[ \\t]{1,3})?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?|-(?:u|-user)(?<=(?<![\\w-])-(?:u|-user))[ \\t]{1,3}${Q}?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?`;
 var ASSIGNMENT_FORMS = [
   {
     id: "operator",
@@ -15998,19 +15998,22 @@ var ASSIGNMENT_FORMS = [
     id: "header-before-name",
     covers: 'an HTTP header or curl user with the name later on the line: curl -H "X-Api-Key: v" https://api.name...',
     position: "before",
-    source: `(?<![\\w-])(?:${HEADER})`,
+    source: `(?:${HEADER})`,
+    valueAt: "site-end",
     link: `["'\\x60]?:?[^\\n]{0,300}?`
   },
   {
     id: "prose-before-name",
     covers: "prose with the value first: use `value` as the name api key, value is my name token",
     position: "before",
-    source: `(?:^|[\\s(>\\[])["'\\x60*]{0,2}`,
-    link: `["'\\x60*]{0,2}[ \\t]{1,3}(?:as|is|for|in)[ \\t]{1,3}[^\\n]{0,40}?`
+    source: `[ \\t](?:as|is|for|in)[ \\t]`,
+    valueAt: "word-before-site",
+    link: `["'\\x60*]{0,2}[ \\t]{0,2}[ \\t](?:as|is|for|in)[ \\t]{1,3}[^\\n]{0,40}?`
   }
 ];
 var DEFAULT_VALUE_END = "(?![A-Za-z0-9_+/=-])";
 var NAME_START = "(?:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))";
+var nameAt = (names) => `(?:${names})(?<=${NAME_START}(?:${names}))`;
 var IDENTIFIER_REST = "(?:->|[\\w.-]|::(?=\\w)|:(?=[A-Z][a-z]))";
 function atomicRest(before) {
   const n = countCapturingGroups(before) + 1;
@@ -16030,12 +16033,13 @@ function sharedAfterForms() {
 function qualifiedBlock(qualifier) {
   return `${CLOSE}[ \\t]{0,3}(?:${OPERATOR}|[({\\[])?[ \\t]{0,3}(?:\\r?\\n|[({])\\s{0,40}(?:\\{\\s{0,40})?(?:${SKIPPED_KEY}){0,4}${Q}?[\\w.-]{0,20}?(?:${qualifier})[\\w.-]{0,20}${Q}?[ \\t]{0,12}(?:=|:=|:|=>)[ \\t]{0,3}${OPEN}`;
 }
+var VALUE_FIRST_FORMS = ASSIGNMENT_FORMS.filter((f) => f.position === "before");
 function compileContext(ctx) {
   const after = sharedAfterForms();
   const names = ctx.names.map((n) => fold(n)).join("|");
   const value = ctx.value;
   const end = ctx.end ?? DEFAULT_VALUE_END;
-  let src = `(?:${NAME_START}(?:${names})`;
+  let src = `(?:${nameAt(names)}`;
   if (ctx.qualifier) {
     const qualifier = fold(ctx.qualifier);
     src += `(?:[\\w .-]{0,24}?(?:${qualifier})`;
@@ -16044,13 +16048,40 @@ function compileContext(ctx) {
   } else {
     src += `${atomicRest(src)}(?:${after})`;
   }
-  const nameAfter = ctx.qualifier ? `(?:${names})[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : `(?:${names})`;
-  for (const f of ASSIGNMENT_FORMS) {
-    if (f.position === "before") src += `|(?<=${fold(f.source)})(?=(?:${value})${end}${fold(f.link ?? "")}${NAME_START}${nameAfter})`;
-  }
-  if (ctx.also?.length) src += `|(?:${ctx.also.map((a) => fold(a)).join("|")})`;
+  if (ctx.also?.length) src += `|${ctx.also.map((a) => `(?:${fold(a)})`).join("|")}`;
   src += ")";
-  return { source: `${src}(${value})${end}`, secretGroup: countCapturingGroups(src) + 1 };
+  const nameAfter = ctx.qualifier ? `${nameAt(names)}[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : nameAt(names);
+  return {
+    primary: { source: `${src}(${value})${end}`, secretGroup: countCapturingGroups(src) + 1 },
+    valueFirst: VALUE_FIRST_FORMS.map((f, form) => ({ form, source: `(${value})${end}${fold(f.link ?? "")}${nameAfter}` })),
+    // where the names occur: value-first forms are looked for only on those lines
+    names: nameAt(names)
+  };
+}
+var siteRegexes;
+var WORD_STOP = /[\s"'\x60*(>[]/;
+var QUOTE_OR_STAR = /["'\x60*]/;
+function valueFirstStarts(text, form, from, to) {
+  siteRegexes ??= VALUE_FIRST_FORMS.map((f) => new RegExp(fold(f.source), "g"));
+  const re = siteRegexes[form];
+  const how = VALUE_FIRST_FORMS[form].valueAt;
+  const starts = [];
+  const stretch = text.slice(from, to);
+  re.lastIndex = 0;
+  let m;
+  while ((m = re.exec(stretch)) !== null) {
+    if (how === "site-end") {
+      starts.push(from + re.lastIndex);
+      continue;
+    }
+    let e = m.index;
+    for (let k = 0; k < 2 && e > 0 && (stretch[e - 1] === " " || stretch[e - 1] === "	"); k++) e--;
+    for (let k = 0; k < 2 && e > 0 && QUOTE_OR_STAR.test(stretch[e - 1]); k++) e--;
+    let b = e;
+    while (b > 0 && !WORD_STOP.test(stretch[b - 1])) b--;
+    if (b < e) starts.push(from + b);
+  }
+  return starts;
 }
 var CONTEXT_STOPWORDS = ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx"];
 function contextProblems(raw) {
@@ -16221,7 +16252,7 @@ var PASSWORD_CHAR = `(?:[^${STOP}?@]|\\?(?![\\w.%-]{1,40}=)|@(?!${DOTTED_HOST_EN
 var HOST = `[A-Za-z0-9\\[_.-]`;
 function compileUrl(def) {
   const source = `://(?<=(?<![A-Za-z0-9+.-])(?:${def.schemes})://)([\\w.~%!$&*+=,;-]{0,128}):(?!\\1@)(?![0-9]{1,5}(?:[/?#]|$))(${PASSWORD_CHAR}{1,256})@(?=${HOST})`;
-  return { source, secretGroup: 2, flags: "i" };
+  return { source, secretGroup: 2 };
 }
 var URL_ALLOWLIST = {
   regexes: [
@@ -16311,16 +16342,30 @@ function compileRule(raw, where, problems) {
   let source;
   let builtGroup;
   let builtFlags = "";
+  let valueFirst;
   const shape = shapes[0];
   if (shape === "context" || shape === "url") {
     if (typeof flags === "string" && flags.includes("i")) problems.push({ where: [...where, "flags"], message: `${shape} rules set their own case handling (drop flag i)` });
     const sp = shape === "context" ? contextProblems(def.context) : urlProblems(def.url);
     for (const p of sp) problems.push({ where: [...where, shape, ...p.where], message: p.message });
     if (!sp.length) {
-      const built = shape === "context" ? { ...compileContext(def.context), flags: "" } : compileUrl(def.url);
-      source = built.source;
-      builtGroup = built.secretGroup;
-      builtFlags = built.flags;
+      if (shape === "context") {
+        const built = compileContext(def.context);
+        source = built.primary.source;
+        builtGroup = built.primary.secretGroup;
+        const names = compileRegex(built.names, "g", [...where, shape], problems);
+        const forms = [];
+        for (const p of built.valueFirst) {
+          const re = compileRegex(p.source, "yd", [...where, shape], problems);
+          if (re) forms.push({ form: p.form, regex: re });
+        }
+        if (names) valueFirst = { names, forms };
+      } else {
+        const built = compileUrl(def.url);
+        source = built.source;
+        builtGroup = built.secretGroup;
+        builtFlags = "i";
+      }
     }
   } else if (typeof def.regex !== "string" || !def.regex) problems.push({ where: [...where, "regex"], message: "regex (or context, or url) is required" });
   else source = def.regex;
@@ -16358,6 +16403,7 @@ function compileRule(raw, where, problems) {
     description: def.description,
     regex,
     secretGroup,
+    ...valueFirst ? { valueFirst } : {},
     keywords,
     entropy: def.entropy,
     severity,
@@ -16834,6 +16880,17 @@ function scanText(text, origin, ruleset, options = {}) {
   for (const ri of indices) {
     const rule = ruleset.rules[ri];
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
+    const consider = (secret, span) => {
+      if (!span || !secret) return;
+      const [start, end] = span;
+      if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      const lineIndex = lines.lineOf(start);
+      const lineText = () => lines.text0(lineIndex);
+      if (allowedBy(rule.allowlist, secret, lineText)) return;
+      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) return;
+      candidates.push({ rule, start, end, secret });
+    };
     const re = rule.regex;
     re.lastIndex = 0;
     let m;
@@ -16842,17 +16899,25 @@ function scanText(text, origin, ruleset, options = {}) {
         re.lastIndex++;
         continue;
       }
-      const span = m.indices?.[rule.secretGroup];
-      const secret = m[rule.secretGroup];
-      if (!span || !secret) continue;
-      const [start, end] = span;
-      if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) continue;
-      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) continue;
-      const lineIndex = lines.lineOf(start);
-      const lineText = () => lines.text0(lineIndex);
-      if (allowedBy(rule.allowlist, secret, lineText)) continue;
-      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) continue;
-      candidates.push({ rule, start, end, secret });
+      consider(m[rule.secretGroup], m.indices?.[rule.secretGroup]);
+    }
+    if (rule.valueFirst) {
+      const names = rule.valueFirst.names;
+      names.lastIndex = 0;
+      let searched = 0;
+      let n;
+      while ((n = names.exec(text)) !== null) {
+        const from = Math.max(searched, text.lastIndexOf("\n", n.index - 1) + 1);
+        searched = names.lastIndex;
+        if (from >= n.index) continue;
+        for (const { form, regex } of rule.valueFirst.forms) {
+          for (const at of valueFirstStarts(text, form, from, n.index)) {
+            regex.lastIndex = at;
+            const v = regex.exec(text);
+            if (v) consider(v[1], v.indices?.[1]);
+          }
+        }
+      }
     }
   }
   if (candidates.length === 0) return [];

@@ -55,7 +55,13 @@ export interface AssignmentForm {
    */
   source: string;
   position: 'after' | 'before';
-  /** For `before` forms: what may sit between the value and the name that follows it. */
+  /**
+   * For `before` forms, `source` is a site found once per text (not per rule), and the value
+   * sits at the site's end (a header) or is the word just before it (prose: `v` as the ...).
+   * Starting a regex at every word that could be a value cost more than all other forms.
+   */
+  valueAt?: 'site-end' | 'word-before-site';
+  /** For `before` forms: what lies between the end of the value and the name after it. */
   link?: string;
 }
 
@@ -74,8 +80,8 @@ const SKIPPED_KEY = `${Q}?[\\w.-]{1,30}${Q}?[ \\t]{0,12}[:=][ \\t]{0,3}(?:[^\\s,
 /** HTTP header or curl user whose value is the secret. */
 const HEADER =
   `(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-[\\w-]{1,30}-(?:key|token))${Q}?[ \\t]{0,3}[:=][ \\t]{0,3}${Q}?` +
-  `(?:(?:bearer|token|basic|apikey|key)[ \\t]{1,3})?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:]))?` +
-  `|(?<![\\w-])(?:-u|--user)[ \\t]{1,3}${Q}?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:]))?`;
+  `(?:(?:bearer|token|basic|apikey|key)[ \\t]{1,3})?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?` +
+  `|-(?:u|-user)(?<=(?<![\\w-])-(?:u|-user))[ \\t]{1,3}${Q}?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?`;
 
 /**
  * The table. Order matters only for speed (the common forms first); a match by any form is the
@@ -157,22 +163,29 @@ export const ASSIGNMENT_FORMS: readonly AssignmentForm[] = [
     id: 'header-before-name',
     covers: 'an HTTP header or curl user with the name later on the line: curl -H "X-Api-Key: v" https://api.name...',
     position: 'before',
-    source: `(?<![\\w-])(?:${HEADER})`,
+    source: `(?:${HEADER})`,
+    valueAt: 'site-end',
     link: `["'\\x60]?:?[^\\n]{0,300}?`,
   },
   {
     id: 'prose-before-name',
     covers: 'prose with the value first: use `value` as the name api key, value is my name token',
     position: 'before',
-    source: `(?:^|[\\s(>\\[])["'\\x60*]{0,2}`,
-    link: `["'\\x60*]{0,2}[ \\t]{1,3}(?:as|is|for|in)[ \\t]{1,3}[^\\n]{0,40}?`,
+    source: `[ \\t](?:as|is|for|in)[ \\t]`,
+    valueAt: 'word-before-site',
+    link: `["'\\x60*]{0,2}[ \\t]{0,2}[ \\t](?:as|is|for|in)[ \\t]{1,3}[^\\n]{0,40}?`,
   },
 ];
 
 export const DEFAULT_VALUE_END = '(?![A-Za-z0-9_+/=-])';
 
-/** A name starts a word: no letter or digit before it, or a camelCase hump (`myOkta`). */
+/**
+ * A name starts a word: no letter or digit before it, or a camelCase hump (`myOkta`). Checked
+ * by a lookbehind placed after the name (which repeats it): in front of the name it would run
+ * at every position of the text and cost several times the rest of the regex.
+ */
 const NAME_START = '(?:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))';
+const nameAt = (names: string) => `(?:${names})(?<=${NAME_START}(?:${names}))`;
 /**
  * The rest of the identifier after the provider's name (`_API_KEY`, `.apiKey`, `->apiKey`,
  * `::ApiKey`, .NET `Section:Key`). It is taken whole (an atomic group: a lookahead captures it,
@@ -207,16 +220,35 @@ function qualifiedBlock(qualifier: string): string {
   );
 }
 
+/** One compiled pattern of a rule: regex source and the group holding the secret. */
+export interface BuiltPattern {
+  source: string;
+  secretGroup: number;
+}
+
+/** The value-first forms, in table order; `ValueFirstPattern.form` indexes this list. */
+export const VALUE_FIRST_FORMS = ASSIGNMENT_FORMS.filter((f) => f.position === 'before');
+
 /**
- * Build a rule's regex source from its context, and the number of the group that holds the
- * secret. The source needs no flags: names and forms are folded, the value is exact.
+ * A value-first pattern of one rule: a sticky regex (value, link, name; group 1 the value)
+ * that the engine runs only at the value positions of its form's sites.
  */
-export function compileContext(ctx: ContextDefinition): { source: string; secretGroup: number } {
+export interface ValueFirstPattern {
+  form: number;
+  source: string;
+}
+
+/**
+ * Build a rule's patterns from its context: one regex for the name-first forms (and `also`),
+ * and per value-first form a regex tried only where that form's sites put a value. The sources
+ * need no flags: names and forms are folded, the value is exact.
+ */
+export function compileContext(ctx: ContextDefinition): { primary: BuiltPattern; valueFirst: ValueFirstPattern[]; names: string } {
   const after = sharedAfterForms();
   const names = ctx.names.map((n) => fold(n)).join('|');
   const value = ctx.value;
   const end = ctx.end ?? DEFAULT_VALUE_END;
-  let src = `(?:${NAME_START}(?:${names})`;
+  let src = `(?:${nameAt(names)}`;
   if (ctx.qualifier) {
     const qualifier = fold(ctx.qualifier);
     src += `(?:[\\w .-]{0,24}?(?:${qualifier})`;
@@ -225,13 +257,48 @@ export function compileContext(ctx: ContextDefinition): { source: string; secret
   } else {
     src += `${atomicRest(src)}(?:${after})`;
   }
-  const nameAfter = ctx.qualifier ? `(?:${names})[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : `(?:${names})`;
-  for (const f of ASSIGNMENT_FORMS) {
-    if (f.position === 'before') src += `|(?<=${fold(f.source)})(?=(?:${value})${end}${fold(f.link ?? '')}${NAME_START}${nameAfter})`;
-  }
-  if (ctx.also?.length) src += `|(?:${ctx.also.map((a) => fold(a)).join('|')})`;
+  if (ctx.also?.length) src += `|${ctx.also.map((a) => `(?:${fold(a)})`).join('|')}`;
   src += ')';
-  return { source: `${src}(${value})${end}`, secretGroup: countCapturingGroups(src) + 1 };
+  const nameAfter = ctx.qualifier ? `${nameAt(names)}[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : nameAt(names);
+  return {
+    primary: { source: `${src}(${value})${end}`, secretGroup: countCapturingGroups(src) + 1 },
+    valueFirst: VALUE_FIRST_FORMS.map((f, form) => ({ form, source: `(${value})${end}${fold(f.link ?? '')}${nameAfter}` })),
+    // where the names occur: value-first forms are looked for only on those lines
+    names: nameAt(names),
+  };
+}
+
+let siteRegexes: RegExp[] | undefined;
+const WORD_STOP = /[\s"'\x60*(>[]/;
+const QUOTE_OR_STAR = /["'\x60*]/;
+
+/**
+ * Where values may start for a value-first form in text[from, to): the value precedes the name,
+ * on the name's line, so the engine asks only for the stretch of line before each name.
+ */
+export function valueFirstStarts(text: string, form: number, from: number, to: number): number[] {
+  siteRegexes ??= VALUE_FIRST_FORMS.map((f) => new RegExp(fold(f.source), 'g'));
+  const re = siteRegexes[form]!;
+  const how = VALUE_FIRST_FORMS[form]!.valueAt;
+  const starts: number[] = [];
+  // Search the stretch only: exec on the whole text would run on past `to` to the next site.
+  const stretch = text.slice(from, to);
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(stretch)) !== null) {
+    if (how === 'site-end') {
+      starts.push(from + re.lastIndex);
+      continue;
+    }
+    // the word before the site: back over up to two blanks and two quotes, then the word
+    let e = m.index;
+    for (let k = 0; k < 2 && e > 0 && (stretch[e - 1] === ' ' || stretch[e - 1] === '\t'); k++) e--;
+    for (let k = 0; k < 2 && e > 0 && QUOTE_OR_STAR.test(stretch[e - 1]!); k++) e--;
+    let b = e;
+    while (b > 0 && !WORD_STOP.test(stretch[b - 1]!)) b--;
+    if (b < e) starts.push(from + b);
+  }
+  return starts;
 }
 
 /**

@@ -93,16 +93,31 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   let source: string | undefined;
   let builtGroup: number | undefined;
   let builtFlags = '';
+  let valueFirst: CompiledRule['valueFirst'];
   const shape = shapes[0];
   if (shape === 'context' || shape === 'url') {
     if (typeof flags === 'string' && flags.includes('i')) problems.push({ where: [...where, 'flags'], message: `${shape} rules set their own case handling (drop flag i)` });
     const sp = shape === 'context' ? contextProblems(def.context) : urlProblems(def.url);
     for (const p of sp) problems.push({ where: [...where, shape, ...p.where], message: p.message });
     if (!sp.length) {
-      const built = shape === 'context' ? { ...compileContext(def.context as ContextDefinition), flags: '' } : compileUrl(def.url as UrlDefinition);
-      source = built.source;
-      builtGroup = built.secretGroup;
-      builtFlags = built.flags;
+      if (shape === 'context') {
+        const built = compileContext(def.context as ContextDefinition);
+        source = built.primary.source;
+        builtGroup = built.primary.secretGroup;
+        const names = compileRegex(built.names, 'g', [...where, shape], problems);
+        const forms: { form: number; regex: RegExp }[] = [];
+        for (const p of built.valueFirst) {
+          // sticky: run only at the value positions the engine finds for the form
+          const re = compileRegex(p.source, 'yd', [...where, shape], problems);
+          if (re) forms.push({ form: p.form, regex: re });
+        }
+        if (names) valueFirst = { names, forms };
+      } else {
+        const built = compileUrl(def.url as UrlDefinition);
+        source = built.source;
+        builtGroup = built.secretGroup;
+        builtFlags = 'i';
+      }
     }
   } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context, or url) is required' });
   else source = def.regex;
@@ -140,6 +155,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     description: def.description!,
     regex,
     secretGroup,
+    ...(valueFirst ? { valueFirst } : {}),
     keywords,
     entropy: def.entropy,
     severity,

@@ -1,3 +1,4 @@
+import { valueFirstStarts } from './assignment.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
 import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
@@ -99,6 +100,17 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   for (const ri of indices) {
     const rule = ruleset.rules[ri]!;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
+    const consider = (secret: string | undefined, span: [number, number] | undefined) => {
+      if (!span || !secret) return;
+      const [start, end] = span;
+      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      const lineIndex = lines.lineOf(start);
+      const lineText = () => lines.text0(lineIndex);
+      if (allowedBy(rule.allowlist, secret, lineText)) return;
+      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) return;
+      candidates.push({ rule, start, end, secret });
+    };
     const re = rule.regex;
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -107,17 +119,26 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
         re.lastIndex++;
         continue;
       }
-      const span = m.indices?.[rule.secretGroup];
-      const secret = m[rule.secretGroup];
-      if (!span || !secret) continue;
-      const [start, end] = span;
-      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) continue;
-      const lineIndex = lines.lineOf(start);
-      const lineText = () => lines.text0(lineIndex);
-      if (allowedBy(rule.allowlist, secret, lineText)) continue;
-      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) continue;
-      candidates.push({ rule, start, end, secret });
+      consider(m[rule.secretGroup], m.indices?.[rule.secretGroup]);
+    }
+    if (rule.valueFirst) {
+      // Value first, name after on the same line: look only at the line before each name.
+      const names = rule.valueFirst.names;
+      names.lastIndex = 0;
+      let searched = 0;
+      let n: RegExpExecArray | null;
+      while ((n = names.exec(text)) !== null) {
+        const from = Math.max(searched, text.lastIndexOf('\n', n.index - 1) + 1);
+        searched = names.lastIndex;
+        if (from >= n.index) continue;
+        for (const { form, regex } of rule.valueFirst.forms) {
+          for (const at of valueFirstStarts(text, form, from, n.index)) {
+            regex.lastIndex = at;
+            const v = regex.exec(text);
+            if (v) consider(v[1], v.indices?.[1]);
+          }
+        }
+      }
     }
   }
   if (candidates.length === 0) return [];

@@ -54,6 +54,12 @@ export interface CompiledRule {
   description: string;
   regex: RegExp;
   secretGroup: number;
+  /**
+   * Context rules: where the names occur, and sticky regexes for the value-first assignment
+   * forms (group 1 the value), run only where a form's sites put a value on a name's line
+   * (core/assignment.ts).
+   */
+  valueFirst?: { names: RegExp; forms: { form: number; regex: RegExp }[] };
   keywords: string[];
   entropy: number | undefined;
   severity: Severity;

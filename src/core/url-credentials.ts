@@ -35,7 +35,8 @@ const PASSWORD_CHAR = `(?:[^${STOP}?@]|\\?(?![\\w.%-]{1,40}=)|@(?!${DOTTED_HOST_
 /** What follows the separating `@`: a host (name, address, or a Mongo/Kafka host list). */
 const HOST = `[A-Za-z0-9\\[_.-]`;
 
-export function compileUrl(def: UrlDefinition): { source: string; secretGroup: number; flags: string } {
+/** The regex (flag i) of a URL rule; group 2 is the password. */
+export function compileUrl(def: UrlDefinition): { source: string; secretGroup: number } {
   const source =
     `://(?<=(?<![A-Za-z0-9+.-])(?:${def.schemes})://)` +
     // the user: RFC 3986 userinfo characters (no colon, @, slash, brackets or quotes)
@@ -43,7 +44,7 @@ export function compileUrl(def: UrlDefinition): { source: string; secretGroup: n
     // not the user again (mongodb:mongodb), not a port followed by a path
     `(?!\\1@)(?![0-9]{1,5}(?:[/?#]|$))` +
     `(${PASSWORD_CHAR}{1,256})@(?=${HOST})`;
-  return { source, secretGroup: 2, flags: 'i' };
+  return { source, secretGroup: 2 };
 }
 
 /** Applied to every URL rule: references, templates and defaults that are not leaks. */
