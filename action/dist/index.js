@@ -16555,7 +16555,7 @@ function loadRulePacksFromDir(dir) {
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "protected", "skills", "policy"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -16573,6 +16573,7 @@ function defaultConfig() {
     customRules: [],
     allowlist: void 0,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    decode: true,
     protected: [],
     skills: void 0,
     policy: void 0
@@ -16627,6 +16628,10 @@ function parseConfig(text, file) {
     const size = parseSize(v.maxFileSize);
     if (size === void 0) problems.push({ where: ["maxFileSize"], message: "must be a size such as 10MB, 512KB or a number of bytes" });
     else config.maxFileSize = size;
+  }
+  if (v.decode !== void 0) {
+    if (typeof v.decode !== "boolean") problems.push({ where: ["decode"], message: "must be true or false" });
+    else config.decode = v.decode;
   }
   if (v.protected !== void 0) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== "string" || !x)) problems.push({ where: ["protected"], message: "must be a list of path globs" });
@@ -16777,6 +16782,139 @@ function fingerprint(ruleId, secret) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
+// src/core/decode.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MIN_RUN = 16;
+var MIN_HEX = 32;
+var MIN_DECODED = 8;
+var MAX_SEGMENT = 64 * 1024;
+var B64_VALUE = new Int8Array(256).fill(-1);
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+for (let i = 0; i < 62; i++) B64_VALUE[ALPHABET.charCodeAt(i)] = i;
+B64_VALUE[43] = 62;
+B64_VALUE[45] = 62;
+B64_VALUE[47] = 63;
+B64_VALUE[95] = 63;
+var HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE["0123456789abcdef".charCodeAt(i)] = i;
+  HEX_VALUE["0123456789ABCDEF".charCodeAt(i)] = i;
+}
+var isText = (b) => b >= 32 && b < 127 || b === 9 || b === 10 || b === 13;
+var inAlphabet = (c) => c < 256 && B64_VALUE[c] >= 0;
+var scratch = new Uint8Array(MAX_SEGMENT);
+function latin1(n) {
+  let out = "";
+  for (let i = 0; i < n; i += 8192) out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(n, i + 8192)));
+  return out;
+}
+function decodeBase64(text, s, e) {
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = s; i < e; i++) {
+    acc = (acc << 6 | B64_VALUE[text.charCodeAt(i)]) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const b = acc >> bits & 255;
+      if (!isText(b)) return -1;
+      scratch[n++] = b;
+    }
+  }
+  return n;
+}
+function decodeHex(text, s, e) {
+  let n = 0;
+  for (let i = s; i + 1 < e; i += 2) {
+    const b = HEX_VALUE[text.charCodeAt(i)] << 4 | HEX_VALUE[text.charCodeAt(i + 1)];
+    if (!isText(b)) return -1;
+    scratch[n++] = b;
+  }
+  return n;
+}
+function alphabetRuns(text) {
+  const runs = [];
+  const len = text.length;
+  let i = 0;
+  while (i + MIN_RUN <= len) {
+    let q = i + MIN_RUN - 1;
+    while (q >= i && inAlphabet(text.charCodeAt(q))) q--;
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let e = i + MIN_RUN;
+    while (e < len && inAlphabet(text.charCodeAt(e))) e++;
+    runs.push(i, e);
+    i = e + 1;
+  }
+  return runs;
+}
+var URL_CHAR = /[A-Za-z0-9%._~+\-!*'():@$,;]/;
+function percentSegments(text, out) {
+  let i = text.indexOf("%");
+  while (i !== -1) {
+    if (HEX_VALUE[text.charCodeAt(i + 1)] < 0 || HEX_VALUE[text.charCodeAt(i + 2)] < 0) {
+      i = text.indexOf("%", i + 1);
+      continue;
+    }
+    let s = i;
+    while (s > 0 && i - s < MAX_SEGMENT && URL_CHAR.test(text[s - 1])) s--;
+    let e = i;
+    while (e < text.length && e - s < MAX_SEGMENT && URL_CHAR.test(text[e])) e++;
+    let decoded = "";
+    let escapes = 0;
+    let structural2 = false;
+    let ok = true;
+    for (let k = s; k < e; k++) {
+      const c = text[k];
+      if (c === "%" && HEX_VALUE[text.charCodeAt(k + 1)] >= 0 && HEX_VALUE[text.charCodeAt(k + 2)] >= 0) {
+        const b = HEX_VALUE[text.charCodeAt(k + 1)] << 4 | HEX_VALUE[text.charCodeAt(k + 2)];
+        if (!isText(b)) {
+          ok = false;
+          break;
+        }
+        const ch = String.fromCharCode(b);
+        if (':/@=&?#%+ "'.includes(ch)) structural2 = true;
+        decoded += ch;
+        escapes++;
+        k += 2;
+      } else decoded += c;
+    }
+    if (ok && decoded.length >= MIN_DECODED && (escapes >= 2 || structural2)) out.push({ start: s, end: e, encoding: "percent", decoded });
+    i = text.indexOf("%", e);
+  }
+}
+function findEncodedSegments(text, limit = 256) {
+  const out = [];
+  const runs = alphabetRuns(text);
+  for (let r = 0; r < runs.length && out.length < limit; r += 2) {
+    const s = runs[r];
+    const e = runs[r + 1];
+    if (e - s > MAX_SEGMENT) continue;
+    if (e - s >= MIN_HEX && HEX_VALUE[text.charCodeAt(s)] >= 0) {
+      const n2 = decodeHex(text, s, e - (e - s & 1));
+      if (n2 >= MIN_DECODED) {
+        out.push({ start: s, end: e, encoding: "hex", decoded: latin1(n2) });
+        continue;
+      }
+    }
+    const n = decodeBase64(text, s, e);
+    if (n < MIN_DECODED) continue;
+    let end = e;
+    while (end < text.length && end - e < 2 && text[end] === "=") end++;
+    out.push({ start: s, end, encoding: "base64", decoded: latin1(n) });
+  }
+  if (out.length < limit && text.includes("%")) {
+    percentSegments(text, out);
+    out.sort((a, b) => a.start - b.start);
+    if (out.length > limit) out.length = limit;
+  }
+  return out;
+}
+
 // src/core/entropy.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -16816,8 +16954,8 @@ function insidePlaceholder(text, start, end) {
 }
 
 // src/core/scan.ts
-var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
-var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
+var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret|secretlint-disable-line/;
+var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret|secretlint-disable-next-line/;
 var Lines = class {
   constructor(text) {
     this.text = text;
@@ -16869,15 +17007,50 @@ function allowedBy(list, secret, lineText) {
   return false;
 }
 var isGeneric = (rule) => rule.tags.includes("generic");
+var MAX_DECODE_DEPTH = 3;
+var DECODE_CONTEXT_LINES = 2;
+var DECODE_CONTEXT_CHARS = 512;
 function scanText(text, origin, ruleset, options = {}) {
   const path = origin.path;
   const byPath = options.pathAllowlists !== false;
   if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
-  const indices = ruleset.candidates(text);
-  if (indices.length === 0) return [];
   const lines = new Lines(text);
+  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0);
+  if (kept.length === 0) return [];
+  const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : void 0;
+  const findings = [];
+  for (const c of kept) {
+    const line0 = lines.lineOf(c.start);
+    if (suppressed?.(line0)) continue;
+    const fp = fingerprint(c.rule.id, c.secret);
+    if (options.baseline?.has(fp)) continue;
+    const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const mapLine = (l0) => origin.lineMap?.[l0] ?? l0 + 1;
+    const finding = {
+      ruleId: c.rule.id,
+      description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description,
+      severity: c.rule.severity,
+      tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
+      path,
+      line: mapLine(line0),
+      column: c.start - lines.start(line0) + 1,
+      endLine: mapLine(endLine0),
+      endColumn: c.end - lines.start(endLine0) + 1,
+      masked: maskSecret(c.secret),
+      fingerprint: fp,
+      secretLength: c.secret.length,
+      [SECRET]: c.secret
+    };
+    if (origin.commit) finding.commit = origin.commit;
+    if (origin.author) finding.author = origin.author;
+    if (origin.date) finding.date = origin.date;
+    findings.push(finding);
+  }
+  return findings;
+}
+function collect(text, lines, path, ruleset, byPath, depth) {
   const candidates = [];
-  for (const ri of indices) {
+  for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri];
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
     const consider = (secret, span) => {
@@ -16920,7 +17093,14 @@ function scanText(text, origin, ruleset, options = {}) {
       }
     }
   }
-  if (candidates.length === 0) return [];
+  const kept = oneSecretPerSpan(candidates);
+  if (depth >= MAX_DECODE_DEPTH) return kept;
+  const segments = findEncodedSegments(text);
+  if (segments.length === 0) return kept;
+  return withDecoded(text, kept, segments, path, ruleset, byPath, depth);
+}
+function oneSecretPerSpan(candidates) {
+  if (candidates.length < 2) return candidates;
   candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
   const kept = [];
   for (const c of candidates) {
@@ -16928,39 +17108,59 @@ function scanText(text, origin, ruleset, options = {}) {
     if (!last || c.start >= last.end) kept.push(c);
     else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
-  const findings = [];
-  for (const c of kept) {
-    const line0 = lines.lineOf(c.start);
-    const lineText = lines.text0(line0);
-    if (options.inlineSuppressions !== false) {
-      if (ALLOW_SAME_LINE.test(lineText)) continue;
-      if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
+  return kept;
+}
+function withDecoded(text, kept, segments, path, ruleset, byPath, depth) {
+  const found = [];
+  for (const seg of segments) {
+    let from = text.lastIndexOf("\n", seg.start - 1) + 1;
+    for (let k = 0; k < DECODE_CONTEXT_LINES && from > 1 && seg.start - from < DECODE_CONTEXT_CHARS; k++) from = text.lastIndexOf("\n", from - 2) + 1;
+    from = Math.max(from, seg.start - DECODE_CONTEXT_CHARS);
+    let to = text.indexOf("\n", seg.end);
+    if (to === -1) to = text.length;
+    to = Math.min(to, seg.end + DECODE_CONTEXT_CHARS);
+    const window2 = text.slice(from, seg.start) + seg.decoded + text.slice(seg.end, to);
+    const inside2 = [seg.start - from, seg.start - from + seg.decoded.length];
+    for (const c of collect(window2, new Lines(window2), path, ruleset, byPath, depth + 1)) {
+      if (c.end <= inside2[0] || c.start >= inside2[1]) continue;
+      if (kept.some((k) => k.rule.id === c.rule.id && k.secret === c.secret)) continue;
+      if (found.some((f) => f.rule.id === c.rule.id && f.secret === c.secret && f.start === seg.start)) continue;
+      found.push({ rule: c.rule, start: seg.start, end: seg.end, secret: c.secret, decoded: [seg.encoding, ...c.decoded ?? []] });
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
-    const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
-    const mapLine = (l0) => origin.lineMap?.[l0] ?? l0 + 1;
-    const finding = {
-      ruleId: c.rule.id,
-      description: c.rule.description,
-      severity: c.rule.severity,
-      tags: c.rule.tags,
-      path,
-      line: mapLine(line0),
-      column: c.start - lines.start(line0) + 1,
-      endLine: mapLine(endLine0),
-      endColumn: c.end - lines.start(endLine0) + 1,
-      masked: maskSecret(c.secret),
-      fingerprint: fp,
-      secretLength: c.secret.length,
-      [SECRET]: c.secret
-    };
-    if (origin.commit) finding.commit = origin.commit;
-    if (origin.author) finding.author = origin.author;
-    if (origin.date) finding.date = origin.date;
-    findings.push(finding);
   }
-  return findings;
+  if (found.length === 0) return kept;
+  const overlaps = (k, f) => k.start < f.end && f.start < k.end;
+  const merged = kept.filter((k) => !(isGeneric(k.rule) && found.some((f) => overlaps(k, f))));
+  merged.push(...found);
+  return merged.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+function inlineSuppressions(text, lines) {
+  let blocks;
+  const hasBlocks = text.includes("secretlint-disable");
+  return (line0) => {
+    if (ALLOW_SAME_LINE.test(lines.text0(line0))) return true;
+    if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) return true;
+    if (!hasBlocks) return false;
+    blocks ??= disabledBlocks(text, lines);
+    return blocks.some(([a, b]) => line0 > a && line0 < b);
+  };
+}
+var BLOCK_DIRECTIVE = /secretlint-(disable|enable)(?![\w-])/g;
+function disabledBlocks(text, lines) {
+  const blocks = [];
+  let open3;
+  BLOCK_DIRECTIVE.lastIndex = 0;
+  let m;
+  while ((m = BLOCK_DIRECTIVE.exec(text)) !== null) {
+    const line0 = lines.lineOf(m.index);
+    if (m[1] === "disable" && open3 === void 0) open3 = line0;
+    else if (m[1] === "enable" && open3 !== void 0) {
+      blocks.push([open3, line0]);
+      open3 = void 0;
+    }
+  }
+  if (open3 !== void 0) blocks.push([open3, Number.MAX_SAFE_INTEGER]);
+  return blocks;
 }
 function looksBinary(bytes) {
   const n = Math.min(bytes.length, 8e3);
@@ -17253,7 +17453,7 @@ function pae(payloadType, payload) {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 var B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-function decodeBase64(text) {
+function decodeBase642(text) {
   if (!B64.test(text)) return void 0;
   const bytes = Buffer.from(text, "base64");
   return bytes.toString("base64") === text ? bytes : void 0;
@@ -17268,17 +17468,17 @@ function parseEnvelope(text) {
   if (!v || typeof v !== "object" || Array.isArray(v)) return "not a JSON object";
   const e = v;
   if (typeof e.payloadType !== "string" || !e.payloadType) return "payloadType missing";
-  if (typeof e.payload !== "string" || decodeBase64(e.payload) === void 0) return "payload is not canonical base64";
+  if (typeof e.payload !== "string" || decodeBase642(e.payload) === void 0) return "payload is not canonical base64";
   if (!Array.isArray(e.signatures) || e.signatures.length === 0) return "no signatures";
   for (const s of e.signatures) {
     if (!s || typeof s !== "object" || typeof s.keyid !== "string" || typeof s.sig !== "string") return "a signature lacks keyid or sig";
-    if (decodeBase64(s.sig) === void 0) return "a signature is not canonical base64";
+    if (decodeBase642(s.sig) === void 0) return "a signature is not canonical base64";
   }
   return { payloadType: e.payloadType, payload: e.payload, signatures: e.signatures };
 }
 function verifySignature(env, sig, publicKey) {
-  const payload = decodeBase64(env.payload);
-  const signature = decodeBase64(sig.sig);
+  const payload = decodeBase642(env.payload);
+  const signature = decodeBase642(sig.sig);
   if (!payload || !signature || signature.length !== 64) return false;
   if (publicKey.asymmetricKeyType !== "ed25519") return false;
   try {
@@ -17553,7 +17753,7 @@ function loadRevocations(path, keyring, opts) {
   if (!signed.ok) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is not signed by a trusted key: ${signed.message}`, "Restore it from git history, or re-issue it with agent-vault skill revoke.");
   let list;
   try {
-    list = JSON.parse(decodeBase64(env.payload).toString("utf8"));
+    list = JSON.parse(decodeBase642(env.payload).toString("utf8"));
   } catch {
     return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} payload is not JSON`);
   }
@@ -18165,7 +18365,7 @@ function verifySkill(gate, dir) {
   result.kid = verifiedKid;
   let statement;
   try {
-    statement = JSON.parse(decodeBase64(envelope.payload).toString("utf8"));
+    statement = JSON.parse(decodeBase642(envelope.payload).toString("utf8"));
   } catch {
     return failWith("SKILL_BAD_SIGNATURE", `${dir}: the signed payload is not JSON`);
   }
