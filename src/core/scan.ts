@@ -160,7 +160,9 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       if (allowedBy(rule.allowlist, secret, lineText)) return;
-      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) return;
+      // The global list holds template words and references; a binary key container is
+      // neither, whatever words its certificates happen to contain (CN=example.com).
+      if (!isBinarySecret(secret) && allowedBy(ruleset.globalAllowlist, secret, lineText)) return;
       candidates.push({ rule, start, end, secret });
     };
     const re = rule.regex;
@@ -300,3 +302,19 @@ export function looksBinary(bytes: Uint8Array): boolean {
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;
 }
+
+/**
+ * Binary content that may be a key container (a DER SEQUENCE: PKCS#12, PKCS#8, PKCS#1, SEC 1;
+ * the JKS or JCEKS magic). Sources scan such files instead of skipping them as binary, and the
+ * key-container rules (rules/private-keys.yaml) decide from their structure.
+ */
+export function mayBeKeyContainer(bytes: Uint8Array): boolean {
+  if (bytes.length < 8) return false;
+  const b0 = bytes[0];
+  if (b0 === 0x30) return true;
+  const magic = (b: number) => bytes[0] === b && bytes[2] === b && bytes[1] === bytes[3];
+  return (magic(0xfe) && bytes[1] === 0xed) || (magic(0xce) && bytes[1] === 0xce);
+}
+
+/** A secret with control bytes (other than tab and line breaks) is binary, not text. */
+const isBinarySecret = (secret: string): boolean => /[\x00-\x08\x0e-\x1f\x7f]/.test(secret);

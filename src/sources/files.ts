@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { gitSync, repoRoot } from '../platform/exec.js';
-import { looksBinary } from '../core/scan.js';
+import { looksBinary, mayBeKeyContainer } from '../core/scan.js';
 import type { Skipped } from '../core/types.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
@@ -127,6 +127,7 @@ export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
 
 export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): ReadResult {
   if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
+  // Binary files are skipped, except those that may be key containers (.p12, .jks, DER keys).
+  if (looksBinary(bytes) && !mayBeKeyContainer(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
   return { ok: true, text: bytes.toString('latin1') };
 }
