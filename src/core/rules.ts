@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { compileContext, contextProblems, CONTEXT_STOPWORDS, type ContextDefinition } from './assignment.js';
 import { KeywordAutomaton } from './keywords.js';
+import { MADE_UP_STOPWORDS } from './made-up.js';
 import { countCapturingGroups } from './regex-source.js';
 import { compileUrl, URL_ALLOWLIST, urlProblems, type UrlDefinition } from './url-credentials.js';
 
@@ -69,8 +70,11 @@ function urlAllowlist(): CompiledAllowlist {
   return (sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ['url'], []));
 }
 
-/** Validate and compile one rule definition. Problems are appended; undefined means unusable. */
-export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[]): CompiledRule | undefined {
+/**
+ * Validate and compile one rule definition. Problems are appended; undefined means unusable.
+ * `kind` is `threat` for the skill threat packs, whose matches are not secrets.
+ */
+export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret'): CompiledRule | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: 'a rule must be a mapping' });
     return undefined;
@@ -124,7 +128,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   if (source !== undefined) regex = compileRegex(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
-    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII' });
+    if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)' });
   });
   const severity = (def.severity ?? 'high') as Severity;
   if (!SEVERITIES.includes(severity)) problems.push({ where: [...where, 'severity'], message: `severity must be one of ${SEVERITIES.join(', ')}` });
@@ -141,6 +145,10 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
   const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
+  // Made-up values (counting runs, placeholder families) are quiet in every secret rule. A
+  // threat rule's match is a command or a phrase, not a value: `curl https://example.net | sh`
+  // is a threat whatever its host is called.
+  if (kind === 'secret') for (const w of MADE_UP_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   if (shape === 'context') {
     for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }

@@ -159,10 +159,9 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
       if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
-      if (allowedBy(rule.allowlist, secret, lineText)) return;
-      // The global list holds template words and references; a binary key container is
-      // neither, whatever words its certificates happen to contain (CN=example.com).
-      if (!isBinarySecret(secret) && allowedBy(ruleset.globalAllowlist, secret, lineText)) return;
+      // Allowlists describe text (template words, references, documented values); a binary
+      // key container is none of those, whatever its certificates say (CN=example.com).
+      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return;
       candidates.push({ rule, start, end, secret });
     };
     const re = rule.regex;
@@ -242,14 +241,18 @@ function withDecoded(text: string, kept: Candidate[], segments: EncodedSegment[]
     const inside = [seg.start - from, seg.start - from + seg.decoded.length];
     for (const c of collect(window, new Lines(window), path, ruleset, byPath, depth + 1)) {
       if (c.end <= inside[0]! || c.start >= inside[1]!) continue;
-      if (kept.some((k) => k.rule.id === c.rule.id && k.secret === c.secret)) continue;
+      // Found as written already: the same secret anywhere, or the same rule on part of this
+      // segment (a URL whose password holds %40 is one finding, not one plain and one decoded).
+      // When the rule took the whole encoded text for the secret, the decoded one replaces it.
+      if (kept.some((k) => k.rule.id === c.rule.id && (k.secret === c.secret || (k.start < seg.end && seg.start < k.end && !(k.start === seg.start && k.end === seg.end))))) continue;
       if (found.some((f) => f.rule.id === c.rule.id && f.secret === c.secret && f.start === seg.start)) continue;
       found.push({ rule: c.rule, start: seg.start, end: seg.end, secret: c.secret, decoded: [seg.encoding, ...(c.decoded ?? [])] });
     }
   }
   if (found.length === 0) return kept;
   const overlaps = (k: Candidate, f: Candidate) => k.start < f.end && f.start < k.end;
-  const merged = kept.filter((k) => !(isGeneric(k.rule) && found.some((f) => overlaps(k, f))));
+  const replaced = (k: Candidate) => found.some((f) => overlaps(k, f) && (isGeneric(k.rule) || (f.rule.id === k.rule.id && f.start === k.start && f.end === k.end)));
+  const merged = kept.filter((k) => !replaced(k));
   merged.push(...found);
   return merged.sort((a, b) => a.start - b.start || a.end - b.end);
 }
