@@ -111,6 +111,12 @@ describe('secrets inside encoded segments are found and reported at the encoded 
     expect(scan(text).map((f) => [f.ruleId, f.line])).toEqual([['github-pat-classic', 1]]);
   });
 
+  it('an encoded placeholder is a placeholder, even when too short to be decoded in place', () => {
+    for (const word of ['changeme', 'REPLACE_ME_BEFORE_DEPLOY', 'your-password-here']) {
+      expect(scan(`kind: Secret\ndata:\n  password: ${b64(word)}\n`), word).toEqual([]);
+    }
+  });
+
   it('an inline allow comment on the line of the encoded text suppresses it', () => {
     expect(scan(`token: ${b64(ghp)}  # gitleaks:allow`)).toEqual([]);
   });

@@ -192,3 +192,21 @@ export function findEncodedSegments(text: string, limit = 256): EncodedSegment[]
   }
   return out;
 }
+
+/**
+ * A whole value's decoded text when the value is base64 or hex of text (at least four bytes),
+ * else undefined: used to judge a value by what it says (`Y2hhbmdlbWU=` says changeme).
+ */
+export function decodedValue(value: string): string | undefined {
+  if (value.length < 8 || value.length > MAX_SEGMENT) return undefined;
+  let end = value.length;
+  while (end > 0 && value[end - 1] === '=') end--;
+  for (let i = 0; i < end; i++) if (!inAlphabet(value.charCodeAt(i))) return undefined;
+  if (end % 2 === 0 && HEX_VALUE[value.charCodeAt(0)]! >= 0) {
+    const n = decodeHex(value, 0, end);
+    if (n >= 4) return latin1(n);
+  }
+  if (end % 4 === 1) return undefined;
+  const n = decodeBase64(value, 0, end);
+  return n >= 4 ? latin1(n) : undefined;
+}

@@ -59,7 +59,29 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
     lineRegexes: compileAll('lineRegexes'),
     stopwords: stringList(d.stopwords, [...where, 'stopwords'], problems).map((s) => s.toLowerCase()),
     paths,
-    pathMatcher: paths.length ? picomatch(paths, { dot: true }) : undefined,
+    pathMatcher: paths.length ? pathMatcherFor(paths) : undefined,
+  };
+}
+
+/**
+ * A matcher for path globs. A glob that is one file name at any depth (the lock files of the
+ * global list: two stars, a slash, a name) becomes a set of names; the rest is compiled by
+ * picomatch on first use, not at start-up, where every hook run would pay for it.
+ */
+function pathMatcherFor(globs: string[]): (path: string) => boolean {
+  const names = new Set<string>();
+  const rest: string[] = [];
+  for (const g of globs) {
+    const m = /^\*\*\/([^*?[\]{}()!/\\]+)$/.exec(g);
+    if (m) names.add(m[1]!);
+    else rest.push(g);
+  }
+  let other: ((path: string) => boolean) | undefined;
+  return (path) => {
+    if (names.size && names.has(path.slice(path.lastIndexOf('/') + 1))) return true;
+    if (!rest.length) return false;
+    other ??= picomatch(rest, { dot: true });
+    return other(path);
   };
 }
 
@@ -137,7 +159,8 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = countCapturingGroups(source!);
+    // Built shapes know their group; reading a few KB of source per rule costs at every start.
+    const groups = builtGroup ?? countCapturingGroups(source!);
     secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, 'secretGroup'], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });

@@ -1,5 +1,5 @@
 import { valueFirstStarts } from './assignment.js';
-import { findEncodedSegments, type EncodedSegment, type Encoding } from './decode.js';
+import { decodedValue, findEncodedSegments, type EncodedSegment, type Encoding } from './decode.js';
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
 import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
@@ -194,7 +194,15 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
       }
     }
   }
-  const kept = oneSecretPerSpan(candidates);
+  let kept = oneSecretPerSpan(candidates);
+  // A value that is an encoding of a placeholder is a placeholder: `password: Y2hhbmdlbWU=`
+  // (changeme) is judged by what it says, not by how random its base64 looks.
+  if (depth < MAX_DECODE_DEPTH && kept.length) {
+    kept = kept.filter((k) => {
+      const said = decodedValue(k.secret)?.trim();
+      return said === undefined || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
+    });
+  }
   if (depth >= MAX_DECODE_DEPTH) return kept;
   const segments = findEncodedSegments(text);
   if (segments.length === 0) return kept;
@@ -301,9 +309,7 @@ export const isDecoded = (f: { tags: readonly string[] }): boolean => f.tags.som
 
 /** Content sniffing as git does it: a NUL byte in the first 8000 bytes means binary. */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8000);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, 8000).indexOf(0) !== -1;
 }
 
 /**
