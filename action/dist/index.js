@@ -48,7 +48,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var define_AGENT_VAULT_RULE_PACKS_default;
 var init_define_AGENT_VAULT_RULE_PACKS = __esm({
   "<define:__AGENT_VAULT_RULE_PACKS__>"() {
-    define_AGENT_VAULT_RULE_PACKS_default = [{ file: "rules/_global.yaml", rules: [], allowlist: { regexes: ["^\\$\\{[^}]*\\}$", "^\\$\\([^)]*\\)$", "^\\{\\{.*\\}\\}$", "^%\\([^)]*\\)s$", "^<[^<>]*>$", "^\\$\\{\\{[^}]*\\}\\}$", "^\\$[A-Z_][A-Z0-9_]*$", "^%[A-Za-z_][A-Za-z0-9_]*%$", "^#\\{[^}]*\\}$", "^@[A-Za-z_][A-Za-z0-9_.]*@$", "^__[A-Z0-9_]+__$", "\\{\\{[^{}]{0,80}\\}\\}", "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM", "^(?:[a-z]{2,10}_){1,2}(?:[A-Z][a-z]+){2,}[0-9]{4,}$", "^(.)\\1+$"], stopwords: ["example", "your-api-key", "your_api_key", "your-token", "your_token", "your-secret", "your_secret", "your-password", "your_password", "replace-me", "replace_me", "replaceme", "insert-your", "insert_your", "changeme", "placeholder", "redacted", "not-a-real", "notarealkey", "xxxxxxxx"], paths: ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lock", "**/go.sum", "**/go.work.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock", "**/uv.lock", "**/composer.lock", "**/Gemfile.lock", "**/packages.lock.json", "**/Podfile.lock", "**/pubspec.lock", "**/mix.lock", "**/flake.lock", "**/gradle.lockfile", "**/.terraform.lock.hcl"] } }, { file: "rules/ai.yaml", rules: [{ id: "openai-api-key", description: "OpenAI API key (legacy user key with the T3BlbkFJ marker)", regex: "(?<![A-Za-z0-9_-])(sk-[A-Za-z0-9]{16,64}T3BlbkFJ[A-Za-z0-9_-]{16,100})(?![A-Za-z0-9_-])", keywords: ["t3blbkfj"], entropy: 3.5, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-project-api-key", description: "OpenAI project API key", regex: "(?<![A-Za-z0-9_-])(sk-proj-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-proj-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-service-account-key", description: "OpenAI service account API key", regex: "(?<![A-Za-z0-9_-])(sk-(?:svcacct|service)-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-svcacct-", "sk-service-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-admin-key", description: "OpenAI admin API key", regex: "(?<![A-Za-z0-9_-])(sk-admin-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-admin-"], entropy: 4, severity: "critical", tags: ["openai", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-api-key", description: "Anthropic API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-api03-"], entropy: 4, severity: "critical", tags: ["anthropic", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-admin-key", description: "Anthropic Admin API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-admin01-"], entropy: 4, severity: "critical", tags: ["anthropic", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-oauth-token", description: "Anthropic OAuth access or refresh token", regex: "(?<![A-Za-z0-9_-])(sk-ant-o(?:at|rt)01-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])", keywords: ["sk-ant-oat01-", "sk-ant-ort01-"], entropy: 4, severity: "critical", tags: ["anthropic", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-access-token", description: "Hugging Face user access token", regex: "(?<![A-Za-z0-9_-])(hf_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["hf_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-organization-token", description: "Hugging Face organization API token (legacy)", regex: "(?<![A-Za-z0-9_-])(api_org_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["api_org_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cohere-api-key", description: "Cohere API key (named in an assignment)", context: { names: ["cohere", "co[_.-]api[_.-]key"], value: "[A-Za-z0-9]{40}" }, keywords: ["cohere", "co_api_key", "co-api-key"], entropy: 4, severity: "high", tags: ["cohere", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "groq-api-key", description: "Groq API key", regex: "(?<![A-Za-z0-9_-])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["gsk_"], entropy: 4, severity: "high", tags: ["groq", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mistral-api-key", description: "Mistral AI API key (named in an assignment)", context: { names: ["mistral"], value: "[A-Za-z0-9]{32}" }, keywords: ["mistral"], entropy: 3.8, severity: "high", tags: ["mistral", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "replicate-api-token", description: "Replicate API token", regex: "(?<![A-Za-z0-9_-])(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])", keywords: ["r8_"], entropy: 4, severity: "high", tags: ["replicate", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "perplexity-api-key", description: "Perplexity API key", regex: "(?<![A-Za-z0-9_-])(pplx-[A-Za-z0-9]{48,56})(?![A-Za-z0-9_-])", keywords: ["pplx-"], entropy: 4, severity: "high", tags: ["perplexity", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "xai-api-key", description: "xAI (Grok) API key", regex: "(?<![A-Za-z0-9_-])(xai-[A-Za-z0-9_]{80})(?![A-Za-z0-9_-])", keywords: ["xai-"], entropy: 4, severity: "high", tags: ["xai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openrouter-api-key", description: "OpenRouter API key", regex: "(?<![A-Za-z0-9_-])(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["sk-or-v1-"], entropy: 3.2, severity: "high", tags: ["openrouter", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "deepseek-api-key", description: "DeepSeek API key (named in an assignment)", context: { names: ["deepseek"], value: "sk-[a-z0-9]{32}" }, keywords: ["deepseek"], entropy: 3.2, severity: "high", tags: ["deepseek", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key", description: "Together AI API key", regex: "(?<![A-Za-z0-9_-])(tgp_v1_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tgp_v1_"], entropy: 4, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key-legacy", description: "Together AI API key, legacy 64-hex form (named in an assignment)", context: { names: ["together"], value: "[a-f0-9]{64}" }, keywords: ["together"], entropy: 3.2, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "fireworks-api-key", description: "Fireworks AI API key", regex: "(?<![A-Za-z0-9_-])(fw_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ["fw_"], entropy: 3.8, severity: "high", tags: ["fireworks", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key", description: "ElevenLabs API key", regex: "(?<![A-Za-z0-9_-])(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])", keywords: ["sk_"], entropy: 3.2, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key-legacy", description: "ElevenLabs API key, legacy 32-hex form (named in an assignment)", context: { names: ["elevenlabs", "eleven[_.-]labs", "xi[_.-]api[_.-]key"], value: "[a-f0-9]{32}" }, keywords: ["elevenlabs", "eleven_labs", "eleven-labs", "xi-api-key", "xi_api_key"], entropy: 3, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "assemblyai-api-key", description: "AssemblyAI API key (named in an assignment)", context: { names: ["assembly[_.-]?ai"], value: "[a-z0-9]{32}" }, keywords: ["assemblyai", "assembly_ai", "assembly-ai"], entropy: 3, severity: "high", tags: ["assemblyai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key", description: "Pinecone API key", regex: "(?<![A-Za-z0-9_-])(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})(?![A-Za-z0-9_-])", keywords: ["pcsk_"], entropy: 4, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key-legacy", description: "Pinecone API key, legacy UUID form (named in an assignment)", context: { names: ["pinecone"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["pinecone"], entropy: 3, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "langsmith-api-key", description: "LangSmith (LangChain) personal access token or service key", regex: "(?<![A-Za-z0-9_-])(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])", keywords: ["lsv2_pt_", "lsv2_sk_"], entropy: 3, severity: "high", tags: ["langsmith", "langchain", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "wandb-api-key", description: "Weights & Biases API key (named in an assignment)", context: { names: ["wandb", "weights[_.-]?and[_.-]?biases"], value: "[a-f0-9]{40}|wandb_v1_[A-Za-z0-9_]{40,90}" }, keywords: ["wandb", "weights_and_biases", "weights-and-biases"], entropy: 3, severity: "high", tags: ["wandb", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "langfuse-secret-key", description: "Langfuse secret key (sk-lf-)", regex: "(?<![A-Za-z0-9_-])(sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["sk-lf-"], entropy: 3, severity: "critical", tags: ["langfuse", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "nvidia-api-key", description: "NVIDIA API catalog / NIM API key (nvapi-)", regex: "(?<![A-Za-z0-9_-])(nvapi-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["nvapi-"], entropy: 4, severity: "critical", tags: ["nvidia", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "voiceflow-api-key", description: "Voiceflow Dialog Manager / workspace API key (VF.DM., VF.WS.)", regex: "(?<![A-Za-z0-9_.-])(VF\\.(?:DM|WS)\\.[a-f0-9]{24}\\.[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["vf.dm.", "vf.ws."], entropy: 3.5, severity: "critical", tags: ["voiceflow", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "deepgram-api-key", description: "Deepgram API key next to a Deepgram name", context: { names: ["deepgram", "dg[_.-]api[_.-]?key"], value: "[a-f0-9]{40}" }, keywords: ["deepgram", "dg_api", "dg-api", "dg.api"], entropy: 3, severity: "critical", tags: ["deepgram", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "clarifai-personal-access-token", description: "Clarifai personal access token or API key next to a Clarifai name", context: { names: ["clarifai"], value: "[a-f0-9]{32}" }, keywords: ["clarifai"], entropy: 3, severity: "critical", tags: ["clarifai", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "privateai-api-key", description: "Private AI (de-identification) API key next to a Private AI name", context: { names: ["private[_.-]?ai", "privateai"], value: "[A-Za-z0-9]{32}" }, keywords: ["privateai", "private_ai", "private-ai", "private.ai"], entropy: 3.8, severity: "high", tags: ["privateai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tavily-api-key", description: "Tavily search API key (tvly-)", regex: "(?<![A-Za-z0-9_-])(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["tvly-"], entropy: 3.8, severity: "high", tags: ["tavily", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "firecrawl-api-key", description: "Firecrawl API key (fc-)", regex: "(?<![A-Za-z0-9_-])(fc-[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["fc-"], entropy: 3, severity: "high", tags: ["firecrawl", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "e2b-api-key", description: "E2B sandbox API key (e2b_)", regex: "(?<![A-Za-z0-9_-])(e2b_[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["e2b_"], entropy: 3, severity: "high", tags: ["e2b", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/alibaba.yaml", rules: [{ id: "alibaba-access-key-id", description: "Alibaba Cloud AccessKey id", regex: "(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,24})(?![A-Za-z0-9])", keywords: ["ltai"], entropy: 3, severity: "high", tags: ["alibaba", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "alibaba-access-key-secret", description: "Alibaba Cloud AccessKey secret (named in an assignment)", context: { names: ["alibaba", "aliyun", "access[_.-]?key[_.-]?secret", "oss[_.-]?secret"], value: "[A-Za-z0-9]{30}", also: [`(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,24}["'\\x60]?\\s{0,3}[,:]\\s{0,3}\\w{0,30}=?["'\\x60]?`] }, keywords: ["ltai", "alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret", "oss_secret", "oss-secret", "osssecret"], entropy: 3.8, severity: "critical", tags: ["alibaba", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/aws.yaml", rules: [{ id: "aws-access-key-id", description: "AWS access key id", regex: "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])", keywords: ["akia", "asia", "abia", "acca", "a3t"], entropy: 3, severity: "high", tags: ["aws", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key", description: "AWS secret access key (named in an assignment)", context: { names: ["secret[_.-]?access[_.-]?key", "aws[_.-]?secret", "secret[_.-]?key(?!ref)"], value: "[A-Za-z0-9/+]{40}" }, keywords: ["secret_access", "secretaccess", "secret-access", "secret.access", "aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_key", "secretkey", "secret-key"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key-after-id", description: "AWS secret access key written right after its access key id", regex: `(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}["'\\x60]?\\s{0,3}[,:;]\\s{0,3}["'\\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, keywords: ["akia", "asia"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token-prefixed", description: "AWS STS session token, recognised by its leading bytes", regex: "(?<![A-Za-z0-9/+])((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])", keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token", description: "AWS session token (named in an assignment)", context: { names: ["session[_.-]?token", "security[_.-]?token"], value: "[A-Za-z0-9/+]{100,2000}={0,2}" }, keywords: ["session_token", "sessiontoken", "session-token", "security_token", "securitytoken", "security-token"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AAAA(?:B3NzaC1|C3NzaC1|E2VjZHNh)"] } }, { id: "aws-bedrock-api-key", description: "Amazon Bedrock long-term API key", regex: "(?<![A-Za-z0-9/+])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9/+]{60,300}={0,2})(?![A-Za-z0-9/+=])", keywords: ["abskqmvkcm9ja0fqsutles"], entropy: 4, severity: "critical", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-bedrock-short-term-api-key", description: "Amazon Bedrock short-term API key (presigned bearer token)", regex: "(?<![A-Za-z0-9_-])(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9/+=%&._-]{60,4000})", keywords: ["bedrock-api-key-"], entropy: 4, severity: "high", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-mws-auth-token", description: "Amazon Marketplace Web Service auth token", regex: "(?<![A-Za-z0-9])(amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])", keywords: ["amzn.mws."], entropy: 3, severity: "high", tags: ["aws", "mws", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-appsync-api-key", description: "AWS AppSync GraphQL API key (da2-)", regex: "(?<![A-Za-z0-9_-])(da2-[a-z0-9]{26})(?![A-Za-z0-9_-])", keywords: ["da2-"], entropy: 3.5, severity: "high", tags: ["aws", "appsync", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/azure.yaml", rules: [{ id: "azure-ad-client-secret", description: "Microsoft Entra ID (Azure AD) application client secret", regex: "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", keywords: ["q~"], entropy: 3.5, severity: "critical", tags: ["azure", "entra", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cosmosdb-account-key", description: "Azure Cosmos DB account key", context: { names: ["cosmos"], value: "[A-Za-z0-9+/]{86}==", also: ["AccountEndpoint=https://[a-z0-9-]{3,50}\\.(?:documents|table\\.cosmos)\\.azure\\.com(?::443)?/?;\\s{0,3}AccountKey="] }, keywords: ["documents.azure.com", "cosmos"], entropy: 4.5, severity: "critical", tags: ["azure", "cosmosdb", "account-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-storage-account-key", description: "Azure Storage account key", context: { names: ["(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key"], value: "[A-Za-z0-9+/]{86}==", also: ["AccountKey="] }, keywords: ["accountkey", "account_key", "account-key", "storagekey", "storage_key", "storage-key", "storageaccountkey", "storage_account_key", "storage-account-key", "storageaccesskey", "storage_access_key"], entropy: 4.5, severity: "critical", tags: ["azure", "storage", "account-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-sas-token", description: "Azure shared access signature (SAS) token signature", regex: `(?<![A-Za-z0-9_])sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"'<>\\x60]{0,500}?&sig=([A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])`, keywords: ["sig="], entropy: 4, severity: "high", tags: ["azure", "storage", "sas"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-shared-access-key", description: "Azure Service Bus, Event Hubs or IoT Hub shared access key", regex: "(?:SharedAccessKey|shared_access_key)=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["sharedaccesskey=", "shared_access_key="], entropy: 4, severity: "critical", tags: ["azure", "service-bus", "shared-access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat", description: "Azure DevOps personal access token", regex: "(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])", keywords: ["azdo"], entropy: 4, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat-legacy", description: "Azure DevOps personal access token, legacy 52-character form (named in an assignment)", context: { names: ["azure[_.-]?devops", "azure[_.-]?(?:pat|token)", "azdo", "vsts", "ado[_.-](?:pat|token)"], value: "[a-z0-9]{52}" }, keywords: ["azure_devops", "azure-devops", "azuredevops", "azure_pat", "azure-pat", "azure_token", "azure-token", "azdo", "vsts", "ado_pat", "ado_token", "ado-pat", "ado-token"], entropy: 3.5, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cognitive-services-key", description: "Azure OpenAI / AI services (Cognitive Services) key", context: { names: ["azure[_.-]?(?:openai|cognitive|ai[_.-]?services|speech|search|translator|language|vision)", "ocp-apim-subscription-key", "aoai"], value: "[a-f0-9]{32}|[A-Za-z0-9]{84}" }, keywords: ["azure_openai", "azure-openai", "azureopenai", "azure_cognitive", "azure-cognitive", "azure_ai_services", "azure_speech", "azure_search", "azure_translator", "azure_language", "azure_vision", "ocp-apim-subscription-key", "aoai"], entropy: 3, severity: "high", tags: ["azure", "openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-container-registry-password", description: "Azure Container Registry access key or token password", regex: "(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?![A-Za-z0-9+/=])", keywords: ["+acr"], entropy: 4, severity: "critical", tags: ["azure", "container-registry", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-app-configuration-connection-string", description: "Azure App Configuration access key secret (in a connection string)", regex: "Endpoint=https://[A-Za-z0-9-]{1,60}\\.azconfig\\.io;\\s{0,3}Id=[^;\\s]{1,64};\\s{0,3}Secret=([A-Za-z0-9+/]{40,90}={0,2})(?![A-Za-z0-9+/=])", flags: "i", keywords: [".azconfig.io"], entropy: 4, severity: "critical", tags: ["azure", "app-configuration", "connection-string"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-access-key-connection-string", description: "Azure SignalR, Web PubSub or Communication Services access key (in a connection string)", regex: "(?:Endpoint=https://[A-Za-z0-9.-]{1,120}\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)/?;\\s{0,3})AccessKey=([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["signalr.net", "webpubsub.azure.com", "communication.azure.com"], entropy: 4, severity: "critical", tags: ["azure", "signalr", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-function-key-url", description: "Azure Functions URL carrying a function or host key (?code=)", regex: `(?:https?://)?[a-z0-9-]{1,60}\\.azurewebsites\\.net/(?:api|runtime/webhooks)/[A-Za-z0-9_/-]{1,100}\\?(?:[A-Za-z0-9_.-]{1,30}=[^&\\s"']{0,100}&){0,5}code=([A-Za-z0-9_-]{40,100}={0,2})(?![A-Za-z0-9_=-])`, keywords: [".azurewebsites.net/"], entropy: 4, severity: "high", tags: ["azure", "functions", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-function-key", description: "Azure Functions key in an x-functions-key header or named setting", context: { names: ["x-functions-key", "azure[_.-]?function[_.-]?key", "function[_.-]?app[_.-]?key"], value: "[A-Za-z0-9_-]{40,100}={0,2}" }, keywords: ["x-functions-key", "azure_function_key", "azurefunctionkey", "azure_functionkey", "function_app_key", "functionappkey"], entropy: 4, severity: "high", tags: ["azure", "functions", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-apim-subscription-key", description: "Azure API Management subscription key named as APIM (the Ocp-Apim-Subscription-Key header is the Cognitive Services rule)", context: { names: ["apim"], qualifier: "subscription[_. -]?key|key", value: "[a-f0-9]{32}", also: ["[?&]subscription-key="] }, keywords: ["apim_", "apim-", "apim.", "apim:", "apimsubscription", "apimkey", "subscription-key="], entropy: 3, severity: "high", tags: ["azure", "apim", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/bitbucket.yaml", rules: [{ id: "bitbucket-app-password", description: "Bitbucket app password", regex: "(?<![A-Za-z0-9_])(ATBB[A-Za-z0-9]{28,40})(?![A-Za-z0-9_])", keywords: ["atbb"], entropy: 3.5, severity: "critical", tags: ["bitbucket", "app-password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-access-token", description: "Bitbucket repository, project or workspace access token", regex: "(?<![A-Za-z0-9_-])(ATCTT[A-Za-z0-9_=-]{100,300})(?![A-Za-z0-9_=-])", keywords: ["atctt"], entropy: 4, severity: "critical", tags: ["bitbucket", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-client-secret", description: "Bitbucket OAuth consumer secret (named in an assignment)", context: { names: ["bitbucket", "bb"], qualifier: "(?:client|oauth|consumer)[_.-]?secret", value: "[A-Za-z0-9_-]{32,64}" }, keywords: ["bitbucket", "bb_client", "bb_oauth", "bb_consumer"], entropy: 3.8, severity: "high", tags: ["bitbucket", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ci.yaml", rules: [{ id: "circleci-personal-token", description: "CircleCI personal or project API token (CCIPAT_ / CCIPRJ_)", regex: "(?<![A-Za-z0-9_])(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["ccipat_", "cciprj_"], entropy: 3.5, severity: "critical", tags: ["circleci", "token"] }, { id: "circleci-legacy-token", description: "CircleCI legacy API token (40 hex) next to a CircleCI token name", context: { names: ["circle"], qualifier: "token", value: "[a-f0-9]{40}" }, keywords: ["circle"], entropy: 3, severity: "high", tags: ["circleci", "token"] }, { id: "travis-ci-token", description: "Travis CI API token next to a Travis name", context: { names: ["travis"], qualifier: "token|api[_. -]?key", value: "[A-Za-z0-9_-]{22}" }, keywords: ["travis"], entropy: 3.3, severity: "high", tags: ["travis-ci", "token"] }, { id: "buildkite-api-token", description: "Buildkite user API access token (bkua_)", regex: "(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["bkua_"], entropy: 3, severity: "critical", tags: ["buildkite", "token"] }, { id: "buildkite-agent-token", description: "Buildkite agent registration token next to a Buildkite agent token name", context: { names: ["buildkite"], qualifier: "agent[_. -]?token", value: "[A-Za-z0-9]{40,64}" }, keywords: ["buildkite"], entropy: 3.5, severity: "high", tags: ["buildkite", "token"] }, { id: "sonarqube-token", description: "SonarQube / SonarCloud user, project or analysis token (squ_/sqp_/sqa_)", regex: "(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["squ_", "sqp_", "sqa_"], entropy: 3, severity: "critical", tags: ["sonarqube", "token"] }, { id: "sonarqube-legacy-token", description: "SonarQube legacy token (40 hex) next to sonar.login / SONAR_TOKEN", context: { names: ["sonar"], qualifier: "login|token", value: "[a-f0-9]{40}" }, keywords: ["sonar"], entropy: 3, severity: "high", tags: ["sonarqube", "token"] }, { id: "snyk-cli-auth", description: "Snyk token passed to `snyk auth`", regex: "snyk\\s{1,3}auth\\s{1,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }, { id: "snyk-api-token", description: "Snyk API token (UUID) next to a Snyk name", context: { names: ["snyk"], qualifier: "token|api[_. -]?key|auth", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }] }, { file: "rules/cloudflare.yaml", rules: [{ id: "cloudflare-api-token", description: "Cloudflare API token or global API key (prefixed format)", regex: "(?<![A-Za-z0-9_])(cf(?:k|ut|at)_[A-Za-z0-9]{40,64})(?![A-Za-z0-9_])", keywords: ["cfk_", "cfut_", "cfat_"], entropy: 4, severity: "critical", tags: ["cloudflare", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-api-token-legacy", description: "Cloudflare API token, unprefixed form (named in an assignment)", context: { names: ["cloudflare", "cf[_.-](?:api|token|account|user|dns|zone)"], value: "[A-Za-z0-9_-]{40}" }, keywords: ["cloudflare", "cf_api", "cf-api", "cf.api", "cf_token", "cf-token", "cf_account", "cf_user", "cf_dns", "cf_zone"], entropy: 3.8, severity: "high", tags: ["cloudflare", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-global-api-key", description: "Cloudflare global API key, unprefixed form (named in an assignment)", context: { names: ["cloudflare", "cf[_.-](?:api|auth|global)", "x-auth-key"], value: "[a-f0-9]{37,45}" }, keywords: ["cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth", "cf_global", "x-auth-key"], entropy: 3, severity: "critical", tags: ["cloudflare", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-origin-ca-key", description: "Cloudflare Origin CA key", regex: "(?<![A-Za-z0-9_.-])(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9_-])", keywords: ["v1.0-"], entropy: 3, severity: "high", tags: ["cloudflare", "origin-ca", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/commerce.yaml", rules: [{ id: "lob-api-key", description: "Lob secret API key (live_ or test_ + 35 hex)", regex: "(?<![A-Za-z0-9_-])((?:live|test)_[a-f0-9]{35})(?![A-Za-z0-9_-])", keywords: ["live_", "test_"], entropy: 3, severity: "critical", tags: ["lob", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "lob-publishable-key", description: "Lob publishable API key (live_pub_ or test_pub_ + 31 hex)", regex: "(?<![A-Za-z0-9_-])((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9_-])", keywords: ["live_pub_", "test_pub_"], entropy: 3, severity: "low", tags: ["lob", "publishable-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "shippo-api-token", description: "Shippo API token (shippo_live_, shippo_test_)", regex: "(?<![A-Za-z0-9_-])(shippo_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["shippo_live_", "shippo_test_"], entropy: 3, severity: "critical", tags: ["shippo", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "easypost-api-key", description: "EasyPost production API key (EZAK)", regex: "(?<![A-Za-z0-9_-])(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9_-])", keywords: ["ezak"], entropy: 3.8, severity: "critical", tags: ["easypost", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "easypost-test-api-key", description: "EasyPost test API key (EZTK)", regex: "(?<![A-Za-z0-9_-])(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9_-])", keywords: ["eztk"], entropy: 3.8, severity: "medium", tags: ["easypost", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "duffel-api-token", description: "Duffel access token (duffel_live_, duffel_test_)", regex: "(?<![A-Za-z0-9_-])(duffel_(?:live|test)_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["duffel_live_", "duffel_test_"], entropy: 4, severity: "critical", tags: ["duffel", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "squarespace-api-key", description: "Squarespace Commerce API key next to a Squarespace name", context: { names: ["squarespace"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["squarespace"], entropy: 3, severity: "high", tags: ["squarespace", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "paddle-api-key", description: "Paddle Billing API key (pdl_live_apikey_, pdl_sdbx_apikey_)", regex: "(?<![A-Za-z0-9_-])(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})(?![A-Za-z0-9_-])", keywords: ["pdl_live_apikey_", "pdl_sdbx_apikey_"], entropy: 4, severity: "critical", tags: ["paddle", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "shopify-partner-api-token", description: "Shopify Partner API access token (prtapi_)", regex: "(?<![A-Za-z0-9_])(prtapi_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["prtapi_"], entropy: 3.5, severity: "critical", tags: ["shopify", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "klaviyo-private-api-key", description: "Klaviyo private API key (pk_) next to a Klaviyo name", context: { names: ["klaviyo"], value: "pk_[A-Za-z0-9]{34}" }, keywords: ["klaviyo"], entropy: 3.8, severity: "critical", tags: ["klaviyo", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "ghost-admin-api-key", description: "Ghost Admin API key (<24 hex id>:<64 hex secret>) next to a Ghost name", context: { names: ["ghost"], value: "[a-f0-9]{24}:[a-f0-9]{64}" }, keywords: ["ghost_", "ghost.", "ghost:", "ghostadmin", "ghost-admin", "ghostapi"], entropy: 3, severity: "critical", tags: ["ghost", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/devinfra.yaml", rules: [{ id: "vault-service-token", description: "HashiCorp Vault service token (hvs.)", regex: "(?<![A-Za-z0-9_.-])(hvs\\.[A-Za-z0-9_-]{24,250})(?![A-Za-z0-9_-])", keywords: ["hvs."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-batch-token", description: "HashiCorp Vault batch token (hvb.)", regex: "(?<![A-Za-z0-9_.-])(hvb\\.[A-Za-z0-9_-]{24,400})(?![A-Za-z0-9_-])", keywords: ["hvb."], entropy: 3.5, severity: "high", tags: ["hashicorp-vault", "token"] }, { id: "vault-recovery-token", description: "HashiCorp Vault recovery token (hvr.)", regex: "(?<![A-Za-z0-9_.-])(hvr\\.[A-Za-z0-9_-]{20,120})(?![A-Za-z0-9_-])", keywords: ["hvr."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-legacy-token", description: "HashiCorp Vault legacy service token (s. + 24) next to a Vault token name", context: { names: ["vault[_. -]?token", "x-vault-token", "vault_dev_root_token_id", "client_token"], value: "s\\.[A-Za-z0-9]{24}" }, keywords: ["vault", "client_token"], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "terraform-cloud-api-token", description: "Terraform Cloud / Enterprise API token (atlasv1)", regex: "(?<![A-Za-z0-9_])([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", keywords: ["atlasv1"], entropy: 3.5, severity: "critical", tags: ["terraform", "token"] }, { id: "pulumi-access-token", description: "Pulumi access token (pul-)", regex: "(?<![A-Za-z0-9_-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["pul-"], entropy: 3, severity: "critical", tags: ["pulumi", "token"] }, { id: "doppler-token", description: "Doppler token (personal, service, service account, CLI, SCIM or audit)", regex: "(?<![A-Za-z0-9_.-])(dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])", keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], entropy: 3.5, severity: "critical", tags: ["doppler", "token"] }, { id: "databricks-token", description: "Databricks personal access token (dapi)", regex: "(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)(?![A-Za-z0-9_-])", keywords: ["dapi"], entropy: 3, severity: "critical", tags: ["databricks", "token"] }, { id: "heroku-api-key", description: "Heroku API key (HRKU- prefix)", regex: "(?<![A-Za-z0-9_-])(HRKU-[A-Za-z0-9_-]{56,70})(?![A-Za-z0-9_-])", keywords: ["hrku-"], entropy: 3.5, severity: "critical", tags: ["heroku", "token"] }, { id: "heroku-legacy-api-key", description: "Heroku legacy API key (UUID) next to a Heroku name", context: { names: ["heroku"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["heroku"], entropy: 3, severity: "high", tags: ["heroku", "token"] }, { id: "flyio-access-token", description: "Fly.io access token (fo1_ or macaroon fm1/fm2)", regex: "(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,4000}(?:,fm[12][ar]?_[A-Za-z0-9+/=_-]{20,4000}){0,8})(?![A-Za-z0-9+/=_-])", keywords: ["fo1_", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_"], entropy: 3.5, severity: "critical", tags: ["flyio", "token"] }, { id: "render-api-key", description: "Render API key (rnd_)", regex: "(?<![A-Za-z0-9_])(rnd_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["rnd_"], entropy: 3.5, severity: "critical", tags: ["render", "token"] }, { id: "vercel-access-token", description: "Vercel access token (vcp_/vci_/vca_/vcr_/vck_ prefix)", regex: "(?<![A-Za-z0-9_])(vc[pikar]_[A-Za-z0-9]{24,80})(?![A-Za-z0-9_])", keywords: ["vcp_", "vci_", "vck_", "vca_", "vcr_"], entropy: 3.7, severity: "critical", tags: ["vercel", "token"] }, { id: "vercel-legacy-token", description: "Vercel legacy API token (24 characters) next to a Vercel name", context: { names: ["vercel[\\w .-]{0,20}?(?:token|key|secret)", "now[_.-]token"], value: "[A-Za-z0-9]{24}" }, keywords: ["vercel", "now_token"], entropy: 3.5, severity: "high", tags: ["vercel", "token"] }, { id: "netlify-access-token", description: "Netlify personal or OAuth access token (nfp_ / nfc_)", regex: "(?<![A-Za-z0-9_])(nf[pco]_[A-Za-z0-9]{32,48})(?![A-Za-z0-9_])", keywords: ["nfp_", "nfc_", "nfo_"], entropy: 3.5, severity: "critical", tags: ["netlify", "token"] }, { id: "netlify-legacy-token", description: "Netlify legacy access token next to a Netlify name", context: { names: ["netlify"], qualifier: "token|key|secret", value: "[A-Za-z0-9_-]{40,46}" }, keywords: ["netlify"], entropy: 3.5, severity: "high", tags: ["netlify", "token"] }, { id: "age-secret-key", description: "age encryption secret key (AGE-SECRET-KEY-1)", regex: "(?<![A-Za-z0-9_-])(AGE-SECRET-KEY-(?:PQ-)?1[A-Z0-9]{58,2000})(?![A-Za-z0-9_])", keywords: ["age-secret-key-"], entropy: 3.5, severity: "critical", tags: ["age", "private-key"] }, { id: "okta-api-token", description: "Okta API token (00 + 40) next to an Okta name", context: { names: ["okta"], value: "00[A-Za-z0-9_-]{40}" }, keywords: ["okta"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "auth0-client-secret", description: "Auth0 client secret or session secret next to an Auth0 name", context: { names: ["auth0"], qualifier: "client[_. -]?secret|secret|api[_. -]?token|management[_. -]?token", value: "[A-Za-z0-9_-]{32,128}" }, keywords: ["auth0"], entropy: 3.5, severity: "critical", tags: ["auth0", "secret"] }, { id: "supabase-access-token", description: "Supabase personal access token (sbp_)", regex: "(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sbp_"], entropy: 3, severity: "critical", tags: ["supabase", "token"] }, { id: "supabase-secret-key", description: "Supabase secret API key (sb_secret_)", regex: "(?<![A-Za-z0-9_])(sb_secret_[A-Za-z0-9_-]{28,64})(?![A-Za-z0-9_-])", keywords: ["sb_secret_"], entropy: 3.5, severity: "critical", tags: ["supabase", "token"] }, { id: "planetscale-token", description: "PlanetScale service or OAuth token (pscale_tkn_ / pscale_oauth_)", regex: "(?<![A-Za-z0-9_])(pscale_(?:tkn|oauth)_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_tkn_", "pscale_oauth_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "token"] }, { id: "planetscale-password", description: "PlanetScale database password (pscale_pw_)", regex: "(?<![A-Za-z0-9_])(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_pw_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "password"] }, { id: "neon-api-key", description: "Neon API key (napi_)", regex: "(?<![A-Za-z0-9_])(napi_[a-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["napi_"], entropy: 3.5, severity: "critical", tags: ["neon", "token"] }, { id: "mongodb-atlas-api-private-key", description: "MongoDB Atlas API private key (UUID) next to an Atlas/MongoDB private key name", context: { names: ["mongodb", "atlas", "mcli"], qualifier: "private[_. -]?(?:api[_. -]?)?key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["mongodb", "atlas", "mcli"], entropy: 3, severity: "critical", tags: ["mongodb", "secret"] }, { id: "mongodb-atlas-service-account-secret", description: "MongoDB Atlas service account client secret (mdb_sa_sk_)", regex: "(?<![A-Za-z0-9_])(mdb_sa_sk_[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])", keywords: ["mdb_sa_sk_"], entropy: 3.5, severity: "critical", tags: ["mongodb", "secret"] }, { id: "upstash-token", description: "Upstash Redis REST or QStash token next to an Upstash name", context: { names: ["upstash"], qualifier: "token|key|secret", value: "[A-Za-z0-9_=-]{40,200}" }, keywords: ["upstash"], entropy: 3.5, severity: "critical", tags: ["upstash", "token"] }, { id: "prefect-api-key", description: "Prefect Cloud API key (pnu_ user or pnb_ service account)", regex: "(?<![A-Za-z0-9_])(pn[ub]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["pnu_", "pnb_"], entropy: 3.5, severity: "critical", tags: ["prefect", "token"] }, { id: "firebase-cloud-messaging-server-key", description: "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)", regex: "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", keywords: [":apa91b"], entropy: 3.5, severity: "critical", tags: ["firebase", "token"] }] }, { file: "rules/devtools.yaml", rules: [{ id: "sourcegraph-access-token", description: "Sourcegraph access token (sgp_)", regex: "(?<![A-Za-z0-9_-])(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["sgp_"], entropy: 3, severity: "critical", tags: ["sourcegraph", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "harness-api-key", description: "Harness personal or service account API token (pat., sat.)", regex: "(?<![A-Za-z0-9_.-])((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[a-f0-9]{24}\\.[A-Za-z0-9]{20})(?![A-Za-z0-9_.-])", keywords: ["pat.", "sat."], entropy: 3.8, severity: "critical", tags: ["harness", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "octopus-deploy-api-key", description: "Octopus Deploy API key (API- + upper-case letters and digits)", regex: "(?<![A-Za-z0-9_-])(API-(?=(?:[A-Z]{0,31}[0-9]){2})[A-Z0-9]{26,32})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3.5, severity: "critical", tags: ["octopus-deploy", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "infracost-api-token", description: "Infracost API key (ico-)", regex: "(?<![A-Za-z0-9_-])(ico-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["ico-"], entropy: 3.8, severity: "high", tags: ["infracost", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "codecov-access-token", description: "Codecov upload or API token next to a Codecov name", context: { names: ["codecov"], value: "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-f0-9]{32}|[A-Za-z0-9]{40})" }, keywords: ["codecov"], entropy: 3, severity: "high", tags: ["codecov", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "droneci-access-token", description: "Drone CI personal access token next to a Drone name", context: { names: ["drone"], qualifier: "token|secret", value: "[A-Za-z0-9]{32}" }, keywords: ["drone_", "drone.", "drone:", "dronetoken", "dronesecret"], entropy: 3.8, severity: "high", tags: ["droneci", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "jenkins-api-token", description: "Jenkins API token next to a Jenkins name", context: { names: ["jenkins"], qualifier: "token|api[_. -]?key|password|secret", value: "(?:11[a-f0-9]{32}|[a-f0-9]{32})" }, keywords: ["jenkins"], entropy: 3, severity: "critical", tags: ["jenkins", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitea-access-token", description: "Gitea / Forgejo access token next to a Gitea or Forgejo name", context: { names: ["gitea", "forgejo"], value: "[a-f0-9]{40}" }, keywords: ["gitea", "forgejo"], entropy: 3, severity: "critical", tags: ["gitea", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "readme-api-key", description: "ReadMe API key (rdme_)", regex: "(?<![A-Za-z0-9_-])(rdme_[a-z0-9]{70})(?![A-Za-z0-9_-])", keywords: ["rdme_"], entropy: 4, severity: "high", tags: ["readme", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "scalingo-api-token", description: "Scalingo API token (tk-us-)", regex: "(?<![A-Za-z0-9_-])(tk-us-[A-Za-z0-9_-]{48})(?![A-Za-z0-9_-])", keywords: ["tk-us-"], entropy: 4, severity: "critical", tags: ["scalingo", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "settlemint-access-token", description: "SettleMint application, personal or service access token (sm_aat_, sm_pat_, sm_sat_)", regex: "(?<![A-Za-z0-9_-])(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["sm_aat_", "sm_pat_", "sm_sat_"], entropy: 3.5, severity: "critical", tags: ["settlemint", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openshift-user-token", description: "OpenShift OAuth access token (sha256~)", regex: "(?<![A-Za-z0-9_-])(sha256~[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["sha256~"], entropy: 4, severity: "critical", tags: ["openshift", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "clickhouse-cloud-api-secret", description: "ClickHouse Cloud API key secret (4b1d...)", regex: "(?<![A-Za-z0-9_-])(4b1d[A-Za-z0-9]{38})(?![A-Za-z0-9_-])", keywords: ["4b1d"], entropy: 4, severity: "critical", tags: ["clickhouse", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "deno-deploy-token", description: "Deno Deploy personal or organization access token (ddp_, ddo_) or deployment token (ddw_)", regex: "(?<![A-Za-z0-9_-])(dd[pow]_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])", keywords: ["ddp_", "ddo_", "ddw_"], entropy: 3.8, severity: "critical", tags: ["deno", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "portainer-access-token", description: "Portainer API access token (ptr_)", regex: "(?<![A-Za-z0-9_-])(ptr_[A-Za-z0-9+/]{43}=?)(?![A-Za-z0-9_+/=-])", keywords: ["ptr_"], entropy: 4, severity: "critical", tags: ["portainer", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "rootly-api-key", description: "Rootly API key (rootly_)", regex: "(?<![A-Za-z0-9_-])(rootly_[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["rootly_"], entropy: 3, severity: "critical", tags: ["rootly", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "apify-api-token", description: "Apify API token (apify_api_)", regex: "(?<![A-Za-z0-9_-])(apify_api_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])", keywords: ["apify_api_"], entropy: 3.8, severity: "critical", tags: ["apify", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "nightfall-api-key", description: "Nightfall DLP API key (NF-)", regex: "(?<![A-Za-z0-9_-])(NF-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["nf-"], entropy: 3.8, severity: "high", tags: ["nightfall", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "posthog-personal-api-key", description: "PostHog personal API key (phx_)", regex: "(?<![A-Za-z0-9_-])(phx_[A-Za-z0-9]{43})(?![A-Za-z0-9_-])", keywords: ["phx_"], entropy: 4, severity: "critical", tags: ["posthog", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pubnub-secret-key", description: "PubNub secret key (sec-c-)", regex: "(?<![A-Za-z0-9_-])(sec-c-[A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])", keywords: ["sec-c-"], entropy: 4, severity: "critical", tags: ["pubnub", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudinary-url", description: "Cloudinary URL with API key and secret (cloudinary://key:secret@cloud)", regex: "(?<![A-Za-z0-9_-])cloudinary://[0-9]{12,16}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]{1,64}", keywords: ["cloudinary://"], entropy: 3.8, severity: "critical", tags: ["cloudinary", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intra42-client-secret", description: "42 intranet (intra.42.fr) OAuth client secret (s-s4t2ud-, s-s4t2af-)", regex: "(?<![A-Za-z0-9_-])(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["s-s4t2ud-", "s-s4t2af-"], entropy: 3, severity: "high", tags: ["intra42", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "maxmind-license-key", description: "MaxMind license key (<6>_<29>_mmk)", regex: "(?<![A-Za-z0-9_-])([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_-])", keywords: ["_mmk"], entropy: 4, severity: "high", tags: ["maxmind", "license-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "maxmind-legacy-license-key", description: "MaxMind legacy license key (16 characters) next to a MaxMind or GeoIP name", context: { names: ["maxmind", "geoip[_.-]?(?:update|license)"], qualifier: "license|key", value: "[A-Za-z0-9]{16}" }, keywords: ["maxmind", "geoip_update", "geoipupdate", "geoip_license", "geoip-license"], entropy: 3.5, severity: "high", tags: ["maxmind", "license-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "typeform-api-token", description: "Typeform personal access token (tfp_)", regex: "(?<![A-Za-z0-9_-])(tfp_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tfp_"], entropy: 4, severity: "high", tags: ["typeform", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "browserstack-access-key", description: "BrowserStack access key next to a BrowserStack name", context: { names: ["browserstack", "browser[_.-]stack"], qualifier: "key|token", value: "[A-Za-z0-9]{20}" }, keywords: ["browserstack", "browser_stack", "browser-stack"], entropy: 3.5, severity: "high", tags: ["browserstack", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "saucelabs-access-key", description: "Sauce Labs access key next to a Sauce name", context: { names: ["sauce"], qualifier: "key|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["sauce_", "sauce.", "sauce:", "saucelabs", "sauceaccess", "saucekey"], entropy: 3, severity: "high", tags: ["saucelabs", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "percy-token", description: "Percy project token next to a Percy name", context: { names: ["percy"], qualifier: "token", value: "(?:(?:web|app|auto|ss|vmw|res)_)?[a-f0-9]{64}" }, keywords: ["percy_", "percy.", "percy:", "percytoken"], entropy: 3, severity: "high", tags: ["percy", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "codacy-project-token", description: "Codacy project or account API token next to a Codacy name", context: { names: ["codacy"], value: "[A-Za-z0-9]{20}(?:[A-Za-z0-9]{12})?" }, keywords: ["codacy"], entropy: 3.5, severity: "high", tags: ["codacy", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "coveralls-repo-token", description: "Coveralls repository token next to a Coveralls name", context: { names: ["coveralls"], value: "[A-Za-z0-9]{32,40}" }, keywords: ["coveralls"], entropy: 3.8, severity: "medium", tags: ["coveralls", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "hasura-admin-secret", description: "Hasura GraphQL admin secret (HASURA_GRAPHQL_ADMIN_SECRET, x-hasura-admin-secret)", context: { names: ["hasura", "x-hasura-admin-secret"], qualifier: "secret", value: "[A-Za-z0-9_~!@#%^*+=.-]{16,128}" }, keywords: ["hasura"], entropy: 3.5, severity: "critical", tags: ["hasura", "admin-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "shodan-api-key", description: "Shodan API key next to a Shodan name", context: { names: ["shodan"], value: "[A-Za-z0-9]{32}" }, keywords: ["shodan"], entropy: 3.8, severity: "high", tags: ["shodan", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "virustotal-api-key", description: "VirusTotal API key next to a VirusTotal name", context: { names: ["virus[_.-]?total", "vt[_.-]api[_.-]?key", "x-apikey"], value: "[a-f0-9]{64}" }, keywords: ["virustotal", "virus_total", "virus-total", "vt_api", "vt-api", "vt.api"], entropy: 3, severity: "high", tags: ["virustotal", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "wiz-client-secret", description: "Wiz service account client secret next to a Wiz name", context: { names: ["wiz"], qualifier: "secret", value: "[A-Za-z0-9]{64}" }, keywords: ["wiz_", "wiz.", "wiz:", "wizclient", "wizsecret"], entropy: 4, severity: "critical", tags: ["wiz", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tines-webhook-url", description: "Tines webhook URL (the path holds the secret)", regex: "((?:https?://)?[A-Za-z0-9-]{1,60}\\.tines\\.(?:com|io)/webhook/[a-f0-9]{32}/[a-f0-9]{32})(?![A-Za-z0-9])", keywords: [".tines.com/webhook/", ".tines.io/webhook/"], entropy: 3.5, severity: "high", tags: ["tines", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zapier-webhook-url", description: "Zapier catch hook URL (anyone holding it can trigger the Zap)", regex: "((?:https?://)?hooks\\.zapier\\.com/hooks/catch/[0-9]{4,12}/[a-z0-9]{5,12}/?)(?![A-Za-z0-9])", keywords: ["hooks.zapier.com/hooks/catch/"], entropy: 3, severity: "medium", tags: ["zapier", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/digitalocean.yaml", rules: [{ id: "digitalocean-personal-access-token", description: "DigitalOcean personal access token", regex: "(?<![A-Za-z0-9_])(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dop_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-oauth-token", description: "DigitalOcean OAuth access token", regex: "(?<![A-Za-z0-9_])(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["doo_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-refresh-token", description: "DigitalOcean OAuth refresh token", regex: "(?<![A-Za-z0-9_])(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dor_v1_"], entropy: 3, severity: "high", tags: ["digitalocean", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gcp.yaml", rules: [{ id: "gcp-service-account-key", description: "Google Cloud service-account private key (in a service-account JSON key file)", regex: '"private_key"\\s{0,3}:\\s{0,3}"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\n|\\s){1,4}[A-Za-z0-9+/=\\\\\\s]{64,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', keywords: ["service_account"], severity: "critical", tags: ["gcp", "private-key", "service-account"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-api-key", description: "Google API key", regex: "(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])", keywords: ["aiza"], entropy: 3.5, severity: "high", tags: ["gcp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe$"] } }, { id: "gcp-oauth-client-secret", description: "Google OAuth client secret", regex: "(?<![A-Za-z0-9_-])(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", keywords: ["gocspx-"], entropy: 3.5, severity: "high", tags: ["gcp", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-access-token", description: "Google OAuth 2.0 access token", regex: "(?<![A-Za-z0-9_-])(ya29\\.[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])", keywords: ["ya29."], entropy: 4, severity: "high", tags: ["gcp", "oauth", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-refresh-token", description: "Google OAuth 2.0 refresh token", regex: "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,300})(?![A-Za-z0-9_-])", keywords: ["1//0"], entropy: 4, severity: "high", tags: ["gcp", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/generic.yaml", rules: [{ id: "generic-password-assignment", description: "Password assigned in configuration or code", regex: "(?:passwor?d|passwd|passphrase|pwd|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])pw)[\"'`]?\\]?[ \\t]{0,3}(?::[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|:=|=>|\\?=|[:=]|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{8,128})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["pass", "pwd", "pw=", "pw:", 'pw"', "pw'", "_pw", "-pw", ".pw"], entropy: 2.7, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-secret-assignment", description: "API key, token, secret or credential assigned in configuration or code", regex: "[:=?,`](?<=(?:secret|(?:api|access|secret|private|auth|signing|encryption|encrypt|master|client|app|consumer|hmac|license|account|service|admin|write|deploy|session|crypto|cipher|shared|root|bot|integration|webhook)[_. -]?key|apikey|secret[_.-]?key[_.-]?base|(?<!(?:page|next|continuation|sync|csrf|xsrf|max|num|total|cancel|cancellation|prev|previous|pagination|cursor|resume|input|output|completion|prompt|stop|end|start|eos|bos|pad|unk|sep|cls|mask)[_.-]?)tokens?|credentials?|(?<![A-Za-z0-9])auth)(?:[\"'`]?\\]?[ \\t]{0,3}[:=?,]|`))(?:(?<=:)[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|(?<=:)=|(?<==)>|(?<=\\?)=|(?<=[:=])|(?<=[\"'`][ \\t]{0,3},)(?=[ \\t]{0,3}[\"'`])|(?<=`)[ \\t]{1,3}to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{12,256})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["secret", "key", "token", "credential", "auth"], entropy: 2.7, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:", "^\\s*(?:export\\s+)?(?:declare\\s+)?type\\s+[A-Za-z_$][\\w$]*(?:<[^>]*>)?\\s*="] } }, { id: "generic-xml-secret-element", description: "Password, secret or token held in an XML element", regex: "<([A-Za-z0-9_.:-]{0,40}(?:password|passwd|secret|token|apikey|api[_-]key|access[_-]?key|secret[_-]?key|client[_-]?secret))>([^<>\\s]{8,256})</\\1>", secretGroup: 2, flags: "i", keywords: ["password>", "passwd>", "secret>", "token>", "apikey>", "key>"], entropy: 3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-dotnet-appsetting-secret", description: "Secret in a .NET appSettings / NuGet <add key=... value=...> entry", regex: '<add\\s{1,5}key\\s{0,3}=\\s{0,3}"[^"<>]{0,60}(?:password|pwd|secret|token|api[_.-]?key|apikey|credential)[^"<>]{0,30}"\\s{1,5}value\\s{0,3}=\\s{0,3}"([^"\\s<>]{8,256})"', flags: "i", keywords: ["<add"], entropy: 3, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-cli-secret-flag", description: "Password, token or key passed as a command-line flag", regex: `(?<![A-Za-z0-9-])--?(?:password|passwd|pass|pwd|token|api-key|apikey|api_key|secret|client-secret|auth-token|access-token|secret-key|access-key|private-key)(?:=|\\s{1,3})(?!-)["']?([^\\s"'\`<>(){}\\[\\]\\\\,;|&]{8,256})(?=[\\s"'\`,;)}\\]\\\\|&]|$)`, keywords: ["--pass", "--pwd", "-password", "--token", "--api", "--secret", "--client-secret", "--auth-token", "--access", "--private-key"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-bearer", description: "Bearer token written into an Authorization header", regex: "(?<![A-Za-z0-9])Bearer\\s{1,3}([A-Za-z0-9._~+/-]{20,2048}={0,2})(?=[\\s\"'`,;)\\]}\\\\<]|$)", flags: "i", keywords: ["bearer"], entropy: 3.5, severity: "high", tags: ["generic", "token"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-basic", description: "Basic credentials (base64 user:password) written into an Authorization header", regex: `authorization["']?\\s{0,3}[:=]\\s{0,3}["']?Basic\\s{1,3}([A-Za-z0-9+/]{12,1024}={0,2})(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["basic"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-curl-user-password", description: "Password passed to curl -u / --user user:password", regex: `(?<![A-Za-z0-9-])(?:-u|--user)\\s{1,3}["']?[^\\s:"'$]{1,64}:([^\\s"'$]{6,128})(?=[\\s"']|$)`, keywords: ["curl"], entropy: 2.8, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "netrc-password", description: "Password in a .netrc / _netrc machine entry", regex: "machine\\s{1,5}[^\\s]{1,253}\\s{1,5}(?:login\\s{1,5}[^\\s]{1,128}\\s{1,5})?password\\s{1,5}([^\\s]{6,256})", keywords: ["machine"], entropy: 2.8, severity: "high", tags: ["netrc", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-terraform-variable-default", description: "Secret-named Terraform variable with a hard-coded default value", regex: 'variable\\s{1,5}"[A-Za-z0-9_-]{0,60}(?:password|passwd|secret|token|api_key|apikey|access_key|private_key|credentials?)[A-Za-z0-9_-]{0,20}"\\s{0,5}\\{[^{}]{0,400}?default\\s{0,5}=\\s{0,5}"([^"\\s${}]{8,256})"', flags: "i", keywords: ["variable"], entropy: 2.7, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }] }, { file: "rules/github.yaml", rules: [{ id: "github-pat-classic", description: "GitHub personal access token (classic)", regex: "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghp_"], entropy: 3, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-pat-fine-grained", description: "GitHub fine-grained personal access token", regex: "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])", keywords: ["github_pat_"], entropy: 3.5, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-token", description: "GitHub OAuth access token", regex: "(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["gho_"], entropy: 3, severity: "critical", tags: ["github", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-user-to-server-token", description: "GitHub App user access token", regex: "(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghu_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-server-to-server-token", description: "GitHub App installation access token (also GITHUB_TOKEN in Actions)", regex: "(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghs_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-refresh-token", description: "GitHub App refresh token", regex: "(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9_])", keywords: ["ghr_"], entropy: 3, severity: "high", tags: ["github", "app", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-client-secret", description: "GitHub OAuth App or GitHub App client secret (named in an assignment)", context: { names: ["github", "gh"], qualifier: "(?:client|oauth|app)[_.-]?secret", value: "[a-f0-9]{40}" }, keywords: ["github", "gh_client", "gh-client", "gh_oauth", "gh_app"], entropy: 3, severity: "critical", tags: ["github", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gitlab.yaml", rules: [{ id: "gitlab-personal-access-token", description: "GitLab personal, project or group access token", regex: "(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glpat-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-deploy-token", description: "GitLab deploy token", regex: "(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["gldt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "deploy-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-authentication-token", description: "GitLab runner authentication token", regex: "(?<![A-Za-z0-9_-])(glrt-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glrt-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-registration-token", description: "GitLab runner registration token (legacy)", regex: "(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20,40})(?![A-Za-z0-9_-])", keywords: ["gr1348941"], entropy: 3.5, severity: "high", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-pipeline-trigger-token", description: "GitLab pipeline trigger token", regex: "(?<![A-Za-z0-9_-])(glptt-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["glptt-"], entropy: 3, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-ci-job-token", description: "GitLab CI/CD job token", regex: "(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glcbt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-scim-oauth-token", description: "GitLab SCIM OAuth access token", regex: "(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glsoat-"], entropy: 3.5, severity: "high", tags: ["gitlab", "scim", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-oauth-app-secret", description: "GitLab OAuth application secret", regex: "(?<![A-Za-z0-9_-])(gloas-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["gloas-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feature-flag-client-token", description: "GitLab feature flags client token", regex: "(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glffct-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feature-flags", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-incoming-mail-token", description: "GitLab incoming email token", regex: "(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25,300})(?![A-Za-z0-9_-])", keywords: ["glimt-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "email", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-agent-token", description: "GitLab agent for Kubernetes token", regex: "(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50,300})(?![A-Za-z0-9_-])", keywords: ["glagent-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "kubernetes", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feed-token", description: "GitLab feed token", regex: "(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glft-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feed", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/hetzner.yaml", rules: [{ id: "hetzner-cloud-api-token", description: "Hetzner Cloud API token (named in an assignment)", context: { names: ["hcloud", "hetzner"], value: "[A-Za-z0-9]{64}" }, keywords: ["hcloud", "hetzner"], entropy: 4, severity: "critical", tags: ["hetzner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/hosting.yaml", rules: [{ id: "vultr-api-key", description: "Vultr API key next to a Vultr name", context: { names: ["vultr"], value: "[A-Z0-9]{36}" }, keywords: ["vultr"], entropy: 3.8, severity: "critical", tags: ["vultr", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "railway-api-token", description: "Railway account, team or project token next to a Railway name", context: { names: ["railway"], qualifier: "token|key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["railway_", "railway.", "railway:", "railwaytoken", "railwayapi"], entropy: 3, severity: "critical", tags: ["railway", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tencent-cloud-secret-id", description: "Tencent Cloud API SecretId (AKID + 32)", regex: "(?<![A-Za-z0-9_-])(AKID[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["akid"], entropy: 3.5, severity: "high", tags: ["tencent", "access-key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tencent-cloud-secret-key", description: "Tencent Cloud API SecretKey next to a Tencent / QCloud name", context: { names: ["tencent(?:cloud)?", "qcloud", "tccli", "cos[_.-]secret"], qualifier: "secret[_. -]?key|secretkey|key", value: "[A-Za-z0-9]{32}" }, keywords: ["tencent", "qcloud", "tccli", "cos_secret", "cos-secret"], entropy: 3.8, severity: "critical", tags: ["tencent", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aiven-api-token", description: "Aiven API token next to an Aiven name", context: { names: ["aiven"], value: "[A-Za-z0-9+/]{300,400}={0,2}" }, keywords: ["aiven"], entropy: 4.5, severity: "critical", tags: ["aiven", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "godaddy-api-secret", description: "GoDaddy API secret next to a GoDaddy name", context: { names: ["godaddy", "gd[_.-]api"], qualifier: "secret", value: "[A-Za-z0-9]{22}" }, keywords: ["godaddy", "gd_api", "gd-api"], entropy: 3.5, severity: "critical", tags: ["godaddy", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ibm.yaml", rules: [{ id: "ibm-cloud-api-key", description: "IBM Cloud IAM API key (named in an assignment)", context: { names: ["ibm[_.-]?cloud", "ibmcloud", "ibm[_.-]?(?:api|iam|cos)", "bluemix", "(?<![A-Za-z0-9])ic[_.-]api"], value: "[A-Za-z0-9_-]{44}" }, keywords: ["ibm_cloud", "ibm-cloud", "ibmcloud", "ibm_api", "ibm-api", "ibm_iam", "ibm-iam", "ibm_cos", "ibm-cos", "ibmapi", "bluemix", "ic_api"], entropy: 4, severity: "critical", tags: ["ibm", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/identity.yaml", rules: [{ id: "1password-service-account-token", description: "1Password service account token (ops_ + base64 JSON): reads the vaults the account was given", regex: "(?<![A-Za-z0-9_-])(ops_eyJ[A-Za-z0-9+/_-]{100,1500}={0,2})(?![A-Za-z0-9+/_=-])", keywords: ["ops_eyj"], entropy: 4, severity: "critical", tags: ["1password", "service-account"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "1password-secret-key", description: "1Password account Secret Key (A3-): with the account password it opens the account", regex: "(?<![A-Za-z0-9_-])(A3-[A-Z0-9]{6}-[A-Z0-9]{6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9_-])", keywords: ["a3-"], entropy: 3.5, severity: "critical", tags: ["1password", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "okta-ssws-api-token", description: "Okta API token in an SSWS authorization header", regex: "(?<![A-Za-z0-9_-])SSWS[ \\t]{1,3}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", keywords: ["ssws"], entropy: 3.5, severity: "critical", tags: ["okta", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "okta-client-secret", description: "Okta OAuth client secret next to an Okta name", context: { names: ["okta"], qualifier: "secret", value: "[A-Za-z0-9_-]{40}(?:[A-Za-z0-9_-]{24})?" }, keywords: ["okta"], entropy: 4, severity: "critical", tags: ["okta", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "duo-integration-secret-key", description: "Duo Security integration secret key (skey) next to a Duo name", context: { names: ["duo"], qualifier: "skey|secret", value: "[A-Za-z0-9]{40}" }, keywords: ["duo_", "duo.", "duo-", "duo:", "[duo]", "duoskey", "duosecret", "duointegration"], entropy: 4, severity: "critical", tags: ["duo", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "onelogin-client-secret", description: "OneLogin API client secret next to a OneLogin name", context: { names: ["onelogin", "one[_.-]login"], qualifier: "secret", value: "[a-f0-9]{64}" }, keywords: ["onelogin", "one_login", "one-login", "one.login"], entropy: 3.5, severity: "critical", tags: ["onelogin", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "jumpcloud-api-key", description: "JumpCloud API key next to a JumpCloud name", context: { names: ["jumpcloud", "jc[_.-]api[_.-]?key"], value: "[a-f0-9]{40}" }, keywords: ["jumpcloud", "jc_api", "jc-api", "jc.api"], entropy: 3.5, severity: "critical", tags: ["jumpcloud", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "authress-service-client-access-key", description: "Authress service client access key (sc_<client>.<key>.acc_<account>.<private key>)", regex: "(?<![A-Za-z0-9_-])(sc_[A-Za-z0-9]{4,40}\\.[A-Za-z0-9]{3,10}\\.acc[_-][A-Za-z0-9-]{4,40}\\.[A-Za-z0-9+/_-]{40,120}={0,2})(?![A-Za-z0-9+/_=-])", keywords: [".acc_", ".acc-"], entropy: 4, severity: "critical", tags: ["authress", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "vault-approle-secret-id", description: "HashiCorp Vault AppRole secret_id next to an AppRole name", context: { names: ["approle"], qualifier: "secret[_. -]?id", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["approle"], entropy: 3, severity: "critical", tags: ["vault", "approle", "secret-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stytch-secret", description: "Stytch project secret (secret-test-, secret-live-)", regex: "(?<![A-Za-z0-9_-])(secret-(?:test|live)-[A-Za-z0-9_=-]{36})(?![A-Za-z0-9_=-])", keywords: ["secret-test-", "secret-live-"], entropy: 4, severity: "critical", tags: ["stytch", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/iot.yaml", rules: [{ id: "adafruit-io-key", description: "Adafruit IO key (aio_)", regex: "(?<![A-Za-z0-9_-])(aio_[A-Za-z0-9]{28})(?![A-Za-z0-9_-])", keywords: ["aio_"], entropy: 3.8, severity: "high", tags: ["adafruit", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "ubidots-token", description: "Ubidots API token (BBFF-, BBUS-)", regex: "(?<![A-Za-z0-9_-])(BB(?:FF|US)-[A-Za-z0-9]{30})(?![A-Za-z0-9_-])", keywords: ["bbff-", "bbus-"], entropy: 3.8, severity: "high", tags: ["ubidots", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/jwt.yaml", rules: [{ id: "jwt", description: "JSON Web Token (signed)", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,1500})(?![A-Za-z0-9_-])", keywords: ["eyj"], entropy: 4, severity: "high", tags: ["jwt", "token"], allowlist: { regexes: ["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$"] } }, { id: "jwt-unsigned", description: "Unsigned JSON Web Token (alg none, empty signature); rarely a live credential but often accepted by buggy verifiers", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{20,8000}\\.)(?![A-Za-z0-9_.-])", keywords: ["eyj"], entropy: 4, severity: "low", tags: ["jwt", "token"] }] }, { file: "rules/linode.yaml", rules: [{ id: "linode-personal-access-token", description: "Linode / Akamai Cloud personal access token (named in an assignment)", context: { names: ["linode"], value: "[a-f0-9]{64}" }, keywords: ["linode"], entropy: 3.2, severity: "critical", tags: ["linode", "akamai", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/messaging.yaml", rules: [{ id: "slack-bot-token", description: "Slack bot token", regex: "(?<![A-Za-z0-9_-])(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![A-Za-z0-9_-])", keywords: ["xoxb-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-user-token", description: "Slack user token", regex: "(?<![A-Za-z0-9_-])(xoxp-(?:[0-9]{8,14}-){3}[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])", keywords: ["xoxp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-app-token", description: "Slack app-level token (Socket Mode)", regex: "(?<![A-Za-z0-9_-])(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[A-Za-z0-9]{60,70})(?![A-Za-z0-9_-])", keywords: ["xapp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-legacy-token", description: "Slack legacy workspace, refresh, OAuth or client token (xoxa-, xoxr-, xoxs-, xoxo-, xoxc-)", regex: "(?<![A-Za-z0-9_-])(xox[aorsc]-(?:[0-9]-)?[0-9]{6,14}-[A-Za-z0-9-]{10,200})(?![A-Za-z0-9_-])", keywords: ["xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxc-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-access-token", description: "Slack app configuration access token", regex: "(?<![A-Za-z0-9_-])(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![A-Za-z0-9_-])", keywords: ["xoxe.xoxb-", "xoxe.xoxp-"], entropy: 4, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-refresh-token", description: "Slack app configuration refresh token", regex: "(?<![A-Za-z0-9_.-])(xoxe-[0-9]-[A-Za-z0-9]{130,160})(?![A-Za-z0-9_-])", keywords: ["xoxe-"], entropy: 4, severity: "high", tags: ["slack", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/services/"], severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-workflow-webhook-url", description: "Slack workflow or trigger webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:[A-Z0-9]{9,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,40})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], entropy: 3.5, severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-api-key", description: "Twilio API key SID paired secret material (SK + 32 hex)", regex: "(?<![A-Za-z0-9_])(SK[0-9a-zA-Z]{32})(?![A-Za-z0-9_])", keywords: ["twilio", "=sk", '"sk', "'sk", ": sk", "`sk"], entropy: 3.2, severity: "high", tags: ["twilio", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-account-credentials", description: "Twilio auth token written next to its account SID (AC + 32 hex)", regex: `(?<![A-Za-z0-9_])AC[0-9a-f]{32}["']?\\s{0,3}[,:]\\s{0,3}["']?([0-9a-f]{32})(?![A-Za-z0-9_])`, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-auth-token", description: "Twilio auth token or API secret (named in an assignment)", context: { names: ["twilio"], value: "[a-f0-9]{32}" }, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sendgrid-api-key", description: "SendGrid API key", regex: "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{20,24}\\.[A-Za-z0-9_-]{39,50})(?![A-Za-z0-9_-])", keywords: ["sg."], entropy: 4, severity: "critical", tags: ["sendgrid", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "brevo-api-key", description: "Brevo (Sendinblue) API or SMTP key", regex: "(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["xkeysib-", "xsmtpsib-"], entropy: 3.5, severity: "critical", tags: ["brevo", "sendinblue", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "resend-api-key", description: "Resend API key", regex: "(?<![A-Za-z0-9_-])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ['"re_', "'re_", "=re_", ": re_", "`re_", "(re_", " re_"], entropy: 3.8, severity: "high", tags: ["resend", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-api-key", description: "Mailgun API key (legacy key- form)", regex: "(?<![A-Za-z0-9_-])(key-[0-9a-z]{32})(?![A-Za-z0-9_-])", keywords: ["key-"], entropy: 3.3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-private-api-key", description: "Mailgun private API key or webhook signing key (named in an assignment)", context: { names: ["mailgun"], value: "[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}" }, keywords: ["mailgun"], entropy: 3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailchimp-api-key", description: "Mailchimp Marketing API key", regex: "(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])", keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"], entropy: 3, severity: "high", tags: ["mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key", description: "Mailchimp Transactional (Mandrill) API key", regex: "(?<![A-Za-z0-9_-])(md-(?=[A-Za-z0-9_-]{0,21}[A-Z])[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["md-"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key-legacy", description: "Mandrill API key, unprefixed form (named in an assignment)", context: { names: ["mandrill"], value: "[A-Za-z0-9_-]{22}" }, keywords: ["mandrill"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token", description: "Telegram bot token", regex: "(?<![A-Za-z0-9_])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])", keywords: [":aa"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token-named", description: "Telegram bot token without the usual AA lead (named in an assignment)", context: { names: ["telegram", "tgram", "bot[_.-]?token"], value: "[0-9]{8,10}:[A-Za-z0-9_-]{35}" }, keywords: ["telegram", "tgram", "bot_token", "bottoken", "bot-token"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-bot-token", description: "Discord bot token (named in an assignment)", context: { names: ["discord"], value: "[A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}" }, keywords: ["discord"], entropy: 4, severity: "critical", tags: ["discord", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-webhook-url", description: "Discord webhook URL", regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?![A-Za-z0-9_-])", keywords: ["discord.com/api", "discordapp.com/api"], entropy: 3.5, severity: "high", tags: ["discord", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "postmark-server-token", description: "Postmark server or account API token (named in an assignment)", context: { names: ["postmark"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["postmark"], entropy: 3, severity: "high", tags: ["postmark", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "microsoft-teams-webhook-url", description: "Microsoft Teams incoming webhook URL", regex: "(https://(?:[a-z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])", keywords: ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], entropy: 3.5, severity: "high", tags: ["microsoft", "teams", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zendesk-api-token", description: "Zendesk API token (named in an assignment)", context: { names: ["zendesk"], value: "[A-Za-z0-9_-]{40}" }, keywords: ["zendesk"], entropy: 4, severity: "high", tags: ["zendesk", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token", description: "Intercom access token", regex: "(?<![A-Za-z0-9+/])(dG9rOj[A-Za-z0-9+/]{40,120}={0,2})(?![A-Za-z0-9+/=])", keywords: ["dg9roj"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token-legacy", description: "Intercom access token without its usual prefix (named in an assignment)", context: { names: ["intercom"], value: "[A-Za-z0-9+/_-]{59}=" }, keywords: ["intercom"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "vonage-api-secret", description: "Vonage (Nexmo) API secret (named in an assignment)", context: { names: ["vonage", "nexmo"], qualifier: "secret", value: "[A-Za-z0-9]{16}" }, keywords: ["vonage", "nexmo"], entropy: 3.3, severity: "high", tags: ["vonage", "nexmo", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "messagebird-api-key", description: "MessageBird (Bird) API access key (named in an assignment)", context: { names: ["message[_.-]?bird"], value: "[A-Za-z0-9_-]{25}" }, keywords: ["messagebird", "message_bird", "message-bird"], entropy: 3.8, severity: "high", tags: ["messagebird", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pusher-app-secret", description: "Pusher Channels app secret (named in an assignment)", context: { names: ["pusher"], qualifier: "secret", value: "[a-z0-9]{20}" }, keywords: ["pusher"], entropy: 3, severity: "high", tags: ["pusher", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-api-key-secret", description: "Twilio API key secret (32 characters) next to a Twilio name", context: { names: ["twilio"], qualifier: "secret", value: "[A-Za-z0-9]{32}" }, keywords: ["twilio"], entropy: 3.8, severity: "critical", tags: ["twilio", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-sid-and-token", description: "Twilio auth token or API secret assigned a few lines after an account or API key SID", regex: `(?<![A-Za-z0-9_])(?:AC|SK)[0-9a-f]{32}(?![A-Za-z0-9_])[^\\n]{0,120}(?:\\n[^\\n]{0,160}){0,3}?\\n[ \\t]{0,40}[^\\n=:"'(]{0,60}?(?:[Aa][Uu][Tt][Hh]_?[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii]_?[Ss][Ee][Cc][Rr][Ee][Tt])["']?[ \\t]{0,3}(?::=|=>|=|:)[ \\t]{0,3}["']([A-Za-z0-9]{32})["']`, keywords: ["auth_token", "authtoken", "api_secret", "apisecret"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telnyx-api-key", description: "Telnyx API v2 key (KEY + 32 upper hex + _ + 22)", regex: "(?<![A-Za-z0-9_-])(KEY[0-9A-F]{32}_[A-Za-z0-9]{22})(?![A-Za-z0-9_-])", keywords: ["telnyx"], entropy: 3.8, severity: "critical", tags: ["telnyx", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plivo-auth-token", description: "Plivo auth token next to a Plivo name", context: { names: ["plivo"], qualifier: "token|secret", value: "[A-Za-z0-9]{40}" }, keywords: ["plivo"], entropy: 4, severity: "critical", tags: ["plivo", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailjet-api-secret", description: "Mailjet API secret (private) key next to a Mailjet name", context: { names: ["mailjet", "mj[_.-]?api[_.-]?key"], qualifier: "secret|private", value: "[a-f0-9]{32}" }, keywords: ["mailjet", "mj_apikey", "mj_api_key", "mjapikey", "mj-apikey"], entropy: 3, severity: "critical", tags: ["mailjet", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sparkpost-api-key", description: "SparkPost API key next to a SparkPost name", context: { names: ["sparkpost"], value: "[a-f0-9]{40}" }, keywords: ["sparkpost"], entropy: 3, severity: "critical", tags: ["sparkpost", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elasticemail-api-key", description: "Elastic Email API key next to an Elastic Email name", context: { names: ["elastic[_.-]?email"], value: "[A-F0-9]{96}" }, keywords: ["elasticemail", "elastic_email", "elastic-email", "elastic.email"], entropy: 3, severity: "critical", tags: ["elasticemail", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailersend-api-token", description: "MailerSend API token (mlsn.)", regex: "(?<![A-Za-z0-9_.-])(mlsn\\.[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["mlsn."], entropy: 3, severity: "critical", tags: ["mailersend", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "courier-auth-token", description: "Courier auth token (pk_prod_, pk_test_)", regex: "(?<![A-Za-z0-9_-])(pk_(?:prod|test)_[A-Z0-9]{28})(?![A-Za-z0-9_-])", keywords: ["pk_prod_", "pk_test_"], entropy: 3.5, severity: "critical", tags: ["courier", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "onesignal-api-key", description: "OneSignal app or organization API key (os_v2_app_, os_v2_org_)", regex: "(?<![A-Za-z0-9_-])(os_v2_(?:app|org)_[a-z0-9]{100,130})(?![A-Za-z0-9_-])", keywords: ["os_v2_app_", "os_v2_org_"], entropy: 4, severity: "critical", tags: ["onesignal", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "onesignal-legacy-rest-api-key", description: "OneSignal legacy REST API key (48 characters) next to a OneSignal name", context: { names: ["onesignal", "one[_.-]signal"], qualifier: "key|auth", value: "[A-Za-z0-9]{48}" }, keywords: ["onesignal", "one_signal", "one-signal"], entropy: 4, severity: "critical", tags: ["onesignal", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pushbullet-access-token", description: "Pushbullet access token (o.) next to a Pushbullet name", context: { names: ["pushbullet", "pb[_.-]?(?:api|access)"], value: "o\\.[A-Za-z0-9]{32}" }, keywords: ["pushbullet", "pb_api", "pb_access", "pbapi", "pb-api"], entropy: 3.5, severity: "high", tags: ["pushbullet", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sendbird-api-token", description: "Sendbird master API token next to a Sendbird name", context: { names: ["sendbird"], qualifier: "token|key", value: "[a-f0-9]{40}" }, keywords: ["sendbird"], entropy: 3, severity: "critical", tags: ["sendbird", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-public-validation-key", description: "Mailgun public validation key (pubkey-)", regex: "(?<![A-Za-z0-9_-])(pubkey-[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["pubkey-"], entropy: 3, severity: "low", tags: ["mailgun", "public-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "customerio-api-key", description: "Customer.io track or app API key next to a Customer.io name", context: { names: ["customer[_.-]?io", "cio[_.-](?:api|site|track|app)"], value: "[a-f0-9]{20}(?:[a-f0-9]{12})?" }, keywords: ["customerio", "customer_io", "customer.io", "customer-io", "cio_api", "cio_track", "cio_app", "cio_site"], entropy: 3, severity: "high", tags: ["customerio", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitter-access-token", description: "Gitter access token next to a Gitter name", context: { names: ["gitter"], value: "[a-f0-9]{40}" }, keywords: ["gitter"], entropy: 3, severity: "high", tags: ["gitter", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zulip-api-key", description: "Zulip bot or user API key next to a Zulip name", context: { names: ["zulip"], qualifier: "key|token", value: "[A-Za-z0-9]{32}" }, keywords: ["zulip"], entropy: 3.8, severity: "high", tags: ["zulip", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mattermost-access-token", description: "Mattermost personal access or bot token next to a Mattermost name", context: { names: ["mattermost"], value: "[a-z0-9]{26}" }, keywords: ["mattermost"], entropy: 3.5, severity: "high", tags: ["mattermost", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "webex-access-token", description: "Webex bot or integration access token next to a Webex name", context: { names: ["webex", "cisco[_.-]?spark"], value: "[A-Za-z0-9]{64}_[A-Z0-9]{4}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["webex", "ciscospark", "cisco_spark", "cisco-spark"], entropy: 4, severity: "critical", tags: ["webex", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "line-channel-access-token", description: "LINE Messaging API channel access token next to a LINE channel name", context: { names: ["line[_.-]?(?:channel|messaging|bot)", "linebot"], qualifier: "token", value: "[A-Za-z0-9+/]{150,200}={0,2}" }, keywords: ["line_channel", "line-channel", "linechannel", "line.channel", "line_messaging", "line_bot", "linebot", "line-bot", "line.bot"], entropy: 4.5, severity: "critical", tags: ["line", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "line-channel-secret", description: "LINE channel secret (32 hex) next to a LINE channel name", context: { names: ["line[_.-]?(?:channel|messaging|bot|login)", "linebot"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["line_channel", "line-channel", "linechannel", "line.channel", "line_messaging", "line_bot", "linebot", "line-bot", "line.bot", "line_login"], entropy: 3, severity: "critical", tags: ["line", "channel-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "line-notify-token", description: "LINE Notify personal access token next to a LINE Notify name", context: { names: ["line[_.-]?notify"], value: "[A-Za-z0-9]{43}" }, keywords: ["line_notify", "line-notify", "linenotify", "line.notify"], entropy: 4, severity: "high", tags: ["line", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/network.yaml", rules: [{ id: "tailscale-auth-key", description: "Tailscale pre-authentication key (tskey-auth-): joins a device to the tailnet", regex: "(?<![A-Za-z0-9_-])(tskey-auth-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-auth-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "auth-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tailscale-api-access-token", description: "Tailscale API access token (tskey-api-)", regex: "(?<![A-Za-z0-9_-])(tskey-api-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-api-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tailscale-oauth-client-secret", description: "Tailscale OAuth client secret (tskey-client-)", regex: "(?<![A-Za-z0-9_-])(tskey-client-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-client-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tailscale-scim-webhook-key", description: "Tailscale SCIM or webhook key (tskey-scim-, tskey-webhook-)", regex: "(?<![A-Za-z0-9_-])(tskey-(?:scim|webhook)-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-scim-", "tskey-webhook-"], entropy: 3.5, severity: "high", tags: ["tailscale", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "ngrok-authtoken", description: "ngrok authtoken or API key next to an ngrok name", context: { names: ["ngrok"], value: "[0-9A-Za-z]{20,30}_[0-9A-Za-z]{15,25}" }, keywords: ["ngrok"], entropy: 4, severity: "high", tags: ["ngrok", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zerotier-api-token", description: "ZeroTier Central API token next to a ZeroTier name", context: { names: ["zerotier", "zt[_.-]?central"], value: "[A-Za-z0-9]{32}" }, keywords: ["zerotier", "ztcentral", "zt_central", "zt-central"], entropy: 3.8, severity: "high", tags: ["zerotier", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "defined-networking-api-token", description: "Defined Networking (Managed Nebula) API key (dnkey-)", regex: "(?<![A-Za-z0-9_-])(dnkey-[A-Za-z0-9]{26}-[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["dnkey-"], entropy: 4, severity: "critical", tags: ["defined-networking", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cisco-meraki-api-key", description: "Cisco Meraki Dashboard API key next to a Meraki name", context: { names: ["meraki", "x-cisco-meraki-api-key"], value: "[a-f0-9]{40}" }, keywords: ["meraki"], entropy: 3, severity: "critical", tags: ["meraki", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/observability.yaml", rules: [{ id: "datadog-api-key", description: "Datadog API key (32 hex) next to a Datadog API key name", context: { names: ["datadog", "dd"], qualifier: "api[_. -]?key", value: "[a-f0-9]{32}" }, keywords: ["datadog", "dd_api", "dd-api", "ddapi", "dd.api"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "datadog-app-key", description: "Datadog application key (40 hex) next to a Datadog app key name", context: { names: ["datadog", "dd"], qualifier: "app(?:lication)?[_. -]?key", value: "[a-f0-9]{40}" }, keywords: ["datadog", "dd_app", "dd-app", "ddapp", "dd.app"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "newrelic-user-api-key", description: "New Relic user API key (NRAK-)", regex: "(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nrak-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-browser-api-key", description: "New Relic browser API key (NRJS-)", regex: "(?<![A-Za-z0-9_-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])", keywords: ["nrjs-"], entropy: 3, severity: "medium", tags: ["newrelic", "token"] }, { id: "newrelic-insights-key", description: "New Relic Insights insert or query key (NRII- / NRIQ-)", regex: "(?<![A-Za-z0-9_-])(NRI[IQ]-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["nrii-", "nriq-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-admin-api-key", description: "New Relic admin API key (NRAA-)", regex: "(?<![A-Za-z0-9_-])(NRAA-[a-f0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nraa-"], entropy: 3, severity: "critical", tags: ["newrelic", "token"] }, { id: "newrelic-license-key", description: "New Relic ingest license key (40 characters ending in NRAL)", regex: "\\b([a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])", keywords: ["nral"], entropy: 3, severity: "high", tags: ["newrelic", "token"] }, { id: "sentry-org-auth-token", description: "Sentry organisation auth token (sntrys_)", regex: "(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600})(?![A-Za-z0-9+/=_-])", keywords: ["sntrys_"], entropy: 3.5, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-user-auth-token", description: "Sentry user auth token (sntryu_)", regex: "(?<![A-Za-z0-9_])(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["sntryu_"], entropy: 3, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-legacy-auth-token", description: "Sentry legacy auth token (64 hex) next to a Sentry token name", context: { names: ["sentry"], qualifier: "auth[_. -]?token|token", value: "[a-f0-9]{64}" }, keywords: ["sentry"], entropy: 3, severity: "high", tags: ["sentry", "token"] }, { id: "sentry-dsn", description: "Sentry DSN with its key (lets anyone send events to the project)", regex: "https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@[A-Za-z0-9.-]{1,120}(?::[0-9]{1,5})?/[0-9]{1,12}", keywords: ["sentry", "ingest"], entropy: 3, severity: "medium", tags: ["sentry", "dsn"] }, { id: "grafana-cloud-token", description: "Grafana Cloud access policy token (glc_)", regex: "(?<![A-Za-z0-9_])(glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["glc_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-service-account-token", description: "Grafana service account token (glsa_)", regex: "(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])", keywords: ["glsa_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-api-key", description: 'Grafana legacy API key (base64 JSON starting {"k":")', regex: "(?<![A-Za-z0-9_+/])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["eyjrijoi"], entropy: 3.5, severity: "high", tags: ["grafana", "token"] }, { id: "segment-public-api-token", description: "Segment public API token (sgp_)", regex: "(?<![A-Za-z0-9_])(sgp_[A-Za-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["sgp_"], entropy: 3.5, severity: "critical", tags: ["segment", "token"] }, { id: "segment-write-key", description: "Segment source write key next to a Segment write key name", context: { names: ["segment"], qualifier: "write[_. -]?key", value: "[A-Za-z0-9]{32}" }, keywords: ["segment"], entropy: 3.5, severity: "medium", tags: ["segment", "token"] }, { id: "launchdarkly-api-key", description: "LaunchDarkly REST API access token (api- + UUID)", regex: "(?<![A-Za-z0-9_-])(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3, severity: "critical", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-sdk-key", description: "LaunchDarkly server-side SDK key (sdk- + UUID)", regex: "(?<![A-Za-z0-9_-])(sdk-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["sdk-"], entropy: 3, severity: "high", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-mobile-key", description: "LaunchDarkly mobile key (mob-)", regex: "(?<![A-Za-z0-9_-])(mob-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["mob-"], entropy: 3, severity: "medium", tags: ["launchdarkly", "sdk-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "dynatrace-api-token", description: "Dynatrace API or platform token (dt0c01., dt0s01.)", regex: "(?<![A-Za-z0-9_.-])(dt0[a-z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})(?![A-Za-z0-9_-])", keywords: ["dt0c", "dt0s"], entropy: 3.8, severity: "critical", tags: ["dynatrace", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "honeycomb-api-key", description: "Honeycomb ingest or management key (hcaik_, hcxik_, hcamk_, hcxmk_)", regex: "(?<![A-Za-z0-9_-])(hc[ax][im]k_[a-z0-9]{58})(?![A-Za-z0-9_-])", keywords: ["hcaik_", "hcxik_", "hcamk_", "hcxmk_"], entropy: 3.8, severity: "critical", tags: ["honeycomb", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "honeycomb-configuration-key", description: "Honeycomb configuration or classic API key next to a Honeycomb name", context: { names: ["honeycomb", "x-honeycomb-team"], value: "(?:[A-Za-z0-9]{22}|[a-f0-9]{32})" }, keywords: ["honeycomb"], entropy: 3.5, severity: "high", tags: ["honeycomb", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sumologic-access-key", description: "Sumo Logic access key next to a Sumo Logic name", context: { names: ["sumo[_.-]?logic", "sumo"], qualifier: "key|secret", value: "[A-Za-z0-9]{64}" }, keywords: ["sumologic", "sumo_logic", "sumo-logic", "sumo.logic", "sumo_", "sumo:", "sumoaccess"], entropy: 4, severity: "critical", tags: ["sumologic", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sumologic-collector-url", description: "Sumo Logic HTTP source (collector) URL: the token in the path is the credential", regex: "((?:https?://)?endpoint[0-9]{1,2}\\.collection\\.(?:[a-z0-9]{2,5}\\.)?sumologic\\.com/receiver/v1/(?:http|otlp)/[A-Za-z0-9_=-]{60,200})(?![A-Za-z0-9_=-])", keywords: ["sumologic.com/receiver/"], entropy: 4, severity: "high", tags: ["sumologic", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bugsnag-api-key", description: "Bugsnag / Insight Hub notifier API key next to a Bugsnag name", context: { names: ["bugsnag"], value: "[a-f0-9]{32}" }, keywords: ["bugsnag"], entropy: 3, severity: "medium", tags: ["bugsnag", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "rollbar-access-token", description: "Rollbar access token next to a Rollbar name", context: { names: ["rollbar"], value: "[a-f0-9]{32}" }, keywords: ["rollbar"], entropy: 3, severity: "high", tags: ["rollbar", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "airbrake-project-key", description: "Airbrake project or user key next to an Airbrake name", context: { names: ["airbrake"], qualifier: "key|token", value: "[a-f0-9]{32}(?:[a-f0-9]{8})?" }, keywords: ["airbrake"], entropy: 3, severity: "high", tags: ["airbrake", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "loggly-customer-token", description: "Loggly customer token next to a Loggly name", context: { names: ["loggly"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["loggly"], entropy: 3, severity: "high", tags: ["loggly", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "logzio-shipping-token", description: "Logz.io shipping or API token next to a Logz.io name", context: { names: ["logz[_.-]?io", "logzio"], value: "(?:[A-Za-z0-9]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})" }, keywords: ["logzio", "logz_io", "logz.io", "logz-io"], entropy: 3.5, severity: "high", tags: ["logzio", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "betterstack-token", description: "Better Stack (Logtail / Uptime) token next to a Better Stack or Logtail name", context: { names: ["better[_.-]?stack", "logtail", "betteruptime", "better[_.-]uptime"], value: "[A-Za-z0-9]{24}" }, keywords: ["betterstack", "better_stack", "better-stack", "logtail", "betteruptime", "better_uptime"], entropy: 3.5, severity: "high", tags: ["betterstack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "opsgenie-api-key", description: "Opsgenie API key next to an Opsgenie name", context: { names: ["opsgenie"], qualifier: "key|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", also: ["geniekey[ \\t]{1,3}"] }, keywords: ["opsgenie", "geniekey"], entropy: 3, severity: "high", tags: ["opsgenie", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pagerduty-api-key", description: "PagerDuty REST API key or integration key next to a PagerDuty name", context: { names: ["pagerduty", "pd[_.-](?:api|routing|integration)"], value: "(?:[A-Za-z0-9_+-]{20}|[a-f0-9]{32})" }, keywords: ["pagerduty", "pd_api", "pd_routing", "pd_integration", "pd-api"], entropy: 3.5, severity: "high", tags: ["pagerduty", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "uptimerobot-api-key", description: "UptimeRobot main, read-only or monitor API key next to an UptimeRobot name", context: { names: ["uptime[_.-]?robot"], value: "(?:u|ur|m)[0-9]{6,10}-[a-f0-9]{24}" }, keywords: ["uptimerobot", "uptime_robot", "uptime-robot", "uptime.robot"], entropy: 3, severity: "high", tags: ["uptimerobot", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "newrelic-mobile-app-token", description: "New Relic mobile application token (AA...-NRMA)", regex: "(?<![A-Za-z0-9_-])(AA[a-f0-9]{40}-NRMA)(?![A-Za-z0-9_-])", keywords: ["-nrma"], entropy: 3, severity: "medium", tags: ["newrelic", "app-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "splunk-hec-token", description: 'Splunk HTTP Event Collector token ("Splunk <token>" header or named)', context: { names: ["splunk"], qualifier: "hec|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", also: ["splunk[ \\t]{1,3}"] }, keywords: ["splunk"], entropy: 3, severity: "high", tags: ["splunk", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "axiom-api-token", description: "Axiom API or personal token (xaat-, xapt-)", regex: "(?<![A-Za-z0-9_-])(xa[ap]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["xaat-", "xapt-"], entropy: 3, severity: "critical", tags: ["axiom", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/payments.yaml", rules: [{ id: "paystack-secret-key", description: "Paystack secret key", regex: "(?<![A-Za-z0-9_])(sk_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sk_live_", "sk_test_"], entropy: 3.2, severity: "critical", tags: ["paystack", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-secret-key-live", description: "Stripe live secret key", regex: "(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_live_[a-f0-9]{40}$"] } }, { id: "stripe-secret-key-test", description: "Stripe test-mode secret key", regex: "(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "secret-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_test_[a-f0-9]{40}$", "^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2)$"] } }, { id: "stripe-restricted-key-live", description: "Stripe live restricted key", regex: "(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "restricted-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-restricted-key-test", description: "Stripe test-mode restricted key", regex: "(?<![A-Za-z0-9_])(rk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "restricted-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-webhook-secret", description: "Stripe webhook signing secret", regex: "(?<![A-Za-z0-9_])(whsec_[A-Za-z0-9+/=]{32,88})(?![A-Za-z0-9_+/=])", keywords: ["whsec_"], entropy: 3.5, severity: "high", tags: ["stripe", "webhook-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-access-token", description: "Square access token", regex: "(?<![A-Za-z0-9_+/-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_+/=-])", keywords: ["eaaa"], entropy: 3.8, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-legacy-access-token", description: "Square legacy personal access token", regex: "(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["sq0atp-"], entropy: 3.5, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-oauth-secret", description: "Square OAuth application secret", regex: "(?<![A-Za-z0-9_-])((?:sandbox-)?sq0csp-[A-Za-z0-9_-]{40,50})(?![A-Za-z0-9_-])", keywords: ["sq0csp-"], entropy: 3.5, severity: "critical", tags: ["square", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-access-token", description: "Braintree (PayPal) access token", regex: "(?<![A-Za-z0-9_])(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32})(?![A-Za-z0-9_])", keywords: ["access_token$production$", "access_token$sandbox$"], entropy: 3.5, severity: "critical", tags: ["braintree", "paypal", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-private-key", description: "Braintree API private key (named in an assignment)", context: { names: ["braintree"], value: "[a-f0-9]{32}" }, keywords: ["braintree"], entropy: 3, severity: "critical", tags: ["braintree", "paypal", "private-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "paypal-client-secret", description: "PayPal REST API client secret (named in an assignment)", context: { names: ["paypal"], value: "[A-Za-z0-9_-]{80}" }, keywords: ["paypal"], entropy: 4, severity: "critical", tags: ["paypal", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "adyen-api-key", description: "Adyen API key", regex: "(?<![A-Za-z0-9_+/-])(AQE[A-Za-z0-9+/]{30,250}={0,2}-[A-Za-z0-9+/=-]{20,200})(?![A-Za-z0-9_+/=-])", keywords: ["aqe"], entropy: 4, severity: "critical", tags: ["adyen", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-access-token", description: "Plaid access token", regex: "(?<![A-Za-z0-9_-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["access-sandbox-", "access-development-", "access-production-"], entropy: 3, severity: "critical", tags: ["plaid", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-secret", description: "Plaid API secret (named in an assignment)", context: { names: ["plaid"], value: "[a-f0-9]{30}" }, keywords: ["plaid"], entropy: 3, severity: "critical", tags: ["plaid", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "coinbase-api-secret", description: "Coinbase API secret (named in an assignment)", context: { names: ["coinbase", "cb[_.-]access"], value: "[A-Za-z0-9+/_-]{32,88}={0,2}" }, keywords: ["coinbase", "cb_access", "cb-access"], entropy: 4, severity: "critical", tags: ["coinbase", "secret-key"], allowlist: { regexes: ["^0x[0-9a-fA-F]{32,}$", "^organizations/"], stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-id", description: "Razorpay live key id (half of a key pair)", regex: "(?<![A-Za-z0-9_])(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9_])", keywords: ["rzp_live_"], entropy: 3, severity: "medium", tags: ["razorpay", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-secret", description: "Razorpay key secret (named in an assignment)", context: { names: ["razorpay", "rzp"], value: "[A-Za-z0-9]{24}" }, keywords: ["razorpay", "rzp_"], entropy: 3.8, severity: "critical", tags: ["razorpay", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-secret-key", description: "Flutterwave secret key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwseck-", "flwseck_test-"], entropy: 3, severity: "critical", tags: ["flutterwave", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-encryption-key", description: "Flutterwave encryption key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?[A-Za-z0-9]{12})(?![A-Za-z0-9_-])", keywords: ["flwseck"], entropy: 2.8, severity: "high", tags: ["flutterwave", "encryption-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gocardless-access-token", description: "GoCardless access token (named in an assignment)", context: { names: ["gocardless"], value: "(?:live|sandbox)_[A-Za-z0-9_=-]{40}" }, keywords: ["gocardless"], entropy: 3.8, severity: "critical", tags: ["gocardless", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mollie-api-key", description: "Mollie API key or organization access token (named in an assignment)", context: { names: ["mollie"], value: "(?:live|test|access)_[A-Za-z0-9]{30,40}" }, keywords: ["mollie"], entropy: 3.8, severity: "critical", tags: ["mollie", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "kraken-api-secret", description: "Kraken exchange API private key (named in an assignment)", context: { names: ["kraken"], value: "[A-Za-z0-9+/]{86}==" }, keywords: ["kraken"], entropy: 4.5, severity: "critical", tags: ["kraken", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-public-key", description: "Flutterwave public key (FLWPUBK-)", regex: "(?<![A-Za-z0-9_-])(FLWPUBK(?:_TEST)?-[a-f0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwpubk-", "flwpubk_test-"], entropy: 3, severity: "low", tags: ["flutterwave", "publishable-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-payment-intent-client-secret", description: "Stripe PaymentIntent client secret (pi_..._secret_...)", regex: "(?<![A-Za-z0-9_])(pi_[A-Za-z0-9]{24}_secret_[A-Za-z0-9]{25})(?![A-Za-z0-9_])", keywords: ["_secret_"], entropy: 3.5, severity: "low", tags: ["stripe", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "robinhood-crypto-api-key", description: "Robinhood Crypto trading API key (rh-api-)", regex: "(?<![A-Za-z0-9_-])(rh-api-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["rh-api-"], entropy: 3, severity: "critical", tags: ["robinhood", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "kucoin-api-secret", description: "KuCoin API secret next to a KuCoin name", context: { names: ["kucoin"], qualifier: "secret", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["kucoin"], entropy: 3, severity: "critical", tags: ["kucoin", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "kucoin-api-key", description: "KuCoin API key (24 hex) next to a KuCoin name", context: { names: ["kucoin"], qualifier: "key", value: "[a-f0-9]{24}" }, keywords: ["kucoin"], entropy: 3, severity: "medium", tags: ["kucoin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bittrex-api-secret", description: "Bittrex API secret next to a Bittrex name", context: { names: ["bittrex"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["bittrex"], entropy: 3, severity: "critical", tags: ["bittrex", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gemini-exchange-api-secret", description: "Gemini (crypto exchange) API secret next to a Gemini name", context: { names: ["gemini"], qualifier: "secret", value: "[A-Za-z0-9]{27,28}" }, keywords: ["gemini_api_secret", "gemini_secret", "gemini-api-secret", "gemini.api.secret", "geminiapisecret", "geminisecret", "gemini:"], entropy: 3.8, severity: "critical", tags: ["gemini", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitfinex-api-secret", description: "Bitfinex API secret next to a Bitfinex name", context: { names: ["bitfinex", "bfx"], qualifier: "secret", value: "[A-Za-z0-9]{43}" }, keywords: ["bitfinex", "bfx_", "bfx-", "bfx.", "bfxapi", "bfxsecret"], entropy: 4, severity: "critical", tags: ["bitfinex", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "binance-api-secret", description: "Binance API key or secret (64 characters) next to a Binance name", context: { names: ["binance"], value: "[A-Za-z0-9]{64}" }, keywords: ["binance"], entropy: 4, severity: "critical", tags: ["binance", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "finicity-app-key", description: "Finicity (Mastercard Open Banking) app key next to a Finicity name", context: { names: ["finicity"], qualifier: "key", value: "[a-f0-9]{32}" }, keywords: ["finicity"], entropy: 3, severity: "high", tags: ["finicity", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "finicity-partner-secret", description: "Finicity partner secret next to a Finicity name", context: { names: ["finicity"], qualifier: "secret", value: "[A-Za-z0-9]{20}" }, keywords: ["finicity"], entropy: 3.5, severity: "critical", tags: ["finicity", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "dwolla-api-secret", description: "Dwolla application secret next to a Dwolla name", context: { names: ["dwolla"], qualifier: "secret", value: "[A-Za-z0-9]{50}" }, keywords: ["dwolla"], entropy: 4, severity: "critical", tags: ["dwolla", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "wise-api-token", description: "Wise (TransferWise) API token next to a Wise name", context: { names: ["transferwise", "wise[_.-]?api"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["transferwise", "wise_api", "wise-api", "wise.api", "wiseapi"], entropy: 3, severity: "critical", tags: ["wise", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "oanda-api-token", description: "OANDA v20 API access token next to an OANDA name", context: { names: ["oanda"], value: "[a-f0-9]{32}-[a-f0-9]{32}" }, keywords: ["oanda"], entropy: 3, severity: "critical", tags: ["oanda", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/private-keys.yaml", rules: [{ id: "private-key-rsa", description: "RSA private key (PKCS#1 PEM block)", regex: "(-----BEGIN RSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END RSA PRIVATE KEY-----)", keywords: ["begin rsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "rsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-dsa", description: "DSA private key (PEM block)", regex: "(-----BEGIN DSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END DSA PRIVATE KEY-----)", keywords: ["begin dsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "dsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-ec", description: "Elliptic-curve private key (SEC1 PEM block)", regex: "(-----BEGIN EC PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END EC PRIVATE KEY-----)", keywords: ["begin ec private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ec"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-openssh", description: "OpenSSH private key", regex: "(-----BEGIN OPENSSH PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END OPENSSH PRIVATE KEY-----)", keywords: ["begin openssh private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8", description: "PKCS#8 private key (BEGIN PRIVATE KEY)", regex: "(-----BEGIN PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END PRIVATE KEY-----)", keywords: ["begin private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8-encrypted", description: "Encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); still a secret, the passphrase may be weak or nearby", regex: "(-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END ENCRYPTED PRIVATE KEY-----)", keywords: ["begin encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pgp", description: "PGP/GPG private key block", regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[^-]|-(?!----)){64,65536}?-----END PGP PRIVATE KEY BLOCK-----)", keywords: ["begin pgp private key block"], entropy: 3.5, severity: "critical", tags: ["private-key", "pgp"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-putty", description: "PuTTY private key file (.ppk) with its Private-Lines", regex: "(PuTTY-User-Key-File-[23]:(?:(?!PuTTY-User-Key-File)[\\s\\S]){20,16384}?Private-Lines:\\s{0,3}[0-9]{1,4}\\s{1,4}[A-Za-z0-9+/=\\s]{32,16384}?Private-MAC:\\s{0,3}[A-Fa-f0-9]{40,64})", keywords: ["putty-user-key-file"], entropy: 3.5, severity: "critical", tags: ["private-key", "putty"] }, { id: "private-key-ssh2-encrypted", description: "SSH.com / Tectia SSH2 encrypted private key", regex: "(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-(?!---)){64,16384}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)", keywords: ["begin ssh2 encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-other", description: "Other PEM private key block (any BEGIN ... PRIVATE KEY type not named above)", regex: "(-----BEGIN ((?:[A-Z0-9]{1,20} ){1,3})PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END \\2PRIVATE KEY-----)", keywords: ["private key-----"], entropy: 3.5, severity: "critical", tags: ["private-key"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }] }, { file: "rules/registries.yaml", rules: [{ id: "npm-access-token", description: "npm access token (granular or classic, npm_ prefix)", regex: "(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["npm_"], entropy: 3.2, severity: "critical", tags: ["npm", "token"] }, { id: "npm-registry-auth-token", description: "Registry auth token in .npmrc or .yarnrc.yml (_authToken / npmAuthToken, any format)", regex: `(?:_authToken|npmAuthToken|(?<![A-Za-z0-9])_auth)\\s{0,3}[=:]\\s{0,3}["']?([A-Za-z0-9+/=._~-]{20,512})(?![A-Za-z0-9+/=._~-])`, keywords: ["_authtoken", "npmauthtoken", "_auth"], entropy: 3, severity: "high", tags: ["npm", "token"], allowlist: { regexes: ["^npm_"] } }, { id: "pypi-upload-token", description: "PyPI API token (macaroon for pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgEIcHlwaS5vcm[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-ageichlwas5vcm"], entropy: 3.5, severity: "critical", tags: ["pypi", "token"] }, { id: "testpypi-upload-token", description: "Test PyPI API token (macaroon for test.pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-agendgvzdc5wexbplm9yz"], entropy: 3.5, severity: "high", tags: ["pypi", "token"] }, { id: "rubygems-api-key", description: "RubyGems.org API key", regex: "(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])", keywords: ["rubygems_"], entropy: 3, severity: "critical", tags: ["rubygems", "token"] }, { id: "nuget-api-key", description: "NuGet.org API key (oy2 prefix)", regex: "(?<![A-Za-z0-9_])(oy2[a-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["oy2"], entropy: 3.5, severity: "critical", tags: ["nuget", "token"] }, { id: "dockerhub-personal-access-token", description: "Docker Hub personal or organisation access token (dckr_pat_ / dckr_oat_)", regex: "(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})(?![A-Za-z0-9_-])", keywords: ["dckr_pat_", "dckr_oat_"], entropy: 3.3, severity: "critical", tags: ["docker", "token"] }, { id: "docker-config-auth", description: 'Base64 user:password in a Docker config.json "auth" entry', regex: '"auth"\\s{0,3}:\\s{0,3}"([A-Za-z0-9+/]{16,400}={0,2})"', keywords: ['"auth"'], entropy: 3.5, severity: "high", tags: ["docker", "password"] }, { id: "jfrog-api-key", description: "JFrog Artifactory API key (AKCp prefix)", regex: "(?<![A-Za-z0-9_])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9_])", keywords: ["akcp"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "jfrog-reference-token", description: "JFrog reference (access) token, base64 of reftkn:01", regex: "(?<![A-Za-z0-9_+/])(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})(?![A-Za-z0-9_+/])", keywords: ["cmvmdgtuojaxoj"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "crates-io-api-token", description: "crates.io API token (cio prefix)", regex: "(?<![A-Za-z0-9_])(cio[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["cio"], entropy: 3.8, severity: "critical", tags: ["crates-io", "token"] }, { id: "clojars-deploy-token", description: "Clojars deploy token", regex: "(?<![A-Za-z0-9_])(CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])", flags: "i", keywords: ["clojars_"], entropy: 3.5, severity: "critical", tags: ["clojars", "token"] }, { id: "packagist-api-token", description: "Private Packagist / Packagist.org API token (packagist_ prefix)", regex: "(?<![A-Za-z0-9_])(packagist_[a-z]{3}_[a-f0-9]{60,80})(?![A-Za-z0-9_])", keywords: ["packagist_"], entropy: 3.3, severity: "critical", tags: ["packagist", "token"] }, { id: "maven-settings-server-password", description: "Password in a Maven settings.xml <server> entry", regex: "<server>[\\s\\S]{0,400}?<password>([^<>${}\\s]{6,256})</password>", keywords: ["<server>"], entropy: 2.8, severity: "high", tags: ["maven", "password"], allowlist: { regexes: ["^\\{[A-Za-z0-9+/=]+\\}$"] } }, { id: "gradle-repository-password", description: "Repository, publishing or signing password in gradle.properties (or its ORG_GRADLE_PROJECT_ variable)", regex: `(?<![A-Za-z0-9_.])(?:ORG_GRADLE_PROJECT_)?((?:(?:ossrh|sonatype|nexus|artifactory|mavenCentral)(?:Password|Token|TokenPassword|ApiKey)|(?:maven|mavenRepo|repo|repository|publishing|signing|signingInMemoryKey)Password|signing\\.password))(?![A-Za-z0-9_])["']?[ \\t]{0,3}[=:][ \\t]{0,3}["']?([^\\s"'$\`()\\[\\]{}<>,;]{8,256})(?=[\\s"',;]|$)`, secretGroup: 2, keywords: ["ossrhpassword", "ossrhtoken", "sonatypepassword", "sonatypetoken", "nexuspassword", "nexustoken", "artifactorypassword", "artifactorytoken", "artifactoryapikey", "mavencentralpassword", "mavencentraltoken", "mavenpassword", "mavenrepopassword", "repopassword", "repositorypassword", "publishingpassword", "signingpassword", "signinginmemorykeypassword", "signing.password"], entropy: 3, severity: "high", tags: ["gradle", "password"], allowlist: { regexes: ["^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$"] } }, { id: "sidekiq-enterprise-credentials", description: "Sidekiq Pro / Enterprise gem server credentials (BUNDLE_ENTERPRISE__CONTRIBSYS__COM, BUNDLE_GEMS__CONTRIBSYS__COM)", regex: `(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM|(?:enterprise|gems)\\.contribsys\\.com)["']?[ \\t]{0,3}(?::|=|[ \\t])[ \\t]{0,3}["']?[a-f0-9]{8}:([a-f0-9]{8})(?![A-Za-z0-9_])`, keywords: ["contribsys"], entropy: 2, severity: "high", tags: ["sidekiq", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sidekiq-gem-server-url", description: "Sidekiq Pro / Enterprise gem server URL with credentials", regex: "https?://[a-f0-9]{8}:([a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", keywords: ["contribsys.com"], entropy: 2, severity: "high", tags: ["sidekiq", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bundler-source-credentials", description: "Bundler private gem source credentials (BUNDLE_<HOST>=user:password)", regex: `(?<![A-Za-z0-9_])BUNDLE_(?!ENTERPRISE__CONTRIBSYS__COM|GEMS__CONTRIBSYS__COM)[A-Z0-9_-]{1,60}__[A-Z0-9]{2,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?[^\\s:"'$]{1,64}:([^\\s"'@]{8,128})["']?(?:\\s|$)`, keywords: ["bundle_"], entropy: 3, severity: "high", tags: ["bundler", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudsmith-api-key", description: "Cloudsmith API key next to a Cloudsmith name", context: { names: ["cloudsmith"], value: "[a-f0-9]{40}" }, keywords: ["cloudsmith"], entropy: 3, severity: "critical", tags: ["cloudsmith", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "packagecloud-api-token", description: "packagecloud.io API token next to a packagecloud name", context: { names: ["packagecloud"], value: "[a-f0-9]{48}" }, keywords: ["packagecloud"], entropy: 3, severity: "critical", tags: ["packagecloud", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "jfrog-identity-token", description: "JFrog Platform identity or access token (64 characters) next to a JFrog / Artifactory name", context: { names: ["jfrog", "artifactory"], qualifier: "token|password|key", value: "[A-Za-z0-9]{64}" }, keywords: ["jfrog", "artifactory"], entropy: 4, severity: "critical", tags: ["jfrog", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/saas.yaml", rules: [{ id: "postman-api-key", description: "Postman API key (PMAK-)", regex: "(?<![A-Za-z0-9_-])(PMAK-[A-Fa-f0-9]{24}-[A-Fa-f0-9]{34})(?![A-Za-z0-9_-])", keywords: ["pmak-"], entropy: 3, severity: "critical", tags: ["postman", "token"] }, { id: "linear-api-key", description: "Linear personal API key (lin_api_)", regex: "(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])", keywords: ["lin_api_"], entropy: 3.5, severity: "critical", tags: ["linear", "token"] }, { id: "linear-oauth-token", description: "Linear OAuth access token (lin_oauth_)", regex: "(?<![A-Za-z0-9_])(lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["lin_oauth_"], entropy: 3, severity: "critical", tags: ["linear", "token"] }, { id: "atlassian-api-token", description: "Atlassian (Jira/Confluence) API token (ATATT3)", regex: "(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_=-]{150,300})(?![A-Za-z0-9_=-])", keywords: ["atatt3"], entropy: 3.5, severity: "critical", tags: ["atlassian", "token"] }, { id: "atlassian-legacy-api-token", description: "Atlassian legacy API token (24 characters) next to a Jira/Confluence/Atlassian token name", context: { names: ["jira", "confluence", "atlassian"], qualifier: "token|api[_. -]?key|password", value: "[A-Za-z0-9]{24}" }, keywords: ["jira", "confluence", "atlassian"], entropy: 3.5, severity: "high", tags: ["atlassian", "token"] }, { id: "shopify-access-token", description: "Shopify Admin API access token (shpat_)", regex: "(?<![A-Za-z0-9_])(shpat_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpat_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-shared-secret", description: "Shopify app shared secret (shpss_)", regex: "(?<![A-Za-z0-9_])(shpss_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpss_"], entropy: 3, severity: "critical", tags: ["shopify", "secret"] }, { id: "shopify-custom-app-token", description: "Shopify custom app access token (shpca_)", regex: "(?<![A-Za-z0-9_])(shpca_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpca_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-private-app-token", description: "Shopify private app access token (shppa_)", regex: "(?<![A-Za-z0-9_])(shppa_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shppa_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "mapbox-secret-token", description: "Mapbox secret access token (sk.eyJ...)", regex: "(?<![A-Za-z0-9_.-])(sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])", keywords: ["sk.eyj"], entropy: 3.5, severity: "high", tags: ["mapbox", "token"] }, { id: "contentful-personal-access-token", description: "Contentful content management personal access token (CFPAT-)", regex: "(?<![A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["cfpat-"], entropy: 3.5, severity: "critical", tags: ["contentful", "token"] }, { id: "airtable-personal-access-token", description: "Airtable personal access token (pat + 14 . 64 hex)", regex: "(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["pat"], entropy: 3.5, severity: "critical", tags: ["airtable", "token"] }, { id: "airtable-legacy-api-key", description: "Airtable legacy API key (key + 14) next to an Airtable name", context: { names: ["airtable"], value: "key[A-Za-z0-9]{14}" }, keywords: ["airtable"], entropy: 3.3, severity: "high", tags: ["airtable", "token"] }, { id: "notion-integration-secret", description: "Notion integration secret (secret_ + 43)", regex: "(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["secret_"], entropy: 4, severity: "critical", tags: ["notion", "token"] }, { id: "notion-api-token", description: "Notion API token (ntn_)", regex: "(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{32,40})(?![A-Za-z0-9_])", keywords: ["ntn_"], entropy: 3.5, severity: "critical", tags: ["notion", "token"] }, { id: "asana-personal-access-token", description: "Asana personal access token (N/digits[/digits]:32 hex, or the legacy 0/ + 32 hex)", regex: "(?<![A-Za-z0-9/])((?:[0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:|0/)[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "token"] }, { id: "dropbox-access-token", description: "Dropbox short-lived access token (sl.)", regex: "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})(?![A-Za-z0-9_-])", keywords: ["sl."], entropy: 4, severity: "critical", tags: ["dropbox", "token"] }, { id: "dropbox-long-lived-token", description: "Dropbox long-lived access token (64 characters) next to a Dropbox name", context: { names: ["dropbox"], qualifier: "token|key|secret", value: "[A-Za-z0-9_-]{11}AAAAAAAAA[A-Za-z0-9_-]{43}" }, keywords: ["dropbox"], entropy: 3.5, severity: "critical", tags: ["dropbox", "token"] }, { id: "figma-personal-access-token", description: "Figma personal access token (figd_)", regex: "(?<![A-Za-z0-9_])(figd_[A-Za-z0-9_-]{38,48})(?![A-Za-z0-9_-])", keywords: ["figd_"], entropy: 3.5, severity: "critical", tags: ["figma", "token"] }, { id: "frameio-api-token", description: "Frame.io developer token (fio-u-)", regex: "(?<![A-Za-z0-9_-])(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", keywords: ["fio-u-"], entropy: 3.5, severity: "critical", tags: ["frameio", "token"] }, { id: "confluent-api-secret", description: "Confluent Cloud API secret next to a Confluent/Kafka API secret name", context: { names: ["confluent", "ccloud", "kafka"], qualifier: "api[_. -]?secret|secret", value: "[A-Za-z0-9+/]{64}" }, keywords: ["confluent", "ccloud", "kafka"], entropy: 3.5, severity: "critical", tags: ["confluent", "secret"] }, { id: "fastly-api-token", description: "Fastly API token next to a Fastly name", context: { names: ["fastly"], qualifier: "token|key", value: "[A-Za-z0-9_-]{32}" }, keywords: ["fastly"], entropy: 3.5, severity: "critical", tags: ["fastly", "token"] }, { id: "algolia-admin-api-key", description: "Algolia admin or write API key next to an Algolia key name (search-only keys excluded)", context: { names: ["algolia(?![\\w. -]{0,20}search)"], qualifier: "(?:key|secret)", value: "[a-f0-9]{32}" }, keywords: ["algolia"], entropy: 3, severity: "high", tags: ["algolia", "token"] }, { id: "hubspot-private-app-token", description: "HubSpot private app or personal access token (pat-na1-, pat-eu1-)", regex: "(?<![A-Za-z0-9_-])(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["pat-na", "pat-eu", "pat-ap"], entropy: 3, severity: "critical", tags: ["hubspot", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "hubspot-api-key", description: "HubSpot legacy API key (hapikey) next to a HubSpot name", context: { names: ["hubspot", "hapikey"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["hubspot", "hapikey"], entropy: 3, severity: "high", tags: ["hubspot", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "salesforce-access-token", description: "Salesforce OAuth access token or session id (00D...!...)", regex: "(?<![A-Za-z0-9_-])(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})(?![A-Za-z0-9._-])", keywords: ["00d"], entropy: 4, severity: "critical", tags: ["salesforce", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "salesforce-refresh-token", description: "Salesforce OAuth refresh token (5Aep861...)", regex: "(?<![A-Za-z0-9_.-])(5Aep861[A-Za-z0-9._]{76,100})(?![A-Za-z0-9._-])", keywords: ["5aep861"], entropy: 4, severity: "critical", tags: ["salesforce", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "salesforce-consumer-secret", description: "Salesforce connected app consumer secret next to a Salesforce name", context: { names: ["salesforce", "sfdc", "sf"], qualifier: "secret", value: "[A-F0-9]{64}" }, keywords: ["salesforce", "sfdc", "sf_", "sf-", "sf."], entropy: 3, severity: "critical", tags: ["salesforce", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zoho-oauth-token", description: "Zoho OAuth access or refresh token (1000.<32 hex>.<32 hex>)", regex: "(?<![A-Za-z0-9_.-])(1000\\.[a-f0-9]{32}\\.[a-f0-9]{32})(?![A-Za-z0-9_.-])", keywords: ["1000."], entropy: 3, severity: "critical", tags: ["zoho", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zoho-client-secret", description: "Zoho API console client secret next to a Zoho name", context: { names: ["zoho"], qualifier: "secret", value: "[a-f0-9]{42}" }, keywords: ["zoho"], entropy: 3, severity: "critical", tags: ["zoho", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "trello-api-token", description: "Trello API token (ATTA + 64 hex + 8 upper-case hex)", regex: "(?<![A-Za-z0-9_-])(ATTA[a-f0-9]{64}[A-F0-9]{8})(?![A-Za-z0-9_-])", keywords: ["atta"], entropy: 3, severity: "critical", tags: ["trello", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "trello-api-key", description: "Trello API key (32 hex) next to a Trello name", context: { names: ["trello"], value: "[a-f0-9]{32}" }, keywords: ["trello"], entropy: 3, severity: "medium", tags: ["trello", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "clickup-api-token", description: "ClickUp personal API token (pk_<user id>_<32>)", regex: "(?<![A-Za-z0-9_-])(pk_[0-9]{6,10}_[A-Z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["pk_"], entropy: 3.5, severity: "critical", tags: ["clickup", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "asana-client-secret", description: "Asana OAuth app client secret next to an Asana name", context: { names: ["asana"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "linear-client-secret", description: "Linear OAuth app client secret next to a Linear name", context: { names: ["linear"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["linear_", "linear.", "linear:", "linearclient", "linearsecret", "linearoauth", "linear-client", "linear-oauth", "linear-secret"], entropy: 3, severity: "critical", tags: ["linear", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "todoist-api-token", description: "Todoist API token next to a Todoist name", context: { names: ["todoist"], value: "[a-f0-9]{40}" }, keywords: ["todoist"], entropy: 3, severity: "high", tags: ["todoist", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pipedrive-api-token", description: "Pipedrive API token next to a Pipedrive name", context: { names: ["pipedrive"], value: "[a-f0-9]{40}" }, keywords: ["pipedrive"], entropy: 3, severity: "critical", tags: ["pipedrive", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "freshdesk-api-key", description: "Freshdesk / Freshworks API key next to a Freshdesk name", context: { names: ["freshdesk", "freshservice", "freshworks"], value: "[A-Za-z0-9]{20}" }, keywords: ["freshdesk", "freshservice", "freshworks"], entropy: 3.5, severity: "high", tags: ["freshdesk", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "smartsheet-access-token", description: "Smartsheet API access token next to a Smartsheet name", context: { names: ["smartsheet"], value: "(?:[A-Za-z0-9]{37}|[a-z0-9]{26})" }, keywords: ["smartsheet"], entropy: 3.5, severity: "high", tags: ["smartsheet", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "contentful-delivery-token", description: "Contentful Content Delivery / Preview API token next to a Contentful name", context: { names: ["contentful", "ctf"], qualifier: "token|key", value: "[A-Za-z0-9_-]{43}" }, keywords: ["contentful", "ctf_", "ctf-"], entropy: 4, severity: "high", tags: ["contentful", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "storyblok-access-token", description: "Storyblok access token next to a Storyblok name", context: { names: ["storyblok"], qualifier: "token|key", value: "[A-Za-z0-9]{22}tt|[A-Za-z0-9]{24}" }, keywords: ["storyblok"], entropy: 3.5, severity: "high", tags: ["storyblok", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sanity-api-token", description: "Sanity API token (sk...) next to a Sanity name", context: { names: ["sanity"], qualifier: "token|key|auth", value: "sk[A-Za-z0-9]{70,200}" }, keywords: ["sanity_", "sanity:", "sanity.token", "sanity.api", "sanityapi", "sanitytoken", "sanityauth", "sanitywrite", "sanityread"], entropy: 4, severity: "critical", tags: ["sanity", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "webflow-api-token", description: "Webflow API token next to a Webflow name", context: { names: ["webflow"], value: "[a-f0-9]{64}" }, keywords: ["webflow"], entropy: 3, severity: "critical", tags: ["webflow", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "adobe-client-secret", description: "Adobe Developer Console client secret (p8e-)", regex: "(?<![A-Za-z0-9_-])(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["p8e-"], entropy: 3.8, severity: "critical", tags: ["adobe", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "lokalise-api-token", description: "Lokalise API token next to a Lokalise name", context: { names: ["lokalise"], value: "[a-f0-9]{40}" }, keywords: ["lokalise"], entropy: 3, severity: "high", tags: ["lokalise", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "crowdin-personal-access-token", description: "Crowdin personal access token next to a Crowdin name", context: { names: ["crowdin"], value: "[a-f0-9]{80}" }, keywords: ["crowdin"], entropy: 3, severity: "high", tags: ["crowdin", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "nytimes-api-key", description: "New York Times developer API key next to an NYT name", context: { names: ["nytimes", "nyt"], value: "[A-Za-z0-9]{32}" }, keywords: ["nytimes", "nyt_", "nyt-", "nyt."], entropy: 3.8, severity: "medium", tags: ["nytimes", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "finnhub-api-key", description: "Finnhub API key next to a Finnhub name", context: { names: ["finnhub"], value: "[a-z0-9]{20}" }, keywords: ["finnhub"], entropy: 3.5, severity: "medium", tags: ["finnhub", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openweather-api-key", description: "OpenWeather API key next to an OpenWeather name", context: { names: ["open[_.-]?weather(?:map)?", "owm"], value: "[a-f0-9]{32}" }, keywords: ["openweather", "open_weather", "open-weather", "owm_", "owm-"], entropy: 3, severity: "medium", tags: ["openweather", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "tomtom-api-key", description: "TomTom Maps API key next to a TomTom name", context: { names: ["tomtom"], value: "[A-Za-z0-9]{32}" }, keywords: ["tomtom"], entropy: 3.8, severity: "medium", tags: ["tomtom", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mapbox-public-token", description: "Mapbox public access token (pk.eyJ1...)", regex: "(?<![A-Za-z0-9_.-])(pk\\.eyJ1[A-Za-z0-9_-]{20,200}\\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["pk.eyj1"], entropy: 4, severity: "low", tags: ["mapbox", "public-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mapbox-temporary-token", description: "Mapbox temporary access token (tk.eyJ1...)", regex: "(?<![A-Za-z0-9_.-])(tk\\.eyJ1[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["tk.eyj1"], entropy: 4, severity: "medium", tags: ["mapbox", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "beamer-api-key", description: "Beamer API key (b_) next to a Beamer name", context: { names: ["beamer"], value: "b_[A-Za-z0-9_=-]{44}" }, keywords: ["beamer"], entropy: 4, severity: "high", tags: ["beamer", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "freshbooks-access-token", description: "FreshBooks access token next to a FreshBooks name", context: { names: ["freshbooks"], value: "[a-f0-9]{64}" }, keywords: ["freshbooks"], entropy: 3, severity: "high", tags: ["freshbooks", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "looker-client-secret", description: "Looker API3 client secret next to a Looker name", context: { names: ["looker"], qualifier: "secret", value: "[A-Za-z0-9]{24}" }, keywords: ["looker"], entropy: 3.5, severity: "critical", tags: ["looker", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "rapidapi-key", description: "RapidAPI application key (\u2026msh\u2026p\u2026jsn\u2026)", regex: "(?<![A-Za-z0-9_-])([a-f0-9]{10}msh[a-f0-9]{15}p[a-f0-9]{6}jsn[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["jsn"], entropy: 3, severity: "high", tags: ["rapidapi", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mixpanel-api-secret", description: "Mixpanel API secret or service account secret next to a Mixpanel name", context: { names: ["mixpanel"], qualifier: "secret", value: "[A-Za-z0-9]{32}" }, keywords: ["mixpanel"], entropy: 3.5, severity: "high", tags: ["mixpanel", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "amplitude-secret-key", description: "Amplitude secret key next to an Amplitude name", context: { names: ["amplitude"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["amplitude_", "amplitude:", "amplitude.secret", "amplitudesecret", "amplitudeapi"], entropy: 3, severity: "high", tags: ["amplitude", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "freemius-secret-key", description: "Freemius secret key (sk_) next to a Freemius name", context: { names: ["freemius", "fs[_.-]secret"], value: "sk_[A-Za-z0-9!#$%&()*+,./:;<=>?@\\[\\]^_{|}~-]{29}" }, keywords: ["freemius", "fs_secret", "fs-secret"], entropy: 3.8, severity: "critical", tags: ["freemius", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitly-access-token", description: "Bitly generic access token next to a Bitly name", context: { names: ["bitly", "bit[_.-]ly"], value: "[a-f0-9]{40}" }, keywords: ["bitly", "bit_ly", "bit.ly", "bit-ly"], entropy: 3, severity: "medium", tags: ["bitly", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "coda-api-token", description: "Coda API token next to a Coda name", context: { names: ["coda"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["coda_", "coda.", "coda:", "codaapi", "coda-api"], entropy: 3, severity: "high", tags: ["coda", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "docusign-secret-key", description: "DocuSign integration secret key next to a DocuSign name", context: { names: ["docusign", "ds[_.-](?:client|integration)"], qualifier: "secret", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["docusign", "ds_client", "ds_integration"], entropy: 3, severity: "critical", tags: ["docusign", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "eventbrite-private-token", description: "Eventbrite private token next to an Eventbrite name", context: { names: ["eventbrite"], value: "[A-Z0-9]{20}" }, keywords: ["eventbrite"], entropy: 3.5, severity: "high", tags: ["eventbrite", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "hellosign-api-key", description: "Dropbox Sign (HelloSign) API key next to a HelloSign / Dropbox Sign name", context: { names: ["hellosign", "dropbox[_.-]?sign"], value: "[a-f0-9]{64}" }, keywords: ["hellosign", "dropbox_sign", "dropboxsign", "dropbox-sign"], entropy: 3, severity: "critical", tags: ["hellosign", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "here-api-key", description: "HERE Location Services API key next to a HERE name", context: { names: ["here[_.-]?(?:api|maps|app|apikey)"], value: "[A-Za-z0-9_-]{43}" }, keywords: ["here_api", "hereapi", "here-api", "here_maps", "here-maps", "heremaps", "here_app", "here_apikey"], entropy: 4, severity: "high", tags: ["here", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "imagekit-private-key", description: "ImageKit private API key (private_) next to an ImageKit name", context: { names: ["imagekit"], value: "private_[A-Za-z0-9+/]{27}=?" }, keywords: ["imagekit"], entropy: 3.8, severity: "critical", tags: ["imagekit", "private-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mux-token-secret", description: "Mux access token secret next to a Mux name", context: { names: ["mux"], qualifier: "secret", value: "[A-Za-z0-9+/]{75}" }, keywords: ["mux_", "mux.", "mux:", "muxtoken", "muxsecret"], entropy: 4.5, severity: "critical", tags: ["mux", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "shortcut-api-token", description: "Shortcut (Clubhouse) API token next to a Shortcut or Clubhouse name", context: { names: ["shortcut", "clubhouse"], qualifier: "token|key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["shortcut_", "shortcut-api", "shortcut-token", "shortcutapi", "shortcut:", "clubhouse_", "clubhouse:"], entropy: 3, severity: "high", tags: ["shortcut", "api-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/scaleway.yaml", rules: [{ id: "scaleway-secret-key", description: "Scaleway API secret key (named in an assignment)", context: { names: ["scw", "scaleway"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["scw", "scaleway"], entropy: 3, severity: "critical", tags: ["scaleway", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/social.yaml", rules: [{ id: "facebook-access-token", description: "Facebook / Meta Graph API access token (EAA...): user, page or system-user token", regex: "(?<![A-Za-z0-9_-])(EAA[A-Za-z0-9]{90,500})(?![A-Za-z0-9_-])", keywords: ["eaa"], entropy: 4, severity: "critical", tags: ["facebook", "meta", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "facebook-app-access-token", description: "Facebook app access token (<app id>|<app secret or hash>) next to a Facebook name", context: { names: ["facebook", "fb", "meta[_.-]?(?:app|graph)"], value: "[0-9]{15,17}\\|[A-Za-z0-9_-]{27,43}", end: "(?![A-Za-z0-9_-])" }, keywords: ["facebook", "fb_", "fbapp", "meta_app", "meta-app", "metaapp", "meta_graph"], entropy: 3.5, severity: "critical", tags: ["facebook", "meta", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "facebook-app-secret", description: "Facebook / Meta app secret (32 hex) next to a Facebook name", context: { names: ["facebook", "fb", "meta[_.-]?(?:app|graph)"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["facebook", "fb_", "fbapp", "meta_app", "meta-app", "metaapp", "meta_graph"], entropy: 3, severity: "critical", tags: ["facebook", "meta", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "instagram-access-token", description: "Instagram API access token (IGQV..., IGAA...)", regex: "(?<![A-Za-z0-9_-])(IG(?:QV|AA)[A-Za-z0-9_-]{100,400})(?![A-Za-z0-9_-])", keywords: ["igqv", "igaa"], entropy: 4, severity: "critical", tags: ["instagram", "meta", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twitter-bearer-token", description: "Twitter / X API app-only bearer token (a run of A then the encoded secret)", regex: "(?<![A-Za-z0-9%+/])(A{20,24}[B-Za-z0-9%][A-Za-z0-9%]{60,140})(?![A-Za-z0-9%+/=])", keywords: ["aaaaaaaaaaaaaaaaaaaa"], entropy: 3.5, severity: "critical", tags: ["twitter", "bearer-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twitter-api-key", description: "Twitter / X API (consumer) key next to a Twitter name", context: { names: ["twitter"], qualifier: "api[_. -]?key|consumer[_. -]?key", value: "[A-Za-z0-9]{25}" }, keywords: ["twitter"], entropy: 3.5, severity: "high", tags: ["twitter", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twitter-api-secret", description: "Twitter / X API (consumer) secret next to a Twitter name", context: { names: ["twitter"], qualifier: "secret", value: "[A-Za-z0-9]{50}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twitter-access-token", description: "Twitter / X user access token (<user id>-<token>) next to a Twitter name", context: { names: ["twitter"], qualifier: "access", value: "[0-9]{5,20}-[A-Za-z0-9]{25,45}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twitter-access-token-secret", description: "Twitter / X user access token secret next to a Twitter name", context: { names: ["twitter"], qualifier: "access[_. -]?(?:token[_. -]?)?secret", value: "[A-Za-z0-9]{45}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "linkedin-client-secret", description: "LinkedIn OAuth client secret next to a LinkedIn name", context: { names: ["linkedin"], qualifier: "secret", value: "(?:WPL_AP[0-9]\\.[A-Za-z0-9]{8,24}\\.[A-Za-z0-9+/]{4,24}={0,2}|[A-Za-z0-9]{16})" }, keywords: ["linkedin"], entropy: 3.3, severity: "critical", tags: ["linkedin", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twitch-client-secret", description: "Twitch client secret or OAuth token next to a Twitch name", context: { names: ["twitch"], qualifier: "secret|token|oauth|pass", value: "(?:oauth:)?[a-z0-9]{30}" }, keywords: ["twitch"], entropy: 3.5, severity: "high", tags: ["twitch", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-client-secret", description: "Discord OAuth2 application client secret next to a Discord name", context: { names: ["discord"], qualifier: "secret", value: "[A-Za-z0-9_-]{32}" }, keywords: ["discord"], entropy: 3.8, severity: "critical", tags: ["discord", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "spotify-client-secret", description: "Spotify Web API client secret next to a Spotify name", context: { names: ["spotify", "spotipy"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["spotify", "spotipy"], entropy: 3, severity: "high", tags: ["spotify", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "strava-client-secret", description: "Strava client secret, access or refresh token next to a Strava name", context: { names: ["strava"], qualifier: "secret|token", value: "[a-f0-9]{40}" }, keywords: ["strava"], entropy: 3, severity: "high", tags: ["strava", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flickr-api-key", description: "Flickr API key next to a Flickr name", context: { names: ["flickr"], value: "[a-f0-9]{32}" }, keywords: ["flickr"], entropy: 3, severity: "medium", tags: ["flickr", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flickr-api-secret", description: "Flickr API secret (16 hex) next to a Flickr name", context: { names: ["flickr"], qualifier: "secret", value: "[a-f0-9]{16}" }, keywords: ["flickr"], entropy: 2.5, severity: "high", tags: ["flickr", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "etsy-api-key", description: "Etsy Open API v3 keystring next to an Etsy name", context: { names: ["etsy"], value: "[a-z0-9]{24}" }, keywords: ["etsy"], entropy: 3.5, severity: "high", tags: ["etsy", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "yelp-api-key", description: "Yelp Fusion API key next to a Yelp name", context: { names: ["yelp"], value: "[A-Za-z0-9_-]{128}" }, keywords: ["yelp"], entropy: 4.5, severity: "high", tags: ["yelp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "foursquare-api-key", description: "Foursquare Places API key (fsq3)", regex: "(?<![A-Za-z0-9_+/-])(fsq3[A-Za-z0-9+/]{40,48}={0,2})(?![A-Za-z0-9_+/=-])", keywords: ["fsq3"], entropy: 4, severity: "high", tags: ["foursquare", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/urls.yaml", rules: [{ id: "url-postgres-password", description: "PostgreSQL connection URL with a password", url: { schemes: "(?:postgres(?:ql)?|pgsql|postgis|timescaledb)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["postgres://", "postgresql://", "postgres+", "postgresql+", "pgsql://", "postgis://", "timescaledb://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mysql-password", description: "MySQL / MariaDB connection URL with a password", url: { schemes: "(?:mysql(?:x)?|mariadb)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["mysql://", "mysqlx://", "mariadb://", "mysql+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mongodb-password", description: "MongoDB connection string with a password", url: { schemes: "mongodb(?:\\+srv)?" }, keywords: ["mongodb://", "mongodb+srv://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-redis-password", description: "Redis / Valkey connection URL with a password", url: { schemes: "(?:rediss?|valkeys?)" }, keywords: ["redis://", "rediss://", "valkey://", "valkeys://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-amqp-password", description: "AMQP (RabbitMQ) connection URL with a password", url: { schemes: "amqps?" }, keywords: ["amqp://", "amqps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mssql-password", description: "SQL Server connection URL with a password", url: { schemes: "(?:mssql|sqlserver)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["mssql://", "sqlserver://", "mssql+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-clickhouse-password", description: "ClickHouse connection URL with a password", url: { schemes: "clickhouses?(?:\\+[a-z0-9]{1,20})?" }, keywords: ["clickhouse://", "clickhouses://", "clickhouse+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-cockroachdb-password", description: "CockroachDB connection URL with a password", url: { schemes: "cockroach(?:db)?(?:\\+[a-z0-9]{1,20})?" }, keywords: ["cockroachdb://", "cockroach://", "cockroachdb+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-couchdb-password", description: "CouchDB connection URL with a password", url: { schemes: "couchdbs?" }, keywords: ["couchdb://", "couchdbs://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-neo4j-password", description: "Neo4j / Bolt connection URL with a password", url: { schemes: "(?:neo4j|bolt)(?:\\+s{1,2}c?)?" }, keywords: ["neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-nats-password", description: "NATS connection URL with a password or token", url: { schemes: "nats(?:\\+tls)?|tls" }, keywords: ["nats://", "nats+tls://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-kafka-password", description: "Kafka broker URL with SASL credentials", url: { schemes: "kafka(?:\\+ssl|\\+sasl_ssl|\\+sasl)?|sasl_ssl|sasl_plaintext" }, keywords: ["kafka://", "kafka+", "sasl_ssl://", "sasl_plaintext://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ldap-password", description: "LDAP URL with bind credentials", url: { schemes: "ldaps?" }, keywords: ["ldap://", "ldaps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ftp-password", description: "FTP / SFTP / SMTP / IMAP URL with a password", url: { schemes: "(?:s?ftps?|smtps?|imaps?|pop3s?)" }, keywords: ["ftp://", "ftps://", "sftp://", "smtp://", "smtps://", "imap://", "imaps://", "pop3://", "pop3s://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-http-basic-auth-password", description: "HTTP(S) URL with user:password basic-auth credentials", url: { schemes: "(?:https?|wss?|git\\+https?)" }, keywords: ["http://", "https://", "ws://", "wss://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "connection-string-password", description: "Password in an ADO.NET / ODBC / JDBC-style connection string (Password=...; followed by more options)", regex: `(?:^|[;"'])\\s{0,3}(?:Password|Pwd)\\s{0,3}=\\s{0,3}([^;"'\\s{}$<>()]{4,128})(?=;)`, flags: "i", keywords: ["password=", "pwd=", "password =", "pwd ="], entropy: 2.5, severity: "high", tags: ["connection-string", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|admin|sa|test|example|dummy|redacted|\\*+)$"], stopwords: ["changeme", "yourstrong", "your", "redacted", "placeholder", "example"] } }, { id: "url-query-password", description: "Password or secret in a URL query string (JDBC and REST URLs)", regex: `[?&;](?:password|passwd|pwd|client_secret|secret|api_?key|access_token|private_token)=([^&;#"'\\s<>{}$]{6,256})`, flags: "i", keywords: ["password=", "passwd=", "pwd=", "client_secret=", "secret=", "apikey=", "api_key=", "access_token=", "private_token="], entropy: 3, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|test|example|dummy|redacted|\\*+|%s|:[a-z_]+)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example", "xxxx"] } }, { id: "kafka-sasl-jaas-password", description: "Kafka SASL password in a JAAS login module configuration (sasl.jaas.config)", regex: `(?:Plain|Scram|OAuthBearer)LoginModule\\s{1,5}required[^;]{0,300}?\\spassword\\s{0,3}=\\s{0,3}["']([^"'\\s]{4,256})["']`, keywords: ["loginmodule"], entropy: 2.5, severity: "high", tags: ["kafka", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|[Ss]ecret|changeme|admin|test|example|dummy|redacted|alice-secret|admin-secret)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example"] } }, { id: "url-mqtt-password", description: "MQTT broker URL with a password", url: { schemes: "mqtts?" }, keywords: ["mqtt://", "mqtts://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-rtsp-password", description: "RTSP camera stream URL with a password", url: { schemes: "rtsps?" }, keywords: ["rtsp://", "rtsps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-socks-proxy-password", description: "SOCKS proxy URL with a password", url: { schemes: "socks(?:4a?|5h?)?" }, keywords: ["socks://", "socks4://", "socks4a://", "socks5://", "socks5h://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-ssh-password", description: "SSH, Subversion or rsync URL with a password", url: { schemes: "(?:ssh|svn(?:\\+ssh)?|rsync)" }, keywords: ["ssh://", "svn://", "svn+ssh://", "rsync://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-smb-password", description: "SMB / CIFS or WebDAV URL with a password", url: { schemes: "(?:smb|cifs|davs?|webdavs?)" }, keywords: ["smb://", "cifs://", "dav://", "davs://", "webdav://", "webdavs://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-oracle-password", description: "Oracle database URL (SQLAlchemy style) with a password", url: { schemes: "oracle(?:\\+[a-z0-9_]{1,20})?" }, keywords: ["oracle://", "oracle+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:oracle|manager|tiger)$"], stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-db2-password", description: "IBM Db2 database URL with a password", url: { schemes: "(?:db2|ibm_db_sa)(?:\\+[a-z0-9_]{1,20})?" }, keywords: ["db2://", "db2+", "ibm_db_sa://", "ibm_db_sa+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-snowflake-password", description: "Snowflake URL (SQLAlchemy style) with a password", url: { schemes: "snowflake" }, keywords: ["snowflake://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-warehouse-password", description: "Trino, Presto, Hive, Impala, Vertica, Redshift or Teradata URL with a password", url: { schemes: "(?:trino|presto|hive|impala|vertica(?:\\+[a-z0-9_]{1,20})?|redshift(?:\\+[a-z0-9_]{1,20})?|teradatasql)" }, keywords: ["trino://", "presto://", "hive://", "impala://", "vertica://", "vertica+", "redshift://", "redshift+", "teradatasql://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "url-couchbase-password", description: "Couchbase connection URL with a password", url: { schemes: "couchbases?" }, keywords: ["couchbase://", "couchbases://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "jdbc-oracle-thin-password", description: "Password in an Oracle JDBC thin URL (jdbc:oracle:thin:user/password@host)", regex: `jdbc:oracle:thin:[A-Za-z0-9_$#.-]{1,64}/([^@\\s"'/]{4,128})@(?=[A-Za-z0-9(/\\[])`, flags: "i", keywords: ["jdbc:oracle:thin:"], entropy: 2.5, severity: "high", tags: ["jdbc", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|oracle|manager|tiger|changeme|secret|test)$"], stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/web3.yaml", rules: [{ id: "alchemy-api-key", description: "Alchemy (web3 node) API key next to an Alchemy name", context: { names: ["alchemy"], value: "[A-Za-z0-9_-]{32}" }, keywords: ["alchemy"], entropy: 3.8, severity: "high", tags: ["alchemy", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "infura-project-secret", description: "Infura (MetaMask Developer) API key or secret next to an Infura name", context: { names: ["infura"], value: "[a-f0-9]{32}" }, keywords: ["infura"], entropy: 3, severity: "high", tags: ["infura", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "etherscan-api-key", description: "Etherscan-family block explorer API key (Etherscan, BscScan, PolygonScan) next to its name", context: { names: ["etherscan", "bscscan", "polygonscan", "arbiscan"], value: "[A-Z0-9]{34}" }, keywords: ["etherscan", "bscscan", "polygonscan", "arbiscan"], entropy: 3.8, severity: "high", tags: ["etherscan", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinata-api-secret", description: "Pinata (IPFS) API secret next to a Pinata name", context: { names: ["pinata"], qualifier: "secret", value: "[a-f0-9]{64}" }, keywords: ["pinata"], entropy: 3, severity: "critical", tags: ["pinata", "api-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "infura-rpc-url", description: "Infura RPC endpoint URL carrying the API key in its path", regex: "(?:https|wss)://[a-z0-9-]{1,40}\\.infura\\.io/(?:ws/)?v3/([a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: [".infura.io/"], entropy: 3, severity: "high", tags: ["infura", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "alchemy-rpc-url", description: "Alchemy RPC endpoint URL carrying the API key in its path", regex: "(?:https|wss)://[a-z0-9-]{1,40}\\.g\\.alchemy\\.com/v2/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: [".g.alchemy.com/"], entropy: 3.8, severity: "high", tags: ["alchemy", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/yandex.yaml", rules: [{ id: "yandex-cloud-iam-token", description: "Yandex Cloud IAM token (t1.)", regex: "(?<![A-Za-z0-9_.-])(t1\\.[A-Za-z0-9_-]{20,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![A-Za-z0-9_=-])", keywords: ["t1."], entropy: 4, severity: "critical", tags: ["yandex", "iam-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "yandex-cloud-api-key", description: "Yandex Cloud API key (AQVN)", regex: "(?<![A-Za-z0-9_-])(AQVN[A-Za-z0-9_-]{35,38})(?![A-Za-z0-9_-])", keywords: ["aqvn"], entropy: 3.8, severity: "critical", tags: ["yandex", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "yandex-cloud-static-secret-key", description: "Yandex Cloud static access key secret (YC + 38), the S3-compatible secret", regex: "(?<![A-Za-z0-9_-])(YC(?=[A-Za-z0-9_-]{0,37}[a-z])(?=[A-Za-z0-9_-]{0,37}[0-9])[A-Za-z0-9_-]{38})(?![A-Za-z0-9_-])", keywords: ["yc"], entropy: 4, severity: "critical", tags: ["yandex", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }];
+    define_AGENT_VAULT_RULE_PACKS_default = [{ file: "rules/_global.yaml", rules: [], allowlist: { regexes: ["^\\$\\{[^}]*\\}$", "^\\$\\([^)]*\\)$", "^\\{\\{.*\\}\\}$", "^%\\([^)]*\\)s$", "^<[^<>]*>$", "^\\$\\{\\{[^}]*\\}\\}$", "^\\$[A-Z_][A-Z0-9_]*$", "^%[A-Za-z_][A-Za-z0-9_]*%$", "^#\\{[^}]*\\}$", "^@[A-Za-z_][A-Za-z0-9_.]*@$", "^__[A-Z0-9_]+__$", "\\{\\{[^{}]{0,80}\\}\\}", "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM", "^(?:AKIAIOSFODNN7EXAMPLE|AKIAI44QH8DHBEXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY)$", "^(?:sk_test_BQokikJOvBiI2HlWgH4olfQ2|sk_test_4eC39HqLyjWDarjtT1zdp7dc)$", "^AIzaSyDOCAbC123dEf456GhI789jKl012-MnO$", "^key-3ax6xnjp29jd6fds4gc373sgvjxteol0$", "^(?:[a-z]{2,10}_){1,2}(?:[A-Z][a-z]+){2,}[0-9]{4,}$", "^(.)\\1+$"], paths: ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lock", "**/go.sum", "**/go.work.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock", "**/uv.lock", "**/composer.lock", "**/Gemfile.lock", "**/packages.lock.json", "**/Podfile.lock", "**/pubspec.lock", "**/mix.lock", "**/flake.lock", "**/gradle.lockfile", "**/.terraform.lock.hcl"] } }, { file: "rules/ai.yaml", rules: [{ id: "openai-api-key", description: "OpenAI API key (legacy user key with the T3BlbkFJ marker)", regex: "(?<![A-Za-z0-9_-])(sk-[A-Za-z0-9]{16,64}T3BlbkFJ[A-Za-z0-9_-]{16,100})(?![A-Za-z0-9_-])", keywords: ["*t3blbkfj"], entropy: 3.5, severity: "critical", tags: ["openai", "api-key"] }, { id: "openai-project-api-key", description: "OpenAI project API key", regex: "(?<![A-Za-z0-9_-])(sk-proj-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-proj-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"] }, { id: "openai-service-account-key", description: "OpenAI service account API key", regex: "(?<![A-Za-z0-9_-])(sk-(?:svcacct|service)-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-svcacct-", "sk-service-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"] }, { id: "openai-admin-key", description: "OpenAI admin API key", regex: "(?<![A-Za-z0-9_-])(sk-admin-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-admin-"], entropy: 4, severity: "critical", tags: ["openai", "admin", "api-key"] }, { id: "anthropic-api-key", description: "Anthropic API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-api03-"], entropy: 4, severity: "critical", tags: ["anthropic", "api-key"] }, { id: "anthropic-admin-key", description: "Anthropic Admin API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-admin01-"], entropy: 4, severity: "critical", tags: ["anthropic", "admin", "api-key"] }, { id: "anthropic-oauth-token", description: "Anthropic OAuth access or refresh token", regex: "(?<![A-Za-z0-9_-])(sk-ant-o(?:at|rt)01-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])", keywords: ["sk-ant-oat01-", "sk-ant-ort01-"], entropy: 4, severity: "critical", tags: ["anthropic", "oauth", "token"] }, { id: "huggingface-access-token", description: "Hugging Face user access token", regex: "(?<![A-Za-z0-9_-])(hf_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["hf_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"] }, { id: "huggingface-organization-token", description: "Hugging Face organization API token (legacy)", regex: "(?<![A-Za-z0-9_-])(api_org_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["api_org_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"] }, { id: "cohere-api-key", description: "Cohere API key (named in an assignment)", context: { names: ["cohere", "co[_.-]api[_.-]key"], value: "[A-Za-z0-9]{40}" }, keywords: ["cohere", "co_api_key", "co-api-key"], entropy: 4, severity: "high", tags: ["cohere", "api-key"] }, { id: "groq-api-key", description: "Groq API key", regex: "(?<![A-Za-z0-9_-])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["gsk_"], entropy: 4, severity: "high", tags: ["groq", "api-key"] }, { id: "mistral-api-key", description: "Mistral AI API key (named in an assignment)", context: { names: ["mistral"], value: "[A-Za-z0-9]{32}" }, keywords: ["mistral"], entropy: 3.8, severity: "high", tags: ["mistral", "api-key"] }, { id: "replicate-api-token", description: "Replicate API token", regex: "(?<![A-Za-z0-9_-])(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])", keywords: ["r8_"], entropy: 4, severity: "high", tags: ["replicate", "api-key"] }, { id: "perplexity-api-key", description: "Perplexity API key", regex: "(?<![A-Za-z0-9_-])(pplx-[A-Za-z0-9]{48,56})(?![A-Za-z0-9_-])", keywords: ["pplx-"], entropy: 4, severity: "high", tags: ["perplexity", "api-key"] }, { id: "xai-api-key", description: "xAI (Grok) API key", regex: "(?<![A-Za-z0-9_-])(xai-[A-Za-z0-9_]{80})(?![A-Za-z0-9_-])", keywords: ["xai-"], entropy: 4, severity: "high", tags: ["xai", "api-key"] }, { id: "openrouter-api-key", description: "OpenRouter API key", regex: "(?<![A-Za-z0-9_-])(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["sk-or-v1-"], entropy: 3.2, severity: "high", tags: ["openrouter", "api-key"] }, { id: "deepseek-api-key", description: "DeepSeek API key (named in an assignment)", context: { names: ["deepseek"], value: "sk-[a-z0-9]{32}" }, keywords: ["deepseek"], entropy: 3.2, severity: "high", tags: ["deepseek", "api-key"] }, { id: "together-api-key", description: "Together AI API key", regex: "(?<![A-Za-z0-9_-])(tgp_v1_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tgp_v1_"], entropy: 4, severity: "high", tags: ["together", "api-key"] }, { id: "together-api-key-legacy", description: "Together AI API key, legacy 64-hex form (named in an assignment)", context: { names: ["together"], value: "[a-f0-9]{64}" }, keywords: ["together"], entropy: 3.2, severity: "high", tags: ["together", "api-key"] }, { id: "fireworks-api-key", description: "Fireworks AI API key", regex: "(?<![A-Za-z0-9_-])(fw_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ["fw_"], entropy: 3.8, severity: "high", tags: ["fireworks", "api-key"] }, { id: "elevenlabs-api-key", description: "ElevenLabs API key", regex: "(?<![A-Za-z0-9_-])(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])", keywords: ["sk_"], entropy: 3.2, severity: "high", tags: ["elevenlabs", "api-key"] }, { id: "elevenlabs-api-key-legacy", description: "ElevenLabs API key, legacy 32-hex form (named in an assignment)", context: { names: ["elevenlabs", "eleven[_.-]labs", "xi[_.-]api[_.-]key"], value: "[a-f0-9]{32}" }, keywords: ["elevenlabs", "eleven_labs", "eleven-labs", "xi-api-key", "xi_api_key"], entropy: 3, severity: "high", tags: ["elevenlabs", "api-key"] }, { id: "assemblyai-api-key", description: "AssemblyAI API key (named in an assignment)", context: { names: ["assembly[_.-]?ai"], value: "[a-z0-9]{32}" }, keywords: ["assemblyai", "assembly_ai", "assembly-ai"], entropy: 3, severity: "high", tags: ["assemblyai", "api-key"] }, { id: "pinecone-api-key", description: "Pinecone API key", regex: "(?<![A-Za-z0-9_-])(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})(?![A-Za-z0-9_-])", keywords: ["pcsk_"], entropy: 4, severity: "high", tags: ["pinecone", "api-key"] }, { id: "pinecone-api-key-legacy", description: "Pinecone API key, legacy UUID form (named in an assignment)", context: { names: ["pinecone"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["pinecone"], entropy: 3, severity: "high", tags: ["pinecone", "api-key"] }, { id: "langsmith-api-key", description: "LangSmith (LangChain) personal access token or service key", regex: "(?<![A-Za-z0-9_-])(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])", keywords: ["lsv2_pt_", "lsv2_sk_"], entropy: 3, severity: "high", tags: ["langsmith", "langchain", "api-key"] }, { id: "wandb-api-key", description: "Weights & Biases API key (named in an assignment)", context: { names: ["wandb", "weights[_.-]?and[_.-]?biases"], value: "[a-f0-9]{40}|wandb_v1_[A-Za-z0-9_]{40,90}" }, keywords: ["wandb", "weights_and_biases", "weights-and-biases"], entropy: 3, severity: "high", tags: ["wandb", "api-key"] }, { id: "langfuse-secret-key", description: "Langfuse secret key (sk-lf-)", regex: "(?<![A-Za-z0-9_-])(sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["sk-lf-"], entropy: 3, severity: "critical", tags: ["langfuse", "secret-key"] }, { id: "nvidia-api-key", description: "NVIDIA API catalog / NIM API key (nvapi-)", regex: "(?<![A-Za-z0-9_-])(nvapi-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["nvapi-"], entropy: 4, severity: "critical", tags: ["nvidia", "api-key"] }, { id: "voiceflow-api-key", description: "Voiceflow Dialog Manager / workspace API key (VF.DM., VF.WS.)", regex: "(?<![A-Za-z0-9_.-])(VF\\.(?:DM|WS)\\.[a-f0-9]{24}\\.[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["vf.dm.", "vf.ws."], entropy: 3.5, severity: "critical", tags: ["voiceflow", "api-key"] }, { id: "deepgram-api-key", description: "Deepgram API key next to a Deepgram name", context: { names: ["deepgram", "dg[_.-]api[_.-]?key"], value: "[a-f0-9]{40}" }, keywords: ["deepgram", "dg_api", "dg-api", "dg.api"], entropy: 3, severity: "critical", tags: ["deepgram", "api-key"] }, { id: "clarifai-personal-access-token", description: "Clarifai personal access token or API key next to a Clarifai name", context: { names: ["clarifai"], value: "[a-f0-9]{32}" }, keywords: ["clarifai"], entropy: 3, severity: "critical", tags: ["clarifai", "access-token"] }, { id: "privateai-api-key", description: "Private AI (de-identification) API key next to a Private AI name", context: { names: ["private[_.-]?ai", "privateai"], value: "[A-Za-z0-9]{32}" }, keywords: ["privateai", "private_ai", "private-ai", "private.ai"], entropy: 3.8, severity: "high", tags: ["privateai", "api-key"] }, { id: "tavily-api-key", description: "Tavily search API key (tvly-)", regex: "(?<![A-Za-z0-9_-])(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["tvly-"], entropy: 3.8, severity: "high", tags: ["tavily", "api-key"] }, { id: "firecrawl-api-key", description: "Firecrawl API key (fc-)", regex: "(?<![A-Za-z0-9_-])(fc-[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["fc-"], entropy: 3, severity: "high", tags: ["firecrawl", "api-key"] }, { id: "e2b-api-key", description: "E2B sandbox API key (e2b_)", regex: "(?<![A-Za-z0-9_-])(e2b_[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["e2b_"], entropy: 3, severity: "high", tags: ["e2b", "api-key"] }] }, { file: "rules/alibaba.yaml", rules: [{ id: "alibaba-access-key-id", description: "Alibaba Cloud AccessKey id", regex: "(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,24})(?![A-Za-z0-9])", keywords: ["ltai"], entropy: 3, severity: "high", tags: ["alibaba", "key-id"] }, { id: "alibaba-access-key-secret", description: "Alibaba Cloud AccessKey secret (named in an assignment)", context: { names: ["alibaba", "aliyun", "access[_.-]?key[_.-]?secret", "oss[_.-]?secret"], value: "[A-Za-z0-9]{30}", also: [`(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,24}["'\\x60]?\\s{0,3}[,:]\\s{0,3}\\w{0,30}=?["'\\x60]?`] }, keywords: ["ltai", "alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret", "oss_secret", "oss-secret", "osssecret"], entropy: 3.8, severity: "critical", tags: ["alibaba", "secret-key"] }] }, { file: "rules/aws.yaml", rules: [{ id: "aws-access-key-id", description: "AWS access key id", regex: "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])", keywords: ["akia", "asia", "abia", "acca", "a3t"], entropy: 3, severity: "high", tags: ["aws", "key-id"] }, { id: "aws-secret-access-key", description: "AWS secret access key (named in an assignment)", context: { names: ["secret[_.-]?access[_.-]?key", "aws[_.-]?secret", "secret[_.-]?key(?!ref)"], value: "[A-Za-z0-9/+]{40}" }, keywords: ["secret_access", "secretaccess", "secret-access", "secret.access", "aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_key", "secretkey", "secret-key"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"] }, { id: "aws-secret-access-key-after-id", description: "AWS secret access key written right after its access key id", regex: `(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}["'\\x60]?\\s{0,3}[,:;]\\s{0,3}["'\\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, keywords: ["akia", "asia"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"] }, { id: "aws-session-token-prefixed", description: "AWS STS session token, recognised by its leading bytes", regex: "(?<![A-Za-z0-9/+])((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])", keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"] }, { id: "aws-session-token", description: "AWS session token (named in an assignment)", context: { names: ["session[_.-]?token", "security[_.-]?token"], value: "[A-Za-z0-9/+]{100,2000}={0,2}" }, keywords: ["session_token", "sessiontoken", "session-token", "security_token", "securitytoken", "security-token"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { regexes: ["^AAAA(?:B3NzaC1|C3NzaC1|E2VjZHNh)"] } }, { id: "aws-bedrock-api-key", description: "Amazon Bedrock long-term API key", regex: "(?<![A-Za-z0-9/+])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9/+]{60,300}={0,2})(?![A-Za-z0-9/+=])", keywords: ["abskqmvkcm9ja0fqsutles"], entropy: 4, severity: "critical", tags: ["aws", "bedrock", "api-key"] }, { id: "aws-bedrock-short-term-api-key", description: "Amazon Bedrock short-term API key (presigned bearer token)", regex: "(?<![A-Za-z0-9_-])(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9/+=%&._-]{60,4000})", keywords: ["bedrock-api-key-"], entropy: 4, severity: "high", tags: ["aws", "bedrock", "api-key"] }, { id: "aws-mws-auth-token", description: "Amazon Marketplace Web Service auth token", regex: "(?<![A-Za-z0-9])(amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])", keywords: ["amzn.mws."], entropy: 3, severity: "high", tags: ["aws", "mws", "token"] }, { id: "aws-appsync-api-key", description: "AWS AppSync GraphQL API key (da2-)", regex: "(?<![A-Za-z0-9_-])(da2-[a-z0-9]{26})(?![A-Za-z0-9_-])", keywords: ["da2-"], entropy: 3.5, severity: "high", tags: ["aws", "appsync", "api-key"] }] }, { file: "rules/azure.yaml", rules: [{ id: "azure-ad-client-secret", description: "Microsoft Entra ID (Azure AD) application client secret", regex: "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", keywords: ["q~"], entropy: 3.5, severity: "critical", tags: ["azure", "entra", "client-secret"] }, { id: "azure-cosmosdb-account-key", description: "Azure Cosmos DB account key", context: { names: ["cosmos"], value: "[A-Za-z0-9+/]{86}==", also: ["AccountEndpoint=https://[a-z0-9-]{3,50}\\.(?:documents|table\\.cosmos)\\.azure\\.com(?::443)?/?;\\s{0,3}AccountKey="] }, keywords: ["documents.azure.com", "cosmos"], entropy: 4.5, severity: "critical", tags: ["azure", "cosmosdb", "account-key"], allowlist: { regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-storage-account-key", description: "Azure Storage account key", context: { names: ["(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key"], value: "[A-Za-z0-9+/]{86}==", also: ["AccountKey="] }, keywords: ["accountkey", "account_key", "account-key", "storagekey", "storage_key", "storage-key", "storageaccountkey", "storage_account_key", "storage-account-key", "storageaccesskey", "storage_access_key"], entropy: 4.5, severity: "critical", tags: ["azure", "storage", "account-key"], allowlist: { regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-sas-token", description: "Azure shared access signature (SAS) token signature", regex: `(?<![A-Za-z0-9_])sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"'<>\\x60]{0,500}?&sig=([A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])`, keywords: ["sig="], entropy: 4, severity: "high", tags: ["azure", "storage", "sas"] }, { id: "azure-shared-access-key", description: "Azure Service Bus, Event Hubs or IoT Hub shared access key", regex: "(?:SharedAccessKey|shared_access_key)=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["sharedaccesskey=", "shared_access_key="], entropy: 4, severity: "critical", tags: ["azure", "service-bus", "shared-access-key"] }, { id: "azure-devops-pat", description: "Azure DevOps personal access token", regex: "(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])", keywords: ["*azdo"], entropy: 4, severity: "critical", tags: ["azure", "devops", "token"] }, { id: "azure-devops-pat-legacy", description: "Azure DevOps personal access token, legacy 52-character form (named in an assignment)", context: { names: ["azure[_.-]?devops", "azure[_.-]?(?:pat|token)", "azdo", "vsts", "ado[_.-](?:pat|token)"], value: "[a-z0-9]{52}" }, keywords: ["azure_devops", "azure-devops", "azuredevops", "azure_pat", "azure-pat", "azure_token", "azure-token", "azdo", "vsts", "ado_pat", "ado_token", "ado-pat", "ado-token"], entropy: 3.5, severity: "critical", tags: ["azure", "devops", "token"] }, { id: "azure-cognitive-services-key", description: "Azure OpenAI / AI services (Cognitive Services) key", context: { names: ["azure[_.-]?(?:openai|cognitive|ai[_.-]?services|speech|search|translator|language|vision)", "ocp-apim-subscription-key", "aoai"], value: "[a-f0-9]{32}|[A-Za-z0-9]{84}" }, keywords: ["azure_openai", "azure-openai", "azureopenai", "azure_cognitive", "azure-cognitive", "azure_ai_services", "azure_speech", "azure_search", "azure_translator", "azure_language", "azure_vision", "ocp-apim-subscription-key", "aoai"], entropy: 3, severity: "high", tags: ["azure", "openai", "api-key"] }, { id: "azure-container-registry-password", description: "Azure Container Registry access key or token password", regex: "(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?![A-Za-z0-9+/=])", keywords: ["+acr"], entropy: 4, severity: "critical", tags: ["azure", "container-registry", "password"] }, { id: "azure-app-configuration-connection-string", description: "Azure App Configuration access key secret (in a connection string)", regex: "Endpoint=https://[A-Za-z0-9-]{1,60}\\.azconfig\\.io;\\s{0,3}Id=[^;\\s]{1,64};\\s{0,3}Secret=([A-Za-z0-9+/]{40,90}={0,2})(?![A-Za-z0-9+/=])", flags: "i", keywords: [".azconfig.io"], entropy: 4, severity: "critical", tags: ["azure", "app-configuration", "connection-string"] }, { id: "azure-access-key-connection-string", description: "Azure SignalR, Web PubSub or Communication Services access key (in a connection string)", regex: "(?:Endpoint=https://[A-Za-z0-9.-]{1,120}\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)/?;\\s{0,3})AccessKey=([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["signalr.net", "webpubsub.azure.com", "communication.azure.com"], entropy: 4, severity: "critical", tags: ["azure", "signalr", "access-key"] }, { id: "azure-function-key-url", description: "Azure Functions URL carrying a function or host key (?code=)", regex: `(?:https?://)?[a-z0-9-]{1,60}\\.azurewebsites\\.net/(?:api|runtime/webhooks)/[A-Za-z0-9_/-]{1,100}\\?(?:[A-Za-z0-9_.-]{1,30}=[^&\\s"']{0,100}&){0,5}code=([A-Za-z0-9_-]{40,100}={0,2})(?![A-Za-z0-9_=-])`, keywords: [".azurewebsites.net/"], entropy: 4, severity: "high", tags: ["azure", "functions", "api-key"] }, { id: "azure-function-key", description: "Azure Functions key in an x-functions-key header or named setting", context: { names: ["x-functions-key", "azure[_.-]?function[_.-]?key", "function[_.-]?app[_.-]?key"], value: "[A-Za-z0-9_-]{40,100}={0,2}" }, keywords: ["x-functions-key", "azure_function_key", "azurefunctionkey", "azure_functionkey", "function_app_key", "functionappkey"], entropy: 4, severity: "high", tags: ["azure", "functions", "api-key"] }, { id: "azure-apim-subscription-key", description: "Azure API Management subscription key named as APIM (the Ocp-Apim-Subscription-Key header is the Cognitive Services rule)", context: { names: ["apim"], qualifier: "subscription[_. -]?key|key", value: "[a-f0-9]{32}", also: ["[?&]subscription-key="] }, keywords: ["apim_", "apim-", "apim.", "apim:", "apimsubscription", "apimkey", "subscription-key="], entropy: 3, severity: "high", tags: ["azure", "apim", "api-key"] }] }, { file: "rules/bitbucket.yaml", rules: [{ id: "bitbucket-app-password", description: "Bitbucket app password", regex: "(?<![A-Za-z0-9_])(ATBB[A-Za-z0-9]{28,40})(?![A-Za-z0-9_])", keywords: ["atbb"], entropy: 3.5, severity: "critical", tags: ["bitbucket", "app-password"] }, { id: "bitbucket-access-token", description: "Bitbucket repository, project or workspace access token", regex: "(?<![A-Za-z0-9_-])(ATCTT[A-Za-z0-9_=-]{100,300})(?![A-Za-z0-9_=-])", keywords: ["atctt"], entropy: 4, severity: "critical", tags: ["bitbucket", "token"] }, { id: "bitbucket-client-secret", description: "Bitbucket OAuth consumer secret (named in an assignment)", context: { names: ["bitbucket", "bb"], qualifier: "(?:client|oauth|consumer)[_.-]?secret", value: "[A-Za-z0-9_-]{32,64}" }, keywords: ["bitbucket", "bb_client", "bb_oauth", "bb_consumer"], entropy: 3.8, severity: "high", tags: ["bitbucket", "oauth", "client-secret"] }] }, { file: "rules/ci.yaml", rules: [{ id: "circleci-personal-token", description: "CircleCI personal or project API token (CCIPAT_ / CCIPRJ_)", regex: "(?<![A-Za-z0-9_])(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["ccipat_", "cciprj_"], entropy: 3.5, severity: "critical", tags: ["circleci", "token"] }, { id: "circleci-legacy-token", description: "CircleCI legacy API token (40 hex) next to a CircleCI token name", context: { names: ["circle"], qualifier: "token", value: "[a-f0-9]{40}" }, keywords: ["circle"], entropy: 3, severity: "high", tags: ["circleci", "token"] }, { id: "travis-ci-token", description: "Travis CI API token next to a Travis name", context: { names: ["travis"], qualifier: "token|api[_. -]?key", value: "[A-Za-z0-9_-]{22}" }, keywords: ["travis"], entropy: 3.3, severity: "high", tags: ["travis-ci", "token"] }, { id: "buildkite-api-token", description: "Buildkite user API access token (bkua_)", regex: "(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["bkua_"], entropy: 3, severity: "critical", tags: ["buildkite", "token"] }, { id: "buildkite-agent-token", description: "Buildkite agent registration token next to a Buildkite agent token name", context: { names: ["buildkite"], qualifier: "agent[_. -]?token", value: "[A-Za-z0-9]{40,64}" }, keywords: ["buildkite"], entropy: 3.5, severity: "high", tags: ["buildkite", "token"] }, { id: "sonarqube-token", description: "SonarQube / SonarCloud user, project or analysis token (squ_/sqp_/sqa_)", regex: "(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["squ_", "sqp_", "sqa_"], entropy: 3, severity: "critical", tags: ["sonarqube", "token"] }, { id: "sonarqube-legacy-token", description: "SonarQube legacy token (40 hex) next to sonar.login / SONAR_TOKEN", context: { names: ["sonar"], qualifier: "login|token", value: "[a-f0-9]{40}" }, keywords: ["sonar"], entropy: 3, severity: "high", tags: ["sonarqube", "token"] }, { id: "snyk-cli-auth", description: "Snyk token passed to `snyk auth`", regex: "snyk\\s{1,3}auth\\s{1,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }, { id: "snyk-api-token", description: "Snyk API token (UUID) next to a Snyk name", context: { names: ["snyk"], qualifier: "token|api[_. -]?key|auth", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }] }, { file: "rules/cloudflare.yaml", rules: [{ id: "cloudflare-api-token", description: "Cloudflare API token or global API key (prefixed format)", regex: "(?<![A-Za-z0-9_])(cf(?:k|ut|at)_[A-Za-z0-9]{40,64})(?![A-Za-z0-9_])", keywords: ["cfk_", "cfut_", "cfat_"], entropy: 4, severity: "critical", tags: ["cloudflare", "token"] }, { id: "cloudflare-api-token-legacy", description: "Cloudflare API token, unprefixed form (named in an assignment)", context: { names: ["cloudflare", "cf[_.-](?:api|token|account|user|dns|zone)"], value: "[A-Za-z0-9_-]{40}" }, keywords: ["cloudflare", "cf_api", "cf-api", "cf.api", "cf_token", "cf-token", "cf_account", "cf_user", "cf_dns", "cf_zone"], entropy: 3.8, severity: "high", tags: ["cloudflare", "token"] }, { id: "cloudflare-global-api-key", description: "Cloudflare global API key, unprefixed form (named in an assignment)", context: { names: ["cloudflare", "cf[_.-](?:api|auth|global)", "x-auth-key"], value: "[a-f0-9]{37,45}" }, keywords: ["cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth", "cf_global", "x-auth-key"], entropy: 3, severity: "critical", tags: ["cloudflare", "api-key"] }, { id: "cloudflare-origin-ca-key", description: "Cloudflare Origin CA key", regex: "(?<![A-Za-z0-9_.-])(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9_-])", keywords: ["v1.0-"], entropy: 3, severity: "high", tags: ["cloudflare", "origin-ca", "api-key"] }] }, { file: "rules/commerce.yaml", rules: [{ id: "lob-api-key", description: "Lob secret API key (live_ or test_ + 35 hex)", regex: "(?<![A-Za-z0-9_-])((?:live|test)_[a-f0-9]{35})(?![A-Za-z0-9_-])", keywords: ["live_", "test_"], entropy: 3, severity: "critical", tags: ["lob", "api-key"] }, { id: "lob-publishable-key", description: "Lob publishable API key (live_pub_ or test_pub_ + 31 hex)", regex: "(?<![A-Za-z0-9_-])((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9_-])", keywords: ["live_pub_", "test_pub_"], entropy: 3, severity: "low", tags: ["lob", "publishable-key"] }, { id: "shippo-api-token", description: "Shippo API token (shippo_live_, shippo_test_)", regex: "(?<![A-Za-z0-9_-])(shippo_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["shippo_live_", "shippo_test_"], entropy: 3, severity: "critical", tags: ["shippo", "api-token"] }, { id: "easypost-api-key", description: "EasyPost production API key (EZAK)", regex: "(?<![A-Za-z0-9_-])(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9_-])", keywords: ["ezak"], entropy: 3.8, severity: "critical", tags: ["easypost", "api-key"] }, { id: "easypost-test-api-key", description: "EasyPost test API key (EZTK)", regex: "(?<![A-Za-z0-9_-])(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9_-])", keywords: ["eztk"], entropy: 3.8, severity: "medium", tags: ["easypost", "api-key"] }, { id: "duffel-api-token", description: "Duffel access token (duffel_live_, duffel_test_)", regex: "(?<![A-Za-z0-9_-])(duffel_(?:live|test)_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["duffel_live_", "duffel_test_"], entropy: 4, severity: "critical", tags: ["duffel", "api-token"] }, { id: "squarespace-api-key", description: "Squarespace Commerce API key next to a Squarespace name", context: { names: ["squarespace"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["squarespace"], entropy: 3, severity: "high", tags: ["squarespace", "api-key"] }, { id: "paddle-api-key", description: "Paddle Billing API key (pdl_live_apikey_, pdl_sdbx_apikey_)", regex: "(?<![A-Za-z0-9_-])(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})(?![A-Za-z0-9_-])", keywords: ["pdl_live_apikey_", "pdl_sdbx_apikey_"], entropy: 4, severity: "critical", tags: ["paddle", "api-key"] }, { id: "shopify-partner-api-token", description: "Shopify Partner API access token (prtapi_)", regex: "(?<![A-Za-z0-9_])(prtapi_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["prtapi_"], entropy: 3.5, severity: "critical", tags: ["shopify", "token"] }, { id: "klaviyo-private-api-key", description: "Klaviyo private API key (pk_) next to a Klaviyo name", context: { names: ["klaviyo"], value: "pk_[A-Za-z0-9]{34}" }, keywords: ["klaviyo"], entropy: 3.8, severity: "critical", tags: ["klaviyo", "api-key"] }, { id: "ghost-admin-api-key", description: "Ghost Admin API key (<24 hex id>:<64 hex secret>) next to a Ghost name", context: { names: ["ghost"], value: "[a-f0-9]{24}:[a-f0-9]{64}" }, keywords: ["ghost_", "ghost.", "ghost:", "ghostadmin", "ghost-admin", "ghostapi"], entropy: 3, severity: "critical", tags: ["ghost", "api-key"] }] }, { file: "rules/devinfra.yaml", rules: [{ id: "vault-service-token", description: "HashiCorp Vault service token (hvs.)", regex: "(?<![A-Za-z0-9_.-])(hvs\\.[A-Za-z0-9_-]{24,250})(?![A-Za-z0-9_-])", keywords: ["hvs."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-batch-token", description: "HashiCorp Vault batch token (hvb.)", regex: "(?<![A-Za-z0-9_.-])(hvb\\.[A-Za-z0-9_-]{24,400})(?![A-Za-z0-9_-])", keywords: ["hvb."], entropy: 3.5, severity: "high", tags: ["hashicorp-vault", "token"] }, { id: "vault-recovery-token", description: "HashiCorp Vault recovery token (hvr.)", regex: "(?<![A-Za-z0-9_.-])(hvr\\.[A-Za-z0-9_-]{20,120})(?![A-Za-z0-9_-])", keywords: ["hvr."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-legacy-token", description: "HashiCorp Vault legacy service token (s. + 24) next to a Vault token name", context: { names: ["vault[_. -]?token", "x-vault-token", "vault_dev_root_token_id", "client_token"], value: "s\\.[A-Za-z0-9]{24}" }, keywords: ["vault", "client_token"], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "terraform-cloud-api-token", description: "Terraform Cloud / Enterprise API token (atlasv1)", regex: "(?<![A-Za-z0-9_])([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", keywords: ["atlasv1"], entropy: 3.5, severity: "critical", tags: ["terraform", "token"] }, { id: "pulumi-access-token", description: "Pulumi access token (pul-)", regex: "(?<![A-Za-z0-9_-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["pul-"], entropy: 3, severity: "critical", tags: ["pulumi", "token"] }, { id: "doppler-token", description: "Doppler token (personal, service, service account, CLI, SCIM or audit)", regex: "(?<![A-Za-z0-9_.-])(dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])", keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], entropy: 3.5, severity: "critical", tags: ["doppler", "token"] }, { id: "databricks-token", description: "Databricks personal access token (dapi)", regex: "(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)(?![A-Za-z0-9_-])", keywords: ["dapi"], entropy: 3, severity: "critical", tags: ["databricks", "token"] }, { id: "heroku-api-key", description: "Heroku API key (HRKU- prefix)", regex: "(?<![A-Za-z0-9_-])(HRKU-[A-Za-z0-9_-]{56,70})(?![A-Za-z0-9_-])", keywords: ["hrku-"], entropy: 3.5, severity: "critical", tags: ["heroku", "token"] }, { id: "heroku-legacy-api-key", description: "Heroku legacy API key (UUID) next to a Heroku name", context: { names: ["heroku"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["heroku"], entropy: 3, severity: "high", tags: ["heroku", "token"] }, { id: "flyio-access-token", description: "Fly.io access token (fo1_ or macaroon fm1/fm2)", regex: "(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,4000}(?:,fm[12][ar]?_[A-Za-z0-9+/=_-]{20,4000}){0,8})(?![A-Za-z0-9+/=_-])", keywords: ["fo1_", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_"], entropy: 3.5, severity: "critical", tags: ["flyio", "token"] }, { id: "render-api-key", description: "Render API key (rnd_)", regex: "(?<![A-Za-z0-9_])(rnd_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["rnd_"], entropy: 3.5, severity: "critical", tags: ["render", "token"] }, { id: "vercel-access-token", description: "Vercel access token (vcp_/vci_/vca_/vcr_/vck_ prefix)", regex: "(?<![A-Za-z0-9_])(vc[pikar]_[A-Za-z0-9]{24,80})(?![A-Za-z0-9_])", keywords: ["vcp_", "vci_", "vck_", "vca_", "vcr_"], entropy: 3.7, severity: "critical", tags: ["vercel", "token"] }, { id: "vercel-legacy-token", description: "Vercel legacy API token (24 characters) next to a Vercel name", context: { names: ["vercel[\\w .-]{0,20}?(?:token|key|secret)", "now[_.-]token"], value: "[A-Za-z0-9]{24}" }, keywords: ["vercel", "now_token"], entropy: 3.5, severity: "high", tags: ["vercel", "token"] }, { id: "netlify-access-token", description: "Netlify personal or OAuth access token (nfp_ / nfc_)", regex: "(?<![A-Za-z0-9_])(nf[pco]_[A-Za-z0-9]{32,48})(?![A-Za-z0-9_])", keywords: ["nfp_", "nfc_", "nfo_"], entropy: 3.5, severity: "critical", tags: ["netlify", "token"] }, { id: "netlify-legacy-token", description: "Netlify legacy access token next to a Netlify name", context: { names: ["netlify"], qualifier: "token|key|secret", value: "[A-Za-z0-9_-]{40,46}" }, keywords: ["netlify"], entropy: 3.5, severity: "high", tags: ["netlify", "token"] }, { id: "age-secret-key", description: "age encryption secret key (AGE-SECRET-KEY-1)", regex: "(?<![A-Za-z0-9_-])(AGE-SECRET-KEY-(?:PQ-)?1[A-Z0-9]{58,2000})(?![A-Za-z0-9_])", keywords: ["age-secret-key-"], entropy: 3.5, severity: "critical", tags: ["age", "private-key"] }, { id: "okta-api-token", description: "Okta API token (00 + 40) next to an Okta name", context: { names: ["okta"], value: "00[A-Za-z0-9_-]{40}" }, keywords: ["okta"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "auth0-client-secret", description: "Auth0 client secret or session secret next to an Auth0 name", context: { names: ["auth0"], qualifier: "client[_. -]?secret|secret|api[_. -]?token|management[_. -]?token", value: "[A-Za-z0-9_-]{32,128}" }, keywords: ["auth0"], entropy: 3.5, severity: "critical", tags: ["auth0", "secret"] }, { id: "supabase-access-token", description: "Supabase personal access token (sbp_)", regex: "(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sbp_"], entropy: 3, severity: "critical", tags: ["supabase", "token"] }, { id: "supabase-secret-key", description: "Supabase secret API key (sb_secret_)", regex: "(?<![A-Za-z0-9_])(sb_secret_[A-Za-z0-9_-]{28,64})(?![A-Za-z0-9_-])", keywords: ["sb_secret_"], entropy: 3.5, severity: "critical", tags: ["supabase", "token"] }, { id: "planetscale-token", description: "PlanetScale service or OAuth token (pscale_tkn_ / pscale_oauth_)", regex: "(?<![A-Za-z0-9_])(pscale_(?:tkn|oauth)_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_tkn_", "pscale_oauth_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "token"] }, { id: "planetscale-password", description: "PlanetScale database password (pscale_pw_)", regex: "(?<![A-Za-z0-9_])(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_pw_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "password"] }, { id: "neon-api-key", description: "Neon API key (napi_)", regex: "(?<![A-Za-z0-9_])(napi_[a-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["napi_"], entropy: 3.5, severity: "critical", tags: ["neon", "token"] }, { id: "mongodb-atlas-api-private-key", description: "MongoDB Atlas API private key (UUID) next to an Atlas/MongoDB private key name", context: { names: ["mongodb", "atlas", "mcli"], qualifier: "private[_. -]?(?:api[_. -]?)?key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["mongodb", "atlas", "mcli"], entropy: 3, severity: "critical", tags: ["mongodb", "secret"] }, { id: "mongodb-atlas-service-account-secret", description: "MongoDB Atlas service account client secret (mdb_sa_sk_)", regex: "(?<![A-Za-z0-9_])(mdb_sa_sk_[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])", keywords: ["mdb_sa_sk_"], entropy: 3.5, severity: "critical", tags: ["mongodb", "secret"] }, { id: "upstash-token", description: "Upstash Redis REST or QStash token next to an Upstash name", context: { names: ["upstash"], qualifier: "token|key|secret", value: "[A-Za-z0-9_=-]{40,200}" }, keywords: ["upstash"], entropy: 3.5, severity: "critical", tags: ["upstash", "token"] }, { id: "prefect-api-key", description: "Prefect Cloud API key (pnu_ user or pnb_ service account)", regex: "(?<![A-Za-z0-9_])(pn[ub]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["pnu_", "pnb_"], entropy: 3.5, severity: "critical", tags: ["prefect", "token"] }, { id: "firebase-cloud-messaging-server-key", description: "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)", regex: "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", keywords: [":apa91b"], entropy: 3.5, severity: "critical", tags: ["firebase", "token"] }] }, { file: "rules/devtools.yaml", rules: [{ id: "sourcegraph-access-token", description: "Sourcegraph access token (sgp_)", regex: "(?<![A-Za-z0-9_-])(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["sgp_"], entropy: 3, severity: "critical", tags: ["sourcegraph", "access-token"] }, { id: "harness-api-key", description: "Harness personal or service account API token (pat., sat.)", regex: "(?<![A-Za-z0-9_.-])((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[a-f0-9]{24}\\.[A-Za-z0-9]{20})(?![A-Za-z0-9_.-])", keywords: ["pat.", "sat."], entropy: 3.8, severity: "critical", tags: ["harness", "api-key"] }, { id: "octopus-deploy-api-key", description: "Octopus Deploy API key (API- + upper-case letters and digits)", regex: "(?<![A-Za-z0-9_-])(API-(?=(?:[A-Z]{0,31}[0-9]){2})[A-Z0-9]{26,32})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3.5, severity: "critical", tags: ["octopus-deploy", "api-key"] }, { id: "infracost-api-token", description: "Infracost API key (ico-)", regex: "(?<![A-Za-z0-9_-])(ico-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["ico-"], entropy: 3.8, severity: "high", tags: ["infracost", "api-key"] }, { id: "codecov-access-token", description: "Codecov upload or API token next to a Codecov name", context: { names: ["codecov"], value: "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-f0-9]{32}|[A-Za-z0-9]{40})" }, keywords: ["codecov"], entropy: 3, severity: "high", tags: ["codecov", "token"] }, { id: "droneci-access-token", description: "Drone CI personal access token next to a Drone name", context: { names: ["drone"], qualifier: "token|secret", value: "[A-Za-z0-9]{32}" }, keywords: ["drone_", "drone.", "drone:", "dronetoken", "dronesecret"], entropy: 3.8, severity: "high", tags: ["droneci", "access-token"] }, { id: "jenkins-api-token", description: "Jenkins API token next to a Jenkins name", context: { names: ["jenkins"], qualifier: "token|api[_. -]?key|password|secret", value: "(?:11[a-f0-9]{32}|[a-f0-9]{32})" }, keywords: ["jenkins"], entropy: 3, severity: "critical", tags: ["jenkins", "api-token"] }, { id: "gitea-access-token", description: "Gitea / Forgejo access token next to a Gitea or Forgejo name", context: { names: ["gitea", "forgejo"], value: "[a-f0-9]{40}" }, keywords: ["gitea", "forgejo"], entropy: 3, severity: "critical", tags: ["gitea", "access-token"] }, { id: "readme-api-key", description: "ReadMe API key (rdme_)", regex: "(?<![A-Za-z0-9_-])(rdme_[a-z0-9]{70})(?![A-Za-z0-9_-])", keywords: ["rdme_"], entropy: 4, severity: "high", tags: ["readme", "api-key"] }, { id: "scalingo-api-token", description: "Scalingo API token (tk-us-)", regex: "(?<![A-Za-z0-9_-])(tk-us-[A-Za-z0-9_-]{48})(?![A-Za-z0-9_-])", keywords: ["tk-us-"], entropy: 4, severity: "critical", tags: ["scalingo", "api-token"] }, { id: "settlemint-access-token", description: "SettleMint application, personal or service access token (sm_aat_, sm_pat_, sm_sat_)", regex: "(?<![A-Za-z0-9_-])(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["sm_aat_", "sm_pat_", "sm_sat_"], entropy: 3.5, severity: "critical", tags: ["settlemint", "access-token"] }, { id: "openshift-user-token", description: "OpenShift OAuth access token (sha256~)", regex: "(?<![A-Za-z0-9_-])(sha256~[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["sha256~"], entropy: 4, severity: "critical", tags: ["openshift", "access-token"] }, { id: "clickhouse-cloud-api-secret", description: "ClickHouse Cloud API key secret (4b1d...)", regex: "(?<![A-Za-z0-9_-])(4b1d[A-Za-z0-9]{38})(?![A-Za-z0-9_-])", keywords: ["4b1d"], entropy: 4, severity: "critical", tags: ["clickhouse", "api-secret"] }, { id: "deno-deploy-token", description: "Deno Deploy personal or organization access token (ddp_, ddo_) or deployment token (ddw_)", regex: "(?<![A-Za-z0-9_-])(dd[pow]_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])", keywords: ["ddp_", "ddo_", "ddw_"], entropy: 3.8, severity: "critical", tags: ["deno", "access-token"] }, { id: "portainer-access-token", description: "Portainer API access token (ptr_)", regex: "(?<![A-Za-z0-9_-])(ptr_[A-Za-z0-9+/]{43}=?)(?![A-Za-z0-9_+/=-])", keywords: ["ptr_"], entropy: 4, severity: "critical", tags: ["portainer", "access-token"] }, { id: "rootly-api-key", description: "Rootly API key (rootly_)", regex: "(?<![A-Za-z0-9_-])(rootly_[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["rootly_"], entropy: 3, severity: "critical", tags: ["rootly", "api-key"] }, { id: "apify-api-token", description: "Apify API token (apify_api_)", regex: "(?<![A-Za-z0-9_-])(apify_api_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])", keywords: ["apify_api_"], entropy: 3.8, severity: "critical", tags: ["apify", "api-token"] }, { id: "nightfall-api-key", description: "Nightfall DLP API key (NF-)", regex: "(?<![A-Za-z0-9_-])(NF-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["nf-"], entropy: 3.8, severity: "high", tags: ["nightfall", "api-key"] }, { id: "posthog-personal-api-key", description: "PostHog personal API key (phx_)", regex: "(?<![A-Za-z0-9_-])(phx_[A-Za-z0-9]{43})(?![A-Za-z0-9_-])", keywords: ["phx_"], entropy: 4, severity: "critical", tags: ["posthog", "api-key"] }, { id: "pubnub-secret-key", description: "PubNub secret key (sec-c-)", regex: "(?<![A-Za-z0-9_-])(sec-c-[A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])", keywords: ["sec-c-"], entropy: 4, severity: "critical", tags: ["pubnub", "secret-key"] }, { id: "cloudinary-url", description: "Cloudinary URL with API key and secret (cloudinary://key:secret@cloud)", regex: "(?<![A-Za-z0-9_-])cloudinary://[0-9]{12,16}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]{1,64}", keywords: ["cloudinary://"], entropy: 3.8, severity: "critical", tags: ["cloudinary", "api-secret"] }, { id: "intra42-client-secret", description: "42 intranet (intra.42.fr) OAuth client secret (s-s4t2ud-, s-s4t2af-)", regex: "(?<![A-Za-z0-9_-])(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["s-s4t2ud-", "s-s4t2af-"], entropy: 3, severity: "high", tags: ["intra42", "client-secret"] }, { id: "maxmind-license-key", description: "MaxMind license key (<6>_<29>_mmk)", regex: "(?<![A-Za-z0-9_-])([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_-])", keywords: ["_mmk"], entropy: 4, severity: "high", tags: ["maxmind", "license-key"] }, { id: "maxmind-legacy-license-key", description: "MaxMind legacy license key (16 characters) next to a MaxMind or GeoIP name", context: { names: ["maxmind", "geoip[_.-]?(?:update|license)"], qualifier: "license|key", value: "[A-Za-z0-9]{16}" }, keywords: ["maxmind", "geoip_update", "geoipupdate", "geoip_license", "geoip-license"], entropy: 3.5, severity: "high", tags: ["maxmind", "license-key"] }, { id: "typeform-api-token", description: "Typeform personal access token (tfp_)", regex: "(?<![A-Za-z0-9_-])(tfp_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tfp_"], entropy: 4, severity: "high", tags: ["typeform", "access-token"] }, { id: "browserstack-access-key", description: "BrowserStack access key next to a BrowserStack name", context: { names: ["browserstack", "browser[_.-]stack"], qualifier: "key|token", value: "[A-Za-z0-9]{20}" }, keywords: ["browserstack", "browser_stack", "browser-stack"], entropy: 3.5, severity: "high", tags: ["browserstack", "access-key"] }, { id: "saucelabs-access-key", description: "Sauce Labs access key next to a Sauce name", context: { names: ["sauce"], qualifier: "key|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["sauce_", "sauce.", "sauce:", "saucelabs", "sauceaccess", "saucekey"], entropy: 3, severity: "high", tags: ["saucelabs", "access-key"] }, { id: "percy-token", description: "Percy project token next to a Percy name", context: { names: ["percy"], qualifier: "token", value: "(?:(?:web|app|auto|ss|vmw|res)_)?[a-f0-9]{64}" }, keywords: ["percy_", "percy.", "percy:", "percytoken"], entropy: 3, severity: "high", tags: ["percy", "token"] }, { id: "codacy-project-token", description: "Codacy project or account API token next to a Codacy name", context: { names: ["codacy"], value: "[A-Za-z0-9]{20}(?:[A-Za-z0-9]{12})?" }, keywords: ["codacy"], entropy: 3.5, severity: "high", tags: ["codacy", "token"] }, { id: "coveralls-repo-token", description: "Coveralls repository token next to a Coveralls name", context: { names: ["coveralls"], value: "[A-Za-z0-9]{32,40}" }, keywords: ["coveralls"], entropy: 3.8, severity: "medium", tags: ["coveralls", "token"] }, { id: "hasura-admin-secret", description: "Hasura GraphQL admin secret (HASURA_GRAPHQL_ADMIN_SECRET, x-hasura-admin-secret)", context: { names: ["hasura", "x-hasura-admin-secret"], qualifier: "secret", value: "[A-Za-z0-9_~!@#%^*+=.-]{16,128}" }, keywords: ["hasura"], entropy: 3.5, severity: "critical", tags: ["hasura", "admin-secret"] }, { id: "shodan-api-key", description: "Shodan API key next to a Shodan name", context: { names: ["shodan"], value: "[A-Za-z0-9]{32}" }, keywords: ["shodan"], entropy: 3.8, severity: "high", tags: ["shodan", "api-key"] }, { id: "virustotal-api-key", description: "VirusTotal API key next to a VirusTotal name", context: { names: ["virus[_.-]?total", "vt[_.-]api[_.-]?key", "x-apikey"], value: "[a-f0-9]{64}" }, keywords: ["virustotal", "virus_total", "virus-total", "vt_api", "vt-api", "vt.api"], entropy: 3, severity: "high", tags: ["virustotal", "api-key"] }, { id: "wiz-client-secret", description: "Wiz service account client secret next to a Wiz name", context: { names: ["wiz"], qualifier: "secret", value: "[A-Za-z0-9]{64}" }, keywords: ["wiz_", "wiz.", "wiz:", "wizclient", "wizsecret"], entropy: 4, severity: "critical", tags: ["wiz", "client-secret"] }, { id: "tines-webhook-url", description: "Tines webhook URL (the path holds the secret)", regex: "((?:https?://)?[A-Za-z0-9-]{1,60}\\.tines\\.(?:com|io)/webhook/[a-f0-9]{32}/[a-f0-9]{32})(?![A-Za-z0-9])", keywords: [".tines.com/webhook/", ".tines.io/webhook/"], entropy: 3.5, severity: "high", tags: ["tines", "webhook"] }, { id: "zapier-webhook-url", description: "Zapier catch hook URL (anyone holding it can trigger the Zap)", regex: "((?:https?://)?hooks\\.zapier\\.com/hooks/catch/[0-9]{4,12}/[a-z0-9]{5,12}/?)(?![A-Za-z0-9])", keywords: ["hooks.zapier.com/hooks/catch/"], entropy: 3, severity: "medium", tags: ["zapier", "webhook"] }] }, { file: "rules/digitalocean.yaml", rules: [{ id: "digitalocean-personal-access-token", description: "DigitalOcean personal access token", regex: "(?<![A-Za-z0-9_])(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dop_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "token"] }, { id: "digitalocean-oauth-token", description: "DigitalOcean OAuth access token", regex: "(?<![A-Za-z0-9_])(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["doo_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "oauth", "token"] }, { id: "digitalocean-refresh-token", description: "DigitalOcean OAuth refresh token", regex: "(?<![A-Za-z0-9_])(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dor_v1_"], entropy: 3, severity: "high", tags: ["digitalocean", "oauth", "refresh-token"] }] }, { file: "rules/gcp.yaml", rules: [{ id: "gcp-service-account-key", description: "Google Cloud service-account private key (in a service-account JSON key file)", regex: '"private_key"\\s{0,3}:\\s{0,3}"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\n|\\s){1,4}[A-Za-z0-9+/=\\\\\\s]{64,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', keywords: ["service_account"], severity: "critical", tags: ["gcp", "private-key", "service-account"] }, { id: "gcp-api-key", description: "Google API key", regex: "(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])", keywords: ["aiza"], entropy: 3.5, severity: "high", tags: ["gcp", "api-key"], allowlist: { regexes: ["^AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe$"] } }, { id: "gcp-oauth-client-secret", description: "Google OAuth client secret", regex: "(?<![A-Za-z0-9_-])(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", keywords: ["gocspx-"], entropy: 3.5, severity: "high", tags: ["gcp", "oauth", "client-secret"] }, { id: "gcp-oauth-access-token", description: "Google OAuth 2.0 access token", regex: "(?<![A-Za-z0-9_-])(ya29\\.[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])", keywords: ["ya29."], entropy: 4, severity: "high", tags: ["gcp", "oauth", "access-token"] }, { id: "gcp-oauth-refresh-token", description: "Google OAuth 2.0 refresh token", regex: "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,300})(?![A-Za-z0-9_-])", keywords: ["1//0"], entropy: 4, severity: "high", tags: ["gcp", "oauth", "refresh-token"] }] }, { file: "rules/generic.yaml", rules: [{ id: "generic-password-assignment", description: "Password assigned in configuration or code", regex: "(?:passwor?d|passwd|passphrase|pwd|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])pw)[\"'`]?\\]?[ \\t]{0,3}(?::[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|:=|=>|\\?=|[:=]|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{8,128})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["*pass", "*pwd", "*pw=", "*pw:", '*pw"', "*pw'", "_pw", "-pw", ".pw"], entropy: 2.7, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-secret-assignment", description: "API key, token, secret or credential assigned in configuration or code", regex: "[:=?,`](?<=(?:secret|(?:api|access|secret|private|auth|signing|encryption|encrypt|master|client|app|consumer|hmac|license|account|service|admin|write|deploy|session|crypto|cipher|shared|root|bot|integration|webhook)[_. -]?key|apikey|secret[_.-]?key[_.-]?base|(?<!(?:page|next|continuation|sync|csrf|xsrf|max|num|total|cancel|cancellation|prev|previous|pagination|cursor|resume|input|output|completion|prompt|stop|end|start|eos|bos|pad|unk|sep|cls|mask)[_.-]?)tokens?|credentials?|(?<![A-Za-z0-9])auth)(?:[\"'`]?\\]?[ \\t]{0,3}[:=?,]|`))(?:(?<=:)[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|(?<=:)=|(?<==)>|(?<=\\?)=|(?<=[:=])|(?<=[\"'`][ \\t]{0,3},)(?=[ \\t]{0,3}[\"'`])|(?<=`)[ \\t]{1,3}to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{12,256})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["*secret", "*key", "*token", "*credential", "*auth"], entropy: 2.7, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:", "^\\s*(?:export\\s+)?(?:declare\\s+)?type\\s+[A-Za-z_$][\\w$]*(?:<[^>]*>)?\\s*="] } }, { id: "generic-xml-secret-element", description: "Password, secret or token held in an XML element", regex: "<([A-Za-z0-9_.:-]{0,40}(?:password|passwd|secret|token|apikey|api[_-]key|access[_-]?key|secret[_-]?key|client[_-]?secret))>([^<>\\s]{8,256})</\\1>", secretGroup: 2, flags: "i", keywords: ["*password>", "*passwd>", "*secret>", "*token>", "*apikey>", "*key>"], entropy: 3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-dotnet-appsetting-secret", description: "Secret in a .NET appSettings / NuGet <add key=... value=...> entry", regex: '<add\\s{1,5}key\\s{0,3}=\\s{0,3}"[^"<>]{0,60}(?:password|pwd|secret|token|api[_.-]?key|apikey|credential)[^"<>]{0,30}"\\s{1,5}value\\s{0,3}=\\s{0,3}"([^"\\s<>]{8,256})"', flags: "i", keywords: ["<add"], entropy: 3, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-cli-secret-flag", description: "Password, token or key passed as a command-line flag", regex: `(?<![A-Za-z0-9-])--?(?:password|passwd|pass|pwd|token|api-key|apikey|api_key|secret|client-secret|auth-token|access-token|secret-key|access-key|private-key)(?:=|\\s{1,3})(?!-)["']?([^\\s"'\`<>(){}\\[\\]\\\\,;|&]{8,256})(?=[\\s"'\`,;)}\\]\\\\|&]|$)`, keywords: ["--pass", "--pwd", "-password", "--token", "--api", "--secret", "--client-secret", "--auth-token", "--access", "--private-key"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-bearer", description: "Bearer token written into an Authorization header", regex: "(?<![A-Za-z0-9])Bearer\\s{1,3}([A-Za-z0-9._~+/-]{20,2048}={0,2})(?=[\\s\"'`,;)\\]}\\\\<]|$)", flags: "i", keywords: ["bearer"], entropy: 3.5, severity: "high", tags: ["generic", "token"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-basic", description: "Basic credentials (base64 user:password) written into an Authorization header", regex: `authorization["']?\\s{0,3}[:=]\\s{0,3}["']?Basic\\s{1,3}([A-Za-z0-9+/]{12,1024}={0,2})(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["basic"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-curl-user-password", description: "Password passed to curl -u / --user user:password", regex: `(?<![A-Za-z0-9-])(?:-u|--user)\\s{1,3}["']?[^\\s:"'$]{1,64}:([^\\s"'$]{6,128})(?=[\\s"']|$)`, keywords: ["curl"], entropy: 2.8, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "netrc-password", description: "Password in a .netrc / _netrc machine entry", regex: "machine\\s{1,5}[^\\s]{1,253}\\s{1,5}(?:login\\s{1,5}[^\\s]{1,128}\\s{1,5})?password\\s{1,5}([^\\s]{6,256})", keywords: ["machine"], entropy: 2.8, severity: "high", tags: ["netrc", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-terraform-variable-default", description: "Secret-named Terraform variable with a hard-coded default value", regex: 'variable\\s{1,5}"[A-Za-z0-9_-]{0,60}(?:password|passwd|secret|token|api_key|apikey|access_key|private_key|credentials?)[A-Za-z0-9_-]{0,20}"\\s{0,5}\\{[^{}]{0,400}?default\\s{0,5}=\\s{0,5}"([^"\\s${}]{8,256})"', flags: "i", keywords: ["variable"], entropy: 2.7, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }] }, { file: "rules/github.yaml", rules: [{ id: "github-pat-classic", description: "GitHub personal access token (classic)", regex: "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghp_"], entropy: 3, severity: "critical", tags: ["github", "token"] }, { id: "github-pat-fine-grained", description: "GitHub fine-grained personal access token", regex: "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])", keywords: ["github_pat_"], entropy: 3.5, severity: "critical", tags: ["github", "token"] }, { id: "github-oauth-token", description: "GitHub OAuth access token", regex: "(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["gho_"], entropy: 3, severity: "critical", tags: ["github", "oauth", "token"] }, { id: "github-user-to-server-token", description: "GitHub App user access token", regex: "(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghu_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"] }, { id: "github-server-to-server-token", description: "GitHub App installation access token (also GITHUB_TOKEN in Actions)", regex: "(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghs_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"] }, { id: "github-refresh-token", description: "GitHub App refresh token", regex: "(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9_])", keywords: ["ghr_"], entropy: 3, severity: "high", tags: ["github", "app", "refresh-token"] }, { id: "github-oauth-client-secret", description: "GitHub OAuth App or GitHub App client secret (named in an assignment)", context: { names: ["github", "gh"], qualifier: "(?:client|oauth|app)[_.-]?secret", value: "[a-f0-9]{40}" }, keywords: ["github", "gh_client", "gh-client", "gh_oauth", "gh_app"], entropy: 3, severity: "critical", tags: ["github", "oauth", "client-secret"] }] }, { file: "rules/gitlab.yaml", rules: [{ id: "gitlab-personal-access-token", description: "GitLab personal, project or group access token", regex: "(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glpat-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "token"] }, { id: "gitlab-deploy-token", description: "GitLab deploy token", regex: "(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["gldt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "deploy-token"] }, { id: "gitlab-runner-authentication-token", description: "GitLab runner authentication token", regex: "(?<![A-Za-z0-9_-])(glrt-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glrt-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "runner", "token"] }, { id: "gitlab-runner-registration-token", description: "GitLab runner registration token (legacy)", regex: "(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20,40})(?![A-Za-z0-9_-])", keywords: ["gr1348941"], entropy: 3.5, severity: "high", tags: ["gitlab", "runner", "token"] }, { id: "gitlab-pipeline-trigger-token", description: "GitLab pipeline trigger token", regex: "(?<![A-Za-z0-9_-])(glptt-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["glptt-"], entropy: 3, severity: "high", tags: ["gitlab", "ci", "token"] }, { id: "gitlab-ci-job-token", description: "GitLab CI/CD job token", regex: "(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glcbt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "ci", "token"] }, { id: "gitlab-scim-oauth-token", description: "GitLab SCIM OAuth access token", regex: "(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glsoat-"], entropy: 3.5, severity: "high", tags: ["gitlab", "scim", "token"] }, { id: "gitlab-oauth-app-secret", description: "GitLab OAuth application secret", regex: "(?<![A-Za-z0-9_-])(gloas-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["gloas-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "oauth", "client-secret"] }, { id: "gitlab-feature-flag-client-token", description: "GitLab feature flags client token", regex: "(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glffct-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feature-flags", "token"] }, { id: "gitlab-incoming-mail-token", description: "GitLab incoming email token", regex: "(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25,300})(?![A-Za-z0-9_-])", keywords: ["glimt-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "email", "token"] }, { id: "gitlab-agent-token", description: "GitLab agent for Kubernetes token", regex: "(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50,300})(?![A-Za-z0-9_-])", keywords: ["glagent-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "kubernetes", "token"] }, { id: "gitlab-feed-token", description: "GitLab feed token", regex: "(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glft-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feed", "token"] }] }, { file: "rules/hetzner.yaml", rules: [{ id: "hetzner-cloud-api-token", description: "Hetzner Cloud API token (named in an assignment)", context: { names: ["hcloud", "hetzner"], value: "[A-Za-z0-9]{64}" }, keywords: ["hcloud", "hetzner"], entropy: 4, severity: "critical", tags: ["hetzner", "token"] }] }, { file: "rules/hosting.yaml", rules: [{ id: "vultr-api-key", description: "Vultr API key next to a Vultr name", context: { names: ["vultr"], value: "[A-Z0-9]{36}" }, keywords: ["vultr"], entropy: 3.8, severity: "critical", tags: ["vultr", "api-key"] }, { id: "railway-api-token", description: "Railway account, team or project token next to a Railway name", context: { names: ["railway"], qualifier: "token|key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["railway_", "railway.", "railway:", "railwaytoken", "railwayapi"], entropy: 3, severity: "critical", tags: ["railway", "api-token"] }, { id: "tencent-cloud-secret-id", description: "Tencent Cloud API SecretId (AKID + 32)", regex: "(?<![A-Za-z0-9_-])(AKID[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["akid"], entropy: 3.5, severity: "high", tags: ["tencent", "access-key-id"] }, { id: "tencent-cloud-secret-key", description: "Tencent Cloud API SecretKey next to a Tencent / QCloud name", context: { names: ["tencent(?:cloud)?", "qcloud", "tccli", "cos[_.-]secret"], qualifier: "secret[_. -]?key|secretkey|key", value: "[A-Za-z0-9]{32}" }, keywords: ["tencent", "qcloud", "tccli", "cos_secret", "cos-secret"], entropy: 3.8, severity: "critical", tags: ["tencent", "secret-key"] }, { id: "aiven-api-token", description: "Aiven API token next to an Aiven name", context: { names: ["aiven"], value: "[A-Za-z0-9+/]{300,400}={0,2}" }, keywords: ["aiven"], entropy: 4.5, severity: "critical", tags: ["aiven", "api-token"] }, { id: "godaddy-api-secret", description: "GoDaddy API secret next to a GoDaddy name", context: { names: ["godaddy", "gd[_.-]api"], qualifier: "secret", value: "[A-Za-z0-9]{22}" }, keywords: ["godaddy", "gd_api", "gd-api"], entropy: 3.5, severity: "critical", tags: ["godaddy", "api-secret"] }] }, { file: "rules/ibm.yaml", rules: [{ id: "ibm-cloud-api-key", description: "IBM Cloud IAM API key (named in an assignment)", context: { names: ["ibm[_.-]?cloud", "ibmcloud", "ibm[_.-]?(?:api|iam|cos)", "bluemix", "(?<![A-Za-z0-9])ic[_.-]api"], value: "[A-Za-z0-9_-]{44}" }, keywords: ["ibm_cloud", "ibm-cloud", "ibmcloud", "ibm_api", "ibm-api", "ibm_iam", "ibm-iam", "ibm_cos", "ibm-cos", "ibmapi", "bluemix", "ic_api"], entropy: 4, severity: "critical", tags: ["ibm", "api-key"] }] }, { file: "rules/identity.yaml", rules: [{ id: "1password-service-account-token", description: "1Password service account token (ops_ + base64 JSON): reads the vaults the account was given", regex: "(?<![A-Za-z0-9_-])(ops_eyJ[A-Za-z0-9+/_-]{100,1500}={0,2})(?![A-Za-z0-9+/_=-])", keywords: ["ops_eyj"], entropy: 4, severity: "critical", tags: ["1password", "service-account"] }, { id: "1password-secret-key", description: "1Password account Secret Key (A3-): with the account password it opens the account", regex: "(?<![A-Za-z0-9_-])(A3-[A-Z0-9]{6}-[A-Z0-9]{6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9_-])", keywords: ["a3-"], entropy: 3.5, severity: "critical", tags: ["1password", "secret-key"] }, { id: "okta-ssws-api-token", description: "Okta API token in an SSWS authorization header", regex: "(?<![A-Za-z0-9_-])SSWS[ \\t]{1,3}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", keywords: ["ssws"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "okta-client-secret", description: "Okta OAuth client secret next to an Okta name", context: { names: ["okta"], qualifier: "secret", value: "[A-Za-z0-9_-]{40}(?:[A-Za-z0-9_-]{24})?" }, keywords: ["okta"], entropy: 4, severity: "critical", tags: ["okta", "client-secret"] }, { id: "duo-integration-secret-key", description: "Duo Security integration secret key (skey) next to a Duo name", context: { names: ["duo"], qualifier: "skey|secret", value: "[A-Za-z0-9]{40}" }, keywords: ["duo_", "duo.", "duo-", "duo:", "[duo]", "duoskey", "duosecret", "duointegration"], entropy: 4, severity: "critical", tags: ["duo", "secret-key"] }, { id: "onelogin-client-secret", description: "OneLogin API client secret next to a OneLogin name", context: { names: ["onelogin", "one[_.-]login"], qualifier: "secret", value: "[a-f0-9]{64}" }, keywords: ["onelogin", "one_login", "one-login", "one.login"], entropy: 3.5, severity: "critical", tags: ["onelogin", "client-secret"] }, { id: "jumpcloud-api-key", description: "JumpCloud API key next to a JumpCloud name", context: { names: ["jumpcloud", "jc[_.-]api[_.-]?key"], value: "[a-f0-9]{40}" }, keywords: ["jumpcloud", "jc_api", "jc-api", "jc.api"], entropy: 3.5, severity: "critical", tags: ["jumpcloud", "api-key"] }, { id: "authress-service-client-access-key", description: "Authress service client access key (sc_<client>.<key>.acc_<account>.<private key>)", regex: "(?<![A-Za-z0-9_-])(sc_[A-Za-z0-9]{4,40}\\.[A-Za-z0-9]{3,10}\\.acc[_-][A-Za-z0-9-]{4,40}\\.[A-Za-z0-9+/_-]{40,120}={0,2})(?![A-Za-z0-9+/_=-])", keywords: [".acc_", ".acc-"], entropy: 4, severity: "critical", tags: ["authress", "access-key"] }, { id: "vault-approle-secret-id", description: "HashiCorp Vault AppRole secret_id next to an AppRole name", context: { names: ["approle"], qualifier: "secret[_. -]?id", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["approle"], entropy: 3, severity: "critical", tags: ["vault", "approle", "secret-id"] }, { id: "stytch-secret", description: "Stytch project secret (secret-test-, secret-live-)", regex: "(?<![A-Za-z0-9_-])(secret-(?:test|live)-[A-Za-z0-9_=-]{36})(?![A-Za-z0-9_=-])", keywords: ["secret-test-", "secret-live-"], entropy: 4, severity: "critical", tags: ["stytch", "secret-key"] }] }, { file: "rules/iot.yaml", rules: [{ id: "adafruit-io-key", description: "Adafruit IO key (aio_)", regex: "(?<![A-Za-z0-9_-])(aio_[A-Za-z0-9]{28})(?![A-Za-z0-9_-])", keywords: ["aio_"], entropy: 3.8, severity: "high", tags: ["adafruit", "api-key"] }, { id: "ubidots-token", description: "Ubidots API token (BBFF-, BBUS-)", regex: "(?<![A-Za-z0-9_-])(BB(?:FF|US)-[A-Za-z0-9]{30})(?![A-Za-z0-9_-])", keywords: ["bbff-", "bbus-"], entropy: 3.8, severity: "high", tags: ["ubidots", "api-token"] }] }, { file: "rules/jwt.yaml", rules: [{ id: "jwt", description: "JSON Web Token (signed)", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,1500})(?![A-Za-z0-9_-])", keywords: ["eyj"], entropy: 4, severity: "high", tags: ["jwt", "token"], allowlist: { regexes: ["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$"] } }, { id: "jwt-unsigned", description: "Unsigned JSON Web Token (alg none, empty signature); rarely a live credential but often accepted by buggy verifiers", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{20,8000}\\.)(?![A-Za-z0-9_.-])", keywords: ["eyj"], entropy: 4, severity: "low", tags: ["jwt", "token"] }] }, { file: "rules/linode.yaml", rules: [{ id: "linode-personal-access-token", description: "Linode / Akamai Cloud personal access token (named in an assignment)", context: { names: ["linode"], value: "[a-f0-9]{64}" }, keywords: ["linode"], entropy: 3.2, severity: "critical", tags: ["linode", "akamai", "token"] }] }, { file: "rules/messaging.yaml", rules: [{ id: "slack-bot-token", description: "Slack bot token", regex: "(?<![A-Za-z0-9_-])(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![A-Za-z0-9_-])", keywords: ["xoxb-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-user-token", description: "Slack user token", regex: "(?<![A-Za-z0-9_-])(xoxp-(?:[0-9]{8,14}-){3}[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])", keywords: ["xoxp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-app-token", description: "Slack app-level token (Socket Mode)", regex: "(?<![A-Za-z0-9_-])(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[A-Za-z0-9]{60,70})(?![A-Za-z0-9_-])", keywords: ["xapp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-legacy-token", description: "Slack legacy workspace, refresh, OAuth or client token (xoxa-, xoxr-, xoxs-, xoxo-, xoxc-)", regex: "(?<![A-Za-z0-9_-])(xox[aorsc]-(?:[0-9]-)?[0-9]{6,14}-[A-Za-z0-9-]{10,200})(?![A-Za-z0-9_-])", keywords: ["xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxc-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-config-access-token", description: "Slack app configuration access token", regex: "(?<![A-Za-z0-9_-])(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![A-Za-z0-9_-])", keywords: ["xoxe.xoxb-", "xoxe.xoxp-"], entropy: 4, severity: "critical", tags: ["slack", "token"] }, { id: "slack-config-refresh-token", description: "Slack app configuration refresh token", regex: "(?<![A-Za-z0-9_.-])(xoxe-[0-9]-[A-Za-z0-9]{130,160})(?![A-Za-z0-9_-])", keywords: ["xoxe-"], entropy: 4, severity: "high", tags: ["slack", "refresh-token"] }, { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/services/"], severity: "high", tags: ["slack", "webhook"] }, { id: "slack-workflow-webhook-url", description: "Slack workflow or trigger webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:[A-Z0-9]{9,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,40})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], entropy: 3.5, severity: "high", tags: ["slack", "webhook"] }, { id: "twilio-api-key", description: "Twilio API key SID paired secret material (SK + 32 hex)", regex: "(?<![A-Za-z0-9_])(SK[0-9a-zA-Z]{32})(?![A-Za-z0-9_])", keywords: ["twilio", "=sk", '"sk', "'sk", ": sk", "`sk"], entropy: 3.2, severity: "high", tags: ["twilio", "api-key"] }, { id: "twilio-account-credentials", description: "Twilio auth token written next to its account SID (AC + 32 hex)", regex: `(?<![A-Za-z0-9_])AC[0-9a-f]{32}["']?\\s{0,3}[,:]\\s{0,3}["']?([0-9a-f]{32})(?![A-Za-z0-9_])`, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"] }, { id: "twilio-auth-token", description: "Twilio auth token or API secret (named in an assignment)", context: { names: ["twilio"], value: "[a-f0-9]{32}" }, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"] }, { id: "sendgrid-api-key", description: "SendGrid API key", regex: "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{20,24}\\.[A-Za-z0-9_-]{39,50})(?![A-Za-z0-9_-])", keywords: ["sg."], entropy: 4, severity: "critical", tags: ["sendgrid", "api-key"] }, { id: "brevo-api-key", description: "Brevo (Sendinblue) API or SMTP key", regex: "(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["xkeysib-", "xsmtpsib-"], entropy: 3.5, severity: "critical", tags: ["brevo", "sendinblue", "api-key"] }, { id: "resend-api-key", description: "Resend API key", regex: "(?<![A-Za-z0-9_-])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ['"re_', "'re_", "=re_", ": re_", "`re_", "(re_", " re_"], entropy: 3.8, severity: "high", tags: ["resend", "api-key"] }, { id: "mailgun-api-key", description: "Mailgun API key (legacy key- form)", regex: "(?<![A-Za-z0-9_-])(key-[0-9a-z]{32})(?![A-Za-z0-9_-])", keywords: ["key-"], entropy: 3.3, severity: "critical", tags: ["mailgun", "api-key"] }, { id: "mailgun-private-api-key", description: "Mailgun private API key or webhook signing key (named in an assignment)", context: { names: ["mailgun"], value: "[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}" }, keywords: ["mailgun"], entropy: 3, severity: "critical", tags: ["mailgun", "api-key"] }, { id: "mailchimp-api-key", description: "Mailchimp Marketing API key", regex: "(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])", keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"], entropy: 3, severity: "high", tags: ["mailchimp", "api-key"] }, { id: "mandrill-api-key", description: "Mailchimp Transactional (Mandrill) API key", regex: "(?<![A-Za-z0-9_-])(md-(?=[A-Za-z0-9_-]{0,21}[A-Z])[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["md-"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"] }, { id: "mandrill-api-key-legacy", description: "Mandrill API key, unprefixed form (named in an assignment)", context: { names: ["mandrill"], value: "[A-Za-z0-9_-]{22}" }, keywords: ["mandrill"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"] }, { id: "telegram-bot-token", description: "Telegram bot token", regex: "(?<![A-Za-z0-9_])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])", keywords: [":aa"], entropy: 3.5, severity: "high", tags: ["telegram", "token"] }, { id: "telegram-bot-token-named", description: "Telegram bot token without the usual AA lead (named in an assignment)", context: { names: ["telegram", "tgram", "bot[_.-]?token"], value: "[0-9]{8,10}:[A-Za-z0-9_-]{35}" }, keywords: ["telegram", "tgram", "bot_token", "bottoken", "bot-token"], entropy: 3.5, severity: "high", tags: ["telegram", "token"] }, { id: "discord-bot-token", description: "Discord bot token (named in an assignment)", context: { names: ["discord"], value: "[A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}" }, keywords: ["discord"], entropy: 4, severity: "critical", tags: ["discord", "token"] }, { id: "discord-webhook-url", description: "Discord webhook URL", regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?![A-Za-z0-9_-])", keywords: ["discord.com/api", "discordapp.com/api"], entropy: 3.5, severity: "high", tags: ["discord", "webhook"] }, { id: "postmark-server-token", description: "Postmark server or account API token (named in an assignment)", context: { names: ["postmark"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["postmark"], entropy: 3, severity: "high", tags: ["postmark", "api-key"] }, { id: "microsoft-teams-webhook-url", description: "Microsoft Teams incoming webhook URL", regex: "(https://(?:[a-z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])", keywords: ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], entropy: 3.5, severity: "high", tags: ["microsoft", "teams", "webhook"] }, { id: "zendesk-api-token", description: "Zendesk API token (named in an assignment)", context: { names: ["zendesk"], value: "[A-Za-z0-9_-]{40}" }, keywords: ["zendesk"], entropy: 4, severity: "high", tags: ["zendesk", "api-key"] }, { id: "intercom-access-token", description: "Intercom access token", regex: "(?<![A-Za-z0-9+/])(dG9rOj[A-Za-z0-9+/]{40,120}={0,2})(?![A-Za-z0-9+/=])", keywords: ["dg9roj"], entropy: 4, severity: "high", tags: ["intercom", "token"] }, { id: "intercom-access-token-legacy", description: "Intercom access token without its usual prefix (named in an assignment)", context: { names: ["intercom"], value: "[A-Za-z0-9+/_-]{59}=" }, keywords: ["intercom"], entropy: 4, severity: "high", tags: ["intercom", "token"] }, { id: "vonage-api-secret", description: "Vonage (Nexmo) API secret (named in an assignment)", context: { names: ["vonage", "nexmo"], qualifier: "secret", value: "[A-Za-z0-9]{16}" }, keywords: ["vonage", "nexmo"], entropy: 3.3, severity: "high", tags: ["vonage", "nexmo", "api-key"] }, { id: "messagebird-api-key", description: "MessageBird (Bird) API access key (named in an assignment)", context: { names: ["message[_.-]?bird"], value: "[A-Za-z0-9_-]{25}" }, keywords: ["messagebird", "message_bird", "message-bird"], entropy: 3.8, severity: "high", tags: ["messagebird", "api-key"] }, { id: "pusher-app-secret", description: "Pusher Channels app secret (named in an assignment)", context: { names: ["pusher"], qualifier: "secret", value: "[a-z0-9]{20}" }, keywords: ["pusher"], entropy: 3, severity: "high", tags: ["pusher", "secret-key"] }, { id: "twilio-api-key-secret", description: "Twilio API key secret (32 characters) next to a Twilio name", context: { names: ["twilio"], qualifier: "secret", value: "[A-Za-z0-9]{32}" }, keywords: ["twilio"], entropy: 3.8, severity: "critical", tags: ["twilio", "api-secret"] }, { id: "twilio-sid-and-token", description: "Twilio auth token or API secret assigned a few lines after an account or API key SID", regex: `(?<![A-Za-z0-9_])(?:AC|SK)[0-9a-f]{32}(?![A-Za-z0-9_])[^\\n]{0,120}(?:\\n[^\\n]{0,160}){0,3}?\\n[ \\t]{0,40}[^\\n=:"'(]{0,60}?(?:[Aa][Uu][Tt][Hh]_?[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii]_?[Ss][Ee][Cc][Rr][Ee][Tt])["']?[ \\t]{0,3}(?::=|=>|=|:)[ \\t]{0,3}["']([A-Za-z0-9]{32})["']`, keywords: ["auth_token", "authtoken", "api_secret", "apisecret"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"] }, { id: "telnyx-api-key", description: "Telnyx API v2 key (KEY + 32 upper hex + _ + 22)", regex: "(?<![A-Za-z0-9_-])(KEY[0-9A-F]{32}_[A-Za-z0-9]{22})(?![A-Za-z0-9_-])", keywords: ["telnyx"], entropy: 3.8, severity: "critical", tags: ["telnyx", "api-key"] }, { id: "plivo-auth-token", description: "Plivo auth token next to a Plivo name", context: { names: ["plivo"], qualifier: "token|secret", value: "[A-Za-z0-9]{40}" }, keywords: ["plivo"], entropy: 4, severity: "critical", tags: ["plivo", "auth-token"] }, { id: "mailjet-api-secret", description: "Mailjet API secret (private) key next to a Mailjet name", context: { names: ["mailjet", "mj[_.-]?api[_.-]?key"], qualifier: "secret|private", value: "[a-f0-9]{32}" }, keywords: ["mailjet", "mj_apikey", "mj_api_key", "mjapikey", "mj-apikey"], entropy: 3, severity: "critical", tags: ["mailjet", "api-secret"] }, { id: "sparkpost-api-key", description: "SparkPost API key next to a SparkPost name", context: { names: ["sparkpost"], value: "[a-f0-9]{40}" }, keywords: ["sparkpost"], entropy: 3, severity: "critical", tags: ["sparkpost", "api-key"] }, { id: "elasticemail-api-key", description: "Elastic Email API key next to an Elastic Email name", context: { names: ["elastic[_.-]?email"], value: "[A-F0-9]{96}" }, keywords: ["elasticemail", "elastic_email", "elastic-email", "elastic.email"], entropy: 3, severity: "critical", tags: ["elasticemail", "api-key"] }, { id: "mailersend-api-token", description: "MailerSend API token (mlsn.)", regex: "(?<![A-Za-z0-9_.-])(mlsn\\.[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["mlsn."], entropy: 3, severity: "critical", tags: ["mailersend", "api-token"] }, { id: "courier-auth-token", description: "Courier auth token (pk_prod_, pk_test_)", regex: "(?<![A-Za-z0-9_-])(pk_(?:prod|test)_[A-Z0-9]{28})(?![A-Za-z0-9_-])", keywords: ["pk_prod_", "pk_test_"], entropy: 3.5, severity: "critical", tags: ["courier", "api-token"] }, { id: "onesignal-api-key", description: "OneSignal app or organization API key (os_v2_app_, os_v2_org_)", regex: "(?<![A-Za-z0-9_-])(os_v2_(?:app|org)_[a-z0-9]{100,130})(?![A-Za-z0-9_-])", keywords: ["os_v2_app_", "os_v2_org_"], entropy: 4, severity: "critical", tags: ["onesignal", "api-key"] }, { id: "onesignal-legacy-rest-api-key", description: "OneSignal legacy REST API key (48 characters) next to a OneSignal name", context: { names: ["onesignal", "one[_.-]signal"], qualifier: "key|auth", value: "[A-Za-z0-9]{48}" }, keywords: ["onesignal", "one_signal", "one-signal"], entropy: 4, severity: "critical", tags: ["onesignal", "api-key"] }, { id: "pushbullet-access-token", description: "Pushbullet access token (o.) next to a Pushbullet name", context: { names: ["pushbullet", "pb[_.-]?(?:api|access)"], value: "o\\.[A-Za-z0-9]{32}" }, keywords: ["pushbullet", "pb_api", "pb_access", "pbapi", "pb-api"], entropy: 3.5, severity: "high", tags: ["pushbullet", "access-token"] }, { id: "sendbird-api-token", description: "Sendbird master API token next to a Sendbird name", context: { names: ["sendbird"], qualifier: "token|key", value: "[a-f0-9]{40}" }, keywords: ["sendbird"], entropy: 3, severity: "critical", tags: ["sendbird", "api-token"] }, { id: "mailgun-public-validation-key", description: "Mailgun public validation key (pubkey-)", regex: "(?<![A-Za-z0-9_-])(pubkey-[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["pubkey-"], entropy: 3, severity: "low", tags: ["mailgun", "public-key"] }, { id: "customerio-api-key", description: "Customer.io track or app API key next to a Customer.io name", context: { names: ["customer[_.-]?io", "cio[_.-](?:api|site|track|app)"], value: "[a-f0-9]{20}(?:[a-f0-9]{12})?" }, keywords: ["customerio", "customer_io", "customer.io", "customer-io", "cio_api", "cio_track", "cio_app", "cio_site"], entropy: 3, severity: "high", tags: ["customerio", "api-key"] }, { id: "gitter-access-token", description: "Gitter access token next to a Gitter name", context: { names: ["gitter"], value: "[a-f0-9]{40}" }, keywords: ["gitter"], entropy: 3, severity: "high", tags: ["gitter", "access-token"] }, { id: "zulip-api-key", description: "Zulip bot or user API key next to a Zulip name", context: { names: ["zulip"], qualifier: "key|token", value: "[A-Za-z0-9]{32}" }, keywords: ["zulip"], entropy: 3.8, severity: "high", tags: ["zulip", "api-key"] }, { id: "mattermost-access-token", description: "Mattermost personal access or bot token next to a Mattermost name", context: { names: ["mattermost"], value: "[a-z0-9]{26}" }, keywords: ["mattermost"], entropy: 3.5, severity: "high", tags: ["mattermost", "access-token"] }, { id: "webex-access-token", description: "Webex bot or integration access token next to a Webex name", context: { names: ["webex", "cisco[_.-]?spark"], value: "[A-Za-z0-9]{64}_[A-Z0-9]{4}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["webex", "ciscospark", "cisco_spark", "cisco-spark"], entropy: 4, severity: "critical", tags: ["webex", "access-token"] }, { id: "line-channel-access-token", description: "LINE Messaging API channel access token next to a LINE channel name", context: { names: ["line[_.-]?(?:channel|messaging|bot)", "linebot"], qualifier: "token", value: "[A-Za-z0-9+/]{150,200}={0,2}" }, keywords: ["line_channel", "line-channel", "linechannel", "line.channel", "line_messaging", "line_bot", "linebot", "line-bot", "line.bot"], entropy: 4.5, severity: "critical", tags: ["line", "access-token"] }, { id: "line-channel-secret", description: "LINE channel secret (32 hex) next to a LINE channel name", context: { names: ["line[_.-]?(?:channel|messaging|bot|login)", "linebot"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["line_channel", "line-channel", "linechannel", "line.channel", "line_messaging", "line_bot", "linebot", "line-bot", "line.bot", "line_login"], entropy: 3, severity: "critical", tags: ["line", "channel-secret"] }, { id: "line-notify-token", description: "LINE Notify personal access token next to a LINE Notify name", context: { names: ["line[_.-]?notify"], value: "[A-Za-z0-9]{43}" }, keywords: ["line_notify", "line-notify", "linenotify", "line.notify"], entropy: 4, severity: "high", tags: ["line", "access-token"] }] }, { file: "rules/network.yaml", rules: [{ id: "tailscale-auth-key", description: "Tailscale pre-authentication key (tskey-auth-): joins a device to the tailnet", regex: "(?<![A-Za-z0-9_-])(tskey-auth-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-auth-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "auth-key"] }, { id: "tailscale-api-access-token", description: "Tailscale API access token (tskey-api-)", regex: "(?<![A-Za-z0-9_-])(tskey-api-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-api-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "api-key"] }, { id: "tailscale-oauth-client-secret", description: "Tailscale OAuth client secret (tskey-client-)", regex: "(?<![A-Za-z0-9_-])(tskey-client-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-client-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "client-secret"] }, { id: "tailscale-scim-webhook-key", description: "Tailscale SCIM or webhook key (tskey-scim-, tskey-webhook-)", regex: "(?<![A-Za-z0-9_-])(tskey-(?:scim|webhook)-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-scim-", "tskey-webhook-"], entropy: 3.5, severity: "high", tags: ["tailscale", "api-key"] }, { id: "ngrok-authtoken", description: "ngrok authtoken or API key next to an ngrok name", context: { names: ["ngrok"], value: "[0-9A-Za-z]{20,30}_[0-9A-Za-z]{15,25}" }, keywords: ["ngrok"], entropy: 4, severity: "high", tags: ["ngrok", "token"] }, { id: "zerotier-api-token", description: "ZeroTier Central API token next to a ZeroTier name", context: { names: ["zerotier", "zt[_.-]?central"], value: "[A-Za-z0-9]{32}" }, keywords: ["zerotier", "ztcentral", "zt_central", "zt-central"], entropy: 3.8, severity: "high", tags: ["zerotier", "api-token"] }, { id: "defined-networking-api-token", description: "Defined Networking (Managed Nebula) API key (dnkey-)", regex: "(?<![A-Za-z0-9_-])(dnkey-[A-Za-z0-9]{26}-[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["dnkey-"], entropy: 4, severity: "critical", tags: ["defined-networking", "api-key"] }, { id: "cisco-meraki-api-key", description: "Cisco Meraki Dashboard API key next to a Meraki name", context: { names: ["meraki", "x-cisco-meraki-api-key"], value: "[a-f0-9]{40}" }, keywords: ["meraki"], entropy: 3, severity: "critical", tags: ["meraki", "api-key"] }] }, { file: "rules/observability.yaml", rules: [{ id: "datadog-api-key", description: "Datadog API key (32 hex) next to a Datadog API key name", context: { names: ["datadog", "dd"], qualifier: "api[_. -]?key", value: "[a-f0-9]{32}" }, keywords: ["datadog", "dd_api", "dd-api", "ddapi", "dd.api"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "datadog-app-key", description: "Datadog application key (40 hex) next to a Datadog app key name", context: { names: ["datadog", "dd"], qualifier: "app(?:lication)?[_. -]?key", value: "[a-f0-9]{40}" }, keywords: ["datadog", "dd_app", "dd-app", "ddapp", "dd.app"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "newrelic-user-api-key", description: "New Relic user API key (NRAK-)", regex: "(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nrak-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-browser-api-key", description: "New Relic browser API key (NRJS-)", regex: "(?<![A-Za-z0-9_-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])", keywords: ["nrjs-"], entropy: 3, severity: "medium", tags: ["newrelic", "token"] }, { id: "newrelic-insights-key", description: "New Relic Insights insert or query key (NRII- / NRIQ-)", regex: "(?<![A-Za-z0-9_-])(NRI[IQ]-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["nrii-", "nriq-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-admin-api-key", description: "New Relic admin API key (NRAA-)", regex: "(?<![A-Za-z0-9_-])(NRAA-[a-f0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nraa-"], entropy: 3, severity: "critical", tags: ["newrelic", "token"] }, { id: "newrelic-license-key", description: "New Relic ingest license key (40 characters ending in NRAL)", regex: "\\b([a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])", keywords: ["*nral"], entropy: 3, severity: "high", tags: ["newrelic", "token"] }, { id: "sentry-org-auth-token", description: "Sentry organisation auth token (sntrys_)", regex: "(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600})(?![A-Za-z0-9+/=_-])", keywords: ["sntrys_"], entropy: 3.5, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-user-auth-token", description: "Sentry user auth token (sntryu_)", regex: "(?<![A-Za-z0-9_])(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["sntryu_"], entropy: 3, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-legacy-auth-token", description: "Sentry legacy auth token (64 hex) next to a Sentry token name", context: { names: ["sentry"], qualifier: "auth[_. -]?token|token", value: "[a-f0-9]{64}" }, keywords: ["sentry"], entropy: 3, severity: "high", tags: ["sentry", "token"] }, { id: "sentry-dsn", description: "Sentry DSN with its key (lets anyone send events to the project)", regex: "https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@[A-Za-z0-9.-]{1,120}(?::[0-9]{1,5})?/[0-9]{1,12}", keywords: ["sentry", "ingest"], entropy: 3, severity: "medium", tags: ["sentry", "dsn"] }, { id: "grafana-cloud-token", description: "Grafana Cloud access policy token (glc_)", regex: "(?<![A-Za-z0-9_])(glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["glc_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-service-account-token", description: "Grafana service account token (glsa_)", regex: "(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])", keywords: ["glsa_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-api-key", description: 'Grafana legacy API key (base64 JSON starting {"k":")', regex: "(?<![A-Za-z0-9_+/])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["eyjrijoi"], entropy: 3.5, severity: "high", tags: ["grafana", "token"] }, { id: "segment-public-api-token", description: "Segment public API token (sgp_)", regex: "(?<![A-Za-z0-9_])(sgp_[A-Za-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["sgp_"], entropy: 3.5, severity: "critical", tags: ["segment", "token"] }, { id: "segment-write-key", description: "Segment source write key next to a Segment write key name", context: { names: ["segment"], qualifier: "write[_. -]?key", value: "[A-Za-z0-9]{32}" }, keywords: ["segment"], entropy: 3.5, severity: "medium", tags: ["segment", "token"] }, { id: "launchdarkly-api-key", description: "LaunchDarkly REST API access token (api- + UUID)", regex: "(?<![A-Za-z0-9_-])(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3, severity: "critical", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-sdk-key", description: "LaunchDarkly server-side SDK key (sdk- + UUID)", regex: "(?<![A-Za-z0-9_-])(sdk-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["sdk-"], entropy: 3, severity: "high", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-mobile-key", description: "LaunchDarkly mobile key (mob-)", regex: "(?<![A-Za-z0-9_-])(mob-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["mob-"], entropy: 3, severity: "medium", tags: ["launchdarkly", "sdk-key"] }, { id: "dynatrace-api-token", description: "Dynatrace API or platform token (dt0c01., dt0s01.)", regex: "(?<![A-Za-z0-9_.-])(dt0[a-z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})(?![A-Za-z0-9_-])", keywords: ["dt0c", "dt0s"], entropy: 3.8, severity: "critical", tags: ["dynatrace", "api-token"] }, { id: "honeycomb-api-key", description: "Honeycomb ingest or management key (hcaik_, hcxik_, hcamk_, hcxmk_)", regex: "(?<![A-Za-z0-9_-])(hc[ax][im]k_[a-z0-9]{58})(?![A-Za-z0-9_-])", keywords: ["hcaik_", "hcxik_", "hcamk_", "hcxmk_"], entropy: 3.8, severity: "critical", tags: ["honeycomb", "api-key"] }, { id: "honeycomb-configuration-key", description: "Honeycomb configuration or classic API key next to a Honeycomb name", context: { names: ["honeycomb", "x-honeycomb-team"], value: "(?:[A-Za-z0-9]{22}|[a-f0-9]{32})" }, keywords: ["honeycomb"], entropy: 3.5, severity: "high", tags: ["honeycomb", "api-key"] }, { id: "sumologic-access-key", description: "Sumo Logic access key next to a Sumo Logic name", context: { names: ["sumo[_.-]?logic", "sumo"], qualifier: "key|secret", value: "[A-Za-z0-9]{64}" }, keywords: ["sumologic", "sumo_logic", "sumo-logic", "sumo.logic", "sumo_", "sumo:", "sumoaccess"], entropy: 4, severity: "critical", tags: ["sumologic", "access-key"] }, { id: "sumologic-collector-url", description: "Sumo Logic HTTP source (collector) URL: the token in the path is the credential", regex: "((?:https?://)?endpoint[0-9]{1,2}\\.collection\\.(?:[a-z0-9]{2,5}\\.)?sumologic\\.com/receiver/v1/(?:http|otlp)/[A-Za-z0-9_=-]{60,200})(?![A-Za-z0-9_=-])", keywords: ["sumologic.com/receiver/"], entropy: 4, severity: "high", tags: ["sumologic", "webhook"] }, { id: "bugsnag-api-key", description: "Bugsnag / Insight Hub notifier API key next to a Bugsnag name", context: { names: ["bugsnag"], value: "[a-f0-9]{32}" }, keywords: ["bugsnag"], entropy: 3, severity: "medium", tags: ["bugsnag", "api-key"] }, { id: "rollbar-access-token", description: "Rollbar access token next to a Rollbar name", context: { names: ["rollbar"], value: "[a-f0-9]{32}" }, keywords: ["rollbar"], entropy: 3, severity: "high", tags: ["rollbar", "access-token"] }, { id: "airbrake-project-key", description: "Airbrake project or user key next to an Airbrake name", context: { names: ["airbrake"], qualifier: "key|token", value: "[a-f0-9]{32}(?:[a-f0-9]{8})?" }, keywords: ["airbrake"], entropy: 3, severity: "high", tags: ["airbrake", "api-key"] }, { id: "loggly-customer-token", description: "Loggly customer token next to a Loggly name", context: { names: ["loggly"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["loggly"], entropy: 3, severity: "high", tags: ["loggly", "token"] }, { id: "logzio-shipping-token", description: "Logz.io shipping or API token next to a Logz.io name", context: { names: ["logz[_.-]?io", "logzio"], value: "(?:[A-Za-z0-9]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})" }, keywords: ["logzio", "logz_io", "logz.io", "logz-io"], entropy: 3.5, severity: "high", tags: ["logzio", "token"] }, { id: "betterstack-token", description: "Better Stack (Logtail / Uptime) token next to a Better Stack or Logtail name", context: { names: ["better[_.-]?stack", "logtail", "betteruptime", "better[_.-]uptime"], value: "[A-Za-z0-9]{24}" }, keywords: ["betterstack", "better_stack", "better-stack", "logtail", "betteruptime", "better_uptime"], entropy: 3.5, severity: "high", tags: ["betterstack", "token"] }, { id: "opsgenie-api-key", description: "Opsgenie API key next to an Opsgenie name", context: { names: ["opsgenie"], qualifier: "key|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", also: ["geniekey[ \\t]{1,3}"] }, keywords: ["opsgenie", "geniekey"], entropy: 3, severity: "high", tags: ["opsgenie", "api-key"] }, { id: "pagerduty-api-key", description: "PagerDuty REST API key or integration key next to a PagerDuty name", context: { names: ["pagerduty", "pd[_.-](?:api|routing|integration)"], value: "(?:[A-Za-z0-9_+-]{20}|[a-f0-9]{32})" }, keywords: ["pagerduty", "pd_api", "pd_routing", "pd_integration", "pd-api"], entropy: 3.5, severity: "high", tags: ["pagerduty", "api-key"] }, { id: "uptimerobot-api-key", description: "UptimeRobot main, read-only or monitor API key next to an UptimeRobot name", context: { names: ["uptime[_.-]?robot"], value: "(?:u|ur|m)[0-9]{6,10}-[a-f0-9]{24}" }, keywords: ["uptimerobot", "uptime_robot", "uptime-robot", "uptime.robot"], entropy: 3, severity: "high", tags: ["uptimerobot", "api-key"] }, { id: "newrelic-mobile-app-token", description: "New Relic mobile application token (AA...-NRMA)", regex: "(?<![A-Za-z0-9_-])(AA[a-f0-9]{40}-NRMA)(?![A-Za-z0-9_-])", keywords: ["-nrma"], entropy: 3, severity: "medium", tags: ["newrelic", "app-token"] }, { id: "splunk-hec-token", description: 'Splunk HTTP Event Collector token ("Splunk <token>" header or named)', context: { names: ["splunk"], qualifier: "hec|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", also: ["splunk[ \\t]{1,3}"] }, keywords: ["splunk"], entropy: 3, severity: "high", tags: ["splunk", "token"] }, { id: "axiom-api-token", description: "Axiom API or personal token (xaat-, xapt-)", regex: "(?<![A-Za-z0-9_-])(xa[ap]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["xaat-", "xapt-"], entropy: 3, severity: "critical", tags: ["axiom", "api-token"] }] }, { file: "rules/payments.yaml", rules: [{ id: "paystack-secret-key", description: "Paystack secret key", regex: "(?<![A-Za-z0-9_])(sk_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sk_live_", "sk_test_"], entropy: 3.2, severity: "critical", tags: ["paystack", "secret-key"] }, { id: "stripe-secret-key-live", description: "Stripe live secret key", regex: "(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "secret-key"], allowlist: { regexes: ["^sk_live_[a-f0-9]{40}$"] } }, { id: "stripe-secret-key-test", description: "Stripe test-mode secret key", regex: "(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "secret-key", "test-mode"], allowlist: { regexes: ["^sk_test_[a-f0-9]{40}$", "^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2)$"] } }, { id: "stripe-restricted-key-live", description: "Stripe live restricted key", regex: "(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "restricted-key"] }, { id: "stripe-restricted-key-test", description: "Stripe test-mode restricted key", regex: "(?<![A-Za-z0-9_])(rk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "restricted-key", "test-mode"] }, { id: "stripe-webhook-secret", description: "Stripe webhook signing secret", regex: "(?<![A-Za-z0-9_])(whsec_[A-Za-z0-9+/=]{32,88})(?![A-Za-z0-9_+/=])", keywords: ["whsec_"], entropy: 3.5, severity: "high", tags: ["stripe", "webhook-secret"] }, { id: "square-access-token", description: "Square access token", regex: "(?<![A-Za-z0-9_+/-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_+/=-])", keywords: ["eaaa"], entropy: 3.8, severity: "critical", tags: ["square", "token"] }, { id: "square-legacy-access-token", description: "Square legacy personal access token", regex: "(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["sq0atp-"], entropy: 3.5, severity: "critical", tags: ["square", "token"] }, { id: "square-oauth-secret", description: "Square OAuth application secret", regex: "(?<![A-Za-z0-9_-])((?:sandbox-)?sq0csp-[A-Za-z0-9_-]{40,50})(?![A-Za-z0-9_-])", keywords: ["sq0csp-"], entropy: 3.5, severity: "critical", tags: ["square", "oauth", "client-secret"] }, { id: "braintree-access-token", description: "Braintree (PayPal) access token", regex: "(?<![A-Za-z0-9_])(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32})(?![A-Za-z0-9_])", keywords: ["access_token$production$", "access_token$sandbox$"], entropy: 3.5, severity: "critical", tags: ["braintree", "paypal", "token"] }, { id: "braintree-private-key", description: "Braintree API private key (named in an assignment)", context: { names: ["braintree"], value: "[a-f0-9]{32}" }, keywords: ["braintree"], entropy: 3, severity: "critical", tags: ["braintree", "paypal", "private-key"] }, { id: "paypal-client-secret", description: "PayPal REST API client secret (named in an assignment)", context: { names: ["paypal"], qualifier: "secret", value: "[A-Za-z0-9_-]{80}" }, keywords: ["paypal"], entropy: 4, severity: "critical", tags: ["paypal", "client-secret"] }, { id: "adyen-api-key", description: "Adyen API key", regex: "(?<![A-Za-z0-9_+/-])(AQE[A-Za-z0-9+/]{30,250}={0,2}-[A-Za-z0-9+/=-]{20,200})(?![A-Za-z0-9_+/=-])", keywords: ["aqe"], entropy: 4, severity: "critical", tags: ["adyen", "api-key"] }, { id: "plaid-access-token", description: "Plaid access token", regex: "(?<![A-Za-z0-9_-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["access-sandbox-", "access-development-", "access-production-"], entropy: 3, severity: "critical", tags: ["plaid", "token"] }, { id: "plaid-secret", description: "Plaid API secret (named in an assignment)", context: { names: ["plaid"], value: "[a-f0-9]{30}" }, keywords: ["plaid"], entropy: 3, severity: "critical", tags: ["plaid", "secret-key"] }, { id: "coinbase-api-secret", description: "Coinbase API secret (named in an assignment)", context: { names: ["coinbase", "cb[_.-]access"], value: "[A-Za-z0-9+/_-]{32,88}={0,2}" }, keywords: ["coinbase", "cb_access", "cb-access"], entropy: 4, severity: "critical", tags: ["coinbase", "secret-key"], allowlist: { regexes: ["^0x[0-9a-fA-F]{32,}$", "^organizations/"] } }, { id: "razorpay-key-id", description: "Razorpay live key id (half of a key pair)", regex: "(?<![A-Za-z0-9_])(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9_])", keywords: ["rzp_live_"], entropy: 3, severity: "medium", tags: ["razorpay", "key-id"] }, { id: "razorpay-key-secret", description: "Razorpay key secret (named in an assignment)", context: { names: ["razorpay", "rzp"], value: "[A-Za-z0-9]{24}" }, keywords: ["razorpay", "rzp_"], entropy: 3.8, severity: "critical", tags: ["razorpay", "secret-key"] }, { id: "flutterwave-secret-key", description: "Flutterwave secret key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwseck-", "flwseck_test-"], entropy: 3, severity: "critical", tags: ["flutterwave", "secret-key"] }, { id: "flutterwave-encryption-key", description: "Flutterwave encryption key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?[A-Za-z0-9]{12})(?![A-Za-z0-9_-])", keywords: ["flwseck"], entropy: 2.8, severity: "high", tags: ["flutterwave", "encryption-key"] }, { id: "gocardless-access-token", description: "GoCardless access token (named in an assignment)", context: { names: ["gocardless"], value: "(?:live|sandbox)_[A-Za-z0-9_=-]{40}" }, keywords: ["gocardless"], entropy: 3.8, severity: "critical", tags: ["gocardless", "token"] }, { id: "mollie-api-key", description: "Mollie API key or organization access token (named in an assignment)", context: { names: ["mollie"], value: "(?:live|test|access)_[A-Za-z0-9]{30,40}" }, keywords: ["mollie"], entropy: 3.8, severity: "critical", tags: ["mollie", "api-key"] }, { id: "kraken-api-secret", description: "Kraken exchange API private key (named in an assignment)", context: { names: ["kraken"], value: "[A-Za-z0-9+/]{86}==" }, keywords: ["kraken"], entropy: 4.5, severity: "critical", tags: ["kraken", "secret-key"] }, { id: "flutterwave-public-key", description: "Flutterwave public key (FLWPUBK-)", regex: "(?<![A-Za-z0-9_-])(FLWPUBK(?:_TEST)?-[a-f0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwpubk-", "flwpubk_test-"], entropy: 3, severity: "low", tags: ["flutterwave", "publishable-key"] }, { id: "stripe-payment-intent-client-secret", description: "Stripe PaymentIntent client secret (pi_..._secret_...)", regex: "(?<![A-Za-z0-9_])(pi_[A-Za-z0-9]{24}_secret_[A-Za-z0-9]{25})(?![A-Za-z0-9_])", keywords: ["_secret_"], entropy: 3.5, severity: "low", tags: ["stripe", "client-secret"] }, { id: "robinhood-crypto-api-key", description: "Robinhood Crypto trading API key (rh-api-)", regex: "(?<![A-Za-z0-9_-])(rh-api-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["rh-api-"], entropy: 3, severity: "critical", tags: ["robinhood", "api-key"] }, { id: "kucoin-api-secret", description: "KuCoin API secret next to a KuCoin name", context: { names: ["kucoin"], qualifier: "secret", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["kucoin"], entropy: 3, severity: "critical", tags: ["kucoin", "api-secret"] }, { id: "kucoin-api-key", description: "KuCoin API key (24 hex) next to a KuCoin name", context: { names: ["kucoin"], qualifier: "key", value: "[a-f0-9]{24}" }, keywords: ["kucoin"], entropy: 3, severity: "medium", tags: ["kucoin", "api-key"] }, { id: "bittrex-api-secret", description: "Bittrex API secret next to a Bittrex name", context: { names: ["bittrex"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["bittrex"], entropy: 3, severity: "critical", tags: ["bittrex", "api-secret"] }, { id: "gemini-exchange-api-secret", description: "Gemini (crypto exchange) API secret next to a Gemini name", context: { names: ["gemini"], qualifier: "secret", value: "[A-Za-z0-9]{27,28}" }, keywords: ["gemini_api_secret", "gemini_secret", "gemini-api-secret", "gemini.api.secret", "geminiapisecret", "geminisecret", "gemini:"], entropy: 3.8, severity: "critical", tags: ["gemini", "api-secret"] }, { id: "bitfinex-api-secret", description: "Bitfinex API secret next to a Bitfinex name", context: { names: ["bitfinex", "bfx"], qualifier: "secret", value: "[A-Za-z0-9]{43}" }, keywords: ["bitfinex", "bfx_", "bfx-", "bfx.", "bfxapi", "bfxsecret"], entropy: 4, severity: "critical", tags: ["bitfinex", "api-secret"] }, { id: "binance-api-secret", description: "Binance API key or secret (64 characters) next to a Binance name", context: { names: ["binance"], value: "[A-Za-z0-9]{64}" }, keywords: ["binance"], entropy: 4, severity: "critical", tags: ["binance", "api-secret"] }, { id: "finicity-app-key", description: "Finicity (Mastercard Open Banking) app key next to a Finicity name", context: { names: ["finicity"], qualifier: "key", value: "[a-f0-9]{32}" }, keywords: ["finicity"], entropy: 3, severity: "high", tags: ["finicity", "api-key"] }, { id: "finicity-partner-secret", description: "Finicity partner secret next to a Finicity name", context: { names: ["finicity"], qualifier: "secret", value: "[A-Za-z0-9]{20}" }, keywords: ["finicity"], entropy: 3.5, severity: "critical", tags: ["finicity", "client-secret"] }, { id: "dwolla-api-secret", description: "Dwolla application secret next to a Dwolla name", context: { names: ["dwolla"], qualifier: "secret", value: "[A-Za-z0-9]{50}" }, keywords: ["dwolla"], entropy: 4, severity: "critical", tags: ["dwolla", "api-secret"] }, { id: "wise-api-token", description: "Wise (TransferWise) API token next to a Wise name", context: { names: ["transferwise", "wise[_.-]?api"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["transferwise", "wise_api", "wise-api", "wise.api", "wiseapi"], entropy: 3, severity: "critical", tags: ["wise", "api-token"] }, { id: "oanda-api-token", description: "OANDA v20 API access token next to an OANDA name", context: { names: ["oanda"], value: "[a-f0-9]{32}-[a-f0-9]{32}" }, keywords: ["oanda"], entropy: 3, severity: "critical", tags: ["oanda", "api-token"] }] }, { file: "rules/private-keys.yaml", rules: [{ id: "private-key-rsa", description: "RSA private key (PKCS#1 PEM block)", regex: "(-----BEGIN RSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END RSA PRIVATE KEY-----)", keywords: ["begin rsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "rsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-dsa", description: "DSA private key (PEM block)", regex: "(-----BEGIN DSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END DSA PRIVATE KEY-----)", keywords: ["begin dsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "dsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-ec", description: "Elliptic-curve private key (SEC1 PEM block)", regex: "(-----BEGIN EC PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END EC PRIVATE KEY-----)", keywords: ["begin ec private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ec"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-openssh", description: "OpenSSH private key", regex: "(-----BEGIN OPENSSH PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END OPENSSH PRIVATE KEY-----)", keywords: ["begin openssh private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8", description: "PKCS#8 private key (BEGIN PRIVATE KEY)", regex: "(-----BEGIN PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END PRIVATE KEY-----)", keywords: ["begin private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8-encrypted", description: "Encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); still a secret, the passphrase may be weak or nearby", regex: "(-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END ENCRYPTED PRIVATE KEY-----)", keywords: ["begin encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pgp", description: "PGP/GPG private key block", regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[^-]|-(?!----)){64,65536}?-----END PGP PRIVATE KEY BLOCK-----)", keywords: ["begin pgp private key block"], entropy: 3.5, severity: "critical", tags: ["private-key", "pgp"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-putty", description: "PuTTY private key file (.ppk) with its Private-Lines", regex: "(PuTTY-User-Key-File-[23]:(?:(?!PuTTY-User-Key-File)[\\s\\S]){20,16384}?Private-Lines:\\s{0,3}[0-9]{1,4}\\s{1,4}[A-Za-z0-9+/=\\s]{32,16384}?Private-MAC:\\s{0,3}[A-Fa-f0-9]{40,64})", keywords: ["putty-user-key-file"], entropy: 3.5, severity: "critical", tags: ["private-key", "putty"] }, { id: "private-key-ssh2-encrypted", description: "SSH.com / Tectia SSH2 encrypted private key", regex: "(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-(?!---)){64,16384}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)", keywords: ["begin ssh2 encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-other", description: "Other PEM private key block (any BEGIN ... PRIVATE KEY type not named above)", regex: "(-----BEGIN ((?:[A-Z0-9]{1,20} ){1,3})PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END \\2PRIVATE KEY-----)", keywords: ["private key-----"], entropy: 3.5, severity: "critical", tags: ["private-key"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "pkcs12-keystore", description: "PKCS#12 keystore (.p12, .pfx) holding a private key and its certificates", regex: "^(\\x30(?:\\x80|\\x81[\\s\\S]|\\x82[\\s\\S]{2}|\\x83[\\s\\S]{3})\\x02\\x01\\x03\\x30(?:\\x80|\\x81[\\s\\S]|\\x82[\\s\\S]{2}|\\x83[\\s\\S]{3})\\x06\\x09\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x07[\\x01\\x02][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "keystore", "binary"] }, { id: "java-keystore-jks", description: "Java keystore (JKS) holding private keys or secret entries", regex: "^(\\xfe\\xed\\xfe\\xed\\x00\\x00\\x00[\\x01\\x02][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "keystore", "binary"] }, { id: "java-keystore-jceks", description: "Java JCEKS keystore holding private keys or secret keys", regex: "^(\\xce\\xce\\xce\\xce\\x00\\x00\\x00\\x02[\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "keystore", "binary"] }, { id: "private-key-der-pkcs8", description: "DER-encoded private key (PKCS#8, RSA, EC, EdDSA, X25519/X448 or DSA)", regex: "^(\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S]|\\x82[\\s\\S]{2})\\x02\\x01[\\x00\\x01]\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S]|\\x82[\\s\\S]{2})\\x06(?:\\x09\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x01[\\x01\\x0a]|\\x07\\x2a\\x86\\x48\\xce(?:\\x3d\\x02\\x01|\\x38\\x04\\x01)|\\x03\\x2b\\x65[\\x6e-\\x71])[\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "binary"] }, { id: "private-key-der-pkcs8-encrypted", description: "DER-encoded encrypted private key (PKCS#8 EncryptedPrivateKeyInfo)", regex: "^(\\x30(?:\\x81[\\s\\S]|\\x82[\\s\\S]{2}|\\x83[\\s\\S]{3})\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S])\\x06(?:\\x09\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x05[\\x03\\x0a\\x0d]|\\x0a\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x0c\\x01[\\x01-\\x06])[\\s\\S]{0,16777216})", keywords: [], severity: "high", tags: ["private-key", "encrypted", "binary"] }, { id: "private-key-der-rsa", description: "DER-encoded RSA or DSA private key (PKCS#1 or OpenSSL traditional format)", regex: "^(\\x30\\x82[\\s\\S]{2}\\x02\\x01\\x00\\x02(?:\\x81[\\s\\S]|\\x82[\\s\\S]{2})\\x00[\\x80-\\xff][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "binary"] }, { id: "private-key-der-ec", description: "DER-encoded EC private key (SEC 1)", regex: "^(\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S])\\x02\\x01\\x01\\x04[\\x18-\\x42][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "binary"] }] }, { file: "rules/registries.yaml", rules: [{ id: "npm-access-token", description: "npm access token (granular or classic, npm_ prefix)", regex: "(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["npm_"], entropy: 3.2, severity: "critical", tags: ["npm", "token"] }, { id: "npm-registry-auth-token", description: "Registry auth token in .npmrc or .yarnrc.yml (_authToken / npmAuthToken, any format)", regex: `(?:_authToken|npmAuthToken|(?<![A-Za-z0-9])_auth)\\s{0,3}[=:]\\s{0,3}["']?([A-Za-z0-9+/=._~-]{20,512})(?![A-Za-z0-9+/=._~-])`, keywords: ["_authtoken", "npmauthtoken", "_auth"], entropy: 3, severity: "high", tags: ["npm", "token"], allowlist: { regexes: ["^npm_"] } }, { id: "pypi-upload-token", description: "PyPI API token (macaroon for pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgEIcHlwaS5vcm[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-ageichlwas5vcm"], entropy: 3.5, severity: "critical", tags: ["pypi", "token"] }, { id: "testpypi-upload-token", description: "Test PyPI API token (macaroon for test.pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-agendgvzdc5wexbplm9yz"], entropy: 3.5, severity: "high", tags: ["pypi", "token"] }, { id: "rubygems-api-key", description: "RubyGems.org API key", regex: "(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])", keywords: ["rubygems_"], entropy: 3, severity: "critical", tags: ["rubygems", "token"] }, { id: "nuget-api-key", description: "NuGet.org API key (oy2 prefix)", regex: "(?<![A-Za-z0-9_])(oy2[a-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["oy2"], entropy: 3.5, severity: "critical", tags: ["nuget", "token"] }, { id: "dockerhub-personal-access-token", description: "Docker Hub personal or organisation access token (dckr_pat_ / dckr_oat_)", regex: "(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})(?![A-Za-z0-9_-])", keywords: ["dckr_pat_", "dckr_oat_"], entropy: 3.3, severity: "critical", tags: ["docker", "token"] }, { id: "docker-config-auth", description: 'Base64 user:password in a Docker config.json "auth" entry', regex: '"auth"\\s{0,3}:\\s{0,3}"([A-Za-z0-9+/]{16,400}={0,2})"', keywords: ['"auth"'], entropy: 3.5, severity: "high", tags: ["docker", "password"] }, { id: "jfrog-api-key", description: "JFrog Artifactory API key (AKCp prefix)", regex: "(?<![A-Za-z0-9_])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9_])", keywords: ["akcp"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "jfrog-reference-token", description: "JFrog reference (access) token, base64 of reftkn:01", regex: "(?<![A-Za-z0-9_+/])(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})(?![A-Za-z0-9_+/])", keywords: ["cmvmdgtuojaxoj"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "crates-io-api-token", description: "crates.io API token (cio prefix)", regex: "(?<![A-Za-z0-9_])(cio[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["cio"], entropy: 3.8, severity: "critical", tags: ["crates-io", "token"] }, { id: "clojars-deploy-token", description: "Clojars deploy token", regex: "(?<![A-Za-z0-9_])(CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])", flags: "i", keywords: ["clojars_"], entropy: 3.5, severity: "critical", tags: ["clojars", "token"] }, { id: "packagist-api-token", description: "Private Packagist / Packagist.org API token (packagist_ prefix)", regex: "(?<![A-Za-z0-9_])(packagist_[a-z]{3}_[a-f0-9]{60,80})(?![A-Za-z0-9_])", keywords: ["packagist_"], entropy: 3.3, severity: "critical", tags: ["packagist", "token"] }, { id: "maven-settings-server-password", description: "Password in a Maven settings.xml <server> entry", regex: "<server>[\\s\\S]{0,400}?<password>([^<>${}\\s]{6,256})</password>", keywords: ["<server>"], entropy: 2.8, severity: "high", tags: ["maven", "password"], allowlist: { regexes: ["^\\{[A-Za-z0-9+/=]+\\}$"] } }, { id: "gradle-repository-password", description: "Repository, publishing or signing password in gradle.properties (or its ORG_GRADLE_PROJECT_ variable)", regex: `(?<![A-Za-z0-9_.])(?:ORG_GRADLE_PROJECT_)?((?:(?:ossrh|sonatype|nexus|artifactory|mavenCentral)(?:Password|Token|TokenPassword|ApiKey)|(?:maven|mavenRepo|repo|repository|publishing|signing|signingInMemoryKey)Password|signing\\.password))(?![A-Za-z0-9_])["']?[ \\t]{0,3}[=:][ \\t]{0,3}["']?([^\\s"'$\`()\\[\\]{}<>,;]{8,256})(?=[\\s"',;]|$)`, secretGroup: 2, keywords: ["ossrhpassword", "ossrhtoken", "sonatypepassword", "sonatypetoken", "nexuspassword", "nexustoken", "artifactorypassword", "artifactorytoken", "artifactoryapikey", "mavencentralpassword", "mavencentraltoken", "mavenpassword", "mavenrepopassword", "repopassword", "repositorypassword", "publishingpassword", "signingpassword", "signinginmemorykeypassword", "signing.password"], entropy: 3, severity: "high", tags: ["gradle", "password"], allowlist: { regexes: ["^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$"] } }, { id: "sidekiq-enterprise-credentials", description: "Sidekiq Pro / Enterprise gem server credentials (BUNDLE_ENTERPRISE__CONTRIBSYS__COM, BUNDLE_GEMS__CONTRIBSYS__COM)", regex: `(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM|(?:enterprise|gems)\\.contribsys\\.com)["']?[ \\t]{0,3}(?::|=|[ \\t])[ \\t]{0,3}["']?[a-f0-9]{8}:([a-f0-9]{8})(?![A-Za-z0-9_])`, keywords: ["contribsys"], entropy: 2, severity: "high", tags: ["sidekiq", "password"] }, { id: "sidekiq-gem-server-url", description: "Sidekiq Pro / Enterprise gem server URL with credentials", regex: "https?://[a-f0-9]{8}:([a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", keywords: ["contribsys.com"], entropy: 2, severity: "high", tags: ["sidekiq", "password"] }, { id: "bundler-source-credentials", description: "Bundler private gem source credentials (BUNDLE_<HOST>=user:password)", regex: `(?<![A-Za-z0-9_])BUNDLE_(?!ENTERPRISE__CONTRIBSYS__COM|GEMS__CONTRIBSYS__COM)[A-Z0-9_-]{1,60}__[A-Z0-9]{2,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?[^\\s:"'$]{1,64}:([^\\s"'@]{8,128})["']?(?:\\s|$)`, keywords: ["bundle_"], entropy: 3, severity: "high", tags: ["bundler", "password"] }, { id: "cloudsmith-api-key", description: "Cloudsmith API key next to a Cloudsmith name", context: { names: ["cloudsmith"], value: "[a-f0-9]{40}" }, keywords: ["cloudsmith"], entropy: 3, severity: "critical", tags: ["cloudsmith", "api-key"] }, { id: "packagecloud-api-token", description: "packagecloud.io API token next to a packagecloud name", context: { names: ["packagecloud"], value: "[a-f0-9]{48}" }, keywords: ["packagecloud"], entropy: 3, severity: "critical", tags: ["packagecloud", "api-token"] }, { id: "jfrog-identity-token", description: "JFrog Platform identity or access token (64 characters) next to a JFrog / Artifactory name", context: { names: ["jfrog", "artifactory"], qualifier: "token|password|key", value: "[A-Za-z0-9]{64}" }, keywords: ["jfrog", "artifactory"], entropy: 4, severity: "critical", tags: ["jfrog", "access-token"] }] }, { file: "rules/saas.yaml", rules: [{ id: "postman-api-key", description: "Postman API key (PMAK-)", regex: "(?<![A-Za-z0-9_-])(PMAK-[A-Fa-f0-9]{24}-[A-Fa-f0-9]{34})(?![A-Za-z0-9_-])", keywords: ["pmak-"], entropy: 3, severity: "critical", tags: ["postman", "token"] }, { id: "linear-api-key", description: "Linear personal API key (lin_api_)", regex: "(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])", keywords: ["lin_api_"], entropy: 3.5, severity: "critical", tags: ["linear", "token"] }, { id: "linear-oauth-token", description: "Linear OAuth access token (lin_oauth_)", regex: "(?<![A-Za-z0-9_])(lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["lin_oauth_"], entropy: 3, severity: "critical", tags: ["linear", "token"] }, { id: "atlassian-api-token", description: "Atlassian (Jira/Confluence) API token (ATATT3)", regex: "(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_=-]{150,300})(?![A-Za-z0-9_=-])", keywords: ["atatt3"], entropy: 3.5, severity: "critical", tags: ["atlassian", "token"] }, { id: "atlassian-legacy-api-token", description: "Atlassian legacy API token (24 characters) next to a Jira/Confluence/Atlassian token name", context: { names: ["jira", "confluence", "atlassian"], qualifier: "token|api[_. -]?key|password", value: "[A-Za-z0-9]{24}" }, keywords: ["jira", "confluence", "atlassian"], entropy: 3.5, severity: "high", tags: ["atlassian", "token"] }, { id: "shopify-access-token", description: "Shopify Admin API access token (shpat_)", regex: "(?<![A-Za-z0-9_])(shpat_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpat_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-shared-secret", description: "Shopify app shared secret (shpss_)", regex: "(?<![A-Za-z0-9_])(shpss_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpss_"], entropy: 3, severity: "critical", tags: ["shopify", "secret"] }, { id: "shopify-custom-app-token", description: "Shopify custom app access token (shpca_)", regex: "(?<![A-Za-z0-9_])(shpca_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpca_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-private-app-token", description: "Shopify private app access token (shppa_)", regex: "(?<![A-Za-z0-9_])(shppa_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shppa_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "mapbox-secret-token", description: "Mapbox secret access token (sk.eyJ...)", regex: "(?<![A-Za-z0-9_.-])(sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])", keywords: ["sk.eyj"], entropy: 3.5, severity: "high", tags: ["mapbox", "token"] }, { id: "contentful-personal-access-token", description: "Contentful content management personal access token (CFPAT-)", regex: "(?<![A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["cfpat-"], entropy: 3.5, severity: "critical", tags: ["contentful", "token"] }, { id: "airtable-personal-access-token", description: "Airtable personal access token (pat + 14 . 64 hex)", regex: "(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["pat"], entropy: 3.5, severity: "critical", tags: ["airtable", "token"] }, { id: "airtable-legacy-api-key", description: "Airtable legacy API key (key + 14) next to an Airtable name", context: { names: ["airtable"], value: "key[A-Za-z0-9]{14}" }, keywords: ["airtable"], entropy: 3.3, severity: "high", tags: ["airtable", "token"] }, { id: "notion-integration-secret", description: "Notion integration secret (secret_ + 43)", regex: "(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["secret_"], entropy: 4, severity: "critical", tags: ["notion", "token"] }, { id: "notion-api-token", description: "Notion API token (ntn_)", regex: "(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{32,40})(?![A-Za-z0-9_])", keywords: ["ntn_"], entropy: 3.5, severity: "critical", tags: ["notion", "token"] }, { id: "asana-personal-access-token", description: "Asana personal access token (N/digits[/digits]:32 hex, or the legacy 0/ + 32 hex)", regex: "(?<![A-Za-z0-9/])((?:[0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:|0/)[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "token"] }, { id: "dropbox-access-token", description: "Dropbox short-lived access token (sl.)", regex: "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})(?![A-Za-z0-9_-])", keywords: ["sl."], entropy: 4, severity: "critical", tags: ["dropbox", "token"] }, { id: "dropbox-long-lived-token", description: "Dropbox long-lived access token (64 characters) next to a Dropbox name", context: { names: ["dropbox"], qualifier: "token|key|secret", value: "[A-Za-z0-9_-]{11}AAAAAAAAA[A-Za-z0-9_-]{43}" }, keywords: ["dropbox"], entropy: 3.5, severity: "critical", tags: ["dropbox", "token"] }, { id: "figma-personal-access-token", description: "Figma personal access token (figd_)", regex: "(?<![A-Za-z0-9_])(figd_[A-Za-z0-9_-]{38,48})(?![A-Za-z0-9_-])", keywords: ["figd_"], entropy: 3.5, severity: "critical", tags: ["figma", "token"] }, { id: "frameio-api-token", description: "Frame.io developer token (fio-u-)", regex: "(?<![A-Za-z0-9_-])(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", keywords: ["fio-u-"], entropy: 3.5, severity: "critical", tags: ["frameio", "token"] }, { id: "confluent-api-secret", description: "Confluent Cloud API secret next to a Confluent/Kafka API secret name", context: { names: ["confluent", "ccloud", "kafka"], qualifier: "api[_. -]?secret|secret", value: "[A-Za-z0-9+/]{64}" }, keywords: ["confluent", "ccloud", "kafka"], entropy: 3.5, severity: "critical", tags: ["confluent", "secret"] }, { id: "fastly-api-token", description: "Fastly API token next to a Fastly name", context: { names: ["fastly"], qualifier: "token|key", value: "[A-Za-z0-9_-]{32}" }, keywords: ["fastly"], entropy: 3.5, severity: "critical", tags: ["fastly", "token"] }, { id: "algolia-admin-api-key", description: "Algolia admin or write API key next to an Algolia key name (search-only keys excluded)", context: { names: ["algolia(?![\\w. -]{0,20}search)"], qualifier: "(?:key|secret)", value: "[a-f0-9]{32}" }, keywords: ["algolia"], entropy: 3, severity: "high", tags: ["algolia", "token"] }, { id: "hubspot-private-app-token", description: "HubSpot private app or personal access token (pat-na1-, pat-eu1-)", regex: "(?<![A-Za-z0-9_-])(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["pat-na", "pat-eu", "pat-ap"], entropy: 3, severity: "critical", tags: ["hubspot", "access-token"] }, { id: "hubspot-api-key", description: "HubSpot legacy API key (hapikey) next to a HubSpot name", context: { names: ["hubspot", "hapikey"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["hubspot", "hapikey"], entropy: 3, severity: "high", tags: ["hubspot", "api-key"] }, { id: "salesforce-access-token", description: "Salesforce OAuth access token or session id (00D...!...)", regex: "(?<![A-Za-z0-9_-])(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})(?![A-Za-z0-9._-])", keywords: ["00d"], entropy: 4, severity: "critical", tags: ["salesforce", "access-token"] }, { id: "salesforce-refresh-token", description: "Salesforce OAuth refresh token (5Aep861...)", regex: "(?<![A-Za-z0-9_.-])(5Aep861[A-Za-z0-9._]{76,100})(?![A-Za-z0-9._-])", keywords: ["5aep861"], entropy: 4, severity: "critical", tags: ["salesforce", "refresh-token"] }, { id: "salesforce-consumer-secret", description: "Salesforce connected app consumer secret next to a Salesforce name", context: { names: ["salesforce", "sfdc", "sf"], qualifier: "secret", value: "[A-F0-9]{64}" }, keywords: ["salesforce", "sfdc", "sf_", "sf-", "sf."], entropy: 3, severity: "critical", tags: ["salesforce", "client-secret"] }, { id: "zoho-oauth-token", description: "Zoho OAuth access or refresh token (1000.<32 hex>.<32 hex>)", regex: "(?<![A-Za-z0-9_.-])(1000\\.[a-f0-9]{32}\\.[a-f0-9]{32})(?![A-Za-z0-9_.-])", keywords: ["1000."], entropy: 3, severity: "critical", tags: ["zoho", "access-token"] }, { id: "zoho-client-secret", description: "Zoho API console client secret next to a Zoho name", context: { names: ["zoho"], qualifier: "secret", value: "[a-f0-9]{42}" }, keywords: ["zoho"], entropy: 3, severity: "critical", tags: ["zoho", "client-secret"] }, { id: "trello-api-token", description: "Trello API token (ATTA + 64 hex + 8 upper-case hex)", regex: "(?<![A-Za-z0-9_-])(ATTA[a-f0-9]{64}[A-F0-9]{8})(?![A-Za-z0-9_-])", keywords: ["atta"], entropy: 3, severity: "critical", tags: ["trello", "token"] }, { id: "trello-api-key", description: "Trello API key (32 hex) next to a Trello name", context: { names: ["trello"], value: "[a-f0-9]{32}" }, keywords: ["trello"], entropy: 3, severity: "medium", tags: ["trello", "api-key"] }, { id: "clickup-api-token", description: "ClickUp personal API token (pk_<user id>_<32>)", regex: "(?<![A-Za-z0-9_-])(pk_[0-9]{6,10}_[A-Z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["pk_"], entropy: 3.5, severity: "critical", tags: ["clickup", "api-token"] }, { id: "asana-client-secret", description: "Asana OAuth app client secret next to an Asana name", context: { names: ["asana"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "client-secret"] }, { id: "linear-client-secret", description: "Linear OAuth app client secret next to a Linear name", context: { names: ["linear"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["linear_", "linear.", "linear:", "linearclient", "linearsecret", "linearoauth", "linear-client", "linear-oauth", "linear-secret"], entropy: 3, severity: "critical", tags: ["linear", "client-secret"] }, { id: "todoist-api-token", description: "Todoist API token next to a Todoist name", context: { names: ["todoist"], value: "[a-f0-9]{40}" }, keywords: ["todoist"], entropy: 3, severity: "high", tags: ["todoist", "api-token"] }, { id: "pipedrive-api-token", description: "Pipedrive API token next to a Pipedrive name", context: { names: ["pipedrive"], value: "[a-f0-9]{40}" }, keywords: ["pipedrive"], entropy: 3, severity: "critical", tags: ["pipedrive", "api-token"] }, { id: "freshdesk-api-key", description: "Freshdesk / Freshworks API key next to a Freshdesk name", context: { names: ["freshdesk", "freshservice", "freshworks"], value: "[A-Za-z0-9]{20}" }, keywords: ["freshdesk", "freshservice", "freshworks"], entropy: 3.5, severity: "high", tags: ["freshdesk", "api-key"] }, { id: "smartsheet-access-token", description: "Smartsheet API access token next to a Smartsheet name", context: { names: ["smartsheet"], value: "(?:[A-Za-z0-9]{37}|[a-z0-9]{26})" }, keywords: ["smartsheet"], entropy: 3.5, severity: "high", tags: ["smartsheet", "access-token"] }, { id: "contentful-delivery-token", description: "Contentful Content Delivery / Preview API token next to a Contentful name", context: { names: ["contentful", "ctf"], qualifier: "token|key", value: "[A-Za-z0-9_-]{43}" }, keywords: ["contentful", "ctf_", "ctf-"], entropy: 4, severity: "high", tags: ["contentful", "access-token"] }, { id: "storyblok-access-token", description: "Storyblok access token next to a Storyblok name", context: { names: ["storyblok"], qualifier: "token|key", value: "[A-Za-z0-9]{22}tt|[A-Za-z0-9]{24}" }, keywords: ["storyblok"], entropy: 3.5, severity: "high", tags: ["storyblok", "access-token"] }, { id: "sanity-api-token", description: "Sanity API token (sk...) next to a Sanity name", context: { names: ["sanity"], qualifier: "token|key|auth", value: "sk[A-Za-z0-9]{70,200}" }, keywords: ["sanity_", "sanity:", "sanity.token", "sanity.api", "sanityapi", "sanitytoken", "sanityauth", "sanitywrite", "sanityread"], entropy: 4, severity: "critical", tags: ["sanity", "api-token"] }, { id: "webflow-api-token", description: "Webflow API token next to a Webflow name", context: { names: ["webflow"], value: "[a-f0-9]{64}" }, keywords: ["webflow"], entropy: 3, severity: "critical", tags: ["webflow", "api-token"] }, { id: "adobe-client-secret", description: "Adobe Developer Console client secret (p8e-)", regex: "(?<![A-Za-z0-9_-])(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["p8e-"], entropy: 3.8, severity: "critical", tags: ["adobe", "client-secret"] }, { id: "lokalise-api-token", description: "Lokalise API token next to a Lokalise name", context: { names: ["lokalise"], value: "[a-f0-9]{40}" }, keywords: ["lokalise"], entropy: 3, severity: "high", tags: ["lokalise", "api-token"] }, { id: "crowdin-personal-access-token", description: "Crowdin personal access token next to a Crowdin name", context: { names: ["crowdin"], value: "[a-f0-9]{80}" }, keywords: ["crowdin"], entropy: 3, severity: "high", tags: ["crowdin", "access-token"] }, { id: "nytimes-api-key", description: "New York Times developer API key next to an NYT name", context: { names: ["nytimes", "nyt"], value: "[A-Za-z0-9]{32}" }, keywords: ["nytimes", "nyt_", "nyt-", "nyt."], entropy: 3.8, severity: "medium", tags: ["nytimes", "api-key"] }, { id: "finnhub-api-key", description: "Finnhub API key next to a Finnhub name", context: { names: ["finnhub"], value: "[a-z0-9]{20}" }, keywords: ["finnhub"], entropy: 3.5, severity: "medium", tags: ["finnhub", "api-key"] }, { id: "openweather-api-key", description: "OpenWeather API key next to an OpenWeather name", context: { names: ["open[_.-]?weather(?:map)?", "owm"], value: "[a-f0-9]{32}" }, keywords: ["openweather", "open_weather", "open-weather", "owm_", "owm-"], entropy: 3, severity: "medium", tags: ["openweather", "api-key"] }, { id: "tomtom-api-key", description: "TomTom Maps API key next to a TomTom name", context: { names: ["tomtom"], value: "[A-Za-z0-9]{32}" }, keywords: ["tomtom"], entropy: 3.8, severity: "medium", tags: ["tomtom", "api-key"] }, { id: "mapbox-public-token", description: "Mapbox public access token (pk.eyJ1...)", regex: "(?<![A-Za-z0-9_.-])(pk\\.eyJ1[A-Za-z0-9_-]{20,200}\\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["pk.eyj1"], entropy: 4, severity: "low", tags: ["mapbox", "public-token"] }, { id: "mapbox-temporary-token", description: "Mapbox temporary access token (tk.eyJ1...)", regex: "(?<![A-Za-z0-9_.-])(tk\\.eyJ1[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["tk.eyj1"], entropy: 4, severity: "medium", tags: ["mapbox", "access-token"] }, { id: "beamer-api-key", description: "Beamer API key (b_) next to a Beamer name", context: { names: ["beamer"], value: "b_[A-Za-z0-9_=-]{44}" }, keywords: ["beamer"], entropy: 4, severity: "high", tags: ["beamer", "api-key"] }, { id: "freshbooks-access-token", description: "FreshBooks access token next to a FreshBooks name", context: { names: ["freshbooks"], value: "[a-f0-9]{64}" }, keywords: ["freshbooks"], entropy: 3, severity: "high", tags: ["freshbooks", "access-token"] }, { id: "looker-client-secret", description: "Looker API3 client secret next to a Looker name", context: { names: ["looker"], qualifier: "secret", value: "[A-Za-z0-9]{24}" }, keywords: ["looker"], entropy: 3.5, severity: "critical", tags: ["looker", "client-secret"] }, { id: "rapidapi-key", description: "RapidAPI application key (\u2026msh\u2026p\u2026jsn\u2026)", regex: "(?<![A-Za-z0-9_-])([a-f0-9]{10}msh[a-f0-9]{15}p[a-f0-9]{6}jsn[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["rapidapi", "*jsn"], entropy: 3, severity: "high", tags: ["rapidapi", "api-key"] }, { id: "mixpanel-api-secret", description: "Mixpanel API secret or service account secret next to a Mixpanel name", context: { names: ["mixpanel"], qualifier: "secret", value: "[A-Za-z0-9]{32}" }, keywords: ["mixpanel"], entropy: 3.5, severity: "high", tags: ["mixpanel", "api-secret"] }, { id: "amplitude-secret-key", description: "Amplitude secret key next to an Amplitude name", context: { names: ["amplitude"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["amplitude_", "amplitude:", "amplitude.secret", "amplitudesecret", "amplitudeapi"], entropy: 3, severity: "high", tags: ["amplitude", "secret-key"] }, { id: "freemius-secret-key", description: "Freemius secret key (sk_) next to a Freemius name", context: { names: ["freemius", "fs[_.-]secret"], value: "sk_[A-Za-z0-9!#$%&()*+,./:;<=>?@\\[\\]^_{|}~-]{29}" }, keywords: ["freemius", "fs_secret", "fs-secret"], entropy: 3.8, severity: "critical", tags: ["freemius", "secret-key"] }, { id: "bitly-access-token", description: "Bitly generic access token next to a Bitly name", context: { names: ["bitly", "bit[_.-]ly"], value: "[a-f0-9]{40}" }, keywords: ["bitly", "bit_ly", "bit.ly", "bit-ly"], entropy: 3, severity: "medium", tags: ["bitly", "access-token"] }, { id: "coda-api-token", description: "Coda API token next to a Coda name", context: { names: ["coda"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["coda_", "coda.", "coda:", "codaapi", "coda-api"], entropy: 3, severity: "high", tags: ["coda", "api-token"] }, { id: "docusign-secret-key", description: "DocuSign integration secret key next to a DocuSign name", context: { names: ["docusign", "ds[_.-](?:client|integration)"], qualifier: "secret", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["docusign", "ds_client", "ds_integration"], entropy: 3, severity: "critical", tags: ["docusign", "client-secret"] }, { id: "eventbrite-private-token", description: "Eventbrite private token next to an Eventbrite name", context: { names: ["eventbrite"], value: "[A-Z0-9]{20}" }, keywords: ["eventbrite"], entropy: 3.5, severity: "high", tags: ["eventbrite", "api-token"] }, { id: "hellosign-api-key", description: "Dropbox Sign (HelloSign) API key next to a HelloSign / Dropbox Sign name", context: { names: ["hellosign", "dropbox[_.-]?sign"], value: "[a-f0-9]{64}" }, keywords: ["hellosign", "dropbox_sign", "dropboxsign", "dropbox-sign"], entropy: 3, severity: "critical", tags: ["hellosign", "api-key"] }, { id: "here-api-key", description: "HERE Location Services API key next to a HERE name", context: { names: ["here[_.-]?(?:api|maps|app|apikey)"], value: "[A-Za-z0-9_-]{43}" }, keywords: ["here_api", "hereapi", "here-api", "here_maps", "here-maps", "heremaps", "here_app", "here_apikey"], entropy: 4, severity: "high", tags: ["here", "api-key"] }, { id: "imagekit-private-key", description: "ImageKit private API key (private_) next to an ImageKit name", context: { names: ["imagekit"], value: "private_[A-Za-z0-9+/]{27}=?" }, keywords: ["imagekit"], entropy: 3.8, severity: "critical", tags: ["imagekit", "private-key"] }, { id: "mux-token-secret", description: "Mux access token secret next to a Mux name", context: { names: ["mux"], qualifier: "secret", value: "[A-Za-z0-9+/]{75}" }, keywords: ["mux_", "mux.", "mux:", "muxtoken", "muxsecret"], entropy: 4.5, severity: "critical", tags: ["mux", "secret-key"] }, { id: "shortcut-api-token", description: "Shortcut (Clubhouse) API token next to a Shortcut or Clubhouse name", context: { names: ["shortcut", "clubhouse"], qualifier: "token|key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["shortcut_", "shortcut-api", "shortcut-token", "shortcutapi", "shortcut:", "clubhouse_", "clubhouse:"], entropy: 3, severity: "high", tags: ["shortcut", "api-token"] }] }, { file: "rules/scaleway.yaml", rules: [{ id: "scaleway-secret-key", description: "Scaleway API secret key (named in an assignment)", context: { names: ["scw", "scaleway"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["scw", "scaleway"], entropy: 3, severity: "critical", tags: ["scaleway", "secret-key"] }] }, { file: "rules/social.yaml", rules: [{ id: "facebook-access-token", description: "Facebook / Meta Graph API access token (EAA...): user, page or system-user token", regex: "(?<![A-Za-z0-9_-])(EAA[A-Za-z0-9]{90,500})(?![A-Za-z0-9_-])", keywords: ["eaa"], entropy: 4, severity: "critical", tags: ["facebook", "meta", "access-token"] }, { id: "facebook-app-access-token", description: "Facebook app access token (<app id>|<app secret or hash>) next to a Facebook name", context: { names: ["facebook", "fb", "meta[_.-]?(?:app|graph)"], value: "[0-9]{15,17}\\|[A-Za-z0-9_-]{27,43}", end: "(?![A-Za-z0-9_-])" }, keywords: ["facebook", "fb_", "fbapp", "meta_app", "meta-app", "metaapp", "meta_graph"], entropy: 3.5, severity: "critical", tags: ["facebook", "meta", "access-token"] }, { id: "facebook-app-secret", description: "Facebook / Meta app secret (32 hex) next to a Facebook name", context: { names: ["facebook", "fb", "meta[_.-]?(?:app|graph)"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["facebook", "fb_", "fbapp", "meta_app", "meta-app", "metaapp", "meta_graph"], entropy: 3, severity: "critical", tags: ["facebook", "meta", "client-secret"] }, { id: "instagram-access-token", description: "Instagram API access token (IGQV..., IGAA...)", regex: "(?<![A-Za-z0-9_-])(IG(?:QV|AA)[A-Za-z0-9_-]{100,400})(?![A-Za-z0-9_-])", keywords: ["igqv", "igaa"], entropy: 4, severity: "critical", tags: ["instagram", "meta", "access-token"] }, { id: "twitter-bearer-token", description: "Twitter / X API app-only bearer token (a run of A then the encoded secret)", regex: "(?<![A-Za-z0-9%+/])(A{20,24}[B-Za-z0-9%][A-Za-z0-9%]{60,140})(?![A-Za-z0-9%+/=])", keywords: ["aaaaaaaaaaaaaaaaaaaa"], entropy: 3.5, severity: "critical", tags: ["twitter", "bearer-token"] }, { id: "twitter-api-key", description: "Twitter / X API (consumer) key next to a Twitter name", context: { names: ["twitter"], qualifier: "api[_. -]?key|consumer[_. -]?key", value: "[A-Za-z0-9]{25}" }, keywords: ["twitter"], entropy: 3.5, severity: "high", tags: ["twitter", "api-key"] }, { id: "twitter-api-secret", description: "Twitter / X API (consumer) secret next to a Twitter name", context: { names: ["twitter"], qualifier: "secret", value: "[A-Za-z0-9]{50}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "api-secret"] }, { id: "twitter-access-token", description: "Twitter / X user access token (<user id>-<token>) next to a Twitter name", context: { names: ["twitter"], qualifier: "access", value: "[0-9]{5,20}-[A-Za-z0-9]{25,45}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "access-token"] }, { id: "twitter-access-token-secret", description: "Twitter / X user access token secret next to a Twitter name", context: { names: ["twitter"], qualifier: "access[_. -]?(?:token[_. -]?)?secret", value: "[A-Za-z0-9]{45}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "access-token"] }, { id: "linkedin-client-secret", description: "LinkedIn OAuth client secret next to a LinkedIn name", context: { names: ["linkedin"], qualifier: "secret", value: "(?:WPL_AP[0-9]\\.[A-Za-z0-9]{8,24}\\.[A-Za-z0-9+/]{4,24}={0,2}|[A-Za-z0-9]{16})" }, keywords: ["linkedin"], entropy: 3.3, severity: "critical", tags: ["linkedin", "client-secret"] }, { id: "twitch-client-secret", description: "Twitch client secret or OAuth token next to a Twitch name", context: { names: ["twitch"], qualifier: "secret|token|oauth|pass", value: "(?:oauth:)?[a-z0-9]{30}" }, keywords: ["twitch"], entropy: 3.5, severity: "high", tags: ["twitch", "client-secret"] }, { id: "discord-client-secret", description: "Discord OAuth2 application client secret next to a Discord name", context: { names: ["discord"], qualifier: "secret", value: "[A-Za-z0-9_-]{32}" }, keywords: ["discord"], entropy: 3.8, severity: "critical", tags: ["discord", "client-secret"] }, { id: "spotify-client-secret", description: "Spotify Web API client secret next to a Spotify name", context: { names: ["spotify", "spotipy"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["spotify", "spotipy"], entropy: 3, severity: "high", tags: ["spotify", "client-secret"] }, { id: "strava-client-secret", description: "Strava client secret, access or refresh token next to a Strava name", context: { names: ["strava"], qualifier: "secret|token", value: "[a-f0-9]{40}" }, keywords: ["strava"], entropy: 3, severity: "high", tags: ["strava", "client-secret"] }, { id: "flickr-api-key", description: "Flickr API key next to a Flickr name", context: { names: ["flickr"], value: "[a-f0-9]{32}" }, keywords: ["flickr"], entropy: 3, severity: "medium", tags: ["flickr", "api-key"] }, { id: "flickr-api-secret", description: "Flickr API secret (16 hex) next to a Flickr name", context: { names: ["flickr"], qualifier: "secret", value: "[a-f0-9]{16}" }, keywords: ["flickr"], entropy: 2.5, severity: "high", tags: ["flickr", "api-secret"] }, { id: "etsy-api-key", description: "Etsy Open API v3 keystring next to an Etsy name", context: { names: ["etsy"], value: "[a-z0-9]{24}" }, keywords: ["etsy"], entropy: 3.5, severity: "high", tags: ["etsy", "api-key"] }, { id: "yelp-api-key", description: "Yelp Fusion API key next to a Yelp name", context: { names: ["yelp"], value: "[A-Za-z0-9_-]{128}" }, keywords: ["yelp"], entropy: 4.5, severity: "high", tags: ["yelp", "api-key"] }, { id: "foursquare-api-key", description: "Foursquare Places API key (fsq3)", regex: "(?<![A-Za-z0-9_+/-])(fsq3[A-Za-z0-9+/]{40,48}={0,2})(?![A-Za-z0-9_+/=-])", keywords: ["fsq3"], entropy: 4, severity: "high", tags: ["foursquare", "api-key"] }] }, { file: "rules/urls.yaml", rules: [{ id: "url-postgres-password", description: "PostgreSQL connection URL with a password", url: { schemes: "(?:postgres(?:ql)?|pgsql|postgis|timescaledb)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["postgres://", "postgresql://", "postgres+", "postgresql+", "pgsql://", "postgis://", "timescaledb://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mysql-password", description: "MySQL / MariaDB connection URL with a password", url: { schemes: "(?:mysql(?:x)?|mariadb)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["mysql://", "mysqlx://", "mariadb://", "mysql+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mongodb-password", description: "MongoDB connection string with a password", url: { schemes: "mongodb(?:\\+srv)?" }, keywords: ["mongodb://", "mongodb+srv://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-redis-password", description: "Redis / Valkey connection URL with a password", url: { schemes: "(?:rediss?|valkeys?)" }, keywords: ["redis://", "rediss://", "valkey://", "valkeys://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-amqp-password", description: "AMQP (RabbitMQ) connection URL with a password", url: { schemes: "amqps?" }, keywords: ["amqp://", "amqps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mssql-password", description: "SQL Server connection URL with a password", url: { schemes: "(?:mssql|sqlserver)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["mssql://", "sqlserver://", "mssql+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-clickhouse-password", description: "ClickHouse connection URL with a password", url: { schemes: "clickhouses?(?:\\+[a-z0-9]{1,20})?" }, keywords: ["clickhouse://", "clickhouses://", "clickhouse+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-cockroachdb-password", description: "CockroachDB connection URL with a password", url: { schemes: "cockroach(?:db)?(?:\\+[a-z0-9]{1,20})?" }, keywords: ["cockroachdb://", "cockroach://", "cockroachdb+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-couchdb-password", description: "CouchDB connection URL with a password", url: { schemes: "couchdbs?" }, keywords: ["couchdb://", "couchdbs://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-neo4j-password", description: "Neo4j / Bolt connection URL with a password", url: { schemes: "(?:neo4j|bolt)(?:\\+s{1,2}c?)?" }, keywords: ["neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-nats-password", description: "NATS connection URL with a password or token", url: { schemes: "nats(?:\\+tls)?|tls" }, keywords: ["nats://", "nats+tls://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-kafka-password", description: "Kafka broker URL with SASL credentials", url: { schemes: "kafka(?:\\+ssl|\\+sasl_ssl|\\+sasl)?|sasl_ssl|sasl_plaintext" }, keywords: ["kafka://", "kafka+", "sasl_ssl://", "sasl_plaintext://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ldap-password", description: "LDAP URL with bind credentials", url: { schemes: "ldaps?" }, keywords: ["ldap://", "ldaps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ftp-password", description: "FTP / SFTP / SMTP / IMAP URL with a password", url: { schemes: "(?:s?ftps?|smtps?|imaps?|pop3s?)" }, keywords: ["ftp://", "ftps://", "sftp://", "smtp://", "smtps://", "imap://", "imaps://", "pop3://", "pop3s://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-http-basic-auth-password", description: "HTTP(S) URL with user:password basic-auth credentials", url: { schemes: "(?:https?|wss?|git\\+https?)" }, keywords: ["http://", "https://", "ws://", "wss://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "connection-string-password", description: "Password in an ADO.NET / ODBC / JDBC-style connection string (Password=...; followed by more options)", regex: `(?:^|[;"'])\\s{0,3}(?:Password|Pwd)\\s{0,3}=\\s{0,3}([^;"'\\s{}$<>()]{4,128})(?=;)`, flags: "i", keywords: ["password=", "pwd=", "password =", "pwd ="], entropy: 2.5, severity: "high", tags: ["connection-string", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|admin|sa|test|example|dummy|redacted|\\*+)$"], stopwords: ["changeme", "yourstrong", "your", "redacted", "placeholder", "example"] } }, { id: "url-query-password", description: "Password or secret in a URL query string (JDBC and REST URLs)", regex: `[?&;](?:password|passwd|pwd|client_secret|secret|api_?key|access_token|private_token)=([^&;#"'\\s<>{}$]{6,256})`, flags: "i", keywords: ["password=", "passwd=", "pwd=", "client_secret=", "secret=", "apikey=", "api_key=", "access_token=", "private_token="], entropy: 3, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|test|example|dummy|redacted|\\*+|%s|:[a-z_]+)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example", "xxxx"] } }, { id: "kafka-sasl-jaas-password", description: "Kafka SASL password in a JAAS login module configuration (sasl.jaas.config)", regex: `(?:Plain|Scram|OAuthBearer)LoginModule\\s{1,5}required[^;]{0,300}?\\spassword\\s{0,3}=\\s{0,3}["']([^"'\\s]{4,256})["']`, keywords: ["loginmodule"], entropy: 2.5, severity: "high", tags: ["kafka", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|[Ss]ecret|changeme|admin|test|example|dummy|redacted|alice-secret|admin-secret)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example"] } }, { id: "url-mqtt-password", description: "MQTT broker URL with a password", url: { schemes: "mqtts?" }, keywords: ["mqtt://", "mqtts://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-rtsp-password", description: "RTSP camera stream URL with a password", url: { schemes: "rtsps?" }, keywords: ["rtsp://", "rtsps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-socks-proxy-password", description: "SOCKS proxy URL with a password", url: { schemes: "socks(?:4a?|5h?)?" }, keywords: ["socks://", "socks4://", "socks4a://", "socks5://", "socks5h://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ssh-password", description: "SSH, Subversion or rsync URL with a password", url: { schemes: "(?:ssh|svn(?:\\+ssh)?|rsync)" }, keywords: ["ssh://", "svn://", "svn+ssh://", "rsync://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-smb-password", description: "SMB / CIFS or WebDAV URL with a password", url: { schemes: "(?:smb|cifs|davs?|webdavs?)" }, keywords: ["smb://", "cifs://", "dav://", "davs://", "webdav://", "webdavs://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-oracle-password", description: "Oracle database URL (SQLAlchemy style) with a password", url: { schemes: "oracle(?:\\+[a-z0-9_]{1,20})?" }, keywords: ["oracle://", "oracle+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:oracle|manager|tiger)$"] } }, { id: "url-db2-password", description: "IBM Db2 database URL with a password", url: { schemes: "(?:db2|ibm_db_sa)(?:\\+[a-z0-9_]{1,20})?" }, keywords: ["db2://", "db2+", "ibm_db_sa://", "ibm_db_sa+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-snowflake-password", description: "Snowflake URL (SQLAlchemy style) with a password", url: { schemes: "snowflake" }, keywords: ["snowflake://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-warehouse-password", description: "Trino, Presto, Hive, Impala, Vertica, Redshift or Teradata URL with a password", url: { schemes: "(?:trino|presto|hive|impala|vertica(?:\\+[a-z0-9_]{1,20})?|redshift(?:\\+[a-z0-9_]{1,20})?|teradatasql)" }, keywords: ["trino://", "presto://", "hive://", "impala://", "vertica://", "vertica+", "redshift://", "redshift+", "teradatasql://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-couchbase-password", description: "Couchbase connection URL with a password", url: { schemes: "couchbases?" }, keywords: ["couchbase://", "couchbases://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "jdbc-oracle-thin-password", description: "Password in an Oracle JDBC thin URL (jdbc:oracle:thin:user/password@host)", regex: `jdbc:oracle:thin:[A-Za-z0-9_$#.-]{1,64}/([^@\\s"'/]{4,128})@(?=[A-Za-z0-9(/\\[])`, flags: "i", keywords: ["jdbc:oracle:thin:"], entropy: 2.5, severity: "high", tags: ["jdbc", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|oracle|manager|tiger|changeme|secret|test)$"] } }] }, { file: "rules/web3.yaml", rules: [{ id: "alchemy-api-key", description: "Alchemy (web3 node) API key next to an Alchemy name", context: { names: ["alchemy"], value: "[A-Za-z0-9_-]{32}" }, keywords: ["alchemy"], entropy: 3.8, severity: "high", tags: ["alchemy", "api-key"] }, { id: "infura-project-secret", description: "Infura (MetaMask Developer) API key or secret next to an Infura name", context: { names: ["infura"], value: "[a-f0-9]{32}" }, keywords: ["infura"], entropy: 3, severity: "high", tags: ["infura", "api-key"] }, { id: "etherscan-api-key", description: "Etherscan-family block explorer API key (Etherscan, BscScan, PolygonScan) next to its name", context: { names: ["etherscan", "bscscan", "polygonscan", "arbiscan"], value: "[A-Z0-9]{34}" }, keywords: ["etherscan", "bscscan", "polygonscan", "arbiscan"], entropy: 3.8, severity: "high", tags: ["etherscan", "api-key"] }, { id: "pinata-api-secret", description: "Pinata (IPFS) API secret next to a Pinata name", context: { names: ["pinata"], qualifier: "secret", value: "[a-f0-9]{64}" }, keywords: ["pinata"], entropy: 3, severity: "critical", tags: ["pinata", "api-secret"] }, { id: "infura-rpc-url", description: "Infura RPC endpoint URL carrying the API key in its path", regex: "(?:https|wss)://[a-z0-9-]{1,40}\\.infura\\.io/(?:ws/)?v3/([a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: [".infura.io/"], entropy: 3, severity: "high", tags: ["infura", "api-key"] }, { id: "alchemy-rpc-url", description: "Alchemy RPC endpoint URL carrying the API key in its path", regex: "(?:https|wss)://[a-z0-9-]{1,40}\\.g\\.alchemy\\.com/v2/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: [".g.alchemy.com/"], entropy: 3.8, severity: "high", tags: ["alchemy", "api-key"] }] }, { file: "rules/yandex.yaml", rules: [{ id: "yandex-cloud-iam-token", description: "Yandex Cloud IAM token (t1.)", regex: "(?<![A-Za-z0-9_.-])(t1\\.[A-Za-z0-9_-]{20,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![A-Za-z0-9_=-])", keywords: ["t1."], entropy: 4, severity: "critical", tags: ["yandex", "iam-token"] }, { id: "yandex-cloud-api-key", description: "Yandex Cloud API key (AQVN)", regex: "(?<![A-Za-z0-9_-])(AQVN[A-Za-z0-9_-]{35,38})(?![A-Za-z0-9_-])", keywords: ["aqvn"], entropy: 3.8, severity: "critical", tags: ["yandex", "api-key"] }, { id: "yandex-cloud-static-secret-key", description: "Yandex Cloud static access key secret (YC + 38), the S3-compatible secret", regex: "(?<![A-Za-z0-9_-])(YC(?=[A-Za-z0-9_-]{0,37}[a-z])(?=[A-Za-z0-9_-]{0,37}[0-9])[A-Za-z0-9_-]{38})(?![A-Za-z0-9_-])", keywords: ["yc"], entropy: 4, severity: "critical", tags: ["yandex", "secret-key"] }] }];
   }
 });
 
@@ -9322,5898 +9322,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/fast-glob/out/utils/array.js
-var require_array = __commonJS({
-  "node_modules/fast-glob/out/utils/array.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.splitWhen = exports.flatten = void 0;
-    function flatten(items) {
-      return items.reduce((collection, item) => [].concat(collection, item), []);
-    }
-    exports.flatten = flatten;
-    function splitWhen(items, predicate) {
-      const result = [[]];
-      let groupIndex = 0;
-      for (const item of items) {
-        if (predicate(item)) {
-          groupIndex++;
-          result[groupIndex] = [];
-        } else {
-          result[groupIndex].push(item);
-        }
-      }
-      return result;
-    }
-    exports.splitWhen = splitWhen;
-  }
-});
-
-// node_modules/fast-glob/out/utils/errno.js
-var require_errno = __commonJS({
-  "node_modules/fast-glob/out/utils/errno.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEnoentCodeError = void 0;
-    function isEnoentCodeError(error2) {
-      return error2.code === "ENOENT";
-    }
-    exports.isEnoentCodeError = isEnoentCodeError;
-  }
-});
-
-// node_modules/fast-glob/out/utils/fs.js
-var require_fs = __commonJS({
-  "node_modules/fast-glob/out/utils/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/fast-glob/out/utils/path.js
-var require_path = __commonJS({
-  "node_modules/fast-glob/out/utils/path.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
-    var os5 = __require("os");
-    var path = __require("path");
-    var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
-    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
-    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
-    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
-    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
-    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
-    function unixify(filepath) {
-      return filepath.replace(/\\/g, "/");
-    }
-    exports.unixify = unixify;
-    function makeAbsolute(cwd, filepath) {
-      return path.resolve(cwd, filepath);
-    }
-    exports.makeAbsolute = makeAbsolute;
-    function removeLeadingDotSegment(entry) {
-      if (entry.charAt(0) === ".") {
-        const secondCharactery = entry.charAt(1);
-        if (secondCharactery === "/" || secondCharactery === "\\") {
-          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
-        }
-      }
-      return entry;
-    }
-    exports.removeLeadingDotSegment = removeLeadingDotSegment;
-    exports.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
-    function escapeWindowsPath(pattern) {
-      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapeWindowsPath = escapeWindowsPath;
-    function escapePosixPath(pattern) {
-      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapePosixPath = escapePosixPath;
-    exports.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
-    function convertWindowsPathToPattern(filepath) {
-      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
-    }
-    exports.convertWindowsPathToPattern = convertWindowsPathToPattern;
-    function convertPosixPathToPattern(filepath) {
-      return escapePosixPath(filepath);
-    }
-    exports.convertPosixPathToPattern = convertPosixPathToPattern;
-  }
-});
-
-// node_modules/is-extglob/index.js
-var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = function isExtglob(str) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str)) {
-        if (match[2]) return true;
-        str = str.slice(match.index + match[0].length);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/is-glob/index.js
-var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var isExtglob = require_is_extglob();
-    var chars = { "{": "}", "(": ")", "[": "]" };
-    var strictCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      var pipeIndex = -2;
-      var closeSquareIndex = -2;
-      var closeCurlyIndex = -2;
-      var closeParenIndex = -2;
-      var backSlashIndex = -2;
-      while (index < str.length) {
-        if (str[index] === "*") {
-          return true;
-        }
-        if (str[index + 1] === "?" && /[\].+)]/.test(str[index])) {
-          return true;
-        }
-        if (closeSquareIndex !== -1 && str[index] === "[" && str[index + 1] !== "]") {
-          if (closeSquareIndex < index) {
-            closeSquareIndex = str.indexOf("]", index);
-          }
-          if (closeSquareIndex > index) {
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeCurlyIndex !== -1 && str[index] === "{" && str[index + 1] !== "}") {
-          closeCurlyIndex = str.indexOf("}", index);
-          if (closeCurlyIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeParenIndex !== -1 && str[index] === "(" && str[index + 1] === "?" && /[:!=]/.test(str[index + 2]) && str[index + 3] !== ")") {
-          closeParenIndex = str.indexOf(")", index);
-          if (closeParenIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-              return true;
-            }
-          }
-        }
-        if (pipeIndex !== -1 && str[index] === "(" && str[index + 1] !== "|") {
-          if (pipeIndex < index) {
-            pipeIndex = str.indexOf("|", index);
-          }
-          if (pipeIndex !== -1 && str[pipeIndex + 1] !== ")") {
-            closeParenIndex = str.indexOf(")", pipeIndex);
-            if (closeParenIndex > pipeIndex) {
-              backSlashIndex = str.indexOf("\\", pipeIndex);
-              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-                return true;
-              }
-            }
-          }
-        }
-        if (str[index] === "\\") {
-          var open3 = str[index + 1];
-          index += 2;
-          var close = chars[open3];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    var relaxedCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      while (index < str.length) {
-        if (/[*?{}()[\]]/.test(str[index])) {
-          return true;
-        }
-        if (str[index] === "\\") {
-          var open3 = str[index + 1];
-          index += 2;
-          var close = chars[open3];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    module.exports = function isGlob(str, options) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      if (isExtglob(str)) {
-        return true;
-      }
-      var check = strictCheck;
-      if (options && options.strict === false) {
-        check = relaxedCheck;
-      }
-      return check(str);
-    };
-  }
-});
-
-// node_modules/glob-parent/index.js
-var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var isGlob = require_is_glob();
-    var pathPosixDirname = __require("path").posix.dirname;
-    var isWin32 = __require("os").platform() === "win32";
-    var slash = "/";
-    var backslash = /\\/g;
-    var enclosure = /[\{\[].*[\}\]]$/;
-    var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
-    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module.exports = function globParent(str, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
-        str = str.replace(backslash, slash);
-      }
-      if (enclosure.test(str)) {
-        str += slash;
-      }
-      str += "a";
-      do {
-        str = pathPosixDirname(str);
-      } while (isGlob(str) || globby.test(str));
-      return str.replace(escaped, "$1");
-    };
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports.escapeNode = (block, n = 0, type) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type && node.type === type || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify2 = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var utils = require_utils2();
-    module.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify(child);
-          }
-        }
-        return output;
-      };
-      return stringify(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b = Math.max(min, max);
-      if (Math.abs(a - b) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b < 0 ? Math.abs(b) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b >= 0) {
-        positives = splitToPatterns(a, b, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count++;
-        }
-      }
-      if (count) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
-      return arr;
-    }
-    function compare(a, b) {
-      return a > b ? 1 : b > a ? -1 : 0;
-    }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b, options) {
-      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
-    }
-    function hasPadding(str) {
-      return /^-?(0+)\d/.test(str);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var util = __require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange = (a, b, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b) return start;
-      let stop = String.fromCharCode(b);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b === 0) b = 0;
-      let descending = a > b;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        if (options.toRegex === true && step > 1) {
-          push(a);
-        } else {
-          range.push(pad(format(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b = `${end}`.charCodeAt(0);
-      let descending = a > b;
-      let min = Math.min(a, b);
-      let max = Math.max(a, b);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        range.push(format(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var fill = require_fill_range();
-    var utils = require_utils2();
-    var compile = (ast, options = {}) => {
-      const walk = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk(child, node);
-          }
-        }
-        return output;
-      };
-      return walk(ast);
-    };
-    module.exports = compile;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var fill = require_fill_range();
-    var stringify = require_stringify2();
-    var utils = require_utils2();
-    var append = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk = (node, parent = {}) => {
-        node.queue = [];
-        let p = parent;
-        let q = parent.queue;
-        while (p.type !== "brace" && p.type !== "root" && p.parent) {
-          p = p.parent;
-          q = p.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q.push(append(q.pop(), stringify(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q.push(append(q.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
-          }
-          q.push(append(q.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child = node.nodes[i];
-          if (child.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child.type === "close") {
-            q.push(append(q.pop(), queue, enclose));
-            continue;
-          }
-          if (child.value && child.type !== "open") {
-            queue.push(append(queue.pop(), child.value));
-            continue;
-          }
-          if (child.nodes) {
-            walk(child, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk(ast));
-    };
-    module.exports = expand;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants2 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var stringify = require_stringify2();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants2();
-    var parse = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push({ type: "paren", nodes: [] });
-          stack.push(block);
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open3 = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open3) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push(brace);
-          stack.push(block);
-          push({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push({ type: "text", value });
-            continue;
-          }
-          const type = "close";
-          block = stack.pop();
-          block.close = true;
-          push({ type, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open3 = block.nodes.shift();
-            block.nodes = [open3, { type: "text", value: stringify(block) }];
-          }
-          push({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push({ type: "dot", value });
-          continue;
-        }
-        push({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push({ type: "eos" });
-      return ast;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var stringify = require_stringify2();
-    var compile = require_compile();
-    var expand = require_expand();
-    var parse = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
-      }
-      return stringify(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module.exports = braces;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/constants.js
-var require_constants3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var path = __require("path");
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      SEP: path.sep,
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var path = __require("path");
-    var win32 = process.platform === "win32";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants3();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.supportsLookbehinds = () => {
-      const segs = process.version.slice(1).split(".").map(Number);
-      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
-        return true;
-      }
-      return false;
-    };
-    exports.isWindows = (options) => {
-      if (options && typeof options.windows === "boolean") {
-        return options.windows;
-      }
-      return win32 === true || path.sep === "\\";
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/scan.js
-var require_scan2 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var utils = require_utils3();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants3();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  code = advance();
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES) {
-                  isGlob = token.isGlob = true;
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_LEFT_PARENTHESES) {
-                backslashes = token.backslashes = true;
-                code = advance();
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n = prevIndex ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value = input.slice(n, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
-          }
-          prevIndex = i;
-        }
-        if (prevIndex && prevIndex + 1 < input.length) {
-          const value = input.slice(prevIndex + 1);
-          parts.push(value);
-          if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
-            depth(tokens[tokens.length - 1]);
-            state.maxDepth += tokens[tokens.length - 1].depth;
-          }
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var constants3 = require_constants3();
-    var utils = require_utils3();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants3;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var getStarExtglobSequenceOutput = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      for (const branch of branches) {
-        const safeOutput = getStarExtglobSequenceOutput(branch);
-        if (safeOutput) {
-          return { risky: true, safeOutput };
-        }
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      return { risky: false };
-    };
-    var parse = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants3.globChars(win32);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.value += tok.value;
-          prev.output = (prev.output || "") + tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open3.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open3 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open3);
-          push(open3);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (next === "<" && !utils.supportsLookbehinds()) {
-              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
-            }
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const win32 = utils.isWindows(options);
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants3.globChars(win32);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/picomatch.js
-var require_picomatch3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var path = __require("path");
-    var scan = require_scan2();
-    var parse = require_parse3();
-    var utils = require_utils3();
-    var constants3 = require_constants3();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix4 = utils.isWindows(options);
-      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix4);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch4.matchBase = (input, glob, options, posix4 = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(path.basename(input));
-    };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
-    };
-    picomatch4.scan = (input, options) => scan(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch4.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input, options);
-      }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch4.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch4.constants = constants3;
-    module.exports = picomatch4;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/index.js
-var require_picomatch4 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = require_picomatch3();
-  }
-});
-
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var util = __require("util");
-    var braces = require_braces();
-    var picomatch4 = require_picomatch4();
-    var utils = require_utils3();
-    var isEmptyString = (v) => v === "" || v === "./";
-    var hasBraces = (v) => {
-      const index = v.indexOf("{");
-      return index > -1 && v.indexOf("}", index) > -1;
-    };
-    var micromatch = (list, patterns, options) => {
-      patterns = [].concat(patterns);
-      list = [].concat(list);
-      let omit = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch4(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit.add(matched.output);
-          } else {
-            omit.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches;
-    };
-    micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch4(pattern, options);
-    micromatch.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    micromatch.any = micromatch.isMatch;
-    micromatch.not = (list, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches = new Set(micromatch(list, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch.contains = (str, pattern, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p) => micromatch.contains(str, p, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch.isMatch(str, pattern, { ...options, contains: true });
-    };
-    micromatch.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch.some = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch4(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch.every = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch4(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch.all = (str, patterns, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      return [].concat(patterns).every((p) => picomatch4(p, options)(str));
-    };
-    micromatch.capture = (glob, input, options) => {
-      let posix4 = utils.isWindows(options);
-      let regex = picomatch4.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix4 ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v) => v === void 0 ? "" : v);
-      }
-    };
-    micromatch.makeRe = (...args) => picomatch4.makeRe(...args);
-    micromatch.scan = (...args) => picomatch4.scan(...args);
-    micromatch.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch4.parse(str, options));
-        }
-      }
-      return res;
-    };
-    micromatch.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch.braces(pattern, { ...options, expand: true });
-    };
-    micromatch.hasBraces = hasBraces;
-    module.exports = micromatch;
-  }
-});
-
-// node_modules/fast-glob/out/utils/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/fast-glob/out/utils/pattern.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path = __require("path");
-    var globParent = require_glob_parent();
-    var micromatch = require_micromatch();
-    var GLOBSTAR = "**";
-    var ESCAPE_SYMBOL = "\\";
-    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
-    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
-    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
-    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
-    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
-    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern(pattern, options);
-    }
-    exports.isStaticPattern = isStaticPattern;
-    function isDynamicPattern(pattern, options = {}) {
-      if (pattern === "") {
-        return false;
-      }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
-        return true;
-      }
-      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
-        return true;
-      }
-      return false;
-    }
-    exports.isDynamicPattern = isDynamicPattern;
-    function hasBraceExpansion(pattern) {
-      const openingBraceIndex = pattern.indexOf("{");
-      if (openingBraceIndex === -1) {
-        return false;
-      }
-      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
-      if (closingBraceIndex === -1) {
-        return false;
-      }
-      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
-      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
-    }
-    function convertToPositivePattern(pattern) {
-      return isNegativePattern(pattern) ? pattern.slice(1) : pattern;
-    }
-    exports.convertToPositivePattern = convertToPositivePattern;
-    function convertToNegativePattern(pattern) {
-      return "!" + pattern;
-    }
-    exports.convertToNegativePattern = convertToNegativePattern;
-    function isNegativePattern(pattern) {
-      return pattern.startsWith("!") && pattern[1] !== "(";
-    }
-    exports.isNegativePattern = isNegativePattern;
-    function isPositivePattern(pattern) {
-      return !isNegativePattern(pattern);
-    }
-    exports.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern);
-    }
-    exports.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
-    }
-    exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
-    }
-    exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
-    function isPatternRelatedToParentDirectory(pattern) {
-      return pattern.startsWith("..") || pattern.startsWith("./..");
-    }
-    exports.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
-    function getBaseDirectory(pattern) {
-      return globParent(pattern, { flipBackslashes: false });
-    }
-    exports.getBaseDirectory = getBaseDirectory;
-    function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR);
-    }
-    exports.hasGlobStar = hasGlobStar;
-    function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR);
-    }
-    exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
-    function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
-    }
-    exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
-        return collection.concat(expandBraceExpansion(pattern));
-      }, []);
-    }
-    exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
-    function expandBraceExpansion(pattern) {
-      const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b) => a.length - b.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
-    }
-    exports.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
-      }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
-      }
-      return parts;
-    }
-    exports.getPatternParts = getPatternParts;
-    function makeRe(pattern, options) {
-      return micromatch.makeRe(pattern, options);
-    }
-    exports.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
-    }
-    exports.convertPatternsToRe = convertPatternsToRe;
-    function matchAny(entry, patternsRe) {
-      return patternsRe.some((patternRe) => patternRe.test(entry));
-    }
-    exports.matchAny = matchAny;
-    function removeDuplicateSlashes(pattern) {
-      return pattern.replace(DOUBLE_SLASH_RE, "/");
-    }
-    exports.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
-      const absolute = [];
-      const relative2 = [];
-      for (const pattern of patterns) {
-        if (isAbsolute(pattern)) {
-          absolute.push(pattern);
-        } else {
-          relative2.push(pattern);
-        }
-      }
-      return [absolute, relative2];
-    }
-    exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute(pattern) {
-      return path.isAbsolute(pattern);
-    }
-    exports.isAbsolute = isAbsolute;
-  }
-});
-
-// node_modules/merge2/index.js
-var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var Stream = __require("stream");
-    var PassThrough = Stream.PassThrough;
-    var slice = Array.prototype.slice;
-    module.exports = merge2;
-    function merge2() {
-      const streamsQueue = [];
-      const args = slice.call(arguments);
-      let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
-        args.pop();
-      } else {
-        options = {};
-      }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
-      }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
-      }
-      const mergedStream = PassThrough(options);
-      function addStream() {
-        for (let i = 0, len = arguments.length; i < len; i++) {
-          streamsQueue.push(pauseStreams(arguments[i], options));
-        }
-        mergeStream();
-        return this;
-      }
-      function mergeStream() {
-        if (merging) {
-          return;
-        }
-        merging = true;
-        let streams = streamsQueue.shift();
-        if (!streams) {
-          process.nextTick(endStream);
-          return;
-        }
-        if (!Array.isArray(streams)) {
-          streams = [streams];
-        }
-        let pipesCount = streams.length + 1;
-        function next() {
-          if (--pipesCount > 0) {
-            return;
-          }
-          merging = false;
-          mergeStream();
-        }
-        function pipe(stream) {
-          function onend() {
-            stream.removeListener("merge2UnpipeEnd", onend);
-            stream.removeListener("end", onend);
-            if (doPipeError) {
-              stream.removeListener("error", onerror);
-            }
-            next();
-          }
-          function onerror(err) {
-            mergedStream.emit("error", err);
-          }
-          if (stream._readableState.endEmitted) {
-            return next();
-          }
-          stream.on("merge2UnpipeEnd", onend);
-          stream.on("end", onend);
-          if (doPipeError) {
-            stream.on("error", onerror);
-          }
-          stream.pipe(mergedStream, { end: false });
-          stream.resume();
-        }
-        for (let i = 0; i < streams.length; i++) {
-          pipe(streams[i]);
-        }
-        next();
-      }
-      function endStream() {
-        merging = false;
-        mergedStream.emit("queueDrain");
-        if (doEnd) {
-          mergedStream.end();
-        }
-      }
-      mergedStream.setMaxListeners(0);
-      mergedStream.add = addStream;
-      mergedStream.on("unpipe", function(stream) {
-        stream.emit("merge2UnpipeEnd");
-      });
-      if (args.length) {
-        addStream.apply(null, args);
-      }
-      return mergedStream;
-    }
-    function pauseStreams(streams, options) {
-      if (!Array.isArray(streams)) {
-        if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough(options));
-        }
-        if (!streams._readableState || !streams.pause || !streams.pipe) {
-          throw new Error("Only readable stream can be merged.");
-        }
-        streams.pause();
-      } else {
-        for (let i = 0, len = streams.length; i < len; i++) {
-          streams[i] = pauseStreams(streams[i], options);
-        }
-      }
-      return streams;
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/stream.js
-var require_stream = __commonJS({
-  "node_modules/fast-glob/out/utils/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.merge = void 0;
-    var merge2 = require_merge2();
-    function merge(streams) {
-      const mergedStream = merge2(streams);
-      streams.forEach((stream) => {
-        stream.once("error", (error2) => mergedStream.emit("error", error2));
-      });
-      mergedStream.once("close", () => propagateCloseEventToSources(streams));
-      mergedStream.once("end", () => propagateCloseEventToSources(streams));
-      return mergedStream;
-    }
-    exports.merge = merge;
-    function propagateCloseEventToSources(streams) {
-      streams.forEach((stream) => stream.emit("close"));
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/string.js
-var require_string2 = __commonJS({
-  "node_modules/fast-glob/out/utils/string.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEmpty = exports.isString = void 0;
-    function isString(input) {
-      return typeof input === "string";
-    }
-    exports.isString = isString;
-    function isEmpty(input) {
-      return input === "";
-    }
-    exports.isEmpty = isEmpty;
-  }
-});
-
-// node_modules/fast-glob/out/utils/index.js
-var require_utils4 = __commonJS({
-  "node_modules/fast-glob/out/utils/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
-    var array = require_array();
-    exports.array = array;
-    var errno = require_errno();
-    exports.errno = errno;
-    var fs3 = require_fs();
-    exports.fs = fs3;
-    var path = require_path();
-    exports.path = path;
-    var pattern = require_pattern();
-    exports.pattern = pattern;
-    var stream = require_stream();
-    exports.stream = stream;
-    var string = require_string2();
-    exports.string = string;
-  }
-});
-
-// node_modules/fast-glob/out/managers/tasks.js
-var require_tasks = __commonJS({
-  "node_modules/fast-glob/out/managers/tasks.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
-    var utils = require_utils4();
-    function generate(input, settings) {
-      const patterns = processPatterns(input, settings);
-      const ignore = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
-      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
-      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
-      const staticTasks = convertPatternsToTasks(
-        staticPatterns,
-        negativePatterns,
-        /* dynamic */
-        false
-      );
-      const dynamicTasks = convertPatternsToTasks(
-        dynamicPatterns,
-        negativePatterns,
-        /* dynamic */
-        true
-      );
-      return staticTasks.concat(dynamicTasks);
-    }
-    exports.generate = generate;
-    function processPatterns(input, settings) {
-      let patterns = input;
-      if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
-      }
-      if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
-      }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
-    }
-    function convertPatternsToTasks(positive, negative, dynamic) {
-      const tasks = [];
-      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
-      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
-      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
-      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
-      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
-      if ("." in insideCurrentDirectoryGroup) {
-        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
-      } else {
-        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
-      }
-      return tasks;
-    }
-    exports.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
-      const positive = negative.map(utils.pattern.convertToPositivePattern);
-      return positive;
-    }
-    exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
-      const group = {};
-      return patterns.reduce((collection, pattern) => {
-        const base = utils.pattern.getBaseDirectory(pattern);
-        if (base in collection) {
-          collection[base].push(pattern);
-        } else {
-          collection[base] = [pattern];
-        }
-        return collection;
-      }, group);
-    }
-    exports.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
-    function convertPatternGroupsToTasks(positive, negative, dynamic) {
-      return Object.keys(positive).map((base) => {
-        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
-      });
-    }
-    exports.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
-    function convertPatternGroupToTask(base, positive, negative, dynamic) {
-      return {
-        dynamic,
-        positive,
-        negative,
-        base,
-        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
-      };
-    }
-    exports.convertPatternGroupToTask = convertPatternGroupToTask;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/async.js
-var require_async = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path, settings, callback) {
-      settings.fs.lstat(path, (lstatError, lstat2) => {
-        if (lstatError !== null) {
-          callFailureCallback(callback, lstatError);
-          return;
-        }
-        if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat2);
-          return;
-        }
-        settings.fs.stat(path, (statError, stat2) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              callFailureCallback(callback, statError);
-              return;
-            }
-            callSuccessCallback(callback, lstat2);
-            return;
-          }
-          if (settings.markSymbolicLink) {
-            stat2.isSymbolicLink = () => true;
-          }
-          callSuccessCallback(callback, stat2);
-        });
-      });
-    }
-    exports.read = read;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/sync.js
-var require_sync = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path, settings) {
-      const lstat2 = settings.fs.lstatSync(path);
-      if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat2;
-      }
-      try {
-        const stat2 = settings.fs.statSync(path);
-        if (settings.markSymbolicLink) {
-          stat2.isSymbolicLink = () => true;
-        }
-        return stat2;
-      } catch (error2) {
-        if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat2;
-        }
-        throw error2;
-      }
-    }
-    exports.read = read;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/adapters/fs.js
-var require_fs2 = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      stat: fs3.stat,
-      lstatSync: fs3.lstatSync,
-      statSync: fs3.statSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/settings.js
-var require_settings = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs3 = require_fs2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs3.createFileSystemAdapter(this._options.fs);
-        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/index.js
-var require_out = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.statSync = exports.stat = exports.Settings = void 0;
-    var async = require_async();
-    var sync = require_sync();
-    var settings_1 = require_settings();
-    exports.Settings = settings_1.default;
-    function stat2(path, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.stat = stat2;
-    function statSync(path, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
-    }
-    exports.statSync = statSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/queue-microtask/index.js
-var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
-      throw err;
-    }, 0));
-  }
-});
-
-// node_modules/run-parallel/index.js
-var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = runParallel;
-    var queueMicrotask2 = require_queue_microtask();
-    function runParallel(tasks, cb) {
-      let results, pending, keys;
-      let isSync = true;
-      if (Array.isArray(tasks)) {
-        results = [];
-        pending = tasks.length;
-      } else {
-        keys = Object.keys(tasks);
-        results = {};
-        pending = keys.length;
-      }
-      function done(err) {
-        function end() {
-          if (cb) cb(err, results);
-          cb = null;
-        }
-        if (isSync) queueMicrotask2(end);
-        else end();
-      }
-      function each(i, err, result) {
-        results[i] = result;
-        if (--pending === 0 || err) {
-          done(err);
-        }
-      }
-      if (!pending) {
-        done(null);
-      } else if (keys) {
-        keys.forEach(function(key) {
-          tasks[key](function(err, result) {
-            each(key, err, result);
-          });
-        });
-      } else {
-        tasks.forEach(function(task, i) {
-          task(function(err, result) {
-            each(i, err, result);
-          });
-        });
-      }
-      isSync = false;
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
-    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
-    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
-      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
-    }
-    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
-    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
-    var SUPPORTED_MAJOR_VERSION = 10;
-    var SUPPORTED_MINOR_VERSION = 10;
-    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
-    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/fs.js
-var require_fs3 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/index.js
-var require_utils5 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.fs = void 0;
-    var fs3 = require_fs3();
-    exports.fs = fs3;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/common.js
-var require_common = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = void 0;
-    function joinPathSegments(a, b, separator) {
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/async.js
-var require_async2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var rpl = require_run_parallel();
-    var constants_1 = require_constants4();
-    var utils = require_utils5();
-    var common = require_common();
-    function read(directory, settings, callback) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        readdirWithFileTypes(directory, settings, callback);
-        return;
-      }
-      readdir2(directory, settings, callback);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings, callback) {
-      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const entries = dirents.map((dirent) => ({
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        }));
-        if (!settings.followSymbolicLinks) {
-          callSuccessCallback(callback, entries);
-          return;
-        }
-        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
-        rpl(tasks, (rplError, rplEntries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, rplEntries);
-        });
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function makeRplTaskEntry(entry, settings) {
-      return (done) => {
-        if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
-          return;
-        }
-        settings.fs.stat(entry.path, (statError, stats) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
-              return;
-            }
-            done(null, entry);
-            return;
-          }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          done(null, entry);
-        });
-      };
-    }
-    function readdir2(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const tasks = names.map((name) => {
-          const path = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-          return (done) => {
-            fsStat.stat(path, settings.fsStatSettings, (error2, stats) => {
-              if (error2 !== null) {
-                done(error2);
-                return;
-              }
-              const entry = {
-                name,
-                path,
-                dirent: utils.fs.createDirentFromStats(name, stats)
-              };
-              if (settings.stats) {
-                entry.stats = stats;
-              }
-              done(null, entry);
-            });
-          };
-        });
-        rpl(tasks, (rplError, entries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, entries);
-        });
-      });
-    }
-    exports.readdir = readdir2;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/sync.js
-var require_sync2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var constants_1 = require_constants4();
-    var utils = require_utils5();
-    var common = require_common();
-    function read(directory, settings) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        return readdirWithFileTypes(directory, settings);
-      }
-      return readdir2(directory, settings);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings) {
-      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
-      return dirents.map((dirent) => {
-        const entry = {
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        };
-        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
-          try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          } catch (error2) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              throw error2;
-            }
-          }
-        }
-        return entry;
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir2(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name) => {
-        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
-        const entry = {
-          name,
-          path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name, stats)
-        };
-        if (settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      });
-    }
-    exports.readdir = readdir2;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
-var require_fs4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      stat: fs3.stat,
-      lstatSync: fs3.lstatSync,
-      statSync: fs3.statSync,
-      readdir: fs3.readdir,
-      readdirSync: fs3.readdirSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/settings.js
-var require_settings2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsStat = require_out();
-    var fs3 = require_fs4();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs3.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
-        this.stats = this._getValue(this._options.stats, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-        this.fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this.followSymbolicLinks,
-          fs: this.fs,
-          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/index.js
-var require_out2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.scandirSync = exports.scandir = void 0;
-    var async = require_async2();
-    var sync = require_sync2();
-    var settings_1 = require_settings2();
-    exports.Settings = settings_1.default;
-    function scandir(path, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.scandir = scandir;
-    function scandirSync(path, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
-    }
-    exports.scandirSync = scandirSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/reusify/reusify.js
-var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    function reusify(Constructor) {
-      var head = new Constructor();
-      var tail = head;
-      function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
-        } else {
-          head = new Constructor();
-          tail = head;
-        }
-        current.next = null;
-        return current;
-      }
-      function release(obj) {
-        tail.next = obj;
-        tail = obj;
-      }
-      return {
-        get,
-        release
-      };
-    }
-    module.exports = reusify;
-  }
-});
-
-// node_modules/fastq/queue.js
-var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var reusify = require_reusify();
-    function fastqueue(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      if (!(_concurrency >= 1)) {
-        throw new Error("fastqueue concurrency must be equal to or greater than 1");
-      }
-      var cache2 = reusify(Task);
-      var queueHead = null;
-      var queueTail = null;
-      var _running = 0;
-      var errorHandler = null;
-      var self = {
-        push,
-        drain: noop,
-        saturated: noop,
-        pause,
-        paused: false,
-        get concurrency() {
-          return _concurrency;
-        },
-        set concurrency(value) {
-          if (!(value >= 1)) {
-            throw new Error("fastqueue concurrency must be equal to or greater than 1");
-          }
-          _concurrency = value;
-          if (self.paused) return;
-          for (; queueHead && _running < _concurrency; ) {
-            _running++;
-            release();
-          }
-        },
-        running,
-        resume,
-        idle,
-        length,
-        getQueue,
-        unshift,
-        empty: noop,
-        kill,
-        killAndDrain,
-        error: error2,
-        abort
-      };
-      return self;
-      function running() {
-        return _running;
-      }
-      function pause() {
-        self.paused = true;
-      }
-      function length() {
-        var current = queueHead;
-        var counter = 0;
-        while (current) {
-          current = current.next;
-          counter++;
-        }
-        return counter;
-      }
-      function getQueue() {
-        var current = queueHead;
-        var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
-        }
-        return tasks;
-      }
-      function resume() {
-        if (!self.paused) return;
-        self.paused = false;
-        if (queueHead === null) {
-          _running++;
-          release();
-          return;
-        }
-        for (; queueHead && _running < _concurrency; ) {
-          _running++;
-          release();
-        }
-      }
-      function idle() {
-        return _running === 0 && self.length() === 0;
-      }
-      function push(value, done) {
-        var current = cache2.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function unshift(value, done) {
-        var current = cache2.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function release(holder) {
-        if (holder) {
-          cache2.release(holder);
-        }
-        var next = queueHead;
-        if (next && _running <= _concurrency) {
-          if (!self.paused) {
-            if (queueTail === queueHead) {
-              queueTail = null;
-            }
-            queueHead = next.next;
-            next.next = null;
-            worker.call(context, next.value, next.worked);
-            if (queueTail === null) {
-              self.empty();
-            }
-          } else {
-            _running--;
-          }
-        } else if (--_running === 0) {
-          self.drain();
-        }
-      }
-      function kill() {
-        queueHead = null;
-        queueTail = null;
-        self.drain = noop;
-      }
-      function killAndDrain() {
-        queueHead = null;
-        queueTail = null;
-        self.drain();
-        self.drain = noop;
-      }
-      function abort() {
-        var current = queueHead;
-        queueHead = null;
-        queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop;
-          current.errorHandler = null;
-          current.next = null;
-          if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
-          }
-          callback.call(context2, new Error("abort"));
-          cache2.release(current);
-          current = next;
-        }
-        self.drain = noop;
-      }
-      function error2(handler) {
-        errorHandler = handler;
-      }
-    }
-    function noop() {
-    }
-    function Task() {
-      this.value = null;
-      this.callback = noop;
-      this.next = null;
-      this.release = noop;
-      this.context = null;
-      this.errorHandler = null;
-      var self = this;
-      this.worked = function worked(err, result) {
-        var callback = self.callback;
-        var errorHandler = self.errorHandler;
-        var val = self.value;
-        self.value = null;
-        self.callback = noop;
-        if (self.errorHandler) {
-          errorHandler(err, val);
-        }
-        callback.call(self.context, err, result);
-        self.release(self);
-      };
-    }
-    function queueAsPromised(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      function asyncWrapper(arg, cb) {
-        worker.call(this, arg).then(function(res) {
-          cb(null, res);
-        }, cb);
-      }
-      var queue = fastqueue(context, asyncWrapper, _concurrency);
-      var pushCb = queue.push;
-      var unshiftCb = queue.unshift;
-      queue.push = push;
-      queue.unshift = unshift;
-      queue.drained = drained;
-      return queue;
-      function push(value) {
-        var p = new Promise(function(resolve4, reject) {
-          pushCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve4(result);
-          });
-        });
-        p.catch(noop);
-        return p;
-      }
-      function unshift(value) {
-        var p = new Promise(function(resolve4, reject) {
-          unshiftCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve4(result);
-          });
-        });
-        p.catch(noop);
-        return p;
-      }
-      function drained() {
-        var p = new Promise(function(resolve4) {
-          process.nextTick(function() {
-            if (queue.idle()) {
-              resolve4();
-            } else {
-              var previousDrain = queue.drain;
-              queue.drain = function() {
-                if (typeof previousDrain === "function") previousDrain();
-                resolve4();
-                queue.drain = previousDrain;
-              };
-            }
-          });
-        });
-        return p;
-      }
-    }
-    module.exports = fastqueue;
-    module.exports.promise = queueAsPromised;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/common.js
-var require_common2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = exports.replacePathSegmentSeparator = exports.isAppliedFilter = exports.isFatalError = void 0;
-    function isFatalError(settings, error2) {
-      if (settings.errorFilter === null) {
-        return true;
-      }
-      return !settings.errorFilter(error2);
-    }
-    exports.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
-    }
-    exports.isAppliedFilter = isAppliedFilter;
-    function replacePathSegmentSeparator(filepath, separator) {
-      return filepath.split(/[/\\]/).join(separator);
-    }
-    exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b, separator) {
-      if (a === "") {
-        return b;
-      }
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/reader.js
-var require_reader = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var common = require_common2();
-    var Reader = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._root = common.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/async.js
-var require_async3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var events_1 = __require("events");
-    var fsScandir = require_out2();
-    var fastq = require_queue();
-    var common = require_common2();
-    var reader_1 = require_reader();
-    var AsyncReader = class extends reader_1.default {
-      constructor(_root, _settings) {
-        super(_root, _settings);
-        this._settings = _settings;
-        this._scandir = fsScandir.scandir;
-        this._emitter = new events_1.EventEmitter();
-        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        this._queue.drain = () => {
-          if (!this._isFatalError) {
-            this._emitter.emit("end");
-          }
-        };
-      }
-      read() {
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        setImmediate(() => {
-          this._pushToQueue(this._root, this._settings.basePath);
-        });
-        return this._emitter;
-      }
-      get isDestroyed() {
-        return this._isDestroyed;
-      }
-      destroy() {
-        if (this._isDestroyed) {
-          throw new Error("The reader is already destroyed");
-        }
-        this._isDestroyed = true;
-        this._queue.killAndDrain();
-      }
-      onEntry(callback) {
-        this._emitter.on("entry", callback);
-      }
-      onError(callback) {
-        this._emitter.once("error", callback);
-      }
-      onEnd(callback) {
-        this._emitter.once("end", callback);
-      }
-      _pushToQueue(directory, base) {
-        const queueItem = { directory, base };
-        this._queue.push(queueItem, (error2) => {
-          if (error2 !== null) {
-            this._handleError(error2);
-          }
-        });
-      }
-      _worker(item, done) {
-        this._scandir(item.directory, this._settings.fsScandirSettings, (error2, entries) => {
-          if (error2 !== null) {
-            done(error2, void 0);
-            return;
-          }
-          for (const entry of entries) {
-            this._handleEntry(entry, item.base);
-          }
-          done(null, void 0);
-        });
-      }
-      _handleError(error2) {
-        if (this._isDestroyed || !common.isFatalError(this._settings, error2)) {
-          return;
-        }
-        this._isFatalError = true;
-        this._isDestroyed = true;
-        this._emitter.emit("error", error2);
-      }
-      _handleEntry(entry, base) {
-        if (this._isDestroyed || this._isFatalError) {
-          return;
-        }
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._emitEntry(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _emitEntry(entry) {
-        this._emitter.emit("entry", entry);
-      }
-    };
-    exports.default = AsyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/async.js
-var require_async4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async3();
-    var AsyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._storage = [];
-      }
-      read(callback) {
-        this._reader.onError((error2) => {
-          callFailureCallback(callback, error2);
-        });
-        this._reader.onEntry((entry) => {
-          this._storage.push(entry);
-        });
-        this._reader.onEnd(() => {
-          callSuccessCallback(callback, this._storage);
-        });
-        this._reader.read();
-      }
-    };
-    exports.default = AsyncProvider;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, entries) {
-      callback(null, entries);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/stream.js
-var require_stream2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var async_1 = require_async3();
-    var StreamProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._stream = new stream_1.Readable({
-          objectMode: true,
-          read: () => {
-          },
-          destroy: () => {
-            if (!this._reader.isDestroyed) {
-              this._reader.destroy();
-            }
-          }
-        });
-      }
-      read() {
-        this._reader.onError((error2) => {
-          this._stream.emit("error", error2);
-        });
-        this._reader.onEntry((entry) => {
-          this._stream.push(entry);
-        });
-        this._reader.onEnd(() => {
-          this._stream.push(null);
-        });
-        this._reader.read();
-        return this._stream;
-      }
-    };
-    exports.default = StreamProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/sync.js
-var require_sync3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsScandir = require_out2();
-    var common = require_common2();
-    var reader_1 = require_reader();
-    var SyncReader = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._scandir = fsScandir.scandirSync;
-        this._storage = [];
-        this._queue = /* @__PURE__ */ new Set();
-      }
-      read() {
-        this._pushToQueue(this._root, this._settings.basePath);
-        this._handleQueue();
-        return this._storage;
-      }
-      _pushToQueue(directory, base) {
-        this._queue.add({ directory, base });
-      }
-      _handleQueue() {
-        for (const item of this._queue.values()) {
-          this._handleDirectory(item.directory, item.base);
-        }
-      }
-      _handleDirectory(directory, base) {
-        try {
-          const entries = this._scandir(directory, this._settings.fsScandirSettings);
-          for (const entry of entries) {
-            this._handleEntry(entry, base);
-          }
-        } catch (error2) {
-          this._handleError(error2);
-        }
-      }
-      _handleError(error2) {
-        if (!common.isFatalError(this._settings, error2)) {
-          return;
-        }
-        throw error2;
-      }
-      _handleEntry(entry, base) {
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._pushToStorage(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _pushToStorage(entry) {
-        this._storage.push(entry);
-      }
-    };
-    exports.default = SyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/sync.js
-var require_sync4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync3();
-    var SyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new sync_1.default(this._root, this._settings);
-      }
-      read() {
-        return this._reader.read();
-      }
-    };
-    exports.default = SyncProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/settings.js
-var require_settings3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsScandir = require_out2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.basePath = this._getValue(this._options.basePath, void 0);
-        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
-        this.deepFilter = this._getValue(this._options.deepFilter, null);
-        this.entryFilter = this._getValue(this._options.entryFilter, null);
-        this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
-        this.fsScandirSettings = new fsScandir.Settings({
-          followSymbolicLinks: this._options.followSymbolicLinks,
-          fs: this._options.fs,
-          pathSegmentSeparator: this._options.pathSegmentSeparator,
-          stats: this._options.stats,
-          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/index.js
-var require_out3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
-    var async_1 = require_async4();
-    var stream_1 = require_stream2();
-    var sync_1 = require_sync4();
-    var settings_1 = require_settings3();
-    exports.Settings = settings_1.default;
-    function walk(directory, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
-        return;
-      }
-      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
-    }
-    exports.walk = walk;
-    function walkSync(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new sync_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkSync = walkSync;
-    function walkStream(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new stream_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkStream = walkStream;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/fast-glob/out/readers/reader.js
-var require_reader2 = __commonJS({
-  "node_modules/fast-glob/out/readers/reader.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsStat = require_out();
-    var utils = require_utils4();
-    var Reader = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this._fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
-        });
-      }
-      _getFullEntryPath(filepath) {
-        return path.resolve(this._settings.cwd, filepath);
-      }
-      _makeEntry(stats, pattern) {
-        const entry = {
-          name: pattern,
-          path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
-        };
-        if (this._settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      }
-      _isFatalError(error2) {
-        return !utils.errno.isEnoentCodeError(error2) && !this._settings.suppressErrors;
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/fast-glob/out/readers/stream.js
-var require_stream3 = __commonJS({
-  "node_modules/fast-glob/out/readers/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderStream = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkStream = fsWalk.walkStream;
-        this._stat = fsStat.stat;
-      }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
-      }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
-        const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
-              stream.push(entry);
-            }
-            if (index === filepaths.length - 1) {
-              stream.end();
-            }
-            done();
-          }).catch(done);
-        };
-        for (let i = 0; i < filepaths.length; i++) {
-          stream.write(i);
-        }
-        return stream;
-      }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error2) => {
-          if (options.errorFilter(error2)) {
-            return null;
-          }
-          throw error2;
-        });
-      }
-      _getStat(filepath) {
-        return new Promise((resolve4, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error2, stats) => {
-            return error2 === null ? resolve4(stats) : reject(error2);
-          });
-        });
-      }
-    };
-    exports.default = ReaderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/async.js
-var require_async5 = __commonJS({
-  "node_modules/fast-glob/out/readers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var stream_1 = require_stream3();
-    var ReaderAsync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkAsync = fsWalk.walk;
-        this._readerStream = new stream_1.default(this._settings);
-      }
-      dynamic(root, options) {
-        return new Promise((resolve4, reject) => {
-          this._walkAsync(root, options, (error2, entries) => {
-            if (error2 === null) {
-              resolve4(entries);
-            } else {
-              reject(error2);
-            }
-          });
-        });
-      }
-      async static(patterns, options) {
-        const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve4, reject) => {
-          stream.once("error", reject);
-          stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve4(entries));
-        });
-      }
-    };
-    exports.default = ReaderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/matcher.js
-var require_matcher = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var Matcher = class {
-      constructor(_patterns, _settings, _micromatchOptions) {
-        this._patterns = _patterns;
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this._storage = [];
-        this._fillStorage();
-      }
-      _fillStorage() {
-        for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
-          this._storage.push({
-            complete: sections.length <= 1,
-            pattern,
-            segments,
-            sections
-          });
-        }
-      }
-      _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
-          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
-          if (!dynamic) {
-            return {
-              dynamic: false,
-              pattern: part
-            };
-          }
-          return {
-            dynamic: true,
-            pattern: part,
-            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
-          };
-        });
-      }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
-      }
-    };
-    exports.default = Matcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/partial.js
-var require_partial = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var matcher_1 = require_matcher();
-    var PartialMatcher = class extends matcher_1.default {
-      match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
-        const patterns = this._storage.filter((info2) => !info2.complete || info2.segments.length > levels);
-        for (const pattern of patterns) {
-          const section = pattern.sections[0];
-          if (!pattern.complete && levels > section.length) {
-            return true;
-          }
-          const match = parts.every((part, index) => {
-            const segment = pattern.segments[index];
-            if (segment.dynamic && segment.patternRe.test(part)) {
-              return true;
-            }
-            if (!segment.dynamic && segment.pattern === part) {
-              return true;
-            }
-            return false;
-          });
-          if (match) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    exports.default = PartialMatcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/deep.js
-var require_deep = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/deep.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var partial_1 = require_partial();
-    var DeepFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-      }
-      getFilter(basePath, positive, negative) {
-        const matcher = this._getMatcher(positive);
-        const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
-      }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
-      }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
-        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
-      }
-      _filter(basePath, entry, matcher, negativeRe) {
-        if (this._isSkippedByDeep(basePath, entry.path)) {
-          return false;
-        }
-        if (this._isSkippedSymbolicLink(entry)) {
-          return false;
-        }
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
-          return false;
-        }
-        return this._isSkippedByNegativePatterns(filepath, negativeRe);
-      }
-      _isSkippedByDeep(basePath, entryPath) {
-        if (this._settings.deep === Infinity) {
-          return false;
-        }
-        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
-      }
-      _getEntryLevel(basePath, entryPath) {
-        const entryPathDepth = entryPath.split("/").length;
-        if (basePath === "") {
-          return entryPathDepth;
-        }
-        const basePathDepth = basePath.split("/").length;
-        return entryPathDepth - basePathDepth;
-      }
-      _isSkippedSymbolicLink(entry) {
-        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
-      }
-      _isSkippedByPositivePatterns(entryPath, matcher) {
-        return !this._settings.baseNameMatch && !matcher.match(entryPath);
-      }
-      _isSkippedByNegativePatterns(entryPath, patternsRe) {
-        return !utils.pattern.matchAny(entryPath, patternsRe);
-      }
-    };
-    exports.default = DeepFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/entry.js
-var require_entry = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/entry.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this.index = /* @__PURE__ */ new Map();
-      }
-      getFilter(positive, negative) {
-        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
-          positive: {
-            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
-          },
-          negative: {
-            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
-            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
-          }
-        };
-        return (entry) => this._filter(entry, patterns);
-      }
-      _filter(entry, patterns) {
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
-          return false;
-        }
-        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
-          return false;
-        }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
-        if (this._settings.unique && isMatched) {
-          this._createIndexRecord(filepath);
-        }
-        return isMatched;
-      }
-      _isDuplicateEntry(filepath) {
-        return this.index.has(filepath);
-      }
-      _createIndexRecord(filepath) {
-        this.index.set(filepath, void 0);
-      }
-      _onlyFileFilter(entry) {
-        return this._settings.onlyFiles && !entry.dirent.isFile();
-      }
-      _onlyDirectoryFilter(entry) {
-        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
-      }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory2) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory2);
-        if (!isMatched) {
-          return false;
-        }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory2);
-        if (isMatchedByRelativeNegative) {
-          return false;
-        }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory2);
-        if (isMatchedByAbsoluteNegative) {
-          return false;
-        }
-        return true;
-      }
-      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory2);
-      }
-      _isMatchToPatterns(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
-        if (!isMatched && isDirectory2) {
-          return utils.pattern.matchAny(filepath + "/", patternsRe);
-        }
-        return isMatched;
-      }
-    };
-    exports.default = EntryFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/error.js
-var require_error = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/error.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var ErrorFilter = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getFilter() {
-        return (error2) => this._isNonFatalError(error2);
-      }
-      _isNonFatalError(error2) {
-        return utils.errno.isEnoentCodeError(error2) || this._settings.suppressErrors;
-      }
-    };
-    exports.default = ErrorFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/transformers/entry.js
-var require_entry2 = __commonJS({
-  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryTransformer = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getTransformer() {
-        return (entry) => this._transform(entry);
-      }
-      _transform(entry) {
-        let filepath = entry.path;
-        if (this._settings.absolute) {
-          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-          filepath = utils.path.unixify(filepath);
-        }
-        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
-          filepath += "/";
-        }
-        if (!this._settings.objectMode) {
-          return filepath;
-        }
-        return Object.assign(Object.assign({}, entry), { path: filepath });
-      }
-    };
-    exports.default = EntryTransformer;
-  }
-});
-
-// node_modules/fast-glob/out/providers/provider.js
-var require_provider = __commonJS({
-  "node_modules/fast-glob/out/providers/provider.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var deep_1 = require_deep();
-    var entry_1 = require_entry();
-    var error_1 = require_error();
-    var entry_2 = require_entry2();
-    var Provider = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this.errorFilter = new error_1.default(this._settings);
-        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
-        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
-        this.entryTransformer = new entry_2.default(this._settings);
-      }
-      _getRootDirectory(task) {
-        return path.resolve(this._settings.cwd, task.base);
-      }
-      _getReaderOptions(task) {
-        const basePath = task.base === "." ? "" : task.base;
-        return {
-          basePath,
-          pathSegmentSeparator: "/",
-          concurrency: this._settings.concurrency,
-          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
-          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
-          errorFilter: this.errorFilter.getFilter(),
-          followSymbolicLinks: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          stats: this._settings.stats,
-          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
-          transform: this.entryTransformer.getTransformer()
-        };
-      }
-      _getMicromatchOptions() {
-        return {
-          dot: this._settings.dot,
-          matchBase: this._settings.baseNameMatch,
-          nobrace: !this._settings.braceExpansion,
-          nocase: !this._settings.caseSensitiveMatch,
-          noext: !this._settings.extglob,
-          noglobstar: !this._settings.globstar,
-          posix: true,
-          strictSlashes: false
-        };
-      }
-    };
-    exports.default = Provider;
-  }
-});
-
-// node_modules/fast-glob/out/providers/async.js
-var require_async6 = __commonJS({
-  "node_modules/fast-glob/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async5();
-    var provider_1 = require_provider();
-    var ProviderAsync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new async_1.default(this._settings);
-      }
-      async read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/stream.js
-var require_stream4 = __commonJS({
-  "node_modules/fast-glob/out/providers/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var stream_2 = require_stream3();
-    var provider_1 = require_provider();
-    var ProviderStream = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new stream_2.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
-        const destination = new stream_1.Readable({ objectMode: true, read: () => {
-        } });
-        source.once("error", (error2) => destination.emit("error", error2)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
-        destination.once("close", () => source.destroy());
-        return destination;
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/sync.js
-var require_sync5 = __commonJS({
-  "node_modules/fast-glob/out/readers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderSync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkSync = fsWalk.walkSync;
-        this._statSync = fsStat.statSync;
-      }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
-      }
-      static(patterns, options) {
-        const entries = [];
-        for (const pattern of patterns) {
-          const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
-            continue;
-          }
-          entries.push(entry);
-        }
-        return entries;
-      }
-      _getEntry(filepath, pattern, options) {
-        try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
-        } catch (error2) {
-          if (options.errorFilter(error2)) {
-            return null;
-          }
-          throw error2;
-        }
-      }
-      _getStat(filepath) {
-        return this._statSync(filepath, this._fsStatSettings);
-      }
-    };
-    exports.default = ReaderSync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/sync.js
-var require_sync6 = __commonJS({
-  "node_modules/fast-glob/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync5();
-    var provider_1 = require_provider();
-    var ProviderSync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new sync_1.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderSync;
-  }
-});
-
-// node_modules/fast-glob/out/settings.js
-var require_settings4 = __commonJS({
-  "node_modules/fast-glob/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = __require("fs");
-    var os5 = __require("os");
-    var CPU_COUNT = Math.max(os5.cpus().length, 1);
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      lstatSync: fs3.lstatSync,
-      stat: fs3.stat,
-      statSync: fs3.statSync,
-      readdir: fs3.readdir,
-      readdirSync: fs3.readdirSync
-    };
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.absolute = this._getValue(this._options.absolute, false);
-        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
-        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
-        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
-        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
-        this.cwd = this._getValue(this._options.cwd, process.cwd());
-        this.deep = this._getValue(this._options.deep, Infinity);
-        this.dot = this._getValue(this._options.dot, false);
-        this.extglob = this._getValue(this._options.extglob, true);
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
-        this.fs = this._getFileSystemMethods(this._options.fs);
-        this.globstar = this._getValue(this._options.globstar, true);
-        this.ignore = this._getValue(this._options.ignore, []);
-        this.markDirectories = this._getValue(this._options.markDirectories, false);
-        this.objectMode = this._getValue(this._options.objectMode, false);
-        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
-        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
-        this.stats = this._getValue(this._options.stats, false);
-        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
-        this.unique = this._getValue(this._options.unique, true);
-        if (this.onlyDirectories) {
-          this.onlyFiles = false;
-        }
-        if (this.stats) {
-          this.objectMode = true;
-        }
-        this.ignore = [].concat(this.ignore);
-      }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
-      }
-      _getFileSystemMethods(methods = {}) {
-        return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/fast-glob/out/index.js
-var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var taskManager = require_tasks();
-    var async_1 = require_async6();
-    var stream_1 = require_stream4();
-    var sync_1 = require_sync6();
-    var settings_1 = require_settings4();
-    var utils = require_utils4();
-    async function FastGlob(source, options) {
-      assertPatternsInput(source);
-      const works = getWorks(source, async_1.default, options);
-      const result = await Promise.all(works);
-      return utils.array.flatten(result);
-    }
-    (function(FastGlob2) {
-      FastGlob2.glob = FastGlob2;
-      FastGlob2.globSync = sync;
-      FastGlob2.globStream = stream;
-      FastGlob2.async = FastGlob2;
-      function sync(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, sync_1.default, options);
-        return utils.array.flatten(works);
-      }
-      FastGlob2.sync = sync;
-      function stream(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, stream_1.default, options);
-        return utils.stream.merge(works);
-      }
-      FastGlob2.stream = stream;
-      function generateTasks(source, options) {
-        assertPatternsInput(source);
-        const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
-      }
-      FastGlob2.generateTasks = generateTasks;
-      function isDynamicPattern(source, options) {
-        assertPatternsInput(source);
-        const settings = new settings_1.default(options);
-        return utils.pattern.isDynamicPattern(source, settings);
-      }
-      FastGlob2.isDynamicPattern = isDynamicPattern;
-      function escapePath(source) {
-        assertPatternsInput(source);
-        return utils.path.escape(source);
-      }
-      FastGlob2.escapePath = escapePath;
-      function convertPathToPattern(source) {
-        assertPatternsInput(source);
-        return utils.path.convertPathToPattern(source);
-      }
-      FastGlob2.convertPathToPattern = convertPathToPattern;
-      let posix4;
-      (function(posix5) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapePosixPath(source);
-        }
-        posix5.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertPosixPathToPattern(source);
-        }
-        posix5.convertPathToPattern = convertPathToPattern2;
-      })(posix4 = FastGlob2.posix || (FastGlob2.posix = {}));
-      let win32;
-      (function(win322) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapeWindowsPath(source);
-        }
-        win322.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertWindowsPathToPattern(source);
-        }
-        win322.convertPathToPattern = convertPathToPattern2;
-      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
-    })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
-      const provider = new _Provider(settings);
-      return tasks.map(provider.read, provider);
-    }
-    function assertPatternsInput(input) {
-      const source = [].concat(input);
-      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
-      if (!isValidSource) {
-        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
-      }
-    }
-    module.exports = FastGlob;
-  }
-});
-
 // action/src/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -15864,7 +9972,8 @@ function foldCase(source) {
     return 2;
   };
   const other = (ch) => ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
-  const isLetter = (ch) => ch !== void 0 && /^[A-Za-z]$/.test(ch);
+  const isLetter = (ch) => ch !== void 0 && (ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z");
+  const quantifier = /\{\d+(?:,\d*)?\}/y;
   while (i < source.length) {
     const c = source[i];
     if (c === "\\") {
@@ -15910,7 +10019,7 @@ function foldCase(source) {
         out += source.slice(i, i + n);
         i += n;
       }
-    } else if (c === "{" && /^\{\d+(?:,\d*)?\}/.test(source.slice(i))) {
+    } else if (c === "{" && (quantifier.lastIndex = i, quantifier.test(source))) {
       const close = source.indexOf("}", i);
       out += source.slice(i, close + 1);
       i = close + 1;
@@ -16015,9 +10124,8 @@ var DEFAULT_VALUE_END = "(?![A-Za-z0-9_+/=-])";
 var NAME_START = "(?:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))";
 var nameAt = (names) => `(?:${names})(?<=${NAME_START}(?:${names}))`;
 var IDENTIFIER_REST = "(?:->|[\\w.-]|::(?=\\w)|:(?=[A-Z][a-z]))";
-function atomicRest(before) {
-  const n = countCapturingGroups(before) + 1;
-  return `(?=(${IDENTIFIER_REST}{0,40}))\\${n}`;
+function atomicRest(group) {
+  return `(?=(${IDENTIFIER_REST}{0,40}))\\${group}`;
 }
 var folded = /* @__PURE__ */ new Map();
 function fold(source) {
@@ -16039,20 +10147,21 @@ function compileContext(ctx) {
   const names = ctx.names.map((n) => fold(n)).join("|");
   const value = ctx.value;
   const end = ctx.end ?? DEFAULT_VALUE_END;
+  let groups = 0;
   let src = `(?:${nameAt(names)}`;
   if (ctx.qualifier) {
     const qualifier = fold(ctx.qualifier);
     src += `(?:[\\w .-]{0,24}?(?:${qualifier})`;
-    src += `${atomicRest(src)}(?:${after})|`;
-    src += `${atomicRest(src)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
+    src += `${atomicRest(++groups)}(?:${after})|`;
+    src += `${atomicRest(++groups)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
   } else {
-    src += `${atomicRest(src)}(?:${after})`;
+    src += `${atomicRest(++groups)}(?:${after})`;
   }
   if (ctx.also?.length) src += `|${ctx.also.map((a) => `(?:${fold(a)})`).join("|")}`;
   src += ")";
   const nameAfter = ctx.qualifier ? `${nameAt(names)}[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : nameAt(names);
   return {
-    primary: { source: `${src}(${value})${end}`, secretGroup: countCapturingGroups(src) + 1 },
+    primary: { source: `${src}(${value})${end}`, secretGroup: groups + 1 },
     valueFirst: VALUE_FIRST_FORMS.map((f, form) => ({ form, source: `(${value})${end}${fold(f.link ?? "")}${nameAfter}` })),
     // where the names occur: value-first forms are looked for only on those lines
     names: nameAt(names)
@@ -16105,11 +10214,12 @@ function contextProblems(raw) {
     if (c[k] !== void 0 && (typeof c[k] !== "string" || !c[k])) out.push({ where: [k], message: `${k} must be a non-empty string` });
   }
   if (c.value === void 0) out.push({ where: ["value"], message: "value is required (the regex of the secret)" });
-  else if (typeof c.value === "string" && countGroups(c.value) > 0) out.push({ where: ["value"], message: "value may not contain capturing groups; use (?:...)" });
+  for (const k of ["names", "qualifier", "value", "end", "also"]) {
+    const v = c[k];
+    const fragments = typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+    if (fragments.some((f) => countCapturingGroups(f) > 0)) out.push({ where: [k], message: `${k} may not contain capturing groups; use (?:...)` });
+  }
   return out;
-}
-function countGroups(source) {
-  return (source.replace(/\\./g, "").replace(/\[[^\]]*\]/g, "").match(/\((?!\?)|\(\?<(?![=!])/g) ?? []).length;
 }
 
 // src/core/keywords.ts
@@ -16133,10 +10243,26 @@ var KeywordAutomaton = class {
   hasOutput;
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
   outputs;
+  /** Per keyword id: it must start a word (see `find`). */
+  bounded;
+  /** Per keyword id: its length, to find where a match began. */
+  lengths;
+  /**
+   * A keyword that begins with a letter matches only where a word starts: at the start of the
+   * text, after a character that is not a letter or digit, or at a camelCase hump (`myOkta`).
+   * So `okta` is not found inside `rookTable`, while `ghp_`, `OKTA_TOKEN` and `oktaToken` are.
+   * A leading `*` lifts that (`*t3blbkfj`, a marker inside an OpenAI key); keywords that begin
+   * with a digit or punctuation match anywhere.
+   */
   constructor(keywords) {
     this.keywords = keywords;
-    const lowered = keywords.map((raw) => {
-      const kw = raw.toLowerCase();
+    this.bounded = new Uint8Array(keywords.length);
+    this.lengths = new Int32Array(keywords.length);
+    const lowered = keywords.map((raw, id) => {
+      const anywhere = raw.startsWith("*");
+      const kw = (anywhere ? raw.slice(1) : raw).toLowerCase();
+      this.bounded[id] = !anywhere && /^[a-z]/.test(kw) ? 1 : 0;
+      this.lengths[id] = kw.length;
       for (let i = 0; i < kw.length; i++) if (kw.charCodeAt(i) > 255) throw new Error(`keyword "${raw}" is not ASCII/latin1`);
       return kw;
     });
@@ -16220,7 +10346,7 @@ var KeywordAutomaton = class {
   /** Ids of the keywords occurring in text (each at most once). */
   find(text) {
     const found = /* @__PURE__ */ new Set();
-    const { delta, classOf, outputs, width } = this;
+    const { delta, classOf, outputs, width, bounded, lengths } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -16236,12 +10362,91 @@ var KeywordAutomaton = class {
         continue;
       }
       s = -e - 1;
-      for (const id of outputs[s / width]) found.add(id);
+      for (const id of outputs[s / width]) {
+        if (found.has(id)) continue;
+        if (bounded[id] === 1 && !startsWord(text, i - lengths[id] + 1)) continue;
+        found.add(id);
+      }
       if (found.size === total) break;
     }
     return found;
   }
 };
+var isAlnum = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122;
+function startsWord(text, p) {
+  if (p === 0) return true;
+  const prev = text.charCodeAt(p - 1);
+  if (!isAlnum(prev)) return true;
+  const cur = text.charCodeAt(p);
+  return cur >= 65 && cur <= 90 && !(prev >= 65 && prev <= 90);
+}
+
+// src/core/made-up.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var COUNTING_RUNS = [
+  "0123456",
+  "1234567",
+  "2345678",
+  "3456789",
+  "9876543",
+  "8765432",
+  "7654321",
+  "6543210",
+  "abcdefg",
+  "bcdefgh",
+  "cdefghi",
+  "qwerty",
+  "qwertz",
+  "azerty",
+  "asdfgh",
+  "zxcvbn"
+];
+var PLACEHOLDER_WORDS = [
+  "example",
+  "placeholder",
+  "redacted",
+  "xxxxxxxx",
+  "replace_with",
+  "replace-with",
+  "replacewith",
+  "replace_me",
+  "replace-me",
+  "replaceme",
+  "change_me",
+  "change-me",
+  "changeme",
+  "change_this",
+  "change-this",
+  "changethis",
+  "changeit",
+  "your_",
+  "your-",
+  "yourapi",
+  "yourkey",
+  "yourtoken",
+  "yoursecret",
+  "yourpass",
+  "insert_",
+  "insert-",
+  "insertyour",
+  "enter_your",
+  "enter-your",
+  "enteryour",
+  "put_your",
+  "put-your",
+  "dummy",
+  "fake_",
+  "fake-",
+  "fakekey",
+  "faketoken",
+  "not_a_real",
+  "not-a-real",
+  "notarealkey",
+  "notreal",
+  "fixme"
+];
+var MADE_UP_STOPWORDS = [...COUNTING_RUNS, ...PLACEHOLDER_WORDS];
 
 // src/core/url-credentials.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16313,7 +10518,23 @@ function compileAllowlist(def, where, problems) {
     lineRegexes: compileAll("lineRegexes"),
     stopwords: stringList(d.stopwords, [...where, "stopwords"], problems).map((s) => s.toLowerCase()),
     paths,
-    pathMatcher: paths.length ? (0, import_picomatch.default)(paths, { dot: true }) : void 0
+    pathMatcher: paths.length ? pathMatcherFor(paths) : void 0
+  };
+}
+function pathMatcherFor(globs) {
+  const names = /* @__PURE__ */ new Set();
+  const rest = [];
+  for (const g of globs) {
+    const m = /^\*\*\/([^*?[\]{}()!/\\]+)$/.exec(g);
+    if (m) names.add(m[1]);
+    else rest.push(g);
+  }
+  let other;
+  return (path) => {
+    if (names.size && names.has(path.slice(path.lastIndexOf("/") + 1))) return true;
+    if (!rest.length) return false;
+    other ??= (0, import_picomatch.default)(rest, { dot: true });
+    return other(path);
   };
 }
 var RULE_KEYS = /* @__PURE__ */ new Set(["id", "description", "regex", "context", "url", "flags", "secretGroup", "keywords", "entropy", "severity", "tags", "allowlist", "examples"]);
@@ -16321,7 +10542,7 @@ var sharedUrlAllowlist;
 function urlAllowlist() {
   return sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ["url"], []);
 }
-function compileRule(raw, where, problems) {
+function compileRule(raw, where, problems, kind = "secret") {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: "a rule must be a mapping" });
     return void 0;
@@ -16372,7 +10593,7 @@ function compileRule(raw, where, problems) {
   if (source !== void 0) regex = compileRegex(source, `g${typeof flags === "string" ? flags : ""}${builtFlags}d`, [...where, shape ?? "regex"], problems);
   const keywords = stringList(def.keywords, [...where, "keywords"], problems);
   keywords.forEach((k, i) => {
-    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, "keywords", i], message: "keywords must be lower-case printable ASCII" });
+    if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, "keywords", i], message: "keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)" });
   });
   const severity = def.severity ?? "high";
   if (!SEVERITIES.includes(severity)) problems.push({ where: [...where, "severity"], message: `severity must be one of ${SEVERITIES.join(", ")}` });
@@ -16381,7 +10602,7 @@ function compileRule(raw, where, problems) {
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = countCapturingGroups(source);
+    const groups = builtGroup ?? countCapturingGroups(source);
     secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, "secretGroup"], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
@@ -16389,6 +10610,9 @@ function compileRule(raw, where, problems) {
   }
   const tags = stringList(def.tags, [...where, "tags"], problems);
   const allowlist = compileAllowlist(def.allowlist, [...where, "allowlist"], problems);
+  if (kind === "secret") {
+    for (const w of MADE_UP_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
   if (shape === "context") {
     for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }
@@ -16555,7 +10779,7 @@ function loadRulePacksFromDir(dir) {
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "protected", "skills", "policy"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -16573,6 +10797,7 @@ function defaultConfig() {
     customRules: [],
     allowlist: void 0,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    decode: true,
     protected: [],
     skills: void 0,
     policy: void 0
@@ -16627,6 +10852,10 @@ function parseConfig(text, file) {
     const size = parseSize(v.maxFileSize);
     if (size === void 0) problems.push({ where: ["maxFileSize"], message: "must be a size such as 10MB, 512KB or a number of bytes" });
     else config.maxFileSize = size;
+  }
+  if (v.decode !== void 0) {
+    if (typeof v.decode !== "boolean") problems.push({ where: ["decode"], message: "must be true or false" });
+    else config.decode = v.decode;
   }
   if (v.protected !== void 0) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== "string" || !x)) problems.push({ where: ["protected"], message: "must be a list of path globs" });
@@ -16777,6 +11006,152 @@ function fingerprint(ruleId, secret) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
+// src/core/decode.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MIN_RUN = 16;
+var MIN_HEX = 32;
+var MIN_DECODED = 8;
+var MAX_SEGMENT = 64 * 1024;
+var B64_VALUE = new Int8Array(256).fill(-1);
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+for (let i = 0; i < 62; i++) B64_VALUE[ALPHABET.charCodeAt(i)] = i;
+B64_VALUE[43] = 62;
+B64_VALUE[45] = 62;
+B64_VALUE[47] = 63;
+B64_VALUE[95] = 63;
+var HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE["0123456789abcdef".charCodeAt(i)] = i;
+  HEX_VALUE["0123456789ABCDEF".charCodeAt(i)] = i;
+}
+var isText = (b) => b >= 32 && b < 127 || b === 9 || b === 10 || b === 13;
+var inAlphabet = (c) => c < 256 && B64_VALUE[c] >= 0;
+var scratch = new Uint8Array(MAX_SEGMENT);
+function latin1(n) {
+  let out = "";
+  for (let i = 0; i < n; i += 8192) out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(n, i + 8192)));
+  return out;
+}
+function decodeBase64(text, s, e) {
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = s; i < e; i++) {
+    acc = (acc << 6 | B64_VALUE[text.charCodeAt(i)]) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const b = acc >> bits & 255;
+      if (!isText(b)) return -1;
+      scratch[n++] = b;
+    }
+  }
+  return n;
+}
+function decodeHex(text, s, e) {
+  let n = 0;
+  for (let i = s; i + 1 < e; i += 2) {
+    const b = HEX_VALUE[text.charCodeAt(i)] << 4 | HEX_VALUE[text.charCodeAt(i + 1)];
+    if (!isText(b)) return -1;
+    scratch[n++] = b;
+  }
+  return n;
+}
+function alphabetRuns(text) {
+  const runs = [];
+  const len = text.length;
+  let i = 0;
+  while (i + MIN_RUN <= len) {
+    let q = i + MIN_RUN - 1;
+    while (q >= i && inAlphabet(text.charCodeAt(q))) q--;
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let e = i + MIN_RUN;
+    while (e < len && inAlphabet(text.charCodeAt(e))) e++;
+    runs.push(i, e);
+    i = e + 1;
+  }
+  return runs;
+}
+var URL_CHAR = /[A-Za-z0-9%._~+\-!*'():@$,;]/;
+function percentSegments(text, out) {
+  let i = text.indexOf("%");
+  while (i !== -1) {
+    if (HEX_VALUE[text.charCodeAt(i + 1)] < 0 || HEX_VALUE[text.charCodeAt(i + 2)] < 0) {
+      i = text.indexOf("%", i + 1);
+      continue;
+    }
+    let s = i;
+    while (s > 0 && i - s < MAX_SEGMENT && URL_CHAR.test(text[s - 1])) s--;
+    let e = i;
+    while (e < text.length && e - s < MAX_SEGMENT && URL_CHAR.test(text[e])) e++;
+    let decoded = "";
+    let escapes = 0;
+    let structural2 = false;
+    let ok = true;
+    for (let k = s; k < e; k++) {
+      const c = text[k];
+      if (c === "%" && HEX_VALUE[text.charCodeAt(k + 1)] >= 0 && HEX_VALUE[text.charCodeAt(k + 2)] >= 0) {
+        const b = HEX_VALUE[text.charCodeAt(k + 1)] << 4 | HEX_VALUE[text.charCodeAt(k + 2)];
+        if (!isText(b)) {
+          ok = false;
+          break;
+        }
+        const ch = String.fromCharCode(b);
+        if (':/@=&?#%+ "'.includes(ch)) structural2 = true;
+        decoded += ch;
+        escapes++;
+        k += 2;
+      } else decoded += c;
+    }
+    if (ok && decoded.length >= MIN_DECODED && (escapes >= 2 || structural2)) out.push({ start: s, end: e, encoding: "percent", decoded });
+    i = text.indexOf("%", e);
+  }
+}
+function findEncodedSegments(text, limit = 256) {
+  const out = [];
+  const runs = alphabetRuns(text);
+  for (let r = 0; r < runs.length && out.length < limit; r += 2) {
+    const s = runs[r];
+    const e = runs[r + 1];
+    if (e - s > MAX_SEGMENT) continue;
+    if (e - s >= MIN_HEX && HEX_VALUE[text.charCodeAt(s)] >= 0) {
+      const n2 = decodeHex(text, s, e - (e - s & 1));
+      if (n2 >= MIN_DECODED) {
+        out.push({ start: s, end: e, encoding: "hex", decoded: latin1(n2) });
+        continue;
+      }
+    }
+    const n = decodeBase64(text, s, e);
+    if (n < MIN_DECODED) continue;
+    let end = e;
+    while (end < text.length && end - e < 2 && text[end] === "=") end++;
+    out.push({ start: s, end, encoding: "base64", decoded: latin1(n) });
+  }
+  if (out.length < limit && text.includes("%")) {
+    percentSegments(text, out);
+    out.sort((a, b) => a.start - b.start);
+    if (out.length > limit) out.length = limit;
+  }
+  return out;
+}
+function decodedValue(value) {
+  if (value.length < 8 || value.length > MAX_SEGMENT) return void 0;
+  let end = value.length;
+  while (end > 0 && value[end - 1] === "=") end--;
+  for (let i = 0; i < end; i++) if (!inAlphabet(value.charCodeAt(i))) return void 0;
+  if (end % 2 === 0 && HEX_VALUE[value.charCodeAt(0)] >= 0) {
+    const n2 = decodeHex(value, 0, end);
+    if (n2 >= 4) return latin1(n2);
+  }
+  if (end % 4 === 1) return void 0;
+  const n = decodeBase64(value, 0, end);
+  return n >= 4 ? latin1(n) : void 0;
+}
+
 // src/core/entropy.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -16816,8 +11191,8 @@ function insidePlaceholder(text, start, end) {
 }
 
 // src/core/scan.ts
-var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
-var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
+var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret|secretlint-disable-line/;
+var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret|secretlint-disable-next-line/;
 var Lines = class {
   constructor(text) {
     this.text = text;
@@ -16869,15 +11244,50 @@ function allowedBy(list, secret, lineText) {
   return false;
 }
 var isGeneric = (rule) => rule.tags.includes("generic");
+var MAX_DECODE_DEPTH = 3;
+var DECODE_CONTEXT_LINES = 2;
+var DECODE_CONTEXT_CHARS = 512;
 function scanText(text, origin, ruleset, options = {}) {
   const path = origin.path;
   const byPath = options.pathAllowlists !== false;
   if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
-  const indices = ruleset.candidates(text);
-  if (indices.length === 0) return [];
   const lines = new Lines(text);
+  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0);
+  if (kept.length === 0) return [];
+  const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : void 0;
+  const findings = [];
+  for (const c of kept) {
+    const line0 = lines.lineOf(c.start);
+    if (suppressed?.(line0)) continue;
+    const fp = fingerprint(c.rule.id, c.secret);
+    if (options.baseline?.has(fp)) continue;
+    const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const mapLine = (l0) => origin.lineMap?.[l0] ?? l0 + 1;
+    const finding = {
+      ruleId: c.rule.id,
+      description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description,
+      severity: c.rule.severity,
+      tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
+      path,
+      line: mapLine(line0),
+      column: c.start - lines.start(line0) + 1,
+      endLine: mapLine(endLine0),
+      endColumn: c.end - lines.start(endLine0) + 1,
+      masked: maskSecret(c.secret),
+      fingerprint: fp,
+      secretLength: c.secret.length,
+      [SECRET]: c.secret
+    };
+    if (origin.commit) finding.commit = origin.commit;
+    if (origin.author) finding.author = origin.author;
+    if (origin.date) finding.date = origin.date;
+    findings.push(finding);
+  }
+  return findings;
+}
+function collect(text, lines, path, ruleset, byPath, depth) {
   const candidates = [];
-  for (const ri of indices) {
+  for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri];
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
     const consider = (secret, span) => {
@@ -16887,8 +11297,7 @@ function scanText(text, origin, ruleset, options = {}) {
       if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
-      if (allowedBy(rule.allowlist, secret, lineText)) return;
-      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) return;
+      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return;
       candidates.push({ rule, start, end, secret });
     };
     const re = rule.regex;
@@ -16920,7 +11329,20 @@ function scanText(text, origin, ruleset, options = {}) {
       }
     }
   }
-  if (candidates.length === 0) return [];
+  let kept = oneSecretPerSpan(candidates);
+  if (depth < MAX_DECODE_DEPTH && kept.length) {
+    kept = kept.filter((k) => {
+      const said = decodedValue(k.secret)?.trim();
+      return said === void 0 || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
+    });
+  }
+  if (depth >= MAX_DECODE_DEPTH) return kept;
+  const segments = findEncodedSegments(text);
+  if (segments.length === 0) return kept;
+  return withDecoded(text, kept, segments, path, ruleset, byPath, depth);
+}
+function oneSecretPerSpan(candidates) {
+  if (candidates.length < 2) return candidates;
   candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
   const kept = [];
   for (const c of candidates) {
@@ -16928,45 +11350,72 @@ function scanText(text, origin, ruleset, options = {}) {
     if (!last || c.start >= last.end) kept.push(c);
     else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
-  const findings = [];
-  for (const c of kept) {
-    const line0 = lines.lineOf(c.start);
-    const lineText = lines.text0(line0);
-    if (options.inlineSuppressions !== false) {
-      if (ALLOW_SAME_LINE.test(lineText)) continue;
-      if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
+  return kept;
+}
+function withDecoded(text, kept, segments, path, ruleset, byPath, depth) {
+  const found = [];
+  for (const seg of segments) {
+    let from = text.lastIndexOf("\n", seg.start - 1) + 1;
+    for (let k = 0; k < DECODE_CONTEXT_LINES && from > 1 && seg.start - from < DECODE_CONTEXT_CHARS; k++) from = text.lastIndexOf("\n", from - 2) + 1;
+    from = Math.max(from, seg.start - DECODE_CONTEXT_CHARS);
+    let to = text.indexOf("\n", seg.end);
+    if (to === -1) to = text.length;
+    to = Math.min(to, seg.end + DECODE_CONTEXT_CHARS);
+    const window = text.slice(from, seg.start) + seg.decoded + text.slice(seg.end, to);
+    const inside2 = [seg.start - from, seg.start - from + seg.decoded.length];
+    for (const c of collect(window, new Lines(window), path, ruleset, byPath, depth + 1)) {
+      if (c.end <= inside2[0] || c.start >= inside2[1]) continue;
+      if (kept.some((k) => k.rule.id === c.rule.id && (k.secret === c.secret || k.start < seg.end && seg.start < k.end && !(k.start === seg.start && k.end === seg.end)))) continue;
+      if (found.some((f) => f.rule.id === c.rule.id && f.secret === c.secret && f.start === seg.start)) continue;
+      found.push({ rule: c.rule, start: seg.start, end: seg.end, secret: c.secret, decoded: [seg.encoding, ...c.decoded ?? []] });
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
-    const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
-    const mapLine = (l0) => origin.lineMap?.[l0] ?? l0 + 1;
-    const finding = {
-      ruleId: c.rule.id,
-      description: c.rule.description,
-      severity: c.rule.severity,
-      tags: c.rule.tags,
-      path,
-      line: mapLine(line0),
-      column: c.start - lines.start(line0) + 1,
-      endLine: mapLine(endLine0),
-      endColumn: c.end - lines.start(endLine0) + 1,
-      masked: maskSecret(c.secret),
-      fingerprint: fp,
-      secretLength: c.secret.length,
-      [SECRET]: c.secret
-    };
-    if (origin.commit) finding.commit = origin.commit;
-    if (origin.author) finding.author = origin.author;
-    if (origin.date) finding.date = origin.date;
-    findings.push(finding);
   }
-  return findings;
+  if (found.length === 0) return kept;
+  const overlaps = (k, f) => k.start < f.end && f.start < k.end;
+  const replaced = (k) => found.some((f) => overlaps(k, f) && (isGeneric(k.rule) || f.rule.id === k.rule.id && f.start === k.start && f.end === k.end));
+  const merged = kept.filter((k) => !replaced(k));
+  merged.push(...found);
+  return merged.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+function inlineSuppressions(text, lines) {
+  let blocks;
+  const hasBlocks = text.includes("secretlint-disable");
+  return (line0) => {
+    if (ALLOW_SAME_LINE.test(lines.text0(line0))) return true;
+    if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) return true;
+    if (!hasBlocks) return false;
+    blocks ??= disabledBlocks(text, lines);
+    return blocks.some(([a, b]) => line0 > a && line0 < b);
+  };
+}
+var BLOCK_DIRECTIVE = /secretlint-(disable|enable)(?![\w-])/g;
+function disabledBlocks(text, lines) {
+  const blocks = [];
+  let open3;
+  BLOCK_DIRECTIVE.lastIndex = 0;
+  let m;
+  while ((m = BLOCK_DIRECTIVE.exec(text)) !== null) {
+    const line0 = lines.lineOf(m.index);
+    if (m[1] === "disable" && open3 === void 0) open3 = line0;
+    else if (m[1] === "enable" && open3 !== void 0) {
+      blocks.push([open3, line0]);
+      open3 = void 0;
+    }
+  }
+  if (open3 !== void 0) blocks.push([open3, Number.MAX_SAFE_INTEGER]);
+  return blocks;
 }
 function looksBinary(bytes) {
-  const n = Math.min(bytes.length, 8e3);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  return bytes.subarray(0, 8e3).indexOf(0) !== -1;
 }
+function mayBeKeyContainer(bytes) {
+  if (bytes.length < 8) return false;
+  const b0 = bytes[0];
+  if (b0 === 48) return true;
+  const magic = (b) => bytes[0] === b && bytes[2] === b && bytes[1] === bytes[3];
+  return magic(254) && bytes[1] === 237 || magic(206) && bytes[1] === 206;
+}
+var isBinarySecret = (secret) => /[\x00-\x08\x0e-\x1f\x7f]/.test(secret);
 
 // src/skill/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17253,7 +11702,7 @@ function pae(payloadType, payload) {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 var B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-function decodeBase64(text) {
+function decodeBase642(text) {
   if (!B64.test(text)) return void 0;
   const bytes = Buffer.from(text, "base64");
   return bytes.toString("base64") === text ? bytes : void 0;
@@ -17268,17 +11717,17 @@ function parseEnvelope(text) {
   if (!v || typeof v !== "object" || Array.isArray(v)) return "not a JSON object";
   const e = v;
   if (typeof e.payloadType !== "string" || !e.payloadType) return "payloadType missing";
-  if (typeof e.payload !== "string" || decodeBase64(e.payload) === void 0) return "payload is not canonical base64";
+  if (typeof e.payload !== "string" || decodeBase642(e.payload) === void 0) return "payload is not canonical base64";
   if (!Array.isArray(e.signatures) || e.signatures.length === 0) return "no signatures";
   for (const s of e.signatures) {
     if (!s || typeof s !== "object" || typeof s.keyid !== "string" || typeof s.sig !== "string") return "a signature lacks keyid or sig";
-    if (decodeBase64(s.sig) === void 0) return "a signature is not canonical base64";
+    if (decodeBase642(s.sig) === void 0) return "a signature is not canonical base64";
   }
   return { payloadType: e.payloadType, payload: e.payload, signatures: e.signatures };
 }
 function verifySignature(env, sig, publicKey) {
-  const payload = decodeBase64(env.payload);
-  const signature = decodeBase64(sig.sig);
+  const payload = decodeBase642(env.payload);
+  const signature = decodeBase642(sig.sig);
   if (!payload || !signature || signature.length !== 64) return false;
   if (publicKey.asymmetricKeyType !== "ed25519") return false;
   try {
@@ -17553,7 +12002,7 @@ function loadRevocations(path, keyring, opts) {
   if (!signed.ok) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is not signed by a trusted key: ${signed.message}`, "Restore it from git history, or re-issue it with agent-vault skill revoke.");
   let list;
   try {
-    list = JSON.parse(decodeBase64(env.payload).toString("utf8"));
+    list = JSON.parse(decodeBase642(env.payload).toString("utf8"));
   } catch {
     return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} payload is not JSON`);
   }
@@ -17898,7 +12347,7 @@ function buildSkillRules(config, packs = skillRulePacks()) {
     const p = [];
     pack.rules.forEach((raw, i) => {
       const def = raw && typeof raw === "object" && !Array.isArray(raw) ? { secretGroup: 0, ...raw } : raw;
-      const rule = compileRule(def, ["rules", i], p);
+      const rule = compileRule(def, ["rules", i], p, "threat");
       if (rule) {
         rules.push(rule);
         defs.push(raw);
@@ -18165,7 +12614,7 @@ function verifySkill(gate, dir) {
   result.kid = verifiedKid;
   let statement;
   try {
-    statement = JSON.parse(decodeBase64(envelope.payload).toString("utf8"));
+    statement = JSON.parse(decodeBase642(envelope.payload).toString("utf8"));
   } catch {
     return failWith("SKILL_BAD_SIGNATURE", `${dir}: the signed payload is not JSON`);
   }
@@ -18221,10 +12670,28 @@ function writeEntries(repo, entries, into, at = (p) => p) {
 // src/sources/files.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_fast_glob = __toESM(require_out4(), 1);
+var DEFAULT_IGNORED_DIRS = [
+  ".git",
+  ".hg",
+  ".svn",
+  ".bzr",
+  "node_modules",
+  "bower_components",
+  "jspm_packages",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  "site-packages",
+  ".bundle",
+  "Pods",
+  ".gradle",
+  ".terraform"
+];
+var IGNORED = new Set(DEFAULT_IGNORED_DIRS);
 function decodeForScan(bytes, path, maxFileSize) {
   if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
+  if (looksBinary(bytes) && !mayBeKeyContainer(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
   return { ok: true, text: bytes.toString("latin1") };
 }
 

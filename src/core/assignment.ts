@@ -193,9 +193,8 @@ const nameAt = (names: string) => `(?:${names})(?<=${NAME_START}(?:${names}))`;
  * possible length: otherwise a line of `rzp_rzp_rzp_...` costs seconds.
  */
 const IDENTIFIER_REST = '(?:->|[\\w.-]|::(?=\\w)|:(?=[A-Z][a-z]))';
-function atomicRest(before: string): string {
-  const n = countCapturingGroups(before) + 1;
-  return `(?=(${IDENTIFIER_REST}{0,40}))\\${n}`;
+function atomicRest(group: number): string {
+  return `(?=(${IDENTIFIER_REST}{0,40}))\\${group}`;
 }
 
 const folded = new Map<string, string>();
@@ -248,20 +247,23 @@ export function compileContext(ctx: ContextDefinition): { primary: BuiltPattern;
   const names = ctx.names.map((n) => fold(n)).join('|');
   const value = ctx.value;
   const end = ctx.end ?? DEFAULT_VALUE_END;
+  // Fragments and forms hold no capturing groups (contextProblems checks the rule's), so the
+  // groups are the atomic identifier rests, counted here rather than by reading the source.
+  let groups = 0;
   let src = `(?:${nameAt(names)}`;
   if (ctx.qualifier) {
     const qualifier = fold(ctx.qualifier);
     src += `(?:[\\w .-]{0,24}?(?:${qualifier})`;
-    src += `${atomicRest(src)}(?:${after})|`;
-    src += `${atomicRest(src)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
+    src += `${atomicRest(++groups)}(?:${after})|`;
+    src += `${atomicRest(++groups)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
   } else {
-    src += `${atomicRest(src)}(?:${after})`;
+    src += `${atomicRest(++groups)}(?:${after})`;
   }
   if (ctx.also?.length) src += `|${ctx.also.map((a) => `(?:${fold(a)})`).join('|')}`;
   src += ')';
   const nameAfter = ctx.qualifier ? `${nameAt(names)}[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : nameAt(names);
   return {
-    primary: { source: `${src}(${value})${end}`, secretGroup: countCapturingGroups(src) + 1 },
+    primary: { source: `${src}(${value})${end}`, secretGroup: groups + 1 },
     valueFirst: VALUE_FIRST_FORMS.map((f, form) => ({ form, source: `(${value})${end}${fold(f.link ?? '')}${nameAfter}` })),
     // where the names occur: value-first forms are looked for only on those lines
     names: nameAt(names),
@@ -330,10 +332,11 @@ export function contextProblems(raw: unknown): { where: string[]; message: strin
     if (c[k] !== undefined && (typeof c[k] !== 'string' || !c[k])) out.push({ where: [k], message: `${k} must be a non-empty string` });
   }
   if (c.value === undefined) out.push({ where: ['value'], message: 'value is required (the regex of the secret)' });
-  else if (typeof c.value === 'string' && countGroups(c.value) > 0) out.push({ where: ['value'], message: 'value may not contain capturing groups; use (?:...)' });
+  for (const k of ['names', 'qualifier', 'value', 'end', 'also']) {
+    const v = c[k];
+    const fragments = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    if (fragments.some((f) => countCapturingGroups(f) > 0)) out.push({ where: [k], message: `${k} may not contain capturing groups; use (?:...)` });
+  }
   return out;
 }
 
-function countGroups(source: string): number {
-  return (source.replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').match(/\((?!\?)|\(\?<(?![=!])/g) ?? []).length;
-}

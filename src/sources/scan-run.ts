@@ -32,7 +32,8 @@ export function fromWire(w: WireFinding): Finding {
 }
 
 function suppressionOptions(settings: ScanSettings) {
-  return settings.suppressions ? { inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : {};
+  const decode = { decode: settings.config.decode !== false };
+  return settings.suppressions ? { ...decode, inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : decode;
 }
 
 /** Scan a batch of files in this thread. */

@@ -3,7 +3,7 @@ import { lstatSync, readFileSync, realpathSync, chmodSync, statSync } from 'node
 import { dirname, relative, resolve, sep } from 'node:path';
 import { buildRuleset, CONFIG_DISCOVERY } from '../../config/config.js';
 import { highEntropySpans, MIN_VALUE_BYTES, Redactor, restorePlaceholders, spansOfFindings, type AgentView, type LocatedSecret } from '../../core/redact.js';
-import { looksBinary, scanText } from '../../core/scan.js';
+import { isDecoded, looksBinary, scanText } from '../../core/scan.js';
 import { SECRET } from '../../core/types.js';
 import type { AgentVaultConfig } from '../../config/config.js';
 import type { ScanSettings, WireFinding } from '../../sources/scan-run.js';
@@ -197,7 +197,7 @@ function scanInWorker(config: AgentVaultConfig, abs: string, display: string): P
     worker.once('error', () => done(undefined));
     worker.once('message', (msg: { type: string; findings?: WireFinding[]; filesScanned?: number }) => {
       if (msg.type !== 'result' || msg.filesScanned !== 1 || !msg.findings) return done(undefined);
-      done(msg.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f.secret })));
+      done(msg.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f.secret, encoded: isDecoded(f) })));
     });
     worker.postMessage({ type: 'scan', batch: 0, files: [{ abs, display }] });
   });
@@ -228,7 +228,7 @@ async function agentView(ctx: CliContext, file: string, bytes: Buffer, redactor:
     const text = bytes.toString('latin1');
     const ruleset = buildRuleset(config);
     const options = { inlineSuppressions: AGENT_VIEW_SUPPRESSIONS.inline, pathAllowlists: AGENT_VIEW_SUPPRESSIONS.paths };
-    spans = spansOfFindings(bytes, scanText(text, { path: display }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }))) ?? [];
+    spans = spansOfFindings(bytes, scanText(text, { path: display }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }))) ?? [];
   }
   for (const e of entropy) spans.push(e);
   return redactor.redactForAgent(bytes, spans);
