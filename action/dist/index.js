@@ -10247,6 +10247,8 @@ var KeywordAutomaton = class {
   bounded;
   /** Per keyword id: its length, to find where a match began. */
   lengths;
+  /** Per keyword id: found in the text being searched (all zero between calls). */
+  seen;
   /**
    * A keyword that begins with a letter matches only where a word starts: at the start of the
    * text, after a character that is not a letter or digit, or at a camelCase hump (`myOkta`).
@@ -10258,6 +10260,7 @@ var KeywordAutomaton = class {
     this.keywords = keywords;
     this.bounded = new Uint8Array(keywords.length);
     this.lengths = new Int32Array(keywords.length);
+    this.seen = new Uint8Array(keywords.length);
     const lowered = keywords.map((raw, id) => {
       const anywhere = raw.startsWith("*");
       const kw = (anywhere ? raw.slice(1) : raw).toLowerCase();
@@ -10343,10 +10346,13 @@ var KeywordAutomaton = class {
     this.delta[row + a] = encoded;
     return encoded;
   }
-  /** Ids of the keywords occurring in text (each at most once). */
+  /**
+   * Ids of the keywords occurring in text, each once, in the order first found. A mark per
+   * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
+   */
   find(text) {
-    const found = /* @__PURE__ */ new Set();
-    const { delta, classOf, outputs, width, bounded, lengths } = this;
+    const found = [];
+    const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -10363,12 +10369,14 @@ var KeywordAutomaton = class {
       }
       s = -e - 1;
       for (const id of outputs[s / width]) {
-        if (found.has(id)) continue;
+        if (seen[id] === 1) continue;
         if (bounded[id] === 1 && !startsWord(text, i - lengths[id] + 1)) continue;
-        found.add(id);
+        seen[id] = 1;
+        found.push(id);
       }
-      if (found.size === total) break;
+      if (found.length === total) break;
     }
+    for (const id of found) seen[id] = 0;
     return found;
   }
 };
@@ -10642,6 +10650,7 @@ var Ruleset = class {
   byKeyword;
   /** rules without keywords run on every text */
   unconditional;
+  ruleMark;
   globalAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
   digestValue;
@@ -10653,6 +10662,7 @@ var Ruleset = class {
     const keywordIds = /* @__PURE__ */ new Map();
     this.byKeyword = [];
     this.unconditional = [];
+    this.ruleMark = new Uint8Array(rules.length);
     rules.forEach((rule, ri) => {
       if (rule.keywords.length === 0) this.unconditional.push(ri);
       for (const kw of rule.keywords) {
@@ -10674,10 +10684,20 @@ var Ruleset = class {
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
   candidates(text) {
     const found = this.automaton.find(text);
-    if (found.size === 0) return this.unconditional;
-    const set = new Set(this.unconditional);
-    for (const k of found) for (const ri of this.byKeyword[k]) set.add(ri);
-    return [...set].sort((a, b) => a - b);
+    if (found.length === 0) return this.unconditional;
+    const mark = this.ruleMark;
+    const out = this.unconditional.slice();
+    for (const ri of out) mark[ri] = 1;
+    for (const k of found) {
+      for (const ri of this.byKeyword[k]) {
+        if (mark[ri] === 0) {
+          mark[ri] = 1;
+          out.push(ri);
+        }
+      }
+    }
+    for (const ri of out) mark[ri] = 0;
+    return out.sort((a, b) => a - b);
   }
 };
 function digestRules(defs) {
@@ -12689,6 +12709,7 @@ var DEFAULT_IGNORED_DIRS = [
   ".terraform"
 ];
 var IGNORED = new Set(DEFAULT_IGNORED_DIRS);
+var readBuffer = Buffer.allocUnsafe(1024 * 1024);
 function decodeForScan(bytes, path, maxFileSize) {
   if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
   if (looksBinary(bytes) && !mayBeKeyContainer(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
