@@ -16471,6 +16471,9 @@ function insidePlaceholder(text, start, end) {
   const m = re.exec(text);
   return m !== null && m.index === from && from + m[0].length >= end;
 }
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;

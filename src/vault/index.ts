@@ -165,7 +165,7 @@ function loadDocument(home: string, keys: VaultKeys): VaultDocument {
   const paths = vaultPaths(home);
   const text = readText(paths.file);
   if (text === undefined) {
-    throw vaultError('VAULT_MISSING', `no vault at ${home}`, missingHint(home));
+    throw vaultMissing(home);
   }
   const verdict = verify(text, keys);
   if (verdict.ok) return verdict.doc;
@@ -177,10 +177,13 @@ function loadDocument(home: string, keys: VaultKeys): VaultDocument {
   throw vaultError(verdict.code, `the vault file ${paths.file} ${verdict.why}`, hint);
 }
 
-function missingHint(home: string): string {
+/** The error for a home without vault.json: what to restore, or how to create one. */
+export function vaultMissing(home: string): AgentVaultError {
   const paths = vaultPaths(home);
-  if (exists(paths.backup)) return `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"`;
-  return 'Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)';
+  const hint = exists(paths.backup)
+    ? `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"`
+    : 'Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)';
+  return vaultError('VAULT_MISSING', `no vault at ${home}`, hint);
 }
 
 function provider(home: string, options: VaultOptions): KeyProvider {
@@ -221,7 +224,7 @@ export function initVault(home: string, options: VaultOptions = {}): { created: 
 /** Open and verify the vault. Throws AgentVaultError kind 'vault' with a hint. */
 export function openVault(home: string, options: VaultOptions = {}): Vault {
   const paths = vaultPaths(home);
-  if (!exists(paths.file)) throw vaultError('VAULT_MISSING', `no vault at ${home}`, missingHint(home));
+  if (!exists(paths.file)) throw vaultMissing(home);
   const keys = deriveKeys(provider(home, options).load());
   return new FileVault(home, keys, loadDocument(home, keys), options);
 }
