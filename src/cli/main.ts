@@ -28,7 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** The one place that turns errors into exit codes. */
+/** The one place that turns errors into exit codes (each error's own, see exitCodeFor). */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   const program = buildProgram(ctx);
   try {
