@@ -42,15 +42,11 @@ export const refusal = (message: string, hint?: string, code?: string) =>
   new AgentVaultError('refused', message, { hint, code });
 
 /** Exit codes: 0 clean, 1 findings or a refusal, 2 usage/config/runtime error. */
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
 /** The process status of a failure: its own exit code if it carries one, else by kind. */
 export function exitCodeFor(error: unknown): number {
   if (!(error instanceof AgentVaultError)) return EXIT.error;
   if (error.exitCode !== undefined) return error.exitCode;
   return error.kind === 'refused' ? EXIT.findings : EXIT.error;
-}
-
-export function isAgentVaultError(error: unknown): error is AgentVaultError {
-  return error instanceof AgentVaultError;
 }

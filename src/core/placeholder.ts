@@ -24,8 +24,8 @@ import { createHash } from 'node:crypto';
  * the working tree) pass `{ escapeLiterals: false }` to both sides and give up exactness
  * for inputs holding a literal placeholder of a known key.
  */
-export const KEY_PATTERN = '[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?';
-export const KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+const KEY_PATTERN = '[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?';
+const KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
 export const PLACEHOLDER_PREFIX = '<agent-vault:';
 
 /** Matches either placeholder form; group 1 = key, group 2 = unvaulted hash. */

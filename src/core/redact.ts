@@ -146,8 +146,6 @@ export class Redactor {
   /** gram -> flat list of (pattern index or PREFIX_ENTRY, offset) pairs. */
   private readonly grams = new Map<number, number[]>();
   private readonly keys = new Set<string>();
-  /** Number of patterns (values and their distinct encoded forms). */
-  readonly size: number;
 
   constructor(values: VaultedValue[]) {
     const seen = new Map<string, Pattern>();
@@ -172,7 +170,6 @@ export class Redactor {
     }
     // Longest first, so the first candidate that matches at a start is the longest there.
     this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
-    this.size = this.patterns.length;
     let tableBits = 16;
     while (tableBits < 24 && 1 << tableBits < this.patterns.length * 4 * 128) tableBits++;
     this.shift = 32 - tableBits;
@@ -188,11 +185,6 @@ export class Redactor {
       for (let k = 0; k < 4; k++) index(gramAt(p.bytes, k), i, k);
     });
     for (let k = 0; k < 4; k++) index(gramAt(PREFIX, k), PREFIX_ENTRY, k);
-  }
-
-  /** True when the key is one this redactor was built with (any value length). */
-  knows(key: string): boolean {
-    return this.keys.has(key);
   }
 
   /**

@@ -211,7 +211,7 @@ function isSymlink(path: string): boolean {
 }
 
 /** Which files changed since signing, for the mismatch message. */
-export function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
+function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
   const before = new Map(signed.map((f) => [f.path, f]));
   const after = new Map(now.map((f) => [f.path, f]));
   const parts: string[] = [];

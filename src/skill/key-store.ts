@@ -4,7 +4,7 @@ import type { Destination, VaultSession } from '../session/session.js';
 export const KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 /** Vault key holding the private signing key of a key id. */
-export const signingKeyName = (kid: string) => `skill-signing-${kid}`;
+const signingKeyName = (kid: string) => `skill-signing-${kid}`;
 
 /** The one use a private signing key is handed out for: never written anywhere. */
 const SIGNING: Destination = { kind: 'internal', purpose: 'skill-signing' };

@@ -23,7 +23,7 @@ export interface QuarantineRecord {
   purgeReason?: string;
 }
 
-export function quarantineDir(env: NodeJS.ProcessEnv): string {
+function quarantineDir(env: NodeJS.ProcessEnv): string {
   return join(agentVaultHome(env), 'quarantine');
 }
 

@@ -8,8 +8,6 @@ import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type 
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
 import { withLock } from './lock.js';
 
-export type { KeyProvider } from './key-provider.js';
-export { KeyFileProvider } from './key-provider.js';
 
 /**
  * The vault: one folder ($AGENT_VAULT_HOME, default ~/.agent-vault, mode 0700) holding
@@ -23,9 +21,9 @@ export { KeyFileProvider } from './key-provider.js';
  * so concurrent writers never lose each other's changes.
  */
 
-export const VAULT_FORMAT = 'agent-vault/1';
+const VAULT_FORMAT = 'agent-vault/1';
 /** Earlier values kept per key so redaction still catches a rotated-out value. */
-export const MAX_EARLIER_VALUES = 20;
+const MAX_EARLIER_VALUES = 20;
 
 export interface KeyMeta {
   key: string;
@@ -64,7 +62,6 @@ export interface Vault {
   readonly home: string;
   has(key: string): boolean;
   list(): KeyMeta[];
-  meta(key: string): KeyMeta | undefined;
   /** Decrypts one value. */
   get(key: string): Buffer | undefined;
   /** Current and earlier values of every key. */
@@ -80,8 +77,6 @@ export interface VaultOptions {
   keyProvider?: KeyProvider;
   lockTimeoutMs?: number;
 }
-
-export { vaultHome } from '../platform/home.js';
 
 export const vaultPaths = (home: string) => ({
   file: join(home, 'vault.json'),
@@ -253,11 +248,6 @@ class FileVault implements Vault {
     return Object.keys(this.doc.entries)
       .sort()
       .map((k) => metaOf(k, this.doc.entries[k]!));
-  }
-
-  meta(key: string): KeyMeta | undefined {
-    const e = this.entry(key);
-    return e && metaOf(key, e);
   }
 
   private decrypt(key: string, version: number, sealed: SealedValue): Buffer {
