@@ -78,7 +78,7 @@ export type Destination =
 
 export interface RestoreRequest {
   destination: Destination;
-  /** Must match the redact side (see core/redact.ts INVARIANT). Default true. */
+  /** Must match the redact side (see the INVARIANT in core/placeholder.ts). Default true. */
   escapeLiterals?: boolean;
   /** UNVAULTED fingerprint -> the bytes it hides (an empty buffer: ambiguous). */
   markers?: Map<string, Buffer>;
