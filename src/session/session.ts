@@ -36,7 +36,7 @@ export interface VaultSession {
    * markers to the bytes they hid (write takes them from the file's current content).
    */
   restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult>;
-  /** One value for one allowed use (skill signing, `run`); refuses any other use. */
+  /** One value for one allowed use (skill signing, `run`, `get --reveal` at a terminal); refuses any other use. */
   valueFor(key: string, use: Destination): Promise<Buffer | undefined>;
   /** Store values (one locked, atomic write). Creates the vault when none exists. */
   set(entries: NewValue[], options: SetOptions): Promise<void>;
