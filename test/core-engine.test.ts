@@ -50,7 +50,7 @@ describe('keyword automaton', () => {
     ['t3blbkfj', 'sk-ABCT3BlbkFJxyz', false],
     ['://', 'postgres://x', true],
   ] as const)('keyword %s in %s: %s', (keyword, text, expected) => {
-    expect(new KeywordAutomaton([keyword]).find(text).size === 1).toBe(expected);
+    expect(new KeywordAutomaton([keyword]).find(text).length === 1).toBe(expected);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { findEncodedSegments, MAX_SEGMENT } from '../src/core/decode.js';
-import { suspectSpans } from '../src/core/redact.js';
+import { suspectSpans } from '../src/core/suspects.js';
 import { scanText } from '../src/core/scan.js';
 import { SECRET } from '../src/core/types.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';

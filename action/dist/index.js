@@ -1069,16 +1069,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1298,15 +1298,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -9843,12 +9843,18 @@ var AgentVaultError = class extends Error {
   hint;
   /** A stable machine-readable code, e.g. SKILL_UNSIGNED or VAULT_TAMPERED. */
   code;
+  /**
+   * The process status this failure ends with, when its code has its own documented one
+   * (a skill failure: see skill/codes.ts); otherwise the kind decides (exitCodeFor).
+   */
+  exitCode;
   constructor(kind, message, options = {}) {
     super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "AgentVaultError";
     this.kind = kind;
     this.hint = options.hint;
     this.code = options.code;
+    this.exitCode = options.exitCode;
   }
 };
 var usageError = (message, hint) => new AgentVaultError("usage", message, { hint });
@@ -10247,6 +10253,8 @@ var KeywordAutomaton = class {
   bounded;
   /** Per keyword id: its length, to find where a match began. */
   lengths;
+  /** Per keyword id: found in the text being searched (all zero between calls). */
+  seen;
   /**
    * A keyword that begins with a letter matches only where a word starts: at the start of the
    * text, after a character that is not a letter or digit, or at a camelCase hump (`myOkta`).
@@ -10258,6 +10266,7 @@ var KeywordAutomaton = class {
     this.keywords = keywords;
     this.bounded = new Uint8Array(keywords.length);
     this.lengths = new Int32Array(keywords.length);
+    this.seen = new Uint8Array(keywords.length);
     const lowered = keywords.map((raw, id) => {
       const anywhere = raw.startsWith("*");
       const kw = (anywhere ? raw.slice(1) : raw).toLowerCase();
@@ -10343,10 +10352,13 @@ var KeywordAutomaton = class {
     this.delta[row + a] = encoded;
     return encoded;
   }
-  /** Ids of the keywords occurring in text (each at most once). */
+  /**
+   * Ids of the keywords occurring in text, each once, in the order first found. A mark per
+   * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
+   */
   find(text) {
-    const found = /* @__PURE__ */ new Set();
-    const { delta, classOf, outputs, width, bounded, lengths } = this;
+    const found = [];
+    const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -10363,12 +10375,14 @@ var KeywordAutomaton = class {
       }
       s = -e - 1;
       for (const id of outputs[s / width]) {
-        if (found.has(id)) continue;
+        if (seen[id] === 1) continue;
         if (bounded[id] === 1 && !startsWord(text, i - lengths[id] + 1)) continue;
-        found.add(id);
+        seen[id] = 1;
+        found.push(id);
       }
-      if (found.size === total) break;
+      if (found.length === total) break;
     }
+    for (const id of found) seen[id] = 0;
     return found;
   }
 };
@@ -10642,6 +10656,7 @@ var Ruleset = class {
   byKeyword;
   /** rules without keywords run on every text */
   unconditional;
+  ruleMark;
   globalAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
   digestValue;
@@ -10653,6 +10668,7 @@ var Ruleset = class {
     const keywordIds = /* @__PURE__ */ new Map();
     this.byKeyword = [];
     this.unconditional = [];
+    this.ruleMark = new Uint8Array(rules.length);
     rules.forEach((rule, ri) => {
       if (rule.keywords.length === 0) this.unconditional.push(ri);
       for (const kw of rule.keywords) {
@@ -10674,10 +10690,20 @@ var Ruleset = class {
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
   candidates(text) {
     const found = this.automaton.find(text);
-    if (found.size === 0) return this.unconditional;
-    const set = new Set(this.unconditional);
-    for (const k of found) for (const ri of this.byKeyword[k]) set.add(ri);
-    return [...set].sort((a, b) => a - b);
+    if (found.length === 0) return this.unconditional;
+    const mark = this.ruleMark;
+    const out = this.unconditional.slice();
+    for (const ri of out) mark[ri] = 1;
+    for (const k of found) {
+      for (const ri of this.byKeyword[k]) {
+        if (mark[ri] === 0) {
+          mark[ri] = 1;
+          out.push(ri);
+        }
+      }
+    }
+    for (const ri of out) mark[ri] = 0;
+    return out.sort((a, b) => a - b);
   }
 };
 function digestRules(defs) {
@@ -11189,6 +11215,9 @@ function insidePlaceholder(text, start, end) {
   const m = re.exec(text);
   return m !== null && m.index === from && from + m[0].length >= end;
 }
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret|secretlint-disable-line/;
@@ -11391,18 +11420,18 @@ function inlineSuppressions(text, lines) {
 var BLOCK_DIRECTIVE = /secretlint-(disable|enable)(?![\w-])/g;
 function disabledBlocks(text, lines) {
   const blocks = [];
-  let open3;
+  let open2;
   BLOCK_DIRECTIVE.lastIndex = 0;
   let m;
   while ((m = BLOCK_DIRECTIVE.exec(text)) !== null) {
     const line0 = lines.lineOf(m.index);
-    if (m[1] === "disable" && open3 === void 0) open3 = line0;
-    else if (m[1] === "enable" && open3 !== void 0) {
-      blocks.push([open3, line0]);
-      open3 = void 0;
+    if (m[1] === "disable" && open2 === void 0) open2 = line0;
+    else if (m[1] === "enable" && open2 !== void 0) {
+      blocks.push([open2, line0]);
+      open2 = void 0;
     }
   }
-  if (open3 !== void 0) blocks.push([open3, Number.MAX_SAFE_INTEGER]);
+  if (open2 !== void 0) blocks.push([open2, Number.MAX_SAFE_INTEGER]);
   return blocks;
 }
 function looksBinary(bytes) {
@@ -11611,7 +11640,7 @@ import { join as join8, resolve as resolve3 } from "node:path";
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var VERSION = "0.1.0";
+var VERSION = "0.2.0";
 
 // src/skill/avt1.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11621,8 +11650,28 @@ import { createHash as createHash3 } from "node:crypto";
 // src/skill/codes.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SKILL_FAILURES = {
+  SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a high or critical finding, or a file that cannot be analysed" },
+  SKILL_UNSIGNED: { exit: 10, meaning: "no SKILL.sig beside SKILL.md" },
+  SKILL_BAD_SIGNATURE: { exit: 11, meaning: "the envelope is malformed or its signature does not verify" },
+  SKILL_HASH_MISMATCH: { exit: 12, meaning: "the files differ from what was signed (changed, added, removed, renamed, mode or symlink)" },
+  SKILL_KEY_UNTRUSTED: { exit: 13, meaning: "the signing key is not in the keyring" },
+  SKILL_KEY_EXPIRED: { exit: 14, meaning: "the signing key is outside its validity window" },
+  SKILL_KEY_REVOKED: { exit: 15, meaning: "the signing key is revoked (keyring status or revocation list)" },
+  SKILL_REVOKED: { exit: 16, meaning: "the content hash is revoked or purged" },
+  REVOCATIONS_MISSING: { exit: 17, meaning: "the revocation list is required but missing or unreadable" },
+  REVOCATIONS_EXPIRED: { exit: 18, meaning: "the revocation list is past its expiry" },
+  REVOCATIONS_ROLLBACK: { exit: 19, meaning: "the revocation list is older than one already seen" },
+  REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
+  SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
+  SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
+  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
+};
+function exitCodeOf(code) {
+  return SKILL_FAILURES[code].exit;
+}
 function skillFailure(code, message, hint) {
-  return refusal(message, hint, code);
+  return new AgentVaultError("refused", message, { hint, code, exitCode: exitCodeOf(code) });
 }
 
 // src/skill/avt1.ts
@@ -11789,50 +11838,11 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/index.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/crypto.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/key-provider.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/lock.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-// src/platform/home.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join as join4, resolve as resolve2 } from "node:path";
-function vaultHome(env) {
-  const explicit = env.AGENT_VAULT_HOME;
-  if (explicit) return explicit;
-  return join4(env.HOME || homedir(), ".agent-vault");
-}
-function agentVaultHome(env) {
-  return resolve2(vaultHome(env));
-}
-function privateDir(path) {
-  mkdirSync(path, { recursive: true, mode: 448 });
-  chmodSync(path, 448);
-  return path;
-}
-
-// src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
@@ -11942,6 +11952,28 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
 import { dirname as dirname3, join as join5 } from "node:path";
+
+// src/platform/home.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
+import { homedir } from "node:os";
+import { join as join4, resolve as resolve2 } from "node:path";
+function vaultHome(env) {
+  const explicit = env.AGENT_VAULT_HOME;
+  if (explicit) return explicit;
+  return join4(env.HOME || homedir(), ".agent-vault");
+}
+function agentVaultHome(env) {
+  return resolve2(vaultHome(env));
+}
+function privateDir(path) {
+  mkdirSync2(path, { recursive: true, mode: 448 });
+  chmodSync(path, 448);
+  return path;
+}
+
+// src/skill/revocations.ts
 var fail = (code, message, hint) => ({ ok: false, error: skillFailure(code, message, hint) });
 function validList(v) {
   const l = v;
@@ -12689,6 +12721,7 @@ var DEFAULT_IGNORED_DIRS = [
   ".terraform"
 ];
 var IGNORED = new Set(DEFAULT_IGNORED_DIRS);
+var readBuffer = Buffer.allocUnsafe(1024 * 1024);
 function decodeForScan(bytes, path, maxFileSize) {
   if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
   if (looksBinary(bytes) && !mayBeKeyContainer(bytes)) return { ok: false, skipped: { path, reason: "binary" } };

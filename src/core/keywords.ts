@@ -35,6 +35,8 @@ export class KeywordAutomaton {
   private readonly bounded: Uint8Array;
   /** Per keyword id: its length, to find where a match began. */
   private readonly lengths: Int32Array;
+  /** Per keyword id: found in the text being searched (all zero between calls). */
+  private readonly seen: Uint8Array;
 
   /**
    * A keyword that begins with a letter matches only where a word starts: at the start of the
@@ -47,6 +49,7 @@ export class KeywordAutomaton {
     this.keywords = keywords;
     this.bounded = new Uint8Array(keywords.length);
     this.lengths = new Int32Array(keywords.length);
+    this.seen = new Uint8Array(keywords.length);
     const lowered = keywords.map((raw, id) => {
       const anywhere = raw.startsWith('*');
       const kw = (anywhere ? raw.slice(1) : raw).toLowerCase();
@@ -145,10 +148,13 @@ export class KeywordAutomaton {
     return encoded;
   }
 
-  /** Ids of the keywords occurring in text (each at most once). */
-  find(text: string): Set<number> {
-    const found = new Set<number>();
-    const { delta, classOf, outputs, width, bounded, lengths } = this;
+  /**
+   * Ids of the keywords occurring in text, each once, in the order first found. A mark per
+   * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
+   */
+  find(text: string): number[] {
+    const found: number[] = [];
+    const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -165,12 +171,14 @@ export class KeywordAutomaton {
       }
       s = -e - 1;
       for (const id of outputs[s / width]!) {
-        if (found.has(id)) continue;
+        if (seen[id] === 1) continue;
         if (bounded[id] === 1 && !startsWord(text, i - lengths[id]! + 1)) continue;
-        found.add(id);
+        seen[id] = 1;
+        found.push(id);
       }
-      if (found.size === total) break;
+      if (found.length === total) break;
     }
+    for (const id of found) seen[id] = 0;
     return found;
   }
 }

@@ -203,6 +203,7 @@ export class Ruleset {
   private readonly byKeyword: number[][];
   /** rules without keywords run on every text */
   private readonly unconditional: number[];
+  private readonly ruleMark: Uint8Array;
   readonly globalAllowlist: CompiledAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
   private digestValue: string | (() => string);
@@ -215,6 +216,7 @@ export class Ruleset {
     const keywordIds = new Map<string, number>();
     this.byKeyword = [];
     this.unconditional = [];
+    this.ruleMark = new Uint8Array(rules.length);
     rules.forEach((rule, ri) => {
       if (rule.keywords.length === 0) this.unconditional.push(ri);
       for (const kw of rule.keywords) {
@@ -238,10 +240,21 @@ export class Ruleset {
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
   candidates(text: string): number[] {
     const found = this.automaton.find(text);
-    if (found.size === 0) return this.unconditional;
-    const set = new Set<number>(this.unconditional);
-    for (const k of found) for (const ri of this.byKeyword[k]!) set.add(ri);
-    return [...set].sort((a, b) => a - b);
+    if (found.length === 0) return this.unconditional;
+    // A mark per rule (cleared before returning) instead of a Set: this runs once per file.
+    const mark = this.ruleMark;
+    const out = this.unconditional.slice();
+    for (const ri of out) mark[ri] = 1;
+    for (const k of found) {
+      for (const ri of this.byKeyword[k]!) {
+        if (mark[ri] === 0) {
+          mark[ri] = 1;
+          out.push(ri);
+        }
+      }
+    }
+    for (const ri of out) mark[ri] = 0;
+    return out.sort((a, b) => a - b);
   }
 }
 

@@ -123,6 +123,8 @@ function walkFiles(root: string): string[] {
 
 export type ReadResult = { ok: true; text: string } | { ok: false; skipped: Skipped };
 
+let readBuffer = Buffer.allocUnsafe(1024 * 1024);
+
 /**
  * Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text. The
  * file is opened without following a symbolic link and checked through its descriptor: one
@@ -143,15 +145,16 @@ export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
     if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
-    let bytes = Buffer.allocUnsafe(st.size);
+    // One buffer for all reads: the text is copied out of it, so a scan of many small files
+    // does not leave a Buffer per file behind for the garbage collector.
+    if (readBuffer.length < st.size) readBuffer = Buffer.allocUnsafe(Math.max(st.size, 2 * readBuffer.length));
     let n = 0;
-    while (n < bytes.length) {
-      const got = readSync(fd, bytes, n, bytes.length - n, n);
-      if (got === 0) break;
+    while (n < st.size) {
+      const got = readSync(fd, readBuffer, n, st.size - n, n);
+      if (got === 0) break; // the file shrank while we read it
       n += got;
     }
-    if (n < bytes.length) bytes = bytes.subarray(0, n); // the file shrank while we read it
-    return decodeForScan(bytes, entry.display, maxFileSize);
+    return decodeForScan(readBuffer.subarray(0, n), entry.display, maxFileSize);
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   } finally {
