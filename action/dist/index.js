@@ -10556,7 +10556,7 @@ var sharedUrlAllowlist;
 function urlAllowlist() {
   return sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ["url"], []);
 }
-function compileRule(raw, where, problems, kind = "secret") {
+function compileRule(raw, where, problems, kind = "secret", lazy = false) {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: "a rule must be a mapping" });
     return void 0;
@@ -10588,13 +10588,13 @@ function compileRule(raw, where, problems, kind = "secret") {
         const built = compileContext(def.context);
         source = built.primary.source;
         builtGroup = built.primary.secretGroup;
-        const names = compileRegex(built.names, "g", [...where, shape], problems);
+        const names = regexFor(built.names, "g", [...where, shape], problems, lazy);
         const forms = [];
         for (const p of built.valueFirst) {
-          const re = compileRegex(p.source, "yd", [...where, shape], problems);
-          if (re) forms.push({ form: p.form, regex: re });
+          const re = regexFor(p.source, "yd", [...where, shape], problems, lazy);
+          if (re) forms.push(lazyField({ form: p.form }, "regex", re));
         }
-        if (names) valueFirst = { names, forms };
+        if (names) valueFirst = lazyField({ forms }, "names", names);
       } else {
         const built = compileUrl(def.url);
         source = built.source;
@@ -10604,7 +10604,7 @@ function compileRule(raw, where, problems, kind = "secret") {
     }
   } else if (typeof def.regex !== "string" || !def.regex) problems.push({ where: [...where, "regex"], message: "regex (or context, or url) is required" });
   else source = def.regex;
-  if (source !== void 0) regex = compileRegex(source, `g${typeof flags === "string" ? flags : ""}${builtFlags}d`, [...where, shape ?? "regex"], problems);
+  if (source !== void 0) regex = regexFor(source, `g${typeof flags === "string" ? flags : ""}${builtFlags}d`, [...where, shape ?? "regex"], problems, lazy);
   const keywords = stringList(def.keywords, [...where, "keywords"], problems);
   keywords.forEach((k, i) => {
     if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, "keywords", i], message: "keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)" });
@@ -10636,10 +10636,9 @@ function compileRule(raw, where, problems, kind = "secret") {
     for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }
   if (problems.length > before || !regex) return void 0;
-  return {
+  const rule = {
     id,
     description: def.description,
-    regex,
     secretGroup,
     ...valueFirst ? { valueFirst } : {},
     keywords,
@@ -10648,6 +10647,15 @@ function compileRule(raw, where, problems, kind = "secret") {
     tags,
     allowlist
   };
+  return lazyField(rule, "regex", regex);
+}
+function regexFor(source, flags, where, problems, lazy) {
+  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems);
+}
+function lazyField(target, key, value) {
+  if (typeof value !== "function") return Object.assign(target, { [key]: value });
+  let made;
+  return Object.defineProperty(target, key, { get: () => made ??= value(), enumerable: true, configurable: true });
 }
 var Ruleset = class {
   rules;
@@ -10928,7 +10936,7 @@ function buildRuleset(config, packs = builtinRulePacks()) {
     for (const pack of packs) {
       const p = [];
       pack.rules.forEach((raw, i) => {
-        const rule = compileRule(raw, ["rules", i], p);
+        const rule = compileRule(raw, ["rules", i], p, "secret", true);
         if (rule) {
           if (byId.has(rule.id)) p.push({ where: ["rules", i, "id"], message: `duplicate rule id "${rule.id}"` });
           byId.set(rule.id, rule);

@@ -94,9 +94,12 @@ function urlAllowlist(): CompiledAllowlist {
 
 /**
  * Validate and compile one rule definition. Problems are appended; undefined means unusable.
- * `kind` is `threat` for the skill threat packs, whose matches are not secrets.
+ * `kind` is `threat` for the skill threat packs, whose matches are not secrets. `lazy` (the
+ * built-in packs, whose regexes the tests compile) creates each RegExp on first use: parsing a
+ * quarter of a megabyte of regex source cost tens of milliseconds at every start, and a staged
+ * scan of a few files runs a handful of rules.
  */
-export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret'): CompiledRule | undefined {
+export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret', lazy = false): CompiledRule | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: 'a rule must be a mapping' });
     return undefined;
@@ -115,7 +118,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   // value shape joined by the assignment forms (`context`), or the schemes of a URL (`url`).
   const shapes = (['regex', 'context', 'url'] as const).filter((k) => def[k] !== undefined);
   if (shapes.length > 1) problems.push({ where: [...where, shapes[1]!], message: `a rule has one of regex, context or url, not ${shapes.join(' and ')}` });
-  let regex: RegExp | undefined;
+  let regex: RegExp | (() => RegExp) | undefined;
   let source: string | undefined;
   let builtGroup: number | undefined;
   let builtFlags = '';
@@ -130,14 +133,14 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
         const built = compileContext(def.context as ContextDefinition);
         source = built.primary.source;
         builtGroup = built.primary.secretGroup;
-        const names = compileRegex(built.names, 'g', [...where, shape], problems);
+        const names = regexFor(built.names, 'g', [...where, shape], problems, lazy);
         const forms: { form: number; regex: RegExp }[] = [];
         for (const p of built.valueFirst) {
           // sticky: run only at the value positions the engine finds for the form
-          const re = compileRegex(p.source, 'yd', [...where, shape], problems);
-          if (re) forms.push({ form: p.form, regex: re });
+          const re = regexFor(p.source, 'yd', [...where, shape], problems, lazy);
+          if (re) forms.push(lazyField({ form: p.form }, 'regex', re));
         }
-        if (names) valueFirst = { names, forms };
+        if (names) valueFirst = lazyField({ forms } as { names: RegExp; forms: { form: number; regex: RegExp }[] }, 'names', names);
       } else {
         const built = compileUrl(def.url as UrlDefinition);
         source = built.source;
@@ -147,7 +150,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     }
   } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context, or url) is required' });
   else source = def.regex;
-  if (source !== undefined) regex = compileRegex(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems);
+  if (source !== undefined) regex = regexFor(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems, lazy);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
     if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)' });
@@ -181,10 +184,9 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }
   if (problems.length > before || !regex) return undefined;
-  return {
+  const rule = {
     id,
     description: def.description!,
-    regex,
     secretGroup,
     ...(valueFirst ? { valueFirst } : {}),
     keywords,
@@ -193,6 +195,19 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     tags,
     allowlist,
   };
+  return lazyField(rule as Omit<CompiledRule, 'regex'> & { regex: RegExp }, 'regex', regex);
+}
+
+/** A RegExp now (validated, problems reported) or, for trusted sources, a maker for first use. */
+function regexFor(source: string, flags: string, where: (string | number)[], problems: Problem[], lazy: boolean): RegExp | (() => RegExp) | undefined {
+  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems);
+}
+
+/** Set `key` on `target` to a RegExp, or to a getter that makes it once, on first read. */
+function lazyField<T extends object, K extends string>(target: T, key: K, value: RegExp | (() => RegExp)): T & { [P in K]: RegExp } {
+  if (typeof value !== 'function') return Object.assign(target, { [key]: value } as { [P in K]: RegExp });
+  let made: RegExp | undefined;
+  return Object.defineProperty(target, key, { get: () => (made ??= value()), enumerable: true, configurable: true }) as T & { [P in K]: RegExp };
 }
 
 /** Rules compiled together with their keyword automaton; shared by every gate. */
