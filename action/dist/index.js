@@ -10636,10 +10636,12 @@ function compileRule(raw, where, problems, kind = "secret", lazy = false) {
     for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }
   if (problems.length > before || !regex) return void 0;
+  const first = source !== void 0 && !/[mi]/.test(typeof flags === "string" ? flags : "") ? anchoredFirstChar(source) : void 0;
   const rule = {
     id,
     description: def.description,
     secretGroup,
+    ...first !== void 0 ? { firstChar: first } : {},
     ...valueFirst ? { valueFirst } : {},
     keywords,
     entropy: def.entropy,
@@ -10648,6 +10650,22 @@ function compileRule(raw, where, problems, kind = "secret", lazy = false) {
     allowlist
   };
   return lazyField(rule, "regex", regex);
+}
+function anchoredFirstChar(source) {
+  const m = /^\^\(?(?:\?:)?(?:\\x([0-9a-fA-F]{2})|([0-9 !"#%&',/:;<=>@_`~-]))(?![?*{])/.exec(source);
+  if (!m) return void 0;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth <= 1) return void 0;
+  }
+  return m[1] !== void 0 ? parseInt(m[1], 16) : m[2].charCodeAt(0);
 }
 function regexFor(source, flags, where, problems, lazy) {
   return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems);
@@ -11326,6 +11344,7 @@ function collect(text, lines, path, ruleset, byPath, depth) {
   const candidates = [];
   for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri];
+    if (rule.firstChar !== void 0 && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
     const consider = (secret, span) => {
       if (!span || !secret) return;

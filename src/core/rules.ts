@@ -184,10 +184,12 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
   }
   if (problems.length > before || !regex) return undefined;
+  const first = source !== undefined && !/[mi]/.test(typeof flags === 'string' ? flags : '') ? anchoredFirstChar(source) : undefined;
   const rule = {
     id,
     description: def.description!,
     secretGroup,
+    ...(first !== undefined ? { firstChar: first } : {}),
     ...(valueFirst ? { valueFirst } : {}),
     keywords,
     entropy: def.entropy,
@@ -196,6 +198,30 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     allowlist,
   };
   return lazyField(rule as Omit<CompiledRule, 'regex'> & { regex: RegExp }, 'regex', regex);
+}
+
+/**
+ * For a regex that can only match at the start of the text (`^(\x30...` without flag m), the
+ * code of its literal first character; undefined for anything else. Rules without keywords run
+ * on every text, so the key-container rules are skipped at once on text that starts otherwise.
+ */
+export function anchoredFirstChar(source: string): number | undefined {
+  const m = /^\^\(?(?:\?:)?(?:\\x([0-9a-fA-F]{2})|([0-9 !"#%&',/:;<=>@_`~-]))(?![?*{])/.exec(source);
+  if (!m) return undefined;
+  // `^` and the first character bind every match only without an alternation at the top
+  // level or in the group that holds the first character
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth <= 1) return undefined;
+  }
+  return m[1] !== undefined ? parseInt(m[1], 16) : m[2]!.charCodeAt(0);
 }
 
 /** A RegExp now (validated, problems reported) or, for trusted sources, a maker for first use. */

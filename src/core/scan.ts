@@ -151,6 +151,7 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
   const candidates: Candidate[] = [];
   for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri]!;
+    if (rule.firstChar !== undefined && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
     const consider = (secret: string | undefined, span: [number, number] | undefined) => {
       if (!span || !secret) return;

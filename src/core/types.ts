@@ -61,6 +61,11 @@ export interface CompiledRule {
    */
   valueFirst?: { names: RegExp; forms: { form: number; regex: RegExp }[] };
   keywords: string[];
+  /**
+   * The character code every match starts the text with, for a regex anchored at the start of
+   * the text (the binary key containers' magic bytes): the rule is not run on other texts.
+   */
+  firstChar?: number;
   entropy: number | undefined;
   severity: Severity;
   tags: string[];
