@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { cli, git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/git-sandbox.js';
-import { avTty, skillMd } from './helpers/skill-env.js';
+import { cli, cliInTerminal } from './helpers/cli.js';
+import { git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/sandbox.js';
+import { skillMd } from './helpers/skill-env.js';
 
 // One repository with hooks installed and a signing key; each case works on its own skill.
 let sb: Sandbox;
@@ -14,21 +15,20 @@ beforeAll(() => {
   repo = newRepo(sb, 'repo', { 'README.md': 'hello\n', 'src/app.js': 'export {};\n' });
   expect(cli(sb, repo, ['install']).code).toBe(0);
   // keygen needs a terminal: run it in one, as a person would.
-  const keygen = avTty({ dir: sb.root, env: sb.env }, repo, 'skill', 'keygen', '--kid', 'team-key');
-  expect(keygen.status, keygen.stdout).toBe(0);
+  const keygen = cliInTerminal(sb, repo, ['skill', 'keygen', '--kid', 'team-key']);
+  expect(keygen.code, keygen.stdout).toBe(0);
   write(repo, '.agent-vault.yaml', STRICT);
   gitOk(sb, repo, ['add', '-A']);
   const r = commit('keyring, revocation list, signatures required');
   expect(r.code, r.stderr).toBe(0);
 });
-afterAll(() => sb.cleanup());
 
 function commit(msg: string) {
   return git(sb, repo, ['commit', '-m', msg]);
 }
 function sign(dir: string) {
-  const r = avTty({ dir: sb.root, env: sb.env }, repo, 'skill', 'sign', dir, '--kid', 'team-key');
-  expect(r.status, r.stdout).toBe(0);
+  const r = cliInTerminal(sb, repo, ['skill', 'sign', dir, '--kid', 'team-key']);
+  expect(r.code, r.stdout).toBe(0);
 }
 function addSkill(name: string, body = '\n# Formatter\n\nRun `scripts/run.sh` on the changed files.\n') {
   write(repo, `skills/${name}/SKILL.md`, skillMd(name, 'Formats the changed files with the project formatter.', body));

@@ -16935,15 +16935,22 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname as dirname2, join as join3 } from "node:path";
+function crashPoint(point, target) {
+  if (false) {
+    if (process.env.AGENT_VAULT_FAULT === `${point}:${basename(target)}`) process.kill(process.pid, "SIGKILL");
+  }
+}
 function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
   const dir = dirname2(path);
   const tmp = join3(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", mode);
+  crashPoint("after-temp-open", path);
   try {
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     fsyncSync(fd);
+    crashPoint("after-temp-write", path);
   } catch (e) {
     closeSync(fd);
     try {
@@ -16962,6 +16969,7 @@ function writeFileAtomicSync(path, contents, mode = 420) {
     }
     throw e;
   }
+  crashPoint("after-rename", path);
   fsyncDir(dir);
 }
 function fsyncDir(dir) {
