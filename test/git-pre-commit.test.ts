@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { cli } from './helpers/cli.js';
-import { git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/sandbox.js';
+import { git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/sandbox.js';
 import { storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
