@@ -117,6 +117,9 @@ describe('bad input gets a clear message and no crash', () => {
 });
 
 describe('invalid configuration', () => {
+  // The folder these tests scan, made here so that they do not depend on the empty-file test.
+  beforeAll(() => write(dir, 'empty/e.txt', ''));
+
   it('reports every problem at once, each with file and line, and exits 2', () => {
     write(dir, 'cfg/bad.yaml', ['rules:', '  disable: nope', '  add:', '    - id: acme-token', '      description: ACME', "      regex: '(unclosed'", '      keywords: [acme]', 'maxFileSize: huge', 'colour: blue', ''].join('\n'));
     const r = scan(['empty', '--config', 'cfg/bad.yaml']);

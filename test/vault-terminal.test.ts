@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
@@ -11,9 +11,11 @@ describe('sensitive commands at a terminal', () => {
   const first = expandTemplate('{{alnum:20}}', next);
   const second = expandTemplate('{{alnum:22}}', next);
   let sb: Sandbox;
-  beforeAll(() => {
+  beforeEach(() => {
     sb = sandbox();
   });
+  /** The state the first test leaves: tg-bot-token holding the second value, described "Bot token". */
+  const storeBotToken = async () => expect((await cliAsync(sb, sb.dir, ['set', 'tg-bot-token', '--stdin', '--desc', 'Bot token'], { input: second })).code).toBe(0);
 
   it('set creates the vault, reads the value masked, and confirms an overwrite', async () => {
     const a = await cliInTerminalSteps(sb, sb.dir, 'set tg-bot-token --desc "Bot token"', [{ after: 'Enter value', keys: `${first}\r` }]);
@@ -40,6 +42,7 @@ describe('sensitive commands at a terminal', () => {
   });
 
   it('get --reveal into a pipe refuses even at a terminal', async () => {
+    await storeBotToken();
     const r = await cliInTerminalSteps(sb, sb.dir, 'get tg-bot-token --reveal | cat');
     expect(r.screen).toContain('--reveal requires an interactive terminal (TTY) on standard output');
     expect(r.screen).not.toContain(second);
@@ -52,6 +55,7 @@ describe('sensitive commands at a terminal', () => {
   });
 
   it('import previews key names and skips short and common values, then rm removes one', async () => {
+    await storeBotToken();
     writeFileSync(join(sb.dir, '.env'), `# app\nexport OPENAI_API_KEY="${expandTemplate('sk-{{alnum:30}}', next)}"\nDB_HOST=localhost\nPORT=3000\n`);
     const imp = await cliInTerminalSteps(sb, sb.dir, 'import .env', [{ after: 'Import 1 secret?', keys: '\r' }]);
     expect(imp.code).toBe(0);
