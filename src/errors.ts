@@ -46,3 +46,19 @@ export function exitCodeFor(error: unknown): number {
 export function isAgentVaultError(error: unknown): error is AgentVaultError {
   return error instanceof AgentVaultError;
 }
+
+/** An AgentVaultError as it crosses a thread or process boundary (structured clone drops the class). */
+export interface WireError {
+  kind: ErrorKind;
+  message: string;
+  hint?: string;
+  code?: string;
+}
+
+export function errorToWire(error: AgentVaultError): WireError {
+  return { kind: error.kind, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.code ? { code: error.code } : {}) };
+}
+
+export function errorFromWire(wire: WireError): AgentVaultError {
+  return new AgentVaultError(wire.kind, wire.message, { ...(wire.hint ? { hint: wire.hint } : {}), ...(wire.code ? { code: wire.code } : {}) });
+}

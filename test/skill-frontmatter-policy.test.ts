@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../src/config/config.js';
 import { AgentVaultError } from '../src/errors.js';
 import { parseSkillMd, splitTools } from '../src/skill/model.js';
-import { skillPolicy } from '../src/skill/policy.js';
-import { checkSkills } from '../src/skill/gate.js';
+import { skillPolicy } from '../src/config/skills.js';
+import { checkSkills } from '../src/gate/skills.js';
 import { av, git, sandbox, skillMd, writeFiles } from './helpers/skill-env.js';
 
 const invalid = (text: string): string => {
@@ -93,7 +93,7 @@ describe('checkSkills: the pre-commit gate for changed skills', () => {
     git(repo, sb.env, 'add', '-A');
     const config = defaultConfig();
     const clean = checkSkills(repo, ['skills/clean/docs/a.md', 'src/app.ts'], config, sb.env);
-    expect(clean).toEqual({ checked: ['skills/clean'], failures: [] });
+    expect(clean).toMatchObject({ checked: ['skills/clean'], failures: [] });
     const bad = checkSkills(repo, ['skills/bad/SKILL.md'], config, sb.env);
     expect(bad.failures.map((f) => f.code)).toEqual(['SKILL_SCAN_FAILED']);
     expect(bad.failures[0]!.message).toContain('skills/bad');

@@ -9,7 +9,7 @@ import { scanText } from '../core/scan.js';
 import { SECRET, severityRank, type CompiledRule, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
 import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
-import type { SkillPolicy, SkillSuppression } from './policy.js';
+import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
 
@@ -314,4 +314,16 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     report.passed = false;
   }
   return report;
+}
+
+/** The findings that fail a scan: those at or above its failOn (skills.failOn, default high). */
+export function failingFindings(report: SkillScanReport): Finding[] {
+  return report.findings.filter((f) => severityRank(f.severity) >= severityRank(report.failOn));
+}
+
+/** The failing findings for a message: the first few as `rule at path:line`, then how many more. */
+export function describeFailing(report: SkillScanReport, shown = 3): string {
+  const failing = failingFindings(report);
+  const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ');
+  return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }

@@ -1,17 +1,18 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AgentVaultError, refusal, usageError } from '../../errors.js';
-import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
+import { usageError } from '../../errors.js';
+import { GIT_MSG, MSG } from '../../messages.js';
 import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
-import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
+import { hookBlocked, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
-import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/vault-session.js';
+import { openVaultSession } from '../../git/vault-session.js';
+import { openSession } from '../../session/local.js';
+import type { VaultSession } from '../../session/session.js';
 import { repoRoot } from '../../platform/exec.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor } from '../shared.js';
-import { loadConfig } from '../../config/config.js';
 
 /**
  * The command git and hooks run: node itself and this package's bin, both absolute, so it
@@ -30,6 +31,19 @@ function needRepo(ctx: CliContext): string {
   const root = repoRoot(ctx.cwd);
   if (!root) throw usageError(MSG.notAGitRepo(ctx.cwd), 'Run this inside the git repository to protect.');
   return root;
+}
+
+/** One line on whether the filter can restore values here. */
+async function vaultStatus(session: VaultSession): Promise<string> {
+  try {
+    if (!(await session.state()).exists) return `! vault: unavailable (no vault at ${session.home}); smudge leaves placeholders`;
+    await session.list();
+    return '✓ vault: available';
+  } catch (e) {
+    return `! vault: unavailable (${(e as Error).message}); smudge leaves placeholders`;
+  } finally {
+    await session.close();
+  }
 }
 
 function engineFor(ctx: CliContext) {
@@ -103,13 +117,7 @@ Undo everything with agent-vault uninstall.`)
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
       const items = gateStatus(repo, config.protected, ctx.env);
-      let vaultLine: string;
-      try {
-        openVaultSession(ctx.env);
-        vaultLine = '✓ vault: available';
-      } catch (e) {
-        vaultLine = `! vault: unavailable (${(e as Error).message}); smudge leaves placeholders`;
-      }
+      const vaultLine = await vaultStatus(openSession(ctx.env, ctx.cwd));
       const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
@@ -129,51 +137,9 @@ Undo everything with agent-vault uninstall.`)
         return;
       }
       const stdin = name === 'pre-push' ? (await readAll(ctx.stdin)).toString('utf8') : '';
-      let result: GateResult;
-      try {
-        result = await runGate(ctx, name, stdin);
-      } catch (error) {
-        // Fail closed: a gate that could not look must not let the commit through.
-        const reason = error instanceof AgentVaultError ? formatError(error).replace(/^✗ Error: /, '').trimEnd() : foreignErrorDetail(error);
-        throw refusal(GIT_MSG.gateFailedClosed(name, reason), 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).', 'GATE_FAILED_CLOSED');
-      }
+      const result = await runHookGate(name, { cwd: ctx.cwd, env: ctx.env, stdin });
       for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');
-      if (result.problems.length) {
-        await writeOut(ctx.stderr, `${GIT_MSG.gateBlocked(name, result.problems.length)}\n${formatProblems(result.problems)}`);
-        ctx.exitCode = 1;
-        return;
-      }
-      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesChecked) + '\n');
+      if (result.failing) throw hookBlocked(name, result);
+      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesScanned) + '\n');
     });
-}
-
-/**
- * git gives pre-push its ref updates on stdin; the pre-commit framework consumes that and
- * passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead.
- */
-function pushUpdates(env: NodeJS.ProcessEnv, stdin: string) {
-  const updates = parsePushUpdates(stdin);
-  if (updates.length || !env.PRE_COMMIT_TO_REF) return updates;
-  const zero = '0'.repeat(40);
-  return parsePushUpdates(`HEAD ${env.PRE_COMMIT_TO_REF} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${env.PRE_COMMIT_FROM_REF || zero}`);
-}
-
-async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: string): Promise<GateResult> {
-  const repo = needRepo(ctx);
-  // The hook runs at the work tree root; loading the config directly saves a second git call.
-  const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
-  const notes: string[] = [];
-  let vault: VaultSession | undefined;
-  try {
-    vault = openVaultSession(ctx.env);
-  } catch (error) {
-    // No vault ever set up here (a contributor without one): the scanner still guards.
-    // A vault that exists but cannot be opened is a reason to stop.
-    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || vaultConfigured(ctx.env)) throw error;
-    notes.push(GIT_MSG.noVaultForGate);
-  }
-  const gate = prepareGate(config, vault);
-  const result = hook === 'pre-commit' ? preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
-  result.notes.unshift(...notes);
-  return result;
 }

@@ -1,0 +1,49 @@
+import type { Ruleset } from '../core/rules.js';
+import { looksBinary, scanText, type ScanOptions } from '../core/scan.js';
+import type { Finding, Origin, Skipped } from '../core/types.js';
+
+/**
+ * One piece of content from any source (a file, a blob in the index or a commit, the lines a
+ * commit adds to one file, standard input), in the one shape every consumer reads: `scan`,
+ * the hooks, the Action. Where the text sits in its file is part of the origin: a diff
+ * fragment maps each of its lines (`lineMap`), a window of a larger file says where it
+ * starts (`firstLine`); consumers turn offsets into file lines with core's `fileLine` and
+ * never need to know which it was.
+ */
+export interface Fragment extends Origin {
+  /** The content as stored: a whole file or blob, or the added lines joined with '\n'. */
+  bytes: Buffer;
+}
+
+/** A source's answer for one file: its fragment, or why it was not read. */
+export type SourceRead = { ok: true; fragment: Fragment } | { ok: false; skipped: Skipped };
+
+export type Decoded = { ok: true; text: string } | { ok: false; skipped: Skipped };
+
+/**
+ * The one decode step from stored bytes to the text the engine scans: the size ceiling, then
+ * binary sniffing, then one char per byte (latin1), so that text offsets are byte offsets and
+ * any encoding's bytes reach the rules unchanged.
+ */
+export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number, commit?: string): Decoded {
+  if (bytes.length > maxFileSize) {
+    return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ''}` } };
+  }
+  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
+  return { ok: true, text: bytes.toString('latin1') };
+}
+
+export function decodeFragment(fragment: Fragment, maxFileSize: number): Decoded {
+  return decodeForScan(fragment.bytes, fragment.path, maxFileSize, fragment.commit);
+}
+
+export interface FragmentScan {
+  decoded: Decoded;
+  findings: Finding[];
+}
+
+/** Decode and scan one fragment. */
+export function scanFragment(fragment: Fragment, ruleset: Ruleset, maxFileSize: number, options: ScanOptions = {}): FragmentScan {
+  const decoded = decodeFragment(fragment, maxFileSize);
+  return { decoded, findings: decoded.ok ? scanText(decoded.text, fragment, ruleset, options) : [] };
+}
