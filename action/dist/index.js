@@ -10668,6 +10668,10 @@ var GIT_MSG = {
   dirtyValuesRemain: (paths) => `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(", ")}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`
 };
 
+// src/gate/checks.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
 // src/skill/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -11002,16 +11006,26 @@ function remergeDiffArgs(cwd) {
   }
   return remergeSupport ? ["--remerge-diff"] : [];
 }
-function diffFragment(d) {
-  return {
-    path: d.path,
-    bytes: Buffer.from(d.text, "latin1"),
-    lineMap: d.lineMap,
-    ...d.commit ? { commit: d.commit } : {},
-    ...d.author ? { author: d.author } : {},
-    ...d.date ? { date: d.date } : {}
-  };
-}
+var AddedLines = class {
+  path;
+  text;
+  lineMap;
+  commit;
+  author;
+  date;
+  stored;
+  constructor(d) {
+    this.path = d.path;
+    this.text = d.text;
+    this.lineMap = d.lineMap;
+    this.commit = d.commit;
+    this.author = d.author;
+    this.date = d.date;
+  }
+  get bytes() {
+    return this.stored ??= Buffer.from(this.text, "latin1");
+  }
+};
 async function* addedFragments(cwd, revs) {
   checkRevisions(revs);
   let ready = [];
@@ -11024,11 +11038,11 @@ async function* addedFragments(cwd, revs) {
   };
   for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd })) {
     splitter.push(chunk.toString("latin1"));
-    for (const f of take2()) yield diffFragment(f);
+    for (const f of take2()) yield new AddedLines(f);
   }
   splitter.end();
   parser.end();
-  for (const f of take2()) yield diffFragment(f);
+  for (const f of take2()) yield new AddedLines(f);
 }
 function writeEntries(repo, entries, into) {
   const files = entries.filter((e) => e.mode !== SUBMODULE_MODE);
@@ -11246,15 +11260,18 @@ function looksBinary(bytes) {
 // src/sources/fragment.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function decodeForScan(bytes, path, maxFileSize, commit) {
-  if (bytes.length > maxFileSize) {
-    return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
-  }
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
-  return { ok: true, text: bytes.toString("latin1") };
+function textLooksBinary(text) {
+  const at = text.indexOf("\0");
+  return at >= 0 && at < 8e3;
 }
 function decodeFragment(fragment, maxFileSize) {
-  return decodeForScan(fragment.bytes, fragment.path, maxFileSize, fragment.commit);
+  const { path, commit, text } = fragment;
+  const size = text === void 0 ? fragment.bytes.length : text.length;
+  if (size > maxFileSize) {
+    return { ok: false, skipped: { path, reason: "too-large", detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
+  }
+  if (text === void 0 ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
+  return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
 }
 
 // src/gate/content.ts
@@ -11326,11 +11343,6 @@ async function readContent(ctx, target) {
     }
   }
 }
-
-// src/gate/model.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var CHECK_NAMES = ["secrets", "protected-paths", "skills"];
 
 // src/gate/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -12355,48 +12367,63 @@ function checkSkills(repo, changedPaths2, config, options = {}) {
   return result;
 }
 
-// src/gate/gate.ts
-var emptyResult = (check) => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
-function withTreeIndex(gate, target, use) {
-  const { repo, env } = gate.request;
-  return target.kind === "staged" ? use(env) : withCommitIndex(repo, target.head, use, env);
-}
-function trustCommit(gate, target) {
-  if (gate.request.trust === "worktree" || target.kind === "staged" || target.kind === "none") return void 0;
-  return target.kind === "commits" ? target.base ?? target.head : target.head;
-}
-function unfilteredPaths(gate, env, entries, commit) {
-  const paths = entries.filter((e) => e.mode !== SUBMODULE_MODE && gate.content.isProtected(e.path)).map((e) => e.path);
-  const attrs = filterAttributes(gate.request.repo, env, paths);
-  const problems = [];
-  for (const path of paths) {
-    const value = attrs.get(path) ?? "unspecified";
-    if (value === FILTER_DRIVER) continue;
-    problems.push({
-      check: "protected-paths",
-      ruleId: "protected-path-unfiltered",
-      description: "Protected path not mapped to the agent-vault filter",
-      severity: "high",
-      path,
-      line: void 0,
-      commit,
-      message: MSG.protectedUnfiltered(value),
-      hint: MSG.protectedUnfilteredFix(path)
-    });
+// src/gate/checks.ts
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var GateChecks = class {
+  constructor(ctx, checks) {
+    this.ctx = ctx;
+    this.results = new Map(checks.map((check) => [check, { check, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
   }
-  gate.results.get("protected-paths")?.notes.push(`${paths.length} protected file${paths.length === 1 ? "" : "s"} ${commit ? "at head" : "in the index"}`);
-  return problems;
-}
-function contentChecks(gate, content) {
-  const secrets = gate.results.get("secrets");
-  if (secrets) {
-    for (const f of content.findings) secrets.findings.push(f);
-    for (const p of content.vaulted) secrets.problems.push(p);
+  ctx;
+  notes = [];
+  files = /* @__PURE__ */ new Set();
+  bytes = 0;
+  commits = 0;
+  results;
+  skipped = [];
+  skills = { changed: 0, inTree: 0, below: 0 };
+  judged = 0;
+  async judge(target) {
+    if (target.kind === "none") return;
+    this.judged++;
+    const content = await readContent(this.ctx, target);
+    for (const f of content.files) this.files.add(f);
+    this.bytes += content.bytes;
+    for (const s of content.skipped) this.skipped.push(s);
+    if (target.kind === "commits") this.commits += commitCount(this.ctx.repo, target.revs);
+    this.contentChecks(content);
+    if (this.results.has("protected-paths") || this.results.has("skills")) this.treeChecks(target, content);
   }
-  const prot = gate.results.get("protected-paths");
-  if (prot) {
+  /** Every check's result, with the lines the summary shows about it. */
+  finish() {
+    const secrets = this.results.get("secrets");
+    const prot = this.results.get("protected-paths");
+    const skills = this.results.get("skills");
+    if (secrets) {
+      secrets.notes.push(`${plural(this.files.size, "file")} scanned, ${this.bytes} bytes`);
+      const notable = this.skipped.filter((s) => s.reason !== "binary");
+      if (notable.length) secrets.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
+    }
+    if (prot && this.ctx.config.protected.length === 0) prot.notes.push("no protected paths configured");
+    if (skills && this.judged) {
+      const t = this.skills;
+      const policy = skillPolicy(this.ctx.config);
+      if (t.inTree === 0) skills.notes.unshift("no skills in the repository");
+      else if (t.changed === 0) skills.notes.unshift(`no changed skill of ${t.inTree}`);
+      else skills.notes.unshift(`${t.changed} changed skill${t.changed === 1 ? "" : "s"} of ${t.inTree}${policy.requireSignatures ? ", signatures required" : ""}`);
+      if (t.below) skills.notes.push(`${plural(t.below, "skill finding")} below skills.failOn (${policy.failOn})`);
+    }
+    return [...this.results.values()];
+  }
+  /** Secrets and raw vaulted values in what the target adds; unvaulted markers in protected paths. */
+  contentChecks(content) {
+    const secrets = this.results.get("secrets");
+    for (const f of content.findings) secrets?.findings.push(f);
+    for (const p of content.vaulted) secrets?.problems.push(p);
+    const prot = this.results.get("protected-paths");
+    if (!prot) return;
     for (const m of content.unvaulted) {
-      if (!gate.content.isProtected(m.path)) continue;
+      if (!this.ctx.isProtected(m.path)) continue;
       prot.problems.push({
         check: "protected-paths",
         ruleId: "unvaulted-value-committed",
@@ -12410,31 +12437,68 @@ function contentChecks(gate, content) {
       });
     }
     if (!secrets) {
-      for (const f of content.findings) if (gate.content.isProtected(f.path)) prot.findings.push(f);
+      for (const f of content.findings) if (this.ctx.isProtected(f.path)) prot.findings.push(f);
     }
   }
-}
-function treeChecks(gate, target, content) {
-  const prot = gate.results.get("protected-paths");
-  const skills = gate.results.get("skills");
-  const commit = target.kind === "staged" ? void 0 : target.head;
-  withTreeIndex(gate, target, (env) => {
-    const entries = indexEntries(gate.request.repo, env);
-    if (prot && gate.request.config.protected.length) for (const p of unfilteredPaths(gate, env, entries, commit)) prot.problems.push(p);
-    if (!skills) return;
-    const trust = trustCommit(gate, target);
-    const r = checkSkills(gate.request.repo, content.touchedPaths, gate.request.config, { env, entries, ...trust ? { trustCommit: trust } : {} });
-    gate.skillTally.changed += r.checked.length;
-    gate.skillTally.skills = Math.max(gate.skillTally.skills, r.skills ?? 0);
-    gate.skillTally.below += r.below;
-    skills.verifiedSkills += r.verified.length;
-    for (const f of r.findings) skills.findings.push(commit ? { ...f, commit } : f);
+  /**
+   * What is judged on the tree a target leaves, read from an index: the real one for staged
+   * changes, the head's tree in a throwaway one otherwise (git 2.39's check-attr has no
+   * --source).
+   */
+  treeChecks(target, content) {
+    const { repo, env } = this.ctx;
+    const commit = target.kind === "staged" ? void 0 : target.head;
+    const judge2 = (indexEnv) => {
+      const entries = indexEntries(repo, indexEnv);
+      const prot = this.results.get("protected-paths");
+      if (prot && this.ctx.config.protected.length) this.unfilteredPaths(prot, indexEnv, entries, commit);
+      const skills = this.results.get("skills");
+      if (skills) this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
+    };
+    if (target.kind === "staged") judge2(env);
+    else withCommitIndex(repo, target.head, judge2, env);
+  }
+  /** Protected paths whose `filter` attribute (as the index's .gitattributes says) is not ours. */
+  unfilteredPaths(result, indexEnv, entries, commit) {
+    const paths = entries.filter((e) => e.mode !== SUBMODULE_MODE && this.ctx.isProtected(e.path)).map((e) => e.path);
+    const attrs = filterAttributes(this.ctx.repo, indexEnv, paths);
+    for (const path of paths) {
+      const value = attrs.get(path) ?? "unspecified";
+      if (value === FILTER_DRIVER) continue;
+      result.problems.push({
+        check: "protected-paths",
+        ruleId: "protected-path-unfiltered",
+        description: "Protected path not mapped to the agent-vault filter",
+        severity: "high",
+        path,
+        line: void 0,
+        commit,
+        message: MSG.protectedUnfiltered(value),
+        hint: MSG.protectedUnfilteredFix(path)
+      });
+    }
+    result.notes.push(`${plural(paths.length, "protected file")} ${commit ? "at head" : "in the index"}`);
+  }
+  /**
+   * The skills the target changed, judged as the tree holds them. Their keyring and
+   * revocation list come from the work tree, or with `trust: 'base'` from the target's base
+   * commit (its head when it has none).
+   */
+  changedSkills(result, target, indexEnv, entries, touched) {
+    const commit = target.kind === "staged" ? void 0 : target.head;
+    const trustCommit = this.ctx.trust === "base" && target.kind !== "staged" ? target.kind === "commits" ? target.base ?? target.head : target.head : void 0;
+    const r = checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, entries, ...trustCommit ? { trustCommit } : {} });
+    this.skills.changed += r.checked.length;
+    this.skills.inTree = Math.max(this.skills.inTree, r.skills ?? 0);
+    this.skills.below += r.below;
+    result.verifiedSkills += r.verified.length;
+    for (const f of r.findings) result.findings.push(commit ? { ...f, commit } : f);
     for (const n of r.notes) {
-      skills.notes.push(n);
-      gate.notes.push(n);
+      result.notes.push(n);
+      this.notes.push(n);
     }
     for (const f of r.failures) {
-      skills.problems.push({
+      result.problems.push({
         check: "skills",
         ruleId: `skill-${f.code.toLowerCase().replace(/^skill_/, "").replace(/_/g, "-")}`,
         code: f.code,
@@ -12447,71 +12511,40 @@ function treeChecks(gate, target, content) {
         hint: MSG.skillFix(f.code, f.skill)
       });
     }
-  });
-}
+  }
+};
+
+// src/gate/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var CHECK_NAMES = ["secrets", "protected-paths", "skills"];
+
+// src/gate/gate.ts
 var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}\0${f.commit ?? ""}`;
 async function runGate(request) {
-  const { config, repo } = request;
-  const policy = parsePolicy(config);
-  const requireSignatures = skillPolicy(config).requireSignatures;
-  const failOn = request.failOn ?? policy.block;
+  const { config } = request;
+  const failOn = request.failOn ?? parsePolicy(config).block;
+  skillPolicy(config);
   const ruleset = buildRuleset(config);
-  const checks = request.checks ?? CHECK_NAMES;
-  const gate = {
-    request,
-    content: { repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected: protectedMatcher(config.protected), session: request.session },
-    checks,
-    results: new Map(checks.map((c) => [c, emptyResult(c)])),
-    notes: [],
-    skillTally: { changed: 0, skills: 0, below: 0, requireSignatures }
-  };
-  let commits = 0;
-  const files = /* @__PURE__ */ new Set();
-  let bytes = 0;
-  const skipped = [];
-  for (const target of request.targets) {
-    if (target.kind === "none") continue;
-    const content = await readContent(gate.content, target);
-    for (const f of content.files) files.add(f);
-    bytes += content.bytes;
-    skipped.push(...content.skipped);
-    if (target.kind === "commits") commits += commitCount(repo, target.revs);
-    contentChecks(gate, content);
-    if (checks.includes("protected-paths") || checks.includes("skills")) treeChecks(gate, target, content);
-  }
-  const secrets = gate.results.get("secrets");
-  if (secrets) {
-    secrets.notes.push(`${files.size} file${files.size === 1 ? "" : "s"} scanned, ${bytes} bytes`);
-    const notable = skipped.filter((s) => s.reason !== "binary");
-    if (notable.length) secrets.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
-  }
-  if (gate.results.get("protected-paths") && config.protected.length === 0) gate.results.get("protected-paths").notes.push("no protected paths configured");
-  const skills = gate.results.get("skills");
-  if (skills) {
-    const t = gate.skillTally;
-    if (t.skills === 0 && t.changed === 0) skills.notes.unshift("no skills in the repository");
-    else if (t.changed === 0) skills.notes.unshift(`no changed skill of ${t.skills}`);
-    else {
-      skills.notes.unshift(`${t.changed} changed skill${t.changed === 1 ? "" : "s"} of ${Math.max(t.skills, t.changed)}${t.requireSignatures ? ", signatures required" : ""}`);
-      if (t.below) skills.notes.push(`${t.below} skill finding${t.below === 1 ? "" : "s"} below skills.failOn (${skillPolicy(config).failOn})`);
-    }
-  }
-  const results = checks.map((c) => gate.results.get(c));
+  const isProtected = protectedMatcher(config.protected);
+  const checks = new GateChecks(
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    request.checks ?? CHECK_NAMES
+  );
+  for (const target of request.targets) await checks.judge(target);
+  const results = checks.finish();
   const seen = /* @__PURE__ */ new Set();
   const findings = [];
-  for (const r of results) {
-    for (const f of r.findings) {
-      const k = findingKey(f);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      findings.push(f);
-    }
+  for (const f of results.flatMap((r) => r.findings)) {
+    if (seen.has(findingKey(f))) continue;
+    seen.add(findingKey(f));
+    findings.push(f);
   }
   const problems = results.flatMap((r) => r.problems);
-  const blocking = blockers(results, failOn, gate.content.isProtected);
+  const blocking = blockers(results, failOn, isProtected);
   return {
     targets: request.targets,
-    commits,
+    commits: checks.commits,
     configSource: request.configSource,
     ruleset,
     results,
@@ -12521,9 +12554,9 @@ async function runGate(request) {
     failOn,
     failing: blocking.length,
     blocking,
-    filesScanned: files.size,
-    bytesScanned: bytes,
-    notes: gate.notes
+    filesScanned: checks.files.size,
+    bytesScanned: checks.bytes,
+    notes: checks.notes
   };
 }
 function blockers(results, failOn, isProtected) {

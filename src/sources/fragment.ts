@@ -12,7 +12,12 @@ import type { Finding, Origin, Skipped } from '../core/types.js';
  */
 export interface Fragment extends Origin {
   /** The content as stored: a whole file or blob, or the added lines joined with '\n'. */
-  bytes: Buffer;
+  readonly bytes: Buffer;
+  /**
+   * The same content already read one char per byte, when the source has it so (diff hunks
+   * arrive as text): the decode step then uses it instead of reading the bytes again.
+   */
+  readonly text?: string;
 }
 
 /** A source's answer for one file: its fragment, or why it was not read. */
@@ -20,21 +25,30 @@ export type SourceRead = { ok: true; fragment: Fragment } | { ok: false; skipped
 
 export type Decoded = { ok: true; text: string } | { ok: false; skipped: Skipped };
 
-/**
- * The one decode step from stored bytes to the text the engine scans: the size ceiling, then
- * binary sniffing, then one char per byte (latin1), so that text offsets are byte offsets and
- * any encoding's bytes reach the rules unchanged.
- */
-export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number, commit?: string): Decoded {
-  if (bytes.length > maxFileSize) {
-    return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ''}` } };
-  }
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
-  return { ok: true, text: bytes.toString('latin1') };
+/** Content sniffing as git does it, on text read one char per byte: a NUL in the first 8000. */
+function textLooksBinary(text: string): boolean {
+  const at = text.indexOf('\0');
+  return at >= 0 && at < 8000;
 }
 
+/**
+ * The one decode step from stored content to the text the engine scans: the size ceiling,
+ * then binary sniffing, then one char per byte (latin1), so that text offsets are byte
+ * offsets and any encoding's bytes reach the rules unchanged.
+ */
 export function decodeFragment(fragment: Fragment, maxFileSize: number): Decoded {
-  return decodeForScan(fragment.bytes, fragment.path, maxFileSize, fragment.commit);
+  const { path, commit, text } = fragment;
+  const size = text === undefined ? fragment.bytes.length : text.length;
+  if (size > maxFileSize) {
+    return { ok: false, skipped: { path, reason: 'too-large', detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ''}` } };
+  }
+  if (text === undefined ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: 'binary' } };
+  return { ok: true, text: text ?? fragment.bytes.toString('latin1') };
+}
+
+/** The decode step for bytes that are not (yet) a fragment: the filter's clean without a vault. */
+export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): Decoded {
+  return decodeFragment({ path, bytes }, maxFileSize);
 }
 
 export interface FragmentScan {

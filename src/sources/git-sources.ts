@@ -168,15 +168,30 @@ function remergeDiffArgs(cwd: string): string[] {
   return remergeSupport ? ['--remerge-diff'] : [];
 }
 
-function diffFragment(d: DiffFragment): Fragment {
-  return {
-    path: d.path,
-    bytes: Buffer.from(d.text, 'latin1'),
-    lineMap: d.lineMap,
-    ...(d.commit ? { commit: d.commit } : {}),
-    ...(d.author ? { author: d.author } : {}),
-    ...(d.date ? { date: d.date } : {}),
-  };
+/**
+ * The lines one commit adds to one file. They arrive as text; the bytes are made only if a
+ * consumer asks (the vault check). A class, not an object literal with a getter: history
+ * scans make one per commit and file.
+ */
+class AddedLines implements Fragment {
+  readonly path: string;
+  readonly text: string;
+  readonly lineMap: number[];
+  readonly commit: string | undefined;
+  readonly author: string | undefined;
+  readonly date: string | undefined;
+  private stored: Buffer | undefined;
+  constructor(d: DiffFragment) {
+    this.path = d.path;
+    this.text = d.text;
+    this.lineMap = d.lineMap;
+    this.commit = d.commit;
+    this.author = d.author;
+    this.date = d.date;
+  }
+  get bytes(): Buffer {
+    return (this.stored ??= Buffer.from(this.text, 'latin1'));
+  }
 }
 
 /**
@@ -196,11 +211,11 @@ export async function* addedFragments(cwd: string, revs: string[]): AsyncGenerat
   };
   for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, '--'], { cwd })) {
     splitter.push(chunk.toString('latin1'));
-    for (const f of take()) yield diffFragment(f);
+    for (const f of take()) yield new AddedLines(f);
   }
   splitter.end();
   parser.end();
-  for (const f of take()) yield diffFragment(f);
+  for (const f of take()) yield new AddedLines(f);
 }
 
 /** Verify a revision range resolves, with a message that names what is missing. */
