@@ -11273,6 +11273,14 @@ function decodeFragment(fragment, maxFileSize) {
   if (text === void 0 ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
   return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
 }
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function decodeCharacters(bytes) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  }
+}
 
 // src/gate/content.ts
 var UNVAULTED_MARK = "<agent-vault:UNVAULTED:";
@@ -11738,7 +11746,7 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { lstatSync, readFileSync as readFileSync5, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
 import { join as join8, posix } from "node:path";
-var utf8 = new TextDecoder("utf-8", { fatal: true });
+var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
   const problems = [];
   const files = [];
@@ -11759,7 +11767,7 @@ function readSkillTree(root) {
     for (const d of dirents) {
       let name;
       try {
-        name = utf8.decode(d.name);
+        name = utf82.decode(d.name);
       } catch {
         problems.push(`${relDir ? relDir + "/" : ""}${d.name.toString("latin1")}: name is not valid UTF-8`);
         continue;
@@ -12043,7 +12051,7 @@ function structural(check, path, detail, line = 1) {
     [SECRET]: ""
   };
 }
-var utf82 = new TextDecoder("utf-8", { fatal: true });
+var utf83 = new TextDecoder("utf-8", { fatal: true });
 var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
 var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
 function decodeBlob(blob) {
@@ -12054,7 +12062,7 @@ function decodeBlob(blob) {
   if (bytes.length < 16) return void 0;
   let text;
   try {
-    text = utf82.decode(bytes);
+    text = utf83.decode(bytes);
   } catch {
     return void 0;
   }
@@ -12114,13 +12122,7 @@ function bytesFindings(path, bytes, rules, maxFileSize, depth) {
     return out;
   }
   if (binary) return [structural(binary.check, path, binary.kind)];
-  let text;
-  try {
-    text = utf82.decode(bytes);
-  } catch {
-    text = bytes.toString("latin1");
-  }
-  return scanFileText(text, path, rules);
+  return scanFileText(decodeCharacters(bytes), path, rules);
 }
 function toolFindings(skill, skillMd) {
   const out = [];

@@ -12,6 +12,7 @@ import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
 import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
+import { decodeCharacters } from '../sources/fragment.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
@@ -262,13 +263,7 @@ function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSi
     return out;
   }
   if (binary) return [structural(binary.check, path, binary.kind)];
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    text = bytes.toString('latin1');
-  }
-  return scanFileText(text, path, rules);
+  return scanFileText(decodeCharacters(bytes), path, rules);
 }
 
 function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {

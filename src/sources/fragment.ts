@@ -46,6 +46,21 @@ export function decodeFragment(fragment: Fragment, maxFileSize: number): Decoded
   return { ok: true, text: text ?? fragment.bytes.toString('latin1') };
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The decode step for rules that read characters rather than bytes (the skill threat rules:
+ * homoglyphs, tag characters, bidi controls): UTF-8, else one char per byte, so no byte is
+ * ever lost to a replacement character.
+ */
+export function decodeCharacters(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  }
+}
+
 /** The decode step for bytes that are not (yet) a fragment: the filter's clean without a vault. */
 export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): Decoded {
   return decodeFragment({ path, bytes }, maxFileSize);
