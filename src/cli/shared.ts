@@ -1,6 +1,8 @@
 import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
 import { usageError } from '../errors.js';
 import { repoRoot } from '../platform/exec.js';
+import { openSession } from '../session/local.js';
+import type { VaultSession } from '../session/session.js';
 import type { CliContext } from './context.js';
 
 /** Load the configuration following the documented discovery order. */
@@ -8,6 +10,16 @@ export function configFor(ctx: CliContext, explicit: string | undefined): { conf
   const root = repoRoot(ctx.cwd);
   const config = loadConfig({ explicit, env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: root, cwd: ctx.cwd });
   return { config, root };
+}
+
+/** Run `fn` with this environment's vault session ($AGENT_VAULT_HOME), closed afterwards. */
+export async function withSession<T>(ctx: CliContext, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+  const session = openSession(ctx.env, ctx.cwd);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
 }
 
 /** Colour honours NO_COLOR and FORCE_COLOR, and is otherwise on only for a terminal. */

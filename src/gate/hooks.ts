@@ -4,6 +4,7 @@ import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../messages.js';
 import { repoRoot } from '../platform/exec.js';
 import { printablePath } from '../report/model.js';
 import { openSession } from '../session/local.js';
+import { vaultReady } from '../session/session.js';
 import { runGate } from './gate.js';
 import type { Blocker, GateResult, GateTarget } from './model.js';
 import { pushTargets, pushUpdates } from './push.js';
@@ -29,7 +30,7 @@ async function judge(hook: GateHook, run: HookRun): Promise<GateResult> {
     // vault that exists is opened now, so one that cannot be opened stops the commit even
     // when nothing needs it.
     const exists = (await session.state()).exists;
-    if (exists) await session.findValues(Buffer.alloc(0));
+    if (exists) await vaultReady(session);
     else notes.push(GIT_MSG.noVaultForGate);
     const targets: GateTarget[] = hook === 'pre-commit' ? [{ kind: 'staged', description: 'staged changes' }] : pushTargets(repo, pushUpdates(run.env, run.stdin));
     const result = await runGate({

@@ -2,7 +2,7 @@
 // protocol is WorkerRequest / WorkerReply in scan-run.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildRuleset } from '../config/config.js';
-import { AgentVaultError, errorToWire, isAgentVaultError } from '../errors.js';
+import { AgentVaultError, errorToWire } from '../errors.js';
 import { foreignErrorDetail } from '../messages.js';
 import type { Ruleset } from '../core/rules.js';
 import { scanBatch, toWire, type ScanSettings, type WorkerReply, type WorkerRequest } from './scan-run.js';
@@ -21,7 +21,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   } catch (e) {
     // Ours crosses as it is (kind, code, hint); anything else as an internal error whose
     // message is made safe to print (a parser's message may quote its input).
-    const error = isAgentVaultError(e) ? e : new AgentVaultError('internal', foreignErrorDetail(e));
+    const error = e instanceof AgentVaultError ? e : new AgentVaultError('internal', foreignErrorDetail(e));
     reply = { type: 'error', error: errorToWire(error) };
   }
   parentPort!.postMessage(reply);

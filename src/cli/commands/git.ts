@@ -7,12 +7,10 @@ import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { hookBlocked, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
-import { openVaultSession } from '../../git/vault-session.js';
-import { openSession } from '../../session/local.js';
-import type { VaultSession } from '../../session/session.js';
 import { repoRoot } from '../../platform/exec.js';
+import { vaultReady, type VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor } from '../shared.js';
+import { configFor, withSession } from '../shared.js';
 
 /**
  * The command git and hooks run: node itself and this package's bin, both absolute, so it
@@ -33,22 +31,11 @@ function needRepo(ctx: CliContext): string {
   return root;
 }
 
-/** One line on whether the filter can restore values here. */
-async function vaultStatus(session: VaultSession): Promise<string> {
-  try {
-    if (!(await session.state()).exists) return `! vault: unavailable (no vault at ${session.home}); smudge leaves placeholders`;
-    await session.list();
-    return '✓ vault: available';
-  } catch (e) {
-    return `! vault: unavailable (${(e as Error).message}); smudge leaves placeholders`;
-  } finally {
-    await session.close();
-  }
-}
-
-function engineFor(ctx: CliContext) {
+/** git runs filters at the work tree root. */
+function engineFor(ctx: CliContext, session: VaultSession) {
   return createFilterEngine({
-    openVault: () => openVaultSession(ctx.env),
+    session,
+    repo: ctx.cwd,
     loadConfig: () => configFor(ctx, undefined).config,
     warn: (line) => ctx.stderr.write(line + '\n'),
   });
@@ -58,10 +45,12 @@ export function registerGit(program: Command, ctx: CliContext): void {
   program
     .command('filter-process')
     .description("Serve git's long-running clean/smudge filter protocol on stdin/stdout (run by git, set up by install).")
-    .action(async () => {
-      const engine = engineFor(ctx);
-      await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
-    });
+    .action(() =>
+      withSession(ctx, async (session) => {
+        const engine = engineFor(ctx, session);
+        await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
+      }),
+    );
 
   for (const direction of ['clean', 'smudge'] as const) {
     program
@@ -72,8 +61,7 @@ export function registerGit(program: Command, ctx: CliContext): void {
       .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
       .action(async (path: string | undefined) => {
         const input = await readAll(ctx.stdin);
-        const engine = engineFor(ctx);
-        const out = direction === 'clean' ? engine.clean(input, path ?? '<stdin>') : engine.smudge(input, path ?? '<stdin>');
+        const out = await withSession(ctx, (session) => engineFor(ctx, session)[direction](input, path ?? '<stdin>'));
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
       });
   }
@@ -117,7 +105,12 @@ Undo everything with agent-vault uninstall.`)
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
       const items = gateStatus(repo, config.protected, ctx.env);
-      const vaultLine = await vaultStatus(openSession(ctx.env, ctx.cwd));
+      const vaultLine = await withSession(ctx, (session) =>
+        vaultReady(session).then(
+          () => '✓ vault: available',
+          (e: Error) => `! vault: unavailable (${e.message}); smudge leaves placeholders`,
+        ),
+      );
       const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
