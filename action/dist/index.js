@@ -10658,7 +10658,7 @@ var GIT_MSG = {
   cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
   smudgeUnknownKey: (key) => `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
   skipAnnounced: (hook) => `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === "pre-push" ? "push" : "commit"}.`,
-  fixVaultedValue: (key, path, isProtected) => isProtected ? `replace the value with <agent-vault:${key}> (or check the filter with agent-vault status), then git add ${path}` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
+  fixVaultedValue: (key, path, isProtected) => isProtected ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
   fixUnvaultedInProtected: (path) => `store the value with agent-vault set KEY, write <agent-vault:KEY> in its place, then git add ${path}`,
   fixFinding: (path) => `remove the secret (store it with agent-vault set KEY and reference <agent-vault:KEY>), or mark a false positive with an agent-vault:allow comment; then git add ${path}`,
   gateBlocked: (hook, count) => `agent-vault ${hook}: blocked, ${count} problem${count === 1 ? "" : "s"}:`,
@@ -10671,6 +10671,7 @@ var GIT_MSG = {
   hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
   dirtyProtectedSkipped: (paths) => `not re-checked-out because they have uncommitted changes (nothing was touched): ${paths.join(", ")}. Commit or stash them, then run agent-vault install again.`,
   notInstalledHint: "Run agent-vault install in this repository.",
+  stagedRawRemain: (paths) => `these protected files were staged before the filter was installed and have further unstaged changes, so their staged raw bytes were left as they are: ${paths.join(", ")}. Run: git add --renormalize -- ${paths.join(" ")} (it stages the working files through the filter).`,
   dirtyValuesRemain: (paths) => `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(", ")}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`
 };
 
@@ -11397,7 +11398,7 @@ import { join as join10, resolve as resolve3 } from "node:path";
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var VERSION = "0.1.0";
+var VERSION = "0.2.0";
 
 // src/skill/avt1.ts
 init_define_AGENT_VAULT_RULE_PACKS();
