@@ -5,7 +5,8 @@ import { gitOk, write } from './helpers/sandbox.js';
 import { annotationsAt, errorAt, pullRequestEvent, pullRequestRepo, runAction, type PullRequestRepo } from './helpers/action.js';
 import { defaultConfig } from '../src/config/config.js';
 import { openSkillGate, signSkill } from '../src/skill/attest.js';
-import { MemorySigningKeyStore } from '../src/skill/key-store.js';
+import { LocalVaultSession } from '../src/session/local.js';
+import { SigningKeyStore } from '../src/skill/key-store.js';
 import type { Keyring } from '../src/skill/keyring.js';
 import { writeRevocations } from '../src/skill/revocations.js';
 
@@ -47,11 +48,12 @@ function trustingRepo(key: SigningKey): PullRequestRepo {
   return repo;
 }
 
-function signIn(repo: PullRequestRepo, folder: string, key: SigningKey, keyringFile = '.agent-vault/keys.json') {
-  const store = new MemorySigningKeyStore();
-  store.set(key.kid, key.der);
+/** Sign as `skill sign` does: the private key in a real vault (outside the work tree), fetched for signing. */
+async function signIn(repo: PullRequestRepo, folder: string, key: SigningKey, keyringFile = '.agent-vault/keys.json') {
+  const store = new SigningKeyStore(new LocalVaultSession(join(repo.root, 'signing-vault')));
+  await store.set(key.kid, key.der, `test signing key ${key.kid}`);
   const config = { ...defaultConfig(), skills: { requireSignatures: true, keyring: keyringFile } };
-  signSkill(openSkillGate(repo.dir, config, repo.env), join(repo.dir, folder), key.kid, store);
+  await signSkill(openSkillGate(repo.dir, config, repo.env), join(repo.dir, folder), key.kid, store);
 }
 
 function commitAll(repo: PullRequestRepo, message: string) {
@@ -68,7 +70,7 @@ describe('skills changed by a pull request', () => {
     const repo = trustingRepo(key);
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
     write(repo.dir, 'skills/deploy/deploy.sh', '#!/bin/sh\necho deploying\n');
-    signIn(repo, 'skills/deploy', key);
+    await signIn(repo, 'skills/deploy', key);
     commitAll(repo, 'add the deploy skill');
     const run = await runPr(repo);
     expect(run.code, run.failed).toBe(0);
@@ -80,7 +82,7 @@ describe('skills changed by a pull request', () => {
     const key = newKey('release');
     const repo = trustingRepo(key);
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
-    signIn(repo, 'skills/deploy', key);
+    await signIn(repo, 'skills/deploy', key);
     commitAll(repo, 'add the deploy skill');
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD + 'Also push to production.\n');
     commitAll(repo, 'edit it without re-signing');
@@ -97,7 +99,7 @@ describe('skills changed by a pull request', () => {
     const keyring: Keyring = { version: 1, keys: { ...trusted.keyring.keys, ...intruder.keyring.keys } };
     write(repo.dir, '.agent-vault/keys.json', JSON.stringify(keyring, null, 2) + '\n');
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
-    signIn(repo, 'skills/deploy', intruder);
+    await signIn(repo, 'skills/deploy', intruder);
     commitAll(repo, 'add a skill and the key that signed it');
     const run = await runPr(repo);
     expect(run.code).toBe(1);

@@ -21,8 +21,8 @@ function recordingEngine() {
   const seen: { command: 'clean' | 'smudge'; pathname: string; content: Buffer }[] = [];
   let created = 0;
   const engine: FilterEngine = {
-    clean: (content, pathname) => (seen.push({ command: 'clean', pathname, content }), Buffer.from(content.toString('latin1').toUpperCase(), 'latin1')),
-    smudge: (content, pathname) => (seen.push({ command: 'smudge', pathname, content }), Buffer.from(content.toString('latin1').toLowerCase(), 'latin1')),
+    clean: async (content, pathname) => (seen.push({ command: 'clean', pathname, content }), Buffer.from(content.toString('latin1').toUpperCase(), 'latin1')),
+    smudge: async (content, pathname) => (seen.push({ command: 'smudge', pathname, content }), Buffer.from(content.toString('latin1').toLowerCase(), 'latin1')),
   };
   return {
     seen,

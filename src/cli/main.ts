@@ -1,13 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { AgentVaultError, exitCodeFor } from '../errors.js';
+import { exitCodeFor } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { processContext, type CliContext } from './context.js';
 import { formatError } from '../messages.js';
+import { BROKEN_PIPE_STATUS, isBrokenPipe } from '../platform/streams.js';
 
-export { VERSION } from '../platform/version.js';
 import { VERSION } from '../platform/version.js';
 
-export function buildProgram(ctx: CliContext): Command {
+function buildProgram(ctx: CliContext): Command {
   const program = new Command('agent-vault')
     .description('A secret gate for repositories where AI coding agents work.')
     .version(VERSION, '-V, --version')
@@ -28,7 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** The one place that turns errors into exit codes. */
+/** The one place that turns errors into exit codes (each error's own, see exitCodeFor). */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   const program = buildProgram(ctx);
   try {
@@ -40,9 +40,10 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
       if (error.exitCode === 0) return 0;
       return 2;
     }
+    // The reader of our output went away: nothing to tell it (see bin.ts).
+    if (isBrokenPipe(error)) return BROKEN_PIPE_STATUS;
     ctx.stderr.write(formatError(error));
     return exitCodeFor(error);
   }
 }
 
-export { AgentVaultError };

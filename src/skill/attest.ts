@@ -10,10 +10,10 @@ import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, signEnvelope, SKILL_
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import type { SigningKeyStore } from './key-store.js';
 import { keyFor, readKeyring, type Keyring } from './keyring.js';
-import { skillPolicy, type SkillPolicy } from './policy.js';
+import { skillPolicy, type SkillPolicy } from '../config/skills.js';
 import { loadRevocations, purgedHashes, type RevocationState } from './revocations.js';
-import { buildSkillRules, scanSkill, type SkillRules, type SkillScanReport } from './threats.js';
-import { severityRank, SEVERITIES } from '../core/types.js';
+import { buildSkillRules, describeFailing, failingFindings, scanSkill, type SkillRules, type SkillScanReport } from './threats.js';
+import { SEVERITIES } from '../core/types.js';
 
 /** Everything a skill check needs, loaded once per command. */
 export interface SkillGate {
@@ -89,12 +89,11 @@ function revokedReason(gate: SkillGate, contentHash: string, list: RevocationSta
  * Sign a skill: scan first (a failing skill is not signed), refuse revoked or purged
  * content, check the key, then write SKILL.sig.
  */
-export function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string): { report: SkillScanReport; statement: SkillStatement; sigPath: string } {
+export async function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string): Promise<{ report: SkillScanReport; statement: SkillStatement; sigPath: string }> {
   const report = scanWithGate(gate, dir);
   if (report.error) throw report.error;
   if (!report.passed) {
-    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
-    throw skillFailure('SKILL_SCAN_FAILED', `${dir}: not signed: the scan found ${worst.length} finding(s) at ${gate.policy.failOn} or above`, 'Run agent-vault skill scan on the folder, fix the findings, then sign again.');
+    throw skillFailure('SKILL_SCAN_FAILED', `${dir}: not signed: the scan found ${failingFindings(report).length} finding(s) at ${gate.policy.failOn} or above`, 'Run agent-vault skill scan on the folder, fix the findings, then sign again.');
   }
   const tree = report.tree!;
   const skill = report.skill!;
@@ -104,7 +103,7 @@ export function signSkill(gate: SkillGate, dir: string, kid: string, store: Sign
   if (revoked !== undefined) throw skillFailure('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked}); it cannot be signed under any name`);
   const key = keyFor(gate.keyring, kid, gate.now, new Set(revocations.list.keys.map((k) => k.kid)));
   if (!key.ok) throw skillFailure(key.code, key.message, 'Create a key with agent-vault skill keygen --kid ID.');
-  const der = store.get(kid);
+  const der = await store.privateKey(kid);
   if (!der) throw new AgentVaultError('vault', `no private key for "${kid}" in ${store.location}`, { hint: 'Sign on the machine where the key was generated, or create a new key with agent-vault skill keygen.' });
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   const x = createPublicKey(privateKey).export({ format: 'jwk' }).x;
@@ -196,8 +195,7 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
     return failWith('SKILL_HASH_MISMATCH', `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
   if (!report.passed) {
-    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
-    return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}${worst.length > 3 ? `, and ${worst.length - 3} more` : ''}`);
+    return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${describeFailing(report)}`);
   }
   return Object.assign(result, { ok: true, code: undefined, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
 }
@@ -211,7 +209,7 @@ function isSymlink(path: string): boolean {
 }
 
 /** Which files changed since signing, for the mismatch message. */
-export function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
+function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
   const before = new Map(signed.map((f) => [f.path, f]));
   const after = new Map(now.map((f) => [f.path, f]));
   const parts: string[] = [];

@@ -1,4 +1,4 @@
-import { refusal, type AgentVaultError } from '../errors.js';
+import { AgentVaultError } from '../errors.js';
 
 /**
  * Stable failure codes of the skill gate, each with its own exit status so a script (or a
@@ -6,7 +6,7 @@ import { refusal, type AgentVaultError } from '../errors.js';
  * refusal" and 2 stays "usage or configuration error", as everywhere else in agent-vault.
  */
 export const SKILL_FAILURES = {
-  SKILL_SCAN_FAILED: { exit: 1, meaning: 'the threat scan found a high or critical finding, or a file that cannot be analysed' },
+  SKILL_SCAN_FAILED: { exit: 1, meaning: 'the threat scan found a finding at or above skills.failOn (default high), or a file that cannot be analysed' },
   SKILL_UNSIGNED: { exit: 10, meaning: 'no SKILL.sig beside SKILL.md' },
   SKILL_BAD_SIGNATURE: { exit: 11, meaning: 'the envelope is malformed or its signature does not verify' },
   SKILL_HASH_MISMATCH: { exit: 12, meaning: 'the files differ from what was signed (changed, added, removed, renamed, mode or symlink)' },
@@ -37,7 +37,7 @@ export function exitTable(): string {
   return [`   0  ${'-'.padEnd(26)} every skill passed`, `   2  ${'-'.padEnd(26)} usage or configuration error`, ...rows].join('\n');
 }
 
-/** A skill-gate failure: kind `refused`, with a stable code. */
+/** A skill-gate failure: kind `refused`, with a stable code and that code's exit status. */
 export function skillFailure(code: SkillFailureCode, message: string, hint?: string): AgentVaultError {
-  return refusal(message, hint, code);
+  return new AgentVaultError('refused', message, { hint, code, exitCode: exitCodeOf(code) });
 }

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { scanWithGate, verifySkill, type SkillGate, type VerifyResult } from './attest.js';
+import { describeFailing } from './threats.js';
 import { skillFailure } from './codes.js';
 import { agentVaultHome, privateDir } from '../platform/home.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
@@ -23,7 +24,7 @@ export interface QuarantineRecord {
   purgeReason?: string;
 }
 
-export function quarantineDir(env: NodeJS.ProcessEnv): string {
+function quarantineDir(env: NodeJS.ProcessEnv): string {
   return join(agentVaultHome(env), 'quarantine');
 }
 
@@ -46,6 +47,16 @@ export function findSkills(paths: string[], cwd: string): { skills: string[]; mi
     }
   }
   return { skills, missing };
+}
+
+/** Verify every skill under the given paths; a path that holds none fails as SKILL_NOT_FOUND. */
+export function verifySkills(gate: SkillGate, paths: string[], cwd: string): VerifyResult[] {
+  const { skills, missing } = findSkills(paths, cwd);
+  const notFound = (dir: string, message: string): VerifyResult => ({ dir, ok: false, code: 'SKILL_NOT_FOUND', message, skill: undefined, version: undefined, contentHash: undefined, kid: undefined, report: undefined });
+  const results = skills.map((d) => verifySkill(gate, d));
+  for (const m of missing) results.push(notFound(m, `${m}: not a folder`));
+  if (!skills.length && !missing.length) for (const d of paths) results.push(notFound(d, `${d}: no SKILL.md here or in its sub-folders`));
+  return results;
 }
 
 /** Move a folder, across file systems if need be; symlinks are copied as links. */
@@ -128,7 +139,7 @@ export function clearQuarantined(gate: SkillGate, id: string): QuarantineRecord 
   const copy = join(quarantineDir(gate.env), id, 'skill');
   const report = scanWithGate(gate, copy);
   if (report.error) throw report.error;
-  if (!report.passed) throw skillFailure('SKILL_SCAN_FAILED', `${id} still fails the scan (${report.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => `${f.ruleId} at ${f.path}:${f.line}`).slice(0, 3).join(', ')})`, 'Fix the skill at its source and add it again, or purge it.');
+  if (!report.passed) throw skillFailure('SKILL_SCAN_FAILED', `${id} still fails the scan (${describeFailing(report)})`, 'Fix the skill at its source and add it again, or purge it.');
   const hash = report.tree!.manifest.contentHash;
   const purged = purgedHashes(gate.env).get(hash);
   const list = gate.revocations();

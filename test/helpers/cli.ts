@@ -107,3 +107,8 @@ export function cliInTerminalSteps(
     });
   });
 }
+
+// Older call shapes (see legacy.ts).
+export { REPO, BIN } from './sandbox.js';
+export { gitIn as git, isolatedEnv, removeDir, runCli, scratch, tempDir, tempRepo, type RunResult } from './legacy.js';
+export { write } from './sandbox.js';

@@ -1,25 +1,23 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AgentVaultError, refusal, usageError } from '../../errors.js';
-import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
+import { usageError } from '../../errors.js';
+import { GIT_MSG, MSG } from '../../messages.js';
 import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
-import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
-import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
-import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/vault-session.js';
+import { hookBlocked, runHookGate } from '../../gate/hooks.js';
+import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
+import { vaultReady, type VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor } from '../shared.js';
-import { loadConfig } from '../../config/config.js';
+import { configFor, withSession } from '../shared.js';
 
 /**
- * The command git and hooks run: node itself and this package's bin, both absolute, so it
- * works from any folder and with any PATH (GUI clients and IDEs often have a minimal one).
+ * What git and hooks run: node itself and this package's bin, both absolute, so it works from
+ * any folder and with any PATH (GUI clients and IDEs often have a minimal one).
  */
-function selfCommand(): string {
-  const bin = fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url));
-  return `${shQuote(process.execPath)} ${shQuote(bin)}`;
+function selfRuntime(): Runtime {
+  return { node: process.execPath, bin: fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url)) };
 }
 
 function shimTemplate(hook: HookName): string {
@@ -32,9 +30,11 @@ function needRepo(ctx: CliContext): string {
   return root;
 }
 
-function engineFor(ctx: CliContext) {
+/** git runs filters at the work tree root. */
+function engineFor(ctx: CliContext, session: VaultSession) {
   return createFilterEngine({
-    openVault: () => openVaultSession(ctx.env),
+    session,
+    repo: ctx.cwd,
     loadConfig: () => configFor(ctx, undefined).config,
     warn: (line) => ctx.stderr.write(line + '\n'),
   });
@@ -44,10 +44,12 @@ export function registerGit(program: Command, ctx: CliContext): void {
   program
     .command('filter-process')
     .description("Serve git's long-running clean/smudge filter protocol on stdin/stdout (run by git, set up by install).")
-    .action(async () => {
-      const engine = engineFor(ctx);
-      await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
-    });
+    .action(() =>
+      withSession(ctx, async (session) => {
+        const engine = engineFor(ctx, session);
+        await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
+      }),
+    );
 
   for (const direction of ['clean', 'smudge'] as const) {
     program
@@ -58,8 +60,7 @@ export function registerGit(program: Command, ctx: CliContext): void {
       .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
       .action(async (path: string | undefined) => {
         const input = await readAll(ctx.stdin);
-        const engine = engineFor(ctx);
-        const out = direction === 'clean' ? engine.clean(input, path ?? '<stdin>') : engine.smudge(input, path ?? '<stdin>');
+        const out = await withSession(ctx, (session) => engineFor(ctx, session)[direction](input, path ?? '<stdin>'));
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
       });
   }
@@ -78,7 +79,7 @@ Undo everything with agent-vault uninstall.`)
     .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
-      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const report = install({ repo, protectedGlobs: config.protected, runtime: selfRuntime(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
       if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
@@ -103,13 +104,12 @@ Undo everything with agent-vault uninstall.`)
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
       const items = gateStatus(repo, config.protected, ctx.env);
-      let vaultLine: string;
-      try {
-        openVaultSession(ctx.env);
-        vaultLine = '✓ vault: available';
-      } catch (e) {
-        vaultLine = `! vault: unavailable (${(e as Error).message}); smudge leaves placeholders`;
-      }
+      const vaultLine = await withSession(ctx, (session) =>
+        vaultReady(session).then(
+          () => '✓ vault: available',
+          (e: Error) => `! vault: unavailable (${e.message}); smudge leaves placeholders`,
+        ),
+      );
       const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
@@ -129,51 +129,9 @@ Undo everything with agent-vault uninstall.`)
         return;
       }
       const stdin = name === 'pre-push' ? (await readAll(ctx.stdin)).toString('utf8') : '';
-      let result: GateResult;
-      try {
-        result = await runGate(ctx, name, stdin);
-      } catch (error) {
-        // Fail closed: a gate that could not look must not let the commit through.
-        const reason = error instanceof AgentVaultError ? formatError(error).replace(/^✗ Error: /, '').trimEnd() : foreignErrorDetail(error);
-        throw refusal(GIT_MSG.gateFailedClosed(name, reason), 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).', 'GATE_FAILED_CLOSED');
-      }
+      const result = await runHookGate(name, { cwd: ctx.cwd, env: ctx.env, stdin });
       for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');
-      if (result.problems.length) {
-        await writeOut(ctx.stderr, `${GIT_MSG.gateBlocked(name, result.problems.length)}\n${formatProblems(result.problems)}`);
-        ctx.exitCode = 1;
-        return;
-      }
-      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesChecked) + '\n');
+      if (result.failing) throw hookBlocked(name, result);
+      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesScanned) + '\n');
     });
-}
-
-/**
- * git gives pre-push its ref updates on stdin; the pre-commit framework consumes that and
- * passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead.
- */
-function pushUpdates(env: NodeJS.ProcessEnv, stdin: string) {
-  const updates = parsePushUpdates(stdin);
-  if (updates.length || !env.PRE_COMMIT_TO_REF) return updates;
-  const zero = '0'.repeat(40);
-  return parsePushUpdates(`HEAD ${env.PRE_COMMIT_TO_REF} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${env.PRE_COMMIT_FROM_REF || zero}`);
-}
-
-async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: string): Promise<GateResult> {
-  const repo = needRepo(ctx);
-  // The hook runs at the work tree root; loading the config directly saves a second git call.
-  const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
-  const notes: string[] = [];
-  let vault: VaultSession | undefined;
-  try {
-    vault = openVaultSession(ctx.env);
-  } catch (error) {
-    // No vault ever set up here (a contributor without one): the scanner still guards.
-    // A vault that exists but cannot be opened is a reason to stop.
-    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || vaultConfigured(ctx.env)) throw error;
-    notes.push(GIT_MSG.noVaultForGate);
-  }
-  const gate = prepareGate(config, vault);
-  const result = hook === 'pre-commit' ? preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
-  result.notes.unshift(...notes);
-  return result;
 }

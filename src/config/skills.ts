@@ -1,4 +1,4 @@
-import type { AgentVaultConfig } from '../config/config.js';
+import type { AgentVaultConfig } from './config.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { configError } from '../errors.js';
 
@@ -26,7 +26,7 @@ export interface SkillPolicy {
   suppressions: SkillSuppression[];
 }
 
-export const DEFAULT_SKILL_POLICY: Readonly<SkillPolicy> = {
+const DEFAULT_SKILL_POLICY: Readonly<SkillPolicy> = {
   roots: ['.claude/skills', 'skills'],
   requireSignatures: false,
   keyring: '.agent-vault/keys.json',
