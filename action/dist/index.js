@@ -1194,9 +1194,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1715,7 +1715,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix3 = opts.windows;
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1725,8 +1725,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1751,7 +1751,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1759,7 +1759,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1768,16 +1768,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix4);
+          match = picomatch4.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -9823,16 +9823,13 @@ function info(message) {
 
 // action/src/main.ts
 import { mkdirSync as mkdirSync6, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname6, join as join13 } from "node:path";
 
-// src/core/types.ts
+// src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var SEVERITIES = ["info", "low", "medium", "high", "critical"];
-function severityRank(s) {
-  return SEVERITIES.indexOf(s);
-}
-var SECRET = /* @__PURE__ */ Symbol("agent-vault.secret");
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { join as join2, relative, resolve } from "node:path";
 
 // src/errors.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -9861,75 +9858,6 @@ var usageError = (message, hint) => new AgentVaultError("usage", message, { hint
 var configError = (message, hint) => new AgentVaultError("config", message, { hint });
 var gitError = (message, hint) => new AgentVaultError("git", message, { hint });
 var refusal = (message, hint, code) => new AgentVaultError("refused", message, { hint, code });
-
-// src/messages.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var MSG = {
-  readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
-  readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
-  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
-  scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
-  notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
-  notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
-  // Vault commands (read, write, has, list, init, set, get, rm, import).
-  vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
-  vaultNeedsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
-  revealNeedsTerminal: "--reveal requires an interactive terminal (TTY) on standard output",
-  revealNeedsTerminalHint: "The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.",
-  secretNotFound: (keys) => keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(", ")} not found in vault`,
-  secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
-  unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
-  unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
-  written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
-  unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
-  valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
-  valueTooShortHint: "Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.",
-  invalidKey: (key) => `"${key}" is not a valid key name`,
-  invalidKeyHint: "Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.",
-  // Skill commands (keygen, sign, revoke, purge are sensitive; quarantine clear needs a re-sign).
-  skillNeedsTerminal: (command) => `${command} is a sensitive command and needs an interactive terminal`,
-  skillNeedsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
-  // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
-  actionShallowClone: (missing) => `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
-  actionShallowCloneHint: "Check out the whole history: give actions/checkout `with: fetch-depth: 0`.",
-  actionConfigInputHint: "Check the config input of the action: a path relative to the workspace, in the checked-out repository.",
-  actionCommitMissing: (rev) => `commit ${rev} is not in this clone`,
-  actionCommitMissingHint: "Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.",
-  actionProtectedUnfiltered: (value) => `protected path is not mapped to the agent-vault filter (filter: ${value}), so raw values in it would be committed`,
-  actionProtectedUnfilteredHint: (path) => `Add "${path} filter=agent-vault" (or a glob covering it) to .gitattributes; agent-vault install writes these lines.`,
-  actionUnvaultedCommitted: "an unvaulted suspect marker was committed to a protected path: its value is not in the vault",
-  actionUnvaultedCommittedHint: "Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.",
-  actionSkillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
-  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
-  skillFix: (code, folder) => {
-    const dir = folder || ".";
-    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
-    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
-    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
-    if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
-    return `run agent-vault skill verify ${dir} for the details of ${code}`;
-  },
-  actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
-  skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
-};
-function foreignErrorDetail(error2) {
-  const raw = error2 instanceof Error ? error2.message : String(error2);
-  const line = raw.split("\n")[0];
-  const quote = line.search(/["'`]/);
-  return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
-}
-
-// action/src/gate.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join12 } from "node:path";
-
-// src/config/config.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2, relative, resolve } from "node:path";
 
 // src/core/rules.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -10493,6 +10421,15 @@ function urlProblems(raw) {
   return out;
 }
 
+// src/core/types.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SEVERITIES = ["info", "low", "medium", "high", "critical"];
+function severityRank(s) {
+  return SEVERITIES.indexOf(s);
+}
+var SECRET = /* @__PURE__ */ Symbol("agent-vault.secret");
+
 // src/core/rules.ts
 var RULE_ID = /^[a-z0-9][a-z0-9-]{1,80}$/;
 var ALLOWED_FLAGS = /^[ims]*$/;
@@ -10513,11 +10450,11 @@ function stringList(value, where, problems) {
   return value;
 }
 function compileAllowlist(def, where, problems) {
-  const empty2 = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 };
-  if (def === void 0 || def === null) return empty2;
+  const empty = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 };
+  if (def === void 0 || def === null) return empty;
   if (typeof def !== "object" || Array.isArray(def)) {
     problems.push({ where, message: "must be a mapping with regexes, lineRegexes, stopwords or paths" });
-    return empty2;
+    return empty;
   }
   const d = def;
   for (const k of Object.keys(d)) {
@@ -10995,6 +10932,95 @@ function mergeAllowlists(lists) {
   };
 }
 
+// src/gate/gate.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/config/policy.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function parsePolicy(config) {
+  const raw = config.policy ?? {};
+  const problems = [];
+  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
+  const block = raw.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
+  }
+  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
+  return { block };
+}
+var FAIL_ON = [...SEVERITIES, "never"];
+function failsOn(severity, failOn) {
+  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
+}
+
+// src/config/skills.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var DEFAULT_SKILL_POLICY = {
+  roots: [".claude/skills", "skills"],
+  requireSignatures: false,
+  keyring: ".agent-vault/keys.json",
+  revocations: ".agent-vault/revocations.json",
+  requireRevocations: true,
+  failOn: "high",
+  suppressions: []
+};
+var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
+function skillPolicy(config) {
+  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
+  const raw = config.skills;
+  if (!raw) return policy;
+  const problems = [];
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(", ")})`);
+  const str = (k) => {
+    const v = raw[k];
+    if (v === void 0) return;
+    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problems.push(`skills.${k}: must be a path inside the repository`);
+    else policy[k] = v;
+  };
+  str("keyring");
+  str("revocations");
+  for (const k of ["requireSignatures", "requireRevocations"]) {
+    const v = raw[k];
+    if (v === void 0) continue;
+    if (typeof v !== "boolean") problems.push(`skills.${k}: must be true or false`);
+    else policy[k] = v;
+  }
+  if (raw.roots !== void 0) {
+    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problems.push("skills.roots: must be a list of folders");
+    else policy.roots = raw.roots;
+  }
+  if (raw.failOn !== void 0) {
+    if (!SEVERITIES.includes(raw.failOn)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(", ")}`);
+    else policy.failOn = raw.failOn;
+  }
+  if (raw.suppressions !== void 0) {
+    if (!Array.isArray(raw.suppressions)) problems.push("skills.suppressions: must be a list");
+    else
+      raw.suppressions.forEach((s, i) => {
+        const where = `skills.suppressions[${i}]`;
+        if (!s || typeof s !== "object" || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
+        const e = s;
+        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
+        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
+        if (missing.length) return problems.push(`${where}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
+        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
+      });
+  }
+  if (problems.length) throw configError(problems.map((p) => `${config.file ?? "config"}: ${p}`).join("\n"), "Fix the skills section of the configuration.");
+  return policy;
+}
+
+// src/git/protected.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+
 // src/platform/exec.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -11022,25 +11048,597 @@ function repoRoot(cwd) {
   if (r.status !== 0) return void 0;
   return r.stdout.toString("utf8").trim() || void 0;
 }
-function gitStream(args, opts, onData) {
-  return new Promise((resolve4, reject) => {
-    const child = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (d) => {
-      if (stderr.length < 4e3) stderr += d.toString("utf8");
-    });
-    child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", (code) => {
-      if (code === 0) resolve4();
-      else reject(gitError(`git ${args[0]} failed: ${stderr.trim().split("\n").slice(0, 5).join("\n") || `exit ${code}`}`));
-    });
+async function* gitChunks(args, opts) {
+  const child = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
+  const exited = new Promise((resolve4, reject) => {
+    child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
+    child.on("close", resolve4);
+  });
+  exited.catch(() => void 0);
+  try {
+    for await (const chunk of child.stdout) yield chunk;
+    const code = await exited;
+    if (code !== 0) throw gitError(`git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""} failed: ${stderr.trim().split("\n").slice(0, 5).join("\n") || `exit ${code}`}`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
 }
 
-// src/git/gate.ts
+// src/git/protected.ts
+var FILTER_DRIVER = "agent-vault";
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const anyDepth = globs.filter((g) => !g.includes("/"));
+  const anchoredMatchers = anchored.map((g) => {
+    const m = (0, import_picomatch2.default)(g, { dot: true });
+    if (!g.endsWith("/**")) return m;
+    const dirItself = (0, import_picomatch2.default)(g.slice(0, -3), { dot: true });
+    return (p) => m(p) && !dirItself(p);
+  });
+  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
+  const name = anyDepth.length ? (0, import_picomatch2.default)(anyDepth, { dot: true }) : void 0;
+  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+}
+function filterAttributes(repo, env, paths, cached = true) {
+  const result = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return result;
+  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
+  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
+  const parts = out.split("\0");
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+  return result;
+}
+function withCommitIndex(repo, commit, use, baseEnv = process.env) {
+  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
+  try {
+    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
+    gitSync(["read-tree", commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// src/messages.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MSG = {
+  readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
+  readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
+  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
+  scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
+  notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
+  notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
+  // Vault commands (read, write, has, list, init, set, get, rm, import).
+  vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
+  vaultNeedsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
+  revealNeedsTerminal: "--reveal requires an interactive terminal (TTY) on standard output",
+  revealNeedsTerminalHint: "The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.",
+  secretNotFound: (keys) => keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(", ")} not found in vault`,
+  secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
+  unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
+  unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
+  unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
+  valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
+  valueTooShortHint: "Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.",
+  invalidKey: (key) => `"${key}" is not a valid key name`,
+  invalidKeyHint: "Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.",
+  // Skill commands (keygen, sign, revoke, purge are sensitive; quarantine clear needs a re-sign).
+  skillNeedsTerminal: (command) => `${command} is a sensitive command and needs an interactive terminal`,
+  skillNeedsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
+  // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
+  actionShallowClone: (missing) => `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
+  actionShallowCloneHint: "Check out the whole history: give actions/checkout `with: fetch-depth: 0`.",
+  actionConfigInputHint: "Check the config input of the action: a path relative to the workspace, in the checked-out repository.",
+  actionCommitMissing: (rev) => `commit ${rev} is not in this clone`,
+  actionCommitMissingHint: "Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.",
+  // The gate (pre-commit, pre-push and the Action): one wording for each problem, wherever it is found.
+  protectedUnfiltered: (value) => `protected path is not mapped to the agent-vault filter (filter: ${value}), so raw values in it would be committed`,
+  protectedUnfilteredFix: (path) => `restore the filter=agent-vault line in .gitattributes ("${path} filter=agent-vault", or a glob covering it; agent-vault install writes it), then commit .gitattributes`,
+  unvaultedCommitted: "an unvaulted suspect marker was committed to a protected path: its value is not in the vault",
+  unvaultedCommittedFix: "store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>",
+  vaultedValueCommitted: (key, encoding) => `the value of <agent-vault:${key}> is in the content${encoding === "raw" ? "" : ` (${encoding}-encoded)`}`,
+  skillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
+  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
+  skillFix: (code, folder) => {
+    const dir = folder || ".";
+    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
+    if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
+    return `run agent-vault skill verify ${dir} for the details of ${code}`;
+  },
+  actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
+  skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
+};
+function foreignErrorDetail(error2) {
+  const raw = error2 instanceof Error ? error2.message : String(error2);
+  const line = raw.split("\n")[0];
+  const quote = line.search(/["'`]/);
+  return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
+}
+var GIT_MSG = {
+  filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
+  cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnknownKey: (key) => `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
+  skipAnnounced: (hook) => `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === "pre-push" ? "push" : "commit"}.`,
+  fixVaultedValue: (key, path, isProtected) => isProtected ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
+  fixUnvaultedInProtected: (path) => `store the value with agent-vault set KEY, write <agent-vault:KEY> in its place, then git add ${path}`,
+  fixFinding: (path) => `remove the secret (store it with agent-vault set KEY and reference <agent-vault:KEY>), or mark a false positive with an agent-vault:allow comment; then git add ${path}`,
+  gateBlocked: (hook, count) => `agent-vault ${hook}: blocked, ${count} problem${count === 1 ? "" : "s"}:`,
+  gateBlockedHint: "Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).",
+  gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
+  gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
+  gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
+  hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
+  hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
+  dirtyProtectedSkipped: (paths) => `not re-checked-out because they have uncommitted changes (nothing was touched): ${paths.join(", ")}. Commit or stash them, then run agent-vault install again.`,
+  notInstalledHint: "Run agent-vault install in this repository.",
+  stagedRawRemain: (paths) => `these protected files were staged before the filter was installed and have further unstaged changes, so their staged raw bytes were left as they are: ${paths.join(", ")}. Run: git add --renormalize -- ${paths.join(" ")} (it stages the working files through the filter).`,
+  dirtyValuesRemain: (paths) => `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(", ")}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`
+};
+
+// src/gate/checks.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/codes.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SKILL_FAILURES = {
+  SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a finding at or above skills.failOn (default high), or a file that cannot be analysed" },
+  SKILL_UNSIGNED: { exit: 10, meaning: "no SKILL.sig beside SKILL.md" },
+  SKILL_BAD_SIGNATURE: { exit: 11, meaning: "the envelope is malformed or its signature does not verify" },
+  SKILL_HASH_MISMATCH: { exit: 12, meaning: "the files differ from what was signed (changed, added, removed, renamed, mode or symlink)" },
+  SKILL_KEY_UNTRUSTED: { exit: 13, meaning: "the signing key is not in the keyring" },
+  SKILL_KEY_EXPIRED: { exit: 14, meaning: "the signing key is outside its validity window" },
+  SKILL_KEY_REVOKED: { exit: 15, meaning: "the signing key is revoked (keyring status or revocation list)" },
+  SKILL_REVOKED: { exit: 16, meaning: "the content hash is revoked or purged" },
+  REVOCATIONS_MISSING: { exit: 17, meaning: "the revocation list is required but missing or unreadable" },
+  REVOCATIONS_EXPIRED: { exit: 18, meaning: "the revocation list is past its expiry" },
+  REVOCATIONS_ROLLBACK: { exit: 19, meaning: "the revocation list is older than one already seen" },
+  REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
+  SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
+  SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
+  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
+};
+function exitCodeOf(code) {
+  return SKILL_FAILURES[code].exit;
+}
+function skillFailure(code, message, hint) {
+  return new AgentVaultError("refused", message, { hint, code, exitCode: exitCodeOf(code) });
+}
+
+// src/skill/model.ts
+var SKILL_FILE = "SKILL.md";
+var SKILL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+var MAX_DESCRIPTION = 1024;
+function parseSkillMd(text, file = SKILL_FILE) {
+  const src = text.replace(/^\uFEFF/, "");
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(src);
+  if (!m) {
+    throw skillFailure("SKILL_INVALID", `${file}: no YAML frontmatter (the file must start with a line "---", the fields, and a closing "---")`, "Add frontmatter with at least name and description.");
+  }
+  const located = parseLocatedYaml(m[1]);
+  if (located.syntaxErrors.length) {
+    throw skillFailure("SKILL_INVALID", located.syntaxErrors.map((e) => `${file}:${e.line + 1}: ${e.message}`).join("\n"), "Fix the YAML syntax of the frontmatter.");
+  }
+  const value = located.value;
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw skillFailure("SKILL_INVALID", `${file}: the frontmatter must be a YAML mapping`, "Add name and description fields.");
+  }
+  const fm = value;
+  const problems = [];
+  const at = (key) => `${file}:${(located.lineOf([key]) ?? 0) + 1}`;
+  const name = fm.name;
+  if (name === void 0) problems.push(`${file}: frontmatter field "name" is required`);
+  else if (typeof name !== "string" || !name.trim() || name.length > 128 || /[\x00-\x1f\x7f]/.test(name)) problems.push(`${at("name")}: name must be text of 1-128 characters without control characters`);
+  const description = fm.description;
+  if (description === void 0) problems.push(`${file}: frontmatter field "description" is required`);
+  else if (typeof description !== "string" || !description.trim()) problems.push(`${at("description")}: description must be non-empty text`);
+  const warnings = [];
+  if (typeof name === "string" && name.trim() && !SKILL_NAME.test(name)) warnings.push("name is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names");
+  if (typeof description === "string" && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
+  let allowedTools = [];
+  const tools = fm["allowed-tools"];
+  if (tools !== void 0) {
+    if (typeof tools === "string") allowedTools = splitTools(tools);
+    else if (Array.isArray(tools) && tools.every((t) => typeof t === "string")) allowedTools = tools.map((t) => t.trim()).filter(Boolean);
+    else problems.push(`${at("allowed-tools")}: allowed-tools must be a comma-separated string or a list of strings`);
+  }
+  let version;
+  const metadata = fm.metadata;
+  if (metadata !== void 0 && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) problems.push(`${at("metadata")}: metadata must be a mapping`);
+  const rawVersion = fm.version ?? metadata?.version;
+  if (rawVersion !== void 0) {
+    if (typeof rawVersion === "string" || typeof rawVersion === "number") version = String(rawVersion);
+    else problems.push(`${at("version")}: version must be text`);
+  }
+  if (problems.length) throw skillFailure("SKILL_INVALID", problems.join("\n"), "Fix the frontmatter fields named above.");
+  return { name, description, allowedTools, version, frontmatter: fm, warnings };
+}
+function splitTools(text) {
+  const out = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if (ch === "(") depth++;
+    else if (ch === ")") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (ch === "," || /\s/.test(ch))) {
+      if (cur) out.push(cur);
+      cur = "";
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+// src/sources/git-sources.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname as dirname2, join as join4 } from "node:path";
+
+// src/core/diff.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var COMMIT_MARKER = "AV-COMMIT ";
+function utf8Text(oneCharPerByte) {
+  return /[^\x00-\x7f]/.test(oneCharPerByte) ? Buffer.from(oneCharPerByte, "latin1").toString("utf8") : oneCharPerByte;
+}
+function unquoteGitPath(raw) {
+  if (!raw.startsWith('"') || !raw.endsWith('"')) return utf8Text(raw);
+  const body = raw.slice(1, -1);
+  const bytes = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      bytes.push(body.charCodeAt(i) & 255);
+      continue;
+    }
+    const n = body[++i];
+    if (n === void 0) break;
+    if (/[0-7]/.test(n)) {
+      const oct = body.slice(i, i + 3);
+      bytes.push(parseInt(oct, 8));
+      i += 2;
+      continue;
+    }
+    const map = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, "\\": 92, '"': 34 };
+    bytes.push(map[n] ?? n.charCodeAt(0));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+var DiffParser = class {
+  constructor(emit) {
+    this.emit = emit;
+  }
+  emit;
+  commit;
+  author;
+  date;
+  path;
+  lines = [];
+  lineMap = [];
+  nextNew = 0;
+  newLeft = 0;
+  oldLeft = 0;
+  flush() {
+    if (this.path !== void 0 && this.lines.length) {
+      this.emit({ commit: this.commit, author: this.author, date: this.date, path: this.path, text: this.lines.join("\n"), lineMap: this.lineMap });
+    }
+    this.lines = [];
+    this.lineMap = [];
+  }
+  /** Feed one line without its trailing newline. */
+  line(l) {
+    if (this.newLeft > 0 || this.oldLeft > 0) {
+      const c = l.charCodeAt(0);
+      if (c === 43 && this.newLeft > 0) {
+        this.lines.push(l.slice(1));
+        this.lineMap.push(this.nextNew++);
+        this.newLeft--;
+        return;
+      }
+      if (c === 45 && this.oldLeft > 0) {
+        this.oldLeft--;
+        return;
+      }
+      if (c === 92) return;
+      this.newLeft = this.oldLeft = 0;
+    }
+    if (l.startsWith(COMMIT_MARKER)) {
+      this.flush();
+      this.path = void 0;
+      const rest = l.slice(COMMIT_MARKER.length);
+      const [hash, date, ...author] = rest.split(" ");
+      this.commit = hash;
+      this.date = date;
+      this.author = utf8Text(author.join(" "));
+      return;
+    }
+    if (l.startsWith("diff --git ") || l.startsWith("diff --cc ") || l.startsWith("diff --combined ")) {
+      this.flush();
+      this.path = void 0;
+      return;
+    }
+    if (l.startsWith("+++ ")) {
+      const p = l.slice(4).replace(/\t$/, "");
+      if (p === "/dev/null") this.path = void 0;
+      else {
+        const unq = unquoteGitPath(p);
+        this.path = unq.startsWith("b/") ? unq.slice(2) : unq;
+      }
+      return;
+    }
+    if (l.startsWith("@@")) {
+      const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(l);
+      if (m) {
+        this.oldLeft = m[1] === void 0 ? 1 : Number(m[1]);
+        this.nextNew = Number(m[2]);
+        this.newLeft = m[3] === void 0 ? 1 : Number(m[3]);
+      }
+    }
+  }
+  end() {
+    this.flush();
+  }
+};
+var LineSplitter = class {
+  constructor(onLine) {
+    this.onLine = onLine;
+  }
+  onLine;
+  rest = "";
+  push(chunk) {
+    const data = this.rest + chunk;
+    let start = 0;
+    let i;
+    while ((i = data.indexOf("\n", start)) !== -1) {
+      this.onLine(data.slice(start, i));
+      start = i + 1;
+    }
+    this.rest = data.slice(start);
+  }
+  end() {
+    if (this.rest) this.onLine(this.rest);
+    this.rest = "";
+  }
+};
+
+// src/sources/git-sources.ts
+var isRegularFile = (mode) => mode === "100644" || mode === "100755";
+var SUBMODULE_MODE = "160000";
+function stagedChanges(cwd, env) {
+  const out = gitSync(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMTD"], { cwd, env });
+  const parts = out.toString("utf8").split("\0");
+  const changes = { blobs: [], deleted: [] };
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = parts[i];
+    const path = parts[i + 1];
+    if (!meta.startsWith(":")) break;
+    const [, newMode, , newOid, status] = meta.slice(1).split(" ");
+    if (!newMode || !newOid) continue;
+    if (status === "D") changes.deleted.push(path);
+    else if (newMode !== SUBMODULE_MODE) changes.blobs.push({ path, oid: newOid, mode: newMode });
+  }
+  return changes;
+}
+function indexEntries(repo, env) {
+  const out = gitSync(["ls-files", "-s", "-z"], { cwd: repo, env }).toString("utf8");
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    const tab = rec.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, oid, stage] = rec.slice(0, tab).split(" ");
+    if (!mode || !oid || stage !== "0") continue;
+    entries.push({ path: rec.slice(tab + 1), mode, oid });
+  }
+  return entries;
+}
+function treeEntries(repo, commit) {
+  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    const tab = rec.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, , oid] = rec.slice(0, tab).split(" ");
+    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  }
+  return entries;
+}
+function readBlobs(cwd, oids) {
+  const result = /* @__PURE__ */ new Map();
+  if (oids.length === 0) return result;
+  const out = gitSync(["cat-file", "--batch"], { cwd, input: oids.join("\n") + "\n" });
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = out.toString("latin1", pos, nl);
+    const [oid, type, sizeStr] = header.split(" ");
+    if (type === "missing" || !oid || !sizeStr) {
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(sizeStr);
+    result.set(oid, out.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return result;
+}
+var BLOB_BATCH = 2e3;
+function* blobFragments(repo, entries) {
+  const files = entries.filter((e) => isRegularFile(e.mode));
+  for (let i = 0; i < files.length; i += BLOB_BATCH) {
+    const batch = files.slice(i, i + BLOB_BATCH);
+    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
+    for (const e of batch) {
+      const bytes = blobs.get(e.oid);
+      if (bytes) yield { ok: true, fragment: { path: e.path, bytes } };
+      else yield { ok: false, skipped: { path: e.path, reason: "unreadable", detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } };
+    }
+  }
+}
+function blobAt(repo, commit, path) {
+  try {
+    return gitSync(["cat-file", "blob", `${commit}:${path.replace(/^\.\//, "")}`], { cwd: repo });
+  } catch {
+    return void 0;
+  }
+}
+function checkRevisions(revs) {
+  for (const r of revs) if (r.startsWith("-") && r !== "--all") throw usageError(`invalid revision "${r}"`);
+}
+function changedPaths(cwd, revs) {
+  checkRevisions(revs);
+  const out = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...revs, "--"], { cwd }).toString("utf8");
+  return [...new Set(out.split("\0").map((p) => p.replace(/^\n+/, "")).filter(Boolean))];
+}
+function commitCount(cwd, revs) {
+  checkRevisions(revs);
+  return Number(gitText(["rev-list", "--count", ...revs, "--"], { cwd }).trim()) || 0;
+}
+var LOG_ARGS = [
+  "-c",
+  "core.quotePath=true",
+  "log",
+  "-p",
+  "-U0",
+  "--no-color",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--src-prefix=a/",
+  "--dst-prefix=b/",
+  `--format=${COMMIT_MARKER}%H %aI %an`
+];
+var remergeSupport;
+function remergeDiffArgs(cwd) {
+  if (remergeSupport === void 0) {
+    const m = /(\d+)\.(\d+)/.exec(gitSync(["version"], { cwd }).toString("utf8"));
+    remergeSupport = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 36);
+  }
+  return remergeSupport ? ["--remerge-diff"] : [];
+}
+var AddedLines = class {
+  path;
+  text;
+  lineMap;
+  commit;
+  author;
+  date;
+  stored;
+  constructor(d) {
+    this.path = d.path;
+    this.text = d.text;
+    this.lineMap = d.lineMap;
+    this.commit = d.commit;
+    this.author = d.author;
+    this.date = d.date;
+  }
+  get bytes() {
+    return this.stored ??= Buffer.from(this.text, "latin1");
+  }
+};
+async function* addedFragments(cwd, revs) {
+  checkRevisions(revs);
+  let ready = [];
+  const parser = new DiffParser((f) => ready.push(f));
+  const splitter = new LineSplitter((l) => parser.line(l));
+  const take2 = () => {
+    const out = ready;
+    ready = [];
+    return out;
+  };
+  for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd })) {
+    splitter.push(chunk.toString("latin1"));
+    for (const f of take2()) yield new AddedLines(f);
+  }
+  splitter.end();
+  parser.end();
+  for (const f of take2()) yield new AddedLines(f);
+}
+function writeEntries(repo, entries, into) {
+  const files = entries.filter((e) => e.mode !== SUBMODULE_MODE);
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join4(into, e.path);
+    mkdirSync(dirname2(target), { recursive: true });
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
+    else {
+      writeFileSync(target, bytes);
+      chmodSync(target, e.mode === "100755" ? 493 : 420);
+    }
+  }
+}
+
+// src/gate/content.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/lines.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var Lines = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  starts;
+  index() {
+    if (!this.starts) {
+      const starts = [0];
+      let i = -1;
+      while ((i = this.text.indexOf("\n", i + 1)) !== -1) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+  /** 0-based line index containing offset. */
+  lineOf(offset) {
+    const s = this.index();
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (s[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  start(line) {
+    return this.index()[line] ?? this.text.length;
+  }
+  /** Offset just past the line's last character (its newline excluded). */
+  end(line) {
+    const next = this.index()[line + 1];
+    return next === void 0 ? this.text.length : next - 1;
+  }
+  text0(line) {
+    const s = this.index();
+    const from = s[line];
+    if (from === void 0) return "";
+    const next = s[line + 1];
+    return this.text.slice(from, next === void 0 ? this.text.length : next - 1);
+  }
+};
+function fileLine(origin, line0) {
+  return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
+}
 
 // src/core/mask.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11050,9 +11648,33 @@ function maskSecret(secret) {
   const reveal = Math.min(4, Math.floor(secret.length / 5));
   return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function fingerprint(ruleId, path, context) {
+  const normalized = context.replace(/\s+/g, " ").trim();
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
+
+// src/core/placeholder.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
+}
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11222,70 +11844,9 @@ function shannonEntropy(s) {
   return h;
 }
 
-// src/core/placeholder.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
-}
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
-}
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
-
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret|secretlint-disable-line/;
 var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret|secretlint-disable-next-line/;
-var Lines = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  starts;
-  index() {
-    if (!this.starts) {
-      const starts = [0];
-      let i = -1;
-      while ((i = this.text.indexOf("\n", i + 1)) !== -1) starts.push(i + 1);
-      this.starts = starts;
-    }
-    return this.starts;
-  }
-  /** 0-based line index containing offset. */
-  lineOf(offset) {
-    const s = this.index();
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (s[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-  start(line) {
-    return this.index()[line] ?? this.text.length;
-  }
-  text0(line) {
-    const s = this.index();
-    const from = s[line];
-    if (from === void 0) return "";
-    const next = s[line + 1];
-    return this.text.slice(from, next === void 0 ? this.text.length : next - 1);
-  }
-};
 function allowedBy(list, secret, lineText) {
   if (list.stopwords.length) {
     const lower = secret.toLowerCase();
@@ -11311,22 +11872,21 @@ function scanText(text, origin, ruleset, options = {}) {
   if (kept.length === 0) return [];
   const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : void 0;
   const findings = [];
-  for (const c of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    const c = kept[k];
     const line0 = lines.lineOf(c.start);
     if (suppressed?.(line0)) continue;
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
-    const mapLine = (l0) => origin.lineMap?.[l0] ?? l0 + 1;
+    const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding = {
       ruleId: c.rule.id,
       description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description,
       severity: c.rule.severity,
       tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
       path,
-      line: mapLine(line0),
+      line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
-      endLine: mapLine(endLine0),
+      endLine: fileLine(origin, endLine0),
       endColumn: c.end - lines.start(endLine0) + 1,
       masked: maskSecret(c.secret),
       fingerprint: fp,
@@ -11339,6 +11899,23 @@ function scanText(text, origin, ruleset, options = {}) {
     findings.push(finding);
   }
   return findings;
+}
+function contextOf(text, lines, kept, k, line0, endLine0) {
+  const from = lines.start(line0);
+  const to = lines.end(endLine0);
+  let first = k;
+  while (first > 0 && kept[first - 1].end > from) first--;
+  let last = k;
+  while (last + 1 < kept.length && kept[last + 1].start < to) last++;
+  let out = "";
+  let at = from;
+  for (let i = first; i <= last; i++) {
+    const span = kept[i];
+    const start = Math.max(span.start, from);
+    out += text.slice(at, start) + (i === k ? "" : "\0");
+    at = Math.min(Math.max(span.end, start), to);
+  }
+  return out + text.slice(at, to);
 }
 function collect(text, lines, path, ruleset, byPath, depth) {
   const candidates = [];
@@ -11473,196 +12050,113 @@ function mayBeKeyContainer(bytes) {
 }
 var isBinarySecret = (secret) => /[\x00-\x08\x0e-\x1f\x7f]/.test(secret);
 
-// src/skill/gate.ts
+// src/sources/fragment.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
+function textLooksBinary(text) {
+  const at = text.indexOf("\0");
+  return at >= 0 && at < 8e3;
+}
+function decodeFragment(fragment, maxFileSize) {
+  const { path, commit, text } = fragment;
+  const size = text === void 0 ? fragment.bytes.length : text.length;
+  if (size > maxFileSize) {
+    return { ok: false, skipped: { path, reason: "too-large", detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
+  }
+  if (text === void 0 ? looksBinary(fragment.bytes) && !mayBeKeyContainer(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
+  return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
+}
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function decodeCharacters(bytes) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  }
+}
 
-// src/sources/git-sources.ts
+// src/gate/content.ts
+var UNVAULTED_MARK = "<agent-vault:UNVAULTED:";
+function markers(text, fragment, into) {
+  if (!text.includes(UNVAULTED_MARK)) return;
+  const lines = new Lines(text);
+  const re = placeholderRegex();
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    if (m[2] !== void 0) into.push({ path: fragment.path, line: fileLine(fragment, lines.lineOf(m.index)), commit: fragment.commit });
+  }
+}
+async function vaultedValues(ctx, fragment, text) {
+  const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
+  if (hits.length === 0) return [];
+  const lines = new Lines(text());
+  const isProtected = ctx.isProtected(fragment.path);
+  return hits.map((hit) => ({
+    check: "secrets",
+    ruleId: hit.encoding === "raw" ? "vaulted-value" : `vaulted-value-${hit.encoding}`,
+    description: "Raw value of a vaulted secret",
+    severity: "critical",
+    path: fragment.path,
+    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    commit: fragment.commit,
+    masked: maskSecret(fragment.bytes.toString("latin1", hit.offset, hit.offset + hit.length)),
+    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
+    hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
+  }));
+}
+async function take(ctx, pass, read) {
+  if (!read.ok) throw gitError(`cannot read ${read.skipped.path}: ${read.skipped.detail ?? read.skipped.reason}`);
+  const { fragment } = read;
+  pass.files.add(fragment.path);
+  pass.touchedPaths.add(fragment.path);
+  const decoded = decodeFragment(fragment, ctx.maxFileSize);
+  const vaulted = await vaultedValues(ctx, fragment, () => decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
+  for (const v of vaulted) pass.vaulted.push(v);
+  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
+  pass.bytes += decoded.text.length;
+  const vaultedLines = new Set(vaulted.map((v) => v.line));
+  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
+    if (!vaultedLines.has(f.line)) pass.findings.push(f);
+  }
+  markers(decoded.text, fragment, pass.unvaulted);
+}
+async function readContent(ctx, target) {
+  const pass = { findings: [], vaulted: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], files: /* @__PURE__ */ new Set(), bytes: 0 };
+  switch (target.kind) {
+    case "none":
+      return pass;
+    case "staged": {
+      const staged = stagedChanges(ctx.repo, ctx.env);
+      for (const read of blobFragments(ctx.repo, staged.blobs)) await take(ctx, pass, read);
+      for (const p of [...staged.blobs.map((b) => b.path), ...staged.deleted]) pass.touchedPaths.add(p);
+      return pass;
+    }
+    case "tree": {
+      const entries = treeEntries(ctx.repo, target.head);
+      for (const read of blobFragments(ctx.repo, entries)) await take(ctx, pass, read);
+      for (const e of entries) pass.touchedPaths.add(e.path);
+      return pass;
+    }
+    case "commits": {
+      for await (const fragment of addedFragments(ctx.repo, target.revs)) await take(ctx, pass, { ok: true, fragment });
+      for (const p of changedPaths(ctx.repo, target.revs)) pass.touchedPaths.add(p);
+      return pass;
+    }
+  }
+}
+
+// src/gate/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/core/diff.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var COMMIT_MARKER = "AV-COMMIT ";
-function unquoteGitPath(raw) {
-  if (!raw.startsWith('"') || !raw.endsWith('"')) return raw;
-  const body = raw.slice(1, -1);
-  const bytes = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\") {
-      bytes.push(body.charCodeAt(i) & 255);
-      continue;
-    }
-    const n = body[++i];
-    if (n === void 0) break;
-    if (/[0-7]/.test(n)) {
-      const oct = body.slice(i, i + 3);
-      bytes.push(parseInt(oct, 8));
-      i += 2;
-      continue;
-    }
-    const map = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, "\\": 92, '"': 34 };
-    bytes.push(map[n] ?? n.charCodeAt(0));
-  }
-  return String.fromCharCode(...bytes);
-}
-var DiffParser = class {
-  constructor(emit) {
-    this.emit = emit;
-  }
-  emit;
-  commit;
-  author;
-  date;
-  path;
-  lines = [];
-  lineMap = [];
-  nextNew = 0;
-  newLeft = 0;
-  oldLeft = 0;
-  flush() {
-    if (this.path !== void 0 && this.lines.length) {
-      this.emit({ commit: this.commit, author: this.author, date: this.date, path: this.path, text: this.lines.join("\n"), lineMap: this.lineMap });
-    }
-    this.lines = [];
-    this.lineMap = [];
-  }
-  /** Feed one line without its trailing newline. */
-  line(l) {
-    if (this.newLeft > 0 || this.oldLeft > 0) {
-      const c = l.charCodeAt(0);
-      if (c === 43 && this.newLeft > 0) {
-        this.lines.push(l.slice(1));
-        this.lineMap.push(this.nextNew++);
-        this.newLeft--;
-        return;
-      }
-      if (c === 45 && this.oldLeft > 0) {
-        this.oldLeft--;
-        return;
-      }
-      if (c === 92) return;
-      this.newLeft = this.oldLeft = 0;
-    }
-    if (l.startsWith(COMMIT_MARKER)) {
-      this.flush();
-      this.path = void 0;
-      const rest = l.slice(COMMIT_MARKER.length);
-      const [hash, date, ...author] = rest.split(" ");
-      this.commit = hash;
-      this.date = date;
-      this.author = author.join(" ");
-      return;
-    }
-    if (l.startsWith("diff --git ") || l.startsWith("diff --cc ") || l.startsWith("diff --combined ")) {
-      this.flush();
-      this.path = void 0;
-      return;
-    }
-    if (l.startsWith("+++ ")) {
-      const p = l.slice(4).replace(/\t$/, "");
-      if (p === "/dev/null") this.path = void 0;
-      else {
-        const unq = unquoteGitPath(p);
-        this.path = unq.startsWith("b/") ? unq.slice(2) : unq;
-      }
-      return;
-    }
-    if (l.startsWith("@@")) {
-      const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(l);
-      if (m) {
-        this.oldLeft = m[1] === void 0 ? 1 : Number(m[1]);
-        this.nextNew = Number(m[2]);
-        this.newLeft = m[3] === void 0 ? 1 : Number(m[3]);
-      }
-    }
-  }
-  end() {
-    this.flush();
-  }
-};
-var LineSplitter = class {
-  constructor(onLine) {
-    this.onLine = onLine;
-  }
-  onLine;
-  rest = "";
-  push(chunk) {
-    const data = this.rest + chunk;
-    let start = 0;
-    let i;
-    while ((i = data.indexOf("\n", start)) !== -1) {
-      this.onLine(data.slice(start, i));
-      start = i + 1;
-    }
-    this.rest = data.slice(start);
-  }
-  end() {
-    if (this.rest) this.onLine(this.rest);
-    this.rest = "";
-  }
-};
-
-// src/sources/git-sources.ts
-function readBlobs(cwd, oids) {
-  const result = /* @__PURE__ */ new Map();
-  if (oids.length === 0) return result;
-  const out = gitSync(["cat-file", "--batch"], { cwd, input: oids.join("\n") + "\n" });
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    if (nl < 0) break;
-    const header = out.toString("latin1", pos, nl);
-    const [oid, type, sizeStr] = header.split(" ");
-    if (type === "missing" || !oid || !sizeStr) {
-      pos = nl + 1;
-      continue;
-    }
-    const size = Number(sizeStr);
-    result.set(oid, out.subarray(nl + 1, nl + 1 + size));
-    pos = nl + 1 + size + 1;
-  }
-  return result;
-}
-var LOG_ARGS = [
-  "-c",
-  "core.quotePath=true",
-  "log",
-  "-p",
-  "-U0",
-  "--no-color",
-  "--no-ext-diff",
-  "--no-textconv",
-  "--src-prefix=a/",
-  "--dst-prefix=b/",
-  `--format=${COMMIT_MARKER}%H %aI %an`
-];
-var remergeSupport;
-function remergeDiffArgs(cwd) {
-  if (remergeSupport === void 0) {
-    const m = /(\d+)\.(\d+)/.exec(gitSync(["version"], { cwd }).toString("utf8"));
-    remergeSupport = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 36);
-  }
-  return remergeSupport ? ["--remerge-diff"] : [];
-}
-async function streamAddedLines(cwd, revs, onFragment) {
-  for (const r of revs) if (r.startsWith("-") && r !== "--all") throw usageError(`invalid revision "${r}"`);
-  const parser = new DiffParser(onFragment);
-  const splitter = new LineSplitter((l) => parser.line(l));
-  await gitStream([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd }, (chunk) => splitter.push(chunk.toString("latin1")));
-  splitter.end();
-  parser.end();
-}
+import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname5, join as join12, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
-import { join as join8, resolve as resolve3 } from "node:path";
+import { join as join10, resolve as resolve3 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11673,35 +12167,6 @@ var VERSION = "0.2.0";
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { createHash as createHash3 } from "node:crypto";
-
-// src/skill/codes.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var SKILL_FAILURES = {
-  SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a high or critical finding, or a file that cannot be analysed" },
-  SKILL_UNSIGNED: { exit: 10, meaning: "no SKILL.sig beside SKILL.md" },
-  SKILL_BAD_SIGNATURE: { exit: 11, meaning: "the envelope is malformed or its signature does not verify" },
-  SKILL_HASH_MISMATCH: { exit: 12, meaning: "the files differ from what was signed (changed, added, removed, renamed, mode or symlink)" },
-  SKILL_KEY_UNTRUSTED: { exit: 13, meaning: "the signing key is not in the keyring" },
-  SKILL_KEY_EXPIRED: { exit: 14, meaning: "the signing key is outside its validity window" },
-  SKILL_KEY_REVOKED: { exit: 15, meaning: "the signing key is revoked (keyring status or revocation list)" },
-  SKILL_REVOKED: { exit: 16, meaning: "the content hash is revoked or purged" },
-  REVOCATIONS_MISSING: { exit: 17, meaning: "the revocation list is required but missing or unreadable" },
-  REVOCATIONS_EXPIRED: { exit: 18, meaning: "the revocation list is past its expiry" },
-  REVOCATIONS_ROLLBACK: { exit: 19, meaning: "the revocation list is older than one already seen" },
-  REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
-  SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
-  SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
-  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
-};
-function exitCodeOf(code) {
-  return SKILL_FAILURES[code].exit;
-}
-function skillFailure(code, message, hint) {
-  return new AgentVaultError("refused", message, { hint, code, exitCode: exitCodeOf(code) });
-}
-
-// src/skill/avt1.ts
 var SIGNATURE_FILE = "SKILL.sig";
 var HEX64 = /^[0-9a-f]{64}$/;
 function pathProblem(path) {
@@ -11821,16 +12286,23 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { basename, dirname as dirname2, join as join3 } from "node:path";
+import { basename, dirname as dirname3, join as join5 } from "node:path";
+function crashPoint(point, target) {
+  if (false) {
+    if (process.env.AGENT_VAULT_FAULT === `${point}:${basename(target)}`) process.kill(process.pid, "SIGKILL");
+  }
+}
 function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
-  const dir = dirname2(path);
-  const tmp = join3(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const dir = dirname3(path);
+  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", mode);
+  crashPoint("after-temp-open", path);
   try {
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     fsyncSync(fd);
+    crashPoint("after-temp-write", path);
   } catch (e) {
     closeSync(fd);
     try {
@@ -11849,6 +12321,7 @@ function writeFileAtomicSync(path, contents, mode = 420) {
     }
     throw e;
   }
+  crashPoint("after-rename", path);
   fsyncDir(dir);
 }
 function fsyncDir(dir) {
@@ -11865,7 +12338,7 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11916,87 +12389,29 @@ function keyFor(keyring, kid, now, revokedKids = /* @__PURE__ */ new Set()) {
   return { ok: true, key: publicKeyFromJwk(entry.jwk), entry };
 }
 
-// src/skill/policy.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var DEFAULT_SKILL_POLICY = {
-  roots: [".claude/skills", "skills"],
-  requireSignatures: false,
-  keyring: ".agent-vault/keys.json",
-  revocations: ".agent-vault/revocations.json",
-  requireRevocations: true,
-  failOn: "high",
-  suppressions: []
-};
-var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
-function skillPolicy(config) {
-  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
-  const raw = config.skills;
-  if (!raw) return policy;
-  const problems = [];
-  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(", ")})`);
-  const str = (k) => {
-    const v = raw[k];
-    if (v === void 0) return;
-    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problems.push(`skills.${k}: must be a path inside the repository`);
-    else policy[k] = v;
-  };
-  str("keyring");
-  str("revocations");
-  for (const k of ["requireSignatures", "requireRevocations"]) {
-    const v = raw[k];
-    if (v === void 0) continue;
-    if (typeof v !== "boolean") problems.push(`skills.${k}: must be true or false`);
-    else policy[k] = v;
-  }
-  if (raw.roots !== void 0) {
-    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problems.push("skills.roots: must be a list of folders");
-    else policy.roots = raw.roots;
-  }
-  if (raw.failOn !== void 0) {
-    if (!SEVERITIES.includes(raw.failOn)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(", ")}`);
-    else policy.failOn = raw.failOn;
-  }
-  if (raw.suppressions !== void 0) {
-    if (!Array.isArray(raw.suppressions)) problems.push("skills.suppressions: must be a list");
-    else
-      raw.suppressions.forEach((s, i) => {
-        const where = `skills.suppressions[${i}]`;
-        if (!s || typeof s !== "object" || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
-        const e = s;
-        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
-        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
-        if (missing.length) return problems.push(`${where}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
-        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
-      });
-  }
-  if (problems.length) throw configError(problems.map((p) => `${config.file ?? "config"}: ${p}`).join("\n"), "Fix the skills section of the configuration.");
-  return policy;
-}
-
 // src/skill/revocations.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname3, join as join5 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
+import { dirname as dirname4, join as join7 } from "node:path";
 
 // src/platform/home.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
+import { chmodSync as chmodSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join4, resolve as resolve2 } from "node:path";
+import { join as join6, resolve as resolve2 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
-  return join4(env.HOME || homedir(), ".agent-vault");
+  return join6(env.HOME || homedir(), ".agent-vault");
 }
 function agentVaultHome(env) {
   return resolve2(vaultHome(env));
 }
 function privateDir(path) {
-  mkdirSync2(path, { recursive: true, mode: 448 });
-  chmodSync(path, 448);
+  mkdirSync3(path, { recursive: true, mode: 448 });
+  chmodSync2(path, 448);
   return path;
 }
 
@@ -12007,7 +12422,7 @@ function validList(v) {
   return !!l && typeof l === "object" && Number.isInteger(l.version) && l.version > 0 && typeof l.issuedAt === "string" && !Number.isNaN(Date.parse(l.issuedAt)) && typeof l.expiresAt === "string" && !Number.isNaN(Date.parse(l.expiresAt)) && Array.isArray(l.content) && l.content.every((c) => typeof c?.hash === "string" && /^sha256:[0-9a-f]{64}$/.test(c.hash) && typeof c.reason === "string") && Array.isArray(l.keys) && l.keys.every((k) => typeof k?.kid === "string" && typeof k.reason === "string");
 }
 function seenFile(env) {
-  return join5(agentVaultHome(env), "state", "revocations-seen.json");
+  return join7(agentVaultHome(env), "state", "revocations-seen.json");
 }
 function listId(path) {
   let real = path;
@@ -12015,7 +12430,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join5(fsRealpath(dirname3(path)), path.split("/").pop());
+      real = join7(fsRealpath(dirname4(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -12036,17 +12451,17 @@ function recordSeen(env, path, version, digest) {
   const id = listId(path);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
-  privateDir(dirname3(seenFile(env)));
+  privateDir(dirname4(seenFile(env)));
   writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
 function loadRevocations(path, keyring, opts) {
-  const empty2 = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
+  const empty = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
   if (!existsSync4(path)) {
     const seen2 = seenVersion(opts.env, path);
     if (opts.required || seen2) {
       return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen2 ? ` (version ${seen2.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
     }
-    return { ok: true, list: empty2, present: false, digest: "" };
+    return { ok: true, list: empty, present: false, digest: "" };
   }
   let text;
   try {
@@ -12092,7 +12507,7 @@ function verifiedBy(env, keyring, now) {
   return { ok: false, message };
 }
 function purgedFile(env) {
-  return join5(agentVaultHome(env), "state", "purged.json");
+  return join7(agentVaultHome(env), "state", "purged.json");
 }
 function purgedHashes(env) {
   try {
@@ -12106,84 +12521,16 @@ function purgedHashes(env) {
 // src/skill/threats.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
-
-// src/skill/model.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var SKILL_FILE = "SKILL.md";
-var SKILL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-var MAX_DESCRIPTION = 1024;
-function parseSkillMd(text, file = SKILL_FILE) {
-  const src = text.replace(/^\uFEFF/, "");
-  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(src);
-  if (!m) {
-    throw skillFailure("SKILL_INVALID", `${file}: no YAML frontmatter (the file must start with a line "---", the fields, and a closing "---")`, "Add frontmatter with at least name and description.");
-  }
-  const located = parseLocatedYaml(m[1]);
-  if (located.syntaxErrors.length) {
-    throw skillFailure("SKILL_INVALID", located.syntaxErrors.map((e) => `${file}:${e.line + 1}: ${e.message}`).join("\n"), "Fix the YAML syntax of the frontmatter.");
-  }
-  const value = located.value;
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw skillFailure("SKILL_INVALID", `${file}: the frontmatter must be a YAML mapping`, "Add name and description fields.");
-  }
-  const fm = value;
-  const problems = [];
-  const at = (key) => `${file}:${(located.lineOf([key]) ?? 0) + 1}`;
-  const name = fm.name;
-  if (name === void 0) problems.push(`${file}: frontmatter field "name" is required`);
-  else if (typeof name !== "string" || !name.trim() || name.length > 128 || /[\x00-\x1f\x7f]/.test(name)) problems.push(`${at("name")}: name must be text of 1-128 characters without control characters`);
-  const description = fm.description;
-  if (description === void 0) problems.push(`${file}: frontmatter field "description" is required`);
-  else if (typeof description !== "string" || !description.trim()) problems.push(`${at("description")}: description must be non-empty text`);
-  const warnings = [];
-  if (typeof name === "string" && name.trim() && !SKILL_NAME.test(name)) warnings.push("name is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names");
-  if (typeof description === "string" && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
-  let allowedTools = [];
-  const tools = fm["allowed-tools"];
-  if (tools !== void 0) {
-    if (typeof tools === "string") allowedTools = splitTools(tools);
-    else if (Array.isArray(tools) && tools.every((t) => typeof t === "string")) allowedTools = tools.map((t) => t.trim()).filter(Boolean);
-    else problems.push(`${at("allowed-tools")}: allowed-tools must be a comma-separated string or a list of strings`);
-  }
-  let version;
-  const metadata = fm.metadata;
-  if (metadata !== void 0 && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) problems.push(`${at("metadata")}: metadata must be a mapping`);
-  const rawVersion = fm.version ?? metadata?.version;
-  if (rawVersion !== void 0) {
-    if (typeof rawVersion === "string" || typeof rawVersion === "number") version = String(rawVersion);
-    else problems.push(`${at("version")}: version must be text`);
-  }
-  if (problems.length) throw skillFailure("SKILL_INVALID", problems.join("\n"), "Fix the frontmatter fields named above.");
-  return { name, description, allowedTools, version, frontmatter: fm, warnings };
-}
-function splitTools(text) {
-  const out = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of text) {
-    if (ch === "(") depth++;
-    else if (ch === ")") depth = Math.max(0, depth - 1);
-    else if (depth === 0 && (ch === "," || /\s/.test(ch))) {
-      if (cur) out.push(cur);
-      cur = "";
-      continue;
-    }
-    cur += ch;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
+import { join as join9 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { lstatSync, readFileSync as readFileSync5, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
-import { join as join6, posix } from "node:path";
-var utf8 = new TextDecoder("utf-8", { fatal: true });
+import { join as join8, posix } from "node:path";
+var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
   const problems = [];
   const files = [];
@@ -12204,13 +12551,13 @@ function readSkillTree(root) {
     for (const d of dirents) {
       let name;
       try {
-        name = utf8.decode(d.name);
+        name = utf82.decode(d.name);
       } catch {
         problems.push(`${relDir ? relDir + "/" : ""}${d.name.toString("latin1")}: name is not valid UTF-8`);
         continue;
       }
       const rel = relDir ? `${relDir}/${name}` : name;
-      const abs = join6(absDir, name);
+      const abs = join8(absDir, name);
       const bad = pathProblem(rel);
       if (bad) {
         problems.push(`${JSON.stringify(rel)}: ${bad}`);
@@ -12385,7 +12732,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join7(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join9(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -12420,8 +12767,8 @@ function buildSkillRules(config, packs = skillRulePacks()) {
   const digest = "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
 ${JSON.stringify(STRUCTURAL_CHECKS)}`);
-  const empty2 = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new Ruleset([r], empty2, threats.digest));
+  const empty = threats.globalAllowlist;
+  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
   return { threats, singleThreats, secrets, digest };
 }
 var MEDIA_MAGIC = [
@@ -12488,7 +12835,7 @@ function structural(check, path, detail, line = 1) {
     [SECRET]: ""
   };
 }
-var utf82 = new TextDecoder("utf-8", { fatal: true });
+var utf83 = new TextDecoder("utf-8", { fatal: true });
 var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
 var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
 function decodeBlob(blob) {
@@ -12499,7 +12846,7 @@ function decodeBlob(blob) {
   if (bytes.length < 16) return void 0;
   let text;
   try {
-    text = utf82.decode(bytes);
+    text = utf83.decode(bytes);
   } catch {
     return void 0;
   }
@@ -12559,13 +12906,7 @@ function bytesFindings(path, bytes, rules, maxFileSize, depth) {
     return out;
   }
   if (binary) return [structural(binary.check, path, binary.kind)];
-  let text;
-  try {
-    text = utf82.decode(bytes);
-  } catch {
-    text = bytes.toString("latin1");
-  }
-  return scanFileText(text, path, rules);
+  return scanFileText(decodeCharacters(bytes), path, rules);
 }
 function toolFindings(skill, skillMd) {
   const out = [];
@@ -12578,7 +12919,7 @@ function toolFindings(skill, skillMd) {
   return out;
 }
 function suppressionFor(list, skill, f) {
-  return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch2.default)(s.path, { dot: true })(f.path));
+  return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch3.default)(s.path, { dot: true })(f.path));
 }
 function scanSkill(dir, rules, policy, maxFileSize) {
   const report = { dir, skill: void 0, tree: void 0, findings: [], suppressed: [], error: void 0, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
@@ -12604,6 +12945,14 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     report.passed = false;
   }
   return report;
+}
+function failingFindings(report) {
+  return report.findings.filter((f) => severityRank(f.severity) >= severityRank(report.failOn));
+}
+function describeFailing(report, shown = 3) {
+  const failing = failingFindings(report);
+  const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
+  return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
 
 // src/skill/attest.ts
@@ -12648,7 +12997,7 @@ function verifySkill(gate, dir) {
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
-  const sigPath = join8(tree.root, SIGNATURE_FILE);
+  const sigPath = join10(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
@@ -12686,8 +13035,7 @@ function verifySkill(gate, dir) {
     return failWith("SKILL_HASH_MISMATCH", `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
   if (!report.passed) {
-    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
-    return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ")}${worst.length > 3 ? `, and ${worst.length - 3} more` : ""}`);
+    return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${describeFailing(report)}`);
   }
   return Object.assign(result, { ok: true, code: void 0, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
 }
@@ -12710,387 +13058,325 @@ function describeDrift(signed, now) {
   return parts.join("; ") || "the signed statement does not match its own file list";
 }
 
-// src/skill/gate.ts
-function writeEntries(repo, entries, into, at = (p) => p) {
-  const files = entries.filter((e) => e.mode !== "160000");
-  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
-  for (const e of files) {
-    const target = join9(into, at(e.path));
-    mkdirSync4(dirname4(target), { recursive: true });
-    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
-    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
-    else {
-      writeFileSync(target, bytes);
-      chmodSync2(target, e.mode === "100755" ? 493 : 420);
-    }
+// src/skill/judge.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { lstatSync as lstatSync3 } from "node:fs";
+import { join as join11 } from "node:path";
+function hasSignature(dir) {
+  try {
+    lstatSync3(join11(dir, SIGNATURE_FILE));
+    return true;
+  } catch {
+    return false;
   }
 }
-
-// src/sources/files.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var DEFAULT_IGNORED_DIRS = [
-  ".git",
-  ".hg",
-  ".svn",
-  ".bzr",
-  "node_modules",
-  "bower_components",
-  "jspm_packages",
-  ".venv",
-  "venv",
-  "__pycache__",
-  ".tox",
-  "site-packages",
-  ".bundle",
-  "Pods",
-  ".gradle",
-  ".terraform"
-];
-var IGNORED = new Set(DEFAULT_IGNORED_DIRS);
-var readBuffer = Buffer.allocUnsafe(1024 * 1024);
-function decodeForScan(bytes, path, maxFileSize) {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes) && !mayBeKeyContainer(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
-  return { ok: true, text: bytes.toString("latin1") };
+function judgeSkill(gate, dir) {
+  const required = gate.policy.requireSignatures;
+  const signed = hasSignature(dir);
+  const verdict = signed ? verifySkill(gate, dir) : void 0;
+  const report = verdict?.report ?? scanWithGate(gate, dir);
+  const judgement = { failures: [], verified: verdict?.ok ?? false, notes: [], report };
+  if (!signed && required) judgement.failures.push({ code: "SKILL_UNSIGNED", message: MSG.skillUnsigned(dir) });
+  if (report.error) judgement.failures.push({ code: report.error.code ?? "SKILL_INVALID", message: report.error.message });
+  else if (!report.passed) judgement.failures.push({ code: "SKILL_SCAN_FAILED", message: `${dir}: ${describeFailing(report)}` });
+  if (verdict && !verdict.ok && !report.error && verdict.code !== "SKILL_SCAN_FAILED") {
+    if (required) judgement.failures.push({ code: verdict.code ?? "SKILL_BAD_SIGNATURE", message: verdict.message });
+    else judgement.notes.push(verdict.message);
+  }
+  return judgement;
 }
 
-// src/git/protected.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join10 } from "node:path";
-var FILTER_DRIVER = "agent-vault";
-function protectedMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
-  const anyDepth = globs.filter((g) => !g.includes("/"));
-  const anchoredMatchers = anchored.map((g) => {
-    const m = (0, import_picomatch3.default)(g, { dot: true });
-    if (!g.endsWith("/**")) return m;
-    const dirItself = (0, import_picomatch3.default)(g.slice(0, -3), { dot: true });
-    return (p) => m(p) && !dirItself(p);
-  });
-  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
-  const name = anyDepth.length ? (0, import_picomatch3.default)(anyDepth, { dot: true }) : void 0;
-  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+// src/gate/skills.ts
+function skillFoldersIn(entries) {
+  const folders = /* @__PURE__ */ new Set();
+  for (const e of entries) if (e.mode !== SUBMODULE_MODE && posix2.basename(e.path) === SKILL_FILE) folders.add(posix2.dirname(e.path));
+  return folders;
 }
-function filterAttributes(repo, env, paths, cached = true) {
-  const result = /* @__PURE__ */ new Map();
-  if (paths.length === 0) return result;
-  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
-  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
-  const parts = out.split("\0");
-  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+var inside = (folder, path) => folder === "." || path.startsWith(`${folder}/`);
+function touchedSkillFolders(changed, isSkill) {
+  const folders = /* @__PURE__ */ new Set();
+  const walked = /* @__PURE__ */ new Set();
+  for (const p of changed) {
+    let dir = posix2.dirname(p.replace(/\\/g, "/"));
+    while (!walked.has(dir)) {
+      walked.add(dir);
+      if (isSkill(dir)) folders.add(dir);
+      if (dir === "." || dir === "/") break;
+      dir = posix2.dirname(dir);
+    }
+  }
+  return [...folders].sort();
+}
+function trustFilesAt(repo, commit, config, into) {
+  const policy = skillPolicy(config);
+  for (const path of [policy.keyring, policy.revocations]) {
+    const bytes = blobAt(repo, commit, path);
+    if (!bytes) continue;
+    mkdirSync5(dirname5(join12(into, path)), { recursive: true });
+    writeFileSync2(join12(into, path), bytes);
+  }
+}
+function checkSkills(repo, changedPaths2, config, options = {}) {
+  const opts = "source" in options || "env" in options || "entries" in options || "trustCommit" in options ? options : { env: options };
+  const env = opts.env ?? process.env;
+  const entries = opts.source === "worktree" ? void 0 : opts.entries ?? indexEntries(repo, env);
+  const folders = entries ? skillFoldersIn(entries) : void 0;
+  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join12(repo, f, SKILL_FILE));
+  const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
+  const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
+  if (checked.length === 0) return result;
+  const work = mkdtempSync2(join12(tmpdir2(), "agent-vault-skills-"));
+  try {
+    let gate;
+    if (opts.trustCommit) {
+      trustFilesAt(repo, opts.trustCommit, config, join12(work, "trust"));
+      gate = openSkillGate(join12(work, "trust"), config, { AGENT_VAULT_HOME: join12(work, "home") });
+    } else gate = openSkillGate(repo, config, env);
+    const root = entries ? join12(work, "tree") : repo;
+    if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
+    for (const folder of checked) {
+      const dir = folder === "." ? root : join12(root, folder);
+      const shown = (text) => text.split(dir).join(folder);
+      const judgement = judgeSkill(gate, dir);
+      for (const f of judgement.failures) result.failures.push({ skill: folder, code: f.code, message: shown(f.message) });
+      for (const n of judgement.notes) result.notes.push(shown(n));
+      if (judgement.verified) result.verified.push(folder);
+      for (const f of judgement.report.findings) {
+        if (severityRank(f.severity) < severityRank(judgement.report.failOn)) result.below++;
+        else result.findings.push({ ...f, path: folder === "." ? f.path : `${folder}/${f.path}` });
+      }
+    }
+  } finally {
+    rmSync2(work, { recursive: true, force: true });
+  }
   return result;
 }
-function withCommitIndex(repo, commit, use) {
-  const dir = mkdtempSync2(join10(tmpdir(), "agent-vault-index-"));
-  try {
-    const env = { ...process.env, GIT_INDEX_FILE: join10(dir, "index") };
-    gitSync(["read-tree", commit], { cwd: repo, env });
-    return use(env);
-  } finally {
-    rmSync2(dir, { recursive: true, force: true });
-  }
-}
 
-// src/git/gate.ts
-function parsePolicy(config) {
-  const raw = config.policy ?? {};
-  const problems = [];
-  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
-  const block = raw.block ?? "info";
-  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
-    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
+// src/gate/checks.ts
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var GateChecks = class {
+  constructor(ctx, checks) {
+    this.ctx = ctx;
+    this.results = new Map(checks.map((check) => [check, { check, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
   }
-  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
-  return { block };
-}
-
-// action/src/added.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function listTree(repo, commit) {
-  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  ctx;
+  notes = [];
+  files = /* @__PURE__ */ new Set();
+  bytes = 0;
+  commits = 0;
+  results;
+  skipped = [];
+  skills = { changed: 0, inTree: 0, below: 0 };
+  judged = 0;
+  async judge(target) {
+    if (target.kind === "none") return;
+    this.judged++;
+    const content = await readContent(this.ctx, target);
+    for (const f of content.files) this.files.add(f);
+    this.bytes += content.bytes;
+    for (const s of content.skipped) this.skipped.push(s);
+    if (target.kind === "commits") this.commits += commitCount(this.ctx.repo, target.revs);
+    this.contentChecks(content);
+    if (this.results.has("protected-paths") || this.results.has("skills")) this.treeChecks(target, content);
   }
-  return entries;
-}
-var BLOB_BATCH = 2e3;
-function scanTreeEntries(repo, entries, ruleset, config, onText) {
-  const findings = [];
-  const skipped = [];
-  let filesScanned = 0;
-  let bytesScanned = 0;
-  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
-  for (let i = 0; i < files.length; i += BLOB_BATCH) {
-    const batch = files.slice(i, i + BLOB_BATCH);
-    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
-    for (const e of batch) {
-      const bytes = blobs.get(e.oid);
-      if (!bytes) {
-        skipped.push({ path: e.path, reason: "unreadable", detail: "blob missing from the clone" });
-        continue;
-      }
-      const read = decodeForScan(bytes, e.path, config.maxFileSize);
-      if (!read.ok) {
-        skipped.push(read.skipped);
-        continue;
-      }
-      filesScanned++;
-      bytesScanned += read.text.length;
-      findings.push(...scanText(read.text, { path: e.path }, ruleset));
-      onText?.(e.path, read.text);
+  /** Every check's result, with the lines the summary shows about it. */
+  finish() {
+    const secrets = this.results.get("secrets");
+    const prot = this.results.get("protected-paths");
+    const skills = this.results.get("skills");
+    if (secrets) {
+      secrets.notes.push(`${plural(this.files.size, "file")} scanned, ${this.bytes} bytes`);
+      const notable = this.skipped.filter((s) => s.reason !== "binary");
+      if (notable.length) secrets.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
+    }
+    if (prot && this.ctx.config.protected.length === 0) prot.notes.push("no protected paths configured");
+    if (skills && this.judged) {
+      const t = this.skills;
+      const policy = skillPolicy(this.ctx.config);
+      if (t.inTree === 0) skills.notes.unshift("no skills in the repository");
+      else if (t.changed === 0) skills.notes.unshift(`no changed skill of ${t.inTree}`);
+      else skills.notes.unshift(`${t.changed} changed skill${t.changed === 1 ? "" : "s"} of ${t.inTree}${policy.requireSignatures ? ", signatures required" : ""}`);
+      if (t.below) skills.notes.push(`${plural(t.below, "skill finding")} below skills.failOn (${policy.failOn})`);
+    }
+    return [...this.results.values()];
+  }
+  /** Secrets and raw vaulted values in what the target adds; unvaulted markers in protected paths. */
+  contentChecks(content) {
+    const secrets = this.results.get("secrets");
+    for (const f of content.findings) secrets?.findings.push(f);
+    for (const p of content.vaulted) secrets?.problems.push(p);
+    const prot = this.results.get("protected-paths");
+    if (!prot) return;
+    for (const m of content.unvaulted) {
+      if (!this.ctx.isProtected(m.path)) continue;
+      prot.problems.push({
+        check: "protected-paths",
+        ruleId: "unvaulted-value-committed",
+        description: "Unvaulted suspect committed to a protected path",
+        severity: "high",
+        path: m.path,
+        line: m.line,
+        commit: m.commit,
+        message: MSG.unvaultedCommitted,
+        hint: MSG.unvaultedCommittedFix
+      });
+    }
+    if (!secrets) {
+      for (const f of content.findings) if (this.ctx.isProtected(f.path)) prot.findings.push(f);
     }
   }
-  return { findings, skipped, filesScanned, bytesScanned };
-}
-function markersIn(text, origin, into) {
-  if (!text.includes("<agent-vault:UNVAULTED:")) return;
-  const re = placeholderRegex();
-  let m;
-  const lines = new Lines(text);
-  while ((m = re.exec(text)) !== null) {
-    if (m[2] === void 0) continue;
-    const line0 = lines.lineOf(m.index);
-    into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
+  /**
+   * What is judged on the tree a target leaves, read from an index: the real one for staged
+   * changes, the head's tree in a throwaway one otherwise (git 2.39's check-attr has no
+   * --source).
+   */
+  treeChecks(target, content) {
+    const { repo, env } = this.ctx;
+    const commit = target.kind === "staged" ? void 0 : target.head;
+    const judge2 = (indexEnv) => {
+      const entries = indexEntries(repo, indexEnv);
+      const prot = this.results.get("protected-paths");
+      if (prot && this.ctx.config.protected.length) this.unfilteredPaths(prot, indexEnv, entries, commit);
+      const skills = this.results.get("skills");
+      if (skills) this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
+    };
+    if (target.kind === "staged") judge2(env);
+    else withCommitIndex(repo, target.head, judge2, env);
   }
-}
-async function collectAdded(repo, target, ruleset, config) {
-  const added = { findings: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], filesScanned: 0, bytesScanned: 0 };
-  if (target.kind === "none") return added;
-  if (target.kind === "tree") {
-    const entries = listTree(repo, target.head);
-    for (const e of entries) added.touchedPaths.add(e.path);
-    const r = scanTreeEntries(repo, entries, ruleset, config, (path, text) => markersIn(text, { path }, added.unvaulted));
-    Object.assign(added, { findings: r.findings, skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
-    return added;
-  }
-  const files = /* @__PURE__ */ new Set();
-  await streamAddedLines(repo, target.revs, (raw) => {
-    const frag = { ...raw, path: Buffer.from(raw.path, "latin1").toString("utf8") };
-    files.add(frag.path);
-    added.touchedPaths.add(frag.path);
-    added.bytesScanned += frag.text.length;
-    if (frag.text.length > config.maxFileSize) {
-      added.skipped.push({ path: frag.path, reason: "too-large", detail: `${frag.text.length} bytes added in ${frag.commit?.slice(0, 12)}` });
-      return;
+  /** Protected paths whose `filter` attribute (as the index's .gitattributes says) is not ours. */
+  unfilteredPaths(result, indexEnv, entries, commit) {
+    const paths = entries.filter((e) => e.mode !== SUBMODULE_MODE && this.ctx.isProtected(e.path)).map((e) => e.path);
+    const attrs = filterAttributes(this.ctx.repo, indexEnv, paths);
+    for (const path of paths) {
+      const value = attrs.get(path) ?? "unspecified";
+      if (value === FILTER_DRIVER) continue;
+      result.problems.push({
+        check: "protected-paths",
+        ruleId: "protected-path-unfiltered",
+        description: "Protected path not mapped to the agent-vault filter",
+        severity: "high",
+        path,
+        line: void 0,
+        commit,
+        message: MSG.protectedUnfiltered(value),
+        hint: MSG.protectedUnfilteredFix(path)
+      });
     }
-    const origin = { path: frag.path, lineMap: frag.lineMap, ...frag.commit ? { commit: frag.commit } : {}, ...frag.author ? { author: frag.author } : {}, ...frag.date ? { date: frag.date } : {} };
-    added.findings.push(...scanText(frag.text, origin, ruleset));
-    markersIn(frag.text, origin, added.unvaulted);
-  });
-  added.filesScanned = files.size;
-  const names = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...target.revs, "--"], { cwd: repo }).toString("utf8");
-  for (const p of names.split(/\0|\n/)) if (p) added.touchedPaths.add(p);
-  return added;
-}
+    result.notes.push(`${plural(paths.length, "protected file")} ${commit ? "at head" : "in the index"}`);
+  }
+  /**
+   * The skills the target changed, judged as the tree holds them. Their keyring and
+   * revocation list come from the work tree, or with `trust: 'base'` from the target's base
+   * commit (its head when it has none).
+   */
+  changedSkills(result, target, indexEnv, entries, touched) {
+    const commit = target.kind === "staged" ? void 0 : target.head;
+    const trustCommit = this.ctx.trust === "base" && target.kind !== "staged" ? target.kind === "commits" ? target.base ?? target.head : target.head : void 0;
+    const r = checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, entries, ...trustCommit ? { trustCommit } : {} });
+    this.skills.changed += r.checked.length;
+    this.skills.inTree = Math.max(this.skills.inTree, r.skills ?? 0);
+    this.skills.below += r.below;
+    result.verifiedSkills += r.verified.length;
+    for (const f of r.findings) result.findings.push(commit ? { ...f, commit } : f);
+    for (const n of r.notes) {
+      result.notes.push(n);
+      this.notes.push(n);
+    }
+    for (const f of r.failures) {
+      result.problems.push({
+        check: "skills",
+        ruleId: `skill-${f.code.toLowerCase().replace(/^skill_/, "").replace(/_/g, "-")}`,
+        code: f.code,
+        description: `Skill check failed: ${f.code}`,
+        severity: "high",
+        path: f.skill === "." ? SKILL_FILE : `${f.skill}/${SKILL_FILE}`,
+        line: void 0,
+        commit,
+        message: f.message,
+        hint: MSG.skillFix(f.code, f.skill)
+      });
+    }
+  }
+};
 
-// action/src/checks.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join11, posix as posix3 } from "node:path";
-
-// action/src/inputs.ts
+// src/gate/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var CHECK_NAMES = ["secrets", "protected-paths", "skills"];
-var FAIL_ON = [...SEVERITIES, "never"];
-var INPUT_DEFAULTS = {
-  config: "",
-  checks: "secrets, protected-paths, skills",
-  "fail-on": "",
-  base: "",
-  head: "",
-  "sarif-file": "agent-vault.sarif",
-  keyring: ".agent-vault/keys.json",
-  revocations: ".agent-vault/revocations.json"
-};
-function readInputs(get) {
-  const value = (name) => get(name).trim() || INPUT_DEFAULTS[name];
-  const checks = [];
-  for (const raw of value("checks").split(/[\s,]+/).filter(Boolean)) {
-    const name = raw.toLowerCase();
-    if (!CHECK_NAMES.includes(name)) {
-      throw usageError(`input "checks": unknown check "${raw}"`, `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
-    }
-    if (!checks.includes(name)) checks.push(name);
+
+// src/gate/gate.ts
+var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}\0${f.commit ?? ""}`;
+async function runGate(request) {
+  const { config } = request;
+  const failOn = request.failOn ?? parsePolicy(config).block;
+  skillPolicy(config);
+  const ruleset = buildRuleset(config);
+  const isProtected = protectedMatcher(config.protected);
+  const checks = new GateChecks(
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    request.checks ?? CHECK_NAMES
+  );
+  for (const target of request.targets) await checks.judge(target);
+  const results = checks.finish();
+  const seen = /* @__PURE__ */ new Set();
+  const findings = [];
+  for (const f of results.flatMap((r) => r.findings)) {
+    if (seen.has(findingKey(f))) continue;
+    seen.add(findingKey(f));
+    findings.push(f);
   }
-  if (checks.length === 0) throw usageError('input "checks" is empty', `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
-  const failOn = value("fail-on").toLowerCase();
-  if (failOn && !FAIL_ON.includes(failOn)) {
-    throw usageError(`input "fail-on": unknown severity "${value("fail-on")}"`, `Use one of ${FAIL_ON.join(", ")}.`);
-  }
-  const optional = (name) => value(name) || void 0;
+  const problems = results.flatMap((r) => r.problems);
+  const blocking = blockers(results, failOn, isProtected);
   return {
-    config: optional("config"),
-    checks,
-    failOn: failOn || void 0,
-    base: optional("base"),
-    head: optional("head"),
-    sarifFile: value("sarif-file"),
-    keyring: value("keyring"),
-    revocations: value("revocations")
+    targets: request.targets,
+    commits: checks.commits,
+    configSource: request.configSource,
+    ruleset,
+    results,
+    findings,
+    problems,
+    verifiedSkills: results.reduce((n, r) => n + r.verifiedSkills, 0),
+    failOn,
+    failing: blocking.length,
+    blocking,
+    filesScanned: checks.files.size,
+    bytesScanned: checks.bytes,
+    notes: checks.notes
   };
 }
-function failsOn(severity, failOn) {
-  if (failOn === "never") return false;
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(failOn);
+function blockers(results, failOn, isProtected) {
+  if (failOn === "never") return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of results) {
+    if (r.check === "skills") continue;
+    for (const f of r.findings) {
+      const inProtected = isProtected(f.path);
+      if (seen.has(findingKey(f)) || !inProtected && !failsOn(f.severity, failOn)) continue;
+      seen.add(findingKey(f));
+      out.push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: void 0, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
+    }
+  }
+  for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
+  return out;
 }
 
-// action/src/checks.ts
-var empty = (check) => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
-var secretsCheck = async (ctx) => {
-  const result = empty("secrets");
-  const added = await ctx.added();
-  result.findings = added.findings;
-  result.notes.push(`${added.filesScanned} file${added.filesScanned === 1 ? "" : "s"} scanned, ${added.bytesScanned} bytes`);
-  const notable = added.skipped.filter((s) => s.reason !== "binary");
-  if (notable.length) result.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
-  return result;
-};
-var protectedPathsCheck = async (ctx) => {
-  const result = empty("protected-paths");
-  const globs = ctx.config.protected;
-  if (globs.length === 0) {
-    result.notes.push("no protected paths configured");
-    return result;
+// src/gate/trust.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function configAtBase(repo, target) {
+  if (target.kind === "commits" && target.base) {
+    const at = target.base.slice(0, 12);
+    for (const name of CONFIG_NAMES) {
+      const bytes = blobAt(repo, target.base, name);
+      if (bytes) return { config: parseConfig(bytes.toString("utf8"), `${name} at ${at}`), source: `${name} at the base commit ${at}` };
+    }
+    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)" };
   }
-  if (ctx.target.kind === "none") return result;
-  const isProtected = protectedMatcher(globs);
-  const paths = ctx.headTree().filter((e) => e.mode !== "160000" && isProtected(e.path)).map((e) => e.path);
-  const attrs = paths.length ? withCommitIndex(ctx.repo, ctx.target.head, (env) => filterAttributes(ctx.repo, env, paths)) : /* @__PURE__ */ new Map();
-  for (const path of paths) {
-    const value = attrs.get(path) ?? "unspecified";
-    if (value === FILTER_DRIVER) continue;
-    result.problems.push({
-      check: "protected-paths",
-      ruleId: "protected-path-unfiltered",
-      description: "Protected path not mapped to the agent-vault filter",
-      severity: "high",
-      path,
-      line: void 0,
-      commit: void 0,
-      message: MSG.actionProtectedUnfiltered(value),
-      hint: MSG.actionProtectedUnfilteredHint(path)
-    });
-  }
-  const added = await ctx.added();
-  for (const m of added.unvaulted) {
-    if (!isProtected(m.path)) continue;
-    result.problems.push({
-      check: "protected-paths",
-      ruleId: "unvaulted-value-committed",
-      description: "Unvaulted suspect committed to a protected path",
-      severity: "high",
-      path: m.path,
-      line: m.line,
-      commit: m.commit,
-      message: MSG.actionUnvaultedCommitted,
-      hint: MSG.actionUnvaultedCommittedHint
-    });
-  }
-  if (!ctx.inputs.checks.includes("secrets")) result.findings = added.findings.filter((f) => isProtected(f.path));
-  result.notes.push(`${paths.length} protected file${paths.length === 1 ? "" : "s"} at head`);
-  return result;
-};
-function skillFolders(tree) {
-  return tree.filter((e) => posix3.basename(e.path) === SKILL_FILE && e.mode !== "160000").map((e) => posix3.dirname(e.path)).map((d) => d === "." ? "" : d);
+  const config = loadConfig({ repoRoot: repo, cwd: repo });
+  return { config, source: config.file ?? "built-in defaults" };
 }
-var inside = (folder, path) => folder === "" || path === folder || path.startsWith(`${folder}/`);
-var skillsCheck = async (ctx) => {
-  const result = empty("skills");
-  if (ctx.target.kind === "none") return result;
-  const tree = ctx.headTree();
-  const folders = skillFolders(tree);
-  if (folders.length === 0) {
-    result.notes.push("no skills in the repository");
-    return result;
-  }
-  const added = await ctx.added();
-  const changed = folders.filter((f) => [...added.touchedPaths].some((p) => inside(f, p)));
-  if (changed.length === 0) {
-    result.notes.push(`no changed skill of ${folders.length}`);
-    return result;
-  }
-  const policy = skillPolicy(ctx.config);
-  const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
-  const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync3(join11(tmpdir2(), "agent-vault-skills-"));
-  try {
-    const trust = join11(work, "trust");
-    for (const path of [keyringPath, revocationsPath]) {
-      const bytes = ctx.readTrusted(path);
-      if (!bytes) continue;
-      mkdirSync5(dirname5(join11(trust, path)), { recursive: true });
-      writeFileSync2(join11(trust, path), bytes);
-    }
-    const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join11(work, "home") });
-    const checkout = join11(work, "tree");
-    let below = 0;
-    for (const folder of changed) {
-      const files = tree.filter((e) => inside(folder, e.path));
-      writeEntries(ctx.repo, files, checkout);
-      const abs = join11(checkout, folder);
-      const shown = (text) => text.split(abs).join(folder || ".");
-      const problem = (code, message) => ({
-        check: "skills",
-        ruleId: `skill-${code.toLowerCase().replace(/^skill_/, "").replace(/_/g, "-")}`,
-        description: `Skill check failed: ${code}`,
-        severity: "high",
-        path: folder ? `${folder}/${SKILL_FILE}` : SKILL_FILE,
-        line: void 0,
-        commit: void 0,
-        message: shown(message),
-        hint: MSG.skillFix(code, folder)
-      });
-      const signed = files.some((e) => e.path === (folder ? `${folder}/${SIGNATURE_FILE}` : SIGNATURE_FILE));
-      let report;
-      if (policy.requireSignatures && !signed) {
-        report = scanWithGate(gate, abs);
-        result.problems.push(problem("SKILL_UNSIGNED", MSG.actionSkillUnsigned(folder)));
-      } else if (signed) {
-        const verdict = verifySkill(gate, abs);
-        report = verdict.report;
-        if (verdict.ok) result.verifiedSkills++;
-        else if (policy.requireSignatures || verdict.code === "SKILL_SCAN_FAILED") result.problems.push(problem(verdict.code ?? "SKILL_INVALID", verdict.message));
-        else result.notes.push(shown(verdict.message));
-      } else {
-        report = scanWithGate(gate, abs);
-        if (report.error) result.problems.push(problem(report.error.code ?? "SKILL_INVALID", report.error.message));
-        else if (!report.passed) result.problems.push(problem("SKILL_SCAN_FAILED", `${folder || "."}: fails the skill scan`));
-      }
-      for (const f of report?.findings ?? []) {
-        if (severityRank(f.severity) < severityRank(policy.failOn)) {
-          below++;
-          continue;
-        }
-        result.findings.push({ ...f, path: folder ? `${folder}/${f.path}` : f.path });
-      }
-    }
-    result.notes.push(`${changed.length} changed skill${changed.length === 1 ? "" : "s"} of ${folders.length}${policy.requireSignatures ? ", signatures required" : ""}`);
-    if (below) result.notes.push(`${below} skill finding${below === 1 ? "" : "s"} below skills.failOn (${policy.failOn})`);
-  } finally {
-    rmSync3(work, { recursive: true, force: true });
-  }
-  return result;
-};
-var CHECKS = {
-  secrets: secretsCheck,
-  "protected-paths": protectedPathsCheck,
-  skills: skillsCheck
-};
 
 // action/src/event.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -13153,6 +13439,196 @@ function planScan(eventName, payload, overrides = {}) {
 function eventHead(eventName, payload) {
   const v = eventName.startsWith("pull_request") ? field(payload, ["pull_request", "head", "sha"]) : eventName === "push" ? field(payload, ["after"]) : eventName === "merge_group" ? field(payload, ["merge_group", "head_sha"]) : void 0;
   return typeof v === "string" && !ZERO_SHA.test(v) ? v : void 0;
+}
+
+// action/src/inputs.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var INPUT_DEFAULTS = {
+  config: "",
+  checks: "secrets, protected-paths, skills",
+  "fail-on": "",
+  base: "",
+  head: "",
+  "sarif-file": "agent-vault.sarif",
+  keyring: ".agent-vault/keys.json",
+  revocations: ".agent-vault/revocations.json"
+};
+function readInputs(get) {
+  const value = (name) => get(name).trim() || INPUT_DEFAULTS[name];
+  const checks = [];
+  for (const raw of value("checks").split(/[\s,]+/).filter(Boolean)) {
+    const name = raw.toLowerCase();
+    if (!CHECK_NAMES.includes(name)) {
+      throw usageError(`input "checks": unknown check "${raw}"`, `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
+    }
+    if (!checks.includes(name)) checks.push(name);
+  }
+  if (checks.length === 0) throw usageError('input "checks" is empty', `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
+  const failOn = value("fail-on").toLowerCase();
+  if (failOn && !FAIL_ON.includes(failOn)) {
+    throw usageError(`input "fail-on": unknown severity "${value("fail-on")}"`, `Use one of ${FAIL_ON.join(", ")}.`);
+  }
+  const optional = (name) => value(name) || void 0;
+  return {
+    config: optional("config"),
+    checks,
+    failOn: failOn || void 0,
+    base: optional("base"),
+    head: optional("head"),
+    sarifFile: value("sarif-file"),
+    keyring: value("keyring"),
+    revocations: value("revocations")
+  };
+}
+function withTrustInputs(config, inputs) {
+  const skills = { ...config.skills ?? {} };
+  if (inputs.keyring !== INPUT_DEFAULTS.keyring) skills.keyring = inputs.keyring;
+  if (inputs.revocations !== INPUT_DEFAULTS.revocations) skills.revocations = inputs.revocations;
+  return { ...config, skills };
+}
+
+// action/src/summary.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/report/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function printablePath(p) {
+  return p.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+// src/report/sarif.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var LEVEL = { info: "note", low: "note", medium: "warning", high: "error", critical: "error" };
+var SECURITY_SEVERITY = { info: "1.0", low: "3.0", medium: "5.0", high: "8.0", critical: "9.5" };
+function toUri(path) {
+  return path.split("/").map((seg) => encodeURIComponent(seg)).join("/");
+}
+function renderSarif(report) {
+  const used = /* @__PURE__ */ new Map();
+  const rules = report.rules.filter((r) => report.findings.some((f) => f.ruleId === r.id));
+  rules.forEach((r, i) => used.set(r.id, i));
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "agent-vault",
+            version: report.version,
+            informationUri: "https://www.npmjs.com/package/agent-vault",
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.description },
+              help: { text: MSG.scanHintFinding(r.id) },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: { tags: ["security", "secret", ...r.tags], "security-severity": SECURITY_SEVERITY[r.severity] }
+            }))
+          }
+        },
+        results: report.findings.map((f) => ({
+          ruleId: f.ruleId,
+          ...used.has(f.ruleId) ? { ruleIndex: used.get(f.ruleId) } : {},
+          level: LEVEL[f.severity],
+          message: { text: `${f.description} (${f.masked})${f.commit ? ` added in commit ${f.commit}` : ""}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: toUri(f.path) },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn }
+              }
+            }
+          ],
+          partialFingerprints: { "agentVaultFingerprint/v2": f.fingerprint },
+          ...f.commit ? { properties: { commit: f.commit } } : {}
+        })),
+        columnKind: "utf16CodeUnits"
+      }
+    ]
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+// action/src/summary.ts
+var SUMMARY_MAX_ROWS = 1e3;
+function cell(text) {
+  return printablePath(text).replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
+}
+var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", skills: "Skills" };
+function renderSummary(gate) {
+  const total = gate.findings.length + gate.problems.length;
+  const out = [];
+  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
+  out.push(`Checked ${cell(gate.targets.map((t) => t.description).join("; "))}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
+  out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
+  for (const r of gate.results) {
+    const notes = [...r.notes, ...r.check === "skills" ? [`${r.verifiedSkills} verified`] : []];
+    out.push(`| ${CHECK_TITLES[r.check]} | ${r.findings.length} | ${r.problems.length} | ${cell(notes.join("; "))} |`);
+  }
+  out.push("");
+  if (total === 0) return out.join("\n") + "\n";
+  out.push("| Severity | Rule | File | Line | Secret | Commit | What to do |", "| --- | --- | --- | ---: | --- | --- | --- |");
+  const rows = [];
+  for (const f of gate.findings) {
+    rows.push(`| ${f.severity} | ${cell(f.ruleId)} | ${cell(f.path)} | ${f.line} | ${cell(f.masked)} | ${f.commit ? cell(f.commit.slice(0, 12)) : ""} | ${cell(MSG.scanHintFinding(f.ruleId))} |`);
+  }
+  for (const p of gate.problems) {
+    rows.push(`| ${p.severity} | ${cell(p.ruleId)} | ${cell(p.path)} | ${p.line ?? ""} | | ${p.commit ? cell(p.commit.slice(0, 12)) : ""} | ${cell(`${p.message}. ${p.hint}`)} |`);
+  }
+  out.push(...rows.slice(0, SUMMARY_MAX_ROWS));
+  if (rows.length > SUMMARY_MAX_ROWS) out.push("", `${rows.length - SUMMARY_MAX_ROWS} more in the SARIF file.`);
+  return out.join("\n") + "\n";
+}
+function renderActionSarif(gate) {
+  const sarif = JSON.parse(
+    renderSarif({
+      findings: gate.findings,
+      skipped: [],
+      filesScanned: gate.filesScanned,
+      bytesScanned: gate.bytesScanned,
+      rules: gate.ruleset.rules,
+      target: gate.targets.map((t) => t.description).join("; "),
+      version: VERSION
+    })
+  );
+  const run2 = sarif.runs[0];
+  const level = (s) => s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
+  for (const p of gate.problems) {
+    let index = run2.tool.driver.rules.findIndex((r) => r.id === p.ruleId);
+    if (index < 0) {
+      index = run2.tool.driver.rules.length;
+      run2.tool.driver.rules.push({
+        id: p.ruleId,
+        name: p.ruleId.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
+        shortDescription: { text: p.description },
+        help: { text: p.hint },
+        defaultConfiguration: { level: level(p.severity) },
+        properties: { tags: ["security", p.check] }
+      });
+    }
+    run2.results.push({
+      ruleId: p.ruleId,
+      ruleIndex: index,
+      level: level(p.severity),
+      message: { text: `${p.message}. ${p.hint}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: p.path.split("/").map(encodeURIComponent).join("/") },
+            ...p.line ? { region: { startLine: p.line } } : {}
+          }
+        }
+      ],
+      ...p.commit ? { properties: { commit: p.commit } } : {}
+    });
+  }
+  return JSON.stringify(sarif, null, 2) + "\n";
 }
 
 // action/src/target.ts
@@ -13239,236 +13715,6 @@ function resolveTarget(repo, plan) {
   if (others.length === 0) return { kind: "tree", head, description: `every file at ${short(head)} (${plan.why}; no other branch to compare with)` };
   return { kind: "commits", revs: [head, ...others.map((o) => `^${o}`)], head, base: void 0, description: `commits of ${short(head)} on no other branch (${plan.why})` };
 }
-function commitCount(repo, target) {
-  if (target.kind !== "commits") return 0;
-  return Number(gitText(["rev-list", "--count", ...target.revs, "--"], { cwd: repo }).trim()) || 0;
-}
-
-// action/src/gate.ts
-function showAt(repo, commit, path) {
-  try {
-    return gitSync(["cat-file", "blob", `${commit}:${path}`], { cwd: repo });
-  } catch {
-    return void 0;
-  }
-}
-function configFor(repo, workspace, inputs, target) {
-  if (inputs.config) {
-    try {
-      return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
-    } catch (e) {
-      if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
-      throw e;
-    }
-  }
-  if (target.kind === "commits" && target.base) {
-    for (const name of CONFIG_NAMES) {
-      const bytes = showAt(repo, target.base, name);
-      if (bytes) return { config: parseConfig(bytes.toString("utf8"), `${name} at ${target.base.slice(0, 12)}`), source: `${name} at the base commit ${target.base.slice(0, 12)}` };
-    }
-    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)" };
-  }
-  const config = loadConfig({ repoRoot: repo, cwd: repo });
-  return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : "built-in defaults" };
-}
-var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
-async function runGate(inputs, env) {
-  const repo = repoRoot(env.workspace);
-  if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
-  const plan = planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head });
-  const target = resolveTarget(repo, plan);
-  const { config, source } = configFor(repo, env.workspace, inputs, target);
-  const ruleset = buildRuleset(config);
-  let added;
-  let tree;
-  const trustCommit = target.kind === "commits" && target.base ? target.base : target.kind === "none" ? void 0 : target.head;
-  const ctx = {
-    repo,
-    config,
-    ruleset,
-    target,
-    inputs,
-    added: () => added ??= collectAdded(repo, target, ruleset, config),
-    headTree: () => tree ??= target.kind === "none" ? [] : listTree(repo, target.head),
-    readTrusted: (path) => trustCommit ? showAt(repo, trustCommit, path.replace(/^\.\//, "")) : void 0
-  };
-  const results = [];
-  for (const name of inputs.checks) results.push(await CHECKS[name](ctx));
-  const seen = /* @__PURE__ */ new Set();
-  const findings = [];
-  for (const r of results) {
-    for (const f of r.findings) {
-      const k = findingKey(f);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      findings.push(f);
-    }
-  }
-  const problems = results.flatMap((r) => r.problems);
-  const failOn = inputs.failOn ?? parsePolicy(config).block;
-  const isProtected = protectedMatcher(config.protected);
-  const blocks = (severity, path) => failsOn(severity, failOn) || failOn !== "never" && isProtected(path);
-  const failing = findings.filter((f) => blocks(f.severity, f.path)).length + problems.filter((p) => failsOn(p.severity, failOn)).length;
-  const content = added ? await added : void 0;
-  return {
-    target,
-    commits: commitCount(repo, target),
-    configSource: source,
-    ruleset,
-    results,
-    findings,
-    problems,
-    verifiedSkills: results.reduce((n, r) => n + r.verifiedSkills, 0),
-    failing,
-    failOn,
-    filesScanned: content?.filesScanned ?? 0,
-    bytesScanned: content?.bytesScanned ?? 0
-  };
-}
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join12(workspace, path);
-
-// action/src/summary.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/report/model.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function printablePath(p) {
-  return p.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-// src/report/sarif.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var LEVEL = { info: "note", low: "note", medium: "warning", high: "error", critical: "error" };
-var SECURITY_SEVERITY = { info: "1.0", low: "3.0", medium: "5.0", high: "8.0", critical: "9.5" };
-function toUri(path) {
-  return path.split("/").map((seg) => encodeURIComponent(seg)).join("/");
-}
-function renderSarif(report) {
-  const used = /* @__PURE__ */ new Map();
-  const rules = report.rules.filter((r) => report.findings.some((f) => f.ruleId === r.id));
-  rules.forEach((r, i) => used.set(r.id, i));
-  const sarif = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "agent-vault",
-            version: report.version,
-            informationUri: "https://www.npmjs.com/package/agent-vault",
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
-              shortDescription: { text: r.description },
-              fullDescription: { text: r.description },
-              help: { text: MSG.scanHintFinding(r.id) },
-              defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { tags: ["security", "secret", ...r.tags], "security-severity": SECURITY_SEVERITY[r.severity] }
-            }))
-          }
-        },
-        results: report.findings.map((f) => ({
-          ruleId: f.ruleId,
-          ...used.has(f.ruleId) ? { ruleIndex: used.get(f.ruleId) } : {},
-          level: LEVEL[f.severity],
-          message: { text: `${f.description} (${f.masked})${f.commit ? ` added in commit ${f.commit}` : ""}` },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: toUri(f.path) },
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn }
-              }
-            }
-          ],
-          partialFingerprints: { "agentVaultFingerprint/v1": f.fingerprint },
-          ...f.commit ? { properties: { commit: f.commit } } : {}
-        })),
-        columnKind: "utf16CodeUnits"
-      }
-    ]
-  };
-  return JSON.stringify(sarif, null, 2) + "\n";
-}
-
-// action/src/summary.ts
-var SUMMARY_MAX_ROWS = 1e3;
-function cell(text) {
-  return printablePath(text).replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
-}
-var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", skills: "Skills" };
-function renderSummary(gate) {
-  const total = gate.findings.length + gate.problems.length;
-  const out = [];
-  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
-  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
-  out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
-  for (const r of gate.results) {
-    const notes = [...r.notes, ...r.check === "skills" ? [`${r.verifiedSkills} verified`] : []];
-    out.push(`| ${CHECK_TITLES[r.check]} | ${r.findings.length} | ${r.problems.length} | ${cell(notes.join("; "))} |`);
-  }
-  out.push("");
-  if (total === 0) return out.join("\n") + "\n";
-  out.push("| Severity | Rule | File | Line | Secret | Commit | What to do |", "| --- | --- | --- | ---: | --- | --- | --- |");
-  const rows = [];
-  for (const f of gate.findings) {
-    rows.push(`| ${f.severity} | ${cell(f.ruleId)} | ${cell(f.path)} | ${f.line} | ${cell(f.masked)} | ${f.commit ? cell(f.commit.slice(0, 12)) : ""} | ${cell(MSG.scanHintFinding(f.ruleId))} |`);
-  }
-  for (const p of gate.problems) {
-    rows.push(`| ${p.severity} | ${cell(p.ruleId)} | ${cell(p.path)} | ${p.line ?? ""} | | ${p.commit ? cell(p.commit.slice(0, 12)) : ""} | ${cell(`${p.message}. ${p.hint}`)} |`);
-  }
-  out.push(...rows.slice(0, SUMMARY_MAX_ROWS));
-  if (rows.length > SUMMARY_MAX_ROWS) out.push("", `${rows.length - SUMMARY_MAX_ROWS} more in the SARIF file.`);
-  return out.join("\n") + "\n";
-}
-function renderActionSarif(gate) {
-  const sarif = JSON.parse(
-    renderSarif({
-      findings: gate.findings,
-      skipped: [],
-      filesScanned: gate.filesScanned,
-      bytesScanned: gate.bytesScanned,
-      rules: gate.ruleset.rules,
-      target: gate.target.description,
-      version: VERSION
-    })
-  );
-  const run2 = sarif.runs[0];
-  const level = (s) => s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
-  for (const p of gate.problems) {
-    let index = run2.tool.driver.rules.findIndex((r) => r.id === p.ruleId);
-    if (index < 0) {
-      index = run2.tool.driver.rules.length;
-      run2.tool.driver.rules.push({
-        id: p.ruleId,
-        name: p.ruleId.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
-        shortDescription: { text: p.description },
-        help: { text: p.hint },
-        defaultConfiguration: { level: level(p.severity) },
-        properties: { tags: ["security", p.check] }
-      });
-    }
-    run2.results.push({
-      ruleId: p.ruleId,
-      ruleIndex: index,
-      level: level(p.severity),
-      message: { text: `${p.message}. ${p.hint}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: p.path.split("/").map(encodeURIComponent).join("/") },
-            ...p.line ? { region: { startLine: p.line } } : {}
-          }
-        }
-      ],
-      ...p.commit ? { properties: { commit: p.commit } } : {}
-    });
-  }
-  return JSON.stringify(sarif, null, 2) + "\n";
-}
 
 // action/src/main.ts
 var levelFor = (s) => s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "notice";
@@ -13490,6 +13736,33 @@ function runnerEnvironment() {
   }
   return { workspace, eventName: process.env.GITHUB_EVENT_NAME ?? "", eventPayload };
 }
+function configFor(repo, workspace, inputs, target) {
+  if (!inputs.config) return configAtBase(repo, target);
+  try {
+    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+  } catch (e) {
+    if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
+    throw e;
+  }
+}
+async function judge(inputs, env) {
+  const repo = repoRoot(env.workspace);
+  if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
+  const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
+  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  return runGate({
+    repo,
+    env: process.env,
+    config: withTrustInputs(config, inputs),
+    configSource: source,
+    targets: [target],
+    checks: inputs.checks,
+    ...inputs.failOn ? { failOn: inputs.failOn } : {},
+    // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
+    session: void 0,
+    trust: "base"
+  });
+}
 function mask(secret) {
   if (!secret) return;
   setSecret(secret);
@@ -13497,11 +13770,12 @@ function mask(secret) {
     for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) setSecret(line);
   }
 }
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join13(workspace, path);
 async function run() {
   try {
     const inputs = readInputs((name) => getInput(name));
     const env = runnerEnvironment();
-    const gate = await runGate(inputs, env);
+    const gate = await judge(inputs, env);
     for (const f of gate.findings) mask(f[SECRET]);
     for (const f of gate.findings) {
       const sameLine = f.endLine === f.line;
@@ -13524,7 +13798,7 @@ async function run() {
     setOutput("findings", String(total));
     setOutput("sarif-file", sarifPath);
     setOutput("verified-skills", String(gate.verifiedSkills));
-    info(`${gate.target.description}: ${MSG.actionVerdict(gate.failing, total)}`);
+    info(`${gate.targets.map((t) => t.description).join("; ")}: ${MSG.actionVerdict(gate.failing, total)}`);
     if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
   } catch (error2) {
     if (error2 instanceof AgentVaultError) setFailed(`${error2.message}${error2.hint ? `

@@ -1,8 +1,8 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gitSync, repoRoot } from '../platform/exec.js';
-import { looksBinary, mayBeKeyContainer } from '../core/scan.js';
 import type { Skipped } from '../core/types.js';
+import type { SourceRead } from './fragment.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
 export const DEFAULT_IGNORED_DIRS = [
@@ -121,17 +121,14 @@ function walkFiles(root: string): string[] {
   return out.sort();
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; skipped: Skipped };
-
-let readBuffer = Buffer.allocUnsafe(1024 * 1024);
-
 /**
- * Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text. The
- * file is opened without following a symbolic link and checked through its descriptor: one
- * stat per file instead of two, which counts on trees of many small files.
+ * One file as a fragment. The file is opened without following a symbolic link and checked
+ * through its descriptor (one stat per file, which counts on trees of many small files); the
+ * size ceiling is checked before reading, so a huge file costs a stat, not its bytes; the rest
+ * of the decision is the one decode step's.
  */
-export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
-  if (constants.O_NOFOLLOW === undefined) return readForScanByPath(entry, maxFileSize);
+export function readFileFragment(entry: FileEntry, maxFileSize: number): SourceRead {
+  if (constants.O_NOFOLLOW === undefined) return readFileFragmentByPath(entry, maxFileSize);
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a file)
@@ -145,16 +142,14 @@ export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
     if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
-    // One buffer for all reads: the text is copied out of it, so a scan of many small files
-    // does not leave a Buffer per file behind for the garbage collector.
-    if (readBuffer.length < st.size) readBuffer = Buffer.allocUnsafe(Math.max(st.size, 2 * readBuffer.length));
+    const bytes = Buffer.allocUnsafe(st.size);
     let n = 0;
     while (n < st.size) {
-      const got = readSync(fd, readBuffer, n, st.size - n, n);
+      const got = readSync(fd, bytes, n, st.size - n, n);
       if (got === 0) break; // the file shrank while we read it
       n += got;
     }
-    return decodeForScan(readBuffer.subarray(0, n), entry.display, maxFileSize);
+    return { ok: true, fragment: { path: entry.display, bytes: n === st.size ? bytes : bytes.subarray(0, n) } };
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   } finally {
@@ -163,7 +158,7 @@ export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
 }
 
 /** The same by path, where the platform has no O_NOFOLLOW (Windows). */
-function readForScanByPath(entry: FileEntry, maxFileSize: number): ReadResult {
+function readFileFragmentByPath(entry: FileEntry, maxFileSize: number): SourceRead {
   let st;
   try {
     st = lstatSync(entry.abs);
@@ -173,18 +168,9 @@ function readForScanByPath(entry: FileEntry, maxFileSize: number): ReadResult {
   if (st.isSymbolicLink()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
   if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
   if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(entry.abs);
+    return { ok: true, fragment: { path: entry.display, bytes: readFileSync(entry.abs) } };
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
-  return decodeForScan(bytes, entry.display, maxFileSize);
-}
-
-export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): ReadResult {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  // Binary files are skipped, except those that may be key containers (.p12, .jks, DER keys).
-  if (looksBinary(bytes) && !mayBeKeyContainer(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
-  return { ok: true, text: bytes.toString('latin1') };
 }
