@@ -97,9 +97,10 @@ export class LocalVaultSession implements VaultSession {
     return this.open()?.get(key);
   }
 
-  async set(entries: NewValue[], _options: SetOptions): Promise<void> {
+  async set(entries: NewValue[], options: SetOptions): Promise<void> {
     if (!this.exists()) initVault(this.home);
-    this.open()!.setMany(entries);
+    const origin = options.interactive ? 'terminal' : 'script';
+    this.open()!.setMany(entries.map((e) => ({ ...e, origin })));
     this.redactor = undefined;
   }
 

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VaultedValue } from '../core/redact.js';
+import type { ValueOrigin, VaultedValue } from '../core/redact.js';
 import { isValidKey } from '../core/placeholder.js';
 import { AgentVaultError } from '../errors.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
@@ -34,11 +34,15 @@ export interface KeyMeta {
   length: number;
   version: number;
   earlierValues: number;
+  /** Who stored the current value (see ValueOrigin); 'terminal' for values from before origins were kept. */
+  origin: ValueOrigin;
 }
 
 interface EarlierValue extends SealedValue {
   version: number;
   retired: string;
+  /** Absent in vaults written before origins were kept: 'terminal'. */
+  origin?: ValueOrigin;
 }
 
 interface EntryRecord {
@@ -49,6 +53,8 @@ interface EntryRecord {
   version: number;
   value: SealedValue;
   earlier: EarlierValue[];
+  /** Who stored the current value; absent in older vaults ('terminal'). Covered by the MAC like every field. */
+  origin?: ValueOrigin;
 }
 
 interface VaultDocument {
@@ -66,11 +72,19 @@ export interface Vault {
   get(key: string): Buffer | undefined;
   /** Current and earlier values of every key. */
   redactionValues(): VaultedValue[];
-  /** Locked, atomic; keeps the earlier value. */
-  set(key: string, value: Buffer, opts?: { description?: string }): void;
+  /** Locked, atomic; keeps the earlier value. Origin defaults to 'terminal'. */
+  set(key: string, value: Buffer, opts?: { description?: string; origin?: ValueOrigin }): void;
   /** Several keys in one locked, atomic write (import). */
-  setMany(entries: { key: string; value: Buffer; description?: string }[]): void;
+  setMany(entries: NewEntry[]): void;
   remove(key: string): boolean;
+}
+
+export interface NewEntry {
+  key: string;
+  value: Buffer;
+  description?: string;
+  /** Who supplies the value: a person at a terminal, or a script. */
+  origin: ValueOrigin;
 }
 
 export interface VaultOptions {
@@ -139,7 +153,14 @@ function verify(text: string, keys: VaultKeys): Verdict {
     return { ok: false, code: 'VAULT_TAMPERED', why: 'was reformatted or changed outside agent-vault' };
   }
   for (const [key, e] of Object.entries(doc.entries)) {
-    if (!isValidKey(key) || typeof e?.value?.iv !== 'string' || !Array.isArray(e.earlier) || typeof e.version !== 'number') {
+    if (
+      !isValidKey(key) ||
+      typeof e?.value?.iv !== 'string' ||
+      !Array.isArray(e.earlier) ||
+      typeof e.version !== 'number' ||
+      (e.origin !== undefined && !ORIGINS.includes(e.origin)) ||
+      e.earlier.some((o) => o?.origin !== undefined && !ORIGINS.includes(o.origin))
+    ) {
       return { ok: false, code: 'VAULT_DAMAGED', why: `has a malformed entry "${isValidKey(key) ? key : '?'}"` };
     }
   }
@@ -224,8 +245,10 @@ export function openVault(home: string, options: VaultOptions = {}): Vault {
   return new FileVault(home, keys, loadDocument(home, keys), options);
 }
 
+const ORIGINS: readonly ValueOrigin[] = ['terminal', 'script'];
+
 function metaOf(key: string, e: EntryRecord): KeyMeta {
-  return { key, description: e.description, created: e.created, updated: e.updated, length: e.length, version: e.version, earlierValues: e.earlier.length };
+  return { key, description: e.description, created: e.created, updated: e.updated, length: e.length, version: e.version, earlierValues: e.earlier.length, origin: e.origin ?? 'terminal' };
 }
 
 class FileVault implements Vault {
@@ -265,11 +288,11 @@ class FileVault implements Vault {
 
   redactionValues(): VaultedValue[] {
     const out: VaultedValue[] = [];
-    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value) });
+    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value), origin: e.origin ?? 'terminal' });
     // Earlier values after every current one: when two keys ever shared bytes, the
     // current owner keeps them.
     for (const [key, e] of Object.entries(this.doc.entries)) {
-      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old) });
+      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old), origin: old.origin ?? 'terminal' });
     }
     return out;
   }
@@ -298,26 +321,28 @@ class FileVault implements Vault {
     );
   }
 
-  set(key: string, value: Buffer, opts: { description?: string } = {}): void {
-    this.setMany([{ key, value, ...opts }]);
+  set(key: string, value: Buffer, opts: { description?: string; origin?: ValueOrigin } = {}): void {
+    this.setMany([{ key, value, ...opts, origin: opts.origin ?? 'terminal' }]);
   }
 
-  setMany(entries: { key: string; value: Buffer; description?: string }[]): void {
+  setMany(entries: NewEntry[]): void {
     for (const { key } of entries) {
       if (!isValidKey(key)) throw new AgentVaultError('usage', `"${key}" is not a valid key name`, { hint: 'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key).' });
     }
     this.update((doc) => {
       const now = new Date().toISOString();
-      for (const { key, value, description } of entries) {
+      for (const { key, value, description, origin } of entries) {
         const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : undefined;
         if (!prior) {
-          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [] };
+          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [], origin };
           continue;
         }
         const current = this.decrypt(key, prior.version, prior.value);
         const version = prior.version + 1;
-        const earlier = current.equals(value) ? prior.earlier : [{ ...prior.value, version: prior.version, retired: now }, ...prior.earlier].slice(0, MAX_EARLIER_VALUES);
+        const retired: EarlierValue = { ...prior.value, version: prior.version, retired: now, ...(prior.origin ? { origin: prior.origin } : {}) };
+        const earlier = current.equals(value) ? prior.earlier : [retired, ...prior.earlier].slice(0, MAX_EARLIER_VALUES);
         doc.entries[key] = {
+          ...prior,
           description: description ?? prior.description,
           created: prior.created,
           updated: now,
@@ -325,6 +350,7 @@ class FileVault implements Vault {
           version,
           value: seal(this.keys, key, version, value),
           earlier,
+          origin,
         };
       }
       return true;
