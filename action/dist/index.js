@@ -16444,17 +16444,28 @@ function gitStream(args, opts, onData) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/core/mask.ts
+// src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
 }
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16478,28 +16489,17 @@ function shannonEntropy(s) {
   return h;
 }
 
-// src/core/placeholder.ts
+// src/core/mask.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
+function fingerprint(ruleId, secret) {
+  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
 }
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
@@ -17898,6 +17898,12 @@ function writeEntries(repo, entries, into, at = (p) => p) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_fast_glob = __toESM(require_out4(), 1);
+
+// src/platform/safe-path.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/sources/files.ts
 function decodeForScan(bytes, path, maxFileSize) {
   if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
   if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };

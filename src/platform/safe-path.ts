@@ -23,7 +23,7 @@ export function isInside(root: string, path: string): boolean {
 
 function realOrSelf(path: string): string {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return path;
   }
@@ -35,7 +35,7 @@ export function realPrefix(path: string): string {
   let at = resolve(path);
   for (;;) {
     try {
-      const real = realpathSync(at);
+      const real = realpathSync.native(at);
       return missing.length ? join(real, ...missing.reverse()) : real;
     } catch {
       const parent = dirname(at);
@@ -58,11 +58,15 @@ export class ProtectedFolders {
     this.roots = [...new Set(roots.flatMap((r) => [resolve(r), realOrSelf(resolve(r))]))];
   }
 
+  /** The protected root an absolute path lies in as spelled (no file system access). */
+  lexicalRootOf(abs: string): string | undefined {
+    return this.roots.find((r) => isInside(r, abs));
+  }
+
   /** The protected root `path` lies in (lexically or through symlinks), if any. */
   rootOf(path: string): string | undefined {
     const abs = resolve(path);
-    const real = realPrefix(abs);
-    return this.roots.find((r) => isInside(r, abs) || isInside(r, real));
+    return this.lexicalRootOf(abs) ?? this.lexicalRootOf(realPrefix(abs));
   }
 
   /** (device, inode) of every entry under the roots, read once. */
@@ -124,7 +128,7 @@ export type ClassifiedRead = { ok: true; bytes: Buffer; real: string } | { ok: f
  */
 export function classifyPath(path: string, folders: ProtectedFolders): ClassifiedRead {
   const abs = resolve(path);
-  const lexicalRoot = folders.rootOf(abs);
+  const lexicalRoot = folders.lexicalRootOf(abs);
   if (lexicalRoot) return { ok: false, refusal: { code: 'PATH_IN_VAULT_HOME', root: lexicalRoot } };
   let fd: number;
   try {
@@ -144,7 +148,7 @@ export function classifyPath(path: string, folders: ProtectedFolders): Classifie
     } catch {
       real = realOrSelf(abs);
     }
-    const root = folders.rootOf(real) ?? folders.holds(st);
+    const root = folders.lexicalRootOf(real) ?? folders.holds(st);
     if (root) return { ok: false, refusal: { code: 'PATH_IN_VAULT_HOME', root } };
     return { ok: true, bytes: readFileSync(fd), real };
   } finally {
