@@ -25,9 +25,9 @@ describe('key bindings', () => {
     await personSets(w, 'db-password', VALUE, '--path config.yaml');
     // A script stores another: bound nowhere.
     expect((await w.agent(['set', 'api-token', '--stdin'], TOKEN)).code).toBe(0);
-    // A skill signing key stored before bindings existed (no internal flag): internal by its name.
+    // A skill signing key, as skill keygen stores it (vault-origin.test.ts covers one from before the internal flag).
     const der = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' });
-    openVault(w.vault).set('skill-signing-team', der);
+    openVault(w.vault).setMany([{ key: 'skill-signing-team', value: der, origin: 'terminal', internal: true }]);
   }, 120_000);
 
   it('write refuses a value in a file its key is not bound to, writing nothing and naming the terminal command', async () => {
