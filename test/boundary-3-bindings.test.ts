@@ -126,7 +126,7 @@ describe('checkouts through the filter and the migration for keys stored before 
   it('an unbound key stays a placeholder on checkout (with the command to run); bind --from-repo binds it to the protected files that use it', async () => {
     const w = agentWorld(dirs);
     // Keys stored before bindings: no bindings (a script stored them; nothing is bound).
-    for (const [k, v] of [['db-password', VALUE], ['api-token', TOKEN]]) expect((await w.agent(['set', k, '--stdin'], v)).code).toBe(0);
+    for (const [k, v] of [['db-password', VALUE], ['api-token', TOKEN]] as const) expect((await w.agent(['set', k, '--stdin'], v)).code).toBe(0);
     writeFileSync(join(w.repo, '.agent-vault.yaml'), 'protected:\n  - config.yaml\n');
     writeFileSync(join(w.repo, 'config.yaml'), 'db: <agent-vault:db-password>\nlocal: <agent-vault:LITERAL:api-token>\n');
     writeFileSync(join(w.repo, 'notes.md'), 'token <agent-vault:api-token> is documented here\n');
