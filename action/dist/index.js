@@ -11148,6 +11148,11 @@ var Lines = class {
   start(line) {
     return this.index()[line] ?? this.text.length;
   }
+  /** Offset just past the line's last character (its newline excluded). */
+  end(line) {
+    const next = this.index()[line + 1];
+    return next === void 0 ? this.text.length : next - 1;
+  }
   text0(line) {
     const s = this.index();
     const from = s[line];
@@ -11216,8 +11221,9 @@ function maskSecret(secret) {
   const reveal = Math.min(4, Math.floor(secret.length / 5));
   return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function fingerprint(ruleId, path, context) {
+  const normalized = context.replace(/\s+/g, " ").trim();
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -11277,16 +11283,16 @@ function scanText(text, origin, ruleset, options = {}) {
     else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
   const findings = [];
-  for (const c of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    const c = kept[k];
     const line0 = lines.lineOf(c.start);
     const lineText = lines.text0(line0);
     if (options.inlineSuppressions !== false) {
       if (ALLOW_SAME_LINE.test(lineText)) continue;
       if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
@@ -11308,6 +11314,23 @@ function scanText(text, origin, ruleset, options = {}) {
     findings.push(finding);
   }
   return findings;
+}
+function contextOf(text, lines, kept, k, line0, endLine0) {
+  const from = lines.start(line0);
+  const to = lines.end(endLine0);
+  let first = k;
+  while (first > 0 && kept[first - 1].end > from) first--;
+  let last = k;
+  while (last + 1 < kept.length && kept[last + 1].start < to) last++;
+  let out = "";
+  let at = from;
+  for (let i = first; i <= last; i++) {
+    const span = kept[i];
+    const start = Math.max(span.start, from);
+    out += text.slice(at, start) + (i === k ? "" : "\0");
+    at = Math.min(Math.max(span.end, start), to);
+  }
+  return out + text.slice(at, to);
 }
 function looksBinary(bytes) {
   const n = Math.min(bytes.length, 8e3);
@@ -12817,7 +12840,7 @@ function renderSarif(report) {
               }
             }
           ],
-          partialFingerprints: { "agentVaultFingerprint/v1": f.fingerprint },
+          partialFingerprints: { "agentVaultFingerprint/v2": f.fingerprint },
           ...f.commit ? { properties: { commit: f.commit } } : {}
         })),
         columnKind: "utf16CodeUnits"
