@@ -21,9 +21,9 @@ export interface AgentFiles {
   settings: () => { config: AgentVaultConfig; root: string | undefined };
 }
 
-/** What `read` prints: the agent's view in `cat -n` layout, and how many markers it holds. */
+/** What `read` prints: the agent's view (to be shown in `cat -n` layout, see numberedChunks), and how many markers it holds. */
 export interface AgentRead {
-  numbered: Buffer;
+  view: Buffer;
   unvaulted: number;
 }
 
@@ -33,7 +33,7 @@ export async function readForAgent(files: AgentFiles, file: string): Promise<Age
   // a secret spelled in two-byte characters, so showing such a file could leak one.
   if (looksBinary(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
   const view = await viewOf(files, file, bytes);
-  return { numbered: numberLines(view.output), unvaulted: view.unvaulted };
+  return { view: view.output, unvaulted: view.unvaulted };
 }
 
 /**
@@ -115,40 +115,93 @@ export function readInputFile(cwd: string, file: string): Buffer {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** `cat -n` layout: the line number right-aligned in six columns, a tab, the line. */
 export function numberLines(bytes: Buffer): Buffer {
   if (bytes.length === 0) return bytes;
-  let lines = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
+  let lines = countNewlines(bytes);
   if (bytes[bytes.length - 1] !== 10) lines++;
   let size = bytes.length;
   for (let width = 1, first = 1; first <= lines; width++, first *= 10) size += (Math.min(lines, first * 10 - 1) - first + 1) * (Math.max(6, width) + 1);
-  const out = Buffer.allocUnsafe(size);
-  // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8.
-  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const dst = new Uint8Array(out.buffer, out.byteOffset, out.length);
-  const digits = new Uint8Array(16);
-  let o = 0;
-  let at = 0;
-  for (let line = 1; at < src.length; line++) {
-    const nl = bytes.indexOf(10, at);
-    const end = nl === -1 ? src.length : nl + 1;
-    let n = line;
-    let d = 0;
-    do {
-      digits[d++] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
-    for (let pad = 6 - d; pad > 0; pad--) dst[o++] = 0x20;
-    while (d > 0) dst[o++] = digits[--d]!;
-    dst[o++] = 0x09;
-    // Short lines copy faster by hand than through a subarray and a native call.
-    if (end - at < 64) for (let i = at; i < end; i++) dst[o++] = src[i]!;
-    else {
-      dst.set(src.subarray(at, end), o);
-      o += end - at;
-    }
-    at = end;
+  for (const whole of numberedChunks(bytes, size)) return Buffer.from(whole.buffer, whole.byteOffset, whole.length);
+  return bytes;
+}
+
+function countNewlines(bytes: Buffer): number {
+  const n = bytes.length;
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : new Uint32Array(0);
+  let lines = 0;
+  for (let b = 0; b < words.length; b++) {
+    // One bit per byte equal to \n (exact per byte, unlike the has-zero test).
+    const y = words[b]! ^ 0x0a0a0a0a;
+    const t = ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
+    if (t !== 0) lines += Math.imul((t >>> 7) & 0x01010101, 0x01010101) >>> 24;
   }
-  return out.subarray(0, o);
+  for (let i = words.length << 2; i < n; i++) if (bytes[i] === 10) lines++;
+  return lines;
+}
+
+/**
+ * The `cat -n` layout of `bytes` in pieces of about `chunkBytes`, each a view of one reused
+ * buffer that is valid until the next piece is asked for: `read` writes a 100 MB file without
+ * ever holding its numbered copy (a fresh 100 MB buffer costs as much as the numbering).
+ */
+export function* numberedChunks(bytes: Buffer, chunkBytes = 1 << 20): Generator<Buffer> {
+  const n = bytes.length;
+  if (n === 0) return;
+  // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8. An
+  // unaligned buffer is read a byte at a time; read's are aligned (fresh allocations).
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, n);
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : new Uint32Array(0);
+  const blocks = words.length;
+  // Room past the limit for a line number and one four-byte store.
+  const out = Buffer.allocUnsafe(chunkBytes + 32);
+  const dst = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  const store = new DataView(out.buffer, out.byteOffset, out.length);
+  let o = 0;
+  let i = 0;
+  let line = 0;
+  let atStart = true;
+  while (i < n) {
+    if (atStart) {
+      line++;
+      let digits = 6;
+      for (let p = 1e6; line >= p; p *= 10) digits++;
+      let v = line;
+      let e = o + digits;
+      o = e;
+      do {
+        dst[--e] = 0x30 + (v % 10);
+        v = Math.floor(v / 10);
+      } while (v > 0);
+      while (e > o - digits) dst[--e] = 0x20;
+      dst[o++] = 0x09;
+      atStart = false;
+    }
+    // Copy the line, four bytes at a time while no \n is among them.
+    while (o < chunkBytes && i < n) {
+      if ((i & 3) === 0 && i >>> 2 < blocks) {
+        const x = words[i >>> 2]!;
+        const y = x ^ 0x0a0a0a0a;
+        if (((y - 0x01010101) & ~y & 0x80808080) === 0) {
+          store.setUint32(o, x, LITTLE_ENDIAN);
+          o += 4;
+          i += 4;
+          continue;
+        }
+      }
+      const c = src[i++]!;
+      dst[o++] = c;
+      if (c === 10) {
+        atStart = true;
+        break;
+      }
+    }
+    if (o >= chunkBytes) {
+      yield out.subarray(0, o);
+      o = 0;
+    }
+  }
+  if (o > 0) yield out.subarray(0, o);
 }
