@@ -1,6 +1,7 @@
 import { chmodSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
+import { firstUncovered } from '../core/redact.js';
 import { looksBinary } from '../core/scan.js';
 import { AgentVaultError, refusal, usageError } from '../errors.js';
 import { MSG } from '../messages.js';
@@ -59,6 +60,14 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
   const result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
   if (result.unknown.length) throw refusal(MSG.secretNotFound(result.unknown), MSG.secretNotFoundHint(result.unknown), 'SECRET_NOT_FOUND');
   if (result.unresolved.length) throw refusal(MSG.unresolvedMarker(result.unresolved, file), MSG.unresolvedMarkerHint(file), 'UNVAULTED_MISMATCH');
+  // A value or a marker's bytes moved into new surroundings may no longer be hidden there
+  // (`path ab/<marker>` defeats the rule and the entropy test that hid `token: <marker>`):
+  // read the would-be file as the agent would, and refuse if any restored byte would show.
+  if (result.restoredSpans.length) {
+    const view = await viewOf(files, file, result.output, { onDisk: false });
+    const shown = firstUncovered(result.restoredSpans, view.hidden);
+    if (shown !== undefined) throw refusal(MSG.markerContext(file, lineAt(result.output, shown)), MSG.markerContextHint(file), 'MARKER_CONTEXT');
+  }
 
   writeFileAtomicSync(real, result.output, mode ?? 0o666 & ~process.umask());
   if (mode !== undefined) chmodSync(real, mode); // the umask must not narrow a mode the file already had
@@ -90,14 +99,22 @@ function writableTarget(target: string, file: string): { real: string; mode: num
   return { real: target, mode: undefined };
 }
 
-async function viewOf(files: AgentFiles, file: string, bytes: Buffer) {
+/** 1-based line of a byte offset. */
+function lineAt(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
+  return line;
+}
+
+/** The agent view of `bytes` as the content of `file`; `onDisk: false` when they are not (yet) the file's content. */
+async function viewOf(files: AgentFiles, file: string, bytes: Buffer, opts: { onDisk: boolean } = { onDisk: true }) {
   const { config, root } = files.settings();
   const abs = resolve(files.cwd, file);
   // The path the configuration's path allowlists see: repository-relative when inside one.
   const base = root && (abs === root || abs.startsWith(root + sep)) ? root : files.cwd;
   let real: string | undefined;
   try {
-    real = realpathSync(abs);
+    real = opts.onDisk ? realpathSync(abs) : undefined;
   } catch {
     real = undefined;
   }

@@ -7,7 +7,11 @@
  * same artifacts serve every matching pass. Pure: bytes in, spans out.
  */
 
-/** Byte ranges cut out to join a split value, sorted and non-overlapping: [start0, end0, start1, end1, ...]. */
+/**
+ * Byte ranges cut out to join a split value, sorted and non-overlapping, as flat triples
+ * [start, end, wideEnd, ...]: `end` keeps the blanks that follow a line continuation (a C
+ * string goes on with them), `wideEnd` cuts them too (shell, indented continuation lines).
+ */
 export type Artifacts = number[];
 
 /** Lines that hold split artifacts, joined: `bytes[j]` came from `input[map[j]]`. */
@@ -50,6 +54,12 @@ export function splitArtifacts(input: Uint8Array, from = 0, to = input.length): 
   const u = input;
   const aligned = (input.byteOffset & 3) === 0;
   const words = aligned ? new Uint32Array(input.buffer, input.byteOffset, input.length >>> 2) : undefined;
+  // The kind of quote whose string we are in on this line (0: none). Only a closing quote can
+  // start a concatenation; knowing which quotes close keeps `" " . "x"` from being read as
+  // the string `" "` joined to nothing.
+  let inString = 0;
+  // This line was joined to the one above as part of a wrapped base64 text.
+  let inWrap = false;
   let i = from;
   while (i < to) {
     if (words && (i & 3) === 0) {
@@ -76,8 +86,21 @@ export function splitArtifacts(input: Uint8Array, from = 0, to = input.length): 
     const c = u[i]!;
     if (TRIGGER[c] === 0) i++;
     else if (c === BACKSLASH) i = backslashAt(u, i, from, to, out);
-    else if (c === NL) i = newlineAt(u, i, from, to, out);
-    else i = quoteAt(u, i, to, out);
+    else if (c === NL) {
+      inString = 0;
+      const before = out.length;
+      i = newlineAt(u, i, from, to, out, inWrap);
+      inWrap = out.length > before;
+    } else if (inString === 0) {
+      inString = c;
+      i++;
+    } else if (inString !== c) i++;
+    else {
+      const next = quoteAt(u, i, to, out);
+      // Joined: we are inside the string the cut opened.
+      inString = next === i + 1 ? 0 : u[next - 1]!;
+      i = next;
+    }
   }
   return out;
 }
@@ -98,16 +121,16 @@ function skipBlanks(u: Uint8Array, at: number, to: number): number {
 function backslashAt(u: Uint8Array, i: number, from: number, to: number, out: Artifacts): number {
   const lb = lineBreak(u, i + 1, to);
   if (lb !== -1) {
-    const end = skipBlanks(u, lb, to);
-    out.push(i, end);
-    return end;
+    const wide = skipBlanks(u, lb, to);
+    out.push(i, lb, wide);
+    return wide;
   }
   // `\n` or `\r\n` escapes inside a string that holds wrapped base64 (PEM text in JSON).
   let end = -1;
   if (i + 1 < to && u[i + 1] === 0x6e) end = i + 2;
   else if (i + 3 < to && u[i + 1] === 0x72 && u[i + 2] === BACKSLASH && u[i + 3] === 0x6e) end = i + 4;
   if (end !== -1 && i > from && B64[u[i - 1]!] === 1 && end < to && B64[u[end]!] === 1) {
-    out.push(i, end);
+    out.push(i, end, end);
     return end;
   }
   return i + 2;
@@ -134,7 +157,7 @@ function quoteAt(u: Uint8Array, i: number, to: number, out: Artifacts): number {
   else if (op === 0x7c && k + 1 < limit && u[k + 1] === 0x7c) k += 2; // ||
   k = skipJoin(u, k, limit);
   if (k > i + 1 && k < limit && QUOTE[u[k]!] === 1) {
-    out.push(i, k + 1);
+    out.push(i, k + 1, k + 1);
     return k + 1;
   }
   return i + 1;
@@ -145,7 +168,7 @@ function quoteAt(u: Uint8Array, i: number, to: number, out: Artifacts): number {
  * lines holds nothing but base64 (the middle lines of a wrapped text do; the first may start
  * with `key: ` and the last end with `"`). Cut: trailing blanks, the break, the indentation.
  */
-function newlineAt(u: Uint8Array, i: number, from: number, to: number, out: Artifacts): number {
+function newlineAt(u: Uint8Array, i: number, from: number, to: number, out: Artifacts, inWrap: boolean): number {
   let p = i; // end of the previous line's content
   if (p > from && u[p - 1] === CR) p--;
   while (p > from && BLANK[u[p - 1]!] === 1) p--;
@@ -155,21 +178,21 @@ function newlineAt(u: Uint8Array, i: number, from: number, to: number, out: Arti
   while (ls > from && B64[u[ls - 1]!] === 1) ls--;
   let le = q + 1;
   while (le < to && B64[u[le]!] === 1) le++;
-  if (p - ls < MIN_WRAP_LINE && le - q < MIN_WRAP_LINE - 2) return q;
+  if (p - ls < MIN_WRAP_LINE && le - q < MIN_WRAP_LINE - 2 && !inWrap) return q;
   let lePad = le;
   while (lePad < to && u[lePad] === 0x3d) lePad++; // '=' padding ends the last line
-  let ok = false;
-  if (p - ls >= MIN_WRAP_LINE) {
-    // The previous line is all base64 when only blanks stand before the run.
-    let s = ls;
-    while (s > from && BLANK[u[s - 1]!] === 1) s--;
-    ok = (s === from || u[s - 1] === NL) && looksEncoded(u, ls, p);
-  }
-  if (!ok && lePad - q >= MIN_WRAP_LINE) {
-    const e = skipBlanks(u, lePad, to);
-    ok = (e >= to || u[e] === NL || u[e] === CR) && looksEncoded(u, q, le);
-  }
-  if (ok) out.push(p, q);
+  // Lines of nothing but base64 chars, at least MIN_WRAP_LINE long: two of them together are
+  // a wrapped text; one beside other text must look encoded (not a word on its own line).
+  // Inside a wrapped text the last line may be shorter.
+  let s = ls;
+  while (s > from && BLANK[u[s - 1]!] === 1) s--;
+  const prevAll = s === from || u[s - 1] === NL;
+  const e = skipBlanks(u, lePad, to);
+  const nextAll = e >= to || u[e] === NL || u[e] === CR;
+  const prevPure = prevAll && p - ls >= MIN_WRAP_LINE;
+  const nextPure = nextAll && lePad - q >= MIN_WRAP_LINE;
+  const ok = (prevPure && nextPure) || (prevPure && looksEncoded(u, ls, p)) || (nextPure && looksEncoded(u, q, le)) || (inWrap && prevAll && nextAll);
+  if (ok) out.push(p, q, q);
   return q;
 }
 
@@ -189,49 +212,56 @@ function looksEncoded(u: Uint8Array, s: number, e: number): boolean {
 
 /**
  * The joined regions of input[from, to): each run of lines that hold artifacts, with the
- * artifacts cut out. A value split across such lines is contiguous in a region's bytes.
+ * artifacts cut out (`wide`: with the blanks after line continuations too). A value split
+ * across such lines is contiguous in a region's bytes.
  */
-export function joinedRegions(input: Uint8Array, artifacts: Artifacts, from = 0, to = input.length): JoinedRegion[] {
+export function joinedRegions(input: Uint8Array, artifacts: Artifacts, from: number, to: number, wide: boolean): JoinedRegion[] {
   const regions: JoinedRegion[] = [];
-  if (from > 0 || to < input.length) {
-    const inside: Artifacts = [];
-    for (let k = 0; k < artifacts.length; k += 2) if (artifacts[k]! >= from && artifacts[k + 1]! <= to) inside.push(artifacts[k]!, artifacts[k + 1]!);
-    artifacts = inside;
+  const cuts: number[] = []; // (start, end) pairs inside [from, to)
+  for (let k = 0; k < artifacts.length; k += 3) {
+    const end = wide ? artifacts[k + 2]! : artifacts[k + 1]!;
+    if (artifacts[k]! >= from && end <= to) cuts.push(artifacts[k]!, end);
   }
   let a = 0;
-  while (a < artifacts.length) {
+  while (a < cuts.length) {
     // The region: from the start of the first artifact's line to the end of the line where
     // the last chained artifact ends.
-    let start = artifacts[a]!;
+    let start = cuts[a]!;
     while (start > from && input[start - 1] !== NL) start--;
-    let end = lineEnd(input, artifacts[a + 1]!, to);
+    let end = lineEnd(input, cuts[a + 1]!, to);
     let b = a + 2;
-    while (b < artifacts.length && artifacts[b]! <= end) {
-      end = Math.max(end, lineEnd(input, artifacts[b + 1]!, to));
+    while (b < cuts.length && cuts[b]! <= end) {
+      end = Math.max(end, lineEnd(input, cuts[b + 1]!, to));
       b += 2;
     }
-    let cut = 0;
-    for (let k = a; k < b; k += 2) cut += artifacts[k + 1]! - artifacts[k]!;
-    const bytes = new Uint8Array(end - start - cut);
+    let removed = 0;
+    for (let k = a; k < b; k += 2) removed += cuts[k + 1]! - cuts[k]!;
+    const bytes = new Uint8Array(end - start - removed);
     const map = new Int32Array(bytes.length);
-    const cuts: number[] = [];
+    const at: number[] = [];
     let j = 0;
-    let at = start;
+    let i = start;
     for (let k = a; k <= b; k += 2) {
-      const stop = k < b ? artifacts[k]! : end;
-      for (; at < stop; at++, j++) {
-        bytes[j] = input[at]!;
-        map[j] = at;
+      const stop = k < b ? cuts[k]! : end;
+      for (; i < stop; i++, j++) {
+        bytes[j] = input[i]!;
+        map[j] = i;
       }
       if (k < b) {
-        cuts.push(j);
-        at = artifacts[k + 1]!;
+        at.push(j);
+        i = cuts[k + 1]!;
       }
     }
-    regions.push({ bytes, map, cuts });
+    regions.push({ bytes, map, cuts: at });
     a = b;
   }
   return regions;
+}
+
+/** True when some line continuation has blanks after it (the wide joined view differs). */
+export function hasWideArtifacts(artifacts: Artifacts): boolean {
+  for (let k = 0; k < artifacts.length; k += 3) if (artifacts[k + 2] !== artifacts[k + 1]) return true;
+  return false;
 }
 
 function lineEnd(input: Uint8Array, at: number, to: number): number {

@@ -1,5 +1,5 @@
 import { Form, GATE_FORMS, writtenForms } from './forms.js';
-import { joinedRegions, splitArtifacts, type Artifacts } from './joined.js';
+import { hasWideArtifacts, joinedRegions, splitArtifacts, type Artifacts } from './joined.js';
 import { hash8, isValidKey, LITERAL, parseToken, placeholderFor, PREFIX, unvaultedMarker, type Token } from './placeholder.js';
 import type { SuspectSpan } from './suspects.js';
 
@@ -406,7 +406,9 @@ class ValueMatcher {
   joined(input: Uint8Array, artifacts: Artifacts, from: number, to: number, o: ScanOptions, out: number[]): void {
     if (!artifacts.length) return;
     const opts = { ...o, literals: false };
-    for (const region of joinedRegions(input, artifacts, from, to)) {
+    const regions = joinedRegions(input, artifacts, from, to, false);
+    if (hasWideArtifacts(artifacts)) for (const r of joinedRegions(input, artifacts, from, to, true)) regions.push(r);
+    for (const region of regions) {
       const n = region.bytes.length;
       if (n < WINDOW) continue;
       const words = LITTLE_ENDIAN ? new Uint32Array(region.bytes.buffer, region.bytes.byteOffset, n >>> 2) : undefined;
@@ -425,6 +427,24 @@ class ValueMatcher {
 
 function escapable(t: Token, isKey: (key: string) => boolean): boolean {
   return t.key === undefined || isKey(t.key);
+}
+
+/**
+ * The first byte of `spans` that no span of `hidden` covers, or undefined. Both sorted by
+ * start; `hidden` not overlapping (AgentView.hidden).
+ */
+export function firstUncovered(spans: Span[], hidden: Span[]): number | undefined {
+  let h = 0;
+  for (const s of spans) {
+    let at = s.start;
+    while (at < s.end) {
+      while (h < hidden.length && hidden[h]!.end <= at) h++;
+      const cover = hidden[h];
+      if (!cover || cover.start > at) return at;
+      at = cover.end;
+    }
+  }
+  return undefined;
 }
 
 /** A span of the rendered view. */
