@@ -3,11 +3,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
-import { createFilterEngine } from '../../git/filter-engine.js';
+import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
-import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
+import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
+import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
+import { resolve } from 'node:path';
 import { openSession } from '../../session/local.js';
 import { vaultReady, type VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
@@ -15,12 +17,11 @@ import { configFor, withSession } from '../shared.js';
 import { loadConfig } from '../../config/config.js';
 
 /**
- * The command git and hooks run: node itself and this package's bin, both absolute, so it
- * works from any folder and with any PATH (GUI clients and IDEs often have a minimal one).
+ * What git and hooks run: node itself and this package's bin, both absolute, so it works from
+ * any folder and with any PATH (GUI clients and IDEs often have a minimal one).
  */
-function selfCommand(): string {
-  const bin = fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url));
-  return `${shQuote(process.execPath)} ${shQuote(bin)}`;
+function selfRuntime(): Runtime {
+  return { node: process.execPath, bin: fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url)) };
 }
 
 function shimTemplate(hook: HookName): string {
@@ -60,10 +61,20 @@ export function registerGit(program: Command, ctx: CliContext): void {
       .description(direction === 'clean'
         ? 'Single-file clean filter: stdin with vaulted values replaced by placeholders, on stdout.'
         : 'Single-file smudge filter: stdin with placeholders replaced by vault values, on stdout.')
-      .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
+      .argument('[path]', direction === 'clean'
+        ? 'the path git is filtering (%f), for messages and the scanner'
+        : 'the path git is checking out (%f): values are restored only for keys bound to it (none without a path)')
       .action(async (path: string | undefined) => {
         const input = await readAll(ctx.stdin);
-        const out = await withSession(ctx, (session) => engineFor(ctx, session)[direction](input, path ?? '<stdin>'));
+        const out = await withSession(ctx, (session) => {
+          // The path names the file the output is for; it is never read, but never one of the vault's own either.
+          if (path !== undefined) {
+            const refused = classifyTarget(resolve(ctx.cwd, path), new ProtectedFolders([session.home]), { folderOk: true });
+            if (refused?.code === 'PATH_IN_VAULT_HOME') throw refusal(MSG.pathInVaultHome(path, refused.root), MSG.pathInVaultHomeHint, refused.code);
+          }
+          // Without a path there is no destination any binding can allow: placeholders stay.
+          return engineFor(ctx, session)[direction](input, path ?? NO_PATHNAME);
+        });
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
       });
   }
@@ -82,7 +93,7 @@ Undo everything with agent-vault uninstall.`)
     .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
-      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const report = install({ repo, protectedGlobs: config.protected, runtime: selfRuntime(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
       if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
