@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { restorePlaceholders } from '../src/core/placeholder.js';
 import { Redactor } from '../src/core/redact.js';
-import { suspectSpans } from '../src/core/suspects.js';
+import { highEntropySpans, suspectSpans } from '../src/core/suspects.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { run, sandbox, type Sandbox } from './helpers/vault-cli.js';
+import { agentWorld, fileText, personSets, removeDir, type AgentWorld } from './helpers/agent.js';
 
 /**
  * Issue 10, item 9: in `NAME=value`, `export NAME=value`, `NAME: value` and JSON, YAML and TOML
@@ -23,19 +23,20 @@ const clientSecret = expandTemplate('{{alnum:28}}', next);
 const values = [awsKey, stripeKey, dbPassword, apiToken, clientSecret];
 
 describe('.env and assignment names stay readable (real CLI)', () => {
-  let sb: Sandbox;
+  const dirs: string[] = [];
+  let world: AgentWorld;
   const env = [`AWS_SECRET_ACCESS_KEY=${awsKey}`, `export STRIPE_SECRET_KEY=${stripeKey}`, `DB_PASSWORD="${dbPassword}"`, ''].join('\n');
   const config = [`api_token: ${apiToken}`, `client:`, `  secret_key = "${clientSecret}"`, `json: {"client_secret": "${clientSecret}"}`, ''].join('\n');
 
   beforeAll(() => {
-    sb = sandbox();
-    writeFileSync(join(sb.dir, '.env'), env);
-    writeFileSync(join(sb.dir, 'config.yaml'), config);
+    world = agentWorld(dirs);
+    writeFileSync(join(world.repo, '.env'), env);
+    writeFileSync(join(world.repo, 'config.yaml'), config);
   });
-  afterAll(() => rmSync(sb.dir, { recursive: true, force: true }));
+  afterAll(() => dirs.forEach(removeDir));
 
   const shown = async (file: string) => {
-    const r = await run(sb, ['read', file]);
+    const r = await world.agent(['read', file]);
     expect(r.code, r.stderr).toBe(0);
     for (const v of values) expect(r.stdout + r.stderr).not.toContain(v);
     return r.stdout.split('\n').map((l) => l.replace(/^ *\d+\t/, ''));
@@ -53,14 +54,16 @@ describe('.env and assignment names stay readable (real CLI)', () => {
     expect(yaml[3]).toMatch(new RegExp(`^json: \\{"client_secret": "${MARKER}"\\}$`));
   });
 
-  it('shows NAME=<agent-vault:KEY> once the value is vaulted, and writes the view back byte for byte', async () => {
-    const set = await run(sb, ['set', 'stripe-secret-key', '--stdin'], stripeKey);
-    expect(set.code, set.stderr).toBe(0);
+  it('shows NAME=<agent-vault:KEY> once a person vaulted the value, and writes the view back byte for byte', async () => {
+    // At a terminal, bound to this file: a value set by a script would only hide visible text
+    // (item 4), so inside the span the entropy test hides it stays an UNVAULTED marker.
+    await personSets(world, 'stripe-secret-key', stripeKey, '--path .env');
     const lines = await shown('.env');
+    expect(lines[0]).toMatch(new RegExp(`^AWS_SECRET_ACCESS_KEY=${MARKER}$`));
     expect(lines[1]).toBe('export STRIPE_SECRET_KEY=<agent-vault:stripe-secret-key>');
-    const w = await run(sb, ['write', '.env'], lines.join('\n'));
+    const w = await world.agent(['write', '.env'], lines.join('\n'));
     expect(w.code, w.stderr).toBe(0);
-    expect(readFileSync(join(sb.dir, '.env'), 'utf8')).toBe(env);
+    expect(fileText(join(world.repo, '.env'))).toBe(env);
   });
 });
 
@@ -68,7 +71,12 @@ describe('assignment names stay readable (property)', () => {
   const ruleset = buildRuleset(defaultConfig());
   const name = fc.stringMatching(/^[A-Z][A-Z0-9_]{2,24}$/);
   // Random tokens (as the entropy test sees secrets), generated from a seed so shrinking keeps them random.
-  const secret = fc.tuple(fc.integer(), fc.integer({ min: 21, max: 45 })).map(([seed, n]) => `aZ9${expandTemplate(`{{alnum:${n}}}`, rng(seed))}`);
+  // Only tokens the entropy test hides on their own: the property is that a name in front never
+  // makes a hidden value show (the entropy test's own misses are not this item's business).
+  const secret = fc
+    .tuple(fc.integer(), fc.integer({ min: 21, max: 45 }))
+    .map(([seed, n]) => `aZ9${expandTemplate(`{{alnum:${n}}}`, rng(seed))}`)
+    .filter((v) => highEntropySpans(Buffer.from(v)).length > 0);
   const styles: ((n: string, v: string) => string)[] = [
     (n, v) => `${n}=${v}`,
     (n, v) => `export ${n}=${v}`,
