@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { Redactor, type VaultedValue } from '../src/core/redact.js';
@@ -57,6 +57,41 @@ describe('read is the same for right and wrong guesses set with set --stdin (rea
       expect(r.stderr).toBe(before.stderr);
     });
   }
+});
+
+describe('write is the same for right and wrong guesses set with set --stdin (real CLI)', () => {
+  // The same oracle through write: a marker moved where its bytes would show is refused
+  // (item 5), and a script-set guess that matched those bytes must not turn the refusal into
+  // a write, or the agent learns that its guess was the hidden text.
+  const token = random(20, 0x0ac1f);
+  const file = `service: api\npassword: ${token}\n`;
+  let sb: Sandbox;
+  let marker: string;
+
+  beforeAll(async () => {
+    sb = sandbox();
+    writeFileSync(join(sb.dir, 'app.yaml'), file);
+    const r = await run(sb, ['read', 'app.yaml']);
+    expect(r.code, r.stderr).toBe(0);
+    marker = /password: (<agent-vault:UNVAULTED:sha256:[0-9a-f]{8}>)/.exec(r.stdout)![1]!;
+  });
+  afterAll(() => rmSync(sb.dir, { recursive: true, force: true }));
+
+  const attempt = async (key: string, guess: string) => {
+    const set = await run(sb, ['set', key, '--stdin'], guess);
+    expect(set.code, set.stderr).toBe(0);
+    const w = await run(sb, ['write', 'app.yaml', '--content', `path ab/${marker}\n`], 'ignore');
+    expect(w.stdout + w.stderr).not.toContain(token);
+    return { code: w.code, stdout: w.stdout, stderr: w.stderr, file: readFileSync(join(sb.dir, 'app.yaml'), 'utf8') };
+  };
+
+  it('refuses alike, writing nothing, whether the guess is right or wrong', async () => {
+    const wrong = await attempt('guess-wrong', random(20, 5));
+    const right = await attempt('guess-right', token);
+    expect(wrong.code).toBe(1);
+    expect(right).toEqual(wrong);
+    expect(right.file).toBe(file);
+  });
 });
 
 describe('the agent view does not depend on script-set guesses (property)', () => {

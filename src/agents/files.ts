@@ -70,10 +70,15 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
   // A value or a marker's bytes moved into new surroundings may no longer be hidden there
   // (`path ab/<marker>` defeats the rule and the entropy test that hid `token: <marker>`):
   // read the would-be file as the agent would, and refuse if any restored byte would show.
+  // A marker's bytes are text the agent never saw: they must stay hidden without the help of
+  // script-set values, or a guess set with `set --stdin` that matched them would turn this
+  // refusal into a write and tell the agent its guess was right (no oracle, item 4).
   if (result.restoredSpans.length) {
     const view = await viewOf(files, file, result.output, { onDisk: false });
-    const shown = firstUncovered(result.restoredSpans, view.hidden);
-    if (shown !== undefined) throw refusal(MSG.markerContext(file, lineAt(result.output, shown)), MSG.markerContextHint(file), 'MARKER_CONTEXT');
+    const values = result.restoredSpans.filter((s) => s.key !== undefined);
+    const markerBytes = result.restoredSpans.filter((s) => s.key === undefined);
+    const shown = [firstUncovered(values, view.hidden), firstUncovered(markerBytes, view.personHidden)].filter((at) => at !== undefined);
+    if (shown.length) throw refusal(MSG.markerContext(file, lineAt(result.output, Math.min(...shown))), MSG.markerContextHint(file), 'MARKER_CONTEXT');
   }
 
   const restored = result.restored + result.unvaultedRestored;

@@ -130,9 +130,10 @@ export interface RestoreResult {
   unresolved: string[];
   /**
    * Where restored bytes (values and marker contents, not unescaped literals) sit in
-   * `output`, in order: what `write` checks the agent view still hides.
+   * `output`, in order: what `write` checks the agent view still hides. `key` names the
+   * placeholder's key; absent for an UNVAULTED marker's bytes.
    */
-  restoredSpans: { start: number; end: number }[];
+  restoredSpans: { start: number; end: number; key?: string }[];
 }
 
 export interface RestoreOptions {
@@ -159,7 +160,7 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
   const unknown = new Set<string>();
   const unresolved = new Set<string>();
   const escape = options.escapeLiterals !== false;
-  const restoredSpans: { start: number; end: number }[] = [];
+  const restoredSpans: RestoreResult['restoredSpans'] = [];
   let restored = 0;
   let unvaultedRestored = 0;
   let at = 0;
@@ -191,7 +192,7 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
         size += from - at;
       }
       parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
-      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength });
+      if (t.literals === 0) restoredSpans.push(t.key !== undefined ? { start: size, end: size + replacement.byteLength, key: t.key } : { start: size, end: size + replacement.byteLength });
       size += replacement.byteLength;
       at = t.end;
     }

@@ -63,6 +63,12 @@ export interface AgentView {
   markers: Map<string, Buffer>;
   /** The input's byte ranges shown as a placeholder or a marker, sorted, not overlapping. */
   hidden: Span[];
+  /**
+   * The ranges hidden without any script-set value (values a person set, suspects): what
+   * `write` judges a moved marker by, so its outcome cannot reveal whether a script-set guess
+   * matched hidden text (NO ORACLE). Equal to `hidden` when the vault holds no script value.
+   */
+  personHidden: Span[];
 }
 
 export interface RedactOptions {
@@ -596,7 +602,9 @@ export class Redactor {
     for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start), Math.min(n, s.end));
     const first = pass(this.terminal, 0, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script!, from, to, [], false));
-    return render(src, segments);
+    const view = render(src, segments);
+    if (segments !== first) view.personHidden = first.filter((s) => s.kind !== 'literal').map((s) => ({ start: s.start, end: s.end }));
+    return view;
   }
 
   /** Where any vaulted value occurs, raw or in a classic encoding (the pre-commit gate's check). */
@@ -612,7 +620,7 @@ export class Redactor {
 function render(input: Uint8Array, segments: Segment[]): AgentView {
   const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const markers = new Map<string, Buffer>();
-  if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers, hidden: [] };
+  if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers, hidden: [], personHidden: [] };
   const parts: Buffer[] = [];
   const keys = new Set<string>();
   const hidden: Span[] = [];
@@ -643,5 +651,5 @@ function render(input: Uint8Array, segments: Segment[]): AgentView {
     at = m.end;
   }
   if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers, hidden };
+  return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers, hidden, personHidden: hidden };
 }
