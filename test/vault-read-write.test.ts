@@ -3,7 +3,7 @@ import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { run, sandbox, type Sandbox } from './helpers/vault-cli.js';
-import { bindKeys } from './helpers/vault.js';
+import { bindKeys, storeValues } from './helpers/vault.js';
 
 /** Acceptance: an agent reads a config through placeholders and writes one line back. */
 describe('reading and writing a config through placeholders', () => {
@@ -14,13 +14,11 @@ describe('reading and writing a config through placeholders', () => {
   const ghToken = expandTemplate('ghp_{{alnum:36}}', next);
   let sb: Sandbox;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     sb = sandbox();
-    for (const [key, value] of [['telegram-bot-token', botToken], ['openai-key', apiKey], ['spare-key', unused]] as const) {
-      const r = await run(sb, ['set', key, '--stdin'], value + '\n');
-      expect(r.code, r.stderr).toBe(0);
-    }
-    // What a person does in a terminal: allow each value in the files it belongs in.
+    // What a person does in a terminal: store the values (a value set by a script only hides
+    // text that is otherwise visible, issue 10 item 4), and allow each in the files it belongs in.
+    storeValues(sb.home, { 'telegram-bot-token': botToken, 'openai-key': apiKey, 'spare-key': unused });
     bindKeys(sb.home, { 'telegram-bot-token': [join(sb.dir, 'config.yaml')], 'openai-key': [join(sb.dir, 'config.yaml'), join(sb.dir, 'target.env')] });
   });
 
