@@ -1,5 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { run, sandbox, type Sandbox } from './helpers/vault-cli.js';
@@ -21,6 +21,7 @@ describe('reading and writing a config through placeholders', () => {
     storeValues(sb.home, { 'telegram-bot-token': botToken, 'openai-key': apiKey, 'spare-key': unused });
     bindKeys(sb.home, { 'telegram-bot-token': [join(sb.dir, 'config.yaml')], 'openai-key': [join(sb.dir, 'config.yaml'), join(sb.dir, 'target.env')] });
   });
+  afterAll(() => rmSync(sb.dir, { recursive: true, force: true }));
 
   it('shows two placeholders and one UNVAULTED marker, then writes an edited line back byte for byte', async () => {
     const original = `bot_token: ${botToken}\r\napi_key: ${apiKey}\ngithub_token: ${ghToken}\nport: 3000\nlog_level: info`;
