@@ -58,9 +58,10 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
   if (!options.outsideRepo) confine(files, file, real);
   // Markers resolve against the file as it is now, exactly as read showed it.
   let markers = new Map<string, Buffer>();
+  let scriptMarkers = new Set<string>();
   if (content.includes('<agent-vault:UNVAULTED:') && mode !== undefined) {
     const current = classifyPath(real, folders);
-    if (current.ok) markers = (await viewOf(files, file, current.bytes)).markers;
+    if (current.ok) ({ markers, scriptMarkers } = await viewOf(files, file, current.bytes));
   }
   const result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
   if (result.unknown.length) throw refusal(MSG.secretNotFound(result.unknown), MSG.secretNotFoundHint(result.unknown), 'SECRET_NOT_FOUND');
@@ -70,13 +71,16 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
   // A value or a marker's bytes moved into new surroundings may no longer be hidden there
   // (`path ab/<marker>` defeats the rule and the entropy test that hid `token: <marker>`):
   // read the would-be file as the agent would, and refuse if any restored byte would show.
-  // A marker's bytes are text the agent never saw: they must stay hidden without the help of
-  // script-set values, or a guess set with `set --stdin` that matched them would turn this
-  // refusal into a write and tell the agent its guess was right (no oracle, item 4).
+  // A marker's bytes are text the agent never saw: when a person's value, a rule or the
+  // entropy test hid them, they must stay hidden without the help of script-set values, or a
+  // guess set with `set --stdin` that matched them would turn this refusal into a write and
+  // tell the agent its guess was right (no oracle, item 4). Bytes only a script-set value hid
+  // were visible text without it, so they are judged with script-set values.
   if (result.restoredSpans.length) {
     const view = await viewOf(files, file, result.output, { onDisk: false });
-    const values = result.restoredSpans.filter((s) => s.key !== undefined);
-    const markerBytes = result.restoredSpans.filter((s) => s.key === undefined);
+    const withScript = (s: { key?: string; hash?: string }) => s.key !== undefined || scriptMarkers.has(s.hash!);
+    const values = result.restoredSpans.filter(withScript);
+    const markerBytes = result.restoredSpans.filter((s) => !withScript(s));
     const shown = [firstUncovered(values, view.hidden), firstUncovered(markerBytes, view.personHidden)].filter((at) => at !== undefined);
     if (shown.length) throw refusal(MSG.markerContext(file, lineAt(result.output, Math.min(...shown))), MSG.markerContextHint(file), 'MARKER_CONTEXT');
   }

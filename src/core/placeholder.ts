@@ -131,9 +131,9 @@ export interface RestoreResult {
   /**
    * Where restored bytes (values and marker contents, not unescaped literals) sit in
    * `output`, in order: what `write` checks the agent view still hides. `key` names the
-   * placeholder's key; absent for an UNVAULTED marker's bytes.
+   * placeholder's key, `hash` an UNVAULTED marker's fingerprint.
    */
-  restoredSpans: { start: number; end: number; key?: string }[];
+  restoredSpans: { start: number; end: number; key?: string; hash?: string }[];
 }
 
 export interface RestoreOptions {
@@ -192,7 +192,7 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
         size += from - at;
       }
       parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
-      if (t.literals === 0) restoredSpans.push(t.key !== undefined ? { start: size, end: size + replacement.byteLength, key: t.key } : { start: size, end: size + replacement.byteLength });
+      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength, ...(t.key !== undefined ? { key: t.key } : { hash: t.hash! }) });
       size += replacement.byteLength;
       at = t.end;
     }

@@ -69,6 +69,11 @@ export interface AgentView {
    * matched hidden text (NO ORACLE). Equal to `hidden` when the vault holds no script value.
    */
   personHidden: Span[];
+  /**
+   * Fingerprints of markers only script-set values hid (their bytes were visible without
+   * them, so the agent learns nothing new when they are judged with script-set values).
+   */
+  scriptMarkers: Set<string>;
 }
 
 export interface RedactOptions {
@@ -603,7 +608,16 @@ export class Redactor {
     const first = pass(this.terminal, 0, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script!, from, to, [], false));
     const view = render(src, segments);
-    if (segments !== first) view.personHidden = first.filter((s) => s.kind !== 'literal').map((s) => ({ start: s.start, end: s.end }));
+    if (segments !== first) {
+      view.personHidden = first.filter((s) => s.kind !== 'literal').map((s) => ({ start: s.start, end: s.end }));
+      const personMarkers = new Set(first.filter((s) => s.kind === 'marker').map((s) => hash8(src.subarray(s.start, s.end))));
+      const inFirst = new Set(first);
+      for (const s of segments) {
+        if (s.kind !== 'marker' || inFirst.has(s)) continue;
+        const h = hash8(src.subarray(s.start, s.end));
+        if (!personMarkers.has(h)) view.scriptMarkers.add(h);
+      }
+    }
     return view;
   }
 
@@ -620,7 +634,7 @@ export class Redactor {
 function render(input: Uint8Array, segments: Segment[]): AgentView {
   const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const markers = new Map<string, Buffer>();
-  if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers, hidden: [], personHidden: [] };
+  if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers, hidden: [], personHidden: [], scriptMarkers: new Set() };
   const parts: Buffer[] = [];
   const keys = new Set<string>();
   const hidden: Span[] = [];
@@ -651,5 +665,5 @@ function render(input: Uint8Array, segments: Segment[]): AgentView {
     at = m.end;
   }
   if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers, hidden, personHidden: hidden };
+  return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers, hidden, personHidden: hidden, scriptMarkers: new Set() };
 }
