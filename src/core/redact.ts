@@ -169,18 +169,32 @@ class IntTable {
   readonly mask: number;
   private readonly shift: number;
 
-  constructor(triples: number[]) {
+  /** `triples`: (key, a, b) flat, the first `length` numbers of it. */
+  constructor(triples: ArrayLike<number>, length = triples.length) {
     let bits = 4;
-    while (1 << bits < (triples.length / 3) * 2) bits++;
+    while (1 << bits < (length / 3) * 2) bits++;
     this.shift = 32 - bits;
     this.mask = (1 << bits) - 1;
     this.keys = new Int32Array(1 << bits);
     this.used = new Uint8Array(1 << bits);
     this.a = new Int32Array(1 << bits);
     this.b = new Int32Array(1 << bits);
-    for (let t = 0; t < triples.length; t += 3) {
-      let slot = this.first(triples[t]!);
-      while (this.used[slot] === 1) slot = (slot + 1) & this.mask;
+    // Free slots found through skip links (with path halving): many forms of values with a
+    // common prefix share a key, and walking their run slot by slot on every insert is quadratic.
+    const skip = new Int32Array(1 << bits);
+    for (let i = 0; i < skip.length; i++) skip[i] = i;
+    const free = (from: number) => {
+      let s = from;
+      while (skip[s] !== s) {
+        const next = skip[s]!;
+        skip[s] = skip[next]!;
+        s = next;
+      }
+      return s;
+    };
+    for (let t = 0; t < length; t += 3) {
+      const slot = free(this.first(triples[t]!));
+      skip[slot] = (slot + 1) & this.mask;
       this.used[slot] = 1;
       this.keys[slot] = triples[t]!;
       this.a[slot] = triples[t + 1]!;
@@ -246,8 +260,12 @@ class ValueMatcher {
     // Longest first, so the first candidate that matches at a start is the longest there.
     this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
 
-    // Windows of long values (each distinct value once).
-    const windows: number[] = []; // (pair key, value, offset) triples
+    // Windows of long values (each distinct value once). Flat typed arrays, not growing JS
+    // arrays: tens of thousands of entries are built on every read.
+    let windowRoom = 0;
+    for (const v of usable) if (v.value.length >= RUN_VALUE_BYTES) windowRoom += 3 * (v.value.length - WINDOW + 1);
+    const windows = new Int32Array(windowRoom); // (pair key, value, offset) triples
+    let windowCount = 0;
     const runSeen = new Set<string>();
     for (const v of usable) {
       if (v.value.length < RUN_VALUE_BYTES) continue;
@@ -263,11 +281,13 @@ class ValueMatcher {
         const c = perWindow.get(k) ?? 0;
         if (c >= 8) continue;
         perWindow.set(k, c + 1);
-        windows.push(k, index, o);
+        windows[windowCount++] = k;
+        windows[windowCount++] = index;
+        windows[windowCount++] = o;
       }
     }
 
-    const entries = this.patterns.length * 4 + windows.length / 3 + 4;
+    const entries = this.patterns.length * 4 + windowCount / 3 + 4;
     let tableBits = 16;
     while (tableBits < 24 && 1 << tableBits < entries * 64) tableBits++;
     this.shift = 32 - tableBits;
@@ -276,22 +296,32 @@ class ValueMatcher {
       const h = Math.imul(gram, GOLDEN) >>> this.shift;
       this.table[h >>> 4]! |= bit << ((h & 15) << 1);
     };
-    const pairs: number[] = [];
-    const singles: number[] = [];
+    const room = 3 * (4 * this.patterns.length + 4);
+    const pairs = new Int32Array(room);
+    const singles = new Int32Array(room);
+    let pairCount = 0;
+    let singleCount = 0;
     const index = (bytes: Uint8Array, entry: number, offset: number) => {
       const gram = foldedGramAt(bytes, offset);
       mark(gram, 1);
-      if (offset + 8 <= bytes.length) pairs.push(pairKey(gram, foldedGramAt(bytes, offset + 4)), entry, offset);
-      else singles.push(gram, entry, offset);
+      if (offset + 8 <= bytes.length) {
+        pairs[pairCount++] = pairKey(gram, foldedGramAt(bytes, offset + 4));
+        pairs[pairCount++] = entry;
+        pairs[pairCount++] = offset;
+      } else {
+        singles[singleCount++] = gram;
+        singles[singleCount++] = entry;
+        singles[singleCount++] = offset;
+      }
     };
     this.patterns.forEach((p, i) => {
       for (let k = 0; k < 4; k++) index(p.folded, i, k);
     });
     if (withPrefix) for (let k = 0; k < 4; k++) index(PREFIX, PREFIX_ENTRY, k);
-    this.pairs = new IntTable(pairs);
-    this.singles = new IntTable(singles);
-    for (let w = 0; w < windows.length; w += 3) mark(foldedGramAt(this.runValues[windows[w + 1]!]!, windows[w + 2]!), 2);
-    this.windows = new IntTable(windows);
+    this.pairs = new IntTable(pairs, pairCount);
+    this.singles = new IntTable(singles, singleCount);
+    for (let w = 0; w < windowCount; w += 3) mark(foldedGramAt(this.runValues[windows[w + 1]!]!, windows[w + 2]!), 2);
+    this.windows = new IntTable(windows, windowCount);
   }
 
   get empty(): boolean {
