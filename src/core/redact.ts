@@ -137,9 +137,14 @@ function foldWord(x: number): number {
   return (x | (upper >>> 2)) | 0;
 }
 
+/** The bytes with ASCII letters in lower case: the bytes themselves when they have no capital (most written forms). */
 function folded(bytes: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < bytes.length && FOLD[bytes[i]!] === bytes[i]) i++;
+  if (i === bytes.length) return bytes;
   const out = new Uint8Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = FOLD[bytes[i]!]!;
+  out.set(bytes.subarray(0, i));
+  for (; i < bytes.length; i++) out[i] = FOLD[bytes[i]!]!;
   return out;
 }
 
