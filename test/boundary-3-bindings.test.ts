@@ -133,6 +133,12 @@ describe('checkouts through the filter and the migration for keys stored before 
     expect((await w.agent(['install'])).code).toBe(0);
     w.git(['add', '-A']);
     expect(w.git(['commit', '-qm', 'protected config']).code).toBe(0);
+    // status names the key the protected files use but that is bound to none of them (by name only).
+    const status = await w.agent(['status']);
+    expect(status.stdout).toContain('! bindings: db-password is used in protected files here but not bound to them');
+    expect(status.stdout).toContain('agent-vault bind --from-repo && agent-vault install');
+    expect(status.stdout).not.toContain('api-token');
+    expect(status.stdout + status.stderr).not.toContain(VALUE);
 
     const co = w.git(['checkout', '-q', '-B', 'fresh']);
     expect(co.code).toBe(0);
@@ -147,12 +153,18 @@ describe('checkouts through the filter and the migration for keys stored before 
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/keys with no binding: api-token, db-password/);
 
+    const warned = await w.agent(['install']);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('! db-password is used in protected files here but not bound to them');
+
     const migrate = await w.person('bind --from-repo', [{ after: '[Y/n] ', keys: '\r' }]);
     expect(migrate.code, migrate.screen).toBe(0);
     // Only the placeholder in the protected file counts; literal text and unprotected files do not.
     expect(migrate.screen).toContain(`db-password → ${join(w.repo, 'config.yaml')}`);
     expect(migrate.screen).not.toContain('api-token →');
-    expect((await w.agent(['install'])).code).toBe(0); // checks the protected files out again through the filter
+    const reinstall = await w.agent(['install']); // checks the protected files out again through the filter
+    expect(reinstall.code, reinstall.stderr).toBe(0);
+    expect(reinstall.stderr).not.toContain('not bound to them');
     expect(readFileSync(join(w.repo, 'config.yaml'), 'utf8')).toBe(`db: ${VALUE}\nlocal: <agent-vault:LITERAL:api-token>\n`);
     expect(w.git(['status', '--porcelain']).stdout).toBe('');
   }, 180_000);
