@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gitSync, repoRoot } from '../platform/exec.js';
+import { ProtectedFolders } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
 import type { SourceRead } from './fragment.js';
 
@@ -121,55 +122,43 @@ function walkFiles(root: string): string[] {
   return out.sort();
 }
 
-/**
- * One file as a fragment. The file is opened without following a symbolic link and checked
- * through its descriptor (one stat per file, which counts on trees of many small files); the
- * size ceiling is checked before reading, so a huge file costs a stat, not its bytes; the rest
- * of the decision is the one decode step's.
- */
-export function readFileFragment(entry: FileEntry, maxFileSize: number): SourceRead {
-  if (constants.O_NOFOLLOW === undefined) return readFileFragmentByPath(entry, maxFileSize);
-  let fd: number;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not a file)
-    fd = openSync(entry.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
-    return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: code } };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
-    if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
-    const bytes = Buffer.allocUnsafe(st.size);
-    let n = 0;
-    while (n < st.size) {
-      const got = readSync(fd, bytes, n, st.size - n, n);
-      if (got === 0) break; // the file shrank while we read it
-      n += got;
-    }
-    return { ok: true, fragment: { path: entry.display, bytes: n === st.size ? bytes : bytes.subarray(0, n) } };
-  } catch (e) {
-    return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
-  } finally {
-    closeSync(fd);
-  }
+const guards = new Map<string, ProtectedFolders>();
+/** The vault home guard for these roots, built (and its folders walked) once per thread. */
+function guardFor(roots: string[]): ProtectedFolders {
+  const id = roots.join('\0');
+  let g = guards.get(id);
+  if (!g) guards.set(id, (g = new ProtectedFolders(roots)));
+  return g;
 }
 
-/** The same by path, where the platform has no O_NOFOLLOW (Windows). */
-function readFileFragmentByPath(entry: FileEntry, maxFileSize: number): SourceRead {
+/**
+ * One file as a fragment. The size ceiling is checked before reading, so a huge file costs
+ * a stat, not its bytes; the rest of the decision is the one decode step's. Files of the
+ * vault home (`protectedRoots`: by path, or the same file under another name) are never
+ * read; the read itself cannot block on a FIFO swapped in after the check.
+ */
+export function readFileFragment(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): SourceRead {
   let st;
   try {
-    st = lstatSync(entry.abs);
+    st = lstatSync(entry.abs, { bigint: true });
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
   if (st.isSymbolicLink()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
   if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+  if (protectedRoots.length) {
+    const guard = guardFor(protectedRoots);
+    if (guard.lexicalRootOf(entry.abs) || guard.holds(st)) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'a file of the vault home (never scanned)' } };
+  }
   if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
   try {
-    return { ok: true, fragment: { path: entry.display, bytes: readFileSync(entry.abs) } };
+    const fd = openSync(entry.abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      if (!fstatSync(fd).isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+      return { ok: true, fragment: { path: entry.display, bytes: readFileSync(fd) } };
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
