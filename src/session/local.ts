@@ -1,10 +1,13 @@
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { restorePlaceholders, type RestoreResult } from '../core/placeholder.js';
 import { Redactor } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
 import { vaultHome } from '../platform/home.js';
-import { initVault, openVault, vaultPaths, type Vault } from '../vault/index.js';
+import { initVault, openVault, vaultPaths, vaultProvider, type Vault, type VaultOptions } from '../vault/index.js';
+import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
+import { AgentSession } from './agent-client.js';
 import type { Destination, NewValue, RestoreRequest, SetOptions, VaultSession, VaultState } from './session.js';
 
 /**
@@ -22,8 +25,23 @@ export class LocalVaultSession implements VaultSession {
   private vault: Vault | undefined;
   private redactor: Redactor | undefined;
 
-  constructor(home: string) {
+  /**
+   * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
+   * The session agent builds this same class from the key it holds in memory, so both
+   * implementations enforce the same rules with the same code.
+   */
+  constructor(
+    home: string,
+    private readonly options: { keyProvider?: KeyProvider } = {},
+  ) {
     this.home = resolve(home);
+  }
+
+  /** A vault created with the key from the environment says so in its header (CI). */
+  private createOptions(): VaultOptions {
+    const keyProvider = this.options.keyProvider;
+    if (!keyProvider) return {};
+    return keyProvider instanceof EnvKeyProvider ? { keyProvider, header: { provider: 'env' } } : { keyProvider };
   }
 
   private exists(): boolean {
@@ -34,7 +52,7 @@ export class LocalVaultSession implements VaultSession {
   private open(): Vault | undefined {
     if (this.vault) return this.vault;
     if (!this.exists()) return undefined;
-    this.vault = openVault(this.home);
+    this.vault = openVault(this.home, this.options.keyProvider ? { keyProvider: this.options.keyProvider } : {});
     return this.vault;
   }
 
@@ -44,11 +62,11 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async state(): Promise<VaultState> {
-    return { exists: this.exists(), locked: false, provider: `key file ${vaultPaths(this.home).key}` };
+    return { exists: this.exists(), locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
   }
 
   async init(): Promise<{ created: boolean }> {
-    return initVault(this.home);
+    return initVault(this.home, this.createOptions());
   }
 
   async list() {
@@ -97,8 +115,20 @@ export class LocalVaultSession implements VaultSession {
     return this.open()?.get(key);
   }
 
+  async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
+    const der = await this.valueFor(key, use);
+    if (!der) return undefined;
+    try {
+      const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+      return { signature: sign(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? '', 'base64url') };
+    } finally {
+      der.fill(0);
+    }
+  }
+
   async set(entries: NewValue[], _options: SetOptions): Promise<void> {
-    if (!this.exists()) initVault(this.home);
+    if (!this.exists()) initVault(this.home, this.createOptions());
     this.open()!.setMany(entries);
     this.redactor = undefined;
   }
@@ -110,12 +140,22 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async close(): Promise<void> {
+    this.vault?.close();
     this.vault = undefined;
     this.redactor = undefined;
   }
 }
 
-/** The session for this environment's vault ($AGENT_VAULT_HOME, default ~/.agent-vault). */
+/**
+ * The session for this environment's vault ($AGENT_VAULT_HOME, default ~/.agent-vault):
+ * in-process for a key-file vault and for a key from the environment (AGENT_VAULT_KEY_ENV,
+ * CI); for a passphrase vault, the session agent's client, which is locked when no agent
+ * answers.
+ */
 export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultSession {
-  return new LocalVaultSession(resolve(cwd, vaultHome(env)));
+  const home = resolve(cwd, vaultHome(env));
+  const fromEnv = envKeyProvider(env);
+  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv });
+  if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env);
+  return new LocalVaultSession(home);
 }

@@ -16,12 +16,22 @@ import { withLock } from './lock.js';
  *                   whole document so a changed byte anywhere is detected
  *   vault.json.bak  the state before the last write
  *   vault.key       the 32-byte master key (key-file provider), mode 0600
+ * A vault whose key comes from elsewhere carries a header naming its provider (covered by
+ * the MAC): `passphrase` holds the master key wrapped under an Argon2id-derived key (see
+ * passphrase.ts) and, with TOTP on, the sealed TOTP secret and the last accepted time step;
+ * `env` stores nothing (CI: the key is in an environment variable). A vault.json without a
+ * header is a key-file vault, as every vault was before headers.
  *   vault.lock      present while a process writes (see lock.ts)
  * Reads verify everything before any value is used; writes re-read the file under the lock,
  * so concurrent writers never lose each other's changes.
  */
 
 const VAULT_FORMAT = 'agent-vault/1';
+/**
+ * The associated-data name the TOTP secret is sealed under: not a valid key name, so it can
+ * never be confused with (or swapped for) an entry, and it is never listed or materialised.
+ */
+const TOTP_ENTRY = '#totp';
 /** Earlier values kept per key so redaction still catches a rotated-out value. */
 const MAX_EARLIER_VALUES = 20;
 
@@ -51,8 +61,22 @@ interface EntryRecord {
   earlier: EarlierValue[];
 }
 
+/** The second factor: the sealed TOTP secret and the last time step accepted (never accepted twice). */
+export interface TotpRecord {
+  secret: SealedValue;
+  lastStep: number;
+}
+
+/** Where the master key of a vault comes from, when not from vault.key. */
+export type VaultHeader =
+  | { provider: 'passphrase'; kdf: string; wrappedKey: SealedValue; totp?: TotpRecord }
+  | { provider: 'env' };
+
+export type ProviderName = 'keyfile' | VaultHeader['provider'];
+
 interface VaultDocument {
   format: string;
+  header?: VaultHeader;
   keyCheck: string;
   entries: Record<string, EntryRecord>;
   mac: string;
@@ -71,11 +95,35 @@ export interface Vault {
   /** Several keys in one locked, atomic write (import). */
   setMany(entries: { key: string; value: Buffer; description?: string }[]): void;
   remove(key: string): boolean;
+  /** The key-provider header (undefined: a key-file vault). */
+  header(): VaultHeader | undefined;
+  /** The decrypted TOTP secret, when the second factor is on. */
+  totpSecret(): Buffer | undefined;
+  /**
+   * Record TOTP time step `step` as used, under the write lock: false (nothing written) when it
+   * is not after the last accepted step, so one code is accepted once.
+   */
+  acceptTotpStep(step: number): boolean;
+  /** Turn the second factor on (with the step its confirming code used) or off. */
+  setTotp(totp: { secret: Buffer; step: number } | undefined): void;
+  /** Replace the wrapped master key (stronger KDF parameters, same master key). */
+  rewrap(kdf: string, wrappedKey: SealedValue): void;
+  /**
+   * Re-seal every value, earlier value and the TOTP secret under `master`, with `header`
+   * (undefined: a key-file vault), in one locked atomic write; then re-open the file from disk
+   * and decrypt everything to prove it, and only then replace the backup (which still held
+   * the document under the old key). Returns the vault under the new key. See migrate.ts.
+   */
+  rekey(master: Buffer, header: VaultHeader | undefined): Vault;
+  /** Forget the derived keys (zeroed). The vault cannot be used afterwards. */
+  close(): void;
 }
 
 export interface VaultOptions {
   keyProvider?: KeyProvider;
   lockTimeoutMs?: number;
+  /** The header a new vault is created with (init --passphrase); none: a key-file vault. */
+  header?: VaultHeader;
 }
 
 export const vaultPaths = (home: string) => ({
@@ -103,7 +151,26 @@ function serialize(doc: VaultDocument): string {
 }
 
 function macOf(keys: VaultKeys, doc: Omit<VaultDocument, 'mac'>): string {
-  return mac(keys, JSON.stringify({ format: doc.format, keyCheck: doc.keyCheck, entries: doc.entries }));
+  // A header-less (key-file) vault keeps the exact MAC input it always had.
+  return mac(keys, JSON.stringify({ format: doc.format, ...(doc.header ? { header: doc.header } : {}), keyCheck: doc.keyCheck, entries: doc.entries }));
+}
+
+/** A document in its canonical key order (the order serialize() writes and verify() expects). */
+function documentOf(header: VaultHeader | undefined, keyCheckHex: string, entries: Record<string, EntryRecord>): Omit<VaultDocument, 'mac'> {
+  return { format: VAULT_FORMAT, ...(header ? { header } : {}), keyCheck: keyCheckHex, entries };
+}
+
+const isSealed = (v: unknown): v is SealedValue =>
+  !!v && typeof v === 'object' && typeof (v as SealedValue).iv === 'string' && typeof (v as SealedValue).tag === 'string' && typeof (v as SealedValue).ciphertext === 'string';
+
+function headerShapeOk(h: unknown): h is VaultHeader {
+  if (!h || typeof h !== 'object') return false;
+  const header = h as Record<string, unknown>;
+  if (header.provider === 'env') return Object.keys(header).length === 1;
+  if (header.provider !== 'passphrase' || typeof header.kdf !== 'string' || !isSealed(header.wrappedKey)) return false;
+  if (header.totp === undefined) return true;
+  const totp = header.totp as Record<string, unknown> | null;
+  return !!totp && isSealed(totp.secret) && Number.isSafeInteger(totp.lastStep);
 }
 
 type Verdict = { ok: true; doc: VaultDocument } | { ok: false; code: string; why: string };
@@ -123,12 +190,19 @@ function verify(text: string, keys: VaultKeys): Verdict {
     typeof doc.keyCheck !== 'string' ||
     typeof doc.mac !== 'string' ||
     typeof doc.entries !== 'object' ||
-    doc.entries === null
+    doc.entries === null ||
+    (doc.header !== undefined && !headerShapeOk(doc.header))
   ) {
     return { ok: false, code: 'VAULT_DAMAGED', why: `does not have the ${VAULT_FORMAT} layout` };
   }
   if (!sameHex(doc.keyCheck, keyCheck(keys))) {
-    return { ok: false, code: 'VAULT_TAMPERED', why: 'was not written with this vault.key (the key file was replaced, or the vault was altered)' };
+    return {
+      ok: false,
+      code: 'VAULT_TAMPERED',
+      why: doc.header
+        ? `was not written with this key (${doc.header.provider === 'env' ? 'the key in the environment is another vault\'s' : 'the unlocked key is another vault\'s'}, or the vault was altered)`
+        : 'was not written with this vault.key (the key file was replaced, or the vault was altered)',
+    };
   }
   if (!sameHex(doc.mac, macOf(keys, doc))) {
     return { ok: false, code: 'VAULT_TAMPERED', why: 'fails its integrity check: it was changed outside agent-vault' };
@@ -181,8 +255,41 @@ export function vaultMissing(home: string): AgentVaultError {
   return vaultError('VAULT_MISSING', `no vault at ${home}`, hint);
 }
 
+/**
+ * What vault.json says about its key provider, read WITHOUT verification (the MAC needs the
+ * key): enough to pick the provider, never to trust anything else. undefined: no vault.
+ */
+export function vaultProvider(home: string): { provider: ProviderName; header: VaultHeader | undefined } | undefined {
+  const text = readText(vaultPaths(home).file);
+  if (text === undefined) return undefined;
+  let header: unknown;
+  try {
+    header = (JSON.parse(text) as Partial<VaultDocument> | null)?.header;
+  } catch {
+    header = undefined; // a damaged file: opening it reports that, with the backup to use
+  }
+  if (header === undefined || !headerShapeOk(header)) return { provider: 'keyfile', header: undefined };
+  return { provider: header.provider, header };
+}
+
+/** The error for a vault whose key is held by a session agent that is not running. */
+export function vaultLocked(home: string): AgentVaultError {
+  return new AgentVaultError('vault', `the vault at ${home} is locked`, {
+    code: 'VAULT_LOCKED',
+    // A refusal the person resolves, not a fault: exit 1 like other refusals.
+    exitCode: 1,
+    hint: 'Ask the user to run in their own terminal: agent-vault unlock',
+  });
+}
+
 function provider(home: string, options: VaultOptions): KeyProvider {
-  return options.keyProvider ?? new KeyFileProvider(vaultPaths(home).key);
+  if (options.keyProvider) return options.keyProvider;
+  const found = vaultProvider(home);
+  if (found?.provider === 'passphrase') throw vaultLocked(home);
+  if (found?.provider === 'env') {
+    throw vaultError('VAULT_KEY_MISSING', `the vault at ${home} takes its key from the environment, and AGENT_VAULT_KEY_ENV is not set`, 'Set AGENT_VAULT_KEY_ENV to the name of the variable holding the base64 key.');
+  }
+  return new KeyFileProvider(vaultPaths(home).key);
 }
 
 /** Create the vault folder, key and an empty vault. Returns false when one already exists. */
@@ -208,7 +315,7 @@ export function initVault(home: string, options: VaultOptions = {}): { created: 
       }
       const master = keyProvider.exists() ? keyProvider.load() : keyProvider.create();
       const keys = deriveKeys(master);
-      const doc: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, keyCheck: keyCheck(keys), entries: {} };
+      const doc = documentOf(options.header, keyCheck(keys), {});
       writeFileAtomicSync(paths.file, Buffer.from(serialize({ ...doc, mac: macOf(keys, doc) })), 0o600);
       return { created: true };
     },
@@ -274,6 +381,95 @@ class FileVault implements Vault {
     return out;
   }
 
+  header(): VaultHeader | undefined {
+    return this.doc.header;
+  }
+
+  totpSecret(): Buffer | undefined {
+    const h = this.doc.header;
+    if (h?.provider !== 'passphrase' || !h.totp) return undefined;
+    return this.decrypt(TOTP_ENTRY, 0, h.totp.secret);
+  }
+
+  acceptTotpStep(step: number): boolean {
+    return this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== 'passphrase' || !h.totp || step <= h.totp.lastStep) return false;
+      doc.header = { ...h, totp: { ...h.totp, lastStep: step } };
+      return true;
+    });
+  }
+
+  setTotp(totp: { secret: Buffer; step: number } | undefined): void {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== 'passphrase') throw vaultError('VAULT_NO_PASSPHRASE', 'TOTP needs a passphrase vault', 'Move to one first: agent-vault key migrate --to passphrase');
+      const { totp: _old, ...rest } = h;
+      doc.header = totp ? { ...rest, totp: { secret: seal(this.keys, TOTP_ENTRY, 0, totp.secret), lastStep: totp.step } } : rest;
+      return true;
+    });
+  }
+
+  rewrap(kdf: string, wrappedKey: SealedValue): void {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== 'passphrase') return false;
+      doc.header = { ...h, kdf, wrappedKey };
+      return true;
+    });
+  }
+
+  rekey(master: Buffer, header: VaultHeader | undefined): Vault {
+    const paths = vaultPaths(this.home);
+    const next = deriveKeys(master);
+    return withLock(
+      paths.lock,
+      () => {
+        const before = readFileSync(paths.file);
+        const doc = loadDocument(this.home, this.keys);
+        const plain = new Map<string, Buffer[]>();
+        const entries: Record<string, EntryRecord> = {};
+        for (const [key, e] of Object.entries(doc.entries)) {
+          const values = [this.decrypt(key, e.version, e.value), ...e.earlier.map((old) => this.decrypt(key, old.version, old))];
+          plain.set(key, values);
+          entries[key] = {
+            ...e,
+            value: seal(next, key, e.version, values[0]!),
+            earlier: e.earlier.map((old, i) => ({ ...seal(next, key, old.version, values[i + 1]!), version: old.version, retired: old.retired })),
+          };
+        }
+        // The second factor moves with the vault when it stays a passphrase vault.
+        const oldTotp = doc.header?.provider === 'passphrase' ? doc.header.totp : undefined;
+        let newHeader = header;
+        if (newHeader?.provider === 'passphrase' && oldTotp && !newHeader.totp) {
+          newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
+        }
+        const body = documentOf(newHeader, keyCheck(next), entries);
+        const bytes = Buffer.from(serialize({ ...body, mac: macOf(next, body) }));
+        writeFileAtomicSync(paths.backup, before, 0o600);
+        writeFileAtomicSync(paths.file, bytes, 0o600);
+        // Verify what is on disk now, under the new key, value by value.
+        const reopened = new FileVault(this.home, next, loadDocument(this.home, next), this.options);
+        for (const [key, values] of plain) {
+          const e = reopened.doc.entries[key];
+          const again = e ? [reopened.decrypt(key, e.version, e.value), ...e.earlier.map((old) => reopened.decrypt(key, old.version, old))] : [];
+          if (again.length !== values.length || again.some((v, i) => !v.equals(values[i]!))) {
+            throw vaultError('VAULT_TAMPERED', `re-encrypting "${key}" did not verify`, `Nothing was lost: ${paths.backup} holds the vault under the old key; restore it with cp "${paths.backup}" "${paths.file}".`);
+          }
+        }
+        // The backup held the document under the old key (and the old wrapped key): drop it.
+        writeFileAtomicSync(paths.backup, bytes, 0o600);
+        return reopened;
+      },
+      { timeoutMs: this.options.lockTimeoutMs },
+    );
+  }
+
+  close(): void {
+    this.keys.encryption.fill(0);
+    this.keys.integrity.fill(0);
+  }
+
   /** Re-read the file under the lock, change it, write it atomically keeping a backup. */
   private update(change: (doc: VaultDocument) => boolean): boolean {
     const paths = vaultPaths(this.home);
@@ -284,7 +480,7 @@ class FileVault implements Vault {
         const doc = loadDocument(this.home, this.keys);
         const changed = change(doc);
         if (changed) {
-          const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, keyCheck: doc.keyCheck, entries: doc.entries };
+          const body = documentOf(doc.header, doc.keyCheck, doc.entries);
           const next: VaultDocument = { ...body, mac: macOf(this.keys, body) };
           writeFileAtomicSync(paths.backup, before, 0o600);
           writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 0o600);
