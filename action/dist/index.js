@@ -16621,6 +16621,10 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
 
+// src/git/index-blobs.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -16910,7 +16914,7 @@ function buildManifest(input) {
 // src/skill/dsse.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 var SKILL_PREDICATE_TYPE = "https://agent-vault.dev/attestation/skill/v1";

@@ -5,7 +5,7 @@ import type { RestoreResult } from '../core/placeholder.js';
 import type { AgentView, ValueOccurrence } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
-import { vaultLocked, vaultMissing, vaultPaths, type KeyMeta } from '../vault/index.js';
+import { vaultLocked, vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../vault/index.js';
 import { decodeValue, encodeValue, fromWireError, type Op, type Reply } from './agent-protocol.js';
 import { agentEndpoints, checkPrivate } from './agent-socket.js';
 import type { Destination, NewValue, RedactResult, RestoreRequest, SetOptions, VaultSession, VaultState } from './session.js';
@@ -58,12 +58,15 @@ export class AgentSession implements VaultSession {
   }
 
   async state(): Promise<VaultState> {
-    const exists = existsSync(vaultPaths(this.home).file);
-    if (!(await this.connection())) return { exists, locked: true, provider: 'passphrase (locked)' };
+    const found = vaultProvider(this.home);
+    const exists = !!found;
+    const provider = found?.header?.provider === 'passphrase' && found.header.totp ? 'passphrase + TOTP' : 'passphrase';
+    if (!(await this.connection())) return { exists, locked: true, provider };
     try {
-      return await this.call<VaultState>('state');
+      const state = await this.call<VaultState>('state');
+      return { ...state, provider };
     } catch (e) {
-      if (e instanceof AgentVaultError && e.code === 'VAULT_LOCKED') return { exists, locked: true, provider: 'passphrase (locked)' };
+      if (e instanceof AgentVaultError && e.code === 'VAULT_LOCKED') return { exists, locked: true, provider };
       throw e;
     }
   }

@@ -52,7 +52,7 @@ export async function startAgent(options: StartOptions): Promise<StartResult> {
 
 function spawnAgent(options: StartOptions, endpoint: AgentEndpoint): Promise<number> {
   const [node, bin] = options.command;
-  const args = [bin, 'session-agent', '--home', options.home, '--socket', endpoint.socket, '--lock-file', endpoint.lock, '--ttl', `${options.idleMs}`, '--max', `${options.maxMs}`];
+  const args = [bin, 'session-agent', '--home', options.home, '--socket', endpoint.socket, '--ttl', `${options.idleMs}`, '--max', `${options.maxMs}`];
   // A new session (detached: no terminal to hang up on it), no inherited environment beyond
   // what node needs, and the root folder as its working directory so it pins no mount.
   const child = spawn(node, args, {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
-import { gitSync } from '../platform/exec.js';
+import { indexEntries, type IndexEntry } from '../git/index-blobs.js';
 import { readBlobs } from '../sources/git-sources.js';
 import { openSkillGate, scanWithGate, verifySkill, type SkillGate } from './attest.js';
 import { SIGNATURE_FILE } from './avt1.js';
@@ -39,24 +39,6 @@ function skillFolderOf(path: string, hasSkillMd: (folder: string) => boolean): s
     if (dir === '.' || dir === '' || dir === '/') return undefined;
     dir = posix.dirname(dir);
   }
-}
-
-interface IndexEntry {
-  mode: string;
-  oid: string;
-}
-
-function indexEntries(repoRoot: string, env: NodeJS.ProcessEnv): Map<string, IndexEntry> {
-  const out = gitSync(['ls-files', '-s', '-z'], { cwd: repoRoot, env }).toString('utf8');
-  const entries = new Map<string, IndexEntry>();
-  for (const rec of out.split('\0')) {
-    const tab = rec.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode, oid, stage] = rec.slice(0, tab).split(' ');
-    if (!mode || !oid || stage !== '0' || mode === '160000') continue;
-    entries.set(rec.slice(tab + 1), { mode, oid });
-  }
-  return entries;
 }
 
 /** A file as git records it, in a tree or the index. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { VaultedValue } from '../core/redact.js';
 import { isValidKey } from '../core/placeholder.js';
 import { AgentVaultError } from '../errors.js';
+import { LOCK_MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type VaultKeys } from './crypto.js';
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
@@ -278,7 +279,7 @@ export function vaultLocked(home: string): AgentVaultError {
     code: 'VAULT_LOCKED',
     // A refusal the person resolves, not a fault: exit 1 like other refusals.
     exitCode: 1,
-    hint: 'Ask the user to run in their own terminal: agent-vault unlock',
+    hint: LOCK_MSG.unlockHint,
   });
 }
 

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { argon2id } from 'hash-wasm';
+import { argon2id } from 'hash-wasm/dist/argon2.umd.min.js';
 import type { SealedValue } from './crypto.js';
 
 /**

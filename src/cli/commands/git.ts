@@ -5,13 +5,15 @@ import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
 import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
+import { indexMatcher } from '../../git/index-blobs.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
 import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { openSession } from '../../session/local.js';
-import { vaultReady, type VaultSession } from '../../session/session.js';
+import { vaultReady, type VaultSession, type VaultState } from '../../session/session.js';
+import { formatDuration } from './locking.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, withSession } from '../shared.js';
+import { configFor, selfInvocation, withSession } from '../shared.js';
 import { loadConfig } from '../../config/config.js';
 
 /**
@@ -19,8 +21,7 @@ import { loadConfig } from '../../config/config.js';
  * works from any folder and with any PATH (GUI clients and IDEs often have a minimal one).
  */
 function selfCommand(): string {
-  const bin = fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url));
-  return `${shQuote(process.execPath)} ${shQuote(bin)}`;
+  return selfInvocation().map(shQuote).join(' ');
 }
 
 function shimTemplate(hook: HookName): string {
@@ -40,6 +41,7 @@ function engineFor(ctx: CliContext, session: VaultSession) {
     repo: ctx.cwd,
     loadConfig: () => configFor(ctx, undefined).config,
     warn: (line) => ctx.stderr.write(line + '\n'),
+    matchesIndex: indexMatcher(ctx.cwd, ctx.env),
   });
 }
 
@@ -102,8 +104,10 @@ Undo everything with agent-vault uninstall.`)
 
   program
     .command('status')
-    .description('Report what of the git gate is installed in this repository and what is missing (exit 1 if anything is).')
-    .action(async () => {
+    .description('Report what of the git gate is installed in this repository and what is missing (exit 1 if anything is); with --vault, the vault: key provider, locked or unlocked, time left (safe).')
+    .option('--vault', 'report the vault instead: key provider, locked or unlocked, and the time before it locks itself')
+    .action(async (opts: { vault?: boolean }) => {
+      if (opts.vault) return withSession(ctx, async (session) => writeOut(ctx.stdout, vaultStatusText(await session.state(), session.home)));
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
       const items = gateStatus(repo, config.protected, ctx.env);
@@ -180,4 +184,15 @@ async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: 
   const result = hook === 'pre-commit' ? await preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
   result.notes.unshift(...notes);
   return result;
+}
+
+/** `status --vault`: what a person (or an agent) may know about the vault: never a value. */
+function vaultStatusText(state: VaultState, home: string): string {
+  const lines = [`vault:     ${home}${state.exists ? '' : ' (none yet: agent-vault init creates it)'}`, `provider:  ${state.provider}`];
+  if (state.exists) {
+    if (state.locked) lines.push('state:     locked (agent-vault unlock, in your terminal, unlocks it)');
+    else if (state.expires) lines.push(`state:     unlocked; locks in ${formatDuration(state.expires.idleMs)} without use, in ${formatDuration(state.expires.absoluteMs)} at most`);
+    else lines.push('state:     open (its key is always available to agent-vault)');
+  }
+  return lines.join('\n') + '\n';
 }

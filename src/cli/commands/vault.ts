@@ -6,9 +6,12 @@ import { refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';
 import { parseDotenv, planImport } from '../../vault/dotenv.js';
-import { vaultMissing, type KeyMeta } from '../../vault/index.js';
+import { vaultMissing, vaultProvider, type KeyMeta } from '../../vault/index.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { TerminalInput } from '../prompt.js';
+import { requireTerminal, withTerminal } from '../prompt.js';
+import { AgentSession } from '../../session/agent-client.js';
+import { initPassphraseVault } from '../../vault/migrate.js';
+import { askNewPassphrase, withPersonSession } from './locking.js';
 import { withSession } from '../shared.js';
 
 /**
@@ -35,9 +38,11 @@ export function registerVault(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .description(`Create the vault in $AGENT_VAULT_HOME (default ~/.agent-vault). Sensitive: needs a terminal.`)
+    .option('--passphrase', 'protect it with a passphrase (asked twice) instead of a key file; then agent-vault unlock opens it for a while')
     .action(
-      run(async (session) => {
-        requireTerminal(ctx, 'init');
+      run(async (session, opts: { passphrase?: boolean }) => {
+        requireTerminal(ctx, opts.passphrase ? 'init --passphrase' : 'init');
+        if (opts.passphrase) return runInitPassphrase(ctx, session.home);
         const { created } = await session.init();
         await writeOut(ctx.stdout, created ? `✓ Initialized vault at ${session.home}\n` : `Vault already initialized at ${session.home}; nothing changed\n`);
       }),
@@ -74,19 +79,6 @@ export function registerVault(program: Command, ctx: CliContext): void {
 
 function checkKey(key: string): void {
   if (!isValidKey(key)) throw usageError(MSG.invalidKey(key), MSG.invalidKeyHint);
-}
-
-function requireTerminal(ctx: CliContext, commandLine: string): void {
-  if (!ctx.stdin.isTTY) throw refusal(MSG.vaultNeedsTerminal(commandLine), MSG.vaultNeedsTerminalHint(commandLine), 'TTY_REQUIRED');
-}
-
-async function withTerminal<T>(ctx: CliContext, fn: (input: TerminalInput) => Promise<T>): Promise<T> {
-  const input = new TerminalInput(ctx.stdin, ctx.stderr);
-  try {
-    return await fn(input);
-  } finally {
-    input.close();
-  }
 }
 
 /** The metadata of a key, or undefined; get and rm need a vault to be there at all. */
@@ -184,6 +176,9 @@ async function runGet(ctx: CliContext, session: VaultSession, key: string, opts:
   checkKey(key);
   requireTerminal(ctx, `get ${key}${opts.reveal ? ' --reveal' : ''}`);
   if (opts.reveal && !ctx.stdout.isTTY) throw refusal(MSG.revealNeedsTerminal, MSG.revealNeedsTerminalHint, 'TTY_REQUIRED');
+  // The session agent never hands a value to a terminal (it cannot tell one from a script):
+  // the person proves it with the passphrase (and code), and the value is read in-process.
+  if (opts.reveal && session instanceof AgentSession) return withPersonSession(ctx, session.home, (own) => runGet(ctx, own, key, opts));
   const meta = await metaOf(session, key);
   if (!meta) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
   if (opts.reveal) {
@@ -212,6 +207,17 @@ async function runRm(ctx: CliContext, session: VaultSession, key: string): Promi
   });
   await session.remove(key);
   await writeOut(ctx.stdout, `✓ Removed "${key}"\n`);
+}
+
+async function runInitPassphrase(ctx: CliContext, home: string): Promise<void> {
+  const existing = vaultProvider(home);
+  if (existing) {
+    await writeOut(ctx.stdout, `Vault already initialized at ${home} (${existing.provider === 'passphrase' ? 'passphrase' : 'key file'}); nothing changed${existing.provider === 'keyfile' ? '. To protect it with a passphrase: agent-vault key migrate --to passphrase' : ''}\n`);
+    return;
+  }
+  const passphrase = await withTerminal(ctx, (input) => askNewPassphrase(ctx, input));
+  await initPassphraseVault(home, passphrase);
+  await writeOut(ctx.stdout, `✓ Initialized vault at ${home}, protected by a passphrase. Run agent-vault unlock to use it (agent-vault totp enable adds a second factor).\n`);
 }
 
 async function runImport(ctx: CliContext, session: VaultSession, file: string): Promise<void> {
