@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { initVault, vaultPaths, vaultProvider, type Vault, type VaultHeader } from './index.js';
 import { MemoryKeyProvider, newMasterKey } from './key-provider.js';
-import { wrapMasterKey } from './passphrase.js';
+import { wrapMasterKey, type KdfParams } from './passphrase.js';
 
 /**
  * Moving a vault to another key provider (`agent-vault key migrate`), and creating a
@@ -20,11 +20,12 @@ import { wrapMasterKey } from './passphrase.js';
  *     until then vault.json names the passphrase provider and ignores the file.
  */
 
-export type MigrationTarget = { provider: 'passphrase'; passphrase: string } | { provider: 'keyfile' };
+/** `kdf`: the Argon2id parameters (default: today's defaults; tests use cheaper ones). */
+export type MigrationTarget = { provider: 'passphrase'; passphrase: string; kdf?: KdfParams } | { provider: 'keyfile' };
 
 /** A passphrase header for `master` (fresh salt, today's KDF defaults). */
-export async function passphraseHeaderFor(master: Buffer, passphrase: string): Promise<VaultHeader> {
-  const { kdf, wrapped } = await wrapMasterKey(master, passphrase);
+export async function passphraseHeaderFor(master: Buffer, passphrase: string, params?: KdfParams): Promise<VaultHeader> {
+  const { kdf, wrapped } = await wrapMasterKey(master, passphrase, params);
   return { provider: 'passphrase', kdf, wrappedKey: wrapped };
 }
 
@@ -68,7 +69,7 @@ export async function migrateVault(vault: Vault, target: MigrationTarget): Promi
   try {
     let next: Vault;
     if (target.provider === 'passphrase') {
-      next = vault.rekey(master, await passphraseHeaderFor(master, target.passphrase));
+      next = vault.rekey(master, await passphraseHeaderFor(master, target.passphrase, target.kdf));
       destroyKeyFile(paths.key);
     } else {
       // The key file first: the vault.json that needs it is written only once it is on disk.
