@@ -50,6 +50,8 @@ export interface AgentOptions {
   maxMs: number;
   /** How often the watch checks deadlines, the socket and the vault file. */
   watchMs?: number;
+  /** Requests longer than this close their connection (default MAX_REQUEST_BYTES). */
+  maxRequestBytes?: number;
   now?: () => number;
 }
 
@@ -203,6 +205,7 @@ export class SessionAgent {
     let chunks: Buffer[] = [];
     let pending = 0;
     let queue = Promise.resolve();
+    const limit = this.options.maxRequestBytes ?? MAX_REQUEST_BYTES;
     conn.on('data', (chunk: Buffer) => {
       let at = 0;
       for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, at)) {
@@ -210,7 +213,7 @@ export class SessionAgent {
         chunks = [];
         pending = 0;
         at = nl + 1;
-        if (line.length > MAX_REQUEST_BYTES) return this.refuse(conn, 'request too large');
+        if (line.length > limit) return this.refuse(conn, 'request too large');
         let request: Request;
         try {
           request = parseRequest(line);
@@ -222,7 +225,7 @@ export class SessionAgent {
       if (at < chunk.length) {
         chunks.push(chunk.subarray(at));
         pending += chunk.length - at;
-        if (pending > MAX_REQUEST_BYTES) this.refuse(conn, 'request too large');
+        if (pending > limit) this.refuse(conn, 'request too large');
       }
     });
   }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { agentEndpoints } from '../../src/session/agent-socket.js';
 import { initVault, openVault } from '../../src/vault/index.js';
@@ -77,3 +77,76 @@ export async function waitFor(check: () => boolean, timeoutMs = 15_000, what = '
 }
 
 export const socketGone = (socket: string) => () => !existsSync(socket);
+
+export interface Step {
+  /** Wait until the screen shows this (after the previous step's match). */
+  after: string | RegExp;
+  /** What to type then; a function gets the screen so far (e.g. to read a secret shown). */
+  keys: string | ((screen: string) => string);
+}
+
+/**
+ * Run the built CLI in a real pseudo-terminal (util-linux `script`), typing each step's keys
+ * once the screen shows its prompt. The result is what the terminal showed.
+ */
+export function terminal(cwd: string, env: NodeJS.ProcessEnv, args: string, steps: Step[] = [], timeoutMs = 90_000): Promise<{ code: number | null; screen: string }> {
+  const inner = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let step = 0;
+    let from = 0;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const advance = () => {
+      while (step < steps.length) {
+        const { after, keys } = steps[step]!;
+        const rest = screen.slice(from);
+        const m = typeof after === 'string' ? (rest.includes(after) ? { index: rest.indexOf(after), length: after.length } : undefined) : (() => {
+          const x = after.exec(rest);
+          return x ? { index: x.index, length: x[0].length } : undefined;
+        })();
+        if (!m) return;
+        from += m.index + m.length;
+        child.stdin.write(typeof keys === 'function' ? keys(screen) : keys);
+        step++;
+      }
+    };
+    const onData = (c: Buffer) => {
+      screen += c.toString('utf8');
+      advance();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
+
+/** Pids of running session agents serving `home` (from the process list). */
+export function agentPids(home: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.includes('session-agent') && argv[argv.indexOf('--home') + 1] === home) out.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Stop agents found by `agentPids` (processes a test's `unlock` started), by pid. */
+export function stopAgentsOf(home: string): void {
+  for (const pid of agentPids(home)) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
+}
