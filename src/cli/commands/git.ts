@@ -7,7 +7,7 @@ import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { indexMatcher } from '../../git/index-blobs.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
-import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
+import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { openSession } from '../../session/local.js';
 import { vaultReady, type VaultSession, type VaultState } from '../../session/session.js';
@@ -17,11 +17,12 @@ import { configFor, selfInvocation, withSession } from '../shared.js';
 import { loadConfig } from '../../config/config.js';
 
 /**
- * The command git and hooks run: node itself and this package's bin, both absolute, so it
- * works from any folder and with any PATH (GUI clients and IDEs often have a minimal one).
+ * What git and hooks run: node itself and this package's bin, both absolute, so it works from
+ * any folder and with any PATH (GUI clients and IDEs often have a minimal one).
  */
-function selfCommand(): string {
-  return selfInvocation().map(shQuote).join(' ');
+function selfRuntime(): Runtime {
+  const [node, bin] = selfInvocation();
+  return { node, bin };
 }
 
 function shimTemplate(hook: HookName): string {
@@ -84,7 +85,7 @@ Undo everything with agent-vault uninstall.`)
     .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
-      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const report = install({ repo, protectedGlobs: config.protected, runtime: selfRuntime(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
       if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
