@@ -3,6 +3,7 @@ import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { run, sandbox, type Sandbox } from './helpers/vault-cli.js';
+import { bindKeys } from './helpers/vault.js';
 
 /** Acceptance: an agent reads a config through placeholders and writes one line back. */
 describe('reading and writing a config through placeholders', () => {
@@ -19,6 +20,8 @@ describe('reading and writing a config through placeholders', () => {
       const r = await run(sb, ['set', key, '--stdin'], value + '\n');
       expect(r.code, r.stderr).toBe(0);
     }
+    // What a person does in a terminal: allow each value in the files it belongs in.
+    bindKeys(sb.home, { 'telegram-bot-token': [join(sb.dir, 'config.yaml')], 'openai-key': [join(sb.dir, 'config.yaml'), join(sb.dir, 'target.env')] });
   });
 
   it('shows two placeholders and one UNVAULTED marker, then writes an edited line back byte for byte', async () => {

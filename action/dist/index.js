@@ -15773,6 +15773,20 @@ var MSG = {
   secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
   unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
+  pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
+  pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",
+  notRegularFile: (file, kind) => `${file} is ${kind}, not a regular file`,
+  notRegularFileHint: "agent-vault reads and writes regular files only. Nothing was read or written.",
+  writeOutsideRepo: (file, where) => `${file} is outside ${where}; write only writes there`,
+  writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
+  keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
+  keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
+  keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
+  keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
+  unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
+  bindNeedsPerson: "bindings and internal keys are set by a person at a terminal, not by a script",
+  bindNeedsPersonHint: "Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.",
   written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
   unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
   valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
@@ -15805,6 +15819,12 @@ var MSG = {
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
+function shQuote(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function shellWord(s) {
+  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
+}
 function foreignErrorDetail(error2) {
   const raw = error2 instanceof Error ? error2.message : String(error2);
   const line = raw.split("\n")[0];
@@ -16424,17 +16444,28 @@ function gitStream(args, opts, onData) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/core/mask.ts
+// src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
 }
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16458,28 +16489,17 @@ function shannonEntropy(s) {
   return h;
 }
 
-// src/core/placeholder.ts
+// src/core/mask.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
+function fingerprint(ruleId, secret) {
+  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
 }
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
@@ -17016,6 +17036,12 @@ import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } f
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/bindings.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
@@ -17876,6 +17902,12 @@ function writeEntries(repo, entries, into, at = (p) => p) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_fast_glob = __toESM(require_out4(), 1);
+
+// src/platform/safe-path.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/sources/files.ts
 function decodeForScan(bytes, path, maxFileSize) {
   if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
   if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import { agentViewConfig, buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import type { AgentView } from '../core/redact.js';
 import { looksBinary } from '../core/scan.js';
 import { highEntropySpans, ruleSpans, spansOfFindings, suspectSpans, type LocatedSecret, type SuspectSpan } from '../core/suspects.js';
@@ -33,7 +33,8 @@ const AGENT_VIEW_SCAN = { inlineSuppressions: AGENT_VIEW_SUPPRESSIONS.inline, pa
 const PARALLEL_SCAN_BYTES = 8 * 1024 * 1024;
 
 export async function agentViewOf(session: VaultSession, bytes: Buffer, file: ViewedFile, config: AgentVaultConfig): Promise<AgentView> {
-  return session.agentView(bytes, await suspectsOf(bytes, file, config));
+  // Configuration may add to what the view hides, never narrow it (issue 10, item 6).
+  return session.agentView(bytes, await suspectsOf(bytes, file, agentViewConfig(config)));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
-import { maskSecret } from '../core/mask.js';
+import { placeholderFor } from '../core/placeholder.js';
 import type { Ruleset } from '../core/rules.js';
 import { scanText } from '../core/scan.js';
 import { SEVERITIES, severityRank, type Finding, type Severity } from '../core/types.js';
@@ -15,7 +15,7 @@ import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher, withCommitIndex } from './protected.js';
 import type { VaultSession } from '../session/session.js';
 
-/** One reason a commit or push is blocked. Never holds a secret: `masked` only. */
+/** One reason a commit or push is blocked. Never holds a secret: `masked` only (a vaulted value: its placeholder). */
 export interface GateProblem {
   path: string;
   line: number;
@@ -112,7 +112,8 @@ export async function checkContent(gate: GateContext, path: string, bytes: Buffe
       path,
       line,
       rule: hit.encoding === 'raw' ? 'vaulted-value' : `vaulted-value-${hit.encoding}`,
-      masked: maskSecret(Buffer.from(bytes.subarray(hit.offset, hit.offset + hit.length)).toString('latin1')),
+      // The key names the value; no character of it is ever shown (issue 10, item 8).
+      masked: placeholderFor(hit.key),
       fix: GIT_MSG.fixVaultedValue(hit.key, path, isProtected),
     }));
   }

@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { resolve } from 'node:path';
-import type { RestoreResult } from '../core/placeholder.js';
 import type { AgentView, ValueOccurrence } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
 import { vaultLocked, vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../vault/index.js';
 import { decodeValue, encodeValue, fromWireError, type Op, type Reply } from './agent-protocol.js';
 import { agentEndpoints, checkPrivate } from './agent-socket.js';
-import type { Destination, NewValue, RedactResult, RestoreRequest, SetOptions, VaultSession, VaultState } from './session.js';
+import type { Destination, NewValue, RedactResult, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
 
 /**
  * The client side of the session agent: a VaultSession whose every operation is a request
@@ -97,7 +96,7 @@ export class AgentSession implements VaultSession {
     return this.call('findValues', input);
   }
 
-  restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult> {
+  restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult> {
     return this.call('restore', input, options);
   }
 
@@ -115,6 +114,31 @@ export class AgentSession implements VaultSession {
 
   remove(key: string): Promise<boolean> {
     return this.call('remove', key);
+  }
+
+  bind(key: string, globs: string[]): Promise<string[]> {
+    return this.call('bind', key, globs);
+  }
+
+  unbind(key: string, globs?: string[]): Promise<string[]> {
+    return globs === undefined ? this.call('unbind', key) : this.call('unbind', key, globs);
+  }
+
+  prune(key: string): Promise<number> {
+    return this.call('prune', key);
+  }
+
+  acceptRollback(): Promise<{ generation: number }> {
+    return this.call('acceptRollback');
+  }
+
+  /**
+   * Prove the person on this connection (passphrase, and the TOTP code when it is on), so the
+   * agent serves the person's decisions on it for the rest of this command. The agent checks
+   * the factors with the same code as unlock, failure count and delay included.
+   */
+  async authenticate(factors: { passphrase: string; code?: string }): Promise<void> {
+    await this.call('authenticate', factors);
   }
 
   /** Ask the agent to lock now. false: none was running. */

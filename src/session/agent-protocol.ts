@@ -1,5 +1,5 @@
 import { AgentVaultError, type ErrorKind } from '../errors.js';
-import type { Destination } from './session.js';
+import type { Destination, NewValue } from './session.js';
 
 /**
  * The session agent's wire format: one JSON object per line each way. A request is
@@ -7,13 +7,17 @@ import type { Destination } from './session.js';
  * `{"id": n, "ok": false, "error": {...}}`. Bytes travel as `{"$b": base64}` and maps as
  * `{"$m": [[key, value], ...]}`. The operations mirror the VaultSession methods; there is no
  * operation that returns the master key, and values leave only through restore (checked
- * against the destination by the agent itself) and valueFor (command uses only).
+ * against the destination by the agent itself) and valueFor (a command agent-vault starts).
+ * A person's decisions (bind, remove, prune, replacing a value, signing, showing a value)
+ * are served only on a connection that first proved the person with `authenticate`
+ * (passphrase, and the TOTP code when it is on): any process of the user can connect, and
+ * a terminal cannot be told apart from a script on the far side of a socket.
  */
 
 /** A request line longer than this closes its connection (protected files are rarely near it). */
 export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
-export const OPS = ['state', 'init', 'list', 'has', 'redact', 'agentView', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'lock'] as const;
+export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'lock'] as const;
 export type Op = (typeof OPS)[number];
 
 export interface Request {
@@ -146,12 +150,14 @@ export function asMarkers(v: unknown): Map<string, Buffer> | undefined {
   return v as Map<string, Buffer>;
 }
 
-export function asNewValues(v: unknown): { key: string; value: Buffer; description?: string }[] {
+export function asNewValues(v: unknown): NewValue[] {
   if (!Array.isArray(v)) return fail('entries must be a list');
   return v.map((e) => {
     if (!plain(e)) return fail('an entry is malformed');
-    const out: { key: string; value: Buffer; description?: string } = { key: asString(e.key, 'entry.key'), value: asBytes(e.value, 'entry.value') };
+    const out: NewValue = { key: asString(e.key, 'entry.key'), value: asBytes(e.value, 'entry.value') };
     if (e.description !== undefined) out.description = asString(e.description, 'entry.description');
+    if (e.bindings !== undefined) out.bindings = asStrings(e.bindings, 'entry.bindings');
+    if (e.internal !== undefined) out.internal = e.internal === true ? true : fail('entry.internal must be true');
     return out;
   });
 }

@@ -1,9 +1,11 @@
+import { timingSafeEqual } from 'node:crypto';
 import { chmodSync, lstatSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { AgentVaultError, refusal } from '../errors.js';
 import { privateDir } from '../platform/home.js';
 import { openVault, vaultPaths } from '../vault/index.js';
 import { MemoryKeyProvider } from '../vault/key-provider.js';
+import { authenticate } from '../vault/unlock.js';
 import {
   asBytes,
   asDestination,
@@ -99,6 +101,8 @@ export class SessionAgent {
   private readonly provider: MemoryKeyProvider;
   private server: Server | undefined;
   private readonly connections = new Set<Socket>();
+  /** Connections whose client proved the person (passphrase, and code with TOTP on). */
+  private readonly persons = new WeakSet<Socket>();
   private socketId: number | undefined;
   private vaultId: FileId | undefined;
   private readonly startedAt: number;
@@ -242,7 +246,7 @@ export class SessionAgent {
     let reply: Reply;
     try {
       if (request.op !== 'state') this.lastUse = this.now();
-      reply = { id: request.id, ok: true, value: encodeValue(await this.dispatch(request)) };
+      reply = { id: request.id, ok: true, value: encodeValue(await this.dispatch(request, conn)) };
     } catch (e) {
       if (e instanceof BadRequest) return this.refuse(conn, e.message);
       reply = { id: request.id, ok: false, error: toWireError(e) };
@@ -252,11 +256,28 @@ export class SessionAgent {
     if (request.op === 'lock') void this.lock('lock');
   }
 
-  private async dispatch({ op, args }: Request): Promise<unknown> {
+  private async dispatch({ op, args }: Request, conn: Socket): Promise<unknown> {
     const s = this.session;
+    const person = this.persons.has(conn);
+    /** Operations that are a person's decision: only on a connection that proved the person. */
+    const needPerson = (what: string) => {
+      if (!person) throw refusal(`${what} is a decision for the person at the terminal, and this connection has not proved it`, 'Run the agent-vault command in your own terminal: it asks for the passphrase (and TOTP code).', 'PERSON_REQUIRED');
+    };
     switch (op) {
       case 'state':
         return { ...(await s.state()), expires: this.timeLeft() };
+      case 'authenticate': {
+        const f = args[0] as Record<string, unknown> | undefined;
+        const factors = { passphrase: asString(f?.passphrase, 'passphrase'), ...(f?.code !== undefined ? { code: asString(f.code, 'code') } : {}) };
+        // The same proof as unlock (and the same failure count and delay), against our own key.
+        const { master, vault } = await authenticate(this.options.home, factors);
+        vault.close();
+        const same = master.length === this.options.key.length && timingSafeEqual(master, this.options.key);
+        master.fill(0);
+        if (!same) throw refusal('the vault was re-keyed since this session was unlocked', 'Run agent-vault lock, then agent-vault unlock.', 'VAULT_CHANGED');
+        this.persons.add(conn);
+        return null;
+      }
       case 'init':
         return s.init();
       case 'list':
@@ -274,28 +295,45 @@ export class SessionAgent {
         if (!o || typeof o !== 'object') throw new BadRequest('restore needs options');
         const markers = asMarkers(o.markers);
         const flags = asFlags({ ...(o.escapeLiterals !== undefined ? { escapeLiterals: o.escapeLiterals } : {}) }, ['escapeLiterals'], 'options');
+        // The destination is checked by the session's own binding rules, here, in the agent.
         return s.restore(asBytes(args[0], 'input'), { destination: asDestination(o.destination), ...flags, ...(markers ? { markers } : {}) });
       }
       case 'valueFor': {
         const use = asDestination(args[1]);
-        // A value crosses the socket only for a command agent-vault starts (run). Everything
-        // else stays on this side: a signing key signs here (signWith), and a person who
-        // wants to see a value proves it with the passphrase (get --reveal).
-        if (use.kind !== 'command') throw refusal(`the session agent does not hand out values for ${use.kind} use`, use.kind === 'terminal' ? 'get --reveal asks for the passphrase itself.' : undefined, 'USE_NOT_ALLOWED');
+        // A value crosses the socket for a command agent-vault starts (run), and for the person
+        // who proved themselves (get --reveal). A signing key signs here instead (signWith).
+        if (use.kind === 'terminal') needPerson('showing a value');
+        else if (use.kind !== 'command') throw refusal(`the session agent does not hand out values for ${use.kind} use`, undefined, 'USE_NOT_ALLOWED');
         return s.valueFor(asString(args[0], 'key'), use);
       }
       case 'signWith': {
         const use = asDestination(args[2]);
-        if (use.kind !== 'internal') throw refusal('the session agent signs only for agent-vault\'s own uses', undefined, 'USE_NOT_ALLOWED');
+        if (use.kind !== 'internal') throw refusal("the session agent signs only for agent-vault's own uses", undefined, 'USE_NOT_ALLOWED');
+        needPerson('signing');
         return s.signWith(asString(args[0], 'key'), asBytes(args[1], 'message'), use);
       }
       case 'set': {
         const flags = asFlags(args[1], ['interactive'], 'options');
+        // A script may add a value (create-only, the session's rule); anything more is a person's.
+        if (flags.interactive) needPerson('storing a value as the person');
         await s.set(asNewValues(args[0]), { interactive: flags.interactive === true });
         return null;
       }
       case 'remove':
+        needPerson('removing a key');
         return s.remove(asString(args[0], 'key'));
+      case 'bind':
+        needPerson('binding a key');
+        return s.bind(asString(args[0], 'key'), asStrings(args[1], 'globs'));
+      case 'unbind':
+        needPerson('unbinding a key');
+        return s.unbind(asString(args[0], 'key'), args[1] === undefined ? undefined : asStrings(args[1], 'globs'));
+      case 'prune':
+        needPerson('dropping earlier values');
+        return s.prune(asString(args[0], 'key'));
+      case 'acceptRollback':
+        needPerson('accepting a rolled-back vault');
+        return s.acceptRollback();
       case 'lock':
         return null;
     }

@@ -1,8 +1,9 @@
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { gitSync, repoRoot } from '../platform/exec.js';
 import { looksBinary } from '../core/scan.js';
+import { ProtectedFolders } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
@@ -105,20 +106,43 @@ function isInside(root: string, abs: string): boolean {
 
 export type ReadResult = { ok: true; text: string } | { ok: false; skipped: Skipped };
 
-/** Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text. */
-export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
+const guards = new Map<string, ProtectedFolders>();
+/** The vault home guard for these roots, built (and its folders walked) once per thread. */
+function guardFor(roots: string[]): ProtectedFolders {
+  const id = roots.join('\0');
+  let g = guards.get(id);
+  if (!g) guards.set(id, (g = new ProtectedFolders(roots)));
+  return g;
+}
+
+/**
+ * Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text.
+ * Files of the vault home (`protectedRoots`: by path, or the same file under another name)
+ * are never read; the read itself cannot block on a FIFO swapped in after the check.
+ */
+export function readForScan(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): ReadResult {
   let st;
   try {
-    st = lstatSync(entry.abs);
+    st = lstatSync(entry.abs, { bigint: true });
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
   if (st.isSymbolicLink()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
   if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+  if (protectedRoots.length) {
+    const guard = guardFor(protectedRoots);
+    if (guard.lexicalRootOf(entry.abs) || guard.holds(st)) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'a file of the vault home (never scanned)' } };
+  }
   if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
   let bytes: Buffer;
   try {
-    bytes = readFileSync(entry.abs);
+    const fd = openSync(entry.abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      if (!fstatSync(fd).isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }

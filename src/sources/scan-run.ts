@@ -20,6 +20,8 @@ export interface ScanSettings {
   suppressions?: { inline: boolean; paths: boolean };
   config: AgentVaultConfig;
   baseline: string[];
+  /** Folders whose files are never read (the vault home): skipped, by path or as the same file under another name. */
+  protectedRoots?: string[];
 }
 
 /** A finding as it crosses a thread boundary: the secret travels in a named field. */
@@ -39,7 +41,7 @@ function suppressionOptions(settings: ScanSettings) {
 export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
   for (const file of files) {
-    const read = readForScan(file, settings.config.maxFileSize);
+    const read = readForScan(file, settings.config.maxFileSize, settings.protectedRoots);
     if (!read.ok) {
       result.skipped.push(read.skipped);
       continue;

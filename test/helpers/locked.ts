@@ -22,7 +22,7 @@ export async function passphraseVault(home: string, passphrase: string, values: 
   const { kdf: phc, wrapped } = await wrapMasterKey(master, passphrase, kdf);
   initVault(home, { keyProvider: new MemoryKeyProvider(master), header: { provider: 'passphrase', kdf: phc, wrappedKey: wrapped } });
   const vault = openVault(home, { keyProvider: new MemoryKeyProvider(master) });
-  const entries = Object.entries(values).map(([key, v]) => ({ key, value: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8') }));
+  const entries = Object.entries(values).map(([key, v]) => ({ key, value: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8'), origin: 'terminal' as const }));
   if (entries.length) vault.setMany(entries);
   return master;
 }

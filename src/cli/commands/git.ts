@@ -2,13 +2,15 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
-import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
-import { createFilterEngine } from '../../git/filter-engine.js';
+import { foreignErrorDetail, formatError, GIT_MSG, MSG, shQuote } from '../../messages.js';
+import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { indexMatcher } from '../../git/index-blobs.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
 import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
+import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
+import { resolve } from 'node:path';
 import { openSession } from '../../session/local.js';
 import { vaultReady, type VaultSession, type VaultState } from '../../session/session.js';
 import { formatDuration } from './locking.js';
@@ -63,10 +65,20 @@ export function registerGit(program: Command, ctx: CliContext): void {
       .description(direction === 'clean'
         ? 'Single-file clean filter: stdin with vaulted values replaced by placeholders, on stdout.'
         : 'Single-file smudge filter: stdin with placeholders replaced by vault values, on stdout.')
-      .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
+      .argument('[path]', direction === 'clean'
+        ? 'the path git is filtering (%f), for messages and the scanner'
+        : 'the path git is checking out (%f): values are restored only for keys bound to it (none without a path)')
       .action(async (path: string | undefined) => {
         const input = await readAll(ctx.stdin);
-        const out = await withSession(ctx, (session) => engineFor(ctx, session)[direction](input, path ?? '<stdin>'));
+        const out = await withSession(ctx, (session) => {
+          // The path names the file the output is for; it is never read, but never one of the vault's own either.
+          if (path !== undefined) {
+            const refused = classifyTarget(resolve(ctx.cwd, path), new ProtectedFolders([session.home]), { folderOk: true });
+            if (refused?.code === 'PATH_IN_VAULT_HOME') throw refusal(MSG.pathInVaultHome(path, refused.root), MSG.pathInVaultHomeHint, refused.code);
+          }
+          // Without a path there is no destination any binding can allow: placeholders stay.
+          return engineFor(ctx, session)[direction](input, path ?? NO_PATHNAME);
+        });
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
       });
   }

@@ -12,8 +12,11 @@ import { checkRange, readBlobs, stagedBlobs, streamAddedLines } from '../../sour
 import { scanFiles } from '../../sources/scan-run.js';
 import { writeFileAtomicSync } from '../../platform/atomic.js';
 import { VERSION } from '../../platform/version.js';
+import { agentVaultHome } from '../../platform/home.js';
+import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, parseSizeOption, readBaseline, showProgress, useColor, type BaselineFile } from '../shared.js';
+import { configFor, parseSizeOption, readBaseline, showProgress, useColor, withSession, type BaselineFile } from '../shared.js';
+import { nameVaultedValues } from '../../session/name-vaulted.js';
 
 interface ScanOptions {
   staged?: boolean;
@@ -152,18 +155,27 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
     });
     filesScanned = files.size;
   } else {
+    // The vault home is never scanned: naming it (or a file of it) is a usage error; a walk
+    // that passes through it skips its files.
+    const vaultRoots = [agentVaultHome(ctx.env)];
+    const folders = new ProtectedFolders(vaultRoots);
+    for (const p of paths) {
+      const refused = classifyTarget(resolve(ctx.cwd, p), folders, { folderOk: true });
+      if (refused?.code === 'PATH_IN_VAULT_HOME') throw usageError(MSG.pathInVaultHome(p, refused.root), MSG.pathInVaultHomeHint);
+    }
     const listed = listFiles(paths, ctx.cwd);
     append(skipped, listed.skipped);
     const threads = opts.threads === undefined ? undefined : Number(opts.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw usageError(`invalid --threads "${opts.threads}"`, 'Give a whole number from 1 to 64.');
     const onProgress = progress ? (d: number, t: number, b: number) => progress.update(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined;
-    const result = await scanFiles(listed.files, { config, baseline }, onProgress, threads);
+    const result = await scanFiles(listed.files, { config, baseline, protectedRoots: vaultRoots }, onProgress, threads);
     append(findings, result.findings);
     append(skipped, result.skipped);
     filesScanned = result.filesScanned;
     bytesScanned = result.bytesScanned;
   }
   progress?.done();
+  await withSession(ctx, (session) => nameVaultedValues(findings, session));
 
   const report: ScanReport = { findings, skipped, filesScanned, bytesScanned, rules: ruleset.rules, target, version: VERSION };
   if (opts.writeBaseline) {
