@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
-import { foreignErrorDetail, formatError, GIT_MSG, MSG, shQuote } from '../../messages.js';
+import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
 import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { indexMatcher } from '../../git/index-blobs.js';
@@ -183,20 +183,26 @@ async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: 
   // The hook runs at the work tree root; loading the config directly saves a second git call.
   const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
   const notes: string[] = [];
-  let vault: VaultSession | undefined = openSession(ctx.env, ctx.cwd);
+  const session = openSession(ctx.env, ctx.cwd);
+  // Closed whatever happens: a session agent's connection would otherwise keep the hook alive.
   try {
-    await vaultReady(vault);
-  } catch (error) {
-    // No vault ever set up here (a contributor without one): the scanner still guards.
-    // A vault that exists but cannot be opened is a reason to stop.
-    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || existsSync(vault.home)) throw error;
-    notes.push(GIT_MSG.noVaultForGate);
-    vault = undefined;
+    let vault: VaultSession | undefined = session;
+    try {
+      await vaultReady(vault);
+    } catch (error) {
+      // No vault ever set up here (a contributor without one): the scanner still guards.
+      // A vault that exists but cannot be opened is a reason to stop.
+      if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || existsSync(vault.home)) throw error;
+      notes.push(GIT_MSG.noVaultForGate);
+      vault = undefined;
+    }
+    const gate = prepareGate(config, vault);
+    const result = hook === 'pre-commit' ? await preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
+    result.notes.unshift(...notes);
+    return result;
+  } finally {
+    await session.close();
   }
-  const gate = prepareGate(config, vault);
-  const result = hook === 'pre-commit' ? await preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
-  result.notes.unshift(...notes);
-  return result;
 }
 
 /** `status --vault`: what a person (or an agent) may know about the vault: never a value. */
