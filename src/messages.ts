@@ -127,6 +127,8 @@ export const GIT_MSG = {
     `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? '' : 's'} and no vault to replace ${count === 1 ? 'it' : 'them'} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
   smudgeUnbound: (key: string, path: string) =>
     `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys: string[]) =>
+    `${keys.join(', ')} ${keys.length === 1 ? 'is' : 'are'} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? 'its placeholder' : 'their placeholders'}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
   smudgeNoPath: (key: string) =>
     `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
   smudgeInternal: (key: string) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
+import { unboundUses } from '../../git/bind-from-repo.js';
 import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { indexMatcher } from '../../git/index-blobs.js';
@@ -103,6 +104,8 @@ Undo everything with agent-vault uninstall.`)
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
       await writeOut(ctx.stdout, lines.join('\n') + '\n');
       for (const w of report.warnings) await writeOut(ctx.stderr, `! ${w}\n`);
+      const unbound = await withSession(ctx, (session) => unboundUses(repo, ctx.env, config.protected, session));
+      if (unbound.length) await writeOut(ctx.stderr, `! ${GIT_MSG.unboundHere(unbound)}\n`);
     });
 
   program
@@ -130,7 +133,9 @@ Undo everything with agent-vault uninstall.`)
           (e: Error) => `! vault: unavailable (${e.message}); smudge leaves placeholders`,
         ),
       );
-      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
+      const unbound = await withSession(ctx, (session) => unboundUses(repo, ctx.env, config.protected, session));
+      const bindLine = unbound.length ? `! bindings: ${GIT_MSG.unboundHere(unbound)}\n` : '';
+      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n${bindLine}`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
       if (missing) await writeOut(ctx.stderr, `${missing} missing. ${GIT_MSG.notInstalledHint}\n`);
