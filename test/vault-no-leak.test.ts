@@ -114,6 +114,9 @@ describe('no value reaches the output of a safe command', () => {
       ['import without a terminal', ['import', 'mixed.txt'], 'y\n'],
       ['init without a terminal', ['init'], 'ignore'],
       ['read --help', ['read', '--help'], 'ignore'],
+      ['skill keygen without a terminal', ['skill', 'keygen', '--kid', 'k1'], 'ignore'],
+      ['skill sign without a terminal', ['skill', 'sign', '.', '--kid', 'k1'], 'ignore'],
+      ['hook pre-push with nothing to push', ['hook', 'pre-push', 'origin', 'https://x.invalid/r.git'], ''],
     ];
     for (const [what, args, input] of runs) expectNoLeak(await run(sb, args, input), what);
 
