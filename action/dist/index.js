@@ -10613,6 +10613,20 @@ var MSG = {
   secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
   unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
+  pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
+  pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",
+  notRegularFile: (file, kind) => `${file} is ${kind}, not a regular file`,
+  notRegularFileHint: "agent-vault reads and writes regular files only. Nothing was read or written.",
+  writeOutsideRepo: (file, where) => `${file} is outside ${where}; write only writes there`,
+  writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
+  keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
+  keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
+  keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
+  keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
+  unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
+  bindNeedsPerson: "bindings and internal keys are set by a person at a terminal, not by a script",
+  bindNeedsPersonHint: "Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.",
   written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
   unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
   valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
@@ -10648,6 +10662,12 @@ var MSG = {
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
+function shQuote(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function shellWord(s) {
+  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
+}
 function foreignErrorDetail(error2) {
   const raw = error2 instanceof Error ? error2.message : String(error2);
   const line = raw.split("\n")[0];
@@ -10657,6 +10677,11 @@ function foreignErrorDetail(error2) {
 var GIT_MSG = {
   filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnbound: (key, path) => `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys) => `${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? "its placeholder" : "their placeholders"}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
+  smudgeNoPath: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
+  smudgeInternal: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,
+  filterPathInVaultHome: (path) => `${path} lies in the vault home; agent-vault does not filter the vault's own files`,
   smudgeUnknownKey: (key) => `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
   skipAnnounced: (hook) => `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === "pre-push" ? "push" : "commit"}.`,
   fixVaultedValue: (key, path, isProtected) => isProtected ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
@@ -11142,19 +11167,6 @@ function fileLine(origin, line0) {
   return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
 }
 
-// src/core/mask.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
-}
-function fingerprint(ruleId2, path, context) {
-  const normalized = context.replace(/\s+/g, " ").trim();
-  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
-}
-
 // src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -11163,6 +11175,9 @@ var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
 var PLACEHOLDER_PREFIX = "<agent-vault:";
 function placeholderRegex() {
   return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
 }
 function insidePlaceholder(text, start, end) {
   const lo = Math.max(0, start - 200);
@@ -11198,6 +11213,19 @@ function shannonEntropy(s) {
     h -= p * Math.log2(p);
   }
   return h;
+}
+
+// src/core/mask.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+}
+function fingerprint(ruleId2, path, context) {
+  const normalized = context.replace(/\s+/g, " ").trim();
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -11361,7 +11389,8 @@ async function vaultedValues(ctx, fragment, text) {
     path: fragment.path,
     line: fileLine(fragment, lines.lineOf(hit.offset)),
     commit: fragment.commit,
-    masked: maskSecret(fragment.bytes.toString("latin1", hit.offset, hit.offset + hit.length)),
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
     hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
   }));
@@ -11495,7 +11524,7 @@ function buildManifest(input) {
 // src/skill/dsse.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 var SKILL_PREDICATE_TYPE = "https://agent-vault.dev/attestation/skill/v1";
@@ -11605,6 +11634,12 @@ import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as rea
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/bindings.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
