@@ -175,3 +175,34 @@ export const GIT_MSG = {
   dirtyValuesRemain: (paths: string[]) =>
     `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(', ')}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`,
 } as const;
+
+/** Wording of the locked vault: passphrase, TOTP, the session agent. Never given a secret value. */
+export const LOCK_MSG = {
+  unlockHint: 'Ask the user to run in their own terminal: agent-vault unlock',
+  notPassphraseVault: (home: string) => `the vault at ${home} has no passphrase to unlock (its key is the file vault.key)`,
+  notPassphraseVaultHint: 'To protect it with a passphrase, run in your terminal: agent-vault key migrate --to passphrase',
+  unlocked: (idle: string, max: string) => `✓ Unlocked. The session locks after ${idle} without use, and after ${max} at most (agent-vault lock locks it now).`,
+  alreadyUnlocked: (idle: string, max: string) => `Already unlocked (locks after ${idle} without use, ${max} at most); nothing changed. To start over: agent-vault lock, then agent-vault unlock.`,
+  locked: '✓ Locked: the session agent has zeroed the key and exited.',
+  alreadyLocked: 'Already locked; nothing to do.',
+  weakPassphrase: (n: number, min: number) => `⚠ This passphrase has ${n} characters. Under ${min}, it can be guessed offline by anyone who copies the vault files.`,
+  passphrasesDiffer: 'the two passphrases differ',
+  passphraseEmpty: 'an empty passphrase protects nothing',
+  nothingChanged: 'Nothing was changed.',
+  totpNeedsPassphrase: 'a TOTP second factor needs a passphrase vault',
+  totpAlreadyOn: 'TOTP is already on for this vault',
+  totpAlreadyOnHint: 'To set it up again (a new phone), run agent-vault totp disable, then agent-vault totp enable.',
+  totpNotOn: 'TOTP is not on for this vault; nothing to disable',
+  totpScan: 'Scan this QR code with your authenticator app (or type the secret below into it):',
+  totpCodeWrong: 'that code does not match; TOTP was not turned on',
+  totpCodeWrongHint: "Check the phone's clock and that the app shows agent-vault's entry, then run agent-vault totp enable again.",
+  totpEnabled: '✓ TOTP is on: agent-vault unlock now asks for the passphrase and the current code.',
+  totpDisabled: '✓ TOTP is off: agent-vault unlock asks for the passphrase only.',
+  migrated: (to: string, keys: number) =>
+    `✓ Migrated to ${to === 'passphrase' ? 'a passphrase' : 'the key file'}: ${keys} key${keys === 1 ? '' : 's'} re-encrypted under a new master key; the old key material is destroyed.`,
+  migratedNext: (to: string) => (to === 'passphrase' ? 'Run agent-vault unlock to use the vault.' : 'Back up vault.key: without it the vault cannot be opened.'),
+  sessionNeedsPassphraseFor: (what: string) => `${what} needs the passphrase again, even while the vault is unlocked`,
+  vaultLockedSmudge: 'agent-vault: vault locked: checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault unlock, then git checkout -- <files> (or agent-vault install) to restore the values.',
+  vaultLockedClean: (path: string) =>
+    `${path}: vault locked: agent-vault cannot tell which values in it are vaulted, so it refuses to stage it. Run agent-vault unlock in your terminal, then git add again.`,
+} as const;

@@ -9,6 +9,7 @@ import { LocalVaultSession } from '../src/session/local.js';
 import { SigningKeyStore } from '../src/skill/key-store.js';
 import type { Keyring } from '../src/skill/keyring.js';
 import { writeRevocations } from '../src/skill/revocations.js';
+import { pkcs8Signer } from '../src/skill/dsse.js';
 
 vi.mock('@actions/core', () => import('./helpers/actions-core.js'));
 
@@ -37,10 +38,10 @@ function newKey(kid: string): SigningKey {
 }
 
 /** A repository whose base commit trusts `key` (keyring and a signed, empty revocation list) and requires signatures. */
-function trustingRepo(key: SigningKey): PullRequestRepo {
+async function trustingRepo(key: SigningKey): Promise<PullRequestRepo> {
   const repo = pullRequestRepo({ [POLICY]: 'skills:\n  requireSignatures: true\n', '.agent-vault/keys.json': JSON.stringify(key.keyring, null, 2) + '\n' }, []);
   const now = new Date();
-  writeRevocations(join(repo.dir, '.agent-vault/revocations.json'), { version: 1, issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 30 * 86400_000).toISOString(), content: [], keys: [] }, key.kid, key.der, repo.env);
+  await writeRevocations(join(repo.dir, '.agent-vault/revocations.json'), { version: 1, issuedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 30 * 86400_000).toISOString(), content: [], keys: [] }, key.kid, pkcs8Signer(key.der), repo.env);
   gitOk(repo, repo.dir, ['add', '-A']);
   gitOk(repo, repo.dir, ['commit', '-q', '-m', 'trust: revocation list']);
   gitOk(repo, repo.dir, ['branch', '-f', 'main', 'HEAD']);
@@ -67,7 +68,7 @@ const runPr = (repo: PullRequestRepo) => runAction({ workspace: repo.dir, env: r
 describe('skills changed by a pull request', () => {
   it('a skill signed with a key the base commit trusts verifies and is counted', async () => {
     const key = newKey('release');
-    const repo = trustingRepo(key);
+    const repo = await trustingRepo(key);
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
     write(repo.dir, 'skills/deploy/deploy.sh', '#!/bin/sh\necho deploying\n');
     await signIn(repo, 'skills/deploy', key);
@@ -80,7 +81,7 @@ describe('skills changed by a pull request', () => {
 
   it('a skill edited after it was signed fails with the content mismatch', async () => {
     const key = newKey('release');
-    const repo = trustingRepo(key);
+    const repo = await trustingRepo(key);
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
     await signIn(repo, 'skills/deploy', key);
     commitAll(repo, 'add the deploy skill');
@@ -94,7 +95,7 @@ describe('skills changed by a pull request', () => {
 
   it('a pull request cannot vouch for its own skill by adding its key to the keyring', async () => {
     const trusted = newKey('release');
-    const repo = trustingRepo(trusted);
+    const repo = await trustingRepo(trusted);
     const intruder = newKey('intruder');
     const keyring: Keyring = { version: 1, keys: { ...trusted.keyring.keys, ...intruder.keyring.keys } };
     write(repo.dir, '.agent-vault/keys.json', JSON.stringify(keyring, null, 2) + '\n');

@@ -2,7 +2,7 @@ import { chmodSync, copyFileSync, cpSync, existsSync, readFileSync, renameSync, 
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openSession } from '../src/session/local.js';
-import { SigningKeyStore } from '../src/skill/key-store.js';
+import { pkcs8Signer } from '../src/skill/dsse.js';
 import { writeRevocations } from '../src/skill/revocations.js';
 import { cli, cliInTerminal } from './helpers/cli.js';
 import { gitOk, sandbox, writeFiles, type Sandbox } from './helpers/sandbox.js';
@@ -11,7 +11,7 @@ import { SKILL_FAILURES } from '../src/skill/codes.js';
 
 const exitOf = (code: keyof typeof SKILL_FAILURES) => SKILL_FAILURES[code].exit;
 /** The private key of `kid` in the sandbox's vault, as signing gets it. */
-const privateKeyOf = async (env: NodeJS.ProcessEnv, kid: string) => (await new SigningKeyStore(openSession(env)).privateKey(kid))!;
+const privateKeyOf = async (env: NodeJS.ProcessEnv, kid: string) => (await openSession(env).valueFor(`skill-signing-${kid}`, { kind: 'internal', purpose: 'skill-signing' }))!;
 
 describe('keygen → sign → verify, and every way verification must fail', () => {
   let sb: Sandbox;
@@ -217,7 +217,7 @@ describe('keygen → sign → verify, and every way verification must fail', () 
       expect(verify('skills/fmt')).toMatchObject({ code: 'REVOCATIONS_MISSING', status: 17 });
       // A newer, validly signed list that has expired.
       const past = new Date(Date.now() - 86400_000).toISOString();
-      writeRevocations(list(), { version: 5, issuedAt: past, expiresAt: past, content: [], keys: [] }, 'list-key', await privateKeyOf(sb.env, 'list-key'), sb.env);
+      await writeRevocations(list(), { version: 5, issuedAt: past, expiresAt: past, content: [], keys: [] }, 'list-key', pkcs8Signer(await privateKeyOf(sb.env, 'list-key')), sb.env);
       expect(verify('skills/fmt')).toMatchObject({ code: 'REVOCATIONS_EXPIRED', status: 18 });
       // Renewal re-issues it (version 6) and the skill verifies again: nothing was revoked in v5.
       expect(cliInTerminal(sb, repo, ['skill', 'revoke', '--renew', '--signer', 'list-key']).code).toBe(0);

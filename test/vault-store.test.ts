@@ -113,7 +113,7 @@ describe('vault storage', () => {
 
     writeFileSync(lock, JSON.stringify({ pid: process.pid, start: processStartTime(process.pid), nonce: 'n2', since: 'now' }));
     const started = Date.now();
-    expect(codeOf(() => openVault(home, { lockTimeoutMs: 300 }).set('blocked', Buffer.from('value-value-3')))).toBe('VAULT_LOCKED');
+    expect(codeOf(() => openVault(home, { lockTimeoutMs: 300 }).set('blocked', Buffer.from('value-value-3')))).toBe('VAULT_BUSY');
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     unlinkSync(lock);
     expect(openVault(home).has('blocked')).toBe(false);

@@ -12266,7 +12266,7 @@ function buildManifest(input) {
 // src/skill/dsse.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from "node:crypto";
 var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 var SKILL_PREDICATE_TYPE = "https://agent-vault.dev/attestation/skill/v1";

@@ -1,6 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import { refusal } from '../errors.js';
+import { MSG } from '../messages.js';
+import type { CliContext } from './context.js';
 
 type TerminalStream = Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
 
@@ -102,5 +104,20 @@ export class TerminalInput {
     const answer = (await this.question(`${prompt} ${defaultYes ? '[Y/n]' : '[y/N]'} `, 'plain')).trim().toLowerCase();
     if (answer === '') return defaultYes;
     return answer === 'y' || answer === 'yes';
+  }
+}
+
+/** Sensitive commands run only for a person at an interactive terminal. */
+export function requireTerminal(ctx: CliContext, commandLine: string): void {
+  if (!ctx.stdin.isTTY) throw refusal(MSG.vaultNeedsTerminal(commandLine), MSG.vaultNeedsTerminalHint(commandLine), 'TTY_REQUIRED');
+}
+
+/** Run `fn` with the terminal in raw mode (prompts echo to stderr), restored afterwards. */
+export async function withTerminal<T>(ctx: CliContext, fn: (input: TerminalInput) => Promise<T>): Promise<T> {
+  const input = new TerminalInput(ctx.stdin, ctx.stderr);
+  try {
+    return await fn(input);
+  } finally {
+    input.close();
   }
 }

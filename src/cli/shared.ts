@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
 import { usageError } from '../errors.js';
 import { repoRoot } from '../platform/exec.js';
@@ -10,6 +11,14 @@ export function configFor(ctx: CliContext, explicit: string | undefined): { conf
   const root = repoRoot(ctx.cwd);
   const config = loadConfig({ explicit, env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: root, cwd: ctx.cwd });
   return { config, root };
+}
+
+/**
+ * How to run agent-vault itself: node and this package's bin, both absolute, so git, hooks
+ * and the session agent start it from any folder and with any PATH.
+ */
+export function selfInvocation(): [string, string] {
+  return [process.execPath, fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url))];
 }
 
 /** Run `fn` with this environment's vault session ($AGENT_VAULT_HOME), closed afterwards. */

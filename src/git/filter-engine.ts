@@ -4,7 +4,7 @@ import { PLACEHOLDER_PREFIX } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
-import { GIT_MSG } from '../messages.js';
+import { GIT_MSG, LOCK_MSG } from '../messages.js';
 import { ProtectedFolders } from '../platform/safe-path.js';
 import { decodeForScan } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
@@ -18,7 +18,17 @@ export interface FilterEngineOptions {
   /** The configuration, loaded lazily: only a clean without a vault needs the scanner. */
   loadConfig: () => AgentVaultConfig;
   warn: (line: string) => void;
+  /**
+   * Whether `content` is exactly what the index holds for `pathname` (a locked vault's clean
+   * passes that through: it is already clean). Without it, a locked clean refuses every file.
+   */
+  matchesIndex?: (pathname: string, content: Buffer) => boolean;
 }
+
+const isLocked = (e: unknown) => e instanceof AgentVaultError && e.code === 'VAULT_LOCKED';
+
+/** The pathname of content with no file behind it (the single-file commands without a path): no binding can allow it. */
+export const NO_PATHNAME = '<stdin>';
 
 /**
  * The clean/smudge logic shared by the long-running filter process and the single-file
@@ -43,10 +53,15 @@ export interface FilterEngineOptions {
  * placeholders, as a clone without the vault has) passes through unchanged, so checkout,
  * status and diff keep working; content with a suspect fails for that file, so `git add`
  * refuses it. That is the one case where a required filter's error is the right answer.
+ *
+ * Clean with a LOCKED vault (a passphrase vault with no session agent) is stricter: a value
+ * no scanner rule would flag may be a vaulted one, and only the vault knows. So it passes
+ * only content that is exactly the index's blob for that path (already clean: a file still
+ * holding placeholders, re-checked by git status) and refuses everything else, naming
+ * `agent-vault unlock` once. A vault that locks half-way through a command (its TTL ran out,
+ * `agent-vault lock`) is treated the same from that file on: smudge leaves the remaining
+ * files with placeholders and warns once.
  */
-/** The pathname of content with no file behind it (the single-file commands without a path): no binding can allow it. */
-export const NO_PATHNAME = '<stdin>';
-
 export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
   const { session } = opts;
   const folders = new ProtectedFolders([session.home]);
@@ -62,6 +77,12 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
     if (warned.has(id)) return;
     warned.add(id);
     opts.warn(line);
+  };
+  /** A vault error during the command (the agent locked): unavailable from here on. */
+  const lost = (error: unknown): boolean => {
+    if (!(error instanceof AgentVaultError) || error.kind !== 'vault') return false;
+    unavailable = error;
+    return true;
   };
   /** Whether the vault serves this command: asked once, at the first file. */
   const available = async (): Promise<boolean> => {
@@ -80,7 +101,18 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
   return {
     async clean(content, pathname) {
       if (pathname !== NO_PATHNAME && folders.rootOf(where(pathname))) throw new Error(GIT_MSG.filterPathInVaultHome(pathname));
-      if (await available()) return (await session.redact(content, { escapeLiterals: false })).output;
+      if (await available()) {
+        try {
+          return (await session.redact(content, { escapeLiterals: false })).output;
+        } catch (error) {
+          if (!lost(error)) throw error;
+        }
+      }
+      if (isLocked(unavailable)) {
+        if (opts.matchesIndex?.(pathname, content)) return content;
+        warnOnce('locked-clean', LOCK_MSG.vaultLockedClean(pathname));
+        throw new Error('vault locked: run agent-vault unlock');
+      }
       if (!ruleset) {
         const config = opts.loadConfig();
         ruleset = buildRuleset(config);
@@ -98,13 +130,20 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
         warnOnce(`home:${pathname}`, `agent-vault: ${GIT_MSG.filterPathInVaultHome(pathname)}; left as it is`);
         return content;
       }
-      if (!(await available())) {
+      const leave = () => {
         // Only worth a word when there was something to restore.
-        if (content.includes(PLACEHOLDER_PREFIX)) warnOnce('vault', GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable'));
+        if (content.includes(PLACEHOLDER_PREFIX)) warnOnce('vault', isLocked(unavailable) ? LOCK_MSG.vaultLockedSmudge : GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable'));
         return content;
-      }
+      };
+      if (!(await available())) return leave();
       const path = where(pathname);
-      const restored = await session.restore(content, { destination: { kind: 'git-filter', path, repo: opts.repo }, escapeLiterals: false });
+      let restored;
+      try {
+        restored = await session.restore(content, { destination: { kind: 'git-filter', path, repo: opts.repo }, escapeLiterals: false });
+      } catch (error) {
+        if (lost(error)) return leave();
+        throw error;
+      }
       for (const key of restored.unknown) warnOnce(`key:${key}`, GIT_MSG.smudgeUnknownKey(key));
       for (const key of restored.unbound) warnOnce(`key:${key}`, path ? GIT_MSG.smudgeUnbound(key, path) : GIT_MSG.smudgeNoPath(key));
       for (const key of restored.internal) warnOnce(`key:${key}`, GIT_MSG.smudgeInternal(key));

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { markerKey } from '../vault/marker-key.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -8,7 +9,9 @@ import { AgentVaultError } from '../errors.js';
 import { MSG } from '../messages.js';
 import { vaultHome } from '../platform/home.js';
 import { bindingMatcher } from '../vault/bindings.js';
-import { initVault, openVault, vaultMissing, vaultPaths, type KeyMeta, type Vault } from '../vault/index.js';
+import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
+import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
+import { AgentSession } from './agent-client.js';
 import type { Destination, NewValue, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
@@ -36,8 +39,24 @@ export class LocalVaultSession implements VaultSession {
   /** Each key's metadata and compiled bindings, built at the first restore. */
   private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean }> | undefined;
 
-  constructor(home: string) {
+  /**
+   * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
+   * The session agent builds this same class from the key it holds in memory, so both
+   * implementations enforce the same rules with the same code.
+   */
+  constructor(
+    home: string,
+    private readonly options: { keyProvider?: KeyProvider } = {},
+  ) {
     this.home = resolve(home);
+  }
+
+  /** How to open (or create) the vault: with this session's key, if it has one of its own. */
+  private vaultOptions(): VaultOptions {
+    const keyProvider = this.options.keyProvider;
+    if (!keyProvider) return {};
+    // A vault created with the key from the environment says so in its header (CI).
+    return keyProvider instanceof EnvKeyProvider ? { keyProvider, header: { provider: 'env' } } : { keyProvider };
   }
 
   private exists(): boolean {
@@ -48,7 +67,7 @@ export class LocalVaultSession implements VaultSession {
   private open(): Vault | undefined {
     if (this.vault) return this.vault;
     if (!this.exists()) return undefined;
-    this.vault = openVault(this.home);
+    this.vault = openVault(this.home, this.vaultOptions());
     return this.vault;
   }
 
@@ -58,11 +77,11 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async state(): Promise<VaultState> {
-    return { exists: this.exists(), locked: false, provider: `key file ${vaultPaths(this.home).key}` };
+    return { exists: this.exists(), locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
   }
 
   async init(): Promise<{ created: boolean }> {
-    return initVault(this.home);
+    return initVault(this.home, this.vaultOptions());
   }
 
   async list() {
@@ -145,12 +164,25 @@ export class LocalVaultSession implements VaultSession {
     return this.open()?.get(key);
   }
 
+  async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
+    // The same policy as valueFor (internal keys for internal uses only), then the key stays here.
+    const der = await this.valueFor(key, use);
+    if (!der) return undefined;
+    try {
+      const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+      return { signature: sign(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? '', 'base64url') };
+    } finally {
+      der.fill(0);
+    }
+  }
+
   async set(entries: NewValue[], options: SetOptions): Promise<void> {
     if (!options.interactive) {
       // An agent may add a value it was given, never change what a person stored or decide where a value goes.
       if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError('refused', MSG.bindNeedsPerson, { code: 'TTY_REQUIRED', hint: MSG.bindNeedsPersonHint });
     }
-    if (!this.exists()) initVault(this.home);
+    if (!this.exists()) initVault(this.home, this.vaultOptions());
     const origin = options.interactive ? 'terminal' : 'script';
     this.open()!.setMany(entries.map((e) => ({ ...e, origin })), { createOnly: !options.interactive });
     this.changed();
@@ -181,7 +213,8 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async acceptRollback(): Promise<{ generation: number }> {
-    this.vault = openVault(this.home, { acceptRollback: true });
+    this.vault?.close();
+    this.vault = openVault(this.home, { ...this.vaultOptions(), acceptRollback: true });
     this.changed();
     return { generation: this.vault.generation };
   }
@@ -200,12 +233,22 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async close(): Promise<void> {
+    this.vault?.close();
     this.vault = undefined;
     this.changed();
   }
 }
 
-/** The session for this environment's vault ($AGENT_VAULT_HOME, default ~/.agent-vault). */
+/**
+ * The session for this environment's vault ($AGENT_VAULT_HOME, default ~/.agent-vault):
+ * in-process for a key-file vault and for a key from the environment (AGENT_VAULT_KEY_ENV,
+ * CI); for a passphrase vault, the session agent's client, which is locked when no agent
+ * answers.
+ */
 export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultSession {
-  return new LocalVaultSession(resolve(cwd, vaultHome(env)));
+  const home = resolve(cwd, vaultHome(env));
+  const fromEnv = envKeyProvider(env);
+  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv });
+  if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env);
+  return new LocalVaultSession(home);
 }

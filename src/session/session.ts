@@ -43,6 +43,13 @@ export interface VaultSession {
    */
   valueFor(key: string, use: Destination): Promise<Buffer | undefined>;
   /**
+   * Sign `message` (Ed25519) with the private key (PKCS#8 DER) stored under `key`, for one
+   * allowed use (the same policy as valueFor): the private key itself never leaves the
+   * session. Returns the signature and the raw 32-byte public key, or undefined when the
+   * vault holds no such key.
+   */
+  signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined>;
+  /**
    * Store values (one locked, atomic write). Creates the vault when none exists. Without a
    * person (`interactive: false`) it only creates keys: replacing one is refused (KEY_EXISTS),
    * and so are bindings and internal keys.
@@ -68,6 +75,8 @@ export interface VaultState {
   locked: boolean;
   /** The key provider, for messages ("key file ~/.agent-vault/vault.key"). */
   provider: string;
+  /** An unlocked session agent's time left before it locks itself (ms). */
+  expires?: { idleMs: number; absoluteMs: number };
 }
 
 export interface RedactResult {

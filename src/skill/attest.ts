@@ -1,4 +1,3 @@
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
@@ -6,7 +5,7 @@ import { AgentVaultError } from '../errors.js';
 import { VERSION } from '../platform/version.js';
 import { SIGNATURE_FILE, type ManifestEntry } from './avt1.js';
 import { skillFailure, type SkillFailureCode } from './codes.js';
-import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, signEnvelope, SKILL_PREDICATE_TYPE, STATEMENT_TYPE, verifySignature } from './dsse.js';
+import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, signEnvelopeWith, SKILL_PREDICATE_TYPE, STATEMENT_TYPE, verifySignature } from './dsse.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import type { SigningKeyStore } from './key-store.js';
 import { keyFor, readKeyring, type Keyring } from './keyring.js';
@@ -103,11 +102,6 @@ export async function signSkill(gate: SkillGate, dir: string, kid: string, store
   if (revoked !== undefined) throw skillFailure('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked}); it cannot be signed under any name`);
   const key = keyFor(gate.keyring, kid, gate.now, new Set(revocations.list.keys.map((k) => k.kid)));
   if (!key.ok) throw skillFailure(key.code, key.message, 'Create a key with agent-vault skill keygen --kid ID.');
-  const der = await store.privateKey(kid);
-  if (!der) throw new AgentVaultError('vault', `no private key for "${kid}" in ${store.location}`, { hint: 'Sign on the machine where the key was generated, or create a new key with agent-vault skill keygen.' });
-  const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-  const x = createPublicKey(privateKey).export({ format: 'jwk' }).x;
-  if (x !== key.entry.jwk.x) throw new AgentVaultError('vault', `the private key stored for "${kid}" does not match the keyring's public key`, { hint: 'The keyring or the stored key was replaced; generate a new key.' });
   const statement: SkillStatement = {
     _type: STATEMENT_TYPE,
     subject: [{ name: skill.name, digest: { sha256: tree.manifest.contentHash.slice('sha256:'.length) } }],
@@ -121,7 +115,11 @@ export async function signSkill(gate: SkillGate, dir: string, kid: string, store
       signedAt: gate.now.toISOString(),
     },
   };
-  const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), kid, privateKey);
+  // The vault session signs (the private key never leaves it) and says which public key it
+  // used; a signature by any key other than the keyring's is never written.
+  let publicKey: Buffer | undefined;
+  const envelope = await signEnvelopeWith(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), 'utf8'), kid, store.signer(kid, (k) => (publicKey = k)));
+  if (publicKey?.toString('base64url') !== key.entry.jwk.x) throw new AgentVaultError('vault', `the private key stored for "${kid}" does not match the keyring's public key`, { hint: 'The keyring or the stored key was replaced; generate a new key.' });
   const sigPath = join(tree.root, SIGNATURE_FILE);
   writeFileAtomicSync(sigPath, JSON.stringify(envelope, null, 2) + '\n');
   return { report, statement, sigPath };

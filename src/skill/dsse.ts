@@ -1,4 +1,4 @@
-import { createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 
 /**
  * DSSE (Dead Simple Signing Envelope): the signature covers PAE(payloadType, payload), so a
@@ -22,9 +22,25 @@ function pae(payloadType: string, payload: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 
+/** Signs the bytes it is given (the PAE): in the vault session, so the private key stays there. */
+export type Signer = (message: Buffer) => Promise<Buffer>;
+
 export function signEnvelope(payloadType: string, payload: Uint8Array, keyid: string, privateKey: KeyObject): Envelope {
-  const sig = cryptoSign(null, pae(payloadType, payload), privateKey);
+  return envelopeOf(payloadType, payload, keyid, cryptoSign(null, pae(payloadType, payload), privateKey));
+}
+
+export async function signEnvelopeWith(payloadType: string, payload: Uint8Array, keyid: string, signer: Signer): Promise<Envelope> {
+  return envelopeOf(payloadType, payload, keyid, await signer(pae(payloadType, payload)));
+}
+
+function envelopeOf(payloadType: string, payload: Uint8Array, keyid: string, sig: Buffer): Envelope {
   return { payloadType, payload: Buffer.from(payload).toString('base64'), signatures: [{ keyid, sig: sig.toString('base64') }] };
+}
+
+/** A Signer over a PKCS#8 private key held in memory (tests, and keys never stored). */
+export function pkcs8Signer(pkcs8Der: Buffer): Signer {
+  const key = createPrivateKey({ key: pkcs8Der, format: 'der', type: 'pkcs8' });
+  return async (message) => cryptoSign(null, message, key);
 }
 
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

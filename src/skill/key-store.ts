@@ -1,3 +1,5 @@
+import { AgentVaultError } from '../errors.js';
+import type { Signer } from './dsse.js';
 import type { Destination, VaultSession } from '../session/session.js';
 import { SKILL_SIGNING_KEY_PREFIX } from '../vault/bindings.js';
 
@@ -25,9 +27,18 @@ export class SigningKeyStore {
     return `the vault at ${this.session.home}`;
   }
 
-  /** The private key of `kid` for signing, or undefined when this vault does not hold one. */
-  privateKey(kid: string): Promise<Buffer | undefined> {
-    return this.session.valueFor(signingKeyName(kid), SIGNING);
+  /**
+   * A DSSE signer for `kid`: the vault session signs with the private key, which never
+   * leaves it; `seen` learns the public key that signed. It fails when the vault holds no
+   * key for `kid`.
+   */
+  signer(kid: string, seen?: (publicKey: Buffer) => void): Signer {
+    return async (message) => {
+      const signed = await this.session.signWith(signingKeyName(kid), message, SIGNING);
+      if (!signed) throw new AgentVaultError('vault', `no private key for "${kid}" in ${this.location}`, { hint: 'Sign on the machine where the key was generated, or create a new key with agent-vault skill keygen.' });
+      seen?.(signed.publicKey);
+      return signed.signature;
+    };
   }
 
   set(kid: string, pkcs8Der: Buffer, description: string): Promise<void> {

@@ -19,7 +19,7 @@ const EMPTY_LIST: RevocationList = { version: 0, issuedAt: '', expiresAt: '', co
 
 /** Sign `list` with `signer`'s private key and write it (the signer was checked by pickSigner). */
 async function writeSigned(gate: SkillGate, store: SigningKeyStore, list: RevocationList, signer: string): Promise<void> {
-  writeRevocations(gate.revocationsPath, list, signer, (await store.privateKey(signer))!, gate.env);
+  await writeRevocations(gate.revocationsPath, list, signer, store.signer(signer), gate.env);
 }
 
 export interface CreatedKey {

@@ -1,8 +1,7 @@
-import { createPrivateKey } from 'node:crypto';
 import { sha256Hex } from './avt1.js';
 import { existsSync, mkdirSync, readFileSync, realpathSync as fsRealpath } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { decodeBase64, parseEnvelope, REVOCATIONS_PAYLOAD_TYPE, signEnvelope, verifySignature, type Envelope } from './dsse.js';
+import { decodeBase64, parseEnvelope, REVOCATIONS_PAYLOAD_TYPE, signEnvelopeWith, verifySignature, type Envelope, type Signer } from './dsse.js';
 import { agentVaultHome, privateDir } from '../platform/home.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { keyFor, type Keyring } from './keyring.js';
@@ -148,9 +147,9 @@ function verifiedBy(env: Envelope, keyring: Keyring, now: Date): { ok: true; kid
 }
 
 /** Sign and write a new list version; records it as seen. */
-export function writeRevocations(path: string, list: RevocationList, kid: string, pkcs8: Buffer, env: NodeJS.ProcessEnv): void {
+export async function writeRevocations(path: string, list: RevocationList, kid: string, signer: Signer, env: NodeJS.ProcessEnv): Promise<void> {
   const payload = Buffer.from(JSON.stringify(list, null, 2), 'utf8');
-  const envelope = signEnvelope(REVOCATIONS_PAYLOAD_TYPE, payload, kid, createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+  const envelope = await signEnvelopeWith(REVOCATIONS_PAYLOAD_TYPE, payload, kid, signer);
   mkdirSync(dirname(path), { recursive: true });
   writeFileAtomicSync(path, JSON.stringify(envelope, null, 2) + '\n');
   recordSeen(env, path, list.version, sha256Hex(envelope.payload));

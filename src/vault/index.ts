@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ValueOrigin, VaultedValue } from '../core/redact.js';
 import { isValidKey } from '../core/placeholder.js';
 import { AgentVaultError } from '../errors.js';
+import { LOCK_MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type VaultKeys } from './crypto.js';
 import { isReservedInternalName } from './bindings.js';
@@ -18,6 +19,11 @@ import { checkPermissions, readGeneration, rollbackError, writeGeneration, type 
  *   vault.json.bak  the state before the last write
  *   vault.key       the 32-byte master key (key-file provider), mode 0600
  *   vault.generation  the highest generation written, HMAC'd (rollback detection, state.ts)
+ * A vault whose key comes from elsewhere carries a header naming its provider (covered by
+ * the MAC): `passphrase` holds the master key wrapped under an Argon2id-derived key (see
+ * passphrase.ts) and, with TOTP on, the sealed TOTP secret and the last accepted time step;
+ * `env` stores nothing (CI: the key is in an environment variable). A vault.json without a
+ * header is a key-file vault, as every vault was before headers.
  *   vault.lock      present while a process writes (see lock.ts)
  * Reads verify everything before any value is used; writes re-read the file under the lock,
  * so concurrent writers never lose each other's changes. The folder and key file must be
@@ -28,6 +34,11 @@ import { checkPermissions, readGeneration, rollbackError, writeGeneration, type 
  */
 
 const VAULT_FORMAT = 'agent-vault/1';
+/**
+ * The associated-data name the TOTP secret is sealed under: not a valid key name, so it can
+ * never be confused with (or swapped for) an entry, and it is never listed or materialised.
+ */
+const TOTP_ENTRY = '#totp';
 
 export interface KeyMeta {
   key: string;
@@ -69,8 +80,22 @@ interface EntryRecord {
   internal?: true;
 }
 
+/** The second factor: the sealed TOTP secret and the last time step accepted (never accepted twice). */
+export interface TotpRecord {
+  secret: SealedValue;
+  lastStep: number;
+}
+
+/** Where the master key of a vault comes from, when not from vault.key. */
+export type VaultHeader =
+  | { provider: 'passphrase'; kdf: string; wrappedKey: SealedValue; totp?: TotpRecord }
+  | { provider: 'env' };
+
+export type ProviderName = 'keyfile' | VaultHeader['provider'];
+
 interface VaultDocument {
   format: string;
+  header?: VaultHeader;
   keyCheck: string;
   /** Incremented on every write; absent in vaults written before rollback detection (0). */
   generation?: number;
@@ -102,6 +127,28 @@ export interface Vault {
   prune(key: string): number;
   /** The generation of vault.json (0 for a vault written before generations). */
   readonly generation: number;
+  /** The key-provider header (undefined: a key-file vault). */
+  header(): VaultHeader | undefined;
+  /** The decrypted TOTP secret, when the second factor is on. */
+  totpSecret(): Buffer | undefined;
+  /**
+   * Record TOTP time step `step` as used, under the write lock: false (nothing written) when it
+   * is not after the last accepted step, so one code is accepted once.
+   */
+  acceptTotpStep(step: number): boolean;
+  /** Turn the second factor on (with the step its confirming code used) or off. */
+  setTotp(totp: { secret: Buffer; step: number } | undefined): void;
+  /** Replace the wrapped master key (stronger KDF parameters, same master key). */
+  rewrap(kdf: string, wrappedKey: SealedValue): void;
+  /**
+   * Re-seal every value, earlier value and the TOTP secret under `master`, with `header`
+   * (undefined: a key-file vault), in one locked atomic write; then re-open the file from disk
+   * and decrypt everything to prove it, and only then replace the backup (which still held
+   * the document under the old key). Returns the vault under the new key. See migrate.ts.
+   */
+  rekey(master: Buffer, header: VaultHeader | undefined): Vault;
+  /** Forget the derived keys (zeroed). The vault cannot be used afterwards. */
+  close(): void;
 }
 
 export interface NewEntry {
@@ -121,6 +168,8 @@ export interface VaultOptions {
   lockTimeoutMs?: number;
   /** Open a vault older than the recorded generation and record its generation instead (recover --accept-rollback). */
   acceptRollback?: boolean;
+  /** The header a new vault is created with (init --passphrase); none: a key-file vault. */
+  header?: VaultHeader;
 }
 
 export const vaultPaths = (home: string) => ({
@@ -147,16 +196,30 @@ function serialize(doc: VaultDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** The MAC input: a vault without a generation (written before) hashes exactly as it did then. */
+/** The MAC input: a vault without a generation (or a header) hashes exactly as it did then. */
 function macOf(keys: VaultKeys, doc: Omit<VaultDocument, 'mac'>): string {
+  const header = doc.header ? { header: doc.header } : {};
   const generation = doc.generation === undefined ? {} : { generation: doc.generation };
-  return mac(keys, JSON.stringify({ format: doc.format, keyCheck: doc.keyCheck, ...generation, entries: doc.entries }));
+  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries }));
 }
 
 /** A document in the field order serialize() must reproduce. */
-function documentOf(keys: VaultKeys, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>): VaultDocument {
-  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, keyCheck: keyCheckHex, generation, entries };
+function documentOf(keys: VaultKeys, header: VaultHeader | undefined, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>): VaultDocument {
+  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, ...(header ? { header } : {}), keyCheck: keyCheckHex, generation, entries };
   return { ...body, mac: macOf(keys, body) };
+}
+
+const isSealed = (v: unknown): v is SealedValue =>
+  !!v && typeof v === 'object' && typeof (v as SealedValue).iv === 'string' && typeof (v as SealedValue).tag === 'string' && typeof (v as SealedValue).ciphertext === 'string';
+
+function headerShapeOk(h: unknown): h is VaultHeader {
+  if (!h || typeof h !== 'object') return false;
+  const header = h as Record<string, unknown>;
+  if (header.provider === 'env') return Object.keys(header).length === 1;
+  if (header.provider !== 'passphrase' || typeof header.kdf !== 'string' || !isSealed(header.wrappedKey)) return false;
+  if (header.totp === undefined) return true;
+  const totp = header.totp as Record<string, unknown> | null;
+  return !!totp && isSealed(totp.secret) && Number.isSafeInteger(totp.lastStep);
 }
 
 const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((g) => typeof g === 'string');
@@ -179,12 +242,19 @@ function verify(text: string, keys: VaultKeys): Verdict {
     typeof doc.mac !== 'string' ||
     typeof doc.entries !== 'object' ||
     doc.entries === null ||
-    (doc.generation !== undefined && (!Number.isSafeInteger(doc.generation) || doc.generation < 0))
+    (doc.generation !== undefined && (!Number.isSafeInteger(doc.generation) || doc.generation < 0)) ||
+    (doc.header !== undefined && !headerShapeOk(doc.header))
   ) {
     return { ok: false, code: 'VAULT_DAMAGED', why: `does not have the ${VAULT_FORMAT} layout` };
   }
   if (!sameHex(doc.keyCheck, keyCheck(keys))) {
-    return { ok: false, code: 'VAULT_TAMPERED', why: 'was not written with this vault.key (the key file was replaced, or the vault was altered)' };
+    return {
+      ok: false,
+      code: 'VAULT_TAMPERED',
+      why: doc.header
+        ? `was not written with this key (${doc.header.provider === 'env' ? 'the key in the environment is another vault\'s' : 'the unlocked key is another vault\'s'}, or the vault was altered)`
+        : 'was not written with this vault.key (the key file was replaced, or the vault was altered)',
+    };
   }
   if (!sameHex(doc.mac, macOf(keys, doc))) {
     return { ok: false, code: 'VAULT_TAMPERED', why: 'fails its integrity check: it was changed outside agent-vault' };
@@ -277,8 +347,41 @@ export function vaultMissing(home: string): AgentVaultError {
   return vaultError('VAULT_MISSING', `no vault at ${home}`, hint);
 }
 
+/**
+ * What vault.json says about its key provider, read WITHOUT verification (the MAC needs the
+ * key): enough to pick the provider, never to trust anything else. undefined: no vault.
+ */
+export function vaultProvider(home: string): { provider: ProviderName; header: VaultHeader | undefined } | undefined {
+  const text = readText(vaultPaths(home).file);
+  if (text === undefined) return undefined;
+  let header: unknown;
+  try {
+    header = (JSON.parse(text) as Partial<VaultDocument> | null)?.header;
+  } catch {
+    header = undefined; // a damaged file: opening it reports that, with the backup to use
+  }
+  if (header === undefined || !headerShapeOk(header)) return { provider: 'keyfile', header: undefined };
+  return { provider: header.provider, header };
+}
+
+/** The error for a vault whose key is held by a session agent that is not running. */
+export function vaultLocked(home: string): AgentVaultError {
+  return new AgentVaultError('vault', `the vault at ${home} is locked`, {
+    code: 'VAULT_LOCKED',
+    // A refusal the person resolves, not a fault: exit 1 like other refusals.
+    exitCode: 1,
+    hint: LOCK_MSG.unlockHint,
+  });
+}
+
 function provider(home: string, options: VaultOptions): KeyProvider {
-  return options.keyProvider ?? new KeyFileProvider(vaultPaths(home).key);
+  if (options.keyProvider) return options.keyProvider;
+  const found = vaultProvider(home);
+  if (found?.provider === 'passphrase') throw vaultLocked(home);
+  if (found?.provider === 'env') {
+    throw vaultError('VAULT_KEY_MISSING', `the vault at ${home} takes its key from the environment, and AGENT_VAULT_KEY_ENV is not set`, 'Set AGENT_VAULT_KEY_ENV to the name of the variable holding the base64 key.');
+  }
+  return new KeyFileProvider(vaultPaths(home).key);
 }
 
 /** The key provider's file on disk, whose permissions matter; undefined for providers without one. */
@@ -314,7 +417,7 @@ export function initVault(home: string, options: VaultOptions = {}): { created: 
       // A vault started again beside an old generation record continues above it.
       const record = readGeneration(home, keys);
       const generation = (record.state === 'ok' ? record.generation : 0) + 1;
-      writeFileAtomicSync(paths.file, Buffer.from(serialize(documentOf(keys, keyCheck(keys), generation, {}))), 0o600);
+      writeFileAtomicSync(paths.file, Buffer.from(serialize(documentOf(keys, options.header, keyCheck(keys), generation, {}))), 0o600);
       writeGeneration(home, keys, generation);
       return { created: true };
     },
@@ -410,6 +513,99 @@ class FileVault implements Vault {
     return out;
   }
 
+  header(): VaultHeader | undefined {
+    return this.doc.header;
+  }
+
+  totpSecret(): Buffer | undefined {
+    const h = this.doc.header;
+    if (h?.provider !== 'passphrase' || !h.totp) return undefined;
+    return this.decrypt(TOTP_ENTRY, 0, h.totp.secret);
+  }
+
+  acceptTotpStep(step: number): boolean {
+    return this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== 'passphrase' || !h.totp || step <= h.totp.lastStep) return false;
+      doc.header = { ...h, totp: { ...h.totp, lastStep: step } };
+      return true;
+    });
+  }
+
+  setTotp(totp: { secret: Buffer; step: number } | undefined): void {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== 'passphrase') throw vaultError('VAULT_NO_PASSPHRASE', 'TOTP needs a passphrase vault', 'Move to one first: agent-vault key migrate --to passphrase');
+      const { totp: _old, ...rest } = h;
+      doc.header = totp ? { ...rest, totp: { secret: seal(this.keys, TOTP_ENTRY, 0, totp.secret), lastStep: totp.step } } : rest;
+      return true;
+    });
+  }
+
+  rewrap(kdf: string, wrappedKey: SealedValue): void {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== 'passphrase') return false;
+      doc.header = { ...h, kdf, wrappedKey };
+      return true;
+    });
+  }
+
+  rekey(master: Buffer, header: VaultHeader | undefined): Vault {
+    const paths = vaultPaths(this.home);
+    const next = deriveKeys(master);
+    return withLock(
+      paths.lock,
+      () => {
+        const before = readFileSync(paths.file);
+        const doc = loadDocument(this.home, this.keys, { ...this.options, locked: true });
+        const generation = doc.generation ?? 0;
+        const plain = new Map<string, Buffer[]>();
+        const entries: Record<string, EntryRecord> = {};
+        for (const [key, e] of Object.entries(doc.entries)) {
+          const values = [this.decrypt(key, e.version, e.value), ...e.earlier.map((old) => this.decrypt(key, old.version, old))];
+          plain.set(key, values);
+          entries[key] = {
+            ...e,
+            value: seal(next, key, e.version, values[0]!),
+            earlier: e.earlier.map((old, i) => ({ ...seal(next, key, old.version, values[i + 1]!), version: old.version, retired: old.retired })),
+          };
+        }
+        // The second factor moves with the vault when it stays a passphrase vault.
+        const oldTotp = doc.header?.provider === 'passphrase' ? doc.header.totp : undefined;
+        let newHeader = header;
+        if (newHeader?.provider === 'passphrase' && oldTotp && !newHeader.totp) {
+          newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
+        }
+        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries)));
+        // First a generation record that both keys verify, so whichever vault.json a crash
+        // leaves (the old one under the old key, the new one under the new key) opens.
+        writeGeneration(this.home, this.keys, generation, next);
+        writeFileAtomicSync(paths.backup, before, 0o600);
+        writeFileAtomicSync(paths.file, bytes, 0o600);
+        writeGeneration(this.home, next, generation + 1);
+        // Verify what is on disk now, under the new key, value by value.
+        const reopened = new FileVault(this.home, next, loadDocument(this.home, next, { ...this.options, locked: true }), this.options);
+        for (const [key, values] of plain) {
+          const e = reopened.doc.entries[key];
+          const again = e ? [reopened.decrypt(key, e.version, e.value), ...e.earlier.map((old) => reopened.decrypt(key, old.version, old))] : [];
+          if (again.length !== values.length || again.some((v, i) => !v.equals(values[i]!))) {
+            throw vaultError('VAULT_TAMPERED', `re-encrypting "${key}" did not verify`, `Nothing was lost: ${paths.backup} holds the vault under the old key; restore it with cp "${paths.backup}" "${paths.file}".`);
+          }
+        }
+        // The backup held the document under the old key (and the old wrapped key): drop it.
+        writeFileAtomicSync(paths.backup, bytes, 0o600);
+        return reopened;
+      },
+      { timeoutMs: this.options.lockTimeoutMs },
+    );
+  }
+
+  close(): void {
+    this.keys.encryption.fill(0);
+    this.keys.integrity.fill(0);
+  }
+
   /** Re-read the file under the lock, change it, write it atomically keeping a backup. */
   private update(change: (doc: VaultDocument) => boolean): boolean {
     const paths = vaultPaths(this.home);
@@ -420,7 +616,7 @@ class FileVault implements Vault {
         const doc = loadDocument(this.home, this.keys, { locked: true });
         const changed = change(doc);
         if (changed) {
-          const next = documentOf(this.keys, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries);
+          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries);
           writeFileAtomicSync(paths.backup, before, 0o600);
           writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 0o600);
           // After vault.json: a crash in between leaves the record behind, which opening repairs.

@@ -89,7 +89,7 @@ class FileLock {
       }
       if (Date.now() >= deadline) {
         throw new AgentVaultError('vault', `the vault is locked by another agent-vault process${holder ? ` (pid ${holder.pid}, since ${holder.since})` : ''}`, {
-          code: 'VAULT_LOCKED',
+          code: 'VAULT_BUSY',
           hint: `Wait for it to finish and try again. If no agent-vault process is running, delete ${this.path}.`,
         });
       }
@@ -153,6 +153,17 @@ export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}
   lock.acquire(options);
   try {
     return fn();
+  } finally {
+    lock.release();
+  }
+}
+
+/** withLock for work that awaits (starting a session agent): the lock is held until `fn` settles. */
+export async function withLockAsync<T>(path: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lock = new FileLock(path);
+  lock.acquire(options);
+  try {
+    return await fn();
   } finally {
     lock.release();
   }

@@ -30,7 +30,7 @@ export function readGeneration(home: string, keys: VaultKeys): GenerationRecord 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'absent' };
     return { state: 'invalid', why: `cannot be read (${(e as NodeJS.ErrnoException).code})` };
   }
-  let rec: { generation?: unknown; mac?: unknown };
+  let rec: { generation?: unknown; mac?: unknown; also?: unknown };
   try {
     rec = JSON.parse(text) as typeof rec;
   } catch {
@@ -39,12 +39,17 @@ export function readGeneration(home: string, keys: VaultKeys): GenerationRecord 
   if (typeof rec?.generation !== 'number' || !Number.isSafeInteger(rec.generation) || rec.generation < 0 || typeof rec.mac !== 'string') {
     return { state: 'invalid', why: 'does not have the expected layout' };
   }
-  if (!sameHex(rec.mac, mac(keys, label(rec.generation)))) return { state: 'invalid', why: 'fails its integrity check' };
+  // `also`: MACs under a second key, written while a migration re-keys the vault (see rekey).
+  const macs = [rec.mac, ...(Array.isArray(rec.also) ? rec.also.filter((m): m is string => typeof m === 'string') : [])];
+  const expected = mac(keys, label(rec.generation));
+  if (!macs.some((m) => sameHex(m, expected))) return { state: 'invalid', why: 'fails its integrity check' };
   return { state: 'ok', generation: rec.generation };
 }
 
-export function writeGeneration(home: string, keys: VaultKeys, generation: number): void {
-  writeFileAtomicSync(generationFile(home), JSON.stringify({ generation, mac: mac(keys, label(generation)) }) + '\n', 0o600);
+/** Record `generation`; with `alsoUnder`, verifiable under a second key too (key migration). */
+export function writeGeneration(home: string, keys: VaultKeys, generation: number, alsoUnder?: VaultKeys): void {
+  const also = alsoUnder ? { also: [mac(alsoUnder, label(generation))] } : {};
+  writeFileAtomicSync(generationFile(home), JSON.stringify({ generation, mac: mac(keys, label(generation)), ...also }) + '\n', 0o600);
 }
 
 export const RECOVER_COMMAND = 'agent-vault recover --accept-rollback';

@@ -6,21 +6,24 @@ import { GIT_MSG, MSG } from '../../messages.js';
 import { unboundUses } from '../../git/bind-from-repo.js';
 import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
+import { indexMatcher } from '../../git/index-blobs.js';
 import { hookBlocked, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
 import { resolve } from 'node:path';
-import { vaultReady, type VaultSession } from '../../session/session.js';
+import { vaultReady, type VaultSession, type VaultState } from '../../session/session.js';
+import { formatDuration } from './locking.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, withSession } from '../shared.js';
+import { configFor, selfInvocation, withSession } from '../shared.js';
 
 /**
  * What git and hooks run: node itself and this package's bin, both absolute, so it works from
  * any folder and with any PATH (GUI clients and IDEs often have a minimal one).
  */
 function selfRuntime(): Runtime {
-  return { node: process.execPath, bin: fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url)) };
+  const [node, bin] = selfInvocation();
+  return { node, bin };
 }
 
 function shimTemplate(hook: HookName): string {
@@ -40,6 +43,7 @@ function engineFor(ctx: CliContext, session: VaultSession) {
     repo: ctx.cwd,
     loadConfig: () => configFor(ctx, undefined).config,
     warn: (line) => ctx.stderr.write(line + '\n'),
+    matchesIndex: indexMatcher(ctx.cwd, ctx.env),
   });
 }
 
@@ -114,8 +118,10 @@ Undo everything with agent-vault uninstall.`)
 
   program
     .command('status')
-    .description('Report what of the git gate is installed in this repository and what is missing (exit 1 if anything is).')
-    .action(async () => {
+    .description('Report what of the git gate is installed in this repository and what is missing (exit 1 if anything is); with --vault, the vault: key provider, locked or unlocked, time left (safe).')
+    .option('--vault', 'report the vault instead: key provider, locked or unlocked, and the time before it locks itself')
+    .action(async (opts: { vault?: boolean }) => {
+      if (opts.vault) return withSession(ctx, async (session) => writeOut(ctx.stdout, vaultStatusText(await session.state(), session.home)));
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
       const items = gateStatus(repo, config.protected, ctx.env);
@@ -151,4 +157,15 @@ Undo everything with agent-vault uninstall.`)
       if (result.failing) throw hookBlocked(name, result);
       await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesScanned) + '\n');
     });
+}
+
+/** `status --vault`: what a person (or an agent) may know about the vault: never a value. */
+function vaultStatusText(state: VaultState, home: string): string {
+  const lines = [`vault:     ${home}${state.exists ? '' : ' (none yet: agent-vault init creates it)'}`, `provider:  ${state.provider}`];
+  if (state.exists) {
+    if (state.locked) lines.push('state:     locked (agent-vault unlock, in your terminal, unlocks it)');
+    else if (state.expires) lines.push(`state:     unlocked; locks in ${formatDuration(state.expires.idleMs)} without use, in ${formatDuration(state.expires.absoluteMs)} at most`);
+    else lines.push('state:     open (its key is always available to agent-vault)');
+  }
+  return lines.join('\n') + '\n';
 }

@@ -5,8 +5,9 @@ import { registerGit } from './git.js';
 import { registerFiles } from './files.js';
 import { registerVault } from './vault.js';
 import { registerSkill } from './skill.js';
+import { registerLocking } from './locking.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerSkill];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerLocking, registerSkill];
