@@ -12,6 +12,7 @@ import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
 import type { SkillPolicy, SkillSuppression } from './policy.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
+import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
@@ -79,7 +80,7 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
   if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
   const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, digestRules(defs));
   const secrets = buildRuleset(config);
-  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}`);
+  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}\n${JSON.stringify(FLOW_CHECKS)}\n${ANALYSIS_VERSION}`);
   const empty = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
   return { threats, singleThreats, secrets, digest };
@@ -271,6 +272,67 @@ function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSi
   return scanFileText(text, path, rules);
 }
 
+/** Bumped when the dataflow analysis changes what it reports, so signatures record it. */
+const ANALYSIS_VERSION = 'flow-1';
+
+/** Rule families whose findings describe a command to run (and so can be quoted as a bad example). */
+const COMMAND_TAGS = new Set(['shell-payload', 'exfiltration', 'supply-chain', 'tool-escalation', 'destructive', 'persistence']);
+
+// Descriptions name variables, paths and hosts; anything long and token-like is cut, so a
+// value written into a skill can never reach a report through them.
+const TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
+
+function flowToFinding(f: FlowFinding): Finding {
+  const c = FLOW_CHECKS[f.ruleId];
+  const detail = f.detail.replace(TOKENISH, '…');
+  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? '' : `${s.file}:`}${s.line} ${s.what.replace(TOKENISH, '…')}`).join(' → ')}]` : '';
+  return {
+    ruleId: f.ruleId,
+    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${f.decoded})` : ''}`,
+    severity: c.severity,
+    tags: ['skill', 'dataflow', ...(f.decoded ? ['encoded'] : [])],
+    path: f.file,
+    line: f.line,
+    column: 1,
+    endLine: f.line,
+    endColumn: 1,
+    masked: '',
+    fingerprint: sha256Hex(`${f.ruleId}\0${f.file}\0${detail}`),
+    secretLength: 0,
+    [SECRET]: '',
+  };
+}
+
+/** Dataflow findings, pattern findings on decoded content, and bad-example quoting applied. */
+function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: number, patternFindings: Finding[]): Finding[] {
+  const texts: SkillText[] = [];
+  for (const f of files) {
+    if (!f.bytes || f.bytes.length > maxFileSize || classifyBinary(f.path, f.bytes)) continue;
+    try {
+      texts.push({ path: f.path, text: utf8.decode(f.bytes) });
+    } catch {
+      texts.push({ path: f.path, text: f.bytes.toString('latin1') });
+    }
+  }
+  const analysis = analyseSkill(texts);
+  for (const finding of patternFindings) {
+    const ranges = analysis.quoted.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => COMMAND_TAGS.has(t))) continue;
+    if (ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = 'info';
+      finding.description += ' (quoted as an example of what not to do; not counted)';
+    }
+  }
+  const out = analysis.findings.map(flowToFinding);
+  const ctxDecoded = analysis.decoded;
+  for (const d of ctxDecoded) {
+    for (const inner of scanThreatText(d.text, d.file, rules)) {
+      out.push({ ...inner, description: `${inner.description} (inside content decoded by ${d.how})`, tags: [...inner.tags, 'encoded'], line: d.line, endLine: d.line, column: 1, endColumn: 1, fingerprint: sha256Hex(`decoded\0${inner.fingerprint}`) });
+    }
+  }
+  return out;
+}
+
 function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
   const out: Finding[] = [];
   const line = skillMd.split('\n').findIndex((l) => /^allowed-tools\s*:/.test(l)) + 1 || 1;
@@ -301,6 +363,7 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     const all: Finding[] = toolFindings(report.skill, mdText);
     for (const w of report.skill.warnings) all.push(structural('skill-frontmatter-warning', SKILL_FILE, w));
     for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    all.push(...analysisFindings(report.tree.files, rules, maxFileSize, all));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });

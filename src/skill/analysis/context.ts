@@ -1,0 +1,244 @@
+import type { Severity } from '../../core/types.js';
+import { agentConfigOf, classifyHost, credentialOf, hostBelongsTo, hostOf, isCaptureUrl, isTracePath, nameMatchesHost, providerOf, UNKNOWN, val, weakensSettings, type Label, type Step, type Value } from './model.js';
+
+/** Findings of the dataflow analysis: ids, severities and what each means. */
+export const FLOW_CHECKS = {
+  'skill-flow-secret-exfil': { severity: 'critical', description: 'Environment, credentials or clipboard data sent off the machine' },
+  'skill-flow-token-misdirected': { severity: 'high', description: 'A provider token sent to a host that is not that provider (raw IP, capture or paste service, or an unrelated domain)' },
+  'skill-flow-remote-exec': { severity: 'critical', description: 'Code downloaded at run time is executed' },
+  'skill-flow-decoded-exec': { severity: 'critical', description: 'Decoded or deciphered data is executed or deserialized (an obfuscated payload)' },
+  'skill-flow-dns-data': { severity: 'high', description: 'Data carried in a DNS lookup name (DNS exfiltration)' },
+  'skill-flow-agent-config-write': { severity: 'high', description: "Code writes an agent's settings, hooks, MCP servers or agent-vault's own trust files" },
+  'skill-flow-agent-memory-write': { severity: 'medium', description: 'Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)' },
+  'skill-flow-weaken-settings': { severity: 'high', description: 'A setting that switches a protection off (TLS verification, authentication, sandbox) is written' },
+  'skill-flow-erase-traces': { severity: 'high', description: 'Shell history, audit logs or agent transcripts are deleted, emptied or switched off' },
+  'skill-flow-credential-read': { severity: 'medium', description: 'Credential files, keychains or browser stores are read' },
+  'skill-flow-unreadable': { severity: 'medium', description: 'Code too deeply nested or encoded to analyse to the end' },
+} as const satisfies Record<string, { severity: Severity; description: string }>;
+
+export type FlowCheck = keyof typeof FLOW_CHECKS;
+
+export interface FlowFinding {
+  ruleId: FlowCheck;
+  file: string;
+  line: number;
+  /** What flowed where, without any value: names of variables, paths and hosts only. */
+  detail: string;
+  trail: Step[];
+  /** Found inside decoded content: how it was decoded. */
+  decoded: string | undefined;
+}
+
+export type Lang = 'shell' | 'python' | 'javascript' | 'powershell';
+
+/** Where a piece of code sits in the skill. */
+export interface Unit {
+  file: string;
+  lang: Lang;
+  text: string;
+  /** Line of the first character of text in the file (1-based). */
+  line: number;
+  /** Set when the text was decoded from something else. */
+  decoded: string | undefined;
+}
+
+const MAX_NESTED = 6;
+const MAX_FINDINGS = 400;
+
+/** State shared by every unit of one skill: file contents written so far, findings, budget. */
+export class FlowContext {
+  readonly findings: FlowFinding[] = [];
+  /** Files written by the skill's code (path as written), with what they hold. */
+  readonly written = new Map<string, Value>();
+  /** Files of the skill itself, by relative path. */
+  readonly skillFiles: Map<string, string>;
+  /** Nested analysis (sh -c, python -c, decoded payloads): bounded. */
+  depth = 0;
+  decodedBytes = 0;
+  /** Text recovered from encodings, for the pattern rules to read as well. */
+  readonly decodedUnits: { file: string; line: number; how: string; text: string }[] = [];
+  analyse: ((unit: Unit, args?: Value[], stdin?: Value) => Value) | undefined;
+
+  constructor(skillFiles: Map<string, string>) {
+    this.skillFiles = skillFiles;
+  }
+
+  report(ruleId: FlowCheck, unit: Unit, line: number, detail: string, trail: Step[] = []): void {
+    if (this.findings.length >= MAX_FINDINGS) return;
+    const key = `${ruleId}\0${unit.file}\0${line}\0${detail}`;
+    if (this.findings.some((f) => `${f.ruleId}\0${f.file}\0${f.line}\0${f.detail}` === key)) return;
+    this.findings.push({ ruleId, file: unit.file, line, detail, trail: trail.slice(0, 8), decoded: unit.decoded });
+  }
+
+  nested(unit: Unit, args?: Value[], stdin?: Value): Value {
+    if (!this.analyse || this.depth >= MAX_NESTED) {
+      if (this.depth >= MAX_NESTED) this.report('skill-flow-unreadable', unit, unit.line, 'nesting limit reached');
+      return val(UNKNOWN);
+    }
+    this.depth++;
+    try {
+      return this.analyse(unit, args, stdin);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Sources
+
+  /** What reading a path yields: its credential label, or what the skill wrote there. */
+  readFile(path: Value, unit: Unit, line: number, via = 'read'): Value {
+    const labels: Label[] = [...path.labels.filter((l) => l.kind !== 'source' || l.source !== 'env-secret')];
+    let text = UNKNOWN;
+    for (const p of splitPaths(path.text)) {
+      const cred = credentialOf(p);
+      if (cred) {
+        labels.push({ kind: 'source', source: cred.source, name: cred.what, provider: cred.provider, step: { file: unit.file, line, what: `${via} ${shortPath(p)}` } });
+        if (cred.source === 'credential') this.report('skill-flow-credential-read', unit, line, `${via} ${cred.what} (${shortPath(p)})`);
+      }
+      const w = this.written.get(normPath(p));
+      if (w) {
+        labels.push(...w.labels);
+        text = w.text;
+      } else {
+        const own = this.skillFiles.get(normPath(p).replace(/^\.\//, ''));
+        if (own !== undefined) text = own;
+      }
+    }
+    return { text, labels: dedupe(labels) };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Sinks
+
+  /** Data leaving the machine for `url` (or host). */
+  network(unit: Unit, line: number, target: Value, data: Value[], how: string): void {
+    const url = target.text;
+    const host = hostOf(url) ?? (/^[\w.-]+$/.test(url) ? url.toLowerCase() : undefined);
+    const cls = isCaptureUrl(url) ? 'capture' : classifyHost(host);
+    if (cls === 'local') return;
+    const labels = dedupe([...data.flatMap((d) => d.labels), ...target.labels]);
+    const where = host && !host.includes(UNKNOWN) ? host : 'a host chosen at run time';
+    for (const l of labels) {
+      if (l.kind !== 'source') continue;
+      const trail = [l.step, { file: unit.file, line, what: `${how} to ${where}` }];
+      if (l.source === 'env-all' || l.source === 'credential' || l.source === 'clipboard' || l.source === 'dotenv') {
+        this.report('skill-flow-secret-exfil', unit, line, `${l.name} (line ${l.step.line}) sent by ${how} to ${where}`, trail);
+        continue;
+      }
+      // A single secret-named variable: fine to its own provider or a named API host.
+      if (cls === 'ip' || cls === 'capture') {
+        this.report('skill-flow-secret-exfil', unit, line, `$${l.name} (line ${l.step.line}) sent by ${how} to ${cls === 'ip' ? 'a raw IP address' : 'a capture or paste service'} ${where}`, trail);
+      } else if (cls === 'named' && host) {
+        const provider = l.provider ?? providerOf(l.name);
+        if (provider && !hostBelongsTo(host, provider) && !nameMatchesHost(l.name, host)) this.report('skill-flow-token-misdirected', unit, line, `$${l.name} (a ${provider} token, line ${l.step.line}) sent by ${how} to ${host}`, trail);
+      }
+    }
+  }
+
+  dns(unit: Unit, line: number, name: Value, how: string): void {
+    const text = name.text;
+    const sources = name.labels.filter((l) => l.kind === 'source');
+    // Data (unknown at analysis time) followed by a fixed domain: a.b.attacker.example
+    const dataThenDomain = /\u0000[^\u0000]*\.[a-z0-9-]{1,63}\.[a-z]{2,24}\.?$/i.test(text);
+    if (sources.length) {
+      const l = sources[0]! as Extract<Label, { kind: 'source' }>;
+      this.report('skill-flow-secret-exfil', unit, line, `${l.name} (line ${l.step.line}) encoded into a DNS lookup by ${how}`, [l.step, { file: unit.file, line, what: how }]);
+    } else if (dataThenDomain && name.labels.some((l) => l.kind !== 'param') || /\u0000\.[^\u0000]*\.[a-z]{2,24}$/i.test(text) && name.labels.length) {
+      this.report('skill-flow-dns-data', unit, line, `a lookup of a name built from data by ${how}`);
+    }
+  }
+
+  /** Code about to run: downloaded or decoded content is the finding; known text is read too. */
+  exec(unit: Unit, line: number, code: Value, lang: Lang | undefined, how: string, args: Value[] = [], stdin?: Value): Value {
+    const remote = code.labels.find((l) => l.kind === 'remote') as Extract<Label, { kind: 'remote' }> | undefined;
+    const decoded = code.labels.find((l) => l.kind === 'decoded') as Extract<Label, { kind: 'decoded' }> | undefined;
+    if (remote) this.report('skill-flow-remote-exec', unit, line, `content downloaded from ${hostOf(remote.url) ?? 'a URL'} (line ${remote.step.line}) run by ${how}`, [remote.step, { file: unit.file, line, what: how }]);
+    if (decoded) this.report('skill-flow-decoded-exec', unit, line, `${decoded.how} output (line ${decoded.step.line}) run by ${how}`, [decoded.step, { file: unit.file, line, what: how }]);
+    if (lang && code.text && code.text !== UNKNOWN) {
+      const text = code.text.replace(/\u0000/g, ' ');
+      if (decoded && this.decodedBytes < 1024 * 1024) {
+        this.decodedBytes += text.length;
+        this.decodedUnits.push({ file: unit.file, line, how: decoded.how, text });
+      }
+      if (text.trim()) return this.nested({ file: unit.file, lang, text, line, decoded: decoded ? decoded.how : unit.decoded }, args, stdin);
+    }
+    return val(UNKNOWN);
+  }
+
+  deserialize(unit: Unit, line: number, data: Value, how: string): void {
+    const remote = data.labels.find((l) => l.kind === 'remote');
+    const decoded = data.labels.find((l) => l.kind === 'decoded') as Extract<Label, { kind: 'decoded' }> | undefined;
+    if (remote) this.report('skill-flow-remote-exec', unit, line, `downloaded data deserialized by ${how} (runs code)`);
+    else if (decoded) this.report('skill-flow-decoded-exec', unit, line, `${decoded.how} output (line ${decoded.step.line}) deserialized by ${how} (runs code)`);
+  }
+
+  write(unit: Unit, line: number, path: Value, data: Value, how: string): void {
+    for (const p of splitPaths(path.text)) {
+      const kind = agentConfigOf(p);
+      if (kind === 'config') this.report('skill-flow-agent-config-write', unit, line, `${how} writes ${shortPath(p)}`);
+      else if (kind === 'memory') this.report('skill-flow-agent-memory-write', unit, line, `${how} writes ${shortPath(p)}`);
+      if (isTracePath(p) && (data.text === '' || /^\s*$/.test(data.text))) this.report('skill-flow-erase-traces', unit, line, `${how} empties ${shortPath(p)}`);
+      if (/(?:^|[/\\])\.env(?:\.[\w-]+)?$|\.(?:ini|conf|cfg|toml|ya?ml|properties|npmrc|pip\.conf|gitconfig)$|(?:^|[/\\])\.(?:npmrc|curlrc|wgetrc|gitconfig)$/.test(p)) {
+        const weak = weakensSettings(data.text.replace(/\u0000/g, ''));
+        if (weak) this.report('skill-flow-weaken-settings', unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
+      }
+      this.written.set(normPath(p), data);
+    }
+  }
+
+  erase(unit: Unit, line: number, path: Value, how: string): void {
+    for (const p of splitPaths(path.text)) if (isTracePath(p)) this.report('skill-flow-erase-traces', unit, line, `${how} ${shortPath(p)}`);
+  }
+}
+
+export function dedupe(labels: Label[]): Label[] {
+  const out: Label[] = [];
+  for (const l of labels) if (!out.includes(l)) out.push(l);
+  return out.slice(0, 64);
+}
+
+function splitPaths(text: string): string[] {
+  return text.split(/[\s\u0000]+(?=[~/.$%A-Za-z])/).map((p) => p.replace(/\u0000/g, '')).filter((p) => p.length > 0);
+}
+
+export function normPath(p: string): string {
+  return p.replace(/^\$\{?HOME\}?/, '~').replace(/\/+/g, '/').replace(/^\.\//, '');
+}
+
+export function shortPath(p: string): string {
+  const s = p.replace(/\u0000/g, '…');
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+export function envSource(name: string, unit: Unit, line: number, secretOnly = true): Label | undefined {
+  const secret = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|SESSION|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/i.test(name) && !/^(?:PWD|OLDPWD|SSH_AUTH_SOCK|\w*_(?:PUBLIC_KEY|KEY_ID|KEY_PATH|KEY_FILE|TOKEN_URL|AUTH_URL|AUTH_TYPE))$/i.test(name);
+  if (secretOnly && !secret) return undefined;
+  return { kind: 'source', source: 'env-secret', name, provider: providerOf(name), step: { file: unit.file, line, what: `$${name}` } };
+}
+
+export function envAll(unit: Unit, line: number, what: string): Label {
+  return { kind: 'source', source: 'env-all', name: 'the whole environment', provider: undefined, step: { file: unit.file, line, what } };
+}
+
+export function clipboard(unit: Unit, line: number, what: string): Label {
+  return { kind: 'source', source: 'clipboard', name: 'the clipboard', provider: undefined, step: { file: unit.file, line, what } };
+}
+
+export function credentialStore(unit: Unit, line: number, what: string, provider?: string): Label {
+  return { kind: 'source', source: 'credential', name: what, provider, step: { file: unit.file, line, what } };
+}
+
+export function remote(url: string, unit: Unit, line: number): Label {
+  return { kind: 'remote', url, step: { file: unit.file, line, what: `download ${hostOf(url) ?? ''}` } };
+}
+
+export function decodedLabel(how: string, unit: Unit, line: number): Label {
+  return { kind: 'decoded', how, step: { file: unit.file, line, what: how } };
+}
+
+export function lineAt(text: string, offset: number, base: number): number {
+  let n = base;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,117 @@
+/**
+ * What a skill's code and prose *do*: every code file and every code block its Markdown tells
+ * the agent to run is parsed (shell, Python, JavaScript/TypeScript) and followed from sources
+ * (environment, credentials, clipboard) to sinks (network, DNS, execution, agent settings,
+ * traces), across files; encoded layers are decoded and read again.
+ */
+import { FlowContext, type FlowFinding, type Lang, type Unit } from './context.js';
+import { bruteForce, CODE_HINT } from './decode.js';
+import { readMarkdown } from './markdown.js';
+import { UNKNOWN, val, type Value } from './model.js';
+import { analysePython } from './python.js';
+import { analyseJavaScript } from './javascript.js';
+import { newShellEnv, ShellEvaluator } from './shell-eval.js';
+
+export { FLOW_CHECKS, type FlowCheck, type FlowFinding } from './context.js';
+
+export interface SkillText {
+  path: string;
+  text: string;
+}
+
+export interface SkillAnalysis {
+  findings: FlowFinding[];
+  /** Per file, line ranges quoted as examples of what not to do. */
+  quoted: Map<string, [number, number][]>;
+  /** Content recovered from encodings and ciphers, for the pattern rules. */
+  decoded: { file: string; line: number; how: string; text: string }[];
+}
+
+const MAX_FILE = 2 * 1024 * 1024;
+
+function langOfPath(path: string, text: string): Lang | 'markdown' | undefined {
+  const p = path.toLowerCase();
+  if (/\.(?:md|markdown|mdx|mdc)$/.test(p)) return 'markdown';
+  if (/\.(?:sh|bash|zsh|ksh|command)$/.test(p)) return 'shell';
+  if (/\.(?:py|pyw)$/.test(p)) return 'python';
+  if (/\.(?:js|mjs|cjs|ts|mts|cts|jsx|tsx)$/.test(p)) return 'javascript';
+  const first = text.slice(0, 120);
+  if (/^#!.*\b(?:ba|z|k|da)?sh\b/.test(first)) return 'shell';
+  if (/^#!.*\bpython/.test(first)) return 'python';
+  if (/^#!.*\b(?:node|deno|bun)\b/.test(first)) return 'javascript';
+  if (/\.(?:txt)$/.test(p)) return 'markdown';
+  return undefined;
+}
+
+export function runUnit(ctx: FlowContext, unit: Unit, args: Value[] = [], stdin?: Value): Value {
+  switch (unit.lang) {
+    case 'shell':
+      return new ShellEvaluator(ctx, unit, newShellEnv(args)).run(stdin);
+    case 'python':
+      return analysePython(ctx, unit, args, stdin);
+    case 'javascript':
+      return analyseJavaScript(ctx, unit, args, stdin);
+    default:
+      return val(UNKNOWN);
+  }
+}
+
+export function analyseSkill(files: SkillText[]): SkillAnalysis {
+  const skillFiles = new Map(files.map((f) => [f.path, f.text]));
+  const ctx = new FlowContext(skillFiles);
+  ctx.analyse = (unit, args, stdin) => runUnit(ctx, unit, args, stdin);
+  const quoted = new Map<string, [number, number][]>();
+  const markdown: Unit[] = [];
+  const code: Unit[] = [];
+  for (const f of files) {
+    if (f.text.length > MAX_FILE) continue;
+    const lang = langOfPath(f.path, f.text);
+    if (lang === 'markdown') {
+      const view = readMarkdown(f.text);
+      if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
+      for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined });
+    } else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: undefined });
+  }
+  // Scripts first, so files they write are known when the instructions use them.
+  for (const unit of [...code, ...markdown]) {
+    try {
+      runUnit(ctx, unit);
+    } catch (e) {
+      if (e instanceof RangeError) ctx.report('skill-flow-unreadable', unit, unit.line, 'too deeply nested to analyse');
+      else throw e;
+    }
+  }
+  decodeLiterals(ctx, files);
+  return { findings: ctx.findings, quoted, decoded: ctx.decodedUnits };
+}
+
+/**
+ * Long string literals that are not readable text are tried against the simple ciphers; a
+ * decoding that reads like code is analysed as code in its own right.
+ */
+function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
+  let budget = 200;
+  for (const f of files) {
+    if (f.text.length > MAX_FILE) continue;
+    const keys = [...f.text.matchAll(/\b(?:key|k|xor_key|secret|KEY|XOR_KEY)\s*[:=]\s*(?:(\d{1,3})\b|["']([^"'\n]{1,32})["'])/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+    for (const m of f.text.matchAll(/["'`]([A-Za-z0-9+/=_\-\\x%.:;!#$&()*,<>?@[\]^{|}~ ]{24,})["'`]|\[((?:\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*,){12,}\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*)\]/g)) {
+      if (budget-- <= 0) return;
+      const literal = m[1];
+      let candidate: string | Uint8Array;
+      if (literal !== undefined) {
+        if (/\s/.test(literal) && !/^[A-Za-z0-9+/=\s]+$/.test(literal)) continue; // prose, not a blob
+        if (CODE_HINT.test(literal)) continue; // readable as it is
+        candidate = literal.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+      } else {
+        candidate = Uint8Array.from(m[2]!.split(',').map((n) => Number(n.trim()) & 0xff));
+      }
+      const d = bruteForce(candidate, keys);
+      if (!d || ctx.decodedBytes > 1024 * 1024) continue;
+      ctx.decodedBytes += d.text.length;
+      const line = f.text.slice(0, m.index ?? 0).split('\n').length;
+      const lang: Lang = /\b(?:import\s+\w|def\s|os\.|subprocess|exec\(|print\()/.test(d.text) ? 'python' : /\b(?:require\(|const\s|=>|child_process|process\.env|fetch\()/.test(d.text) ? 'javascript' : 'shell';
+      ctx.nested({ file: f.path, lang, text: d.text, line, decoded: d.how });
+      ctx.decodedUnits.push({ file: f.path, line, how: d.how, text: d.text });
+    }
+  }
+}

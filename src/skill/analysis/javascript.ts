@@ -1,0 +1,6 @@
+import type { FlowContext, Unit } from './context.js';
+import { UNKNOWN, val, type Value } from './model.js';
+
+export function analyseJavaScript(_ctx: FlowContext, _unit: Unit, _args: Value[] = [], _stdin?: Value): Value {
+  return val(UNKNOWN);
+}
