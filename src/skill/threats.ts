@@ -327,6 +327,8 @@ function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: nu
   const ctxDecoded = analysis.decoded;
   for (const d of ctxDecoded) {
     for (const inner of scanThreatText(d.text, d.file, rules)) {
+      if (patternFindings.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line && p.tags.includes('encoded'))) continue;
+      if (out.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line)) continue;
       out.push({ ...inner, description: `${inner.description} (inside content decoded by ${d.how})`, tags: [...inner.tags, 'encoded'], line: d.line, endLine: d.line, column: 1, endColumn: 1, fingerprint: sha256Hex(`decoded\0${inner.fingerprint}`) });
     }
   }

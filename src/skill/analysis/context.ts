@@ -101,8 +101,9 @@ export class FlowContext {
         labels.push(...w.labels);
         text = w.text;
       } else {
-        const own = this.skillFiles.get(normPath(p).replace(/^\.\//, ''));
-        if (own !== undefined) text = own;
+        const rel = normPath(p).replace(/^\.\//, '');
+        const own = this.skillFiles.get(rel) ?? this.skillFiles.get(rel.replace(/^.*?\/(?=scripts\/|bin\/|src\/|lib\/)/, ''));
+        if (own !== undefined) return { text: own, labels: dedupe(labels), obj: { kind: 'skillfile', path: this.skillFiles.has(rel) ? rel : rel.replace(/^.*?\/(?=scripts\/|bin\/|src\/|lib\/)/, '') } };
       }
     }
     return { text, labels: dedupe(labels) };
@@ -155,6 +156,13 @@ export class FlowContext {
     const decoded = code.labels.find((l) => l.kind === 'decoded') as Extract<Label, { kind: 'decoded' }> | undefined;
     if (remote) this.report('skill-flow-remote-exec', unit, line, `content downloaded from ${hostOf(remote.url) ?? 'a URL'} (line ${remote.step.line}) run by ${how}`, [remote.step, { file: unit.file, line, what: how }]);
     if (decoded) this.report('skill-flow-decoded-exec', unit, line, `${decoded.how} output (line ${decoded.step.line}) run by ${how}`, [decoded.step, { file: unit.file, line, what: how }]);
+    if (code.obj?.kind === 'skillfile' && code.obj.path) {
+      // One of the skill's own files: it is read on its own anyway; read it again only when
+      // the caller hands it data worth following, as that file, with the call in the trail.
+      const carries = [...args, ...(stdin ? [stdin] : [])].some((v) => v.labels.some((l) => l.kind === 'source' || l.kind === 'remote' || l.kind === 'decoded'));
+      if (!carries || !lang) return val(UNKNOWN);
+      return this.nested({ file: code.obj.path, lang, text: code.text, line: 1, decoded: unit.decoded }, args, stdin);
+    }
     if (lang && code.text && code.text !== UNKNOWN) {
       const text = code.text.replace(/\u0000/g, ' ');
       if (decoded && this.decodedBytes < 1024 * 1024) {

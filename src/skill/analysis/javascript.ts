@@ -1,6 +1,8 @@
+import { evaluateCode } from './code-eval.js';
 import type { FlowContext, Unit } from './context.js';
-import { UNKNOWN, val, type Value } from './model.js';
+import type { Value } from './model.js';
 
-export function analyseJavaScript(_ctx: FlowContext, _unit: Unit, _args: Value[] = [], _stdin?: Value): Value {
-  return val(UNKNOWN);
+/** JavaScript and TypeScript: parsed by ./code.ts, followed by ./code-eval.ts. */
+export function analyseJavaScript(ctx: FlowContext, unit: Unit, args: Value[] = [], stdin?: Value): Value {
+  return evaluateCode(ctx, unit, 'js', args, stdin);
 }
