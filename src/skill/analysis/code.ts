@@ -360,10 +360,10 @@ class Parser {
   constructor(private readonly toks: Tok[], private readonly lang: 'py' | 'js') {}
 
   private k(): TokKind {
-    return this.toks[this.i]!.k;
+    return this.tok.k;
   }
   private get tok(): Tok {
-    return this.toks[this.i]!;
+    return this.toks[Math.min(this.i, this.toks.length - 1)]!;
   }
   private peekAt(n: number): Tok {
     return this.toks[Math.min(this.i + n, this.toks.length - 1)]!;

@@ -94,62 +94,69 @@ export interface Decoded {
  * code's own calls (a loop that XORs each byte, a custom shift).
  */
 export function bruteForce(candidate: string | Uint8Array, keys: (string | number)[] = []): Decoded | undefined {
-  const bytes = typeof candidate === 'string' ? undefined : candidate;
-  const text = typeof candidate === 'string' ? candidate : undefined;
-  const tries: [() => string | undefined, string][] = [];
   const layers: [Uint8Array, string][] = [];
-  if (text !== undefined) {
-    if (text.length > MAX_INPUT || text.length < 12) return undefined;
-    for (const [fn, how] of [[fromBase64, 'base64'], [fromHex, 'hex'], [fromBase32, 'base32']] as const) {
-      const d = fn(text);
-      if (d !== undefined) {
-        tries.push([() => d, how]);
-        layers.push([Buffer.from(d, 'latin1'), how]);
+  if (typeof candidate === 'string') {
+    const text = candidate;
+    if (text.length > MAX_BRUTE || text.length < 12) return undefined;
+    const encodedLike = /^[A-Za-z0-9+/=_-]+$/.test(text);
+    if (encodedLike) {
+      for (const [fn, how] of [[fromBase64, 'base64'], [fromHex, 'hex'], [fromBase32, 'base32']] as const) {
+        const d = fn(text);
+        if (d !== undefined) {
+          if (CODE_HINT.test(d)) return { text: d, how };
+          layers.push([Buffer.from(d, 'latin1'), how]);
+        }
       }
-      if (!d && how === 'base64' && /^[A-Za-z0-9+/=]+$/.test(text) && text.length % 4 === 0) layers.push([Buffer.from(text, 'base64'), 'base64']);
-      if (!d && how === 'hex' && /^[0-9a-f]+$/i.test(text) && text.length % 2 === 0) layers.push([Buffer.from(text, 'hex'), 'hex']);
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0) layers.push([Buffer.from(text, 'base64'), 'base64']);
+      if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0) layers.push([Buffer.from(text, 'hex'), 'hex']);
+      const rb = fromBase64(reverse(text));
+      if (rb && CODE_HINT.test(rb)) return { text: rb, how: 'reversed base64' };
+    } else {
+      const tries: [string, string][] = [[reverse(text), 'reversed']];
+      for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? 'rot13' : `letter shift ${n}`]);
+      for (let step = 2; step <= 4; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(''), `interleave ${step}/${off}`]);
+      for (const [out, how] of tries) if (CODE_HINT.test(out)) return { text: out, how };
+      layers.push([Buffer.from(text, 'latin1'), 'text']);
     }
-    tries.push([() => reverse(text), 'reversed']);
-    const rb = fromBase64(reverse(text));
-    if (rb) tries.push([() => rb, 'reversed base64']);
-    for (let n = 1; n < 26; n++) tries.push([() => rot(text, n), n === 13 ? 'rot13' : `letter shift ${n}`]);
-    for (let step = 2; step <= 4; step++) for (let off = 0; off < step; off++) tries.push([() => [...text].filter((_, i) => i % step === off).join(''), `interleave ${step}/${off}`]);
-    layers.push([Buffer.from(text, 'latin1'), 'text']);
-  } else if (bytes) {
-    if (bytes.length > MAX_INPUT || bytes.length < 8) return undefined;
-    layers.push([bytes, 'bytes']);
+  } else {
+    if (candidate.length > MAX_BRUTE || candidate.length < 8) return undefined;
+    layers.push([candidate, 'bytes']);
   }
-  for (const [fn, how] of tries) {
-    const out = fn();
-    if (out && CODE_HINT.test(out) && printableText(Buffer.from(out, 'utf8'))) return { text: out, how };
-  }
-  // XOR: the keys the code names first, then every single byte.
+  // XOR: the keys the code names first, then every single byte; then constant byte shifts.
   for (const [layer, how] of layers) {
     const keyList: [Uint8Array, string][] = keys.map((k) => [typeof k === 'number' ? Uint8Array.of(k & 0xff) : Buffer.from(k, 'utf8'), `xor key ${typeof k === 'number' ? k : 'string'}`] as [Uint8Array, string]);
     for (let k = 1; k < 256; k++) keyList.push([Uint8Array.of(k), `xor 0x${k.toString(16)}`]);
+    const label = (kh: string) => (how === 'bytes' || how === 'text' ? kh : `${how}, ${kh}`);
     for (const [key, kh] of keyList) {
-      if (!key.length) continue;
-      // Quick reject on the first bytes before decoding the whole layer.
-      let ok = true;
-      for (let i = 0; i < Math.min(16, layer.length); i++) {
-        const c = layer[i]! ^ key[i % key.length]!;
-        if (!((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13)) {
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) continue;
-      const out = printableText(xorBytes(layer, key));
-      if (out && CODE_HINT.test(out)) return { text: out, how: how === 'bytes' || how === 'text' ? kh : `${how}, ${kh}` };
+      if (!key.length || !quickPrintable(layer, (b, i) => b ^ key[i % key.length]!)) continue;
+      const out = asciiText(xorBytes(layer, key));
+      if (out && CODE_HINT.test(out)) return { text: out, how: label(kh) };
     }
-    // Constant shifts of every byte (Caesar on bytes).
     for (let k = 1; k < 256; k++) {
-      const c0 = (layer[0]! + k) & 0xff;
-      if (!((c0 >= 0x20 && c0 < 0x7f) || c0 === 10)) continue;
-      const shifted = layer.map((b) => (b + k) & 0xff);
-      const out = printableText(shifted);
-      if (out && CODE_HINT.test(out)) return { text: out, how: how === 'bytes' || how === 'text' ? `byte shift ${k}` : `${how}, byte shift ${k}` };
+      if (!quickPrintable(layer, (b) => (b + k) & 0xff)) continue;
+      const out = asciiText(layer.map((b) => (b + k) & 0xff));
+      if (out && CODE_HINT.test(out)) return { text: out, how: label(`byte shift ${k}`) };
     }
   }
   return undefined;
+}
+
+const MAX_BRUTE = 16 * 1024;
+
+function quickPrintable(bytes: Uint8Array, f: (b: number, i: number) => number): boolean {
+  for (let i = 0; i < Math.min(24, bytes.length); i++) {
+    const c = f(bytes[i]!, i);
+    if (!((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13)) return false;
+  }
+  return true;
+}
+
+/** ASCII text (commands and code), without the cost of a UTF-8 decoder. */
+function asciiText(bytes: Uint8Array): string | undefined {
+  let bad = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    if (!((c >= 0x20 && c < 0x7f) || c === 9 || c === 10 || c === 13)) if (++bad > bytes.length / 20) return undefined;
+  }
+  return Buffer.from(bytes).toString('latin1');
 }

@@ -92,19 +92,28 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
 function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
   let budget = 200;
   for (const f of files) {
-    if (f.text.length > MAX_FILE) continue;
+    if (f.text.length > MAX_FILE || !langOfPath(f.path, f.text)) continue;
     const keys = [...f.text.matchAll(/\b(?:key|k|xor_key|secret|KEY|XOR_KEY)\s*[:=]\s*(?:(\d{1,3})\b|["']([^"'\n]{1,32})["'])/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
-    for (const m of f.text.matchAll(/["'`]([A-Za-z0-9+/=_\-\\x%.:;!#$&()*,<>?@[\]^{|}~ ]{24,})["'`]|\[((?:\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*,){12,}\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*)\]/g)) {
-      if (budget-- <= 0) return;
+    for (const m of f.text.matchAll(/["'`]([A-Za-z0-9+/=_-]{24,16384}|(?:\\x[0-9a-fA-F]{2}){12,4096}|[^\s"'`]{24,1024})["'`]|\[((?:\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*,){12,4096}\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*)\]/g)) {
       const literal = m[1];
       let candidate: string | Uint8Array;
       if (literal !== undefined) {
-        if (/\s/.test(literal) && !/^[A-Za-z0-9+/=\s]+$/.test(literal)) continue; // prose, not a blob
         if (CODE_HINT.test(literal)) continue; // readable as it is
-        candidate = literal.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+        if (/^\\x/.test(literal)) candidate = Buffer.from(literal.replace(/\\x/g, ''), 'hex');
+        else if (/^[A-Za-z0-9+/=_-]+$/.test(literal)) {
+          // identifiers, paths and words are not blobs
+          if (/^[a-z_-]+$|^[A-Z_-]+$|^[a-z]+(?:[A-Z][a-z]+)+$/.test(literal) || !/\d/.test(literal) && !/[A-Z]/.test(literal)) continue;
+          candidate = literal;
+        } else {
+          // symbol soup: enough non-alphanumerics, not a URL, path or expression
+          const symbols = literal.replace(/[A-Za-z0-9]/g, '').length;
+          if (symbols < literal.length * 0.25 || /:\/\/|^[./~]|[{}()]\s*$|^[<#]/.test(literal)) continue;
+          candidate = literal;
+        }
       } else {
         candidate = Uint8Array.from(m[2]!.split(',').map((n) => Number(n.trim()) & 0xff));
       }
+      if (budget-- <= 0) return;
       const d = bruteForce(candidate, keys);
       if (!d || ctx.decodedBytes > 1024 * 1024) continue;
       ctx.decodedBytes += d.text.length;

@@ -207,8 +207,8 @@ export function credentialOf(path: string): { what: string; provider: string | u
 // ---------------------------------------------------------------------------------------
 // Agent configuration and traces
 
-const AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b|commands\b|agents\b|skills\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\]|\.cursorrules$|\.codex[/\\]|\.gemini[/\\]settings\.json|\.vscode[/\\](?:settings|mcp)\.json|\.windsurf[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
-const AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$/;
+const AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\]|\.cursorrules$|\.codex[/\\]|\.gemini[/\\]settings\.json|\.vscode[/\\](?:settings|mcp)\.json|\.windsurf[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
+const AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]/;
 
 export function agentConfigOf(path: string): 'config' | 'memory' | undefined {
   const p = path.trim().replace(/^["']|["']$/g, '');
