@@ -4,7 +4,7 @@
  * (environment, credentials, clipboard) to sinks (network, DNS, execution, agent settings,
  * traces), across files; encoded layers are decoded and read again.
  */
-import { FlowContext, type FlowFinding, type Lang, type Unit } from './context.js';
+import { envSource, FlowContext, type FlowFinding, type Lang, type Unit } from './context.js';
 import { bruteForce, CODE_HINT } from './decode.js';
 import { readMarkdown } from './markdown.js';
 import { UNKNOWN, val, type Value } from './model.js';
@@ -70,6 +70,8 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
       const view = readMarkdown(f.text);
       if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
       for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined });
+      markdown.push(...toolCallCommands(f));
+      urlsWithSecrets(ctx, f);
     } else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: undefined });
   }
   // Scripts first, so files they write are known when the instructions use them.
@@ -83,6 +85,38 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
   }
   decodeLiterals(ctx, files);
   return { findings: ctx.findings, quoted, decoded: ctx.decodedUnits };
+}
+
+/** Commands inside tool-call shaped text (`"command": "…"`, `<parameter name="command">…`) are read as shell. */
+function toolCallCommands(f: SkillText): Unit[] {
+  const out: Unit[] = [];
+  const re = /"(?:command|cmd|script|shell_command|bash_command)"\s*:\s*"((?:[^"\\\n]|\\.){1,2000})"|<parameter\s+name=["']?(?:command|cmd|script)["']?\s*>([\s\S]{1,2000}?)<\/parameter>/g;
+  for (const m of f.text.matchAll(re)) {
+    let text = m[2] ?? m[1]!;
+    if (m[1] !== undefined) {
+      try {
+        text = JSON.parse(`"${m[1]}"`) as string;
+      } catch {
+        text = m[1];
+      }
+    }
+    out.push({ file: f.path, lang: 'shell', text, line: f.text.slice(0, m.index ?? 0).split('\n').length, decoded: undefined });
+  }
+  return out;
+}
+
+/** URLs in the instructions that carry a secret variable (`?key=$OPENAI_API_KEY`) go through the same host checks as code. */
+function urlsWithSecrets(ctx: FlowContext, f: SkillText): void {
+  const re = /https?:\/\/[^\s"'<>`)\]]{1,400}/g;
+  for (const m of f.text.matchAll(re)) {
+    const url = m[0];
+    const vars = [...url.matchAll(/\$\{?\(?([A-Za-z_][A-Za-z0-9_]{2,63})\)?\}?|\{\{\s*([A-Za-z_][A-Za-z0-9_.]{2,63})\s*\}\}|%([A-Za-z_][A-Za-z0-9_]{2,63})%/g)].map((v) => (v[1] ?? v[2] ?? v[3])!.replace(/^(?:env|secrets)\./i, ''));
+    if (!vars.length) continue;
+    const line = f.text.slice(0, m.index ?? 0).split('\n').length;
+    const unit: Unit = { file: f.path, lang: 'shell', text: '', line, decoded: undefined };
+    const labels = vars.map((v) => envSource(v, unit, line)).filter((l): l is NonNullable<typeof l> => !!l);
+    if (labels.length) ctx.network(unit, line, val(url), [val(UNKNOWN, labels)], 'a URL in the instructions');
+  }
 }
 
 /**

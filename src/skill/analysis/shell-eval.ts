@@ -250,6 +250,11 @@ export class ShellEvaluator {
     }
 
     if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
+    // `$(ANTHROPIC_API_KEY)`: a secret variable written as a command substitution
+    if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
+      const label = envSource(name0, this.unit, line);
+      if (label) return val(UNKNOWN, [label]);
+    }
 
     switch (name) {
       case 'eval': {
