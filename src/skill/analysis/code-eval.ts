@@ -91,10 +91,10 @@ export class CodeEvaluator {
       // obj.x = v / obj["x"] = v: remember on literal objects
       const obj = this.expr(target.expr.obj);
       const key = target.expr.t === 'member' ? target.expr.prop : target.expr.index?.t === 'str' ? target.expr.index.value : undefined;
-      if (key && obj.fields) obj.fields.set(key, v);
+      if (key && obj.fields && !key.includes(UNKNOWN)) obj.fields.set(key, v);
       else if (obj.items) obj.items.push(v);
-      else if (obj.fields === undefined && target.expr.obj.t === 'name') {
-        const merged = { ...obj, labels: dedupe([...obj.labels, ...v.labels]) };
+      else if (target.expr.obj.t === 'name') {
+        const merged = { ...obj, labels: dedupe([...obj.labels, ...v.labels]), obj: obj.obj ?? (v.obj?.kind === 'env' ? v.obj : undefined) };
         this.bind(target.expr.obj.name, merged);
       }
     }

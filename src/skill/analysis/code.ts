@@ -944,7 +944,9 @@ class Parser {
   /** A TypeScript type: skipped up to `=`, `,`, `)`, `;`, `{` of a body, or a newline at depth 0. */
   private skipType(): void {
     let level = 0;
+    const first = this.i;
     while (this.k() !== 'eof') {
+      if (level === 0 && this.i > first && this.is('{')) return; // the body after a return type
       const v = this.tok.v;
       if (this.k() === 'op') {
         if (v === '(' || v === '[' || v === '{' || v === '<') level++;
@@ -956,7 +958,6 @@ class Parser {
       }
       if (level === 0 && this.k() === 'nl') return;
       this.i++;
-      if (level === 0 && this.is('{') && this.toks[this.i - 1]!.k !== 'op') return;
     }
   }
 

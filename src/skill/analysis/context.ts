@@ -58,6 +58,8 @@ export class FlowContext {
   /** Text recovered from encodings, for the pattern rules to read as well. */
   readonly decodedUnits: { file: string; line: number; how: string; text: string }[] = [];
   analyse: ((unit: Unit, args?: Value[], stdin?: Value) => Value) | undefined;
+  /** Set when a downloaded archive was unpacked: what it held may be run by any path. */
+  remoteArchive: Label | undefined;
 
   constructor(skillFiles: Map<string, string>) {
     this.skillFiles = skillFiles;
@@ -123,6 +125,8 @@ export class FlowContext {
     for (const l of labels) {
       if (l.kind !== 'source') continue;
       const trail = [l.step, { file: unit.file, line, what: `${how} to ${where}` }];
+      // A token a provider's own CLI printed, sent back to that provider, is an API call.
+      if (l.source === 'credential' && l.provider && host && cls === 'named' && hostBelongsTo(host, l.provider)) continue;
       if (l.source === 'env-all' || l.source === 'credential' || l.source === 'clipboard' || l.source === 'dotenv') {
         this.report('skill-flow-secret-exfil', unit, line, `${l.name} (line ${l.step.line}) sent by ${how} to ${where}`, trail);
         continue;

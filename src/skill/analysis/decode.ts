@@ -160,3 +160,19 @@ function asciiText(bytes: Uint8Array): string | undefined {
   }
   return Buffer.from(bytes).toString('latin1');
 }
+
+/** Unmistakable signs of a command or payload, for decodings of ordinary-looking text. */
+const STRICT_HINT = /(?:curl|wget)\s+\S*\s*\S*https?:\/\/|\|\s*(?:ba|z)?sh\b|\/bin\/(?:ba)?sh\b|https?:\/\/[\w.-]+\.[a-z]{2,}\/|os\.system\(|subprocess\.|child_process|base64\s+-d|~\/\.ssh\/|\.aws\/credentials|rm\s+-rf\s+[~/]/;
+
+/**
+ * Letter shifts, reversal and interleaving of a string with spaces (a shifted command keeps
+ * its spaces). Only a result with an unmistakable command or URL counts.
+ */
+export function bruteForceText(text: string): Decoded | undefined {
+  if (text.length < 24 || text.length > 1024) return undefined;
+  const tries: [string, string][] = [[reverse(text), 'reversed']];
+  for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? 'rot13' : `letter shift ${n}`]);
+  for (let step = 2; step <= 3; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(''), `interleave ${step}/${off}`]);
+  for (const [out, how] of tries) if (STRICT_HINT.test(out)) return { text: out, how };
+  return undefined;
+}

@@ -5,7 +5,7 @@
  * traces), across files; encoded layers are decoded and read again.
  */
 import { envSource, FlowContext, type FlowFinding, type Lang, type Unit } from './context.js';
-import { bruteForce, CODE_HINT } from './decode.js';
+import { bruteForce, bruteForceText, CODE_HINT } from './decode.js';
 import { readMarkdown } from './markdown.js';
 import { UNKNOWN, val, type Value } from './model.js';
 import { analysePython } from './python.js';
@@ -125,8 +125,17 @@ function urlsWithSecrets(ctx: FlowContext, f: SkillText): void {
  */
 function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
   let budget = 200;
+  const found = (f: SkillText, d: { text: string; how: string }, index: number) => {
+    if (ctx.decodedBytes > 1024 * 1024) return;
+    ctx.decodedBytes += d.text.length;
+    const line = f.text.slice(0, index).split('\n').length;
+    const lang: Lang = /\b(?:import\s+\w|def\s|os\.|subprocess|exec\(|print\()/.test(d.text) ? 'python' : /\b(?:require\(|const\s|=>|child_process|process\.env|fetch\()/.test(d.text) ? 'javascript' : 'shell';
+    ctx.nested({ file: f.path, lang, text: d.text, line, decoded: d.how });
+    ctx.decodedUnits.push({ file: f.path, line, how: d.how, text: d.text });
+  };
   for (const f of files) {
-    if (f.text.length > MAX_FILE || !langOfPath(f.path, f.text)) continue;
+    const lang = langOfPath(f.path, f.text);
+    if (f.text.length > MAX_FILE || !lang) continue;
     const keys = [...f.text.matchAll(/\b(?:key|k|xor_key|secret|KEY|XOR_KEY)\s*[:=]\s*(?:(\d{1,3})\b|["']([^"'\n]{1,32})["'])/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
     for (const m of f.text.matchAll(/["'`]([A-Za-z0-9+/=_-]{24,16384}|(?:\\x[0-9a-fA-F]{2}){12,4096}|[^\s"'`]{24,1024})["'`]|\[((?:\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*,){12,4096}\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*)\]/g)) {
       const literal = m[1];
@@ -136,7 +145,7 @@ function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
         if (/^\\x/.test(literal)) candidate = Buffer.from(literal.replace(/\\x/g, ''), 'hex');
         else if (/^[A-Za-z0-9+/=_-]+$/.test(literal)) {
           // identifiers, paths and words are not blobs
-          if (/^[a-z_-]+$|^[A-Z_-]+$|^[a-z]+(?:[A-Z][a-z]+)+$/.test(literal) || !/\d/.test(literal) && !/[A-Z]/.test(literal)) continue;
+          if (/^[a-z_-]+$|^[A-Z_-]+$|^[a-z]+(?:[A-Z][a-z]+)+$/.test(literal) || (!/\d/.test(literal) && !/[A-Z]/.test(literal))) continue;
           candidate = literal;
         } else {
           // symbol soup: enough non-alphanumerics, not a URL, path or expression
@@ -149,12 +158,16 @@ function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
       }
       if (budget-- <= 0) return;
       const d = bruteForce(candidate, keys);
-      if (!d || ctx.decodedBytes > 1024 * 1024) continue;
-      ctx.decodedBytes += d.text.length;
-      const line = f.text.slice(0, m.index ?? 0).split('\n').length;
-      const lang: Lang = /\b(?:import\s+\w|def\s|os\.|subprocess|exec\(|print\()/.test(d.text) ? 'python' : /\b(?:require\(|const\s|=>|child_process|process\.env|fetch\()/.test(d.text) ? 'javascript' : 'shell';
-      ctx.nested({ file: f.path, lang, text: d.text, line, decoded: d.how });
-      ctx.decodedUnits.push({ file: f.path, line, how: d.how, text: d.text });
+      if (d) found(f, d, m.index ?? 0);
+    }
+    // In code, shifted or reversed commands keep their spaces: try string literals with spaces too.
+    if (lang === 'markdown') continue;
+    for (const m of f.text.matchAll(/(["'`])([^"'`\n\\]{24,1024})\1/g)) {
+      const literal = m[2]!;
+      if (!/\s/.test(literal) || CODE_HINT.test(literal)) continue;
+      if (budget-- <= 0) return;
+      const d = bruteForceText(literal);
+      if (d) found(f, d, m.index ?? 0);
     }
   }
 }

@@ -244,6 +244,7 @@ export class ShellEvaluator {
     }
 
     // A file the script downloaded, run directly
+    if (!this.ctx.written.has(normalise(name0)) && this.ctx.remoteArchive && /^\.\.?\//.test(name0)) return this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), undefined, `running ${name0} from a downloaded archive`);
     const ran = this.ctx.written.get(normalise(name0));
     if (ran && (name0.includes('/') || name0.startsWith('.'))) {
       return this.ctx.exec(this.unit, line, ran, guessLang(name0, ran.text), `running ${name0}`, args, stdin);
@@ -405,6 +406,9 @@ export class ShellEvaluator {
         }
         return out;
       }
+      case 'make':
+        if (this.ctx.remoteArchive && texts.includes('install')) this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), undefined, 'make install of a downloaded archive');
+        return val('');
       case 'chmod':
       case 'mkdir':
       case 'cd':
@@ -483,6 +487,10 @@ export class ShellEvaluator {
     if (name === 'tr' && /^['"]?(?:a-zA-Z|A-Za-z)/.test(texts[0] ?? '') && /^['"]?(?:n-za-mN-ZA-M|N-ZA-Mn-za-m)/.test(texts[1] ?? '')) {
       return { text: known !== undefined ? rot(known, 13) : UNKNOWN, labels: [...input.labels, decodedLabel('rot13 (tr)', this.unit, line)] };
     }
+    if ((name === 'tar' && texts.some((t) => /^-?[a-z]*x/.test(t) || t === '--extract')) || name === 'unzip' || name === 'bsdtar' || (name === 'gunzip' && !decodeFlag) || name === '7z') {
+      const r = input.labels.find((l) => l.kind === 'remote');
+      if (r) this.ctx.remoteArchive = r;
+    }
     // find / ls print paths: keep the path text so later reads see it.
     if (name === 'find' || name === 'ls') return join(args.filter((a) => !a.text.startsWith('-')).slice(0, 1));
     return { text: name === 'cat' && input.text ? input.text : UNKNOWN, labels: input.labels };
@@ -510,7 +518,8 @@ export class ShellEvaluator {
         continue;
       }
       // A script file: the skill's own (read across files), one the script wrote, or unknown.
-      const code = this.ctx.readFile(list[i]!, this.unit, line, name);
+      let code = this.ctx.readFile(list[i]!, this.unit, line, name);
+      if (!code.obj && code.text === UNKNOWN && !code.labels.length && this.ctx.remoteArchive && !t.startsWith('/')) code = { ...code, labels: [this.ctx.remoteArchive] };
       const scriptLang = guessLang(t, code.text) ?? lang;
       return this.ctx.exec(this.unit, line, code, scriptLang, `${name} ${t.replace(/\u0000/g, '…')}`, list.slice(i + 1), stdin);
     }
