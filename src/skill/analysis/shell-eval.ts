@@ -519,7 +519,7 @@ export class ShellEvaluator {
       }
       // A script file: the skill's own (read across files), one the script wrote, or unknown.
       let code = this.ctx.readFile(list[i]!, this.unit, line, name);
-      if (!code.obj && code.text === UNKNOWN && !code.labels.length && this.ctx.remoteArchive && !t.startsWith('/')) code = { ...code, labels: [this.ctx.remoteArchive] };
+      if (!code.obj && code.text === UNKNOWN && !code.labels.length && this.ctx.remoteArchive && !t.startsWith('/') && t.includes('/')) code = { ...code, labels: [this.ctx.remoteArchive] };
       const scriptLang = guessLang(t, code.text) ?? lang;
       return this.ctx.exec(this.unit, line, code, scriptLang, `${name} ${t.replace(/\u0000/g, '…')}`, list.slice(i + 1), stdin);
     }
