@@ -149,7 +149,7 @@ export class FlowContext {
     if (sources.length) {
       const l = sources[0]! as Extract<Label, { kind: 'source' }>;
       this.report('skill-flow-secret-exfil', unit, line, `${l.name} (line ${l.step.line}) encoded into a DNS lookup by ${how}`, [l.step, { file: unit.file, line, what: how }]);
-    } else if (dataThenDomain && name.labels.some((l) => l.kind !== 'param') || /\u0000\.[^\u0000]*\.[a-z]{2,24}$/i.test(text) && name.labels.length) {
+    } else if (dataThenDomain && name.labels.some((l) => l.kind === 'data' || l.kind === 'decoded')) {
       this.report('skill-flow-dns-data', unit, line, `a lookup of a name built from data by ${how}`);
     }
   }

@@ -13,7 +13,9 @@ export type Label =
   | { kind: 'source'; source: SourceKind; name: string; provider: string | undefined; step: Step }
   | { kind: 'remote'; url: string; step: Step }
   | { kind: 'decoded'; how: string; step: Step }
-  | { kind: 'param'; index: number };
+  | { kind: 'param'; index: number }
+  /** Output of a command (hostname, whoami, a file listing): data, but not a secret. */
+  | { kind: 'data'; what: string; step: Step };
 
 export interface Step {
   file: string;

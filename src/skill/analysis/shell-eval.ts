@@ -100,7 +100,8 @@ export class ShellEvaluator {
           parts.push(this.ctx.readFile(this.word(only.redirects[0]!.target), this.unit, this.line(only.start), 'read'));
         } else {
           const out = this.script(p.script);
-          parts.push({ ...out, text: out.text === '' ? UNKNOWN : out.text });
+          const data: Label = { kind: 'data', what: p.raw.slice(0, 60), step: { file: this.unit.file, line: this.line(w.start), what: p.raw.slice(0, 60) } };
+          parts.push({ ...out, text: out.text === '' ? UNKNOWN : out.text, labels: out.labels.length ? out.labels : [data] });
         }
       } else {
         // <(cmd) is a path whose content is cmd's output

@@ -222,6 +222,7 @@ class ShellParser {
       if (pipeline.commands.length) items.push({ pipeline, op });
       if (this.pos === before) this.pos++; // never stall on a character nothing accepts
     }
+    this.pos = Math.min(this.pos, this.stopAt);
     return { items, start, end: this.pos };
   }
 
@@ -555,11 +556,8 @@ class ShellParser {
         break;
       }
       if (c === '\\') {
-        if (this.peek(1) === '\n') this.pos += 2;
-        else {
-          lit += this.peek(1);
-          this.pos += 2;
-        }
+        if (this.peek(1) !== '\n') lit += this.peek(1);
+        this.pos = Math.min(this.pos + 2, this.stopAt);
         continue;
       }
       if (c === "'") {
