@@ -284,11 +284,13 @@ const TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
 
 function flowToFinding(f: FlowFinding): Finding {
   const c = FLOW_CHECKS[f.ruleId];
-  const detail = f.detail.replace(TOKENISH, '…');
-  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? '' : `${s.file}:`}${s.line} ${s.what.replace(TOKENISH, '…')}`).join(' → ')}]` : '';
+  // Unknown stretches of a value are U+0000 inside the analysis; never print them.
+  const clean = (t: string) => t.replace(/\u0000+/g, '…').replace(/[\u0001-\u0008\u000b-\u001f\u007f]/g, ' ').replace(TOKENISH, '…');
+  const detail = clean(f.detail);
+  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? '' : `${clean(s.file)}:`}${s.line} ${clean(s.what)}`).join(' → ')}]` : '';
   return {
     ruleId: f.ruleId,
-    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${f.decoded})` : ''}`,
+    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${clean(f.decoded)})` : ''}`,
     severity: c.severity,
     tags: ['skill', 'dataflow', ...(f.decoded ? ['encoded'] : [])],
     path: f.file,

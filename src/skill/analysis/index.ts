@@ -160,8 +160,16 @@ function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
       const d = bruteForce(candidate, keys);
       if (d) found(f, d, m.index ?? 0);
     }
-    // In code, shifted or reversed commands keep their spaces: try string literals with spaces too.
-    if (lang === 'markdown') continue;
+    // In Markdown, bare blobs in the prose; in code, shifted or reversed commands keep their
+    // spaces: try string literals with spaces too.
+    if (lang === 'markdown') {
+      for (const m of f.text.matchAll(/(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{40,16384}={0,2}|(?:[0-9a-fA-F]{2}){24,8192})(?![A-Za-z0-9+/=_-])/g)) {
+        if (budget-- <= 0) return;
+        const d = bruteForce(m[0], keys);
+        if (d) found(f, d, m.index ?? 0);
+      }
+      continue;
+    }
     for (const m of f.text.matchAll(/(["'`])([^"'`\n\\]{24,1024})\1/g)) {
       const literal = m[2]!;
       if (!/\s/.test(literal) || CODE_HINT.test(literal)) continue;

@@ -43,7 +43,7 @@ const LANGS: [RegExp, Lang][] = [
   [/^(?:powershell|ps1|pwsh|ps)$/i, 'powershell'],
 ];
 
-const COMMANDS = /^(?:\$\s+)?(?:sudo\s+)?(?:curl|wget|bash|sh|zsh|python[0-9.]*|pip[0-9]?|pipx|uv|uvx|npm|npx|pnpm|yarn|node|bun|deno|git|gh|docker|kubectl|aws|gcloud|az|terraform|make|cd|ls|cat|echo|printf|export|source|chmod|chown|mkdir|rm|mv|cp|tar|unzip|ssh|scp|rsync|nc|ncat|eval|env|printenv|base64|xxd|openssl|brew|apt|apt-get|yum|dnf|go|cargo|rustc|java|mvn|gradle|dotnet|ruby|gem|perl|php|composer|psql|mysql|sqlite3|redis-cli|jq|sed|awk|grep|find|xargs|tee|dig|nslookup|ping|history|crontab|systemctl|launchctl|security|open|pbpaste|xclip|claude|codex|cursor|code|[.~]?\/[\w./-]+)\b/;
+const COMMANDS = /^(?:\$\s+)?(?:sudo\s+)?(?:curl|wget|bash|sh|zsh|python[0-9.]*|pip[0-9]?|pipx|uv|uvx|npm|npx|pnpm|yarn|node|bun|deno|git|gh|docker|kubectl|aws|gcloud|az|terraform|make|cd|ls|cat|echo|printf|export|source|chmod|chown|mkdir|rm|mv|cp|tar|unzip|ssh|scp|rsync|nc|ncat|socat|zip|gzip|7z|dd|tee|eval|env|printenv|base64|xxd|openssl|brew|apt|apt-get|yum|dnf|go|cargo|rustc|java|mvn|gradle|dotnet|ruby|gem|perl|php|composer|psql|mysql|sqlite3|redis-cli|jq|sed|awk|grep|find|xargs|tee|dig|nslookup|ping|history|crontab|systemctl|launchctl|security|open|pbpaste|xclip|claude|codex|cursor|code|[.~]?\/[\w./-]+)\b/;
 
 export function langOf(info: string): Lang | undefined {
   const word = info.trim().split(/[\s{,]/)[0]?.replace(/^\./, '') ?? '';
@@ -123,6 +123,27 @@ export function readMarkdown(text: string): MarkdownView {
       continue;
     }
     if (HEADING_POSITIVE.test(line)) sectionNegative = HEADING_NEGATIVE.test(line);
+    // Indented code blocks (after a blank line, not a list continuation) and bare command
+    // lines after "run:" are instructions too.
+    if (/^(?: {4}|\t)\S/.test(line) && !(lines[i - 1] ?? '').trim() && !/^\s*(?:[-*+]|\d+[.)])\s/.test(lines[i - 2] ?? '')) {
+      let j = i;
+      while (j < lines.length && (/^(?: {4}|\t)/.test(lines[j]!) || !lines[j]!.trim())) j++;
+      const raw = lines.slice(i, j).map((l) => l.replace(/^(?: {4}|\t)/, '')).join('\n');
+      if (guessBlockLang(raw) === 'shell') {
+        const quoted = sectionNegative || isNegativeContext(contextBefore(lines, i));
+        blocks.push({ lang: 'shell', info: 'indented', text: stripPrompts(raw), line: i + 1, endLine: j, quoted, inline: false });
+        if (quoted) quotedRanges.push([i + 1, j]);
+        i = j - 1;
+        continue;
+      }
+    }
+    const runLine = /\b(?:run|execute|type|enter|paste|call)(?:\s+(?:this|the\s+following|it|now|these\s+commands?|this\s+command))?\s*:\s*([^`\n]{6,400})$/i.exec(line);
+    if (runLine && guessBlockLang(runLine[1]!.trim()) === 'shell') {
+      const before = line.slice(0, runLine.index);
+      const quoted = sectionNegative || isNegativeContext(before);
+      blocks.push({ lang: 'shell', info: 'prose', text: runLine[1]!.trim(), line: i + 1, endLine: i + 1, quoted, inline: true });
+      if (quoted) quotedRanges.push([i + 1, i + 1]);
+    }
     // Inline code that the sentence tells the agent to run.
     for (const m of line.matchAll(/(`{1,2})([^`\n]{3,400}?)\1/g)) {
       const code = m[2]!.trim();

@@ -378,6 +378,39 @@ export class ShellEvaluator {
           this.ctx.write(this.unit, line, positional[positional.length - 1]!, src, name);
         }
         return val('');
+      case 'zip':
+      case '7z':
+      case 'tar': {
+        // Archives made from local files: the archive holds what they held.
+        const flags = texts.filter((t) => t.startsWith('-') || (name === 'tar' && /^[a-z]+$/.test(t) && t === texts[0]));
+        const creates = name === 'zip' || (name === '7z' && texts[0] === 'a') || flags.some((f) => /^-?[a-z]*c/.test(f) && !/x/.test(f)) || texts.includes('--create');
+        if (!creates) return this.filter(name, args, stdin, line);
+        let out: Value | undefined;
+        const files: Value[] = [];
+        for (let i = 0; i < args.length; i++) {
+          const t = texts[i]!;
+          if (name === 'tar' && (/^-?[a-z]*f$/.test(t) && i === texts.indexOf(t)) && /f/.test(t) && args[i + 1]) {
+            out = args[++i];
+            continue;
+          }
+          if (name === 'tar' && /^--file=/.test(t)) {
+            out = { ...args[i]!, text: t.slice(7) };
+            continue;
+          }
+          if (t.startsWith('-') || (name === '7z' && i === 0) || (name === 'tar' && i === 0 && /^[a-z]+$/.test(t))) continue;
+          if (name !== 'tar' && !out) {
+            out = args[i];
+            continue;
+          }
+          files.push(args[i]!);
+        }
+        const content = join(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
+        if (out && out.text !== '-') {
+          this.ctx.write(this.unit, line, out, content, name);
+          return val('');
+        }
+        return content;
+      }
       case 'tee': {
         const data = stdin ?? val('');
         for (const p of positional) this.ctx.write(this.unit, line, p, data, 'tee');
