@@ -120,6 +120,9 @@ function unescape(body: string, lang: 'py' | 'js', raw: boolean): string {
 // ---------------------------------------------------------------------------------------
 // Tokenizers
 
+const STRING_PREFIX = /([rRbBuUfF]{1,2})?(['"])/y;
+const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[jJnlL]?/y;
+const IDENT = /[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]{0,255}/y;
 const PUNCT = ['>>>=', '...', '**=', '//=', '>>=', '<<=', '===', '!==', '>>>', '**', '//', '==', '!=', '<=', '>=', '->', '=>', '&&', '||', '??', '?.', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', ':=', '<<', '>>', '++', '--'];
 
 function tokenize(src: string, lang: 'py' | 'js'): Tok[] {
@@ -197,7 +200,11 @@ function tokenize(src: string, lang: 'py' | 'js'): Tok[] {
       continue;
     }
     // Strings (with Python prefixes)
-    const pm = lang === 'py' ? /^([rRbBuUfF]{1,2})?(['"])/.exec(src.slice(i, i + 4)) : null;
+    let pm: RegExpExecArray | null = null;
+    if (lang === 'py' && (c === '"' || c === "'" || /[rRbBuUfF]/.test(c))) {
+      STRING_PREFIX.lastIndex = i;
+      pm = STRING_PREFIX.exec(src);
+    }
     if ((lang === 'py' && pm) || (lang === 'js' && (c === '"' || c === "'"))) {
       const prefix = (pm?.[1] ?? '').toLowerCase();
       const q = pm ? pm[2]! : c;
@@ -273,13 +280,19 @@ function tokenize(src: string, lang: 'py' | 'js'): Tok[] {
       i = j;
       continue;
     }
-    const num = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[jJnlL]?/.exec(src.slice(i, i + 64));
-    if (num && (/\d/.test(c) || (c === '.' && /\d/.test(src[i + 1] ?? '')))) {
+    const digit = c >= '0' && c <= '9';
+    let num: RegExpExecArray | null = null;
+    if (digit || (c === '.' && /\d/.test(src[i + 1] ?? ''))) {
+      NUMBER.lastIndex = i;
+      num = NUMBER.exec(src);
+    }
+    if (num) {
       push({ k: 'num', v: num[0], at: i });
       i += num[0].length;
       continue;
     }
-    const id = /^[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]*/.exec(src.slice(i, i + 256));
+    IDENT.lastIndex = i;
+    const id = IDENT.exec(src);
     if (id) {
       push({ k: 'name', v: id[0], at: i });
       i += id[0].length;

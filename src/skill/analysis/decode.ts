@@ -170,6 +170,8 @@ const STRICT_HINT = /(?:curl|wget)\s+\S*\s*\S*https?:\/\/|\|\s*(?:ba|z)?sh\b|\/b
  */
 export function bruteForceText(text: string): Decoded | undefined {
   if (text.length < 24 || text.length > 1024) return undefined;
+  // Shifts keep punctuation: a hidden URL or pipe still shows "://" (or "//:" reversed) or "|".
+  if (!/:\/\/|\/\/:|\||\s-\w.*\/|\/.*\s-\w/.test(text)) return undefined;
   const tries: [string, string][] = [[reverse(text), 'reversed']];
   for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? 'rot13' : `letter shift ${n}`]);
   for (let step = 2; step <= 3; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(''), `interleave ${step}/${off}`]);
