@@ -163,7 +163,10 @@ function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
     // In Markdown, bare blobs in the prose; in code, shifted or reversed commands keep their
     // spaces: try string literals with spaces too.
     if (lang === 'markdown') {
-      for (const m of f.text.matchAll(/(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{40,16384}={0,2}|(?:[0-9a-fA-F]{2}){24,8192})(?![A-Za-z0-9+/=_-])/g)) {
+      // One cheap character class finds the runs; the shape is checked after.
+      for (const m of f.text.matchAll(/[A-Za-z0-9+/=_-]{40,}/g)) {
+        const t = m[0];
+        if (t.length > 16384 || !(/^[A-Za-z0-9+/]+={0,2}$/.test(t) || /^(?:[0-9a-fA-F]{2})+$/.test(t))) continue;
         if (budget-- <= 0) return;
         const d = bruteForce(m[0], keys);
         if (d) found(f, d, m.index ?? 0);

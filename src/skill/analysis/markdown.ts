@@ -137,7 +137,7 @@ export function readMarkdown(text: string): MarkdownView {
         continue;
       }
     }
-    const runLine = /\b(?:run|execute|type|enter|paste|call)(?:\s+(?:this|the\s+following|it|now|these\s+commands?|this\s+command))?\s*:\s*([^`\n]{6,400})$/i.exec(line);
+    const runLine = line.includes(':') && /\b(?:run|execute|type|enter|paste|call)\b/i.test(line) && /\b(?:run|execute|type|enter|paste|call)(?:\s+(?:this|the\s+following|it|now|these\s+commands?|this\s+command))?\s*:\s*([^`\n]{6,400})$/i.exec(line);
     if (runLine && guessBlockLang(runLine[1]!.trim()) === 'shell') {
       const before = line.slice(0, runLine.index);
       const quoted = sectionNegative || isNegativeContext(before);
@@ -145,7 +145,7 @@ export function readMarkdown(text: string): MarkdownView {
       if (quoted) quotedRanges.push([i + 1, i + 1]);
     }
     // Inline code that the sentence tells the agent to run.
-    for (const m of line.matchAll(/(`{1,2})([^`\n]{3,400}?)\1/g)) {
+    if (line.includes('`')) for (const m of line.matchAll(/(`{1,2})([^`\n]{3,400}?)\1/g)) {
       const code = m[2]!.trim();
       const lang = guessBlockLang(code);
       if (lang !== 'shell' && !/[|;&]|\$\(/.test(code)) continue;
