@@ -76,7 +76,7 @@ export function isSecretEnvName(name: string): boolean {
  * is an API client at work; the same token sent anywhere else is not.
  */
 const PROVIDERS: [RegExp, string, RegExp][] = [
-  [/^(?:GH|GITHUB)_|^GITHUB|_GITHUB_/, 'github', /(?:^|\.)(?:github\.com|githubusercontent\.com|ghe\.com|github\.io)$/],
+  [/^(?:GH|GITHUB)_|^GITHUB|_GITHUB_/, 'github', /(?:^|\.)(?:github\.com|githubusercontent\.com|ghe\.com|github\.io|ghcr\.io|githubcopilot\.com|github\.dev)$/],
   [/^(?:AWS|AMAZON)_/, 'aws', /(?:^|\.)(?:amazonaws\.com|aws\.amazon\.com|amazonaws\.com\.cn|api\.aws)$/],
   [/^(?:OPENAI)_/, 'openai', /(?:^|\.)openai\.com$|(?:^|\.)openai\.azure\.com$/],
   [/^(?:ANTHROPIC|CLAUDE)_/, 'anthropic', /(?:^|\.)(?:anthropic\.com|claude\.ai)$/],
@@ -186,6 +186,7 @@ const CREDENTIAL_PATHS: [RegExp, string, string | undefined][] = [
   [/(?:^|[/\\])\.password-store(?:[/\\]|$)/, 'password store', undefined],
   [/(?:^|[/\\])\.vault-token\b/, 'Vault token', undefined],
   [/(?:^|[/\\])\.terraform\.d[/\\]credentials/, 'Terraform credentials', undefined],
+  [/(?:^|[/\\])(?:\.cursor[/\\]mcp\.json|\.mcp\.json|mcp\.json|claude_desktop_config\.json|\.claude\.json|\.codeium[/\\]windsurf[/\\]mcp_config\.json)$/, 'MCP configuration (holds server API keys)', undefined],
   [/(?:^|[/\\])\.claude[/\\]\.credentials\.json|(?:^|[/\\])\.codex[/\\]auth\.json|(?:^|[/\\])\.config[/\\](?:claude|anthropic)[/\\]/, 'agent credentials', undefined],
   [/Library[/\\]Keychains|\.keychain(?:-db)?\b/, 'keychain', undefined],
   [/(?:Login Data|Web Data|Cookies|logins\.json|key[34]\.db|cookies\.sqlite|Local State)\b/, 'browser credential store', undefined],
