@@ -278,6 +278,9 @@ const ANALYSIS_VERSION = 'flow-1';
 /** Rule families whose findings describe a command to run (and so can be quoted as a bad example). */
 const COMMAND_TAGS = new Set(['shell-payload', 'exfiltration', 'supply-chain', 'tool-escalation', 'destructive', 'persistence']);
 
+const PROSE_TAGS = new Set(['prompt-injection', 'credentials']);
+const EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|attacks?|attackers?|tests?|testing|e\.g\.|for\s+example|such\s+as|examples?|phrases?|patterns?|detect(?:s|ion)?|flag|jailbreaks?)\b/i;
+
 // Descriptions name variables, paths and hosts; anything long and token-like is cut, so a
 // value written into a skill can never reach a report through them.
 const TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
@@ -323,6 +326,23 @@ function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: nu
     if (ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
       finding.severity = 'info';
       finding.description += ' (quoted as an example of what not to do; not counted)';
+    }
+  }
+  // Prose patterns quoted as examples: an injection phrase inside `code` or "quotes" on a line
+  // that says it is a payload, a test or an example is documentation about attacks.
+  const lines = new Map<string, string[]>();
+  for (const finding of patternFindings) {
+    if (!finding.tags.some((t) => PROSE_TAGS.has(t)) || finding.tags.includes('hidden-text') || !/\.(?:md|markdown|mdx|txt)$/i.test(finding.path)) continue;
+    const text = texts.find((t) => t.path === finding.path)?.text;
+    if (text === undefined) continue;
+    if (!lines.has(finding.path)) lines.set(finding.path, text.split('\n'));
+    const line = lines.get(finding.path)![finding.line - 1] ?? '';
+    if (!EXAMPLE_MARKER.test(line)) continue;
+    const col = finding.column - 1;
+    const quoted = [...line.matchAll(/`[^`]+`|"[^"]+"|“[^”]+”/g)].some((m) => (m.index ?? 0) < col && col < (m.index ?? 0) + m[0].length);
+    if (quoted) {
+      finding.severity = 'info';
+      finding.description += ' (quoted as an example of an attack; not counted)';
     }
   }
   const out = analysis.findings.map(flowToFinding);

@@ -1,5 +1,5 @@
 import type { Severity } from '../../core/types.js';
-import { agentConfigOf, classifyHost, credentialOf, hostBelongsTo, hostOf, isCaptureUrl, isTracePath, nameMatchesHost, providerOf, UNKNOWN, val, weakensSettings, type Label, type Step, type Value } from './model.js';
+import { agentConfigOf, classifyHost, isSecretEnvName, credentialOf, hostBelongsTo, hostOf, isCaptureUrl, isTracePath, nameMatchesHost, providerOf, UNKNOWN, val, weakensSettings, type Label, type Step, type Value } from './model.js';
 
 /** Findings of the dataflow analysis: ids, severities and what each means. */
 export const FLOW_CHECKS = {
@@ -180,7 +180,9 @@ export class FlowContext {
 
   deserialize(unit: Unit, line: number, data: Value, how: string): void {
     const remote = data.labels.find((l) => l.kind === 'remote');
-    const decoded = data.labels.find((l) => l.kind === 'decoded') as Extract<Label, { kind: 'decoded' }> | undefined;
+    // Decoding stored data before unpickling it is a cache, not a payload: only a blob
+    // written into the skill itself (its decoding is known here) counts.
+    const decoded = data.text.includes(UNKNOWN) ? undefined : (data.labels.find((l) => l.kind === 'decoded') as Extract<Label, { kind: 'decoded' }> | undefined);
     if (remote) this.report('skill-flow-remote-exec', unit, line, `downloaded data deserialized by ${how} (runs code)`);
     else if (decoded) this.report('skill-flow-decoded-exec', unit, line, `${decoded.how} output (line ${decoded.step.line}) deserialized by ${how} (runs code)`);
   }

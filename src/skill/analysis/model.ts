@@ -63,8 +63,8 @@ export function isKnown(v: Value): boolean {
 // ---------------------------------------------------------------------------------------
 // Environment variables
 
-const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|SESSION|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/;
-const NOT_SECRET = /^(?:PWD|OLDPWD|KEYBOARD|KEYMAP|SESSION_MANAGER|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|SSH_AUTH_SOCK|GPG_TTY|\w*_PUBLIC_KEY|\w*_KEY_ID|\w*_KEY_PATH|\w*_KEY_FILE|\w*_TOKEN_URL|\w*_AUTH_URL|\w*_AUTH_TYPE|\w*_AUTH_METHOD)$/;
+const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/;
+const NOT_SECRET = /_(?:ID|IDS|NAME|URL|URI|HOST|PORT|REGION|DIR|PATH|FILE|TYPE|MODE|VERSION|ENDPOINT)$|^(?:PWD|OLDPWD|KEYBOARD|KEYMAP|SESSION_MANAGER|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|SSH_AUTH_SOCK|GPG_TTY|\w*_PUBLIC_KEY|\w*_KEY_ID|\w*_KEY_PATH|\w*_KEY_FILE|\w*_TOKEN_URL|\w*_AUTH_URL|\w*_AUTH_TYPE|\w*_AUTH_METHOD)$/;
 
 export function isSecretEnvName(name: string): boolean {
   const n = name.toUpperCase();
@@ -115,13 +115,20 @@ const PROVIDERS: [RegExp, string, RegExp][] = [
 /** The provider a variable name belongs to, when it names one. */
 export function providerOf(name: string): string | undefined {
   const n = name.toUpperCase();
+  // Cloudflare Access service tokens authenticate to the user's own applications.
+  if (/^CF_ACCESS_/.test(n)) return undefined;
   for (const [re, p] of PROVIDERS) if (re.test(n)) return p;
   return undefined;
 }
 
+/** Gateways and proxies that front the AI providers: a provider's key is expected there too. */
+const AI_GATEWAYS = /(?:^|\.)(?:gateway\.ai\.cloudflare\.com|helicone\.ai|portkey\.ai|openrouter\.ai|ai-gateway\.vercel\.sh|bedrock-runtime\.[\w-]+\.amazonaws\.com|aiplatform\.googleapis\.com|openai\.azure\.com|cognitiveservices\.azure\.com)$/;
+const AI_PROVIDERS = new Set(['openai', 'anthropic', 'google', 'mistral', 'groq', 'cohere', 'perplexity', 'openrouter', 'replicate', 'huggingface']);
+
 export function hostBelongsTo(host: string, provider: string): boolean {
   const row = PROVIDERS.find((p) => p[1] === provider);
-  return !!row && row[2].test(host.toLowerCase());
+  const h = host.toLowerCase();
+  return (!!row && row[2].test(h)) || (AI_PROVIDERS.has(provider) && AI_GATEWAYS.test(h));
 }
 
 /** A generic token name whose first word names the host it belongs to (NOTION_TOKEN to api.notion.com). */
@@ -210,8 +217,8 @@ export function credentialOf(path: string): { what: string; provider: string | u
 // ---------------------------------------------------------------------------------------
 // Agent configuration and traces
 
-const AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\]|\.cursorrules$|\.codex[/\\]|\.gemini[/\\]settings\.json|\.vscode[/\\](?:settings|mcp)\.json|\.windsurf[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
-const AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]/;
+const AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\](?!rules[/\\])|\.codex[/\\](?!instructions\.md$|AGENTS\.md$)|\.gemini[/\\]settings\.json|\.vscode[/\\]mcp\.json|\.windsurf[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
+const AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]|\.cursorrules$|\.cursor[/\\]rules[/\\]|\.codex[/\\]instructions\.md$/;
 
 export function agentConfigOf(path: string): 'config' | 'memory' | undefined {
   const p = path.trim().replace(/^["']|["']$/g, '');

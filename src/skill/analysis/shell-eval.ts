@@ -495,7 +495,12 @@ export class ShellEvaluator {
   private filter(name: string, args: Value[], stdin: Value | undefined, line: number): Value {
     const texts = args.map((a) => a.text);
     const files = args.filter((a, i) => !a.text.startsWith('-') && !(i > 0 && /^-(?:[A-Za-z]*[wnmcCoefsdtkIbAB])$/.test(texts[i - 1]!) && !/^-(?:d|n)$/.test(texts[i - 1]!) && false));
-    const reads = files.filter((f) => f.text !== '-').map((f) => this.ctx.readFile(f, this.unit, line, name));
+    let reads = files.filter((f) => f.text !== '-').map((f) => this.ctx.readFile(f, this.unit, line, name));
+    // `grep API_KEY .env | cut -d= -f2`: one named value out of a .env file, used like that variable.
+    const pattern = /^\^?([A-Z][A-Z0-9_]{2,})=?$/.exec(files[0]?.text ?? '');
+    if ((name === 'grep' || name === 'rg' || name === 'egrep') && pattern) {
+      reads = reads.map((r) => ({ ...r, labels: r.labels.map((l) => (l.kind === 'source' && l.source === 'dotenv' ? envSource(pattern[1]!, this.unit, line, false)! : l)) }));
+    }
     let input = join([...(stdin ? [stdin] : []), ...reads]);
     if (!stdin && !reads.length) input = val('');
     const decodeFlag = texts.some((t) => /^(?:-d|--decode|-D|-r|-rp|-pr|-u)$/.test(t) || (name === 'xxd' && /^-[a-z]*r/.test(t)));
