@@ -230,6 +230,8 @@ export class CodeEvaluator {
   }
 
   private envVar(name: string, at: number): Value {
+    // A loop over several names (`for var in ("A", "B")`) reads each of them.
+    if (/\s/.test(name.trim())) return join(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), ' ');
     const label = envSource(name, this.unit, this.line(at), false);
     const secret = envSource(name, this.unit, this.line(at));
     return val(UNKNOWN, secret ? [secret] : label && /(?:KEY|TOKEN|SECRET|PASS|AUTH|CRED)/i.test(name) ? [label] : []);

@@ -226,7 +226,7 @@ export function shortPath(p: string): string {
 }
 
 export function envSource(name: string, unit: Unit, line: number, secretOnly = true): Label | undefined {
-  const secret = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|SESSION|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/i.test(name) && !/^(?:PWD|OLDPWD|SSH_AUTH_SOCK|\w*_(?:PUBLIC_KEY|KEY_ID|KEY_PATH|KEY_FILE|TOKEN_URL|AUTH_URL|AUTH_TYPE))$/i.test(name);
+  const secret = isSecretEnvName(name);
   if (secretOnly && !secret) return undefined;
   return { kind: 'source', source: 'env-secret', name, provider: providerOf(name), step: { file: unit.file, line, what: `$${name}` } };
 }
