@@ -20,11 +20,11 @@ var __esm = (fn, res, err) => function __init() {
     throw err = [e], e;
   }
 };
-var __commonJS = (cb, mod) => function __require2() {
+var __commonJS = (cb, mod2) => function __require2() {
   try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+    return mod2 || (0, cb[__getOwnPropNames(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
   } catch (e) {
-    throw mod = 0, e;
+    throw mod2 = 0, e;
   }
 };
 var __copyProps = (to, from, except, desc) => {
@@ -35,20 +35,20 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__getProtoOf(mod2)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
+  isNodeMode || !mod2 || !mod2.__esModule ? __defProp(target, "default", { value: mod2, enumerable: true }) : target,
+  mod2
 ));
 
 // <define:__AGENT_VAULT_RULE_PACKS__>
 var define_AGENT_VAULT_RULE_PACKS_default;
 var init_define_AGENT_VAULT_RULE_PACKS = __esm({
   "<define:__AGENT_VAULT_RULE_PACKS__>"() {
-    define_AGENT_VAULT_RULE_PACKS_default = [{ file: "rules/_global.yaml", rules: [], allowlist: { regexes: ["^\\$\\{[^}]*\\}$", "^\\$\\([^)]*\\)$", "^\\{\\{.*\\}\\}$", "^%\\([^)]*\\)s$", "^<[^<>]*>$", "^\\$\\{\\{[^}]*\\}\\}$", "^\\$[A-Z_][A-Z0-9_]*$", "^%[A-Za-z_][A-Za-z0-9_]*%$", "^#\\{[^}]*\\}$", "^@[A-Za-z_][A-Za-z0-9_.]*@$", "^__[A-Z0-9_]+__$", "\\{\\{[^{}]{0,80}\\}\\}", "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM", "^(?:[a-z]{2,10}_){1,2}(?:[A-Z][a-z]+){2,}[0-9]{4,}$", "^(.)\\1+$"], stopwords: ["example", "your-api-key", "your_api_key", "your-token", "your_token", "your-secret", "your_secret", "your-password", "your_password", "replace-me", "replace_me", "replaceme", "insert-your", "insert_your", "changeme", "placeholder", "redacted", "not-a-real", "notarealkey", "xxxxxxxx"], paths: ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lock", "**/go.sum", "**/go.work.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock", "**/uv.lock", "**/composer.lock", "**/Gemfile.lock", "**/packages.lock.json", "**/Podfile.lock", "**/pubspec.lock", "**/mix.lock", "**/flake.lock", "**/gradle.lockfile", "**/.terraform.lock.hcl"] } }, { file: "rules/ai.yaml", rules: [{ id: "openai-api-key", description: "OpenAI API key (legacy user key with the T3BlbkFJ marker)", regex: "(?<![A-Za-z0-9_-])(sk-[A-Za-z0-9]{16,64}T3BlbkFJ[A-Za-z0-9_-]{16,100})(?![A-Za-z0-9_-])", keywords: ["t3blbkfj"], entropy: 3.5, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-project-api-key", description: "OpenAI project API key", regex: "(?<![A-Za-z0-9_-])(sk-proj-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-proj-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-service-account-key", description: "OpenAI service account API key", regex: "(?<![A-Za-z0-9_-])(sk-(?:svcacct|service)-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-svcacct-", "sk-service-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-admin-key", description: "OpenAI admin API key", regex: "(?<![A-Za-z0-9_-])(sk-admin-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-admin-"], entropy: 4, severity: "critical", tags: ["openai", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-api-key", description: "Anthropic API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-api03-"], entropy: 4, severity: "critical", tags: ["anthropic", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-admin-key", description: "Anthropic Admin API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-admin01-"], entropy: 4, severity: "critical", tags: ["anthropic", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-oauth-token", description: "Anthropic OAuth access or refresh token", regex: "(?<![A-Za-z0-9_-])(sk-ant-o(?:at|rt)01-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])", keywords: ["sk-ant-oat01-", "sk-ant-ort01-"], entropy: 4, severity: "critical", tags: ["anthropic", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-access-token", description: "Hugging Face user access token", regex: "(?<![A-Za-z0-9_-])(hf_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["hf_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-organization-token", description: "Hugging Face organization API token (legacy)", regex: "(?<![A-Za-z0-9_-])(api_org_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["api_org_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cohere-api-key", description: "Cohere API key (named in an assignment)", regex: `(?:cohere|co[_.-]api[_.-]key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cohere", "co_api_key", "co-api-key"], entropy: 4, severity: "high", tags: ["cohere", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "groq-api-key", description: "Groq API key", regex: "(?<![A-Za-z0-9_-])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["gsk_"], entropy: 4, severity: "high", tags: ["groq", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mistral-api-key", description: "Mistral AI API key (named in an assignment)", regex: `(?:mistral)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mistral"], entropy: 3.8, severity: "high", tags: ["mistral", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "replicate-api-token", description: "Replicate API token", regex: "(?<![A-Za-z0-9_-])(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])", keywords: ["r8_"], entropy: 4, severity: "high", tags: ["replicate", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "perplexity-api-key", description: "Perplexity API key", regex: "(?<![A-Za-z0-9_-])(pplx-[A-Za-z0-9]{48,56})(?![A-Za-z0-9_-])", keywords: ["pplx-"], entropy: 4, severity: "high", tags: ["perplexity", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "xai-api-key", description: "xAI (Grok) API key", regex: "(?<![A-Za-z0-9_-])(xai-[A-Za-z0-9_]{80})(?![A-Za-z0-9_-])", keywords: ["xai-"], entropy: 4, severity: "high", tags: ["xai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openrouter-api-key", description: "OpenRouter API key", regex: "(?<![A-Za-z0-9_-])(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["sk-or-v1-"], entropy: 3.2, severity: "high", tags: ["openrouter", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "deepseek-api-key", description: "DeepSeek API key (named in an assignment)", regex: `(?:deepseek)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)(sk-[a-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["deepseek"], entropy: 3.2, severity: "high", tags: ["deepseek", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key", description: "Together AI API key", regex: "(?<![A-Za-z0-9_-])(tgp_v1_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tgp_v1_"], entropy: 4, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key-legacy", description: "Together AI API key, legacy 64-hex form (named in an assignment)", regex: `(?:together)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{64})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["together"], entropy: 3.2, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "fireworks-api-key", description: "Fireworks AI API key", regex: "(?<![A-Za-z0-9_-])(fw_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ["fw_"], entropy: 3.8, severity: "high", tags: ["fireworks", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key", description: "ElevenLabs API key", regex: "(?<![A-Za-z0-9_-])(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])", keywords: ["sk_"], entropy: 3.2, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key-legacy", description: "ElevenLabs API key, legacy 32-hex form (named in an assignment)", regex: `(?:elevenlabs|eleven[_.-]labs|xi[_.-]api[_.-]key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["elevenlabs", "eleven_labs", "eleven-labs", "xi-api-key", "xi_api_key"], entropy: 3, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "assemblyai-api-key", description: "AssemblyAI API key (named in an assignment)", regex: `(?:assembly[_.-]?ai)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["assemblyai", "assembly_ai", "assembly-ai"], entropy: 3, severity: "high", tags: ["assemblyai", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key", description: "Pinecone API key", regex: "(?<![A-Za-z0-9_-])(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})(?![A-Za-z0-9_-])", keywords: ["pcsk_"], entropy: 4, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key-legacy", description: "Pinecone API key, legacy UUID form (named in an assignment)", regex: `(?:pinecone)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["pinecone"], entropy: 3, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "langsmith-api-key", description: "LangSmith (LangChain) personal access token or service key", regex: "(?<![A-Za-z0-9_-])(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])", keywords: ["lsv2_pt_", "lsv2_sk_"], entropy: 3, severity: "high", tags: ["langsmith", "langchain", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "wandb-api-key", description: "Weights & Biases API key (named in an assignment)", regex: `(?:wandb|weights[_.-]?and[_.-]?biases)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{40}|wandb_v1_[A-Za-z0-9_]{40,90})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["wandb", "weights_and_biases", "weights-and-biases"], entropy: 3, severity: "high", tags: ["wandb", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/alibaba.yaml", rules: [{ id: "alibaba-access-key-id", description: "Alibaba Cloud AccessKey id", regex: "(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,24})(?![A-Za-z0-9])", keywords: ["ltai"], entropy: 3, severity: "high", tags: ["alibaba", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "alibaba-access-key-secret", description: "Alibaba Cloud AccessKey secret (named in an assignment)", regex: `(?:(?:alibaba|aliyun|access[_.-]?key[_.-]?secret|oss[_.-]?secret)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,24}["'\\x60]?\\s{0,3}[,:]\\s{0,3}["'\\x60]?)([A-Za-z0-9]{30})(?![A-Za-z0-9])`, flags: "i", keywords: ["ltai", "alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret", "oss_secret", "oss-secret", "osssecret"], entropy: 3.8, severity: "critical", tags: ["alibaba", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/aws.yaml", rules: [{ id: "aws-access-key-id", description: "AWS access key id", regex: "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])", keywords: ["akia", "asia", "abia", "acca", "a3t"], entropy: 3, severity: "high", tags: ["aws", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key", description: "AWS secret access key (named in an assignment)", regex: `(?:secret[_.-]?access[_.-]?key|aws[_.-]?secret|(?<![A-Za-z0-9])secret[_.-]?key(?!ref))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}(?:[^\\s,;][^\\n,;]{0,119})?[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, flags: "i", keywords: ["secret_access", "secretaccess", "secret-access", "secret.access", "aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_key", "secretkey", "secret-key"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key-after-id", description: "AWS secret access key written right after its access key id", regex: `(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}["'\\x60]?\\s{0,3}[,:;]\\s{0,3}["'\\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, keywords: ["akia", "asia"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token-prefixed", description: "AWS STS session token, recognised by its leading bytes", regex: "(?<![A-Za-z0-9/+])((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])", keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token", description: "AWS session token (named in an assignment)", regex: `(?:session[_.-]?token|security[_.-]?token)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])`, flags: "i", keywords: ["session_token", "sessiontoken", "session-token", "security_token", "securitytoken", "security-token"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AAAA(?:B3NzaC1|C3NzaC1|E2VjZHNh)"] } }, { id: "aws-bedrock-api-key", description: "Amazon Bedrock long-term API key", regex: "(?<![A-Za-z0-9/+])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9/+]{60,300}={0,2})(?![A-Za-z0-9/+=])", keywords: ["abskqmvkcm9ja0fqsutles"], entropy: 4, severity: "critical", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-bedrock-short-term-api-key", description: "Amazon Bedrock short-term API key (presigned bearer token)", regex: "(?<![A-Za-z0-9_-])(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9/+=%&._-]{60,4000})", keywords: ["bedrock-api-key-"], entropy: 4, severity: "high", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-mws-auth-token", description: "Amazon Marketplace Web Service auth token", regex: "(?<![A-Za-z0-9])(amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])", keywords: ["amzn.mws."], entropy: 3, severity: "high", tags: ["aws", "mws", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/azure.yaml", rules: [{ id: "azure-ad-client-secret", description: "Microsoft Entra ID (Azure AD) application client secret", regex: "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", keywords: ["q~"], entropy: 3.5, severity: "critical", tags: ["azure", "entra", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cosmosdb-account-key", description: "Azure Cosmos DB account key", regex: `(?:AccountEndpoint=https://[a-z0-9-]{3,50}\\.(?:documents|table\\.cosmos)\\.azure\\.com(?::443)?/?;\\s{0,3}AccountKey=|cosmos(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?))([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["documents.azure.com", "cosmos"], entropy: 4.5, severity: "critical", tags: ["azure", "cosmosdb", "account-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-storage-account-key", description: "Azure Storage account key", regex: `(?:AccountKey=|(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?))([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["accountkey", "account_key", "account-key", "storagekey", "storage_key", "storage-key", "storageaccountkey", "storage_account_key", "storage-account-key", "storageaccesskey", "storage_access_key"], entropy: 4.5, severity: "critical", tags: ["azure", "storage", "account-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-sas-token", description: "Azure shared access signature (SAS) token signature", regex: `(?<![A-Za-z0-9_])sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"'<>\\x60]{0,500}?&sig=([A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])`, keywords: ["sig="], entropy: 4, severity: "high", tags: ["azure", "storage", "sas"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-shared-access-key", description: "Azure Service Bus, Event Hubs or IoT Hub shared access key", regex: "(?:SharedAccessKey|shared_access_key)=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["sharedaccesskey=", "shared_access_key="], entropy: 4, severity: "critical", tags: ["azure", "service-bus", "shared-access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat", description: "Azure DevOps personal access token", regex: "(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])", keywords: ["azdo"], entropy: 4, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat-legacy", description: "Azure DevOps personal access token, legacy 52-character form (named in an assignment)", regex: `(?:azure[_.-]?devops|azure[_.-]?(?:pat|token)|azdo|vsts|ado[_.-](?:pat|token))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-z0-9]{52})(?![A-Za-z0-9])`, flags: "i", keywords: ["azure_devops", "azure-devops", "azuredevops", "azure_pat", "azure-pat", "azure_token", "azure-token", "azdo", "vsts", "ado_pat", "ado_token", "ado-pat", "ado-token"], entropy: 3.5, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cognitive-services-key", description: "Azure OpenAI / AI services (Cognitive Services) key", regex: `(?:azure[_.-]?(?:openai|cognitive|ai[_.-]?services|speech|search|translator|language|vision)|ocp-apim-subscription-key|aoai)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32}|[A-Za-z0-9]{84})(?![A-Za-z0-9])`, flags: "i", keywords: ["azure_openai", "azure-openai", "azureopenai", "azure_cognitive", "azure-cognitive", "azure_ai_services", "azure_speech", "azure_search", "azure_translator", "azure_language", "azure_vision", "ocp-apim-subscription-key", "aoai"], entropy: 3, severity: "high", tags: ["azure", "openai", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-container-registry-password", description: "Azure Container Registry access key or token password", regex: "(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?![A-Za-z0-9+/=])", keywords: ["+acr"], entropy: 4, severity: "critical", tags: ["azure", "container-registry", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-app-configuration-connection-string", description: "Azure App Configuration access key secret (in a connection string)", regex: "Endpoint=https://[A-Za-z0-9-]{1,60}\\.azconfig\\.io;\\s{0,3}Id=[^;\\s]{1,64};\\s{0,3}Secret=([A-Za-z0-9+/]{40,90}={0,2})(?![A-Za-z0-9+/=])", flags: "i", keywords: [".azconfig.io"], entropy: 4, severity: "critical", tags: ["azure", "app-configuration", "connection-string"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-access-key-connection-string", description: "Azure SignalR, Web PubSub or Communication Services access key (in a connection string)", regex: "(?:Endpoint=https://[A-Za-z0-9.-]{1,120}\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)/?;\\s{0,3})AccessKey=([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["signalr.net", "webpubsub.azure.com", "communication.azure.com"], entropy: 4, severity: "critical", tags: ["azure", "signalr", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/bitbucket.yaml", rules: [{ id: "bitbucket-app-password", description: "Bitbucket app password", regex: "(?<![A-Za-z0-9_])(ATBB[A-Za-z0-9]{28,40})(?![A-Za-z0-9_])", keywords: ["atbb"], entropy: 3.5, severity: "critical", tags: ["bitbucket", "app-password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-access-token", description: "Bitbucket repository, project or workspace access token", regex: "(?<![A-Za-z0-9_-])(ATCTT[A-Za-z0-9_=-]{100,300})(?![A-Za-z0-9_=-])", keywords: ["atctt"], entropy: 4, severity: "critical", tags: ["bitbucket", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-client-secret", description: "Bitbucket OAuth consumer secret (named in an assignment)", regex: `(?:bitbucket|bb)[\\w.-]{0,20}?(?:client|oauth|consumer)[_.-]?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{32,64})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["bitbucket", "bb_client", "bb_oauth", "bb_consumer"], entropy: 3.8, severity: "high", tags: ["bitbucket", "oauth", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ci.yaml", rules: [{ id: "circleci-personal-token", description: "CircleCI personal or project API token (CCIPAT_ / CCIPRJ_)", regex: "(?<![A-Za-z0-9_])(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["ccipat_", "cciprj_"], entropy: 3.5, severity: "critical", tags: ["circleci", "token"] }, { id: "circleci-legacy-token", description: "CircleCI legacy API token (40 hex) next to a CircleCI token name", regex: "circle[A-Za-z0-9_. -]{0,20}token\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["circle"], entropy: 3, severity: "high", tags: ["circleci", "token"] }, { id: "travis-ci-token", description: "Travis CI API token next to a Travis name", regex: "travis[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", flags: "i", keywords: ["travis"], entropy: 3.3, severity: "high", tags: ["travis-ci", "token"] }, { id: "buildkite-api-token", description: "Buildkite user API access token (bkua_)", regex: "(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["bkua_"], entropy: 3, severity: "critical", tags: ["buildkite", "token"] }, { id: "buildkite-agent-token", description: "Buildkite agent registration token next to a Buildkite agent token name", regex: "buildkite[A-Za-z0-9_. -]{0,10}agent[_. -]?token\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])", flags: "i", keywords: ["buildkite"], entropy: 3.5, severity: "high", tags: ["buildkite", "token"] }, { id: "sonarqube-token", description: "SonarQube / SonarCloud user, project or analysis token (squ_/sqp_/sqa_)", regex: "(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["squ_", "sqp_", "sqa_"], entropy: 3, severity: "critical", tags: ["sonarqube", "token"] }, { id: "sonarqube-legacy-token", description: "SonarQube legacy token (40 hex) next to sonar.login / SONAR_TOKEN", regex: "sonar[A-Za-z0-9_. -]{0,10}(?:login|token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["sonar"], entropy: 3, severity: "high", tags: ["sonarqube", "token"] }, { id: "snyk-api-token", description: "Snyk API token (UUID) next to a Snyk name", regex: "snyk[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key|auth)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }, { id: "snyk-cli-auth", description: "Snyk token passed to `snyk auth`", regex: "snyk\\s{1,3}auth\\s{1,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }] }, { file: "rules/cloudflare.yaml", rules: [{ id: "cloudflare-api-token", description: "Cloudflare API token or global API key (prefixed format)", regex: "(?<![A-Za-z0-9_])(cf(?:k|ut|at)_[A-Za-z0-9]{40,64})(?![A-Za-z0-9_])", keywords: ["cfk_", "cfut_", "cfat_"], entropy: 4, severity: "critical", tags: ["cloudflare", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-api-token-legacy", description: "Cloudflare API token, unprefixed form (named in an assignment)", regex: `(?:cloudflare|cf[_.-](?:api|token|account|user|dns|zone))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cloudflare", "cf_api", "cf-api", "cf.api", "cf_token", "cf-token", "cf_account", "cf_user", "cf_dns", "cf_zone"], entropy: 3.8, severity: "high", tags: ["cloudflare", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-global-api-key", description: "Cloudflare global API key, unprefixed form (named in an assignment)", regex: `(?:cloudflare|cf[_.-](?:api|auth|global)|x-auth-key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{37,45})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth", "cf_global", "x-auth-key"], entropy: 3, severity: "critical", tags: ["cloudflare", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-origin-ca-key", description: "Cloudflare Origin CA key", regex: "(?<![A-Za-z0-9_.-])(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9_-])", keywords: ["v1.0-"], entropy: 3, severity: "high", tags: ["cloudflare", "origin-ca", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/devinfra.yaml", rules: [{ id: "vault-service-token", description: "HashiCorp Vault service token (hvs.)", regex: "(?<![A-Za-z0-9_.-])(hvs\\.[A-Za-z0-9_-]{24,250})(?![A-Za-z0-9_-])", keywords: ["hvs."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-batch-token", description: "HashiCorp Vault batch token (hvb.)", regex: "(?<![A-Za-z0-9_.-])(hvb\\.[A-Za-z0-9_-]{24,400})(?![A-Za-z0-9_-])", keywords: ["hvb."], entropy: 3.5, severity: "high", tags: ["hashicorp-vault", "token"] }, { id: "vault-recovery-token", description: "HashiCorp Vault recovery token (hvr.)", regex: "(?<![A-Za-z0-9_.-])(hvr\\.[A-Za-z0-9_-]{20,120})(?![A-Za-z0-9_-])", keywords: ["hvr."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-legacy-token", description: "HashiCorp Vault legacy service token (s. + 24) next to a Vault token name", regex: "(?:vault[_. -]?token|x-vault-token|vault_dev_root_token_id|client_token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["vault", "client_token"], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "terraform-cloud-api-token", description: "Terraform Cloud / Enterprise API token (atlasv1)", regex: "(?<![A-Za-z0-9_])([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", keywords: ["atlasv1"], entropy: 3.5, severity: "critical", tags: ["terraform", "token"] }, { id: "pulumi-access-token", description: "Pulumi access token (pul-)", regex: "(?<![A-Za-z0-9_-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["pul-"], entropy: 3, severity: "critical", tags: ["pulumi", "token"] }, { id: "doppler-token", description: "Doppler token (personal, service, service account, CLI, SCIM or audit)", regex: "(?<![A-Za-z0-9_.-])(dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])", keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], entropy: 3.5, severity: "critical", tags: ["doppler", "token"] }, { id: "databricks-token", description: "Databricks personal access token (dapi)", regex: "(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)(?![A-Za-z0-9_-])", keywords: ["dapi"], entropy: 3, severity: "critical", tags: ["databricks", "token"] }, { id: "heroku-api-key", description: "Heroku API key (HRKU- prefix)", regex: "(?<![A-Za-z0-9_-])(HRKU-[A-Za-z0-9_-]{56,70})(?![A-Za-z0-9_-])", keywords: ["hrku-"], entropy: 3.5, severity: "critical", tags: ["heroku", "token"] }, { id: "heroku-legacy-api-key", description: "Heroku legacy API key (UUID) next to a Heroku name", regex: "(?:heroku[A-Za-z0-9_. -]{0,30})\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["heroku"], entropy: 3, severity: "high", tags: ["heroku", "token"] }, { id: "flyio-access-token", description: "Fly.io access token (fo1_ or macaroon fm1/fm2)", regex: "(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,4000}(?:,fm[12][ar]?_[A-Za-z0-9+/=_-]{20,4000}){0,8})(?![A-Za-z0-9+/=_-])", keywords: ["fo1_", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_"], entropy: 3.5, severity: "critical", tags: ["flyio", "token"] }, { id: "render-api-key", description: "Render API key (rnd_)", regex: "(?<![A-Za-z0-9_])(rnd_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["rnd_"], entropy: 3.5, severity: "critical", tags: ["render", "token"] }, { id: "vercel-access-token", description: "Vercel access token (vcp_/vci_/vca_/vcr_/vck_ prefix)", regex: "(?<![A-Za-z0-9_])(vc[pikar]_[A-Za-z0-9]{24,80})(?![A-Za-z0-9_])", keywords: ["vcp_", "vci_", "vck_", "vca_", "vcr_"], entropy: 3.7, severity: "critical", tags: ["vercel", "token"] }, { id: "vercel-legacy-token", description: "Vercel legacy API token (24 characters) next to a Vercel name", regex: "(?:vercel[A-Za-z0-9_. -]{0,20}(?:token|key|secret)|now[_.-]token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["vercel", "now_token"], entropy: 3.5, severity: "high", tags: ["vercel", "token"] }, { id: "netlify-access-token", description: "Netlify personal or OAuth access token (nfp_ / nfc_)", regex: "(?<![A-Za-z0-9_])(nf[pco]_[A-Za-z0-9]{32,48})(?![A-Za-z0-9_])", keywords: ["nfp_", "nfc_", "nfo_"], entropy: 3.5, severity: "critical", tags: ["netlify", "token"] }, { id: "netlify-legacy-token", description: "Netlify legacy access token next to a Netlify name", regex: "netlify[A-Za-z0-9_. -]{0,20}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_-])", flags: "i", keywords: ["netlify"], entropy: 3.5, severity: "high", tags: ["netlify", "token"] }, { id: "age-secret-key", description: "age encryption secret key (AGE-SECRET-KEY-1)", regex: "(?<![A-Za-z0-9_-])(AGE-SECRET-KEY-(?:PQ-)?1[A-Z0-9]{58,2000})(?![A-Za-z0-9_])", keywords: ["age-secret-key-"], entropy: 3.5, severity: "critical", tags: ["age", "private-key"] }, { id: "okta-api-token", description: "Okta API token (00 + 40) next to an Okta name", regex: "okta[A-Za-z0-9_. -]{0,30}\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["okta"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "auth0-client-secret", description: "Auth0 client secret or session secret next to an Auth0 name", regex: "auth0[A-Za-z0-9_. -]{0,20}(?:client[_. -]?secret|secret|api[_. -]?token|management[_. -]?token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{32,128})(?![A-Za-z0-9_-])", flags: "i", keywords: ["auth0"], entropy: 3.5, severity: "critical", tags: ["auth0", "secret"] }, { id: "supabase-access-token", description: "Supabase personal access token (sbp_)", regex: "(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sbp_"], entropy: 3, severity: "critical", tags: ["supabase", "token"] }, { id: "supabase-secret-key", description: "Supabase secret API key (sb_secret_)", regex: "(?<![A-Za-z0-9_])(sb_secret_[A-Za-z0-9_-]{28,64})(?![A-Za-z0-9_-])", keywords: ["sb_secret_"], entropy: 3.5, severity: "critical", tags: ["supabase", "token"] }, { id: "planetscale-token", description: "PlanetScale service or OAuth token (pscale_tkn_ / pscale_oauth_)", regex: "(?<![A-Za-z0-9_])(pscale_(?:tkn|oauth)_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_tkn_", "pscale_oauth_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "token"] }, { id: "planetscale-password", description: "PlanetScale database password (pscale_pw_)", regex: "(?<![A-Za-z0-9_])(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_pw_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "password"] }, { id: "neon-api-key", description: "Neon API key (napi_)", regex: "(?<![A-Za-z0-9_])(napi_[a-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["napi_"], entropy: 3.5, severity: "critical", tags: ["neon", "token"] }, { id: "mongodb-atlas-api-private-key", description: "MongoDB Atlas API private key (UUID) next to an Atlas/MongoDB private key name", regex: "(?:mongodb|atlas|mcli)[A-Za-z0-9_. -]{0,30}private[_. -]?(?:api[_. -]?)?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["mongodb", "atlas", "mcli"], entropy: 3, severity: "critical", tags: ["mongodb", "secret"] }, { id: "mongodb-atlas-service-account-secret", description: "MongoDB Atlas service account client secret (mdb_sa_sk_)", regex: "(?<![A-Za-z0-9_])(mdb_sa_sk_[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])", keywords: ["mdb_sa_sk_"], entropy: 3.5, severity: "critical", tags: ["mongodb", "secret"] }, { id: "upstash-token", description: "Upstash Redis REST or QStash token next to an Upstash name", regex: "upstash[A-Za-z0-9_. -]{0,30}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_=-]{40,200})(?![A-Za-z0-9_=-])", flags: "i", keywords: ["upstash"], entropy: 3.5, severity: "critical", tags: ["upstash", "token"] }, { id: "prefect-api-key", description: "Prefect Cloud API key (pnu_ user or pnb_ service account)", regex: "(?<![A-Za-z0-9_])(pn[ub]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["pnu_", "pnb_"], entropy: 3.5, severity: "critical", tags: ["prefect", "token"] }, { id: "firebase-cloud-messaging-server-key", description: "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)", regex: "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", keywords: [":apa91b"], entropy: 3.5, severity: "critical", tags: ["firebase", "token"] }] }, { file: "rules/digitalocean.yaml", rules: [{ id: "digitalocean-personal-access-token", description: "DigitalOcean personal access token", regex: "(?<![A-Za-z0-9_])(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dop_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-oauth-token", description: "DigitalOcean OAuth access token", regex: "(?<![A-Za-z0-9_])(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["doo_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-refresh-token", description: "DigitalOcean OAuth refresh token", regex: "(?<![A-Za-z0-9_])(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dor_v1_"], entropy: 3, severity: "high", tags: ["digitalocean", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gcp.yaml", rules: [{ id: "gcp-service-account-key", description: "Google Cloud service-account private key (in a service-account JSON key file)", regex: '"private_key"\\s{0,3}:\\s{0,3}"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\n|\\s){1,4}[A-Za-z0-9+/=\\\\\\s]{64,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', keywords: ["service_account"], severity: "critical", tags: ["gcp", "private-key", "service-account"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-api-key", description: "Google API key", regex: "(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])", keywords: ["aiza"], entropy: 3.5, severity: "high", tags: ["gcp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe$"] } }, { id: "gcp-oauth-client-secret", description: "Google OAuth client secret", regex: "(?<![A-Za-z0-9_-])(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", keywords: ["gocspx-"], entropy: 3.5, severity: "high", tags: ["gcp", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-access-token", description: "Google OAuth 2.0 access token", regex: "(?<![A-Za-z0-9_-])(ya29\\.[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])", keywords: ["ya29."], entropy: 4, severity: "high", tags: ["gcp", "oauth", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-refresh-token", description: "Google OAuth 2.0 refresh token", regex: "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,300})(?![A-Za-z0-9_-])", keywords: ["1//0"], entropy: 4, severity: "high", tags: ["gcp", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/generic.yaml", rules: [{ id: "generic-password-assignment", description: "Password assigned in configuration or code", regex: "(?:passwor?d|passwd|passphrase|pwd|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])pw)[\"'`]?\\]?[ \\t]{0,3}(?::[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|:=|=>|\\?=|[:=]|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{8,128})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["pass", "pwd", "pw=", "pw:", 'pw"', "pw'", "_pw", "-pw", ".pw"], entropy: 2.7, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-secret-assignment", description: "API key, token, secret or credential assigned in configuration or code", regex: "[:=?,`](?<=(?:secret|(?:api|access|secret|private|auth|signing|encryption|encrypt|master|client|app|consumer|hmac|license|account|service|admin|write|deploy|session|crypto|cipher|shared|root|bot|integration|webhook)[_. -]?key|apikey|secret[_.-]?key[_.-]?base|(?<!(?:page|next|continuation|sync|csrf|xsrf|max|num|total|cancel|cancellation|prev|previous|pagination|cursor|resume|input|output|completion|prompt|stop|end|start|eos|bos|pad|unk|sep|cls|mask)[_.-]?)tokens?|credentials?|(?<![A-Za-z0-9])auth)(?:[\"'`]?\\]?[ \\t]{0,3}[:=?,]|`))(?:(?<=:)[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|(?<=:)=|(?<==)>|(?<=\\?)=|(?<=[:=])|(?<=[\"'`][ \\t]{0,3},)(?=[ \\t]{0,3}[\"'`])|(?<=`)[ \\t]{1,3}to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{12,256})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["secret", "key", "token", "credential", "auth"], entropy: 2.7, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:", "^\\s*(?:export\\s+)?(?:declare\\s+)?type\\s+[A-Za-z_$][\\w$]*(?:<[^>]*>)?\\s*="] } }, { id: "generic-xml-secret-element", description: "Password, secret or token held in an XML element", regex: "<([A-Za-z0-9_.:-]{0,40}(?:password|passwd|secret|token|apikey|api[_-]key|access[_-]?key|secret[_-]?key|client[_-]?secret))>([^<>\\s]{8,256})</\\1>", secretGroup: 2, flags: "i", keywords: ["password>", "passwd>", "secret>", "token>", "apikey>", "key>"], entropy: 3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-dotnet-appsetting-secret", description: "Secret in a .NET appSettings / NuGet <add key=... value=...> entry", regex: '<add\\s{1,5}key\\s{0,3}=\\s{0,3}"[^"<>]{0,60}(?:password|pwd|secret|token|api[_.-]?key|apikey|credential)[^"<>]{0,30}"\\s{1,5}value\\s{0,3}=\\s{0,3}"([^"\\s<>]{8,256})"', flags: "i", keywords: ["<add"], entropy: 3, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-cli-secret-flag", description: "Password, token or key passed as a command-line flag", regex: `(?<![A-Za-z0-9-])--?(?:password|passwd|pass|pwd|token|api-key|apikey|api_key|secret|client-secret|auth-token|access-token|secret-key|access-key|private-key)(?:=|\\s{1,3})(?!-)["']?([^\\s"'\`<>(){}\\[\\]\\\\,;|&]{8,256})(?=[\\s"'\`,;)}\\]\\\\|&]|$)`, keywords: ["--pass", "--pwd", "-password", "--token", "--api", "--secret", "--client-secret", "--auth-token", "--access", "--private-key"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-bearer", description: "Bearer token written into an Authorization header", regex: "(?<![A-Za-z0-9])Bearer\\s{1,3}([A-Za-z0-9._~+/-]{20,2048}={0,2})(?=[\\s\"'`,;)\\]}\\\\<]|$)", flags: "i", keywords: ["bearer"], entropy: 3.5, severity: "high", tags: ["generic", "token"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-basic", description: "Basic credentials (base64 user:password) written into an Authorization header", regex: `authorization["']?\\s{0,3}[:=]\\s{0,3}["']?Basic\\s{1,3}([A-Za-z0-9+/]{12,1024}={0,2})(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["basic"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-curl-user-password", description: "Password passed to curl -u / --user user:password", regex: `(?<![A-Za-z0-9-])(?:-u|--user)\\s{1,3}["']?[^\\s:"'$]{1,64}:([^\\s"'$]{6,128})(?=[\\s"']|$)`, keywords: ["curl"], entropy: 2.8, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "netrc-password", description: "Password in a .netrc / _netrc machine entry", regex: "machine\\s{1,5}[^\\s]{1,253}\\s{1,5}(?:login\\s{1,5}[^\\s]{1,128}\\s{1,5})?password\\s{1,5}([^\\s]{6,256})", keywords: ["machine"], entropy: 2.8, severity: "high", tags: ["netrc", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-terraform-variable-default", description: "Secret-named Terraform variable with a hard-coded default value", regex: 'variable\\s{1,5}"[A-Za-z0-9_-]{0,60}(?:password|passwd|secret|token|api_key|apikey|access_key|private_key|credentials?)[A-Za-z0-9_-]{0,20}"\\s{0,5}\\{[^{}]{0,400}?default\\s{0,5}=\\s{0,5}"([^"\\s${}]{8,256})"', flags: "i", keywords: ["variable"], entropy: 2.7, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }] }, { file: "rules/github.yaml", rules: [{ id: "github-pat-classic", description: "GitHub personal access token (classic)", regex: "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghp_"], entropy: 3, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-pat-fine-grained", description: "GitHub fine-grained personal access token", regex: "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])", keywords: ["github_pat_"], entropy: 3.5, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-token", description: "GitHub OAuth access token", regex: "(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["gho_"], entropy: 3, severity: "critical", tags: ["github", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-user-to-server-token", description: "GitHub App user access token", regex: "(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghu_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-server-to-server-token", description: "GitHub App installation access token (also GITHUB_TOKEN in Actions)", regex: "(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghs_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-refresh-token", description: "GitHub App refresh token", regex: "(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9_])", keywords: ["ghr_"], entropy: 3, severity: "high", tags: ["github", "app", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-client-secret", description: "GitHub OAuth App or GitHub App client secret (named in an assignment)", regex: `(?:github|gh)(?:[\\w.-]{0,20}?(?:client|oauth|app)[_.-]?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?(?:client|oauth|app)[_.-]?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([a-f0-9]{40})(?![A-Za-z0-9])`, flags: "i", keywords: ["github", "gh_client", "gh-client", "gh_oauth", "gh_app"], entropy: 3, severity: "critical", tags: ["github", "oauth", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gitlab.yaml", rules: [{ id: "gitlab-personal-access-token", description: "GitLab personal, project or group access token", regex: "(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glpat-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-deploy-token", description: "GitLab deploy token", regex: "(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["gldt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "deploy-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-authentication-token", description: "GitLab runner authentication token", regex: "(?<![A-Za-z0-9_-])(glrt-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glrt-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-registration-token", description: "GitLab runner registration token (legacy)", regex: "(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20,40})(?![A-Za-z0-9_-])", keywords: ["gr1348941"], entropy: 3.5, severity: "high", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-pipeline-trigger-token", description: "GitLab pipeline trigger token", regex: "(?<![A-Za-z0-9_-])(glptt-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["glptt-"], entropy: 3, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-ci-job-token", description: "GitLab CI/CD job token", regex: "(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glcbt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-scim-oauth-token", description: "GitLab SCIM OAuth access token", regex: "(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glsoat-"], entropy: 3.5, severity: "high", tags: ["gitlab", "scim", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-oauth-app-secret", description: "GitLab OAuth application secret", regex: "(?<![A-Za-z0-9_-])(gloas-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["gloas-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feature-flag-client-token", description: "GitLab feature flags client token", regex: "(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glffct-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feature-flags", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-incoming-mail-token", description: "GitLab incoming email token", regex: "(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25,300})(?![A-Za-z0-9_-])", keywords: ["glimt-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "email", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-agent-token", description: "GitLab agent for Kubernetes token", regex: "(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50,300})(?![A-Za-z0-9_-])", keywords: ["glagent-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "kubernetes", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feed-token", description: "GitLab feed token", regex: "(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glft-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feed", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/hetzner.yaml", rules: [{ id: "hetzner-cloud-api-token", description: "Hetzner Cloud API token (named in an assignment)", regex: `(?:hcloud|hetzner)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{64})(?![A-Za-z0-9])`, flags: "i", keywords: ["hcloud", "hetzner"], entropy: 4, severity: "critical", tags: ["hetzner", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ibm.yaml", rules: [{ id: "ibm-cloud-api-key", description: "IBM Cloud IAM API key (named in an assignment)", regex: `(?:ibm[_.-]?cloud|ibmcloud|ibm[_.-]?(?:api|iam|cos)|bluemix|(?<![A-Za-z0-9])ic[_.-]api)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["ibm_cloud", "ibm-cloud", "ibmcloud", "ibm_api", "ibm-api", "ibm_iam", "ibm-iam", "ibm_cos", "ibm-cos", "ibmapi", "bluemix", "ic_api"], entropy: 4, severity: "critical", tags: ["ibm", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/jwt.yaml", rules: [{ id: "jwt", description: "JSON Web Token (signed)", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,1500})(?![A-Za-z0-9_-])", keywords: ["eyj"], entropy: 4, severity: "high", tags: ["jwt", "token"], allowlist: { regexes: ["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$"] } }, { id: "jwt-unsigned", description: "Unsigned JSON Web Token (alg none, empty signature); rarely a live credential but often accepted by buggy verifiers", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{20,8000}\\.)(?![A-Za-z0-9_.-])", keywords: ["eyj"], entropy: 4, severity: "low", tags: ["jwt", "token"] }] }, { file: "rules/linode.yaml", rules: [{ id: "linode-personal-access-token", description: "Linode / Akamai Cloud personal access token (named in an assignment)", regex: `(?:linode)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{64})(?![A-Za-z0-9])`, flags: "i", keywords: ["linode"], entropy: 3.2, severity: "critical", tags: ["linode", "akamai", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/messaging.yaml", rules: [{ id: "slack-bot-token", description: "Slack bot token", regex: "(?<![A-Za-z0-9_-])(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![A-Za-z0-9_-])", keywords: ["xoxb-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-user-token", description: "Slack user token", regex: "(?<![A-Za-z0-9_-])(xoxp-(?:[0-9]{8,14}-){3}[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])", keywords: ["xoxp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-app-token", description: "Slack app-level token (Socket Mode)", regex: "(?<![A-Za-z0-9_-])(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[A-Za-z0-9]{60,70})(?![A-Za-z0-9_-])", keywords: ["xapp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-legacy-token", description: "Slack legacy workspace, refresh, OAuth or client token (xoxa-, xoxr-, xoxs-, xoxo-, xoxc-)", regex: "(?<![A-Za-z0-9_-])(xox[aorsc]-(?:[0-9]-)?[0-9]{6,14}-[A-Za-z0-9-]{10,200})(?![A-Za-z0-9_-])", keywords: ["xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxc-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-access-token", description: "Slack app configuration access token", regex: "(?<![A-Za-z0-9_-])(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![A-Za-z0-9_-])", keywords: ["xoxe.xoxb-", "xoxe.xoxp-"], entropy: 4, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-refresh-token", description: "Slack app configuration refresh token", regex: "(?<![A-Za-z0-9_.-])(xoxe-[0-9]-[A-Za-z0-9]{130,160})(?![A-Za-z0-9_-])", keywords: ["xoxe-"], entropy: 4, severity: "high", tags: ["slack", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/services/"], severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-workflow-webhook-url", description: "Slack workflow or trigger webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:[A-Z0-9]{9,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,40})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], entropy: 3.5, severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-api-key", description: "Twilio API key SID paired secret material (SK + 32 hex)", regex: "(?<![A-Za-z0-9_])(SK[0-9a-zA-Z]{32})(?![A-Za-z0-9_])", keywords: ["twilio", "=sk", '"sk', "'sk", ": sk", "`sk"], entropy: 3.2, severity: "high", tags: ["twilio", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-account-credentials", description: "Twilio auth token written next to its account SID (AC + 32 hex)", regex: `(?<![A-Za-z0-9_])AC[0-9a-f]{32}["']?\\s{0,3}[,:]\\s{0,3}["']?([0-9a-f]{32})(?![A-Za-z0-9_])`, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-auth-token", description: "Twilio auth token or API secret (named in an assignment)", regex: `(?:twilio)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sendgrid-api-key", description: "SendGrid API key", regex: "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{20,24}\\.[A-Za-z0-9_-]{39,50})(?![A-Za-z0-9_-])", keywords: ["sg."], entropy: 4, severity: "critical", tags: ["sendgrid", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "brevo-api-key", description: "Brevo (Sendinblue) API or SMTP key", regex: "(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["xkeysib-", "xsmtpsib-"], entropy: 3.5, severity: "critical", tags: ["brevo", "sendinblue", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "resend-api-key", description: "Resend API key", regex: "(?<![A-Za-z0-9_-])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ['"re_', "'re_", "=re_", ": re_", "`re_", "(re_", " re_"], entropy: 3.8, severity: "high", tags: ["resend", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-api-key", description: "Mailgun API key (legacy key- form)", regex: "(?<![A-Za-z0-9_-])(key-[0-9a-z]{32})(?![A-Za-z0-9_-])", keywords: ["key-"], entropy: 3.3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-private-api-key", description: "Mailgun private API key or webhook signing key (named in an assignment)", regex: `(?:mailgun)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mailgun"], entropy: 3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailchimp-api-key", description: "Mailchimp Marketing API key", regex: "(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])", keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"], entropy: 3, severity: "high", tags: ["mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key", description: "Mailchimp Transactional (Mandrill) API key", regex: "(?<![A-Za-z0-9_-])(md-(?=[A-Za-z0-9_-]{0,21}[A-Z])[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["md-"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key-legacy", description: "Mandrill API key, unprefixed form (named in an assignment)", regex: `(?:mandrill)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mandrill"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token", description: "Telegram bot token", regex: "(?<![A-Za-z0-9_])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])", keywords: [":aa"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token-named", description: "Telegram bot token without the usual AA lead (named in an assignment)", regex: `(?:telegram|tgram|bot[_.-]?token)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9]{8,10}:[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["telegram", "tgram", "bot_token", "bottoken", "bot-token"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-bot-token", description: "Discord bot token (named in an assignment)", regex: `(?:discord)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["discord"], entropy: 4, severity: "critical", tags: ["discord", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-webhook-url", description: "Discord webhook URL", regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?![A-Za-z0-9_-])", keywords: ["discord.com/api", "discordapp.com/api"], entropy: 3.5, severity: "high", tags: ["discord", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "postmark-server-token", description: "Postmark server or account API token (named in an assignment)", regex: `(?:postmark)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["postmark"], entropy: 3, severity: "high", tags: ["postmark", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "microsoft-teams-webhook-url", description: "Microsoft Teams incoming webhook URL", regex: "(https://(?:[a-z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])", keywords: ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], entropy: 3.5, severity: "high", tags: ["microsoft", "teams", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zendesk-api-token", description: "Zendesk API token (named in an assignment)", regex: `(?:zendesk)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["zendesk"], entropy: 4, severity: "high", tags: ["zendesk", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token", description: "Intercom access token", regex: "(?<![A-Za-z0-9+/])(dG9rOj[A-Za-z0-9+/]{40,120}={0,2})(?![A-Za-z0-9+/=])", keywords: ["dg9roj"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token-legacy", description: "Intercom access token without its usual prefix (named in an assignment)", regex: `(?:intercom)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/_-]{59}=)(?![A-Za-z0-9+/=_-])`, flags: "i", keywords: ["intercom"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "vonage-api-secret", description: "Vonage (Nexmo) API secret (named in an assignment)", regex: `(?:vonage|nexmo)(?:[\\w.-]{0,20}?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([A-Za-z0-9]{16})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["vonage", "nexmo"], entropy: 3.3, severity: "high", tags: ["vonage", "nexmo", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "messagebird-api-key", description: "MessageBird (Bird) API access key (named in an assignment)", regex: `(?:message[_.-]?bird)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{25})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["messagebird", "message_bird", "message-bird"], entropy: 3.8, severity: "high", tags: ["messagebird", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pusher-app-secret", description: "Pusher Channels app secret (named in an assignment)", regex: `(?:pusher)(?:[\\w.-]{0,20}?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([a-z0-9]{20})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["pusher"], entropy: 3, severity: "high", tags: ["pusher", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/observability.yaml", rules: [{ id: "datadog-api-key", description: "Datadog API key (32 hex) next to a Datadog API key name", regex: "(?:datadog|dd)[A-Za-z0-9_. -]{0,20}api[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["datadog", "dd_api", "dd-api", "ddapi", "dd.api"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "datadog-app-key", description: "Datadog application key (40 hex) next to a Datadog app key name", regex: "(?:datadog|dd)[A-Za-z0-9_. -]{0,20}app(?:lication)?[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["datadog", "dd_app", "dd-app", "ddapp", "dd.app"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "newrelic-user-api-key", description: "New Relic user API key (NRAK-)", regex: "(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nrak-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-browser-api-key", description: "New Relic browser API key (NRJS-)", regex: "(?<![A-Za-z0-9_-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])", keywords: ["nrjs-"], entropy: 3, severity: "medium", tags: ["newrelic", "token"] }, { id: "newrelic-insights-key", description: "New Relic Insights insert or query key (NRII- / NRIQ-)", regex: "(?<![A-Za-z0-9_-])(NRI[IQ]-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["nrii-", "nriq-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-admin-api-key", description: "New Relic admin API key (NRAA-)", regex: "(?<![A-Za-z0-9_-])(NRAA-[a-f0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nraa-"], entropy: 3, severity: "critical", tags: ["newrelic", "token"] }, { id: "newrelic-license-key", description: "New Relic ingest license key (40 characters ending in NRAL)", regex: "\\b([a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])", keywords: ["nral"], entropy: 3, severity: "high", tags: ["newrelic", "token"] }, { id: "sentry-org-auth-token", description: "Sentry organisation auth token (sntrys_)", regex: "(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600})(?![A-Za-z0-9+/=_-])", keywords: ["sntrys_"], entropy: 3.5, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-user-auth-token", description: "Sentry user auth token (sntryu_)", regex: "(?<![A-Za-z0-9_])(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["sntryu_"], entropy: 3, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-legacy-auth-token", description: "Sentry legacy auth token (64 hex) next to a Sentry token name", regex: "sentry[A-Za-z0-9_. -]{0,20}(?:auth[_. -]?token|token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{64})(?![A-Za-z0-9_-])", flags: "i", keywords: ["sentry"], entropy: 3, severity: "high", tags: ["sentry", "token"] }, { id: "sentry-dsn", description: "Sentry DSN with its key (lets anyone send events to the project)", regex: "https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@[A-Za-z0-9.-]{1,120}(?::[0-9]{1,5})?/[0-9]{1,12}", keywords: ["sentry", "ingest"], entropy: 3, severity: "medium", tags: ["sentry", "dsn"] }, { id: "grafana-cloud-token", description: "Grafana Cloud access policy token (glc_)", regex: "(?<![A-Za-z0-9_])(glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["glc_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-service-account-token", description: "Grafana service account token (glsa_)", regex: "(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])", keywords: ["glsa_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-api-key", description: 'Grafana legacy API key (base64 JSON starting {"k":")', regex: "(?<![A-Za-z0-9_+/])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["eyjrijoi"], entropy: 3.5, severity: "high", tags: ["grafana", "token"] }, { id: "segment-public-api-token", description: "Segment public API token (sgp_)", regex: "(?<![A-Za-z0-9_])(sgp_[A-Za-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["sgp_"], entropy: 3.5, severity: "critical", tags: ["segment", "token"] }, { id: "segment-write-key", description: "Segment source write key next to a Segment write key name", regex: "segment[A-Za-z0-9_. -]{0,20}write[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["segment"], entropy: 3.5, severity: "medium", tags: ["segment", "token"] }, { id: "launchdarkly-api-key", description: "LaunchDarkly REST API access token (api- + UUID)", regex: "(?<![A-Za-z0-9_-])(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3, severity: "critical", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-sdk-key", description: "LaunchDarkly server-side SDK key (sdk- + UUID)", regex: "(?<![A-Za-z0-9_-])(sdk-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["sdk-"], entropy: 3, severity: "high", tags: ["launchdarkly", "token"] }] }, { file: "rules/payments.yaml", rules: [{ id: "paystack-secret-key", description: "Paystack secret key", regex: "(?<![A-Za-z0-9_])(sk_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sk_live_", "sk_test_"], entropy: 3.2, severity: "critical", tags: ["paystack", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-secret-key-live", description: "Stripe live secret key", regex: "(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_live_[a-f0-9]{40}$"] } }, { id: "stripe-secret-key-test", description: "Stripe test-mode secret key", regex: "(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "secret-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_test_[a-f0-9]{40}$", "^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2)$"] } }, { id: "stripe-restricted-key-live", description: "Stripe live restricted key", regex: "(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "restricted-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-restricted-key-test", description: "Stripe test-mode restricted key", regex: "(?<![A-Za-z0-9_])(rk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "restricted-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-webhook-secret", description: "Stripe webhook signing secret", regex: "(?<![A-Za-z0-9_])(whsec_[A-Za-z0-9+/=]{32,88})(?![A-Za-z0-9_+/=])", keywords: ["whsec_"], entropy: 3.5, severity: "high", tags: ["stripe", "webhook-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-access-token", description: "Square access token", regex: "(?<![A-Za-z0-9_+/-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_+/=-])", keywords: ["eaaa"], entropy: 3.8, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-legacy-access-token", description: "Square legacy personal access token", regex: "(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["sq0atp-"], entropy: 3.5, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-oauth-secret", description: "Square OAuth application secret", regex: "(?<![A-Za-z0-9_-])((?:sandbox-)?sq0csp-[A-Za-z0-9_-]{40,50})(?![A-Za-z0-9_-])", keywords: ["sq0csp-"], entropy: 3.5, severity: "critical", tags: ["square", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-access-token", description: "Braintree (PayPal) access token", regex: "(?<![A-Za-z0-9_])(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32})(?![A-Za-z0-9_])", keywords: ["access_token$production$", "access_token$sandbox$"], entropy: 3.5, severity: "critical", tags: ["braintree", "paypal", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-private-key", description: "Braintree API private key (named in an assignment)", regex: `(?:braintree)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["braintree"], entropy: 3, severity: "critical", tags: ["braintree", "paypal", "private-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "paypal-client-secret", description: "PayPal REST API client secret (named in an assignment)", regex: `(?:paypal)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{80})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["paypal"], entropy: 4, severity: "critical", tags: ["paypal", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "adyen-api-key", description: "Adyen API key", regex: "(?<![A-Za-z0-9_+/-])(AQE[A-Za-z0-9+/]{30,250}={0,2}-[A-Za-z0-9+/=-]{20,200})(?![A-Za-z0-9_+/=-])", keywords: ["aqe"], entropy: 4, severity: "critical", tags: ["adyen", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-access-token", description: "Plaid access token", regex: "(?<![A-Za-z0-9_-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["access-sandbox-", "access-development-", "access-production-"], entropy: 3, severity: "critical", tags: ["plaid", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-secret", description: "Plaid API secret (named in an assignment)", regex: `(?:plaid)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{30})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["plaid"], entropy: 3, severity: "critical", tags: ["plaid", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "coinbase-api-secret", description: "Coinbase API secret (named in an assignment)", regex: `(?:coinbase|cb[_.-]access)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/_-]{32,88}={0,2})(?![A-Za-z0-9+/=_-])`, flags: "i", keywords: ["coinbase", "cb_access", "cb-access"], entropy: 4, severity: "critical", tags: ["coinbase", "secret-key"], allowlist: { regexes: ["^0x[0-9a-fA-F]{32,}$", "^organizations/"], stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-id", description: "Razorpay live key id (half of a key pair)", regex: "(?<![A-Za-z0-9_])(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9_])", keywords: ["rzp_live_"], entropy: 3, severity: "medium", tags: ["razorpay", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-secret", description: "Razorpay key secret (named in an assignment)", regex: `(?:razorpay|rzp)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{24})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["razorpay", "rzp_"], entropy: 3.8, severity: "critical", tags: ["razorpay", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-secret-key", description: "Flutterwave secret key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwseck-", "flwseck_test-"], entropy: 3, severity: "critical", tags: ["flutterwave", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-encryption-key", description: "Flutterwave encryption key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?[A-Za-z0-9]{12})(?![A-Za-z0-9_-])", keywords: ["flwseck"], entropy: 2.8, severity: "high", tags: ["flutterwave", "encryption-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gocardless-access-token", description: "GoCardless access token (named in an assignment)", regex: `(?:gocardless)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)((?:live|sandbox)_[A-Za-z0-9_=-]{40})(?![A-Za-z0-9_=-])`, flags: "i", keywords: ["gocardless"], entropy: 3.8, severity: "critical", tags: ["gocardless", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mollie-api-key", description: "Mollie API key or organization access token (named in an assignment)", regex: `(?:mollie)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)((?:live|test|access)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mollie"], entropy: 3.8, severity: "critical", tags: ["mollie", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "kraken-api-secret", description: "Kraken exchange API private key (named in an assignment)", regex: `(?:kraken)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["kraken"], entropy: 4.5, severity: "critical", tags: ["kraken", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/private-keys.yaml", rules: [{ id: "private-key-rsa", description: "RSA private key (PKCS#1 PEM block)", regex: "(-----BEGIN RSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END RSA PRIVATE KEY-----)", keywords: ["begin rsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "rsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-dsa", description: "DSA private key (PEM block)", regex: "(-----BEGIN DSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END DSA PRIVATE KEY-----)", keywords: ["begin dsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "dsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-ec", description: "Elliptic-curve private key (SEC1 PEM block)", regex: "(-----BEGIN EC PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END EC PRIVATE KEY-----)", keywords: ["begin ec private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ec"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-openssh", description: "OpenSSH private key", regex: "(-----BEGIN OPENSSH PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END OPENSSH PRIVATE KEY-----)", keywords: ["begin openssh private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8", description: "PKCS#8 private key (BEGIN PRIVATE KEY)", regex: "(-----BEGIN PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END PRIVATE KEY-----)", keywords: ["begin private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8-encrypted", description: "Encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); still a secret, the passphrase may be weak or nearby", regex: "(-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END ENCRYPTED PRIVATE KEY-----)", keywords: ["begin encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pgp", description: "PGP/GPG private key block", regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[^-]|-(?!----)){64,65536}?-----END PGP PRIVATE KEY BLOCK-----)", keywords: ["begin pgp private key block"], entropy: 3.5, severity: "critical", tags: ["private-key", "pgp"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-putty", description: "PuTTY private key file (.ppk) with its Private-Lines", regex: "(PuTTY-User-Key-File-[23]:(?:(?!PuTTY-User-Key-File)[\\s\\S]){20,16384}?Private-Lines:\\s{0,3}[0-9]{1,4}\\s{1,4}[A-Za-z0-9+/=\\s]{32,16384}?Private-MAC:\\s{0,3}[A-Fa-f0-9]{40,64})", keywords: ["putty-user-key-file"], entropy: 3.5, severity: "critical", tags: ["private-key", "putty"] }, { id: "private-key-ssh2-encrypted", description: "SSH.com / Tectia SSH2 encrypted private key", regex: "(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-(?!---)){64,16384}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)", keywords: ["begin ssh2 encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-other", description: "Other PEM private key block (any BEGIN ... PRIVATE KEY type not named above)", regex: "(-----BEGIN ((?:[A-Z0-9]{1,20} ){1,3})PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END \\2PRIVATE KEY-----)", keywords: ["private key-----"], entropy: 3.5, severity: "critical", tags: ["private-key"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }] }, { file: "rules/registries.yaml", rules: [{ id: "npm-access-token", description: "npm access token (granular or classic, npm_ prefix)", regex: "(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["npm_"], entropy: 3.2, severity: "critical", tags: ["npm", "token"] }, { id: "npm-registry-auth-token", description: "Registry auth token in .npmrc or .yarnrc.yml (_authToken / npmAuthToken, any format)", regex: `(?:_authToken|npmAuthToken|(?<![A-Za-z0-9])_auth)\\s{0,3}[=:]\\s{0,3}["']?([A-Za-z0-9+/=._~-]{20,512})(?![A-Za-z0-9+/=._~-])`, keywords: ["_authtoken", "npmauthtoken", "_auth"], entropy: 3, severity: "high", tags: ["npm", "token"], allowlist: { regexes: ["^npm_"] } }, { id: "pypi-upload-token", description: "PyPI API token (macaroon for pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgEIcHlwaS5vcm[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-ageichlwas5vcm"], entropy: 3.5, severity: "critical", tags: ["pypi", "token"] }, { id: "testpypi-upload-token", description: "Test PyPI API token (macaroon for test.pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-agendgvzdc5wexbplm9yz"], entropy: 3.5, severity: "high", tags: ["pypi", "token"] }, { id: "rubygems-api-key", description: "RubyGems.org API key", regex: "(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])", keywords: ["rubygems_"], entropy: 3, severity: "critical", tags: ["rubygems", "token"] }, { id: "nuget-api-key", description: "NuGet.org API key (oy2 prefix)", regex: "(?<![A-Za-z0-9_])(oy2[a-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["oy2"], entropy: 3.5, severity: "critical", tags: ["nuget", "token"] }, { id: "dockerhub-personal-access-token", description: "Docker Hub personal or organisation access token (dckr_pat_ / dckr_oat_)", regex: "(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})(?![A-Za-z0-9_-])", keywords: ["dckr_pat_", "dckr_oat_"], entropy: 3.3, severity: "critical", tags: ["docker", "token"] }, { id: "docker-config-auth", description: 'Base64 user:password in a Docker config.json "auth" entry', regex: '"auth"\\s{0,3}:\\s{0,3}"([A-Za-z0-9+/]{16,400}={0,2})"', keywords: ['"auth"'], entropy: 3.5, severity: "high", tags: ["docker", "password"] }, { id: "jfrog-api-key", description: "JFrog Artifactory API key (AKCp prefix)", regex: "(?<![A-Za-z0-9_])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9_])", keywords: ["akcp"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "jfrog-reference-token", description: "JFrog reference (access) token, base64 of reftkn:01", regex: "(?<![A-Za-z0-9_+/])(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})(?![A-Za-z0-9_+/])", keywords: ["cmvmdgtuojaxoj"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "crates-io-api-token", description: "crates.io API token (cio prefix)", regex: "(?<![A-Za-z0-9_])(cio[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["cio"], entropy: 3.8, severity: "critical", tags: ["crates-io", "token"] }, { id: "clojars-deploy-token", description: "Clojars deploy token", regex: "(?<![A-Za-z0-9_])(CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])", flags: "i", keywords: ["clojars_"], entropy: 3.5, severity: "critical", tags: ["clojars", "token"] }, { id: "packagist-api-token", description: "Private Packagist / Packagist.org API token (packagist_ prefix)", regex: "(?<![A-Za-z0-9_])(packagist_[a-z]{3}_[a-f0-9]{60,80})(?![A-Za-z0-9_])", keywords: ["packagist_"], entropy: 3.3, severity: "critical", tags: ["packagist", "token"] }, { id: "maven-settings-server-password", description: "Password in a Maven settings.xml <server> entry", regex: "<server>[\\s\\S]{0,400}?<password>([^<>${}\\s]{6,256})</password>", keywords: ["<server>"], entropy: 2.8, severity: "high", tags: ["maven", "password"], allowlist: { regexes: ["^\\{[A-Za-z0-9+/=]+\\}$"] } }, { id: "gradle-repository-password", description: "Repository, publishing or signing password in gradle.properties (or its ORG_GRADLE_PROJECT_ variable)", regex: `(?<![A-Za-z0-9_.])(?:ORG_GRADLE_PROJECT_)?((?:(?:ossrh|sonatype|nexus|artifactory|mavenCentral)(?:Password|Token|TokenPassword|ApiKey)|(?:maven|mavenRepo|repo|repository|publishing|signing|signingInMemoryKey)Password|signing\\.password))(?![A-Za-z0-9_])["']?[ \\t]{0,3}[=:][ \\t]{0,3}["']?([^\\s"'$\`()\\[\\]{}<>,;]{8,256})(?=[\\s"',;]|$)`, secretGroup: 2, keywords: ["ossrhpassword", "ossrhtoken", "sonatypepassword", "sonatypetoken", "nexuspassword", "nexustoken", "artifactorypassword", "artifactorytoken", "artifactoryapikey", "mavencentralpassword", "mavencentraltoken", "mavenpassword", "mavenrepopassword", "repopassword", "repositorypassword", "publishingpassword", "signingpassword", "signinginmemorykeypassword", "signing.password"], entropy: 3, severity: "high", tags: ["gradle", "password"], allowlist: { regexes: ["^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$"] } }] }, { file: "rules/saas.yaml", rules: [{ id: "postman-api-key", description: "Postman API key (PMAK-)", regex: "(?<![A-Za-z0-9_-])(PMAK-[A-Fa-f0-9]{24}-[A-Fa-f0-9]{34})(?![A-Za-z0-9_-])", keywords: ["pmak-"], entropy: 3, severity: "critical", tags: ["postman", "token"] }, { id: "linear-api-key", description: "Linear personal API key (lin_api_)", regex: "(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])", keywords: ["lin_api_"], entropy: 3.5, severity: "critical", tags: ["linear", "token"] }, { id: "linear-oauth-token", description: "Linear OAuth access token (lin_oauth_)", regex: "(?<![A-Za-z0-9_])(lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["lin_oauth_"], entropy: 3, severity: "critical", tags: ["linear", "token"] }, { id: "atlassian-api-token", description: "Atlassian (Jira/Confluence) API token (ATATT3)", regex: "(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_=-]{150,300})(?![A-Za-z0-9_=-])", keywords: ["atatt3"], entropy: 3.5, severity: "critical", tags: ["atlassian", "token"] }, { id: "atlassian-legacy-api-token", description: "Atlassian legacy API token (24 characters) next to a Jira/Confluence/Atlassian token name", regex: "(?:jira|confluence|atlassian)[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key|password)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["jira", "confluence", "atlassian"], entropy: 3.5, severity: "high", tags: ["atlassian", "token"] }, { id: "shopify-access-token", description: "Shopify Admin API access token (shpat_)", regex: "(?<![A-Za-z0-9_])(shpat_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpat_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-shared-secret", description: "Shopify app shared secret (shpss_)", regex: "(?<![A-Za-z0-9_])(shpss_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpss_"], entropy: 3, severity: "critical", tags: ["shopify", "secret"] }, { id: "shopify-custom-app-token", description: "Shopify custom app access token (shpca_)", regex: "(?<![A-Za-z0-9_])(shpca_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpca_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-private-app-token", description: "Shopify private app access token (shppa_)", regex: "(?<![A-Za-z0-9_])(shppa_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shppa_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "mapbox-secret-token", description: "Mapbox secret access token (sk.eyJ...)", regex: "(?<![A-Za-z0-9_.-])(sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])", keywords: ["sk.eyj"], entropy: 3.5, severity: "high", tags: ["mapbox", "token"] }, { id: "contentful-personal-access-token", description: "Contentful content management personal access token (CFPAT-)", regex: "(?<![A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["cfpat-"], entropy: 3.5, severity: "critical", tags: ["contentful", "token"] }, { id: "airtable-personal-access-token", description: "Airtable personal access token (pat + 14 . 64 hex)", regex: "(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["pat"], entropy: 3.5, severity: "critical", tags: ["airtable", "token"] }, { id: "airtable-legacy-api-key", description: "Airtable legacy API key (key + 14) next to an Airtable name", regex: "airtable[A-Za-z0-9_. -]{0,20}\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(key[A-Za-z0-9]{14})(?![A-Za-z0-9_-])", flags: "i", keywords: ["airtable"], entropy: 3.3, severity: "high", tags: ["airtable", "token"] }, { id: "notion-integration-secret", description: "Notion integration secret (secret_ + 43)", regex: "(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["secret_"], entropy: 4, severity: "critical", tags: ["notion", "token"] }, { id: "notion-api-token", description: "Notion API token (ntn_)", regex: "(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{32,40})(?![A-Za-z0-9_])", keywords: ["ntn_"], entropy: 3.5, severity: "critical", tags: ["notion", "token"] }, { id: "asana-personal-access-token", description: "Asana personal access token (N/digits[/digits]:32 hex)", regex: "(?<![A-Za-z0-9/])([0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "token"] }, { id: "dropbox-access-token", description: "Dropbox short-lived access token (sl.)", regex: "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})(?![A-Za-z0-9_-])", keywords: ["sl."], entropy: 4, severity: "critical", tags: ["dropbox", "token"] }, { id: "dropbox-long-lived-token", description: "Dropbox long-lived access token (64 characters) next to a Dropbox name", regex: "dropbox[A-Za-z0-9_. -]{0,20}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{11}AAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", flags: "i", keywords: ["dropbox"], entropy: 3.5, severity: "critical", tags: ["dropbox", "token"] }, { id: "figma-personal-access-token", description: "Figma personal access token (figd_)", regex: "(?<![A-Za-z0-9_])(figd_[A-Za-z0-9_-]{38,48})(?![A-Za-z0-9_-])", keywords: ["figd_"], entropy: 3.5, severity: "critical", tags: ["figma", "token"] }, { id: "frameio-api-token", description: "Frame.io developer token (fio-u-)", regex: "(?<![A-Za-z0-9_-])(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", keywords: ["fio-u-"], entropy: 3.5, severity: "critical", tags: ["frameio", "token"] }, { id: "confluent-api-secret", description: "Confluent Cloud API secret next to a Confluent/Kafka API secret name", regex: "(?:confluent|ccloud|kafka)[A-Za-z0-9_. -]{0,20}(?:api[_. -]?secret|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=_-])", flags: "i", keywords: ["confluent", "ccloud", "kafka"], entropy: 3.5, severity: "critical", tags: ["confluent", "secret"] }, { id: "fastly-api-token", description: "Fastly API token next to a Fastly name", regex: "fastly[A-Za-z0-9_. -]{0,20}(?:token|key)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["fastly"], entropy: 3.5, severity: "critical", tags: ["fastly", "token"] }, { id: "algolia-admin-api-key", description: "Algolia admin or write API key next to an Algolia key name (search-only keys excluded)", regex: "algolia(?![A-Za-z0-9_. -]{0,20}search)[A-Za-z0-9_. -]{0,20}(?:key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["algolia"], entropy: 3, severity: "high", tags: ["algolia", "token"] }] }, { file: "rules/scaleway.yaml", rules: [{ id: "scaleway-secret-key", description: "Scaleway API secret key (named in an assignment)", regex: `(?:scw|scaleway)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, flags: "i", keywords: ["scw", "scaleway"], entropy: 3, severity: "critical", tags: ["scaleway", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/urls.yaml", rules: [{ id: "url-postgres-password", description: "PostgreSQL connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:postgres(?:ql)?|pgsql|postgis|timescaledb)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["postgres://", "postgresql://", "postgres+", "postgresql+", "pgsql://", "postgis://", "timescaledb://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mysql-password", description: "MySQL / MariaDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:mysql(?:x)?|mariadb)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mysql://", "mysqlx://", "mariadb://", "mysql+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mongodb-password", description: "MongoDB connection string with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:mongodb(?:\\+srv)?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mongodb://", "mongodb+srv://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-redis-password", description: "Redis / Valkey connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:rediss?|valkeys?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["redis://", "rediss://", "valkey://", "valkeys://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-amqp-password", description: "AMQP (RabbitMQ) connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:amqps?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["amqp://", "amqps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mssql-password", description: "SQL Server connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:mssql|sqlserver)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mssql://", "sqlserver://", "mssql+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-clickhouse-password", description: "ClickHouse connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:clickhouses?(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["clickhouse://", "clickhouses://", "clickhouse+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-cockroachdb-password", description: "CockroachDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:cockroach(?:db)?(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["cockroachdb://", "cockroach://", "cockroachdb+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-couchdb-password", description: "CouchDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:couchdbs?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["couchdb://", "couchdbs://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-neo4j-password", description: "Neo4j / Bolt connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:neo4j|bolt)(?:\\+s{1,2}c?)?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-nats-password", description: "NATS connection URL with a password or token", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:nats(?:\\+tls)?|tls)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["nats://", "nats+tls://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-kafka-password", description: "Kafka broker URL with SASL credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:kafka(?:\\+ssl|\\+sasl_ssl|\\+sasl)?|sasl_ssl|sasl_plaintext)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["kafka://", "kafka+", "sasl_ssl://", "sasl_plaintext://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-ldap-password", description: "LDAP URL with bind credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:ldaps?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["ldap://", "ldaps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-ftp-password", description: "FTP / SFTP / SMTP / IMAP URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:s?ftps?|smtps?|imaps?|pop3s?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["ftp://", "ftps://", "sftp://", "smtp://", "smtps://", "imap://", "imaps://", "pop3://", "pop3s://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-http-basic-auth-password", description: "HTTP(S) URL with user:password basic-auth credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:https?|wss?|git\\+https?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["http://", "https://", "ws://", "wss://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "connection-string-password", description: "Password in an ADO.NET / ODBC / JDBC-style connection string (Password=...; followed by more options)", regex: `(?:^|[;"'])\\s{0,3}(?:Password|Pwd)\\s{0,3}=\\s{0,3}([^;"'\\s{}$<>()]{4,128})(?=;)`, flags: "i", keywords: ["password=", "pwd=", "password =", "pwd ="], entropy: 2.5, severity: "high", tags: ["connection-string", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|admin|sa|test|example|dummy|redacted|\\*+)$"], stopwords: ["changeme", "yourstrong", "your", "redacted", "placeholder", "example"] } }, { id: "url-query-password", description: "Password or secret in a URL query string (JDBC and REST URLs)", regex: `[?&;](?:password|passwd|pwd|client_secret|secret|api_?key|access_token|private_token)=([^&;#"'\\s<>{}$]{6,256})`, flags: "i", keywords: ["password=", "passwd=", "pwd=", "client_secret=", "secret=", "apikey=", "api_key=", "access_token=", "private_token="], entropy: 3, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|test|example|dummy|redacted|\\*+|%s|:[a-z_]+)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example", "xxxx"] } }, { id: "kafka-sasl-jaas-password", description: "Kafka SASL password in a JAAS login module configuration (sasl.jaas.config)", regex: `(?:Plain|Scram|OAuthBearer)LoginModule\\s{1,5}required[^;]{0,300}?\\spassword\\s{0,3}=\\s{0,3}["']([^"'\\s]{4,256})["']`, keywords: ["loginmodule"], entropy: 2.5, severity: "high", tags: ["kafka", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|[Ss]ecret|changeme|admin|test|example|dummy|redacted|alice-secret|admin-secret)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example"] } }] }];
+    define_AGENT_VAULT_RULE_PACKS_default = [{ file: "rules/_global.yaml", rules: [], allowlist: { regexes: ["^\\$\\{[^}]*\\}$", "^\\$\\([^)]*\\)$", "^\\{\\{.*\\}\\}$", "^%\\([^)]*\\)s$", "^<[^<>]*>$", "^\\$\\{\\{[^}]*\\}\\}$", "^\\$[A-Z_][A-Z0-9_]*$", "^%[A-Za-z_][A-Za-z0-9_]*%$", "^#\\{[^}]*\\}$", "^@[A-Za-z_][A-Za-z0-9_.]*@$", "^__[A-Z0-9_]+__$", "\\{\\{[^{}]{0,80}\\}\\}", "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM", "^(?:[a-z]{2,10}_){1,2}(?:[A-Z][a-z]+){2,}[0-9]{4,}$", "^(.)\\1+$"], stopwords: ["example", "your-api-key", "your_api_key", "your-token", "your_token", "your-secret", "your_secret", "your-password", "your_password", "replace-me", "replace_me", "replaceme", "insert-your", "insert_your", "changeme", "placeholder", "redacted", "not-a-real", "notarealkey", "xxxxxxxx"], paths: ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lock", "**/go.sum", "**/go.work.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock", "**/uv.lock", "**/composer.lock", "**/Gemfile.lock", "**/packages.lock.json", "**/Podfile.lock", "**/pubspec.lock", "**/mix.lock", "**/flake.lock", "**/gradle.lockfile", "**/.terraform.lock.hcl"] } }, { file: "rules/ai.yaml", rules: [{ id: "openai-api-key", description: "OpenAI API key (legacy user key with the T3BlbkFJ marker)", regex: "(?<![A-Za-z0-9_-])(sk-[A-Za-z0-9]{16,64}T3BlbkFJ[A-Za-z0-9_-]{16,100})(?![A-Za-z0-9_-])", keywords: ["t3blbkfj"], entropy: 3.5, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-project-api-key", description: "OpenAI project API key", regex: "(?<![A-Za-z0-9_-])(sk-proj-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-proj-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-service-account-key", description: "OpenAI service account API key", regex: "(?<![A-Za-z0-9_-])(sk-(?:svcacct|service)-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-svcacct-", "sk-service-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-admin-key", description: "OpenAI admin API key", regex: "(?<![A-Za-z0-9_-])(sk-admin-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-admin-"], entropy: 4, severity: "critical", tags: ["openai", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-api-key", description: "Anthropic API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-api03-"], entropy: 4, severity: "critical", tags: ["anthropic", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-admin-key", description: "Anthropic Admin API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-admin01-"], entropy: 4, severity: "critical", tags: ["anthropic", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-oauth-token", description: "Anthropic OAuth access or refresh token", regex: "(?<![A-Za-z0-9_-])(sk-ant-o(?:at|rt)01-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])", keywords: ["sk-ant-oat01-", "sk-ant-ort01-"], entropy: 4, severity: "critical", tags: ["anthropic", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-access-token", description: "Hugging Face user access token", regex: "(?<![A-Za-z0-9_-])(hf_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["hf_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-organization-token", description: "Hugging Face organization API token (legacy)", regex: "(?<![A-Za-z0-9_-])(api_org_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["api_org_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cohere-api-key", description: "Cohere API key (named in an assignment)", regex: `(?:cohere|co[_.-]api[_.-]key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cohere", "co_api_key", "co-api-key"], entropy: 4, severity: "high", tags: ["cohere", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "groq-api-key", description: "Groq API key", regex: "(?<![A-Za-z0-9_-])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["gsk_"], entropy: 4, severity: "high", tags: ["groq", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mistral-api-key", description: "Mistral AI API key (named in an assignment)", regex: `(?:mistral)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mistral"], entropy: 3.8, severity: "high", tags: ["mistral", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "replicate-api-token", description: "Replicate API token", regex: "(?<![A-Za-z0-9_-])(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])", keywords: ["r8_"], entropy: 4, severity: "high", tags: ["replicate", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "perplexity-api-key", description: "Perplexity API key", regex: "(?<![A-Za-z0-9_-])(pplx-[A-Za-z0-9]{48,56})(?![A-Za-z0-9_-])", keywords: ["pplx-"], entropy: 4, severity: "high", tags: ["perplexity", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "xai-api-key", description: "xAI (Grok) API key", regex: "(?<![A-Za-z0-9_-])(xai-[A-Za-z0-9_]{80})(?![A-Za-z0-9_-])", keywords: ["xai-"], entropy: 4, severity: "high", tags: ["xai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openrouter-api-key", description: "OpenRouter API key", regex: "(?<![A-Za-z0-9_-])(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["sk-or-v1-"], entropy: 3.2, severity: "high", tags: ["openrouter", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "deepseek-api-key", description: "DeepSeek API key (named in an assignment)", regex: `(?:deepseek)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)(sk-[a-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["deepseek"], entropy: 3.2, severity: "high", tags: ["deepseek", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key", description: "Together AI API key", regex: "(?<![A-Za-z0-9_-])(tgp_v1_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tgp_v1_"], entropy: 4, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key-legacy", description: "Together AI API key, legacy 64-hex form (named in an assignment)", regex: `(?:together)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{64})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["together"], entropy: 3.2, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "fireworks-api-key", description: "Fireworks AI API key", regex: "(?<![A-Za-z0-9_-])(fw_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ["fw_"], entropy: 3.8, severity: "high", tags: ["fireworks", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key", description: "ElevenLabs API key", regex: "(?<![A-Za-z0-9_-])(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])", keywords: ["sk_"], entropy: 3.2, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key-legacy", description: "ElevenLabs API key, legacy 32-hex form (named in an assignment)", regex: `(?:elevenlabs|eleven[_.-]labs|xi[_.-]api[_.-]key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["elevenlabs", "eleven_labs", "eleven-labs", "xi-api-key", "xi_api_key"], entropy: 3, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "assemblyai-api-key", description: "AssemblyAI API key (named in an assignment)", regex: `(?:assembly[_.-]?ai)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["assemblyai", "assembly_ai", "assembly-ai"], entropy: 3, severity: "high", tags: ["assemblyai", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key", description: "Pinecone API key", regex: "(?<![A-Za-z0-9_-])(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})(?![A-Za-z0-9_-])", keywords: ["pcsk_"], entropy: 4, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key-legacy", description: "Pinecone API key, legacy UUID form (named in an assignment)", regex: `(?:pinecone)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["pinecone"], entropy: 3, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "langsmith-api-key", description: "LangSmith (LangChain) personal access token or service key", regex: "(?<![A-Za-z0-9_-])(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])", keywords: ["lsv2_pt_", "lsv2_sk_"], entropy: 3, severity: "high", tags: ["langsmith", "langchain", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "wandb-api-key", description: "Weights & Biases API key (named in an assignment)", regex: `(?:wandb|weights[_.-]?and[_.-]?biases)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{40}|wandb_v1_[A-Za-z0-9_]{40,90})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["wandb", "weights_and_biases", "weights-and-biases"], entropy: 3, severity: "high", tags: ["wandb", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/alibaba.yaml", rules: [{ id: "alibaba-access-key-id", description: "Alibaba Cloud AccessKey id", regex: "(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,24})(?![A-Za-z0-9])", keywords: ["ltai"], entropy: 3, severity: "high", tags: ["alibaba", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "alibaba-access-key-secret", description: "Alibaba Cloud AccessKey secret (named in an assignment)", regex: `(?:(?:alibaba|aliyun|access[_.-]?key[_.-]?secret|oss[_.-]?secret)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,24}["'\\x60]?\\s{0,3}[,:]\\s{0,3}["'\\x60]?)([A-Za-z0-9]{30})(?![A-Za-z0-9])`, flags: "i", keywords: ["ltai", "alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret", "oss_secret", "oss-secret", "osssecret"], entropy: 3.8, severity: "critical", tags: ["alibaba", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/aws.yaml", rules: [{ id: "aws-access-key-id", description: "AWS access key id", regex: "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])", keywords: ["akia", "asia", "abia", "acca", "a3t"], entropy: 3, severity: "high", tags: ["aws", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key", description: "AWS secret access key (named in an assignment)", regex: `(?:secret[_.-]?access[_.-]?key|aws[_.-]?secret|(?<![A-Za-z0-9])secret[_.-]?key(?!ref))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}(?:[^\\s,;][^\\n,;]{0,119})?[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, flags: "i", keywords: ["secret_access", "secretaccess", "secret-access", "secret.access", "aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_key", "secretkey", "secret-key"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key-after-id", description: "AWS secret access key written right after its access key id", regex: `(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}["'\\x60]?\\s{0,3}[,:;]\\s{0,3}["'\\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, keywords: ["akia", "asia"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token-prefixed", description: "AWS STS session token, recognised by its leading bytes", regex: "(?<![A-Za-z0-9/+])((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])", keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token", description: "AWS session token (named in an assignment)", regex: `(?:session[_.-]?token|security[_.-]?token)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])`, flags: "i", keywords: ["session_token", "sessiontoken", "session-token", "security_token", "securitytoken", "security-token"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AAAA(?:B3NzaC1|C3NzaC1|E2VjZHNh)"] } }, { id: "aws-bedrock-api-key", description: "Amazon Bedrock long-term API key", regex: "(?<![A-Za-z0-9/+])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9/+]{60,300}={0,2})(?![A-Za-z0-9/+=])", keywords: ["abskqmvkcm9ja0fqsutles"], entropy: 4, severity: "critical", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-bedrock-short-term-api-key", description: "Amazon Bedrock short-term API key (presigned bearer token)", regex: "(?<![A-Za-z0-9_-])(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9/+=%&._-]{60,4000})", keywords: ["bedrock-api-key-"], entropy: 4, severity: "high", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-mws-auth-token", description: "Amazon Marketplace Web Service auth token", regex: "(?<![A-Za-z0-9])(amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])", keywords: ["amzn.mws."], entropy: 3, severity: "high", tags: ["aws", "mws", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/azure.yaml", rules: [{ id: "azure-ad-client-secret", description: "Microsoft Entra ID (Azure AD) application client secret", regex: "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", keywords: ["q~"], entropy: 3.5, severity: "critical", tags: ["azure", "entra", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cosmosdb-account-key", description: "Azure Cosmos DB account key", regex: `(?:AccountEndpoint=https://[a-z0-9-]{3,50}\\.(?:documents|table\\.cosmos)\\.azure\\.com(?::443)?/?;\\s{0,3}AccountKey=|cosmos(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?))([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["documents.azure.com", "cosmos"], entropy: 4.5, severity: "critical", tags: ["azure", "cosmosdb", "account-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-storage-account-key", description: "Azure Storage account key", regex: `(?:AccountKey=|(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?))([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["accountkey", "account_key", "account-key", "storagekey", "storage_key", "storage-key", "storageaccountkey", "storage_account_key", "storage-account-key", "storageaccesskey", "storage_access_key"], entropy: 4.5, severity: "critical", tags: ["azure", "storage", "account-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-sas-token", description: "Azure shared access signature (SAS) token signature", regex: `(?<![A-Za-z0-9_])sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"'<>\\x60]{0,500}?&sig=([A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])`, keywords: ["sig="], entropy: 4, severity: "high", tags: ["azure", "storage", "sas"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-shared-access-key", description: "Azure Service Bus, Event Hubs or IoT Hub shared access key", regex: "(?:SharedAccessKey|shared_access_key)=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["sharedaccesskey=", "shared_access_key="], entropy: 4, severity: "critical", tags: ["azure", "service-bus", "shared-access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat", description: "Azure DevOps personal access token", regex: "(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])", keywords: ["azdo"], entropy: 4, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat-legacy", description: "Azure DevOps personal access token, legacy 52-character form (named in an assignment)", regex: `(?:azure[_.-]?devops|azure[_.-]?(?:pat|token)|azdo|vsts|ado[_.-](?:pat|token))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-z0-9]{52})(?![A-Za-z0-9])`, flags: "i", keywords: ["azure_devops", "azure-devops", "azuredevops", "azure_pat", "azure-pat", "azure_token", "azure-token", "azdo", "vsts", "ado_pat", "ado_token", "ado-pat", "ado-token"], entropy: 3.5, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cognitive-services-key", description: "Azure OpenAI / AI services (Cognitive Services) key", regex: `(?:azure[_.-]?(?:openai|cognitive|ai[_.-]?services|speech|search|translator|language|vision)|ocp-apim-subscription-key|aoai)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32}|[A-Za-z0-9]{84})(?![A-Za-z0-9])`, flags: "i", keywords: ["azure_openai", "azure-openai", "azureopenai", "azure_cognitive", "azure-cognitive", "azure_ai_services", "azure_speech", "azure_search", "azure_translator", "azure_language", "azure_vision", "ocp-apim-subscription-key", "aoai"], entropy: 3, severity: "high", tags: ["azure", "openai", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-container-registry-password", description: "Azure Container Registry access key or token password", regex: "(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?![A-Za-z0-9+/=])", keywords: ["+acr"], entropy: 4, severity: "critical", tags: ["azure", "container-registry", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-app-configuration-connection-string", description: "Azure App Configuration access key secret (in a connection string)", regex: "Endpoint=https://[A-Za-z0-9-]{1,60}\\.azconfig\\.io;\\s{0,3}Id=[^;\\s]{1,64};\\s{0,3}Secret=([A-Za-z0-9+/]{40,90}={0,2})(?![A-Za-z0-9+/=])", flags: "i", keywords: [".azconfig.io"], entropy: 4, severity: "critical", tags: ["azure", "app-configuration", "connection-string"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-access-key-connection-string", description: "Azure SignalR, Web PubSub or Communication Services access key (in a connection string)", regex: "(?:Endpoint=https://[A-Za-z0-9.-]{1,120}\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)/?;\\s{0,3})AccessKey=([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["signalr.net", "webpubsub.azure.com", "communication.azure.com"], entropy: 4, severity: "critical", tags: ["azure", "signalr", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/bitbucket.yaml", rules: [{ id: "bitbucket-app-password", description: "Bitbucket app password", regex: "(?<![A-Za-z0-9_])(ATBB[A-Za-z0-9]{28,40})(?![A-Za-z0-9_])", keywords: ["atbb"], entropy: 3.5, severity: "critical", tags: ["bitbucket", "app-password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-access-token", description: "Bitbucket repository, project or workspace access token", regex: "(?<![A-Za-z0-9_-])(ATCTT[A-Za-z0-9_=-]{100,300})(?![A-Za-z0-9_=-])", keywords: ["atctt"], entropy: 4, severity: "critical", tags: ["bitbucket", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-client-secret", description: "Bitbucket OAuth consumer secret (named in an assignment)", regex: `(?:bitbucket|bb)[\\w.-]{0,20}?(?:client|oauth|consumer)[_.-]?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{32,64})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["bitbucket", "bb_client", "bb_oauth", "bb_consumer"], entropy: 3.8, severity: "high", tags: ["bitbucket", "oauth", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ci.yaml", rules: [{ id: "circleci-personal-token", description: "CircleCI personal or project API token (CCIPAT_ / CCIPRJ_)", regex: "(?<![A-Za-z0-9_])(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["ccipat_", "cciprj_"], entropy: 3.5, severity: "critical", tags: ["circleci", "token"] }, { id: "circleci-legacy-token", description: "CircleCI legacy API token (40 hex) next to a CircleCI token name", regex: "circle[A-Za-z0-9_. -]{0,20}token\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["circle"], entropy: 3, severity: "high", tags: ["circleci", "token"] }, { id: "travis-ci-token", description: "Travis CI API token next to a Travis name", regex: "travis[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", flags: "i", keywords: ["travis"], entropy: 3.3, severity: "high", tags: ["travis-ci", "token"] }, { id: "buildkite-api-token", description: "Buildkite user API access token (bkua_)", regex: "(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["bkua_"], entropy: 3, severity: "critical", tags: ["buildkite", "token"] }, { id: "buildkite-agent-token", description: "Buildkite agent registration token next to a Buildkite agent token name", regex: "buildkite[A-Za-z0-9_. -]{0,10}agent[_. -]?token\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])", flags: "i", keywords: ["buildkite"], entropy: 3.5, severity: "high", tags: ["buildkite", "token"] }, { id: "sonarqube-token", description: "SonarQube / SonarCloud user, project or analysis token (squ_/sqp_/sqa_)", regex: "(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["squ_", "sqp_", "sqa_"], entropy: 3, severity: "critical", tags: ["sonarqube", "token"] }, { id: "sonarqube-legacy-token", description: "SonarQube legacy token (40 hex) next to sonar.login / SONAR_TOKEN", regex: "sonar[A-Za-z0-9_. -]{0,10}(?:login|token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["sonar"], entropy: 3, severity: "high", tags: ["sonarqube", "token"] }, { id: "snyk-api-token", description: "Snyk API token (UUID) next to a Snyk name", regex: "snyk[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key|auth)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }, { id: "snyk-cli-auth", description: "Snyk token passed to `snyk auth`", regex: "snyk\\s{1,3}auth\\s{1,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }] }, { file: "rules/cloudflare.yaml", rules: [{ id: "cloudflare-api-token", description: "Cloudflare API token or global API key (prefixed format)", regex: "(?<![A-Za-z0-9_])(cf(?:k|ut|at)_[A-Za-z0-9]{40,64})(?![A-Za-z0-9_])", keywords: ["cfk_", "cfut_", "cfat_"], entropy: 4, severity: "critical", tags: ["cloudflare", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-api-token-legacy", description: "Cloudflare API token, unprefixed form (named in an assignment)", regex: `(?:cloudflare|cf[_.-](?:api|token|account|user|dns|zone))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cloudflare", "cf_api", "cf-api", "cf.api", "cf_token", "cf-token", "cf_account", "cf_user", "cf_dns", "cf_zone"], entropy: 3.8, severity: "high", tags: ["cloudflare", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-global-api-key", description: "Cloudflare global API key, unprefixed form (named in an assignment)", regex: `(?:cloudflare|cf[_.-](?:api|auth|global)|x-auth-key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{37,45})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth", "cf_global", "x-auth-key"], entropy: 3, severity: "critical", tags: ["cloudflare", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-origin-ca-key", description: "Cloudflare Origin CA key", regex: "(?<![A-Za-z0-9_.-])(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9_-])", keywords: ["v1.0-"], entropy: 3, severity: "high", tags: ["cloudflare", "origin-ca", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/devinfra.yaml", rules: [{ id: "vault-service-token", description: "HashiCorp Vault service token (hvs.)", regex: "(?<![A-Za-z0-9_.-])(hvs\\.[A-Za-z0-9_-]{24,250})(?![A-Za-z0-9_-])", keywords: ["hvs."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-batch-token", description: "HashiCorp Vault batch token (hvb.)", regex: "(?<![A-Za-z0-9_.-])(hvb\\.[A-Za-z0-9_-]{24,400})(?![A-Za-z0-9_-])", keywords: ["hvb."], entropy: 3.5, severity: "high", tags: ["hashicorp-vault", "token"] }, { id: "vault-recovery-token", description: "HashiCorp Vault recovery token (hvr.)", regex: "(?<![A-Za-z0-9_.-])(hvr\\.[A-Za-z0-9_-]{20,120})(?![A-Za-z0-9_-])", keywords: ["hvr."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-legacy-token", description: "HashiCorp Vault legacy service token (s. + 24) next to a Vault token name", regex: "(?:vault[_. -]?token|x-vault-token|vault_dev_root_token_id|client_token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["vault", "client_token"], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "terraform-cloud-api-token", description: "Terraform Cloud / Enterprise API token (atlasv1)", regex: "(?<![A-Za-z0-9_])([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", keywords: ["atlasv1"], entropy: 3.5, severity: "critical", tags: ["terraform", "token"] }, { id: "pulumi-access-token", description: "Pulumi access token (pul-)", regex: "(?<![A-Za-z0-9_-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["pul-"], entropy: 3, severity: "critical", tags: ["pulumi", "token"] }, { id: "doppler-token", description: "Doppler token (personal, service, service account, CLI, SCIM or audit)", regex: "(?<![A-Za-z0-9_.-])(dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])", keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], entropy: 3.5, severity: "critical", tags: ["doppler", "token"] }, { id: "databricks-token", description: "Databricks personal access token (dapi)", regex: "(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)(?![A-Za-z0-9_-])", keywords: ["dapi"], entropy: 3, severity: "critical", tags: ["databricks", "token"] }, { id: "heroku-api-key", description: "Heroku API key (HRKU- prefix)", regex: "(?<![A-Za-z0-9_-])(HRKU-[A-Za-z0-9_-]{56,70})(?![A-Za-z0-9_-])", keywords: ["hrku-"], entropy: 3.5, severity: "critical", tags: ["heroku", "token"] }, { id: "heroku-legacy-api-key", description: "Heroku legacy API key (UUID) next to a Heroku name", regex: "(?:heroku[A-Za-z0-9_. -]{0,30})\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["heroku"], entropy: 3, severity: "high", tags: ["heroku", "token"] }, { id: "flyio-access-token", description: "Fly.io access token (fo1_ or macaroon fm1/fm2)", regex: "(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,4000}(?:,fm[12][ar]?_[A-Za-z0-9+/=_-]{20,4000}){0,8})(?![A-Za-z0-9+/=_-])", keywords: ["fo1_", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_"], entropy: 3.5, severity: "critical", tags: ["flyio", "token"] }, { id: "render-api-key", description: "Render API key (rnd_)", regex: "(?<![A-Za-z0-9_])(rnd_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["rnd_"], entropy: 3.5, severity: "critical", tags: ["render", "token"] }, { id: "vercel-access-token", description: "Vercel access token (vcp_/vci_/vca_/vcr_/vck_ prefix)", regex: "(?<![A-Za-z0-9_])(vc[pikar]_[A-Za-z0-9]{24,80})(?![A-Za-z0-9_])", keywords: ["vcp_", "vci_", "vck_", "vca_", "vcr_"], entropy: 3.7, severity: "critical", tags: ["vercel", "token"] }, { id: "vercel-legacy-token", description: "Vercel legacy API token (24 characters) next to a Vercel name", regex: "(?:vercel[A-Za-z0-9_. -]{0,20}(?:token|key|secret)|now[_.-]token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["vercel", "now_token"], entropy: 3.5, severity: "high", tags: ["vercel", "token"] }, { id: "netlify-access-token", description: "Netlify personal or OAuth access token (nfp_ / nfc_)", regex: "(?<![A-Za-z0-9_])(nf[pco]_[A-Za-z0-9]{32,48})(?![A-Za-z0-9_])", keywords: ["nfp_", "nfc_", "nfo_"], entropy: 3.5, severity: "critical", tags: ["netlify", "token"] }, { id: "netlify-legacy-token", description: "Netlify legacy access token next to a Netlify name", regex: "netlify[A-Za-z0-9_. -]{0,20}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_-])", flags: "i", keywords: ["netlify"], entropy: 3.5, severity: "high", tags: ["netlify", "token"] }, { id: "age-secret-key", description: "age encryption secret key (AGE-SECRET-KEY-1)", regex: "(?<![A-Za-z0-9_-])(AGE-SECRET-KEY-(?:PQ-)?1[A-Z0-9]{58,2000})(?![A-Za-z0-9_])", keywords: ["age-secret-key-"], entropy: 3.5, severity: "critical", tags: ["age", "private-key"] }, { id: "okta-api-token", description: "Okta API token (00 + 40) next to an Okta name", regex: "okta[A-Za-z0-9_. -]{0,30}\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["okta"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "auth0-client-secret", description: "Auth0 client secret or session secret next to an Auth0 name", regex: "auth0[A-Za-z0-9_. -]{0,20}(?:client[_. -]?secret|secret|api[_. -]?token|management[_. -]?token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{32,128})(?![A-Za-z0-9_-])", flags: "i", keywords: ["auth0"], entropy: 3.5, severity: "critical", tags: ["auth0", "secret"] }, { id: "supabase-access-token", description: "Supabase personal access token (sbp_)", regex: "(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sbp_"], entropy: 3, severity: "critical", tags: ["supabase", "token"] }, { id: "supabase-secret-key", description: "Supabase secret API key (sb_secret_)", regex: "(?<![A-Za-z0-9_])(sb_secret_[A-Za-z0-9_-]{28,64})(?![A-Za-z0-9_-])", keywords: ["sb_secret_"], entropy: 3.5, severity: "critical", tags: ["supabase", "token"] }, { id: "planetscale-token", description: "PlanetScale service or OAuth token (pscale_tkn_ / pscale_oauth_)", regex: "(?<![A-Za-z0-9_])(pscale_(?:tkn|oauth)_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_tkn_", "pscale_oauth_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "token"] }, { id: "planetscale-password", description: "PlanetScale database password (pscale_pw_)", regex: "(?<![A-Za-z0-9_])(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_pw_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "password"] }, { id: "neon-api-key", description: "Neon API key (napi_)", regex: "(?<![A-Za-z0-9_])(napi_[a-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["napi_"], entropy: 3.5, severity: "critical", tags: ["neon", "token"] }, { id: "mongodb-atlas-api-private-key", description: "MongoDB Atlas API private key (UUID) next to an Atlas/MongoDB private key name", regex: "(?:mongodb|atlas|mcli)[A-Za-z0-9_. -]{0,30}private[_. -]?(?:api[_. -]?)?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["mongodb", "atlas", "mcli"], entropy: 3, severity: "critical", tags: ["mongodb", "secret"] }, { id: "mongodb-atlas-service-account-secret", description: "MongoDB Atlas service account client secret (mdb_sa_sk_)", regex: "(?<![A-Za-z0-9_])(mdb_sa_sk_[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])", keywords: ["mdb_sa_sk_"], entropy: 3.5, severity: "critical", tags: ["mongodb", "secret"] }, { id: "upstash-token", description: "Upstash Redis REST or QStash token next to an Upstash name", regex: "upstash[A-Za-z0-9_. -]{0,30}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_=-]{40,200})(?![A-Za-z0-9_=-])", flags: "i", keywords: ["upstash"], entropy: 3.5, severity: "critical", tags: ["upstash", "token"] }, { id: "prefect-api-key", description: "Prefect Cloud API key (pnu_ user or pnb_ service account)", regex: "(?<![A-Za-z0-9_])(pn[ub]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["pnu_", "pnb_"], entropy: 3.5, severity: "critical", tags: ["prefect", "token"] }, { id: "firebase-cloud-messaging-server-key", description: "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)", regex: "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", keywords: [":apa91b"], entropy: 3.5, severity: "critical", tags: ["firebase", "token"] }] }, { file: "rules/digitalocean.yaml", rules: [{ id: "digitalocean-personal-access-token", description: "DigitalOcean personal access token", regex: "(?<![A-Za-z0-9_])(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dop_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-oauth-token", description: "DigitalOcean OAuth access token", regex: "(?<![A-Za-z0-9_])(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["doo_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-refresh-token", description: "DigitalOcean OAuth refresh token", regex: "(?<![A-Za-z0-9_])(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dor_v1_"], entropy: 3, severity: "high", tags: ["digitalocean", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gcp.yaml", rules: [{ id: "gcp-service-account-key", description: "Google Cloud service-account private key (in a service-account JSON key file)", regex: '"private_key"\\s{0,3}:\\s{0,3}"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\n|\\s){1,4}[A-Za-z0-9+/=\\\\\\s]{64,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', keywords: ["service_account"], severity: "critical", tags: ["gcp", "private-key", "service-account"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-api-key", description: "Google API key", regex: "(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])", keywords: ["aiza"], entropy: 3.5, severity: "high", tags: ["gcp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe$"] } }, { id: "gcp-oauth-client-secret", description: "Google OAuth client secret", regex: "(?<![A-Za-z0-9_-])(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", keywords: ["gocspx-"], entropy: 3.5, severity: "high", tags: ["gcp", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-access-token", description: "Google OAuth 2.0 access token", regex: "(?<![A-Za-z0-9_-])(ya29\\.[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])", keywords: ["ya29."], entropy: 4, severity: "high", tags: ["gcp", "oauth", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-refresh-token", description: "Google OAuth 2.0 refresh token", regex: "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,300})(?![A-Za-z0-9_-])", keywords: ["1//0"], entropy: 4, severity: "high", tags: ["gcp", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/generic.yaml", rules: [{ id: "generic-password-assignment", description: "Password assigned in configuration or code", regex: "(?:passwor?d|passwd|passphrase|pwd|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])pw)[\"'`]?\\]?[ \\t]{0,3}(?::[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|:=|=>|\\?=|[:=]|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{8,128})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["pass", "pwd", "pw=", "pw:", 'pw"', "pw'", "_pw", "-pw", ".pw"], entropy: 2.7, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-secret-assignment", description: "API key, token, secret or credential assigned in configuration or code", regex: "[:=?,`](?<=(?:secret|(?:api|access|secret|private|auth|signing|encryption|encrypt|master|client|app|consumer|hmac|license|account|service|admin|write|deploy|session|crypto|cipher|shared|root|bot|integration|webhook)[_. -]?key|apikey|secret[_.-]?key[_.-]?base|(?<!(?:page|next|continuation|sync|csrf|xsrf|max|num|total|cancel|cancellation|prev|previous|pagination|cursor|resume|input|output|completion|prompt|stop|end|start|eos|bos|pad|unk|sep|cls|mask)[_.-]?)tokens?|credentials?|(?<![A-Za-z0-9])auth)(?:[\"'`]?\\]?[ \\t]{0,3}[:=?,]|`))(?:(?<=:)[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|(?<=:)=|(?<==)>|(?<=\\?)=|(?<=[:=])|(?<=[\"'`][ \\t]{0,3},)(?=[ \\t]{0,3}[\"'`])|(?<=`)[ \\t]{1,3}to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{12,256})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["secret", "key", "token", "credential", "auth"], entropy: 2.7, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:", "^\\s*(?:export\\s+)?(?:declare\\s+)?type\\s+[A-Za-z_$][\\w$]*(?:<[^>]*>)?\\s*="] } }, { id: "generic-xml-secret-element", description: "Password, secret or token held in an XML element", regex: "<([A-Za-z0-9_.:-]{0,40}(?:password|passwd|secret|token|apikey|api[_-]key|access[_-]?key|secret[_-]?key|client[_-]?secret))>([^<>\\s]{8,256})</\\1>", secretGroup: 2, flags: "i", keywords: ["password>", "passwd>", "secret>", "token>", "apikey>", "key>"], entropy: 3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-dotnet-appsetting-secret", description: "Secret in a .NET appSettings / NuGet <add key=... value=...> entry", regex: '<add\\s{1,5}key\\s{0,3}=\\s{0,3}"[^"<>]{0,60}(?:password|pwd|secret|token|api[_.-]?key|apikey|credential)[^"<>]{0,30}"\\s{1,5}value\\s{0,3}=\\s{0,3}"([^"\\s<>]{8,256})"', flags: "i", keywords: ["<add"], entropy: 3, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-cli-secret-flag", description: "Password, token or key passed as a command-line flag", regex: `(?<![A-Za-z0-9-])--?(?:password|passwd|pass|pwd|token|api-key|apikey|api_key|secret|client-secret|auth-token|access-token|secret-key|access-key|private-key)(?:=|\\s{1,3})(?!-)["']?([^\\s"'\`<>(){}\\[\\]\\\\,;|&]{8,256})(?=[\\s"'\`,;)}\\]\\\\|&]|$)`, keywords: ["--pass", "--pwd", "-password", "--token", "--api", "--secret", "--client-secret", "--auth-token", "--access", "--private-key"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-bearer", description: "Bearer token written into an Authorization header", regex: "(?<![A-Za-z0-9])Bearer\\s{1,3}([A-Za-z0-9._~+/-]{20,2048}={0,2})(?=[\\s\"'`,;)\\]}\\\\<]|$)", flags: "i", keywords: ["bearer"], entropy: 3.5, severity: "high", tags: ["generic", "token"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-basic", description: "Basic credentials (base64 user:password) written into an Authorization header", regex: `authorization["']?\\s{0,3}[:=]\\s{0,3}["']?Basic\\s{1,3}([A-Za-z0-9+/]{12,1024}={0,2})(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["basic"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-curl-user-password", description: "Password passed to curl -u / --user user:password", regex: `(?<![A-Za-z0-9-])(?:-u|--user)\\s{1,3}["']?[^\\s:"'$]{1,64}:([^\\s"'$]{6,128})(?=[\\s"']|$)`, keywords: ["curl"], entropy: 2.8, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "netrc-password", description: "Password in a .netrc / _netrc machine entry", regex: "machine\\s{1,5}[^\\s]{1,253}\\s{1,5}(?:login\\s{1,5}[^\\s]{1,128}\\s{1,5})?password\\s{1,5}([^\\s]{6,256})", keywords: ["machine"], entropy: 2.8, severity: "high", tags: ["netrc", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-terraform-variable-default", description: "Secret-named Terraform variable with a hard-coded default value", regex: 'variable\\s{1,5}"[A-Za-z0-9_-]{0,60}(?:password|passwd|secret|token|api_key|apikey|access_key|private_key|credentials?)[A-Za-z0-9_-]{0,20}"\\s{0,5}\\{[^{}]{0,400}?default\\s{0,5}=\\s{0,5}"([^"\\s${}]{8,256})"', flags: "i", keywords: ["variable"], entropy: 2.7, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }] }, { file: "rules/github.yaml", rules: [{ id: "github-pat-classic", description: "GitHub personal access token (classic)", regex: "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghp_"], entropy: 3, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-pat-fine-grained", description: "GitHub fine-grained personal access token", regex: "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])", keywords: ["github_pat_"], entropy: 3.5, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-token", description: "GitHub OAuth access token", regex: "(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["gho_"], entropy: 3, severity: "critical", tags: ["github", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-user-to-server-token", description: "GitHub App user access token", regex: "(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghu_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-server-to-server-token", description: "GitHub App installation access token (also GITHUB_TOKEN in Actions)", regex: "(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghs_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-refresh-token", description: "GitHub App refresh token", regex: "(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9_])", keywords: ["ghr_"], entropy: 3, severity: "high", tags: ["github", "app", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-client-secret", description: "GitHub OAuth App or GitHub App client secret (named in an assignment)", regex: `(?:github|gh)(?:[\\w.-]{0,20}?(?:client|oauth|app)[_.-]?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?(?:client|oauth|app)[_.-]?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([a-f0-9]{40})(?![A-Za-z0-9])`, flags: "i", keywords: ["github", "gh_client", "gh-client", "gh_oauth", "gh_app"], entropy: 3, severity: "critical", tags: ["github", "oauth", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gitlab.yaml", rules: [{ id: "gitlab-personal-access-token", description: "GitLab personal, project or group access token", regex: "(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glpat-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-deploy-token", description: "GitLab deploy token", regex: "(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["gldt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "deploy-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-authentication-token", description: "GitLab runner authentication token", regex: "(?<![A-Za-z0-9_-])(glrt-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glrt-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-registration-token", description: "GitLab runner registration token (legacy)", regex: "(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20,40})(?![A-Za-z0-9_-])", keywords: ["gr1348941"], entropy: 3.5, severity: "high", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-pipeline-trigger-token", description: "GitLab pipeline trigger token", regex: "(?<![A-Za-z0-9_-])(glptt-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["glptt-"], entropy: 3, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-ci-job-token", description: "GitLab CI/CD job token", regex: "(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glcbt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-scim-oauth-token", description: "GitLab SCIM OAuth access token", regex: "(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glsoat-"], entropy: 3.5, severity: "high", tags: ["gitlab", "scim", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-oauth-app-secret", description: "GitLab OAuth application secret", regex: "(?<![A-Za-z0-9_-])(gloas-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["gloas-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feature-flag-client-token", description: "GitLab feature flags client token", regex: "(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glffct-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feature-flags", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-incoming-mail-token", description: "GitLab incoming email token", regex: "(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25,300})(?![A-Za-z0-9_-])", keywords: ["glimt-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "email", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-agent-token", description: "GitLab agent for Kubernetes token", regex: "(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50,300})(?![A-Za-z0-9_-])", keywords: ["glagent-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "kubernetes", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feed-token", description: "GitLab feed token", regex: "(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glft-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feed", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/hetzner.yaml", rules: [{ id: "hetzner-cloud-api-token", description: "Hetzner Cloud API token (named in an assignment)", regex: `(?:hcloud|hetzner)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{64})(?![A-Za-z0-9])`, flags: "i", keywords: ["hcloud", "hetzner"], entropy: 4, severity: "critical", tags: ["hetzner", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ibm.yaml", rules: [{ id: "ibm-cloud-api-key", description: "IBM Cloud IAM API key (named in an assignment)", regex: `(?:ibm[_.-]?cloud|ibmcloud|ibm[_.-]?(?:api|iam|cos)|bluemix|(?<![A-Za-z0-9])ic[_.-]api)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["ibm_cloud", "ibm-cloud", "ibmcloud", "ibm_api", "ibm-api", "ibm_iam", "ibm-iam", "ibm_cos", "ibm-cos", "ibmapi", "bluemix", "ic_api"], entropy: 4, severity: "critical", tags: ["ibm", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/jwt.yaml", rules: [{ id: "jwt", description: "JSON Web Token (signed)", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,1500})(?![A-Za-z0-9_-])", keywords: ["eyj"], entropy: 4, severity: "high", tags: ["jwt", "token"], allowlist: { regexes: ["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$"] } }, { id: "jwt-unsigned", description: "Unsigned JSON Web Token (alg none, empty signature); rarely a live credential but often accepted by buggy verifiers", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{20,8000}\\.)(?![A-Za-z0-9_.-])", keywords: ["eyj"], entropy: 4, severity: "low", tags: ["jwt", "token"] }] }, { file: "rules/linode.yaml", rules: [{ id: "linode-personal-access-token", description: "Linode / Akamai Cloud personal access token (named in an assignment)", regex: `(?:linode)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{64})(?![A-Za-z0-9])`, flags: "i", keywords: ["linode"], entropy: 3.2, severity: "critical", tags: ["linode", "akamai", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/messaging.yaml", rules: [{ id: "slack-bot-token", description: "Slack bot token", regex: "(?<![A-Za-z0-9_-])(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![A-Za-z0-9_-])", keywords: ["xoxb-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-user-token", description: "Slack user token", regex: "(?<![A-Za-z0-9_-])(xoxp-(?:[0-9]{8,14}-){3}[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])", keywords: ["xoxp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-app-token", description: "Slack app-level token (Socket Mode)", regex: "(?<![A-Za-z0-9_-])(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[A-Za-z0-9]{60,70})(?![A-Za-z0-9_-])", keywords: ["xapp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-legacy-token", description: "Slack legacy workspace, refresh, OAuth or client token (xoxa-, xoxr-, xoxs-, xoxo-, xoxc-)", regex: "(?<![A-Za-z0-9_-])(xox[aorsc]-(?:[0-9]-)?[0-9]{6,14}-[A-Za-z0-9-]{10,200})(?![A-Za-z0-9_-])", keywords: ["xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxc-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-access-token", description: "Slack app configuration access token", regex: "(?<![A-Za-z0-9_-])(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![A-Za-z0-9_-])", keywords: ["xoxe.xoxb-", "xoxe.xoxp-"], entropy: 4, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-refresh-token", description: "Slack app configuration refresh token", regex: "(?<![A-Za-z0-9_.-])(xoxe-[0-9]-[A-Za-z0-9]{130,160})(?![A-Za-z0-9_-])", keywords: ["xoxe-"], entropy: 4, severity: "high", tags: ["slack", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/services/"], severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-workflow-webhook-url", description: "Slack workflow or trigger webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:[A-Z0-9]{9,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,40})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], entropy: 3.5, severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-api-key", description: "Twilio API key SID paired secret material (SK + 32 hex)", regex: "(?<![A-Za-z0-9_])(SK[0-9a-zA-Z]{32})(?![A-Za-z0-9_])", keywords: ["twilio", "=sk", '"sk', "'sk", ": sk", "`sk"], entropy: 3.2, severity: "high", tags: ["twilio", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-account-credentials", description: "Twilio auth token written next to its account SID (AC + 32 hex)", regex: `(?<![A-Za-z0-9_])AC[0-9a-f]{32}["']?\\s{0,3}[,:]\\s{0,3}["']?([0-9a-f]{32})(?![A-Za-z0-9_])`, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-auth-token", description: "Twilio auth token or API secret (named in an assignment)", regex: `(?:twilio)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sendgrid-api-key", description: "SendGrid API key", regex: "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{20,24}\\.[A-Za-z0-9_-]{39,50})(?![A-Za-z0-9_-])", keywords: ["sg."], entropy: 4, severity: "critical", tags: ["sendgrid", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "brevo-api-key", description: "Brevo (Sendinblue) API or SMTP key", regex: "(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["xkeysib-", "xsmtpsib-"], entropy: 3.5, severity: "critical", tags: ["brevo", "sendinblue", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "resend-api-key", description: "Resend API key", regex: "(?<![A-Za-z0-9_-])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ['"re_', "'re_", "=re_", ": re_", "`re_", "(re_", " re_"], entropy: 3.8, severity: "high", tags: ["resend", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-api-key", description: "Mailgun API key (legacy key- form)", regex: "(?<![A-Za-z0-9_-])(key-[0-9a-z]{32})(?![A-Za-z0-9_-])", keywords: ["key-"], entropy: 3.3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-private-api-key", description: "Mailgun private API key or webhook signing key (named in an assignment)", regex: `(?:mailgun)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mailgun"], entropy: 3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailchimp-api-key", description: "Mailchimp Marketing API key", regex: "(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])", keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"], entropy: 3, severity: "high", tags: ["mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key", description: "Mailchimp Transactional (Mandrill) API key", regex: "(?<![A-Za-z0-9_-])(md-(?=[A-Za-z0-9_-]{0,21}[A-Z])[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["md-"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key-legacy", description: "Mandrill API key, unprefixed form (named in an assignment)", regex: `(?:mandrill)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mandrill"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token", description: "Telegram bot token", regex: "(?<![A-Za-z0-9_])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])", keywords: [":aa"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token-named", description: "Telegram bot token without the usual AA lead (named in an assignment)", regex: `(?:telegram|tgram|bot[_.-]?token)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9]{8,10}:[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["telegram", "tgram", "bot_token", "bottoken", "bot-token"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-bot-token", description: "Discord bot token (named in an assignment)", regex: `(?:discord)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["discord"], entropy: 4, severity: "critical", tags: ["discord", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-webhook-url", description: "Discord webhook URL", regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?![A-Za-z0-9_-])", keywords: ["discord.com/api", "discordapp.com/api"], entropy: 3.5, severity: "high", tags: ["discord", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "postmark-server-token", description: "Postmark server or account API token (named in an assignment)", regex: `(?:postmark)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["postmark"], entropy: 3, severity: "high", tags: ["postmark", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "microsoft-teams-webhook-url", description: "Microsoft Teams incoming webhook URL", regex: "(https://(?:[a-z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])", keywords: ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], entropy: 3.5, severity: "high", tags: ["microsoft", "teams", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zendesk-api-token", description: "Zendesk API token (named in an assignment)", regex: `(?:zendesk)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["zendesk"], entropy: 4, severity: "high", tags: ["zendesk", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token", description: "Intercom access token", regex: "(?<![A-Za-z0-9+/])(dG9rOj[A-Za-z0-9+/]{40,120}={0,2})(?![A-Za-z0-9+/=])", keywords: ["dg9roj"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token-legacy", description: "Intercom access token without its usual prefix (named in an assignment)", regex: `(?:intercom)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/_-]{59}=)(?![A-Za-z0-9+/=_-])`, flags: "i", keywords: ["intercom"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "vonage-api-secret", description: "Vonage (Nexmo) API secret (named in an assignment)", regex: `(?:vonage|nexmo)(?:[\\w.-]{0,20}?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([A-Za-z0-9]{16})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["vonage", "nexmo"], entropy: 3.3, severity: "high", tags: ["vonage", "nexmo", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "messagebird-api-key", description: "MessageBird (Bird) API access key (named in an assignment)", regex: `(?:message[_.-]?bird)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{25})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["messagebird", "message_bird", "message-bird"], entropy: 3.8, severity: "high", tags: ["messagebird", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pusher-app-secret", description: "Pusher Channels app secret (named in an assignment)", regex: `(?:pusher)(?:[\\w.-]{0,20}?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([a-z0-9]{20})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["pusher"], entropy: 3, severity: "high", tags: ["pusher", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/observability.yaml", rules: [{ id: "datadog-api-key", description: "Datadog API key (32 hex) next to a Datadog API key name", regex: "(?:datadog|dd)[A-Za-z0-9_. -]{0,20}api[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["datadog", "dd_api", "dd-api", "ddapi", "dd.api"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "datadog-app-key", description: "Datadog application key (40 hex) next to a Datadog app key name", regex: "(?:datadog|dd)[A-Za-z0-9_. -]{0,20}app(?:lication)?[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["datadog", "dd_app", "dd-app", "ddapp", "dd.app"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "newrelic-user-api-key", description: "New Relic user API key (NRAK-)", regex: "(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nrak-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-browser-api-key", description: "New Relic browser API key (NRJS-)", regex: "(?<![A-Za-z0-9_-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])", keywords: ["nrjs-"], entropy: 3, severity: "medium", tags: ["newrelic", "token"] }, { id: "newrelic-insights-key", description: "New Relic Insights insert or query key (NRII- / NRIQ-)", regex: "(?<![A-Za-z0-9_-])(NRI[IQ]-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["nrii-", "nriq-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-admin-api-key", description: "New Relic admin API key (NRAA-)", regex: "(?<![A-Za-z0-9_-])(NRAA-[a-f0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nraa-"], entropy: 3, severity: "critical", tags: ["newrelic", "token"] }, { id: "newrelic-license-key", description: "New Relic ingest license key (40 characters ending in NRAL)", regex: "\\b([a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])", keywords: ["nral"], entropy: 3, severity: "high", tags: ["newrelic", "token"] }, { id: "sentry-org-auth-token", description: "Sentry organisation auth token (sntrys_)", regex: "(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600})(?![A-Za-z0-9+/=_-])", keywords: ["sntrys_"], entropy: 3.5, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-user-auth-token", description: "Sentry user auth token (sntryu_)", regex: "(?<![A-Za-z0-9_])(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["sntryu_"], entropy: 3, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-legacy-auth-token", description: "Sentry legacy auth token (64 hex) next to a Sentry token name", regex: "sentry[A-Za-z0-9_. -]{0,20}(?:auth[_. -]?token|token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{64})(?![A-Za-z0-9_-])", flags: "i", keywords: ["sentry"], entropy: 3, severity: "high", tags: ["sentry", "token"] }, { id: "sentry-dsn", description: "Sentry DSN with its key (lets anyone send events to the project)", regex: "https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@[A-Za-z0-9.-]{1,120}(?::[0-9]{1,5})?/[0-9]{1,12}", keywords: ["sentry", "ingest"], entropy: 3, severity: "medium", tags: ["sentry", "dsn"] }, { id: "grafana-cloud-token", description: "Grafana Cloud access policy token (glc_)", regex: "(?<![A-Za-z0-9_])(glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["glc_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-service-account-token", description: "Grafana service account token (glsa_)", regex: "(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])", keywords: ["glsa_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-api-key", description: 'Grafana legacy API key (base64 JSON starting {"k":")', regex: "(?<![A-Za-z0-9_+/])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["eyjrijoi"], entropy: 3.5, severity: "high", tags: ["grafana", "token"] }, { id: "segment-public-api-token", description: "Segment public API token (sgp_)", regex: "(?<![A-Za-z0-9_])(sgp_[A-Za-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["sgp_"], entropy: 3.5, severity: "critical", tags: ["segment", "token"] }, { id: "segment-write-key", description: "Segment source write key next to a Segment write key name", regex: "segment[A-Za-z0-9_. -]{0,20}write[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["segment"], entropy: 3.5, severity: "medium", tags: ["segment", "token"] }, { id: "launchdarkly-api-key", description: "LaunchDarkly REST API access token (api- + UUID)", regex: "(?<![A-Za-z0-9_-])(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3, severity: "critical", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-sdk-key", description: "LaunchDarkly server-side SDK key (sdk- + UUID)", regex: "(?<![A-Za-z0-9_-])(sdk-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["sdk-"], entropy: 3, severity: "high", tags: ["launchdarkly", "token"] }] }, { file: "rules/payments.yaml", rules: [{ id: "paystack-secret-key", description: "Paystack secret key", regex: "(?<![A-Za-z0-9_])(sk_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sk_live_", "sk_test_"], entropy: 3.2, severity: "critical", tags: ["paystack", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-secret-key-live", description: "Stripe live secret key", regex: "(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_live_[a-f0-9]{40}$"] } }, { id: "stripe-secret-key-test", description: "Stripe test-mode secret key", regex: "(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "secret-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_test_[a-f0-9]{40}$", "^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2)$"] } }, { id: "stripe-restricted-key-live", description: "Stripe live restricted key", regex: "(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "restricted-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-restricted-key-test", description: "Stripe test-mode restricted key", regex: "(?<![A-Za-z0-9_])(rk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "restricted-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-webhook-secret", description: "Stripe webhook signing secret", regex: "(?<![A-Za-z0-9_])(whsec_[A-Za-z0-9+/=]{32,88})(?![A-Za-z0-9_+/=])", keywords: ["whsec_"], entropy: 3.5, severity: "high", tags: ["stripe", "webhook-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-access-token", description: "Square access token", regex: "(?<![A-Za-z0-9_+/-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_+/=-])", keywords: ["eaaa"], entropy: 3.8, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-legacy-access-token", description: "Square legacy personal access token", regex: "(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["sq0atp-"], entropy: 3.5, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-oauth-secret", description: "Square OAuth application secret", regex: "(?<![A-Za-z0-9_-])((?:sandbox-)?sq0csp-[A-Za-z0-9_-]{40,50})(?![A-Za-z0-9_-])", keywords: ["sq0csp-"], entropy: 3.5, severity: "critical", tags: ["square", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-access-token", description: "Braintree (PayPal) access token", regex: "(?<![A-Za-z0-9_])(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32})(?![A-Za-z0-9_])", keywords: ["access_token$production$", "access_token$sandbox$"], entropy: 3.5, severity: "critical", tags: ["braintree", "paypal", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-private-key", description: "Braintree API private key (named in an assignment)", regex: `(?:braintree)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["braintree"], entropy: 3, severity: "critical", tags: ["braintree", "paypal", "private-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "paypal-client-secret", description: "PayPal REST API client secret (named in an assignment)", regex: `(?:paypal)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{80})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["paypal"], entropy: 4, severity: "critical", tags: ["paypal", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "adyen-api-key", description: "Adyen API key", regex: "(?<![A-Za-z0-9_+/-])(AQE[A-Za-z0-9+/]{30,250}={0,2}-[A-Za-z0-9+/=-]{20,200})(?![A-Za-z0-9_+/=-])", keywords: ["aqe"], entropy: 4, severity: "critical", tags: ["adyen", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-access-token", description: "Plaid access token", regex: "(?<![A-Za-z0-9_-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["access-sandbox-", "access-development-", "access-production-"], entropy: 3, severity: "critical", tags: ["plaid", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-secret", description: "Plaid API secret (named in an assignment)", regex: `(?:plaid)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{30})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["plaid"], entropy: 3, severity: "critical", tags: ["plaid", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "coinbase-api-secret", description: "Coinbase API secret (named in an assignment)", regex: `(?:coinbase|cb[_.-]access)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/_-]{32,88}={0,2})(?![A-Za-z0-9+/=_-])`, flags: "i", keywords: ["coinbase", "cb_access", "cb-access"], entropy: 4, severity: "critical", tags: ["coinbase", "secret-key"], allowlist: { regexes: ["^0x[0-9a-fA-F]{32,}$", "^organizations/", "^[a-z0-9]+(?:_[a-z0-9]+){3,}$"], stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-id", description: "Razorpay live key id (half of a key pair)", regex: "(?<![A-Za-z0-9_])(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9_])", keywords: ["rzp_live_"], entropy: 3, severity: "medium", tags: ["razorpay", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-secret", description: "Razorpay key secret (named in an assignment)", regex: `(?:razorpay|rzp)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{24})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["razorpay", "rzp_"], entropy: 3.8, severity: "critical", tags: ["razorpay", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-secret-key", description: "Flutterwave secret key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwseck-", "flwseck_test-"], entropy: 3, severity: "critical", tags: ["flutterwave", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-encryption-key", description: "Flutterwave encryption key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?[A-Za-z0-9]{12})(?![A-Za-z0-9_-])", keywords: ["flwseck"], entropy: 2.8, severity: "high", tags: ["flutterwave", "encryption-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gocardless-access-token", description: "GoCardless access token (named in an assignment)", regex: `(?:gocardless)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)((?:live|sandbox)_[A-Za-z0-9_=-]{40})(?![A-Za-z0-9_=-])`, flags: "i", keywords: ["gocardless"], entropy: 3.8, severity: "critical", tags: ["gocardless", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mollie-api-key", description: "Mollie API key or organization access token (named in an assignment)", regex: `(?:mollie)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)((?:live|test|access)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mollie"], entropy: 3.8, severity: "critical", tags: ["mollie", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "kraken-api-secret", description: "Kraken exchange API private key (named in an assignment)", regex: `(?:kraken)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["kraken"], entropy: 4.5, severity: "critical", tags: ["kraken", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/private-keys.yaml", rules: [{ id: "private-key-rsa", description: "RSA private key (PKCS#1 PEM block)", regex: "(-----BEGIN RSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END RSA PRIVATE KEY-----)", keywords: ["begin rsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "rsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-dsa", description: "DSA private key (PEM block)", regex: "(-----BEGIN DSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END DSA PRIVATE KEY-----)", keywords: ["begin dsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "dsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-ec", description: "Elliptic-curve private key (SEC1 PEM block)", regex: "(-----BEGIN EC PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END EC PRIVATE KEY-----)", keywords: ["begin ec private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ec"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-openssh", description: "OpenSSH private key", regex: "(-----BEGIN OPENSSH PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END OPENSSH PRIVATE KEY-----)", keywords: ["begin openssh private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8", description: "PKCS#8 private key (BEGIN PRIVATE KEY)", regex: "(-----BEGIN PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END PRIVATE KEY-----)", keywords: ["begin private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8-encrypted", description: "Encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); still a secret, the passphrase may be weak or nearby", regex: "(-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END ENCRYPTED PRIVATE KEY-----)", keywords: ["begin encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pgp", description: "PGP/GPG private key block", regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[^-]|-(?!----)){64,65536}?-----END PGP PRIVATE KEY BLOCK-----)", keywords: ["begin pgp private key block"], entropy: 3.5, severity: "critical", tags: ["private-key", "pgp"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-putty", description: "PuTTY private key file (.ppk) with its Private-Lines", regex: "(PuTTY-User-Key-File-[23]:(?:(?!PuTTY-User-Key-File)[\\s\\S]){20,16384}?Private-Lines:\\s{0,3}[0-9]{1,4}\\s{1,4}[A-Za-z0-9+/=\\s]{32,16384}?Private-MAC:\\s{0,3}[A-Fa-f0-9]{40,64})", keywords: ["putty-user-key-file"], entropy: 3.5, severity: "critical", tags: ["private-key", "putty"] }, { id: "private-key-ssh2-encrypted", description: "SSH.com / Tectia SSH2 encrypted private key", regex: "(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-(?!---)){64,16384}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)", keywords: ["begin ssh2 encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-other", description: "Other PEM private key block (any BEGIN ... PRIVATE KEY type not named above)", regex: "(-----BEGIN ((?:[A-Z0-9]{1,20} ){1,3})PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END \\2PRIVATE KEY-----)", keywords: ["private key-----"], entropy: 3.5, severity: "critical", tags: ["private-key"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }] }, { file: "rules/registries.yaml", rules: [{ id: "npm-access-token", description: "npm access token (granular or classic, npm_ prefix)", regex: "(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["npm_"], entropy: 3.2, severity: "critical", tags: ["npm", "token"] }, { id: "npm-registry-auth-token", description: "Registry auth token in .npmrc or .yarnrc.yml (_authToken / npmAuthToken, any format)", regex: `(?:_authToken|npmAuthToken|(?<![A-Za-z0-9])_auth)\\s{0,3}[=:]\\s{0,3}["']?([A-Za-z0-9+/=._~-]{20,512})(?![A-Za-z0-9+/=._~-])`, keywords: ["_authtoken", "npmauthtoken", "_auth"], entropy: 3, severity: "high", tags: ["npm", "token"], allowlist: { regexes: ["^npm_"] } }, { id: "pypi-upload-token", description: "PyPI API token (macaroon for pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgEIcHlwaS5vcm[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-ageichlwas5vcm"], entropy: 3.5, severity: "critical", tags: ["pypi", "token"] }, { id: "testpypi-upload-token", description: "Test PyPI API token (macaroon for test.pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-agendgvzdc5wexbplm9yz"], entropy: 3.5, severity: "high", tags: ["pypi", "token"] }, { id: "rubygems-api-key", description: "RubyGems.org API key", regex: "(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])", keywords: ["rubygems_"], entropy: 3, severity: "critical", tags: ["rubygems", "token"] }, { id: "nuget-api-key", description: "NuGet.org API key (oy2 prefix)", regex: "(?<![A-Za-z0-9_])(oy2[a-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["oy2"], entropy: 3.5, severity: "critical", tags: ["nuget", "token"] }, { id: "dockerhub-personal-access-token", description: "Docker Hub personal or organisation access token (dckr_pat_ / dckr_oat_)", regex: "(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})(?![A-Za-z0-9_-])", keywords: ["dckr_pat_", "dckr_oat_"], entropy: 3.3, severity: "critical", tags: ["docker", "token"] }, { id: "docker-config-auth", description: 'Base64 user:password in a Docker config.json "auth" entry', regex: '"auth"\\s{0,3}:\\s{0,3}"([A-Za-z0-9+/]{16,400}={0,2})"', keywords: ['"auth"'], entropy: 3.5, severity: "high", tags: ["docker", "password"] }, { id: "jfrog-api-key", description: "JFrog Artifactory API key (AKCp prefix)", regex: "(?<![A-Za-z0-9_])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9_])", keywords: ["akcp"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "jfrog-reference-token", description: "JFrog reference (access) token, base64 of reftkn:01", regex: "(?<![A-Za-z0-9_+/])(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})(?![A-Za-z0-9_+/])", keywords: ["cmvmdgtuojaxoj"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "crates-io-api-token", description: "crates.io API token (cio prefix)", regex: "(?<![A-Za-z0-9_])(cio[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["cio"], entropy: 3.8, severity: "critical", tags: ["crates-io", "token"] }, { id: "clojars-deploy-token", description: "Clojars deploy token", regex: "(?<![A-Za-z0-9_])(CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])", flags: "i", keywords: ["clojars_"], entropy: 3.5, severity: "critical", tags: ["clojars", "token"] }, { id: "packagist-api-token", description: "Private Packagist / Packagist.org API token (packagist_ prefix)", regex: "(?<![A-Za-z0-9_])(packagist_[a-z]{3}_[a-f0-9]{60,80})(?![A-Za-z0-9_])", keywords: ["packagist_"], entropy: 3.3, severity: "critical", tags: ["packagist", "token"] }, { id: "maven-settings-server-password", description: "Password in a Maven settings.xml <server> entry", regex: "<server>[\\s\\S]{0,400}?<password>([^<>${}\\s]{6,256})</password>", keywords: ["<server>"], entropy: 2.8, severity: "high", tags: ["maven", "password"], allowlist: { regexes: ["^\\{[A-Za-z0-9+/=]+\\}$"] } }, { id: "gradle-repository-password", description: "Repository, publishing or signing password in gradle.properties (or its ORG_GRADLE_PROJECT_ variable)", regex: `(?<![A-Za-z0-9_.])(?:ORG_GRADLE_PROJECT_)?((?:(?:ossrh|sonatype|nexus|artifactory|mavenCentral)(?:Password|Token|TokenPassword|ApiKey)|(?:maven|mavenRepo|repo|repository|publishing|signing|signingInMemoryKey)Password|signing\\.password))(?![A-Za-z0-9_])["']?[ \\t]{0,3}[=:][ \\t]{0,3}["']?([^\\s"'$\`()\\[\\]{}<>,;]{8,256})(?=[\\s"',;]|$)`, secretGroup: 2, keywords: ["ossrhpassword", "ossrhtoken", "sonatypepassword", "sonatypetoken", "nexuspassword", "nexustoken", "artifactorypassword", "artifactorytoken", "artifactoryapikey", "mavencentralpassword", "mavencentraltoken", "mavenpassword", "mavenrepopassword", "repopassword", "repositorypassword", "publishingpassword", "signingpassword", "signinginmemorykeypassword", "signing.password"], entropy: 3, severity: "high", tags: ["gradle", "password"], allowlist: { regexes: ["^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$"] } }] }, { file: "rules/saas.yaml", rules: [{ id: "postman-api-key", description: "Postman API key (PMAK-)", regex: "(?<![A-Za-z0-9_-])(PMAK-[A-Fa-f0-9]{24}-[A-Fa-f0-9]{34})(?![A-Za-z0-9_-])", keywords: ["pmak-"], entropy: 3, severity: "critical", tags: ["postman", "token"] }, { id: "linear-api-key", description: "Linear personal API key (lin_api_)", regex: "(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])", keywords: ["lin_api_"], entropy: 3.5, severity: "critical", tags: ["linear", "token"] }, { id: "linear-oauth-token", description: "Linear OAuth access token (lin_oauth_)", regex: "(?<![A-Za-z0-9_])(lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["lin_oauth_"], entropy: 3, severity: "critical", tags: ["linear", "token"] }, { id: "atlassian-api-token", description: "Atlassian (Jira/Confluence) API token (ATATT3)", regex: "(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_=-]{150,300})(?![A-Za-z0-9_=-])", keywords: ["atatt3"], entropy: 3.5, severity: "critical", tags: ["atlassian", "token"] }, { id: "atlassian-legacy-api-token", description: "Atlassian legacy API token (24 characters) next to a Jira/Confluence/Atlassian token name", regex: "(?:jira|confluence|atlassian)[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key|password)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["jira", "confluence", "atlassian"], entropy: 3.5, severity: "high", tags: ["atlassian", "token"] }, { id: "shopify-access-token", description: "Shopify Admin API access token (shpat_)", regex: "(?<![A-Za-z0-9_])(shpat_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpat_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-shared-secret", description: "Shopify app shared secret (shpss_)", regex: "(?<![A-Za-z0-9_])(shpss_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpss_"], entropy: 3, severity: "critical", tags: ["shopify", "secret"] }, { id: "shopify-custom-app-token", description: "Shopify custom app access token (shpca_)", regex: "(?<![A-Za-z0-9_])(shpca_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpca_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-private-app-token", description: "Shopify private app access token (shppa_)", regex: "(?<![A-Za-z0-9_])(shppa_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shppa_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "mapbox-secret-token", description: "Mapbox secret access token (sk.eyJ...)", regex: "(?<![A-Za-z0-9_.-])(sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])", keywords: ["sk.eyj"], entropy: 3.5, severity: "high", tags: ["mapbox", "token"] }, { id: "contentful-personal-access-token", description: "Contentful content management personal access token (CFPAT-)", regex: "(?<![A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["cfpat-"], entropy: 3.5, severity: "critical", tags: ["contentful", "token"] }, { id: "airtable-personal-access-token", description: "Airtable personal access token (pat + 14 . 64 hex)", regex: "(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["pat"], entropy: 3.5, severity: "critical", tags: ["airtable", "token"] }, { id: "airtable-legacy-api-key", description: "Airtable legacy API key (key + 14) next to an Airtable name", regex: "airtable[A-Za-z0-9_. -]{0,20}\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(key[A-Za-z0-9]{14})(?![A-Za-z0-9_-])", flags: "i", keywords: ["airtable"], entropy: 3.3, severity: "high", tags: ["airtable", "token"] }, { id: "notion-integration-secret", description: "Notion integration secret (secret_ + 43)", regex: "(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["secret_"], entropy: 4, severity: "critical", tags: ["notion", "token"] }, { id: "notion-api-token", description: "Notion API token (ntn_)", regex: "(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{32,40})(?![A-Za-z0-9_])", keywords: ["ntn_"], entropy: 3.5, severity: "critical", tags: ["notion", "token"] }, { id: "asana-personal-access-token", description: "Asana personal access token (N/digits[/digits]:32 hex)", regex: "(?<![A-Za-z0-9/])([0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "token"] }, { id: "dropbox-access-token", description: "Dropbox short-lived access token (sl.)", regex: "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})(?![A-Za-z0-9_-])", keywords: ["sl."], entropy: 4, severity: "critical", tags: ["dropbox", "token"] }, { id: "dropbox-long-lived-token", description: "Dropbox long-lived access token (64 characters) next to a Dropbox name", regex: "dropbox[A-Za-z0-9_. -]{0,20}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{11}AAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", flags: "i", keywords: ["dropbox"], entropy: 3.5, severity: "critical", tags: ["dropbox", "token"] }, { id: "figma-personal-access-token", description: "Figma personal access token (figd_)", regex: "(?<![A-Za-z0-9_])(figd_[A-Za-z0-9_-]{38,48})(?![A-Za-z0-9_-])", keywords: ["figd_"], entropy: 3.5, severity: "critical", tags: ["figma", "token"] }, { id: "frameio-api-token", description: "Frame.io developer token (fio-u-)", regex: "(?<![A-Za-z0-9_-])(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", keywords: ["fio-u-"], entropy: 3.5, severity: "critical", tags: ["frameio", "token"] }, { id: "confluent-api-secret", description: "Confluent Cloud API secret next to a Confluent/Kafka API secret name", regex: "(?:confluent|ccloud|kafka)[A-Za-z0-9_. -]{0,20}(?:api[_. -]?secret|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=_-])", flags: "i", keywords: ["confluent", "ccloud", "kafka"], entropy: 3.5, severity: "critical", tags: ["confluent", "secret"] }, { id: "fastly-api-token", description: "Fastly API token next to a Fastly name", regex: "fastly[A-Za-z0-9_. -]{0,20}(?:token|key)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["fastly"], entropy: 3.5, severity: "critical", tags: ["fastly", "token"] }, { id: "algolia-admin-api-key", description: "Algolia admin or write API key next to an Algolia key name (search-only keys excluded)", regex: "algolia(?![A-Za-z0-9_. -]{0,20}search)[A-Za-z0-9_. -]{0,20}(?:key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["algolia"], entropy: 3, severity: "high", tags: ["algolia", "token"] }] }, { file: "rules/scaleway.yaml", rules: [{ id: "scaleway-secret-key", description: "Scaleway API secret key (named in an assignment)", regex: `(?:scw|scaleway)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, flags: "i", keywords: ["scw", "scaleway"], entropy: 3, severity: "critical", tags: ["scaleway", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/urls.yaml", rules: [{ id: "url-postgres-password", description: "PostgreSQL connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:postgres(?:ql)?|pgsql|postgis|timescaledb)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["postgres://", "postgresql://", "postgres+", "postgresql+", "pgsql://", "postgis://", "timescaledb://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mysql-password", description: "MySQL / MariaDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:mysql(?:x)?|mariadb)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mysql://", "mysqlx://", "mariadb://", "mysql+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mongodb-password", description: "MongoDB connection string with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:mongodb(?:\\+srv)?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mongodb://", "mongodb+srv://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-redis-password", description: "Redis / Valkey connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:rediss?|valkeys?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["redis://", "rediss://", "valkey://", "valkeys://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-amqp-password", description: "AMQP (RabbitMQ) connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:amqps?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["amqp://", "amqps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mssql-password", description: "SQL Server connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:mssql|sqlserver)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mssql://", "sqlserver://", "mssql+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-clickhouse-password", description: "ClickHouse connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:clickhouses?(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["clickhouse://", "clickhouses://", "clickhouse+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-cockroachdb-password", description: "CockroachDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:cockroach(?:db)?(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["cockroachdb://", "cockroach://", "cockroachdb+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-couchdb-password", description: "CouchDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:couchdbs?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["couchdb://", "couchdbs://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-neo4j-password", description: "Neo4j / Bolt connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:neo4j|bolt)(?:\\+s{1,2}c?)?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-nats-password", description: "NATS connection URL with a password or token", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:nats(?:\\+tls)?|tls)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["nats://", "nats+tls://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-kafka-password", description: "Kafka broker URL with SASL credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:kafka(?:\\+ssl|\\+sasl_ssl|\\+sasl)?|sasl_ssl|sasl_plaintext)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["kafka://", "kafka+", "sasl_ssl://", "sasl_plaintext://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-ldap-password", description: "LDAP URL with bind credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:ldaps?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["ldap://", "ldaps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-ftp-password", description: "FTP / SFTP / SMTP / IMAP URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:s?ftps?|smtps?|imaps?|pop3s?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["ftp://", "ftps://", "sftp://", "smtp://", "smtps://", "imap://", "imaps://", "pop3://", "pop3s://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-http-basic-auth-password", description: "HTTP(S) URL with user:password basic-auth credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:https?|wss?|git\\+https?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["http://", "https://", "ws://", "wss://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "connection-string-password", description: "Password in an ADO.NET / ODBC / JDBC-style connection string (Password=...; followed by more options)", regex: `(?:^|[;"'])\\s{0,3}(?:Password|Pwd)\\s{0,3}=\\s{0,3}([^;"'\\s{}$<>()]{4,128})(?=;)`, flags: "i", keywords: ["password=", "pwd=", "password =", "pwd ="], entropy: 2.5, severity: "high", tags: ["connection-string", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|admin|sa|test|example|dummy|redacted|\\*+)$"], stopwords: ["changeme", "yourstrong", "your", "redacted", "placeholder", "example"] } }, { id: "url-query-password", description: "Password or secret in a URL query string (JDBC and REST URLs)", regex: `[?&;](?:password|passwd|pwd|client_secret|secret|api_?key|access_token|private_token)=([^&;#"'\\s<>{}$]{6,256})`, flags: "i", keywords: ["password=", "passwd=", "pwd=", "client_secret=", "secret=", "apikey=", "api_key=", "access_token=", "private_token="], entropy: 3, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|test|example|dummy|redacted|\\*+|%s|:[a-z_]+)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example", "xxxx"] } }, { id: "kafka-sasl-jaas-password", description: "Kafka SASL password in a JAAS login module configuration (sasl.jaas.config)", regex: `(?:Plain|Scram|OAuthBearer)LoginModule\\s{1,5}required[^;]{0,300}?\\spassword\\s{0,3}=\\s{0,3}["']([^"'\\s]{4,256})["']`, keywords: ["loginmodule"], entropy: 2.5, severity: "high", tags: ["kafka", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|[Ss]ecret|changeme|admin|test|example|dummy|redacted|alice-secret|admin-secret)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example"] } }] }];
   }
 });
 
@@ -56,7 +56,7 @@ var init_define_AGENT_VAULT_RULE_PACKS = __esm({
 var define_AGENT_VAULT_SKILL_RULE_PACKS_default;
 var init_define_AGENT_VAULT_SKILL_RULE_PACKS = __esm({
   "<define:__AGENT_VAULT_SKILL_RULE_PACKS__>"() {
-    define_AGENT_VAULT_SKILL_RULE_PACKS_default = [{ file: "rules/skill-exfiltration.yaml", rules: [{ id: "skill-exfil-upload-file", description: "A local file posted or uploaded to a remote host", regex: `\\b(?:curl|wget|http|https|xh)\\b[^\\n]{0,300}(?:\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\s*["']?(?:[a-z_]+=)?@?(?:~|\\$HOME|/etc/|/root/|\\.env\\b|[^\\s"']*(?:id_rsa|id_ed25519|credentials|\\.pem|\\.key|history)\\b)|\\s(?:-d|--data(?:-binary)?|-F|--form)[= ]?\\s*["']?(?:[a-z_]+=)?@)`, flags: "i", keywords: ["curl", "wget", "http", "xh"], severity: "high", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-environment", description: "Environment variables or secrets sent over the network", regex: `\\b(?:env|printenv|set|export\\s+-p)\\b\\s*(?:\\|[^\\n|]{0,80})?\\|\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:\\$\\(\\s*(?:env|printenv|cat\\s+[^\\s)]*(?:\\.env|credentials|id_rsa|id_ed25519|\\.netrc|\\.npmrc|\\.pypirc))\\b|[?&][a-z_]{1,30}=\\$\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\b|\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\s*["']?[^\\n"']{0,80}\\$\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\b)|\\bos\\.environ\\b[^\\n]{0,120}\\b(?:requests|urllib|httpx)\\.(?:post|put|get|request|urlopen)|\\b(?:requests|httpx)\\.(?:post|put|request)\\([^\\n]{0,200}\\bos\\.environ\\b|\\bprocess\\.env\\b[^\\n]{0,120}\\bfetch\\(|\\b(?:urlopen|requests\\.(?:post|put)|httpx\\.(?:post|put)|fetch|axios\\.(?:post|put))\\([^\\n]{0,300}\\b(?:os\\.environ|process\\.env)\\b(?!\\.[A-Z_]+\\b)`, flags: "i", keywords: ["env", "printenv", "set", "export", "curl", "wget", "environ", "process.env", "urlopen", "fetch", "axios"], severity: "critical", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-dns", description: "Data encoded into DNS lookups (DNS exfiltration)", regex: "\\b(?:dig|nslookup|host|drill|ping|resolvectl\\s+query)\\b[^\\n]{0,80}(?:\\$\\(|`|\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\\.)[^\\n]{0,200}\\.[a-z0-9-]{1,63}\\.[a-z]{2,24}\\b|\\bsocket\\.gethostbyname\\([^\\n]{0,200}?\\+\\s*[\"']\\.", flags: "i", keywords: ["dig", "nslookup", "host", "drill", "ping", "resolvectl", "gethostbyname"], severity: "critical", tags: ["exfiltration"] }, { id: "skill-exfil-credential-read", description: "Reads of SSH keys, cloud credentials, keychains or browser credential stores", regex: `\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\b[^\\n]{0,80}(?:~|\\$HOME|\\$\\{HOME\\}|/home/[^/\\s]+|/root|%USERPROFILE%|os\\.homedir\\(\\)|Path\\.home\\(\\))[/\\\\]?(?:["']?\\s*[,+]\\s*["'])?[/\\\\]?\\.(?:ssh(?:[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)|(?=[\\s"']|$))|aws(?:[/\\\\]|(?=[\\s"']|$))|gnupg(?:[/\\\\]|(?=[\\s"']|$))|netrc\\b|git-credentials\\b|docker[/\\\\]config\\.json|kube[/\\\\]config|npmrc\\b|pypirc\\b|password-store\\b|config[/\\\\](?:gh[/\\\\]hosts\\.yml|gcloud)|azure[/\\\\])|\\bsecurity\\s+(?:find-generic-password|find-internet-password|dump-keychain)\\b|\\bsecret-tool\\s+lookup\\b|(?:Login Data|Cookies|key[34]\\.db|logins\\.json)["']?\\s*(?:\\)|$)|\\bcmdkey\\s+/list\\b`, flags: "im", keywords: [".ssh", ".aws", ".gnupg", ".netrc", ".git-credentials", ".docker", ".kube", ".npmrc", ".pypirc", ".password-store", ".config", ".azure", "security", "secret-tool", "login data", "cookies", "key3.db", "key4.db", "logins.json", "cmdkey"], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-known-sink", description: "Request-capture, paste or tunnelling services often used to collect stolen data", regex: "\\b(?:webhook\\.site|requestbin\\.(?:com|net)|pipedream\\.net|hookbin\\.com|beeceptor\\.com|interact\\.sh|oast\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\.net|canarytokens\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|trycloudflare\\.com|pastebin\\.com/api|transfer\\.sh|discord(?:app)?\\.com/api/webhooks|api\\.telegram\\.org/bot)\\b", flags: "i", keywords: ["webhook.site", "requestbin", "pipedream", "hookbin", "beeceptor", "interact.sh", "oast.", "burpcollaborator", "canarytokens", "ngrok", "trycloudflare", "pastebin.com/api", "transfer.sh", "webhooks", "api.telegram.org"], severity: "high", tags: ["exfiltration"] }, { id: "skill-exfil-instruction", description: "Instructions to send secrets, credentials or environment contents to somewhere else", regex: "(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:send|upload|post|transmit|forward|exfiltrate|copy|email|paste|submit)\\b[^\\n.]{0,60}\\b(?:the\\s+)?(?:contents?\\s+of\\s+)?(?:\\.env\\b|credentials|secrets?|api[\\s_-]?keys?|tokens|passwords|private\\s+keys?|ssh\\s+keys?|environment\\s+variables|id_rsa|id_ed25519)\\b[^\\n]{0,80}\\b(?:to|into)\\s+(?:https?://|(?:an?\\s+|the\\s+|our\\s+|my\\s+)?(?:external|remote|third[\\s-]party|webhook|pastebin|gist|server|endpoint|url|email\\s+address)\\b)|\\binclude\\b[^\\n.]{0,40}\\b(?:the\\s+)?(?:values?\\s+of\\s+)?(?:\\$[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD)|api\\s+keys?|credentials|secrets|private\\s+keys?)\\b[^\\n.]{0,40}\\b(?:in|into)\\s+(?:your|the)\\s+(?:reply|response|answer|output|commit\\s+message|pull\\s+request)|\\b(?:api\\s+keys?|tokens?|credentials|passwords|secrets?)\\b[^\\n.]{0,60}\\b(?:save|store|write|copy|stash|collect|append)\\s+(?:it|them)\\s+(?:to|in|into)\\s+(?:/tmp\\b|~|\\$HOME|/var/tmp|(?:a\\s+)?(?:hidden|temporary)\\s+file)|(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo|reveal|list)\\b[^\\n.]{0,60}\\b(?:secrets?(?:\\.txt)?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?|\\.env)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b|\\b(?:secrets?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?)(?:\\.\\w{1,5})?\\b[^\\n]{0,60}(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b", flags: "i", keywords: [".env", "credential", "secret", "api key", "api_key", "api-key", "apikey", "token", "password", "private key", "ssh key", "environment variable", "id_rsa", "id_ed25519", "save", "stash", "collect", "print", "paste", "chat"], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-exfil-git-push-url", description: "Pushes the repository straight to a URL instead of a configured remote", regex: "\\bgit\\s+push\\s+(?:-[-\\w]+\\s+)*(?:https?|ssh|git)://", keywords: ["git push"], severity: "high", tags: ["exfiltration"] }] }, { file: "rules/skill-hidden-text.yaml", rules: [{ id: "skill-hidden-unicode-tags", description: "Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII", regex: "(?:\\uDB40[\\uDC00-\\uDC7F])+", keywords: [], severity: "critical", tags: ["hidden-text"] }, { id: "skill-hidden-bidi-control", description: "Bidirectional control characters that reorder how text displays (Trojan Source)", regex: "[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-zero-width", description: "Zero-width or invisible formatting characters inside text", regex: "[\\u200B-\\u200D\\u2060-\\u2064\\u180E\\u00AD\\u034F\\u115F\\u1160\\u3164\\uFFA0]|(?!^)\\uFEFF", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-homoglyph", description: "A word mixing Latin letters with look-alike Cyrillic or Greek letters", regex: "[A-Za-z][\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7]|[\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7][A-Za-z]", keywords: [], severity: "high", tags: ["hidden-text", "homoglyph"] }, { id: "skill-hidden-control-chars", description: "Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)", regex: "[\\x01-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]|\\x1B(?!\\[[0-9;]{0,12}m)", keywords: [], severity: "high", tags: ["hidden-text"] }] }, { file: "rules/skill-prompt-injection.yaml", rules: [{ id: "skill-injection-override", description: "Instruction-override phrasing (ignore or disregard earlier instructions)", regex: '(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)|(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|any\\s+)?(?:instructions|rules|guidelines|prompts?|directions)\\s+(?:above|before\\s+this|given\\s+(?:earlier|before|previously)|you\\s+(?:were|have\\s+been)\\s+given)|\\b(?:previous|prior|above|earlier|original|system)\\s+(?:guidance|instructions|rules|guidelines|prompt)\\s+(?:no\\s+longer\\s+appl(?:y|ies)|(?:is|are)\\s+(?:void|obsolete|cancel+ed|revoked|superseded|suspended))\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\s+only\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\b[^\\n.]{0,40}\\b(?:below|this\\s+file|these\\s+steps)\\b', flags: "i", keywords: ["ignore", "disregard", "forget", "override", "bypass", "no longer appl", "void", "obsolete", "superseded", "suspended", "from now on"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-role-break", description: "Chat-role markers that try to end the skill and start a fake turn", regex: "(?:<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\|>|\\[/?INST\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\s*#{1,6}\\s*(?:system\\s+(?:prompt|message|override)|new\\s+instructions)\\b)", flags: "im", keywords: ["<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system", "</system", "<assistant_", "</assistant_", "system", "new instructions"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-fake-authority", description: "Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode", regex: "(?:\\b(?:you\\s+are\\s+now|from\\s+now\\s+on,?\\s+you\\s+(?:are|will)|switch\\s+to|enter|enable)\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\s+mode\\b|\\b(?:here\\s+is|this\\s+is|below\\s+is)\\s+(?:your|the)\\s+new\\s+system\\s+(?:prompt|instructions?)\\b|\\bnew\\s+system\\s+(?:prompt|instructions?)\\s*:|^\\s*(?:system|developer|administrator)\\s+(?:message|note|instruction|override)\\s*:|\\bthis\\s+(?:message|instruction)\\s+(?:comes|is)\\s+from\\s+(?:the\\s+)?(?:system|developer|anthropic|openai|administrator)\\b|\\byour\\s+(?:new|real|true)\\s+(?:instructions|task|goal)\\s+(?:is|are)\\b|\\byou\\s+are\\s+no\\s+longer\\s+(?:an?\\s+)?(?:ai|assistant|claude|bound|restricted)\\b|\\b(?:act|behave|respond)\\s+as\\s+(?:an?\\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken)\\b)|\\bthis\\s+is\\s+an?\\s+(?:message|instruction|note|directive|order)\\s+from\\s+(?:the\\s+|your\\s+)?(?:system|developer|anthropic|openai|administrator|admin|operator)\\b|\\byou\\s+(?:are|have\\s+been)\\s+(?:now\\s+)?(?:authori[sz]ed|allowed|permitted|cleared)\\s+to\\s+(?:run|execute|use)\\s+(?:any|all|every)\\b|\\b(?:run|execute)\\s+(?:any|all|every)\\s+commands?\\s+without\\s+(?:asking|confirmation|approval|permission)", flags: "im", keywords: ["mode", "system prompt", "system instruction", "message", "note", "instruction", "override", "comes from", "is from", "your new", "your real", "your true", "no longer", "unrestricted", "unfiltered", "uncensored", "jailbroken", "this is a", "authorized", "authorised", "allowed", "permitted", "cleared", "without asking", "without confirmation", "without approval", "without permission"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-conceal", description: "Instructions to hide actions or output from the user", regex: "\\b(?:(?:do\\s+not|don't|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\s+(?:the\\s+|your\\s+)?(?:user|human|operator|developer)s?\\b(?!\\s+(?:interface|name|id|guide|manual))|\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\b|\\bhide\\s+(?:this|these|the)\\s+(?:step|steps|action|actions|command|commands|output)\\s+from\\b|\\b(?:keep|make)\\s+(?:this|it)\\s+(?:hidden|secret)\\s+from\\s+the\\s+user\\b|\\b(?:do\\s+not|don't|never)\\s+(?:tell|inform|mention|reveal|disclose|show|report|explain)\\b[^\\n.]{0,60}\\bto\\s+the\\s+(?:user|human|operator)\\b|\\bwithout\\s+(?:the\\s+)?(?:user|human|operator)(?:'s)?\\s+(?:knowledge|consent|noticing|knowing|being\\s+aware))|\\b(?:do\\s+not|don't|never)\\s+(?:report|mention|disclose|reveal)\\s+(?:it|this|them|that)\\b(?!\\s+(?:value|token|key|secret|password))", flags: "i", keywords: ["tell", "inform", "mention", "notify", "reveal", "alert", "let", "show", "silently", "secretly", "covertly", "quietly", "discreetly", "hide", "hidden", "secret", "disclose", "report", "explain", "without", "report"], severity: "high", tags: ["prompt-injection", "concealment"] }, { id: "skill-injection-trigger-hijack", description: "Frontmatter or body that forces the skill to load for every task or before others", regex: "\\b(?:always|must)\\s+(?:use|invoke|load|run|apply|activate)\\s+this\\s+skill\\s+(?:first|before|for\\s+(?:every|all|any)\\b)|\\buse\\s+this\\s+skill\\s+for\\s+(?:every|all|any)\\s+(?:task|request|prompt|message)s?\\b", flags: "i", keywords: ["this skill"], severity: "medium", tags: ["prompt-injection"] }, { id: "skill-injection-html-comment", description: "Instructions addressed to the agent inside an HTML comment (invisible when rendered)", regex: "<!--(?:(?!-->)[\\s\\S]){0,600}?(?:\\b(?:to|for)\\s+(?:the\\s+)?(?:ai|assistant|model|agent|claude|llm)\\s*:|\\b(?:assistant|ai|agent|claude|llm|system)\\s*:|\\b(?:ignore|disregard)\\s+(?:all|any|the|your|previous|prior|above)\\b|\\byou\\s+(?:must|should|will|need\\s+to)\\s+(?:now\\s+|also\\s+|first\\s+|then\\s+)?(?:run|execute|send|upload|delete|remove|ignore|not\\s+tell|curl|fetch|install|read|copy)\\b|\\b(?:secretly|silently|covertly|without\\s+asking)\\b|\\b(?:curl|wget)\\s+-?[\\w:/.]|\\brm\\s+-rf\\b)", flags: "i", keywords: ["<!--"], severity: "high", tags: ["prompt-injection", "hidden-text"] }, { id: "skill-scanner-evasion", description: "An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)", regex: "agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\b|trufflehog:ignore", flags: "i", keywords: ["agent-vault:allow", "gitleaks:allow", "pragma", "nosec", "trufflehog:ignore"], severity: "medium", tags: ["evasion"] }] }, { file: "rules/skill-shell-payload.yaml", rules: [{ id: "skill-shell-pipe-to-interpreter", description: "Remote content piped straight into a shell or interpreter (curl ... | sh)", regex: "\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:env\\s+)?(?:ba|z|k|da|fi)?sh\\b|\\b(?:curl|wget)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+)?(?:python[0-9.]*|perl|ruby|node|php|iex|invoke-expression)\\b", flags: "i", keywords: ["curl", "wget", "fetch", "iwr", "invoke-webrequest"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-eval-remote", description: "Remote content executed through eval, source or process substitution", regex: `(?:\\beval\\b|\\b(?:ba|z)?sh\\s+-c|\\bsource\\b|(?:^|[;&|]\\s*)\\.)\\s+["']?\\$\\(\\s*(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b|\\bexec\\(\\s*(?:urllib|requests)\\.|\\b(?:iex|invoke-expression)\\b[^\\n]{0,40}(?:\\biwr\\b|\\birm\\b|invoke-webrequest|invoke-restmethod|net\\.webclient|downloadstring)|\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^\\n|]{0,300}\\|\\s*(?:iex|invoke-expression)\\b|\\b(?:python[0-9.]*|node|perl|ruby|php)\\s+-[ce]\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`, flags: "im", keywords: ["curl", "wget", "urllib", "requests", "iex", "invoke-expression", "iwr", "irm"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-decode-exec", description: "Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)", regex: `\\b(?:base64\\s+(?:-d|--decode|-D)|xxd\\s+-r(?:\\s+-p)?|openssl\\s+(?:enc\\s+)?-?base64\\s+-d)\\b[^\\n]{0,200}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b|\\b(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:echo|printf)\\s[^\\n]{0,400}\\|\\s*base64\\s+(?:-d|--decode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|atob|Buffer\\.from\\([^)]{0,400},\\s*["']base64)`, flags: "i", keywords: ["base64", "xxd", "b64decode", "atob"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-destructive-rm", description: "Recursive forced delete of the root, home or every file", regex: `\\brm\\s+(?:-[a-zA-Z]*\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\s+--force|-force\\s+--recursive)[a-zA-Z]*\\s+(?:--no-preserve-root\\s+)?["']?(?:/|/\\*|~/?\\*?|\\$\\{?HOME\\}?/?\\*?|\\*|\\.\\./?\\*?|\\.\\*?|\\.git/?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\*?)["']?(?=\\s|$|[;&|)])`, keywords: ["rm"], severity: "critical", tags: ["shell-payload", "destructive"] }, { id: "skill-shell-download-run", description: "A binary or script downloaded and made executable or run (fake prerequisite install)", regex: `\\b(?:curl|wget)\\b[^\\n]{0,300}?(?:-o|-O|--output|>)\\s*["']?([^\\s"'|;&]{1,200})["']?[^\\n]{0,120}?(?:&&|;|\\n)\\s*(?:sudo\\s+)?(?:chmod\\s+(?:\\+x|[0-7]?7[0-7]{2})|(?:ba|z)?sh\\s+\\S|\\./|python[0-9.]*\\s|source\\s|\\.\\s)|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:&&|;|\\|)\\s*(?:sudo\\s+)?(?:tar|unzip|bsdtar)\\b[^\\n]{0,200}(?:&&|;)\\s*(?:sudo\\s+)?(?:\\./|(?:ba)?sh\\s|python[0-9.]*\\s|make\\s+install)`, flags: "i", keywords: ["curl", "wget"], severity: "high", tags: ["shell-payload", "supply-chain"] }, { id: "skill-shell-reverse-shell", description: "Reverse shell or remote command channel", regex: "/dev/(?:tcp|udp)/[^\\s/]{1,255}/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^\\n]{0,80}\\s-(?:[a-z]*e|c)\\s+(?:/bin/)?(?:ba|z)?sh\\b|\\bsocat\\b[^\\n]{0,120}\\bexec:|\\bpty\\.spawn\\(|\\bmkfifo\\b[^\\n]{0,120}\\b(?:nc|ncat|netcat)\\b", flags: "i", keywords: ["/dev/tcp", "/dev/udp", "nc", "ncat", "netcat", "socat", "pty.spawn", "mkfifo"], severity: "critical", tags: ["shell-payload", "exfiltration"] }, { id: "skill-shell-persistence", description: "Changes to cron, sudoers or service managers that persist beyond the task", regex: `\\bcrontab\\s+-(?!l\\b)[a-z]|\\|\\s*crontab\\s+-|\\bNOPASSWD\\b|/etc/sudoers|\\blaunchctl\\s+(?:load|bootstrap)\\b|\\bsystemctl\\s+(?:--user\\s+)?enable\\b[^\\n]{0,80}\\.(?:service|timer)|/etc/(?:cron\\.d|rc\\.local|profile\\.d)/|/etc/cron\\.(?:hourly|daily|weekly|monthly)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}\\s(?:-o|-O|--output)\\s*["']?/(?:etc|usr/local/bin|usr/bin|bin|sbin|usr/sbin|lib)/`, keywords: ["crontab", "nopasswd", "sudoers", "launchctl", "systemctl", "/etc/cron.d", "rc.local", "profile.d", "/etc/cron.", "curl", "wget"], severity: "high", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-rc-append", description: "Appends to shell start-up files (runs in every later shell; review what is added)", regex: `(?:>>?|\\btee\\s+(?:-a\\s+)?)\\s*["']?(?:~|\\$HOME|\\$\\{HOME\\})/\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\b`, keywords: ["bashrc", "zshrc", "bash_profile", "profile", "zprofile", "zshenv"], severity: "medium", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-powershell-hidden", description: "PowerShell with an encoded command or a hidden window (a common dropper pattern)", regex: "\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,120}\\s-(?:e|ec|enc|encodedcommand)\\s+[A-Za-z0-9+/=]{16,}|\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,80}\\s-w(?:indowstyle)?\\s+hidden\\b", flags: "i", keywords: ["powershell", "pwsh"], severity: "critical", tags: ["shell-payload"] }] }, { file: "rules/skill-supply-chain.yaml", rules: [{ id: "skill-supply-unpinned-git-install", description: "Package installed from a git URL or archive URL without a pinned commit or hash", regex: `\\b(?:pip3?|uv\\s+pip|pipx|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+(?:install|add)\\b[^\\n]{0,200}?\\b(?:git\\+(?:https?|ssh|git)://[^\\s@#"']+(?:@(?![0-9a-f]{40}(?:[\\s"'#]|$))[^\\s"'#]+)?(?=[\\s"'#]|$)|https?://[^\\s"']+\\.(?:zip|tar\\.gz|tgz|whl)(?![^\\s]*#sha256=))|\\b(?:npm|pnpm|yarn|bun)\\s+(?:i|install|add)\\b[^\\n]{0,200}?(?:\\s(?:git(?:\\+https?|\\+ssh)?://|github:|https?://)[^\\s#"']+(?:#(?![0-9a-f]{40}(?:[\\s"']|$))[^\\s"']+)?(?=[\\s"']|$))|\\bcargo\\s+install\\s+--git\\b(?![^\\n]*--rev\\s+[0-9a-f]{40})`, flags: "i", keywords: ["pip", "pipx", "poetry", "npm", "pnpm", "yarn", "bun", "go install", "cargo install"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-floating-version", description: "A tool installed at a floating version (@latest) rather than a pinned one", regex: "\\bgo\\s+(?:install|get)\\b[^\\n]{0,120}@latest\\b|\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?[@\\w./-]{1,100}@latest\\b", keywords: ["@latest"], severity: "medium", tags: ["supply-chain"] }, { id: "skill-supply-untrusted-index", description: "Package index replaced, added over plain HTTP or marked trusted (dependency confusion)", regex: "--(?:extra-)?index-url[= ]+http://|--trusted-host\\b|\\bnpm\\s+config\\s+set\\s+registry\\s+http://|--registry[= ]+http://|\\bpip\\s+config\\s+set\\s+global\\.index-url\\b", keywords: ["index-url", "trusted-host", "registry", "global.index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-instructions", description: "Instructions fetched at run time from a remote location and followed", regex: `\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\b[^\\n]{0,60}\\b(?:instructions|prompts?|directives|playbook|skill(?:\\.md)?)\\b[^\\n]{0,40}\\bhttps?://|https?://\\S{1,300}[^\\n]{0,60}\\b(?:and|then)\\s+(?:follow|execute|obey|run|do)\\s+(?:them|it|what(?:ever)?\\s+it\\s+says|the\\s+(?:instructions|steps|commands)\\s+it\\s+(?:contains|lists|returns|gives))\\b|\\b(?:curl|wget)\\b[^\\n]{0,200}https?://\\S{1,300}\\.(?:md|txt|prompt)\\b[^\\n]{0,120}\\b(?:follow|execute|obey|instructions)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:>>?|\\|\\s*tee\\b[^\\n|]{0,20})\\s*["']?\\S*(?:CLAUDE\\.md|AGENTS\\.md|SKILL\\.md|\\.cursorrules|copilot-instructions\\.md|\\.claude/)`, flags: "i", keywords: ["http://", "https://"], severity: "high", tags: ["supply-chain", "prompt-injection"] }, { id: "skill-supply-npx-remote", description: "Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)", regex: "\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?(?:github:|git\\+|https?://)|\\buvx\\s+--from\\s+(?:git\\+|https?://)", flags: "i", keywords: ["npx", "pnpx", "bunx", "uvx"], severity: "high", tags: ["supply-chain"] }] }, { file: "rules/skill-tool-escalation.yaml", rules: [{ id: "skill-escalation-permission-bypass", description: "Flags or settings that turn off the agent's permission prompts or sandbox", regex: `--dangerously-skip-permissions\\b|--dangerously-bypass-approvals-and-sandbox\\b|--permission-mode[= ]+bypassPermissions\\b|["']?defaultMode["']?\\s*:\\s*["']bypassPermissions["']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\b|\\bapproval[_-]policy\\s*[=:]\\s*["']?never\\b|\\b(?:never|don't|do\\s+not)\\s+ask\\b[^\\n.]{0,40}\\b(?:permission|confirmation|approval)\\b[^\\n.]{0,40}\\b(?:running|executing|run|execute)\\b[^\\n.]{0,20}\\bcommands?\\b`, keywords: ["dangerously", "bypasspermissions", "allow-all-tools", "trust-all-tools", "yolo", "auto-approve-all", "no-confirm-tools", "approval", "never ask", "don't ask", "do not ask"], severity: "critical", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings", description: "Commands or code that write an agent's settings, hooks, MCP servers or agent-vault's own trust files", regex: `(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bln\\s+-sf?\\b|\\binstall\\s+-m|\\bwrite(?:File(?:Sync)?|_text)?\\(|\\bopen\\([^)\\n]{0,120}["']w)[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)`, flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings-prose", description: "Instructions to change an agent's settings, hooks or MCP servers (review that a person, not the agent, should do it)", regex: "\\b(?:add|edit|modify|update|append|insert|change|patch|set)\\b[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)", flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-instructions", description: "Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bappend|\\binsert|\\badd)[^\\n]{0,80}(?:\\bCLAUDE\\.md|\\bAGENTS\\.md|\\.github/copilot-instructions\\.md|\\.cursorrules)\\b", flags: "i", keywords: ["claude.md", "agents.md", "copilot-instructions", ".cursorrules"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-permission-allow", description: "Grants of wildcard tool permissions in agent settings", regex: `["']?(?:allow|allowedTools|alwaysAllow|autoApprove)["']?\\s*:\\s*\\[[^\\]]{0,400}["'](?:\\*|Bash|Bash\\(\\*\\)|Bash\\(\\*:\\*\\)|mcp__\\*)["']`, keywords: ["allow", "allowedtools", "alwaysallow", "autoapprove"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks", description: "Changes to git hooks or hooks path (code that runs on every commit)", regex: "\\bcore\\.hooksPath\\b|(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bln\\s+-s|\\bchmod\\b)[^\\n]{0,80}\\.git/hooks/", keywords: ["hookspath", ".git/hooks/"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-world-writable", description: "World-writable permissions on a system path or home", regex: `\\bchmod\\s+(?:-R\\s+)?(?:0?777|a\\+w|o\\+w)\\s+["']?(?:/|~|\\$HOME)`, keywords: ["chmod"], severity: "high", tags: ["tool-escalation"] }] }];
+    define_AGENT_VAULT_SKILL_RULE_PACKS_default = [{ file: "rules/skill-exfiltration.yaml", rules: [{ id: "skill-exfil-upload-file", description: "A local file posted or uploaded to a remote host", regex: `\\b(?:curl|wget|http|https|xh)\\b[^\\n]{0,300}(?:\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\s*["']?(?:[a-z_]+=)?@?(?:~|\\$HOME|/etc/|/root/|\\.env\\b|[^\\s"']*(?:id_rsa|id_ed25519|credentials|\\.pem|\\.key|history)\\b)|\\s(?:-d|--data(?:-binary)?|-F|--form)[= ]?\\s*["']?(?:[a-z_]+=)?@)`, flags: "i", keywords: ["curl", "wget", "http", "xh"], severity: "high", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-environment", description: "Environment variables or secrets sent over the network", regex: `\\b(?:env|printenv|set|export\\s+-p)\\b\\s*(?:\\|[^\\n|]{0,80})?\\|\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:\\$\\(\\s*(?:env|printenv|cat\\s+[^\\s)]*(?:\\.env|credentials|id_rsa|id_ed25519|\\.netrc|\\.npmrc|\\.pypirc))\\b|[?&][a-z_]{1,30}=\\$\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\b|\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\s*["']?[^\\n"']{0,80}\\$\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\b)|\\bos\\.environ\\b[^\\n]{0,120}\\b(?:requests|urllib|httpx)\\.(?:post|put|get|request|urlopen)|\\b(?:requests|httpx)\\.(?:post|put|request)\\([^\\n]{0,200}\\bos\\.environ\\b|\\bprocess\\.env\\b[^\\n]{0,120}\\bfetch\\(|\\b(?:urlopen|requests\\.(?:post|put)|httpx\\.(?:post|put)|fetch|axios\\.(?:post|put))\\([^\\n]{0,300}\\b(?:os\\.environ|process\\.env)\\b(?!\\.[A-Z_]+\\b)`, flags: "i", keywords: ["env", "printenv", "set", "export", "curl", "wget", "environ", "process.env", "urlopen", "fetch", "axios"], severity: "critical", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-dns", description: "Data encoded into DNS lookups (DNS exfiltration)", regex: "\\b(?:dig|nslookup|host|drill|ping|resolvectl\\s+query)\\b[^\\n]{0,80}(?:\\$\\(|`|\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\\.)[^\\n]{0,200}\\.[a-z0-9-]{1,63}\\.[a-z]{2,24}\\b|\\bsocket\\.gethostbyname\\([^\\n]{0,200}?\\+\\s*[\"']\\.", flags: "i", keywords: ["dig", "nslookup", "host", "drill", "ping", "resolvectl", "gethostbyname"], severity: "critical", tags: ["exfiltration"] }, { id: "skill-exfil-credential-read", description: "Reads of SSH keys, cloud credentials, keychains or browser credential stores", regex: `\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\b[^\\n]{0,80}(?:~|\\$HOME|\\$\\{HOME\\}|/home/[^/\\s]+|/root|%USERPROFILE%|os\\.homedir\\(\\)|Path\\.home\\(\\))[/\\\\]?(?:["']?\\s*[,+]\\s*["'])?[/\\\\]?\\.(?:ssh(?:[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)|(?=[\\s"']|$))|aws(?:[/\\\\]|(?=[\\s"']|$))|gnupg(?:[/\\\\]|(?=[\\s"']|$))|netrc\\b|git-credentials\\b|docker[/\\\\]config\\.json|kube[/\\\\]config|npmrc\\b|pypirc\\b|password-store\\b|config[/\\\\](?:gh[/\\\\]hosts\\.yml|gcloud)|azure[/\\\\])|\\bsecurity\\s+(?:find-generic-password|find-internet-password|dump-keychain)\\b|\\bsecret-tool\\s+lookup\\b|(?:Login Data|Cookies|key[34]\\.db|logins\\.json)["']?\\s*(?:\\)|$)|\\bcmdkey\\s+/list\\b`, flags: "im", keywords: [".ssh", ".aws", ".gnupg", ".netrc", ".git-credentials", ".docker", ".kube", ".npmrc", ".pypirc", ".password-store", ".config", ".azure", "security", "secret-tool", "login data", "cookies", "key3.db", "key4.db", "logins.json", "cmdkey"], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-known-sink", description: "Request-capture, paste or tunnelling services often used to collect stolen data", regex: "\\b(?:webhook\\.site|requestbin\\.(?:com|net)|pipedream\\.net|hookbin\\.com|beeceptor\\.com|interact\\.sh|oast\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\.net|canarytokens\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|trycloudflare\\.com|pastebin\\.com/api|transfer\\.sh|discord(?:app)?\\.com/api/webhooks|api\\.telegram\\.org/bot)\\b", flags: "i", keywords: ["webhook.site", "requestbin", "pipedream", "hookbin", "beeceptor", "interact.sh", "oast.", "burpcollaborator", "canarytokens", "ngrok", "trycloudflare", "pastebin.com/api", "transfer.sh", "webhooks", "api.telegram.org"], severity: "high", tags: ["exfiltration"] }, { id: "skill-exfil-instruction", description: "Instructions to send secrets, credentials or environment contents to somewhere else", regex: "(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:send|upload|post|transmit|forward|exfiltrate|copy|email|paste|submit)\\b[^\\n.]{0,60}\\b(?:the\\s+)?(?:contents?\\s+of\\s+)?(?:\\.env\\b|credentials|secrets?|api[\\s_-]?keys?|tokens|passwords|private\\s+keys?|ssh\\s+keys?|environment\\s+variables|id_rsa|id_ed25519)\\b[^\\n]{0,80}\\b(?:to|into)\\s+(?:https?://|(?:an?\\s+|the\\s+|our\\s+|my\\s+)?(?:external|remote|third[\\s-]party|webhook|pastebin|gist|server|endpoint|url|email\\s+address)\\b)|\\b(?:include|add|put|embed|insert|append)\\b[^\\n.]{0,40}\\b(?:the\\s+)?(?:values?\\s+of\\s+)?(?:\\$?[A-Za-z_]*(?:TOKEN|SECRET|KEY|PASSWORD)\\b(?:\\s+environment\\s+variable)?|api\\s+keys?|credentials|secrets|private\\s+keys?|tokens)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:your|the|every|each)\\s+(?:reply|replies|response|responses|answer|output|commit\\s+messages?|pull\\s+requests?|issue|comment|summary|report|logs?)|\\b(?:api\\s+keys?|tokens?|credentials|passwords|secrets?)\\b[^\\n.]{0,60}\\b(?:save|store|write|copy|stash|collect|append)\\s+(?:it|them)\\s+(?:to|in|into)\\s+(?:/tmp\\b|~|\\$HOME|/var/tmp|(?:a\\s+)?(?:hidden|temporary)\\s+file)|(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo|reveal|list)\\b[^\\n.]{0,60}\\b(?:secrets?(?:\\.txt)?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?|\\.env)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b|\\b(?:secrets?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?)(?:\\.\\w{1,5})?\\b[^\\n]{0,60}(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b", flags: "i", keywords: [".env", "credential", "secret", "api key", "api_key", "api-key", "apikey", "token", "password", "private key", "ssh key", "environment variable", "id_rsa", "id_ed25519", "save", "stash", "collect", "print", "paste", "chat"], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-exfil-git-push-url", description: "Pushes the repository straight to a URL instead of a configured remote", regex: "\\bgit\\s+push\\s+(?:-[-\\w]+\\s+)*(?:https?|ssh|git)://", keywords: ["git push"], severity: "high", tags: ["exfiltration"] }, { id: "skill-exfil-credential-harvest", description: "Instructions to read, collect or send credential files, keychains or browser stores (in any of several languages)", regex: "(?<!\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\s{1,3})\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|collect|gather|harvest|extract|grab|copy|dump|retrieve|access|print|show|display|output|include|attach|send|upload|paste|post|forward|summari[sz]e|encode|archive|exfiltrate|lee|leer|abre|abrir|copia|copiar|env\xEDa|envia|enviar|recopila|recopilar|extrae|extraer|muestra|mostrar|sube|subir|incluye|lis|lire|ouvre|ouvrir|copie|copier|envoie|envoyer|r\xE9cup\xE8re|r\xE9cup\xE9rer|collecte|extrais|affiche|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|sende|senden|sammle|sammeln|extrahiere|zeige|leia|abra|envie|colete|extraia|mostre|leggi|apri|invia|raccogli|estrai|mostra)\\b[^\\n]{0,100}(?:~|\\$HOME|\\$\\{HOME\\}|%USERPROFILE%|/home/\\w+|/root|/Users/\\w+)?[/\\\\]\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)(?!authorized_keys\\b)\\S|ssh\\b(?![/\\\\])|aws[/\\\\](?:credentials|config)\\b|config[/\\\\]gcloud\\b|kube[/\\\\]config\\b|docker[/\\\\]config\\.json|netrc\\b|git-credentials\\b|npmrc\\b|pypirc\\b|gnupg\\b|password-store\\b|vault-token\\b|cursor[/\\\\]mcp\\.json|mcp\\.json|claude\\.json)|(?<!\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\s{1,3})\\b(?:read|open|view|load|collect|gather|extract|grab|copy|dump|retrieve|access|print|show|display|output|include|attach|send|upload|paste|post|forward)\\b[^\\n]{0,100}\\b(?:claude_desktop_config\\.json|mcp_config\\.json)|(?<!\\b(?:not|never|n't)\\s{1,3})\\b(?:read|open|collect|gather|harvest|extract|grab|copy|dump|retrieve|access|print|show|display|export|send|upload|decrypt)\\b[^\\n.]{0,60}\\b(?:(?:saved|stored)\\s+(?:browser\\s+)?passwords|browser(?:'s)?\\s+(?:saved\\s+)?(?:passwords|cookies|credentials|login\\s+data)|(?:chrome|firefox|safari|edge|brave)(?:'s)?\\s+(?:saved\\s+)?(?:passwords|cookies|credentials|login\\s+data|profiles?)|login\\s+data|logins\\.json|key[34]\\.db|(?:the\\s+)?(?:macos\\s+|login\\s+)?keychain(?:\\s+(?:items|entries|passwords))?|credential\\s+manager|wallet\\.dat|seed\\s+phrases?|(?:the\\s+)?(?:1password|bitwarden|lastpass)\\s+vault)|(?:\u8BFB\u53D6|\u8BFB|\u6253\u5F00|\u590D\u5236|\u53D1\u9001|\u4E0A\u4F20|\u6536\u96C6|\u63D0\u53D6|\u83B7\u53D6|\u5BFC\u51FA)[^\\n\u3002]{0,40}(?:~/\\.ssh|\\.ssh/|id_rsa|id_ed25519|\\.aws/credentials|\\.kube/config|\u94A5\u5319\u4E32|\u6D4F\u89C8\u5668(?:\u4FDD\u5B58\u7684)?\u5BC6\u7801|\u79C1\u94A5)|(?:~/\\.ssh|\\.ssh/id_|id_rsa|\\.aws/credentials|\\.kube/config|\u30AD\u30FC\u30C1\u30A7\u30FC\u30F3|\u79D8\u5BC6\u9375)[^\\n\u3002]{0,30}(?:\u3092)?(?:\u8AAD\u307F|\u958B\u3044|\u30B3\u30D4\u30FC|\u9001\u4FE1|\u30A2\u30C3\u30D7\u30ED\u30FC\u30C9|\u53CE\u96C6)|(?:\u043F\u0440\u043E\u0447\u0438\u0442\u0430\u0439|\u043F\u0440\u043E\u0447\u0442\u0438\u0442\u0435|\u043E\u0442\u043A\u0440\u043E\u0439|\u0441\u043A\u043E\u043F\u0438\u0440\u0443\u0439|\u043E\u0442\u043F\u0440\u0430\u0432\u044C|\u0441\u043E\u0431\u0435\u0440\u0438|\u0438\u0437\u0432\u043B\u0435\u043A\u0438|\u043F\u043E\u043A\u0430\u0436\u0438)[^\\n.]{0,60}(?:~/\\.ssh|\\.ssh/|id_rsa|\\.aws/credentials|\\.kube/config|\u0441\u043E\u0445\u0440\u0430\u043D\\S+\\s+\u043F\u0430\u0440\u043E\u043B|\u0441\u0432\u044F\u0437\u043A\\S+\\s+\u043A\u043B\u044E\u0447\u0435\u0439)", flags: "i", keywords: [], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-instruction-i18n", description: "Instructions, in languages other than English, to send secrets or credentials somewhere else", regex: "\\b(?:env\xEDa|envia|env\xEDe|envie|envie-se|manda|sube|publica|reenv\xEDa|transmite)\\b[^\\n.]{0,80}(?:\\.env\\b|credenciales|credenciais|claves?\\s+(?:de\\s+)?api|chaves?\\s+(?:de\\s+)?api|tokens?|contrase\xF1as|senhas|secretos|segredos|claves?\\s+privadas?|chaves?\\s+privadas?|~/\\.ssh|id_rsa|variables\\s+de\\s+entorno|vari\xE1veis\\s+de\\s+ambiente)[^\\n]{0,80}\\b(?:a|al|ao|para|hacia)\\s+(?:https?://|(?:un|uno|nuestro|el|o|nosso|um)\\s+(?:servidor|webhook|endpoint)|webhook)|\\b(?:envoie|envoyez|transmets|transmettez|t\xE9l\xE9verse|t\xE9l\xE9versez|publie|publiez)\\b[^\\n.]{0,80}(?:\\.env\\b|identifiants|cl\xE9s?\\s+(?:d['\u2019])?api|jetons?|tokens?|mots\\s+de\\s+passe|secrets|cl\xE9s?\\s+priv\xE9es?|~/\\.ssh|id_rsa|variables\\s+d['\u2019]environnement)[^\\n]{0,80}\\b(?:\xE0|a|vers|sur)\\s+(?:https?://|(?:un|notre|le)\\s+serveur|webhook)|\\b(?:sende|senden\\s+sie|schicke|schicken\\s+sie|\xFCbertrage|lade)\\b[^\\n.]{0,80}(?:\\.env\\b|zugangsdaten|api-schl\xFCssel|api-schluessel|tokens?|passw\xF6rter|passwoerter|geheimnisse|private[nr]?\\s+schl\xFCssel|~/\\.ssh|id_rsa|umgebungsvariablen)[^\\n]{0,80}\\b(?:an|zu|auf|nach)\\s+(?:https?://|(?:einen|unseren|den)\\s+server|webhook)|(?:\u53D1\u9001|\u4E0A\u4F20|\u53D1\u5230|\u4F20\u5230|\u63D0\u4EA4|\u8F6C\u53D1)[^\\n\u3002]{0,40}(?:\\.env|\u51ED\u636E|\u51ED\u8BC1|\u5BC6\u94A5|\u4EE4\u724C|\u5BC6\u7801|\u79C1\u94A5|~/\\.ssh|id_rsa|API\\s*key|\u73AF\u5883\u53D8\u91CF)|(?:\\.env|\u51ED\u636E|\u51ED\u8BC1|\u5BC6\u94A5|\u4EE4\u724C|\u5BC6\u7801|\u79C1\u94A5|~/\\.ssh|id_rsa|\u73AF\u5883\u53D8\u91CF)[^\\n\u3002]{0,40}(?:\u53D1\u9001|\u4E0A\u4F20|\u53D1\u5230|\u4F20\u5230|\u8F6C\u53D1)(?:\u5230|\u81F3|\u7ED9)|(?:\\.env|\u8A8D\u8A3C\u60C5\u5831|API\u30AD\u30FC|\u30C8\u30FC\u30AF\u30F3|\u30D1\u30B9\u30EF\u30FC\u30C9|\u79D8\u5BC6\u9375|~/\\.ssh|id_rsa|\u74B0\u5883\u5909\u6570)[^\\n\u3002]{0,40}(?:\u9001\u4FE1|\u30A2\u30C3\u30D7\u30ED\u30FC\u30C9|\u8EE2\u9001)|(?:\u043E\u0442\u043F\u0440\u0430\u0432\u044C|\u043E\u0442\u043F\u0440\u0430\u0432\u044C\u0442\u0435|\u0437\u0430\u0433\u0440\u0443\u0437\u0438|\u0437\u0430\u0433\u0440\u0443\u0437\u0438\u0442\u0435|\u043F\u0435\u0440\u0435\u0448\u043B\u0438|\u043F\u0435\u0440\u0435\u0448\u043B\u0438\u0442\u0435)[^\\n.]{0,80}(?:\\.env\\b|\u0443\u0447\u0451\u0442\u043D\u044B\u0435|\u0443\u0447\u0435\u0442\u043D\u044B\u0435|\u043A\u043B\u044E\u0447\u0438?\\s+api|\u0442\u043E\u043A\u0435\u043D\u044B?|\u043F\u0430\u0440\u043E\u043B\u0438|\u0441\u0435\u043A\u0440\u0435\u0442\u044B|\u043F\u0440\u0438\u0432\u0430\u0442\u043D\\S+\\s+\u043A\u043B\u044E\u0447|~/\\.ssh|id_rsa|\u043F\u0435\u0440\u0435\u043C\u0435\u043D\u043D\u044B\u0435\\s+\u043E\u043A\u0440\u0443\u0436\u0435\u043D\u0438\u044F)", flags: "i", keywords: [], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-exfil-tool-call", description: "Tool-call shaped text that reads credential files or runs a command sending data out", regex: `(?:"(?:file_path|filepath|path|filename|file|target_file|absolute_path|uri)"|\\b(?:file_path|filepath|target_file)\\b|<parameter\\s+name=["']?(?:file_path|path|filename|command|cmd)["']?\\s*>)\\s*[:=>]?\\s*["']?(?:file://)?(?:~|\\$HOME|/home/\\w+|/root|/Users/\\w+|C:\\\\Users\\\\\\w+)?[/\\\\]?\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)\\S|aws[/\\\\]credentials|kube[/\\\\]config|docker[/\\\\]config\\.json|netrc\\b|git-credentials\\b)|\\b(?:read_file|readfile|read|view_file|open_file|get_file_contents|file_read|fs_read|cat_file|Read|View)\\s*[({]\\s*["']?(?:file_path|path|filename)?["']?\\s*[:=]?\\s*["']?(?:~|\\$HOME|/home/\\w+|/root)?/\\.(?:ssh/(?!\\S*\\.pub\\b)|aws/credentials|kube/config|netrc|git-credentials)`, keywords: ["file_path", "filepath", "path", "filename", "file", "target_file", "uri", "parameter", "read", "view"], severity: "high", tags: ["exfiltration", "prompt-injection"] }] }, { file: "rules/skill-hidden-text.yaml", rules: [{ id: "skill-hidden-unicode-tags", description: "Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII", regex: "(?:\\uDB40[\\uDC00-\\uDC7F])+", keywords: [], severity: "critical", tags: ["hidden-text"] }, { id: "skill-hidden-bidi-control", description: "Bidirectional control characters that reorder how text displays (Trojan Source)", regex: "[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-zero-width", description: "Zero-width or invisible formatting characters inside text", regex: "[\\u200B-\\u200D\\u2060-\\u2064\\u180E\\u00AD\\u034F\\u115F\\u1160\\u3164\\uFFA0]|(?!^)\\uFEFF", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-homoglyph", description: "A word mixing Latin letters with look-alike Cyrillic or Greek letters", regex: "[A-Za-z][\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7]|[\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7][A-Za-z]", keywords: [], severity: "high", tags: ["hidden-text", "homoglyph"] }, { id: "skill-hidden-control-chars", description: "Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)", regex: "[\\x01-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]|\\x1B(?!\\[[0-9;]{0,12}m)", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-html-text", description: "Text hidden from the rendered page (display:none, zero font size, hidden attribute) that addresses the agent", regex: `<(?:div|span|p|section|font|small|details)\\b[^>]{0,120}(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|pt|em)?\\b|opacity\\s*:\\s*0(?:\\.0+)?\\s*[;"']|color\\s*:\\s*(?:white|#fff(?:fff)?)\\b|\\bhidden\\b|aria-hidden)[^>]{0,80}>(?:(?!</)[\\s\\S]){0,600}?(?:\\b(?:ignore|disregard|you\\s+must|you\\s+should|assistant|\\bai\\b|agent|claude|llm|system)\\b|\\b(?:send|upload|curl|wget|read)\\b[^<]{0,60}(?:key|token|secret|credential|password|\\.env|ssh|http))`, flags: "i", keywords: ["<div", "<span", "<p", "<section", "<font", "<small", "<details"], severity: "high", tags: ["hidden-text", "prompt-injection"] }] }, { file: "rules/skill-prompt-injection.yaml", rules: [{ id: "skill-injection-override", description: "Instruction-override phrasing (ignore or disregard earlier instructions)", regex: '(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)(?:\\s+(?:and|or|&)\\s+(?:following|subsequent|later|future|other|below|any\\s+other))?\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)|(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|any\\s+)?(?:instructions|rules|guidelines|prompts?|directions)\\s+(?:above|before\\s+this|given\\s+(?:earlier|before|previously)|you\\s+(?:were|have\\s+been)\\s+given)|\\b(?:previous|prior|above|earlier|original|system)\\s+(?:guidance|instructions|rules|guidelines|prompt)\\s+(?:no\\s+longer\\s+appl(?:y|ies)|(?:is|are)\\s+(?:void|obsolete|cancel+ed|revoked|superseded|suspended))\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\s+only\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\b[^\\n.]{0,40}\\b(?:below|this\\s+file|these\\s+steps)\\b', flags: "i", keywords: ["ignore", "disregard", "forget", "override", "bypass", "no longer appl", "void", "obsolete", "superseded", "suspended", "from now on"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-role-break", description: "Chat-role markers that try to end the skill and start a fake turn", regex: "(?:<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\|>|\\[/?INST\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\s*#{1,6}\\s*(?:system\\s+(?:prompt|message|override)|new\\s+instructions)\\b)", flags: "im", keywords: ["<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system", "</system", "<assistant_", "</assistant_", "system", "new instructions"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-fake-authority", description: "Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode", regex: "(?:\\b(?:you\\s+are\\s+now|from\\s+now\\s+on,?\\s+you\\s+(?:are|will)|switch\\s+to|enter|enable)\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\s+mode\\b|\\b(?:here\\s+is|this\\s+is|below\\s+is)\\s+(?:your|the)\\s+new\\s+system\\s+(?:prompt|instructions?)\\b|\\bnew\\s+system\\s+(?:prompt|instructions?)\\s*:|^\\s*(?:system|developer|administrator)\\s+(?:message|note|instruction|override)\\s*:|\\bthis\\s+(?:message|instruction)\\s+(?:comes|is)\\s+from\\s+(?:the\\s+)?(?:system|developer|anthropic|openai|administrator)\\b|\\byour\\s+(?:new|real|true)\\s+(?:instructions|task|goal)\\s+(?:is|are)\\b|\\byou\\s+are\\s+no\\s+longer\\s+(?:an?\\s+)?(?:ai|assistant|claude|bound|restricted)\\b|\\b(?:act|behave|respond)\\s+as\\s+(?:an?\\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken)\\b)|\\bthis\\s+is\\s+an?\\s+(?:message|instruction|note|directive|order)\\s+from\\s+(?:the\\s+|your\\s+)?(?:system|developer|anthropic|openai|administrator|admin|operator)\\b|\\byou\\s+(?:are|have\\s+been)\\s+(?:now\\s+)?(?:authori[sz]ed|allowed|permitted|cleared)\\s+to\\s+(?:run|execute|use)\\s+(?:any|all|every)\\b|\\b(?:run|execute)\\s+(?:any|all|every)\\s+commands?\\s+without\\s+(?:asking|confirmation|approval|permission)", flags: "im", keywords: ["mode", "system prompt", "system instruction", "message", "note", "instruction", "override", "comes from", "is from", "your new", "your real", "your true", "no longer", "unrestricted", "unfiltered", "uncensored", "jailbroken", "this is a", "authorized", "authorised", "allowed", "permitted", "cleared", "without asking", "without confirmation", "without approval", "without permission"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-conceal", description: "Instructions to hide actions or output from the user", regex: "\\b(?:(?:do\\s+not|don't|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\s+(?:the\\s+|your\\s+)?(?:user|human|operator|developer)s?\\b(?!\\s+(?:interface|name|id|guide|manual))|\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\b|\\bhide\\s+(?:this|these|the)\\s+(?:step|steps|action|actions|command|commands|output)\\s+from\\b|\\b(?:keep|make)\\s+(?:this|it)\\s+(?:hidden|secret)\\s+from\\s+the\\s+user\\b|\\b(?:do\\s+not|don't|never)\\s+(?:tell|inform|mention|reveal|disclose|show|report|explain)\\b[^\\n.]{0,60}\\bto\\s+the\\s+(?:user|human|operator)\\b|\\bwithout\\s+(?:the\\s+)?(?:user|human|operator)(?:'s)?\\s+(?:knowledge|consent|noticing|knowing|being\\s+aware))|\\b(?:do\\s+not|don't|never)\\s+(?:report|mention|disclose|reveal)\\s+(?:it|this|them|that)\\b(?!\\s+(?:value|token|key|secret|password))", flags: "i", keywords: ["tell", "inform", "mention", "notify", "reveal", "alert", "let", "show", "silently", "secretly", "covertly", "quietly", "discreetly", "hide", "hidden", "secret", "disclose", "report", "explain", "without", "report"], severity: "high", tags: ["prompt-injection", "concealment"] }, { id: "skill-injection-trigger-hijack", description: "Frontmatter or body that forces the skill to load for every task or before others", regex: "\\b(?:always|must)\\s+(?:use|invoke|load|run|apply|activate)\\s+this\\s+skill\\s+(?:first|before|for\\s+(?:every|all|any)\\b)|\\buse\\s+this\\s+skill\\s+for\\s+(?:every|all|any)\\s+(?:task|request|prompt|message)s?\\b", flags: "i", keywords: ["this skill"], severity: "medium", tags: ["prompt-injection"] }, { id: "skill-injection-html-comment", description: "Instructions addressed to the agent inside an HTML comment (invisible when rendered)", regex: "<!--(?:(?!-->)[\\s\\S]){0,600}?(?:\\b(?:to|for)\\s+(?:the\\s+)?(?:ai|assistant|model|agent|claude|llm)\\s*:|\\b(?:assistant|ai|agent|claude|llm|system)\\s*:|\\b(?:ignore|disregard)\\s+(?:all|any|the|your|previous|prior|above)\\b|\\byou\\s+(?:must|should|will|need\\s+to)\\s+(?:now\\s+|also\\s+|first\\s+|then\\s+)?(?:run|execute|send|upload|delete|remove|ignore|not\\s+tell|curl|fetch|install|read|copy)\\b|\\b(?:secretly|silently|covertly|without\\s+asking)\\b|\\b(?:curl|wget)\\s+-?[\\w:/.]|\\brm\\s+-rf\\b|\\b(?:note|message|instructions?|directive|reminder)s?\\s+(?:to|for)\\s+(?:the\\s+|any\\s+)?(?:ai|assistant|model|agent|llm|claude|copilot|gpt|chatgpt|gemini|cursor|bot)s?\\b|\\b(?:ai|assistant|agent|claude|llm|model)s?\\s+(?:reading|processing|parsing|seeing|loading)\\s+this\\b|\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|llm|language\\s+model|assistant|agent|claude|bot)\\b|\\b(?:dear|hey|hi|hello|attention|psst)[,!]?\\s+(?:ai|assistant|agent|claude|llm|model|bot)\\b|\\b(?:send|upload|forward|exfiltrate|post|transmit)\\b[^>]{0,80}\\b(?:keys?|tokens?|secrets?|credentials?|passwords?|\\.env|ssh)\\b|\\b(?:do\\s+not|don't|never)\\s+(?:tell|mention|show|reveal|inform)\\b|\\bsi\\s+(?:eres|tu\\s+es|vous\\s+\xEAtes)\\s+(?:una?\\s+)?(?:ia|asistente|assistant|agente)\\b|(?:\u5982\u679C\u4F60\u662F|\u7ED9)(?:AI|\u4EBA\u5DE5\u667A\u80FD|\u52A9\u624B|\u6A21\u578B)|(?:AI|\u30A2\u30B7\u30B9\u30BF\u30F3\u30C8)(?:\u3078|\u3078\u306E)(?:\u6307\u793A|\u30E1\u30C3\u30BB\u30FC\u30B8))", flags: "i", keywords: ["<!--"], severity: "high", tags: ["prompt-injection", "hidden-text"] }, { id: "skill-scanner-evasion", description: "An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)", regex: "agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\b|trufflehog:ignore", flags: "i", keywords: ["agent-vault:allow", "gitleaks:allow", "pragma", "nosec", "trufflehog:ignore"], severity: "medium", tags: ["evasion"] }, { id: "skill-injection-override-i18n", description: "Instruction-override phrasing in languages other than English (ignore the previous instructions)", regex: "\\b(?:ignora|ignore|olvida|olvide|descarta|omite|desconsidera|desconsidere)\\s+(?:todas?\\s+|todo\\s+)?(?:las\\s+|los\\s+|tus\\s+|sus\\s+|as\\s+|os\\s+|suas\\s+)?(?:instrucciones|instru\xE7\xF5es|instrucoes|indicaciones|reglas|regras|\xF3rdenes|orienta\xE7\xF5es|directrices|diretrizes)\\s+(?:anteriores|previas|pr\xE9vias|precedentes|de\\s+arriba|acima)|\\b(?:ignore[zr]?|oublie[zr]?)\\s+(?:toutes\\s+)?(?:les\\s+|tes\\s+|vos\\s+)?(?:instructions|consignes|r\xE8gles|directives)\\s+(?:pr\xE9c\xE9dentes|precedentes|ant\xE9rieures|ci-dessus)|\\b(?:ignoriere|ignorieren\\s+sie|vergiss|vergessen\\s+sie|missachte|missachten\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|fr\xFCheren|vorigen)\\s+(?:anweisungen|instruktionen|regeln|vorgaben|befehle)|\\b(?:ignora|dimentica|ignorate|dimenticate)\\s+(?:tutte\\s+)?(?:le\\s+)?(?:istruzioni|regole|indicazioni)\\s+(?:precedenti|sopra|date\\s+prima)|(?:\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439|\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439\u0442\u0435|\u043F\u0440\u043E\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439|\u0437\u0430\u0431\u0443\u0434\u044C|\u0437\u0430\u0431\u0443\u0434\u044C\u0442\u0435)\\s+(?:\u0432\u0441\u0435\\s+)?(?:\u043F\u0440\u0435\u0434\u044B\u0434\u0443\u0449\u0438\u0435|\u043F\u0440\u0435\u0436\u043D\u0438\u0435|\u0432\u044B\u0448\u0435\u0443\u043A\u0430\u0437\u0430\u043D\u043D\u044B\u0435|\u043F\u0440\u0435\u0434\u0448\u0435\u0441\u0442\u0432\u0443\u044E\u0449\u0438\u0435)\\s+(?:\u0438\u043D\u0441\u0442\u0440\u0443\u043A\u0446\u0438\u0438|\u0443\u043A\u0430\u0437\u0430\u043D\u0438\u044F|\u043F\u0440\u0430\u0432\u0438\u043B\u0430|\u043A\u043E\u043C\u0430\u043D\u0434\u044B)|(?:\u5FFD\u7565|\u65E0\u89C6|\u5FFD\u89C6|\u5FD8\u8BB0|\u4E0D\u8981\u7406\u4F1A|\u5FD8\u6389)[^\\n\u3002]{0,8}(?:\u4E4B\u524D|\u4EE5\u524D|\u5148\u524D|\u4E0A\u9762|\u4EE5\u4E0A|\u4E0A\u8FF0|\u524D\u9762|\u6B64\u524D)[^\\n\u3002]{0,8}(?:\u6307\u4EE4|\u6307\u793A|\u8BF4\u660E|\u89C4\u5219|\u63D0\u793A|\u8981\u6C42)|(?:\u4EE5\u524D|\u524D|\u4E0A\u8A18|\u3053\u308C\u307E\u3067)\u306E(?:\u3059\u3079\u3066\u306E|\u5168\u3066\u306E)?(?:\u6307\u793A|\u547D\u4EE4|\u30EB\u30FC\u30EB|\u6307\u4EE4)\u3092(?:\u3059\u3079\u3066|\u5168\u3066)?(?:\u7121\u8996|\u5FD8\u308C)|(?:\uC774\uC804\uC758?|\uC704\uC758|\uC55E\uC758)\\s*(?:\uBAA8\uB4E0\\s*)?(?:\uC9C0\uC2DC|\uBA85\uB839|\uC9C0\uCE68|\uADDC\uCE59)[\uC744\uB97C]?\\s*(?:\uBAA8\uB450\\s*)?(?:\uBB34\uC2DC|\uC78A)", flags: "i", keywords: [], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-override-marker", description: "Fake override markers that pose as system or tool metadata ([SYSTEM OVERRIDE], TOOL METADATA OVERRIDE)", regex: "(?<![\"\u201C\u2018`'])\\[\\s*(?:system|admin|administrator|developer|root|security|priority|instruction|tool|agent|assistant|model)\\s+(?:override|message|instruction|update|notice|command|directive|prompt)s?\\s*\\]|(?<![\"\u201C\u2018`'](?:\\[\\s*)?)\\b(?:TOOL|SYSTEM|ADMIN|DEVELOPER|SECURITY|PRIORITY|INSTRUCTION|AGENT|MODEL)(?:\\s+(?:METADATA|POLICY|PROMPT|CONFIG))?\\s+OVERRIDE\\b|(?<![\"\u201C\u2018`'])\\bTOOL\\s+METADATA\\b|<\\/?(?:tool_metadata|system_override|admin_instructions|hidden_instructions)>", keywords: ["override", "system", "admin", "developer", "tool", "security", "priority", "instruction", "metadata", "agent", "model", "root"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-important-block", description: "An <IMPORTANT>-style block that orders the agent to read secrets, forward data, hide what it does or drop its instructions", regex: "<(important|critical|system_note|instructions?|secret|hidden|note_to_ai|ai_instructions)>(?:(?!</\\1>)[\\s\\S]){0,1500}?(?:\\b(?:read|cat|open|send|forward|upload|post|include|attach|copy|pass|exfiltrate|leak|transmit)\\b[^\\n<]{0,80}(?:~/\\.ssh|id_rsa|id_ed25519|\\.env\\b|\\.aws|credentials|api[\\s_-]?keys?|tokens?|secrets?|passwords?|private\\s+keys?|environment\\s+variables|mcp\\.json|config\\.json)|\\b(?:do\\s+not|don't|never)\\s+(?:tell|mention|inform|reveal|show|notify)\\b|\\bwithout\\s+(?:telling|informing|asking|notifying)\\b|\\b(?:ignore|disregard|override)\\b[^\\n<]{0,40}\\b(?:instructions|rules|guidelines|user|previous)|\\b(?:secretly|silently|quietly|covertly)\\b)", flags: "i", keywords: ["<important>", "<critical>", "<system_note>", "<instruction", "<secret>", "<hidden>", "<note_to_ai>", "<ai_instructions>"], severity: "critical", tags: ["prompt-injection"] }] }, { file: "rules/skill-shell-payload.yaml", rules: [{ id: "skill-shell-pipe-to-interpreter", description: "Remote content piped straight into a shell or interpreter (curl ... | sh)", regex: "\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:env\\s+)?(?:ba|z|k|da|fi)?sh\\b|\\b(?:curl|wget)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+)?(?:(?:python[0-9.]*|perl|ruby|node|php)\\b(?!\\s+(?:-[mcepr]\\b|--eval\\b|[^\\s|;&-]))|(?:iex|invoke-expression)\\b)", flags: "i", keywords: ["curl", "wget", "fetch", "iwr", "invoke-webrequest"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-eval-remote", description: "Remote content executed through eval, source or process substitution", regex: `(?:\\beval\\b|\\b(?:ba|z)?sh\\s+-c|\\bsource\\b|(?:^|[;&|]\\s*)\\.)\\s+["']?\\$\\(\\s*(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b|\\bexec\\(\\s*(?:urllib|requests)\\.|\\b(?:iex|invoke-expression)\\b[^\\n]{0,40}(?:\\biwr\\b|\\birm\\b|invoke-webrequest|invoke-restmethod|net\\.webclient|downloadstring)|\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^\\n|]{0,300}\\|\\s*(?:iex|invoke-expression)\\b|\\b(?:python[0-9.]*|node|perl|ruby|php)\\s+-[ce]\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`, flags: "im", keywords: ["curl", "wget", "urllib", "requests", "iex", "invoke-expression", "iwr", "irm"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-decode-exec", description: "Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)", regex: `\\b(?:base64\\s+(?:-d|--decode|-D)|xxd\\s+-r(?:\\s+-p)?|openssl\\s+(?:enc\\s+)?-?base64\\s+-d)\\b[^\\n]{0,200}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b|\\b(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:echo|printf)\\s[^\\n]{0,400}\\|\\s*base64\\s+(?:-d|--decode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|atob|Buffer\\.from\\([^)]{0,400},\\s*["']base64)`, flags: "i", keywords: ["base64", "xxd", "b64decode", "atob"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-destructive-rm", description: "Recursive forced delete of the root, home or every file", regex: `\\brm\\s+(?:-[a-zA-Z]*\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\s+--force|-force\\s+--recursive)[a-zA-Z]*\\s+(?:--no-preserve-root\\s+)?["']?(?:/|/\\*|~/?\\*?|\\$\\{?HOME\\}?/?\\*?|\\*|\\.\\./?\\*?|\\.\\*?|\\.git/?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\*?)["']?(?=\\s|$|[;&|)])`, keywords: ["rm"], severity: "critical", tags: ["shell-payload", "destructive"] }, { id: "skill-shell-download-run", description: "A binary or script downloaded and made executable or run (fake prerequisite install)", regex: `\\b(?:curl|wget)\\b[^\\n]{0,300}?(?:-o|-O|--output|>)\\s*["']?([^\\s"'|;&]{1,200})["']?[^\\n]{0,120}?(?:&&|;|\\n)\\s*(?:sudo\\s+)?(?:chmod\\s+(?:\\+x|[0-7]?7[0-7]{2})\\s+["']?[^\\s:]*?\\1|(?:ba|z)?sh\\s+["']?[^\\s:]*?\\1|(?:\\.?/[^\\s:]*?)?\\1(?=\\s|$|["';&|])|python[0-9.]*\\s+["']?[^\\s:]*?\\1|(?:source|\\.)\\s+["']?[^\\s:]*?\\1)|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:&&|;|\\|)\\s*(?:sudo\\s+)?(?:tar|unzip|bsdtar)\\b[^\\n]{0,200}(?:&&|;)\\s*(?:sudo\\s+)?(?:\\./|(?:ba)?sh\\s|python[0-9.]*\\s|make\\s+install)`, flags: "i", keywords: ["curl", "wget"], severity: "high", tags: ["shell-payload", "supply-chain"] }, { id: "skill-shell-reverse-shell", description: "Reverse shell or remote command channel", regex: `/dev/(?:tcp|udp)/[^\\s/]{1,255}/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^\\n]{0,80}\\s-(?:[a-z]*e|c)\\s+(?:/bin/)?(?:ba|z)?sh\\b|\\bsocat\\b[^\\n]{0,120}\\bexec:|\\bpty\\.spawn\\(|\\bmkfifo\\b[^\\n]{0,120}\\b(?:nc|ncat|netcat)\\b|\\bos\\.dup2\\(\\s*\\w+\\.fileno\\(\\)|\\b(?:subprocess\\.\\w+|spawn|Popen)\\(\\s*\\[?\\s*["'](?:/bin/)?(?:ba|z)?sh["']\\s*,\\s*\\[?\\s*["']-i["']|\\b\\w+\\.pipe\\(\\s*\\w+\\.stdin\\s*\\)[^\\n]{0,80}\\.pipe\\(\\s*\\w+\\s*\\)`, flags: "i", keywords: ["/dev/tcp", "/dev/udp", "nc", "ncat", "netcat", "socat", "pty.spawn", "mkfifo", "dup2", "spawn", "popen", ".pipe("], severity: "critical", tags: ["shell-payload", "exfiltration"] }, { id: "skill-shell-persistence", description: "Changes to cron, sudoers or service managers that persist beyond the task", regex: `\\bcrontab\\s+-(?!l\\b)[a-z]|\\|\\s*crontab\\s+-|\\bNOPASSWD\\b|/etc/sudoers|\\blaunchctl\\s+(?:load|bootstrap)\\b|\\bsystemctl\\s+(?:--user\\s+)?enable\\b[^\\n]{0,80}\\.(?:service|timer)|/etc/(?:cron\\.d|rc\\.local|profile\\.d)/|/etc/cron\\.(?:hourly|daily|weekly|monthly)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}\\s(?:-o|-O|--output)\\s*["']?/(?:etc|usr/local/bin|usr/bin|bin|sbin|usr/sbin|lib)/`, keywords: ["crontab", "nopasswd", "sudoers", "launchctl", "systemctl", "/etc/cron.d", "rc.local", "profile.d", "/etc/cron.", "curl", "wget"], severity: "high", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-rc-append", description: "Appends to shell start-up files (runs in every later shell; review what is added)", regex: `(?:>>?|\\btee\\s+(?:-a\\s+)?)\\s*["']?(?:~|\\$HOME|\\$\\{HOME\\})/\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\b`, keywords: ["bashrc", "zshrc", "bash_profile", "profile", "zprofile", "zshenv"], severity: "medium", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-powershell-hidden", description: "PowerShell with an encoded command or a hidden window (a common dropper pattern)", regex: "\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,120}\\s-(?:e|ec|enc|encodedcommand)\\s+[A-Za-z0-9+/=]{16,}|\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,80}\\s-w(?:indowstyle)?\\s+hidden\\b", flags: "i", keywords: ["powershell", "pwsh"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-cryptominer", description: "Cryptocurrency miner binaries, pools or options (uses the machine for someone else)", regex: "\\b(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer)\\b|stratum\\+(?:tcp|ssl|tls)://|--donate-level\\b|\\b(?:pool\\.)?(?:supportxmr|minexmr|nanopool|2miners|moneroocean|hashvault|nicehash)\\.(?:com|org|net|pro|stream)\\b", flags: "i", keywords: ["xmrig", "xmr-stak", "cpuminer", "minerd", "cgminer", "bfgminer", "ethminer", "nbminer", "t-rex", "lolminer", "phoenixminer", "stratum+", "donate-level", "supportxmr", "minexmr", "nanopool", "2miners", "moneroocean", "hashvault", "nicehash"], severity: "high", tags: ["shell-payload"] }] }, { file: "rules/skill-supply-chain.yaml", rules: [{ id: "skill-supply-unpinned-git-install", description: "Package installed from a git URL or archive URL without a pinned commit or hash", regex: `\\b(?:pip3?|uv\\s+pip|pipx|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+(?:install|add)\\b[^\\n]{0,200}?\\b(?:git\\+(?:https?|ssh|git)://[^\\s@#"']+(?:@(?![0-9a-f]{40}(?:[\\s"'#]|$))[^\\s"'#]+)?(?=[\\s"'#]|$)|https?://[^\\s"']+\\.(?:zip|tar\\.gz|tgz|whl)(?![^\\s]*#sha256=))|\\b(?:npm|pnpm|yarn|bun)\\s+(?:i|install|add)\\b[^\\n]{0,200}?(?:\\s(?:git(?:\\+https?|\\+ssh)?://|github:|https?://)[^\\s#"']+(?:#(?![0-9a-f]{40}(?:[\\s"']|$))[^\\s"']+)?(?=[\\s"']|$))|\\bcargo\\s+install\\s+--git\\b(?![^\\n]*--rev\\s+[0-9a-f]{40})`, flags: "i", keywords: ["pip", "pipx", "poetry", "npm", "pnpm", "yarn", "bun", "go install", "cargo install"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-floating-version", description: "A tool installed at a floating version (@latest) rather than a pinned one", regex: "\\bgo\\s+(?:install|get)\\b[^\\n]{0,120}@latest\\b|\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?[@\\w./-]{1,100}@latest\\b", keywords: ["@latest"], severity: "medium", tags: ["supply-chain"] }, { id: "skill-supply-untrusted-index", description: "Package index replaced, added over plain HTTP or marked trusted (dependency confusion)", regex: "--(?:extra-)?index-url[= ]+http://|--trusted-host\\b|\\bnpm\\s+config\\s+set\\s+registry\\s+http://|--registry[= ]+http://|\\bpip\\s+config\\s+set\\s+global\\.index-url\\b", keywords: ["index-url", "trusted-host", "registry", "global.index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-instructions", description: "Instructions fetched at run time from a remote location and followed", regex: `\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\b[^\\n]{0,60}\\b(?:instructions|prompts?|directives|playbook|skill(?:\\.md)?)\\b[^\\n]{0,40}\\bhttps?://|https?://\\S{1,300}[^\\n]{0,60}\\b(?:and|then)\\s+(?:follow|execute|obey|run|do)\\s+(?:them|it|what(?:ever)?\\s+it\\s+says|the\\s+(?:instructions|steps|commands)\\s+it\\s+(?:contains|lists|returns|gives))\\b|\\b(?:curl|wget)\\b[^\\n]{0,200}https?://\\S{1,300}\\.(?:md|txt|prompt)\\b[^\\n]{0,120}\\b(?:follow|execute|obey|instructions)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:>>?|\\|\\s*tee\\b[^\\n|]{0,20})\\s*["']?\\S*(?:CLAUDE\\.md|AGENTS\\.md|SKILL\\.md|\\.cursorrules|copilot-instructions\\.md|\\.claude/)`, flags: "i", keywords: ["http://", "https://"], severity: "high", tags: ["supply-chain", "prompt-injection"] }, { id: "skill-supply-npx-remote", description: "Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)", regex: "\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?(?:github:|git\\+|https?://)|\\buvx\\s+--from\\s+(?:git\\+|https?://)", flags: "i", keywords: ["npx", "pnpx", "bunx", "uvx"], severity: "high", tags: ["supply-chain"] }] }, { file: "rules/skill-tool-escalation.yaml", rules: [{ id: "skill-escalation-permission-bypass", description: "Flags or settings that turn off the agent's permission prompts or sandbox", regex: `--dangerously-skip-permissions\\b|--dangerously-bypass-approvals-and-sandbox\\b|--permission-mode[= ]+bypassPermissions\\b|["']?defaultMode["']?\\s*:\\s*["']bypassPermissions["']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\b|\\bapproval[_-]policy\\s*[=:]\\s*["']?never\\b|\\b(?:never|don't|do\\s+not)\\s+ask\\b[^\\n.]{0,40}\\b(?:permission|confirmation|approval)\\b[^\\n.]{0,40}\\b(?:running|executing|run|execute)\\b[^\\n.]{0,20}\\bcommands?\\b`, keywords: ["dangerously", "bypasspermissions", "allow-all-tools", "trust-all-tools", "yolo", "auto-approve-all", "no-confirm-tools", "approval", "never ask", "don't ask", "do not ask"], severity: "critical", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings", description: "Commands or code that write an agent's settings, hooks, MCP servers or agent-vault's own trust files", regex: `(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bln\\s+-sf?\\b|\\binstall\\s+-m|\\bwrite(?:File(?:Sync)?|_text)?\\(|\\bopen\\([^)\\n]{0,120}["']w)[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)`, flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings-prose", description: "Instructions to change an agent's settings, hooks or MCP servers (review that a person, not the agent, should do it)", regex: "\\b(?:add|edit|modify|update|append|insert|change|patch|set)\\b[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)", flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-instructions", description: "Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bappend|\\binsert|\\badd)[^\\n]{0,80}(?:\\bCLAUDE\\.md|\\bAGENTS\\.md|\\.github/copilot-instructions\\.md|\\.cursorrules)\\b", flags: "i", keywords: ["claude.md", "agents.md", "copilot-instructions", ".cursorrules"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-permission-allow", description: "Grants of wildcard tool permissions in agent settings", regex: `["']?(?:allow|allowedTools|alwaysAllow|autoApprove)["']?\\s*:\\s*\\[[^\\]]{0,400}["'](?:\\*|Bash|Bash\\(\\*\\)|Bash\\(\\*:\\*\\)|mcp__\\*)["']`, keywords: ["allow", "allowedtools", "alwaysallow", "autoapprove"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks", description: "Changes to git hooks or hooks path (code that runs on every commit)", regex: "\\bcore\\.hooksPath\\b|(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bln\\s+-s|\\bchmod\\b)[^\\n]{0,80}\\.git/hooks/", keywords: ["hookspath", ".git/hooks/"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-world-writable", description: "World-writable permissions on a system path or home", regex: `\\bchmod\\s+(?:-R\\s+)?(?:0?777|a\\+w|o\\+w)\\s+["']?(?:/|~|\\$HOME)`, keywords: ["chmod"], severity: "high", tags: ["tool-escalation"] }] }];
   }
 });
 
@@ -276,7 +276,7 @@ var require_utils = __commonJS({
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
     exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
     exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
     exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
@@ -1697,7 +1697,7 @@ var require_picomatch = __commonJS({
     var parse = require_parse();
     var utils = require_utils();
     var constants3 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch4(input, options, returnState));
@@ -2318,47 +2318,47 @@ var require_applyReviver = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    function applyReviver(reviver, obj, key, val) {
-      if (val && typeof val === "object") {
-        if (Array.isArray(val)) {
-          for (let i = 0, len = val.length; i < len; ++i) {
-            const v0 = val[i];
-            const v1 = applyReviver(reviver, val, String(i), v0);
+    function applyReviver(reviver, obj, key, val2) {
+      if (val2 && typeof val2 === "object") {
+        if (Array.isArray(val2)) {
+          for (let i = 0, len = val2.length; i < len; ++i) {
+            const v0 = val2[i];
+            const v1 = applyReviver(reviver, val2, String(i), v0);
             if (v1 === void 0)
-              delete val[i];
+              delete val2[i];
             else if (v1 !== v0)
-              val[i] = v1;
+              val2[i] = v1;
           }
-        } else if (val instanceof Map) {
-          for (const k of Array.from(val.keys())) {
-            const v0 = val.get(k);
-            const v1 = applyReviver(reviver, val, k, v0);
+        } else if (val2 instanceof Map) {
+          for (const k of Array.from(val2.keys())) {
+            const v0 = val2.get(k);
+            const v1 = applyReviver(reviver, val2, k, v0);
             if (v1 === void 0)
-              val.delete(k);
+              val2.delete(k);
             else if (v1 !== v0)
-              val.set(k, v1);
+              val2.set(k, v1);
           }
-        } else if (val instanceof Set) {
-          for (const v0 of Array.from(val)) {
-            const v1 = applyReviver(reviver, val, v0, v0);
+        } else if (val2 instanceof Set) {
+          for (const v0 of Array.from(val2)) {
+            const v1 = applyReviver(reviver, val2, v0, v0);
             if (v1 === void 0)
-              val.delete(v0);
+              val2.delete(v0);
             else if (v1 !== v0) {
-              val.delete(v0);
-              val.add(v1);
+              val2.delete(v0);
+              val2.add(v1);
             }
           }
         } else {
-          for (const [k, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const [k, v0] of Object.entries(val2)) {
+            const v1 = applyReviver(reviver, val2, k, v0);
             if (v1 === void 0)
-              delete val[k];
+              delete val2[k];
             else if (v1 !== v0)
-              val[k] = v1;
+              val2[k] = v1;
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key, val2);
     }
     exports.applyReviver = applyReviver;
   }
@@ -8392,7 +8392,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -9165,7 +9165,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -9790,8 +9790,8 @@ var require_to_regex_range = __commonJS({
       let relax = String(opts.relaxZeros);
       let shorthand = String(opts.shorthand);
       let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
+      let wrap2 = String(opts.wrap);
+      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap2;
       if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
         return toRegexRange.cache[cacheKey].result;
       }
@@ -9933,8 +9933,8 @@ var require_to_regex_range = __commonJS({
     function compare(a, b) {
       return a > b ? 1 : b > a ? -1 : 0;
     }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
+    function contains(arr, key, val2) {
+      return arr.some((ele) => ele[key] === val2);
     }
     function countNines(min, len) {
       return Number(String(min).slice(0, -len) + "9".repeat(len));
@@ -9987,7 +9987,7 @@ var require_fill_range = __commonJS({
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
     var util = __require("util");
     var toRegexRange = require_to_regex_range();
-    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
     var transform = (toNumber) => {
       return (value) => toNumber === true ? Number(value) : String(value);
     };
@@ -10063,9 +10063,9 @@ var require_fill_range = __commonJS({
     };
     var toRegex = (start, end, options) => {
       if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
+        let wrap2 = options.wrap === true;
         let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
+        return wrap2 ? `(${prefix}${start.join("|")})` : start.join("|");
       }
       return toRegexRange(start, end, options);
     };
@@ -10125,7 +10125,7 @@ var require_fill_range = __commonJS({
       if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
         return invalidRange(start, end, options);
       }
-      let format = options.transform || ((val) => String.fromCharCode(val));
+      let format = options.transform || ((val2) => String.fromCharCode(val2));
       let a = `${start}`.charCodeAt(0);
       let b = `${end}`.charCodeAt(0);
       let descending = a > b;
@@ -10950,7 +10950,7 @@ var require_utils3 = __commonJS({
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants3();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
     exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
     exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
     exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
@@ -12346,7 +12346,7 @@ var require_picomatch3 = __commonJS({
     var parse = require_parse3();
     var utils = require_utils3();
     var constants3 = require_constants3();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch4(input, options, returnState));
@@ -12754,8 +12754,8 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
+      const basename3 = path.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename3);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
     function expandPatternsWithBraceExpansion(patterns) {
@@ -13884,14 +13884,14 @@ var require_queue = __commonJS({
           var next = current.next;
           var callback = current.callback;
           var errorHandler2 = current.errorHandler;
-          var val = current.value;
+          var val2 = current.value;
           var context2 = current.context;
           current.value = null;
           current.callback = noop;
           current.errorHandler = null;
           current.next = null;
           if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
+            errorHandler2(new Error("abort"), val2);
           }
           callback.call(context2, new Error("abort"));
           cache2.release(current);
@@ -13916,11 +13916,11 @@ var require_queue = __commonJS({
       this.worked = function worked(err, result) {
         var callback = self.callback;
         var errorHandler = self.errorHandler;
-        var val = self.value;
+        var val2 = self.value;
         self.value = null;
         self.callback = noop;
         if (self.errorHandler) {
-          errorHandler(err, val);
+          errorHandler(err, val2);
         }
         callback.call(self.context, err, result);
         self.release(self);
@@ -15278,14 +15278,14 @@ var Command = class {
       let first = true;
       for (const key in this.properties) {
         if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
+          const val2 = this.properties[key];
+          if (val2) {
             if (first) {
               first = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key}=${escapeProperty(val)}`;
+            cmdStr += `${key}=${escapeProperty(val2)}`;
           }
         }
       }
@@ -15679,14 +15679,14 @@ function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
 function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
+  const val2 = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val2) {
     throw new Error(`Input required and not supplied: ${name}`);
   }
   if (options && options.trimWhitespace === false) {
-    return val;
+    return val2;
   }
-  return val.trim();
+  return val2.trim();
 }
 function setOutput(name, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
@@ -15809,7 +15809,7 @@ function foreignErrorDetail(error2) {
 // action/src/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16551,8 +16551,8 @@ function scanText(text, origin, ruleset, options = {}) {
       const [start, end] = span;
       if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) continue;
       if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) continue;
-      const lineIndex = lines.lineOf(start);
-      const lineText = () => lines.text0(lineIndex);
+      const lineIndex2 = lines.lineOf(start);
+      const lineText = () => lines.text0(lineIndex2);
       if (allowedBy(rule.allowlist, secret, lineText)) continue;
       if (allowedBy(ruleset.globalAllowlist, secret, lineText)) continue;
       candidates.push({ rule, start, end, secret });
@@ -16610,7 +16610,7 @@ function looksBinary(bytes) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
+import { dirname as dirname4, join as join10, posix as posix2 } from "node:path";
 
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16795,7 +16795,7 @@ async function streamAddedLines(cwd, revs, onFragment) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
-import { join as join8, resolve as resolve3 } from "node:path";
+import { join as join9, resolve as resolve3 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17238,7 +17238,7 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/skill/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17506,6 +17506,4099 @@ function readZip(b, limit) {
   return { ok: true, members };
 }
 
+// src/skill/analysis/index.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/context.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var UNKNOWN = "\0";
+function val(text, labels = []) {
+  return { text, labels };
+}
+function join7(values, sep = "") {
+  const labels = [];
+  for (const v of values) for (const l of v.labels) if (!labels.includes(l)) labels.push(l);
+  return { text: values.map((v) => v.text).join(sep), labels: labels.slice(0, 64) };
+}
+var SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/;
+var NOT_SECRET = /_(?:ID|IDS|NAME|URL|URI|HOST|PORT|REGION|DIR|PATH|FILE|TYPE|MODE|VERSION|ENDPOINT)$|^(?:PWD|OLDPWD|KEYBOARD|KEYMAP|SESSION_MANAGER|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|SSH_AUTH_SOCK|GPG_TTY|\w*_PUBLIC_KEY|\w*_KEY_ID|\w*_KEY_PATH|\w*_KEY_FILE|\w*_TOKEN_URL|\w*_AUTH_URL|\w*_AUTH_TYPE|\w*_AUTH_METHOD)$/;
+function isSecretEnvName(name) {
+  const n = name.toUpperCase();
+  return SECRET_NAME.test(n) && !NOT_SECRET.test(n);
+}
+var PROVIDERS = [
+  [/^(?:GH|GITHUB)_|^GITHUB|_GITHUB_/, "github", /(?:^|\.)(?:github\.com|githubusercontent\.com|ghe\.com|github\.io|ghcr\.io|githubcopilot\.com|github\.dev)$/],
+  [/^(?:AWS|AMAZON)_/, "aws", /(?:^|\.)(?:amazonaws\.com|aws\.amazon\.com|amazonaws\.com\.cn|api\.aws)$/],
+  [/^(?:OPENAI)_/, "openai", /(?:^|\.)openai\.com$|(?:^|\.)openai\.azure\.com$/],
+  [/^(?:ANTHROPIC|CLAUDE)_/, "anthropic", /(?:^|\.)(?:anthropic\.com|claude\.ai)$/],
+  [/^(?:GOOGLE|GCP|GCLOUD|GEMINI|FIREBASE)_/, "google", /(?:^|\.)(?:googleapis\.com|google\.com|cloud\.google\.com|firebaseio\.com|run\.app)$/],
+  [/^(?:AZURE|ARM)_/, "azure", /(?:^|\.)(?:azure\.com|windows\.net|microsoft\.com|microsoftonline\.com|azure\.net)$/],
+  [/^(?:SLACK)_/, "slack", /(?:^|\.)slack\.com$/],
+  [/^(?:STRIPE)_/, "stripe", /(?:^|\.)stripe\.com$/],
+  [/^(?:NPM)_/, "npm", /(?:^|\.)(?:npmjs\.org|npmjs\.com)$/],
+  [/^(?:PYPI|TWINE)_/, "pypi", /(?:^|\.)(?:pypi\.org|pythonhosted\.org)$/],
+  [/^(?:DOCKER|DOCKERHUB)_/, "docker", /(?:^|\.)(?:docker\.io|docker\.com)$/],
+  [/^(?:HF|HUGGINGFACE|HUGGING_FACE)_/, "huggingface", /(?:^|\.)(?:huggingface\.co|hf\.co)$/],
+  [/^(?:GITLAB|GL)_/, "gitlab", /(?:^|\.)gitlab\.com$/],
+  [/^(?:VERCEL)_/, "vercel", /(?:^|\.)vercel\.com$/],
+  [/^(?:NETLIFY)_/, "netlify", /(?:^|\.)netlify\.com$/],
+  [/^(?:CLOUDFLARE|CF)_/, "cloudflare", /(?:^|\.)cloudflare\.com$/],
+  [/^(?:DIGITALOCEAN|DO)_/, "digitalocean", /(?:^|\.)digitalocean\.com$/],
+  [/^(?:HEROKU)_/, "heroku", /(?:^|\.)heroku\.com$/],
+  [/^(?:SENTRY)_/, "sentry", /(?:^|\.)sentry\.io$/],
+  [/^(?:DATADOG|DD)_/, "datadog", /(?:^|\.)(?:datadoghq\.com|datadoghq\.eu)$/],
+  [/^(?:TWILIO)_/, "twilio", /(?:^|\.)twilio\.com$/],
+  [/^(?:SENDGRID)_/, "sendgrid", /(?:^|\.)sendgrid\.com$/],
+  [/^(?:LINEAR)_/, "linear", /(?:^|\.)linear\.app$/],
+  [/^(?:NOTION)_/, "notion", /(?:^|\.)notion\.(?:com|so)$/],
+  [/^(?:SUPABASE)_/, "supabase", /(?:^|\.)supabase\.(?:co|com|io)$/],
+  [/^(?:MISTRAL)_/, "mistral", /(?:^|\.)mistral\.ai$/],
+  [/^(?:GROQ)_/, "groq", /(?:^|\.)groq\.com$/],
+  [/^(?:COHERE|CO)_/, "cohere", /(?:^|\.)cohere\.(?:ai|com)$/],
+  [/^(?:REPLICATE)_/, "replicate", /(?:^|\.)replicate\.com$/],
+  [/^(?:PERPLEXITY|PPLX)_/, "perplexity", /(?:^|\.)perplexity\.ai$/],
+  [/^(?:OPENROUTER)_/, "openrouter", /(?:^|\.)openrouter\.ai$/],
+  [/^(?:TELEGRAM)_/, "telegram", /(?:^|\.)telegram\.org$/],
+  [/^(?:DISCORD)_/, "discord", /(?:^|\.)(?:discord\.com|discordapp\.com)$/],
+  [/^(?:JIRA|ATLASSIAN|CONFLUENCE)_/, "atlassian", /(?:^|\.)(?:atlassian\.net|atlassian\.com)$/]
+];
+function providerOf(name) {
+  const n = name.toUpperCase();
+  if (/^CF_ACCESS_/.test(n)) return void 0;
+  for (const [re, p] of PROVIDERS) if (re.test(n)) return p;
+  return void 0;
+}
+var AI_GATEWAYS = /(?:^|\.)(?:gateway\.ai\.cloudflare\.com|helicone\.ai|portkey\.ai|openrouter\.ai|ai-gateway\.vercel\.sh|bedrock-runtime\.[\w-]+\.amazonaws\.com|aiplatform\.googleapis\.com|openai\.azure\.com|cognitiveservices\.azure\.com)$/;
+var AI_PROVIDERS = /* @__PURE__ */ new Set(["openai", "anthropic", "google", "mistral", "groq", "cohere", "perplexity", "openrouter", "replicate", "huggingface"]);
+function hostBelongsTo(host, provider) {
+  const row = PROVIDERS.find((p) => p[1] === provider);
+  const h = host.toLowerCase();
+  return !!row && row[2].test(h) || AI_PROVIDERS.has(provider) && AI_GATEWAYS.test(h);
+}
+function nameMatchesHost(name, host) {
+  const words = name.toLowerCase().split(/_+/).filter((w) => w.length >= 3 && !/^(?:api|key|token|secret|access|auth|pat|password|private|client|bearer|the|my|app)$/.test(w));
+  const labels = host.toLowerCase().split(".");
+  return words.some((w) => labels.some((l) => l === w || l.replace(/-/g, "") === w || l.startsWith(w) || w.startsWith(l) && l.length >= 4));
+}
+var CAPTURE_HOSTS = /(?:^|\.)(?:webhook\.site|requestbin\.(?:com|net)|pipedream\.net|m\.pipedream\.net|hookbin\.com|beeceptor\.com|interact\.sh|oast\.(?:fun|me|live|site|online|pro)|burpcollaborator\.net|canarytokens\.com|ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|pastebin\.com|hastebin\.com|paste\.ee|termbin\.com|0x0\.st|file\.io|transfer\.sh|temp\.sh|bashupload\.com|ix\.io|sprunge\.us|dpaste\.(?:com|org)|rentry\.co|ghostbin\.\w+|privatebin\.net|loca\.lt|serveo\.net|localhost\.run|duckdns\.org|ddns\.net|no-ip\.\w+|hopto\.org|zapto\.org|sytes\.net|requestcatcher\.com|postb\.in|ptsv2\.com|ptsv3\.com|webhook\.cool|typedwebhook\.tools|ipinfo\.io|discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org)$/;
+function hostOf(url) {
+  const u = url.trim();
+  let m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s?#]*@)?(\[[^\]]+\]|[^/:?#\s]+)/i.exec(u);
+  if (m) return m[1].toLowerCase();
+  m = /^(?:[\w.-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/:]|$)/i.exec(u);
+  return m ? m[1].toLowerCase() : void 0;
+}
+function classifyHost(host) {
+  if (!host || host.includes(UNKNOWN) || !/[a-z0-9]/i.test(host)) return "unknown";
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (/^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1|host\.docker\.internal)$/.test(h) || h.endsWith(".localhost") || h.endsWith(".local") || h.endsWith(".internal") || h.endsWith(".svc") || h.endsWith(".cluster.local")) return "local";
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(h) || h.includes(":")) {
+    if (/^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/.test(h)) return "ip";
+    return "ip";
+  }
+  if (CAPTURE_HOSTS.test(h)) return "capture";
+  if (!h.includes(".")) return "unknown";
+  return "named";
+}
+function isCaptureUrl(url) {
+  return /(?:discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot|hooks\.slack\.com\/services)/i.test(url);
+}
+var HOME = String.raw`(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|%HOME%|/home/[^/\s]+|/Users/[^/\s]+|/root|C:\\Users\\[^\\\s]+|${UNKNOWN})`;
+var CREDENTIAL_PATHS = [
+  [new RegExp(String.raw`(?:^|[/\\])\.ssh(?:[/\\](?!\S*\.pub\b)(?!config\b)(?!known_hosts\b)(?!authorized_keys\b)[^\s]*)?$`), "SSH keys", void 0],
+  [/(?:^|[/\\])id_(?:rsa|dsa|ecdsa|ed25519)(?!\.pub)\b/, "SSH private key", void 0],
+  [/(?:^|[/\\])\.aws(?:[/\\](?:credentials|config|sso[/\\]cache)\b.*)?$/, "AWS credentials", "aws"],
+  [/(?:^|[/\\])\.config[/\\]gcloud\b/, "gcloud credentials", "google"],
+  [/application_default_credentials\.json/, "gcloud credentials", "google"],
+  [/(?:^|[/\\])\.azure(?:[/\\]|$)/, "Azure credentials", "azure"],
+  [/(?:^|[/\\])\.kube[/\\]config\b/, "Kubernetes config", void 0],
+  [/(?:^|[/\\])\.docker[/\\]config\.json/, "Docker credentials", "docker"],
+  [/(?:^|[/\\])\.netrc\b|(?:^|[/\\])_netrc\b/, ".netrc", void 0],
+  [/(?:^|[/\\])\.git-credentials\b/, "git credentials", void 0],
+  [/(?:^|[/\\])\.config[/\\]gh[/\\]hosts\.yml/, "GitHub CLI token", "github"],
+  [/(?:^|[/\\])\.npmrc\b/, ".npmrc", "npm"],
+  [/(?:^|[/\\])\.pypirc\b/, ".pypirc", "pypi"],
+  [/(?:^|[/\\])\.gnupg(?:[/\\]|$)/, "GnuPG keys", void 0],
+  [/(?:^|[/\\])\.password-store(?:[/\\]|$)/, "password store", void 0],
+  [/(?:^|[/\\])\.vault-token\b/, "Vault token", void 0],
+  [/(?:^|[/\\])\.terraform\.d[/\\]credentials/, "Terraform credentials", void 0],
+  [/(?:^|[/\\])(?:\.cursor[/\\]mcp\.json|\.mcp\.json|mcp\.json|claude_desktop_config\.json|\.claude\.json|\.codeium[/\\]windsurf[/\\]mcp_config\.json)$/, "MCP configuration (holds server API keys)", void 0],
+  [/(?:^|[/\\])\.claude[/\\]\.credentials\.json|(?:^|[/\\])\.codex[/\\]auth\.json|(?:^|[/\\])\.config[/\\](?:claude|anthropic)[/\\]/, "agent credentials", void 0],
+  [/Library[/\\]Keychains|\.keychain(?:-db)?\b/, "keychain", void 0],
+  [/(?:Login Data|Web Data|Cookies|logins\.json|key[34]\.db|cookies\.sqlite|Local State)\b/, "browser credential store", void 0],
+  [/(?:^|[/\\])(?:\.mozilla[/\\]firefox|Google[/\\]Chrome|google-chrome|chromium|BraveSoftware|Microsoft[/\\]Edge)(?:[/\\]|$)/, "browser profile", void 0],
+  [/wallet\.dat\b|(?:^|[/\\])\.(?:bitcoin|electrum|ethereum)(?:[/\\]|$)|[/\\](?:Exodus|MetaMask|Phantom)(?:[/\\]|$)/, "crypto wallet", void 0],
+  [/^\/etc\/(?:shadow|gshadow|sudoers)\b/, "system password file", void 0],
+  [/(?:^|[/\\])\.(?:bash|zsh|sh|python|node_repl|mysql|psql)_history\b|fish_history\b|ConsoleHost_history\.txt/, "shell history", void 0]
+];
+var DOTENV = /(?:^|[/\\])\.env(?:\.(?!example\b|sample\b|template\b|dist\b|defaults?\b|schema\b)[\w-]+)?$/;
+function credentialOf(path) {
+  const p = path.trim().replace(/^["']|["']$/g, "");
+  if (!p || p.length > 400) return void 0;
+  void HOME;
+  for (const [re, what, provider] of CREDENTIAL_PATHS) if (re.test(p)) return { what, provider, source: "credential" };
+  if (DOTENV.test(p)) return { what: ".env file", provider: void 0, source: "dotenv" };
+  return void 0;
+}
+var AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\](?!rules[/\\])|\.codex[/\\](?!instructions\.md$|AGENTS\.md$)|\.gemini[/\\]settings\.json|\.vscode[/\\]mcp\.json|\.windsurf[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
+var AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]|\.cursorrules$|\.cursor[/\\]rules[/\\]|\.codex[/\\]instructions\.md$/;
+function agentConfigOf(path) {
+  const p = path.trim().replace(/^["']|["']$/g, "");
+  if (AGENT_CONFIG.test(p)) return "config";
+  if (AGENT_MEMORY.test(p)) return "memory";
+  return void 0;
+}
+var TRACES = /(?:^|[/\\])\.(?:bash|zsh|sh|python|node_repl|mysql|psql|lesshst|wget-hsts)_?history\b|fish_history\b|ConsoleHost_history\.txt|^\/var\/log\b|(?:^|[/\\])(?:audit|auth|secure|syslog|wtmp|btmp|lastlog)(?:\.log)?(?:\.\d+)?$|(?:^|[/\\])\.agent-vault[/\\](?:audit|state)|(?:^|[/\\])\.claude[/\\](?:projects|history\.jsonl|logs)\b|(?:^|[/\\])\.codex[/\\](?:sessions|history)/;
+function isTracePath(path) {
+  return TRACES.test(path.trim().replace(/^["']|["']$/g, ""));
+}
+function weakensSettings(text) {
+  const m = /^\s*(?:export\s+)?([A-Z0-9_]*(?:TLS_REJECT_UNAUTHORIZED|SSL_VERIFY|VERIFY_SSL|SSL_NO_VERIFY|HTTPSVERIFY|CERT_VERIFY|VERIFY_CERTS?|CSRF|AUTH_ENABLED|AUTH_REQUIRED|REQUIRE_AUTH|SECURITY|SANDBOX|SAFE_MODE|PROTECTION|STRICT)[A-Z0-9_]*)\s*=\s*["']?(0|false|off|no|disabled?|none)["']?\s*$|^\s*(?:export\s+)?([A-Z0-9_]*(?:DISABLE_AUTH|DISABLE_SSL|DISABLE_TLS|DISABLE_SECURITY|DISABLE_SANDBOX|INSECURE|SKIP_VERIFY|SKIP_AUTH|ALLOW_ALL|ALLOW_ANY|NO_VERIFY|DANGEROUSLY)[A-Z0-9_]*)\s*=\s*["']?(1|true|on|yes|\*)["']?\s*$|^\s*(?:export\s+)?([A-Z0-9_]*(?:ALLOWED_HOSTS|CORS_ORIGINS?|ALLOWED_ORIGINS|PERMISSIONS?))\s*=\s*["']?\*["']?\s*$/im.exec(text);
+  return m ? m[1] ?? m[3] ?? m[5] : void 0;
+}
+
+// src/skill/analysis/context.ts
+var FLOW_CHECKS = {
+  "skill-flow-secret-exfil": { severity: "critical", description: "Environment, credentials or clipboard data sent off the machine" },
+  "skill-flow-token-misdirected": { severity: "high", description: "A provider token sent to a host that is not that provider (raw IP, capture or paste service, or an unrelated domain)" },
+  "skill-flow-remote-exec": { severity: "critical", description: "Code downloaded at run time is executed" },
+  "skill-flow-decoded-exec": { severity: "critical", description: "Decoded or deciphered data is executed or deserialized (an obfuscated payload)" },
+  "skill-flow-dns-data": { severity: "high", description: "Data carried in a DNS lookup name (DNS exfiltration)" },
+  "skill-flow-agent-config-write": { severity: "high", description: "Code writes an agent's settings, hooks, MCP servers or agent-vault's own trust files" },
+  "skill-flow-agent-memory-write": { severity: "medium", description: "Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)" },
+  "skill-flow-weaken-settings": { severity: "high", description: "A setting that switches a protection off (TLS verification, authentication, sandbox) is written" },
+  "skill-flow-erase-traces": { severity: "high", description: "Shell history, audit logs or agent transcripts are deleted, emptied or switched off" },
+  "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
+  "skill-flow-unreadable": { severity: "medium", description: "Code too deeply nested or encoded to analyse to the end" }
+};
+var MAX_NESTED = 6;
+var MAX_FINDINGS = 400;
+var FlowContext = class {
+  findings = [];
+  /** Files written by the skill's code (path as written), with what they hold. */
+  written = /* @__PURE__ */ new Map();
+  /** Files of the skill itself, by relative path. */
+  skillFiles;
+  /** Nested analysis (sh -c, python -c, decoded payloads): bounded. */
+  depth = 0;
+  decodedBytes = 0;
+  /** Text recovered from encodings, for the pattern rules to read as well. */
+  decodedUnits = [];
+  analyse;
+  /** Set when a downloaded archive was unpacked: what it held may be run by any path. */
+  remoteArchive;
+  constructor(skillFiles) {
+    this.skillFiles = skillFiles;
+  }
+  report(ruleId, unit, line, detail, trail = []) {
+    if (this.findings.length >= MAX_FINDINGS) return;
+    const key = `${ruleId}\0${unit.file}\0${line}\0${detail}`;
+    if (this.findings.some((f) => `${f.ruleId}\0${f.file}\0${f.line}\0${f.detail}` === key)) return;
+    this.findings.push({ ruleId, file: unit.file, line, detail, trail: trail.slice(0, 8), decoded: unit.decoded });
+  }
+  nested(unit, args, stdin) {
+    if (!this.analyse || this.depth >= MAX_NESTED) {
+      if (this.depth >= MAX_NESTED) this.report("skill-flow-unreadable", unit, unit.line, "nesting limit reached");
+      return val(UNKNOWN);
+    }
+    this.depth++;
+    try {
+      return this.analyse(unit, args, stdin);
+    } finally {
+      this.depth--;
+    }
+  }
+  // -------------------------------------------------------------------------------------
+  // Sources
+  /** What reading a path yields: its credential label, or what the skill wrote there. */
+  readFile(path, unit, line, via = "read") {
+    const labels = [...path.labels.filter((l) => l.kind !== "source" || l.source !== "env-secret")];
+    let text = UNKNOWN;
+    for (const p of splitPaths(path.text)) {
+      const cred = credentialOf(p);
+      if (cred) {
+        labels.push({ kind: "source", source: cred.source, name: cred.what, provider: cred.provider, step: { file: unit.file, line, what: `${via} ${shortPath(p)}` } });
+        if (cred.source === "credential") this.report("skill-flow-credential-read", unit, line, `${via} ${cred.what} (${shortPath(p)})`);
+      }
+      const w = this.written.get(normPath(p));
+      if (w) {
+        labels.push(...w.labels);
+        text = w.text;
+      } else {
+        const rel = normPath(p).replace(/^\.\//, "");
+        const own = this.skillFiles.get(rel) ?? this.skillFiles.get(rel.replace(/^.*?\/(?=scripts\/|bin\/|src\/|lib\/)/, ""));
+        if (own !== void 0) return { text: own, labels: dedupe(labels), obj: { kind: "skillfile", path: this.skillFiles.has(rel) ? rel : rel.replace(/^.*?\/(?=scripts\/|bin\/|src\/|lib\/)/, "") } };
+      }
+    }
+    return { text, labels: dedupe(labels) };
+  }
+  // -------------------------------------------------------------------------------------
+  // Sinks
+  /** Data leaving the machine for `url` (or host). */
+  network(unit, line, target, data, how) {
+    const url = target.text;
+    const host = hostOf(url) ?? (/^[\w.-]+$/.test(url) ? url.toLowerCase() : void 0);
+    const cls = isCaptureUrl(url) ? "capture" : classifyHost(host);
+    if (cls === "local") return;
+    const labels = dedupe([...data.flatMap((d) => d.labels), ...target.labels]);
+    const where = host && !host.includes(UNKNOWN) ? host : "a host chosen at run time";
+    for (const l of labels) {
+      if (l.kind !== "source") continue;
+      const trail = [l.step, { file: unit.file, line, what: `${how} to ${where}` }];
+      if (l.source === "credential" && l.provider && host && cls === "named" && hostBelongsTo(host, l.provider)) continue;
+      if (l.source === "env-all" || l.source === "credential" || l.source === "clipboard" || l.source === "dotenv") {
+        this.report("skill-flow-secret-exfil", unit, line, `${l.name} (line ${l.step.line}) sent by ${how} to ${where}`, trail);
+        continue;
+      }
+      if (cls === "ip" || cls === "capture") {
+        this.report("skill-flow-secret-exfil", unit, line, `$${l.name} (line ${l.step.line}) sent by ${how} to ${cls === "ip" ? "a raw IP address" : "a capture or paste service"} ${where}`, trail);
+      } else if (cls === "named" && host) {
+        const provider = l.provider ?? providerOf(l.name);
+        if (provider && !hostBelongsTo(host, provider) && !nameMatchesHost(l.name, host)) this.report("skill-flow-token-misdirected", unit, line, `$${l.name} (a ${provider} token, line ${l.step.line}) sent by ${how} to ${host}`, trail);
+      }
+    }
+  }
+  dns(unit, line, name, how) {
+    const text = name.text;
+    const sources = name.labels.filter((l) => l.kind === "source");
+    const dataThenDomain = /\u0000[^\u0000]*\.[a-z0-9-]{1,63}\.[a-z]{2,24}\.?$/i.test(text);
+    if (sources.length) {
+      const l = sources[0];
+      this.report("skill-flow-secret-exfil", unit, line, `${l.name} (line ${l.step.line}) encoded into a DNS lookup by ${how}`, [l.step, { file: unit.file, line, what: how }]);
+    } else if (dataThenDomain && name.labels.some((l) => l.kind === "data" || l.kind === "decoded")) {
+      this.report("skill-flow-dns-data", unit, line, `a lookup of a name built from data by ${how}`);
+    }
+  }
+  /** Code about to run: downloaded or decoded content is the finding; known text is read too. */
+  exec(unit, line, code, lang, how, args = [], stdin) {
+    const remote2 = code.labels.find((l) => l.kind === "remote");
+    const decoded = code.labels.find((l) => l.kind === "decoded");
+    if (remote2) this.report("skill-flow-remote-exec", unit, line, `content downloaded from ${hostOf(remote2.url) ?? "a URL"} (line ${remote2.step.line}) run by ${how}`, [remote2.step, { file: unit.file, line, what: how }]);
+    if (decoded) this.report("skill-flow-decoded-exec", unit, line, `${decoded.how} output (line ${decoded.step.line}) run by ${how}`, [decoded.step, { file: unit.file, line, what: how }]);
+    if (code.obj?.kind === "skillfile" && code.obj.path) {
+      const carries = [...args, ...stdin ? [stdin] : []].some((v) => v.labels.some((l) => l.kind === "source" || l.kind === "remote" || l.kind === "decoded"));
+      if (!carries || !lang) return val(UNKNOWN);
+      return this.nested({ file: code.obj.path, lang, text: code.text, line: 1, decoded: unit.decoded }, args, stdin);
+    }
+    if (lang && code.text && code.text !== UNKNOWN) {
+      const text = code.text.replace(/\u0000/g, " ");
+      if (decoded && this.decodedBytes < 1024 * 1024) {
+        this.decodedBytes += text.length;
+        this.decodedUnits.push({ file: unit.file, line, how: decoded.how, text });
+      }
+      if (text.trim()) return this.nested({ file: unit.file, lang, text, line, decoded: decoded ? decoded.how : unit.decoded }, args, stdin);
+    }
+    return val(UNKNOWN);
+  }
+  deserialize(unit, line, data, how) {
+    const remote2 = data.labels.find((l) => l.kind === "remote");
+    const decoded = data.text.includes(UNKNOWN) ? void 0 : data.labels.find((l) => l.kind === "decoded");
+    if (remote2) this.report("skill-flow-remote-exec", unit, line, `downloaded data deserialized by ${how} (runs code)`);
+    else if (decoded) this.report("skill-flow-decoded-exec", unit, line, `${decoded.how} output (line ${decoded.step.line}) deserialized by ${how} (runs code)`);
+  }
+  write(unit, line, path, data, how) {
+    for (const p of splitPaths(path.text)) {
+      const kind = agentConfigOf(p);
+      if (kind === "config") this.report("skill-flow-agent-config-write", unit, line, `${how} writes ${shortPath(p)}`);
+      else if (kind === "memory") this.report("skill-flow-agent-memory-write", unit, line, `${how} writes ${shortPath(p)}`);
+      if (isTracePath(p) && (data.text === "" || /^\s*$/.test(data.text))) this.report("skill-flow-erase-traces", unit, line, `${how} empties ${shortPath(p)}`);
+      if (/(?:^|[/\\])\.env(?:\.[\w-]+)?$|\.(?:ini|conf|cfg|toml|ya?ml|properties|npmrc|pip\.conf|gitconfig)$|(?:^|[/\\])\.(?:npmrc|curlrc|wgetrc|gitconfig)$/.test(p)) {
+        const weak = weakensSettings(data.text.replace(/\u0000/g, ""));
+        if (weak) this.report("skill-flow-weaken-settings", unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
+      }
+      this.written.set(normPath(p), data);
+    }
+  }
+  erase(unit, line, path, how) {
+    for (const p of splitPaths(path.text)) if (isTracePath(p)) this.report("skill-flow-erase-traces", unit, line, `${how} ${shortPath(p)}`);
+  }
+};
+function dedupe(labels) {
+  const out = [];
+  for (const l of labels) if (!out.includes(l)) out.push(l);
+  return out.slice(0, 64);
+}
+function splitPaths(text) {
+  return text.split(/[\s\u0000]+(?=[~/.$%A-Za-z])/).map((p) => p.replace(/\u0000/g, "")).filter((p) => p.length > 0);
+}
+function normPath(p) {
+  return p.replace(/^\$\{?HOME\}?/, "~").replace(/\/+/g, "/").replace(/^\.\//, "");
+}
+function shortPath(p) {
+  const s = p.replace(/\u0000/g, "\u2026");
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+function envSource(name, unit, line, secretOnly = true) {
+  const secret = isSecretEnvName(name);
+  if (secretOnly && !secret) return void 0;
+  return { kind: "source", source: "env-secret", name, provider: providerOf(name), step: { file: unit.file, line, what: `$${name}` } };
+}
+function envAll(unit, line, what) {
+  return { kind: "source", source: "env-all", name: "the whole environment", provider: void 0, step: { file: unit.file, line, what } };
+}
+function clipboard(unit, line, what) {
+  return { kind: "source", source: "clipboard", name: "the clipboard", provider: void 0, step: { file: unit.file, line, what } };
+}
+function credentialStore(unit, line, what, provider) {
+  return { kind: "source", source: "credential", name: what, provider, step: { file: unit.file, line, what } };
+}
+function remote(url, unit, line) {
+  return { kind: "remote", url, step: { file: unit.file, line, what: `download ${hostOf(url) ?? ""}` } };
+}
+function decodedLabel(how, unit, line) {
+  return { kind: "decoded", how, step: { file: unit.file, line, what: how } };
+}
+
+// src/skill/analysis/decode.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_INPUT = 256 * 1024;
+var utf82 = new TextDecoder("utf-8", { fatal: true });
+function printableText(bytes) {
+  if (bytes.length === 0) return void 0;
+  let text;
+  try {
+    text = utf82.decode(bytes);
+  } catch {
+    return void 0;
+  }
+  let printable = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 32 && c < 127 || c === 9 || c === 10 || c === 13 || c > 159) printable++;
+  }
+  return printable / text.length >= 0.9 ? text : void 0;
+}
+function fromBase64(s) {
+  const t = s.replace(/\s+/g, "");
+  if (t.length < 4 || t.length > MAX_INPUT || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return void 0;
+  return printableText(Buffer.from(t.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
+}
+function fromHex(s) {
+  const t = s.replace(/\\x|0x|[\s,:]/gi, "");
+  if (t.length < 2 || t.length % 2 || t.length > MAX_INPUT || !/^[0-9a-f]+$/i.test(t)) return void 0;
+  return printableText(Buffer.from(t, "hex"));
+}
+function fromBase32(s) {
+  const t = s.replace(/=+$/, "").toUpperCase();
+  if (t.length < 8 || t.length > MAX_INPUT || !/^[A-Z2-7]+$/.test(t)) return void 0;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of t) {
+    value = value << 5 | alphabet.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      out.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return printableText(Uint8Array.from(out));
+}
+function rot(s, n) {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= "Z" ? 65 : 97;
+    return String.fromCharCode((c.charCodeAt(0) - base + n + 26 * 4) % 26 + base);
+  });
+}
+function reverse(s) {
+  return [...s].reverse().join("");
+}
+function xorBytes(bytes, key) {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] ^ key[i % key.length];
+  return out;
+}
+var CODE_HINT = /\b(?:curl|wget|bash|sh\s+-c|\/bin\/(?:ba)?sh|python[0-9.]*|powershell|exec|eval|import\s+\w|require\(|subprocess|child_process|socket|base64|https?:\/\/|\.ssh\/|\.aws\/|\.env\b|os\.environ|process\.env|nc\s+-|rm\s+-rf|chmod\s+\+x|ignore\s+(?:all\s+)?previous|system\s*\()/i;
+function bruteForce(candidate, keys = []) {
+  const layers = [];
+  if (typeof candidate === "string") {
+    const text = candidate;
+    if (text.length > MAX_BRUTE || text.length < 12) return void 0;
+    const encodedLike = /^[A-Za-z0-9+/=_-]+$/.test(text);
+    if (encodedLike) {
+      for (const [fn, how] of [[fromBase64, "base64"], [fromHex, "hex"], [fromBase32, "base32"]]) {
+        const d = fn(text);
+        if (d !== void 0) {
+          if (CODE_HINT.test(d)) return { text: d, how };
+          layers.push([Buffer.from(d, "latin1"), how]);
+        }
+      }
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0) layers.push([Buffer.from(text, "base64"), "base64"]);
+      if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0) layers.push([Buffer.from(text, "hex"), "hex"]);
+      const rb = fromBase64(reverse(text));
+      if (rb && CODE_HINT.test(rb)) return { text: rb, how: "reversed base64" };
+    } else {
+      const tries = [[reverse(text), "reversed"]];
+      for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? "rot13" : `letter shift ${n}`]);
+      for (let step = 2; step <= 4; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(""), `interleave ${step}/${off}`]);
+      for (const [out, how] of tries) if (CODE_HINT.test(out)) return { text: out, how };
+      layers.push([Buffer.from(text, "latin1"), "text"]);
+    }
+  } else {
+    if (candidate.length > MAX_BRUTE || candidate.length < 8) return void 0;
+    layers.push([candidate, "bytes"]);
+  }
+  for (const [layer, how] of layers) {
+    const keyList = keys.map((k) => [typeof k === "number" ? Uint8Array.of(k & 255) : Buffer.from(k, "utf8"), `xor key ${typeof k === "number" ? k : "string"}`]);
+    for (let k = 1; k < 256; k++) keyList.push([Uint8Array.of(k), `xor 0x${k.toString(16)}`]);
+    const label = (kh) => how === "bytes" || how === "text" ? kh : `${how}, ${kh}`;
+    for (const [key, kh] of keyList) {
+      if (!key.length || !quickPrintable(layer, (b, i) => b ^ key[i % key.length])) continue;
+      const out = asciiText(xorBytes(layer, key));
+      if (out && CODE_HINT.test(out)) return { text: out, how: label(kh) };
+    }
+    for (let k = 1; k < 256; k++) {
+      if (!quickPrintable(layer, (b) => b + k & 255)) continue;
+      const out = asciiText(layer.map((b) => b + k & 255));
+      if (out && CODE_HINT.test(out)) return { text: out, how: label(`byte shift ${k}`) };
+    }
+  }
+  return void 0;
+}
+var MAX_BRUTE = 16 * 1024;
+function quickPrintable(bytes, f) {
+  for (let i = 0; i < Math.min(24, bytes.length); i++) {
+    const c = f(bytes[i], i);
+    if (!(c >= 32 && c < 127 || c === 9 || c === 10 || c === 13)) return false;
+  }
+  return true;
+}
+function asciiText(bytes) {
+  let bad = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (!(c >= 32 && c < 127 || c === 9 || c === 10 || c === 13)) {
+      if (++bad > bytes.length / 20) return void 0;
+    }
+  }
+  return Buffer.from(bytes).toString("latin1");
+}
+var STRICT_HINT = /(?:curl|wget)\s+\S*\s*\S*https?:\/\/|\|\s*(?:ba|z)?sh\b|\/bin\/(?:ba)?sh\b|https?:\/\/[\w.-]+\.[a-z]{2,}\/|os\.system\(|subprocess\.|child_process|base64\s+-d|~\/\.ssh\/|\.aws\/credentials|rm\s+-rf\s+[~/]/;
+function bruteForceText(text) {
+  if (text.length < 24 || text.length > 1024) return void 0;
+  if (!/:\/\/|\/\/:|\||\s-\w.*\/|\/.*\s-\w/.test(text)) return void 0;
+  const tries = [[reverse(text), "reversed"]];
+  for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? "rot13" : `letter shift ${n}`]);
+  for (let step = 2; step <= 3; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(""), `interleave ${step}/${off}`]);
+  for (const [out, how] of tries) if (STRICT_HINT.test(out)) return { text: out, how };
+  return void 0;
+}
+
+// src/skill/analysis/markdown.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|do\s+this|like\s+this|commands?\s+like)|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
+var POSITIVE = /\b(?:instead,?\s+(?:run|use|execute|do)|(?:now|then|first|next|please|always)\s+(?:run|execute)|run\s+(?:the\s+)?following|(?:you|the\s+agent|claude|assistant)\s+(?:must|should|will|need\s+to)\s+(?:run|execute)|(?:good|correct|safe|secure|recommended)\s*(?:example|pattern|practice|way|version|alternative)?\s*:|[✅✔])/i;
+var HEADING_NEGATIVE = /^#{1,6}\s.*\b(?:anti-?patterns?|what\s+not\s+to\s+do|red\s+flags?|bad\s+examples?|don['’]ts|never\s+do|malicious|attacks?|threats?|dangerous\s+patterns?|insecure|pitfalls|common\s+mistakes)\b/i;
+var HEADING_POSITIVE = /^#{1,6}\s/;
+var LANGS = [
+  [/^(?:bash|sh|shell|zsh|ksh|console|terminal|shell-session|shellsession|sh-session|fish|command|commands|cli|cmd)$/i, "shell"],
+  [/^(?:python|py|python3|py3|ipython|pycon)$/i, "python"],
+  [/^(?:javascript|js|node|nodejs|mjs|cjs|jsx|typescript|ts|tsx|mts|deno)$/i, "javascript"],
+  [/^(?:powershell|ps1|pwsh|ps)$/i, "powershell"]
+];
+var COMMANDS = /^(?:\$\s+)?(?:sudo\s+)?(?:curl|wget|bash|sh|zsh|python[0-9.]*|pip[0-9]?|pipx|uv|uvx|npm|npx|pnpm|yarn|node|bun|deno|git|gh|docker|kubectl|aws|gcloud|az|terraform|make|cd|ls|cat|echo|printf|export|source|chmod|chown|mkdir|rm|mv|cp|tar|unzip|ssh|scp|rsync|nc|ncat|socat|zip|gzip|7z|dd|tee|eval|env|printenv|base64|xxd|openssl|brew|apt|apt-get|yum|dnf|go|cargo|rustc|java|mvn|gradle|dotnet|ruby|gem|perl|php|composer|psql|mysql|sqlite3|redis-cli|jq|sed|awk|grep|find|xargs|tee|dig|nslookup|ping|history|crontab|systemctl|launchctl|security|open|pbpaste|xclip|claude|codex|cursor|code|[.~]?\/[\w./-]+)\b/;
+function langOf(info2) {
+  const word = info2.trim().split(/[\s{,]/)[0]?.replace(/^\./, "") ?? "";
+  for (const [re, lang] of LANGS) if (re.test(word)) return lang;
+  return void 0;
+}
+function guessBlockLang(text) {
+  const first = text.split("\n").find((l) => l.trim() && !l.trim().startsWith("#"))?.trim() ?? "";
+  if (/^(?:import\s+\w+(?:\s*,\s*\w+)*\s*$|from\s+[\w.]+\s+import\b|def\s+\w+\(|print\()/.test(first)) return "python";
+  if (/^(?:const|let|var)\s+[\w{[]|^(?:import\s+.*\s+from\s+['"]|require\(|await\s+fetch\(|fetch\()/.test(first)) return "javascript";
+  if (COMMANDS.test(first)) return "shell";
+  return void 0;
+}
+function stripPrompts(text) {
+  const lines = text.split("\n");
+  const prompted = lines.filter((l) => /^\s*(?:\$|%|❯|>)\s/.test(l)).length;
+  if (prompted === 0 || prompted < lines.filter((l) => l.trim()).length / 3) return text;
+  return lines.map((l) => /^\s*(?:\$|%|❯|>)\s/.test(l) ? l.replace(/^\s*(?:\$|%|❯|>)\s/, "") : "").join("\n");
+}
+function isNegativeContext(context) {
+  const neg = lastMatch(NEGATIVE, context);
+  if (neg < 0) return false;
+  const pos = lastMatch(POSITIVE, context);
+  return pos < neg;
+}
+function lastMatch(re, text) {
+  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
+  let last = -1;
+  for (const m of text.matchAll(g)) last = m.index ?? last;
+  return last;
+}
+function readMarkdown(text) {
+  const lines = text.split("\n");
+  const blocks = [];
+  const quotedRanges = [];
+  let i = 0;
+  if (/^---\s*$/.test(lines[0] ?? "")) {
+    const end = lines.findIndex((l, k) => k > 0 && /^---\s*$/.test(l));
+    if (end > 0) i = end + 1;
+  }
+  let sectionNegative = false;
+  let inComment = false;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (inComment) {
+      if (line.includes("-->")) inComment = false;
+      continue;
+    }
+    const fence = /^(\s{0,3})(`{3,}|~{3,})\s*([^`\n]*)$/.exec(line);
+    if (fence) {
+      const marker = fence[2];
+      const info2 = fence[3].trim();
+      let j = i + 1;
+      while (j < lines.length && !new RegExp(`^\\s{0,3}${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*$`).test(lines[j])) j++;
+      const body = lines.slice(i + 1, j).map((l) => l.replace(new RegExp(`^\\s{0,${fence[1].length}}`), ""));
+      const raw = body.join("\n");
+      const lang = langOf(info2) ?? (info2 ? void 0 : guessBlockLang(raw));
+      const before = contextBefore(lines, i);
+      const firstComment = body.find((l) => l.trim())?.trim() ?? "";
+      const selfMarked = /^(?:#|\/\/|--|<!--|REM\b|::)\s*(?:❌|🚫|⛔|bad\b|wrong\b|don['’]t\b|do\s+not\b|never\b|insecure\b|unsafe\b|dangerous\b|vulnerable\b|malicious\b|avoid\b|anti-?pattern|example\s+of\s+(?:a\s+)?(?:malicious|dangerous|bad))/i.test(firstComment);
+      const quoted = selfMarked || sectionNegative || isNegativeContext(before);
+      blocks.push({ lang, info: info2, text: lang === "shell" ? stripPrompts(raw) : raw, line: i + 2, endLine: j, quoted, inline: false });
+      if (quoted) quotedRanges.push([i + 1, Math.min(j + 1, lines.length)]);
+      i = j;
+      continue;
+    }
+    if (line.includes("<!--") && !line.includes("-->")) {
+      inComment = true;
+      continue;
+    }
+    if (HEADING_POSITIVE.test(line)) sectionNegative = HEADING_NEGATIVE.test(line);
+    if (/^(?: {4}|\t)\S/.test(line) && !(lines[i - 1] ?? "").trim() && !/^\s*(?:[-*+]|\d+[.)])\s/.test(lines[i - 2] ?? "")) {
+      let j = i;
+      while (j < lines.length && (/^(?: {4}|\t)/.test(lines[j]) || !lines[j].trim())) j++;
+      const raw = lines.slice(i, j).map((l) => l.replace(/^(?: {4}|\t)/, "")).join("\n");
+      if (guessBlockLang(raw) === "shell") {
+        const quoted = sectionNegative || isNegativeContext(contextBefore(lines, i));
+        blocks.push({ lang: "shell", info: "indented", text: stripPrompts(raw), line: i + 1, endLine: j, quoted, inline: false });
+        if (quoted) quotedRanges.push([i + 1, j]);
+        i = j - 1;
+        continue;
+      }
+    }
+    const runLine = line.includes(":") && /\b(?:run|execute|type|enter|paste|call)\b/i.test(line) && /\b(?:run|execute|type|enter|paste|call)(?:\s+(?:this|the\s+following|it|now|these\s+commands?|this\s+command))?\s*:\s*([^`\n]{6,400})$/i.exec(line);
+    if (runLine && guessBlockLang(runLine[1].trim()) === "shell") {
+      const before = line.slice(0, runLine.index);
+      const quoted = sectionNegative || isNegativeContext(before);
+      blocks.push({ lang: "shell", info: "prose", text: runLine[1].trim(), line: i + 1, endLine: i + 1, quoted, inline: true });
+      if (quoted) quotedRanges.push([i + 1, i + 1]);
+    }
+    if (line.includes("`")) for (const m of line.matchAll(/(`{1,2})([^`\n]{3,400}?)\1/g)) {
+      const code = m[2].trim();
+      const lang = guessBlockLang(code);
+      if (lang !== "shell" && !/[|;&]|\$\(/.test(code)) continue;
+      if (lang === void 0) continue;
+      const sentenceStart = Math.max(line.lastIndexOf(". ", m.index ?? 0), 0);
+      const sentence = line.slice(sentenceStart, m.index ?? 0);
+      const prev = (lines[i - 1] ?? "").trim();
+      const quoted = sectionNegative || isNegativeContext(sentence) || !sentence.trim() && /:\s*$/.test(prev) && isNegativeContext(prev);
+      blocks.push({ lang: "shell", info: "inline", text: code, line: i + 1, endLine: i + 1, quoted, inline: true });
+      if (quoted) quotedRanges.push([i + 1, i + 1]);
+    }
+  }
+  return { blocks, quotedRanges };
+}
+function contextBefore(lines, fenceAt) {
+  const out = [];
+  for (let k = fenceAt - 1; k >= 0 && out.length < 2 && fenceAt - k <= 6; k--) {
+    const l = lines[k].trim();
+    if (!l) continue;
+    if (/^(?:`{3,}|~{3,})/.test(l)) break;
+    out.unshift(l);
+    if (/^#{1,6}\s/.test(l)) break;
+  }
+  return out.join("\n");
+}
+
+// src/skill/analysis/python.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/code-eval.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/code.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_DEPTH = 60;
+var MAX_TOKENS = 4e5;
+function unescape(body, lang, raw) {
+  if (raw || !body.includes("\\")) return body;
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const n = body[++i] ?? "";
+    switch (n) {
+      case "n":
+        out += "\n";
+        break;
+      case "t":
+        out += "	";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case "0":
+      case "2":
+      case "3":
+      case "4":
+      case "5":
+      case "6":
+      case "7": {
+        if (n === "0" && !/[0-7]/.test(body[i + 1] ?? "")) {
+          out += "\0";
+          break;
+        }
+        const m = /^[0-7]{1,3}/.exec(body.slice(i));
+        out += String.fromCharCode(parseInt(m[0], 8));
+        i += m[0].length - 1;
+        break;
+      }
+      case "x": {
+        const h = body.slice(i + 1, i + 3);
+        if (/^[0-9a-fA-F]{2}$/.test(h)) {
+          out += String.fromCharCode(parseInt(h, 16));
+          i += 2;
+        } else out += "x";
+        break;
+      }
+      case "u": {
+        if (lang === "js" && body[i + 1] === "{") {
+          const close = body.indexOf("}", i);
+          const cp = parseInt(body.slice(i + 2, close), 16);
+          out += Number.isFinite(cp) && cp <= 1114111 ? String.fromCodePoint(cp) : "";
+          i = close < 0 ? i : close;
+        } else {
+          const h = body.slice(i + 1, i + 5);
+          if (/^[0-9a-fA-F]{4}$/.test(h)) {
+            out += String.fromCharCode(parseInt(h, 16));
+            i += 4;
+          } else out += "u";
+        }
+        break;
+      }
+      case "U": {
+        const h = body.slice(i + 1, i + 9);
+        if (/^[0-9a-fA-F]{8}$/.test(h) && parseInt(h, 16) <= 1114111) {
+          out += String.fromCodePoint(parseInt(h, 16));
+          i += 8;
+        } else out += "U";
+        break;
+      }
+      case "\n":
+        break;
+      default:
+        out += n;
+    }
+  }
+  return out;
+}
+var STRING_PREFIX = /([rRbBuUfF]{1,2})?(['"])/y;
+var NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[jJnlL]?/y;
+var IDENT = /[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]{0,255}/y;
+var PUNCT = [">>>=", "...", "**=", "//=", ">>=", "<<=", "===", "!==", ">>>", "**", "//", "==", "!=", "<=", ">=", "->", "=>", "&&", "||", "??", "?.", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ":=", "<<", ">>", "++", "--"];
+function tokenize(src, lang) {
+  const toks = [];
+  const indents = [0];
+  let depth = 0;
+  let i = 0;
+  let lineStart = true;
+  const n = src.length;
+  const push = (t) => {
+    if (toks.length < MAX_TOKENS) toks.push(t);
+  };
+  const prevIsOperand = () => {
+    const p = toks[toks.length - 1];
+    if (!p) return false;
+    if (p.k === "name") return !/^(?:return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/.test(p.v);
+    return p.k === "num" || p.k === "str" || p.k === "tmpl" || p.k === "op" && (p.v === ")" || p.v === "]" || p.v === "}");
+  };
+  while (i < n && toks.length < MAX_TOKENS) {
+    if (lang === "py" && lineStart && depth === 0) {
+      let col = 0;
+      let j = i;
+      while (j < n && (src[j] === " " || src[j] === "	")) {
+        col += src[j] === "	" ? 8 - col % 8 : 1;
+        j++;
+      }
+      if (j < n && src[j] !== "\n" && src[j] !== "\r" && src[j] !== "#") {
+        if (col > indents[indents.length - 1]) {
+          indents.push(col);
+          push({ k: "indent", v: "", at: j });
+        } else {
+          while (col < indents[indents.length - 1]) {
+            indents.pop();
+            push({ k: "dedent", v: "", at: j });
+          }
+        }
+      }
+      i = j;
+      lineStart = false;
+      continue;
+    }
+    const c = src[i];
+    if (c === "\n") {
+      if (depth === 0 || lang === "js") {
+        if (toks.length && toks[toks.length - 1].k !== "nl") push({ k: "nl", v: "\n", at: i });
+      }
+      i++;
+      lineStart = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f" || c === "\v" || c === "\xA0" || c === "\uFEFF") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && src[i + 1] === "\n") {
+      i += 2;
+      continue;
+    }
+    if (lang === "py" && c === "#") {
+      while (i < n && src[i] !== "\n") i++;
+      continue;
+    }
+    if (lang === "js" && c === "/" && src[i + 1] === "/") {
+      while (i < n && src[i] !== "\n") i++;
+      continue;
+    }
+    if (lang === "js" && c === "/" && src[i + 1] === "*") {
+      const end = src.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (lang === "js" && c === "#" && src[i + 1] === "!" && i === 0) {
+      while (i < n && src[i] !== "\n") i++;
+      continue;
+    }
+    let pm = null;
+    if (lang === "py" && (c === '"' || c === "'" || /[rRbBuUfF]/.test(c))) {
+      STRING_PREFIX.lastIndex = i;
+      pm = STRING_PREFIX.exec(src);
+    }
+    if (lang === "py" && pm || lang === "js" && (c === '"' || c === "'")) {
+      const prefix = (pm?.[1] ?? "").toLowerCase();
+      const q = pm ? pm[2] : c;
+      const start = i;
+      i += prefix.length;
+      const triple = lang === "py" && src.startsWith(q.repeat(3), i);
+      const delim = triple ? q.repeat(3) : q;
+      i += delim.length;
+      const bodyStart = i;
+      while (i < n) {
+        if (src[i] === "\\") {
+          i += 2;
+          continue;
+        }
+        if (src.startsWith(delim, i)) break;
+        if (!triple && src[i] === "\n") break;
+        i++;
+      }
+      const body = src.slice(bodyStart, Math.min(i, n));
+      i = Math.min(i + delim.length, n);
+      const raw = prefix.includes("r");
+      if (prefix.includes("f")) push({ k: "tmpl", v: src.slice(start, i), at: start, parts: fstringParts(body, bodyStart, raw) });
+      else push({ k: "str", v: src.slice(start, i), at: start, value: unescape(body, lang, raw), prefix });
+      continue;
+    }
+    if (lang === "js" && c === "`") {
+      const start = i;
+      const parts = [];
+      let lit = "";
+      i++;
+      while (i < n && src[i] !== "`") {
+        if (src[i] === "\\") {
+          lit += src.slice(i, i + 2);
+          i += 2;
+        } else if (src[i] === "$" && src[i + 1] === "{") {
+          parts.push(unescape(lit, "js", false));
+          lit = "";
+          let level = 1;
+          let j = i + 2;
+          while (j < n && level > 0) {
+            if (src[j] === "{") level++;
+            else if (src[j] === "}") level--;
+            else if (src[j] === "`") {
+              const close = src.indexOf("`", j + 1);
+              j = close < 0 ? n : close;
+            }
+            if (level > 0) j++;
+          }
+          parts.push({ src: src.slice(i + 2, j), at: i + 2 });
+          i = j + 1;
+        } else lit += src[i++];
+      }
+      parts.push(unescape(lit, "js", false));
+      i++;
+      push({ k: "tmpl", v: src.slice(start, i), at: start, parts });
+      continue;
+    }
+    if (lang === "js" && c === "/" && !prevIsOperand()) {
+      let j = i + 1;
+      let cls = false;
+      while (j < n && src[j] !== "\n") {
+        if (src[j] === "\\") j++;
+        else if (src[j] === "[") cls = true;
+        else if (src[j] === "]") cls = false;
+        else if (src[j] === "/" && !cls) break;
+        j++;
+      }
+      j++;
+      while (j < n && /[a-z]/i.test(src[j])) j++;
+      push({ k: "str", v: src.slice(i, j), at: i, value: src.slice(i, j), prefix: "re" });
+      i = j;
+      continue;
+    }
+    const digit = c >= "0" && c <= "9";
+    let num = null;
+    if (digit || c === "." && /\d/.test(src[i + 1] ?? "")) {
+      NUMBER.lastIndex = i;
+      num = NUMBER.exec(src);
+    }
+    if (num) {
+      push({ k: "num", v: num[0], at: i });
+      i += num[0].length;
+      continue;
+    }
+    IDENT.lastIndex = i;
+    const id = IDENT.exec(src);
+    if (id) {
+      push({ k: "name", v: id[0], at: i });
+      i += id[0].length;
+      continue;
+    }
+    const p = PUNCT.find((x) => src.startsWith(x, i)) ?? c;
+    if (p === "(" || p === "[" || p === "{") depth++;
+    else if ((p === ")" || p === "]" || p === "}") && depth > 0) depth--;
+    push({ k: "op", v: p, at: i });
+    i += p.length;
+  }
+  if (toks.length && toks[toks.length - 1].k !== "nl") push({ k: "nl", v: "\n", at: n });
+  while (indents.length > 1) {
+    indents.pop();
+    push({ k: "dedent", v: "", at: n });
+  }
+  push({ k: "eof", v: "", at: n });
+  return toks;
+}
+function fstringParts(body, at, raw) {
+  const parts = [];
+  let lit = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "{" && body[i + 1] === "{") {
+      lit += "{";
+      i++;
+    } else if (c === "}" && body[i + 1] === "}") {
+      lit += "}";
+      i++;
+    } else if (c === "{") {
+      parts.push(unescape(lit, "py", raw));
+      lit = "";
+      let level = 1;
+      let j = i + 1;
+      for (; j < body.length && level > 0; j++) {
+        if (body[j] === "{" || body[j] === "[" || body[j] === "(") level++;
+        else if (body[j] === "}" || body[j] === "]" || body[j] === ")") level--;
+        if (level === 0) break;
+      }
+      const expr = body.slice(i + 1, j).replace(/(?:![rsa])?(?::[^:]*)?$/, (m) => m.startsWith("!") || m.startsWith(":") ? "" : m).replace(/=\s*$/, "");
+      parts.push({ src: expr, at: at + i + 1 });
+      i = j;
+    } else lit += c;
+  }
+  parts.push(unescape(lit, "py", raw));
+  return parts;
+}
+var BINARY = {
+  "or": 1,
+  "||": 1,
+  "??": 1,
+  "and": 2,
+  "&&": 2,
+  "in": 4,
+  "not in": 4,
+  "is": 4,
+  "is not": 4,
+  "==": 4,
+  "!=": 4,
+  "===": 4,
+  "!==": 4,
+  "<": 4,
+  ">": 4,
+  "<=": 4,
+  ">=": 4,
+  "instanceof": 4,
+  "|": 5,
+  "^": 6,
+  "&": 7,
+  "<<": 8,
+  ">>": 8,
+  ">>>": 8,
+  "+": 9,
+  "-": 9,
+  "*": 10,
+  "/": 10,
+  "//": 10,
+  "%": 10,
+  "@": 10,
+  "**": 12
+};
+var ASSIGN_OPS = /* @__PURE__ */ new Set(["=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "|=", "&=", "^=", ">>=", "<<=", ":=", "??=", "||=", "&&=", ">>>="]);
+function parsePython(src) {
+  return new Parser(tokenize(src, "py"), "py").program();
+}
+function parseJavaScript(src) {
+  return new Parser(tokenize(src, "js"), "js").program();
+}
+var Parser = class _Parser {
+  constructor(toks, lang) {
+    this.toks = toks;
+    this.lang = lang;
+  }
+  toks;
+  lang;
+  i = 0;
+  depth = 0;
+  k() {
+    return this.tok.k;
+  }
+  get tok() {
+    return this.toks[Math.min(this.i, this.toks.length - 1)];
+  }
+  peekAt(n) {
+    return this.toks[Math.min(this.i + n, this.toks.length - 1)];
+  }
+  is(v) {
+    const t = this.tok;
+    return (t.k === "op" || t.k === "name") && t.v === v;
+  }
+  eat(v) {
+    if (this.is(v)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  next() {
+    const t = this.tok;
+    if (t.k !== "eof") this.i++;
+    return t;
+  }
+  skipNl() {
+    while (this.k() === "nl" || this.lang === "js" && this.is(";")) this.i++;
+  }
+  program() {
+    const out = [];
+    while (this.k() !== "eof") {
+      const before = this.i;
+      const s = this.statement();
+      if (s) out.push(s);
+      if (this.i === before) this.i++;
+    }
+    return out;
+  }
+  // -- statements ------------------------------------------------------------------------
+  statement() {
+    this.skipNl();
+    const t = this.tok;
+    if (t.k === "eof") return void 0;
+    if (t.k === "indent" || t.k === "dedent") {
+      this.i++;
+      return void 0;
+    }
+    if (this.depth > MAX_DEPTH) {
+      this.skipStatement();
+      return void 0;
+    }
+    this.depth++;
+    try {
+      return this.lang === "py" ? this.pyStatement() : this.jsStatement();
+    } finally {
+      this.depth--;
+    }
+  }
+  skipStatement() {
+    let level = 0;
+    while (this.k() !== "eof") {
+      const v = this.tok.v;
+      if (this.k() === "op" && (v === "(" || v === "[" || v === "{")) level++;
+      else if (this.k() === "op" && (v === ")" || v === "]" || v === "}")) level--;
+      if (level <= 0 && (this.k() === "nl" || this.lang === "js" && v === ";")) {
+        this.i++;
+        return;
+      }
+      this.i++;
+    }
+  }
+  pySuite() {
+    this.eat(":");
+    if (this.k() !== "nl") {
+      const out = [];
+      for (; ; ) {
+        const s = this.pySimple();
+        if (s) out.push(s);
+        if (!this.eat(";")) break;
+        if (this.k() === "nl") break;
+      }
+      return out;
+    }
+    this.skipNl();
+    if (this.k() !== "indent") return [];
+    this.i++;
+    const body = [];
+    while (this.k() !== "dedent" && this.k() !== "eof") {
+      const before = this.i;
+      const s = this.statement();
+      if (s) body.push(s);
+      if (this.i === before) this.i++;
+    }
+    this.eat("");
+    if (this.k() === "dedent") this.i++;
+    return body;
+  }
+  pyStatement() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "op" && t.v === "@") {
+      this.skipStatement();
+      return void 0;
+    }
+    if (t.k === "name") {
+      switch (t.v) {
+        case "async":
+          if (this.peekAt(1).v === "def" || this.peekAt(1).v === "for" || this.peekAt(1).v === "with") {
+            this.i++;
+            return this.pyStatement();
+          }
+          break;
+        case "def": {
+          this.i++;
+          const name = this.next().v;
+          const params = this.params(")");
+          if (this.eat("->")) while (!this.is(":") && this.k() !== "nl" && this.k() !== "eof") this.i++;
+          return { t: "def", name, params, body: this.pySuite(), at };
+        }
+        case "class": {
+          this.i++;
+          const name = this.next().v;
+          if (this.is("(")) this.expression(0);
+          const body = this.pySuite();
+          return { t: "def", name, params: [], body, at };
+        }
+        case "if":
+        case "elif":
+        case "while": {
+          this.i++;
+          const cond = this.expression(0);
+          const body = this.pySuite();
+          return { t: "block", body: [{ t: "expr", e: cond, at }, ...body], at };
+        }
+        case "else":
+        case "try":
+        case "finally":
+          this.i++;
+          return { t: "block", body: this.pySuite(), at };
+        case "except": {
+          this.i++;
+          while (!this.is(":") && this.k() !== "nl" && this.k() !== "eof") this.i++;
+          return { t: "block", body: this.pySuite(), at };
+        }
+        case "for": {
+          this.i++;
+          const target = this.target(this.expressionList(true));
+          this.eat("in");
+          const iter = this.expressionList(false);
+          return { t: "for", target, iter, body: this.pySuite(), at };
+        }
+        case "with": {
+          this.i++;
+          const items = [];
+          const paren = this.eat("(");
+          for (; ; ) {
+            const e = this.expression(0);
+            const as = this.eat("as") ? this.target(this.expression(3)) : void 0;
+            items.push({ e, as });
+            if (!this.eat(",")) break;
+          }
+          if (paren) this.eat(")");
+          return { t: "with", items, body: this.pySuite(), at };
+        }
+        default:
+          break;
+      }
+    }
+    const s = this.pySimple();
+    while (this.eat(";")) {
+      if (this.k() === "nl") break;
+      const more = this.pySimple();
+      if (more && s) return { t: "block", body: [s, more], at };
+    }
+    if (this.k() === "nl") this.i++;
+    return s;
+  }
+  pySimple() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "name") {
+      switch (t.v) {
+        case "import": {
+          this.i++;
+          const names = [];
+          do {
+            const name = this.dotted();
+            const alias = this.eat("as") ? this.next().v : name.split(".")[0];
+            names.push({ name, alias: this.k() === "eof" ? alias : alias });
+          } while (this.eat(","));
+          return { t: "import", module: "", names: names.map((n) => ({ name: n.name, alias: n.alias === n.name.split(".")[0] && n.name.includes(".") ? n.name : n.alias })), at };
+        }
+        case "from": {
+          this.i++;
+          let module = "";
+          while (this.is(".")) module += this.next().v;
+          if (!this.is("import")) module += this.dotted();
+          this.eat("import");
+          const paren = this.eat("(");
+          const names = [];
+          if (this.eat("*")) return { t: "import", module, names, star: module, at };
+          do {
+            this.skipNl();
+            if (this.is(")")) break;
+            const name = this.next().v;
+            const alias = this.eat("as") ? this.next().v : name;
+            names.push({ name, alias });
+          } while (this.eat(","));
+          if (paren) {
+            this.skipNl();
+            this.eat(")");
+          }
+          return { t: "import", module, names, at };
+        }
+        case "return":
+          this.i++;
+          return { t: "return", e: this.k() === "nl" || this.is(";") ? void 0 : this.expressionList(false), at };
+        case "pass":
+        case "break":
+        case "continue":
+          this.i++;
+          return void 0;
+        case "global":
+        case "nonlocal":
+        case "del":
+        case "assert":
+        case "raise":
+        case "yield":
+          this.i++;
+          if (this.k() === "nl") return void 0;
+          return { t: "expr", e: this.expressionList(false), at };
+        default:
+          break;
+      }
+    }
+    return this.exprOrAssign(at);
+  }
+  exprOrAssign(at) {
+    const first = this.expressionList(false);
+    if (this.lang === "py" && this.is(":")) {
+      this.i++;
+      this.expression(0);
+      if (!this.eat("=")) return void 0;
+      return { t: "assign", targets: [this.target(first)], value: this.expressionList(false), op: "=", at };
+    }
+    if (this.k() === "op" && ASSIGN_OPS.has(this.tok.v)) {
+      const targets = [this.target(first)];
+      let op = this.next().v;
+      let value = this.expressionList(false);
+      while (this.k() === "op" && this.tok.v === "=") {
+        this.i++;
+        targets.push(this.target(value));
+        value = this.expressionList(false);
+        op = "=";
+      }
+      return { t: "assign", targets, value, op, at };
+    }
+    return { t: "expr", e: first, at };
+  }
+  dotted() {
+    let s = this.next().v;
+    while (this.is(".")) {
+      this.i++;
+      s += "." + this.next().v;
+    }
+    return s;
+  }
+  /** Parameter names of a def/function/arrow, defaults and types skipped. */
+  params(close) {
+    const out = [];
+    if (!this.eat("(")) return out;
+    let level = 0;
+    let expectName = true;
+    while (this.k() !== "eof") {
+      const t = this.tok;
+      if (t.k === "op" && (t.v === "(" || t.v === "[" || t.v === "{")) level++;
+      else if (t.k === "op" && (t.v === ")" || t.v === "]" || t.v === "}")) {
+        if (level === 0 && t.v === close) {
+          this.i++;
+          break;
+        }
+        level--;
+      } else if (level === 0 && t.k === "op" && t.v === ",") expectName = true;
+      else if (level === 0 && expectName && t.k === "name" && t.v !== "self" && t.v !== "this") {
+        out.push(t.v);
+        expectName = false;
+      } else if (level === 0 && expectName && t.k === "name") expectName = false;
+      else if (level === 0 && t.k !== "op" && t.k !== "nl") expectName = false;
+      this.i++;
+    }
+    return out;
+  }
+  target(e) {
+    if (e.t === "name") return { t: "name", name: e.name };
+    if (e.t === "list") return { t: "pattern", names: e.items.flatMap((x, i) => x.t === "name" ? [{ key: String(i), name: x.name }] : []) };
+    if (e.t === "dict") return { t: "pattern", names: e.entries.flatMap((x) => x.value.t === "name" ? [{ key: x.key?.t === "str" ? x.key.value : x.value.name, name: x.value.name }] : []) };
+    return { t: "expr", expr: e };
+  }
+  // -- JavaScript statements ------------------------------------------------------------
+  jsBlockOrStatement() {
+    this.skipNl();
+    if (this.is("{")) {
+      this.i++;
+      const body = [];
+      for (; ; ) {
+        this.skipNl();
+        if (this.is("}") || this.k() === "eof") break;
+        const before = this.i;
+        const s2 = this.statement();
+        if (s2) body.push(s2);
+        if (this.i === before) this.i++;
+      }
+      this.eat("}");
+      return body;
+    }
+    const s = this.statement();
+    return s ? [s] : [];
+  }
+  jsStatement() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "op" && t.v === "{") return { t: "block", body: this.jsBlockOrStatement(), at };
+    if (t.k === "op" && t.v === "@") {
+      this.i++;
+      this.expression(14);
+      return void 0;
+    }
+    if (t.k === "name") {
+      switch (t.v) {
+        case "export":
+          this.i++;
+          this.eat("default");
+          if (this.is("{") || this.is("*")) {
+            this.skipStatement();
+            return void 0;
+          }
+          return this.jsStatement();
+        case "declare":
+          if (this.peekAt(1).k === "name") {
+            this.skipStatement();
+            return void 0;
+          }
+          break;
+        case "interface":
+        case "type":
+        case "enum":
+        case "namespace":
+          if (this.peekAt(1).k === "name") {
+            this.i += 2;
+            if (this.is("<")) this.skipAngles();
+            if (this.eat("=")) this.skipType();
+            else if (this.is("{")) this.skipBraces();
+            else this.skipStatement();
+            return void 0;
+          }
+          break;
+        case "import": {
+          if (this.peekAt(1).v === "(" || this.peekAt(1).v === ".") break;
+          this.i++;
+          this.eat("type");
+          const names = [];
+          let star;
+          if (this.k() === "str") {
+            const module2 = this.next().value ?? "";
+            return { t: "import", module: module2, names, at };
+          }
+          while (!this.is("from") && this.k() !== "eof" && this.k() !== "nl" && !this.is(";")) {
+            if (this.eat("*")) {
+              this.eat("as");
+              star = this.next().v;
+            } else if (this.eat("{")) {
+              while (!this.is("}") && this.k() !== "eof") {
+                this.skipNl();
+                this.eat("type");
+                const name = this.next().v;
+                const alias = this.eat("as") ? this.next().v : name;
+                names.push({ name, alias });
+                this.eat(",");
+                this.skipNl();
+              }
+              this.eat("}");
+            } else if (this.k() === "name") names.push({ name: "default", alias: this.next().v });
+            else this.i++;
+            this.eat(",");
+          }
+          this.eat("from");
+          const module = this.k() === "str" ? this.next().value ?? "" : "";
+          return { t: "import", module, names, star, at };
+        }
+        case "const":
+        case "let":
+        case "var":
+        case "using": {
+          this.i++;
+          const stmts = [];
+          do {
+            this.skipNl();
+            const pattern = this.bindingPattern();
+            if (this.is(":") || this.is("!")) {
+              this.eat("!");
+              if (this.eat(":")) this.skipType();
+            }
+            if (this.eat("=")) stmts.push({ t: "assign", targets: [pattern], value: this.expression(0), op: "=", at });
+            else if (this.is("of") || this.is("in")) break;
+          } while (this.eat(","));
+          return stmts.length === 1 ? stmts[0] : { t: "block", body: stmts, at };
+        }
+        case "async":
+          if (this.peekAt(1).v === "function") {
+            this.i++;
+            return this.jsStatement();
+          }
+          break;
+        case "function": {
+          this.i++;
+          this.eat("*");
+          const name = this.k() === "name" ? this.next().v : "";
+          if (this.is("<")) this.skipAngles();
+          const params = this.params(")");
+          if (this.eat(":")) this.skipType();
+          const body = this.jsBlockOrStatement();
+          return { t: "def", name, params, body, at };
+        }
+        case "class": {
+          this.i++;
+          const name = this.k() === "name" ? this.next().v : "";
+          while (!this.is("{") && this.k() !== "eof") this.i++;
+          return { t: "def", name, params: [], body: this.classBody(), at };
+        }
+        case "if":
+        case "while":
+        case "switch":
+        case "with": {
+          this.i++;
+          const cond = this.is("(") ? this.parenExpr() : this.expression(0);
+          const body = this.jsBlockOrStatement();
+          const rest = [];
+          this.skipNlKeep();
+          if (t.v === "if" && this.eat("else")) rest.push(...this.jsBlockOrStatement());
+          return { t: "block", body: [{ t: "expr", e: cond, at }, ...body, ...rest], at };
+        }
+        case "do":
+          this.i++;
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "try":
+        case "finally":
+          this.i++;
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "catch":
+          this.i++;
+          if (this.is("(")) this.params(")");
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "else":
+          this.i++;
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "for": {
+          this.i++;
+          this.eat("await");
+          this.eat("(");
+          if (this.is("const") || this.is("let") || this.is("var")) this.i++;
+          const head = this.bindingPatternOrExpr();
+          if (this.eat("of") || this.eat("in")) {
+            const iter = this.expression(0);
+            this.eat(")");
+            return { t: "for", target: head, iter, body: this.jsBlockOrStatement(), at };
+          }
+          let level = 1;
+          while (this.k() !== "eof" && level > 0) {
+            if (this.is("(")) level++;
+            else if (this.is(")")) level--;
+            this.i++;
+          }
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        }
+        case "return":
+        case "throw": {
+          this.i++;
+          const e = this.k() === "nl" || this.is(";") || this.is("}") ? void 0 : this.expression(0);
+          this.eat(";");
+          return t.v === "return" ? { t: "return", e, at } : e ? { t: "expr", e, at } : void 0;
+        }
+        case "break":
+        case "continue":
+          this.skipStatement();
+          return void 0;
+        case "case":
+        case "default":
+          this.i++;
+          if (t.v === "case") this.expression(0);
+          this.eat(":");
+          return void 0;
+        default:
+          break;
+      }
+    }
+    const s = this.exprOrAssign(at);
+    this.eat(";");
+    return s;
+  }
+  skipNlKeep() {
+    while (this.k() === "nl") this.i++;
+  }
+  classBody() {
+    const body = [];
+    if (!this.eat("{")) return body;
+    for (; ; ) {
+      this.skipNl();
+      if (this.is("}") || this.k() === "eof") break;
+      const at = this.tok.at;
+      while (this.k() === "name" && /^(?:static|async|public|private|protected|readonly|get|set|override|abstract|declare)$/.test(this.tok.v) && (this.peekAt(1).k === "name" || this.peekAt(1).v === "[" || this.peekAt(1).v === "*" || this.peekAt(1).v === "#")) this.i++;
+      this.eat("*");
+      this.eat("#");
+      const name = this.k() === "name" ? this.next().v : (this.skipBrackets(), "");
+      if (this.is("(") || this.is("<")) {
+        if (this.is("<")) this.skipAngles();
+        const params = this.params(")");
+        if (this.eat(":")) this.skipType();
+        body.push({ t: "def", name, params, body: this.jsBlockOrStatement(), at });
+      } else {
+        this.eat("?");
+        this.eat("!");
+        if (this.eat(":")) this.skipType();
+        if (this.eat("=")) body.push({ t: "assign", targets: [{ t: "name", name: `this.${name}` }], value: this.expression(0), op: "=", at });
+        this.eat(";");
+        if (this.k() !== "name" && !this.is("}") && !this.is("[") && !this.is("#") && !this.is("*")) this.i++;
+      }
+    }
+    this.eat("}");
+    return body;
+  }
+  skipBrackets() {
+    if (!this.is("[")) {
+      this.i++;
+      return;
+    }
+    let level = 0;
+    do {
+      if (this.is("[")) level++;
+      else if (this.is("]")) level--;
+      this.i++;
+    } while (level > 0 && this.k() !== "eof");
+  }
+  skipBraces() {
+    let level = 0;
+    do {
+      if (this.is("{")) level++;
+      else if (this.is("}")) level--;
+      this.i++;
+    } while (level > 0 && this.k() !== "eof");
+  }
+  skipAngles() {
+    let level = 0;
+    do {
+      if (this.is("<")) level++;
+      else if (this.is(">")) level--;
+      else if (this.is(">>")) level -= 2;
+      this.i++;
+    } while (level > 0 && this.k() !== "eof" && this.k() !== "nl");
+  }
+  /** A TypeScript type: skipped up to `=`, `,`, `)`, `;`, `{` of a body, or a newline at depth 0. */
+  skipType() {
+    let level = 0;
+    const first = this.i;
+    while (this.k() !== "eof") {
+      if (level === 0 && this.i > first && this.is("{")) return;
+      const v = this.tok.v;
+      if (this.k() === "op") {
+        if (v === "(" || v === "[" || v === "{" || v === "<") level++;
+        else if (v === ")" || v === "]" || v === "}" || v === ">") {
+          if (level === 0) return;
+          level--;
+        } else if (v === ">>") level = Math.max(0, level - 2);
+        else if (level === 0 && (v === "=" || v === "," || v === ";" || v === "=>")) return;
+      }
+      if (level === 0 && this.k() === "nl") return;
+      this.i++;
+    }
+  }
+  bindingPattern() {
+    if (this.is("{") || this.is("[")) return this.target(this.primary());
+    const t = this.next();
+    return { t: "name", name: t.v };
+  }
+  bindingPatternOrExpr() {
+    if (this.is("{") || this.is("[")) return this.target(this.primary());
+    return this.target(this.expression(5));
+  }
+  parenExpr() {
+    this.eat("(");
+    const e = this.expression(0);
+    while (!this.is(")") && this.k() !== "eof" && this.eat(",")) this.expression(0);
+    this.eat(")");
+    return e;
+  }
+  // -- expressions ----------------------------------------------------------------------
+  /** Comma-separated expressions (Python tuples without parentheses). */
+  expressionList(forTarget) {
+    const at = this.tok.at;
+    const first = this.expression(forTarget ? 5 : 0);
+    if (this.lang === "js" || !this.is(",")) return first;
+    const items = [first];
+    while (this.eat(",")) {
+      if (this.k() === "nl" || this.is("=") || this.is(")") || this.is("in") || this.is(":")) break;
+      items.push(this.expression(forTarget ? 5 : 0));
+    }
+    return { t: "list", items, at };
+  }
+  expression(minPrec) {
+    if (this.depth > MAX_DEPTH) {
+      this.i++;
+      return { t: "other", children: [], at: this.tok.at };
+    }
+    this.depth++;
+    try {
+      return this.binary(minPrec);
+    } finally {
+      this.depth--;
+    }
+  }
+  binary(minPrec) {
+    let left = this.unary();
+    for (; ; ) {
+      const t = this.tok;
+      let op = t.k === "op" || t.k === "name" ? t.v : "";
+      if (this.lang === "py" && op === "not" && this.peekAt(1).v === "in") op = "not in";
+      if (this.lang === "py" && op === "is" && this.peekAt(1).v === "not") op = "is not";
+      if (this.lang === "js" && (op === "and" || op === "or" || op === "is")) op = "";
+      if (this.lang === "py" && (op === "||" || op === "&&" || op === "??" || op === "instanceof")) op = "";
+      if (this.lang === "py" && op === "if" && minPrec <= 0) {
+        this.i++;
+        const cond = this.expression(1);
+        this.eat("else");
+        const other = this.expression(0);
+        left = { t: "other", children: [left, cond, other], at: left.at };
+        continue;
+      }
+      if (this.lang === "js" && op === "?" && minPrec <= 0) {
+        this.i++;
+        const a = this.expression(0);
+        this.eat(":");
+        const b = this.expression(0);
+        left = { t: "other", children: [left, a, b], at: left.at };
+        continue;
+      }
+      if (this.lang === "js" && (op === "as" || op === "satisfies") && t.k === "name") {
+        this.i++;
+        this.skipTypeInExpr();
+        continue;
+      }
+      if (this.lang === "js" && op === "!" && t.k === "op") {
+        this.i++;
+        continue;
+      }
+      if (this.lang === "py" && op === "for" && minPrec <= 0) {
+        this.i++;
+        const target = this.target(this.expressionList(true));
+        this.eat("in");
+        const iter = this.expression(1);
+        while (this.eat("if")) this.expression(1);
+        while (this.is("for")) {
+          const more = this.binary(0);
+          left = { t: "other", children: [left, more], at: left.at };
+        }
+        left = { t: "comp", elt: left, target, iter, at: left.at };
+        continue;
+      }
+      const prec = BINARY[op];
+      if (prec === void 0 || prec <= minPrec - 1 || prec < minPrec) break;
+      this.i += op === "not in" || op === "is not" ? 2 : 1;
+      const right = this.binary(op === "**" ? prec : prec + 1);
+      left = { t: "bin", op, left, right, at: left.at };
+    }
+    return left;
+  }
+  skipTypeInExpr() {
+    let level = 0;
+    while (this.k() !== "eof") {
+      const t = this.tok;
+      if (t.k === "op" && (t.v === "<" || t.v === "[" || t.v === "(" || t.v === "{")) level++;
+      else if (t.k === "op" && (t.v === ">" || t.v === "]" || t.v === ")" || t.v === "}")) {
+        if (level === 0) return;
+        level--;
+      } else if (level === 0 && !(t.k === "name" || t.k === "op" && (t.v === "." || t.v === "|" || t.v === "&"))) return;
+      else if (level === 0 && t.k === "name" && this.toks[this.i - 1]?.k === "name" && this.toks[this.i - 1].v !== "as" && this.toks[this.i - 1].v !== "satisfies" && this.toks[this.i - 1].v !== "keyof" && this.toks[this.i - 1].v !== "typeof") return;
+      this.i++;
+    }
+  }
+  unary() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "op" && (t.v === "-" || t.v === "+" || t.v === "~" || t.v === "!" || t.v === "*" || t.v === "**" || t.v === "..." || t.v === "++" || t.v === "--")) {
+      this.i++;
+      const e = this.unary();
+      return t.v === "*" || t.v === "**" || t.v === "..." ? e : { t: "other", children: [e], at };
+    }
+    if (t.k === "name") {
+      if (t.v === "not" && this.lang === "py") {
+        this.i++;
+        return { t: "other", children: [this.expression(3)], at };
+      }
+      if ((t.v === "await" || t.v === "typeof" || t.v === "void" || t.v === "delete" || t.v === "yield") && this.peekAt(1).k !== "nl" && !(this.peekAt(1).k === "op" && /^[)\],;:=]$/.test(this.peekAt(1).v))) {
+        this.i++;
+        if (t.v === "yield") this.eat("from");
+        const e = this.unary();
+        return t.v === "await" || t.v === "yield" ? e : { t: "other", children: [e], at };
+      }
+      if (t.v === "lambda" && this.lang === "py") {
+        this.i++;
+        const params = [];
+        while (!this.is(":") && this.k() !== "eof" && this.k() !== "nl") {
+          if (this.k() === "name") params.push(this.tok.v);
+          this.i++;
+        }
+        this.eat(":");
+        const e = this.expression(0);
+        return { t: "func", params, body: [{ t: "return", e, at }], at };
+      }
+      if (t.v === "new" && this.lang === "js") {
+        this.i++;
+        if (this.eat(".")) {
+          this.i++;
+          return { t: "other", children: [], at };
+        }
+        let callee = this.primary();
+        while (this.is(".")) {
+          this.i++;
+          callee = { t: "member", obj: callee, prop: this.next().v, at: callee.at };
+        }
+        if (this.is("<")) this.skipAngles();
+        const call = this.is("(") ? this.callArgs(callee, at) : { t: "call", callee, args: [], kwargs: [], isNew: true, at };
+        if (call.t === "call") call.isNew = true;
+        return this.postfix(call);
+      }
+      if ((t.v === "function" || t.v === "async" && this.peekAt(1).v === "function") && this.lang === "js") {
+        if (t.v === "async") this.i++;
+        this.i++;
+        this.eat("*");
+        if (this.k() === "name") this.i++;
+        const params = this.params(")");
+        if (this.eat(":")) this.skipType();
+        return this.postfix({ t: "func", params, body: this.jsBlockOrStatement(), at });
+      }
+      if (t.v === "async" && this.lang === "js" && (this.peekAt(1).v === "(" || this.peekAt(1).k === "name" && this.peekAt(2).v === "=>")) {
+        this.i++;
+        return this.unary();
+      }
+    }
+    return this.postfix(this.primary());
+  }
+  arrowFunction(at, params) {
+    this.eat("=>");
+    if (this.is("{")) return { t: "func", params, body: this.jsBlockOrStatement(), at };
+    const e = this.expression(0);
+    return { t: "func", params, body: [{ t: "return", e, at }], at };
+  }
+  primary() {
+    const t = this.tok;
+    const at = t.at;
+    switch (t.k) {
+      case "str": {
+        this.i++;
+        let value = t.value ?? "";
+        let parts;
+        while (this.lang === "py" && (this.k() === "str" || this.k() === "tmpl")) {
+          const n = this.next();
+          if (n.k === "str") {
+            if (parts) parts.push(n.value ?? "");
+            else value += n.value ?? "";
+          } else {
+            parts = [...parts ?? [value], ...this.templateParts(n)];
+          }
+        }
+        return parts ? { t: "tmpl", parts, at } : { t: "str", value, at };
+      }
+      case "tmpl": {
+        this.i++;
+        let parts = this.templateParts(t);
+        while (this.lang === "py" && (this.k() === "str" || this.k() === "tmpl")) {
+          const n = this.next();
+          parts = [...parts, ...n.k === "str" ? [n.value ?? ""] : this.templateParts(n)];
+        }
+        return { t: "tmpl", parts, at };
+      }
+      case "num":
+        this.i++;
+        return { t: "num", value: Number(t.v.replace(/_/g, "").replace(/[jJnlL]$/, "")), at };
+      case "name": {
+        this.i++;
+        if (this.lang === "js" && this.is("=>")) return this.arrowFunction(at, [t.v]);
+        if (this.lang === "js" && t.k === "name" && this.k() === "tmpl") {
+          const tpl = this.next();
+          return { t: "call", callee: { t: "name", name: t.v, at }, args: [{ t: "tmpl", parts: this.templateParts(tpl), at: tpl.at }], kwargs: [], isNew: false, at };
+        }
+        return { t: "name", name: t.v, at };
+      }
+      case "op":
+        break;
+      default:
+        this.i++;
+        return { t: "other", children: [], at };
+    }
+    if (t.v === "(") {
+      if (this.lang === "js") {
+        const save = this.i;
+        const params = this.params(")");
+        if (this.eat(":")) this.skipType();
+        if (this.is("=>")) return this.arrowFunction(at, params);
+        this.i = save;
+      }
+      this.i++;
+      this.skipNl();
+      if (this.eat(")")) return { t: "list", items: [], at };
+      const first = this.expression(0);
+      const items = [first];
+      while (this.eat(",")) {
+        this.skipNl();
+        if (this.is(")")) break;
+        items.push(this.expression(0));
+      }
+      this.skipNl();
+      this.eat(")");
+      return items.length === 1 ? first : { t: "list", items, at };
+    }
+    if (t.v === "[") {
+      this.i++;
+      const items = [];
+      for (; ; ) {
+        this.skipNl();
+        if (this.is("]") || this.k() === "eof") break;
+        if (this.is(",")) {
+          this.i++;
+          continue;
+        }
+        const before = this.i;
+        items.push(this.expression(0));
+        this.skipNl();
+        if (!this.eat(",") && !this.is("]")) {
+          if (this.i === before) this.i++;
+          break;
+        }
+      }
+      this.eat("]");
+      if (items.length === 1 && items[0].t === "comp") return items[0];
+      return { t: "list", items, at };
+    }
+    if (t.v === "{") {
+      this.i++;
+      const entries = [];
+      for (; ; ) {
+        this.skipNl();
+        if (this.is("}") || this.k() === "eof") break;
+        const before = this.i;
+        if (this.eat("...") || this.eat("**")) {
+          entries.push({ key: void 0, value: this.expression(0) });
+        } else {
+          let key;
+          if (this.lang === "js" && this.is("[")) {
+            this.i++;
+            key = this.expression(0);
+            this.eat("]");
+          } else if (this.lang === "js" && (this.k() === "name" || this.k() === "num")) {
+            const k = this.next();
+            key = { t: "str", value: k.v, at: k.at };
+            if (this.is("(")) {
+              const params = this.params(")");
+              entries.push({ key, value: { t: "func", params, body: this.jsBlockOrStatement(), at: k.at } });
+              this.skipNl();
+              this.eat(",");
+              continue;
+            }
+            if (!this.is(":")) {
+              entries.push({ key, value: { t: "name", name: k.v, at: k.at } });
+              if (this.eat("=")) this.expression(0);
+              this.skipNl();
+              if (!this.eat(",")) {
+                if (!this.is("}")) this.i++;
+              }
+              continue;
+            }
+          } else key = this.expression(0);
+          if (this.eat(":")) entries.push({ key, value: this.expression(0) });
+          else entries.push({ key: void 0, value: key });
+        }
+        this.skipNl();
+        if (!this.eat(",") && !this.is("}")) {
+          if (this.i === before) this.i++;
+          if (this.lang === "py" && this.is("for")) {
+            const comp = this.binary(0);
+            entries.push({ key: void 0, value: comp });
+          }
+          if (!this.is("}")) this.i++;
+        }
+      }
+      this.eat("}");
+      if (entries.length === 1 && !entries[0].key && entries[0].value.t === "comp") return entries[0].value;
+      return { t: "dict", entries, at };
+    }
+    this.i++;
+    return { t: "other", children: [], at };
+  }
+  templateParts(t) {
+    return (t.parts ?? []).map((p) => typeof p === "string" ? p : this.subExpression(p.src, p.at));
+  }
+  subExpression(src, at) {
+    if (this.depth > MAX_DEPTH) return { t: "other", children: [], at };
+    const p = new _Parser(tokenize(src, this.lang).map((x) => ({ ...x, at: x.at + at })), this.lang);
+    p.depth = this.depth + 1;
+    return p.expression(0);
+  }
+  postfix(e) {
+    let cur = e;
+    for (let guard = 0; guard < 1e4; guard++) {
+      const t = this.tok;
+      if (t.k === "op" && (t.v === "." || t.v === "?.")) {
+        this.i++;
+        if (t.v === "?." && this.is("(")) {
+          cur = this.callArgs(cur, cur.at);
+          continue;
+        }
+        if (t.v === "?." && this.is("[")) continue;
+        const name = this.next();
+        cur = { t: "member", obj: cur, prop: name.v, at: cur.at };
+      } else if (t.k === "op" && t.v === "(") {
+        cur = this.callArgs(cur, cur.at);
+      } else if (t.k === "op" && t.v === "[") {
+        this.i++;
+        this.skipNl();
+        if (this.lang === "py") {
+          const slice = [];
+          let current;
+          let isSlice = false;
+          while (!this.is("]") && this.k() !== "eof") {
+            if (this.eat(":")) {
+              slice.push(current);
+              current = void 0;
+              isSlice = true;
+              continue;
+            }
+            if (this.eat(",")) continue;
+            const before = this.i;
+            current = this.expression(0);
+            if (this.i === before) this.i++;
+          }
+          this.eat("]");
+          if (isSlice) {
+            slice.push(current);
+            cur = { t: "index", obj: cur, index: void 0, slice, at: cur.at };
+          } else cur = { t: "index", obj: cur, index: current, at: cur.at };
+        } else {
+          const index = this.expression(0);
+          this.skipNl();
+          this.eat("]");
+          cur = { t: "index", obj: cur, index, at: cur.at };
+        }
+      } else if (t.k === "tmpl" && this.lang === "js") {
+        this.i++;
+        cur = { t: "call", callee: cur, args: [{ t: "tmpl", parts: this.templateParts(t), at: t.at }], kwargs: [], isNew: false, at: cur.at };
+      } else if (this.lang === "js" && t.k === "op" && t.v === "<" && this.looksLikeTypeArgs()) {
+        this.skipAngles();
+      } else if (this.lang === "js" && t.k === "op" && (t.v === "++" || t.v === "--")) {
+        this.i++;
+      } else break;
+    }
+    return cur;
+  }
+  looksLikeTypeArgs() {
+    for (let k = 1; k < 12; k++) {
+      const t = this.peekAt(k);
+      if (t.k === "op" && t.v === ">") return this.peekAt(k + 1).v === "(";
+      if (!(t.k === "name" || t.k === "op" && /^[,.[\]|&]$/.test(t.v))) return false;
+    }
+    return false;
+  }
+  callArgs(callee, at) {
+    this.eat("(");
+    const args = [];
+    const kwargs = [];
+    for (; ; ) {
+      this.skipNl();
+      if (this.is(")") || this.k() === "eof") break;
+      const before = this.i;
+      if (this.lang === "py" && this.k() === "name" && this.peekAt(1).v === "=") {
+        const name = this.next().v;
+        this.i++;
+        kwargs.push({ name, value: this.expression(0) });
+      } else if (this.lang === "py" && this.eat("**")) {
+        kwargs.push({ name: "**", value: this.expression(0) });
+      } else {
+        args.push(this.expression(0));
+      }
+      this.skipNl();
+      if (!this.eat(",")) {
+        if (!this.is(")")) {
+          if (this.i === before) this.i++;
+          let level = 0;
+          while (this.k() !== "eof") {
+            if (this.is("(")) level++;
+            else if (this.is(")")) {
+              if (level === 0) break;
+              level--;
+            }
+            this.i++;
+          }
+        }
+        break;
+      }
+    }
+    this.eat(")");
+    return { t: "call", callee, args, kwargs, isNew: false, at };
+  }
+};
+function dottedName(e) {
+  if (e.t === "name") return e.name;
+  if (e.t === "member") {
+    const o = dottedName(e.obj);
+    return o === void 0 ? void 0 : `${o}.${e.prop}`;
+  }
+  return void 0;
+}
+
+// src/skill/analysis/shell-eval.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/shell.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_DEPTH2 = 40;
+var RESERVED_END = /* @__PURE__ */ new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
+var META = /* @__PURE__ */ new Set([" ", "	", "\n", ";", "&", "|", "<", ">", "(", ")"]);
+function parseShell(src) {
+  return new ShellParser(src).script(/* @__PURE__ */ new Set(), 0);
+}
+var ShellParser = class _ShellParser {
+  constructor(src, stopAt = src.length) {
+    this.src = src;
+    this.stopAt = stopAt;
+  }
+  src;
+  stopAt;
+  pos = 0;
+  /** Here-docs whose bodies start after the current line. */
+  pending = [];
+  peek(n = 0) {
+    return this.pos + n < this.stopAt ? this.src[this.pos + n] : "";
+  }
+  eof() {
+    return this.pos >= this.stopAt;
+  }
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	" || c === "\r") this.pos++;
+      else if (c === "\\" && this.peek(1) === "\n") this.pos += 2;
+      else if (c === "#" && this.atWordStart()) while (!this.eof() && this.peek() !== "\n") this.pos++;
+      else return;
+    }
+  }
+  atWordStart() {
+    const prev = this.pos > 0 ? this.src[this.pos - 1] : "\n";
+    return META.has(prev) || prev === "\r";
+  }
+  /** Newlines (reading pending here-doc bodies) and blanks. */
+  skipNewlines() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "\n") {
+        this.pos++;
+        this.readHeredocs();
+      } else return;
+    }
+  }
+  readHeredocs() {
+    const docs = this.pending;
+    this.pending = [];
+    for (const d of docs) {
+      const bodyStart = this.pos;
+      let bodyEnd = this.pos;
+      for (; ; ) {
+        if (this.eof()) {
+          bodyEnd = this.pos;
+          break;
+        }
+        let nl = this.src.indexOf("\n", this.pos);
+        if (nl < 0 || nl > this.stopAt) nl = this.stopAt;
+        let line = this.src.slice(this.pos, nl).replace(/\r$/, "");
+        if (d.strip) line = line.replace(/^\t+/, "");
+        if (line === d.delim) {
+          bodyEnd = this.pos;
+          this.pos = Math.min(nl + 1, this.stopAt);
+          break;
+        }
+        this.pos = Math.min(nl + 1, this.stopAt);
+      }
+      const raw = this.src.slice(bodyStart, bodyEnd);
+      d.redirect.heredoc = d.quoted ? { parts: [{ kind: "lit", value: raw, quoted: true }], raw, start: bodyStart, end: bodyEnd } : new _ShellParser(this.src, bodyEnd).heredocWord(bodyStart, bodyEnd);
+    }
+  }
+  /** An unquoted here-doc body: literal text with $ and ` expansions. */
+  heredocWord(start, end) {
+    this.pos = start;
+    const parts = [];
+    let lit = "";
+    while (this.pos < end) {
+      const c = this.peek();
+      if (c === "\\" && (this.peek(1) === "$" || this.peek(1) === "`" || this.peek(1) === "\\")) {
+        lit += this.peek(1);
+        this.pos += 2;
+      } else if (c === "$" || c === "`") {
+        const p = c === "$" ? this.dollar(0) : this.backtick(0);
+        if (p) {
+          if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
+          lit = "";
+          parts.push(p);
+        } else {
+          lit += c;
+          this.pos++;
+        }
+      } else {
+        lit += c;
+        this.pos++;
+      }
+    }
+    if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
+    return { parts, raw: this.src.slice(start, end), start, end };
+  }
+  /** A list of pipelines up to EOF, `)` (when closing) or a reserved word in `stops`. */
+  script(stops, depth, closer = "") {
+    const start = this.pos;
+    const items = [];
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.eof()) break;
+      const c = this.peek();
+      if (closer && c === closer) break;
+      if (c === ")" || c === ";" && this.peek(1) === ";") {
+        if (closer || stops.size) break;
+        this.pos++;
+        continue;
+      }
+      const word = this.peekReserved();
+      if (word && stops.has(word)) break;
+      const before = this.pos;
+      const pipeline = this.pipeline(stops, depth, closer);
+      this.skipBlanks();
+      let op = ";";
+      const a = this.peek();
+      const b = this.peek(1);
+      if (a === "&" && b === "&") {
+        op = "&&";
+        this.pos += 2;
+      } else if (a === "|" && b === "|") {
+        op = "||";
+        this.pos += 2;
+      } else if (a === ";" && b !== ";") {
+        this.pos++;
+      } else if (a === "&" && b !== ">") {
+        op = "&";
+        this.pos++;
+      }
+      if (pipeline.commands.length) items.push({ pipeline, op });
+      if (this.pos === before) this.pos++;
+    }
+    this.pos = Math.min(this.pos, this.stopAt);
+    return { items, start, end: this.pos };
+  }
+  peekReserved() {
+    const m = /^(?:[a-z]+|[{}!]|\[\[|\(\()(?=$|[\s;&|()<>])/.exec(this.src.slice(this.pos, Math.min(this.pos + 10, this.stopAt)));
+    return m?.[0];
+  }
+  pipeline(stops, depth, closer) {
+    const start = this.pos;
+    const commands = [];
+    let negated = false;
+    this.skipBlanks();
+    if (this.peekReserved() === "!") {
+      negated = true;
+      this.pos++;
+    }
+    for (; ; ) {
+      this.skipBlanks();
+      const cmd = this.command(stops, depth, closer);
+      if (cmd) commands.push(cmd);
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos += this.peek(1) === "&" ? 2 : 1;
+        this.skipNewlines();
+        continue;
+      }
+      break;
+    }
+    return { commands, negated, start, end: this.pos };
+  }
+  command(stops, depth, closer) {
+    if (depth > MAX_DEPTH2) {
+      return this.simple(depth, closer);
+    }
+    const start = this.pos;
+    const w = this.peekReserved();
+    const kw = (word) => {
+      this.pos += word.length;
+    };
+    const finish = (node) => {
+      this.redirectsInto(node.redirects, depth);
+      node.end = this.pos;
+      return node;
+    };
+    if (this.peek() === "(" && this.peek(1) === "(") {
+      const end = this.src.indexOf("))", this.pos);
+      const stop = end < 0 || end > this.stopAt ? this.stopAt : end + 2;
+      const word = this.literalWord(this.pos, stop);
+      this.pos = stop;
+      return finish({ kind: "arith", bodies: [], words: [word], redirects: [], start, end: stop });
+    }
+    if (this.peek() === "(") {
+      this.pos++;
+      const body = this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
+      if (this.peek() === ")") this.pos++;
+      return finish({ kind: "subshell", bodies: [body], words: [], redirects: [], start, end: this.pos });
+    }
+    switch (w) {
+      case "{": {
+        kw("{");
+        const body = this.script(/* @__PURE__ */ new Set(["}"]), depth + 1, closer);
+        if (this.peekReserved() === "}") kw("}");
+        return finish({ kind: "group", bodies: [body], words: [], redirects: [], start, end: this.pos });
+      }
+      case "[[": {
+        kw("[[");
+        const words = [];
+        for (; ; ) {
+          this.skipBlanks();
+          if (this.eof() || this.peek() === "\n") break;
+          if (this.src.startsWith("]]", this.pos)) {
+            this.pos += 2;
+            break;
+          }
+          const word = this.word(depth);
+          if (word) words.push(word);
+          else this.pos++;
+        }
+        return finish({ kind: "test", bodies: [], words, redirects: [], start, end: this.pos });
+      }
+      case "if": {
+        kw("if");
+        const bodies = [this.script(/* @__PURE__ */ new Set(["then"]), depth + 1, closer)];
+        for (; ; ) {
+          const r = this.peekReserved();
+          if (r === "then" || r === "else") {
+            kw(r);
+            bodies.push(this.script(/* @__PURE__ */ new Set(["elif", "else", "fi"]), depth + 1, closer));
+          } else if (r === "elif") {
+            kw(r);
+            bodies.push(this.script(/* @__PURE__ */ new Set(["then"]), depth + 1, closer));
+          } else {
+            if (r === "fi") kw("fi");
+            break;
+          }
+        }
+        return finish({ kind: "if", bodies, words: [], redirects: [], start, end: this.pos });
+      }
+      case "while":
+      case "until": {
+        kw(w);
+        const cond = this.script(/* @__PURE__ */ new Set(["do"]), depth + 1, closer);
+        const body = this.doGroup(depth, closer);
+        return finish({ kind: w, bodies: [cond, body], words: [], redirects: [], start, end: this.pos });
+      }
+      case "for": {
+        kw("for");
+        this.skipBlanks();
+        if (this.peek() === "(" && this.peek(1) === "(") {
+          const end = this.src.indexOf("))", this.pos);
+          this.pos = end < 0 || end > this.stopAt ? this.stopAt : end + 2;
+          this.skipBlanks();
+          if (this.peek() === ";") this.pos++;
+          const body2 = this.doGroup(depth, closer);
+          return finish({ kind: "for", variable: "", items: void 0, body: body2, redirects: [], start, end: this.pos });
+        }
+        const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos, this.stopAt))?.[0] ?? "";
+        this.pos += name.length;
+        this.skipNewlines();
+        let items;
+        if (this.peekReserved() === "in") {
+          kw("in");
+          items = [];
+          for (; ; ) {
+            this.skipBlanks();
+            const c = this.peek();
+            if (this.eof() || c === "\n" || c === ";") break;
+            const word = this.word(depth);
+            if (word) items.push(word);
+            else break;
+          }
+        }
+        if (this.peek() === ";") this.pos++;
+        const body = this.doGroup(depth, closer);
+        return finish({ kind: "for", variable: name, items, body, redirects: [], start, end: this.pos });
+      }
+      case "case": {
+        kw("case");
+        this.skipBlanks();
+        const subject = this.word(depth);
+        this.skipNewlines();
+        if (this.peekReserved() === "in") kw("in");
+        const bodies = [];
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.eof() || this.peekReserved() === "esac") break;
+          const close = this.src.indexOf(")", this.pos);
+          if (close < 0 || close >= this.stopAt) {
+            this.pos = this.stopAt;
+            break;
+          }
+          this.pos = close + 1;
+          bodies.push(this.script(/* @__PURE__ */ new Set(["esac"]), depth + 1, closer));
+          if (this.peek() === ";" && this.peek(1) === ";") this.pos += this.peek(2) === "&" ? 3 : 2;
+          else if (this.peek() === ";" && this.peek(1) === "&") this.pos += 2;
+          else if (this.peekReserved() !== "esac") break;
+        }
+        if (this.peekReserved() === "esac") kw("esac");
+        return finish({ kind: "case", bodies, words: subject ? [subject] : [], redirects: [], start, end: this.pos });
+      }
+      case "function": {
+        kw("function");
+        this.skipBlanks();
+        const name = /^[^\s();&|<>]+/.exec(this.src.slice(this.pos, this.stopAt))?.[0] ?? "";
+        this.pos += name.length;
+        this.skipBlanks();
+        if (this.peek() === "(" && this.peek(1) === ")") this.pos += 2;
+        this.skipNewlines();
+        const body = this.command(stops, depth + 1, closer);
+        return { kind: "func", name: name.replace(/\(\)$/, ""), bodies: body ? [wrap(body)] : [], words: [], redirects: [], start, end: this.pos };
+      }
+      default:
+        break;
+    }
+    if (w && RESERVED_END.has(w)) return void 0;
+    const fn = /^([A-Za-z_][\w.:-]*)[ \t]*\([ \t]*\)/.exec(this.src.slice(this.pos, Math.min(this.pos + 200, this.stopAt)));
+    if (fn) {
+      this.pos += fn[0].length;
+      this.skipNewlines();
+      const body = this.command(stops, depth + 1, closer);
+      return { kind: "func", name: fn[1], bodies: body ? [wrap(body)] : [], words: [], redirects: [], start, end: this.pos };
+    }
+    return this.simple(depth, closer);
+  }
+  doGroup(depth, closer) {
+    this.skipNewlines();
+    if (this.peekReserved() === "do") this.pos += 2;
+    else if (this.peekReserved() === "{") {
+      this.pos++;
+      const body2 = this.script(/* @__PURE__ */ new Set(["}"]), depth + 1, closer);
+      if (this.peekReserved() === "}") this.pos++;
+      return body2;
+    }
+    const body = this.script(/* @__PURE__ */ new Set(["done"]), depth + 1, closer);
+    if (this.peekReserved() === "done") this.pos += 4;
+    return body;
+  }
+  simple(depth, closer) {
+    const start = this.pos;
+    const node = { kind: "cmd", assigns: [], words: [], redirects: [], start, end: start };
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (this.eof() || c === "\n" || c === ";" || c === "|" || c === ")" || c === "&" && this.peek(1) !== ">" || closer && c === closer) break;
+      if (c === "(") {
+        break;
+      }
+      if (this.redirect(node.redirects, depth)) continue;
+      if (!node.words.length) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\n]{0,100}\])?\+?=/.exec(this.src.slice(this.pos, Math.min(this.pos + 300, this.stopAt)));
+        if (m) {
+          const at = this.pos;
+          this.pos += m[0].length;
+          let value;
+          if (this.peek() === "(") {
+            const close = this.src.indexOf(")", this.pos);
+            const stop = close < 0 || close >= this.stopAt ? this.stopAt : close + 1;
+            value = new _ShellParser(this.src, stop - 1).arrayWord(this.pos + 1, stop - 1, depth);
+            this.pos = stop;
+          } else {
+            const c2 = this.peek();
+            value = c2 && !META.has(c2) ? this.word(depth) : void 0;
+          }
+          node.assigns.push({ name: m[1], value, start: at });
+          continue;
+        }
+      }
+      const word = this.word(depth);
+      if (!word) {
+        this.pos++;
+        continue;
+      }
+      node.words.push(word);
+    }
+    node.end = this.pos;
+    if (!node.words.length && !node.assigns.length && !node.redirects.length) return void 0;
+    return node;
+  }
+  arrayWord(start, end, depth) {
+    this.pos = start;
+    const parts = [];
+    while (this.pos < end) {
+      this.skipBlanks();
+      if (this.peek() === "\n") {
+        this.pos++;
+        continue;
+      }
+      const w = this.word(depth);
+      if (!w) {
+        this.pos++;
+        continue;
+      }
+      if (parts.length) parts.push({ kind: "lit", value: " ", quoted: false });
+      parts.push(...w.parts);
+    }
+    return { parts, raw: this.src.slice(start, end), start, end };
+  }
+  redirectsInto(list, depth) {
+    for (; ; ) {
+      this.skipBlanks();
+      if (!this.redirect(list, depth)) return;
+    }
+  }
+  redirect(list, depth) {
+    const m = /^(\d{1,2}|\{[A-Za-z_]\w*\})?(<<<|<<-|<<|&>>|&>|>>|>&|<&|>\||<>|>|<)/.exec(this.src.slice(this.pos, Math.min(this.pos + 16, this.stopAt)));
+    if (!m) return false;
+    if ((m[2] === "<" || m[2] === ">") && this.src[this.pos + m[0].length] === "(") return false;
+    this.pos += m[0].length;
+    const op = m[2];
+    const r = { op: op === "<<-" ? "<<" : op, fd: m[1], target: void 0, heredoc: void 0 };
+    this.skipBlanks();
+    if (op === "<<" || op === "<<-") {
+      const start = this.pos;
+      const w = this.word(depth);
+      const delimRaw = w ? this.src.slice(start, this.pos) : "";
+      const quoted = /["'\\]/.test(delimRaw);
+      const delim = delimRaw.replace(/["'\\]/g, "");
+      r.target = w;
+      if (delim) this.pending.push({ redirect: r, delim, strip: op === "<<-", quoted });
+    } else {
+      r.target = this.word(depth);
+    }
+    list.push(r);
+    return true;
+  }
+  literalWord(start, end) {
+    const raw = this.src.slice(start, end);
+    return { parts: [{ kind: "lit", value: raw, quoted: false }], raw, start, end };
+  }
+  /** One word: quotes, escapes and expansions; undefined at a metacharacter. */
+  word(depth) {
+    const start = this.pos;
+    const parts = [];
+    let lit = "";
+    const flush = (quoted) => {
+      if (lit) parts.push({ kind: "lit", value: lit, quoted });
+      lit = "";
+    };
+    for (; ; ) {
+      if (this.eof()) break;
+      const c = this.peek();
+      if (c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === ")") break;
+      if ((c === "<" || c === ">") && this.peek(1) === "(") {
+        flush(false);
+        this.pos += 2;
+        const script = this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
+        if (this.peek() === ")") this.pos++;
+        parts.push({ kind: "procsub", dir: c, script });
+        continue;
+      }
+      if (c === "<" || c === ">" || c === "(") {
+        if (c === "(" && (this.src[this.pos - 1] === "@" || this.src[this.pos - 1] === "=")) {
+          lit += c;
+          this.pos++;
+          continue;
+        }
+        break;
+      }
+      if (c === "\\") {
+        if (this.peek(1) !== "\n") lit += this.peek(1);
+        this.pos = Math.min(this.pos + 2, this.stopAt);
+        continue;
+      }
+      if (c === "'") {
+        flush(false);
+        const close = this.src.indexOf("'", this.pos + 1);
+        const stop = close < 0 || close >= this.stopAt ? this.stopAt : close;
+        parts.push({ kind: "lit", value: this.src.slice(this.pos + 1, stop), quoted: true });
+        this.pos = Math.min(stop + 1, this.stopAt);
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "'") {
+        flush(false);
+        this.pos += 2;
+        let value = "";
+        while (!this.eof() && this.peek() !== "'") {
+          if (this.peek() === "\\") {
+            const [ch, len] = ansiEscape(this.src, this.pos);
+            value += ch;
+            this.pos += len;
+          } else value += this.src[this.pos++];
+        }
+        this.pos = Math.min(this.pos + 1, this.stopAt);
+        parts.push({ kind: "lit", value, quoted: true });
+        continue;
+      }
+      if (c === '"') {
+        flush(false);
+        this.pos++;
+        this.doubleQuoted(parts, depth);
+        continue;
+      }
+      if (c === "$" || c === "`") {
+        const p = c === "$" ? this.dollar(depth) : this.backtick(depth);
+        if (p) {
+          flush(false);
+          parts.push(p);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush(false);
+    if (this.pos === start) return void 0;
+    return { parts, raw: this.src.slice(start, this.pos), start, end: this.pos };
+  }
+  doubleQuoted(parts, depth) {
+    let lit = "";
+    const flush = () => {
+      if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
+      lit = "";
+    };
+    while (!this.eof()) {
+      const c = this.peek();
+      if (c === '"') {
+        this.pos++;
+        break;
+      }
+      if (c === "\\" && '$`"\\\n'.includes(this.peek(1))) {
+        if (this.peek(1) !== "\n") lit += this.peek(1);
+        this.pos += 2;
+        continue;
+      }
+      if (c === "$" || c === "`") {
+        const p = c === "$" ? this.dollar(depth) : this.backtick(depth);
+        if (p) {
+          flush();
+          parts.push(p);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush();
+    if (!parts.length) parts.push({ kind: "lit", value: "", quoted: true });
+  }
+  /** `$NAME`, `${…}`, `$(…)`, `$((…))` at pos; undefined for a lone `$`. */
+  dollar(depth) {
+    const start = this.pos;
+    const n = this.peek(1);
+    if (n === "(" && this.peek(2) === "(") {
+      const close = this.src.indexOf("))", this.pos);
+      this.pos = close < 0 || close >= this.stopAt ? this.stopAt : close + 2;
+      return { kind: "lit", value: "0", quoted: false };
+    }
+    if (n === "(") {
+      this.pos += 2;
+      const script = depth > MAX_DEPTH2 ? this.skipTo(")") : this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
+      if (this.peek() === ")") this.pos++;
+      return { kind: "cmdsub", script, raw: this.src.slice(start, this.pos) };
+    }
+    if (n === "{") {
+      let level = 0;
+      let i = this.pos + 1;
+      for (; i < this.stopAt; i++) {
+        const ch = this.src[i];
+        if (ch === "{") level++;
+        else if (ch === "}" && --level === 0) break;
+        else if (ch === "\n" && i - this.pos > 400) break;
+      }
+      const body = this.src.slice(this.pos + 2, i);
+      this.pos = Math.min(i + 1, this.stopAt);
+      const name = /^[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(body)?.[1] ?? "";
+      return { kind: "param", name, raw: this.src.slice(start, this.pos) };
+    }
+    const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])/.exec(this.src.slice(this.pos + 1, Math.min(this.pos + 200, this.stopAt)));
+    if (!m) return void 0;
+    this.pos += 1 + m[0].length;
+    return { kind: "param", name: m[0], raw: this.src.slice(start, this.pos) };
+  }
+  backtick(depth) {
+    const start = this.pos;
+    let i = this.pos + 1;
+    let inner = "";
+    for (; i < this.stopAt; i++) {
+      const ch = this.src[i];
+      if (ch === "\\" && i + 1 < this.stopAt && "$`\\".includes(this.src[i + 1])) {
+        inner += this.src[++i];
+        continue;
+      }
+      if (ch === "`") break;
+      inner += ch;
+    }
+    if (i >= this.stopAt) return void 0;
+    this.pos = i + 1;
+    const script = depth > MAX_DEPTH2 ? { items: [], start, end: this.pos } : shiftScript(new _ShellParser(inner).script(/* @__PURE__ */ new Set(), depth + 1), start + 1);
+    return { kind: "cmdsub", script, raw: this.src.slice(start, this.pos) };
+  }
+  skipTo(ch) {
+    const start = this.pos;
+    const i = this.src.indexOf(ch, this.pos);
+    this.pos = i < 0 || i >= this.stopAt ? this.stopAt : i;
+    return { items: [], start, end: this.pos };
+  }
+};
+function wrap(cmd) {
+  return { items: [{ pipeline: { commands: [cmd], negated: false, start: cmd.start, end: cmd.end }, op: ";" }], start: cmd.start, end: cmd.end };
+}
+function shiftScript(s, by) {
+  const seen = /* @__PURE__ */ new Set();
+  const shift = (o) => {
+    if (!o || typeof o !== "object" || seen.has(o)) return;
+    seen.add(o);
+    const r = o;
+    for (const k of ["start", "end"]) if (typeof r[k] === "number") r[k] += by;
+    for (const v of Object.values(r)) if (v && typeof v === "object") shift(v);
+  };
+  shift(s);
+  return s;
+}
+function ansiEscape(src, at) {
+  const n = src[at + 1] ?? "";
+  const simple = { n: "\n", t: "	", r: "\r", a: "\x07", b: "\b", e: "\x1B", E: "\x1B", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"' };
+  if (n in simple) return [simple[n], 2];
+  let m = /^x([0-9A-Fa-f]{1,2})/.exec(src.slice(at + 1, at + 4));
+  if (m) return [String.fromCharCode(parseInt(m[1], 16)), 1 + m[0].length];
+  m = /^u([0-9A-Fa-f]{1,4})/.exec(src.slice(at + 1, at + 6)) ?? /^U([0-9A-Fa-f]{1,8})/.exec(src.slice(at + 1, at + 10));
+  if (m) {
+    const cp = parseInt(m[1], 16);
+    return [cp <= 1114111 ? String.fromCodePoint(cp) : "", 1 + m[0].length];
+  }
+  m = /^[0-7]{1,3}/.exec(src.slice(at + 1, at + 4));
+  if (m) return [String.fromCharCode(parseInt(m[0], 8) & 255), 1 + m[0].length];
+  return [n, 2];
+}
+
+// src/skill/analysis/shell-eval.ts
+function newShellEnv(params = []) {
+  return { vars: /* @__PURE__ */ new Map(), funcs: /* @__PURE__ */ new Map(), params };
+}
+var INTERPRETERS = {
+  sh: "shell",
+  bash: "shell",
+  zsh: "shell",
+  dash: "shell",
+  ksh: "shell",
+  ash: "shell",
+  fish: "shell",
+  busybox: "shell",
+  python: "python",
+  python2: "python",
+  python3: "python",
+  py: "python",
+  pypy: "python",
+  pypy3: "python",
+  uv: "python",
+  node: "javascript",
+  nodejs: "javascript",
+  deno: "javascript",
+  bun: "javascript",
+  tsx: "javascript",
+  "ts-node": "javascript",
+  perl: "shell",
+  ruby: "shell",
+  php: "shell",
+  pwsh: "powershell",
+  powershell: "powershell",
+  "powershell.exe": "powershell",
+  osascript: "shell"
+};
+var INLINE_FLAG = {
+  shell: /^-[a-z]*c[a-z]*$/,
+  python: /^-c$/,
+  javascript: /^(?:-e|-p|--eval|--print)$/,
+  powershell: /^-(?:c|command|e|ec|encodedcommand)$/i
+};
+var WRAPPERS = /* @__PURE__ */ new Set(["sudo", "doas", "nohup", "time", "command", "exec", "builtin", "nice", "ionice", "timeout", "stdbuf", "env", "unbuffer", "caffeinate", "chronic", "setsid", "torsocks", "proxychains", "proxychains4"]);
+var FILTERS = /* @__PURE__ */ new Set(["cat", "tac", "head", "tail", "less", "more", "strings", "nl", "od", "hexdump", "xxd", "base64", "base32", "basenc", "gzip", "gunzip", "zcat", "bzip2", "xz", "zstd", "sort", "uniq", "cut", "tr", "sed", "awk", "gawk", "grep", "egrep", "rg", "jq", "yq", "column", "fold", "rev", "iconv", "openssl", "gpg", "tee", "paste", "fmt", "wc", "md5sum", "sha256sum", "shasum", "zip", "tar", "find", "ls", "dd", "uuencode", "xargs", "printf", "echo", "cmp", "diff", "sqlite3", "file", "split"]);
+var NET = /* @__PURE__ */ new Set(["curl", "wget", "http", "https", "xh", "xhs", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync", "ftp", "lftp", "mail", "mailx", "sendmail", "mutt", "swaks", "aria2c", "axel"]);
+var DNS = /* @__PURE__ */ new Set(["dig", "nslookup", "host", "drill", "ping", "ping6", "getent", "resolvectl", "traceroute", "kdig", "delv"]);
+function basename2(s) {
+  const t = s.replace(/\\/g, "/");
+  return t.slice(t.lastIndexOf("/") + 1).toLowerCase();
+}
+function lineIndex(text) {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+function lineOfOffset(starts, offset) {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+var ShellEvaluator = class {
+  constructor(ctx, unit, env) {
+    this.ctx = ctx;
+    this.unit = unit;
+    this.env = env;
+    this.starts = lineIndex(unit.text);
+  }
+  ctx;
+  unit;
+  env;
+  starts;
+  run(stdin) {
+    return this.script(parseShell(this.unit.text), stdin);
+  }
+  line(offset) {
+    return this.unit.line + lineOfOffset(this.starts, offset);
+  }
+  script(s, stdin) {
+    const outs = [];
+    for (const item of s.items) {
+      let input = stdin;
+      let out = val("");
+      item.pipeline.commands.forEach((c) => {
+        out = this.command(c, input);
+        input = out;
+      });
+      outs.push(out);
+    }
+    return outs.length === 1 ? outs[0] : join7(outs, "\n");
+  }
+  word(w) {
+    if (!w) return val("");
+    const parts = [];
+    for (const p of w.parts) {
+      if (p.kind === "lit") parts.push(val(p.value));
+      else if (p.kind === "param") parts.push(this.param(p.name, w.start));
+      else if (p.kind === "cmdsub") {
+        const only = p.script.items.length === 1 && p.script.items[0].pipeline.commands.length === 1 ? p.script.items[0].pipeline.commands[0] : void 0;
+        if (only?.kind === "cmd" && !only.words.length && only.redirects.length === 1 && only.redirects[0].op === "<") {
+          parts.push(this.ctx.readFile(this.word(only.redirects[0].target), this.unit, this.line(only.start), "read"));
+        } else {
+          const out = this.script(p.script);
+          const data = { kind: "data", what: p.raw.slice(0, 60), step: { file: this.unit.file, line: this.line(w.start), what: p.raw.slice(0, 60) } };
+          parts.push({ ...out, text: out.text === "" ? UNKNOWN : out.text, labels: out.labels.length ? out.labels : [data] });
+        }
+      } else {
+        const out = this.script(p.script);
+        const path = `/dev/fd/${this.ctx.written.size + 63}`;
+        this.ctx.written.set(path, out);
+        parts.push(val(path, []));
+      }
+    }
+    if (parts.length === 1) return parts[0];
+    return join7(parts);
+  }
+  param(name, offset) {
+    const v = this.env.vars.get(name);
+    if (v) return v;
+    if (/^[1-9]$/.test(name)) return this.env.params[Number(name) - 1] ?? val(UNKNOWN);
+    if (name === "@" || name === "*") return this.env.params.length ? join7(this.env.params, " ") : val(UNKNOWN);
+    if (name === "HOME") return val("~");
+    const label = envSource(name, this.unit, this.line(offset));
+    return val(UNKNOWN, label ? [label] : []);
+  }
+  command(c, stdin) {
+    switch (c.kind) {
+      case "cmd":
+        return this.simple(c, stdin);
+      case "func":
+        if (c.name && c.bodies[0]) this.env.funcs.set(c.name, c.bodies[0]);
+        return val("");
+      case "for": {
+        const items = c.items ? join7(c.items.map((w) => this.word(w)), " ") : join7(this.env.params, " ");
+        if (c.variable) this.env.vars.set(c.variable, items);
+        const input = this.inputOf(c.redirects, stdin);
+        const out = this.script(c.body, input);
+        return this.outputTo(c.redirects, out, c.start);
+      }
+      default: {
+        const input = this.inputOf(c.redirects, stdin);
+        for (const w of c.words) this.word(w);
+        const out = join7(c.bodies.map((b) => this.script(b, input)), "\n");
+        return this.outputTo(c.redirects, out, c.start);
+      }
+    }
+  }
+  inputOf(redirects, stdin) {
+    let input = stdin;
+    for (const r of redirects) {
+      if (r.op === "<" && (!r.fd || r.fd === "0")) input = this.ctx.readFile(this.word(r.target), this.unit, this.line(r.target?.start ?? 0), "read");
+      else if (r.op === "<<") input = this.word(r.heredoc);
+      else if (r.op === "<<<") input = this.word(r.target);
+    }
+    return input;
+  }
+  outputTo(redirects, out, offset) {
+    let result = out;
+    for (const r of redirects) {
+      if ((r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>" || r.op === "&>>") && (!r.fd || r.fd === "1")) {
+        const target = this.word(r.target);
+        if (/^\/dev\/(?:null|stderr|stdout|tty)$/.test(target.text)) continue;
+        if (/^\/dev\/(?:tcp|udp)\//.test(target.text)) {
+          const [, , , host] = target.text.split("/");
+          this.ctx.network(this.unit, this.line(offset), val(host ?? UNKNOWN), [out], "a /dev/tcp redirection");
+          continue;
+        }
+        this.ctx.write(this.unit, this.line(r.target?.start ?? offset), target, r.op.includes(">>") ? out : out, r.op === ">>" || r.op === "&>>" ? "appending (>>)" : "a redirection (>)");
+        result = val("");
+      } else if (r.op === ">&" && r.target && /^\/dev\/(?:tcp|udp)\//.test(this.word(r.target).text)) {
+        const host = this.word(r.target).text.split("/")[3];
+        this.ctx.network(this.unit, this.line(offset), val(host ?? UNKNOWN), [out], "a /dev/tcp redirection");
+      }
+    }
+    return result;
+  }
+  simple(c, stdin) {
+    const line = this.line(c.start);
+    for (const a of c.assigns) {
+      const v = a.value ? this.word(a.value) : val("");
+      this.env.vars.set(a.name, withStep(v, this.unit, this.line(a.start), `${a.name}=`));
+      this.assignmentEffects(a.name, v, line);
+    }
+    let argv = c.words.map((w) => this.word(w));
+    const input = this.inputOf(c.redirects, stdin);
+    for (const r of c.redirects) if (r.op === "<" && r.target && /^\/dev\/(?:tcp|udp)\//.test(this.word(r.target).text)) this.ctx.network(this.unit, line, val(this.word(r.target).text.split("/")[3] ?? UNKNOWN), [], "a /dev/tcp redirection");
+    if (!argv.length) return this.outputTo(c.redirects, val(""), c.start);
+    argv = this.unwrap(argv);
+    if (!argv.length) return val("");
+    const out = this.dispatch(argv, input, line, c);
+    return this.outputTo(c.redirects, out, c.start);
+  }
+  /** sudo, env, nohup, timeout … run the command after their own options. */
+  unwrap(argv) {
+    let a = argv;
+    for (let guard = 0; guard < 8 && a.length; guard++) {
+      const name = basename2(a[0].text);
+      if (!WRAPPERS.has(name)) break;
+      let i = 1;
+      while (i < a.length) {
+        const t = a[i].text;
+        if (name === "env" && /^[A-Za-z_]\w*=/.test(t)) {
+          const eq = t.indexOf("=");
+          this.env.vars.set(t.slice(0, eq), val(t.slice(eq + 1), a[i].labels));
+          i++;
+        } else if (t.startsWith("-")) {
+          i += /^-(?:u|g|n|p|C|h|k|s|S|o|e|i|c)$/.test(t) && name !== "env" && name !== "exec" ? 2 : 1;
+        } else if ((name === "timeout" || name === "nice") && /^\d/.test(t)) i++;
+        else break;
+      }
+      a = a.slice(i);
+    }
+    return a;
+  }
+  assignmentEffects(name, v, line) {
+    if (/^(?:HISTFILE)$/.test(name) && /^(?:\/dev\/null|)$/.test(v.text)) this.ctx.report("skill-flow-erase-traces", this.unit, line, `${name} set to ${v.text || "nothing"} (history off)`);
+    if (/^(?:HISTSIZE|HISTFILESIZE|SAVEHIST)$/.test(name) && v.text === "0") this.ctx.report("skill-flow-erase-traces", this.unit, line, `${name}=0 (history off)`);
+  }
+  dispatch(argv, stdin, line, c) {
+    const name0 = argv[0].text;
+    const name = basename2(name0);
+    const args = argv.slice(1);
+    const texts = args.map((a) => a.text);
+    const positional = args.filter((a) => !a.text.startsWith("-"));
+    const fn = this.env.funcs.get(name0);
+    if (fn) {
+      const saved = this.env.params;
+      this.env.params = args;
+      try {
+        return this.script(fn, stdin);
+      } finally {
+        this.env.params = saved;
+      }
+    }
+    if (!this.ctx.written.has(normalise(name0)) && this.ctx.remoteArchive && /^\.\.?\//.test(name0)) return this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), void 0, `running ${name0} from a downloaded archive`);
+    const ran = this.ctx.written.get(normalise(name0));
+    if (ran && (name0.includes("/") || name0.startsWith("."))) {
+      return this.ctx.exec(this.unit, line, ran, guessLang(name0, ran.text), `running ${name0}`, args, stdin);
+    }
+    if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
+    if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
+      const label = envSource(name0, this.unit, line);
+      if (label) return val(UNKNOWN, [label]);
+    }
+    switch (name) {
+      case "eval": {
+        const code = join7(args, " ");
+        return this.ctx.exec(this.unit, line, code, "shell", "eval", [], stdin);
+      }
+      case "source":
+      case ".": {
+        const path = args[0];
+        if (!path) return val("");
+        const code = this.ctx.readFile(path, this.unit, line, "source");
+        return this.ctx.exec(this.unit, line, code, "shell", `source ${path.text.replace(/\u0000/g, "\u2026")}`, args.slice(1), stdin);
+      }
+      case "export":
+      case "declare":
+      case "typeset":
+      case "local":
+      case "readonly": {
+        if (!args.length || args.every((a) => /^-[pxf]+$/.test(a.text))) return val(UNKNOWN, [envAll(this.unit, line, `${name} -p`)]);
+        for (const a of args) {
+          const m = /^([A-Za-z_]\w*)=([\s\S]*)$/.exec(a.text);
+          if (m) {
+            const v = { ...a, text: m[2] };
+            this.env.vars.set(m[1], withStep(v, this.unit, line, `${m[1]}=`));
+            this.assignmentEffects(m[1], v, line);
+            if (weakEnv(m[1], m[2])) this.ctx.report("skill-flow-weaken-settings", this.unit, line, `exports ${m[1]}=${m[2]}`);
+          }
+        }
+        return val("");
+      }
+      case "unset":
+        if (texts.includes("HISTFILE")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "unset HISTFILE (history off)");
+        return val("");
+      case "set":
+        if (texts.join(" ").includes("+o history")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "set +o history (history off)");
+        if (!args.length) return val(UNKNOWN, [envAll(this.unit, line, "set")]);
+        return val("");
+      case "history":
+        if (texts.some((t) => /^-[a-z]*[cdw]/.test(t))) this.ctx.report("skill-flow-erase-traces", this.unit, line, `history ${texts.join(" ")}`);
+        return val("");
+      case "read": {
+        const vars = positional.map((a) => a.text).filter((t) => /^[A-Za-z_]\w*$/.test(t));
+        for (const v of vars) this.env.vars.set(v, stdin ?? val(UNKNOWN));
+        return val("");
+      }
+      case "env":
+      case "printenv":
+        if (!positional.length) return val(UNKNOWN, [envAll(this.unit, line, name)]);
+        return join7(positional.map((p) => val(UNKNOWN, [envSource(p.text, this.unit, line, false)])));
+      case "compgen":
+        return texts.includes("-e") || texts.includes("-v") ? val(UNKNOWN, [envAll(this.unit, line, "compgen")]) : val("");
+      case "pbpaste":
+      case "wl-paste":
+      case "termux-clipboard-get":
+        return val(UNKNOWN, [clipboard(this.unit, line, name)]);
+      case "xclip":
+        return texts.some((t) => /^-o(?:ut)?$/.test(t)) ? val(UNKNOWN, [clipboard(this.unit, line, name)]) : val("");
+      case "xsel":
+        return texts.some((t) => /^-(?:o|-output|[a-z]*o[a-z]*)$/.test(t)) || !texts.some((t) => /^-(?:i|-input|[a-z]*i)$/.test(t)) && !stdin ? val(UNKNOWN, [clipboard(this.unit, line, name)]) : val("");
+      case "security":
+        if (/^(?:find-generic-password|find-internet-password|dump-keychain|export)$/.test(texts[0] ?? "")) return val(UNKNOWN, [credentialStore(this.unit, line, "the macOS keychain")]);
+        return val("");
+      case "secret-tool":
+        return texts[0] === "lookup" ? val(UNKNOWN, [credentialStore(this.unit, line, "the desktop keyring")]) : val("");
+      case "pass":
+      case "gopass":
+        return texts[0] === "show" || positional.length === 1 && !/^(?:ls|list|init|insert|generate|edit|rm|git|find|grep)$/.test(texts[0] ?? "") ? val(UNKNOWN, [credentialStore(this.unit, line, "the password store")]) : val("");
+      case "cmdkey":
+        return val(UNKNOWN, [credentialStore(this.unit, line, "Windows credentials")]);
+      case "gh":
+        return texts[0] === "auth" && texts[1] === "token" ? val(UNKNOWN, [credentialStore(this.unit, line, "the GitHub CLI token", "github")]) : this.generic(argv, stdin, line);
+      case "gcloud":
+        return texts.includes("print-access-token") || texts.includes("print-identity-token") ? val(UNKNOWN, [credentialStore(this.unit, line, "a gcloud access token", "google")]) : this.generic(argv, stdin, line);
+      case "aws":
+        if (texts[0] === "configure" && /^(?:get|export-credentials)$/.test(texts[1] ?? "")) return val(UNKNOWN, [credentialStore(this.unit, line, "AWS credentials", "aws")]);
+        if (texts[0] === "s3" && /^(?:cp|sync|mv)$/.test(texts[1] ?? "")) this.upload(args.slice(2), stdin, line, "aws s3", "s3.amazonaws.com");
+        return this.generic(argv, stdin, line);
+      case "az":
+        return texts.includes("get-access-token") ? val(UNKNOWN, [credentialStore(this.unit, line, "an Azure access token", "azure")]) : this.generic(argv, stdin, line);
+      case "kubectl":
+        return texts[0] === "config" && texts[1] === "view" && texts.includes("--raw") ? val(UNKNOWN, [credentialStore(this.unit, line, "Kubernetes credentials")]) : this.generic(argv, stdin, line);
+      case "git":
+        return this.git(args, stdin, line);
+      case "npm":
+      case "yarn":
+      case "pnpm":
+        if (texts[0] === "config" && texts[1] === "set" && /strict-ssl/.test(texts[2] ?? "") && /false/.test(texts.slice(2).join(" "))) this.ctx.report("skill-flow-weaken-settings", this.unit, line, `${name} config set strict-ssl false`);
+        return this.generic(argv, stdin, line);
+      case "rm":
+      case "shred":
+      case "unlink":
+      case "srm":
+      case "wipe":
+        for (const p of positional) this.ctx.erase(this.unit, line, p, name);
+        return val("");
+      case "truncate":
+        if (texts.some((t) => /^(?:-s|--size)(?:=?0)?$/.test(t)) && texts.includes("0") || texts.some((t) => /^--size=0$|^-s0$/.test(t))) for (const p of positional.filter((p2) => p2.text !== "0")) this.ctx.erase(this.unit, line, p, "truncate");
+        return val("");
+      case "journalctl":
+        if (texts.some((t) => /^--(?:vacuum|rotate)/.test(t))) this.ctx.report("skill-flow-erase-traces", this.unit, line, `journalctl ${texts.join(" ")}`);
+        return val("");
+      case "wevtutil":
+        if (/^(?:cl|clear-log)$/i.test(texts[0] ?? "")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "wevtutil clear-log");
+        return val("");
+      case "auditctl":
+        if (texts.includes("-D") || texts.join(" ").includes("-e 0")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "auditctl switches auditing off");
+        return val("");
+      case "ln":
+        if (positional.length >= 2 && positional[0].text === "/dev/null") this.ctx.erase(this.unit, line, positional[1], "ln -s /dev/null");
+        if (positional.length >= 2) this.ctx.write(this.unit, line, positional[positional.length - 1], val(UNKNOWN), "ln");
+        return val("");
+      case "cp":
+      case "mv":
+      case "install":
+      case "rsync":
+        if (name === "rsync" && positional.some((p) => /^[^/\s]*[\w.-]+:/.test(p.text) && !/^[A-Za-z]:\\/.test(p.text))) return this.upload(positional, stdin, line, "rsync");
+        if (positional.length >= 2) {
+          const src = join7(positional.slice(0, -1).map((p) => this.ctx.readFile(p, this.unit, line, name)));
+          this.ctx.write(this.unit, line, positional[positional.length - 1], src, name);
+        }
+        return val("");
+      case "zip":
+      case "7z":
+      case "tar": {
+        const flags = texts.filter((t) => t.startsWith("-") || name === "tar" && /^[a-z]+$/.test(t) && t === texts[0]);
+        const creates = name === "zip" || name === "7z" && texts[0] === "a" || flags.some((f) => /^-?[a-z]*c/.test(f) && !/x/.test(f)) || texts.includes("--create");
+        if (!creates) return this.filter(name, args, stdin, line);
+        let out;
+        const files = [];
+        for (let i = 0; i < args.length; i++) {
+          const t = texts[i];
+          if (name === "tar" && (/^-?[a-z]*f$/.test(t) && i === texts.indexOf(t)) && /f/.test(t) && args[i + 1]) {
+            out = args[++i];
+            continue;
+          }
+          if (name === "tar" && /^--file=/.test(t)) {
+            out = { ...args[i], text: t.slice(7) };
+            continue;
+          }
+          if (t.startsWith("-") || name === "7z" && i === 0 || name === "tar" && i === 0 && /^[a-z]+$/.test(t)) continue;
+          if (name !== "tar" && !out) {
+            out = args[i];
+            continue;
+          }
+          files.push(args[i]);
+        }
+        const content = join7(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
+        if (out && out.text !== "-") {
+          this.ctx.write(this.unit, line, out, content, name);
+          return val("");
+        }
+        return content;
+      }
+      case "tee": {
+        const data = stdin ?? val("");
+        for (const p of positional) this.ctx.write(this.unit, line, p, data, "tee");
+        return data;
+      }
+      case "dd": {
+        const iff = args.find((a) => a.text.startsWith("if="));
+        const of = args.find((a) => a.text.startsWith("of="));
+        const data = iff ? this.ctx.readFile({ ...iff, text: iff.text.slice(3) }, this.unit, line, "dd") : stdin ?? val("");
+        if (of) this.ctx.write(this.unit, line, { ...of, text: of.text.slice(3) }, data, "dd");
+        return of ? val("") : data;
+      }
+      case "sed":
+        if (texts.some((t) => /^-[a-z]*i/.test(t) || t.startsWith("--in-place"))) {
+          const script = positional[0];
+          for (const p of positional.slice(1)) this.ctx.write(this.unit, line, p, script ?? val(""), "sed -i");
+        }
+        return this.filter(name, args, stdin, line);
+      case "echo":
+      case "printf": {
+        const words = name === "echo" ? args.filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a.text))) : args;
+        let out = join7(words, " ");
+        if (name === "printf" || texts.some((t) => /^-[a-z]*e/.test(t))) {
+          const t = out.text.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/\\([0-7]{1,3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))).replace(/\\n/g, "\n");
+          if (t !== out.text && /\\x|\\[0-7]/.test(out.text)) out = { ...out, text: t, labels: [...out.labels, decodedLabel(`${name} escapes`, this.unit, line)] };
+          else out = { ...out, text: t };
+        }
+        return out;
+      }
+      case "make":
+        if (this.ctx.remoteArchive && texts.includes("install")) this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), void 0, "make install of a downloaded archive");
+        return val("");
+      case "chmod":
+      case "mkdir":
+      case "cd":
+      case "touch":
+      case "sleep":
+      case "true":
+      case "false":
+      case "exit":
+      case "return":
+      case "test":
+      case "[":
+      case "shift":
+      case "trap":
+      case "wait":
+      case "pwd":
+      case "whoami":
+      case "hostname":
+      case "date":
+      case "id":
+      case "uname":
+      case "which":
+        return name === "whoami" || name === "hostname" || name === "id" || name === "uname" || name === "date" || name === "pwd" ? val(UNKNOWN, []) : val("");
+      case "xargs": {
+        let i = 0;
+        while (i < args.length && args[i].text.startsWith("-")) i += /^-[IdnLPsE]$/.test(args[i].text) ? 2 : 1;
+        const rest = args.slice(i);
+        if (!rest.length) return stdin ?? val("");
+        return this.dispatch([...rest, stdin ?? val(UNKNOWN)], void 0, line, c);
+      }
+      default:
+        break;
+    }
+    if (NET.has(name)) return this.net(name, args, stdin, line);
+    if (DNS.has(name)) {
+      for (const p of positional) this.ctx.dns(this.unit, line, p, name);
+      return val(UNKNOWN);
+    }
+    if (FILTERS.has(name)) return this.filter(name, args, stdin, line);
+    return this.generic(argv, stdin, line);
+  }
+  /** A command we have no table for: its output carries what went in (conservative). */
+  generic(argv, stdin, _line) {
+    const labels = [];
+    for (const a of argv.slice(1)) labels.push(...a.labels.filter((l) => l.kind === "source"));
+    if (stdin) labels.push(...stdin.labels.filter((l) => l.kind === "source"));
+    return val(UNKNOWN, dedupe(labels));
+  }
+  filter(name, args, stdin, line) {
+    const texts = args.map((a) => a.text);
+    const files = args.filter((a, i) => !a.text.startsWith("-") && !(i > 0 && /^-(?:[A-Za-z]*[wnmcCoefsdtkIbAB])$/.test(texts[i - 1]) && !/^-(?:d|n)$/.test(texts[i - 1]) && false));
+    let reads = files.filter((f) => f.text !== "-").map((f) => this.ctx.readFile(f, this.unit, line, name));
+    const pattern = /^\^?([A-Z][A-Z0-9_]{2,})=?$/.exec(files[0]?.text ?? "");
+    if ((name === "grep" || name === "rg" || name === "egrep") && pattern) {
+      reads = reads.map((r) => ({ ...r, labels: r.labels.map((l) => l.kind === "source" && l.source === "dotenv" ? envSource(pattern[1], this.unit, line, false) : l) }));
+    }
+    let input = join7([...stdin ? [stdin] : [], ...reads]);
+    if (!stdin && !reads.length) input = val("");
+    const decodeFlag = texts.some((t) => /^(?:-d|--decode|-D|-r|-rp|-pr|-u)$/.test(t) || name === "xxd" && /^-[a-z]*r/.test(t));
+    const known = stdin && !stdin.text.includes(UNKNOWN) ? stdin.text.trim() : void 0;
+    if ((name === "base64" || name === "basenc" || name === "base32") && decodeFlag) {
+      const d = known !== void 0 ? fromBase64(known) : void 0;
+      return { text: d ?? UNKNOWN, labels: [...input.labels, decodedLabel("base64 -d", this.unit, line)] };
+    }
+    if (name === "xxd" && decodeFlag) {
+      const d = known !== void 0 ? fromHex(known) : void 0;
+      return { text: d ?? UNKNOWN, labels: [...input.labels, decodedLabel("xxd -r", this.unit, line)] };
+    }
+    if (name === "openssl" && texts.includes("-d") && texts.some((t) => /base64|enc|-a/.test(t))) {
+      const d = known !== void 0 ? fromBase64(known) : void 0;
+      return { text: d ?? UNKNOWN, labels: [...input.labels, decodedLabel("openssl -d", this.unit, line)] };
+    }
+    if ((name === "gunzip" || name === "zcat" || name === "gzip" && decodeFlag || name === "xz" && decodeFlag || name === "bzip2" && decodeFlag) && input.labels.some((l) => l.kind === "decoded")) {
+      return { text: UNKNOWN, labels: [...input.labels, decodedLabel(`${name} -d`, this.unit, line)] };
+    }
+    if (name === "rev") {
+      return { text: known !== void 0 ? reverse(known) : UNKNOWN, labels: [...input.labels, decodedLabel("rev", this.unit, line)] };
+    }
+    if (name === "tr" && /^['"]?(?:a-zA-Z|A-Za-z)/.test(texts[0] ?? "") && /^['"]?(?:n-za-mN-ZA-M|N-ZA-Mn-za-m)/.test(texts[1] ?? "")) {
+      return { text: known !== void 0 ? rot(known, 13) : UNKNOWN, labels: [...input.labels, decodedLabel("rot13 (tr)", this.unit, line)] };
+    }
+    if (name === "tar" && texts.some((t) => /^-?[a-z]*x/.test(t) || t === "--extract") || name === "unzip" || name === "bsdtar" || name === "gunzip" && !decodeFlag || name === "7z") {
+      const r = input.labels.find((l) => l.kind === "remote");
+      if (r) this.ctx.remoteArchive = r;
+    }
+    if (name === "find" || name === "ls") return join7(args.filter((a) => !a.text.startsWith("-")).slice(0, 1));
+    return { text: name === "cat" && input.text ? input.text : UNKNOWN, labels: input.labels };
+  }
+  interpreter(name, args, stdin, line) {
+    const lang = INTERPRETERS[name];
+    if (name === "uv" && args[0]?.text !== "run") return this.generic([val(name), ...args], stdin, line);
+    const list = name === "uv" ? args.slice(1) : args;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i].text;
+      if (INLINE_FLAG[lang].test(t) || (name === "perl" || name === "ruby") && /^-[a-z]*e$/.test(t) || name === "php" && t === "-r") {
+        let code2 = list[i + 1] ?? val("");
+        if (lang === "powershell" && /^-(?:e|ec|encodedcommand)$/i.test(t)) {
+          const d = Buffer.from(code2.text, "base64").toString("utf16le");
+          code2 = { ...code2, text: d, labels: [...code2.labels, decodedLabel("powershell -EncodedCommand", this.unit, line)] };
+        }
+        const nestedLang = name === "perl" || name === "ruby" || name === "php" || name === "osascript" ? void 0 : lang;
+        return this.ctx.exec(this.unit, line, code2, nestedLang, `${name} ${t}`, list.slice(i + 2), stdin);
+      }
+      if (lang === "python" && t === "-m") return this.generic([val(name), ...list], stdin, line);
+      if (t === "-" || t === "-s" && lang === "shell") break;
+      if (t.startsWith("-")) {
+        if (/^-(?:W|X|O|o)$/.test(t) && lang !== "shell") i++;
+        continue;
+      }
+      let code = this.ctx.readFile(list[i], this.unit, line, name);
+      if (!code.obj && code.text === UNKNOWN && !code.labels.length && this.ctx.remoteArchive && !t.startsWith("/") && t.includes("/")) code = { ...code, labels: [this.ctx.remoteArchive] };
+      const scriptLang = guessLang(t, code.text) ?? lang;
+      return this.ctx.exec(this.unit, line, code, scriptLang, `${name} ${t.replace(/\u0000/g, "\u2026")}`, list.slice(i + 1), stdin);
+    }
+    if (stdin) return this.ctx.exec(this.unit, line, stdin, name === "perl" || name === "ruby" || name === "php" ? void 0 : lang, `piping into ${name}`);
+    return val("");
+  }
+  git(args, stdin, line) {
+    const texts = args.map((a) => a.text);
+    if (texts[0] === "config" && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report("skill-flow-weaken-settings", this.unit, line, "git config http.sslVerify false");
+    if (texts[0] === "push") {
+      const url = args.find((a) => /^(?:https?|ssh|git):\/\//.test(a.text));
+      if (url) this.ctx.network(this.unit, line, url, [], "git push");
+    }
+    return this.generic([val("git"), ...args], stdin, line);
+  }
+  /** scp, rsync, aws s3 cp: local files to a remote target. */
+  upload(positional, stdin, line, how, fixedHost) {
+    const remoteIdx = positional.findIndex((p) => /^(?:[\w.-]+@)?[\w.-]+:/.test(p.text) && !/^[A-Za-z]:\\/.test(p.text) || /^s3:\/\//.test(p.text));
+    if (remoteIdx <= 0) return val("");
+    const target = fixedHost ? val(fixedHost) : val(positional[remoteIdx].text.replace(/:.*$/, "").replace(/^.*@/, ""));
+    const data = positional.slice(0, remoteIdx).map((p) => this.ctx.readFile(p, this.unit, line, how));
+    this.ctx.network(this.unit, line, target, [...data, ...stdin ? [stdin] : []], how);
+    return val("");
+  }
+  net(name, args, stdin, line) {
+    const texts = args.map((a) => a.text);
+    if (name === "scp" || name === "sftp" || name === "rsync") return this.upload(args.filter((a) => !a.text.startsWith("-")), stdin, line, name);
+    if (name === "nc" || name === "ncat" || name === "netcat" || name === "telnet" || name === "socat") {
+      const hostArg = args.find((a, i) => !a.text.startsWith("-") && !/^\d+$/.test(a.text) && !(i > 0 && /^-[pwqiIOsx]$/.test(texts[i - 1])));
+      const target2 = name === "socat" ? val(/(?:TCP|UDP|OPENSSL)[46]?:([^:,]+)/i.exec(texts.join(" "))?.[1] ?? UNKNOWN) : hostArg ?? val(UNKNOWN);
+      if (texts.some((t) => /^-[a-z]*l/.test(t))) return val(UNKNOWN, [remote(`tcp://${target2.text}`, this.unit, line)]);
+      if (stdin) this.ctx.network(this.unit, line, target2, [stdin], name);
+      return val(UNKNOWN, [remote(`tcp://${target2.text}`, this.unit, line)]);
+    }
+    if (name === "ssh") {
+      const hostArg = args.find((a, i) => !a.text.startsWith("-") && !(i > 0 && /^-[pilFoJLRDWbcEemOQSw]$/.test(texts[i - 1])));
+      if (hostArg && stdin) this.ctx.network(this.unit, line, val(hostArg.text.replace(/^.*@/, "")), [stdin], "ssh");
+      const after = hostArg ? args.slice(args.indexOf(hostArg) + 1) : [];
+      if (hostArg && after.length) this.ctx.network(this.unit, line, val(hostArg.text.replace(/^.*@/, "")), after, "ssh");
+      return val(UNKNOWN);
+    }
+    if (name === "mail" || name === "mailx" || name === "sendmail" || name === "mutt" || name === "swaks") {
+      const to = args.find((a) => a.text.includes("@")) ?? val(UNKNOWN);
+      const attach = args.filter((a, i) => i > 0 && /^-(?:a|A|-attach)$/.test(texts[i - 1])).map((a) => this.ctx.readFile(a, this.unit, line, name));
+      this.ctx.network(this.unit, line, val(to.text.replace(/^.*@/, "")), [...stdin ? [stdin] : [], ...attach, ...args], name);
+      return val("");
+    }
+    let url;
+    const data = [];
+    let output;
+    let remoteName = false;
+    const takesValue = /^(?:-[XHAeoOdFTubrmwUxEK]|--(?:request|header|user-agent|referer|output|data|data-raw|data-binary|data-urlencode|data-ascii|form|form-string|upload-file|user|max-time|write-out|proxy|cert|key|config|output-document|post-data|post-file|body-data|body-file|method|header|json|cookie|url|connect-timeout|retry|resolve))$/;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      const t = a.text;
+      const next = args[i + 1];
+      const eq = /^(--[\w-]+)=([\s\S]*)$/.exec(t);
+      const flag = eq ? eq[1] : t;
+      const value = eq ? { ...a, text: eq[2] } : next;
+      if (/^(?:-d|--data(?:-raw|-binary|-urlencode|-ascii)?|--json|-F|--form(?:-string)?|--post-data|--body-data)$/.test(flag) && value) {
+        data.push(this.dataArg(value, stdin, line, name));
+        if (!eq) i++;
+      } else if (/^(?:-T|--upload-file|--post-file|--body-file)$/.test(flag) && value) {
+        data.push(value.text === "-" || value.text === "." ? stdin ?? val("") : this.ctx.readFile(value, this.unit, line, name));
+        if (!eq) i++;
+      } else if (/^(?:-H|--header|-u|--user|-b|--cookie|-A|--user-agent|-e|--referer)$/.test(flag) && value) {
+        data.push(value);
+        if (!eq) i++;
+      } else if (/^(?:-o|--output|--output-document)$/.test(flag) && value) {
+        output = value;
+        if (!eq) i++;
+      } else if (name === "wget" && /^-[a-zA-Z]*O$/.test(t) && next) {
+        output = next;
+        i++;
+      } else if (name === "wget" && /^-[a-zA-Z]*O-?$/.test(t)) {
+        output = val("-");
+      } else if (/^(?:-O|--remote-name)$/.test(t) && name === "curl") {
+        remoteName = true;
+      } else if (/^--url$/.test(flag) && value) {
+        url = value;
+        if (!eq) i++;
+      } else if (takesValue.test(flag) && !eq) {
+        i++;
+      } else if (!t.startsWith("-")) {
+        if (name === "http" || name === "https" || name === "xh" || name === "xhs") {
+          if (!url && /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(t)) continue;
+          if (!url) url = a;
+          else data.push(/^[\w-]+(?::=|=|==|:)@/.test(t) ? this.ctx.readFile({ ...a, text: t.replace(/^[^@]*@/, "") }, this.unit, line, name) : a);
+        } else if (!url) url = a;
+        else if (/^(?:https?|ftp):\/\//.test(t)) url = join7([url, a], " ");
+      }
+    }
+    const target = url ?? val(UNKNOWN);
+    this.ctx.network(this.unit, line, target, [...data, target], name);
+    if (stdin && (name === "http" || name === "https" || name === "xh")) this.ctx.network(this.unit, line, target, [stdin], name);
+    const fetched = { text: UNKNOWN, labels: [remote(target.text, this.unit, line)] };
+    const toStdout = name === "wget" ? output?.text === "-" : !output && !remoteName;
+    if (toStdout) return fetched;
+    const file = output && output.text !== "-" ? output : val(target.text.replace(/[?#].*$/, "").replace(/^.*\//, "") || "index.html");
+    this.ctx.write(this.unit, line, file, fetched, name);
+    this.ctx.written.set(normalise(file.text), fetched);
+    this.ctx.written.set(normalise(`./${file.text}`), fetched);
+    return val("");
+  }
+  /** curl -d @file, -F name=@file, -d @- */
+  dataArg(value, stdin, line, how) {
+    const m = /^(?:[\w.[\]-]*=)?@(.*)$/.exec(value.text);
+    if (!m) return value;
+    const path = m[1].replace(/;.*$/, "");
+    if (path === "-") return stdin ?? val("");
+    return this.ctx.readFile({ ...value, text: path }, this.unit, line, how);
+  }
+};
+function normalise(p) {
+  return p.replace(/^\$\{?HOME\}?/, "~").replace(/\/+/g, "/").replace(/^\.\//, "");
+}
+function guessLang(path, text) {
+  if (/\.py$/.test(path)) return "python";
+  if (/\.(?:m?js|cjs|ts|mts)$/.test(path)) return "javascript";
+  if (/\.(?:sh|bash|zsh)$/.test(path)) return "shell";
+  if (/\.ps1$/.test(path)) return "powershell";
+  const first = text.slice(0, 200);
+  if (/^#!.*python/.test(first)) return "python";
+  if (/^#!.*node/.test(first)) return "javascript";
+  if (/^#!.*(?:sh|bash)/.test(first)) return "shell";
+  return void 0;
+}
+function withStep(v, unit, line, what) {
+  void unit;
+  void line;
+  void what;
+  return v;
+}
+function weakEnv(name, value) {
+  return /^(?:NODE_TLS_REJECT_UNAUTHORIZED|PYTHONHTTPSVERIFY)$/.test(name) && value === "0" || /^(?:GIT_SSL_NO_VERIFY|CURL_INSECURE)$/.test(name) && /^(?:1|true)$/i.test(value);
+}
+
+// src/skill/analysis/code-eval.ts
+var PY_MODULES = /* @__PURE__ */ new Set(["os", "sys", "subprocess", "requests", "httpx", "urllib", "urllib3", "socket", "base64", "binascii", "codecs", "json", "pickle", "marshal", "shutil", "pathlib", "zlib", "smtplib", "ftplib", "pyperclip", "http", "glob", "importlib", "aiohttp", "dns", "keyring"]);
+var JS_MODULES = /* @__PURE__ */ new Set(["fs", "child_process", "https", "http", "net", "dns", "os", "path", "axios", "vm", "zlib", "tls", "dgram", "clipboardy", "got", "needle", "superagent", "execa", "shelljs", "keytar"]);
+var MAX_CALL_DEPTH = 4;
+var MAX_CALLS_PER_FN = 24;
+var mod = (module, labels = []) => ({ text: UNKNOWN, labels, obj: { kind: "module", module } });
+function moduleOf(v) {
+  return v.obj?.kind === "module" ? v.obj.module : void 0;
+}
+function strip(name) {
+  return name.replace(/^node:/, "");
+}
+var CodeEvaluator = class {
+  constructor(ctx, unit, lang, argv, stdin) {
+    this.ctx = ctx;
+    this.unit = unit;
+    this.lang = lang;
+    this.argv = argv;
+    this.stdin = stdin;
+    this.starts = lineIndex(unit.text);
+  }
+  ctx;
+  unit;
+  lang;
+  argv;
+  stdin;
+  starts;
+  scopes = [/* @__PURE__ */ new Map()];
+  funcs = /* @__PURE__ */ new Map();
+  callDepth = 0;
+  returns = [];
+  run() {
+    const program = this.lang === "py" ? parsePython(this.unit.text) : parseJavaScript(this.unit.text);
+    this.hoist(program);
+    this.block(program);
+    for (const [name, fn] of this.funcs) if (fn.calls === 0) this.callLocal(name, fn, []);
+    return val(UNKNOWN);
+  }
+  line(at) {
+    return this.unit.line + lineOfOffset(this.starts, at);
+  }
+  hoist(stmts) {
+    for (const s of stmts) {
+      if (s.t === "def") {
+        if (s.name && !this.funcs.has(s.name)) this.funcs.set(s.name, { params: s.params, body: s.body, calls: 0 });
+        this.hoist(s.body.filter((x) => x.t === "def"));
+      } else if (s.t === "block") this.hoist(s.body);
+    }
+  }
+  // -- scope ----------------------------------------------------------------------------
+  lookup(name) {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(name);
+      if (v) return v;
+    }
+    return void 0;
+  }
+  bind(name, v) {
+    this.scopes[this.scopes.length - 1].set(name, v);
+  }
+  assign(target, v) {
+    if (target.t === "name") this.bind(target.name, v);
+    else if (target.t === "pattern") {
+      for (const { key, name } of target.names) {
+        const field2 = v.fields?.get(key) ?? v.items?.[Number(key)];
+        if (field2) this.bind(name, field2);
+        else if (moduleOf(v)) this.bind(name, mod(`${moduleOf(v)}.${key}`));
+        else if (v.obj?.kind === "env" && /^\D/.test(key)) this.bind(name, this.envVar(key, 0));
+        else this.bind(name, { text: UNKNOWN, labels: v.labels });
+      }
+    } else if (target.expr.t === "index" || target.expr.t === "member") {
+      const obj = this.expr(target.expr.obj);
+      const key = target.expr.t === "member" ? target.expr.prop : target.expr.index?.t === "str" ? target.expr.index.value : void 0;
+      if (key && obj.fields && !key.includes(UNKNOWN)) obj.fields.set(key, v);
+      else if (obj.items) obj.items.push(v);
+      else if (target.expr.obj.t === "name") {
+        const merged = { ...obj, labels: dedupe([...obj.labels, ...v.labels]), obj: obj.obj ?? (v.obj?.kind === "env" ? v.obj : void 0) };
+        this.bind(target.expr.obj.name, merged);
+      }
+    }
+  }
+  // -- statements -----------------------------------------------------------------------
+  block(stmts) {
+    for (const s of stmts) this.stmt(s);
+  }
+  stmt(s) {
+    switch (s.t) {
+      case "assign": {
+        let v = this.expr(s.value);
+        if (s.op !== "=" && s.op !== ":=") {
+          const old = s.targets[0]?.t === "name" ? this.lookup(s.targets[0].name) : void 0;
+          if (old) v = join7([old, v]);
+        }
+        for (const t of s.targets) this.assign(t, v);
+        return;
+      }
+      case "expr":
+        this.expr(s.e);
+        return;
+      case "import":
+        this.importStmt(s);
+        return;
+      case "def":
+        if (s.name) this.bind(s.name, { text: UNKNOWN, labels: [], obj: { kind: "function", module: s.name } });
+        return;
+      case "return":
+        if (this.returns.length) this.returns[this.returns.length - 1].push(s.e ? this.expr(s.e) : val(""));
+        else if (s.e) this.expr(s.e);
+        return;
+      case "for": {
+        const iter = this.expr(s.iter);
+        this.assign(s.target, { ...iter, text: iter.items?.length ? join7(iter.items, " ").text : iter.text, obj: iter.obj?.kind === "socket" ? iter.obj : void 0 });
+        this.block(s.body);
+        this.block(s.body);
+        return;
+      }
+      case "with":
+        for (const item of s.items) {
+          const v = this.expr(item.e);
+          if (item.as) this.assign(item.as, v);
+        }
+        this.block(s.body);
+        return;
+      case "block":
+        this.block(s.body);
+        return;
+    }
+  }
+  importStmt(s) {
+    if (this.lang === "py") {
+      if (!s.module) for (const n of s.names) this.bind(n.alias.split(".")[0], mod(n.alias.includes(".") ? n.alias.split(".")[0] : n.name));
+      else for (const n of s.names) this.bind(n.alias, mod(`${s.module}.${n.name}`));
+      return;
+    }
+    const m = strip(s.module);
+    if (s.star) this.bind(s.star, mod(m));
+    for (const n of s.names) this.bind(n.alias, n.name === "default" ? mod(m) : mod(`${m}.${n.name}`));
+  }
+  // -- expressions ----------------------------------------------------------------------
+  expr(e) {
+    switch (e.t) {
+      case "str":
+        return val(e.value);
+      case "num":
+        return val(String(e.value));
+      case "tmpl":
+        return join7(e.parts.map((p) => typeof p === "string" ? val(p) : this.expr(p)));
+      case "name":
+        return this.name(e.name, e.at);
+      case "member":
+        return this.member(this.expr(e.obj), e.prop, e.at, e);
+      case "index":
+        return this.index(e);
+      case "call":
+        return this.call(e);
+      case "bin":
+        return this.binary(e);
+      case "list": {
+        const items = e.items.map((x) => this.expr(x));
+        return { ...join7(items, " "), items };
+      }
+      case "dict": {
+        const fields = /* @__PURE__ */ new Map();
+        const all = [];
+        for (const { key, value } of e.entries) {
+          const v = this.expr(value);
+          all.push(v);
+          if (key) {
+            const k = this.expr(key);
+            all.push(k);
+            if (!k.text.includes(UNKNOWN)) fields.set(k.text, v);
+          } else if (v.fields) for (const [k, fv] of v.fields) fields.set(k, fv);
+        }
+        const joined = join7(all, " ");
+        return { ...joined, fields, obj: all.some((v) => v.obj?.kind === "env") ? { kind: "env" } : void 0 };
+      }
+      case "func":
+        return { text: UNKNOWN, labels: [], obj: { kind: "lambda" }, fields: /* @__PURE__ */ new Map([["__fn", { text: "", labels: [], items: [] }]]) };
+      case "comp": {
+        const iter = this.expr(e.iter);
+        this.assign(e.target, iter);
+        const elt = this.expr(e.elt);
+        return { text: UNKNOWN, labels: dedupe([...iter.labels, ...elt.labels]) };
+      }
+      case "other":
+        return join7(e.children.map((c) => this.expr(c)), " ");
+    }
+  }
+  name(name, at) {
+    const v = this.lookup(name);
+    if (v) return v;
+    if (this.funcs.has(name)) return { text: UNKNOWN, labels: [], obj: { kind: "function", module: name } };
+    if ((this.lang === "py" ? PY_MODULES : JS_MODULES).has(name)) return mod(name);
+    if (this.lang === "py") {
+      if (/^(?:open|exec|eval|compile|__import__|input|getattr|bytes|bytearray|str|chr|ord|print|map|list|dict|tuple|set|reversed|sorted|bytes|memoryview|globals|locals|vars)$/.test(name)) return mod(`builtins.${name}`);
+    } else {
+      if (/^(?:fetch|require|eval|Function|atob|btoa|Buffer|process|XMLHttpRequest|WebSocket|navigator|decodeURIComponent|decodeURI|unescape|String|JSON|Object|Array|Deno|Bun|globalThis|window|document|setTimeout|setInterval|Reflect)$/.test(name)) return mod(name);
+    }
+    void at;
+    return val(UNKNOWN);
+  }
+  envVar(name, at) {
+    if (/\s/.test(name.trim())) return join7(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), " ");
+    const label = envSource(name, this.unit, this.line(at), false);
+    const secret = envSource(name, this.unit, this.line(at));
+    return val(UNKNOWN, secret ? [secret] : label && /(?:KEY|TOKEN|SECRET|PASS|AUTH|CRED)/i.test(name) ? [label] : []);
+  }
+  member(obj, prop, at, e) {
+    const m = moduleOf(obj);
+    if (m) {
+      const full = `${m}.${prop}`;
+      if (full === "os.environ" || full === "process.env" || full === "Deno.env" || full === "Bun.env") return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: "env" } };
+      if (full === "sys.argv" || full === "process.argv") return { ...join7(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
+      if (full === "sys.stdin" || full === "process.stdin") return this.stdin ?? val(UNKNOWN);
+      return mod(full, obj.labels);
+    }
+    if (obj.obj?.kind === "env") return this.envVar(prop, at);
+    if (obj.fields?.has(prop)) return obj.fields.get(prop);
+    void e;
+    return { text: prop === "length" ? UNKNOWN : obj.text === UNKNOWN ? UNKNOWN : UNKNOWN, labels: obj.labels, obj: obj.obj && /^(?:socket|httpconn|httpreq|smtp|ftp|file-w|session)$/.test(obj.obj.kind) ? obj.obj : void 0 };
+  }
+  index(e) {
+    const obj = this.expr(e.obj);
+    if (e.slice) {
+      const step = e.slice[2] ? this.expr(e.slice[2]) : void 0;
+      if (step?.text === "-1" || e.slice[2]?.t === "other" && e.slice[2].children[0]?.t === "num" && e.slice[2].children[0].value === 1) {
+        const known = !obj.text.includes(UNKNOWN);
+        return { text: known ? reverse(obj.text) : UNKNOWN, labels: [...obj.labels, decodedLabel("string reversal", this.unit, this.line(e.at))] };
+      }
+      if (step && /^[2-9]$/.test(step.text)) {
+        const start = e.slice[0] ? Number(this.expr(e.slice[0]).text) || 0 : 0;
+        const n = Number(step.text);
+        const known = !obj.text.includes(UNKNOWN);
+        return { text: known ? [...obj.text].filter((_, i) => i >= start && (i - start) % n === 0).join("") : UNKNOWN, labels: [...obj.labels, decodedLabel("de-interleaving", this.unit, this.line(e.at))] };
+      }
+      return { text: UNKNOWN, labels: obj.labels };
+    }
+    const key = e.index ? this.expr(e.index) : val(UNKNOWN);
+    if (obj.obj?.kind === "env") return key.text.includes(UNKNOWN) ? { text: UNKNOWN, labels: obj.labels } : this.envVar(key.text, e.at);
+    if (obj.fields && obj.fields.has(key.text)) return obj.fields.get(key.text);
+    if (obj.items && /^\d+$/.test(key.text)) return obj.items[Number(key.text)] ?? val(UNKNOWN);
+    return { text: UNKNOWN, labels: dedupe([...obj.labels, ...key.labels]) };
+  }
+  binary(e) {
+    const l = this.expr(e.left);
+    const r = this.expr(e.right);
+    if (e.op === "+") return join7([l, r]);
+    if (e.op === "/" && (l.obj?.kind === "path" || r.obj?.kind === "path" || /^[~/.]/.test(l.text))) return { ...join7([l, val("/"), r]), obj: { kind: "path" } };
+    if (e.op === "%" && this.lang === "py" && e.left.t === "str") {
+      const values = r.items ?? [r];
+      let k = 0;
+      const text = l.text.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifxXo]/g, () => values[k++]?.text ?? UNKNOWN);
+      return { text, labels: dedupe([...l.labels, ...values.flatMap((v) => v.labels)]) };
+    }
+    if (e.op === "^") {
+      return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels, decodedLabel("XOR", this.unit, this.line(e.at))]) };
+    }
+    if (/^(?:or|\|\||\?\?|and|&&)$/.test(e.op)) return { ...join7([l, r], ""), text: l.text.includes(UNKNOWN) ? r.text : l.text };
+    return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels]) };
+  }
+  // -- calls ----------------------------------------------------------------------------
+  call(e) {
+    const line = this.line(e.at);
+    let receiver;
+    let method;
+    let callee;
+    if (e.callee.t === "member") {
+      receiver = this.expr(e.callee.obj);
+      method = e.callee.prop;
+      callee = this.member(receiver, method, e.callee.at, e.callee);
+    } else callee = this.expr(e.callee);
+    const args = e.args.map((a) => this.expr(a));
+    const kwargs = new Map(e.kwargs.map((k) => [k.name, this.expr(k.value)]));
+    if (receiver?.obj?.kind === "env" && method) {
+      const a0 = args[0];
+      if (/^(?:get|__getitem__|pop|setdefault|getenv)$/.test(method) && a0 && !a0.text.includes(UNKNOWN)) return this.envVar(a0.text, e.at);
+      return { text: UNKNOWN, labels: receiver.labels, obj: { kind: "env" } };
+    }
+    const localName = callee.obj?.kind === "function" ? callee.obj.module : method && this.funcs.has(method) && !moduleOf(receiver ?? val("")) ? method : e.callee.t === "name" && this.funcs.has(e.callee.name) ? e.callee.name : void 0;
+    if (localName && this.funcs.has(localName)) return this.callLocal(localName, this.funcs.get(localName), args);
+    const name = moduleOf(callee);
+    if (name) {
+      const out = this.meaning(name, args, kwargs, line, receiver, e);
+      if (out) return out;
+    }
+    if (receiver && method) {
+      const out = this.methodMeaning(receiver, method, args, kwargs, line, e);
+      if (out) return out;
+    }
+    const all = [callee, ...args, ...kwargs.values()];
+    if (receiver) all.push(receiver);
+    return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)) };
+  }
+  callLocal(name, fn, args) {
+    if (this.callDepth >= MAX_CALL_DEPTH || fn.calls >= MAX_CALLS_PER_FN) return join7(args, " ");
+    fn.calls++;
+    this.callDepth++;
+    const scope = /* @__PURE__ */ new Map();
+    fn.params.forEach((p, i) => scope.set(p, args[i] ?? val(UNKNOWN)));
+    this.scopes.push(scope);
+    this.returns.push([]);
+    try {
+      this.hoist(fn.body);
+      this.block(fn.body);
+      const rets = this.returns[this.returns.length - 1];
+      return rets.length ? join7(rets, "") : val(UNKNOWN);
+    } finally {
+      this.returns.pop();
+      this.scopes.pop();
+      this.callDepth--;
+    }
+  }
+  arg(args, kwargs, i, name) {
+    return kwargs.get(name) ?? args[i];
+  }
+  decoded(input, how, line, decode) {
+    const known = !input.text.includes(UNKNOWN) && input.text.length > 0;
+    const text = known && decode ? decode(input.text) ?? UNKNOWN : UNKNOWN;
+    return { text, labels: dedupe([...input.labels, decodedLabel(how, this.unit, line)]) };
+  }
+  net(target, data, line, how) {
+    this.ctx.network(this.unit, line, target, [target, ...data], how);
+    return { text: UNKNOWN, labels: [remote(target.text, this.unit, line)] };
+  }
+  shell(cmd, line, how, input) {
+    if (cmd.items && cmd.items.length) {
+      const vars = [];
+      const text = cmd.items.map((it) => {
+        if (!it.text.includes(UNKNOWN) && !it.labels.length) return `'${it.text.replace(/'/g, `'\\''`)}'`;
+        vars.push(it);
+        return `"$${vars.length}"`;
+      }).join(" ");
+      return this.ctx.exec(this.unit, line, { text, labels: cmd.labels.filter((l) => l.kind === "remote" || l.kind === "decoded") }, "shell", how, vars, input);
+    }
+    return this.shellString(cmd, line, how, input);
+  }
+  /** A command line built from parts: unknown parts become positional parameters. */
+  shellString(cmd, line, how, input) {
+    const vars = [];
+    const labelsOfUnknown = cmd.labels;
+    const text = cmd.text.replace(/\u0000+/g, () => {
+      vars.push({ text: UNKNOWN, labels: labelsOfUnknown.filter((l) => l.kind === "source") });
+      return `$${Math.min(vars.length, 9)}`;
+    });
+    return this.ctx.exec(this.unit, line, { text, labels: cmd.labels.filter((l) => l.kind === "remote" || l.kind === "decoded") }, "shell", how, vars, input);
+  }
+  /** What a library call does. Undefined: no entry, use the default. */
+  meaning(name0, args, kw, line, receiver, e) {
+    const name = name0.replace(/^builtins\./, "").replace(/^(?:window|globalThis|self)\./, "");
+    const a0 = args[0] ?? val(UNKNOWN);
+    const all = [...args, ...kw.values()];
+    if (/^(?:os\.getenv|os\.environ\.get|os\.environ\.__getitem__|Deno\.env\.get|os\.getenvb)$/.test(name)) return a0.text.includes(UNKNOWN) ? mod("os.environ") && { text: UNKNOWN, labels: [envAll(this.unit, line, name)] } : this.envVar(a0.text, e.at);
+    if (/^(?:os\.environ\.(?:items|copy|keys|values)|dict|Object\.(?:entries|assign|keys|values|fromEntries)|JSON\.stringify|json\.dumps|str|repr|list|tuple)$/.test(name) && all.some((v) => v.obj?.kind === "env")) return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)), obj: { kind: "env" } };
+    if (/^(?:pyperclip\.paste|clipboard\.paste|clipboardy\.read|clipboardy\.readSync|navigator\.clipboard\.readText|electron\.clipboard\.readText|clipboard\.readText|pandas\.read_clipboard|tkinter\.Tk\.clipboard_get)$/.test(name)) return val(UNKNOWN, [clipboard(this.unit, line, name)]);
+    if (/^(?:keyring\.get_password|keytar\.getPassword|keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
+    if (name === "os.homedir" || name === "os.path.expanduser" && a0.text === "~" || name === "pathlib.Path.home" || name === "Path.home" || name === "os.userInfo") return { text: "~", labels: [], obj: { kind: "path" } };
+    if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join7(args, "/"), obj: { kind: "path" } };
+    if (/^(?:os\.path\.expanduser|os\.path\.expandvars|os\.path\.abspath|os\.path\.realpath|os\.path\.normpath|path\.normalize|glob\.glob|glob\.iglob|os\.listdir|os\.scandir|os\.walk|fs\.readdirSync|glob\.sync|fast-glob\.sync)$/.test(name)) return { ...a0, obj: { kind: "path" } };
+    if (/^(?:pathlib\.Path|Path|pathlib\.PurePath|pathlib\.PosixPath)$/.test(name)) return { ...join7(args, "/"), obj: { kind: "path" } };
+    if (/^(?:open|io\.open|codecs\.open|aiofiles\.open)$/.test(name)) {
+      const mode = (this.arg(args, kw, 1, "mode") ?? val("r")).text;
+      if (/[wax+]/.test(mode)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: a0.text } };
+      return this.ctx.readFile(a0, this.unit, line, "open");
+    }
+    if (/^fs\.(?:readFileSync|readFile|promises\.readFile|createReadStream)$|^(?:fs\/promises|fs-extra)\.readFile(?:Sync)?$|^Deno\.readTextFile(?:Sync)?$|^Bun\.file$/.test(name)) return this.ctx.readFile(a0, this.unit, line, name);
+    if (/^fs\.(?:writeFileSync|writeFile|appendFileSync|appendFile|promises\.writeFile|promises\.appendFile|outputFileSync|outputFile)$|^(?:fs\/promises|fs-extra)\.(?:writeFile|appendFile|outputFile)(?:Sync)?$|^Deno\.writeTextFile(?:Sync)?$|^Bun\.write$/.test(name)) {
+      this.ctx.write(this.unit, line, a0, args[1] ?? val(""), name);
+      return val("");
+    }
+    if (/^fs\.(?:createWriteStream)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: a0.text } };
+    if (/^(?:fs\.(?:copyFileSync|copyFile|cpSync|cp|renameSync|rename|promises\.copyFile)|shutil\.(?:copy|copy2|copyfile|copytree|move)|os\.rename|os\.replace)$/.test(name)) {
+      this.ctx.write(this.unit, line, args[1] ?? val(UNKNOWN), this.ctx.readFile(a0, this.unit, line, name), name);
+      return val("");
+    }
+    if (/^(?:os\.symlink|fs\.symlinkSync)$/.test(name) && a0.text === "/dev/null") {
+      this.ctx.erase(this.unit, line, args[1] ?? val(UNKNOWN), `${name} to /dev/null`);
+      return val("");
+    }
+    if (/^(?:os\.remove|os\.unlink|shutil\.rmtree|fs\.(?:unlinkSync|unlink|rmSync|rm|promises\.rm|promises\.unlink|truncateSync|truncate)|os\.truncate)$/.test(name)) {
+      this.ctx.erase(this.unit, line, a0, name);
+      return val("");
+    }
+    if (/^json\.dump$/.test(name) && args[1]?.obj?.kind === "file-w") {
+      this.ctx.write(this.unit, line, val(args[1].obj.path ?? UNKNOWN), a0, "json.dump");
+      return val("");
+    }
+    if (/^(?:base64\.(?:b64decode|standard_b64decode|urlsafe_b64decode|decodebytes|decodestring)|binascii\.a2b_base64|atob)$/.test(name)) return this.decoded(a0, "base64 decoding", line, fromBase64);
+    if (/^(?:base64\.b32decode)$/.test(name)) return this.decoded(a0, "base32 decoding", line, fromBase32);
+    if (/^(?:base64\.(?:b85decode|a85decode|b16decode)|zlib\.decompress|gzip\.decompress|bz2\.decompress|lzma\.decompress|zlib\.(?:inflateSync|gunzipSync|inflateRawSync|brotliDecompressSync))$/.test(name)) return this.decoded(a0, name, line, name === "base64.b16decode" ? fromHex : void 0);
+    if (/^(?:binascii\.(?:unhexlify|a2b_hex)|bytes\.fromhex|bytearray\.fromhex)$/.test(name)) return this.decoded(a0, "hex decoding", line, fromHex);
+    if (name === "codecs.decode") {
+      const enc = (args[1] ?? kw.get("encoding") ?? val("")).text.toLowerCase();
+      if (/rot.?13/.test(enc)) return this.decoded(a0, "rot13", line, (s) => rot(s, 13));
+      if (/hex/.test(enc)) return this.decoded(a0, "hex decoding", line, fromHex);
+      if (/base64/.test(enc)) return this.decoded(a0, "base64 decoding", line, fromBase64);
+      return this.decoded(a0, `codecs.decode ${enc}`, line);
+    }
+    if (/^(?:decodeURIComponent|decodeURI|unescape|urllib\.parse\.unquote|urllib\.parse\.unquote_plus)$/.test(name)) return this.decoded(a0, "URL decoding", line, (s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return void 0;
+      }
+    });
+    if (/^Buffer\.from$/.test(name)) {
+      const enc = (args[1] ?? val("utf8")).text.toLowerCase();
+      if (enc === "base64" || enc === "base64url") return { ...this.decoded(a0, "base64 decoding", line, fromBase64), obj: { kind: "buffer" } };
+      if (enc === "hex") return { ...this.decoded(a0, "hex decoding", line, fromHex), obj: { kind: "buffer" } };
+      if (a0.items && a0.items.every((x) => /^\d+$/.test(x.text))) return { text: Buffer.from(a0.items.map((x) => Number(x.text) & 255)).toString("latin1"), labels: [decodedLabel("byte array", this.unit, line)], obj: { kind: "buffer" } };
+      return { ...a0, obj: { kind: "buffer" } };
+    }
+    if (/^(?:String\.fromCharCode|String\.fromCodePoint|chr)$/.test(name)) {
+      const nums = args.length === 1 && args[0].items ? args[0].items : args;
+      const known = nums.every((x) => /^\d+$/.test(x.text));
+      return { text: known ? nums.map((x) => String.fromCharCode(Number(x.text))).join("") : UNKNOWN, labels: dedupe([...nums.flatMap((x) => x.labels), ...nums.length > 3 ? [decodedLabel("character codes", this.unit, line)] : []]) };
+    }
+    if ((name === "bytes" || name === "bytearray") && a0.items && a0.items.every((x) => /^\d+$/.test(x.text))) return { text: Buffer.from(a0.items.map((x) => Number(x.text) & 255)).toString("latin1"), labels: [decodedLabel("byte list", this.unit, line)] };
+    if (/^(?:exec|eval|compile|execfile|builtins\.exec|vm\.runInNewContext|vm\.runInThisContext|vm\.runInContext|vm\.Script|vm\.compileFunction|Function|eval)$/.test(name)) {
+      const code = name === "Function" ? args[args.length - 1] ?? val("") : a0;
+      this.ctx.exec(this.unit, line, code, this.lang === "py" ? "python" : "javascript", name);
+      return { text: UNKNOWN, labels: code.labels, obj: { kind: "lambda" } };
+    }
+    if (/^(?:marshal\.loads|pickle\.loads|pickle\.load|cPickle\.loads|dill\.loads|cloudpickle\.loads|jsonpickle\.decode|yaml\.unsafe_load|shelve\.open|torch\.load|joblib\.load)$/.test(name)) {
+      this.ctx.deserialize(this.unit, line, a0, name);
+      return { text: UNKNOWN, labels: a0.labels };
+    }
+    if (name === "yaml.load" && !/SafeLoader|BaseLoader/.test((this.arg(args, kw, 1, "Loader") ?? val("")).text + e.kwargs.map((k) => dottedName(k.value) ?? "").join(" "))) {
+      this.ctx.deserialize(this.unit, line, a0, name);
+      return { text: UNKNOWN, labels: a0.labels };
+    }
+    if (/^(?:__import__|importlib\.import_module|require)$/.test(name)) {
+      if (!a0.text.includes(UNKNOWN) && !/^[./]/.test(a0.text)) return mod(strip(a0.text));
+      if (a0.labels.some((l) => l.kind === "remote" || l.kind === "decoded") || this.ctx.written.get(a0.text)) this.ctx.exec(this.unit, line, this.ctx.written.get(a0.text) ?? a0, this.lang === "py" ? "python" : "javascript", `${name} of written code`);
+      return { text: UNKNOWN, labels: a0.labels };
+    }
+    if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
+      const cmd = /^os\.(?:exec|spawn)/.test(name) ? { ...join7(args.slice(1), " "), items: args.slice(1) } : a0;
+      return this.shell(cmd, line, name);
+    }
+    if (/^(?:subprocess\.(?:run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec|asyncio\.create_subprocess_shell|sh\.Command)$/.test(name)) {
+      const cmd = name === "asyncio.create_subprocess_exec" ? { ...join7(args, " "), items: args } : a0;
+      const input = kw.get("input");
+      if (cmd.items || kw.get("shell")?.text === "True" || name.endsWith("_shell") || !cmd.text.includes(" ") === false) return this.shell(cmd, line, name, input);
+      return this.shell({ ...cmd, items: [cmd] }, line, name, input);
+    }
+    if (/^(?:child_process\.(?:exec|execSync)|shelljs\.exec|execa\.command|execa\.commandSync|zx\.\$|Bun\.\$)$/.test(name)) return this.shell(a0, line, name);
+    if (/^(?:child_process\.(?:spawn|spawnSync|execFile|execFileSync|fork)|execa|execa\.execa|execa\.sync|Deno\.Command|Bun\.spawn|Bun\.spawnSync|cross-spawn)$/.test(name)) {
+      const opts = args.find((x) => x.fields?.has("shell"));
+      if (args[1]?.items) return this.shell({ text: UNKNOWN, labels: [], items: [a0, ...args[1].items] }, line, name);
+      if (a0.items) return this.shell({ text: UNKNOWN, labels: [], items: a0.items }, line, name);
+      return opts ? this.shell(a0, line, name) : this.shell({ text: UNKNOWN, labels: [], items: [a0] }, line, name);
+    }
+    const py = /^(requests|httpx|niquests|aiohttp\.ClientSession|aiohttp|requests\.Session|httpx\.Client|httpx\.AsyncClient|urllib3\.PoolManager|urllib3)\.(get|post|put|patch|delete|head|options|request|stream|send)$/.exec(name);
+    if (py) {
+      const isRequest = py[2] === "request" || py[2] === "stream";
+      const url = isRequest ? this.arg(args, kw, 1, "url") ?? val(UNKNOWN) : this.arg(args, kw, 0, "url") ?? val(UNKNOWN);
+      const data = ["data", "json", "params", "headers", "files", "auth", "cookies", "content", "body", "fields"].map((k) => kw.get(k)).filter((v) => !!v);
+      data.push(...args.slice(isRequest ? 2 : 1));
+      return this.net(url, data, line, `${py[1]}.${py[2]}`);
+    }
+    if (/^(?:requests\.Session|httpx\.Client|httpx\.AsyncClient|aiohttp\.ClientSession|urllib3\.PoolManager|requests\.session)$/.test(name)) return mod(name.replace(/\.session$/, ".Session"));
+    if (/^(?:urllib\.request\.urlopen|urllib2\.urlopen|urllib\.urlopen|urllib\.request\.urlretrieve)$/.test(name)) {
+      const req = a0;
+      const target = req.obj?.kind === "httpreq" ? val(req.obj.host ?? UNKNOWN) : req;
+      const data = [this.arg(args, kw, 1, "data"), ...req.fields ? [...req.fields.values()] : []].filter((v) => !!v);
+      const out = this.net(target, [...data, req], line, name);
+      if (name.endsWith("urlretrieve") && args[1]) {
+        this.ctx.write(this.unit, line, args[1], out, name);
+        this.ctx.written.set(args[1].text, out);
+      }
+      return out;
+    }
+    if (/^(?:urllib\.request\.Request|urllib2\.Request)$/.test(name)) {
+      const data = [this.arg(args, kw, 1, "data"), this.arg(args, kw, 2, "headers")].filter((v) => !!v);
+      return { ...join7([a0, ...data], " "), text: a0.text, obj: { kind: "httpreq", host: a0.text }, fields: new Map(data.map((d, i) => [String(i), d])) };
+    }
+    if (/^(?:http\.client\.HTTPSConnection|http\.client\.HTTPConnection|httplib\.HTTPSConnection|httplib\.HTTPConnection|ftplib\.FTP|ftplib\.FTP_TLS|smtplib\.SMTP|smtplib\.SMTP_SSL|telnetlib\.Telnet|paramiko\.SSHClient)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "httpconn", host: a0.text } };
+    if (/^(?:socket\.socket|socket\.SocketType)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket" } };
+    if (/^(?:socket\.create_connection)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket", host: a0.items?.[0]?.text ?? a0.text } };
+    if (/^(?:socket\.gethostbyname|socket\.gethostbyname_ex|socket\.getaddrinfo|dns\.resolver\.resolve|dns\.resolver\.query|dns\.lookup|dns\.resolve|dns\.resolve4|dns\.resolveTxt|dns\.promises\.lookup|dns\.promises\.resolve|dns\.promises\.resolveTxt|dns\.resolveAny|Deno\.resolveDns)$/.test(name)) {
+      this.ctx.dns(this.unit, line, a0, name);
+      return val(UNKNOWN);
+    }
+    if (/^(?:webbrowser\.open|webbrowser\.open_new|open\.default|opn)$/.test(name)) return this.net(a0, [], line, name);
+    if (/^(?:fetch|node-fetch|undici\.fetch|undici\.request|cross-fetch|ky|ky\.(?:get|post|put|patch)|got|got\.(?:get|post|put|patch|stream)|axios\.(?:get|delete|head|options)|needle\.get|superagent\.get|request\.get)$/.test(name)) {
+      const opts = args[1];
+      const data = opts ? [opts, ...opts.fields ? [...opts.fields.values()] : []] : [];
+      return this.net(a0.obj?.kind === "httpreq" ? val(a0.obj.host ?? UNKNOWN) : a0, data, line, name);
+    }
+    if (/^(?:axios\.(?:post|put|patch)|needle\.post|superagent\.post|request\.post|needle)$/.test(name)) return this.net(a0, args.slice(1), line, name);
+    if (/^(?:axios|axios\.request|request)$/.test(name)) {
+      const cfg = a0.fields ? a0 : args[1] ?? val("");
+      const url = cfg.fields?.get("url") ?? (a0.fields ? val(UNKNOWN) : a0);
+      return this.net(url, [cfg, ...cfg.fields ? [...cfg.fields.values()] : []], line, name);
+    }
+    if (/^(?:https|http)\.(?:request|get)$/.test(name)) {
+      const host = a0.fields ? a0.fields.get("hostname") ?? a0.fields.get("host") ?? val(UNKNOWN) : a0;
+      const data = a0.fields ? [...a0.fields.values()] : [a0];
+      this.ctx.network(this.unit, line, host, data, name);
+      return { text: UNKNOWN, labels: [remote(host.text, this.unit, line)], obj: { kind: "httpreq", host: host.text } };
+    }
+    if (/^(?:net\.connect|net\.createConnection|tls\.connect)$/.test(name)) {
+      const host = a0.fields ? a0.fields.get("host") ?? val(UNKNOWN) : args.find((x) => !/^\d+$/.test(x.text)) ?? val(UNKNOWN);
+      return { text: UNKNOWN, labels: [], obj: { kind: "socket", host: host.text } };
+    }
+    if (/^(?:net\.Socket|WebSocket|ws|ws\.WebSocket|dgram\.createSocket|XMLHttpRequest|EventSource)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket", host: /^(?:WebSocket|ws|ws\.WebSocket|EventSource)$/.test(name) ? a0.text : void 0 } };
+    if (name === "navigator.sendBeacon") return this.net(a0, args.slice(1), line, name);
+    if (/^(?:nodemailer\.createTransport)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "smtp", host: a0.fields?.get("host")?.text ?? UNKNOWN } };
+    void receiver;
+    return void 0;
+  }
+  /** Methods on tracked objects and on strings. */
+  methodMeaning(recv, method, args, kw, line, e) {
+    const kind = recv.obj?.kind;
+    const a0 = args[0] ?? val(UNKNOWN);
+    if (kind === "socket") {
+      if (/^(?:connect|connect_ex|open)$/.test(method)) {
+        recv.obj.host = a0.items?.[0]?.text ?? (this.lang === "js" ? args.find((x) => !/^\d+$/.test(x.text))?.text ?? (/^(?:GET|POST|PUT)$/i.test(a0.text) ? args[1]?.text : void 0) : a0.text);
+        if (this.lang === "js" && method === "open" && args[1]) recv.obj.host = args[1].text;
+        return val("");
+      }
+      if (/^(?:send|sendall|sendto|write|end|sendfile|emit)$/.test(method)) {
+        const host = method === "sendto" ? args[1]?.items?.[0]?.text ?? UNKNOWN : method === "send" && args.length >= 3 && this.lang === "js" ? args[2].text : recv.obj.host ?? UNKNOWN;
+        const data = method === "sendfile" ? this.ctx.readFile(val(a0.obj?.path ?? a0.text), this.unit, line, "sendfile") : a0;
+        this.ctx.network(this.unit, line, val(host), [data], `socket ${method}`);
+        return val("");
+      }
+      if (/^(?:recv|recvfrom|read|makefile)$/.test(method)) return { text: UNKNOWN, labels: [remote(`tcp://${recv.obj.host ?? ""}`, this.unit, line)] };
+    }
+    if (kind === "httpconn") {
+      if (method === "request" || method === "putrequest") {
+        this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [args[1] ?? val(""), args[2] ?? kw.get("body") ?? val(""), args[3] ?? kw.get("headers") ?? val("")], "http.client request");
+        return val("");
+      }
+      if (/^(?:send|sendmail|send_message|storbinary|storlines|write|exec_command|connect|login)$/.test(method)) {
+        const data = method === "storbinary" || method === "storlines" ? this.ctx.readFile(val(args[1]?.obj?.path ?? args[1]?.text ?? UNKNOWN), this.unit, line, method) : join7(args, " ");
+        if (method === "connect" || method === "login") {
+          if (method === "connect" && a0.text !== UNKNOWN) recv.obj.host = a0.text;
+          return val("");
+        }
+        this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [data, ...args, ...method === "storbinary" ? [args[1] ?? val("")] : []], `${method}`);
+        return val("");
+      }
+      if (method === "getresponse") return { text: UNKNOWN, labels: [remote(recv.obj.host ?? "", this.unit, line)] };
+    }
+    if (kind === "httpreq" && /^(?:write|end)$/.test(method) && args.length) {
+      this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [a0], `request ${method}`);
+      return val("");
+    }
+    if (kind === "smtp" && /^(?:sendMail|sendmail)$/.test(method)) {
+      this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [a0, ...a0.fields ? [...a0.fields.values()] : []], "mail");
+      return val("");
+    }
+    if (kind === "file-w" && /^(?:write|writelines|end)$/.test(method)) {
+      this.ctx.write(this.unit, line, val(recv.obj.path ?? UNKNOWN), a0, "file write");
+      return val("");
+    }
+    if (kind === "path") {
+      if (/^(?:read_text|read_bytes|open)$/.test(method)) {
+        const mode = (args[0] ?? kw.get("mode") ?? val("r")).text;
+        if (method === "open" && /[wax]/.test(mode)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: recv.text } };
+        return this.ctx.readFile(recv, this.unit, line, method);
+      }
+      if (/^(?:write_text|write_bytes)$/.test(method)) {
+        this.ctx.write(this.unit, line, recv, a0, method);
+        return val("");
+      }
+      if (/^(?:unlink|rmdir)$/.test(method)) {
+        this.ctx.erase(this.unit, line, recv, method);
+        return val("");
+      }
+      if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join7([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
+    }
+    const known = !recv.text.includes(UNKNOWN);
+    switch (method) {
+      case "format": {
+        let k = 0;
+        const text = recv.text.replace(/\{(\w*)\}/g, (_, key) => (key && !/^\d+$/.test(key) ? kw.get(key)?.text : args[key ? Number(key) : k++]?.text) ?? UNKNOWN);
+        return { text, labels: dedupe([recv, ...args, ...kw.values()].flatMap((v) => v.labels)) };
+      }
+      case "join":
+        if (this.lang === "py") {
+          const items = a0.items ?? [a0];
+          const j = join7(items, known ? recv.text : "");
+          return { ...j, labels: dedupe([...j.labels, ...a0.labels]) };
+        }
+        return { ...join7(recv.items ?? [recv], a0.text.includes(UNKNOWN) ? "" : a0.text), labels: dedupe([...recv.labels, ...(recv.items ?? []).flatMap((i) => i.labels)]) };
+      case "reverse":
+        return { ...recv, text: known ? reverse(recv.text) : UNKNOWN, items: recv.items ? [...recv.items].reverse() : void 0, labels: dedupe([...recv.labels, decodedLabel("string reversal", this.unit, line)]) };
+      case "split":
+        if (this.lang === "js" && args[0]?.text === "") return { ...recv, items: [...recv.text].map((c) => val(c)) };
+        return recv;
+      case "decode":
+      case "encode":
+      case "toString": {
+        const enc = (a0.text ?? "").toLowerCase();
+        if (method === "decode" && /base64/.test(enc)) return this.decoded(recv, "base64 decoding", line, fromBase64);
+        if (method === "decode" && /hex/.test(enc)) return this.decoded(recv, "hex decoding", line, fromHex);
+        if (method === "decode" && /rot.?13/.test(enc)) return this.decoded(recv, "rot13", line, (s) => rot(s, 13));
+        if (method === "toString" && (enc === "base64" || enc === "hex")) return { ...recv, obj: void 0 };
+        return { ...recv, obj: void 0 };
+      }
+      case "replace":
+      case "replaceAll": {
+        const from = a0.text;
+        const to = (args[1] ?? val("")).text;
+        const text = known && !from.includes(UNKNOWN) && !to.includes(UNKNOWN) && e.args[0]?.t === "str" && !(e.args[0].value.startsWith("/") && this.lang === "js") ? recv.text.split(from).join(to) : recv.text.includes(UNKNOWN) ? recv.text : UNKNOWN;
+        return { text, labels: dedupe([...recv.labels, ...args[1]?.labels ?? []]) };
+      }
+      case "strip":
+      case "trim":
+      case "lower":
+      case "upper":
+      case "toLowerCase":
+      case "toUpperCase":
+      case "rstrip":
+      case "lstrip":
+      case "read":
+      case "readlines":
+      case "readline":
+      case "text":
+      case "json":
+      case "content":
+      case "arrayBuffer":
+      case "blob":
+      case "then":
+      case "getvalue":
+      case "copy":
+      case "items":
+      case "values":
+      case "keys":
+      case "concat":
+        if (method === "concat") return join7([recv, ...args]);
+        if (method === "then" && e.args[0]?.t === "func") return recv;
+        return { ...recv, text: method === "strip" || method === "trim" ? known ? recv.text.trim() : recv.text : method === "lower" || method === "toLowerCase" ? recv.text.toLowerCase() : method === "upper" || method === "toUpperCase" ? recv.text.toUpperCase() : known && /^(?:read|text|getvalue|copy|concat)$/.test(method) ? recv.text : recv.text, obj: recv.obj?.kind === "env" ? recv.obj : void 0 };
+      default:
+        return void 0;
+    }
+  }
+};
+function evaluateCode(ctx, unit, lang, args, stdin) {
+  return new CodeEvaluator(ctx, unit, lang, args, stdin).run();
+}
+
+// src/skill/analysis/python.ts
+function analysePython(ctx, unit, args = [], stdin) {
+  return evaluateCode(ctx, unit, "py", args, stdin);
+}
+
+// src/skill/analysis/javascript.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function analyseJavaScript(ctx, unit, args = [], stdin) {
+  return evaluateCode(ctx, unit, "js", args, stdin);
+}
+
+// src/skill/analysis/index.ts
+var MAX_FILE = 2 * 1024 * 1024;
+function langOfPath(path, text) {
+  const p = path.toLowerCase();
+  if (/\.(?:md|markdown|mdx|mdc)$/.test(p)) return "markdown";
+  if (/\.(?:sh|bash|zsh|ksh|command)$/.test(p)) return "shell";
+  if (/\.(?:py|pyw)$/.test(p)) return "python";
+  if (/\.(?:js|mjs|cjs|ts|mts|cts|jsx|tsx)$/.test(p)) return "javascript";
+  const first = text.slice(0, 120);
+  if (/^#!.*\b(?:ba|z|k|da)?sh\b/.test(first)) return "shell";
+  if (/^#!.*\bpython/.test(first)) return "python";
+  if (/^#!.*\b(?:node|deno|bun)\b/.test(first)) return "javascript";
+  if (/\.(?:txt)$/.test(p)) return "markdown";
+  return void 0;
+}
+function runUnit(ctx, unit, args = [], stdin) {
+  switch (unit.lang) {
+    case "shell":
+      return new ShellEvaluator(ctx, unit, newShellEnv(args)).run(stdin);
+    case "python":
+      return analysePython(ctx, unit, args, stdin);
+    case "javascript":
+      return analyseJavaScript(ctx, unit, args, stdin);
+    default:
+      return val(UNKNOWN);
+  }
+}
+function analyseSkill(files) {
+  const skillFiles = new Map(files.map((f) => [f.path, f.text]));
+  const ctx = new FlowContext(skillFiles);
+  ctx.analyse = (unit, args, stdin) => runUnit(ctx, unit, args, stdin);
+  const quoted = /* @__PURE__ */ new Map();
+  const markdown = [];
+  const code = [];
+  for (const f of files) {
+    if (f.text.length > MAX_FILE) continue;
+    const lang = langOfPath(f.path, f.text);
+    if (lang === "markdown") {
+      const view = readMarkdown(f.text);
+      if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
+      for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== "powershell") markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: void 0 });
+      markdown.push(...toolCallCommands(f));
+      urlsWithSecrets(ctx, f);
+    } else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: void 0 });
+  }
+  for (const unit of [...code, ...markdown]) {
+    try {
+      runUnit(ctx, unit);
+    } catch (e) {
+      if (e instanceof RangeError) ctx.report("skill-flow-unreadable", unit, unit.line, "too deeply nested to analyse");
+      else throw e;
+    }
+  }
+  decodeLiterals(ctx, files);
+  return { findings: ctx.findings, quoted, decoded: ctx.decodedUnits };
+}
+function toolCallCommands(f) {
+  const out = [];
+  const re = /"(?:command|cmd|script|shell_command|bash_command)"\s*:\s*"((?:[^"\\\n]|\\.){1,2000})"|<parameter\s+name=["']?(?:command|cmd|script)["']?\s*>([\s\S]{1,2000}?)<\/parameter>/g;
+  for (const m of f.text.matchAll(re)) {
+    let text = m[2] ?? m[1];
+    if (m[1] !== void 0) {
+      try {
+        text = JSON.parse(`"${m[1]}"`);
+      } catch {
+        text = m[1];
+      }
+    }
+    out.push({ file: f.path, lang: "shell", text, line: f.text.slice(0, m.index ?? 0).split("\n").length, decoded: void 0 });
+  }
+  return out;
+}
+function urlsWithSecrets(ctx, f) {
+  const re = /https?:\/\/[^\s"'<>`)\]]{1,400}/g;
+  for (const m of f.text.matchAll(re)) {
+    const url = m[0];
+    const vars = [...url.matchAll(/\$\{?\(?([A-Za-z_][A-Za-z0-9_]{2,63})\)?\}?|\{\{\s*([A-Za-z_][A-Za-z0-9_.]{2,63})\s*\}\}|%([A-Za-z_][A-Za-z0-9_]{2,63})%/g)].map((v) => (v[1] ?? v[2] ?? v[3]).replace(/^(?:env|secrets)\./i, ""));
+    if (!vars.length) continue;
+    const line = f.text.slice(0, m.index ?? 0).split("\n").length;
+    const unit = { file: f.path, lang: "shell", text: "", line, decoded: void 0 };
+    const labels = vars.map((v) => envSource(v, unit, line)).filter((l) => !!l);
+    if (labels.length) ctx.network(unit, line, val(url), [val(UNKNOWN, labels)], "a URL in the instructions");
+  }
+}
+function decodeLiterals(ctx, files) {
+  let budget = 200;
+  const found = (f, d, index) => {
+    if (ctx.decodedBytes > 1024 * 1024) return;
+    ctx.decodedBytes += d.text.length;
+    const line = f.text.slice(0, index).split("\n").length;
+    const lang = /\b(?:import\s+\w|def\s|os\.|subprocess|exec\(|print\()/.test(d.text) ? "python" : /\b(?:require\(|const\s|=>|child_process|process\.env|fetch\()/.test(d.text) ? "javascript" : "shell";
+    ctx.nested({ file: f.path, lang, text: d.text, line, decoded: d.how });
+    ctx.decodedUnits.push({ file: f.path, line, how: d.how, text: d.text });
+  };
+  for (const f of files) {
+    const lang = langOfPath(f.path, f.text);
+    if (f.text.length > MAX_FILE || !lang) continue;
+    const keys = [...f.text.matchAll(/\b(?:key|k|xor_key|secret|KEY|XOR_KEY)\s*[:=]\s*(?:(\d{1,3})\b|["']([^"'\n]{1,32})["'])/g)].map((m) => m[1] !== void 0 ? Number(m[1]) : m[2]);
+    for (const m of f.text.matchAll(/["'`]([A-Za-z0-9+/=_-]{24,16384}|(?:\\x[0-9a-fA-F]{2}){12,4096}|[^\s"'`]{24,1024})["'`]|\[((?:\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*,){12,4096}\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*)\]/g)) {
+      const literal = m[1];
+      let candidate;
+      if (literal !== void 0) {
+        if (CODE_HINT.test(literal)) continue;
+        if (/^\\x/.test(literal)) candidate = Buffer.from(literal.replace(/\\x/g, ""), "hex");
+        else if (/^[A-Za-z0-9+/=_-]+$/.test(literal)) {
+          if (/^[a-z_-]+$|^[A-Z_-]+$|^[a-z]+(?:[A-Z][a-z]+)+$/.test(literal) || !/\d/.test(literal) && !/[A-Z]/.test(literal)) continue;
+          candidate = literal;
+        } else {
+          const symbols = literal.replace(/[A-Za-z0-9]/g, "").length;
+          if (symbols < literal.length * 0.25 || /:\/\/|^[./~]|[{}()]\s*$|^[<#]/.test(literal)) continue;
+          candidate = literal;
+        }
+      } else {
+        candidate = Uint8Array.from(m[2].split(",").map((n) => Number(n.trim()) & 255));
+      }
+      if (budget-- <= 0) return;
+      const d = bruteForce(candidate, keys);
+      if (d) found(f, d, m.index ?? 0);
+    }
+    if (lang === "markdown") {
+      for (const m of f.text.matchAll(/[A-Za-z0-9+/=_-]{40,}/g)) {
+        const t = m[0];
+        if (t.length > 16384 || !(/^[A-Za-z0-9+/]+={0,2}$/.test(t) || /^(?:[0-9a-fA-F]{2})+$/.test(t))) continue;
+        if (budget-- <= 0) return;
+        const d = bruteForce(m[0], keys);
+        if (d) found(f, d, m.index ?? 0);
+      }
+      continue;
+    }
+    for (const m of f.text.matchAll(/(["'`])([^"'`\n\\]{24,1024})\1/g)) {
+      const literal = m[2];
+      if (!/\s/.test(literal) || CODE_HINT.test(literal)) continue;
+      if (budget-- <= 0) return;
+      const d = bruteForceText(literal);
+      if (d) found(f, d, m.index ?? 0);
+    }
+  }
+}
+
 // src/skill/threats.ts
 var packCache;
 function skillRulePacks(dir) {
@@ -17515,7 +21608,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join7(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join8(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -17549,7 +21642,9 @@ function buildSkillRules(config, packs = skillRulePacks()) {
   const secrets = buildRuleset(config);
   const digest = "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
-${JSON.stringify(STRUCTURAL_CHECKS)}`);
+${JSON.stringify(STRUCTURAL_CHECKS)}
+${JSON.stringify(FLOW_CHECKS)}
+${ANALYSIS_VERSION}`);
   const empty2 = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new Ruleset([r], empty2, threats.digest));
   return { threats, singleThreats, secrets, digest };
@@ -17618,7 +21713,7 @@ function structural(check, path, detail, line = 1) {
     [SECRET]: ""
   };
 }
-var utf82 = new TextDecoder("utf-8", { fatal: true });
+var utf83 = new TextDecoder("utf-8", { fatal: true });
 var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
 var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
 function decodeBlob(blob) {
@@ -17629,7 +21724,7 @@ function decodeBlob(blob) {
   if (bytes.length < 16) return void 0;
   let text;
   try {
-    text = utf82.decode(bytes);
+    text = utf83.decode(bytes);
   } catch {
     return void 0;
   }
@@ -17691,11 +21786,82 @@ function bytesFindings(path, bytes, rules, maxFileSize, depth) {
   if (binary) return [structural(binary.check, path, binary.kind)];
   let text;
   try {
-    text = utf82.decode(bytes);
+    text = utf83.decode(bytes);
   } catch {
     text = bytes.toString("latin1");
   }
   return scanFileText(text, path, rules);
+}
+var ANALYSIS_VERSION = "flow-1";
+var COMMAND_TAGS = /* @__PURE__ */ new Set(["shell-payload", "exfiltration", "supply-chain", "tool-escalation", "destructive", "persistence"]);
+var PROSE_TAGS = /* @__PURE__ */ new Set(["prompt-injection", "credentials"]);
+var EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|attacks?|attackers?|tests?|testing|e\.g\.|for\s+example|such\s+as|examples?|phrases?|patterns?|detect(?:s|ion)?|flag|jailbreaks?)\b/i;
+var TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
+function flowToFinding(f) {
+  const c = FLOW_CHECKS[f.ruleId];
+  const clean = (t) => t.replace(/\u0000+/g, "\u2026").replace(/[\u0001-\u0008\u000b-\u001f\u007f]/g, " ").replace(TOKENISH, "\u2026");
+  const detail = clean(f.detail);
+  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? "" : `${clean(s.file)}:`}${s.line} ${clean(s.what)}`).join(" \u2192 ")}]` : "";
+  return {
+    ruleId: f.ruleId,
+    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${clean(f.decoded)})` : ""}`,
+    severity: c.severity,
+    tags: ["skill", "dataflow", ...f.decoded ? ["encoded"] : []],
+    path: f.file,
+    line: f.line,
+    column: 1,
+    endLine: f.line,
+    endColumn: 1,
+    masked: "",
+    fingerprint: sha256Hex(`${f.ruleId}\0${f.file}\0${detail}`),
+    secretLength: 0,
+    [SECRET]: ""
+  };
+}
+function analysisFindings(files, rules, maxFileSize, patternFindings) {
+  const texts = [];
+  for (const f of files) {
+    if (!f.bytes || f.bytes.length > maxFileSize || classifyBinary(f.path, f.bytes)) continue;
+    try {
+      texts.push({ path: f.path, text: utf83.decode(f.bytes) });
+    } catch {
+      texts.push({ path: f.path, text: f.bytes.toString("latin1") });
+    }
+  }
+  const analysis = analyseSkill(texts);
+  for (const finding of patternFindings) {
+    const ranges = analysis.quoted.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => COMMAND_TAGS.has(t))) continue;
+    if (ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = "info";
+      finding.description += " (quoted as an example of what not to do; not counted)";
+    }
+  }
+  const lines = /* @__PURE__ */ new Map();
+  for (const finding of patternFindings) {
+    if (!finding.tags.some((t) => PROSE_TAGS.has(t)) || finding.tags.includes("hidden-text") || !/\.(?:md|markdown|mdx|txt)$/i.test(finding.path)) continue;
+    const text = texts.find((t) => t.path === finding.path)?.text;
+    if (text === void 0) continue;
+    if (!lines.has(finding.path)) lines.set(finding.path, text.split("\n"));
+    const line = lines.get(finding.path)[finding.line - 1] ?? "";
+    if (!EXAMPLE_MARKER.test(line)) continue;
+    const col = finding.column - 1;
+    const quoted = [...line.matchAll(/`[^`]+`|"[^"]+"|“[^”]+”/g)].some((m) => (m.index ?? 0) < col && col < (m.index ?? 0) + m[0].length);
+    if (quoted) {
+      finding.severity = "info";
+      finding.description += " (quoted as an example of an attack; not counted)";
+    }
+  }
+  const out = analysis.findings.map(flowToFinding);
+  const ctxDecoded = analysis.decoded;
+  for (const d of ctxDecoded) {
+    for (const inner of scanThreatText(d.text, d.file, rules)) {
+      if (patternFindings.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line && p.tags.includes("encoded"))) continue;
+      if (out.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line)) continue;
+      out.push({ ...inner, description: `${inner.description} (inside content decoded by ${d.how})`, tags: [...inner.tags, "encoded"], line: d.line, endLine: d.line, column: 1, endColumn: 1, fingerprint: sha256Hex(`decoded\0${inner.fingerprint}`) });
+    }
+  }
+  return out;
 }
 function toolFindings(skill, skillMd) {
   const out = [];
@@ -17721,6 +21887,7 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     const all = toolFindings(report.skill, mdText);
     for (const w of report.skill.warnings) all.push(structural("skill-frontmatter-warning", SKILL_FILE, w));
     for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    all.push(...analysisFindings(report.tree.files, rules, maxFileSize, all));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });
@@ -17778,7 +21945,7 @@ function verifySkill(gate, dir) {
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
-  const sigPath = join8(tree.root, SIGNATURE_FILE);
+  const sigPath = join9(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
@@ -17845,7 +22012,7 @@ function writeEntries(repo, entries, into, at = (p) => p) {
   const files = entries.filter((e) => e.mode !== "160000");
   const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
   for (const e of files) {
-    const target = join9(into, at(e.path));
+    const target = join10(into, at(e.path));
     mkdirSync4(dirname4(target), { recursive: true });
     const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
     if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
@@ -17872,7 +22039,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var FILTER_DRIVER = "agent-vault";
 function protectedMatcher(globs) {
   if (globs.length === 0) return () => false;
@@ -17898,9 +22065,9 @@ function filterAttributes(repo, env, paths, cached = true) {
   return result;
 }
 function withCommitIndex(repo, commit, use) {
-  const dir = mkdtempSync2(join10(tmpdir(), "agent-vault-index-"));
+  const dir = mkdtempSync2(join11(tmpdir(), "agent-vault-index-"));
   try {
-    const env = { ...process.env, GIT_INDEX_FILE: join10(dir, "index") };
+    const env = { ...process.env, GIT_INDEX_FILE: join11(dir, "index") };
     gitSync(["read-tree", commit], { cwd: repo, env });
     return use(env);
   } finally {
@@ -18010,7 +22177,7 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join11, posix as posix3 } from "node:path";
+import { dirname as dirname5, join as join12, posix as posix3 } from "node:path";
 
 // action/src/inputs.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18137,23 +22304,23 @@ var skillsCheck = async (ctx) => {
   const policy = skillPolicy(ctx.config);
   const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
   const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync3(join11(tmpdir2(), "agent-vault-skills-"));
+  const work = mkdtempSync3(join12(tmpdir2(), "agent-vault-skills-"));
   try {
-    const trust = join11(work, "trust");
+    const trust = join12(work, "trust");
     for (const path of [keyringPath, revocationsPath]) {
       const bytes = ctx.readTrusted(path);
       if (!bytes) continue;
-      mkdirSync5(dirname5(join11(trust, path)), { recursive: true });
-      writeFileSync2(join11(trust, path), bytes);
+      mkdirSync5(dirname5(join12(trust, path)), { recursive: true });
+      writeFileSync2(join12(trust, path), bytes);
     }
     const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join11(work, "home") });
-    const checkout = join11(work, "tree");
+    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join12(work, "home") });
+    const checkout = join12(work, "tree");
     let below = 0;
     for (const folder of changed) {
       const files = tree.filter((e) => inside(folder, e.path));
       writeEntries(ctx.repo, files, checkout);
-      const abs = join11(checkout, folder);
+      const abs = join12(checkout, folder);
       const shown = (text) => text.split(abs).join(folder || ".");
       const problem = (code, message) => ({
         check: "skills",
@@ -18436,7 +22603,7 @@ async function runGate(inputs, env) {
     bytesScanned: content?.bytesScanned ?? 0
   };
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join12(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join13(workspace, path);
 
 // action/src/summary.ts
 init_define_AGENT_VAULT_RULE_PACKS();
