@@ -13,6 +13,7 @@ import type { SkillPolicy, SkillSuppression } from './policy.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
 import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
+import { printableText } from './analysis/decode.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
@@ -187,16 +188,7 @@ function decodeBlob(blob: string): string | undefined {
   if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ''), 'hex');
   else if (/^[0-9A-Fa-f]+$/.test(blob)) bytes = Buffer.from(blob, 'hex');
   else bytes = Buffer.from(blob, 'base64');
-  if (bytes.length < 16) return undefined;
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-  let printable = 0;
-  for (const ch of text) if (/[\x20-\x7e\t\n\r]|[^\x00-\x7f]/.test(ch)) printable++;
-  return printable / text.length >= 0.9 ? text : undefined;
+  return bytes.length < 16 ? undefined : printableText(bytes);
 }
 
 // Inline allow comments are ignored: a skill cannot silence its own scan.

@@ -9,7 +9,7 @@ import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, re
 import { dottedName, parseJavaScript, parsePython, type Expr, type Stmt, type Target } from './code.js';
 import { fromBase32, fromBase64, fromHex, reverse, rot } from './decode.js';
 import { UNKNOWN, join, val, type Label, type Value } from './model.js';
-import { lineIndex, lineOfOffset } from './shell-eval.js';
+import { Lines } from '../../core/scan.js';
 
 type Lang = 'py' | 'js';
 interface Fn { params: string[]; body: Stmt[]; calls: number }
@@ -30,14 +30,14 @@ function strip(name: string): string {
 }
 
 export class CodeEvaluator {
-  private readonly starts: number[];
+  private readonly lines: Lines;
   private scopes: Map<string, Value>[] = [new Map()];
   private readonly funcs = new Map<string, Fn>();
   private callDepth = 0;
   private returns: Value[][] = [];
 
   constructor(private readonly ctx: FlowContext, private readonly unit: Unit, private readonly lang: Lang, private readonly argv: Value[], private readonly stdin: Value | undefined) {
-    this.starts = lineIndex(unit.text);
+    this.lines = new Lines(unit.text);
   }
 
   run(): Value {
@@ -50,7 +50,7 @@ export class CodeEvaluator {
   }
 
   private line(at: number): number {
-    return this.unit.line + lineOfOffset(this.starts, at);
+    return this.unit.line + this.lines.lineOf(at);
   }
 
   private hoist(stmts: Stmt[]): void {

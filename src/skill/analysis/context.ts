@@ -250,9 +250,3 @@ export function remote(url: string, unit: Unit, line: number): Label {
 export function decodedLabel(how: string, unit: Unit, line: number): Label {
   return { kind: 'decoded', how, step: { file: unit.file, line, what: how } };
 }
-
-export function lineAt(text: string, offset: number, base: number): number {
-  let n = base;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}

@@ -3,9 +3,10 @@
  * redirections and here-docs, loops and functions; each command's meaning (what it reads,
  * decodes, sends, runs, writes or erases) comes from the tables below.
  */
+import { Lines } from '../../core/scan.js';
 import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, remote, type FlowContext, type Lang, type Unit } from './context.js';
 import { fromBase64, fromHex, reverse, rot } from './decode.js';
-import { UNKNOWN, join, val, withLabels, type Label, type Value } from './model.js';
+import { UNKNOWN, join, val, type Label, type Value } from './model.js';
 import { parseShell, type ShCommand, type ShRedirect, type ShScript, type ShSimple, type ShWord } from './shell.js';
 
 export interface ShellEnv {
@@ -40,29 +41,11 @@ function basename(s: string): string {
   return t.slice(t.lastIndexOf('/') + 1).toLowerCase();
 }
 
-/** Line starts of a text, for offset to line lookups in O(log n). */
-export function lineIndex(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-export function lineOfOffset(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 export class ShellEvaluator {
-  private readonly starts: number[];
+  private readonly lines: Lines;
 
   constructor(private readonly ctx: FlowContext, private readonly unit: Unit, readonly env: ShellEnv) {
-    this.starts = lineIndex(unit.text);
+    this.lines = new Lines(unit.text);
   }
 
   run(stdin?: Value): Value {
@@ -70,7 +53,7 @@ export class ShellEvaluator {
   }
 
   private line(offset: number): number {
-    return this.unit.line + lineOfOffset(this.starts, offset);
+    return this.unit.line + this.lines.lineOf(offset);
   }
 
   script(s: ShScript, stdin?: Value): Value {
@@ -696,10 +679,8 @@ function guessLang(path: string, text: string): Lang | undefined {
   return undefined;
 }
 
-function withStep(v: Value, unit: Unit, line: number, what: string): Value {
-  void unit;
-  void line;
-  void what;
+/** Assignments keep the value as it is; the trail records where the source was read. */
+function withStep(v: Value, _unit: Unit, _line: number, _what: string): Value {
   return v;
 }
 
@@ -707,4 +688,3 @@ function weakEnv(name: string, value: string): boolean {
   return /^(?:NODE_TLS_REJECT_UNAUTHORIZED|PYTHONHTTPSVERIFY)$/.test(name) && value === '0' || /^(?:GIT_SSL_NO_VERIFY|CURL_INSECURE)$/.test(name) && /^(?:1|true)$/i.test(value);
 }
 
-export { withLabels };
