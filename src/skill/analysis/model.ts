@@ -227,7 +227,7 @@ export function agentConfigOf(path: string): 'config' | 'memory' | undefined {
   return undefined;
 }
 
-const TRACES = /(?:^|[/\\])\.(?:bash|zsh|sh|python|node_repl|mysql|psql|lesshst|wget-hsts)_?history\b|fish_history\b|ConsoleHost_history\.txt|^\/var\/log\b|(?:^|[/\\])(?:audit|auth|secure|syslog|wtmp|btmp|lastlog)(?:\.log)?(?:\.\d+)?$|(?:^|[/\\])\.agent-vault[/\\](?:audit|state)|(?:^|[/\\])\.claude[/\\](?:projects|history\.jsonl|logs)\b|(?:^|[/\\])\.codex[/\\](?:sessions|history)/;
+const TRACES = /(?:^|[/\\])\.(?:bash|zsh|sh|python|node_repl|mysql|psql|lesshst|wget-hsts)_?history\b|fish_history\b|ConsoleHost_history\.txt|^\/var\/log\/?\*?$|^\/var\/log\/(?:auth|secure|audit|syslog|messages|wtmp|btmp|lastlog|kern)|(?:^|[/\\])(?:audit|auth|secure|syslog|wtmp|btmp|lastlog)(?:\.log)?(?:\.\d+)?$|(?:^|[/\\])\.agent-vault[/\\](?:audit|state)|(?:^|[/\\])\.claude[/\\](?:projects|history\.jsonl|logs)\b|(?:^|[/\\])\.codex[/\\](?:sessions|history)/;
 
 export function isTracePath(path: string): boolean {
   return TRACES.test(path.trim().replace(/^["']|["']$/g, ''));
