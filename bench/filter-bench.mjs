@@ -41,14 +41,12 @@ function timed(fn) {
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-// A real vault with two fake values, written through the vault library (bundled here so the
+// A real vault with two fake values, written through the vault session (bundled here so the
 // benchmark does not depend on the interactive `set` command).
 const VALUES = { 'db-password': 'fakedbpw-BENCHbench0123456789', 'api-key': 'fakeapi-0123456789abcdef0123456789abcdef' };
-await build({ entryPoints: [resolve(here, '../src/vault/index.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(root, 'vault-lib.mjs'), logLevel: 'warning' });
-const { initVault, openVault } = await import(join(root, 'vault-lib.mjs'));
-initVault(env.AGENT_VAULT_HOME);
-const vault = openVault(env.AGENT_VAULT_HOME);
-for (const [k, val] of Object.entries(VALUES)) vault.set(k, Buffer.from(val));
+await build({ entryPoints: [resolve(here, '../src/session/local.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(root, 'vault-lib.mjs'), logLevel: 'warning' });
+const { LocalVaultSession } = await import(join(root, 'vault-lib.mjs'));
+await new LocalVaultSession(env.AGENT_VAULT_HOME).set(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val) })), { interactive: false });
 
 const fileText = (i) => `name: service-${i}\nhost: db${i}.internal\npassword: ${VALUES['db-password']}\napi_key: ${VALUES['api-key']}\nretries: ${i % 7}\n`;
 

@@ -1,12 +1,15 @@
 // Benchmark: `agent-vault read` of a 100 MB file against a vault of 1,000 values.
 // Usage: node bench/read-bench.mjs [--mb 100] [--values 1000]
 // Prints the end-to-end figure for the built CLI (spawned, output to /dev/null) and an
-// in-process breakdown (automaton build, vault-value redaction, suspect detection).
+// in-process breakdown of what `read` runs, step by step: opening the vault session and
+// building its matcher, suspect detection (rule packs in the scan worker, entropy in this
+// thread), the agent view, and the cat -n layout. Run `node scripts/build.mjs` first: the
+// breakdown uses the built scan worker, as the CLI does.
 // Target (issue 3): >= 50 MB/s end to end.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, writeFileSync, mkdtempSync, openSync, closeSync, writeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, writeFileSync, mkdtempSync, openSync, closeSync, writeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { parse } from 'yaml';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,11 +26,21 @@ const VALUES = arg('--values', 1000);
 const work = mkdtempSync(join(tmpdir(), 'av-read-bench-'));
 const home = join(work, 'vault');
 
-// Bundle the vault and redaction modules for in-process use (the CLI bundle exports nothing).
+// Bundle the modules read runs for in-process use (the CLI bundle exports nothing), beside
+// the built scan worker, which read finds next to its own bundle.
 const entry = join(work, 'entry.mjs');
+const worker = join(root, 'dist', 'scan-worker.mjs');
+if (!existsSync(worker)) throw new Error('dist/scan-worker.mjs is missing: run node scripts/build.mjs first');
+copyFileSync(worker, join(work, 'scan-worker.mjs'));
 await build({
   stdin: {
-    contents: `export * from ${JSON.stringify(join(root, 'src/vault/index.ts'))};\nexport * from ${JSON.stringify(join(root, 'src/core/redact.ts'))};\nexport { buildRuleset, defaultConfig } from ${JSON.stringify(join(root, 'src/config/config.ts'))};\nexport { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};`,
+    contents: [
+      `export { LocalVaultSession } from ${JSON.stringify(join(root, 'src/session/local.ts'))};`,
+      `export { suspectsOf } from ${JSON.stringify(join(root, 'src/agents/view.ts'))};`,
+      `export { numberLines } from ${JSON.stringify(join(root, 'src/agents/files.ts'))};`,
+      `export { defaultConfig } from ${JSON.stringify(join(root, 'src/config/config.ts'))};`,
+      `export { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};`,
+    ].join('\n'),
     resolveDir: root,
     loader: 'ts',
   },
@@ -60,12 +73,10 @@ const rand = (n) => {
   return s;
 };
 
-lib.initVault(home);
-const vault = lib.openVault(home);
 const values = [];
 let t = performance.now();
 for (let i = 0; i < VALUES; i++) values.push(`bench-${rand(16 + (i % 32))}`);
-vault.setMany(values.map((v, i) => ({ key: `key-${i}`, value: Buffer.from(v) })));
+await new lib.LocalVaultSession(home).set(values.map((v, i) => ({ key: `key-${i}`, value: Buffer.from(v) })), { interactive: false });
 console.log(`vault: ${VALUES} values set in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 // A config-like file: key: value lines, prose, and one vaulted value about every 200 lines.
@@ -89,34 +100,33 @@ closeSync(fd);
 const sizeMB = written / 1024 / 1024;
 console.log(`file: ${sizeMB.toFixed(1)} MB, ${line} lines`);
 
-// In-process breakdown.
+// In-process breakdown: the steps of read (agents/files.ts readForAgent), each timed alone.
 const bytes = readFileSync(file);
+const rate = (ms) => `${(sizeMB / (ms / 1000)).toFixed(0)} MB/s`;
+const session = new lib.LocalVaultSession(home);
 t = performance.now();
-const redactor = new lib.Redactor(vault.redactionValues());
-const buildMs = performance.now() - t;
+await session.agentView(Buffer.alloc(0), []);
+const openMs = performance.now() - t;
 t = performance.now();
-const plain = redactor.redact(bytes);
-const redactMs = performance.now() - t;
-t = performance.now();
-const ruleset = lib.buildRuleset(lib.defaultConfig());
-const suspects = lib.suspectSpans(bytes, 'big.yaml', ruleset);
+const suspects = await lib.suspectsOf(bytes, { display: 'big.yaml', abs: file }, lib.defaultConfig());
 const suspectMs = performance.now() - t;
 t = performance.now();
-const view = redactor.redactForAgent(bytes, suspects);
+const view = await session.agentView(bytes, suspects);
 const viewMs = performance.now() - t;
-const rate = (ms) => `${(sizeMB / (ms / 1000)).toFixed(0)} MB/s`;
-console.log(`in-process: automaton build ${buildMs.toFixed(0)} ms (${redactor.size} patterns incl. encodings)`);
-console.log(`in-process: redact (raw values) ${redactMs.toFixed(0)} ms = ${rate(redactMs)}, ${plain.count} placeholders`);
+t = performance.now();
+lib.numberLines(view.output);
+const numberMs = performance.now() - t;
+await session.close();
+console.log(`in-process: vault session open and matcher build ${openMs.toFixed(0)} ms (${VALUES} values and their encodings)`);
+console.log(`in-process: suspect detection (rule packs in the scan worker + entropy) ${suspectMs.toFixed(0)} ms = ${rate(suspectMs)}`);
 console.log(`in-process: agent view (all encodings) ${viewMs.toFixed(0)} ms = ${rate(viewMs)}, ${view.count} placeholders, ${view.unvaulted} markers`);
-console.log(`in-process: suspect detection (rule packs + entropy) ${suspectMs.toFixed(0)} ms = ${rate(suspectMs)}`);
+console.log(`in-process: cat -n layout ${numberMs.toFixed(0)} ms = ${rate(numberMs)}`);
 
 // The whole read command in this process: wall time and CPU time (the CPU figure is the
 // one to trust on a shared, loaded machine).
 {
   const devnull = createWriteStream('/dev/null');
-  const sink = { write: (c, cb) => devnull.write(c, cb) };
   const ctx = { cwd: work, env: { ...process.env, AGENT_VAULT_HOME: home, HOME: work }, stdin: process.stdin, stdout: Object.assign(devnull, { isTTY: false }), stderr: process.stderr, exitCode: 0 };
-  void sink;
   for (let i = 0; i < 2; i++) {
     const c = process.cpuUsage();
     t = performance.now();

@@ -19,13 +19,19 @@ export class AgentVaultError extends Error {
   readonly hint: string | undefined;
   /** A stable machine-readable code, e.g. SKILL_UNSIGNED or VAULT_TAMPERED. */
   readonly code: string | undefined;
+  /**
+   * The process status this failure ends with, when its code has its own documented one
+   * (a skill failure: see skill/codes.ts); otherwise the kind decides (exitCodeFor).
+   */
+  readonly exitCode: number | undefined;
 
-  constructor(kind: ErrorKind, message: string, options: { hint?: string; code?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, options: { hint?: string; code?: string; exitCode?: number; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AgentVaultError';
     this.kind = kind;
     this.hint = options.hint;
     this.code = options.code;
+    this.exitCode = options.exitCode;
   }
 }
 
@@ -36,13 +42,11 @@ export const refusal = (message: string, hint?: string, code?: string) =>
   new AgentVaultError('refused', message, { hint, code });
 
 /** Exit codes: 0 clean, 1 findings or a refusal, 2 usage/config/runtime error. */
-export const EXIT = { clean: 0, findings: 1, error: 2 } as const;
+const EXIT = { clean: 0, findings: 1, error: 2 } as const;
 
+/** The process status of a failure: its own exit code if it carries one, else by kind. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof AgentVaultError && error.kind === 'refused') return EXIT.findings;
-  return EXIT.error;
-}
-
-export function isAgentVaultError(error: unknown): error is AgentVaultError {
-  return error instanceof AgentVaultError;
+  if (!(error instanceof AgentVaultError)) return EXIT.error;
+  if (error.exitCode !== undefined) return error.exitCode;
+  return error.kind === 'refused' ? EXIT.findings : EXIT.error;
 }

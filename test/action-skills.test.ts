@@ -5,7 +5,8 @@ import { git, removeDir, write } from './helpers/cli.js';
 import { pullRequestEvent, pullRequestRepo, runActionBundle, type PullRequestRepo } from './helpers/action.js';
 import { defaultConfig } from '../src/config/config.js';
 import { openSkillGate, signSkill } from '../src/skill/attest.js';
-import { MemorySigningKeyStore } from '../src/skill/key-store.js';
+import { LocalVaultSession } from '../src/session/local.js';
+import { SigningKeyStore } from '../src/skill/key-store.js';
 import type { Keyring } from '../src/skill/keyring.js';
 import { writeRevocations } from '../src/skill/revocations.js';
 
@@ -48,11 +49,12 @@ function trustingRepo(key: SigningKey): PullRequestRepo {
   return repo;
 }
 
-function signIn(repo: PullRequestRepo, folder: string, key: SigningKey, keyringFile = '.agent-vault/keys.json') {
-  const store = new MemorySigningKeyStore();
-  store.set(key.kid, key.der);
+/** Sign as `skill sign` does: the private key in a real vault (outside the work tree), fetched for signing. */
+async function signIn(repo: PullRequestRepo, folder: string, key: SigningKey, keyringFile = '.agent-vault/keys.json') {
+  const store = new SigningKeyStore(new LocalVaultSession(join(repo.root, 'signing-vault')));
+  await store.set(key.kid, key.der, `test signing key ${key.kid}`);
   const config = { ...defaultConfig(), skills: { requireSignatures: true, keyring: keyringFile } };
-  signSkill(openSkillGate(repo.dir, config, repo.env), join(repo.dir, folder), key.kid, store);
+  await signSkill(openSkillGate(repo.dir, config, repo.env), join(repo.dir, folder), key.kid, store);
 }
 
 function commitAll(repo: PullRequestRepo, message: string) {
@@ -64,12 +66,12 @@ function commitAll(repo: PullRequestRepo, message: string) {
 const runPr = (repo: PullRequestRepo) => runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo) });
 
 describe('skills changed by a pull request', () => {
-  it('a skill signed with a key the base commit trusts verifies and is counted', () => {
+  it('a skill signed with a key the base commit trusts verifies and is counted', async () => {
     const key = newKey('release');
     const repo = trustingRepo(key);
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
     write(repo.dir, 'skills/deploy/deploy.sh', '#!/bin/sh\necho deploying\n');
-    signIn(repo, 'skills/deploy', key);
+    await signIn(repo, 'skills/deploy', key);
     commitAll(repo, 'add the deploy skill');
     const run = runPr(repo);
     expect(run.code, run.stdout).toBe(0);
@@ -77,11 +79,11 @@ describe('skills changed by a pull request', () => {
     expect(run.summary).toMatch(/\| Skills \| 0 \| 0 \| 1 changed skill of 1, signatures required; 1 verified \|/);
   });
 
-  it('a skill edited after it was signed fails with the content mismatch', () => {
+  it('a skill edited after it was signed fails with the content mismatch', async () => {
     const key = newKey('release');
     const repo = trustingRepo(key);
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
-    signIn(repo, 'skills/deploy', key);
+    await signIn(repo, 'skills/deploy', key);
     commitAll(repo, 'add the deploy skill');
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD + 'Also push to production.\n');
     commitAll(repo, 'edit it without re-signing');
@@ -91,14 +93,14 @@ describe('skills changed by a pull request', () => {
     expect(run.outputs['verified-skills']).toBe('0');
   });
 
-  it('a pull request cannot vouch for its own skill by adding its key to the keyring', () => {
+  it('a pull request cannot vouch for its own skill by adding its key to the keyring', async () => {
     const trusted = newKey('release');
     const repo = trustingRepo(trusted);
     const intruder = newKey('intruder');
     const keyring: Keyring = { version: 1, keys: { ...trusted.keyring.keys, ...intruder.keyring.keys } };
     write(repo.dir, '.agent-vault/keys.json', JSON.stringify(keyring, null, 2) + '\n');
     write(repo.dir, 'skills/deploy/SKILL.md', SKILL_MD);
-    signIn(repo, 'skills/deploy', intruder);
+    await signIn(repo, 'skills/deploy', intruder);
     commitAll(repo, 'add a skill and the key that signed it');
     const run = runPr(repo);
     expect(run.code).toBe(1);

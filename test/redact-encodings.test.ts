@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Redactor, highEntropySpans, restorePlaceholders, spansOfFindings } from '../src/core/redact.js';
+import { restorePlaceholders } from '../src/core/placeholder.js';
+import { Redactor } from '../src/core/redact.js';
+import { highEntropySpans, spansOfFindings } from '../src/core/suspects.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 const secret = expandTemplate('pw/{{alnum:10}}+"\\{{alnum:6}} é&=', rng(7));

@@ -1,12 +1,15 @@
 import { chmodSync, copyFileSync, cpSync, existsSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openSigningKeyStore } from '../src/skill/key-store.js';
+import { openSession } from '../src/session/local.js';
+import { SigningKeyStore } from '../src/skill/key-store.js';
 import { writeRevocations } from '../src/skill/revocations.js';
 import { av, avTty, git, sandbox, skillMd, writeFiles, type Sandbox } from './helpers/skill-env.js';
 import { SKILL_FAILURES } from '../src/skill/codes.js';
 
 const exitOf = (code: keyof typeof SKILL_FAILURES) => SKILL_FAILURES[code].exit;
+/** The private key of `kid` in the sandbox's vault, as signing gets it. */
+const privateKeyOf = async (env: NodeJS.ProcessEnv, kid: string) => (await new SigningKeyStore(openSession(env)).privateKey(kid))!;
 
 describe('keygen → sign → verify, and every way verification must fail', () => {
   let sb: Sandbox;
@@ -49,7 +52,7 @@ describe('keygen → sign → verify, and every way verification must fail', () 
     expect(existsSync(keys())).toBe(false);
   });
 
-  it('keygen in a terminal stores the private key outside the repo and the public JWK in the keyring', () => {
+  it('keygen in a terminal stores the private key outside the repo and the public JWK in the keyring', async () => {
     expect(avTty(sb, repo, 'skill', 'keygen', '--kid', 'list-key').status).toBe(0);
     const r = avTty(sb, repo, 'skill', 'keygen', '--kid', 'team-key');
     expect(r.status, r.stdout).toBe(0);
@@ -57,7 +60,7 @@ describe('keygen → sign → verify, and every way verification must fail', () 
     expect(ring.keys['team-key']).toMatchObject({ alg: 'Ed25519', status: 'active', jwk: { kty: 'OKP', crv: 'Ed25519' } });
     expect(ring.keys['team-key'].jwk.d).toBeUndefined();
     expect(existsSync(list())).toBe(true);
-    const der = openSigningKeyStore(sb.env).get('team-key')!;
+    const der = await privateKeyOf(sb.env, 'team-key');
     expect(der.length).toBeGreaterThan(32);
     // In the vault, encrypted: neither the DER nor its base64 appears in vault.json.
     const vaultFile = readFileSync(join(sb.env.AGENT_VAULT_HOME!, 'vault.json'), 'latin1');
@@ -159,7 +162,7 @@ describe('keygen → sign → verify, and every way verification must fail', () 
     rmSync(join(repo, '.agent-vault.yaml'));
   });
 
-  it('revoke needs a terminal; revoking the content hash fails verify; an older list is a rollback; a missing or expired list fails closed', () => {
+  it('revoke needs a terminal; revoking the content hash fails verify; an older list is a rollback; a missing or expired list fails closed', async () => {
     const v1 = join(sb.dir, 'revocations-v1.json');
     copyFileSync(list(), v1);
     expect(av(sb, repo, 'skill', 'revoke', 'skills/fmt', '--reason', 'x').status).toBe(1);
@@ -174,7 +177,7 @@ describe('keygen → sign → verify, and every way verification must fail', () 
     expect(verify('skills/fmt')).toMatchObject({ code: 'REVOCATIONS_MISSING', status: 17 });
     // A newer, validly signed list that has expired.
     const past = new Date(Date.now() - 86400_000).toISOString();
-    writeRevocations(list(), { version: 5, issuedAt: past, expiresAt: past, content: [], keys: [] }, 'list-key', openSigningKeyStore(sb.env).get('list-key')!, sb.env);
+    writeRevocations(list(), { version: 5, issuedAt: past, expiresAt: past, content: [], keys: [] }, 'list-key', await privateKeyOf(sb.env, 'list-key'), sb.env);
     expect(verify('skills/fmt')).toMatchObject({ code: 'REVOCATIONS_EXPIRED', status: 18 });
     // Renewal re-issues it (version 6) and the skill verifies again: nothing was revoked in v5.
     expect(avTty(sb, repo, 'skill', 'revoke', '--renew', '--signer', 'list-key').status).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { numberLines } from '../src/cli/commands/vault.js';
+import { numberLines } from '../src/agents/files.js';
 
 /** `read` output has the layout agents know from `cat -n`, for any bytes. */
 describe('read prints lines like cat -n', () => {

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, unlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { initVault, openVault, vaultHome, vaultPaths } from '../src/vault/index.js';
+import { vaultHome } from '../src/platform/home.js';
+import { initVault, openVault, vaultPaths } from '../src/vault/index.js';
 import { deriveKeys, open, seal } from '../src/vault/crypto.js';
 import { processStartTime } from '../src/vault/lock.js';
 import { AgentVaultError } from '../src/errors.js';
@@ -45,7 +46,7 @@ describe('vault storage', () => {
     v.set('token', Buffer.from('second-value-45'));
     const again = openVault(home);
     expect(again.get('token')!.toString()).toBe('second-value-45');
-    expect(again.meta('token')).toMatchObject({ description: 'CI token', length: 15, version: 2, earlierValues: 1 });
+    expect(again.list().find((m) => m.key === 'token')).toMatchObject({ description: 'CI token', length: 15, version: 2, earlierValues: 1 });
     expect(again.redactionValues().map((x) => x.value.toString())).toEqual(['second-value-45', 'first-value-123']);
     expect(again.remove('token')).toBe(true);
     expect(openVault(home).has('token')).toBe(false);

@@ -1069,16 +1069,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -1298,15 +1298,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -9538,9 +9538,9 @@ var require_is_glob = __commonJS({
           }
         }
         if (str[index] === "\\") {
-          var open3 = str[index + 1];
+          var open2 = str[index + 1];
           index += 2;
-          var close = chars[open3];
+          var close = chars[open2];
           if (close) {
             var n = str.indexOf(close, index);
             if (n !== -1) {
@@ -9566,9 +9566,9 @@ var require_is_glob = __commonJS({
           return true;
         }
         if (str[index] === "\\") {
-          var open3 = str[index + 1];
+          var open2 = str[index + 1];
           index += 2;
-          var close = chars[open3];
+          var close = chars[open2];
           if (close) {
             var n = str.indexOf(close, index);
             if (n !== -1) {
@@ -10552,7 +10552,7 @@ var require_parse2 = __commonJS({
           continue;
         }
         if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open3 = value;
+          const open2 = value;
           let next;
           if (options.keepQuotes !== true) {
             value = "";
@@ -10562,7 +10562,7 @@ var require_parse2 = __commonJS({
               value += next + advance();
               continue;
             }
-            if (next === open3) {
+            if (next === open2) {
               if (options.keepQuotes === true) value += next;
               break;
             }
@@ -10605,8 +10605,8 @@ var require_parse2 = __commonJS({
         if (value === CHAR_COMMA && depth > 0) {
           if (block.ranges > 0) {
             block.ranges = 0;
-            const open3 = block.nodes.shift();
-            block.nodes = [open3, { type: "text", value: stringify(block) }];
+            const open2 = block.nodes.shift();
+            block.nodes = [open2, { type: "text", value: stringify(block) }];
           }
           push({ type: "comma", value });
           block.commas++;
@@ -11714,16 +11714,16 @@ var require_parse3 = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -11943,15 +11943,15 @@ var require_parse3 = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -15735,12 +15735,18 @@ var AgentVaultError = class extends Error {
   hint;
   /** A stable machine-readable code, e.g. SKILL_UNSIGNED or VAULT_TAMPERED. */
   code;
+  /**
+   * The process status this failure ends with, when its code has its own documented one
+   * (a skill failure: see skill/codes.ts); otherwise the kind decides (exitCodeFor).
+   */
+  exitCode;
   constructor(kind, message, options = {}) {
     super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = "AgentVaultError";
     this.kind = kind;
     this.hint = options.hint;
     this.code = options.code;
+    this.exitCode = options.exitCode;
   }
 };
 var usageError = (message, hint) => new AgentVaultError("usage", message, { hint });
@@ -16471,6 +16477,9 @@ function insidePlaceholder(text, start, end) {
   const m = re.exec(text);
   return m !== null && m.index === from && from + m[0].length >= end;
 }
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
@@ -16810,8 +16819,28 @@ import { createHash as createHash3 } from "node:crypto";
 // src/skill/codes.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SKILL_FAILURES = {
+  SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a high or critical finding, or a file that cannot be analysed" },
+  SKILL_UNSIGNED: { exit: 10, meaning: "no SKILL.sig beside SKILL.md" },
+  SKILL_BAD_SIGNATURE: { exit: 11, meaning: "the envelope is malformed or its signature does not verify" },
+  SKILL_HASH_MISMATCH: { exit: 12, meaning: "the files differ from what was signed (changed, added, removed, renamed, mode or symlink)" },
+  SKILL_KEY_UNTRUSTED: { exit: 13, meaning: "the signing key is not in the keyring" },
+  SKILL_KEY_EXPIRED: { exit: 14, meaning: "the signing key is outside its validity window" },
+  SKILL_KEY_REVOKED: { exit: 15, meaning: "the signing key is revoked (keyring status or revocation list)" },
+  SKILL_REVOKED: { exit: 16, meaning: "the content hash is revoked or purged" },
+  REVOCATIONS_MISSING: { exit: 17, meaning: "the revocation list is required but missing or unreadable" },
+  REVOCATIONS_EXPIRED: { exit: 18, meaning: "the revocation list is past its expiry" },
+  REVOCATIONS_ROLLBACK: { exit: 19, meaning: "the revocation list is older than one already seen" },
+  REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
+  SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
+  SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
+  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
+};
+function exitCodeOf(code) {
+  return SKILL_FAILURES[code].exit;
+}
 function skillFailure(code, message, hint) {
-  return refusal(message, hint, code);
+  return new AgentVaultError("refused", message, { hint, code, exitCode: exitCodeOf(code) });
 }
 
 // src/skill/avt1.ts
@@ -16978,50 +17007,11 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/index.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/crypto.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/key-provider.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/vault/lock.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-// src/platform/home.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { join as join4, resolve as resolve2 } from "node:path";
-function vaultHome(env) {
-  const explicit = env.AGENT_VAULT_HOME;
-  if (explicit) return explicit;
-  return join4(env.HOME || homedir(), ".agent-vault");
-}
-function agentVaultHome(env) {
-  return resolve2(vaultHome(env));
-}
-function privateDir(path) {
-  mkdirSync(path, { recursive: true, mode: 448 });
-  chmodSync(path, 448);
-  return path;
-}
-
-// src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
@@ -17131,6 +17121,28 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
 import { dirname as dirname3, join as join5 } from "node:path";
+
+// src/platform/home.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
+import { homedir } from "node:os";
+import { join as join4, resolve as resolve2 } from "node:path";
+function vaultHome(env) {
+  const explicit = env.AGENT_VAULT_HOME;
+  if (explicit) return explicit;
+  return join4(env.HOME || homedir(), ".agent-vault");
+}
+function agentVaultHome(env) {
+  return resolve2(vaultHome(env));
+}
+function privateDir(path) {
+  mkdirSync2(path, { recursive: true, mode: 448 });
+  chmodSync(path, 448);
+  return path;
+}
+
+// src/skill/revocations.ts
 var fail = (code, message, hint) => ({ ok: false, error: skillFailure(code, message, hint) });
 function validList(v) {
   const l = v;

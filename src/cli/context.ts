@@ -7,7 +7,12 @@ export interface CliContext {
   stdin: Readable & { isTTY?: boolean };
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
-  /** Set by a command to the exit code it wants when it returns normally. */
+  /**
+   * The status of a normal result, when the result is a verdict: `has` (1: a key is missing),
+   * `scan` and the hooks (1: findings), `status` (1: something not installed), the skill
+   * checks (the code of the first failing skill). A failure is never set here: it throws an
+   * AgentVaultError, which carries its status (errors.ts), and main turns it into one.
+   */
   exitCode: number;
 }
 

@@ -1,13 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { AgentVaultError, exitCodeFor } from '../errors.js';
+import { exitCodeFor } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { processContext, type CliContext } from './context.js';
 import { formatError } from '../messages.js';
 
-export { VERSION } from '../platform/version.js';
 import { VERSION } from '../platform/version.js';
 
-export function buildProgram(ctx: CliContext): Command {
+function buildProgram(ctx: CliContext): Command {
   const program = new Command('agent-vault')
     .description('A secret gate for repositories where AI coding agents work.')
     .version(VERSION, '-V, --version')
@@ -28,7 +27,7 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-/** The one place that turns errors into exit codes. */
+/** The one place that turns errors into exit codes (each error's own, see exitCodeFor). */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
   const program = buildProgram(ctx);
   try {
@@ -45,4 +44,3 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
   }
 }
 
-export { AgentVaultError };

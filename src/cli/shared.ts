@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
 import { configError, usageError } from '../errors.js';
 import { repoRoot } from '../platform/exec.js';
+import { openSession } from '../session/local.js';
+import type { VaultSession } from '../session/session.js';
 import type { CliContext } from './context.js';
 
 /** Load the configuration following the documented discovery order. */
@@ -9,6 +11,16 @@ export function configFor(ctx: CliContext, explicit: string | undefined): { conf
   const root = repoRoot(ctx.cwd);
   const config = loadConfig({ explicit, env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: root, cwd: ctx.cwd });
   return { config, root };
+}
+
+/** Run `fn` with this environment's vault session ($AGENT_VAULT_HOME), closed afterwards. */
+export async function withSession<T>(ctx: CliContext, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+  const session = openSession(ctx.env, ctx.cwd);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
 }
 
 /** Colour honours NO_COLOR and FORCE_COLOR, and is otherwise on only for a terminal. */
@@ -22,7 +34,6 @@ export function useColor(ctx: CliContext, stream: { isTTY?: boolean }): boolean 
 export function showProgress(ctx: CliContext): boolean {
   return !!ctx.stderr.isTTY && !ctx.env.CI && ctx.env.TERM !== 'dumb';
 }
-
 
 export interface BaselineFile {
   version: 1;

@@ -1,34 +1,11 @@
-import { createHash } from 'node:crypto';
-import { shannonEntropy } from './entropy.js';
-import { isValidKey, placeholderFor, PLACEHOLDER_PREFIX, unvaultedMarker } from './placeholder.js';
-import type { Ruleset } from './rules.js';
-import { scanText } from './scan.js';
-import { SECRET } from './types.js';
+import { hash8, isValidKey, LITERAL, parseToken, placeholderFor, PREFIX, unvaultedMarker, type Token } from './placeholder.js';
+import type { SuspectSpan } from './suspects.js';
 
 /**
- * The redaction engine: vaulted values -> placeholders (read, clean filter) and back
- * (write, smudge filter). Pure: bytes in, bytes out, no I/O.
- *
- * Token grammar recognised in redacted text (KEY is lower-case, so the upper-case words
- * below can never be keys):
- *
- *   <agent-vault:KEY>                          a vaulted value
- *   <agent-vault:UNVAULTED:sha256:XXXXXXXX>    a suspect the vault does not hold (read only)
- *   <agent-vault:LITERAL:BODY>                 the text `<agent-vault:BODY>` as it was written
- *
- * INVARIANT (why LITERAL exists): a file may already contain placeholder text, e.g. a README
- * that documents `<agent-vault:openai-key>`. If redact left it alone, restore could not tell
- * it from a redacted value and would write the real key into the README. So redact escapes
- * every literal `<agent-vault:(LITERAL:)*BODY>` whose BODY restore would act on (a key the
- * vault knows, or an UNVAULTED marker) by adding one `LITERAL:`, and restore removes exactly
- * one. A `<agent-vault:KEY>` in redacted output therefore always stands for the vault's value
- * and never for text, and `restore(redact(x)) == x` for every byte string x whose vaulted
- * values are the current ones (an earlier, rotated-out value comes back as the current one).
- * Placeholders for keys the vault does not know are neither escaped nor restored, so text
- * holding them passes both ways untouched. Callers that want placeholder text to mean the
- * placeholder (the clean filter, where a checkout without a key leaves `<agent-vault:key>` in
- * the working tree) pass `{ escapeLiterals: false }` to both sides and give up exactness
- * for inputs holding a literal placeholder of a known key.
+ * Matching: vaulted values (and their encodings) -> placeholders, for read and the clean
+ * filter, and where values occur, for the gates. Pure: bytes in, bytes out, no I/O. The
+ * token grammar, its LITERAL escaping INVARIANT and restore (the way back) are in
+ * placeholder.ts; what else read hides (suspects) is in suspects.ts.
  *
  * Matching is leftmost, then longest, never overlapping, over values and literal
  * placeholders together, so a value that contains placeholder-like text or another value
@@ -49,12 +26,6 @@ export interface ValueOccurrence {
   encoding: ValueEncoding;
 }
 
-/** A span that `read` hides behind an UNVAULTED marker (scanner finding or entropy suspect). */
-export interface SuspectSpan {
-  start: number;
-  end: number;
-}
-
 /** What `read` shows an agent, and what `write` needs to undo it. */
 export interface AgentView {
   output: Buffer;
@@ -68,17 +39,13 @@ export interface AgentView {
 }
 
 export interface RedactOptions {
-  /** Escape literal placeholders of known keys (see INVARIANT). Default true. */
+  /** Escape literal placeholders of known keys (see the INVARIANT in placeholder.ts). Default true. */
   escapeLiterals?: boolean;
 }
 
 /** Values shorter than this are never vaulted: too common to redact without mangling text. */
 export const MIN_VALUE_BYTES = 8;
 
-const PREFIX = Buffer.from(PLACEHOLDER_PREFIX, 'latin1');
-const LITERAL = Buffer.from('LITERAL:', 'latin1');
-const UNVAULTED = Buffer.from('UNVAULTED:sha256:', 'latin1');
-const MAX_KEY = 128;
 /** Window length of the multi-pattern filter; every pattern (and PREFIX) is at least this long. */
 const WINDOW = 8;
 
@@ -179,8 +146,6 @@ export class Redactor {
   /** gram -> flat list of (pattern index or PREFIX_ENTRY, offset) pairs. */
   private readonly grams = new Map<number, number[]>();
   private readonly keys = new Set<string>();
-  /** Number of patterns (values and their distinct encoded forms). */
-  readonly size: number;
 
   constructor(values: VaultedValue[]) {
     const seen = new Map<string, Pattern>();
@@ -205,7 +170,6 @@ export class Redactor {
     }
     // Longest first, so the first candidate that matches at a start is the longest there.
     this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
-    this.size = this.patterns.length;
     let tableBits = 16;
     while (tableBits < 24 && 1 << tableBits < this.patterns.length * 4 * 128) tableBits++;
     this.shift = 32 - tableBits;
@@ -221,11 +185,6 @@ export class Redactor {
       for (let k = 0; k < 4; k++) index(gramAt(p.bytes, k), i, k);
     });
     for (let k = 0; k < 4; k++) index(gramAt(PREFIX, k), PREFIX_ENTRY, k);
-  }
-
-  /** True when the key is one this redactor was built with (any value length). */
-  knows(key: string): boolean {
-    return this.keys.has(key);
   }
 
   /**
@@ -371,240 +330,4 @@ export class Redactor {
     if (at < src.length) parts.push(src.subarray(at));
     return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers };
   }
-}
-
-/** First 8 hex digits of sha256: the UNVAULTED marker's fingerprint (hex, of the bytes as they appear). */
-export function hash8(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 8);
-}
-
-interface Token {
-  end: number;
-  /** Number of LITERAL: escapes. */
-  literals: number;
-  /** The key, or undefined for an UNVAULTED marker. */
-  key: string | undefined;
-  hash: string | undefined;
-}
-
-function startsWithAt(input: Uint8Array, at: number, what: Buffer): boolean {
-  if (at + what.length > input.length) return false;
-  for (let i = 0; i < what.length; i++) if (input[at + i] !== what[i]) return false;
-  return true;
-}
-
-/** Parse `<agent-vault:(LITERAL:)*(KEY|UNVAULTED:sha256:hex8)>` at `at`, or undefined. */
-function parseToken(input: Uint8Array, at: number): Token | undefined {
-  if (!startsWithAt(input, at, PREFIX)) return undefined;
-  let p = at + PREFIX.length;
-  let literals = 0;
-  while (startsWithAt(input, p, LITERAL)) {
-    literals++;
-    p += LITERAL.length;
-  }
-  if (startsWithAt(input, p, UNVAULTED)) {
-    p += UNVAULTED.length;
-    let hash = '';
-    for (let i = 0; i < 8; i++) {
-      const c = input[p + i];
-      if (c === undefined || !((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return undefined;
-      hash += String.fromCharCode(c);
-    }
-    p += 8;
-    if (input[p] !== 0x3e) return undefined;
-    return { end: p + 1, literals, key: undefined, hash };
-  }
-  let key = '';
-  while (p < input.length && key.length <= MAX_KEY) {
-    const c = input[p]!;
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d) {
-      key += String.fromCharCode(c);
-      p++;
-    } else break;
-  }
-  if (input[p] !== 0x3e || !isValidKey(key)) return undefined;
-  return { end: p + 1, literals, key, hash: undefined };
-}
-
-export interface RestoreResult {
-  output: Buffer;
-  /** Placeholders replaced by a vault value. */
-  restored: number;
-  /** Keys whose placeholders stayed because the vault does not hold them (sorted, unique). */
-  unknown: string[];
-  /** UNVAULTED markers replaced through the `unvaulted` resolver. */
-  unvaultedRestored: number;
-  /** Fingerprints of UNVAULTED markers left as they are (no resolver, or it had no bytes). */
-  unresolved: string[];
-}
-
-export interface RestoreOptions {
-  /** Bytes for an UNVAULTED marker's fingerprint (write: from the file's current content). */
-  unvaulted?: (hash8: string) => Uint8Array | undefined;
-  /** Must match the redact side (see INVARIANT). Default true. */
-  escapeLiterals?: boolean;
-}
-
-/**
- * placeholder -> value; a placeholder whose key the lookup does not know stays as it is
- * (lossless) and is reported; `<agent-vault:LITERAL:...>` loses one LITERAL when what it
- * escapes is a known key or an UNVAULTED marker (the inverse of redact's escaping).
- */
-export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => Uint8Array | undefined, options: RestoreOptions = {}): RestoreResult {
-  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const parts: Buffer[] = [];
-  const unknown = new Set<string>();
-  const unresolved = new Set<string>();
-  const escape = options.escapeLiterals !== false;
-  let restored = 0;
-  let unvaultedRestored = 0;
-  let at = 0;
-  let from = 0;
-  while ((from = src.indexOf(PREFIX, from)) !== -1) {
-    const t = parseToken(src, from);
-    if (!t) {
-      from += 1;
-      continue;
-    }
-    let replacement: Uint8Array | undefined;
-    if (t.literals > 0) {
-      if (escape && (t.key === undefined || lookup(t.key) !== undefined)) {
-        replacement = Buffer.concat([PREFIX, src.subarray(from + PREFIX.length + LITERAL.length, t.end)]);
-      }
-    } else if (t.key !== undefined) {
-      replacement = lookup(t.key);
-      if (replacement === undefined) unknown.add(t.key);
-      else restored++;
-    } else {
-      replacement = options.unvaulted?.(t.hash!);
-      if (replacement === undefined) unresolved.add(t.hash!);
-      else unvaultedRestored++;
-    }
-    if (replacement !== undefined) {
-      if (from > at) parts.push(src.subarray(at, from));
-      parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
-      at = t.end;
-    }
-    from = t.end;
-  }
-  if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort() };
-}
-
-/**
- * Long random-looking strings no rule matched ("entropy-only suspects"): runs of token
- * characters, at least 20 long, mixing character classes, with high Shannon entropy.
- * Over-redaction is safe here because `write` restores an UNVAULTED marker from the file's
- * current content; under-redaction would leak.
- */
-export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const table = TOKEN_CHAR;
-  const out: SuspectSpan[] = [];
-  const n = src.length;
-  // Any run of 20 or more token characters covers a multiple of 20, so only those bytes
-  // are tested; a hit is widened to its whole run. Ordinary text is mostly skipped 20
-  // bytes at a time, which is what makes this pass cheap on large files.
-  for (let p = 0; p < n; p += MIN_TOKEN) {
-    if (table[src[p]!] !== 1) continue;
-    let s = p;
-    while (s > 0 && table[src[s - 1]!] === 1) s--;
-    let e = p + 1;
-    while (e < n && table[src[e]!] === 1) e++;
-    if (e - s >= MIN_TOKEN) {
-      let ts = s;
-      let te = e;
-      // Trim punctuation that is rarely part of a token's body.
-      while (ts < te && TRIM_START[src[ts]!] === 1) ts++;
-      while (te > ts && TRIM_END[src[te - 1]!] === 1) te--;
-      if (te - ts >= MIN_TOKEN) {
-        const token = Buffer.from(src.buffer, src.byteOffset + ts, te - ts).toString('latin1');
-        if (!token.startsWith('agent-vault')) {
-          if (looksRandom(token)) out.push({ start: ts, end: te });
-          else {
-            // `name=value` is one run ('=' is a token character for base64 padding): judge
-            // the value alone too, or a hex value behind a name never clears the bar.
-            const eq = token.replace(/=+$/, '').lastIndexOf('=');
-            if (eq >= 0 && token.length - eq - 1 >= MIN_TOKEN && looksRandom(token.slice(eq + 1))) out.push({ start: ts + eq + 1, end: te });
-          }
-        }
-      }
-    }
-    // Continue at the first sample after this run.
-    p = Math.floor(e / MIN_TOKEN) * MIN_TOKEN;
-  }
-  return out;
-}
-
-const MIN_TOKEN = 20;
-
-const byteClass = (chars: string) => {
-  const t = new Uint8Array(256);
-  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
-  return t;
-};
-const TOKEN_CHAR = byteClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~');
-const TRIM_START = byteClass('.-_~/');
-const TRIM_END = byteClass('.-~/');
-
-function looksRandom(token: string): boolean {
-  const lower = /[a-z]/.test(token);
-  const upper = /[A-Z]/.test(token);
-  const digit = /[0-9]/.test(token);
-  const classes = Number(lower) + Number(upper) + Number(digit);
-  if (!digit || classes < 2) return false;
-  // Paths and dotted names (a/b/c, com.example.app) are words joined by separators.
-  if (/^(?:[A-Za-z]{2,}[/._-])+[A-Za-z0-9]*$/.test(token)) return false;
-  const h = shannonEntropy(token);
-  const hexOnly = /^[0-9a-fA-F]+$/.test(token);
-  if (hexOnly) return token.length >= 32 && h >= 3.3;
-  // Entropy of n samples is at most log2(n): scale the bar for shorter tokens.
-  const bar = Math.min(4.3, Math.log2(token.length) - 0.7);
-  return classes === 3 ? h >= bar : h >= bar + 0.2;
-}
-
-/** Where a scanner finding sits; `secret` is its raw value (finding[SECRET]). */
-export interface LocatedSecret {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  secret: string;
-}
-
-/**
- * Byte spans of scanner findings in `input` (decoded one char per byte, as the scanner
- * reads it). Undefined when a finding does not sit where it says, i.e. the findings came
- * from other bytes (the file changed under a parallel scan): the caller scans again.
- */
-export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): SuspectSpan[] | undefined {
-  if (!findings.length) return [];
-  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const starts = [0];
-  for (let i = src.indexOf(10); i !== -1; i = src.indexOf(10, i + 1)) starts.push(i + 1);
-  const spans: SuspectSpan[] = [];
-  for (const f of findings) {
-    const lineStart = starts[f.line - 1];
-    const endLineStart = starts[f.endLine - 1];
-    if (lineStart === undefined || endLineStart === undefined) return undefined;
-    const start = lineStart + f.column - 1;
-    const end = endLineStart + f.endColumn - 1;
-    if (end <= start || end > src.length || src.toString('latin1', start, end) !== f.secret) return undefined;
-    spans.push({ start, end });
-  }
-  return spans;
-}
-
-/**
- * Everything `read` hides behind UNVAULTED markers besides vaulted values: what the scanner's
- * rules find (the engine decides what is suspect) and entropy-only suspects. Offsets are
- * byte offsets (the text is decoded one char per byte).
- */
-export function suspectSpans(input: Uint8Array, path: string, ruleset: Ruleset): SuspectSpan[] {
-  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  const findings = scanText(text, { path }, ruleset).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
-  const spans = spansOfFindings(input, findings) ?? [];
-  for (const span of highEntropySpans(input)) spans.push(span);
-  return spans;
 }

@@ -5,12 +5,14 @@ import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG } from '../messages.js';
 import { decodeForScan } from '../sources/files.js';
+import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
-import type { VaultSession } from './vault-session.js';
 
 export interface FilterEngineOptions {
-  /** Opens the vault; throws AgentVaultError kind 'vault' when it is unavailable. */
-  openVault: () => VaultSession;
+  /** The vault; an absent one, or one that throws AgentVaultError kind 'vault', is unavailable. */
+  session: VaultSession;
+  /** The repository git filters for (the filter runs at its work tree root). */
+  repo: string;
   /** The configuration, loaded lazily: only a clean without a vault needs the scanner. */
   loadConfig: () => AgentVaultConfig;
   warn: (line: string) => void;
@@ -18,7 +20,13 @@ export interface FilterEngineOptions {
 
 /**
  * The clean/smudge logic shared by the long-running filter process and the single-file
- * fallbacks. The vault is opened once, at the first file, and reused for the whole command.
+ * fallbacks. The vault is opened once, at the first file, and serves the whole command; a
+ * vault found unavailable stays unavailable for the command.
+ *
+ * Placeholder text in a protected file means the placeholder: a checkout without the vault
+ * leaves `<agent-vault:key>` in the working tree, and people write placeholders by hand in
+ * place of values. So both directions run with escapeLiterals off (see core/placeholder.ts),
+ * which keeps clean idempotent and a file unmodified after checkout.
  *
  * Smudge never fails: an unknown key or an unavailable vault leaves the placeholder (the
  * file is still lossless) and warns once. With filter.agent-vault.required=true a failing
@@ -31,7 +39,8 @@ export interface FilterEngineOptions {
  * refuses it. That is the one case where a required filter's error is the right answer.
  */
 export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
-  let session: VaultSession | undefined;
+  const { session } = opts;
+  let checked = false;
   let unavailable: AgentVaultError | undefined;
   let ruleset: Ruleset | undefined;
   let maxFileSize = 0;
@@ -41,21 +50,23 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
     warned.add(id);
     opts.warn(line);
   };
-  const vault = (): VaultSession | undefined => {
-    if (session || unavailable) return session;
-    try {
-      session = opts.openVault();
-    } catch (error) {
-      if (!(error instanceof AgentVaultError) || error.kind !== 'vault') throw error;
-      unavailable = error;
+  /** Whether the vault serves this command: asked once, at the first file. */
+  const available = async (): Promise<boolean> => {
+    if (!checked) {
+      checked = true;
+      try {
+        await vaultReady(session);
+      } catch (error) {
+        if (!(error instanceof AgentVaultError) || error.kind !== 'vault') throw error;
+        unavailable = error;
+      }
     }
-    return session;
+    return !unavailable;
   };
 
   return {
-    clean(content, pathname) {
-      const v = vault();
-      if (v) return v.redact(content).output;
+    async clean(content, pathname) {
+      if (await available()) return (await session.redact(content, { escapeLiterals: false })).output;
       if (!ruleset) {
         const config = opts.loadConfig();
         ruleset = buildRuleset(config);
@@ -68,14 +79,13 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
       const first = findings[0]!;
       throw new Error(GIT_MSG.cleanRefusedWithoutVault(pathname, findings.length, `${first.line}`, first.ruleId, first.masked));
     },
-    smudge(content) {
-      const v = vault();
-      if (!v) {
+    async smudge(content, pathname) {
+      if (!(await available())) {
         // Only worth a word when there was something to restore.
         if (content.includes(PLACEHOLDER_PREFIX)) warnOnce('vault', GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable'));
         return content;
       }
-      const restored = v.restore(content);
+      const restored = await session.restore(content, { destination: { kind: 'git-filter', path: pathname, repo: opts.repo }, escapeLiterals: false });
       for (const key of restored.unknown) warnOnce(`key:${key}`, GIT_MSG.smudgeUnknownKey(key));
       return restored.output;
     },

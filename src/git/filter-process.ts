@@ -6,8 +6,8 @@ import { encodeContent, encodeList, FLUSH, PacketReader, ProtocolError } from '.
  * path git is filtering. A thrown error becomes `status=error` for that one file.
  */
 export interface FilterEngine {
-  clean(content: Buffer, pathname: string): Buffer;
-  smudge(content: Buffer, pathname: string): Buffer;
+  clean(content: Buffer, pathname: string): Promise<Buffer>;
+  smudge(content: Buffer, pathname: string): Promise<Buffer>;
 }
 
 const CAPABILITIES = ['clean', 'smudge'] as const;
@@ -58,7 +58,7 @@ export async function serveFilterProcess(
     try {
       if (command !== 'clean' && command !== 'smudge') throw new Error(`unsupported command "${command}"`);
       engine ??= createEngine();
-      result = command === 'clean' ? engine.clean(content, pathname) : engine.smudge(content, pathname);
+      result = await (command === 'clean' ? engine.clean(content, pathname) : engine.smudge(content, pathname));
     } catch (error) {
       errors++;
       log(`agent-vault filter: ${command} ${pathname}: ${(error as Error).message}`);

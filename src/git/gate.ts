@@ -13,7 +13,7 @@ import { decodeForScan } from '../sources/files.js';
 import { changedPaths, readBlobs, stagedChanges, streamAddedLines } from '../sources/git-sources.js';
 import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher, withCommitIndex } from './protected.js';
-import type { VaultSession } from './vault-session.js';
+import type { VaultSession } from '../session/session.js';
 
 /** One reason a commit or push is blocked. Never holds a secret: `masked` only. */
 export interface GateProblem {
@@ -96,7 +96,7 @@ function lineCounter(bytes: Uint8Array): (offset: number) => number {
  * Check one piece of content about to enter history: a staged blob, or the added lines of
  * one file in one pushed commit (then `lineMap` maps fragment lines to file lines).
  */
-export function checkContent(gate: GateContext, path: string, bytes: Buffer, origin: { lineMap?: number[]; commit?: string } = {}): GateProblem[] {
+export async function checkContent(gate: GateContext, path: string, bytes: Buffer, origin: { lineMap?: number[]; commit?: string } = {}): Promise<GateProblem[]> {
   const problems: GateProblem[] = [];
   const isProtected = gate.isProtected(path);
   const toLine = (l0: number) => origin.lineMap?.[l0] ?? l0 + 1;
@@ -105,7 +105,7 @@ export function checkContent(gate: GateContext, path: string, bytes: Buffer, ori
 
   // Raw vaulted values, in any file and any common encoding: always block.
   const lineIndexOf = lineCounter(bytes);
-  for (const hit of gate.vault?.findValues(bytes) ?? []) {
+  for (const hit of (await gate.vault?.findValues(bytes)) ?? []) {
     const line = toLine(lineIndexOf(hit.offset));
     vaultedLines.add(line);
     problems.push(withCommit({
@@ -175,7 +175,7 @@ export function checkChangedSkills(gate: GateContext, repo: string, env: NodeJS.
 }
 
 /** The pre-commit gate: the index blobs the next commit records (GIT_INDEX_FILE honoured via env). */
-export function preCommitGate(gate: GateContext, repo: string, env: NodeJS.ProcessEnv): GateResult {
+export async function preCommitGate(gate: GateContext, repo: string, env: NodeJS.ProcessEnv): Promise<GateResult> {
   const staged = stagedChanges(repo, env);
   const blobs = staged.blobs.filter((b) => b.mode !== '120000'); // a symlink's blob is its target path
   const contents = readBlobs(repo, blobs.map((b) => b.oid));
@@ -183,7 +183,7 @@ export function preCommitGate(gate: GateContext, repo: string, env: NodeJS.Proce
   for (const b of blobs) {
     const bytes = contents.get(b.oid);
     if (!bytes) throw new AgentVaultError('git', `cannot read the staged content of ${b.path}`);
-    problems.push(...checkContent(gate, b.path, bytes));
+    problems.push(...(await checkContent(gate, b.path, bytes)));
   }
   const indexed = indexPaths(repo, env);
   problems.push(...checkProtectedAttributes(gate, repo, env, indexed));
@@ -248,10 +248,12 @@ export async function prePushGate(gate: GateContext, repo: string, updates: RefU
     if (pushedTips.includes(u.localSha)) continue;
     const revs = [...own, ...pushedTips.map((t) => `^${t}`)];
     pushedTips.push(u.localSha);
+    const checked: Promise<GateProblem[]>[] = [];
     await streamAddedLines(repo, revs, (frag) => {
       files.add(`${frag.commit}:${frag.path}`);
-      problems.push(...checkContent(gate, frag.path, Buffer.from(frag.text, 'latin1'), { lineMap: frag.lineMap, ...(frag.commit ? { commit: frag.commit } : {}) }));
+      checked.push(checkContent(gate, frag.path, Buffer.from(frag.text, 'latin1'), { lineMap: frag.lineMap, ...(frag.commit ? { commit: frag.commit } : {}) }));
     });
+    for (const found of await Promise.all(checked)) problems.push(...found);
     problems.push(...checkPushedTip(gate, repo, u.localSha, revs));
   }
   return { problems, filesChecked: files.size, notes: [] };

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { AgentVaultError, gitError, refusal, usageError } from '../errors.js';
+import { gitError, refusal, usageError } from '../errors.js';
 import { GIT_MSG } from '../messages.js';
 import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
 
-export const HOOKS = ['pre-commit', 'pre-push'] as const;
+const HOOKS = ['pre-commit', 'pre-push'] as const;
 export type HookName = (typeof HOOKS)[number];
 /** An existing hook is renamed to this and run first by our shim. */
-export const CHAINED_SUFFIX = '.agent-vault-chained';
+const CHAINED_SUFFIX = '.agent-vault-chained';
 /** Present in every shim we write, so install and status recognise their own hooks. */
-export const SHIM_MARKER = 'agent-vault hook shim';
+const SHIM_MARKER = 'agent-vault hook shim';
 /** The one line added to a husky hook file. */
-export const HUSKY_MARKER = '# agent-vault secret gate';
+const HUSKY_MARKER = '# agent-vault secret gate';
 const ATTR_HEADER = '# agent-vault: protected paths go through the clean/smudge filter (agent-vault install)';
 
 /** Quote for POSIX sh: everything inside single quotes is literal. */
@@ -46,7 +46,7 @@ export interface GitLayout {
   manifestPath: string;
 }
 
-export function gitLayout(repo: string): GitLayout {
+function gitLayout(repo: string): GitLayout {
   const commonDir = resolve(repo, gitText(['rev-parse', '--git-common-dir'], { cwd: repo }).trim());
   const stateDir = join(commonDir, 'agent-vault');
   return { repo, commonDir, stateDir, manifestPath: join(stateDir, 'install.json') };
@@ -77,7 +77,7 @@ export type HookTarget =
   | { kind: 'husky'; dir: string }
   | { kind: 'refused'; message: string; hint: string };
 
-export function hookTarget(layout: GitLayout, explicitHooksPath?: string): HookTarget {
+function hookTarget(layout: GitLayout, explicitHooksPath?: string): HookTarget {
   if (explicitHooksPath) return { kind: 'dir', dir: resolve(layout.repo, explicitHooksPath), reason: '--hooks-path' };
   const hooksPath = gitSync(['config', '--get', 'core.hooksPath'], { cwd: layout.repo, okCodes: [1] }).toString('utf8').trim();
   if (!hooksPath) return { kind: 'dir', dir: join(layout.commonDir, 'hooks'), reason: 'git hooks folder' };
@@ -383,4 +383,3 @@ function hookManagerCalling(repo: string): Map<HookName, string> {
   return found;
 }
 
-export { AgentVaultError };

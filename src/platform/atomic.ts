@@ -40,7 +40,7 @@ export function writeFileAtomicSync(path: string, contents: string | Uint8Array,
   fsyncDir(dir);
 }
 
-export function fsyncDir(dir: string): void {
+function fsyncDir(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');

@@ -2,8 +2,8 @@ import { MSG } from '../messages.js';
 import type { ScanReport } from './model.js';
 
 /** Escaping rules of GitHub workflow commands. */
-export const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-export const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export function renderGithub(report: ScanReport): string {
   const out: string[] = [];

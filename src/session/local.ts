@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Redactor, restorePlaceholders, type RestoreResult } from '../core/redact.js';
-import { AgentVaultError } from '../errors.js';
+import { restorePlaceholders, type RestoreResult } from '../core/placeholder.js';
+import { Redactor } from '../core/redact.js';
+import type { SuspectSpan } from '../core/suspects.js';
 import { vaultHome } from '../platform/home.js';
 import { initVault, openVault, vaultPaths, type Vault } from '../vault/index.js';
-import { existsSync } from 'node:fs';
 import type { Destination, NewValue, RestoreRequest, SetOptions, VaultSession, VaultState } from './session.js';
 
 /**
@@ -13,7 +14,8 @@ import type { Destination, NewValue, RestoreRequest, SetOptions, VaultSession, V
  *
  * A vault that does not exist behaves as an empty one for reading operations (nothing to
  * redact, every placeholder unknown); a vault that exists but cannot be opened throws
- * AgentVaultError kind 'vault' from every operation, and callers decide what that means.
+ * AgentVaultError kind 'vault' from every operation that needs it, and callers decide what
+ * that means.
  */
 export class LocalVaultSession implements VaultSession {
   readonly home: string;
@@ -45,6 +47,10 @@ export class LocalVaultSession implements VaultSession {
     return { exists: this.exists(), locked: false, provider: `key file ${vaultPaths(this.home).key}` };
   }
 
+  async init(): Promise<{ created: boolean }> {
+    return initVault(this.home);
+  }
+
   async list() {
     return this.open()?.list() ?? [];
   }
@@ -58,7 +64,7 @@ export class LocalVaultSession implements VaultSession {
     return this.matcher().redact(input, options);
   }
 
-  async agentView(input: Uint8Array, suspects: Parameters<Redactor['redactForAgent']>[1]) {
+  async agentView(input: Uint8Array, suspects: SuspectSpan[]) {
     return this.matcher().redactForAgent(input, suspects);
   }
 
@@ -67,10 +73,10 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult> {
-    const v = this.open();
+    // The vault is opened at the first placeholder: content without one never needs it.
     const cache = new Map<string, Buffer | undefined>();
     const lookup = (key: string) => {
-      if (!cache.has(key)) cache.set(key, v?.get(key));
+      if (!cache.has(key)) cache.set(key, this.open()?.get(key));
       return cache.get(key);
     };
     const markers = options.markers;
@@ -93,15 +99,12 @@ export class LocalVaultSession implements VaultSession {
 
   async set(entries: NewValue[], _options: SetOptions): Promise<void> {
     if (!this.exists()) initVault(this.home);
-    const v = this.open();
-    if (!v) throw new AgentVaultError('vault', `no vault at ${this.home}`, { code: 'VAULT_MISSING' });
-    v.setMany(entries);
+    this.open()!.setMany(entries);
     this.redactor = undefined;
   }
 
   async remove(key: string): Promise<boolean> {
-    const v = this.open();
-    const removed = v?.remove(key) ?? false;
+    const removed = this.open()?.remove(key) ?? false;
     if (removed) this.redactor = undefined;
     return removed;
   }

@@ -1,5 +1,7 @@
-import type { AgentView, RestoreResult, SuspectSpan, ValueOccurrence } from '../core/redact.js';
-import type { KeyMeta } from '../vault/index.js';
+import type { RestoreResult } from '../core/placeholder.js';
+import type { AgentView, ValueOccurrence } from '../core/redact.js';
+import type { SuspectSpan } from '../core/suspects.js';
+import { vaultMissing, type KeyMeta } from '../vault/index.js';
 
 /**
  * The vault session seam: everything a caller may ask of the vault, as operations. No caller
@@ -14,6 +16,11 @@ export interface VaultSession {
   /** The vault home (absolute path). */
   readonly home: string;
   state(): Promise<VaultState>;
+  /**
+   * Create an empty vault when none exists (a damaged one is reported, never replaced).
+   * `agent-vault init`, and set / import, which announce a new vault before they ask for values.
+   */
+  init(): Promise<{ created: boolean }>;
   /** Key names and metadata, sorted by key; never values. An absent vault lists nothing. */
   list(): Promise<KeyMeta[]>;
   has(keys: string[]): Promise<boolean[]>;
@@ -29,7 +36,7 @@ export interface VaultSession {
    * markers to the bytes they hid (write takes them from the file's current content).
    */
   restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult>;
-  /** One value for one allowed use (skill signing, `run`); refuses any other use. */
+  /** One value for one allowed use (skill signing, `run`, `get --reveal` at a terminal); refuses any other use. */
   valueFor(key: string, use: Destination): Promise<Buffer | undefined>;
   /** Store values (one locked, atomic write). Creates the vault when none exists. */
   set(entries: NewValue[], options: SetOptions): Promise<void>;
@@ -65,11 +72,13 @@ export type Destination =
   /** A command agent-vault starts with values in its environment (`run`). */
   | { kind: 'command'; argv: string[]; cwd: string }
   /** agent-vault's own use of a key (skill signing): never written anywhere. */
-  | { kind: 'internal'; purpose: 'skill-signing' };
+  | { kind: 'internal'; purpose: 'skill-signing' }
+  /** A person at an interactive terminal asked to see the value (`get --reveal`). */
+  | { kind: 'terminal' };
 
 export interface RestoreRequest {
   destination: Destination;
-  /** Must match the redact side (see core/redact.ts INVARIANT). Default true. */
+  /** Must match the redact side (see the INVARIANT in core/placeholder.ts). Default true. */
   escapeLiterals?: boolean;
   /** UNVAULTED fingerprint -> the bytes it hides (an empty buffer: ambiguous). */
   markers?: Map<string, Buffer>;
@@ -84,4 +93,15 @@ export interface NewValue {
 export interface SetOptions {
   /** A person at a terminal confirmed this (false: `set --stdin`, `--from-env`, scripts). */
   interactive: boolean;
+}
+
+/**
+ * Make sure the vault can serve redaction now, before any work: throws VAULT_MISSING when
+ * there is none, or the vault's own error (damaged, tampered, key missing, locked). Building
+ * the matcher is what opens and verifies the vault and decrypts every value, so the filter
+ * and the gates learn at their first file, once, whether they have a vault.
+ */
+export async function vaultReady(session: VaultSession): Promise<void> {
+  if (!(await session.state()).exists) throw vaultMissing(session.home);
+  await session.findValues(new Uint8Array(0));
 }

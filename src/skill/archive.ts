@@ -32,7 +32,7 @@ export function readArchive(bytes: Buffer, limit: number): ArchiveListing {
   return { ok: false, reason: 'unsupported archive format' };
 }
 
-export function isTar(b: Buffer): boolean {
+function isTar(b: Buffer): boolean {
   return b.length >= 512 && b.subarray(257, 262).toString('latin1') === 'ustar';
 }
 

@@ -89,7 +89,7 @@ function revokedReason(gate: SkillGate, contentHash: string, list: RevocationSta
  * Sign a skill: scan first (a failing skill is not signed), refuse revoked or purged
  * content, check the key, then write SKILL.sig.
  */
-export function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string): { report: SkillScanReport; statement: SkillStatement; sigPath: string } {
+export async function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string): Promise<{ report: SkillScanReport; statement: SkillStatement; sigPath: string }> {
   const report = scanWithGate(gate, dir);
   if (report.error) throw report.error;
   if (!report.passed) {
@@ -104,7 +104,7 @@ export function signSkill(gate: SkillGate, dir: string, kid: string, store: Sign
   if (revoked !== undefined) throw skillFailure('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked}); it cannot be signed under any name`);
   const key = keyFor(gate.keyring, kid, gate.now, new Set(revocations.list.keys.map((k) => k.kid)));
   if (!key.ok) throw skillFailure(key.code, key.message, 'Create a key with agent-vault skill keygen --kid ID.');
-  const der = store.get(kid);
+  const der = await store.privateKey(kid);
   if (!der) throw new AgentVaultError('vault', `no private key for "${kid}" in ${store.location}`, { hint: 'Sign on the machine where the key was generated, or create a new key with agent-vault skill keygen.' });
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   const x = createPublicKey(privateKey).export({ format: 'jwk' }).x;
@@ -211,7 +211,7 @@ function isSymlink(path: string): boolean {
 }
 
 /** Which files changed since signing, for the mismatch message. */
-export function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
+function describeDrift(signed: { path: string; type: string; sha256: string }[], now: ManifestEntry[]): string {
   const before = new Map(signed.map((f) => [f.path, f]));
   const after = new Map(now.map((f) => [f.path, f]));
   const parts: string[] = [];

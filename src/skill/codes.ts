@@ -1,4 +1,4 @@
-import { refusal, type AgentVaultError } from '../errors.js';
+import { AgentVaultError } from '../errors.js';
 
 /**
  * Stable failure codes of the skill gate, each with its own exit status so a script (or a
@@ -37,7 +37,7 @@ export function exitTable(): string {
   return [`   0  ${'-'.padEnd(26)} every skill passed`, `   2  ${'-'.padEnd(26)} usage or configuration error`, ...rows].join('\n');
 }
 
-/** A skill-gate failure: kind `refused`, with a stable code. */
+/** A skill-gate failure: kind `refused`, with a stable code and that code's exit status. */
 export function skillFailure(code: SkillFailureCode, message: string, hint?: string): AgentVaultError {
-  return refusal(message, hint, code);
+  return new AgentVaultError('refused', message, { hint, code, exitCode: exitCodeOf(code) });
 }

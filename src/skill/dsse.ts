@@ -17,7 +17,7 @@ export const SKILL_PREDICATE_TYPE = 'https://agent-vault.dev/attestation/skill/v
 export const REVOCATIONS_PAYLOAD_TYPE = 'application/vnd.agent-vault.revocations+json';
 
 /** Pre-authentication encoding: "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body, lengths in bytes. */
-export function pae(payloadType: string, payload: Uint8Array): Buffer {
+function pae(payloadType: string, payload: Uint8Array): Buffer {
   const type = Buffer.from(payloadType, 'utf8');
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }

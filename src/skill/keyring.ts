@@ -32,7 +32,7 @@ export interface Keyring {
   keys: Record<string, KeyringEntry>;
 }
 
-export const emptyKeyring = (): Keyring => ({ version: 1, keys: {} });
+const emptyKeyring = (): Keyring => ({ version: 1, keys: {} });
 
 const ISO = (v: unknown) => typeof v === 'string' && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v);
 

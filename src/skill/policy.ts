@@ -26,7 +26,7 @@ export interface SkillPolicy {
   suppressions: SkillSuppression[];
 }
 
-export const DEFAULT_SKILL_POLICY: Readonly<SkillPolicy> = {
+const DEFAULT_SKILL_POLICY: Readonly<SkillPolicy> = {
   roots: ['.claude/skills', 'skills'],
   requireSignatures: false,
   keyring: '.agent-vault/keys.json',

@@ -23,7 +23,7 @@ export interface QuarantineRecord {
   purgeReason?: string;
 }
 
-export function quarantineDir(env: NodeJS.ProcessEnv): string {
+function quarantineDir(env: NodeJS.ProcessEnv): string {
   return join(agentVaultHome(env), 'quarantine');
 }
 
@@ -46,6 +46,16 @@ export function findSkills(paths: string[], cwd: string): { skills: string[]; mi
     }
   }
   return { skills, missing };
+}
+
+/** Verify every skill under the given paths; a path that holds none fails as SKILL_NOT_FOUND. */
+export function verifySkills(gate: SkillGate, paths: string[], cwd: string): VerifyResult[] {
+  const { skills, missing } = findSkills(paths, cwd);
+  const notFound = (dir: string, message: string): VerifyResult => ({ dir, ok: false, code: 'SKILL_NOT_FOUND', message, skill: undefined, version: undefined, contentHash: undefined, kid: undefined, report: undefined });
+  const results = skills.map((d) => verifySkill(gate, d));
+  for (const m of missing) results.push(notFound(m, `${m}: not a folder`));
+  if (!skills.length && !missing.length) for (const d of paths) results.push(notFound(d, `${d}: no SKILL.md here or in its sub-folders`));
+  return results;
 }
 
 /** Move a folder, across file systems if need be; symlinks are copied as links. */

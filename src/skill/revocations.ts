@@ -72,7 +72,7 @@ function readSeen(env: NodeJS.ProcessEnv): Record<string, SeenRecord> {
   }
 }
 
-export function seenVersion(env: NodeJS.ProcessEnv, path: string): SeenRecord | undefined {
+function seenVersion(env: NodeJS.ProcessEnv, path: string): SeenRecord | undefined {
   return readSeen(env)[listId(path)];
 }
 

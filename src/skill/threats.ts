@@ -36,7 +36,7 @@ function loadSkillPacks(dir: string): RulePackFile[] {
 }
 
 /** Checks done in code rather than regex; listed so reports and docs can name them. */
-export const STRUCTURAL_CHECKS = {
+const STRUCTURAL_CHECKS = {
   'skill-binary-executable': { severity: 'critical', description: 'Executable binary (ELF, PE, Mach-O) inside a skill' },
   'skill-binary-archive': { severity: 'high', description: 'Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned' },
   'skill-archive-contents': { severity: 'medium', description: 'Archive inside a skill: its members were unpacked and scanned, but a reviewer cannot see them in a diff' },

@@ -8,8 +8,6 @@ import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type 
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
 import { withLock } from './lock.js';
 
-export type { KeyProvider } from './key-provider.js';
-export { KeyFileProvider } from './key-provider.js';
 
 /**
  * The vault: one folder ($AGENT_VAULT_HOME, default ~/.agent-vault, mode 0700) holding
@@ -23,9 +21,9 @@ export { KeyFileProvider } from './key-provider.js';
  * so concurrent writers never lose each other's changes.
  */
 
-export const VAULT_FORMAT = 'agent-vault/1';
+const VAULT_FORMAT = 'agent-vault/1';
 /** Earlier values kept per key so redaction still catches a rotated-out value. */
-export const MAX_EARLIER_VALUES = 20;
+const MAX_EARLIER_VALUES = 20;
 
 export interface KeyMeta {
   key: string;
@@ -64,7 +62,6 @@ export interface Vault {
   readonly home: string;
   has(key: string): boolean;
   list(): KeyMeta[];
-  meta(key: string): KeyMeta | undefined;
   /** Decrypts one value. */
   get(key: string): Buffer | undefined;
   /** Current and earlier values of every key. */
@@ -80,8 +77,6 @@ export interface VaultOptions {
   keyProvider?: KeyProvider;
   lockTimeoutMs?: number;
 }
-
-export { vaultHome } from '../platform/home.js';
 
 export const vaultPaths = (home: string) => ({
   file: join(home, 'vault.json'),
@@ -165,7 +160,7 @@ function loadDocument(home: string, keys: VaultKeys): VaultDocument {
   const paths = vaultPaths(home);
   const text = readText(paths.file);
   if (text === undefined) {
-    throw vaultError('VAULT_MISSING', `no vault at ${home}`, missingHint(home));
+    throw vaultMissing(home);
   }
   const verdict = verify(text, keys);
   if (verdict.ok) return verdict.doc;
@@ -177,10 +172,13 @@ function loadDocument(home: string, keys: VaultKeys): VaultDocument {
   throw vaultError(verdict.code, `the vault file ${paths.file} ${verdict.why}`, hint);
 }
 
-function missingHint(home: string): string {
+/** The error for a home without vault.json: what to restore, or how to create one. */
+export function vaultMissing(home: string): AgentVaultError {
   const paths = vaultPaths(home);
-  if (exists(paths.backup)) return `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"`;
-  return 'Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)';
+  const hint = exists(paths.backup)
+    ? `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"`
+    : 'Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)';
+  return vaultError('VAULT_MISSING', `no vault at ${home}`, hint);
 }
 
 function provider(home: string, options: VaultOptions): KeyProvider {
@@ -221,7 +219,7 @@ export function initVault(home: string, options: VaultOptions = {}): { created: 
 /** Open and verify the vault. Throws AgentVaultError kind 'vault' with a hint. */
 export function openVault(home: string, options: VaultOptions = {}): Vault {
   const paths = vaultPaths(home);
-  if (!exists(paths.file)) throw vaultError('VAULT_MISSING', `no vault at ${home}`, missingHint(home));
+  if (!exists(paths.file)) throw vaultMissing(home);
   const keys = deriveKeys(provider(home, options).load());
   return new FileVault(home, keys, loadDocument(home, keys), options);
 }
@@ -250,11 +248,6 @@ class FileVault implements Vault {
     return Object.keys(this.doc.entries)
       .sort()
       .map((k) => metaOf(k, this.doc.entries[k]!));
-  }
-
-  meta(key: string): KeyMeta | undefined {
-    const e = this.entry(key);
-    return e && metaOf(key, e);
   }
 
   private decrypt(key: string, version: number, sealed: SealedValue): Buffer {

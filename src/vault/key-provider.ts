@@ -17,7 +17,7 @@ export interface KeyProvider {
   create(): Buffer;
 }
 
-export const MASTER_KEY_BYTES = 32;
+const MASTER_KEY_BYTES = 32;
 
 export class KeyFileProvider implements KeyProvider {
   constructor(readonly path: string) {}

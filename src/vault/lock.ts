@@ -60,7 +60,7 @@ function readRecord(path: string): LockRecord | undefined {
   }
 }
 
-export class FileLock {
+class FileLock {
   private nonce: string | undefined;
   constructor(readonly path: string) {}
 

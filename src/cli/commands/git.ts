@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js';
@@ -7,10 +7,11 @@ import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
 import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
-import { openVaultSession, vaultConfigured, type VaultSession } from '../../git/vault-session.js';
 import { repoRoot } from '../../platform/exec.js';
+import { openSession } from '../../session/local.js';
+import { vaultReady, type VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor } from '../shared.js';
+import { configFor, withSession } from '../shared.js';
 import { loadConfig } from '../../config/config.js';
 
 /**
@@ -32,9 +33,11 @@ function needRepo(ctx: CliContext): string {
   return root;
 }
 
-function engineFor(ctx: CliContext) {
+/** git runs filters at the work tree root. */
+function engineFor(ctx: CliContext, session: VaultSession) {
   return createFilterEngine({
-    openVault: () => openVaultSession(ctx.env),
+    session,
+    repo: ctx.cwd,
     loadConfig: () => configFor(ctx, undefined).config,
     warn: (line) => ctx.stderr.write(line + '\n'),
   });
@@ -44,10 +47,12 @@ export function registerGit(program: Command, ctx: CliContext): void {
   program
     .command('filter-process')
     .description("Serve git's long-running clean/smudge filter protocol on stdin/stdout (run by git, set up by install).")
-    .action(async () => {
-      const engine = engineFor(ctx);
-      await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
-    });
+    .action(() =>
+      withSession(ctx, async (session) => {
+        const engine = engineFor(ctx, session);
+        await serveFilterProcess(ctx.stdin as AsyncIterable<Buffer>, ctx.stdout, () => engine, (line) => ctx.stderr.write(line + '\n'));
+      }),
+    );
 
   for (const direction of ['clean', 'smudge'] as const) {
     program
@@ -58,8 +63,7 @@ export function registerGit(program: Command, ctx: CliContext): void {
       .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
       .action(async (path: string | undefined) => {
         const input = await readAll(ctx.stdin);
-        const engine = engineFor(ctx);
-        const out = direction === 'clean' ? engine.clean(input, path ?? '<stdin>') : engine.smudge(input, path ?? '<stdin>');
+        const out = await withSession(ctx, (session) => engineFor(ctx, session)[direction](input, path ?? '<stdin>'));
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
       });
   }
@@ -103,13 +107,12 @@ Undo everything with agent-vault uninstall.`)
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
       const items = gateStatus(repo, config.protected, ctx.env);
-      let vaultLine: string;
-      try {
-        openVaultSession(ctx.env);
-        vaultLine = '✓ vault: available';
-      } catch (e) {
-        vaultLine = `! vault: unavailable (${(e as Error).message}); smudge leaves placeholders`;
-      }
+      const vaultLine = await withSession(ctx, (session) =>
+        vaultReady(session).then(
+          () => '✓ vault: available',
+          (e: Error) => `! vault: unavailable (${e.message}); smudge leaves placeholders`,
+        ),
+      );
       const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
@@ -163,17 +166,18 @@ async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: 
   // The hook runs at the work tree root; loading the config directly saves a second git call.
   const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
   const notes: string[] = [];
-  let vault: VaultSession | undefined;
+  let vault: VaultSession | undefined = openSession(ctx.env, ctx.cwd);
   try {
-    vault = openVaultSession(ctx.env);
+    await vaultReady(vault);
   } catch (error) {
     // No vault ever set up here (a contributor without one): the scanner still guards.
     // A vault that exists but cannot be opened is a reason to stop.
-    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || vaultConfigured(ctx.env)) throw error;
+    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || existsSync(vault.home)) throw error;
     notes.push(GIT_MSG.noVaultForGate);
+    vault = undefined;
   }
   const gate = prepareGate(config, vault);
-  const result = hook === 'pre-commit' ? preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
+  const result = hook === 'pre-commit' ? await preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
   result.notes.unshift(...notes);
   return result;
 }

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerScan } from './scan.js';
 import { registerGit } from './git.js';
+import { registerFiles } from './files.js';
 import { registerVault } from './vault.js';
 import { registerSkill } from './skill.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerVault, registerSkill];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerSkill];

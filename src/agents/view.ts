@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import type { AgentView } from '../core/redact.js';
+import { looksBinary } from '../core/scan.js';
+import { highEntropySpans, ruleSpans, spansOfFindings, suspectSpans, type LocatedSecret, type SuspectSpan } from '../core/suspects.js';
+import type { VaultSession } from '../session/session.js';
+import type { ScanSettings, WireFinding } from '../sources/scan-run.js';
+
+/**
+ * What an agent sees of a file's bytes: vaulted values (and their encodings) as placeholders,
+ * everything else the scanner or the entropy test suspects as UNVAULTED markers. `read`
+ * shows it; `write` recomputes it on the file's current bytes to resolve the markers.
+ */
+
+/** Where the bytes come from: the path the configuration's allowlists see, and the real file. */
+export interface ViewedFile {
+  /** Repository-relative (or cwd-relative) path, POSIX separators. */
+  display: string;
+  /** Absolute path with symlinks resolved; undefined when it cannot be resolved. */
+  abs: string | undefined;
+}
+
+/**
+ * The agent edits the files it reads: an allow comment or an allowlisted path must not
+ * unmask a secret in its view. (Baselines do not apply here either.)
+ */
+const AGENT_VIEW_SUPPRESSIONS = { inline: false, paths: false } as const;
+const AGENT_VIEW_SCAN = { inlineSuppressions: AGENT_VIEW_SUPPRESSIONS.inline, pathAllowlists: AGENT_VIEW_SUPPRESSIONS.paths };
+
+/** Below this size a worker thread costs more (~30 ms to start) than it saves. */
+const PARALLEL_SCAN_BYTES = 8 * 1024 * 1024;
+
+export async function agentViewOf(session: VaultSession, bytes: Buffer, file: ViewedFile, config: AgentVaultConfig): Promise<AgentView> {
+  return session.agentView(bytes, await suspectsOf(bytes, file, config));
+}
+
+/**
+ * The suspects of a file's bytes. A large file's rules run in the scan worker thread while
+ * this thread looks for entropy suspects; the worker read the file again, so its findings
+ * are used only if they sit on these bytes.
+ */
+export async function suspectsOf(bytes: Buffer, file: ViewedFile, config: AgentVaultConfig): Promise<SuspectSpan[]> {
+  const parallel = file.abs && bytes.length >= PARALLEL_SCAN_BYTES && !looksBinary(bytes) ? scanInWorker(config, file.abs, file.display) : undefined;
+  if (!parallel) return suspectSpans(bytes, file.display, buildRuleset(config), AGENT_VIEW_SCAN);
+  const entropy = highEntropySpans(bytes);
+  const fromWorker = await parallel;
+  const spans = (fromWorker && spansOfFindings(bytes, fromWorker)) ?? ruleSpans(bytes, file.display, buildRuleset(config), AGENT_VIEW_SCAN);
+  for (const e of entropy) spans.push(e);
+  return spans;
+}
+
+/**
+ * Run the scanner's rules over a large file in the scan worker thread (dist/scan-worker.mjs,
+ * the one `scan` uses). Undefined when there is no worker (running from source) or it
+ * failed: the caller scans in this thread.
+ */
+function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
+  let script: string;
+  try {
+    script = fileURLToPath(new URL('./scan-worker.mjs', import.meta.url));
+    if (!existsSync(script)) return Promise.resolve(undefined);
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolvePromise) => {
+    let worker: Worker;
+    try {
+      const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [], suppressions: AGENT_VIEW_SUPPRESSIONS };
+      worker = new Worker(script, { workerData: settings });
+    } catch {
+      return resolvePromise(undefined);
+    }
+    const done = (v: LocatedSecret[] | undefined) => {
+      void worker.terminate();
+      resolvePromise(v);
+    };
+    worker.once('error', () => done(undefined));
+    worker.once('message', (msg: { type: string; findings?: WireFinding[]; filesScanned?: number }) => {
+      if (msg.type !== 'result' || msg.filesScanned !== 1 || !msg.findings) return done(undefined);
+      done(msg.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f.secret })));
+    });
+    worker.postMessage({ type: 'scan', batch: 0, files: [{ abs, display }] });
+  });
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { readForAgent, writeForAgent, type AgentFiles } from '../../agents/files.js';
+import { CONFIG_DISCOVERY } from '../../config/config.js';
+import { usageError } from '../../errors.js';
+import { MSG } from '../../messages.js';
+import type { VaultSession } from '../../session/session.js';
+import { readAll, writeOut, type CliContext } from '../context.js';
+import { configFor, withSession } from '../shared.js';
+
+/**
+ * The agent's file commands, read and write: safe (they never print a value) and run
+ * anywhere. The work is in agents/files.ts.
+ */
+export function registerFiles(program: Command, ctx: CliContext): void {
+  const configHelp = `configuration file (decides what read treats as suspect); looked up in order: ${CONFIG_DISCOVERY.join(', then ')}`;
+
+  program
+    .command('read')
+    .description('Print a file like cat -n with every vaulted value shown as <agent-vault:KEY> and unvaulted suspects as UNVAULTED markers (safe: never prints a value).')
+    .argument('<file>', 'file to read')
+    .option('-c, --config <file>', configHelp)
+    .action(async (file: string, opts: { config?: string }) =>
+      withSession(ctx, async (session) => {
+        const view = await readForAgent(agentFiles(ctx, session, opts.config), file);
+        await new Promise<void>((res, rej) => ctx.stdout.write(view.numbered, (err) => (err ? rej(err) : res())));
+        if (view.unvaulted) await writeOut(ctx.stderr, MSG.unvaultedNote(view.unvaulted) + '\n');
+      }),
+    );
+
+  program
+    .command('write')
+    .description('Write a file from content holding placeholders; the real values land on disk (safe: prints only a status line).')
+    .argument('<file>', 'file to write (replaced atomically, keeping its mode)')
+    .option('--content <text>', 'the new content (default: read standard input)')
+    .option('-c, --config <file>', configHelp)
+    .addHelpText(
+      'after',
+      `
+Placeholders <agent-vault:KEY> become the vault's values. An <agent-vault:UNVAULTED:sha256:...>
+marker becomes the bytes it hides in the file as it is now (so editing one line never destroys a
+secret you could not see); a marker that matches nothing refuses the write.
+
+Exit status:
+  0  written
+  1  refused: a key is not in the vault, or a marker matches nothing (nothing written)
+  2  usage or runtime error`,
+    )
+    .action(async (file: string, opts: { content?: string; config?: string }) => {
+      let content: Buffer;
+      if (opts.content !== undefined) content = Buffer.from(opts.content, 'utf8');
+      else if (ctx.stdin.isTTY) throw usageError('write needs the new content', 'Pass it with --content TEXT or on standard input (e.g. a heredoc).');
+      else content = await readAll(ctx.stdin);
+      const { restored } = await withSession(ctx, (session) => writeForAgent(agentFiles(ctx, session, opts.config), file, content));
+      await writeOut(ctx.stdout, MSG.written(file, restored) + '\n');
+    });
+}
+
+function agentFiles(ctx: CliContext, session: VaultSession, configPath: string | undefined): AgentFiles {
+  return { cwd: ctx.cwd, session, settings: () => configFor(ctx, configPath) };
+}
