@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/config.js';
-import { DEFAULT_SKILL_POLICY } from '../src/skill/policy.js';
+import { skillPolicy } from '../src/skill/policy.js';
 import { buildSkillRules, scanSkill } from '../src/skill/threats.js';
 
 interface Case {
@@ -20,6 +20,7 @@ interface Case {
 }
 
 const rules = buildSkillRules(defaultConfig());
+const policy = skillPolicy(defaultConfig());
 const root = mkdtempSync(join(tmpdir(), 'av-skill-classes-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
@@ -30,7 +31,7 @@ function scan(c: Case) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
   }
-  return scanSkill(dir, rules, { ...DEFAULT_SKILL_POLICY, suppressions: [] }, 10 * 1024 * 1024);
+  return scanSkill(dir, rules, policy, 10 * 1024 * 1024);
 }
 
 const md = (name: string, body: string, extra = '', description = 'Helps with routine project work.') => `---\nname: ${name}\ndescription: ${description}\n${extra}---\n\n${body.trim()}\n`;

@@ -19992,7 +19992,7 @@ var CodeEvaluator = class {
       return val(UNKNOWN);
     }
     if (/^(?:webbrowser\.open|webbrowser\.open_new|open\.default|opn)$/.test(name)) return this.net(a0, [], line, name);
-    if (/^(?:fetch|node-fetch|undici\.fetch|undici\.request|cross-fetch|ky|ky\.(?:get|post|put|patch)|got|got\.(?:get|post|put|patch|stream)|axios\.(?:get|delete|head|options)|needle\.get|superagent\.get|request\.get)$/.test(name)) {
+    if (/^(?:fetch|node-fetch|und[i]ci\.(?:fetch|request)|cross-fetch|ky|ky\.(?:get|post|put|patch)|got|got\.(?:get|post|put|patch|stream)|axios\.(?:get|delete|head|options)|needle\.get|superagent\.get|request\.get)$/.test(name)) {
       const opts = args[1];
       const data = opts ? [opts, ...opts.fields ? [...opts.fields.values()] : []] : [];
       return this.net(a0.obj?.kind === "httpreq" ? val(a0.obj.host ?? UNKNOWN) : a0, data, line, name);
