@@ -101,7 +101,7 @@ export const GIT_MSG = {
     `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === 'pre-push' ? 'push' : 'commit'}.`,
   fixVaultedValue: (key: string, path: string, isProtected: boolean) =>
     isProtected
-      ? `replace the value with <agent-vault:${key}> (or check the filter with agent-vault status), then git add ${path}`
+      ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)`
       : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
   fixUnvaultedInProtected: (path: string) =>
     `store the value with agent-vault set KEY, write <agent-vault:KEY> in its place, then git add ${path}`,
@@ -122,6 +122,8 @@ export const GIT_MSG = {
   dirtyProtectedSkipped: (paths: string[]) =>
     `not re-checked-out because they have uncommitted changes (nothing was touched): ${paths.join(', ')}. Commit or stash them, then run agent-vault install again.`,
   notInstalledHint: 'Run agent-vault install in this repository.',
+  stagedRawRemain: (paths: string[]) =>
+    `these protected files were staged before the filter was installed and have further unstaged changes, so their staged raw bytes were left as they are: ${paths.join(', ')}. Run: git add --renormalize -- ${paths.join(' ')} (it stages the working files through the filter).`,
   dirtyValuesRemain: (paths: string[]) =>
     `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(', ')}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`,
 } as const;

@@ -16809,7 +16809,7 @@ import { join as join9, resolve as resolve3 } from "node:path";
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var VERSION = "0.1.0";
+var VERSION = "0.2.0";
 
 // src/skill/avt1.ts
 init_define_AGENT_VAULT_RULE_PACKS();

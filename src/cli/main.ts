@@ -3,6 +3,7 @@ import { exitCodeFor } from '../errors.js';
 import { COMMANDS } from './commands/index.js';
 import { processContext, type CliContext } from './context.js';
 import { formatError } from '../messages.js';
+import { BROKEN_PIPE_STATUS, isBrokenPipe } from '../platform/streams.js';
 
 import { VERSION } from '../platform/version.js';
 
@@ -39,6 +40,8 @@ export async function main(argv: string[], ctx: CliContext = processContext()): 
       if (error.exitCode === 0) return 0;
       return 2;
     }
+    // The reader of our output went away: nothing to tell it (see bin.ts).
+    if (isBrokenPipe(error)) return BROKEN_PIPE_STATUS;
     ctx.stderr.write(formatError(error));
     return exitCodeFor(error);
   }

@@ -93,8 +93,8 @@ function hookTarget(layout: GitLayout, explicitHooksPath?: string): HookTarget {
 export interface InstallOptions {
   repo: string;
   protectedGlobs: string[];
-  /** Shell command (already quoted) that runs this CLI from any folder. */
-  command: string;
+  /** What runs this CLI: absolute paths, so git, hooks and IDEs reach it from any folder and PATH. */
+  runtime: Runtime;
   /** The hook shim template (hooks/<name> from the package). */
   shimTemplate: (hook: HookName) => string;
   hooksPath?: string;
@@ -106,6 +106,39 @@ export interface InstallOptions {
 export interface InstallReport {
   actions: string[];
   warnings: string[];
+}
+
+/** The node binary and this package's bin script, absolute. */
+export interface Runtime {
+  node: string;
+  bin: string;
+}
+
+/** The launcher install writes into the repository's git folder (see launcherScript). */
+export const LAUNCHER = 'agent-vault';
+
+/**
+ * git and the hook shims run agent-vault through a small POSIX launcher kept in
+ * .git/agent-vault/, not through `node …/bin/agent-vault.mjs` directly. When the package moves
+ * or is uninstalled (node_modules deleted, a global package removed, another node selected),
+ * node would die with a MODULE_NOT_FOUND stack trace and git with "the remote end hung up";
+ * the launcher says in one sentence what is missing and the two ways out instead.
+ */
+export function launcherScript(runtime: Runtime): string {
+  return [
+    '#!/bin/sh',
+    '# agent-vault launcher: written by `agent-vault install`, removed by `agent-vault uninstall`.',
+    '# git runs the clean/smudge filter and the hook shims run the gate through it.',
+    `node=${shQuote(runtime.node)}`,
+    `bin=${shQuote(runtime.bin)}`,
+    'if [ ! -f "$bin" ] || [ ! -x "$node" ]; then',
+    `  [ -f "$bin" ] && missing="$node" || missing="$bin"`,
+    `  echo "agent-vault: cannot run: $missing is gone (agent-vault or node was moved or uninstalled after 'agent-vault install'). Reinstall it (npm install), or remove agent-vault from this repository with: npx agent-vault uninstall" >&2`,
+    '  exit 1',
+    'fi',
+    'exec "$node" "$bin" "$@"',
+    '',
+  ].join('\n');
 }
 
 export function install(opts: InstallOptions): InstallReport {
@@ -130,11 +163,22 @@ export function install(opts: InstallOptions): InstallReport {
   const isProtected = protectedMatcher(opts.protectedGlobs);
   const protectedTracked = indexPaths(opts.repo, opts.env).filter(isProtected);
   const dirty = dirtyAmong(opts.repo, opts.env, protectedTracked);
+  const staged = stagedAmong(opts.repo, opts.env, protectedTracked);
+
+  // 0. The launcher every git-run command goes through (see launcherScript).
+  const launcher = join(layout.stateDir, LAUNCHER);
+  const launcherText = launcherScript(opts.runtime);
+  mkdirSync(layout.stateDir, { recursive: true });
+  if (!existsSync(launcher) || readFileSync(launcher, 'utf8') !== launcherText) {
+    writeFileSync(launcher, launcherText, { mode: 0o755 });
+    chmodSync(launcher, 0o755);
+  }
+  const command = shQuote(launcher);
 
   // 1. The filter driver. Absolute paths: git runs the process from the work tree root,
   //    hooks and IDEs from anywhere, with whatever PATH they have.
   const wanted: Record<string, string> = {
-    [`filter.${FILTER_DRIVER}.process`]: `${opts.command} filter-process`,
+    [`filter.${FILTER_DRIVER}.process`]: `${command} filter-process`,
     [`filter.${FILTER_DRIVER}.required`]: 'true',
   };
   for (const [key, value] of Object.entries(wanted)) {
@@ -184,7 +228,7 @@ export function install(opts: InstallOptions): InstallReport {
     if (target.kind === 'refused') continue;
     mkdirSync(target.dir, { recursive: true });
     const file = join(target.dir, hook);
-    const shim = opts.shimTemplate(hook).replace(/^AGENT_VAULT_COMMAND=.*$/m, `AGENT_VAULT_COMMAND=${shQuote(opts.command)}`);
+    const shim = opts.shimTemplate(hook).replace(/^AGENT_VAULT_COMMAND=.*$/m, `AGENT_VAULT_COMMAND=${shQuote(command)}`);
     const before = existsSync(file) ? readFileSync(file) : undefined;
     if (before?.toString('utf8').includes(SHIM_MARKER)) {
       if (before.toString('utf8') !== shim) {
@@ -217,8 +261,42 @@ export function install(opts: InstallOptions): InstallReport {
     gitSync(['checkout', '--', ...clean.map((p) => `:(literal)${p}`)], { cwd: opts.repo, env: opts.env });
     report.actions.push(`re-checked-out ${clean.length} protected file${clean.length === 1 ? '' : 's'} through the filter`);
   }
-  if (dirty.size) report.warnings.push(GIT_MSG.dirtyProtectedSkipped([...dirty]));
+
+  // 5. Protected files staged before the filter existed hold raw bytes in the index, and a
+  //    plain `git add` would not fix that: git's stat cache sees an unchanged file and skips
+  //    the filter. Renormalise the ones whose working file is exactly what is staged (so
+  //    nothing the person staged changes but its cleaning); name the command for the rest.
+  const renormalize = staged.filter((p) => !staged.unstaged.has(p));
+  if (renormalize.length) {
+    gitSync(['add', '--renormalize', '--', ...renormalize.map((p) => `:(literal)${p}`)], { cwd: opts.repo, env: opts.env });
+    report.actions.push(`renormalised ${renormalize.length} staged protected file${renormalize.length === 1 ? '' : 's'} through the filter: ${renormalize.join(', ')}`);
+  }
+  const partly = staged.filter((p) => staged.unstaged.has(p));
+  if (partly.length) report.warnings.push(GIT_MSG.stagedRawRemain(partly));
+
+  // 6. Files git just wrote can be "racily clean" (modified in the same second the index was
+  //    written), which makes the next `git status` run the filter on them. Refresh the index
+  //    once the clock has moved on, so a clean tree never needs the filter to show as clean
+  //    (and keeps working if agent-vault later goes missing).
+  if (clean.length || renormalize.length) refreshIndex(opts.repo, opts.env, [...clean, ...renormalize]);
+  if (dirty.size) report.warnings.push(GIT_MSG.dirtyProtectedSkipped([...dirty].filter((p) => !staged.includes(p))));
   return report;
+}
+
+/** Wait for the next second after these files' mtimes, then let git rewrite the index. */
+function refreshIndex(repo: string, env: NodeJS.ProcessEnv, paths: string[]): void {
+  let newest = 0;
+  for (const p of paths) {
+    try {
+      newest = Math.max(newest, statSync(join(repo, p)).mtimeMs);
+    } catch {
+      /* gone: nothing to be racy */
+    }
+  }
+  const waitUntil = (Math.floor(newest / 1000) + 1) * 1000 + 5;
+  const delay = waitUntil - Date.now();
+  if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
+  gitSync(['update-index', '-q', '--refresh'], { cwd: repo, env, okCodes: [1] });
 }
 
 function backupFile(layout: GitLayout, path: string, bytes: Buffer): string {
@@ -298,6 +376,22 @@ function checkedOutThroughFilter(repo: string): string[] {
   return paths.filter((p) => attrs.get(p) === FILTER_DRIVER);
 }
 
+/** Which of these tracked paths are staged (index differs from HEAD), and which of those also have unstaged changes. */
+function stagedAmong(repo: string, env: NodeJS.ProcessEnv, paths: string[]): string[] & { unstaged: Set<string> } {
+  const out = Object.assign([] as string[], { unstaged: new Set<string>() });
+  if (paths.length === 0) return out;
+  const status = gitSync(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths.map((p) => `:(literal)${p}`)], { cwd: repo, env }).toString('utf8');
+  for (const entry of status.split('\0')) {
+    if (entry.length <= 3) continue;
+    const [x, y] = [entry[0], entry[1]];
+    if (x === 'M' || x === 'A') {
+      out.push(entry.slice(3));
+      if (y !== ' ') out.unstaged.add(entry.slice(3));
+    }
+  }
+  return out;
+}
+
 /** Which of these tracked paths have uncommitted changes (in the index or the work tree). */
 function dirtyAmong(repo: string, env: NodeJS.ProcessEnv, paths: string[]): Set<string> {
   const dirty = new Set<string>();
@@ -342,10 +436,11 @@ export function gateStatus(repo: string, protectedGlobs: string[], env: NodeJS.P
   items.push({ ok: unmapped.length === 0, what: 'protected files', detail: unmapped.length ? `not filtered: ${unmapped.slice(0, 10).join(', ')}${unmapped.length > 10 ? ' ...' : ''}` : `${tracked.length} tracked, all filtered` });
 
   const target = hookTarget(layout);
-  const manager = hookManagerCalling(repo);
+  const manager = hookManagerCalling(repo, env);
   for (const hook of HOOKS) {
-    if (manager.has(hook)) {
-      items.push({ ok: true, what: `hook ${hook}`, detail: `run by ${manager.get(hook)}` });
+    const managed = manager.get(hook);
+    if (managed) {
+      items.push({ ok: managed.resolves.ok, what: `hook ${hook}`, detail: `run by ${managed.file}${managed.resolves.ok ? '' : ', but '}${managed.resolves.detail ? (managed.resolves.ok ? ` (${managed.resolves.detail})` : managed.resolves.detail) : ''}` });
       continue;
     }
     if (target.kind === 'refused') {
@@ -358,28 +453,87 @@ export function gateStatus(repo: string, protectedGlobs: string[], env: NodeJS.P
     const chained = existsSync(file + CHAINED_SUFFIX) ? ` (runs ${hook}${CHAINED_SUFFIX} first)` : '';
     items.push({ ok: ours, what: `hook ${hook}`, detail: ours ? `${target.kind === 'husky' ? 'husky line in' : 'installed in'} ${relative(repo, dirname(file)) || dirname(file)}${chained}` : 'missing' });
   }
+  const launcher = join(layout.stateDir, LAUNCHER);
+  if (processCmd.includes(launcher)) {
+    const runtime = launcherRuntime(launcher);
+    const gone = runtime && [runtime.bin, runtime.node].find((p) => !existsSync(p));
+    if (gone) items.push({ ok: false, what: 'filter command', detail: `${gone} is gone: reinstall agent-vault, then run agent-vault install again` });
+  }
   return items;
+}
+
+/** The node and bin a launcher script runs (see launcherScript). */
+function launcherRuntime(path: string): Runtime | undefined {
+  if (!existsSync(path)) return undefined;
+  const text = readFileSync(path, 'utf8');
+  const unquote = (name: string) => {
+    const m = new RegExp(`^${name}=('(?:[^']|'\\\\'')*')$`, 'm').exec(text);
+    return m ? m[1]!.slice(1, -1).replace(/'\\''/g, "'") : undefined;
+  };
+  const node = unquote('node');
+  const bin = unquote('bin');
+  return node && bin ? { node, bin } : undefined;
+}
+
+interface ManagedHook {
+  file: string;
+  resolves: { ok: boolean; detail: string };
 }
 
 /**
  * Hooks a hook manager's committed config runs through agent-vault: lefthook
- * (`run: agent-vault hook <name>`) or the pre-commit framework (`id: agent-vault[-pre-push]`).
- * A textual check on purpose: status must not need either tool installed.
+ * (`run: <command> hook <name>`) or the pre-commit framework (`id: agent-vault[-pre-push]`).
+ * A textual check on purpose: status must not need either tool installed. For lefthook the
+ * command is also resolved the way the hook will run it, from the repository root with
+ * this PATH: a snippet that names a command nobody can find runs nothing.
  */
-function hookManagerCalling(repo: string): Map<HookName, string> {
-  const found = new Map<HookName, string>();
+function hookManagerCalling(repo: string, env: NodeJS.ProcessEnv): Map<HookName, ManagedHook> {
+  const found = new Map<HookName, ManagedHook>();
   for (const name of ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml', '.lefthook.yaml']) {
     const file = join(repo, name);
     if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8');
-    for (const hook of HOOKS) if (text.includes(`agent-vault hook ${hook}`)) found.set(hook, name);
+    for (const hook of HOOKS) {
+      const m = new RegExp(`^\\s*run:\\s*['"]?(.*?)\\s+hook\\s+${hook}\\b`, 'm').exec(text);
+      if (m) found.set(hook, { file: name, resolves: resolveCommand(repo, env, m[1]!.trim()) });
+    }
   }
   const pc = join(repo, '.pre-commit-config.yaml');
   if (existsSync(pc)) {
     const text = readFileSync(pc, 'utf8');
-    if (/id:\s*agent-vault\s*$/m.test(text)) found.set('pre-commit', '.pre-commit-config.yaml');
-    if (/id:\s*agent-vault-pre-push\s*$/m.test(text)) found.set('pre-push', '.pre-commit-config.yaml');
+    // The framework installs the hook's own environment from the repository it names.
+    const framework = { ok: true, detail: '' };
+    if (/id:\s*agent-vault\s*$/m.test(text)) found.set('pre-commit', { file: '.pre-commit-config.yaml', resolves: framework });
+    if (/id:\s*agent-vault-pre-push\s*$/m.test(text)) found.set('pre-push', { file: '.pre-commit-config.yaml', resolves: framework });
   }
   return found;
 }
 
+/** Whether the command in front of `hook <name>` in a hook manager's config can run here. */
+export function resolveCommand(repo: string, env: NodeJS.ProcessEnv, command: string): { ok: boolean; detail: string } {
+  const words = command.split(/\s+/).filter(Boolean);
+  const last = words.at(-1) ?? '';
+  const localBin = () => {
+    for (let dir = repo; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', '.bin', 'agent-vault');
+      if (existsSync(candidate)) return candidate;
+      if (dirname(dir) === dir) return undefined;
+    }
+  };
+  if (words[0] === 'npx' || (words[0] === 'pnpm' && words[1] === 'exec') || words[0] === 'yarn' || words[0] === 'bunx') {
+    if (words.some((w) => w === '--yes' || w === '-y' || w.startsWith('--package') || w.startsWith('-p'))) return { ok: true, detail: `${words[0]} fetches agent-vault when the hook runs (network needed the first time)` };
+    const bin = localBin();
+    return bin ? { ok: true, detail: `${words[0]} finds ${relative(repo, bin)}` } : { ok: false, detail: `${command} finds no node_modules/.bin/agent-vault here: add it as a devDependency (npm install --save-dev agent-vault)` };
+  }
+  if (last.includes('/')) {
+    const abs = resolve(repo, last);
+    return existsSync(abs) ? { ok: true, detail: '' } : { ok: false, detail: `${last} does not exist: install agent-vault (npm install --save-dev agent-vault), or change the command` };
+  }
+  if (last === 'agent-vault' && words.length === 1) {
+    for (const dir of (env.PATH ?? '').split(':')) {
+      if (dir && existsSync(join(dir, 'agent-vault'))) return { ok: true, detail: '' };
+    }
+    return { ok: false, detail: 'agent-vault is not on PATH, so the hook would fail with "agent-vault: not found": install it globally (npm install -g agent-vault) or use the devDependency snippet from the README (./node_modules/.bin/agent-vault)' };
+  }
+  return { ok: true, detail: `cannot check "${command}"` };
+}

@@ -6,7 +6,7 @@ import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../../messages.js
 import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
-import { gateStatus, install, shQuote, uninstall, type HookName } from '../../git/install.js';
+import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { openSession } from '../../session/local.js';
 import { vaultReady, type VaultSession } from '../../session/session.js';
@@ -15,12 +15,11 @@ import { configFor, withSession } from '../shared.js';
 import { loadConfig } from '../../config/config.js';
 
 /**
- * The command git and hooks run: node itself and this package's bin, both absolute, so it
- * works from any folder and with any PATH (GUI clients and IDEs often have a minimal one).
+ * What git and hooks run: node itself and this package's bin, both absolute, so it works from
+ * any folder and with any PATH (GUI clients and IDEs often have a minimal one).
  */
-function selfCommand(): string {
-  const bin = fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url));
-  return `${shQuote(process.execPath)} ${shQuote(bin)}`;
+function selfRuntime(): Runtime {
+  return { node: process.execPath, bin: fileURLToPath(new URL('../bin/agent-vault.mjs', import.meta.url)) };
 }
 
 function shimTemplate(hook: HookName): string {
@@ -82,7 +81,7 @@ Undo everything with agent-vault uninstall.`)
     .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
-      const report = install({ repo, protectedGlobs: config.protected, command: selfCommand(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const report = install({ repo, protectedGlobs: config.protected, runtime: selfRuntime(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
       if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
