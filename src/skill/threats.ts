@@ -277,6 +277,21 @@ const EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|
 // value written into a skill can never reach a report through them.
 const TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
 
+/**
+ * A table row or list item that quotes a phrase belongs to the paragraph that introduced it:
+ * the lines above it (up to 12, stopping at its section heading) that say it lists examples,
+ * attacks or patterns to look for.
+ */
+function exampleContext(lines: string[], at: number): boolean {
+  if (!/^\s*(?:\||[-*+]\s|\d+[.)]\s)/.test(lines[at] ?? '')) return false;
+  for (let k = at - 1; k >= 0 && at - k <= 12; k--) {
+    const l = lines[k]!;
+    if (EXAMPLE_MARKER.test(l)) return true;
+    if (/^#{1,6}\s/.test(l)) return false;
+  }
+  return false;
+}
+
 function flowToFinding(f: FlowFinding): Finding {
   const c = FLOW_CHECKS[f.ruleId];
   // Unknown stretches of a value are U+0000 inside the analysis; never print them.
@@ -320,6 +335,16 @@ function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: nu
       finding.description += ' (quoted as an example of what not to do; not counted)';
     }
   }
+  // Commands in a Dockerfile run inside an image build (official installers piped into a
+  // shell are the norm there): reported at medium for review, never a failure on their own.
+  for (const finding of patternFindings) {
+    const ranges = analysis.container.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => t === 'shell-payload' || t === 'supply-chain') || finding.tags.includes('exfiltration')) continue;
+    if (severityRank(finding.severity) > severityRank('medium') && ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = 'medium';
+      finding.description += ' (in a Dockerfile: runs in the image build, not on this machine)';
+    }
+  }
   // Prose patterns quoted as examples: an injection phrase inside `code` or "quotes" on a line
   // that says it is a payload, a test or an example is documentation about attacks.
   const lines = new Map<string, string[]>();
@@ -328,8 +353,9 @@ function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: nu
     const text = texts.find((t) => t.path === finding.path)?.text;
     if (text === undefined) continue;
     if (!lines.has(finding.path)) lines.set(finding.path, text.split('\n'));
-    const line = lines.get(finding.path)![finding.line - 1] ?? '';
-    if (!EXAMPLE_MARKER.test(line)) continue;
+    const all = lines.get(finding.path)!;
+    const line = all[finding.line - 1] ?? '';
+    if (!EXAMPLE_MARKER.test(line) && !exampleContext(all, finding.line - 1)) continue;
     const col = finding.column - 1;
     const quoted = [...line.matchAll(/`[^`]+`|"[^"]+"|“[^”]+”/g)].some((m) => (m.index ?? 0) < col && col < (m.index ?? 0) + m[0].length);
     if (quoted) {

@@ -1,6 +1,14 @@
 import type { Severity } from '../../core/types.js';
 import { agentConfigOf, classifyHost, isSecretEnvName, credentialOf, hostBelongsTo, hostOf, isCaptureUrl, isTracePath, nameMatchesHost, providerOf, UNKNOWN, val, weakensSettings, type Label, type Step, type Value } from './model.js';
 
+/** How data reaches a network sink: as the body, as an authentication header, or published. */
+export interface SendOptions {
+  /** Sent as an `Authorization`/API-key header: a looked-up token there is an API client at work. */
+  auth?: boolean;
+  /** Published (a gist, an issue, a release asset, a pushed commit, a bucket, mail): content, never authentication, so no provider is exempt. */
+  publish?: boolean;
+}
+
 /** Findings of the dataflow analysis: ids, severities and what each means. */
 export const FLOW_CHECKS = {
   'skill-flow-secret-exfil': { severity: 'critical', description: 'Environment, credentials or clipboard data sent off the machine' },
@@ -12,6 +20,8 @@ export const FLOW_CHECKS = {
   'skill-flow-agent-memory-write': { severity: 'medium', description: 'Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)' },
   'skill-flow-weaken-settings': { severity: 'high', description: 'A setting that switches a protection off (TLS verification, authentication, sandbox) is written' },
   'skill-flow-erase-traces': { severity: 'high', description: 'Shell history, audit logs or agent transcripts are deleted, emptied or switched off' },
+  'skill-flow-secret-display': { severity: 'high', description: 'Credentials, a .env file or the whole environment printed into the conversation (the agent reads them, and the user is told to share them)' },
+  'skill-flow-persistence': { severity: 'high', description: 'A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code' },
   'skill-flow-credential-read': { severity: 'medium', description: 'Credential files, keychains or browser stores are read' },
   'skill-flow-unreadable': { severity: 'medium', description: 'Code too deeply nested or encoded to analyse to the end' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
@@ -60,6 +70,11 @@ export class FlowContext {
   analyse: ((unit: Unit, args?: Value[], stdin?: Value) => Value) | undefined;
   /** Set when a downloaded archive was unpacked: what it held may be run by any path. */
   remoteArchive: Label | undefined;
+  /** Folders holding code cloned from an unknown host (not a forge), by normalised path. */
+  readonly remoteDirs = new Map<string, Label>();
+  /** Content staged (`git add`) and committed, waiting for a push. */
+  staged: Label[] = [];
+  committed: Label[] = [];
 
   constructor(skillFiles: Map<string, string>) {
     this.skillFiles = skillFiles;
@@ -115,7 +130,7 @@ export class FlowContext {
   // Sinks
 
   /** Data leaving the machine for `url` (or host). */
-  network(unit: Unit, line: number, target: Value, data: Value[], how: string): void {
+  network(unit: Unit, line: number, target: Value, data: Value[], how: string, opts: SendOptions = {}): void {
     const url = target.text;
     const host = hostOf(url) ?? (/^[\w.-]+$/.test(url) ? url.toLowerCase() : undefined);
     const cls = isCaptureUrl(url) ? 'capture' : classifyHost(host);
@@ -125,9 +140,15 @@ export class FlowContext {
     for (const l of labels) {
       if (l.kind !== 'source') continue;
       const trail = [l.step, { file: unit.file, line, what: `${how} to ${where}` }];
+      if (opts.publish) {
+        this.report('skill-flow-secret-exfil', unit, line, `${l.source === 'env-secret' ? '$' : ''}${l.name} (line ${l.step.line}) uploaded by ${how} to ${where}`, trail);
+        continue;
+      }
       // A token a provider's own CLI printed, sent back to that provider, is an API call.
       if (l.source === 'credential' && l.provider && host && cls === 'named' && hostBelongsTo(host, l.provider)) continue;
-      if (l.source === 'env-all' || l.source === 'credential' || l.source === 'clipboard' || l.source === 'dotenv') {
+      // One looked-up token in an authentication header is an API client, like a secret variable.
+      const tokenAsAuth = l.source === 'credential' && l.single && opts.auth;
+      if (!tokenAsAuth && (l.source === 'env-all' || l.source === 'credential' || l.source === 'clipboard' || l.source === 'dotenv')) {
         this.report('skill-flow-secret-exfil', unit, line, `${l.name} (line ${l.step.line}) sent by ${how} to ${where}`, trail);
         continue;
       }
@@ -139,6 +160,60 @@ export class FlowContext {
         if (provider && !hostBelongsTo(host, provider) && !nameMatchesHost(l.name, host)) this.report('skill-flow-token-misdirected', unit, line, `$${l.name} (a ${provider} token, line ${l.step.line}) sent by ${how} to ${host}`, trail);
       }
     }
+  }
+
+  /**
+   * Output the agent reads (a top-level command of an instruction block, a script's print):
+   * credentials, a .env file or the whole environment there are in the conversation. A single
+   * secret variable is not reported: checking that a key is set prints it too often in benign
+   * skills, and the prose rules catch the instructions to share one.
+   */
+  display(unit: Unit, line: number, out: Value, how: string): void {
+    for (const l of out.labels) {
+      if (l.kind !== 'source' || l.source === 'env-secret') continue;
+      this.report('skill-flow-secret-display', unit, line, `${l.name} (line ${l.step.line}) printed by ${how}`, [l.step, { file: unit.file, line, what: how }]);
+      return;
+    }
+  }
+
+  /** The cloned folder of an unknown host that `path` (resolved against `cwd`) lies in. */
+  remoteDirOf(path: string, cwd = ''): Label | undefined {
+    if (!this.remoteDirs.size || !path || path.includes(UNKNOWN)) return undefined;
+    const p = normPath(/^[~/$]/.test(path) || !cwd ? path : `${cwd.replace(/\/$/, '')}/${path}`).replace(/\/\.\//g, '/');
+    for (const [dir, label] of this.remoteDirs) if (p === dir || p.startsWith(`${dir}/`)) return label;
+    return undefined;
+  }
+
+  /** A persistent job (cron, service, launch agent, start-up file) is registered. */
+  persist(unit: Unit, line: number, how: string, entry: Value, startupFile = false): void {
+    const text = entry.text.replace(/\u0000/g, ' ');
+    const bad = entry.labels.find((l) => l.kind === 'remote' || l.kind === 'decoded');
+    let why: string | undefined;
+    if (bad) why = bad.kind === 'remote' ? `runs content downloaded from ${hostOf(bad.url) ?? 'a URL'} (line ${bad.step.line})` : `runs ${bad.how} output (line ${bad.step.line})`;
+    else if (/\b(?:curl|wget|nc|ncat|socat)\b[^\n]*(?:\|\s*(?:ba|z)?sh\b|-o\b|-O\b)|\bbase64\s+(?:-d|--decode)|\/dev\/tcp\/|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\b(?:ba|z)?sh\s+-c\b/.test(text)) why = 'runs a download or an inline payload';
+    else {
+      for (const m of text.matchAll(/(?:^|[\s"'=])((?:~|\$HOME|\/)[^\s"';|&]*)/g)) {
+        const path = m[1]!;
+        const w = this.written.get(normPath(path));
+        const r = w?.labels.find((l) => l.kind === 'remote' || l.kind === 'decoded');
+        if (r) {
+          why = `runs ${shortPath(path)}, written from ${r.kind === 'remote' ? `a download (line ${r.step.line})` : `decoded data (line ${r.step.line})`}`;
+          break;
+        }
+        // Start-up files source dot-files all the time (~/.fzf.zsh, ~/.cargo/env); a job that
+        // runs a hidden or temporary executable is another matter.
+        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path))) {
+          why = `runs ${shortPath(path)}, a hidden or temporary path`;
+          break;
+        }
+        const dir = this.remoteDirOf(path);
+        if (dir && dir.kind === 'remote') {
+          why = `runs ${shortPath(path)}, cloned from ${hostOf(dir.url) ?? 'an unknown host'} (line ${dir.step.line})`;
+          break;
+        }
+      }
+    }
+    if (why) this.report('skill-flow-persistence', unit, line, `${how} ${why}`);
   }
 
   dns(unit: Unit, line: number, name: Value, how: string): void {
@@ -193,6 +268,7 @@ export class FlowContext {
       if (kind === 'config') this.report('skill-flow-agent-config-write', unit, line, `${how} writes ${shortPath(p)}`);
       else if (kind === 'memory') this.report('skill-flow-agent-memory-write', unit, line, `${how} writes ${shortPath(p)}`);
       if (isTracePath(p) && (data.text === '' || /^\s*$/.test(data.text))) this.report('skill-flow-erase-traces', unit, line, `${how} empties ${shortPath(p)}`);
+      if (/(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|kshrc|mkshrc)$|(?:^|[/\\])\.config[/\\]fish[/\\]config\.fish$|^\/etc\/(?:profile|bash\.bashrc|zshrc)\b/.test(p)) this.persist(unit, line, `${how} to ${shortPath(p)}`, data, true);
       if (/(?:^|[/\\])\.env(?:\.[\w-]+)?$|\.(?:ini|conf|cfg|toml|ya?ml|properties|npmrc|pip\.conf|gitconfig)$|(?:^|[/\\])\.(?:npmrc|curlrc|wgetrc|gitconfig)$/.test(p)) {
         const weak = weakensSettings(data.text.replace(/\u0000/g, ''));
         if (weak) this.report('skill-flow-weaken-settings', unit, line, `${how} sets ${weak} in ${shortPath(p)}`);

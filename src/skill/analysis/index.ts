@@ -23,6 +23,8 @@ export interface SkillAnalysis {
   findings: FlowFinding[];
   /** Per file, line ranges quoted as examples of what not to do. */
   quoted: Map<string, [number, number][]>;
+  /** Per file, line ranges that are Dockerfiles (a whole Dockerfile: [1, Infinity]). */
+  container: Map<string, [number, number][]>;
   /** Content recovered from encodings and ciphers, for the pattern rules. */
   decoded: { file: string; line: number; how: string; text: string }[];
 }
@@ -61,6 +63,7 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
   const ctx = new FlowContext(skillFiles);
   ctx.analyse = (unit, args, stdin) => runUnit(ctx, unit, args, stdin);
   const quoted = new Map<string, [number, number][]>();
+  const container = new Map<string, [number, number][]>();
   const markdown: Unit[] = [];
   const code: Unit[] = [];
   for (const f of files) {
@@ -69,10 +72,12 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
     if (lang === 'markdown') {
       const view = readMarkdown(f.text);
       if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
+      if (view.containerRanges.length) container.set(f.path, view.containerRanges);
       for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined });
       markdown.push(...toolCallCommands(f));
       urlsWithSecrets(ctx, f);
-    } else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: undefined });
+    } else if (/(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i.test(f.path)) container.set(f.path, [[1, Number.POSITIVE_INFINITY]]);
+    else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: undefined });
   }
   // Scripts first, so files they write are known when the instructions use them.
   for (const unit of [...code, ...markdown]) {
@@ -84,7 +89,7 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
     }
   }
   decodeLiterals(ctx, files);
-  return { findings: ctx.findings, quoted, decoded: ctx.decodedUnits };
+  return { findings: ctx.findings, quoted, container, decoded: ctx.decodedUnits };
 }
 
 /** Commands inside tool-call shaped text (`"command": "…"`, `<parameter name="command">…`) are read as shell. */

@@ -29,6 +29,8 @@ export interface MarkdownView {
   blocks: CodeBlock[];
   /** Line ranges (inclusive) that are quoted bad examples. */
   quotedRanges: [number, number][];
+  /** Line ranges (inclusive) of Dockerfile blocks: their commands run in an image build, not on this machine. */
+  containerRanges: [number, number][];
 }
 
 const NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|do\s+this|like\s+this|commands?\s+like)|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
@@ -86,6 +88,7 @@ export function readMarkdown(text: string): MarkdownView {
   const lines = text.split('\n');
   const blocks: CodeBlock[] = [];
   const quotedRanges: [number, number][] = [];
+  const containerRanges: [number, number][] = [];
   let i = 0;
   // Skip frontmatter: it is YAML, read by the frontmatter parser and the pattern rules.
   if (/^---\s*$/.test(lines[0] ?? '')) {
@@ -115,6 +118,7 @@ export function readMarkdown(text: string): MarkdownView {
       const quoted = selfMarked || sectionNegative || isNegativeContext(before);
       blocks.push({ lang, info, text: lang === 'shell' ? stripPrompts(raw) : raw, line: i + 2, endLine: j, quoted, inline: false });
       if (quoted) quotedRanges.push([i + 1, Math.min(j + 1, lines.length)]);
+      if (/^(?:dockerfile|docker|containerfile)$/i.test(info.split(/[\s{,]/)[0] ?? '')) containerRanges.push([i + 1, Math.min(j + 1, lines.length)]);
       i = j;
       continue;
     }
@@ -158,7 +162,7 @@ export function readMarkdown(text: string): MarkdownView {
       if (quoted) quotedRanges.push([i + 1, i + 1]);
     }
   }
-  return { blocks, quotedRanges };
+  return { blocks, quotedRanges, containerRanges };
 }
 
 /** The prose just above a fence: the two nearest non-blank lines that are not code. */

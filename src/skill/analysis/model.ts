@@ -10,7 +10,8 @@
 export type SourceKind = 'env-all' | 'env-secret' | 'credential' | 'clipboard' | 'dotenv';
 
 export type Label =
-  | { kind: 'source'; source: SourceKind; name: string; provider: string | undefined; step: Step }
+  /** `single`: one token printed by a lookup command (`gh auth token`, `op read`), not a whole store. */
+  | { kind: 'source'; source: SourceKind; name: string; provider: string | undefined; step: Step; single?: boolean }
   | { kind: 'remote'; url: string; step: Step }
   | { kind: 'decoded'; how: string; step: Step }
   | { kind: 'param'; index: number }
@@ -167,6 +168,16 @@ export function classifyHost(host: string | undefined): HostClass {
   return 'named';
 }
 
+/**
+ * Code forges and model hubs: a repository cloned from one has a public history and an owner
+ * one can look up. A clone from anywhere else (a raw IP, a lookalike domain) is an unknown source.
+ */
+const FORGES = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|sr\.ht|git\.sr\.ht|huggingface\.co|googlesource\.com|salsa\.debian\.org|gitlab\.gnome\.org|gitlab\.freedesktop\.org|git\.kernel\.org|pagure\.io|gitee\.com|dev\.azure\.com|visualstudio\.com|launchpad\.net|sourceforge\.net|opendev\.org|gitea\.com)$/;
+
+export function isForgeHost(host: string | undefined): boolean {
+  return !!host && FORGES.test(host.toLowerCase());
+}
+
 export function isCaptureUrl(url: string): boolean {
   return /(?:discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot|hooks\.slack\.com\/services)/i.test(url);
 }
@@ -206,7 +217,8 @@ const DOTENV = /(?:^|[/\\])\.env(?:\.(?!example\b|sample\b|template\b|dist\b|def
 
 /** What credential a path (as text, possibly with a glob) names, if any. */
 export function credentialOf(path: string): { what: string; provider: string | undefined; source: SourceKind } | undefined {
-  const p = path.trim().replace(/^["']|["']$/g, '');
+  // A folder named with a trailing slash (`rsync -a ~/.aws/ host:`) is that folder.
+  const p = path.trim().replace(/^["']|["']$/g, '').replace(/(?<=.)[/\\]+$/, '');
   if (!p || p.length > 400) return undefined;
   void HOME;
   for (const [re, what, provider] of CREDENTIAL_PATHS) if (re.test(p)) return { what, provider, source: 'credential' };

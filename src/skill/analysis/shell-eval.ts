@@ -4,19 +4,21 @@
  * decodes, sends, runs, writes or erases) comes from the tables below.
  */
 import { Lines } from '../../core/scan.js';
-import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, remote, type FlowContext, type Lang, type Unit } from './context.js';
+import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, normPath, remote, type FlowContext, type Lang, type Unit } from './context.js';
 import { fromBase64, fromHex, reverse, rot } from './decode.js';
-import { UNKNOWN, join, val, type Label, type Value } from './model.js';
+import { UNKNOWN, hostOf, isForgeHost, join, val, type Label, type Value } from './model.js';
 import { parseShell, type ShCommand, type ShRedirect, type ShScript, type ShSimple, type ShWord } from './shell.js';
 
 export interface ShellEnv {
   vars: Map<string, Value>;
   funcs: Map<string, ShScript>;
   params: Value[];
+  /** Working folder as far as `cd` tells (relative to where the block starts), '' at the start. */
+  cwd: string;
 }
 
 export function newShellEnv(params: Value[] = []): ShellEnv {
-  return { vars: new Map(), funcs: new Map(), params };
+  return { vars: new Map(), funcs: new Map(), params, cwd: '' };
 }
 
 const INTERPRETERS: Record<string, Lang> = {
@@ -34,6 +36,10 @@ const INLINE_FLAG: Record<string, RegExp> = {
 const WRAPPERS = new Set(['sudo', 'doas', 'nohup', 'time', 'command', 'exec', 'builtin', 'nice', 'ionice', 'timeout', 'stdbuf', 'env', 'unbuffer', 'caffeinate', 'chronic', 'setsid', 'torsocks', 'proxychains', 'proxychains4']);
 const FILTERS = new Set(['cat', 'tac', 'head', 'tail', 'less', 'more', 'strings', 'nl', 'od', 'hexdump', 'xxd', 'base64', 'base32', 'basenc', 'gzip', 'gunzip', 'zcat', 'bzip2', 'xz', 'zstd', 'sort', 'uniq', 'cut', 'tr', 'sed', 'awk', 'gawk', 'grep', 'egrep', 'rg', 'jq', 'yq', 'column', 'fold', 'rev', 'iconv', 'openssl', 'gpg', 'tee', 'paste', 'fmt', 'wc', 'md5sum', 'sha256sum', 'shasum', 'zip', 'tar', 'find', 'ls', 'dd', 'uuencode', 'xargs', 'printf', 'echo', 'cmp', 'diff', 'sqlite3', 'file', 'split']);
 const NET = new Set(['curl', 'wget', 'http', 'https', 'xh', 'xhs', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'sftp', 'rsync', 'ftp', 'lftp', 'mail', 'mailx', 'sendmail', 'mutt', 'swaks', 'aria2c', 'axel']);
+/** Commands whose output is the data that went in (or a secret they fetched): what the agent then reads. */
+const PRINTERS = new Set(['cat', 'tac', 'head', 'tail', 'less', 'more', 'strings', 'nl', 'od', 'hexdump', 'xxd', 'base64', 'base32', 'basenc', 'zcat', 'sort', 'uniq', 'cut', 'tr', 'sed', 'awk', 'gawk', 'grep', 'egrep', 'rg', 'jq', 'yq', 'column', 'fold', 'rev', 'iconv', 'tee', 'paste', 'fmt', 'echo', 'printf', 'env', 'printenv', 'set', 'export', 'declare', 'typeset', 'compgen', 'sqlite3', 'openssl']);
+/** Output that no longer holds the data: counts, hashes, names. */
+const SUMMARISERS = new Set(['wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'shasum', 'b2sum', 'cksum', 'file', 'cmp', 'ls', 'find', 'stat', 'du', 'test', '[']);
 const DNS = new Set(['dig', 'nslookup', 'host', 'drill', 'ping', 'ping6', 'getent', 'resolvectl', 'traceroute', 'kdig', 'delv']);
 
 function basename(s: string): string {
@@ -43,13 +49,25 @@ function basename(s: string): string {
 
 export class ShellEvaluator {
   private readonly lines: Lines;
+  /** The last simple command run: its name, line, and whether its output is what it was given or fetched. */
+  private last = { name: '', line: 0, prints: false };
 
   constructor(private readonly ctx: FlowContext, private readonly unit: Unit, readonly env: ShellEnv) {
     this.lines = new Lines(unit.text);
   }
 
   run(stdin?: Value): Value {
-    return this.script(parseShell(this.unit.text), stdin);
+    const parsed = parseShell(this.unit.text);
+    if (this.ctx.depth > 0) return this.script(parsed, stdin);
+    // Top level of an instruction block or script: what each command prints, the agent reads.
+    const outs: Value[] = [];
+    for (const item of parsed.items) {
+      this.last = { name: '', line: 0, prints: false };
+      const out = this.script({ ...parsed, items: [item] }, stdin);
+      if (this.last.prints && out.labels.length) this.ctx.display(this.unit, this.last.line, out, this.last.name);
+      outs.push(out);
+    }
+    return outs.length === 1 ? outs[0]! : join(outs, '\n');
   }
 
   private line(offset: number): number {
@@ -75,7 +93,11 @@ export class ShellEvaluator {
     const parts: Value[] = [];
     for (const p of w.parts) {
       if (p.kind === 'lit') parts.push(val(p.value));
-      else if (p.kind === 'param') parts.push(this.param(p.name, w.start));
+      else if (p.kind === 'param') {
+        // ${#X} (length), ${X:0:4} (a few characters), ${X:+set} (a flag): not the value.
+        const v = this.param(p.name, w.start);
+        parts.push(/^\$\{(?:#\w|\w+:\s*-?\d|\w+:?\+)/.test(p.raw) ? { text: UNKNOWN, labels: v.labels.filter((l) => l.kind !== 'source') } : v);
+      }
       else if (p.kind === 'cmdsub') {
         // $(<file) reads the file
         const only = p.script.items.length === 1 && p.script.items[0]!.pipeline.commands.length === 1 ? p.script.items[0]!.pipeline.commands[0]! : undefined;
@@ -170,12 +192,20 @@ export class ShellEvaluator {
       this.assignmentEffects(a.name, v, line);
     }
     let argv = c.words.map((w) => this.word(w));
+    // `$cmd args`: an unquoted variable holding a whole command line is split into words.
+    const w0 = c.words[0];
+    if (w0 && argv[0] && /^\$\{?\w+\}?$/.test(w0.raw) && /\s/.test(argv[0].text.trim())) {
+      const first = argv[0];
+      argv = [...first.text.trim().split(/\s+/).map((t) => ({ text: t, labels: first.labels })), ...argv.slice(1)];
+    }
     // Redirections that feed stdin, and the /dev/tcp ones, first.
     const input = this.inputOf(c.redirects, stdin);
     for (const r of c.redirects) if (r.op === '<' && r.target && /^\/dev\/(?:tcp|udp)\//.test(this.word(r.target).text)) this.ctx.network(this.unit, line, val(this.word(r.target).text.split('/')[3] ?? UNKNOWN), [], 'a /dev/tcp redirection');
     if (!argv.length) return this.outputTo(c.redirects, val(''), c.start);
     argv = this.unwrap(argv);
     if (!argv.length) return val('');
+    const name = basename(argv[0]!.text);
+    this.last = { name, line, prints: PRINTERS.has(name) };
     const out = this.dispatch(argv, input, line, c);
     return this.outputTo(c.redirects, out, c.start);
   }
@@ -198,6 +228,8 @@ export class ShellEvaluator {
         } else if ((name === 'timeout' || name === 'nice') && /^\d/.test(t)) i++;
         else break;
       }
+      // `env` (or `env -0`, `env FOO=1`) with no command prints the environment.
+      if (i >= a.length && name === 'env') return [a[0]!];
       a = a.slice(i);
     }
     return a;
@@ -240,6 +272,10 @@ export class ShellEvaluator {
       const label = envSource(name0, this.unit, line);
       if (label) return val(UNKNOWN, [label]);
     }
+
+    // docker-credential-<helper> get: prints the registry login for the URL on stdin
+    if (/^docker-credential-[\w-]+$/.test(name) && /^(?:get|list)$/.test(texts[0] ?? '')) return this.fetched(credentialStore(this.unit, line, `registry credentials (${name})`, 'docker'));
+    if (/^git-credential-[\w-]+$/.test(name) && texts[0] === 'get') return this.fetched(credentialStore(this.unit, line, `git credentials (${name})`));
 
     switch (name) {
       case 'eval': {
@@ -300,27 +336,59 @@ export class ShellEvaluator {
       case 'xsel':
         return texts.some((t) => /^-(?:o|-output|[a-z]*o[a-z]*)$/.test(t)) || !texts.some((t) => /^-(?:i|-input|[a-z]*i)$/.test(t)) && !stdin ? val(UNKNOWN, [clipboard(this.unit, line, name)]) : val('');
       case 'security':
-        if (/^(?:find-generic-password|find-internet-password|dump-keychain|export)$/.test(texts[0] ?? '')) return val(UNKNOWN, [credentialStore(this.unit, line, 'the macOS keychain')]);
+        // -w prints the password itself (-g to stderr); without them, the item's attributes.
+        if (/^(?:find-generic-password|find-internet-password|dump-keychain|export)$/.test(texts[0] ?? '')) return this.fetched(credentialStore(this.unit, line, 'the macOS keychain'), texts.some((t) => /^-[a-z]*w$/.test(t)), texts.some((t) => /^-[a-z]*[wg]$/.test(t)) || texts[0] === 'dump-keychain');
         return val('');
       case 'secret-tool':
-        return texts[0] === 'lookup' ? val(UNKNOWN, [credentialStore(this.unit, line, 'the desktop keyring')]) : val('');
+        return texts[0] === 'lookup' ? this.fetched(credentialStore(this.unit, line, 'the desktop keyring'), true) : val('');
       case 'pass':
       case 'gopass':
-        return texts[0] === 'show' || (positional.length === 1 && !/^(?:ls|list|init|insert|generate|edit|rm|git|find|grep)$/.test(texts[0] ?? '')) ? val(UNKNOWN, [credentialStore(this.unit, line, 'the password store')]) : val('');
+        return texts[0] === 'show' || (positional.length === 1 && !/^(?:ls|list|init|insert|generate|edit|rm|git|find|grep)$/.test(texts[0] ?? '')) ? this.fetched(credentialStore(this.unit, line, 'the password store'), true) : val('');
       case 'cmdkey':
-        return val(UNKNOWN, [credentialStore(this.unit, line, 'Windows credentials')]);
+        return this.fetched(credentialStore(this.unit, line, 'Windows credentials'));
+      case 'op':
+        // 1Password CLI: `op read op://…`, `op item get … --reveal|--fields`, `op inject`
+        if (texts[0] === 'read' || (texts[0] === 'item' && texts[1] === 'get' && texts.some((t) => /^--(?:reveal|fields|format)\b/.test(t))) || texts[0] === 'inject') return this.fetched(credentialStore(this.unit, line, `1Password (op ${texts[0]})`), texts[0] === 'read');
+        return this.generic(argv, stdin, line);
+      case 'bw':
+      case 'lpass':
+      case 'keepassxc-cli':
+      case 'ksecretsservice':
+        return /^(?:get|show|export|clip)$/.test(texts[0] ?? '') ? this.fetched(credentialStore(this.unit, line, `the ${name} password manager`), texts[0] === 'get' || texts[0] === 'show') : this.generic(argv, stdin, line);
+      case 'vault':
+        // HashiCorp Vault: `vault kv get`, `vault read`, `vault print token`
+        return /^(?:read|kv|print)$/.test(texts[0] ?? '') && (texts[0] !== 'kv' || /^(?:get)$/.test(texts[1] ?? '')) ? this.fetched(credentialStore(this.unit, line, 'a HashiCorp Vault secret'), true) : this.generic(argv, stdin, line);
+      case 'doppler':
+      case 'infisical':
+        return texts[0] === 'secrets' && /^(?:get|download)?$/.test(texts[1] ?? '') || texts[0] === 'export' ? this.fetched(credentialStore(this.unit, line, `${name} secrets`)) : this.generic(argv, stdin, line);
+      case 'heroku':
+        return texts[0] === 'auth:token' ? this.fetched(credentialStore(this.unit, line, 'the Heroku CLI token', 'heroku'), true) : this.generic(argv, stdin, line);
+      case 'doctl':
+        return texts[0] === 'auth' && texts[1] === 'token' ? this.fetched(credentialStore(this.unit, line, 'the DigitalOcean CLI token', 'digitalocean'), true) : this.generic(argv, stdin, line);
       case 'gh':
-        return texts[0] === 'auth' && texts[1] === 'token' ? val(UNKNOWN, [credentialStore(this.unit, line, 'the GitHub CLI token', 'github')]) : this.generic(argv, stdin, line);
+        if (texts[0] === 'auth' && texts[1] === 'token') return this.fetched(credentialStore(this.unit, line, 'the GitHub CLI token', 'github'), true);
+        return this.gh(args, stdin, line, argv);
       case 'gcloud':
-        return texts.includes('print-access-token') || texts.includes('print-identity-token') ? val(UNKNOWN, [credentialStore(this.unit, line, 'a gcloud access token', 'google')]) : this.generic(argv, stdin, line);
+        if (texts.includes('print-access-token') || texts.includes('print-identity-token')) return this.fetched(credentialStore(this.unit, line, 'a gcloud access token', 'google'), true);
+        if (texts[0] === 'secrets' && texts[1] === 'versions' && texts[2] === 'access') return this.fetched(credentialStore(this.unit, line, 'a Google Secret Manager secret'), true);
+        return this.generic(argv, stdin, line);
       case 'aws':
-        if (texts[0] === 'configure' && /^(?:get|export-credentials)$/.test(texts[1] ?? '')) return val(UNKNOWN, [credentialStore(this.unit, line, 'AWS credentials', 'aws')]);
-        if (texts[0] === 's3' && /^(?:cp|sync|mv)$/.test(texts[1] ?? '')) this.upload(args.slice(2), stdin, line, 'aws s3', 's3.amazonaws.com');
+        // Key names only: `aws configure get region` is not a secret.
+        if (texts[0] === 'configure' && texts[1] === 'get' && /(?:^|\.)aws_(?:access_key_id|secret_access_key|session_token)$/.test(texts[2] ?? '')) return this.fetched(credentialStore(this.unit, line, 'AWS credentials', 'aws'), true);
+        if (texts[0] === 'configure' && texts[1] === 'export-credentials') return this.fetched(credentialStore(this.unit, line, 'AWS credentials', 'aws'));
+        if (texts[0] === 'sts' && /^(?:get-session-token|assume-role|assume-role-with-web-identity|get-federation-token)$/.test(texts[1] ?? '')) return this.fetched(credentialStore(this.unit, line, 'temporary AWS credentials', 'aws'));
+        if (texts[0] === 'secretsmanager' && texts[1] === 'get-secret-value' || texts[0] === 'ssm' && texts[1] === 'get-parameter' && texts.includes('--with-decryption') || texts[0] === 'ecr' && texts[1] === 'get-login-password' || texts[0] === 'codeartifact' && texts[1] === 'get-authorization-token') return this.fetched(credentialStore(this.unit, line, `an AWS secret (${texts[0]} ${texts[1]})`, 'aws'), true);
+        if (texts[0] === 's3' && /^(?:cp|sync|mv)$/.test(texts[1] ?? '')) this.upload(args.slice(2).filter((a) => !a.text.startsWith('-')), stdin, line, 'aws s3', 's3.amazonaws.com');
         return this.generic(argv, stdin, line);
       case 'az':
-        return texts.includes('get-access-token') ? val(UNKNOWN, [credentialStore(this.unit, line, 'an Azure access token', 'azure')]) : this.generic(argv, stdin, line);
+        if (texts.includes('get-access-token')) return this.fetched(credentialStore(this.unit, line, 'an Azure access token', 'azure'), true);
+        if (texts[0] === 'keyvault' && texts[1] === 'secret' && /^(?:show|download)$/.test(texts[2] ?? '')) return this.fetched(credentialStore(this.unit, line, 'an Azure Key Vault secret'), true);
+        return this.generic(argv, stdin, line);
       case 'kubectl':
-        return texts[0] === 'config' && texts[1] === 'view' && texts.includes('--raw') ? val(UNKNOWN, [credentialStore(this.unit, line, 'Kubernetes credentials')]) : this.generic(argv, stdin, line);
+      case 'oc':
+        if (texts[0] === 'config' && texts[1] === 'view' && texts.includes('--raw')) return this.fetched(credentialStore(this.unit, line, 'Kubernetes credentials'));
+        if (texts[0] === 'get' && /^secrets?(?:\/|$)/.test(texts[1] ?? '') && texts.some((t, i) => /^(?:-o|--output)(?:=|$)/.test(t) && /yaml|json|jsonpath|go-template/.test(t + (texts[i + 1] ?? '')))) return this.fetched(credentialStore(this.unit, line, 'Kubernetes secrets'));
+        return this.generic(argv, stdin, line);
       case 'git':
         return this.git(args, stdin, line);
       case 'npm':
@@ -423,6 +491,28 @@ export class ShellEvaluator {
         }
         return out;
       }
+      case 'crontab': {
+        // `crontab -` or `crontab FILE` installs a table; -l/-r/-e only list, remove or open an editor.
+        if (texts.some((t) => /^-[lre]$/.test(t))) return val('');
+        const file = positional.find((p) => p.text !== '-');
+        const entry = file ? this.ctx.readFile(file, this.unit, line, 'crontab') : stdin ?? val('');
+        this.ctx.persist(this.unit, line, 'a cron job', entry);
+        return val('');
+      }
+      case 'systemctl':
+      case 'launchctl': {
+        // A unit or launch agent enabled: what it runs is what the skill wrote into it.
+        if (!/^(?:enable|load|bootstrap|start|restart)$/.test(positional[0]?.text ?? '')) return val('');
+        for (const p of positional.slice(1)) {
+          const unitName = p.text.replace(/^gui\/\S*$/, '');
+          if (!unitName) continue;
+          const base = unitName.replace(/^.*\//, '');
+          const written = [...this.ctx.written.entries()].find(([path]) => path === normalise(unitName) || path.endsWith(`/${base}`) || path.endsWith(`/${base}.service`));
+          if (written) this.ctx.persist(this.unit, line, `${name} ${positional[0]!.text} ${base}`, written[1]);
+          else if (name === 'launchctl' && /^com\.apple\./i.test(base) && !/^\/System\//.test(unitName)) this.ctx.report('skill-flow-persistence', this.unit, line, `launchctl loads ${base}, a launch agent named as Apple's outside /System`);
+        }
+        return val('');
+      }
       case 'make':
         if (this.ctx.remoteArchive && texts.includes('install')) this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), undefined, 'make install of a downloaded archive');
         return val('');
@@ -467,6 +557,45 @@ export class ShellEvaluator {
     return this.generic(argv, stdin, line);
   }
 
+  /** Output of a command that prints a secret it looked up: the agent reads it unless it goes elsewhere. */
+  private fetched(label: Label, single = false, prints = true): Value {
+    this.last.prints = prints;
+    return val(UNKNOWN, [label.kind === 'source' ? { ...label, single } : label]);
+  }
+
+  /** `gh`: issues, pull requests, gists, releases and API fields are published. */
+  private gh(args: Value[], stdin: Value | undefined, line: number, argv: Value[]): Value {
+    const texts = args.map((a) => a.text);
+    const [group, verb] = texts;
+    const publishing = group === 'gist' && /^(?:create|new|edit)$/.test(verb ?? '') || /^(?:issue|pr|discussion)$/.test(group ?? '') && /^(?:create|new|comment|edit|review|close|reopen|merge)$/.test(verb ?? '') || group === 'release' && /^(?:create|new|upload|edit)$/.test(verb ?? '') || group === 'api';
+    if (!publishing) return this.generic(argv, stdin, line);
+    const data: Value[] = [];
+    const host = group === 'gist' ? 'gist.github.com' : group === 'api' ? 'api.github.com' : 'github.com';
+    for (let i = 2; i < args.length; i++) {
+      const t = texts[i]!;
+      const next = args[i + 1];
+      const eq = /^(--[\w-]+)=([\s\S]*)$/.exec(t);
+      const flag = eq ? eq[1]! : t;
+      const value = eq ? { ...args[i]!, text: eq[2]! } : next;
+      if (/^(?:-b|--body|-t|--title|-n|--notes|-d|--desc|--description|-m|--message|-f|--raw-field)$/.test(flag) && value) {
+        data.push(value);
+        if (!eq) i++;
+      } else if (/^(?:-F|--body-file|--notes-file|--input|--field)$/.test(flag) && value) {
+        const at = /^(?:[\w.[\]-]*=)?@?(.*)$/.exec(value.text)![1]!;
+        const isFile = flag !== '--field' && flag !== '-F' || group !== 'api' || /^[\w.[\]-]*=@/.test(value.text);
+        data.push(!isFile ? value : at === '-' ? stdin ?? val('') : this.ctx.readFile({ ...value, text: at }, this.unit, line, `gh ${group}`));
+        if (!eq) i++;
+      } else if (/^(?:-R|--repo|-X|--method|-H|--header|-a|--assignee|-l|--label|-B|--base|-H|--head|--target|-p|--project|-r|--reviewer|--jq|-q|--template)$/.test(flag)) {
+        if (!eq) i++;
+      } else if (!t.startsWith('-') && (group === 'gist' || group === 'release' && (verb === 'upload' || i > 2))) {
+        data.push(t === '-' ? stdin ?? val('') : this.ctx.readFile(args[i]!, this.unit, line, `gh ${group}`));
+      }
+    }
+    if (group === 'gist' && !data.length && stdin) data.push(stdin);
+    this.ctx.network(this.unit, line, val(host), data, `gh ${group} ${verb ?? ''}`.trim(), { publish: true });
+    return val(UNKNOWN);
+  }
+
   /** A command we have no table for: its output carries what went in (conservative). */
   private generic(argv: Value[], stdin: Value | undefined, _line: number): Value {
     const labels: Label[] = [];
@@ -486,6 +615,15 @@ export class ShellEvaluator {
     }
     let input = join([...(stdin ? [stdin] : []), ...reads]);
     if (!stdin && !reads.length) input = val('');
+    // jq's `env` and `$ENV` are the whole environment.
+    if ((name === 'jq' || name === 'gojq' || name === 'jaq') && args.some((a) => !a.text.startsWith('-') && /(?:^|[^\w.$])env\b(?!\s*\.)|\$ENV\b(?!\s*\.\w)/.test(a.text))) input = { ...input, labels: [...input.labels, envAll(this.unit, line, `${name} env`)] };
+    if (name === 'grep' || name === 'rg' || name === 'egrep') {
+      // A count, a yes/no or file names are not the data.
+      if (texts.some((t) => /^-[a-zA-Z]*[cqlL]$|^--(?:count|quiet|silent|files-with(?:out)?-matches)$/.test(t))) return { text: UNKNOWN, labels: input.labels.filter((l) => l.kind !== 'source') };
+      // The environment filtered by a name that is not a secret's (`env | grep -i proxy`, `^NODE_`) is those settings, not the whole environment.
+      const pat = args.find((a) => !a.text.startsWith('-'))?.text ?? '';
+      if (pat && !/key|token|secret|pass|cred|auth|private|session|cookie|^[.^]?\*?$/i.test(pat)) input = { ...input, labels: input.labels.filter((l) => !(l.kind === 'source' && l.source === 'env-all')) };
+    }
     const decodeFlag = texts.some((t) => /^(?:-d|--decode|-D|-r|-rp|-pr|-u)$/.test(t) || (name === 'xxd' && /^-[a-z]*r/.test(t)));
     const known = stdin && !stdin.text.includes(UNKNOWN) ? stdin.text.trim() : undefined;
     if ((name === 'base64' || name === 'basenc' || name === 'base32') && decodeFlag) {
@@ -551,13 +689,77 @@ export class ShellEvaluator {
   }
 
   private git(args: Value[], stdin: Value | undefined, line: number): Value {
-    const texts = args.map((a) => a.text);
+    // Global options before the subcommand: -C dir, -c key=value, --git-dir …
+    let k = 0;
+    while (k < args.length && args[k]!.text.startsWith('-')) k += /^-[Cc]$|^--(?:git-dir|work-tree|namespace)$/.test(args[k]!.text) ? 2 : 1;
+    const sub = args.slice(k);
+    const texts = sub.map((a) => a.text);
+    const positional = sub.slice(1).filter((a) => !a.text.startsWith('-'));
     if (texts[0] === 'config' && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report('skill-flow-weaken-settings', this.unit, line, 'git config http.sslVerify false');
-    if (texts[0] === 'push') {
-      const url = args.find((a) => /^(?:https?|ssh|git):\/\//.test(a.text));
-      if (url) this.ctx.network(this.unit, line, url, [], 'git push');
+    switch (texts[0]) {
+      case 'credential':
+      case 'credential-cache':
+      case 'credential-store':
+        // `git credential fill` prints `password=` for the host it is given on stdin.
+        if (/^(?:fill|get)$/.test(texts[1] ?? '')) {
+          const host = /(?:^|\n)host=([^\s]+)/.exec(stdin?.text ?? '')?.[1];
+          const provider = host && /(?:^|\.)github\.com$/i.test(host) ? 'github' : host && /(?:^|\.)gitlab\.com$/i.test(host) ? 'gitlab' : undefined;
+          return this.fetched(credentialStore(this.unit, line, 'git credentials (git credential fill)', provider), true);
+        }
+        return val('');
+      case 'add':
+      case 'stage': {
+        const all = texts.some((t) => /^(?:-A|--all|-u|--update)$/.test(t)) || positional.some((p) => p.text === '.' || p.text === ':/' || p.text === '*');
+        this.ctx.staged.push(...this.stagedLabels(all ? [] : positional, line));
+        return val('');
+      }
+      case 'commit': {
+        if (texts.some((t) => /^-[a-zA-Z]*a[a-zA-Z]*$|^--all$/.test(t))) this.ctx.staged.push(...this.stagedLabels([], line));
+        const message = sub.filter((_, i) => i > 0 && /^(?:-m|--message)$/.test(texts[i - 1]!));
+        const file = sub.find((_, i) => i > 0 && /^(?:-F|--file)$/.test(texts[i - 1]!));
+        const labels = [...this.ctx.staged, ...message.flatMap((m) => m.labels), ...(file ? this.ctx.readFile(file, this.unit, line, 'git commit -F').labels : [])].filter((l) => l.kind === 'source');
+        this.ctx.committed = dedupe([...this.ctx.committed, ...labels]);
+        this.ctx.staged = [];
+        return val('');
+      }
+      case 'push': {
+        const url = sub.find((a) => /^(?:https?|ssh|git):\/\/|^[\w.-]+@[\w.-]+:/.test(a.text));
+        const target = url ? val(url.text) : val('the repository remote');
+        if (url) this.ctx.network(this.unit, line, url, [], 'git push');
+        if (this.ctx.committed.length) this.ctx.network(this.unit, line, target, [val(UNKNOWN, this.ctx.committed)], 'git push of a commit holding it', { publish: true });
+        return val('');
+      }
+      case 'clone': {
+        const cloneArgs: Value[] = [];
+        for (let i = 1; i < sub.length; i++) {
+          if (/^(?:--depth|-b|--branch|--origin|-o|--filter|--reference|-c|--config|--template|-u|--upload-pack|-j|--jobs|--separate-git-dir)$/.test(texts[i]!)) i++;
+          else if (!texts[i]!.startsWith('-')) cloneArgs.push(sub[i]!);
+        }
+        const [url, dir] = cloneArgs;
+        if (!url) return val('');
+        const host = hostOf(url.text);
+        if (host && !isForgeHost(host)) {
+          const folder = dir?.text ?? url.text.replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/\.git$/, '').replace(/^.*[/:]/, '');
+          this.ctx.remoteDirs.set(normPath(/^[~/$]/.test(folder) || !this.env.cwd ? folder : `${this.env.cwd}/${folder}`), remote(url.text, this.unit, line));
+        }
+        return val('');
+      }
+      default:
+        return this.generic([val('git'), ...args], stdin, line);
     }
-    return this.generic([val('git'), ...args], stdin, line);
+  }
+
+  /** What `git add` stages: the labels of the named paths (or of every file written, for `-A`). */
+  private stagedLabels(paths: Value[], line: number): Label[] {
+    const out: Label[] = [];
+    const written = [...this.ctx.written.entries()];
+    if (!paths.length) for (const [, v] of written) out.push(...v.labels.filter((l) => l.kind === 'source'));
+    for (const p of paths) {
+      const norm = normPath(p.text).replace(/\/+$/, '');
+      out.push(...this.ctx.readFile(p, this.unit, line, 'git add').labels.filter((l) => l.kind === 'source'));
+      for (const [path, v] of written) if (path.startsWith(`${norm}/`)) out.push(...v.labels.filter((l) => l.kind === 'source'));
+    }
+    return dedupe(out);
   }
 
   /** scp, rsync, aws s3 cp: local files to a remote target. */
@@ -566,7 +768,8 @@ export class ShellEvaluator {
     if (remoteIdx <= 0) return val('');
     const target = fixedHost ? val(fixedHost) : val(positional[remoteIdx]!.text.replace(/:.*$/, '').replace(/^.*@/, ''));
     const data = positional.slice(0, remoteIdx).map((p) => this.ctx.readFile(p, this.unit, line, how));
-    this.ctx.network(this.unit, line, target, [...data, ...(stdin ? [stdin] : [])], how);
+    // File content copied to another machine or a bucket: never authentication, so no provider is exempt.
+    this.ctx.network(this.unit, line, target, [...data, ...(stdin ? [stdin] : [])], how, { publish: true });
     return val('');
   }
 
@@ -596,6 +799,7 @@ export class ShellEvaluator {
     // curl, wget, httpie and friends
     let url: Value | undefined;
     const data: Value[] = [];
+    const auth: Value[] = [];
     let output: Value | undefined;
     let remoteName = false;
     const takesValue = /^(?:-[XHAeoOdFTubrmwUxEK]|--(?:request|header|user-agent|referer|output|data|data-raw|data-binary|data-urlencode|data-ascii|form|form-string|upload-file|user|max-time|write-out|proxy|cert|key|config|output-document|post-data|post-file|body-data|body-file|method|header|json|cookie|url|connect-timeout|retry|resolve))$/;
@@ -613,7 +817,9 @@ export class ShellEvaluator {
         data.push(value.text === '-' || value.text === '.' ? stdin ?? val('') : this.ctx.readFile(value, this.unit, line, name));
         if (!eq) i++;
       } else if (/^(?:-H|--header|-u|--user|-b|--cookie|-A|--user-agent|-e|--referer)$/.test(flag) && value) {
-        data.push(value);
+        // Credentials in an authentication header are how an API client logs in.
+        if (/^(?:-u|--user)$/.test(flag) || /^\s*(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|private-token|x-[\w-]*(?:key|token))\s*:/i.test(value.text)) auth.push(value);
+        else data.push(value);
         if (!eq) i++;
       } else if (/^(?:-o|--output|--output-document)$/.test(flag) && value) {
         output = value;
@@ -642,6 +848,7 @@ export class ShellEvaluator {
     const target = url ?? val(UNKNOWN);
     // A URL can carry data in its own query string or path.
     this.ctx.network(this.unit, line, target, [...data, target], name);
+    if (auth.length) this.ctx.network(this.unit, line, target, auth, `${name} (authentication header)`, { auth: true });
     if (stdin && (name === 'http' || name === 'https' || name === 'xh')) this.ctx.network(this.unit, line, target, [stdin], name);
     const fetched: Value = { text: UNKNOWN, labels: [remote(target.text, this.unit, line)] };
     const toStdout = name === 'wget' ? output?.text === '-' : !output && !remoteName;
