@@ -5,7 +5,7 @@
  * with their actual arguments, bounded). What a library call means comes from the tables in
  * `meaning()`; a call with no entry passes on what went into it.
  */
-import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, remote, type FlowContext, type Unit } from './context.js';
+import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, normPath, remote, type FlowContext, type Unit } from './context.js';
 import { dottedName, parseJavaScript, parsePython, type Expr, type Stmt, type Target } from './code.js';
 import { fromBase32, fromBase64, fromHex, reverse, rot } from './decode.js';
 import { UNKNOWN, join, val, type Label, type Value } from './model.js';
@@ -475,7 +475,10 @@ export class CodeEvaluator {
       return { text: UNKNOWN, labels: code.labels, obj: { kind: 'lambda' } };
     }
     if (/^(?:marshal\.loads|pickle\.loads|pickle\.load|cPickle\.loads|dill\.loads|cloudpickle\.loads|jsonpickle\.decode|yaml\.unsafe_load|shelve\.open|torch\.load|joblib\.load)$/.test(name)) {
-      this.ctx.deserialize(this.unit, line, a0, name);
+      // torch.load(..., weights_only=True) reads tensors only; torch.load, joblib.load and shelve.open take a path.
+      if (name === 'torch.load' && (kw.get('weights_only')?.text === 'True')) return val(UNKNOWN);
+      const takesPath = /^(?:torch\.load|joblib\.load|shelve\.open)$/.test(name) && !a0.text.includes(UNKNOWN) && !a0.labels.length;
+      this.ctx.deserialize(this.unit, line, takesPath ? this.ctx.readFile(a0, this.unit, line, name) : a0, name);
       return { text: UNKNOWN, labels: a0.labels };
     }
     if (name === 'yaml.load' && !/SafeLoader|BaseLoader/.test((this.arg(args, kw, 1, 'Loader') ?? val('')).text + (e.kwargs.map((k) => dottedName(k.value) ?? '').join(' ')))) {
@@ -522,6 +525,7 @@ export class CodeEvaluator {
       if (name.endsWith('urlretrieve') && args[1]) {
         this.ctx.write(this.unit, line, args[1], out, name);
         this.ctx.written.set(args[1].text, out);
+        this.ctx.written.set(normPath(args[1].text), out);
       }
       return out;
     }
@@ -663,7 +667,8 @@ export class CodeEvaluator {
       case 'replaceAll': {
         const from = a0.text;
         const to = (args[1] ?? val('')).text;
-        const text = known && !from.includes(UNKNOWN) && !to.includes(UNKNOWN) && e.args[0]?.t === 'str' && !(e.args[0].value.startsWith('/') && this.lang === 'js') ? recv.text.split(from).join(to) : recv.text.includes(UNKNOWN) ? recv.text : UNKNOWN;
+        const re = this.lang === 'js' && e.args[0]?.t === 'str' ? simpleRegex(e.args[0].value) : undefined;
+        const text = known && re && !to.includes(UNKNOWN) ? recv.text.replace(re, to) : known && !from.includes(UNKNOWN) && !to.includes(UNKNOWN) && e.args[0]?.t === 'str' && !(e.args[0].value.startsWith('/') && this.lang === 'js') ? recv.text.split(from).join(to) : recv.text.includes(UNKNOWN) ? recv.text : UNKNOWN;
         return { text, labels: dedupe([...recv.labels, ...(args[1]?.labels ?? [])]) };
       }
       case 'strip':
@@ -700,4 +705,19 @@ export class CodeEvaluator {
 
 export function evaluateCode(ctx: FlowContext, unit: Unit, lang: Lang, args: Value[], stdin: Value | undefined): Value {
   return new CodeEvaluator(ctx, unit, lang, args, stdin).run();
+}
+
+/**
+ * A JavaScript regular expression literal simple enough to run on a skill's own strings without
+ * any risk of catastrophic backtracking: literals, escapes and character classes, with at most
+ * one quantifier at the end; no groups, alternation or nested quantifiers.
+ */
+function simpleRegex(literal: string): RegExp | undefined {
+  const m = /^\/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^\\()[\]{}*+?|/]){1,80}[*+?]?)\/([gimsuy]{0,4})$/.exec(literal);
+  if (!m) return undefined;
+  try {
+    return new RegExp(m[1]!, m[2]!.replace(/[ysu]/g, ''));
+  } catch {
+    return undefined;
+  }
 }

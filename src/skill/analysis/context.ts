@@ -238,7 +238,8 @@ export class FlowContext {
     if (code.obj?.kind === 'skillfile' && code.obj.path) {
       // One of the skill's own files: it is read on its own anyway; read it again only when
       // the caller hands it data worth following, as that file, with the call in the trail.
-      const carries = [...args, ...(stdin ? [stdin] : [])].some((v) => v.labels.some((l) => l.kind === 'source' || l.kind === 'remote' || l.kind === 'decoded'));
+      // Files the caller downloaded or decoded before running it count too: the script may read them.
+      const carries = [...args, ...(stdin ? [stdin] : [])].some((v) => v.labels.some((l) => l.kind === 'source' || l.kind === 'remote' || l.kind === 'decoded')) || [...this.written.values()].some((v) => v.labels.some((l) => l.kind === 'remote' || l.kind === 'decoded'));
       if (!carries || !lang) return val(UNKNOWN);
       return this.nested({ file: code.obj.path, lang, text: code.text, line: 1, decoded: unit.decoded }, args, stdin);
     }

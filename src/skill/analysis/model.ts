@@ -229,8 +229,8 @@ export function credentialOf(path: string): { what: string; provider: string | u
 // ---------------------------------------------------------------------------------------
 // Agent configuration and traces
 
-const AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\](?!rules[/\\])|\.codex[/\\](?!instructions\.md$|AGENTS\.md$)|\.gemini[/\\]settings\.json|\.vscode[/\\]mcp\.json|\.windsurf[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
-const AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]|\.cursorrules$|\.cursor[/\\]rules[/\\]|\.codex[/\\]instructions\.md$/;
+const AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\](?!rules[/\\])|\.codex[/\\](?!instructions\.md$|AGENTS\.md$)|\.gemini[/\\]settings\.json|\.vscode[/\\]mcp\.json|\.windsurf[/\\]|\.codeium[/\\]windsurf[/\\]|\.config[/\\]zed[/\\]settings\.json$|(?:\.config|Application Support|AppData[/\\]Roaming)[/\\](?:Code|Code - Insiders|VSCodium|Cursor)[/\\]User[/\\](?:settings|mcp)\.json$|\.roo[/\\]|\.kilocode[/\\]|\.config[/\\]opencode[/\\]|\.config[/\\]goose[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
+const AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]|\.cursorrules$|\.clinerules\b|\.cursor[/\\]rules[/\\]|\.codex[/\\]instructions\.md$/;
 
 export function agentConfigOf(path: string): 'config' | 'memory' | undefined {
   const p = path.trim().replace(/^["']|["']$/g, '');

@@ -266,6 +266,10 @@ export class ShellEvaluator {
       return this.ctx.exec(this.unit, line, ran, guessLang(name0, ran.text), `running ${name0}`, args, stdin);
     }
 
+    // Code from a repository cloned from an unknown host, run or built and installed
+    const cloned = this.clonedCode(name0, name, texts);
+    if (cloned) return this.ctx.exec(this.unit, line, val(UNKNOWN, [cloned.label]), undefined, `${cloned.how} (git clone)`);
+
     if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
     // `$(ANTHROPIC_API_KEY)`: a secret variable written as a command substitution
     if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
@@ -516,9 +520,14 @@ export class ShellEvaluator {
       case 'make':
         if (this.ctx.remoteArchive && texts.includes('install')) this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), undefined, 'make install of a downloaded archive');
         return val('');
+      case 'cd': {
+        const to = positional[0]?.text;
+        if (!to || to === '~' || to === '$HOME') this.env.cwd = '~';
+        else if (!to.includes(UNKNOWN) && to !== '-') this.env.cwd = normPath(/^[~/$]/.test(to) || !this.env.cwd ? to : `${this.env.cwd.replace(/\/$/, '')}/${to}`).replace(/\/$/, '');
+        return val('');
+      }
       case 'chmod':
       case 'mkdir':
-      case 'cd':
       case 'touch':
       case 'sleep':
       case 'true':
@@ -555,6 +564,25 @@ export class ShellEvaluator {
     }
     if (FILTERS.has(name)) return this.filter(name, args, stdin, line);
     return this.generic(argv, stdin, line);
+  }
+
+  /** A script in a cloned folder run by path or interpreter, or the folder built and installed. */
+  private clonedCode(name0: string, name: string, texts: string[]): { label: Label; how: string } | undefined {
+    if (!this.ctx.remoteDirs.size) return undefined;
+    const cwd = this.env.cwd;
+    if (name0.includes('/')) {
+      const label = this.ctx.remoteDirOf(name0, cwd);
+      if (label) return { label, how: `running ${name0}` };
+    }
+    if (name in INTERPRETERS || name === 'source' || name === '.') {
+      const script = texts.find((t) => !t.startsWith('-'));
+      const label = script ? this.ctx.remoteDirOf(script, cwd) : undefined;
+      if (label) return { label, how: `${name} ${script}` };
+    }
+    const here = cwd ? this.ctx.remoteDirOf(cwd) : undefined;
+    if (!here) return undefined;
+    const builds = name === 'make' || name === 'cmake' || name === 'meson' || name === 'ninja' || /^(?:pip[0-9.]*|pipx|uv|poetry|npm|pnpm|yarn|bun|cargo|go|gem|bundle|composer)$/.test(name) && texts.some((t) => /^(?:install|i|add|build|run|exec|link)$/.test(t)) || /^python[0-9.]*$/.test(name) && texts[0] === 'setup.py' || (/^\.\//.test(name0));
+    return builds ? { label: here, how: `${[name0, ...texts].join(' ').slice(0, 60)} in the cloned folder` } : undefined;
   }
 
   /** Output of a command that prints a secret it looked up: the agent reads it unless it goes elsewhere. */
@@ -650,6 +678,15 @@ export class ShellEvaluator {
     if ((name === 'tar' && texts.some((t) => /^-?[a-z]*x/.test(t) || t === '--extract')) || name === 'unzip' || name === 'bsdtar' || (name === 'gunzip' && !decodeFlag) || name === '7z') {
       const r = input.labels.find((l) => l.kind === 'remote');
       if (r) this.ctx.remoteArchive = r;
+    }
+    // Junk characters stripped out of a known string (`sed 's/Z//g'`, `tr -d 'Z'`): the result is what runs.
+    if (name === 'sed' && known !== undefined && texts.filter((t) => !t.startsWith('-')).length === 1) {
+      const m = /^s(.)((?:\\.|(?!\1).){1,40})\1((?:(?!\1).){0,40})\1(g?)$/.exec(texts.find((t) => !t.startsWith('-')) ?? '');
+      if (m && !/[.*+?^$()[\]{}|\\]/.test(m[2]!) && !/[&\\]/.test(m[3]!)) return { text: m[4] ? known.split(m[2]!).join(m[3]!) : known.replace(m[2]!, m[3]!), labels: input.labels };
+    }
+    if (name === 'tr' && known !== undefined && texts[0] === '-d' && texts[1] && /^[^\\\[\]-]{1,20}$/.test(texts[1])) {
+      const drop = new Set(texts[1]);
+      return { text: [...known].filter((ch) => !drop.has(ch)).join(''), labels: input.labels };
     }
     // find / ls print paths: keep the path text so later reads see it.
     if (name === 'find' || name === 'ls') return join(args.filter((a) => !a.text.startsWith('-')).slice(0, 1));
