@@ -323,9 +323,26 @@ export class CodeEvaluator {
       const out = this.meaning(name, args, kwargs, line, receiver, e);
       if (out) return out;
     }
+    // boto3/botocore sessions hand out the AWS keys themselves.
+    if (method && /^(?:get_credentials|get_frozen_credentials)$/.test(method)) return val(UNKNOWN, [credentialStore(this.unit, line, `AWS credentials (${method})`, 'aws')]);
+    // A parser told to read a file (configparser's cp.read(path), dotenv_values-like loaders): the object holds it.
+    if (receiver && method && /^(?:read|read_file|readfp)$/.test(method) && e.callee.t === 'member' && e.callee.obj.t === 'name' && args[0] && !receiver.obj) {
+      const content = this.ctx.readFile(args[0], this.unit, line, `${e.callee.obj.name}.${method}`);
+      const src = content.labels.filter((l) => l.kind === 'source');
+      if (src.length) {
+        this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...src]) });
+        return val(UNKNOWN);
+      }
+    }
     if (receiver && method) {
       const out = this.methodMeaning(receiver, method, args, kwargs, line, e);
       if (out) return out;
+    }
+    // A method that fills its receiver (msg.set_content(x), parts.append(x), cfg.update(x)): the
+    // variable now carries what went in.
+    if (receiver && method && e.callee.t === 'member' && e.callee.obj.t === 'name' && /^(?:set_content|set_payload|add_attachment|attach|add_alternative|add_header|append|extend|update|add|insert|push|unshift|set|setdefault|write|writelines|put)$/.test(method)) {
+      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === 'source'));
+      if (carried.length) this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
     }
     // Unknown call: what went in comes out.
     const all = [callee, ...args, ...kwargs.values()];
@@ -398,6 +415,11 @@ export class CodeEvaluator {
     const name = name0.replace(/^builtins\./, '').replace(/^(?:window|globalThis|self)\./, '');
     const a0 = args[0] ?? val(UNKNOWN);
     const all = [...args, ...kw.values()];
+    // --- output the agent reads: a token the script looked up (gh auth token, op read) printed
+    if (/^(?:builtins\.print|print|console\.(?:log|info|warn|error)|process\.stdout\.write|sys\.stdout\.write|pprint\.pprint)$/.test(name)) {
+      const shown = { text: UNKNOWN, labels: all.flatMap((v) => v.labels).filter((l) => l.kind === 'source' && l.single) };
+      if (shown.labels.length) this.ctx.display(this.unit, line, shown, name.replace(/^builtins\./, ''));
+    }
     // --- environment, clipboard, credentials
     if (/^(?:os\.getenv|os\.environ\.get|os\.environ\.__getitem__|Deno\.env\.get|os\.getenvb)$/.test(name)) return a0.text.includes(UNKNOWN) ? mod('os.environ') && { text: UNKNOWN, labels: [envAll(this.unit, line, name)] } : this.envVar(a0.text, e.at);
     if (/^(?:os\.environ\.(?:items|copy|keys|values)|dict|Object\.(?:entries|assign|keys|values|fromEntries)|JSON\.stringify|json\.dumps|str|repr|list|tuple)$/.test(name) && all.some((v) => v.obj?.kind === 'env')) return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)), obj: { kind: 'env' } };
