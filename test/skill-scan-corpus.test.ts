@@ -96,8 +96,7 @@ describe('skill scan suppressions', () => {
     mkdirSync(dir);
     writeMaliciousCorpus(join(dir, 'skills'));
     const cfg = (yaml: string) => writeFileSync(join(dir, '.agent-vault.yaml'), yaml);
-    // `cat ~/.aws/credentials` is both a credential read and credentials printed into the conversation: one suppression a rule.
-    cfg('skills:\n  suppressions:\n    - skill: read-aws\n      path: SKILL.md\n      rule: skill-exfil-credential-read\n      reason: documents where credentials live; reviewed by security\n    - skill: read-aws\n      path: SKILL.md\n      rule: skill-flow-secret-display\n      reason: the same line, reviewed by security\n');
+    cfg('skills:\n  suppressions:\n    - skill: read-aws\n      path: SKILL.md\n      rule: skill-exfil-credential-read\n      reason: documents where credentials live; reviewed by security\n');
     const ok = av(sb, dir, 'skill', 'scan', 'skills/read-aws', '--format', 'json');
     const okJson = JSON.parse(ok.stdout) as ScanJson & { skills: { suppressed: { reason: string }[] }[] };
     expect(ok.status).toBe(0);

@@ -20,7 +20,8 @@ export const FLOW_CHECKS = {
   'skill-flow-agent-memory-write': { severity: 'medium', description: 'Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)' },
   'skill-flow-weaken-settings': { severity: 'high', description: 'A setting that switches a protection off (TLS verification, authentication, sandbox) is written' },
   'skill-flow-erase-traces': { severity: 'high', description: 'Shell history, audit logs or agent transcripts are deleted, emptied or switched off' },
-  'skill-flow-secret-display': { severity: 'high', description: 'Credentials, a .env file or the whole environment printed into the conversation (the agent reads them, and the user is told to share them)' },
+  'skill-flow-secret-display': { severity: 'high', description: 'Credentials, a .env file or the whole environment printed, and the agent told to paste, show or send the output' },
+  'skill-flow-secret-in-context': { severity: 'medium', description: 'Credentials, a .env file or the whole environment printed where the agent reads them' },
   'skill-flow-persistence': { severity: 'high', description: 'A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code' },
   'skill-flow-credential-read': { severity: 'medium', description: 'Credential files, keychains or browser stores are read' },
   'skill-flow-unreadable': { severity: 'medium', description: 'Code too deeply nested or encoded to analyse to the end' },
@@ -50,6 +51,12 @@ export interface Unit {
   line: number;
   /** Set when the text was decoded from something else. */
   decoded: string | undefined;
+  /**
+   * For instruction blocks in Markdown: whether the prose around the block tells the agent to
+   * hand the output on (paste it into the reply, show it to the user, send it). Undefined for
+   * code files.
+   */
+  shares?: boolean;
 }
 
 const MAX_NESTED = 6;
@@ -171,7 +178,10 @@ export class FlowContext {
   display(unit: Unit, line: number, out: Value, how: string): void {
     for (const l of out.labels) {
       if (l.kind !== 'source' || l.source === 'env-secret') continue;
-      this.report('skill-flow-secret-display', unit, line, `${l.name} (line ${l.step.line}) printed by ${how}`, [l.step, { file: unit.file, line, what: how }]);
+      // Told to hand the output on, or a script printing a token it looked up: a leak. Printed
+      // for the agent to read (a debugging `env`, `cat ~/.aws/config`): worth a review.
+      const shared = unit.shares ?? (l.single === true);
+      this.report(shared ? 'skill-flow-secret-display' : 'skill-flow-secret-in-context', unit, line, `${l.name} (line ${l.step.line}) printed by ${how}`, [l.step, { file: unit.file, line, what: how }]);
       return;
     }
   }

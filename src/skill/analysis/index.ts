@@ -73,7 +73,7 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
       const view = readMarkdown(f.text);
       if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
       if (view.containerRanges.length) container.set(f.path, view.containerRanges);
-      for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined });
+      for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined, shares: b.shares });
       markdown.push(...toolCallCommands(f));
       urlsWithSecrets(ctx, f);
     } else if (/(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i.test(f.path)) container.set(f.path, [[1, Number.POSITIVE_INFINITY]]);

@@ -23,6 +23,8 @@ export interface CodeBlock {
   endLine: number;
   quoted: boolean;
   inline: boolean;
+  /** The prose around the block tells the agent to hand its output on (paste, show, send). */
+  shares: boolean;
 }
 
 export interface MarkdownView {
@@ -116,7 +118,7 @@ export function readMarkdown(text: string): MarkdownView {
       const firstComment = body.find((l) => l.trim())?.trim() ?? '';
       const selfMarked = /^(?:#|\/\/|--|<!--|REM\b|::)\s*(?:❌|🚫|⛔|bad\b|wrong\b|don['’]t\b|do\s+not\b|never\b|insecure\b|unsafe\b|dangerous\b|vulnerable\b|malicious\b|avoid\b|anti-?pattern|example\s+of\s+(?:a\s+)?(?:malicious|dangerous|bad))/i.test(firstComment);
       const quoted = selfMarked || sectionNegative || isNegativeContext(before);
-      blocks.push({ lang, info, text: lang === 'shell' ? stripPrompts(raw) : raw, line: i + 2, endLine: j, quoted, inline: false });
+      blocks.push({ lang, info, text: lang === 'shell' ? stripPrompts(raw) : raw, line: i + 2, endLine: j, quoted, inline: false, shares: SHARE.test(`${before}\n${contextAfter(lines, j)}`) });
       if (quoted) quotedRanges.push([i + 1, Math.min(j + 1, lines.length)]);
       if (/^(?:dockerfile|docker|containerfile)$/i.test(info.split(/[\s{,]/)[0] ?? '')) containerRanges.push([i + 1, Math.min(j + 1, lines.length)]);
       i = j;
@@ -135,7 +137,7 @@ export function readMarkdown(text: string): MarkdownView {
       const raw = lines.slice(i, j).map((l) => l.replace(/^(?: {4}|\t)/, '')).join('\n');
       if (guessBlockLang(raw) === 'shell') {
         const quoted = sectionNegative || isNegativeContext(contextBefore(lines, i));
-        blocks.push({ lang: 'shell', info: 'indented', text: stripPrompts(raw), line: i + 1, endLine: j, quoted, inline: false });
+        blocks.push({ lang: 'shell', info: 'indented', text: stripPrompts(raw), line: i + 1, endLine: j, quoted, inline: false, shares: SHARE.test(`${contextBefore(lines, i)}\n${contextAfter(lines, j - 1)}`) });
         if (quoted) quotedRanges.push([i + 1, j]);
         i = j - 1;
         continue;
@@ -145,7 +147,7 @@ export function readMarkdown(text: string): MarkdownView {
     if (runLine && guessBlockLang(runLine[1]!.trim()) === 'shell') {
       const before = line.slice(0, runLine.index);
       const quoted = sectionNegative || isNegativeContext(before);
-      blocks.push({ lang: 'shell', info: 'prose', text: runLine[1]!.trim(), line: i + 1, endLine: i + 1, quoted, inline: true });
+      blocks.push({ lang: 'shell', info: 'prose', text: runLine[1]!.trim(), line: i + 1, endLine: i + 1, quoted, inline: true, shares: SHARE.test(`${line}\n${contextAfter(lines, i)}`) });
       if (quoted) quotedRanges.push([i + 1, i + 1]);
     }
     // Inline code that the sentence tells the agent to run.
@@ -158,11 +160,29 @@ export function readMarkdown(text: string): MarkdownView {
       const sentence = line.slice(sentenceStart, m.index ?? 0);
       const prev = (lines[i - 1] ?? '').trim();
       const quoted = sectionNegative || isNegativeContext(sentence) || (!sentence.trim() && /:\s*$/.test(prev) && isNegativeContext(prev));
-      blocks.push({ lang: 'shell', info: 'inline', text: code, line: i + 1, endLine: i + 1, quoted, inline: true });
+      blocks.push({ lang: 'shell', info: 'inline', text: code, line: i + 1, endLine: i + 1, quoted, inline: true, shares: SHARE.test(line.replace(m[0], ' ')) });
       if (quoted) quotedRanges.push([i + 1, i + 1]);
     }
   }
   return { blocks, quotedRanges, containerRanges };
+}
+
+/**
+ * Prose that tells the agent to hand a command's output on: a verb of passing it along and what
+ * it goes into or to (the reply, the user, an issue), or the same in the common languages.
+ */
+const SHARE = /\b(?:paste|share|send|include|report|relay|show|display|print|post|forward|tell|give|copy|return|reply|echo|upload)\b[^.\n]{0,80}\b(?:repl(?:y|ies)|response|answer|chat|summary|conversation|message|user|issue|comment|verbatim|back|it|them|values?|output|result|tokens?|keys?|passwords?|secrets?)\b|\b(?:muestra|pega|comparte|env[ií]a|incluye|montre[zr]?|colle[zr]?|partage[zr]?|envoie[zr]?|inclu(?:s|ez)|zeige|teile|sende|füge|mostra|incolla|condividi|invia|mostre|cole|envie)\b|粘贴|发送|分享|显示给|告诉用户|貼り付け|送信|共有/i;
+
+/** The prose just below a block: the two nearest non-blank lines that are not code. */
+function contextAfter(lines: string[], endAt: number): string {
+  const out: string[] = [];
+  for (let k = endAt + 1; k < lines.length && out.length < 2 && k - endAt <= 6; k++) {
+    const l = lines[k]!.trim();
+    if (!l) continue;
+    if (/^(?:`{3,}|~{3,}|#{1,6}\s)/.test(l)) break;
+    out.push(l);
+  }
+  return out.join('\n');
 }
 
 /** The prose just above a fence: the two nearest non-blank lines that are not code. */
