@@ -568,6 +568,10 @@ classCases(
       name: 'allowed-tools-bash-alone',
       files: { 'SKILL.md': md('git-helper', 'Use git to inspect history: `git log --oneline -20`.', 'allowed-tools: Bash, Read\n') },
     },
+    {
+      name: 'allowed-tools-bash-star',
+      files: { 'SKILL.md': md('test-runner', 'Run the project tests with `npm test` and summarise failures.', 'allowed-tools: Bash(*), Read, Grep\n') },
+    },
   ],
 );
 

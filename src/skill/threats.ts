@@ -44,7 +44,7 @@ const STRUCTURAL_CHECKS = {
   'skill-binary-media': { severity: 'medium', description: 'Image, font or PDF asset: not analysed for hidden text; review it' },
   'skill-frontmatter-warning': { severity: 'medium', description: 'SKILL.md frontmatter outside the recommended limits' },
   'skill-file-too-large': { severity: 'high', description: 'File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread' },
-  'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every shell command' },
+  'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every MCP tool' },
   'skill-escalation-unscoped-shell': { severity: 'medium', description: 'allowed-tools grants the shell without a command scope' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 
@@ -380,8 +380,10 @@ function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
   const line = skillMd.split('\n').findIndex((l) => /^allowed-tools\s*:/.test(l)) + 1 || 1;
   for (const tool of skill.allowedTools) {
     const t = tool.replace(/\s+/g, '');
-    if (t === '*' || /^(?:Bash|Shell|Terminal)\(\*(?::\*)?\)$/i.test(t) || /^mcp__\*$/.test(t) || t === 'Bash(*:*)') out.push(structural('skill-escalation-wildcard-tools', SKILL_FILE, tool, line));
-    else if (/^(?:Bash|Shell|Terminal)$/i.test(t)) out.push(structural('skill-escalation-unscoped-shell', SKILL_FILE, tool, line));
+    // Every tool, or every MCP server's tools: more than any skill needs. `Bash(*)` is the same
+    // grant as `Bash`, the shell a skill that runs commands needs: medium, never a failure alone.
+    if (t === '*' || /^mcp__\*$/.test(t)) out.push(structural('skill-escalation-wildcard-tools', SKILL_FILE, tool, line));
+    else if (/^(?:Bash|Shell|Terminal)(?:\(\*(?::\*)?\))?$/i.test(t)) out.push(structural('skill-escalation-unscoped-shell', SKILL_FILE, tool, line));
   }
   return out;
 }
