@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFrom, rng } from './helpers/fake-secrets.js';
-import { leakForms, run, sandbox, type RunResult, type Sandbox } from './helpers/vault-cli.js';
+import { cliAsync, type AsyncRun } from './helpers/cli.js';
+import { sandbox, type Sandbox } from './helpers/sandbox.js';
+import { leakForms } from './helpers/vault.js';
 
 /**
  * The safe-command invariant: whatever an agent runs (and every way it can fail), no
@@ -13,7 +15,7 @@ const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+"
 const values = Array.from({ length: 6 }, (_, i) => ({ key: `random-key-${i}`, value: randomFrom(CHARS, 16 + i * 3, next) }));
 const forms = values.flatMap((v) => leakForms(v.value).map((f) => ({ key: v.key, form: f })));
 
-function expectNoLeak(r: RunResult, what: string) {
+function expectNoLeak(r: AsyncRun, what: string) {
   for (const { key, form } of forms) {
     expect(r.stdout.includes(form), `${what}: stdout holds a form of ${key}`).toBe(false);
     expect(r.stderr.includes(form), `${what}: stderr holds a form of ${key}`).toBe(false);
@@ -24,9 +26,9 @@ describe('no value reaches the output of a safe command', () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = sandbox();
-    for (const v of values) expect((await run(sb, ['set', v.key, '--stdin', '--desc', 'random'], v.value)).code).toBe(0);
+    for (const v of values) expect((await cliAsync(sb, sb.dir, ['set', v.key, '--stdin', '--desc', 'random'], { input: v.value })).code).toBe(0);
     // Rotate one key: its earlier value must stay hidden too.
-    expect((await run(sb, ['set', values[0]!.key, '--stdin'], values[0]!.value + '-rotated')).code).toBe(0);
+    expect((await cliAsync(sb, sb.dir, ['set', values[0]!.key, '--stdin'], { input: values[0]!.value + '-rotated' })).code).toBe(0);
     const v = values.map((x) => x.value);
     writeFileSync(
       join(sb.dir, 'mixed.txt'),
@@ -66,10 +68,10 @@ describe('no value reaches the output of a safe command', () => {
       ['init without a terminal', ['init'], 'ignore'],
       ['read --help', ['read', '--help'], 'ignore'],
     ];
-    for (const [what, args, input] of runs) expectNoLeak(await run(sb, args, input), what);
+    for (const [what, args, input] of runs) expectNoLeak(await cliAsync(sb, sb.dir, args, { input }), what);
 
     // The read above really had something to hide: every line holds a placeholder or marker.
-    const read = await run(sb, ['read', 'mixed.txt'], 'ignore');
+    const read = await cliAsync(sb, sb.dir, ['read', 'mixed.txt'], { input: 'ignore' });
     expect(read.stdout.split('\n').filter((l) => l.includes('<agent-vault:'))).toHaveLength(7);
     expect(read.stdout).toContain(`<agent-vault:LITERAL:${values[2]!.key}>`);
 
@@ -77,11 +79,11 @@ describe('no value reaches the output of a safe command', () => {
     expect(readFileSync(join(sb.dir, 'out.txt'), 'utf8').split('\n')[1]).toBe(values[1]!.value);
 
     // A tampered vault fails closed without printing anything it decrypted.
-    const file = join(sb.home, 'vault.json');
+    const file = join(sb.vaultHome, 'vault.json');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('"random"', '"RANDOM"'));
     for (const args of [['read', 'mixed.txt'], ['list'], ['has', values[0]!.key], ['write', 'out.txt', '--content', `<agent-vault:${values[0]!.key}>`]]) {
-      const r = await run(sb, args, 'ignore');
+      const r = await cliAsync(sb, sb.dir, args, { input: 'ignore' });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('integrity check');
       expectNoLeak(r, `${args[0]} on a tampered vault`);

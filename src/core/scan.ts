@@ -1,12 +1,11 @@
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
+import { fileLine, Lines } from './lines.js';
 import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
 import type { Ruleset } from './rules.js';
 import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
 
 export interface ScanOptions {
-  /** Fingerprints to suppress (a baseline). */
-  baseline?: ReadonlySet<string>;
   /**
    * Honour inline allow comments in the text (default true). Skill scans turn this off:
    * a skill must not be able to silence the scanner from inside itself.
@@ -23,43 +22,6 @@ export interface ScanOptions {
 /** Inline suppressions, in the syntaxes of agent-vault, gitleaks and detect-secrets. */
 const ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
 const ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
-
-/** Lazily built index of line starts, for offset -> line/column. */
-export class Lines {
-  private starts: number[] | undefined;
-  constructor(private readonly text: string) {}
-  private index(): number[] {
-    if (!this.starts) {
-      const starts = [0];
-      let i = -1;
-      while ((i = this.text.indexOf('\n', i + 1)) !== -1) starts.push(i + 1);
-      this.starts = starts;
-    }
-    return this.starts;
-  }
-  /** 0-based line index containing offset. */
-  lineOf(offset: number): number {
-    const s = this.index();
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-  start(line: number): number {
-    return this.index()[line] ?? this.text.length;
-  }
-  text0(line: number): string {
-    const s = this.index();
-    const from = s[line];
-    if (from === undefined) return '';
-    const next = s[line + 1];
-    return this.text.slice(from, next === undefined ? this.text.length : next - 1);
-  }
-}
 
 function allowedBy(list: CompiledAllowlist, secret: string, lineText: () => string): boolean {
   if (list.stopwords.length) {
@@ -135,26 +97,25 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   }
 
   const findings: Finding[] = [];
-  for (const c of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    const c = kept[k]!;
     const line0 = lines.lineOf(c.start);
     const lineText = lines.text0(line0);
     if (options.inlineSuppressions !== false) {
       if (ALLOW_SAME_LINE.test(lineText)) continue;
       if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
-    const mapLine = (l0: number) => origin.lineMap?.[l0] ?? l0 + 1;
+    const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding: Finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
       severity: c.rule.severity,
       tags: c.rule.tags,
       path,
-      line: mapLine(line0),
+      line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
-      endLine: mapLine(endLine0),
+      endLine: fileLine(origin, endLine0),
       endColumn: c.end - lines.start(endLine0) + 1,
       masked: maskSecret(c.secret),
       fingerprint: fp,
@@ -167,6 +128,28 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
     findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * The lines of kept[k] with its span as \x01 and every other kept span on them as \x00 (kept
+ * spans are sorted and disjoint, so the neighbours on these lines sit next to k).
+ */
+function contextOf(text: string, lines: Lines, kept: readonly Candidate[], k: number, line0: number, endLine0: number): string {
+  const from = lines.start(line0);
+  const to = lines.end(endLine0);
+  let first = k;
+  while (first > 0 && kept[first - 1]!.end > from) first--;
+  let last = k;
+  while (last + 1 < kept.length && kept[last + 1]!.start < to) last++;
+  let out = '';
+  let at = from;
+  for (let i = first; i <= last; i++) {
+    const span = kept[i]!;
+    const start = Math.max(span.start, from);
+    out += text.slice(at, start) + (i === k ? '\x01' : '\x00');
+    at = Math.min(Math.max(span.end, start), to);
+  }
+  return out + text.slice(at, to);
 }
 
 /** Content sniffing as git does it: a NUL byte in the first 8000 bytes means binary. */

@@ -4,7 +4,7 @@ import { scanText } from '../core/scan.js';
 import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG } from '../messages.js';
-import { decodeForScan } from '../sources/files.js';
+import { decodeForScan } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
 

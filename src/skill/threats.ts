@@ -9,11 +9,12 @@ import { scanText } from '../core/scan.js';
 import { SECRET, severityRank, type CompiledRule, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
 import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
-import type { SkillPolicy, SkillSuppression } from './policy.js';
+import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
 import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
 import { printableText } from './analysis/decode.js';
+import { decodeCharacters } from '../sources/fragment.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
@@ -178,7 +179,6 @@ function structural(check: StructuralCheck, path: string, detail: string, line =
   };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
 const HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
 
@@ -255,13 +255,7 @@ function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSi
     return out;
   }
   if (binary) return [structural(binary.check, path, binary.kind)];
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    text = bytes.toString('latin1');
-  }
-  return scanFileText(text, path, rules);
+  return scanFileText(decodeCharacters(bytes), path, rules);
 }
 
 /** Bumped when the dataflow analysis changes what it reports, so signatures record it. */
@@ -320,11 +314,8 @@ function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: nu
   const texts: SkillText[] = [];
   for (const f of files) {
     if (!f.bytes || f.bytes.length > maxFileSize || classifyBinary(f.path, f.bytes)) continue;
-    try {
-      texts.push({ path: f.path, text: utf8.decode(f.bytes) });
-    } catch {
-      texts.push({ path: f.path, text: f.bytes.toString('latin1') });
-    }
+    // The same characters the pattern rules read.
+    texts.push({ path: f.path, text: decodeCharacters(f.bytes) });
   }
   const analysis = analyseSkill(texts);
   for (const finding of patternFindings) {
@@ -421,4 +412,16 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     report.passed = false;
   }
   return report;
+}
+
+/** The findings that fail a scan: those at or above its failOn (skills.failOn, default high). */
+export function failingFindings(report: SkillScanReport): Finding[] {
+  return report.findings.filter((f) => severityRank(f.severity) >= severityRank(report.failOn));
+}
+
+/** The failing findings for a message: the first few as `rule at path:line`, then how many more. */
+export function describeFailing(report: SkillScanReport, shown = 3): string {
+  const failing = failingFindings(report);
+  const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ');
+  return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }

@@ -2,8 +2,8 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { gitSync, repoRoot } from '../platform/exec.js';
-import { looksBinary } from '../core/scan.js';
 import type { Skipped } from '../core/types.js';
+import type { SourceRead } from './fragment.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
 export const DEFAULT_IGNORED_DIRS = [
@@ -103,10 +103,11 @@ function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; skipped: Skipped };
-
-/** Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text. */
-export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
+/**
+ * One file as a fragment. The size ceiling is checked before reading, so a huge file costs
+ * a stat, not its bytes; the rest of the decision is the one decode step's.
+ */
+export function readFileFragment(entry: FileEntry, maxFileSize: number): SourceRead {
   let st;
   try {
     st = lstatSync(entry.abs);
@@ -116,17 +117,9 @@ export function readForScan(entry: FileEntry, maxFileSize: number): ReadResult {
   if (st.isSymbolicLink()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
   if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
   if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(entry.abs);
+    return { ok: true, fragment: { path: entry.display, bytes: readFileSync(entry.abs) } };
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
-  return decodeForScan(bytes, entry.display, maxFileSize);
-}
-
-export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): ReadResult {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
-  return { ok: true, text: bytes.toString('latin1') };
 }

@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import type { Ruleset } from '../core/rules.js';
-import { scanText } from '../core/scan.js';
 import { SECRET, type Finding, type Skipped } from '../core/types.js';
-import { readForScan, type FileEntry } from './files.js';
+import { AgentVaultError, errorFromWire, type WireError } from '../errors.js';
+import { foreignErrorDetail } from '../messages.js';
+import { readFileFragment, type FileEntry } from './files.js';
+import { scanFragment } from './fragment.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -19,7 +21,6 @@ export interface ScanSettings {
   /** Suppressions the engine honours (see ScanOptions); default: all of them. */
   suppressions?: { inline: boolean; paths: boolean };
   config: AgentVaultConfig;
-  baseline: string[];
 }
 
 /** A finding as it crosses a thread boundary: the secret travels in a named field. */
@@ -36,17 +37,23 @@ function suppressionOptions(settings: ScanSettings) {
 }
 
 /** Scan a batch of files in this thread. */
-export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
+export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings): ScanResult {
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
+  const options = suppressionOptions(settings);
   for (const file of files) {
-    const read = readForScan(file, settings.config.maxFileSize);
+    const read = readFileFragment(file, settings.config.maxFileSize);
     if (!read.ok) {
       result.skipped.push(read.skipped);
       continue;
     }
+    const { decoded, findings } = scanFragment(read.fragment, ruleset, settings.config.maxFileSize, options);
+    if (!decoded.ok) {
+      result.skipped.push(decoded.skipped);
+      continue;
+    }
     result.filesScanned++;
-    result.bytesScanned += read.text.length;
-    for (const f of scanText(read.text, { path: file.display }, ruleset, { baseline, ...suppressionOptions(settings) })) result.findings.push(f);
+    result.bytesScanned += decoded.text.length;
+    for (const f of findings) result.findings.push(f);
   }
   return result;
 }
@@ -55,7 +62,8 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
 const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 const BATCH_FILES = 64;
 
-function workerScript(): string | undefined {
+/** The built worker (dist/scan-worker.mjs), or undefined when running from source. */
+export function workerScript(): string | undefined {
   try {
     const p = fileURLToPath(new URL('./scan-worker.mjs', import.meta.url));
     return existsSync(p) ? p : undefined;
@@ -92,10 +100,9 @@ export async function scanFiles(files: FileEntry[], settings: ScanSettings, onPr
   const small = !forced && (files.length < 2 * BATCH_FILES || totalSize(files, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES);
   if (!script || count < 2 || small) {
     const ruleset = buildRuleset(settings.config);
-    const baseline = new Set(settings.baseline);
     const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
     for (let i = 0; i < files.length; i += BATCH_FILES) {
-      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings, baseline);
+      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings);
       merge(out, r);
       onProgress?.(Math.min(i + BATCH_FILES, files.length), files.length, out.bytesScanned);
     }
@@ -111,11 +118,21 @@ function merge(into: ScanResult, r: ScanResult) {
   into.bytesScanned += r.bytesScanned;
 }
 
-type WorkerReply =
+/**
+ * The one worker protocol. The parent posts `{ type: 'scan', batch, files }` (FileEntry[]);
+ * the worker answers each batch with a result, or with the error that stopped it, as the
+ * error family's wire form so the parent rethrows what the worker threw.
+ */
+export type WorkerRequest = { type: 'scan'; batch: number; files: FileEntry[] };
+export type WorkerReply =
   | { type: 'result'; batch: number; findings: WireFinding[]; skipped: Skipped[]; filesScanned: number; bytesScanned: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; error: WireError };
 
-function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress): Promise<ScanResult> {
+/** An error the worker thread itself raised (it failed to start, or crashed), as one of ours. */
+const workerFailure = (e: unknown) => new AgentVaultError('internal', `the scan worker failed: ${foreignErrorDetail(e)}`);
+
+/** Scan files on `threads` worker threads running `script`; findings keep file order. */
+export function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress): Promise<ScanResult> {
   const batches: FileEntry[][] = [];
   for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(files.slice(i, i + BATCH_FILES));
   const results: (ScanResult | undefined)[] = new Array(batches.length);
@@ -135,7 +152,7 @@ function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: strin
     const feed = (w: Worker) => {
       if (next < batches.length) {
         const batch = next++;
-        w.postMessage({ type: 'scan', batch, files: batches[batch] });
+        w.postMessage({ type: 'scan', batch, files: batches[batch]! } satisfies WorkerRequest);
       }
     };
     for (let t = 0; t < Math.min(threads, batches.length); t++) {
@@ -146,7 +163,7 @@ function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: strin
         if (msg.type === 'error') {
           failed = true;
           for (const x of workers) void x.terminate();
-          reject(new Error(msg.message));
+          reject(errorFromWire(msg.error));
           return;
         }
         results[msg.batch] = { findings: msg.findings.map(fromWire), skipped: msg.skipped, filesScanned: msg.filesScanned, bytesScanned: msg.bytesScanned };
@@ -161,7 +178,7 @@ function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: strin
         if (failed) return;
         failed = true;
         for (const x of workers) void x.terminate();
-        reject(e);
+        reject(workerFailure(e));
       });
       feed(w);
     }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
-import { skillPolicy } from '../../src/skill/policy.js';
+import { skillPolicy } from '../../src/config/skills.js';
 import { buildSkillRules, scanSkill } from '../../src/skill/threats.js';
 
 export interface Case {

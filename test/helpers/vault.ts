@@ -9,3 +9,9 @@ export function storeValues(home: string, values: Record<string, string>): void 
   const vault = openVault(home);
   for (const [key, value] of Object.entries(values)) vault.set(key, Buffer.from(value, 'utf8'));
 }
+
+/** Every form of a value the no-leak tests look for. */
+export function leakForms(value: string): string[] {
+  const b = Buffer.from(value, 'utf8');
+  return [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), b.toString('base64').replace(/=+$/, ''), b.toString('base64url')];
+}

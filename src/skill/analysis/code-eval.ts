@@ -9,7 +9,7 @@ import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, no
 import { dottedName, parseJavaScript, parsePython, type Expr, type Stmt, type Target } from './code.js';
 import { fromBase32, fromBase64, fromHex, reverse, rot } from './decode.js';
 import { UNKNOWN, join, val, type Label, type Value } from './model.js';
-import { Lines } from '../../core/scan.js';
+import { Lines } from '../../core/lines.js';
 
 type Lang = 'py' | 'js';
 interface Fn { params: string[]; body: Stmt[]; calls: number }

@@ -3,7 +3,7 @@
  * redirections and here-docs, loops and functions; each command's meaning (what it reads,
  * decodes, sends, runs, writes or erases) comes from the tables below.
  */
-import { Lines } from '../../core/scan.js';
+import { Lines } from '../../core/lines.js';
 import { clipboard, credentialStore, decodedLabel, dedupe, envAll, envSource, normPath, remote, type FlowContext, type Lang, type Unit } from './context.js';
 import { fromBase64, fromHex, reverse, rot } from './decode.js';
 import { UNKNOWN, hostOf, isForgeHost, join, val, type Label, type Value } from './model.js';
