@@ -14058,6 +14058,7 @@ function dottedName(e) {
 }
 
 // src/skill/analysis/code-eval.ts
+var AUTH_HEADER = /^(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|private-token|x-[\w-]*(?:key|token))$/i;
 var PY_MODULES = /* @__PURE__ */ new Set(["os", "sys", "subprocess", "requests", "httpx", "urllib", "urllib3", "socket", "base64", "binascii", "codecs", "json", "pickle", "marshal", "shutil", "pathlib", "zlib", "smtplib", "ftplib", "pyperclip", "http", "glob", "importlib", "aiohttp", "dns", "keyring"]);
 var JS_MODULES = /* @__PURE__ */ new Set(["fs", "child_process", "https", "http", "net", "dns", "os", "path", "axios", "vm", "zlib", "tls", "dgram", "clipboardy", "got", "needle", "superagent", "execa", "shelljs", "keytar"]);
 var MAX_CALL_DEPTH = 4;
@@ -14428,7 +14429,8 @@ var CodeEvaluator = class {
     if (/^(?:os\.getenv|os\.environ\.get|os\.environ\.__getitem__|Deno\.env\.get|os\.getenvb)$/.test(name)) return a0.text.includes(UNKNOWN) ? mod("os.environ") && { text: UNKNOWN, labels: [envAll(this.unit, line, name)] } : this.envVar(a0.text, e.at);
     if (/^(?:os\.environ\.(?:items|copy|keys|values)|dict|Object\.(?:entries|assign|keys|values|fromEntries)|JSON\.stringify|json\.dumps|str|repr|list|tuple)$/.test(name) && all.some((v) => v.obj?.kind === "env")) return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)), obj: { kind: "env" } };
     if (/^(?:pyperclip\.paste|clipboard\.paste|clipboardy\.read|clipboardy\.readSync|navigator\.clipboard\.readText|electron\.clipboard\.readText|clipboard\.readText|pandas\.read_clipboard|tkinter\.Tk\.clipboard_get)$/.test(name)) return val(UNKNOWN, [clipboard(this.unit, line, name)]);
-    if (/^(?:keyring\.get_password|keytar\.getPassword|keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
+    if (/^(?:keyring\.get_password|keytar\.getPassword)$/.test(name)) return val(UNKNOWN, [{ ...credentialStore(this.unit, line, name), single: true }]);
+    if (/^(?:keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
     if (name === "os.homedir" || name === "os.path.expanduser" && a0.text === "~" || name === "pathlib.Path.home" || name === "Path.home" || name === "os.userInfo") return { text: "~", labels: [], obj: { kind: "path" } };
     if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join9(args, "/"), obj: { kind: "path" } };
     if (/^(?:os\.path\.expanduser|os\.path\.expandvars|os\.path\.abspath|os\.path\.realpath|os\.path\.normpath|path\.normalize|glob\.glob|glob\.iglob|os\.listdir|os\.scandir|os\.walk|fs\.readdirSync|glob\.sync|fast-glob\.sync)$/.test(name)) return { ...a0, obj: { kind: "path" } };
@@ -14532,9 +14534,16 @@ var CodeEvaluator = class {
     if (py) {
       const isRequest = py[2] === "request" || py[2] === "stream";
       const url = isRequest ? this.arg(args, kw, 1, "url") ?? val(UNKNOWN) : this.arg(args, kw, 0, "url") ?? val(UNKNOWN);
-      const data = ["data", "json", "params", "headers", "files", "auth", "cookies", "content", "body", "fields"].map((k) => kw.get(k)).filter((v) => !!v);
+      const data = ["data", "json", "params", "files", "cookies", "content", "body", "fields"].map((k) => kw.get(k)).filter((v) => !!v);
+      const auth = [];
+      const headers = kw.get("headers");
+      if (headers?.fields) for (const [k, v] of headers.fields) (AUTH_HEADER.test(k) ? auth : data).push(v);
+      else if (headers) data.push(headers);
+      if (kw.get("auth")) auth.push(kw.get("auth"));
       data.push(...args.slice(isRequest ? 2 : 1));
-      return this.net(url, data, line, `${py[1]}.${py[2]}`);
+      const out = this.net(url, data, line, `${py[1]}.${py[2]}`);
+      if (auth.length) this.ctx.network(this.unit, line, url, auth, `${py[1]}.${py[2]} (authentication)`, { auth: true });
+      return out;
     }
     if (/^(?:requests\.Session|httpx\.Client|httpx\.AsyncClient|aiohttp\.ClientSession|urllib3\.PoolManager|requests\.session)$/.test(name)) return mod(name.replace(/\.session$/, ".Session"));
     if (/^(?:urllib\.request\.urlopen|urllib2\.urlopen|urllib\.urlopen|urllib\.request\.urlretrieve)$/.test(name)) {

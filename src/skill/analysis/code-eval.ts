@@ -14,6 +14,9 @@ import { Lines } from '../../core/lines.js';
 type Lang = 'py' | 'js';
 interface Fn { params: string[]; body: Stmt[]; calls: number }
 
+/** Header names that carry a login: a token there is an API client authenticating. */
+const AUTH_HEADER = /^(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|private-token|x-[\w-]*(?:key|token))$/i;
+
 const PY_MODULES = new Set(['os', 'sys', 'subprocess', 'requests', 'httpx', 'urllib', 'urllib3', 'socket', 'base64', 'binascii', 'codecs', 'json', 'pickle', 'marshal', 'shutil', 'pathlib', 'zlib', 'smtplib', 'ftplib', 'pyperclip', 'http', 'glob', 'importlib', 'aiohttp', 'dns', 'keyring']);
 const JS_MODULES = new Set(['fs', 'child_process', 'https', 'http', 'net', 'dns', 'os', 'path', 'axios', 'vm', 'zlib', 'tls', 'dgram', 'clipboardy', 'got', 'needle', 'superagent', 'execa', 'shelljs', 'keytar']);
 const MAX_CALL_DEPTH = 4;
@@ -424,7 +427,8 @@ export class CodeEvaluator {
     if (/^(?:os\.getenv|os\.environ\.get|os\.environ\.__getitem__|Deno\.env\.get|os\.getenvb)$/.test(name)) return a0.text.includes(UNKNOWN) ? mod('os.environ') && { text: UNKNOWN, labels: [envAll(this.unit, line, name)] } : this.envVar(a0.text, e.at);
     if (/^(?:os\.environ\.(?:items|copy|keys|values)|dict|Object\.(?:entries|assign|keys|values|fromEntries)|JSON\.stringify|json\.dumps|str|repr|list|tuple)$/.test(name) && all.some((v) => v.obj?.kind === 'env')) return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)), obj: { kind: 'env' } };
     if (/^(?:pyperclip\.paste|clipboard\.paste|clipboardy\.read|clipboardy\.readSync|navigator\.clipboard\.readText|electron\.clipboard\.readText|clipboard\.readText|pandas\.read_clipboard|tkinter\.Tk\.clipboard_get)$/.test(name)) return val(UNKNOWN, [clipboard(this.unit, line, name)]);
-    if (/^(?:keyring\.get_password|keytar\.getPassword|keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
+    if (/^(?:keyring\.get_password|keytar\.getPassword)$/.test(name)) return val(UNKNOWN, [{ ...(credentialStore(this.unit, line, name) as Extract<Label, { kind: 'source' }>), single: true }]);
+    if (/^(?:keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
     if (name === 'os.homedir' || name === 'os.path.expanduser' && a0.text === '~' || name === 'pathlib.Path.home' || name === 'Path.home' || name === 'os.userInfo') return { text: '~', labels: [], obj: { kind: 'path' } };
     // --- paths
     if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join(args, '/'), obj: { kind: 'path' } };
@@ -534,9 +538,17 @@ export class CodeEvaluator {
     if (py) {
       const isRequest = py[2] === 'request' || py[2] === 'stream';
       const url = isRequest ? this.arg(args, kw, 1, 'url') ?? val(UNKNOWN) : this.arg(args, kw, 0, 'url') ?? val(UNKNOWN);
-      const data = ['data', 'json', 'params', 'headers', 'files', 'auth', 'cookies', 'content', 'body', 'fields'].map((k) => kw.get(k)).filter((v): v is Value => !!v);
+      const data = ['data', 'json', 'params', 'files', 'cookies', 'content', 'body', 'fields'].map((k) => kw.get(k)).filter((v): v is Value => !!v);
+      // Credentials in an authentication header or `auth=` are how an API client logs in.
+      const auth: Value[] = [];
+      const headers = kw.get('headers');
+      if (headers?.fields) for (const [k, v] of headers.fields) (AUTH_HEADER.test(k) ? auth : data).push(v);
+      else if (headers) data.push(headers);
+      if (kw.get('auth')) auth.push(kw.get('auth')!);
       data.push(...args.slice(isRequest ? 2 : 1));
-      return this.net(url, data, line, `${py[1]}.${py[2]}`);
+      const out = this.net(url, data, line, `${py[1]}.${py[2]}`);
+      if (auth.length) this.ctx.network(this.unit, line, url, auth, `${py[1]}.${py[2]} (authentication)`, { auth: true });
+      return out;
     }
     if (/^(?:requests\.Session|httpx\.Client|httpx\.AsyncClient|aiohttp\.ClientSession|urllib3\.PoolManager|requests\.session)$/.test(name)) return mod(name.replace(/\.session$/, '.Session'));
     if (/^(?:urllib\.request\.urlopen|urllib2\.urlopen|urllib\.urlopen|urllib\.request\.urlretrieve)$/.test(name)) {
