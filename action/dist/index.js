@@ -10600,7 +10600,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var MSG = {
   readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
   readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
-  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
+  scanHintFinding: (ruleId2) => ruleId2.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
@@ -10613,6 +10613,22 @@ var MSG = {
   secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
   unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  markerContext: (file, line) => `refusing to write ${file}: a restored value would be readable at line ${line}, because its new surroundings no longer hide it`,
+  markerContextHint: (file) => `Nothing was written. Keep each <agent-vault:...> placeholder and UNVAULTED marker in the surroundings read showed it in (read ${file} again to see them); to use a value somewhere new, ask the user to vault it (agent-vault set KEY) and write <agent-vault:KEY>.`,
+  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
+  pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
+  pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",
+  notRegularFile: (file, kind) => `${file} is ${kind}, not a regular file`,
+  notRegularFileHint: "agent-vault reads and writes regular files only. Nothing was read or written.",
+  writeOutsideRepo: (file, where) => `${file} is outside ${where}; write only writes there`,
+  writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
+  keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
+  keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
+  keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
+  keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
+  unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
+  bindNeedsPerson: "bindings and internal keys are set by a person at a terminal, not by a script",
+  bindNeedsPersonHint: "Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.",
   written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
   unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
   valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
@@ -10644,9 +10660,16 @@ var MSG = {
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
+  actionPolicyLoosened: (change) => `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
+function shQuote(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function shellWord(s) {
+  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
+}
 function foreignErrorDetail(error2) {
   const raw = error2 instanceof Error ? error2.message : String(error2);
   const line = raw.split("\n")[0];
@@ -10656,6 +10679,11 @@ function foreignErrorDetail(error2) {
 var GIT_MSG = {
   filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnbound: (key, path) => `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys) => `${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? "its placeholder" : "their placeholders"}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
+  smudgeNoPath: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
+  smudgeInternal: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,
+  filterPathInVaultHome: (path) => `${path} lies in the vault home; agent-vault does not filter the vault's own files`,
   smudgeUnknownKey: (key) => `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
   skipAnnounced: (hook) => `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === "pre-push" ? "push" : "commit"}.`,
   fixVaultedValue: (key, path, isProtected) => isProtected ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
@@ -10666,6 +10694,7 @@ var GIT_MSG = {
   gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
   gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  policyLoosened: (change, base) => `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
   hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
   hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
@@ -11140,19 +11169,6 @@ function fileLine(origin, line0) {
   return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
 }
 
-// src/core/mask.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
-}
-function fingerprint(ruleId, path, context) {
-  const normalized = context.replace(/\s+/g, " ").trim();
-  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
-}
-
 // src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -11161,6 +11177,9 @@ var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
 var PLACEHOLDER_PREFIX = "<agent-vault:";
 function placeholderRegex() {
   return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
 }
 function insidePlaceholder(text, start, end) {
   const lo = Math.max(0, start - 200);
@@ -11196,6 +11215,19 @@ function shannonEntropy(s) {
     h -= p * Math.log2(p);
   }
   return h;
+}
+
+// src/core/mask.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+}
+function fingerprint(ruleId2, path, context) {
+  const normalized = context.replace(/\s+/g, " ").trim();
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -11359,7 +11391,8 @@ async function vaultedValues(ctx, fragment, text) {
     path: fragment.path,
     line: fileLine(fragment, lines.lineOf(hit.offset)),
     commit: fragment.commit,
-    masked: maskSecret(fragment.bytes.toString("latin1", hit.offset, hit.offset + hit.length)),
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
     hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
   }));
@@ -11603,6 +11636,12 @@ import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as rea
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/bindings.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
@@ -12185,11 +12224,11 @@ var FlowContext = class {
   constructor(skillFiles) {
     this.skillFiles = skillFiles;
   }
-  report(ruleId, unit, line, detail, trail = []) {
+  report(ruleId2, unit, line, detail, trail = []) {
     if (this.findings.length >= MAX_FINDINGS) return;
-    const key = `${ruleId}\0${unit.file}\0${line}\0${detail}`;
+    const key = `${ruleId2}\0${unit.file}\0${line}\0${detail}`;
     if (this.findings.some((f) => `${f.ruleId}\0${f.file}\0${f.line}\0${f.detail}` === key)) return;
-    this.findings.push({ ruleId, file: unit.file, line, detail, trail: trail.slice(0, 8), decoded: unit.decoded });
+    this.findings.push({ ruleId: ruleId2, file: unit.file, line, detail, trail: trail.slice(0, 8), decoded: unit.decoded });
   }
   nested(unit, args, stdin) {
     if (!this.analyse || this.depth >= MAX_NESTED) {
@@ -16510,8 +16549,48 @@ function structural(check, path, detail, line = 1) {
     [SECRET]: ""
   };
 }
-var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
-var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
+var utf84 = new TextDecoder("utf-8", { fatal: true });
+var BASE64_CHAR = /[A-Za-z0-9+/]/;
+var HEX_CHAR = /[0-9A-Fa-f]/;
+function* encodedBlobs(text) {
+  const blob = (from, to) => Object.assign([text.slice(from, to)], { index: from });
+  const escapes = [];
+  for (let i2 = text.indexOf("\\x"); i2 !== -1; ) {
+    let j = i2;
+    while (text[j] === "\\" && text[j + 1] === "x" && HEX_CHAR.test(text[j + 2] ?? "") && HEX_CHAR.test(text[j + 3] ?? "")) j += 4;
+    if ((j - i2) / 4 >= 16) {
+      escapes.push([i2, j]);
+      yield blob(i2, j);
+    }
+    i2 = text.indexOf("\\x", Math.max(j, i2 + 1));
+  }
+  const inEscape = (at) => escapes.some(([from, to]) => from <= at && at < to);
+  let i = 0;
+  while (i < text.length) {
+    if (!BASE64_CHAR.test(text[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && BASE64_CHAR.test(text[j])) j++;
+    const before = i === 0 ? "" : text[i - 1];
+    let end = j;
+    while (end < text.length && end - j < 2 && text[end] === "=") end++;
+    const after = text[end] ?? "";
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === "="))) yield blob(i, end);
+    for (let h = i; h < j; ) {
+      if (!HEX_CHAR.test(text[h])) {
+        h++;
+        continue;
+      }
+      let k = h;
+      while (k < j && HEX_CHAR.test(text[k])) k++;
+      if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
+      h = k;
+    }
+    i = j;
+  }
+}
 function decodeBlob(blob) {
   let bytes;
   if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ""), "hex");
@@ -16526,11 +16605,11 @@ function scanThreatText(text, path, rules) {
 function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
-    for (const m of text.matchAll(pattern)) {
+  {
+    for (const m of encodedBlobs(text)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === void 0) continue;
-      const index = m.index ?? 0;
+      const index = m.index;
       const line = text.slice(0, index).split("\n").length;
       const column = index - text.lastIndexOf("\n", index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
@@ -16551,27 +16630,55 @@ function scanFileText(text, path, rules, depth = 0) {
   }
   return findings;
 }
-function fileFindings(file, rules, maxFileSize) {
+function fileFindings(file, rules, maxFileSize, budget) {
   if (!file.bytes) return [];
-  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0);
+  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0, budget);
 }
 var OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
-function bytesFindings(path, bytes, rules, maxFileSize, depth) {
-  if (bytes.length > maxFileSize) return [structural("skill-file-too-large", path, `${bytes.length} bytes > ${maxFileSize}`)];
-  const binary = classifyBinary(path, bytes);
-  if (binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < 3) {
-    const listing = readArchive(bytes, maxFileSize);
-    if (!listing.ok) return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
-    const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
-    for (const m of listing.members) {
-      const memberPath = `${path}!/${m.path}`;
-      if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
-      else out.push(...bytesFindings(memberPath, m.bytes, rules, maxFileSize, depth + 1));
-    }
-    return out;
+var ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 1e4, depth: 3 };
+function spend(budget, path, bytes, members) {
+  budget.bytes += bytes;
+  budget.members += members;
+  budget.archives++;
+  if (budget.bytes > ARCHIVE_LIMITS.bytes || budget.members > ARCHIVE_LIMITS.members) {
+    throw skillFailure(
+      "SKILL_TREE_REJECTED",
+      `the archives of this skill unpack to more than the limit (at ${path}: ${budget.archives} archive(s), ${budget.members} member(s), ${budget.bytes} bytes so far; limits ${ARCHIVE_LIMITS.members} members and ${ARCHIVE_LIMITS.bytes} bytes over all nesting levels)`,
+      "Ship the files unpacked, or fewer and smaller archives: a reviewer and the scanner must be able to read every byte."
+    );
   }
-  if (binary) return [structural(binary.check, path, binary.kind)];
-  return scanFileText(decodeCharacters(bytes), path, rules);
+}
+function bytesFindings(path, bytes, rules, maxFileSize, depth, budget) {
+  const leaves = [];
+  const out = unpack(path, bytes, maxFileSize, depth, budget, leaves);
+  for (const [leafPath, leaf] of leaves) {
+    if (leaf.length > maxFileSize) out.push(structural("skill-file-too-large", leafPath, `${leaf.length} bytes > ${maxFileSize}`));
+    else {
+      const binary = classifyBinary(leafPath, leaf);
+      if (binary) out.push(structural(binary.check, leafPath, binary.kind));
+      else out.push(...scanFileText(decodeCharacters(leaf), leafPath, rules));
+    }
+  }
+  return out;
+}
+function unpack(path, bytes, maxFileSize, depth, budget, leaves) {
+  if (bytes.length > maxFileSize) return void leaves.push([path, bytes]), [];
+  const binary = classifyBinary(path, bytes);
+  if (!(binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < ARCHIVE_LIMITS.depth)) return void leaves.push([path, bytes]), [];
+  const left = ARCHIVE_LIMITS.bytes - budget.bytes;
+  const listing = readArchive(bytes, Math.max(1, Math.min(maxFileSize, left)));
+  if (!listing.ok) {
+    if (left < maxFileSize && /more than/.test(listing.reason)) spend(budget, path, left + 1, 0);
+    return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
+  }
+  spend(budget, path, listing.members.reduce((n, m) => n + ("bytes" in m ? m.bytes.length : 0), 0), listing.members.length);
+  const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
+  for (const m of listing.members) {
+    const memberPath = `${path}!/${m.path}`;
+    if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
+    else out.push(...unpack(memberPath, m.bytes, maxFileSize, depth + 1, budget, leaves));
+  }
+  return out;
 }
 var ANALYSIS_VERSION = "flow-1";
 var COMMAND_TAGS = /* @__PURE__ */ new Set(["shell-payload", "exfiltration", "supply-chain", "tool-escalation", "destructive", "persistence"]);
@@ -16681,7 +16788,8 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
     const all = toolFindings(report.skill, mdText);
     for (const w of report.skill.warnings) all.push(structural("skill-frontmatter-warning", SKILL_FILE, w));
-    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    const budget = { bytes: 0, members: 0, archives: 0 };
+    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize, budget));
     all.push(...analysisFindings(report.tree.files, rules, maxFileSize, all));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
@@ -17116,6 +17224,93 @@ function blockers(results, failOn, isProtected) {
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/config/loosening.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function policyLoosenings(base, head) {
+  const out = [];
+  const removed = (a, b) => a.filter((x) => !b.includes(x));
+  const gone = removed(base.protected, head.protected);
+  if (gone.length) out.push(`protected paths removed: ${gone.join(", ")}`);
+  if (base.useBuiltinRules && !head.useBuiltinRules) out.push("the built-in rules are turned off (rules.useBuiltin: false)");
+  const disabled = removed(head.disabledRules, base.disabledRules);
+  if (disabled.length) out.push(`rules disabled: ${disabled.join(", ")}`);
+  const allow = (list) => allowlistEntries(list);
+  const added = removed(allow(head.allowlist), allow(base.allowlist));
+  if (added.length) out.push(`allowlist entries added: ${added.join(", ")}`);
+  const ruleAllow = (c) => new Map(c.customRules.map((r) => [ruleId(r), allowlistEntries(r?.allowlist)]));
+  const baseRules = ruleAllow(base);
+  for (const [id, entries] of ruleAllow(head)) {
+    const before = baseRules.get(id);
+    if (before === void 0) continue;
+    const more = removed(entries, before);
+    if (more.length) out.push(`allowlist entries added to rule ${id}: ${more.join(", ")}`);
+  }
+  const definition = (r) => JSON.stringify({ ...r, allowlist: void 0 });
+  const baseDefs = new Map(base.customRules.map((r) => [ruleId(r), definition(r)]));
+  for (const r of head.customRules) {
+    const before = baseDefs.get(ruleId(r));
+    if (before !== void 0 && before !== definition(r)) out.push(`custom rule ${ruleId(r)} changed`);
+  }
+  const baseRuleIds = [...baseRules.keys()];
+  const dropped = removed(baseRuleIds, [...ruleAllow(head).keys()]);
+  if (dropped.length) out.push(`custom rules removed: ${dropped.join(", ")}`);
+  if (head.maxFileSize > base.maxFileSize) out.push(`maxFileSize raised from ${base.maxFileSize} to ${head.maxFileSize} bytes`);
+  const block = (c) => tryOr(() => parsePolicy(c).block, void 0);
+  const [bb, hb] = [block(base), block(head)];
+  if (bb && hb && severityRank(hb) > severityRank(bb)) out.push(`policy.block raised from ${bb} to ${hb}`);
+  const skills = (c) => tryOr(() => skillPolicy(c), void 0);
+  const [bs, hs] = [skills(base), skills(head)];
+  if (bs && hs) {
+    if (severityRank(hs.failOn) > severityRank(bs.failOn)) out.push(`skills.failOn raised from ${bs.failOn} to ${hs.failOn}`);
+    if (bs.requireSignatures && !hs.requireSignatures) out.push("skills.requireSignatures turned off");
+    if (bs.requireRevocations && !hs.requireRevocations) out.push("skills.requireRevocations turned off");
+    if (bs.keyring !== hs.keyring) out.push(`skills.keyring moved from ${bs.keyring} to ${hs.keyring}`);
+    const newSuppressions = removed(hs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`), bs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`));
+    if (newSuppressions.length) out.push(`skill suppressions added: ${newSuppressions.join(", ")}`);
+  }
+  return out;
+}
+function tryOr(f, fallback) {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+function ruleId(rule) {
+  const id = rule?.id;
+  return typeof id === "string" ? id : JSON.stringify(rule);
+}
+function allowlistEntries(list) {
+  if (!list || typeof list !== "object") return [];
+  const out = [];
+  for (const [kind, values] of Object.entries(list)) {
+    for (const v of Array.isArray(values) ? values : [values]) out.push(`${kind}:${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+// src/gate/trust.ts
+function configAtCommit(repo, commit) {
+  for (const name of CONFIG_NAMES) {
+    const bytes = blobAt(repo, commit, name);
+    if (bytes) return parseConfig(bytes.toString("utf8"), `${name} at ${commit.slice(0, 12)}`);
+  }
+  return defaultConfig();
+}
+function loosenedAtHead(repo, target) {
+  if (target.kind !== "commits" || !target.base) return [];
+  let head;
+  try {
+    head = configAtCommit(repo, target.head);
+  } catch {
+    return [];
+  }
+  const file = head.file?.replace(/ at [0-9a-f]+$/, "") ?? CONFIG_NAMES[0];
+  return policyLoosenings(configAtBase(repo, target).config, head).map((change) => ({ change, file }));
+}
 function configAtBase(repo, target) {
   if (target.kind === "commits" && target.base) {
     const at = target.base.slice(0, 12);
@@ -17501,7 +17696,8 @@ async function judge(inputs, env) {
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source } = configFor(repo, env.workspace, inputs, target);
-  return runGate({
+  const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
+  const gate = await runGate({
     repo,
     env: process.env,
     config: withTrustInputs(config, inputs),
@@ -17513,6 +17709,7 @@ async function judge(inputs, env) {
     session: void 0,
     trust: "base"
   });
+  return { ...gate, loosened };
 }
 function mask(secret) {
   if (!secret) return;
@@ -17541,6 +17738,7 @@ async function run() {
     for (const p of gate.problems) {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
+    for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync6(dirname6(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));

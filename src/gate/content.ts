@@ -1,7 +1,6 @@
 import type { Ruleset } from '../core/rules.js';
 import { fileLine, Lines } from '../core/lines.js';
-import { maskSecret } from '../core/mask.js';
-import { placeholderRegex } from '../core/placeholder.js';
+import { placeholderFor, placeholderRegex } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Finding, Skipped } from '../core/types.js';
 import { gitError } from '../errors.js';
@@ -69,7 +68,8 @@ async function vaultedValues(ctx: ContentContext, fragment: Fragment, text: () =
     path: fragment.path,
     line: fileLine(fragment, lines.lineOf(hit.offset)),
     commit: fragment.commit,
-    masked: maskSecret(fragment.bytes.toString('latin1', hit.offset, hit.offset + hit.length)),
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
     hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected),
   }));

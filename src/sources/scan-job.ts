@@ -13,7 +13,7 @@ import { withoutBaselined, type Baseline } from './baseline.js';
 /** What `agent-vault scan` reads. */
 export type ScanSource =
   /** Files and folders (a git work tree: tracked plus untracked, not ignored). */
-  | { kind: 'paths'; paths: string[]; cwd: string; threads?: number | undefined }
+  | { kind: 'paths'; paths: string[]; cwd: string; threads?: number | undefined; protectedRoots?: string[] }
   /** The blobs the next commit records (GIT_INDEX_FILE honoured through env). */
   | { kind: 'staged'; repo: string; env: NodeJS.ProcessEnv }
   /** The lines added by the commits of a range, or of every reachable commit. */
@@ -103,7 +103,7 @@ export async function runScanJob(job: ScanJob): Promise<ScanReport> {
       append(tally.skipped, listed.skipped);
       const progress = job.onProgress;
       const onProgress = progress ? (d: number, t: number, b: number) => progress(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined;
-      const result = await scanFiles(listed.files, { config }, onProgress, source.threads);
+      const result = await scanFiles(listed.files, { config, ...(source.protectedRoots ? { protectedRoots: source.protectedRoots } : {}) }, onProgress, source.threads);
       append(tally.findings, result.findings);
       append(tally.skipped, result.skipped);
       return report('files', result.filesScanned, result.bytesScanned);

@@ -21,6 +21,8 @@ export interface ScanSettings {
   /** Suppressions the engine honours (see ScanOptions); default: all of them. */
   suppressions?: { inline: boolean; paths: boolean };
   config: AgentVaultConfig;
+  /** Folders whose files are never read (the vault home): skipped, by path or as the same file under another name. */
+  protectedRoots?: string[];
 }
 
 /** A finding as it crosses a thread boundary: the secret travels in a named field. */
@@ -41,7 +43,7 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
   const options = suppressionOptions(settings);
   for (const file of files) {
-    const read = readFileFragment(file, settings.config.maxFileSize);
+    const read = readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
     if (!read.ok) {
       result.skipped.push(read.skipped);
       continue;
