@@ -102,13 +102,13 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
         if (!Array.isArray(r.add)) problems.push({ where: ['rules', 'add'], message: 'must be a list of rules' });
         else {
           config.customRules = r.add;
-          r.add.forEach((rule, i) => compileRule(rule, ['rules', 'add', i], problems));
+          r.add.forEach((rule, i) => compileRule(rule, ['rules', 'add', i], problems, 'secret', false, 'linear'));
         }
       }
     }
   }
   if (v.allowlist !== undefined) {
-    compileAllowlist(v.allowlist, ['allowlist'], problems);
+    compileAllowlist(v.allowlist, ['allowlist'], problems, 'linear');
     config.allowlist = v.allowlist;
   }
   if (v.maxFileSize !== undefined) {
@@ -204,7 +204,7 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
   if (problems.length) throw configError(problems.join('\n'), 'The built-in rule pack is damaged; reinstall agent-vault.');
   const cp: Problem[] = [];
   config.customRules.forEach((raw, i) => {
-    const rule = compileRule(raw, ['rules', 'add', i], cp);
+    const rule = compileRule(raw, ['rules', 'add', i], cp, 'secret', false, 'linear');
     if (rule) {
       byId.delete(rule.id); // a custom rule with a built-in id replaces it
       byId.set(rule.id, rule);
@@ -214,7 +214,7 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
   for (const id of config.disabledRules) {
     if (!byId.delete(id)) cp.push({ where: ['rules', 'disable'], message: `unknown rule id "${id}"` });
   }
-  if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp));
+  if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp, 'linear'));
   if (cp.length) throw configError(cp.map((x) => `${config.file ?? 'config'}: ${x.where.join('.')}: ${x.message}`).join('\n'));
   const merged = mergeAllowlists(globalLists);
   // The digest costs ~15 ms and only skill attestations read it: computed on first use.

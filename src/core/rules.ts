@@ -1,3 +1,4 @@
+import { LinearRegExp } from './linear-regex.js';
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
 import { compileContext, contextProblems, CONTEXT_STOPWORDS, type ContextDefinition } from './assignment.js';
@@ -18,11 +19,28 @@ export interface Problem {
 const RULE_ID = /^[a-z0-9][a-z0-9-]{1,80}$/;
 const ALLOWED_FLAGS = /^[ims]*$/;
 
-function compileRegex(source: string, flags: string, where: (string | number)[], problems: Problem[]): RegExp | undefined {
+/**
+ * Who wrote a pattern: the built-in packs (V8's engine, fastest, patterns reviewed and
+ * measured in rules-redos) or a user's configuration (RE2, linear time: nothing a
+ * configuration says can make a scan backtrack for ever).
+ */
+export type RegexEngine = 'builtin' | 'linear';
+
+function compileRegex(source: string, flags: string, where: (string | number)[], problems: Problem[], engine: RegexEngine = 'builtin'): RegExp | undefined {
   try {
-    return new RegExp(source, flags);
+    new RegExp(source, flags);
   } catch (e) {
     problems.push({ where, message: `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}` });
+    return undefined;
+  }
+  if (engine === 'builtin') return new RegExp(source, flags);
+  try {
+    return new LinearRegExp(source, flags) as unknown as RegExp;
+  } catch (e) {
+    problems.push({
+      where,
+      message: `uses what the linear-time engine (RE2) for configured patterns does not have (${(e as Error).message.replace(/^error parsing regexp: /, '')}); lookarounds and backreferences are not available, so that no pattern can hang a scan`,
+    });
     return undefined;
   }
 }
@@ -36,7 +54,7 @@ function stringList(value: unknown, where: (string | number)[], problems: Proble
   return value as string[];
 }
 
-export function compileAllowlist(def: unknown, where: (string | number)[], problems: Problem[]): CompiledAllowlist {
+export function compileAllowlist(def: unknown, where: (string | number)[], problems: Problem[], engine: RegexEngine = 'builtin'): CompiledAllowlist {
   const empty: CompiledAllowlist = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined };
   if (def === undefined || def === null) return empty;
   if (typeof def !== 'object' || Array.isArray(def)) {
@@ -51,7 +69,7 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
   }
   const compileAll = (key: keyof AllowlistDefinition) =>
     stringList(d[key], [...where, key], problems)
-      .map((src, i) => compileRegex(src, '', [...where, key, i], problems))
+      .map((src, i) => compileRegex(src, '', [...where, key, i], problems, engine))
       .filter((r): r is RegExp => r !== undefined);
   const paths = stringList(d.paths, [...where, 'paths'], problems);
   return {
@@ -99,7 +117,7 @@ function urlAllowlist(): CompiledAllowlist {
  * quarter of a megabyte of regex source cost tens of milliseconds at every start, and a staged
  * scan of a few files runs a handful of rules.
  */
-export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret', lazy = false): CompiledRule | undefined {
+export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret', lazy = false, engine: RegexEngine = 'builtin'): CompiledRule | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: 'a rule must be a mapping' });
     return undefined;
@@ -124,6 +142,10 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   let builtFlags = '';
   let valueFirst: CompiledRule['valueFirst'];
   const shape = shapes[0];
+  if (engine === 'linear' && (shape === 'context' || shape === 'url')) {
+    problems.push({ where: [...where, shape], message: `${shape} rules are a shape of the built-in packs (their fragments run on the fast engine); in a configuration write the rule as regex:, which runs on the linear-time engine` });
+    return undefined;
+  }
   if (shape === 'context' || shape === 'url') {
     if (typeof flags === 'string' && flags.includes('i')) problems.push({ where: [...where, 'flags'], message: `${shape} rules set their own case handling (drop flag i)` });
     const sp = shape === 'context' ? contextProblems(def.context) : urlProblems(def.url);
@@ -150,7 +172,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     }
   } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context, or url) is required' });
   else source = def.regex;
-  if (source !== undefined) regex = regexFor(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems, lazy);
+  if (source !== undefined) regex = regexFor(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems, lazy, shape === 'context' || shape === 'url' ? 'builtin' : engine);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
     if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)' });
@@ -170,7 +192,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     }
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
-  const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
+  const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems, engine);
   // Made-up values (counting runs, placeholder families) are quiet in every secret rule. A
   // threat rule's match is a command or a phrase, not a value: `curl https://example.net | sh`
   // is a threat whatever its host is called.
@@ -225,8 +247,8 @@ export function anchoredFirstChar(source: string): number | undefined {
 }
 
 /** A RegExp now (validated, problems reported) or, for trusted sources, a maker for first use. */
-function regexFor(source: string, flags: string, where: (string | number)[], problems: Problem[], lazy: boolean): RegExp | (() => RegExp) | undefined {
-  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems);
+function regexFor(source: string, flags: string, where: (string | number)[], problems: Problem[], lazy: boolean, engine: RegexEngine = 'builtin'): RegExp | (() => RegExp) | undefined {
+  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems, engine);
 }
 
 /** Set `key` on `target` to a RegExp, or to a getter that makes it once, on first read. */
