@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { entryLine, GENESIS, lineHash, splitLog, verifyChain, type AuditFields } from '../src/audit/chain.js';
@@ -181,6 +181,7 @@ describe('audit log on disk', () => {
       logLevel: 'silent',
     });
     const home = join(dir, 'home');
+    mkdirSync(home);
     const one = (who: string) =>
       new Promise<number | null>((resolve, reject) => {
         const c = spawn(process.execPath, [script, home, who, '5000'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -1,6 +1,5 @@
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync, constants } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, mkdirSync, fsyncSync, openSync, readFileSync, readSync, writeSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { privateDir } from '../platform/home.js';
 import { withLock } from '../vault/lock.js';
 import { entryLine, GENESIS, lineHash, splitLog, type AuditFields } from './chain.js';
 
@@ -65,7 +64,7 @@ function writeAll(fd: number, s: string): void {
  */
 export function appendAudit(home: string, fields: AuditFields, now: Date = new Date()): { seq: number; hash: string } {
   const paths = auditPaths(home);
-  privateDir(paths.dir);
+  auditDir(paths.dir);
   return withLock(paths.lock, () => {
     const fd = openSync(paths.log, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT, 0o600);
     try {
@@ -92,6 +91,20 @@ export function appendAudit(home: string, fields: AuditFields, now: Date = new D
       closeSync(fd);
     }
   }, { timeoutMs: 30_000 });
+}
+
+/**
+ * The audit folder (0700), inside a vault home that must exist: a process that outlives its
+ * vault home (a webhook delivery after the folder was removed) never creates one again.
+ */
+function auditDir(dir: string): void {
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return;
+  }
+  chmodSync(dir, 0o700);
 }
 
 /** The log's lines (none when there is no log yet). */
