@@ -48,8 +48,10 @@ vault home. A new file that receives a value is created with mode 0600.
 
 Exit status:
   0  written
-  1  refused, nothing written: a key is not in the vault or not bound to this file, a marker
-     matches nothing, the file is outside the repository or in the vault home
+  1  refused, nothing written: a key is not in the vault, a marker matches nothing, the file
+     is outside the repository or in the vault home; or a key is not bound to this file, in
+     which case a person's approval is requested ("pending ID": agent-vault approve ID in
+     their terminal; run the same write again after, or wait with --wait SECONDS)
   2  usage or runtime error`,
     )
     .action(async (file: string, opts: { content?: string; config?: string; outsideRepo?: boolean; reason?: string; wait: string }) => {
