@@ -9,13 +9,12 @@ import { listAudit, toCsv, toText, verifyAudit } from '../../audit/query.js';
 import { isValidKey } from '../../core/placeholder.js';
 import { refusal, usageError } from '../../errors.js';
 import { APPROVAL_MSG } from '../../messages.js';
-import { AgentSession } from '../../session/agent-client.js';
 import type { VaultSession } from '../../session/session.js';
 import { ENV_REF, type ApprovalChange, type Scope } from '../../vault/approval-state.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { requireTerminal } from '../prompt.js';
 import { selfInvocation, withSession } from '../shared.js';
-import { formatDuration, parseDuration, withPersonSession } from './locking.js';
+import { asPerson, formatDuration, parseDuration } from './locking.js';
 
 /**
  * Approvals, grants, policy, webhooks and the audit log (issue 13). Deciding (approve, deny,
@@ -214,18 +213,18 @@ function sinceOf(text: string): Date {
  * Run a person's decision: a terminal; a passphrase vault also asks for the passphrase (and
  * TOTP code) and decides in this process with the person's own session.
  */
-async function asPerson<T>(ctx: CliContext, commandLine: string, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+async function byPerson<T>(ctx: CliContext, commandLine: string, fn: (session: VaultSession) => Promise<T>): Promise<T> {
   requireTerminal(ctx, commandLine);
   return withSession(ctx, async (session) => {
     if (!(await session.state()).exists) throw refusal(APPROVAL_MSG.noVault(session.home), APPROVAL_MSG.noVaultHint, 'VAULT_MISSING');
     // The session agent serves a person's decisions only to a connection that proved the person.
-    if (session instanceof AgentSession) return withPersonSession(ctx, session.home, fn);
+    await asPerson(ctx, session);
     return fn(session);
   });
 }
 
 async function change(ctx: CliContext, commandLine: string, c: ApprovalChange, after: (session: VaultSession, result: unknown) => Promise<unknown>): Promise<void> {
-  await asPerson(ctx, commandLine, async (session) => {
+  await byPerson(ctx, commandLine, async (session) => {
     const result = await session.changeApprovals(c);
     await after(session, result);
   });
@@ -242,7 +241,7 @@ async function decide(ctx: CliContext, decision: 'approve' | 'deny', id: string,
       /* decide() reports a missing or damaged request */
     }
   }
-  await asPerson(ctx, `${decision} ${id}`, async (session) => {
+  await byPerson(ctx, `${decision} ${id}`, async (session) => {
     const options = { actor: 'terminal' as const, self: selfInvocation(), env: ctx.env, ...(windowMs !== undefined ? { windowMs } : {}), ...(scope ? { scope } : {}) };
     if (decision === 'deny') {
       const r = await deny(session, id, options);
