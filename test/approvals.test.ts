@@ -180,6 +180,17 @@ describe('approvals (key-file vault)', () => {
     expect(pendingId(third)).toBeDefined();
   }, 120_000);
 
+  it('checkouts are audited: a smudge into a bound file, and one the bindings refuse (no request: a checkout never waits)', async () => {
+    const ok = keep(await w.agent(['smudge', 'bound.yaml'], 'db: <agent-vault:db-password>\n'));
+    expect(ok.code).toBe(0);
+    const refused = keep(await w.agent(['smudge', 'elsewhere.yaml'], 'db: <agent-vault:db-password>\n'));
+    expect(refused.code).toBe(0);
+    expect(refused.stdout).toBe('db: <agent-vault:db-password>\n');
+    const entries = readFileSync(auditPaths(w.vault).log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; destination?: string });
+    expect(entries.some((e) => e.event === 'materialise-smudge' && e.destination === `checkout ${join(w.repo, 'bound.yaml')}`)).toBe(true);
+    expect(entries.some((e) => e.event === 'refused' && e.destination === `checkout ${join(w.repo, 'elsewhere.yaml')}`)).toBe(true);
+  });
+
   it('grants, policy and audit are listed without a terminal; audit verify is valid and counts every decision', async () => {
     const p = keep(await w.agent(['policy']));
     expect(p.code).toBe(0);
