@@ -68,6 +68,7 @@ describe('approvals with a passphrase, TOTP and the session agent', () => {
     ]);
     outputs.push(wrong.screen);
     expect(wrong.code).toBe(1);
+    expect(readFileSync(auditPaths(w.vault).log, 'utf8')).toContain(`"event":"approve","outcome":"refused","actor":"terminal","request":"${id}"`);
     expect((await w.agent(['request', 'status', id])).stdout).toMatch(/^pending/);
 
     const a = await person(`approve ${id}`);

@@ -178,11 +178,14 @@ describe('approvals (key-file vault)', () => {
     const third = await write('w3.yaml');
     expect(third.code).toBe(1);
     expect(pendingId(third)).toBeDefined();
+    expect((await w.agent(['request', 'status', id])).stdout).toMatch(/^expired/);
   }, 120_000);
 
   it('checkouts are audited: a smudge into a bound file, and one the bindings refuse (no request: a checkout never waits)', async () => {
-    const ok = keep(await w.agent(['smudge', 'bound.yaml'], 'db: <agent-vault:db-password>\n'));
+    // Its output is the checked-out file for git (a bound file holds the value on disk anyway): not kept for the no-leak grep.
+    const ok = await w.agent(['smudge', 'bound.yaml'], 'db: <agent-vault:db-password>\n');
     expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`db: ${VALUE}\n`);
     const refused = keep(await w.agent(['smudge', 'elsewhere.yaml'], 'db: <agent-vault:db-password>\n'));
     expect(refused.code).toBe(0);
     expect(refused.stdout).toBe('db: <agent-vault:db-password>\n');

@@ -63,7 +63,7 @@ export async function approve(session: VaultSession, id: string, options: Decide
       ? { ...base, keys: r.keys, destination: r.destination, expires: r.expires, usesLeft: 1 }
       : { ...base, keys: scope === 'vault' ? ['*'] : r.keys, repo: r.repo ?? r.where, expires: new Date(now + windowMs).toISOString(), usesLeft: null };
   await session.changeApprovals({ kind: 'grant', grant });
-  const decided: ApprovalRequest = { ...r, status: 'approved', decided: new Date(now).toISOString(), grant: grant.id };
+  const decided: ApprovalRequest = { ...r, status: 'approved', decided: new Date(now).toISOString(), grant: grant.id, ...(windowMs ? { windowEnd: grant.expires } : {}) };
   saveRequest(home, decided);
   const detail = windowMs === 0 ? 'this use once' : `window until ${grant.expires}, scope ${scope}`;
   audit(home, { event: 'approve', keys: r.keys, destination: r.destination, outcome: 'approved', actor: options.actor, request: r.id, grant: grant.id, detail, ...(r.repo ? { repo: r.repo } : {}) });
@@ -108,6 +108,7 @@ export async function requestStatus(session: VaultSession, id: string): Promise<
   if (status !== 'approved' || !r.grant) return { request: r, status };
   const grants = (await session.approvals()).grants;
   const g = grants.find((x) => x.id === r.grant);
-  if (!g) return { request: r, status: 'used' };
+  // Gone: a one-time grant was taken; a window ended (expired grants are dropped) or was revoked.
+  if (!g) return { request: r, status: r.windowEnd ? 'expired' : 'used' };
   return { request: r, status: Date.parse(g.expires) <= Date.now() ? 'expired' : 'approved' };
 }

@@ -35,6 +35,8 @@ export interface ApprovalRequest {
   hash: string;
   decided?: string;
   grant?: string;
+  /** The end of the window the approval opened (absent: this one use). */
+  windowEnd?: string;
 }
 
 export const REQUEST_TTL_MS = 10 * 60_000;

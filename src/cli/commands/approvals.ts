@@ -7,7 +7,7 @@ import { deliverAll, parseEvent } from '../../approvals/webhooks.js';
 import { appendAudit } from '../../audit/log.js';
 import { listAudit, toCsv, toText, verifyAudit } from '../../audit/query.js';
 import { isValidKey } from '../../core/placeholder.js';
-import { refusal, usageError } from '../../errors.js';
+import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { APPROVAL_MSG } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';
 import { ENV_REF, type ApprovalChange, type Scope } from '../../vault/approval-state.js';
@@ -213,12 +213,18 @@ function sinceOf(text: string): Date {
  * Run a person's decision: a terminal; a passphrase vault also asks for the passphrase (and
  * TOTP code) and decides in this process with the person's own session.
  */
-async function byPerson<T>(ctx: CliContext, commandLine: string, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+async function byPerson<T>(ctx: CliContext, commandLine: string, fn: (session: VaultSession) => Promise<T>, requestId?: string): Promise<T> {
   requireTerminal(ctx, commandLine);
   return withSession(ctx, async (session) => {
     if (!(await session.state()).exists) throw refusal(APPROVAL_MSG.noVault(session.home), APPROVAL_MSG.noVaultHint, 'VAULT_MISSING');
     // The session agent serves a person's decisions only to a connection that proved the person.
-    await asPerson(ctx, session);
+    try {
+      await asPerson(ctx, session);
+    } catch (e) {
+      // A wrong passphrase or code on a decision is audited (the request, if any, stays as it was).
+      appendAudit(session.home, { event: commandLine.split(' ')[0]!, outcome: 'refused', actor: 'terminal', detail: `the person was not proved (${e instanceof AgentVaultError && e.code ? e.code : 'error'})`, ...(requestId ? { request: requestId } : {}) });
+      throw e;
+    }
     return fn(session);
   });
 }
@@ -250,5 +256,5 @@ async function decide(ctx: CliContext, decision: 'approve' | 'deny', id: string,
     }
     const { request: r, grant } = await approve(session, id, options);
     await writeOut(ctx.stdout, `approved ${r.id} (${grant.usesLeft === 1 ? 'this use once' : `window until ${grant.expires}, keys ${grant.keys.join(',')}`})\n${describe(r)}`);
-  });
+  }, id);
 }
