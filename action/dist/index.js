@@ -10600,7 +10600,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var MSG = {
   readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
   readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
-  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
+  scanHintFinding: (ruleId2) => ruleId2.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
@@ -10663,6 +10663,7 @@ var MSG = {
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
+  actionPolicyLoosened: (change) => `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
@@ -10696,6 +10697,7 @@ var GIT_MSG = {
   gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
   gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  policyLoosened: (change, base) => `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
   hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
   hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
@@ -11226,9 +11228,9 @@ function maskSecret(secret) {
   const reveal = Math.min(4, Math.floor(secret.length / 5));
   return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function fingerprint(ruleId, path, context) {
+function fingerprint(ruleId2, path, context) {
   const normalized = context.replace(/\s+/g, " ").trim();
-  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -12733,6 +12735,93 @@ function blockers(results, failOn, isProtected) {
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/config/loosening.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function policyLoosenings(base, head) {
+  const out = [];
+  const removed = (a, b) => a.filter((x) => !b.includes(x));
+  const gone = removed(base.protected, head.protected);
+  if (gone.length) out.push(`protected paths removed: ${gone.join(", ")}`);
+  if (base.useBuiltinRules && !head.useBuiltinRules) out.push("the built-in rules are turned off (rules.useBuiltin: false)");
+  const disabled = removed(head.disabledRules, base.disabledRules);
+  if (disabled.length) out.push(`rules disabled: ${disabled.join(", ")}`);
+  const allow = (list) => allowlistEntries(list);
+  const added = removed(allow(head.allowlist), allow(base.allowlist));
+  if (added.length) out.push(`allowlist entries added: ${added.join(", ")}`);
+  const ruleAllow = (c) => new Map(c.customRules.map((r) => [ruleId(r), allowlistEntries(r?.allowlist)]));
+  const baseRules = ruleAllow(base);
+  for (const [id, entries] of ruleAllow(head)) {
+    const before = baseRules.get(id);
+    if (before === void 0) continue;
+    const more = removed(entries, before);
+    if (more.length) out.push(`allowlist entries added to rule ${id}: ${more.join(", ")}`);
+  }
+  const definition = (r) => JSON.stringify({ ...r, allowlist: void 0 });
+  const baseDefs = new Map(base.customRules.map((r) => [ruleId(r), definition(r)]));
+  for (const r of head.customRules) {
+    const before = baseDefs.get(ruleId(r));
+    if (before !== void 0 && before !== definition(r)) out.push(`custom rule ${ruleId(r)} changed`);
+  }
+  const baseRuleIds = [...baseRules.keys()];
+  const dropped = removed(baseRuleIds, [...ruleAllow(head).keys()]);
+  if (dropped.length) out.push(`custom rules removed: ${dropped.join(", ")}`);
+  if (head.maxFileSize > base.maxFileSize) out.push(`maxFileSize raised from ${base.maxFileSize} to ${head.maxFileSize} bytes`);
+  const block = (c) => tryOr(() => parsePolicy(c).block, void 0);
+  const [bb, hb] = [block(base), block(head)];
+  if (bb && hb && severityRank(hb) > severityRank(bb)) out.push(`policy.block raised from ${bb} to ${hb}`);
+  const skills = (c) => tryOr(() => skillPolicy(c), void 0);
+  const [bs, hs] = [skills(base), skills(head)];
+  if (bs && hs) {
+    if (severityRank(hs.failOn) > severityRank(bs.failOn)) out.push(`skills.failOn raised from ${bs.failOn} to ${hs.failOn}`);
+    if (bs.requireSignatures && !hs.requireSignatures) out.push("skills.requireSignatures turned off");
+    if (bs.requireRevocations && !hs.requireRevocations) out.push("skills.requireRevocations turned off");
+    if (bs.keyring !== hs.keyring) out.push(`skills.keyring moved from ${bs.keyring} to ${hs.keyring}`);
+    const newSuppressions = removed(hs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`), bs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`));
+    if (newSuppressions.length) out.push(`skill suppressions added: ${newSuppressions.join(", ")}`);
+  }
+  return out;
+}
+function tryOr(f, fallback) {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+function ruleId(rule) {
+  const id = rule?.id;
+  return typeof id === "string" ? id : JSON.stringify(rule);
+}
+function allowlistEntries(list) {
+  if (!list || typeof list !== "object") return [];
+  const out = [];
+  for (const [kind, values] of Object.entries(list)) {
+    for (const v of Array.isArray(values) ? values : [values]) out.push(`${kind}:${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+// src/gate/trust.ts
+function configAtCommit(repo, commit) {
+  for (const name of CONFIG_NAMES) {
+    const bytes = blobAt(repo, commit, name);
+    if (bytes) return parseConfig(bytes.toString("utf8"), `${name} at ${commit.slice(0, 12)}`);
+  }
+  return defaultConfig();
+}
+function loosenedAtHead(repo, target) {
+  if (target.kind !== "commits" || !target.base) return [];
+  let head;
+  try {
+    head = configAtCommit(repo, target.head);
+  } catch {
+    return [];
+  }
+  const file = head.file?.replace(/ at [0-9a-f]+$/, "") ?? CONFIG_NAMES[0];
+  return policyLoosenings(configAtBase(repo, target).config, head).map((change) => ({ change, file }));
+}
 function configAtBase(repo, target) {
   if (target.kind === "commits" && target.base) {
     const at = target.base.slice(0, 12);
@@ -13118,7 +13207,8 @@ async function judge(inputs, env) {
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source } = configFor(repo, env.workspace, inputs, target);
-  return runGate({
+  const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
+  const gate = await runGate({
     repo,
     env: process.env,
     config: withTrustInputs(config, inputs),
@@ -13130,6 +13220,7 @@ async function judge(inputs, env) {
     session: void 0,
     trust: "base"
   });
+  return { ...gate, loosened };
 }
 function mask(secret) {
   if (!secret) return;
@@ -13158,6 +13249,7 @@ async function run() {
     for (const p of gate.problems) {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
+    for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync6(dirname6(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));
