@@ -29,6 +29,10 @@ export const MSG = {
     `${hashes.length === 1 ? 'UNVAULTED marker' : 'UNVAULTED markers'} ${hashes.map((h) => `sha256:${h}`).join(', ')} ${hashes.length === 1 ? 'matches' : 'match'} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file: string) =>
     `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  markerContext: (file: string, line: number) =>
+    `refusing to write ${file}: a restored value would be readable at line ${line}, because its new surroundings no longer hide it`,
+  markerContextHint: (file: string) =>
+    `Nothing was written. Keep each <agent-vault:...> placeholder and UNVAULTED marker in the surroundings read showed it in (read ${file} again to see them); to use a value somewhere new, ask the user to vault it (agent-vault set KEY) and write <agent-vault:KEY>.`,
   // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
   pathInVaultHome: (file: string, root: string) =>
     `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,

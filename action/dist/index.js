@@ -10613,6 +10613,8 @@ var MSG = {
   secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
   unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  markerContext: (file, line) => `refusing to write ${file}: a restored value would be readable at line ${line}, because its new surroundings no longer hide it`,
+  markerContextHint: (file) => `Nothing was written. Keep each <agent-vault:...> placeholder and UNVAULTED marker in the surroundings read showed it in (read ${file} again to see them); to use a value somewhere new, ask the user to vault it (agent-vault set KEY) and write <agent-vault:KEY>.`,
   // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
   pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
   pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",

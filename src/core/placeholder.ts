@@ -128,6 +128,12 @@ export interface RestoreResult {
   unvaultedRestored: number;
   /** Fingerprints of UNVAULTED markers left as they are (no resolver, or it had no bytes). */
   unresolved: string[];
+  /**
+   * Where restored bytes (values and marker contents, not unescaped literals) sit in
+   * `output`, in order: what `write` checks the agent view still hides. `key` names the
+   * placeholder's key, `hash` an UNVAULTED marker's fingerprint.
+   */
+  restoredSpans: { start: number; end: number; key?: string; hash?: string }[];
 }
 
 export interface RestoreOptions {
@@ -154,10 +160,12 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
   const unknown = new Set<string>();
   const unresolved = new Set<string>();
   const escape = options.escapeLiterals !== false;
+  const restoredSpans: RestoreResult['restoredSpans'] = [];
   let restored = 0;
   let unvaultedRestored = 0;
   let at = 0;
   let from = 0;
+  let size = 0; // bytes in parts so far
   while ((from = src.indexOf(PREFIX, from)) !== -1) {
     const t = parseToken(src, from);
     if (!t) {
@@ -179,12 +187,17 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
       else unvaultedRestored++;
     }
     if (replacement !== undefined) {
-      if (from > at) parts.push(src.subarray(at, from));
+      if (from > at) {
+        parts.push(src.subarray(at, from));
+        size += from - at;
+      }
       parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
+      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength, ...(t.key !== undefined ? { key: t.key } : { hash: t.hash! }) });
+      size += replacement.byteLength;
       at = t.end;
     }
     from = t.end;
   }
   if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort() };
+  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort(), restoredSpans };
 }

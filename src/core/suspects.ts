@@ -47,13 +47,14 @@ export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
       if (te - ts >= MIN_TOKEN) {
         const token = Buffer.from(src.buffer, src.byteOffset + ts, te - ts).toString('latin1');
         if (!token.startsWith('agent-vault')) {
-          if (looksRandom(token)) out.push({ start: ts, end: te });
-          else {
-            // `name=value` is one run ('=' is a token character for base64 padding): judge
-            // the value alone too, or a hex value behind a name never clears the bar.
-            const eq = token.replace(/=+$/, '').lastIndexOf('=');
-            if (eq >= 0 && token.length - eq - 1 >= MIN_TOKEN && looksRandom(token.slice(eq + 1))) out.push({ start: ts + eq + 1, end: te });
-          }
+          // `NAME=value` is one run ('=' is a token character for base64 padding): only the
+          // value is hidden, so the agent still sees which setting a line holds (.env files).
+          // The value is judged alone too, or a hex value behind a name never clears the bar.
+          const eq = assignmentAt(token);
+          if (eq > 0) {
+            const value = token.slice(eq + 1);
+            if (looksRandom(token) || (value.length >= MIN_TOKEN && looksRandom(value))) out.push({ start: ts + eq + 1, end: te });
+          } else if (looksRandom(token)) out.push({ start: ts, end: te });
         }
       }
     }
@@ -73,6 +74,16 @@ const byteClass = (chars: string) => {
 const TOKEN_CHAR = byteClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~');
 const TRIM_START = byteClass('.-_~/');
 const TRIM_END = byteClass('.-~/');
+
+/**
+ * Where `NAME=value` splits: the first '=' after a name (letters, digits, `_ . -`, not
+ * starting with a digit) with a value behind it that is not base64 padding. -1 otherwise.
+ */
+function assignmentAt(token: string): number {
+  const m = ASSIGNMENT.exec(token);
+  return m ? m[1]!.length : -1;
+}
+const ASSIGNMENT = /^([A-Za-z_.-][A-Za-z0-9_.-]*)=(?!=*$)/;
 
 function looksRandom(token: string): boolean {
   const lower = /[a-z]/.test(token);

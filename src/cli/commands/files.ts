@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readForAgent, writeForAgent, type AgentFiles } from '../../agents/files.js';
+import { numberedChunks, readForAgent, writeForAgent, type AgentFiles } from '../../agents/files.js';
 import { CONFIG_DISCOVERY } from '../../config/config.js';
 import { refusal, usageError } from '../../errors.js';
 import { MSG, shellWord } from '../../messages.js';
@@ -22,7 +22,8 @@ export function registerFiles(program: Command, ctx: CliContext): void {
     .action(async (file: string, opts: { config?: string }) =>
       withSession(ctx, async (session) => {
         const view = await readForAgent(agentFiles(ctx, session, opts.config), file);
-        await new Promise<void>((res, rej) => ctx.stdout.write(view.numbered, (err) => (err ? rej(err) : res())));
+        // Each piece reuses one buffer: write it out before asking for the next.
+        for (const piece of numberedChunks(view.view)) await new Promise<void>((res, rej) => ctx.stdout.write(piece, (err) => (err ? rej(err) : res())));
         if (view.unvaulted) await writeOut(ctx.stderr, MSG.unvaultedNote(view.unvaulted) + '\n');
       }),
     );
