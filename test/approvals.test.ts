@@ -142,7 +142,8 @@ describe('approvals (key-file vault)', () => {
     let id: string | undefined;
     const deadline = Date.now() + 30_000;
     while (!id && Date.now() < deadline) {
-      id = list().find((f) => !before.has(f))?.replace('.json', '');
+      // Only finished request files (a request is written through a temporary file beside it).
+      id = list().find((f) => !before.has(f) && /^[a-z2-7]{16}\.json$/.test(f))?.replace('.json', '');
       if (!id) await new Promise((res) => setTimeout(res, 100));
     }
     expect(id).toBeDefined();
