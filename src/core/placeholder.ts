@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * The placeholder token grammar shared by every component, and restore, its one reader that
@@ -64,9 +64,15 @@ export const LITERAL = Buffer.from('LITERAL:', 'latin1');
 const UNVAULTED = Buffer.from('UNVAULTED:sha256:', 'latin1');
 const MAX_KEY = 128;
 
-/** First 8 hex digits of sha256: the UNVAULTED marker's fingerprint (hex, of the bytes as they appear). */
-export function hash8(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+/**
+ * The UNVAULTED marker's fingerprint of the bytes it hides: 8 hex digits of HMAC-SHA256 under
+ * the vault home's marker key. Without a key it would be sha256, and 32 bits of sha256 of a
+ * password in an agent's context (and so in model providers' and proxies' logs) confirm a
+ * dictionary guess offline; under a key that stays on this machine they confirm nothing.
+ * No key (tests of the grammar only): plain sha256.
+ */
+export function hash8(bytes: Uint8Array, key?: Uint8Array): string {
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(bytes).digest('hex').slice(0, 8);
 }
 
 /** One token of the grammar, parsed from bytes. */

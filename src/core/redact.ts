@@ -578,7 +578,8 @@ export class Redactor {
   private readonly keys = new Set<string>();
   private readonly isKey = (key: string) => this.keys.has(key);
 
-  constructor(values: VaultedValue[]) {
+  /** `markerKey`: the key of UNVAULTED marker fingerprints (see hash8). */
+  constructor(values: VaultedValue[], private readonly markerKey?: Uint8Array) {
     for (const v of values) if (isValidKey(v.key)) this.keys.add(v.key);
     this.terminal = new ValueMatcher(
       values.filter((v) => v.origin !== 'script'),
@@ -617,7 +618,7 @@ export class Redactor {
     const first = compose(this.terminal.scan(src, words, 0, src.length, raw, this.isKey, []), [], []);
     const scriptRaw = { ...raw, literals: false };
     const segments = this.withScriptValues(first, src.length, (from, to) => compose(this.script!.scan(src, words, from, to, scriptRaw, this.isKey, []), [], []));
-    const { output, count, keys } = render(src, segments);
+    const { output, count, keys } = render(src, segments, this.markerKey);
     return { output, count, keys };
   }
 
@@ -642,14 +643,14 @@ export class Redactor {
     for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start), Math.min(n, s.end));
     const first = pass(this.terminal, 0, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script!, from, to, [], false));
-    const view = render(src, segments);
+    const view = render(src, segments, this.markerKey);
     if (segments !== first) {
       view.personHidden = first.filter((s) => s.kind !== 'literal').map((s) => ({ start: s.start, end: s.end }));
-      const personMarkers = new Set(first.filter((s) => s.kind === 'marker').map((s) => hash8(src.subarray(s.start, s.end))));
+      const personMarkers = new Set(first.filter((s) => s.kind === 'marker').map((s) => hash8(src.subarray(s.start, s.end), this.markerKey)));
       const inFirst = new Set(first);
       for (const s of segments) {
         if (s.kind !== 'marker' || inFirst.has(s)) continue;
-        const h = hash8(src.subarray(s.start, s.end));
+        const h = hash8(src.subarray(s.start, s.end), this.markerKey);
         if (!personMarkers.has(h)) view.scriptMarkers.add(h);
       }
     }
@@ -666,7 +667,7 @@ export class Redactor {
   }
 }
 
-function render(input: Uint8Array, segments: Segment[]): AgentView {
+function render(input: Uint8Array, segments: Segment[], markerKey: Uint8Array | undefined): AgentView {
   const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const markers = new Map<string, Buffer>();
   if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers, hidden: [], personHidden: [], scriptMarkers: new Set() };
@@ -688,7 +689,7 @@ function render(input: Uint8Array, segments: Segment[]): AgentView {
       hidden.push({ start: m.start, end: m.end });
     } else {
       const bytes = src.subarray(m.start, m.end);
-      const h = hash8(bytes);
+      const h = hash8(bytes, markerKey);
       // Two different byte strings with one 8-hex fingerprint cannot be told apart on
       // write; mark the fingerprint ambiguous (an empty entry) so write refuses it.
       const prior = markers.get(h);

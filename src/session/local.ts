@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { markerKey } from '../vault/marker-key.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { restorePlaceholders } from '../core/placeholder.js';
@@ -74,7 +75,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   private matcher(): Redactor {
-    this.redactor ??= new Redactor(this.open()?.redactionValues() ?? []);
+    this.redactor ??= new Redactor(this.open()?.redactionValues() ?? [], markerKey(this.home));
     return this.redactor;
   }
 
