@@ -20,11 +20,11 @@ var __esm = (fn, res, err) => function __init() {
     throw err = [e], e;
   }
 };
-var __commonJS = (cb, mod) => function __require2() {
+var __commonJS = (cb, mod2) => function __require2() {
   try {
-    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+    return mod2 || (0, cb[__getOwnPropNames(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
   } catch (e) {
-    throw mod = 0, e;
+    throw mod2 = 0, e;
   }
 };
 var __copyProps = (to, from, except, desc) => {
@@ -35,20 +35,20 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__getProtoOf(mod2)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
-  mod
+  isNodeMode || !mod2 || !mod2.__esModule ? __defProp(target, "default", { value: mod2, enumerable: true }) : target,
+  mod2
 ));
 
 // <define:__AGENT_VAULT_RULE_PACKS__>
 var define_AGENT_VAULT_RULE_PACKS_default;
 var init_define_AGENT_VAULT_RULE_PACKS = __esm({
   "<define:__AGENT_VAULT_RULE_PACKS__>"() {
-    define_AGENT_VAULT_RULE_PACKS_default = [{ file: "rules/_global.yaml", rules: [], allowlist: { regexes: ["^\\$\\{[^}]*\\}$", "^\\$\\([^)]*\\)$", "^\\{\\{.*\\}\\}$", "^%\\([^)]*\\)s$", "^<[^<>]*>$", "^\\$\\{\\{[^}]*\\}\\}$", "^\\$[A-Z_][A-Z0-9_]*$", "^%[A-Za-z_][A-Za-z0-9_]*%$", "^#\\{[^}]*\\}$", "^@[A-Za-z_][A-Za-z0-9_.]*@$", "^__[A-Z0-9_]+__$", "\\{\\{[^{}]{0,80}\\}\\}", "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM", "^(?:[a-z]{2,10}_){1,2}(?:[A-Z][a-z]+){2,}[0-9]{4,}$", "^(.)\\1+$"], stopwords: ["example", "your-api-key", "your_api_key", "your-token", "your_token", "your-secret", "your_secret", "your-password", "your_password", "replace-me", "replace_me", "replaceme", "insert-your", "insert_your", "changeme", "placeholder", "redacted", "not-a-real", "notarealkey", "xxxxxxxx"], paths: ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lock", "**/go.sum", "**/go.work.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock", "**/uv.lock", "**/composer.lock", "**/Gemfile.lock", "**/packages.lock.json", "**/Podfile.lock", "**/pubspec.lock", "**/mix.lock", "**/flake.lock", "**/gradle.lockfile", "**/.terraform.lock.hcl"] } }, { file: "rules/ai.yaml", rules: [{ id: "openai-api-key", description: "OpenAI API key (legacy user key with the T3BlbkFJ marker)", regex: "(?<![A-Za-z0-9_-])(sk-[A-Za-z0-9]{16,64}T3BlbkFJ[A-Za-z0-9_-]{16,100})(?![A-Za-z0-9_-])", keywords: ["t3blbkfj"], entropy: 3.5, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-project-api-key", description: "OpenAI project API key", regex: "(?<![A-Za-z0-9_-])(sk-proj-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-proj-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-service-account-key", description: "OpenAI service account API key", regex: "(?<![A-Za-z0-9_-])(sk-(?:svcacct|service)-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-svcacct-", "sk-service-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openai-admin-key", description: "OpenAI admin API key", regex: "(?<![A-Za-z0-9_-])(sk-admin-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-admin-"], entropy: 4, severity: "critical", tags: ["openai", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-api-key", description: "Anthropic API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-api03-"], entropy: 4, severity: "critical", tags: ["anthropic", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-admin-key", description: "Anthropic Admin API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-admin01-"], entropy: 4, severity: "critical", tags: ["anthropic", "admin", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "anthropic-oauth-token", description: "Anthropic OAuth access or refresh token", regex: "(?<![A-Za-z0-9_-])(sk-ant-o(?:at|rt)01-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])", keywords: ["sk-ant-oat01-", "sk-ant-ort01-"], entropy: 4, severity: "critical", tags: ["anthropic", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-access-token", description: "Hugging Face user access token", regex: "(?<![A-Za-z0-9_-])(hf_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["hf_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "huggingface-organization-token", description: "Hugging Face organization API token (legacy)", regex: "(?<![A-Za-z0-9_-])(api_org_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["api_org_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cohere-api-key", description: "Cohere API key (named in an assignment)", regex: `(?:cohere|co[_.-]api[_.-]key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cohere", "co_api_key", "co-api-key"], entropy: 4, severity: "high", tags: ["cohere", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "groq-api-key", description: "Groq API key", regex: "(?<![A-Za-z0-9_-])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["gsk_"], entropy: 4, severity: "high", tags: ["groq", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mistral-api-key", description: "Mistral AI API key (named in an assignment)", regex: `(?:mistral)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mistral"], entropy: 3.8, severity: "high", tags: ["mistral", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "replicate-api-token", description: "Replicate API token", regex: "(?<![A-Za-z0-9_-])(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])", keywords: ["r8_"], entropy: 4, severity: "high", tags: ["replicate", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "perplexity-api-key", description: "Perplexity API key", regex: "(?<![A-Za-z0-9_-])(pplx-[A-Za-z0-9]{48,56})(?![A-Za-z0-9_-])", keywords: ["pplx-"], entropy: 4, severity: "high", tags: ["perplexity", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "xai-api-key", description: "xAI (Grok) API key", regex: "(?<![A-Za-z0-9_-])(xai-[A-Za-z0-9_]{80})(?![A-Za-z0-9_-])", keywords: ["xai-"], entropy: 4, severity: "high", tags: ["xai", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "openrouter-api-key", description: "OpenRouter API key", regex: "(?<![A-Za-z0-9_-])(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["sk-or-v1-"], entropy: 3.2, severity: "high", tags: ["openrouter", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "deepseek-api-key", description: "DeepSeek API key (named in an assignment)", regex: `(?:deepseek)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)(sk-[a-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["deepseek"], entropy: 3.2, severity: "high", tags: ["deepseek", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key", description: "Together AI API key", regex: "(?<![A-Za-z0-9_-])(tgp_v1_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tgp_v1_"], entropy: 4, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "together-api-key-legacy", description: "Together AI API key, legacy 64-hex form (named in an assignment)", regex: `(?:together)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{64})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["together"], entropy: 3.2, severity: "high", tags: ["together", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "fireworks-api-key", description: "Fireworks AI API key", regex: "(?<![A-Za-z0-9_-])(fw_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ["fw_"], entropy: 3.8, severity: "high", tags: ["fireworks", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key", description: "ElevenLabs API key", regex: "(?<![A-Za-z0-9_-])(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])", keywords: ["sk_"], entropy: 3.2, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "elevenlabs-api-key-legacy", description: "ElevenLabs API key, legacy 32-hex form (named in an assignment)", regex: `(?:elevenlabs|eleven[_.-]labs|xi[_.-]api[_.-]key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["elevenlabs", "eleven_labs", "eleven-labs", "xi-api-key", "xi_api_key"], entropy: 3, severity: "high", tags: ["elevenlabs", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "assemblyai-api-key", description: "AssemblyAI API key (named in an assignment)", regex: `(?:assembly[_.-]?ai)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-z0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["assemblyai", "assembly_ai", "assembly-ai"], entropy: 3, severity: "high", tags: ["assemblyai", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key", description: "Pinecone API key", regex: "(?<![A-Za-z0-9_-])(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})(?![A-Za-z0-9_-])", keywords: ["pcsk_"], entropy: 4, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pinecone-api-key-legacy", description: "Pinecone API key, legacy UUID form (named in an assignment)", regex: `(?:pinecone)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["pinecone"], entropy: 3, severity: "high", tags: ["pinecone", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "langsmith-api-key", description: "LangSmith (LangChain) personal access token or service key", regex: "(?<![A-Za-z0-9_-])(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])", keywords: ["lsv2_pt_", "lsv2_sk_"], entropy: 3, severity: "high", tags: ["langsmith", "langchain", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "wandb-api-key", description: "Weights & Biases API key (named in an assignment)", regex: `(?:wandb|weights[_.-]?and[_.-]?biases)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{40}|wandb_v1_[A-Za-z0-9_]{40,90})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["wandb", "weights_and_biases", "weights-and-biases"], entropy: 3, severity: "high", tags: ["wandb", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/alibaba.yaml", rules: [{ id: "alibaba-access-key-id", description: "Alibaba Cloud AccessKey id", regex: "(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,24})(?![A-Za-z0-9])", keywords: ["ltai"], entropy: 3, severity: "high", tags: ["alibaba", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "alibaba-access-key-secret", description: "Alibaba Cloud AccessKey secret (named in an assignment)", regex: `(?:(?:alibaba|aliyun|access[_.-]?key[_.-]?secret|oss[_.-]?secret)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,24}["'\\x60]?\\s{0,3}[,:]\\s{0,3}["'\\x60]?)([A-Za-z0-9]{30})(?![A-Za-z0-9])`, flags: "i", keywords: ["ltai", "alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret", "oss_secret", "oss-secret", "osssecret"], entropy: 3.8, severity: "critical", tags: ["alibaba", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/aws.yaml", rules: [{ id: "aws-access-key-id", description: "AWS access key id", regex: "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])", keywords: ["akia", "asia", "abia", "acca", "a3t"], entropy: 3, severity: "high", tags: ["aws", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key", description: "AWS secret access key (named in an assignment)", regex: `(?:secret[_.-]?access[_.-]?key|aws[_.-]?secret|(?<![A-Za-z0-9])secret[_.-]?key(?!ref))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}(?:[^\\s,;][^\\n,;]{0,119})?[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, flags: "i", keywords: ["secret_access", "secretaccess", "secret-access", "secret.access", "aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_key", "secretkey", "secret-key"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-secret-access-key-after-id", description: "AWS secret access key written right after its access key id", regex: `(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}["'\\x60]?\\s{0,3}[,:;]\\s{0,3}["'\\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, keywords: ["akia", "asia"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token-prefixed", description: "AWS STS session token, recognised by its leading bytes", regex: "(?<![A-Za-z0-9/+])((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])", keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-session-token", description: "AWS session token (named in an assignment)", regex: `(?:session[_.-]?token|security[_.-]?token)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])`, flags: "i", keywords: ["session_token", "sessiontoken", "session-token", "security_token", "securitytoken", "security-token"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AAAA(?:B3NzaC1|C3NzaC1|E2VjZHNh)"] } }, { id: "aws-bedrock-api-key", description: "Amazon Bedrock long-term API key", regex: "(?<![A-Za-z0-9/+])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9/+]{60,300}={0,2})(?![A-Za-z0-9/+=])", keywords: ["abskqmvkcm9ja0fqsutles"], entropy: 4, severity: "critical", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-bedrock-short-term-api-key", description: "Amazon Bedrock short-term API key (presigned bearer token)", regex: "(?<![A-Za-z0-9_-])(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9/+=%&._-]{60,4000})", keywords: ["bedrock-api-key-"], entropy: 4, severity: "high", tags: ["aws", "bedrock", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "aws-mws-auth-token", description: "Amazon Marketplace Web Service auth token", regex: "(?<![A-Za-z0-9])(amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])", keywords: ["amzn.mws."], entropy: 3, severity: "high", tags: ["aws", "mws", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/azure.yaml", rules: [{ id: "azure-ad-client-secret", description: "Microsoft Entra ID (Azure AD) application client secret", regex: "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", keywords: ["q~"], entropy: 3.5, severity: "critical", tags: ["azure", "entra", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cosmosdb-account-key", description: "Azure Cosmos DB account key", regex: `(?:AccountEndpoint=https://[a-z0-9-]{3,50}\\.(?:documents|table\\.cosmos)\\.azure\\.com(?::443)?/?;\\s{0,3}AccountKey=|cosmos(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?))([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["documents.azure.com", "cosmos"], entropy: 4.5, severity: "critical", tags: ["azure", "cosmosdb", "account-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-storage-account-key", description: "Azure Storage account key", regex: `(?:AccountKey=|(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?))([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["accountkey", "account_key", "account-key", "storagekey", "storage_key", "storage-key", "storageaccountkey", "storage_account_key", "storage-account-key", "storageaccesskey", "storage_access_key"], entropy: 4.5, severity: "critical", tags: ["azure", "storage", "account-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-sas-token", description: "Azure shared access signature (SAS) token signature", regex: `(?<![A-Za-z0-9_])sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"'<>\\x60]{0,500}?&sig=([A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])`, keywords: ["sig="], entropy: 4, severity: "high", tags: ["azure", "storage", "sas"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-shared-access-key", description: "Azure Service Bus, Event Hubs or IoT Hub shared access key", regex: "(?:SharedAccessKey|shared_access_key)=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["sharedaccesskey=", "shared_access_key="], entropy: 4, severity: "critical", tags: ["azure", "service-bus", "shared-access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat", description: "Azure DevOps personal access token", regex: "(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])", keywords: ["azdo"], entropy: 4, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-devops-pat-legacy", description: "Azure DevOps personal access token, legacy 52-character form (named in an assignment)", regex: `(?:azure[_.-]?devops|azure[_.-]?(?:pat|token)|azdo|vsts|ado[_.-](?:pat|token))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-z0-9]{52})(?![A-Za-z0-9])`, flags: "i", keywords: ["azure_devops", "azure-devops", "azuredevops", "azure_pat", "azure-pat", "azure_token", "azure-token", "azdo", "vsts", "ado_pat", "ado_token", "ado-pat", "ado-token"], entropy: 3.5, severity: "critical", tags: ["azure", "devops", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-cognitive-services-key", description: "Azure OpenAI / AI services (Cognitive Services) key", regex: `(?:azure[_.-]?(?:openai|cognitive|ai[_.-]?services|speech|search|translator|language|vision)|ocp-apim-subscription-key|aoai)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32}|[A-Za-z0-9]{84})(?![A-Za-z0-9])`, flags: "i", keywords: ["azure_openai", "azure-openai", "azureopenai", "azure_cognitive", "azure-cognitive", "azure_ai_services", "azure_speech", "azure_search", "azure_translator", "azure_language", "azure_vision", "ocp-apim-subscription-key", "aoai"], entropy: 3, severity: "high", tags: ["azure", "openai", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-container-registry-password", description: "Azure Container Registry access key or token password", regex: "(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?![A-Za-z0-9+/=])", keywords: ["+acr"], entropy: 4, severity: "critical", tags: ["azure", "container-registry", "password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-app-configuration-connection-string", description: "Azure App Configuration access key secret (in a connection string)", regex: "Endpoint=https://[A-Za-z0-9-]{1,60}\\.azconfig\\.io;\\s{0,3}Id=[^;\\s]{1,64};\\s{0,3}Secret=([A-Za-z0-9+/]{40,90}={0,2})(?![A-Za-z0-9+/=])", flags: "i", keywords: [".azconfig.io"], entropy: 4, severity: "critical", tags: ["azure", "app-configuration", "connection-string"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "azure-access-key-connection-string", description: "Azure SignalR, Web PubSub or Communication Services access key (in a connection string)", regex: "(?:Endpoint=https://[A-Za-z0-9.-]{1,120}\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)/?;\\s{0,3})AccessKey=([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["signalr.net", "webpubsub.azure.com", "communication.azure.com"], entropy: 4, severity: "critical", tags: ["azure", "signalr", "access-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/bitbucket.yaml", rules: [{ id: "bitbucket-app-password", description: "Bitbucket app password", regex: "(?<![A-Za-z0-9_])(ATBB[A-Za-z0-9]{28,40})(?![A-Za-z0-9_])", keywords: ["atbb"], entropy: 3.5, severity: "critical", tags: ["bitbucket", "app-password"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-access-token", description: "Bitbucket repository, project or workspace access token", regex: "(?<![A-Za-z0-9_-])(ATCTT[A-Za-z0-9_=-]{100,300})(?![A-Za-z0-9_=-])", keywords: ["atctt"], entropy: 4, severity: "critical", tags: ["bitbucket", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "bitbucket-client-secret", description: "Bitbucket OAuth consumer secret (named in an assignment)", regex: `(?:bitbucket|bb)[\\w.-]{0,20}?(?:client|oauth|consumer)[_.-]?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{32,64})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["bitbucket", "bb_client", "bb_oauth", "bb_consumer"], entropy: 3.8, severity: "high", tags: ["bitbucket", "oauth", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ci.yaml", rules: [{ id: "circleci-personal-token", description: "CircleCI personal or project API token (CCIPAT_ / CCIPRJ_)", regex: "(?<![A-Za-z0-9_])(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["ccipat_", "cciprj_"], entropy: 3.5, severity: "critical", tags: ["circleci", "token"] }, { id: "circleci-legacy-token", description: "CircleCI legacy API token (40 hex) next to a CircleCI token name", regex: "circle[A-Za-z0-9_. -]{0,20}token\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["circle"], entropy: 3, severity: "high", tags: ["circleci", "token"] }, { id: "travis-ci-token", description: "Travis CI API token next to a Travis name", regex: "travis[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", flags: "i", keywords: ["travis"], entropy: 3.3, severity: "high", tags: ["travis-ci", "token"] }, { id: "buildkite-api-token", description: "Buildkite user API access token (bkua_)", regex: "(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["bkua_"], entropy: 3, severity: "critical", tags: ["buildkite", "token"] }, { id: "buildkite-agent-token", description: "Buildkite agent registration token next to a Buildkite agent token name", regex: "buildkite[A-Za-z0-9_. -]{0,10}agent[_. -]?token\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])", flags: "i", keywords: ["buildkite"], entropy: 3.5, severity: "high", tags: ["buildkite", "token"] }, { id: "sonarqube-token", description: "SonarQube / SonarCloud user, project or analysis token (squ_/sqp_/sqa_)", regex: "(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["squ_", "sqp_", "sqa_"], entropy: 3, severity: "critical", tags: ["sonarqube", "token"] }, { id: "sonarqube-legacy-token", description: "SonarQube legacy token (40 hex) next to sonar.login / SONAR_TOKEN", regex: "sonar[A-Za-z0-9_. -]{0,10}(?:login|token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["sonar"], entropy: 3, severity: "high", tags: ["sonarqube", "token"] }, { id: "snyk-api-token", description: "Snyk API token (UUID) next to a Snyk name", regex: "snyk[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key|auth)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }, { id: "snyk-cli-auth", description: "Snyk token passed to `snyk auth`", regex: "snyk\\s{1,3}auth\\s{1,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }] }, { file: "rules/cloudflare.yaml", rules: [{ id: "cloudflare-api-token", description: "Cloudflare API token or global API key (prefixed format)", regex: "(?<![A-Za-z0-9_])(cf(?:k|ut|at)_[A-Za-z0-9]{40,64})(?![A-Za-z0-9_])", keywords: ["cfk_", "cfut_", "cfat_"], entropy: 4, severity: "critical", tags: ["cloudflare", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-api-token-legacy", description: "Cloudflare API token, unprefixed form (named in an assignment)", regex: `(?:cloudflare|cf[_.-](?:api|token|account|user|dns|zone))(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cloudflare", "cf_api", "cf-api", "cf.api", "cf_token", "cf-token", "cf_account", "cf_user", "cf_dns", "cf_zone"], entropy: 3.8, severity: "high", tags: ["cloudflare", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-global-api-key", description: "Cloudflare global API key, unprefixed form (named in an assignment)", regex: `(?:cloudflare|cf[_.-](?:api|auth|global)|x-auth-key)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{37,45})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth", "cf_global", "x-auth-key"], entropy: 3, severity: "critical", tags: ["cloudflare", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "cloudflare-origin-ca-key", description: "Cloudflare Origin CA key", regex: "(?<![A-Za-z0-9_.-])(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9_-])", keywords: ["v1.0-"], entropy: 3, severity: "high", tags: ["cloudflare", "origin-ca", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/devinfra.yaml", rules: [{ id: "vault-service-token", description: "HashiCorp Vault service token (hvs.)", regex: "(?<![A-Za-z0-9_.-])(hvs\\.[A-Za-z0-9_-]{24,250})(?![A-Za-z0-9_-])", keywords: ["hvs."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-batch-token", description: "HashiCorp Vault batch token (hvb.)", regex: "(?<![A-Za-z0-9_.-])(hvb\\.[A-Za-z0-9_-]{24,400})(?![A-Za-z0-9_-])", keywords: ["hvb."], entropy: 3.5, severity: "high", tags: ["hashicorp-vault", "token"] }, { id: "vault-recovery-token", description: "HashiCorp Vault recovery token (hvr.)", regex: "(?<![A-Za-z0-9_.-])(hvr\\.[A-Za-z0-9_-]{20,120})(?![A-Za-z0-9_-])", keywords: ["hvr."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-legacy-token", description: "HashiCorp Vault legacy service token (s. + 24) next to a Vault token name", regex: "(?:vault[_. -]?token|x-vault-token|vault_dev_root_token_id|client_token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(s\\.[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["vault", "client_token"], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "terraform-cloud-api-token", description: "Terraform Cloud / Enterprise API token (atlasv1)", regex: "(?<![A-Za-z0-9_])([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", keywords: ["atlasv1"], entropy: 3.5, severity: "critical", tags: ["terraform", "token"] }, { id: "pulumi-access-token", description: "Pulumi access token (pul-)", regex: "(?<![A-Za-z0-9_-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["pul-"], entropy: 3, severity: "critical", tags: ["pulumi", "token"] }, { id: "doppler-token", description: "Doppler token (personal, service, service account, CLI, SCIM or audit)", regex: "(?<![A-Za-z0-9_.-])(dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])", keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], entropy: 3.5, severity: "critical", tags: ["doppler", "token"] }, { id: "databricks-token", description: "Databricks personal access token (dapi)", regex: "(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)(?![A-Za-z0-9_-])", keywords: ["dapi"], entropy: 3, severity: "critical", tags: ["databricks", "token"] }, { id: "heroku-api-key", description: "Heroku API key (HRKU- prefix)", regex: "(?<![A-Za-z0-9_-])(HRKU-[A-Za-z0-9_-]{56,70})(?![A-Za-z0-9_-])", keywords: ["hrku-"], entropy: 3.5, severity: "critical", tags: ["heroku", "token"] }, { id: "heroku-legacy-api-key", description: "Heroku legacy API key (UUID) next to a Heroku name", regex: "(?:heroku[A-Za-z0-9_. -]{0,30})\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["heroku"], entropy: 3, severity: "high", tags: ["heroku", "token"] }, { id: "flyio-access-token", description: "Fly.io access token (fo1_ or macaroon fm1/fm2)", regex: "(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,4000}(?:,fm[12][ar]?_[A-Za-z0-9+/=_-]{20,4000}){0,8})(?![A-Za-z0-9+/=_-])", keywords: ["fo1_", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_"], entropy: 3.5, severity: "critical", tags: ["flyio", "token"] }, { id: "render-api-key", description: "Render API key (rnd_)", regex: "(?<![A-Za-z0-9_])(rnd_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["rnd_"], entropy: 3.5, severity: "critical", tags: ["render", "token"] }, { id: "vercel-access-token", description: "Vercel access token (vcp_/vci_/vca_/vcr_/vck_ prefix)", regex: "(?<![A-Za-z0-9_])(vc[pikar]_[A-Za-z0-9]{24,80})(?![A-Za-z0-9_])", keywords: ["vcp_", "vci_", "vck_", "vca_", "vcr_"], entropy: 3.7, severity: "critical", tags: ["vercel", "token"] }, { id: "vercel-legacy-token", description: "Vercel legacy API token (24 characters) next to a Vercel name", regex: "(?:vercel[A-Za-z0-9_. -]{0,20}(?:token|key|secret)|now[_.-]token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["vercel", "now_token"], entropy: 3.5, severity: "high", tags: ["vercel", "token"] }, { id: "netlify-access-token", description: "Netlify personal or OAuth access token (nfp_ / nfc_)", regex: "(?<![A-Za-z0-9_])(nf[pco]_[A-Za-z0-9]{32,48})(?![A-Za-z0-9_])", keywords: ["nfp_", "nfc_", "nfo_"], entropy: 3.5, severity: "critical", tags: ["netlify", "token"] }, { id: "netlify-legacy-token", description: "Netlify legacy access token next to a Netlify name", regex: "netlify[A-Za-z0-9_. -]{0,20}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{40,46})(?![A-Za-z0-9_-])", flags: "i", keywords: ["netlify"], entropy: 3.5, severity: "high", tags: ["netlify", "token"] }, { id: "age-secret-key", description: "age encryption secret key (AGE-SECRET-KEY-1)", regex: "(?<![A-Za-z0-9_-])(AGE-SECRET-KEY-(?:PQ-)?1[A-Z0-9]{58,2000})(?![A-Za-z0-9_])", keywords: ["age-secret-key-"], entropy: 3.5, severity: "critical", tags: ["age", "private-key"] }, { id: "okta-api-token", description: "Okta API token (00 + 40) next to an Okta name", regex: "okta[A-Za-z0-9_. -]{0,30}\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["okta"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "auth0-client-secret", description: "Auth0 client secret or session secret next to an Auth0 name", regex: "auth0[A-Za-z0-9_. -]{0,20}(?:client[_. -]?secret|secret|api[_. -]?token|management[_. -]?token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{32,128})(?![A-Za-z0-9_-])", flags: "i", keywords: ["auth0"], entropy: 3.5, severity: "critical", tags: ["auth0", "secret"] }, { id: "supabase-access-token", description: "Supabase personal access token (sbp_)", regex: "(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sbp_"], entropy: 3, severity: "critical", tags: ["supabase", "token"] }, { id: "supabase-secret-key", description: "Supabase secret API key (sb_secret_)", regex: "(?<![A-Za-z0-9_])(sb_secret_[A-Za-z0-9_-]{28,64})(?![A-Za-z0-9_-])", keywords: ["sb_secret_"], entropy: 3.5, severity: "critical", tags: ["supabase", "token"] }, { id: "planetscale-token", description: "PlanetScale service or OAuth token (pscale_tkn_ / pscale_oauth_)", regex: "(?<![A-Za-z0-9_])(pscale_(?:tkn|oauth)_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_tkn_", "pscale_oauth_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "token"] }, { id: "planetscale-password", description: "PlanetScale database password (pscale_pw_)", regex: "(?<![A-Za-z0-9_])(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_pw_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "password"] }, { id: "neon-api-key", description: "Neon API key (napi_)", regex: "(?<![A-Za-z0-9_])(napi_[a-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["napi_"], entropy: 3.5, severity: "critical", tags: ["neon", "token"] }, { id: "mongodb-atlas-api-private-key", description: "MongoDB Atlas API private key (UUID) next to an Atlas/MongoDB private key name", regex: "(?:mongodb|atlas|mcli)[A-Za-z0-9_. -]{0,30}private[_. -]?(?:api[_. -]?)?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["mongodb", "atlas", "mcli"], entropy: 3, severity: "critical", tags: ["mongodb", "secret"] }, { id: "mongodb-atlas-service-account-secret", description: "MongoDB Atlas service account client secret (mdb_sa_sk_)", regex: "(?<![A-Za-z0-9_])(mdb_sa_sk_[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])", keywords: ["mdb_sa_sk_"], entropy: 3.5, severity: "critical", tags: ["mongodb", "secret"] }, { id: "upstash-token", description: "Upstash Redis REST or QStash token next to an Upstash name", regex: "upstash[A-Za-z0-9_. -]{0,30}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_=-]{40,200})(?![A-Za-z0-9_=-])", flags: "i", keywords: ["upstash"], entropy: 3.5, severity: "critical", tags: ["upstash", "token"] }, { id: "prefect-api-key", description: "Prefect Cloud API key (pnu_ user or pnb_ service account)", regex: "(?<![A-Za-z0-9_])(pn[ub]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["pnu_", "pnb_"], entropy: 3.5, severity: "critical", tags: ["prefect", "token"] }, { id: "firebase-cloud-messaging-server-key", description: "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)", regex: "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", keywords: [":apa91b"], entropy: 3.5, severity: "critical", tags: ["firebase", "token"] }] }, { file: "rules/digitalocean.yaml", rules: [{ id: "digitalocean-personal-access-token", description: "DigitalOcean personal access token", regex: "(?<![A-Za-z0-9_])(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dop_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-oauth-token", description: "DigitalOcean OAuth access token", regex: "(?<![A-Za-z0-9_])(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["doo_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "digitalocean-refresh-token", description: "DigitalOcean OAuth refresh token", regex: "(?<![A-Za-z0-9_])(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dor_v1_"], entropy: 3, severity: "high", tags: ["digitalocean", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gcp.yaml", rules: [{ id: "gcp-service-account-key", description: "Google Cloud service-account private key (in a service-account JSON key file)", regex: '"private_key"\\s{0,3}:\\s{0,3}"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\n|\\s){1,4}[A-Za-z0-9+/=\\\\\\s]{64,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', keywords: ["service_account"], severity: "critical", tags: ["gcp", "private-key", "service-account"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-api-key", description: "Google API key", regex: "(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])", keywords: ["aiza"], entropy: 3.5, severity: "high", tags: ["gcp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe$"] } }, { id: "gcp-oauth-client-secret", description: "Google OAuth client secret", regex: "(?<![A-Za-z0-9_-])(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", keywords: ["gocspx-"], entropy: 3.5, severity: "high", tags: ["gcp", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-access-token", description: "Google OAuth 2.0 access token", regex: "(?<![A-Za-z0-9_-])(ya29\\.[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])", keywords: ["ya29."], entropy: 4, severity: "high", tags: ["gcp", "oauth", "access-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gcp-oauth-refresh-token", description: "Google OAuth 2.0 refresh token", regex: "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,300})(?![A-Za-z0-9_-])", keywords: ["1//0"], entropy: 4, severity: "high", tags: ["gcp", "oauth", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/generic.yaml", rules: [{ id: "generic-password-assignment", description: "Password assigned in configuration or code", regex: "(?:passwor?d|passwd|passphrase|pwd|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])pw)[\"'`]?\\]?[ \\t]{0,3}(?::[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|:=|=>|\\?=|[:=]|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{8,128})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["pass", "pwd", "pw=", "pw:", 'pw"', "pw'", "_pw", "-pw", ".pw"], entropy: 2.7, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-secret-assignment", description: "API key, token, secret or credential assigned in configuration or code", regex: "[:=?,`](?<=(?:secret|(?:api|access|secret|private|auth|signing|encryption|encrypt|master|client|app|consumer|hmac|license|account|service|admin|write|deploy|session|crypto|cipher|shared|root|bot|integration|webhook)[_. -]?key|apikey|secret[_.-]?key[_.-]?base|(?<!(?:page|next|continuation|sync|csrf|xsrf|max|num|total|cancel|cancellation|prev|previous|pagination|cursor|resume|input|output|completion|prompt|stop|end|start|eos|bos|pad|unk|sep|cls|mask)[_.-]?)tokens?|credentials?|(?<![A-Za-z0-9])auth)(?:[\"'`]?\\]?[ \\t]{0,3}[:=?,]|`))(?:(?<=:)[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|(?<=:)=|(?<==)>|(?<=\\?)=|(?<=[:=])|(?<=[\"'`][ \\t]{0,3},)(?=[ \\t]{0,3}[\"'`])|(?<=`)[ \\t]{1,3}to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{12,256})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["secret", "key", "token", "credential", "auth"], entropy: 2.7, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:", "^\\s*(?:export\\s+)?(?:declare\\s+)?type\\s+[A-Za-z_$][\\w$]*(?:<[^>]*>)?\\s*="] } }, { id: "generic-xml-secret-element", description: "Password, secret or token held in an XML element", regex: "<([A-Za-z0-9_.:-]{0,40}(?:password|passwd|secret|token|apikey|api[_-]key|access[_-]?key|secret[_-]?key|client[_-]?secret))>([^<>\\s]{8,256})</\\1>", secretGroup: 2, flags: "i", keywords: ["password>", "passwd>", "secret>", "token>", "apikey>", "key>"], entropy: 3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-dotnet-appsetting-secret", description: "Secret in a .NET appSettings / NuGet <add key=... value=...> entry", regex: '<add\\s{1,5}key\\s{0,3}=\\s{0,3}"[^"<>]{0,60}(?:password|pwd|secret|token|api[_.-]?key|apikey|credential)[^"<>]{0,30}"\\s{1,5}value\\s{0,3}=\\s{0,3}"([^"\\s<>]{8,256})"', flags: "i", keywords: ["<add"], entropy: 3, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-cli-secret-flag", description: "Password, token or key passed as a command-line flag", regex: `(?<![A-Za-z0-9-])--?(?:password|passwd|pass|pwd|token|api-key|apikey|api_key|secret|client-secret|auth-token|access-token|secret-key|access-key|private-key)(?:=|\\s{1,3})(?!-)["']?([^\\s"'\`<>(){}\\[\\]\\\\,;|&]{8,256})(?=[\\s"'\`,;)}\\]\\\\|&]|$)`, keywords: ["--pass", "--pwd", "-password", "--token", "--api", "--secret", "--client-secret", "--auth-token", "--access", "--private-key"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-bearer", description: "Bearer token written into an Authorization header", regex: "(?<![A-Za-z0-9])Bearer\\s{1,3}([A-Za-z0-9._~+/-]{20,2048}={0,2})(?=[\\s\"'`,;)\\]}\\\\<]|$)", flags: "i", keywords: ["bearer"], entropy: 3.5, severity: "high", tags: ["generic", "token"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-basic", description: "Basic credentials (base64 user:password) written into an Authorization header", regex: `authorization["']?\\s{0,3}[:=]\\s{0,3}["']?Basic\\s{1,3}([A-Za-z0-9+/]{12,1024}={0,2})(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["basic"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-curl-user-password", description: "Password passed to curl -u / --user user:password", regex: `(?<![A-Za-z0-9-])(?:-u|--user)\\s{1,3}["']?[^\\s:"'$]{1,64}:([^\\s"'$]{6,128})(?=[\\s"']|$)`, keywords: ["curl"], entropy: 2.8, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "netrc-password", description: "Password in a .netrc / _netrc machine entry", regex: "machine\\s{1,5}[^\\s]{1,253}\\s{1,5}(?:login\\s{1,5}[^\\s]{1,128}\\s{1,5})?password\\s{1,5}([^\\s]{6,256})", keywords: ["machine"], entropy: 2.8, severity: "high", tags: ["netrc", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-terraform-variable-default", description: "Secret-named Terraform variable with a hard-coded default value", regex: 'variable\\s{1,5}"[A-Za-z0-9_-]{0,60}(?:password|passwd|secret|token|api_key|apikey|access_key|private_key|credentials?)[A-Za-z0-9_-]{0,20}"\\s{0,5}\\{[^{}]{0,400}?default\\s{0,5}=\\s{0,5}"([^"\\s${}]{8,256})"', flags: "i", keywords: ["variable"], entropy: 2.7, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }] }, { file: "rules/github.yaml", rules: [{ id: "github-pat-classic", description: "GitHub personal access token (classic)", regex: "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghp_"], entropy: 3, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-pat-fine-grained", description: "GitHub fine-grained personal access token", regex: "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])", keywords: ["github_pat_"], entropy: 3.5, severity: "critical", tags: ["github", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-token", description: "GitHub OAuth access token", regex: "(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["gho_"], entropy: 3, severity: "critical", tags: ["github", "oauth", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-user-to-server-token", description: "GitHub App user access token", regex: "(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghu_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-server-to-server-token", description: "GitHub App installation access token (also GITHUB_TOKEN in Actions)", regex: "(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghs_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-refresh-token", description: "GitHub App refresh token", regex: "(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9_])", keywords: ["ghr_"], entropy: 3, severity: "high", tags: ["github", "app", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "github-oauth-client-secret", description: "GitHub OAuth App or GitHub App client secret (named in an assignment)", regex: `(?:github|gh)(?:[\\w.-]{0,20}?(?:client|oauth|app)[_.-]?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?(?:client|oauth|app)[_.-]?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([a-f0-9]{40})(?![A-Za-z0-9])`, flags: "i", keywords: ["github", "gh_client", "gh-client", "gh_oauth", "gh_app"], entropy: 3, severity: "critical", tags: ["github", "oauth", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/gitlab.yaml", rules: [{ id: "gitlab-personal-access-token", description: "GitLab personal, project or group access token", regex: "(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glpat-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-deploy-token", description: "GitLab deploy token", regex: "(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["gldt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "deploy-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-authentication-token", description: "GitLab runner authentication token", regex: "(?<![A-Za-z0-9_-])(glrt-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glrt-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-runner-registration-token", description: "GitLab runner registration token (legacy)", regex: "(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20,40})(?![A-Za-z0-9_-])", keywords: ["gr1348941"], entropy: 3.5, severity: "high", tags: ["gitlab", "runner", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-pipeline-trigger-token", description: "GitLab pipeline trigger token", regex: "(?<![A-Za-z0-9_-])(glptt-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["glptt-"], entropy: 3, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-ci-job-token", description: "GitLab CI/CD job token", regex: "(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glcbt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "ci", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-scim-oauth-token", description: "GitLab SCIM OAuth access token", regex: "(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glsoat-"], entropy: 3.5, severity: "high", tags: ["gitlab", "scim", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-oauth-app-secret", description: "GitLab OAuth application secret", regex: "(?<![A-Za-z0-9_-])(gloas-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["gloas-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feature-flag-client-token", description: "GitLab feature flags client token", regex: "(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glffct-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feature-flags", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-incoming-mail-token", description: "GitLab incoming email token", regex: "(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25,300})(?![A-Za-z0-9_-])", keywords: ["glimt-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "email", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-agent-token", description: "GitLab agent for Kubernetes token", regex: "(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50,300})(?![A-Za-z0-9_-])", keywords: ["glagent-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "kubernetes", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gitlab-feed-token", description: "GitLab feed token", regex: "(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glft-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feed", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/hetzner.yaml", rules: [{ id: "hetzner-cloud-api-token", description: "Hetzner Cloud API token (named in an assignment)", regex: `(?:hcloud|hetzner)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{64})(?![A-Za-z0-9])`, flags: "i", keywords: ["hcloud", "hetzner"], entropy: 4, severity: "critical", tags: ["hetzner", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/ibm.yaml", rules: [{ id: "ibm-cloud-api-key", description: "IBM Cloud IAM API key (named in an assignment)", regex: `(?:ibm[_.-]?cloud|ibmcloud|ibm[_.-]?(?:api|iam|cos)|bluemix|(?<![A-Za-z0-9])ic[_.-]api)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{44})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["ibm_cloud", "ibm-cloud", "ibmcloud", "ibm_api", "ibm-api", "ibm_iam", "ibm-iam", "ibm_cos", "ibm-cos", "ibmapi", "bluemix", "ic_api"], entropy: 4, severity: "critical", tags: ["ibm", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/jwt.yaml", rules: [{ id: "jwt", description: "JSON Web Token (signed)", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,1500})(?![A-Za-z0-9_-])", keywords: ["eyj"], entropy: 4, severity: "high", tags: ["jwt", "token"], allowlist: { regexes: ["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$"] } }, { id: "jwt-unsigned", description: "Unsigned JSON Web Token (alg none, empty signature); rarely a live credential but often accepted by buggy verifiers", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{20,8000}\\.)(?![A-Za-z0-9_.-])", keywords: ["eyj"], entropy: 4, severity: "low", tags: ["jwt", "token"] }] }, { file: "rules/linode.yaml", rules: [{ id: "linode-personal-access-token", description: "Linode / Akamai Cloud personal access token (named in an assignment)", regex: `(?:linode)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{64})(?![A-Za-z0-9])`, flags: "i", keywords: ["linode"], entropy: 3.2, severity: "critical", tags: ["linode", "akamai", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/messaging.yaml", rules: [{ id: "slack-bot-token", description: "Slack bot token", regex: "(?<![A-Za-z0-9_-])(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![A-Za-z0-9_-])", keywords: ["xoxb-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-user-token", description: "Slack user token", regex: "(?<![A-Za-z0-9_-])(xoxp-(?:[0-9]{8,14}-){3}[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])", keywords: ["xoxp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-app-token", description: "Slack app-level token (Socket Mode)", regex: "(?<![A-Za-z0-9_-])(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[A-Za-z0-9]{60,70})(?![A-Za-z0-9_-])", keywords: ["xapp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-legacy-token", description: "Slack legacy workspace, refresh, OAuth or client token (xoxa-, xoxr-, xoxs-, xoxo-, xoxc-)", regex: "(?<![A-Za-z0-9_-])(xox[aorsc]-(?:[0-9]-)?[0-9]{6,14}-[A-Za-z0-9-]{10,200})(?![A-Za-z0-9_-])", keywords: ["xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxc-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-access-token", description: "Slack app configuration access token", regex: "(?<![A-Za-z0-9_-])(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![A-Za-z0-9_-])", keywords: ["xoxe.xoxb-", "xoxe.xoxp-"], entropy: 4, severity: "critical", tags: ["slack", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-config-refresh-token", description: "Slack app configuration refresh token", regex: "(?<![A-Za-z0-9_.-])(xoxe-[0-9]-[A-Za-z0-9]{130,160})(?![A-Za-z0-9_-])", keywords: ["xoxe-"], entropy: 4, severity: "high", tags: ["slack", "refresh-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/services/"], severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "slack-workflow-webhook-url", description: "Slack workflow or trigger webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:[A-Z0-9]{9,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,40})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], entropy: 3.5, severity: "high", tags: ["slack", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-api-key", description: "Twilio API key SID paired secret material (SK + 32 hex)", regex: "(?<![A-Za-z0-9_])(SK[0-9a-zA-Z]{32})(?![A-Za-z0-9_])", keywords: ["twilio", "=sk", '"sk', "'sk", ": sk", "`sk"], entropy: 3.2, severity: "high", tags: ["twilio", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-account-credentials", description: "Twilio auth token written next to its account SID (AC + 32 hex)", regex: `(?<![A-Za-z0-9_])AC[0-9a-f]{32}["']?\\s{0,3}[,:]\\s{0,3}["']?([0-9a-f]{32})(?![A-Za-z0-9_])`, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "twilio-auth-token", description: "Twilio auth token or API secret (named in an assignment)", regex: `(?:twilio)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "sendgrid-api-key", description: "SendGrid API key", regex: "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{20,24}\\.[A-Za-z0-9_-]{39,50})(?![A-Za-z0-9_-])", keywords: ["sg."], entropy: 4, severity: "critical", tags: ["sendgrid", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "brevo-api-key", description: "Brevo (Sendinblue) API or SMTP key", regex: "(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["xkeysib-", "xsmtpsib-"], entropy: 3.5, severity: "critical", tags: ["brevo", "sendinblue", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "resend-api-key", description: "Resend API key", regex: "(?<![A-Za-z0-9_-])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ['"re_', "'re_", "=re_", ": re_", "`re_", "(re_", " re_"], entropy: 3.8, severity: "high", tags: ["resend", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-api-key", description: "Mailgun API key (legacy key- form)", regex: "(?<![A-Za-z0-9_-])(key-[0-9a-z]{32})(?![A-Za-z0-9_-])", keywords: ["key-"], entropy: 3.3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailgun-private-api-key", description: "Mailgun private API key or webhook signing key (named in an assignment)", regex: `(?:mailgun)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mailgun"], entropy: 3, severity: "critical", tags: ["mailgun", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mailchimp-api-key", description: "Mailchimp Marketing API key", regex: "(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])", keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"], entropy: 3, severity: "high", tags: ["mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key", description: "Mailchimp Transactional (Mandrill) API key", regex: "(?<![A-Za-z0-9_-])(md-(?=[A-Za-z0-9_-]{0,21}[A-Z])[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["md-"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mandrill-api-key-legacy", description: "Mandrill API key, unprefixed form (named in an assignment)", regex: `(?:mandrill)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mandrill"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token", description: "Telegram bot token", regex: "(?<![A-Za-z0-9_])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])", keywords: [":aa"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "telegram-bot-token-named", description: "Telegram bot token without the usual AA lead (named in an assignment)", regex: `(?:telegram|tgram|bot[_.-]?token)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9]{8,10}:[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["telegram", "tgram", "bot_token", "bottoken", "bot-token"], entropy: 3.5, severity: "high", tags: ["telegram", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-bot-token", description: "Discord bot token (named in an assignment)", regex: `(?:discord)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["discord"], entropy: 4, severity: "critical", tags: ["discord", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "discord-webhook-url", description: "Discord webhook URL", regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?![A-Za-z0-9_-])", keywords: ["discord.com/api", "discordapp.com/api"], entropy: 3.5, severity: "high", tags: ["discord", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "postmark-server-token", description: "Postmark server or account API token (named in an assignment)", regex: `(?:postmark)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["postmark"], entropy: 3, severity: "high", tags: ["postmark", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "microsoft-teams-webhook-url", description: "Microsoft Teams incoming webhook URL", regex: "(https://(?:[a-z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])", keywords: ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], entropy: 3.5, severity: "high", tags: ["microsoft", "teams", "webhook"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "zendesk-api-token", description: "Zendesk API token (named in an assignment)", regex: `(?:zendesk)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["zendesk"], entropy: 4, severity: "high", tags: ["zendesk", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token", description: "Intercom access token", regex: "(?<![A-Za-z0-9+/])(dG9rOj[A-Za-z0-9+/]{40,120}={0,2})(?![A-Za-z0-9+/=])", keywords: ["dg9roj"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "intercom-access-token-legacy", description: "Intercom access token without its usual prefix (named in an assignment)", regex: `(?:intercom)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/_-]{59}=)(?![A-Za-z0-9+/=_-])`, flags: "i", keywords: ["intercom"], entropy: 4, severity: "high", tags: ["intercom", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "vonage-api-secret", description: "Vonage (Nexmo) API secret (named in an assignment)", regex: `(?:vonage|nexmo)(?:[\\w.-]{0,20}?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([A-Za-z0-9]{16})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["vonage", "nexmo"], entropy: 3.3, severity: "high", tags: ["vonage", "nexmo", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "messagebird-api-key", description: "MessageBird (Bird) API access key (named in an assignment)", regex: `(?:message[_.-]?bird)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{25})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["messagebird", "message_bird", "message-bird"], entropy: 3.8, severity: "high", tags: ["messagebird", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "pusher-app-secret", description: "Pusher Channels app secret (named in an assignment)", regex: `(?:pusher)(?:[\\w.-]{0,20}?secret(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)|[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|\\(|\\{|\\r?\\n)\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}["'\\x60]?[\\w.-]{0,20}?secret["']?\\s{0,3}(?:=|:=|:|=>)\\s{0,3}["']?)([a-z0-9]{20})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["pusher"], entropy: 3, severity: "high", tags: ["pusher", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/observability.yaml", rules: [{ id: "datadog-api-key", description: "Datadog API key (32 hex) next to a Datadog API key name", regex: "(?:datadog|dd)[A-Za-z0-9_. -]{0,20}api[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["datadog", "dd_api", "dd-api", "ddapi", "dd.api"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "datadog-app-key", description: "Datadog application key (40 hex) next to a Datadog app key name", regex: "(?:datadog|dd)[A-Za-z0-9_. -]{0,20}app(?:lication)?[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{40})(?![A-Za-z0-9_-])", flags: "i", keywords: ["datadog", "dd_app", "dd-app", "ddapp", "dd.app"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "newrelic-user-api-key", description: "New Relic user API key (NRAK-)", regex: "(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nrak-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-browser-api-key", description: "New Relic browser API key (NRJS-)", regex: "(?<![A-Za-z0-9_-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])", keywords: ["nrjs-"], entropy: 3, severity: "medium", tags: ["newrelic", "token"] }, { id: "newrelic-insights-key", description: "New Relic Insights insert or query key (NRII- / NRIQ-)", regex: "(?<![A-Za-z0-9_-])(NRI[IQ]-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["nrii-", "nriq-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-admin-api-key", description: "New Relic admin API key (NRAA-)", regex: "(?<![A-Za-z0-9_-])(NRAA-[a-f0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nraa-"], entropy: 3, severity: "critical", tags: ["newrelic", "token"] }, { id: "newrelic-license-key", description: "New Relic ingest license key (40 characters ending in NRAL)", regex: "\\b([a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])", keywords: ["nral"], entropy: 3, severity: "high", tags: ["newrelic", "token"] }, { id: "sentry-org-auth-token", description: "Sentry organisation auth token (sntrys_)", regex: "(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600})(?![A-Za-z0-9+/=_-])", keywords: ["sntrys_"], entropy: 3.5, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-user-auth-token", description: "Sentry user auth token (sntryu_)", regex: "(?<![A-Za-z0-9_])(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["sntryu_"], entropy: 3, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-legacy-auth-token", description: "Sentry legacy auth token (64 hex) next to a Sentry token name", regex: "sentry[A-Za-z0-9_. -]{0,20}(?:auth[_. -]?token|token)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{64})(?![A-Za-z0-9_-])", flags: "i", keywords: ["sentry"], entropy: 3, severity: "high", tags: ["sentry", "token"] }, { id: "sentry-dsn", description: "Sentry DSN with its key (lets anyone send events to the project)", regex: "https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@[A-Za-z0-9.-]{1,120}(?::[0-9]{1,5})?/[0-9]{1,12}", keywords: ["sentry", "ingest"], entropy: 3, severity: "medium", tags: ["sentry", "dsn"] }, { id: "grafana-cloud-token", description: "Grafana Cloud access policy token (glc_)", regex: "(?<![A-Za-z0-9_])(glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["glc_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-service-account-token", description: "Grafana service account token (glsa_)", regex: "(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])", keywords: ["glsa_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-api-key", description: 'Grafana legacy API key (base64 JSON starting {"k":")', regex: "(?<![A-Za-z0-9_+/])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["eyjrijoi"], entropy: 3.5, severity: "high", tags: ["grafana", "token"] }, { id: "segment-public-api-token", description: "Segment public API token (sgp_)", regex: "(?<![A-Za-z0-9_])(sgp_[A-Za-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["sgp_"], entropy: 3.5, severity: "critical", tags: ["segment", "token"] }, { id: "segment-write-key", description: "Segment source write key next to a Segment write key name", regex: "segment[A-Za-z0-9_. -]{0,20}write[_. -]?key\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["segment"], entropy: 3.5, severity: "medium", tags: ["segment", "token"] }, { id: "launchdarkly-api-key", description: "LaunchDarkly REST API access token (api- + UUID)", regex: "(?<![A-Za-z0-9_-])(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3, severity: "critical", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-sdk-key", description: "LaunchDarkly server-side SDK key (sdk- + UUID)", regex: "(?<![A-Za-z0-9_-])(sdk-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["sdk-"], entropy: 3, severity: "high", tags: ["launchdarkly", "token"] }] }, { file: "rules/payments.yaml", rules: [{ id: "paystack-secret-key", description: "Paystack secret key", regex: "(?<![A-Za-z0-9_])(sk_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sk_live_", "sk_test_"], entropy: 3.2, severity: "critical", tags: ["paystack", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-secret-key-live", description: "Stripe live secret key", regex: "(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_live_[a-f0-9]{40}$"] } }, { id: "stripe-secret-key-test", description: "Stripe test-mode secret key", regex: "(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "secret-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"], regexes: ["^sk_test_[a-f0-9]{40}$", "^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2)$"] } }, { id: "stripe-restricted-key-live", description: "Stripe live restricted key", regex: "(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "restricted-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-restricted-key-test", description: "Stripe test-mode restricted key", regex: "(?<![A-Za-z0-9_])(rk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "restricted-key", "test-mode"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "stripe-webhook-secret", description: "Stripe webhook signing secret", regex: "(?<![A-Za-z0-9_])(whsec_[A-Za-z0-9+/=]{32,88})(?![A-Za-z0-9_+/=])", keywords: ["whsec_"], entropy: 3.5, severity: "high", tags: ["stripe", "webhook-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-access-token", description: "Square access token", regex: "(?<![A-Za-z0-9_+/-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_+/=-])", keywords: ["eaaa"], entropy: 3.8, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-legacy-access-token", description: "Square legacy personal access token", regex: "(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["sq0atp-"], entropy: 3.5, severity: "critical", tags: ["square", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "square-oauth-secret", description: "Square OAuth application secret", regex: "(?<![A-Za-z0-9_-])((?:sandbox-)?sq0csp-[A-Za-z0-9_-]{40,50})(?![A-Za-z0-9_-])", keywords: ["sq0csp-"], entropy: 3.5, severity: "critical", tags: ["square", "oauth", "client-secret"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-access-token", description: "Braintree (PayPal) access token", regex: "(?<![A-Za-z0-9_])(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32})(?![A-Za-z0-9_])", keywords: ["access_token$production$", "access_token$sandbox$"], entropy: 3.5, severity: "critical", tags: ["braintree", "paypal", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "braintree-private-key", description: "Braintree API private key (named in an assignment)", regex: `(?:braintree)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{32})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["braintree"], entropy: 3, severity: "critical", tags: ["braintree", "paypal", "private-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "paypal-client-secret", description: "PayPal REST API client secret (named in an assignment)", regex: `(?:paypal)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9_-]{80})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["paypal"], entropy: 4, severity: "critical", tags: ["paypal", "client-secret"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "adyen-api-key", description: "Adyen API key", regex: "(?<![A-Za-z0-9_+/-])(AQE[A-Za-z0-9+/]{30,250}={0,2}-[A-Za-z0-9+/=-]{20,200})(?![A-Za-z0-9_+/=-])", keywords: ["aqe"], entropy: 4, severity: "critical", tags: ["adyen", "api-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-access-token", description: "Plaid access token", regex: "(?<![A-Za-z0-9_-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["access-sandbox-", "access-development-", "access-production-"], entropy: 3, severity: "critical", tags: ["plaid", "token"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "plaid-secret", description: "Plaid API secret (named in an assignment)", regex: `(?:plaid)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([a-f0-9]{30})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["plaid"], entropy: 3, severity: "critical", tags: ["plaid", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "coinbase-api-secret", description: "Coinbase API secret (named in an assignment)", regex: `(?:coinbase|cb[_.-]access)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/_-]{32,88}={0,2})(?![A-Za-z0-9+/=_-])`, flags: "i", keywords: ["coinbase", "cb_access", "cb-access"], entropy: 4, severity: "critical", tags: ["coinbase", "secret-key"], allowlist: { regexes: ["^0x[0-9a-fA-F]{32,}$", "^organizations/"], stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-id", description: "Razorpay live key id (half of a key pair)", regex: "(?<![A-Za-z0-9_])(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9_])", keywords: ["rzp_live_"], entropy: 3, severity: "medium", tags: ["razorpay", "key-id"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "razorpay-key-secret", description: "Razorpay key secret (named in an assignment)", regex: `(?:razorpay|rzp)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9]{24})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["razorpay", "rzp_"], entropy: 3.8, severity: "critical", tags: ["razorpay", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-secret-key", description: "Flutterwave secret key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwseck-", "flwseck_test-"], entropy: 3, severity: "critical", tags: ["flutterwave", "secret-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "flutterwave-encryption-key", description: "Flutterwave encryption key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?[A-Za-z0-9]{12})(?![A-Za-z0-9_-])", keywords: ["flwseck"], entropy: 2.8, severity: "high", tags: ["flutterwave", "encryption-key"], allowlist: { stopwords: ["0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "gocardless-access-token", description: "GoCardless access token (named in an assignment)", regex: `(?:gocardless)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)((?:live|sandbox)_[A-Za-z0-9_=-]{40})(?![A-Za-z0-9_=-])`, flags: "i", keywords: ["gocardless"], entropy: 3.8, severity: "critical", tags: ["gocardless", "token"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "mollie-api-key", description: "Mollie API key or organization access token (named in an assignment)", regex: `(?:mollie)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)((?:live|test|access)_[A-Za-z0-9]{30,40})(?![A-Za-z0-9_-])`, flags: "i", keywords: ["mollie"], entropy: 3.8, severity: "critical", tags: ["mollie", "api-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }, { id: "kraken-api-secret", description: "Kraken exchange API private key (named in an assignment)", regex: `(?:kraken)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["kraken"], entropy: 4.5, severity: "critical", tags: ["kraken", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/private-keys.yaml", rules: [{ id: "private-key-rsa", description: "RSA private key (PKCS#1 PEM block)", regex: "(-----BEGIN RSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END RSA PRIVATE KEY-----)", keywords: ["begin rsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "rsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-dsa", description: "DSA private key (PEM block)", regex: "(-----BEGIN DSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END DSA PRIVATE KEY-----)", keywords: ["begin dsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "dsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-ec", description: "Elliptic-curve private key (SEC1 PEM block)", regex: "(-----BEGIN EC PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END EC PRIVATE KEY-----)", keywords: ["begin ec private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ec"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-openssh", description: "OpenSSH private key", regex: "(-----BEGIN OPENSSH PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END OPENSSH PRIVATE KEY-----)", keywords: ["begin openssh private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8", description: "PKCS#8 private key (BEGIN PRIVATE KEY)", regex: "(-----BEGIN PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END PRIVATE KEY-----)", keywords: ["begin private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8-encrypted", description: "Encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); still a secret, the passphrase may be weak or nearby", regex: "(-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END ENCRYPTED PRIVATE KEY-----)", keywords: ["begin encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pgp", description: "PGP/GPG private key block", regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[^-]|-(?!----)){64,65536}?-----END PGP PRIVATE KEY BLOCK-----)", keywords: ["begin pgp private key block"], entropy: 3.5, severity: "critical", tags: ["private-key", "pgp"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-putty", description: "PuTTY private key file (.ppk) with its Private-Lines", regex: "(PuTTY-User-Key-File-[23]:(?:(?!PuTTY-User-Key-File)[\\s\\S]){20,16384}?Private-Lines:\\s{0,3}[0-9]{1,4}\\s{1,4}[A-Za-z0-9+/=\\s]{32,16384}?Private-MAC:\\s{0,3}[A-Fa-f0-9]{40,64})", keywords: ["putty-user-key-file"], entropy: 3.5, severity: "critical", tags: ["private-key", "putty"] }, { id: "private-key-ssh2-encrypted", description: "SSH.com / Tectia SSH2 encrypted private key", regex: "(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-(?!---)){64,16384}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)", keywords: ["begin ssh2 encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-other", description: "Other PEM private key block (any BEGIN ... PRIVATE KEY type not named above)", regex: "(-----BEGIN ((?:[A-Z0-9]{1,20} ){1,3})PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END \\2PRIVATE KEY-----)", keywords: ["private key-----"], entropy: 3.5, severity: "critical", tags: ["private-key"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }] }, { file: "rules/registries.yaml", rules: [{ id: "npm-access-token", description: "npm access token (granular or classic, npm_ prefix)", regex: "(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["npm_"], entropy: 3.2, severity: "critical", tags: ["npm", "token"] }, { id: "npm-registry-auth-token", description: "Registry auth token in .npmrc or .yarnrc.yml (_authToken / npmAuthToken, any format)", regex: `(?:_authToken|npmAuthToken|(?<![A-Za-z0-9])_auth)\\s{0,3}[=:]\\s{0,3}["']?([A-Za-z0-9+/=._~-]{20,512})(?![A-Za-z0-9+/=._~-])`, keywords: ["_authtoken", "npmauthtoken", "_auth"], entropy: 3, severity: "high", tags: ["npm", "token"], allowlist: { regexes: ["^npm_"] } }, { id: "pypi-upload-token", description: "PyPI API token (macaroon for pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgEIcHlwaS5vcm[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-ageichlwas5vcm"], entropy: 3.5, severity: "critical", tags: ["pypi", "token"] }, { id: "testpypi-upload-token", description: "Test PyPI API token (macaroon for test.pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-agendgvzdc5wexbplm9yz"], entropy: 3.5, severity: "high", tags: ["pypi", "token"] }, { id: "rubygems-api-key", description: "RubyGems.org API key", regex: "(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])", keywords: ["rubygems_"], entropy: 3, severity: "critical", tags: ["rubygems", "token"] }, { id: "nuget-api-key", description: "NuGet.org API key (oy2 prefix)", regex: "(?<![A-Za-z0-9_])(oy2[a-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["oy2"], entropy: 3.5, severity: "critical", tags: ["nuget", "token"] }, { id: "dockerhub-personal-access-token", description: "Docker Hub personal or organisation access token (dckr_pat_ / dckr_oat_)", regex: "(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})(?![A-Za-z0-9_-])", keywords: ["dckr_pat_", "dckr_oat_"], entropy: 3.3, severity: "critical", tags: ["docker", "token"] }, { id: "docker-config-auth", description: 'Base64 user:password in a Docker config.json "auth" entry', regex: '"auth"\\s{0,3}:\\s{0,3}"([A-Za-z0-9+/]{16,400}={0,2})"', keywords: ['"auth"'], entropy: 3.5, severity: "high", tags: ["docker", "password"] }, { id: "jfrog-api-key", description: "JFrog Artifactory API key (AKCp prefix)", regex: "(?<![A-Za-z0-9_])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9_])", keywords: ["akcp"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "jfrog-reference-token", description: "JFrog reference (access) token, base64 of reftkn:01", regex: "(?<![A-Za-z0-9_+/])(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})(?![A-Za-z0-9_+/])", keywords: ["cmvmdgtuojaxoj"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "crates-io-api-token", description: "crates.io API token (cio prefix)", regex: "(?<![A-Za-z0-9_])(cio[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["cio"], entropy: 3.8, severity: "critical", tags: ["crates-io", "token"] }, { id: "clojars-deploy-token", description: "Clojars deploy token", regex: "(?<![A-Za-z0-9_])(CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])", flags: "i", keywords: ["clojars_"], entropy: 3.5, severity: "critical", tags: ["clojars", "token"] }, { id: "packagist-api-token", description: "Private Packagist / Packagist.org API token (packagist_ prefix)", regex: "(?<![A-Za-z0-9_])(packagist_[a-z]{3}_[a-f0-9]{60,80})(?![A-Za-z0-9_])", keywords: ["packagist_"], entropy: 3.3, severity: "critical", tags: ["packagist", "token"] }, { id: "maven-settings-server-password", description: "Password in a Maven settings.xml <server> entry", regex: "<server>[\\s\\S]{0,400}?<password>([^<>${}\\s]{6,256})</password>", keywords: ["<server>"], entropy: 2.8, severity: "high", tags: ["maven", "password"], allowlist: { regexes: ["^\\{[A-Za-z0-9+/=]+\\}$"] } }, { id: "gradle-repository-password", description: "Repository, publishing or signing password in gradle.properties (or its ORG_GRADLE_PROJECT_ variable)", regex: `(?<![A-Za-z0-9_.])(?:ORG_GRADLE_PROJECT_)?((?:(?:ossrh|sonatype|nexus|artifactory|mavenCentral)(?:Password|Token|TokenPassword|ApiKey)|(?:maven|mavenRepo|repo|repository|publishing|signing|signingInMemoryKey)Password|signing\\.password))(?![A-Za-z0-9_])["']?[ \\t]{0,3}[=:][ \\t]{0,3}["']?([^\\s"'$\`()\\[\\]{}<>,;]{8,256})(?=[\\s"',;]|$)`, secretGroup: 2, keywords: ["ossrhpassword", "ossrhtoken", "sonatypepassword", "sonatypetoken", "nexuspassword", "nexustoken", "artifactorypassword", "artifactorytoken", "artifactoryapikey", "mavencentralpassword", "mavencentraltoken", "mavenpassword", "mavenrepopassword", "repopassword", "repositorypassword", "publishingpassword", "signingpassword", "signinginmemorykeypassword", "signing.password"], entropy: 3, severity: "high", tags: ["gradle", "password"], allowlist: { regexes: ["^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$"] } }] }, { file: "rules/saas.yaml", rules: [{ id: "postman-api-key", description: "Postman API key (PMAK-)", regex: "(?<![A-Za-z0-9_-])(PMAK-[A-Fa-f0-9]{24}-[A-Fa-f0-9]{34})(?![A-Za-z0-9_-])", keywords: ["pmak-"], entropy: 3, severity: "critical", tags: ["postman", "token"] }, { id: "linear-api-key", description: "Linear personal API key (lin_api_)", regex: "(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])", keywords: ["lin_api_"], entropy: 3.5, severity: "critical", tags: ["linear", "token"] }, { id: "linear-oauth-token", description: "Linear OAuth access token (lin_oauth_)", regex: "(?<![A-Za-z0-9_])(lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["lin_oauth_"], entropy: 3, severity: "critical", tags: ["linear", "token"] }, { id: "atlassian-api-token", description: "Atlassian (Jira/Confluence) API token (ATATT3)", regex: "(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_=-]{150,300})(?![A-Za-z0-9_=-])", keywords: ["atatt3"], entropy: 3.5, severity: "critical", tags: ["atlassian", "token"] }, { id: "atlassian-legacy-api-token", description: "Atlassian legacy API token (24 characters) next to a Jira/Confluence/Atlassian token name", regex: "(?:jira|confluence|atlassian)[A-Za-z0-9_. -]{0,20}(?:token|api[_. -]?key|password)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9]{24})(?![A-Za-z0-9_-])", flags: "i", keywords: ["jira", "confluence", "atlassian"], entropy: 3.5, severity: "high", tags: ["atlassian", "token"] }, { id: "shopify-access-token", description: "Shopify Admin API access token (shpat_)", regex: "(?<![A-Za-z0-9_])(shpat_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpat_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-shared-secret", description: "Shopify app shared secret (shpss_)", regex: "(?<![A-Za-z0-9_])(shpss_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpss_"], entropy: 3, severity: "critical", tags: ["shopify", "secret"] }, { id: "shopify-custom-app-token", description: "Shopify custom app access token (shpca_)", regex: "(?<![A-Za-z0-9_])(shpca_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpca_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-private-app-token", description: "Shopify private app access token (shppa_)", regex: "(?<![A-Za-z0-9_])(shppa_[a-fA-F0-9]{32})(?![A-Za-z0-9_])", keywords: ["shppa_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "mapbox-secret-token", description: "Mapbox secret access token (sk.eyJ...)", regex: "(?<![A-Za-z0-9_.-])(sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])", keywords: ["sk.eyj"], entropy: 3.5, severity: "high", tags: ["mapbox", "token"] }, { id: "contentful-personal-access-token", description: "Contentful content management personal access token (CFPAT-)", regex: "(?<![A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["cfpat-"], entropy: 3.5, severity: "critical", tags: ["contentful", "token"] }, { id: "airtable-personal-access-token", description: "Airtable personal access token (pat + 14 . 64 hex)", regex: "(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["pat"], entropy: 3.5, severity: "critical", tags: ["airtable", "token"] }, { id: "airtable-legacy-api-key", description: "Airtable legacy API key (key + 14) next to an Airtable name", regex: "airtable[A-Za-z0-9_. -]{0,20}\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?(key[A-Za-z0-9]{14})(?![A-Za-z0-9_-])", flags: "i", keywords: ["airtable"], entropy: 3.3, severity: "high", tags: ["airtable", "token"] }, { id: "notion-integration-secret", description: "Notion integration secret (secret_ + 43)", regex: "(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["secret_"], entropy: 4, severity: "critical", tags: ["notion", "token"] }, { id: "notion-api-token", description: "Notion API token (ntn_)", regex: "(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{32,40})(?![A-Za-z0-9_])", keywords: ["ntn_"], entropy: 3.5, severity: "critical", tags: ["notion", "token"] }, { id: "asana-personal-access-token", description: "Asana personal access token (N/digits[/digits]:32 hex)", regex: "(?<![A-Za-z0-9/])([0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "token"] }, { id: "dropbox-access-token", description: "Dropbox short-lived access token (sl.)", regex: "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})(?![A-Za-z0-9_-])", keywords: ["sl."], entropy: 4, severity: "critical", tags: ["dropbox", "token"] }, { id: "dropbox-long-lived-token", description: "Dropbox long-lived access token (64 characters) next to a Dropbox name", regex: "dropbox[A-Za-z0-9_. -]{0,20}(?:token|key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{11}AAAAAAAAA[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", flags: "i", keywords: ["dropbox"], entropy: 3.5, severity: "critical", tags: ["dropbox", "token"] }, { id: "figma-personal-access-token", description: "Figma personal access token (figd_)", regex: "(?<![A-Za-z0-9_])(figd_[A-Za-z0-9_-]{38,48})(?![A-Za-z0-9_-])", keywords: ["figd_"], entropy: 3.5, severity: "critical", tags: ["figma", "token"] }, { id: "frameio-api-token", description: "Frame.io developer token (fio-u-)", regex: "(?<![A-Za-z0-9_-])(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", keywords: ["fio-u-"], entropy: 3.5, severity: "critical", tags: ["frameio", "token"] }, { id: "confluent-api-secret", description: "Confluent Cloud API secret next to a Confluent/Kafka API secret name", regex: "(?:confluent|ccloud|kafka)[A-Za-z0-9_. -]{0,20}(?:api[_. -]?secret|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9+/]{64})(?![A-Za-z0-9+/=_-])", flags: "i", keywords: ["confluent", "ccloud", "kafka"], entropy: 3.5, severity: "critical", tags: ["confluent", "secret"] }, { id: "fastly-api-token", description: "Fastly API token next to a Fastly name", regex: "fastly[A-Za-z0-9_. -]{0,20}(?:token|key)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["fastly"], entropy: 3.5, severity: "critical", tags: ["fastly", "token"] }, { id: "algolia-admin-api-key", description: "Algolia admin or write API key next to an Algolia key name (search-only keys excluded)", regex: "algolia(?![A-Za-z0-9_. -]{0,20}search)[A-Za-z0-9_. -]{0,20}(?:key|secret)\\*{0,2}[\"'`]?\\]?[ \\t]{0,3}(?:[:=]{1,2}>?|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([a-f0-9]{32})(?![A-Za-z0-9_-])", flags: "i", keywords: ["algolia"], entropy: 3, severity: "high", tags: ["algolia", "token"] }] }, { file: "rules/scaleway.yaml", rules: [{ id: "scaleway-secret-key", description: "Scaleway API secret key (named in an assignment)", regex: `(?:scw|scaleway)(?:[\\w \\t.>-]{0,30}["'\\x60\\]]{0,2}\\s{0,3}(?:=|:=|:|=>|,|\\?=|\\(|\\{|\\||>|\\r?\\n|(?:to|is|as)(?=\\s))\\s{0,16}(?:\\{\\s{0,16})?(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}[:=]\\s{0,3}[^\\n,;]{0,120}[,\\n]\\s{0,16}){0,4}(?:["'\\x60]?[\\w.-]{1,30}["'\\x60]?\\s{0,3}(?:=|:=|:|=>)\\s{0,3})?["'\\x60]?|[\\w.-]{0,30}[ \\t]{1,3}["'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9-])`, flags: "i", keywords: ["scw", "scaleway"], entropy: 3, severity: "critical", tags: ["scaleway", "secret-key"], allowlist: { stopwords: ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx", "0123456", "1234567", "2345678", "3456789", "9876543", "abcdefg", "bcdefgh", "qwerty"] } }] }, { file: "rules/urls.yaml", rules: [{ id: "url-postgres-password", description: "PostgreSQL connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:postgres(?:ql)?|pgsql|postgis|timescaledb)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["postgres://", "postgresql://", "postgres+", "postgresql+", "pgsql://", "postgis://", "timescaledb://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mysql-password", description: "MySQL / MariaDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:mysql(?:x)?|mariadb)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mysql://", "mysqlx://", "mariadb://", "mysql+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mongodb-password", description: "MongoDB connection string with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:mongodb(?:\\+srv)?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mongodb://", "mongodb+srv://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-redis-password", description: "Redis / Valkey connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:rediss?|valkeys?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["redis://", "rediss://", "valkey://", "valkeys://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-amqp-password", description: "AMQP (RabbitMQ) connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:amqps?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["amqp://", "amqps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-mssql-password", description: "SQL Server connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:mssql|sqlserver)(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["mssql://", "sqlserver://", "mssql+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-clickhouse-password", description: "ClickHouse connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:clickhouses?(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["clickhouse://", "clickhouses://", "clickhouse+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-cockroachdb-password", description: "CockroachDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:cockroach(?:db)?(?:\\+[a-z0-9]{1,20})?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["cockroachdb://", "cockroach://", "cockroachdb+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-couchdb-password", description: "CouchDB connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:couchdbs?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["couchdb://", "couchdbs://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-neo4j-password", description: "Neo4j / Bolt connection URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:neo4j|bolt)(?:\\+s{1,2}c?)?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-nats-password", description: "NATS connection URL with a password or token", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:nats(?:\\+tls)?|tls)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["nats://", "nats+tls://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-kafka-password", description: "Kafka broker URL with SASL credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:kafka(?:\\+ssl|\\+sasl_ssl|\\+sasl)?|sasl_ssl|sasl_plaintext)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["kafka://", "kafka+", "sasl_ssl://", "sasl_plaintext://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-ldap-password", description: "LDAP URL with bind credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:ldaps?)://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["ldap://", "ldaps://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-ftp-password", description: "FTP / SFTP / SMTP / IMAP URL with a password", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:s?ftps?|smtps?|imaps?|pop3s?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["ftp://", "ftps://", "sftp://", "smtp://", "smtps://", "imap://", "imaps://", "pop3://", "pop3s://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "url-http-basic-auth-password", description: "HTTP(S) URL with user:password basic-auth credentials", regex: "://(?<=(?<![A-Za-z0-9+.-])(?:(?:https?|wss?|git\\+https?))://)[^\\s:@/\\\"'`<>]{0,128}:([^\\s@/?#\\\"'`<>]{1,256})@[A-Za-z0-9\\[_.-]", flags: "i", keywords: ["http://", "https://", "ws://", "wss://"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$|:)", "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$", "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"], stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"] } }, { id: "connection-string-password", description: "Password in an ADO.NET / ODBC / JDBC-style connection string (Password=...; followed by more options)", regex: `(?:^|[;"'])\\s{0,3}(?:Password|Pwd)\\s{0,3}=\\s{0,3}([^;"'\\s{}$<>()]{4,128})(?=;)`, flags: "i", keywords: ["password=", "pwd=", "password =", "pwd ="], entropy: 2.5, severity: "high", tags: ["connection-string", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|admin|sa|test|example|dummy|redacted|\\*+)$"], stopwords: ["changeme", "yourstrong", "your", "redacted", "placeholder", "example"] } }, { id: "url-query-password", description: "Password or secret in a URL query string (JDBC and REST URLs)", regex: `[?&;](?:password|passwd|pwd|client_secret|secret|api_?key|access_token|private_token)=([^&;#"'\\s<>{}$]{6,256})`, flags: "i", keywords: ["password=", "passwd=", "pwd=", "client_secret=", "secret=", "apikey=", "api_key=", "access_token=", "private_token="], entropy: 3, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|test|example|dummy|redacted|\\*+|%s|:[a-z_]+)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example", "xxxx"] } }, { id: "kafka-sasl-jaas-password", description: "Kafka SASL password in a JAAS login module configuration (sasl.jaas.config)", regex: `(?:Plain|Scram|OAuthBearer)LoginModule\\s{1,5}required[^;]{0,300}?\\spassword\\s{0,3}=\\s{0,3}["']([^"'\\s]{4,256})["']`, keywords: ["loginmodule"], entropy: 2.5, severity: "high", tags: ["kafka", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|[Ss]ecret|changeme|admin|test|example|dummy|redacted|alice-secret|admin-secret)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example"] } }] }];
+    define_AGENT_VAULT_RULE_PACKS_default = [{ file: "rules/_global.yaml", rules: [], allowlist: { regexes: ["^\\$\\{[^}]*\\}$", "^\\$\\([^)]*\\)$", "^\\{\\{.*\\}\\}$", "^%\\([^)]*\\)s$", "^<[^<>]*>$", "^\\$\\{\\{[^}]*\\}\\}$", "^\\$[A-Z_][A-Z0-9_]*$", "^%[A-Za-z_][A-Za-z0-9_]*%$", "^#\\{[^}]*\\}$", "^@[A-Za-z_][A-Za-z0-9_.]*@$", "^__[A-Z0-9_]+__$", "\\{\\{[^{}]{0,80}\\}\\}", "^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM", "^(?:AKIAIOSFODNN7EXAMPLE|AKIAI44QH8DHBEXAMPLE|wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY|je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY)$", "^(?:sk_test_BQokikJOvBiI2HlWgH4olfQ2|sk_test_4eC39HqLyjWDarjtT1zdp7dc)$", "^AIzaSyDOCAbC123dEf456GhI789jKl012-MnO$", "^key-3ax6xnjp29jd6fds4gc373sgvjxteol0$", "^(?:[a-z]{2,10}_){1,2}(?:[A-Z][a-z]+){2,}[0-9]{4,}$", "^(.)\\1+$"], paths: ["**/package-lock.json", "**/npm-shrinkwrap.json", "**/yarn.lock", "**/pnpm-lock.yaml", "**/bun.lock", "**/go.sum", "**/go.work.sum", "**/Cargo.lock", "**/poetry.lock", "**/Pipfile.lock", "**/uv.lock", "**/composer.lock", "**/Gemfile.lock", "**/packages.lock.json", "**/Podfile.lock", "**/pubspec.lock", "**/mix.lock", "**/flake.lock", "**/gradle.lockfile", "**/.terraform.lock.hcl"] } }, { file: "rules/ai.yaml", rules: [{ id: "openai-api-key", description: "OpenAI API key (legacy user key with the T3BlbkFJ marker)", regex: "(?<![A-Za-z0-9_-])(sk-[A-Za-z0-9]{16,64}T3BlbkFJ[A-Za-z0-9_-]{16,100})(?![A-Za-z0-9_-])", keywords: ["*t3blbkfj"], entropy: 3.5, severity: "critical", tags: ["openai", "api-key"] }, { id: "openai-project-api-key", description: "OpenAI project API key", regex: "(?<![A-Za-z0-9_-])(sk-proj-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-proj-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"] }, { id: "openai-service-account-key", description: "OpenAI service account API key", regex: "(?<![A-Za-z0-9_-])(sk-(?:svcacct|service)-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-svcacct-", "sk-service-"], entropy: 4, severity: "critical", tags: ["openai", "api-key"] }, { id: "openai-admin-key", description: "OpenAI admin API key", regex: "(?<![A-Za-z0-9_-])(sk-admin-[A-Za-z0-9_-]{40,250})(?![A-Za-z0-9_-])", keywords: ["sk-admin-"], entropy: 4, severity: "critical", tags: ["openai", "admin", "api-key"] }, { id: "anthropic-api-key", description: "Anthropic API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-api03-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-api03-"], entropy: 4, severity: "critical", tags: ["anthropic", "api-key"] }, { id: "anthropic-admin-key", description: "Anthropic Admin API key", regex: "(?<![A-Za-z0-9_-])(sk-ant-admin01-[A-Za-z0-9_-]{80,110})(?![A-Za-z0-9_-])", keywords: ["sk-ant-admin01-"], entropy: 4, severity: "critical", tags: ["anthropic", "admin", "api-key"] }, { id: "anthropic-oauth-token", description: "Anthropic OAuth access or refresh token", regex: "(?<![A-Za-z0-9_-])(sk-ant-o(?:at|rt)01-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])", keywords: ["sk-ant-oat01-", "sk-ant-ort01-"], entropy: 4, severity: "critical", tags: ["anthropic", "oauth", "token"] }, { id: "huggingface-access-token", description: "Hugging Face user access token", regex: "(?<![A-Za-z0-9_-])(hf_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["hf_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"] }, { id: "huggingface-organization-token", description: "Hugging Face organization API token (legacy)", regex: "(?<![A-Za-z0-9_-])(api_org_[A-Za-z0-9]{34})(?![A-Za-z0-9_-])", keywords: ["api_org_"], entropy: 3.8, severity: "high", tags: ["huggingface", "token"] }, { id: "cohere-api-key", description: "Cohere API key (named in an assignment)", context: { names: ["cohere", "co[_.-]api[_.-]key"], value: "[A-Za-z0-9]{40}" }, keywords: ["cohere", "co_api_key", "co-api-key"], entropy: 4, severity: "high", tags: ["cohere", "api-key"] }, { id: "groq-api-key", description: "Groq API key", regex: "(?<![A-Za-z0-9_-])(gsk_[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["gsk_"], entropy: 4, severity: "high", tags: ["groq", "api-key"] }, { id: "mistral-api-key", description: "Mistral AI API key (named in an assignment)", context: { names: ["mistral"], value: "[A-Za-z0-9]{32}" }, keywords: ["mistral"], entropy: 3.8, severity: "high", tags: ["mistral", "api-key"] }, { id: "replicate-api-token", description: "Replicate API token", regex: "(?<![A-Za-z0-9_-])(r8_[A-Za-z0-9_-]{37})(?![A-Za-z0-9_-])", keywords: ["r8_"], entropy: 4, severity: "high", tags: ["replicate", "api-key"] }, { id: "perplexity-api-key", description: "Perplexity API key", regex: "(?<![A-Za-z0-9_-])(pplx-[A-Za-z0-9]{48,56})(?![A-Za-z0-9_-])", keywords: ["pplx-"], entropy: 4, severity: "high", tags: ["perplexity", "api-key"] }, { id: "xai-api-key", description: "xAI (Grok) API key", regex: "(?<![A-Za-z0-9_-])(xai-[A-Za-z0-9_]{80})(?![A-Za-z0-9_-])", keywords: ["xai-"], entropy: 4, severity: "high", tags: ["xai", "api-key"] }, { id: "openrouter-api-key", description: "OpenRouter API key", regex: "(?<![A-Za-z0-9_-])(sk-or-v1-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["sk-or-v1-"], entropy: 3.2, severity: "high", tags: ["openrouter", "api-key"] }, { id: "deepseek-api-key", description: "DeepSeek API key (named in an assignment)", context: { names: ["deepseek"], value: "sk-[a-z0-9]{32}" }, keywords: ["deepseek"], entropy: 3.2, severity: "high", tags: ["deepseek", "api-key"] }, { id: "together-api-key", description: "Together AI API key", regex: "(?<![A-Za-z0-9_-])(tgp_v1_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tgp_v1_"], entropy: 4, severity: "high", tags: ["together", "api-key"] }, { id: "together-api-key-legacy", description: "Together AI API key, legacy 64-hex form (named in an assignment)", context: { names: ["together"], value: "[a-f0-9]{64}" }, keywords: ["together"], entropy: 3.2, severity: "high", tags: ["together", "api-key"] }, { id: "fireworks-api-key", description: "Fireworks AI API key", regex: "(?<![A-Za-z0-9_-])(fw_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ["fw_"], entropy: 3.8, severity: "high", tags: ["fireworks", "api-key"] }, { id: "elevenlabs-api-key", description: "ElevenLabs API key", regex: "(?<![A-Za-z0-9_-])(sk_[a-f0-9]{48})(?![A-Za-z0-9_-])", keywords: ["sk_"], entropy: 3.2, severity: "high", tags: ["elevenlabs", "api-key"] }, { id: "elevenlabs-api-key-legacy", description: "ElevenLabs API key, legacy 32-hex form (named in an assignment)", context: { names: ["elevenlabs", "eleven[_.-]labs", "xi[_.-]api[_.-]key"], value: "[a-f0-9]{32}" }, keywords: ["elevenlabs", "eleven_labs", "eleven-labs", "xi-api-key", "xi_api_key"], entropy: 3, severity: "high", tags: ["elevenlabs", "api-key"] }, { id: "assemblyai-api-key", description: "AssemblyAI API key (named in an assignment)", context: { names: ["assembly[_.-]?ai"], value: "[a-z0-9]{32}" }, keywords: ["assemblyai", "assembly_ai", "assembly-ai"], entropy: 3, severity: "high", tags: ["assemblyai", "api-key"] }, { id: "pinecone-api-key", description: "Pinecone API key", regex: "(?<![A-Za-z0-9_-])(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})(?![A-Za-z0-9_-])", keywords: ["pcsk_"], entropy: 4, severity: "high", tags: ["pinecone", "api-key"] }, { id: "pinecone-api-key-legacy", description: "Pinecone API key, legacy UUID form (named in an assignment)", context: { names: ["pinecone"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["pinecone"], entropy: 3, severity: "high", tags: ["pinecone", "api-key"] }, { id: "langsmith-api-key", description: "LangSmith (LangChain) personal access token or service key", regex: "(?<![A-Za-z0-9_-])(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})(?![A-Za-z0-9_-])", keywords: ["lsv2_pt_", "lsv2_sk_"], entropy: 3, severity: "high", tags: ["langsmith", "langchain", "api-key"] }, { id: "wandb-api-key", description: "Weights & Biases API key (named in an assignment)", context: { names: ["wandb", "weights[_.-]?and[_.-]?biases"], value: "[a-f0-9]{40}|wandb_v1_[A-Za-z0-9_]{40,90}" }, keywords: ["wandb", "weights_and_biases", "weights-and-biases"], entropy: 3, severity: "high", tags: ["wandb", "api-key"] }, { id: "langfuse-secret-key", description: "Langfuse secret key (sk-lf-)", regex: "(?<![A-Za-z0-9_-])(sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["sk-lf-"], entropy: 3, severity: "critical", tags: ["langfuse", "secret-key"] }, { id: "nvidia-api-key", description: "NVIDIA API catalog / NIM API key (nvapi-)", regex: "(?<![A-Za-z0-9_-])(nvapi-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["nvapi-"], entropy: 4, severity: "critical", tags: ["nvidia", "api-key"] }, { id: "voiceflow-api-key", description: "Voiceflow Dialog Manager / workspace API key (VF.DM., VF.WS.)", regex: "(?<![A-Za-z0-9_.-])(VF\\.(?:DM|WS)\\.[a-f0-9]{24}\\.[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["vf.dm.", "vf.ws."], entropy: 3.5, severity: "critical", tags: ["voiceflow", "api-key"] }, { id: "deepgram-api-key", description: "Deepgram API key next to a Deepgram name", context: { names: ["deepgram", "dg[_.-]api[_.-]?key"], value: "[a-f0-9]{40}" }, keywords: ["deepgram", "dg_api", "dg-api", "dg.api"], entropy: 3, severity: "critical", tags: ["deepgram", "api-key"] }, { id: "clarifai-personal-access-token", description: "Clarifai personal access token or API key next to a Clarifai name", context: { names: ["clarifai"], value: "[a-f0-9]{32}" }, keywords: ["clarifai"], entropy: 3, severity: "critical", tags: ["clarifai", "access-token"] }, { id: "privateai-api-key", description: "Private AI (de-identification) API key next to a Private AI name", context: { names: ["private[_.-]?ai", "privateai"], value: "[A-Za-z0-9]{32}" }, keywords: ["privateai", "private_ai", "private-ai", "private.ai"], entropy: 3.8, severity: "high", tags: ["privateai", "api-key"] }, { id: "tavily-api-key", description: "Tavily search API key (tvly-)", regex: "(?<![A-Za-z0-9_-])(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["tvly-"], entropy: 3.8, severity: "high", tags: ["tavily", "api-key"] }, { id: "firecrawl-api-key", description: "Firecrawl API key (fc-)", regex: "(?<![A-Za-z0-9_-])(fc-[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["fc-"], entropy: 3, severity: "high", tags: ["firecrawl", "api-key"] }, { id: "e2b-api-key", description: "E2B sandbox API key (e2b_)", regex: "(?<![A-Za-z0-9_-])(e2b_[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["e2b_"], entropy: 3, severity: "high", tags: ["e2b", "api-key"] }] }, { file: "rules/alibaba.yaml", rules: [{ id: "alibaba-access-key-id", description: "Alibaba Cloud AccessKey id", regex: "(?<![A-Za-z0-9])(LTAI[A-Za-z0-9]{12,24})(?![A-Za-z0-9])", keywords: ["ltai"], entropy: 3, severity: "high", tags: ["alibaba", "key-id"] }, { id: "alibaba-access-key-secret", description: "Alibaba Cloud AccessKey secret (named in an assignment)", context: { names: ["alibaba", "aliyun", "access[_.-]?key[_.-]?secret", "oss[_.-]?secret"], value: "[A-Za-z0-9]{30}", also: [`(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,24}["'\\x60]?\\s{0,3}[,:]\\s{0,3}\\w{0,30}=?["'\\x60]?`] }, keywords: ["ltai", "alibaba", "aliyun", "accesskeysecret", "access_key_secret", "access-key-secret", "access.key.secret", "oss_secret", "oss-secret", "osssecret"], entropy: 3.8, severity: "critical", tags: ["alibaba", "secret-key"] }] }, { file: "rules/aws.yaml", rules: [{ id: "aws-access-key-id", description: "AWS access key id", regex: "(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16})(?![A-Za-z0-9])", keywords: ["akia", "asia", "abia", "acca", "a3t"], entropy: 3, severity: "high", tags: ["aws", "key-id"] }, { id: "aws-secret-access-key", description: "AWS secret access key (named in an assignment)", context: { names: ["secret[_.-]?access[_.-]?key", "aws[_.-]?secret", "secret[_.-]?key(?!ref)"], value: "[A-Za-z0-9/+]{40}" }, keywords: ["secret_access", "secretaccess", "secret-access", "secret.access", "aws_secret", "awssecret", "aws-secret", "aws.secret", "secret_key", "secretkey", "secret-key"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"] }, { id: "aws-secret-access-key-after-id", description: "AWS secret access key written right after its access key id", regex: `(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}["'\\x60]?\\s{0,3}[,:;]\\s{0,3}["'\\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`, keywords: ["akia", "asia"], entropy: 4.1, severity: "critical", tags: ["aws", "secret-key"] }, { id: "aws-session-token-prefixed", description: "AWS STS session token, recognised by its leading bytes", regex: "(?<![A-Za-z0-9/+])((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9/+]{100,2000}={0,2})(?![A-Za-z0-9/+=])", keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdze", "fqogzxivyxdze"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"] }, { id: "aws-session-token", description: "AWS session token (named in an assignment)", context: { names: ["session[_.-]?token", "security[_.-]?token"], value: "[A-Za-z0-9/+]{100,2000}={0,2}" }, keywords: ["session_token", "sessiontoken", "session-token", "security_token", "securitytoken", "security-token"], entropy: 4.5, severity: "high", tags: ["aws", "session-token"], allowlist: { regexes: ["^AAAA(?:B3NzaC1|C3NzaC1|E2VjZHNh)"] } }, { id: "aws-bedrock-api-key", description: "Amazon Bedrock long-term API key", regex: "(?<![A-Za-z0-9/+])(ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9/+]{60,300}={0,2})(?![A-Za-z0-9/+=])", keywords: ["abskqmvkcm9ja0fqsutles"], entropy: 4, severity: "critical", tags: ["aws", "bedrock", "api-key"] }, { id: "aws-bedrock-short-term-api-key", description: "Amazon Bedrock short-term API key (presigned bearer token)", regex: "(?<![A-Za-z0-9_-])(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9/+=%&._-]{60,4000})", keywords: ["bedrock-api-key-"], entropy: 4, severity: "high", tags: ["aws", "bedrock", "api-key"] }, { id: "aws-mws-auth-token", description: "Amazon Marketplace Web Service auth token", regex: "(?<![A-Za-z0-9])(amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9])", keywords: ["amzn.mws."], entropy: 3, severity: "high", tags: ["aws", "mws", "token"] }, { id: "aws-appsync-api-key", description: "AWS AppSync GraphQL API key (da2-)", regex: "(?<![A-Za-z0-9_-])(da2-[a-z0-9]{26})(?![A-Za-z0-9_-])", keywords: ["da2-"], entropy: 3.5, severity: "high", tags: ["aws", "appsync", "api-key"] }] }, { file: "rules/azure.yaml", rules: [{ id: "azure-ad-client-secret", description: "Microsoft Entra ID (Azure AD) application client secret", regex: "(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])", keywords: ["q~"], entropy: 3.5, severity: "critical", tags: ["azure", "entra", "client-secret"] }, { id: "azure-cosmosdb-account-key", description: "Azure Cosmos DB account key", context: { names: ["cosmos"], value: "[A-Za-z0-9+/]{86}==", also: ["AccountEndpoint=https://[a-z0-9-]{3,50}\\.(?:documents|table\\.cosmos)\\.azure\\.com(?::443)?/?;\\s{0,3}AccountKey="] }, keywords: ["documents.azure.com", "cosmos"], entropy: 4.5, severity: "critical", tags: ["azure", "cosmosdb", "account-key"], allowlist: { regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-storage-account-key", description: "Azure Storage account key", context: { names: ["(?:storage|account)[_.-]?(?:account[_.-]?)?(?:access[_.-]?)?key"], value: "[A-Za-z0-9+/]{86}==", also: ["AccountKey="] }, keywords: ["accountkey", "account_key", "account-key", "storagekey", "storage_key", "storage-key", "storageaccountkey", "storage_account_key", "storage-account-key", "storageaccesskey", "storage_access_key"], entropy: 4.5, severity: "critical", tags: ["azure", "storage", "account-key"], allowlist: { regexes: ["^Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq", "^C2y6yDjf5/R\\+ob0N8A7Cgv30VRDJIWEHLM"] } }, { id: "azure-sas-token", description: "Azure shared access signature (SAS) token signature", regex: `(?<![A-Za-z0-9_])sv=[0-9]{4}-[0-9]{2}-[0-9]{2}&[^\\s"'<>\\x60]{0,500}?&sig=([A-Za-z0-9%+/=]{40,120})(?![A-Za-z0-9%+/=])`, keywords: ["sig="], entropy: 4, severity: "high", tags: ["azure", "storage", "sas"] }, { id: "azure-shared-access-key", description: "Azure Service Bus, Event Hubs or IoT Hub shared access key", regex: "(?:SharedAccessKey|shared_access_key)=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["sharedaccesskey=", "shared_access_key="], entropy: 4, severity: "critical", tags: ["azure", "service-bus", "shared-access-key"] }, { id: "azure-devops-pat", description: "Azure DevOps personal access token", regex: "(?<![A-Za-z0-9])([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])", keywords: ["*azdo"], entropy: 4, severity: "critical", tags: ["azure", "devops", "token"] }, { id: "azure-devops-pat-legacy", description: "Azure DevOps personal access token, legacy 52-character form (named in an assignment)", context: { names: ["azure[_.-]?devops", "azure[_.-]?(?:pat|token)", "azdo", "vsts", "ado[_.-](?:pat|token)"], value: "[a-z0-9]{52}" }, keywords: ["azure_devops", "azure-devops", "azuredevops", "azure_pat", "azure-pat", "azure_token", "azure-token", "azdo", "vsts", "ado_pat", "ado_token", "ado-pat", "ado-token"], entropy: 3.5, severity: "critical", tags: ["azure", "devops", "token"] }, { id: "azure-cognitive-services-key", description: "Azure OpenAI / AI services (Cognitive Services) key", context: { names: ["azure[_.-]?(?:openai|cognitive|ai[_.-]?services|speech|search|translator|language|vision)", "ocp-apim-subscription-key", "aoai"], value: "[a-f0-9]{32}|[A-Za-z0-9]{84}" }, keywords: ["azure_openai", "azure-openai", "azureopenai", "azure_cognitive", "azure-cognitive", "azure_ai_services", "azure_speech", "azure_search", "azure_translator", "azure_language", "azure_vision", "ocp-apim-subscription-key", "aoai"], entropy: 3, severity: "high", tags: ["azure", "openai", "api-key"] }, { id: "azure-container-registry-password", description: "Azure Container Registry access key or token password", regex: "(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{42}\\+ACR[A-Za-z0-9]{6})(?![A-Za-z0-9+/=])", keywords: ["+acr"], entropy: 4, severity: "critical", tags: ["azure", "container-registry", "password"] }, { id: "azure-app-configuration-connection-string", description: "Azure App Configuration access key secret (in a connection string)", regex: "Endpoint=https://[A-Za-z0-9-]{1,60}\\.azconfig\\.io;\\s{0,3}Id=[^;\\s]{1,64};\\s{0,3}Secret=([A-Za-z0-9+/]{40,90}={0,2})(?![A-Za-z0-9+/=])", flags: "i", keywords: [".azconfig.io"], entropy: 4, severity: "critical", tags: ["azure", "app-configuration", "connection-string"] }, { id: "azure-access-key-connection-string", description: "Azure SignalR, Web PubSub or Communication Services access key (in a connection string)", regex: "(?:Endpoint=https://[A-Za-z0-9.-]{1,120}\\.(?:service\\.signalr\\.net|webpubsub\\.azure\\.com|communication\\.azure\\.com)/?;\\s{0,3})AccessKey=([A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{86}==)(?![A-Za-z0-9+/=])", flags: "i", keywords: ["signalr.net", "webpubsub.azure.com", "communication.azure.com"], entropy: 4, severity: "critical", tags: ["azure", "signalr", "access-key"] }, { id: "azure-function-key-url", description: "Azure Functions URL carrying a function or host key (?code=)", regex: `(?:https?://)?[a-z0-9-]{1,60}\\.azurewebsites\\.net/(?:api|runtime/webhooks)/[A-Za-z0-9_/-]{1,100}\\?(?:[A-Za-z0-9_.-]{1,30}=[^&\\s"']{0,100}&){0,5}code=([A-Za-z0-9_-]{40,100}={0,2})(?![A-Za-z0-9_=-])`, keywords: [".azurewebsites.net/"], entropy: 4, severity: "high", tags: ["azure", "functions", "api-key"] }, { id: "azure-function-key", description: "Azure Functions key in an x-functions-key header or named setting", context: { names: ["x-functions-key", "azure[_.-]?function[_.-]?key", "function[_.-]?app[_.-]?key"], value: "[A-Za-z0-9_-]{40,100}={0,2}" }, keywords: ["x-functions-key", "azure_function_key", "azurefunctionkey", "azure_functionkey", "function_app_key", "functionappkey"], entropy: 4, severity: "high", tags: ["azure", "functions", "api-key"] }, { id: "azure-apim-subscription-key", description: "Azure API Management subscription key named as APIM (the Ocp-Apim-Subscription-Key header is the Cognitive Services rule)", context: { names: ["apim"], qualifier: "subscription[_. -]?key|key", value: "[a-f0-9]{32}", also: ["[?&]subscription-key="] }, keywords: ["apim_", "apim-", "apim.", "apim:", "apimsubscription", "apimkey", "subscription-key="], entropy: 3, severity: "high", tags: ["azure", "apim", "api-key"] }] }, { file: "rules/bitbucket.yaml", rules: [{ id: "bitbucket-app-password", description: "Bitbucket app password", regex: "(?<![A-Za-z0-9_])(ATBB[A-Za-z0-9]{28,40})(?![A-Za-z0-9_])", keywords: ["atbb"], entropy: 3.5, severity: "critical", tags: ["bitbucket", "app-password"] }, { id: "bitbucket-access-token", description: "Bitbucket repository, project or workspace access token", regex: "(?<![A-Za-z0-9_-])(ATCTT[A-Za-z0-9_=-]{100,300})(?![A-Za-z0-9_=-])", keywords: ["atctt"], entropy: 4, severity: "critical", tags: ["bitbucket", "token"] }, { id: "bitbucket-client-secret", description: "Bitbucket OAuth consumer secret (named in an assignment)", context: { names: ["bitbucket", "bb"], qualifier: "(?:client|oauth|consumer)[_.-]?secret", value: "[A-Za-z0-9_-]{32,64}" }, keywords: ["bitbucket", "bb_client", "bb_oauth", "bb_consumer"], entropy: 3.8, severity: "high", tags: ["bitbucket", "oauth", "client-secret"] }] }, { file: "rules/ci.yaml", rules: [{ id: "circleci-personal-token", description: "CircleCI personal or project API token (CCIPAT_ / CCIPRJ_)", regex: "(?<![A-Za-z0-9_])(CCI(?:PAT|PRJ)_[A-Za-z0-9]{22}_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["ccipat_", "cciprj_"], entropy: 3.5, severity: "critical", tags: ["circleci", "token"] }, { id: "circleci-legacy-token", description: "CircleCI legacy API token (40 hex) next to a CircleCI token name", context: { names: ["circle"], qualifier: "token", value: "[a-f0-9]{40}" }, keywords: ["circle"], entropy: 3, severity: "high", tags: ["circleci", "token"] }, { id: "travis-ci-token", description: "Travis CI API token next to a Travis name", context: { names: ["travis"], qualifier: "token|api[_. -]?key", value: "[A-Za-z0-9_-]{22}" }, keywords: ["travis"], entropy: 3.3, severity: "high", tags: ["travis-ci", "token"] }, { id: "buildkite-api-token", description: "Buildkite user API access token (bkua_)", regex: "(?<![A-Za-z0-9_])(bkua_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["bkua_"], entropy: 3, severity: "critical", tags: ["buildkite", "token"] }, { id: "buildkite-agent-token", description: "Buildkite agent registration token next to a Buildkite agent token name", context: { names: ["buildkite"], qualifier: "agent[_. -]?token", value: "[A-Za-z0-9]{40,64}" }, keywords: ["buildkite"], entropy: 3.5, severity: "high", tags: ["buildkite", "token"] }, { id: "sonarqube-token", description: "SonarQube / SonarCloud user, project or analysis token (squ_/sqp_/sqa_)", regex: "(?<![A-Za-z0-9_])(sq[upa]_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["squ_", "sqp_", "sqa_"], entropy: 3, severity: "critical", tags: ["sonarqube", "token"] }, { id: "sonarqube-legacy-token", description: "SonarQube legacy token (40 hex) next to sonar.login / SONAR_TOKEN", context: { names: ["sonar"], qualifier: "login|token", value: "[a-f0-9]{40}" }, keywords: ["sonar"], entropy: 3, severity: "high", tags: ["sonarqube", "token"] }, { id: "snyk-cli-auth", description: "Snyk token passed to `snyk auth`", regex: "snyk\\s{1,3}auth\\s{1,3}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", flags: "i", keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }, { id: "snyk-api-token", description: "Snyk API token (UUID) next to a Snyk name", context: { names: ["snyk"], qualifier: "token|api[_. -]?key|auth", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["snyk"], entropy: 3, severity: "high", tags: ["snyk", "token"] }] }, { file: "rules/cloudflare.yaml", rules: [{ id: "cloudflare-api-token", description: "Cloudflare API token or global API key (prefixed format)", regex: "(?<![A-Za-z0-9_])(cf(?:k|ut|at)_[A-Za-z0-9]{40,64})(?![A-Za-z0-9_])", keywords: ["cfk_", "cfut_", "cfat_"], entropy: 4, severity: "critical", tags: ["cloudflare", "token"] }, { id: "cloudflare-api-token-legacy", description: "Cloudflare API token, unprefixed form (named in an assignment)", context: { names: ["cloudflare", "cf[_.-](?:api|token|account|user|dns|zone)"], value: "[A-Za-z0-9_-]{40}" }, keywords: ["cloudflare", "cf_api", "cf-api", "cf.api", "cf_token", "cf-token", "cf_account", "cf_user", "cf_dns", "cf_zone"], entropy: 3.8, severity: "high", tags: ["cloudflare", "token"] }, { id: "cloudflare-global-api-key", description: "Cloudflare global API key, unprefixed form (named in an assignment)", context: { names: ["cloudflare", "cf[_.-](?:api|auth|global)", "x-auth-key"], value: "[a-f0-9]{37,45}" }, keywords: ["cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth", "cf_global", "x-auth-key"], entropy: 3, severity: "critical", tags: ["cloudflare", "api-key"] }, { id: "cloudflare-origin-ca-key", description: "Cloudflare Origin CA key", regex: "(?<![A-Za-z0-9_.-])(v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})(?![A-Za-z0-9_-])", keywords: ["v1.0-"], entropy: 3, severity: "high", tags: ["cloudflare", "origin-ca", "api-key"] }] }, { file: "rules/commerce.yaml", rules: [{ id: "lob-api-key", description: "Lob secret API key (live_ or test_ + 35 hex)", regex: "(?<![A-Za-z0-9_-])((?:live|test)_[a-f0-9]{35})(?![A-Za-z0-9_-])", keywords: ["live_", "test_"], entropy: 3, severity: "critical", tags: ["lob", "api-key"] }, { id: "lob-publishable-key", description: "Lob publishable API key (live_pub_ or test_pub_ + 31 hex)", regex: "(?<![A-Za-z0-9_-])((?:live|test)_pub_[a-f0-9]{31})(?![A-Za-z0-9_-])", keywords: ["live_pub_", "test_pub_"], entropy: 3, severity: "low", tags: ["lob", "publishable-key"] }, { id: "shippo-api-token", description: "Shippo API token (shippo_live_, shippo_test_)", regex: "(?<![A-Za-z0-9_-])(shippo_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["shippo_live_", "shippo_test_"], entropy: 3, severity: "critical", tags: ["shippo", "api-token"] }, { id: "easypost-api-key", description: "EasyPost production API key (EZAK)", regex: "(?<![A-Za-z0-9_-])(EZAK[A-Za-z0-9]{54})(?![A-Za-z0-9_-])", keywords: ["ezak"], entropy: 3.8, severity: "critical", tags: ["easypost", "api-key"] }, { id: "easypost-test-api-key", description: "EasyPost test API key (EZTK)", regex: "(?<![A-Za-z0-9_-])(EZTK[A-Za-z0-9]{54})(?![A-Za-z0-9_-])", keywords: ["eztk"], entropy: 3.8, severity: "medium", tags: ["easypost", "api-key"] }, { id: "duffel-api-token", description: "Duffel access token (duffel_live_, duffel_test_)", regex: "(?<![A-Za-z0-9_-])(duffel_(?:live|test)_[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["duffel_live_", "duffel_test_"], entropy: 4, severity: "critical", tags: ["duffel", "api-token"] }, { id: "squarespace-api-key", description: "Squarespace Commerce API key next to a Squarespace name", context: { names: ["squarespace"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["squarespace"], entropy: 3, severity: "high", tags: ["squarespace", "api-key"] }, { id: "paddle-api-key", description: "Paddle Billing API key (pdl_live_apikey_, pdl_sdbx_apikey_)", regex: "(?<![A-Za-z0-9_-])(pdl_(?:live|sdbx)_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})(?![A-Za-z0-9_-])", keywords: ["pdl_live_apikey_", "pdl_sdbx_apikey_"], entropy: 4, severity: "critical", tags: ["paddle", "api-key"] }, { id: "shopify-partner-api-token", description: "Shopify Partner API access token (prtapi_)", regex: "(?<![A-Za-z0-9_])(prtapi_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["prtapi_"], entropy: 3.5, severity: "critical", tags: ["shopify", "token"] }, { id: "klaviyo-private-api-key", description: "Klaviyo private API key (pk_) next to a Klaviyo name", context: { names: ["klaviyo"], value: "pk_[A-Za-z0-9]{34}" }, keywords: ["klaviyo"], entropy: 3.8, severity: "critical", tags: ["klaviyo", "api-key"] }, { id: "ghost-admin-api-key", description: "Ghost Admin API key (<24 hex id>:<64 hex secret>) next to a Ghost name", context: { names: ["ghost"], value: "[a-f0-9]{24}:[a-f0-9]{64}" }, keywords: ["ghost_", "ghost.", "ghost:", "ghostadmin", "ghost-admin", "ghostapi"], entropy: 3, severity: "critical", tags: ["ghost", "api-key"] }] }, { file: "rules/devinfra.yaml", rules: [{ id: "vault-service-token", description: "HashiCorp Vault service token (hvs.)", regex: "(?<![A-Za-z0-9_.-])(hvs\\.[A-Za-z0-9_-]{24,250})(?![A-Za-z0-9_-])", keywords: ["hvs."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-batch-token", description: "HashiCorp Vault batch token (hvb.)", regex: "(?<![A-Za-z0-9_.-])(hvb\\.[A-Za-z0-9_-]{24,400})(?![A-Za-z0-9_-])", keywords: ["hvb."], entropy: 3.5, severity: "high", tags: ["hashicorp-vault", "token"] }, { id: "vault-recovery-token", description: "HashiCorp Vault recovery token (hvr.)", regex: "(?<![A-Za-z0-9_.-])(hvr\\.[A-Za-z0-9_-]{20,120})(?![A-Za-z0-9_-])", keywords: ["hvr."], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "vault-legacy-token", description: "HashiCorp Vault legacy service token (s. + 24) next to a Vault token name", context: { names: ["vault[_. -]?token", "x-vault-token", "vault_dev_root_token_id", "client_token"], value: "s\\.[A-Za-z0-9]{24}" }, keywords: ["vault", "client_token"], entropy: 3.5, severity: "critical", tags: ["hashicorp-vault", "token"] }, { id: "terraform-cloud-api-token", description: "Terraform Cloud / Enterprise API token (atlasv1)", regex: "(?<![A-Za-z0-9_])([A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70})(?![A-Za-z0-9_=-])", keywords: ["atlasv1"], entropy: 3.5, severity: "critical", tags: ["terraform", "token"] }, { id: "pulumi-access-token", description: "Pulumi access token (pul-)", regex: "(?<![A-Za-z0-9_-])(pul-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["pul-"], entropy: 3, severity: "critical", tags: ["pulumi", "token"] }, { id: "doppler-token", description: "Doppler token (personal, service, service account, CLI, SCIM or audit)", regex: "(?<![A-Za-z0-9_.-])(dp\\.(?:pt|st|sa|ct|scim|audit)\\.(?:[A-Za-z0-9_-]{1,40}\\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])", keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."], entropy: 3.5, severity: "critical", tags: ["doppler", "token"] }, { id: "databricks-token", description: "Databricks personal access token (dapi)", regex: "(?<![A-Za-z0-9_])(dapi[a-f0-9]{32}(?:-[0-9]{1,2})?)(?![A-Za-z0-9_-])", keywords: ["dapi"], entropy: 3, severity: "critical", tags: ["databricks", "token"] }, { id: "heroku-api-key", description: "Heroku API key (HRKU- prefix)", regex: "(?<![A-Za-z0-9_-])(HRKU-[A-Za-z0-9_-]{56,70})(?![A-Za-z0-9_-])", keywords: ["hrku-"], entropy: 3.5, severity: "critical", tags: ["heroku", "token"] }, { id: "heroku-legacy-api-key", description: "Heroku legacy API key (UUID) next to a Heroku name", context: { names: ["heroku"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["heroku"], entropy: 3, severity: "high", tags: ["heroku", "token"] }, { id: "flyio-access-token", description: "Fly.io access token (fo1_ or macaroon fm1/fm2)", regex: "(?<![A-Za-z0-9_])(fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/=_-]{100,4000}(?:,fm[12][ar]?_[A-Za-z0-9+/=_-]{20,4000}){0,8})(?![A-Za-z0-9+/=_-])", keywords: ["fo1_", "fm1_", "fm2_", "fm1a_", "fm1r_", "fm2a_", "fm2r_"], entropy: 3.5, severity: "critical", tags: ["flyio", "token"] }, { id: "render-api-key", description: "Render API key (rnd_)", regex: "(?<![A-Za-z0-9_])(rnd_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["rnd_"], entropy: 3.5, severity: "critical", tags: ["render", "token"] }, { id: "vercel-access-token", description: "Vercel access token (vcp_/vci_/vca_/vcr_/vck_ prefix)", regex: "(?<![A-Za-z0-9_])(vc[pikar]_[A-Za-z0-9]{24,80})(?![A-Za-z0-9_])", keywords: ["vcp_", "vci_", "vck_", "vca_", "vcr_"], entropy: 3.7, severity: "critical", tags: ["vercel", "token"] }, { id: "vercel-legacy-token", description: "Vercel legacy API token (24 characters) next to a Vercel name", context: { names: ["vercel[\\w .-]{0,20}?(?:token|key|secret)", "now[_.-]token"], value: "[A-Za-z0-9]{24}" }, keywords: ["vercel", "now_token"], entropy: 3.5, severity: "high", tags: ["vercel", "token"] }, { id: "netlify-access-token", description: "Netlify personal or OAuth access token (nfp_ / nfc_)", regex: "(?<![A-Za-z0-9_])(nf[pco]_[A-Za-z0-9]{32,48})(?![A-Za-z0-9_])", keywords: ["nfp_", "nfc_", "nfo_"], entropy: 3.5, severity: "critical", tags: ["netlify", "token"] }, { id: "netlify-legacy-token", description: "Netlify legacy access token next to a Netlify name", context: { names: ["netlify"], qualifier: "token|key|secret", value: "[A-Za-z0-9_-]{40,46}" }, keywords: ["netlify"], entropy: 3.5, severity: "high", tags: ["netlify", "token"] }, { id: "age-secret-key", description: "age encryption secret key (AGE-SECRET-KEY-1)", regex: "(?<![A-Za-z0-9_-])(AGE-SECRET-KEY-(?:PQ-)?1[A-Z0-9]{58,2000})(?![A-Za-z0-9_])", keywords: ["age-secret-key-"], entropy: 3.5, severity: "critical", tags: ["age", "private-key"] }, { id: "okta-api-token", description: "Okta API token (00 + 40) next to an Okta name", context: { names: ["okta"], value: "00[A-Za-z0-9_-]{40}" }, keywords: ["okta"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "auth0-client-secret", description: "Auth0 client secret or session secret next to an Auth0 name", context: { names: ["auth0"], qualifier: "client[_. -]?secret|secret|api[_. -]?token|management[_. -]?token", value: "[A-Za-z0-9_-]{32,128}" }, keywords: ["auth0"], entropy: 3.5, severity: "critical", tags: ["auth0", "secret"] }, { id: "supabase-access-token", description: "Supabase personal access token (sbp_)", regex: "(?<![A-Za-z0-9_])(sbp_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sbp_"], entropy: 3, severity: "critical", tags: ["supabase", "token"] }, { id: "supabase-secret-key", description: "Supabase secret API key (sb_secret_)", regex: "(?<![A-Za-z0-9_])(sb_secret_[A-Za-z0-9_-]{28,64})(?![A-Za-z0-9_-])", keywords: ["sb_secret_"], entropy: 3.5, severity: "critical", tags: ["supabase", "token"] }, { id: "planetscale-token", description: "PlanetScale service or OAuth token (pscale_tkn_ / pscale_oauth_)", regex: "(?<![A-Za-z0-9_])(pscale_(?:tkn|oauth)_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_tkn_", "pscale_oauth_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "token"] }, { id: "planetscale-password", description: "PlanetScale database password (pscale_pw_)", regex: "(?<![A-Za-z0-9_])(pscale_pw_[A-Za-z0-9_.=-]{32,64})(?![A-Za-z0-9_.=-])", keywords: ["pscale_pw_"], entropy: 3.5, severity: "critical", tags: ["planetscale", "password"] }, { id: "neon-api-key", description: "Neon API key (napi_)", regex: "(?<![A-Za-z0-9_])(napi_[a-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["napi_"], entropy: 3.5, severity: "critical", tags: ["neon", "token"] }, { id: "mongodb-atlas-api-private-key", description: "MongoDB Atlas API private key (UUID) next to an Atlas/MongoDB private key name", context: { names: ["mongodb", "atlas", "mcli"], qualifier: "private[_. -]?(?:api[_. -]?)?key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["mongodb", "atlas", "mcli"], entropy: 3, severity: "critical", tags: ["mongodb", "secret"] }, { id: "mongodb-atlas-service-account-secret", description: "MongoDB Atlas service account client secret (mdb_sa_sk_)", regex: "(?<![A-Za-z0-9_])(mdb_sa_sk_[A-Za-z0-9_-]{32,80})(?![A-Za-z0-9_-])", keywords: ["mdb_sa_sk_"], entropy: 3.5, severity: "critical", tags: ["mongodb", "secret"] }, { id: "upstash-token", description: "Upstash Redis REST or QStash token next to an Upstash name", context: { names: ["upstash"], qualifier: "token|key|secret", value: "[A-Za-z0-9_=-]{40,200}" }, keywords: ["upstash"], entropy: 3.5, severity: "critical", tags: ["upstash", "token"] }, { id: "prefect-api-key", description: "Prefect Cloud API key (pnu_ user or pnb_ service account)", regex: "(?<![A-Za-z0-9_])(pn[ub]_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["pnu_", "pnb_"], entropy: 3.5, severity: "critical", tags: ["prefect", "token"] }, { id: "firebase-cloud-messaging-server-key", description: "Firebase Cloud Messaging legacy server key (AAAA...:APA91b...)", regex: "(?<![A-Za-z0-9_-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![A-Za-z0-9_-])", keywords: [":apa91b"], entropy: 3.5, severity: "critical", tags: ["firebase", "token"] }] }, { file: "rules/devtools.yaml", rules: [{ id: "sourcegraph-access-token", description: "Sourcegraph access token (sgp_)", regex: "(?<![A-Za-z0-9_-])(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["sgp_"], entropy: 3, severity: "critical", tags: ["sourcegraph", "access-token"] }, { id: "harness-api-key", description: "Harness personal or service account API token (pat., sat.)", regex: "(?<![A-Za-z0-9_.-])((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[a-f0-9]{24}\\.[A-Za-z0-9]{20})(?![A-Za-z0-9_.-])", keywords: ["pat.", "sat."], entropy: 3.8, severity: "critical", tags: ["harness", "api-key"] }, { id: "octopus-deploy-api-key", description: "Octopus Deploy API key (API- + upper-case letters and digits)", regex: "(?<![A-Za-z0-9_-])(API-(?=(?:[A-Z]{0,31}[0-9]){2})[A-Z0-9]{26,32})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3.5, severity: "critical", tags: ["octopus-deploy", "api-key"] }, { id: "infracost-api-token", description: "Infracost API key (ico-)", regex: "(?<![A-Za-z0-9_-])(ico-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["ico-"], entropy: 3.8, severity: "high", tags: ["infracost", "api-key"] }, { id: "codecov-access-token", description: "Codecov upload or API token next to a Codecov name", context: { names: ["codecov"], value: "(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-f0-9]{32}|[A-Za-z0-9]{40})" }, keywords: ["codecov"], entropy: 3, severity: "high", tags: ["codecov", "token"] }, { id: "droneci-access-token", description: "Drone CI personal access token next to a Drone name", context: { names: ["drone"], qualifier: "token|secret", value: "[A-Za-z0-9]{32}" }, keywords: ["drone_", "drone.", "drone:", "dronetoken", "dronesecret"], entropy: 3.8, severity: "high", tags: ["droneci", "access-token"] }, { id: "jenkins-api-token", description: "Jenkins API token next to a Jenkins name", context: { names: ["jenkins"], qualifier: "token|api[_. -]?key|password|secret", value: "(?:11[a-f0-9]{32}|[a-f0-9]{32})" }, keywords: ["jenkins"], entropy: 3, severity: "critical", tags: ["jenkins", "api-token"] }, { id: "gitea-access-token", description: "Gitea / Forgejo access token next to a Gitea or Forgejo name", context: { names: ["gitea", "forgejo"], value: "[a-f0-9]{40}" }, keywords: ["gitea", "forgejo"], entropy: 3, severity: "critical", tags: ["gitea", "access-token"] }, { id: "readme-api-key", description: "ReadMe API key (rdme_)", regex: "(?<![A-Za-z0-9_-])(rdme_[a-z0-9]{70})(?![A-Za-z0-9_-])", keywords: ["rdme_"], entropy: 4, severity: "high", tags: ["readme", "api-key"] }, { id: "scalingo-api-token", description: "Scalingo API token (tk-us-)", regex: "(?<![A-Za-z0-9_-])(tk-us-[A-Za-z0-9_-]{48})(?![A-Za-z0-9_-])", keywords: ["tk-us-"], entropy: 4, severity: "critical", tags: ["scalingo", "api-token"] }, { id: "settlemint-access-token", description: "SettleMint application, personal or service access token (sm_aat_, sm_pat_, sm_sat_)", regex: "(?<![A-Za-z0-9_-])(sm_(?:aat|pat|sat)_[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["sm_aat_", "sm_pat_", "sm_sat_"], entropy: 3.5, severity: "critical", tags: ["settlemint", "access-token"] }, { id: "openshift-user-token", description: "OpenShift OAuth access token (sha256~)", regex: "(?<![A-Za-z0-9_-])(sha256~[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["sha256~"], entropy: 4, severity: "critical", tags: ["openshift", "access-token"] }, { id: "clickhouse-cloud-api-secret", description: "ClickHouse Cloud API key secret (4b1d...)", regex: "(?<![A-Za-z0-9_-])(4b1d[A-Za-z0-9]{38})(?![A-Za-z0-9_-])", keywords: ["4b1d"], entropy: 4, severity: "critical", tags: ["clickhouse", "api-secret"] }, { id: "deno-deploy-token", description: "Deno Deploy personal or organization access token (ddp_, ddo_) or deployment token (ddw_)", regex: "(?<![A-Za-z0-9_-])(dd[pow]_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])", keywords: ["ddp_", "ddo_", "ddw_"], entropy: 3.8, severity: "critical", tags: ["deno", "access-token"] }, { id: "portainer-access-token", description: "Portainer API access token (ptr_)", regex: "(?<![A-Za-z0-9_-])(ptr_[A-Za-z0-9+/]{43}=?)(?![A-Za-z0-9_+/=-])", keywords: ["ptr_"], entropy: 4, severity: "critical", tags: ["portainer", "access-token"] }, { id: "rootly-api-key", description: "Rootly API key (rootly_)", regex: "(?<![A-Za-z0-9_-])(rootly_[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["rootly_"], entropy: 3, severity: "critical", tags: ["rootly", "api-key"] }, { id: "apify-api-token", description: "Apify API token (apify_api_)", regex: "(?<![A-Za-z0-9_-])(apify_api_[A-Za-z0-9]{36})(?![A-Za-z0-9_-])", keywords: ["apify_api_"], entropy: 3.8, severity: "critical", tags: ["apify", "api-token"] }, { id: "nightfall-api-key", description: "Nightfall DLP API key (NF-)", regex: "(?<![A-Za-z0-9_-])(NF-[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["nf-"], entropy: 3.8, severity: "high", tags: ["nightfall", "api-key"] }, { id: "posthog-personal-api-key", description: "PostHog personal API key (phx_)", regex: "(?<![A-Za-z0-9_-])(phx_[A-Za-z0-9]{43})(?![A-Za-z0-9_-])", keywords: ["phx_"], entropy: 4, severity: "critical", tags: ["posthog", "api-key"] }, { id: "pubnub-secret-key", description: "PubNub secret key (sec-c-)", regex: "(?<![A-Za-z0-9_-])(sec-c-[A-Za-z0-9]{40,64})(?![A-Za-z0-9_-])", keywords: ["sec-c-"], entropy: 4, severity: "critical", tags: ["pubnub", "secret-key"] }, { id: "cloudinary-url", description: "Cloudinary URL with API key and secret (cloudinary://key:secret@cloud)", regex: "(?<![A-Za-z0-9_-])cloudinary://[0-9]{12,16}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]{1,64}", keywords: ["cloudinary://"], entropy: 3.8, severity: "critical", tags: ["cloudinary", "api-secret"] }, { id: "intra42-client-secret", description: "42 intranet (intra.42.fr) OAuth client secret (s-s4t2ud-, s-s4t2af-)", regex: "(?<![A-Za-z0-9_-])(s-s4t2(?:ud|af)-[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["s-s4t2ud-", "s-s4t2af-"], entropy: 3, severity: "high", tags: ["intra42", "client-secret"] }, { id: "maxmind-license-key", description: "MaxMind license key (<6>_<29>_mmk)", regex: "(?<![A-Za-z0-9_-])([A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk)(?![A-Za-z0-9_-])", keywords: ["_mmk"], entropy: 4, severity: "high", tags: ["maxmind", "license-key"] }, { id: "maxmind-legacy-license-key", description: "MaxMind legacy license key (16 characters) next to a MaxMind or GeoIP name", context: { names: ["maxmind", "geoip[_.-]?(?:update|license)"], qualifier: "license|key", value: "[A-Za-z0-9]{16}" }, keywords: ["maxmind", "geoip_update", "geoipupdate", "geoip_license", "geoip-license"], entropy: 3.5, severity: "high", tags: ["maxmind", "license-key"] }, { id: "typeform-api-token", description: "Typeform personal access token (tfp_)", regex: "(?<![A-Za-z0-9_-])(tfp_[A-Za-z0-9_-]{40,64})(?![A-Za-z0-9_-])", keywords: ["tfp_"], entropy: 4, severity: "high", tags: ["typeform", "access-token"] }, { id: "browserstack-access-key", description: "BrowserStack access key next to a BrowserStack name", context: { names: ["browserstack", "browser[_.-]stack"], qualifier: "key|token", value: "[A-Za-z0-9]{20}" }, keywords: ["browserstack", "browser_stack", "browser-stack"], entropy: 3.5, severity: "high", tags: ["browserstack", "access-key"] }, { id: "saucelabs-access-key", description: "Sauce Labs access key next to a Sauce name", context: { names: ["sauce"], qualifier: "key|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["sauce_", "sauce.", "sauce:", "saucelabs", "sauceaccess", "saucekey"], entropy: 3, severity: "high", tags: ["saucelabs", "access-key"] }, { id: "percy-token", description: "Percy project token next to a Percy name", context: { names: ["percy"], qualifier: "token", value: "(?:(?:web|app|auto|ss|vmw|res)_)?[a-f0-9]{64}" }, keywords: ["percy_", "percy.", "percy:", "percytoken"], entropy: 3, severity: "high", tags: ["percy", "token"] }, { id: "codacy-project-token", description: "Codacy project or account API token next to a Codacy name", context: { names: ["codacy"], value: "[A-Za-z0-9]{20}(?:[A-Za-z0-9]{12})?" }, keywords: ["codacy"], entropy: 3.5, severity: "high", tags: ["codacy", "token"] }, { id: "coveralls-repo-token", description: "Coveralls repository token next to a Coveralls name", context: { names: ["coveralls"], value: "[A-Za-z0-9]{32,40}" }, keywords: ["coveralls"], entropy: 3.8, severity: "medium", tags: ["coveralls", "token"] }, { id: "hasura-admin-secret", description: "Hasura GraphQL admin secret (HASURA_GRAPHQL_ADMIN_SECRET, x-hasura-admin-secret)", context: { names: ["hasura", "x-hasura-admin-secret"], qualifier: "secret", value: "[A-Za-z0-9_~!@#%^*+=.-]{16,128}" }, keywords: ["hasura"], entropy: 3.5, severity: "critical", tags: ["hasura", "admin-secret"] }, { id: "shodan-api-key", description: "Shodan API key next to a Shodan name", context: { names: ["shodan"], value: "[A-Za-z0-9]{32}" }, keywords: ["shodan"], entropy: 3.8, severity: "high", tags: ["shodan", "api-key"] }, { id: "virustotal-api-key", description: "VirusTotal API key next to a VirusTotal name", context: { names: ["virus[_.-]?total", "vt[_.-]api[_.-]?key", "x-apikey"], value: "[a-f0-9]{64}" }, keywords: ["virustotal", "virus_total", "virus-total", "vt_api", "vt-api", "vt.api"], entropy: 3, severity: "high", tags: ["virustotal", "api-key"] }, { id: "wiz-client-secret", description: "Wiz service account client secret next to a Wiz name", context: { names: ["wiz"], qualifier: "secret", value: "[A-Za-z0-9]{64}" }, keywords: ["wiz_", "wiz.", "wiz:", "wizclient", "wizsecret"], entropy: 4, severity: "critical", tags: ["wiz", "client-secret"] }, { id: "tines-webhook-url", description: "Tines webhook URL (the path holds the secret)", regex: "((?:https?://)?[A-Za-z0-9-]{1,60}\\.tines\\.(?:com|io)/webhook/[a-f0-9]{32}/[a-f0-9]{32})(?![A-Za-z0-9])", keywords: [".tines.com/webhook/", ".tines.io/webhook/"], entropy: 3.5, severity: "high", tags: ["tines", "webhook"] }, { id: "zapier-webhook-url", description: "Zapier catch hook URL (anyone holding it can trigger the Zap)", regex: "((?:https?://)?hooks\\.zapier\\.com/hooks/catch/[0-9]{4,12}/[a-z0-9]{5,12}/?)(?![A-Za-z0-9])", keywords: ["hooks.zapier.com/hooks/catch/"], entropy: 3, severity: "medium", tags: ["zapier", "webhook"] }] }, { file: "rules/digitalocean.yaml", rules: [{ id: "digitalocean-personal-access-token", description: "DigitalOcean personal access token", regex: "(?<![A-Za-z0-9_])(dop_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dop_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "token"] }, { id: "digitalocean-oauth-token", description: "DigitalOcean OAuth access token", regex: "(?<![A-Za-z0-9_])(doo_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["doo_v1_"], entropy: 3, severity: "critical", tags: ["digitalocean", "oauth", "token"] }, { id: "digitalocean-refresh-token", description: "DigitalOcean OAuth refresh token", regex: "(?<![A-Za-z0-9_])(dor_v1_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["dor_v1_"], entropy: 3, severity: "high", tags: ["digitalocean", "oauth", "refresh-token"] }] }, { file: "rules/gcp.yaml", rules: [{ id: "gcp-service-account-key", description: "Google Cloud service-account private key (in a service-account JSON key file)", regex: '"private_key"\\s{0,3}:\\s{0,3}"(-----BEGIN (?:RSA )?PRIVATE KEY-----(?:\\\\n|\\s){1,4}[A-Za-z0-9+/=\\\\\\s]{64,10000}-----END (?:RSA )?PRIVATE KEY-----(?:\\\\n)?)"', keywords: ["service_account"], severity: "critical", tags: ["gcp", "private-key", "service-account"] }, { id: "gcp-api-key", description: "Google API key", regex: "(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])", keywords: ["aiza"], entropy: 3.5, severity: "high", tags: ["gcp", "api-key"], allowlist: { regexes: ["^AIzaSyDaGmWKa4JsXZ-HjGw7ISLn_3namBGewQe$"] } }, { id: "gcp-oauth-client-secret", description: "Google OAuth client secret", regex: "(?<![A-Za-z0-9_-])(GOCSPX-[A-Za-z0-9_-]{28})(?![A-Za-z0-9_-])", keywords: ["gocspx-"], entropy: 3.5, severity: "high", tags: ["gcp", "oauth", "client-secret"] }, { id: "gcp-oauth-access-token", description: "Google OAuth 2.0 access token", regex: "(?<![A-Za-z0-9_-])(ya29\\.[A-Za-z0-9_-]{50,2000})(?![A-Za-z0-9_-])", keywords: ["ya29."], entropy: 4, severity: "high", tags: ["gcp", "oauth", "access-token"] }, { id: "gcp-oauth-refresh-token", description: "Google OAuth 2.0 refresh token", regex: "(?<![A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,300})(?![A-Za-z0-9_-])", keywords: ["1//0"], entropy: 4, severity: "high", tags: ["gcp", "oauth", "refresh-token"] }] }, { file: "rules/generic.yaml", rules: [{ id: "generic-password-assignment", description: "Password assigned in configuration or code", regex: "(?:passwor?d|passwd|passphrase|pwd|(?<![A-Za-z0-9])pass|(?<![A-Za-z0-9])pw)[\"'`]?\\]?[ \\t]{0,3}(?::[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|:=|=>|\\?=|[:=]|(?<=[\"'`])[ \\t]{0,3},(?=[ \\t]{0,3}[\"'`])|(?<=`[ \\t]{1,3})to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{8,128})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["*pass", "*pwd", "*pw=", "*pw:", '*pw"', "*pw'", "_pw", "-pw", ".pw"], entropy: 2.7, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-secret-assignment", description: "API key, token, secret or credential assigned in configuration or code", regex: "[:=?,`](?<=(?:secret|(?:api|access|secret|private|auth|signing|encryption|encrypt|master|client|app|consumer|hmac|license|account|service|admin|write|deploy|session|crypto|cipher|shared|root|bot|integration|webhook)[_. -]?key|apikey|secret[_.-]?key[_.-]?base|(?<!(?:page|next|continuation|sync|csrf|xsrf|cancel|cancellation|prev|previous|pagination|cursor|resume|completion)[_.-]?|(?<![A-Za-z0-9])(?:max|num|total|input|output|prompt|stop|end|start|eos|bos|pad|unk|sep|cls|mask)[_.-]?)tokens?|credentials?|(?<![A-Za-z0-9])auth)(?:[\"'`]?\\]?[ \\t]{0,3}[:=?,]|`))(?:(?<=:)[ \\t]{0,3}[A-Za-z_][A-Za-z0-9_.|\\[\\]]{0,30}[ \\t]{0,3}=|(?<=:)=|(?<==)>|(?<=\\?)=|(?<=[:=])|(?<=[\"'`][ \\t]{0,3},)(?=[ \\t]{0,3}[\"'`])|(?<=`)[ \\t]{1,3}to[ \\t]{1,3}(?=`))[ \\t]{0,3}[\"'`]?([^\\s\"'`<>(){}\\[\\]\\\\,;]{12,256})(?=[\\s\"'`,;)}\\]\\\\]|$)", flags: "i", keywords: ["*secret", "*key", "*token", "*credential", "*auth"], entropy: 2.7, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:", "^\\s*(?:export\\s+)?(?:declare\\s+)?type\\s+[A-Za-z_$][\\w$]*(?:<[^>]*>)?\\s*="] } }, { id: "generic-service-key-assignment", description: 'A high-entropy value assigned to a name that ends in "key" after a service name', regex: "[:=](?<=[A-Za-z0-9]{2}[_.-]?key[\"'`]?\\]?[ \\t]{0,3}[:=])(?<!(?:public|publishable|pub|primary|foreign|sort|partition|hash|range|cache|idempotency|dedup|dedupe|lookup|index|map|object|site|search|host|ssh|gpg|pgp|i18n|translation|message|label|locale|row|unique|shard|routing|group|item|entry|field|column|record|bucket|blob|file|path|kms|cmk|hot|pass|sharding|cursor|page|react|element|list|dict|query|param|env|config|registry)[_.-]?key[\"'`]?\\]?[ \\t]{0,3}[:=])(?:(?<=:)=|(?<==)>)?[ \\t]{0,3}[\"'`]?(?=[A-Za-z+/_=-]{0,127}[0-9])(?=[0-9+/_=-]{0,127}[A-Za-z])([A-Za-z0-9+/_-]{20,128}={0,2})(?=[\\s\"'`,;)}\\]]|$)", flags: "i", keywords: ["*key"], entropy: 3, severity: "medium", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"], lineRegexes: ["(?:integrity|checksum|sha(?:1|256|512)|digest|etag|fingerprint)"] } }, { id: "generic-xml-secret-element", description: "Password, secret or token held in an XML element", regex: "<([A-Za-z0-9_.:-]{0,40}(?:password|passwd|secret|token|apikey|api[_-]key|access[_-]?key|secret[_-]?key|client[_-]?secret))>([^<>\\s]{8,256})</\\1>", secretGroup: 2, flags: "i", keywords: ["*password>", "*passwd>", "*secret>", "*token>", "*apikey>", "*key>"], entropy: 3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-dotnet-appsetting-secret", description: "Secret in a .NET appSettings / NuGet <add key=... value=...> entry", regex: '<add\\s{1,5}key\\s{0,3}=\\s{0,3}"[^"<>]{0,60}(?:password|pwd|secret|token|api[_.-]?key|apikey|credential)[^"<>]{0,30}"\\s{1,5}value\\s{0,3}=\\s{0,3}"([^"\\s<>]{8,256})"', flags: "i", keywords: ["<add"], entropy: 3, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-cli-secret-flag", description: "Password, token or key passed as a command-line flag", regex: `(?<![A-Za-z0-9-])--?(?:password|passwd|pass|pwd|token|api-key|apikey|api_key|secret|client-secret|auth-token|access-token|secret-key|access-key|private-key)(?:=|\\s{1,3})(?!-)["']?([^\\s"'\`<>(){}\\[\\]\\\\,;|&]{8,256})(?=[\\s"'\`,;)}\\]\\\\|&]|$)`, keywords: ["--pass", "--pwd", "-password", "--token", "--api", "--secret", "--client-secret", "--auth-token", "--access", "--private-key"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-bearer", description: "Bearer token written into an Authorization header", regex: "(?<![A-Za-z0-9])Bearer\\s{1,3}([A-Za-z0-9._~+/-]{20,2048}={0,2})(?=[\\s\"'`,;)\\]}\\\\<]|$)", flags: "i", keywords: ["bearer"], entropy: 3.5, severity: "high", tags: ["generic", "token"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-authorization-basic", description: "Basic credentials (base64 user:password) written into an Authorization header", regex: `authorization["']?\\s{0,3}[:=]\\s{0,3}["']?Basic\\s{1,3}([A-Za-z0-9+/]{12,1024}={0,2})(?![A-Za-z0-9+/=])`, flags: "i", keywords: ["basic"], entropy: 3.3, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-curl-user-password", description: "Password passed to curl -u / --user user:password", regex: `(?<![A-Za-z0-9-])(?:-u|--user)\\s{1,3}["']?[^\\s:"'$]{1,64}:([^\\s"'$]{6,128})(?=[\\s"']|$)`, keywords: ["curl"], entropy: 2.8, severity: "high", tags: ["generic", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "netrc-password", description: "Password in a .netrc / _netrc machine entry", regex: "machine\\s{1,5}[^\\s]{1,253}\\s{1,5}(?:login\\s{1,5}[^\\s]{1,128}\\s{1,5})?password\\s{1,5}([^\\s]{6,256})", keywords: ["machine"], entropy: 2.8, severity: "high", tags: ["netrc", "password"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }, { id: "generic-terraform-variable-default", description: "Secret-named Terraform variable with a hard-coded default value", regex: 'variable\\s{1,5}"[A-Za-z0-9_-]{0,60}(?:password|passwd|secret|token|api_key|apikey|access_key|private_key|credentials?)[A-Za-z0-9_-]{0,20}"\\s{0,5}\\{[^{}]{0,400}?default\\s{0,5}=\\s{0,5}"([^"\\s${}]{8,256})"', flags: "i", keywords: ["variable"], entropy: 2.7, severity: "high", tags: ["generic", "secret"], allowlist: { regexes: ["^\\$\\{|^\\$\\(|^\\$[A-Z_][A-Z0-9_]*$|^\\$[a-z_][A-Za-z0-9_]*$|^%[A-Za-z_][A-Za-z0-9_]*%$|^#\\{|^@[A-Za-z_]+@$|^__[A-Za-z0-9_]+__$", "^(?:arn:aws[a-z-]*:|projects/[^/]+/secrets/|op://|vault:|ref\\+|sm://|awssm:|ssm:|akv:|keyvault:|gsm:|secretsmanager:|env:|file:|data:)", "^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$", "^[a-z]{2,}(?:_[a-z]{2,}[0-9]{0,2})+$|^[A-Z]{2,}(?:_[A-Z]{2,}[0-9]{0,2})+$|^[a-z]+(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^(?=.*[a-z]{5})[a-z]+(?:[A-Z][a-z]+[0-9]{0,2})+$|^[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,}[0-9]{0,2})+$|^[a-z]{2,}(?:-[a-z]{2,}[0-9]{0,2})+$", "\\|\\||&&|\\?\\?|\\?\\.", "^[a-z]{1,24}$", "^[!?]|^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$", "^[A-Za-z_][A-Za-z0-9_]*:$", "^(?:true|false|yes|no|on|off|null|nil|none|None|undefined|required|optional|disabled|enabled|True|False|NULL)$", "^[0-9.:+-]+$", "^(?:\\.{1,2}/|~/|[A-Za-z]:\\\\|/(?:etc|run|var|home|tmp|usr|opt|secrets?|mnt|data|srv|app|vault|config|certs?|keys?|root|Users)(?:/|$))", "\\.(?:pem|key|crt|cer|p12|pfx|jks|keystore|json|ya?ml|txt|env|properties|conf|cfg|ini|toml|gpg|asc)$", "^[A-Za-z][A-Za-z0-9+.-]*://[^@]*$", "^sha(?:1|256|384|512)-[A-Za-z0-9+/=]+$|^(?:sha1|sha256|sha384|sha512|md5):[A-Fa-f0-9]+$", "^(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-nistp(?:256|384|521)|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\\.com)$|^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTItbmlzdHA|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNhLXNoYTIt)", "^\\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|7|y|scrypt|pbkdf2[A-Za-z0-9-]*)\\$", "x{4,}|X{4,}|\\*{3,}|\\.{3,}|_{4,}|#{3,}|-{4,}|0{6,}"], stopwords: ["your", "changeme", "change-me", "change_me", "dummy", "example", "sample", "redacted", "placeholder", "fake", "insert", "replace", "todo", "fixme", "test", "lorem", "foobar", "mock", "default", "secret", "password", "passw0rd", "p@ss", "qwerty", "letmein", "welcome", "123456", "abcdef", "abc123", "xyz123", "xyz456", "hunter", "admin", "notreal", "not-real", "not_real", "invalid", "demo", "provider", "config", "service", "manager", "factory", "handler", "client", "options", "settings", "request", "response", "string", "credential", "interface", "optional", "undefined", "function", "callback", "context", "environment", "variable", "property", "token"] } }] }, { file: "rules/github.yaml", rules: [{ id: "github-pat-classic", description: "GitHub personal access token (classic)", regex: "(?<![A-Za-z0-9_])(ghp_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghp_"], entropy: 3, severity: "critical", tags: ["github", "token"] }, { id: "github-pat-fine-grained", description: "GitHub fine-grained personal access token", regex: "(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])", keywords: ["github_pat_"], entropy: 3.5, severity: "critical", tags: ["github", "token"] }, { id: "github-oauth-token", description: "GitHub OAuth access token", regex: "(?<![A-Za-z0-9_])(gho_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["gho_"], entropy: 3, severity: "critical", tags: ["github", "oauth", "token"] }, { id: "github-user-to-server-token", description: "GitHub App user access token", regex: "(?<![A-Za-z0-9_])(ghu_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghu_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"] }, { id: "github-server-to-server-token", description: "GitHub App installation access token (also GITHUB_TOKEN in Actions)", regex: "(?<![A-Za-z0-9_])(ghs_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["ghs_"], entropy: 3, severity: "critical", tags: ["github", "app", "token"] }, { id: "github-refresh-token", description: "GitHub App refresh token", regex: "(?<![A-Za-z0-9_])(ghr_[A-Za-z0-9]{36,76})(?![A-Za-z0-9_])", keywords: ["ghr_"], entropy: 3, severity: "high", tags: ["github", "app", "refresh-token"] }, { id: "github-oauth-client-secret", description: "GitHub OAuth App or GitHub App client secret (named in an assignment)", context: { names: ["github", "gh"], qualifier: "(?:client|oauth|app)[_.-]?secret", value: "[a-f0-9]{40}" }, keywords: ["github", "gh_client", "gh-client", "gh_oauth", "gh_app"], entropy: 3, severity: "critical", tags: ["github", "oauth", "client-secret"] }] }, { file: "rules/gitlab.yaml", rules: [{ id: "gitlab-personal-access-token", description: "GitLab personal, project or group access token", regex: "(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glpat-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "token"] }, { id: "gitlab-deploy-token", description: "GitLab deploy token", regex: "(?<![A-Za-z0-9_-])(gldt-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["gldt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "deploy-token"] }, { id: "gitlab-runner-authentication-token", description: "GitLab runner authentication token", regex: "(?<![A-Za-z0-9_-])(glrt-[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}\\.?[0-9a-z]{7,9})?)(?![A-Za-z0-9_-])", keywords: ["glrt-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "runner", "token"] }, { id: "gitlab-runner-registration-token", description: "GitLab runner registration token (legacy)", regex: "(?<![A-Za-z0-9_-])(GR1348941[A-Za-z0-9_-]{20,40})(?![A-Za-z0-9_-])", keywords: ["gr1348941"], entropy: 3.5, severity: "high", tags: ["gitlab", "runner", "token"] }, { id: "gitlab-pipeline-trigger-token", description: "GitLab pipeline trigger token", regex: "(?<![A-Za-z0-9_-])(glptt-[a-f0-9]{40})(?![A-Za-z0-9_-])", keywords: ["glptt-"], entropy: 3, severity: "high", tags: ["gitlab", "ci", "token"] }, { id: "gitlab-ci-job-token", description: "GitLab CI/CD job token", regex: "(?<![A-Za-z0-9_-])(glcbt-[A-Za-z0-9]{1,5}_[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glcbt-"], entropy: 3.5, severity: "high", tags: ["gitlab", "ci", "token"] }, { id: "gitlab-scim-oauth-token", description: "GitLab SCIM OAuth access token", regex: "(?<![A-Za-z0-9_-])(glsoat-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glsoat-"], entropy: 3.5, severity: "high", tags: ["gitlab", "scim", "token"] }, { id: "gitlab-oauth-app-secret", description: "GitLab OAuth application secret", regex: "(?<![A-Za-z0-9_-])(gloas-[A-Za-z0-9_-]{64})(?![A-Za-z0-9_-])", keywords: ["gloas-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "oauth", "client-secret"] }, { id: "gitlab-feature-flag-client-token", description: "GitLab feature flags client token", regex: "(?<![A-Za-z0-9_-])(glffct-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glffct-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feature-flags", "token"] }, { id: "gitlab-incoming-mail-token", description: "GitLab incoming email token", regex: "(?<![A-Za-z0-9_-])(glimt-[A-Za-z0-9_-]{25,300})(?![A-Za-z0-9_-])", keywords: ["glimt-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "email", "token"] }, { id: "gitlab-agent-token", description: "GitLab agent for Kubernetes token", regex: "(?<![A-Za-z0-9_-])(glagent-[A-Za-z0-9_-]{50,300})(?![A-Za-z0-9_-])", keywords: ["glagent-"], entropy: 3.5, severity: "critical", tags: ["gitlab", "kubernetes", "token"] }, { id: "gitlab-feed-token", description: "GitLab feed token", regex: "(?<![A-Za-z0-9_-])(glft-[A-Za-z0-9_-]{20,300})(?![A-Za-z0-9_-])", keywords: ["glft-"], entropy: 3.5, severity: "medium", tags: ["gitlab", "feed", "token"] }] }, { file: "rules/hetzner.yaml", rules: [{ id: "hetzner-cloud-api-token", description: "Hetzner Cloud API token (named in an assignment)", context: { names: ["hcloud", "hetzner"], value: "[A-Za-z0-9]{64}" }, keywords: ["hcloud", "hetzner"], entropy: 4, severity: "critical", tags: ["hetzner", "token"] }] }, { file: "rules/hosting.yaml", rules: [{ id: "vultr-api-key", description: "Vultr API key next to a Vultr name", context: { names: ["vultr"], value: "[A-Z0-9]{36}" }, keywords: ["vultr"], entropy: 3.8, severity: "critical", tags: ["vultr", "api-key"] }, { id: "railway-api-token", description: "Railway account, team or project token next to a Railway name", context: { names: ["railway"], qualifier: "token|key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["railway_", "railway.", "railway:", "railwaytoken", "railwayapi"], entropy: 3, severity: "critical", tags: ["railway", "api-token"] }, { id: "tencent-cloud-secret-id", description: "Tencent Cloud API SecretId (AKID + 32)", regex: "(?<![A-Za-z0-9_-])(AKID[A-Za-z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["akid"], entropy: 3.5, severity: "high", tags: ["tencent", "access-key-id"] }, { id: "tencent-cloud-secret-key", description: "Tencent Cloud API SecretKey next to a Tencent / QCloud name", context: { names: ["tencent(?:cloud)?", "qcloud", "tccli", "cos[_.-]secret"], qualifier: "secret[_. -]?key|secretkey|key", value: "[A-Za-z0-9]{32}" }, keywords: ["tencent", "qcloud", "tccli", "cos_secret", "cos-secret"], entropy: 3.8, severity: "critical", tags: ["tencent", "secret-key"] }, { id: "aiven-api-token", description: "Aiven API token next to an Aiven name", context: { names: ["aiven"], value: "[A-Za-z0-9+/]{300,400}={0,2}" }, keywords: ["aiven"], entropy: 4.5, severity: "critical", tags: ["aiven", "api-token"] }, { id: "godaddy-api-secret", description: "GoDaddy API secret next to a GoDaddy name", context: { names: ["godaddy", "gd[_.-]api"], qualifier: "secret", value: "[A-Za-z0-9]{22}" }, keywords: ["godaddy", "gd_api", "gd-api"], entropy: 3.5, severity: "critical", tags: ["godaddy", "api-secret"] }] }, { file: "rules/ibm.yaml", rules: [{ id: "ibm-cloud-api-key", description: "IBM Cloud IAM API key (named in an assignment)", context: { names: ["ibm[_.-]?cloud", "ibmcloud", "ibm[_.-]?(?:api|iam|cos)", "bluemix", "(?<![A-Za-z0-9])ic[_.-]api"], value: "[A-Za-z0-9_-]{44}" }, keywords: ["ibm_cloud", "ibm-cloud", "ibmcloud", "ibm_api", "ibm-api", "ibm_iam", "ibm-iam", "ibm_cos", "ibm-cos", "ibmapi", "bluemix", "ic_api"], entropy: 4, severity: "critical", tags: ["ibm", "api-key"] }] }, { file: "rules/identity.yaml", rules: [{ id: "1password-service-account-token", description: "1Password service account token (ops_ + base64 JSON): reads the vaults the account was given", regex: "(?<![A-Za-z0-9_-])(ops_eyJ[A-Za-z0-9+/_-]{100,1500}={0,2})(?![A-Za-z0-9+/_=-])", keywords: ["ops_eyj"], entropy: 4, severity: "critical", tags: ["1password", "service-account"] }, { id: "1password-secret-key", description: "1Password account Secret Key (A3-): with the account password it opens the account", regex: "(?<![A-Za-z0-9_-])(A3-[A-Z0-9]{6}-[A-Z0-9]{6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?![A-Za-z0-9_-])", keywords: ["a3-"], entropy: 3.5, severity: "critical", tags: ["1password", "secret-key"] }, { id: "okta-ssws-api-token", description: "Okta API token in an SSWS authorization header", regex: "(?<![A-Za-z0-9_-])SSWS[ \\t]{1,3}(00[A-Za-z0-9_-]{40})(?![A-Za-z0-9_-])", keywords: ["ssws"], entropy: 3.5, severity: "critical", tags: ["okta", "token"] }, { id: "okta-client-secret", description: "Okta OAuth client secret next to an Okta name", context: { names: ["okta"], qualifier: "secret", value: "[A-Za-z0-9_-]{40}(?:[A-Za-z0-9_-]{24})?" }, keywords: ["okta"], entropy: 4, severity: "critical", tags: ["okta", "client-secret"] }, { id: "duo-integration-secret-key", description: "Duo Security integration secret key (skey) next to a Duo name", context: { names: ["duo"], qualifier: "skey|secret", value: "[A-Za-z0-9]{40}" }, keywords: ["duo_", "duo.", "duo-", "duo:", "[duo]", "duoskey", "duosecret", "duointegration"], entropy: 4, severity: "critical", tags: ["duo", "secret-key"] }, { id: "onelogin-client-secret", description: "OneLogin API client secret next to a OneLogin name", context: { names: ["onelogin", "one[_.-]login"], qualifier: "secret", value: "[a-f0-9]{64}" }, keywords: ["onelogin", "one_login", "one-login", "one.login"], entropy: 3.5, severity: "critical", tags: ["onelogin", "client-secret"] }, { id: "jumpcloud-api-key", description: "JumpCloud API key next to a JumpCloud name", context: { names: ["jumpcloud", "jc[_.-]api[_.-]?key"], value: "[a-f0-9]{40}" }, keywords: ["jumpcloud", "jc_api", "jc-api", "jc.api"], entropy: 3.5, severity: "critical", tags: ["jumpcloud", "api-key"] }, { id: "authress-service-client-access-key", description: "Authress service client access key (sc_<client>.<key>.acc_<account>.<private key>)", regex: "(?<![A-Za-z0-9_-])(sc_[A-Za-z0-9]{4,40}\\.[A-Za-z0-9]{3,10}\\.acc[_-][A-Za-z0-9-]{4,40}\\.[A-Za-z0-9+/_-]{40,120}={0,2})(?![A-Za-z0-9+/_=-])", keywords: [".acc_", ".acc-"], entropy: 4, severity: "critical", tags: ["authress", "access-key"] }, { id: "vault-approle-secret-id", description: "HashiCorp Vault AppRole secret_id next to an AppRole name", context: { names: ["approle"], qualifier: "secret[_. -]?id", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["approle"], entropy: 3, severity: "critical", tags: ["vault", "approle", "secret-id"] }, { id: "stytch-secret", description: "Stytch project secret (secret-test-, secret-live-)", regex: "(?<![A-Za-z0-9_-])(secret-(?:test|live)-[A-Za-z0-9_=-]{36})(?![A-Za-z0-9_=-])", keywords: ["secret-test-", "secret-live-"], entropy: 4, severity: "critical", tags: ["stytch", "secret-key"] }] }, { file: "rules/iot.yaml", rules: [{ id: "adafruit-io-key", description: "Adafruit IO key (aio_)", regex: "(?<![A-Za-z0-9_-])(aio_[A-Za-z0-9]{28})(?![A-Za-z0-9_-])", keywords: ["aio_"], entropy: 3.8, severity: "high", tags: ["adafruit", "api-key"] }, { id: "ubidots-token", description: "Ubidots API token (BBFF-, BBUS-)", regex: "(?<![A-Za-z0-9_-])(BB(?:FF|US)-[A-Za-z0-9]{30})(?![A-Za-z0-9_-])", keywords: ["bbff-", "bbus-"], entropy: 3.8, severity: "high", tags: ["ubidots", "api-token"] }] }, { file: "rules/jwt.yaml", rules: [{ id: "jwt", description: "JSON Web Token (signed)", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{8,8000}\\.[A-Za-z0-9_-]{16,1500})(?![A-Za-z0-9_-])", keywords: ["eyj"], entropy: 4, severity: "high", tags: ["jwt", "token"], allowlist: { regexes: ["SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$"] } }, { id: "jwt-unsigned", description: "Unsigned JSON Web Token (alg none, empty signature); rarely a live credential but often accepted by buggy verifiers", regex: "(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{12,1500}\\.eyJ[A-Za-z0-9_-]{20,8000}\\.)(?![A-Za-z0-9_.-])", keywords: ["eyj"], entropy: 4, severity: "low", tags: ["jwt", "token"] }] }, { file: "rules/linode.yaml", rules: [{ id: "linode-personal-access-token", description: "Linode / Akamai Cloud personal access token (named in an assignment)", context: { names: ["linode"], value: "[a-f0-9]{64}" }, keywords: ["linode"], entropy: 3.2, severity: "critical", tags: ["linode", "akamai", "token"] }] }, { file: "rules/messaging.yaml", rules: [{ id: "slack-bot-token", description: "Slack bot token", regex: "(?<![A-Za-z0-9_-])(xoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34})(?![A-Za-z0-9_-])", keywords: ["xoxb-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-user-token", description: "Slack user token", regex: "(?<![A-Za-z0-9_-])(xoxp-(?:[0-9]{8,14}-){3}[A-Za-z0-9]{28,34})(?![A-Za-z0-9_-])", keywords: ["xoxp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-app-token", description: "Slack app-level token (Socket Mode)", regex: "(?<![A-Za-z0-9_-])(xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{8,16}-[A-Za-z0-9]{60,70})(?![A-Za-z0-9_-])", keywords: ["xapp-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-legacy-token", description: "Slack legacy workspace, refresh, OAuth or client token (xoxa-, xoxr-, xoxs-, xoxo-, xoxc-)", regex: "(?<![A-Za-z0-9_-])(xox[aorsc]-(?:[0-9]-)?[0-9]{6,14}-[A-Za-z0-9-]{10,200})(?![A-Za-z0-9_-])", keywords: ["xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxc-"], entropy: 3.5, severity: "critical", tags: ["slack", "token"] }, { id: "slack-config-access-token", description: "Slack app configuration access token", regex: "(?<![A-Za-z0-9_-])(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{150,180})(?![A-Za-z0-9_-])", keywords: ["xoxe.xoxb-", "xoxe.xoxp-"], entropy: 4, severity: "critical", tags: ["slack", "token"] }, { id: "slack-config-refresh-token", description: "Slack app configuration refresh token", regex: "(?<![A-Za-z0-9_.-])(xoxe-[0-9]-[A-Za-z0-9]{130,160})(?![A-Za-z0-9_-])", keywords: ["xoxe-"], entropy: 4, severity: "high", tags: ["slack", "refresh-token"] }, { id: "slack-webhook-url", description: "Slack incoming webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{23,25})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/services/"], severity: "high", tags: ["slack", "webhook"] }, { id: "slack-workflow-webhook-url", description: "Slack workflow or trigger webhook URL", regex: "((?:https?://)?hooks\\.slack\\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/(?:[A-Z0-9]{9,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,40})(?![A-Za-z0-9])", keywords: ["hooks.slack.com/workflows/", "hooks.slack.com/triggers/"], entropy: 3.5, severity: "high", tags: ["slack", "webhook"] }, { id: "twilio-api-key", description: "Twilio API key SID paired secret material (SK + 32 hex)", regex: "(?<![A-Za-z0-9_])(SK[0-9a-zA-Z]{32})(?![A-Za-z0-9_])", keywords: ["twilio", "=sk", '"sk', "'sk", ": sk", "`sk"], entropy: 3.2, severity: "high", tags: ["twilio", "api-key"] }, { id: "twilio-account-credentials", description: "Twilio auth token written next to its account SID (AC + 32 hex)", regex: `(?<![A-Za-z0-9_])AC[0-9a-f]{32}["']?\\s{0,3}[,:]\\s{0,3}["']?([0-9a-f]{32})(?![A-Za-z0-9_])`, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"] }, { id: "twilio-auth-token", description: "Twilio auth token or API secret (named in an assignment)", context: { names: ["twilio"], value: "[a-f0-9]{32}" }, keywords: ["twilio"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"] }, { id: "sendgrid-api-key", description: "SendGrid API key", regex: "(?<![A-Za-z0-9_-])(SG\\.[A-Za-z0-9_-]{20,24}\\.[A-Za-z0-9_-]{39,50})(?![A-Za-z0-9_-])", keywords: ["sg."], entropy: 4, severity: "critical", tags: ["sendgrid", "api-key"] }, { id: "brevo-api-key", description: "Brevo (Sendinblue) API or SMTP key", regex: "(?<![A-Za-z0-9_-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9_-])", keywords: ["xkeysib-", "xsmtpsib-"], entropy: 3.5, severity: "critical", tags: ["brevo", "sendinblue", "api-key"] }, { id: "resend-api-key", description: "Resend API key", regex: "(?<![A-Za-z0-9_-])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})(?![A-Za-z0-9_-])", keywords: ['"re_', "'re_", "=re_", ": re_", "`re_", "(re_", " re_"], entropy: 3.8, severity: "high", tags: ["resend", "api-key"] }, { id: "mailgun-api-key", description: "Mailgun API key (legacy key- form)", regex: "(?<![A-Za-z0-9_-])(key-[0-9a-z]{32})(?![A-Za-z0-9_-])", keywords: ["key-"], entropy: 3.3, severity: "critical", tags: ["mailgun", "api-key"] }, { id: "mailgun-private-api-key", description: "Mailgun private API key or webhook signing key (named in an assignment)", context: { names: ["mailgun"], value: "[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}" }, keywords: ["mailgun"], entropy: 3, severity: "critical", tags: ["mailgun", "api-key"] }, { id: "mailchimp-api-key", description: "Mailchimp Marketing API key", regex: "(?<![A-Za-z0-9_-])([0-9a-f]{32}-us[0-9]{1,2})(?![A-Za-z0-9_-])", keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"], entropy: 3, severity: "high", tags: ["mailchimp", "api-key"] }, { id: "mandrill-api-key", description: "Mailchimp Transactional (Mandrill) API key", regex: "(?<![A-Za-z0-9_-])(md-(?=[A-Za-z0-9_-]{0,21}[A-Z])[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["md-"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"] }, { id: "mandrill-api-key-legacy", description: "Mandrill API key, unprefixed form (named in an assignment)", context: { names: ["mandrill"], value: "[A-Za-z0-9_-]{22}" }, keywords: ["mandrill"], entropy: 3.5, severity: "high", tags: ["mandrill", "mailchimp", "api-key"] }, { id: "telegram-bot-token", description: "Telegram bot token", regex: "(?<![A-Za-z0-9_])([0-9]{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])", keywords: [":aa"], entropy: 3.5, severity: "high", tags: ["telegram", "token"] }, { id: "telegram-bot-token-named", description: "Telegram bot token without the usual AA lead (named in an assignment)", context: { names: ["telegram", "tgram", "bot[_.-]?token"], value: "[0-9]{8,10}:[A-Za-z0-9_-]{35}" }, keywords: ["telegram", "tgram", "bot_token", "bottoken", "bot-token"], entropy: 3.5, severity: "high", tags: ["telegram", "token"] }, { id: "discord-bot-token", description: "Discord bot token (named in an assignment)", context: { names: ["discord"], value: "[A-Za-z0-9_-]{23,28}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}" }, keywords: ["discord"], entropy: 4, severity: "critical", tags: ["discord", "token"] }, { id: "discord-webhook-url", description: "Discord webhook URL", regex: "(https://(?:(?:ptb|canary)\\.)?discord(?:app)?\\.com/api/(?:v[0-9]{1,2}/)?webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,80})(?![A-Za-z0-9_-])", keywords: ["discord.com/api", "discordapp.com/api"], entropy: 3.5, severity: "high", tags: ["discord", "webhook"] }, { id: "postmark-server-token", description: "Postmark server or account API token (named in an assignment)", context: { names: ["postmark"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["postmark"], entropy: 3, severity: "high", tags: ["postmark", "api-key"] }, { id: "microsoft-teams-webhook-url", description: "Microsoft Teams incoming webhook URL", regex: "(https://(?:[a-z0-9-]{1,60}\\.webhook\\.office\\.com/webhookb2|outlook\\.office(?:365)?\\.com/webhook)/[0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[A-Za-z0-9]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)(?![A-Za-z0-9_-])", keywords: ["webhook.office.com", "outlook.office.com/webhook", "outlook.office365.com/webhook"], entropy: 3.5, severity: "high", tags: ["microsoft", "teams", "webhook"] }, { id: "zendesk-api-token", description: "Zendesk API token (named in an assignment)", context: { names: ["zendesk"], value: "[A-Za-z0-9_-]{40}" }, keywords: ["zendesk"], entropy: 4, severity: "high", tags: ["zendesk", "api-key"] }, { id: "intercom-access-token", description: "Intercom access token", regex: "(?<![A-Za-z0-9+/])(dG9rOj[A-Za-z0-9+/]{40,120}={0,2})(?![A-Za-z0-9+/=])", keywords: ["dg9roj"], entropy: 4, severity: "high", tags: ["intercom", "token"] }, { id: "intercom-access-token-legacy", description: "Intercom access token without its usual prefix (named in an assignment)", context: { names: ["intercom"], value: "[A-Za-z0-9+/_-]{59}=" }, keywords: ["intercom"], entropy: 4, severity: "high", tags: ["intercom", "token"] }, { id: "vonage-api-secret", description: "Vonage (Nexmo) API secret (named in an assignment)", context: { names: ["vonage", "nexmo"], qualifier: "secret", value: "[A-Za-z0-9]{16}" }, keywords: ["vonage", "nexmo"], entropy: 3.3, severity: "high", tags: ["vonage", "nexmo", "api-key"] }, { id: "messagebird-api-key", description: "MessageBird (Bird) API access key (named in an assignment)", context: { names: ["message[_.-]?bird"], value: "[A-Za-z0-9_-]{25}" }, keywords: ["messagebird", "message_bird", "message-bird"], entropy: 3.8, severity: "high", tags: ["messagebird", "api-key"] }, { id: "pusher-app-secret", description: "Pusher Channels app secret (named in an assignment)", context: { names: ["pusher"], qualifier: "secret", value: "[a-z0-9]{20}" }, keywords: ["pusher"], entropy: 3, severity: "high", tags: ["pusher", "secret-key"] }, { id: "twilio-api-key-secret", description: "Twilio API key secret (32 characters) next to a Twilio name", context: { names: ["twilio"], qualifier: "secret", value: "[A-Za-z0-9]{32}" }, keywords: ["twilio"], entropy: 3.8, severity: "critical", tags: ["twilio", "api-secret"] }, { id: "twilio-sid-and-token", description: "Twilio auth token or API secret assigned a few lines after an account or API key SID", regex: `(?<![A-Za-z0-9_])(?:AC|SK)[0-9a-f]{32}(?![A-Za-z0-9_])[^\\n]{0,120}(?:\\n[^\\n]{0,160}){0,3}?\\n[ \\t]{0,40}[^\\n=:"'(]{0,60}?(?:[Aa][Uu][Tt][Hh]_?[Tt][Oo][Kk][Ee][Nn]|[Aa][Pp][Ii]_?[Ss][Ee][Cc][Rr][Ee][Tt])["']?[ \\t]{0,3}(?::=|=>|=|:)[ \\t]{0,3}["']([A-Za-z0-9]{32})["']`, keywords: ["auth_token", "authtoken", "api_secret", "apisecret"], entropy: 3, severity: "critical", tags: ["twilio", "auth-token"] }, { id: "telnyx-api-key", description: "Telnyx API v2 key (KEY + 32 upper hex + _ + 22)", regex: "(?<![A-Za-z0-9_-])(KEY[0-9A-F]{32}_[A-Za-z0-9]{22})(?![A-Za-z0-9_-])", keywords: ["telnyx"], entropy: 3.8, severity: "critical", tags: ["telnyx", "api-key"] }, { id: "plivo-auth-token", description: "Plivo auth token next to a Plivo name", context: { names: ["plivo"], qualifier: "token|secret", value: "[A-Za-z0-9]{40}" }, keywords: ["plivo"], entropy: 4, severity: "critical", tags: ["plivo", "auth-token"] }, { id: "mailjet-api-secret", description: "Mailjet API secret (private) key next to a Mailjet name", context: { names: ["mailjet", "mj[_.-]?api[_.-]?key"], qualifier: "secret|private", value: "[a-f0-9]{32}" }, keywords: ["mailjet", "mj_apikey", "mj_api_key", "mjapikey", "mj-apikey"], entropy: 3, severity: "critical", tags: ["mailjet", "api-secret"] }, { id: "sparkpost-api-key", description: "SparkPost API key next to a SparkPost name", context: { names: ["sparkpost"], value: "[a-f0-9]{40}" }, keywords: ["sparkpost"], entropy: 3, severity: "critical", tags: ["sparkpost", "api-key"] }, { id: "elasticemail-api-key", description: "Elastic Email API key next to an Elastic Email name", context: { names: ["elastic[_.-]?email"], value: "[A-F0-9]{96}" }, keywords: ["elasticemail", "elastic_email", "elastic-email", "elastic.email"], entropy: 3, severity: "critical", tags: ["elasticemail", "api-key"] }, { id: "mailersend-api-token", description: "MailerSend API token (mlsn.)", regex: "(?<![A-Za-z0-9_.-])(mlsn\\.[a-f0-9]{64})(?![A-Za-z0-9_-])", keywords: ["mlsn."], entropy: 3, severity: "critical", tags: ["mailersend", "api-token"] }, { id: "courier-auth-token", description: "Courier auth token (pk_prod_, pk_test_)", regex: "(?<![A-Za-z0-9_-])(pk_(?:prod|test)_[A-Z0-9]{28})(?![A-Za-z0-9_-])", keywords: ["pk_prod_", "pk_test_"], entropy: 3.5, severity: "critical", tags: ["courier", "api-token"] }, { id: "onesignal-api-key", description: "OneSignal app or organization API key (os_v2_app_, os_v2_org_)", regex: "(?<![A-Za-z0-9_-])(os_v2_(?:app|org)_[a-z0-9]{100,130})(?![A-Za-z0-9_-])", keywords: ["os_v2_app_", "os_v2_org_"], entropy: 4, severity: "critical", tags: ["onesignal", "api-key"] }, { id: "onesignal-legacy-rest-api-key", description: "OneSignal legacy REST API key (48 characters) next to a OneSignal name", context: { names: ["onesignal", "one[_.-]signal"], qualifier: "key|auth", value: "[A-Za-z0-9]{48}" }, keywords: ["onesignal", "one_signal", "one-signal"], entropy: 4, severity: "critical", tags: ["onesignal", "api-key"] }, { id: "pushbullet-access-token", description: "Pushbullet access token (o.) next to a Pushbullet name", context: { names: ["pushbullet", "pb[_.-]?(?:api|access)"], value: "o\\.[A-Za-z0-9]{32}" }, keywords: ["pushbullet", "pb_api", "pb_access", "pbapi", "pb-api"], entropy: 3.5, severity: "high", tags: ["pushbullet", "access-token"] }, { id: "sendbird-api-token", description: "Sendbird master API token next to a Sendbird name", context: { names: ["sendbird"], qualifier: "token|key", value: "[a-f0-9]{40}" }, keywords: ["sendbird"], entropy: 3, severity: "critical", tags: ["sendbird", "api-token"] }, { id: "mailgun-public-validation-key", description: "Mailgun public validation key (pubkey-)", regex: "(?<![A-Za-z0-9_-])(pubkey-[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["pubkey-"], entropy: 3, severity: "low", tags: ["mailgun", "public-key"] }, { id: "customerio-api-key", description: "Customer.io track or app API key next to a Customer.io name", context: { names: ["customer[_.-]?io", "cio[_.-](?:api|site|track|app)"], value: "[a-f0-9]{20}(?:[a-f0-9]{12})?" }, keywords: ["customerio", "customer_io", "customer.io", "customer-io", "cio_api", "cio_track", "cio_app", "cio_site"], entropy: 3, severity: "high", tags: ["customerio", "api-key"] }, { id: "gitter-access-token", description: "Gitter access token next to a Gitter name", context: { names: ["gitter"], value: "[a-f0-9]{40}" }, keywords: ["gitter"], entropy: 3, severity: "high", tags: ["gitter", "access-token"] }, { id: "zulip-api-key", description: "Zulip bot or user API key next to a Zulip name", context: { names: ["zulip"], qualifier: "key|token", value: "[A-Za-z0-9]{32}" }, keywords: ["zulip"], entropy: 3.8, severity: "high", tags: ["zulip", "api-key"] }, { id: "mattermost-access-token", description: "Mattermost personal access or bot token next to a Mattermost name", context: { names: ["mattermost"], value: "[a-z0-9]{26}" }, keywords: ["mattermost"], entropy: 3.5, severity: "high", tags: ["mattermost", "access-token"] }, { id: "webex-access-token", description: "Webex bot or integration access token next to a Webex name", context: { names: ["webex", "cisco[_.-]?spark"], value: "[A-Za-z0-9]{64}_[A-Z0-9]{4}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["webex", "ciscospark", "cisco_spark", "cisco-spark"], entropy: 4, severity: "critical", tags: ["webex", "access-token"] }, { id: "line-channel-access-token", description: "LINE Messaging API channel access token next to a LINE channel name", context: { names: ["line[_.-]?(?:channel|messaging|bot)", "linebot"], qualifier: "token", value: "[A-Za-z0-9+/]{150,200}={0,2}" }, keywords: ["line_channel", "line-channel", "linechannel", "line.channel", "line_messaging", "line_bot", "linebot", "line-bot", "line.bot"], entropy: 4.5, severity: "critical", tags: ["line", "access-token"] }, { id: "line-channel-secret", description: "LINE channel secret (32 hex) next to a LINE channel name", context: { names: ["line[_.-]?(?:channel|messaging|bot|login)", "linebot"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["line_channel", "line-channel", "linechannel", "line.channel", "line_messaging", "line_bot", "linebot", "line-bot", "line.bot", "line_login"], entropy: 3, severity: "critical", tags: ["line", "channel-secret"] }, { id: "line-notify-token", description: "LINE Notify personal access token next to a LINE Notify name", context: { names: ["line[_.-]?notify"], value: "[A-Za-z0-9]{43}" }, keywords: ["line_notify", "line-notify", "linenotify", "line.notify"], entropy: 4, severity: "high", tags: ["line", "access-token"] }] }, { file: "rules/network.yaml", rules: [{ id: "tailscale-auth-key", description: "Tailscale pre-authentication key (tskey-auth-): joins a device to the tailnet", regex: "(?<![A-Za-z0-9_-])(tskey-auth-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-auth-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "auth-key"] }, { id: "tailscale-api-access-token", description: "Tailscale API access token (tskey-api-)", regex: "(?<![A-Za-z0-9_-])(tskey-api-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-api-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "api-key"] }, { id: "tailscale-oauth-client-secret", description: "Tailscale OAuth client secret (tskey-client-)", regex: "(?<![A-Za-z0-9_-])(tskey-client-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-client-"], entropy: 3.5, severity: "critical", tags: ["tailscale", "client-secret"] }, { id: "tailscale-scim-webhook-key", description: "Tailscale SCIM or webhook key (tskey-scim-, tskey-webhook-)", regex: "(?<![A-Za-z0-9_-])(tskey-(?:scim|webhook)-[A-Za-z0-9]{4,20}CNTRL-[A-Za-z0-9]{16,64})(?![A-Za-z0-9_-])", keywords: ["tskey-scim-", "tskey-webhook-"], entropy: 3.5, severity: "high", tags: ["tailscale", "api-key"] }, { id: "ngrok-authtoken", description: "ngrok authtoken or API key next to an ngrok name", context: { names: ["ngrok"], value: "[0-9A-Za-z]{20,30}_[0-9A-Za-z]{15,25}" }, keywords: ["ngrok"], entropy: 4, severity: "high", tags: ["ngrok", "token"] }, { id: "zerotier-api-token", description: "ZeroTier Central API token next to a ZeroTier name", context: { names: ["zerotier", "zt[_.-]?central"], value: "[A-Za-z0-9]{32}" }, keywords: ["zerotier", "ztcentral", "zt_central", "zt-central"], entropy: 3.8, severity: "high", tags: ["zerotier", "api-token"] }, { id: "defined-networking-api-token", description: "Defined Networking (Managed Nebula) API key (dnkey-)", regex: "(?<![A-Za-z0-9_-])(dnkey-[A-Za-z0-9]{26}-[A-Za-z0-9]{52})(?![A-Za-z0-9_-])", keywords: ["dnkey-"], entropy: 4, severity: "critical", tags: ["defined-networking", "api-key"] }, { id: "cisco-meraki-api-key", description: "Cisco Meraki Dashboard API key next to a Meraki name", context: { names: ["meraki", "x-cisco-meraki-api-key"], value: "[a-f0-9]{40}" }, keywords: ["meraki"], entropy: 3, severity: "critical", tags: ["meraki", "api-key"] }] }, { file: "rules/observability.yaml", rules: [{ id: "datadog-api-key", description: "Datadog API key (32 hex) next to a Datadog API key name", context: { names: ["datadog", "dd"], qualifier: "api[_. -]?key", value: "[a-f0-9]{32}" }, keywords: ["datadog", "dd_api", "dd-api", "ddapi", "dd.api"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "datadog-app-key", description: "Datadog application key (40 hex) next to a Datadog app key name", context: { names: ["datadog", "dd"], qualifier: "app(?:lication)?[_. -]?key", value: "[a-f0-9]{40}" }, keywords: ["datadog", "dd_app", "dd-app", "ddapp", "dd.app"], entropy: 3, severity: "high", tags: ["datadog", "token"] }, { id: "newrelic-user-api-key", description: "New Relic user API key (NRAK-)", regex: "(?<![A-Za-z0-9_-])(NRAK-[A-Z0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nrak-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-browser-api-key", description: "New Relic browser API key (NRJS-)", regex: "(?<![A-Za-z0-9_-])(NRJS-[a-f0-9]{19})(?![A-Za-z0-9_-])", keywords: ["nrjs-"], entropy: 3, severity: "medium", tags: ["newrelic", "token"] }, { id: "newrelic-insights-key", description: "New Relic Insights insert or query key (NRII- / NRIQ-)", regex: "(?<![A-Za-z0-9_-])(NRI[IQ]-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["nrii-", "nriq-"], entropy: 3.3, severity: "high", tags: ["newrelic", "token"] }, { id: "newrelic-admin-api-key", description: "New Relic admin API key (NRAA-)", regex: "(?<![A-Za-z0-9_-])(NRAA-[a-f0-9]{27})(?![A-Za-z0-9_-])", keywords: ["nraa-"], entropy: 3, severity: "critical", tags: ["newrelic", "token"] }, { id: "newrelic-license-key", description: "New Relic ingest license key (40 characters ending in NRAL)", regex: "\\b([a-f0-9]{36}NRAL)(?![A-Za-z0-9_-])", keywords: ["*nral"], entropy: 3, severity: "high", tags: ["newrelic", "token"] }, { id: "sentry-org-auth-token", description: "Sentry organisation auth token (sntrys_)", regex: "(?<![A-Za-z0-9_])(sntrys_eyJ[A-Za-z0-9+/=_-]{60,600})(?![A-Za-z0-9+/=_-])", keywords: ["sntrys_"], entropy: 3.5, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-user-auth-token", description: "Sentry user auth token (sntryu_)", regex: "(?<![A-Za-z0-9_])(sntryu_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["sntryu_"], entropy: 3, severity: "critical", tags: ["sentry", "token"] }, { id: "sentry-legacy-auth-token", description: "Sentry legacy auth token (64 hex) next to a Sentry token name", context: { names: ["sentry"], qualifier: "auth[_. -]?token|token", value: "[a-f0-9]{64}" }, keywords: ["sentry"], entropy: 3, severity: "high", tags: ["sentry", "token"] }, { id: "sentry-dsn", description: "Sentry DSN with its key (lets anyone send events to the project)", regex: "https?://([a-f0-9]{32}(?::[a-f0-9]{32})?)@[A-Za-z0-9.-]{1,120}(?::[0-9]{1,5})?/[0-9]{1,12}", keywords: ["sentry", "ingest"], entropy: 3, severity: "medium", tags: ["sentry", "dsn"] }, { id: "grafana-cloud-token", description: "Grafana Cloud access policy token (glc_)", regex: "(?<![A-Za-z0-9_])(glc_[A-Za-z0-9+/]{32,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["glc_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-service-account-token", description: "Grafana service account token (glsa_)", regex: "(?<![A-Za-z0-9_])(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])", keywords: ["glsa_"], entropy: 3.5, severity: "critical", tags: ["grafana", "token"] }, { id: "grafana-api-key", description: 'Grafana legacy API key (base64 JSON starting {"k":")', regex: "(?<![A-Za-z0-9_+/])(eyJrIjoi[A-Za-z0-9+/]{40,400}={0,2})(?![A-Za-z0-9+/=_-])", keywords: ["eyjrijoi"], entropy: 3.5, severity: "high", tags: ["grafana", "token"] }, { id: "segment-public-api-token", description: "Segment public API token (sgp_)", regex: "(?<![A-Za-z0-9_])(sgp_[A-Za-z0-9]{64})(?![A-Za-z0-9_])", keywords: ["sgp_"], entropy: 3.5, severity: "critical", tags: ["segment", "token"] }, { id: "segment-write-key", description: "Segment source write key next to a Segment write key name", context: { names: ["segment"], qualifier: "write[_. -]?key", value: "[A-Za-z0-9]{32}" }, keywords: ["segment"], entropy: 3.5, severity: "medium", tags: ["segment", "token"] }, { id: "launchdarkly-api-key", description: "LaunchDarkly REST API access token (api- + UUID)", regex: "(?<![A-Za-z0-9_-])(api-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["api-"], entropy: 3, severity: "critical", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-sdk-key", description: "LaunchDarkly server-side SDK key (sdk- + UUID)", regex: "(?<![A-Za-z0-9_-])(sdk-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["sdk-"], entropy: 3, severity: "high", tags: ["launchdarkly", "token"] }, { id: "launchdarkly-mobile-key", description: "LaunchDarkly mobile key (mob-)", regex: "(?<![A-Za-z0-9_-])(mob-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["mob-"], entropy: 3, severity: "medium", tags: ["launchdarkly", "sdk-key"] }, { id: "dynatrace-api-token", description: "Dynatrace API or platform token (dt0c01., dt0s01.)", regex: "(?<![A-Za-z0-9_.-])(dt0[a-z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64})(?![A-Za-z0-9_-])", keywords: ["dt0c", "dt0s"], entropy: 3.8, severity: "critical", tags: ["dynatrace", "api-token"] }, { id: "honeycomb-api-key", description: "Honeycomb ingest or management key (hcaik_, hcxik_, hcamk_, hcxmk_)", regex: "(?<![A-Za-z0-9_-])(hc[ax][im]k_[a-z0-9]{58})(?![A-Za-z0-9_-])", keywords: ["hcaik_", "hcxik_", "hcamk_", "hcxmk_"], entropy: 3.8, severity: "critical", tags: ["honeycomb", "api-key"] }, { id: "honeycomb-configuration-key", description: "Honeycomb configuration or classic API key next to a Honeycomb name", context: { names: ["honeycomb", "x-honeycomb-team"], value: "(?:[A-Za-z0-9]{22}|[a-f0-9]{32})" }, keywords: ["honeycomb"], entropy: 3.5, severity: "high", tags: ["honeycomb", "api-key"] }, { id: "sumologic-access-key", description: "Sumo Logic access key next to a Sumo Logic name", context: { names: ["sumo[_.-]?logic", "sumo"], qualifier: "key|secret", value: "[A-Za-z0-9]{64}" }, keywords: ["sumologic", "sumo_logic", "sumo-logic", "sumo.logic", "sumo_", "sumo:", "sumoaccess"], entropy: 4, severity: "critical", tags: ["sumologic", "access-key"] }, { id: "sumologic-collector-url", description: "Sumo Logic HTTP source (collector) URL: the token in the path is the credential", regex: "((?:https?://)?endpoint[0-9]{1,2}\\.collection\\.(?:[a-z0-9]{2,5}\\.)?sumologic\\.com/receiver/v1/(?:http|otlp)/[A-Za-z0-9_=-]{60,200})(?![A-Za-z0-9_=-])", keywords: ["sumologic.com/receiver/"], entropy: 4, severity: "high", tags: ["sumologic", "webhook"] }, { id: "bugsnag-api-key", description: "Bugsnag / Insight Hub notifier API key next to a Bugsnag name", context: { names: ["bugsnag"], value: "[a-f0-9]{32}" }, keywords: ["bugsnag"], entropy: 3, severity: "medium", tags: ["bugsnag", "api-key"] }, { id: "rollbar-access-token", description: "Rollbar access token next to a Rollbar name", context: { names: ["rollbar"], value: "[a-f0-9]{32}" }, keywords: ["rollbar"], entropy: 3, severity: "high", tags: ["rollbar", "access-token"] }, { id: "airbrake-project-key", description: "Airbrake project or user key next to an Airbrake name", context: { names: ["airbrake"], qualifier: "key|token", value: "[a-f0-9]{32}(?:[a-f0-9]{8})?" }, keywords: ["airbrake"], entropy: 3, severity: "high", tags: ["airbrake", "api-key"] }, { id: "loggly-customer-token", description: "Loggly customer token next to a Loggly name", context: { names: ["loggly"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["loggly"], entropy: 3, severity: "high", tags: ["loggly", "token"] }, { id: "logzio-shipping-token", description: "Logz.io shipping or API token next to a Logz.io name", context: { names: ["logz[_.-]?io", "logzio"], value: "(?:[A-Za-z0-9]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})" }, keywords: ["logzio", "logz_io", "logz.io", "logz-io"], entropy: 3.5, severity: "high", tags: ["logzio", "token"] }, { id: "betterstack-token", description: "Better Stack (Logtail / Uptime) token next to a Better Stack or Logtail name", context: { names: ["better[_.-]?stack", "logtail", "betteruptime", "better[_.-]uptime"], value: "[A-Za-z0-9]{24}" }, keywords: ["betterstack", "better_stack", "better-stack", "logtail", "betteruptime", "better_uptime"], entropy: 3.5, severity: "high", tags: ["betterstack", "token"] }, { id: "opsgenie-api-key", description: "Opsgenie API key next to an Opsgenie name", context: { names: ["opsgenie"], qualifier: "key|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", also: ["geniekey[ \\t]{1,3}"] }, keywords: ["opsgenie", "geniekey"], entropy: 3, severity: "high", tags: ["opsgenie", "api-key"] }, { id: "pagerduty-api-key", description: "PagerDuty REST API key or integration key next to a PagerDuty name", context: { names: ["pagerduty", "pd[_.-](?:api|routing|integration)"], value: "(?:[A-Za-z0-9_+-]{20}|[a-f0-9]{32})" }, keywords: ["pagerduty", "pd_api", "pd_routing", "pd_integration", "pd-api"], entropy: 3.5, severity: "high", tags: ["pagerduty", "api-key"] }, { id: "uptimerobot-api-key", description: "UptimeRobot main, read-only or monitor API key next to an UptimeRobot name", context: { names: ["uptime[_.-]?robot"], value: "(?:u|ur|m)[0-9]{6,10}-[a-f0-9]{24}" }, keywords: ["uptimerobot", "uptime_robot", "uptime-robot", "uptime.robot"], entropy: 3, severity: "high", tags: ["uptimerobot", "api-key"] }, { id: "newrelic-mobile-app-token", description: "New Relic mobile application token (AA...-NRMA)", regex: "(?<![A-Za-z0-9_-])(AA[a-f0-9]{40}-NRMA)(?![A-Za-z0-9_-])", keywords: ["-nrma"], entropy: 3, severity: "medium", tags: ["newrelic", "app-token"] }, { id: "splunk-hec-token", description: 'Splunk HTTP Event Collector token ("Splunk <token>" header or named)', context: { names: ["splunk"], qualifier: "hec|token", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", also: ["splunk[ \\t]{1,3}"] }, keywords: ["splunk"], entropy: 3, severity: "high", tags: ["splunk", "token"] }, { id: "axiom-api-token", description: "Axiom API or personal token (xaat-, xapt-)", regex: "(?<![A-Za-z0-9_-])(xa[ap]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["xaat-", "xapt-"], entropy: 3, severity: "critical", tags: ["axiom", "api-token"] }] }, { file: "rules/payments.yaml", rules: [{ id: "paystack-secret-key", description: "Paystack secret key", regex: "(?<![A-Za-z0-9_])(sk_(?:live|test)_[a-f0-9]{40})(?![A-Za-z0-9_])", keywords: ["sk_live_", "sk_test_"], entropy: 3.2, severity: "critical", tags: ["paystack", "secret-key"] }, { id: "stripe-secret-key-live", description: "Stripe live secret key", regex: "(?<![A-Za-z0-9_])(sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "secret-key"], allowlist: { regexes: ["^sk_live_[a-f0-9]{40}$"] } }, { id: "stripe-secret-key-test", description: "Stripe test-mode secret key", regex: "(?<![A-Za-z0-9_])(sk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["sk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "secret-key", "test-mode"], allowlist: { regexes: ["^sk_test_[a-f0-9]{40}$", "^sk_test_(?:4eC39HqLyjWDarjtT1zdp7dc|BQokikJOvBiI2HlWgH4olfQ2)$"] } }, { id: "stripe-restricted-key-live", description: "Stripe live restricted key", regex: "(?<![A-Za-z0-9_])(rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_live_"], entropy: 3.5, severity: "critical", tags: ["stripe", "restricted-key"] }, { id: "stripe-restricted-key-test", description: "Stripe test-mode restricted key", regex: "(?<![A-Za-z0-9_])(rk_test_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])", keywords: ["rk_test_"], entropy: 3.5, severity: "low", tags: ["stripe", "restricted-key", "test-mode"] }, { id: "stripe-webhook-secret", description: "Stripe webhook signing secret", regex: "(?<![A-Za-z0-9_])(whsec_[A-Za-z0-9+/=]{32,88})(?![A-Za-z0-9_+/=])", keywords: ["whsec_"], entropy: 3.5, severity: "high", tags: ["stripe", "webhook-secret"] }, { id: "square-access-token", description: "Square access token", regex: "(?<![A-Za-z0-9_+/-])(EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_+/=-])", keywords: ["eaaa"], entropy: 3.8, severity: "critical", tags: ["square", "token"] }, { id: "square-legacy-access-token", description: "Square legacy personal access token", regex: "(?<![A-Za-z0-9_-])(sq0atp-[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["sq0atp-"], entropy: 3.5, severity: "critical", tags: ["square", "token"] }, { id: "square-oauth-secret", description: "Square OAuth application secret", regex: "(?<![A-Za-z0-9_-])((?:sandbox-)?sq0csp-[A-Za-z0-9_-]{40,50})(?![A-Za-z0-9_-])", keywords: ["sq0csp-"], entropy: 3.5, severity: "critical", tags: ["square", "oauth", "client-secret"] }, { id: "braintree-access-token", description: "Braintree (PayPal) access token", regex: "(?<![A-Za-z0-9_])(access_token\\$(?:production|sandbox)\\$[a-z0-9]{16}\\$[a-f0-9]{32})(?![A-Za-z0-9_])", keywords: ["access_token$production$", "access_token$sandbox$"], entropy: 3.5, severity: "critical", tags: ["braintree", "paypal", "token"] }, { id: "braintree-private-key", description: "Braintree API private key (named in an assignment)", context: { names: ["braintree"], value: "[a-f0-9]{32}" }, keywords: ["braintree"], entropy: 3, severity: "critical", tags: ["braintree", "paypal", "private-key"] }, { id: "paypal-client-secret", description: "PayPal REST API client secret (named in an assignment)", context: { names: ["paypal"], qualifier: "secret", value: "[A-Za-z0-9_-]{80}" }, keywords: ["paypal"], entropy: 4, severity: "critical", tags: ["paypal", "client-secret"] }, { id: "adyen-api-key", description: "Adyen API key", regex: "(?<![A-Za-z0-9_+/-])(AQE[A-Za-z0-9+/]{30,250}={0,2}-[A-Za-z0-9+/=-]{20,200})(?![A-Za-z0-9_+/=-])", keywords: ["aqe"], entropy: 4, severity: "critical", tags: ["adyen", "api-key"] }, { id: "plaid-access-token", description: "Plaid access token", regex: "(?<![A-Za-z0-9_-])(access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["access-sandbox-", "access-development-", "access-production-"], entropy: 3, severity: "critical", tags: ["plaid", "token"] }, { id: "plaid-secret", description: "Plaid API secret (named in an assignment)", context: { names: ["plaid"], value: "[a-f0-9]{30}" }, keywords: ["plaid"], entropy: 3, severity: "critical", tags: ["plaid", "secret-key"] }, { id: "coinbase-api-secret", description: "Coinbase API secret (named in an assignment)", context: { names: ["coinbase", "cb[_.-]access"], value: "[A-Za-z0-9+/_-]{32,88}={0,2}" }, keywords: ["coinbase", "cb_access", "cb-access"], entropy: 4, severity: "critical", tags: ["coinbase", "secret-key"], allowlist: { regexes: ["^0x[0-9a-fA-F]{32,}$", "^organizations/", "^[a-z0-9]+(?:_[a-z0-9]+){3,}$"] } }, { id: "razorpay-key-id", description: "Razorpay live key id (half of a key pair)", regex: "(?<![A-Za-z0-9_])(rzp_live_[A-Za-z0-9]{14})(?![A-Za-z0-9_])", keywords: ["rzp_live_"], entropy: 3, severity: "medium", tags: ["razorpay", "key-id"] }, { id: "razorpay-key-secret", description: "Razorpay key secret (named in an assignment)", context: { names: ["razorpay", "rzp"], value: "[A-Za-z0-9]{24}" }, keywords: ["razorpay", "rzp_"], entropy: 3.8, severity: "critical", tags: ["razorpay", "secret-key"] }, { id: "flutterwave-secret-key", description: "Flutterwave secret key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?-[A-Za-z0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwseck-", "flwseck_test-"], entropy: 3, severity: "critical", tags: ["flutterwave", "secret-key"] }, { id: "flutterwave-encryption-key", description: "Flutterwave encryption key", regex: "(?<![A-Za-z0-9_-])(FLWSECK(?:_TEST)?[A-Za-z0-9]{12})(?![A-Za-z0-9_-])", keywords: ["flwseck"], entropy: 2.8, severity: "high", tags: ["flutterwave", "encryption-key"] }, { id: "gocardless-access-token", description: "GoCardless access token (named in an assignment)", context: { names: ["gocardless"], value: "(?:live|sandbox)_[A-Za-z0-9_=-]{40}" }, keywords: ["gocardless"], entropy: 3.8, severity: "critical", tags: ["gocardless", "token"] }, { id: "mollie-api-key", description: "Mollie API key or organization access token (named in an assignment)", context: { names: ["mollie"], value: "(?:live|test|access)_[A-Za-z0-9]{30,40}" }, keywords: ["mollie"], entropy: 3.8, severity: "critical", tags: ["mollie", "api-key"] }, { id: "kraken-api-secret", description: "Kraken exchange API private key (named in an assignment)", context: { names: ["kraken"], value: "[A-Za-z0-9+/]{86}==" }, keywords: ["kraken"], entropy: 4.5, severity: "critical", tags: ["kraken", "secret-key"] }, { id: "flutterwave-public-key", description: "Flutterwave public key (FLWPUBK-)", regex: "(?<![A-Za-z0-9_-])(FLWPUBK(?:_TEST)?-[a-f0-9]{32}-X)(?![A-Za-z0-9_-])", keywords: ["flwpubk-", "flwpubk_test-"], entropy: 3, severity: "low", tags: ["flutterwave", "publishable-key"] }, { id: "stripe-payment-intent-client-secret", description: "Stripe PaymentIntent client secret (pi_..._secret_...)", regex: "(?<![A-Za-z0-9_])(pi_[A-Za-z0-9]{24}_secret_[A-Za-z0-9]{25})(?![A-Za-z0-9_])", keywords: ["_secret_"], entropy: 3.5, severity: "low", tags: ["stripe", "client-secret"] }, { id: "robinhood-crypto-api-key", description: "Robinhood Crypto trading API key (rh-api-)", regex: "(?<![A-Za-z0-9_-])(rh-api-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["rh-api-"], entropy: 3, severity: "critical", tags: ["robinhood", "api-key"] }, { id: "kucoin-api-secret", description: "KuCoin API secret next to a KuCoin name", context: { names: ["kucoin"], qualifier: "secret", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["kucoin"], entropy: 3, severity: "critical", tags: ["kucoin", "api-secret"] }, { id: "kucoin-api-key", description: "KuCoin API key (24 hex) next to a KuCoin name", context: { names: ["kucoin"], qualifier: "key", value: "[a-f0-9]{24}" }, keywords: ["kucoin"], entropy: 3, severity: "medium", tags: ["kucoin", "api-key"] }, { id: "bittrex-api-secret", description: "Bittrex API secret next to a Bittrex name", context: { names: ["bittrex"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["bittrex"], entropy: 3, severity: "critical", tags: ["bittrex", "api-secret"] }, { id: "gemini-exchange-api-secret", description: "Gemini (crypto exchange) API secret next to a Gemini name", context: { names: ["gemini"], qualifier: "secret", value: "[A-Za-z0-9]{27,28}" }, keywords: ["gemini_api_secret", "gemini_secret", "gemini-api-secret", "gemini.api.secret", "geminiapisecret", "geminisecret", "gemini:"], entropy: 3.8, severity: "critical", tags: ["gemini", "api-secret"] }, { id: "bitfinex-api-secret", description: "Bitfinex API secret next to a Bitfinex name", context: { names: ["bitfinex", "bfx"], qualifier: "secret", value: "[A-Za-z0-9]{43}" }, keywords: ["bitfinex", "bfx_", "bfx-", "bfx.", "bfxapi", "bfxsecret"], entropy: 4, severity: "critical", tags: ["bitfinex", "api-secret"] }, { id: "binance-api-secret", description: "Binance API key or secret (64 characters) next to a Binance name", context: { names: ["binance"], value: "[A-Za-z0-9]{64}" }, keywords: ["binance"], entropy: 4, severity: "critical", tags: ["binance", "api-secret"] }, { id: "finicity-app-key", description: "Finicity (Mastercard Open Banking) app key next to a Finicity name", context: { names: ["finicity"], qualifier: "key", value: "[a-f0-9]{32}" }, keywords: ["finicity"], entropy: 3, severity: "high", tags: ["finicity", "api-key"] }, { id: "finicity-partner-secret", description: "Finicity partner secret next to a Finicity name", context: { names: ["finicity"], qualifier: "secret", value: "[A-Za-z0-9]{20}" }, keywords: ["finicity"], entropy: 3.5, severity: "critical", tags: ["finicity", "client-secret"] }, { id: "dwolla-api-secret", description: "Dwolla application secret next to a Dwolla name", context: { names: ["dwolla"], qualifier: "secret", value: "[A-Za-z0-9]{50}" }, keywords: ["dwolla"], entropy: 4, severity: "critical", tags: ["dwolla", "api-secret"] }, { id: "wise-api-token", description: "Wise (TransferWise) API token next to a Wise name", context: { names: ["transferwise", "wise[_.-]?api"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["transferwise", "wise_api", "wise-api", "wise.api", "wiseapi"], entropy: 3, severity: "critical", tags: ["wise", "api-token"] }, { id: "oanda-api-token", description: "OANDA v20 API access token next to an OANDA name", context: { names: ["oanda"], value: "[a-f0-9]{32}-[a-f0-9]{32}" }, keywords: ["oanda"], entropy: 3, severity: "critical", tags: ["oanda", "api-token"] }] }, { file: "rules/private-keys.yaml", rules: [{ id: "private-key-rsa", description: "RSA private key (PKCS#1 PEM block)", regex: "(-----BEGIN RSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END RSA PRIVATE KEY-----)", keywords: ["begin rsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "rsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-dsa", description: "DSA private key (PEM block)", regex: "(-----BEGIN DSA PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END DSA PRIVATE KEY-----)", keywords: ["begin dsa private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "dsa"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-ec", description: "Elliptic-curve private key (SEC1 PEM block)", regex: "(-----BEGIN EC PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END EC PRIVATE KEY-----)", keywords: ["begin ec private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ec"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-openssh", description: "OpenSSH private key", regex: "(-----BEGIN OPENSSH PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END OPENSSH PRIVATE KEY-----)", keywords: ["begin openssh private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8", description: "PKCS#8 private key (BEGIN PRIVATE KEY)", regex: "(-----BEGIN PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END PRIVATE KEY-----)", keywords: ["begin private key"], entropy: 3.5, severity: "critical", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pkcs8-encrypted", description: "Encrypted PKCS#8 private key (BEGIN ENCRYPTED PRIVATE KEY); still a secret, the passphrase may be weak or nearby", regex: "(-----BEGIN ENCRYPTED PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END ENCRYPTED PRIVATE KEY-----)", keywords: ["begin encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "pkcs8"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-pgp", description: "PGP/GPG private key block", regex: "(-----BEGIN PGP PRIVATE KEY BLOCK-----(?:[^-]|-(?!----)){64,65536}?-----END PGP PRIVATE KEY BLOCK-----)", keywords: ["begin pgp private key block"], entropy: 3.5, severity: "critical", tags: ["private-key", "pgp"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-putty", description: "PuTTY private key file (.ppk) with its Private-Lines", regex: "(PuTTY-User-Key-File-[23]:(?:(?!PuTTY-User-Key-File)[\\s\\S]){20,16384}?Private-Lines:\\s{0,3}[0-9]{1,4}\\s{1,4}[A-Za-z0-9+/=\\s]{32,16384}?Private-MAC:\\s{0,3}[A-Fa-f0-9]{40,64})", keywords: ["putty-user-key-file"], entropy: 3.5, severity: "critical", tags: ["private-key", "putty"] }, { id: "private-key-ssh2-encrypted", description: "SSH.com / Tectia SSH2 encrypted private key", regex: "(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-(?!---)){64,16384}?---- END SSH2 ENCRYPTED PRIVATE KEY ----)", keywords: ["begin ssh2 encrypted private key"], entropy: 3.5, severity: "high", tags: ["private-key", "ssh"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "private-key-other", description: "Other PEM private key block (any BEGIN ... PRIVATE KEY type not named above)", regex: "(-----BEGIN ((?:[A-Z0-9]{1,20} ){1,3})PRIVATE KEY-----(?:[^-]|-(?!----)){64,16384}?-----END \\2PRIVATE KEY-----)", keywords: ["private key-----"], entropy: 3.5, severity: "critical", tags: ["private-key"], allowlist: { regexes: ["\\.\\.\\.", "<[A-Za-z _-]{1,40}>", "[Xx]{16}"], lineRegexes: ["@example\\s"] } }, { id: "pkcs12-keystore", description: "PKCS#12 keystore (.p12, .pfx) holding a private key and its certificates", regex: "^(\\x30(?:\\x80|\\x81[\\s\\S]|\\x82[\\s\\S]{2}|\\x83[\\s\\S]{3})\\x02\\x01\\x03\\x30(?:\\x80|\\x81[\\s\\S]|\\x82[\\s\\S]{2}|\\x83[\\s\\S]{3})\\x06\\x09\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x07[\\x01\\x02][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "keystore", "binary"] }, { id: "java-keystore-jks", description: "Java keystore (JKS) holding private keys or secret entries", regex: "^(\\xfe\\xed\\xfe\\xed\\x00\\x00\\x00[\\x01\\x02][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "keystore", "binary"] }, { id: "java-keystore-jceks", description: "Java JCEKS keystore holding private keys or secret keys", regex: "^(\\xce\\xce\\xce\\xce\\x00\\x00\\x00\\x02[\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "keystore", "binary"] }, { id: "private-key-der-pkcs8", description: "DER-encoded private key (PKCS#8, RSA, EC, EdDSA, X25519/X448 or DSA)", regex: "^(\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S]|\\x82[\\s\\S]{2})\\x02\\x01[\\x00\\x01]\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S]|\\x82[\\s\\S]{2})\\x06(?:\\x09\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x01[\\x01\\x0a]|\\x07\\x2a\\x86\\x48\\xce(?:\\x3d\\x02\\x01|\\x38\\x04\\x01)|\\x03\\x2b\\x65[\\x6e-\\x71])[\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "binary"] }, { id: "private-key-der-pkcs8-encrypted", description: "DER-encoded encrypted private key (PKCS#8 EncryptedPrivateKeyInfo)", regex: "^(\\x30(?:\\x81[\\s\\S]|\\x82[\\s\\S]{2}|\\x83[\\s\\S]{3})\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S])\\x06(?:\\x09\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x05[\\x03\\x0a\\x0d]|\\x0a\\x2a\\x86\\x48\\x86\\xf7\\x0d\\x01\\x0c\\x01[\\x01-\\x06])[\\s\\S]{0,16777216})", keywords: [], severity: "high", tags: ["private-key", "encrypted", "binary"] }, { id: "private-key-der-rsa", description: "DER-encoded RSA or DSA private key (PKCS#1 or OpenSSL traditional format)", regex: "^(\\x30\\x82[\\s\\S]{2}\\x02\\x01\\x00\\x02(?:\\x81[\\s\\S]|\\x82[\\s\\S]{2})\\x00[\\x80-\\xff][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "binary"] }, { id: "private-key-der-ec", description: "DER-encoded EC private key (SEC 1)", regex: "^(\\x30(?:[\\x00-\\x7f]|\\x81[\\s\\S])\\x02\\x01\\x01\\x04[\\x18-\\x42][\\s\\S]{0,16777216})", keywords: [], severity: "critical", tags: ["private-key", "binary"] }] }, { file: "rules/registries.yaml", rules: [{ id: "npm-access-token", description: "npm access token (granular or classic, npm_ prefix)", regex: "(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])", keywords: ["npm_"], entropy: 3.2, severity: "critical", tags: ["npm", "token"] }, { id: "npm-registry-auth-token", description: "Registry auth token in .npmrc or .yarnrc.yml (_authToken / npmAuthToken, any format)", regex: `(?:_authToken|npmAuthToken|(?<![A-Za-z0-9])_auth)\\s{0,3}[=:]\\s{0,3}["']?([A-Za-z0-9+/=._~-]{20,512})(?![A-Za-z0-9+/=._~-])`, keywords: ["_authtoken", "npmauthtoken", "_auth"], entropy: 3, severity: "high", tags: ["npm", "token"], allowlist: { regexes: ["^npm_"] } }, { id: "pypi-upload-token", description: "PyPI API token (macaroon for pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgEIcHlwaS5vcm[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-ageichlwas5vcm"], entropy: 3.5, severity: "critical", tags: ["pypi", "token"] }, { id: "testpypi-upload-token", description: "Test PyPI API token (macaroon for test.pypi.org)", regex: "(?<![A-Za-z0-9_-])(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_-]{30,1000})(?![A-Za-z0-9_-])", keywords: ["pypi-agendgvzdc5wexbplm9yz"], entropy: 3.5, severity: "high", tags: ["pypi", "token"] }, { id: "rubygems-api-key", description: "RubyGems.org API key", regex: "(?<![A-Za-z0-9_])(rubygems_[a-f0-9]{48})(?![A-Za-z0-9_])", keywords: ["rubygems_"], entropy: 3, severity: "critical", tags: ["rubygems", "token"] }, { id: "nuget-api-key", description: "NuGet.org API key (oy2 prefix)", regex: "(?<![A-Za-z0-9_])(oy2[a-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["oy2"], entropy: 3.5, severity: "critical", tags: ["nuget", "token"] }, { id: "dockerhub-personal-access-token", description: "Docker Hub personal or organisation access token (dckr_pat_ / dckr_oat_)", regex: "(?<![A-Za-z0-9_])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,64})(?![A-Za-z0-9_-])", keywords: ["dckr_pat_", "dckr_oat_"], entropy: 3.3, severity: "critical", tags: ["docker", "token"] }, { id: "docker-config-auth", description: 'Base64 user:password in a Docker config.json "auth" entry', regex: '"auth"\\s{0,3}:\\s{0,3}"([A-Za-z0-9+/]{16,400}={0,2})"', keywords: ['"auth"'], entropy: 3.5, severity: "high", tags: ["docker", "password"] }, { id: "jfrog-api-key", description: "JFrog Artifactory API key (AKCp prefix)", regex: "(?<![A-Za-z0-9_])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9_])", keywords: ["akcp"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "jfrog-reference-token", description: "JFrog reference (access) token, base64 of reftkn:01", regex: "(?<![A-Za-z0-9_+/])(cmVmdGtuOjAxOj[A-Za-z0-9]{40,60})(?![A-Za-z0-9_+/])", keywords: ["cmvmdgtuojaxoj"], entropy: 3.5, severity: "critical", tags: ["jfrog", "token"] }, { id: "crates-io-api-token", description: "crates.io API token (cio prefix)", regex: "(?<![A-Za-z0-9_])(cio[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["cio"], entropy: 3.8, severity: "critical", tags: ["crates-io", "token"] }, { id: "clojars-deploy-token", description: "Clojars deploy token", regex: "(?<![A-Za-z0-9_])(CLOJARS_[a-z0-9]{60})(?![A-Za-z0-9_])", flags: "i", keywords: ["clojars_"], entropy: 3.5, severity: "critical", tags: ["clojars", "token"] }, { id: "packagist-api-token", description: "Private Packagist / Packagist.org API token (packagist_ prefix)", regex: "(?<![A-Za-z0-9_])(packagist_[a-z]{3}_[a-f0-9]{60,80})(?![A-Za-z0-9_])", keywords: ["packagist_"], entropy: 3.3, severity: "critical", tags: ["packagist", "token"] }, { id: "maven-settings-server-password", description: "Password in a Maven settings.xml <server> entry", regex: "<server>[\\s\\S]{0,400}?<password>([^<>${}\\s]{6,256})</password>", keywords: ["<server>"], entropy: 2.8, severity: "high", tags: ["maven", "password"], allowlist: { regexes: ["^\\{[A-Za-z0-9+/=]+\\}$"] } }, { id: "gradle-repository-password", description: "Repository, publishing or signing password in gradle.properties (or its ORG_GRADLE_PROJECT_ variable)", regex: `(?<![A-Za-z0-9_.])(?:ORG_GRADLE_PROJECT_)?((?:(?:ossrh|sonatype|nexus|artifactory|mavenCentral)(?:Password|Token|TokenPassword|ApiKey)|(?:maven|mavenRepo|repo|repository|publishing|signing|signingInMemoryKey)Password|signing\\.password))(?![A-Za-z0-9_])["']?[ \\t]{0,3}[=:][ \\t]{0,3}["']?([^\\s"'$\`()\\[\\]{}<>,;]{8,256})(?=[\\s"',;]|$)`, secretGroup: 2, keywords: ["ossrhpassword", "ossrhtoken", "sonatypepassword", "sonatypetoken", "nexuspassword", "nexustoken", "artifactorypassword", "artifactorytoken", "artifactoryapikey", "mavencentralpassword", "mavencentraltoken", "mavenpassword", "mavenrepopassword", "repopassword", "repositorypassword", "publishingpassword", "signingpassword", "signinginmemorykeypassword", "signing.password"], entropy: 3, severity: "high", tags: ["gradle", "password"], allowlist: { regexes: ["^(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\1(?:\\.(?=((?:[a-z_$][a-z0-9_$]*(?:-[a-z0-9_]+)*|[A-Z][A-Z0-9_]*|[A-Z][a-z0-9_$]*|[A-Za-z_$][a-z_$]*[0-9]{0,2}(?:[A-Z]{2,4}(?=[A-Z][a-z]))?(?:[A-Z][a-z]{2,}[0-9]{0,2})*(?:[A-Z][a-z]?|[A-Z]{2,4})?[0-9]{0,2})(?=\\.|$)))\\2)+$"] } }, { id: "sidekiq-enterprise-credentials", description: "Sidekiq Pro / Enterprise gem server credentials (BUNDLE_ENTERPRISE__CONTRIBSYS__COM, BUNDLE_GEMS__CONTRIBSYS__COM)", regex: `(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM|(?:enterprise|gems)\\.contribsys\\.com)["']?[ \\t]{0,3}(?::|=|[ \\t])[ \\t]{0,3}["']?[a-f0-9]{8}:([a-f0-9]{8})(?![A-Za-z0-9_])`, keywords: ["contribsys"], entropy: 2, severity: "high", tags: ["sidekiq", "password"] }, { id: "sidekiq-gem-server-url", description: "Sidekiq Pro / Enterprise gem server URL with credentials", regex: "https?://[a-f0-9]{8}:([a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", keywords: ["contribsys.com"], entropy: 2, severity: "high", tags: ["sidekiq", "password"] }, { id: "bundler-source-credentials", description: "Bundler private gem source credentials (BUNDLE_<HOST>=user:password)", regex: `(?<![A-Za-z0-9_])BUNDLE_(?!ENTERPRISE__CONTRIBSYS__COM|GEMS__CONTRIBSYS__COM)[A-Z0-9_-]{1,60}__[A-Z0-9]{2,20}["']?[ \\t]{0,3}[:=][ \\t]{0,3}["']?[^\\s:"'$]{1,64}:([^\\s"'@]{8,128})["']?(?:\\s|$)`, keywords: ["bundle_"], entropy: 3, severity: "high", tags: ["bundler", "password"] }, { id: "cloudsmith-api-key", description: "Cloudsmith API key next to a Cloudsmith name", context: { names: ["cloudsmith"], value: "[a-f0-9]{40}" }, keywords: ["cloudsmith"], entropy: 3, severity: "critical", tags: ["cloudsmith", "api-key"] }, { id: "packagecloud-api-token", description: "packagecloud.io API token next to a packagecloud name", context: { names: ["packagecloud"], value: "[a-f0-9]{48}" }, keywords: ["packagecloud"], entropy: 3, severity: "critical", tags: ["packagecloud", "api-token"] }, { id: "jfrog-identity-token", description: "JFrog Platform identity or access token (64 characters) next to a JFrog / Artifactory name", context: { names: ["jfrog", "artifactory"], qualifier: "token|password|key", value: "[A-Za-z0-9]{64}" }, keywords: ["jfrog", "artifactory"], entropy: 4, severity: "critical", tags: ["jfrog", "access-token"] }] }, { file: "rules/saas.yaml", rules: [{ id: "postman-api-key", description: "Postman API key (PMAK-)", regex: "(?<![A-Za-z0-9_-])(PMAK-[A-Fa-f0-9]{24}-[A-Fa-f0-9]{34})(?![A-Za-z0-9_-])", keywords: ["pmak-"], entropy: 3, severity: "critical", tags: ["postman", "token"] }, { id: "linear-api-key", description: "Linear personal API key (lin_api_)", regex: "(?<![A-Za-z0-9_])(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])", keywords: ["lin_api_"], entropy: 3.5, severity: "critical", tags: ["linear", "token"] }, { id: "linear-oauth-token", description: "Linear OAuth access token (lin_oauth_)", regex: "(?<![A-Za-z0-9_])(lin_oauth_[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["lin_oauth_"], entropy: 3, severity: "critical", tags: ["linear", "token"] }, { id: "atlassian-api-token", description: "Atlassian (Jira/Confluence) API token (ATATT3)", regex: "(?<![A-Za-z0-9_-])(ATATT3[A-Za-z0-9_=-]{150,300})(?![A-Za-z0-9_=-])", keywords: ["atatt3"], entropy: 3.5, severity: "critical", tags: ["atlassian", "token"] }, { id: "atlassian-legacy-api-token", description: "Atlassian legacy API token (24 characters) next to a Jira/Confluence/Atlassian token name", context: { names: ["jira", "confluence", "atlassian"], qualifier: "token|api[_. -]?key|password", value: "[A-Za-z0-9]{24}" }, keywords: ["jira", "confluence", "atlassian"], entropy: 3.5, severity: "high", tags: ["atlassian", "token"] }, { id: "shopify-access-token", description: "Shopify Admin API access token (shpat_)", regex: "(?<![A-Za-z0-9_])(shpat_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpat_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-shared-secret", description: "Shopify app shared secret (shpss_)", regex: "(?<![A-Za-z0-9_])(shpss_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpss_"], entropy: 3, severity: "critical", tags: ["shopify", "secret"] }, { id: "shopify-custom-app-token", description: "Shopify custom app access token (shpca_)", regex: "(?<![A-Za-z0-9_])(shpca_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shpca_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "shopify-private-app-token", description: "Shopify private app access token (shppa_)", regex: "(?<![A-Za-z0-9_])(shppa_[A-Za-z0-9]{32})(?![A-Za-z0-9_])", keywords: ["shppa_"], entropy: 3, severity: "critical", tags: ["shopify", "token"] }, { id: "mapbox-secret-token", description: "Mapbox secret access token (sk.eyJ...)", regex: "(?<![A-Za-z0-9_.-])(sk\\.eyJ[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])", keywords: ["sk.eyj"], entropy: 3.5, severity: "high", tags: ["mapbox", "token"] }, { id: "contentful-personal-access-token", description: "Contentful content management personal access token (CFPAT-)", regex: "(?<![A-Za-z0-9_-])(CFPAT-[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])", keywords: ["cfpat-"], entropy: 3.5, severity: "critical", tags: ["contentful", "token"] }, { id: "airtable-personal-access-token", description: "Airtable personal access token (pat + 14 . 64 hex)", regex: "(?<![A-Za-z0-9_])(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})(?![A-Za-z0-9_])", keywords: ["pat"], entropy: 3.5, severity: "critical", tags: ["airtable", "token"] }, { id: "airtable-legacy-api-key", description: "Airtable legacy API key (key + 14) next to an Airtable name", context: { names: ["airtable"], value: "key[A-Za-z0-9]{14}" }, keywords: ["airtable"], entropy: 3.3, severity: "high", tags: ["airtable", "token"] }, { id: "notion-integration-secret", description: "Notion integration secret (secret_ + 43)", regex: "(?<![A-Za-z0-9_])(secret_[A-Za-z0-9]{43})(?![A-Za-z0-9_])", keywords: ["secret_"], entropy: 4, severity: "critical", tags: ["notion", "token"] }, { id: "notion-api-token", description: "Notion API token (ntn_)", regex: "(?<![A-Za-z0-9_])(ntn_[0-9]{11}[A-Za-z0-9]{32,40})(?![A-Za-z0-9_])", keywords: ["ntn_"], entropy: 3.5, severity: "critical", tags: ["notion", "token"] }, { id: "asana-personal-access-token", description: "Asana personal access token (N/digits[/digits]:32 hex, or the legacy 0/ + 32 hex)", regex: "(?<![A-Za-z0-9/])((?:[0-9]/[0-9]{10,20}(?:/[0-9]{10,20})?:|0/)[a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "token"] }, { id: "dropbox-access-token", description: "Dropbox short-lived access token (sl.)", regex: "(?<![A-Za-z0-9_.-])(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400})(?![A-Za-z0-9_-])", keywords: ["sl."], entropy: 4, severity: "critical", tags: ["dropbox", "token"] }, { id: "dropbox-long-lived-token", description: "Dropbox long-lived access token (64 characters) next to a Dropbox name", context: { names: ["dropbox"], qualifier: "token|key|secret", value: "[A-Za-z0-9_-]{11}AAAAAAAAA[A-Za-z0-9_-]{43}" }, keywords: ["dropbox"], entropy: 3.5, severity: "critical", tags: ["dropbox", "token"] }, { id: "figma-personal-access-token", description: "Figma personal access token (figd_)", regex: "(?<![A-Za-z0-9_])(figd_[A-Za-z0-9_-]{38,48})(?![A-Za-z0-9_-])", keywords: ["figd_"], entropy: 3.5, severity: "critical", tags: ["figma", "token"] }, { id: "frameio-api-token", description: "Frame.io developer token (fio-u-)", regex: "(?<![A-Za-z0-9_-])(fio-u-[A-Za-z0-9_=-]{64})(?![A-Za-z0-9_=-])", keywords: ["fio-u-"], entropy: 3.5, severity: "critical", tags: ["frameio", "token"] }, { id: "confluent-api-secret", description: "Confluent Cloud API secret next to a Confluent/Kafka API secret name", context: { names: ["confluent", "ccloud", "kafka"], qualifier: "api[_. -]?secret|secret", value: "[A-Za-z0-9+/]{64}" }, keywords: ["confluent", "ccloud", "kafka"], entropy: 3.5, severity: "critical", tags: ["confluent", "secret"] }, { id: "fastly-api-token", description: "Fastly API token next to a Fastly name", context: { names: ["fastly"], qualifier: "token|key", value: "[A-Za-z0-9_-]{32}" }, keywords: ["fastly"], entropy: 3.5, severity: "critical", tags: ["fastly", "token"] }, { id: "algolia-admin-api-key", description: "Algolia admin or write API key next to an Algolia key name (search-only keys excluded)", context: { names: ["algolia(?![\\w. -]{0,20}search)"], qualifier: "(?:key|secret)", value: "[a-f0-9]{32}" }, keywords: ["algolia"], entropy: 3, severity: "high", tags: ["algolia", "token"] }, { id: "hubspot-private-app-token", description: "HubSpot private app or personal access token (pat-na1-, pat-eu1-)", regex: "(?<![A-Za-z0-9_-])(pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])", keywords: ["pat-na", "pat-eu", "pat-ap"], entropy: 3, severity: "critical", tags: ["hubspot", "access-token"] }, { id: "hubspot-api-key", description: "HubSpot legacy API key (hapikey) next to a HubSpot name", context: { names: ["hubspot", "hapikey"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["hubspot", "hapikey"], entropy: 3, severity: "high", tags: ["hubspot", "api-key"] }, { id: "salesforce-access-token", description: "Salesforce OAuth access token or session id (00D...!...)", regex: "(?<![A-Za-z0-9_-])(00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{80,200})(?![A-Za-z0-9._-])", keywords: ["00d"], entropy: 4, severity: "critical", tags: ["salesforce", "access-token"] }, { id: "salesforce-refresh-token", description: "Salesforce OAuth refresh token (5Aep861...)", regex: "(?<![A-Za-z0-9_.-])(5Aep861[A-Za-z0-9._]{76,100})(?![A-Za-z0-9._-])", keywords: ["5aep861"], entropy: 4, severity: "critical", tags: ["salesforce", "refresh-token"] }, { id: "salesforce-consumer-secret", description: "Salesforce connected app consumer secret next to a Salesforce name", context: { names: ["salesforce", "sfdc", "sf"], qualifier: "secret", value: "[A-F0-9]{64}" }, keywords: ["salesforce", "sfdc", "sf_", "sf-", "sf."], entropy: 3, severity: "critical", tags: ["salesforce", "client-secret"] }, { id: "zoho-oauth-token", description: "Zoho OAuth access or refresh token (1000.<32 hex>.<32 hex>)", regex: "(?<![A-Za-z0-9_.-])(1000\\.[a-f0-9]{32}\\.[a-f0-9]{32})(?![A-Za-z0-9_.-])", keywords: ["1000."], entropy: 3, severity: "critical", tags: ["zoho", "access-token"] }, { id: "zoho-client-secret", description: "Zoho API console client secret next to a Zoho name", context: { names: ["zoho"], qualifier: "secret", value: "[a-f0-9]{42}" }, keywords: ["zoho"], entropy: 3, severity: "critical", tags: ["zoho", "client-secret"] }, { id: "trello-api-token", description: "Trello API token (ATTA + 64 hex + 8 upper-case hex)", regex: "(?<![A-Za-z0-9_-])(ATTA[a-f0-9]{64}[A-F0-9]{8})(?![A-Za-z0-9_-])", keywords: ["atta"], entropy: 3, severity: "critical", tags: ["trello", "token"] }, { id: "trello-api-key", description: "Trello API key (32 hex) next to a Trello name", context: { names: ["trello"], value: "[a-f0-9]{32}" }, keywords: ["trello"], entropy: 3, severity: "medium", tags: ["trello", "api-key"] }, { id: "clickup-api-token", description: "ClickUp personal API token (pk_<user id>_<32>)", regex: "(?<![A-Za-z0-9_-])(pk_[0-9]{6,10}_[A-Z0-9]{32})(?![A-Za-z0-9_-])", keywords: ["pk_"], entropy: 3.5, severity: "critical", tags: ["clickup", "api-token"] }, { id: "asana-client-secret", description: "Asana OAuth app client secret next to an Asana name", context: { names: ["asana"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["asana"], entropy: 3, severity: "critical", tags: ["asana", "client-secret"] }, { id: "linear-client-secret", description: "Linear OAuth app client secret next to a Linear name", context: { names: ["linear"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["linear_", "linear.", "linear:", "linearclient", "linearsecret", "linearoauth", "linear-client", "linear-oauth", "linear-secret"], entropy: 3, severity: "critical", tags: ["linear", "client-secret"] }, { id: "todoist-api-token", description: "Todoist API token next to a Todoist name", context: { names: ["todoist"], value: "[a-f0-9]{40}" }, keywords: ["todoist"], entropy: 3, severity: "high", tags: ["todoist", "api-token"] }, { id: "pipedrive-api-token", description: "Pipedrive API token next to a Pipedrive name", context: { names: ["pipedrive"], value: "[a-f0-9]{40}" }, keywords: ["pipedrive"], entropy: 3, severity: "critical", tags: ["pipedrive", "api-token"] }, { id: "freshdesk-api-key", description: "Freshdesk / Freshworks API key next to a Freshdesk name", context: { names: ["freshdesk", "freshservice", "freshworks"], value: "[A-Za-z0-9]{20}" }, keywords: ["freshdesk", "freshservice", "freshworks"], entropy: 3.5, severity: "high", tags: ["freshdesk", "api-key"] }, { id: "smartsheet-access-token", description: "Smartsheet API access token next to a Smartsheet name", context: { names: ["smartsheet"], value: "(?:[A-Za-z0-9]{37}|[a-z0-9]{26})" }, keywords: ["smartsheet"], entropy: 3.5, severity: "high", tags: ["smartsheet", "access-token"] }, { id: "contentful-delivery-token", description: "Contentful Content Delivery / Preview API token next to a Contentful name", context: { names: ["contentful", "ctf"], qualifier: "token|key", value: "[A-Za-z0-9_-]{43}" }, keywords: ["contentful", "ctf_", "ctf-"], entropy: 4, severity: "high", tags: ["contentful", "access-token"] }, { id: "storyblok-access-token", description: "Storyblok access token next to a Storyblok name", context: { names: ["storyblok"], qualifier: "token|key", value: "[A-Za-z0-9]{22}tt|[A-Za-z0-9]{24}" }, keywords: ["storyblok"], entropy: 3.5, severity: "high", tags: ["storyblok", "access-token"] }, { id: "sanity-api-token", description: "Sanity API token (sk...) next to a Sanity name", context: { names: ["sanity"], qualifier: "token|key|auth", value: "sk[A-Za-z0-9]{70,200}" }, keywords: ["sanity_", "sanity:", "sanity.token", "sanity.api", "sanityapi", "sanitytoken", "sanityauth", "sanitywrite", "sanityread"], entropy: 4, severity: "critical", tags: ["sanity", "api-token"] }, { id: "webflow-api-token", description: "Webflow API token next to a Webflow name", context: { names: ["webflow"], value: "[a-f0-9]{64}" }, keywords: ["webflow"], entropy: 3, severity: "critical", tags: ["webflow", "api-token"] }, { id: "adobe-client-secret", description: "Adobe Developer Console client secret (p8e-)", regex: "(?<![A-Za-z0-9_-])(p8e-[A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: ["p8e-"], entropy: 3.8, severity: "critical", tags: ["adobe", "client-secret"] }, { id: "lokalise-api-token", description: "Lokalise API token next to a Lokalise name", context: { names: ["lokalise"], value: "[a-f0-9]{40}" }, keywords: ["lokalise"], entropy: 3, severity: "high", tags: ["lokalise", "api-token"] }, { id: "crowdin-personal-access-token", description: "Crowdin personal access token next to a Crowdin name", context: { names: ["crowdin"], value: "[a-f0-9]{80}" }, keywords: ["crowdin"], entropy: 3, severity: "high", tags: ["crowdin", "access-token"] }, { id: "nytimes-api-key", description: "New York Times developer API key next to an NYT name", context: { names: ["nytimes", "nyt"], value: "[A-Za-z0-9]{32}" }, keywords: ["nytimes", "nyt_", "nyt-", "nyt."], entropy: 3.8, severity: "medium", tags: ["nytimes", "api-key"] }, { id: "finnhub-api-key", description: "Finnhub API key next to a Finnhub name", context: { names: ["finnhub"], value: "[a-z0-9]{20}" }, keywords: ["finnhub"], entropy: 3.5, severity: "medium", tags: ["finnhub", "api-key"] }, { id: "openweather-api-key", description: "OpenWeather API key next to an OpenWeather name", context: { names: ["open[_.-]?weather(?:map)?", "owm"], value: "[a-f0-9]{32}" }, keywords: ["openweather", "open_weather", "open-weather", "owm_", "owm-"], entropy: 3, severity: "medium", tags: ["openweather", "api-key"] }, { id: "tomtom-api-key", description: "TomTom Maps API key next to a TomTom name", context: { names: ["tomtom"], value: "[A-Za-z0-9]{32}" }, keywords: ["tomtom"], entropy: 3.8, severity: "medium", tags: ["tomtom", "api-key"] }, { id: "mapbox-public-token", description: "Mapbox public access token (pk.eyJ1...)", regex: "(?<![A-Za-z0-9_.-])(pk\\.eyJ1[A-Za-z0-9_-]{20,200}\\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["pk.eyj1"], entropy: 4, severity: "low", tags: ["mapbox", "public-token"] }, { id: "mapbox-temporary-token", description: "Mapbox temporary access token (tk.eyJ1...)", regex: "(?<![A-Za-z0-9_.-])(tk\\.eyJ1[A-Za-z0-9_-]{20,400}\\.[A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])", keywords: ["tk.eyj1"], entropy: 4, severity: "medium", tags: ["mapbox", "access-token"] }, { id: "beamer-api-key", description: "Beamer API key (b_) next to a Beamer name", context: { names: ["beamer"], value: "b_[A-Za-z0-9_=-]{44}" }, keywords: ["beamer"], entropy: 4, severity: "high", tags: ["beamer", "api-key"] }, { id: "freshbooks-access-token", description: "FreshBooks access token next to a FreshBooks name", context: { names: ["freshbooks"], value: "[a-f0-9]{64}" }, keywords: ["freshbooks"], entropy: 3, severity: "high", tags: ["freshbooks", "access-token"] }, { id: "looker-client-secret", description: "Looker API3 client secret next to a Looker name", context: { names: ["looker"], qualifier: "secret", value: "[A-Za-z0-9]{24}" }, keywords: ["looker"], entropy: 3.5, severity: "critical", tags: ["looker", "client-secret"] }, { id: "rapidapi-key", description: "RapidAPI application key (\u2026msh\u2026p\u2026jsn\u2026)", regex: "(?<![A-Za-z0-9_-])([a-f0-9]{10}msh[a-f0-9]{15}p[a-f0-9]{6}jsn[a-f0-9]{12})(?![A-Za-z0-9_-])", keywords: ["rapidapi", "*jsn"], entropy: 3, severity: "high", tags: ["rapidapi", "api-key"] }, { id: "mixpanel-api-secret", description: "Mixpanel API secret or service account secret next to a Mixpanel name", context: { names: ["mixpanel"], qualifier: "secret", value: "[A-Za-z0-9]{32}" }, keywords: ["mixpanel"], entropy: 3.5, severity: "high", tags: ["mixpanel", "api-secret"] }, { id: "amplitude-secret-key", description: "Amplitude secret key next to an Amplitude name", context: { names: ["amplitude"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["amplitude_", "amplitude:", "amplitude.secret", "amplitudesecret", "amplitudeapi"], entropy: 3, severity: "high", tags: ["amplitude", "secret-key"] }, { id: "freemius-secret-key", description: "Freemius secret key (sk_) next to a Freemius name", context: { names: ["freemius", "fs[_.-]secret"], value: "sk_[A-Za-z0-9!#$%&()*+,./:;<=>?@\\[\\]^_{|}~-]{29}" }, keywords: ["freemius", "fs_secret", "fs-secret"], entropy: 3.8, severity: "critical", tags: ["freemius", "secret-key"] }, { id: "bitly-access-token", description: "Bitly generic access token next to a Bitly name", context: { names: ["bitly", "bit[_.-]ly"], value: "[a-f0-9]{40}" }, keywords: ["bitly", "bit_ly", "bit.ly", "bit-ly"], entropy: 3, severity: "medium", tags: ["bitly", "access-token"] }, { id: "coda-api-token", description: "Coda API token next to a Coda name", context: { names: ["coda"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["coda_", "coda.", "coda:", "codaapi", "coda-api"], entropy: 3, severity: "high", tags: ["coda", "api-token"] }, { id: "docusign-secret-key", description: "DocuSign integration secret key next to a DocuSign name", context: { names: ["docusign", "ds[_.-](?:client|integration)"], qualifier: "secret", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["docusign", "ds_client", "ds_integration"], entropy: 3, severity: "critical", tags: ["docusign", "client-secret"] }, { id: "eventbrite-private-token", description: "Eventbrite private token next to an Eventbrite name", context: { names: ["eventbrite"], value: "[A-Z0-9]{20}" }, keywords: ["eventbrite"], entropy: 3.5, severity: "high", tags: ["eventbrite", "api-token"] }, { id: "hellosign-api-key", description: "Dropbox Sign (HelloSign) API key next to a HelloSign / Dropbox Sign name", context: { names: ["hellosign", "dropbox[_.-]?sign"], value: "[a-f0-9]{64}" }, keywords: ["hellosign", "dropbox_sign", "dropboxsign", "dropbox-sign"], entropy: 3, severity: "critical", tags: ["hellosign", "api-key"] }, { id: "here-api-key", description: "HERE Location Services API key next to a HERE name", context: { names: ["here[_.-]?(?:api|maps|app|apikey)"], value: "[A-Za-z0-9_-]{43}" }, keywords: ["here_api", "hereapi", "here-api", "here_maps", "here-maps", "heremaps", "here_app", "here_apikey"], entropy: 4, severity: "high", tags: ["here", "api-key"] }, { id: "imagekit-private-key", description: "ImageKit private API key (private_) next to an ImageKit name", context: { names: ["imagekit"], value: "private_[A-Za-z0-9+/]{27}=?" }, keywords: ["imagekit"], entropy: 3.8, severity: "critical", tags: ["imagekit", "private-key"] }, { id: "mux-token-secret", description: "Mux access token secret next to a Mux name", context: { names: ["mux"], qualifier: "secret", value: "[A-Za-z0-9+/]{75}" }, keywords: ["mux_", "mux.", "mux:", "muxtoken", "muxsecret"], entropy: 4.5, severity: "critical", tags: ["mux", "secret-key"] }, { id: "shortcut-api-token", description: "Shortcut (Clubhouse) API token next to a Shortcut or Clubhouse name", context: { names: ["shortcut", "clubhouse"], qualifier: "token|key", value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["shortcut_", "shortcut-api", "shortcut-token", "shortcutapi", "shortcut:", "clubhouse_", "clubhouse:"], entropy: 3, severity: "high", tags: ["shortcut", "api-token"] }] }, { file: "rules/scaleway.yaml", rules: [{ id: "scaleway-secret-key", description: "Scaleway API secret key (named in an assignment)", context: { names: ["scw", "scaleway"], value: "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" }, keywords: ["scw", "scaleway"], entropy: 3, severity: "critical", tags: ["scaleway", "secret-key"] }] }, { file: "rules/social.yaml", rules: [{ id: "facebook-access-token", description: "Facebook / Meta Graph API access token (EAA...): user, page or system-user token", regex: "(?<![A-Za-z0-9_-])(EAA[A-Za-z0-9]{90,500})(?![A-Za-z0-9_-])", keywords: ["eaa"], entropy: 4, severity: "critical", tags: ["facebook", "meta", "access-token"] }, { id: "facebook-app-access-token", description: "Facebook app access token (<app id>|<app secret or hash>) next to a Facebook name", context: { names: ["facebook", "fb", "meta[_.-]?(?:app|graph)"], value: "[0-9]{15,17}\\|[A-Za-z0-9_-]{27,43}", end: "(?![A-Za-z0-9_-])" }, keywords: ["facebook", "fb_", "fbapp", "meta_app", "meta-app", "metaapp", "meta_graph"], entropy: 3.5, severity: "critical", tags: ["facebook", "meta", "access-token"] }, { id: "facebook-app-secret", description: "Facebook / Meta app secret (32 hex) next to a Facebook name", context: { names: ["facebook", "fb", "meta[_.-]?(?:app|graph)"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["facebook", "fb_", "fbapp", "meta_app", "meta-app", "metaapp", "meta_graph"], entropy: 3, severity: "critical", tags: ["facebook", "meta", "client-secret"] }, { id: "instagram-access-token", description: "Instagram API access token (IGQV..., IGAA...)", regex: "(?<![A-Za-z0-9_-])(IG(?:QV|AA)[A-Za-z0-9_-]{100,400})(?![A-Za-z0-9_-])", keywords: ["igqv", "igaa"], entropy: 4, severity: "critical", tags: ["instagram", "meta", "access-token"] }, { id: "twitter-bearer-token", description: "Twitter / X API app-only bearer token (a run of A then the encoded secret)", regex: "(?<![A-Za-z0-9%+/])(A{20,24}[B-Za-z0-9%][A-Za-z0-9%]{60,140})(?![A-Za-z0-9%+/=])", keywords: ["aaaaaaaaaaaaaaaaaaaa"], entropy: 3.5, severity: "critical", tags: ["twitter", "bearer-token"] }, { id: "twitter-api-key", description: "Twitter / X API (consumer) key next to a Twitter name", context: { names: ["twitter"], qualifier: "api[_. -]?key|consumer[_. -]?key", value: "[A-Za-z0-9]{25}" }, keywords: ["twitter"], entropy: 3.5, severity: "high", tags: ["twitter", "api-key"] }, { id: "twitter-api-secret", description: "Twitter / X API (consumer) secret next to a Twitter name", context: { names: ["twitter"], qualifier: "secret", value: "[A-Za-z0-9]{50}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "api-secret"] }, { id: "twitter-access-token", description: "Twitter / X user access token (<user id>-<token>) next to a Twitter name", context: { names: ["twitter"], qualifier: "access", value: "[0-9]{5,20}-[A-Za-z0-9]{25,45}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "access-token"] }, { id: "twitter-access-token-secret", description: "Twitter / X user access token secret next to a Twitter name", context: { names: ["twitter"], qualifier: "access[_. -]?(?:token[_. -]?)?secret", value: "[A-Za-z0-9]{45}" }, keywords: ["twitter"], entropy: 4, severity: "critical", tags: ["twitter", "access-token"] }, { id: "linkedin-client-secret", description: "LinkedIn OAuth client secret next to a LinkedIn name", context: { names: ["linkedin"], qualifier: "secret", value: "(?:WPL_AP[0-9]\\.[A-Za-z0-9]{8,24}\\.[A-Za-z0-9+/]{4,24}={0,2}|[A-Za-z0-9]{16})" }, keywords: ["linkedin"], entropy: 3.3, severity: "critical", tags: ["linkedin", "client-secret"] }, { id: "twitch-client-secret", description: "Twitch client secret or OAuth token next to a Twitch name", context: { names: ["twitch"], qualifier: "secret|token|oauth|pass", value: "(?:oauth:)?[a-z0-9]{30}" }, keywords: ["twitch"], entropy: 3.5, severity: "high", tags: ["twitch", "client-secret"] }, { id: "discord-client-secret", description: "Discord OAuth2 application client secret next to a Discord name", context: { names: ["discord"], qualifier: "secret", value: "[A-Za-z0-9_-]{32}" }, keywords: ["discord"], entropy: 3.8, severity: "critical", tags: ["discord", "client-secret"] }, { id: "spotify-client-secret", description: "Spotify Web API client secret next to a Spotify name", context: { names: ["spotify", "spotipy"], qualifier: "secret", value: "[a-f0-9]{32}" }, keywords: ["spotify", "spotipy"], entropy: 3, severity: "high", tags: ["spotify", "client-secret"] }, { id: "strava-client-secret", description: "Strava client secret, access or refresh token next to a Strava name", context: { names: ["strava"], qualifier: "secret|token", value: "[a-f0-9]{40}" }, keywords: ["strava"], entropy: 3, severity: "high", tags: ["strava", "client-secret"] }, { id: "flickr-api-key", description: "Flickr API key next to a Flickr name", context: { names: ["flickr"], value: "[a-f0-9]{32}" }, keywords: ["flickr"], entropy: 3, severity: "medium", tags: ["flickr", "api-key"] }, { id: "flickr-api-secret", description: "Flickr API secret (16 hex) next to a Flickr name", context: { names: ["flickr"], qualifier: "secret", value: "[a-f0-9]{16}" }, keywords: ["flickr"], entropy: 2.5, severity: "high", tags: ["flickr", "api-secret"] }, { id: "etsy-api-key", description: "Etsy Open API v3 keystring next to an Etsy name", context: { names: ["etsy"], value: "[a-z0-9]{24}" }, keywords: ["etsy"], entropy: 3.5, severity: "high", tags: ["etsy", "api-key"] }, { id: "yelp-api-key", description: "Yelp Fusion API key next to a Yelp name", context: { names: ["yelp"], value: "[A-Za-z0-9_-]{128}" }, keywords: ["yelp"], entropy: 4.5, severity: "high", tags: ["yelp", "api-key"] }, { id: "foursquare-api-key", description: "Foursquare Places API key (fsq3)", regex: "(?<![A-Za-z0-9_+/-])(fsq3[A-Za-z0-9+/]{40,48}={0,2})(?![A-Za-z0-9_+/=-])", keywords: ["fsq3"], entropy: 4, severity: "high", tags: ["foursquare", "api-key"] }] }, { file: "rules/urls.yaml", rules: [{ id: "url-postgres-password", description: "PostgreSQL connection URL with a password", url: { schemes: "(?:postgres(?:ql)?|pgsql|postgis|timescaledb)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["postgres://", "postgresql://", "postgres+", "postgresql+", "pgsql://", "postgis://", "timescaledb://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mysql-password", description: "MySQL / MariaDB connection URL with a password", url: { schemes: "(?:mysql(?:x)?|mariadb)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["mysql://", "mysqlx://", "mariadb://", "mysql+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mongodb-password", description: "MongoDB connection string with a password", url: { schemes: "mongodb(?:\\+srv)?" }, keywords: ["mongodb://", "mongodb+srv://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-redis-password", description: "Redis / Valkey connection URL with a password", url: { schemes: "(?:rediss?|valkeys?)" }, keywords: ["redis://", "rediss://", "valkey://", "valkeys://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-amqp-password", description: "AMQP (RabbitMQ) connection URL with a password", url: { schemes: "amqps?" }, keywords: ["amqp://", "amqps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-mssql-password", description: "SQL Server connection URL with a password", url: { schemes: "(?:mssql|sqlserver)(?:\\+[a-z0-9]{1,20})?" }, keywords: ["mssql://", "sqlserver://", "mssql+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-clickhouse-password", description: "ClickHouse connection URL with a password", url: { schemes: "clickhouses?(?:\\+[a-z0-9]{1,20})?" }, keywords: ["clickhouse://", "clickhouses://", "clickhouse+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-cockroachdb-password", description: "CockroachDB connection URL with a password", url: { schemes: "cockroach(?:db)?(?:\\+[a-z0-9]{1,20})?" }, keywords: ["cockroachdb://", "cockroach://", "cockroachdb+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-couchdb-password", description: "CouchDB connection URL with a password", url: { schemes: "couchdbs?" }, keywords: ["couchdb://", "couchdbs://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-neo4j-password", description: "Neo4j / Bolt connection URL with a password", url: { schemes: "(?:neo4j|bolt)(?:\\+s{1,2}c?)?" }, keywords: ["neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-nats-password", description: "NATS connection URL with a password or token", url: { schemes: "nats(?:\\+tls)?|tls" }, keywords: ["nats://", "nats+tls://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-kafka-password", description: "Kafka broker URL with SASL credentials", url: { schemes: "kafka(?:\\+ssl|\\+sasl_ssl|\\+sasl)?|sasl_ssl|sasl_plaintext" }, keywords: ["kafka://", "kafka+", "sasl_ssl://", "sasl_plaintext://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ldap-password", description: "LDAP URL with bind credentials", url: { schemes: "ldaps?" }, keywords: ["ldap://", "ldaps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ftp-password", description: "FTP / SFTP / SMTP / IMAP URL with a password", url: { schemes: "(?:s?ftps?|smtps?|imaps?|pop3s?)" }, keywords: ["ftp://", "ftps://", "sftp://", "smtp://", "smtps://", "imap://", "imaps://", "pop3://", "pop3s://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-http-basic-auth-password", description: "HTTP(S) URL with user:password basic-auth credentials", url: { schemes: "(?:https?|wss?|git\\+https?)" }, keywords: ["http://", "https://", "ws://", "wss://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "connection-string-password", description: "Password in an ADO.NET / ODBC / JDBC-style connection string (Password=...; followed by more options)", regex: `(?:^|[;"'])\\s{0,3}(?:Password|Pwd)\\s{0,3}=\\s{0,3}([^;"'\\s{}$<>()]{4,128})(?=;)`, flags: "i", keywords: ["password=", "pwd=", "password =", "pwd ="], entropy: 2.5, severity: "high", tags: ["connection-string", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|admin|sa|test|example|dummy|redacted|\\*+)$"], stopwords: ["changeme", "yourstrong", "your", "redacted", "placeholder", "example"] } }, { id: "url-query-password", description: "Password or secret in a URL query string (JDBC and REST URLs)", regex: `[?&;](?:password|passwd|pwd|client_secret|secret|api_?key|access_token|private_token)=([^&;#"'\\s<>{}$]{6,256})`, flags: "i", keywords: ["password=", "passwd=", "pwd=", "client_secret=", "secret=", "apikey=", "api_key=", "access_token=", "private_token="], entropy: 3, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:[Pp]ass(?:word|wd)?|PASSWORD|changeme|secret|test|example|dummy|redacted|\\*+|%s|:[a-z_]+)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example", "xxxx"] } }, { id: "kafka-sasl-jaas-password", description: "Kafka SASL password in a JAAS login module configuration (sasl.jaas.config)", regex: `(?:Plain|Scram|OAuthBearer)LoginModule\\s{1,5}required[^;]{0,300}?\\spassword\\s{0,3}=\\s{0,3}["']([^"'\\s]{4,256})["']`, keywords: ["loginmodule"], entropy: 2.5, severity: "high", tags: ["kafka", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{|\\*+$)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|[Ss]ecret|changeme|admin|test|example|dummy|redacted|alice-secret|admin-secret)$"], stopwords: ["changeme", "your", "redacted", "placeholder", "example"] } }, { id: "url-mqtt-password", description: "MQTT broker URL with a password", url: { schemes: "mqtts?" }, keywords: ["mqtt://", "mqtts://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-rtsp-password", description: "RTSP camera stream URL with a password", url: { schemes: "rtsps?" }, keywords: ["rtsp://", "rtsps://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-socks-proxy-password", description: "SOCKS proxy URL with a password", url: { schemes: "socks(?:4a?|5h?)?" }, keywords: ["socks://", "socks4://", "socks4a://", "socks5://", "socks5h://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-ssh-password", description: "SSH, Subversion or rsync URL with a password", url: { schemes: "(?:ssh|svn(?:\\+ssh)?|rsync)" }, keywords: ["ssh://", "svn://", "svn+ssh://", "rsync://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-smb-password", description: "SMB / CIFS or WebDAV URL with a password", url: { schemes: "(?:smb|cifs|davs?|webdavs?)" }, keywords: ["smb://", "cifs://", "dav://", "davs://", "webdav://", "webdavs://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-oracle-password", description: "Oracle database URL (SQLAlchemy style) with a password", url: { schemes: "oracle(?:\\+[a-z0-9_]{1,20})?" }, keywords: ["oracle://", "oracle+"], entropy: 2, severity: "high", tags: ["url", "password"], allowlist: { regexes: ["^(?:oracle|manager|tiger)$"] } }, { id: "url-db2-password", description: "IBM Db2 database URL with a password", url: { schemes: "(?:db2|ibm_db_sa)(?:\\+[a-z0-9_]{1,20})?" }, keywords: ["db2://", "db2+", "ibm_db_sa://", "ibm_db_sa+"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-snowflake-password", description: "Snowflake URL (SQLAlchemy style) with a password", url: { schemes: "snowflake" }, keywords: ["snowflake://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-warehouse-password", description: "Trino, Presto, Hive, Impala, Vertica, Redshift or Teradata URL with a password", url: { schemes: "(?:trino|presto|hive|impala|vertica(?:\\+[a-z0-9_]{1,20})?|redshift(?:\\+[a-z0-9_]{1,20})?|teradatasql)" }, keywords: ["trino://", "presto://", "hive://", "impala://", "vertica://", "vertica+", "redshift://", "redshift+", "teradatasql://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "url-couchbase-password", description: "Couchbase connection URL with a password", url: { schemes: "couchbases?" }, keywords: ["couchbase://", "couchbases://"], entropy: 2, severity: "high", tags: ["url", "password"] }, { id: "jdbc-oracle-thin-password", description: "Password in an Oracle JDBC thin URL (jdbc:oracle:thin:user/password@host)", regex: `jdbc:oracle:thin:[A-Za-z0-9_$#.-]{1,64}/([^@\\s"'/]{4,128})@(?=[A-Za-z0-9(/\\[])`, flags: "i", keywords: ["jdbc:oracle:thin:"], entropy: 2.5, severity: "high", tags: ["jdbc", "password"], allowlist: { regexes: ["^(?:\\$|%|\\{)", "^(?:[Pp]ass(?:word|wd)?|PASSWORD|oracle|manager|tiger|changeme|secret|test)$"] } }] }, { file: "rules/web3.yaml", rules: [{ id: "alchemy-api-key", description: "Alchemy (web3 node) API key next to an Alchemy name", context: { names: ["alchemy"], value: "[A-Za-z0-9_-]{32}" }, keywords: ["alchemy"], entropy: 3.8, severity: "high", tags: ["alchemy", "api-key"] }, { id: "infura-project-secret", description: "Infura (MetaMask Developer) API key or secret next to an Infura name", context: { names: ["infura"], value: "[a-f0-9]{32}" }, keywords: ["infura"], entropy: 3, severity: "high", tags: ["infura", "api-key"] }, { id: "etherscan-api-key", description: "Etherscan-family block explorer API key (Etherscan, BscScan, PolygonScan) next to its name", context: { names: ["etherscan", "bscscan", "polygonscan", "arbiscan"], value: "[A-Z0-9]{34}" }, keywords: ["etherscan", "bscscan", "polygonscan", "arbiscan"], entropy: 3.8, severity: "high", tags: ["etherscan", "api-key"] }, { id: "pinata-api-secret", description: "Pinata (IPFS) API secret next to a Pinata name", context: { names: ["pinata"], qualifier: "secret", value: "[a-f0-9]{64}" }, keywords: ["pinata"], entropy: 3, severity: "critical", tags: ["pinata", "api-secret"] }, { id: "infura-rpc-url", description: "Infura RPC endpoint URL carrying the API key in its path", regex: "(?:https|wss)://[a-z0-9-]{1,40}\\.infura\\.io/(?:ws/)?v3/([a-f0-9]{32})(?![A-Za-z0-9_-])", keywords: [".infura.io/"], entropy: 3, severity: "high", tags: ["infura", "api-key"] }, { id: "alchemy-rpc-url", description: "Alchemy RPC endpoint URL carrying the API key in its path", regex: "(?:https|wss)://[a-z0-9-]{1,40}\\.g\\.alchemy\\.com/v2/([A-Za-z0-9_-]{32})(?![A-Za-z0-9_-])", keywords: [".g.alchemy.com/"], entropy: 3.8, severity: "high", tags: ["alchemy", "api-key"] }] }, { file: "rules/yandex.yaml", rules: [{ id: "yandex-cloud-iam-token", description: "Yandex Cloud IAM token (t1.)", regex: "(?<![A-Za-z0-9_.-])(t1\\.[A-Za-z0-9_-]{20,200}={0,2}\\.[A-Za-z0-9_-]{86}={0,2})(?![A-Za-z0-9_=-])", keywords: ["t1."], entropy: 4, severity: "critical", tags: ["yandex", "iam-token"] }, { id: "yandex-cloud-api-key", description: "Yandex Cloud API key (AQVN)", regex: "(?<![A-Za-z0-9_-])(AQVN[A-Za-z0-9_-]{35,38})(?![A-Za-z0-9_-])", keywords: ["aqvn"], entropy: 3.8, severity: "critical", tags: ["yandex", "api-key"] }, { id: "yandex-cloud-static-secret-key", description: "Yandex Cloud static access key secret (YC + 38), the S3-compatible secret", regex: "(?<![A-Za-z0-9_-])(YC(?=[A-Za-z0-9_-]{0,37}[a-z])(?=[A-Za-z0-9_-]{0,37}[0-9])[A-Za-z0-9_-]{38})(?![A-Za-z0-9_-])", keywords: ["yc"], entropy: 4, severity: "critical", tags: ["yandex", "secret-key"] }] }];
   }
 });
 
@@ -56,7 +56,7 @@ var init_define_AGENT_VAULT_RULE_PACKS = __esm({
 var define_AGENT_VAULT_SKILL_RULE_PACKS_default;
 var init_define_AGENT_VAULT_SKILL_RULE_PACKS = __esm({
   "<define:__AGENT_VAULT_SKILL_RULE_PACKS__>"() {
-    define_AGENT_VAULT_SKILL_RULE_PACKS_default = [{ file: "rules/skill-exfiltration.yaml", rules: [{ id: "skill-exfil-upload-file", description: "A local file posted or uploaded to a remote host", regex: `\\b(?:curl|wget|http|https|xh)\\b[^\\n]{0,300}(?:\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\s*["']?(?:[a-z_]+=)?@?(?:~|\\$HOME|/etc/|/root/|\\.env\\b|[^\\s"']*(?:id_rsa|id_ed25519|credentials|\\.pem|\\.key|history)\\b)|\\s(?:-d|--data(?:-binary)?|-F|--form)[= ]?\\s*["']?(?:[a-z_]+=)?@)`, flags: "i", keywords: ["curl", "wget", "http", "xh"], severity: "high", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-environment", description: "Environment variables or secrets sent over the network", regex: `\\b(?:env|printenv|set|export\\s+-p)\\b\\s*(?:\\|[^\\n|]{0,80})?\\|\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:\\$\\(\\s*(?:env|printenv|cat\\s+[^\\s)]*(?:\\.env|credentials|id_rsa|id_ed25519|\\.netrc|\\.npmrc|\\.pypirc))\\b|[?&][a-z_]{1,30}=\\$\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\b|\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\s*["']?[^\\n"']{0,80}\\$\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\b)|\\bos\\.environ\\b[^\\n]{0,120}\\b(?:requests|urllib|httpx)\\.(?:post|put|get|request|urlopen)|\\b(?:requests|httpx)\\.(?:post|put|request)\\([^\\n]{0,200}\\bos\\.environ\\b|\\bprocess\\.env\\b[^\\n]{0,120}\\bfetch\\(|\\b(?:urlopen|requests\\.(?:post|put)|httpx\\.(?:post|put)|fetch|axios\\.(?:post|put))\\([^\\n]{0,300}\\b(?:os\\.environ|process\\.env)\\b(?!\\.[A-Z_]+\\b)`, flags: "i", keywords: ["env", "printenv", "set", "export", "curl", "wget", "environ", "process.env", "urlopen", "fetch", "axios"], severity: "critical", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-dns", description: "Data encoded into DNS lookups (DNS exfiltration)", regex: "\\b(?:dig|nslookup|host|drill|ping|resolvectl\\s+query)\\b[^\\n]{0,80}(?:\\$\\(|`|\\$\\{?[A-Za-z_][A-Za-z0-9_]*\\}?\\.)[^\\n]{0,200}\\.[a-z0-9-]{1,63}\\.[a-z]{2,24}\\b|\\bsocket\\.gethostbyname\\([^\\n]{0,200}?\\+\\s*[\"']\\.", flags: "i", keywords: ["dig", "nslookup", "host", "drill", "ping", "resolvectl", "gethostbyname"], severity: "critical", tags: ["exfiltration"] }, { id: "skill-exfil-credential-read", description: "Reads of SSH keys, cloud credentials, keychains or browser credential stores", regex: `\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\b[^\\n]{0,80}(?:~|\\$HOME|\\$\\{HOME\\}|/home/[^/\\s]+|/root|%USERPROFILE%|os\\.homedir\\(\\)|Path\\.home\\(\\))[/\\\\]?(?:["']?\\s*[,+]\\s*["'])?[/\\\\]?\\.(?:ssh(?:[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)|(?=[\\s"']|$))|aws(?:[/\\\\]|(?=[\\s"']|$))|gnupg(?:[/\\\\]|(?=[\\s"']|$))|netrc\\b|git-credentials\\b|docker[/\\\\]config\\.json|kube[/\\\\]config|npmrc\\b|pypirc\\b|password-store\\b|config[/\\\\](?:gh[/\\\\]hosts\\.yml|gcloud)|azure[/\\\\])|\\bsecurity\\s+(?:find-generic-password|find-internet-password|dump-keychain)\\b|\\bsecret-tool\\s+lookup\\b|(?:Login Data|Cookies|key[34]\\.db|logins\\.json)["']?\\s*(?:\\)|$)|\\bcmdkey\\s+/list\\b`, flags: "im", keywords: [".ssh", ".aws", ".gnupg", ".netrc", ".git-credentials", ".docker", ".kube", ".npmrc", ".pypirc", ".password-store", ".config", ".azure", "security", "secret-tool", "login data", "cookies", "key3.db", "key4.db", "logins.json", "cmdkey"], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-known-sink", description: "Request-capture, paste or tunnelling services often used to collect stolen data", regex: "\\b(?:webhook\\.site|requestbin\\.(?:com|net)|pipedream\\.net|hookbin\\.com|beeceptor\\.com|interact\\.sh|oast\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\.net|canarytokens\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|trycloudflare\\.com|pastebin\\.com/api|transfer\\.sh|discord(?:app)?\\.com/api/webhooks|api\\.telegram\\.org/bot)\\b", flags: "i", keywords: ["webhook.site", "requestbin", "pipedream", "hookbin", "beeceptor", "interact.sh", "oast.", "burpcollaborator", "canarytokens", "ngrok", "trycloudflare", "pastebin.com/api", "transfer.sh", "webhooks", "api.telegram.org"], severity: "high", tags: ["exfiltration"] }, { id: "skill-exfil-instruction", description: "Instructions to send secrets, credentials or environment contents to somewhere else", regex: "(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:send|upload|post|transmit|forward|exfiltrate|copy|email|paste|submit)\\b[^\\n.]{0,60}\\b(?:the\\s+)?(?:contents?\\s+of\\s+)?(?:\\.env\\b|credentials|secrets?|api[\\s_-]?keys?|tokens|passwords|private\\s+keys?|ssh\\s+keys?|environment\\s+variables|id_rsa|id_ed25519)\\b[^\\n]{0,80}\\b(?:to|into)\\s+(?:https?://|(?:an?\\s+|the\\s+|our\\s+|my\\s+)?(?:external|remote|third[\\s-]party|webhook|pastebin|gist|server|endpoint|url|email\\s+address)\\b)|\\binclude\\b[^\\n.]{0,40}\\b(?:the\\s+)?(?:values?\\s+of\\s+)?(?:\\$[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD)|api\\s+keys?|credentials|secrets|private\\s+keys?)\\b[^\\n.]{0,40}\\b(?:in|into)\\s+(?:your|the)\\s+(?:reply|response|answer|output|commit\\s+message|pull\\s+request)|\\b(?:api\\s+keys?|tokens?|credentials|passwords|secrets?)\\b[^\\n.]{0,60}\\b(?:save|store|write|copy|stash|collect|append)\\s+(?:it|them)\\s+(?:to|in|into)\\s+(?:/tmp\\b|~|\\$HOME|/var/tmp|(?:a\\s+)?(?:hidden|temporary)\\s+file)|(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo|reveal|list)\\b[^\\n.]{0,60}\\b(?:secrets?(?:\\.txt)?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?|\\.env)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b|\\b(?:secrets?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?)(?:\\.\\w{1,5})?\\b[^\\n]{0,60}(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b", flags: "i", keywords: [".env", "credential", "secret", "api key", "api_key", "api-key", "apikey", "token", "password", "private key", "ssh key", "environment variable", "id_rsa", "id_ed25519", "save", "stash", "collect", "print", "paste", "chat"], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-exfil-git-push-url", description: "Pushes the repository straight to a URL instead of a configured remote", regex: "\\bgit\\s+push\\s+(?:-[-\\w]+\\s+)*(?:https?|ssh|git)://", keywords: ["git push"], severity: "high", tags: ["exfiltration"] }] }, { file: "rules/skill-hidden-text.yaml", rules: [{ id: "skill-hidden-unicode-tags", description: "Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII", regex: "(?:\\uDB40[\\uDC00-\\uDC7F])+", keywords: [], severity: "critical", tags: ["hidden-text"] }, { id: "skill-hidden-bidi-control", description: "Bidirectional control characters that reorder how text displays (Trojan Source)", regex: "[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-zero-width", description: "Zero-width or invisible formatting characters inside text", regex: "[\\u200B-\\u200D\\u2060-\\u2064\\u180E\\u00AD\\u034F\\u115F\\u1160\\u3164\\uFFA0]|(?!^)\\uFEFF", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-homoglyph", description: "A word mixing Latin letters with look-alike Cyrillic or Greek letters", regex: "[A-Za-z][\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7]|[\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7][A-Za-z]", keywords: [], severity: "high", tags: ["hidden-text", "homoglyph"] }, { id: "skill-hidden-control-chars", description: "Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)", regex: "[\\x01-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]|\\x1B(?!\\[[0-9;]{0,12}m)", keywords: [], severity: "high", tags: ["hidden-text"] }] }, { file: "rules/skill-prompt-injection.yaml", rules: [{ id: "skill-injection-override", description: "Instruction-override phrasing (ignore or disregard earlier instructions)", regex: '(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)|(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|any\\s+)?(?:instructions|rules|guidelines|prompts?|directions)\\s+(?:above|before\\s+this|given\\s+(?:earlier|before|previously)|you\\s+(?:were|have\\s+been)\\s+given)|\\b(?:previous|prior|above|earlier|original|system)\\s+(?:guidance|instructions|rules|guidelines|prompt)\\s+(?:no\\s+longer\\s+appl(?:y|ies)|(?:is|are)\\s+(?:void|obsolete|cancel+ed|revoked|superseded|suspended))\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\s+only\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\b[^\\n.]{0,40}\\b(?:below|this\\s+file|these\\s+steps)\\b', flags: "i", keywords: ["ignore", "disregard", "forget", "override", "bypass", "no longer appl", "void", "obsolete", "superseded", "suspended", "from now on"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-role-break", description: "Chat-role markers that try to end the skill and start a fake turn", regex: "(?:<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\|>|\\[/?INST\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\s*#{1,6}\\s*(?:system\\s+(?:prompt|message|override)|new\\s+instructions)\\b)", flags: "im", keywords: ["<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system", "</system", "<assistant_", "</assistant_", "system", "new instructions"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-fake-authority", description: "Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode", regex: "(?:\\b(?:you\\s+are\\s+now|from\\s+now\\s+on,?\\s+you\\s+(?:are|will)|switch\\s+to|enter|enable)\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\s+mode\\b|\\b(?:here\\s+is|this\\s+is|below\\s+is)\\s+(?:your|the)\\s+new\\s+system\\s+(?:prompt|instructions?)\\b|\\bnew\\s+system\\s+(?:prompt|instructions?)\\s*:|^\\s*(?:system|developer|administrator)\\s+(?:message|note|instruction|override)\\s*:|\\bthis\\s+(?:message|instruction)\\s+(?:comes|is)\\s+from\\s+(?:the\\s+)?(?:system|developer|anthropic|openai|administrator)\\b|\\byour\\s+(?:new|real|true)\\s+(?:instructions|task|goal)\\s+(?:is|are)\\b|\\byou\\s+are\\s+no\\s+longer\\s+(?:an?\\s+)?(?:ai|assistant|claude|bound|restricted)\\b|\\b(?:act|behave|respond)\\s+as\\s+(?:an?\\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken)\\b)|\\bthis\\s+is\\s+an?\\s+(?:message|instruction|note|directive|order)\\s+from\\s+(?:the\\s+|your\\s+)?(?:system|developer|anthropic|openai|administrator|admin|operator)\\b|\\byou\\s+(?:are|have\\s+been)\\s+(?:now\\s+)?(?:authori[sz]ed|allowed|permitted|cleared)\\s+to\\s+(?:run|execute|use)\\s+(?:any|all|every)\\b|\\b(?:run|execute)\\s+(?:any|all|every)\\s+commands?\\s+without\\s+(?:asking|confirmation|approval|permission)", flags: "im", keywords: ["mode", "system prompt", "system instruction", "message", "note", "instruction", "override", "comes from", "is from", "your new", "your real", "your true", "no longer", "unrestricted", "unfiltered", "uncensored", "jailbroken", "this is a", "authorized", "authorised", "allowed", "permitted", "cleared", "without asking", "without confirmation", "without approval", "without permission"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-conceal", description: "Instructions to hide actions or output from the user", regex: "\\b(?:(?:do\\s+not|don't|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\s+(?:the\\s+|your\\s+)?(?:user|human|operator|developer)s?\\b(?!\\s+(?:interface|name|id|guide|manual))|\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\b|\\bhide\\s+(?:this|these|the)\\s+(?:step|steps|action|actions|command|commands|output)\\s+from\\b|\\b(?:keep|make)\\s+(?:this|it)\\s+(?:hidden|secret)\\s+from\\s+the\\s+user\\b|\\b(?:do\\s+not|don't|never)\\s+(?:tell|inform|mention|reveal|disclose|show|report|explain)\\b[^\\n.]{0,60}\\bto\\s+the\\s+(?:user|human|operator)\\b|\\bwithout\\s+(?:the\\s+)?(?:user|human|operator)(?:'s)?\\s+(?:knowledge|consent|noticing|knowing|being\\s+aware))|\\b(?:do\\s+not|don't|never)\\s+(?:report|mention|disclose|reveal)\\s+(?:it|this|them|that)\\b(?!\\s+(?:value|token|key|secret|password))", flags: "i", keywords: ["tell", "inform", "mention", "notify", "reveal", "alert", "let", "show", "silently", "secretly", "covertly", "quietly", "discreetly", "hide", "hidden", "secret", "disclose", "report", "explain", "without", "report"], severity: "high", tags: ["prompt-injection", "concealment"] }, { id: "skill-injection-trigger-hijack", description: "Frontmatter or body that forces the skill to load for every task or before others", regex: "\\b(?:always|must)\\s+(?:use|invoke|load|run|apply|activate)\\s+this\\s+skill\\s+(?:first|before|for\\s+(?:every|all|any)\\b)|\\buse\\s+this\\s+skill\\s+for\\s+(?:every|all|any)\\s+(?:task|request|prompt|message)s?\\b", flags: "i", keywords: ["this skill"], severity: "medium", tags: ["prompt-injection"] }, { id: "skill-injection-html-comment", description: "Instructions addressed to the agent inside an HTML comment (invisible when rendered)", regex: "<!--(?:(?!-->)[\\s\\S]){0,600}?(?:\\b(?:to|for)\\s+(?:the\\s+)?(?:ai|assistant|model|agent|claude|llm)\\s*:|\\b(?:assistant|ai|agent|claude|llm|system)\\s*:|\\b(?:ignore|disregard)\\s+(?:all|any|the|your|previous|prior|above)\\b|\\byou\\s+(?:must|should|will|need\\s+to)\\s+(?:now\\s+|also\\s+|first\\s+|then\\s+)?(?:run|execute|send|upload|delete|remove|ignore|not\\s+tell|curl|fetch|install|read|copy)\\b|\\b(?:secretly|silently|covertly|without\\s+asking)\\b|\\b(?:curl|wget)\\s+-?[\\w:/.]|\\brm\\s+-rf\\b)", flags: "i", keywords: ["<!--"], severity: "high", tags: ["prompt-injection", "hidden-text"] }, { id: "skill-scanner-evasion", description: "An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)", regex: "agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\b|trufflehog:ignore", flags: "i", keywords: ["agent-vault:allow", "gitleaks:allow", "pragma", "nosec", "trufflehog:ignore"], severity: "medium", tags: ["evasion"] }] }, { file: "rules/skill-shell-payload.yaml", rules: [{ id: "skill-shell-pipe-to-interpreter", description: "Remote content piped straight into a shell or interpreter (curl ... | sh)", regex: "\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:env\\s+)?(?:ba|z|k|da|fi)?sh\\b|\\b(?:curl|wget)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+)?(?:python[0-9.]*|perl|ruby|node|php|iex|invoke-expression)\\b", flags: "i", keywords: ["curl", "wget", "fetch", "iwr", "invoke-webrequest"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-eval-remote", description: "Remote content executed through eval, source or process substitution", regex: `(?:\\beval\\b|\\b(?:ba|z)?sh\\s+-c|\\bsource\\b|(?:^|[;&|]\\s*)\\.)\\s+["']?\\$\\(\\s*(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b|\\bexec\\(\\s*(?:urllib|requests)\\.|\\b(?:iex|invoke-expression)\\b[^\\n]{0,40}(?:\\biwr\\b|\\birm\\b|invoke-webrequest|invoke-restmethod|net\\.webclient|downloadstring)|\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^\\n|]{0,300}\\|\\s*(?:iex|invoke-expression)\\b|\\b(?:python[0-9.]*|node|perl|ruby|php)\\s+-[ce]\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`, flags: "im", keywords: ["curl", "wget", "urllib", "requests", "iex", "invoke-expression", "iwr", "irm"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-decode-exec", description: "Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)", regex: `\\b(?:base64\\s+(?:-d|--decode|-D)|xxd\\s+-r(?:\\s+-p)?|openssl\\s+(?:enc\\s+)?-?base64\\s+-d)\\b[^\\n]{0,200}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b|\\b(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:echo|printf)\\s[^\\n]{0,400}\\|\\s*base64\\s+(?:-d|--decode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|atob|Buffer\\.from\\([^)]{0,400},\\s*["']base64)`, flags: "i", keywords: ["base64", "xxd", "b64decode", "atob"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-destructive-rm", description: "Recursive forced delete of the root, home or every file", regex: `\\brm\\s+(?:-[a-zA-Z]*\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\s+--force|-force\\s+--recursive)[a-zA-Z]*\\s+(?:--no-preserve-root\\s+)?["']?(?:/|/\\*|~/?\\*?|\\$\\{?HOME\\}?/?\\*?|\\*|\\.\\./?\\*?|\\.\\*?|\\.git/?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\*?)["']?(?=\\s|$|[;&|)])`, keywords: ["rm"], severity: "critical", tags: ["shell-payload", "destructive"] }, { id: "skill-shell-download-run", description: "A binary or script downloaded and made executable or run (fake prerequisite install)", regex: `\\b(?:curl|wget)\\b[^\\n]{0,300}?(?:-o|-O|--output|>)\\s*["']?([^\\s"'|;&]{1,200})["']?[^\\n]{0,120}?(?:&&|;|\\n)\\s*(?:sudo\\s+)?(?:chmod\\s+(?:\\+x|[0-7]?7[0-7]{2})|(?:ba|z)?sh\\s+\\S|\\./|python[0-9.]*\\s|source\\s|\\.\\s)|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:&&|;|\\|)\\s*(?:sudo\\s+)?(?:tar|unzip|bsdtar)\\b[^\\n]{0,200}(?:&&|;)\\s*(?:sudo\\s+)?(?:\\./|(?:ba)?sh\\s|python[0-9.]*\\s|make\\s+install)`, flags: "i", keywords: ["curl", "wget"], severity: "high", tags: ["shell-payload", "supply-chain"] }, { id: "skill-shell-reverse-shell", description: "Reverse shell or remote command channel", regex: "/dev/(?:tcp|udp)/[^\\s/]{1,255}/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^\\n]{0,80}\\s-(?:[a-z]*e|c)\\s+(?:/bin/)?(?:ba|z)?sh\\b|\\bsocat\\b[^\\n]{0,120}\\bexec:|\\bpty\\.spawn\\(|\\bmkfifo\\b[^\\n]{0,120}\\b(?:nc|ncat|netcat)\\b", flags: "i", keywords: ["/dev/tcp", "/dev/udp", "nc", "ncat", "netcat", "socat", "pty.spawn", "mkfifo"], severity: "critical", tags: ["shell-payload", "exfiltration"] }, { id: "skill-shell-persistence", description: "Changes to cron, sudoers or service managers that persist beyond the task", regex: `\\bcrontab\\s+-(?!l\\b)[a-z]|\\|\\s*crontab\\s+-|\\bNOPASSWD\\b|/etc/sudoers|\\blaunchctl\\s+(?:load|bootstrap)\\b|\\bsystemctl\\s+(?:--user\\s+)?enable\\b[^\\n]{0,80}\\.(?:service|timer)|/etc/(?:cron\\.d|rc\\.local|profile\\.d)/|/etc/cron\\.(?:hourly|daily|weekly|monthly)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}\\s(?:-o|-O|--output)\\s*["']?/(?:etc|usr/local/bin|usr/bin|bin|sbin|usr/sbin|lib)/`, keywords: ["crontab", "nopasswd", "sudoers", "launchctl", "systemctl", "/etc/cron.d", "rc.local", "profile.d", "/etc/cron.", "curl", "wget"], severity: "high", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-rc-append", description: "Appends to shell start-up files (runs in every later shell; review what is added)", regex: `(?:>>?|\\btee\\s+(?:-a\\s+)?)\\s*["']?(?:~|\\$HOME|\\$\\{HOME\\})/\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\b`, keywords: ["bashrc", "zshrc", "bash_profile", "profile", "zprofile", "zshenv"], severity: "medium", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-powershell-hidden", description: "PowerShell with an encoded command or a hidden window (a common dropper pattern)", regex: "\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,120}\\s-(?:e|ec|enc|encodedcommand)\\s+[A-Za-z0-9+/=]{16,}|\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,80}\\s-w(?:indowstyle)?\\s+hidden\\b", flags: "i", keywords: ["powershell", "pwsh"], severity: "critical", tags: ["shell-payload"] }] }, { file: "rules/skill-supply-chain.yaml", rules: [{ id: "skill-supply-unpinned-git-install", description: "Package installed from a git URL or archive URL without a pinned commit or hash", regex: `\\b(?:pip3?|uv\\s+pip|pipx|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+(?:install|add)\\b[^\\n]{0,200}?\\b(?:git\\+(?:https?|ssh|git)://[^\\s@#"']+(?:@(?![0-9a-f]{40}(?:[\\s"'#]|$))[^\\s"'#]+)?(?=[\\s"'#]|$)|https?://[^\\s"']+\\.(?:zip|tar\\.gz|tgz|whl)(?![^\\s]*#sha256=))|\\b(?:npm|pnpm|yarn|bun)\\s+(?:i|install|add)\\b[^\\n]{0,200}?(?:\\s(?:git(?:\\+https?|\\+ssh)?://|github:|https?://)[^\\s#"']+(?:#(?![0-9a-f]{40}(?:[\\s"']|$))[^\\s"']+)?(?=[\\s"']|$))|\\bcargo\\s+install\\s+--git\\b(?![^\\n]*--rev\\s+[0-9a-f]{40})`, flags: "i", keywords: ["pip", "pipx", "poetry", "npm", "pnpm", "yarn", "bun", "go install", "cargo install"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-floating-version", description: "A tool installed at a floating version (@latest) rather than a pinned one", regex: "\\bgo\\s+(?:install|get)\\b[^\\n]{0,120}@latest\\b|\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?[@\\w./-]{1,100}@latest\\b", keywords: ["@latest"], severity: "medium", tags: ["supply-chain"] }, { id: "skill-supply-untrusted-index", description: "Package index replaced, added over plain HTTP or marked trusted (dependency confusion)", regex: "--(?:extra-)?index-url[= ]+http://|--trusted-host\\b|\\bnpm\\s+config\\s+set\\s+registry\\s+http://|--registry[= ]+http://|\\bpip\\s+config\\s+set\\s+global\\.index-url\\b", keywords: ["index-url", "trusted-host", "registry", "global.index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-instructions", description: "Instructions fetched at run time from a remote location and followed", regex: `\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\b[^\\n]{0,60}\\b(?:instructions|prompts?|directives|playbook|skill(?:\\.md)?)\\b[^\\n]{0,40}\\bhttps?://|https?://\\S{1,300}[^\\n]{0,60}\\b(?:and|then)\\s+(?:follow|execute|obey|run|do)\\s+(?:them|it|what(?:ever)?\\s+it\\s+says|the\\s+(?:instructions|steps|commands)\\s+it\\s+(?:contains|lists|returns|gives))\\b|\\b(?:curl|wget)\\b[^\\n]{0,200}https?://\\S{1,300}\\.(?:md|txt|prompt)\\b[^\\n]{0,120}\\b(?:follow|execute|obey|instructions)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:>>?|\\|\\s*tee\\b[^\\n|]{0,20})\\s*["']?\\S*(?:CLAUDE\\.md|AGENTS\\.md|SKILL\\.md|\\.cursorrules|copilot-instructions\\.md|\\.claude/)`, flags: "i", keywords: ["http://", "https://"], severity: "high", tags: ["supply-chain", "prompt-injection"] }, { id: "skill-supply-npx-remote", description: "Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)", regex: "\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?(?:github:|git\\+|https?://)|\\buvx\\s+--from\\s+(?:git\\+|https?://)", flags: "i", keywords: ["npx", "pnpx", "bunx", "uvx"], severity: "high", tags: ["supply-chain"] }] }, { file: "rules/skill-tool-escalation.yaml", rules: [{ id: "skill-escalation-permission-bypass", description: "Flags or settings that turn off the agent's permission prompts or sandbox", regex: `--dangerously-skip-permissions\\b|--dangerously-bypass-approvals-and-sandbox\\b|--permission-mode[= ]+bypassPermissions\\b|["']?defaultMode["']?\\s*:\\s*["']bypassPermissions["']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\b|\\bapproval[_-]policy\\s*[=:]\\s*["']?never\\b|\\b(?:never|don't|do\\s+not)\\s+ask\\b[^\\n.]{0,40}\\b(?:permission|confirmation|approval)\\b[^\\n.]{0,40}\\b(?:running|executing|run|execute)\\b[^\\n.]{0,20}\\bcommands?\\b`, keywords: ["dangerously", "bypasspermissions", "allow-all-tools", "trust-all-tools", "yolo", "auto-approve-all", "no-confirm-tools", "approval", "never ask", "don't ask", "do not ask"], severity: "critical", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings", description: "Commands or code that write an agent's settings, hooks, MCP servers or agent-vault's own trust files", regex: `(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bln\\s+-sf?\\b|\\binstall\\s+-m|\\bwrite(?:File(?:Sync)?|_text)?\\(|\\bopen\\([^)\\n]{0,120}["']w)[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)`, flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings-prose", description: "Instructions to change an agent's settings, hooks or MCP servers (review that a person, not the agent, should do it)", regex: "\\b(?:add|edit|modify|update|append|insert|change|patch|set)\\b[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)", flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-instructions", description: "Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bappend|\\binsert|\\badd)[^\\n]{0,80}(?:\\bCLAUDE\\.md|\\bAGENTS\\.md|\\.github/copilot-instructions\\.md|\\.cursorrules)\\b", flags: "i", keywords: ["claude.md", "agents.md", "copilot-instructions", ".cursorrules"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-permission-allow", description: "Grants of wildcard tool permissions in agent settings", regex: `["']?(?:allow|allowedTools|alwaysAllow|autoApprove)["']?\\s*:\\s*\\[[^\\]]{0,400}["'](?:\\*|Bash|Bash\\(\\*\\)|Bash\\(\\*:\\*\\)|mcp__\\*)["']`, keywords: ["allow", "allowedtools", "alwaysallow", "autoapprove"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks", description: "Changes to git hooks or hooks path (code that runs on every commit)", regex: "\\bcore\\.hooksPath\\b|(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bln\\s+-s|\\bchmod\\b)[^\\n]{0,80}\\.git/hooks/", keywords: ["hookspath", ".git/hooks/"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-world-writable", description: "World-writable permissions on a system path or home", regex: `\\bchmod\\s+(?:-R\\s+)?(?:0?777|a\\+w|o\\+w)\\s+["']?(?:/|~|\\$HOME)`, keywords: ["chmod"], severity: "high", tags: ["tool-escalation"] }] }];
+    define_AGENT_VAULT_SKILL_RULE_PACKS_default = [{ file: "rules/skill-exfiltration.yaml", rules: [{ id: "skill-exfil-upload-file", description: "A local file posted or uploaded to a remote host", regex: `\\b(?:curl|wget|http|https|xh)\\b[^\\n]{0,300}(?:\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\s*["']?(?:[a-z_]+=)?@?(?:~|\\$HOME|/etc/|/root/|\\.env\\b|[^\\s"']*(?:id_rsa|id_ed25519|id_ecdsa|credentials|\\.pem|\\.key|\\.p12|\\.pfx|history|\\.netrc|\\.npmrc|\\.pypirc|\\.git-credentials|kubeconfig|\\.kube/config)\\b))`, flags: "i", keywords: ["curl", "wget", "http", "xh"], severity: "high", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-environment", description: "Environment variables or secrets sent over the network", regex: `\\b(?:env|printenv|set|export\\s+-p)\\b\\s*(?:\\|[^\\n|]{0,80})?\\|\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:\\$\\(\\s*(?:env|printenv|cat\\s+[^\\s)]*(?:\\.env|credentials|id_rsa|id_ed25519|\\.netrc|\\.npmrc|\\.pypirc))\\b|[?&][a-z_]{1,30}=\\$\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\b|\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\s*["']?[^\\n"']{0,80}\\$\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\b)|\\bos\\.environ\\b[^\\n]{0,120}\\b(?:requests|urllib|httpx)\\.(?:post|put|get|request|urlopen)|\\b(?:requests|httpx)\\.(?:post|put|request)\\([^\\n]{0,200}\\bos\\.environ\\b|\\bprocess\\.env\\b[^\\n]{0,120}\\bfetch\\(|\\b(?:urlopen|requests\\.(?:post|put)|httpx\\.(?:post|put)|fetch|axios\\.(?:post|put))\\([^\\n]{0,300}\\b(?:os\\.environ|process\\.env)\\b(?!\\.[A-Z_]+\\b)`, flags: "i", keywords: ["env", "printenv", "set", "export", "curl", "wget", "environ", "process.env", "urlopen", "fetch", "axios"], severity: "critical", tags: ["exfiltration"], allowlist: { lineRegexes: [`https?://(?:localhost|127\\.0\\.0\\.1|0\\.0\\.0\\.0|\\[::1\\])(?::\\d+)?(?:/|\\s|$|["'])`] } }, { id: "skill-exfil-dns", description: "Data encoded into DNS lookups (DNS exfiltration)", regex: "\\b(?:dig|nslookup|host|drill|ping|resolvectl\\s+query)\\b[^\\n]{0,80}(?:\\$\\(|`(?:whoami|hostname|id|uname|cat|echo|printf|base64|xxd|head|env|printenv|date)\\b[^`\\n]{0,80}`|\\$\\{?[A-Za-z_]*(?:TOKEN|SECRET|KEY|PASS|CRED|AUTH|USER|WHOAMI|HOSTNAME|DATA|PAYLOAD|CHUNK)[A-Za-z0-9_]*\\}?\\.)[^\\n]{0,200}\\.[a-z0-9-]{1,63}\\.[a-z]{2,24}\\b|\\bsocket\\.gethostbyname\\([^\\n]{0,200}?\\+\\s*[\"']\\.", flags: "i", keywords: ["dig", "nslookup", "host", "drill", "ping", "resolvectl", "gethostbyname"], severity: "critical", tags: ["exfiltration"] }, { id: "skill-exfil-credential-read", description: "Reads of SSH keys, cloud credentials, keychains or browser credential stores", regex: `\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\b(?:(?!\\b(?:reads?|looks?|stores?|keeps?|uses?|loads?|picks?|finds?|creates?|with|touch|chmod)\\b)[^\\n]){0,80}(?:~|\\$HOME|\\$\\{HOME\\}|/home/[^/\\s]+|/root|%USERPROFILE%|os\\.homedir\\(\\)|Path\\.home\\(\\))[/\\\\]?(?:["']?\\s*[,+]\\s*["'])?[/\\\\]?\\.(?:ssh(?:[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)|(?=[\\s"']|$))|aws(?:[/\\\\]|(?=[\\s"']|$))|gnupg(?:[/\\\\]|(?=[\\s"']|$))|netrc\\b|git-credentials\\b|docker[/\\\\]config\\.json|kube[/\\\\]config|npmrc\\b|pypirc\\b|password-store\\b|config[/\\\\](?:gh[/\\\\]hosts\\.yml|gcloud)|azure[/\\\\])|\\bsecurity\\s+dump-keychain\\b|(?:Login Data|Cookies|key[34]\\.db|logins\\.json)["']?\\s*(?:\\)|$)|\\bcmdkey\\s+/list\\b`, flags: "im", keywords: [".ssh", ".aws", ".gnupg", ".netrc", ".git-credentials", ".docker", ".kube", ".npmrc", ".pypirc", ".password-store", ".config", ".azure", "security", "secret-tool", "login data", "cookies", "key3.db", "key4.db", "logins.json", "cmdkey"], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-known-sink", description: "Request-capture, paste or tunnelling services often used to collect stolen data", regex: "\\b(?:webhook\\.site|requestbin\\.(?:com|net)|pipedream\\.net|hookbin\\.com|beeceptor\\.com|interact\\.sh|oast\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\.net|canarytokens\\.com|ngrok(?:-free)?\\.(?:io|app|dev)|trycloudflare\\.com|pastebin\\.com/api|transfer\\.sh|discord(?:app)?\\.com/api/webhooks|api\\.telegram\\.org/bot)\\b", flags: "i", keywords: ["webhook.site", "requestbin", "pipedream", "hookbin", "beeceptor", "interact.sh", "oast.", "burpcollaborator", "canarytokens", "ngrok", "trycloudflare", "pastebin.com/api", "transfer.sh", "webhooks", "api.telegram.org"], severity: "high", tags: ["exfiltration"] }, { id: "skill-exfil-instruction", description: "Instructions to send secrets, credentials or environment contents to somewhere else", regex: "(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:send|upload|post|transmit|forward|exfiltrate|copy|email|paste|submit)\\b[^\\n.]{0,60}\\b(?:the\\s+)?(?:contents?\\s+of\\s+)?(?:\\.env\\b|credentials|secrets?|api[\\s_-]?keys?|tokens|passwords|private\\s+keys?|ssh\\s+keys?|environment\\s+variables|id_rsa|id_ed25519)\\b[^\\n]{0,80}\\b(?:to|into)\\s+(?:https?://|(?:an?\\s+|the\\s+|our\\s+|my\\s+)?(?:external|remote|third[\\s-]party|webhook|pastebin|gist|server|endpoint|url|email\\s+address)\\b)|\\b(?:include|add|put|embed|insert|append)\\b[^\\n.]{0,40}\\b(?:the\\s+)?(?:values?\\s+of\\s+)?(?:\\$?[A-Za-z_]*(?:TOKEN|SECRET|KEY|PASSWORD)\\b(?:\\s+environment\\s+variable)?|api\\s+keys?|credentials|secrets|private\\s+keys?|tokens)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:your|the|every|each)\\s+(?:reply|replies|response|responses|answer|output|commit\\s+messages?|pull\\s+requests?|issue|comment|summary|report|logs?)|\\b(?:api\\s+keys?|tokens?|credentials|passwords|secrets?)\\b[^\\n.]{0,60}\\b(?:save|store|write|copy|stash|collect|append)\\s+(?:it|them)\\s+(?:to|in|into)\\s+(?:/tmp\\b|~|\\$HOME|/var/tmp|(?:a\\s+)?(?:hidden|temporary)\\s+file)|(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo|reveal|list)\\b[^\\n.]{0,60}\\b(?:secrets?(?:\\.txt)?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?|\\.env)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b|\\b(?:secrets?|credentials|passwords|api\\s+keys?|tokens|private\\s+keys?)(?:\\.\\w{1,5})?\\b[^\\n]{0,60}(?<!(?:\\bnot|\\bnever|n't)\\s{1,3})\\b(?:print|show|display|output|paste|echo)\\b[^\\n.]{0,40}\\b(?:in|into|to)\\s+(?:the\\s+)?(?:chat|conversation|transcript)\\b", flags: "i", keywords: [".env", "credential", "secret", "api key", "api_key", "api-key", "apikey", "token", "password", "private key", "ssh key", "environment variable", "id_rsa", "id_ed25519", "save", "stash", "collect", "print", "paste", "chat"], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-exfil-git-push-url", description: "Pushes the repository straight to a URL instead of a configured remote", regex: "\\bgit\\s+push\\s+(?:-[-\\w]+\\s+)*(?:https?|ssh|git)://", keywords: ["git push"], severity: "high", tags: ["exfiltration"] }, { id: "skill-exfil-credential-harvest", description: "Instructions to read, collect or send credential files, keychains or browser stores (in any of several languages)", regex: "(?<!\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\s{1,3})\\b(?:collect|gather|harvest|extract|grab|dump|exfiltrate|leak|send|upload|paste|post|forward|print|show|display|output|include|attach|summari[sz]e|encode|archive|recopila|recopilar|extrae|extraer|muestra|mostrar|env\xEDa|envia|enviar|sube|subir|incluye|r\xE9cup\xE8re|r\xE9cup\xE9rer|collecte|extrais|affiche|envoie|envoyer|sammle|sammeln|extrahiere|zeige|sende|senden|colete|extraia|mostre|envie|raccogli|estrai|mostra|invia)\\b[^\\n]{0,100}(?:~|\\$HOME|\\$\\{HOME\\}|%USERPROFILE%|/home/\\w+|/root|/Users/\\w+)?[/\\\\]\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)(?!authorized_keys\\b)\\S|ssh\\b(?![/\\\\])|aws[/\\\\](?:credentials|config)\\b|config[/\\\\]gcloud\\b|kube[/\\\\]config\\b|docker[/\\\\]config\\.json|netrc\\b|git-credentials\\b|npmrc\\b|pypirc\\b|gnupg\\b|password-store\\b|vault-token\\b|cursor[/\\\\]mcp\\.json|mcp\\.json|claude\\.json)|(?<!\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\s{1,3})\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|copy|retrieve|access|lee|leer|abre|abrir|copia|copiar|lis|lire|ouvre|ouvrir|copie|copier|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|leia|abra|leggi|apri)\\b[^\\n]{0,100}(?:~|\\$HOME|\\$\\{HOME\\}|%USERPROFILE%|/home/\\w+|/root|/Users/\\w+)?[/\\\\]\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)(?!authorized_keys\\b)\\S|ssh\\b(?![/\\\\]))|(?<!\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\s{1,3})\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|copy|retrieve|access|lee|leer|abre|abrir|copia|copiar|lis|lire|ouvre|ouvrir|copie|copier|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|leia|abra|leggi|apri)\\b(?![^\\n]{0,60}\\b(?:to|into|in)\\s+(?:~|\\$HOME|\\$\\{HOME\\}|%USERPROFILE%|/home/\\w+|/root|/Users/\\w+)?[/\\\\]\\.)[^\\n]{0,100}(?:~|\\$HOME|\\$\\{HOME\\}|%USERPROFILE%|/home/\\w+|/root|/Users/\\w+)?[/\\\\]\\.(?:aws[/\\\\](?:credentials|config)\\b|config[/\\\\]gcloud\\b|kube[/\\\\]config\\b|docker[/\\\\]config\\.json|netrc\\b|git-credentials\\b|npmrc\\b|pypirc\\b|gnupg\\b|password-store\\b|vault-token\\b|cursor[/\\\\]mcp\\.json|mcp\\.json|claude\\.json)[^\\n]{0,120}(?:include|send|upload|post|paste|print|show|output|reply|response|summary|chat|share|attach|forward|base64|encode|notes?\\b|report|message|https?://|mu\xE9stra|env\xEDa|envoie|sende|\u043E\u0442\u043F\u0440\u0430\u0432|\u53D1\u9001|\u9001\u4FE1)|(?<!\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\s{1,3})\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|copy|retrieve|access|lee|leer|abre|abrir|copia|copiar|lis|lire|ouvre|ouvrir|copie|copier|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|leia|abra|leggi|apri|collect|gather|harvest|extract|grab|dump|exfiltrate|leak|send|upload|paste|post|forward|print|show|display|output|include|attach|summari[sz]e|encode|archive|recopila|recopilar|extrae|extraer|muestra|mostrar|env\xEDa|envia|enviar|sube|subir|incluye|r\xE9cup\xE8re|r\xE9cup\xE9rer|collecte|extrais|affiche|envoie|envoyer|sammle|sammeln|extrahiere|zeige|sende|senden|colete|extraia|mostre|envie|raccogli|estrai|mostra|invia)\\b[^\\n]{0,100}\\b(?:claude_desktop_config\\.json|mcp_config\\.json)[^\\n]{0,120}(?:include|send|upload|post|paste|print|show|output|reply|response|summary|chat|share|attach|forward|base64|encode|notes?\\b|report|message|https?://|mu\xE9stra|env\xEDa|envoie|sende|\u043E\u0442\u043F\u0440\u0430\u0432|\u53D1\u9001|\u9001\u4FE1)|(?<!\\b(?:not|never|n't)\\s{1,3})\\b(?:read|open|collect|gather|harvest|extract|grab|copy|dump|retrieve|access|print|show|display|export|send|upload|decrypt)\\b[^\\n.]{0,60}\\b(?:(?:saved|stored)\\s+(?:browser\\s+)?passwords|browser(?:'s)?\\s+(?:saved\\s+)?(?:passwords|cookies|credentials|login\\s+data)|(?:chrome|firefox|safari|edge|brave)(?:'s)?\\s+(?:saved\\s+)?(?:passwords|cookies|credentials|login\\s+data|profiles?)|login\\s+data|logins\\.json|key[34]\\.db|(?:the\\s+)?(?:macos\\s+|login\\s+)?keychain(?:\\s+(?:items|entries|passwords))?|credential\\s+manager|wallet\\.dat|seed\\s+phrases?|(?:the\\s+)?(?:1password|bitwarden|lastpass)\\s+vault)|(?:\u8BFB\u53D6|\u8BFB|\u6253\u5F00|\u590D\u5236|\u53D1\u9001|\u4E0A\u4F20|\u6536\u96C6|\u63D0\u53D6|\u83B7\u53D6|\u5BFC\u51FA)[^\\n\u3002]{0,40}(?:~/\\.ssh|\\.ssh/|id_rsa|id_ed25519|\\.aws/credentials|\\.kube/config|\u94A5\u5319\u4E32|\u6D4F\u89C8\u5668(?:\u4FDD\u5B58\u7684)?\u5BC6\u7801|\u79C1\u94A5)|(?:~/\\.ssh|\\.ssh/id_|id_rsa|\\.aws/credentials|\\.kube/config|\u30AD\u30FC\u30C1\u30A7\u30FC\u30F3|\u79D8\u5BC6\u9375)[^\\n\u3002]{0,30}(?:\u3092)?(?:\u8AAD\u307F|\u958B\u3044|\u30B3\u30D4\u30FC|\u9001\u4FE1|\u30A2\u30C3\u30D7\u30ED\u30FC\u30C9|\u53CE\u96C6)|(?:\u043F\u0440\u043E\u0447\u0438\u0442\u0430\u0439|\u043F\u0440\u043E\u0447\u0442\u0438\u0442\u0435|\u043E\u0442\u043A\u0440\u043E\u0439|\u0441\u043A\u043E\u043F\u0438\u0440\u0443\u0439|\u043E\u0442\u043F\u0440\u0430\u0432\u044C|\u0441\u043E\u0431\u0435\u0440\u0438|\u0438\u0437\u0432\u043B\u0435\u043A\u0438|\u043F\u043E\u043A\u0430\u0436\u0438)[^\\n.]{0,60}(?:~/\\.ssh|\\.ssh/|id_rsa|\\.aws/credentials|\\.kube/config|\u0441\u043E\u0445\u0440\u0430\u043D\\S+\\s+\u043F\u0430\u0440\u043E\u043B|\u0441\u0432\u044F\u0437\u043A\\S+\\s+\u043A\u043B\u044E\u0447\u0435\u0439)", flags: "i", keywords: [], severity: "high", tags: ["exfiltration", "credentials"] }, { id: "skill-exfil-instruction-i18n", description: "Instructions, in languages other than English, to send secrets or credentials somewhere else", regex: "\\b(?:env\xEDa|envia|env\xEDe|envie|envie-se|manda|sube|publica|reenv\xEDa|transmite)\\b[^\\n.]{0,80}(?:\\.env\\b|credenciales|credenciais|claves?\\s+(?:de\\s+)?api|chaves?\\s+(?:de\\s+)?api|tokens?|contrase\xF1as|senhas|secretos|segredos|claves?\\s+privadas?|chaves?\\s+privadas?|~/\\.ssh|id_rsa|variables\\s+de\\s+entorno|vari\xE1veis\\s+de\\s+ambiente)[^\\n]{0,80}\\b(?:a|al|ao|para|hacia)\\s+(?:https?://|(?:un|uno|nuestro|el|o|nosso|um)\\s+(?:servidor|webhook|endpoint)|webhook)|\\b(?:envoie|envoyez|transmets|transmettez|t\xE9l\xE9verse|t\xE9l\xE9versez|publie|publiez)\\b[^\\n.]{0,80}(?:\\.env\\b|identifiants|cl\xE9s?\\s+(?:d['\u2019])?api|jetons?|tokens?|mots\\s+de\\s+passe|secrets|cl\xE9s?\\s+priv\xE9es?|~/\\.ssh|id_rsa|variables\\s+d['\u2019]environnement)[^\\n]{0,80}\\b(?:\xE0|a|vers|sur)\\s+(?:https?://|(?:un|notre|le)\\s+serveur|webhook)|\\b(?:sende|senden\\s+sie|schicke|schicken\\s+sie|\xFCbertrage|lade)\\b[^\\n.]{0,80}(?:\\.env\\b|zugangsdaten|api-schl\xFCssel|api-schluessel|tokens?|passw\xF6rter|passwoerter|geheimnisse|private[nr]?\\s+schl\xFCssel|~/\\.ssh|id_rsa|umgebungsvariablen)[^\\n]{0,80}\\b(?:an|zu|auf|nach)\\s+(?:https?://|(?:einen|unseren|den)\\s+server|webhook)|(?:\u53D1\u9001|\u4E0A\u4F20|\u53D1\u5230|\u4F20\u5230|\u63D0\u4EA4|\u8F6C\u53D1)[^\\n\u3002]{0,40}(?:\\.env|\u51ED\u636E|\u51ED\u8BC1|\u5BC6\u94A5|\u4EE4\u724C|\u5BC6\u7801|\u79C1\u94A5|~/\\.ssh|id_rsa|API\\s*key|\u73AF\u5883\u53D8\u91CF)|(?:\\.env|\u51ED\u636E|\u51ED\u8BC1|\u5BC6\u94A5|\u4EE4\u724C|\u5BC6\u7801|\u79C1\u94A5|~/\\.ssh|id_rsa|\u73AF\u5883\u53D8\u91CF)[^\\n\u3002]{0,40}(?:\u53D1\u9001|\u4E0A\u4F20|\u53D1\u5230|\u4F20\u5230|\u8F6C\u53D1)(?:\u5230|\u81F3|\u7ED9)|(?:\\.env|\u8A8D\u8A3C\u60C5\u5831|API\u30AD\u30FC|\u30C8\u30FC\u30AF\u30F3|\u30D1\u30B9\u30EF\u30FC\u30C9|\u79D8\u5BC6\u9375|~/\\.ssh|id_rsa|\u74B0\u5883\u5909\u6570)[^\\n\u3002]{0,40}(?:\u9001\u4FE1|\u30A2\u30C3\u30D7\u30ED\u30FC\u30C9|\u8EE2\u9001)|(?:\u043E\u0442\u043F\u0440\u0430\u0432\u044C|\u043E\u0442\u043F\u0440\u0430\u0432\u044C\u0442\u0435|\u0437\u0430\u0433\u0440\u0443\u0437\u0438|\u0437\u0430\u0433\u0440\u0443\u0437\u0438\u0442\u0435|\u043F\u0435\u0440\u0435\u0448\u043B\u0438|\u043F\u0435\u0440\u0435\u0448\u043B\u0438\u0442\u0435)[^\\n.]{0,80}(?:\\.env\\b|\u0443\u0447\u0451\u0442\u043D\u044B\u0435|\u0443\u0447\u0435\u0442\u043D\u044B\u0435|\u043A\u043B\u044E\u0447\u0438?\\s+api|\u0442\u043E\u043A\u0435\u043D\u044B?|\u043F\u0430\u0440\u043E\u043B\u0438|\u0441\u0435\u043A\u0440\u0435\u0442\u044B|\u043F\u0440\u0438\u0432\u0430\u0442\u043D\\S+\\s+\u043A\u043B\u044E\u0447|~/\\.ssh|id_rsa|\u043F\u0435\u0440\u0435\u043C\u0435\u043D\u043D\u044B\u0435\\s+\u043E\u043A\u0440\u0443\u0436\u0435\u043D\u0438\u044F)", flags: "i", keywords: [], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-exfil-tool-call", description: "Tool-call shaped text that reads credential files or runs a command sending data out", regex: `(?:"(?:file_path|filepath|path|filename|file|target_file|absolute_path|uri)"|\\b(?:file_path|filepath|target_file)\\b|<parameter\\s+name=["']?(?:file_path|path|filename|command|cmd)["']?\\s*>)\\s*[:=>]?\\s*["']?(?:file://)?(?:~|\\$HOME|/home/\\w+|/root|/Users/\\w+|C:\\\\Users\\\\\\w+)?[/\\\\]?\\.(?:ssh[/\\\\](?!\\S*\\.pub\\b)(?!config\\b)(?!known_hosts\\b)\\S|aws[/\\\\]credentials|kube[/\\\\]config|docker[/\\\\]config\\.json|netrc\\b|git-credentials\\b)|\\b(?:read_file|readfile|read|view_file|open_file|get_file_contents|file_read|fs_read|cat_file|Read|View)\\s*[({]\\s*["']?(?:file_path|path|filename)?["']?\\s*[:=]?\\s*["']?(?:~|\\$HOME|/home/\\w+|/root)?/\\.(?:ssh/(?!\\S*\\.pub\\b)|aws/credentials|kube/config|netrc|git-credentials)`, keywords: ["file_path", "filepath", "path", "filename", "file", "target_file", "uri", "parameter", "read", "view"], severity: "high", tags: ["exfiltration", "prompt-injection"] }, { id: "skill-ci-secret-exfil", description: "A CI workflow that dumps every secret or sends one in a request body or URL", regex: `\\btoJSON\\(\\s*secrets\\s*\\)|\\b(?:curl|wget|http|Invoke-WebRequest|iwr)\\b[^\\n]{0,200}(?:\\s(?:-d|--data(?:-raw|-binary|-urlencode)?|-F|--form|--post-data)[= ]?\\s*["']?[^\\n"']{0,80}|[?&][\\w-]{1,30}=)\\$\\{\\{\\s*secrets\\.`, flags: "i", keywords: ["secrets"], severity: "critical", tags: ["exfiltration"] }] }, { file: "rules/skill-hidden-text.yaml", rules: [{ id: "skill-hidden-unicode-tags", description: "Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII", regex: "(?:\\uDB40[\\uDC00-\\uDC7F])+", keywords: [], severity: "critical", tags: ["hidden-text"] }, { id: "skill-hidden-bidi-control", description: "Bidirectional control characters that reorder how text displays (Trojan Source)", regex: "[\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-zero-width", description: "Zero-width or invisible formatting characters inside text", regex: "[\\u200B\\u2060-\\u2064\\u180E\\u00AD\\u034F\\u115F\\u1160\\u3164\\uFFA0]|(?!^)\\uFEFF|(?<![\\u0600-\\u08FF\\u0900-\\u0DFF\\u0F00-\\u109F\\u1780-\\u17FF\\uFB50-\\uFDFF\\uFE70-\\uFEFC\\uDC00-\\uDFFF\\uFE0F\\u2600-\\u27BF])[\\u200C\\u200D]|[\\u200C\\u200D](?![\\u0600-\\u08FF\\u0900-\\u0DFF\\u0F00-\\u109F\\u1780-\\u17FF\\uFB50-\\uFDFF\\uFE70-\\uFEFC\\uD83C-\\uD83E\\u2600-\\u27BF])", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-homoglyph", description: "A word mixing Latin letters with look-alike Cyrillic or Greek letters", regex: "[A-Za-z][\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7]|[\\u0430\\u0435\\u043E\\u0440\\u0441\\u0443\\u0445\\u0410\\u0412\\u0415\\u041A\\u041C\\u041D\\u041E\\u0420\\u0421\\u0422\\u0425\\u0456\\u0458\\u03BF\\u03B1\\u0391\\u0392\\u0395\\u0397\\u0399\\u039A\\u039C\\u039D\\u039F\\u03A1\\u03A4\\u03A7][A-Za-z]", keywords: [], severity: "high", tags: ["hidden-text", "homoglyph"] }, { id: "skill-hidden-control-chars", description: "Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)", regex: "[\\x01-\\x08\\x0B\\x0E-\\x1A\\x1C-\\x1F\\x7F]|\\x1B(?!\\[[0-9;]{0,12}m)", keywords: [], severity: "high", tags: ["hidden-text"] }, { id: "skill-hidden-html-text", description: "Text hidden from the rendered page (display:none, zero font size, hidden attribute) that addresses the agent", regex: `<(?:div|span|p|section|font|small|details)\\b[^>]{0,120}(?:display\\s*:\\s*none|visibility\\s*:\\s*hidden|font-size\\s*:\\s*0(?:px|pt|em)?\\b|opacity\\s*:\\s*0(?:\\.0+)?\\s*[;"']|color\\s*:\\s*(?:white|#fff(?:fff)?)\\b|\\bhidden\\b|aria-hidden)[^>]{0,80}>(?:(?!</)[\\s\\S]){0,600}?(?:\\b(?:ignore|disregard|you\\s+must|you\\s+should|assistant|\\bai\\b|agent|claude|llm|system)\\b|\\b(?:send|upload|curl|wget|read)\\b[^<]{0,60}(?:key|token|secret|credential|password|\\.env|ssh|http))`, flags: "i", keywords: ["<div", "<span", "<p", "<section", "<font", "<small", "<details"], severity: "high", tags: ["hidden-text", "prompt-injection"] }] }, { file: "rules/skill-prompt-injection.yaml", rules: [{ id: "skill-injection-override", description: "Instruction-override phrasing (ignore or disregard earlier instructions)", regex: '(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|every\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|my\\s+|these\\s+|those\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)(?:\\s+(?:and|or|&)\\s+(?:following|subsequent|later|future|other|below|any\\s+other))?\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)|(?<!["\u201C\u2018`]|["\u201C\u2018`]\\s)\\b(?:ignore|disregard|forget)\\s+(?:all\\s+)?(?:of\\s+)?(?:the\\s+|your\\s+|any\\s+)?(?:instructions|rules|guidelines|prompts?|directions)\\s+(?:above|before\\s+this|given\\s+(?:earlier|before|previously)|you\\s+(?:were|have\\s+been)\\s+given)|\\b(?:previous|prior|above|earlier|original|system)\\s+(?:guidance|instructions|rules|guidelines|prompt)\\s+(?:no\\s+longer\\s+appl(?:y|ies)|(?:is|are)\\s+(?:void|obsolete|cancel+ed|revoked|superseded|suspended))\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\s+only\\b|\\bfrom\\s+now\\s+on,?\\s+you\\s+(?:will|must|shall)\\s+(?:only\\s+)?(?:follow|obey)\\b[^\\n.]{0,40}\\b(?:below|this\\s+file|these\\s+steps)\\b', flags: "i", keywords: ["ignore", "disregard", "forget", "override", "bypass", "no longer appl", "void", "obsolete", "superseded", "suspended", "from now on"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-role-break", description: "Chat-role markers that try to end the skill and start a fake turn", regex: "(?:<\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\|>|\\[/?INST\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\s*#{1,6}\\s*(?:system\\s+(?:prompt|message|override)|new\\s+instructions)\\b)", flags: "im", keywords: ["<|", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<system", "</system", "<assistant_", "</assistant_", "system", "new instructions"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-fake-authority", description: "Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode", regex: "(?:\\b(?:you\\s+are\\s+now|from\\s+now\\s+on,?\\s+you\\s+(?:are|will)|switch\\s+to|enter|enable)\\s+(?:in\\s+)?(?:an?\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\s+mode\\b|\\b(?:here\\s+is|this\\s+is|below\\s+is)\\s+(?:your|the)\\s+new\\s+system\\s+(?:prompt|instructions?)\\b|\\bnew\\s+system\\s+(?:prompt|instructions?)\\s*:|^\\s*(?:system|developer|administrator)\\s+(?:message|note|instruction|override)\\s*:|\\bthis\\s+(?:message|instruction)\\s+(?:comes|is)\\s+from\\s+(?:the\\s+)?(?:system|developer|anthropic|openai|administrator)\\b|\\byour\\s+(?:new|real|true)\\s+(?:instructions|task|goal)\\s+(?:is|are)\\b|\\byou\\s+are\\s+no\\s+longer\\s+(?:an?\\s+)?(?:ai|assistant|claude|bound|restricted)\\b|\\b(?:act|behave|respond)\\s+as\\s+(?:an?\\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken)\\b)|\\bthis\\s+is\\s+an?\\s+(?:message|instruction|note|directive|order)\\s+from\\s+(?:the\\s+|your\\s+)?(?:system|developer|anthropic|openai|administrator|admin|operator)\\b|\\byou\\s+(?:are|have\\s+been)\\s+(?:now\\s+)?(?:authori[sz]ed|allowed|permitted|cleared)\\s+to\\s+(?:run|execute|use)\\s+(?:any|all|every)\\b|\\b(?:run|execute)\\s+(?:any|all|every)\\s+commands?\\s+without\\s+(?:asking|confirmation|approval|permission)", flags: "im", keywords: ["mode", "system prompt", "system instruction", "message", "note", "instruction", "override", "comes from", "is from", "your new", "your real", "your true", "no longer", "unrestricted", "unfiltered", "uncensored", "jailbroken", "this is a", "authorized", "authorised", "allowed", "permitted", "cleared", "without asking", "without confirmation", "without approval", "without permission"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-conceal", description: "Instructions to hide actions or output from the user", regex: "\\b(?:(?:do\\s+not|don't|never|without)\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\s+(?:the\\s+|your\\s+)?(?:user|human|operator|developer)s?\\b(?!\\s+(?:interface|name|id|guide|manual|raw|verbose|full\\s+(?:logs?|output|traces?)|long|lengthy|internal|debug|stack|unformatted|technical|jargon))|\\bwithout\\s+(?:showing|displaying|printing)\\s+(?:it|this|them|that|anything|the\\s+(?:output|command|step))?\\s*(?:to\\s+)?the\\s+(?:user|human|operator)\\b|\\bno\\s+need\\s+to\\s+(?:mention|tell|inform|report|show|notify)\\b[^\\n.]{0,60}\\b(?:user|response|reply|answer|summary)\\b|\\b(?:continue|carry\\s+on|proceed)\\s+as\\s+if\\s+nothing\\s+(?:happened|ran|was\\s+done)\\b|\\b(?:silently|secretly|covertly|quietly|discreetly)\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\b|\\bhide\\s+(?:this|these|the)\\s+(?:step|steps|action|actions|command|commands|output)\\s+from\\b|\\b(?:keep|make)\\s+(?:this|it)\\s+(?:hidden|secret)\\s+from\\s+the\\s+user\\b|\\b(?:do\\s+not|don't|never)\\s+(?:tell|inform|mention|reveal|disclose|show|report|explain)\\b[^\\n.]{0,60}\\bto\\s+the\\s+(?:user|human|operator)\\b|\\bwithout\\s+(?:the\\s+)?(?:user|human|operator)(?:'s)?\\s+(?:knowledge|consent|noticing|knowing|being\\s+aware))|\\b(?:do\\s+not|don't|never)\\s+(?:report|mention|disclose|reveal)\\s+(?:it|this|them|that)\\b(?!\\s+(?:value|token|key|secret|password))", flags: "i", keywords: ["tell", "inform", "mention", "notify", "reveal", "alert", "let", "show", "silently", "secretly", "covertly", "quietly", "discreetly", "hide", "hidden", "secret", "disclose", "report", "explain", "without", "report"], severity: "high", tags: ["prompt-injection", "concealment"] }, { id: "skill-injection-soft-override", description: "Polite or indirect override of the agent's rules (earlier rules do not apply, pre-approved commands, confirmations suspended, authority claimed for the skill)", regex: "\\b(?:rules|restrictions|instructions|guidelines|policies|guardrails|limits)\\b[^\\n.]{0,50}\\b(?:you\\s+(?:were|have\\s+been)\\s+given|given\\s+(?:to\\s+you\\s+)?(?:earlier|before|previously)|(?:earlier|previously|before)|from\\s+(?:the\\s+)?(?:system|operator|developer))\\b[^\\n.]{0,30}\\b(?:do(?:es)?\\s+not|don't|no\\s+longer)\\s+apply\\b|\\b(?:safety|security)\\s+(?:checks?|rules|guardrails|restrictions|prompts?)\\b[^\\n.]{0,60}\\b(?:are|is|have\\s+been|were)\\s+(?:now\\s+)?(?:suspended|disabled|lifted|switched\\s+off|turned\\s+off|waived|off)\\b|\\bconfirmation\\s+(?:prompts?|dialogs?|requests?)\\s+(?:are|have\\s+been)\\s+(?:suspended|disabled|waived|turned\\s+off)\\b|\\b(?:treat|consider)\\s+(?:every|all|each|any)\\s+(?:commands?|actions?|steps?|operations?|tool\\s+calls?)\\b[^\\n.]{0,40}\\bas\\s+(?:pre-?approved|already\\s+approved|approved|authori[sz]ed)\\b|\\bpre-?approved\\s+(?:all|every|any)\\b|\\bskip\\s+(?:any|all|every)\\s+(?:confirmation|approval|permission)s?\\b(?![^\\n.]{0,24}\\b(?:with|by|using|via|passing)\\b)|\\b(?:reviewed|approved|vetted|verified|audited|certified|whitelisted)\\s+by\\s+(?:the\\s+)?(?:anthropic|openai|google|[\\w-]+\\s+security\\s+team|security\\s+team|system\\s+administrators?|platform\\s+team)\\b[^\\n.]{0,40}\\b(?:granted|given|full\\s+trust|pre-?approved|without\\s+(?:asking|confirmation))|\\b(?:skill|file|tool|instructions)\\s+(?:has|have)\\s+been\\s+(?:granted|given)\\s+(?:full|complete|unrestricted|elevated)\\s+(?:trust|permissions?|access)\\b|\\b(?:execute|run)\\s+(?:its|these|the|all|every|any)\\s+(?:scripts?|commands?|steps?)\\s+without\\s+(?:asking|requesting|waiting)\\s+(?:for\\s+)?(?:confirmation|approval|permission)|\\b(?:security|compliance|it|legal|platform)\\s+team\\s+(?:requires|mandates|needs|asks|wants)\\s+(?:that\\s+)?you\\s+(?:to\\s+)?(?:upload|send|post|share|forward|submit|transmit)\\b|\\bbefore\\s+(?:anything|whatever|any\\s+(?:request|task))\\s+the\\s+user\\s+(?:asks|says|wants|requests)\\b|\\beven\\s+if\\s+(?:the\\s+(?:request|task|question)|it)\\s+(?:seems|looks|is)\\s+unrelated\\b|\\b(?:reglas|restricciones|instrucciones|normas)\\b[^\\n.]{0,60}\\bno\\s+se\\s+aplican\\b|\\b(?:ejecuta|ejecute|ejecutar)\\s+(?:todo|todos|todas|los\\s+comandos|cualquier)[^\\n.]{0,30}\\bsin\\s+(?:pedir|solicitar)\\s+(?:confirmaci\xF3n|permiso|aprobaci\xF3n)|\\b(?:consignes|instructions|r\xE8gles)\\s+(?:pr\xE9c\xE9dentes|ant\xE9rieures)\\s+ne\\s+s['\u2019]appliquent\\s+plus\\b|\\b(?:valid\xE9e?|approuv\xE9e?|v\xE9rifi\xE9e?)\\s+par\\s+l['\u2019]\xE9quipe\\s+de\\s+s\xE9curit\xE9|\\bex\xE9cute[zr]?\\s+(?:les|toutes\\s+les)\\s+commandes\\s+sans\\s+demander\\b|\\b(?:vorherigen|bisherigen|fr\xFCheren)\\s+(?:Regeln|Anweisungen|Vorgaben)\\b[^\\n.]{0,40}\\bgelten\\s+nicht\\s+mehr\\b|\\bohne\\s+es\\s+(?:dem|den)\\s+(?:Benutzer|Nutzer|Anwender)n?\\s+zu\\s+(?:zeigen|sagen)\\b|\\berw\xE4hne\\s+es\\s+nicht\\b|(?:\u4E4B\u524D|\u4EE5\u524D|\u5148\u524D|\u6B64\u524D)\u7684?(?:\u89C4\u5219|\u6307\u4EE4|\u6307\u793A|\u9650\u5236)[^\\n\u3002]{0,16}\u4E0D\u518D\u9002\u7528|\u65E0\u9700(?:\u5F81\u6C42|\u8BF7\u6C42)?\u7528\u6237(?:\u7684)?(?:\u786E\u8BA4|\u540C\u610F)|\u4E0D\u8981(?:\u544A\u8BC9|\u901A\u77E5)\u7528\u6237|(?:regras|instru\xE7\xF5es)\\s+anteriores\\s+n\xE3o\\s+se\\s+aplicam|\\bsem\\s+pedir\\s+confirma\xE7\xE3o\\b|\\bsenza\\s+chiedere\\s+conferma\\b", flags: "i", keywords: [], severity: "high", tags: ["prompt-injection"] }, { id: "skill-injection-fake-boundary", description: "A fake end of the skill or of the instructions, followed by new orders to the agent", regex: "(?:^|[=#*<>\\-\\s])\\s*END\\s+OF\\s+(?:THE\\s+)?(?:SKILL|INSTRUCTIONS|SYSTEM\\s+PROMPT|PROMPT|CONTEXT|DOCUMENT|USER\\s+INPUT)\\b|^\\s*(?:New|NEW)\\s+(?:task|TASK|instructions|INSTRUCTIONS|objective|OBJECTIVE)\\s*:|\\b[Aa]dditional\\s+(?:guidance|instructions?|directions?)\\s+for\\s+(?:the\\s+)?(?:assistant|AI|agent|model|LLM|Claude)\\b", flags: "m", keywords: [], severity: "high", tags: ["prompt-injection"] }, { id: "skill-injection-trigger-hijack", description: "Frontmatter or body that forces the skill to load for every task or before others", regex: "\\b(?:always|must)\\s+(?:use|invoke|load|run|apply|activate)\\s+this\\s+skill\\s+(?:first|before|for\\s+(?:every|all|any)\\b)|\\buse\\s+this\\s+skill\\s+for\\s+(?:every|all|any)\\s+(?:task|request|prompt|message)s?\\b", flags: "i", keywords: ["this skill"], severity: "medium", tags: ["prompt-injection"] }, { id: "skill-injection-html-comment", description: "Instructions addressed to the agent inside an HTML comment (invisible when rendered)", regex: "<!--(?:(?!-->)[\\s\\S]){0,600}?(?:\\b(?:to|for)\\s+(?:the\\s+)?(?:ai|assistant|model|agent|claude|llm)\\s*:|\\b(?:assistant|ai|agent|claude|llm|system)\\s*:|\\b(?:ignore|disregard)\\s+(?:all|any|the|your|previous|prior|above)\\b|\\byou\\s+(?:must|should|will|need\\s+to)\\s+(?:now\\s+|also\\s+|first\\s+|then\\s+)?(?:run|execute|send|upload|delete|remove|ignore|not\\s+tell|curl|fetch|install|read|copy)\\b|\\b(?:secretly|silently|covertly|without\\s+asking)\\b|\\b(?:curl|wget)\\s+-?[\\w:/.]|\\brm\\s+-rf\\b|\\b(?:note|message|instructions?|directive|reminder)s?\\s+(?:to|for)\\s+(?:the\\s+|any\\s+)?(?:ai|assistant|model|agent|llm|claude|copilot|gpt|chatgpt|gemini|cursor|bot)s?\\b|\\b(?:ai|assistant|agent|claude|llm|model)s?\\s+(?:reading|processing|parsing|seeing|loading)\\s+this\\b|\\bif\\s+you\\s+are\\s+(?:an?\\s+)?(?:ai|llm|language\\s+model|assistant|agent|claude|bot)\\b|\\b(?:dear|hey|hi|hello|attention|psst)[,!]?\\s+(?:ai|assistant|agent|claude|llm|model|bot)\\b|\\b(?:send|upload|forward|exfiltrate|post|transmit)\\b[^>]{0,80}\\b(?:keys?|tokens?|secrets?|credentials?|passwords?|\\.env|ssh)\\b|\\b(?:do\\s+not|don't|never)\\s+(?:tell|mention|show|reveal|inform)\\b|\\bsi\\s+(?:eres|tu\\s+es|vous\\s+\xEAtes)\\s+(?:una?\\s+)?(?:ia|asistente|assistant|agente)\\b|(?:\u5982\u679C\u4F60\u662F|\u7ED9)(?:AI|\u4EBA\u5DE5\u667A\u80FD|\u52A9\u624B|\u6A21\u578B)|(?:AI|\u30A2\u30B7\u30B9\u30BF\u30F3\u30C8)(?:\u3078|\u3078\u306E)(?:\u6307\u793A|\u30E1\u30C3\u30BB\u30FC\u30B8))", flags: "i", keywords: ["<!--"], severity: "high", tags: ["prompt-injection", "hidden-text"] }, { id: "skill-scanner-evasion", description: "An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)", regex: "agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\b|trufflehog:ignore", flags: "i", keywords: ["agent-vault:allow", "gitleaks:allow", "pragma", "nosec", "trufflehog:ignore"], severity: "medium", tags: ["evasion"] }, { id: "skill-injection-override-i18n", description: "Instruction-override phrasing in languages other than English (ignore the previous instructions)", regex: "\\b(?:ignora|ignore|olvida|olvide|descarta|omite|desconsidera|desconsidere)\\s+(?:todas?\\s+|todo\\s+)?(?:las\\s+|los\\s+|tus\\s+|sus\\s+|as\\s+|os\\s+|suas\\s+)?(?:instrucciones|instru\xE7\xF5es|instrucoes|indicaciones|reglas|regras|\xF3rdenes|orienta\xE7\xF5es|directrices|diretrizes)\\s+(?:anteriores|previas|pr\xE9vias|precedentes|de\\s+arriba|acima)|\\b(?:ignore[zr]?|oublie[zr]?)\\s+(?:toutes\\s+)?(?:les\\s+|tes\\s+|vos\\s+)?(?:instructions|consignes|r\xE8gles|directives)\\s+(?:pr\xE9c\xE9dentes|precedentes|ant\xE9rieures|ci-dessus)|\\b(?:ignoriere|ignorieren\\s+sie|vergiss|vergessen\\s+sie|missachte|missachten\\s+sie)\\s+(?:alle\\s+)?(?:vorherigen|bisherigen|obigen|fr\xFCheren|vorigen)\\s+(?:anweisungen|instruktionen|regeln|vorgaben|befehle)|\\b(?:ignora|dimentica|ignorate|dimenticate)\\s+(?:tutte\\s+)?(?:le\\s+)?(?:istruzioni|regole|indicazioni)\\s+(?:precedenti|sopra|date\\s+prima)|(?:\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439|\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439\u0442\u0435|\u043F\u0440\u043E\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439|\u0437\u0430\u0431\u0443\u0434\u044C|\u0437\u0430\u0431\u0443\u0434\u044C\u0442\u0435)\\s+(?:\u0432\u0441\u0435\\s+)?(?:\u043F\u0440\u0435\u0434\u044B\u0434\u0443\u0449\u0438\u0435|\u043F\u0440\u0435\u0436\u043D\u0438\u0435|\u0432\u044B\u0448\u0435\u0443\u043A\u0430\u0437\u0430\u043D\u043D\u044B\u0435|\u043F\u0440\u0435\u0434\u0448\u0435\u0441\u0442\u0432\u0443\u044E\u0449\u0438\u0435)\\s+(?:\u0438\u043D\u0441\u0442\u0440\u0443\u043A\u0446\u0438\u0438|\u0443\u043A\u0430\u0437\u0430\u043D\u0438\u044F|\u043F\u0440\u0430\u0432\u0438\u043B\u0430|\u043A\u043E\u043C\u0430\u043D\u0434\u044B)|(?:\u5FFD\u7565|\u65E0\u89C6|\u5FFD\u89C6|\u5FD8\u8BB0|\u4E0D\u8981\u7406\u4F1A|\u5FD8\u6389)[^\\n\u3002]{0,8}(?:\u4E4B\u524D|\u4EE5\u524D|\u5148\u524D|\u4E0A\u9762|\u4EE5\u4E0A|\u4E0A\u8FF0|\u524D\u9762|\u6B64\u524D)[^\\n\u3002]{0,8}(?:\u6307\u4EE4|\u6307\u793A|\u8BF4\u660E|\u89C4\u5219|\u63D0\u793A|\u8981\u6C42)|(?:\u4EE5\u524D|\u524D|\u4E0A\u8A18|\u3053\u308C\u307E\u3067)\u306E(?:\u3059\u3079\u3066\u306E|\u5168\u3066\u306E)?(?:\u6307\u793A|\u547D\u4EE4|\u30EB\u30FC\u30EB|\u6307\u4EE4)\u3092(?:\u3059\u3079\u3066|\u5168\u3066)?(?:\u7121\u8996|\u5FD8\u308C)|(?:\uC774\uC804\uC758?|\uC704\uC758|\uC55E\uC758)\\s*(?:\uBAA8\uB4E0\\s*)?(?:\uC9C0\uC2DC|\uBA85\uB839|\uC9C0\uCE68|\uADDC\uCE59)[\uC744\uB97C]?\\s*(?:\uBAA8\uB450\\s*)?(?:\uBB34\uC2DC|\uC78A)", flags: "i", keywords: [], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-override-marker", description: "Fake override markers that pose as system or tool metadata ([SYSTEM OVERRIDE], TOOL METADATA OVERRIDE)", regex: "(?<![\"\u201C\u2018`'])\\[\\s*(?:system|admin|administrator|developer|root|security|priority|instruction|tool|agent|assistant|model)\\s+(?:override|message|instruction|update|notice|command|directive|prompt)s?\\s*\\]|(?<![\"\u201C\u2018`'](?:\\[\\s*)?)\\b(?:TOOL|SYSTEM|ADMIN|DEVELOPER|SECURITY|PRIORITY|INSTRUCTION|AGENT|MODEL)(?:\\s+(?:METADATA|POLICY|PROMPT|CONFIG))?\\s+OVERRIDE\\b|(?<![\"\u201C\u2018`'])\\bTOOL\\s+METADATA\\b|<\\/?(?:tool_metadata|system_override|admin_instructions|hidden_instructions)>", keywords: ["override", "system", "admin", "developer", "tool", "security", "priority", "instruction", "metadata", "agent", "model", "root"], severity: "critical", tags: ["prompt-injection"] }, { id: "skill-injection-important-block", description: "An <IMPORTANT>-style block that orders the agent to read secrets, forward data, hide what it does or drop its instructions", regex: "<(important|critical|system_note|instructions?|secret|hidden|note_to_ai|ai_instructions)>(?:(?!</\\1>)[\\s\\S]){0,1500}?(?:(?<!\\b(?:not|never|n't)\\s{1,3})\\b(?:send|forward|upload|post|exfiltrate|leak|transmit|include|attach|pass|copy)\\b[^\\n<]{0,80}(?:~/\\.ssh|id_rsa|id_ed25519|\\.env\\b|\\.aws|private\\s+keys?|environment\\s+variables|mcp\\.json|(?:every|all|any)\\s+(?:api[\\s_-]?keys?|tokens?|secrets?|passwords?|credentials))|(?<!\\b(?:not|never|n't)\\s{1,3})\\b(?:send|forward|upload|post|exfiltrate|leak|transmit)\\b[^\\n<]{0,80}(?:credentials|api[\\s_-]?keys?|tokens?|secrets?|passwords?)[^\\n<]{0,60}\\b(?:to|into)\\s+(?:https?://|(?:an?\\s+|the\\s+|our\\s+|this\\s+)?(?:external|remote|server|endpoint|url|webhook|address))|(?<!\\b(?:not|never|n't)\\s{1,3})\\b(?:read|cat|open)\\b[^\\n<]{0,60}(?:~/\\.ssh|id_rsa|id_ed25519|\\.env\\b|\\.aws/credentials|mcp\\.json)|\\b(?:do\\s+not|don't|never)\\s+(?:tell|mention|inform|reveal|show|notify)\\b|\\bwithout\\s+(?:telling|informing|asking|notifying)\\b|\\b(?:ignore|disregard|override)\\b[^\\n<]{0,40}\\b(?:instructions|rules|guidelines|user|previous)|\\b(?:secretly|silently|quietly|covertly)\\b)", flags: "i", keywords: ["<important>", "<critical>", "<system_note>", "<instruction", "<secret>", "<hidden>", "<note_to_ai>", "<ai_instructions>"], severity: "critical", tags: ["prompt-injection"] }] }, { file: "rules/skill-shell-payload.yaml", rules: [{ id: "skill-shell-pipe-to-interpreter", description: "Remote content piped straight into a shell or interpreter (curl ... | sh)", regex: "\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+(?:-\\S+\\s+)*)?(?:env\\s+)?(?:ba|z|k|da|fi)?sh\\b|\\b(?:curl|wget)\\b[^\\n|]{0,300}\\|\\s*(?:sudo\\s+)?(?:(?:python[0-9.]*|perl|ruby|node|php)\\b(?!\\s+(?:-[mcepr]\\b|--eval\\b|[^\\s|;&-]))|(?:iex|invoke-expression)\\b)", flags: "i", keywords: ["curl", "wget", "fetch", "iwr", "invoke-webrequest"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-eval-remote", description: "Remote content executed through eval, source or process substitution", regex: `(?:\\beval\\b|\\b(?:ba|z)?sh\\s+-c|\\bsource\\b|(?:^|[;&|]\\s*)\\.)\\s+["']?\\$\\(\\s*(?:curl|wget)\\b|\\b(?:ba|z)?sh\\s+<\\(\\s*(?:curl|wget)\\b|\\bsource\\s+<\\(\\s*(?:curl|wget)\\b|\\bexec\\(\\s*(?:urllib|requests)\\.|\\b(?:iex|invoke-expression)\\b[^\\n]{0,40}(?:\\biwr\\b|\\birm\\b|invoke-webrequest|invoke-restmethod|net\\.webclient|downloadstring)|\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\b[^\\n|]{0,300}\\|\\s*(?:iex|invoke-expression)\\b|\\b(?:python[0-9.]*|node|perl|ruby|php)\\s+-[ce]\\s+["']?\\$\\(\\s*(?:curl|wget)\\b`, flags: "im", keywords: ["curl", "wget", "urllib", "requests", "iex", "invoke-expression", "iwr", "irm"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-decode-exec", description: "Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)", regex: `\\b(?:base64\\s+(?:-d|--decode|-D)|xxd\\s+-r(?:\\s+-p)?|openssl\\s+(?:enc\\s+)?-?base64\\s+-d)\\b[^\\n]{0,200}\\|\\s*(?:sudo\\s+)?(?:ba|z|k|da)?sh\\b|\\b(?:ba|z)?sh\\s+-c\\s+["']?\\$\\(\\s*(?:echo|printf)\\s[^\\n]{0,400}\\|\\s*base64\\s+(?:-d|--decode)|\\b(?:exec|eval)\\s*\\(\\s*(?:base64\\.b64decode|atob|Buffer\\.from\\([^)]{0,400},\\s*["']base64)|FromBase64String\\b[^\\n]{0,400}(?:\\n[^\\n]{0,400}){0,3}?\\b(?:Invoke-Expression|iex|\\[scriptblock\\]::Create)\\b|\\b(?:Invoke-Expression|iex)\\b[^\\n]{0,200}FromBase64String|\\[char\\[\\]\\]\\s*\\(\\s*\\d{1,3}\\s*,[^\\n]{0,4000}(?:\\n[^\\n]{0,400}){0,3}?(?:\\[scriptblock\\]::Create|\\bInvoke-Expression\\b|\\biex\\b)`, flags: "i", keywords: ["base64", "xxd", "b64decode", "atob", "char[]", "frombase64string"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-destructive-rm", description: "Recursive forced delete of the root, home or every file", regex: `\\brm\\s+(?:-[a-zA-Z]*\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\s+--force|-force\\s+--recursive)[a-zA-Z]*\\s+(?:--no-preserve-root\\s+)?["']?(?:/|/\\*|~/?\\*?|\\$\\{?HOME\\}?/?\\*?|\\*|\\.\\./?\\*?|\\.\\*?|\\.git/?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\*?)["']?(?=\\s|$|[;&|)])`, keywords: ["rm"], severity: "critical", tags: ["shell-payload", "destructive"] }, { id: "skill-shell-download-run", description: "A binary or script downloaded and made executable or run (fake prerequisite install)", regex: `\\b(?:curl|wget)\\b[^\\n]{0,300}?(?:-o|-O|--output|>)\\s*["']?([^\\s"'|;&]{1,200})["']?[^\\n]{0,120}?(?:&&|;|\\n)\\s*(?:sudo\\s+)?(?:chmod\\s+(?:\\+x|[0-7]?7[0-7]{2})\\s+["']?[^\\s:]*?\\1|(?:ba|z)?sh\\s+["']?[^\\s:]*?\\1|(?:\\.?/[^\\s:]*?)?\\1(?=\\s|$|["';&|])|python[0-9.]*\\s+["']?[^\\s:]*?\\1|(?:source|\\.)\\s+["']?[^\\s:]*?\\1)|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:&&|;|\\|)\\s*(?:sudo\\s+)?(?:tar|unzip|bsdtar)\\b[^\\n]{0,200}(?:&&|;)\\s*(?:sudo\\s+)?(?:\\./|(?:ba)?sh\\s|python[0-9.]*\\s|make\\s+install)|\\b(?:Invoke-WebRequest|iwr|Invoke-RestMethod|irm|Start-BitsTransfer)\\b[^\\n]{0,300}\\s-(?:OutFile|Destination)\\s+["']?([^\\s"';]{1,200})["']?[^\\n]{0,100}(?:\\n[^\\n]{0,300}){0,4}?(?:\\bStart-Process\\s+(?:-FilePath\\s+)?|\\bInvoke-Item\\s+|&\\s*|\\bmsiexec(?:\\.exe)?\\s+/i\\s+)["']?\\2`, flags: "i", keywords: ["curl", "wget", "invoke-webrequest", "iwr", "irm", "invoke-restmethod", "start-bitstransfer"], severity: "high", tags: ["shell-payload", "supply-chain"] }, { id: "skill-shell-reverse-shell", description: "Reverse shell or remote command channel", regex: `/dev/(?:tcp|udp)/[^\\s/]{1,255}/\\d{1,5}|\\b(?:nc|ncat|netcat)\\b[^\\n]{0,80}\\s-(?:[a-z]*e|c)\\s+(?:/bin/)?(?:ba|z)?sh\\b|\\bsocat\\b[^\\n]{0,120}\\bexec:|\\bpty\\.spawn\\(|\\bmkfifo\\b[^\\n]{0,120}\\b(?:nc|ncat|netcat)\\b|\\bos\\.dup2\\(\\s*\\w+\\.fileno\\(\\)|\\b(?:subprocess\\.\\w+|spawn|Popen)\\(\\s*\\[?\\s*["'](?:/bin/)?(?:ba|z)?sh["']\\s*,\\s*\\[?\\s*["']-i["']|\\b\\w+\\.pipe\\(\\s*\\w+\\.stdin\\s*\\)[^\\n]{0,80}\\.pipe\\(\\s*\\w+\\s*\\)`, flags: "i", keywords: ["/dev/tcp", "/dev/udp", "nc", "ncat", "netcat", "socat", "pty.spawn", "mkfifo", "dup2", "spawn", "popen", ".pipe("], severity: "critical", tags: ["shell-payload", "exfiltration"] }, { id: "skill-shell-persistence", description: "Changes to sudoers, system start-up folders or a scheduled job that downloads or decodes what it runs", regex: `\\bNOPASSWD\\b|/etc/sudoers|/etc/(?:cron\\.d|rc\\.local|profile\\.d)/|/etc/cron\\.(?:hourly|daily|weekly|monthly)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}\\s(?:-o|-O|--output)\\s*["']?/(?:etc|usr/local/bin|usr/bin|bin|sbin|usr/sbin|lib)/|\\b(?:crontab|schtasks|launchctl|systemctl)\\b[^\\n]{0,300}\\b(?:(?:curl|wget)\\b[^\\n|]{0,200}\\|\\s*(?:ba|z)?sh\\b|base64\\s+(?:-d|--decode)|/dev/tcp/)|\\b(?:curl|wget)\\b[^\\n|]{0,200}\\|\\s*(?:ba|z)?sh\\b[^\\n]{0,100}\\|\\s*crontab\\b`, keywords: ["nopasswd", "sudoers", "/etc/cron.d", "rc.local", "profile.d", "/etc/cron.", "curl", "wget", "crontab", "schtasks", "launchctl", "systemctl"], severity: "high", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-scheduled-job", description: "A cron job, service or launch agent is installed (runs after the task; review what it runs)", regex: "\\bcrontab\\s+-(?!l\\b)[a-z]|\\|\\s*crontab\\s+-|\\blaunchctl\\s+(?:load|bootstrap)\\b|\\bsystemctl\\s+(?:--user\\s+)?enable\\b[^\\n]{0,80}\\.(?:service|timer)|\\bschtasks\\s+/create\\b", flags: "i", keywords: ["crontab", "launchctl", "systemctl", "schtasks"], severity: "medium", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-rc-append", description: "Appends to shell start-up files (runs in every later shell; review what is added)", regex: `(?:>>?|\\btee\\s+(?:-a\\s+)?)\\s*["']?(?:~|\\$HOME|\\$\\{HOME\\})/\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\b`, keywords: ["bashrc", "zshrc", "bash_profile", "profile", "zprofile", "zshenv"], severity: "medium", tags: ["shell-payload", "persistence"] }, { id: "skill-shell-powershell-hidden", description: "PowerShell with an encoded command or a hidden window (a common dropper pattern)", regex: `\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,120}\\s-(?:e|ec|enc|encodedcommand)\\s+(?:[A-Za-z0-9+/=]{16,}|["']?\\$[\\w:]+)|\\b(?:powershell|pwsh)(?:\\.exe)?\\b[^\\n]{0,80}\\s-w(?:indowstyle)?\\s+hidden\\b`, flags: "i", keywords: ["powershell", "pwsh"], severity: "critical", tags: ["shell-payload"] }, { id: "skill-shell-cryptominer", description: "Cryptocurrency miner binaries, pools or options (uses the machine for someone else)", regex: "\\b(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer)\\b|stratum\\+(?:tcp|ssl|tls)://|--donate-level\\b|\\b(?:pool\\.)?(?:supportxmr|minexmr|nanopool|2miners|moneroocean|hashvault|nicehash)\\.(?:com|org|net|pro|stream)\\b", flags: "i", keywords: ["xmrig", "xmr-stak", "cpuminer", "minerd", "cgminer", "bfgminer", "ethminer", "nbminer", "t-rex", "lolminer", "phoenixminer", "stratum+", "donate-level", "supportxmr", "minexmr", "nanopool", "2miners", "moneroocean", "hashvault", "nicehash"], severity: "high", tags: ["shell-payload"] }, { id: "skill-erase-logs", description: "Windows event logs or PowerShell history cleared (covering tracks)", regex: "\\bwevtutil(?:\\.exe)?\\s+(?:cl|clear-log)\\b|\\bClear-EventLog\\b|\\bRemove-EventLog\\b|\\bRemove-Item\\b[^\\n]{0,80}(?:HistorySavePath|ConsoleHost_history)|\\bSet-PSReadLineOption\\b[^\\n]{0,60}-HistorySaveStyle\\s+SaveNothing", flags: "i", keywords: ["wevtutil", "clear-eventlog", "remove-eventlog", "historysavepath", "consolehost_history", "savenothing"], severity: "high", tags: ["shell-payload"] }] }, { file: "rules/skill-supply-chain.yaml", rules: [{ id: "skill-supply-unpinned-git-install", description: "Package installed from a git URL or archive URL without a pinned commit or hash", regex: `\\b(?:pip3?|uv\\s+pip|pipx|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+(?:install|add)\\b[^\\n]{0,200}?\\b(?:git\\+(?:https?|ssh|git)://[^\\s@#"']+(?:@(?![0-9a-f]{40}(?:[\\s"'#]|$))[^\\s"'#]+)?(?=[\\s"'#]|$)|https?://[^\\s"']+\\.(?:zip|tar\\.gz|tgz|whl)(?![^\\s]*#sha256=))|\\b(?:npm|pnpm|yarn|bun)\\s+(?:i|install|add)\\b[^\\n]{0,200}?(?:\\s(?:git(?:\\+https?|\\+ssh)?://|github:|https?://)[^\\s#"']+(?:#(?![0-9a-f]{40}(?:[\\s"']|$))[^\\s"']+)?(?=[\\s"']|$))|\\bcargo\\s+install\\s+--git\\b(?![^\\n]*--rev\\s+[0-9a-f]{40})`, flags: "i", keywords: ["pip", "pipx", "poetry", "npm", "pnpm", "yarn", "bun", "go install", "cargo install"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-floating-version", description: "A tool installed at a floating version (@latest) rather than a pinned one", regex: "\\bgo\\s+(?:install|get)\\b[^\\n]{0,120}@latest\\b|\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?[@\\w./-]{1,100}@latest\\b", keywords: ["@latest"], severity: "medium", tags: ["supply-chain"] }, { id: "skill-supply-untrusted-index", description: "Package index replaced, added over plain HTTP or marked trusted (dependency confusion)", regex: "--(?:extra-)?index-url[= ]+http://|--trusted-host\\b|\\bnpm\\s+config\\s+set\\s+registry\\s+http://|--registry[= ]+http://|\\bpip\\s+config\\s+set\\s+global\\.index-url\\b", keywords: ["index-url", "trusted-host", "registry", "global.index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-instructions", description: "Instructions fetched at run time from a remote location and followed", regex: `\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\b[^\\n]{0,60}\\b(?:instructions|prompts?|directives|playbook|skill(?:\\.md)?)\\b[^\\n]{0,40}\\bhttps?://|https?://\\S{1,300}[^\\n]{0,60}\\b(?:and|then)\\s+(?:follow|execute|obey|run|do)\\s+(?:them|it|what(?:ever)?\\s+it\\s+says|the\\s+(?:instructions|steps|commands)\\s+it\\s+(?:contains|lists|returns|gives))\\b|\\b(?:curl|wget)\\b[^\\n]{0,200}https?://\\S{1,300}\\.(?:md|txt|prompt)\\b[^\\n]{0,120}\\b(?:follow|execute|obey|instructions)\\b|\\b(?:curl|wget)\\b[^\\n]{0,300}(?:>>?|\\|\\s*tee\\b[^\\n|]{0,20})\\s*["']?\\S*(?:CLAUDE\\.md|AGENTS\\.md|SKILL\\.md|\\.cursorrules|copilot-instructions\\.md|\\.claude/)`, flags: "i", keywords: ["http://", "https://"], severity: "high", tags: ["supply-chain", "prompt-injection"] }, { id: "skill-supply-npx-remote", description: "Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)", regex: "\\b(?:npx|pnpx|bunx)\\s+(?:-y\\s+|--yes\\s+)?(?:github:|git\\+|https?://)|\\buvx\\s+--from\\s+(?:git\\+|https?://)", flags: "i", keywords: ["npx", "pnpx", "bunx", "uvx"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-registry-redirect", description: "The package registry or index replaced for every install (pip, npm, yarn, cargo) with a host that is not the public registry", regex: `\\b(?:pip3?|uv|poetry|python[0-9.]*\\s+-m\\s+pip)\\s+config\\s+(?:--\\w+\\s+)*(?:set\\s+)?(?:global\\.|user\\.|site\\.)?(?:index-url|extra-index-url)\\s+["']?(?!https://(?:pypi\\.org|files\\.pythonhosted\\.org|download\\.pytorch\\.org)\\b)https?://|\\b(?:pip3?|python[0-9.]*\\s+-m\\s+pip)\\s+config\\s+(?:--\\w+\\s+)*(?:set\\s+)?(?:global\\.|user\\.|site\\.)?trusted-host\\b|\\b(?:npm|pnpm)\\s+config\\s+set\\s+registry\\s+["']?(?!https://(?:registry\\.npmjs\\.org|registry\\.yarnpkg\\.com|registry\\.npmmirror\\.com)/?(?:["'\\s]|$))https?://|\\byarn\\s+config\\s+set\\s+(?:npmRegistryServer|registry)\\s+["']?(?!https://(?:registry\\.npmjs\\.org|registry\\.yarnpkg\\.com)/?(?:["'\\s]|$))https?://|(?:^|["'\\s])registry\\s*=\\s*["']?(?!https://(?:registry\\.npmjs\\.org|registry\\.yarnpkg\\.com)/?(?:["'\\s]|$))https?://[^\\s"']+["']?\\s*(?:>>?|\\|\\s*tee\\b)[^\\n]{0,40}\\.npmrc\\b|(?:^|["'\\s])index-url\\s*=\\s*["']?(?!https://(?:pypi\\.org|files\\.pythonhosted\\.org)\\b)https?://[^\\s"']+["']?\\s*(?:>>?|\\|\\s*tee\\b)[^\\n]{0,40}pip\\.conf\\b`, flags: "im", keywords: ["config", "registry", "index-url"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-remote-package-run", description: "A package runner told to fetch the package from a URL or git repository instead of the registry (pipx --spec, uvx --from, npm exec --package)", regex: `\\b(?:pipx\\s+run|pipx\\s+install|uvx|uv\\s+tool\\s+(?:run|install)|npm\\s+exec|npx|pnpm\\s+dlx|yarn\\s+dlx|bunx)\\b[^\\n]{0,60}\\s--(?:spec|from|package|with)[= ]+["']?(?:git\\+|https?://|github:|gitlab:)|\\b(?:pipx\\s+run|npx|bunx|pnpm\\s+dlx)\\s+(?:--?\\S+\\s+)*["']?https?://\\S+\\.(?:tar\\.gz|tgz|whl|zip|py)\\b`, flags: "i", keywords: ["pipx", "uvx", "uv tool", "npm exec", "npx", "dlx", "bunx"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-windows-package-source", description: "A Windows package manager pointed at a bucket, feed or source that is not its public default", regex: `\\bscoop\\s+bucket\\s+add\\s+\\S+\\s+["']?(?!https://github\\.com/(?:ScoopInstaller|lukesampson)/)(?:https?|git)://|\\b(?:choco|cinst)\\s+(?:install|upgrade|source\\s+add)\\b[^\\n]{0,160}\\s(?:--source|-s|--s)[= ]+["']?(?!https://community\\.chocolatey\\.org)(?:https?://|\\\\\\\\)|\\bwinget\\s+source\\s+add\\b[^\\n]{0,120}(?:https?://)|\\bRegister-PSRepository\\b[^\\n]{0,160}-SourceLocation\\s+["']?(?!https://www\\.powershellgallery\\.com)https?://`, flags: "i", keywords: ["scoop", "choco", "cinst", "winget", "register-psrepository"], severity: "high", tags: ["supply-chain"] }, { id: "skill-supply-plugin-unknown-source", description: "An editor or shell plugin installed from a host that is not a public code forge (runs in every later session)", regex: `\\b(?:Plug|Plugin|NeoBundle|Bundle|zinit\\s+(?:light|load|ice[^\\n]{0,60})|zplug|antigen\\s+bundle|antibody\\s+bundle|zgen\\s+load)\\s+["']?(?:https?|git|ssh)://(?!(?:www\\.)?(?:github\\.com|gitlab\\.com|codeberg\\.org|bitbucket\\.org|git\\.sr\\.ht)/)[^\\s"']+`, keywords: ["plug", "plugin", "neobundle", "bundle", "zinit", "zplug", "antigen", "antibody", "zgen"], severity: "high", tags: ["supply-chain"] }] }, { file: "rules/skill-tool-escalation.yaml", rules: [{ id: "skill-escalation-permission-bypass", description: "Flags or settings that turn off the agent's permission prompts or sandbox", regex: `--dangerously-skip-permissions\\b|--dangerously-bypass-approvals-and-sandbox\\b|--permission-mode[= ]+bypassPermissions\\b|["']?defaultMode["']?\\s*:\\s*["']bypassPermissions["']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\b|\\bapproval[_-]policy\\s*[=:]\\s*["']?never\\b|\\b(?:never|don't|do\\s+not)\\s+ask\\b[^\\n.]{0,40}\\b(?:permission|confirmation|approval)\\b[^\\n.]{0,40}\\b(?:running|executing|run|execute)\\b[^\\n.]{0,20}\\bcommands?\\b`, keywords: ["dangerously", "bypasspermissions", "allow-all-tools", "trust-all-tools", "yolo", "auto-approve-all", "no-confirm-tools", "approval", "never ask", "don't ask", "do not ask"], severity: "critical", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings", description: "Commands or code that write an agent's settings, hooks, MCP servers or agent-vault's own trust files", regex: `(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bln\\s+-sf?\\b|\\binstall\\s+-m|\\bwrite(?:File(?:Sync)?|_text)?\\(|\\bopen\\([^)\\n]{0,120}["']w)[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)`, flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-settings-prose", description: "Instructions to change an agent's settings, hooks or MCP servers (review that a person, not the agent, should do it)", regex: "\\b(?:add|edit|modify|update|append|insert|change|patch|set)\\b[^\\n]{0,80}(?:\\.claude/(?:settings(?:\\.local)?\\.json|hooks|commands|agents)|\\.mcp\\.json|claude_desktop_config\\.json|\\.cursor/(?:rules|mcp\\.json)|\\.codex/config\\.toml|\\.gemini/settings\\.json|\\.vscode/settings\\.json|\\.agent-vault\\.ya?ml|\\.agent-vault/(?:keys|revocations)\\.json)", flags: "i", keywords: [".claude/", ".mcp.json", "claude_desktop_config", ".cursor/", ".codex/", ".gemini/", ".vscode/settings", ".agent-vault"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-agent-instructions", description: "Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)", regex: "(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bsed\\s+-i|\\bappend|\\binsert|\\badd)[^\\n]{0,80}(?:\\bCLAUDE\\.md|\\bAGENTS\\.md|\\.github/copilot-instructions\\.md|\\.cursorrules)\\b", flags: "i", keywords: ["claude.md", "agents.md", "copilot-instructions", ".cursorrules"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-permission-allow", description: "Grants of wildcard tool permissions in agent settings", regex: `["']?(?:allow|allowedTools|alwaysAllow|autoApprove)["']?\\s*:\\s*\\[[^\\]]{0,400}["'](?:\\*|Bash|Bash\\(\\*\\)|Bash\\(\\*:\\*\\)|mcp__\\*)["']`, keywords: ["allow", "allowedtools", "alwaysallow", "autoapprove"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks", description: "Changes to git hooks or hooks path (code that runs on every commit)", regex: "\\bcore\\.hooksPath\\b|(?:>>?|\\btee\\b|\\bcp\\b|\\bmv\\b|\\bln\\s+-s|\\bchmod\\b)[^\\n]{0,80}\\.git/hooks/", keywords: ["hookspath", ".git/hooks/"], severity: "medium", tags: ["tool-escalation"] }, { id: "skill-escalation-world-writable", description: "World-writable permissions on a system path or home", regex: `\\bchmod\\s+(?:-R\\s+)?(?:0?777|a\\+w|o\\+w)\\s+["']?(?:/|~|\\$HOME)`, keywords: ["chmod"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-ide-autoapprove", description: "Editor and agent settings that let an agent run tools or commands without asking (VS Code/Copilot, Cline, Zed, Windsurf, Aider, Roo, Continue) or switch workspace trust off", regex: `["']?chat\\.tools\\.(?:global\\.|terminal\\.|edits\\.)?autoApprove["']?\\s*:\\s*(?:true|\\{)|["']?github\\.copilot\\.chat\\.agent\\.(?:autoApprove|runTasks)["']?\\s*:\\s*true|["']?security\\.workspace\\.trust\\.enabled["']?\\s*:\\s*false|["']?always_allow_tool_actions["']?\\s*:\\s*true|["']?(?:cline|roo-cline|roo-code|kilo-code)\\.autoApprovalSettings["']?\\s*:\\s*\\{[^\\n]{0,200}["']?enabled["']?\\s*:\\s*true|["']?(?:executeAllCommands|alwaysAllowExecute|alwaysApproveResubmit|autoApproveAll)["']?\\s*:\\s*true|["']?cascadeCommandsAutoExecution["']?\\s*:\\s*["']?turbo|\\byes-always\\s*:\\s*true|["']?allowedCommands["']?\\s*:\\s*\\[\\s*["']\\*["']`, keywords: ["autoapprove", "trust.enabled", "always_allow_tool_actions", "autoapprovalsettings", "executeallcommands", "alwaysallowexecute", "alwaysapproveresubmit", "autoapproveall", "cascadecommandsautoexecution", "yes-always", "allowedcommands", "agent.runtasks"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-escalation-git-hooks-off", description: "Git hooks switched off for every commit (hooksPath to nothing, --no-verify made the default)", regex: `\\bcore\\.hooksPath\\s*=?\\s*["']?(?:/dev/null|NUL|/nonexistent|''|"")(?=["'\\s]|$)|\\balias\\.\\w+\\s*=?\\s*["']?[^"'\\n]{0,60}--no-verify\\b|\\bgit\\s+config\\s+(?:--global\\s+|--system\\s+)?--unset\\s+core\\.hooksPath\\b[^\\n]{0,40}&&[^\\n]{0,40}rm\\s+-rf?\\s+\\.git/hooks`, keywords: ["hookspath", "no-verify"], severity: "high", tags: ["tool-escalation"] }, { id: "skill-docker-host-takeover", description: "A container run with full privileges and the host's root file system (or its Docker socket) mounted", regex: `\\b(?:docker|podman|nerdctl)\\s+(?:container\\s+)?run\\b[^\\n]{0,300}(?:--privileged\\b[^\\n]{0,300}\\s(?:-v|--volume|--mount)[= ]+["']?(?:type=bind,\\s*)?(?:source=|src=)?/(?::|,)|\\s(?:-v|--volume|--mount)[= ]+["']?(?:type=bind,\\s*)?(?:source=|src=)?/(?::|,)[^\\n]{0,300}--privileged\\b|--pid[= ]host\\b[^\\n]{0,200}--privileged\\b|--privileged\\b[^\\n]{0,200}--pid[= ]host\\b)`, flags: "i", keywords: ["docker", "podman", "nerdctl"], severity: "high", tags: ["tool-escalation"] }] }];
   }
 });
 
@@ -276,7 +276,7 @@ var require_utils = __commonJS({
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
     exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
     exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
     exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
@@ -1697,7 +1697,7 @@ var require_picomatch = __commonJS({
     var parse = require_parse();
     var utils = require_utils();
     var constants3 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
     var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input) => picomatch4(input, options, returnState));
@@ -2318,47 +2318,47 @@ var require_applyReviver = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    function applyReviver(reviver, obj, key, val) {
-      if (val && typeof val === "object") {
-        if (Array.isArray(val)) {
-          for (let i = 0, len = val.length; i < len; ++i) {
-            const v0 = val[i];
-            const v1 = applyReviver(reviver, val, String(i), v0);
+    function applyReviver(reviver, obj, key, val2) {
+      if (val2 && typeof val2 === "object") {
+        if (Array.isArray(val2)) {
+          for (let i = 0, len = val2.length; i < len; ++i) {
+            const v0 = val2[i];
+            const v1 = applyReviver(reviver, val2, String(i), v0);
             if (v1 === void 0)
-              delete val[i];
+              delete val2[i];
             else if (v1 !== v0)
-              val[i] = v1;
+              val2[i] = v1;
           }
-        } else if (val instanceof Map) {
-          for (const k of Array.from(val.keys())) {
-            const v0 = val.get(k);
-            const v1 = applyReviver(reviver, val, k, v0);
+        } else if (val2 instanceof Map) {
+          for (const k of Array.from(val2.keys())) {
+            const v0 = val2.get(k);
+            const v1 = applyReviver(reviver, val2, k, v0);
             if (v1 === void 0)
-              val.delete(k);
+              val2.delete(k);
             else if (v1 !== v0)
-              val.set(k, v1);
+              val2.set(k, v1);
           }
-        } else if (val instanceof Set) {
-          for (const v0 of Array.from(val)) {
-            const v1 = applyReviver(reviver, val, v0, v0);
+        } else if (val2 instanceof Set) {
+          for (const v0 of Array.from(val2)) {
+            const v1 = applyReviver(reviver, val2, v0, v0);
             if (v1 === void 0)
-              val.delete(v0);
+              val2.delete(v0);
             else if (v1 !== v0) {
-              val.delete(v0);
-              val.add(v1);
+              val2.delete(v0);
+              val2.add(v1);
             }
           }
         } else {
-          for (const [k, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k, v0);
+          for (const [k, v0] of Object.entries(val2)) {
+            const v1 = applyReviver(reviver, val2, k, v0);
             if (v1 === void 0)
-              delete val[k];
+              delete val2[k];
             else if (v1 !== v0)
-              val[k] = v1;
+              val2[k] = v1;
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key, val2);
     }
     exports.applyReviver = applyReviver;
   }
@@ -2931,16 +2931,16 @@ var require_foldFlowLines = __commonJS({
         onFold();
       let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
+        const fold2 = folds[i2];
         const end2 = folds[i2 + 1] || text.length;
-        if (fold === 0)
+        if (fold2 === 0)
           res = `
 ${indent}${text.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text[fold2]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
@@ -6669,8 +6669,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -6710,19 +6710,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -8392,7 +8392,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -9165,7 +9165,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -9386,14 +9386,14 @@ var Command = class {
       let first = true;
       for (const key in this.properties) {
         if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
+          const val2 = this.properties[key];
+          if (val2) {
             if (first) {
               first = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key}=${escapeProperty(val)}`;
+            cmdStr += `${key}=${escapeProperty(val2)}`;
           }
         }
       }
@@ -9787,14 +9787,14 @@ function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
 function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
+  const val2 = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val2) {
     throw new Error(`Input required and not supplied: ${name}`);
   }
   if (options && options.trimWhitespace === false) {
-    return val;
+    return val2;
   }
-  return val.trim();
+  return val2.trim();
 }
 function setOutput(name, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
@@ -9823,7 +9823,7 @@ function info(message) {
 
 // action/src/main.ts
 import { mkdirSync as mkdirSync6, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6, join as join13 } from "node:path";
+import { dirname as dirname6, join as join14 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -9865,6 +9865,297 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { createHash } from "node:crypto";
 
+// src/core/assignment.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/regex-source.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function countCapturingGroups(source) {
+  let count = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") {
+      if (source[i + 1] !== "?") count++;
+      else if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") count++;
+    }
+  }
+  return count;
+}
+function foldCase(source) {
+  let out = "";
+  let i = 0;
+  const escapeLength = (at) => {
+    const c = source[at + 1];
+    if (c === "x") return 4;
+    if (c === "u") return source[at + 2] === "{" ? source.indexOf("}", at) - at + 1 : 6;
+    if (c === "c") return 3;
+    if ((c === "p" || c === "P") && source[at + 2] === "{") return source.indexOf("}", at) - at + 1;
+    if (c === "k" && source[at + 2] === "<") return source.indexOf(">", at) - at + 1;
+    return 2;
+  };
+  const other = (ch) => ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+  const isLetter = (ch) => ch !== void 0 && (ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z");
+  const quantifier = /\{\d+(?:,\d*)?\}/y;
+  while (i < source.length) {
+    const c = source[i];
+    if (c === "\\") {
+      const n = escapeLength(i);
+      out += source.slice(i, i + n);
+      i += n;
+    } else if (c === "[") {
+      let j = i + 1;
+      let body = "";
+      let extra = "";
+      if (source[j] === "^") {
+        body += "^";
+        j++;
+      }
+      while (j < source.length && source[j] !== "]") {
+        if (source[j] === "\\") {
+          const n = escapeLength(j);
+          body += source.slice(j, j + n);
+          j += n;
+          continue;
+        }
+        const a = source[j];
+        if (source[j + 1] === "-" && source[j + 2] !== void 0 && source[j + 2] !== "]") {
+          const b = source[j + 2];
+          body += `${a}-${b}`;
+          if (isLetter(a) && isLetter(b) && a === a.toLowerCase() === (b === b.toLowerCase())) extra += `${other(a)}-${other(b)}`;
+          j += 3;
+          continue;
+        }
+        body += a;
+        if (isLetter(a)) extra += other(a);
+        j++;
+      }
+      out += `[${body}${extra}]`;
+      i = j + 1;
+    } else if (c === "(" && source[i + 1] === "?") {
+      if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") {
+        const close = source.indexOf(">", i);
+        out += source.slice(i, close + 1);
+        i = close + 1;
+      } else {
+        const n = source[i + 2] === "<" ? 4 : 3;
+        out += source.slice(i, i + n);
+        i += n;
+      }
+    } else if (c === "{" && (quantifier.lastIndex = i, quantifier.test(source))) {
+      const close = source.indexOf("}", i);
+      out += source.slice(i, close + 1);
+      i = close + 1;
+    } else if (isLetter(c)) {
+      out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+      i++;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+// src/core/assignment.ts
+var Q = `["'\\x60]`;
+var OPEN = `(?:[rbuf@]{1,2}(?=${Q}))?${Q}{0,3}`;
+var CLOSE = `(?:${Q}{1,3}\\]?|\\]|\\*\\*)?`;
+var OPERATOR = `(?::::=|::=|:=|[?+.]=|={1,3}>?|->|<-|:-|\\?\\?|\\|\\||:(?![:=]))`;
+var YAML_EXTRA = `(?:[|>][+-]?[ \\t]{0,3}\\r?\\n[ \\t]{0,40}|!{1,2}[\\w]{1,20}[ \\t]{1,3})?`;
+var SKIPPED_KEY = `${Q}?[\\w.-]{1,30}${Q}?[ \\t]{0,12}[:=][ \\t]{0,3}(?:[^\\s,;][^\\n,;]{0,119})?[,\\n]\\s{0,40}`;
+var HEADER = `(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-[\\w-]{1,30}-(?:key|token))${Q}?[ \\t]{0,3}[:=][ \\t]{0,3}${Q}?(?:(?:bearer|token|basic|apikey|key)[ \\t]{1,3})?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?|-(?:u|-user)(?<=(?<![\\w-])-(?:u|-user))[ \\t]{1,3}${Q}?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?`;
+var ASSIGNMENT_FORMS = [
+  {
+    id: "operator",
+    covers: 'NAME=value, name: value, "name": "value", name = "value", Go :=, Makefile ::= :::= ?= +=, PHP .= and =>, R <-, shell ${NAME:-value}, JS ?? and || defaults, YAML block scalars and tags',
+    position: "after",
+    source: `${CLOSE}[ \\t]{0,3}${OPERATOR}[ \\t]{0,3}${YAML_EXTRA}${OPEN}`
+  },
+  {
+    id: "call-argument",
+    covers: `a string argument: define('NAME', 'value'), os.environ.setdefault("NAME", "value"), new Name("value"), $name->setApiKey('value')`,
+    position: "after",
+    source: `(?:${Q}\\]?[ \\t]{0,3},|\\()[ \\t]{0,3}(?=${Q})${OPEN}`
+  },
+  {
+    id: "typed-declaration",
+    covers: 'a type between name and value: Go var x string = "v", TypeScript/Kotlin x: string = "v", Rust x: &str = "v"',
+    position: "after",
+    source: `(?:[ \\t]{0,3}:[ \\t]{0,3}|[ \\t]{1,3})[&*]?(?:'static[ \\t]{1,3})?[\\w.\\[\\]<>|?]{1,40}[ \\t]{0,3}:?=[ \\t]{0,3}${OPEN}`
+  },
+  {
+    id: "nested-block",
+    covers: 'the value a few keys below the name: YAML/JSON/HCL blocks, a [name] TOML/INI section, a Kubernetes env entry (- name: NAME / value: v), a constructor call Client(api_key="v"), a Terraform variable default',
+    position: "after",
+    source: `${CLOSE}[ \\t]{0,3}(?:${OPERATOR}|[({\\[])?[ \\t]{0,3}(?:\\r?\\n|[({])\\s{0,40}(?:\\{\\s{0,40})?(?:${SKIPPED_KEY}){0,4}(?:${Q}?[\\w.-]{1,30}${Q}?[ \\t]{0,12}(?:=|:=|:|=>)[ \\t]{0,3})?${OPEN}`
+  },
+  {
+    id: "xml-attribute-pair",
+    covers: 'the name in one attribute and the value in another: <add key="Name" value="v"/> (app.config, NuGet.config), <property name="n" value="v"/>',
+    position: "after",
+    source: `["'](?:\\s{1,5}[\\w:.-]{1,30}[ \\t]{0,3}=[ \\t]{0,3}["'][^"'<>\\n]{0,60}["']){0,3}\\s{1,5}(?:value|content|secret|password|token|key)[ \\t]{0,3}=[ \\t]{0,3}["']`
+  },
+  {
+    id: "xml-element",
+    covers: 'the value as element text, on the same line or its own line: <name>v</name>, <entry key="name">v</entry>, .NET <setting name="n"><value>v</value>',
+    position: "after",
+    source: `[^<>\\n]{0,80}>\\s{0,40}(?:<(?:value|string)>\\s{0,40})?(?:<!\\[CDATA\\[)?`
+  },
+  {
+    id: "markdown-table",
+    covers: "a Markdown table row: | NAME | value |, with up to two cells between",
+    position: "after",
+    source: `[^|\\n]{0,40}\\|(?:[^|\\n]{0,60}\\|){0,2}[ \\t]{0,3}(?:\\x60|\\*\\*)?`
+  },
+  {
+    id: "prose",
+    covers: "prose and chat: set `NAME` to `value`, the name api key is value, NAME: **value**, my name key -> value",
+    position: "after",
+    source: `(?:[ \\t]{1,3}[\\w.-]{1,20}){0,3}["'\\x60*]{0,2}(?:[ \\t]{1,3}(?:is|was|to|are|as|equals)|[ \\t]{0,3}(?::|=|->))[ \\t]{0,3}:?[ \\t]{0,3}["'\\x60*]{0,2}`
+  },
+  {
+    id: "whitespace",
+    covers: 'name and value separated by blanks: --name value, Dockerfile ENV NAME value, .properties name value, setx NAME "value", chat "name key value"',
+    position: "after",
+    source: `(?:[ \\t]{1,3}[\\w.-]{1,20}){0,3}[ \\t]{1,3}${OPEN}`
+  },
+  {
+    id: "header-after-name",
+    covers: 'an HTTP header or curl user after the name on the same line or up to four lines below: curl https://api.name... -H "Authorization: Bearer v", curl -u user:v, a .http request file',
+    position: "after",
+    source: `[^\\n]{0,300}?(?:\\n[^\\n]{0,300}?){0,4}?(?<![\\w-])(?:${HEADER})`
+  },
+  {
+    id: "header-before-name",
+    covers: 'an HTTP header or curl user with the name later on the line: curl -H "X-Api-Key: v" https://api.name...',
+    position: "before",
+    source: `(?:${HEADER})`,
+    valueAt: "site-end",
+    link: `["'\\x60]?:?[^\\n]{0,300}?`
+  },
+  {
+    id: "prose-before-name",
+    covers: "prose with the value first: use `value` as the name api key, value is my name token",
+    position: "before",
+    source: `[ \\t](?:as|is|for|in)[ \\t]`,
+    valueAt: "word-before-site",
+    link: `["'\\x60*]{0,2}[ \\t]{0,2}[ \\t](?:as|is|for|in)[ \\t]{1,3}[^\\n]{0,40}?`
+  }
+];
+var DEFAULT_VALUE_END = "(?![A-Za-z0-9_+/=-])";
+var NAME_START = "(?:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))";
+var nameAt = (names) => `(?:${names})(?<=${NAME_START}(?:${names}))`;
+var IDENTIFIER_REST = "(?:->|[\\w.-]|::(?=\\w)|:(?=[A-Z][a-z]))";
+function atomicRest(group) {
+  return `(?=(${IDENTIFIER_REST}{0,40}))\\${group}`;
+}
+var folded = /* @__PURE__ */ new Map();
+function fold(source) {
+  let f = folded.get(source);
+  if (f === void 0) folded.set(source, f = foldCase(source));
+  return f;
+}
+var afterForms;
+function sharedAfterForms() {
+  if (afterForms === void 0) afterForms = ASSIGNMENT_FORMS.filter((f) => f.position === "after").map((f) => fold(f.source)).join("|");
+  return afterForms;
+}
+function qualifiedBlock(qualifier) {
+  return `${CLOSE}[ \\t]{0,3}(?:${OPERATOR}|[({\\[])?[ \\t]{0,3}(?:\\r?\\n|[({])\\s{0,40}(?:\\{\\s{0,40})?(?:${SKIPPED_KEY}){0,4}${Q}?[\\w.-]{0,20}?(?:${qualifier})[\\w.-]{0,20}${Q}?[ \\t]{0,12}(?:=|:=|:|=>)[ \\t]{0,3}${OPEN}`;
+}
+var VALUE_FIRST_FORMS = ASSIGNMENT_FORMS.filter((f) => f.position === "before");
+function compileContext(ctx) {
+  const after = sharedAfterForms();
+  const names = ctx.names.map((n) => fold(n)).join("|");
+  const value = ctx.value;
+  const end = ctx.end ?? DEFAULT_VALUE_END;
+  let groups = 0;
+  let src = `(?:${nameAt(names)}`;
+  if (ctx.qualifier) {
+    const qualifier = fold(ctx.qualifier);
+    src += `(?:[\\w .-]{0,24}?(?:${qualifier})`;
+    src += `${atomicRest(++groups)}(?:${after})|`;
+    src += `${atomicRest(++groups)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
+  } else {
+    src += `${atomicRest(++groups)}(?:${after})`;
+  }
+  if (ctx.also?.length) src += `|${ctx.also.map((a) => `(?:${fold(a)})`).join("|")}`;
+  src += ")";
+  const nameAfter = ctx.qualifier ? `${nameAt(names)}[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : nameAt(names);
+  return {
+    primary: { source: `${src}(${value})${end}`, secretGroup: groups + 1 },
+    valueFirst: VALUE_FIRST_FORMS.map((f, form) => ({ form, source: `(${value})${end}${fold(f.link ?? "")}${nameAfter}` })),
+    // where the names occur: value-first forms are looked for only on those lines
+    names: nameAt(names)
+  };
+}
+var siteRegexes;
+var WORD_STOP = /[\s"'\x60*(>[]/;
+var QUOTE_OR_STAR = /["'\x60*]/;
+function valueFirstStarts(text, form, from, to) {
+  siteRegexes ??= VALUE_FIRST_FORMS.map((f) => new RegExp(fold(f.source), "g"));
+  const re = siteRegexes[form];
+  const how = VALUE_FIRST_FORMS[form].valueAt;
+  const starts = [];
+  const stretch = text.slice(from, to);
+  re.lastIndex = 0;
+  let m;
+  while ((m = re.exec(stretch)) !== null) {
+    if (how === "site-end") {
+      starts.push(from + re.lastIndex);
+      continue;
+    }
+    let e = m.index;
+    for (let k = 0; k < 2 && e > 0 && (stretch[e - 1] === " " || stretch[e - 1] === "	"); k++) e--;
+    for (let k = 0; k < 2 && e > 0 && QUOTE_OR_STAR.test(stretch[e - 1]); k++) e--;
+    let b = e;
+    while (b > 0 && !WORD_STOP.test(stretch[b - 1])) b--;
+    if (b < e) starts.push(from + b);
+  }
+  return starts;
+}
+var CONTEXT_STOPWORDS = ["dummy", "sample", "fake", "your", "replace", "insert", "redacted", "secret", "token", "password", "demo", "xxxx"];
+function contextProblems(raw) {
+  const out = [];
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return [{ where: [], message: "context must be a mapping with names and value" }];
+  const c = raw;
+  for (const k of Object.keys(c)) {
+    if (!["names", "qualifier", "value", "end", "also"].includes(k)) out.push({ where: [k], message: "unknown context key (expected names, qualifier, value, end, also)" });
+  }
+  const list = (k, required) => {
+    const v = c[k];
+    if (v === void 0) {
+      if (required) out.push({ where: [k], message: `${k} is required (a list of regex fragments)` });
+      return;
+    }
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== "string" || !x)) out.push({ where: [k], message: `${k} must be a non-empty list of strings` });
+  };
+  list("names", true);
+  list("also", false);
+  for (const k of ["qualifier", "value", "end"]) {
+    if (c[k] !== void 0 && (typeof c[k] !== "string" || !c[k])) out.push({ where: [k], message: `${k} must be a non-empty string` });
+  }
+  if (c.value === void 0) out.push({ where: ["value"], message: "value is required (the regex of the secret)" });
+  for (const k of ["names", "qualifier", "value", "end", "also"]) {
+    const v = c[k];
+    const fragments = typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+    if (fragments.some((f) => countCapturingGroups(f) > 0)) out.push({ where: [k], message: `${k} may not contain capturing groups; use (?:...)` });
+  }
+  return out;
+}
+
 // src/core/keywords.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -9886,10 +10177,29 @@ var KeywordAutomaton = class {
   hasOutput;
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
   outputs;
+  /** Per keyword id: it must start a word (see `find`). */
+  bounded;
+  /** Per keyword id: its length, to find where a match began. */
+  lengths;
+  /** Per keyword id: found in the text being searched (all zero between calls). */
+  seen;
+  /**
+   * A keyword that begins with a letter matches only where a word starts: at the start of the
+   * text, after a character that is not a letter or digit, or at a camelCase hump (`myOkta`).
+   * So `okta` is not found inside `rookTable`, while `ghp_`, `OKTA_TOKEN` and `oktaToken` are.
+   * A leading `*` lifts that (`*t3blbkfj`, a marker inside an OpenAI key); keywords that begin
+   * with a digit or punctuation match anywhere.
+   */
   constructor(keywords) {
     this.keywords = keywords;
-    const lowered = keywords.map((raw) => {
-      const kw = raw.toLowerCase();
+    this.bounded = new Uint8Array(keywords.length);
+    this.lengths = new Int32Array(keywords.length);
+    this.seen = new Uint8Array(keywords.length);
+    const lowered = keywords.map((raw, id) => {
+      const anywhere = raw.startsWith("*");
+      const kw = (anywhere ? raw.slice(1) : raw).toLowerCase();
+      this.bounded[id] = !anywhere && /^[a-z]/.test(kw) ? 1 : 0;
+      this.lengths[id] = kw.length;
       for (let i = 0; i < kw.length; i++) if (kw.charCodeAt(i) > 255) throw new Error(`keyword "${raw}" is not ASCII/latin1`);
       return kw;
     });
@@ -9970,10 +10280,13 @@ var KeywordAutomaton = class {
     this.delta[row + a] = encoded;
     return encoded;
   }
-  /** Ids of the keywords occurring in text (each at most once). */
+  /**
+   * Ids of the keywords occurring in text, each once, in the order first found. A mark per
+   * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
+   */
   find(text) {
-    const found = /* @__PURE__ */ new Set();
-    const { delta, classOf, outputs, width } = this;
+    const found = [];
+    const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -9989,12 +10302,124 @@ var KeywordAutomaton = class {
         continue;
       }
       s = -e - 1;
-      for (const id of outputs[s / width]) found.add(id);
-      if (found.size === total) break;
+      for (const id of outputs[s / width]) {
+        if (seen[id] === 1) continue;
+        if (bounded[id] === 1 && !startsWord(text, i - lengths[id] + 1)) continue;
+        seen[id] = 1;
+        found.push(id);
+      }
+      if (found.length === total) break;
     }
+    for (const id of found) seen[id] = 0;
     return found;
   }
 };
+var isAlnum = (c) => c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122;
+function startsWord(text, p) {
+  if (p === 0) return true;
+  const prev = text.charCodeAt(p - 1);
+  if (!isAlnum(prev)) return true;
+  const cur = text.charCodeAt(p);
+  return cur >= 65 && cur <= 90 && !(prev >= 65 && prev <= 90);
+}
+
+// src/core/made-up.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var COUNTING_RUNS = [
+  "0123456",
+  "1234567",
+  "2345678",
+  "3456789",
+  "9876543",
+  "8765432",
+  "7654321",
+  "6543210",
+  "abcdefg",
+  "bcdefgh",
+  "cdefghi",
+  "qwerty",
+  "qwertz",
+  "azerty",
+  "asdfgh",
+  "zxcvbn"
+];
+var PLACEHOLDER_WORDS = [
+  "example",
+  "placeholder",
+  "redacted",
+  "xxxxxxxx",
+  "replace_with",
+  "replace-with",
+  "replacewith",
+  "replace_me",
+  "replace-me",
+  "replaceme",
+  "change_me",
+  "change-me",
+  "changeme",
+  "change_this",
+  "change-this",
+  "changethis",
+  "changeit",
+  "your_",
+  "your-",
+  "yourapi",
+  "yourkey",
+  "yourtoken",
+  "yoursecret",
+  "yourpass",
+  "insert_",
+  "insert-",
+  "insertyour",
+  "enter_your",
+  "enter-your",
+  "enteryour",
+  "put_your",
+  "put-your",
+  "dummy",
+  "fake_",
+  "fake-",
+  "fakekey",
+  "faketoken",
+  "not_a_real",
+  "not-a-real",
+  "notarealkey",
+  "notreal",
+  "fixme"
+];
+var MADE_UP_STOPWORDS = [...COUNTING_RUNS, ...PLACEHOLDER_WORDS];
+
+// src/core/url-credentials.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var STOP = `\\s"'\\x60<>`;
+var DOTTED_HOST_END = `(?:[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}|localhost|\\[[0-9a-f:.]{2,45}\\])(?::[0-9]{1,5})?(?:[/?#,;${STOP})\\]]|$)`;
+var PASSWORD_CHAR = `(?:[^${STOP}?@]|\\?(?![\\w.%-]{1,40}=)|@(?!${DOTTED_HOST_END}))`;
+var HOST = `[A-Za-z0-9\\[_.-]`;
+function compileUrl(def) {
+  const source = `://(?<=(?<![A-Za-z0-9+.-])(?:${def.schemes})://)([\\w.~%!$&*+=,;-]{0,128}):(?!\\1@)(?![0-9]{1,5}(?:[/?#]|$))(${PASSWORD_CHAR}{1,256})@(?=${HOST})`;
+  return { source, secretGroup: 2 };
+}
+var URL_ALLOWLIST = {
+  regexes: [
+    // a reference or template: ${VAR}, $VAR, %(name)s, %VAR%, {name}, {{ x }}, ****, :
+    "^(?:\\$|%\\(|%[A-Za-z_][A-Za-z0-9_]*%|\\{|\\*+$|:)",
+    // well-known local defaults and words that stand for a password
+    "^(?:[Pp]ass(?:word|wd)?|PASS(?:WORD)?|[Ss]ecret|SECRET|changeme|CHANGEME|pwd|pw|admin|root|guest|postgres|mysql|mongo|mongodb|redis|rabbitmq|neo4j|sa|test|example|dummy|redacted|REDACTED|your[_-]?password|YOUR[_-]?PASSWORD|mypassword|passw0rd|password123)$",
+    // a default word plus digits or a symbol (admin123, root!, test1234)
+    "^(?:[Aa]dmin|[Rr]oot|[Uu]ser|[Tt]est|[Gg]uest|[Dd]emo|[Pp]ass|[Pp]assword|[Ss]ecret|[Cc]hangeme|[Pp]ostgres|[Mm]ysql|[Dd]ev|[Ll]ocal)[0-9!@#$._-]{0,6}$"
+  ],
+  stopwords: ["changeme", "yourstrong", "your", "your_pass", "your-pass", "yourpass", "redacted", "placeholder", "example", "passw0rd", "p@ss"]
+};
+function urlProblems(raw) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return [{ where: [], message: "url must be a mapping with schemes" }];
+  const u = raw;
+  const out = [];
+  for (const k of Object.keys(u)) if (k !== "schemes") out.push({ where: [k], message: "unknown url key (expected schemes)" });
+  if (typeof u.schemes !== "string" || !u.schemes) out.push({ where: ["schemes"], message: "schemes is required (a regex fragment, without ://)" });
+  return out;
+}
 
 // src/core/types.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -10044,32 +10469,31 @@ function compileAllowlist(def, where, problems) {
     lineRegexes: compileAll("lineRegexes"),
     stopwords: stringList(d.stopwords, [...where, "stopwords"], problems).map((s) => s.toLowerCase()),
     paths,
-    pathMatcher: paths.length ? (0, import_picomatch.default)(paths, { dot: true }) : void 0
+    pathMatcher: paths.length ? pathMatcherFor(paths) : void 0
   };
 }
-function countCapturingGroups(source) {
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") {
-      if (source[i + 1] !== "?") count++;
-      else if (source[i + 2] === "<" && source[i + 3] !== "=" && source[i + 3] !== "!") count++;
-    }
+function pathMatcherFor(globs) {
+  const names = /* @__PURE__ */ new Set();
+  const rest = [];
+  for (const g of globs) {
+    const m = /^\*\*\/([^*?[\]{}()!/\\]+)$/.exec(g);
+    if (m) names.add(m[1]);
+    else rest.push(g);
   }
-  return count;
+  let other;
+  return (path) => {
+    if (names.size && names.has(path.slice(path.lastIndexOf("/") + 1))) return true;
+    if (!rest.length) return false;
+    other ??= (0, import_picomatch.default)(rest, { dot: true });
+    return other(path);
+  };
 }
-var RULE_KEYS = /* @__PURE__ */ new Set(["id", "description", "regex", "flags", "secretGroup", "keywords", "entropy", "severity", "tags", "allowlist", "examples"]);
-function compileRule(raw, where, problems) {
+var RULE_KEYS = /* @__PURE__ */ new Set(["id", "description", "regex", "context", "url", "flags", "secretGroup", "keywords", "entropy", "severity", "tags", "allowlist", "examples"]);
+var sharedUrlAllowlist;
+function urlAllowlist() {
+  return sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ["url"], []);
+}
+function compileRule(raw, where, problems, kind = "secret", lazy = false) {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: "a rule must be a mapping" });
     return void 0;
@@ -10084,12 +10508,43 @@ function compileRule(raw, where, problems) {
   if (typeof def.description !== "string" || !def.description) problems.push({ where: [...where, "description"], message: "description is required" });
   const flags = def.flags ?? "";
   if (typeof flags !== "string" || !ALLOWED_FLAGS.test(flags)) problems.push({ where: [...where, "flags"], message: "flags may only contain i, m and s" });
+  const shapes = ["regex", "context", "url"].filter((k) => def[k] !== void 0);
+  if (shapes.length > 1) problems.push({ where: [...where, shapes[1]], message: `a rule has one of regex, context or url, not ${shapes.join(" and ")}` });
   let regex;
-  if (typeof def.regex !== "string" || !def.regex) problems.push({ where: [...where, "regex"], message: "regex is required" });
-  else regex = compileRegex(def.regex, `g${typeof flags === "string" ? flags : ""}d`, [...where, "regex"], problems);
+  let source;
+  let builtGroup;
+  let builtFlags = "";
+  let valueFirst;
+  const shape = shapes[0];
+  if (shape === "context" || shape === "url") {
+    if (typeof flags === "string" && flags.includes("i")) problems.push({ where: [...where, "flags"], message: `${shape} rules set their own case handling (drop flag i)` });
+    const sp = shape === "context" ? contextProblems(def.context) : urlProblems(def.url);
+    for (const p of sp) problems.push({ where: [...where, shape, ...p.where], message: p.message });
+    if (!sp.length) {
+      if (shape === "context") {
+        const built = compileContext(def.context);
+        source = built.primary.source;
+        builtGroup = built.primary.secretGroup;
+        const names = regexFor(built.names, "g", [...where, shape], problems, lazy);
+        const forms = [];
+        for (const p of built.valueFirst) {
+          const re = regexFor(p.source, "yd", [...where, shape], problems, lazy);
+          if (re) forms.push(lazyField({ form: p.form }, "regex", re));
+        }
+        if (names) valueFirst = lazyField({ forms }, "names", names);
+      } else {
+        const built = compileUrl(def.url);
+        source = built.source;
+        builtGroup = built.secretGroup;
+        builtFlags = "i";
+      }
+    }
+  } else if (typeof def.regex !== "string" || !def.regex) problems.push({ where: [...where, "regex"], message: "regex (or context, or url) is required" });
+  else source = def.regex;
+  if (source !== void 0) regex = regexFor(source, `g${typeof flags === "string" ? flags : ""}${builtFlags}d`, [...where, shape ?? "regex"], problems, lazy);
   const keywords = stringList(def.keywords, [...where, "keywords"], problems);
   keywords.forEach((k, i) => {
-    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, "keywords", i], message: "keywords must be lower-case printable ASCII" });
+    if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, "keywords", i], message: "keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)" });
   });
   const severity = def.severity ?? "high";
   if (!SEVERITIES.includes(severity)) problems.push({ where: [...where, "severity"], message: `severity must be one of ${SEVERITIES.join(", ")}` });
@@ -10098,26 +10553,64 @@ function compileRule(raw, where, problems) {
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = countCapturingGroups(def.regex);
-    secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
+    const groups = builtGroup ?? countCapturingGroups(source);
+    secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, "secretGroup"], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
     }
   }
   const tags = stringList(def.tags, [...where, "tags"], problems);
   const allowlist = compileAllowlist(def.allowlist, [...where, "allowlist"], problems);
+  if (kind === "secret") {
+    for (const w of MADE_UP_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
+  if (shape === "context") {
+    for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
+  if (shape === "url") {
+    const shared = urlAllowlist();
+    allowlist.regexes.push(...shared.regexes);
+    for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
   if (problems.length > before || !regex) return void 0;
-  return {
+  const first = source !== void 0 && !/[mi]/.test(typeof flags === "string" ? flags : "") ? anchoredFirstChar(source) : void 0;
+  const rule = {
     id,
     description: def.description,
-    regex,
     secretGroup,
+    ...first !== void 0 ? { firstChar: first } : {},
+    ...valueFirst ? { valueFirst } : {},
     keywords,
     entropy: def.entropy,
     severity,
     tags,
     allowlist
   };
+  return lazyField(rule, "regex", regex);
+}
+function anchoredFirstChar(source) {
+  const m = /^\^\(?(?:\?:)?(?:\\x([0-9a-fA-F]{2})|([0-9 !"#%&',/:;<=>@_`~-]))(?![?*{])/.exec(source);
+  if (!m) return void 0;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth <= 1) return void 0;
+  }
+  return m[1] !== void 0 ? parseInt(m[1], 16) : m[2].charCodeAt(0);
+}
+function regexFor(source, flags, where, problems, lazy) {
+  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems);
+}
+function lazyField(target, key, value) {
+  if (typeof value !== "function") return Object.assign(target, { [key]: value });
+  let made;
+  return Object.defineProperty(target, key, { get: () => made ??= value(), enumerable: true, configurable: true });
 }
 var Ruleset = class {
   rules;
@@ -10126,6 +10619,7 @@ var Ruleset = class {
   byKeyword;
   /** rules without keywords run on every text */
   unconditional;
+  ruleMark;
   globalAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
   digestValue;
@@ -10137,6 +10631,7 @@ var Ruleset = class {
     const keywordIds = /* @__PURE__ */ new Map();
     this.byKeyword = [];
     this.unconditional = [];
+    this.ruleMark = new Uint8Array(rules.length);
     rules.forEach((rule, ri) => {
       if (rule.keywords.length === 0) this.unconditional.push(ri);
       for (const kw of rule.keywords) {
@@ -10158,10 +10653,20 @@ var Ruleset = class {
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
   candidates(text) {
     const found = this.automaton.find(text);
-    if (found.size === 0) return this.unconditional;
-    const set = new Set(this.unconditional);
-    for (const k of found) for (const ri of this.byKeyword[k]) set.add(ri);
-    return [...set].sort((a, b) => a - b);
+    if (found.length === 0) return this.unconditional;
+    const mark = this.ruleMark;
+    const out = this.unconditional.slice();
+    for (const ri of out) mark[ri] = 1;
+    for (const k of found) {
+      for (const ri of this.byKeyword[k]) {
+        if (mark[ri] === 0) {
+          mark[ri] = 1;
+          out.push(ri);
+        }
+      }
+    }
+    for (const ri of out) mark[ri] = 0;
+    return out.sort((a, b) => a - b);
   }
 };
 function digestRules(defs) {
@@ -10263,7 +10768,7 @@ function loadRulePacksFromDir(dir) {
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "protected", "skills", "policy"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -10281,6 +10786,7 @@ function defaultConfig() {
     customRules: [],
     allowlist: void 0,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    decode: true,
     protected: [],
     skills: void 0,
     policy: void 0
@@ -10336,6 +10842,10 @@ function parseConfig(text, file) {
     if (size === void 0) problems.push({ where: ["maxFileSize"], message: "must be a size such as 10MB, 512KB or a number of bytes" });
     else config.maxFileSize = size;
   }
+  if (v.decode !== void 0) {
+    if (typeof v.decode !== "boolean") problems.push({ where: ["decode"], message: "must be true or false" });
+    else config.decode = v.decode;
+  }
   if (v.protected !== void 0) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== "string" || !x)) problems.push({ where: ["protected"], message: "must be a list of path globs" });
     else config.protected = v.protected;
@@ -10381,7 +10891,7 @@ function buildRuleset(config, packs = builtinRulePacks()) {
     for (const pack of packs) {
       const p = [];
       pack.rules.forEach((raw, i) => {
-        const rule = compileRule(raw, ["rules", i], p);
+        const rule = compileRule(raw, ["rules", i], p, "secret", true);
         if (rule) {
           if (byId.has(rule.id)) p.push({ where: ["rules", i, "id"], message: `duplicate rule id "${rule.id}"` });
           byId.set(rule.id, rule);
@@ -10944,20 +11454,10 @@ var LineSplitter = class {
 };
 
 // src/sources/git-sources.ts
-var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
 var isRegularFile = (mode) => mode === "100644" || mode === "100755";
 var SUBMODULE_MODE = "160000";
-function hasHead(cwd, env) {
-  try {
-    gitSync(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, env });
-    return true;
-  } catch {
-    return false;
-  }
-}
 function stagedChanges(cwd, env) {
-  const base = hasHead(cwd, env) ? "HEAD" : EMPTY_TREE;
-  const out = gitSync(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMTD", base], { cwd, env });
+  const out = gitSync(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMTD"], { cwd, env });
   const parts = out.toString("utf8").split("\0");
   const changes = { blobs: [], deleted: [] };
   for (let i = 0; i + 1 < parts.length; i += 2) {
@@ -11204,6 +11704,152 @@ var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
+// src/core/decode.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MIN_RUN = 16;
+var MIN_HEX = 32;
+var MIN_DECODED = 8;
+var MAX_SEGMENT = 64 * 1024;
+var B64_VALUE = new Int8Array(256).fill(-1);
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+for (let i = 0; i < 62; i++) B64_VALUE[ALPHABET.charCodeAt(i)] = i;
+B64_VALUE[43] = 62;
+B64_VALUE[45] = 62;
+B64_VALUE[47] = 63;
+B64_VALUE[95] = 63;
+var HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE["0123456789abcdef".charCodeAt(i)] = i;
+  HEX_VALUE["0123456789ABCDEF".charCodeAt(i)] = i;
+}
+var isText = (b) => b >= 32 && b < 127 || b === 9 || b === 10 || b === 13;
+var inAlphabet = (c) => c < 256 && B64_VALUE[c] >= 0;
+var scratch = new Uint8Array(MAX_SEGMENT);
+function latin1(n) {
+  let out = "";
+  for (let i = 0; i < n; i += 8192) out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(n, i + 8192)));
+  return out;
+}
+function decodeBase64(text, s, e) {
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = s; i < e; i++) {
+    acc = (acc << 6 | B64_VALUE[text.charCodeAt(i)]) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const b = acc >> bits & 255;
+      if (!isText(b)) return -1;
+      scratch[n++] = b;
+    }
+  }
+  return n;
+}
+function decodeHex(text, s, e) {
+  let n = 0;
+  for (let i = s; i + 1 < e; i += 2) {
+    const b = HEX_VALUE[text.charCodeAt(i)] << 4 | HEX_VALUE[text.charCodeAt(i + 1)];
+    if (!isText(b)) return -1;
+    scratch[n++] = b;
+  }
+  return n;
+}
+function alphabetRuns(text) {
+  const runs = [];
+  const len = text.length;
+  let i = 0;
+  while (i + MIN_RUN <= len) {
+    let q = i + MIN_RUN - 1;
+    while (q >= i && inAlphabet(text.charCodeAt(q))) q--;
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let e = i + MIN_RUN;
+    while (e < len && inAlphabet(text.charCodeAt(e))) e++;
+    runs.push(i, e);
+    i = e + 1;
+  }
+  return runs;
+}
+var URL_CHAR = /[A-Za-z0-9%._~+\-!*'():@$,;]/;
+function percentSegments(text, out) {
+  let i = text.indexOf("%");
+  while (i !== -1) {
+    if (HEX_VALUE[text.charCodeAt(i + 1)] < 0 || HEX_VALUE[text.charCodeAt(i + 2)] < 0) {
+      i = text.indexOf("%", i + 1);
+      continue;
+    }
+    let s = i;
+    while (s > 0 && i - s < MAX_SEGMENT && URL_CHAR.test(text[s - 1])) s--;
+    let e = i;
+    while (e < text.length && e - s < MAX_SEGMENT && URL_CHAR.test(text[e])) e++;
+    let decoded = "";
+    let escapes = 0;
+    let structural2 = false;
+    let ok = true;
+    for (let k = s; k < e; k++) {
+      const c = text[k];
+      if (c === "%" && HEX_VALUE[text.charCodeAt(k + 1)] >= 0 && HEX_VALUE[text.charCodeAt(k + 2)] >= 0) {
+        const b = HEX_VALUE[text.charCodeAt(k + 1)] << 4 | HEX_VALUE[text.charCodeAt(k + 2)];
+        if (!isText(b)) {
+          ok = false;
+          break;
+        }
+        const ch = String.fromCharCode(b);
+        if (':/@=&?#%+ "'.includes(ch)) structural2 = true;
+        decoded += ch;
+        escapes++;
+        k += 2;
+      } else decoded += c;
+    }
+    if (ok && decoded.length >= MIN_DECODED && (escapes >= 2 || structural2)) out.push({ start: s, end: e, encoding: "percent", decoded });
+    i = text.indexOf("%", e);
+  }
+}
+function findEncodedSegments(text, limit = 256) {
+  const out = [];
+  const runs = alphabetRuns(text);
+  for (let r = 0; r < runs.length && out.length < limit; r += 2) {
+    const s = runs[r];
+    const e = runs[r + 1];
+    if (e - s > MAX_SEGMENT) continue;
+    if (e - s >= MIN_HEX && HEX_VALUE[text.charCodeAt(s)] >= 0) {
+      const n2 = decodeHex(text, s, e - (e - s & 1));
+      if (n2 >= MIN_DECODED) {
+        out.push({ start: s, end: e, encoding: "hex", decoded: latin1(n2) });
+        continue;
+      }
+    }
+    const n = decodeBase64(text, s, e);
+    if (n < MIN_DECODED) continue;
+    let end = e;
+    while (end < text.length && end - e < 2 && text[end] === "=") end++;
+    out.push({ start: s, end, encoding: "base64", decoded: latin1(n) });
+  }
+  if (out.length < limit && text.includes("%")) {
+    percentSegments(text, out);
+    out.sort((a, b) => a.start - b.start);
+    if (out.length > limit) out.length = limit;
+  }
+  return out;
+}
+function decodedValue(value) {
+  if (value.length < 8 || value.length > MAX_SEGMENT) return void 0;
+  let end = value.length;
+  while (end > 0 && value[end - 1] === "=") end--;
+  for (let i = 0; i < end; i++) if (!inAlphabet(value.charCodeAt(i))) return void 0;
+  if (end % 2 === 0 && HEX_VALUE[value.charCodeAt(0)] >= 0) {
+    const n2 = decodeHex(value, 0, end);
+    if (n2 >= 4) return latin1(n2);
+  }
+  if (end % 4 === 1) return void 0;
+  const n = decodeBase64(value, 0, end);
+  return n >= 4 ? latin1(n) : void 0;
+}
+
 // src/core/entropy.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -11236,8 +11882,8 @@ function fingerprint(ruleId2, path, context) {
 }
 
 // src/core/scan.ts
-var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
-var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
+var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret|secretlint-disable-line/;
+var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret|secretlint-disable-next-line/;
 function allowedBy(list, secret, lineText) {
   if (list.stopwords.length) {
     const lower = secret.toLowerCase();
@@ -11251,62 +11897,29 @@ function allowedBy(list, secret, lineText) {
   return false;
 }
 var isGeneric = (rule) => rule.tags.includes("generic");
+var MAX_DECODE_DEPTH = 3;
+var DECODE_CONTEXT_LINES = 2;
+var DECODE_CONTEXT_CHARS = 512;
 function scanText(text, origin, ruleset, options = {}) {
   const path = origin.path;
   const byPath = options.pathAllowlists !== false;
   if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
-  const indices = ruleset.candidates(text);
-  if (indices.length === 0) return [];
   const lines = new Lines(text);
-  const candidates = [];
-  for (const ri of indices) {
-    const rule = ruleset.rules[ri];
-    if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
-    const re = rule.regex;
-    re.lastIndex = 0;
-    let m;
-    while ((m = re.exec(text)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      const span = m.indices?.[rule.secretGroup];
-      const secret = m[rule.secretGroup];
-      if (!span || !secret) continue;
-      const [start, end] = span;
-      if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) continue;
-      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) continue;
-      const lineIndex = lines.lineOf(start);
-      const lineText = () => lines.text0(lineIndex);
-      if (allowedBy(rule.allowlist, secret, lineText)) continue;
-      if (allowedBy(ruleset.globalAllowlist, secret, lineText)) continue;
-      candidates.push({ rule, start, end, secret });
-    }
-  }
-  if (candidates.length === 0) return [];
-  candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
-  const kept = [];
-  for (const c of candidates) {
-    const last = kept[kept.length - 1];
-    if (!last || c.start >= last.end) kept.push(c);
-    else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
-  }
+  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0);
+  if (kept.length === 0) return [];
+  const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : void 0;
   const findings = [];
   for (let k = 0; k < kept.length; k++) {
     const c = kept[k];
     const line0 = lines.lineOf(c.start);
-    const lineText = lines.text0(line0);
-    if (options.inlineSuppressions !== false) {
-      if (ALLOW_SAME_LINE.test(lineText)) continue;
-      if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
-    }
+    if (suppressed?.(line0)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
     const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding = {
       ruleId: c.rule.id,
-      description: c.rule.description,
+      description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description,
       severity: c.rule.severity,
-      tags: c.rule.tags,
+      tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
       path,
       line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
@@ -11341,11 +11954,138 @@ function contextOf(text, lines, kept, k, line0, endLine0) {
   }
   return out + text.slice(at, to);
 }
-function looksBinary(bytes) {
-  const n = Math.min(bytes.length, 8e3);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+function collect(text, lines, path, ruleset, byPath, depth) {
+  const candidates = [];
+  for (const ri of ruleset.candidates(text)) {
+    const rule = ruleset.rules[ri];
+    if (rule.firstChar !== void 0 && text.charCodeAt(0) !== rule.firstChar) continue;
+    if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
+    const consider = (secret, span) => {
+      if (!span || !secret) return;
+      const [start, end] = span;
+      if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      const lineIndex = lines.lineOf(start);
+      const lineText = () => lines.text0(lineIndex);
+      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return;
+      candidates.push({ rule, start, end, secret });
+    };
+    const re = rule.regex;
+    re.lastIndex = 0;
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      consider(m[rule.secretGroup], m.indices?.[rule.secretGroup]);
+    }
+    if (rule.valueFirst) {
+      const names = rule.valueFirst.names;
+      names.lastIndex = 0;
+      let searched = 0;
+      let n;
+      while ((n = names.exec(text)) !== null) {
+        const from = Math.max(searched, text.lastIndexOf("\n", n.index - 1) + 1);
+        searched = names.lastIndex;
+        if (from >= n.index) continue;
+        for (const { form, regex } of rule.valueFirst.forms) {
+          for (const at of valueFirstStarts(text, form, from, n.index)) {
+            regex.lastIndex = at;
+            const v = regex.exec(text);
+            if (v) consider(v[1], v.indices?.[1]);
+          }
+        }
+      }
+    }
+  }
+  let kept = oneSecretPerSpan(candidates);
+  if (depth < MAX_DECODE_DEPTH && kept.length) {
+    kept = kept.filter((k) => {
+      const said = decodedValue(k.secret)?.trim();
+      return said === void 0 || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
+    });
+  }
+  if (depth >= MAX_DECODE_DEPTH) return kept;
+  const segments = findEncodedSegments(text);
+  if (segments.length === 0) return kept;
+  return withDecoded(text, kept, segments, path, ruleset, byPath, depth);
 }
+function oneSecretPerSpan(candidates) {
+  if (candidates.length < 2) return candidates;
+  candidates.sort((a, b) => a.start - b.start || Number(isGeneric(a.rule)) - Number(isGeneric(b.rule)) || b.end - a.end);
+  const kept = [];
+  for (const c of candidates) {
+    const last = kept[kept.length - 1];
+    if (!last || c.start >= last.end) kept.push(c);
+    else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
+  }
+  return kept;
+}
+function withDecoded(text, kept, segments, path, ruleset, byPath, depth) {
+  const found = [];
+  for (const seg of segments) {
+    let from = text.lastIndexOf("\n", seg.start - 1) + 1;
+    for (let k = 0; k < DECODE_CONTEXT_LINES && from > 1 && seg.start - from < DECODE_CONTEXT_CHARS; k++) from = text.lastIndexOf("\n", from - 2) + 1;
+    from = Math.max(from, seg.start - DECODE_CONTEXT_CHARS);
+    let to = text.indexOf("\n", seg.end);
+    if (to === -1) to = text.length;
+    to = Math.min(to, seg.end + DECODE_CONTEXT_CHARS);
+    const window = text.slice(from, seg.start) + seg.decoded + text.slice(seg.end, to);
+    const inside2 = [seg.start - from, seg.start - from + seg.decoded.length];
+    for (const c of collect(window, new Lines(window), path, ruleset, byPath, depth + 1)) {
+      if (c.end <= inside2[0] || c.start >= inside2[1]) continue;
+      if (kept.some((k) => k.rule.id === c.rule.id && (k.secret === c.secret || k.start < seg.end && seg.start < k.end && !(k.start === seg.start && k.end === seg.end)))) continue;
+      if (found.some((f) => f.rule.id === c.rule.id && f.secret === c.secret && f.start === seg.start)) continue;
+      found.push({ rule: c.rule, start: seg.start, end: seg.end, secret: c.secret, decoded: [seg.encoding, ...c.decoded ?? []] });
+    }
+  }
+  if (found.length === 0) return kept;
+  const overlaps = (k, f) => k.start < f.end && f.start < k.end;
+  const replaced = (k) => found.some((f) => overlaps(k, f) && (isGeneric(k.rule) || f.rule.id === k.rule.id && f.start === k.start && f.end === k.end));
+  const merged = kept.filter((k) => !replaced(k));
+  merged.push(...found);
+  return merged.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+function inlineSuppressions(text, lines) {
+  let blocks;
+  const hasBlocks = text.includes("secretlint-disable");
+  return (line0) => {
+    if (ALLOW_SAME_LINE.test(lines.text0(line0))) return true;
+    if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) return true;
+    if (!hasBlocks) return false;
+    blocks ??= disabledBlocks(text, lines);
+    return blocks.some(([a, b]) => line0 > a && line0 < b);
+  };
+}
+var BLOCK_DIRECTIVE = /secretlint-(disable|enable)(?![\w-])/g;
+function disabledBlocks(text, lines) {
+  const blocks = [];
+  let open2;
+  BLOCK_DIRECTIVE.lastIndex = 0;
+  let m;
+  while ((m = BLOCK_DIRECTIVE.exec(text)) !== null) {
+    const line0 = lines.lineOf(m.index);
+    if (m[1] === "disable" && open2 === void 0) open2 = line0;
+    else if (m[1] === "enable" && open2 !== void 0) {
+      blocks.push([open2, line0]);
+      open2 = void 0;
+    }
+  }
+  if (open2 !== void 0) blocks.push([open2, Number.MAX_SAFE_INTEGER]);
+  return blocks;
+}
+function looksBinary(bytes) {
+  return bytes.subarray(0, 8e3).indexOf(0) !== -1;
+}
+function mayBeKeyContainer(bytes) {
+  if (bytes.length < 8) return false;
+  const b0 = bytes[0];
+  if (b0 === 48) return true;
+  const magic = (b) => bytes[0] === b && bytes[2] === b && bytes[1] === bytes[3];
+  return magic(254) && bytes[1] === 237 || magic(206) && bytes[1] === 206;
+}
+var isBinarySecret = (secret) => /[\x00-\x08\x0e-\x1f\x7f]/.test(secret);
 
 // src/sources/fragment.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11360,7 +12100,7 @@ function decodeFragment(fragment, maxFileSize) {
   if (size > maxFileSize) {
     return { ok: false, skipped: { path, reason: "too-large", detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
   }
-  if (text === void 0 ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
+  if (text === void 0 ? looksBinary(fragment.bytes) && !mayBeKeyContainer(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
   return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
 }
 var utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -11448,13 +12188,13 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join12, posix as posix2 } from "node:path";
+import { dirname as dirname5, join as join13, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
-import { join as join10, resolve as resolve3 } from "node:path";
+import { join as join11, resolve as resolve3 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11509,13 +12249,13 @@ function buildManifest(input) {
     if (!["f", "x", "l"].includes(e.type)) problems.push(`${JSON.stringify(e.path)}: unknown entry type ${JSON.stringify(e.type)}`);
     if (!HEX64.test(e.sha256)) problems.push(`${JSON.stringify(e.path)}: digest is not 64 lower-case hex digits`);
     const nfc = e.path.normalize("NFC");
-    const fold = nfc.toLowerCase();
-    const clash = byFold.get(fold);
+    const fold2 = nfc.toLowerCase();
+    const clash = byFold.get(fold2);
     if (clash !== void 0) {
       problems.push(clash === e.path ? `${JSON.stringify(e.path)}: listed twice` : `${JSON.stringify(e.path)} and ${JSON.stringify(clash)} collide when case and Unicode normalisation are ignored`);
       continue;
     }
-    byFold.set(fold, e.path);
+    byFold.set(fold2, e.path);
     entries.push({ path: nfc, type: e.type, sha256: e.sha256 });
   }
   if (problems.length) {
@@ -11541,7 +12281,7 @@ function pae(payloadType, payload) {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
 var B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-function decodeBase64(text) {
+function decodeBase642(text) {
   if (!B64.test(text)) return void 0;
   const bytes = Buffer.from(text, "base64");
   return bytes.toString("base64") === text ? bytes : void 0;
@@ -11556,17 +12296,17 @@ function parseEnvelope(text) {
   if (!v || typeof v !== "object" || Array.isArray(v)) return "not a JSON object";
   const e = v;
   if (typeof e.payloadType !== "string" || !e.payloadType) return "payloadType missing";
-  if (typeof e.payload !== "string" || decodeBase64(e.payload) === void 0) return "payload is not canonical base64";
+  if (typeof e.payload !== "string" || decodeBase642(e.payload) === void 0) return "payload is not canonical base64";
   if (!Array.isArray(e.signatures) || e.signatures.length === 0) return "no signatures";
   for (const s of e.signatures) {
     if (!s || typeof s !== "object" || typeof s.keyid !== "string" || typeof s.sig !== "string") return "a signature lacks keyid or sig";
-    if (decodeBase64(s.sig) === void 0) return "a signature is not canonical base64";
+    if (decodeBase642(s.sig) === void 0) return "a signature is not canonical base64";
   }
   return { payloadType: e.payloadType, payload: e.payload, signatures: e.signatures };
 }
 function verifySignature(env, sig, publicKey) {
-  const payload = decodeBase64(env.payload);
-  const signature = decodeBase64(sig.sig);
+  const payload = decodeBase642(env.payload);
+  const signature = decodeBase642(sig.sig);
   if (!payload || !signature || signature.length !== 64) return false;
   if (publicKey.asymmetricKeyType !== "ed25519") return false;
   try {
@@ -11780,7 +12520,7 @@ function loadRevocations(path, keyring, opts) {
   if (!signed.ok) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is not signed by a trusted key: ${signed.message}`, "Restore it from git history, or re-issue it with agent-vault skill revoke.");
   let list;
   try {
-    list = JSON.parse(decodeBase64(env.payload).toString("utf8"));
+    list = JSON.parse(decodeBase642(env.payload).toString("utf8"));
   } catch {
     return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} payload is not JSON`);
   }
@@ -11827,7 +12567,7 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -12027,6 +12767,4419 @@ function readZip(b, limit) {
   return { ok: true, members };
 }
 
+// src/skill/analysis/index.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/context.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var UNKNOWN = "\0";
+function val(text, labels = []) {
+  return { text, labels };
+}
+function join9(values, sep = "") {
+  const labels = [];
+  for (const v of values) for (const l of v.labels) if (!labels.includes(l)) labels.push(l);
+  return { text: values.map((v) => v.text).join(sep), labels: labels.slice(0, 64) };
+}
+var SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/;
+var NOT_SECRET = /_(?:ID|IDS|NAME|URL|URI|HOST|PORT|REGION|DIR|PATH|FILE|TYPE|MODE|VERSION|ENDPOINT)$|^(?:PWD|OLDPWD|KEYBOARD|KEYMAP|SESSION_MANAGER|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|SSH_AUTH_SOCK|GPG_TTY|\w*_PUBLIC_KEY|\w*_KEY_ID|\w*_KEY_PATH|\w*_KEY_FILE|\w*_TOKEN_URL|\w*_AUTH_URL|\w*_AUTH_TYPE|\w*_AUTH_METHOD)$/;
+function isSecretEnvName(name) {
+  const n = name.toUpperCase();
+  return SECRET_NAME.test(n) && !NOT_SECRET.test(n);
+}
+var PROVIDERS = [
+  [/^(?:GH|GITHUB)_|^GITHUB|_GITHUB_/, "github", /(?:^|\.)(?:github\.com|githubusercontent\.com|ghe\.com|github\.io|ghcr\.io|githubcopilot\.com|github\.dev)$/],
+  [/^(?:AWS|AMAZON)_/, "aws", /(?:^|\.)(?:amazonaws\.com|aws\.amazon\.com|amazonaws\.com\.cn|api\.aws)$/],
+  [/^(?:OPENAI)_/, "openai", /(?:^|\.)openai\.com$|(?:^|\.)openai\.azure\.com$/],
+  [/^(?:ANTHROPIC|CLAUDE)_/, "anthropic", /(?:^|\.)(?:anthropic\.com|claude\.ai)$/],
+  [/^(?:GOOGLE|GCP|GCLOUD|GEMINI|FIREBASE)_/, "google", /(?:^|\.)(?:googleapis\.com|google\.com|cloud\.google\.com|firebaseio\.com|run\.app)$/],
+  [/^(?:AZURE|ARM)_/, "azure", /(?:^|\.)(?:azure\.com|windows\.net|microsoft\.com|microsoftonline\.com|azure\.net)$/],
+  [/^(?:SLACK)_/, "slack", /(?:^|\.)slack\.com$/],
+  [/^(?:STRIPE)_/, "stripe", /(?:^|\.)stripe\.com$/],
+  [/^(?:NPM)_/, "npm", /(?:^|\.)(?:npmjs\.org|npmjs\.com)$/],
+  [/^(?:PYPI|TWINE)_/, "pypi", /(?:^|\.)(?:pypi\.org|pythonhosted\.org)$/],
+  [/^(?:DOCKER|DOCKERHUB)_/, "docker", /(?:^|\.)(?:docker\.io|docker\.com)$/],
+  [/^(?:HF|HUGGINGFACE|HUGGING_FACE)_/, "huggingface", /(?:^|\.)(?:huggingface\.co|hf\.co)$/],
+  [/^(?:GITLAB|GL)_/, "gitlab", /(?:^|\.)gitlab\.com$/],
+  [/^(?:VERCEL)_/, "vercel", /(?:^|\.)vercel\.com$/],
+  [/^(?:NETLIFY)_/, "netlify", /(?:^|\.)netlify\.com$/],
+  [/^(?:CLOUDFLARE|CF)_/, "cloudflare", /(?:^|\.)cloudflare\.com$/],
+  [/^(?:DIGITALOCEAN|DO)_/, "digitalocean", /(?:^|\.)digitalocean\.com$/],
+  [/^(?:HEROKU)_/, "heroku", /(?:^|\.)heroku\.com$/],
+  [/^(?:SENTRY)_/, "sentry", /(?:^|\.)sentry\.io$/],
+  [/^(?:DATADOG|DD)_/, "datadog", /(?:^|\.)(?:datadoghq\.com|datadoghq\.eu)$/],
+  [/^(?:TWILIO)_/, "twilio", /(?:^|\.)twilio\.com$/],
+  [/^(?:SENDGRID)_/, "sendgrid", /(?:^|\.)sendgrid\.com$/],
+  [/^(?:LINEAR)_/, "linear", /(?:^|\.)linear\.app$/],
+  [/^(?:NOTION)_/, "notion", /(?:^|\.)notion\.(?:com|so)$/],
+  [/^(?:SUPABASE)_/, "supabase", /(?:^|\.)supabase\.(?:co|com|io)$/],
+  [/^(?:MISTRAL)_/, "mistral", /(?:^|\.)mistral\.ai$/],
+  [/^(?:GROQ)_/, "groq", /(?:^|\.)groq\.com$/],
+  [/^(?:COHERE|CO)_/, "cohere", /(?:^|\.)cohere\.(?:ai|com)$/],
+  [/^(?:REPLICATE)_/, "replicate", /(?:^|\.)replicate\.com$/],
+  [/^(?:PERPLEXITY|PPLX)_/, "perplexity", /(?:^|\.)perplexity\.ai$/],
+  [/^(?:OPENROUTER)_/, "openrouter", /(?:^|\.)openrouter\.ai$/],
+  [/^(?:TELEGRAM)_/, "telegram", /(?:^|\.)telegram\.org$/],
+  [/^(?:DISCORD)_/, "discord", /(?:^|\.)(?:discord\.com|discordapp\.com)$/],
+  [/^(?:JIRA|ATLASSIAN|CONFLUENCE)_/, "atlassian", /(?:^|\.)(?:atlassian\.net|atlassian\.com)$/]
+];
+function providerOf(name) {
+  const n = name.toUpperCase();
+  if (/^CF_ACCESS_/.test(n)) return void 0;
+  for (const [re, p] of PROVIDERS) if (re.test(n)) return p;
+  return void 0;
+}
+var AI_GATEWAYS = /(?:^|\.)(?:gateway\.ai\.cloudflare\.com|helicone\.ai|portkey\.ai|openrouter\.ai|ai-gateway\.vercel\.sh|bedrock-runtime\.[\w-]+\.amazonaws\.com|aiplatform\.googleapis\.com|openai\.azure\.com|cognitiveservices\.azure\.com)$/;
+var AI_PROVIDERS = /* @__PURE__ */ new Set(["openai", "anthropic", "google", "mistral", "groq", "cohere", "perplexity", "openrouter", "replicate", "huggingface"]);
+function hostBelongsTo(host, provider) {
+  const row = PROVIDERS.find((p) => p[1] === provider);
+  const h = host.toLowerCase();
+  return !!row && row[2].test(h) || AI_PROVIDERS.has(provider) && AI_GATEWAYS.test(h);
+}
+function nameMatchesHost(name, host) {
+  const words = name.toLowerCase().split(/_+/).filter((w) => w.length >= 3 && !/^(?:api|key|token|secret|access|auth|pat|password|private|client|bearer|the|my|app)$/.test(w));
+  const labels = host.toLowerCase().split(".");
+  return words.some((w) => labels.some((l) => l === w || l.replace(/-/g, "") === w || l.startsWith(w) || w.startsWith(l) && l.length >= 4));
+}
+var CAPTURE_HOSTS = /(?:^|\.)(?:webhook\.site|requestbin\.(?:com|net)|pipedream\.net|m\.pipedream\.net|hookbin\.com|beeceptor\.com|interact\.sh|oast\.(?:fun|me|live|site|online|pro)|burpcollaborator\.net|canarytokens\.com|ngrok(?:-free)?\.(?:io|app|dev)|trycloudflare\.com|pastebin\.com|hastebin\.com|paste\.ee|termbin\.com|0x0\.st|file\.io|transfer\.sh|temp\.sh|bashupload\.com|ix\.io|sprunge\.us|dpaste\.(?:com|org)|rentry\.co|ghostbin\.\w+|privatebin\.net|loca\.lt|serveo\.net|localhost\.run|duckdns\.org|ddns\.net|no-ip\.\w+|hopto\.org|zapto\.org|sytes\.net|requestcatcher\.com|postb\.in|ptsv2\.com|ptsv3\.com|webhook\.cool|typedwebhook\.tools|ipinfo\.io|discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org)$/;
+function hostOf(url) {
+  const u = url.trim();
+  let m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s?#]*@)?(\[[^\]]+\]|[^/:?#\s]+)/i.exec(u);
+  if (m) return m[1].toLowerCase();
+  m = /^(?:[\w.-]+@)?([a-z0-9][a-z0-9.-]*\.[a-z]{2,}|\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(?:[/:]|$)/i.exec(u);
+  return m ? m[1].toLowerCase() : void 0;
+}
+function classifyHost(host) {
+  if (!host || host.includes(UNKNOWN) || !/[a-z0-9]/i.test(host)) return "unknown";
+  const h = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (/^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|::1|host\.docker\.internal)$/.test(h) || h.endsWith(".localhost") || h.endsWith(".local") || h.endsWith(".internal") || h.endsWith(".svc") || h.endsWith(".cluster.local")) return "local";
+  if (/^\d{1,3}(?:\.\d{1,3}){3}$/.test(h) || h.includes(":")) {
+    if (/^(?:10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.)/.test(h)) return "ip";
+    return "ip";
+  }
+  if (CAPTURE_HOSTS.test(h)) return "capture";
+  if (!h.includes(".")) return "unknown";
+  return "named";
+}
+var FORGES = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|sr\.ht|git\.sr\.ht|huggingface\.co|googlesource\.com|salsa\.debian\.org|gitlab\.gnome\.org|gitlab\.freedesktop\.org|git\.kernel\.org|pagure\.io|gitee\.com|dev\.azure\.com|visualstudio\.com|launchpad\.net|sourceforge\.net|opendev\.org|gitea\.com)$/;
+function isForgeHost(host) {
+  return !!host && FORGES.test(host.toLowerCase());
+}
+function isCaptureUrl(url) {
+  return /(?:discord(?:app)?\.com\/api\/webhooks|api\.telegram\.org\/bot|hooks\.slack\.com\/services)/i.test(url);
+}
+var HOME = String.raw`(?:~|\$HOME|\$\{HOME\}|%USERPROFILE%|%HOME%|/home/[^/\s]+|/Users/[^/\s]+|/root|C:\\Users\\[^\\\s]+|${UNKNOWN})`;
+var CREDENTIAL_PATHS = [
+  [new RegExp(String.raw`(?:^|[/\\])\.ssh(?:[/\\](?!\S*\.pub\b)(?!config\b)(?!known_hosts\b)(?!authorized_keys\b)[^\s]*)?$`), "SSH keys", void 0],
+  [/(?:^|[/\\])id_(?:rsa|dsa|ecdsa|ed25519)(?!\.pub)\b/, "SSH private key", void 0],
+  [/(?:^|[/\\])\.aws(?:[/\\](?:credentials|config|sso[/\\]cache)\b.*)?$/, "AWS credentials", "aws"],
+  [/(?:^|[/\\])\.config[/\\]gcloud\b/, "gcloud credentials", "google"],
+  [/application_default_credentials\.json/, "gcloud credentials", "google"],
+  [/(?:^|[/\\])\.azure(?:[/\\]|$)/, "Azure credentials", "azure"],
+  [/(?:^|[/\\])\.kube[/\\]config\b/, "Kubernetes config", void 0],
+  [/(?:^|[/\\])\.docker[/\\]config\.json/, "Docker credentials", "docker"],
+  [/(?:^|[/\\])\.netrc\b|(?:^|[/\\])_netrc\b/, ".netrc", void 0],
+  [/(?:^|[/\\])\.git-credentials\b/, "git credentials", void 0],
+  [/(?:^|[/\\])\.config[/\\]gh[/\\]hosts\.yml/, "GitHub CLI token", "github"],
+  [/(?:^|[/\\])\.npmrc\b/, ".npmrc", "npm"],
+  [/(?:^|[/\\])\.pypirc\b/, ".pypirc", "pypi"],
+  [/(?:^|[/\\])\.gnupg(?:[/\\]|$)/, "GnuPG keys", void 0],
+  [/(?:^|[/\\])\.password-store(?:[/\\]|$)/, "password store", void 0],
+  [/(?:^|[/\\])\.vault-token\b/, "Vault token", void 0],
+  [/(?:^|[/\\])\.terraform\.d[/\\]credentials/, "Terraform credentials", void 0],
+  [/(?:^|[/\\])(?:\.cursor[/\\]mcp\.json|\.mcp\.json|mcp\.json|claude_desktop_config\.json|\.claude\.json|\.codeium[/\\]windsurf[/\\]mcp_config\.json)$/, "MCP configuration (holds server API keys)", void 0],
+  [/(?:^|[/\\])\.claude[/\\]\.credentials\.json|(?:^|[/\\])\.codex[/\\]auth\.json|(?:^|[/\\])\.config[/\\](?:claude|anthropic)[/\\]/, "agent credentials", void 0],
+  [/Library[/\\]Keychains|\.keychain(?:-db)?\b/, "keychain", void 0],
+  [/(?:Login Data|Web Data|Cookies|logins\.json|key[34]\.db|cookies\.sqlite|Local State)\b/, "browser credential store", void 0],
+  [/(?:^|[/\\])(?:\.mozilla[/\\]firefox|Google[/\\]Chrome|google-chrome|chromium|BraveSoftware|Microsoft[/\\]Edge)(?:[/\\]|$)/, "browser profile", void 0],
+  [/wallet\.dat\b|(?:^|[/\\])\.(?:bitcoin|electrum|ethereum)(?:[/\\]|$)|[/\\](?:Exodus|MetaMask|Phantom)(?:[/\\]|$)/, "crypto wallet", void 0],
+  [/^\/etc\/(?:shadow|gshadow|sudoers)\b/, "system password file", void 0],
+  [/(?:^|[/\\])\.(?:bash|zsh|sh|python|node_repl|mysql|psql)_history\b|fish_history\b|ConsoleHost_history\.txt/, "shell history", void 0]
+];
+var DOTENV = /(?:^|[/\\])\.env(?:\.(?!example\b|sample\b|template\b|dist\b|defaults?\b|schema\b)[\w-]+)?$/;
+function credentialOf(path) {
+  const p = path.trim().replace(/^["']|["']$/g, "").replace(/(?<=.)[/\\]+$/, "");
+  if (!p || p.length > 400) return void 0;
+  void HOME;
+  for (const [re, what, provider] of CREDENTIAL_PATHS) if (re.test(p)) return { what, provider, source: "credential" };
+  if (DOTENV.test(p)) return { what: ".env file", provider: void 0, source: "dotenv" };
+  return void 0;
+}
+var AGENT_CONFIG = /(?:^|[/\\])(?:\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b)|\.claude\.json$|\.mcp\.json$|claude_desktop_config\.json$|\.cursor[/\\](?!rules[/\\])|\.codex[/\\](?!instructions\.md$|AGENTS\.md$)|\.gemini[/\\]settings\.json|\.vscode[/\\]mcp\.json|\.windsurf[/\\]|\.codeium[/\\]windsurf[/\\]|\.config[/\\]zed[/\\]settings\.json$|(?:\.config|Application Support|AppData[/\\]Roaming)[/\\](?:Code|Code - Insiders|VSCodium|Cursor)[/\\]User[/\\](?:settings|mcp)\.json$|\.roo[/\\]|\.kilocode[/\\]|\.config[/\\]opencode[/\\]|\.config[/\\]goose[/\\]|\.continue[/\\]|\.aider\.conf|\.agent-vault\.ya?ml$|\.agent-vault[/\\]|mcp(?:_|-)?(?:config|servers)\.json$|\.github[/\\]copilot-instructions\.md$)/i;
+var AGENT_MEMORY = /(?:^|[/\\])(?:CLAUDE|AGENTS|GEMINI)\.md$|(?:^|[/\\])\.claude[/\\](?:commands|agents|skills)[/\\]|\.cursorrules$|\.clinerules\b|\.cursor[/\\]rules[/\\]|\.codex[/\\]instructions\.md$/;
+function agentConfigOf(path) {
+  const p = path.trim().replace(/^["']|["']$/g, "");
+  if (AGENT_CONFIG.test(p)) return "config";
+  if (AGENT_MEMORY.test(p)) return "memory";
+  return void 0;
+}
+var TRACES = /(?:^|[/\\])\.(?:bash|zsh|sh|python|node_repl|mysql|psql|lesshst|wget-hsts)_?history\b|fish_history\b|ConsoleHost_history\.txt|^\/var\/log\/?\*?$|^\/var\/log\/(?:auth|secure|audit|syslog|messages|wtmp|btmp|lastlog|kern)|(?:^|[/\\])(?:audit|auth|secure|syslog|wtmp|btmp|lastlog)(?:\.log)?(?:\.\d+)?$|(?:^|[/\\])\.agent-vault[/\\](?:audit|state)|(?:^|[/\\])\.claude[/\\](?:projects|history\.jsonl|logs)\b|(?:^|[/\\])\.codex[/\\](?:sessions|history)/;
+function isTracePath(path) {
+  return TRACES.test(path.trim().replace(/^["']|["']$/g, ""));
+}
+function weakensSettings(text) {
+  const m = /^\s*(?:export\s+)?([A-Z0-9_]*(?:TLS_REJECT_UNAUTHORIZED|SSL_VERIFY|VERIFY_SSL|SSL_NO_VERIFY|HTTPSVERIFY|CERT_VERIFY|VERIFY_CERTS?|CSRF|AUTH_ENABLED|AUTH_REQUIRED|REQUIRE_AUTH|SECURITY|SANDBOX|SAFE_MODE|PROTECTION|STRICT)[A-Z0-9_]*)\s*=\s*["']?(0|false|off|no|disabled?|none)["']?\s*$|^\s*(?:export\s+)?([A-Z0-9_]*(?:DISABLE_AUTH|DISABLE_SSL|DISABLE_TLS|DISABLE_SECURITY|DISABLE_SANDBOX|INSECURE|SKIP_VERIFY|SKIP_AUTH|ALLOW_ALL|ALLOW_ANY|NO_VERIFY|DANGEROUSLY)[A-Z0-9_]*)\s*=\s*["']?(1|true|on|yes|\*)["']?\s*$|^\s*(?:export\s+)?([A-Z0-9_]*(?:ALLOWED_HOSTS|CORS_ORIGINS?|ALLOWED_ORIGINS|PERMISSIONS?))\s*=\s*["']?\*["']?\s*$/im.exec(text);
+  return m ? m[1] ?? m[3] ?? m[5] : void 0;
+}
+
+// src/skill/analysis/context.ts
+var FLOW_CHECKS = {
+  "skill-flow-secret-exfil": { severity: "critical", description: "Environment, credentials or clipboard data sent off the machine" },
+  "skill-flow-token-misdirected": { severity: "high", description: "A provider token sent to a host that is not that provider (raw IP, capture or paste service, or an unrelated domain)" },
+  "skill-flow-remote-exec": { severity: "critical", description: "Code downloaded at run time is executed" },
+  "skill-flow-decoded-exec": { severity: "critical", description: "Decoded or deciphered data is executed or deserialized (an obfuscated payload)" },
+  "skill-flow-dns-data": { severity: "high", description: "Data carried in a DNS lookup name (DNS exfiltration)" },
+  "skill-flow-agent-config-write": { severity: "high", description: "Code writes an agent's settings, hooks, MCP servers or agent-vault's own trust files" },
+  "skill-flow-agent-memory-write": { severity: "medium", description: "Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)" },
+  "skill-flow-weaken-settings": { severity: "high", description: "A setting that switches a protection off (TLS verification, authentication, sandbox) is written" },
+  "skill-flow-erase-traces": { severity: "high", description: "Shell history, audit logs or agent transcripts are deleted, emptied or switched off" },
+  "skill-flow-secret-display": { severity: "high", description: "Credentials, a .env file or the whole environment printed, and the agent told to paste, show or send the output" },
+  "skill-flow-secret-in-context": { severity: "medium", description: "Credentials, a .env file or the whole environment printed where the agent reads them" },
+  "skill-flow-persistence": { severity: "high", description: "A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code" },
+  "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
+  "skill-flow-unreadable": { severity: "medium", description: "Code too deeply nested or encoded to analyse to the end" }
+};
+var MAX_NESTED = 6;
+var MAX_FINDINGS = 400;
+var FlowContext = class {
+  findings = [];
+  /** Files written by the skill's code (path as written), with what they hold. */
+  written = /* @__PURE__ */ new Map();
+  /** Files of the skill itself, by relative path. */
+  skillFiles;
+  /** Nested analysis (sh -c, python -c, decoded payloads): bounded. */
+  depth = 0;
+  decodedBytes = 0;
+  /** Text recovered from encodings, for the pattern rules to read as well. */
+  decodedUnits = [];
+  analyse;
+  /** Set when a downloaded archive was unpacked: what it held may be run by any path. */
+  remoteArchive;
+  /** Folders holding code cloned from an unknown host (not a forge), by normalised path. */
+  remoteDirs = /* @__PURE__ */ new Map();
+  /** Content staged (`git add`) and committed, waiting for a push. */
+  staged = [];
+  committed = [];
+  constructor(skillFiles) {
+    this.skillFiles = skillFiles;
+  }
+  report(ruleId2, unit, line, detail, trail = []) {
+    if (this.findings.length >= MAX_FINDINGS) return;
+    const key = `${ruleId2}\0${unit.file}\0${line}\0${detail}`;
+    if (this.findings.some((f) => `${f.ruleId}\0${f.file}\0${f.line}\0${f.detail}` === key)) return;
+    this.findings.push({ ruleId: ruleId2, file: unit.file, line, detail, trail: trail.slice(0, 8), decoded: unit.decoded });
+  }
+  nested(unit, args, stdin) {
+    if (!this.analyse || this.depth >= MAX_NESTED) {
+      if (this.depth >= MAX_NESTED) this.report("skill-flow-unreadable", unit, unit.line, "nesting limit reached");
+      return val(UNKNOWN);
+    }
+    this.depth++;
+    try {
+      return this.analyse(unit, args, stdin);
+    } finally {
+      this.depth--;
+    }
+  }
+  // -------------------------------------------------------------------------------------
+  // Sources
+  /** What reading a path yields: its credential label, or what the skill wrote there. */
+  readFile(path, unit, line, via = "read") {
+    const labels = [...path.labels.filter((l) => l.kind !== "source" || l.source !== "env-secret")];
+    let text = UNKNOWN;
+    for (const p of splitPaths(path.text)) {
+      const cred = credentialOf(p);
+      if (cred) {
+        labels.push({ kind: "source", source: cred.source, name: cred.what, provider: cred.provider, step: { file: unit.file, line, what: `${via} ${shortPath(p)}` } });
+        if (cred.source === "credential") this.report("skill-flow-credential-read", unit, line, `${via} ${cred.what} (${shortPath(p)})`);
+      }
+      const w = this.written.get(normPath(p));
+      if (w) {
+        labels.push(...w.labels);
+        text = w.text;
+      } else {
+        const rel = normPath(p).replace(/^\.\//, "");
+        const own = this.skillFiles.get(rel) ?? this.skillFiles.get(rel.replace(/^.*?\/(?=scripts\/|bin\/|src\/|lib\/)/, ""));
+        if (own !== void 0) return { text: own, labels: dedupe(labels), obj: { kind: "skillfile", path: this.skillFiles.has(rel) ? rel : rel.replace(/^.*?\/(?=scripts\/|bin\/|src\/|lib\/)/, "") } };
+      }
+    }
+    return { text, labels: dedupe(labels) };
+  }
+  // -------------------------------------------------------------------------------------
+  // Sinks
+  /** Data leaving the machine for `url` (or host). */
+  network(unit, line, target, data, how, opts = {}) {
+    const url = target.text;
+    const host = hostOf(url) ?? (/^[\w.-]+$/.test(url) ? url.toLowerCase() : void 0);
+    const cls = isCaptureUrl(url) ? "capture" : classifyHost(host);
+    if (cls === "local") return;
+    const labels = dedupe([...data.flatMap((d) => d.labels), ...target.labels]);
+    const where = host && !host.includes(UNKNOWN) ? host : "a host chosen at run time";
+    for (const l of labels) {
+      if (l.kind !== "source") continue;
+      const trail = [l.step, { file: unit.file, line, what: `${how} to ${where}` }];
+      if (opts.publish) {
+        this.report("skill-flow-secret-exfil", unit, line, `${l.source === "env-secret" ? "$" : ""}${l.name} (line ${l.step.line}) uploaded by ${how} to ${where}`, trail);
+        continue;
+      }
+      if (l.source === "credential" && l.provider && host && cls === "named" && hostBelongsTo(host, l.provider)) continue;
+      const tokenAsAuth = l.source === "credential" && l.single && opts.auth;
+      if (!tokenAsAuth && (l.source === "env-all" || l.source === "credential" || l.source === "clipboard" || l.source === "dotenv")) {
+        this.report("skill-flow-secret-exfil", unit, line, `${l.name} (line ${l.step.line}) sent by ${how} to ${where}`, trail);
+        continue;
+      }
+      if (cls === "ip" || cls === "capture") {
+        this.report("skill-flow-secret-exfil", unit, line, `$${l.name} (line ${l.step.line}) sent by ${how} to ${cls === "ip" ? "a raw IP address" : "a capture or paste service"} ${where}`, trail);
+      } else if (cls === "named" && host) {
+        const provider = l.provider ?? providerOf(l.name);
+        if (provider && !hostBelongsTo(host, provider) && !nameMatchesHost(l.name, host)) this.report("skill-flow-token-misdirected", unit, line, `$${l.name} (a ${provider} token, line ${l.step.line}) sent by ${how} to ${host}`, trail);
+      }
+    }
+  }
+  /**
+   * Output the agent reads (a top-level command of an instruction block, a script's print):
+   * credentials, a .env file or the whole environment there are in the conversation. A single
+   * secret variable is not reported: checking that a key is set prints it too often in benign
+   * skills, and the prose rules catch the instructions to share one.
+   */
+  display(unit, line, out, how) {
+    for (const l of out.labels) {
+      if (l.kind !== "source" || l.source === "env-secret") continue;
+      const shared = unit.shares ?? l.single === true;
+      this.report(shared ? "skill-flow-secret-display" : "skill-flow-secret-in-context", unit, line, `${l.name} (line ${l.step.line}) printed by ${how}`, [l.step, { file: unit.file, line, what: how }]);
+      return;
+    }
+  }
+  /** The cloned folder of an unknown host that `path` (resolved against `cwd`) lies in. */
+  remoteDirOf(path, cwd = "") {
+    if (!this.remoteDirs.size || !path || path.includes(UNKNOWN)) return void 0;
+    const p = normPath(/^[~/$]/.test(path) || !cwd ? path : `${cwd.replace(/\/$/, "")}/${path}`).replace(/\/\.\//g, "/");
+    for (const [dir, label] of this.remoteDirs) if (p === dir || p.startsWith(`${dir}/`)) return label;
+    return void 0;
+  }
+  /** A persistent job (cron, service, launch agent, start-up file) is registered. */
+  persist(unit, line, how, entry, startupFile = false) {
+    const text = entry.text.replace(/\u0000/g, " ");
+    const bad = entry.labels.find((l) => l.kind === "remote" || l.kind === "decoded");
+    let why;
+    if (bad) why = bad.kind === "remote" ? `runs content downloaded from ${hostOf(bad.url) ?? "a URL"} (line ${bad.step.line})` : `runs ${bad.how} output (line ${bad.step.line})`;
+    else if (/\b(?:curl|wget|nc|ncat|socat)\b[^\n]*(?:\|\s*(?:ba|z)?sh\b|-o\b|-O\b)|\bbase64\s+(?:-d|--decode)|\/dev\/tcp\/|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\b(?:ba|z)?sh\s+-c\b/.test(text)) why = "runs a download or an inline payload";
+    else {
+      for (const m of text.matchAll(/(?:^|[\s"'=])((?:~|\$HOME|\/)[^\s"';|&]*)/g)) {
+        const path = m[1];
+        const w = this.written.get(normPath(path));
+        const r = w?.labels.find((l) => l.kind === "remote" || l.kind === "decoded");
+        if (r) {
+          why = `runs ${shortPath(path)}, written from ${r.kind === "remote" ? `a download (line ${r.step.line})` : `decoded data (line ${r.step.line})`}`;
+          break;
+        }
+        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path))) {
+          why = `runs ${shortPath(path)}, a hidden or temporary path`;
+          break;
+        }
+        const dir = this.remoteDirOf(path);
+        if (dir && dir.kind === "remote") {
+          why = `runs ${shortPath(path)}, cloned from ${hostOf(dir.url) ?? "an unknown host"} (line ${dir.step.line})`;
+          break;
+        }
+      }
+    }
+    if (why) this.report("skill-flow-persistence", unit, line, `${how} ${why}`);
+  }
+  dns(unit, line, name, how) {
+    const text = name.text;
+    const sources = name.labels.filter((l) => l.kind === "source");
+    const dataThenDomain = /\u0000[^\u0000]*\.[a-z0-9-]{1,63}\.[a-z]{2,24}\.?$/i.test(text);
+    if (sources.length) {
+      const l = sources[0];
+      this.report("skill-flow-secret-exfil", unit, line, `${l.name} (line ${l.step.line}) encoded into a DNS lookup by ${how}`, [l.step, { file: unit.file, line, what: how }]);
+    } else if (dataThenDomain && name.labels.some((l) => l.kind === "data" || l.kind === "decoded")) {
+      this.report("skill-flow-dns-data", unit, line, `a lookup of a name built from data by ${how}`);
+    }
+  }
+  /** Code about to run: downloaded or decoded content is the finding; known text is read too. */
+  exec(unit, line, code, lang, how, args = [], stdin) {
+    const remote2 = code.labels.find((l) => l.kind === "remote");
+    const decoded = code.labels.find((l) => l.kind === "decoded");
+    if (remote2) this.report("skill-flow-remote-exec", unit, line, `content downloaded from ${hostOf(remote2.url) ?? "a URL"} (line ${remote2.step.line}) run by ${how}`, [remote2.step, { file: unit.file, line, what: how }]);
+    if (decoded) this.report("skill-flow-decoded-exec", unit, line, `${decoded.how} output (line ${decoded.step.line}) run by ${how}`, [decoded.step, { file: unit.file, line, what: how }]);
+    if (code.obj?.kind === "skillfile" && code.obj.path) {
+      const carries = [...args, ...stdin ? [stdin] : []].some((v) => v.labels.some((l) => l.kind === "source" || l.kind === "remote" || l.kind === "decoded")) || [...this.written.values()].some((v) => v.labels.some((l) => l.kind === "remote" || l.kind === "decoded"));
+      if (!carries || !lang) return val(UNKNOWN);
+      return this.nested({ file: code.obj.path, lang, text: code.text, line: 1, decoded: unit.decoded }, args, stdin);
+    }
+    if (lang && code.text && code.text !== UNKNOWN) {
+      const text = code.text.replace(/\u0000/g, " ");
+      if (decoded && this.decodedBytes < 1024 * 1024) {
+        this.decodedBytes += text.length;
+        this.decodedUnits.push({ file: unit.file, line, how: decoded.how, text });
+      }
+      if (text.trim()) return this.nested({ file: unit.file, lang, text, line, decoded: decoded ? decoded.how : unit.decoded }, args, stdin);
+    }
+    return val(UNKNOWN);
+  }
+  deserialize(unit, line, data, how) {
+    const remote2 = data.labels.find((l) => l.kind === "remote");
+    const decoded = data.text.includes(UNKNOWN) ? void 0 : data.labels.find((l) => l.kind === "decoded");
+    if (remote2) this.report("skill-flow-remote-exec", unit, line, `downloaded data deserialized by ${how} (runs code)`);
+    else if (decoded) this.report("skill-flow-decoded-exec", unit, line, `${decoded.how} output (line ${decoded.step.line}) deserialized by ${how} (runs code)`);
+  }
+  write(unit, line, path, data, how) {
+    for (const p of splitPaths(path.text)) {
+      const kind = agentConfigOf(p);
+      if (kind === "config") this.report("skill-flow-agent-config-write", unit, line, `${how} writes ${shortPath(p)}`);
+      else if (kind === "memory") this.report("skill-flow-agent-memory-write", unit, line, `${how} writes ${shortPath(p)}`);
+      if (isTracePath(p) && (data.text === "" || /^\s*$/.test(data.text))) this.report("skill-flow-erase-traces", unit, line, `${how} empties ${shortPath(p)}`);
+      if (/(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|profile|zshrc|zshenv|zprofile|zlogin|kshrc|mkshrc)$|(?:^|[/\\])\.config[/\\]fish[/\\]config\.fish$|^\/etc\/(?:profile|bash\.bashrc|zshrc)\b/.test(p)) this.persist(unit, line, `${how} to ${shortPath(p)}`, data, true);
+      if (/(?:^|[/\\])\.env(?:\.[\w-]+)?$|\.(?:ini|conf|cfg|toml|ya?ml|properties|npmrc|pip\.conf|gitconfig)$|(?:^|[/\\])\.(?:npmrc|curlrc|wgetrc|gitconfig)$/.test(p)) {
+        const weak = weakensSettings(data.text.replace(/\u0000/g, ""));
+        if (weak) this.report("skill-flow-weaken-settings", unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
+      }
+      this.written.set(normPath(p), data);
+    }
+  }
+  erase(unit, line, path, how) {
+    for (const p of splitPaths(path.text)) if (isTracePath(p)) this.report("skill-flow-erase-traces", unit, line, `${how} ${shortPath(p)}`);
+  }
+};
+function dedupe(labels) {
+  const out = [];
+  for (const l of labels) if (!out.includes(l)) out.push(l);
+  return out.slice(0, 64);
+}
+function splitPaths(text) {
+  return text.split(/[\s\u0000]+(?=[~/.$%A-Za-z])/).map((p) => p.replace(/\u0000/g, "")).filter((p) => p.length > 0);
+}
+function normPath(p) {
+  return p.replace(/^\$\{?HOME\}?/, "~").replace(/\/+/g, "/").replace(/^\.\//, "");
+}
+function shortPath(p) {
+  const s = p.replace(/\u0000/g, "\u2026");
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+function envSource(name, unit, line, secretOnly = true) {
+  const secret = isSecretEnvName(name);
+  if (secretOnly && !secret) return void 0;
+  return { kind: "source", source: "env-secret", name, provider: providerOf(name), step: { file: unit.file, line, what: `$${name}` } };
+}
+function envAll(unit, line, what) {
+  return { kind: "source", source: "env-all", name: "the whole environment", provider: void 0, step: { file: unit.file, line, what } };
+}
+function clipboard(unit, line, what) {
+  return { kind: "source", source: "clipboard", name: "the clipboard", provider: void 0, step: { file: unit.file, line, what } };
+}
+function credentialStore(unit, line, what, provider) {
+  return { kind: "source", source: "credential", name: what, provider, step: { file: unit.file, line, what } };
+}
+function remote(url, unit, line) {
+  return { kind: "remote", url, step: { file: unit.file, line, what: `download ${hostOf(url) ?? ""}` } };
+}
+function decodedLabel(how, unit, line) {
+  return { kind: "decoded", how, step: { file: unit.file, line, what: how } };
+}
+
+// src/skill/analysis/decode.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_INPUT = 256 * 1024;
+var utf83 = new TextDecoder("utf-8", { fatal: true });
+function printableText(bytes) {
+  if (bytes.length === 0) return void 0;
+  let text;
+  try {
+    text = utf83.decode(bytes);
+  } catch {
+    return void 0;
+  }
+  let printable = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 32 && c < 127 || c === 9 || c === 10 || c === 13 || c > 159) printable++;
+  }
+  return printable / text.length >= 0.9 ? text : void 0;
+}
+function fromBase64(s) {
+  const t = s.replace(/\s+/g, "");
+  if (t.length < 4 || t.length > MAX_INPUT || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return void 0;
+  return printableText(Buffer.from(t.replace(/-/g, "+").replace(/_/g, "/"), "base64"));
+}
+function fromHex(s) {
+  const t = s.replace(/\\x|0x|[\s,:]/gi, "");
+  if (t.length < 2 || t.length % 2 || t.length > MAX_INPUT || !/^[0-9a-f]+$/i.test(t)) return void 0;
+  return printableText(Buffer.from(t, "hex"));
+}
+function fromBase32(s) {
+  const t = s.replace(/=+$/, "").toUpperCase();
+  if (t.length < 8 || t.length > MAX_INPUT || !/^[A-Z2-7]+$/.test(t)) return void 0;
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of t) {
+    value = value << 5 | alphabet.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      out.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return printableText(Uint8Array.from(out));
+}
+function rot(s, n) {
+  return s.replace(/[a-z]/gi, (c) => {
+    const base = c <= "Z" ? 65 : 97;
+    return String.fromCharCode((c.charCodeAt(0) - base + n + 26 * 4) % 26 + base);
+  });
+}
+function reverse(s) {
+  return [...s].reverse().join("");
+}
+function xorBytes(bytes, key) {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] ^ key[i % key.length];
+  return out;
+}
+var CODE_HINT = /\b(?:curl|wget|bash|sh\s+-c|\/bin\/(?:ba)?sh|python[0-9.]*|powershell|exec|eval|import\s+\w|require\(|subprocess|child_process|socket|base64|https?:\/\/|\.ssh\/|\.aws\/|\.env\b|os\.environ|process\.env|nc\s+-|rm\s+-rf|chmod\s+\+x|ignore\s+(?:all\s+)?previous|system\s*\()/i;
+function bruteForce(candidate, keys = []) {
+  const layers = [];
+  if (typeof candidate === "string") {
+    const text = candidate;
+    if (text.length > MAX_BRUTE || text.length < 12) return void 0;
+    const encodedLike = /^[A-Za-z0-9+/=_-]+$/.test(text);
+    if (encodedLike) {
+      for (const [fn, how] of [[fromBase64, "base64"], [fromHex, "hex"], [fromBase32, "base32"]]) {
+        const d = fn(text);
+        if (d !== void 0) {
+          if (CODE_HINT.test(d)) return { text: d, how };
+          layers.push([Buffer.from(d, "latin1"), how]);
+        }
+      }
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0) layers.push([Buffer.from(text, "base64"), "base64"]);
+      if (/^[0-9a-f]+$/i.test(text) && text.length % 2 === 0) layers.push([Buffer.from(text, "hex"), "hex"]);
+      const rb = fromBase64(reverse(text));
+      if (rb && CODE_HINT.test(rb)) return { text: rb, how: "reversed base64" };
+    } else {
+      const tries = [[reverse(text), "reversed"]];
+      for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? "rot13" : `letter shift ${n}`]);
+      for (let step = 2; step <= 4; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(""), `interleave ${step}/${off}`]);
+      for (const [out, how] of tries) if (CODE_HINT.test(out)) return { text: out, how };
+      layers.push([Buffer.from(text, "latin1"), "text"]);
+    }
+  } else {
+    if (candidate.length > MAX_BRUTE || candidate.length < 8) return void 0;
+    layers.push([candidate, "bytes"]);
+  }
+  for (const [layer, how] of layers) {
+    const keyList = keys.map((k) => [typeof k === "number" ? Uint8Array.of(k & 255) : Buffer.from(k, "utf8"), `xor key ${typeof k === "number" ? k : "string"}`]);
+    for (let k = 1; k < 256; k++) keyList.push([Uint8Array.of(k), `xor 0x${k.toString(16)}`]);
+    const label = (kh) => how === "bytes" || how === "text" ? kh : `${how}, ${kh}`;
+    for (const [key, kh] of keyList) {
+      if (!key.length || !quickPrintable(layer, (b, i) => b ^ key[i % key.length])) continue;
+      const out = asciiText(xorBytes(layer, key));
+      if (out && CODE_HINT.test(out)) return { text: out, how: label(kh) };
+    }
+    for (let k = 1; k < 256; k++) {
+      if (!quickPrintable(layer, (b) => b + k & 255)) continue;
+      const out = asciiText(layer.map((b) => b + k & 255));
+      if (out && CODE_HINT.test(out)) return { text: out, how: label(`byte shift ${k}`) };
+    }
+  }
+  return void 0;
+}
+var MAX_BRUTE = 16 * 1024;
+function quickPrintable(bytes, f) {
+  for (let i = 0; i < Math.min(24, bytes.length); i++) {
+    const c = f(bytes[i], i);
+    if (!(c >= 32 && c < 127 || c === 9 || c === 10 || c === 13)) return false;
+  }
+  return true;
+}
+function asciiText(bytes) {
+  let bad = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (!(c >= 32 && c < 127 || c === 9 || c === 10 || c === 13)) {
+      if (++bad > bytes.length / 20) return void 0;
+    }
+  }
+  return Buffer.from(bytes).toString("latin1");
+}
+var STRICT_HINT = /(?:curl|wget)\s+\S*\s*\S*https?:\/\/|\|\s*(?:ba|z)?sh\b|\/bin\/(?:ba)?sh\b|https?:\/\/[\w.-]+\.[a-z]{2,}\/|os\.system\(|subprocess\.|child_process|base64\s+-d|~\/\.ssh\/|\.aws\/credentials|rm\s+-rf\s+[~/]/;
+function bruteForceText(text) {
+  if (text.length < 24 || text.length > 1024) return void 0;
+  if (!/:\/\/|\/\/:|\||\s-\w.*\/|\/.*\s-\w/.test(text)) return void 0;
+  const tries = [[reverse(text), "reversed"]];
+  for (let n = 1; n < 26; n++) tries.push([rot(text, n), n === 13 ? "rot13" : `letter shift ${n}`]);
+  for (let step = 2; step <= 3; step++) for (let off = 0; off < step; off++) tries.push([[...text].filter((_, i) => i % step === off).join(""), `interleave ${step}/${off}`]);
+  for (const [out, how] of tries) if (STRICT_HINT.test(out)) return { text: out, how };
+  return void 0;
+}
+
+// src/skill/analysis/markdown.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|do\s+this|like\s+this|commands?\s+like)|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
+var POSITIVE = /\b(?:instead,?\s+(?:run|use|execute|do)|(?:now|then|first|next|please|always)\s+(?:run|execute)|run\s+(?:the\s+)?following|(?:you|the\s+agent|claude|assistant)\s+(?:must|should|will|need\s+to)\s+(?:run|execute)|(?:good|correct|safe|secure|recommended)\s*(?:example|pattern|practice|way|version|alternative)?\s*:|[✅✔])/i;
+var HEADING_NEGATIVE = /^#{1,6}\s.*\b(?:anti-?patterns?|what\s+not\s+to\s+do|red\s+flags?|bad\s+examples?|don['’]ts|never\s+do|malicious|attacks?|threats?|dangerous\s+patterns?|insecure|pitfalls|common\s+mistakes)\b/i;
+var HEADING_POSITIVE = /^#{1,6}\s/;
+var LANGS = [
+  [/^(?:bash|sh|shell|zsh|ksh|console|terminal|shell-session|shellsession|sh-session|fish|command|commands|cli|cmd)$/i, "shell"],
+  [/^(?:python|py|python3|py3|ipython|pycon)$/i, "python"],
+  [/^(?:javascript|js|node|nodejs|mjs|cjs|jsx|typescript|ts|tsx|mts|deno)$/i, "javascript"],
+  [/^(?:powershell|ps1|pwsh|ps)$/i, "powershell"]
+];
+var COMMANDS = /^(?:\$\s+)?(?:sudo\s+)?(?:curl|wget|bash|sh|zsh|python[0-9.]*|pip[0-9]?|pipx|uv|uvx|npm|npx|pnpm|yarn|node|bun|deno|git|gh|docker|kubectl|aws|gcloud|az|terraform|make|cd|ls|cat|echo|printf|export|source|chmod|chown|mkdir|rm|mv|cp|tar|unzip|ssh|scp|rsync|nc|ncat|socat|zip|gzip|7z|dd|tee|eval|env|printenv|base64|xxd|openssl|brew|apt|apt-get|yum|dnf|go|cargo|rustc|java|mvn|gradle|dotnet|ruby|gem|perl|php|composer|psql|mysql|sqlite3|redis-cli|jq|sed|awk|grep|find|xargs|tee|dig|nslookup|ping|history|crontab|systemctl|launchctl|security|open|pbpaste|xclip|claude|codex|cursor|code|[.~]?\/[\w./-]+)\b/;
+function langOf(info2) {
+  const word = info2.trim().split(/[\s{,]/)[0]?.replace(/^\./, "") ?? "";
+  for (const [re, lang] of LANGS) if (re.test(word)) return lang;
+  return void 0;
+}
+function guessBlockLang(text) {
+  const first = text.split("\n").find((l) => l.trim() && !l.trim().startsWith("#"))?.trim() ?? "";
+  if (/^(?:import\s+\w+(?:\s*,\s*\w+)*\s*$|from\s+[\w.]+\s+import\b|def\s+\w+\(|print\()/.test(first)) return "python";
+  if (/^(?:const|let|var)\s+[\w{[]|^(?:import\s+.*\s+from\s+['"]|require\(|await\s+fetch\(|fetch\()/.test(first)) return "javascript";
+  if (COMMANDS.test(first)) return "shell";
+  return void 0;
+}
+function stripPrompts(text) {
+  const lines = text.split("\n");
+  const prompted = lines.filter((l) => /^\s*(?:\$|%|❯|>)\s/.test(l)).length;
+  if (prompted === 0 || prompted < lines.filter((l) => l.trim()).length / 3) return text;
+  return lines.map((l) => /^\s*(?:\$|%|❯|>)\s/.test(l) ? l.replace(/^\s*(?:\$|%|❯|>)\s/, "") : "").join("\n");
+}
+function isNegativeContext(context) {
+  const neg = lastMatch(NEGATIVE, context);
+  if (neg < 0) return false;
+  const pos = lastMatch(POSITIVE, context);
+  return pos < neg;
+}
+function lastMatch(re, text) {
+  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
+  let last = -1;
+  for (const m of text.matchAll(g)) last = m.index ?? last;
+  return last;
+}
+function readMarkdown(text) {
+  const lines = text.split("\n");
+  const blocks = [];
+  const quotedRanges = [];
+  const containerRanges = [];
+  let i = 0;
+  if (/^---\s*$/.test(lines[0] ?? "")) {
+    const end = lines.findIndex((l, k) => k > 0 && /^---\s*$/.test(l));
+    if (end > 0) i = end + 1;
+  }
+  let sectionNegative = false;
+  let inComment = false;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    if (inComment) {
+      if (line.includes("-->")) inComment = false;
+      continue;
+    }
+    const fence = /^(\s{0,3})(`{3,}|~{3,})\s*([^`\n]*)$/.exec(line);
+    if (fence) {
+      const marker = fence[2];
+      const info2 = fence[3].trim();
+      let j = i + 1;
+      while (j < lines.length && !new RegExp(`^\\s{0,3}${marker[0] === "`" ? "`" : "~"}{${marker.length},}\\s*$`).test(lines[j])) j++;
+      const body = lines.slice(i + 1, j).map((l) => l.replace(new RegExp(`^\\s{0,${fence[1].length}}`), ""));
+      const raw = body.join("\n");
+      const lang = langOf(info2) ?? (info2 ? void 0 : guessBlockLang(raw));
+      const before = contextBefore(lines, i);
+      const firstComment = body.find((l) => l.trim())?.trim() ?? "";
+      const selfMarked = /^(?:#|\/\/|--|<!--|REM\b|::)\s*(?:❌|🚫|⛔|bad\b|wrong\b|don['’]t\b|do\s+not\b|never\b|insecure\b|unsafe\b|dangerous\b|vulnerable\b|malicious\b|avoid\b|anti-?pattern|example\s+of\s+(?:a\s+)?(?:malicious|dangerous|bad))/i.test(firstComment);
+      const quoted = selfMarked || sectionNegative || isNegativeContext(before);
+      blocks.push({ lang, info: info2, text: lang === "shell" ? stripPrompts(raw) : raw, line: i + 2, endLine: j, quoted, inline: false, shares: SHARE.test(`${before}
+${contextAfter(lines, j)}`) });
+      if (quoted) quotedRanges.push([i + 1, Math.min(j + 1, lines.length)]);
+      if (/^(?:dockerfile|docker|containerfile)$/i.test(info2.split(/[\s{,]/)[0] ?? "")) containerRanges.push([i + 1, Math.min(j + 1, lines.length)]);
+      i = j;
+      continue;
+    }
+    if (line.includes("<!--") && !line.includes("-->")) {
+      inComment = true;
+      continue;
+    }
+    if (HEADING_POSITIVE.test(line)) sectionNegative = HEADING_NEGATIVE.test(line);
+    if (/^(?: {4}|\t)\S/.test(line) && !(lines[i - 1] ?? "").trim() && !/^\s*(?:[-*+]|\d+[.)])\s/.test(lines[i - 2] ?? "")) {
+      let j = i;
+      while (j < lines.length && (/^(?: {4}|\t)/.test(lines[j]) || !lines[j].trim())) j++;
+      const raw = lines.slice(i, j).map((l) => l.replace(/^(?: {4}|\t)/, "")).join("\n");
+      if (guessBlockLang(raw) === "shell") {
+        const quoted = sectionNegative || isNegativeContext(contextBefore(lines, i));
+        blocks.push({ lang: "shell", info: "indented", text: stripPrompts(raw), line: i + 1, endLine: j, quoted, inline: false, shares: SHARE.test(`${contextBefore(lines, i)}
+${contextAfter(lines, j - 1)}`) });
+        if (quoted) quotedRanges.push([i + 1, j]);
+        i = j - 1;
+        continue;
+      }
+    }
+    const runLine = line.includes(":") && /\b(?:run|execute|type|enter|paste|call)\b/i.test(line) && /\b(?:run|execute|type|enter|paste|call)(?:\s+(?:this|the\s+following|it|now|these\s+commands?|this\s+command))?\s*:\s*([^`\n]{6,400})$/i.exec(line);
+    if (runLine && guessBlockLang(runLine[1].trim()) === "shell") {
+      const before = line.slice(0, runLine.index);
+      const quoted = sectionNegative || isNegativeContext(before);
+      blocks.push({ lang: "shell", info: "prose", text: runLine[1].trim(), line: i + 1, endLine: i + 1, quoted, inline: true, shares: SHARE.test(`${line}
+${contextAfter(lines, i)}`) });
+      if (quoted) quotedRanges.push([i + 1, i + 1]);
+    }
+    if (line.includes("`")) for (const m of line.matchAll(/(`{1,2})([^`\n]{3,400}?)\1/g)) {
+      const code = m[2].trim();
+      const lang = guessBlockLang(code);
+      if (lang !== "shell" && !/[|;&]|\$\(/.test(code)) continue;
+      if (lang === void 0) continue;
+      const sentenceStart = Math.max(line.lastIndexOf(". ", m.index ?? 0), 0);
+      const sentence = line.slice(sentenceStart, m.index ?? 0);
+      const prev = (lines[i - 1] ?? "").trim();
+      const quoted = sectionNegative || isNegativeContext(sentence) || !sentence.trim() && /:\s*$/.test(prev) && isNegativeContext(prev);
+      blocks.push({ lang: "shell", info: "inline", text: code, line: i + 1, endLine: i + 1, quoted, inline: true, shares: SHARE.test(line.replace(m[0], " ")) });
+      if (quoted) quotedRanges.push([i + 1, i + 1]);
+    }
+  }
+  return { blocks, quotedRanges, containerRanges };
+}
+var SHARE = /\b(?:paste|share|send|include|report|relay|show|display|print|post|forward|tell|give|copy|return|reply|echo|upload)\b[^.\n]{0,80}\b(?:repl(?:y|ies)|response|answer|chat|summary|conversation|message|user|issue|comment|verbatim|back|it|them|values?|output|result|tokens?|keys?|passwords?|secrets?)\b|\b(?:muestra|pega|comparte|env[ií]a|incluye|montre[zr]?|colle[zr]?|partage[zr]?|envoie[zr]?|inclu(?:s|ez)|zeige|teile|sende|füge|mostra|incolla|condividi|invia|mostre|cole|envie)\b|粘贴|发送|分享|显示给|告诉用户|貼り付け|送信|共有/i;
+function contextAfter(lines, endAt) {
+  const out = [];
+  for (let k = endAt + 1; k < lines.length && out.length < 2 && k - endAt <= 6; k++) {
+    const l = lines[k].trim();
+    if (!l) continue;
+    if (/^(?:`{3,}|~{3,}|#{1,6}\s)/.test(l)) break;
+    out.push(l);
+  }
+  return out.join("\n");
+}
+function contextBefore(lines, fenceAt) {
+  const out = [];
+  for (let k = fenceAt - 1; k >= 0 && out.length < 2 && fenceAt - k <= 6; k--) {
+    const l = lines[k].trim();
+    if (!l) continue;
+    if (/^(?:`{3,}|~{3,})/.test(l)) break;
+    out.unshift(l);
+    if (/^#{1,6}\s/.test(l)) break;
+  }
+  return out.join("\n");
+}
+
+// src/skill/analysis/python.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/code-eval.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/code.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_DEPTH = 60;
+var MAX_TOKENS = 4e5;
+function unescape(body, lang, raw) {
+  if (raw || !body.includes("\\")) return body;
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const n = body[++i] ?? "";
+    switch (n) {
+      case "n":
+        out += "\n";
+        break;
+      case "t":
+        out += "	";
+        break;
+      case "r":
+        out += "\r";
+        break;
+      case "0":
+      case "2":
+      case "3":
+      case "4":
+      case "5":
+      case "6":
+      case "7": {
+        if (n === "0" && !/[0-7]/.test(body[i + 1] ?? "")) {
+          out += "\0";
+          break;
+        }
+        const m = /^[0-7]{1,3}/.exec(body.slice(i));
+        out += String.fromCharCode(parseInt(m[0], 8));
+        i += m[0].length - 1;
+        break;
+      }
+      case "x": {
+        const h = body.slice(i + 1, i + 3);
+        if (/^[0-9a-fA-F]{2}$/.test(h)) {
+          out += String.fromCharCode(parseInt(h, 16));
+          i += 2;
+        } else out += "x";
+        break;
+      }
+      case "u": {
+        if (lang === "js" && body[i + 1] === "{") {
+          const close = body.indexOf("}", i);
+          const cp = parseInt(body.slice(i + 2, close), 16);
+          out += Number.isFinite(cp) && cp <= 1114111 ? String.fromCodePoint(cp) : "";
+          i = close < 0 ? i : close;
+        } else {
+          const h = body.slice(i + 1, i + 5);
+          if (/^[0-9a-fA-F]{4}$/.test(h)) {
+            out += String.fromCharCode(parseInt(h, 16));
+            i += 4;
+          } else out += "u";
+        }
+        break;
+      }
+      case "U": {
+        const h = body.slice(i + 1, i + 9);
+        if (/^[0-9a-fA-F]{8}$/.test(h) && parseInt(h, 16) <= 1114111) {
+          out += String.fromCodePoint(parseInt(h, 16));
+          i += 8;
+        } else out += "U";
+        break;
+      }
+      case "\n":
+        break;
+      default:
+        out += n;
+    }
+  }
+  return out;
+}
+var STRING_PREFIX = /([rRbBuUfF]{1,2})?(['"])/y;
+var NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[jJnlL]?/y;
+var IDENT = /[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]{0,255}/y;
+var PUNCT = [">>>=", "...", "**=", "//=", ">>=", "<<=", "===", "!==", ">>>", "**", "//", "==", "!=", "<=", ">=", "->", "=>", "&&", "||", "??", "?.", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ":=", "<<", ">>", "++", "--"];
+function tokenize(src, lang) {
+  const toks = [];
+  const indents = [0];
+  let depth = 0;
+  let i = 0;
+  let lineStart = true;
+  const n = src.length;
+  const push = (t) => {
+    if (toks.length < MAX_TOKENS) toks.push(t);
+  };
+  const prevIsOperand = () => {
+    const p = toks[toks.length - 1];
+    if (!p) return false;
+    if (p.k === "name") return !/^(?:return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/.test(p.v);
+    return p.k === "num" || p.k === "str" || p.k === "tmpl" || p.k === "op" && (p.v === ")" || p.v === "]" || p.v === "}");
+  };
+  while (i < n && toks.length < MAX_TOKENS) {
+    if (lang === "py" && lineStart && depth === 0) {
+      let col = 0;
+      let j = i;
+      while (j < n && (src[j] === " " || src[j] === "	")) {
+        col += src[j] === "	" ? 8 - col % 8 : 1;
+        j++;
+      }
+      if (j < n && src[j] !== "\n" && src[j] !== "\r" && src[j] !== "#") {
+        if (col > indents[indents.length - 1]) {
+          indents.push(col);
+          push({ k: "indent", v: "", at: j });
+        } else {
+          while (col < indents[indents.length - 1]) {
+            indents.pop();
+            push({ k: "dedent", v: "", at: j });
+          }
+        }
+      }
+      i = j;
+      lineStart = false;
+      continue;
+    }
+    const c = src[i];
+    if (c === "\n") {
+      if (depth === 0 || lang === "js") {
+        if (toks.length && toks[toks.length - 1].k !== "nl") push({ k: "nl", v: "\n", at: i });
+      }
+      i++;
+      lineStart = true;
+      continue;
+    }
+    if (c === " " || c === "	" || c === "\r" || c === "\f" || c === "\v" || c === "\xA0" || c === "\uFEFF") {
+      i++;
+      continue;
+    }
+    if (c === "\\" && src[i + 1] === "\n") {
+      i += 2;
+      continue;
+    }
+    if (lang === "py" && c === "#") {
+      while (i < n && src[i] !== "\n") i++;
+      continue;
+    }
+    if (lang === "js" && c === "/" && src[i + 1] === "/") {
+      while (i < n && src[i] !== "\n") i++;
+      continue;
+    }
+    if (lang === "js" && c === "/" && src[i + 1] === "*") {
+      const end = src.indexOf("*/", i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (lang === "js" && c === "#" && src[i + 1] === "!" && i === 0) {
+      while (i < n && src[i] !== "\n") i++;
+      continue;
+    }
+    let pm = null;
+    if (lang === "py" && (c === '"' || c === "'" || /[rRbBuUfF]/.test(c))) {
+      STRING_PREFIX.lastIndex = i;
+      pm = STRING_PREFIX.exec(src);
+    }
+    if (lang === "py" && pm || lang === "js" && (c === '"' || c === "'")) {
+      const prefix = (pm?.[1] ?? "").toLowerCase();
+      const q = pm ? pm[2] : c;
+      const start = i;
+      i += prefix.length;
+      const triple = lang === "py" && src.startsWith(q.repeat(3), i);
+      const delim = triple ? q.repeat(3) : q;
+      i += delim.length;
+      const bodyStart = i;
+      while (i < n) {
+        if (src[i] === "\\") {
+          i += 2;
+          continue;
+        }
+        if (src.startsWith(delim, i)) break;
+        if (!triple && src[i] === "\n") break;
+        i++;
+      }
+      const body = src.slice(bodyStart, Math.min(i, n));
+      i = Math.min(i + delim.length, n);
+      const raw = prefix.includes("r");
+      if (prefix.includes("f")) push({ k: "tmpl", v: src.slice(start, i), at: start, parts: fstringParts(body, bodyStart, raw) });
+      else push({ k: "str", v: src.slice(start, i), at: start, value: unescape(body, lang, raw), prefix });
+      continue;
+    }
+    if (lang === "js" && c === "`") {
+      const start = i;
+      const parts = [];
+      let lit = "";
+      i++;
+      while (i < n && src[i] !== "`") {
+        if (src[i] === "\\") {
+          lit += src.slice(i, i + 2);
+          i += 2;
+        } else if (src[i] === "$" && src[i + 1] === "{") {
+          parts.push(unescape(lit, "js", false));
+          lit = "";
+          let level = 1;
+          let j = i + 2;
+          while (j < n && level > 0) {
+            if (src[j] === "{") level++;
+            else if (src[j] === "}") level--;
+            else if (src[j] === "`") {
+              const close = src.indexOf("`", j + 1);
+              j = close < 0 ? n : close;
+            }
+            if (level > 0) j++;
+          }
+          parts.push({ src: src.slice(i + 2, j), at: i + 2 });
+          i = j + 1;
+        } else lit += src[i++];
+      }
+      parts.push(unescape(lit, "js", false));
+      i++;
+      push({ k: "tmpl", v: src.slice(start, i), at: start, parts });
+      continue;
+    }
+    if (lang === "js" && c === "/" && !prevIsOperand()) {
+      let j = i + 1;
+      let cls = false;
+      while (j < n && src[j] !== "\n") {
+        if (src[j] === "\\") j++;
+        else if (src[j] === "[") cls = true;
+        else if (src[j] === "]") cls = false;
+        else if (src[j] === "/" && !cls) break;
+        j++;
+      }
+      j++;
+      while (j < n && /[a-z]/i.test(src[j])) j++;
+      push({ k: "str", v: src.slice(i, j), at: i, value: src.slice(i, j), prefix: "re" });
+      i = j;
+      continue;
+    }
+    const digit = c >= "0" && c <= "9";
+    let num = null;
+    if (digit || c === "." && /\d/.test(src[i + 1] ?? "")) {
+      NUMBER.lastIndex = i;
+      num = NUMBER.exec(src);
+    }
+    if (num) {
+      push({ k: "num", v: num[0], at: i });
+      i += num[0].length;
+      continue;
+    }
+    IDENT.lastIndex = i;
+    const id = IDENT.exec(src);
+    if (id) {
+      push({ k: "name", v: id[0], at: i });
+      i += id[0].length;
+      continue;
+    }
+    const p = PUNCT.find((x) => src.startsWith(x, i)) ?? c;
+    if (p === "(" || p === "[" || p === "{") depth++;
+    else if ((p === ")" || p === "]" || p === "}") && depth > 0) depth--;
+    push({ k: "op", v: p, at: i });
+    i += p.length;
+  }
+  if (toks.length && toks[toks.length - 1].k !== "nl") push({ k: "nl", v: "\n", at: n });
+  while (indents.length > 1) {
+    indents.pop();
+    push({ k: "dedent", v: "", at: n });
+  }
+  push({ k: "eof", v: "", at: n });
+  return toks;
+}
+function fstringParts(body, at, raw) {
+  const parts = [];
+  let lit = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "{" && body[i + 1] === "{") {
+      lit += "{";
+      i++;
+    } else if (c === "}" && body[i + 1] === "}") {
+      lit += "}";
+      i++;
+    } else if (c === "{") {
+      parts.push(unescape(lit, "py", raw));
+      lit = "";
+      let level = 1;
+      let j = i + 1;
+      for (; j < body.length && level > 0; j++) {
+        if (body[j] === "{" || body[j] === "[" || body[j] === "(") level++;
+        else if (body[j] === "}" || body[j] === "]" || body[j] === ")") level--;
+        if (level === 0) break;
+      }
+      const expr = body.slice(i + 1, j).replace(/(?:![rsa])?(?::[^:]*)?$/, (m) => m.startsWith("!") || m.startsWith(":") ? "" : m).replace(/=\s*$/, "");
+      parts.push({ src: expr, at: at + i + 1 });
+      i = j;
+    } else lit += c;
+  }
+  parts.push(unescape(lit, "py", raw));
+  return parts;
+}
+var BINARY = {
+  "or": 1,
+  "||": 1,
+  "??": 1,
+  "and": 2,
+  "&&": 2,
+  "in": 4,
+  "not in": 4,
+  "is": 4,
+  "is not": 4,
+  "==": 4,
+  "!=": 4,
+  "===": 4,
+  "!==": 4,
+  "<": 4,
+  ">": 4,
+  "<=": 4,
+  ">=": 4,
+  "instanceof": 4,
+  "|": 5,
+  "^": 6,
+  "&": 7,
+  "<<": 8,
+  ">>": 8,
+  ">>>": 8,
+  "+": 9,
+  "-": 9,
+  "*": 10,
+  "/": 10,
+  "//": 10,
+  "%": 10,
+  "@": 10,
+  "**": 12
+};
+var ASSIGN_OPS = /* @__PURE__ */ new Set(["=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "|=", "&=", "^=", ">>=", "<<=", ":=", "??=", "||=", "&&=", ">>>="]);
+function parsePython(src) {
+  return new Parser(tokenize(src, "py"), "py").program();
+}
+function parseJavaScript(src) {
+  return new Parser(tokenize(src, "js"), "js").program();
+}
+var Parser = class _Parser {
+  constructor(toks, lang) {
+    this.toks = toks;
+    this.lang = lang;
+  }
+  toks;
+  lang;
+  i = 0;
+  depth = 0;
+  k() {
+    return this.tok.k;
+  }
+  get tok() {
+    return this.toks[Math.min(this.i, this.toks.length - 1)];
+  }
+  peekAt(n) {
+    return this.toks[Math.min(this.i + n, this.toks.length - 1)];
+  }
+  is(v) {
+    const t = this.tok;
+    return (t.k === "op" || t.k === "name") && t.v === v;
+  }
+  eat(v) {
+    if (this.is(v)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  next() {
+    const t = this.tok;
+    if (t.k !== "eof") this.i++;
+    return t;
+  }
+  skipNl() {
+    while (this.k() === "nl" || this.lang === "js" && this.is(";")) this.i++;
+  }
+  program() {
+    const out = [];
+    while (this.k() !== "eof") {
+      const before = this.i;
+      const s = this.statement();
+      if (s) out.push(s);
+      if (this.i === before) this.i++;
+    }
+    return out;
+  }
+  // -- statements ------------------------------------------------------------------------
+  statement() {
+    this.skipNl();
+    const t = this.tok;
+    if (t.k === "eof") return void 0;
+    if (t.k === "indent" || t.k === "dedent") {
+      this.i++;
+      return void 0;
+    }
+    if (this.depth > MAX_DEPTH) {
+      this.skipStatement();
+      return void 0;
+    }
+    this.depth++;
+    try {
+      return this.lang === "py" ? this.pyStatement() : this.jsStatement();
+    } finally {
+      this.depth--;
+    }
+  }
+  skipStatement() {
+    let level = 0;
+    while (this.k() !== "eof") {
+      const v = this.tok.v;
+      if (this.k() === "op" && (v === "(" || v === "[" || v === "{")) level++;
+      else if (this.k() === "op" && (v === ")" || v === "]" || v === "}")) level--;
+      if (level <= 0 && (this.k() === "nl" || this.lang === "js" && v === ";")) {
+        this.i++;
+        return;
+      }
+      this.i++;
+    }
+  }
+  pySuite() {
+    this.eat(":");
+    if (this.k() !== "nl") {
+      const out = [];
+      for (; ; ) {
+        const s = this.pySimple();
+        if (s) out.push(s);
+        if (!this.eat(";")) break;
+        if (this.k() === "nl") break;
+      }
+      return out;
+    }
+    this.skipNl();
+    if (this.k() !== "indent") return [];
+    this.i++;
+    const body = [];
+    while (this.k() !== "dedent" && this.k() !== "eof") {
+      const before = this.i;
+      const s = this.statement();
+      if (s) body.push(s);
+      if (this.i === before) this.i++;
+    }
+    this.eat("");
+    if (this.k() === "dedent") this.i++;
+    return body;
+  }
+  pyStatement() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "op" && t.v === "@") {
+      this.skipStatement();
+      return void 0;
+    }
+    if (t.k === "name") {
+      switch (t.v) {
+        case "async":
+          if (this.peekAt(1).v === "def" || this.peekAt(1).v === "for" || this.peekAt(1).v === "with") {
+            this.i++;
+            return this.pyStatement();
+          }
+          break;
+        case "def": {
+          this.i++;
+          const name = this.next().v;
+          const params = this.params(")");
+          if (this.eat("->")) while (!this.is(":") && this.k() !== "nl" && this.k() !== "eof") this.i++;
+          return { t: "def", name, params, body: this.pySuite(), at };
+        }
+        case "class": {
+          this.i++;
+          const name = this.next().v;
+          if (this.is("(")) this.expression(0);
+          const body = this.pySuite();
+          return { t: "def", name, params: [], body, at };
+        }
+        case "if":
+        case "elif":
+        case "while": {
+          this.i++;
+          const cond = this.expression(0);
+          const body = this.pySuite();
+          return { t: "block", body: [{ t: "expr", e: cond, at }, ...body], at };
+        }
+        case "else":
+        case "try":
+        case "finally":
+          this.i++;
+          return { t: "block", body: this.pySuite(), at };
+        case "except": {
+          this.i++;
+          while (!this.is(":") && this.k() !== "nl" && this.k() !== "eof") this.i++;
+          return { t: "block", body: this.pySuite(), at };
+        }
+        case "for": {
+          this.i++;
+          const target = this.target(this.expressionList(true));
+          this.eat("in");
+          const iter = this.expressionList(false);
+          return { t: "for", target, iter, body: this.pySuite(), at };
+        }
+        case "with": {
+          this.i++;
+          const items = [];
+          const paren = this.eat("(");
+          for (; ; ) {
+            const e = this.expression(0);
+            const as = this.eat("as") ? this.target(this.expression(3)) : void 0;
+            items.push({ e, as });
+            if (!this.eat(",")) break;
+          }
+          if (paren) this.eat(")");
+          return { t: "with", items, body: this.pySuite(), at };
+        }
+        default:
+          break;
+      }
+    }
+    const s = this.pySimple();
+    while (this.eat(";")) {
+      if (this.k() === "nl") break;
+      const more = this.pySimple();
+      if (more && s) return { t: "block", body: [s, more], at };
+    }
+    if (this.k() === "nl") this.i++;
+    return s;
+  }
+  pySimple() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "name") {
+      switch (t.v) {
+        case "import": {
+          this.i++;
+          const names = [];
+          do {
+            const name = this.dotted();
+            const alias = this.eat("as") ? this.next().v : name.split(".")[0];
+            names.push({ name, alias: this.k() === "eof" ? alias : alias });
+          } while (this.eat(","));
+          return { t: "import", module: "", names: names.map((n) => ({ name: n.name, alias: n.alias === n.name.split(".")[0] && n.name.includes(".") ? n.name : n.alias })), at };
+        }
+        case "from": {
+          this.i++;
+          let module = "";
+          while (this.is(".")) module += this.next().v;
+          if (!this.is("import")) module += this.dotted();
+          this.eat("import");
+          const paren = this.eat("(");
+          const names = [];
+          if (this.eat("*")) return { t: "import", module, names, star: module, at };
+          do {
+            this.skipNl();
+            if (this.is(")")) break;
+            const name = this.next().v;
+            const alias = this.eat("as") ? this.next().v : name;
+            names.push({ name, alias });
+          } while (this.eat(","));
+          if (paren) {
+            this.skipNl();
+            this.eat(")");
+          }
+          return { t: "import", module, names, at };
+        }
+        case "return":
+          this.i++;
+          return { t: "return", e: this.k() === "nl" || this.is(";") ? void 0 : this.expressionList(false), at };
+        case "pass":
+        case "break":
+        case "continue":
+          this.i++;
+          return void 0;
+        case "global":
+        case "nonlocal":
+        case "del":
+        case "assert":
+        case "raise":
+        case "yield":
+          this.i++;
+          if (this.k() === "nl") return void 0;
+          return { t: "expr", e: this.expressionList(false), at };
+        default:
+          break;
+      }
+    }
+    return this.exprOrAssign(at);
+  }
+  exprOrAssign(at) {
+    const first = this.expressionList(false);
+    if (this.lang === "py" && this.is(":")) {
+      this.i++;
+      this.expression(0);
+      if (!this.eat("=")) return void 0;
+      return { t: "assign", targets: [this.target(first)], value: this.expressionList(false), op: "=", at };
+    }
+    if (this.k() === "op" && ASSIGN_OPS.has(this.tok.v)) {
+      const targets = [this.target(first)];
+      let op = this.next().v;
+      let value = this.expressionList(false);
+      while (this.k() === "op" && this.tok.v === "=") {
+        this.i++;
+        targets.push(this.target(value));
+        value = this.expressionList(false);
+        op = "=";
+      }
+      return { t: "assign", targets, value, op, at };
+    }
+    return { t: "expr", e: first, at };
+  }
+  dotted() {
+    let s = this.next().v;
+    while (this.is(".")) {
+      this.i++;
+      s += "." + this.next().v;
+    }
+    return s;
+  }
+  /** Parameter names of a def/function/arrow, defaults and types skipped. */
+  params(close) {
+    const out = [];
+    if (!this.eat("(")) return out;
+    let level = 0;
+    let expectName = true;
+    while (this.k() !== "eof") {
+      const t = this.tok;
+      if (t.k === "op" && (t.v === "(" || t.v === "[" || t.v === "{")) level++;
+      else if (t.k === "op" && (t.v === ")" || t.v === "]" || t.v === "}")) {
+        if (level === 0 && t.v === close) {
+          this.i++;
+          break;
+        }
+        level--;
+      } else if (level === 0 && t.k === "op" && t.v === ",") expectName = true;
+      else if (level === 0 && expectName && t.k === "name" && t.v !== "self" && t.v !== "this") {
+        out.push(t.v);
+        expectName = false;
+      } else if (level === 0 && expectName && t.k === "name") expectName = false;
+      else if (level === 0 && t.k !== "op" && t.k !== "nl") expectName = false;
+      this.i++;
+    }
+    return out;
+  }
+  target(e) {
+    if (e.t === "name") return { t: "name", name: e.name };
+    if (e.t === "list") return { t: "pattern", names: e.items.flatMap((x, i) => x.t === "name" ? [{ key: String(i), name: x.name }] : []) };
+    if (e.t === "dict") return { t: "pattern", names: e.entries.flatMap((x) => x.value.t === "name" ? [{ key: x.key?.t === "str" ? x.key.value : x.value.name, name: x.value.name }] : []) };
+    return { t: "expr", expr: e };
+  }
+  // -- JavaScript statements ------------------------------------------------------------
+  jsBlockOrStatement() {
+    this.skipNl();
+    if (this.is("{")) {
+      this.i++;
+      const body = [];
+      for (; ; ) {
+        this.skipNl();
+        if (this.is("}") || this.k() === "eof") break;
+        const before = this.i;
+        const s2 = this.statement();
+        if (s2) body.push(s2);
+        if (this.i === before) this.i++;
+      }
+      this.eat("}");
+      return body;
+    }
+    const s = this.statement();
+    return s ? [s] : [];
+  }
+  jsStatement() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "op" && t.v === "{") return { t: "block", body: this.jsBlockOrStatement(), at };
+    if (t.k === "op" && t.v === "@") {
+      this.i++;
+      this.expression(14);
+      return void 0;
+    }
+    if (t.k === "name") {
+      switch (t.v) {
+        case "export":
+          this.i++;
+          this.eat("default");
+          if (this.is("{") || this.is("*")) {
+            this.skipStatement();
+            return void 0;
+          }
+          return this.jsStatement();
+        case "declare":
+          if (this.peekAt(1).k === "name") {
+            this.skipStatement();
+            return void 0;
+          }
+          break;
+        case "interface":
+        case "type":
+        case "enum":
+        case "namespace":
+          if (this.peekAt(1).k === "name") {
+            this.i += 2;
+            if (this.is("<")) this.skipAngles();
+            if (this.eat("=")) this.skipType();
+            else if (this.is("{")) this.skipBraces();
+            else this.skipStatement();
+            return void 0;
+          }
+          break;
+        case "import": {
+          if (this.peekAt(1).v === "(" || this.peekAt(1).v === ".") break;
+          this.i++;
+          this.eat("type");
+          const names = [];
+          let star;
+          if (this.k() === "str") {
+            const module2 = this.next().value ?? "";
+            return { t: "import", module: module2, names, at };
+          }
+          while (!this.is("from") && this.k() !== "eof" && this.k() !== "nl" && !this.is(";")) {
+            if (this.eat("*")) {
+              this.eat("as");
+              star = this.next().v;
+            } else if (this.eat("{")) {
+              while (!this.is("}") && this.k() !== "eof") {
+                this.skipNl();
+                this.eat("type");
+                const name = this.next().v;
+                const alias = this.eat("as") ? this.next().v : name;
+                names.push({ name, alias });
+                this.eat(",");
+                this.skipNl();
+              }
+              this.eat("}");
+            } else if (this.k() === "name") names.push({ name: "default", alias: this.next().v });
+            else this.i++;
+            this.eat(",");
+          }
+          this.eat("from");
+          const module = this.k() === "str" ? this.next().value ?? "" : "";
+          return { t: "import", module, names, star, at };
+        }
+        case "const":
+        case "let":
+        case "var":
+        case "using": {
+          this.i++;
+          const stmts = [];
+          do {
+            this.skipNl();
+            const pattern = this.bindingPattern();
+            if (this.is(":") || this.is("!")) {
+              this.eat("!");
+              if (this.eat(":")) this.skipType();
+            }
+            if (this.eat("=")) stmts.push({ t: "assign", targets: [pattern], value: this.expression(0), op: "=", at });
+            else if (this.is("of") || this.is("in")) break;
+          } while (this.eat(","));
+          return stmts.length === 1 ? stmts[0] : { t: "block", body: stmts, at };
+        }
+        case "async":
+          if (this.peekAt(1).v === "function") {
+            this.i++;
+            return this.jsStatement();
+          }
+          break;
+        case "function": {
+          this.i++;
+          this.eat("*");
+          const name = this.k() === "name" ? this.next().v : "";
+          if (this.is("<")) this.skipAngles();
+          const params = this.params(")");
+          if (this.eat(":")) this.skipType();
+          const body = this.jsBlockOrStatement();
+          return { t: "def", name, params, body, at };
+        }
+        case "class": {
+          this.i++;
+          const name = this.k() === "name" ? this.next().v : "";
+          while (!this.is("{") && this.k() !== "eof") this.i++;
+          return { t: "def", name, params: [], body: this.classBody(), at };
+        }
+        case "if":
+        case "while":
+        case "switch":
+        case "with": {
+          this.i++;
+          const cond = this.is("(") ? this.parenExpr() : this.expression(0);
+          const body = this.jsBlockOrStatement();
+          const rest = [];
+          this.skipNlKeep();
+          if (t.v === "if" && this.eat("else")) rest.push(...this.jsBlockOrStatement());
+          return { t: "block", body: [{ t: "expr", e: cond, at }, ...body, ...rest], at };
+        }
+        case "do":
+          this.i++;
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "try":
+        case "finally":
+          this.i++;
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "catch":
+          this.i++;
+          if (this.is("(")) this.params(")");
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "else":
+          this.i++;
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        case "for": {
+          this.i++;
+          this.eat("await");
+          this.eat("(");
+          if (this.is("const") || this.is("let") || this.is("var")) this.i++;
+          const head = this.bindingPatternOrExpr();
+          if (this.eat("of") || this.eat("in")) {
+            const iter = this.expression(0);
+            this.eat(")");
+            return { t: "for", target: head, iter, body: this.jsBlockOrStatement(), at };
+          }
+          let level = 1;
+          while (this.k() !== "eof" && level > 0) {
+            if (this.is("(")) level++;
+            else if (this.is(")")) level--;
+            this.i++;
+          }
+          return { t: "block", body: this.jsBlockOrStatement(), at };
+        }
+        case "return":
+        case "throw": {
+          this.i++;
+          const e = this.k() === "nl" || this.is(";") || this.is("}") ? void 0 : this.expression(0);
+          this.eat(";");
+          return t.v === "return" ? { t: "return", e, at } : e ? { t: "expr", e, at } : void 0;
+        }
+        case "break":
+        case "continue":
+          this.skipStatement();
+          return void 0;
+        case "case":
+        case "default":
+          this.i++;
+          if (t.v === "case") this.expression(0);
+          this.eat(":");
+          return void 0;
+        default:
+          break;
+      }
+    }
+    const s = this.exprOrAssign(at);
+    this.eat(";");
+    return s;
+  }
+  skipNlKeep() {
+    while (this.k() === "nl") this.i++;
+  }
+  classBody() {
+    const body = [];
+    if (!this.eat("{")) return body;
+    for (; ; ) {
+      this.skipNl();
+      if (this.is("}") || this.k() === "eof") break;
+      const at = this.tok.at;
+      while (this.k() === "name" && /^(?:static|async|public|private|protected|readonly|get|set|override|abstract|declare)$/.test(this.tok.v) && (this.peekAt(1).k === "name" || this.peekAt(1).v === "[" || this.peekAt(1).v === "*" || this.peekAt(1).v === "#")) this.i++;
+      this.eat("*");
+      this.eat("#");
+      const name = this.k() === "name" ? this.next().v : (this.skipBrackets(), "");
+      if (this.is("(") || this.is("<")) {
+        if (this.is("<")) this.skipAngles();
+        const params = this.params(")");
+        if (this.eat(":")) this.skipType();
+        body.push({ t: "def", name, params, body: this.jsBlockOrStatement(), at });
+      } else {
+        this.eat("?");
+        this.eat("!");
+        if (this.eat(":")) this.skipType();
+        if (this.eat("=")) body.push({ t: "assign", targets: [{ t: "name", name: `this.${name}` }], value: this.expression(0), op: "=", at });
+        this.eat(";");
+        if (this.k() !== "name" && !this.is("}") && !this.is("[") && !this.is("#") && !this.is("*")) this.i++;
+      }
+    }
+    this.eat("}");
+    return body;
+  }
+  skipBrackets() {
+    if (!this.is("[")) {
+      this.i++;
+      return;
+    }
+    let level = 0;
+    do {
+      if (this.is("[")) level++;
+      else if (this.is("]")) level--;
+      this.i++;
+    } while (level > 0 && this.k() !== "eof");
+  }
+  skipBraces() {
+    let level = 0;
+    do {
+      if (this.is("{")) level++;
+      else if (this.is("}")) level--;
+      this.i++;
+    } while (level > 0 && this.k() !== "eof");
+  }
+  skipAngles() {
+    let level = 0;
+    do {
+      if (this.is("<")) level++;
+      else if (this.is(">")) level--;
+      else if (this.is(">>")) level -= 2;
+      this.i++;
+    } while (level > 0 && this.k() !== "eof" && this.k() !== "nl");
+  }
+  /** A TypeScript type: skipped up to `=`, `,`, `)`, `;`, `{` of a body, or a newline at depth 0. */
+  skipType() {
+    let level = 0;
+    const first = this.i;
+    while (this.k() !== "eof") {
+      if (level === 0 && this.i > first && this.is("{")) return;
+      const v = this.tok.v;
+      if (this.k() === "op") {
+        if (v === "(" || v === "[" || v === "{" || v === "<") level++;
+        else if (v === ")" || v === "]" || v === "}" || v === ">") {
+          if (level === 0) return;
+          level--;
+        } else if (v === ">>") level = Math.max(0, level - 2);
+        else if (level === 0 && (v === "=" || v === "," || v === ";" || v === "=>")) return;
+      }
+      if (level === 0 && this.k() === "nl") return;
+      this.i++;
+    }
+  }
+  bindingPattern() {
+    if (this.is("{") || this.is("[")) return this.target(this.primary());
+    const t = this.next();
+    return { t: "name", name: t.v };
+  }
+  bindingPatternOrExpr() {
+    if (this.is("{") || this.is("[")) return this.target(this.primary());
+    return this.target(this.expression(5));
+  }
+  parenExpr() {
+    this.eat("(");
+    const e = this.expression(0);
+    while (!this.is(")") && this.k() !== "eof" && this.eat(",")) this.expression(0);
+    this.eat(")");
+    return e;
+  }
+  // -- expressions ----------------------------------------------------------------------
+  /** Comma-separated expressions (Python tuples without parentheses). */
+  expressionList(forTarget) {
+    const at = this.tok.at;
+    const first = this.expression(forTarget ? 5 : 0);
+    if (this.lang === "js" || !this.is(",")) return first;
+    const items = [first];
+    while (this.eat(",")) {
+      if (this.k() === "nl" || this.is("=") || this.is(")") || this.is("in") || this.is(":")) break;
+      items.push(this.expression(forTarget ? 5 : 0));
+    }
+    return { t: "list", items, at };
+  }
+  expression(minPrec) {
+    if (this.depth > MAX_DEPTH) {
+      this.i++;
+      return { t: "other", children: [], at: this.tok.at };
+    }
+    this.depth++;
+    try {
+      return this.binary(minPrec);
+    } finally {
+      this.depth--;
+    }
+  }
+  binary(minPrec) {
+    let left = this.unary();
+    for (; ; ) {
+      const t = this.tok;
+      let op = t.k === "op" || t.k === "name" ? t.v : "";
+      if (this.lang === "py" && op === "not" && this.peekAt(1).v === "in") op = "not in";
+      if (this.lang === "py" && op === "is" && this.peekAt(1).v === "not") op = "is not";
+      if (this.lang === "js" && (op === "and" || op === "or" || op === "is")) op = "";
+      if (this.lang === "py" && (op === "||" || op === "&&" || op === "??" || op === "instanceof")) op = "";
+      if (this.lang === "py" && op === "if" && minPrec <= 0) {
+        this.i++;
+        const cond = this.expression(1);
+        this.eat("else");
+        const other = this.expression(0);
+        left = { t: "other", children: [left, cond, other], at: left.at };
+        continue;
+      }
+      if (this.lang === "js" && op === "?" && minPrec <= 0) {
+        this.i++;
+        const a = this.expression(0);
+        this.eat(":");
+        const b = this.expression(0);
+        left = { t: "other", children: [left, a, b], at: left.at };
+        continue;
+      }
+      if (this.lang === "js" && (op === "as" || op === "satisfies") && t.k === "name") {
+        this.i++;
+        this.skipTypeInExpr();
+        continue;
+      }
+      if (this.lang === "js" && op === "!" && t.k === "op") {
+        this.i++;
+        continue;
+      }
+      if (this.lang === "py" && op === "for" && minPrec <= 0) {
+        this.i++;
+        const target = this.target(this.expressionList(true));
+        this.eat("in");
+        const iter = this.expression(1);
+        while (this.eat("if")) this.expression(1);
+        while (this.is("for")) {
+          const more = this.binary(0);
+          left = { t: "other", children: [left, more], at: left.at };
+        }
+        left = { t: "comp", elt: left, target, iter, at: left.at };
+        continue;
+      }
+      const prec = BINARY[op];
+      if (prec === void 0 || prec <= minPrec - 1 || prec < minPrec) break;
+      this.i += op === "not in" || op === "is not" ? 2 : 1;
+      const right = this.binary(op === "**" ? prec : prec + 1);
+      left = { t: "bin", op, left, right, at: left.at };
+    }
+    return left;
+  }
+  skipTypeInExpr() {
+    let level = 0;
+    while (this.k() !== "eof") {
+      const t = this.tok;
+      if (t.k === "op" && (t.v === "<" || t.v === "[" || t.v === "(" || t.v === "{")) level++;
+      else if (t.k === "op" && (t.v === ">" || t.v === "]" || t.v === ")" || t.v === "}")) {
+        if (level === 0) return;
+        level--;
+      } else if (level === 0 && !(t.k === "name" || t.k === "op" && (t.v === "." || t.v === "|" || t.v === "&"))) return;
+      else if (level === 0 && t.k === "name" && this.toks[this.i - 1]?.k === "name" && this.toks[this.i - 1].v !== "as" && this.toks[this.i - 1].v !== "satisfies" && this.toks[this.i - 1].v !== "keyof" && this.toks[this.i - 1].v !== "typeof") return;
+      this.i++;
+    }
+  }
+  unary() {
+    const t = this.tok;
+    const at = t.at;
+    if (t.k === "op" && (t.v === "-" || t.v === "+" || t.v === "~" || t.v === "!" || t.v === "*" || t.v === "**" || t.v === "..." || t.v === "++" || t.v === "--")) {
+      this.i++;
+      const e = this.unary();
+      return t.v === "*" || t.v === "**" || t.v === "..." ? e : { t: "other", children: [e], at };
+    }
+    if (t.k === "name") {
+      if (t.v === "not" && this.lang === "py") {
+        this.i++;
+        return { t: "other", children: [this.expression(3)], at };
+      }
+      if ((t.v === "await" || t.v === "typeof" || t.v === "void" || t.v === "delete" || t.v === "yield") && this.peekAt(1).k !== "nl" && !(this.peekAt(1).k === "op" && /^[)\],;:=]$/.test(this.peekAt(1).v))) {
+        this.i++;
+        if (t.v === "yield") this.eat("from");
+        const e = this.unary();
+        return t.v === "await" || t.v === "yield" ? e : { t: "other", children: [e], at };
+      }
+      if (t.v === "lambda" && this.lang === "py") {
+        this.i++;
+        const params = [];
+        while (!this.is(":") && this.k() !== "eof" && this.k() !== "nl") {
+          if (this.k() === "name") params.push(this.tok.v);
+          this.i++;
+        }
+        this.eat(":");
+        const e = this.expression(0);
+        return { t: "func", params, body: [{ t: "return", e, at }], at };
+      }
+      if (t.v === "new" && this.lang === "js") {
+        this.i++;
+        if (this.eat(".")) {
+          this.i++;
+          return { t: "other", children: [], at };
+        }
+        let callee = this.primary();
+        while (this.is(".")) {
+          this.i++;
+          callee = { t: "member", obj: callee, prop: this.next().v, at: callee.at };
+        }
+        if (this.is("<")) this.skipAngles();
+        const call = this.is("(") ? this.callArgs(callee, at) : { t: "call", callee, args: [], kwargs: [], isNew: true, at };
+        if (call.t === "call") call.isNew = true;
+        return this.postfix(call);
+      }
+      if ((t.v === "function" || t.v === "async" && this.peekAt(1).v === "function") && this.lang === "js") {
+        if (t.v === "async") this.i++;
+        this.i++;
+        this.eat("*");
+        if (this.k() === "name") this.i++;
+        const params = this.params(")");
+        if (this.eat(":")) this.skipType();
+        return this.postfix({ t: "func", params, body: this.jsBlockOrStatement(), at });
+      }
+      if (t.v === "async" && this.lang === "js" && (this.peekAt(1).v === "(" || this.peekAt(1).k === "name" && this.peekAt(2).v === "=>")) {
+        this.i++;
+        return this.unary();
+      }
+    }
+    return this.postfix(this.primary());
+  }
+  arrowFunction(at, params) {
+    this.eat("=>");
+    if (this.is("{")) return { t: "func", params, body: this.jsBlockOrStatement(), at };
+    const e = this.expression(0);
+    return { t: "func", params, body: [{ t: "return", e, at }], at };
+  }
+  primary() {
+    const t = this.tok;
+    const at = t.at;
+    switch (t.k) {
+      case "str": {
+        this.i++;
+        let value = t.value ?? "";
+        let parts;
+        while (this.lang === "py" && (this.k() === "str" || this.k() === "tmpl")) {
+          const n = this.next();
+          if (n.k === "str") {
+            if (parts) parts.push(n.value ?? "");
+            else value += n.value ?? "";
+          } else {
+            parts = [...parts ?? [value], ...this.templateParts(n)];
+          }
+        }
+        return parts ? { t: "tmpl", parts, at } : { t: "str", value, at };
+      }
+      case "tmpl": {
+        this.i++;
+        let parts = this.templateParts(t);
+        while (this.lang === "py" && (this.k() === "str" || this.k() === "tmpl")) {
+          const n = this.next();
+          parts = [...parts, ...n.k === "str" ? [n.value ?? ""] : this.templateParts(n)];
+        }
+        return { t: "tmpl", parts, at };
+      }
+      case "num":
+        this.i++;
+        return { t: "num", value: Number(t.v.replace(/_/g, "").replace(/[jJnlL]$/, "")), at };
+      case "name": {
+        this.i++;
+        if (this.lang === "js" && this.is("=>")) return this.arrowFunction(at, [t.v]);
+        if (this.lang === "js" && t.k === "name" && this.k() === "tmpl") {
+          const tpl = this.next();
+          return { t: "call", callee: { t: "name", name: t.v, at }, args: [{ t: "tmpl", parts: this.templateParts(tpl), at: tpl.at }], kwargs: [], isNew: false, at };
+        }
+        return { t: "name", name: t.v, at };
+      }
+      case "op":
+        break;
+      default:
+        this.i++;
+        return { t: "other", children: [], at };
+    }
+    if (t.v === "(") {
+      if (this.lang === "js") {
+        const save = this.i;
+        const params = this.params(")");
+        if (this.eat(":")) this.skipType();
+        if (this.is("=>")) return this.arrowFunction(at, params);
+        this.i = save;
+      }
+      this.i++;
+      this.skipNl();
+      if (this.eat(")")) return { t: "list", items: [], at };
+      const first = this.expression(0);
+      const items = [first];
+      while (this.eat(",")) {
+        this.skipNl();
+        if (this.is(")")) break;
+        items.push(this.expression(0));
+      }
+      this.skipNl();
+      this.eat(")");
+      return items.length === 1 ? first : { t: "list", items, at };
+    }
+    if (t.v === "[") {
+      this.i++;
+      const items = [];
+      for (; ; ) {
+        this.skipNl();
+        if (this.is("]") || this.k() === "eof") break;
+        if (this.is(",")) {
+          this.i++;
+          continue;
+        }
+        const before = this.i;
+        items.push(this.expression(0));
+        this.skipNl();
+        if (!this.eat(",") && !this.is("]")) {
+          if (this.i === before) this.i++;
+          break;
+        }
+      }
+      this.eat("]");
+      if (items.length === 1 && items[0].t === "comp") return items[0];
+      return { t: "list", items, at };
+    }
+    if (t.v === "{") {
+      this.i++;
+      const entries = [];
+      for (; ; ) {
+        this.skipNl();
+        if (this.is("}") || this.k() === "eof") break;
+        const before = this.i;
+        if (this.eat("...") || this.eat("**")) {
+          entries.push({ key: void 0, value: this.expression(0) });
+        } else {
+          let key;
+          if (this.lang === "js" && this.is("[")) {
+            this.i++;
+            key = this.expression(0);
+            this.eat("]");
+          } else if (this.lang === "js" && (this.k() === "name" || this.k() === "num")) {
+            const k = this.next();
+            key = { t: "str", value: k.v, at: k.at };
+            if (this.is("(")) {
+              const params = this.params(")");
+              entries.push({ key, value: { t: "func", params, body: this.jsBlockOrStatement(), at: k.at } });
+              this.skipNl();
+              this.eat(",");
+              continue;
+            }
+            if (!this.is(":")) {
+              entries.push({ key, value: { t: "name", name: k.v, at: k.at } });
+              if (this.eat("=")) this.expression(0);
+              this.skipNl();
+              if (!this.eat(",")) {
+                if (!this.is("}")) this.i++;
+              }
+              continue;
+            }
+          } else key = this.expression(0);
+          if (this.eat(":")) entries.push({ key, value: this.expression(0) });
+          else entries.push({ key: void 0, value: key });
+        }
+        this.skipNl();
+        if (!this.eat(",") && !this.is("}")) {
+          if (this.i === before) this.i++;
+          if (this.lang === "py" && this.is("for")) {
+            const comp = this.binary(0);
+            entries.push({ key: void 0, value: comp });
+          }
+          if (!this.is("}")) this.i++;
+        }
+      }
+      this.eat("}");
+      if (entries.length === 1 && !entries[0].key && entries[0].value.t === "comp") return entries[0].value;
+      return { t: "dict", entries, at };
+    }
+    this.i++;
+    return { t: "other", children: [], at };
+  }
+  templateParts(t) {
+    return (t.parts ?? []).map((p) => typeof p === "string" ? p : this.subExpression(p.src, p.at));
+  }
+  subExpression(src, at) {
+    if (this.depth > MAX_DEPTH) return { t: "other", children: [], at };
+    const p = new _Parser(tokenize(src, this.lang).map((x) => ({ ...x, at: x.at + at })), this.lang);
+    p.depth = this.depth + 1;
+    return p.expression(0);
+  }
+  postfix(e) {
+    let cur = e;
+    for (let guard = 0; guard < 1e4; guard++) {
+      const t = this.tok;
+      if (t.k === "op" && (t.v === "." || t.v === "?.")) {
+        this.i++;
+        if (t.v === "?." && this.is("(")) {
+          cur = this.callArgs(cur, cur.at);
+          continue;
+        }
+        if (t.v === "?." && this.is("[")) continue;
+        const name = this.next();
+        cur = { t: "member", obj: cur, prop: name.v, at: cur.at };
+      } else if (t.k === "op" && t.v === "(") {
+        cur = this.callArgs(cur, cur.at);
+      } else if (t.k === "op" && t.v === "[") {
+        this.i++;
+        this.skipNl();
+        if (this.lang === "py") {
+          const slice = [];
+          let current;
+          let isSlice = false;
+          while (!this.is("]") && this.k() !== "eof") {
+            if (this.eat(":")) {
+              slice.push(current);
+              current = void 0;
+              isSlice = true;
+              continue;
+            }
+            if (this.eat(",")) continue;
+            const before = this.i;
+            current = this.expression(0);
+            if (this.i === before) this.i++;
+          }
+          this.eat("]");
+          if (isSlice) {
+            slice.push(current);
+            cur = { t: "index", obj: cur, index: void 0, slice, at: cur.at };
+          } else cur = { t: "index", obj: cur, index: current, at: cur.at };
+        } else {
+          const index = this.expression(0);
+          this.skipNl();
+          this.eat("]");
+          cur = { t: "index", obj: cur, index, at: cur.at };
+        }
+      } else if (t.k === "tmpl" && this.lang === "js") {
+        this.i++;
+        cur = { t: "call", callee: cur, args: [{ t: "tmpl", parts: this.templateParts(t), at: t.at }], kwargs: [], isNew: false, at: cur.at };
+      } else if (this.lang === "js" && t.k === "op" && t.v === "<" && this.looksLikeTypeArgs()) {
+        this.skipAngles();
+      } else if (this.lang === "js" && t.k === "op" && (t.v === "++" || t.v === "--")) {
+        this.i++;
+      } else break;
+    }
+    return cur;
+  }
+  looksLikeTypeArgs() {
+    for (let k = 1; k < 12; k++) {
+      const t = this.peekAt(k);
+      if (t.k === "op" && t.v === ">") return this.peekAt(k + 1).v === "(";
+      if (!(t.k === "name" || t.k === "op" && /^[,.[\]|&]$/.test(t.v))) return false;
+    }
+    return false;
+  }
+  callArgs(callee, at) {
+    this.eat("(");
+    const args = [];
+    const kwargs = [];
+    for (; ; ) {
+      this.skipNl();
+      if (this.is(")") || this.k() === "eof") break;
+      const before = this.i;
+      if (this.lang === "py" && this.k() === "name" && this.peekAt(1).v === "=") {
+        const name = this.next().v;
+        this.i++;
+        kwargs.push({ name, value: this.expression(0) });
+      } else if (this.lang === "py" && this.eat("**")) {
+        kwargs.push({ name: "**", value: this.expression(0) });
+      } else {
+        args.push(this.expression(0));
+      }
+      this.skipNl();
+      if (!this.eat(",")) {
+        if (!this.is(")")) {
+          if (this.i === before) this.i++;
+          let level = 0;
+          while (this.k() !== "eof") {
+            if (this.is("(")) level++;
+            else if (this.is(")")) {
+              if (level === 0) break;
+              level--;
+            }
+            this.i++;
+          }
+        }
+        break;
+      }
+    }
+    this.eat(")");
+    return { t: "call", callee, args, kwargs, isNew: false, at };
+  }
+};
+function dottedName(e) {
+  if (e.t === "name") return e.name;
+  if (e.t === "member") {
+    const o = dottedName(e.obj);
+    return o === void 0 ? void 0 : `${o}.${e.prop}`;
+  }
+  return void 0;
+}
+
+// src/skill/analysis/code-eval.ts
+var AUTH_HEADER = /^(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|private-token|x-[\w-]*(?:key|token))$/i;
+var PY_MODULES = /* @__PURE__ */ new Set(["os", "sys", "subprocess", "requests", "httpx", "urllib", "urllib3", "socket", "base64", "binascii", "codecs", "json", "pickle", "marshal", "shutil", "pathlib", "zlib", "smtplib", "ftplib", "pyperclip", "http", "glob", "importlib", "aiohttp", "dns", "keyring"]);
+var JS_MODULES = /* @__PURE__ */ new Set(["fs", "child_process", "https", "http", "net", "dns", "os", "path", "axios", "vm", "zlib", "tls", "dgram", "clipboardy", "got", "needle", "superagent", "execa", "shelljs", "keytar"]);
+var MAX_CALL_DEPTH = 4;
+var MAX_CALLS_PER_FN = 24;
+var mod = (module, labels = []) => ({ text: UNKNOWN, labels, obj: { kind: "module", module } });
+function moduleOf(v) {
+  return v.obj?.kind === "module" ? v.obj.module : void 0;
+}
+function strip(name) {
+  return name.replace(/^node:/, "");
+}
+var CodeEvaluator = class {
+  constructor(ctx, unit, lang, argv, stdin) {
+    this.ctx = ctx;
+    this.unit = unit;
+    this.lang = lang;
+    this.argv = argv;
+    this.stdin = stdin;
+    this.lines = new Lines(unit.text);
+  }
+  ctx;
+  unit;
+  lang;
+  argv;
+  stdin;
+  lines;
+  scopes = [/* @__PURE__ */ new Map()];
+  funcs = /* @__PURE__ */ new Map();
+  callDepth = 0;
+  returns = [];
+  run() {
+    const program = this.lang === "py" ? parsePython(this.unit.text) : parseJavaScript(this.unit.text);
+    this.hoist(program);
+    this.block(program);
+    for (const [name, fn] of this.funcs) if (fn.calls === 0) this.callLocal(name, fn, []);
+    return val(UNKNOWN);
+  }
+  line(at) {
+    return this.unit.line + this.lines.lineOf(at);
+  }
+  hoist(stmts) {
+    for (const s of stmts) {
+      if (s.t === "def") {
+        if (s.name && !this.funcs.has(s.name)) this.funcs.set(s.name, { params: s.params, body: s.body, calls: 0 });
+        this.hoist(s.body.filter((x) => x.t === "def"));
+      } else if (s.t === "block") this.hoist(s.body);
+    }
+  }
+  // -- scope ----------------------------------------------------------------------------
+  lookup(name) {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].get(name);
+      if (v) return v;
+    }
+    return void 0;
+  }
+  bind(name, v) {
+    this.scopes[this.scopes.length - 1].set(name, v);
+  }
+  assign(target, v) {
+    if (target.t === "name") this.bind(target.name, v);
+    else if (target.t === "pattern") {
+      for (const { key, name } of target.names) {
+        const field2 = v.fields?.get(key) ?? v.items?.[Number(key)];
+        if (field2) this.bind(name, field2);
+        else if (moduleOf(v)) this.bind(name, mod(`${moduleOf(v)}.${key}`));
+        else if (v.obj?.kind === "env" && /^\D/.test(key)) this.bind(name, this.envVar(key, 0));
+        else this.bind(name, { text: UNKNOWN, labels: v.labels });
+      }
+    } else if (target.expr.t === "index" || target.expr.t === "member") {
+      const obj = this.expr(target.expr.obj);
+      const key = target.expr.t === "member" ? target.expr.prop : target.expr.index?.t === "str" ? target.expr.index.value : void 0;
+      if (key && obj.fields && !key.includes(UNKNOWN)) obj.fields.set(key, v);
+      else if (obj.items) obj.items.push(v);
+      else if (target.expr.obj.t === "name") {
+        const merged = { ...obj, labels: dedupe([...obj.labels, ...v.labels]), obj: obj.obj ?? (v.obj?.kind === "env" ? v.obj : void 0) };
+        this.bind(target.expr.obj.name, merged);
+      }
+    }
+  }
+  // -- statements -----------------------------------------------------------------------
+  block(stmts) {
+    for (const s of stmts) this.stmt(s);
+  }
+  stmt(s) {
+    switch (s.t) {
+      case "assign": {
+        let v = this.expr(s.value);
+        if (s.op !== "=" && s.op !== ":=") {
+          const old = s.targets[0]?.t === "name" ? this.lookup(s.targets[0].name) : void 0;
+          if (old) v = join9([old, v]);
+        }
+        for (const t of s.targets) this.assign(t, v);
+        return;
+      }
+      case "expr":
+        this.expr(s.e);
+        return;
+      case "import":
+        this.importStmt(s);
+        return;
+      case "def":
+        if (s.name) this.bind(s.name, { text: UNKNOWN, labels: [], obj: { kind: "function", module: s.name } });
+        return;
+      case "return":
+        if (this.returns.length) this.returns[this.returns.length - 1].push(s.e ? this.expr(s.e) : val(""));
+        else if (s.e) this.expr(s.e);
+        return;
+      case "for": {
+        const iter = this.expr(s.iter);
+        this.assign(s.target, { ...iter, text: iter.items?.length ? join9(iter.items, " ").text : iter.text, obj: iter.obj?.kind === "socket" ? iter.obj : void 0 });
+        this.block(s.body);
+        this.block(s.body);
+        return;
+      }
+      case "with":
+        for (const item of s.items) {
+          const v = this.expr(item.e);
+          if (item.as) this.assign(item.as, v);
+        }
+        this.block(s.body);
+        return;
+      case "block":
+        this.block(s.body);
+        return;
+    }
+  }
+  importStmt(s) {
+    if (this.lang === "py") {
+      if (!s.module) for (const n of s.names) this.bind(n.alias.split(".")[0], mod(n.alias.includes(".") ? n.alias.split(".")[0] : n.name));
+      else for (const n of s.names) this.bind(n.alias, mod(`${s.module}.${n.name}`));
+      return;
+    }
+    const m = strip(s.module);
+    if (s.star) this.bind(s.star, mod(m));
+    for (const n of s.names) this.bind(n.alias, n.name === "default" ? mod(m) : mod(`${m}.${n.name}`));
+  }
+  // -- expressions ----------------------------------------------------------------------
+  expr(e) {
+    switch (e.t) {
+      case "str":
+        return val(e.value);
+      case "num":
+        return val(String(e.value));
+      case "tmpl":
+        return join9(e.parts.map((p) => typeof p === "string" ? val(p) : this.expr(p)));
+      case "name":
+        return this.name(e.name, e.at);
+      case "member":
+        return this.member(this.expr(e.obj), e.prop, e.at, e);
+      case "index":
+        return this.index(e);
+      case "call":
+        return this.call(e);
+      case "bin":
+        return this.binary(e);
+      case "list": {
+        const items = e.items.map((x) => this.expr(x));
+        return { ...join9(items, " "), items };
+      }
+      case "dict": {
+        const fields = /* @__PURE__ */ new Map();
+        const all = [];
+        for (const { key, value } of e.entries) {
+          const v = this.expr(value);
+          all.push(v);
+          if (key) {
+            const k = this.expr(key);
+            all.push(k);
+            if (!k.text.includes(UNKNOWN)) fields.set(k.text, v);
+          } else if (v.fields) for (const [k, fv] of v.fields) fields.set(k, fv);
+        }
+        const joined = join9(all, " ");
+        return { ...joined, fields, obj: all.some((v) => v.obj?.kind === "env") ? { kind: "env" } : void 0 };
+      }
+      case "func":
+        return { text: UNKNOWN, labels: [], obj: { kind: "lambda" }, fields: /* @__PURE__ */ new Map([["__fn", { text: "", labels: [], items: [] }]]) };
+      case "comp": {
+        const iter = this.expr(e.iter);
+        this.assign(e.target, iter);
+        const elt = this.expr(e.elt);
+        return { text: UNKNOWN, labels: dedupe([...iter.labels, ...elt.labels]) };
+      }
+      case "other":
+        return join9(e.children.map((c) => this.expr(c)), " ");
+    }
+  }
+  name(name, at) {
+    const v = this.lookup(name);
+    if (v) return v;
+    if (this.funcs.has(name)) return { text: UNKNOWN, labels: [], obj: { kind: "function", module: name } };
+    if ((this.lang === "py" ? PY_MODULES : JS_MODULES).has(name)) return mod(name);
+    if (this.lang === "py") {
+      if (/^(?:open|exec|eval|compile|__import__|input|getattr|bytes|bytearray|str|chr|ord|print|map|list|dict|tuple|set|reversed|sorted|bytes|memoryview|globals|locals|vars)$/.test(name)) return mod(`builtins.${name}`);
+    } else {
+      if (/^(?:fetch|require|eval|Function|atob|btoa|Buffer|process|XMLHttpRequest|WebSocket|navigator|decodeURIComponent|decodeURI|unescape|String|JSON|Object|Array|Deno|Bun|globalThis|window|document|setTimeout|setInterval|Reflect)$/.test(name)) return mod(name);
+    }
+    void at;
+    return val(UNKNOWN);
+  }
+  envVar(name, at) {
+    if (/\s/.test(name.trim())) return join9(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), " ");
+    const label = envSource(name, this.unit, this.line(at), false);
+    const secret = envSource(name, this.unit, this.line(at));
+    return val(UNKNOWN, secret ? [secret] : label && /(?:KEY|TOKEN|SECRET|PASS|AUTH|CRED)/i.test(name) ? [label] : []);
+  }
+  member(obj, prop, at, e) {
+    const m = moduleOf(obj);
+    if (m) {
+      const full = `${m}.${prop}`;
+      if (full === "os.environ" || full === "process.env" || full === "Deno.env" || full === "Bun.env") return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: "env" } };
+      if (full === "sys.argv" || full === "process.argv") return { ...join9(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
+      if (full === "sys.stdin" || full === "process.stdin") return this.stdin ?? val(UNKNOWN);
+      return mod(full, obj.labels);
+    }
+    if (obj.obj?.kind === "env") return this.envVar(prop, at);
+    if (obj.fields?.has(prop)) return obj.fields.get(prop);
+    void e;
+    return { text: prop === "length" ? UNKNOWN : obj.text === UNKNOWN ? UNKNOWN : UNKNOWN, labels: obj.labels, obj: obj.obj && /^(?:socket|httpconn|httpreq|smtp|ftp|file-w|session)$/.test(obj.obj.kind) ? obj.obj : void 0 };
+  }
+  index(e) {
+    const obj = this.expr(e.obj);
+    if (e.slice) {
+      const step = e.slice[2] ? this.expr(e.slice[2]) : void 0;
+      if (step?.text === "-1" || e.slice[2]?.t === "other" && e.slice[2].children[0]?.t === "num" && e.slice[2].children[0].value === 1) {
+        const known = !obj.text.includes(UNKNOWN);
+        return { text: known ? reverse(obj.text) : UNKNOWN, labels: [...obj.labels, decodedLabel("string reversal", this.unit, this.line(e.at))] };
+      }
+      if (step && /^[2-9]$/.test(step.text)) {
+        const start = e.slice[0] ? Number(this.expr(e.slice[0]).text) || 0 : 0;
+        const n = Number(step.text);
+        const known = !obj.text.includes(UNKNOWN);
+        return { text: known ? [...obj.text].filter((_, i) => i >= start && (i - start) % n === 0).join("") : UNKNOWN, labels: [...obj.labels, decodedLabel("de-interleaving", this.unit, this.line(e.at))] };
+      }
+      return { text: UNKNOWN, labels: obj.labels };
+    }
+    const key = e.index ? this.expr(e.index) : val(UNKNOWN);
+    if (obj.obj?.kind === "env") return key.text.includes(UNKNOWN) ? { text: UNKNOWN, labels: obj.labels } : this.envVar(key.text, e.at);
+    if (obj.fields && obj.fields.has(key.text)) return obj.fields.get(key.text);
+    if (obj.items && /^\d+$/.test(key.text)) return obj.items[Number(key.text)] ?? val(UNKNOWN);
+    return { text: UNKNOWN, labels: dedupe([...obj.labels, ...key.labels]) };
+  }
+  binary(e) {
+    const l = this.expr(e.left);
+    const r = this.expr(e.right);
+    if (e.op === "+") return join9([l, r]);
+    if (e.op === "/" && (l.obj?.kind === "path" || r.obj?.kind === "path" || /^[~/.]/.test(l.text))) return { ...join9([l, val("/"), r]), obj: { kind: "path" } };
+    if (e.op === "%" && this.lang === "py" && e.left.t === "str") {
+      const values = r.items ?? [r];
+      let k = 0;
+      const text = l.text.replace(/%[-#0 +]*\d*(?:\.\d+)?[sdrifxXo]/g, () => values[k++]?.text ?? UNKNOWN);
+      return { text, labels: dedupe([...l.labels, ...values.flatMap((v) => v.labels)]) };
+    }
+    if (e.op === "^") {
+      return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels, decodedLabel("XOR", this.unit, this.line(e.at))]) };
+    }
+    if (/^(?:or|\|\||\?\?|and|&&)$/.test(e.op)) return { ...join9([l, r], ""), text: l.text.includes(UNKNOWN) ? r.text : l.text };
+    return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels]) };
+  }
+  // -- calls ----------------------------------------------------------------------------
+  call(e) {
+    const line = this.line(e.at);
+    let receiver;
+    let method;
+    let callee;
+    if (e.callee.t === "member") {
+      receiver = this.expr(e.callee.obj);
+      method = e.callee.prop;
+      callee = this.member(receiver, method, e.callee.at, e.callee);
+    } else callee = this.expr(e.callee);
+    const args = e.args.map((a) => this.expr(a));
+    const kwargs = new Map(e.kwargs.map((k) => [k.name, this.expr(k.value)]));
+    if (receiver?.obj?.kind === "env" && method) {
+      const a0 = args[0];
+      if (/^(?:get|__getitem__|pop|setdefault|getenv)$/.test(method) && a0 && !a0.text.includes(UNKNOWN)) return this.envVar(a0.text, e.at);
+      return { text: UNKNOWN, labels: receiver.labels, obj: { kind: "env" } };
+    }
+    const localName = callee.obj?.kind === "function" ? callee.obj.module : method && this.funcs.has(method) && !moduleOf(receiver ?? val("")) ? method : e.callee.t === "name" && this.funcs.has(e.callee.name) ? e.callee.name : void 0;
+    if (localName && this.funcs.has(localName)) return this.callLocal(localName, this.funcs.get(localName), args);
+    const name = moduleOf(callee);
+    if (name) {
+      const out = this.meaning(name, args, kwargs, line, receiver, e);
+      if (out) return out;
+    }
+    if (method && /^(?:get_credentials|get_frozen_credentials)$/.test(method)) return val(UNKNOWN, [credentialStore(this.unit, line, `AWS credentials (${method})`, "aws")]);
+    if (receiver && method && /^(?:read|read_file|readfp)$/.test(method) && e.callee.t === "member" && e.callee.obj.t === "name" && args[0] && !receiver.obj) {
+      const content = this.ctx.readFile(args[0], this.unit, line, `${e.callee.obj.name}.${method}`);
+      const src = content.labels.filter((l) => l.kind === "source");
+      if (src.length) {
+        this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...src]) });
+        return val(UNKNOWN);
+      }
+    }
+    if (receiver && method) {
+      const out = this.methodMeaning(receiver, method, args, kwargs, line, e);
+      if (out) return out;
+    }
+    if (receiver && method && e.callee.t === "member" && e.callee.obj.t === "name" && /^(?:set_content|set_payload|add_attachment|attach|add_alternative|add_header|append|extend|update|add|insert|push|unshift|set|setdefault|write|writelines|put)$/.test(method)) {
+      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === "source"));
+      if (carried.length) this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
+    }
+    const all = [callee, ...args, ...kwargs.values()];
+    if (receiver) all.push(receiver);
+    return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)) };
+  }
+  callLocal(name, fn, args) {
+    if (this.callDepth >= MAX_CALL_DEPTH || fn.calls >= MAX_CALLS_PER_FN) return join9(args, " ");
+    fn.calls++;
+    this.callDepth++;
+    const scope = /* @__PURE__ */ new Map();
+    fn.params.forEach((p, i) => scope.set(p, args[i] ?? val(UNKNOWN)));
+    this.scopes.push(scope);
+    this.returns.push([]);
+    try {
+      this.hoist(fn.body);
+      this.block(fn.body);
+      const rets = this.returns[this.returns.length - 1];
+      return rets.length ? join9(rets, "") : val(UNKNOWN);
+    } finally {
+      this.returns.pop();
+      this.scopes.pop();
+      this.callDepth--;
+    }
+  }
+  arg(args, kwargs, i, name) {
+    return kwargs.get(name) ?? args[i];
+  }
+  decoded(input, how, line, decode) {
+    const known = !input.text.includes(UNKNOWN) && input.text.length > 0;
+    const text = known && decode ? decode(input.text) ?? UNKNOWN : UNKNOWN;
+    return { text, labels: dedupe([...input.labels, decodedLabel(how, this.unit, line)]) };
+  }
+  net(target, data, line, how) {
+    this.ctx.network(this.unit, line, target, [target, ...data], how);
+    return { text: UNKNOWN, labels: [remote(target.text, this.unit, line)] };
+  }
+  shell(cmd, line, how, input) {
+    if (cmd.items && cmd.items.length) {
+      const vars = [];
+      const text = cmd.items.map((it) => {
+        if (!it.text.includes(UNKNOWN) && !it.labels.length) return `'${it.text.replace(/'/g, `'\\''`)}'`;
+        vars.push(it);
+        return `"$${vars.length}"`;
+      }).join(" ");
+      return this.ctx.exec(this.unit, line, { text, labels: cmd.labels.filter((l) => l.kind === "remote" || l.kind === "decoded") }, "shell", how, vars, input);
+    }
+    return this.shellString(cmd, line, how, input);
+  }
+  /** A command line built from parts: unknown parts become positional parameters. */
+  shellString(cmd, line, how, input) {
+    const vars = [];
+    const labelsOfUnknown = cmd.labels;
+    const text = cmd.text.replace(/\u0000+/g, () => {
+      vars.push({ text: UNKNOWN, labels: labelsOfUnknown.filter((l) => l.kind === "source") });
+      return `$${Math.min(vars.length, 9)}`;
+    });
+    return this.ctx.exec(this.unit, line, { text, labels: cmd.labels.filter((l) => l.kind === "remote" || l.kind === "decoded") }, "shell", how, vars, input);
+  }
+  /** What a library call does. Undefined: no entry, use the default. */
+  meaning(name0, args, kw, line, receiver, e) {
+    const name = name0.replace(/^builtins\./, "").replace(/^(?:window|globalThis|self)\./, "");
+    const a0 = args[0] ?? val(UNKNOWN);
+    const all = [...args, ...kw.values()];
+    if (/^(?:builtins\.print|print|console\.(?:log|info|warn|error)|process\.stdout\.write|sys\.stdout\.write|pprint\.pprint)$/.test(name)) {
+      const shown = { text: UNKNOWN, labels: all.flatMap((v) => v.labels).filter((l) => l.kind === "source" && l.single) };
+      if (shown.labels.length) this.ctx.display(this.unit, line, shown, name.replace(/^builtins\./, ""));
+    }
+    if (/^(?:os\.getenv|os\.environ\.get|os\.environ\.__getitem__|Deno\.env\.get|os\.getenvb)$/.test(name)) return a0.text.includes(UNKNOWN) ? mod("os.environ") && { text: UNKNOWN, labels: [envAll(this.unit, line, name)] } : this.envVar(a0.text, e.at);
+    if (/^(?:os\.environ\.(?:items|copy|keys|values)|dict|Object\.(?:entries|assign|keys|values|fromEntries)|JSON\.stringify|json\.dumps|str|repr|list|tuple)$/.test(name) && all.some((v) => v.obj?.kind === "env")) return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)), obj: { kind: "env" } };
+    if (/^(?:pyperclip\.paste|clipboard\.paste|clipboardy\.read|clipboardy\.readSync|navigator\.clipboard\.readText|electron\.clipboard\.readText|clipboard\.readText|pandas\.read_clipboard|tkinter\.Tk\.clipboard_get)$/.test(name)) return val(UNKNOWN, [clipboard(this.unit, line, name)]);
+    if (/^(?:keyring\.get_password|keytar\.getPassword)$/.test(name)) return val(UNKNOWN, [{ ...credentialStore(this.unit, line, name), single: true }]);
+    if (/^(?:keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
+    if (name === "os.homedir" || name === "os.path.expanduser" && a0.text === "~" || name === "pathlib.Path.home" || name === "Path.home" || name === "os.userInfo") return { text: "~", labels: [], obj: { kind: "path" } };
+    if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join9(args, "/"), obj: { kind: "path" } };
+    if (/^(?:os\.path\.expanduser|os\.path\.expandvars|os\.path\.abspath|os\.path\.realpath|os\.path\.normpath|path\.normalize|glob\.glob|glob\.iglob|os\.listdir|os\.scandir|os\.walk|fs\.readdirSync|glob\.sync|fast-glob\.sync)$/.test(name)) return { ...a0, obj: { kind: "path" } };
+    if (/^(?:pathlib\.Path|Path|pathlib\.PurePath|pathlib\.PosixPath)$/.test(name)) return { ...join9(args, "/"), obj: { kind: "path" } };
+    if (/^(?:open|io\.open|codecs\.open|aiofiles\.open)$/.test(name)) {
+      const mode = (this.arg(args, kw, 1, "mode") ?? val("r")).text;
+      if (/[wax+]/.test(mode)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: a0.text } };
+      return this.ctx.readFile(a0, this.unit, line, "open");
+    }
+    if (/^fs\.(?:readFileSync|readFile|promises\.readFile|createReadStream)$|^(?:fs\/promises|fs-extra)\.readFile(?:Sync)?$|^Deno\.readTextFile(?:Sync)?$|^Bun\.file$/.test(name)) return this.ctx.readFile(a0, this.unit, line, name);
+    if (/^fs\.(?:writeFileSync|writeFile|appendFileSync|appendFile|promises\.writeFile|promises\.appendFile|outputFileSync|outputFile)$|^(?:fs\/promises|fs-extra)\.(?:writeFile|appendFile|outputFile)(?:Sync)?$|^Deno\.writeTextFile(?:Sync)?$|^Bun\.write$/.test(name)) {
+      this.ctx.write(this.unit, line, a0, args[1] ?? val(""), name);
+      return val("");
+    }
+    if (/^fs\.(?:createWriteStream)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: a0.text } };
+    if (/^(?:fs\.(?:copyFileSync|copyFile|cpSync|cp|renameSync|rename|promises\.copyFile)|shutil\.(?:copy|copy2|copyfile|copytree|move)|os\.rename|os\.replace)$/.test(name)) {
+      this.ctx.write(this.unit, line, args[1] ?? val(UNKNOWN), this.ctx.readFile(a0, this.unit, line, name), name);
+      return val("");
+    }
+    if (/^(?:os\.symlink|fs\.symlinkSync)$/.test(name) && a0.text === "/dev/null") {
+      this.ctx.erase(this.unit, line, args[1] ?? val(UNKNOWN), `${name} to /dev/null`);
+      return val("");
+    }
+    if (/^(?:os\.remove|os\.unlink|shutil\.rmtree|fs\.(?:unlinkSync|unlink|rmSync|rm|promises\.rm|promises\.unlink|truncateSync|truncate)|os\.truncate)$/.test(name)) {
+      this.ctx.erase(this.unit, line, a0, name);
+      return val("");
+    }
+    if (/^json\.dump$/.test(name) && args[1]?.obj?.kind === "file-w") {
+      this.ctx.write(this.unit, line, val(args[1].obj.path ?? UNKNOWN), a0, "json.dump");
+      return val("");
+    }
+    if (/^(?:base64\.(?:b64decode|standard_b64decode|urlsafe_b64decode|decodebytes|decodestring)|binascii\.a2b_base64|atob)$/.test(name)) return this.decoded(a0, "base64 decoding", line, fromBase64);
+    if (/^(?:base64\.b32decode)$/.test(name)) return this.decoded(a0, "base32 decoding", line, fromBase32);
+    if (/^(?:base64\.(?:b85decode|a85decode|b16decode)|zlib\.decompress|gzip\.decompress|bz2\.decompress|lzma\.decompress|zlib\.(?:inflateSync|gunzipSync|inflateRawSync|brotliDecompressSync))$/.test(name)) return this.decoded(a0, name, line, name === "base64.b16decode" ? fromHex : void 0);
+    if (/^(?:binascii\.(?:unhexlify|a2b_hex)|bytes\.fromhex|bytearray\.fromhex)$/.test(name)) return this.decoded(a0, "hex decoding", line, fromHex);
+    if (name === "codecs.decode") {
+      const enc = (args[1] ?? kw.get("encoding") ?? val("")).text.toLowerCase();
+      if (/rot.?13/.test(enc)) return this.decoded(a0, "rot13", line, (s) => rot(s, 13));
+      if (/hex/.test(enc)) return this.decoded(a0, "hex decoding", line, fromHex);
+      if (/base64/.test(enc)) return this.decoded(a0, "base64 decoding", line, fromBase64);
+      return this.decoded(a0, `codecs.decode ${enc}`, line);
+    }
+    if (/^(?:decodeURIComponent|decodeURI|unescape|urllib\.parse\.unquote|urllib\.parse\.unquote_plus)$/.test(name)) return this.decoded(a0, "URL decoding", line, (s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return void 0;
+      }
+    });
+    if (/^Buffer\.from$/.test(name)) {
+      const enc = (args[1] ?? val("utf8")).text.toLowerCase();
+      if (enc === "base64" || enc === "base64url") return { ...this.decoded(a0, "base64 decoding", line, fromBase64), obj: { kind: "buffer" } };
+      if (enc === "hex") return { ...this.decoded(a0, "hex decoding", line, fromHex), obj: { kind: "buffer" } };
+      if (a0.items && a0.items.every((x) => /^\d+$/.test(x.text))) return { text: Buffer.from(a0.items.map((x) => Number(x.text) & 255)).toString("latin1"), labels: [decodedLabel("byte array", this.unit, line)], obj: { kind: "buffer" } };
+      return { ...a0, obj: { kind: "buffer" } };
+    }
+    if (/^(?:String\.fromCharCode|String\.fromCodePoint|chr)$/.test(name)) {
+      const nums = args.length === 1 && args[0].items ? args[0].items : args;
+      const known = nums.every((x) => /^\d+$/.test(x.text));
+      return { text: known ? nums.map((x) => String.fromCharCode(Number(x.text))).join("") : UNKNOWN, labels: dedupe([...nums.flatMap((x) => x.labels), ...nums.length > 3 ? [decodedLabel("character codes", this.unit, line)] : []]) };
+    }
+    if ((name === "bytes" || name === "bytearray") && a0.items && a0.items.every((x) => /^\d+$/.test(x.text))) return { text: Buffer.from(a0.items.map((x) => Number(x.text) & 255)).toString("latin1"), labels: [decodedLabel("byte list", this.unit, line)] };
+    if (/^(?:exec|eval|compile|execfile|builtins\.exec|vm\.runInNewContext|vm\.runInThisContext|vm\.runInContext|vm\.Script|vm\.compileFunction|Function|eval)$/.test(name)) {
+      const code = name === "Function" ? args[args.length - 1] ?? val("") : a0;
+      this.ctx.exec(this.unit, line, code, this.lang === "py" ? "python" : "javascript", name);
+      return { text: UNKNOWN, labels: code.labels, obj: { kind: "lambda" } };
+    }
+    if (/^(?:marshal\.loads|pickle\.loads|pickle\.load|cPickle\.loads|dill\.loads|cloudpickle\.loads|jsonpickle\.decode|yaml\.unsafe_load|shelve\.open|torch\.load|joblib\.load)$/.test(name)) {
+      if (name === "torch.load" && kw.get("weights_only")?.text === "True") return val(UNKNOWN);
+      const takesPath = /^(?:torch\.load|joblib\.load|shelve\.open)$/.test(name) && !a0.text.includes(UNKNOWN) && !a0.labels.length;
+      this.ctx.deserialize(this.unit, line, takesPath ? this.ctx.readFile(a0, this.unit, line, name) : a0, name);
+      return { text: UNKNOWN, labels: a0.labels };
+    }
+    if (name === "yaml.load" && !/SafeLoader|BaseLoader/.test((this.arg(args, kw, 1, "Loader") ?? val("")).text + e.kwargs.map((k) => dottedName(k.value) ?? "").join(" "))) {
+      this.ctx.deserialize(this.unit, line, a0, name);
+      return { text: UNKNOWN, labels: a0.labels };
+    }
+    if (/^(?:__import__|importlib\.import_module|require)$/.test(name)) {
+      if (!a0.text.includes(UNKNOWN) && !/^[./]/.test(a0.text)) return mod(strip(a0.text));
+      if (a0.labels.some((l) => l.kind === "remote" || l.kind === "decoded") || this.ctx.written.get(a0.text)) this.ctx.exec(this.unit, line, this.ctx.written.get(a0.text) ?? a0, this.lang === "py" ? "python" : "javascript", `${name} of written code`);
+      return { text: UNKNOWN, labels: a0.labels };
+    }
+    if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
+      const cmd = /^os\.(?:exec|spawn)/.test(name) ? { ...join9(args.slice(1), " "), items: args.slice(1) } : a0;
+      return this.shell(cmd, line, name);
+    }
+    if (/^(?:subprocess\.(?:run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec|asyncio\.create_subprocess_shell|sh\.Command)$/.test(name)) {
+      const cmd = name === "asyncio.create_subprocess_exec" ? { ...join9(args, " "), items: args } : a0;
+      const input = kw.get("input");
+      if (cmd.items || kw.get("shell")?.text === "True" || name.endsWith("_shell") || !cmd.text.includes(" ") === false) return this.shell(cmd, line, name, input);
+      return this.shell({ ...cmd, items: [cmd] }, line, name, input);
+    }
+    if (/^(?:child_process\.(?:exec|execSync)|shelljs\.exec|execa\.command|execa\.commandSync|zx\.\$|Bun\.\$)$/.test(name)) return this.shell(a0, line, name);
+    if (/^(?:child_process\.(?:spawn|spawnSync|execFile|execFileSync|fork)|execa|execa\.execa|execa\.sync|Deno\.Command|Bun\.spawn|Bun\.spawnSync|cross-spawn)$/.test(name)) {
+      const opts = args.find((x) => x.fields?.has("shell"));
+      if (args[1]?.items) return this.shell({ text: UNKNOWN, labels: [], items: [a0, ...args[1].items] }, line, name);
+      if (a0.items) return this.shell({ text: UNKNOWN, labels: [], items: a0.items }, line, name);
+      return opts ? this.shell(a0, line, name) : this.shell({ text: UNKNOWN, labels: [], items: [a0] }, line, name);
+    }
+    const py = /^(requests|httpx|niquests|aiohttp\.ClientSession|aiohttp|requests\.Session|httpx\.Client|httpx\.AsyncClient|urllib3\.PoolManager|urllib3)\.(get|post|put|patch|delete|head|options|request|stream|send)$/.exec(name);
+    if (py) {
+      const isRequest = py[2] === "request" || py[2] === "stream";
+      const url = isRequest ? this.arg(args, kw, 1, "url") ?? val(UNKNOWN) : this.arg(args, kw, 0, "url") ?? val(UNKNOWN);
+      const data = ["data", "json", "params", "files", "cookies", "content", "body", "fields"].map((k) => kw.get(k)).filter((v) => !!v);
+      const auth = [];
+      const headers = kw.get("headers");
+      if (headers?.fields) for (const [k, v] of headers.fields) (AUTH_HEADER.test(k) ? auth : data).push(v);
+      else if (headers) data.push(headers);
+      if (kw.get("auth")) auth.push(kw.get("auth"));
+      data.push(...args.slice(isRequest ? 2 : 1));
+      const out = this.net(url, data, line, `${py[1]}.${py[2]}`);
+      if (auth.length) this.ctx.network(this.unit, line, url, auth, `${py[1]}.${py[2]} (authentication)`, { auth: true });
+      return out;
+    }
+    if (/^(?:requests\.Session|httpx\.Client|httpx\.AsyncClient|aiohttp\.ClientSession|urllib3\.PoolManager|requests\.session)$/.test(name)) return mod(name.replace(/\.session$/, ".Session"));
+    if (/^(?:urllib\.request\.urlopen|urllib2\.urlopen|urllib\.urlopen|urllib\.request\.urlretrieve)$/.test(name)) {
+      const req = a0;
+      const target = req.obj?.kind === "httpreq" ? val(req.obj.host ?? UNKNOWN) : req;
+      const data = [this.arg(args, kw, 1, "data"), ...req.fields ? [...req.fields.values()] : []].filter((v) => !!v);
+      const out = this.net(target, [...data, req], line, name);
+      if (name.endsWith("urlretrieve") && args[1]) {
+        this.ctx.write(this.unit, line, args[1], out, name);
+        this.ctx.written.set(args[1].text, out);
+        this.ctx.written.set(normPath(args[1].text), out);
+      }
+      return out;
+    }
+    if (/^(?:urllib\.request\.Request|urllib2\.Request)$/.test(name)) {
+      const data = [this.arg(args, kw, 1, "data"), this.arg(args, kw, 2, "headers")].filter((v) => !!v);
+      return { ...join9([a0, ...data], " "), text: a0.text, obj: { kind: "httpreq", host: a0.text }, fields: new Map(data.map((d, i) => [String(i), d])) };
+    }
+    if (/^(?:http\.client\.HTTPSConnection|http\.client\.HTTPConnection|httplib\.HTTPSConnection|httplib\.HTTPConnection|ftplib\.FTP|ftplib\.FTP_TLS|smtplib\.SMTP|smtplib\.SMTP_SSL|telnetlib\.Telnet|paramiko\.SSHClient)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "httpconn", host: a0.text } };
+    if (/^(?:socket\.socket|socket\.SocketType)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket" } };
+    if (/^(?:socket\.create_connection)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket", host: a0.items?.[0]?.text ?? a0.text } };
+    if (/^(?:socket\.gethostbyname|socket\.gethostbyname_ex|socket\.getaddrinfo|dns\.resolver\.resolve|dns\.resolver\.query|dns\.lookup|dns\.resolve|dns\.resolve4|dns\.resolveTxt|dns\.promises\.lookup|dns\.promises\.resolve|dns\.promises\.resolveTxt|dns\.resolveAny|Deno\.resolveDns)$/.test(name)) {
+      this.ctx.dns(this.unit, line, a0, name);
+      return val(UNKNOWN);
+    }
+    if (/^(?:webbrowser\.open|webbrowser\.open_new|open\.default|opn)$/.test(name)) return this.net(a0, [], line, name);
+    if (/^(?:fetch|node-fetch|und[i]ci\.(?:fetch|request)|cross-fetch|ky|ky\.(?:get|post|put|patch)|got|got\.(?:get|post|put|patch|stream)|axios\.(?:get|delete|head|options)|needle\.get|superagent\.get|request\.get)$/.test(name)) {
+      const opts = args[1];
+      const data = opts ? [opts, ...opts.fields ? [...opts.fields.values()] : []] : [];
+      return this.net(a0.obj?.kind === "httpreq" ? val(a0.obj.host ?? UNKNOWN) : a0, data, line, name);
+    }
+    if (/^(?:axios\.(?:post|put|patch)|needle\.post|superagent\.post|request\.post|needle)$/.test(name)) return this.net(a0, args.slice(1), line, name);
+    if (/^(?:axios|axios\.request|request)$/.test(name)) {
+      const cfg = a0.fields ? a0 : args[1] ?? val("");
+      const url = cfg.fields?.get("url") ?? (a0.fields ? val(UNKNOWN) : a0);
+      return this.net(url, [cfg, ...cfg.fields ? [...cfg.fields.values()] : []], line, name);
+    }
+    if (/^(?:https|http)\.(?:request|get)$/.test(name)) {
+      const host = a0.fields ? a0.fields.get("hostname") ?? a0.fields.get("host") ?? val(UNKNOWN) : a0;
+      const data = a0.fields ? [...a0.fields.values()] : [a0];
+      this.ctx.network(this.unit, line, host, data, name);
+      return { text: UNKNOWN, labels: [remote(host.text, this.unit, line)], obj: { kind: "httpreq", host: host.text } };
+    }
+    if (/^(?:net\.connect|net\.createConnection|tls\.connect)$/.test(name)) {
+      const host = a0.fields ? a0.fields.get("host") ?? val(UNKNOWN) : args.find((x) => !/^\d+$/.test(x.text)) ?? val(UNKNOWN);
+      return { text: UNKNOWN, labels: [], obj: { kind: "socket", host: host.text } };
+    }
+    if (/^(?:net\.Socket|WebSocket|ws|ws\.WebSocket|dgram\.createSocket|XMLHttpRequest|EventSource)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket", host: /^(?:WebSocket|ws|ws\.WebSocket|EventSource)$/.test(name) ? a0.text : void 0 } };
+    if (name === "navigator.sendBeacon") return this.net(a0, args.slice(1), line, name);
+    if (/^(?:nodemailer\.createTransport)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "smtp", host: a0.fields?.get("host")?.text ?? UNKNOWN } };
+    void receiver;
+    return void 0;
+  }
+  /** Methods on tracked objects and on strings. */
+  methodMeaning(recv, method, args, kw, line, e) {
+    const kind = recv.obj?.kind;
+    const a0 = args[0] ?? val(UNKNOWN);
+    if (kind === "socket") {
+      if (/^(?:connect|connect_ex|open)$/.test(method)) {
+        recv.obj.host = a0.items?.[0]?.text ?? (this.lang === "js" ? args.find((x) => !/^\d+$/.test(x.text))?.text ?? (/^(?:GET|POST|PUT)$/i.test(a0.text) ? args[1]?.text : void 0) : a0.text);
+        if (this.lang === "js" && method === "open" && args[1]) recv.obj.host = args[1].text;
+        return val("");
+      }
+      if (/^(?:send|sendall|sendto|write|end|sendfile|emit)$/.test(method)) {
+        const host = method === "sendto" ? args[1]?.items?.[0]?.text ?? UNKNOWN : method === "send" && args.length >= 3 && this.lang === "js" ? args[2].text : recv.obj.host ?? UNKNOWN;
+        const data = method === "sendfile" ? this.ctx.readFile(val(a0.obj?.path ?? a0.text), this.unit, line, "sendfile") : a0;
+        this.ctx.network(this.unit, line, val(host), [data], `socket ${method}`);
+        return val("");
+      }
+      if (/^(?:recv|recvfrom|read|makefile)$/.test(method)) return { text: UNKNOWN, labels: [remote(`tcp://${recv.obj.host ?? ""}`, this.unit, line)] };
+    }
+    if (kind === "httpconn") {
+      if (method === "request" || method === "putrequest") {
+        this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [args[1] ?? val(""), args[2] ?? kw.get("body") ?? val(""), args[3] ?? kw.get("headers") ?? val("")], "http.client request");
+        return val("");
+      }
+      if (/^(?:send|sendmail|send_message|storbinary|storlines|write|exec_command|connect|login)$/.test(method)) {
+        const data = method === "storbinary" || method === "storlines" ? this.ctx.readFile(val(args[1]?.obj?.path ?? args[1]?.text ?? UNKNOWN), this.unit, line, method) : join9(args, " ");
+        if (method === "connect" || method === "login") {
+          if (method === "connect" && a0.text !== UNKNOWN) recv.obj.host = a0.text;
+          return val("");
+        }
+        this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [data, ...args, ...method === "storbinary" ? [args[1] ?? val("")] : []], `${method}`);
+        return val("");
+      }
+      if (method === "getresponse") return { text: UNKNOWN, labels: [remote(recv.obj.host ?? "", this.unit, line)] };
+    }
+    if (kind === "httpreq" && /^(?:write|end)$/.test(method) && args.length) {
+      this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [a0], `request ${method}`);
+      return val("");
+    }
+    if (kind === "smtp" && /^(?:sendMail|sendmail)$/.test(method)) {
+      this.ctx.network(this.unit, line, val(recv.obj.host ?? UNKNOWN), [a0, ...a0.fields ? [...a0.fields.values()] : []], "mail");
+      return val("");
+    }
+    if (kind === "file-w" && /^(?:write|writelines|end)$/.test(method)) {
+      this.ctx.write(this.unit, line, val(recv.obj.path ?? UNKNOWN), a0, "file write");
+      return val("");
+    }
+    if (kind === "path") {
+      if (/^(?:read_text|read_bytes|open)$/.test(method)) {
+        const mode = (args[0] ?? kw.get("mode") ?? val("r")).text;
+        if (method === "open" && /[wax]/.test(mode)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: recv.text } };
+        return this.ctx.readFile(recv, this.unit, line, method);
+      }
+      if (/^(?:write_text|write_bytes)$/.test(method)) {
+        this.ctx.write(this.unit, line, recv, a0, method);
+        return val("");
+      }
+      if (/^(?:unlink|rmdir)$/.test(method)) {
+        this.ctx.erase(this.unit, line, recv, method);
+        return val("");
+      }
+      if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join9([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
+    }
+    const known = !recv.text.includes(UNKNOWN);
+    switch (method) {
+      case "format": {
+        let k = 0;
+        const text = recv.text.replace(/\{(\w*)\}/g, (_, key) => (key && !/^\d+$/.test(key) ? kw.get(key)?.text : args[key ? Number(key) : k++]?.text) ?? UNKNOWN);
+        return { text, labels: dedupe([recv, ...args, ...kw.values()].flatMap((v) => v.labels)) };
+      }
+      case "join":
+        if (this.lang === "py") {
+          const items = a0.items ?? [a0];
+          const j = join9(items, known ? recv.text : "");
+          return { ...j, labels: dedupe([...j.labels, ...a0.labels]) };
+        }
+        return { ...join9(recv.items ?? [recv], a0.text.includes(UNKNOWN) ? "" : a0.text), labels: dedupe([...recv.labels, ...(recv.items ?? []).flatMap((i) => i.labels)]) };
+      case "reverse":
+        return { ...recv, text: known ? reverse(recv.text) : UNKNOWN, items: recv.items ? [...recv.items].reverse() : void 0, labels: dedupe([...recv.labels, decodedLabel("string reversal", this.unit, line)]) };
+      case "split":
+        if (this.lang === "js" && args[0]?.text === "") return { ...recv, items: [...recv.text].map((c) => val(c)) };
+        return recv;
+      case "decode":
+      case "encode":
+      case "toString": {
+        const enc = (a0.text ?? "").toLowerCase();
+        if (method === "decode" && /base64/.test(enc)) return this.decoded(recv, "base64 decoding", line, fromBase64);
+        if (method === "decode" && /hex/.test(enc)) return this.decoded(recv, "hex decoding", line, fromHex);
+        if (method === "decode" && /rot.?13/.test(enc)) return this.decoded(recv, "rot13", line, (s) => rot(s, 13));
+        if (method === "toString" && (enc === "base64" || enc === "hex")) return { ...recv, obj: void 0 };
+        return { ...recv, obj: void 0 };
+      }
+      case "replace":
+      case "replaceAll": {
+        const from = a0.text;
+        const to = (args[1] ?? val("")).text;
+        const re = this.lang === "js" && e.args[0]?.t === "str" ? simpleRegex(e.args[0].value) : void 0;
+        const text = known && re && !to.includes(UNKNOWN) ? recv.text.replace(re, to) : known && !from.includes(UNKNOWN) && !to.includes(UNKNOWN) && e.args[0]?.t === "str" && !(e.args[0].value.startsWith("/") && this.lang === "js") ? recv.text.split(from).join(to) : recv.text.includes(UNKNOWN) ? recv.text : UNKNOWN;
+        return { text, labels: dedupe([...recv.labels, ...args[1]?.labels ?? []]) };
+      }
+      case "strip":
+      case "trim":
+      case "lower":
+      case "upper":
+      case "toLowerCase":
+      case "toUpperCase":
+      case "rstrip":
+      case "lstrip":
+      case "read":
+      case "readlines":
+      case "readline":
+      case "text":
+      case "json":
+      case "content":
+      case "arrayBuffer":
+      case "blob":
+      case "then":
+      case "getvalue":
+      case "copy":
+      case "items":
+      case "values":
+      case "keys":
+      case "concat":
+        if (method === "concat") return join9([recv, ...args]);
+        if (method === "then" && e.args[0]?.t === "func") return recv;
+        return { ...recv, text: method === "strip" || method === "trim" ? known ? recv.text.trim() : recv.text : method === "lower" || method === "toLowerCase" ? recv.text.toLowerCase() : method === "upper" || method === "toUpperCase" ? recv.text.toUpperCase() : known && /^(?:read|text|getvalue|copy|concat)$/.test(method) ? recv.text : recv.text, obj: recv.obj?.kind === "env" ? recv.obj : void 0 };
+      default:
+        return void 0;
+    }
+  }
+};
+function evaluateCode(ctx, unit, lang, args, stdin) {
+  return new CodeEvaluator(ctx, unit, lang, args, stdin).run();
+}
+function simpleRegex(literal) {
+  const m = /^\/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^\\()[\]{}*+?|/]){1,80}[*+?]?)\/([gimsuy]{0,4})$/.exec(literal);
+  if (!m) return void 0;
+  try {
+    return new RegExp(m[1], m[2].replace(/[ysu]/g, ""));
+  } catch {
+    return void 0;
+  }
+}
+
+// src/skill/analysis/python.ts
+function analysePython(ctx, unit, args = [], stdin) {
+  return evaluateCode(ctx, unit, "py", args, stdin);
+}
+
+// src/skill/analysis/javascript.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function analyseJavaScript(ctx, unit, args = [], stdin) {
+  return evaluateCode(ctx, unit, "js", args, stdin);
+}
+
+// src/skill/analysis/shell-eval.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/analysis/shell.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_DEPTH2 = 40;
+var RESERVED_END = /* @__PURE__ */ new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
+var META = /* @__PURE__ */ new Set([" ", "	", "\n", ";", "&", "|", "<", ">", "(", ")"]);
+function parseShell(src) {
+  return new ShellParser(src).script(/* @__PURE__ */ new Set(), 0);
+}
+var ShellParser = class _ShellParser {
+  constructor(src, stopAt = src.length) {
+    this.src = src;
+    this.stopAt = stopAt;
+  }
+  src;
+  stopAt;
+  pos = 0;
+  /** Here-docs whose bodies start after the current line. */
+  pending = [];
+  peek(n = 0) {
+    return this.pos + n < this.stopAt ? this.src[this.pos + n] : "";
+  }
+  eof() {
+    return this.pos >= this.stopAt;
+  }
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	" || c === "\r") this.pos++;
+      else if (c === "\\" && this.peek(1) === "\n") this.pos += 2;
+      else if (c === "#" && this.atWordStart()) while (!this.eof() && this.peek() !== "\n") this.pos++;
+      else return;
+    }
+  }
+  atWordStart() {
+    const prev = this.pos > 0 ? this.src[this.pos - 1] : "\n";
+    return META.has(prev) || prev === "\r";
+  }
+  /** Newlines (reading pending here-doc bodies) and blanks. */
+  skipNewlines() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "\n") {
+        this.pos++;
+        this.readHeredocs();
+      } else return;
+    }
+  }
+  readHeredocs() {
+    const docs = this.pending;
+    this.pending = [];
+    for (const d of docs) {
+      const bodyStart = this.pos;
+      let bodyEnd = this.pos;
+      for (; ; ) {
+        if (this.eof()) {
+          bodyEnd = this.pos;
+          break;
+        }
+        let nl = this.src.indexOf("\n", this.pos);
+        if (nl < 0 || nl > this.stopAt) nl = this.stopAt;
+        let line = this.src.slice(this.pos, nl).replace(/\r$/, "");
+        if (d.strip) line = line.replace(/^\t+/, "");
+        if (line === d.delim) {
+          bodyEnd = this.pos;
+          this.pos = Math.min(nl + 1, this.stopAt);
+          break;
+        }
+        this.pos = Math.min(nl + 1, this.stopAt);
+      }
+      const raw = this.src.slice(bodyStart, bodyEnd);
+      d.redirect.heredoc = d.quoted ? { parts: [{ kind: "lit", value: raw, quoted: true }], raw, start: bodyStart, end: bodyEnd } : new _ShellParser(this.src, bodyEnd).heredocWord(bodyStart, bodyEnd);
+    }
+  }
+  /** An unquoted here-doc body: literal text with $ and ` expansions. */
+  heredocWord(start, end) {
+    this.pos = start;
+    const parts = [];
+    let lit = "";
+    while (this.pos < end) {
+      const c = this.peek();
+      if (c === "\\" && (this.peek(1) === "$" || this.peek(1) === "`" || this.peek(1) === "\\")) {
+        lit += this.peek(1);
+        this.pos += 2;
+      } else if (c === "$" || c === "`") {
+        const p = c === "$" ? this.dollar(0) : this.backtick(0);
+        if (p) {
+          if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
+          lit = "";
+          parts.push(p);
+        } else {
+          lit += c;
+          this.pos++;
+        }
+      } else {
+        lit += c;
+        this.pos++;
+      }
+    }
+    if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
+    return { parts, raw: this.src.slice(start, end), start, end };
+  }
+  /** A list of pipelines up to EOF, `)` (when closing) or a reserved word in `stops`. */
+  script(stops, depth, closer = "") {
+    const start = this.pos;
+    const items = [];
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.eof()) break;
+      const c = this.peek();
+      if (closer && c === closer) break;
+      if (c === ")" || c === ";" && this.peek(1) === ";") {
+        if (closer || stops.size) break;
+        this.pos++;
+        continue;
+      }
+      const word = this.peekReserved();
+      if (word && stops.has(word)) break;
+      const before = this.pos;
+      const pipeline = this.pipeline(stops, depth, closer);
+      this.skipBlanks();
+      let op = ";";
+      const a = this.peek();
+      const b = this.peek(1);
+      if (a === "&" && b === "&") {
+        op = "&&";
+        this.pos += 2;
+      } else if (a === "|" && b === "|") {
+        op = "||";
+        this.pos += 2;
+      } else if (a === ";" && b !== ";") {
+        this.pos++;
+      } else if (a === "&" && b !== ">") {
+        op = "&";
+        this.pos++;
+      }
+      if (pipeline.commands.length) items.push({ pipeline, op });
+      if (this.pos === before) this.pos++;
+    }
+    this.pos = Math.min(this.pos, this.stopAt);
+    return { items, start, end: this.pos };
+  }
+  peekReserved() {
+    const m = /^(?:[a-z]+|[{}!]|\[\[|\(\()(?=$|[\s;&|()<>])/.exec(this.src.slice(this.pos, Math.min(this.pos + 10, this.stopAt)));
+    return m?.[0];
+  }
+  pipeline(stops, depth, closer) {
+    const start = this.pos;
+    const commands = [];
+    let negated = false;
+    this.skipBlanks();
+    if (this.peekReserved() === "!") {
+      negated = true;
+      this.pos++;
+    }
+    for (; ; ) {
+      this.skipBlanks();
+      const cmd = this.command(stops, depth, closer);
+      if (cmd) commands.push(cmd);
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos += this.peek(1) === "&" ? 2 : 1;
+        this.skipNewlines();
+        continue;
+      }
+      break;
+    }
+    return { commands, negated, start, end: this.pos };
+  }
+  command(stops, depth, closer) {
+    if (depth > MAX_DEPTH2) {
+      return this.simple(depth, closer);
+    }
+    const start = this.pos;
+    const w = this.peekReserved();
+    const kw = (word) => {
+      this.pos += word.length;
+    };
+    const finish = (node) => {
+      this.redirectsInto(node.redirects, depth);
+      node.end = this.pos;
+      return node;
+    };
+    if (this.peek() === "(" && this.peek(1) === "(") {
+      const end = this.src.indexOf("))", this.pos);
+      const stop = end < 0 || end > this.stopAt ? this.stopAt : end + 2;
+      const word = this.literalWord(this.pos, stop);
+      this.pos = stop;
+      return finish({ kind: "arith", bodies: [], words: [word], redirects: [], start, end: stop });
+    }
+    if (this.peek() === "(") {
+      this.pos++;
+      const body = this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
+      if (this.peek() === ")") this.pos++;
+      return finish({ kind: "subshell", bodies: [body], words: [], redirects: [], start, end: this.pos });
+    }
+    switch (w) {
+      case "{": {
+        kw("{");
+        const body = this.script(/* @__PURE__ */ new Set(["}"]), depth + 1, closer);
+        if (this.peekReserved() === "}") kw("}");
+        return finish({ kind: "group", bodies: [body], words: [], redirects: [], start, end: this.pos });
+      }
+      case "[[": {
+        kw("[[");
+        const words = [];
+        for (; ; ) {
+          this.skipBlanks();
+          if (this.eof() || this.peek() === "\n") break;
+          if (this.src.startsWith("]]", this.pos)) {
+            this.pos += 2;
+            break;
+          }
+          const word = this.word(depth);
+          if (word) words.push(word);
+          else this.pos++;
+        }
+        return finish({ kind: "test", bodies: [], words, redirects: [], start, end: this.pos });
+      }
+      case "if": {
+        kw("if");
+        const bodies = [this.script(/* @__PURE__ */ new Set(["then"]), depth + 1, closer)];
+        for (; ; ) {
+          const r = this.peekReserved();
+          if (r === "then" || r === "else") {
+            kw(r);
+            bodies.push(this.script(/* @__PURE__ */ new Set(["elif", "else", "fi"]), depth + 1, closer));
+          } else if (r === "elif") {
+            kw(r);
+            bodies.push(this.script(/* @__PURE__ */ new Set(["then"]), depth + 1, closer));
+          } else {
+            if (r === "fi") kw("fi");
+            break;
+          }
+        }
+        return finish({ kind: "if", bodies, words: [], redirects: [], start, end: this.pos });
+      }
+      case "while":
+      case "until": {
+        kw(w);
+        const cond = this.script(/* @__PURE__ */ new Set(["do"]), depth + 1, closer);
+        const body = this.doGroup(depth, closer);
+        return finish({ kind: w, bodies: [cond, body], words: [], redirects: [], start, end: this.pos });
+      }
+      case "for": {
+        kw("for");
+        this.skipBlanks();
+        if (this.peek() === "(" && this.peek(1) === "(") {
+          const end = this.src.indexOf("))", this.pos);
+          this.pos = end < 0 || end > this.stopAt ? this.stopAt : end + 2;
+          this.skipBlanks();
+          if (this.peek() === ";") this.pos++;
+          const body2 = this.doGroup(depth, closer);
+          return finish({ kind: "for", variable: "", items: void 0, body: body2, redirects: [], start, end: this.pos });
+        }
+        const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos, this.stopAt))?.[0] ?? "";
+        this.pos += name.length;
+        this.skipNewlines();
+        let items;
+        if (this.peekReserved() === "in") {
+          kw("in");
+          items = [];
+          for (; ; ) {
+            this.skipBlanks();
+            const c = this.peek();
+            if (this.eof() || c === "\n" || c === ";") break;
+            const word = this.word(depth);
+            if (word) items.push(word);
+            else break;
+          }
+        }
+        if (this.peek() === ";") this.pos++;
+        const body = this.doGroup(depth, closer);
+        return finish({ kind: "for", variable: name, items, body, redirects: [], start, end: this.pos });
+      }
+      case "case": {
+        kw("case");
+        this.skipBlanks();
+        const subject = this.word(depth);
+        this.skipNewlines();
+        if (this.peekReserved() === "in") kw("in");
+        const bodies = [];
+        for (; ; ) {
+          this.skipNewlines();
+          if (this.eof() || this.peekReserved() === "esac") break;
+          const close = this.src.indexOf(")", this.pos);
+          if (close < 0 || close >= this.stopAt) {
+            this.pos = this.stopAt;
+            break;
+          }
+          this.pos = close + 1;
+          bodies.push(this.script(/* @__PURE__ */ new Set(["esac"]), depth + 1, closer));
+          if (this.peek() === ";" && this.peek(1) === ";") this.pos += this.peek(2) === "&" ? 3 : 2;
+          else if (this.peek() === ";" && this.peek(1) === "&") this.pos += 2;
+          else if (this.peekReserved() !== "esac") break;
+        }
+        if (this.peekReserved() === "esac") kw("esac");
+        return finish({ kind: "case", bodies, words: subject ? [subject] : [], redirects: [], start, end: this.pos });
+      }
+      case "function": {
+        kw("function");
+        this.skipBlanks();
+        const name = /^[^\s();&|<>]+/.exec(this.src.slice(this.pos, this.stopAt))?.[0] ?? "";
+        this.pos += name.length;
+        this.skipBlanks();
+        if (this.peek() === "(" && this.peek(1) === ")") this.pos += 2;
+        this.skipNewlines();
+        const body = this.command(stops, depth + 1, closer);
+        return { kind: "func", name: name.replace(/\(\)$/, ""), bodies: body ? [wrap(body)] : [], words: [], redirects: [], start, end: this.pos };
+      }
+      default:
+        break;
+    }
+    if (w && RESERVED_END.has(w)) return void 0;
+    const fn = /^([A-Za-z_][\w.:-]*)[ \t]*\([ \t]*\)/.exec(this.src.slice(this.pos, Math.min(this.pos + 200, this.stopAt)));
+    if (fn) {
+      this.pos += fn[0].length;
+      this.skipNewlines();
+      const body = this.command(stops, depth + 1, closer);
+      return { kind: "func", name: fn[1], bodies: body ? [wrap(body)] : [], words: [], redirects: [], start, end: this.pos };
+    }
+    return this.simple(depth, closer);
+  }
+  doGroup(depth, closer) {
+    this.skipNewlines();
+    if (this.peekReserved() === "do") this.pos += 2;
+    else if (this.peekReserved() === "{") {
+      this.pos++;
+      const body2 = this.script(/* @__PURE__ */ new Set(["}"]), depth + 1, closer);
+      if (this.peekReserved() === "}") this.pos++;
+      return body2;
+    }
+    const body = this.script(/* @__PURE__ */ new Set(["done"]), depth + 1, closer);
+    if (this.peekReserved() === "done") this.pos += 4;
+    return body;
+  }
+  simple(depth, closer) {
+    const start = this.pos;
+    const node = { kind: "cmd", assigns: [], words: [], redirects: [], start, end: start };
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (this.eof() || c === "\n" || c === ";" || c === "|" || c === ")" || c === "&" && this.peek(1) !== ">" || closer && c === closer) break;
+      if (c === "(") {
+        break;
+      }
+      if (this.redirect(node.redirects, depth)) continue;
+      if (!node.words.length) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\n]{0,100}\])?\+?=/.exec(this.src.slice(this.pos, Math.min(this.pos + 300, this.stopAt)));
+        if (m) {
+          const at = this.pos;
+          this.pos += m[0].length;
+          let value;
+          if (this.peek() === "(") {
+            const close = this.src.indexOf(")", this.pos);
+            const stop = close < 0 || close >= this.stopAt ? this.stopAt : close + 1;
+            value = new _ShellParser(this.src, stop - 1).arrayWord(this.pos + 1, stop - 1, depth);
+            this.pos = stop;
+          } else {
+            const c2 = this.peek();
+            value = c2 && !META.has(c2) ? this.word(depth) : void 0;
+          }
+          node.assigns.push({ name: m[1], value, start: at });
+          continue;
+        }
+      }
+      const word = this.word(depth);
+      if (!word) {
+        this.pos++;
+        continue;
+      }
+      node.words.push(word);
+    }
+    node.end = this.pos;
+    if (!node.words.length && !node.assigns.length && !node.redirects.length) return void 0;
+    return node;
+  }
+  arrayWord(start, end, depth) {
+    this.pos = start;
+    const parts = [];
+    while (this.pos < end) {
+      this.skipBlanks();
+      if (this.peek() === "\n") {
+        this.pos++;
+        continue;
+      }
+      const w = this.word(depth);
+      if (!w) {
+        this.pos++;
+        continue;
+      }
+      if (parts.length) parts.push({ kind: "lit", value: " ", quoted: false });
+      parts.push(...w.parts);
+    }
+    return { parts, raw: this.src.slice(start, end), start, end };
+  }
+  redirectsInto(list, depth) {
+    for (; ; ) {
+      this.skipBlanks();
+      if (!this.redirect(list, depth)) return;
+    }
+  }
+  redirect(list, depth) {
+    const m = /^(\d{1,2}|\{[A-Za-z_]\w*\})?(<<<|<<-|<<|&>>|&>|>>|>&|<&|>\||<>|>|<)/.exec(this.src.slice(this.pos, Math.min(this.pos + 16, this.stopAt)));
+    if (!m) return false;
+    if ((m[2] === "<" || m[2] === ">") && this.src[this.pos + m[0].length] === "(") return false;
+    this.pos += m[0].length;
+    const op = m[2];
+    const r = { op: op === "<<-" ? "<<" : op, fd: m[1], target: void 0, heredoc: void 0 };
+    this.skipBlanks();
+    if (op === "<<" || op === "<<-") {
+      const start = this.pos;
+      const w = this.word(depth);
+      const delimRaw = w ? this.src.slice(start, this.pos) : "";
+      const quoted = /["'\\]/.test(delimRaw);
+      const delim = delimRaw.replace(/["'\\]/g, "");
+      r.target = w;
+      if (delim) this.pending.push({ redirect: r, delim, strip: op === "<<-", quoted });
+    } else {
+      r.target = this.word(depth);
+    }
+    list.push(r);
+    return true;
+  }
+  literalWord(start, end) {
+    const raw = this.src.slice(start, end);
+    return { parts: [{ kind: "lit", value: raw, quoted: false }], raw, start, end };
+  }
+  /** One word: quotes, escapes and expansions; undefined at a metacharacter. */
+  word(depth) {
+    const start = this.pos;
+    const parts = [];
+    let lit = "";
+    const flush = (quoted) => {
+      if (lit) parts.push({ kind: "lit", value: lit, quoted });
+      lit = "";
+    };
+    for (; ; ) {
+      if (this.eof()) break;
+      const c = this.peek();
+      if (c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === ")") break;
+      if ((c === "<" || c === ">") && this.peek(1) === "(") {
+        flush(false);
+        this.pos += 2;
+        const script = this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
+        if (this.peek() === ")") this.pos++;
+        parts.push({ kind: "procsub", dir: c, script });
+        continue;
+      }
+      if (c === "<" || c === ">" || c === "(") {
+        if (c === "(" && (this.src[this.pos - 1] === "@" || this.src[this.pos - 1] === "=")) {
+          lit += c;
+          this.pos++;
+          continue;
+        }
+        break;
+      }
+      if (c === "\\") {
+        if (this.peek(1) !== "\n") lit += this.peek(1);
+        this.pos = Math.min(this.pos + 2, this.stopAt);
+        continue;
+      }
+      if (c === "'") {
+        flush(false);
+        const close = this.src.indexOf("'", this.pos + 1);
+        const stop = close < 0 || close >= this.stopAt ? this.stopAt : close;
+        parts.push({ kind: "lit", value: this.src.slice(this.pos + 1, stop), quoted: true });
+        this.pos = Math.min(stop + 1, this.stopAt);
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "'") {
+        flush(false);
+        this.pos += 2;
+        let value = "";
+        while (!this.eof() && this.peek() !== "'") {
+          if (this.peek() === "\\") {
+            const [ch, len] = ansiEscape(this.src, this.pos);
+            value += ch;
+            this.pos += len;
+          } else value += this.src[this.pos++];
+        }
+        this.pos = Math.min(this.pos + 1, this.stopAt);
+        parts.push({ kind: "lit", value, quoted: true });
+        continue;
+      }
+      if (c === '"') {
+        flush(false);
+        this.pos++;
+        this.doubleQuoted(parts, depth);
+        continue;
+      }
+      if (c === "$" || c === "`") {
+        const p = c === "$" ? this.dollar(depth) : this.backtick(depth);
+        if (p) {
+          flush(false);
+          parts.push(p);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush(false);
+    if (this.pos === start) return void 0;
+    return { parts, raw: this.src.slice(start, this.pos), start, end: this.pos };
+  }
+  doubleQuoted(parts, depth) {
+    let lit = "";
+    const flush = () => {
+      if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
+      lit = "";
+    };
+    while (!this.eof()) {
+      const c = this.peek();
+      if (c === '"') {
+        this.pos++;
+        break;
+      }
+      if (c === "\\" && '$`"\\\n'.includes(this.peek(1))) {
+        if (this.peek(1) !== "\n") lit += this.peek(1);
+        this.pos += 2;
+        continue;
+      }
+      if (c === "$" || c === "`") {
+        const p = c === "$" ? this.dollar(depth) : this.backtick(depth);
+        if (p) {
+          flush();
+          parts.push(p);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush();
+    if (!parts.length) parts.push({ kind: "lit", value: "", quoted: true });
+  }
+  /** `$NAME`, `${…}`, `$(…)`, `$((…))` at pos; undefined for a lone `$`. */
+  dollar(depth) {
+    const start = this.pos;
+    const n = this.peek(1);
+    if (n === "(" && this.peek(2) === "(") {
+      const close = this.src.indexOf("))", this.pos);
+      this.pos = close < 0 || close >= this.stopAt ? this.stopAt : close + 2;
+      return { kind: "lit", value: "0", quoted: false };
+    }
+    if (n === "(") {
+      this.pos += 2;
+      const script = depth > MAX_DEPTH2 ? this.skipTo(")") : this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
+      if (this.peek() === ")") this.pos++;
+      return { kind: "cmdsub", script, raw: this.src.slice(start, this.pos) };
+    }
+    if (n === "{") {
+      let level = 0;
+      let i = this.pos + 1;
+      for (; i < this.stopAt; i++) {
+        const ch = this.src[i];
+        if (ch === "{") level++;
+        else if (ch === "}" && --level === 0) break;
+        else if (ch === "\n" && i - this.pos > 400) break;
+      }
+      const body = this.src.slice(this.pos + 2, i);
+      this.pos = Math.min(i + 1, this.stopAt);
+      const name = /^[#!]?([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(body)?.[1] ?? "";
+      return { kind: "param", name, raw: this.src.slice(start, this.pos) };
+    }
+    const m = /^(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])/.exec(this.src.slice(this.pos + 1, Math.min(this.pos + 200, this.stopAt)));
+    if (!m) return void 0;
+    this.pos += 1 + m[0].length;
+    return { kind: "param", name: m[0], raw: this.src.slice(start, this.pos) };
+  }
+  backtick(depth) {
+    const start = this.pos;
+    let i = this.pos + 1;
+    let inner = "";
+    for (; i < this.stopAt; i++) {
+      const ch = this.src[i];
+      if (ch === "\\" && i + 1 < this.stopAt && "$`\\".includes(this.src[i + 1])) {
+        inner += this.src[++i];
+        continue;
+      }
+      if (ch === "`") break;
+      inner += ch;
+    }
+    if (i >= this.stopAt) return void 0;
+    this.pos = i + 1;
+    const script = depth > MAX_DEPTH2 ? { items: [], start, end: this.pos } : shiftScript(new _ShellParser(inner).script(/* @__PURE__ */ new Set(), depth + 1), start + 1);
+    return { kind: "cmdsub", script, raw: this.src.slice(start, this.pos) };
+  }
+  skipTo(ch) {
+    const start = this.pos;
+    const i = this.src.indexOf(ch, this.pos);
+    this.pos = i < 0 || i >= this.stopAt ? this.stopAt : i;
+    return { items: [], start, end: this.pos };
+  }
+};
+function wrap(cmd) {
+  return { items: [{ pipeline: { commands: [cmd], negated: false, start: cmd.start, end: cmd.end }, op: ";" }], start: cmd.start, end: cmd.end };
+}
+function shiftScript(s, by) {
+  const seen = /* @__PURE__ */ new Set();
+  const shift = (o) => {
+    if (!o || typeof o !== "object" || seen.has(o)) return;
+    seen.add(o);
+    const r = o;
+    for (const k of ["start", "end"]) if (typeof r[k] === "number") r[k] += by;
+    for (const v of Object.values(r)) if (v && typeof v === "object") shift(v);
+  };
+  shift(s);
+  return s;
+}
+function ansiEscape(src, at) {
+  const n = src[at + 1] ?? "";
+  const simple = { n: "\n", t: "	", r: "\r", a: "\x07", b: "\b", e: "\x1B", E: "\x1B", f: "\f", v: "\v", "\\": "\\", "'": "'", '"': '"' };
+  if (n in simple) return [simple[n], 2];
+  let m = /^x([0-9A-Fa-f]{1,2})/.exec(src.slice(at + 1, at + 4));
+  if (m) return [String.fromCharCode(parseInt(m[1], 16)), 1 + m[0].length];
+  m = /^u([0-9A-Fa-f]{1,4})/.exec(src.slice(at + 1, at + 6)) ?? /^U([0-9A-Fa-f]{1,8})/.exec(src.slice(at + 1, at + 10));
+  if (m) {
+    const cp = parseInt(m[1], 16);
+    return [cp <= 1114111 ? String.fromCodePoint(cp) : "", 1 + m[0].length];
+  }
+  m = /^[0-7]{1,3}/.exec(src.slice(at + 1, at + 4));
+  if (m) return [String.fromCharCode(parseInt(m[0], 8) & 255), 1 + m[0].length];
+  return [n, 2];
+}
+
+// src/skill/analysis/shell-eval.ts
+function newShellEnv(params = []) {
+  return { vars: /* @__PURE__ */ new Map(), funcs: /* @__PURE__ */ new Map(), params, cwd: "" };
+}
+var INTERPRETERS = {
+  sh: "shell",
+  bash: "shell",
+  zsh: "shell",
+  dash: "shell",
+  ksh: "shell",
+  ash: "shell",
+  fish: "shell",
+  busybox: "shell",
+  python: "python",
+  python2: "python",
+  python3: "python",
+  py: "python",
+  pypy: "python",
+  pypy3: "python",
+  uv: "python",
+  node: "javascript",
+  nodejs: "javascript",
+  deno: "javascript",
+  bun: "javascript",
+  tsx: "javascript",
+  "ts-node": "javascript",
+  perl: "shell",
+  ruby: "shell",
+  php: "shell",
+  pwsh: "powershell",
+  powershell: "powershell",
+  "powershell.exe": "powershell",
+  osascript: "shell"
+};
+var INLINE_FLAG = {
+  shell: /^-[a-z]*c[a-z]*$/,
+  python: /^-c$/,
+  javascript: /^(?:-e|-p|--eval|--print)$/,
+  powershell: /^-(?:c|command|e|ec|encodedcommand)$/i
+};
+var WRAPPERS = /* @__PURE__ */ new Set(["sudo", "doas", "nohup", "time", "command", "exec", "builtin", "nice", "ionice", "timeout", "stdbuf", "env", "unbuffer", "caffeinate", "chronic", "setsid", "torsocks", "proxychains", "proxychains4"]);
+var FILTERS = /* @__PURE__ */ new Set(["cat", "tac", "head", "tail", "less", "more", "strings", "nl", "od", "hexdump", "xxd", "base64", "base32", "basenc", "gzip", "gunzip", "zcat", "bzip2", "xz", "zstd", "sort", "uniq", "cut", "tr", "sed", "awk", "gawk", "grep", "egrep", "rg", "jq", "yq", "column", "fold", "rev", "iconv", "openssl", "gpg", "tee", "paste", "fmt", "wc", "md5sum", "sha256sum", "shasum", "zip", "tar", "find", "ls", "dd", "uuencode", "xargs", "printf", "echo", "cmp", "diff", "sqlite3", "file", "split"]);
+var NET = /* @__PURE__ */ new Set(["curl", "wget", "http", "https", "xh", "xhs", "nc", "ncat", "netcat", "socat", "telnet", "ssh", "scp", "sftp", "rsync", "ftp", "lftp", "mail", "mailx", "sendmail", "mutt", "swaks", "aria2c", "axel"]);
+var PRINTERS = /* @__PURE__ */ new Set(["cat", "tac", "head", "tail", "less", "more", "strings", "nl", "od", "hexdump", "xxd", "base64", "base32", "basenc", "zcat", "sort", "uniq", "cut", "tr", "sed", "awk", "gawk", "grep", "egrep", "rg", "jq", "yq", "column", "fold", "rev", "iconv", "tee", "paste", "fmt", "echo", "printf", "env", "printenv", "set", "export", "declare", "typeset", "compgen", "sqlite3", "openssl"]);
+var DNS = /* @__PURE__ */ new Set(["dig", "nslookup", "host", "drill", "ping", "ping6", "getent", "resolvectl", "traceroute", "kdig", "delv"]);
+function basename2(s) {
+  const t = s.replace(/\\/g, "/");
+  return t.slice(t.lastIndexOf("/") + 1).toLowerCase();
+}
+var ShellEvaluator = class {
+  constructor(ctx, unit, env) {
+    this.ctx = ctx;
+    this.unit = unit;
+    this.env = env;
+    this.lines = new Lines(unit.text);
+  }
+  ctx;
+  unit;
+  env;
+  lines;
+  /** The last simple command run: its name, line, and whether its output is what it was given or fetched. */
+  last = { name: "", line: 0, prints: false };
+  run(stdin) {
+    const parsed = parseShell(this.unit.text);
+    if (this.ctx.depth > 0) return this.script(parsed, stdin);
+    const outs = [];
+    for (const item of parsed.items) {
+      this.last = { name: "", line: 0, prints: false };
+      const out = this.script({ ...parsed, items: [item] }, stdin);
+      if (this.last.prints && out.labels.length) this.ctx.display(this.unit, this.last.line, out, this.last.name);
+      outs.push(out);
+    }
+    return outs.length === 1 ? outs[0] : join9(outs, "\n");
+  }
+  line(offset) {
+    return this.unit.line + this.lines.lineOf(offset);
+  }
+  script(s, stdin) {
+    const outs = [];
+    for (const item of s.items) {
+      let input = stdin;
+      let out = val("");
+      item.pipeline.commands.forEach((c) => {
+        out = this.command(c, input);
+        input = out;
+      });
+      outs.push(out);
+    }
+    return outs.length === 1 ? outs[0] : join9(outs, "\n");
+  }
+  word(w) {
+    if (!w) return val("");
+    const parts = [];
+    for (const p of w.parts) {
+      if (p.kind === "lit") parts.push(val(p.value));
+      else if (p.kind === "param") {
+        const v = this.param(p.name, w.start);
+        parts.push(/^\$\{(?:#\w|\w+:\s*-?\d|\w+:?\+)/.test(p.raw) ? { text: UNKNOWN, labels: v.labels.filter((l) => l.kind !== "source") } : v);
+      } else if (p.kind === "cmdsub") {
+        const only = p.script.items.length === 1 && p.script.items[0].pipeline.commands.length === 1 ? p.script.items[0].pipeline.commands[0] : void 0;
+        if (only?.kind === "cmd" && !only.words.length && only.redirects.length === 1 && only.redirects[0].op === "<") {
+          parts.push(this.ctx.readFile(this.word(only.redirects[0].target), this.unit, this.line(only.start), "read"));
+        } else {
+          const out = this.script(p.script);
+          const data = { kind: "data", what: p.raw.slice(0, 60), step: { file: this.unit.file, line: this.line(w.start), what: p.raw.slice(0, 60) } };
+          parts.push({ ...out, text: out.text === "" ? UNKNOWN : out.text, labels: out.labels.length ? out.labels : [data] });
+        }
+      } else {
+        const out = this.script(p.script);
+        const path = `/dev/fd/${this.ctx.written.size + 63}`;
+        this.ctx.written.set(path, out);
+        parts.push(val(path, []));
+      }
+    }
+    if (parts.length === 1) return parts[0];
+    return join9(parts);
+  }
+  param(name, offset) {
+    const v = this.env.vars.get(name);
+    if (v) return v;
+    if (/^[1-9]$/.test(name)) return this.env.params[Number(name) - 1] ?? val(UNKNOWN);
+    if (name === "@" || name === "*") return this.env.params.length ? join9(this.env.params, " ") : val(UNKNOWN);
+    if (name === "HOME") return val("~");
+    const label = envSource(name, this.unit, this.line(offset));
+    return val(UNKNOWN, label ? [label] : []);
+  }
+  command(c, stdin) {
+    switch (c.kind) {
+      case "cmd":
+        return this.simple(c, stdin);
+      case "func":
+        if (c.name && c.bodies[0]) this.env.funcs.set(c.name, c.bodies[0]);
+        return val("");
+      case "for": {
+        const items = c.items ? join9(c.items.map((w) => this.word(w)), " ") : join9(this.env.params, " ");
+        if (c.variable) this.env.vars.set(c.variable, items);
+        const input = this.inputOf(c.redirects, stdin);
+        const out = this.script(c.body, input);
+        return this.outputTo(c.redirects, out, c.start);
+      }
+      default: {
+        const input = this.inputOf(c.redirects, stdin);
+        for (const w of c.words) this.word(w);
+        const out = join9(c.bodies.map((b) => this.script(b, input)), "\n");
+        return this.outputTo(c.redirects, out, c.start);
+      }
+    }
+  }
+  inputOf(redirects, stdin) {
+    let input = stdin;
+    for (const r of redirects) {
+      if (r.op === "<" && (!r.fd || r.fd === "0")) input = this.ctx.readFile(this.word(r.target), this.unit, this.line(r.target?.start ?? 0), "read");
+      else if (r.op === "<<") input = this.word(r.heredoc);
+      else if (r.op === "<<<") input = this.word(r.target);
+    }
+    return input;
+  }
+  outputTo(redirects, out, offset) {
+    let result = out;
+    for (const r of redirects) {
+      if ((r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>" || r.op === "&>>") && (!r.fd || r.fd === "1")) {
+        const target = this.word(r.target);
+        if (/^\/dev\/(?:null|stderr|stdout|tty)$/.test(target.text)) continue;
+        if (/^\/dev\/(?:tcp|udp)\//.test(target.text)) {
+          const [, , , host] = target.text.split("/");
+          this.ctx.network(this.unit, this.line(offset), val(host ?? UNKNOWN), [out], "a /dev/tcp redirection");
+          continue;
+        }
+        this.ctx.write(this.unit, this.line(r.target?.start ?? offset), target, r.op.includes(">>") ? out : out, r.op === ">>" || r.op === "&>>" ? "appending (>>)" : "a redirection (>)");
+        result = val("");
+      } else if (r.op === ">&" && r.target && /^\/dev\/(?:tcp|udp)\//.test(this.word(r.target).text)) {
+        const host = this.word(r.target).text.split("/")[3];
+        this.ctx.network(this.unit, this.line(offset), val(host ?? UNKNOWN), [out], "a /dev/tcp redirection");
+      }
+    }
+    return result;
+  }
+  simple(c, stdin) {
+    const line = this.line(c.start);
+    for (const a of c.assigns) {
+      const v = a.value ? this.word(a.value) : val("");
+      this.env.vars.set(a.name, withStep(v, this.unit, this.line(a.start), `${a.name}=`));
+      this.assignmentEffects(a.name, v, line);
+    }
+    let argv = c.words.map((w) => this.word(w));
+    const w0 = c.words[0];
+    if (w0 && argv[0] && /^\$\{?\w+\}?$/.test(w0.raw) && /\s/.test(argv[0].text.trim())) {
+      const first = argv[0];
+      argv = [...first.text.trim().split(/\s+/).map((t) => ({ text: t, labels: first.labels })), ...argv.slice(1)];
+    }
+    const input = this.inputOf(c.redirects, stdin);
+    for (const r of c.redirects) if (r.op === "<" && r.target && /^\/dev\/(?:tcp|udp)\//.test(this.word(r.target).text)) this.ctx.network(this.unit, line, val(this.word(r.target).text.split("/")[3] ?? UNKNOWN), [], "a /dev/tcp redirection");
+    if (!argv.length) return this.outputTo(c.redirects, val(""), c.start);
+    argv = this.unwrap(argv);
+    if (!argv.length) return val("");
+    const name = basename2(argv[0].text);
+    this.last = { name, line, prints: PRINTERS.has(name) };
+    const out = this.dispatch(argv, input, line, c);
+    return this.outputTo(c.redirects, out, c.start);
+  }
+  /** sudo, env, nohup, timeout … run the command after their own options. */
+  unwrap(argv) {
+    let a = argv;
+    for (let guard = 0; guard < 8 && a.length; guard++) {
+      const name = basename2(a[0].text);
+      if (!WRAPPERS.has(name)) break;
+      let i = 1;
+      while (i < a.length) {
+        const t = a[i].text;
+        if (name === "env" && /^[A-Za-z_]\w*=/.test(t)) {
+          const eq = t.indexOf("=");
+          this.env.vars.set(t.slice(0, eq), val(t.slice(eq + 1), a[i].labels));
+          i++;
+        } else if (t.startsWith("-")) {
+          i += /^-(?:u|g|n|p|C|h|k|s|S|o|e|i|c)$/.test(t) && name !== "env" && name !== "exec" ? 2 : 1;
+        } else if ((name === "timeout" || name === "nice") && /^\d/.test(t)) i++;
+        else break;
+      }
+      if (i >= a.length && name === "env") return [a[0]];
+      a = a.slice(i);
+    }
+    return a;
+  }
+  assignmentEffects(name, v, line) {
+    if (/^(?:HISTFILE)$/.test(name) && /^(?:\/dev\/null|)$/.test(v.text)) this.ctx.report("skill-flow-erase-traces", this.unit, line, `${name} set to ${v.text || "nothing"} (history off)`);
+    if (/^(?:HISTSIZE|HISTFILESIZE|SAVEHIST)$/.test(name) && v.text === "0") this.ctx.report("skill-flow-erase-traces", this.unit, line, `${name}=0 (history off)`);
+  }
+  dispatch(argv, stdin, line, c) {
+    const name0 = argv[0].text;
+    const name = basename2(name0);
+    const args = argv.slice(1);
+    const texts = args.map((a) => a.text);
+    const positional = args.filter((a) => !a.text.startsWith("-"));
+    const fn = this.env.funcs.get(name0);
+    if (fn) {
+      const saved = this.env.params;
+      this.env.params = args;
+      try {
+        return this.script(fn, stdin);
+      } finally {
+        this.env.params = saved;
+      }
+    }
+    if (!this.ctx.written.has(normalise(name0)) && this.ctx.remoteArchive && /^\.\.?\//.test(name0)) return this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), void 0, `running ${name0} from a downloaded archive`);
+    const ran = this.ctx.written.get(normalise(name0));
+    if (ran && (name0.includes("/") || name0.startsWith("."))) {
+      return this.ctx.exec(this.unit, line, ran, guessLang(name0, ran.text), `running ${name0}`, args, stdin);
+    }
+    const cloned = this.clonedCode(name0, name, texts);
+    if (cloned) return this.ctx.exec(this.unit, line, val(UNKNOWN, [cloned.label]), void 0, `${cloned.how} (git clone)`);
+    if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
+    if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
+      const label = envSource(name0, this.unit, line);
+      if (label) return val(UNKNOWN, [label]);
+    }
+    if (/^docker-credential-[\w-]+$/.test(name) && /^(?:get|list)$/.test(texts[0] ?? "")) return this.fetched(credentialStore(this.unit, line, `registry credentials (${name})`, "docker"));
+    if (/^git-credential-[\w-]+$/.test(name) && texts[0] === "get") return this.fetched(credentialStore(this.unit, line, `git credentials (${name})`));
+    switch (name) {
+      case "eval": {
+        const code = join9(args, " ");
+        return this.ctx.exec(this.unit, line, code, "shell", "eval", [], stdin);
+      }
+      case "source":
+      case ".": {
+        const path = args[0];
+        if (!path) return val("");
+        const code = this.ctx.readFile(path, this.unit, line, "source");
+        return this.ctx.exec(this.unit, line, code, "shell", `source ${path.text.replace(/\u0000/g, "\u2026")}`, args.slice(1), stdin);
+      }
+      case "export":
+      case "declare":
+      case "typeset":
+      case "local":
+      case "readonly": {
+        if (!args.length || args.every((a) => /^-[pxf]+$/.test(a.text))) return val(UNKNOWN, [envAll(this.unit, line, `${name} -p`)]);
+        for (const a of args) {
+          const m = /^([A-Za-z_]\w*)=([\s\S]*)$/.exec(a.text);
+          if (m) {
+            const v = { ...a, text: m[2] };
+            this.env.vars.set(m[1], withStep(v, this.unit, line, `${m[1]}=`));
+            this.assignmentEffects(m[1], v, line);
+            if (weakEnv(m[1], m[2])) this.ctx.report("skill-flow-weaken-settings", this.unit, line, `exports ${m[1]}=${m[2]}`);
+          }
+        }
+        return val("");
+      }
+      case "unset":
+        if (texts.includes("HISTFILE")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "unset HISTFILE (history off)");
+        return val("");
+      case "set":
+        if (texts.join(" ").includes("+o history")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "set +o history (history off)");
+        if (!args.length) return val(UNKNOWN, [envAll(this.unit, line, "set")]);
+        return val("");
+      case "history":
+        if (texts.some((t) => /^-[a-z]*[cdw]/.test(t))) this.ctx.report("skill-flow-erase-traces", this.unit, line, `history ${texts.join(" ")}`);
+        return val("");
+      case "read": {
+        const vars = positional.map((a) => a.text).filter((t) => /^[A-Za-z_]\w*$/.test(t));
+        for (const v of vars) this.env.vars.set(v, stdin ?? val(UNKNOWN));
+        return val("");
+      }
+      case "env":
+      case "printenv":
+        if (!positional.length) return val(UNKNOWN, [envAll(this.unit, line, name)]);
+        return join9(positional.map((p) => val(UNKNOWN, [envSource(p.text, this.unit, line, false)])));
+      case "compgen":
+        return texts.includes("-e") || texts.includes("-v") ? val(UNKNOWN, [envAll(this.unit, line, "compgen")]) : val("");
+      case "pbpaste":
+      case "wl-paste":
+      case "termux-clipboard-get":
+        return val(UNKNOWN, [clipboard(this.unit, line, name)]);
+      case "xclip":
+        return texts.some((t) => /^-o(?:ut)?$/.test(t)) ? val(UNKNOWN, [clipboard(this.unit, line, name)]) : val("");
+      case "xsel":
+        return texts.some((t) => /^-(?:o|-output|[a-z]*o[a-z]*)$/.test(t)) || !texts.some((t) => /^-(?:i|-input|[a-z]*i)$/.test(t)) && !stdin ? val(UNKNOWN, [clipboard(this.unit, line, name)]) : val("");
+      case "security":
+        if (/^(?:find-generic-password|find-internet-password|dump-keychain|export)$/.test(texts[0] ?? "")) return this.fetched(credentialStore(this.unit, line, "the macOS keychain"), texts.some((t) => /^-[a-z]*w$/.test(t)), texts.some((t) => /^-[a-z]*[wg]$/.test(t)) || texts[0] === "dump-keychain");
+        return val("");
+      case "secret-tool":
+        return texts[0] === "lookup" ? this.fetched(credentialStore(this.unit, line, "the desktop keyring"), true) : val("");
+      case "pass":
+      case "gopass":
+        return texts[0] === "show" || positional.length === 1 && !/^(?:ls|list|init|insert|generate|edit|rm|git|find|grep)$/.test(texts[0] ?? "") ? this.fetched(credentialStore(this.unit, line, "the password store"), true) : val("");
+      case "cmdkey":
+        return this.fetched(credentialStore(this.unit, line, "Windows credentials"));
+      case "op":
+        if (texts[0] === "read" || texts[0] === "item" && texts[1] === "get" && texts.some((t) => /^--(?:reveal|fields|format)\b/.test(t)) || texts[0] === "inject") return this.fetched(credentialStore(this.unit, line, `1Password (op ${texts[0]})`), texts[0] === "read");
+        return this.generic(argv, stdin, line);
+      case "bw":
+      case "lpass":
+      case "keepassxc-cli":
+      case "ksecretsservice":
+        return /^(?:get|show|export|clip)$/.test(texts[0] ?? "") ? this.fetched(credentialStore(this.unit, line, `the ${name} password manager`), texts[0] === "get" || texts[0] === "show") : this.generic(argv, stdin, line);
+      case "vault":
+        return /^(?:read|kv|print)$/.test(texts[0] ?? "") && (texts[0] !== "kv" || /^(?:get)$/.test(texts[1] ?? "")) ? this.fetched(credentialStore(this.unit, line, "a HashiCorp Vault secret"), true) : this.generic(argv, stdin, line);
+      case "doppler":
+      case "infisical":
+        return texts[0] === "secrets" && /^(?:get|download)?$/.test(texts[1] ?? "") || texts[0] === "export" ? this.fetched(credentialStore(this.unit, line, `${name} secrets`)) : this.generic(argv, stdin, line);
+      case "heroku":
+        return texts[0] === "auth:token" ? this.fetched(credentialStore(this.unit, line, "the Heroku CLI token", "heroku"), true) : this.generic(argv, stdin, line);
+      case "doctl":
+        return texts[0] === "auth" && texts[1] === "token" ? this.fetched(credentialStore(this.unit, line, "the DigitalOcean CLI token", "digitalocean"), true) : this.generic(argv, stdin, line);
+      case "gh":
+        if (texts[0] === "auth" && texts[1] === "token") return this.fetched(credentialStore(this.unit, line, "the GitHub CLI token", "github"), true);
+        return this.gh(args, stdin, line, argv);
+      case "gcloud":
+        if (texts.includes("print-access-token") || texts.includes("print-identity-token")) return this.fetched(credentialStore(this.unit, line, "a gcloud access token", "google"), true);
+        if (texts[0] === "secrets" && texts[1] === "versions" && texts[2] === "access") return this.fetched(credentialStore(this.unit, line, "a Google Secret Manager secret"), true);
+        return this.generic(argv, stdin, line);
+      case "aws":
+        if (texts[0] === "configure" && texts[1] === "get" && /(?:^|\.)aws_(?:access_key_id|secret_access_key|session_token)$/.test(texts[2] ?? "")) return this.fetched(credentialStore(this.unit, line, "AWS credentials", "aws"), true);
+        if (texts[0] === "configure" && texts[1] === "export-credentials") return this.fetched(credentialStore(this.unit, line, "AWS credentials", "aws"));
+        if (texts[0] === "sts" && /^(?:get-session-token|assume-role|assume-role-with-web-identity|get-federation-token)$/.test(texts[1] ?? "")) return this.fetched(credentialStore(this.unit, line, "temporary AWS credentials", "aws"));
+        if (texts[0] === "secretsmanager" && texts[1] === "get-secret-value" || texts[0] === "ssm" && texts[1] === "get-parameter" && texts.includes("--with-decryption") || texts[0] === "ecr" && texts[1] === "get-login-password" || texts[0] === "codeartifact" && texts[1] === "get-authorization-token") return this.fetched(credentialStore(this.unit, line, `an AWS secret (${texts[0]} ${texts[1]})`, "aws"), true);
+        if (texts[0] === "s3" && /^(?:cp|sync|mv)$/.test(texts[1] ?? "")) this.upload(args.slice(2).filter((a) => !a.text.startsWith("-")), stdin, line, "aws s3", "s3.amazonaws.com");
+        return this.generic(argv, stdin, line);
+      case "az":
+        if (texts.includes("get-access-token")) return this.fetched(credentialStore(this.unit, line, "an Azure access token", "azure"), true);
+        if (texts[0] === "keyvault" && texts[1] === "secret" && /^(?:show|download)$/.test(texts[2] ?? "")) return this.fetched(credentialStore(this.unit, line, "an Azure Key Vault secret"), true);
+        return this.generic(argv, stdin, line);
+      case "kubectl":
+      case "oc":
+        if (texts[0] === "config" && texts[1] === "view" && texts.includes("--raw")) return this.fetched(credentialStore(this.unit, line, "Kubernetes credentials"));
+        if (texts[0] === "get" && /^secrets?(?:\/|$)/.test(texts[1] ?? "") && texts.some((t, i) => /^(?:-o|--output)(?:=|$)/.test(t) && /yaml|json|jsonpath|go-template/.test(t + (texts[i + 1] ?? "")))) return this.fetched(credentialStore(this.unit, line, "Kubernetes secrets"));
+        return this.generic(argv, stdin, line);
+      case "git":
+        return this.git(args, stdin, line);
+      case "npm":
+      case "yarn":
+      case "pnpm":
+        if (texts[0] === "config" && texts[1] === "set" && /strict-ssl/.test(texts[2] ?? "") && /false/.test(texts.slice(2).join(" "))) this.ctx.report("skill-flow-weaken-settings", this.unit, line, `${name} config set strict-ssl false`);
+        return this.generic(argv, stdin, line);
+      case "rm":
+      case "shred":
+      case "unlink":
+      case "srm":
+      case "wipe":
+        for (const p of positional) this.ctx.erase(this.unit, line, p, name);
+        return val("");
+      case "truncate":
+        if (texts.some((t) => /^(?:-s|--size)(?:=?0)?$/.test(t)) && texts.includes("0") || texts.some((t) => /^--size=0$|^-s0$/.test(t))) for (const p of positional.filter((p2) => p2.text !== "0")) this.ctx.erase(this.unit, line, p, "truncate");
+        return val("");
+      case "journalctl":
+        if (texts.some((t) => /^--(?:vacuum|rotate)/.test(t))) this.ctx.report("skill-flow-erase-traces", this.unit, line, `journalctl ${texts.join(" ")}`);
+        return val("");
+      case "wevtutil":
+        if (/^(?:cl|clear-log)$/i.test(texts[0] ?? "")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "wevtutil clear-log");
+        return val("");
+      case "auditctl":
+        if (texts.includes("-D") || texts.join(" ").includes("-e 0")) this.ctx.report("skill-flow-erase-traces", this.unit, line, "auditctl switches auditing off");
+        return val("");
+      case "ln":
+        if (positional.length >= 2 && positional[0].text === "/dev/null") this.ctx.erase(this.unit, line, positional[1], "ln -s /dev/null");
+        if (positional.length >= 2) this.ctx.write(this.unit, line, positional[positional.length - 1], val(UNKNOWN), "ln");
+        return val("");
+      case "cp":
+      case "mv":
+      case "install":
+      case "rsync":
+        if (name === "rsync" && positional.some((p) => /^[^/\s]*[\w.-]+:/.test(p.text) && !/^[A-Za-z]:\\/.test(p.text))) return this.upload(positional, stdin, line, "rsync");
+        if (positional.length >= 2) {
+          const src = join9(positional.slice(0, -1).map((p) => this.ctx.readFile(p, this.unit, line, name)));
+          this.ctx.write(this.unit, line, positional[positional.length - 1], src, name);
+        }
+        return val("");
+      case "zip":
+      case "7z":
+      case "tar": {
+        const flags = texts.filter((t) => t.startsWith("-") || name === "tar" && /^[a-z]+$/.test(t) && t === texts[0]);
+        const creates = name === "zip" || name === "7z" && texts[0] === "a" || flags.some((f) => /^-?[a-z]*c/.test(f) && !/x/.test(f)) || texts.includes("--create");
+        if (!creates) return this.filter(name, args, stdin, line);
+        let out;
+        const files = [];
+        for (let i = 0; i < args.length; i++) {
+          const t = texts[i];
+          if (name === "tar" && (/^-?[a-z]*f$/.test(t) && i === texts.indexOf(t)) && /f/.test(t) && args[i + 1]) {
+            out = args[++i];
+            continue;
+          }
+          if (name === "tar" && /^--file=/.test(t)) {
+            out = { ...args[i], text: t.slice(7) };
+            continue;
+          }
+          if (t.startsWith("-") || name === "7z" && i === 0 || name === "tar" && i === 0 && /^[a-z]+$/.test(t)) continue;
+          if (name !== "tar" && !out) {
+            out = args[i];
+            continue;
+          }
+          files.push(args[i]);
+        }
+        const content = join9(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
+        if (out && out.text !== "-") {
+          this.ctx.write(this.unit, line, out, content, name);
+          return val("");
+        }
+        return content;
+      }
+      case "tee": {
+        const data = stdin ?? val("");
+        for (const p of positional) this.ctx.write(this.unit, line, p, data, "tee");
+        return data;
+      }
+      case "dd": {
+        const iff = args.find((a) => a.text.startsWith("if="));
+        const of = args.find((a) => a.text.startsWith("of="));
+        const data = iff ? this.ctx.readFile({ ...iff, text: iff.text.slice(3) }, this.unit, line, "dd") : stdin ?? val("");
+        if (of) this.ctx.write(this.unit, line, { ...of, text: of.text.slice(3) }, data, "dd");
+        return of ? val("") : data;
+      }
+      case "sed":
+        if (texts.some((t) => /^-[a-z]*i/.test(t) || t.startsWith("--in-place"))) {
+          const script = positional[0];
+          for (const p of positional.slice(1)) this.ctx.write(this.unit, line, p, script ?? val(""), "sed -i");
+        }
+        return this.filter(name, args, stdin, line);
+      case "echo":
+      case "printf": {
+        const words = name === "echo" ? args.filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a.text))) : args;
+        let out = join9(words, " ");
+        if (name === "printf" || texts.some((t) => /^-[a-z]*e/.test(t))) {
+          const t = out.text.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/\\([0-7]{1,3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))).replace(/\\n/g, "\n");
+          if (t !== out.text && /\\x|\\[0-7]/.test(out.text)) out = { ...out, text: t, labels: [...out.labels, decodedLabel(`${name} escapes`, this.unit, line)] };
+          else out = { ...out, text: t };
+        }
+        return out;
+      }
+      case "crontab": {
+        if (texts.some((t) => /^-[lre]$/.test(t))) return val("");
+        const file = positional.find((p) => p.text !== "-");
+        const entry = file ? this.ctx.readFile(file, this.unit, line, "crontab") : stdin ?? val("");
+        this.ctx.persist(this.unit, line, "a cron job", entry);
+        return val("");
+      }
+      case "systemctl":
+      case "launchctl": {
+        if (!/^(?:enable|load|bootstrap|start|restart)$/.test(positional[0]?.text ?? "")) return val("");
+        for (const p of positional.slice(1)) {
+          const unitName = p.text.replace(/^gui\/\S*$/, "");
+          if (!unitName) continue;
+          const base = unitName.replace(/^.*\//, "");
+          const written = [...this.ctx.written.entries()].find(([path]) => path === normalise(unitName) || path.endsWith(`/${base}`) || path.endsWith(`/${base}.service`));
+          if (written) this.ctx.persist(this.unit, line, `${name} ${positional[0].text} ${base}`, written[1]);
+          else if (name === "launchctl" && /^com\.apple\./i.test(base) && !/^\/System\//.test(unitName)) this.ctx.report("skill-flow-persistence", this.unit, line, `launchctl loads ${base}, a launch agent named as Apple's outside /System`);
+        }
+        return val("");
+      }
+      case "make":
+        if (this.ctx.remoteArchive && texts.includes("install")) this.ctx.exec(this.unit, line, val(UNKNOWN, [this.ctx.remoteArchive]), void 0, "make install of a downloaded archive");
+        return val("");
+      case "cd": {
+        const to = positional[0]?.text;
+        if (!to || to === "~" || to === "$HOME") this.env.cwd = "~";
+        else if (!to.includes(UNKNOWN) && to !== "-") this.env.cwd = normPath(/^[~/$]/.test(to) || !this.env.cwd ? to : `${this.env.cwd.replace(/\/$/, "")}/${to}`).replace(/\/$/, "");
+        return val("");
+      }
+      case "chmod":
+      case "mkdir":
+      case "touch":
+      case "sleep":
+      case "true":
+      case "false":
+      case "exit":
+      case "return":
+      case "test":
+      case "[":
+      case "shift":
+      case "trap":
+      case "wait":
+      case "pwd":
+      case "whoami":
+      case "hostname":
+      case "date":
+      case "id":
+      case "uname":
+      case "which":
+        return name === "whoami" || name === "hostname" || name === "id" || name === "uname" || name === "date" || name === "pwd" ? val(UNKNOWN, []) : val("");
+      case "xargs": {
+        let i = 0;
+        while (i < args.length && args[i].text.startsWith("-")) i += /^-[IdnLPsE]$/.test(args[i].text) ? 2 : 1;
+        const rest = args.slice(i);
+        if (!rest.length) return stdin ?? val("");
+        return this.dispatch([...rest, stdin ?? val(UNKNOWN)], void 0, line, c);
+      }
+      default:
+        break;
+    }
+    if (NET.has(name)) return this.net(name, args, stdin, line);
+    if (DNS.has(name)) {
+      for (const p of positional) this.ctx.dns(this.unit, line, p, name);
+      return val(UNKNOWN);
+    }
+    if (FILTERS.has(name)) return this.filter(name, args, stdin, line);
+    return this.generic(argv, stdin, line);
+  }
+  /** A script in a cloned folder run by path or interpreter, or the folder built and installed. */
+  clonedCode(name0, name, texts) {
+    if (!this.ctx.remoteDirs.size) return void 0;
+    const cwd = this.env.cwd;
+    if (name0.includes("/")) {
+      const label = this.ctx.remoteDirOf(name0, cwd);
+      if (label) return { label, how: `running ${name0}` };
+    }
+    if (name in INTERPRETERS || name === "source" || name === ".") {
+      const script = texts.find((t) => !t.startsWith("-"));
+      const label = script ? this.ctx.remoteDirOf(script, cwd) : void 0;
+      if (label) return { label, how: `${name} ${script}` };
+    }
+    const here = cwd ? this.ctx.remoteDirOf(cwd) : void 0;
+    if (!here) return void 0;
+    const builds = name === "make" || name === "cmake" || name === "meson" || name === "ninja" || /^(?:pip[0-9.]*|pipx|uv|poetry|npm|pnpm|yarn|bun|cargo|go|gem|bundle|composer)$/.test(name) && texts.some((t) => /^(?:install|i|add|build|run|exec|link)$/.test(t)) || /^python[0-9.]*$/.test(name) && texts[0] === "setup.py" || /^\.\//.test(name0);
+    return builds ? { label: here, how: `${[name0, ...texts].join(" ").slice(0, 60)} in the cloned folder` } : void 0;
+  }
+  /** Output of a command that prints a secret it looked up: the agent reads it unless it goes elsewhere. */
+  fetched(label, single = false, prints = true) {
+    this.last.prints = prints;
+    return val(UNKNOWN, [label.kind === "source" ? { ...label, single } : label]);
+  }
+  /** `gh`: issues, pull requests, gists, releases and API fields are published. */
+  gh(args, stdin, line, argv) {
+    const texts = args.map((a) => a.text);
+    const [group, verb] = texts;
+    const publishing = group === "gist" && /^(?:create|new|edit)$/.test(verb ?? "") || /^(?:issue|pr|discussion)$/.test(group ?? "") && /^(?:create|new|comment|edit|review|close|reopen|merge)$/.test(verb ?? "") || group === "release" && /^(?:create|new|upload|edit)$/.test(verb ?? "") || group === "api";
+    if (!publishing) return this.generic(argv, stdin, line);
+    const data = [];
+    const host = group === "gist" ? "gist.github.com" : group === "api" ? "api.github.com" : "github.com";
+    for (let i = 2; i < args.length; i++) {
+      const t = texts[i];
+      const next = args[i + 1];
+      const eq = /^(--[\w-]+)=([\s\S]*)$/.exec(t);
+      const flag = eq ? eq[1] : t;
+      const value = eq ? { ...args[i], text: eq[2] } : next;
+      if (/^(?:-b|--body|-t|--title|-n|--notes|-d|--desc|--description|-m|--message|-f|--raw-field)$/.test(flag) && value) {
+        data.push(value);
+        if (!eq) i++;
+      } else if (/^(?:-F|--body-file|--notes-file|--input|--field)$/.test(flag) && value) {
+        const at = /^(?:[\w.[\]-]*=)?@?(.*)$/.exec(value.text)[1];
+        const isFile = flag !== "--field" && flag !== "-F" || group !== "api" || /^[\w.[\]-]*=@/.test(value.text);
+        data.push(!isFile ? value : at === "-" ? stdin ?? val("") : this.ctx.readFile({ ...value, text: at }, this.unit, line, `gh ${group}`));
+        if (!eq) i++;
+      } else if (/^(?:-R|--repo|-X|--method|-H|--header|-a|--assignee|-l|--label|-B|--base|-H|--head|--target|-p|--project|-r|--reviewer|--jq|-q|--template)$/.test(flag)) {
+        if (!eq) i++;
+      } else if (!t.startsWith("-") && (group === "gist" || group === "release" && (verb === "upload" || i > 2))) {
+        data.push(t === "-" ? stdin ?? val("") : this.ctx.readFile(args[i], this.unit, line, `gh ${group}`));
+      }
+    }
+    if (group === "gist" && !data.length && stdin) data.push(stdin);
+    this.ctx.network(this.unit, line, val(host), data, `gh ${group} ${verb ?? ""}`.trim(), { publish: true });
+    return val(UNKNOWN);
+  }
+  /** A command we have no table for: its output carries what went in (conservative). */
+  generic(argv, stdin, _line) {
+    const labels = [];
+    for (const a of argv.slice(1)) labels.push(...a.labels.filter((l) => l.kind === "source"));
+    if (stdin) labels.push(...stdin.labels.filter((l) => l.kind === "source"));
+    return val(UNKNOWN, dedupe(labels));
+  }
+  filter(name, args, stdin, line) {
+    const texts = args.map((a) => a.text);
+    const files = args.filter((a, i) => !a.text.startsWith("-") && !(i > 0 && /^-(?:[A-Za-z]*[wnmcCoefsdtkIbAB])$/.test(texts[i - 1]) && !/^-(?:d|n)$/.test(texts[i - 1]) && false));
+    let reads = files.filter((f) => f.text !== "-").map((f) => this.ctx.readFile(f, this.unit, line, name));
+    const pattern = /^\^?([A-Z][A-Z0-9_]{2,})=?$/.exec(files[0]?.text ?? "");
+    if ((name === "grep" || name === "rg" || name === "egrep") && pattern) {
+      reads = reads.map((r) => ({ ...r, labels: r.labels.map((l) => l.kind === "source" && l.source === "dotenv" ? envSource(pattern[1], this.unit, line, false) : l) }));
+    }
+    let input = join9([...stdin ? [stdin] : [], ...reads]);
+    if (!stdin && !reads.length) input = val("");
+    if ((name === "jq" || name === "gojq" || name === "jaq") && args.some((a) => !a.text.startsWith("-") && /(?:^|[^\w.$])env\b(?!\s*\.)|\$ENV\b(?!\s*\.\w)/.test(a.text))) input = { ...input, labels: [...input.labels, envAll(this.unit, line, `${name} env`)] };
+    if (name === "grep" || name === "rg" || name === "egrep") {
+      if (texts.some((t) => /^-[a-zA-Z]*[cqlL]$|^--(?:count|quiet|silent|files-with(?:out)?-matches)$/.test(t))) return { text: UNKNOWN, labels: input.labels.filter((l) => l.kind !== "source") };
+      const pat = args.find((a) => !a.text.startsWith("-"))?.text ?? "";
+      if (pat && !/key|token|secret|pass|cred|auth|private|session|cookie|^[.^]?\*?$/i.test(pat)) input = { ...input, labels: input.labels.filter((l) => !(l.kind === "source" && l.source === "env-all")) };
+    }
+    const decodeFlag = texts.some((t) => /^(?:-d|--decode|-D|-r|-rp|-pr|-u)$/.test(t) || name === "xxd" && /^-[a-z]*r/.test(t));
+    const known = stdin && !stdin.text.includes(UNKNOWN) ? stdin.text.trim() : void 0;
+    if ((name === "base64" || name === "basenc" || name === "base32") && decodeFlag) {
+      const d = known !== void 0 ? fromBase64(known) : void 0;
+      return { text: d ?? UNKNOWN, labels: [...input.labels, decodedLabel("base64 -d", this.unit, line)] };
+    }
+    if (name === "xxd" && decodeFlag) {
+      const d = known !== void 0 ? fromHex(known) : void 0;
+      return { text: d ?? UNKNOWN, labels: [...input.labels, decodedLabel("xxd -r", this.unit, line)] };
+    }
+    if (name === "openssl" && texts.includes("-d") && texts.some((t) => /base64|enc|-a/.test(t))) {
+      const d = known !== void 0 ? fromBase64(known) : void 0;
+      return { text: d ?? UNKNOWN, labels: [...input.labels, decodedLabel("openssl -d", this.unit, line)] };
+    }
+    if ((name === "gunzip" || name === "zcat" || name === "gzip" && decodeFlag || name === "xz" && decodeFlag || name === "bzip2" && decodeFlag) && input.labels.some((l) => l.kind === "decoded")) {
+      return { text: UNKNOWN, labels: [...input.labels, decodedLabel(`${name} -d`, this.unit, line)] };
+    }
+    if (name === "rev") {
+      return { text: known !== void 0 ? reverse(known) : UNKNOWN, labels: [...input.labels, decodedLabel("rev", this.unit, line)] };
+    }
+    if (name === "tr" && /^['"]?(?:a-zA-Z|A-Za-z)/.test(texts[0] ?? "") && /^['"]?(?:n-za-mN-ZA-M|N-ZA-Mn-za-m)/.test(texts[1] ?? "")) {
+      return { text: known !== void 0 ? rot(known, 13) : UNKNOWN, labels: [...input.labels, decodedLabel("rot13 (tr)", this.unit, line)] };
+    }
+    if (name === "tar" && texts.some((t) => /^-?[a-z]*x/.test(t) || t === "--extract") || name === "unzip" || name === "bsdtar" || name === "gunzip" && !decodeFlag || name === "7z") {
+      const r = input.labels.find((l) => l.kind === "remote");
+      if (r) this.ctx.remoteArchive = r;
+    }
+    if (name === "sed" && known !== void 0 && texts.filter((t) => !t.startsWith("-")).length === 1) {
+      const m = /^s(.)((?:\\.|(?!\1).){1,40})\1((?:(?!\1).){0,40})\1(g?)$/.exec(texts.find((t) => !t.startsWith("-")) ?? "");
+      if (m && !/[.*+?^$()[\]{}|\\]/.test(m[2]) && !/[&\\]/.test(m[3])) return { text: m[4] ? known.split(m[2]).join(m[3]) : known.replace(m[2], m[3]), labels: input.labels };
+    }
+    if (name === "tr" && known !== void 0 && texts[0] === "-d" && texts[1] && /^[^\\\[\]-]{1,20}$/.test(texts[1])) {
+      const drop = new Set(texts[1]);
+      return { text: [...known].filter((ch) => !drop.has(ch)).join(""), labels: input.labels };
+    }
+    if (name === "find" || name === "ls") return join9(args.filter((a) => !a.text.startsWith("-")).slice(0, 1));
+    return { text: name === "cat" && input.text ? input.text : UNKNOWN, labels: input.labels };
+  }
+  interpreter(name, args, stdin, line) {
+    const lang = INTERPRETERS[name];
+    if (name === "uv" && args[0]?.text !== "run") return this.generic([val(name), ...args], stdin, line);
+    const list = name === "uv" ? args.slice(1) : args;
+    for (let i = 0; i < list.length; i++) {
+      const t = list[i].text;
+      if (INLINE_FLAG[lang].test(t) || (name === "perl" || name === "ruby") && /^-[a-z]*e$/.test(t) || name === "php" && t === "-r") {
+        let code2 = list[i + 1] ?? val("");
+        if (lang === "powershell" && /^-(?:e|ec|encodedcommand)$/i.test(t)) {
+          const d = Buffer.from(code2.text, "base64").toString("utf16le");
+          code2 = { ...code2, text: d, labels: [...code2.labels, decodedLabel("powershell -EncodedCommand", this.unit, line)] };
+        }
+        const nestedLang = name === "perl" || name === "ruby" || name === "php" || name === "osascript" ? void 0 : lang;
+        return this.ctx.exec(this.unit, line, code2, nestedLang, `${name} ${t}`, list.slice(i + 2), stdin);
+      }
+      if (lang === "python" && t === "-m") return this.generic([val(name), ...list], stdin, line);
+      if (t === "-" || t === "-s" && lang === "shell") break;
+      if (t.startsWith("-")) {
+        if (/^-(?:W|X|O|o)$/.test(t) && lang !== "shell") i++;
+        continue;
+      }
+      let code = this.ctx.readFile(list[i], this.unit, line, name);
+      if (!code.obj && code.text === UNKNOWN && !code.labels.length && this.ctx.remoteArchive && !t.startsWith("/") && t.includes("/")) code = { ...code, labels: [this.ctx.remoteArchive] };
+      const scriptLang = guessLang(t, code.text) ?? lang;
+      return this.ctx.exec(this.unit, line, code, scriptLang, `${name} ${t.replace(/\u0000/g, "\u2026")}`, list.slice(i + 1), stdin);
+    }
+    if (stdin) return this.ctx.exec(this.unit, line, stdin, name === "perl" || name === "ruby" || name === "php" ? void 0 : lang, `piping into ${name}`);
+    return val("");
+  }
+  git(args, stdin, line) {
+    let k = 0;
+    while (k < args.length && args[k].text.startsWith("-")) k += /^-[Cc]$|^--(?:git-dir|work-tree|namespace)$/.test(args[k].text) ? 2 : 1;
+    const sub = args.slice(k);
+    const texts = sub.map((a) => a.text);
+    const positional = sub.slice(1).filter((a) => !a.text.startsWith("-"));
+    if (texts[0] === "config" && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report("skill-flow-weaken-settings", this.unit, line, "git config http.sslVerify false");
+    switch (texts[0]) {
+      case "credential":
+      case "credential-cache":
+      case "credential-store":
+        if (/^(?:fill|get)$/.test(texts[1] ?? "")) {
+          const host = /(?:^|\n)host=([^\s]+)/.exec(stdin?.text ?? "")?.[1];
+          const provider = host && /(?:^|\.)github\.com$/i.test(host) ? "github" : host && /(?:^|\.)gitlab\.com$/i.test(host) ? "gitlab" : void 0;
+          return this.fetched(credentialStore(this.unit, line, "git credentials (git credential fill)", provider), true);
+        }
+        return val("");
+      case "add":
+      case "stage": {
+        const all = texts.some((t) => /^(?:-A|--all|-u|--update)$/.test(t)) || positional.some((p) => p.text === "." || p.text === ":/" || p.text === "*");
+        this.ctx.staged.push(...this.stagedLabels(all ? [] : positional, line));
+        return val("");
+      }
+      case "commit": {
+        if (texts.some((t) => /^-[a-zA-Z]*a[a-zA-Z]*$|^--all$/.test(t))) this.ctx.staged.push(...this.stagedLabels([], line));
+        const message = sub.filter((_, i) => i > 0 && /^(?:-m|--message)$/.test(texts[i - 1]));
+        const file = sub.find((_, i) => i > 0 && /^(?:-F|--file)$/.test(texts[i - 1]));
+        const labels = [...this.ctx.staged, ...message.flatMap((m) => m.labels), ...file ? this.ctx.readFile(file, this.unit, line, "git commit -F").labels : []].filter((l) => l.kind === "source");
+        this.ctx.committed = dedupe([...this.ctx.committed, ...labels]);
+        this.ctx.staged = [];
+        return val("");
+      }
+      case "push": {
+        const url = sub.find((a) => /^(?:https?|ssh|git):\/\/|^[\w.-]+@[\w.-]+:/.test(a.text));
+        const target = url ? val(url.text) : val("the repository remote");
+        if (url) this.ctx.network(this.unit, line, url, [], "git push");
+        if (this.ctx.committed.length) this.ctx.network(this.unit, line, target, [val(UNKNOWN, this.ctx.committed)], "git push of a commit holding it", { publish: true });
+        return val("");
+      }
+      case "clone": {
+        const cloneArgs = [];
+        for (let i = 1; i < sub.length; i++) {
+          if (/^(?:--depth|-b|--branch|--origin|-o|--filter|--reference|-c|--config|--template|-u|--upload-pack|-j|--jobs|--separate-git-dir)$/.test(texts[i])) i++;
+          else if (!texts[i].startsWith("-")) cloneArgs.push(sub[i]);
+        }
+        const [url, dir] = cloneArgs;
+        if (!url) return val("");
+        const host = hostOf(url.text);
+        if (host && !isForgeHost(host)) {
+          const folder = dir?.text ?? url.text.replace(/[?#].*$/, "").replace(/\/+$/, "").replace(/\.git$/, "").replace(/^.*[/:]/, "");
+          this.ctx.remoteDirs.set(normPath(/^[~/$]/.test(folder) || !this.env.cwd ? folder : `${this.env.cwd}/${folder}`), remote(url.text, this.unit, line));
+        }
+        return val("");
+      }
+      default:
+        return this.generic([val("git"), ...args], stdin, line);
+    }
+  }
+  /** What `git add` stages: the labels of the named paths (or of every file written, for `-A`). */
+  stagedLabels(paths, line) {
+    const out = [];
+    const written = [...this.ctx.written.entries()];
+    if (!paths.length) for (const [, v] of written) out.push(...v.labels.filter((l) => l.kind === "source"));
+    for (const p of paths) {
+      const norm = normPath(p.text).replace(/\/+$/, "");
+      out.push(...this.ctx.readFile(p, this.unit, line, "git add").labels.filter((l) => l.kind === "source"));
+      for (const [path, v] of written) if (path.startsWith(`${norm}/`)) out.push(...v.labels.filter((l) => l.kind === "source"));
+    }
+    return dedupe(out);
+  }
+  /** scp, rsync, aws s3 cp: local files to a remote target. */
+  upload(positional, stdin, line, how, fixedHost) {
+    const remoteIdx = positional.findIndex((p) => /^(?:[\w.-]+@)?[\w.-]+:/.test(p.text) && !/^[A-Za-z]:\\/.test(p.text) || /^s3:\/\//.test(p.text));
+    if (remoteIdx <= 0) return val("");
+    const target = fixedHost ? val(fixedHost) : val(positional[remoteIdx].text.replace(/:.*$/, "").replace(/^.*@/, ""));
+    const data = positional.slice(0, remoteIdx).map((p) => this.ctx.readFile(p, this.unit, line, how));
+    this.ctx.network(this.unit, line, target, [...data, ...stdin ? [stdin] : []], how, { publish: true });
+    return val("");
+  }
+  net(name, args, stdin, line) {
+    const texts = args.map((a) => a.text);
+    if (name === "scp" || name === "sftp" || name === "rsync") return this.upload(args.filter((a) => !a.text.startsWith("-")), stdin, line, name);
+    if (name === "nc" || name === "ncat" || name === "netcat" || name === "telnet" || name === "socat") {
+      const hostArg = args.find((a, i) => !a.text.startsWith("-") && !/^\d+$/.test(a.text) && !(i > 0 && /^-[pwqiIOsx]$/.test(texts[i - 1])));
+      const target2 = name === "socat" ? val(/(?:TCP|UDP|OPENSSL)[46]?:([^:,]+)/i.exec(texts.join(" "))?.[1] ?? UNKNOWN) : hostArg ?? val(UNKNOWN);
+      if (texts.some((t) => /^-[a-z]*l/.test(t))) return val(UNKNOWN, [remote(`tcp://${target2.text}`, this.unit, line)]);
+      if (stdin) this.ctx.network(this.unit, line, target2, [stdin], name);
+      return val(UNKNOWN, [remote(`tcp://${target2.text}`, this.unit, line)]);
+    }
+    if (name === "ssh") {
+      const hostArg = args.find((a, i) => !a.text.startsWith("-") && !(i > 0 && /^-[pilFoJLRDWbcEemOQSw]$/.test(texts[i - 1])));
+      if (hostArg && stdin) this.ctx.network(this.unit, line, val(hostArg.text.replace(/^.*@/, "")), [stdin], "ssh");
+      const after = hostArg ? args.slice(args.indexOf(hostArg) + 1) : [];
+      if (hostArg && after.length) this.ctx.network(this.unit, line, val(hostArg.text.replace(/^.*@/, "")), after, "ssh");
+      return val(UNKNOWN);
+    }
+    if (name === "mail" || name === "mailx" || name === "sendmail" || name === "mutt" || name === "swaks") {
+      const to = args.find((a) => a.text.includes("@")) ?? val(UNKNOWN);
+      const attach = args.filter((a, i) => i > 0 && /^-(?:a|A|-attach)$/.test(texts[i - 1])).map((a) => this.ctx.readFile(a, this.unit, line, name));
+      this.ctx.network(this.unit, line, val(to.text.replace(/^.*@/, "")), [...stdin ? [stdin] : [], ...attach, ...args], name);
+      return val("");
+    }
+    let url;
+    const data = [];
+    const auth = [];
+    let output;
+    let remoteName = false;
+    const takesValue = /^(?:-[XHAeoOdFTubrmwUxEK]|--(?:request|header|user-agent|referer|output|data|data-raw|data-binary|data-urlencode|data-ascii|form|form-string|upload-file|user|max-time|write-out|proxy|cert|key|config|output-document|post-data|post-file|body-data|body-file|method|header|json|cookie|url|connect-timeout|retry|resolve))$/;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      const t = a.text;
+      const next = args[i + 1];
+      const eq = /^(--[\w-]+)=([\s\S]*)$/.exec(t);
+      const flag = eq ? eq[1] : t;
+      const value = eq ? { ...a, text: eq[2] } : next;
+      if (/^(?:-d|--data(?:-raw|-binary|-urlencode|-ascii)?|--json|-F|--form(?:-string)?|--post-data|--body-data)$/.test(flag) && value) {
+        data.push(this.dataArg(value, stdin, line, name));
+        if (!eq) i++;
+      } else if (/^(?:-T|--upload-file|--post-file|--body-file)$/.test(flag) && value) {
+        data.push(value.text === "-" || value.text === "." ? stdin ?? val("") : this.ctx.readFile(value, this.unit, line, name));
+        if (!eq) i++;
+      } else if (/^(?:-H|--header|-u|--user|-b|--cookie|-A|--user-agent|-e|--referer)$/.test(flag) && value) {
+        if (/^(?:-u|--user)$/.test(flag) || /^\s*(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|private-token|x-[\w-]*(?:key|token))\s*:/i.test(value.text)) auth.push(value);
+        else data.push(value);
+        if (!eq) i++;
+      } else if (/^(?:-o|--output|--output-document)$/.test(flag) && value) {
+        output = value;
+        if (!eq) i++;
+      } else if (name === "wget" && /^-[a-zA-Z]*O$/.test(t) && next) {
+        output = next;
+        i++;
+      } else if (name === "wget" && /^-[a-zA-Z]*O-?$/.test(t)) {
+        output = val("-");
+      } else if (/^(?:-O|--remote-name)$/.test(t) && name === "curl") {
+        remoteName = true;
+      } else if (/^--url$/.test(flag) && value) {
+        url = value;
+        if (!eq) i++;
+      } else if (takesValue.test(flag) && !eq) {
+        i++;
+      } else if (!t.startsWith("-")) {
+        if (name === "http" || name === "https" || name === "xh" || name === "xhs") {
+          if (!url && /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(t)) continue;
+          if (!url) url = a;
+          else data.push(/^[\w-]+(?::=|=|==|:)@/.test(t) ? this.ctx.readFile({ ...a, text: t.replace(/^[^@]*@/, "") }, this.unit, line, name) : a);
+        } else if (!url) url = a;
+        else if (/^(?:https?|ftp):\/\//.test(t)) url = join9([url, a], " ");
+      }
+    }
+    const target = url ?? val(UNKNOWN);
+    this.ctx.network(this.unit, line, target, [...data, target], name);
+    if (auth.length) this.ctx.network(this.unit, line, target, auth, `${name} (authentication header)`, { auth: true });
+    if (stdin && (name === "http" || name === "https" || name === "xh")) this.ctx.network(this.unit, line, target, [stdin], name);
+    const fetched = { text: UNKNOWN, labels: [remote(target.text, this.unit, line)] };
+    const toStdout = name === "wget" ? output?.text === "-" : !output && !remoteName;
+    if (toStdout) return fetched;
+    const file = output && output.text !== "-" ? output : val(target.text.replace(/[?#].*$/, "").replace(/^.*\//, "") || "index.html");
+    this.ctx.write(this.unit, line, file, fetched, name);
+    this.ctx.written.set(normalise(file.text), fetched);
+    this.ctx.written.set(normalise(`./${file.text}`), fetched);
+    return val("");
+  }
+  /** curl -d @file, -F name=@file, -d @- */
+  dataArg(value, stdin, line, how) {
+    const m = /^(?:[\w.[\]-]*=)?@(.*)$/.exec(value.text);
+    if (!m) return value;
+    const path = m[1].replace(/;.*$/, "");
+    if (path === "-") return stdin ?? val("");
+    return this.ctx.readFile({ ...value, text: path }, this.unit, line, how);
+  }
+};
+function normalise(p) {
+  return p.replace(/^\$\{?HOME\}?/, "~").replace(/\/+/g, "/").replace(/^\.\//, "");
+}
+function guessLang(path, text) {
+  if (/\.py$/.test(path)) return "python";
+  if (/\.(?:m?js|cjs|ts|mts)$/.test(path)) return "javascript";
+  if (/\.(?:sh|bash|zsh)$/.test(path)) return "shell";
+  if (/\.ps1$/.test(path)) return "powershell";
+  const first = text.slice(0, 200);
+  if (/^#!.*python/.test(first)) return "python";
+  if (/^#!.*node/.test(first)) return "javascript";
+  if (/^#!.*(?:sh|bash)/.test(first)) return "shell";
+  return void 0;
+}
+function withStep(v, _unit, _line, _what) {
+  return v;
+}
+function weakEnv(name, value) {
+  return /^(?:NODE_TLS_REJECT_UNAUTHORIZED|PYTHONHTTPSVERIFY)$/.test(name) && value === "0" || /^(?:GIT_SSL_NO_VERIFY|CURL_INSECURE)$/.test(name) && /^(?:1|true)$/i.test(value);
+}
+
+// src/skill/analysis/index.ts
+var MAX_FILE = 2 * 1024 * 1024;
+function langOfPath(path, text) {
+  const p = path.toLowerCase();
+  if (/\.(?:md|markdown|mdx|mdc)$/.test(p)) return "markdown";
+  if (/\.(?:sh|bash|zsh|ksh|command)$/.test(p)) return "shell";
+  if (/\.(?:py|pyw)$/.test(p)) return "python";
+  if (/\.(?:js|mjs|cjs|ts|mts|cts|jsx|tsx)$/.test(p)) return "javascript";
+  const first = text.slice(0, 120);
+  if (/^#!.*\b(?:ba|z|k|da)?sh\b/.test(first)) return "shell";
+  if (/^#!.*\bpython/.test(first)) return "python";
+  if (/^#!.*\b(?:node|deno|bun)\b/.test(first)) return "javascript";
+  if (/\.(?:txt)$/.test(p)) return "markdown";
+  return void 0;
+}
+function runUnit(ctx, unit, args = [], stdin) {
+  switch (unit.lang) {
+    case "shell":
+      return new ShellEvaluator(ctx, unit, newShellEnv(args)).run(stdin);
+    case "python":
+      return analysePython(ctx, unit, args, stdin);
+    case "javascript":
+      return analyseJavaScript(ctx, unit, args, stdin);
+    default:
+      return val(UNKNOWN);
+  }
+}
+function analyseSkill(files) {
+  const skillFiles = new Map(files.map((f) => [f.path, f.text]));
+  const ctx = new FlowContext(skillFiles);
+  ctx.analyse = (unit, args, stdin) => runUnit(ctx, unit, args, stdin);
+  const quoted = /* @__PURE__ */ new Map();
+  const container = /* @__PURE__ */ new Map();
+  const markdown = [];
+  const code = [];
+  for (const f of files) {
+    if (f.text.length > MAX_FILE) continue;
+    const lang = langOfPath(f.path, f.text);
+    if (lang === "markdown") {
+      const view = readMarkdown(f.text);
+      if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
+      if (view.containerRanges.length) container.set(f.path, view.containerRanges);
+      for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== "powershell") markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: void 0, shares: b.shares });
+      markdown.push(...toolCallCommands(f));
+      urlsWithSecrets(ctx, f);
+    } else if (/(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i.test(f.path)) container.set(f.path, [[1, Number.POSITIVE_INFINITY]]);
+    else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: void 0 });
+  }
+  for (const unit of [...code, ...markdown]) {
+    try {
+      runUnit(ctx, unit);
+    } catch (e) {
+      if (e instanceof RangeError) ctx.report("skill-flow-unreadable", unit, unit.line, "too deeply nested to analyse");
+      else throw e;
+    }
+  }
+  decodeLiterals(ctx, files);
+  return { findings: ctx.findings, quoted, container, decoded: ctx.decodedUnits };
+}
+function toolCallCommands(f) {
+  const out = [];
+  const re = /"(?:command|cmd|script|shell_command|bash_command)"\s*:\s*"((?:[^"\\\n]|\\.){1,2000})"|<parameter\s+name=["']?(?:command|cmd|script)["']?\s*>([\s\S]{1,2000}?)<\/parameter>/g;
+  for (const m of f.text.matchAll(re)) {
+    let text = m[2] ?? m[1];
+    if (m[1] !== void 0) {
+      try {
+        text = JSON.parse(`"${m[1]}"`);
+      } catch {
+        text = m[1];
+      }
+    }
+    out.push({ file: f.path, lang: "shell", text, line: f.text.slice(0, m.index ?? 0).split("\n").length, decoded: void 0 });
+  }
+  return out;
+}
+function urlsWithSecrets(ctx, f) {
+  const re = /https?:\/\/[^\s"'<>`)\]]{1,400}/g;
+  for (const m of f.text.matchAll(re)) {
+    const url = m[0];
+    const vars = [...url.matchAll(/\$\{?\(?([A-Za-z_][A-Za-z0-9_]{2,63})\)?\}?|\{\{\s*([A-Za-z_][A-Za-z0-9_.]{2,63})\s*\}\}|%([A-Za-z_][A-Za-z0-9_]{2,63})%/g)].map((v) => (v[1] ?? v[2] ?? v[3]).replace(/^(?:env|secrets)\./i, ""));
+    if (!vars.length) continue;
+    const line = f.text.slice(0, m.index ?? 0).split("\n").length;
+    const unit = { file: f.path, lang: "shell", text: "", line, decoded: void 0 };
+    const labels = vars.map((v) => envSource(v, unit, line)).filter((l) => !!l);
+    if (labels.length) ctx.network(unit, line, val(url), [val(UNKNOWN, labels)], "a URL in the instructions");
+  }
+}
+function decodeLiterals(ctx, files) {
+  let budget = 200;
+  const found = (f, d, index) => {
+    if (ctx.decodedBytes > 1024 * 1024) return;
+    ctx.decodedBytes += d.text.length;
+    const line = f.text.slice(0, index).split("\n").length;
+    const lang = /\b(?:import\s+\w|def\s|os\.|subprocess|exec\(|print\()/.test(d.text) ? "python" : /\b(?:require\(|const\s|=>|child_process|process\.env|fetch\()/.test(d.text) ? "javascript" : "shell";
+    ctx.nested({ file: f.path, lang, text: d.text, line, decoded: d.how });
+    ctx.decodedUnits.push({ file: f.path, line, how: d.how, text: d.text });
+  };
+  for (const f of files) {
+    const lang = langOfPath(f.path, f.text);
+    if (f.text.length > MAX_FILE || !lang) continue;
+    const keys = [...f.text.matchAll(/\b(?:key|k|xor_key|secret|KEY|XOR_KEY)\s*[:=]\s*(?:(\d{1,3})\b|["']([^"'\n]{1,32})["'])/g)].map((m) => m[1] !== void 0 ? Number(m[1]) : m[2]);
+    for (const m of f.text.matchAll(/["'`]([A-Za-z0-9+/=_-]{24,16384}|(?:\\x[0-9a-fA-F]{2}){12,4096}|[^\s"'`]{24,1024})["'`]|\[((?:\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*,){12,4096}\s*(?:0x[0-9a-fA-F]{1,2}|\d{1,3})\s*)\]/g)) {
+      const literal = m[1];
+      let candidate;
+      if (literal !== void 0) {
+        if (CODE_HINT.test(literal)) continue;
+        if (/^\\x/.test(literal)) candidate = Buffer.from(literal.replace(/\\x/g, ""), "hex");
+        else if (/^[A-Za-z0-9+/=_-]+$/.test(literal)) {
+          if (/^[a-z_-]+$|^[A-Z_-]+$|^[a-z]+(?:[A-Z][a-z]+)+$/.test(literal) || !/\d/.test(literal) && !/[A-Z]/.test(literal)) continue;
+          candidate = literal;
+        } else {
+          const symbols = literal.replace(/[A-Za-z0-9]/g, "").length;
+          if (symbols < literal.length * 0.25 || /:\/\/|^[./~]|[{}()]\s*$|^[<#]/.test(literal)) continue;
+          candidate = literal;
+        }
+      } else {
+        candidate = Uint8Array.from(m[2].split(",").map((n) => Number(n.trim()) & 255));
+      }
+      if (budget-- <= 0) return;
+      const d = bruteForce(candidate, keys);
+      if (d) found(f, d, m.index ?? 0);
+    }
+    if (lang === "markdown") {
+      for (const m of f.text.matchAll(/[A-Za-z0-9+/=_-]{40,}/g)) {
+        const t = m[0];
+        if (t.length > 16384 || !(/^[A-Za-z0-9+/]+={0,2}$/.test(t) || /^(?:[0-9a-fA-F]{2})+$/.test(t))) continue;
+        if (budget-- <= 0) return;
+        const d = bruteForce(m[0], keys);
+        if (d) found(f, d, m.index ?? 0);
+      }
+      continue;
+    }
+    for (const m of f.text.matchAll(/(["'`])([^"'`\n\\]{24,1024})\1/g)) {
+      const literal = m[2];
+      if (!/\s/.test(literal) || CODE_HINT.test(literal)) continue;
+      if (budget-- <= 0) return;
+      const d = bruteForceText(literal);
+      if (d) found(f, d, m.index ?? 0);
+    }
+  }
+}
+
 // src/skill/threats.ts
 var packCache;
 function skillRulePacks(dir) {
@@ -12036,7 +17189,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join9(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join10(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -12046,7 +17199,7 @@ var STRUCTURAL_CHECKS = {
   "skill-binary-media": { severity: "medium", description: "Image, font or PDF asset: not analysed for hidden text; review it" },
   "skill-frontmatter-warning": { severity: "medium", description: "SKILL.md frontmatter outside the recommended limits" },
   "skill-file-too-large": { severity: "high", description: "File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread" },
-  "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every shell command" },
+  "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every MCP tool" },
   "skill-escalation-unscoped-shell": { severity: "medium", description: "allowed-tools grants the shell without a command scope" }
 };
 function buildSkillRules(config, packs = skillRulePacks()) {
@@ -12057,7 +17210,7 @@ function buildSkillRules(config, packs = skillRulePacks()) {
     const p = [];
     pack.rules.forEach((raw, i) => {
       const def = raw && typeof raw === "object" && !Array.isArray(raw) ? { secretGroup: 0, ...raw } : raw;
-      const rule = compileRule(def, ["rules", i], p);
+      const rule = compileRule(def, ["rules", i], p, "threat");
       if (rule) {
         rules.push(rule);
         defs.push(raw);
@@ -12070,7 +17223,9 @@ function buildSkillRules(config, packs = skillRulePacks()) {
   const secrets = buildRuleset(config);
   const digest = "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
-${JSON.stringify(STRUCTURAL_CHECKS)}`);
+${JSON.stringify(STRUCTURAL_CHECKS)}
+${JSON.stringify(FLOW_CHECKS)}
+${ANALYSIS_VERSION}`);
   const empty = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
   return { threats, singleThreats, secrets, digest };
@@ -12139,7 +17294,7 @@ function structural(check, path, detail, line = 1) {
     [SECRET]: ""
   };
 }
-var utf83 = new TextDecoder("utf-8", { fatal: true });
+var utf84 = new TextDecoder("utf-8", { fatal: true });
 var BASE64_CHAR = /[A-Za-z0-9+/]/;
 var HEX_CHAR = /[0-9A-Fa-f]/;
 function* encodedBlobs(text) {
@@ -12186,16 +17341,7 @@ function decodeBlob(blob) {
   if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ""), "hex");
   else if (/^[0-9A-Fa-f]+$/.test(blob)) bytes = Buffer.from(blob, "hex");
   else bytes = Buffer.from(blob, "base64");
-  if (bytes.length < 16) return void 0;
-  let text;
-  try {
-    text = utf83.decode(bytes);
-  } catch {
-    return void 0;
-  }
-  let printable = 0;
-  for (const ch of text) if (/[\x20-\x7e\t\n\r]|[^\x00-\x7f]/.test(ch)) printable++;
-  return printable / text.length >= 0.9 ? text : void 0;
+  return bytes.length < 16 ? void 0 : printableText(bytes);
 }
 var NO_INLINE = { inlineSuppressions: false };
 function scanThreatText(text, path, rules) {
@@ -12279,13 +17425,98 @@ function unpack(path, bytes, maxFileSize, depth, budget, leaves) {
   }
   return out;
 }
+var ANALYSIS_VERSION = "flow-1";
+var COMMAND_TAGS = /* @__PURE__ */ new Set(["shell-payload", "exfiltration", "supply-chain", "tool-escalation", "destructive", "persistence"]);
+var PROSE_TAGS = /* @__PURE__ */ new Set(["prompt-injection", "credentials"]);
+var EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|attacks?|attackers?|tests?|testing|e\.g\.|for\s+example|such\s+as|examples?|phrases?|patterns?|detect(?:s|ion)?|flag|jailbreaks?)\b/i;
+var TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
+function exampleContext(lines, at) {
+  if (!/^\s*(?:\||[-*+]\s|\d+[.)]\s)/.test(lines[at] ?? "")) return false;
+  for (let k = at - 1; k >= 0 && at - k <= 12; k--) {
+    const l = lines[k];
+    if (EXAMPLE_MARKER.test(l)) return true;
+    if (/^#{1,6}\s/.test(l)) return false;
+  }
+  return false;
+}
+function flowToFinding(f) {
+  const c = FLOW_CHECKS[f.ruleId];
+  const clean = (t) => t.replace(/\u0000+/g, "\u2026").replace(/[\u0001-\u0008\u000b-\u001f\u007f]/g, " ").replace(TOKENISH, "\u2026");
+  const detail = clean(f.detail);
+  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? "" : `${clean(s.file)}:`}${s.line} ${clean(s.what)}`).join(" \u2192 ")}]` : "";
+  return {
+    ruleId: f.ruleId,
+    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${clean(f.decoded)})` : ""}`,
+    severity: c.severity,
+    tags: ["skill", "dataflow", ...f.decoded ? ["encoded"] : []],
+    path: f.file,
+    line: f.line,
+    column: 1,
+    endLine: f.line,
+    endColumn: 1,
+    masked: "",
+    fingerprint: sha256Hex(`${f.ruleId}\0${f.file}\0${detail}`),
+    secretLength: 0,
+    [SECRET]: ""
+  };
+}
+function analysisFindings(files, rules, maxFileSize, patternFindings) {
+  const texts = [];
+  for (const f of files) {
+    if (!f.bytes || f.bytes.length > maxFileSize || classifyBinary(f.path, f.bytes)) continue;
+    texts.push({ path: f.path, text: decodeCharacters(f.bytes) });
+  }
+  const analysis = analyseSkill(texts);
+  for (const finding of patternFindings) {
+    const ranges = analysis.quoted.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => COMMAND_TAGS.has(t))) continue;
+    if (ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = "info";
+      finding.description += " (quoted as an example of what not to do; not counted)";
+    }
+  }
+  for (const finding of patternFindings) {
+    const ranges = analysis.container.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => t === "shell-payload" || t === "supply-chain") || finding.tags.includes("exfiltration")) continue;
+    if (severityRank(finding.severity) > severityRank("medium") && ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = "medium";
+      finding.description += " (in a Dockerfile: runs in the image build, not on this machine)";
+    }
+  }
+  const lines = /* @__PURE__ */ new Map();
+  for (const finding of patternFindings) {
+    if (!finding.tags.some((t) => PROSE_TAGS.has(t)) || finding.tags.includes("hidden-text") || !/\.(?:md|markdown|mdx|txt)$/i.test(finding.path)) continue;
+    const text = texts.find((t) => t.path === finding.path)?.text;
+    if (text === void 0) continue;
+    if (!lines.has(finding.path)) lines.set(finding.path, text.split("\n"));
+    const all = lines.get(finding.path);
+    const line = all[finding.line - 1] ?? "";
+    if (!EXAMPLE_MARKER.test(line) && !exampleContext(all, finding.line - 1)) continue;
+    const col = finding.column - 1;
+    const quoted = [...line.matchAll(/`[^`]+`|"[^"]+"|“[^”]+”/g)].some((m) => (m.index ?? 0) < col && col < (m.index ?? 0) + m[0].length);
+    if (quoted) {
+      finding.severity = "info";
+      finding.description += " (quoted as an example of an attack; not counted)";
+    }
+  }
+  const out = analysis.findings.map(flowToFinding);
+  const ctxDecoded = analysis.decoded;
+  for (const d of ctxDecoded) {
+    for (const inner of scanThreatText(d.text, d.file, rules)) {
+      if (patternFindings.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line && p.tags.includes("encoded"))) continue;
+      if (out.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line)) continue;
+      out.push({ ...inner, description: `${inner.description} (inside content decoded by ${d.how})`, tags: [...inner.tags, "encoded"], line: d.line, endLine: d.line, column: 1, endColumn: 1, fingerprint: sha256Hex(`decoded\0${inner.fingerprint}`) });
+    }
+  }
+  return out;
+}
 function toolFindings(skill, skillMd) {
   const out = [];
   const line = skillMd.split("\n").findIndex((l) => /^allowed-tools\s*:/.test(l)) + 1 || 1;
   for (const tool of skill.allowedTools) {
     const t = tool.replace(/\s+/g, "");
-    if (t === "*" || /^(?:Bash|Shell|Terminal)\(\*(?::\*)?\)$/i.test(t) || /^mcp__\*$/.test(t) || t === "Bash(*:*)") out.push(structural("skill-escalation-wildcard-tools", SKILL_FILE, tool, line));
-    else if (/^(?:Bash|Shell|Terminal)$/i.test(t)) out.push(structural("skill-escalation-unscoped-shell", SKILL_FILE, tool, line));
+    if (t === "*" || /^mcp__\*$/.test(t)) out.push(structural("skill-escalation-wildcard-tools", SKILL_FILE, tool, line));
+    else if (/^(?:Bash|Shell|Terminal)(?:\(\*(?::\*)?\))?$/i.test(t)) out.push(structural("skill-escalation-unscoped-shell", SKILL_FILE, tool, line));
   }
   return out;
 }
@@ -12304,6 +17535,7 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     for (const w of report.skill.warnings) all.push(structural("skill-frontmatter-warning", SKILL_FILE, w));
     const budget = { bytes: 0, members: 0, archives: 0 };
     for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize, budget));
+    all.push(...analysisFindings(report.tree.files, rules, maxFileSize, all));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });
@@ -12369,7 +17601,7 @@ function verifySkill(gate, dir) {
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
-  const sigPath = join10(tree.root, SIGNATURE_FILE);
+  const sigPath = join11(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
@@ -12394,7 +17626,7 @@ function verifySkill(gate, dir) {
   result.kid = verifiedKid;
   let statement;
   try {
-    statement = JSON.parse(decodeBase64(envelope.payload).toString("utf8"));
+    statement = JSON.parse(decodeBase642(envelope.payload).toString("utf8"));
   } catch {
     return failWith("SKILL_BAD_SIGNATURE", `${dir}: the signed payload is not JSON`);
   }
@@ -12434,10 +17666,10 @@ function describeDrift(signed, now) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { lstatSync as lstatSync3 } from "node:fs";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 function hasSignature(dir) {
   try {
-    lstatSync3(join11(dir, SIGNATURE_FILE));
+    lstatSync3(join12(dir, SIGNATURE_FILE));
     return true;
   } catch {
     return false;
@@ -12485,8 +17717,8 @@ function trustFilesAt(repo, commit, config, into) {
   for (const path of [policy.keyring, policy.revocations]) {
     const bytes = blobAt(repo, commit, path);
     if (!bytes) continue;
-    mkdirSync5(dirname5(join12(into, path)), { recursive: true });
-    writeFileSync2(join12(into, path), bytes);
+    mkdirSync5(dirname5(join13(into, path)), { recursive: true });
+    writeFileSync2(join13(into, path), bytes);
   }
 }
 function checkSkills(repo, changedPaths2, config, options = {}) {
@@ -12494,21 +17726,21 @@ function checkSkills(repo, changedPaths2, config, options = {}) {
   const env = opts.env ?? process.env;
   const entries = opts.source === "worktree" ? void 0 : opts.entries ?? indexEntries(repo, env);
   const folders = entries ? skillFoldersIn(entries) : void 0;
-  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join12(repo, f, SKILL_FILE));
+  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join13(repo, f, SKILL_FILE));
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
   const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
-  const work = mkdtempSync2(join12(tmpdir2(), "agent-vault-skills-"));
+  const work = mkdtempSync2(join13(tmpdir2(), "agent-vault-skills-"));
   try {
     let gate;
     if (opts.trustCommit) {
-      trustFilesAt(repo, opts.trustCommit, config, join12(work, "trust"));
-      gate = openSkillGate(join12(work, "trust"), config, { AGENT_VAULT_HOME: join12(work, "home") });
+      trustFilesAt(repo, opts.trustCommit, config, join13(work, "trust"));
+      gate = openSkillGate(join13(work, "trust"), config, { AGENT_VAULT_HOME: join13(work, "home") });
     } else gate = openSkillGate(repo, config, env);
-    const root = entries ? join12(work, "tree") : repo;
+    const root = entries ? join13(work, "tree") : repo;
     if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
     for (const folder of checked) {
-      const dir = folder === "." ? root : join12(root, folder);
+      const dir = folder === "." ? root : join13(root, folder);
       const shown = (text) => text.split(dir).join(folder);
       const judgement = judgeSkill(gate, dir);
       for (const f of judgement.failures) result.failures.push({ skill: folder, code: f.code, message: shown(f.message) });
@@ -13231,7 +18463,7 @@ function mask(secret) {
     for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) setSecret(line);
   }
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join13(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join14(workspace, path);
 async function run() {
   try {
     const inputs = readInputs((name) => getInput(name));

@@ -26,6 +26,8 @@ export interface AgentVaultConfig {
   customRules: unknown[];
   allowlist: unknown;
   maxFileSize: number;
+  /** Decode base64, hex and percent-encoded segments and scan what they hold (default true). */
+  decode: boolean;
   /** Globs of paths whose content must go through the clean filter (git gate). */
   protected: string[];
   /** Raw `skills:` section; validated by the skill module. */
@@ -34,7 +36,7 @@ export interface AgentVaultConfig {
   policy: Record<string, unknown> | undefined;
 }
 
-const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'protected', 'skills', 'policy']);
+const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'decode', 'protected', 'skills', 'policy']);
 
 /** A size such as 10MB, 512KB or a number of bytes; undefined when it is not one. */
 export function parseSize(value: unknown): number | undefined {
@@ -55,6 +57,7 @@ export function defaultConfig(): AgentVaultConfig {
     customRules: [],
     allowlist: undefined,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    decode: true,
     protected: [],
     skills: undefined,
     policy: undefined,
@@ -112,6 +115,10 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
     const size = parseSize(v.maxFileSize);
     if (size === undefined) problems.push({ where: ['maxFileSize'], message: 'must be a size such as 10MB, 512KB or a number of bytes' });
     else config.maxFileSize = size;
+  }
+  if (v.decode !== undefined) {
+    if (typeof v.decode !== 'boolean') problems.push({ where: ['decode'], message: 'must be true or false' });
+    else config.decode = v.decode;
   }
   if (v.protected !== undefined) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== 'string' || !x)) problems.push({ where: ['protected'], message: 'must be a list of path globs' });
@@ -182,7 +189,8 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
     for (const pack of packs) {
       const p: Problem[] = [];
       pack.rules.forEach((raw, i) => {
-        const rule = compileRule(raw, ['rules', i], p);
+        // built-in packs are compiled lazily: their regexes are proved by the tests
+        const rule = compileRule(raw, ['rules', i], p, 'secret', true);
         if (rule) {
           if (byId.has(rule.id)) p.push({ where: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
           byId.set(rule.id, rule);

@@ -1,7 +1,7 @@
 import { shannonEntropy } from './entropy.js';
 import { Lines } from './lines.js';
 import type { Ruleset } from './rules.js';
-import { scanText, type ScanOptions } from './scan.js';
+import { isDecoded, scanText, type ScanOptions } from './scan.js';
 import { SECRET } from './types.js';
 
 /**
@@ -108,6 +108,8 @@ export interface LocatedSecret {
   endLine: number;
   endColumn: number;
   secret: string;
+  /** The span holds an encoding of the secret (a finding inside base64, hex or percent-encoding). */
+  encoded?: boolean;
 }
 
 /**
@@ -124,7 +126,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
     // A line past the end starts at the end of the text, so its span fails the checks below.
     const start = lines.start(f.line - 1) + f.column - 1;
     const end = lines.start(f.endLine - 1) + f.endColumn - 1;
-    if (end <= start || end > text.length || text.slice(start, end) !== f.secret) return undefined;
+    if (end <= start || end > text.length || (!f.encoded && text.slice(start, end) !== f.secret)) return undefined;
     spans.push({ start, end });
   }
   return spans;
@@ -133,7 +135,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
 /** The byte spans of what the scanner's rules find in `input`, scanned in this thread. */
 export function ruleSpans(input: Uint8Array, path: string, ruleset: Ruleset, options: ScanOptions = {}): SuspectSpan[] {
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  const findings = scanText(text, { path }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+  const findings = scanText(text, { path }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }));
   return spansOfFindings(input, findings) ?? [];
 }
 

@@ -1,5 +1,5 @@
 import type { Ruleset } from '../core/rules.js';
-import { looksBinary, scanText, type ScanOptions } from '../core/scan.js';
+import { looksBinary, mayBeKeyContainer, scanText, type ScanOptions } from '../core/scan.js';
 import type { Finding, Origin, Skipped } from '../core/types.js';
 
 /**
@@ -42,7 +42,9 @@ export function decodeFragment(fragment: Fragment, maxFileSize: number): Decoded
   if (size > maxFileSize) {
     return { ok: false, skipped: { path, reason: 'too-large', detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ''}` } };
   }
-  if (text === undefined ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: 'binary' } };
+  // Binary content is skipped, except what may be a key container (.p12, .jks, DER keys):
+  // those are scanned for their magic bytes and reported.
+  if (text === undefined ? looksBinary(fragment.bytes) && !mayBeKeyContainer(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: 'binary' } };
   return { ok: true, text: text ?? fragment.bytes.toString('latin1') };
 }
 

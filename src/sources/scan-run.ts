@@ -35,7 +35,8 @@ export function fromWire(w: WireFinding): Finding {
 }
 
 function suppressionOptions(settings: ScanSettings) {
-  return settings.suppressions ? { inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : {};
+  const decode = { decode: settings.config.decode !== false };
+  return settings.suppressions ? { ...decode, inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : decode;
 }
 
 /** Scan a batch of files in this thread. */
@@ -74,17 +75,25 @@ export function workerScript(): string | undefined {
   }
 }
 
+/**
+ * The total size of the files, estimated from at most 256 of them spread over the list: a stat
+ * per file just to decide whether to start workers cost thousands of system calls on a tree
+ * of small files.
+ */
 function totalSize(files: FileEntry[], limit: number): number {
+  const step = Math.max(1, Math.floor(files.length / 256));
+  let sampled = 0;
   let total = 0;
-  for (const f of files) {
+  for (let i = 0; i < files.length; i += step) {
     try {
-      total += statSync(f.abs).size;
+      total += statSync(files[i]!.abs).size;
     } catch {
       /* reported when read */
     }
-    if (total >= limit) break;
+    sampled++;
+    if (step === 1 && total >= limit) break;
   }
-  return total;
+  return step === 1 ? total : (total / sampled) * files.length;
 }
 
 export interface Progress {

@@ -50,11 +50,13 @@ export function registerScan(program: Command, ctx: CliContext): void {
       `
 Sources: without --staged/--range/--history/--stdin, paths are scanned. In a git work tree that
 means tracked files plus untracked files that are not ignored; elsewhere every file except
-dependency and VCS folders (node_modules, .git, ...). Binary files are skipped by content.
+dependency and VCS folders (node_modules, .git, ...). Binary files are skipped by content,
+except key containers (PKCS#12 .p12/.pfx, JKS/JCEKS keystores, DER private keys): those are reported.
 
 Suppressing findings: add an "agent-vault:allow" comment on the line (or
-"agent-vault:allow-next-line" on the line before; "gitleaks:allow" and "pragma: allowlist secret"
-also work), list the fingerprint in a --baseline file, or add allowlists to the config.
+"agent-vault:allow-next-line" on the line before; "gitleaks:allow", "pragma: allowlist secret" and
+secretlint's disable comments also work), list the fingerprint in a --baseline file, or add
+allowlists to the config. Encoded text (base64, hex, percent-encoding) is decoded and scanned.
 
 Exit status:
   0  no findings
