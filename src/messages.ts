@@ -46,6 +46,13 @@ export const MSG = {
     `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(', ')} are`} not allowed in ${path}: ${keys.length === 1 ? 'the key is' : 'the keys are'} not bound to that file`,
   keyNotBoundHint: (keys: string[], path: string | undefined) =>
     `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? 'it' : 'them'}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join('; ')}` : ''}`,
+  // Approvals (issue 13): a use outside the bindings waits for a person.
+  approvalPending: (id: string, keys: string[], path: string) =>
+    `pending ${id}: ${MSG.keyNotBound(keys, path)}; a person's approval was requested`,
+  approvalPendingHint: (id: string, keys: string[], path: string) =>
+    `Nothing was written. Ask the user to approve it in their own terminal: agent-vault approve ${id} (or deny it: agent-vault deny ${id}); then run this write again. Check it with: agent-vault request status ${id}. To allow this file for good, the user can run: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join('; ')}`,
+  approvalDenied: (id: string, keys: string[], path: string) => `request ${id} was denied: ${keys.map((k) => `"${k}"`).join(', ')} may not be written to ${path}`,
+  approvalDeniedHint: 'Nothing was written. A person denied this use; do not retry it without asking them.',
   keyInternal: (keys: string[]) =>
     `${keys.map((k) => `"${k}"`).join(', ')} ${keys.length === 1 ? 'is a key' : 'are keys'} agent-vault uses itself (skill signing) and never writes anywhere`,
   keyInternalHint: 'Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.',
@@ -206,3 +213,23 @@ export const LOCK_MSG = {
   vaultLockedClean: (path: string) =>
     `${path}: vault locked: agent-vault cannot tell which values in it are vaulted, so it refuses to stage it. Run agent-vault unlock in your terminal, then git add again.`,
 } as const;
+
+/** Approvals and the audit log (issue 13). Requests hold names and an agent's words: shown escaped, never a value. */
+export const APPROVAL_MSG = {
+  describe: (r: { id: string; keys: string[]; op: string; destination: string; repo?: string; reason: string; created: string; expires: string }) =>
+    [
+      `  request      ${r.id}`,
+      `  keys         ${r.keys.join(', ')}`,
+      `  operation    ${r.op}`,
+      `  destination  ${JSON.stringify(r.destination).slice(1, -1)}`,
+      `  repository   ${r.repo ? JSON.stringify(r.repo).slice(1, -1) : '(none)'}`,
+      `  reason       ${r.reason ? JSON.stringify(r.reason) : '(none given)'}`,
+      `  created      ${r.created}, expires ${r.expires}`,
+    ].join('\n') + '\n',
+  auditValid: (entries: number, anchorSeq: number | undefined, anchorChecked: boolean) =>
+    `audit log valid: ${entries} entr${entries === 1 ? 'y' : 'ies'}, chain intact` +
+    (anchorChecked ? (anchorSeq ? `, checkpoint at entry ${anchorSeq} matches the vault` : ', no checkpoint recorded yet') : ' (the vault is locked: checkpoint not checked; unlock and run again)') +
+    '\n',
+  noVault: (home: string) => `no vault at ${home}: there is nothing to approve with`,
+  noVaultHint: 'Create one first: agent-vault init',
+};

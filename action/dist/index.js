@@ -17866,6 +17866,11 @@ var MSG = {
   writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
   keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
   keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
+  // Approvals (issue 13): a use outside the bindings waits for a person.
+  approvalPending: (id, keys, path) => `pending ${id}: ${MSG.keyNotBound(keys, path)}; a person's approval was requested`,
+  approvalPendingHint: (id, keys, path) => `Nothing was written. Ask the user to approve it in their own terminal: agent-vault approve ${id} (or deny it: agent-vault deny ${id}); then run this write again. Check it with: agent-vault request status ${id}. To allow this file for good, the user can run: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}`,
+  approvalDenied: (id, keys, path) => `request ${id} was denied: ${keys.map((k) => `"${k}"`).join(", ")} may not be written to ${path}`,
+  approvalDeniedHint: "Nothing was written. A person denied this use; do not retry it without asking them.",
   keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
   keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
   unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,

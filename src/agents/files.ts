@@ -8,7 +8,8 @@ import { MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { repoRoot } from '../platform/exec.js';
 import { classifyPath, classifyTarget, isInside, ProtectedFolders, type PathRefusal } from '../platform/safe-path.js';
-import type { VaultSession } from '../session/session.js';
+import { useOf, type VaultSession } from '../session/session.js';
+import { ask, requestStatus } from '../approvals/decide.js';
 import { agentViewOf, type ViewedFile } from './view.js';
 
 /**
@@ -22,6 +23,12 @@ export interface AgentFiles {
   session: VaultSession;
   /** The configuration (what read treats as suspect) and the repository root; loaded only when needed. */
   settings: () => { config: AgentVaultConfig; root: string | undefined };
+  /**
+   * A use outside the bindings becomes an approval request (issue 13) when this is given:
+   * the agent's stated reason, how long to wait for a decision (seconds, default 0), and how
+   * webhook delivery starts agent-vault.
+   */
+  approvals?: { reason?: string; waitSeconds?: number; self: [string, string]; env: NodeJS.ProcessEnv };
 }
 
 /** What `read` prints: the agent's view (to be shown in `cat -n` layout, see numberedChunks), and how many markers it holds. */
@@ -63,7 +70,10 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
     const current = classifyPath(real, folders);
     if (current.ok) ({ markers, scriptMarkers } = await viewOf(files, file, current.bytes));
   }
-  const result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
+  let result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
+  if (result.unbound.length && !result.unknown.length && !result.internal.length && files.approvals) {
+    result = await viaApproval(files, files.approvals, content, real, markers, result.unbound);
+  }
   if (result.unknown.length) throw refusal(MSG.secretNotFound(result.unknown), MSG.secretNotFoundHint(result.unknown), 'SECRET_NOT_FOUND');
   if (result.internal.length) throw refusal(MSG.keyInternal(result.internal), MSG.keyInternalHint, 'KEY_INTERNAL');
   if (result.unbound.length) throw refusal(MSG.keyNotBound(result.unbound, real), MSG.keyNotBoundHint(result.unbound, real), 'KEY_NOT_BOUND');
@@ -90,6 +100,29 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
   writeFileAtomicSync(real, result.output, mode ?? (restored > 0 ? 0o600 : 0o666 & ~process.umask()));
   if (mode !== undefined) chmodSync(real, mode); // the umask must not narrow a mode the file already had
   return { restored };
+}
+
+/**
+ * The keys are not bound to `real`: ask for a person's approval (a pending request, reused on
+ * retries), wait up to `waitSeconds` for it, and restore again when it was approved (the
+ * session takes the grant). Still refused: APPROVAL_PENDING (or the decision), writing nothing.
+ */
+async function viaApproval(files: AgentFiles, a: NonNullable<AgentFiles['approvals']>, content: Buffer, real: string, markers: Map<string, Buffer>, unbound: string[]) {
+  const destination = { kind: 'file' as const, path: real };
+  const root = files.settings().root;
+  const request = await ask(files.session, { keys: unbound, op: 'write', destination: useOf(destination).destination, where: real, ...(root ? { repo: root } : {}), ...(a.reason ? { reason: a.reason } : {}) }, a.self, a.env);
+  const deadline = Date.now() + Math.max(0, a.waitSeconds ?? 0) * 1000;
+  for (;;) {
+    const { status } = await requestStatus(files.session, request.id);
+    if (status === 'approved') {
+      const again = await files.session.restore(content, { destination, markers });
+      if (!again.unbound.length) return again;
+    }
+    if (status === 'denied') throw refusal(MSG.approvalDenied(request.id, unbound, real), MSG.approvalDeniedHint, 'APPROVAL_DENIED');
+    if (status !== 'pending' || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw refusal(MSG.approvalPending(request.id, unbound, real), MSG.approvalPendingHint(request.id, unbound, real), 'APPROVAL_PENDING');
 }
 
 /** The folders no safe command touches: the vault home of this session. */

@@ -1,3 +1,5 @@
+import type { AuditAnchor } from '../audit/chain.js';
+import type { ApprovalChange, ApprovalsState } from '../vault/approval-state.js';
 import { existsSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -137,6 +139,18 @@ export class AgentSession implements VaultSession {
    * agent serves the person's decisions on it for the rest of this command. The agent checks
    * the factors with the same code as unlock, failure count and delay included.
    */
+  async approvals(): Promise<ApprovalsState> {
+    return this.call('approvals');
+  }
+
+  async changeApprovals(change: ApprovalChange): Promise<unknown> {
+    return this.call('changeApprovals', change);
+  }
+
+  async anchorAudit(): Promise<AuditAnchor | undefined> {
+    return ((await this.call('anchorAudit')) as AuditAnchor | null) ?? undefined;
+  }
+
   async authenticate(factors: { passphrase: string; code?: string }): Promise<void> {
     await this.call('authenticate', factors);
   }

@@ -21,8 +21,7 @@ import {
   parseRequest,
   toWireError,
   type Reply,
-  type Request,
-} from './agent-protocol.js';
+  type Request, asApprovalChange } from './agent-protocol.js';
 import type { AgentEndpoint } from './agent-socket.js';
 import { LocalVaultSession } from './local.js';
 import type { VaultSession } from './session.js';
@@ -334,6 +333,15 @@ export class SessionAgent {
       case 'acceptRollback':
         needPerson('accepting a rolled-back vault');
         return s.acceptRollback();
+      case 'approvals':
+        return s.approvals();
+      case 'changeApprovals':
+        // Approving, revoking, a policy or a webhook: a person's decision, never a script's.
+        needPerson('changing approvals');
+        return s.changeApprovals(asApprovalChange(args[0]));
+      case 'anchorAudit':
+        // Anyone may ask; the session anchors only a log that verifies and extends the last anchor.
+        return s.anchorAudit();
       case 'lock':
         return null;
     }
