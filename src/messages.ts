@@ -13,6 +13,8 @@ export const MSG = {
       : 'revoke and rotate this credential, then store the new one with agent-vault set KEY',
   scanSummary: (findings: number, files: number, skipped: number) =>
     `${findings === 0 ? 'no secrets found' : `${findings} finding${findings === 1 ? '' : 's'}`} in ${files} file${files === 1 ? '' : 's'} scanned${skipped ? `, ${skipped} skipped` : ''}`,
+  pathNotFound: (path: string) => `${path}: no such file or folder`,
+  pathNotFoundHint: 'Check the path (a typo would otherwise pass as a clean scan).',
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
   // Vault commands (read, write, has, list, init, set, get, rm, import).

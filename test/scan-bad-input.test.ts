@@ -97,10 +97,10 @@ describe('bad input gets a clear message and no crash', () => {
     expect(r.stderr).toMatch(/cannot read loop-a/);
   });
 
-  it('a path that does not exist is a warning, not a crash', () => {
+  it('a path that does not exist is a usage error, not a crash', () => {
     const r = scan(['no/such/file']);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/cannot read no\/such\/file \(ENOENT\)/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no\/such\/file: no such file or folder/);
   });
 
   it('an unknown flag is a usage error (exit 2)', () => {

@@ -10602,6 +10602,8 @@ var MSG = {
   readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
   scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
+  pathNotFound: (path) => `${path}: no such file or folder`,
+  pathNotFoundHint: "Check the path (a typo would otherwise pass as a clean scan).",
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
   // Vault commands (read, write, has, list, init, set, get, rm, import).
@@ -11294,17 +11296,71 @@ function textLooksBinary(text) {
   const at = text.indexOf("\0");
   return at >= 0 && at < 8e3;
 }
+function bomOf(bytes) {
+  const [a, b, c, d] = bytes;
+  if (a === 255 && b === 254 && c === 0 && d === 0) return "utf-32le";
+  if (a === 0 && b === 0 && c === 254 && d === 255) return "utf-32be";
+  if (a === 255 && b === 254) return "utf-16le";
+  if (a === 254 && b === 255) return "utf-16be";
+  return void 0;
+}
+var BOM_BYTES = { "utf-16le": 2, "utf-16be": 2, "utf-32le": 4, "utf-32be": 4 };
+function decodeBom(bytes, encoding) {
+  const body = bytes.subarray(BOM_BYTES[encoding]);
+  if (encoding === "utf-16le" || encoding === "utf-16be") {
+    try {
+      return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+    } catch {
+      return void 0;
+    }
+  }
+  if (body.length % 4) return void 0;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const le = encoding === "utf-32le";
+  const parts = [];
+  let chunk = [];
+  for (let i = 0; i < body.length; i += 4) {
+    const cp = view.getUint32(i, le);
+    if (cp > 1114111 || cp >= 55296 && cp <= 57343) return void 0;
+    chunk.push(cp);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join("");
+}
 function decodeFragment(fragment, maxFileSize) {
   const { path, commit, text } = fragment;
   const size = text === void 0 ? fragment.bytes.length : text.length;
   if (size > maxFileSize) {
     return { ok: false, skipped: { path, reason: "too-large", detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
   }
+  if (text === void 0) {
+    const encoding = bomOf(fragment.bytes);
+    const decoded = encoding && decodeBom(fragment.bytes, encoding);
+    if (encoding && decoded !== void 0) {
+      return textLooksBinary(decoded) ? { ok: false, skipped: { path, reason: "binary" } } : { ok: true, text: decoded, encoding };
+    }
+  }
   if (text === void 0 ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
   return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
 }
+function textOffset(decoded, bytes, byteOffset) {
+  const { encoding } = decoded;
+  if (!encoding) return byteOffset;
+  const start = BOM_BYTES[encoding];
+  if (byteOffset <= start) return 0;
+  if (encoding === "utf-16le" || encoding === "utf-16be") return byteOffset - start >> 1;
+  const whole = start + (byteOffset - start & ~3);
+  return (decodeBom(bytes.subarray(0, whole), encoding) ?? "").length;
+}
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeCharacters(bytes) {
+  const encoding = bomOf(bytes);
+  const decoded = encoding && decodeBom(bytes, encoding);
+  if (decoded !== void 0) return decoded;
   try {
     return utf8.decode(bytes);
   } catch {
@@ -11323,10 +11379,11 @@ function markers(text, fragment, into) {
     if (m[2] !== void 0) into.push({ path: fragment.path, line: fileLine(fragment, lines.lineOf(m.index)), commit: fragment.commit });
   }
 }
-async function vaultedValues(ctx, fragment, text) {
+async function vaultedValues(ctx, fragment, decoded) {
   const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
   if (hits.length === 0) return [];
-  const lines = new Lines(text());
+  const lines = new Lines(decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
+  const at = (offset) => decoded.ok ? textOffset(decoded, fragment.bytes, offset) : offset;
   const isProtected = ctx.isProtected(fragment.path);
   return hits.map((hit) => ({
     check: "secrets",
@@ -11334,7 +11391,7 @@ async function vaultedValues(ctx, fragment, text) {
     description: "Raw value of a vaulted secret",
     severity: "critical",
     path: fragment.path,
-    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    line: fileLine(fragment, lines.lineOf(at(hit.offset))),
     commit: fragment.commit,
     masked: maskSecret(fragment.bytes.toString("latin1", hit.offset, hit.offset + hit.length)),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
@@ -11347,7 +11404,7 @@ async function take(ctx, pass, read) {
   pass.files.add(fragment.path);
   pass.touchedPaths.add(fragment.path);
   const decoded = decodeFragment(fragment, ctx.maxFileSize);
-  const vaulted = await vaultedValues(ctx, fragment, () => decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
+  const vaulted = await vaultedValues(ctx, fragment, decoded);
   for (const v of vaulted) pass.vaulted.push(v);
   if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
   pass.bytes += decoded.text.length;

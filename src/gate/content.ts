@@ -7,7 +7,7 @@ import type { Finding, Skipped } from '../core/types.js';
 import { gitError } from '../errors.js';
 import { GIT_MSG, MSG } from '../messages.js';
 import type { VaultSession } from '../session/session.js';
-import { decodeFragment, type Fragment, type SourceRead } from '../sources/fragment.js';
+import { decodeFragment, textOffset, type Decoded, type Fragment, type SourceRead } from '../sources/fragment.js';
 import { addedFragments, blobFragments, changedPaths, stagedChanges, treeEntries } from '../sources/git-sources.js';
 import type { GateTarget, Problem } from './model.js';
 
@@ -56,10 +56,12 @@ function markers(text: string, fragment: Fragment, into: UnvaultedMarker[]): voi
   }
 }
 
-async function vaultedValues(ctx: ContentContext, fragment: Fragment, text: () => string): Promise<Problem[]> {
+async function vaultedValues(ctx: ContentContext, fragment: Fragment, decoded: Decoded): Promise<Problem[]> {
   const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
   if (hits.length === 0) return [];
-  const lines = new Lines(text());
+  // Values are found in the stored bytes; lines are counted in the text the scanner read.
+  const lines = new Lines(decoded.ok ? decoded.text : fragment.bytes.toString('latin1'));
+  const at = (offset: number) => (decoded.ok ? textOffset(decoded, fragment.bytes, offset) : offset);
   const isProtected = ctx.isProtected(fragment.path);
   return hits.map((hit) => ({
     check: 'secrets',
@@ -67,7 +69,7 @@ async function vaultedValues(ctx: ContentContext, fragment: Fragment, text: () =
     description: 'Raw value of a vaulted secret',
     severity: 'critical',
     path: fragment.path,
-    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    line: fileLine(fragment, lines.lineOf(at(hit.offset))),
     commit: fragment.commit,
     masked: maskSecret(fragment.bytes.toString('latin1', hit.offset, hit.offset + hit.length)),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
@@ -83,7 +85,7 @@ async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): P
   pass.touchedPaths.add(fragment.path);
   const decoded = decodeFragment(fragment, ctx.maxFileSize);
   // Raw vaulted values are looked for in every fragment, binary or too large to scan too.
-  const vaulted = await vaultedValues(ctx, fragment, () => (decoded.ok ? decoded.text : fragment.bytes.toString('latin1')));
+  const vaulted = await vaultedValues(ctx, fragment, decoded);
   for (const v of vaulted) pass.vaulted.push(v);
   if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
   pass.bytes += decoded.text.length;
