@@ -15,6 +15,10 @@ export const MSG = {
     `${findings === 0 ? 'no secrets found' : `${findings} finding${findings === 1 ? '' : 's'}`} in ${files} file${files === 1 ? '' : 's'} scanned${skipped ? `, ${skipped} skipped` : ''}`,
   pathNotFound: (path: string) => `${path}: no such file or folder`,
   pathNotFoundHint: 'Check the path (a typo would otherwise pass as a clean scan).',
+  outputFolderMissing: (option: string, path: string, folder: string) => `${option} ${path}: the folder ${folder} does not exist`,
+  outputFolderMissingHint: 'Create the folder first, or write the file somewhere that exists.',
+  outputNotWritable: (option: string, path: string, code: string) => `${option} ${path}: cannot write (${code})`,
+  outputNotWritableHint: 'Choose a file in a folder you can write to.',
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
   // Vault commands (read, write, has, list, init, set, get, rm, import).

@@ -10604,6 +10604,10 @@ var MSG = {
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   pathNotFound: (path) => `${path}: no such file or folder`,
   pathNotFoundHint: "Check the path (a typo would otherwise pass as a clean scan).",
+  outputFolderMissing: (option, path, folder) => `${option} ${path}: the folder ${folder} does not exist`,
+  outputFolderMissingHint: "Create the folder first, or write the file somewhere that exists.",
+  outputNotWritable: (option, path, code) => `${option} ${path}: cannot write (${code})`,
+  outputNotWritableHint: "Choose a file in a folder you can write to.",
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
   // Vault commands (read, write, has, list, init, set, get, rm, import).

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Finding } from '../core/types.js';
 import { configError, usageError } from '../errors.js';
-import { writeFileAtomicSync } from '../platform/atomic.js';
 
 /** A baseline file: the fingerprints of accepted findings, with where each was seen (for people). */
 export interface BaselineFile {
@@ -30,8 +29,9 @@ export function readBaseline(path: string): string[] {
   return findings.map((f) => f.fingerprint);
 }
 
-/** Accept every one of these findings from now on. */
-export function writeBaseline(path: string, findings: Finding[]): void {
+/** The baseline file that accepts every one of these findings from now on. */
+export function baselineText(findings: Finding[]): string {
   const data: BaselineFile = { version: 1, findings: findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, line: f.line })) };
-  writeFileAtomicSync(path, JSON.stringify(data, null, 2) + '\n');
+  return JSON.stringify(data, null, 2) + '\n';
 }
+

@@ -1,14 +1,13 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_DISCOVERY } from '../../config/config.js';
 import { usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
-import { readBaseline, writeBaseline } from '../../sources/baseline.js';
+import { baselineText, readBaseline } from '../../sources/baseline.js';
 import { runScanJob, type ScanSource } from '../../sources/scan-job.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, parseSizeOption, showProgress, useColor } from '../shared.js';
+import { configFor, outputPath, parseSizeOption, showProgress, useColor, writeOutputFile } from '../shared.js';
 
 interface ScanOptions {
   staged?: boolean;
@@ -70,16 +69,19 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   const { config, root } = configFor(ctx, opts.config);
   if (opts.maxFileSize) config.maxFileSize = parseSizeOption(opts.maxFileSize);
   const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : [];
+  // Where results go is checked before the scan: a mistyped folder must not cost a scan first.
+  const output = opts.output ? outputPath(ctx, '--output', opts.output) : undefined;
+  const baselineOut = opts.writeBaseline ? outputPath(ctx, '--write-baseline', opts.writeBaseline) : undefined;
   const progress = opts.progress && showProgress(ctx) ? new ProgressBar(ctx) : undefined;
   const report = await runScanJob({ source: await sourceFor(ctx, paths, opts, root), config, baseline, ...(progress ? { onProgress: (t: string) => progress.update(t) } : {}) });
   progress?.done();
 
-  if (opts.writeBaseline) writeBaseline(resolve(ctx.cwd, opts.writeBaseline), report.findings);
+  if (opts.writeBaseline && baselineOut) writeOutputFile('--write-baseline', opts.writeBaseline, baselineOut, baselineText(report.findings), true);
   for (const s of report.skipped) {
     if (s.reason === 'unreadable' || s.reason === 'symlink-loop') await writeOut(ctx.stderr, `warning: cannot read ${s.path} (${s.detail ?? s.reason}); skipped\n`);
   }
   const text = render(opts.format, report, { color: !opts.output && useColor(ctx, ctx.stdout) });
-  if (opts.output) writeFileSync(resolve(ctx.cwd, opts.output), text);
+  if (opts.output && output) writeOutputFile('--output', opts.output, output, text);
   else await writeOut(ctx.stdout, text);
   if (opts.output && opts.format !== 'text') {
     await writeOut(ctx.stderr, render('text', { ...report, findings: [] }).replace(/^no secrets found/, `${report.findings.length} finding(s)`));
