@@ -72,8 +72,10 @@ export const MSG = {
     if (code === 'SKILL_SCAN_FAILED') return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
-  actionVerdict: (failing: number, total: number) =>
-    total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
+  actionVerdict: (failing: number, total: number, below: number, failOn: string) =>
+    total === 0
+      ? 'agent-vault: no findings'
+      : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ''}${below ? `, ${below} finding${below === 1 ? '' : 's'} below the fail-on severity (${failOn}), not blocking` : ''}`,
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 
@@ -99,6 +101,9 @@ export function formatError(error: unknown): string {
 }
 
 /** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */
+/** Findings a gate reports that do not block: counted, so a pass never reads as "no secrets". */
+const belowPolicy = (below: number, failOn: string) => `${below} finding${below === 1 ? '' : 's'} below policy.block (${failOn}), not blocking`;
+
 export const GIT_MSG = {
   filterVaultUnavailable: (reason: string) =>
     `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
@@ -121,7 +126,9 @@ export const GIT_MSG = {
   gateFailedClosed: (hook: string, reason: string) =>
     `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).',
-  gatePassed: (hook: string, files: number) => `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, no secrets.`,
+  gatePassed: (hook: string, files: number, below: number, failOn: string) =>
+    `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, ${below ? `${belowPolicy(below, failOn)}:` : 'no secrets.'}`,
+  belowPolicy,
   noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',
   hooksPathOutsideRepo: (path: string) =>
     `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,

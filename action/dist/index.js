@@ -10650,7 +10650,7 @@ var MSG = {
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
-  actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
+  actionVerdict: (failing, total, below, failOn) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ""}${below ? `, ${below} finding${below === 1 ? "" : "s"} below the fail-on severity (${failOn}), not blocking` : ""}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
 function foreignErrorDetail(error2) {
@@ -10659,6 +10659,7 @@ function foreignErrorDetail(error2) {
   const quote = line.search(/["'`]/);
   return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
 }
+var belowPolicy = (below, failOn) => `${below} finding${below === 1 ? "" : "s"} below policy.block (${failOn}), not blocking`;
 var GIT_MSG = {
   filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
@@ -10671,7 +10672,8 @@ var GIT_MSG = {
   gateBlockedHint: "Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).",
   gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
-  gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  gatePassed: (hook, files, below, failOn) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, ${below ? `${belowPolicy(below, failOn)}:` : "no secrets."}`,
+  belowPolicy,
   noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
   hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
   hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
@@ -12625,7 +12627,7 @@ async function runGate(request) {
     findings.push(f);
   }
   const problems = results.flatMap((r) => r.problems);
-  const blocking = blockers(results, failOn, isProtected);
+  const { blocking, notBlocking } = blockers(results, failOn, isProtected);
   return {
     targets: request.targets,
     commits: checks.commits,
@@ -12638,26 +12640,29 @@ async function runGate(request) {
     failOn,
     failing: blocking.length,
     blocking,
+    notBlocking,
     filesScanned: checks.files.size,
     bytesScanned: checks.bytes,
     notes: checks.notes
   };
 }
 function blockers(results, failOn, isProtected) {
-  if (failOn === "never") return [];
-  const out = [];
+  const blocking = [];
+  const notBlocking = [];
   const seen = /* @__PURE__ */ new Set();
   for (const r of results) {
     if (r.check === "skills") continue;
     for (const f of r.findings) {
-      const inProtected = isProtected(f.path);
-      if (seen.has(findingKey(f)) || !inProtected && !failsOn(f.severity, failOn)) continue;
+      if (seen.has(findingKey(f))) continue;
       seen.add(findingKey(f));
-      out.push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: void 0, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
+      const inProtected = isProtected(f.path);
+      const blocks = failOn !== "never" && (inProtected || failsOn(f.severity, failOn));
+      (blocks ? blocking : notBlocking).push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: void 0, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
     }
   }
-  for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
-  return out;
+  if (failOn === "never") return { blocking, notBlocking };
+  for (const r of results) for (const p of r.problems) blocking.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
+  return { blocking, notBlocking };
 }
 
 // src/gate/trust.ts
@@ -12862,7 +12867,7 @@ var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", s
 function renderSummary(gate) {
   const total = gate.findings.length + gate.problems.length;
   const out = [];
-  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
+  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn))}`, "");
   out.push(`Checked ${cell(gate.targets.map((t) => t.description).join("; "))}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
   out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
   for (const r of gate.results) {
@@ -13096,8 +13101,8 @@ async function run() {
     setOutput("findings", String(total));
     setOutput("sarif-file", sarifPath);
     setOutput("verified-skills", String(gate.verifiedSkills));
-    info(`${gate.targets.map((t) => t.description).join("; ")}: ${MSG.actionVerdict(gate.failing, total)}`);
-    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
+    info(`${gate.targets.map((t) => t.description).join("; ")}: ${MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn)}`);
+    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn));
   } catch (error2) {
     if (error2 instanceof AgentVaultError) setFailed(`${error2.message}${error2.hint ? `
 ${error2.hint}` : ""}`);

@@ -121,8 +121,8 @@ export async function run(): Promise<void> {
     core.setOutput('findings', String(total));
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('verified-skills', String(gate.verifiedSkills));
-    core.info(`${gate.targets.map((t) => t.description).join('; ')}: ${MSG.actionVerdict(gate.failing, total)}`);
-    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
+    core.info(`${gate.targets.map((t) => t.description).join('; ')}: ${MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn)}`);
+    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn));
   } catch (error) {
     if (error instanceof AgentVaultError) core.setFailed(`${error.message}${error.hint ? `\n${error.hint}` : ''}`);
     else core.setFailed(`internal error: ${foreignErrorDetail(error)}. This is a bug in agent-vault; please report it.`);

@@ -65,7 +65,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
     findings.push(f);
   }
   const problems = results.flatMap((r) => r.problems);
-  const blocking = blockers(results, failOn, isProtected);
+  const { blocking, notBlocking } = blockers(results, failOn, isProtected);
   return {
     targets: request.targets,
     commits: checks.commits,
@@ -78,6 +78,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
     failOn,
     failing: blocking.length,
     blocking,
+    notBlocking,
     filesScanned: checks.files.size,
     bytesScanned: checks.bytes,
     notes: checks.notes,
@@ -86,21 +87,24 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
 
 /**
  * What blocks, for people: secret findings by the threshold (or a protected path), then every
- * problem. A failing skill's own findings are not listed: its failure is, naming them.
+ * problem; and the secret findings that do not. A failing skill's own findings are not
+ * listed: its failure is, naming them.
  */
-function blockers(results: CheckResult[], failOn: FailOn, isProtected: (path: string) => boolean): Blocker[] {
-  if (failOn === 'never') return [];
-  const out: Blocker[] = [];
+function blockers(results: CheckResult[], failOn: FailOn, isProtected: (path: string) => boolean): { blocking: Blocker[]; notBlocking: Blocker[] } {
+  const blocking: Blocker[] = [];
+  const notBlocking: Blocker[] = [];
   const seen = new Set<string>();
   for (const r of results) {
     if (r.check === 'skills') continue;
     for (const f of r.findings) {
-      const inProtected = isProtected(f.path);
-      if (seen.has(findingKey(f)) || (!inProtected && !failsOn(f.severity, failOn))) continue;
+      if (seen.has(findingKey(f))) continue;
       seen.add(findingKey(f));
-      out.push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: undefined, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
+      const inProtected = isProtected(f.path);
+      const blocks = failOn !== 'never' && (inProtected || failsOn(f.severity, failOn));
+      (blocks ? blocking : notBlocking).push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: undefined, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
     }
   }
-  for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
-  return out;
+  if (failOn === 'never') return { blocking, notBlocking };
+  for (const r of results) for (const p of r.problems) blocking.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
+  return { blocking, notBlocking };
 }

@@ -69,7 +69,19 @@ export function formatBlockers(blocking: Blocker[]): string {
     .join('');
 }
 
+/** Findings below the threshold, for people: where and which rule, masked; they do not block. */
+function formatNotBlocking(result: GateResult): string {
+  return result.notBlocking.map((b) => `  ${printablePath(b.path)}${b.line ? `:${b.line}` : ''}${b.commit ? ` (commit ${b.commit.slice(0, 12)})` : ''}  ${b.rule}  ${b.masked || '-'}\n`).join('');
+}
+
 /** The refusal of a hook whose gate found something: every blocker, and how to bypass once. */
 export function hookBlocked(hook: GateHook, result: GateResult): AgentVaultError {
-  return refusal(`${GIT_MSG.gateBlocked(hook, result.failing)}\n${formatBlockers(result.blocking).trimEnd()}`, GIT_MSG.gateBlockedHint, 'GATE_BLOCKED');
+  const below = result.notBlocking.length ? `\nand ${GIT_MSG.belowPolicy(result.notBlocking.length, result.failOn)}:\n${formatNotBlocking(result).trimEnd()}` : '';
+  return refusal(`${GIT_MSG.gateBlocked(hook, result.failing)}\n${formatBlockers(result.blocking).trimEnd()}${below}`, GIT_MSG.gateBlockedHint, 'GATE_BLOCKED');
+}
+
+/** What a hook whose gate passed says: the files checked, and any finding that does not block. */
+export function hookPassed(hook: GateHook, result: GateResult): string {
+  const line = GIT_MSG.gatePassed(hook, result.filesScanned, result.notBlocking.length, result.failOn);
+  return result.notBlocking.length ? `${line}\n${formatNotBlocking(result)}` : `${line}\n`;
 }

@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import { GIT_MSG, MSG } from '../../messages.js';
 import { createFilterEngine } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
-import { hookBlocked, runHookGate } from '../../gate/hooks.js';
+import { hookBlocked, hookPassed, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { vaultReady, type VaultSession } from '../../session/session.js';
@@ -132,6 +132,6 @@ Undo everything with agent-vault uninstall.`)
       const result = await runHookGate(name, { cwd: ctx.cwd, env: ctx.env, stdin });
       for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');
       if (result.failing) throw hookBlocked(name, result);
-      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesScanned) + '\n');
+      await writeOut(ctx.stderr, hookPassed(name, result));
     });
 }
