@@ -10219,12 +10219,16 @@ function parseLocatedYaml(text) {
     }
   };
 }
+var whereText = (where) => where.map((w) => typeof w === "number" ? `[${w}]` : `.${w}`).join("").replace(/^\./, "");
 function formatProblems(file, located, problems) {
   return problems.map((p) => {
     const line = located.lineOf(p.where);
-    const where = p.where.map((w) => typeof w === "number" ? `[${w}]` : `.${w}`).join("").replace(/^\./, "");
+    const where = whereText(p.where);
     return `${file}${line ? `:${line}` : ""}: ${where ? `${where}: ` : ""}${p.message}`;
   }).join("\n");
+}
+function formatUnlocated(file, problems) {
+  return problems.map((p) => `${file ?? "config"}: ${whereText(p.where)}: ${p.message}`).join("\n");
 }
 
 // src/config/builtin-rules.ts
@@ -10258,6 +10262,91 @@ function rulePackFileNames(dir) {
 }
 function loadRulePacksFromDir(dir) {
   return rulePackFileNames(dir).map((f) => parseRulePack(`rules/${f}`, readFileSync(join(dir, f), "utf8")));
+}
+
+// src/config/policy.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function readPolicy(raw, problems) {
+  for (const k of Object.keys(raw)) if (k !== "block") problems.push({ where: ["policy", k], message: "unknown key (expected block)" });
+  const block = raw.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    problems.push({ where: ["policy", "block"], message: `must be one of ${SEVERITIES.join(", ")}` });
+    return { block: "info" };
+  }
+  return { block };
+}
+function parsePolicy(config) {
+  const problems = [];
+  const policy = readPolicy(config.policy ?? {}, problems);
+  if (problems.length) throw configError(formatUnlocated(config.file, problems), "Fix the policy section of the configuration.");
+  return policy;
+}
+var FAIL_ON = [...SEVERITIES, "never"];
+function failsOn(severity, failOn) {
+  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
+}
+
+// src/config/skills.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var DEFAULT_SKILL_POLICY = {
+  roots: [".claude/skills", "skills"],
+  requireSignatures: false,
+  keyring: ".agent-vault/keys.json",
+  revocations: ".agent-vault/revocations.json",
+  requireRevocations: true,
+  failOn: "high",
+  suppressions: []
+};
+var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
+function readSkillPolicy(raw, problems) {
+  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
+  if (!raw) return policy;
+  const problem = (where, message) => problems.push({ where: ["skills", ...where], message });
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problem([k], `unknown key (expected one of ${KEYS.join(", ")})`);
+  const str = (k) => {
+    const v = raw[k];
+    if (v === void 0) return;
+    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problem([k], "must be a path inside the repository");
+    else policy[k] = v;
+  };
+  str("keyring");
+  str("revocations");
+  for (const k of ["requireSignatures", "requireRevocations"]) {
+    const v = raw[k];
+    if (v === void 0) continue;
+    if (typeof v !== "boolean") problem([k], "must be true or false");
+    else policy[k] = v;
+  }
+  if (raw.roots !== void 0) {
+    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problem(["roots"], "must be a list of folders");
+    else policy.roots = raw.roots;
+  }
+  if (raw.failOn !== void 0) {
+    if (!SEVERITIES.includes(raw.failOn)) problem(["failOn"], `must be one of ${SEVERITIES.join(", ")}`);
+    else policy.failOn = raw.failOn;
+  }
+  if (raw.suppressions !== void 0) {
+    if (!Array.isArray(raw.suppressions)) problem(["suppressions"], "must be a list");
+    else
+      raw.suppressions.forEach((s, i) => {
+        const where = ["suppressions", i];
+        if (!s || typeof s !== "object" || Array.isArray(s)) return problem(where, "must be a mapping with skill, path, rule and reason");
+        const e = s;
+        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problem([...where, k], "unknown key (expected skill, path, rule, reason)");
+        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
+        if (missing.length) return problem(where, `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
+        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
+      });
+  }
+  return policy;
+}
+function skillPolicy(config) {
+  const problems = [];
+  const policy = readSkillPolicy(config.skills, problems);
+  if (problems.length) throw configError(formatUnlocated(config.file, problems), "Fix the skills section of the configuration.");
+  return policy;
 }
 
 // src/config/config.ts
@@ -10346,10 +10435,22 @@ function parseConfig(text, file) {
       else config[section] = v[section];
     }
   }
+  if (config.policy) readPolicy(config.policy, problems);
+  if (config.skills) readSkillPolicy(config.skills, problems);
+  unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? "" : "s"} above).`);
   }
   return config;
+}
+function unknownDisabledRules(config, problems) {
+  if (!config.disabledRules.length) return;
+  const known = /* @__PURE__ */ new Set();
+  if (config.useBuiltinRules) for (const pack of builtinRulePacks()) for (const r of pack.rules) known.add(r.id ?? "");
+  for (const r of config.customRules) if (r && typeof r === "object") known.add(String(r.id));
+  config.disabledRules.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ where: ["rules", "disable", i], message: `unknown rule id "${id}"` });
+  });
 }
 function loadConfig(opts) {
   const explicit = opts.explicit ?? opts.env;
@@ -10425,83 +10526,6 @@ function mergeAllowlists(lists) {
 // src/gate/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/config/policy.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function parsePolicy(config) {
-  const raw = config.policy ?? {};
-  const problems = [];
-  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
-  const block = raw.block ?? "info";
-  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
-    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
-  }
-  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
-  return { block };
-}
-var FAIL_ON = [...SEVERITIES, "never"];
-function failsOn(severity, failOn) {
-  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
-}
-
-// src/config/skills.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var DEFAULT_SKILL_POLICY = {
-  roots: [".claude/skills", "skills"],
-  requireSignatures: false,
-  keyring: ".agent-vault/keys.json",
-  revocations: ".agent-vault/revocations.json",
-  requireRevocations: true,
-  failOn: "high",
-  suppressions: []
-};
-var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
-function skillPolicy(config) {
-  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
-  const raw = config.skills;
-  if (!raw) return policy;
-  const problems = [];
-  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(", ")})`);
-  const str = (k) => {
-    const v = raw[k];
-    if (v === void 0) return;
-    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problems.push(`skills.${k}: must be a path inside the repository`);
-    else policy[k] = v;
-  };
-  str("keyring");
-  str("revocations");
-  for (const k of ["requireSignatures", "requireRevocations"]) {
-    const v = raw[k];
-    if (v === void 0) continue;
-    if (typeof v !== "boolean") problems.push(`skills.${k}: must be true or false`);
-    else policy[k] = v;
-  }
-  if (raw.roots !== void 0) {
-    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problems.push("skills.roots: must be a list of folders");
-    else policy.roots = raw.roots;
-  }
-  if (raw.failOn !== void 0) {
-    if (!SEVERITIES.includes(raw.failOn)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(", ")}`);
-    else policy.failOn = raw.failOn;
-  }
-  if (raw.suppressions !== void 0) {
-    if (!Array.isArray(raw.suppressions)) problems.push("skills.suppressions: must be a list");
-    else
-      raw.suppressions.forEach((s, i) => {
-        const where = `skills.suppressions[${i}]`;
-        if (!s || typeof s !== "object" || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
-        const e = s;
-        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
-        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
-        if (missing.length) return problems.push(`${where}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
-        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
-      });
-  }
-  if (problems.length) throw configError(problems.map((p) => `${config.file ?? "config"}: ${p}`).join("\n"), "Fix the skills section of the configuration.");
-  return policy;
-}
 
 // src/git/protected.ts
 init_define_AGENT_VAULT_RULE_PACKS();

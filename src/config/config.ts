@@ -4,6 +4,8 @@ import { configError } from '../errors.js';
 import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
 import { builtinRulePacks, type RulePackFile } from './builtin-rules.js';
+import { readPolicy } from './policy.js';
+import { readSkillPolicy } from './skills.js';
 import { formatProblems, parseLocatedYaml } from './yaml.js';
 
 /** Where configuration is looked for, in order. `--help` prints this list, so keep it the source of truth. */
@@ -123,10 +125,26 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
       else config[section] = v[section] as Record<string, unknown>;
     }
   }
+  // Every section is checked here, once, whatever command loads the file: a gate that never
+  // reads a section must not let its mistakes through.
+  if (config.policy) readPolicy(config.policy, problems);
+  if (config.skills) readSkillPolicy(config.skills, problems);
+  unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`);
   }
   return config;
+}
+
+/** Ids in rules.disable that name no rule (built-in, when used, or added here), each at its own line. */
+function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): void {
+  if (!config.disabledRules.length) return;
+  const known = new Set<string>();
+  if (config.useBuiltinRules) for (const pack of builtinRulePacks()) for (const r of pack.rules) known.add((r as { id?: string }).id ?? '');
+  for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
+  config.disabledRules.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ where: ['rules', 'disable', i], message: `unknown rule id "${id}"` });
+  });
 }
 
 /** Find and load the configuration following CONFIG_DISCOVERY. */
