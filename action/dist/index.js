@@ -1194,9 +1194,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1715,7 +1715,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix4 = opts.windows;
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1725,8 +1725,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1751,7 +1751,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1759,7 +1759,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1768,16 +1768,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix3);
+          match = picomatch4.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix4 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -9461,11 +9461,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -9481,7 +9481,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -9822,8 +9822,8 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { mkdirSync as mkdirSync6, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6, join as join13 } from "node:path";
+import { mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname7, join as join13 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -10352,7 +10352,7 @@ function skillPolicy(config) {
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "protected", "skills", "policy"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "protected", "skills", "policy", "baseline"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -10372,7 +10372,8 @@ function defaultConfig() {
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
     protected: [],
     skills: void 0,
-    policy: void 0
+    policy: void 0,
+    baseline: void 0
   };
 }
 function parseConfig(text, file) {
@@ -10428,6 +10429,11 @@ function parseConfig(text, file) {
   if (v.protected !== void 0) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== "string" || !x)) problems.push({ where: ["protected"], message: "must be a list of path globs" });
     else config.protected = v.protected;
+  }
+  if (v.baseline !== void 0) {
+    if (typeof v.baseline !== "string" || !v.baseline.trim() || v.baseline.startsWith("/") || v.baseline.split(/[\\/]/).includes("..")) {
+      problems.push({ where: ["baseline"], message: "must be the path of a baseline file inside the repository (written by scan --write-baseline)" });
+    } else config.baseline = v.baseline;
   }
   for (const section of ["skills", "policy"]) {
     if (v[section] !== void 0) {
@@ -10568,9 +10574,9 @@ async function* gitChunks(args, opts) {
   child.stderr.on("data", (d) => {
     if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
-  const exited = new Promise((resolve4, reject) => {
+  const exited = new Promise((resolve5, reject) => {
     child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", resolve4);
+    child.on("close", resolve5);
   });
   exited.catch(() => void 0);
   try {
@@ -11439,7 +11445,7 @@ async function take(ctx, pass, read) {
   if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
   pass.bytes += decoded.text.length;
   const vaultedLines = new Set(vaulted.map((v) => v.line));
-  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
+  for (const f of scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline })) {
     if (!vaultedLines.has(f.line)) pass.findings.push(f);
   }
   markers(decoded.text, fragment, pass.unvaulted);
@@ -12638,7 +12644,7 @@ async function runGate(request) {
   const ruleset = buildRuleset(config);
   const isProtected = protectedMatcher(config.protected);
   const checks = new GateChecks(
-    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: new Set(request.baseline ?? []) },
     request.checks ?? CHECK_NAMES
   );
   for (const target of request.targets) await checks.judge(target);
@@ -12689,20 +12695,65 @@ function blockers(results, failOn, isProtected) {
   return { blocking, notBlocking };
 }
 
+// src/sources/baseline.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { readFileSync as readFileSync8 } from "node:fs";
+import { dirname as dirname6, resolve as resolve4 } from "node:path";
+function configBaseline(config, cwd) {
+  if (!config.baseline) return [];
+  const path = resolve4(cwd, dirname6(config.file ?? "."), config.baseline);
+  let text;
+  try {
+    text = readFileSync8(path, "utf8");
+  } catch (e) {
+    throw configError(
+      `${config.file ?? "config"}: baseline: cannot read ${config.baseline}: ${e.code ?? e.message}`,
+      "Write it with agent-vault scan --write-baseline FILE and commit it, or remove baseline: from the configuration."
+    );
+  }
+  return parseBaseline(text, config.baseline);
+}
+function parseBaseline(text, path) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError(`baseline ${path} is not valid JSON`, "Regenerate it with --write-baseline FILE.");
+  }
+  const findings = data?.findings;
+  if (!Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(f.fingerprint))) {
+    throw configError(`baseline ${path} does not have the expected shape ({"version":1,"findings":[{"fingerprint":...}]})`, "Regenerate it with --write-baseline FILE.");
+  }
+  return findings.map((f) => f.fingerprint);
+}
+
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { posix as posix3 } from "node:path";
 function configAtBase(repo, target) {
   if (target.kind === "commits" && target.base) {
     const at = target.base.slice(0, 12);
     for (const name of CONFIG_NAMES) {
       const bytes = blobAt(repo, target.base, name);
-      if (bytes) return { config: parseConfig(bytes.toString("utf8"), `${name} at ${at}`), source: `${name} at the base commit ${at}` };
+      if (!bytes) continue;
+      const config2 = parseConfig(bytes.toString("utf8"), `${name} at ${at}`);
+      return { config: config2, source: `${name} at the base commit ${at}`, baseline: baselineAt(repo, target.base, config2) };
     }
-    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)" };
+    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)", baseline: [] };
   }
   const config = loadConfig({ repoRoot: repo, cwd: repo });
-  return { config, source: config.file ?? "built-in defaults" };
+  return { config, source: config.file ?? "built-in defaults", baseline: configBaseline(config, repo) };
+}
+function baselineAt(repo, commit, config) {
+  if (!config.baseline) return [];
+  const path = posix3.normalize(config.baseline.replace(/\\/g, "/"));
+  const bytes = blobAt(repo, commit, path);
+  if (!bytes) {
+    throw configError(`${config.file}: baseline: ${path} is not in the base commit ${commit.slice(0, 12)}`, "Commit the baseline file with the configuration that names it.");
+  }
+  return parseBaseline(bytes.toString("utf8"), `${path} at ${commit.slice(0, 12)}`);
 }
 
 // action/src/event.ts
@@ -12961,7 +13012,7 @@ function renderActionSarif(gate) {
 // action/src/target.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 function resolveCommit(repo, rev) {
   try {
     return gitText(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { cwd: repo }).trim() || void 0;
@@ -12975,7 +13026,7 @@ function isShallow(repo) {
 function shallowBoundary(repo) {
   const file = gitText(["rev-parse", "--git-path", "shallow"], { cwd: repo }).trim();
   try {
-    return new Set(readFileSync8(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync9(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -13056,7 +13107,7 @@ function runnerEnvironment() {
   let eventPayload;
   if (eventPath) {
     try {
-      eventPayload = JSON.parse(readFileSync9(eventPath, "utf8"));
+      eventPayload = JSON.parse(readFileSync10(eventPath, "utf8"));
     } catch (e) {
       throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
@@ -13066,7 +13117,8 @@ function runnerEnvironment() {
 function configFor(repo, workspace, inputs, target) {
   if (!inputs.config) return configAtBase(repo, target);
   try {
-    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+    const config = loadConfig({ explicit: inputs.config, cwd: workspace });
+    return { config, source: inputs.config, baseline: configBaseline(config, workspace) };
   } catch (e) {
     if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
     throw e;
@@ -13076,7 +13128,7 @@ async function judge(inputs, env) {
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
-  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
   return runGate({
     repo,
     env: process.env,
@@ -13087,7 +13139,8 @@ async function judge(inputs, env) {
     ...inputs.failOn ? { failOn: inputs.failOn } : {},
     // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
     session: void 0,
-    trust: "base"
+    trust: "base",
+    baseline
   });
 }
 function mask(secret) {
@@ -13118,7 +13171,7 @@ async function run() {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
-    mkdirSync6(dirname6(sarifPath), { recursive: true });
+    mkdirSync6(dirname7(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;

@@ -5,6 +5,7 @@ import { loadConfig, type AgentVaultConfig } from '../../src/config/config.js';
 import { SECRET, type Severity } from '../../src/core/types.js';
 import { AgentVaultError, configError, refusal, usageError } from '../../src/errors.js';
 import { runGate } from '../../src/gate/gate.js';
+import { configBaseline } from '../../src/sources/baseline.js';
 import type { GateResult, GateTarget } from '../../src/gate/model.js';
 import { configAtBase } from '../../src/gate/trust.js';
 import { MSG, foreignErrorDetail } from '../../src/messages.js';
@@ -47,10 +48,11 @@ function runnerEnvironment(): RunnerEnvironment {
 }
 
 /** An explicit `config` input is the workflow author's choice, read from the workspace; otherwise the base commit's. */
-function configFor(repo: string, workspace: string, inputs: ActionInputs, target: GateTarget): { config: AgentVaultConfig; source: string } {
+function configFor(repo: string, workspace: string, inputs: ActionInputs, target: GateTarget): { config: AgentVaultConfig; source: string; baseline: string[] } {
   if (!inputs.config) return configAtBase(repo, target);
   try {
-    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+    const config = loadConfig({ explicit: inputs.config, cwd: workspace });
+    return { config, source: inputs.config, baseline: configBaseline(config, workspace) };
   } catch (e) {
     // The loader's hint speaks of --config; in a workflow the path comes from the input.
     if (e instanceof AgentVaultError && e.message.startsWith('cannot read configuration')) throw configError(e.message, MSG.actionConfigInputHint);
@@ -63,7 +65,7 @@ async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<Gate
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), 'Check out the repository first (actions/checkout with fetch-depth: 0).');
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
-  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
   return runGate({
     repo,
     env: process.env,
@@ -75,6 +77,7 @@ async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<Gate
     // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
     session: undefined,
     trust: 'base',
+    baseline,
   });
 }
 

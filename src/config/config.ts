@@ -34,9 +34,14 @@ export interface AgentVaultConfig {
   skills: Record<string, unknown> | undefined;
   /** Raw `policy:` section; validated by the gates that use it. */
   policy: Record<string, unknown> | undefined;
+  /**
+   * A baseline file (`scan --write-baseline`) whose findings every gate accepts, relative to
+   * the folder of the configuration file (the repository root for .agent-vault.yaml).
+   */
+  baseline: string | undefined;
 }
 
-const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'protected', 'skills', 'policy']);
+const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'protected', 'skills', 'policy', 'baseline']);
 
 /** A size such as 10MB, 512KB or a number of bytes; undefined when it is not one. */
 export function parseSize(value: unknown): number | undefined {
@@ -60,6 +65,7 @@ export function defaultConfig(): AgentVaultConfig {
     protected: [],
     skills: undefined,
     policy: undefined,
+    baseline: undefined,
   };
 }
 
@@ -118,6 +124,11 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
   if (v.protected !== undefined) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== 'string' || !x)) problems.push({ where: ['protected'], message: 'must be a list of path globs' });
     else config.protected = v.protected as string[];
+  }
+  if (v.baseline !== undefined) {
+    if (typeof v.baseline !== 'string' || !v.baseline.trim() || v.baseline.startsWith('/') || v.baseline.split(/[\\/]/).includes('..')) {
+      problems.push({ where: ['baseline'], message: 'must be the path of a baseline file inside the repository (written by scan --write-baseline)' });
+    } else config.baseline = v.baseline;
   }
   for (const section of ['skills', 'policy'] as const) {
     if (v[section] !== undefined) {

@@ -42,6 +42,8 @@ export interface ContentContext {
   isProtected: (path: string) => boolean;
   /** With a session, raw vaulted values (in any common encoding) are looked for too. */
   session: VaultSession | undefined;
+  /** Fingerprints of findings a baseline accepts. */
+  baseline: ReadonlySet<string>;
 }
 
 const UNVAULTED_MARK = '<agent-vault:UNVAULTED:';
@@ -90,7 +92,7 @@ async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): P
   if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
   pass.bytes += decoded.text.length;
   const vaultedLines = new Set(vaulted.map((v) => v.line));
-  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
+  for (const f of scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline })) {
     if (!vaultedLines.has(f.line)) pass.findings.push(f); // already reported as a vaulted value
   }
   markers(decoded.text, fragment, pass.unvaulted);

@@ -28,6 +28,8 @@ export interface GateRequest {
    * must not vouch for itself), its head when it has none.
    */
   trust: 'worktree' | 'base';
+  /** Fingerprints of accepted findings (the configuration's `baseline:`, read by the caller from where it trusts). */
+  baseline?: readonly string[];
 }
 
 const findingKey = (f: Finding) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}\0${f.commit ?? ''}`;
@@ -50,7 +52,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
   const ruleset = buildRuleset(config);
   const isProtected = protectedMatcher(config.protected);
   const checks = new GateChecks(
-    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: new Set(request.baseline ?? []) },
     request.checks ?? CHECK_NAMES,
   );
   for (const target of request.targets) await checks.judge(target);

@@ -4,6 +4,7 @@ import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../messages.js';
 import { repoRoot } from '../platform/exec.js';
 import { printablePath } from '../report/model.js';
 import { openSession } from '../session/local.js';
+import { configBaseline } from '../sources/baseline.js';
 import { vaultReady } from '../session/session.js';
 import { runGate } from './gate.js';
 import type { Blocker, GateResult, GateTarget } from './model.js';
@@ -41,6 +42,7 @@ async function judge(hook: GateHook, run: HookRun): Promise<GateResult> {
       targets,
       session: exists ? session : undefined,
       trust: 'worktree',
+      baseline: configBaseline(config, run.cwd),
     });
     result.notes.unshift(...notes);
     return result;

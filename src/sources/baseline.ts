@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AgentVaultConfig } from '../config/config.js';
 import type { Finding } from '../core/types.js';
 import { configError, usageError } from '../errors.js';
 
@@ -16,6 +18,30 @@ export function readBaseline(path: string): string[] {
   } catch (e) {
     throw usageError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Create one with --write-baseline FILE.');
   }
+  return parseBaseline(text, path);
+}
+
+/**
+ * The fingerprints of the configuration's `baseline:` file, read from disk beside the
+ * configuration; none when it names no baseline.
+ */
+export function configBaseline(config: AgentVaultConfig, cwd: string): string[] {
+  if (!config.baseline) return [];
+  const path = resolve(cwd, dirname(config.file ?? '.'), config.baseline);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw configError(
+      `${config.file ?? 'config'}: baseline: cannot read ${config.baseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'Write it with agent-vault scan --write-baseline FILE and commit it, or remove baseline: from the configuration.',
+    );
+  }
+  return parseBaseline(text, config.baseline);
+}
+
+/** The fingerprints in a baseline file's text. */
+export function parseBaseline(text: string, path: string): string[] {
   let data: unknown;
   try {
     data = JSON.parse(text);

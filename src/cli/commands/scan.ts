@@ -4,7 +4,7 @@ import { CONFIG_DISCOVERY } from '../../config/config.js';
 import { usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
-import { baselineText, readBaseline } from '../../sources/baseline.js';
+import { baselineText, configBaseline, readBaseline } from '../../sources/baseline.js';
 import { runScanJob, type ScanSource } from '../../sources/scan-job.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, outputPath, parseSizeOption, showProgress, useColor, writeOutputFile } from '../shared.js';
@@ -36,7 +36,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'report format').choices([...FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-c, --config <file>', `configuration file; looked up in order: ${CONFIG_DISCOVERY.join(', then ')}`)
-    .option('--baseline <file>', 'ignore findings whose fingerprints are in this baseline file')
+    .option('--baseline <file>', 'ignore findings whose fingerprints are in this baseline file (default: baseline: in the config)')
     .option('--write-baseline <file>', 'write the fingerprints of all current findings to a baseline file')
     .option('--max-file-size <size>', 'skip (and list) files larger than this (default 10MB, or maxFileSize in the config)')
     .option('--no-progress', 'never show a progress bar (it shows only on a terminal, never in CI)')
@@ -68,7 +68,7 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   if (modes === 1 && paths.length) throw usageError('paths cannot be combined with --staged, --range, --history or --stdin');
   const { config, root } = configFor(ctx, opts.config);
   if (opts.maxFileSize) config.maxFileSize = parseSizeOption(opts.maxFileSize);
-  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : [];
+  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : configBaseline(config, ctx.cwd);
   // Where results go is checked before the scan: a mistyped folder must not cost a scan first.
   const output = opts.output ? outputPath(ctx, '--output', opts.output) : undefined;
   const baselineOut = opts.writeBaseline ? outputPath(ctx, '--write-baseline', opts.writeBaseline) : undefined;
