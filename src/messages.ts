@@ -19,6 +19,7 @@ export const MSG = {
   outputFolderMissingHint: 'Create the folder first, or write the file somewhere that exists.',
   outputNotWritable: (option: string, path: string, code: string) => `${option} ${path}: cannot write (${code})`,
   outputNotWritableHint: 'Choose a file in a folder you can write to.',
+  scanUnread: (path: string, why: string) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
   // Vault commands (read, write, has, list, init, set, get, rm, import).

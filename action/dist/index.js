@@ -10638,6 +10638,7 @@ var MSG = {
   outputFolderMissingHint: "Create the folder first, or write the file somewhere that exists.",
   outputNotWritable: (option, path, code) => `${option} ${path}: cannot write (${code})`,
   outputNotWritableHint: "Choose a file in a folder you can write to.",
+  scanUnread: (path, why) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
   // Vault commands (read, write, has, list, init, set, get, rm, import).
@@ -11341,8 +11342,8 @@ function bomOf(bytes) {
   return void 0;
 }
 var BOM_BYTES = { "utf-16le": 2, "utf-16be": 2, "utf-32le": 4, "utf-32be": 4 };
-function decodeBom(bytes, encoding) {
-  const body = bytes.subarray(BOM_BYTES[encoding]);
+function decodeBom(bytes, encoding, withMark = true) {
+  const body = withMark ? bytes.subarray(BOM_BYTES[encoding]) : bytes;
   if (encoding === "utf-16le" || encoding === "utf-16be") {
     try {
       return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
@@ -11403,6 +11404,100 @@ function decodeCharacters(bytes) {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   }
 }
+var WINDOW_CHARS = 8 * 1024 * 1024;
+var WINDOW_OVERLAP = 64 * 1024;
+function bytePieces(readChunk) {
+  const head = readChunk();
+  if (head === void 0) return () => void 0;
+  const encoding = bomOf(head);
+  if (!encoding && looksBinary(head)) return void 0;
+  let decode = (b) => b.toString("latin1");
+  if (encoding === "utf-16le" || encoding === "utf-16be") {
+    const d = new TextDecoder(encoding, { ignoreBOM: false });
+    decode = (b, last) => d.decode(b, { stream: !last });
+  } else if (encoding) {
+    let rest = Buffer.alloc(0);
+    let withMark = true;
+    decode = (b) => {
+      const all = Buffer.concat([rest, b]);
+      const whole = all.length - all.length % 4;
+      rest = all.subarray(whole);
+      const text = decodeBom(all.subarray(0, whole), encoding, withMark) ?? all.toString("latin1", 0, whole);
+      withMark = false;
+      return text;
+    };
+  }
+  let pending = head;
+  let done = false;
+  return () => {
+    if (done) return void 0;
+    const chunk = pending ?? readChunk();
+    pending = void 0;
+    if (chunk === void 0) {
+      done = true;
+      return decode(Buffer.alloc(0), true) || void 0;
+    }
+    return decode(chunk, false);
+  };
+}
+function fragmentPieces(fragment) {
+  if (fragment.text !== void 0) {
+    const text = fragment.text;
+    let at2 = 0;
+    return () => at2 >= text.length ? void 0 : text.slice(at2, at2 += WINDOW_CHARS);
+  }
+  const bytes = fragment.bytes;
+  let at = 0;
+  return bytePieces(() => at >= bytes.length ? void 0 : bytes.subarray(at, at += WINDOW_CHARS));
+}
+function scanInWindows(fragment, ruleset, options = {}) {
+  const pieces = fragmentPieces(fragment);
+  return pieces ? scanWindows(pieces, fragment, ruleset, options) : void 0;
+}
+function scanWindows(next, origin, ruleset, options = {}, overlap = WINDOW_OVERLAP) {
+  const findings = [];
+  let chars = 0;
+  let carry = "";
+  let line0 = 0;
+  let column0 = 0;
+  let piece = next();
+  while (piece !== void 0 || carry) {
+    chars += piece?.length ?? 0;
+    const text = carry + (piece ?? "");
+    const after = piece === void 0 ? void 0 : next();
+    const last = after === void 0;
+    let cut = text.length;
+    if (!last) {
+      const limit = Math.max(1, text.length - overlap);
+      const nl = text.lastIndexOf("\n", limit - 1);
+      cut = nl >= limit / 2 ? nl + 1 : limit;
+    }
+    let cutLine = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf("\n"); i >= 0 && i < cut; i = text.indexOf("\n", i + 1)) {
+      cutLine++;
+      lineStart = i + 1;
+    }
+    const cutColumn = cut - lineStart;
+    const windowOrigin = origin.lineMap ? { ...origin, lineMap: origin.lineMap.slice(line0) } : { ...origin, firstLine: (origin.firstLine ?? 1) + line0 };
+    const first = (origin.lineMap ? origin.lineMap[line0] : void 0) ?? windowOrigin.firstLine ?? 1;
+    for (const f of scanText(text, windowOrigin, ruleset, options)) {
+      const l = origin.lineMap ? windowOrigin.lineMap?.indexOf(f.line) ?? 0 : f.line - first;
+      if (!last && (l > cutLine || l === cutLine && f.column - 1 >= cutColumn)) continue;
+      if (l === 0 && column0) {
+        if (f.endLine === f.line) f.endColumn += column0;
+        f.column += column0;
+      }
+      findings.push(f);
+    }
+    if (last) break;
+    column0 = cutLine === 0 ? column0 + cutColumn : cutColumn;
+    line0 += cutLine;
+    carry = text.slice(cut);
+    piece = after;
+  }
+  return { findings, chars };
+}
 
 // src/gate/content.ts
 var UNVAULTED_MARK = "<agent-vault:UNVAULTED:";
@@ -11442,12 +11537,18 @@ async function take(ctx, pass, read) {
   const decoded = decodeFragment(fragment, ctx.maxFileSize);
   const vaulted = await vaultedValues(ctx, fragment, decoded);
   for (const v of vaulted) pass.vaulted.push(v);
-  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
-  pass.bytes += decoded.text.length;
   const vaultedLines = new Set(vaulted.map((v) => v.line));
-  for (const f of scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline })) {
-    if (!vaultedLines.has(f.line)) pass.findings.push(f);
+  const keep = (findings) => {
+    for (const f of findings) if (!vaultedLines.has(f.line)) pass.findings.push(f);
+  };
+  if (!decoded.ok) {
+    const windows = decoded.skipped.reason === "too-large" ? scanInWindows(fragment, ctx.ruleset, { baseline: ctx.baseline }) : void 0;
+    if (!windows) return void pass.skipped.push(decoded.skipped.reason === "too-large" ? { path: fragment.path, reason: "binary" } : decoded.skipped);
+    pass.bytes += windows.chars;
+    return keep(windows.findings);
   }
+  pass.bytes += decoded.text.length;
+  keep(scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline }));
   markers(decoded.text, fragment, pass.unvaulted);
 }
 async function readContent(ctx, target) {

@@ -7,7 +7,7 @@ import type { Finding, Skipped } from '../core/types.js';
 import { gitError } from '../errors.js';
 import { GIT_MSG, MSG } from '../messages.js';
 import type { VaultSession } from '../session/session.js';
-import { decodeFragment, textOffset, type Decoded, type Fragment, type SourceRead } from '../sources/fragment.js';
+import { decodeFragment, scanInWindows, textOffset, type Decoded, type Fragment, type SourceRead } from '../sources/fragment.js';
 import { addedFragments, blobFragments, changedPaths, stagedChanges, treeEntries } from '../sources/git-sources.js';
 import type { GateTarget, Problem } from './model.js';
 
@@ -89,12 +89,19 @@ async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): P
   // Raw vaulted values are looked for in every fragment, binary or too large to scan too.
   const vaulted = await vaultedValues(ctx, fragment, decoded);
   for (const v of vaulted) pass.vaulted.push(v);
-  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
-  pass.bytes += decoded.text.length;
   const vaultedLines = new Set(vaulted.map((v) => v.line));
-  for (const f of scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline })) {
-    if (!vaultedLines.has(f.line)) pass.findings.push(f); // already reported as a vaulted value
+  const keep = (findings: Finding[]) => {
+    for (const f of findings) if (!vaultedLines.has(f.line)) pass.findings.push(f); // else already reported as a vaulted value
+  };
+  if (!decoded.ok) {
+    // Larger than maxFileSize: scanned in windows, never passed unread.
+    const windows = decoded.skipped.reason === 'too-large' ? scanInWindows(fragment, ctx.ruleset, { baseline: ctx.baseline }) : undefined;
+    if (!windows) return void pass.skipped.push(decoded.skipped.reason === 'too-large' ? { path: fragment.path, reason: 'binary' } : decoded.skipped);
+    pass.bytes += windows.chars;
+    return keep(windows.findings);
   }
+  pass.bytes += decoded.text.length;
+  keep(scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline }));
   markers(decoded.text, fragment, pass.unvaulted);
 }
 

@@ -60,8 +60,8 @@ const BOM_BYTES: Record<BomEncoding, number> = { 'utf-16le': 2, 'utf-16be': 2, '
  * bytes are not valid in it (an odd length, an unpaired surrogate, a code point past
  * U+10FFFF): such bytes merely start like a mark and are read one char per byte.
  */
-function decodeBom(bytes: Uint8Array, encoding: BomEncoding): string | undefined {
-  const body = bytes.subarray(BOM_BYTES[encoding]);
+function decodeBom(bytes: Uint8Array, encoding: BomEncoding, withMark = true): string | undefined {
+  const body = withMark ? bytes.subarray(BOM_BYTES[encoding]) : bytes;
   if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     try {
       return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
@@ -151,10 +151,142 @@ export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number):
 export interface FragmentScan {
   decoded: Decoded;
   findings: Finding[];
+  /** Characters scanned (the decoded text's length, or every window's new text). */
+  chars: number;
 }
 
-/** Decode and scan one fragment. */
+/** Decode and scan one fragment; one larger than maxFileSize is scanned in windows, not skipped. */
 export function scanFragment(fragment: Fragment, ruleset: Ruleset, maxFileSize: number, options: ScanOptions = {}): FragmentScan {
   const decoded = decodeFragment(fragment, maxFileSize);
-  return { decoded, findings: decoded.ok ? scanText(decoded.text, fragment, ruleset, options) : [] };
+  if (decoded.ok) return { decoded, findings: scanText(decoded.text, fragment, ruleset, options), chars: decoded.text.length };
+  if (decoded.skipped.reason !== 'too-large') return { decoded, findings: [], chars: 0 };
+  const windows = scanInWindows(fragment, ruleset, options);
+  if (!windows) return { decoded: { ok: false, skipped: { path: fragment.path, reason: 'binary' } }, findings: [], chars: 0 };
+  return { decoded: { ok: true, text: '' }, findings: windows.findings, chars: windows.chars };
+}
+
+/**
+ * Text past maxFileSize is scanned in windows of this many characters, so that memory stays
+ * bounded however large a file is (a fragment already in memory is only sliced).
+ */
+export const WINDOW_CHARS = 8 * 1024 * 1024;
+/**
+ * Consecutive windows overlap by at least this many characters: longer than any secret a rule
+ * matches (the longest, a PEM private key block, is a few KB), so a match that straddles a
+ * window boundary is whole in the window it starts in.
+ */
+export const WINDOW_OVERLAP = 64 * 1024;
+
+/** Text in pieces, in order; undefined at the end. */
+export type TextPieces = () => string | undefined;
+
+/**
+ * The pieces of a stream of stored bytes, decoded as the one decode step does: in the
+ * encoding a byte order mark announces, else one char per byte. Undefined when the first
+ * chunk looks binary (git's sniffing, as for a whole file).
+ */
+export function bytePieces(readChunk: () => Buffer | undefined): TextPieces | undefined {
+  const head = readChunk();
+  if (head === undefined) return () => undefined;
+  const encoding = bomOf(head);
+  if (!encoding && looksBinary(head)) return undefined;
+  let decode: (b: Buffer, last: boolean) => string = (b) => b.toString('latin1');
+  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+    const d = new TextDecoder(encoding, { ignoreBOM: false });
+    decode = (b, last) => d.decode(b, { stream: !last });
+  } else if (encoding) {
+    let rest = Buffer.alloc(0);
+    let withMark = true;
+    decode = (b) => {
+      const all = Buffer.concat([rest, b]);
+      const whole = all.length - (all.length % 4);
+      rest = all.subarray(whole);
+      const text = decodeBom(all.subarray(0, whole), encoding, withMark) ?? all.toString('latin1', 0, whole);
+      withMark = false;
+      return text;
+    };
+  }
+  let pending: Buffer | undefined = head;
+  let done = false;
+  return () => {
+    if (done) return undefined;
+    const chunk = pending ?? readChunk();
+    pending = undefined;
+    if (chunk === undefined) {
+      done = true;
+      return decode(Buffer.alloc(0), true) || undefined;
+    }
+    return decode(chunk, false);
+  };
+}
+
+/** A fragment in memory as pieces of its text (undefined when its bytes look binary). */
+function fragmentPieces(fragment: Fragment): TextPieces | undefined {
+  if (fragment.text !== undefined) {
+    const text = fragment.text;
+    let at = 0;
+    return () => (at >= text.length ? undefined : text.slice(at, (at += WINDOW_CHARS)));
+  }
+  const bytes = fragment.bytes;
+  let at = 0;
+  return bytePieces(() => (at >= bytes.length ? undefined : bytes.subarray(at, (at += WINDOW_CHARS))));
+}
+
+/** Scan a fragment too large for one window; undefined when its bytes look binary. */
+export function scanInWindows(fragment: Fragment, ruleset: Ruleset, options: ScanOptions = {}): { findings: Finding[]; chars: number } | undefined {
+  const pieces = fragmentPieces(fragment);
+  return pieces ? scanWindows(pieces, fragment, ruleset, options) : undefined;
+}
+
+/**
+ * Scan text that arrives in pieces, window by window. Each window is what the last one left
+ * (at least WINDOW_OVERLAP characters, from a line start when one is near) plus the next
+ * piece; it keeps the findings that start before where the next window begins, so a match
+ * across a boundary is found once, whole, and line and column numbers are the file's.
+ */
+export function scanWindows(next: TextPieces, origin: Origin, ruleset: Ruleset, options: ScanOptions = {}, overlap = WINDOW_OVERLAP): { findings: Finding[]; chars: number } {
+  const findings: Finding[] = [];
+  let chars = 0;
+  let carry = '';
+  let line0 = 0; // lines of the text before this window
+  let column0 = 0; // where in its line the window starts
+  let piece = next();
+  while (piece !== undefined || carry) {
+    chars += piece?.length ?? 0;
+    const text = carry + (piece ?? '');
+    const after = piece === undefined ? undefined : next();
+    const last = after === undefined;
+    let cut = text.length;
+    if (!last) {
+      const limit = Math.max(1, text.length - overlap);
+      const nl = text.lastIndexOf('\n', limit - 1);
+      cut = nl >= limit / 2 ? nl + 1 : limit;
+    }
+    let cutLine = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < cut; i = text.indexOf('\n', i + 1)) {
+      cutLine++;
+      lineStart = i + 1;
+    }
+    const cutColumn = cut - lineStart;
+    const windowOrigin: Origin = origin.lineMap
+      ? { ...origin, lineMap: origin.lineMap.slice(line0) }
+      : { ...origin, firstLine: (origin.firstLine ?? 1) + line0 };
+    const first = (origin.lineMap ? origin.lineMap[line0] : undefined) ?? windowOrigin.firstLine ?? 1;
+    for (const f of scanText(text, windowOrigin, ruleset, options)) {
+      const l = origin.lineMap ? (windowOrigin.lineMap?.indexOf(f.line) ?? 0) : f.line - first;
+      if (!last && (l > cutLine || (l === cutLine && f.column - 1 >= cutColumn))) continue; // the next window's
+      if (l === 0 && column0) {
+        if (f.endLine === f.line) f.endColumn += column0;
+        f.column += column0;
+      }
+      findings.push(f);
+    }
+    if (last) break;
+    column0 = cutLine === 0 ? column0 + cutColumn : cutColumn;
+    line0 += cutLine;
+    carry = text.slice(cut);
+    piece = after;
+  }
+  return { findings, chars };
 }

@@ -5,7 +5,7 @@ import { usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
 import { baselineText, configBaseline, readBaseline } from '../../sources/baseline.js';
-import { runScanJob, type ScanSource } from '../../sources/scan-job.js';
+import { runScanJob, wasNotRead, type ScanSource } from '../../sources/scan-job.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, outputPath, parseSizeOption, showProgress, useColor, writeOutputFile } from '../shared.js';
 
@@ -38,7 +38,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('-c, --config <file>', `configuration file; looked up in order: ${CONFIG_DISCOVERY.join(', then ')}`)
     .option('--baseline <file>', 'ignore findings whose fingerprints are in this baseline file (default: baseline: in the config)')
     .option('--write-baseline <file>', 'write the fingerprints of all current findings to a baseline file')
-    .option('--max-file-size <size>', 'skip (and list) files larger than this (default 10MB, or maxFileSize in the config)')
+    .option('--max-file-size <size>', 'scan files larger than this in windows (default 10MB, or maxFileSize in the config)')
     .option('--no-progress', 'never show a progress bar (it shows only on a terminal, never in CI)')
     .option('--threads <n>', 'worker threads for path scans (default: one per core for large scans, 1 = no workers)')
     .addHelpText(
@@ -52,10 +52,12 @@ Suppressing findings: add an "agent-vault:allow" comment on the line (or
 "agent-vault:allow-next-line" on the line before; "gitleaks:allow" and "pragma: allowlist secret"
 also work), list the fingerprint in a --baseline file, or add allowlists to the config.
 
+Files larger than maxFileSize are scanned in overlapping windows, in bounded memory.
+
 Exit status:
   0  no findings
   1  findings
-  2  usage, configuration or runtime error`,
+  2  usage, configuration or runtime error, or a file that could not be read (named on stderr)`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       await runScan(ctx, paths, opts);
@@ -77,16 +79,16 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   progress?.done();
 
   if (opts.writeBaseline && baselineOut) writeOutputFile('--write-baseline', opts.writeBaseline, baselineOut, baselineText(report.findings), true);
-  for (const s of report.skipped) {
-    if (s.reason === 'unreadable' || s.reason === 'symlink-loop') await writeOut(ctx.stderr, `warning: cannot read ${s.path} (${s.detail ?? s.reason}); skipped\n`);
-  }
+  const unread = report.skipped.filter(wasNotRead);
+  for (const s of unread) await writeOut(ctx.stderr, `${MSG.scanUnread(s.path, s.detail ?? s.reason)}\n`);
   const text = render(opts.format, report, { color: !opts.output && useColor(ctx, ctx.stdout) });
   if (opts.output && output) writeOutputFile('--output', opts.output, output, text);
   else await writeOut(ctx.stdout, text);
   if (opts.output && opts.format !== 'text') {
     await writeOut(ctx.stderr, render('text', { ...report, findings: [] }).replace(/^no secrets found/, `${report.findings.length} finding(s)`));
   }
-  ctx.exitCode = report.findings.length ? 1 : 0;
+  // A file that could not be read was not judged: the scan fails rather than pass it.
+  ctx.exitCode = unread.length ? 2 : report.findings.length ? 1 : 0;
 }
 
 async function sourceFor(ctx: CliContext, paths: string[], opts: ScanOptions, root: string | undefined): Promise<ScanSource> {
