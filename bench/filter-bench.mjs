@@ -46,7 +46,9 @@ function timed(fn) {
 const VALUES = { 'db-password': 'fakedbpw-BENCHbench0123456789', 'api-key': 'fakeapi-0123456789abcdef0123456789abcdef' };
 await build({ entryPoints: [resolve(here, '../src/session/local.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(root, 'vault-lib.mjs'), logLevel: 'warning' });
 const { LocalVaultSession } = await import(join(root, 'vault-lib.mjs'));
-await new LocalVaultSession(env.AGENT_VAULT_HOME).set(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val) })), { interactive: false });
+const vaultSession = new LocalVaultSession(env.AGENT_VAULT_HOME);
+// As a person would: stored at a terminal and bound to the files checkouts restore them into.
+await vaultSession.set(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val), bindings: [`${root}/*/conf/*.yaml`] })), { interactive: true });
 
 const fileText = (i) => `name: service-${i}\nhost: db${i}.internal\npassword: ${VALUES['db-password']}\napi_key: ${VALUES['api-key']}\nretries: ${i % 7}\n`;
 

@@ -36,6 +36,26 @@ export const MSG = {
     `${hashes.length === 1 ? 'UNVAULTED marker' : 'UNVAULTED markers'} ${hashes.map((h) => `sha256:${h}`).join(', ')} ${hashes.length === 1 ? 'matches' : 'match'} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file: string) =>
     `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
+  pathInVaultHome: (file: string, root: string) =>
+    `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
+  pathInVaultHomeHint: 'Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.',
+  notRegularFile: (file: string, kind: string) => `${file} is ${kind}, not a regular file`,
+  notRegularFileHint: 'agent-vault reads and writes regular files only. Nothing was read or written.',
+  writeOutsideRepo: (file: string, where: string) => `${file} is outside ${where}; write only writes there`,
+  writeOutsideRepoHint: (file: string) =>
+    `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
+  keyNotBound: (keys: string[], path: string) =>
+    `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(', ')} are`} not allowed in ${path}: ${keys.length === 1 ? 'the key is' : 'the keys are'} not bound to that file`,
+  keyNotBoundHint: (keys: string[], path: string | undefined) =>
+    `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? 'it' : 'them'}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join('; ')}` : ''}`,
+  keyInternal: (keys: string[]) =>
+    `${keys.map((k) => `"${k}"`).join(', ')} ${keys.length === 1 ? 'is a key' : 'are keys'} agent-vault uses itself (skill signing) and never writes anywhere`,
+  keyInternalHint: 'Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.',
+  unboundNote: (key: string) =>
+    `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
+  bindNeedsPerson: 'bindings and internal keys are set by a person at a terminal, not by a script',
+  bindNeedsPersonHint: 'Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.',
   written: (file: string, restored: number) => `✓ Written ${file} (${restored} ${restored === 1 ? 'secret' : 'secrets'} restored)`,
   unvaultedNote: (count: number) =>
     `note: ${count} unvaulted ${count === 1 ? 'secret is' : 'secrets are'} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? 'it' : 'them'} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
@@ -73,12 +93,24 @@ export const MSG = {
     if (code === 'SKILL_SCAN_FAILED') return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
+  actionPolicyLoosened: (change: string) =>
+    `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
   actionVerdict: (failing: number, total: number, below: number, failOn: string) =>
     total === 0
       ? 'agent-vault: no findings'
       : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ''}${below ? `, ${below} finding${below === 1 ? '' : 's'} below the fail-on severity (${failOn}), not blocking` : ''}`,
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
+
+/** A string as one POSIX shell word, always single-quoted. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A path or glob as one shell word for a command we show: quoted only when it needs to be. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
+}
 
 /**
  * The message of an error we did not write (a parser's, a library's), made safe to print:
@@ -110,6 +142,14 @@ export const GIT_MSG = {
     `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path: string, count: number, line: string, rule: string, masked: string) =>
     `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? '' : 's'} and no vault to replace ${count === 1 ? 'it' : 'them'} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnbound: (key: string, path: string) =>
+    `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys: string[]) =>
+    `${keys.join(', ')} ${keys.length === 1 ? 'is' : 'are'} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? 'its placeholder' : 'their placeholders'}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
+  smudgeNoPath: (key: string) =>
+    `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
+  smudgeInternal: (key: string) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,
+  filterPathInVaultHome: (path: string) => `${path} lies in the vault home; agent-vault does not filter the vault's own files`,
   smudgeUnknownKey: (key: string) =>
     `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
   skipAnnounced: (hook: string) =>
@@ -130,6 +170,8 @@ export const GIT_MSG = {
   gatePassed: (hook: string, files: number, below: number, failOn: string) =>
     `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, ${below ? `${belowPolicy(below, failOn)}:` : 'no secrets.'}`,
   belowPolicy,
+  policyLoosened: (change: string, base: string) =>
+    `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',
   hooksPathOutsideRepo: (path: string) =>
     `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,

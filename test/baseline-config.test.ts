@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fakeToken, runActionBundle } from './helpers/action.js';
 import { cli } from './helpers/cli.js';
@@ -10,7 +11,6 @@ describe('baseline: in the configuration', () => {
     const sb = sandbox();
     const old = fakeToken(901);
     const repo = newRepo(sb, 'repo', { 'README.md': 'demo\n', 'legacy/keys.txt': `token=${old}\n` });
-    const base = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
     expect(cli(sb, repo, ['install']).code).toBe(0);
     expect(cli(sb, repo, ['scan', '.', '--write-baseline', '.agent-vault-baseline.json']).code).toBe(1);
     write(repo, '.agent-vault.yaml', 'baseline: .agent-vault-baseline.json\n');
@@ -18,25 +18,28 @@ describe('baseline: in the configuration', () => {
     const scan = cli(sb, repo, ['scan', '.']);
     expect(scan.code, scan.stdout).toBe(0);
 
-    // The same secret committed again (moved to another file) is accepted by every gate.
-    write(repo, 'legacy/moved.txt', `\nold token=${old}\n`);
+    // The accepted finding where it was accepted (same path, same line) passes every gate.
+    write(repo, 'legacy/keys.txt', `token=${old}\nmore=1\n`);
     gitOk(sb, repo, ['add', '-A']);
-    const commit = git(sb, repo, ['commit', '-qm', 'baseline and moved key']);
+    const commit = git(sb, repo, ['commit', '-qm', 'baseline, and a line after the accepted one']);
     expect(commit.code, commit.stderr).toBe(0);
     const head = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
-    const push = cli(sb, repo, ['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/main ${head} refs/heads/main ${base}\n` });
+    // A new branch: every commit is judged, the one that added the accepted token too.
+    const zero = '0'.repeat(40);
+    const push = cli(sb, repo, ['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/main ${head} refs/heads/main ${zero}\n` });
     expect(push.code, push.stderr).toBe(0);
-    // The Action trusts the base commit's configuration: judged from the commit that has the baseline.
-    write(repo, 'notes.md', 'notes\n');
-    gitOk(sb, repo, ['add', '-A']);
-    gitOk(sb, repo, ['commit', '-qm', 'notes']);
-    const head2 = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
-    write(repo, 'legacy/again.txt', `k=${old}\n`);
+    // The Action trusts the base commit's configuration: the range after the commit that has the baseline.
+    write(repo, 'legacy/keys.txt', `token=${old}\nmore=2\n`);
     gitOk(sb, repo, ['add', '-A']);
     gitOk(sb, repo, ['commit', '-qm', 'again']);
     const head3 = gitOk(sb, repo, ['rev-parse', 'HEAD']).trim();
-    const action = runActionBundle({ workspace: repo, env: sb.env, eventName: 'push', payload: { before: head2, after: head3, ref: 'refs/heads/main' } });
+    const action = runActionBundle({ workspace: repo, env: sb.env, eventName: 'push', payload: { before: head, after: head3, ref: 'refs/heads/main' } });
     expect(action.code, action.stdout).toBe(0);
+    // Without the configuration's baseline the same range is blocked: the test above is not vacuous.
+    write(sb.dir, 'plain.yaml', 'version: 1\n');
+    const unbaselined = cli(sb, repo, ['hook', 'pre-push', 'origin', 'unused'], { input: `refs/heads/main ${head} refs/heads/main ${zero}\n`, env: { AGENT_VAULT_CONFIG: join(sb.dir, 'plain.yaml') } });
+    expect(unbaselined.stderr).toContain('legacy/keys.txt:1');
+    expect(unbaselined.code).toBe(1);
 
     // A new secret is not in the baseline: every gate still blocks it.
     const fresh = fakeToken(902);
@@ -51,7 +54,7 @@ describe('baseline: in the configuration', () => {
     const action2 = runActionBundle({ workspace: repo, env: sb.env, eventName: 'push', payload: { before: head3, after: head4, ref: 'refs/heads/main' } });
     expect(action2.code).toBe(1);
     for (const r of [scan, commit, push, blocked]) expect(r.stdout + r.stderr).not.toContain(old);
-  });
+  }, 240_000); // a dozen real git and CLI processes and two Action runs, on a shared machine
 
   it('the Action takes the baseline from the base commit: a pull request cannot baseline its own secret', () => {
     const sb = sandbox();

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeContent, encodeList, PacketReader } from '../src/git/pkt-line.js';
 import { Readable } from 'node:stream';
 import { BIN, sandbox, type Sandbox } from './helpers/sandbox.js';
-import { storeValues } from './helpers/vault.js';
+import { bindKeys, storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
 beforeEach(() => {
@@ -27,6 +27,8 @@ const request = (command: string, pathname: string, content: string) =>
 describe('filter-process speaks only protocol on stdout', () => {
   it('answers the handshake with version 2 and only the capabilities it serves, then each request', async () => {
     storeValues(sb.env.AGENT_VAULT_HOME!, { 'api-key': 'fakeapikey-0123456789' });
+    // git runs the filter at the work tree root (here sb.root) and passes paths relative to it.
+    bindKeys(sb.env.AGENT_VAULT_HOME!, { 'api-key': [join(sb.root, 'a.env')] });
     const s = session([
       request('clean', 'a.env', 'K=fakeapikey-0123456789\n'),
       request('smudge', 'a.env', 'K=<agent-vault:api-key> <agent-vault:other-key> <agent-vault:other-key>\n'),

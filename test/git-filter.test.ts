@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { cli } from './helpers/cli.js';
 import { git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/sandbox.js';
-import { storeValues } from './helpers/vault.js';
+import { bindKeys, storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
 let DB: string;
@@ -19,9 +19,13 @@ beforeEach(() => {
 
 const CONFIG_FILE = (db: string, api: string) => `service:\n  name: demo\n  db_password: ${db}\n  api_key: ${api}\n  retries: 3\n`;
 
-/** A repository with config.yaml protected, the tool installed and two values vaulted. */
+/**
+ * A repository with config.yaml protected, the tool installed and two values vaulted, each
+ * bound (as a person would with agent-vault bind) to config.yaml in any clone under the sandbox.
+ */
 function protectedRepo(): string {
   storeValues(sb.env.AGENT_VAULT_HOME!, { 'db-password': DB, 'api-key': API });
+  bindKeys(sb.env.AGENT_VAULT_HOME!, { 'db-password': [`${sb.root}/*/config.yaml`], 'api-key': [`${sb.root}/*/config.yaml`] }, { glob: true });
   const repo = newRepo(sb, 'repo', { '.agent-vault.yaml': 'protected:\n  - config.yaml\n', 'README.md': 'demo\n' });
   const r = cli(sb, repo, ['install']);
   expect(r.code, r.stderr).toBe(0);
@@ -135,8 +139,8 @@ describe('the clean/smudge filter process', () => {
   it('keeps status clean after a rotation, and neither diff nor commit -a shows the old value', () => {
     const repo = protectedRepo();
     const NEW = expandTemplate('fakedbpw-{{alnum:20}}', rng(999));
-    const set = cli(sb, repo, ['set', 'db-password', '--stdin'], { input: `${NEW}\n` });
-    expect(set.code, set.stderr).toBe(0);
+    // A person rotates the value (at a terminal; scripts cannot replace one).
+    storeValues(sb.env.AGENT_VAULT_HOME!, { 'db-password': NEW });
     // The working file still holds the old value; touch it so git re-cleans it.
     write(repo, 'config.yaml', read(repo, 'config.yaml'));
     expect(gitOk(sb, repo, ['status', '--porcelain'])).toBe('');
@@ -182,6 +186,7 @@ describe('the clean/smudge filter process', () => {
 
   it('single-file clean and smudge commands filter stdin to stdout', () => {
     storeValues(sb.env.AGENT_VAULT_HOME!, { 'db-password': DB });
+    bindKeys(sb.env.AGENT_VAULT_HOME!, { 'db-password': [join(sb.root, 'x.env')] });
     const clean = cli(sb, sb.root, ['clean', 'x.env'], { input: `PW=${DB}\n` });
     expect(clean.code, clean.stderr).toBe(0);
     expect(clean.stdout).toBe('PW=<agent-vault:db-password>\n');

@@ -23,13 +23,13 @@ function commit(msg: string, env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('the pre-commit gate', () => {
-  it('blocks a new unprotected file holding a vaulted value, naming file:line, rule, masked value and the fix', () => {
+  it('blocks a new unprotected file holding a vaulted value, naming file:line, rule, the key (no character of the value) and the fix', () => {
     write(repo, 'notes/setup.md', `# setup\n\nThe password is ${DB}\n`);
     gitOk(sb, repo, ['add', 'notes/setup.md']);
     const r = commit('notes');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('agent-vault pre-commit: blocked, 1 problem');
-    expect(r.stderr).toMatch(/notes\/setup\.md:3 {2}vaulted-value {2}\S*\*{8}/);
+    expect(r.stderr).toMatch(/notes\/setup\.md:3 {2}vaulted-value {2}<agent-vault:db-password>\n/);
     expect(r.stderr).toContain('replace the value with <agent-vault:db-password>');
     expect(r.stderr + r.stdout).not.toContain(DB);
     expect(gitOk(sb, repo, ['rev-list', '--count', 'HEAD']).trim()).toBe('2');

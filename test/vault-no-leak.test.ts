@@ -1,24 +1,35 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFrom, rng } from './helpers/fake-secrets.js';
-import { cliAsync, type AsyncRun } from './helpers/cli.js';
-import { sandbox, type Sandbox } from './helpers/sandbox.js';
-import { leakForms } from './helpers/vault.js';
+import { leakForms, run, sandbox, type RunResult, type Sandbox } from './helpers/vault-cli.js';
+import { bindKeys } from './helpers/vault.js';
 
 /**
  * The safe-command invariant: whatever an agent runs (and every way it can fail), no
- * vaulted value appears in stdout or stderr, raw or JSON-, URL- or base64-encoded.
+ * vaulted value appears in stdout or stderr: not raw, not JSON-, URL- or base64-encoded, and
+ * no 12-byte window of it. Runs every safe command and output format over a vault of
+ * random values, in a repository whose work tree holds the vault home itself.
  */
 const next = rng(0x1eaf);
 const CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+"\\ &=%?:é';
 const values = Array.from({ length: 6 }, (_, i) => ({ key: `random-key-${i}`, value: randomFrom(CHARS, 16 + i * 3, next) }));
-const forms = values.flatMap((v) => leakForms(v.value).map((f) => ({ key: v.key, form: f })));
+const WINDOW = 12;
 
-function expectNoLeak(r: AsyncRun, what: string) {
-  for (const { key, form } of forms) {
-    expect(r.stdout.includes(form), `${what}: stdout holds a form of ${key}`).toBe(false);
-    expect(r.stderr.includes(form), `${what}: stderr holds a form of ${key}`).toBe(false);
+/** Every form and every 12-byte window of each value. */
+const needles = values.flatMap((v) => {
+  const bytes = Buffer.from(v.value, 'utf8');
+  const windows: Buffer[] = [];
+  for (let i = 0; i + WINDOW <= bytes.length; i++) windows.push(bytes.subarray(i, i + WINDOW));
+  return [...leakForms(v.value).map((f) => Buffer.from(f, 'utf8')), ...windows].map((needle) => ({ key: v.key, needle }));
+});
+
+function expectNoLeak(r: RunResult, what: string) {
+  const out = { stdout: r.stdoutBytes, stderr: Buffer.from(r.stderr, 'utf8') };
+  for (const { key, needle } of needles) {
+    expect(out.stdout.includes(needle), `${what}: stdout holds a form or 12-byte window of ${key}`).toBe(false);
+    expect(out.stderr.includes(needle), `${what}: stderr holds a form or 12-byte window of ${key}`).toBe(false);
   }
 }
 
@@ -26,9 +37,11 @@ describe('no value reaches the output of a safe command', () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = sandbox();
-    for (const v of values) expect((await cliAsync(sb, sb.dir, ['set', v.key, '--stdin', '--desc', 'random'], { input: v.value })).code).toBe(0);
-    // Rotate one key: its earlier value must stay hidden too.
-    expect((await cliAsync(sb, sb.dir, ['set', values[0]!.key, '--stdin'], { input: values[0]!.value + '-rotated' })).code).toBe(0);
+    spawnSync('git', ['init', '-q'], { cwd: sb.dir, env: sb.env });
+    for (const v of values) expect((await run(sb, ['set', v.key, '--stdin', '--desc', 'random'], v.value)).code).toBe(0);
+    // A person binds some keys (at a terminal; here through the vault library) and rotates one:
+    // its earlier value must stay hidden too.
+    bindKeys(sb.home, { [values[0]!.key]: [join(sb.dir, 'out.txt')], [values[1]!.key]: [join(sb.dir, 'out.txt'), join(sb.dir, 'out2.txt')], [values[2]!.key]: ['/nowhere/at/all.txt'] });
     const v = values.map((x) => x.value);
     writeFileSync(
       join(sb.dir, 'mixed.txt'),
@@ -42,51 +55,96 @@ describe('no value reaches the output of a safe command', () => {
         `literal: <agent-vault:${values[2]!.key}>`,
       ].join('\n'),
     );
-  });
+    writeFileSync(join(sb.dir, 'config.env'), `DB_PASSWORD=${v[0]}\nAPI_TOKEN=${v[3]}\n`);
+    symlinkSync(join(sb.home, 'vault.key'), join(sb.dir, 'key-link'));
+    linkSync(join(sb.home, 'vault.json'), join(sb.dir, 'vault-hardlink.json'));
+    expect(spawnSync('mkfifo', [join(sb.dir, 'fifo')]).status).toBe(0);
+  }, 120_000);
 
-  it('every safe command and error path, over a vault of random values', async () => {
+  it('every safe command, output format and refusal, over a vault of random values', async () => {
+    const all = values.map((x) => `<agent-vault:${x.key}>`).join('\n');
     const runs: [string, string[], string | 'ignore'][] = [
       ['read', ['read', 'mixed.txt'], 'ignore'],
+      ['read .env', ['read', 'config.env'], 'ignore'],
       ['read missing file', ['read', 'nope.txt'], 'ignore'],
-      ['write with placeholders', ['write', 'out.txt', '--content', values.map((x) => `<agent-vault:${x.key}>`).join('\n')], 'ignore'],
+      ['read the key through a symlink', ['read', 'key-link'], 'ignore'],
+      ['read the vault through a hard link', ['read', 'vault-hardlink.json'], 'ignore'],
+      ['read the vault home by path', ['read', join(sb.home, 'vault.json')], 'ignore'],
+      ['read a FIFO', ['read', 'fifo'], 'ignore'],
+      ['write with placeholders', ['write', 'out.txt', '--content', `${values[0]!.key}: <agent-vault:${values[0]!.key}>\n<agent-vault:${values[1]!.key}>`], 'ignore'],
       ['read what was written', ['read', 'out.txt'], 'ignore'],
       ['write from stdin', ['write', 'out2.txt'], `a <agent-vault:${values[1]!.key}> b`],
+      ['write unbound keys', ['write', 'exfil.sh', '--content', all], 'ignore'],
       ['write unknown key', ['write', 'out.txt', '--content', `<agent-vault:${values[0]!.key}> <agent-vault:not-there>`], 'ignore'],
       ['write bad marker', ['write', 'mixed.txt', '--content', '<agent-vault:UNVAULTED:sha256:12345678>'], 'ignore'],
       ['write into a missing folder', ['write', 'no/such/dir.txt', '--content', `<agent-vault:${values[0]!.key}>`], 'ignore'],
+      ['write outside the repository', ['write', '../escape.txt', '--content', `<agent-vault:${values[0]!.key}>`], 'ignore'],
+      ['write into the vault home', ['write', 'key-link', '--content', `<agent-vault:${values[0]!.key}>`], 'ignore'],
+      ['write --outside-repo without a terminal', ['write', '/tmp/x.txt', '--outside-repo', '--content', 'x'], 'ignore'],
+      ['smudge without a path', ['smudge'], all],
+      ['smudge an unbound path', ['smudge', 'exfil.sh'], all],
+      ['smudge a path in the vault home', ['smudge', join(sb.home, 'x')], all],
+      // clean replaces raw values (its input's encoded forms pass through as given: that is input, not the vault).
+      ['clean', ['clean', 'config.env'], readFileSync(join(sb.dir, 'config.env'), 'utf8')],
       ['has', ['has', ...values.map((x) => x.key), 'absent'], 'ignore'],
       ['has --json', ['has', values[0]!.key, '--json'], 'ignore'],
       ['list', ['list'], 'ignore'],
       ['list --json', ['list', '--json'], 'ignore'],
+      ['doctor', ['doctor'], 'ignore'],
+      ['scan', ['scan', '.'], 'ignore'],
+      ['scan --format json', ['scan', '.', '--format', 'json'], 'ignore'],
+      ['scan --format sarif', ['scan', '.', '--format', 'sarif'], 'ignore'],
+      ['scan --format github', ['scan', '.', '--format', 'github'], 'ignore'],
+      ['scan --stdin', ['scan', '--stdin'], readFileSync(join(sb.dir, 'config.env'), 'utf8')],
+      ['scan the vault home', ['scan', sb.home], 'ignore'],
+      ['status', ['status'], 'ignore'],
       ['set without a terminal', ['set', values[0]!.key], 'ignore'],
-      ['set --stdin overwrite warning', ['set', values[3]!.key, '--stdin'], values[3]!.value],
+      ['set --stdin replacing a key', ['set', values[3]!.key, '--stdin'], values[3]!.value],
       ['set --stdin too short', ['set', 'short-one', '--stdin'], 'abc'],
+      ['set --path without a terminal', ['set', 'new-key', '--stdin', '--path', 'x'], values[4]!.value],
+      ['bind without a terminal', ['bind', values[0]!.key, 'exfil.sh'], 'ignore'],
+      ['bind --from-repo without a terminal', ['bind', '--from-repo'], 'ignore'],
+      ['unbind without a terminal', ['unbind', values[0]!.key], 'ignore'],
+      ['prune without a terminal', ['prune', values[0]!.key], 'y\n'],
+      ['recover without a terminal', ['recover', '--accept-rollback'], 'y\n'],
       ['get without a terminal', ['get', values[0]!.key], 'ignore'],
       ['get --reveal without a terminal', ['get', values[0]!.key, '--reveal'], values[0]!.value],
       ['rm without a terminal', ['rm', values[0]!.key], 'y\n'],
       ['import without a terminal', ['import', 'mixed.txt'], 'y\n'],
       ['init without a terminal', ['init'], 'ignore'],
       ['read --help', ['read', '--help'], 'ignore'],
+      ['skill keygen without a terminal', ['skill', 'keygen', '--kid', 'k1'], 'ignore'],
+      ['skill sign without a terminal', ['skill', 'sign', '.', '--kid', 'k1'], 'ignore'],
+      ['hook pre-push with nothing to push', ['hook', 'pre-push', 'origin', 'https://x.invalid/r.git'], ''],
     ];
-    for (const [what, args, input] of runs) expectNoLeak(await cliAsync(sb, sb.dir, args, { input }), what);
+    for (const [what, args, input] of runs) expectNoLeak(await run(sb, args, input), what);
+
+    // The git gate: a commit holding values is blocked, naming keys only.
+    spawnSync('git', ['add', 'mixed.txt', 'config.env'], { cwd: sb.dir, env: sb.env });
+    const hook = await run(sb, ['hook', 'pre-commit'], 'ignore');
+    expect(hook.code).toBe(1);
+    expect(hook.stderr).toContain(`<agent-vault:${values[0]!.key}>`);
+    expectNoLeak(hook, 'hook pre-commit');
 
     // The read above really had something to hide: every line holds a placeholder or marker.
-    const read = await cliAsync(sb, sb.dir, ['read', 'mixed.txt'], { input: 'ignore' });
+    const read = await run(sb, ['read', 'mixed.txt'], 'ignore');
     expect(read.stdout.split('\n').filter((l) => l.includes('<agent-vault:'))).toHaveLength(7);
     expect(read.stdout).toContain(`<agent-vault:LITERAL:${values[2]!.key}>`);
 
-    // The files written hold the real values: the placeholders were restored on disk.
+    // The bound files hold the real values: the placeholders were restored on disk; the
+    // unbound write wrote nothing.
     expect(readFileSync(join(sb.dir, 'out.txt'), 'utf8').split('\n')[1]).toBe(values[1]!.value);
+    expect(() => readFileSync(join(sb.dir, 'exfil.sh'))).toThrow();
 
     // A tampered vault fails closed without printing anything it decrypted.
-    const file = join(sb.vaultHome, 'vault.json');
+    const file = join(sb.home, 'vault.json');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('"random"', '"RANDOM"'));
-    for (const args of [['read', 'mixed.txt'], ['list'], ['has', values[0]!.key], ['write', 'out.txt', '--content', `<agent-vault:${values[0]!.key}>`]]) {
-      const r = await cliAsync(sb, sb.dir, args, { input: 'ignore' });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('integrity check');
+    for (const args of [['read', 'mixed.txt'], ['list'], ['doctor'], ['has', values[0]!.key], ['write', 'out.txt', '--content', `<agent-vault:${values[0]!.key}>`]]) {
+      const r = await run(sb, args, 'ignore');
+      expect(r.code, args.join(' ')).toBe(args[0] === 'doctor' ? 1 : 2);
+      expect(r.stdout + r.stderr).toContain('integrity check');
       expectNoLeak(r, `${args[0]} on a tampered vault`);
     }
-  });
+  }, 600_000);
 });

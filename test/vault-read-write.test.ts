@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { cliAsync } from './helpers/cli.js';
-import { sandbox, type Sandbox } from './helpers/sandbox.js';
+import { run, sandbox, type Sandbox } from './helpers/vault-cli.js';
+import { bindKeys } from './helpers/vault.js';
 
 /** Acceptance: an agent reads a config through placeholders and writes one line back. */
 describe('reading and writing a config through placeholders', () => {
@@ -17,9 +17,11 @@ describe('reading and writing a config through placeholders', () => {
   beforeAll(async () => {
     sb = sandbox();
     for (const [key, value] of [['telegram-bot-token', botToken], ['openai-key', apiKey], ['spare-key', unused]] as const) {
-      const r = await cliAsync(sb, sb.dir, ['set', key, '--stdin'], { input: value + '\n' });
+      const r = await run(sb, ['set', key, '--stdin'], value + '\n');
       expect(r.code, r.stderr).toBe(0);
     }
+    // What a person does in a terminal: allow each value in the files it belongs in.
+    bindKeys(sb.home, { 'telegram-bot-token': [join(sb.dir, 'config.yaml')], 'openai-key': [join(sb.dir, 'config.yaml'), join(sb.dir, 'target.env')] });
   });
 
   it('shows two placeholders and one UNVAULTED marker, then writes an edited line back byte for byte', async () => {
@@ -28,7 +30,7 @@ describe('reading and writing a config through placeholders', () => {
     writeFileSync(file, original);
     chmodSync(file, 0o640);
 
-    const read = await cliAsync(sb, sb.dir, ['read', 'config.yaml']);
+    const read = await run(sb, ['read', 'config.yaml']);
     expect(read.code).toBe(0);
     const lines = read.stdout.split('\n');
     expect(lines[0]).toBe('     1\tbot_token: <agent-vault:telegram-bot-token>\r');
@@ -45,7 +47,7 @@ describe('reading and writing a config through placeholders', () => {
       .map((l) => l.replace(/^ *\d+\t/, ''))
       .join('\n')
       .replace('port: 3000', 'port: 9090');
-    const write = await cliAsync(sb, sb.dir, ['write', 'config.yaml'], { input: agentText });
+    const write = await run(sb, ['write', 'config.yaml'], agentText);
     expect(write.stdout).toBe('✓ Written config.yaml (3 secrets restored)\n');
     expect(write.code).toBe(0);
     expect(readFileSync(file).equals(Buffer.from(original.replace('port: 3000', 'port: 9090')))).toBe(true);
@@ -55,14 +57,14 @@ describe('reading and writing a config through placeholders', () => {
   it('writes new content given with --content and through a symlink', async () => {
     writeFileSync(join(sb.dir, 'target.env'), 'old\n');
     symlinkSync('target.env', join(sb.dir, 'link.env'));
-    const r = await cliAsync(sb, sb.dir, ['write', 'link.env', '--content', 'KEY=<agent-vault:openai-key>\nPORT=1\n'], { input: 'ignore' });
+    const r = await run(sb, ['write', 'link.env', '--content', 'KEY=<agent-vault:openai-key>\nPORT=1\n'], 'ignore');
     expect(r.stdout).toBe('✓ Written link.env (1 secret restored)\n');
     expect(readFileSync(join(sb.dir, 'target.env'), 'utf8')).toBe(`KEY=${apiKey}\nPORT=1\n`);
   });
 
   it('refuses an unknown key with a message naming it and the command to run, writing nothing', async () => {
     writeFileSync(join(sb.dir, 'keep.yaml'), 'a: 1\n');
-    const r = await cliAsync(sb, sb.dir, ['write', 'keep.yaml', '--content', 'key: <agent-vault:stripe-key>\nother: <agent-vault:openai-key>'], { input: 'ignore' });
+    const r = await run(sb, ['write', 'keep.yaml', '--content', 'key: <agent-vault:stripe-key>\nother: <agent-vault:openai-key>'], 'ignore');
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('✗ Error: Secret "stripe-key" not found in vault\n  To add it, the user should run: agent-vault set stripe-key\n');
     expect(readFileSync(join(sb.dir, 'keep.yaml'), 'utf8')).toBe('a: 1\n');
@@ -70,7 +72,7 @@ describe('reading and writing a config through placeholders', () => {
 
   it('refuses an UNVAULTED marker that matches nothing in the current file', async () => {
     writeFileSync(join(sb.dir, 'keep2.yaml'), `t: ${ghToken}\n`);
-    const r = await cliAsync(sb, sb.dir, ['write', 'keep2.yaml', '--content', 't: <agent-vault:UNVAULTED:sha256:0badf00d>\n'], { input: 'ignore' });
+    const r = await run(sb, ['write', 'keep2.yaml', '--content', 't: <agent-vault:UNVAULTED:sha256:0badf00d>\n'], 'ignore');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('UNVAULTED marker sha256:0badf00d matches no unvaulted value in keep2.yaml');
     expect(readFileSync(join(sb.dir, 'keep2.yaml'), 'utf8')).toBe(`t: ${ghToken}\n`);
@@ -79,7 +81,7 @@ describe('reading and writing a config through placeholders', () => {
   it('reads a large file (scanned in a worker thread) with the same markers as a small one', async () => {
     const filler = 'port: 3000\nname: service\n'.repeat(400_000);
     writeFileSync(join(sb.dir, 'large.yaml'), `${filler}gh: ${ghToken}\nkey: ${apiKey}\n`);
-    const r = await cliAsync(sb, sb.dir, ['read', 'large.yaml']);
+    const r = await run(sb, ['read', 'large.yaml']);
     expect(r.code).toBe(0);
     const tail = r.stdout.slice(-200);
     expect(tail).toMatch(/800001\tgh: <agent-vault:UNVAULTED:sha256:[0-9a-f]{8}>\n/);
@@ -88,12 +90,12 @@ describe('reading and writing a config through placeholders', () => {
   });
 
   it('answers has and list without values', async () => {
-    const has = await cliAsync(sb, sb.dir, ['has', 'openai-key', 'stripe-key', '--json']);
+    const has = await run(sb, ['has', 'openai-key', 'stripe-key', '--json']);
     expect(has.code).toBe(1);
     expect(JSON.parse(has.stdout)).toEqual({ 'openai-key': true, 'stripe-key': false });
-    expect((await cliAsync(sb, sb.dir, ['has', 'openai-key'])).stdout).toBe('true\n');
-    const list = await cliAsync(sb, sb.dir, ['list', '--json']);
+    expect((await run(sb, ['has', 'openai-key'])).stdout).toBe('true\n');
+    const list = await run(sb, ['list', '--json']);
     expect(JSON.parse(list.stdout).keys.map((k: { key: string }) => k.key)).toEqual(['openai-key', 'spare-key', 'telegram-bot-token']);
-    expect((await cliAsync(sb, sb.dir, ['has', 'Bad_Key'])).code).toBe(2);
+    expect((await run(sb, ['has', 'Bad_Key'])).code).toBe(2);
   });
 });

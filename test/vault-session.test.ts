@@ -45,7 +45,10 @@ describe('the in-process vault session', () => {
     await vaultReady(session);
     // The matcher is rebuilt after a write: the new value is redacted at once.
     expect((await session.redact(Buffer.concat([Buffer.from('k='), secret]))).output.toString()).toBe('k=<agent-vault:api-key>');
-    expect(await session.valueFor('api-key', { kind: 'internal', purpose: 'skill-signing' })).toEqual(secret);
+    expect(await session.valueFor('api-key', { kind: 'terminal' })).toEqual(secret);
+    // Not an internal key, bound nowhere: no other use gets it.
+    expect(await codeOf(session.valueFor('api-key', { kind: 'internal', purpose: 'skill-signing' }))).toBe('KEY_NOT_BOUND');
+    expect(await codeOf(session.valueFor('api-key', { kind: 'file', path: '/tmp/x' }))).toBe('KEY_NOT_BOUND');
     expect(await session.remove('api-key')).toBe(true);
     expect(await session.remove('api-key')).toBe(false);
     expect((await session.redact(Buffer.concat([Buffer.from('k='), secret]))).output).toEqual(Buffer.concat([Buffer.from('k='), secret]));

@@ -10630,7 +10630,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var MSG = {
   readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
   readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
-  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
+  scanHintFinding: (ruleId2) => ruleId2.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   pathNotFound: (path) => `${path}: no such file or folder`,
   pathNotFoundHint: "Check the path (a typo would otherwise pass as a clean scan).",
@@ -10650,6 +10650,20 @@ var MSG = {
   secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
   unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
+  pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
+  pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",
+  notRegularFile: (file, kind) => `${file} is ${kind}, not a regular file`,
+  notRegularFileHint: "agent-vault reads and writes regular files only. Nothing was read or written.",
+  writeOutsideRepo: (file, where) => `${file} is outside ${where}; write only writes there`,
+  writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
+  keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
+  keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
+  keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
+  keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
+  unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
+  bindNeedsPerson: "bindings and internal keys are set by a person at a terminal, not by a script",
+  bindNeedsPersonHint: "Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.",
   written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
   unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
   valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
@@ -10681,9 +10695,16 @@ var MSG = {
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
+  actionPolicyLoosened: (change) => `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
   actionVerdict: (failing, total, below, failOn) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ""}${below ? `, ${below} finding${below === 1 ? "" : "s"} below the fail-on severity (${failOn}), not blocking` : ""}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
+function shQuote(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function shellWord(s) {
+  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
+}
 function foreignErrorDetail(error2) {
   const raw = error2 instanceof Error ? error2.message : String(error2);
   const line = raw.split("\n")[0];
@@ -10694,6 +10715,11 @@ var belowPolicy = (below, failOn) => `${below} finding${below === 1 ? "" : "s"} 
 var GIT_MSG = {
   filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnbound: (key, path) => `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys) => `${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? "its placeholder" : "their placeholders"}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
+  smudgeNoPath: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
+  smudgeInternal: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,
+  filterPathInVaultHome: (path) => `${path} lies in the vault home; agent-vault does not filter the vault's own files`,
   smudgeUnknownKey: (key) => `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
   skipAnnounced: (hook) => `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === "pre-push" ? "push" : "commit"}.`,
   fixVaultedValue: (key, path, isProtected) => isProtected ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
@@ -10705,6 +10731,7 @@ var GIT_MSG = {
   gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
   gatePassed: (hook, files, below, failOn) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, ${below ? `${belowPolicy(below, failOn)}:` : "no secrets."}`,
   belowPolicy,
+  policyLoosened: (change, base) => `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
   hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
   hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
@@ -11162,6 +11189,11 @@ var Lines = class {
   start(line) {
     return this.index()[line] ?? this.text.length;
   }
+  /** Offset just past the line's last character (its newline excluded). */
+  end(line) {
+    const next = this.index()[line + 1];
+    return next === void 0 ? this.text.length : next - 1;
+  }
   text0(line) {
     const s = this.index();
     const from = s[line];
@@ -11174,18 +11206,6 @@ function fileLine(origin, line0) {
   return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
 }
 
-// src/core/mask.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
-function maskSecret(secret) {
-  const reveal = Math.min(4, Math.floor(secret.length / 5));
-  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
-}
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
-}
-
 // src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -11194,6 +11214,9 @@ var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
 var PLACEHOLDER_PREFIX = "<agent-vault:";
 function placeholderRegex() {
   return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
 }
 function insidePlaceholder(text, start, end) {
   const lo = Math.max(0, start - 200);
@@ -11229,6 +11252,19 @@ function shannonEntropy(s) {
     h -= p * Math.log2(p);
   }
   return h;
+}
+
+// src/core/mask.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash2 } from "node:crypto";
+function maskSecret(secret) {
+  const reveal = Math.min(4, Math.floor(secret.length / 5));
+  return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
+}
+function fingerprint(ruleId2, path, context) {
+  const normalized = context.replace(/\s+/g, " ").trim();
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -11288,16 +11324,16 @@ function scanText(text, origin, ruleset, options = {}) {
     else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
   const findings = [];
-  for (const c of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    const c = kept[k];
     const line0 = lines.lineOf(c.start);
     const lineText = lines.text0(line0);
     if (options.inlineSuppressions !== false) {
       if (ALLOW_SAME_LINE.test(lineText)) continue;
       if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
@@ -11320,10 +11356,99 @@ function scanText(text, origin, ruleset, options = {}) {
   }
   return findings;
 }
+function contextOf(text, lines, kept, k, line0, endLine0) {
+  const from = lines.start(line0);
+  const to = lines.end(endLine0);
+  let first = k;
+  while (first > 0 && kept[first - 1].end > from) first--;
+  let last = k;
+  while (last + 1 < kept.length && kept[last + 1].start < to) last++;
+  let out = "";
+  let at = from;
+  for (let i = first; i <= last; i++) {
+    const span = kept[i];
+    const start = Math.max(span.start, from);
+    out += text.slice(at, start) + (i === k ? "" : "\0");
+    at = Math.min(Math.max(span.end, start), to);
+  }
+  return out + text.slice(at, to);
+}
 function looksBinary(bytes) {
   const n = Math.min(bytes.length, 8e3);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;
+}
+
+// src/sources/baseline.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname3, resolve as resolve2 } from "node:path";
+var KDF = { name: "scrypt", N: 1 << 14, r: 8, p: 1 };
+var CHECK_BYTES = 16;
+var MAX_MEMORY = 64 * 1024 * 1024;
+function check(kdf, ruleId2, secret) {
+  const input = Buffer.concat([Buffer.from(ruleId2, "utf8"), Buffer.from([0]), Buffer.from(secret, "latin1")]);
+  return scryptSync(input, Buffer.from(kdf.salt, "base64"), CHECK_BYTES, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: MAX_MEMORY }).toString("base64");
+}
+var HINT = "Regenerate it with `agent-vault scan --write-baseline FILE` over the accepted findings.";
+function configBaseline(config, cwd) {
+  if (!config.baseline) return void 0;
+  const path = resolve2(cwd, dirname3(config.file ?? "."), config.baseline);
+  let text;
+  try {
+    text = readFileSync3(path, "utf8");
+  } catch (e) {
+    throw configError(
+      `${config.file ?? "config"}: baseline: cannot read ${config.baseline}: ${e.code ?? e.message}`,
+      "Write it with agent-vault scan --write-baseline FILE and commit it, or remove baseline: from the configuration."
+    );
+  }
+  return parseBaseline(text, config.baseline);
+}
+function parseBaseline(text, path) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError(`baseline ${path} is not valid JSON`, HINT);
+  }
+  if (data?.version === 1) {
+    throw configError(
+      `baseline ${path} is version 1, whose fingerprints are sha256 hashes of the secrets: anyone who can read it can confirm guessed secrets quickly`,
+      `${HINT} Then treat the secrets it listed as exposed to whoever could read the old file (it stays in git history).`
+    );
+  }
+  const kdf = data?.kdf;
+  const findings = data?.findings;
+  const validKdf = kdf?.name === "scrypt" && [kdf.N, kdf.r, kdf.p].every((n) => Number.isInteger(n) && n > 0) && (kdf.N & kdf.N - 1) === 0 && 128 * kdf.N * kdf.r <= MAX_MEMORY / 2 && typeof kdf.salt === "string" && Buffer.from(kdf.salt, "base64").length >= 16;
+  if (data?.version !== 2 || !validKdf || !Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(f.fingerprint) || typeof f.check !== "string")) {
+    throw configError(`baseline ${path} does not have the expected shape ({"version":2,"kdf":{"name":"scrypt",...},"findings":[{"fingerprint":...,"check":...}]})`, HINT);
+  }
+  const checks = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const list = checks.get(f.fingerprint) ?? [];
+    list.push(f.check);
+    checks.set(f.fingerprint, list);
+  }
+  return { kdf, checks };
+}
+function withoutBaselined(findings, baseline) {
+  if (!baseline || baseline.checks.size === 0) return findings;
+  const memo = /* @__PURE__ */ new Map();
+  return findings.filter((f) => {
+    const accepted = baseline.checks.get(f.fingerprint);
+    if (!accepted) return true;
+    const key = `${f.ruleId}\0${f[SECRET]}`;
+    let mine = memo.get(key);
+    if (mine === void 0) memo.set(key, mine = check(baseline.kdf, f.ruleId, f[SECRET]));
+    const a = Buffer.from(mine, "base64");
+    return !accepted.some((c) => {
+      const b = Buffer.from(c, "base64");
+      return a.length === b.length && timingSafeEqual(a, b);
+    });
+  });
 }
 
 // src/sources/fragment.ts
@@ -11524,7 +11649,8 @@ async function vaultedValues(ctx, fragment, decoded) {
     path: fragment.path,
     line: fileLine(fragment, lines.lineOf(at(hit.offset))),
     commit: fragment.commit,
-    masked: maskSecret(fragment.bytes.toString("latin1", hit.offset, hit.offset + hit.length)),
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
     hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
   }));
@@ -11539,16 +11665,16 @@ async function take(ctx, pass, read) {
   for (const v of vaulted) pass.vaulted.push(v);
   const vaultedLines = new Set(vaulted.map((v) => v.line));
   const keep = (findings) => {
-    for (const f of findings) if (!vaultedLines.has(f.line)) pass.findings.push(f);
+    for (const f of withoutBaselined(findings, ctx.baseline)) if (!vaultedLines.has(f.line)) pass.findings.push(f);
   };
   if (!decoded.ok) {
-    const windows = decoded.skipped.reason === "too-large" ? scanInWindows(fragment, ctx.ruleset, { baseline: ctx.baseline }) : void 0;
+    const windows = decoded.skipped.reason === "too-large" ? scanInWindows(fragment, ctx.ruleset) : void 0;
     if (!windows) return void pass.skipped.push(decoded.skipped.reason === "too-large" ? { path: fragment.path, reason: "binary" } : decoded.skipped);
     pass.bytes += windows.chars;
     return keep(windows.findings);
   }
   pass.bytes += decoded.text.length;
-  keep(scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline }));
+  keep(scanText(decoded.text, fragment, ctx.ruleset));
   markers(decoded.text, fragment, pass.unvaulted);
 }
 async function readContent(ctx, target) {
@@ -11581,13 +11707,13 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join12, posix as posix2 } from "node:path";
+import { dirname as dirname6, join as join12, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
-import { join as join10, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
+import { join as join10, resolve as resolve4 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11716,8 +11842,8 @@ function publicKeyFromJwk(jwk) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { basename, dirname as dirname3, join as join5 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { basename, dirname as dirname4, join as join5 } from "node:path";
 function crashPoint(point, target) {
   if (false) {
     if (process.env.AGENT_VAULT_FAULT === `${point}:${basename(target)}`) process.kill(process.pid, "SIGKILL");
@@ -11725,8 +11851,8 @@ function crashPoint(point, target) {
 }
 function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
-  const dir = dirname3(path);
-  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const dir = dirname4(path);
+  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", mode);
   crashPoint("after-temp-open", path);
   try {
@@ -11769,11 +11895,17 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/bindings.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 // src/skill/keyring.ts
@@ -11783,7 +11915,7 @@ function readKeyring(path) {
   if (!existsSync3(path)) return emptyKeyring();
   let data;
   try {
-    data = JSON.parse(readFileSync3(path, "utf8"));
+    data = JSON.parse(readFileSync4(path, "utf8"));
   } catch (e) {
     throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, "Restore it from git history (git checkout -- <file>).");
   }
@@ -11823,22 +11955,22 @@ function keyFor(keyring, kid, now, revokedKids = /* @__PURE__ */ new Set()) {
 // src/skill/revocations.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname4, join as join7 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
+import { dirname as dirname5, join as join7 } from "node:path";
 
 // src/platform/home.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync as chmodSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join6, resolve as resolve2 } from "node:path";
+import { join as join6, resolve as resolve3 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
   return join6(env.HOME || homedir(), ".agent-vault");
 }
 function agentVaultHome(env) {
-  return resolve2(vaultHome(env));
+  return resolve3(vaultHome(env));
 }
 function privateDir(path) {
   mkdirSync3(path, { recursive: true, mode: 448 });
@@ -11861,7 +11993,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join7(fsRealpath(dirname4(path)), path.split("/").pop());
+      real = join7(fsRealpath(dirname5(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -11869,7 +12001,7 @@ function listId(path) {
 }
 function readSeen(env) {
   try {
-    return JSON.parse(readFileSync4(seenFile(env), "utf8"));
+    return JSON.parse(readFileSync5(seenFile(env), "utf8"));
   } catch {
     return {};
   }
@@ -11882,7 +12014,7 @@ function recordSeen(env, path, version, digest) {
   const id = listId(path);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
-  privateDir(dirname4(seenFile(env)));
+  privateDir(dirname5(seenFile(env)));
   writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
 function loadRevocations(path, keyring, opts) {
@@ -11896,7 +12028,7 @@ function loadRevocations(path, keyring, opts) {
   }
   let text;
   try {
-    text = readFileSync4(path, "utf8");
+    text = readFileSync5(path, "utf8");
   } catch (e) {
     return fail("REVOCATIONS_MISSING", `cannot read the revocation list ${path} (${e.code ?? "error"})`);
   }
@@ -11942,7 +12074,7 @@ function purgedFile(env) {
 }
 function purgedHashes(env) {
   try {
-    const data = JSON.parse(readFileSync4(purgedFile(env), "utf8"));
+    const data = JSON.parse(readFileSync5(purgedFile(env), "utf8"));
     return new Map(data.map((d) => [d.hash, d.reason]));
   } catch {
     return /* @__PURE__ */ new Map();
@@ -11953,13 +12085,13 @@ function purgedHashes(env) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
 import { join as join9 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { lstatSync, readFileSync as readFileSync5, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
+import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
 import { join as join8, posix } from "node:path";
 var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
@@ -12007,7 +12139,7 @@ function readSkillTree(root) {
       } else if (st2.isFile()) {
         let bytes;
         try {
-          bytes = readFileSync5(abs);
+          bytes = readFileSync6(abs);
         } catch (e) {
           problems.push(`${JSON.stringify(rel)}: cannot read (${e.code ?? "error"})`);
           continue;
@@ -12163,7 +12295,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join9(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join9(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -12248,10 +12380,10 @@ function classifyBinary(path, bytes) {
   if (bytes.indexOf(0) !== -1) return { check: "skill-binary-unknown", kind: "contains NUL bytes" };
   return void 0;
 }
-function structural(check, path, detail, line = 1) {
-  const c = STRUCTURAL_CHECKS[check];
+function structural(check2, path, detail, line = 1) {
+  const c = STRUCTURAL_CHECKS[check2];
   return {
-    ruleId: check,
+    ruleId: check2,
     description: `${c.description} (${detail})`,
     severity: c.severity,
     tags: ["skill", "structural"],
@@ -12261,14 +12393,53 @@ function structural(check, path, detail, line = 1) {
     endLine: line,
     endColumn: 1,
     masked: "",
-    fingerprint: sha256Hex(`${check}\0${path}\0${detail}`),
+    fingerprint: sha256Hex(`${check2}\0${path}\0${detail}`),
     secretLength: 0,
     [SECRET]: ""
   };
 }
 var utf83 = new TextDecoder("utf-8", { fatal: true });
-var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
-var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
+var BASE64_CHAR = /[A-Za-z0-9+/]/;
+var HEX_CHAR = /[0-9A-Fa-f]/;
+function* encodedBlobs(text) {
+  const blob = (from, to) => Object.assign([text.slice(from, to)], { index: from });
+  const escapes = [];
+  for (let i2 = text.indexOf("\\x"); i2 !== -1; ) {
+    let j = i2;
+    while (text[j] === "\\" && text[j + 1] === "x" && HEX_CHAR.test(text[j + 2] ?? "") && HEX_CHAR.test(text[j + 3] ?? "")) j += 4;
+    if ((j - i2) / 4 >= 16) {
+      escapes.push([i2, j]);
+      yield blob(i2, j);
+    }
+    i2 = text.indexOf("\\x", Math.max(j, i2 + 1));
+  }
+  const inEscape = (at) => escapes.some(([from, to]) => from <= at && at < to);
+  let i = 0;
+  while (i < text.length) {
+    if (!BASE64_CHAR.test(text[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && BASE64_CHAR.test(text[j])) j++;
+    const before = i === 0 ? "" : text[i - 1];
+    let end = j;
+    while (end < text.length && end - j < 2 && text[end] === "=") end++;
+    const after = text[end] ?? "";
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === "="))) yield blob(i, end);
+    for (let h = i; h < j; ) {
+      if (!HEX_CHAR.test(text[h])) {
+        h++;
+        continue;
+      }
+      let k = h;
+      while (k < j && HEX_CHAR.test(text[k])) k++;
+      if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
+      h = k;
+    }
+    i = j;
+  }
+}
 function decodeBlob(blob) {
   let bytes;
   if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ""), "hex");
@@ -12292,11 +12463,11 @@ function scanThreatText(text, path, rules) {
 function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
-    for (const m of text.matchAll(pattern)) {
+  {
+    for (const m of encodedBlobs(text)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === void 0) continue;
-      const index = m.index ?? 0;
+      const index = m.index;
       const line = text.slice(0, index).split("\n").length;
       const column = index - text.lastIndexOf("\n", index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
@@ -12317,27 +12488,55 @@ function scanFileText(text, path, rules, depth = 0) {
   }
   return findings;
 }
-function fileFindings(file, rules, maxFileSize) {
+function fileFindings(file, rules, maxFileSize, budget) {
   if (!file.bytes) return [];
-  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0);
+  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0, budget);
 }
 var OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
-function bytesFindings(path, bytes, rules, maxFileSize, depth) {
-  if (bytes.length > maxFileSize) return [structural("skill-file-too-large", path, `${bytes.length} bytes > ${maxFileSize}`)];
-  const binary = classifyBinary(path, bytes);
-  if (binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < 3) {
-    const listing = readArchive(bytes, maxFileSize);
-    if (!listing.ok) return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
-    const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
-    for (const m of listing.members) {
-      const memberPath = `${path}!/${m.path}`;
-      if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
-      else out.push(...bytesFindings(memberPath, m.bytes, rules, maxFileSize, depth + 1));
-    }
-    return out;
+var ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 1e4, depth: 3 };
+function spend(budget, path, bytes, members) {
+  budget.bytes += bytes;
+  budget.members += members;
+  budget.archives++;
+  if (budget.bytes > ARCHIVE_LIMITS.bytes || budget.members > ARCHIVE_LIMITS.members) {
+    throw skillFailure(
+      "SKILL_TREE_REJECTED",
+      `the archives of this skill unpack to more than the limit (at ${path}: ${budget.archives} archive(s), ${budget.members} member(s), ${budget.bytes} bytes so far; limits ${ARCHIVE_LIMITS.members} members and ${ARCHIVE_LIMITS.bytes} bytes over all nesting levels)`,
+      "Ship the files unpacked, or fewer and smaller archives: a reviewer and the scanner must be able to read every byte."
+    );
   }
-  if (binary) return [structural(binary.check, path, binary.kind)];
-  return scanFileText(decodeCharacters(bytes), path, rules);
+}
+function bytesFindings(path, bytes, rules, maxFileSize, depth, budget) {
+  const leaves = [];
+  const out = unpack(path, bytes, maxFileSize, depth, budget, leaves);
+  for (const [leafPath, leaf] of leaves) {
+    if (leaf.length > maxFileSize) out.push(structural("skill-file-too-large", leafPath, `${leaf.length} bytes > ${maxFileSize}`));
+    else {
+      const binary = classifyBinary(leafPath, leaf);
+      if (binary) out.push(structural(binary.check, leafPath, binary.kind));
+      else out.push(...scanFileText(decodeCharacters(leaf), leafPath, rules));
+    }
+  }
+  return out;
+}
+function unpack(path, bytes, maxFileSize, depth, budget, leaves) {
+  if (bytes.length > maxFileSize) return void leaves.push([path, bytes]), [];
+  const binary = classifyBinary(path, bytes);
+  if (!(binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < ARCHIVE_LIMITS.depth)) return void leaves.push([path, bytes]), [];
+  const left = ARCHIVE_LIMITS.bytes - budget.bytes;
+  const listing = readArchive(bytes, Math.max(1, Math.min(maxFileSize, left)));
+  if (!listing.ok) {
+    if (left < maxFileSize && /more than/.test(listing.reason)) spend(budget, path, left + 1, 0);
+    return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
+  }
+  spend(budget, path, listing.members.reduce((n, m) => n + ("bytes" in m ? m.bytes.length : 0), 0), listing.members.length);
+  const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
+  for (const m of listing.members) {
+    const memberPath = `${path}!/${m.path}`;
+    if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
+    else out.push(...unpack(memberPath, m.bytes, maxFileSize, depth + 1, budget, leaves));
+  }
+  return out;
 }
 function toolFindings(skill, skillMd) {
   const out = [];
@@ -12362,7 +12561,8 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
     const all = toolFindings(report.skill, mdText);
     for (const w of report.skill.warnings) all.push(structural("skill-frontmatter-warning", SKILL_FILE, w));
-    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    const budget = { bytes: 0, members: 0, archives: 0 };
+    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize, budget));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });
@@ -12389,8 +12589,8 @@ function describeFailing(report, shown = 3) {
 // src/skill/attest.ts
 function openSkillGate(base, config, env, now = /* @__PURE__ */ new Date()) {
   const policy = skillPolicy(config);
-  const keyringPath = resolve3(base, policy.keyring);
-  const revocationsPath = resolve3(base, policy.revocations);
+  const keyringPath = resolve4(base, policy.keyring);
+  const revocationsPath = resolve4(base, policy.revocations);
   const keyring = readKeyring(keyringPath);
   let state;
   return {
@@ -12431,7 +12631,7 @@ function verifySkill(gate, dir) {
   const sigPath = join10(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
-  const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
+  const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
   const revokedKids = new Set(revocations.list.keys.map((k) => k.kid));
@@ -12544,7 +12744,7 @@ function trustFilesAt(repo, commit, config, into) {
   for (const path of [policy.keyring, policy.revocations]) {
     const bytes = blobAt(repo, commit, path);
     if (!bytes) continue;
-    mkdirSync5(dirname5(join12(into, path)), { recursive: true });
+    mkdirSync5(dirname6(join12(into, path)), { recursive: true });
     writeFileSync2(join12(into, path), bytes);
   }
 }
@@ -12589,7 +12789,7 @@ var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 var GateChecks = class {
   constructor(ctx, checks) {
     this.ctx = ctx;
-    this.results = new Map(checks.map((check) => [check, { check, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
+    this.results = new Map(checks.map((check2) => [check2, { check: check2, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
   }
   ctx;
   notes = [];
@@ -12745,7 +12945,7 @@ async function runGate(request) {
   const ruleset = buildRuleset(config);
   const isProtected = protectedMatcher(config.protected);
   const checks = new GateChecks(
-    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: new Set(request.baseline ?? []) },
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: request.baseline },
     request.checks ?? CHECK_NAMES
   );
   for (const target of request.targets) await checks.judge(target);
@@ -12796,43 +12996,97 @@ function blockers(results, failOn, isProtected) {
   return { blocking, notBlocking };
 }
 
-// src/sources/baseline.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync8 } from "node:fs";
-import { dirname as dirname6, resolve as resolve4 } from "node:path";
-function configBaseline(config, cwd) {
-  if (!config.baseline) return [];
-  const path = resolve4(cwd, dirname6(config.file ?? "."), config.baseline);
-  let text;
-  try {
-    text = readFileSync8(path, "utf8");
-  } catch (e) {
-    throw configError(
-      `${config.file ?? "config"}: baseline: cannot read ${config.baseline}: ${e.code ?? e.message}`,
-      "Write it with agent-vault scan --write-baseline FILE and commit it, or remove baseline: from the configuration."
-    );
-  }
-  return parseBaseline(text, config.baseline);
-}
-function parseBaseline(text, path) {
-  let data;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw configError(`baseline ${path} is not valid JSON`, "Regenerate it with --write-baseline FILE.");
-  }
-  const findings = data?.findings;
-  if (!Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(f.fingerprint))) {
-    throw configError(`baseline ${path} does not have the expected shape ({"version":1,"findings":[{"fingerprint":...}]})`, "Regenerate it with --write-baseline FILE.");
-  }
-  return findings.map((f) => f.fingerprint);
-}
-
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { posix as posix3 } from "node:path";
+
+// src/config/loosening.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function policyLoosenings(base, head) {
+  const out = [];
+  const removed = (a, b) => a.filter((x) => !b.includes(x));
+  const gone = removed(base.protected, head.protected);
+  if (gone.length) out.push(`protected paths removed: ${gone.join(", ")}`);
+  if (base.useBuiltinRules && !head.useBuiltinRules) out.push("the built-in rules are turned off (rules.useBuiltin: false)");
+  const disabled = removed(head.disabledRules, base.disabledRules);
+  if (disabled.length) out.push(`rules disabled: ${disabled.join(", ")}`);
+  const allow = (list) => allowlistEntries(list);
+  const added = removed(allow(head.allowlist), allow(base.allowlist));
+  if (added.length) out.push(`allowlist entries added: ${added.join(", ")}`);
+  const ruleAllow = (c) => new Map(c.customRules.map((r) => [ruleId(r), allowlistEntries(r?.allowlist)]));
+  const baseRules = ruleAllow(base);
+  for (const [id, entries] of ruleAllow(head)) {
+    const before = baseRules.get(id);
+    if (before === void 0) continue;
+    const more = removed(entries, before);
+    if (more.length) out.push(`allowlist entries added to rule ${id}: ${more.join(", ")}`);
+  }
+  const definition = (r) => JSON.stringify({ ...r, allowlist: void 0 });
+  const baseDefs = new Map(base.customRules.map((r) => [ruleId(r), definition(r)]));
+  for (const r of head.customRules) {
+    const before = baseDefs.get(ruleId(r));
+    if (before !== void 0 && before !== definition(r)) out.push(`custom rule ${ruleId(r)} changed`);
+  }
+  const baseRuleIds = [...baseRules.keys()];
+  const dropped = removed(baseRuleIds, [...ruleAllow(head).keys()]);
+  if (dropped.length) out.push(`custom rules removed: ${dropped.join(", ")}`);
+  if (head.maxFileSize > base.maxFileSize) out.push(`maxFileSize raised from ${base.maxFileSize} to ${head.maxFileSize} bytes`);
+  const block = (c) => tryOr(() => parsePolicy(c).block, void 0);
+  const [bb, hb] = [block(base), block(head)];
+  if (bb && hb && severityRank(hb) > severityRank(bb)) out.push(`policy.block raised from ${bb} to ${hb}`);
+  const skills = (c) => tryOr(() => skillPolicy(c), void 0);
+  const [bs, hs] = [skills(base), skills(head)];
+  if (bs && hs) {
+    if (severityRank(hs.failOn) > severityRank(bs.failOn)) out.push(`skills.failOn raised from ${bs.failOn} to ${hs.failOn}`);
+    if (bs.requireSignatures && !hs.requireSignatures) out.push("skills.requireSignatures turned off");
+    if (bs.requireRevocations && !hs.requireRevocations) out.push("skills.requireRevocations turned off");
+    if (bs.keyring !== hs.keyring) out.push(`skills.keyring moved from ${bs.keyring} to ${hs.keyring}`);
+    const newSuppressions = removed(hs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`), bs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`));
+    if (newSuppressions.length) out.push(`skill suppressions added: ${newSuppressions.join(", ")}`);
+  }
+  return out;
+}
+function tryOr(f, fallback) {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+function ruleId(rule) {
+  const id = rule?.id;
+  return typeof id === "string" ? id : JSON.stringify(rule);
+}
+function allowlistEntries(list) {
+  if (!list || typeof list !== "object") return [];
+  const out = [];
+  for (const [kind, values] of Object.entries(list)) {
+    for (const v of Array.isArray(values) ? values : [values]) out.push(`${kind}:${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+// src/gate/trust.ts
+function configAtCommit(repo, commit) {
+  for (const name of CONFIG_NAMES) {
+    const bytes = blobAt(repo, commit, name);
+    if (bytes) return parseConfig(bytes.toString("utf8"), `${name} at ${commit.slice(0, 12)}`);
+  }
+  return defaultConfig();
+}
+function loosenedAtHead(repo, target) {
+  if (target.kind !== "commits" || !target.base) return [];
+  let head;
+  try {
+    head = configAtCommit(repo, target.head);
+  } catch {
+    return [];
+  }
+  const file = head.file?.replace(/ at [0-9a-f]+$/, "") ?? CONFIG_NAMES[0];
+  return policyLoosenings(configAtBase(repo, target).config, head).map((change) => ({ change, file }));
+}
 function configAtBase(repo, target) {
   if (target.kind === "commits" && target.base) {
     const at = target.base.slice(0, 12);
@@ -12842,13 +13096,13 @@ function configAtBase(repo, target) {
       const config2 = parseConfig(bytes.toString("utf8"), `${name} at ${at}`);
       return { config: config2, source: `${name} at the base commit ${at}`, baseline: baselineAt(repo, target.base, config2) };
     }
-    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)", baseline: [] };
+    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)", baseline: void 0 };
   }
   const config = loadConfig({ repoRoot: repo, cwd: repo });
   return { config, source: config.file ?? "built-in defaults", baseline: configBaseline(config, repo) };
 }
 function baselineAt(repo, commit, config) {
-  if (!config.baseline) return [];
+  if (!config.baseline) return void 0;
   const path = posix3.normalize(config.baseline.replace(/\\/g, "/"));
   const bytes = blobAt(repo, commit, path);
   if (!bytes) {
@@ -13024,7 +13278,7 @@ function renderSarif(report) {
               }
             }
           ],
-          partialFingerprints: { "agentVaultFingerprint/v1": f.fingerprint },
+          partialFingerprints: { "agentVaultFingerprint/v2": f.fingerprint },
           ...f.commit ? { properties: { commit: f.commit } } : {}
         })),
         columnKind: "utf16CodeUnits"
@@ -13230,7 +13484,8 @@ async function judge(inputs, env) {
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
-  return runGate({
+  const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
+  const gate = await runGate({
     repo,
     env: process.env,
     config: withTrustInputs(config, inputs),
@@ -13243,6 +13498,7 @@ async function judge(inputs, env) {
     trust: "base",
     baseline
   });
+  return { ...gate, loosened };
 }
 function mask(secret) {
   if (!secret) return;
@@ -13271,6 +13527,7 @@ async function run() {
     for (const p of gate.problems) {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
+    for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync6(dirname7(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));

@@ -1,10 +1,12 @@
-import { chmodSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { chmodSync, lstatSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
-import { looksBinary } from '../core/scan.js';
+import { isShowableText } from '../core/text.js';
 import { AgentVaultError, refusal, usageError } from '../errors.js';
 import { MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
+import { repoRoot } from '../platform/exec.js';
+import { classifyPath, classifyTarget, isInside, ProtectedFolders, type PathRefusal } from '../platform/safe-path.js';
 import type { VaultSession } from '../session/session.js';
 import { agentViewOf, type ViewedFile } from './view.js';
 
@@ -28,10 +30,10 @@ export interface AgentRead {
 }
 
 export async function readForAgent(files: AgentFiles, file: string): Promise<AgentRead> {
-  const bytes = readInputFile(files.cwd, file);
-  // NUL bytes mean binary or UTF-16 text: neither the scanner nor the value matcher can see
-  // a secret spelled in two-byte characters, so showing such a file could leak one.
-  if (looksBinary(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
+  const bytes = readAgentFile(files, file);
+  // Control bytes, NUL or invalid UTF-8 mean binary (key material, UTF-16 text): neither the
+  // scanner nor the value matcher can see a secret spelled that way, so showing it could leak one.
+  if (!isShowableText(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
   const view = await viewOf(files, file, bytes);
   return { numbered: numberLines(view.output), unvaulted: view.unvaulted };
 }
@@ -42,35 +44,80 @@ export async function readForAgent(files: AgentFiles, file: string): Promise<Age
  * a secret the agent could not see). Refuses, writing nothing, when a key is not in the
  * vault or a marker matches nothing. Returns how many tokens became values.
  */
-export async function writeForAgent(files: AgentFiles, file: string, content: Buffer): Promise<{ restored: number }> {
-  const target = resolve(files.cwd, file);
-  const { real, mode } = writableTarget(target, file);
+export interface WriteOptions {
+  /** Allow a target outside the repository (or the current folder): a person's choice at a terminal. */
+  outsideRepo?: boolean;
+}
+
+export async function writeForAgent(files: AgentFiles, file: string, content: Buffer, options: WriteOptions = {}): Promise<{ restored: number }> {
+  const folders = protectedFolders(files.session);
+  const { real, mode } = writableTarget(resolve(files.cwd, file), file);
+  const refused = classifyTarget(real, folders);
+  if (refused) throw pathRefusal(file, refused);
+  if (!options.outsideRepo) confine(files, file, real);
   // Markers resolve against the file as it is now, exactly as read showed it.
   let markers = new Map<string, Buffer>();
-  if (content.includes('<agent-vault:UNVAULTED:')) {
-    let current: Buffer | undefined;
-    try {
-      current = mode === undefined ? undefined : readFileSync(real);
-    } catch {
-      current = undefined;
-    }
-    if (current) markers = (await viewOf(files, file, current)).markers;
+  if (content.includes('<agent-vault:UNVAULTED:') && mode !== undefined) {
+    const current = classifyPath(real, folders);
+    if (current.ok) markers = (await viewOf(files, file, current.bytes)).markers;
   }
   const result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
   if (result.unknown.length) throw refusal(MSG.secretNotFound(result.unknown), MSG.secretNotFoundHint(result.unknown), 'SECRET_NOT_FOUND');
+  if (result.internal.length) throw refusal(MSG.keyInternal(result.internal), MSG.keyInternalHint, 'KEY_INTERNAL');
+  if (result.unbound.length) throw refusal(MSG.keyNotBound(result.unbound, real), MSG.keyNotBoundHint(result.unbound, real), 'KEY_NOT_BOUND');
   if (result.unresolved.length) throw refusal(MSG.unresolvedMarker(result.unresolved, file), MSG.unresolvedMarkerHint(file), 'UNVAULTED_MISMATCH');
 
-  writeFileAtomicSync(real, result.output, mode ?? 0o666 & ~process.umask());
+  const restored = result.restored + result.unvaultedRestored;
+  // A new file that receives a value is private to its owner; an existing one keeps its mode.
+  writeFileAtomicSync(real, result.output, mode ?? (restored > 0 ? 0o600 : 0o666 & ~process.umask()));
   if (mode !== undefined) chmodSync(real, mode); // the umask must not narrow a mode the file already had
-  return { restored: result.restored + result.unvaultedRestored };
+  return { restored };
 }
 
-/** The file a write lands in (through a symlink to the file it names, as an editor would) and its mode, if it exists. */
+/** The folders no safe command touches: the vault home of this session. */
+function protectedFolders(session: VaultSession): ProtectedFolders {
+  return new ProtectedFolders([session.home]);
+}
+
+function pathRefusal(file: string, r: PathRefusal): AgentVaultError {
+  return r.code === 'PATH_IN_VAULT_HOME'
+    ? refusal(MSG.pathInVaultHome(file, r.root), MSG.pathInVaultHomeHint, r.code)
+    : refusal(MSG.notRegularFile(file, r.kind), MSG.notRegularFileHint, r.code);
+}
+
+/**
+ * Writes stay in the repository the agent works in: the target's work tree must be the
+ * current folder's (a repository the agent made elsewhere, `..` or a symlink out of the tree
+ * does not count); outside git, the target must be inside the current folder.
+ */
+function confine(files: AgentFiles, file: string, real: string): void {
+  const real_ = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const cwdRoot = files.settings().root;
+  if (cwdRoot) {
+    const targetRoot = repoRoot(dirname(real));
+    if (targetRoot && real_(targetRoot) === real_(cwdRoot) && isInside(real_(cwdRoot), real)) return;
+    throw refusal(MSG.writeOutsideRepo(file, `the repository ${cwdRoot}`), MSG.writeOutsideRepoHint(file), 'WRITE_OUTSIDE_REPO');
+  }
+  if (isInside(real_(files.cwd), real)) return;
+  throw refusal(MSG.writeOutsideRepo(file, `the current folder ${files.cwd}`), MSG.writeOutsideRepoHint(file), 'WRITE_OUTSIDE_REPO');
+}
+
+/**
+ * The file a write lands in and its mode, if it exists: an existing file (through a symlink
+ * to it, as an editor would) by its real path; a new one as the real path of its folder plus
+ * its name, so a symlinked folder cannot hide where it really goes.
+ */
 function writableTarget(target: string, file: string): { real: string; mode: number | undefined } {
   try {
     const real = realpathSync(target);
     const st = statSync(real);
-    if (!st.isFile()) throw usageError(`cannot write ${file}: it is not a regular file`);
+    if (!st.isFile()) throw refusal(MSG.notRegularFile(file, st.isDirectory() ? 'a folder' : 'not a regular file'), MSG.notRegularFileHint, 'NOT_A_REGULAR_FILE');
     return { real, mode: st.mode & 0o7777 };
   } catch (e) {
     if (e instanceof AgentVaultError) throw e;
@@ -82,12 +129,14 @@ function writableTarget(target: string, file: string): { real: string; mode: num
   } catch (e) {
     if (e instanceof AgentVaultError) throw e;
   }
+  let folder: string;
   try {
-    if (!statSync(dirname(target)).isDirectory()) throw new Error();
+    folder = realpathSync(dirname(target));
+    if (!statSync(folder).isDirectory()) throw new Error();
   } catch {
     throw usageError(`cannot write ${file}: the folder ${dirname(file)} does not exist`, 'Create the folder first.');
   }
-  return { real: target, mode: undefined };
+  return { real: join(folder, basename(target)), mode: undefined };
 }
 
 async function viewOf(files: AgentFiles, file: string, bytes: Buffer) {
@@ -105,14 +154,16 @@ async function viewOf(files: AgentFiles, file: string, bytes: Buffer) {
   return agentViewOf(files.session, bytes, viewed, config);
 }
 
-/** A file named on the command line, or a usage error that says why it cannot be read. */
-export function readInputFile(cwd: string, file: string): Buffer {
-  try {
-    return readFileSync(resolve(cwd, file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw usageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code}`, 'Check the path.');
-  }
+/**
+ * A file an agent named, read the one safe way (platform/safe-path.ts): never a file of the
+ * vault home, never anything but a regular file. Refusals exit 1; a missing file is a usage error.
+ */
+export function readAgentFile(files: { cwd: string; session: VaultSession }, file: string): Buffer {
+  const r = classifyPath(resolve(files.cwd, file), protectedFolders(files.session));
+  if (r.ok) return r.bytes;
+  if ('refusal' in r) throw pathRefusal(file, r.refusal);
+  const code = r.missing.code;
+  throw usageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code}`, 'Check the path.');
 }
 
 /** `cat -n` layout: the line number right-aligned in six columns, a tab, the line. */

@@ -1,4 +1,4 @@
-import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
+import { agentViewConfig, buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import type { AgentView } from '../core/redact.js';
 import { looksBinary } from '../core/scan.js';
 import { SECRET } from '../core/types.js';
@@ -31,7 +31,8 @@ const AGENT_VIEW_SCAN = { inlineSuppressions: AGENT_VIEW_SUPPRESSIONS.inline, pa
 const PARALLEL_SCAN_BYTES = 8 * 1024 * 1024;
 
 export async function agentViewOf(session: VaultSession, bytes: Buffer, file: ViewedFile, config: AgentVaultConfig): Promise<AgentView> {
-  return session.agentView(bytes, await suspectsOf(bytes, file, config));
+  // Configuration may add to what the view hides, never narrow it (issue 10, item 6).
+  return session.agentView(bytes, await suspectsOf(bytes, file, agentViewConfig(config)));
 }
 
 /**
@@ -57,7 +58,7 @@ export async function suspectsOf(bytes: Buffer, file: ViewedFile, config: AgentV
 async function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
   const script = workerScript();
   if (!script) return undefined;
-  const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [], suppressions: AGENT_VIEW_SUPPRESSIONS };
+  const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, suppressions: AGENT_VIEW_SUPPRESSIONS };
   try {
     const result = await scanInWorkers([{ abs, display }], settings, script, 1);
     if (result.filesScanned !== 1) return undefined;

@@ -181,6 +181,26 @@ export function loadConfig(opts: { explicit?: string; env?: string; repoRoot?: s
   return defaultConfig();
 }
 
+/**
+ * The configuration the agent's view of a file (read, and write resolving its markers) is
+ * built with. The agent can write the configuration it reads with (`--config`, the
+ * repository's .agent-vault.yaml, AGENT_VAULT_CONFIG), so configuration may add rules to the
+ * view, never narrow it: the built-in rules always run (`rules.useBuiltin` and
+ * `rules.disable` are ignored), no allowlist applies (global, or an added rule's own), and an
+ * added rule with a built-in rule's id runs beside it instead of replacing it. Baselines and
+ * inline allow comments are not applied to the view either (agents/view.ts). `scan` and the
+ * gates keep the configuration as written.
+ */
+export function agentViewConfig(config: AgentVaultConfig): AgentVaultConfig {
+  const builtinIds = new Set(builtinRulePacks().flatMap((p) => p.rules.map((r) => (r as { id?: unknown }).id)));
+  const customRules = config.customRules.map((raw) => {
+    if (typeof raw !== 'object' || raw === null) return raw;
+    const { allowlist: _ignored, ...rule } = raw as Record<string, unknown>;
+    return typeof rule.id === 'string' && builtinIds.has(rule.id) ? { ...rule, id: `${rule.id}-added` } : rule;
+  });
+  return { ...config, useBuiltinRules: true, disabledRules: [], allowlist: undefined, customRules };
+}
+
 /** Compile the effective ruleset: built-in packs (unless disabled) plus the config's rules. */
 export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = builtinRulePacks()): Ruleset {
   const problems: string[] = [];

@@ -135,6 +135,12 @@ export interface RestoreOptions {
   unvaulted?: (hash8: string) => Uint8Array | undefined;
   /** Must match the redact side (see INVARIANT). Default true. */
   escapeLiterals?: boolean;
+  /**
+   * Whether the vault holds a key, for unescaping `<agent-vault:LITERAL:KEY>` (redact escapes
+   * literals of every stored key). Default: the lookup found a value. A caller whose lookup
+   * withholds some stored keys' values (key bindings) says so here, so literal text stays exact.
+   */
+  known?: (key: string) => boolean;
 }
 
 /**
@@ -160,7 +166,7 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
     }
     let replacement: Uint8Array | undefined;
     if (t.literals > 0) {
-      if (escape && (t.key === undefined || lookup(t.key) !== undefined)) {
+      if (escape && (t.key === undefined || (options.known ? options.known(t.key) : lookup(t.key) !== undefined))) {
         replacement = Buffer.concat([PREFIX, src.subarray(from + PREFIX.length + LITERAL.length, t.end)]);
       }
     } else if (t.key !== undefined) {

@@ -12,9 +12,19 @@ import type { SuspectSpan } from './suspects.js';
  * is replaced whole.
  */
 
+/**
+ * Who stored a value: a person at an interactive terminal, or a script (`set --stdin`,
+ * `--from-env`: possibly an agent). The agent view must not let a script-set value act as
+ * an oracle on hidden text (issue 10, item 4); values stored before origins were recorded
+ * count as 'terminal', so they redact exactly as they always did.
+ */
+export type ValueOrigin = 'terminal' | 'script';
+
 export interface VaultedValue {
   key: string;
   value: Uint8Array;
+  /** Absent: 'terminal'. */
+  origin?: ValueOrigin;
 }
 
 export type ValueEncoding = 'raw' | 'json' | 'url' | 'base64' | 'hex';

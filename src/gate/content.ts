@@ -1,12 +1,12 @@
 import type { Ruleset } from '../core/rules.js';
 import { fileLine, Lines } from '../core/lines.js';
-import { maskSecret } from '../core/mask.js';
-import { placeholderRegex } from '../core/placeholder.js';
+import { placeholderFor, placeholderRegex } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Finding, Skipped } from '../core/types.js';
 import { gitError } from '../errors.js';
 import { GIT_MSG, MSG } from '../messages.js';
 import type { VaultSession } from '../session/session.js';
+import { withoutBaselined, type Baseline } from '../sources/baseline.js';
 import { decodeFragment, scanInWindows, textOffset, type Decoded, type Fragment, type SourceRead } from '../sources/fragment.js';
 import { addedFragments, blobFragments, changedPaths, stagedChanges, treeEntries } from '../sources/git-sources.js';
 import type { GateTarget, Problem } from './model.js';
@@ -42,8 +42,8 @@ export interface ContentContext {
   isProtected: (path: string) => boolean;
   /** With a session, raw vaulted values (in any common encoding) are looked for too. */
   session: VaultSession | undefined;
-  /** Fingerprints of findings a baseline accepts. */
-  baseline: ReadonlySet<string>;
+  /** Findings a baseline accepts. */
+  baseline: Baseline | undefined;
 }
 
 const UNVAULTED_MARK = '<agent-vault:UNVAULTED:';
@@ -73,7 +73,8 @@ async function vaultedValues(ctx: ContentContext, fragment: Fragment, decoded: D
     path: fragment.path,
     line: fileLine(fragment, lines.lineOf(at(hit.offset))),
     commit: fragment.commit,
-    masked: maskSecret(fragment.bytes.toString('latin1', hit.offset, hit.offset + hit.length)),
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
     message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
     hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected),
   }));
@@ -91,17 +92,17 @@ async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): P
   for (const v of vaulted) pass.vaulted.push(v);
   const vaultedLines = new Set(vaulted.map((v) => v.line));
   const keep = (findings: Finding[]) => {
-    for (const f of findings) if (!vaultedLines.has(f.line)) pass.findings.push(f); // else already reported as a vaulted value
+    for (const f of withoutBaselined(findings, ctx.baseline)) if (!vaultedLines.has(f.line)) pass.findings.push(f); // else already reported as a vaulted value
   };
   if (!decoded.ok) {
     // Larger than maxFileSize: scanned in windows, never passed unread.
-    const windows = decoded.skipped.reason === 'too-large' ? scanInWindows(fragment, ctx.ruleset, { baseline: ctx.baseline }) : undefined;
+    const windows = decoded.skipped.reason === 'too-large' ? scanInWindows(fragment, ctx.ruleset) : undefined;
     if (!windows) return void pass.skipped.push(decoded.skipped.reason === 'too-large' ? { path: fragment.path, reason: 'binary' } : decoded.skipped);
     pass.bytes += windows.chars;
     return keep(windows.findings);
   }
   pass.bytes += decoded.text.length;
-  keep(scanText(decoded.text, fragment, ctx.ruleset, { baseline: ctx.baseline }));
+  keep(scanText(decoded.text, fragment, ctx.ruleset));
   markers(decoded.text, fragment, pass.unvaulted);
 }
 

@@ -5,6 +5,7 @@ import type { Finding } from '../core/types.js';
 import { protectedMatcher } from '../git/protected.js';
 import { GIT_MSG } from '../messages.js';
 import type { VaultSession } from '../session/session.js';
+import type { Baseline } from '../sources/baseline.js';
 import { GateChecks } from './checks.js';
 import { CHECK_NAMES, type Blocker, type CheckName, type CheckResult, type GateResult, type GateTarget } from './model.js';
 
@@ -29,7 +30,7 @@ export interface GateRequest {
    */
   trust: 'worktree' | 'base';
   /** Fingerprints of accepted findings (the configuration's `baseline:`, read by the caller from where it trusts). */
-  baseline?: readonly string[];
+  baseline?: Baseline | undefined;
 }
 
 const findingKey = (f: Finding) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}\0${f.commit ?? ''}`;
@@ -52,7 +53,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
   const ruleset = buildRuleset(config);
   const isProtected = protectedMatcher(config.protected);
   const checks = new GateChecks(
-    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: new Set(request.baseline ?? []) },
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: request.baseline },
     request.checks ?? CHECK_NAMES,
   );
   for (const target of request.targets) await checks.judge(target);
@@ -109,4 +110,22 @@ function blockers(results: CheckResult[], failOn: FailOn, isProtected: (path: st
   if (failOn === 'never') return { blocking, notBlocking };
   for (const r of results) for (const p of r.problems) blocking.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
   return { blocking, notBlocking };
+}
+
+/** Add what `other` (the same targets under another policy) blocks on to `into`, each blocker once. */
+export function mergeGateResults(into: GateResult, other: GateResult): void {
+  const key = (b: Blocker) => `${b.path}\0${b.line}\0${b.commit ?? ''}\0${b.rule}`;
+  const have = new Set(into.blocking.map(key));
+  for (const b of other.blocking) {
+    if (have.has(key(b))) continue;
+    have.add(key(b));
+    into.blocking.push(b);
+  }
+  into.failing = into.blocking.length;
+  // What blocks under either policy is no longer "not blocking".
+  into.notBlocking = into.notBlocking.filter((b) => !have.has(key(b)));
+  const seen = new Set(into.findings.map(findingKey));
+  for (const f of other.findings) if (!seen.has(findingKey(f))) into.findings.push(f);
+  into.problems.push(...other.problems.filter((p) => !into.problems.some((q) => q.ruleId === p.ruleId && q.path === p.path && q.line === p.line && q.commit === p.commit)));
+  into.configSource = `${into.configSource}, and ${other.configSource}`;
 }

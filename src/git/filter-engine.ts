@@ -1,9 +1,11 @@
+import { resolve } from 'node:path';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import { PLACEHOLDER_PREFIX } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG } from '../messages.js';
+import { ProtectedFolders } from '../platform/safe-path.js';
 import { decodeForScan, scanInWindows } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
@@ -11,7 +13,7 @@ import type { FilterEngine } from './filter-process.js';
 export interface FilterEngineOptions {
   /** The vault; an absent one, or one that throws AgentVaultError kind 'vault', is unavailable. */
   session: VaultSession;
-  /** The repository git filters for (the filter runs at its work tree root). */
+  /** The repository git filters for: the work tree root, where git runs the filter (its cwd). */
   repo: string;
   /** The configuration, loaded lazily: only a clean without a vault needs the scanner. */
   loadConfig: () => AgentVaultConfig;
@@ -28,9 +30,13 @@ export interface FilterEngineOptions {
  * place of values. So both directions run with escapeLiterals off (see core/placeholder.ts),
  * which keeps clean idempotent and a file unmodified after checkout.
  *
- * Smudge never fails: an unknown key or an unavailable vault leaves the placeholder (the
- * file is still lossless) and warns once. With filter.agent-vault.required=true a failing
- * smudge would leave a clone with an empty working tree.
+ * Smudge never fails: an unknown key, a key not bound to the file being checked out (its
+ * absolute path: the work tree root joined with the path git passes), an internal key or an
+ * unavailable vault leaves the placeholder (the file is still lossless) and warns once per
+ * key. With filter.agent-vault.required=true a failing smudge would leave a clone with an
+ * empty working tree.
+ *
+ * Neither direction serves a path inside the vault home (a repository made around it).
  *
  * Clean without a vault cannot redact, and must not silently store raw bytes. It scans the
  * content instead: content with no suspected secret (typically a file still holding only
@@ -38,8 +44,15 @@ export interface FilterEngineOptions {
  * status and diff keep working; content with a suspect fails for that file, so `git add`
  * refuses it. That is the one case where a required filter's error is the right answer.
  */
+/** The pathname of content with no file behind it (the single-file commands without a path): no binding can allow it. */
+export const NO_PATHNAME = '<stdin>';
+
 export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
   const { session } = opts;
+  const folders = new ProtectedFolders([session.home]);
+  // git runs the filter at the work tree root and passes paths relative to it; a path there
+  // cannot pass through a symlink (git refuses to check out beyond one), so joining suffices.
+  const where = (pathname: string) => (pathname === NO_PATHNAME ? '' : resolve(opts.repo, pathname));
   let checked = false;
   let unavailable: AgentVaultError | undefined;
   let ruleset: Ruleset | undefined;
@@ -66,6 +79,7 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
 
   return {
     async clean(content, pathname) {
+      if (pathname !== NO_PATHNAME && folders.rootOf(where(pathname))) throw new Error(GIT_MSG.filterPathInVaultHome(pathname));
       if (await available()) return (await session.redact(content, { escapeLiterals: false })).output;
       if (!ruleset) {
         const config = opts.loadConfig();
@@ -84,13 +98,20 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
       throw new Error(GIT_MSG.cleanRefusedWithoutVault(pathname, findings.length, `${first.line}`, first.ruleId, first.masked));
     },
     async smudge(content, pathname) {
+      if (pathname !== NO_PATHNAME && folders.rootOf(where(pathname))) {
+        warnOnce(`home:${pathname}`, `agent-vault: ${GIT_MSG.filterPathInVaultHome(pathname)}; left as it is`);
+        return content;
+      }
       if (!(await available())) {
         // Only worth a word when there was something to restore.
         if (content.includes(PLACEHOLDER_PREFIX)) warnOnce('vault', GIT_MSG.filterVaultUnavailable(unavailable?.message ?? 'unavailable'));
         return content;
       }
-      const restored = await session.restore(content, { destination: { kind: 'git-filter', path: pathname, repo: opts.repo }, escapeLiterals: false });
+      const path = where(pathname);
+      const restored = await session.restore(content, { destination: { kind: 'git-filter', path, repo: opts.repo }, escapeLiterals: false });
       for (const key of restored.unknown) warnOnce(`key:${key}`, GIT_MSG.smudgeUnknownKey(key));
+      for (const key of restored.unbound) warnOnce(`key:${key}`, path ? GIT_MSG.smudgeUnbound(key, path) : GIT_MSG.smudgeNoPath(key));
+      for (const key of restored.internal) warnOnce(`key:${key}`, GIT_MSG.smudgeInternal(key));
       return restored.output;
     },
   };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { gitError, refusal, usageError } from '../errors.js';
-import { GIT_MSG } from '../messages.js';
+import { GIT_MSG, shQuote } from '../messages.js';
 import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
 
@@ -15,11 +15,6 @@ const SHIM_MARKER = 'agent-vault hook shim';
 /** The one line added to a husky hook file. */
 const HUSKY_MARKER = '# agent-vault secret gate';
 const ATTR_HEADER = '# agent-vault: protected paths go through the clean/smudge filter (agent-vault install)';
-
-/** Quote for POSIX sh: everything inside single quotes is literal. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 

@@ -1,11 +1,22 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { restorePlaceholders, type RestoreResult } from '../core/placeholder.js';
+import { restorePlaceholders } from '../core/placeholder.js';
 import { Redactor } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
+import { AgentVaultError } from '../errors.js';
+import { MSG } from '../messages.js';
 import { vaultHome } from '../platform/home.js';
-import { initVault, openVault, vaultPaths, type Vault } from '../vault/index.js';
-import type { Destination, NewValue, RestoreRequest, SetOptions, VaultSession, VaultState } from './session.js';
+import { bindingMatcher } from '../vault/bindings.js';
+import { initVault, openVault, vaultMissing, vaultPaths, type KeyMeta, type Vault } from '../vault/index.js';
+import type { Destination, NewValue, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
+
+/** The absolute path a destination puts values in, if it is a file. */
+function destinationPath(d: Destination): string | undefined {
+  return d.kind === 'file' || d.kind === 'git-filter' ? d.path : undefined;
+}
+
+/** Why a key may not be materialised at a destination, or undefined when it may. */
+type Denial = 'internal' | 'unbound';
 
 /**
  * The in-process session: opens vault.json with the key file in this process. The vault is
@@ -21,6 +32,8 @@ export class LocalVaultSession implements VaultSession {
   readonly home: string;
   private vault: Vault | undefined;
   private redactor: Redactor | undefined;
+  /** Each key's metadata and compiled bindings, built at the first restore. */
+  private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean }> | undefined;
 
   constructor(home: string) {
     this.home = resolve(home);
@@ -72,15 +85,40 @@ export class LocalVaultSession implements VaultSession {
     return this.matcher().findValues(input);
   }
 
-  async restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult> {
+  private keyPolicy(key: string) {
+    if (!this.policy) {
+      this.policy = new Map();
+      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings) });
+    }
+    return this.policy.get(key);
+  }
+
+  /** The policy: internal keys go nowhere; other keys only where their bindings allow, or to a person's terminal. */
+  private denial(key: string, destination: Destination): Denial | undefined {
+    const p = this.keyPolicy(key);
+    if (!p) return undefined;
+    if (p.meta.internal) return destination.kind === 'internal' ? undefined : 'internal';
+    if (destination.kind === 'terminal') return undefined;
+    const path = destinationPath(destination);
+    return path !== undefined && p.allows(path) ? undefined : 'unbound';
+  }
+
+  async restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult> {
     // The vault is opened at the first placeholder: content without one never needs it.
     const cache = new Map<string, Buffer | undefined>();
+    const denied = { internal: new Set<string>(), unbound: new Set<string>() };
+    const known = (key: string) => this.keyPolicy(key) !== undefined;
     const lookup = (key: string) => {
-      if (!cache.has(key)) cache.set(key, this.open()?.get(key));
+      if (!cache.has(key)) {
+        const why = known(key) ? this.denial(key, options.destination) : undefined;
+        if (why) denied[why].add(key);
+        cache.set(key, why ? undefined : this.open()?.get(key));
+      }
       return cache.get(key);
     };
     const markers = options.markers;
-    return restorePlaceholders(input, lookup, {
+    const result = restorePlaceholders(input, lookup, {
+      known,
       ...(options.escapeLiterals !== undefined ? { escapeLiterals: options.escapeLiterals } : {}),
       ...(markers
         ? {
@@ -91,27 +129,78 @@ export class LocalVaultSession implements VaultSession {
           }
         : {}),
     });
+    const unbound = [...denied.unbound].sort();
+    const internal = [...denied.internal].sort();
+    return { ...result, unknown: result.unknown.filter((k) => !denied.unbound.has(k) && !denied.internal.has(k)), unbound, internal };
   }
 
-  async valueFor(key: string, _use: Destination): Promise<Buffer | undefined> {
+  async valueFor(key: string, use: Destination): Promise<Buffer | undefined> {
+    const why = this.denial(key, use);
+    if (why === 'internal') throw new AgentVaultError('refused', MSG.keyInternal([key]), { code: 'KEY_INTERNAL', hint: MSG.keyInternalHint });
+    if (why === 'unbound') {
+      const path = destinationPath(use);
+      throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });
+    }
     return this.open()?.get(key);
   }
 
-  async set(entries: NewValue[], _options: SetOptions): Promise<void> {
+  async set(entries: NewValue[], options: SetOptions): Promise<void> {
+    if (!options.interactive) {
+      // An agent may add a value it was given, never change what a person stored or decide where a value goes.
+      if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError('refused', MSG.bindNeedsPerson, { code: 'TTY_REQUIRED', hint: MSG.bindNeedsPersonHint });
+    }
     if (!this.exists()) initVault(this.home);
-    this.open()!.setMany(entries);
-    this.redactor = undefined;
+    const origin = options.interactive ? 'terminal' : 'script';
+    this.open()!.setMany(entries.map((e) => ({ ...e, origin })), { createOnly: !options.interactive });
+    this.changed();
   }
 
   async remove(key: string): Promise<boolean> {
     const removed = this.open()?.remove(key) ?? false;
-    if (removed) this.redactor = undefined;
+    if (removed) this.changed();
     return removed;
+  }
+
+  async bind(key: string, globs: string[]): Promise<string[]> {
+    const added = this.required().bind(key, globs);
+    this.changed();
+    return added;
+  }
+
+  async unbind(key: string, globs?: string[]): Promise<string[]> {
+    const removed = this.required().unbind(key, globs);
+    this.changed();
+    return removed;
+  }
+
+  async prune(key: string): Promise<number> {
+    const dropped = this.required().prune(key);
+    this.changed();
+    return dropped;
+  }
+
+  async acceptRollback(): Promise<{ generation: number }> {
+    this.vault = openVault(this.home, { acceptRollback: true });
+    this.changed();
+    return { generation: this.vault.generation };
+  }
+
+  /** The open vault; these operations need one to exist. */
+  private required(): Vault {
+    const v = this.open();
+    if (!v) throw vaultMissing(this.home);
+    return v;
+  }
+
+  /** What was built from the vault's content is stale after a change. */
+  private changed(): void {
+    this.redactor = undefined;
+    this.policy = undefined;
   }
 
   async close(): Promise<void> {
     this.vault = undefined;
-    this.redactor = undefined;
+    this.changed();
   }
 }
 

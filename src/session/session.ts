@@ -35,12 +35,28 @@ export interface VaultSession {
    * whether each key may be materialised there (key bindings); `markers` resolves UNVAULTED
    * markers to the bytes they hid (write takes them from the file's current content).
    */
-  restore(input: Uint8Array, options: RestoreRequest): Promise<RestoreResult>;
-  /** One value for one allowed use (skill signing, `run`, `get --reveal` at a terminal); refuses any other use. */
+  restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult>;
+  /**
+   * One value for one allowed use: internal keys only for agent-vault's own use, other keys
+   * for a person at a terminal or a destination their bindings cover; anything else is
+   * refused (AgentVaultError KEY_NOT_BOUND / KEY_INTERNAL).
+   */
   valueFor(key: string, use: Destination): Promise<Buffer | undefined>;
-  /** Store values (one locked, atomic write). Creates the vault when none exists. */
+  /**
+   * Store values (one locked, atomic write). Creates the vault when none exists. Without a
+   * person (`interactive: false`) it only creates keys: replacing one is refused (KEY_EXISTS),
+   * and so are bindings and internal keys.
+   */
   set(entries: NewValue[], options: SetOptions): Promise<void>;
   remove(key: string): Promise<boolean>;
+  /** Add bindings (absolute globs, see vault/bindings.ts) to a key: a person's decision. Returns the new ones. */
+  bind(key: string, globs: string[]): Promise<string[]>;
+  /** Remove some of a key's bindings, or all. Returns the ones removed. */
+  unbind(key: string, globs?: string[]): Promise<string[]>;
+  /** Drop a key's earlier values (a person's decision; nothing else ever drops one). Returns how many. */
+  prune(key: string): Promise<number>;
+  /** Accept vault.json as it is although it is older than the recorded generation (recover --accept-rollback). */
+  acceptRollback(): Promise<{ generation: number }>;
   /** Release what the session holds (zeroes key material where it can). */
   close(): Promise<void>;
 }
@@ -67,7 +83,7 @@ export interface RedactResult {
 export type Destination =
   /** A file on disk, written by `agent-vault write` (absolute, symlinks resolved). */
   | { kind: 'file'; path: string }
-  /** A file git is checking out through the smudge filter (path as git passes it, relative to repo). */
+  /** A file git is checking out through the smudge filter: `path` absolute (the work tree root, where git runs the filter, joined with the path git passes). */
   | { kind: 'git-filter'; path: string; repo: string }
   /** A command agent-vault starts with values in its environment (`run`). */
   | { kind: 'command'; argv: string[]; cwd: string }
@@ -88,6 +104,18 @@ export interface NewValue {
   key: string;
   value: Buffer;
   description?: string;
+  /** Absolute path globs where the value may be materialised (set --path, import); needs a person. */
+  bindings?: string[];
+  /** A key agent-vault uses itself (skill signing): never materialised, never bound. */
+  internal?: boolean;
+}
+
+/** restore's result, with the keys the destination's policy kept from being materialised there. */
+export interface SessionRestoreResult extends RestoreResult {
+  /** Keys in the vault whose bindings do not cover the destination (sorted, unique). */
+  unbound: string[];
+  /** Internal keys (skill signing), which are never materialised (sorted, unique). */
+  internal: string[];
 }
 
 export interface SetOptions {

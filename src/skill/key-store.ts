@@ -1,10 +1,11 @@
 import type { Destination, VaultSession } from '../session/session.js';
+import { SKILL_SIGNING_KEY_PREFIX } from '../vault/bindings.js';
 
 /** Key ids: the vault's placeholder-key grammar, so `skill-signing-<kid>` is a valid vault key. */
 export const KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
 /** Vault key holding the private signing key of a key id. */
-const signingKeyName = (kid: string) => `skill-signing-${kid}`;
+const signingKeyName = (kid: string) => `${SKILL_SIGNING_KEY_PREFIX}${kid}`;
 
 /** The one use a private signing key is handed out for: never written anywhere. */
 const SIGNING: Destination = { kind: 'internal', purpose: 'skill-signing' };
@@ -30,7 +31,7 @@ export class SigningKeyStore {
   }
 
   set(kid: string, pkcs8Der: Buffer, description: string): Promise<void> {
-    return this.session.set([{ key: signingKeyName(kid), value: pkcs8Der, description }], { interactive: true });
+    return this.session.set([{ key: signingKeyName(kid), value: pkcs8Der, description, internal: true }], { interactive: true });
   }
 
   /** The key ids among `kids` whose private key is here. */

@@ -1,7 +1,8 @@
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { gitSync, repoRoot } from '../platform/exec.js';
+import { ProtectedFolders } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
 import { usageError } from '../errors.js';
 import { MSG } from '../messages.js';
@@ -109,22 +110,43 @@ function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+const guards = new Map<string, ProtectedFolders>();
+/** The vault home guard for these roots, built (and its folders walked) once per thread. */
+function guardFor(roots: string[]): ProtectedFolders {
+  const id = roots.join('\0');
+  let g = guards.get(id);
+  if (!g) guards.set(id, (g = new ProtectedFolders(roots)));
+  return g;
+}
+
 /**
  * One file as a fragment. The size ceiling is checked before reading, so a huge file costs
- * a stat, not its bytes; the rest of the decision is the one decode step's.
+ * a stat, not its bytes; the rest of the decision is the one decode step's. Files of the
+ * vault home (`protectedRoots`: by path, or the same file under another name) are never
+ * read; the read itself cannot block on a FIFO swapped in after the check.
  */
-export function readFileFragment(entry: FileEntry, maxFileSize: number): SourceRead {
+export function readFileFragment(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): SourceRead {
   let st;
   try {
-    st = lstatSync(entry.abs);
+    st = lstatSync(entry.abs, { bigint: true });
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
   if (st.isSymbolicLink()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'symbolic link (not followed)' } };
   if (!st.isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+  if (protectedRoots.length) {
+    const guard = guardFor(protectedRoots);
+    if (guard.lexicalRootOf(entry.abs) || guard.holds(st)) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'a file of the vault home (never scanned)' } };
+  }
   if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
   try {
-    return { ok: true, fragment: { path: entry.display, bytes: readFileSync(entry.abs) } };
+    const fd = openSync(entry.abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      if (!fstatSync(fd).isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
+      return { ok: true, fragment: { path: entry.display, bytes: readFileSync(fd) } };
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }

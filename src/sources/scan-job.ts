@@ -8,11 +8,12 @@ import { listFiles } from './files.js';
 import { scanFragment, type SourceRead } from './fragment.js';
 import { addedFragments, blobFragments, checkRange, stagedChanges } from './git-sources.js';
 import { scanFiles } from './scan-run.js';
+import { withoutBaselined, type Baseline } from './baseline.js';
 
 /** What `agent-vault scan` reads. */
 export type ScanSource =
   /** Files and folders (a git work tree: tracked plus untracked, not ignored). */
-  | { kind: 'paths'; paths: string[]; cwd: string; threads?: number | undefined }
+  | { kind: 'paths'; paths: string[]; cwd: string; threads?: number | undefined; protectedRoots?: string[] }
   /** The blobs the next commit records (GIT_INDEX_FILE honoured through env). */
   | { kind: 'staged'; repo: string; env: NodeJS.ProcessEnv }
   /** The lines added by the commits of a range, or of every reachable commit. */
@@ -23,20 +24,20 @@ export type ScanSource =
 export interface ScanJob {
   source: ScanSource;
   config: AgentVaultConfig;
-  /** Fingerprints to leave out (a baseline file's). */
-  baseline: string[];
+  /** Accepted findings to leave out (a baseline file's). */
+  baseline?: Baseline;
   /** What is done so far, for a progress line; called often (the caller throttles). */
   onProgress?: (done: string) => void;
 }
 
 /**
  * A skip that means the content was never judged: it could not be read (permissions, a
- * symlink loop, a device or other special file). Binary files and symbolic links, which are
- * not followed, are not read by design.
+ * symlink loop, a device or other special file). Binary files, symbolic links (not followed)
+ * and the vault home's files are left unread by design.
  */
 export function wasNotRead(s: Skipped): boolean {
   if (s.reason === 'unreadable' || s.reason === 'symlink-loop') return true;
-  return s.reason === 'not-a-file' && !s.detail?.startsWith('symbolic link');
+  return s.reason === 'not-a-file' && s.detail === undefined;
 }
 
 /** push(...many) overflows the call stack past ~100k items (a scan of 200k binary files did). */
@@ -50,11 +51,11 @@ class Tally {
   readonly skipped: Skipped[] = [];
   private readonly paths = new Set<string>();
   bytes = 0;
-  constructor(private readonly ruleset: Ruleset, private readonly maxFileSize: number, private readonly baseline: ReadonlySet<string>) {}
+  constructor(private readonly ruleset: Ruleset, private readonly maxFileSize: number) {}
 
   add(read: SourceRead): void {
     if (!read.ok) return void this.skipped.push(read.skipped);
-    const { decoded, findings, chars } = scanFragment(read.fragment, this.ruleset, this.maxFileSize, { baseline: this.baseline });
+    const { decoded, findings, chars } = scanFragment(read.fragment, this.ruleset, this.maxFileSize);
     if (!decoded.ok) return void this.skipped.push(decoded.skipped);
     this.paths.add(read.fragment.path);
     this.bytes += chars;
@@ -70,9 +71,9 @@ class Tally {
 export async function runScanJob(job: ScanJob): Promise<ScanReport> {
   const { source, config } = job;
   const ruleset = buildRuleset(config);
-  const tally = new Tally(ruleset, config.maxFileSize, new Set(job.baseline));
+  const tally = new Tally(ruleset, config.maxFileSize);
   const report = (target: string, files = tally.files, bytes = tally.bytes): ScanReport => ({
-    findings: tally.findings,
+    findings: withoutBaselined(tally.findings, job.baseline),
     skipped: tally.skipped,
     filesScanned: files,
     bytesScanned: bytes,
@@ -112,7 +113,7 @@ export async function runScanJob(job: ScanJob): Promise<ScanReport> {
       append(tally.skipped, listed.skipped);
       const progress = job.onProgress;
       const onProgress = progress ? (d: number, t: number, b: number) => progress(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined;
-      const result = await scanFiles(listed.files, { config, baseline: job.baseline }, onProgress, source.threads);
+      const result = await scanFiles(listed.files, { config, ...(source.protectedRoots ? { protectedRoots: source.protectedRoots } : {}) }, onProgress, source.threads);
       append(tally.findings, result.findings);
       append(tally.skipped, result.skipped);
       return report('files', result.filesScanned, result.bytesScanned);

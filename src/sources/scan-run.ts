@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -22,7 +22,8 @@ export interface ScanSettings {
   /** Suppressions the engine honours (see ScanOptions); default: all of them. */
   suppressions?: { inline: boolean; paths: boolean };
   config: AgentVaultConfig;
-  baseline: string[];
+  /** Folders whose files are never read (the vault home): skipped, by path or as the same file under another name. */
+  protectedRoots?: string[];
 }
 
 /** A finding as it crosses a thread boundary: the secret travels in a named field. */
@@ -39,11 +40,11 @@ function suppressionOptions(settings: ScanSettings) {
 }
 
 /** Scan a batch of files in this thread. */
-export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
+export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings): ScanResult {
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
-  const options = { baseline, ...suppressionOptions(settings) };
+  const options = suppressionOptions(settings);
   for (const file of files) {
-    const read = readFileFragment(file, settings.config.maxFileSize);
+    const read = readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
     let scanned: { findings: Finding[]; chars: number } | Skipped;
     if (read.ok) {
       const { decoded, findings, chars } = scanFragment(read.fragment, ruleset, settings.config.maxFileSize, options);
@@ -67,7 +68,9 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
 function scanFileInWindows(file: FileEntry, ruleset: Ruleset, options: ScanOptions): { findings: Finding[]; chars: number } | Skipped {
   let fd: number | undefined;
   try {
-    fd = openSync(file.abs, 'r');
+    // As readFileFragment opens: no symlink followed, no FIFO waited on, a regular file only.
+    fd = openSync(file.abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    if (!fstatSync(fd).isFile()) return { path: file.display, reason: 'not-a-file' };
     const handle = fd;
     const pieces = bytePieces(() => {
       const chunk = Buffer.allocUnsafe(WINDOW_CHARS);
@@ -125,10 +128,9 @@ export async function scanFiles(files: FileEntry[], settings: ScanSettings, onPr
   const small = !forced && (files.length < 2 * BATCH_FILES || totalSize(files, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES);
   if (!script || count < 2 || small) {
     const ruleset = buildRuleset(settings.config);
-    const baseline = new Set(settings.baseline);
     const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
     for (let i = 0; i < files.length; i += BATCH_FILES) {
-      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings, baseline);
+      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings);
       merge(out, r);
       onProgress?.(Math.min(i + BATCH_FILES, files.length), files.length, out.bytesScanned);
     }

@@ -1,13 +1,14 @@
 import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { VaultedValue } from '../core/redact.js';
+import type { ValueOrigin, VaultedValue } from '../core/redact.js';
 import { isValidKey } from '../core/placeholder.js';
 import { AgentVaultError } from '../errors.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type VaultKeys } from './crypto.js';
+import { isReservedInternalName } from './bindings.js';
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
 import { withLock } from './lock.js';
-
+import { checkPermissions, readGeneration, rollbackError, writeGeneration, type GenerationRecord } from './state.js';
 
 /**
  * The vault: one folder ($AGENT_VAULT_HOME, default ~/.agent-vault, mode 0700) holding
@@ -16,14 +17,17 @@ import { withLock } from './lock.js';
  *                   whole document so a changed byte anywhere is detected
  *   vault.json.bak  the state before the last write
  *   vault.key       the 32-byte master key (key-file provider), mode 0600
+ *   vault.generation  the highest generation written, HMAC'd (rollback detection, state.ts)
  *   vault.lock      present while a process writes (see lock.ts)
  * Reads verify everything before any value is used; writes re-read the file under the lock,
- * so concurrent writers never lose each other's changes.
+ * so concurrent writers never lose each other's changes. The folder and key file must be
+ * private to their owner (state.ts), as ssh requires of its keys.
+ *
+ * Earlier values are kept without limit (so redaction still catches every rotated-out value)
+ * until a person prunes them: nothing an agent can run drops one.
  */
 
 const VAULT_FORMAT = 'agent-vault/1';
-/** Earlier values kept per key so redaction still catches a rotated-out value. */
-const MAX_EARLIER_VALUES = 20;
 
 export interface KeyMeta {
   key: string;
@@ -34,11 +38,19 @@ export interface KeyMeta {
   length: number;
   version: number;
   earlierValues: number;
+  /** Who stored the current value (see ValueOrigin); 'terminal' for values from before origins were kept. */
+  origin: ValueOrigin;
+  /** Absolute path globs where the value may be materialised (bindings.ts); empty: nowhere. */
+  bindings: string[];
+  /** A key agent-vault uses itself (skill signing): never materialised anywhere. */
+  internal: boolean;
 }
 
 interface EarlierValue extends SealedValue {
   version: number;
   retired: string;
+  /** Absent in vaults written before origins were kept: 'terminal'. */
+  origin?: ValueOrigin;
 }
 
 interface EntryRecord {
@@ -49,11 +61,19 @@ interface EntryRecord {
   version: number;
   value: SealedValue;
   earlier: EarlierValue[];
+  /** Who stored the current value; absent in older vaults ('terminal'). Covered by the MAC like every field. */
+  origin?: ValueOrigin;
+  /** Absolute path globs where the value may be materialised; absent in older vaults (unbound). */
+  bindings?: string[];
+  /** Set for keys agent-vault uses itself. */
+  internal?: true;
 }
 
 interface VaultDocument {
   format: string;
   keyCheck: string;
+  /** Incremented on every write; absent in vaults written before rollback detection (0). */
+  generation?: number;
   entries: Record<string, EntryRecord>;
   mac: string;
 }
@@ -66,16 +86,41 @@ export interface Vault {
   get(key: string): Buffer | undefined;
   /** Current and earlier values of every key. */
   redactionValues(): VaultedValue[];
-  /** Locked, atomic; keeps the earlier value. */
-  set(key: string, value: Buffer, opts?: { description?: string }): void;
-  /** Several keys in one locked, atomic write (import). */
-  setMany(entries: { key: string; value: Buffer; description?: string }[]): void;
+  /** Locked, atomic; keeps the earlier value. Origin defaults to 'terminal'. */
+  set(key: string, value: Buffer, opts?: { description?: string; origin?: ValueOrigin }): void;
+  /**
+   * Several keys in one locked, atomic write (import). `createOnly`: refuse (KEY_EXISTS,
+   * nothing written) when any key already exists, checked under the lock.
+   */
+  setMany(entries: NewEntry[], options?: { createOnly?: boolean }): void;
   remove(key: string): boolean;
+  /** Add bindings (already normalised absolute globs) to a key. Returns the ones that were new. */
+  bind(key: string, globs: string[]): string[];
+  /** Remove some bindings of a key, or all of them. Returns the ones removed. */
+  unbind(key: string, globs?: string[]): string[];
+  /** Drop a key's earlier values. Returns how many were dropped. */
+  prune(key: string): number;
+  /** The generation of vault.json (0 for a vault written before generations). */
+  readonly generation: number;
+}
+
+export interface NewEntry {
+  key: string;
+  value: Buffer;
+  description?: string;
+  /** Who supplies the value: a person at a terminal, or a script. */
+  origin: ValueOrigin;
+  /** Bindings to add (normalised absolute globs). */
+  bindings?: string[];
+  /** A key agent-vault uses itself; required for the reserved internal names. */
+  internal?: boolean;
 }
 
 export interface VaultOptions {
   keyProvider?: KeyProvider;
   lockTimeoutMs?: number;
+  /** Open a vault older than the recorded generation and record its generation instead (recover --accept-rollback). */
+  acceptRollback?: boolean;
 }
 
 export const vaultPaths = (home: string) => ({
@@ -102,9 +147,19 @@ function serialize(doc: VaultDocument): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
+/** The MAC input: a vault without a generation (written before) hashes exactly as it did then. */
 function macOf(keys: VaultKeys, doc: Omit<VaultDocument, 'mac'>): string {
-  return mac(keys, JSON.stringify({ format: doc.format, keyCheck: doc.keyCheck, entries: doc.entries }));
+  const generation = doc.generation === undefined ? {} : { generation: doc.generation };
+  return mac(keys, JSON.stringify({ format: doc.format, keyCheck: doc.keyCheck, ...generation, entries: doc.entries }));
 }
+
+/** A document in the field order serialize() must reproduce. */
+function documentOf(keys: VaultKeys, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>): VaultDocument {
+  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, keyCheck: keyCheckHex, generation, entries };
+  return { ...body, mac: macOf(keys, body) };
+}
+
+const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every((g) => typeof g === 'string');
 
 type Verdict = { ok: true; doc: VaultDocument } | { ok: false; code: string; why: string };
 
@@ -123,7 +178,8 @@ function verify(text: string, keys: VaultKeys): Verdict {
     typeof doc.keyCheck !== 'string' ||
     typeof doc.mac !== 'string' ||
     typeof doc.entries !== 'object' ||
-    doc.entries === null
+    doc.entries === null ||
+    (doc.generation !== undefined && (!Number.isSafeInteger(doc.generation) || doc.generation < 0))
   ) {
     return { ok: false, code: 'VAULT_DAMAGED', why: `does not have the ${VAULT_FORMAT} layout` };
   }
@@ -139,7 +195,16 @@ function verify(text: string, keys: VaultKeys): Verdict {
     return { ok: false, code: 'VAULT_TAMPERED', why: 'was reformatted or changed outside agent-vault' };
   }
   for (const [key, e] of Object.entries(doc.entries)) {
-    if (!isValidKey(key) || typeof e?.value?.iv !== 'string' || !Array.isArray(e.earlier) || typeof e.version !== 'number') {
+    if (
+      !isValidKey(key) ||
+      typeof e?.value?.iv !== 'string' ||
+      !Array.isArray(e.earlier) ||
+      typeof e.version !== 'number' ||
+      (e.origin !== undefined && !ORIGINS.includes(e.origin)) ||
+      e.earlier.some((o) => o?.origin !== undefined && !ORIGINS.includes(o.origin)) ||
+      (e.bindings !== undefined && !isStringArray(e.bindings)) ||
+      (e.internal !== undefined && e.internal !== true)
+    ) {
       return { ok: false, code: 'VAULT_DAMAGED', why: `has a malformed entry "${isValidKey(key) ? key : '?'}"` };
     }
   }
@@ -156,20 +221,51 @@ function readText(path: string): string | undefined {
 }
 
 /** Load and verify vault.json; on failure, say what the backup can do. Never repairs. */
-function loadDocument(home: string, keys: VaultKeys): VaultDocument {
+function loadDocument(home: string, keys: VaultKeys, options: VaultOptions & { locked: boolean }): VaultDocument {
   const paths = vaultPaths(home);
+  // The record first: writers write vault.json before the record, so a vault.json read after
+  // it is never older than it, unless it was rolled back.
+  const record = readGeneration(home, keys);
   const text = readText(paths.file);
   if (text === undefined) {
     throw vaultMissing(home);
   }
   const verdict = verify(text, keys);
-  if (verdict.ok) return verdict.doc;
+  if (verdict.ok) {
+    checkGeneration(home, keys, verdict.doc.generation ?? 0, record, options);
+    return verdict.doc;
+  }
   const backupText = readText(paths.backup);
   const backupOk = backupText !== undefined && verify(backupText, keys).ok;
   const hint = backupOk
     ? `Nothing was changed. The state before the last write is in ${paths.backup} and verifies; to go back to it, run: cp "${paths.backup}" "${paths.file}"`
     : `Nothing was changed. ${backupText === undefined ? 'There is no backup' : `The backup ${paths.backup} does not verify either`}; restore ${paths.file} (and vault.key) from your own backup.`;
   throw vaultError(verdict.code, `the vault file ${paths.file} ${verdict.why}`, hint);
+}
+
+/**
+ * Refuse a vault.json older than the generation recorded beside it. A record that is missing
+ * (a vault from before generations: recorded now) or behind (a crash between the two writes)
+ * is brought up to date under the lock.
+ */
+function checkGeneration(home: string, keys: VaultKeys, generation: number, record: GenerationRecord, options: VaultOptions & { locked: boolean }): void {
+  const paths = vaultPaths(home);
+  if (options.acceptRollback) {
+    writeGeneration(home, keys, generation);
+    return;
+  }
+  if (record.state === 'invalid') throw rollbackError(paths.file, `cannot be checked against its generation record (vault.generation ${record.why})`);
+  if (record.state === 'absent' && generation > 0) throw rollbackError(paths.file, `is at generation ${generation} but its generation record (vault.generation) is missing`);
+  if (record.state === 'ok' && generation < record.generation) throw rollbackError(paths.file, `is at generation ${generation}, older than generation ${record.generation} recorded for this vault`);
+  if (record.state === 'ok' && generation === record.generation) return;
+  // Behind (a vault from before generations, or a crash between the two writes): raise it,
+  // under the lock and never lowering it, since a writer may be moving it right now.
+  const raise = () => {
+    const now = readGeneration(home, keys);
+    if (now.state !== 'ok' || now.generation < generation) writeGeneration(home, keys, generation);
+  };
+  if (options.locked) raise();
+  else withLock(paths.lock, raise, { timeoutMs: options.lockTimeoutMs });
 }
 
 /** The error for a home without vault.json: what to restore, or how to create one. */
@@ -183,6 +279,11 @@ export function vaultMissing(home: string): AgentVaultError {
 
 function provider(home: string, options: VaultOptions): KeyProvider {
   return options.keyProvider ?? new KeyFileProvider(vaultPaths(home).key);
+}
+
+/** The key provider's file on disk, whose permissions matter; undefined for providers without one. */
+function keyFileOf(p: KeyProvider): string | undefined {
+  return p instanceof KeyFileProvider ? p.path : undefined;
 }
 
 /** Create the vault folder, key and an empty vault. Returns false when one already exists. */
@@ -200,16 +301,21 @@ export function initVault(home: string, options: VaultOptions = {}): { created: 
       const keyProvider = provider(home, options);
       if (exists(paths.file)) {
         // Make sure what is there opens; a damaged vault is reported, never replaced.
-        loadDocument(home, deriveKeys(keyProvider.load()));
+        checkPermissions(home, keyFileOf(keyProvider));
+        loadDocument(home, deriveKeys(keyProvider.load()), { locked: true });
         return { created: false };
       }
       if (exists(paths.backup)) {
         throw vaultError('VAULT_MISSING', `${paths.file} is missing but its backup exists`, `Restore it instead of starting over: cp "${paths.backup}" "${paths.file}"`);
       }
+      if (keyProvider.exists()) checkPermissions(home, keyFileOf(keyProvider));
       const master = keyProvider.exists() ? keyProvider.load() : keyProvider.create();
       const keys = deriveKeys(master);
-      const doc: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, keyCheck: keyCheck(keys), entries: {} };
-      writeFileAtomicSync(paths.file, Buffer.from(serialize({ ...doc, mac: macOf(keys, doc) })), 0o600);
+      // A vault started again beside an old generation record continues above it.
+      const record = readGeneration(home, keys);
+      const generation = (record.state === 'ok' ? record.generation : 0) + 1;
+      writeFileAtomicSync(paths.file, Buffer.from(serialize(documentOf(keys, keyCheck(keys), generation, {}))), 0o600);
+      writeGeneration(home, keys, generation);
       return { created: true };
     },
     { timeoutMs: options.lockTimeoutMs },
@@ -220,12 +326,38 @@ export function initVault(home: string, options: VaultOptions = {}): { created: 
 export function openVault(home: string, options: VaultOptions = {}): Vault {
   const paths = vaultPaths(home);
   if (!exists(paths.file)) throw vaultMissing(home);
-  const keys = deriveKeys(provider(home, options).load());
-  return new FileVault(home, keys, loadDocument(home, keys), options);
+  const keyProvider = provider(home, options);
+  checkPermissions(home, keyFileOf(keyProvider));
+  const keys = deriveKeys(keyProvider.load());
+  // The lock keeps a concurrent writer from moving the generation between our two reads.
+  const doc = options.acceptRollback
+    ? withLock(paths.lock, () => loadDocument(home, keys, { ...options, locked: true }), { timeoutMs: options.lockTimeoutMs })
+    : loadDocument(home, keys, { ...options, locked: false });
+  return new FileVault(home, keys, doc, { ...options, acceptRollback: false });
 }
 
+const ORIGINS: readonly ValueOrigin[] = ['terminal', 'script'];
+
+/** Internal keys are flagged, and the reserved names are internal in vaults written before the flag. */
+const isInternal = (key: string, e: EntryRecord) => e.internal === true || isReservedInternalName(key);
+
 function metaOf(key: string, e: EntryRecord): KeyMeta {
-  return { key, description: e.description, created: e.created, updated: e.updated, length: e.length, version: e.version, earlierValues: e.earlier.length };
+  return {
+    key,
+    description: e.description,
+    created: e.created,
+    updated: e.updated,
+    length: e.length,
+    version: e.version,
+    earlierValues: e.earlier.length,
+    origin: e.origin ?? 'terminal',
+    bindings: isInternal(key, e) ? [] : [...(e.bindings ?? [])],
+    internal: isInternal(key, e),
+  };
+}
+
+function keyNotFound(key: string): AgentVaultError {
+  return new AgentVaultError('refused', `Secret "${key}" not found in vault`, { code: 'SECRET_NOT_FOUND', hint: 'agent-vault list shows the keys there are.' });
 }
 
 class FileVault implements Vault {
@@ -238,6 +370,10 @@ class FileVault implements Vault {
 
   private entry(key: string): EntryRecord | undefined {
     return Object.hasOwn(this.doc.entries, key) ? this.doc.entries[key] : undefined;
+  }
+
+  get generation(): number {
+    return this.doc.generation ?? 0;
   }
 
   has(key: string): boolean {
@@ -265,11 +401,11 @@ class FileVault implements Vault {
 
   redactionValues(): VaultedValue[] {
     const out: VaultedValue[] = [];
-    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value) });
+    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value), origin: e.origin ?? 'terminal' });
     // Earlier values after every current one: when two keys ever shared bytes, the
     // current owner keeps them.
     for (const [key, e] of Object.entries(this.doc.entries)) {
-      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old) });
+      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old), origin: old.origin ?? 'terminal' });
     }
     return out;
   }
@@ -281,13 +417,14 @@ class FileVault implements Vault {
       paths.lock,
       () => {
         const before = readFileSync(paths.file);
-        const doc = loadDocument(this.home, this.keys);
+        const doc = loadDocument(this.home, this.keys, { locked: true });
         const changed = change(doc);
         if (changed) {
-          const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, keyCheck: doc.keyCheck, entries: doc.entries };
-          const next: VaultDocument = { ...body, mac: macOf(this.keys, body) };
+          const next = documentOf(this.keys, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries);
           writeFileAtomicSync(paths.backup, before, 0o600);
           writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 0o600);
+          // After vault.json: a crash in between leaves the record behind, which opening repairs.
+          writeGeneration(this.home, this.keys, next.generation!);
           this.doc = next;
         } else {
           this.doc = doc;
@@ -298,26 +435,40 @@ class FileVault implements Vault {
     );
   }
 
-  set(key: string, value: Buffer, opts: { description?: string } = {}): void {
-    this.setMany([{ key, value, ...opts }]);
+  set(key: string, value: Buffer, opts: { description?: string; origin?: ValueOrigin } = {}): void {
+    this.setMany([{ key, value, ...opts, origin: opts.origin ?? 'terminal' }]);
   }
 
-  setMany(entries: { key: string; value: Buffer; description?: string }[]): void {
-    for (const { key } of entries) {
+  setMany(entries: NewEntry[], options: { createOnly?: boolean } = {}): void {
+    for (const { key, internal, bindings } of entries) {
       if (!isValidKey(key)) throw new AgentVaultError('usage', `"${key}" is not a valid key name`, { hint: 'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key).' });
+      if (isReservedInternalName(key) && !internal) throw new AgentVaultError('usage', `"${key}" is a name agent-vault keeps for its own keys`, { hint: 'Skill signing keys are made by agent-vault skill keygen; choose another name.' });
+      if (internal && bindings?.length) throw new AgentVaultError('usage', `"${key}" is an internal key and cannot be bound to files`);
     }
     this.update((doc) => {
       const now = new Date().toISOString();
-      for (const { key, value, description } of entries) {
+      if (options.createOnly) {
+        const existing = entries.filter((e) => Object.hasOwn(doc.entries, e.key)).map((e) => e.key);
+        if (existing.length) {
+          throw new AgentVaultError('refused', `${existing.map((k) => `"${k}"`).join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'}; a value set without a terminal may create a key, never replace one`, {
+            code: 'KEY_EXISTS',
+            hint: `Nothing was changed. To replace it, ask the user to run in their own terminal: ${existing.map((k) => `agent-vault set ${k}`).join('; ')}`,
+          });
+        }
+      }
+      for (const { key, value, description, origin, bindings, internal } of entries) {
         const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : undefined;
+        const extra = { ...(internal ? { internal: true as const } : {}), ...(bindings?.length ? { bindings: [...new Set([...(prior?.bindings ?? []), ...bindings])] } : {}) };
         if (!prior) {
-          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [] };
+          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [], origin, ...extra };
           continue;
         }
         const current = this.decrypt(key, prior.version, prior.value);
         const version = prior.version + 1;
-        const earlier = current.equals(value) ? prior.earlier : [{ ...prior.value, version: prior.version, retired: now }, ...prior.earlier].slice(0, MAX_EARLIER_VALUES);
+        const retired: EarlierValue = { ...prior.value, version: prior.version, retired: now, ...(prior.origin ? { origin: prior.origin } : {}) };
+        const earlier = current.equals(value) ? prior.earlier : [retired, ...prior.earlier];
         doc.entries[key] = {
+          ...prior,
           description: description ?? prior.description,
           created: prior.created,
           updated: now,
@@ -325,6 +476,8 @@ class FileVault implements Vault {
           version,
           value: seal(this.keys, key, version, value),
           earlier,
+          origin,
+          ...extra,
         };
       }
       return true;
@@ -336,6 +489,49 @@ class FileVault implements Vault {
       if (!Object.hasOwn(doc.entries, key)) return false;
       delete doc.entries[key];
       return true;
+    });
+  }
+
+  /** Change one existing entry under the lock; `change` says whether it changed anything. */
+  private updateEntry<T>(key: string, change: (e: EntryRecord) => { changed: boolean; result: T }): T {
+    let result: T | undefined;
+    this.update((doc) => {
+      const e = Object.hasOwn(doc.entries, key) ? doc.entries[key] : undefined;
+      if (!e) throw keyNotFound(key);
+      const r = change(e);
+      result = r.result;
+      return r.changed;
+    });
+    return result as T;
+  }
+
+  bind(key: string, globs: string[]): string[] {
+    return this.updateEntry(key, (e) => {
+      if (isInternal(key, e)) throw new AgentVaultError('refused', `"${key}" is a key agent-vault uses itself (skill signing); it is never written to a file, so it cannot be bound`, { code: 'KEY_INTERNAL', hint: 'Nothing was changed.' });
+      const have = e.bindings ?? [];
+      const added = [...new Set(globs)].filter((g) => !have.includes(g));
+      if (added.length) e.bindings = [...have, ...added];
+      return { changed: added.length > 0, result: added };
+    });
+  }
+
+  unbind(key: string, globs?: string[]): string[] {
+    return this.updateEntry(key, (e) => {
+      const have = e.bindings ?? [];
+      const removed = globs ? have.filter((g) => globs.includes(g)) : have;
+      if (!removed.length) return { changed: false, result: [] };
+      const kept = have.filter((g) => !removed.includes(g));
+      if (kept.length) e.bindings = kept;
+      else delete e.bindings;
+      return { changed: true, result: removed };
+    });
+  }
+
+  prune(key: string): number {
+    return this.updateEntry(key, (e) => {
+      const dropped = e.earlier.length;
+      e.earlier = [];
+      return { changed: dropped > 0, result: dropped };
     });
   }
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { readForAgent, writeForAgent, type AgentFiles } from '../../agents/files.js';
 import { CONFIG_DISCOVERY } from '../../config/config.js';
-import { usageError } from '../../errors.js';
-import { MSG } from '../../messages.js';
+import { refusal, usageError } from '../../errors.js';
+import { MSG, shellWord } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, withSession } from '../shared.js';
@@ -32,25 +32,33 @@ export function registerFiles(program: Command, ctx: CliContext): void {
     .description('Write a file from content holding placeholders; the real values land on disk (safe: prints only a status line).')
     .argument('<file>', 'file to write (replaced atomically, keeping its mode)')
     .option('--content <text>', 'the new content (default: read standard input)')
+    .option('--outside-repo', 'allow a file outside the repository (outside git: outside the current folder); needs a terminal')
     .option('-c, --config <file>', configHelp)
     .addHelpText(
       'after',
       `
-Placeholders <agent-vault:KEY> become the vault's values. An <agent-vault:UNVAULTED:sha256:...>
+Placeholders <agent-vault:KEY> become the vault's values, but only in files the key is bound
+to (agent-vault bind KEY FILE, set by a person in a terminal). An <agent-vault:UNVAULTED:sha256:...>
 marker becomes the bytes it hides in the file as it is now (so editing one line never destroys a
-secret you could not see); a marker that matches nothing refuses the write.
+secret you could not see); a marker that matches nothing refuses the write. The file must be in
+the repository of the current folder (outside git: inside the current folder), never in the
+vault home. A new file that receives a value is created with mode 0600.
 
 Exit status:
   0  written
-  1  refused: a key is not in the vault, or a marker matches nothing (nothing written)
+  1  refused, nothing written: a key is not in the vault or not bound to this file, a marker
+     matches nothing, the file is outside the repository or in the vault home
   2  usage or runtime error`,
     )
-    .action(async (file: string, opts: { content?: string; config?: string }) => {
+    .action(async (file: string, opts: { content?: string; config?: string; outsideRepo?: boolean }) => {
+      if (opts.outsideRepo && !ctx.stdin.isTTY) {
+        throw refusal('write --outside-repo needs an interactive terminal', `Writing outside the repository is a person's decision. Ask the user to run it in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`, 'TTY_REQUIRED');
+      }
       let content: Buffer;
       if (opts.content !== undefined) content = Buffer.from(opts.content, 'utf8');
       else if (ctx.stdin.isTTY) throw usageError('write needs the new content', 'Pass it with --content TEXT or on standard input (e.g. a heredoc).');
       else content = await readAll(ctx.stdin);
-      const { restored } = await withSession(ctx, (session) => writeForAgent(agentFiles(ctx, session, opts.config), file, content));
+      const { restored } = await withSession(ctx, (session) => writeForAgent(agentFiles(ctx, session, opts.config), file, content, { outsideRepo: !!opts.outsideRepo }));
       await writeOut(ctx.stdout, MSG.written(file, restored) + '\n');
     });
 }

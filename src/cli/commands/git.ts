@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { usageError } from '../../errors.js';
+import { refusal, usageError } from '../../errors.js';
 import { GIT_MSG, MSG } from '../../messages.js';
-import { createFilterEngine } from '../../git/filter-engine.js';
+import { unboundUses } from '../../git/bind-from-repo.js';
+import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { hookBlocked, hookPassed, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
+import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
+import { resolve } from 'node:path';
 import { vaultReady, type VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, withSession } from '../shared.js';
@@ -57,10 +60,20 @@ export function registerGit(program: Command, ctx: CliContext): void {
       .description(direction === 'clean'
         ? 'Single-file clean filter: stdin with vaulted values replaced by placeholders, on stdout.'
         : 'Single-file smudge filter: stdin with placeholders replaced by vault values, on stdout.')
-      .argument('[path]', 'the path git is filtering (%f), for messages and the scanner')
+      .argument('[path]', direction === 'clean'
+        ? 'the path git is filtering (%f), for messages and the scanner'
+        : 'the path git is checking out (%f): values are restored only for keys bound to it (none without a path)')
       .action(async (path: string | undefined) => {
         const input = await readAll(ctx.stdin);
-        const out = await withSession(ctx, (session) => engineFor(ctx, session)[direction](input, path ?? '<stdin>'));
+        const out = await withSession(ctx, (session) => {
+          // The path names the file the output is for; it is never read, but never one of the vault's own either.
+          if (path !== undefined) {
+            const refused = classifyTarget(resolve(ctx.cwd, path), new ProtectedFolders([session.home]), { folderOk: true });
+            if (refused?.code === 'PATH_IN_VAULT_HOME') throw refusal(MSG.pathInVaultHome(path, refused.root), MSG.pathInVaultHomeHint, refused.code);
+          }
+          // Without a path there is no destination any binding can allow: placeholders stay.
+          return engineFor(ctx, session)[direction](input, path ?? NO_PATHNAME);
+        });
         await new Promise<void>((resolve, reject) => ctx.stdout.write(out, (e) => (e ? reject(e) : resolve())));
       });
   }
@@ -85,6 +98,8 @@ Undo everything with agent-vault uninstall.`)
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
       await writeOut(ctx.stdout, lines.join('\n') + '\n');
       for (const w of report.warnings) await writeOut(ctx.stderr, `! ${w}\n`);
+      const unbound = await withSession(ctx, (session) => unboundUses(repo, ctx.env, config.protected, session));
+      if (unbound.length) await writeOut(ctx.stderr, `! ${GIT_MSG.unboundHere(unbound)}\n`);
     });
 
   program
@@ -110,7 +125,9 @@ Undo everything with agent-vault uninstall.`)
           (e: Error) => `! vault: unavailable (${e.message}); smudge leaves placeholders`,
         ),
       );
-      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
+      const unbound = await withSession(ctx, (session) => unboundUses(repo, ctx.env, config.protected, session));
+      const bindLine = unbound.length ? `! bindings: ${GIT_MSG.unboundHere(unbound)}\n` : '';
+      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n${bindLine}`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
       if (missing) await writeOut(ctx.stderr, `${missing} missing. ${GIT_MSG.notInstalledHint}\n`);

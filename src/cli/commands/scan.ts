@@ -6,8 +6,11 @@ import { MSG } from '../../messages.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
 import { baselineText, configBaseline, readBaseline } from '../../sources/baseline.js';
 import { runScanJob, wasNotRead, type ScanSource } from '../../sources/scan-job.js';
+import { agentVaultHome } from '../../platform/home.js';
+import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
+import { nameVaultedValues } from '../../session/name-vaulted.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, outputPath, parseSizeOption, showProgress, useColor, writeOutputFile } from '../shared.js';
+import { configFor, outputPath, parseSizeOption, showProgress, useColor, withSession, writeOutputFile } from '../shared.js';
 
 interface ScanOptions {
   staged?: boolean;
@@ -77,6 +80,8 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   const progress = opts.progress && showProgress(ctx) ? new ProgressBar(ctx) : undefined;
   const report = await runScanJob({ source: await sourceFor(ctx, paths, opts, root), config, baseline, ...(progress ? { onProgress: (t: string) => progress.update(t) } : {}) });
   progress?.done();
+  // A finding that is a vaulted value names its key, never characters of the value (issue 10, item 8).
+  await withSession(ctx, (session) => nameVaultedValues(report.findings, session));
 
   if (opts.writeBaseline && baselineOut) writeOutputFile('--write-baseline', opts.writeBaseline, baselineOut, baselineText(report.findings), true);
   const unread = report.skipped.filter(wasNotRead);
@@ -102,7 +107,15 @@ async function sourceFor(ctx: CliContext, paths: string[], opts: ScanOptions, ro
   if (opts.range !== undefined) return { kind: 'range', repo: repo(), range: opts.range };
   const threads = opts.threads === undefined ? undefined : Number(opts.threads);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 64)) throw usageError(`invalid --threads "${opts.threads}"`, 'Give a whole number from 1 to 64.');
-  return { kind: 'paths', paths, cwd: ctx.cwd, threads };
+  // The vault home is never scanned: naming it (or a file of it) is a usage error; a walk
+  // that passes through it skips its files.
+  const vaultRoots = [agentVaultHome(ctx.env)];
+  const folders = new ProtectedFolders(vaultRoots);
+  for (const p of paths) {
+    const refused = classifyTarget(resolve(ctx.cwd, p), folders, { folderOk: true });
+    if (refused?.code === 'PATH_IN_VAULT_HOME') throw usageError(MSG.pathInVaultHome(p, refused.root), MSG.pathInVaultHomeHint);
+  }
+  return { kind: 'paths', paths, cwd: ctx.cwd, threads, protectedRoots: vaultRoots };
 }
 
 /** A one-line progress indicator on stderr, redrawn at most ten times a second. */

@@ -1,15 +1,20 @@
 import type { Command } from 'commander';
-import { readInputFile } from '../../agents/files.js';
+import { resolve } from 'node:path';
+import { readAgentFile } from '../../agents/files.js';
 import { isValidKey } from '../../core/placeholder.js';
 import { MIN_VALUE_BYTES } from '../../core/redact.js';
 import { refusal, usageError } from '../../errors.js';
-import { MSG } from '../../messages.js';
+import { placeholderUses } from '../../git/bind-from-repo.js';
+import { MSG, shellWord } from '../../messages.js';
+import { repoRoot } from '../../platform/exec.js';
 import type { VaultSession } from '../../session/session.js';
+import { literalGlob, normalizeBinding } from '../../vault/bindings.js';
+import { vaultDoctor } from '../../vault/doctor.js';
 import { parseDotenv, planImport } from '../../vault/dotenv.js';
-import { vaultMissing, type KeyMeta } from '../../vault/index.js';
+import { vaultMissing, vaultPaths, type KeyMeta } from '../../vault/index.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { TerminalInput } from '../prompt.js';
-import { withSession } from '../shared.js';
+import { configFor, withSession } from '../shared.js';
 
 /**
  * The vault commands. Safe ones (has, list) never print a value and run anywhere; sensitive
@@ -29,8 +34,13 @@ export function registerVault(program: Command, ctx: CliContext): void {
   program
     .command('list')
     .description('List key names and descriptions (safe: never values).')
-    .option('--json', 'print {"keys": [{"key": ..., "desc": ...}]}')
+    .option('--json', 'print {"keys": [{"key": ..., "desc": ..., "bindings": [...], "internal": ...}]}')
     .action(run((session, opts: { json?: boolean }) => runList(ctx, session, opts)));
+
+  program
+    .command('doctor')
+    .description('Check the vault: folder and key file permissions, integrity and rollback, keys with no binding, bindings that match no file (safe). Exit 1 if anything needs attention.')
+    .action(run((session) => runDoctor(ctx, session)));
 
   program
     .command('init')
@@ -45,12 +55,40 @@ export function registerVault(program: Command, ctx: CliContext): void {
 
   program
     .command('set')
-    .description('Store a secret value (masked prompt; asks before overwriting). Sensitive: needs a terminal, except with --stdin or --from-env.')
+    .description('Store a secret value (masked prompt; asks before overwriting). Sensitive: needs a terminal, except with --stdin or --from-env, which only create new keys.')
     .argument('<key>', 'key name: lower-case letters, digits, hyphens')
     .option('--desc <text>', 'a description shown by list and get')
-    .option('--stdin', 'read the value from standard input (for scripts; one trailing newline is dropped)')
-    .option('--from-env <var>', 'take the value from an environment variable (for scripts)')
-    .action(run((session, key: string, opts: { desc?: string; stdin?: boolean; fromEnv?: string }) => runSet(ctx, session, key, opts)));
+    .option('--stdin', 'read the value from standard input (for scripts; one trailing newline is dropped; creates a key, never replaces one)')
+    .option('--from-env <var>', 'take the value from an environment variable (for scripts; creates a key, never replaces one)')
+    .option('--path <globs...>', 'bind the key to these files: where write and checkouts may put its value (terminal only; relative to this folder)')
+    .action(run((session, key: string, opts: SetOpts) => runSet(ctx, session, key, opts)));
+
+  program
+    .command('bind')
+    .description('Allow a key\'s value in these files (write, smudge and checkouts put it nowhere else). Sensitive: needs a terminal.')
+    .argument('[key]', 'key name')
+    .argument('[globs...]', 'file paths or globs; relative ones are taken from this folder')
+    .option('--from-repo', 'bind every key used as a placeholder in this repository\'s protected files to those files (the migration for keys stored before bindings)')
+    .action(run((session, key: string | undefined, globs: string[], opts: { fromRepo?: boolean }) => runBind(ctx, session, key, globs, opts)));
+
+  program
+    .command('unbind')
+    .description("Withdraw some or all of a key's bindings. Sensitive: needs a terminal.")
+    .argument('<key>', 'key name')
+    .argument('[globs...]', 'bindings to remove (as bind took them); none: all of them')
+    .action(run((session, key: string, globs: string[]) => runUnbind(ctx, session, key, globs)));
+
+  program
+    .command('prune')
+    .description("Drop a key's earlier values, which redaction still hides until then (asks first). Sensitive: needs a terminal.")
+    .argument('<key>', 'key name')
+    .action(run((session, key: string) => runPrune(ctx, session, key)));
+
+  program
+    .command('recover')
+    .description('Accept the vault file as it is after a refused rollback (VAULT_ROLLBACK), e.g. once you restored vault.json.bak on purpose. Sensitive: needs a terminal.')
+    .option('--accept-rollback', 'accept a vault.json older than the generation recorded for it')
+    .action(run((session, opts: { acceptRollback?: boolean }) => runRecover(ctx, session, opts)));
 
   program
     .command('get')
@@ -67,7 +105,7 @@ export function registerVault(program: Command, ctx: CliContext): void {
 
   program
     .command('import')
-    .description('Import the variables of a .env file (preview, then asks). Sensitive: needs a terminal.')
+    .description('Import the variables of a .env file (preview, then asks) and bind each imported key to that file. Sensitive: needs a terminal.')
     .argument('<file>', '.env file')
     .action(run((session, file: string) => runImport(ctx, session, file)));
 }
@@ -122,7 +160,7 @@ async function runHas(ctx: CliContext, session: VaultSession, keys: string[], op
 async function runList(ctx: CliContext, session: VaultSession, opts: { json?: boolean }): Promise<void> {
   const metas = await session.list();
   if (opts.json) {
-    await writeOut(ctx.stdout, JSON.stringify({ keys: metas.map((m) => ({ key: m.key, desc: m.description })) }, null, 2) + '\n');
+    await writeOut(ctx.stdout, JSON.stringify({ keys: metas.map((m) => ({ key: m.key, desc: m.description, bindings: m.bindings, internal: m.internal })) }, null, 2) + '\n');
     return;
   }
   const width = Math.max(0, ...metas.map((m) => m.key.length));
@@ -140,12 +178,24 @@ function checkValue(key: string, value: Buffer): void {
 
 const describeExisting = (m: KeyMeta) => `"${m.key}" already exists (${m.length} chars, set ${m.updated})`;
 
-async function runSet(ctx: CliContext, session: VaultSession, key: string, opts: { desc?: string; stdin?: boolean; fromEnv?: string }): Promise<void> {
+interface SetOpts {
+  desc?: string;
+  stdin?: boolean;
+  fromEnv?: string;
+  path?: string[];
+}
+
+async function runSet(ctx: CliContext, session: VaultSession, key: string, opts: SetOpts): Promise<void> {
   checkKey(key);
   if (opts.stdin && opts.fromEnv !== undefined) throw usageError('choose one of --stdin and --from-env');
   const description = opts.desc !== undefined ? { description: opts.desc } : {};
   const nonInteractive = (opts.stdin && !ctx.stdin.isTTY) || opts.fromEnv !== undefined;
   if (nonInteractive) {
+    // Where a value may go is a person's decision; a script only hands a value over.
+    if (opts.path?.length) {
+      requireTerminal(ctx, `set ${key} --path ${opts.path.map(shellWord).join(' ')}`);
+      throw usageError('--path binds a value typed at the prompt, not one from --stdin or --from-env', `Bind it afterwards in your terminal: agent-vault bind ${key} ${opts.path.map(shellWord).join(' ')}`);
+    }
     let value: Buffer;
     if (opts.fromEnv !== undefined) {
       const v = ctx.env[opts.fromEnv];
@@ -159,13 +209,14 @@ async function runSet(ctx: CliContext, session: VaultSession, key: string, opts:
     checkValue(key, value);
     const notes = await ensureVault(session);
     const existing = await metaOf(session, key);
-    if (existing) notes.push(`⚠ ${describeExisting(existing)}; overwriting (the earlier value is kept so read still hides it)`);
+    if (existing) throw refusal(`${describeExisting(existing)}; a value set without a terminal may create a key, never replace one`, MSG.vaultNeedsTerminalHint(`set ${key}`), 'KEY_EXISTS');
     for (const n of notes) await writeOut(ctx.stderr, n + '\n');
     await session.set([{ key, value, ...description }], { interactive: false });
     await writeOut(ctx.stdout, `✓ Saved "${key}"${opts.fromEnv !== undefined ? ` (from $${opts.fromEnv})` : ''}\n`);
     return;
   }
   requireTerminal(ctx, `set ${key}`);
+  const bindings = (opts.path ?? []).map((g) => normalizeBinding(g, ctx.cwd));
   for (const n of await ensureVault(session)) await writeOut(ctx.stderr, n + '\n');
   await withTerminal(ctx, async (input) => {
     const existing = await metaOf(session, key);
@@ -175,9 +226,10 @@ async function runSet(ctx: CliContext, session: VaultSession, key: string, opts:
     }
     const value = Buffer.from(await input.question(`Enter value for "${key}": `, 'mask'), 'utf8');
     checkValue(key, value);
-    await session.set([{ key, value, ...description }], { interactive: true });
+    await session.set([{ key, value, ...description, ...(bindings.length ? { bindings } : {}) }], { interactive: true });
   });
-  await writeOut(ctx.stdout, `✓ Saved "${key}"\n`);
+  await writeOut(ctx.stdout, `✓ Saved "${key}"${bindings.length ? `, bound to ${bindings.join(', ')}` : ''}\n`);
+  if (!bindings.length && !(await metaOf(session, key))?.bindings.length) await writeOut(ctx.stderr, MSG.unboundNote(key) + '\n');
 }
 
 async function runGet(ctx: CliContext, session: VaultSession, key: string, opts: { reveal?: boolean }): Promise<void> {
@@ -199,6 +251,7 @@ async function runGet(ctx: CliContext, session: VaultSession, key: string, opts:
     `Set at:   ${meta.updated}`,
     `Length:   ${meta.length} chars`,
     `Earlier:  ${meta.earlierValues} value${meta.earlierValues === 1 ? '' : 's'} kept for redaction`,
+    `Bound to: ${meta.internal ? '- (internal: never written anywhere)' : meta.bindings.length ? meta.bindings.join(', ') : '- (nowhere: agent-vault bind ' + key + ' FILE)'}`,
   ];
   await writeOut(ctx.stdout, lines.join('\n') + '\n');
 }
@@ -216,7 +269,9 @@ async function runRm(ctx: CliContext, session: VaultSession, key: string): Promi
 
 async function runImport(ctx: CliContext, session: VaultSession, file: string): Promise<void> {
   requireTerminal(ctx, `import ${file}`);
-  const entries = parseDotenv(readInputFile(ctx.cwd, file).toString('utf8'));
+  const entries = parseDotenv(readAgentFile({ cwd: ctx.cwd, session }, file).toString('utf8'));
+  // Every imported key may be materialised in the file it came from, and nowhere else yet.
+  const binding = normalizeBinding(literalGlob(resolve(ctx.cwd, file)), ctx.cwd);
   const notes = await ensureVault(session);
   const { rows, values } = planImport(entries, new Set((await session.list()).map((m) => m.key)));
   const width = Math.max(0, ...rows.map((r) => r.name.length));
@@ -232,6 +287,100 @@ async function runImport(ctx: CliContext, session: VaultSession, file: string): 
   await withTerminal(ctx, async (input) => {
     if (!(await input.confirm(`Import ${values.length} ${values.length === 1 ? 'secret' : 'secrets'}?`, true))) throw refusal('not imported', 'Nothing was changed.', 'CANCELLED');
   });
-  await session.set(values, { interactive: true });
-  await writeOut(ctx.stdout, `✓ Imported ${values.length} ${values.length === 1 ? 'secret' : 'secrets'}\n`);
+  await session.set(values.map((v) => ({ ...v, bindings: [binding] })), { interactive: true });
+  await writeOut(ctx.stdout, `✓ Imported ${values.length} ${values.length === 1 ? 'secret' : 'secrets'}, bound to ${binding}\n`);
+}
+
+async function runBind(ctx: CliContext, session: VaultSession, key: string | undefined, globs: string[], opts: { fromRepo?: boolean }): Promise<void> {
+  if (opts.fromRepo) {
+    if (key !== undefined) throw usageError('bind --from-repo takes no key or globs', 'Run agent-vault bind --from-repo in the repository, or agent-vault bind KEY GLOB for one key.');
+    requireTerminal(ctx, 'bind --from-repo');
+    return bindFromRepo(ctx, session);
+  }
+  if (key === undefined || globs.length === 0) throw usageError('bind needs a key and at least one file or glob', 'agent-vault bind KEY FILE... (or agent-vault bind --from-repo in a repository)');
+  checkKey(key);
+  requireTerminal(ctx, `bind ${key} ${globs.map(shellWord).join(' ')}`);
+  if (!(await metaOf(session, key))) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
+  const normalized = globs.map((g) => normalizeBinding(g, ctx.cwd));
+  const added = await session.bind(key, normalized);
+  const already = normalized.filter((g) => !added.includes(g));
+  await writeOut(ctx.stdout, [...added.map((g) => `✓ "${key}" may now be written to ${g}`), ...already.map((g) => `  "${key}" was already bound to ${g}`)].join('\n') + '\n');
+}
+
+async function bindFromRepo(ctx: CliContext, session: VaultSession): Promise<void> {
+  const repo = repoRoot(ctx.cwd);
+  if (!repo) throw usageError(MSG.notAGitRepo(ctx.cwd), 'Run bind --from-repo inside the repository whose protected files use the keys.');
+  const { config } = configFor(ctx, undefined);
+  const uses = placeholderUses(repo, ctx.env, config.protected);
+  const metas = new Map((await session.list()).map((m) => [m.key, m]));
+  const plan: { key: string; globs: string[] }[] = [];
+  const lines = [`Placeholders in the protected files of ${repo}:`];
+  for (const [key, paths] of uses) {
+    const meta = metas.get(key);
+    const globs = paths.map((p) => literalGlob(p)).filter((g) => !meta?.bindings.includes(g));
+    const why = !meta ? 'not in the vault' : meta.internal ? 'internal key, never bound' : globs.length === 0 ? 'already bound' : undefined;
+    lines.push(`  ${key} → ${why ? `(skip: ${why})` : globs.join(', ')}`);
+    if (!why) plan.push({ key, globs });
+  }
+  if (uses.size === 0) lines.push('  (none)');
+  await writeOut(ctx.stdout, lines.join('\n') + '\n');
+  if (!plan.length) {
+    await writeOut(ctx.stdout, 'Nothing to bind.\n');
+    return;
+  }
+  await withTerminal(ctx, async (input) => {
+    if (!(await input.confirm(`Bind ${plan.length} ${plan.length === 1 ? 'key' : 'keys'}?`, true))) throw refusal('not bound', 'Nothing was changed.', 'CANCELLED');
+  });
+  for (const p of plan) await session.bind(p.key, p.globs);
+  await writeOut(ctx.stdout, `✓ Bound ${plan.length} ${plan.length === 1 ? 'key' : 'keys'}. Files checked out before still hold placeholders: run agent-vault install again to check them out through the filter.\n`);
+}
+
+async function runUnbind(ctx: CliContext, session: VaultSession, key: string, globs: string[]): Promise<void> {
+  checkKey(key);
+  requireTerminal(ctx, `unbind ${key}${globs.length ? ' ' + globs.map(shellWord).join(' ') : ''}`);
+  const meta = await metaOf(session, key);
+  if (!meta) throw refusal(MSG.secretNotFound([key]), 'Nothing to unbind; agent-vault list shows the keys there are.', 'SECRET_NOT_FOUND');
+  // A glob as it was typed, or as bind stored it.
+  const wanted = globs.length ? globs.flatMap((g) => [g, normalizeBinding(g, ctx.cwd)]) : undefined;
+  const removed = await session.unbind(key, wanted);
+  if (!removed.length) throw refusal(`"${key}" has no ${globs.length ? 'such binding' : 'bindings'}`, `Nothing was changed. Its bindings: ${meta.bindings.join(', ') || 'none'}`, 'NOT_BOUND');
+  await writeOut(ctx.stdout, removed.map((g) => `✓ "${key}" may no longer be written to ${g}`).join('\n') + '\n');
+}
+
+async function runPrune(ctx: CliContext, session: VaultSession, key: string): Promise<void> {
+  checkKey(key);
+  requireTerminal(ctx, `prune ${key}`);
+  const meta = await metaOf(session, key);
+  if (!meta) throw refusal(MSG.secretNotFound([key]), 'Nothing to prune; agent-vault list shows the keys there are.', 'SECRET_NOT_FOUND');
+  if (meta.earlierValues === 0) {
+    await writeOut(ctx.stdout, `"${key}" keeps no earlier values; nothing to prune\n`);
+    return;
+  }
+  await withTerminal(ctx, async (input) => {
+    await writeOut(ctx.stderr, `"${key}" keeps ${meta.earlierValues} earlier value${meta.earlierValues === 1 ? '' : 's'}; once pruned, read and the filter no longer hide ${meta.earlierValues === 1 ? 'it' : 'them'} where ${meta.earlierValues === 1 ? 'it' : 'they'} still appear.\n`);
+    if (!(await input.confirm('Prune?', false))) throw refusal('not pruned', 'Nothing was changed.', 'CANCELLED');
+  });
+  const dropped = await session.prune(key);
+  await writeOut(ctx.stdout, `✓ Pruned ${dropped} earlier value${dropped === 1 ? '' : 's'} of "${key}"\n`);
+}
+
+async function runRecover(ctx: CliContext, session: VaultSession, opts: { acceptRollback?: boolean }): Promise<void> {
+  if (!opts.acceptRollback) throw usageError('recover needs --accept-rollback', 'agent-vault recover --accept-rollback accepts vault.json as it is after a VAULT_ROLLBACK refusal.');
+  requireTerminal(ctx, 'recover --accept-rollback');
+  if (!(await session.state()).exists) throw vaultMissing(session.home);
+  await withTerminal(ctx, async (input) => {
+    await writeOut(ctx.stderr, `This accepts ${vaultPaths(session.home).file} as the current state of the vault, although an newer one was written before. Values stored since then are not in it.\n`);
+    if (!(await input.confirm('Accept it?', false))) throw refusal('not accepted', 'Nothing was changed.', 'CANCELLED');
+  });
+  const { generation } = await session.acceptRollback();
+  await writeOut(ctx.stdout, `✓ Accepted the vault at generation ${generation}\n`);
+}
+
+async function runDoctor(ctx: CliContext, session: VaultSession): Promise<void> {
+  const report = await vaultDoctor(session.home, vaultPaths(session.home).key, () => session.list(), (await session.state()).exists);
+  const lines = report.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}${i.fix ? `\n    fix: ${i.fix}` : ''}`);
+  await writeOut(ctx.stdout, lines.join('\n') + '\n');
+  const attention = report.filter((i) => !i.ok).length;
+  if (attention) await writeOut(ctx.stderr, `${attention} ${attention === 1 ? 'item needs' : 'items need'} attention.\n`);
+  ctx.exitCode = attention ? 1 : 0;
 }
