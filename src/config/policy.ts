@@ -1,7 +1,6 @@
 import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
 import { configError } from '../errors.js';
 import type { Problem } from '../core/rules.js';
-import type { AgentVaultConfig } from './config.js';
 import { formatUnlocated } from './yaml.js';
 
 /**
@@ -25,7 +24,7 @@ export function readPolicy(raw: Record<string, unknown>, problems: Problem[]): G
 }
 
 /** The policy of a configuration (validated when its file was parsed; checked again for one built in code). */
-export function parsePolicy(config: AgentVaultConfig): GatePolicy {
+export function parsePolicy(config: { file: string | undefined; policy: Record<string, unknown> | undefined }): GatePolicy {
   const problems: Problem[] = [];
   const policy = readPolicy(config.policy ?? {}, problems);
   if (problems.length) throw configError(formatUnlocated(config.file, problems), 'Fix the policy section of the configuration.');

@@ -1,4 +1,3 @@
-import type { AgentVaultConfig } from './config.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { configError } from '../errors.js';
 import type { Problem } from '../core/rules.js';
@@ -86,9 +85,10 @@ export function readSkillPolicy(raw: Record<string, unknown> | undefined, proble
 
 /**
  * The skill policy of a configuration (validated when its file was parsed; checked again for
- * one built in code, such as the Action's trust-file inputs applied).
+ * one built in code, such as the Action's trust-file inputs applied). It takes the two fields
+ * it reads, not the whole configuration type, so config.ts can call readSkillPolicy without a cycle.
  */
-export function skillPolicy(config: AgentVaultConfig): SkillPolicy {
+export function skillPolicy(config: { file: string | undefined; skills: Record<string, unknown> | undefined }): SkillPolicy {
   const problems: Problem[] = [];
   const policy = readSkillPolicy(config.skills, problems);
   if (problems.length) throw configError(formatUnlocated(config.file, problems), 'Fix the skills section of the configuration.');
