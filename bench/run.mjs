@@ -359,4 +359,9 @@ if (process.env.BENCH_SKIP_1GB === '1') {
   const r = measure('node', [cli, ...avScan(dir)], { cwd: dir });
   log(`1 GB tree: ${copies * big.files} files, ${fmt(total / MB / 1024, 2)} GB: ${fmt(r.seconds, 1)} s wall, ${fmt(total / MB / r.seconds)} MB/s, peak RSS ${fmt(r.rssMB, 0)} MB; target < 300 MB: ${r.rssMB < 300 ? 'met' : 'NOT met'}`);
 }
+// --- a 1 GB single file (windowed, streamed) ---------------------------------------------------
+if (process.env.BENCH_SKIP_1GB !== '1') {
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'large-file-bench.mjs')], { encoding: 'utf8', env });
+  log((r.stdout || r.stderr).trim());
+}
 log(`load average at end: ${load()}`);

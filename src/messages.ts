@@ -13,6 +13,13 @@ export const MSG = {
       : 'revoke and rotate this credential, then store the new one with agent-vault set KEY',
   scanSummary: (findings: number, files: number, skipped: number) =>
     `${findings === 0 ? 'no secrets found' : `${findings} finding${findings === 1 ? '' : 's'}`} in ${files} file${files === 1 ? '' : 's'} scanned${skipped ? `, ${skipped} skipped` : ''}`,
+  pathNotFound: (path: string) => `${path}: no such file or folder`,
+  pathNotFoundHint: 'Check the path (a typo would otherwise pass as a clean scan).',
+  outputFolderMissing: (option: string, path: string, folder: string) => `${option} ${path}: the folder ${folder} does not exist`,
+  outputFolderMissingHint: 'Create the folder first, or write the file somewhere that exists.',
+  outputNotWritable: (option: string, path: string, code: string) => `${option} ${path}: cannot write (${code})`,
+  outputNotWritableHint: 'Choose a file in a folder you can write to.',
+  scanUnread: (path: string, why: string) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
   // Vault commands (read, write, has, list, init, set, get, rm, import).
@@ -99,8 +106,10 @@ export const MSG = {
   },
   actionPolicyLoosened: (change: string) =>
     `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
-  actionVerdict: (failing: number, total: number) =>
-    total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
+  actionVerdict: (failing: number, total: number, below: number, failOn: string) =>
+    total === 0
+      ? 'agent-vault: no findings'
+      : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ''}${below ? `, ${below} finding${below === 1 ? '' : 's'} below the fail-on severity (${failOn}), not blocking` : ''}`,
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 
@@ -136,6 +145,9 @@ export function formatError(error: unknown): string {
 }
 
 /** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */
+/** Findings a gate reports that do not block: counted, so a pass never reads as "no secrets". */
+const belowPolicy = (below: number, failOn: string) => `${below} finding${below === 1 ? '' : 's'} below policy.block (${failOn}), not blocking`;
+
 export const GIT_MSG = {
   filterVaultUnavailable: (reason: string) =>
     `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
@@ -166,7 +178,9 @@ export const GIT_MSG = {
   gateFailedClosed: (hook: string, reason: string) =>
     `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).',
-  gatePassed: (hook: string, files: number) => `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, no secrets.`,
+  gatePassed: (hook: string, files: number, below: number, failOn: string) =>
+    `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, ${below ? `${belowPolicy(below, failOn)}:` : 'no secrets.'}`,
+  belowPolicy,
   policyLoosened: (change: string, base: string) =>
     `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',

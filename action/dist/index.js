@@ -1194,9 +1194,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix3 = POSIX_REGEX_SOURCE[rest2];
-                if (posix3) {
-                  prev.value = pre + posix3;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1715,7 +1715,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix3 = opts.windows;
+      const posix4 = opts.windows;
       const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1725,8 +1725,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
-        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1751,7 +1751,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1759,7 +1759,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1768,16 +1768,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix3);
+          match = picomatch4.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix3 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix3 }));
+      return regex.test(utils.basename(input, { windows: posix4 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -9461,11 +9461,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -9481,7 +9481,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -9822,8 +9822,8 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { mkdirSync as mkdirSync6, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6, join as join14 } from "node:path";
+import { mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
+import { dirname as dirname7, join as join14 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -12631,7 +12631,7 @@ var makeOnePass = (p) => {
   const visitQueue = new QueueOnePass(p.inst.length);
   const onePassRunes = new Array(p.inst.length);
   const m = new Array(p.inst.length).fill(false);
-  const check = (pc) => {
+  const check2 = (pc) => {
     let ok = true;
     const inst = p.inst[pc];
     if (visitQueue.contains(pc)) return true;
@@ -12639,7 +12639,7 @@ var makeOnePass = (p) => {
     switch (inst.op) {
       case Inst.ALT:
       case Inst.ALT_MATCH: {
-        ok = check(inst.out) && check(inst.arg);
+        ok = check2(inst.out) && check2(inst.arg);
         let matchOut = m[inst.out];
         let matchArg = m[inst.arg];
         if (matchOut && matchArg) return false;
@@ -12666,7 +12666,7 @@ var makeOnePass = (p) => {
       case Inst.CAPTURE:
       case Inst.EMPTY_WIDTH:
       case Inst.NOP:
-        ok = check(inst.out);
+        ok = check2(inst.out);
         m[pc] = m[inst.out];
         onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
         inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
@@ -12737,7 +12737,7 @@ var makeOnePass = (p) => {
   instQueue.insert(p.start);
   while (!instQueue.empty()) {
     visitQueue.clear();
-    if (!check(instQueue.next())) return null;
+    if (!check2(instQueue.next())) return null;
   }
   for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
   return p;
@@ -17456,12 +17456,16 @@ function parseLocatedYaml(text) {
     }
   };
 }
+var whereText = (where) => where.map((w) => typeof w === "number" ? `[${w}]` : `.${w}`).join("").replace(/^\./, "");
 function formatProblems(file, located, problems) {
   return problems.map((p) => {
     const line = located.lineOf(p.where);
-    const where = p.where.map((w) => typeof w === "number" ? `[${w}]` : `.${w}`).join("").replace(/^\./, "");
+    const where = whereText(p.where);
     return `${file}${line ? `:${line}` : ""}: ${where ? `${where}: ` : ""}${p.message}`;
   }).join("\n");
+}
+function formatUnlocated(file, problems) {
+  return problems.map((p) => `${file ?? "config"}: ${whereText(p.where)}: ${p.message}`).join("\n");
 }
 
 // src/config/builtin-rules.ts
@@ -17497,10 +17501,95 @@ function loadRulePacksFromDir(dir) {
   return rulePackFileNames(dir).map((f) => parseRulePack(`rules/${f}`, readFileSync(join(dir, f), "utf8")));
 }
 
+// src/config/policy.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function readPolicy(raw, problems) {
+  for (const k of Object.keys(raw)) if (k !== "block") problems.push({ where: ["policy", k], message: "unknown key (expected block)" });
+  const block = raw.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    problems.push({ where: ["policy", "block"], message: `must be one of ${SEVERITIES.join(", ")}` });
+    return { block: "info" };
+  }
+  return { block };
+}
+function parsePolicy(config) {
+  const problems = [];
+  const policy = readPolicy(config.policy ?? {}, problems);
+  if (problems.length) throw configError(formatUnlocated(config.file, problems), "Fix the policy section of the configuration.");
+  return policy;
+}
+var FAIL_ON = [...SEVERITIES, "never"];
+function failsOn(severity, failOn) {
+  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
+}
+
+// src/config/skills.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var DEFAULT_SKILL_POLICY = {
+  roots: [".claude/skills", "skills"],
+  requireSignatures: false,
+  keyring: ".agent-vault/keys.json",
+  revocations: ".agent-vault/revocations.json",
+  requireRevocations: true,
+  failOn: "high",
+  suppressions: []
+};
+var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
+function readSkillPolicy(raw, problems) {
+  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
+  if (!raw) return policy;
+  const problem = (where, message) => problems.push({ where: ["skills", ...where], message });
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problem([k], `unknown key (expected one of ${KEYS.join(", ")})`);
+  const str = (k) => {
+    const v = raw[k];
+    if (v === void 0) return;
+    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problem([k], "must be a path inside the repository");
+    else policy[k] = v;
+  };
+  str("keyring");
+  str("revocations");
+  for (const k of ["requireSignatures", "requireRevocations"]) {
+    const v = raw[k];
+    if (v === void 0) continue;
+    if (typeof v !== "boolean") problem([k], "must be true or false");
+    else policy[k] = v;
+  }
+  if (raw.roots !== void 0) {
+    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problem(["roots"], "must be a list of folders");
+    else policy.roots = raw.roots;
+  }
+  if (raw.failOn !== void 0) {
+    if (!SEVERITIES.includes(raw.failOn)) problem(["failOn"], `must be one of ${SEVERITIES.join(", ")}`);
+    else policy.failOn = raw.failOn;
+  }
+  if (raw.suppressions !== void 0) {
+    if (!Array.isArray(raw.suppressions)) problem(["suppressions"], "must be a list");
+    else
+      raw.suppressions.forEach((s, i) => {
+        const where = ["suppressions", i];
+        if (!s || typeof s !== "object" || Array.isArray(s)) return problem(where, "must be a mapping with skill, path, rule and reason");
+        const e = s;
+        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problem([...where, k], "unknown key (expected skill, path, rule, reason)");
+        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
+        if (missing.length) return problem(where, `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
+        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
+      });
+  }
+  return policy;
+}
+function skillPolicy(config) {
+  const problems = [];
+  const policy = readSkillPolicy(config.skills, problems);
+  if (problems.length) throw configError(formatUnlocated(config.file, problems), "Fix the skills section of the configuration.");
+  return policy;
+}
+
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy", "baseline"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -17521,7 +17610,8 @@ function defaultConfig() {
     decode: true,
     protected: [],
     skills: void 0,
-    policy: void 0
+    policy: void 0,
+    baseline: void 0
   };
 }
 function parseConfig(text, file) {
@@ -17582,16 +17672,33 @@ function parseConfig(text, file) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== "string" || !x)) problems.push({ where: ["protected"], message: "must be a list of path globs" });
     else config.protected = v.protected;
   }
+  if (v.baseline !== void 0) {
+    if (typeof v.baseline !== "string" || !v.baseline.trim() || v.baseline.startsWith("/") || v.baseline.split(/[\\/]/).includes("..")) {
+      problems.push({ where: ["baseline"], message: "must be the path of a baseline file inside the repository (written by scan --write-baseline)" });
+    } else config.baseline = v.baseline;
+  }
   for (const section of ["skills", "policy"]) {
     if (v[section] !== void 0) {
       if (typeof v[section] !== "object" || v[section] === null || Array.isArray(v[section])) problems.push({ where: [section], message: "must be a mapping" });
       else config[section] = v[section];
     }
   }
+  if (config.policy) readPolicy(config.policy, problems);
+  if (config.skills) readSkillPolicy(config.skills, problems);
+  unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? "" : "s"} above).`);
   }
   return config;
+}
+function unknownDisabledRules(config, problems) {
+  if (!config.disabledRules.length) return;
+  const known = /* @__PURE__ */ new Set();
+  if (config.useBuiltinRules) for (const pack of builtinRulePacks()) for (const r of pack.rules) known.add(r.id ?? "");
+  for (const r of config.customRules) if (r && typeof r === "object") known.add(String(r.id));
+  config.disabledRules.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ where: ["rules", "disable", i], message: `unknown rule id "${id}"` });
+  });
 }
 function loadConfig(opts) {
   const explicit = opts.explicit ?? opts.env;
@@ -17668,83 +17775,6 @@ function mergeAllowlists(lists) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/config/policy.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function parsePolicy(config) {
-  const raw = config.policy ?? {};
-  const problems = [];
-  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
-  const block = raw.block ?? "info";
-  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
-    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
-  }
-  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
-  return { block };
-}
-var FAIL_ON = [...SEVERITIES, "never"];
-function failsOn(severity, failOn) {
-  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
-}
-
-// src/config/skills.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var DEFAULT_SKILL_POLICY = {
-  roots: [".claude/skills", "skills"],
-  requireSignatures: false,
-  keyring: ".agent-vault/keys.json",
-  revocations: ".agent-vault/revocations.json",
-  requireRevocations: true,
-  failOn: "high",
-  suppressions: []
-};
-var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
-function skillPolicy(config) {
-  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
-  const raw = config.skills;
-  if (!raw) return policy;
-  const problems = [];
-  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(", ")})`);
-  const str = (k) => {
-    const v = raw[k];
-    if (v === void 0) return;
-    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problems.push(`skills.${k}: must be a path inside the repository`);
-    else policy[k] = v;
-  };
-  str("keyring");
-  str("revocations");
-  for (const k of ["requireSignatures", "requireRevocations"]) {
-    const v = raw[k];
-    if (v === void 0) continue;
-    if (typeof v !== "boolean") problems.push(`skills.${k}: must be true or false`);
-    else policy[k] = v;
-  }
-  if (raw.roots !== void 0) {
-    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problems.push("skills.roots: must be a list of folders");
-    else policy.roots = raw.roots;
-  }
-  if (raw.failOn !== void 0) {
-    if (!SEVERITIES.includes(raw.failOn)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(", ")}`);
-    else policy.failOn = raw.failOn;
-  }
-  if (raw.suppressions !== void 0) {
-    if (!Array.isArray(raw.suppressions)) problems.push("skills.suppressions: must be a list");
-    else
-      raw.suppressions.forEach((s, i) => {
-        const where = `skills.suppressions[${i}]`;
-        if (!s || typeof s !== "object" || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
-        const e = s;
-        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
-        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
-        if (missing.length) return problems.push(`${where}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
-        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
-      });
-  }
-  if (problems.length) throw configError(problems.map((p) => `${config.file ?? "config"}: ${p}`).join("\n"), "Fix the skills section of the configuration.");
-  return policy;
-}
-
 // src/git/protected.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -17786,9 +17816,9 @@ async function* gitChunks(args, opts) {
   child.stderr.on("data", (d) => {
     if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
-  const exited = new Promise((resolve4, reject) => {
+  const exited = new Promise((resolve5, reject) => {
     child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", resolve4);
+    child.on("close", resolve5);
   });
   exited.catch(() => void 0);
   try {
@@ -17844,6 +17874,13 @@ var MSG = {
   readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
   scanHintFinding: (ruleId2) => ruleId2.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
+  pathNotFound: (path) => `${path}: no such file or folder`,
+  pathNotFoundHint: "Check the path (a typo would otherwise pass as a clean scan).",
+  outputFolderMissing: (option, path, folder) => `${option} ${path}: the folder ${folder} does not exist`,
+  outputFolderMissingHint: "Create the folder first, or write the file somewhere that exists.",
+  outputNotWritable: (option, path, code) => `${option} ${path}: cannot write (${code})`,
+  outputNotWritableHint: "Choose a file in a folder you can write to.",
+  scanUnread: (path, why) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
   // Vault commands (read, write, has, list, init, set, get, rm, import).
@@ -17908,7 +17945,7 @@ var MSG = {
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
   actionPolicyLoosened: (change) => `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
-  actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
+  actionVerdict: (failing, total, below, failOn) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ""}${below ? `, ${below} finding${below === 1 ? "" : "s"} below the fail-on severity (${failOn}), not blocking` : ""}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
 function shQuote(s) {
@@ -17923,6 +17960,7 @@ function foreignErrorDetail(error2) {
   const quote = line.search(/["'`]/);
   return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
 }
+var belowPolicy = (below, failOn) => `${below} finding${below === 1 ? "" : "s"} below policy.block (${failOn}), not blocking`;
 var GIT_MSG = {
   filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
   cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
@@ -17940,7 +17978,8 @@ var GIT_MSG = {
   gateBlockedHint: "Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).",
   gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
-  gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  gatePassed: (hook, files, below, failOn) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, ${below ? `${belowPolicy(below, failOn)}:` : "no secrets."}`,
+  belowPolicy,
   policyLoosened: (change, base) => `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
   hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
@@ -18819,6 +18858,78 @@ function mayBeKeyContainer(bytes) {
 }
 var isBinarySecret = (secret) => /[\x00-\x08\x0e-\x1f\x7f]/.test(secret);
 
+// src/sources/baseline.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname3, resolve as resolve2 } from "node:path";
+var KDF = { name: "scrypt", N: 1 << 14, r: 8, p: 1 };
+var CHECK_BYTES = 16;
+var MAX_MEMORY = 64 * 1024 * 1024;
+function check(kdf, ruleId2, secret) {
+  const input = Buffer.concat([Buffer.from(ruleId2, "utf8"), Buffer.from([0]), Buffer.from(secret, "latin1")]);
+  return scryptSync(input, Buffer.from(kdf.salt, "base64"), CHECK_BYTES, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: MAX_MEMORY }).toString("base64");
+}
+var HINT = "Regenerate it with `agent-vault scan --write-baseline FILE` over the accepted findings.";
+function configBaseline(config, cwd) {
+  if (!config.baseline) return void 0;
+  const path = resolve2(cwd, dirname3(config.file ?? "."), config.baseline);
+  let text;
+  try {
+    text = readFileSync3(path, "utf8");
+  } catch (e) {
+    throw configError(
+      `${config.file ?? "config"}: baseline: cannot read ${config.baseline}: ${e.code ?? e.message}`,
+      "Write it with agent-vault scan --write-baseline FILE and commit it, or remove baseline: from the configuration."
+    );
+  }
+  return parseBaseline(text, config.baseline);
+}
+function parseBaseline(text, path) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw configError(`baseline ${path} is not valid JSON`, HINT);
+  }
+  if (data?.version === 1) {
+    throw configError(
+      `baseline ${path} is version 1, whose fingerprints are sha256 hashes of the secrets: anyone who can read it can confirm guessed secrets quickly`,
+      `${HINT} Then treat the secrets it listed as exposed to whoever could read the old file (it stays in git history).`
+    );
+  }
+  const kdf = data?.kdf;
+  const findings = data?.findings;
+  const validKdf = kdf?.name === "scrypt" && [kdf.N, kdf.r, kdf.p].every((n) => Number.isInteger(n) && n > 0) && (kdf.N & kdf.N - 1) === 0 && 128 * kdf.N * kdf.r <= MAX_MEMORY / 2 && typeof kdf.salt === "string" && Buffer.from(kdf.salt, "base64").length >= 16;
+  if (data?.version !== 2 || !validKdf || !Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== "string" || !/^[0-9a-f]{64}$/.test(f.fingerprint) || typeof f.check !== "string")) {
+    throw configError(`baseline ${path} does not have the expected shape ({"version":2,"kdf":{"name":"scrypt",...},"findings":[{"fingerprint":...,"check":...}]})`, HINT);
+  }
+  const checks = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const list = checks.get(f.fingerprint) ?? [];
+    list.push(f.check);
+    checks.set(f.fingerprint, list);
+  }
+  return { kdf, checks };
+}
+function withoutBaselined(findings, baseline) {
+  if (!baseline || baseline.checks.size === 0) return findings;
+  const memo = /* @__PURE__ */ new Map();
+  return findings.filter((f) => {
+    const accepted = baseline.checks.get(f.fingerprint);
+    if (!accepted) return true;
+    const key = `${f.ruleId}\0${f[SECRET]}`;
+    let mine = memo.get(key);
+    if (mine === void 0) memo.set(key, mine = check(baseline.kdf, f.ruleId, f[SECRET]));
+    const a = Buffer.from(mine, "base64");
+    return !accepted.some((c) => {
+      const b = Buffer.from(c, "base64");
+      return a.length === b.length && timingSafeEqual(a, b);
+    });
+  });
+}
+
 // src/sources/fragment.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -18826,22 +18937,170 @@ function textLooksBinary(text) {
   const at = text.indexOf("\0");
   return at >= 0 && at < 8e3;
 }
+function bomOf(bytes) {
+  const [a, b, c, d] = bytes;
+  if (a === 255 && b === 254 && c === 0 && d === 0) return "utf-32le";
+  if (a === 0 && b === 0 && c === 254 && d === 255) return "utf-32be";
+  if (a === 255 && b === 254) return "utf-16le";
+  if (a === 254 && b === 255) return "utf-16be";
+  return void 0;
+}
+var BOM_BYTES = { "utf-16le": 2, "utf-16be": 2, "utf-32le": 4, "utf-32be": 4 };
+function decodeBom(bytes, encoding, withMark = true) {
+  const body = withMark ? bytes.subarray(BOM_BYTES[encoding]) : bytes;
+  if (encoding === "utf-16le" || encoding === "utf-16be") {
+    try {
+      return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+    } catch {
+      return void 0;
+    }
+  }
+  if (body.length % 4) return void 0;
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const le = encoding === "utf-32le";
+  const parts = [];
+  let chunk = [];
+  for (let i = 0; i < body.length; i += 4) {
+    const cp = view.getUint32(i, le);
+    if (cp > 1114111 || cp >= 55296 && cp <= 57343) return void 0;
+    chunk.push(cp);
+    if (chunk.length === 8192) {
+      parts.push(String.fromCodePoint(...chunk));
+      chunk = [];
+    }
+  }
+  parts.push(String.fromCodePoint(...chunk));
+  return parts.join("");
+}
 function decodeFragment(fragment, maxFileSize) {
   const { path, commit, text } = fragment;
   const size = text === void 0 ? fragment.bytes.length : text.length;
   if (size > maxFileSize) {
     return { ok: false, skipped: { path, reason: "too-large", detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
   }
+  if (text === void 0) {
+    const encoding = bomOf(fragment.bytes);
+    const decoded = encoding && decodeBom(fragment.bytes, encoding);
+    if (encoding && decoded !== void 0) {
+      return textLooksBinary(decoded) ? { ok: false, skipped: { path, reason: "binary" } } : { ok: true, text: decoded, encoding };
+    }
+  }
   if (text === void 0 ? looksBinary(fragment.bytes) && !mayBeKeyContainer(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
   return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
 }
+function textOffset(decoded, bytes, byteOffset) {
+  const { encoding } = decoded;
+  if (!encoding) return byteOffset;
+  const start = BOM_BYTES[encoding];
+  if (byteOffset <= start) return 0;
+  if (encoding === "utf-16le" || encoding === "utf-16be") return byteOffset - start >> 1;
+  const whole = start + (byteOffset - start & ~3);
+  return (decodeBom(bytes.subarray(0, whole), encoding) ?? "").length;
+}
 var utf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeCharacters(bytes) {
+  const encoding = bomOf(bytes);
+  const decoded = encoding && decodeBom(bytes, encoding);
+  if (decoded !== void 0) return decoded;
   try {
     return utf8.decode(bytes);
   } catch {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   }
+}
+var WINDOW_CHARS = 8 * 1024 * 1024;
+var WINDOW_OVERLAP = 64 * 1024;
+function bytePieces(readChunk) {
+  const head = readChunk();
+  if (head === void 0) return () => void 0;
+  const encoding = bomOf(head);
+  if (!encoding && looksBinary(head)) return void 0;
+  let decode = (b) => b.toString("latin1");
+  if (encoding === "utf-16le" || encoding === "utf-16be") {
+    const d = new TextDecoder(encoding, { ignoreBOM: false });
+    decode = (b, last) => d.decode(b, { stream: !last });
+  } else if (encoding) {
+    let rest = Buffer.alloc(0);
+    let withMark = true;
+    decode = (b) => {
+      const all = Buffer.concat([rest, b]);
+      const whole = all.length - all.length % 4;
+      rest = all.subarray(whole);
+      const text = decodeBom(all.subarray(0, whole), encoding, withMark) ?? all.toString("latin1", 0, whole);
+      withMark = false;
+      return text;
+    };
+  }
+  let pending = head;
+  let done = false;
+  return () => {
+    if (done) return void 0;
+    const chunk = pending ?? readChunk();
+    pending = void 0;
+    if (chunk === void 0) {
+      done = true;
+      return decode(Buffer.alloc(0), true) || void 0;
+    }
+    return decode(chunk, false);
+  };
+}
+function fragmentPieces(fragment) {
+  if (fragment.text !== void 0) {
+    const text = fragment.text;
+    let at2 = 0;
+    return () => at2 >= text.length ? void 0 : text.slice(at2, at2 += WINDOW_CHARS);
+  }
+  const bytes = fragment.bytes;
+  let at = 0;
+  return bytePieces(() => at >= bytes.length ? void 0 : bytes.subarray(at, at += WINDOW_CHARS));
+}
+function scanInWindows(fragment, ruleset, options = {}) {
+  const pieces = fragmentPieces(fragment);
+  return pieces ? scanWindows(pieces, fragment, ruleset, options) : void 0;
+}
+function scanWindows(next, origin, ruleset, options = {}, overlap = WINDOW_OVERLAP) {
+  const findings = [];
+  let chars = 0;
+  let carry = "";
+  let line0 = 0;
+  let column0 = 0;
+  let piece = next();
+  while (piece !== void 0 || carry) {
+    chars += piece?.length ?? 0;
+    const text = carry + (piece ?? "");
+    const after = piece === void 0 ? void 0 : next();
+    const last = after === void 0;
+    let cut = text.length;
+    if (!last) {
+      const limit = Math.max(1, text.length - overlap);
+      const nl = text.lastIndexOf("\n", limit - 1);
+      cut = nl >= limit / 2 ? nl + 1 : limit;
+    }
+    let cutLine = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf("\n"); i >= 0 && i < cut; i = text.indexOf("\n", i + 1)) {
+      cutLine++;
+      lineStart = i + 1;
+    }
+    const cutColumn = cut - lineStart;
+    const windowOrigin = origin.lineMap ? { ...origin, lineMap: origin.lineMap.slice(line0) } : { ...origin, firstLine: (origin.firstLine ?? 1) + line0 };
+    const first = (origin.lineMap ? origin.lineMap[line0] : void 0) ?? windowOrigin.firstLine ?? 1;
+    for (const f of scanText(text, windowOrigin, ruleset, options)) {
+      const l = origin.lineMap ? windowOrigin.lineMap?.indexOf(f.line) ?? 0 : f.line - first;
+      if (!last && (l > cutLine || l === cutLine && f.column - 1 >= cutColumn)) continue;
+      if (l === 0 && column0) {
+        if (f.endLine === f.line) f.endColumn += column0;
+        f.column += column0;
+      }
+      findings.push(f);
+    }
+    if (last) break;
+    column0 = cutLine === 0 ? column0 + cutColumn : cutColumn;
+    line0 += cutLine;
+    carry = text.slice(cut);
+    piece = after;
+  }
+  return { findings, chars };
 }
 
 // src/gate/content.ts
@@ -18855,10 +19114,11 @@ function markers(text, fragment, into) {
     if (m[2] !== void 0) into.push({ path: fragment.path, line: fileLine(fragment, lines.lineOf(m.index)), commit: fragment.commit });
   }
 }
-async function vaultedValues(ctx, fragment, text) {
+async function vaultedValues(ctx, fragment, decoded) {
   const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
   if (hits.length === 0) return [];
-  const lines = new Lines(text());
+  const lines = new Lines(decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
+  const at = (offset) => decoded.ok ? textOffset(decoded, fragment.bytes, offset) : offset;
   const isProtected = ctx.isProtected(fragment.path);
   return hits.map((hit) => ({
     check: "secrets",
@@ -18866,7 +19126,7 @@ async function vaultedValues(ctx, fragment, text) {
     description: "Raw value of a vaulted secret",
     severity: "critical",
     path: fragment.path,
-    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    line: fileLine(fragment, lines.lineOf(at(hit.offset))),
     commit: fragment.commit,
     // The key names the value; no character of it is ever shown (issue 10, item 8).
     masked: placeholderFor(hit.key),
@@ -18880,14 +19140,20 @@ async function take(ctx, pass, read) {
   pass.files.add(fragment.path);
   pass.touchedPaths.add(fragment.path);
   const decoded = decodeFragment(fragment, ctx.maxFileSize);
-  const vaulted = await vaultedValues(ctx, fragment, () => decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
+  const vaulted = await vaultedValues(ctx, fragment, decoded);
   for (const v of vaulted) pass.vaulted.push(v);
-  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
-  pass.bytes += decoded.text.length;
   const vaultedLines = new Set(vaulted.map((v) => v.line));
-  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
-    if (!vaultedLines.has(f.line)) pass.findings.push(f);
+  const keep = (findings) => {
+    for (const f of withoutBaselined(findings, ctx.baseline)) if (!vaultedLines.has(f.line)) pass.findings.push(f);
+  };
+  if (!decoded.ok) {
+    const windows = decoded.skipped.reason === "too-large" ? scanInWindows(fragment, ctx.ruleset) : void 0;
+    if (!windows) return void pass.skipped.push(decoded.skipped.reason === "too-large" ? { path: fragment.path, reason: "binary" } : decoded.skipped);
+    pass.bytes += windows.chars;
+    return keep(windows.findings);
   }
+  pass.bytes += decoded.text.length;
+  keep(scanText(decoded.text, fragment, ctx.ruleset));
   markers(decoded.text, fragment, pass.unvaulted);
 }
 async function readContent(ctx, target) {
@@ -18920,13 +19186,13 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join13, posix as posix2 } from "node:path";
+import { dirname as dirname6, join as join13, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
-import { join as join11, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
+import { join as join11, resolve as resolve4 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -19055,8 +19321,8 @@ function publicKeyFromJwk(jwk) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { basename, dirname as dirname3, join as join5 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+import { basename, dirname as dirname4, join as join5 } from "node:path";
 function crashPoint(point, target) {
   if (false) {
     if (process.env.AGENT_VAULT_FAULT === `${point}:${basename(target)}`) process.kill(process.pid, "SIGKILL");
@@ -19064,8 +19330,8 @@ function crashPoint(point, target) {
 }
 function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
-  const dir = dirname3(path);
-  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const dir = dirname4(path);
+  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", mode);
   crashPoint("after-temp-open", path);
   try {
@@ -19108,7 +19374,7 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -19128,7 +19394,7 @@ function readKeyring(path) {
   if (!existsSync3(path)) return emptyKeyring();
   let data;
   try {
-    data = JSON.parse(readFileSync3(path, "utf8"));
+    data = JSON.parse(readFileSync4(path, "utf8"));
   } catch (e) {
     throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, "Restore it from git history (git checkout -- <file>).");
   }
@@ -19168,22 +19434,22 @@ function keyFor(keyring, kid, now, revokedKids = /* @__PURE__ */ new Set()) {
 // src/skill/revocations.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname4, join as join7 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
+import { dirname as dirname5, join as join7 } from "node:path";
 
 // src/platform/home.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync as chmodSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join6, resolve as resolve2 } from "node:path";
+import { join as join6, resolve as resolve3 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
   return join6(env.HOME || homedir(), ".agent-vault");
 }
 function agentVaultHome(env) {
-  return resolve2(vaultHome(env));
+  return resolve3(vaultHome(env));
 }
 function privateDir(path) {
   mkdirSync3(path, { recursive: true, mode: 448 });
@@ -19206,7 +19472,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join7(fsRealpath(dirname4(path)), path.split("/").pop());
+      real = join7(fsRealpath(dirname5(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -19214,7 +19480,7 @@ function listId(path) {
 }
 function readSeen(env) {
   try {
-    return JSON.parse(readFileSync4(seenFile(env), "utf8"));
+    return JSON.parse(readFileSync5(seenFile(env), "utf8"));
   } catch {
     return {};
   }
@@ -19227,7 +19493,7 @@ function recordSeen(env, path, version, digest) {
   const id = listId(path);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
-  privateDir(dirname4(seenFile(env)));
+  privateDir(dirname5(seenFile(env)));
   writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
 function loadRevocations(path, keyring, opts) {
@@ -19241,7 +19507,7 @@ function loadRevocations(path, keyring, opts) {
   }
   let text;
   try {
-    text = readFileSync4(path, "utf8");
+    text = readFileSync5(path, "utf8");
   } catch (e) {
     return fail("REVOCATIONS_MISSING", `cannot read the revocation list ${path} (${e.code ?? "error"})`);
   }
@@ -19287,7 +19553,7 @@ function purgedFile(env) {
 }
 function purgedHashes(env) {
   try {
-    const data = JSON.parse(readFileSync4(purgedFile(env), "utf8"));
+    const data = JSON.parse(readFileSync5(purgedFile(env), "utf8"));
     return new Map(data.map((d) => [d.hash, d.reason]));
   } catch {
     return /* @__PURE__ */ new Map();
@@ -19298,13 +19564,13 @@ function purgedHashes(env) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
 import { join as join10 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { lstatSync, readFileSync as readFileSync5, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
+import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
 import { join as join8, posix } from "node:path";
 var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
@@ -19352,7 +19618,7 @@ function readSkillTree(root) {
       } else if (st2.isFile()) {
         let bytes;
         try {
-          bytes = readFileSync5(abs);
+          bytes = readFileSync6(abs);
         } catch (e) {
           problems.push(`${JSON.stringify(rel)}: cannot read (${e.code ?? "error"})`);
           continue;
@@ -23921,7 +24187,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join10(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join10(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -24008,10 +24274,10 @@ function classifyBinary(path, bytes) {
   if (bytes.indexOf(0) !== -1) return { check: "skill-binary-unknown", kind: "contains NUL bytes" };
   return void 0;
 }
-function structural(check, path, detail, line = 1) {
-  const c = STRUCTURAL_CHECKS[check];
+function structural(check2, path, detail, line = 1) {
+  const c = STRUCTURAL_CHECKS[check2];
   return {
-    ruleId: check,
+    ruleId: check2,
     description: `${c.description} (${detail})`,
     severity: c.severity,
     tags: ["skill", "structural"],
@@ -24021,7 +24287,7 @@ function structural(check, path, detail, line = 1) {
     endLine: line,
     endColumn: 1,
     masked: "",
-    fingerprint: sha256Hex(`${check}\0${path}\0${detail}`),
+    fingerprint: sha256Hex(`${check2}\0${path}\0${detail}`),
     secretLength: 0,
     [SECRET]: ""
   };
@@ -24294,8 +24560,8 @@ function describeFailing(report, shown = 3) {
 // src/skill/attest.ts
 function openSkillGate(base, config, env, now = /* @__PURE__ */ new Date()) {
   const policy = skillPolicy(config);
-  const keyringPath = resolve3(base, policy.keyring);
-  const revocationsPath = resolve3(base, policy.revocations);
+  const keyringPath = resolve4(base, policy.keyring);
+  const revocationsPath = resolve4(base, policy.revocations);
   const keyring = readKeyring(keyringPath);
   let state;
   return {
@@ -24336,7 +24602,7 @@ function verifySkill(gate, dir) {
   const sigPath = join11(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
-  const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
+  const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
   const revokedKids = new Set(revocations.list.keys.map((k) => k.kid));
@@ -24449,7 +24715,7 @@ function trustFilesAt(repo, commit, config, into) {
   for (const path of [policy.keyring, policy.revocations]) {
     const bytes = blobAt(repo, commit, path);
     if (!bytes) continue;
-    mkdirSync5(dirname5(join13(into, path)), { recursive: true });
+    mkdirSync5(dirname6(join13(into, path)), { recursive: true });
     writeFileSync2(join13(into, path), bytes);
   }
 }
@@ -24494,7 +24760,7 @@ var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 var GateChecks = class {
   constructor(ctx, checks) {
     this.ctx = ctx;
-    this.results = new Map(checks.map((check) => [check, { check, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
+    this.results = new Map(checks.map((check2) => [check2, { check: check2, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
   }
   ctx;
   notes = [];
@@ -24650,7 +24916,7 @@ async function runGate(request) {
   const ruleset = buildRuleset(config);
   const isProtected = protectedMatcher(config.protected);
   const checks = new GateChecks(
-    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: request.baseline },
     request.checks ?? CHECK_NAMES
   );
   for (const target of request.targets) await checks.judge(target);
@@ -24663,7 +24929,7 @@ async function runGate(request) {
     findings.push(f);
   }
   const problems = results.flatMap((r) => r.problems);
-  const blocking = blockers(results, failOn, isProtected);
+  const { blocking, notBlocking } = blockers(results, failOn, isProtected);
   return {
     targets: request.targets,
     commits: checks.commits,
@@ -24676,31 +24942,35 @@ async function runGate(request) {
     failOn,
     failing: blocking.length,
     blocking,
+    notBlocking,
     filesScanned: checks.files.size,
     bytesScanned: checks.bytes,
     notes: checks.notes
   };
 }
 function blockers(results, failOn, isProtected) {
-  if (failOn === "never") return [];
-  const out = [];
+  const blocking = [];
+  const notBlocking = [];
   const seen = /* @__PURE__ */ new Set();
   for (const r of results) {
     if (r.check === "skills") continue;
     for (const f of r.findings) {
-      const inProtected = isProtected(f.path);
-      if (seen.has(findingKey(f)) || !inProtected && !failsOn(f.severity, failOn)) continue;
+      if (seen.has(findingKey(f))) continue;
       seen.add(findingKey(f));
-      out.push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: void 0, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
+      const inProtected = isProtected(f.path);
+      const blocks = failOn !== "never" && (inProtected || failsOn(f.severity, failOn));
+      (blocks ? blocking : notBlocking).push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: void 0, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
     }
   }
-  for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
-  return out;
+  if (failOn === "never") return { blocking, notBlocking };
+  for (const r of results) for (const p of r.problems) blocking.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
+  return { blocking, notBlocking };
 }
 
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { posix as posix3 } from "node:path";
 
 // src/config/loosening.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -24793,12 +25063,23 @@ function configAtBase(repo, target) {
     const at = target.base.slice(0, 12);
     for (const name of CONFIG_NAMES) {
       const bytes = blobAt(repo, target.base, name);
-      if (bytes) return { config: parseConfig(bytes.toString("utf8"), `${name} at ${at}`), source: `${name} at the base commit ${at}` };
+      if (!bytes) continue;
+      const config2 = parseConfig(bytes.toString("utf8"), `${name} at ${at}`);
+      return { config: config2, source: `${name} at the base commit ${at}`, baseline: baselineAt(repo, target.base, config2) };
     }
-    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)" };
+    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)", baseline: void 0 };
   }
   const config = loadConfig({ repoRoot: repo, cwd: repo });
-  return { config, source: config.file ?? "built-in defaults" };
+  return { config, source: config.file ?? "built-in defaults", baseline: configBaseline(config, repo) };
+}
+function baselineAt(repo, commit, config) {
+  if (!config.baseline) return void 0;
+  const path = posix3.normalize(config.baseline.replace(/\\/g, "/"));
+  const bytes = blobAt(repo, commit, path);
+  if (!bytes) {
+    throw configError(`${config.file}: baseline: ${path} is not in the base commit ${commit.slice(0, 12)}`, "Commit the baseline file with the configuration that names it.");
+  }
+  return parseBaseline(bytes.toString("utf8"), `${path} at ${commit.slice(0, 12)}`);
 }
 
 // action/src/event.ts
@@ -24987,7 +25268,7 @@ var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", s
 function renderSummary(gate) {
   const total = gate.findings.length + gate.problems.length;
   const out = [];
-  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
+  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn))}`, "");
   out.push(`Checked ${cell(gate.targets.map((t) => t.description).join("; "))}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
   out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
   for (const r of gate.results) {
@@ -25057,7 +25338,7 @@ function renderActionSarif(gate) {
 // action/src/target.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync9 } from "node:fs";
 function resolveCommit(repo, rev) {
   try {
     return gitText(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { cwd: repo }).trim() || void 0;
@@ -25071,7 +25352,7 @@ function isShallow(repo) {
 function shallowBoundary(repo) {
   const file = gitText(["rev-parse", "--git-path", "shallow"], { cwd: repo }).trim();
   try {
-    return new Set(readFileSync8(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync9(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -25152,7 +25433,7 @@ function runnerEnvironment() {
   let eventPayload;
   if (eventPath) {
     try {
-      eventPayload = JSON.parse(readFileSync9(eventPath, "utf8"));
+      eventPayload = JSON.parse(readFileSync10(eventPath, "utf8"));
     } catch (e) {
       throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
@@ -25162,7 +25443,8 @@ function runnerEnvironment() {
 function configFor(repo, workspace, inputs, target) {
   if (!inputs.config) return configAtBase(repo, target);
   try {
-    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+    const config = loadConfig({ explicit: inputs.config, cwd: workspace });
+    return { config, source: inputs.config, baseline: configBaseline(config, workspace) };
   } catch (e) {
     if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
     throw e;
@@ -25172,7 +25454,7 @@ async function judge(inputs, env) {
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
-  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
   const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
   const gate = await runGate({
     repo,
@@ -25184,7 +25466,8 @@ async function judge(inputs, env) {
     ...inputs.failOn ? { failOn: inputs.failOn } : {},
     // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
     session: void 0,
-    trust: "base"
+    trust: "base",
+    baseline
   });
   return { ...gate, loosened };
 }
@@ -25217,15 +25500,15 @@ async function run() {
     }
     for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
-    mkdirSync6(dirname6(sarifPath), { recursive: true });
+    mkdirSync6(dirname7(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));
     setOutput("sarif-file", sarifPath);
     setOutput("verified-skills", String(gate.verifiedSkills));
-    info(`${gate.targets.map((t) => t.description).join("; ")}: ${MSG.actionVerdict(gate.failing, total)}`);
-    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
+    info(`${gate.targets.map((t) => t.description).join("; ")}: ${MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn)}`);
+    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn));
   } catch (error2) {
     if (error2 instanceof AgentVaultError) setFailed(`${error2.message}${error2.hint ? `
 ${error2.hint}` : ""}`);

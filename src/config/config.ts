@@ -4,6 +4,8 @@ import { configError } from '../errors.js';
 import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
 import { builtinRulePacks, type RulePackFile } from './builtin-rules.js';
+import { readPolicy } from './policy.js';
+import { readSkillPolicy } from './skills.js';
 import { formatProblems, parseLocatedYaml } from './yaml.js';
 
 /** Where configuration is looked for, in order. `--help` prints this list, so keep it the source of truth. */
@@ -34,9 +36,14 @@ export interface AgentVaultConfig {
   skills: Record<string, unknown> | undefined;
   /** Raw `policy:` section; validated by the gates that use it. */
   policy: Record<string, unknown> | undefined;
+  /**
+   * A baseline file (`scan --write-baseline`) whose findings every gate accepts, relative to
+   * the folder of the configuration file (the repository root for .agent-vault.yaml).
+   */
+  baseline: string | undefined;
 }
 
-const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'decode', 'protected', 'skills', 'policy']);
+const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'decode', 'protected', 'skills', 'policy', 'baseline']);
 
 /** A size such as 10MB, 512KB or a number of bytes; undefined when it is not one. */
 export function parseSize(value: unknown): number | undefined {
@@ -61,6 +68,7 @@ export function defaultConfig(): AgentVaultConfig {
     protected: [],
     skills: undefined,
     policy: undefined,
+    baseline: undefined,
   };
 }
 
@@ -124,16 +132,37 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== 'string' || !x)) problems.push({ where: ['protected'], message: 'must be a list of path globs' });
     else config.protected = v.protected as string[];
   }
+  if (v.baseline !== undefined) {
+    if (typeof v.baseline !== 'string' || !v.baseline.trim() || v.baseline.startsWith('/') || v.baseline.split(/[\\/]/).includes('..')) {
+      problems.push({ where: ['baseline'], message: 'must be the path of a baseline file inside the repository (written by scan --write-baseline)' });
+    } else config.baseline = v.baseline;
+  }
   for (const section of ['skills', 'policy'] as const) {
     if (v[section] !== undefined) {
       if (typeof v[section] !== 'object' || v[section] === null || Array.isArray(v[section])) problems.push({ where: [section], message: 'must be a mapping' });
       else config[section] = v[section] as Record<string, unknown>;
     }
   }
+  // Every section is checked here, once, whatever command loads the file: a gate that never
+  // reads a section must not let its mistakes through.
+  if (config.policy) readPolicy(config.policy, problems);
+  if (config.skills) readSkillPolicy(config.skills, problems);
+  unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`);
   }
   return config;
+}
+
+/** Ids in rules.disable that name no rule (built-in, when used, or added here), each at its own line. */
+function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): void {
+  if (!config.disabledRules.length) return;
+  const known = new Set<string>();
+  if (config.useBuiltinRules) for (const pack of builtinRulePacks()) for (const r of pack.rules) known.add((r as { id?: string }).id ?? '');
+  for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
+  config.disabledRules.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ where: ['rules', 'disable', i], message: `unknown rule id "${id}"` });
+  });
 }
 
 /** Find and load the configuration following CONFIG_DISCOVERY. */

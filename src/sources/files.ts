@@ -3,6 +3,8 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gitSync, repoRoot } from '../platform/exec.js';
 import { ProtectedFolders } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
+import { usageError } from '../errors.js';
+import { MSG } from '../messages.js';
 import type { SourceRead } from './fragment.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
@@ -21,7 +23,8 @@ export interface FileEntry {
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
 /**
- * Expand the paths given on the command line into files. Inside a git work tree: tracked
+ * Expand the paths given on the command line into files; one that does not exist is a usage
+ * error. Inside a git work tree: tracked
  * plus untracked-but-not-ignored files; elsewhere every file except dependency and VCS
  * folders. Symlinks are not followed (a link is not the file it points at, and loops are
  * impossible that way).
@@ -43,7 +46,10 @@ export function listFiles(paths: string[], cwd: string): { files: FileEntry[]; s
     try {
       st = lstatSync(abs);
     } catch (e) {
-      skipped.push({ path: target, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? 'cannot stat' });
+      const code = (e as NodeJS.ErrnoException).code;
+      // A path that is not there is a mistake on the command line, not a clean result.
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw usageError(MSG.pathNotFound(target), MSG.pathNotFoundHint);
+      skipped.push({ path: target, reason: 'unreadable', detail: code ?? 'cannot stat' });
       continue;
     }
     if (st.isSymbolicLink()) {
