@@ -15,7 +15,7 @@ export interface RuleDefinition {
   /** Instead of `regex`: a provider name and a value shape, joined by the shared assignment forms (core/assignment.ts). */
   context?: import('./assignment.js').ContextDefinition;
   /** Instead of `regex`: the schemes of a connection URL whose password is the secret (core/url-credentials.ts). */
-  url?: import('./url-credentials.js').UrlDefinition;
+  url?: UrlDefinition;
   /** Extra RegExp flags; only `i`, `m` and `s` are accepted. */
   flags?: string;
   /** Capture group holding the secret; 0 means the whole match. Default: 1 if the regex has a group, else 0. */
@@ -117,4 +117,10 @@ export interface Skipped {
   path: string;
   reason: 'binary' | 'too-large' | 'unreadable' | 'not-a-file' | 'symlink-loop';
   detail?: string;
+}
+
+/** A `url:` rule: the schemes of a connection URL whose password is the secret (core/url-credentials.ts builds it). */
+export interface UrlDefinition {
+  /** Regex fragment of the schemes, without `://`; matched ignoring case. */
+  schemes: string;
 }

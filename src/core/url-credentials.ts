@@ -19,12 +19,9 @@
  * (`http://host:8080/@x`), and through URL_ALLOWLIST references (`${DB_PASSWORD}`), templates
  * and well-known local defaults (`guest:guest`, `root:password`).
  */
-import type { AllowlistDefinition } from './types.js';
+import type { AllowlistDefinition, UrlDefinition } from './types.js';
 
-export interface UrlDefinition {
-  /** Regex fragment of the schemes, without `://`; matched ignoring case. */
-  schemes: string;
-}
+export type { UrlDefinition };
 
 /** Characters that end a URL in text: blanks, quotes, angle brackets. */
 const STOP = `\\s"'\\x60<>`;

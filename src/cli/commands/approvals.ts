@@ -14,7 +14,8 @@ import { ENV_REF, type ApprovalChange, type Scope } from '../../vault/approval-s
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { requireTerminal } from '../prompt.js';
 import { selfInvocation, withSession } from '../shared.js';
-import { asPerson, formatDuration, parseDuration } from './locking.js';
+import { asPerson } from '../person.js';
+import { formatDuration, sinceOf, windowOf } from '../duration.js';
 
 /**
  * Approvals, grants, policy, webhooks and the audit log (issue 13). Deciding (approve, deny,
@@ -32,7 +33,7 @@ export function registerApprovals(program: Command, ctx: CliContext): void {
     .action((id: string, opts: { json?: boolean }) =>
       withSession(ctx, async (session) => {
         const { request: r, status } = await requestStatus(session, checkRequestId(id));
-        await writeOut(ctx.stdout, opts.json ? JSON.stringify({ ...r, status }) + '\n' : `${status}\n${describe(r)}`);
+        await writeOut(ctx.stdout, opts.json ? JSON.stringify({ ...r, status }) + '\n' : `${status}\n${APPROVAL_MSG.describe(r)}`);
         if (status !== 'approved') ctx.exitCode = 1;
       }),
     );
@@ -189,25 +190,11 @@ export function registerApprovals(program: Command, ctx: CliContext): void {
     });
 }
 
-function describe(r: ApprovalRequest): string {
-  return APPROVAL_MSG.describe(r);
-}
-
-function windowOf(text: string, option: string): number {
-  return text.trim() === '0' ? 0 : parseDuration(text, option);
-}
-
 function scopeOf(text: string): Scope {
   if (text !== 'secret' && text !== 'vault') throw usageError(`--scope ${text} is not secret or vault`);
   return text;
 }
 
-function sinceOf(text: string): Date {
-  if (/^(?:\d+[smhd])+$/.test(text)) return new Date(Date.now() - parseDuration(text, '--since'));
-  const t = Date.parse(text);
-  if (Number.isNaN(t)) throw usageError(`--since "${text}" is not a time`, 'Use an ISO time (2026-01-31T12:00:00Z) or a duration ago (1h, 2d).');
-  return new Date(t);
-}
 
 /**
  * Run a person's decision: a terminal; a passphrase vault also asks for the passphrase (and
@@ -242,7 +229,7 @@ async function decide(ctx: CliContext, decision: 'approve' | 'deny', id: string,
   // What is being decided, before anything is asked (the passphrase, the code).
   if (ctx.stdin.isTTY) {
     try {
-      await writeOut(ctx.stderr, `${decision === 'approve' ? 'Approving' : 'Denying'} request\n${describe(loadRequest(resolve(ctx.cwd, vaultHome(ctx.env)), id))}`);
+      await writeOut(ctx.stderr, `${decision === 'approve' ? 'Approving' : 'Denying'} request\n${APPROVAL_MSG.describe(loadRequest(resolve(ctx.cwd, vaultHome(ctx.env)), id))}`);
     } catch {
       /* decide() reports a missing or damaged request */
     }
@@ -251,10 +238,10 @@ async function decide(ctx: CliContext, decision: 'approve' | 'deny', id: string,
     const options = { actor: 'terminal' as const, self: selfInvocation(), env: ctx.env, ...(windowMs !== undefined ? { windowMs } : {}), ...(scope ? { scope } : {}) };
     if (decision === 'deny') {
       const r = await deny(session, id, options);
-      await writeOut(ctx.stdout, `denied ${r.id}\n${describe(r)}`);
+      await writeOut(ctx.stdout, `denied ${r.id}\n${APPROVAL_MSG.describe(r)}`);
       return;
     }
     const { request: r, grant } = await approve(session, id, options);
-    await writeOut(ctx.stdout, `approved ${r.id} (${grant.usesLeft === 1 ? 'this use once' : `window until ${grant.expires}, keys ${grant.keys.join(',')}`})\n${describe(r)}`);
+    await writeOut(ctx.stdout, `approved ${r.id} (${grant.usesLeft === 1 ? 'this use once' : `window until ${grant.expires}, keys ${grant.keys.join(',')}`})\n${APPROVAL_MSG.describe(r)}`);
   }, id);
 }

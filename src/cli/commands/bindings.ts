@@ -16,8 +16,8 @@ import { initPassphraseVault } from '../../vault/migrate.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { requireTerminal, withTerminal } from '../prompt.js';
 import { configFor, withSession } from '../shared.js';
-import { asPerson } from './locking.js';
-import { checkKey, ensureVault, metaOf } from './vault.js';
+import { asPerson } from '../person.js';
+import { checkKey, ensureVault, metaOf } from './vault-keys.js';
 
 
 /**

@@ -13,7 +13,7 @@ import { repoRoot } from '../../platform/exec.js';
 import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
 import { resolve } from 'node:path';
 import { vaultReady, type VaultSession, type VaultState } from '../../session/session.js';
-import { formatDuration } from './locking.js';
+import { formatDuration } from '../duration.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, selfInvocation, withSession } from '../shared.js';
 

@@ -19,6 +19,8 @@ import { writeOut, type CliContext } from '../context.js';
 import { requireTerminal, withTerminal, type TerminalInput } from '../prompt.js';
 import { terminalQr } from '../qr.js';
 import { selfInvocation } from '../shared.js';
+import { formatDuration, parseDuration } from '../duration.js';
+import { askNewPassphrase, authenticateAtTerminal } from '../person.js';
 
 /**
  * The locked vault's commands: unlock and lock (the session agent), totp enable/disable,
@@ -92,72 +94,11 @@ export function registerLocking(program: Command, ctx: CliContext): void {
 
 // ---------------------------------------------------------------------------------------
 
-const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const MAX_SESSION_MS = 7 * 86_400_000;
-
-/** "15m", "8h", "90s", "1h30m": a duration in ms. */
-export function parseDuration(text: string, option: string): number {
-  const parts = /^(?:\d+[smhd])+$/.test(text.trim()) ? [...text.trim().matchAll(/(\d+)([smhd])/g)] : [];
-  const ms = parts.reduce((sum, m) => sum + Number(m[1]) * UNITS[m[2]!]!, 0);
-  if (!parts.length || ms < 1000 || ms > MAX_SESSION_MS) {
-    throw usageError(`${option} "${text}" is not a duration between 1s and 7d`, 'Use a number with a unit: s, m, h or d (e.g. 15m, 8h, 1h30m).');
-  }
-  return ms;
-}
-
-/** "14m 58s", "7h 59m", "12s": for people. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const [h, m, sec] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  if (h) return m ? `${h}h ${m}m` : `${h}h`;
-  if (m) return sec ? `${m}m ${sec}s` : `${m}m`;
-  return `${sec}s`;
-}
-
 /** The vault home as openSession resolves it. */
 function homeOf(ctx: CliContext): string {
   return resolve(ctx.cwd, vaultHome(ctx.env));
 }
 
-/** The passphrase, and the code when the vault wants one: asked before either is checked. */
-async function askFactors(input: TerminalInput, home: string): Promise<{ passphrase: string; code?: string }> {
-  const passphrase = await input.question('Passphrase: ', 'hidden');
-  if (!wantsCode(home)) return { passphrase };
-  return { passphrase, code: await input.question('TOTP code: ', 'plain') };
-}
-
-/** Prove the person (terminal): the master key and the verified vault, or a refusal naming neither factor. */
-export async function authenticateAtTerminal(ctx: CliContext, input: TerminalInput, home: string): Promise<Authenticated> {
-  passphraseHeader(home); // say "not a passphrase vault" before asking anything
-  return authenticate(home, await askFactors(input, home));
-}
-
-/**
- * Before a person's decision (set at the prompt, rm, import, bind, unbind, prune, recover,
- * get --reveal, skill keygen/sign/revoke/purge): with a passphrase vault, the person proves
- * it to the session agent with the passphrase (and TOTP code) on this session's connection;
- * the agent refuses those operations otherwise. A key-file vault has only the terminal check.
- */
-export async function asPerson(ctx: CliContext, session: VaultSession): Promise<void> {
-  if (!(session instanceof AgentSession)) return;
-  if ((await session.state()).locked) throw vaultLocked(session.home);
-  const factors = await withTerminal(ctx, (input) => askFactors(input, session.home));
-  await session.authenticate(factors);
-}
-
-/** A new passphrase, typed twice; a warning (and a question) when it is short. */
-export async function askNewPassphrase(ctx: CliContext, input: TerminalInput): Promise<string> {
-  const first = await input.question('New passphrase: ', 'hidden');
-  if (first === '') throw refusal(LOCK_MSG.passphraseEmpty, LOCK_MSG.nothingChanged, 'PASSPHRASE_EMPTY');
-  const again = await input.question('Repeat the passphrase: ', 'hidden');
-  if (again !== first) throw refusal(LOCK_MSG.passphrasesDiffer, LOCK_MSG.nothingChanged, 'PASSPHRASE_MISMATCH');
-  const length = [...first].length;
-  if (length < PASSPHRASE_WARN_BELOW) {
-    await writeOut(ctx.stderr, LOCK_MSG.weakPassphrase(length, PASSPHRASE_WARN_BELOW) + '\n');
-    if (!(await input.confirm('Use it anyway?', false))) throw refusal('passphrase not accepted', LOCK_MSG.nothingChanged, 'CANCELLED');
-  }
-  return first;
-}
 
 /** The agent's time left, for people. */
 function ttlText(state: VaultState): [string, string] {

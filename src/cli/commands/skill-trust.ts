@@ -9,7 +9,7 @@ import { refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { writeOut, type CliContext } from '../context.js';
 import { configFor, withSession } from '../shared.js';
-import { asPerson } from './locking.js';
+import { asPerson } from '../person.js';
 
 /**
  * The skill commands that make trust decisions (keygen, sign, revoke, purge): a person at a

@@ -16,8 +16,10 @@ import { initPassphraseVault } from '../../vault/migrate.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { requireTerminal, withTerminal } from '../prompt.js';
 import { configFor, withSession } from '../shared.js';
-import { askNewPassphrase, asPerson } from './locking.js';
+import { askNewPassphrase, asPerson } from '../person.js';
 
+import { runSet, type SetOpts } from './set.js';
+import { checkKey, ensureVault, metaOf } from './vault-keys.js';
 /**
  * The vault commands. Safe ones (has, list) never print a value and run anywhere; sensitive
  * ones (init, set, get, rm, import) need an interactive terminal, except `set --stdin` /
@@ -82,21 +84,8 @@ export function registerVault(program: Command, ctx: CliContext): void {
     .action(run((session, file: string) => runImport(ctx, session, file)));
 }
 
-export function checkKey(key: string): void {
-  if (!isValidKey(key)) throw usageError(MSG.invalidKey(key), MSG.invalidKeyHint);
-}
 
-/** The metadata of a key, or undefined; get and rm need a vault to be there at all. */
-export async function metaOf(session: VaultSession, key: string): Promise<KeyMeta | undefined> {
-  if (!(await session.state()).exists) throw vaultMissing(session.home);
-  return (await session.list()).find((m) => m.key === key);
-}
 
-/** Create the vault when there is none; a note when this command is the one that did (before it asks for anything). */
-export async function ensureVault(session: VaultSession): Promise<string[]> {
-  if ((await session.state()).exists) return [];
-  return (await session.init()).created ? [`✓ Initialized vault at ${session.home}`] : [];
-}
 
 function oneLine(s: string): string {
   return s.replace(/[\r\n\t]+/g, ' ');
@@ -130,67 +119,6 @@ async function runList(ctx: CliContext, session: VaultSession, opts: { json?: bo
 // ---------------------------------------------------------------------------------------
 // Sensitive commands
 
-function checkValue(key: string, value: Buffer): void {
-  if (value.length === 0) throw refusal(`no value given for "${key}"`, 'Nothing was changed.', 'EMPTY_VALUE');
-  if (value.length < MIN_VALUE_BYTES) throw refusal(MSG.valueTooShort(key, MIN_VALUE_BYTES), MSG.valueTooShortHint, 'VALUE_TOO_SHORT');
-}
-
-const describeExisting = (m: KeyMeta) => `"${m.key}" already exists (${m.length} chars, set ${m.updated})`;
-
-interface SetOpts {
-  desc?: string;
-  stdin?: boolean;
-  fromEnv?: string;
-  path?: string[];
-}
-
-async function runSet(ctx: CliContext, session: VaultSession, key: string, opts: SetOpts): Promise<void> {
-  checkKey(key);
-  if (opts.stdin && opts.fromEnv !== undefined) throw usageError('choose one of --stdin and --from-env');
-  const description = opts.desc !== undefined ? { description: opts.desc } : {};
-  const nonInteractive = (opts.stdin && !ctx.stdin.isTTY) || opts.fromEnv !== undefined;
-  if (nonInteractive) {
-    // Where a value may go is a person's decision; a script only hands a value over.
-    if (opts.path?.length) {
-      requireTerminal(ctx, `set ${key} --path ${opts.path.map(shellWord).join(' ')}`);
-      throw usageError('--path binds a value typed at the prompt, not one from --stdin or --from-env', `Bind it afterwards in your terminal: agent-vault bind ${key} ${opts.path.map(shellWord).join(' ')}`);
-    }
-    let value: Buffer;
-    if (opts.fromEnv !== undefined) {
-      const v = ctx.env[opts.fromEnv];
-      if (v === undefined || v === '') throw usageError(`the environment variable ${opts.fromEnv} is not set or is empty`, 'Export it first, or use --stdin.');
-      value = Buffer.from(v, 'utf8');
-    } else {
-      value = await readAll(ctx.stdin);
-      // One trailing newline is how echo and most clipboards end a value; it is not part of it.
-      if (value.at(-1) === 10) value = value.subarray(0, value.at(-2) === 13 ? -2 : -1);
-    }
-    checkValue(key, value);
-    const notes = await ensureVault(session);
-    const existing = await metaOf(session, key);
-    if (existing) throw refusal(`${describeExisting(existing)}; a value set without a terminal may create a key, never replace one`, MSG.vaultNeedsTerminalHint(`set ${key}`), 'KEY_EXISTS');
-    for (const n of notes) await writeOut(ctx.stderr, n + '\n');
-    await session.set([{ key, value, ...description }], { interactive: false });
-    await writeOut(ctx.stdout, `✓ Saved "${key}"${opts.fromEnv !== undefined ? ` (from $${opts.fromEnv})` : ''}\n`);
-    return;
-  }
-  requireTerminal(ctx, `set ${key}`);
-  await asPerson(ctx, session);
-  const bindings = (opts.path ?? []).map((g) => normalizeBinding(g, ctx.cwd));
-  for (const n of await ensureVault(session)) await writeOut(ctx.stderr, n + '\n');
-  await withTerminal(ctx, async (input) => {
-    const existing = await metaOf(session, key);
-    if (existing) {
-      await writeOut(ctx.stderr, `⚠ ${describeExisting(existing)}\n`);
-      if (!(await input.confirm('Overwrite?', false))) throw refusal('not overwritten', 'Nothing was changed.', 'CANCELLED');
-    }
-    const value = Buffer.from(await input.question(`Enter value for "${key}": `, 'mask'), 'utf8');
-    checkValue(key, value);
-    await session.set([{ key, value, ...description, ...(bindings.length ? { bindings } : {}) }], { interactive: true });
-  });
-  await writeOut(ctx.stdout, `✓ Saved "${key}"${bindings.length ? `, bound to ${bindings.join(', ')}` : ''}\n`);
-  if (!bindings.length && !(await metaOf(session, key))?.bindings.length) await writeOut(ctx.stderr, MSG.unboundNote(key) + '\n');
-}
 
 async function runGet(ctx: CliContext, session: VaultSession, key: string, opts: { reveal?: boolean }): Promise<void> {
   checkKey(key);
