@@ -183,6 +183,12 @@ export const GIT_MSG = {
   belowPolicy,
   policyLoosened: (change: string, base: string) =>
     `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
+  recordedVaultMissing: (home: string, id: string, here: string) =>
+    `this repository was installed with the vault at ${home} (${id}), and there is no vault at ${here}: without it raw vaulted values would be committed unrecognised`,
+  recordedVaultOther: (home: string, id: string, here: string, other: string) =>
+    `this repository was installed with the vault at ${home} (${id}); the vault at ${here} is another one (${other}), whose values are not this repository's`,
+  recordedVaultHint: (home: string) =>
+    `Point AGENT_VAULT_HOME at ${home} (or restore that vault), or, if this vault is meant to replace it, run agent-vault install again here to record it; agent-vault uninstall removes the gate.`,
   noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',
   hooksPathOutsideRepo: (path: string) =>
     `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,

@@ -11,6 +11,7 @@ import { mergeGateResults, runGate } from './gate.js';
 import type { Blocker, GateResult, GateTarget } from './model.js';
 import { pushTargets, pushUpdates } from './push.js';
 import { configAtBase } from './trust.js';
+import { recordedVault, recordedVaultProblem } from '../git/repo-vault.js';
 
 export type GateHook = 'pre-commit' | 'pre-push';
 
@@ -32,6 +33,9 @@ async function judge(hook: GateHook, run: HookRun): Promise<GateResult> {
     // No vault ever set up here (a contributor without one): the scanner still guards. A
     // vault that exists is opened now, so one that cannot be opened stops the commit even
     // when nothing needs it.
+    const recorded = recordedVault(repo);
+    const wrong = recorded && recordedVaultProblem(recorded, session.home);
+    if (wrong) throw wrong;
     const exists = (await session.state()).exists;
     if (exists) await vaultReady(session);
     else notes.push(GIT_MSG.noVaultForGate);

@@ -9,6 +9,7 @@ import { ProtectedFolders } from '../platform/safe-path.js';
 import { decodeForScan, scanInWindows } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
+import { recordedVaultProblem, type RecordedVault } from './repo-vault.js';
 
 export interface FilterEngineOptions {
   /** The vault; an absent one, or one that throws AgentVaultError kind 'vault', is unavailable. */
@@ -23,6 +24,8 @@ export interface FilterEngineOptions {
    * passes that through: it is already clean). Without it, a locked clean refuses every file.
    */
   matchesIndex?: (pathname: string, content: Buffer) => boolean;
+  /** The vault install recorded for this repository: clean refuses when it is not the one here. */
+  recordedVault?: RecordedVault | undefined;
 }
 
 const isLocked = (e: unknown) => e instanceof AgentVaultError && e.code === 'VAULT_LOCKED';
@@ -89,6 +92,8 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
     if (!checked) {
       checked = true;
       try {
+        const wrong = opts.recordedVault && recordedVaultProblem(opts.recordedVault, session.home);
+        if (wrong) throw wrong;
         await vaultReady(session);
       } catch (error) {
         if (!(error instanceof AgentVaultError) || error.kind !== 'vault') throw error;
@@ -107,6 +112,11 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
         } catch (error) {
           if (!lost(error)) throw error;
         }
+      }
+      if (opts.recordedVault && unavailable && !isLocked(unavailable)) {
+        // Installed with a vault that is not here: fail closed, as the hooks do.
+        warnOnce('recorded', `agent-vault: ${unavailable.message}\n  ${unavailable.hint ?? ''}`);
+        throw new Error(unavailable.message);
       }
       if (isLocked(unavailable)) {
         if (opts.matchesIndex?.(pathname, content)) return content;

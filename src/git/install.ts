@@ -5,6 +5,7 @@ import { gitError, refusal, usageError } from '../errors.js';
 import { GIT_MSG, shQuote } from '../messages.js';
 import { gitSync, gitText } from '../platform/exec.js';
 import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
+import { VAULT_HOME_KEY, VAULT_ID_KEY, type RecordedVault } from './repo-vault.js';
 
 const HOOKS = ['pre-commit', 'pre-push'] as const;
 export type HookName = (typeof HOOKS)[number];
@@ -96,6 +97,8 @@ export interface InstallOptions {
   /** false: filter and attributes only (a hook manager runs `agent-vault hook ...`). */
   hooks?: boolean;
   env: NodeJS.ProcessEnv;
+  /** The vault this repository uses (home and id), recorded so the gates fail closed without it. */
+  vault?: RecordedVault;
 }
 
 export interface InstallReport {
@@ -175,6 +178,7 @@ export function install(opts: InstallOptions): InstallReport {
   const wanted: Record<string, string> = {
     [`filter.${FILTER_DRIVER}.process`]: `${command} filter-process`,
     [`filter.${FILTER_DRIVER}.required`]: 'true',
+    ...(opts.vault ? { [VAULT_HOME_KEY]: opts.vault.home, [VAULT_ID_KEY]: opts.vault.id } : {}),
   };
   for (const [key, value] of Object.entries(wanted)) {
     const before = configGet(opts.repo, key);
@@ -353,6 +357,7 @@ export function uninstall(repo: string): InstallReport {
   }
   // git leaves an empty [filter "agent-vault"] section behind after --unset.
   gitSync(['config', '--local', '--remove-section', `filter.${FILTER_DRIVER}`], { cwd: repo, okCodes: [128] });
+  gitSync(['config', '--local', '--remove-section', 'agent-vault'], { cwd: repo, okCodes: [128] });
   rmSync(layout.stateDir, { recursive: true, force: true });
   const clean = filtered.filter((p) => !dirty.has(p) && existsSync(join(repo, p)));
   if (clean.length) {

@@ -376,6 +376,22 @@ export function vaultProvider(home: string): { provider: ProviderName; header: V
   return { provider: header.provider, header };
 }
 
+/**
+ * A vault's id for the repositories installed with it: its key check (an HMAC of the master
+ * key, not the key; it changes when the key is rotated). Read without the key; undefined
+ * when there is no readable vault at `home`.
+ */
+export function vaultIdOf(home: string): string | undefined {
+  const text = readText(vaultPaths(home).file);
+  if (text === undefined) return undefined;
+  try {
+    const check = (JSON.parse(text) as Partial<VaultDocument> | null)?.keyCheck;
+    return typeof check === 'string' && /^[0-9a-f]{8,64}$/.test(check) ? `kc-${check}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The error for a vault whose key is held by a session agent that is not running. */
 export function vaultLocked(home: string): AgentVaultError {
   return new AgentVaultError('vault', `the vault at ${home} is locked`, {

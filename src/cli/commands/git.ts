@@ -16,6 +16,8 @@ import { vaultReady, type VaultSession, type VaultState } from '../../session/se
 import { formatDuration } from '../duration.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, selfInvocation, withSession } from '../shared.js';
+import { vaultHome } from '../../platform/home.js';
+import { recordedVault, vaultToRecord } from '../../git/repo-vault.js';
 
 /**
  * What git and hooks run: node itself and this package's bin, both absolute, so it works from
@@ -44,6 +46,7 @@ function engineFor(ctx: CliContext, session: VaultSession) {
     loadConfig: () => configFor(ctx, undefined).config,
     warn: (line) => ctx.stderr.write(line + '\n'),
     matchesIndex: indexMatcher(ctx.cwd, ctx.env),
+    recordedVault: recordedVault(ctx.cwd),
   });
 }
 
@@ -96,7 +99,8 @@ Undo everything with agent-vault uninstall.`)
     .action(async (opts: { hooksPath?: string; hooks: boolean }) => {
       const repo = needRepo(ctx);
       const { config } = configFor(ctx, undefined);
-      const report = install({ repo, protectedGlobs: config.protected, runtime: selfRuntime(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}) });
+      const vault = vaultToRecord(resolve(ctx.cwd, vaultHome(ctx.env)));
+      const report = install({ repo, protectedGlobs: config.protected, runtime: selfRuntime(), shimTemplate, env: ctx.env, hooks: opts.hooks, ...(opts.hooksPath ? { hooksPath: opts.hooksPath } : {}), ...(vault ? { vault } : {}) });
       const lines = report.actions.length ? report.actions.map((a) => `✓ ${a}`) : ['✓ already installed; nothing to change'];
       if (report.actions.some((a) => a.startsWith('.gitattributes'))) lines.push('→ commit .gitattributes so every clone filters the protected paths (the pre-commit gate checks the committed attributes)');
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
