@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG } from '../messages.js';
 import { gitSync } from '../platform/exec.js';
-import { vaultIdOf } from '../vault/index.js';
+import { vaultIdOf, vaultPaths } from '../vault/index.js';
 
 /**
  * Which vault a repository was installed with: its home and id (never its key), in the
@@ -35,6 +36,8 @@ export function recordedVault(repo: string): RecordedVault | undefined {
 export function recordedVaultProblem(recorded: RecordedVault, home: string): AgentVaultError | undefined {
   const here = vaultIdOf(home);
   if (here === recorded.id) return undefined;
+  // A vault file that is there but unreadable or damaged: opening it says so, with its backup.
+  if (here === undefined && existsSync(vaultPaths(home).file)) return undefined;
   return new AgentVaultError('vault', here === undefined ? GIT_MSG.recordedVaultMissing(recorded.home, recorded.id, resolve(home)) : GIT_MSG.recordedVaultOther(recorded.home, recorded.id, resolve(home), here), {
     code: 'VAULT_NOT_THE_RECORDED_ONE',
     hint: GIT_MSG.recordedVaultHint(recorded.home),
