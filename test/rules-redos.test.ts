@@ -109,7 +109,10 @@ describe('built-in rules resist catastrophic backtracking', () => {
 
   it.each(rules.map((r) => [r.id, r] as const))('rule %s finishes fast on adversarial input', (id, rule) => {
     for (const [name, text] of adversarialInputs(rule)) {
-      const ms = timeRegex(rule, text);
+      // A pause of the machine (GC, another process) can stretch one run; catastrophic
+      // backtracking stretches every run: over the bound, the best of three decides.
+      let ms = timeRegex(rule, text);
+      if (ms >= boundFor(text)) ms = Math.min(ms, timeRegex(rule, text), timeRegex(rule, text));
       expect(ms, `rule ${id} took ${ms.toFixed(0)} ms on ${name} (${text.length} chars)`).toBeLessThan(boundFor(text));
     }
   });
