@@ -56,6 +56,40 @@ export interface RedactOptions {
 /** Values shorter than this are never vaulted: too common to redact without mangling text. */
 export const MIN_VALUE_BYTES = 8;
 
+/** A run of bytes that could still grow into a placeholder token is held back at most this long. */
+const MAX_PENDING_TOKEN = 4096;
+
+const UNVAULTED_BODY = Buffer.from('UNVAULTED:sha256:', 'latin1');
+
+/** `rest` is a proper beginning of some `<agent-vault:(LITERAL:)*(KEY|UNVAULTED:sha256:hex8)>`. */
+function couldBeToken(rest: Buffer): boolean {
+  if (rest.length >= MAX_PENDING_TOKEN) return false;
+  const startsLike = (at: number, what: Buffer) => {
+    const m = Math.min(what.length, rest.length - at);
+    return rest.subarray(at, at + m).equals(what.subarray(0, m));
+  };
+  if (!startsLike(0, PREFIX)) return false;
+  let p = PREFIX.length;
+  if (p >= rest.length) return true;
+  while (rest.length - p >= LITERAL.length && startsLike(p, LITERAL)) p += LITERAL.length;
+  if (p >= rest.length || startsLike(p, LITERAL)) return true;
+  if (startsLike(p, UNVAULTED_BODY)) {
+    const hex = p + UNVAULTED_BODY.length;
+    if (rest.length - hex > 8) return false;
+    for (p = hex; p < rest.length; p++) {
+      const c = rest[p]!;
+      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+    }
+    return true;
+  }
+  if (rest.length - p > 128) return false;
+  for (; p < rest.length; p++) {
+    const c = rest[p]!;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return true;
+}
+
 /** Window length of the multi-pattern filter; every pattern (and PREFIX) is at least this long. */
 const WINDOW = 8;
 
@@ -156,6 +190,10 @@ export class Redactor {
   /** gram -> flat list of (pattern index or PREFIX_ENTRY, offset) pairs. */
   private readonly grams = new Map<number, number[]>();
   private readonly keys = new Set<string>();
+  /** Every pattern's bytes in byte order, and which bytes start one: for `pendingStarts`. */
+  private readonly ordered: Buffer[];
+  private readonly firstBytes = new Uint8Array(256);
+  private readonly longest: number;
 
   constructor(values: VaultedValue[]) {
     const seen = new Map<string, Pattern>();
@@ -180,6 +218,10 @@ export class Redactor {
     }
     // Longest first, so the first candidate that matches at a start is the longest there.
     this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
+    this.ordered = this.patterns.map((p) => p.bytes).sort(Buffer.compare);
+    for (const p of this.ordered) this.firstBytes[p[0]!] = 1;
+    this.firstBytes[PREFIX[0]!] = 1;
+    this.longest = Math.max(MAX_PENDING_TOKEN, this.patterns[0]?.bytes.length ?? 0);
     let tableBits = 16;
     while (tableBits < 24 && 1 << tableBits < this.patterns.length * 4 * 128) tableBits++;
     this.shift = 32 - tableBits;
@@ -277,6 +319,81 @@ export class Redactor {
   redactForAgent(input: Uint8Array, suspects: SuspectSpan[] = []): AgentView {
     const matches = this.matches(input, ALL_KINDS, true);
     return this.render(input, matches, suspects);
+  }
+
+  /**
+   * The agent view of the part of a stream's buffered bytes that no later byte can change
+   * (`run`'s output, see stream-redact.ts): `consumed` bytes of `input` are rendered, the rest
+   * must be given again with what follows. Only matches starting before `limit` (the end of
+   * the last complete line) are taken, and `suspects` must lie before it; a match that starts
+   * before it and is complete is taken whole even if it runs past it (a PEM value). What is
+   * held back: the longest suffix that is a proper prefix of some value or encoding, or of
+   * a placeholder token (so a longer value or a literal token is matched whole), and
+   * everything from `limit` on. With `end`, everything is rendered, as `redactForAgent`.
+   */
+  redactForAgentPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean }): AgentView & { consumed: number } {
+    const n = input.length;
+    if (options.end) return { ...this.redactForAgent(input, suspects), consumed: n };
+    const limit = Math.max(0, Math.min(options.limit, n));
+    const pending = this.pendingStarts(input);
+    let k = 0;
+    const pendingFrom = (from: number) => {
+      while (k < pending.length && pending[k]! < from) k++;
+      return k < pending.length ? pending[k]! : n;
+    };
+    const taken: Match[] = [];
+    let next = 0;
+    for (const m of this.matches(input, ALL_KINDS, true)) {
+      // A candidate starting at or after a pending start might lose to one that starts there.
+      if (m.start >= limit || m.start >= pendingFrom(next)) break;
+      taken.push(m);
+      next = m.end;
+    }
+    let consumed = next > limit ? next : Math.min(pendingFrom(next), limit);
+    // A suspect cut by the held-back part is seen again, whole, with the bytes that follow.
+    for (;;) {
+      const cut = suspects.find((s) => s.start < consumed && s.end > consumed);
+      if (!cut) break;
+      consumed = cut.start;
+      while (taken.length && taken[taken.length - 1]!.end > consumed) consumed = Math.min(consumed, taken.pop()!.start);
+    }
+    const view = this.render(input.subarray(0, consumed), taken, suspects.filter((s) => s.end <= consumed));
+    return { ...view, consumed };
+  }
+
+  /**
+   * Ascending offsets i where input[i..] is a proper prefix of a pattern (a value or one of
+   * its encodings) or could still become a placeholder token: where a match may start that
+   * later bytes decide.
+   */
+  private pendingStarts(input: Uint8Array): number[] {
+    const n = input.length;
+    const out: number[] = [];
+    const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    for (let i = Math.max(0, n - this.longest); i < n; i++) {
+      if (this.firstBytes[src[i]!] !== 1) continue;
+      const rest = src.subarray(i);
+      if (this.prefixOfPattern(rest) || couldBeToken(rest)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Some pattern starts with `rest` and is longer (binary search in byte order). */
+  private prefixOfPattern(rest: Buffer): boolean {
+    const list = this.ordered;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(list[mid]!, rest) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    // Patterns starting with `rest` sort right after `rest` itself; skip an exact match.
+    for (let j = lo; j < list.length && j <= lo + 1; j++) {
+      const p = list[j]!;
+      if (p.length > rest.length && p.subarray(0, rest.length).equals(rest)) return true;
+    }
+    return false;
   }
 
   /** Where any vaulted value occurs, raw or encoded (the pre-commit gate's check). */

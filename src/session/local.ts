@@ -11,7 +11,7 @@ import { bindingMatcher } from '../vault/bindings.js';
 import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
 import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
 import { AgentSession } from './agent-client.js';
-import type { Destination, NewValue, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
+import type { AgentViewPart, Destination, NewValue, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
 function destinationPath(d: Destination): string | undefined {
@@ -98,6 +98,11 @@ export class LocalVaultSession implements VaultSession {
 
   async agentView(input: Uint8Array, suspects: SuspectSpan[]) {
     return this.matcher().redactForAgent(input, suspects);
+  }
+
+  async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean }): Promise<AgentViewPart> {
+    const v = this.matcher().redactForAgentPart(input, suspects, options);
+    return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
   }
 
   async findValues(input: Uint8Array) {
