@@ -42,6 +42,16 @@ export const MSG = {
     `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(', ')} are`} not allowed in ${path}: ${keys.length === 1 ? 'the key is' : 'the keys are'} not bound to that file`,
   keyNotBoundHint: (keys: string[], path: string | undefined) =>
     `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? 'it' : 'them'}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join('; ')}` : ''}`,
+  keyNotAllowedForCommand: (key: string, line: string) => `the value of "${key}" is not allowed for the command ${line}: no command binding of the key matches it`,
+  keyNotAllowedForCommandHint: (key: string, line: string) =>
+    `Nothing was started. A value goes only to commands a person allowed for its key. If this command should get it, ask the user to run in their own terminal: agent-vault bind ${key} --command ${shellWord(line)} (a * matches anything, e.g. 'npm run migrate*')`,
+  runValueTooShort: (key: string) => `the value of "${key}" is shorter than 8 bytes: run does not inject it, because its output could not be redacted reliably`,
+  runValueTooShortHint: 'Nothing was started. Store a longer value (agent-vault set KEY, in your terminal).',
+  runValueBinary: (key: string) => `the value of "${key}" holds a NUL byte and cannot be put in an environment variable`,
+  runValueBinaryHint: 'Nothing was started. Pass it through a file the command reads instead (agent-vault write with a bound file).',
+  runNoPty: 'note: util-linux script is not available, so the command gets pipes instead of a terminal (colours and prompts may differ)',
+  runCannotStart: (cmd: string, code: string) => `cannot start ${cmd}: ${code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : code}`,
+  runCannotStartHint: 'Check the command name and the folder it runs in.',
   keyInternal: (keys: string[]) =>
     `${keys.map((k) => `"${k}"`).join(', ')} ${keys.length === 1 ? 'is a key' : 'are keys'} agent-vault uses itself (skill signing) and never writes anywhere`,
   keyInternalHint: 'Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.',

@@ -7,7 +7,7 @@ import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
 import { MSG } from '../messages.js';
 import { vaultHome } from '../platform/home.js';
-import { bindingMatcher } from '../vault/bindings.js';
+import { bindingMatcher, commandLine, commandMatcher } from '../vault/bindings.js';
 import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
 import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
 import { AgentSession } from './agent-client.js';
@@ -36,7 +36,7 @@ export class LocalVaultSession implements VaultSession {
   private vault: Vault | undefined;
   private redactor: Redactor | undefined;
   /** Each key's metadata and compiled bindings, built at the first restore. */
-  private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean }> | undefined;
+  private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean; runs: (argv: readonly string[]) => boolean }> | undefined;
 
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -112,7 +112,7 @@ export class LocalVaultSession implements VaultSession {
   private keyPolicy(key: string) {
     if (!this.policy) {
       this.policy = new Map();
-      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings) });
+      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
     }
     return this.policy.get(key);
   }
@@ -123,6 +123,7 @@ export class LocalVaultSession implements VaultSession {
     if (!p) return undefined;
     if (p.meta.internal) return destination.kind === 'internal' ? undefined : 'internal';
     if (destination.kind === 'terminal') return undefined;
+    if (destination.kind === 'command') return p.runs(destination.argv) ? undefined : 'unbound';
     const path = destinationPath(destination);
     return path !== undefined && p.allows(path) ? undefined : 'unbound';
   }
@@ -161,6 +162,10 @@ export class LocalVaultSession implements VaultSession {
   async valueFor(key: string, use: Destination): Promise<Buffer | undefined> {
     const why = this.denial(key, use);
     if (why === 'internal') throw new AgentVaultError('refused', MSG.keyInternal([key]), { code: 'KEY_INTERNAL', hint: MSG.keyInternalHint });
+    if (why === 'unbound' && use.kind === 'command') {
+      const line = commandLine(use.argv);
+      throw new AgentVaultError('refused', MSG.keyNotAllowedForCommand(key, line), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotAllowedForCommandHint(key, line) });
+    }
     if (why === 'unbound') {
       const path = destinationPath(use);
       throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });

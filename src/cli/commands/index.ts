@@ -6,8 +6,9 @@ import { registerFiles } from './files.js';
 import { registerVault } from './vault.js';
 import { registerSkill } from './skill.js';
 import { registerLocking } from './locking.js';
+import { registerAgents } from './agents.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerLocking, registerSkill];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerLocking, registerSkill, registerAgents];
