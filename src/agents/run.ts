@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { agentViewConfig, type AgentVaultConfig } from '../config/config.js';
+import type { AgentVaultConfig } from '../config/config.js';
 import { placeholderRegex } from '../core/placeholder.js';
 import { MIN_VALUE_BYTES } from '../core/redact.js';
 import { StreamRedactor } from '../core/stream-redact.js';
@@ -11,7 +11,7 @@ import type { Destination, VaultSession } from '../session/session.js';
 import { commandLine } from '../vault/bindings.js';
 import { parseDotenv } from '../vault/dotenv.js';
 import { readAgentFile } from './files.js';
-import { suspectsOf } from './view.js';
+import { streamSuspects } from './view.js';
 
 /**
  * `agent-vault run`: start a command with vault values in its environment, after the
@@ -142,8 +142,7 @@ export async function runWithSecrets(session: VaultSession, req: RunRequest): Pr
     child.stdin.on('error', () => {});
     req.stdin.pipe(child.stdin);
   }
-  const config = agentViewConfig(req.settings().config);
-  const display = `(output of ${req.argv[0]})`;
+  const suspects = streamSuspects(req.settings().config, `(output of ${req.argv[0]})`);
   let redacted = 0;
   const pump = (from: Readable, to: Writable) => {
     const stream = new StreamRedactor(
@@ -152,7 +151,7 @@ export async function runWithSecrets(session: VaultSession, req: RunRequest): Pr
         redacted += part.count + part.unvaulted;
         return part;
       },
-      (bytes) => suspectsOf(Buffer.from(bytes), { display, abs: undefined }, config),
+      suspects,
     );
     let queue: Promise<void> = Promise.resolve();
     let timer: NodeJS.Timeout | undefined;

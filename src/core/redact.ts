@@ -220,8 +220,7 @@ export class Redactor {
     this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
     this.ordered = this.patterns.map((p) => p.bytes).sort(Buffer.compare);
     for (const p of this.ordered) this.firstBytes[p[0]!] = 1;
-    this.firstBytes[PREFIX[0]!] = 1;
-    this.longest = Math.max(MAX_PENDING_TOKEN, this.patterns[0]?.bytes.length ?? 0);
+    this.longest = this.patterns[0]?.bytes.length ?? 0;
     let tableBits = 16;
     while (tableBits < 24 && 1 << tableBits < this.patterns.length * 4 * 128) tableBits++;
     this.shift = 32 - tableBits;
@@ -251,7 +250,7 @@ export class Redactor {
     let words: Uint32Array | undefined;
     if (LITTLE_ENDIAN) {
       // An aligned view reads a gram in one load; copy the (rare) unaligned input once.
-      const aligned = input.byteOffset % 4 === 0 ? input : Uint8Array.from(input);
+      const aligned = input.byteOffset % 4 === 0 ? input : new Uint8Array(input);
       words = new Uint32Array(aligned.buffer, aligned.byteOffset, blocks);
     }
     const bits = this.bits;
@@ -370,12 +369,17 @@ export class Redactor {
     const n = input.length;
     const out: number[] = [];
     const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    for (let i = Math.max(0, n - this.longest); i < n; i++) {
-      if (this.firstBytes[src[i]!] !== 1) continue;
-      const rest = src.subarray(i);
-      if (this.prefixOfPattern(rest) || couldBeToken(rest)) out.push(i);
+    // Placeholder tokens start with '<': only those positions, within the longest token held.
+    const lt = PREFIX[0]!;
+    const tokenFrom = Math.max(0, n - MAX_PENDING_TOKEN);
+    for (let i = src.lastIndexOf(lt); i >= tokenFrom; i = i > 0 ? src.lastIndexOf(lt, i - 1) : -1) {
+      if (couldBeToken(src.subarray(i))) out.push(i);
     }
-    return out;
+    for (let i = Math.max(0, n - this.longest + 1); i < n; i++) {
+      if (this.firstBytes[src[i]!] !== 1 || (out.length && out.includes(i))) continue;
+      if (this.prefixOfPattern(src.subarray(i))) out.push(i);
+    }
+    return out.sort((a, b) => a - b);
   }
 
   /** Some pattern starts with `rest` and is longer (binary search in byte order). */
