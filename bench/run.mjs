@@ -301,3 +301,10 @@ if (process.env.BENCH_SKIP_1GB === '1') {
   log(`1 GB tree: ${copies * big.files} files, ${fmt(total / MB / 1024, 2)} GB: ${fmt(r.seconds, 1)} s wall, ${fmt(total / MB / r.seconds)} MB/s, peak RSS ${fmt(r.rssMB, 0)} MB; target < 300 MB: ${r.rssMB < 300 ? 'met' : 'NOT met'}`);
 }
 log(`load average at end: ${load()}`);
+
+// `agent-vault run` (issue 14): 1 GB through run with 100 values, and the added latency per line.
+if (process.env.BENCH_SKIP_RUN !== '1') {
+  log('');
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'run-bench.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  log(r.stdout.trimEnd());
+}
