@@ -218,5 +218,19 @@ describe('agent-vault agent-hooks install / uninstall / status', () => {
     const status = await w.agent(['agent-hooks', 'status', '--cursor']);
     expect(status.code).toBe(1);
   });
-});
 
+  it('doctor runs each installed hook once and reports one that would fail open', async () => {
+    expect((await w.agent(['agent-hooks', 'install', '--claude'])).code).toBe(0);
+    const good = await w.agent(['doctor']);
+    expect(good.stdout).toContain('✓ claude guard hook: blocks a read of the vault home');
+    const path = join(w.repo, '.claude', 'settings.json');
+    const settings = JSON.parse(readFileSync(path, 'utf8'));
+    // A hook edited to always allow (what an agent that removed the guard would leave).
+    settings.hooks.PreToolUse[0].hooks[0].command = 'true # agent-vault-guard';
+    writeFileSync(path, JSON.stringify(settings));
+    const bad = await w.agent(['doctor']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('✗ claude guard hook: would fail open');
+    expect(leaks(good.stdout + good.stderr + bad.stdout + bad.stderr)).toEqual([]);
+  });
+});

@@ -10,6 +10,7 @@ import { repoRoot } from '../../platform/exec.js';
 import type { VaultSession } from '../../session/session.js';
 import { COMMAND_BINDING_PREFIX, commandBinding, isCommandBinding, literalGlob, normalizeBinding } from '../../vault/bindings.js';
 import { vaultDoctor } from '../../vault/doctor.js';
+import { guardDoctor } from '../../agents/guard/doctor.js';
 import { parseDotenv, planImport } from '../../vault/dotenv.js';
 import { vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../../vault/index.js';
 import { initPassphraseVault } from '../../vault/migrate.js';
@@ -386,7 +387,7 @@ async function runRecover(ctx: CliContext, session: VaultSession, opts: { accept
 }
 
 async function runDoctor(ctx: CliContext, session: VaultSession): Promise<void> {
-  const report = await vaultDoctor(session.home, vaultPaths(session.home).key, () => session.list(), (await session.state()).exists);
+  const report = [...(await vaultDoctor(session.home, vaultPaths(session.home).key, () => session.list(), (await session.state()).exists)), ...guardDoctor(repoRoot(ctx.cwd) ?? ctx.cwd, session.home, ctx.env)];
   const lines = report.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}${i.fix ? `\n    fix: ${i.fix}` : ''}`);
   await writeOut(ctx.stdout, lines.join('\n') + '\n');
   const attention = report.filter((i) => !i.ok).length;
