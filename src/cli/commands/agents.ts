@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { CLIENTS, runGuard, type Client } from '../../agents/guard/hook.js';
 import { hookStatus, installHooks, uninstallHooks } from '../../agents/guard/install.js';
 import { parseRunKey, runWithSecrets } from '../../agents/run.js';
+import { openSession } from '../../session/local.js';
+import { VERSION } from '../../platform/version.js';
 import { CONFIG_DISCOVERY } from '../../config/config.js';
 import { usageError } from '../../errors.js';
 import { GUARD_MSG } from '../../messages.js';
@@ -50,6 +52,15 @@ Exit status: the command's own, or 128 + the signal that ended it; 127 command n
         }),
       );
       ctx.exitCode = result.status;
+    });
+
+  program
+    .command('mcp')
+    .description('Serve the MCP tools (list_secrets, read_file, write_file, run_with_secrets, scan, ...) over stdio for an agent client; no tool returns a value (safe).')
+    .action(async () => {
+      // Loaded only here: the MCP SDK (and its schema libraries) is not evaluated by other commands.
+      const { startMcpServer } = await import('../../agents/mcp/server.js');
+      await startMcpServer({ cwd: ctx.cwd, env: ctx.env, openSession: () => openSession(ctx.env, ctx.cwd), settings: () => configFor(ctx, undefined) }, VERSION);
     });
 
   program
