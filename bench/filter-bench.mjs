@@ -1,11 +1,12 @@
 // Git gate performance, one run on this machine:
 //  1. `git add -A` and a fresh checkout of 5,000 protected files: no filter, the long-running
-//     filter process, and a filter that spawns one process per file (clean/smudge commands;
+//     filter process (in-process key file vault, and a passphrase vault through the session
+//     agent), and a filter that spawns one process per file (clean/smudge commands;
 //     sampled on fewer files and extrapolated, since the full run would take minutes).
 //  2. The pre-commit hook on a 10-file commit in a 20,000-file repository (median of runs).
 // Usage: node scripts/build.mjs && node bench/filter-bench.mjs [--files 5000] [--sample 100]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,12 +30,16 @@ const env = { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: join(home, '.gitcon
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const CMD = `${q(process.execPath)} ${q(BIN)}`;
 
-function run(cmd, args, cwd, input) {
-  const r = spawnSync(cmd, args, { cwd, env, input, maxBuffer: 1 << 30 });
+function run(cmd, args, cwd, input, runEnv = env) {
+  const r = spawnSync(cmd, args, { cwd, env: runEnv, input, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout.toString();
 }
 const git = (cwd, ...args) => run('git', args, cwd);
+// The 'agent' configuration runs with a passphrase vault unlocked through the session agent.
+const agentEnv = { ...env, AGENT_VAULT_HOME: join(home, 'vault-locked') };
+const envOf = (mode) => (mode === 'agent' ? agentEnv : env);
+const gitIn = (mode, cwd, ...args) => run('git', args, cwd, undefined, envOf(mode));
 function timed(fn) {
   const t = process.hrtime.bigint();
   fn();
@@ -46,7 +51,44 @@ function timed(fn) {
 const VALUES = { 'db-password': 'fakedbpw-BENCHbench0123456789', 'api-key': 'fakeapi-0123456789abcdef0123456789abcdef' };
 await build({ entryPoints: [resolve(here, '../src/session/local.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(root, 'vault-lib.mjs'), logLevel: 'warning' });
 const { LocalVaultSession } = await import(join(root, 'vault-lib.mjs'));
-await new LocalVaultSession(env.AGENT_VAULT_HOME).set(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val) })), { interactive: false });
+const vaultSession = new LocalVaultSession(env.AGENT_VAULT_HOME);
+// As a person would: stored at a terminal and bound to the files checkouts restore them into.
+await vaultSession.set(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val), bindings: [`${root}/*/conf/*.yaml`] })), { interactive: true });
+
+// The same values in a passphrase vault, unlocked the way `agent-vault unlock` does it: the
+// session agent started with the master key on fd 3 (the passphrase step, Argon2id, is not timed).
+await build({
+  stdin: {
+    contents: [
+      `export { initVault, openVault } from ${JSON.stringify(resolve(here, '../src/vault/index.ts'))};`,
+      `export { MemoryKeyProvider, newMasterKey } from ${JSON.stringify(resolve(here, '../src/vault/key-provider.ts'))};`,
+      `export { wrapMasterKey } from ${JSON.stringify(resolve(here, '../src/vault/passphrase.ts'))};`,
+      `export { startAgent } from ${JSON.stringify(resolve(here, '../src/session/agent-start.ts'))};`,
+    ].join('\n'),
+    resolveDir: resolve(here, '..'),
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  outfile: join(root, 'agent-lib.mjs'),
+  logLevel: 'warning',
+});
+const agentLib = await import(join(root, 'agent-lib.mjs'));
+{
+  const master = agentLib.newMasterKey();
+  const { kdf, wrapped } = await agentLib.wrapMasterKey(master, 'bench passphrase', { m: 64, t: 1, p: 1 });
+  agentLib.initVault(agentEnv.AGENT_VAULT_HOME, { keyProvider: new agentLib.MemoryKeyProvider(master), header: { provider: 'passphrase', kdf, wrappedKey: wrapped } });
+  const v = agentLib.openVault(agentEnv.AGENT_VAULT_HOME, { keyProvider: new agentLib.MemoryKeyProvider(master) });
+  v.setMany(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val), origin: 'terminal', bindings: [`${root}/*/conf/*.yaml`] })));
+  v.close();
+  const started = await agentLib.startAgent({ home: agentEnv.AGENT_VAULT_HOME, env: agentEnv, key: master, idleMs: 3_600_000, maxMs: 3_600_000, command: [process.execPath, BIN] });
+  if (!started.started) throw new Error('a session agent was already running for the bench vault');
+}
+// Whatever happens next, the bench's agent locks (removes its socket and exits) with the bench.
+const lockAgent = () => spawnSync(process.execPath, [BIN, 'lock'], { env: agentEnv });
+process.on('exit', lockAgent);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
 const fileText = (i) => `name: service-${i}\nhost: db${i}.internal\npassword: ${VALUES['db-password']}\napi_key: ${VALUES['api-key']}\nretries: ${i % 7}\n`;
 
@@ -54,14 +96,14 @@ const fileText = (i) => `name: service-${i}\nhost: db${i}.internal\npassword: ${
 function makeRepo(name, n, mode) {
   const dir = join(root, name);
   mkdirSync(join(dir, 'conf'), { recursive: true });
-  git(dir, 'init', '-q');
+  gitIn(mode, dir, 'init', '-q');
   if (mode !== 'none') writeFileSync(join(dir, '.gitattributes'), 'conf/** filter=agent-vault\n');
   configure(dir, mode);
   for (let i = 0; i < n; i++) writeFileSync(join(dir, 'conf', `svc-${i}.yaml`), fileText(i));
   return dir;
 }
 function configure(dir, mode) {
-  if (mode === 'process') {
+  if (mode === 'process' || mode === 'agent') {
     git(dir, 'config', 'filter.agent-vault.process', `${CMD} filter-process`);
     git(dir, 'config', 'filter.agent-vault.required', 'true');
   } else if (mode === 'per-file') {
@@ -73,12 +115,16 @@ function configure(dir, mode) {
 /** Time `git add -A` + commit-free, then a fresh checkout in a no-checkout clone. */
 function measure(name, n, mode) {
   const dir = makeRepo(name, n, mode);
-  const add = timed(() => git(dir, 'add', '-A'));
-  git(dir, 'commit', '-qm', 'bench', '--no-verify');
+  const add = timed(() => gitIn(mode, dir, 'add', '-A'));
+  gitIn(mode, dir, 'commit', '-qm', 'bench', '--no-verify');
   const clone = join(root, `${name}-clone`);
-  git(root, 'clone', '-q', '--no-checkout', dir, clone);
+  gitIn(mode, root, 'clone', '-q', '--no-checkout', dir, clone);
   configure(clone, mode);
-  const checkout = timed(() => git(clone, 'checkout', '-q', 'main'));
+  const checkout = timed(() => gitIn(mode, clone, 'checkout', '-q', 'main'));
+  // The filter must really have restored the values (bindings, the agent): a bench that timed
+  // placeholders would flatter it.
+  if (mode !== 'none' && !readFileSync(join(clone, 'conf', 'svc-0.yaml'), 'utf8').includes(VALUES['db-password'])) throw new Error(`${name}: the checkout did not restore the values`);
+  if (mode !== 'none' && gitIn(mode, dir, 'show', 'HEAD:conf/svc-0.yaml').includes(VALUES['db-password'])) throw new Error(`${name}: a value reached the commit`);
   return { add, checkout };
 }
 
@@ -94,6 +140,8 @@ const best = (name, n, mode) => {
 };
 const none = best('none', FILES, 'none');
 const proc = best('process', FILES, 'process');
+const agent = best('agent', FILES, 'agent');
+lockAgent();
 const sample = best('per-file', SAMPLE, 'per-file');
 const factor = FILES / SAMPLE;
 const perFile = { add: sample.add * factor, checkout: sample.checkout * factor };
@@ -101,9 +149,12 @@ const row = (label, r, note = '') => console.log(`  ${label.padEnd(28)} add -A $
 console.log(`\n${FILES} protected files:`);
 row('no filter', none);
 row('filter-process', proc);
+row('filter-process via agent', agent, '   (passphrase vault, unlocked)');
 row('one process per file', perFile, `   (measured on ${SAMPLE} files x ${factor}, extrapolated)`);
 const ratio = (a, b) => (a / b).toFixed(1);
 console.log(`\n  filter-process / no filter:        add ${ratio(proc.add, none.add)}x   checkout ${ratio(proc.checkout, none.checkout)}x   (target <= 3x)`);
+console.log(`  via agent / no filter:            add ${ratio(agent.add, none.add)}x   checkout ${ratio(agent.checkout, none.checkout)}x   (target <= 2x)`);
+console.log(`  via agent / filter-process:       add ${ratio(agent.add, proc.add)}x   checkout ${ratio(agent.checkout, proc.checkout)}x`);
 console.log(`  per-file / filter-process:         add ${ratio(perFile.add, proc.add)}x   checkout ${ratio(perFile.checkout, proc.checkout)}x   (target >= 50x)`);
 
 }

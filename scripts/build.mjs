@@ -2,11 +2,18 @@
 // than hundreds of modules, and the built-in rule packs are parsed here, once, and embedded.
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// `--fault-injection DIR` builds only the CLI, into DIR, with the crash points of
+// src/platform/atomic.ts switched on (AGENT_VAULT_FAULT); the crash tests run that build.
+// Every other build, the shipped one above all, has them compiled out.
+const faultAt = process.argv.indexOf('--fault-injection');
+const faultDir = faultAt === -1 ? undefined : resolve(process.argv[faultAt + 1] ?? '');
+if (faultAt !== -1 && !process.argv[faultAt + 1]) throw new Error('--fault-injection needs the folder to build into');
 const rulesDir = join(root, 'rules');
 const packs = readdirSync(rulesDir)
   .filter((f) => f.endsWith('.yaml') && !f.startsWith('skill-'))
@@ -28,7 +35,8 @@ const skillPacks = readdirSync(rulesDir)
     return { file: `rules/${f}`, rules: (doc.rules ?? []).map(({ examples: _examples, ...rule }) => rule) };
   });
 
-mkdirSync(join(root, 'dist'), { recursive: true });
+const cliDir = faultDir ?? join(root, 'dist');
+mkdirSync(cliDir, { recursive: true });
 const common = {
   bundle: true,
   platform: 'node',
@@ -37,16 +45,21 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __AGENT_VAULT_RULE_PACKS__: JSON.stringify(packs), __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(skillPacks) },
+  define: {
+    __AGENT_VAULT_RULE_PACKS__: JSON.stringify(packs),
+    __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(skillPacks),
+    __AGENT_VAULT_FAULT_INJECTION__: String(faultDir !== undefined),
+  },
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" },
 };
 await build({
   ...common,
   entryPoints: { cli: join(root, 'src/cli/bin.ts'), 'scan-worker': join(root, 'src/sources/scan-worker.ts') },
-  outdir: join(root, 'dist'),
+  outdir: cliDir,
   outExtension: { '.js': '.mjs' },
 });
+if (faultDir) process.exit(0);
 
 // The GitHub Action runs the committed action/dist/index.js, and CI rebuilds it and fails on
 // any difference, so the output must depend on the sources alone: a fixed working directory

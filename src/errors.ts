@@ -50,3 +50,27 @@ export function exitCodeFor(error: unknown): number {
   if (error.exitCode !== undefined) return error.exitCode;
   return error.kind === 'refused' ? EXIT.findings : EXIT.error;
 }
+
+/** An AgentVaultError as it crosses a thread or process boundary (structured clone drops the class). */
+export interface WireError {
+  kind: ErrorKind;
+  message: string;
+  hint?: string;
+  code?: string;
+  exitCode?: number;
+}
+
+export function errorToWire(error: AgentVaultError): WireError {
+  return {
+    kind: error.kind,
+    message: error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+    ...(error.code ? { code: error.code } : {}),
+    ...(error.exitCode !== undefined ? { exitCode: error.exitCode } : {}),
+  };
+}
+
+export function errorFromWire(wire: WireError): AgentVaultError {
+  const { kind, message, ...options } = wire;
+  return new AgentVaultError(kind, message, options);
+}

@@ -77,13 +77,16 @@ export const MSG = {
   actionConfigInputHint: 'Check the config input of the action: a path relative to the workspace, in the checked-out repository.',
   actionCommitMissing: (rev: string) => `commit ${rev} is not in this clone`,
   actionCommitMissingHint: 'Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.',
-  actionProtectedUnfiltered: (value: string) =>
+  // The gate (pre-commit, pre-push and the Action): one wording for each problem, wherever it is found.
+  protectedUnfiltered: (value: string) =>
     `protected path is not mapped to the agent-vault filter (filter: ${value}), so raw values in it would be committed`,
-  actionProtectedUnfilteredHint: (path: string) =>
-    `Add "${path} filter=agent-vault" (or a glob covering it) to .gitattributes; agent-vault install writes these lines.`,
-  actionUnvaultedCommitted: 'an unvaulted suspect marker was committed to a protected path: its value is not in the vault',
-  actionUnvaultedCommittedHint: 'Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.',
-  actionSkillUnsigned: (folder: string) => `skill ${folder || '.'} is not signed (no SKILL.sig) and the configuration requires signatures`,
+  protectedUnfilteredFix: (path: string) =>
+    `restore the filter=agent-vault line in .gitattributes ("${path} filter=agent-vault", or a glob covering it; agent-vault install writes it), then commit .gitattributes`,
+  unvaultedCommitted: 'an unvaulted suspect marker was committed to a protected path: its value is not in the vault',
+  unvaultedCommittedFix: 'store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>',
+  vaultedValueCommitted: (key: string, encoding: string) =>
+    `the value of <agent-vault:${key}> is in the content${encoding === 'raw' ? '' : ` (${encoding}-encoded)`}`,
+  skillUnsigned: (folder: string) => `skill ${folder || '.'} is not signed (no SKILL.sig) and the configuration requires signatures`,
   /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
   skillFix: (code: string, folder: string) => {
     const dir = folder || '.';
@@ -137,6 +140,8 @@ export const GIT_MSG = {
     `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? '' : 's'} and no vault to replace ${count === 1 ? 'it' : 'them'} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
   smudgeUnbound: (key: string, path: string) =>
     `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys: string[]) =>
+    `${keys.join(', ')} ${keys.length === 1 ? 'is' : 'are'} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? 'its placeholder' : 'their placeholders'}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
   smudgeNoPath: (key: string) =>
     `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
   smudgeInternal: (key: string) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,
@@ -153,12 +158,11 @@ export const GIT_MSG = {
     `store the value with agent-vault set KEY, write <agent-vault:KEY> in its place, then git add ${path}`,
   fixFinding: (path: string) =>
     `remove the secret (store it with agent-vault set KEY and reference <agent-vault:KEY>), or mark a false positive with an agent-vault:allow comment; then git add ${path}`,
-  fixMissingFilter: (path: string, attr: string) =>
-    `${path} is protected but its filter attribute is "${attr}", not agent-vault: restore the filter=agent-vault line in .gitattributes (agent-vault install writes it), then git add .gitattributes ${path}`,
-  gateBlocked: (hook: string, count: number) =>
-    `agent-vault ${hook}: blocked, ${count} problem${count === 1 ? '' : 's'}. Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).`,
+  gateBlocked: (hook: string, count: number) => `agent-vault ${hook}: blocked, ${count} problem${count === 1 ? '' : 's'}:`,
+  gateBlockedHint: 'Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).',
   gateFailedClosed: (hook: string, reason: string) =>
     `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
+  gateFailedClosedHint: 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).',
   gatePassed: (hook: string, files: number) => `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, no secrets.`,
   noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',
   hooksPathOutsideRepo: (path: string) =>

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTION_BUNDLE } from './helpers/action.js';
+import { git, REPO } from './helpers/sandbox.js';
 
 describe('the committed action bundle', () => {
   const bundle = readFileSync(ACTION_BUNDLE, 'utf8');
@@ -13,6 +15,14 @@ describe('the committed action bundle', () => {
   it('does nothing at import time but start run()', () => {
     // The entry module is the last one in the bundle: its only statement is the call.
     expect(bundle.trimEnd()).toMatch(/\n\/\/ action\/src\/index\.ts\nawait run\(\);$/);
+  });
+
+  // The run's global setup has just rebuilt it from the sources (scripts/build.mjs): a stale
+  // committed bundle now shows as a change, as in CI's bundle job.
+  it.skipIf(!existsSync(join(REPO, '.git')))('is what the sources build to: the fresh build does not differ from what git holds', () => {
+    const r = git({ env: { PATH: process.env.PATH, HOME: process.env.HOME } }, REPO, ['diff', '--stat', '--', 'action/dist']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout, 'the committed action bundle is stale: run npm run build and commit action/dist').toBe('');
   });
 
   it('says it is generated and how to rebuild it', () => {

@@ -1,108 +1,100 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { git, removeDir, write } from './helpers/cli.js';
-import { fakeToken, pullRequestEvent, pullRequestRepo, runActionBundle, withoutMaskCommands } from './helpers/action.js';
+import { gitOk, write } from './helpers/sandbox.js';
+import { annotationsAt, fakeToken, pullRequestEvent, pullRequestRepo, runAction } from './helpers/action.js';
 import { planScan } from '../action/src/event.js';
 
+vi.mock('@actions/core', () => import('./helpers/actions-core.js'));
+
 const ZERO = '0'.repeat(40);
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach(removeDir));
 
 const pushEvent = (before: string, after: string, ref = 'refs/heads/feature', forced = false) => ({ ref, before, after, forced });
 
 describe('the range comes from the event', () => {
-  it('a push checks only the lines its commits add, not what the branch already held', () => {
+  it('a push checks only the lines its commits add, not what the branch already held', async () => {
     const old = fakeToken(201);
     const repo = pullRequestRepo({ 'legacy.env': `TOKEN=${old}\n` }, [{ 'notes.md': 'clean\n' }]);
-    cleanup.push(repo.root);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(repo.base, repo.head) });
-    expect(run.code, run.stdout).toBe(0);
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(repo.base, repo.head) });
+    expect(run.code, run.failed).toBe(0);
     expect(run.outputs.findings).toBe('0');
     expect(run.summary).toContain(`commits ${repo.base.slice(0, 12)}..${repo.head.slice(0, 12)}`);
   });
 
-  it('a push that adds a token fails on the commit that added it', () => {
+  it('a push that adds a token fails on the commit that added it', async () => {
     const token = fakeToken(202);
     const repo = pullRequestRepo({}, [{ 'app.env': `TOKEN=${token}\n` }, { 'notes.md': 'more\n' }]);
-    cleanup.push(repo.root);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(repo.base, repo.head) });
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(repo.base, repo.head) });
     expect(run.code).toBe(1);
-    const addedIn = git(repo.dir, repo.env, 'rev-parse', 'HEAD~1').trim();
-    expect(run.stdout).toContain(`added in commit ${addedIn.slice(0, 12)}`);
+    const addedIn = gitOk(repo, repo.dir, ['rev-parse', 'HEAD~1']).trim();
+    expect(annotationsAt(run, 'app.env', 1)[0]!.message).toContain(`added in commit ${addedIn.slice(0, 12)}`);
   });
 
-  it('a new branch checks the commits no other branch has, in a full clone as actions/checkout makes it', () => {
+  it('a new branch checks the commits no other branch has, in a full clone as actions/checkout makes it', async () => {
     const old = fakeToken(203);
     const token = fakeToken(204);
     const repo = pullRequestRepo({ 'legacy.env': `TOKEN=${old}\n` }, [{ 'new.env': `TOKEN=${token}\n` }]);
-    cleanup.push(repo.root);
     // The clone knows the branches only as refs/remotes/origin/*, the pushed one included.
     const clone = join(repo.root, 'clone');
-    git(repo.root, repo.env, 'clone', '-q', '--branch', 'feature', `file://${repo.dir}`, clone);
-    const run = runActionBundle({ workspace: clone, env: repo.env, eventName: 'push', payload: pushEvent(ZERO, repo.head) });
+    gitOk(repo, repo.root, ['clone', '-q', '--branch', 'feature', `file://${repo.dir}`, clone]);
+    const run = await runAction({ workspace: clone, env: repo.env, eventName: 'push', payload: pushEvent(ZERO, repo.head) });
     expect(run.code).toBe(1);
     expect(run.outputs.findings).toBe('1');
-    expect(run.stdout).toMatch(/file=new\.env,line=1/);
-    expect(run.stdout).not.toMatch(/file=legacy\.env/);
+    expect(annotationsAt(run, 'new.env', 1)).toHaveLength(1);
+    expect(annotationsAt(run, 'legacy.env')).toEqual([]);
   });
 
-  it('the first branch of a repository checks its whole tree', () => {
+  it('the first branch of a repository checks its whole tree', async () => {
     const old = fakeToken(205);
     const repo = pullRequestRepo({ 'legacy.env': `TOKEN=${old}\n` }, []);
-    cleanup.push(repo.root);
-    git(repo.dir, repo.env, 'checkout', '-q', 'main');
-    git(repo.dir, repo.env, 'branch', '-q', '-D', 'feature');
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(ZERO, repo.base, 'refs/heads/main') });
+    gitOk(repo, repo.dir, ['checkout', '-q', 'main']);
+    gitOk(repo, repo.dir, ['branch', '-q', '-D', 'feature']);
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(ZERO, repo.base, 'refs/heads/main') });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/file=legacy\.env,line=1/);
+    expect(annotationsAt(run, 'legacy.env', 1)).toHaveLength(1);
     expect(run.summary).toContain('every file at');
   });
 
-  it('a force push whose old tip is gone checks what the branch now adds', () => {
+  it('a force push whose old tip is gone checks what the branch now adds', async () => {
     const token = fakeToken(206);
     const repo = pullRequestRepo({}, [{ 'app.env': `TOKEN=${token}\n` }]);
-    cleanup.push(repo.root);
     const gone = 'deadbeef'.repeat(5);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(gone, repo.head, 'refs/heads/feature', true) });
-    expect(run.code, run.stdout).toBe(1);
-    expect(run.stdout).toMatch(/file=app\.env,line=1/);
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(gone, repo.head, 'refs/heads/feature', true) });
+    expect(run.code, run.failed).toBe(1);
+    expect(annotationsAt(run, 'app.env', 1)).toHaveLength(1);
   });
 
-  it('deleting a branch passes without checking anything', () => {
+  it('deleting a branch passes without checking anything', async () => {
     const repo = pullRequestRepo({}, []);
-    cleanup.push(repo.root);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(repo.base, ZERO) });
-    expect(run.code, run.stdout).toBe(0);
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'push', payload: pushEvent(repo.base, ZERO) });
+    expect(run.code, run.failed).toBe(0);
     expect(run.outputs.findings).toBe('0');
   });
 
-  it('a manual dispatch checks every file of the checked-out tree', () => {
+  it('a manual dispatch checks every file of the checked-out tree', async () => {
     const old = fakeToken(207);
     const repo = pullRequestRepo({ 'deep/dir/legacy.env': `A=1\nTOKEN=${old}\n` }, []);
-    cleanup.push(repo.root);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'workflow_dispatch', payload: { inputs: {} } });
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'workflow_dispatch', payload: { inputs: {} } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/file=deep\/dir\/legacy\.env,line=2/);
-    expect(withoutMaskCommands(run.stdout)).not.toContain(old);
+    expect(annotationsAt(run, 'deep/dir/legacy.env', 2)).toHaveLength(1);
+    expect(run.secrets).toContain(old);
+    expect(run.printed).not.toContain(old);
   });
 
-  it('base and head inputs override the event', () => {
+  it('base and head inputs override the event', async () => {
     const token = fakeToken(208);
     const repo = pullRequestRepo({}, [{ 'a.env': `TOKEN=${token}\n` }, { 'b.md': 'clean\n' }]);
-    cleanup.push(repo.root);
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'workflow_dispatch', payload: {}, inputs: { base: 'HEAD~1', head: 'HEAD' } });
-    expect(run.code, run.stdout).toBe(0);
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'workflow_dispatch', payload: {}, inputs: { base: 'HEAD~1', head: 'HEAD' } });
+    expect(run.code, run.failed).toBe(0);
     expect(run.summary).toContain('base and head inputs');
   });
 
-  it('a pull request whose base commit is missing from a full clone names the commit and the fix', () => {
+  it('a pull request whose base commit is missing from a full clone names the commit and the fix', async () => {
     const repo = pullRequestRepo({}, [{ 'a.md': 'x\n' }]);
-    cleanup.push(repo.root);
     write(repo.dir, 'b.md', 'y\n');
-    const run = runActionBundle({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: { pull_request: { number: 1, base: { sha: 'ab'.repeat(20) }, head: { sha: repo.head } } } });
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: { pull_request: { number: 1, base: { sha: 'ab'.repeat(20) }, head: { sha: repo.head } } } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::commit abababababab is not in this clone.*fetch-depth: 0/);
+    expect(run.failed).toMatch(/^commit abababababab is not in this clone[^]*fetch-depth: 0/);
   });
 });
 
@@ -110,26 +102,25 @@ describe('shallow clones', () => {
   function shallowClone(depth: number, alsoFetchMain = false) {
     const token = fakeToken(209);
     const origin = pullRequestRepo({}, [{ 'a.env': `TOKEN=${token}\n` }, { 'b.md': 'two\n' }]);
-    cleanup.push(origin.root);
     const clone = join(origin.root, 'clone');
-    git(origin.root, origin.env, 'clone', '-q', '--depth', String(depth), '--branch', 'feature', `file://${origin.dir}`, clone);
-    if (alsoFetchMain) git(clone, origin.env, 'fetch', '-q', '--depth', '1', 'origin', 'main');
+    gitOk(origin, origin.root, ['clone', '-q', '--depth', String(depth), '--branch', 'feature', `file://${origin.dir}`, clone]);
+    if (alsoFetchMain) gitOk(origin, clone, ['fetch', '-q', '--depth', '1', 'origin', 'main']);
     return { origin, clone };
   }
 
-  it('a shallow clone deep enough to hold the whole range is checked normally', () => {
+  it('a shallow clone deep enough to hold the whole range is checked normally', async () => {
     const { origin, clone } = shallowClone(3);
-    const run = runActionBundle({ workspace: clone, env: origin.env, eventName: 'pull_request', payload: pullRequestEvent(origin) });
-    expect(run.code, run.stdout).toBe(1);
+    const run = await runAction({ workspace: clone, env: origin.env, eventName: 'pull_request', payload: pullRequestEvent(origin) });
+    expect(run.code, run.failed).toBe(1);
     expect(run.outputs.findings).toBe('1');
-    expect(run.stdout).toMatch(/file=a\.env,line=1/);
+    expect(annotationsAt(run, 'a.env', 1)).toHaveLength(1);
   });
 
-  it('a shallow clone holding both ends but not the history between them fails with the fix instead of reporting whole trees', () => {
+  it('a shallow clone holding both ends but not the history between them fails with the fix instead of reporting whole trees', async () => {
     const { origin, clone } = shallowClone(1, true);
-    const run = runActionBundle({ workspace: clone, env: origin.env, eventName: 'pull_request', payload: pullRequestEvent(origin) });
+    const run = await runAction({ workspace: clone, env: origin.env, eventName: 'pull_request', payload: pullRequestEvent(origin) });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/::error::the commits to check are not in this clone, which is shallow.*fetch-depth: 0/);
+    expect(run.failed).toMatch(/^the commits to check are not in this clone, which is shallow[^]*fetch-depth: 0/);
     expect(run.outputs.findings).toBeUndefined();
   });
 });

@@ -4,8 +4,8 @@ import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { fingerprint, maskSecret } from '../src/core/mask.js';
 import { SECRET, type Finding } from '../src/core/types.js';
 import { renderActionSarif, renderSummary } from '../action/src/summary.js';
-import type { GateResult } from '../action/src/gate.js';
-import type { Problem } from '../action/src/checks.js';
+import type { ActionReport } from '../action/src/summary.js';
+import type { Problem } from '../src/gate/model.js';
 import { sarifSchemaErrors } from './helpers/sarif.js';
 import { fakeToken } from './helpers/action.js';
 
@@ -18,12 +18,12 @@ function finding(path: string, secret: string, line: number): Finding {
   };
 }
 
-function gate(findings: Finding[], problems: Problem[] = []): GateResult {
+function gate(findings: Finding[], problems: Problem[] = []): ActionReport {
   return {
-    target: { kind: 'commits', revs: ['a..b'], head: 'b'.repeat(40), base: 'a'.repeat(40), description: 'commits aaaa..bbbb (pull request #1)' },
+    targets: [{ kind: 'commits', revs: ['a..b'], head: 'b'.repeat(40), base: 'a'.repeat(40), description: 'commits aaaa..bbbb (pull request #1)' }],
     commits: 2, configSource: 'built-in defaults', ruleset,
     results: [{ check: 'secrets', findings, problems: [], verifiedSkills: 0, notes: [] }, { check: 'skills', findings: [], problems, verifiedSkills: 0, notes: [] }],
-    findings, problems, verifiedSkills: 0, failing: findings.length + problems.length, failOn: 'low', filesScanned: 1, bytesScanned: 10,
+    findings, problems, failing: findings.length + problems.length, failOn: 'low', filesScanned: 1, bytesScanned: 10,
   };
 }
 

@@ -25,9 +25,9 @@ describe('key bindings', () => {
     await personSets(w, 'db-password', VALUE, '--path config.yaml');
     // A script stores another: bound nowhere.
     expect((await w.agent(['set', 'api-token', '--stdin'], TOKEN)).code).toBe(0);
-    // A skill signing key stored before bindings existed (no internal flag): internal by its name.
+    // A skill signing key, as skill keygen stores it (vault-origin.test.ts covers one from before the internal flag).
     const der = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' });
-    openVault(w.vault).set('skill-signing-team', der);
+    openVault(w.vault).setMany([{ key: 'skill-signing-team', value: der, origin: 'terminal', internal: true }]);
   }, 120_000);
 
   it('write refuses a value in a file its key is not bound to, writing nothing and naming the terminal command', async () => {
@@ -126,13 +126,19 @@ describe('checkouts through the filter and the migration for keys stored before 
   it('an unbound key stays a placeholder on checkout (with the command to run); bind --from-repo binds it to the protected files that use it', async () => {
     const w = agentWorld(dirs);
     // Keys stored before bindings: no bindings (a script stored them; nothing is bound).
-    for (const [k, v] of [['db-password', VALUE], ['api-token', TOKEN]]) expect((await w.agent(['set', k, '--stdin'], v)).code).toBe(0);
+    for (const [k, v] of [['db-password', VALUE], ['api-token', TOKEN]] as const) expect((await w.agent(['set', k, '--stdin'], v)).code).toBe(0);
     writeFileSync(join(w.repo, '.agent-vault.yaml'), 'protected:\n  - config.yaml\n');
     writeFileSync(join(w.repo, 'config.yaml'), 'db: <agent-vault:db-password>\nlocal: <agent-vault:LITERAL:api-token>\n');
     writeFileSync(join(w.repo, 'notes.md'), 'token <agent-vault:api-token> is documented here\n');
     expect((await w.agent(['install'])).code).toBe(0);
     w.git(['add', '-A']);
     expect(w.git(['commit', '-qm', 'protected config']).code).toBe(0);
+    // status names the key the protected files use but that is bound to none of them (by name only).
+    const status = await w.agent(['status']);
+    expect(status.stdout).toContain('! bindings: db-password is used in protected files here but not bound to them');
+    expect(status.stdout).toContain('agent-vault bind --from-repo && agent-vault install');
+    expect(status.stdout).not.toContain('api-token');
+    expect(status.stdout + status.stderr).not.toContain(VALUE);
 
     const co = w.git(['checkout', '-q', '-B', 'fresh']);
     expect(co.code).toBe(0);
@@ -147,12 +153,18 @@ describe('checkouts through the filter and the migration for keys stored before 
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/keys with no binding: api-token, db-password/);
 
+    const warned = await w.agent(['install']);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('! db-password is used in protected files here but not bound to them');
+
     const migrate = await w.person('bind --from-repo', [{ after: '[Y/n] ', keys: '\r' }]);
     expect(migrate.code, migrate.screen).toBe(0);
     // Only the placeholder in the protected file counts; literal text and unprotected files do not.
     expect(migrate.screen).toContain(`db-password → ${join(w.repo, 'config.yaml')}`);
     expect(migrate.screen).not.toContain('api-token →');
-    expect((await w.agent(['install'])).code).toBe(0); // checks the protected files out again through the filter
+    const reinstall = await w.agent(['install']); // checks the protected files out again through the filter
+    expect(reinstall.code, reinstall.stderr).toBe(0);
+    expect(reinstall.stderr).not.toContain('not bound to them');
     expect(readFileSync(join(w.repo, 'config.yaml'), 'utf8')).toBe(`db: ${VALUE}\nlocal: <agent-vault:LITERAL:api-token>\n`);
     expect(w.git(['status', '--porcelain']).stdout).toBe('');
   }, 180_000);

@@ -91,7 +91,7 @@ describe('diff parser', () => {
   });
   it('unquotes C-quoted paths, including octal UTF-8 bytes', () => {
     expect(unquoteGitPath('"b/a\\tb \\"q\\".txt"')).toBe('b/a\tb "q".txt');
-    expect(Buffer.from(unquoteGitPath('"caf\\303\\251"'), 'latin1').toString('utf8')).toBe('café');
+    expect(unquoteGitPath('"caf\\303\\251"')).toBe('café');
     expect(unquoteGitPath('b/plain')).toBe('b/plain');
   });
 });

@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeContent, encodeList, PacketReader } from '../src/git/pkt-line.js';
 import { Readable } from 'node:stream';
-import { CLI, sandbox, type Sandbox } from './helpers/git-sandbox.js';
+import { BIN, sandbox, type Sandbox } from './helpers/sandbox.js';
 import { bindKeys, storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
 beforeEach(() => {
   sb = sandbox();
 });
-afterEach(() => sb.cleanup());
 
 function session(requests: Buffer[], env: NodeJS.ProcessEnv = {}) {
   const input = Buffer.concat([
@@ -18,7 +17,7 @@ function session(requests: Buffer[], env: NodeJS.ProcessEnv = {}) {
     encodeList(['capability=clean', 'capability=smudge', 'capability=delay']),
     ...requests,
   ]);
-  const r = spawnSync(process.execPath, [CLI, 'filter-process'], { cwd: sb.root, env: { ...sb.env, ...env }, input });
+  const r = spawnSync(process.execPath, [BIN, 'filter-process'], { cwd: sb.root, env: { ...sb.env, ...env }, input });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }
 

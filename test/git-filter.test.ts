@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { cli, git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/git-sandbox.js';
+import { cli } from './helpers/cli.js';
+import { git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/sandbox.js';
 import { bindKeys, storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
@@ -15,7 +16,6 @@ beforeEach(() => {
   DB = expandTemplate('fakedbpw-{{alnum:20}}', rng(seed++));
   API = expandTemplate('fakeapi-{{hex:32}}', rng(seed++));
 });
-afterEach(() => sb.cleanup());
 
 const CONFIG_FILE = (db: string, api: string) => `service:\n  name: demo\n  db_password: ${db}\n  api_key: ${api}\n  retries: 3\n`;
 

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/git-sandbox.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+import { git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/sandbox.js';
 
 const HUSKY_BIN = resolve(__dirname, '../node_modules/husky/bin.js');
 
@@ -30,7 +31,6 @@ let sb: Sandbox;
 beforeEach(() => {
   sb = sandbox();
 });
-afterEach(() => sb.cleanup());
 
 const CONFIG = 'protected:\n  - config.yaml\n  - "*.env"\n';
 

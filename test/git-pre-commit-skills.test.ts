@@ -1,34 +1,44 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { cli, git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/git-sandbox.js';
-import { avTty, skillMd } from './helpers/skill-env.js';
+import { cli, cliInTerminal } from './helpers/cli.js';
+import { git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/sandbox.js';
+import { skillMd } from './helpers/skill-env.js';
 
-// One repository with hooks installed and a signing key; each case works on its own skill.
+// A repository with hooks installed, a signing key and signatures required, built once; each
+// case starts from its own copy and makes the history it needs, so none depends on another.
 let sb: Sandbox;
 let repo: string;
 const STRICT = 'skills:\n  requireSignatures: true\n';
 
-beforeAll(() => {
-  sb = sandbox();
+let base: Sandbox | undefined;
+function baseSandbox(): Sandbox {
+  if (base) return base;
+  sb = base = sandbox({ lifetime: 'file' });
   repo = newRepo(sb, 'repo', { 'README.md': 'hello\n', 'src/app.js': 'export {};\n' });
   expect(cli(sb, repo, ['install']).code).toBe(0);
   // keygen needs a terminal: run it in one, as a person would.
-  const keygen = avTty({ dir: sb.root, env: sb.env }, repo, 'skill', 'keygen', '--kid', 'team-key');
-  expect(keygen.status, keygen.stdout).toBe(0);
+  const keygen = cliInTerminal(sb, repo, ['skill', 'keygen', '--kid', 'team-key']);
+  expect(keygen.code, keygen.stdout).toBe(0);
   write(repo, '.agent-vault.yaml', STRICT);
   gitOk(sb, repo, ['add', '-A']);
   const r = commit('keyring, revocation list, signatures required');
   expect(r.code, r.stderr).toBe(0);
+  return base;
+}
+
+beforeEach(() => {
+  sb = sandbox({ from: baseSandbox() });
+  repo = join(sb.root, 'repo');
 });
-afterAll(() => sb.cleanup());
 
 function commit(msg: string) {
   return git(sb, repo, ['commit', '-m', msg]);
 }
 function sign(dir: string) {
-  const r = avTty({ dir: sb.root, env: sb.env }, repo, 'skill', 'sign', dir, '--kid', 'team-key');
-  expect(r.status, r.stdout).toBe(0);
+  const r = cliInTerminal(sb, repo, ['skill', 'sign', dir, '--kid', 'team-key']);
+  expect(r.code, r.stdout).toBe(0);
 }
 function addSkill(name: string, body = '\n# Formatter\n\nRun `scripts/run.sh` on the changed files.\n') {
   write(repo, `skills/${name}/SKILL.md`, skillMd(name, 'Formats the changed files with the project formatter.', body));
@@ -38,6 +48,21 @@ function useConfig(text: string) {
   write(repo, '.agent-vault.yaml', text);
   gitOk(sb, repo, ['add', '.agent-vault.yaml']);
   gitOk(sb, repo, ['commit', '-qm', 'config', '--no-verify']);
+}
+/** fmt added, signed and committed through the hook. */
+function commitSignedFmt() {
+  addSkill('fmt');
+  sign('skills/fmt');
+  gitOk(sb, repo, ['add', '-A']);
+  expect(commit('add fmt, signed').code).toBe(0);
+}
+/** Unsigned skills committed past the hook (--no-verify), as history may hold them. */
+function commitUnsignedPastTheHook(...names: string[]) {
+  for (const name of names) {
+    addSkill(name);
+    gitOk(sb, repo, ['add', '-A']);
+    gitOk(sb, repo, ['commit', '-qm', `${name} skill, hooks bypassed`, '--no-verify']);
+  }
 }
 const headCount = () => Number(gitOk(sb, repo, ['rev-list', '--count', 'HEAD']).trim());
 
@@ -55,6 +80,7 @@ describe('the pre-commit gate on skills', () => {
   });
 
   it('lets the same skill through once it is signed and SKILL.sig is staged', () => {
+    addSkill('fmt');
     sign('skills/fmt');
     gitOk(sb, repo, ['add', '-A']);
     const r = commit('add fmt, signed');
@@ -63,6 +89,7 @@ describe('the pre-commit gate on skills', () => {
   });
 
   it('refuses an edit to a signed skill that was not re-signed (stale signature)', () => {
+    commitSignedFmt();
     write(repo, 'skills/fmt/docs/usage.md', 'Usage notes, edited after signing.\n');
     gitOk(sb, repo, ['add', '-A']);
     const r = commit('edit fmt');
@@ -73,6 +100,7 @@ describe('the pre-commit gate on skills', () => {
   });
 
   it('refuses deleting a file from a signed skill without re-signing', () => {
+    commitSignedFmt();
     gitOk(sb, repo, ['rm', '-q', 'skills/fmt/docs/usage.md']);
     const r = commit('drop the usage notes');
     expect(r.code).toBe(1);
@@ -115,6 +143,7 @@ describe('the pre-commit gate on skills', () => {
 
 describe('the pre-push gate on skills', () => {
   it('refuses pushing commits that bring in an unsigned skill when signatures are required', () => {
+    commitUnsignedPastTheHook('legacy', 'helper');
     const remote = `${sb.root}/remote.git`;
     gitOk(sb, sb.root, ['init', '-q', '--bare', remote]);
     gitOk(sb, repo, ['remote', 'add', 'origin', remote]);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { cli, git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/git-sandbox.js';
+import { cli } from './helpers/cli.js';
+import { git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/sandbox.js';
 import { storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
@@ -16,7 +17,6 @@ beforeEach(() => {
   gitOk(sb, repo, ['add', '.gitattributes']);
   expect(git(sb, repo, ['commit', '-qm', 'attributes']).code).toBe(0);
 });
-afterEach(() => sb.cleanup());
 
 function commit(msg: string, env: NodeJS.ProcessEnv = {}) {
   return git(sb, repo, ['commit', '-m', msg], { env });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { cli, git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/git-sandbox.js';
+import { cli } from './helpers/cli.js';
+import { git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/sandbox.js';
 import { storeValues } from './helpers/vault.js';
 
 let sb: Sandbox;
@@ -21,7 +22,6 @@ beforeEach(() => {
   const first = git(sb, repo, ['push', '-q', 'origin', 'main']);
   expect(first.code, first.stderr).toBe(0);
 });
-afterEach(() => sb.cleanup());
 
 /** A commit that bypasses the pre-commit hook, as --no-verify or another tool would. */
 function commitUnchecked(path: string, text: string, msg: string) {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { filterAttributes, protectedMatcher } from '../src/git/protected.js';
-import { newRepo, sandbox, write } from './helpers/git-sandbox.js';
+import { newRepo, sandbox, write } from './helpers/sandbox.js';
 
 describe('protected path globs follow gitattributes semantics', () => {
   it('matches a glob without a slash at any depth, and one with a slash from the root only', () => {

@@ -1,23 +1,34 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, removeDir, runCli, tempDir, write } from './helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+import { BIN, sandbox, write, type Sandbox } from './helpers/sandbox.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
+let sb: Sandbox;
 let dir: string;
-let env: NodeJS.ProcessEnv;
 const next = rng(99);
 const token = () => expandTemplate('ghp_{{alnum:36}}', next);
 
 beforeAll(() => {
-  dir = tempDir();
-  chmodSync(dir, 0o755);
-  env = isolatedEnv(join(dir, '.home'));
+  sb = sandbox();
+  dir = sb.dir;
 });
-afterAll(() => removeDir(dir));
 
-const scan = (args: string[], input?: string) => runCli(['scan', ...args], { cwd: dir, env, input });
+const scan = (args: string[], input?: string) => cli(sb, dir, ['scan', ...args], { input });
+
+/**
+ * The command line that runs the CLI so that a file with mode 000 is unreadable to it. root
+ * reads everything through its DAC override capabilities, so as root the CLI runs without them
+ * (same user: it still reads the checkout, node and the sandbox wherever they live, even
+ * under a private folder, which switching to another user could not).
+ */
+function withoutReadOverride(args: string[]): string[] {
+  const asRoot = process.getuid?.() === 0;
+  const caps = '-dac_override,-dac_read_search';
+  return [...(asRoot ? ['setpriv', '--bounding-set', caps, '--inh-caps', caps] : []), process.execPath, BIN, ...args];
+}
 
 describe('bad input gets a clear message and no crash', () => {
   it('an unreadable file is a warning and the scan goes on', () => {
@@ -25,10 +36,8 @@ describe('bad input gets a clear message and no crash', () => {
     write(dir, 'unreadable/locked.txt', `k=${token()}\n`);
     write(dir, 'unreadable/open.txt', `k=${secret}\n`);
     chmodSync(join(dir, 'unreadable/locked.txt'), 0o000);
-    // root reads everything, so drop to an unprivileged user when the tests run as root.
-    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const cmd = [...asUser, process.execPath, BIN, 'scan', 'unreadable', '--format', 'json'];
-    const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, env: { ...env, HOME: '/tmp' } });
+    const cmd = withoutReadOverride(['scan', 'unreadable', '--format', 'json']);
+    const r = spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, env: sb.env });
     const out = r.stdout.toString();
     const err = r.stderr.toString();
     expect(r.status).toBe(1);
@@ -108,6 +117,9 @@ describe('bad input gets a clear message and no crash', () => {
 });
 
 describe('invalid configuration', () => {
+  // The folder these tests scan, made here so that they do not depend on the empty-file test.
+  beforeAll(() => write(dir, 'empty/e.txt', ''));
+
   it('reports every problem at once, each with file and line, and exits 2', () => {
     write(dir, 'cfg/bad.yaml', ['rules:', '  disable: nope', '  add:', '    - id: acme-token', '      description: ACME', "      regex: '(unclosed'", '      keywords: [acme]', 'maxFileSize: huge', 'colour: blue', ''].join('\n'));
     const r = scan(['empty', '--config', 'cfg/bad.yaml']);

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, removeDir, runCli, tempDir, write } from './helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+import { sandbox, write, type Sandbox } from './helpers/sandbox.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { sarifSchemaErrors } from './helpers/sarif.js';
 
+let sb: Sandbox;
 let dir: string;
-let env: NodeJS.ProcessEnv;
 const secrets: string[] = [];
 
 beforeAll(() => {
-  dir = tempDir();
-  env = isolatedEnv(join(dir, '.home'));
+  sb = sandbox();
+  dir = sb.dir;
   const next = rng(42);
   for (let i = 0; i < 3; i++) secrets.push(expandTemplate('ghp_{{alnum:36}}', next));
   write(dir, 'proj/.env', `GITHUB_TOKEN=${secrets[0]}\nPORT=3000\n`);
@@ -20,9 +21,8 @@ beforeAll(() => {
   write(dir, 'proj/odd, name: here.ts', `const t = '${secrets[2]}';\n`);
   write(dir, 'proj/clean.txt', 'nothing to see here\n');
 });
-afterAll(() => removeDir(dir));
 
-const scan = (...args: string[]) => runCli(['scan', 'proj', ...args], { cwd: dir, env });
+const scan = (...args: string[]) => cli(sb, dir, ['scan', 'proj', ...args]);
 
 function expectNoRawSecret(text: string) {
   for (const s of secrets) {
@@ -85,7 +85,7 @@ describe('agent-vault scan output formats', () => {
 
   it('a clean folder exits 0 in every format', () => {
     for (const format of ['text', 'json', 'sarif', 'github']) {
-      const r = runCli(['scan', 'proj/clean.txt', '--format', format], { cwd: dir, env });
+      const r = cli(sb, dir, ['scan', 'proj/clean.txt', '--format', format]);
       expect(r.code, format).toBe(0);
     }
   });

@@ -1,22 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, removeDir, runCli, tempDir, write } from './helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli, cliInTerminal } from './helpers/cli.js';
+import { sandbox, write, type Sandbox } from './helpers/sandbox.js';
 
+let sb: Sandbox;
 let dir: string;
-let env: NodeJS.ProcessEnv;
 beforeAll(() => {
-  dir = tempDir();
-  env = isolatedEnv(join(dir, '.home'));
+  sb = sandbox();
+  dir = sb.dir;
   for (let i = 0; i < 200; i++) write(dir, `tree/${i}.txt`, `line ${i}\n`);
 });
-afterAll(() => removeDir(dir));
 
-/** Run the CLI inside a real pseudo-terminal (util-linux `script`), returning what the terminal showed. */
+/** What the terminal showed while the CLI ran inside it. */
 function inTerminal(args: string[], extraEnv: NodeJS.ProcessEnv = {}): string {
-  const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { cwd: dir, env: { ...env, TERM: 'xterm', ...extraEnv } });
-  return r.stdout.toString('utf8');
+  return cliInTerminal(sb, dir, args, { env: { TERM: 'xterm', ...extraEnv } }).stdout;
 }
 
 describe('progress bar', () => {
@@ -26,7 +22,7 @@ describe('progress bar', () => {
   it('never shows in CI, when piped, or with --no-progress', () => {
     expect(inTerminal(['scan', 'tree'], { CI: 'true' })).not.toMatch(/scanning:/);
     expect(inTerminal(['scan', 'tree', '--no-progress'])).not.toMatch(/scanning:/);
-    const piped = runCli(['scan', 'tree'], { cwd: dir, env });
+    const piped = cli(sb, dir, ['scan', 'tree']);
     expect(piped.stdout + piped.stderr).not.toMatch(/scanning:/);
     expect(piped.stdout).toMatch(/no secrets found in 200 files scanned/);
   });

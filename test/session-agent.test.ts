@@ -35,7 +35,8 @@ async function setup(): Promise<Setup> {
   const dir = tempDir('av-agent-');
   dirs.push(dir);
   const home = join(dir, 'vault');
-  const master = await passphraseVault(home, 'agent tests', { 'db-password': DB, 'api-key': API });
+  // Bound to the test folder, as `agent-vault bind KEY GLOB` would: write may restore them there.
+  const master = await passphraseVault(home, 'agent tests', { 'db-password': DB, 'api-key': API }, undefined, { 'db-password': [`${dir}/**`], 'api-key': [`${dir}/**`] });
   const env = { PATH: process.env.PATH, HOME: dir, AGENT_VAULT_HOME: home, LANG: 'C.UTF-8', NO_COLOR: '1' };
   return { dir, home, env, master };
 }
@@ -64,8 +65,11 @@ describe('the session agent process', () => {
 
   it('locks itself after the idle time: socket removed, process gone, the vault reads as locked', async () => {
     const s = await setup();
-    const agent = await startAgentProcess(s.home, s.master, { env: s.env, idleMs: 1500 });
-    expect(cli(s, ['has', 'api-key']).code).toBe(0);
+    const agent = await startAgentProcess(s.home, s.master, { env: s.env, idleMs: 2500 });
+    // In-process client: a CLI start-up on a busy machine could take longer than the idle time.
+    const client = new AgentSession(s.home, s.env);
+    expect(await client.has(['api-key'])).toEqual([true]);
+    await client.close();
     await waitFor(socketGone(agent.socket), 15_000, 'the idle lock');
     expect(await agent.exited).toBe(0);
     const r = cli(s, ['has', 'api-key']);
@@ -243,7 +247,7 @@ describe('the session agent protocol', () => {
     }
   });
 
-  it('no operation hands out the key; values leave only for a command, and signing keys never', async () => {
+  it('no operation hands out the key; a value never leaves for an unproved connection, and signing keys never', async () => {
     const s = await setup();
     const agent = await startAgentProcess(s.home, s.master, { env: s.env });
     const b64 = (t: string) => ({ $b: Buffer.from(t).toString('base64') });
@@ -267,11 +271,25 @@ describe('the session agent protocol', () => {
     const replies = text.trim().split('\n').map((l) => JSON.parse(l));
     expect(replies).toHaveLength(requests.length);
     const byOp = (i: number) => replies.find((r) => r.id === i + 1);
-    for (const i of [8, 9, 10, 11, 12]) expect(byOp(i), JSON.stringify(requests[i])).toMatchObject({ ok: false, error: { code: 'USE_NOT_ALLOWED' } });
+    // A value for the terminal (get --reveal) only on a connection that proved the person.
+    expect(byOp(8)).toMatchObject({ ok: false, error: { code: 'PERSON_REQUIRED' } });
+    for (const i of [9, 10, 11, 12]) expect(byOp(i), JSON.stringify(requests[i])).toMatchObject({ ok: false, error: { code: 'USE_NOT_ALLOWED' } });
     const keys = deriveKeys(s.master);
     for (const secret of [s.master, keys.encryption, keys.integrity]) for (const form of spellings(secret)) expect(text).not.toContain(form);
-    // A command's value is the one use that crosses the socket.
+    // A command (run) gets a value only where a binding allows it, checked here in the agent:
+    // a key bound to files is refused, so a same-user process cannot use `run` as an oracle.
     const run = await exchange(agent.socket, [JSON.stringify({ id: 1, op: 'valueFor', args: ['db-password', { kind: 'command', argv: ['env'], cwd: s.dir }] }) + '\n']);
-    expect(Buffer.from(JSON.parse(run.text).value.$b, 'base64').toString()).toBe(DB);
+    expect(JSON.parse(run.text)).toMatchObject({ ok: false, error: { code: 'KEY_NOT_BOUND' } });
+    expect(run.text).not.toContain(DB);
+    // Person decisions are refused on an unproved connection.
+    const decisions = await exchange(agent.socket, [
+      JSON.stringify({ id: 1, op: 'remove', args: ['db-password'] }) + '\n',
+      JSON.stringify({ id: 2, op: 'bind', args: ['db-password', ['/**']] }) + '\n',
+      JSON.stringify({ id: 3, op: 'set', args: [[{ key: 'db-password', value: b64('replaced'), origin: 'terminal' }], { interactive: true }] }) + '\n',
+    ]);
+    const answers = decisions.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(answers).toHaveLength(3);
+    for (const a of answers) expect(a).toMatchObject({ ok: false, error: { code: 'PERSON_REQUIRED' } });
+    expect(cli(s, ['has', 'db-password']).code).toBe(0);
   });
 });

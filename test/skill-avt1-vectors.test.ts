@@ -5,9 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { buildManifest, normaliseContent, parseManifest, type ManifestEntry } from '../src/skill/avt1.js';
 import { readSkillTree } from '../src/skill/tree.js';
 import { AgentVaultError } from '../src/errors.js';
-import { av, git, ROOT, sandbox, skillMd, writeFiles } from './helpers/skill-env.js';
+import { cli } from './helpers/cli.js';
+import { gitOk, REPO, sandbox, writeFiles } from './helpers/sandbox.js';
+import { skillMd } from './helpers/skill-env.js';
 
-const VECTORS = join(ROOT, 'test', 'vectors', 'avt1');
+const VECTORS = join(REPO, 'test', 'vectors', 'avt1');
 const cases = readdirSync(VECTORS).filter((d) => /^\d\d-/.test(d)).sort();
 const DIGEST = '0'.repeat(64);
 
@@ -22,8 +24,8 @@ describe('avt1 published test vectors', () => {
 
   it('agent-vault skill hash prints the same hash as the vector', () => {
     const sb = sandbox();
-    const r = av(sb, VECTORS, 'skill', 'hash', join(cases[1]!, 'skill'));
-    expect(r.status).toBe(0);
+    const r = cli(sb, VECTORS, ['skill', 'hash', join(cases[1]!, 'skill')]);
+    expect(r.code).toBe(0);
     expect(r.stdout).toBe(readFileSync(join(VECTORS, cases[1]!, 'expected.hash'), 'utf8'));
   });
 
@@ -63,8 +65,8 @@ describe('avt1 on real folders', () => {
       writeFileSync(join(d, 'README.md'), 'b');
     });
     for (const [dir, word] of [[escaping, 'leaves the skill folder'], [absolute, 'absolute'], [viaLink, 'skill folder'], [collide, 'collide']] as const) {
-      const r = av(sb, sb.dir, 'skill', 'hash', dir);
-      expect(r.status, dir).toBe(22);
+      const r = cli(sb, sb.dir, ['skill', 'hash', dir]);
+      expect(r.code, dir).toBe(22);
       expect(r.stderr, dir).toContain(word);
     }
   });
@@ -82,18 +84,18 @@ describe('avt1 on real folders', () => {
     const sb = sandbox();
     const origin = join(sb.dir, 'origin');
     mkdirSync(origin);
-    git(origin, sb.env, 'init', '-q');
+    gitOk(sb, origin, ['init', '-q']);
     cpSync(join(VECTORS, cases[1]!, 'skill'), join(origin, 'skill'), { recursive: true, verbatimSymlinks: true });
     writeFiles(origin, { 'skill/docs/guide.md': 'line one\nline two\n', 'skill/scripts/tool.py': '#!/usr/bin/env python3\nprint("hi")\n' });
     chmodSync(join(origin, 'skill/scripts/tool.py'), 0o755);
-    git(origin, sb.env, 'add', '-A');
-    git(origin, sb.env, 'commit', '-qm', 'skill');
-    const before = av(sb, origin, 'skill', 'hash', 'skill').stdout;
+    gitOk(sb, origin, ['add', '-A']);
+    gitOk(sb, origin, ['commit', '-qm', 'skill']);
+    const before = cli(sb, origin, ['skill', 'hash', 'skill']).stdout;
     const clone = join(sb.dir, 'clone');
-    git(sb.dir, sb.env, '-c', 'core.autocrlf=true', 'clone', '-q', '--config', 'core.autocrlf=true', origin, clone);
+    gitOk(sb, sb.dir, ['-c', 'core.autocrlf=true', 'clone', '-q', '--config', 'core.autocrlf=true', origin, clone]);
     // The checkout really did convert line ends: the test would prove nothing otherwise.
     expect(readFileSync(join(clone, 'skill/docs/guide.md'), 'utf8')).toContain('\r\n');
-    const after = av(sb, clone, 'skill', 'hash', 'skill').stdout;
+    const after = cli(sb, clone, ['skill', 'hash', 'skill']).stdout;
     expect(before).toMatch(/^sha256:[0-9a-f]{64}\n$/);
     expect(after).toBe(before);
     expect(existsSync(join(clone, 'skill', 'run'))).toBe(true);

@@ -1,7 +1,8 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { av, ROOT, sandbox, type Sandbox } from './helpers/skill-env.js';
+import { cli } from './helpers/cli.js';
+import { REPO, sandbox, type Sandbox } from './helpers/sandbox.js';
 import { RAW_TOKEN_FOR_TESTS, writeMaliciousCorpus, type MaliciousSkill } from './helpers/skill-corpus.js';
 
 interface ScanJson {
@@ -21,10 +22,10 @@ describe('skill scan on a malicious corpus (one or more per threat class)', () =
     const dir = join(sb.dir, 'malicious');
     mkdirSync(dir);
     corpus = writeMaliciousCorpus(dir);
-    const r = av(sb, sb.dir, 'skill', 'scan', 'malicious', '--format', 'json');
-    status = r.status;
+    const r = cli(sb, sb.dir, ['skill', 'scan', 'malicious', '--format', 'json']);
+    status = r.code;
     json = JSON.parse(r.stdout) as ScanJson;
-    text = av(sb, sb.dir, 'skill', 'scan', 'malicious').stdout;
+    text = cli(sb, sb.dir, ['skill', 'scan', 'malicious']).stdout;
   });
 
   it('covers every threat class', () => {
@@ -61,15 +62,15 @@ describe('skill scan on a malicious corpus (one or more per threat class)', () =
     const token = RAW_TOKEN_FOR_TESTS();
     writeFileSync(join(sb.dir, '.agent-vault.yaml'), 'skills:\n  requireRevocations: false\n');
     const outputs = [
-      av(sb, sb.dir, 'skill', 'verify', 'malicious/leaky-token', '--format', 'json'),
-      av(sb, sb.dir, 'skill', 'verify', 'malicious/leaky-token'),
-      av(sb, sb.dir, 'skill', 'audit', 'malicious/leaky-token', '--dry-run'),
-      av(sb, sb.dir, 'skill', 'audit', 'malicious/leaky-token-allowed'),
-      av(sb, sb.dir, 'skill', 'quarantine', 'list', '--format', 'json'),
+      cli(sb, sb.dir, ['skill', 'verify', 'malicious/leaky-token', '--format', 'json']),
+      cli(sb, sb.dir, ['skill', 'verify', 'malicious/leaky-token']),
+      cli(sb, sb.dir, ['skill', 'audit', 'malicious/leaky-token', '--dry-run']),
+      cli(sb, sb.dir, ['skill', 'audit', 'malicious/leaky-token-allowed']),
+      cli(sb, sb.dir, ['skill', 'quarantine', 'list', '--format', 'json']),
     ];
     for (const r of outputs) {
       expect(r.stdout + r.stderr).not.toContain(token);
-      expect(r.status).not.toBe(2);
+      expect(r.code).not.toBe(2);
     }
     expect(JSON.parse(outputs[0]!.stdout).skills[0].code).toBe('SKILL_UNSIGNED');
     expect(outputs[4]!.stdout).toContain('leaky-token-allowed');
@@ -79,13 +80,13 @@ describe('skill scan on a malicious corpus (one or more per threat class)', () =
 describe('skill scan on benign, documentation-heavy skills', () => {
   it('passes every one with no high or critical finding', () => {
     const sb = sandbox();
-    cpSync(join(ROOT, 'test', 'fixtures', 'skills-benign'), join(sb.dir, 'benign'), { recursive: true });
-    const r = av(sb, sb.dir, 'skill', 'scan', 'benign', '--format', 'json');
+    cpSync(join(REPO, 'test', 'fixtures', 'skills-benign'), join(sb.dir, 'benign'), { recursive: true });
+    const r = cli(sb, sb.dir, ['skill', 'scan', 'benign', '--format', 'json']);
     const json = JSON.parse(r.stdout) as ScanJson;
     expect(json.skills.length).toBeGreaterThanOrEqual(5);
     const high = json.skills.flatMap((s) => s.findings.filter((f) => HIGH.has(f.severity)).map((f) => `${s.skill}: ${f.ruleId}`));
     expect(high).toEqual([]);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
   });
 });
 
@@ -97,15 +98,15 @@ describe('skill scan suppressions', () => {
     writeMaliciousCorpus(join(dir, 'skills'));
     const cfg = (yaml: string) => writeFileSync(join(dir, '.agent-vault.yaml'), yaml);
     cfg('skills:\n  suppressions:\n    - skill: read-aws\n      path: SKILL.md\n      rule: skill-exfil-credential-read\n      reason: documents where credentials live; reviewed by security\n');
-    const ok = av(sb, dir, 'skill', 'scan', 'skills/read-aws', '--format', 'json');
+    const ok = cli(sb, dir, ['skill', 'scan', 'skills/read-aws', '--format', 'json']);
     const okJson = JSON.parse(ok.stdout) as ScanJson & { skills: { suppressed: { reason: string }[] }[] };
-    expect(ok.status).toBe(0);
+    expect(ok.code).toBe(0);
     expect(okJson.skills[0]!.suppressed[0]!.reason).toContain('reviewed by security');
     // the same suppression does not reach another skill
-    expect(av(sb, dir, 'skill', 'scan', 'skills/upload-key').status).toBe(1);
+    expect(cli(sb, dir, ['skill', 'scan', 'skills/upload-key']).code).toBe(1);
     cfg('skills:\n  suppressions:\n    - skill: read-aws\n      path: SKILL.md\n      rule: skill-exfil-credential-read\n');
-    const bad = av(sb, dir, 'skill', 'scan', 'skills/read-aws');
-    expect(bad.status).toBe(2);
+    const bad = cli(sb, dir, ['skill', 'scan', 'skills/read-aws']);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('reason');
   });
 });

@@ -1,10 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { linkSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomFrom, rng } from './helpers/fake-secrets.js';
 import { leakForms, run, sandbox, type RunResult, type Sandbox } from './helpers/vault-cli.js';
 import { bindKeys } from './helpers/vault.js';
+import { passphraseVault, startAgentProcess, stopAgents } from './helpers/locked.js';
 
 /**
  * The safe-command invariant: whatever an agent runs (and every way it can fail), no
@@ -113,6 +114,9 @@ describe('no value reaches the output of a safe command', () => {
       ['import without a terminal', ['import', 'mixed.txt'], 'y\n'],
       ['init without a terminal', ['init'], 'ignore'],
       ['read --help', ['read', '--help'], 'ignore'],
+      ['skill keygen without a terminal', ['skill', 'keygen', '--kid', 'k1'], 'ignore'],
+      ['skill sign without a terminal', ['skill', 'sign', '.', '--kid', 'k1'], 'ignore'],
+      ['hook pre-push with nothing to push', ['hook', 'pre-push', 'origin', 'https://x.invalid/r.git'], ''],
     ];
     for (const [what, args, input] of runs) expectNoLeak(await run(sb, args, input), what);
 
@@ -143,5 +147,58 @@ describe('no value reaches the output of a safe command', () => {
       expect(r.stdout + r.stderr).toContain('integrity check');
       expectNoLeak(r, `${args[0]} on a tampered vault`);
     }
+  }, 600_000);
+});
+
+describe('no value reaches the output of a safe command with a passphrase vault (through the session agent, and locked)', () => {
+  const made: string[] = [];
+  afterAll(() => {
+    stopAgents();
+    made.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  });
+
+  it('the same commands unlocked and locked, and the locking commands themselves', async () => {
+    const sb = sandbox();
+    made.push(sb.dir);
+    spawnSync('git', ['init', '-q'], { cwd: sb.dir, env: sb.env });
+    const pass = 'no leak passphrase';
+    const master = await passphraseVault(sb.home, pass, Object.fromEntries(values.map((v) => [v.key, v.value])), undefined, { [values[0]!.key]: [join(sb.dir, 'out.txt')] });
+    const v = values.map((x) => x.value);
+    writeFileSync(join(sb.dir, 'mixed.txt'), `raw: ${v[0]}\njson: ${JSON.stringify({ p: v[1] })}\nb64: ${Buffer.from(v[3]!).toString('base64')}\n`);
+    const all = values.map((x) => `<agent-vault:${x.key}>`).join('\n');
+    const runs: [string, string[], string | 'ignore'][] = [
+      ['read', ['read', 'mixed.txt'], 'ignore'],
+      ['write bound', ['write', 'out.txt', '--content', `<agent-vault:${values[0]!.key}>`], 'ignore'],
+      ['write unbound', ['write', 'exfil.sh', '--content', all], 'ignore'],
+      ['smudge without a path', ['smudge'], all],
+      // clean replaces raw values (encoded forms in its input pass through as given, as above).
+      ['clean', ['clean', 'mixed.txt'], `raw: ${v[0]}\nalso: ${v[2]}\n`],
+      ['has', ['has', ...values.map((x) => x.key)], 'ignore'],
+      ['list --json', ['list', '--json'], 'ignore'],
+      ['status --vault', ['status', '--vault'], 'ignore'],
+      ['set --stdin replacing a key', ['set', values[3]!.key, '--stdin'], values[3]!.value],
+      ['get --reveal without a terminal', ['get', values[0]!.key, '--reveal'], values[0]!.value],
+      ['unlock without a terminal', ['unlock'], `${pass}\n`],
+      ['totp enable without a terminal', ['totp', 'enable'], `${pass}\n`],
+      ['totp disable without a terminal', ['totp', 'disable'], `${pass}\n`],
+      ['key migrate without a terminal', ['key', 'migrate', '--to', 'keyfile'], `${pass}\n`],
+      ['scan', ['scan', '.'], 'ignore'],
+    ];
+    await startAgentProcess(sb.home, master, { env: sb.env });
+    const read = await run(sb, ['read', 'mixed.txt'], 'ignore');
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain(`<agent-vault:${values[0]!.key}>`);
+    for (const [what, args, input] of runs) expectNoLeak(await run(sb, args, input), `unlocked: ${what}`);
+    const hook = await run(sb, ['hook', 'pre-commit'], 'ignore');
+    expectNoLeak(hook, 'unlocked: hook pre-commit');
+    const lock = await run(sb, ['lock'], 'ignore');
+    expect(lock.stdout).toContain('Locked');
+    expectNoLeak(lock, 'lock');
+    // Locked: every path that refuses (VAULT_LOCKED) or warns.
+    for (const [what, args, input] of [...runs, ['lock again', ['lock'], 'ignore'] as [string, string[], string]]) expectNoLeak(await run(sb, args, input), `locked: ${what}`);
+    const lockedRead = await run(sb, ['read', 'mixed.txt'], 'ignore');
+    expect(lockedRead.code).toBe(1);
+    expect(lockedRead.stdout).toBe('');
+    expectNoLeak(await run(sb, ['hook', 'pre-commit'], 'ignore'), 'locked: hook pre-commit');
   }, 600_000);
 });

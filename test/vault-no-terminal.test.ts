@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { leakForms, run, sandbox, type Sandbox } from './helpers/vault-cli.js';
+import { cliAsync } from './helpers/cli.js';
+import { sandbox, type Sandbox } from './helpers/sandbox.js';
+import { leakForms } from './helpers/vault.js';
 
 /** Acceptance: an agent (no terminal: pipes, stdin from /dev/null) cannot run sensitive commands. */
 describe('sensitive commands refuse without a terminal', () => {
@@ -10,7 +12,7 @@ describe('sensitive commands refuse without a terminal', () => {
   let sb: Sandbox;
   beforeAll(async () => {
     sb = sandbox();
-    expect((await run(sb, ['set', 'stored-key', '--stdin'], value)).code).toBe(0);
+    expect((await cliAsync(sb, sb.dir, ['set', 'stored-key', '--stdin'], { input: value })).code).toBe(0);
     writeFileSync(join(sb.dir, '.env'), `NEW_TOKEN=${expandTemplate('{{alnum:20}}', rng(5))}\n`);
   });
 
@@ -25,7 +27,7 @@ describe('sensitive commands refuse without a terminal', () => {
   for (const [name, args, suggestion] of cases) {
     for (const stdin of ['ignore', 'y\ny\nsome-value-123\n'] as const) {
       it(`${name} with stdin ${stdin === 'ignore' ? 'from /dev/null' : 'from a pipe'}`, async () => {
-        const r = await run(sb, args, stdin);
+        const r = await cliAsync(sb, sb.dir, args, { input: stdin });
         expect(r.code).toBe(1);
         expect(r.stdout).toBe('');
         expect(r.stderr).toContain('needs an interactive terminal');
@@ -36,7 +38,7 @@ describe('sensitive commands refuse without a terminal', () => {
   }
 
   it('leaves the vault unchanged after the refusals', async () => {
-    const r = await run(sb, ['list']);
+    const r = await cliAsync(sb, sb.dir, ['list']);
     expect(r.stdout).toBe('stored-key\n');
   });
 });

@@ -40,19 +40,24 @@ describe('value origin', () => {
     ]);
   });
 
-  it('a vault written before origins opens, its values counting as terminal; an edited origin fails the MAC', () => {
+  it('a vault written before origins and flags opens: values count as terminal, skill-signing-* keys as internal; an edited origin fails the MAC', () => {
     const home = join(sandbox().dir, 'v');
     dirs.push(join(home, '..'));
     initVault(home);
     openVault(home).set('legacy', Buffer.from('legacy-value-0123'), { origin: 'script' });
+    openVault(home).setMany([{ key: 'skill-signing-old', value: Buffer.from('private-key-bytes-0123'), origin: 'terminal', internal: true }]);
     const file = vaultPaths(home).file;
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     delete doc.entries.legacy.origin;
-    // Re-sign as the older release did (the MAC covers format, keyCheck and entries).
+    delete doc.entries['skill-signing-old'].origin;
+    delete doc.entries['skill-signing-old'].internal;
+    // Re-sign without those fields (the MAC covers format, keyCheck, generation and entries).
     const keys = deriveKeys(readFileSync(vaultPaths(home).key));
-    const body = { format: doc.format, keyCheck: doc.keyCheck, entries: doc.entries };
+    const body = { format: doc.format, keyCheck: doc.keyCheck, generation: doc.generation, entries: doc.entries };
     writeFileSync(file, JSON.stringify({ ...body, mac: mac(keys, JSON.stringify(body)) }, null, 2) + '\n');
-    expect(openVault(home).redactionValues()[0]!.origin).toBe('terminal');
+    expect(openVault(home).redactionValues().map((v) => v.origin)).toEqual(['terminal', 'terminal']);
+    expect(openVault(home).list().find((m) => m.key === 'skill-signing-old')).toMatchObject({ internal: true, bindings: [] });
+    expect(() => openVault(home).bind('skill-signing-old', ['/tmp/k.pem'])).toThrow(/cannot be bound/);
 
     openVault(home).set('probe', Buffer.from('probe-value-01234'), { origin: 'script' });
     const text = readFileSync(file, 'utf8');

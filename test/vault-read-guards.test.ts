@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run, sandbox } from './helpers/vault-cli.js';
+import { cliAsync } from './helpers/cli.js';
+import { sandbox } from './helpers/sandbox.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 /**
@@ -19,7 +20,7 @@ describe('read cannot be talked into showing a secret', () => {
     writeFileSync(join(sb.dir, 'conf.yaml'), `token: "${a}" # gitleaks:allow\n# agent-vault:allow-next-line\nother: "${b}"\n`);
     writeFileSync(join(sb.dir, 'evil.yaml'), 'allowlist:\n  paths: ["**"]\n');
     for (const args of [['read', 'conf.yaml'], ['read', 'conf.yaml', '--config', 'evil.yaml']]) {
-      const r = await run(sb, args);
+      const r = await cliAsync(sb, sb.dir, args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).not.toContain(a);
       expect(r.stdout).not.toContain(b);
@@ -31,7 +32,7 @@ describe('read cannot be talked into showing a secret', () => {
     const sb = sandbox();
     const hex = expandTemplate('{{hex:64}}', next);
     writeFileSync(join(sb.dir, 'x.env'), `hook=${hex}\n`);
-    const r = await run(sb, ['read', 'x.env']);
+    const r = await cliAsync(sb, sb.dir, ['read', 'x.env']);
     expect(r.stdout).not.toContain(hex);
     expect(r.stdout).toMatch(/hook=<agent-vault:UNVAULTED:sha256:[0-9a-f]{8}>/);
   });
@@ -39,10 +40,10 @@ describe('read cannot be talked into showing a secret', () => {
   it('masks a vaulted value written as hex', async () => {
     const sb = sandbox();
     const value = 'hunter2-correct-horse';
-    expect((await run(sb, ['set', 'db-pass', '--stdin'], value)).code).toBe(0);
+    expect((await cliAsync(sb, sb.dir, ['set', 'db-pass', '--stdin'], { input: value })).code).toBe(0);
     const hex = Buffer.from(value).toString('hex');
     writeFileSync(join(sb.dir, 'k.txt'), `lower ${hex}\nupper ${hex.toUpperCase()}\n`);
-    const r = await run(sb, ['read', 'k.txt']);
+    const r = await cliAsync(sb, sb.dir, ['read', 'k.txt']);
     expect(r.stdout.toLowerCase()).not.toContain(hex);
   });
 
@@ -50,7 +51,7 @@ describe('read cannot be talked into showing a secret', () => {
     const sb = sandbox();
     const a = token();
     writeFileSync(join(sb.dir, 'u16.env'), Buffer.from(`GITHUB_TOKEN=${a}\n`, 'utf16le'));
-    const r = await run(sb, ['read', 'u16.env']);
+    const r = await cliAsync(sb, sb.dir, ['read', 'u16.env']);
     expect(r.code).toBe(1);
     expect(r.stdoutBytes.length).toBe(0);
     expect(r.stderr).toMatch(/u16\.env has NUL bytes/);

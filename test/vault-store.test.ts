@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { vaultHome } from '../src/platform/home.js';
@@ -8,8 +7,9 @@ import { initVault, openVault, vaultPaths } from '../src/vault/index.js';
 import { deriveKeys, open, seal } from '../src/vault/crypto.js';
 import { processStartTime } from '../src/vault/lock.js';
 import { AgentVaultError } from '../src/errors.js';
+import { scratchDir } from './helpers/sandbox.js';
 
-const newHome = () => join(mkdtempSync(join(tmpdir(), 'av-store-')), 'vault');
+const newHome = () => join(scratchDir('av-store-'), 'vault');
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -94,7 +94,7 @@ describe('the second factor on a passphrase vault', () => {
     expect(openVault(home, { keyProvider: new MemoryKeyProvider(master) }).header()).toMatchObject({ totp: { lastStep: timeStep(later) } });
   });
 
-  it('says the same thing for a wrong passphrase and for a wrong code', async () => {
+  it('says the same thing for a wrong passphrase, a wrong code and an expired code', async () => {
     const home = newHome();
     const master = await passphraseVault(home, 'the right passphrase');
     const secret = newTotpSecret();
@@ -103,7 +103,12 @@ describe('the second factor on a passphrase vault', () => {
     const wrongPass = await authenticate(home, { passphrase: 'the wrong passphrase', code: totpCode(secret, t0) }, t0).catch((e: Error) => e);
     const t1 = t0 + 5_000;
     const wrongCode = await authenticate(home, { passphrase: 'the right passphrase', code: totpCode(secret, t1 + 600_000) }, t1).catch((e: Error) => e);
-    expect(wrongPass).toMatchObject({ code: 'UNLOCK_FAILED', message: 'wrong passphrase or code' });
-    expect(wrongCode).toMatchObject({ code: 'UNLOCK_FAILED', message: 'wrong passphrase or code' });
+    // An expired code: the right passphrase and the code of two minutes ago (never used).
+    const t2 = t1 + 10_000;
+    const expired = await authenticate(home, { passphrase: 'the right passphrase', code: totpCode(secret, t2 - 120_000) }, t2).catch((e: Error) => e);
+    for (const e of [wrongPass, wrongCode, expired]) expect(e).toMatchObject({ code: 'UNLOCK_FAILED', message: 'wrong passphrase or code' });
+    // The hint differs only by the wait (it doubles with each failure), never by the factor.
+    const said = (e: unknown) => JSON.stringify([(e as Error).message, (e as { hint?: string }).hint?.replace(/\d+ s\b/, 'N s')]);
+    expect(new Set([wrongPass, wrongCode, expired].map(said)).size).toBe(1);
   });
 });

@@ -1194,9 +1194,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix3 = POSIX_REGEX_SOURCE[rest2];
+                if (posix3) {
+                  prev.value = pre + posix3;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1715,7 +1715,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix3 = opts.windows;
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1725,8 +1725,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix3 });
+        const result = { glob, state, regex, posix: posix3, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1751,7 +1751,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix3 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1759,7 +1759,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix3 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1768,16 +1768,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix4);
+          match = picomatch4.matchBase(input, regex, options, posix3);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix3 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix4 }));
+      return regex.test(utils.basename(input, { windows: posix3 }));
     };
     picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
     picomatch4.parse = (pattern, options) => {
@@ -9322,5898 +9322,6 @@ var require_dist = __commonJS({
   }
 });
 
-// node_modules/fast-glob/out/utils/array.js
-var require_array = __commonJS({
-  "node_modules/fast-glob/out/utils/array.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.splitWhen = exports.flatten = void 0;
-    function flatten(items) {
-      return items.reduce((collection, item) => [].concat(collection, item), []);
-    }
-    exports.flatten = flatten;
-    function splitWhen(items, predicate) {
-      const result = [[]];
-      let groupIndex = 0;
-      for (const item of items) {
-        if (predicate(item)) {
-          groupIndex++;
-          result[groupIndex] = [];
-        } else {
-          result[groupIndex].push(item);
-        }
-      }
-      return result;
-    }
-    exports.splitWhen = splitWhen;
-  }
-});
-
-// node_modules/fast-glob/out/utils/errno.js
-var require_errno = __commonJS({
-  "node_modules/fast-glob/out/utils/errno.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEnoentCodeError = void 0;
-    function isEnoentCodeError(error2) {
-      return error2.code === "ENOENT";
-    }
-    exports.isEnoentCodeError = isEnoentCodeError;
-  }
-});
-
-// node_modules/fast-glob/out/utils/fs.js
-var require_fs = __commonJS({
-  "node_modules/fast-glob/out/utils/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/fast-glob/out/utils/path.js
-var require_path = __commonJS({
-  "node_modules/fast-glob/out/utils/path.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
-    var os5 = __require("os");
-    var path = __require("path");
-    var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
-    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
-    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
-    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
-    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
-    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
-    function unixify(filepath) {
-      return filepath.replace(/\\/g, "/");
-    }
-    exports.unixify = unixify;
-    function makeAbsolute(cwd, filepath) {
-      return path.resolve(cwd, filepath);
-    }
-    exports.makeAbsolute = makeAbsolute;
-    function removeLeadingDotSegment(entry) {
-      if (entry.charAt(0) === ".") {
-        const secondCharactery = entry.charAt(1);
-        if (secondCharactery === "/" || secondCharactery === "\\") {
-          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
-        }
-      }
-      return entry;
-    }
-    exports.removeLeadingDotSegment = removeLeadingDotSegment;
-    exports.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
-    function escapeWindowsPath(pattern) {
-      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapeWindowsPath = escapeWindowsPath;
-    function escapePosixPath(pattern) {
-      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapePosixPath = escapePosixPath;
-    exports.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
-    function convertWindowsPathToPattern(filepath) {
-      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
-    }
-    exports.convertWindowsPathToPattern = convertWindowsPathToPattern;
-    function convertPosixPathToPattern(filepath) {
-      return escapePosixPath(filepath);
-    }
-    exports.convertPosixPathToPattern = convertPosixPathToPattern;
-  }
-});
-
-// node_modules/is-extglob/index.js
-var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = function isExtglob(str) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str)) {
-        if (match[2]) return true;
-        str = str.slice(match.index + match[0].length);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/is-glob/index.js
-var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var isExtglob = require_is_extglob();
-    var chars = { "{": "}", "(": ")", "[": "]" };
-    var strictCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      var pipeIndex = -2;
-      var closeSquareIndex = -2;
-      var closeCurlyIndex = -2;
-      var closeParenIndex = -2;
-      var backSlashIndex = -2;
-      while (index < str.length) {
-        if (str[index] === "*") {
-          return true;
-        }
-        if (str[index + 1] === "?" && /[\].+)]/.test(str[index])) {
-          return true;
-        }
-        if (closeSquareIndex !== -1 && str[index] === "[" && str[index + 1] !== "]") {
-          if (closeSquareIndex < index) {
-            closeSquareIndex = str.indexOf("]", index);
-          }
-          if (closeSquareIndex > index) {
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeCurlyIndex !== -1 && str[index] === "{" && str[index + 1] !== "}") {
-          closeCurlyIndex = str.indexOf("}", index);
-          if (closeCurlyIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeParenIndex !== -1 && str[index] === "(" && str[index + 1] === "?" && /[:!=]/.test(str[index + 2]) && str[index + 3] !== ")") {
-          closeParenIndex = str.indexOf(")", index);
-          if (closeParenIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-              return true;
-            }
-          }
-        }
-        if (pipeIndex !== -1 && str[index] === "(" && str[index + 1] !== "|") {
-          if (pipeIndex < index) {
-            pipeIndex = str.indexOf("|", index);
-          }
-          if (pipeIndex !== -1 && str[pipeIndex + 1] !== ")") {
-            closeParenIndex = str.indexOf(")", pipeIndex);
-            if (closeParenIndex > pipeIndex) {
-              backSlashIndex = str.indexOf("\\", pipeIndex);
-              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-                return true;
-              }
-            }
-          }
-        }
-        if (str[index] === "\\") {
-          var open2 = str[index + 1];
-          index += 2;
-          var close = chars[open2];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    var relaxedCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      while (index < str.length) {
-        if (/[*?{}()[\]]/.test(str[index])) {
-          return true;
-        }
-        if (str[index] === "\\") {
-          var open2 = str[index + 1];
-          index += 2;
-          var close = chars[open2];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    module.exports = function isGlob(str, options) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      if (isExtglob(str)) {
-        return true;
-      }
-      var check = strictCheck;
-      if (options && options.strict === false) {
-        check = relaxedCheck;
-      }
-      return check(str);
-    };
-  }
-});
-
-// node_modules/glob-parent/index.js
-var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var isGlob = require_is_glob();
-    var pathPosixDirname = __require("path").posix.dirname;
-    var isWin32 = __require("os").platform() === "win32";
-    var slash = "/";
-    var backslash = /\\/g;
-    var enclosure = /[\{\[].*[\}\]]$/;
-    var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
-    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module.exports = function globParent(str, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
-        str = str.replace(backslash, slash);
-      }
-      if (enclosure.test(str)) {
-        str += slash;
-      }
-      str += "a";
-      do {
-        str = pathPosixDirname(str);
-      } while (isGlob(str) || globby.test(str));
-      return str.replace(escaped, "$1");
-    };
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports.escapeNode = (block, n = 0, type) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type && node.type === type || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify2 = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var utils = require_utils2();
-    module.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify(child);
-          }
-        }
-        return output;
-      };
-      return stringify(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b = Math.max(min, max);
-      if (Math.abs(a - b) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b < 0 ? Math.abs(b) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b >= 0) {
-        positives = splitToPatterns(a, b, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count++;
-        }
-      }
-      if (count) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
-      return arr;
-    }
-    function compare(a, b) {
-      return a > b ? 1 : b > a ? -1 : 0;
-    }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b, options) {
-      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
-    }
-    function hasPadding(str) {
-      return /^-?(0+)\d/.test(str);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var util = __require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange = (a, b, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b) return start;
-      let stop = String.fromCharCode(b);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b === 0) b = 0;
-      let descending = a > b;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        if (options.toRegex === true && step > 1) {
-          push(a);
-        } else {
-          range.push(pad(format(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b = `${end}`.charCodeAt(0);
-      let descending = a > b;
-      let min = Math.min(a, b);
-      let max = Math.max(a, b);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        range.push(format(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var fill = require_fill_range();
-    var utils = require_utils2();
-    var compile = (ast, options = {}) => {
-      const walk = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk(child, node);
-          }
-        }
-        return output;
-      };
-      return walk(ast);
-    };
-    module.exports = compile;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var fill = require_fill_range();
-    var stringify = require_stringify2();
-    var utils = require_utils2();
-    var append = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk = (node, parent = {}) => {
-        node.queue = [];
-        let p = parent;
-        let q = parent.queue;
-        while (p.type !== "brace" && p.type !== "root" && p.parent) {
-          p = p.parent;
-          q = p.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q.push(append(q.pop(), stringify(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q.push(append(q.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
-          }
-          q.push(append(q.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child = node.nodes[i];
-          if (child.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child.type === "close") {
-            q.push(append(q.pop(), queue, enclose));
-            continue;
-          }
-          if (child.value && child.type !== "open") {
-            queue.push(append(queue.pop(), child.value));
-            continue;
-          }
-          if (child.nodes) {
-            walk(child, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk(ast));
-    };
-    module.exports = expand;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants2 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: "\xA0",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var stringify = require_stringify2();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants2();
-    var parse = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push({ type: "paren", nodes: [] });
-          stack.push(block);
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open2 = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open2) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push(brace);
-          stack.push(block);
-          push({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push({ type: "text", value });
-            continue;
-          }
-          const type = "close";
-          block = stack.pop();
-          block.close = true;
-          push({ type, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open2 = block.nodes.shift();
-            block.nodes = [open2, { type: "text", value: stringify(block) }];
-          }
-          push({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
-            block.ranges--;
-            continue;
-          }
-          push({ type: "dot", value });
-          continue;
-        }
-        push({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push({ type: "eos" });
-      return ast;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var stringify = require_stringify2();
-    var compile = require_compile();
-    var expand = require_expand();
-    var parse = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
-      }
-      return stringify(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module.exports = braces;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/constants.js
-var require_constants3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var path = __require("path");
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      SEP: path.sep,
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var path = __require("path");
-    var win32 = process.platform === "win32";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants3();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
-    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
-    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
-    exports.removeBackslashes = (str) => {
-      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.supportsLookbehinds = () => {
-      const segs = process.version.slice(1).split(".").map(Number);
-      if (segs.length === 3 && segs[0] >= 9 || segs[0] === 8 && segs[1] >= 10) {
-        return true;
-      }
-      return false;
-    };
-    exports.isWindows = (options) => {
-      if (options && typeof options.windows === "boolean") {
-        return options.windows;
-      }
-      return win32 === true || path.sep === "\\";
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/scan.js
-var require_scan2 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var utils = require_utils3();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants3();
-    var isPathSeparator = (code) => {
-      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token) => {
-      if (token.isPrefix !== true) {
-        token.depth = token.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code;
-      let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code;
-        return str.charCodeAt(++index);
-      };
-      while (index < length) {
-        code = advance();
-        let next;
-        if (code === CHAR_BACKWARD_SLASH) {
-          backslashes = token.backslashes = true;
-          code = advance();
-          if (code === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code = advance())) {
-            if (code === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code === CHAR_COMMA) {
-              isBrace = token.isBrace = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token);
-          token = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token.isGlob = true;
-            isExtglob = token.isExtglob = true;
-            finished = true;
-            if (code === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              while (eos() !== true && (code = advance())) {
-                if (code === CHAR_BACKWARD_SLASH) {
-                  backslashes = token.backslashes = true;
-                  code = advance();
-                  continue;
-                }
-                if (code === CHAR_RIGHT_PARENTHESES) {
-                  isGlob = token.isGlob = true;
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_QUESTION_MARK) {
-          isGlob = token.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token.isBracket = true;
-              isGlob = token.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
-          isGlob = token.isGlob = true;
-          if (scanToEnd === true) {
-            while (eos() !== true && (code = advance())) {
-              if (code === CHAR_LEFT_PARENTHESES) {
-                backslashes = token.backslashes = true;
-                code = advance();
-                continue;
-              }
-              if (code === CHAR_RIGHT_PARENTHESES) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str.slice(0, start);
-        str = str.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str.slice(0, lastIndex);
-        glob = str.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str;
-      } else {
-        base = str;
-      }
-      if (base && base !== "" && base !== "/" && base !== str) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code)) {
-          tokens.push(token);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n = prevIndex ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value = input.slice(n, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (idx !== 0 || value !== "") {
-            parts.push(value);
-          }
-          prevIndex = i;
-        }
-        if (prevIndex && prevIndex + 1 < input.length) {
-          const value = input.slice(prevIndex + 1);
-          parts.push(value);
-          if (opts.tokens) {
-            tokens[tokens.length - 1].value = value;
-            depth(tokens[tokens.length - 1]);
-            state.maxDepth += tokens[tokens.length - 1].depth;
-          }
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var constants3 = require_constants3();
-    var utils = require_utils3();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants3;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var getStarExtglobSequenceOutput = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      for (const branch of branches) {
-        const safeOutput = getStarExtglobSequenceOutput(branch);
-        if (safeOutput) {
-          return { risky: true, safeOutput };
-        }
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      return { risky: false };
-    };
-    var parse = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const win32 = utils.isWindows(options);
-      const PLATFORM_CHARS = constants3.globChars(win32);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
-      };
-      const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
-        consume(token.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.value += tok.value;
-          prev.output = (prev.output || "") + tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
-        token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token);
-      };
-      const extglobClose = (token) => {
-        const literal = input.slice(token.startIndex, state.index + 1);
-        const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token.output + open2.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token.type === "negate") {
-          let extglobStar = star;
-          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token.close = `)$))${extglobStar}`;
-          }
-          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
-            output = token.close = `)${expression})${extglobStar})`;
-          }
-          if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open2 = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open2);
-          push(open2);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (next === "<" && !utils.supportsLookbehinds()) {
-              throw new Error("Node.js v10 or higher is required for regex lookbehinds");
-            }
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && eos()) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token.output = nodot + token.output;
-          }
-          push(token);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
-          push(token);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
-          if (token.suffix) {
-            state.output += token.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const win32 = utils.isWindows(options);
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants3.globChars(win32);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str) => {
-        switch (str) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/lib/picomatch.js
-var require_picomatch3 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var path = __require("path");
-    var scan = require_scan2();
-    var parse = require_parse3();
-    var utils = require_utils3();
-    var constants3 = require_constants3();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch4 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
-        const arrayMatcher = (str) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix4 = utils.isWindows(options);
-      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
-        const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix4);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch4.matchBase = (input, glob, options, posix4 = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(path.basename(input));
-    };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
-    };
-    picomatch4.scan = (input, options) => scan(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch4.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse(input, options);
-      }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch4.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch4.constants = constants3;
-    module.exports = picomatch4;
-  }
-});
-
-// node_modules/micromatch/node_modules/picomatch/index.js
-var require_picomatch4 = __commonJS({
-  "node_modules/micromatch/node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = require_picomatch3();
-  }
-});
-
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var util = __require("util");
-    var braces = require_braces();
-    var picomatch4 = require_picomatch4();
-    var utils = require_utils3();
-    var isEmptyString = (v) => v === "" || v === "./";
-    var hasBraces = (v) => {
-      const index = v.indexOf("{");
-      return index > -1 && v.indexOf("}", index) > -1;
-    };
-    var micromatch = (list, patterns, options) => {
-      patterns = [].concat(patterns);
-      list = [].concat(list);
-      let omit = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch4(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit.add(matched.output);
-          } else {
-            omit.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches;
-    };
-    micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch4(pattern, options);
-    micromatch.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    micromatch.any = micromatch.isMatch;
-    micromatch.not = (list, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches = new Set(micromatch(list, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch.contains = (str, pattern, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p) => micromatch.contains(str, p, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch.isMatch(str, pattern, { ...options, contains: true });
-    };
-    micromatch.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch.some = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch4(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch.every = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch4(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch.all = (str, patterns, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      return [].concat(patterns).every((p) => picomatch4(p, options)(str));
-    };
-    micromatch.capture = (glob, input, options) => {
-      let posix4 = utils.isWindows(options);
-      let regex = picomatch4.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix4 ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v) => v === void 0 ? "" : v);
-      }
-    };
-    micromatch.makeRe = (...args) => picomatch4.makeRe(...args);
-    micromatch.scan = (...args) => picomatch4.scan(...args);
-    micromatch.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch4.parse(str, options));
-        }
-      }
-      return res;
-    };
-    micromatch.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch.braces(pattern, { ...options, expand: true });
-    };
-    micromatch.hasBraces = hasBraces;
-    module.exports = micromatch;
-  }
-});
-
-// node_modules/fast-glob/out/utils/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/fast-glob/out/utils/pattern.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path = __require("path");
-    var globParent = require_glob_parent();
-    var micromatch = require_micromatch();
-    var GLOBSTAR = "**";
-    var ESCAPE_SYMBOL = "\\";
-    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
-    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
-    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
-    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
-    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
-    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern(pattern, options);
-    }
-    exports.isStaticPattern = isStaticPattern;
-    function isDynamicPattern(pattern, options = {}) {
-      if (pattern === "") {
-        return false;
-      }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
-        return true;
-      }
-      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
-        return true;
-      }
-      return false;
-    }
-    exports.isDynamicPattern = isDynamicPattern;
-    function hasBraceExpansion(pattern) {
-      const openingBraceIndex = pattern.indexOf("{");
-      if (openingBraceIndex === -1) {
-        return false;
-      }
-      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
-      if (closingBraceIndex === -1) {
-        return false;
-      }
-      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
-      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
-    }
-    function convertToPositivePattern(pattern) {
-      return isNegativePattern(pattern) ? pattern.slice(1) : pattern;
-    }
-    exports.convertToPositivePattern = convertToPositivePattern;
-    function convertToNegativePattern(pattern) {
-      return "!" + pattern;
-    }
-    exports.convertToNegativePattern = convertToNegativePattern;
-    function isNegativePattern(pattern) {
-      return pattern.startsWith("!") && pattern[1] !== "(";
-    }
-    exports.isNegativePattern = isNegativePattern;
-    function isPositivePattern(pattern) {
-      return !isNegativePattern(pattern);
-    }
-    exports.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern);
-    }
-    exports.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
-    }
-    exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
-    }
-    exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
-    function isPatternRelatedToParentDirectory(pattern) {
-      return pattern.startsWith("..") || pattern.startsWith("./..");
-    }
-    exports.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
-    function getBaseDirectory(pattern) {
-      return globParent(pattern, { flipBackslashes: false });
-    }
-    exports.getBaseDirectory = getBaseDirectory;
-    function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR);
-    }
-    exports.hasGlobStar = hasGlobStar;
-    function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR);
-    }
-    exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
-    function isAffectDepthOfReadingPattern(pattern) {
-      const basename2 = path.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename2);
-    }
-    exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
-        return collection.concat(expandBraceExpansion(pattern));
-      }, []);
-    }
-    exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
-    function expandBraceExpansion(pattern) {
-      const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b) => a.length - b.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
-    }
-    exports.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
-      }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
-      }
-      return parts;
-    }
-    exports.getPatternParts = getPatternParts;
-    function makeRe(pattern, options) {
-      return micromatch.makeRe(pattern, options);
-    }
-    exports.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
-    }
-    exports.convertPatternsToRe = convertPatternsToRe;
-    function matchAny(entry, patternsRe) {
-      return patternsRe.some((patternRe) => patternRe.test(entry));
-    }
-    exports.matchAny = matchAny;
-    function removeDuplicateSlashes(pattern) {
-      return pattern.replace(DOUBLE_SLASH_RE, "/");
-    }
-    exports.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
-      const absolute = [];
-      const relative2 = [];
-      for (const pattern of patterns) {
-        if (isAbsolute(pattern)) {
-          absolute.push(pattern);
-        } else {
-          relative2.push(pattern);
-        }
-      }
-      return [absolute, relative2];
-    }
-    exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute(pattern) {
-      return path.isAbsolute(pattern);
-    }
-    exports.isAbsolute = isAbsolute;
-  }
-});
-
-// node_modules/merge2/index.js
-var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var Stream = __require("stream");
-    var PassThrough = Stream.PassThrough;
-    var slice = Array.prototype.slice;
-    module.exports = merge2;
-    function merge2() {
-      const streamsQueue = [];
-      const args = slice.call(arguments);
-      let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
-        args.pop();
-      } else {
-        options = {};
-      }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
-      }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
-      }
-      const mergedStream = PassThrough(options);
-      function addStream() {
-        for (let i = 0, len = arguments.length; i < len; i++) {
-          streamsQueue.push(pauseStreams(arguments[i], options));
-        }
-        mergeStream();
-        return this;
-      }
-      function mergeStream() {
-        if (merging) {
-          return;
-        }
-        merging = true;
-        let streams = streamsQueue.shift();
-        if (!streams) {
-          process.nextTick(endStream);
-          return;
-        }
-        if (!Array.isArray(streams)) {
-          streams = [streams];
-        }
-        let pipesCount = streams.length + 1;
-        function next() {
-          if (--pipesCount > 0) {
-            return;
-          }
-          merging = false;
-          mergeStream();
-        }
-        function pipe(stream) {
-          function onend() {
-            stream.removeListener("merge2UnpipeEnd", onend);
-            stream.removeListener("end", onend);
-            if (doPipeError) {
-              stream.removeListener("error", onerror);
-            }
-            next();
-          }
-          function onerror(err) {
-            mergedStream.emit("error", err);
-          }
-          if (stream._readableState.endEmitted) {
-            return next();
-          }
-          stream.on("merge2UnpipeEnd", onend);
-          stream.on("end", onend);
-          if (doPipeError) {
-            stream.on("error", onerror);
-          }
-          stream.pipe(mergedStream, { end: false });
-          stream.resume();
-        }
-        for (let i = 0; i < streams.length; i++) {
-          pipe(streams[i]);
-        }
-        next();
-      }
-      function endStream() {
-        merging = false;
-        mergedStream.emit("queueDrain");
-        if (doEnd) {
-          mergedStream.end();
-        }
-      }
-      mergedStream.setMaxListeners(0);
-      mergedStream.add = addStream;
-      mergedStream.on("unpipe", function(stream) {
-        stream.emit("merge2UnpipeEnd");
-      });
-      if (args.length) {
-        addStream.apply(null, args);
-      }
-      return mergedStream;
-    }
-    function pauseStreams(streams, options) {
-      if (!Array.isArray(streams)) {
-        if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough(options));
-        }
-        if (!streams._readableState || !streams.pause || !streams.pipe) {
-          throw new Error("Only readable stream can be merged.");
-        }
-        streams.pause();
-      } else {
-        for (let i = 0, len = streams.length; i < len; i++) {
-          streams[i] = pauseStreams(streams[i], options);
-        }
-      }
-      return streams;
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/stream.js
-var require_stream = __commonJS({
-  "node_modules/fast-glob/out/utils/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.merge = void 0;
-    var merge2 = require_merge2();
-    function merge(streams) {
-      const mergedStream = merge2(streams);
-      streams.forEach((stream) => {
-        stream.once("error", (error2) => mergedStream.emit("error", error2));
-      });
-      mergedStream.once("close", () => propagateCloseEventToSources(streams));
-      mergedStream.once("end", () => propagateCloseEventToSources(streams));
-      return mergedStream;
-    }
-    exports.merge = merge;
-    function propagateCloseEventToSources(streams) {
-      streams.forEach((stream) => stream.emit("close"));
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/string.js
-var require_string2 = __commonJS({
-  "node_modules/fast-glob/out/utils/string.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEmpty = exports.isString = void 0;
-    function isString(input) {
-      return typeof input === "string";
-    }
-    exports.isString = isString;
-    function isEmpty(input) {
-      return input === "";
-    }
-    exports.isEmpty = isEmpty;
-  }
-});
-
-// node_modules/fast-glob/out/utils/index.js
-var require_utils4 = __commonJS({
-  "node_modules/fast-glob/out/utils/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
-    var array = require_array();
-    exports.array = array;
-    var errno = require_errno();
-    exports.errno = errno;
-    var fs3 = require_fs();
-    exports.fs = fs3;
-    var path = require_path();
-    exports.path = path;
-    var pattern = require_pattern();
-    exports.pattern = pattern;
-    var stream = require_stream();
-    exports.stream = stream;
-    var string = require_string2();
-    exports.string = string;
-  }
-});
-
-// node_modules/fast-glob/out/managers/tasks.js
-var require_tasks = __commonJS({
-  "node_modules/fast-glob/out/managers/tasks.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
-    var utils = require_utils4();
-    function generate(input, settings) {
-      const patterns = processPatterns(input, settings);
-      const ignore = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
-      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
-      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
-      const staticTasks = convertPatternsToTasks(
-        staticPatterns,
-        negativePatterns,
-        /* dynamic */
-        false
-      );
-      const dynamicTasks = convertPatternsToTasks(
-        dynamicPatterns,
-        negativePatterns,
-        /* dynamic */
-        true
-      );
-      return staticTasks.concat(dynamicTasks);
-    }
-    exports.generate = generate;
-    function processPatterns(input, settings) {
-      let patterns = input;
-      if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
-      }
-      if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
-      }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
-    }
-    function convertPatternsToTasks(positive, negative, dynamic) {
-      const tasks = [];
-      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
-      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
-      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
-      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
-      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
-      if ("." in insideCurrentDirectoryGroup) {
-        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
-      } else {
-        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
-      }
-      return tasks;
-    }
-    exports.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
-      const positive = negative.map(utils.pattern.convertToPositivePattern);
-      return positive;
-    }
-    exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
-      const group = {};
-      return patterns.reduce((collection, pattern) => {
-        const base = utils.pattern.getBaseDirectory(pattern);
-        if (base in collection) {
-          collection[base].push(pattern);
-        } else {
-          collection[base] = [pattern];
-        }
-        return collection;
-      }, group);
-    }
-    exports.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
-    function convertPatternGroupsToTasks(positive, negative, dynamic) {
-      return Object.keys(positive).map((base) => {
-        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
-      });
-    }
-    exports.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
-    function convertPatternGroupToTask(base, positive, negative, dynamic) {
-      return {
-        dynamic,
-        positive,
-        negative,
-        base,
-        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
-      };
-    }
-    exports.convertPatternGroupToTask = convertPatternGroupToTask;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/async.js
-var require_async = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path, settings, callback) {
-      settings.fs.lstat(path, (lstatError, lstat2) => {
-        if (lstatError !== null) {
-          callFailureCallback(callback, lstatError);
-          return;
-        }
-        if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat2);
-          return;
-        }
-        settings.fs.stat(path, (statError, stat2) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              callFailureCallback(callback, statError);
-              return;
-            }
-            callSuccessCallback(callback, lstat2);
-            return;
-          }
-          if (settings.markSymbolicLink) {
-            stat2.isSymbolicLink = () => true;
-          }
-          callSuccessCallback(callback, stat2);
-        });
-      });
-    }
-    exports.read = read;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/sync.js
-var require_sync = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path, settings) {
-      const lstat2 = settings.fs.lstatSync(path);
-      if (!lstat2.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat2;
-      }
-      try {
-        const stat2 = settings.fs.statSync(path);
-        if (settings.markSymbolicLink) {
-          stat2.isSymbolicLink = () => true;
-        }
-        return stat2;
-      } catch (error2) {
-        if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat2;
-        }
-        throw error2;
-      }
-    }
-    exports.read = read;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/adapters/fs.js
-var require_fs2 = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      stat: fs3.stat,
-      lstatSync: fs3.lstatSync,
-      statSync: fs3.statSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/settings.js
-var require_settings = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs3 = require_fs2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs3.createFileSystemAdapter(this._options.fs);
-        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/index.js
-var require_out = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.statSync = exports.stat = exports.Settings = void 0;
-    var async = require_async();
-    var sync = require_sync();
-    var settings_1 = require_settings();
-    exports.Settings = settings_1.default;
-    function stat2(path, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.stat = stat2;
-    function statSync(path, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
-    }
-    exports.statSync = statSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/queue-microtask/index.js
-var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
-      throw err;
-    }, 0));
-  }
-});
-
-// node_modules/run-parallel/index.js
-var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports, module) {
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    module.exports = runParallel;
-    var queueMicrotask2 = require_queue_microtask();
-    function runParallel(tasks, cb) {
-      let results, pending, keys;
-      let isSync = true;
-      if (Array.isArray(tasks)) {
-        results = [];
-        pending = tasks.length;
-      } else {
-        keys = Object.keys(tasks);
-        results = {};
-        pending = keys.length;
-      }
-      function done(err) {
-        function end() {
-          if (cb) cb(err, results);
-          cb = null;
-        }
-        if (isSync) queueMicrotask2(end);
-        else end();
-      }
-      function each(i, err, result) {
-        results[i] = result;
-        if (--pending === 0 || err) {
-          done(err);
-        }
-      }
-      if (!pending) {
-        done(null);
-      } else if (keys) {
-        keys.forEach(function(key) {
-          tasks[key](function(err, result) {
-            each(key, err, result);
-          });
-        });
-      } else {
-        tasks.forEach(function(task, i) {
-          task(function(err, result) {
-            each(i, err, result);
-          });
-        });
-      }
-      isSync = false;
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
-    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
-    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
-      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
-    }
-    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
-    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
-    var SUPPORTED_MAJOR_VERSION = 10;
-    var SUPPORTED_MINOR_VERSION = 10;
-    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
-    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/fs.js
-var require_fs3 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/index.js
-var require_utils5 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.fs = void 0;
-    var fs3 = require_fs3();
-    exports.fs = fs3;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/common.js
-var require_common = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = void 0;
-    function joinPathSegments(a, b, separator) {
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/async.js
-var require_async2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var rpl = require_run_parallel();
-    var constants_1 = require_constants4();
-    var utils = require_utils5();
-    var common = require_common();
-    function read(directory, settings, callback) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        readdirWithFileTypes(directory, settings, callback);
-        return;
-      }
-      readdir2(directory, settings, callback);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings, callback) {
-      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const entries = dirents.map((dirent) => ({
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        }));
-        if (!settings.followSymbolicLinks) {
-          callSuccessCallback(callback, entries);
-          return;
-        }
-        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
-        rpl(tasks, (rplError, rplEntries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, rplEntries);
-        });
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function makeRplTaskEntry(entry, settings) {
-      return (done) => {
-        if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
-          return;
-        }
-        settings.fs.stat(entry.path, (statError, stats) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
-              return;
-            }
-            done(null, entry);
-            return;
-          }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          done(null, entry);
-        });
-      };
-    }
-    function readdir2(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const tasks = names.map((name) => {
-          const path = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-          return (done) => {
-            fsStat.stat(path, settings.fsStatSettings, (error2, stats) => {
-              if (error2 !== null) {
-                done(error2);
-                return;
-              }
-              const entry = {
-                name,
-                path,
-                dirent: utils.fs.createDirentFromStats(name, stats)
-              };
-              if (settings.stats) {
-                entry.stats = stats;
-              }
-              done(null, entry);
-            });
-          };
-        });
-        rpl(tasks, (rplError, entries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, entries);
-        });
-      });
-    }
-    exports.readdir = readdir2;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/sync.js
-var require_sync2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var constants_1 = require_constants4();
-    var utils = require_utils5();
-    var common = require_common();
-    function read(directory, settings) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        return readdirWithFileTypes(directory, settings);
-      }
-      return readdir2(directory, settings);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings) {
-      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
-      return dirents.map((dirent) => {
-        const entry = {
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        };
-        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
-          try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          } catch (error2) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              throw error2;
-            }
-          }
-        }
-        return entry;
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir2(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name) => {
-        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
-        const entry = {
-          name,
-          path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name, stats)
-        };
-        if (settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      });
-    }
-    exports.readdir = readdir2;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
-var require_fs4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      stat: fs3.stat,
-      lstatSync: fs3.lstatSync,
-      statSync: fs3.statSync,
-      readdir: fs3.readdir,
-      readdirSync: fs3.readdirSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/settings.js
-var require_settings2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsStat = require_out();
-    var fs3 = require_fs4();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs3.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
-        this.stats = this._getValue(this._options.stats, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-        this.fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this.followSymbolicLinks,
-          fs: this.fs,
-          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/index.js
-var require_out2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.scandirSync = exports.scandir = void 0;
-    var async = require_async2();
-    var sync = require_sync2();
-    var settings_1 = require_settings2();
-    exports.Settings = settings_1.default;
-    function scandir(path, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.scandir = scandir;
-    function scandirSync(path, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path, settings);
-    }
-    exports.scandirSync = scandirSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/reusify/reusify.js
-var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    function reusify(Constructor) {
-      var head = new Constructor();
-      var tail = head;
-      function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
-        } else {
-          head = new Constructor();
-          tail = head;
-        }
-        current.next = null;
-        return current;
-      }
-      function release(obj) {
-        tail.next = obj;
-        tail = obj;
-      }
-      return {
-        get,
-        release
-      };
-    }
-    module.exports = reusify;
-  }
-});
-
-// node_modules/fastq/queue.js
-var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var reusify = require_reusify();
-    function fastqueue(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      if (!(_concurrency >= 1)) {
-        throw new Error("fastqueue concurrency must be equal to or greater than 1");
-      }
-      var cache2 = reusify(Task);
-      var queueHead = null;
-      var queueTail = null;
-      var _running = 0;
-      var errorHandler = null;
-      var self = {
-        push,
-        drain: noop,
-        saturated: noop,
-        pause,
-        paused: false,
-        get concurrency() {
-          return _concurrency;
-        },
-        set concurrency(value) {
-          if (!(value >= 1)) {
-            throw new Error("fastqueue concurrency must be equal to or greater than 1");
-          }
-          _concurrency = value;
-          if (self.paused) return;
-          for (; queueHead && _running < _concurrency; ) {
-            _running++;
-            release();
-          }
-        },
-        running,
-        resume,
-        idle,
-        length,
-        getQueue,
-        unshift,
-        empty: noop,
-        kill,
-        killAndDrain,
-        error: error2,
-        abort
-      };
-      return self;
-      function running() {
-        return _running;
-      }
-      function pause() {
-        self.paused = true;
-      }
-      function length() {
-        var current = queueHead;
-        var counter = 0;
-        while (current) {
-          current = current.next;
-          counter++;
-        }
-        return counter;
-      }
-      function getQueue() {
-        var current = queueHead;
-        var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
-        }
-        return tasks;
-      }
-      function resume() {
-        if (!self.paused) return;
-        self.paused = false;
-        if (queueHead === null) {
-          _running++;
-          release();
-          return;
-        }
-        for (; queueHead && _running < _concurrency; ) {
-          _running++;
-          release();
-        }
-      }
-      function idle() {
-        return _running === 0 && self.length() === 0;
-      }
-      function push(value, done) {
-        var current = cache2.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function unshift(value, done) {
-        var current = cache2.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function release(holder) {
-        if (holder) {
-          cache2.release(holder);
-        }
-        var next = queueHead;
-        if (next && _running <= _concurrency) {
-          if (!self.paused) {
-            if (queueTail === queueHead) {
-              queueTail = null;
-            }
-            queueHead = next.next;
-            next.next = null;
-            worker.call(context, next.value, next.worked);
-            if (queueTail === null) {
-              self.empty();
-            }
-          } else {
-            _running--;
-          }
-        } else if (--_running === 0) {
-          self.drain();
-        }
-      }
-      function kill() {
-        queueHead = null;
-        queueTail = null;
-        self.drain = noop;
-      }
-      function killAndDrain() {
-        queueHead = null;
-        queueTail = null;
-        self.drain();
-        self.drain = noop;
-      }
-      function abort() {
-        var current = queueHead;
-        queueHead = null;
-        queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop;
-          current.errorHandler = null;
-          current.next = null;
-          if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
-          }
-          callback.call(context2, new Error("abort"));
-          cache2.release(current);
-          current = next;
-        }
-        self.drain = noop;
-      }
-      function error2(handler) {
-        errorHandler = handler;
-      }
-    }
-    function noop() {
-    }
-    function Task() {
-      this.value = null;
-      this.callback = noop;
-      this.next = null;
-      this.release = noop;
-      this.context = null;
-      this.errorHandler = null;
-      var self = this;
-      this.worked = function worked(err, result) {
-        var callback = self.callback;
-        var errorHandler = self.errorHandler;
-        var val = self.value;
-        self.value = null;
-        self.callback = noop;
-        if (self.errorHandler) {
-          errorHandler(err, val);
-        }
-        callback.call(self.context, err, result);
-        self.release(self);
-      };
-    }
-    function queueAsPromised(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      function asyncWrapper(arg, cb) {
-        worker.call(this, arg).then(function(res) {
-          cb(null, res);
-        }, cb);
-      }
-      var queue = fastqueue(context, asyncWrapper, _concurrency);
-      var pushCb = queue.push;
-      var unshiftCb = queue.unshift;
-      queue.push = push;
-      queue.unshift = unshift;
-      queue.drained = drained;
-      return queue;
-      function push(value) {
-        var p = new Promise(function(resolve4, reject) {
-          pushCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve4(result);
-          });
-        });
-        p.catch(noop);
-        return p;
-      }
-      function unshift(value) {
-        var p = new Promise(function(resolve4, reject) {
-          unshiftCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve4(result);
-          });
-        });
-        p.catch(noop);
-        return p;
-      }
-      function drained() {
-        var p = new Promise(function(resolve4) {
-          process.nextTick(function() {
-            if (queue.idle()) {
-              resolve4();
-            } else {
-              var previousDrain = queue.drain;
-              queue.drain = function() {
-                if (typeof previousDrain === "function") previousDrain();
-                resolve4();
-                queue.drain = previousDrain;
-              };
-            }
-          });
-        });
-        return p;
-      }
-    }
-    module.exports = fastqueue;
-    module.exports.promise = queueAsPromised;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/common.js
-var require_common2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = exports.replacePathSegmentSeparator = exports.isAppliedFilter = exports.isFatalError = void 0;
-    function isFatalError(settings, error2) {
-      if (settings.errorFilter === null) {
-        return true;
-      }
-      return !settings.errorFilter(error2);
-    }
-    exports.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
-    }
-    exports.isAppliedFilter = isAppliedFilter;
-    function replacePathSegmentSeparator(filepath, separator) {
-      return filepath.split(/[/\\]/).join(separator);
-    }
-    exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b, separator) {
-      if (a === "") {
-        return b;
-      }
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/reader.js
-var require_reader = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var common = require_common2();
-    var Reader = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._root = common.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/async.js
-var require_async3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var events_1 = __require("events");
-    var fsScandir = require_out2();
-    var fastq = require_queue();
-    var common = require_common2();
-    var reader_1 = require_reader();
-    var AsyncReader = class extends reader_1.default {
-      constructor(_root, _settings) {
-        super(_root, _settings);
-        this._settings = _settings;
-        this._scandir = fsScandir.scandir;
-        this._emitter = new events_1.EventEmitter();
-        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        this._queue.drain = () => {
-          if (!this._isFatalError) {
-            this._emitter.emit("end");
-          }
-        };
-      }
-      read() {
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        setImmediate(() => {
-          this._pushToQueue(this._root, this._settings.basePath);
-        });
-        return this._emitter;
-      }
-      get isDestroyed() {
-        return this._isDestroyed;
-      }
-      destroy() {
-        if (this._isDestroyed) {
-          throw new Error("The reader is already destroyed");
-        }
-        this._isDestroyed = true;
-        this._queue.killAndDrain();
-      }
-      onEntry(callback) {
-        this._emitter.on("entry", callback);
-      }
-      onError(callback) {
-        this._emitter.once("error", callback);
-      }
-      onEnd(callback) {
-        this._emitter.once("end", callback);
-      }
-      _pushToQueue(directory, base) {
-        const queueItem = { directory, base };
-        this._queue.push(queueItem, (error2) => {
-          if (error2 !== null) {
-            this._handleError(error2);
-          }
-        });
-      }
-      _worker(item, done) {
-        this._scandir(item.directory, this._settings.fsScandirSettings, (error2, entries) => {
-          if (error2 !== null) {
-            done(error2, void 0);
-            return;
-          }
-          for (const entry of entries) {
-            this._handleEntry(entry, item.base);
-          }
-          done(null, void 0);
-        });
-      }
-      _handleError(error2) {
-        if (this._isDestroyed || !common.isFatalError(this._settings, error2)) {
-          return;
-        }
-        this._isFatalError = true;
-        this._isDestroyed = true;
-        this._emitter.emit("error", error2);
-      }
-      _handleEntry(entry, base) {
-        if (this._isDestroyed || this._isFatalError) {
-          return;
-        }
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._emitEntry(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _emitEntry(entry) {
-        this._emitter.emit("entry", entry);
-      }
-    };
-    exports.default = AsyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/async.js
-var require_async4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async3();
-    var AsyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._storage = [];
-      }
-      read(callback) {
-        this._reader.onError((error2) => {
-          callFailureCallback(callback, error2);
-        });
-        this._reader.onEntry((entry) => {
-          this._storage.push(entry);
-        });
-        this._reader.onEnd(() => {
-          callSuccessCallback(callback, this._storage);
-        });
-        this._reader.read();
-      }
-    };
-    exports.default = AsyncProvider;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, entries) {
-      callback(null, entries);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/stream.js
-var require_stream2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var async_1 = require_async3();
-    var StreamProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._stream = new stream_1.Readable({
-          objectMode: true,
-          read: () => {
-          },
-          destroy: () => {
-            if (!this._reader.isDestroyed) {
-              this._reader.destroy();
-            }
-          }
-        });
-      }
-      read() {
-        this._reader.onError((error2) => {
-          this._stream.emit("error", error2);
-        });
-        this._reader.onEntry((entry) => {
-          this._stream.push(entry);
-        });
-        this._reader.onEnd(() => {
-          this._stream.push(null);
-        });
-        this._reader.read();
-        return this._stream;
-      }
-    };
-    exports.default = StreamProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/sync.js
-var require_sync3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsScandir = require_out2();
-    var common = require_common2();
-    var reader_1 = require_reader();
-    var SyncReader = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._scandir = fsScandir.scandirSync;
-        this._storage = [];
-        this._queue = /* @__PURE__ */ new Set();
-      }
-      read() {
-        this._pushToQueue(this._root, this._settings.basePath);
-        this._handleQueue();
-        return this._storage;
-      }
-      _pushToQueue(directory, base) {
-        this._queue.add({ directory, base });
-      }
-      _handleQueue() {
-        for (const item of this._queue.values()) {
-          this._handleDirectory(item.directory, item.base);
-        }
-      }
-      _handleDirectory(directory, base) {
-        try {
-          const entries = this._scandir(directory, this._settings.fsScandirSettings);
-          for (const entry of entries) {
-            this._handleEntry(entry, base);
-          }
-        } catch (error2) {
-          this._handleError(error2);
-        }
-      }
-      _handleError(error2) {
-        if (!common.isFatalError(this._settings, error2)) {
-          return;
-        }
-        throw error2;
-      }
-      _handleEntry(entry, base) {
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._pushToStorage(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _pushToStorage(entry) {
-        this._storage.push(entry);
-      }
-    };
-    exports.default = SyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/sync.js
-var require_sync4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync3();
-    var SyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new sync_1.default(this._root, this._settings);
-      }
-      read() {
-        return this._reader.read();
-      }
-    };
-    exports.default = SyncProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/settings.js
-var require_settings3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsScandir = require_out2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.basePath = this._getValue(this._options.basePath, void 0);
-        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
-        this.deepFilter = this._getValue(this._options.deepFilter, null);
-        this.entryFilter = this._getValue(this._options.entryFilter, null);
-        this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path.sep);
-        this.fsScandirSettings = new fsScandir.Settings({
-          followSymbolicLinks: this._options.followSymbolicLinks,
-          fs: this._options.fs,
-          pathSegmentSeparator: this._options.pathSegmentSeparator,
-          stats: this._options.stats,
-          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/index.js
-var require_out3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/index.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
-    var async_1 = require_async4();
-    var stream_1 = require_stream2();
-    var sync_1 = require_sync4();
-    var settings_1 = require_settings3();
-    exports.Settings = settings_1.default;
-    function walk(directory, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
-        return;
-      }
-      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
-    }
-    exports.walk = walk;
-    function walkSync(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new sync_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkSync = walkSync;
-    function walkStream(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new stream_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkStream = walkStream;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/fast-glob/out/readers/reader.js
-var require_reader2 = __commonJS({
-  "node_modules/fast-glob/out/readers/reader.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var fsStat = require_out();
-    var utils = require_utils4();
-    var Reader = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this._fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
-        });
-      }
-      _getFullEntryPath(filepath) {
-        return path.resolve(this._settings.cwd, filepath);
-      }
-      _makeEntry(stats, pattern) {
-        const entry = {
-          name: pattern,
-          path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
-        };
-        if (this._settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      }
-      _isFatalError(error2) {
-        return !utils.errno.isEnoentCodeError(error2) && !this._settings.suppressErrors;
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/fast-glob/out/readers/stream.js
-var require_stream3 = __commonJS({
-  "node_modules/fast-glob/out/readers/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderStream = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkStream = fsWalk.walkStream;
-        this._stat = fsStat.stat;
-      }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
-      }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
-        const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
-              stream.push(entry);
-            }
-            if (index === filepaths.length - 1) {
-              stream.end();
-            }
-            done();
-          }).catch(done);
-        };
-        for (let i = 0; i < filepaths.length; i++) {
-          stream.write(i);
-        }
-        return stream;
-      }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error2) => {
-          if (options.errorFilter(error2)) {
-            return null;
-          }
-          throw error2;
-        });
-      }
-      _getStat(filepath) {
-        return new Promise((resolve4, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error2, stats) => {
-            return error2 === null ? resolve4(stats) : reject(error2);
-          });
-        });
-      }
-    };
-    exports.default = ReaderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/async.js
-var require_async5 = __commonJS({
-  "node_modules/fast-glob/out/readers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var stream_1 = require_stream3();
-    var ReaderAsync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkAsync = fsWalk.walk;
-        this._readerStream = new stream_1.default(this._settings);
-      }
-      dynamic(root, options) {
-        return new Promise((resolve4, reject) => {
-          this._walkAsync(root, options, (error2, entries) => {
-            if (error2 === null) {
-              resolve4(entries);
-            } else {
-              reject(error2);
-            }
-          });
-        });
-      }
-      async static(patterns, options) {
-        const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve4, reject) => {
-          stream.once("error", reject);
-          stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve4(entries));
-        });
-      }
-    };
-    exports.default = ReaderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/matcher.js
-var require_matcher = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var Matcher = class {
-      constructor(_patterns, _settings, _micromatchOptions) {
-        this._patterns = _patterns;
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this._storage = [];
-        this._fillStorage();
-      }
-      _fillStorage() {
-        for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
-          this._storage.push({
-            complete: sections.length <= 1,
-            pattern,
-            segments,
-            sections
-          });
-        }
-      }
-      _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
-          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
-          if (!dynamic) {
-            return {
-              dynamic: false,
-              pattern: part
-            };
-          }
-          return {
-            dynamic: true,
-            pattern: part,
-            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
-          };
-        });
-      }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
-      }
-    };
-    exports.default = Matcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/partial.js
-var require_partial = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var matcher_1 = require_matcher();
-    var PartialMatcher = class extends matcher_1.default {
-      match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
-        const patterns = this._storage.filter((info2) => !info2.complete || info2.segments.length > levels);
-        for (const pattern of patterns) {
-          const section = pattern.sections[0];
-          if (!pattern.complete && levels > section.length) {
-            return true;
-          }
-          const match = parts.every((part, index) => {
-            const segment = pattern.segments[index];
-            if (segment.dynamic && segment.patternRe.test(part)) {
-              return true;
-            }
-            if (!segment.dynamic && segment.pattern === part) {
-              return true;
-            }
-            return false;
-          });
-          if (match) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    exports.default = PartialMatcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/deep.js
-var require_deep = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/deep.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var partial_1 = require_partial();
-    var DeepFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-      }
-      getFilter(basePath, positive, negative) {
-        const matcher = this._getMatcher(positive);
-        const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
-      }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
-      }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
-        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
-      }
-      _filter(basePath, entry, matcher, negativeRe) {
-        if (this._isSkippedByDeep(basePath, entry.path)) {
-          return false;
-        }
-        if (this._isSkippedSymbolicLink(entry)) {
-          return false;
-        }
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
-          return false;
-        }
-        return this._isSkippedByNegativePatterns(filepath, negativeRe);
-      }
-      _isSkippedByDeep(basePath, entryPath) {
-        if (this._settings.deep === Infinity) {
-          return false;
-        }
-        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
-      }
-      _getEntryLevel(basePath, entryPath) {
-        const entryPathDepth = entryPath.split("/").length;
-        if (basePath === "") {
-          return entryPathDepth;
-        }
-        const basePathDepth = basePath.split("/").length;
-        return entryPathDepth - basePathDepth;
-      }
-      _isSkippedSymbolicLink(entry) {
-        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
-      }
-      _isSkippedByPositivePatterns(entryPath, matcher) {
-        return !this._settings.baseNameMatch && !matcher.match(entryPath);
-      }
-      _isSkippedByNegativePatterns(entryPath, patternsRe) {
-        return !utils.pattern.matchAny(entryPath, patternsRe);
-      }
-    };
-    exports.default = DeepFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/entry.js
-var require_entry = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/entry.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this.index = /* @__PURE__ */ new Map();
-      }
-      getFilter(positive, negative) {
-        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
-          positive: {
-            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
-          },
-          negative: {
-            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
-            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
-          }
-        };
-        return (entry) => this._filter(entry, patterns);
-      }
-      _filter(entry, patterns) {
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
-          return false;
-        }
-        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
-          return false;
-        }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
-        if (this._settings.unique && isMatched) {
-          this._createIndexRecord(filepath);
-        }
-        return isMatched;
-      }
-      _isDuplicateEntry(filepath) {
-        return this.index.has(filepath);
-      }
-      _createIndexRecord(filepath) {
-        this.index.set(filepath, void 0);
-      }
-      _onlyFileFilter(entry) {
-        return this._settings.onlyFiles && !entry.dirent.isFile();
-      }
-      _onlyDirectoryFilter(entry) {
-        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
-      }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory2) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory2);
-        if (!isMatched) {
-          return false;
-        }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory2);
-        if (isMatchedByRelativeNegative) {
-          return false;
-        }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory2);
-        if (isMatchedByAbsoluteNegative) {
-          return false;
-        }
-        return true;
-      }
-      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory2);
-      }
-      _isMatchToPatterns(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
-        if (!isMatched && isDirectory2) {
-          return utils.pattern.matchAny(filepath + "/", patternsRe);
-        }
-        return isMatched;
-      }
-    };
-    exports.default = EntryFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/error.js
-var require_error = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/error.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var ErrorFilter = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getFilter() {
-        return (error2) => this._isNonFatalError(error2);
-      }
-      _isNonFatalError(error2) {
-        return utils.errno.isEnoentCodeError(error2) || this._settings.suppressErrors;
-      }
-    };
-    exports.default = ErrorFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/transformers/entry.js
-var require_entry2 = __commonJS({
-  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryTransformer = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getTransformer() {
-        return (entry) => this._transform(entry);
-      }
-      _transform(entry) {
-        let filepath = entry.path;
-        if (this._settings.absolute) {
-          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-          filepath = utils.path.unixify(filepath);
-        }
-        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
-          filepath += "/";
-        }
-        if (!this._settings.objectMode) {
-          return filepath;
-        }
-        return Object.assign(Object.assign({}, entry), { path: filepath });
-      }
-    };
-    exports.default = EntryTransformer;
-  }
-});
-
-// node_modules/fast-glob/out/providers/provider.js
-var require_provider = __commonJS({
-  "node_modules/fast-glob/out/providers/provider.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path = __require("path");
-    var deep_1 = require_deep();
-    var entry_1 = require_entry();
-    var error_1 = require_error();
-    var entry_2 = require_entry2();
-    var Provider = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this.errorFilter = new error_1.default(this._settings);
-        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
-        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
-        this.entryTransformer = new entry_2.default(this._settings);
-      }
-      _getRootDirectory(task) {
-        return path.resolve(this._settings.cwd, task.base);
-      }
-      _getReaderOptions(task) {
-        const basePath = task.base === "." ? "" : task.base;
-        return {
-          basePath,
-          pathSegmentSeparator: "/",
-          concurrency: this._settings.concurrency,
-          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
-          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
-          errorFilter: this.errorFilter.getFilter(),
-          followSymbolicLinks: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          stats: this._settings.stats,
-          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
-          transform: this.entryTransformer.getTransformer()
-        };
-      }
-      _getMicromatchOptions() {
-        return {
-          dot: this._settings.dot,
-          matchBase: this._settings.baseNameMatch,
-          nobrace: !this._settings.braceExpansion,
-          nocase: !this._settings.caseSensitiveMatch,
-          noext: !this._settings.extglob,
-          noglobstar: !this._settings.globstar,
-          posix: true,
-          strictSlashes: false
-        };
-      }
-    };
-    exports.default = Provider;
-  }
-});
-
-// node_modules/fast-glob/out/providers/async.js
-var require_async6 = __commonJS({
-  "node_modules/fast-glob/out/providers/async.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async5();
-    var provider_1 = require_provider();
-    var ProviderAsync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new async_1.default(this._settings);
-      }
-      async read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/stream.js
-var require_stream4 = __commonJS({
-  "node_modules/fast-glob/out/providers/stream.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var stream_2 = require_stream3();
-    var provider_1 = require_provider();
-    var ProviderStream = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new stream_2.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
-        const destination = new stream_1.Readable({ objectMode: true, read: () => {
-        } });
-        source.once("error", (error2) => destination.emit("error", error2)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
-        destination.once("close", () => source.destroy());
-        return destination;
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/sync.js
-var require_sync5 = __commonJS({
-  "node_modules/fast-glob/out/readers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderSync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkSync = fsWalk.walkSync;
-        this._statSync = fsStat.statSync;
-      }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
-      }
-      static(patterns, options) {
-        const entries = [];
-        for (const pattern of patterns) {
-          const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
-            continue;
-          }
-          entries.push(entry);
-        }
-        return entries;
-      }
-      _getEntry(filepath, pattern, options) {
-        try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
-        } catch (error2) {
-          if (options.errorFilter(error2)) {
-            return null;
-          }
-          throw error2;
-        }
-      }
-      _getStat(filepath) {
-        return this._statSync(filepath, this._fsStatSettings);
-      }
-    };
-    exports.default = ReaderSync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/sync.js
-var require_sync6 = __commonJS({
-  "node_modules/fast-glob/out/providers/sync.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync5();
-    var provider_1 = require_provider();
-    var ProviderSync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new sync_1.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderSync;
-  }
-});
-
-// node_modules/fast-glob/out/settings.js
-var require_settings4 = __commonJS({
-  "node_modules/fast-glob/out/settings.js"(exports) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs3 = __require("fs");
-    var os5 = __require("os");
-    var CPU_COUNT = Math.max(os5.cpus().length, 1);
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs3.lstat,
-      lstatSync: fs3.lstatSync,
-      stat: fs3.stat,
-      statSync: fs3.statSync,
-      readdir: fs3.readdir,
-      readdirSync: fs3.readdirSync
-    };
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.absolute = this._getValue(this._options.absolute, false);
-        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
-        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
-        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
-        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
-        this.cwd = this._getValue(this._options.cwd, process.cwd());
-        this.deep = this._getValue(this._options.deep, Infinity);
-        this.dot = this._getValue(this._options.dot, false);
-        this.extglob = this._getValue(this._options.extglob, true);
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
-        this.fs = this._getFileSystemMethods(this._options.fs);
-        this.globstar = this._getValue(this._options.globstar, true);
-        this.ignore = this._getValue(this._options.ignore, []);
-        this.markDirectories = this._getValue(this._options.markDirectories, false);
-        this.objectMode = this._getValue(this._options.objectMode, false);
-        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
-        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
-        this.stats = this._getValue(this._options.stats, false);
-        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
-        this.unique = this._getValue(this._options.unique, true);
-        if (this.onlyDirectories) {
-          this.onlyFiles = false;
-        }
-        if (this.stats) {
-          this.objectMode = true;
-        }
-        this.ignore = [].concat(this.ignore);
-      }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
-      }
-      _getFileSystemMethods(methods = {}) {
-        return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/fast-glob/out/index.js
-var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports, module) {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var taskManager = require_tasks();
-    var async_1 = require_async6();
-    var stream_1 = require_stream4();
-    var sync_1 = require_sync6();
-    var settings_1 = require_settings4();
-    var utils = require_utils4();
-    async function FastGlob(source, options) {
-      assertPatternsInput(source);
-      const works = getWorks(source, async_1.default, options);
-      const result = await Promise.all(works);
-      return utils.array.flatten(result);
-    }
-    (function(FastGlob2) {
-      FastGlob2.glob = FastGlob2;
-      FastGlob2.globSync = sync;
-      FastGlob2.globStream = stream;
-      FastGlob2.async = FastGlob2;
-      function sync(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, sync_1.default, options);
-        return utils.array.flatten(works);
-      }
-      FastGlob2.sync = sync;
-      function stream(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, stream_1.default, options);
-        return utils.stream.merge(works);
-      }
-      FastGlob2.stream = stream;
-      function generateTasks(source, options) {
-        assertPatternsInput(source);
-        const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
-      }
-      FastGlob2.generateTasks = generateTasks;
-      function isDynamicPattern(source, options) {
-        assertPatternsInput(source);
-        const settings = new settings_1.default(options);
-        return utils.pattern.isDynamicPattern(source, settings);
-      }
-      FastGlob2.isDynamicPattern = isDynamicPattern;
-      function escapePath(source) {
-        assertPatternsInput(source);
-        return utils.path.escape(source);
-      }
-      FastGlob2.escapePath = escapePath;
-      function convertPathToPattern(source) {
-        assertPatternsInput(source);
-        return utils.path.convertPathToPattern(source);
-      }
-      FastGlob2.convertPathToPattern = convertPathToPattern;
-      let posix4;
-      (function(posix5) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapePosixPath(source);
-        }
-        posix5.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertPosixPathToPattern(source);
-        }
-        posix5.convertPathToPattern = convertPathToPattern2;
-      })(posix4 = FastGlob2.posix || (FastGlob2.posix = {}));
-      let win32;
-      (function(win322) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapeWindowsPath(source);
-        }
-        win322.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertWindowsPathToPattern(source);
-        }
-        win322.convertPathToPattern = convertPathToPattern2;
-      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
-    })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
-      const provider = new _Provider(settings);
-      return tasks.map(provider.read, provider);
-    }
-    function assertPatternsInput(input) {
-      const source = [].concat(input);
-      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
-      if (!isValidSource) {
-        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
-      }
-    }
-    module.exports = FastGlob;
-  }
-});
-
 // action/src/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -15715,16 +9823,13 @@ function info(message) {
 
 // action/src/main.ts
 import { mkdirSync as mkdirSync6, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname6, join as join13 } from "node:path";
 
-// src/core/types.ts
+// src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var SEVERITIES = ["info", "low", "medium", "high", "critical"];
-function severityRank(s) {
-  return SEVERITIES.indexOf(s);
-}
-var SECRET = /* @__PURE__ */ Symbol("agent-vault.secret");
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { join as join2, relative, resolve } from "node:path";
 
 // src/errors.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -15753,104 +9858,6 @@ var usageError = (message, hint) => new AgentVaultError("usage", message, { hint
 var configError = (message, hint) => new AgentVaultError("config", message, { hint });
 var gitError = (message, hint) => new AgentVaultError("git", message, { hint });
 var refusal = (message, hint, code) => new AgentVaultError("refused", message, { hint, code });
-
-// src/messages.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var MSG = {
-  readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
-  readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
-  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
-  scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
-  notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
-  notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
-  // Vault commands (read, write, has, list, init, set, get, rm, import).
-  vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
-  vaultNeedsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
-  revealNeedsTerminal: "--reveal requires an interactive terminal (TTY) on standard output",
-  revealNeedsTerminalHint: "The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.",
-  secretNotFound: (keys) => keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(", ")} not found in vault`,
-  secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
-  unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
-  unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
-  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
-  pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
-  pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",
-  notRegularFile: (file, kind) => `${file} is ${kind}, not a regular file`,
-  notRegularFileHint: "agent-vault reads and writes regular files only. Nothing was read or written.",
-  writeOutsideRepo: (file, where) => `${file} is outside ${where}; write only writes there`,
-  writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
-  keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
-  keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
-  keyNotAllowedForCommand: (key, line) => `the value of "${key}" is not allowed for the command ${line}: no command binding of the key matches it`,
-  keyNotAllowedForCommandHint: (key, line) => `Nothing was started. A value goes only to commands a person allowed for its key. If this command should get it, ask the user to run in their own terminal: agent-vault bind ${key} --command ${shellWord(line)} (a * matches anything, e.g. 'npm run migrate*')`,
-  runValueTooShort: (key) => `the value of "${key}" is shorter than 8 bytes: run does not inject it, because its output could not be redacted reliably`,
-  runValueTooShortHint: "Nothing was started. Store a longer value (agent-vault set KEY, in your terminal).",
-  runValueBinary: (key) => `the value of "${key}" holds a NUL byte and cannot be put in an environment variable`,
-  runValueBinaryHint: "Nothing was started. Pass it through a file the command reads instead (agent-vault write with a bound file).",
-  runNoPty: "note: util-linux script is not available, so the command gets pipes instead of a terminal (colours and prompts may differ)",
-  runCannotStart: (cmd, code) => `cannot start ${cmd}: ${code === "ENOENT" ? "command not found" : code === "EACCES" ? "permission denied" : code}`,
-  runCannotStartHint: "Check the command name and the folder it runs in.",
-  keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
-  keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
-  unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
-  bindNeedsPerson: "bindings and internal keys are set by a person at a terminal, not by a script",
-  bindNeedsPersonHint: "Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.",
-  written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
-  unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
-  valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
-  valueTooShortHint: "Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.",
-  invalidKey: (key) => `"${key}" is not a valid key name`,
-  invalidKeyHint: "Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.",
-  // Skill commands (keygen, sign, revoke, purge are sensitive; quarantine clear needs a re-sign).
-  skillNeedsTerminal: (command) => `${command} is a sensitive command and needs an interactive terminal`,
-  skillNeedsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
-  // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
-  actionShallowClone: (missing) => `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
-  actionShallowCloneHint: "Check out the whole history: give actions/checkout `with: fetch-depth: 0`.",
-  actionConfigInputHint: "Check the config input of the action: a path relative to the workspace, in the checked-out repository.",
-  actionCommitMissing: (rev) => `commit ${rev} is not in this clone`,
-  actionCommitMissingHint: "Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.",
-  actionProtectedUnfiltered: (value) => `protected path is not mapped to the agent-vault filter (filter: ${value}), so raw values in it would be committed`,
-  actionProtectedUnfilteredHint: (path) => `Add "${path} filter=agent-vault" (or a glob covering it) to .gitattributes; agent-vault install writes these lines.`,
-  actionUnvaultedCommitted: "an unvaulted suspect marker was committed to a protected path: its value is not in the vault",
-  actionUnvaultedCommittedHint: "Store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>.",
-  actionSkillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
-  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
-  skillFix: (code, folder) => {
-    const dir = folder || ".";
-    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
-    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
-    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
-    if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
-    return `run agent-vault skill verify ${dir} for the details of ${code}`;
-  },
-  actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
-  skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
-};
-function shQuote(s) {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-function shellWord(s) {
-  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
-}
-function foreignErrorDetail(error2) {
-  const raw = error2 instanceof Error ? error2.message : String(error2);
-  const line = raw.split("\n")[0];
-  const quote = line.search(/["'`]/);
-  return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
-}
-
-// action/src/gate.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { join as join12 } from "node:path";
-
-// src/config/config.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2, relative, resolve } from "node:path";
 
 // src/core/rules.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -15989,6 +9996,15 @@ var KeywordAutomaton = class {
   }
 };
 
+// src/core/types.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SEVERITIES = ["info", "low", "medium", "high", "critical"];
+function severityRank(s) {
+  return SEVERITIES.indexOf(s);
+}
+var SECRET = /* @__PURE__ */ Symbol("agent-vault.secret");
+
 // src/core/rules.ts
 var RULE_ID = /^[a-z0-9][a-z0-9-]{1,80}$/;
 var ALLOWED_FLAGS = /^[ims]*$/;
@@ -16009,11 +10025,11 @@ function stringList(value, where, problems) {
   return value;
 }
 function compileAllowlist(def, where, problems) {
-  const empty2 = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 };
-  if (def === void 0 || def === null) return empty2;
+  const empty = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 };
+  if (def === void 0 || def === null) return empty;
   if (typeof def !== "object" || Array.isArray(def)) {
     problems.push({ where, message: "must be a mapping with regexes, lineRegexes, stopwords or paths" });
-    return empty2;
+    return empty;
   }
   const d = def;
   for (const k of Object.keys(d)) {
@@ -16406,6 +10422,95 @@ function mergeAllowlists(lists) {
   };
 }
 
+// src/gate/gate.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/config/policy.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function parsePolicy(config) {
+  const raw = config.policy ?? {};
+  const problems = [];
+  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
+  const block = raw.block ?? "info";
+  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
+    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
+  }
+  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
+  return { block };
+}
+var FAIL_ON = [...SEVERITIES, "never"];
+function failsOn(severity, failOn) {
+  return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
+}
+
+// src/config/skills.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var DEFAULT_SKILL_POLICY = {
+  roots: [".claude/skills", "skills"],
+  requireSignatures: false,
+  keyring: ".agent-vault/keys.json",
+  revocations: ".agent-vault/revocations.json",
+  requireRevocations: true,
+  failOn: "high",
+  suppressions: []
+};
+var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
+function skillPolicy(config) {
+  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
+  const raw = config.skills;
+  if (!raw) return policy;
+  const problems = [];
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(", ")})`);
+  const str = (k) => {
+    const v = raw[k];
+    if (v === void 0) return;
+    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problems.push(`skills.${k}: must be a path inside the repository`);
+    else policy[k] = v;
+  };
+  str("keyring");
+  str("revocations");
+  for (const k of ["requireSignatures", "requireRevocations"]) {
+    const v = raw[k];
+    if (v === void 0) continue;
+    if (typeof v !== "boolean") problems.push(`skills.${k}: must be true or false`);
+    else policy[k] = v;
+  }
+  if (raw.roots !== void 0) {
+    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problems.push("skills.roots: must be a list of folders");
+    else policy.roots = raw.roots;
+  }
+  if (raw.failOn !== void 0) {
+    if (!SEVERITIES.includes(raw.failOn)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(", ")}`);
+    else policy.failOn = raw.failOn;
+  }
+  if (raw.suppressions !== void 0) {
+    if (!Array.isArray(raw.suppressions)) problems.push("skills.suppressions: must be a list");
+    else
+      raw.suppressions.forEach((s, i) => {
+        const where = `skills.suppressions[${i}]`;
+        if (!s || typeof s !== "object" || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
+        const e = s;
+        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
+        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
+        if (missing.length) return problems.push(`${where}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
+        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
+      });
+  }
+  if (problems.length) throw configError(problems.map((p) => `${config.file ?? "config"}: ${p}`).join("\n"), "Fix the skills section of the configuration.");
+  return policy;
+}
+
+// src/git/protected.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join3 } from "node:path";
+
 // src/platform/exec.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -16433,25 +10538,636 @@ function repoRoot(cwd) {
   if (r.status !== 0) return void 0;
   return r.stdout.toString("utf8").trim() || void 0;
 }
-function gitStream(args, opts, onData) {
-  return new Promise((resolve4, reject) => {
-    const child = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (d) => {
-      if (stderr.length < 4e3) stderr += d.toString("utf8");
-    });
-    child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", (code) => {
-      if (code === 0) resolve4();
-      else reject(gitError(`git ${args[0]} failed: ${stderr.trim().split("\n").slice(0, 5).join("\n") || `exit ${code}`}`));
-    });
+async function* gitChunks(args, opts) {
+  const child = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
+  const exited = new Promise((resolve4, reject) => {
+    child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
+    child.on("close", resolve4);
+  });
+  exited.catch(() => void 0);
+  try {
+    for await (const chunk of child.stdout) yield chunk;
+    const code = await exited;
+    if (code !== 0) throw gitError(`git ${args.find((a) => !a.startsWith("-") && !a.includes("=")) ?? ""} failed: ${stderr.trim().split("\n").slice(0, 5).join("\n") || `exit ${code}`}`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
 }
 
-// src/git/gate.ts
+// src/git/protected.ts
+var FILTER_DRIVER = "agent-vault";
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const anyDepth = globs.filter((g) => !g.includes("/"));
+  const anchoredMatchers = anchored.map((g) => {
+    const m = (0, import_picomatch2.default)(g, { dot: true });
+    if (!g.endsWith("/**")) return m;
+    const dirItself = (0, import_picomatch2.default)(g.slice(0, -3), { dot: true });
+    return (p) => m(p) && !dirItself(p);
+  });
+  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
+  const name = anyDepth.length ? (0, import_picomatch2.default)(anyDepth, { dot: true }) : void 0;
+  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+}
+function filterAttributes(repo, env, paths, cached = true) {
+  const result = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return result;
+  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
+  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
+  const parts = out.split("\0");
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+  return result;
+}
+function withCommitIndex(repo, commit, use, baseEnv = process.env) {
+  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
+  try {
+    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
+    gitSync(["read-tree", commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// src/messages.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MSG = {
+  readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
+  readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
+  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
+  scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
+  notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
+  notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
+  // Vault commands (read, write, has, list, init, set, get, rm, import).
+  vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
+  vaultNeedsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
+  revealNeedsTerminal: "--reveal requires an interactive terminal (TTY) on standard output",
+  revealNeedsTerminalHint: "The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.",
+  secretNotFound: (keys) => keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(", ")} not found in vault`,
+  secretNotFoundHint: (keys) => `To add ${keys.length === 1 ? "it" : "them"}, the user should run: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
+  unresolvedMarker: (hashes, file) => `${hashes.length === 1 ? "UNVAULTED marker" : "UNVAULTED markers"} ${hashes.map((h) => `sha256:${h}`).join(", ")} ${hashes.length === 1 ? "matches" : "match"} no unvaulted value in ${file} as it is now`,
+  unresolvedMarkerHint: (file) => `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
+  pathInVaultHome: (file, root) => `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
+  pathInVaultHomeHint: "Nothing was read or written. The vault, its key and its state are only reached through agent-vault commands; choose a file in the repository.",
+  notRegularFile: (file, kind) => `${file} is ${kind}, not a regular file`,
+  notRegularFileHint: "agent-vault reads and writes regular files only. Nothing was read or written.",
+  writeOutsideRepo: (file, where) => `${file} is outside ${where}; write only writes there`,
+  writeOutsideRepoHint: (file) => `Nothing was written. Write a file inside the repository (or, outside git, inside the current folder). To write elsewhere on purpose, the user can run in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`,
+  keyNotBound: (keys, path) => `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(", ")} are`} not allowed in ${path}: ${keys.length === 1 ? "the key is" : "the keys are"} not bound to that file`,
+  keyNotBoundHint: (keys, path) => `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? "it" : "them"}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join("; ")}` : ""}`,
+  keyNotAllowedForCommand: (key, line) => `the value of "${key}" is not allowed for the command ${line}: no command binding of the key matches it`,
+  keyNotAllowedForCommandHint: (key, line) => `Nothing was started. A value goes only to commands a person allowed for its key. If this command should get it, ask the user to run in their own terminal: agent-vault bind ${key} --command ${shellWord(line)} (a * matches anything, e.g. 'npm run migrate*')`,
+  runValueTooShort: (key) => `the value of "${key}" is shorter than 8 bytes: run does not inject it, because its output could not be redacted reliably`,
+  runValueTooShortHint: "Nothing was started. Store a longer value (agent-vault set KEY, in your terminal).",
+  runValueBinary: (key) => `the value of "${key}" holds a NUL byte and cannot be put in an environment variable`,
+  runValueBinaryHint: "Nothing was started. Pass it through a file the command reads instead (agent-vault write with a bound file).",
+  runNoPty: "note: util-linux script is not available, so the command gets pipes instead of a terminal (colours and prompts may differ)",
+  runCannotStart: (cmd, code) => `cannot start ${cmd}: ${code === "ENOENT" ? "command not found" : code === "EACCES" ? "permission denied" : code}`,
+  runCannotStartHint: "Check the command name and the folder it runs in.",
+  keyInternal: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} ${keys.length === 1 ? "is a key" : "are keys"} agent-vault uses itself (skill signing) and never writes anywhere`,
+  keyInternalHint: "Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.",
+  unboundNote: (key) => `note: "${key}" is bound to no file yet, so write and checkouts leave its placeholder as it is. Allow it where it belongs: agent-vault bind ${key} FILE (or agent-vault bind --from-repo in a repository whose protected files use it)`,
+  bindNeedsPerson: "bindings and internal keys are set by a person at a terminal, not by a script",
+  bindNeedsPersonHint: "Nothing was changed. Ask the user to run the command (agent-vault set KEY --path GLOB, or agent-vault bind KEY GLOB) in their own terminal.",
+  written: (file, restored) => `\u2713 Written ${file} (${restored} ${restored === 1 ? "secret" : "secrets"} restored)`,
+  unvaultedNote: (count) => `note: ${count} unvaulted ${count === 1 ? "secret is" : "secrets are"} hidden as <agent-vault:UNVAULTED:sha256:...>; ask the user to vault ${count === 1 ? "it" : "them"} (agent-vault set KEY, or agent-vault import FILE for a .env file). Keep the markers as they are when you write the file back.`,
+  valueTooShort: (key, min) => `the value for "${key}" is shorter than ${min} bytes; agent-vault does not vault values that short`,
+  valueTooShortHint: "Short values are too common to redact reliably (they would hide ordinary text); keep such a setting in the file itself.",
+  invalidKey: (key) => `"${key}" is not a valid key name`,
+  invalidKeyHint: "Key names are lower-case letters, digits and hyphens, starting and ending with a letter or digit, e.g. telegram-bot-token.",
+  // Skill commands (keygen, sign, revoke, purge are sensitive; quarantine clear needs a re-sign).
+  skillNeedsTerminal: (command) => `${command} is a sensitive command and needs an interactive terminal`,
+  skillNeedsTerminalHint: 'Run it yourself in a terminal. Agents and scripts cannot run it (see "Verified skills" in the README).',
+  // GitHub Action (action/): what a CI user must do when the gate stops a pull request.
+  actionShallowClone: (missing) => `the commits to check are not in this clone, which is shallow${missing.length ? ` (missing: ${missing.join(", ")})` : ""}`,
+  actionShallowCloneHint: "Check out the whole history: give actions/checkout `with: fetch-depth: 0`.",
+  actionConfigInputHint: "Check the config input of the action: a path relative to the workspace, in the checked-out repository.",
+  actionCommitMissing: (rev) => `commit ${rev} is not in this clone`,
+  actionCommitMissingHint: "Check out the whole history (actions/checkout with `fetch-depth: 0`), or fix the base/head inputs.",
+  // The gate (pre-commit, pre-push and the Action): one wording for each problem, wherever it is found.
+  protectedUnfiltered: (value) => `protected path is not mapped to the agent-vault filter (filter: ${value}), so raw values in it would be committed`,
+  protectedUnfilteredFix: (path) => `restore the filter=agent-vault line in .gitattributes ("${path} filter=agent-vault", or a glob covering it; agent-vault install writes it), then commit .gitattributes`,
+  unvaultedCommitted: "an unvaulted suspect marker was committed to a protected path: its value is not in the vault",
+  unvaultedCommittedFix: "store the value with agent-vault set KEY and replace the marker with <agent-vault:KEY>",
+  vaultedValueCommitted: (key, encoding) => `the value of <agent-vault:${key}> is in the content${encoding === "raw" ? "" : ` (${encoding}-encoded)`}`,
+  skillUnsigned: (folder) => `skill ${folder || "."} is not signed (no SKILL.sig) and the configuration requires signatures`,
+  /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
+  skillFix: (code, folder) => {
+    const dir = folder || ".";
+    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
+    if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
+    return `run agent-vault skill verify ${dir} for the details of ${code}`;
+  },
+  actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
+  skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
+};
+function shQuote(s) {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+function shellWord(s) {
+  return /^[A-Za-z0-9_\/.,:@%+=-]+$/.test(s) ? s : shQuote(s);
+}
+function foreignErrorDetail(error2) {
+  const raw = error2 instanceof Error ? error2.message : String(error2);
+  const line = raw.split("\n")[0];
+  const quote = line.search(/["'`]/);
+  return (quote < 0 ? line : `${line.slice(0, quote).trimEnd()} \u2026`).slice(0, 300);
+}
+var GIT_MSG = {
+  filterVaultUnavailable: (reason) => `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
+  cleanRefusedWithoutVault: (path, count, line, rule, masked) => `${path}:${line}: ${rule} ${masked}: ${count} suspected secret${count === 1 ? "" : "s"} and no vault to replace ${count === 1 ? "it" : "them"} with placeholders; refusing to stage raw bytes. Store the value with agent-vault set KEY (or make the vault available) and run git add again.`,
+  smudgeUnbound: (key, path) => `agent-vault: <agent-vault:${key}> left as a placeholder in ${path}: the key is not bound to that file. If it should hold the value, run in your own terminal: agent-vault bind ${key} ${shellWord(path)} (or agent-vault bind --from-repo in this repository)`,
+  unboundHere: (keys) => `${keys.join(", ")} ${keys.length === 1 ? "is" : "are"} used in protected files here but not bound to them, so checkouts leave ${keys.length === 1 ? "its placeholder" : "their placeholders"}. To allow them, run in your own terminal: agent-vault bind --from-repo && agent-vault install`,
+  smudgeNoPath: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: without the path of the file being checked out, no binding can allow its value. Pass the path (agent-vault smudge PATH), as git does with %f.`,
+  smudgeInternal: (key) => `agent-vault: <agent-vault:${key}> left as a placeholder: it is a key agent-vault uses itself and never writes to a file.`,
+  filterPathInVaultHome: (path) => `${path} lies in the vault home; agent-vault does not filter the vault's own files`,
+  smudgeUnknownKey: (key) => `agent-vault: no value for <agent-vault:${key}> in the vault; left as a placeholder. Store it with: agent-vault set ${key}`,
+  skipAnnounced: (hook) => `agent-vault: AGENT_VAULT_SKIP=1 is set: the ${hook} secret gate was NOT run. Unset it to check this ${hook === "pre-push" ? "push" : "commit"}.`,
+  fixVaultedValue: (key, path, isProtected) => isProtected ? `the index holds the raw value (staged before the filter applied, or with the filter off): stage it through the filter with git add --renormalize -- ${path} (agent-vault status checks the filter)` : `replace the value with <agent-vault:${key}>, or add ${path} to protected: in .agent-vault.yaml and run agent-vault install; then git add ${path}`,
+  fixUnvaultedInProtected: (path) => `store the value with agent-vault set KEY, write <agent-vault:KEY> in its place, then git add ${path}`,
+  fixFinding: (path) => `remove the secret (store it with agent-vault set KEY and reference <agent-vault:KEY>), or mark a false positive with an agent-vault:allow comment; then git add ${path}`,
+  gateBlocked: (hook, count) => `agent-vault ${hook}: blocked, ${count} problem${count === 1 ? "" : "s"}:`,
+  gateBlockedHint: "Fix them, or if you are certain, bypass once with AGENT_VAULT_SKIP=1 (announced).",
+  gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
+  gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
+  gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
+  hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
+  hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
+  dirtyProtectedSkipped: (paths) => `not re-checked-out because they have uncommitted changes (nothing was touched): ${paths.join(", ")}. Commit or stash them, then run agent-vault install again.`,
+  notInstalledHint: "Run agent-vault install in this repository.",
+  stagedRawRemain: (paths) => `these protected files were staged before the filter was installed and have further unstaged changes, so their staged raw bytes were left as they are: ${paths.join(", ")}. Run: git add --renormalize -- ${paths.join(" ")} (it stages the working files through the filter).`,
+  dirtyValuesRemain: (paths) => `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(", ")}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`
+};
+
+// src/gate/checks.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/skill/codes.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SKILL_FAILURES = {
+  SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a finding at or above skills.failOn (default high), or a file that cannot be analysed" },
+  SKILL_UNSIGNED: { exit: 10, meaning: "no SKILL.sig beside SKILL.md" },
+  SKILL_BAD_SIGNATURE: { exit: 11, meaning: "the envelope is malformed or its signature does not verify" },
+  SKILL_HASH_MISMATCH: { exit: 12, meaning: "the files differ from what was signed (changed, added, removed, renamed, mode or symlink)" },
+  SKILL_KEY_UNTRUSTED: { exit: 13, meaning: "the signing key is not in the keyring" },
+  SKILL_KEY_EXPIRED: { exit: 14, meaning: "the signing key is outside its validity window" },
+  SKILL_KEY_REVOKED: { exit: 15, meaning: "the signing key is revoked (keyring status or revocation list)" },
+  SKILL_REVOKED: { exit: 16, meaning: "the content hash is revoked or purged" },
+  REVOCATIONS_MISSING: { exit: 17, meaning: "the revocation list is required but missing or unreadable" },
+  REVOCATIONS_EXPIRED: { exit: 18, meaning: "the revocation list is past its expiry" },
+  REVOCATIONS_ROLLBACK: { exit: 19, meaning: "the revocation list is older than one already seen" },
+  REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
+  SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
+  SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
+  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
+};
+function exitCodeOf(code) {
+  return SKILL_FAILURES[code].exit;
+}
+function skillFailure(code, message, hint) {
+  return new AgentVaultError("refused", message, { hint, code, exitCode: exitCodeOf(code) });
+}
+
+// src/skill/model.ts
+var SKILL_FILE = "SKILL.md";
+var SKILL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+var MAX_DESCRIPTION = 1024;
+function parseSkillMd(text, file = SKILL_FILE) {
+  const src = text.replace(/^\uFEFF/, "");
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(src);
+  if (!m) {
+    throw skillFailure("SKILL_INVALID", `${file}: no YAML frontmatter (the file must start with a line "---", the fields, and a closing "---")`, "Add frontmatter with at least name and description.");
+  }
+  const located = parseLocatedYaml(m[1]);
+  if (located.syntaxErrors.length) {
+    throw skillFailure("SKILL_INVALID", located.syntaxErrors.map((e) => `${file}:${e.line + 1}: ${e.message}`).join("\n"), "Fix the YAML syntax of the frontmatter.");
+  }
+  const value = located.value;
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw skillFailure("SKILL_INVALID", `${file}: the frontmatter must be a YAML mapping`, "Add name and description fields.");
+  }
+  const fm = value;
+  const problems = [];
+  const at = (key) => `${file}:${(located.lineOf([key]) ?? 0) + 1}`;
+  const name = fm.name;
+  if (name === void 0) problems.push(`${file}: frontmatter field "name" is required`);
+  else if (typeof name !== "string" || !name.trim() || name.length > 128 || /[\x00-\x1f\x7f]/.test(name)) problems.push(`${at("name")}: name must be text of 1-128 characters without control characters`);
+  const description = fm.description;
+  if (description === void 0) problems.push(`${file}: frontmatter field "description" is required`);
+  else if (typeof description !== "string" || !description.trim()) problems.push(`${at("description")}: description must be non-empty text`);
+  const warnings = [];
+  if (typeof name === "string" && name.trim() && !SKILL_NAME.test(name)) warnings.push("name is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names");
+  if (typeof description === "string" && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
+  let allowedTools = [];
+  const tools = fm["allowed-tools"];
+  if (tools !== void 0) {
+    if (typeof tools === "string") allowedTools = splitTools(tools);
+    else if (Array.isArray(tools) && tools.every((t) => typeof t === "string")) allowedTools = tools.map((t) => t.trim()).filter(Boolean);
+    else problems.push(`${at("allowed-tools")}: allowed-tools must be a comma-separated string or a list of strings`);
+  }
+  let version;
+  const metadata = fm.metadata;
+  if (metadata !== void 0 && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) problems.push(`${at("metadata")}: metadata must be a mapping`);
+  const rawVersion = fm.version ?? metadata?.version;
+  if (rawVersion !== void 0) {
+    if (typeof rawVersion === "string" || typeof rawVersion === "number") version = String(rawVersion);
+    else problems.push(`${at("version")}: version must be text`);
+  }
+  if (problems.length) throw skillFailure("SKILL_INVALID", problems.join("\n"), "Fix the frontmatter fields named above.");
+  return { name, description, allowedTools, version, frontmatter: fm, warnings };
+}
+function splitTools(text) {
+  const out = [];
+  let depth = 0;
+  let cur = "";
+  for (const ch of text) {
+    if (ch === "(") depth++;
+    else if (ch === ")") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (ch === "," || /\s/.test(ch))) {
+      if (cur) out.push(cur);
+      cur = "";
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+// src/sources/git-sources.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname as dirname2, join as join4 } from "node:path";
+
+// src/core/diff.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var COMMIT_MARKER = "AV-COMMIT ";
+function utf8Text(oneCharPerByte) {
+  return /[^\x00-\x7f]/.test(oneCharPerByte) ? Buffer.from(oneCharPerByte, "latin1").toString("utf8") : oneCharPerByte;
+}
+function unquoteGitPath(raw) {
+  if (!raw.startsWith('"') || !raw.endsWith('"')) return utf8Text(raw);
+  const body = raw.slice(1, -1);
+  const bytes = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      bytes.push(body.charCodeAt(i) & 255);
+      continue;
+    }
+    const n = body[++i];
+    if (n === void 0) break;
+    if (/[0-7]/.test(n)) {
+      const oct = body.slice(i, i + 3);
+      bytes.push(parseInt(oct, 8));
+      i += 2;
+      continue;
+    }
+    const map = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, "\\": 92, '"': 34 };
+    bytes.push(map[n] ?? n.charCodeAt(0));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+var DiffParser = class {
+  constructor(emit) {
+    this.emit = emit;
+  }
+  emit;
+  commit;
+  author;
+  date;
+  path;
+  lines = [];
+  lineMap = [];
+  nextNew = 0;
+  newLeft = 0;
+  oldLeft = 0;
+  flush() {
+    if (this.path !== void 0 && this.lines.length) {
+      this.emit({ commit: this.commit, author: this.author, date: this.date, path: this.path, text: this.lines.join("\n"), lineMap: this.lineMap });
+    }
+    this.lines = [];
+    this.lineMap = [];
+  }
+  /** Feed one line without its trailing newline. */
+  line(l) {
+    if (this.newLeft > 0 || this.oldLeft > 0) {
+      const c = l.charCodeAt(0);
+      if (c === 43 && this.newLeft > 0) {
+        this.lines.push(l.slice(1));
+        this.lineMap.push(this.nextNew++);
+        this.newLeft--;
+        return;
+      }
+      if (c === 45 && this.oldLeft > 0) {
+        this.oldLeft--;
+        return;
+      }
+      if (c === 92) return;
+      this.newLeft = this.oldLeft = 0;
+    }
+    if (l.startsWith(COMMIT_MARKER)) {
+      this.flush();
+      this.path = void 0;
+      const rest = l.slice(COMMIT_MARKER.length);
+      const [hash, date, ...author] = rest.split(" ");
+      this.commit = hash;
+      this.date = date;
+      this.author = utf8Text(author.join(" "));
+      return;
+    }
+    if (l.startsWith("diff --git ") || l.startsWith("diff --cc ") || l.startsWith("diff --combined ")) {
+      this.flush();
+      this.path = void 0;
+      return;
+    }
+    if (l.startsWith("+++ ")) {
+      const p = l.slice(4).replace(/\t$/, "");
+      if (p === "/dev/null") this.path = void 0;
+      else {
+        const unq = unquoteGitPath(p);
+        this.path = unq.startsWith("b/") ? unq.slice(2) : unq;
+      }
+      return;
+    }
+    if (l.startsWith("@@")) {
+      const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(l);
+      if (m) {
+        this.oldLeft = m[1] === void 0 ? 1 : Number(m[1]);
+        this.nextNew = Number(m[2]);
+        this.newLeft = m[3] === void 0 ? 1 : Number(m[3]);
+      }
+    }
+  }
+  end() {
+    this.flush();
+  }
+};
+var LineSplitter = class {
+  constructor(onLine) {
+    this.onLine = onLine;
+  }
+  onLine;
+  rest = "";
+  push(chunk) {
+    const data = this.rest + chunk;
+    let start = 0;
+    let i;
+    while ((i = data.indexOf("\n", start)) !== -1) {
+      this.onLine(data.slice(start, i));
+      start = i + 1;
+    }
+    this.rest = data.slice(start);
+  }
+  end() {
+    if (this.rest) this.onLine(this.rest);
+    this.rest = "";
+  }
+};
+
+// src/sources/git-sources.ts
+var EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+var isRegularFile = (mode) => mode === "100644" || mode === "100755";
+var SUBMODULE_MODE = "160000";
+function hasHead(cwd, env) {
+  try {
+    gitSync(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd, env });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function stagedChanges(cwd, env) {
+  const base = hasHead(cwd, env) ? "HEAD" : EMPTY_TREE;
+  const out = gitSync(["diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMTD", base], { cwd, env });
+  const parts = out.toString("utf8").split("\0");
+  const changes = { blobs: [], deleted: [] };
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = parts[i];
+    const path = parts[i + 1];
+    if (!meta.startsWith(":")) break;
+    const [, newMode, , newOid, status] = meta.slice(1).split(" ");
+    if (!newMode || !newOid) continue;
+    if (status === "D") changes.deleted.push(path);
+    else if (newMode !== SUBMODULE_MODE) changes.blobs.push({ path, oid: newOid, mode: newMode });
+  }
+  return changes;
+}
+function indexEntries(repo, env) {
+  const out = gitSync(["ls-files", "-s", "-z"], { cwd: repo, env }).toString("utf8");
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    const tab = rec.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, oid, stage] = rec.slice(0, tab).split(" ");
+    if (!mode || !oid || stage !== "0") continue;
+    entries.push({ path: rec.slice(tab + 1), mode, oid });
+  }
+  return entries;
+}
+function treeEntries(repo, commit) {
+  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
+  const entries = [];
+  for (const rec of out.split("\0")) {
+    const tab = rec.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, , oid] = rec.slice(0, tab).split(" ");
+    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  }
+  return entries;
+}
+function readBlobs(cwd, oids) {
+  const result = /* @__PURE__ */ new Map();
+  if (oids.length === 0) return result;
+  const out = gitSync(["cat-file", "--batch"], { cwd, input: oids.join("\n") + "\n" });
+  let pos = 0;
+  while (pos < out.length) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) break;
+    const header = out.toString("latin1", pos, nl);
+    const [oid, type, sizeStr] = header.split(" ");
+    if (type === "missing" || !oid || !sizeStr) {
+      pos = nl + 1;
+      continue;
+    }
+    const size = Number(sizeStr);
+    result.set(oid, out.subarray(nl + 1, nl + 1 + size));
+    pos = nl + 1 + size + 1;
+  }
+  return result;
+}
+var BLOB_BATCH = 2e3;
+function* blobFragments(repo, entries) {
+  const files = entries.filter((e) => isRegularFile(e.mode));
+  for (let i = 0; i < files.length; i += BLOB_BATCH) {
+    const batch = files.slice(i, i + BLOB_BATCH);
+    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
+    for (const e of batch) {
+      const bytes = blobs.get(e.oid);
+      if (bytes) yield { ok: true, fragment: { path: e.path, bytes } };
+      else yield { ok: false, skipped: { path: e.path, reason: "unreadable", detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } };
+    }
+  }
+}
+function blobAt(repo, commit, path) {
+  try {
+    return gitSync(["cat-file", "blob", `${commit}:${path.replace(/^\.\//, "")}`], { cwd: repo });
+  } catch {
+    return void 0;
+  }
+}
+function checkRevisions(revs) {
+  for (const r of revs) if (r.startsWith("-") && r !== "--all") throw usageError(`invalid revision "${r}"`);
+}
+function changedPaths(cwd, revs) {
+  checkRevisions(revs);
+  const out = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...revs, "--"], { cwd }).toString("utf8");
+  return [...new Set(out.split("\0").map((p) => p.replace(/^\n+/, "")).filter(Boolean))];
+}
+function commitCount(cwd, revs) {
+  checkRevisions(revs);
+  return Number(gitText(["rev-list", "--count", ...revs, "--"], { cwd }).trim()) || 0;
+}
+var LOG_ARGS = [
+  "-c",
+  "core.quotePath=true",
+  "log",
+  "-p",
+  "-U0",
+  "--no-color",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--src-prefix=a/",
+  "--dst-prefix=b/",
+  `--format=${COMMIT_MARKER}%H %aI %an`
+];
+var remergeSupport;
+function remergeDiffArgs(cwd) {
+  if (remergeSupport === void 0) {
+    const m = /(\d+)\.(\d+)/.exec(gitSync(["version"], { cwd }).toString("utf8"));
+    remergeSupport = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 36);
+  }
+  return remergeSupport ? ["--remerge-diff"] : [];
+}
+var AddedLines = class {
+  path;
+  text;
+  lineMap;
+  commit;
+  author;
+  date;
+  stored;
+  constructor(d) {
+    this.path = d.path;
+    this.text = d.text;
+    this.lineMap = d.lineMap;
+    this.commit = d.commit;
+    this.author = d.author;
+    this.date = d.date;
+  }
+  get bytes() {
+    return this.stored ??= Buffer.from(this.text, "latin1");
+  }
+};
+async function* addedFragments(cwd, revs) {
+  checkRevisions(revs);
+  let ready = [];
+  const parser = new DiffParser((f) => ready.push(f));
+  const splitter = new LineSplitter((l) => parser.line(l));
+  const take2 = () => {
+    const out = ready;
+    ready = [];
+    return out;
+  };
+  for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd })) {
+    splitter.push(chunk.toString("latin1"));
+    for (const f of take2()) yield new AddedLines(f);
+  }
+  splitter.end();
+  parser.end();
+  for (const f of take2()) yield new AddedLines(f);
+}
+function writeEntries(repo, entries, into) {
+  const files = entries.filter((e) => e.mode !== SUBMODULE_MODE);
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join4(into, e.path);
+    mkdirSync(dirname2(target), { recursive: true });
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
+    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
+    else {
+      writeFileSync(target, bytes);
+      chmodSync(target, e.mode === "100755" ? 493 : 420);
+    }
+  }
+}
+
+// src/gate/content.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/lines.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var Lines = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+  starts;
+  index() {
+    if (!this.starts) {
+      const starts = [0];
+      let i = -1;
+      while ((i = this.text.indexOf("\n", i + 1)) !== -1) starts.push(i + 1);
+      this.starts = starts;
+    }
+    return this.starts;
+  }
+  /** 0-based line index containing offset. */
+  lineOf(offset) {
+    const s = this.index();
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (s[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+  start(line) {
+    return this.index()[line] ?? this.text.length;
+  }
+  text0(line) {
+    const s = this.index();
+    const from = s[line];
+    if (from === void 0) return "";
+    const next = s[line + 1];
+    return this.text.slice(from, next === void 0 ? this.text.length : next - 1);
+  }
+};
+function fileLine(origin, line0) {
+  return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
+}
 
 // src/core/placeholder.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16461,6 +11177,9 @@ var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
 var PLACEHOLDER_PREFIX = "<agent-vault:";
 function placeholderRegex() {
   return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
 }
 function insidePlaceholder(text, start, end) {
   const lo = Math.max(0, start - 200);
@@ -16513,44 +11232,6 @@ function fingerprint(ruleId, secret) {
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
 var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
-var Lines = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-  starts;
-  index() {
-    if (!this.starts) {
-      const starts = [0];
-      let i = -1;
-      while ((i = this.text.indexOf("\n", i + 1)) !== -1) starts.push(i + 1);
-      this.starts = starts;
-    }
-    return this.starts;
-  }
-  /** 0-based line index containing offset. */
-  lineOf(offset) {
-    const s = this.index();
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (s[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-  start(line) {
-    return this.index()[line] ?? this.text.length;
-  }
-  text0(line) {
-    const s = this.index();
-    const from = s[line];
-    if (from === void 0) return "";
-    const next = s[line + 1];
-    return this.text.slice(from, next === void 0 ? this.text.length : next - 1);
-  }
-};
 function allowedBy(list, secret, lineText) {
   if (list.stopwords.length) {
     const lower = secret.toLowerCase();
@@ -16615,16 +11296,15 @@ function scanText(text, origin, ruleset, options = {}) {
     const fp = fingerprint(c.rule.id, c.secret);
     if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
-    const mapLine = (l0) => origin.lineMap?.[l0] ?? l0 + 1;
     const finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
       severity: c.rule.severity,
       tags: c.rule.tags,
       path,
-      line: mapLine(line0),
+      line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
-      endLine: mapLine(endLine0),
+      endLine: fileLine(origin, endLine0),
       endColumn: c.end - lines.start(endLine0) + 1,
       masked: maskSecret(c.secret),
       fingerprint: fp,
@@ -16644,200 +11324,114 @@ function looksBinary(bytes) {
   return false;
 }
 
-// src/skill/gate.ts
+// src/sources/fragment.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync as chmodSync2, existsSync as existsSync6, mkdirSync as mkdirSync4, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname as dirname4, join as join9, posix as posix2 } from "node:path";
+function textLooksBinary(text) {
+  const at = text.indexOf("\0");
+  return at >= 0 && at < 8e3;
+}
+function decodeFragment(fragment, maxFileSize) {
+  const { path, commit, text } = fragment;
+  const size = text === void 0 ? fragment.bytes.length : text.length;
+  if (size > maxFileSize) {
+    return { ok: false, skipped: { path, reason: "too-large", detail: `${size} bytes > ${maxFileSize}${commit ? ` (added in ${commit.slice(0, 12)})` : ""}` } };
+  }
+  if (text === void 0 ? looksBinary(fragment.bytes) : textLooksBinary(text)) return { ok: false, skipped: { path, reason: "binary" } };
+  return { ok: true, text: text ?? fragment.bytes.toString("latin1") };
+}
+var utf8 = new TextDecoder("utf-8", { fatal: true });
+function decodeCharacters(bytes) {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  }
+}
 
-// src/git/index-blobs.ts
+// src/gate/content.ts
+var UNVAULTED_MARK = "<agent-vault:UNVAULTED:";
+function markers(text, fragment, into) {
+  if (!text.includes(UNVAULTED_MARK)) return;
+  const lines = new Lines(text);
+  const re = placeholderRegex();
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    if (m[2] !== void 0) into.push({ path: fragment.path, line: fileLine(fragment, lines.lineOf(m.index)), commit: fragment.commit });
+  }
+}
+async function vaultedValues(ctx, fragment, text) {
+  const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
+  if (hits.length === 0) return [];
+  const lines = new Lines(text());
+  const isProtected = ctx.isProtected(fragment.path);
+  return hits.map((hit) => ({
+    check: "secrets",
+    ruleId: hit.encoding === "raw" ? "vaulted-value" : `vaulted-value-${hit.encoding}`,
+    description: "Raw value of a vaulted secret",
+    severity: "critical",
+    path: fragment.path,
+    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    commit: fragment.commit,
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
+    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
+    hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
+  }));
+}
+async function take(ctx, pass, read) {
+  if (!read.ok) throw gitError(`cannot read ${read.skipped.path}: ${read.skipped.detail ?? read.skipped.reason}`);
+  const { fragment } = read;
+  pass.files.add(fragment.path);
+  pass.touchedPaths.add(fragment.path);
+  const decoded = decodeFragment(fragment, ctx.maxFileSize);
+  const vaulted = await vaultedValues(ctx, fragment, () => decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
+  for (const v of vaulted) pass.vaulted.push(v);
+  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
+  pass.bytes += decoded.text.length;
+  const vaultedLines = new Set(vaulted.map((v) => v.line));
+  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
+    if (!vaultedLines.has(f.line)) pass.findings.push(f);
+  }
+  markers(decoded.text, fragment, pass.unvaulted);
+}
+async function readContent(ctx, target) {
+  const pass = { findings: [], vaulted: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], files: /* @__PURE__ */ new Set(), bytes: 0 };
+  switch (target.kind) {
+    case "none":
+      return pass;
+    case "staged": {
+      const staged = stagedChanges(ctx.repo, ctx.env);
+      for (const read of blobFragments(ctx.repo, staged.blobs)) await take(ctx, pass, read);
+      for (const p of [...staged.blobs.map((b) => b.path), ...staged.deleted]) pass.touchedPaths.add(p);
+      return pass;
+    }
+    case "tree": {
+      const entries = treeEntries(ctx.repo, target.head);
+      for (const read of blobFragments(ctx.repo, entries)) await take(ctx, pass, read);
+      for (const e of entries) pass.touchedPaths.add(e.path);
+      return pass;
+    }
+    case "commits": {
+      for await (const fragment of addedFragments(ctx.repo, target.revs)) await take(ctx, pass, { ok: true, fragment });
+      for (const p of changedPaths(ctx.repo, target.revs)) pass.touchedPaths.add(p);
+      return pass;
+    }
+  }
+}
+
+// src/gate/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/sources/git-sources.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/core/diff.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var COMMIT_MARKER = "AV-COMMIT ";
-function unquoteGitPath(raw) {
-  if (!raw.startsWith('"') || !raw.endsWith('"')) return raw;
-  const body = raw.slice(1, -1);
-  const bytes = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\") {
-      bytes.push(body.charCodeAt(i) & 255);
-      continue;
-    }
-    const n = body[++i];
-    if (n === void 0) break;
-    if (/[0-7]/.test(n)) {
-      const oct = body.slice(i, i + 3);
-      bytes.push(parseInt(oct, 8));
-      i += 2;
-      continue;
-    }
-    const map = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, "\\": 92, '"': 34 };
-    bytes.push(map[n] ?? n.charCodeAt(0));
-  }
-  return String.fromCharCode(...bytes);
-}
-var DiffParser = class {
-  constructor(emit) {
-    this.emit = emit;
-  }
-  emit;
-  commit;
-  author;
-  date;
-  path;
-  lines = [];
-  lineMap = [];
-  nextNew = 0;
-  newLeft = 0;
-  oldLeft = 0;
-  flush() {
-    if (this.path !== void 0 && this.lines.length) {
-      this.emit({ commit: this.commit, author: this.author, date: this.date, path: this.path, text: this.lines.join("\n"), lineMap: this.lineMap });
-    }
-    this.lines = [];
-    this.lineMap = [];
-  }
-  /** Feed one line without its trailing newline. */
-  line(l) {
-    if (this.newLeft > 0 || this.oldLeft > 0) {
-      const c = l.charCodeAt(0);
-      if (c === 43 && this.newLeft > 0) {
-        this.lines.push(l.slice(1));
-        this.lineMap.push(this.nextNew++);
-        this.newLeft--;
-        return;
-      }
-      if (c === 45 && this.oldLeft > 0) {
-        this.oldLeft--;
-        return;
-      }
-      if (c === 92) return;
-      this.newLeft = this.oldLeft = 0;
-    }
-    if (l.startsWith(COMMIT_MARKER)) {
-      this.flush();
-      this.path = void 0;
-      const rest = l.slice(COMMIT_MARKER.length);
-      const [hash, date, ...author] = rest.split(" ");
-      this.commit = hash;
-      this.date = date;
-      this.author = author.join(" ");
-      return;
-    }
-    if (l.startsWith("diff --git ") || l.startsWith("diff --cc ") || l.startsWith("diff --combined ")) {
-      this.flush();
-      this.path = void 0;
-      return;
-    }
-    if (l.startsWith("+++ ")) {
-      const p = l.slice(4).replace(/\t$/, "");
-      if (p === "/dev/null") this.path = void 0;
-      else {
-        const unq = unquoteGitPath(p);
-        this.path = unq.startsWith("b/") ? unq.slice(2) : unq;
-      }
-      return;
-    }
-    if (l.startsWith("@@")) {
-      const m = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(l);
-      if (m) {
-        this.oldLeft = m[1] === void 0 ? 1 : Number(m[1]);
-        this.nextNew = Number(m[2]);
-        this.newLeft = m[3] === void 0 ? 1 : Number(m[3]);
-      }
-    }
-  }
-  end() {
-    this.flush();
-  }
-};
-var LineSplitter = class {
-  constructor(onLine) {
-    this.onLine = onLine;
-  }
-  onLine;
-  rest = "";
-  push(chunk) {
-    const data = this.rest + chunk;
-    let start = 0;
-    let i;
-    while ((i = data.indexOf("\n", start)) !== -1) {
-      this.onLine(data.slice(start, i));
-      start = i + 1;
-    }
-    this.rest = data.slice(start);
-  }
-  end() {
-    if (this.rest) this.onLine(this.rest);
-    this.rest = "";
-  }
-};
-
-// src/sources/git-sources.ts
-function readBlobs(cwd, oids) {
-  const result = /* @__PURE__ */ new Map();
-  if (oids.length === 0) return result;
-  const out = gitSync(["cat-file", "--batch"], { cwd, input: oids.join("\n") + "\n" });
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    if (nl < 0) break;
-    const header = out.toString("latin1", pos, nl);
-    const [oid, type, sizeStr] = header.split(" ");
-    if (type === "missing" || !oid || !sizeStr) {
-      pos = nl + 1;
-      continue;
-    }
-    const size = Number(sizeStr);
-    result.set(oid, out.subarray(nl + 1, nl + 1 + size));
-    pos = nl + 1 + size + 1;
-  }
-  return result;
-}
-var LOG_ARGS = [
-  "-c",
-  "core.quotePath=true",
-  "log",
-  "-p",
-  "-U0",
-  "--no-color",
-  "--no-ext-diff",
-  "--no-textconv",
-  "--src-prefix=a/",
-  "--dst-prefix=b/",
-  `--format=${COMMIT_MARKER}%H %aI %an`
-];
-var remergeSupport;
-function remergeDiffArgs(cwd) {
-  if (remergeSupport === void 0) {
-    const m = /(\d+)\.(\d+)/.exec(gitSync(["version"], { cwd }).toString("utf8"));
-    remergeSupport = !!m && (Number(m[1]) > 2 || Number(m[1]) === 2 && Number(m[2]) >= 36);
-  }
-  return remergeSupport ? ["--remerge-diff"] : [];
-}
-async function streamAddedLines(cwd, revs, onFragment) {
-  for (const r of revs) if (r.startsWith("-") && r !== "--all") throw usageError(`invalid revision "${r}"`);
-  const parser = new DiffParser(onFragment);
-  const splitter = new LineSplitter((l) => parser.line(l));
-  await gitStream([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd }, (chunk) => splitter.push(chunk.toString("latin1")));
-  splitter.end();
-  parser.end();
-}
+import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname as dirname5, join as join12, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync7 } from "node:fs";
-import { join as join8, resolve as resolve3 } from "node:path";
+import { join as join10, resolve as resolve3 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -16848,35 +11442,6 @@ var VERSION = "0.2.0";
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { createHash as createHash3 } from "node:crypto";
-
-// src/skill/codes.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var SKILL_FAILURES = {
-  SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a high or critical finding, or a file that cannot be analysed" },
-  SKILL_UNSIGNED: { exit: 10, meaning: "no SKILL.sig beside SKILL.md" },
-  SKILL_BAD_SIGNATURE: { exit: 11, meaning: "the envelope is malformed or its signature does not verify" },
-  SKILL_HASH_MISMATCH: { exit: 12, meaning: "the files differ from what was signed (changed, added, removed, renamed, mode or symlink)" },
-  SKILL_KEY_UNTRUSTED: { exit: 13, meaning: "the signing key is not in the keyring" },
-  SKILL_KEY_EXPIRED: { exit: 14, meaning: "the signing key is outside its validity window" },
-  SKILL_KEY_REVOKED: { exit: 15, meaning: "the signing key is revoked (keyring status or revocation list)" },
-  SKILL_REVOKED: { exit: 16, meaning: "the content hash is revoked or purged" },
-  REVOCATIONS_MISSING: { exit: 17, meaning: "the revocation list is required but missing or unreadable" },
-  REVOCATIONS_EXPIRED: { exit: 18, meaning: "the revocation list is past its expiry" },
-  REVOCATIONS_ROLLBACK: { exit: 19, meaning: "the revocation list is older than one already seen" },
-  REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
-  SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
-  SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
-  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
-};
-function exitCodeOf(code) {
-  return SKILL_FAILURES[code].exit;
-}
-function skillFailure(code, message, hint) {
-  return new AgentVaultError("refused", message, { hint, code, exitCode: exitCodeOf(code) });
-}
-
-// src/skill/avt1.ts
 var SIGNATURE_FILE = "SKILL.sig";
 var HEX64 = /^[0-9a-f]{64}$/;
 function pathProblem(path) {
@@ -16996,16 +11561,23 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
-import { basename, dirname as dirname2, join as join3 } from "node:path";
+import { basename, dirname as dirname3, join as join5 } from "node:path";
+function crashPoint(point, target) {
+  if (false) {
+    if (process.env.AGENT_VAULT_FAULT === `${point}:${basename(target)}`) process.kill(process.pid, "SIGKILL");
+  }
+}
 function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
-  const dir = dirname2(path);
-  const tmp = join3(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const dir = dirname3(path);
+  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   const fd = openSync(tmp, "wx", mode);
+  crashPoint("after-temp-open", path);
   try {
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off, data.length - off);
     fsyncSync(fd);
+    crashPoint("after-temp-write", path);
   } catch (e) {
     closeSync(fd);
     try {
@@ -17024,6 +11596,7 @@ function writeFileAtomicSync(path, contents, mode = 420) {
     }
     throw e;
   }
+  crashPoint("after-rename", path);
   fsyncDir(dir);
 }
 function fsyncDir(dir) {
@@ -17040,7 +11613,7 @@ function fsyncDir(dir) {
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync3 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -17097,87 +11670,29 @@ function keyFor(keyring, kid, now, revokedKids = /* @__PURE__ */ new Set()) {
   return { ok: true, key: publicKeyFromJwk(entry.jwk), entry };
 }
 
-// src/skill/policy.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var DEFAULT_SKILL_POLICY = {
-  roots: [".claude/skills", "skills"],
-  requireSignatures: false,
-  keyring: ".agent-vault/keys.json",
-  revocations: ".agent-vault/revocations.json",
-  requireRevocations: true,
-  failOn: "high",
-  suppressions: []
-};
-var KEYS = ["roots", "requireSignatures", "keyring", "revocations", "requireRevocations", "failOn", "suppressions"];
-function skillPolicy(config) {
-  const policy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
-  const raw = config.skills;
-  if (!raw) return policy;
-  const problems = [];
-  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(", ")})`);
-  const str = (k) => {
-    const v = raw[k];
-    if (v === void 0) return;
-    if (typeof v !== "string" || !v || v.startsWith("/") || v.split("/").includes("..")) problems.push(`skills.${k}: must be a path inside the repository`);
-    else policy[k] = v;
-  };
-  str("keyring");
-  str("revocations");
-  for (const k of ["requireSignatures", "requireRevocations"]) {
-    const v = raw[k];
-    if (v === void 0) continue;
-    if (typeof v !== "boolean") problems.push(`skills.${k}: must be true or false`);
-    else policy[k] = v;
-  }
-  if (raw.roots !== void 0) {
-    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== "string" || !r)) problems.push("skills.roots: must be a list of folders");
-    else policy.roots = raw.roots;
-  }
-  if (raw.failOn !== void 0) {
-    if (!SEVERITIES.includes(raw.failOn)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(", ")}`);
-    else policy.failOn = raw.failOn;
-  }
-  if (raw.suppressions !== void 0) {
-    if (!Array.isArray(raw.suppressions)) problems.push("skills.suppressions: must be a list");
-    else
-      raw.suppressions.forEach((s, i) => {
-        const where = `skills.suppressions[${i}]`;
-        if (!s || typeof s !== "object" || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
-        const e = s;
-        for (const k of Object.keys(e)) if (!["skill", "path", "rule", "reason"].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
-        const missing = ["skill", "path", "rule", "reason"].filter((k) => typeof e[k] !== "string" || !e[k].trim());
-        if (missing.length) return problems.push(`${where}: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} required (a suppression is scoped to one skill, path and rule, and says why)`);
-        policy.suppressions.push({ skill: e.skill, path: e.path, rule: e.rule, reason: e.reason });
-      });
-  }
-  if (problems.length) throw configError(problems.map((p) => `${config.file ?? "config"}: ${p}`).join("\n"), "Fix the skills section of the configuration.");
-  return policy;
-}
-
 // src/skill/revocations.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync4, mkdirSync as mkdirSync3, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname3, join as join5 } from "node:path";
+import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync4, realpathSync as fsRealpath } from "node:fs";
+import { dirname as dirname4, join as join7 } from "node:path";
 
 // src/platform/home.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync as mkdirSync2 } from "node:fs";
+import { chmodSync as chmodSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join4, resolve as resolve2 } from "node:path";
+import { join as join6, resolve as resolve2 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
-  return join4(env.HOME || homedir(), ".agent-vault");
+  return join6(env.HOME || homedir(), ".agent-vault");
 }
 function agentVaultHome(env) {
   return resolve2(vaultHome(env));
 }
 function privateDir(path) {
-  mkdirSync2(path, { recursive: true, mode: 448 });
-  chmodSync(path, 448);
+  mkdirSync3(path, { recursive: true, mode: 448 });
+  chmodSync2(path, 448);
   return path;
 }
 
@@ -17188,7 +11703,7 @@ function validList(v) {
   return !!l && typeof l === "object" && Number.isInteger(l.version) && l.version > 0 && typeof l.issuedAt === "string" && !Number.isNaN(Date.parse(l.issuedAt)) && typeof l.expiresAt === "string" && !Number.isNaN(Date.parse(l.expiresAt)) && Array.isArray(l.content) && l.content.every((c) => typeof c?.hash === "string" && /^sha256:[0-9a-f]{64}$/.test(c.hash) && typeof c.reason === "string") && Array.isArray(l.keys) && l.keys.every((k) => typeof k?.kid === "string" && typeof k.reason === "string");
 }
 function seenFile(env) {
-  return join5(agentVaultHome(env), "state", "revocations-seen.json");
+  return join7(agentVaultHome(env), "state", "revocations-seen.json");
 }
 function listId(path) {
   let real = path;
@@ -17196,7 +11711,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join5(fsRealpath(dirname3(path)), path.split("/").pop());
+      real = join7(fsRealpath(dirname4(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -17217,17 +11732,17 @@ function recordSeen(env, path, version, digest) {
   const id = listId(path);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
-  privateDir(dirname3(seenFile(env)));
+  privateDir(dirname4(seenFile(env)));
   writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
 function loadRevocations(path, keyring, opts) {
-  const empty2 = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
+  const empty = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
   if (!existsSync4(path)) {
     const seen2 = seenVersion(opts.env, path);
     if (opts.required || seen2) {
       return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen2 ? ` (version ${seen2.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
     }
-    return { ok: true, list: empty2, present: false, digest: "" };
+    return { ok: true, list: empty, present: false, digest: "" };
   }
   let text;
   try {
@@ -17273,7 +11788,7 @@ function verifiedBy(env, keyring, now) {
   return { ok: false, message };
 }
 function purgedFile(env) {
-  return join5(agentVaultHome(env), "state", "purged.json");
+  return join7(agentVaultHome(env), "state", "purged.json");
 }
 function purgedHashes(env) {
   try {
@@ -17287,84 +11802,16 @@ function purgedHashes(env) {
 // src/skill/threats.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
-
-// src/skill/model.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var SKILL_FILE = "SKILL.md";
-var SKILL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-var MAX_DESCRIPTION = 1024;
-function parseSkillMd(text, file = SKILL_FILE) {
-  const src = text.replace(/^\uFEFF/, "");
-  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(src);
-  if (!m) {
-    throw skillFailure("SKILL_INVALID", `${file}: no YAML frontmatter (the file must start with a line "---", the fields, and a closing "---")`, "Add frontmatter with at least name and description.");
-  }
-  const located = parseLocatedYaml(m[1]);
-  if (located.syntaxErrors.length) {
-    throw skillFailure("SKILL_INVALID", located.syntaxErrors.map((e) => `${file}:${e.line + 1}: ${e.message}`).join("\n"), "Fix the YAML syntax of the frontmatter.");
-  }
-  const value = located.value;
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw skillFailure("SKILL_INVALID", `${file}: the frontmatter must be a YAML mapping`, "Add name and description fields.");
-  }
-  const fm = value;
-  const problems = [];
-  const at = (key) => `${file}:${(located.lineOf([key]) ?? 0) + 1}`;
-  const name = fm.name;
-  if (name === void 0) problems.push(`${file}: frontmatter field "name" is required`);
-  else if (typeof name !== "string" || !name.trim() || name.length > 128 || /[\x00-\x1f\x7f]/.test(name)) problems.push(`${at("name")}: name must be text of 1-128 characters without control characters`);
-  const description = fm.description;
-  if (description === void 0) problems.push(`${file}: frontmatter field "description" is required`);
-  else if (typeof description !== "string" || !description.trim()) problems.push(`${at("description")}: description must be non-empty text`);
-  const warnings = [];
-  if (typeof name === "string" && name.trim() && !SKILL_NAME.test(name)) warnings.push("name is not 1-64 lower-case letters, digits and hyphens; some agents refuse such names");
-  if (typeof description === "string" && description.length > MAX_DESCRIPTION) warnings.push(`description is ${description.length} characters; the recommended limit is ${MAX_DESCRIPTION}`);
-  let allowedTools = [];
-  const tools = fm["allowed-tools"];
-  if (tools !== void 0) {
-    if (typeof tools === "string") allowedTools = splitTools(tools);
-    else if (Array.isArray(tools) && tools.every((t) => typeof t === "string")) allowedTools = tools.map((t) => t.trim()).filter(Boolean);
-    else problems.push(`${at("allowed-tools")}: allowed-tools must be a comma-separated string or a list of strings`);
-  }
-  let version;
-  const metadata = fm.metadata;
-  if (metadata !== void 0 && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) problems.push(`${at("metadata")}: metadata must be a mapping`);
-  const rawVersion = fm.version ?? metadata?.version;
-  if (rawVersion !== void 0) {
-    if (typeof rawVersion === "string" || typeof rawVersion === "number") version = String(rawVersion);
-    else problems.push(`${at("version")}: version must be text`);
-  }
-  if (problems.length) throw skillFailure("SKILL_INVALID", problems.join("\n"), "Fix the frontmatter fields named above.");
-  return { name, description, allowedTools, version, frontmatter: fm, warnings };
-}
-function splitTools(text) {
-  const out = [];
-  let depth = 0;
-  let cur = "";
-  for (const ch of text) {
-    if (ch === "(") depth++;
-    else if (ch === ")") depth = Math.max(0, depth - 1);
-    else if (depth === 0 && (ch === "," || /\s/.test(ch))) {
-      if (cur) out.push(cur);
-      cur = "";
-      continue;
-    }
-    cur += ch;
-  }
-  if (cur) out.push(cur);
-  return out;
-}
+import { join as join9 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { lstatSync, readFileSync as readFileSync5, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
-import { join as join6, posix } from "node:path";
-var utf8 = new TextDecoder("utf-8", { fatal: true });
+import { join as join8, posix } from "node:path";
+var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
   const problems = [];
   const files = [];
@@ -17385,13 +11832,13 @@ function readSkillTree(root) {
     for (const d of dirents) {
       let name;
       try {
-        name = utf8.decode(d.name);
+        name = utf82.decode(d.name);
       } catch {
         problems.push(`${relDir ? relDir + "/" : ""}${d.name.toString("latin1")}: name is not valid UTF-8`);
         continue;
       }
       const rel = relDir ? `${relDir}/${name}` : name;
-      const abs = join6(absDir, name);
+      const abs = join8(absDir, name);
       const bad = pathProblem(rel);
       if (bad) {
         problems.push(`${JSON.stringify(rel)}: ${bad}`);
@@ -17566,7 +12013,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join7(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync6(join9(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -17601,8 +12048,8 @@ function buildSkillRules(config, packs = skillRulePacks()) {
   const digest = "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
 ${JSON.stringify(STRUCTURAL_CHECKS)}`);
-  const empty2 = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new Ruleset([r], empty2, threats.digest));
+  const empty = threats.globalAllowlist;
+  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
   return { threats, singleThreats, secrets, digest };
 }
 var MEDIA_MAGIC = [
@@ -17669,7 +12116,7 @@ function structural(check, path, detail, line = 1) {
     [SECRET]: ""
   };
 }
-var utf82 = new TextDecoder("utf-8", { fatal: true });
+var utf83 = new TextDecoder("utf-8", { fatal: true });
 var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
 var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
 function decodeBlob(blob) {
@@ -17680,7 +12127,7 @@ function decodeBlob(blob) {
   if (bytes.length < 16) return void 0;
   let text;
   try {
-    text = utf82.decode(bytes);
+    text = utf83.decode(bytes);
   } catch {
     return void 0;
   }
@@ -17740,13 +12187,7 @@ function bytesFindings(path, bytes, rules, maxFileSize, depth) {
     return out;
   }
   if (binary) return [structural(binary.check, path, binary.kind)];
-  let text;
-  try {
-    text = utf82.decode(bytes);
-  } catch {
-    text = bytes.toString("latin1");
-  }
-  return scanFileText(text, path, rules);
+  return scanFileText(decodeCharacters(bytes), path, rules);
 }
 function toolFindings(skill, skillMd) {
   const out = [];
@@ -17759,7 +12200,7 @@ function toolFindings(skill, skillMd) {
   return out;
 }
 function suppressionFor(list, skill, f) {
-  return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch2.default)(s.path, { dot: true })(f.path));
+  return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch3.default)(s.path, { dot: true })(f.path));
 }
 function scanSkill(dir, rules, policy, maxFileSize) {
   const report = { dir, skill: void 0, tree: void 0, findings: [], suppressed: [], error: void 0, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
@@ -17785,6 +12226,14 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     report.passed = false;
   }
   return report;
+}
+function failingFindings(report) {
+  return report.findings.filter((f) => severityRank(f.severity) >= severityRank(report.failOn));
+}
+function describeFailing(report, shown = 3) {
+  const failing = failingFindings(report);
+  const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
+  return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
 
 // src/skill/attest.ts
@@ -17829,7 +12278,7 @@ function verifySkill(gate, dir) {
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
-  const sigPath = join8(tree.root, SIGNATURE_FILE);
+  const sigPath = join10(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync7(sigPath, "utf8"));
@@ -17867,8 +12316,7 @@ function verifySkill(gate, dir) {
     return failWith("SKILL_HASH_MISMATCH", `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
   if (!report.passed) {
-    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
-    return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ")}${worst.length > 3 ? `, and ${worst.length - 3} more` : ""}`);
+    return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${describeFailing(report)}`);
   }
   return Object.assign(result, { ok: true, code: void 0, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
 }
@@ -17891,374 +12339,325 @@ function describeDrift(signed, now) {
   return parts.join("; ") || "the signed statement does not match its own file list";
 }
 
-// src/skill/gate.ts
-function writeEntries(repo, entries, into, at = (p) => p) {
-  const files = entries.filter((e) => e.mode !== "160000");
-  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
-  for (const e of files) {
-    const target = join9(into, at(e.path));
-    mkdirSync4(dirname4(target), { recursive: true });
-    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
-    if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
-    else {
-      writeFileSync(target, bytes);
-      chmodSync2(target, e.mode === "100755" ? 493 : 420);
-    }
+// src/skill/judge.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { lstatSync as lstatSync3 } from "node:fs";
+import { join as join11 } from "node:path";
+function hasSignature(dir) {
+  try {
+    lstatSync3(join11(dir, SIGNATURE_FILE));
+    return true;
+  } catch {
+    return false;
   }
 }
-
-// src/sources/files.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_fast_glob = __toESM(require_out4(), 1);
-
-// src/platform/safe-path.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/sources/files.ts
-function decodeForScan(bytes, path, maxFileSize) {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: "too-large", detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: "binary" } };
-  return { ok: true, text: bytes.toString("latin1") };
+function judgeSkill(gate, dir) {
+  const required = gate.policy.requireSignatures;
+  const signed = hasSignature(dir);
+  const verdict = signed ? verifySkill(gate, dir) : void 0;
+  const report = verdict?.report ?? scanWithGate(gate, dir);
+  const judgement = { failures: [], verified: verdict?.ok ?? false, notes: [], report };
+  if (!signed && required) judgement.failures.push({ code: "SKILL_UNSIGNED", message: MSG.skillUnsigned(dir) });
+  if (report.error) judgement.failures.push({ code: report.error.code ?? "SKILL_INVALID", message: report.error.message });
+  else if (!report.passed) judgement.failures.push({ code: "SKILL_SCAN_FAILED", message: `${dir}: ${describeFailing(report)}` });
+  if (verdict && !verdict.ok && !report.error && verdict.code !== "SKILL_SCAN_FAILED") {
+    if (required) judgement.failures.push({ code: verdict.code ?? "SKILL_BAD_SIGNATURE", message: verdict.message });
+    else judgement.notes.push(verdict.message);
+  }
+  return judgement;
 }
 
-// src/git/protected.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
-import { mkdtempSync as mkdtempSync2, rmSync as rmSync2 } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join10 } from "node:path";
-var FILTER_DRIVER = "agent-vault";
-function protectedMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
-  const anyDepth = globs.filter((g) => !g.includes("/"));
-  const anchoredMatchers = anchored.map((g) => {
-    const m = (0, import_picomatch3.default)(g, { dot: true });
-    if (!g.endsWith("/**")) return m;
-    const dirItself = (0, import_picomatch3.default)(g.slice(0, -3), { dot: true });
-    return (p) => m(p) && !dirItself(p);
-  });
-  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
-  const name = anyDepth.length ? (0, import_picomatch3.default)(anyDepth, { dot: true }) : void 0;
-  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+// src/gate/skills.ts
+function skillFoldersIn(entries) {
+  const folders = /* @__PURE__ */ new Set();
+  for (const e of entries) if (e.mode !== SUBMODULE_MODE && posix2.basename(e.path) === SKILL_FILE) folders.add(posix2.dirname(e.path));
+  return folders;
 }
-function filterAttributes(repo, env, paths, cached = true) {
-  const result = /* @__PURE__ */ new Map();
-  if (paths.length === 0) return result;
-  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
-  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
-  const parts = out.split("\0");
-  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+var inside = (folder, path) => folder === "." || path.startsWith(`${folder}/`);
+function touchedSkillFolders(changed, isSkill) {
+  const folders = /* @__PURE__ */ new Set();
+  const walked = /* @__PURE__ */ new Set();
+  for (const p of changed) {
+    let dir = posix2.dirname(p.replace(/\\/g, "/"));
+    while (!walked.has(dir)) {
+      walked.add(dir);
+      if (isSkill(dir)) folders.add(dir);
+      if (dir === "." || dir === "/") break;
+      dir = posix2.dirname(dir);
+    }
+  }
+  return [...folders].sort();
+}
+function trustFilesAt(repo, commit, config, into) {
+  const policy = skillPolicy(config);
+  for (const path of [policy.keyring, policy.revocations]) {
+    const bytes = blobAt(repo, commit, path);
+    if (!bytes) continue;
+    mkdirSync5(dirname5(join12(into, path)), { recursive: true });
+    writeFileSync2(join12(into, path), bytes);
+  }
+}
+function checkSkills(repo, changedPaths2, config, options = {}) {
+  const opts = "source" in options || "env" in options || "entries" in options || "trustCommit" in options ? options : { env: options };
+  const env = opts.env ?? process.env;
+  const entries = opts.source === "worktree" ? void 0 : opts.entries ?? indexEntries(repo, env);
+  const folders = entries ? skillFoldersIn(entries) : void 0;
+  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join12(repo, f, SKILL_FILE));
+  const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
+  const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
+  if (checked.length === 0) return result;
+  const work = mkdtempSync2(join12(tmpdir2(), "agent-vault-skills-"));
+  try {
+    let gate;
+    if (opts.trustCommit) {
+      trustFilesAt(repo, opts.trustCommit, config, join12(work, "trust"));
+      gate = openSkillGate(join12(work, "trust"), config, { AGENT_VAULT_HOME: join12(work, "home") });
+    } else gate = openSkillGate(repo, config, env);
+    const root = entries ? join12(work, "tree") : repo;
+    if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
+    for (const folder of checked) {
+      const dir = folder === "." ? root : join12(root, folder);
+      const shown = (text) => text.split(dir).join(folder);
+      const judgement = judgeSkill(gate, dir);
+      for (const f of judgement.failures) result.failures.push({ skill: folder, code: f.code, message: shown(f.message) });
+      for (const n of judgement.notes) result.notes.push(shown(n));
+      if (judgement.verified) result.verified.push(folder);
+      for (const f of judgement.report.findings) {
+        if (severityRank(f.severity) < severityRank(judgement.report.failOn)) result.below++;
+        else result.findings.push({ ...f, path: folder === "." ? f.path : `${folder}/${f.path}` });
+      }
+    }
+  } finally {
+    rmSync2(work, { recursive: true, force: true });
+  }
   return result;
 }
-function withCommitIndex(repo, commit, use) {
-  const dir = mkdtempSync2(join10(tmpdir(), "agent-vault-index-"));
-  try {
-    const env = { ...process.env, GIT_INDEX_FILE: join10(dir, "index") };
-    gitSync(["read-tree", commit], { cwd: repo, env });
-    return use(env);
-  } finally {
-    rmSync2(dir, { recursive: true, force: true });
-  }
-}
 
-// src/git/gate.ts
-function parsePolicy(config) {
-  const raw = config.policy ?? {};
-  const problems = [];
-  for (const k of Object.keys(raw)) if (k !== "block") problems.push(`policy.${k}: unknown key (expected block)`);
-  const block = raw.block ?? "info";
-  if (typeof block !== "string" || !SEVERITIES.includes(block)) {
-    problems.push(`policy.block: must be one of ${SEVERITIES.join(", ")}`);
+// src/gate/checks.ts
+var plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+var GateChecks = class {
+  constructor(ctx, checks) {
+    this.ctx = ctx;
+    this.results = new Map(checks.map((check) => [check, { check, findings: [], problems: [], verifiedSkills: 0, notes: [] }]));
   }
-  if (problems.length) throw configError(`${config.file ?? "config"}: ${problems.join("; ")}`, "Fix the policy section of the configuration.");
-  return { block };
-}
-
-// action/src/added.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function listTree(repo, commit) {
-  const out = gitSync(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: repo }).toString("utf8");
-  const entries = [];
-  for (const rec of out.split("\0")) {
-    if (!rec) continue;
-    const tab = rec.indexOf("	");
-    const [mode, , oid] = rec.slice(0, tab).split(" ");
-    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  ctx;
+  notes = [];
+  files = /* @__PURE__ */ new Set();
+  bytes = 0;
+  commits = 0;
+  results;
+  skipped = [];
+  skills = { changed: 0, inTree: 0, below: 0 };
+  judged = 0;
+  async judge(target) {
+    if (target.kind === "none") return;
+    this.judged++;
+    const content = await readContent(this.ctx, target);
+    for (const f of content.files) this.files.add(f);
+    this.bytes += content.bytes;
+    for (const s of content.skipped) this.skipped.push(s);
+    if (target.kind === "commits") this.commits += commitCount(this.ctx.repo, target.revs);
+    this.contentChecks(content);
+    if (this.results.has("protected-paths") || this.results.has("skills")) this.treeChecks(target, content);
   }
-  return entries;
-}
-var BLOB_BATCH = 2e3;
-function scanTreeEntries(repo, entries, ruleset, config, onText) {
-  const findings = [];
-  const skipped = [];
-  let filesScanned = 0;
-  let bytesScanned = 0;
-  const files = entries.filter((e) => e.mode === "100644" || e.mode === "100755");
-  for (let i = 0; i < files.length; i += BLOB_BATCH) {
-    const batch = files.slice(i, i + BLOB_BATCH);
-    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
-    for (const e of batch) {
-      const bytes = blobs.get(e.oid);
-      if (!bytes) {
-        skipped.push({ path: e.path, reason: "unreadable", detail: "blob missing from the clone" });
-        continue;
-      }
-      const read = decodeForScan(bytes, e.path, config.maxFileSize);
-      if (!read.ok) {
-        skipped.push(read.skipped);
-        continue;
-      }
-      filesScanned++;
-      bytesScanned += read.text.length;
-      findings.push(...scanText(read.text, { path: e.path }, ruleset));
-      onText?.(e.path, read.text);
+  /** Every check's result, with the lines the summary shows about it. */
+  finish() {
+    const secrets = this.results.get("secrets");
+    const prot = this.results.get("protected-paths");
+    const skills = this.results.get("skills");
+    if (secrets) {
+      secrets.notes.push(`${plural(this.files.size, "file")} scanned, ${this.bytes} bytes`);
+      const notable = this.skipped.filter((s) => s.reason !== "binary");
+      if (notable.length) secrets.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
+    }
+    if (prot && this.ctx.config.protected.length === 0) prot.notes.push("no protected paths configured");
+    if (skills && this.judged) {
+      const t = this.skills;
+      const policy = skillPolicy(this.ctx.config);
+      if (t.inTree === 0) skills.notes.unshift("no skills in the repository");
+      else if (t.changed === 0) skills.notes.unshift(`no changed skill of ${t.inTree}`);
+      else skills.notes.unshift(`${t.changed} changed skill${t.changed === 1 ? "" : "s"} of ${t.inTree}${policy.requireSignatures ? ", signatures required" : ""}`);
+      if (t.below) skills.notes.push(`${plural(t.below, "skill finding")} below skills.failOn (${policy.failOn})`);
+    }
+    return [...this.results.values()];
+  }
+  /** Secrets and raw vaulted values in what the target adds; unvaulted markers in protected paths. */
+  contentChecks(content) {
+    const secrets = this.results.get("secrets");
+    for (const f of content.findings) secrets?.findings.push(f);
+    for (const p of content.vaulted) secrets?.problems.push(p);
+    const prot = this.results.get("protected-paths");
+    if (!prot) return;
+    for (const m of content.unvaulted) {
+      if (!this.ctx.isProtected(m.path)) continue;
+      prot.problems.push({
+        check: "protected-paths",
+        ruleId: "unvaulted-value-committed",
+        description: "Unvaulted suspect committed to a protected path",
+        severity: "high",
+        path: m.path,
+        line: m.line,
+        commit: m.commit,
+        message: MSG.unvaultedCommitted,
+        hint: MSG.unvaultedCommittedFix
+      });
+    }
+    if (!secrets) {
+      for (const f of content.findings) if (this.ctx.isProtected(f.path)) prot.findings.push(f);
     }
   }
-  return { findings, skipped, filesScanned, bytesScanned };
-}
-function markersIn(text, origin, into) {
-  if (!text.includes("<agent-vault:UNVAULTED:")) return;
-  const re = placeholderRegex();
-  let m;
-  const lines = new Lines(text);
-  while ((m = re.exec(text)) !== null) {
-    if (m[2] === void 0) continue;
-    const line0 = lines.lineOf(m.index);
-    into.push({ path: origin.path, line: origin.lineMap?.[line0] ?? line0 + 1, commit: origin.commit });
+  /**
+   * What is judged on the tree a target leaves, read from an index: the real one for staged
+   * changes, the head's tree in a throwaway one otherwise (git 2.39's check-attr has no
+   * --source).
+   */
+  treeChecks(target, content) {
+    const { repo, env } = this.ctx;
+    const commit = target.kind === "staged" ? void 0 : target.head;
+    const judge2 = (indexEnv) => {
+      const entries = indexEntries(repo, indexEnv);
+      const prot = this.results.get("protected-paths");
+      if (prot && this.ctx.config.protected.length) this.unfilteredPaths(prot, indexEnv, entries, commit);
+      const skills = this.results.get("skills");
+      if (skills) this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
+    };
+    if (target.kind === "staged") judge2(env);
+    else withCommitIndex(repo, target.head, judge2, env);
   }
-}
-async function collectAdded(repo, target, ruleset, config) {
-  const added = { findings: [], unvaulted: [], touchedPaths: /* @__PURE__ */ new Set(), skipped: [], filesScanned: 0, bytesScanned: 0 };
-  if (target.kind === "none") return added;
-  if (target.kind === "tree") {
-    const entries = listTree(repo, target.head);
-    for (const e of entries) added.touchedPaths.add(e.path);
-    const r = scanTreeEntries(repo, entries, ruleset, config, (path, text) => markersIn(text, { path }, added.unvaulted));
-    Object.assign(added, { findings: r.findings, skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned });
-    return added;
-  }
-  const files = /* @__PURE__ */ new Set();
-  await streamAddedLines(repo, target.revs, (raw) => {
-    const frag = { ...raw, path: Buffer.from(raw.path, "latin1").toString("utf8") };
-    files.add(frag.path);
-    added.touchedPaths.add(frag.path);
-    added.bytesScanned += frag.text.length;
-    if (frag.text.length > config.maxFileSize) {
-      added.skipped.push({ path: frag.path, reason: "too-large", detail: `${frag.text.length} bytes added in ${frag.commit?.slice(0, 12)}` });
-      return;
+  /** Protected paths whose `filter` attribute (as the index's .gitattributes says) is not ours. */
+  unfilteredPaths(result, indexEnv, entries, commit) {
+    const paths = entries.filter((e) => e.mode !== SUBMODULE_MODE && this.ctx.isProtected(e.path)).map((e) => e.path);
+    const attrs = filterAttributes(this.ctx.repo, indexEnv, paths);
+    for (const path of paths) {
+      const value = attrs.get(path) ?? "unspecified";
+      if (value === FILTER_DRIVER) continue;
+      result.problems.push({
+        check: "protected-paths",
+        ruleId: "protected-path-unfiltered",
+        description: "Protected path not mapped to the agent-vault filter",
+        severity: "high",
+        path,
+        line: void 0,
+        commit,
+        message: MSG.protectedUnfiltered(value),
+        hint: MSG.protectedUnfilteredFix(path)
+      });
     }
-    const origin = { path: frag.path, lineMap: frag.lineMap, ...frag.commit ? { commit: frag.commit } : {}, ...frag.author ? { author: frag.author } : {}, ...frag.date ? { date: frag.date } : {} };
-    added.findings.push(...scanText(frag.text, origin, ruleset));
-    markersIn(frag.text, origin, added.unvaulted);
-  });
-  added.filesScanned = files.size;
-  const names = gitSync(["log", "--format=", "--name-only", "-z", "--no-renames", ...target.revs, "--"], { cwd: repo }).toString("utf8");
-  for (const p of names.split(/\0|\n/)) if (p) added.touchedPaths.add(p);
-  return added;
-}
+    result.notes.push(`${plural(paths.length, "protected file")} ${commit ? "at head" : "in the index"}`);
+  }
+  /**
+   * The skills the target changed, judged as the tree holds them. Their keyring and
+   * revocation list come from the work tree, or with `trust: 'base'` from the target's base
+   * commit (its head when it has none).
+   */
+  changedSkills(result, target, indexEnv, entries, touched) {
+    const commit = target.kind === "staged" ? void 0 : target.head;
+    const trustCommit = this.ctx.trust === "base" && target.kind !== "staged" ? target.kind === "commits" ? target.base ?? target.head : target.head : void 0;
+    const r = checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, entries, ...trustCommit ? { trustCommit } : {} });
+    this.skills.changed += r.checked.length;
+    this.skills.inTree = Math.max(this.skills.inTree, r.skills ?? 0);
+    this.skills.below += r.below;
+    result.verifiedSkills += r.verified.length;
+    for (const f of r.findings) result.findings.push(commit ? { ...f, commit } : f);
+    for (const n of r.notes) {
+      result.notes.push(n);
+      this.notes.push(n);
+    }
+    for (const f of r.failures) {
+      result.problems.push({
+        check: "skills",
+        ruleId: `skill-${f.code.toLowerCase().replace(/^skill_/, "").replace(/_/g, "-")}`,
+        code: f.code,
+        description: `Skill check failed: ${f.code}`,
+        severity: "high",
+        path: f.skill === "." ? SKILL_FILE : `${f.skill}/${SKILL_FILE}`,
+        line: void 0,
+        commit,
+        message: f.message,
+        hint: MSG.skillFix(f.code, f.skill)
+      });
+    }
+  }
+};
 
-// action/src/checks.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join11, posix as posix3 } from "node:path";
-
-// action/src/inputs.ts
+// src/gate/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var CHECK_NAMES = ["secrets", "protected-paths", "skills"];
-var FAIL_ON = [...SEVERITIES, "never"];
-var INPUT_DEFAULTS = {
-  config: "",
-  checks: "secrets, protected-paths, skills",
-  "fail-on": "",
-  base: "",
-  head: "",
-  "sarif-file": "agent-vault.sarif",
-  keyring: ".agent-vault/keys.json",
-  revocations: ".agent-vault/revocations.json"
-};
-function readInputs(get) {
-  const value = (name) => get(name).trim() || INPUT_DEFAULTS[name];
-  const checks = [];
-  for (const raw of value("checks").split(/[\s,]+/).filter(Boolean)) {
-    const name = raw.toLowerCase();
-    if (!CHECK_NAMES.includes(name)) {
-      throw usageError(`input "checks": unknown check "${raw}"`, `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
-    }
-    if (!checks.includes(name)) checks.push(name);
+
+// src/gate/gate.ts
+var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}\0${f.commit ?? ""}`;
+async function runGate(request) {
+  const { config } = request;
+  const failOn = request.failOn ?? parsePolicy(config).block;
+  skillPolicy(config);
+  const ruleset = buildRuleset(config);
+  const isProtected = protectedMatcher(config.protected);
+  const checks = new GateChecks(
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    request.checks ?? CHECK_NAMES
+  );
+  for (const target of request.targets) await checks.judge(target);
+  const results = checks.finish();
+  const seen = /* @__PURE__ */ new Set();
+  const findings = [];
+  for (const f of results.flatMap((r) => r.findings)) {
+    if (seen.has(findingKey(f))) continue;
+    seen.add(findingKey(f));
+    findings.push(f);
   }
-  if (checks.length === 0) throw usageError('input "checks" is empty', `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
-  const failOn = value("fail-on").toLowerCase();
-  if (failOn && !FAIL_ON.includes(failOn)) {
-    throw usageError(`input "fail-on": unknown severity "${value("fail-on")}"`, `Use one of ${FAIL_ON.join(", ")}.`);
-  }
-  const optional = (name) => value(name) || void 0;
+  const problems = results.flatMap((r) => r.problems);
+  const blocking = blockers(results, failOn, isProtected);
   return {
-    config: optional("config"),
-    checks,
-    failOn: failOn || void 0,
-    base: optional("base"),
-    head: optional("head"),
-    sarifFile: value("sarif-file"),
-    keyring: value("keyring"),
-    revocations: value("revocations")
+    targets: request.targets,
+    commits: checks.commits,
+    configSource: request.configSource,
+    ruleset,
+    results,
+    findings,
+    problems,
+    verifiedSkills: results.reduce((n, r) => n + r.verifiedSkills, 0),
+    failOn,
+    failing: blocking.length,
+    blocking,
+    filesScanned: checks.files.size,
+    bytesScanned: checks.bytes,
+    notes: checks.notes
   };
 }
-function failsOn(severity, failOn) {
-  if (failOn === "never") return false;
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(failOn);
+function blockers(results, failOn, isProtected) {
+  if (failOn === "never") return [];
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of results) {
+    if (r.check === "skills") continue;
+    for (const f of r.findings) {
+      const inProtected = isProtected(f.path);
+      if (seen.has(findingKey(f)) || !inProtected && !failsOn(f.severity, failOn)) continue;
+      seen.add(findingKey(f));
+      out.push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: void 0, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
+    }
+  }
+  for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
+  return out;
 }
 
-// action/src/checks.ts
-var empty = (check) => ({ check, findings: [], problems: [], verifiedSkills: 0, notes: [] });
-var secretsCheck = async (ctx) => {
-  const result = empty("secrets");
-  const added = await ctx.added();
-  result.findings = added.findings;
-  result.notes.push(`${added.filesScanned} file${added.filesScanned === 1 ? "" : "s"} scanned, ${added.bytesScanned} bytes`);
-  const notable = added.skipped.filter((s) => s.reason !== "binary");
-  if (notable.length) result.notes.push(`${notable.length} skipped (${[...new Set(notable.map((s) => s.reason))].join(", ")})`);
-  return result;
-};
-var protectedPathsCheck = async (ctx) => {
-  const result = empty("protected-paths");
-  const globs = ctx.config.protected;
-  if (globs.length === 0) {
-    result.notes.push("no protected paths configured");
-    return result;
+// src/gate/trust.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function configAtBase(repo, target) {
+  if (target.kind === "commits" && target.base) {
+    const at = target.base.slice(0, 12);
+    for (const name of CONFIG_NAMES) {
+      const bytes = blobAt(repo, target.base, name);
+      if (bytes) return { config: parseConfig(bytes.toString("utf8"), `${name} at ${at}`), source: `${name} at the base commit ${at}` };
+    }
+    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)" };
   }
-  if (ctx.target.kind === "none") return result;
-  const isProtected = protectedMatcher(globs);
-  const paths = ctx.headTree().filter((e) => e.mode !== "160000" && isProtected(e.path)).map((e) => e.path);
-  const attrs = paths.length ? withCommitIndex(ctx.repo, ctx.target.head, (env) => filterAttributes(ctx.repo, env, paths)) : /* @__PURE__ */ new Map();
-  for (const path of paths) {
-    const value = attrs.get(path) ?? "unspecified";
-    if (value === FILTER_DRIVER) continue;
-    result.problems.push({
-      check: "protected-paths",
-      ruleId: "protected-path-unfiltered",
-      description: "Protected path not mapped to the agent-vault filter",
-      severity: "high",
-      path,
-      line: void 0,
-      commit: void 0,
-      message: MSG.actionProtectedUnfiltered(value),
-      hint: MSG.actionProtectedUnfilteredHint(path)
-    });
-  }
-  const added = await ctx.added();
-  for (const m of added.unvaulted) {
-    if (!isProtected(m.path)) continue;
-    result.problems.push({
-      check: "protected-paths",
-      ruleId: "unvaulted-value-committed",
-      description: "Unvaulted suspect committed to a protected path",
-      severity: "high",
-      path: m.path,
-      line: m.line,
-      commit: m.commit,
-      message: MSG.actionUnvaultedCommitted,
-      hint: MSG.actionUnvaultedCommittedHint
-    });
-  }
-  if (!ctx.inputs.checks.includes("secrets")) result.findings = added.findings.filter((f) => isProtected(f.path));
-  result.notes.push(`${paths.length} protected file${paths.length === 1 ? "" : "s"} at head`);
-  return result;
-};
-function skillFolders(tree) {
-  return tree.filter((e) => posix3.basename(e.path) === SKILL_FILE && e.mode !== "160000").map((e) => posix3.dirname(e.path)).map((d) => d === "." ? "" : d);
+  const config = loadConfig({ repoRoot: repo, cwd: repo });
+  return { config, source: config.file ?? "built-in defaults" };
 }
-var inside = (folder, path) => folder === "" || path === folder || path.startsWith(`${folder}/`);
-var skillsCheck = async (ctx) => {
-  const result = empty("skills");
-  if (ctx.target.kind === "none") return result;
-  const tree = ctx.headTree();
-  const folders = skillFolders(tree);
-  if (folders.length === 0) {
-    result.notes.push("no skills in the repository");
-    return result;
-  }
-  const added = await ctx.added();
-  const changed = folders.filter((f) => [...added.touchedPaths].some((p) => inside(f, p)));
-  if (changed.length === 0) {
-    result.notes.push(`no changed skill of ${folders.length}`);
-    return result;
-  }
-  const policy = skillPolicy(ctx.config);
-  const keyringPath = ctx.inputs.keyring !== INPUT_DEFAULTS.keyring ? ctx.inputs.keyring : policy.keyring;
-  const revocationsPath = ctx.inputs.revocations !== INPUT_DEFAULTS.revocations ? ctx.inputs.revocations : policy.revocations;
-  const work = mkdtempSync3(join11(tmpdir2(), "agent-vault-skills-"));
-  try {
-    const trust = join11(work, "trust");
-    for (const path of [keyringPath, revocationsPath]) {
-      const bytes = ctx.readTrusted(path);
-      if (!bytes) continue;
-      mkdirSync5(dirname5(join11(trust, path)), { recursive: true });
-      writeFileSync2(join11(trust, path), bytes);
-    }
-    const config = { ...ctx.config, skills: { ...ctx.config.skills ?? {}, keyring: keyringPath, revocations: revocationsPath } };
-    const gate = openSkillGate(trust, config, { AGENT_VAULT_HOME: join11(work, "home") });
-    const checkout = join11(work, "tree");
-    let below = 0;
-    for (const folder of changed) {
-      const files = tree.filter((e) => inside(folder, e.path));
-      writeEntries(ctx.repo, files, checkout);
-      const abs = join11(checkout, folder);
-      const shown = (text) => text.split(abs).join(folder || ".");
-      const problem = (code, message) => ({
-        check: "skills",
-        ruleId: `skill-${code.toLowerCase().replace(/^skill_/, "").replace(/_/g, "-")}`,
-        description: `Skill check failed: ${code}`,
-        severity: "high",
-        path: folder ? `${folder}/${SKILL_FILE}` : SKILL_FILE,
-        line: void 0,
-        commit: void 0,
-        message: shown(message),
-        hint: MSG.skillFix(code, folder)
-      });
-      const signed = files.some((e) => e.path === (folder ? `${folder}/${SIGNATURE_FILE}` : SIGNATURE_FILE));
-      let report;
-      if (policy.requireSignatures && !signed) {
-        report = scanWithGate(gate, abs);
-        result.problems.push(problem("SKILL_UNSIGNED", MSG.actionSkillUnsigned(folder)));
-      } else if (signed) {
-        const verdict = verifySkill(gate, abs);
-        report = verdict.report;
-        if (verdict.ok) result.verifiedSkills++;
-        else if (policy.requireSignatures || verdict.code === "SKILL_SCAN_FAILED") result.problems.push(problem(verdict.code ?? "SKILL_INVALID", verdict.message));
-        else result.notes.push(shown(verdict.message));
-      } else {
-        report = scanWithGate(gate, abs);
-        if (report.error) result.problems.push(problem(report.error.code ?? "SKILL_INVALID", report.error.message));
-        else if (!report.passed) result.problems.push(problem("SKILL_SCAN_FAILED", `${folder || "."}: fails the skill scan`));
-      }
-      for (const f of report?.findings ?? []) {
-        if (severityRank(f.severity) < severityRank(policy.failOn)) {
-          below++;
-          continue;
-        }
-        result.findings.push({ ...f, path: folder ? `${folder}/${f.path}` : f.path });
-      }
-    }
-    result.notes.push(`${changed.length} changed skill${changed.length === 1 ? "" : "s"} of ${folders.length}${policy.requireSignatures ? ", signatures required" : ""}`);
-    if (below) result.notes.push(`${below} skill finding${below === 1 ? "" : "s"} below skills.failOn (${policy.failOn})`);
-  } finally {
-    rmSync3(work, { recursive: true, force: true });
-  }
-  return result;
-};
-var CHECKS = {
-  secrets: secretsCheck,
-  "protected-paths": protectedPathsCheck,
-  skills: skillsCheck
-};
 
 // action/src/event.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18321,6 +12720,196 @@ function planScan(eventName, payload, overrides = {}) {
 function eventHead(eventName, payload) {
   const v = eventName.startsWith("pull_request") ? field(payload, ["pull_request", "head", "sha"]) : eventName === "push" ? field(payload, ["after"]) : eventName === "merge_group" ? field(payload, ["merge_group", "head_sha"]) : void 0;
   return typeof v === "string" && !ZERO_SHA.test(v) ? v : void 0;
+}
+
+// action/src/inputs.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var INPUT_DEFAULTS = {
+  config: "",
+  checks: "secrets, protected-paths, skills",
+  "fail-on": "",
+  base: "",
+  head: "",
+  "sarif-file": "agent-vault.sarif",
+  keyring: ".agent-vault/keys.json",
+  revocations: ".agent-vault/revocations.json"
+};
+function readInputs(get) {
+  const value = (name) => get(name).trim() || INPUT_DEFAULTS[name];
+  const checks = [];
+  for (const raw of value("checks").split(/[\s,]+/).filter(Boolean)) {
+    const name = raw.toLowerCase();
+    if (!CHECK_NAMES.includes(name)) {
+      throw usageError(`input "checks": unknown check "${raw}"`, `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
+    }
+    if (!checks.includes(name)) checks.push(name);
+  }
+  if (checks.length === 0) throw usageError('input "checks" is empty', `Use a comma-separated list of ${CHECK_NAMES.join(", ")}.`);
+  const failOn = value("fail-on").toLowerCase();
+  if (failOn && !FAIL_ON.includes(failOn)) {
+    throw usageError(`input "fail-on": unknown severity "${value("fail-on")}"`, `Use one of ${FAIL_ON.join(", ")}.`);
+  }
+  const optional = (name) => value(name) || void 0;
+  return {
+    config: optional("config"),
+    checks,
+    failOn: failOn || void 0,
+    base: optional("base"),
+    head: optional("head"),
+    sarifFile: value("sarif-file"),
+    keyring: value("keyring"),
+    revocations: value("revocations")
+  };
+}
+function withTrustInputs(config, inputs) {
+  const skills = { ...config.skills ?? {} };
+  if (inputs.keyring !== INPUT_DEFAULTS.keyring) skills.keyring = inputs.keyring;
+  if (inputs.revocations !== INPUT_DEFAULTS.revocations) skills.revocations = inputs.revocations;
+  return { ...config, skills };
+}
+
+// action/src/summary.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/report/model.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function printablePath(p) {
+  return p.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+// src/report/sarif.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var LEVEL = { info: "note", low: "note", medium: "warning", high: "error", critical: "error" };
+var SECURITY_SEVERITY = { info: "1.0", low: "3.0", medium: "5.0", high: "8.0", critical: "9.5" };
+function toUri(path) {
+  return path.split("/").map((seg) => encodeURIComponent(seg)).join("/");
+}
+function renderSarif(report) {
+  const used = /* @__PURE__ */ new Map();
+  const rules = report.rules.filter((r) => report.findings.some((f) => f.ruleId === r.id));
+  rules.forEach((r, i) => used.set(r.id, i));
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "agent-vault",
+            version: report.version,
+            informationUri: "https://www.npmjs.com/package/agent-vault",
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
+              shortDescription: { text: r.description },
+              fullDescription: { text: r.description },
+              help: { text: MSG.scanHintFinding(r.id) },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: { tags: ["security", "secret", ...r.tags], "security-severity": SECURITY_SEVERITY[r.severity] }
+            }))
+          }
+        },
+        results: report.findings.map((f) => ({
+          ruleId: f.ruleId,
+          ...used.has(f.ruleId) ? { ruleIndex: used.get(f.ruleId) } : {},
+          level: LEVEL[f.severity],
+          message: { text: `${f.description} (${f.masked})${f.commit ? ` added in commit ${f.commit}` : ""}` },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: toUri(f.path) },
+                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn }
+              }
+            }
+          ],
+          partialFingerprints: { "agentVaultFingerprint/v1": f.fingerprint },
+          ...f.commit ? { properties: { commit: f.commit } } : {}
+        })),
+        columnKind: "utf16CodeUnits"
+      }
+    ]
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+// action/src/summary.ts
+var SUMMARY_MAX_ROWS = 1e3;
+function cell(text) {
+  return printablePath(text).replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
+}
+var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", skills: "Skills" };
+function renderSummary(gate) {
+  const total = gate.findings.length + gate.problems.length;
+  const out = [];
+  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
+  out.push(`Checked ${cell(gate.targets.map((t) => t.description).join("; "))}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
+  out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
+  for (const r of gate.results) {
+    const notes = [...r.notes, ...r.check === "skills" ? [`${r.verifiedSkills} verified`] : []];
+    out.push(`| ${CHECK_TITLES[r.check]} | ${r.findings.length} | ${r.problems.length} | ${cell(notes.join("; "))} |`);
+  }
+  out.push("");
+  if (total === 0) return out.join("\n") + "\n";
+  out.push("| Severity | Rule | File | Line | Secret | Commit | What to do |", "| --- | --- | --- | ---: | --- | --- | --- |");
+  const rows = [];
+  for (const f of gate.findings) {
+    rows.push(`| ${f.severity} | ${cell(f.ruleId)} | ${cell(f.path)} | ${f.line} | ${cell(f.masked)} | ${f.commit ? cell(f.commit.slice(0, 12)) : ""} | ${cell(MSG.scanHintFinding(f.ruleId))} |`);
+  }
+  for (const p of gate.problems) {
+    rows.push(`| ${p.severity} | ${cell(p.ruleId)} | ${cell(p.path)} | ${p.line ?? ""} | | ${p.commit ? cell(p.commit.slice(0, 12)) : ""} | ${cell(`${p.message}. ${p.hint}`)} |`);
+  }
+  out.push(...rows.slice(0, SUMMARY_MAX_ROWS));
+  if (rows.length > SUMMARY_MAX_ROWS) out.push("", `${rows.length - SUMMARY_MAX_ROWS} more in the SARIF file.`);
+  return out.join("\n") + "\n";
+}
+function renderActionSarif(gate) {
+  const sarif = JSON.parse(
+    renderSarif({
+      findings: gate.findings,
+      skipped: [],
+      filesScanned: gate.filesScanned,
+      bytesScanned: gate.bytesScanned,
+      rules: gate.ruleset.rules,
+      target: gate.targets.map((t) => t.description).join("; "),
+      version: VERSION
+    })
+  );
+  const run2 = sarif.runs[0];
+  const level = (s) => s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
+  for (const p of gate.problems) {
+    let index = run2.tool.driver.rules.findIndex((r) => r.id === p.ruleId);
+    if (index < 0) {
+      index = run2.tool.driver.rules.length;
+      run2.tool.driver.rules.push({
+        id: p.ruleId,
+        name: p.ruleId.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
+        shortDescription: { text: p.description },
+        help: { text: p.hint },
+        defaultConfiguration: { level: level(p.severity) },
+        properties: { tags: ["security", p.check] }
+      });
+    }
+    run2.results.push({
+      ruleId: p.ruleId,
+      ruleIndex: index,
+      level: level(p.severity),
+      message: { text: `${p.message}. ${p.hint}` },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: p.path.split("/").map(encodeURIComponent).join("/") },
+            ...p.line ? { region: { startLine: p.line } } : {}
+          }
+        }
+      ],
+      ...p.commit ? { properties: { commit: p.commit } } : {}
+    });
+  }
+  return JSON.stringify(sarif, null, 2) + "\n";
 }
 
 // action/src/target.ts
@@ -18407,236 +12996,6 @@ function resolveTarget(repo, plan) {
   if (others.length === 0) return { kind: "tree", head, description: `every file at ${short(head)} (${plan.why}; no other branch to compare with)` };
   return { kind: "commits", revs: [head, ...others.map((o) => `^${o}`)], head, base: void 0, description: `commits of ${short(head)} on no other branch (${plan.why})` };
 }
-function commitCount(repo, target) {
-  if (target.kind !== "commits") return 0;
-  return Number(gitText(["rev-list", "--count", ...target.revs, "--"], { cwd: repo }).trim()) || 0;
-}
-
-// action/src/gate.ts
-function showAt(repo, commit, path) {
-  try {
-    return gitSync(["cat-file", "blob", `${commit}:${path}`], { cwd: repo });
-  } catch {
-    return void 0;
-  }
-}
-function configFor(repo, workspace, inputs, target) {
-  if (inputs.config) {
-    try {
-      return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
-    } catch (e) {
-      if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
-      throw e;
-    }
-  }
-  if (target.kind === "commits" && target.base) {
-    for (const name of CONFIG_NAMES) {
-      const bytes = showAt(repo, target.base, name);
-      if (bytes) return { config: parseConfig(bytes.toString("utf8"), `${name} at ${target.base.slice(0, 12)}`), source: `${name} at the base commit ${target.base.slice(0, 12)}` };
-    }
-    return { config: defaultConfig(), source: "built-in defaults (no configuration at the base commit)" };
-  }
-  const config = loadConfig({ repoRoot: repo, cwd: repo });
-  return { config, source: config.file ? config.file.slice(repo.length + 1) || config.file : "built-in defaults" };
-}
-var findingKey = (f) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}`;
-async function runGate(inputs, env) {
-  const repo = repoRoot(env.workspace);
-  if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
-  const plan = planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head });
-  const target = resolveTarget(repo, plan);
-  const { config, source } = configFor(repo, env.workspace, inputs, target);
-  const ruleset = buildRuleset(config);
-  let added;
-  let tree;
-  const trustCommit = target.kind === "commits" && target.base ? target.base : target.kind === "none" ? void 0 : target.head;
-  const ctx = {
-    repo,
-    config,
-    ruleset,
-    target,
-    inputs,
-    added: () => added ??= collectAdded(repo, target, ruleset, config),
-    headTree: () => tree ??= target.kind === "none" ? [] : listTree(repo, target.head),
-    readTrusted: (path) => trustCommit ? showAt(repo, trustCommit, path.replace(/^\.\//, "")) : void 0
-  };
-  const results = [];
-  for (const name of inputs.checks) results.push(await CHECKS[name](ctx));
-  const seen = /* @__PURE__ */ new Set();
-  const findings = [];
-  for (const r of results) {
-    for (const f of r.findings) {
-      const k = findingKey(f);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      findings.push(f);
-    }
-  }
-  const problems = results.flatMap((r) => r.problems);
-  const failOn = inputs.failOn ?? parsePolicy(config).block;
-  const isProtected = protectedMatcher(config.protected);
-  const blocks = (severity, path) => failsOn(severity, failOn) || failOn !== "never" && isProtected(path);
-  const failing = findings.filter((f) => blocks(f.severity, f.path)).length + problems.filter((p) => failsOn(p.severity, failOn)).length;
-  const content = added ? await added : void 0;
-  return {
-    target,
-    commits: commitCount(repo, target),
-    configSource: source,
-    ruleset,
-    results,
-    findings,
-    problems,
-    verifiedSkills: results.reduce((n, r) => n + r.verifiedSkills, 0),
-    failing,
-    failOn,
-    filesScanned: content?.filesScanned ?? 0,
-    bytesScanned: content?.bytesScanned ?? 0
-  };
-}
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join12(workspace, path);
-
-// action/src/summary.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
-// src/report/model.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-function printablePath(p) {
-  return p.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-// src/report/sarif.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var LEVEL = { info: "note", low: "note", medium: "warning", high: "error", critical: "error" };
-var SECURITY_SEVERITY = { info: "1.0", low: "3.0", medium: "5.0", high: "8.0", critical: "9.5" };
-function toUri(path) {
-  return path.split("/").map((seg) => encodeURIComponent(seg)).join("/");
-}
-function renderSarif(report) {
-  const used = /* @__PURE__ */ new Map();
-  const rules = report.rules.filter((r) => report.findings.some((f) => f.ruleId === r.id));
-  rules.forEach((r, i) => used.set(r.id, i));
-  const sarif = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "agent-vault",
-            version: report.version,
-            informationUri: "https://www.npmjs.com/package/agent-vault",
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
-              shortDescription: { text: r.description },
-              fullDescription: { text: r.description },
-              help: { text: MSG.scanHintFinding(r.id) },
-              defaultConfiguration: { level: LEVEL[r.severity] },
-              properties: { tags: ["security", "secret", ...r.tags], "security-severity": SECURITY_SEVERITY[r.severity] }
-            }))
-          }
-        },
-        results: report.findings.map((f) => ({
-          ruleId: f.ruleId,
-          ...used.has(f.ruleId) ? { ruleIndex: used.get(f.ruleId) } : {},
-          level: LEVEL[f.severity],
-          message: { text: `${f.description} (${f.masked})${f.commit ? ` added in commit ${f.commit}` : ""}` },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: toUri(f.path) },
-                region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn }
-              }
-            }
-          ],
-          partialFingerprints: { "agentVaultFingerprint/v1": f.fingerprint },
-          ...f.commit ? { properties: { commit: f.commit } } : {}
-        })),
-        columnKind: "utf16CodeUnits"
-      }
-    ]
-  };
-  return JSON.stringify(sarif, null, 2) + "\n";
-}
-
-// action/src/summary.ts
-var SUMMARY_MAX_ROWS = 1e3;
-function cell(text) {
-  return printablePath(text).replace(/[\\`*_{}[\]<>|#!~]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
-}
-var CHECK_TITLES = { secrets: "Secrets", "protected-paths": "Protected paths", skills: "Skills" };
-function renderSummary(gate) {
-  const total = gate.findings.length + gate.problems.length;
-  const out = [];
-  out.push(`## ${gate.failing ? "\u274C" : "\u2705"} ${cell(MSG.actionVerdict(gate.failing, total))}`, "");
-  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? "" : "s"}` : ""}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, "");
-  out.push("| Check | Findings | Problems | Notes |", "| --- | ---: | ---: | --- |");
-  for (const r of gate.results) {
-    const notes = [...r.notes, ...r.check === "skills" ? [`${r.verifiedSkills} verified`] : []];
-    out.push(`| ${CHECK_TITLES[r.check]} | ${r.findings.length} | ${r.problems.length} | ${cell(notes.join("; "))} |`);
-  }
-  out.push("");
-  if (total === 0) return out.join("\n") + "\n";
-  out.push("| Severity | Rule | File | Line | Secret | Commit | What to do |", "| --- | --- | --- | ---: | --- | --- | --- |");
-  const rows = [];
-  for (const f of gate.findings) {
-    rows.push(`| ${f.severity} | ${cell(f.ruleId)} | ${cell(f.path)} | ${f.line} | ${cell(f.masked)} | ${f.commit ? cell(f.commit.slice(0, 12)) : ""} | ${cell(MSG.scanHintFinding(f.ruleId))} |`);
-  }
-  for (const p of gate.problems) {
-    rows.push(`| ${p.severity} | ${cell(p.ruleId)} | ${cell(p.path)} | ${p.line ?? ""} | | ${p.commit ? cell(p.commit.slice(0, 12)) : ""} | ${cell(`${p.message}. ${p.hint}`)} |`);
-  }
-  out.push(...rows.slice(0, SUMMARY_MAX_ROWS));
-  if (rows.length > SUMMARY_MAX_ROWS) out.push("", `${rows.length - SUMMARY_MAX_ROWS} more in the SARIF file.`);
-  return out.join("\n") + "\n";
-}
-function renderActionSarif(gate) {
-  const sarif = JSON.parse(
-    renderSarif({
-      findings: gate.findings,
-      skipped: [],
-      filesScanned: gate.filesScanned,
-      bytesScanned: gate.bytesScanned,
-      rules: gate.ruleset.rules,
-      target: gate.target.description,
-      version: VERSION
-    })
-  );
-  const run2 = sarif.runs[0];
-  const level = (s) => s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "note";
-  for (const p of gate.problems) {
-    let index = run2.tool.driver.rules.findIndex((r) => r.id === p.ruleId);
-    if (index < 0) {
-      index = run2.tool.driver.rules.length;
-      run2.tool.driver.rules.push({
-        id: p.ruleId,
-        name: p.ruleId.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase()),
-        shortDescription: { text: p.description },
-        help: { text: p.hint },
-        defaultConfiguration: { level: level(p.severity) },
-        properties: { tags: ["security", p.check] }
-      });
-    }
-    run2.results.push({
-      ruleId: p.ruleId,
-      ruleIndex: index,
-      level: level(p.severity),
-      message: { text: `${p.message}. ${p.hint}` },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: p.path.split("/").map(encodeURIComponent).join("/") },
-            ...p.line ? { region: { startLine: p.line } } : {}
-          }
-        }
-      ],
-      ...p.commit ? { properties: { commit: p.commit } } : {}
-    });
-  }
-  return JSON.stringify(sarif, null, 2) + "\n";
-}
 
 // action/src/main.ts
 var levelFor = (s) => s === "critical" || s === "high" ? "error" : s === "medium" ? "warning" : "notice";
@@ -18658,6 +13017,33 @@ function runnerEnvironment() {
   }
   return { workspace, eventName: process.env.GITHUB_EVENT_NAME ?? "", eventPayload };
 }
+function configFor(repo, workspace, inputs, target) {
+  if (!inputs.config) return configAtBase(repo, target);
+  try {
+    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+  } catch (e) {
+    if (e instanceof AgentVaultError && e.message.startsWith("cannot read configuration")) throw configError(e.message, MSG.actionConfigInputHint);
+    throw e;
+  }
+}
+async function judge(inputs, env) {
+  const repo = repoRoot(env.workspace);
+  if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
+  const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
+  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  return runGate({
+    repo,
+    env: process.env,
+    config: withTrustInputs(config, inputs),
+    configSource: source,
+    targets: [target],
+    checks: inputs.checks,
+    ...inputs.failOn ? { failOn: inputs.failOn } : {},
+    // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
+    session: void 0,
+    trust: "base"
+  });
+}
 function mask(secret) {
   if (!secret) return;
   setSecret(secret);
@@ -18665,11 +13051,12 @@ function mask(secret) {
     for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) setSecret(line);
   }
 }
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join13(workspace, path);
 async function run() {
   try {
     const inputs = readInputs((name) => getInput(name));
     const env = runnerEnvironment();
-    const gate = await runGate(inputs, env);
+    const gate = await judge(inputs, env);
     for (const f of gate.findings) mask(f[SECRET]);
     for (const f of gate.findings) {
       const sameLine = f.endLine === f.line;
@@ -18692,7 +13079,7 @@ async function run() {
     setOutput("findings", String(total));
     setOutput("sarif-file", sarifPath);
     setOutput("verified-skills", String(gate.verifiedSkills));
-    info(`${gate.target.description}: ${MSG.actionVerdict(gate.failing, total)}`);
+    info(`${gate.targets.map((t) => t.description).join("; ")}: ${MSG.actionVerdict(gate.failing, total)}`);
     if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
   } catch (error2) {
     if (error2 instanceof AgentVaultError) setFailed(`${error2.message}${error2.hint ? `

@@ -1,12 +1,7 @@
-import { SEVERITIES, type Severity } from '../../src/core/types.js';
+import type { AgentVaultConfig } from '../../src/config/config.js';
+import { FAIL_ON, type FailOn } from '../../src/config/policy.js';
 import { usageError } from '../../src/errors.js';
-
-/** The independent checks the action can run; `checks:` selects among them. */
-export const CHECK_NAMES = ['secrets', 'protected-paths', 'skills'] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
-
-export const FAIL_ON = [...SEVERITIES, 'never'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
+import { CHECK_NAMES, type CheckName } from '../../src/gate/model.js';
 
 export interface ActionInputs {
   /** Configuration file, relative to the workspace; undefined: discovered at the repository root. */
@@ -69,8 +64,10 @@ export function readInputs(get: (name: InputName) => string): ActionInputs {
   };
 }
 
-/** True when a result of this severity fails the job under `fail-on`. */
-export function failsOn(severity: Severity, failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
-  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(failOn);
+/** The configuration with the trust-file inputs applied: an input that differs from its default wins. */
+export function withTrustInputs(config: AgentVaultConfig, inputs: ActionInputs): AgentVaultConfig {
+  const skills: Record<string, unknown> = { ...(config.skills ?? {}) };
+  if (inputs.keyring !== INPUT_DEFAULTS.keyring) skills.keyring = inputs.keyring;
+  if (inputs.revocations !== INPUT_DEFAULTS.revocations) skills.revocations = inputs.revocations;
+  return { ...config, skills };
 }

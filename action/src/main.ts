@@ -1,12 +1,18 @@
 import * as core from '@actions/core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { loadConfig, type AgentVaultConfig } from '../../src/config/config.js';
 import { SECRET, type Severity } from '../../src/core/types.js';
-import { AgentVaultError, refusal } from '../../src/errors.js';
+import { AgentVaultError, configError, refusal, usageError } from '../../src/errors.js';
+import { runGate } from '../../src/gate/gate.js';
+import type { GateResult, GateTarget } from '../../src/gate/model.js';
+import { configAtBase } from '../../src/gate/trust.js';
 import { MSG, foreignErrorDetail } from '../../src/messages.js';
-import { inWorkspace, runGate, type GateEnvironment } from './gate.js';
-import { readInputs, type InputName } from './inputs.js';
+import { repoRoot } from '../../src/platform/exec.js';
+import { planScan } from './event.js';
+import { readInputs, withTrustInputs, type ActionInputs, type InputName } from './inputs.js';
 import { renderActionSarif, renderSummary } from './summary.js';
+import { resolveTarget } from './target.js';
 
 type AnnotationLevel = 'error' | 'warning' | 'notice';
 const levelFor = (s: Severity): AnnotationLevel => (s === 'critical' || s === 'high' ? 'error' : s === 'medium' ? 'warning' : 'notice');
@@ -17,8 +23,16 @@ function annotate(level: AnnotationLevel, message: string, props: core.Annotatio
   else core.notice(message, props);
 }
 
+/** The runner's description of the job: where the clone is and which event started it. */
+interface RunnerEnvironment {
+  workspace: string;
+  eventName: string;
+  /** Parsed JSON of the event payload file; undefined when there is none. */
+  eventPayload: unknown;
+}
+
 /** The runner's own variables describe the job; everything the user configures is an input. */
-function runnerEnvironment(): GateEnvironment {
+function runnerEnvironment(): RunnerEnvironment {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const eventPath = process.env.GITHUB_EVENT_PATH;
   let eventPayload: unknown;
@@ -32,6 +46,38 @@ function runnerEnvironment(): GateEnvironment {
   return { workspace, eventName: process.env.GITHUB_EVENT_NAME ?? '', eventPayload };
 }
 
+/** An explicit `config` input is the workflow author's choice, read from the workspace; otherwise the base commit's. */
+function configFor(repo: string, workspace: string, inputs: ActionInputs, target: GateTarget): { config: AgentVaultConfig; source: string } {
+  if (!inputs.config) return configAtBase(repo, target);
+  try {
+    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+  } catch (e) {
+    // The loader's hint speaks of --config; in a workflow the path comes from the input.
+    if (e instanceof AgentVaultError && e.message.startsWith('cannot read configuration')) throw configError(e.message, MSG.actionConfigInputHint);
+    throw e;
+  }
+}
+
+/** The event's range, judged by the one gate the hooks use, with the settings of its base. */
+async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<GateResult> {
+  const repo = repoRoot(env.workspace);
+  if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), 'Check out the repository first (actions/checkout with fetch-depth: 0).');
+  const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
+  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  return runGate({
+    repo,
+    env: process.env,
+    config: withTrustInputs(config, inputs),
+    configSource: source,
+    targets: [target],
+    checks: inputs.checks,
+    ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+    // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
+    session: undefined,
+    trust: 'base',
+  });
+}
+
 /** Mask a secret for the log; GitHub masks line by line, so multi-line values are masked per line too. */
 function mask(secret: string): void {
   if (!secret) return; // threat findings carry no secret
@@ -39,12 +85,15 @@ function mask(secret: string): void {
   if (secret.includes('\n')) for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) core.setSecret(line);
 }
 
+/** Resolve a workspace-relative output path. */
+const inWorkspace = (workspace: string, path: string) => (path.startsWith('/') ? path : join(workspace, path));
+
 /** The action. Its one catch is the one place that fails the job: findings arrive there as a refusal. */
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs((name: InputName) => core.getInput(name));
     const env = runnerEnvironment();
-    const gate = await runGate(inputs, env);
+    const gate = await judge(inputs, env);
     // Before anything else is printed: every secret touched is registered with the runner.
     for (const f of gate.findings) mask(f[SECRET]);
 
@@ -72,7 +121,7 @@ export async function run(): Promise<void> {
     core.setOutput('findings', String(total));
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('verified-skills', String(gate.verifiedSkills));
-    core.info(`${gate.target.description}: ${MSG.actionVerdict(gate.failing, total)}`);
+    core.info(`${gate.targets.map((t) => t.description).join('; ')}: ${MSG.actionVerdict(gate.failing, total)}`);
     if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
   } catch (error) {
     if (error instanceof AgentVaultError) core.setFailed(`${error.message}${error.hint ? `\n${error.hint}` : ''}`);

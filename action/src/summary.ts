@@ -2,7 +2,7 @@ import { printablePath } from '../../src/report/model.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { MSG } from '../../src/messages.js';
 import { VERSION } from '../../src/platform/version.js';
-import type { GateResult } from './gate.js';
+import type { GateResult } from '../../src/gate/model.js';
 
 /** GitHub caps a step summary at 1 MiB; beyond this many rows the SARIF file holds the rest. */
 export const SUMMARY_MAX_ROWS = 1000;
@@ -16,12 +16,15 @@ function cell(text: string): string {
 
 const CHECK_TITLES = { secrets: 'Secrets', 'protected-paths': 'Protected paths', skills: 'Skills' } as const;
 
+/** What the summary and the SARIF log show of a gate's result. */
+export type ActionReport = Pick<GateResult, 'targets' | 'commits' | 'configSource' | 'ruleset' | 'results' | 'findings' | 'problems' | 'failing' | 'failOn' | 'filesScanned' | 'bytesScanned'>;
+
 /** The job summary: verdict, what was checked, and every finding and problem as a table. */
-export function renderSummary(gate: GateResult): string {
+export function renderSummary(gate: ActionReport): string {
   const total = gate.findings.length + gate.problems.length;
   const out: string[] = [];
   out.push(`## ${gate.failing ? '❌' : '✅'} ${cell(MSG.actionVerdict(gate.failing, total))}`, '');
-  out.push(`Checked ${cell(gate.target.description)}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? '' : 's'}` : ''}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, '');
+  out.push(`Checked ${cell(gate.targets.map((t) => t.description).join('; '))}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? '' : 's'}` : ''}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, '');
   out.push('| Check | Findings | Problems | Notes |', '| --- | ---: | ---: | --- |');
   for (const r of gate.results) {
     const notes = [...r.notes, ...(r.check === 'skills' ? [`${r.verifiedSkills} verified`] : [])];
@@ -43,7 +46,7 @@ export function renderSummary(gate: GateResult): string {
 }
 
 /** The SARIF log: the scanner's renderer for findings, plus one rule and result per problem kind. */
-export function renderActionSarif(gate: GateResult): string {
+export function renderActionSarif(gate: ActionReport): string {
   const sarif = JSON.parse(
     renderSarif({
       findings: gate.findings,
@@ -51,7 +54,7 @@ export function renderActionSarif(gate: GateResult): string {
       filesScanned: gate.filesScanned,
       bytesScanned: gate.bytesScanned,
       rules: gate.ruleset.rules,
-      target: gate.target.description,
+      target: gate.targets.map((t) => t.description).join('; '),
       version: VERSION,
     }),
   ) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: unknown[] }[] };

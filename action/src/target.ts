@@ -2,14 +2,8 @@ import { readFileSync } from 'node:fs';
 import { gitSync, gitText } from '../../src/platform/exec.js';
 import { AgentVaultError, gitError } from '../../src/errors.js';
 import { MSG } from '../../src/messages.js';
+import type { GateTarget } from '../../src/gate/model.js';
 import type { ScanPlan } from './event.js';
-
-/** What the checks look at, resolved against the clone. */
-export type ScanTarget =
-  /** Lines added by the commits `git log <revs>` lists; `base` is where trusted settings are read. */
-  | { kind: 'commits'; revs: string[]; head: string; base: string | undefined; description: string }
-  | { kind: 'tree'; head: string; description: string }
-  | { kind: 'none'; description: string };
 
 function resolveCommit(repo: string, rev: string): string | undefined {
   try {
@@ -79,7 +73,8 @@ function otherBranchTips(repo: string, head: string, ref: string | undefined): s
   return [...tips];
 }
 
-export function resolveTarget(repo: string, plan: ScanPlan): ScanTarget {
+/** What the event asks to check, resolved against the clone: shallow clones and force pushes handled here. */
+export function resolveTarget(repo: string, plan: ScanPlan): GateTarget {
   if (plan.kind === 'none') return { kind: 'none', description: plan.why };
   const shallow = isShallow(repo);
   if (plan.kind === 'tree') {
@@ -106,10 +101,4 @@ export function resolveTarget(repo: string, plan: ScanPlan): ScanTarget {
   const others = otherBranchTips(repo, head, plan.ref);
   if (others.length === 0) return { kind: 'tree', head, description: `every file at ${short(head)} (${plan.why}; no other branch to compare with)` };
   return { kind: 'commits', revs: [head, ...others.map((o) => `^${o}`)], head, base: undefined, description: `commits of ${short(head)} on no other branch (${plan.why})` };
-}
-
-/** Count the commits a target covers (for the summary). */
-export function commitCount(repo: string, target: ScanTarget): number {
-  if (target.kind !== 'commits') return 0;
-  return Number(gitText(['rev-list', '--count', ...target.revs, '--'], { cwd: repo }).trim()) || 0;
 }

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { agentViewConfig, buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import type { AgentView } from '../core/redact.js';
 import { looksBinary } from '../core/scan.js';
+import { SECRET } from '../core/types.js';
 import { highEntropySpans, ruleSpans, spansOfFindings, suspectSpans, type LocatedSecret, type SuspectSpan } from '../core/suspects.js';
 import type { VaultSession } from '../session/session.js';
-import type { ScanSettings, WireFinding } from '../sources/scan-run.js';
+import { scanInWorkers, workerScript, type ScanSettings } from '../sources/scan-run.js';
 
 /**
  * What an agent sees of a file's bytes: vaulted values (and their encodings) as placeholders,
@@ -62,35 +60,19 @@ export async function suspectsOf(bytes: Buffer, file: ViewedFile, config: AgentV
 }
 
 /**
- * Run the scanner's rules over a large file in the scan worker thread (dist/scan-worker.mjs,
- * the one `scan` uses). Undefined when there is no worker (running from source) or it
+ * Run the scanner's rules over a large file in the scan worker thread (the one `scan` uses,
+ * through its own protocol). Undefined when there is no worker (running from source) or it
  * failed: the caller scans in this thread.
  */
-function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
-  let script: string;
+async function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
+  const script = workerScript();
+  if (!script) return undefined;
+  const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [], suppressions: AGENT_VIEW_SUPPRESSIONS };
   try {
-    script = fileURLToPath(new URL('./scan-worker.mjs', import.meta.url));
-    if (!existsSync(script)) return Promise.resolve(undefined);
+    const result = await scanInWorkers([{ abs, display }], settings, script, 1);
+    if (result.filesScanned !== 1) return undefined;
+    return result.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
   } catch {
-    return Promise.resolve(undefined);
+    return undefined;
   }
-  return new Promise((resolvePromise) => {
-    let worker: Worker;
-    try {
-      const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [], suppressions: AGENT_VIEW_SUPPRESSIONS };
-      worker = new Worker(script, { workerData: settings });
-    } catch {
-      return resolvePromise(undefined);
-    }
-    const done = (v: LocatedSecret[] | undefined) => {
-      void worker.terminate();
-      resolvePromise(v);
-    };
-    worker.once('error', () => done(undefined));
-    worker.once('message', (msg: { type: string; findings?: WireFinding[]; filesScanned?: number }) => {
-      if (msg.type !== 'result' || msg.filesScanned !== 1 || !msg.findings) return done(undefined);
-      done(msg.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f.secret })));
-    });
-    worker.postMessage({ type: 'scan', batch: 0, files: [{ abs, display }] });
-  });
 }

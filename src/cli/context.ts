@@ -9,9 +9,10 @@ export interface CliContext {
   stderr: Writable & { isTTY?: boolean };
   /**
    * The status of a normal result, when the result is a verdict: `has` (1: a key is missing),
-   * `scan` and the hooks (1: findings), `status` (1: something not installed), the skill
-   * checks (the code of the first failing skill). A failure is never set here: it throws an
-   * AgentVaultError, which carries its status (errors.ts), and main turns it into one.
+   * `scan` (1: findings), `status` (1: something not installed), the skill checks (the code
+   * of the first failing skill). A failure is never set here: it throws an AgentVaultError,
+   * which carries its status (errors.ts), and main turns it into one; a hook that blocks is
+   * such a failure (GATE_BLOCKED).
    */
   exitCode: number;
 }

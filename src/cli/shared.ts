@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
-import { configError, usageError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { repoRoot } from '../platform/exec.js';
 import { openSession } from '../session/local.js';
 import type { VaultSession } from '../session/session.js';
@@ -42,31 +41,6 @@ export function useColor(ctx: CliContext, stream: { isTTY?: boolean }): boolean 
 /** Progress bars: only on a terminal, never in CI. */
 export function showProgress(ctx: CliContext): boolean {
   return !!ctx.stderr.isTTY && !ctx.env.CI && ctx.env.TERM !== 'dumb';
-}
-
-export interface BaselineFile {
-  version: 1;
-  findings: { fingerprint: string; ruleId: string; path: string; line: number }[];
-}
-
-export function readBaseline(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw usageError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Create one with --write-baseline FILE.');
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw configError(`baseline ${path} is not valid JSON`, 'Regenerate it with --write-baseline FILE.');
-  }
-  const findings = (data as BaselineFile | null)?.findings;
-  if (!Array.isArray(findings) || findings.some((f) => typeof f?.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(f.fingerprint))) {
-    throw configError(`baseline ${path} does not have the expected shape ({"version":1,"findings":[{"fingerprint":...}]})`, 'Regenerate it with --write-baseline FILE.');
-  }
-  return findings.map((f) => f.fingerprint);
 }
 
 export function parseSizeOption(value: string): number {

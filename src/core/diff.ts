@@ -11,6 +11,7 @@ export interface DiffFragment {
   commit: string | undefined;
   author: string | undefined;
   date: string | undefined;
+  /** The file's path as text (decoded from the UTF-8 bytes git printed). */
   path: string;
   /** Added lines joined with '\n' (latin1, one char per byte). */
   text: string;
@@ -18,9 +19,17 @@ export interface DiffFragment {
   lineMap: number[];
 }
 
-/** Undo git's C-style quoting of unusual paths ("a\tb", "\303\251", ...). */
+/**
+ * Text git wrote as bytes and the parser read one char per byte (paths, author names) as the
+ * UTF-8 it is. This is the one place such text is decoded.
+ */
+export function utf8Text(oneCharPerByte: string): string {
+  return /[^\x00-\x7f]/.test(oneCharPerByte) ? Buffer.from(oneCharPerByte, 'latin1').toString('utf8') : oneCharPerByte;
+}
+
+/** A path as a diff header prints it, C-quoted when unusual ("a\tb", "caf\303\251"), as text. */
 export function unquoteGitPath(raw: string): string {
-  if (!raw.startsWith('"') || !raw.endsWith('"')) return raw;
+  if (!raw.startsWith('"') || !raw.endsWith('"')) return utf8Text(raw);
   const body = raw.slice(1, -1);
   const bytes: number[] = [];
   for (let i = 0; i < body.length; i++) {
@@ -40,7 +49,7 @@ export function unquoteGitPath(raw: string): string {
     const map: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
     bytes.push(map[n] ?? n.charCodeAt(0));
   }
-  return String.fromCharCode(...bytes);
+  return Buffer.from(bytes).toString('utf8');
 }
 
 export class DiffParser {
@@ -89,7 +98,7 @@ export class DiffParser {
       const [hash, date, ...author] = rest.split(' ');
       this.commit = hash;
       this.date = date;
-      this.author = author.join(' ');
+      this.author = utf8Text(author.join(' '));
       return;
     }
     if (l.startsWith('diff --git ') || l.startsWith('diff --cc ') || l.startsWith('diff --combined ')) {

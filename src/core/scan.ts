@@ -1,5 +1,6 @@
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
+import { fileLine, Lines } from './lines.js';
 import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
 import type { Ruleset } from './rules.js';
 import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
@@ -23,43 +24,6 @@ export interface ScanOptions {
 /** Inline suppressions, in the syntaxes of agent-vault, gitleaks and detect-secrets. */
 const ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret/;
 const ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret/;
-
-/** Lazily built index of line starts, for offset -> line/column. */
-export class Lines {
-  private starts: number[] | undefined;
-  constructor(private readonly text: string) {}
-  private index(): number[] {
-    if (!this.starts) {
-      const starts = [0];
-      let i = -1;
-      while ((i = this.text.indexOf('\n', i + 1)) !== -1) starts.push(i + 1);
-      this.starts = starts;
-    }
-    return this.starts;
-  }
-  /** 0-based line index containing offset. */
-  lineOf(offset: number): number {
-    const s = this.index();
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-  start(line: number): number {
-    return this.index()[line] ?? this.text.length;
-  }
-  text0(line: number): string {
-    const s = this.index();
-    const from = s[line];
-    if (from === undefined) return '';
-    const next = s[line + 1];
-    return this.text.slice(from, next === undefined ? this.text.length : next - 1);
-  }
-}
 
 function allowedBy(list: CompiledAllowlist, secret: string, lineText: () => string): boolean {
   if (list.stopwords.length) {
@@ -145,16 +109,15 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
     const fp = fingerprint(c.rule.id, c.secret);
     if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
-    const mapLine = (l0: number) => origin.lineMap?.[l0] ?? l0 + 1;
     const finding: Finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
       severity: c.rule.severity,
       tags: c.rule.tags,
       path,
-      line: mapLine(line0),
+      line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
-      endLine: mapLine(endLine0),
+      endLine: fileLine(origin, endLine0),
       endColumn: c.end - lines.start(endLine0) + 1,
       masked: maskSecret(c.secret),
       fingerprint: fp,

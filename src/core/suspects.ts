@@ -1,4 +1,5 @@
 import { shannonEntropy } from './entropy.js';
+import { Lines } from './lines.js';
 import type { Ruleset } from './rules.js';
 import { scanText, type ScanOptions } from './scan.js';
 import { SECRET } from './types.js';
@@ -105,17 +106,14 @@ export interface LocatedSecret {
  */
 export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): SuspectSpan[] | undefined {
   if (!findings.length) return [];
-  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const starts = [0];
-  for (let i = src.indexOf(10); i !== -1; i = src.indexOf(10, i + 1)) starts.push(i + 1);
+  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const lines = new Lines(text);
   const spans: SuspectSpan[] = [];
   for (const f of findings) {
-    const lineStart = starts[f.line - 1];
-    const endLineStart = starts[f.endLine - 1];
-    if (lineStart === undefined || endLineStart === undefined) return undefined;
-    const start = lineStart + f.column - 1;
-    const end = endLineStart + f.endColumn - 1;
-    if (end <= start || end > src.length || src.toString('latin1', start, end) !== f.secret) return undefined;
+    // A line past the end starts at the end of the text, so its span fails the checks below.
+    const start = lines.start(f.line - 1) + f.column - 1;
+    const end = lines.start(f.endLine - 1) + f.endColumn - 1;
+    if (end <= start || end > text.length || text.slice(start, end) !== f.secret) return undefined;
     spans.push({ start, end });
   }
   return spans;

@@ -67,6 +67,8 @@ export interface Origin {
   date?: string;
   /** For fragments built from diff hunks: line number in the file of each fragment line (1-based). */
   lineMap?: number[];
+  /** Line number in the file of the text's first line when it is not 1 (a window of a larger file). */
+  firstLine?: number;
 }
 
 /** Private slot for the raw secret: symbol keys are skipped by JSON.stringify and structured clone. */

@@ -1,8 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseToken, PREFIX } from '../core/placeholder.js';
+import { AgentVaultError } from '../errors.js';
 import { gitSync } from '../platform/exec.js';
+import type { VaultSession } from '../session/session.js';
 import { readBlobs } from '../sources/git-sources.js';
+import { bindingMatcher } from '../vault/bindings.js';
+import type { KeyMeta } from '../vault/index.js';
 import { FILTER_DRIVER, filterAttributes, protectedMatcher } from './protected.js';
 
 /**
@@ -48,4 +52,29 @@ function placeholderKeys(bytes: Buffer): Set<string> {
     if (t && t.literals === 0 && t.key !== undefined) keys.add(t.key);
   }
   return keys;
+}
+
+/**
+ * The keys the protected files use that the vault holds but has not bound to the file using
+ * them: checkouts leave those placeholders in place. Empty when there is no vault, or it
+ * cannot be opened (install and status report that separately).
+ */
+export async function unboundUses(repo: string, env: NodeJS.ProcessEnv, protectedGlobs: string[], session: VaultSession): Promise<string[]> {
+  let metas: KeyMeta[];
+  try {
+    if (!(await session.state()).exists) return [];
+    metas = await session.list();
+  } catch (e) {
+    if (e instanceof AgentVaultError && e.kind === 'vault') return [];
+    throw e;
+  }
+  const byKey = new Map(metas.map((m) => [m.key, m]));
+  const unbound: string[] = [];
+  for (const [key, paths] of placeholderUses(repo, env, protectedGlobs)) {
+    const meta = byKey.get(key);
+    if (!meta || meta.internal) continue;
+    const allows = bindingMatcher(meta.bindings);
+    if (paths.some((p) => !allows(p))) unbound.push(key);
+  }
+  return unbound;
 }

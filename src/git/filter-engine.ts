@@ -6,7 +6,7 @@ import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG, LOCK_MSG } from '../messages.js';
 import { ProtectedFolders } from '../platform/safe-path.js';
-import { decodeForScan } from '../sources/files.js';
+import { decodeForScan } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
 

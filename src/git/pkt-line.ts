@@ -17,7 +17,7 @@ export function encodePacket(data: Uint8Array): Buffer {
 }
 
 /** A text packet: git's convention is one key=value line ending in LF. */
-function encodeText(line: string): Buffer {
+export function encodeText(line: string): Buffer {
   return encodePacket(Buffer.from(line.endsWith('\n') ? line : `${line}\n`, 'utf8'));
 }
 

@@ -57,10 +57,10 @@ export function filterAttributes(repo: string, env: NodeJS.ProcessEnv, paths: st
  * commands (ls-files, check-attr --cached) see that commit: git 2.39's check-attr has no
  * --source. The environment passed to `use` points GIT_INDEX_FILE at it.
  */
-export function withCommitIndex<T>(repo: string, commit: string, use: (env: NodeJS.ProcessEnv) => T): T {
+export function withCommitIndex<T>(repo: string, commit: string, use: (env: NodeJS.ProcessEnv) => T, baseEnv: NodeJS.ProcessEnv = process.env): T {
   const dir = mkdtempSync(join(tmpdir(), 'agent-vault-index-'));
   try {
-    const env = { ...process.env, GIT_INDEX_FILE: join(dir, 'index') };
+    const env = { ...baseEnv, GIT_INDEX_FILE: join(dir, 'index') };
     gitSync(['read-tree', commit], { cwd: repo, env });
     return use(env);
   } finally {

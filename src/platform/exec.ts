@@ -37,19 +37,27 @@ export function repoRoot(cwd: string): string | undefined {
   return r.stdout.toString('utf8').trim() || undefined;
 }
 
-/** Stream git's stdout chunk by chunk; resolves when git exits successfully. */
-export function gitStream(args: string[], opts: GitOptions, onData: (chunk: Buffer) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (d: Buffer) => {
-      if (stderr.length < 4000) stderr += d.toString('utf8');
-    });
-    child.on('error', (e) => reject(gitError(`cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.')));
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(gitError(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(0, 5).join('\n') || `exit ${code}`}`));
-    });
+/**
+ * git's stdout chunk by chunk, read as the consumer asks (a paused pipe holds git back, so
+ * memory stays bounded by what the consumer keeps). Throws a git error when git fails; a
+ * consumer that stops early stops git.
+ */
+export async function* gitChunks(args: string[], opts: GitOptions): AsyncGenerator<Buffer> {
+  const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4000) stderr += d.toString('utf8');
   });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e) => reject(gitError(`cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.')));
+    child.on('close', resolve);
+  });
+  exited.catch(() => undefined); // awaited below; a consumer that stops early never asks
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+    const code = await exited;
+    if (code !== 0) throw gitError(`git ${args.find((a) => !a.startsWith('-') && !a.includes('=')) ?? ''} failed: ${stderr.trim().split('\n').slice(0, 5).join('\n') || `exit ${code}`}`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  }
 }

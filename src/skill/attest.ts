@@ -9,10 +9,10 @@ import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, signEnvelopeWith, SK
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import type { SigningKeyStore } from './key-store.js';
 import { keyFor, readKeyring, type Keyring } from './keyring.js';
-import { skillPolicy, type SkillPolicy } from './policy.js';
+import { skillPolicy, type SkillPolicy } from '../config/skills.js';
 import { loadRevocations, purgedHashes, type RevocationState } from './revocations.js';
-import { buildSkillRules, scanSkill, type SkillRules, type SkillScanReport } from './threats.js';
-import { severityRank, SEVERITIES } from '../core/types.js';
+import { buildSkillRules, describeFailing, failingFindings, scanSkill, type SkillRules, type SkillScanReport } from './threats.js';
+import { SEVERITIES } from '../core/types.js';
 
 /** Everything a skill check needs, loaded once per command. */
 export interface SkillGate {
@@ -92,8 +92,7 @@ export async function signSkill(gate: SkillGate, dir: string, kid: string, store
   const report = scanWithGate(gate, dir);
   if (report.error) throw report.error;
   if (!report.passed) {
-    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
-    throw skillFailure('SKILL_SCAN_FAILED', `${dir}: not signed: the scan found ${worst.length} finding(s) at ${gate.policy.failOn} or above`, 'Run agent-vault skill scan on the folder, fix the findings, then sign again.');
+    throw skillFailure('SKILL_SCAN_FAILED', `${dir}: not signed: the scan found ${failingFindings(report).length} finding(s) at ${gate.policy.failOn} or above`, 'Run agent-vault skill scan on the folder, fix the findings, then sign again.');
   }
   const tree = report.tree!;
   const skill = report.skill!;
@@ -194,8 +193,7 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
     return failWith('SKILL_HASH_MISMATCH', `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
   }
   if (!report.passed) {
-    const worst = report.findings.filter((f) => severityRank(f.severity) >= severityRank(gate.policy.failOn));
-    return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${worst.slice(0, 3).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ')}${worst.length > 3 ? `, and ${worst.length - 3} more` : ''}`);
+    return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${describeFailing(report)}`);
   }
   return Object.assign(result, { ok: true, code: undefined, message: `${dir}: verified ${result.skill}@${result.version} (${tree.manifest.contentHash}, key ${verifiedKid})` });
 }

@@ -6,7 +6,7 @@ import { AgentVaultError } from '../errors.js';
  * refusal" and 2 stays "usage or configuration error", as everywhere else in agent-vault.
  */
 export const SKILL_FAILURES = {
-  SKILL_SCAN_FAILED: { exit: 1, meaning: 'the threat scan found a high or critical finding, or a file that cannot be analysed' },
+  SKILL_SCAN_FAILED: { exit: 1, meaning: 'the threat scan found a finding at or above skills.failOn (default high), or a file that cannot be analysed' },
   SKILL_UNSIGNED: { exit: 10, meaning: 'no SKILL.sig beside SKILL.md' },
   SKILL_BAD_SIGNATURE: { exit: 11, meaning: 'the envelope is malformed or its signature does not verify' },
   SKILL_HASH_MISMATCH: { exit: 12, meaning: 'the files differ from what was signed (changed, added, removed, renamed, mode or symlink)' },

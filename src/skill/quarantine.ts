@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { scanWithGate, verifySkill, type SkillGate, type VerifyResult } from './attest.js';
+import { describeFailing } from './threats.js';
 import { skillFailure } from './codes.js';
 import { agentVaultHome, privateDir } from '../platform/home.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
@@ -138,7 +139,7 @@ export function clearQuarantined(gate: SkillGate, id: string): QuarantineRecord 
   const copy = join(quarantineDir(gate.env), id, 'skill');
   const report = scanWithGate(gate, copy);
   if (report.error) throw report.error;
-  if (!report.passed) throw skillFailure('SKILL_SCAN_FAILED', `${id} still fails the scan (${report.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => `${f.ruleId} at ${f.path}:${f.line}`).slice(0, 3).join(', ')})`, 'Fix the skill at its source and add it again, or purge it.');
+  if (!report.passed) throw skillFailure('SKILL_SCAN_FAILED', `${id} still fails the scan (${describeFailing(report)})`, 'Fix the skill at its source and add it again, or purge it.');
   const hash = report.tree!.manifest.contentHash;
   const purged = purgedHashes(gate.env).get(hash);
   const list = gate.revocations();

@@ -9,9 +9,10 @@ import { scanText } from '../core/scan.js';
 import { SECRET, severityRank, type CompiledRule, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
 import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
-import type { SkillPolicy, SkillSuppression } from './policy.js';
+import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
+import { decodeCharacters } from '../sources/fragment.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
@@ -262,13 +263,7 @@ function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSi
     return out;
   }
   if (binary) return [structural(binary.check, path, binary.kind)];
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    text = bytes.toString('latin1');
-  }
-  return scanFileText(text, path, rules);
+  return scanFileText(decodeCharacters(bytes), path, rules);
 }
 
 function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
@@ -314,4 +309,16 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     report.passed = false;
   }
   return report;
+}
+
+/** The findings that fail a scan: those at or above its failOn (skills.failOn, default high). */
+export function failingFindings(report: SkillScanReport): Finding[] {
+  return report.findings.filter((f) => severityRank(f.severity) >= severityRank(report.failOn));
+}
+
+/** The failing findings for a message: the first few as `rule at path:line`, then how many more. */
+export function describeFailing(report: SkillScanReport, shown = 3): string {
+  const failing = failingFindings(report);
+  const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(', ');
+  return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }

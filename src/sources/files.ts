@@ -2,9 +2,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, rea
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { gitSync, repoRoot } from '../platform/exec.js';
-import { looksBinary } from '../core/scan.js';
 import { ProtectedFolders } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
+import type { SourceRead } from './fragment.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
 export const DEFAULT_IGNORED_DIRS = [
@@ -104,8 +104,6 @@ function isInside(root: string, abs: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-export type ReadResult = { ok: true; text: string } | { ok: false; skipped: Skipped };
-
 const guards = new Map<string, ProtectedFolders>();
 /** The vault home guard for these roots, built (and its folders walked) once per thread. */
 function guardFor(roots: string[]): ProtectedFolders {
@@ -116,11 +114,12 @@ function guardFor(roots: string[]): ProtectedFolders {
 }
 
 /**
- * Read one file for scanning: size ceiling first, then binary sniffing, then latin1 text.
- * Files of the vault home (`protectedRoots`: by path, or the same file under another name)
- * are never read; the read itself cannot block on a FIFO swapped in after the check.
+ * One file as a fragment. The size ceiling is checked before reading, so a huge file costs
+ * a stat, not its bytes; the rest of the decision is the one decode step's. Files of the
+ * vault home (`protectedRoots`: by path, or the same file under another name) are never
+ * read; the read itself cannot block on a FIFO swapped in after the check.
  */
-export function readForScan(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): ReadResult {
+export function readFileFragment(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): SourceRead {
   let st;
   try {
     st = lstatSync(entry.abs, { bigint: true });
@@ -134,23 +133,15 @@ export function readForScan(entry: FileEntry, maxFileSize: number, protectedRoot
     if (guard.lexicalRootOf(entry.abs) || guard.holds(st)) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file', detail: 'a file of the vault home (never scanned)' } };
   }
   if (st.size > maxFileSize) return { ok: false, skipped: { path: entry.display, reason: 'too-large', detail: `${st.size} bytes > ${maxFileSize}` } };
-  let bytes: Buffer;
   try {
     const fd = openSync(entry.abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     try {
       if (!fstatSync(fd).isFile()) return { ok: false, skipped: { path: entry.display, reason: 'not-a-file' } };
-      bytes = readFileSync(fd);
+      return { ok: true, fragment: { path: entry.display, bytes: readFileSync(fd) } };
     } finally {
       closeSync(fd);
     }
   } catch (e) {
     return { ok: false, skipped: { path: entry.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code } };
   }
-  return decodeForScan(bytes, entry.display, maxFileSize);
-}
-
-export function decodeForScan(bytes: Buffer, path: string, maxFileSize: number): ReadResult {
-  if (bytes.length > maxFileSize) return { ok: false, skipped: { path, reason: 'too-large', detail: `${bytes.length} bytes > ${maxFileSize}` } };
-  if (looksBinary(bytes)) return { ok: false, skipped: { path, reason: 'binary' } };
-  return { ok: true, text: bytes.toString('latin1') };
 }

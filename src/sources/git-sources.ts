@@ -1,18 +1,26 @@
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { COMMIT_MARKER, DiffParser, LineSplitter, type DiffFragment } from '../core/diff.js';
-import { gitStream, gitSync } from '../platform/exec.js';
 import { usageError } from '../errors.js';
+import { gitChunks, gitSync, gitText } from '../platform/exec.js';
+import type { Fragment, SourceRead } from './fragment.js';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-export interface StagedBlob {
+/** A file as git records it, in a tree or the index. */
+export interface GitEntry {
   path: string;
-  oid: string;
   mode: string;
+  oid: string;
 }
 
-function hasHead(cwd: string): boolean {
+/** Regular files (plain or executable): what has content to scan. Symlinks hold a path, submodules a commit. */
+export const isRegularFile = (mode: string) => mode === '100644' || mode === '100755';
+export const SUBMODULE_MODE = '160000';
+
+function hasHead(cwd: string, env?: NodeJS.ProcessEnv): boolean {
   try {
-    gitSync(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd });
+    gitSync(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, env });
     return true;
   } catch {
     return false;
@@ -21,7 +29,7 @@ function hasHead(cwd: string): boolean {
 
 /** What the next commit changes: the blobs it records and the paths it deletes. */
 export interface StagedChanges {
-  blobs: StagedBlob[];
+  blobs: GitEntry[];
   deleted: string[];
 }
 
@@ -31,7 +39,7 @@ export interface StagedChanges {
  * through the environment.
  */
 export function stagedChanges(cwd: string, env?: NodeJS.ProcessEnv): StagedChanges {
-  const base = hasHead(cwd) ? 'HEAD' : EMPTY_TREE;
+  const base = hasHead(cwd, env) ? 'HEAD' : EMPTY_TREE;
   const out = gitSync(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMTD', base], { cwd, env });
   const parts = out.toString('utf8').split('\0');
   const changes: StagedChanges = { blobs: [], deleted: [] };
@@ -42,21 +50,36 @@ export function stagedChanges(cwd: string, env?: NodeJS.ProcessEnv): StagedChang
     const [, newMode, , newOid, status] = meta.slice(1).split(' ');
     if (!newMode || !newOid) continue;
     if (status === 'D') changes.deleted.push(path);
-    else if (newMode !== '160000') changes.blobs.push({ path, oid: newOid, mode: newMode }); // 160000: a submodule commit, not content
+    else if (newMode !== SUBMODULE_MODE) changes.blobs.push({ path, oid: newOid, mode: newMode }); // a submodule commit, not content
   }
   return changes;
 }
 
-/** The blobs of stagedChanges. */
-export function stagedBlobs(cwd: string, env?: NodeJS.ProcessEnv): StagedBlob[] {
-  return stagedChanges(cwd, env).blobs;
+/** Every entry of the index `env` names (GIT_INDEX_FILE), merged stage only. */
+export function indexEntries(repo: string, env: NodeJS.ProcessEnv): GitEntry[] {
+  const out = gitSync(['ls-files', '-s', '-z'], { cwd: repo, env }).toString('utf8');
+  const entries: GitEntry[] = [];
+  for (const rec of out.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, oid, stage] = rec.slice(0, tab).split(' ');
+    if (!mode || !oid || stage !== '0') continue;
+    entries.push({ path: rec.slice(tab + 1), mode, oid });
+  }
+  return entries;
 }
 
-/** Every path the commits `revs` select add, change or delete (one `git log`, no diffs). */
-export function changedPaths(cwd: string, revs: string[]): string[] {
-  for (const r of revs) if (r.startsWith('-')) throw usageError(`invalid revision "${r}"`);
-  const out = gitSync(['log', '--format=', '--name-only', '-z', '--no-renames', ...revs, '--'], { cwd }).toString('utf8');
-  return [...new Set(out.split('\0').map((p) => p.replace(/^\n+/, '')).filter(Boolean))];
+/** Every entry of a commit's tree (files, symlinks, submodules), in one git call. */
+export function treeEntries(repo: string, commit: string): GitEntry[] {
+  const out = gitSync(['ls-tree', '-r', '-z', '--full-tree', commit], { cwd: repo }).toString('utf8');
+  const entries: GitEntry[] = [];
+  for (const rec of out.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, , oid] = rec.slice(0, tab).split(' ') as [string, string, string];
+    entries.push({ mode, oid, path: rec.slice(tab + 1) });
+  }
+  return entries;
 }
 
 /** Read many blobs in one `git cat-file --batch` call. */
@@ -81,6 +104,51 @@ export function readBlobs(cwd: string, oids: string[]): Map<string, Buffer> {
   return result;
 }
 
+const BLOB_BATCH = 2000;
+
+/**
+ * The regular files among `entries` (staged blobs, a commit's tree) as whole-file fragments,
+ * read in batches of one `git cat-file --batch` call each.
+ */
+export function* blobFragments(repo: string, entries: GitEntry[]): Generator<SourceRead> {
+  const files = entries.filter((e) => isRegularFile(e.mode));
+  for (let i = 0; i < files.length; i += BLOB_BATCH) {
+    const batch = files.slice(i, i + BLOB_BATCH);
+    const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
+    for (const e of batch) {
+      const bytes = blobs.get(e.oid);
+      if (bytes) yield { ok: true, fragment: { path: e.path, bytes } };
+      else yield { ok: false, skipped: { path: e.path, reason: 'unreadable', detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } };
+    }
+  }
+}
+
+/** One file as a commit holds it, or undefined when it has none there. */
+export function blobAt(repo: string, commit: string, path: string): Buffer | undefined {
+  try {
+    return gitSync(['cat-file', 'blob', `${commit}:${path.replace(/^\.\//, '')}`], { cwd: repo });
+  } catch {
+    return undefined;
+  }
+}
+
+function checkRevisions(revs: string[]): void {
+  for (const r of revs) if (r.startsWith('-') && r !== '--all') throw usageError(`invalid revision "${r}"`);
+}
+
+/** Every path the commits `revs` select add, change or delete (one `git log`, no diffs). */
+export function changedPaths(cwd: string, revs: string[]): string[] {
+  checkRevisions(revs);
+  const out = gitSync(['log', '--format=', '--name-only', '-z', '--no-renames', ...revs, '--'], { cwd }).toString('utf8');
+  return [...new Set(out.split('\0').map((p) => p.replace(/^\n+/, '')).filter(Boolean))];
+}
+
+/** How many commits `revs` select. */
+export function commitCount(cwd: string, revs: string[]): number {
+  checkRevisions(revs);
+  return Number(gitText(['rev-list', '--count', ...revs, '--'], { cwd }).trim()) || 0;
+}
+
 const LOG_ARGS = [
   '-c', 'core.quotePath=true', 'log', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv',
   '--src-prefix=a/', '--dst-prefix=b/', `--format=${COMMIT_MARKER}%H %aI %an`,
@@ -101,16 +169,53 @@ function remergeDiffArgs(cwd: string): string[] {
 }
 
 /**
- * Stream the lines added by a set of commits (`A..B`, or `--all` for history), one
- * fragment per commit and file. Memory stays bounded by the largest single diff.
+ * The lines one commit adds to one file. They arrive as text; the bytes are made only if a
+ * consumer asks (the vault check). A class, not an object literal with a getter: history
+ * scans make one per commit and file.
  */
-export async function streamAddedLines(cwd: string, revs: string[], onFragment: (f: DiffFragment) => void): Promise<void> {
-  for (const r of revs) if (r.startsWith('-') && r !== '--all') throw usageError(`invalid revision "${r}"`);
-  const parser = new DiffParser(onFragment);
+class AddedLines implements Fragment {
+  readonly path: string;
+  readonly text: string;
+  readonly lineMap: number[];
+  readonly commit: string | undefined;
+  readonly author: string | undefined;
+  readonly date: string | undefined;
+  private stored: Buffer | undefined;
+  constructor(d: DiffFragment) {
+    this.path = d.path;
+    this.text = d.text;
+    this.lineMap = d.lineMap;
+    this.commit = d.commit;
+    this.author = d.author;
+    this.date = d.date;
+  }
+  get bytes(): Buffer {
+    return (this.stored ??= Buffer.from(this.text, 'latin1'));
+  }
+}
+
+/**
+ * The one range loop: the lines a set of commits adds (`A..B`, tips with `^exclusions`, or
+ * `--all` for history), one fragment per commit and file, streamed, so memory stays bounded
+ * by the largest single diff.
+ */
+export async function* addedFragments(cwd: string, revs: string[]): AsyncGenerator<Fragment> {
+  checkRevisions(revs);
+  let ready: DiffFragment[] = [];
+  const parser = new DiffParser((f) => ready.push(f));
   const splitter = new LineSplitter((l) => parser.line(l));
-  await gitStream([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, '--'], { cwd }, (chunk) => splitter.push(chunk.toString('latin1')));
+  const take = () => {
+    const out = ready;
+    ready = [];
+    return out;
+  };
+  for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, '--'], { cwd })) {
+    splitter.push(chunk.toString('latin1'));
+    for (const f of take()) yield new AddedLines(f);
+  }
   splitter.end();
   parser.end();
+  for (const f of take()) yield new AddedLines(f);
 }
 
 /** Verify a revision range resolves, with a message that names what is missing. */
@@ -122,6 +227,26 @@ export function checkRange(cwd: string, range: string): void {
       gitSync(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd });
     } catch {
       throw usageError(`unknown revision "${rev}" in range ${range}`, 'Check the commit or branch name; in a shallow clone fetch more history (git fetch --unshallow).');
+    }
+  }
+}
+
+/**
+ * Write git entries below `into` exactly as recorded (bytes, executable bit, symlinks; no
+ * filter runs), so a skill folder is judged as committed rather than as the checkout holds
+ * it. Submodules have no content and are skipped.
+ */
+export function writeEntries(repo: string, entries: GitEntry[], into: string): void {
+  const files = entries.filter((e) => e.mode !== SUBMODULE_MODE);
+  const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
+  for (const e of files) {
+    const target = join(into, e.path);
+    mkdirSync(dirname(target), { recursive: true });
+    const bytes = blobs.get(e.oid) ?? Buffer.alloc(0); // a missing blob then fails the content hash
+    if (e.mode === '120000') symlinkSync(bytes.toString('utf8'), target);
+    else {
+      writeFileSync(target, bytes);
+      chmodSync(target, e.mode === '100755' ? 0o755 : 0o644); // exact, whatever the umask
     }
   }
 }

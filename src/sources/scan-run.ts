@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import type { Ruleset } from '../core/rules.js';
-import { scanText } from '../core/scan.js';
 import { SECRET, type Finding, type Skipped } from '../core/types.js';
-import { readForScan, type FileEntry } from './files.js';
+import { AgentVaultError, errorFromWire, type WireError } from '../errors.js';
+import { foreignErrorDetail } from '../messages.js';
+import { readFileFragment, type FileEntry } from './files.js';
+import { scanFragment } from './fragment.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -40,15 +42,21 @@ function suppressionOptions(settings: ScanSettings) {
 /** Scan a batch of files in this thread. */
 export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
+  const options = { baseline, ...suppressionOptions(settings) };
   for (const file of files) {
-    const read = readForScan(file, settings.config.maxFileSize, settings.protectedRoots);
+    const read = readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
     if (!read.ok) {
       result.skipped.push(read.skipped);
       continue;
     }
+    const { decoded, findings } = scanFragment(read.fragment, ruleset, settings.config.maxFileSize, options);
+    if (!decoded.ok) {
+      result.skipped.push(decoded.skipped);
+      continue;
+    }
     result.filesScanned++;
-    result.bytesScanned += read.text.length;
-    for (const f of scanText(read.text, { path: file.display }, ruleset, { baseline, ...suppressionOptions(settings) })) result.findings.push(f);
+    result.bytesScanned += decoded.text.length;
+    for (const f of findings) result.findings.push(f);
   }
   return result;
 }
@@ -57,7 +65,8 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
 const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 const BATCH_FILES = 64;
 
-function workerScript(): string | undefined {
+/** The built worker (dist/scan-worker.mjs), or undefined when running from source. */
+export function workerScript(): string | undefined {
   try {
     const p = fileURLToPath(new URL('./scan-worker.mjs', import.meta.url));
     return existsSync(p) ? p : undefined;
@@ -113,11 +122,21 @@ function merge(into: ScanResult, r: ScanResult) {
   into.bytesScanned += r.bytesScanned;
 }
 
-type WorkerReply =
+/**
+ * The one worker protocol. The parent posts `{ type: 'scan', batch, files }` (FileEntry[]);
+ * the worker answers each batch with a result, or with the error that stopped it, as the
+ * error family's wire form so the parent rethrows what the worker threw.
+ */
+export type WorkerRequest = { type: 'scan'; batch: number; files: FileEntry[] };
+export type WorkerReply =
   | { type: 'result'; batch: number; findings: WireFinding[]; skipped: Skipped[]; filesScanned: number; bytesScanned: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; error: WireError };
 
-function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress): Promise<ScanResult> {
+/** An error the worker thread itself raised (it failed to start, or crashed), as one of ours. */
+const workerFailure = (e: unknown) => new AgentVaultError('internal', `the scan worker failed: ${foreignErrorDetail(e)}`);
+
+/** Scan files on `threads` worker threads running `script`; findings keep file order. */
+export function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress): Promise<ScanResult> {
   const batches: FileEntry[][] = [];
   for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(files.slice(i, i + BATCH_FILES));
   const results: (ScanResult | undefined)[] = new Array(batches.length);
@@ -137,7 +156,7 @@ function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: strin
     const feed = (w: Worker) => {
       if (next < batches.length) {
         const batch = next++;
-        w.postMessage({ type: 'scan', batch, files: batches[batch] });
+        w.postMessage({ type: 'scan', batch, files: batches[batch]! } satisfies WorkerRequest);
       }
     };
     for (let t = 0; t < Math.min(threads, batches.length); t++) {
@@ -148,7 +167,7 @@ function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: strin
         if (msg.type === 'error') {
           failed = true;
           for (const x of workers) void x.terminate();
-          reject(new Error(msg.message));
+          reject(errorFromWire(msg.error));
           return;
         }
         results[msg.batch] = { findings: msg.findings.map(fromWire), skipped: msg.skipped, filesScanned: msg.filesScanned, bytesScanned: msg.bytesScanned };
@@ -163,7 +182,7 @@ function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: strin
         if (failed) return;
         failed = true;
         for (const x of workers) void x.terminate();
-        reject(e);
+        reject(workerFailure(e));
       });
       feed(w);
     }

@@ -1,20 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildRuleset, defaultConfig } from '../../src/config/config.js';
 import { scanText } from '../../src/core/scan.js';
 import { generateCorpus } from './corpus.js';
 import { describeScore, score, type Located } from './measure.js';
+import { cli as runCli } from '../helpers/cli.js';
+import { sandbox, write } from '../helpers/sandbox.js';
 
 // Targets from the issue: a scanner people keep enabled must find nearly every real token
 // and almost never cry wolf on the look-alikes that fill real repositories.
 const MIN_RECALL = 0.97;
 const MAX_FP_RATE = 0.02;
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // ACCURACY_SEED plants a different corpus of the same shapes: a check that the figures do not
 // hang on the particular values of the default seed.
 const seed = process.env.ACCURACY_SEED ? Number(process.env.ACCURACY_SEED) : undefined;
@@ -54,29 +50,12 @@ describe('accuracy on the planted corpus', () => {
 });
 
 describe('the CLI agrees with the engine', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'av-accuracy-'));
-  const home = mkdtempSync(join(tmpdir(), 'av-accuracy-home-'));
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-  });
-
   it('scanning the corpus folder with --format json reports the same findings, masked', () => {
-    for (const file of corpus.files) {
-      const abs = join(dir, file.path);
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(abs, file.text);
-    }
-    const gitConfig = join(home, 'gitconfig');
-    writeFileSync(gitConfig, '');
-    const run = spawnSync(process.execPath, [join(repoRoot, 'bin', 'agent-vault.mjs'), 'scan', '.', '--format', 'json', '--no-progress'], {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, HOME: home, GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1', CI: '1' },
-    });
+    const sb = sandbox();
+    for (const file of corpus.files) write(sb.dir, file.path, file.text);
+    const run = runCli(sb, sb.dir, ['scan', '.', '--format', 'json', '--no-progress'], { env: { CI: '1' } });
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(inProcess.length ? 1 : 0);
+    expect(run.code).toBe(inProcess.length ? 1 : 0);
     const report = JSON.parse(run.stdout) as { findings: (Located & { secret: string })[]; stats: { filesScanned: number; findings: number } };
     expect(report.stats.filesScanned).toBe(corpus.files.length);
     expect(report.findings.map(key).sort()).toEqual(inProcess.map(key).sort());

@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, isolatedEnv, REPO, tempDir, write } from './cli.js';
+import * as core from '@actions/core';
+import * as fakeCore from './actions-core.js';
+import type { Annotation, CoreCall } from './actions-core.js';
 import { expandTemplate, rng } from './fake-secrets.js';
+import { gitOk, REPO, sandbox, scratchDir, writeFiles, type Sandbox } from './sandbox.js';
 
 export const ACTION_BUNDLE = join(REPO, 'action', 'dist', 'index.js');
 export const LOCAL_ACTION_BIN = join(REPO, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
 
-/** A repository with a base commit on main and a pull request branch on top of it. */
+/** A repository (in a sandbox) with a base commit on main and a pull request branch on top of it. */
 export interface PullRequestRepo {
+  sb: Sandbox;
   root: string;
   dir: string;
   env: NodeJS.ProcessEnv;
@@ -18,24 +22,23 @@ export interface PullRequestRepo {
 
 type Files = Record<string, string>;
 
-function commitFiles(dir: string, env: NodeJS.ProcessEnv, files: Files, message: string): string {
-  for (const [rel, content] of Object.entries(files)) write(dir, rel, content);
-  git(dir, env, 'add', '-A');
-  git(dir, env, 'commit', '-q', '--allow-empty', '-m', message);
-  return git(dir, env, 'rev-parse', 'HEAD').trim();
+function commitFiles(sb: Sandbox, dir: string, files: Files, message: string): string {
+  writeFiles(dir, files);
+  gitOk(sb, dir, ['add', '-A']);
+  gitOk(sb, dir, ['commit', '-q', '--allow-empty', '-m', message]);
+  return gitOk(sb, dir, ['rev-parse', 'HEAD']).trim();
 }
 
 /** Build base (on main) and the pull request's commits (on `feature`), one commit per file set. */
 export function pullRequestRepo(baseFiles: Files, prCommits: Files[]): PullRequestRepo {
-  const root = tempDir('av-action-');
-  const dir = join(root, 'repo');
-  const env = isolatedEnv(join(root, 'home'));
-  git(root, env, 'init', '-q', dir);
-  const base = commitFiles(dir, env, { 'README.md': '# demo\n', ...baseFiles }, 'base');
-  git(dir, env, 'checkout', '-q', '-b', 'feature');
+  const sb = sandbox();
+  const dir = join(sb.root, 'repo');
+  gitOk(sb, sb.root, ['init', '-q', dir]);
+  const base = commitFiles(sb, dir, { 'README.md': '# demo\n', ...baseFiles }, 'base');
+  gitOk(sb, dir, ['checkout', '-q', '-b', 'feature']);
   let head = base;
-  prCommits.forEach((files, i) => (head = commitFiles(dir, env, files, `change ${i + 1}`)));
-  return { root, dir, env, base, head };
+  prCommits.forEach((files, i) => (head = commitFiles(sb, dir, files, `change ${i + 1}`)));
+  return { sb, root: sb.root, dir, env: sb.env, base, head };
 }
 
 export function fakeToken(seed: number): string {
@@ -85,7 +88,7 @@ export interface ActionCall {
 }
 
 function runnerFiles(call: ActionCall) {
-  const dir = tempDir('av-runner-');
+  const dir = scratchDir('av-runner-');
   const eventPath = join(dir, 'event.json');
   writeFileSync(eventPath, JSON.stringify(call.payload));
   const outputPath = join(dir, 'output');
@@ -155,3 +158,79 @@ export function runLocalAction(call: ActionCall): ActionRun {
 
 /** stdout without the runner's `::add-mask::` commands, the one place a value must be given to GitHub. */
 export const withoutMaskCommands = (stdout: string) => stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+
+/** What the action did when run in the test process against the @actions/core fake. */
+export interface InProcessRun {
+  /** The runner's verdict: 1 when the action called setFailed, else 0. */
+  code: number;
+  /** The message given to setFailed. */
+  failed: string | undefined;
+  outputs: Record<string, string>;
+  annotations: Annotation[];
+  /** Values registered with setSecret, in order. */
+  secrets: string[];
+  summary: string;
+  /** info and debug lines. */
+  log: string[];
+  /** Every call into @actions/core, in order. */
+  calls: CoreCall[];
+  /** Everything the runner's log would show (every call but setSecret), one JSON line each. */
+  printed: string;
+  sarif: string | undefined;
+}
+
+/**
+ * Run `run()` of action/src/main.ts in this process, as a runner would start it: the job's
+ * variables (and nothing of this machine's) in process.env, the workspace as the working
+ * folder, the inputs through @actions/core's getInput. The test file must replace
+ * @actions/core with the fake: `vi.mock('@actions/core', () => import('./helpers/actions-core.js'))`.
+ */
+export async function runAction(call: ActionCall): Promise<InProcessRun> {
+  if (core.setOutput !== fakeCore.setOutput) throw new Error("runAction needs the @actions/core fake: add vi.mock('@actions/core', () => import('./helpers/actions-core.js')) to the test file");
+  const files = runnerFiles(call);
+  const record = fakeCore.resetCore(call.inputs);
+  const { run } = await import('../../action/src/main.js');
+  const savedEnv = { ...process.env };
+  const savedCwd = process.cwd();
+  // Only vitest's own variables survive; everything else is what the job would have.
+  const keep = Object.fromEntries(Object.entries(savedEnv).filter(([k]) => k.startsWith('VITEST')));
+  replaceEnv({ ...keep, ...call.env, ...files.vars });
+  process.chdir(call.workspace);
+  try {
+    await run();
+  } finally {
+    process.chdir(savedCwd);
+    replaceEnv(savedEnv);
+  }
+  return {
+    code: record.failed === undefined ? 0 : 1,
+    failed: record.failed,
+    outputs: record.outputs,
+    annotations: record.annotations,
+    secrets: record.secrets,
+    summary: record.summary,
+    log: record.log,
+    calls: record.calls,
+    printed: record.calls
+      .filter((c) => c.fn !== 'setSecret')
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
+    sarif: sarifFrom(call.workspace, record.outputs, record.inputs['sarif-file'] ?? 'agent-vault.sarif'),
+  };
+}
+
+function replaceEnv(next: NodeJS.ProcessEnv): void {
+  for (const k of Object.keys(process.env)) if (!Object.hasOwn(next, k)) delete process.env[k];
+  for (const [k, v] of Object.entries(next)) if (v !== undefined) process.env[k] = v;
+}
+
+/** The annotations on a file (and a line, when given), in the order the action made them. */
+export const annotationsAt = (run: InProcessRun, file: string, line?: number) =>
+  run.annotations.filter((a) => a.properties.file === file && (line === undefined || a.properties.startLine === line));
+
+/** The one error annotation of a rule on a file; fails the test when there is not exactly one. */
+export function errorAt(run: InProcessRun, ruleId: string, file: string): Annotation {
+  const found = annotationsAt(run, file).filter((a) => a.properties.title === `agent-vault: ${ruleId}`);
+  if (found.length !== 1 || found[0]!.level !== 'error') throw new Error(`expected one error annotation ${ruleId} on ${file}, got ${JSON.stringify(run.annotations, null, 2)}`);
+  return found[0]!;
+}

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeDir, tempDir } from './cli.js';
+import { isolatedEnv, removeDir, tempDir } from './cli.js';
 import { run, runInTerminal, type RunResult, type Sandbox } from './vault-cli.js';
 
 /**
@@ -31,17 +31,7 @@ export function agentWorld(dirs: string[]): AgentWorld {
   const vault = join(home, '.agent-vault');
   const repo = join(home, 'work', 'repo');
   mkdirSync(repo, { recursive: true });
-  const gitconfig = join(home, '.gitconfig');
-  writeFileSync(gitconfig, '[user]\n\tname = Test\n\temail = test@example.invalid\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AGENT_VAULT_HOME: vault,
-    GIT_CONFIG_GLOBAL: gitconfig,
-    GIT_CONFIG_NOSYSTEM: '1',
-    NO_COLOR: '1',
-    LANG: 'C.UTF-8',
-  };
+  const env = isolatedEnv(home); // AGENT_VAULT_HOME = ~/.agent-vault
   const sandboxAt = (cwd: string): Sandbox => ({ dir: cwd, home: vault, env });
   const git = (args: string[], opts: { cwd?: string } = {}) => {
     const r = spawnSync('git', args, { cwd: opts.cwd ?? repo, env, maxBuffer: 64 * 1024 * 1024 });

@@ -1,96 +1,114 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/**
+ * Running the built CLI (`bin/agent-vault.mjs`) as a real child process inside a sandbox: without
+ * a terminal (as an agent or CI would), or inside a real pseudo-terminal (util-linux `script`)
+ * as a person would.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { BIN, runResult, shellQuote, type Run, type RunOptions, type WithEnv } from './sandbox.js';
 
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = join(REPO, 'bin', 'agent-vault.mjs');
+export type { Run } from './sandbox.js';
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
+export interface CliOptions extends RunOptions {
+  /** Another build of the CLI to run (default: the one `npm test` builds). */
+  bin?: string;
 }
 
-/** A temporary folder that the test suite removes at the end. */
-export function tempDir(prefix = 'av-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+/** Run the CLI without a terminal; stdin is `input` (empty by default). */
+export function cli(sb: WithEnv, cwd: string, args: string[], opts: CliOptions = {}): Run {
+  return runResult(
+    spawnSync(process.execPath, [opts.bin ?? BIN, ...args], { cwd, env: { ...sb.env, ...opts.env }, input: opts.input ?? '', maxBuffer: 256 * 1024 * 1024 }),
+  );
 }
 
-export function removeDir(dir: string) {
-  rmSync(dir, { recursive: true, force: true });
+export interface AsyncRun extends Run {
+  stdoutBytes: Buffer;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
 }
 
-/** Environment isolated from the developer's git config, home and CI variables. */
-export function isolatedEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  mkdirSync(home, { recursive: true });
-  const gitconfig = join(home, '.gitconfig');
-  writeFileSync(gitconfig, '[user]\n\tname = Test User\n\temail = test@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_GLOBAL: gitconfig,
-    GIT_CONFIG_NOSYSTEM: '1',
-    AGENT_VAULT_HOME: join(home, '.agent-vault'),
-    LANG: 'C.UTF-8',
-    NO_COLOR: '1',
-    ...extra,
-  };
-  return env;
-}
-
-/** Run the built CLI as a real child process. */
-export function runCli(args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string | Buffer }): RunResult {
-  const r: SpawnSyncReturns<Buffer> = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd,
-    env: opts.env,
-    input: opts.input ?? '',
-    maxBuffer: 256 * 1024 * 1024,
+/**
+ * The same without blocking, so that several can run at once. `input: 'ignore'` gives the
+ * process /dev/null instead of a pipe.
+ */
+export function cliAsync(sb: WithEnv, cwd: string, args: string[], opts: Omit<CliOptions, 'input'> & { input?: string | Buffer | 'ignore' } = {}): Promise<AsyncRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
+      cwd,
+      env: { ...sb.env, ...opts.env },
+      stdio: [opts.input === 'ignore' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (c: Buffer) => out.push(c));
+    child.stderr!.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolvePromise({ code: code ?? -1, signal, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes });
+    });
+    if (opts.input !== 'ignore') child.stdin!.end(opts.input ?? '');
   });
-  return { code: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
-/** Run git with the isolated environment; throws with git's stderr on failure. */
-export function git(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, env, maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr.toString()}`);
-  return r.stdout.toString('utf8');
+/** The CLI in a pseudo-terminal, nothing typed; `stdout` is what the terminal showed (LF line ends). */
+export function cliInTerminal(sb: WithEnv, cwd: string, args: string[], opts: Omit<CliOptions, 'input'> = {}): Run {
+  const command = [process.execPath, opts.bin ?? BIN, ...args].map(shellQuote).join(' ');
+  const r = runResult(spawnSync('script', ['-qec', command, '/dev/null'], { cwd, env: { ...sb.env, ...opts.env } }));
+  return { ...r, stdout: r.stdout.replace(/\r\n/g, '\n') };
 }
 
-/** A fresh repository with isolated config; returns its path and environment. */
-export function tempRepo(): { dir: string; env: NodeJS.ProcessEnv; home: string } {
-  const base = tempDir('av-repo-');
-  const home = join(base, 'home');
-  const dir = join(base, 'repo');
-  mkdirSync(dir);
-  const env = isolatedEnv(home);
-  git(dir, env, 'init', '-q');
-  return { dir, env, home };
+export interface TerminalStep {
+  /** Wait until the screen shows this (after what earlier steps waited for)... */
+  after: string;
+  /** ...then type this. */
+  keys: string;
 }
 
-/** Temporary folders a test file creates, removed together when the file's tests end. */
-export function scratch(afterAll: (fn: () => void) => void) {
-  const dirs: string[] = [];
-  afterAll(() => dirs.forEach(removeDir));
-  return {
-    /** A fresh repository (see tempRepo) removed at the end. */
-    repo() {
-      const r = tempRepo();
-      dirs.push(join(r.dir, '..'));
-      return r;
-    },
-    /** A fresh folder removed at the end. */
-    dir() {
-      const d = tempDir();
-      dirs.push(d);
-      return d;
-    },
-  };
+/**
+ * The CLI in a pseudo-terminal driven by a person. `commandLine` is shell syntax after the
+ * program (`get x --reveal | cat`). Each step waits until the screen shows `after` (typing
+ * earlier would be echoed by the terminal before the program switches echo off, as on any real
+ * terminal), then types `keys`. The result is what the terminal showed (stdout and stderr
+ * together); a session still running after 20 s is killed.
+ */
+export function cliInTerminalSteps(
+  sb: WithEnv,
+  cwd: string,
+  commandLine: string,
+  steps: TerminalStep[] = [],
+  opts: Omit<CliOptions, 'input'> = {},
+): Promise<{ code: number | null; screen: string }> {
+  const inner = `${shellQuote(process.execPath)} ${shellQuote(opts.bin ?? BIN)} ${commandLine}`;
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd, env: { ...sb.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let step = 0;
+    let searchFrom = 0;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const advance = () => {
+      while (step < steps.length) {
+        const at = screen.indexOf(steps[step]!.after, searchFrom);
+        if (at === -1) return;
+        searchFrom = at + steps[step]!.after.length;
+        child.stdin.write(steps[step]!.keys);
+        step++;
+      }
+    };
+    const onData = (c: Buffer) => {
+      screen += c.toString('utf8');
+      advance();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, screen });
+    });
+  });
 }
 
-export function write(dir: string, rel: string, content: string | Buffer) {
-  const p = join(dir, rel);
-  mkdirSync(dirname(p), { recursive: true });
-  writeFileSync(p, content);
-}
+// Older call shapes (see legacy.ts).
+export { REPO, BIN } from './sandbox.js';
+export { gitIn as git, isolatedEnv, removeDir, runCli, scratch, tempDir, tempRepo, type RunResult } from './legacy.js';
+export { write } from './sandbox.js';

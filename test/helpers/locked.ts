@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { agentEndpoints } from '../../src/session/agent-socket.js';
+import { normalizeBinding } from '../../src/vault/bindings.js';
 import { initVault, openVault } from '../../src/vault/index.js';
 import { MemoryKeyProvider, newMasterKey } from '../../src/vault/key-provider.js';
 import { wrapMasterKey, type KdfParams } from '../../src/vault/passphrase.js';
@@ -17,13 +18,15 @@ import { BIN } from './cli.js';
 export const CHEAP_KDF: KdfParams = { m: 64, t: 1, p: 1 };
 
 /** A passphrase vault at `home` holding `values`; returns its master key (the test's to keep). */
-export async function passphraseVault(home: string, passphrase: string, values: Record<string, string | Buffer> = {}, kdf = CHEAP_KDF): Promise<Buffer> {
+export async function passphraseVault(home: string, passphrase: string, values: Record<string, string | Buffer> = {}, kdf = CHEAP_KDF, bindings: Record<string, string[]> = {}): Promise<Buffer> {
   const master = newMasterKey();
   const { kdf: phc, wrapped } = await wrapMasterKey(master, passphrase, kdf);
   initVault(home, { keyProvider: new MemoryKeyProvider(master), header: { provider: 'passphrase', kdf: phc, wrappedKey: wrapped } });
   const vault = openVault(home, { keyProvider: new MemoryKeyProvider(master) });
   const entries = Object.entries(values).map(([key, v]) => ({ key, value: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8'), origin: 'terminal' as const }));
   if (entries.length) vault.setMany(entries);
+  // What a person does with `agent-vault bind KEY GLOB` (absolute globs).
+  for (const [key, globs] of Object.entries(bindings)) vault.bind(key, globs.map((g) => normalizeBinding(g, '/')));
   return master;
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { REPO } from './cli.js';
+import { REPO } from './sandbox.js';
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 // Both packages are CommonJS with a default export; require keeps their types honest-free and simple.

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import { expandTemplate, rng } from './fake-secrets.js';
-import { skillMd, writeFiles } from './skill-env.js';
+import { writeFiles } from './sandbox.js';
+import { skillMd } from './skill-env.js';
 
 export interface MaliciousSkill {
   name: string;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scratchDir } from './sandbox.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(REPO, 'bin', 'agent-vault.mjs');
@@ -14,7 +14,7 @@ export interface Sandbox {
 
 /** A temp folder with an isolated HOME, git config and vault home. */
 export function sandbox(): Sandbox {
-  const dir = mkdtempSync(join(tmpdir(), 'av-vault-'));
+  const dir = scratchDir('av-vault-'); // removed when the test (or file) ends
   const gitconfig = join(dir, '.gitconfig');
   writeFileSync(gitconfig, '');
   const home = join(dir, 'vault-home');

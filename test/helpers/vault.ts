@@ -22,3 +22,9 @@ export function bindKeys(home: string, bindings: Record<string, string[]>, optio
     vault.bind(key, paths.map((p) => normalizeBinding(options.glob ? p : literalGlob(p), '/')));
   }
 }
+
+/** Every form of a value the no-leak tests look for. */
+export function leakForms(value: string): string[] {
+  const b = Buffer.from(value, 'utf8');
+  return [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), b.toString('base64').replace(/=+$/, ''), b.toString('base64url')];
+}

@@ -1,22 +1,21 @@
 import type { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AgentVaultError, refusal, usageError } from '../../errors.js';
-import { foreignErrorDetail, formatError, GIT_MSG, MSG, shQuote } from '../../messages.js';
+import { refusal, usageError } from '../../errors.js';
+import { GIT_MSG, MSG } from '../../messages.js';
+import { unboundUses } from '../../git/bind-from-repo.js';
 import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { indexMatcher } from '../../git/index-blobs.js';
-import { formatProblems, parsePushUpdates, preCommitGate, prepareGate, prePushGate, type GateResult } from '../../git/gate.js';
+import { hookBlocked, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
 import { resolve } from 'node:path';
-import { openSession } from '../../session/local.js';
 import { vaultReady, type VaultSession, type VaultState } from '../../session/session.js';
 import { formatDuration } from './locking.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { configFor, selfInvocation, withSession } from '../shared.js';
-import { loadConfig } from '../../config/config.js';
 
 /**
  * What git and hooks run: node itself and this package's bin, both absolute, so it works from
@@ -103,6 +102,8 @@ Undo everything with agent-vault uninstall.`)
       if (config.protected.length === 0) lines.push('! no protected paths yet: list globs under protected: in .agent-vault.yaml and run install again');
       await writeOut(ctx.stdout, lines.join('\n') + '\n');
       for (const w of report.warnings) await writeOut(ctx.stderr, `! ${w}\n`);
+      const unbound = await withSession(ctx, (session) => unboundUses(repo, ctx.env, config.protected, session));
+      if (unbound.length) await writeOut(ctx.stderr, `! ${GIT_MSG.unboundHere(unbound)}\n`);
     });
 
   program
@@ -130,7 +131,9 @@ Undo everything with agent-vault uninstall.`)
           (e: Error) => `! vault: unavailable (${e.message}); smudge leaves placeholders`,
         ),
       );
-      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n`;
+      const unbound = await withSession(ctx, (session) => unboundUses(repo, ctx.env, config.protected, session));
+      const bindLine = unbound.length ? `! bindings: ${GIT_MSG.unboundHere(unbound)}\n` : '';
+      const text = items.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}`).join('\n') + `\n${vaultLine}\n${bindLine}`;
       await writeOut(ctx.stdout, text);
       const missing = items.filter((i) => !i.ok).length;
       if (missing) await writeOut(ctx.stderr, `${missing} missing. ${GIT_MSG.notInstalledHint}\n`);
@@ -149,54 +152,11 @@ Undo everything with agent-vault uninstall.`)
         return;
       }
       const stdin = name === 'pre-push' ? (await readAll(ctx.stdin)).toString('utf8') : '';
-      let result: GateResult;
-      try {
-        result = await runGate(ctx, name, stdin);
-      } catch (error) {
-        // Fail closed: a gate that could not look must not let the commit through.
-        const reason = error instanceof AgentVaultError ? formatError(error).replace(/^✗ Error: /, '').trimEnd() : foreignErrorDetail(error);
-        throw refusal(GIT_MSG.gateFailedClosed(name, reason), 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).', 'GATE_FAILED_CLOSED');
-      }
+      const result = await runHookGate(name, { cwd: ctx.cwd, env: ctx.env, stdin });
       for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');
-      if (result.problems.length) {
-        await writeOut(ctx.stderr, `${GIT_MSG.gateBlocked(name, result.problems.length)}\n${formatProblems(result.problems)}`);
-        ctx.exitCode = 1;
-        return;
-      }
-      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesChecked) + '\n');
+      if (result.failing) throw hookBlocked(name, result);
+      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesScanned) + '\n');
     });
-}
-
-/**
- * git gives pre-push its ref updates on stdin; the pre-commit framework consumes that and
- * passes the range in PRE_COMMIT_FROM_REF / PRE_COMMIT_TO_REF instead.
- */
-function pushUpdates(env: NodeJS.ProcessEnv, stdin: string) {
-  const updates = parsePushUpdates(stdin);
-  if (updates.length || !env.PRE_COMMIT_TO_REF) return updates;
-  const zero = '0'.repeat(40);
-  return parsePushUpdates(`HEAD ${env.PRE_COMMIT_TO_REF} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${env.PRE_COMMIT_FROM_REF || zero}`);
-}
-
-async function runGate(ctx: CliContext, hook: 'pre-commit' | 'pre-push', stdin: string): Promise<GateResult> {
-  const repo = needRepo(ctx);
-  // The hook runs at the work tree root; loading the config directly saves a second git call.
-  const config = loadConfig({ env: ctx.env.AGENT_VAULT_CONFIG || undefined, repoRoot: repo, cwd: ctx.cwd });
-  const notes: string[] = [];
-  let vault: VaultSession | undefined = openSession(ctx.env, ctx.cwd);
-  try {
-    await vaultReady(vault);
-  } catch (error) {
-    // No vault ever set up here (a contributor without one): the scanner still guards.
-    // A vault that exists but cannot be opened is a reason to stop.
-    if (!(error instanceof AgentVaultError) || error.kind !== 'vault' || existsSync(vault.home)) throw error;
-    notes.push(GIT_MSG.noVaultForGate);
-    vault = undefined;
-  }
-  const gate = prepareGate(config, vault);
-  const result = hook === 'pre-commit' ? await preCommitGate(gate, repo, ctx.env) : await prePushGate(gate, repo, pushUpdates(ctx.env, stdin));
-  result.notes.unshift(...notes);
-  return result;
 }
 
 /** `status --vault`: what a person (or an agent) may know about the vault: never a value. */

@@ -6,10 +6,10 @@ import { vaultHome } from '../../platform/home.js';
 import { AgentSession } from '../../session/agent-client.js';
 import { runSessionAgent } from '../../session/agent-server.js';
 import { receiveKey, startAgent } from '../../session/agent-start.js';
-import { LocalVaultSession, openSession } from '../../session/local.js';
+import { openSession } from '../../session/local.js';
 import type { VaultSession, VaultState } from '../../session/session.js';
-import { openVault, vaultMissing, vaultProvider, type Vault } from '../../vault/index.js';
-import { envKeyProvider, MemoryKeyProvider } from '../../vault/key-provider.js';
+import { openVault, vaultLocked, vaultMissing, vaultProvider, type Vault } from '../../vault/index.js';
+import { envKeyProvider } from '../../vault/key-provider.js';
 import { migrateVault } from '../../vault/migrate.js';
 import { PASSPHRASE_WARN_BELOW } from '../../vault/passphrase.js';
 import { codeStep, newTotpSecret, totpBase32, totpUri } from '../../vault/totp.js';
@@ -127,20 +127,16 @@ export async function authenticateAtTerminal(ctx: CliContext, input: TerminalInp
 }
 
 /**
- * Run `fn` with a session the person opened with their factors, in this process: for what
- * the session agent never serves (get --reveal). The same LocalVaultSession as always, so
- * the same rules apply; its key is zeroed afterwards.
+ * Before a person's decision (set at the prompt, rm, import, bind, unbind, prune, recover,
+ * get --reveal, skill keygen/sign/revoke/purge): with a passphrase vault, the person proves
+ * it to the session agent with the passphrase (and TOTP code) on this session's connection;
+ * the agent refuses those operations otherwise. A key-file vault has only the terminal check.
  */
-export async function withPersonSession<T>(ctx: CliContext, home: string, fn: (session: VaultSession) => Promise<T>): Promise<T> {
-  const { master, vault } = await withTerminal(ctx, (input) => authenticateAtTerminal(ctx, input, home));
-  vault.close();
-  const own = new LocalVaultSession(home, { keyProvider: new MemoryKeyProvider(master, 'passphrase') });
-  try {
-    return await fn(own);
-  } finally {
-    await own.close();
-    master.fill(0);
-  }
+export async function asPerson(ctx: CliContext, session: VaultSession): Promise<void> {
+  if (!(session instanceof AgentSession)) return;
+  if ((await session.state()).locked) throw vaultLocked(session.home);
+  const factors = await withTerminal(ctx, (input) => askFactors(input, session.home));
+  await session.authenticate(factors);
 }
 
 /** A new passphrase, typed twice; a warning (and a question) when it is short. */

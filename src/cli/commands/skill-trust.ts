@@ -9,6 +9,7 @@ import { refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { writeOut, type CliContext } from '../context.js';
 import { configFor, withSession } from '../shared.js';
+import { asPerson } from './locking.js';
 
 /**
  * The skill commands that make trust decisions (keygen, sign, revoke, purge): a person at a
@@ -35,8 +36,12 @@ function requireTerminal(ctx: CliContext, command: string): void {
 }
 
 /** Run a trust decision with the signing keys of this environment's vault. */
+/** The signing keys, after the person proved it when the vault is passphrase-protected (these are trust decisions). */
 function withKeys<T>(ctx: CliContext, fn: (store: SigningKeyStore) => Promise<T>): Promise<T> {
-  return withSession(ctx, (session) => fn(new SigningKeyStore(session)));
+  return withSession(ctx, async (session) => {
+    await asPerson(ctx, session);
+    return fn(new SigningKeyStore(session));
+  });
 }
 
 export function keygenCommand(skill: Command, ctx: CliContext): void {

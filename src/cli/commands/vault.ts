@@ -14,11 +14,10 @@ import { guardDoctor } from '../../agents/guard/doctor.js';
 import { parseDotenv, planImport } from '../../vault/dotenv.js';
 import { vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../../vault/index.js';
 import { initPassphraseVault } from '../../vault/migrate.js';
-import { AgentSession } from '../../session/agent-client.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
 import { requireTerminal, withTerminal } from '../prompt.js';
 import { configFor, withSession } from '../shared.js';
-import { askNewPassphrase, withPersonSession } from './locking.js';
+import { askNewPassphrase, asPerson } from './locking.js';
 
 /**
  * The vault commands. Safe ones (has, list) never print a value and run anywhere; sensitive
@@ -210,6 +209,7 @@ async function runSet(ctx: CliContext, session: VaultSession, key: string, opts:
     return;
   }
   requireTerminal(ctx, `set ${key}`);
+  await asPerson(ctx, session);
   const bindings = (opts.path ?? []).map((g) => normalizeBinding(g, ctx.cwd));
   for (const n of await ensureVault(session)) await writeOut(ctx.stderr, n + '\n');
   await withTerminal(ctx, async (input) => {
@@ -230,9 +230,8 @@ async function runGet(ctx: CliContext, session: VaultSession, key: string, opts:
   checkKey(key);
   requireTerminal(ctx, `get ${key}${opts.reveal ? ' --reveal' : ''}`);
   if (opts.reveal && !ctx.stdout.isTTY) throw refusal(MSG.revealNeedsTerminal, MSG.revealNeedsTerminalHint, 'TTY_REQUIRED');
-  // The session agent never hands a value to a terminal (it cannot tell one from a script):
-  // the person proves it with the passphrase (and code), and the value is read in-process.
-  if (opts.reveal && session instanceof AgentSession) return withPersonSession(ctx, session.home, (own) => runGet(ctx, own, key, opts));
+  // The value leaves the vault for the person only: with a passphrase vault they prove it.
+  if (opts.reveal) await asPerson(ctx, session);
   const meta = await metaOf(session, key);
   if (!meta) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
   if (opts.reveal) {
@@ -256,6 +255,7 @@ async function runGet(ctx: CliContext, session: VaultSession, key: string, opts:
 async function runRm(ctx: CliContext, session: VaultSession, key: string): Promise<void> {
   checkKey(key);
   requireTerminal(ctx, `rm ${key}`);
+  await asPerson(ctx, session);
   if (!(await metaOf(session, key))) throw refusal(MSG.secretNotFound([key]), 'Nothing to remove; agent-vault list shows the keys there are.', 'SECRET_NOT_FOUND');
   await withTerminal(ctx, async (input) => {
     if (!(await input.confirm(`Remove "${key}"?`, false))) throw refusal('not removed', 'Nothing was changed.', 'CANCELLED');
@@ -277,6 +277,7 @@ async function runInitPassphrase(ctx: CliContext, home: string): Promise<void> {
 
 async function runImport(ctx: CliContext, session: VaultSession, file: string): Promise<void> {
   requireTerminal(ctx, `import ${file}`);
+  await asPerson(ctx, session);
   const entries = parseDotenv(readAgentFile({ cwd: ctx.cwd, session }, file).toString('utf8'));
   // Every imported key may be materialised in the file it came from, and nowhere else yet.
   const binding = normalizeBinding(literalGlob(resolve(ctx.cwd, file)), ctx.cwd);
@@ -303,12 +304,14 @@ async function runBind(ctx: CliContext, session: VaultSession, key: string | und
   if (opts.fromRepo) {
     if (key !== undefined) throw usageError('bind --from-repo takes no key or globs', 'Run agent-vault bind --from-repo in the repository, or agent-vault bind KEY GLOB for one key.');
     requireTerminal(ctx, 'bind --from-repo');
+    await asPerson(ctx, session);
     return bindFromRepo(ctx, session);
   }
   const commands = opts.command ?? [];
   if (key === undefined || globs.length + commands.length === 0) throw usageError('bind needs a key and at least one file, glob or --command pattern', "agent-vault bind KEY FILE... or agent-vault bind KEY --command 'npm run migrate*' (or agent-vault bind --from-repo in a repository)");
   checkKey(key);
   requireTerminal(ctx, `bind ${key} ${[...globs.map(shellWord), ...commands.map((c) => `--command ${shellWord(c)}`)].join(' ')}`);
+  await asPerson(ctx, session);
   if (!(await metaOf(session, key))) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
   const normalized = [...globs.map((g) => normalizeBinding(g, ctx.cwd)), ...commands.map(commandBinding)];
   const added = await session.bind(key, normalized);
@@ -348,6 +351,7 @@ async function bindFromRepo(ctx: CliContext, session: VaultSession): Promise<voi
 async function runUnbind(ctx: CliContext, session: VaultSession, key: string, globs: string[]): Promise<void> {
   checkKey(key);
   requireTerminal(ctx, `unbind ${key}${globs.length ? ' ' + globs.map(shellWord).join(' ') : ''}`);
+  await asPerson(ctx, session);
   const meta = await metaOf(session, key);
   if (!meta) throw refusal(MSG.secretNotFound([key]), 'Nothing to unbind; agent-vault list shows the keys there are.', 'SECRET_NOT_FOUND');
   // A glob as it was typed, or as bind stored it.
@@ -360,6 +364,7 @@ async function runUnbind(ctx: CliContext, session: VaultSession, key: string, gl
 async function runPrune(ctx: CliContext, session: VaultSession, key: string): Promise<void> {
   checkKey(key);
   requireTerminal(ctx, `prune ${key}`);
+  await asPerson(ctx, session);
   const meta = await metaOf(session, key);
   if (!meta) throw refusal(MSG.secretNotFound([key]), 'Nothing to prune; agent-vault list shows the keys there are.', 'SECRET_NOT_FOUND');
   if (meta.earlierValues === 0) {
@@ -377,6 +382,7 @@ async function runPrune(ctx: CliContext, session: VaultSession, key: string): Pr
 async function runRecover(ctx: CliContext, session: VaultSession, opts: { acceptRollback?: boolean }): Promise<void> {
   if (!opts.acceptRollback) throw usageError('recover needs --accept-rollback', 'agent-vault recover --accept-rollback accepts vault.json as it is after a VAULT_ROLLBACK refusal.');
   requireTerminal(ctx, 'recover --accept-rollback');
+  await asPerson(ctx, session);
   if (!(await session.state()).exists) throw vaultMissing(session.home);
   await withTerminal(ctx, async (input) => {
     await writeOut(ctx.stderr, `This accepts ${vaultPaths(session.home).file} as the current state of the vault, although an newer one was written before. Values stored since then are not in it.\n`);

@@ -1,4 +1,4 @@
-import type { AgentVaultConfig } from '../config/config.js';
+import type { AgentVaultConfig } from './config.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { configError } from '../errors.js';
 

@@ -1,0 +1,123 @@
+import type { Ruleset } from '../core/rules.js';
+import { fileLine, Lines } from '../core/lines.js';
+import { placeholderFor, placeholderRegex } from '../core/placeholder.js';
+import { scanText } from '../core/scan.js';
+import type { Finding, Skipped } from '../core/types.js';
+import { gitError } from '../errors.js';
+import { GIT_MSG, MSG } from '../messages.js';
+import type { VaultSession } from '../session/session.js';
+import { decodeFragment, type Fragment, type SourceRead } from '../sources/fragment.js';
+import { addedFragments, blobFragments, changedPaths, stagedChanges, treeEntries } from '../sources/git-sources.js';
+import type { GateTarget, Problem } from './model.js';
+
+/** An `<agent-vault:UNVAULTED:sha256:...>` marker in content about to enter history. */
+export interface UnvaultedMarker {
+  path: string;
+  line: number;
+  commit: string | undefined;
+}
+
+/**
+ * One pass over what a target adds, shared by every check: scanner findings, raw vaulted
+ * values, unvaulted markers, and the paths touched. Built once because reading the content
+ * (a range's diffs, the index's blobs) is the expensive part.
+ */
+export interface ContentPass {
+  findings: Finding[];
+  vaulted: Problem[];
+  unvaulted: UnvaultedMarker[];
+  /** Paths with content, plus every path the change deletes or re-modes: what skills care about. */
+  touchedPaths: Set<string>;
+  skipped: Skipped[];
+  files: Set<string>;
+  bytes: number;
+}
+
+export interface ContentContext {
+  repo: string;
+  env: NodeJS.ProcessEnv;
+  ruleset: Ruleset;
+  maxFileSize: number;
+  isProtected: (path: string) => boolean;
+  /** With a session, raw vaulted values (in any common encoding) are looked for too. */
+  session: VaultSession | undefined;
+}
+
+const UNVAULTED_MARK = '<agent-vault:UNVAULTED:';
+
+function markers(text: string, fragment: Fragment, into: UnvaultedMarker[]): void {
+  if (!text.includes(UNVAULTED_MARK)) return;
+  const lines = new Lines(text);
+  const re = placeholderRegex();
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (m[2] !== undefined) into.push({ path: fragment.path, line: fileLine(fragment, lines.lineOf(m.index)), commit: fragment.commit });
+  }
+}
+
+async function vaultedValues(ctx: ContentContext, fragment: Fragment, text: () => string): Promise<Problem[]> {
+  const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
+  if (hits.length === 0) return [];
+  const lines = new Lines(text());
+  const isProtected = ctx.isProtected(fragment.path);
+  return hits.map((hit) => ({
+    check: 'secrets',
+    ruleId: hit.encoding === 'raw' ? 'vaulted-value' : `vaulted-value-${hit.encoding}`,
+    description: 'Raw value of a vaulted secret',
+    severity: 'critical',
+    path: fragment.path,
+    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    commit: fragment.commit,
+    // The key names the value; no character of it is ever shown (issue 10, item 8).
+    masked: placeholderFor(hit.key),
+    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
+    hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected),
+  }));
+}
+
+async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): Promise<void> {
+  // A gate that could not read what it judges must not pass it.
+  if (!read.ok) throw gitError(`cannot read ${read.skipped.path}: ${read.skipped.detail ?? read.skipped.reason}`);
+  const { fragment } = read;
+  pass.files.add(fragment.path);
+  pass.touchedPaths.add(fragment.path);
+  const decoded = decodeFragment(fragment, ctx.maxFileSize);
+  // Raw vaulted values are looked for in every fragment, binary or too large to scan too.
+  const vaulted = await vaultedValues(ctx, fragment, () => (decoded.ok ? decoded.text : fragment.bytes.toString('latin1')));
+  for (const v of vaulted) pass.vaulted.push(v);
+  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
+  pass.bytes += decoded.text.length;
+  const vaultedLines = new Set(vaulted.map((v) => v.line));
+  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
+    if (!vaultedLines.has(f.line)) pass.findings.push(f); // already reported as a vaulted value
+  }
+  markers(decoded.text, fragment, pass.unvaulted);
+}
+
+/** Read what a target adds, once, for every check. */
+export async function readContent(ctx: ContentContext, target: GateTarget): Promise<ContentPass> {
+  const pass: ContentPass = { findings: [], vaulted: [], unvaulted: [], touchedPaths: new Set(), skipped: [], files: new Set(), bytes: 0 };
+  switch (target.kind) {
+    case 'none':
+      return pass;
+    case 'staged': {
+      const staged = stagedChanges(ctx.repo, ctx.env);
+      for (const read of blobFragments(ctx.repo, staged.blobs)) await take(ctx, pass, read);
+      // Every change counts for skills: a deleted or re-moded file makes a signature stale too.
+      for (const p of [...staged.blobs.map((b) => b.path), ...staged.deleted]) pass.touchedPaths.add(p);
+      return pass;
+    }
+    case 'tree': {
+      const entries = treeEntries(ctx.repo, target.head);
+      for (const read of blobFragments(ctx.repo, entries)) await take(ctx, pass, read);
+      for (const e of entries) pass.touchedPaths.add(e.path);
+      return pass;
+    }
+    case 'commits': {
+      for await (const fragment of addedFragments(ctx.repo, target.revs)) await take(ctx, pass, { ok: true, fragment });
+      // Deleted, renamed-away and binary paths add no lines but still change skills.
+      for (const p of changedPaths(ctx.repo, target.revs)) pass.touchedPaths.add(p);
+      return pass;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { CONFIG_NAMES, defaultConfig, loadConfig, parseConfig, type AgentVaultConfig } from '../config/config.js';
+import { blobAt } from '../sources/git-sources.js';
+import type { GateTarget } from './model.js';
+
+/**
+ * The configuration a gate judging other people's commits trusts (the Action): as the base
+ * commit holds it, so a pull request cannot switch off or allowlist its way past the gate
+ * that judges it. Without a base (a new branch, a whole tree), the repository's own. The
+ * skill keyring and revocation list come from the same commit (runGate's `trust: 'base'`).
+ */
+export function configAtBase(repo: string, target: GateTarget): { config: AgentVaultConfig; source: string } {
+  if (target.kind === 'commits' && target.base) {
+    const at = target.base.slice(0, 12);
+    for (const name of CONFIG_NAMES) {
+      const bytes = blobAt(repo, target.base, name);
+      if (bytes) return { config: parseConfig(bytes.toString('utf8'), `${name} at ${at}`), source: `${name} at the base commit ${at}` };
+    }
+    return { config: defaultConfig(), source: 'built-in defaults (no configuration at the base commit)' };
+  }
+  const config = loadConfig({ repoRoot: repo, cwd: repo });
+  return { config, source: config.file ?? 'built-in defaults' };
+}
