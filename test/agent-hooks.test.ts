@@ -81,7 +81,7 @@ describe('agent-vault guard (hook runtime)', () => {
       expect(r.code, command).toBe(0);
       expect(r.stdout, command).toBe('');
     }
-  });
+  }, 180_000);
 
   it('Claude Code PreToolUse/Read and Edit: protected files, the vault home and the hook settings', async () => {
     const read = async (path: string) => guard('claude', fixture('claude', 'PreToolUse-Read', { REPO: w.repo, PATH: path }));
@@ -98,7 +98,7 @@ describe('agent-vault guard (hook runtime)', () => {
     const redirect = await claudeBash('echo {} > .claude/settings.json');
     expect(redirect.json?.hookSpecificOutput?.permissionDecision).toBe('deny');
     expect((await edit('Write', join(w.repo, 'README.md'))).stdout).toBe('');
-  });
+  }, 180_000);
 
   it('Claude Code PostToolUse: replaces a tool output holding values (raw or encoded) with the agent view', async () => {
     const stdout = `DB: ${VALUE}\nB64: ${Buffer.from(VALUE).toString('base64')}\nAPI: ${BOUND}\n`;
@@ -109,7 +109,7 @@ describe('agent-vault guard (hook runtime)', () => {
     expect(out).toMatchObject({ stderr: '', interrupted: false, isImage: false });
     const clean = await guard('claude', fixture('claude', 'PostToolUse-Bash', { REPO: w.repo, STDOUT: 'all good\n' }));
     expect(clean.stdout).toBe('');
-  });
+  }, 180_000);
 
   it('Claude Code UserPromptSubmit: blocks a prompt holding a vaulted value or a recognised token, telling the person to use set', async () => {
     const token = 'ghp_' + randomBytes(27).toString('base64url').replace(/[-_]/g, 'x').slice(0, 36);
@@ -120,7 +120,7 @@ describe('agent-vault guard (hook runtime)', () => {
       expect(r.stdout).not.toContain(token.slice(4, 16));
     }
     expect((await guard('claude', fixture('claude', 'UserPromptSubmit', { REPO: w.repo, PROMPT: 'fix the failing test' }))).stdout).toBe('');
-  });
+  }, 180_000);
 
   it('Cursor: beforeShellExecution, beforeReadFile and beforeSubmitPrompt answers', async () => {
     const shell = await guard('cursor', fixture('cursor', 'beforeShellExecution', { REPO: w.repo, COMMAND: 'cat secrets.env' }));
@@ -131,7 +131,7 @@ describe('agent-vault guard (hook runtime)', () => {
     const prompt = await guard('cursor', fixture('cursor', 'beforeSubmitPrompt', { REPO: w.repo, PROMPT: `password ${VALUE}` }));
     expect(prompt.json).toEqual({ continue: false, user_message: expect.stringContaining('agent-vault set') });
     expect((await guard('cursor', fixture('cursor', 'beforeSubmitPrompt', { REPO: w.repo, PROMPT: 'hello' }))).json).toEqual({ continue: true });
-  });
+  }, 180_000);
 
   it('Codex: only documented fields (PreToolUse deny, apply_patch on the hooks, PostToolUse block, UserPromptSubmit block)', async () => {
     const pre = await guard('codex', fixture('codex', 'PreToolUse-Bash', { REPO: w.repo, COMMAND: 'cat secrets.env' }));
@@ -146,7 +146,7 @@ describe('agent-vault guard (hook runtime)', () => {
     expect(post.json!.decision).toBe('block');
     const prompt = await guard('codex', fixture('codex', 'UserPromptSubmit', { REPO: w.repo, PROMPT: `key ${BOUND}` }));
     expect(Object.keys(prompt.json!).sort()).toEqual(['decision', 'reason']);
-  });
+  }, 180_000);
 
   it('fails closed: bad input blocks (Claude/Codex exit 2, Cursor deny)', async () => {
     const claude = await w.agent(['guard', '--client', 'claude'], 'not json');
@@ -154,7 +154,7 @@ describe('agent-vault guard (hook runtime)', () => {
     expect(claude.stderr).toContain('agent-vault doctor');
     const cursor = await w.agent(['guard', '--client', 'cursor'], '{');
     expect(JSON.parse(cursor.stdout)).toMatchObject({ permission: 'deny' });
-  });
+  }, 180_000);
 });
 
 describe('agent-vault agent-hooks install / uninstall / status', () => {
@@ -198,7 +198,7 @@ describe('agent-vault agent-hooks install / uninstall / status', () => {
     const person = await w.person('agent-hooks uninstall --claude');
     expect(person.code, person.screen).toBe(0);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(original);
-  });
+  }, 180_000);
 
   it('creates Cursor and Codex files with fail-closed entries, and uninstall removes files that held only ours', async () => {
     expect((await w.agent(['agent-hooks', 'install', '--cursor', '--codex'])).code).toBe(0);
@@ -217,7 +217,7 @@ describe('agent-vault agent-hooks install / uninstall / status', () => {
     expect(existsSync(join(w.repo, '.codex', 'hooks.json'))).toBe(false);
     const status = await w.agent(['agent-hooks', 'status', '--cursor']);
     expect(status.code).toBe(1);
-  });
+  }, 180_000);
 
   it('doctor runs each installed hook once and reports one that would fail open', async () => {
     expect((await w.agent(['agent-hooks', 'install', '--claude'])).code).toBe(0);
@@ -232,5 +232,5 @@ describe('agent-vault agent-hooks install / uninstall / status', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('✗ claude guard hook: would fail open');
     expect(leaks(good.stdout + good.stderr + bad.stdout + bad.stderr)).toEqual([]);
-  });
+  }, 180_000);
 });

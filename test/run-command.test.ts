@@ -129,7 +129,7 @@ describe('agent-vault run', () => {
     expect(r.stdout.endsWith('no newline at the end <agent-vault:db-password>')).toBe(true);
     // The encoded forms never appear either.
     for (const f of [Buffer.from(DB).toString('base64'), encodeURIComponent(DB), Buffer.from(DB).toString('hex')]) expect(all.includes(f)).toBe(false);
-  });
+  }, 180_000);
 
   it('gives the child only the keys bound to that command, under the names asked for', async () => {
     const r = await w.agent(['run', '--key', 'db-password=PGPASS', '--', 'node', 'child.cjs', 'env']);
@@ -140,7 +140,7 @@ describe('agent-vault run', () => {
     expect(both.code, both.stderr).toBe(0);
     expect(both.stdout).toContain('["API_TOKEN","DB_PASSWORD"]\n');
     expect(leaks(both.stdout + both.stderr)).toEqual([]);
-  });
+  }, 180_000);
 
   it('refuses a key not bound to the command, starts nothing and names the terminal command', async () => {
     const marker = join(w.repo, 'started');
@@ -167,13 +167,13 @@ describe('agent-vault run', () => {
     expect(short.stderr).toContain('shorter than 8 bytes');
     expect(short.stderr).not.toContain(SHORT);
     for (const x of [r, wrong, glued, missing, short]) expect(leaks(x.stdout + x.stderr)).toEqual([]);
-  });
+  }, 180_000);
 
   it('an agent cannot bind a command to a key (terminal only)', async () => {
     const r = await w.agent(['bind', 'other-secret', '--command', 'node -e*']);
     expect(r.code).toBe(1);
     expect(openVault(w.vault).list().find((m) => m.key === 'other-secret')!.bindings).toEqual([]);
-  });
+  }, 180_000);
 
   it('resolves <agent-vault:KEY> placeholders of an env file into the environment, never writing it', async () => {
     const envFile = join(w.repo, '.env.run');
@@ -193,7 +193,7 @@ describe('agent-vault run', () => {
     expect(home.code).toBe(1);
     expect(home.stderr).toContain('vault home');
     for (const x of [r, refused, home]) expect(leaks(x.stdout + x.stderr)).toEqual([]);
-  });
+  }, 180_000);
 
   it("passes the child's exit status through, and 128 + signal when it is killed", async () => {
     expect((await w.agent(['run', '--', 'node', 'child.cjs', 'exit', '7'])).code).toBe(7);
@@ -203,7 +203,7 @@ describe('agent-vault run', () => {
     const missing = await w.agent(['run', '--', 'no-such-command-here']);
     expect(missing.code).toBe(127);
     expect(missing.stderr).toContain('command not found');
-  });
+  }, 180_000);
 
   it('forwards SIGTERM to the child, whose redacted last words and status come through', async () => {
     const p = spawn(process.execPath, [BIN, 'run', '--key', 'db-password', '--', 'node', 'child.cjs', 'trap'], { cwd: w.repo, env: w.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -222,7 +222,7 @@ describe('agent-vault run', () => {
     expect(code).toBe(42);
     expect(out).toContain('got SIGTERM, value <agent-vault:db-password>\n');
     expect(leaks(out)).toEqual([]);
-  });
+  }, 180_000);
 
   it('shows a prompt without a newline at once, and passes standard input to the child', async () => {
     const p = spawn(process.execPath, [BIN, 'run', '--key', 'db-password', '--', 'node', 'child.cjs', 'prompt'], { cwd: w.repo, env: w.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -239,7 +239,7 @@ describe('agent-vault run', () => {
     expect(out).toBe('Password for <agent-vault:db-password>: thanks hunter2-answer\n');
     const piped = await w.agent(['run', '--', 'node', 'child.cjs', 'stdin'], 'line one\nline two\n');
     expect(piped.stdout).toBe('read 18 bytes: line one\nline two\n');
-  });
+  }, 180_000);
 
   it('hides scanner findings on complete lines as UNVAULTED markers (a secret the vault does not hold)', async () => {
     const token = 'ghp_' + randomBytes(27).toString('base64url').replace(/[-_]/g, 'x').slice(0, 36);
@@ -247,7 +247,7 @@ describe('agent-vault run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^config token = <agent-vault:UNVAULTED:sha256:[0-9a-f]{8}>\n$/);
     expect(leaks(r.stdout, [token])).toEqual([]);
-  });
+  }, 180_000);
 
   it('gives the child a terminal when run is in one (util-linux script), still redacted', async () => {
     const r = await w.person(`run --key db-password -- node child.cjs tty`);
@@ -256,7 +256,7 @@ describe('agent-vault run', () => {
     expect(leaks(r.screen)).toEqual([]);
     const pipes = await w.person(`run --no-pty --key db-password -- node child.cjs tty`);
     expect(pipes.screen).toContain('tty=false value: <agent-vault:db-password>');
-  });
+  }, 180_000);
 });
 
 describe('agent-vault run with a passphrase vault (the session agent holds the values)', () => {
@@ -282,5 +282,5 @@ describe('agent-vault run with a passphrase vault (the session agent holds the v
     const refused = await runCli(sb, ['run', '--key', 'other-secret', '--', 'node', 'child.cjs', 'env'], 'ignore');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('not allowed for the command');
-  });
+  }, 180_000);
 });
