@@ -1,5 +1,4 @@
-import type { AgentVaultConfig } from '../../config/config.js';
-import { buildRuleset, agentViewConfig } from '../../config/config.js';
+import { agentViewConfig, buildRuleset, type AgentVaultConfig } from '../../config/config.js';
 import { ruleSpans } from '../../core/suspects.js';
 import { GUARD_MSG } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';

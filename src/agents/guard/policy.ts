@@ -45,7 +45,7 @@ const READERS = new Set([
 /** Commands that run the rest of their words as a command. */
 const WRAPPERS = new Set(['sudo', 'env', 'command', 'exec', 'nice', 'nohup', 'time', 'timeout', 'stdbuf', 'xargs', 'doas', 'chronic']);
 /** Commands that only look at the clients' hook settings (anything else touching them is refused). */
-const SETTINGS_LOOKERS = new Set(['cat', 'less', 'more', 'head', 'tail', 'grep', 'rg', 'jq', 'diff', 'wc', 'ls', 'stat', 'file', 'bat', 'git']);
+const SETTINGS_LOOKERS = new Set(['cat', 'less', 'more', 'head', 'tail', 'grep', 'rg', 'jq', 'diff', 'wc', 'ls', 'stat', 'file', 'bat']);
 
 /** The clients' hook settings, relative to a project root or the home folder. */
 export const CLIENT_SETTINGS = ['.claude/settings.json', '.claude/settings.local.json', '.cursor/hooks.json', '.codex/hooks.json', '.codex/config.toml'];

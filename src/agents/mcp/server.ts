@@ -5,11 +5,11 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 import { agentViewConfig, buildRuleset, type AgentVaultConfig } from '../../config/config.js';
 import { scanText } from '../../core/scan.js';
 import { AgentVaultError } from '../../errors.js';
-import { formatError } from '../../messages.js';
+import { formatError, shellWord } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';
 import { openSkillGate } from '../../skill/attest.js';
 import { verifySkills } from '../../skill/quarantine.js';
-import { isCommandBinding } from '../../vault/bindings.js';
+import { COMMAND_BINDING_PREFIX, commandLine, isCommandBinding } from '../../vault/bindings.js';
 import { readAgentFile, readForAgent, writeForAgent, type AgentFiles } from '../files.js';
 import { parseRunKey, runWithSecrets } from '../run.js';
 
@@ -146,7 +146,7 @@ export async function callTool(ctx: McpContext, name: string, args: Args): Promi
           key: m.key,
           description: m.description,
           files: m.bindings.filter((b) => !isCommandBinding(b)),
-          commands: m.bindings.filter(isCommandBinding).map((b) => b.slice('command:'.length)),
+          commands: m.bindings.filter(isCommandBinding).map((b) => b.slice(COMMAND_BINDING_PREFIX.length)),
           internal: m.internal,
         }));
         return text(JSON.stringify({ keys }, null, 2));
@@ -191,9 +191,7 @@ export async function callTool(ctx: McpContext, name: string, args: Args): Promi
         const argv = args.command === undefined ? undefined : strings(args.command, 'command');
         const path = args.path === undefined ? undefined : string(args.path, 'path');
         const allowed = argv ? await allowedFor(session, key, argv, ctx.cwd) : undefined;
-        const how = argv
-          ? `agent-vault bind ${key} --command '${argv.join(' ').replace(/'/g, "'\\''")}'`
-          : `agent-vault bind ${key} ${path ?? 'FILE'}`;
+        const how = argv ? `agent-vault bind ${key} --command ${shellWord(commandLine(argv))}` : `agent-vault bind ${key} ${path ? shellWord(path) : 'FILE'}`;
         if (allowed) return text(JSON.stringify({ status: 'allowed', key }));
         return text(
           JSON.stringify({
