@@ -1,13 +1,15 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AgentSession } from '../src/session/agent-client.js';
 import { SessionAgent } from '../src/session/agent-server.js';
 import { agentEndpoints } from '../src/session/agent-socket.js';
 import { deriveKeys } from '../src/vault/crypto.js';
 import { vaultPaths } from '../src/vault/index.js';
-import { removeDir, runCli, tempDir } from './helpers/cli.js';
+import { BIN, removeDir, runCli, tempDir } from './helpers/cli.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { passphraseVault, socketGone, startAgentProcess, stopAgents, waitFor } from './helpers/locked.js';
 
@@ -178,6 +180,36 @@ describe('the session agent process', () => {
       chownSync(agent.socket, 0, 0);
     }
     expect(cli(s, ['has', 'api-key']).code).toBe(0);
+  });
+
+  it('session-agent refuses to run unless handed a whole key on a pipe at fd 3 (not argv, environment or a file)', async () => {
+    const s = await setup();
+    const socket = agentEndpoints(s.home, s.env)[0]!.socket;
+    const start = (fd3: 'none' | 'file' | Buffer) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const file = fd3 === 'file' ? openSync(join(s.dir, 'key-file'), 'w+') : undefined;
+        const child = spawn(process.execPath, [BIN, 'session-agent', '--home', s.home, '--socket', socket, '--ttl', '60000', '--max', '60000'], {
+          env: s.env,
+          stdio: fd3 === 'none' ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'ignore', 'pipe', file ?? 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        if (Buffer.isBuffer(fd3)) (child.stdio[3] as Socket).end(fd3);
+        child.on('close', (code) => {
+          if (file !== undefined) closeSync(file);
+          resolve({ code, stderr });
+        });
+      });
+    const none = await start('none');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('not by hand');
+    const file = await start('file');
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('file descriptor 3 is not a pipe');
+    const short = await start(s.master.subarray(0, 16));
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('the key was incomplete');
+    expect(existsSync(socket)).toBe(false);
   });
 
   it('uses a private XDG_RUNTIME_DIR when there is one, and the vault home otherwise', async () => {
