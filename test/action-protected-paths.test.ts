@@ -45,3 +45,19 @@ describe('protected paths in a pull request', () => {
     expect(run.summary).toContain('at the base commit');
   });
 });
+
+describe('a pull request that loosens the policy', () => {
+  it('is judged by the base policy and each loosening is a policy-loosened warning on the configuration file', async () => {
+    const run = await prRun({ ...CONFIG, '.gitattributes': ATTRIBUTES, 'secrets/db.yaml': 'x: <agent-vault:db>\n' }, { '.agent-vault.yaml': "protected: []\nallowlist:\n  paths: ['**']\n", '.gitattributes': '' });
+    expect(run.code).toBe(1);
+    const warnings = run.annotations.filter((a) => a.properties?.title === 'agent-vault: policy-loosened');
+    expect(warnings.map((a) => a.level)).toEqual(['warning', 'warning']);
+    expect(warnings.map((a) => a.message).join('\n')).toMatch(/protected paths removed: secrets\/\*\*, \.env[\s\S]*allowlist entries added: paths:\*\*/);
+    expect(warnings.every((a) => a.properties?.file === '.agent-vault.yaml')).toBe(true);
+  });
+
+  it('says nothing when the policy only tightens', async () => {
+    const run = await prRun({ ...CONFIG, '.gitattributes': ATTRIBUTES }, { '.agent-vault.yaml': 'protected:\n  - "secrets/**"\n  - ".env"\n  - "config/**"\n', '.gitattributes': ATTRIBUTES + 'config/** filter=agent-vault\n' });
+    expect(run.annotations.filter((a) => a.properties?.title === 'agent-vault: policy-loosened')).toEqual([]);
+  });
+});

@@ -14,7 +14,7 @@ const ruleset = buildRuleset(defaultConfig());
 function finding(path: string, secret: string, line: number): Finding {
   return {
     ruleId: 'github-pat-classic', description: 'GitHub personal access token (classic)', severity: 'critical', tags: [], path, line, column: 1, endLine: line, endColumn: 41,
-    commit: 'a'.repeat(40), masked: maskSecret(secret), fingerprint: fingerprint('github-pat-classic', secret), secretLength: secret.length, [SECRET]: secret,
+    commit: 'a'.repeat(40), masked: maskSecret(secret), fingerprint: fingerprint('github-pat-classic', path, `token: \x01`), secretLength: secret.length, [SECRET]: secret,
   };
 }
 

@@ -14,7 +14,7 @@ describe('scan worker threads', () => {
     writeFileSync(join(dir, 'a.txt'), 'hello\n');
     // A rule that does not compile: the worker's own ruleset build refuses it.
     const config = { ...defaultConfig(), file: 'ci.yaml', customRules: [{ id: 'broken-rule', description: 'broken', regex: '(', keywords: ['x'], severity: 'high' }] };
-    const error = await scanInWorkers([{ abs: join(dir, 'a.txt'), display: 'a.txt' }], { config, baseline: [] }, join(REPO, 'dist', 'scan-worker.mjs'), 1).catch((e: unknown) => e);
+    const error = await scanInWorkers([{ abs: join(dir, 'a.txt'), display: 'a.txt' }], { config }, join(REPO, 'dist', 'scan-worker.mjs'), 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentVaultError);
     expect((error as AgentVaultError).kind).toBe('config');
     expect((error as AgentVaultError).message).toContain('ci.yaml: rules.add.0');

@@ -10600,7 +10600,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var MSG = {
   readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
   readBinaryHint: "Ask the user to convert it to UTF-8 text, or to inspect it themselves.",
-  scanHintFinding: (ruleId) => ruleId.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
+  scanHintFinding: (ruleId2) => ruleId2.startsWith("generic") ? "move the value into the vault (agent-vault set KEY) and reference <agent-vault:KEY>, or suppress a false positive with an agent-vault:allow comment" : "revoke and rotate this credential, then store the new one with agent-vault set KEY",
   scanSummary: (findings, files, skipped) => `${findings === 0 ? "no secrets found" : `${findings} finding${findings === 1 ? "" : "s"}`} in ${files} file${files === 1 ? "" : "s"} scanned${skipped ? `, ${skipped} skipped` : ""}`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
@@ -10667,6 +10667,7 @@ var MSG = {
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
+  actionPolicyLoosened: (change) => `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
   actionVerdict: (failing, total) => total === 0 ? "agent-vault: no findings" : `agent-vault: ${total} finding${total === 1 ? "" : "s"}${failing ? `, ${failing} at or above the fail-on severity` : ", none at or above the fail-on severity"}`,
   skillResign: (path) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`
 };
@@ -10700,6 +10701,7 @@ var GIT_MSG = {
   gateFailedClosed: (hook, reason) => `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: "Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).",
   gatePassed: (hook, files) => `agent-vault ${hook}: ${files} file${files === 1 ? "" : "s"} checked, no secrets.`,
+  policyLoosened: (change, base) => `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: "agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.",
   hooksPathOutsideRepo: (path) => `core.hooksPath is ${path}, outside this repository: installing there would change the hooks of every repository that uses it.`,
   hooksPathOutsideRepoHint: 'Call `agent-vault hook pre-commit` and `agent-vault hook pre-push` from that hook folder yourself (see the README, "Git gate"), or pass --hooks-path to install there deliberately.',
@@ -11157,6 +11159,11 @@ var Lines = class {
   start(line) {
     return this.index()[line] ?? this.text.length;
   }
+  /** Offset just past the line's last character (its newline excluded). */
+  end(line) {
+    const next = this.index()[line + 1];
+    return next === void 0 ? this.text.length : next - 1;
+  }
   text0(line) {
     const s = this.index();
     const from = s[line];
@@ -11225,8 +11232,9 @@ function maskSecret(secret) {
   const reveal = Math.min(4, Math.floor(secret.length / 5));
   return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
-function fingerprint(ruleId, secret) {
-  return createHash2("sha256").update(ruleId).update("\0").update(secret, "latin1").digest("hex");
+function fingerprint(ruleId2, path, context) {
+  const normalized = context.replace(/\s+/g, " ").trim();
+  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -11286,16 +11294,16 @@ function scanText(text, origin, ruleset, options = {}) {
     else if (isGeneric(last.rule) && !isGeneric(c.rule)) kept[kept.length - 1] = c;
   }
   const findings = [];
-  for (const c of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    const c = kept[k];
     const line0 = lines.lineOf(c.start);
     const lineText = lines.text0(line0);
     if (options.inlineSuppressions !== false) {
       if (ALLOW_SAME_LINE.test(lineText)) continue;
       if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
@@ -11317,6 +11325,23 @@ function scanText(text, origin, ruleset, options = {}) {
     findings.push(finding);
   }
   return findings;
+}
+function contextOf(text, lines, kept, k, line0, endLine0) {
+  const from = lines.start(line0);
+  const to = lines.end(endLine0);
+  let first = k;
+  while (first > 0 && kept[first - 1].end > from) first--;
+  let last = k;
+  while (last + 1 < kept.length && kept[last + 1].start < to) last++;
+  let out = "";
+  let at = from;
+  for (let i = first; i <= last; i++) {
+    const span = kept[i];
+    const start = Math.max(span.start, from);
+    out += text.slice(at, start) + (i === k ? "" : "\0");
+    at = Math.min(Math.max(span.end, start), to);
+  }
+  return out + text.slice(at, to);
 }
 function looksBinary(bytes) {
   const n = Math.min(bytes.length, 8e3);
@@ -12117,8 +12142,47 @@ function structural(check, path, detail, line = 1) {
   };
 }
 var utf83 = new TextDecoder("utf-8", { fatal: true });
-var BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
-var HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
+var BASE64_CHAR = /[A-Za-z0-9+/]/;
+var HEX_CHAR = /[0-9A-Fa-f]/;
+function* encodedBlobs(text) {
+  const blob = (from, to) => Object.assign([text.slice(from, to)], { index: from });
+  const escapes = [];
+  for (let i2 = text.indexOf("\\x"); i2 !== -1; ) {
+    let j = i2;
+    while (text[j] === "\\" && text[j + 1] === "x" && HEX_CHAR.test(text[j + 2] ?? "") && HEX_CHAR.test(text[j + 3] ?? "")) j += 4;
+    if ((j - i2) / 4 >= 16) {
+      escapes.push([i2, j]);
+      yield blob(i2, j);
+    }
+    i2 = text.indexOf("\\x", Math.max(j, i2 + 1));
+  }
+  const inEscape = (at) => escapes.some(([from, to]) => from <= at && at < to);
+  let i = 0;
+  while (i < text.length) {
+    if (!BASE64_CHAR.test(text[i])) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && BASE64_CHAR.test(text[j])) j++;
+    const before = i === 0 ? "" : text[i - 1];
+    let end = j;
+    while (end < text.length && end - j < 2 && text[end] === "=") end++;
+    const after = text[end] ?? "";
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === "="))) yield blob(i, end);
+    for (let h = i; h < j; ) {
+      if (!HEX_CHAR.test(text[h])) {
+        h++;
+        continue;
+      }
+      let k = h;
+      while (k < j && HEX_CHAR.test(text[k])) k++;
+      if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
+      h = k;
+    }
+    i = j;
+  }
+}
 function decodeBlob(blob) {
   let bytes;
   if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ""), "hex");
@@ -12142,11 +12206,11 @@ function scanThreatText(text, path, rules) {
 function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
-    for (const m of text.matchAll(pattern)) {
+  {
+    for (const m of encodedBlobs(text)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === void 0) continue;
-      const index = m.index ?? 0;
+      const index = m.index;
       const line = text.slice(0, index).split("\n").length;
       const column = index - text.lastIndexOf("\n", index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
@@ -12167,27 +12231,55 @@ function scanFileText(text, path, rules, depth = 0) {
   }
   return findings;
 }
-function fileFindings(file, rules, maxFileSize) {
+function fileFindings(file, rules, maxFileSize, budget) {
   if (!file.bytes) return [];
-  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0);
+  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0, budget);
 }
 var OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
-function bytesFindings(path, bytes, rules, maxFileSize, depth) {
-  if (bytes.length > maxFileSize) return [structural("skill-file-too-large", path, `${bytes.length} bytes > ${maxFileSize}`)];
-  const binary = classifyBinary(path, bytes);
-  if (binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < 3) {
-    const listing = readArchive(bytes, maxFileSize);
-    if (!listing.ok) return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
-    const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
-    for (const m of listing.members) {
-      const memberPath = `${path}!/${m.path}`;
-      if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
-      else out.push(...bytesFindings(memberPath, m.bytes, rules, maxFileSize, depth + 1));
-    }
-    return out;
+var ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 1e4, depth: 3 };
+function spend(budget, path, bytes, members) {
+  budget.bytes += bytes;
+  budget.members += members;
+  budget.archives++;
+  if (budget.bytes > ARCHIVE_LIMITS.bytes || budget.members > ARCHIVE_LIMITS.members) {
+    throw skillFailure(
+      "SKILL_TREE_REJECTED",
+      `the archives of this skill unpack to more than the limit (at ${path}: ${budget.archives} archive(s), ${budget.members} member(s), ${budget.bytes} bytes so far; limits ${ARCHIVE_LIMITS.members} members and ${ARCHIVE_LIMITS.bytes} bytes over all nesting levels)`,
+      "Ship the files unpacked, or fewer and smaller archives: a reviewer and the scanner must be able to read every byte."
+    );
   }
-  if (binary) return [structural(binary.check, path, binary.kind)];
-  return scanFileText(decodeCharacters(bytes), path, rules);
+}
+function bytesFindings(path, bytes, rules, maxFileSize, depth, budget) {
+  const leaves = [];
+  const out = unpack(path, bytes, maxFileSize, depth, budget, leaves);
+  for (const [leafPath, leaf] of leaves) {
+    if (leaf.length > maxFileSize) out.push(structural("skill-file-too-large", leafPath, `${leaf.length} bytes > ${maxFileSize}`));
+    else {
+      const binary = classifyBinary(leafPath, leaf);
+      if (binary) out.push(structural(binary.check, leafPath, binary.kind));
+      else out.push(...scanFileText(decodeCharacters(leaf), leafPath, rules));
+    }
+  }
+  return out;
+}
+function unpack(path, bytes, maxFileSize, depth, budget, leaves) {
+  if (bytes.length > maxFileSize) return void leaves.push([path, bytes]), [];
+  const binary = classifyBinary(path, bytes);
+  if (!(binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < ARCHIVE_LIMITS.depth)) return void leaves.push([path, bytes]), [];
+  const left = ARCHIVE_LIMITS.bytes - budget.bytes;
+  const listing = readArchive(bytes, Math.max(1, Math.min(maxFileSize, left)));
+  if (!listing.ok) {
+    if (left < maxFileSize && /more than/.test(listing.reason)) spend(budget, path, left + 1, 0);
+    return [structural("skill-binary-archive", path, `${binary.kind}: ${listing.reason}`)];
+  }
+  spend(budget, path, listing.members.reduce((n, m) => n + ("bytes" in m ? m.bytes.length : 0), 0), listing.members.length);
+  const out = [structural("skill-archive-contents", path, `${binary.kind}, ${listing.members.length} member(s)`)];
+  for (const m of listing.members) {
+    const memberPath = `${path}!/${m.path}`;
+    if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
+    else out.push(...unpack(memberPath, m.bytes, maxFileSize, depth + 1, budget, leaves));
+  }
+  return out;
 }
 function toolFindings(skill, skillMd) {
   const out = [];
@@ -12212,7 +12304,8 @@ function scanSkill(dir, rules, policy, maxFileSize) {
     report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
     const all = toolFindings(report.skill, mdText);
     for (const w of report.skill.warnings) all.push(structural("skill-frontmatter-warning", SKILL_FILE, w));
-    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    const budget = { bytes: 0, members: 0, archives: 0 };
+    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize, budget));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });
@@ -12646,6 +12739,93 @@ function blockers(results, failOn, isProtected) {
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/config/loosening.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function policyLoosenings(base, head) {
+  const out = [];
+  const removed = (a, b) => a.filter((x) => !b.includes(x));
+  const gone = removed(base.protected, head.protected);
+  if (gone.length) out.push(`protected paths removed: ${gone.join(", ")}`);
+  if (base.useBuiltinRules && !head.useBuiltinRules) out.push("the built-in rules are turned off (rules.useBuiltin: false)");
+  const disabled = removed(head.disabledRules, base.disabledRules);
+  if (disabled.length) out.push(`rules disabled: ${disabled.join(", ")}`);
+  const allow = (list) => allowlistEntries(list);
+  const added = removed(allow(head.allowlist), allow(base.allowlist));
+  if (added.length) out.push(`allowlist entries added: ${added.join(", ")}`);
+  const ruleAllow = (c) => new Map(c.customRules.map((r) => [ruleId(r), allowlistEntries(r?.allowlist)]));
+  const baseRules = ruleAllow(base);
+  for (const [id, entries] of ruleAllow(head)) {
+    const before = baseRules.get(id);
+    if (before === void 0) continue;
+    const more = removed(entries, before);
+    if (more.length) out.push(`allowlist entries added to rule ${id}: ${more.join(", ")}`);
+  }
+  const definition = (r) => JSON.stringify({ ...r, allowlist: void 0 });
+  const baseDefs = new Map(base.customRules.map((r) => [ruleId(r), definition(r)]));
+  for (const r of head.customRules) {
+    const before = baseDefs.get(ruleId(r));
+    if (before !== void 0 && before !== definition(r)) out.push(`custom rule ${ruleId(r)} changed`);
+  }
+  const baseRuleIds = [...baseRules.keys()];
+  const dropped = removed(baseRuleIds, [...ruleAllow(head).keys()]);
+  if (dropped.length) out.push(`custom rules removed: ${dropped.join(", ")}`);
+  if (head.maxFileSize > base.maxFileSize) out.push(`maxFileSize raised from ${base.maxFileSize} to ${head.maxFileSize} bytes`);
+  const block = (c) => tryOr(() => parsePolicy(c).block, void 0);
+  const [bb, hb] = [block(base), block(head)];
+  if (bb && hb && severityRank(hb) > severityRank(bb)) out.push(`policy.block raised from ${bb} to ${hb}`);
+  const skills = (c) => tryOr(() => skillPolicy(c), void 0);
+  const [bs, hs] = [skills(base), skills(head)];
+  if (bs && hs) {
+    if (severityRank(hs.failOn) > severityRank(bs.failOn)) out.push(`skills.failOn raised from ${bs.failOn} to ${hs.failOn}`);
+    if (bs.requireSignatures && !hs.requireSignatures) out.push("skills.requireSignatures turned off");
+    if (bs.requireRevocations && !hs.requireRevocations) out.push("skills.requireRevocations turned off");
+    if (bs.keyring !== hs.keyring) out.push(`skills.keyring moved from ${bs.keyring} to ${hs.keyring}`);
+    const newSuppressions = removed(hs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`), bs.suppressions.map((s) => `${s.skill}:${s.rule}:${s.path}`));
+    if (newSuppressions.length) out.push(`skill suppressions added: ${newSuppressions.join(", ")}`);
+  }
+  return out;
+}
+function tryOr(f, fallback) {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+function ruleId(rule) {
+  const id = rule?.id;
+  return typeof id === "string" ? id : JSON.stringify(rule);
+}
+function allowlistEntries(list) {
+  if (!list || typeof list !== "object") return [];
+  const out = [];
+  for (const [kind, values] of Object.entries(list)) {
+    for (const v of Array.isArray(values) ? values : [values]) out.push(`${kind}:${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  return out;
+}
+
+// src/gate/trust.ts
+function configAtCommit(repo, commit) {
+  for (const name of CONFIG_NAMES) {
+    const bytes = blobAt(repo, commit, name);
+    if (bytes) return parseConfig(bytes.toString("utf8"), `${name} at ${commit.slice(0, 12)}`);
+  }
+  return defaultConfig();
+}
+function loosenedAtHead(repo, target) {
+  if (target.kind !== "commits" || !target.base) return [];
+  let head;
+  try {
+    head = configAtCommit(repo, target.head);
+  } catch {
+    return [];
+  }
+  const file = head.file?.replace(/ at [0-9a-f]+$/, "") ?? CONFIG_NAMES[0];
+  return policyLoosenings(configAtBase(repo, target).config, head).map((change) => ({ change, file }));
+}
 function configAtBase(repo, target) {
   if (target.kind === "commits" && target.base) {
     const at = target.base.slice(0, 12);
@@ -12826,7 +13006,7 @@ function renderSarif(report) {
               }
             }
           ],
-          partialFingerprints: { "agentVaultFingerprint/v1": f.fingerprint },
+          partialFingerprints: { "agentVaultFingerprint/v2": f.fingerprint },
           ...f.commit ? { properties: { commit: f.commit } } : {}
         })),
         columnKind: "utf16CodeUnits"
@@ -13031,7 +13211,8 @@ async function judge(inputs, env) {
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source } = configFor(repo, env.workspace, inputs, target);
-  return runGate({
+  const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
+  const gate = await runGate({
     repo,
     env: process.env,
     config: withTrustInputs(config, inputs),
@@ -13043,6 +13224,7 @@ async function judge(inputs, env) {
     session: void 0,
     trust: "base"
   });
+  return { ...gate, loosened };
 }
 function mask(secret) {
   if (!secret) return;
@@ -13071,6 +13253,7 @@ async function run() {
     for (const p of gate.problems) {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...p.line ? { startLine: p.line, endLine: p.line } : {} });
     }
+    for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync6(dirname6(sarifPath), { recursive: true });
     writeFileSync3(sarifPath, renderActionSarif(gate));

@@ -6,7 +6,7 @@ import { SECRET, type Severity } from '../../src/core/types.js';
 import { AgentVaultError, configError, refusal, usageError } from '../../src/errors.js';
 import { runGate } from '../../src/gate/gate.js';
 import type { GateResult, GateTarget } from '../../src/gate/model.js';
-import { configAtBase } from '../../src/gate/trust.js';
+import { configAtBase, loosenedAtHead } from '../../src/gate/trust.js';
 import { MSG, foreignErrorDetail } from '../../src/messages.js';
 import { repoRoot } from '../../src/platform/exec.js';
 import { planScan } from './event.js';
@@ -59,12 +59,14 @@ function configFor(repo: string, workspace: string, inputs: ActionInputs, target
 }
 
 /** The event's range, judged by the one gate the hooks use, with the settings of its base. */
-async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<GateResult> {
+async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<GateResult & { loosened: { change: string; file: string }[] }> {
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), 'Check out the repository first (actions/checkout with fetch-depth: 0).');
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source } = configFor(repo, env.workspace, inputs, target);
-  return runGate({
+  // With the base's policy deciding, a pull request that loosens it is named (not obeyed).
+  const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
+  const gate = await runGate({
     repo,
     env: process.env,
     config: withTrustInputs(config, inputs),
@@ -76,6 +78,7 @@ async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<Gate
     session: undefined,
     trust: 'base',
   });
+  return { ...gate, loosened };
 }
 
 /** Mask a secret for the log; GitHub masks line by line, so multi-line values are masked per line too. */
@@ -110,6 +113,8 @@ export async function run(): Promise<void> {
     for (const p of gate.problems) {
       annotate(levelFor(p.severity), `${p.message}. ${p.hint}`, { title: `agent-vault: ${p.ruleId}`, file: p.path, ...(p.line ? { startLine: p.line, endLine: p.line } : {}) });
     }
+
+    for (const l of gate.loosened) annotate('warning', MSG.actionPolicyLoosened(l.change), { title: 'agent-vault: policy-loosened', file: l.file });
 
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync(dirname(sarifPath), { recursive: true });

@@ -67,7 +67,7 @@ export async function suspectsOf(bytes: Buffer, file: ViewedFile, config: AgentV
 async function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
   const script = workerScript();
   if (!script) return undefined;
-  const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, baseline: [], suppressions: AGENT_VIEW_SUPPRESSIONS };
+  const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, suppressions: AGENT_VIEW_SUPPRESSIONS };
   try {
     const result = await scanInWorkers([{ abs, display }], settings, script, 1);
     if (result.filesScanned !== 1) return undefined;

@@ -31,6 +31,11 @@ export class Lines {
   start(line: number): number {
     return this.index()[line] ?? this.text.length;
   }
+  /** Offset just past the line's last character (its newline excluded). */
+  end(line: number): number {
+    const next = this.index()[line + 1];
+    return next === undefined ? this.text.length : next - 1;
+  }
   text0(line: number): string {
     const s = this.index();
     const from = s[line];

@@ -6,8 +6,6 @@ import type { Ruleset } from './rules.js';
 import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
 
 export interface ScanOptions {
-  /** Fingerprints to suppress (a baseline). */
-  baseline?: ReadonlySet<string>;
   /**
    * Honour inline allow comments in the text (default true). Skill scans turn this off:
    * a skill must not be able to silence the scanner from inside itself.
@@ -99,16 +97,16 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   }
 
   const findings: Finding[] = [];
-  for (const c of kept) {
+  for (let k = 0; k < kept.length; k++) {
+    const c = kept[k]!;
     const line0 = lines.lineOf(c.start);
     const lineText = lines.text0(line0);
     if (options.inlineSuppressions !== false) {
       if (ALLOW_SAME_LINE.test(lineText)) continue;
       if (line0 > 0 && ALLOW_NEXT_LINE.test(lines.text0(line0 - 1))) continue;
     }
-    const fp = fingerprint(c.rule.id, c.secret);
-    if (options.baseline?.has(fp)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
+    const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     const finding: Finding = {
       ruleId: c.rule.id,
       description: c.rule.description,
@@ -130,6 +128,28 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
     findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * The lines of kept[k] with its span as \x01 and every other kept span on them as \x00 (kept
+ * spans are sorted and disjoint, so the neighbours on these lines sit next to k).
+ */
+function contextOf(text: string, lines: Lines, kept: readonly Candidate[], k: number, line0: number, endLine0: number): string {
+  const from = lines.start(line0);
+  const to = lines.end(endLine0);
+  let first = k;
+  while (first > 0 && kept[first - 1]!.end > from) first--;
+  let last = k;
+  while (last + 1 < kept.length && kept[last + 1]!.start < to) last++;
+  let out = '';
+  let at = from;
+  for (let i = first; i <= last; i++) {
+    const span = kept[i]!;
+    const start = Math.max(span.start, from);
+    out += text.slice(at, start) + (i === k ? '\x01' : '\x00');
+    at = Math.min(Math.max(span.end, start), to);
+  }
+  return out + text.slice(at, to);
 }
 
 /** Content sniffing as git does it: a NUL byte in the first 8000 bytes means binary. */

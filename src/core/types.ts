@@ -89,7 +89,7 @@ export interface Finding {
   date?: string;
   /** Masked form of the secret; the only form any report prints. */
   masked: string;
-  /** sha256(ruleId + NUL + secret), hex: the baseline key; stable across line moves. */
+  /** Rule, path and surrounding text hashed (never the secret; see core/mask.ts): stable across line moves. */
   fingerprint: string;
   /** Length of the secret in characters. */
   secretLength: number;

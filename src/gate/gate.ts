@@ -104,3 +104,19 @@ function blockers(results: CheckResult[], failOn: FailOn, isProtected: (path: st
   for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
   return out;
 }
+
+/** Add what `other` (the same targets under another policy) blocks on to `into`, each blocker once. */
+export function mergeGateResults(into: GateResult, other: GateResult): void {
+  const key = (b: Blocker) => `${b.path}\0${b.line}\0${b.commit ?? ''}\0${b.rule}`;
+  const have = new Set(into.blocking.map(key));
+  for (const b of other.blocking) {
+    if (have.has(key(b))) continue;
+    have.add(key(b));
+    into.blocking.push(b);
+  }
+  into.failing = into.blocking.length;
+  const seen = new Set(into.findings.map(findingKey));
+  for (const f of other.findings) if (!seen.has(findingKey(f))) into.findings.push(f);
+  into.problems.push(...other.problems.filter((p) => !into.problems.some((q) => q.ruleId === p.ruleId && q.path === p.path && q.line === p.line && q.commit === p.commit)));
+  into.configSource = `${into.configSource}, and ${other.configSource}`;
+}

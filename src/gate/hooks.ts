@@ -1,13 +1,15 @@
-import { loadConfig } from '../config/config.js';
+import { loadConfig, type AgentVaultConfig } from '../config/config.js';
+import { policyLoosenings } from '../config/loosening.js';
 import { AgentVaultError, refusal, usageError } from '../errors.js';
 import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../messages.js';
 import { repoRoot } from '../platform/exec.js';
 import { printablePath } from '../report/model.js';
 import { openSession } from '../session/local.js';
 import { vaultReady } from '../session/session.js';
-import { runGate } from './gate.js';
+import { mergeGateResults, runGate } from './gate.js';
 import type { Blocker, GateResult, GateTarget } from './model.js';
 import { pushTargets, pushUpdates } from './push.js';
+import { configAtBase } from './trust.js';
 
 export type GateHook = 'pre-commit' | 'pre-push';
 
@@ -43,11 +45,33 @@ async function judge(hook: GateHook, run: HookRun): Promise<GateResult> {
       trust: 'worktree',
     });
     result.notes.unshift(...notes);
+    if (hook === 'pre-push') await judgeByBasePolicy(repo, run, config, targets, exists ? session : undefined, result);
     return result;
   } finally {
     await session.close();
   }
 }
+
+/**
+ * A push is also judged by the policy of what the remote already has (each ref's base), as
+ * the Action judges a pull request by its base: a commit that loosens `.agent-vault.yaml` or
+ * the protected paths cannot let itself through. The loosening is named as a warning; the
+ * push passes only if both policies pass, so a loosening takes effect once it is on the remote.
+ */
+async function judgeByBasePolicy(repo: string, run: HookRun, config: AgentVaultConfig, targets: GateTarget[], session: GateSession, result: GateResult): Promise<void> {
+  const byBase = new Map<string, GateTarget[]>();
+  for (const t of targets) if (t.kind === 'commits' && t.base) byBase.set(t.base, [...(byBase.get(t.base) ?? []), t]);
+  for (const [base, group] of byBase) {
+    const { config: baseConfig, source } = configAtBase(repo, group[0]!);
+    const loosened = policyLoosenings(baseConfig, config);
+    if (!loosened.length) continue;
+    result.notes.push(...loosened.map((l) => GIT_MSG.policyLoosened(l, base)));
+    const strict = await runGate({ repo, env: run.env, config: baseConfig, configSource: source, targets: group, session, trust: 'base' });
+    mergeGateResults(result, strict);
+  }
+}
+
+type GateSession = Parameters<typeof runGate>[0]['session'];
 
 /**
  * The gate of a git hook: what the next commit records (pre-commit), or every commit a push

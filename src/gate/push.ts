@@ -57,6 +57,20 @@ export function revisionsFor(repo: string, u: RefUpdate): string[] | undefined {
 }
 
 /**
+ * The commit whose policy a pushed ref is judged by: the remote's tip when this clone has it,
+ * else the newest commit of the pushed history that a remote-tracking ref already holds (a
+ * new branch: where it left the remote's history). Undefined when the remote holds none of it.
+ */
+export function pushBase(repo: string, u: RefUpdate, revs: string[]): string | undefined {
+  if (!ZERO.test(u.remoteSha) && objectExists(repo, u.remoteSha)) return u.remoteSha;
+  if (!revs.some((r) => r.startsWith('^'))) return undefined;
+  const boundary = gitText(['rev-list', '--boundary', '--date-order', ...revs], { cwd: repo })
+    .split('\n')
+    .filter((l) => l.startsWith('-'));
+  return boundary[0]?.slice(1) || undefined;
+}
+
+/**
  * What a push publishes, one target per ref update. A push of a branch and its tag
  * (--follow-tags) names the same commits twice: commits an earlier update already covers are
  * excluded, and each tip is judged once.
@@ -69,7 +83,7 @@ export function pushTargets(repo: string, updates: RefUpdate[]): GateTarget[] {
     if (!own || pushedTips.includes(u.localSha)) continue;
     const revs = [...own, ...pushedTips.map((t) => `^${t}`)];
     pushedTips.push(u.localSha);
-    targets.push({ kind: 'commits', revs, head: u.localSha, base: undefined, description: `${u.localRef} -> ${u.remoteRef}` });
+    targets.push({ kind: 'commits', revs, head: u.localSha, base: pushBase(repo, u, own), description: `${u.localRef} -> ${u.remoteRef}` });
   }
   return targets;
 }

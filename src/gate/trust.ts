@@ -1,5 +1,6 @@
 import { CONFIG_NAMES, defaultConfig, loadConfig, parseConfig, type AgentVaultConfig } from '../config/config.js';
 import { blobAt } from '../sources/git-sources.js';
+import { policyLoosenings } from '../config/loosening.js';
 import type { GateTarget } from './model.js';
 
 /**
@@ -8,6 +9,31 @@ import type { GateTarget } from './model.js';
  * that judges it. Without a base (a new branch, a whole tree), the repository's own. The
  * skill keyring and revocation list come from the same commit (runGate's `trust: 'base'`).
  */
+function configAtCommit(repo: string, commit: string): AgentVaultConfig {
+  for (const name of CONFIG_NAMES) {
+    const bytes = blobAt(repo, commit, name);
+    if (bytes) return parseConfig(bytes.toString('utf8'), `${name} at ${commit.slice(0, 12)}`);
+  }
+  return defaultConfig();
+}
+
+/**
+ * How the head of a range loosens the policy of its base (see policyLoosenings), for a gate
+ * that trusts the base: the change is named, the base decides. A head whose configuration
+ * does not parse loosens nothing here (the base still decides; the hooks report the error).
+ */
+export function loosenedAtHead(repo: string, target: GateTarget): { change: string; file: string }[] {
+  if (target.kind !== 'commits' || !target.base) return [];
+  let head: AgentVaultConfig;
+  try {
+    head = configAtCommit(repo, target.head);
+  } catch {
+    return [];
+  }
+  const file = head.file?.replace(/ at [0-9a-f]+$/, '') ?? CONFIG_NAMES[0]!;
+  return policyLoosenings(configAtBase(repo, target).config, head).map((change) => ({ change, file }));
+}
+
 export function configAtBase(repo: string, target: GateTarget): { config: AgentVaultConfig; source: string } {
   if (target.kind === 'commits' && target.base) {
     const at = target.base.slice(0, 12);

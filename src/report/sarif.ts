@@ -49,7 +49,7 @@ export function renderSarif(report: ScanReport): string {
               },
             },
           ],
-          partialFingerprints: { 'agentVaultFingerprint/v1': f.fingerprint },
+          partialFingerprints: { 'agentVaultFingerprint/v2': f.fingerprint },
           ...(f.commit ? { properties: { commit: f.commit } } : {}),
         })),
         columnKind: 'utf16CodeUnits',

@@ -12,6 +12,7 @@ import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
 import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
+import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
 
 // Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
@@ -178,8 +179,57 @@ function structural(check: StructuralCheck, path: string, detail: string, line =
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const BASE64_BLOB = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])/g;
-const HEX_BLOB = /(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}){24,}(?![0-9A-Fa-f])|(?:\\x[0-9A-Fa-f]{2}){16,}/g;
+const BASE64_CHAR = /[A-Za-z0-9+/]/;
+const HEX_CHAR = /[0-9A-Fa-f]/;
+
+/**
+ * Encoded blobs in a text, found by walking runs of characters once: base64 runs of 40 or more
+ * (with up to two `=`, not inside a longer token), runs of an even number of 48 or more hex
+ * digits, and 16 or more `\\xHH` escapes. A regex with an unbounded repeat did the same but
+ * overflowed V8's backtracking stack on a long run (a 10 MB file of one letter), failing the
+ * scan as an internal error.
+ */
+export function* encodedBlobs(text: string): Generator<[string] & { index: number }> {
+  const blob = (from: number, to: number) => Object.assign([text.slice(from, to)] as [string], { index: from });
+  // \xHH escapes, left to right without overlap.
+  const escapes: [number, number][] = [];
+  for (let i = text.indexOf('\\x'); i !== -1; ) {
+    let j = i;
+    while (text[j] === '\\' && text[j + 1] === 'x' && HEX_CHAR.test(text[j + 2] ?? '') && HEX_CHAR.test(text[j + 3] ?? '')) j += 4;
+    if ((j - i) / 4 >= 16) {
+      escapes.push([i, j]);
+      yield blob(i, j);
+    }
+    i = text.indexOf('\\x', Math.max(j, i + 1));
+  }
+  const inEscape = (at: number) => escapes.some(([from, to]) => from <= at && at < to);
+  let i = 0;
+  while (i < text.length) {
+    if (!BASE64_CHAR.test(text[i]!)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && BASE64_CHAR.test(text[j]!)) j++;
+    const before = i === 0 ? '' : text[i - 1]!;
+    let end = j;
+    while (end < text.length && end - j < 2 && text[end] === '=') end++;
+    const after = text[end] ?? '';
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === '='))) yield blob(i, end);
+    // Hex runs inside it (after a 0x, or next to other letters), bounded by non-hex.
+    for (let h = i; h < j; ) {
+      if (!HEX_CHAR.test(text[h]!)) {
+        h++;
+        continue;
+      }
+      let k = h;
+      while (k < j && HEX_CHAR.test(text[k]!)) k++;
+      if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
+      h = k;
+    }
+    i = j;
+  }
+}
 
 /** Decoded text if the blob decodes to mostly printable UTF-8, else undefined. */
 function decodeBlob(blob: string): string | undefined {
@@ -211,13 +261,11 @@ export function scanThreatText(text: string, path: string, rules: SkillRules): F
 function scanFileText(text: string, path: string, rules: SkillRules, depth = 0): Finding[] {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
   if (depth >= 2) return findings;
-  for (const pattern of [BASE64_BLOB, HEX_BLOB]) {
-    // matchAll works on a copy of the regex: the rescan below recurses into this function,
-    // and a shared lastIndex would restart the outer loop forever.
-    for (const m of text.matchAll(pattern)) {
+  {
+    for (const m of encodedBlobs(text)) {
       const decoded = decodeBlob(m[0]);
       if (decoded === undefined) continue;
-      const index = m.index ?? 0;
+      const index = m.index;
       const line = text.slice(0, index).split('\n').length;
       const column = index - text.lastIndexOf('\n', index - 1);
       for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
@@ -239,31 +287,79 @@ function scanFileText(text: string, path: string, rules: SkillRules, depth = 0):
   return findings;
 }
 
-function fileFindings(file: SkillFile, rules: SkillRules, maxFileSize: number): Finding[] {
+function fileFindings(file: SkillFile, rules: SkillRules, maxFileSize: number, budget: ArchiveBudget): Finding[] {
   if (!file.bytes) return []; // symlinks: their targets are inside the skill and scanned there
-  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0);
+  return bytesFindings(file.path, file.bytes, rules, maxFileSize, 0, budget);
 }
 
 const OPENABLE = new Set(['zip', 'gzip', 'tar']);
 
-function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSize: number, depth: number): Finding[] {
-  if (bytes.length > maxFileSize) return [structural('skill-file-too-large', path, `${bytes.length} bytes > ${maxFileSize}`)];
-  const binary = classifyBinary(path, bytes);
-  if (binary?.check === 'skill-binary-archive' && OPENABLE.has(binary.kind) && depth < 3) {
-    // Archives are unpacked and every member scanned: "cannot be analysed" is kept for
-    // what really cannot be opened.
-    const listing = readArchive(bytes, maxFileSize);
-    if (!listing.ok) return [structural('skill-binary-archive', path, `${binary.kind}: ${listing.reason}`)];
-    const out = [structural('skill-archive-contents', path, `${binary.kind}, ${listing.members.length} member(s)`)];
-    for (const m of listing.members) {
-      const memberPath = `${path}!/${m.path}`;
-      if ('unreadable' in m) out.push(structural('skill-binary-archive', memberPath, m.unreadable));
-      else out.push(...bytesFindings(memberPath, m.bytes, rules, maxFileSize, depth + 1));
-    }
-    return out;
+/**
+ * What unpacking may cost for one whole skill, across every archive and nesting level: a
+ * small zip of zips must not expand into gigabytes (each level's own limit multiplies with
+ * depth). Past it the skill fails as a tree that cannot be analysed safely.
+ */
+export const ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 10_000, depth: 3 } as const;
+
+interface ArchiveBudget {
+  bytes: number;
+  members: number;
+  archives: number;
+}
+
+function spend(budget: ArchiveBudget, path: string, bytes: number, members: number): void {
+  budget.bytes += bytes;
+  budget.members += members;
+  budget.archives++;
+  if (budget.bytes > ARCHIVE_LIMITS.bytes || budget.members > ARCHIVE_LIMITS.members) {
+    throw skillFailure(
+      'SKILL_TREE_REJECTED',
+      `the archives of this skill unpack to more than the limit (at ${path}: ${budget.archives} archive(s), ${budget.members} member(s), ${budget.bytes} bytes so far; limits ${ARCHIVE_LIMITS.members} members and ${ARCHIVE_LIMITS.bytes} bytes over all nesting levels)`,
+      'Ship the files unpacked, or fewer and smaller archives: a reviewer and the scanner must be able to read every byte.',
+    );
   }
-  if (binary) return [structural(binary.check, path, binary.kind)];
-  return scanFileText(decodeCharacters(bytes), path, rules);
+}
+
+/**
+ * Findings of one file of the skill. Archives are unpacked first, every nesting level, within
+ * the skill's budget, and only then is anything scanned: a bomb fails the skill before its
+ * expanded bytes cost a scan.
+ */
+function bytesFindings(path: string, bytes: Buffer, rules: SkillRules, maxFileSize: number, depth: number, budget: ArchiveBudget): Finding[] {
+  const leaves: [string, Buffer][] = [];
+  const out = unpack(path, bytes, maxFileSize, depth, budget, leaves);
+  for (const [leafPath, leaf] of leaves) {
+    if (leaf.length > maxFileSize) out.push(structural('skill-file-too-large', leafPath, `${leaf.length} bytes > ${maxFileSize}`));
+    else {
+      const binary = classifyBinary(leafPath, leaf);
+      if (binary) out.push(structural(binary.check, leafPath, binary.kind));
+      else out.push(...scanFileText(decodeCharacters(leaf), leafPath, rules));
+    }
+  }
+  return out;
+}
+
+/** Unpack archives (zip, gzip, tar) recursively into `leaves`; findings about the archives themselves. */
+function unpack(path: string, bytes: Buffer, maxFileSize: number, depth: number, budget: ArchiveBudget, leaves: [string, Buffer][]): Finding[] {
+  if (bytes.length > maxFileSize) return void leaves.push([path, bytes]), [];
+  const binary = classifyBinary(path, bytes);
+  if (!(binary?.check === 'skill-binary-archive' && OPENABLE.has(binary.kind) && depth < ARCHIVE_LIMITS.depth)) return void leaves.push([path, bytes]), [];
+  // Archives are unpacked and every member scanned: "cannot be analysed" is kept for what
+  // really cannot be opened. No level may unpack more than the skill has left.
+  const left = ARCHIVE_LIMITS.bytes - budget.bytes;
+  const listing = readArchive(bytes, Math.max(1, Math.min(maxFileSize, left)));
+  if (!listing.ok) {
+    if (left < maxFileSize && /more than/.test(listing.reason)) spend(budget, path, left + 1, 0);
+    return [structural('skill-binary-archive', path, `${binary.kind}: ${listing.reason}`)];
+  }
+  spend(budget, path, listing.members.reduce((n, m) => n + ('bytes' in m ? m.bytes.length : 0), 0), listing.members.length);
+  const out = [structural('skill-archive-contents', path, `${binary.kind}, ${listing.members.length} member(s)`)];
+  for (const m of listing.members) {
+    const memberPath = `${path}!/${m.path}`;
+    if ('unreadable' in m) out.push(structural('skill-binary-archive', memberPath, m.unreadable));
+    else out.push(...unpack(memberPath, m.bytes, maxFileSize, depth + 1, budget, leaves));
+  }
+  return out;
 }
 
 function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
@@ -295,7 +391,8 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     report.skill = parseSkillMd(mdText, `${dir}/${SKILL_FILE}`);
     const all: Finding[] = toolFindings(report.skill, mdText);
     for (const w of report.skill.warnings) all.push(structural('skill-frontmatter-warning', SKILL_FILE, w));
-    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize));
+    const budget: ArchiveBudget = { bytes: 0, members: 0, archives: 0 };
+    for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize, budget));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });

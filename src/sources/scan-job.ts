@@ -8,6 +8,7 @@ import { listFiles } from './files.js';
 import { scanFragment, type SourceRead } from './fragment.js';
 import { addedFragments, blobFragments, checkRange, stagedChanges } from './git-sources.js';
 import { scanFiles } from './scan-run.js';
+import { withoutBaselined, type Baseline } from './baseline.js';
 
 /** What `agent-vault scan` reads. */
 export type ScanSource =
@@ -23,8 +24,8 @@ export type ScanSource =
 export interface ScanJob {
   source: ScanSource;
   config: AgentVaultConfig;
-  /** Fingerprints to leave out (a baseline file's). */
-  baseline: string[];
+  /** Accepted findings to leave out (a baseline file's). */
+  baseline?: Baseline;
   /** What is done so far, for a progress line; called often (the caller throttles). */
   onProgress?: (done: string) => void;
 }
@@ -40,11 +41,11 @@ class Tally {
   readonly skipped: Skipped[] = [];
   private readonly paths = new Set<string>();
   bytes = 0;
-  constructor(private readonly ruleset: Ruleset, private readonly maxFileSize: number, private readonly baseline: ReadonlySet<string>) {}
+  constructor(private readonly ruleset: Ruleset, private readonly maxFileSize: number) {}
 
   add(read: SourceRead): void {
     if (!read.ok) return void this.skipped.push(read.skipped);
-    const { decoded, findings } = scanFragment(read.fragment, this.ruleset, this.maxFileSize, { baseline: this.baseline });
+    const { decoded, findings } = scanFragment(read.fragment, this.ruleset, this.maxFileSize);
     if (!decoded.ok) return void this.skipped.push(decoded.skipped);
     this.paths.add(read.fragment.path);
     this.bytes += decoded.text.length;
@@ -60,9 +61,9 @@ class Tally {
 export async function runScanJob(job: ScanJob): Promise<ScanReport> {
   const { source, config } = job;
   const ruleset = buildRuleset(config);
-  const tally = new Tally(ruleset, config.maxFileSize, new Set(job.baseline));
+  const tally = new Tally(ruleset, config.maxFileSize);
   const report = (target: string, files = tally.files, bytes = tally.bytes): ScanReport => ({
-    findings: tally.findings,
+    findings: withoutBaselined(tally.findings, job.baseline),
     skipped: tally.skipped,
     filesScanned: files,
     bytesScanned: bytes,
@@ -102,7 +103,7 @@ export async function runScanJob(job: ScanJob): Promise<ScanReport> {
       append(tally.skipped, listed.skipped);
       const progress = job.onProgress;
       const onProgress = progress ? (d: number, t: number, b: number) => progress(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined;
-      const result = await scanFiles(listed.files, { config, baseline: job.baseline, ...(source.protectedRoots ? { protectedRoots: source.protectedRoots } : {}) }, onProgress, source.threads);
+      const result = await scanFiles(listed.files, { config, ...(source.protectedRoots ? { protectedRoots: source.protectedRoots } : {}) }, onProgress, source.threads);
       append(tally.findings, result.findings);
       append(tally.skipped, result.skipped);
       return report('files', result.filesScanned, result.bytesScanned);

@@ -21,7 +21,6 @@ export interface ScanSettings {
   /** Suppressions the engine honours (see ScanOptions); default: all of them. */
   suppressions?: { inline: boolean; paths: boolean };
   config: AgentVaultConfig;
-  baseline: string[];
   /** Folders whose files are never read (the vault home): skipped, by path or as the same file under another name. */
   protectedRoots?: string[];
 }
@@ -40,9 +39,9 @@ function suppressionOptions(settings: ScanSettings) {
 }
 
 /** Scan a batch of files in this thread. */
-export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings, baseline: ReadonlySet<string>): ScanResult {
+export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSettings): ScanResult {
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
-  const options = { baseline, ...suppressionOptions(settings) };
+  const options = suppressionOptions(settings);
   for (const file of files) {
     const read = readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
     if (!read.ok) {
@@ -103,10 +102,9 @@ export async function scanFiles(files: FileEntry[], settings: ScanSettings, onPr
   const small = !forced && (files.length < 2 * BATCH_FILES || totalSize(files, PARALLEL_MIN_BYTES) < PARALLEL_MIN_BYTES);
   if (!script || count < 2 || small) {
     const ruleset = buildRuleset(settings.config);
-    const baseline = new Set(settings.baseline);
     const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
     for (let i = 0; i < files.length; i += BATCH_FILES) {
-      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings, baseline);
+      const r = scanBatch(files.slice(i, i + BATCH_FILES), ruleset, settings);
       merge(out, r);
       onProgress?.(Math.min(i + BATCH_FILES, files.length), files.length, out.bytesScanned);
     }

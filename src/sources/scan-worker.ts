@@ -8,7 +8,6 @@ import type { Ruleset } from '../core/rules.js';
 import { scanBatch, toWire, type ScanSettings, type WorkerReply, type WorkerRequest } from './scan-run.js';
 
 const settings = workerData as ScanSettings;
-const baseline = new Set(settings.baseline);
 // Built at the first request, inside its try: a failure then answers that request.
 let ruleset: Ruleset | undefined;
 
@@ -16,7 +15,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
   let reply: WorkerReply;
   try {
     ruleset ??= buildRuleset(settings.config);
-    const r = scanBatch(msg.files, ruleset, settings, baseline);
+    const r = scanBatch(msg.files, ruleset, settings);
     reply = { type: 'result', batch: msg.batch, findings: r.findings.map(toWire), skipped: r.skipped, filesScanned: r.filesScanned, bytesScanned: r.bytesScanned };
   } catch (e) {
     // Ours crosses as it is (kind, code, hint); anything else as an internal error whose

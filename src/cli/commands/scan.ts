@@ -72,7 +72,7 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   if (modes === 1 && paths.length) throw usageError('paths cannot be combined with --staged, --range, --history or --stdin');
   const { config, root } = configFor(ctx, opts.config);
   if (opts.maxFileSize) config.maxFileSize = parseSizeOption(opts.maxFileSize);
-  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : [];
+  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : undefined;
   const progress = opts.progress && showProgress(ctx) ? new ProgressBar(ctx) : undefined;
   const report = await runScanJob({ source: await sourceFor(ctx, paths, opts, root), config, baseline, ...(progress ? { onProgress: (t: string) => progress.update(t) } : {}) });
   progress?.done();
