@@ -138,20 +138,23 @@ function plantedSecret(g) {
 
 /**
  * Write files under `dir` until `totalBytes` is reached. Returns file count, bytes and how
- * many secrets were planted. Files are 0.5-64 KB (log-uniform), spread over nested folders.
+ * many secrets were planted. Files are 0.5-64 KB (log-uniform), spread over nested folders;
+ * `small: true` makes them 0.25-7 KB (mean ~2 KB), a tree of many small files whose cost is
+ * per file.
  */
-export function writeCorpus(dir, totalBytes, { seed = 7, plants = 20 } = {}) {
+export function writeCorpus(dir, totalBytes, { seed = 7, plants = 20, small = false } = {}) {
   const g = makeGen(seed);
   let bytes = 0;
   let files = 0;
-  const plantEvery = Math.max(1, Math.floor(totalBytes / 13_000 / plants));
+  const meanSize = small ? 2_000 : 13_000;
+  const plantEvery = Math.max(1, Math.floor(totalBytes / meanSize / plants));
   let planted = 0;
   while (bytes < totalBytes) {
     const ext = EXTENSIONS[files % EXTENSIONS.length];
     const makers = LINES[ext];
     // Log-uniform sizes from 512 B to 64 KB (mean ~13 KB): many small files and a few large
     // ones, as in real repositories; per-file costs count as they do in real scans.
-    const size = Math.floor(512 * 2 ** (g.r() * 7));
+    const size = small ? Math.floor(256 * 2 ** (g.r() * 4.8)) : Math.floor(512 * 2 ** (g.r() * 7));
     const lines = [];
     let n = 0;
     while (n < size) {
@@ -164,7 +167,10 @@ export function writeCorpus(dir, totalBytes, { seed = 7, plants = 20 } = {}) {
       planted++;
     }
     const text = lines.join('\n') + '\n';
-    const path = join(dir, `pkg${files % 37}`, `${g.word()}${files % 11}`, `${g.word()}-${files}.${ext}`);
+    // The small tree keeps about 16 files per folder, as real repositories do; the original
+    // layout (kept for the 100 MB tree, so figures stay comparable) has about one.
+    const folder = small ? join(`pkg${(files >> 4) % 50}`, `m${Math.floor((files >> 4) / 50)}`) : join(`pkg${files % 37}`, `${g.word()}${files % 11}`);
+    const path = join(dir, folder, `${g.word()}-${files}.${ext}`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
     bytes += Buffer.byteLength(text);

@@ -76,7 +76,9 @@ const rand = (n) => {
 const values = [];
 let t = performance.now();
 for (let i = 0; i < VALUES; i++) values.push(`bench-${rand(16 + (i % 32))}`);
-await new lib.LocalVaultSession(home).set(values.map((v, i) => ({ key: `key-${i}`, value: Buffer.from(v) })), { interactive: false });
+// Set as a person sets them at a terminal (the usual case; a script-set value is matched in a
+// second pass over the text the first leaves visible).
+await new lib.LocalVaultSession(home).set(values.map((v, i) => ({ key: `key-${i}`, value: Buffer.from(v) })), { interactive: true });
 console.log(`vault: ${VALUES} values set in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 // A config-like file: key: value lines, prose, and one vaulted value about every 200 lines.

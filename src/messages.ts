@@ -13,6 +13,13 @@ export const MSG = {
       : 'revoke and rotate this credential, then store the new one with agent-vault set KEY',
   scanSummary: (findings: number, files: number, skipped: number) =>
     `${findings === 0 ? 'no secrets found' : `${findings} finding${findings === 1 ? '' : 's'}`} in ${files} file${files === 1 ? '' : 's'} scanned${skipped ? `, ${skipped} skipped` : ''}`,
+  pathNotFound: (path: string) => `${path}: no such file or folder`,
+  pathNotFoundHint: 'Check the path (a typo would otherwise pass as a clean scan).',
+  outputFolderMissing: (option: string, path: string, folder: string) => `${option} ${path}: the folder ${folder} does not exist`,
+  outputFolderMissingHint: 'Create the folder first, or write the file somewhere that exists.',
+  outputNotWritable: (option: string, path: string, code: string) => `${option} ${path}: cannot write (${code})`,
+  outputNotWritableHint: 'Choose a file in a folder you can write to.',
+  scanUnread: (path: string, why: string) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
   // Vault commands (read, write, has, list, init, set, get, rm, import).
@@ -29,6 +36,10 @@ export const MSG = {
     `${hashes.length === 1 ? 'UNVAULTED marker' : 'UNVAULTED markers'} ${hashes.map((h) => `sha256:${h}`).join(', ')} ${hashes.length === 1 ? 'matches' : 'match'} no unvaulted value in ${file} as it is now`,
   unresolvedMarkerHint: (file: string) =>
     `Nothing was written. An UNVAULTED marker can only be written back to the file it was read from, unchanged; read it again (agent-vault read ${file}), or ask the user to vault the value (agent-vault set KEY) and use <agent-vault:KEY>.`,
+  markerContext: (file: string, line: number) =>
+    `refusing to write ${file}: a restored value would be readable at line ${line}, because its new surroundings no longer hide it`,
+  markerContextHint: (file: string) =>
+    `Nothing was written. Keep each <agent-vault:...> placeholder and UNVAULTED marker in the surroundings read showed it in (read ${file} again to see them); to use a value somewhere new, ask the user to vault it (agent-vault set KEY) and write <agent-vault:KEY>.`,
   // The agent boundary (issue 10): paths into the vault home, where writes may go, key bindings.
   pathInVaultHome: (file: string, root: string) =>
     `${file} is inside the vault home ${root} (or is one of its files under another name): agent-vault never reads, writes or scans the vault's own files`,
@@ -52,6 +63,13 @@ export const MSG = {
   runNoPty: 'note: util-linux script is not available, so the command gets pipes instead of a terminal (colours and prompts may differ)',
   runCannotStart: (cmd: string, code: string) => `cannot start ${cmd}: ${code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : code}`,
   runCannotStartHint: 'Check the command name and the folder it runs in.',
+  // Approvals (issue 13): a use outside the bindings waits for a person.
+  approvalPending: (id: string, keys: string[], path: string) =>
+    `pending ${id}: ${MSG.keyNotBound(keys, path)}; a person's approval was requested`,
+  approvalPendingHint: (id: string, keys: string[], path: string) =>
+    `Nothing was written. Ask the user to approve it in their own terminal: agent-vault approve ${id} (or deny it: agent-vault deny ${id}); then run this write again. Check it with: agent-vault request status ${id}. To allow this file for good, the user can run: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join('; ')}`,
+  approvalDenied: (id: string, keys: string[], path: string) => `request ${id} was denied: ${keys.map((k) => `"${k}"`).join(', ')} may not be written to ${path}`,
+  approvalDeniedHint: 'Nothing was written. A person denied this use; do not retry it without asking them.',
   keyInternal: (keys: string[]) =>
     `${keys.map((k) => `"${k}"`).join(', ')} ${keys.length === 1 ? 'is a key' : 'are keys'} agent-vault uses itself (skill signing) and never writes anywhere`,
   keyInternalHint: 'Nothing was written. Internal keys are used by agent-vault commands (skill sign), never materialised in files or output.',
@@ -98,8 +116,10 @@ export const MSG = {
   },
   actionPolicyLoosened: (change: string) =>
     `policy-loosened: ${change}. The base commit's policy decided this run; a loosening takes effect once it is merged on its own.`,
-  actionVerdict: (failing: number, total: number) =>
-    total === 0 ? 'agent-vault: no findings' : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity` : ', none at or above the fail-on severity'}`,
+  actionVerdict: (failing: number, total: number, below: number, failOn: string) =>
+    total === 0
+      ? 'agent-vault: no findings'
+      : `agent-vault: ${total} finding${total === 1 ? '' : 's'}${failing ? `, ${failing} at or above the fail-on severity (${failOn})` : ''}${below ? `, ${below} finding${below === 1 ? '' : 's'} below the fail-on severity (${failOn}), not blocking` : ''}`,
   skillResign: (path: string) => `re-sign it before it verifies: agent-vault skill sign ${path} --kid KEY`,
 } as const;
 
@@ -135,6 +155,9 @@ export function formatError(error: unknown): string {
 }
 
 /** Wording of the git gate: filter, hooks, install and status. Never given a secret value. */
+/** Findings a gate reports that do not block: counted, so a pass never reads as "no secrets". */
+const belowPolicy = (below: number, failOn: string) => `${below} finding${below === 1 ? '' : 's'} below policy.block (${failOn}), not blocking`;
+
 export const GIT_MSG = {
   filterVaultUnavailable: (reason: string) =>
     `agent-vault: vault unavailable (${reason}); checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault install after setting up the vault to restore values.`,
@@ -165,7 +188,9 @@ export const GIT_MSG = {
   gateFailedClosed: (hook: string, reason: string) =>
     `agent-vault ${hook}: blocked because the check could not run: ${reason}`,
   gateFailedClosedHint: 'Fix the cause above, or bypass once with AGENT_VAULT_SKIP=1 (announced).',
-  gatePassed: (hook: string, files: number) => `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, no secrets.`,
+  gatePassed: (hook: string, files: number, below: number, failOn: string) =>
+    `agent-vault ${hook}: ${files} file${files === 1 ? '' : 's'} checked, ${below ? `${belowPolicy(below, failOn)}:` : 'no secrets.'}`,
+  belowPolicy,
   policyLoosened: (change: string, base: string) =>
     `warning: policy-loosened: ${change} (compared with ${base.slice(0, 12)}, which the remote has; its policy decides until the change is on the remote by itself)`,
   noVaultForGate: 'agent-vault: no vault here, so raw vaulted values cannot be checked; the scanner still ran.',
@@ -228,4 +253,24 @@ export const GUARD_MSG = {
     `agent-vault: this prompt holds a secret (${what}) and was not sent. Store it in your terminal with: agent-vault set KEY, then refer to it as <agent-vault:KEY>; never paste a secret into the chat.`,
   outputWithheld: 'agent-vault guard: the output of this tool held secret values and was replaced; run the command through agent-vault run -- COMMAND, or read files with agent-vault read FILE, to see it with placeholders.',
   failed: 'agent-vault guard could not judge this call, so it is blocked to stay safe. Ask the user to run: agent-vault doctor',
+};
+
+/** Approvals and the audit log (issue 13). Requests hold names and an agent's words: shown escaped, never a value. */
+export const APPROVAL_MSG = {
+  describe: (r: { id: string; keys: string[]; op: string; destination: string; repo?: string; reason: string; created: string; expires: string }) =>
+    [
+      `  request      ${r.id}`,
+      `  keys         ${r.keys.join(', ')}`,
+      `  operation    ${r.op}`,
+      `  destination  ${JSON.stringify(r.destination).slice(1, -1)}`,
+      `  repository   ${r.repo ? JSON.stringify(r.repo).slice(1, -1) : '(none)'}`,
+      `  reason       ${r.reason ? JSON.stringify(r.reason) : '(none given)'}`,
+      `  created      ${r.created}, expires ${r.expires}`,
+    ].join('\n') + '\n',
+  auditValid: (entries: number, anchorSeq: number | undefined, anchorChecked: boolean) =>
+    `audit log valid: ${entries} entr${entries === 1 ? 'y' : 'ies'}, chain intact` +
+    (anchorChecked ? (anchorSeq ? `, checkpoint at entry ${anchorSeq} matches the vault` : ', no checkpoint recorded yet') : ' (the vault is locked: checkpoint not checked; unlock and run again)') +
+    '\n',
+  noVault: (home: string) => `no vault at ${home}: there is nothing to approve with`,
+  noVaultHint: 'Create one first: agent-vault init',
 };

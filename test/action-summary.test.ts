@@ -23,7 +23,7 @@ function gate(findings: Finding[], problems: Problem[] = []): ActionReport {
     targets: [{ kind: 'commits', revs: ['a..b'], head: 'b'.repeat(40), base: 'a'.repeat(40), description: 'commits aaaa..bbbb (pull request #1)' }],
     commits: 2, configSource: 'built-in defaults', ruleset,
     results: [{ check: 'secrets', findings, problems: [], verifiedSkills: 0, notes: [] }, { check: 'skills', findings: [], problems, verifiedSkills: 0, notes: [] }],
-    findings, problems, failing: findings.length + problems.length, failOn: 'low', filesScanned: 1, bytesScanned: 10,
+    findings, problems, failing: findings.length + problems.length, notBlocking: [], failOn: 'low', filesScanned: 1, bytesScanned: 10,
   };
 }
 

@@ -8,19 +8,49 @@ import { DiffParser, LineSplitter, unquoteGitPath, COMMIT_MARKER, type DiffFragm
 import { buildRuleset, defaultConfig } from '../src/config/config.js';
 import { scanText } from '../src/core/scan.js';
 import { SECRET } from '../src/core/types.js';
+import type { ContextDefinition } from '../src/core/assignment.js';
+import type { UrlDefinition } from '../src/core/url-credentials.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 
 describe('keyword automaton', () => {
-  it('finds exactly the keywords a naive case-insensitive search finds', () => {
-    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c'), minLength: 1, maxLength: 5 });
+  // The model: a keyword occurs where a case-insensitive search finds it, and where it begins
+  // with a letter (without a leading *), only at a word start: text start, after a character
+  // that is not a letter or digit, or at a camelCase hump.
+  const alnum = (c: string | undefined) => c !== undefined && /[A-Za-z0-9]/.test(c);
+  const startsWord = (text: string, p: number) => p === 0 || !alnum(text[p - 1]) || (/[A-Z]/.test(text[p]!) && !/[A-Z]/.test(text[p - 1]!));
+  const occurs = (text: string, raw: string) => {
+    const anywhere = raw.startsWith('*');
+    const k = anywhere ? raw.slice(1) : raw;
+    const lower = text.toLowerCase();
+    for (let p = lower.indexOf(k); p !== -1; p = lower.indexOf(k, p + 1)) if (anywhere || !/^[a-z]/.test(k) || startsWord(text, p)) return true;
+    return false;
+  };
+
+  it('finds exactly the keywords a naive search finds, word starts included', () => {
+    const word = fc.tuple(fc.boolean(), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', '1'), minLength: 1, maxLength: 5 })).map(([star, w]) => (star ? '*' : '') + w.toLowerCase());
     fc.assert(
-      fc.property(fc.uniqueArray(word.map((w) => w.toLowerCase()), { minLength: 1, maxLength: 12 }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', 'x', '\n', 'é'), maxLength: 200 }), (keywords, text) => {
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 12, selector: (w) => w.replace(/^\*/, '') }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', 'x', '1', '\n', 'é'), maxLength: 200 }), (keywords, text) => {
         const found = new KeywordAutomaton(keywords).find(text);
-        const expected = new Set(keywords.map((k, i) => (text.toLowerCase().includes(k) ? i : -1)).filter((i) => i >= 0));
+        const expected = new Set(keywords.map((k, i) => (occurs(text, k) ? i : -1)).filter((i) => i >= 0));
         expect([...found].sort()).toEqual([...expected].sort());
       }),
       { numRuns: 500 },
     );
+  });
+
+  it.each([
+    ['okta', 'const rookTable = 1', false],
+    ['okta', 'OKTA_API_TOKEN=1', true],
+    ['okta', 'const myOktaToken = 1', true],
+    ['okta', 'okta.token: 1', true],
+    ['okta', 'MYOKTA_TOKEN=1', false],
+    ['ghp_', 'token=ghp_abc', true],
+    ['*t3blbkfj', 'sk-abcT3BlbkFJxyz', true],
+    ['t3blbkfj', 'sk-abc3T3BlbkFJxyz', true],
+    ['t3blbkfj', 'sk-ABCT3BlbkFJxyz', false],
+    ['://', 'postgres://x', true],
+  ] as const)('keyword %s in %s: %s', (keyword, text, expected) => {
+    expect(new KeywordAutomaton([keyword]).find(text).length === 1).toBe(expected);
   });
 });
 
@@ -146,11 +176,16 @@ describe('capture group counting', () => {
   const viaExec = (src: string) => new RegExp(`${src}|`).exec('')!.length - 1;
   it('agrees with the regex engine on tricky sources and on every built-in rule', async () => {
     const { countCapturingGroups } = await import('../src/core/rules.js');
+    const { compileContext } = await import('../src/core/assignment.js');
+    const { compileUrl } = await import('../src/core/url-credentials.js');
     const { builtinRulePacks } = await import('../src/config/builtin-rules.js');
     const tricky = ['(a)(?:b)(?<n>c)', '(?<=x)(?<!y)(z)', '[(](a)\\((b)', '[\\]()](c)', '(?=a)(?!b)', '((a)|(b))', 'a\\\\(b)'];
     for (const src of tricky) expect(countCapturingGroups(src), src).toBe(viaExec(src));
     for (const pack of builtinRulePacks()) {
-      for (const rule of pack.rules as { id: string; regex: string }[]) expect(countCapturingGroups(rule.regex), rule.id).toBe(viaExec(rule.regex));
+      for (const rule of pack.rules as { id: string; regex?: string; context?: ContextDefinition; url?: UrlDefinition }[]) {
+        const sources = rule.regex ? [rule.regex] : rule.context ? [compileContext(rule.context).primary, ...compileContext(rule.context).valueFirst].map((p) => p.source) : [compileUrl(rule.url!).source];
+        for (const src of sources) expect(countCapturingGroups(src), rule.id).toBe(viaExec(src));
+      }
     }
   });
 });

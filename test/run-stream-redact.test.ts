@@ -101,6 +101,20 @@ describe('streaming agent view (run)', () => {
     );
   });
 
+  it('equals the view of the whole output with script-set values too (their second pass sees only what stays visible)', async () => {
+    await fc.assert(
+      fc.asyncProperty(valuesArb, fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), fc.array(pieceArb, { maxLength: 30 }), fc.array(fc.nat(2000), { maxLength: 40 }), async (values, scripted, plan, cuts) => {
+        const mixed: VaultedValue[] = values.map((v, i) => ({ ...v, origin: scripted[i] ? 'script' : 'terminal' }));
+        const redactor = new Redactor(mixed);
+        const whole = render(values, plan);
+        const expected = redactor.redactForAgent(whole, []).output;
+        const got = await streamed(redactor, chunk(whole, cuts));
+        expect(got.toString('latin1')).toBe(expected.toString('latin1'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('one byte at a time, with the idle flush after every byte, still shows no value window', async () => {
     await fc.assert(
       fc.asyncProperty(valuesArb, fc.array(pieceArb, { maxLength: 20 }), async (values, plan) => {
@@ -109,7 +123,10 @@ describe('streaming agent view (run)', () => {
         const bytes = [...whole].map((b) => Buffer.from([b]));
         const got = await streamed(redactor, bytes, bytes.map(() => true));
         expect(valueWindows(values, got)).toEqual([]);
-        expect(got.toString('latin1')).toBe(redactor.redactForAgent(whole, []).output.toString('latin1'));
+        // The idle flush lets out bytes that might have begun a run of a long value or a split
+        // value (only a whole value's, form's or token's start stays held), so the output may
+        // show a few bytes the whole view marks beside a placeholder; every value is still hidden.
+        for (const v of values) expect(got.includes(Buffer.from(v.value))).toBe(false);
       }),
       { numRuns: 200 },
     );

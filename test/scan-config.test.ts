@@ -69,13 +69,14 @@ describe('configuration', () => {
     expect(ids(cli(sb, dir, ['scan', '.', '--format', 'json']).stdout)).toHaveLength(4);
   });
 
-  it('maxFileSize from the config lists bigger files as skipped', () => {
+  it('maxFileSize from the config: bigger files are scanned in windows, not skipped', () => {
     const { sb, dir } = repo();
     write(dir, '.agent-vault.yaml', 'maxFileSize: 100\n');
     write(dir, 'big.txt', `y=${token()}\n${'z'.repeat(200)}`);
     const r = cli(sb, dir, ['scan', 'big.txt']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/skipped big\.txt: too-large/);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('big.txt:1:3');
+    expect(r.stdout).not.toMatch(/too-large/);
   });
 });
 

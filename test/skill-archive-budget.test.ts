@@ -3,55 +3,11 @@
  * zip of a hundred inner zips, each a few kilobytes that inflate to megabytes, made `skill scan`
  * inflate and scan a gigabyte; each level's own limit multiplied with depth.
  */
-import { deflateRawSync } from 'node:zlib';
-import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
 import { sandbox, writeFiles } from './helpers/sandbox.js';
 import { skillMd } from './helpers/skill-env.js';
-
-const crc32 = (b: Buffer) => ((zlib as unknown as { crc32?: (b: Buffer) => number }).crc32?.(b) ?? 0) >>> 0;
-
-/** A zip of the given members, each deflated, built by hand (zip format, no zip64). */
-function zip(members: [string, Buffer][]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, data] of members) {
-    const comp = deflateRawSync(data, { level: 9 });
-    const nameBuf = Buffer.from(name);
-    const crc = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(comp.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(comp.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, comp);
-    centrals.push(central, nameBuf);
-    offset += local.length + nameBuf.length + comp.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(members.length, 8);
-  eocd.writeUInt16LE(members.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
-}
+import { zipOfMembers as zip } from './helpers/skill-corpus.js';
 
 describe('skill archives: one budget for the whole skill', () => {
   it('a zip of 100 zips that would inflate to a gigabyte fails the skill with SKILL_TREE_REJECTED and the numbers, without inflating it all', () => {

@@ -68,15 +68,19 @@ describe('skills section of .agent-vault.yaml', () => {
     expect(skillPolicy(defaultConfig())).toMatchObject({ requireSignatures: false, requireRevocations: true, failOn: 'high', keyring: '.agent-vault/keys.json' });
   });
 
-  it('reports every problem at once', () => {
-    const config = parseConfig('skills:\n  requireSignatures: yes please\n  failOn: severe\n  keyring: /etc/keys.json\n  colour: red\n  suppressions:\n    - skill: a\n      path: "*"\n', '/r/.agent-vault.yaml');
+  it('reports every problem at once, each with its line, when the file is parsed', () => {
     let message = '';
     try {
-      skillPolicy(config);
+      parseConfig('skills:\n  requireSignatures: yes please\n  failOn: severe\n  keyring: /etc/keys.json\n  colour: red\n  suppressions:\n    - skill: a\n      path: "*"\n', '/r/.agent-vault.yaml');
     } catch (e) {
       message = (e as Error).message;
     }
-    for (const part of ['skills.requireSignatures', 'skills.failOn', 'skills.keyring', 'skills.colour', 'rule, reason are required']) expect(message).toContain(part);
+    for (const part of [':2: skills.requireSignatures', ':3: skills.failOn', ':4: skills.keyring', ':5: skills.colour', ':7: skills.suppressions[0]: rule, reason are required']) expect(message).toContain(part);
+  });
+
+  it('a configuration built in code is checked again when its skill policy is read', () => {
+    const config = { ...defaultConfig(), file: 'x.yaml', skills: { failOn: 'hi' } };
+    expect(() => skillPolicy(config)).toThrow(/x\.yaml: skills\.failOn: must be one of/);
   });
 });
 

@@ -120,6 +120,38 @@ describe('no value reaches the output of a safe command', () => {
     ];
     for (const [what, args, input] of runs) expectNoLeak(await run(sb, args, input), what);
 
+    // Approvals and audit (issue 13): the request a use outside the bindings makes, every safe
+    // look at it, the decisions refused without a terminal, and the files they write.
+    const pending = await run(sb, ['write', 'exfil2.sh', '--content', all, '--reason', `${values[0]!.key} please`], 'ignore');
+    expectNoLeak(pending, 'write outside the bindings (pending)');
+    const id = /pending ([a-z2-7]{16})/.exec(pending.stderr)?.[1];
+    expect(id, pending.stderr).toBeDefined();
+    const looks: [string, string[]][] = [
+      ['request status', ['request', 'status', id!]],
+      ['request status --json', ['request', 'status', id!, '--json']],
+      ['request list', ['request', 'list']],
+      ['grants', ['grants']],
+      ['grants --json', ['grants', '--json']],
+      ['policy', ['policy']],
+      ['policy --json', ['policy', '--json']],
+      ['audit', ['audit']],
+      ['audit --json', ['audit', '--json']],
+      ['audit --format csv', ['audit', '--format', 'csv']],
+      ['audit verify', ['audit', 'verify']],
+      ['approve without a terminal', ['approve', id!]],
+      ['deny without a terminal', ['deny', id!]],
+      ['revoke-grant without a terminal', ['revoke-grant', '--all']],
+      ['policy set without a terminal', ['policy', 'set', '--ttl', '1h']],
+      ['policy webhook add without a terminal', ['policy', 'webhook', 'add', 'http://127.0.0.1:9/x']],
+    ];
+    for (const [what, args] of looks) expectNoLeak(await run(sb, args, 'ignore'), what);
+    const written = [join(sb.home, 'audit', 'log.jsonl'), join(sb.home, 'approvals', 'requests', `${id}.json`)];
+    for (const f of written) {
+      const bytes = readFileSync(f);
+      for (const { key, needle } of needles) expect(bytes.includes(needle), `${f} holds a form or 12-byte window of ${key}`).toBe(false);
+    }
+    expect(readFileSync(written[0]!, 'utf8')).toContain('"event":"materialise-write"');
+
     // The git gate: a commit holding values is blocked, naming keys only.
     spawnSync('git', ['add', 'mixed.txt', 'config.env'], { cwd: sb.dir, env: sb.env });
     const hook = await run(sb, ['hook', 'pre-commit'], 'ignore');

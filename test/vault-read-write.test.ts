@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { run, sandbox, type Sandbox } from './helpers/vault-cli.js';
-import { bindKeys } from './helpers/vault.js';
+import { bindKeys, storeValues } from './helpers/vault.js';
 
 /** Acceptance: an agent reads a config through placeholders and writes one line back. */
 describe('reading and writing a config through placeholders', () => {
@@ -14,15 +14,14 @@ describe('reading and writing a config through placeholders', () => {
   const ghToken = expandTemplate('ghp_{{alnum:36}}', next);
   let sb: Sandbox;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     sb = sandbox();
-    for (const [key, value] of [['telegram-bot-token', botToken], ['openai-key', apiKey], ['spare-key', unused]] as const) {
-      const r = await run(sb, ['set', key, '--stdin'], value + '\n');
-      expect(r.code, r.stderr).toBe(0);
-    }
-    // What a person does in a terminal: allow each value in the files it belongs in.
+    // What a person does in a terminal: store the values (a value set by a script only hides
+    // text that is otherwise visible, issue 10 item 4), and allow each in the files it belongs in.
+    storeValues(sb.home, { 'telegram-bot-token': botToken, 'openai-key': apiKey, 'spare-key': unused });
     bindKeys(sb.home, { 'telegram-bot-token': [join(sb.dir, 'config.yaml')], 'openai-key': [join(sb.dir, 'config.yaml'), join(sb.dir, 'target.env')] });
   });
+  afterAll(() => rmSync(sb.dir, { recursive: true, force: true }));
 
   it('shows two placeholders and one UNVAULTED marker, then writes an edited line back byte for byte', async () => {
     const original = `bot_token: ${botToken}\r\napi_key: ${apiKey}\ngithub_token: ${ghToken}\nport: 3000\nlog_level: info`;

@@ -5,6 +5,7 @@ import { loadConfig, type AgentVaultConfig } from '../../src/config/config.js';
 import { SECRET, type Severity } from '../../src/core/types.js';
 import { AgentVaultError, configError, refusal, usageError } from '../../src/errors.js';
 import { runGate } from '../../src/gate/gate.js';
+import { configBaseline, type Baseline } from '../../src/sources/baseline.js';
 import type { GateResult, GateTarget } from '../../src/gate/model.js';
 import { configAtBase, loosenedAtHead } from '../../src/gate/trust.js';
 import { MSG, foreignErrorDetail } from '../../src/messages.js';
@@ -47,10 +48,11 @@ function runnerEnvironment(): RunnerEnvironment {
 }
 
 /** An explicit `config` input is the workflow author's choice, read from the workspace; otherwise the base commit's. */
-function configFor(repo: string, workspace: string, inputs: ActionInputs, target: GateTarget): { config: AgentVaultConfig; source: string } {
+function configFor(repo: string, workspace: string, inputs: ActionInputs, target: GateTarget): { config: AgentVaultConfig; source: string; baseline: Baseline | undefined } {
   if (!inputs.config) return configAtBase(repo, target);
   try {
-    return { config: loadConfig({ explicit: inputs.config, cwd: workspace }), source: inputs.config };
+    const config = loadConfig({ explicit: inputs.config, cwd: workspace });
+    return { config, source: inputs.config, baseline: configBaseline(config, workspace) };
   } catch (e) {
     // The loader's hint speaks of --config; in a workflow the path comes from the input.
     if (e instanceof AgentVaultError && e.message.startsWith('cannot read configuration')) throw configError(e.message, MSG.actionConfigInputHint);
@@ -63,7 +65,7 @@ async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<Gate
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), 'Check out the repository first (actions/checkout with fetch-depth: 0).');
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
-  const { config, source } = configFor(repo, env.workspace, inputs, target);
+  const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
   // With the base's policy deciding, a pull request that loosens it is named (not obeyed).
   const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
   const gate = await runGate({
@@ -77,6 +79,7 @@ async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<Gate
     // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
     session: undefined,
     trust: 'base',
+    baseline,
   });
   return { ...gate, loosened };
 }
@@ -126,8 +129,8 @@ export async function run(): Promise<void> {
     core.setOutput('findings', String(total));
     core.setOutput('sarif-file', sarifPath);
     core.setOutput('verified-skills', String(gate.verifiedSkills));
-    core.info(`${gate.targets.map((t) => t.description).join('; ')}: ${MSG.actionVerdict(gate.failing, total)}`);
-    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total));
+    core.info(`${gate.targets.map((t) => t.description).join('; ')}: ${MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn)}`);
+    if (gate.failing > 0) throw refusal(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn));
   } catch (error) {
     if (error instanceof AgentVaultError) core.setFailed(`${error.message}${error.hint ? `\n${error.hint}` : ''}`);
     else core.setFailed(`internal error: ${foreignErrorDetail(error)}. This is a bug in agent-vault; please report it.`);

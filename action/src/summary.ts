@@ -17,13 +17,13 @@ function cell(text: string): string {
 const CHECK_TITLES = { secrets: 'Secrets', 'protected-paths': 'Protected paths', skills: 'Skills' } as const;
 
 /** What the summary and the SARIF log show of a gate's result. */
-export type ActionReport = Pick<GateResult, 'targets' | 'commits' | 'configSource' | 'ruleset' | 'results' | 'findings' | 'problems' | 'failing' | 'failOn' | 'filesScanned' | 'bytesScanned'>;
+export type ActionReport = Pick<GateResult, 'targets' | 'commits' | 'configSource' | 'ruleset' | 'results' | 'findings' | 'problems' | 'failing' | 'notBlocking' | 'failOn' | 'filesScanned' | 'bytesScanned'>;
 
 /** The job summary: verdict, what was checked, and every finding and problem as a table. */
 export function renderSummary(gate: ActionReport): string {
   const total = gate.findings.length + gate.problems.length;
   const out: string[] = [];
-  out.push(`## ${gate.failing ? '❌' : '✅'} ${cell(MSG.actionVerdict(gate.failing, total))}`, '');
+  out.push(`## ${gate.failing ? '❌' : '✅'} ${cell(MSG.actionVerdict(gate.failing, total, gate.notBlocking.length, gate.failOn))}`, '');
   out.push(`Checked ${cell(gate.targets.map((t) => t.description).join('; '))}${gate.commits ? `, ${gate.commits} commit${gate.commits === 1 ? '' : 's'}` : ''}. Configuration: ${cell(gate.configSource)}. Fails on: ${cell(gate.failOn)}.`, '');
   out.push('| Check | Findings | Problems | Notes |', '| --- | ---: | ---: | --- |');
   for (const r of gate.results) {

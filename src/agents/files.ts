@@ -1,13 +1,15 @@
 import { chmodSync, lstatSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { AgentVaultConfig } from '../config/config.js';
+import { firstUncovered } from '../core/redact.js';
 import { isShowableText } from '../core/text.js';
 import { AgentVaultError, refusal, usageError } from '../errors.js';
 import { MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { repoRoot } from '../platform/exec.js';
 import { classifyPath, classifyTarget, isInside, ProtectedFolders, type PathRefusal } from '../platform/safe-path.js';
-import type { VaultSession } from '../session/session.js';
+import { useOf, type VaultSession } from '../session/session.js';
+import { ask, requestStatus } from '../approvals/decide.js';
 import { agentViewOf, type ViewedFile } from './view.js';
 
 /**
@@ -21,11 +23,17 @@ export interface AgentFiles {
   session: VaultSession;
   /** The configuration (what read treats as suspect) and the repository root; loaded only when needed. */
   settings: () => { config: AgentVaultConfig; root: string | undefined };
+  /**
+   * A use outside the bindings becomes an approval request (issue 13) when this is given:
+   * the agent's stated reason, how long to wait for a decision (seconds, default 0), and how
+   * webhook delivery starts agent-vault.
+   */
+  approvals?: { reason?: string; waitSeconds?: number; self: [string, string]; env: NodeJS.ProcessEnv };
 }
 
-/** What `read` prints: the agent's view in `cat -n` layout, and how many markers it holds. */
+/** What `read` prints: the agent's view (to be shown in `cat -n` layout, see numberedChunks), and how many markers it holds. */
 export interface AgentRead {
-  numbered: Buffer;
+  view: Buffer;
   unvaulted: number;
 }
 
@@ -35,7 +43,7 @@ export async function readForAgent(files: AgentFiles, file: string): Promise<Age
   // scanner nor the value matcher can see a secret spelled that way, so showing it could leak one.
   if (!isShowableText(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
   const view = await viewOf(files, file, bytes);
-  return { numbered: numberLines(view.output), unvaulted: view.unvaulted };
+  return { view: view.output, unvaulted: view.unvaulted };
 }
 
 /**
@@ -57,21 +65,64 @@ export async function writeForAgent(files: AgentFiles, file: string, content: Bu
   if (!options.outsideRepo) confine(files, file, real);
   // Markers resolve against the file as it is now, exactly as read showed it.
   let markers = new Map<string, Buffer>();
+  let scriptMarkers = new Set<string>();
   if (content.includes('<agent-vault:UNVAULTED:') && mode !== undefined) {
     const current = classifyPath(real, folders);
-    if (current.ok) markers = (await viewOf(files, file, current.bytes)).markers;
+    if (current.ok) ({ markers, scriptMarkers } = await viewOf(files, file, current.bytes));
   }
-  const result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
+  let result = await files.session.restore(content, { destination: { kind: 'file', path: real }, markers });
+  if (result.unbound.length && !result.unknown.length && !result.internal.length && files.approvals) {
+    result = await viaApproval(files, files.approvals, content, real, markers, result.unbound);
+  }
   if (result.unknown.length) throw refusal(MSG.secretNotFound(result.unknown), MSG.secretNotFoundHint(result.unknown), 'SECRET_NOT_FOUND');
   if (result.internal.length) throw refusal(MSG.keyInternal(result.internal), MSG.keyInternalHint, 'KEY_INTERNAL');
   if (result.unbound.length) throw refusal(MSG.keyNotBound(result.unbound, real), MSG.keyNotBoundHint(result.unbound, real), 'KEY_NOT_BOUND');
   if (result.unresolved.length) throw refusal(MSG.unresolvedMarker(result.unresolved, file), MSG.unresolvedMarkerHint(file), 'UNVAULTED_MISMATCH');
+  // A value or a marker's bytes moved into new surroundings may no longer be hidden there
+  // (`path ab/<marker>` defeats the rule and the entropy test that hid `token: <marker>`):
+  // read the would-be file as the agent would, and refuse if any restored byte would show.
+  // A marker's bytes are text the agent never saw: when a person's value, a rule or the
+  // entropy test hid them, they must stay hidden without the help of script-set values, or a
+  // guess set with `set --stdin` that matched them would turn this refusal into a write and
+  // tell the agent its guess was right (no oracle, item 4). Bytes only a script-set value hid
+  // were visible text without it, so they are judged with script-set values.
+  if (result.restoredSpans.length) {
+    const view = await viewOf(files, file, result.output, { onDisk: false });
+    const withScript = (s: { key?: string; hash?: string }) => s.key !== undefined || scriptMarkers.has(s.hash!);
+    const values = result.restoredSpans.filter(withScript);
+    const markerBytes = result.restoredSpans.filter((s) => !withScript(s));
+    const shown = [firstUncovered(values, view.hidden), firstUncovered(markerBytes, view.personHidden)].filter((at) => at !== undefined);
+    if (shown.length) throw refusal(MSG.markerContext(file, lineAt(result.output, Math.min(...shown))), MSG.markerContextHint(file), 'MARKER_CONTEXT');
+  }
 
   const restored = result.restored + result.unvaultedRestored;
   // A new file that receives a value is private to its owner; an existing one keeps its mode.
   writeFileAtomicSync(real, result.output, mode ?? (restored > 0 ? 0o600 : 0o666 & ~process.umask()));
   if (mode !== undefined) chmodSync(real, mode); // the umask must not narrow a mode the file already had
   return { restored };
+}
+
+/**
+ * The keys are not bound to `real`: ask for a person's approval (a pending request, reused on
+ * retries), wait up to `waitSeconds` for it, and restore again when it was approved (the
+ * session takes the grant). Still refused: APPROVAL_PENDING (or the decision), writing nothing.
+ */
+async function viaApproval(files: AgentFiles, a: NonNullable<AgentFiles['approvals']>, content: Buffer, real: string, markers: Map<string, Buffer>, unbound: string[]) {
+  const destination = { kind: 'file' as const, path: real };
+  const root = files.settings().root;
+  const request = await ask(files.session, { keys: unbound, op: 'write', destination: useOf(destination).destination, where: real, ...(root ? { repo: root } : {}), ...(a.reason ? { reason: a.reason } : {}) }, a.self, a.env);
+  const deadline = Date.now() + Math.max(0, a.waitSeconds ?? 0) * 1000;
+  for (;;) {
+    const { status } = await requestStatus(files.session, request.id);
+    if (status === 'approved') {
+      const again = await files.session.restore(content, { destination, markers });
+      if (!again.unbound.length) return again;
+    }
+    if (status === 'denied') throw refusal(MSG.approvalDenied(request.id, unbound, real), MSG.approvalDeniedHint, 'APPROVAL_DENIED');
+    if (status !== 'pending' || Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw refusal(MSG.approvalPending(request.id, unbound, real), MSG.approvalPendingHint(request.id, unbound, real), 'APPROVAL_PENDING');
 }
 
 /** The folders no safe command touches: the vault home of this session. */
@@ -139,14 +190,22 @@ function writableTarget(target: string, file: string): { real: string; mode: num
   return { real: join(folder, basename(target)), mode: undefined };
 }
 
-async function viewOf(files: AgentFiles, file: string, bytes: Buffer) {
+/** 1-based line of a byte offset. */
+function lineAt(bytes: Buffer, offset: number): number {
+  let line = 1;
+  for (let i = bytes.indexOf(10); i !== -1 && i < offset; i = bytes.indexOf(10, i + 1)) line++;
+  return line;
+}
+
+/** The agent view of `bytes` as the content of `file`; `onDisk: false` when they are not (yet) the file's content. */
+async function viewOf(files: AgentFiles, file: string, bytes: Buffer, opts: { onDisk: boolean } = { onDisk: true }) {
   const { config, root } = files.settings();
   const abs = resolve(files.cwd, file);
   // The path the configuration's path allowlists see: repository-relative when inside one.
   const base = root && (abs === root || abs.startsWith(root + sep)) ? root : files.cwd;
   let real: string | undefined;
   try {
-    real = realpathSync(abs);
+    real = opts.onDisk ? realpathSync(abs) : undefined;
   } catch {
     real = undefined;
   }
@@ -166,40 +225,93 @@ export function readAgentFile(files: { cwd: string; session: VaultSession }, fil
   throw usageError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code}`, 'Check the path.');
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** `cat -n` layout: the line number right-aligned in six columns, a tab, the line. */
 export function numberLines(bytes: Buffer): Buffer {
   if (bytes.length === 0) return bytes;
-  let lines = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
+  let lines = countNewlines(bytes);
   if (bytes[bytes.length - 1] !== 10) lines++;
   let size = bytes.length;
   for (let width = 1, first = 1; first <= lines; width++, first *= 10) size += (Math.min(lines, first * 10 - 1) - first + 1) * (Math.max(6, width) + 1);
-  const out = Buffer.allocUnsafe(size);
-  // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8.
-  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-  const dst = new Uint8Array(out.buffer, out.byteOffset, out.length);
-  const digits = new Uint8Array(16);
-  let o = 0;
-  let at = 0;
-  for (let line = 1; at < src.length; line++) {
-    const nl = bytes.indexOf(10, at);
-    const end = nl === -1 ? src.length : nl + 1;
-    let n = line;
-    let d = 0;
-    do {
-      digits[d++] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
-    for (let pad = 6 - d; pad > 0; pad--) dst[o++] = 0x20;
-    while (d > 0) dst[o++] = digits[--d]!;
-    dst[o++] = 0x09;
-    // Short lines copy faster by hand than through a subarray and a native call.
-    if (end - at < 64) for (let i = at; i < end; i++) dst[o++] = src[i]!;
-    else {
-      dst.set(src.subarray(at, end), o);
-      o += end - at;
-    }
-    at = end;
+  for (const whole of numberedChunks(bytes, size)) return Buffer.from(whole.buffer, whole.byteOffset, whole.length);
+  return bytes;
+}
+
+function countNewlines(bytes: Buffer): number {
+  const n = bytes.length;
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : new Uint32Array(0);
+  let lines = 0;
+  for (let b = 0; b < words.length; b++) {
+    // One bit per byte equal to \n (exact per byte, unlike the has-zero test).
+    const y = words[b]! ^ 0x0a0a0a0a;
+    const t = ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
+    if (t !== 0) lines += Math.imul((t >>> 7) & 0x01010101, 0x01010101) >>> 24;
   }
-  return out.subarray(0, o);
+  for (let i = words.length << 2; i < n; i++) if (bytes[i] === 10) lines++;
+  return lines;
+}
+
+/**
+ * The `cat -n` layout of `bytes` in pieces of about `chunkBytes`, each a view of one reused
+ * buffer that is valid until the next piece is asked for: `read` writes a 100 MB file without
+ * ever holding its numbered copy (a fresh 100 MB buffer costs as much as the numbering).
+ */
+export function* numberedChunks(bytes: Buffer, chunkBytes = 1 << 20): Generator<Buffer> {
+  const n = bytes.length;
+  if (n === 0) return;
+  // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8. An
+  // unaligned buffer is read a byte at a time; read's are aligned (fresh allocations).
+  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, n);
+  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : new Uint32Array(0);
+  const blocks = words.length;
+  // Room past the limit for a line number and one four-byte store.
+  const out = Buffer.allocUnsafe(chunkBytes + 32);
+  const dst = new Uint8Array(out.buffer, out.byteOffset, out.length);
+  const store = new DataView(out.buffer, out.byteOffset, out.length);
+  let o = 0;
+  let i = 0;
+  let line = 0;
+  let atStart = true;
+  while (i < n) {
+    if (atStart) {
+      line++;
+      let digits = 6;
+      for (let p = 1e6; line >= p; p *= 10) digits++;
+      let v = line;
+      let e = o + digits;
+      o = e;
+      do {
+        dst[--e] = 0x30 + (v % 10);
+        v = Math.floor(v / 10);
+      } while (v > 0);
+      while (e > o - digits) dst[--e] = 0x20;
+      dst[o++] = 0x09;
+      atStart = false;
+    }
+    // Copy the line, four bytes at a time while no \n is among them.
+    while (o < chunkBytes && i < n) {
+      if ((i & 3) === 0 && i >>> 2 < blocks) {
+        const x = words[i >>> 2]!;
+        const y = x ^ 0x0a0a0a0a;
+        if (((y - 0x01010101) & ~y & 0x80808080) === 0) {
+          store.setUint32(o, x, LITTLE_ENDIAN);
+          o += 4;
+          i += 4;
+          continue;
+        }
+      }
+      const c = src[i++]!;
+      dst[o++] = c;
+      if (c === 10) {
+        atStart = true;
+        break;
+      }
+    }
+    if (o >= chunkBytes) {
+      yield out.subarray(0, o);
+      o = 0;
+    }
+  }
+  if (o > 0) yield out.subarray(0, o);
 }

@@ -1,6 +1,6 @@
 import { agentViewConfig, buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import type { AgentView } from '../core/redact.js';
-import { looksBinary } from '../core/scan.js';
+import { isDecoded, looksBinary } from '../core/scan.js';
 import { SECRET } from '../core/types.js';
 import { highEntropySpans, ruleSpans, spansOfFindings, suspectSpans, type LocatedSecret, type SuspectSpan } from '../core/suspects.js';
 import type { VaultSession } from '../session/session.js';
@@ -71,7 +71,7 @@ async function scanInWorker(config: AgentVaultConfig, abs: string, display: stri
   try {
     const result = await scanInWorkers([{ abs, display }], settings, script, 1);
     if (result.filesScanned !== 1) return undefined;
-    return result.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+    return result.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }));
   } catch {
     return undefined;
   }

@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfig, parseSize, type AgentVaultConfig } from '../config/config.js';
 import { usageError } from '../errors.js';
+import { MSG } from '../messages.js';
+import { writeFileAtomicSync } from '../platform/atomic.js';
 import { repoRoot } from '../platform/exec.js';
 import { openSession } from '../session/local.js';
 import type { VaultSession } from '../session/session.js';
@@ -47,4 +51,33 @@ export function parseSizeOption(value: string): number {
   const size = parseSize(value);
   if (size === undefined) throw usageError(`invalid size "${value}"`, 'Use a number of bytes or a size such as 512KB, 10MB.');
   return size;
+}
+
+/**
+ * The absolute path of a file an option names for writing (`--output`, `--write-baseline`),
+ * checked before any work is done: its folder must exist. A mistyped folder is a usage error.
+ */
+export function outputPath(ctx: CliContext, option: string, file: string): string {
+  const abs = resolve(ctx.cwd, file);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dirname(abs)).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw usageError(MSG.outputFolderMissing(option, file, dirname(file) || '.'), MSG.outputFolderMissingHint);
+  return abs;
+}
+
+/** Write what an option names (see outputPath); a file system refusal is a usage error naming it. */
+export function writeOutputFile(option: string, file: string, abs: string, contents: string, atomic = false): void {
+  try {
+    if (atomic) writeFileAtomicSync(abs, contents);
+    else writeFileSync(abs, contents);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw usageError(MSG.outputFolderMissing(option, file, dirname(file) || '.'), MSG.outputFolderMissingHint);
+    throw usageError(MSG.outputNotWritable(option, file, code), MSG.outputNotWritableHint);
+  }
 }

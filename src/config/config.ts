@@ -4,6 +4,8 @@ import { configError } from '../errors.js';
 import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
 import { builtinRulePacks, type RulePackFile } from './builtin-rules.js';
+import { readPolicy } from './policy.js';
+import { readSkillPolicy } from './skills.js';
 import { formatProblems, parseLocatedYaml } from './yaml.js';
 
 /** Where configuration is looked for, in order. `--help` prints this list, so keep it the source of truth. */
@@ -26,15 +28,22 @@ export interface AgentVaultConfig {
   customRules: unknown[];
   allowlist: unknown;
   maxFileSize: number;
+  /** Decode base64, hex and percent-encoded segments and scan what they hold (default true). */
+  decode: boolean;
   /** Globs of paths whose content must go through the clean filter (git gate). */
   protected: string[];
   /** Raw `skills:` section; validated by the skill module. */
   skills: Record<string, unknown> | undefined;
   /** Raw `policy:` section; validated by the gates that use it. */
   policy: Record<string, unknown> | undefined;
+  /**
+   * A baseline file (`scan --write-baseline`) whose findings every gate accepts, relative to
+   * the folder of the configuration file (the repository root for .agent-vault.yaml).
+   */
+  baseline: string | undefined;
 }
 
-const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'protected', 'skills', 'policy']);
+const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'decode', 'protected', 'skills', 'policy', 'baseline']);
 
 /** A size such as 10MB, 512KB or a number of bytes; undefined when it is not one. */
 export function parseSize(value: unknown): number | undefined {
@@ -55,9 +64,11 @@ export function defaultConfig(): AgentVaultConfig {
     customRules: [],
     allowlist: undefined,
     maxFileSize: DEFAULT_MAX_FILE_SIZE,
+    decode: true,
     protected: [],
     skills: undefined,
     policy: undefined,
+    baseline: undefined,
   };
 }
 
@@ -99,13 +110,13 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
         if (!Array.isArray(r.add)) problems.push({ where: ['rules', 'add'], message: 'must be a list of rules' });
         else {
           config.customRules = r.add;
-          r.add.forEach((rule, i) => compileRule(rule, ['rules', 'add', i], problems));
+          r.add.forEach((rule, i) => compileRule(rule, ['rules', 'add', i], problems, 'secret', false, 'linear'));
         }
       }
     }
   }
   if (v.allowlist !== undefined) {
-    compileAllowlist(v.allowlist, ['allowlist'], problems);
+    compileAllowlist(v.allowlist, ['allowlist'], problems, 'linear');
     config.allowlist = v.allowlist;
   }
   if (v.maxFileSize !== undefined) {
@@ -113,9 +124,18 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
     if (size === undefined) problems.push({ where: ['maxFileSize'], message: 'must be a size such as 10MB, 512KB or a number of bytes' });
     else config.maxFileSize = size;
   }
+  if (v.decode !== undefined) {
+    if (typeof v.decode !== 'boolean') problems.push({ where: ['decode'], message: 'must be true or false' });
+    else config.decode = v.decode;
+  }
   if (v.protected !== undefined) {
     if (!Array.isArray(v.protected) || v.protected.some((x) => typeof x !== 'string' || !x)) problems.push({ where: ['protected'], message: 'must be a list of path globs' });
     else config.protected = v.protected as string[];
+  }
+  if (v.baseline !== undefined) {
+    if (typeof v.baseline !== 'string' || !v.baseline.trim() || v.baseline.startsWith('/') || v.baseline.split(/[\\/]/).includes('..')) {
+      problems.push({ where: ['baseline'], message: 'must be the path of a baseline file inside the repository (written by scan --write-baseline)' });
+    } else config.baseline = v.baseline;
   }
   for (const section of ['skills', 'policy'] as const) {
     if (v[section] !== undefined) {
@@ -123,10 +143,26 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
       else config[section] = v[section] as Record<string, unknown>;
     }
   }
+  // Every section is checked here, once, whatever command loads the file: a gate that never
+  // reads a section must not let its mistakes through.
+  if (config.policy) readPolicy(config.policy, problems);
+  if (config.skills) readSkillPolicy(config.skills, problems);
+  unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`);
   }
   return config;
+}
+
+/** Ids in rules.disable that name no rule (built-in, when used, or added here), each at its own line. */
+function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): void {
+  if (!config.disabledRules.length) return;
+  const known = new Set<string>();
+  if (config.useBuiltinRules) for (const pack of builtinRulePacks()) for (const r of pack.rules) known.add((r as { id?: string }).id ?? '');
+  for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
+  config.disabledRules.forEach((id, i) => {
+    if (!known.has(id)) problems.push({ where: ['rules', 'disable', i], message: `unknown rule id "${id}"` });
+  });
 }
 
 /** Find and load the configuration following CONFIG_DISCOVERY. */
@@ -182,7 +218,8 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
     for (const pack of packs) {
       const p: Problem[] = [];
       pack.rules.forEach((raw, i) => {
-        const rule = compileRule(raw, ['rules', i], p);
+        // built-in packs are compiled lazily: their regexes are proved by the tests
+        const rule = compileRule(raw, ['rules', i], p, 'secret', true);
         if (rule) {
           if (byId.has(rule.id)) p.push({ where: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
           byId.set(rule.id, rule);
@@ -196,7 +233,7 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
   if (problems.length) throw configError(problems.join('\n'), 'The built-in rule pack is damaged; reinstall agent-vault.');
   const cp: Problem[] = [];
   config.customRules.forEach((raw, i) => {
-    const rule = compileRule(raw, ['rules', 'add', i], cp);
+    const rule = compileRule(raw, ['rules', 'add', i], cp, 'secret', false, 'linear');
     if (rule) {
       byId.delete(rule.id); // a custom rule with a built-in id replaces it
       byId.set(rule.id, rule);
@@ -206,7 +243,7 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
   for (const id of config.disabledRules) {
     if (!byId.delete(id)) cp.push({ where: ['rules', 'disable'], message: `unknown rule id "${id}"` });
   }
-  if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp));
+  if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp, 'linear'));
   if (cp.length) throw configError(cp.map((x) => `${config.file ?? 'config'}: ${x.where.join('.')}: ${x.message}`).join('\n'));
   const merged = mergeAllowlists(globalLists);
   // The digest costs ~15 ms and only skill attestations read it: computed on first use.

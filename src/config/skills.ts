@@ -1,6 +1,7 @@
-import type { AgentVaultConfig } from './config.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { configError } from '../errors.js';
+import type { Problem } from '../core/rules.js';
+import { formatUnlocated } from './yaml.js';
 
 /** A finding the repository accepts, for one skill and path, with the reason recorded. */
 export interface SkillSuppression {
@@ -38,17 +39,16 @@ const DEFAULT_SKILL_POLICY: Readonly<SkillPolicy> = {
 
 const KEYS = ['roots', 'requireSignatures', 'keyring', 'revocations', 'requireRevocations', 'failOn', 'suppressions'];
 
-/** Validate `skills:`; every problem is reported at once, named by its field. */
-export function skillPolicy(config: AgentVaultConfig): SkillPolicy {
+/** Validate a `skills:` section; each problem is pushed with where it is (for its line). */
+export function readSkillPolicy(raw: Record<string, unknown> | undefined, problems: Problem[]): SkillPolicy {
   const policy: SkillPolicy = { ...DEFAULT_SKILL_POLICY, roots: [...DEFAULT_SKILL_POLICY.roots], suppressions: [] };
-  const raw = config.skills;
   if (!raw) return policy;
-  const problems: string[] = [];
-  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problems.push(`skills.${k}: unknown key (expected one of ${KEYS.join(', ')})`);
+  const problem = (where: (string | number)[], message: string) => problems.push({ where: ['skills', ...where], message });
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k)) problem([k], `unknown key (expected one of ${KEYS.join(', ')})`);
   const str = (k: 'keyring' | 'revocations') => {
     const v = raw[k];
     if (v === undefined) return;
-    if (typeof v !== 'string' || !v || v.startsWith('/') || v.split('/').includes('..')) problems.push(`skills.${k}: must be a path inside the repository`);
+    if (typeof v !== 'string' || !v || v.startsWith('/') || v.split('/').includes('..')) problem([k], 'must be a path inside the repository');
     else policy[k] = v;
   };
   str('keyring');
@@ -56,30 +56,41 @@ export function skillPolicy(config: AgentVaultConfig): SkillPolicy {
   for (const k of ['requireSignatures', 'requireRevocations'] as const) {
     const v = raw[k];
     if (v === undefined) continue;
-    if (typeof v !== 'boolean') problems.push(`skills.${k}: must be true or false`);
+    if (typeof v !== 'boolean') problem([k], 'must be true or false');
     else policy[k] = v;
   }
   if (raw.roots !== undefined) {
-    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== 'string' || !r)) problems.push('skills.roots: must be a list of folders');
+    if (!Array.isArray(raw.roots) || raw.roots.some((r) => typeof r !== 'string' || !r)) problem(['roots'], 'must be a list of folders');
     else policy.roots = raw.roots as string[];
   }
   if (raw.failOn !== undefined) {
-    if (!SEVERITIES.includes(raw.failOn as Severity)) problems.push(`skills.failOn: must be one of ${SEVERITIES.join(', ')}`);
+    if (!SEVERITIES.includes(raw.failOn as Severity)) problem(['failOn'], `must be one of ${SEVERITIES.join(', ')}`);
     else policy.failOn = raw.failOn as Severity;
   }
   if (raw.suppressions !== undefined) {
-    if (!Array.isArray(raw.suppressions)) problems.push('skills.suppressions: must be a list');
+    if (!Array.isArray(raw.suppressions)) problem(['suppressions'], 'must be a list');
     else
       raw.suppressions.forEach((s: unknown, i: number) => {
-        const where = `skills.suppressions[${i}]`;
-        if (!s || typeof s !== 'object' || Array.isArray(s)) return problems.push(`${where}: must be a mapping with skill, path, rule and reason`);
+        const where = ['suppressions', i];
+        if (!s || typeof s !== 'object' || Array.isArray(s)) return problem(where, 'must be a mapping with skill, path, rule and reason');
         const e = s as Record<string, unknown>;
-        for (const k of Object.keys(e)) if (!['skill', 'path', 'rule', 'reason'].includes(k)) problems.push(`${where}.${k}: unknown key (expected skill, path, rule, reason)`);
+        for (const k of Object.keys(e)) if (!['skill', 'path', 'rule', 'reason'].includes(k)) problem([...where, k], 'unknown key (expected skill, path, rule, reason)');
         const missing = ['skill', 'path', 'rule', 'reason'].filter((k) => typeof e[k] !== 'string' || !(e[k] as string).trim());
-        if (missing.length) return problems.push(`${where}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required (a suppression is scoped to one skill, path and rule, and says why)`);
+        if (missing.length) return problem(where, `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required (a suppression is scoped to one skill, path and rule, and says why)`);
         policy.suppressions.push({ skill: e.skill as string, path: e.path as string, rule: e.rule as string, reason: e.reason as string });
       });
   }
-  if (problems.length) throw configError(problems.map((p) => `${config.file ?? 'config'}: ${p}`).join('\n'), 'Fix the skills section of the configuration.');
+  return policy;
+}
+
+/**
+ * The skill policy of a configuration (validated when its file was parsed; checked again for
+ * one built in code, such as the Action's trust-file inputs applied). It takes the two fields
+ * it reads, not the whole configuration type, so config.ts can call readSkillPolicy without a cycle.
+ */
+export function skillPolicy(config: { file: string | undefined; skills: Record<string, unknown> | undefined }): SkillPolicy {
+  const problems: Problem[] = [];
+  const policy = readSkillPolicy(config.skills, problems);
+  if (problems.length) throw configError(formatUnlocated(config.file, problems), 'Fix the skills section of the configuration.');
   return policy;
 }

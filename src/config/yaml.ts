@@ -46,13 +46,20 @@ export function parseLocatedYaml(text: string): LocatedYaml {
   };
 }
 
+const whereText = (where: Problem['where']) => where.map((w) => (typeof w === 'number' ? `[${w}]` : `.${w}`)).join('').replace(/^\./, '');
+
 /** Format problems as `file:line: where: message`, one per line. */
 export function formatProblems(file: string, located: LocatedYaml, problems: Problem[]): string {
   return problems
     .map((p) => {
       const line = located.lineOf(p.where);
-      const where = p.where.map((w) => (typeof w === 'number' ? `[${w}]` : `.${w}`)).join('').replace(/^\./, '');
+      const where = whereText(p.where);
       return `${file}${line ? `:${line}` : ''}: ${where ? `${where}: ` : ''}${p.message}`;
     })
     .join('\n');
+}
+
+/** The same for a configuration that has no text (built in code): `file: where: message`. */
+export function formatUnlocated(file: string | undefined, problems: Problem[]): string {
+  return problems.map((p) => `${file ?? 'config'}: ${whereText(p.where)}: ${p.message}`).join('\n');
 }

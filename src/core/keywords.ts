@@ -31,10 +31,30 @@ export class KeywordAutomaton {
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
   private readonly outputs: (number[] | undefined)[];
 
+  /** Per keyword id: it must start a word (see `find`). */
+  private readonly bounded: Uint8Array;
+  /** Per keyword id: its length, to find where a match began. */
+  private readonly lengths: Int32Array;
+  /** Per keyword id: found in the text being searched (all zero between calls). */
+  private readonly seen: Uint8Array;
+
+  /**
+   * A keyword that begins with a letter matches only where a word starts: at the start of the
+   * text, after a character that is not a letter or digit, or at a camelCase hump (`myOkta`).
+   * So `okta` is not found inside `rookTable`, while `ghp_`, `OKTA_TOKEN` and `oktaToken` are.
+   * A leading `*` lifts that (`*t3blbkfj`, a marker inside an OpenAI key); keywords that begin
+   * with a digit or punctuation match anywhere.
+   */
   constructor(keywords: readonly string[]) {
     this.keywords = keywords;
-    const lowered = keywords.map((raw) => {
-      const kw = raw.toLowerCase();
+    this.bounded = new Uint8Array(keywords.length);
+    this.lengths = new Int32Array(keywords.length);
+    this.seen = new Uint8Array(keywords.length);
+    const lowered = keywords.map((raw, id) => {
+      const anywhere = raw.startsWith('*');
+      const kw = (anywhere ? raw.slice(1) : raw).toLowerCase();
+      this.bounded[id] = !anywhere && /^[a-z]/.test(kw) ? 1 : 0;
+      this.lengths[id] = kw.length;
       for (let i = 0; i < kw.length; i++) if (kw.charCodeAt(i) > 255) throw new Error(`keyword "${raw}" is not ASCII/latin1`);
       return kw;
     });
@@ -128,10 +148,13 @@ export class KeywordAutomaton {
     return encoded;
   }
 
-  /** Ids of the keywords occurring in text (each at most once). */
-  find(text: string): Set<number> {
-    const found = new Set<number>();
-    const { delta, classOf, outputs, width } = this;
+  /**
+   * Ids of the keywords occurring in text, each once, in the order first found. A mark per
+   * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
+   */
+  find(text: string): number[] {
+    const found: number[] = [];
+    const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
@@ -147,9 +170,26 @@ export class KeywordAutomaton {
         continue;
       }
       s = -e - 1;
-      for (const id of outputs[s / width]!) found.add(id);
-      if (found.size === total) break;
+      for (const id of outputs[s / width]!) {
+        if (seen[id] === 1) continue;
+        if (bounded[id] === 1 && !startsWord(text, i - lengths[id]! + 1)) continue;
+        seen[id] = 1;
+        found.push(id);
+      }
+      if (found.length === total) break;
     }
+    for (const id of found) seen[id] = 0;
     return found;
   }
+}
+
+const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/** A word starts at `p`: text start, after a non-alphanumeric, or at a camelCase hump. */
+function startsWord(text: string, p: number): boolean {
+  if (p === 0) return true;
+  const prev = text.charCodeAt(p - 1);
+  if (!isAlnum(prev)) return true;
+  const cur = text.charCodeAt(p);
+  return cur >= 65 && cur <= 90 && !(prev >= 65 && prev <= 90);
 }

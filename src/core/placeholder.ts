@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * The placeholder token grammar shared by every component, and restore, its one reader that
@@ -64,9 +64,15 @@ export const LITERAL = Buffer.from('LITERAL:', 'latin1');
 const UNVAULTED = Buffer.from('UNVAULTED:sha256:', 'latin1');
 const MAX_KEY = 128;
 
-/** First 8 hex digits of sha256: the UNVAULTED marker's fingerprint (hex, of the bytes as they appear). */
-export function hash8(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 8);
+/**
+ * The UNVAULTED marker's fingerprint of the bytes it hides: 8 hex digits of HMAC-SHA256 under
+ * the vault home's marker key. Without a key it would be sha256, and 32 bits of sha256 of a
+ * password in an agent's context (and so in model providers' and proxies' logs) confirm a
+ * dictionary guess offline; under a key that stays on this machine they confirm nothing.
+ * No key (tests of the grammar only): plain sha256.
+ */
+export function hash8(bytes: Uint8Array, key?: Uint8Array): string {
+  return (key ? createHmac('sha256', key) : createHash('sha256')).update(bytes).digest('hex').slice(0, 8);
 }
 
 /** One token of the grammar, parsed from bytes. */
@@ -128,6 +134,12 @@ export interface RestoreResult {
   unvaultedRestored: number;
   /** Fingerprints of UNVAULTED markers left as they are (no resolver, or it had no bytes). */
   unresolved: string[];
+  /**
+   * Where restored bytes (values and marker contents, not unescaped literals) sit in
+   * `output`, in order: what `write` checks the agent view still hides. `key` names the
+   * placeholder's key, `hash` an UNVAULTED marker's fingerprint.
+   */
+  restoredSpans: { start: number; end: number; key?: string; hash?: string }[];
 }
 
 export interface RestoreOptions {
@@ -154,10 +166,12 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
   const unknown = new Set<string>();
   const unresolved = new Set<string>();
   const escape = options.escapeLiterals !== false;
+  const restoredSpans: RestoreResult['restoredSpans'] = [];
   let restored = 0;
   let unvaultedRestored = 0;
   let at = 0;
   let from = 0;
+  let size = 0; // bytes in parts so far
   while ((from = src.indexOf(PREFIX, from)) !== -1) {
     const t = parseToken(src, from);
     if (!t) {
@@ -179,12 +193,17 @@ export function restorePlaceholders(input: Uint8Array, lookup: (key: string) => 
       else unvaultedRestored++;
     }
     if (replacement !== undefined) {
-      if (from > at) parts.push(src.subarray(at, from));
+      if (from > at) {
+        parts.push(src.subarray(at, from));
+        size += from - at;
+      }
       parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
+      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength, ...(t.key !== undefined ? { key: t.key } : { hash: t.hash! }) });
+      size += replacement.byteLength;
       at = t.end;
     }
     from = t.end;
   }
   if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort() };
+  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort(), restoredSpans };
 }

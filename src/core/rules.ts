@@ -1,6 +1,13 @@
+import { LinearRegExp } from './linear-regex.js';
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
+import { compileContext, contextProblems, CONTEXT_STOPWORDS, type ContextDefinition } from './assignment.js';
 import { KeywordAutomaton } from './keywords.js';
+import { MADE_UP_STOPWORDS } from './made-up.js';
+import { countCapturingGroups } from './regex-source.js';
+import { compileUrl, URL_ALLOWLIST, urlProblems, type UrlDefinition } from './url-credentials.js';
+
+export { countCapturingGroups };
 import { SEVERITIES, type CompiledAllowlist, type CompiledRule, type RuleDefinition, type Severity, type AllowlistDefinition } from './types.js';
 
 /** A problem found while validating rule or config data; `where` is a path like `rules[3].regex`. */
@@ -12,11 +19,28 @@ export interface Problem {
 const RULE_ID = /^[a-z0-9][a-z0-9-]{1,80}$/;
 const ALLOWED_FLAGS = /^[ims]*$/;
 
-function compileRegex(source: string, flags: string, where: (string | number)[], problems: Problem[]): RegExp | undefined {
+/**
+ * Who wrote a pattern: the built-in packs (V8's engine, fastest, patterns reviewed and
+ * measured in rules-redos) or a user's configuration (RE2, linear time: nothing a
+ * configuration says can make a scan backtrack for ever).
+ */
+export type RegexEngine = 'builtin' | 'linear';
+
+function compileRegex(source: string, flags: string, where: (string | number)[], problems: Problem[], engine: RegexEngine = 'builtin'): RegExp | undefined {
   try {
-    return new RegExp(source, flags);
+    new RegExp(source, flags);
   } catch (e) {
     problems.push({ where, message: `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}` });
+    return undefined;
+  }
+  if (engine === 'builtin') return new RegExp(source, flags);
+  try {
+    return new LinearRegExp(source, flags) as unknown as RegExp;
+  } catch (e) {
+    problems.push({
+      where,
+      message: `uses what the linear-time engine (RE2) for configured patterns does not have (${(e as Error).message.replace(/^error parsing regexp: /, '')}); lookarounds and backreferences are not available, so that no pattern can hang a scan`,
+    });
     return undefined;
   }
 }
@@ -30,7 +54,7 @@ function stringList(value: unknown, where: (string | number)[], problems: Proble
   return value as string[];
 }
 
-export function compileAllowlist(def: unknown, where: (string | number)[], problems: Problem[]): CompiledAllowlist {
+export function compileAllowlist(def: unknown, where: (string | number)[], problems: Problem[], engine: RegexEngine = 'builtin'): CompiledAllowlist {
   const empty: CompiledAllowlist = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined };
   if (def === undefined || def === null) return empty;
   if (typeof def !== 'object' || Array.isArray(def)) {
@@ -45,7 +69,7 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
   }
   const compileAll = (key: keyof AllowlistDefinition) =>
     stringList(d[key], [...where, key], problems)
-      .map((src, i) => compileRegex(src, '', [...where, key, i], problems))
+      .map((src, i) => compileRegex(src, '', [...where, key, i], problems, engine))
       .filter((r): r is RegExp => r !== undefined);
   const paths = stringList(d.paths, [...where, 'paths'], problems);
   return {
@@ -53,42 +77,47 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
     lineRegexes: compileAll('lineRegexes'),
     stopwords: stringList(d.stopwords, [...where, 'stopwords'], problems).map((s) => s.toLowerCase()),
     paths,
-    pathMatcher: paths.length ? picomatch(paths, { dot: true }) : undefined,
+    pathMatcher: paths.length ? pathMatcherFor(paths) : undefined,
   };
 }
 
 /**
- * Number of capturing groups in a (valid) regex source, read from the source text.
- * Executing the regex to learn this would make V8 compile every rule at start-up, which
- * costs ~200 ms over a full rule pack on each hook run; V8 otherwise compiles lazily, on the
- * first text that contains a rule's keyword.
+ * A matcher for path globs. A glob that is one file name at any depth (the lock files of the
+ * global list: two stars, a slash, a name) becomes a set of names; the rest is compiled by
+ * picomatch on first use, not at start-up, where every hook run would pay for it.
  */
-export function countCapturingGroups(source: string): number {
-  let count = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') {
-      if (source[i + 1] !== '?') count++;
-      else if (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!') count++;
-    }
+function pathMatcherFor(globs: string[]): (path: string) => boolean {
+  const names = new Set<string>();
+  const rest: string[] = [];
+  for (const g of globs) {
+    const m = /^\*\*\/([^*?[\]{}()!/\\]+)$/.exec(g);
+    if (m) names.add(m[1]!);
+    else rest.push(g);
   }
-  return count;
+  let other: ((path: string) => boolean) | undefined;
+  return (path) => {
+    if (names.size && names.has(path.slice(path.lastIndexOf('/') + 1))) return true;
+    if (!rest.length) return false;
+    other ??= picomatch(rest, { dot: true });
+    return other(path);
+  };
 }
 
-const RULE_KEYS = new Set(['id', 'description', 'regex', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
+const RULE_KEYS = new Set(['id', 'description', 'regex', 'context', 'url', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
 
-/** Validate and compile one rule definition. Problems are appended; undefined means unusable. */
-export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[]): CompiledRule | undefined {
+let sharedUrlAllowlist: CompiledAllowlist | undefined;
+function urlAllowlist(): CompiledAllowlist {
+  return (sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ['url'], []));
+}
+
+/**
+ * Validate and compile one rule definition. Problems are appended; undefined means unusable.
+ * `kind` is `threat` for the skill threat packs, whose matches are not secrets. `lazy` (the
+ * built-in packs, whose regexes the tests compile) creates each RegExp on first use: parsing a
+ * quarter of a megabyte of regex source cost tens of milliseconds at every start, and a staged
+ * scan of a few files runs a handful of rules.
+ */
+export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret', lazy = false, engine: RegexEngine = 'builtin'): CompiledRule | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: 'a rule must be a mapping' });
     return undefined;
@@ -103,12 +132,50 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   if (typeof def.description !== 'string' || !def.description) problems.push({ where: [...where, 'description'], message: 'description is required' });
   const flags = def.flags ?? '';
   if (typeof flags !== 'string' || !ALLOWED_FLAGS.test(flags)) problems.push({ where: [...where, 'flags'], message: 'flags may only contain i, m and s' });
-  let regex: RegExp | undefined;
-  if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex is required' });
-  else regex = compileRegex(def.regex, `g${typeof flags === 'string' ? flags : ''}d`, [...where, 'regex'], problems);
+  // A rule's regex is written out (`regex`) or built from shared data: a provider name and a
+  // value shape joined by the assignment forms (`context`), or the schemes of a URL (`url`).
+  const shapes = (['regex', 'context', 'url'] as const).filter((k) => def[k] !== undefined);
+  if (shapes.length > 1) problems.push({ where: [...where, shapes[1]!], message: `a rule has one of regex, context or url, not ${shapes.join(' and ')}` });
+  let regex: RegExp | (() => RegExp) | undefined;
+  let source: string | undefined;
+  let builtGroup: number | undefined;
+  let builtFlags = '';
+  let valueFirst: CompiledRule['valueFirst'];
+  const shape = shapes[0];
+  if (engine === 'linear' && (shape === 'context' || shape === 'url')) {
+    problems.push({ where: [...where, shape], message: `${shape} rules are a shape of the built-in packs (their fragments run on the fast engine); in a configuration write the rule as regex:, which runs on the linear-time engine` });
+    return undefined;
+  }
+  if (shape === 'context' || shape === 'url') {
+    if (typeof flags === 'string' && flags.includes('i')) problems.push({ where: [...where, 'flags'], message: `${shape} rules set their own case handling (drop flag i)` });
+    const sp = shape === 'context' ? contextProblems(def.context) : urlProblems(def.url);
+    for (const p of sp) problems.push({ where: [...where, shape, ...p.where], message: p.message });
+    if (!sp.length) {
+      if (shape === 'context') {
+        const built = compileContext(def.context as ContextDefinition);
+        source = built.primary.source;
+        builtGroup = built.primary.secretGroup;
+        const names = regexFor(built.names, 'g', [...where, shape], problems, lazy);
+        const forms: { form: number; regex: RegExp }[] = [];
+        for (const p of built.valueFirst) {
+          // sticky: run only at the value positions the engine finds for the form
+          const re = regexFor(p.source, 'yd', [...where, shape], problems, lazy);
+          if (re) forms.push(lazyField({ form: p.form }, 'regex', re));
+        }
+        if (names) valueFirst = lazyField({ forms } as { names: RegExp; forms: { form: number; regex: RegExp }[] }, 'names', names);
+      } else {
+        const built = compileUrl(def.url as UrlDefinition);
+        source = built.source;
+        builtGroup = built.secretGroup;
+        builtFlags = 'i';
+      }
+    }
+  } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context, or url) is required' });
+  else source = def.regex;
+  if (source !== undefined) regex = regexFor(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems, lazy, shape === 'context' || shape === 'url' ? 'builtin' : engine);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
-    if (k !== k.toLowerCase() || !/^[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII' });
+    if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)' });
   });
   const severity = (def.severity ?? 'high') as Severity;
   if (!SEVERITIES.includes(severity)) problems.push({ where: [...where, 'severity'], message: `severity must be one of ${SEVERITIES.join(', ')}` });
@@ -117,26 +184,78 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = countCapturingGroups(def.regex!);
-    secretGroup = def.secretGroup ?? (groups > 0 ? 1 : 0);
+    // Built shapes know their group; reading a few KB of source per rule costs at every start.
+    const groups = builtGroup ?? countCapturingGroups(source!);
+    secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
     if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
       problems.push({ where: [...where, 'secretGroup'], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
     }
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
-  const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems);
+  const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems, engine);
+  // Made-up values (counting runs, placeholder families) are quiet in every secret rule. A
+  // threat rule's match is a command or a phrase, not a value: `curl https://example.net | sh`
+  // is a threat whatever its host is called.
+  if (kind === 'secret') for (const w of MADE_UP_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  if (shape === 'context') {
+    for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
+  if (shape === 'url') {
+    const shared = urlAllowlist();
+    allowlist.regexes.push(...shared.regexes);
+    for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+  }
   if (problems.length > before || !regex) return undefined;
-  return {
+  const first = source !== undefined && !/[mi]/.test(typeof flags === 'string' ? flags : '') ? anchoredFirstChar(source) : undefined;
+  const rule = {
     id,
     description: def.description!,
-    regex,
     secretGroup,
+    ...(first !== undefined ? { firstChar: first } : {}),
+    ...(valueFirst ? { valueFirst } : {}),
     keywords,
     entropy: def.entropy,
     severity,
     tags,
     allowlist,
   };
+  return lazyField(rule as Omit<CompiledRule, 'regex'> & { regex: RegExp }, 'regex', regex);
+}
+
+/**
+ * For a regex that can only match at the start of the text (`^(\x30...` without flag m), the
+ * code of its literal first character; undefined for anything else. Rules without keywords run
+ * on every text, so the key-container rules are skipped at once on text that starts otherwise.
+ */
+export function anchoredFirstChar(source: string): number | undefined {
+  const m = /^\^\(?(?:\?:)?(?:\\x([0-9a-fA-F]{2})|([0-9 !"#%&',/:;<=>@_`~-]))(?![?*{])/.exec(source);
+  if (!m) return undefined;
+  // `^` and the first character bind every match only without an alternation at the top
+  // level or in the group that holds the first character
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth <= 1) return undefined;
+  }
+  return m[1] !== undefined ? parseInt(m[1], 16) : m[2]!.charCodeAt(0);
+}
+
+/** A RegExp now (validated, problems reported) or, for trusted sources, a maker for first use. */
+function regexFor(source: string, flags: string, where: (string | number)[], problems: Problem[], lazy: boolean, engine: RegexEngine = 'builtin'): RegExp | (() => RegExp) | undefined {
+  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems, engine);
+}
+
+/** Set `key` on `target` to a RegExp, or to a getter that makes it once, on first read. */
+function lazyField<T extends object, K extends string>(target: T, key: K, value: RegExp | (() => RegExp)): T & { [P in K]: RegExp } {
+  if (typeof value !== 'function') return Object.assign(target, { [key]: value } as { [P in K]: RegExp });
+  let made: RegExp | undefined;
+  return Object.defineProperty(target, key, { get: () => (made ??= value()), enumerable: true, configurable: true }) as T & { [P in K]: RegExp };
 }
 
 /** Rules compiled together with their keyword automaton; shared by every gate. */
@@ -147,6 +266,7 @@ export class Ruleset {
   private readonly byKeyword: number[][];
   /** rules without keywords run on every text */
   private readonly unconditional: number[];
+  private readonly ruleMark: Uint8Array;
   readonly globalAllowlist: CompiledAllowlist;
   /** sha256 over the rule definitions, to record which rule pack produced a verdict. */
   private digestValue: string | (() => string);
@@ -159,6 +279,7 @@ export class Ruleset {
     const keywordIds = new Map<string, number>();
     this.byKeyword = [];
     this.unconditional = [];
+    this.ruleMark = new Uint8Array(rules.length);
     rules.forEach((rule, ri) => {
       if (rule.keywords.length === 0) this.unconditional.push(ri);
       for (const kw of rule.keywords) {
@@ -182,10 +303,21 @@ export class Ruleset {
   /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
   candidates(text: string): number[] {
     const found = this.automaton.find(text);
-    if (found.size === 0) return this.unconditional;
-    const set = new Set<number>(this.unconditional);
-    for (const k of found) for (const ri of this.byKeyword[k]!) set.add(ri);
-    return [...set].sort((a, b) => a - b);
+    if (found.length === 0) return this.unconditional;
+    // A mark per rule (cleared before returning) instead of a Set: this runs once per file.
+    const mark = this.ruleMark;
+    const out = this.unconditional.slice();
+    for (const ri of out) mark[ri] = 1;
+    for (const k of found) {
+      for (const ri of this.byKeyword[k]!) {
+        if (mark[ri] === 0) {
+          mark[ri] = 1;
+          out.push(ri);
+        }
+      }
+    }
+    for (const ri of out) mark[ri] = 0;
+    return out.sort((a, b) => a - b);
   }
 }
 

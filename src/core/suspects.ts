@@ -1,7 +1,7 @@
 import { shannonEntropy } from './entropy.js';
 import { Lines } from './lines.js';
 import type { Ruleset } from './rules.js';
-import { scanText, type ScanOptions } from './scan.js';
+import { isDecoded, scanText, type ScanOptions } from './scan.js';
 import { SECRET } from './types.js';
 
 /**
@@ -47,13 +47,14 @@ export function highEntropySpans(text: string | Uint8Array): SuspectSpan[] {
       if (te - ts >= MIN_TOKEN) {
         const token = Buffer.from(src.buffer, src.byteOffset + ts, te - ts).toString('latin1');
         if (!token.startsWith('agent-vault')) {
-          if (looksRandom(token)) out.push({ start: ts, end: te });
-          else {
-            // `name=value` is one run ('=' is a token character for base64 padding): judge
-            // the value alone too, or a hex value behind a name never clears the bar.
-            const eq = token.replace(/=+$/, '').lastIndexOf('=');
-            if (eq >= 0 && token.length - eq - 1 >= MIN_TOKEN && looksRandom(token.slice(eq + 1))) out.push({ start: ts + eq + 1, end: te });
-          }
+          // `NAME=value` is one run ('=' is a token character for base64 padding): only the
+          // value is hidden, so the agent still sees which setting a line holds (.env files).
+          // The value is judged alone too, or a hex value behind a name never clears the bar.
+          const eq = assignmentAt(token);
+          if (eq > 0) {
+            const value = token.slice(eq + 1);
+            if (looksRandom(token) || (value.length >= MIN_TOKEN && looksRandom(value))) out.push({ start: ts + eq + 1, end: te });
+          } else if (looksRandom(token)) out.push({ start: ts, end: te });
         }
       }
     }
@@ -73,6 +74,16 @@ const byteClass = (chars: string) => {
 const TOKEN_CHAR = byteClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-.=~');
 const TRIM_START = byteClass('.-_~/');
 const TRIM_END = byteClass('.-~/');
+
+/**
+ * Where `NAME=value` splits: the first '=' after a name (letters, digits, `_ . -`, not
+ * starting with a digit) with a value behind it that is not base64 padding. -1 otherwise.
+ */
+function assignmentAt(token: string): number {
+  const m = ASSIGNMENT.exec(token);
+  return m ? m[1]!.length : -1;
+}
+const ASSIGNMENT = /^([A-Za-z_.-][A-Za-z0-9_.-]*)=(?!=*$)/;
 
 function looksRandom(token: string): boolean {
   const lower = /[a-z]/.test(token);
@@ -97,6 +108,8 @@ export interface LocatedSecret {
   endLine: number;
   endColumn: number;
   secret: string;
+  /** The span holds an encoding of the secret (a finding inside base64, hex or percent-encoding). */
+  encoded?: boolean;
 }
 
 /**
@@ -113,7 +126,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
     // A line past the end starts at the end of the text, so its span fails the checks below.
     const start = lines.start(f.line - 1) + f.column - 1;
     const end = lines.start(f.endLine - 1) + f.endColumn - 1;
-    if (end <= start || end > text.length || text.slice(start, end) !== f.secret) return undefined;
+    if (end <= start || end > text.length || (!f.encoded && text.slice(start, end) !== f.secret)) return undefined;
     spans.push({ start, end });
   }
   return spans;
@@ -122,7 +135,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
 /** The byte spans of what the scanner's rules find in `input`, scanned in this thread. */
 export function ruleSpans(input: Uint8Array, path: string, ruleset: Ruleset, options: ScanOptions = {}): SuspectSpan[] {
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
-  const findings = scanText(text, { path }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET] }));
+  const findings = scanText(text, { path }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }));
   return spansOfFindings(input, findings) ?? [];
 }
 

@@ -11,7 +11,11 @@ export interface RuleDefinition {
   id: string;
   description: string;
   /** JavaScript regular expression source. Bounded quantifiers, explicit boundaries. */
-  regex: string;
+  regex?: string;
+  /** Instead of `regex`: a provider name and a value shape, joined by the shared assignment forms (core/assignment.ts). */
+  context?: import('./assignment.js').ContextDefinition;
+  /** Instead of `regex`: the schemes of a connection URL whose password is the secret (core/url-credentials.ts). */
+  url?: import('./url-credentials.js').UrlDefinition;
   /** Extra RegExp flags; only `i`, `m` and `s` are accepted. */
   flags?: string;
   /** Capture group holding the secret; 0 means the whole match. Default: 1 if the regex has a group, else 0. */
@@ -50,7 +54,18 @@ export interface CompiledRule {
   description: string;
   regex: RegExp;
   secretGroup: number;
+  /**
+   * Context rules: where the names occur, and sticky regexes for the value-first assignment
+   * forms (group 1 the value), run only where a form's sites put a value on a name's line
+   * (core/assignment.ts).
+   */
+  valueFirst?: { names: RegExp; forms: { form: number; regex: RegExp }[] };
   keywords: string[];
+  /**
+   * The character code every match starts the text with, for a regex anchored at the start of
+   * the text (the binary key containers' magic bytes): the rule is not run on other texts.
+   */
+  firstChar?: number;
   entropy: number | undefined;
   severity: Severity;
   tags: string[];

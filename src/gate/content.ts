@@ -6,7 +6,8 @@ import type { Finding, Skipped } from '../core/types.js';
 import { gitError } from '../errors.js';
 import { GIT_MSG, MSG } from '../messages.js';
 import type { VaultSession } from '../session/session.js';
-import { decodeFragment, type Fragment, type SourceRead } from '../sources/fragment.js';
+import { withoutBaselined, type Baseline } from '../sources/baseline.js';
+import { decodeFragment, scanInWindows, textOffset, type Decoded, type Fragment, type SourceRead } from '../sources/fragment.js';
 import { addedFragments, blobFragments, changedPaths, stagedChanges, treeEntries } from '../sources/git-sources.js';
 import type { GateTarget, Problem } from './model.js';
 
@@ -41,6 +42,8 @@ export interface ContentContext {
   isProtected: (path: string) => boolean;
   /** With a session, raw vaulted values (in any common encoding) are looked for too. */
   session: VaultSession | undefined;
+  /** Findings a baseline accepts. */
+  baseline: Baseline | undefined;
 }
 
 const UNVAULTED_MARK = '<agent-vault:UNVAULTED:';
@@ -55,10 +58,12 @@ function markers(text: string, fragment: Fragment, into: UnvaultedMarker[]): voi
   }
 }
 
-async function vaultedValues(ctx: ContentContext, fragment: Fragment, text: () => string): Promise<Problem[]> {
+async function vaultedValues(ctx: ContentContext, fragment: Fragment, decoded: Decoded): Promise<Problem[]> {
   const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
   if (hits.length === 0) return [];
-  const lines = new Lines(text());
+  // Values are found in the stored bytes; lines are counted in the text the scanner read.
+  const lines = new Lines(decoded.ok ? decoded.text : fragment.bytes.toString('latin1'));
+  const at = (offset: number) => (decoded.ok ? textOffset(decoded, fragment.bytes, offset) : offset);
   const isProtected = ctx.isProtected(fragment.path);
   return hits.map((hit) => ({
     check: 'secrets',
@@ -66,7 +71,7 @@ async function vaultedValues(ctx: ContentContext, fragment: Fragment, text: () =
     description: 'Raw value of a vaulted secret',
     severity: 'critical',
     path: fragment.path,
-    line: fileLine(fragment, lines.lineOf(hit.offset)),
+    line: fileLine(fragment, lines.lineOf(at(hit.offset))),
     commit: fragment.commit,
     // The key names the value; no character of it is ever shown (issue 10, item 8).
     masked: placeholderFor(hit.key),
@@ -83,14 +88,21 @@ async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): P
   pass.touchedPaths.add(fragment.path);
   const decoded = decodeFragment(fragment, ctx.maxFileSize);
   // Raw vaulted values are looked for in every fragment, binary or too large to scan too.
-  const vaulted = await vaultedValues(ctx, fragment, () => (decoded.ok ? decoded.text : fragment.bytes.toString('latin1')));
+  const vaulted = await vaultedValues(ctx, fragment, decoded);
   for (const v of vaulted) pass.vaulted.push(v);
-  if (!decoded.ok) return void pass.skipped.push(decoded.skipped);
-  pass.bytes += decoded.text.length;
   const vaultedLines = new Set(vaulted.map((v) => v.line));
-  for (const f of scanText(decoded.text, fragment, ctx.ruleset)) {
-    if (!vaultedLines.has(f.line)) pass.findings.push(f); // already reported as a vaulted value
+  const keep = (findings: Finding[]) => {
+    for (const f of withoutBaselined(findings, ctx.baseline)) if (!vaultedLines.has(f.line)) pass.findings.push(f); // else already reported as a vaulted value
+  };
+  if (!decoded.ok) {
+    // Larger than maxFileSize: scanned in windows, never passed unread.
+    const windows = decoded.skipped.reason === 'too-large' ? scanInWindows(fragment, ctx.ruleset) : undefined;
+    if (!windows) return void pass.skipped.push(decoded.skipped.reason === 'too-large' ? { path: fragment.path, reason: 'binary' } : decoded.skipped);
+    pass.bytes += windows.chars;
+    return keep(windows.findings);
   }
+  pass.bytes += decoded.text.length;
+  keep(scanText(decoded.text, fragment, ctx.ruleset));
   markers(decoded.text, fragment, pass.unvaulted);
 }
 

@@ -5,6 +5,7 @@ import type { Finding } from '../core/types.js';
 import { protectedMatcher } from '../git/protected.js';
 import { GIT_MSG } from '../messages.js';
 import type { VaultSession } from '../session/session.js';
+import type { Baseline } from '../sources/baseline.js';
 import { GateChecks } from './checks.js';
 import { CHECK_NAMES, type Blocker, type CheckName, type CheckResult, type GateResult, type GateTarget } from './model.js';
 
@@ -28,6 +29,8 @@ export interface GateRequest {
    * must not vouch for itself), its head when it has none.
    */
   trust: 'worktree' | 'base';
+  /** Fingerprints of accepted findings (the configuration's `baseline:`, read by the caller from where it trusts). */
+  baseline?: Baseline | undefined;
 }
 
 const findingKey = (f: Finding) => `${f.ruleId}\0${f.fingerprint}\0${f.path}\0${f.line}\0${f.commit ?? ''}`;
@@ -50,7 +53,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
   const ruleset = buildRuleset(config);
   const isProtected = protectedMatcher(config.protected);
   const checks = new GateChecks(
-    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust },
+    { repo: request.repo, env: request.env, ruleset, maxFileSize: config.maxFileSize, isProtected, session: request.session, config, trust: request.trust, baseline: request.baseline },
     request.checks ?? CHECK_NAMES,
   );
   for (const target of request.targets) await checks.judge(target);
@@ -65,7 +68,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
     findings.push(f);
   }
   const problems = results.flatMap((r) => r.problems);
-  const blocking = blockers(results, failOn, isProtected);
+  const { blocking, notBlocking } = blockers(results, failOn, isProtected);
   return {
     targets: request.targets,
     commits: checks.commits,
@@ -78,6 +81,7 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
     failOn,
     failing: blocking.length,
     blocking,
+    notBlocking,
     filesScanned: checks.files.size,
     bytesScanned: checks.bytes,
     notes: checks.notes,
@@ -86,23 +90,26 @@ export async function runGate(request: GateRequest): Promise<GateResult> {
 
 /**
  * What blocks, for people: secret findings by the threshold (or a protected path), then every
- * problem. A failing skill's own findings are not listed: its failure is, naming them.
+ * problem; and the secret findings that do not. A failing skill's own findings are not
+ * listed: its failure is, naming them.
  */
-function blockers(results: CheckResult[], failOn: FailOn, isProtected: (path: string) => boolean): Blocker[] {
-  if (failOn === 'never') return [];
-  const out: Blocker[] = [];
+function blockers(results: CheckResult[], failOn: FailOn, isProtected: (path: string) => boolean): { blocking: Blocker[]; notBlocking: Blocker[] } {
+  const blocking: Blocker[] = [];
+  const notBlocking: Blocker[] = [];
   const seen = new Set<string>();
   for (const r of results) {
     if (r.check === 'skills') continue;
     for (const f of r.findings) {
-      const inProtected = isProtected(f.path);
-      if (seen.has(findingKey(f)) || (!inProtected && !failsOn(f.severity, failOn))) continue;
+      if (seen.has(findingKey(f))) continue;
       seen.add(findingKey(f));
-      out.push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: undefined, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
+      const inProtected = isProtected(f.path);
+      const blocks = failOn !== 'never' && (inProtected || failsOn(f.severity, failOn));
+      (blocks ? blocking : notBlocking).push({ path: f.path, line: f.line, commit: f.commit, rule: f.ruleId, masked: f.masked, detail: undefined, fix: inProtected ? GIT_MSG.fixUnvaultedInProtected(f.path) : GIT_MSG.fixFinding(f.path) });
     }
   }
-  for (const r of results) for (const p of r.problems) out.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
-  return out;
+  if (failOn === 'never') return { blocking, notBlocking };
+  for (const r of results) for (const p of r.problems) blocking.push({ path: p.path, line: p.line, commit: p.commit, rule: p.code ?? p.ruleId, masked: p.masked, detail: p.message, fix: p.hint });
+  return { blocking, notBlocking };
 }
 
 /** Add what `other` (the same targets under another policy) blocks on to `into`, each blocker once. */
@@ -115,6 +122,8 @@ export function mergeGateResults(into: GateResult, other: GateResult): void {
     into.blocking.push(b);
   }
   into.failing = into.blocking.length;
+  // What blocks under either policy is no longer "not blocking".
+  into.notBlocking = into.notBlocking.filter((b) => !have.has(key(b)));
   const seen = new Set(into.findings.map(findingKey));
   for (const f of other.findings) if (!seen.has(findingKey(f))) into.findings.push(f);
   into.problems.push(...other.problems.filter((p) => !into.problems.some((q) => q.ruleId === p.ruleId && q.path === p.path && q.line === p.line && q.commit === p.commit)));

@@ -5,6 +5,7 @@ import { foreignErrorDetail, formatError, GIT_MSG, MSG } from '../messages.js';
 import { repoRoot } from '../platform/exec.js';
 import { printablePath } from '../report/model.js';
 import { openSession } from '../session/local.js';
+import { configBaseline } from '../sources/baseline.js';
 import { vaultReady } from '../session/session.js';
 import { mergeGateResults, runGate } from './gate.js';
 import type { Blocker, GateResult, GateTarget } from './model.js';
@@ -43,6 +44,7 @@ async function judge(hook: GateHook, run: HookRun): Promise<GateResult> {
       targets,
       session: exists ? session : undefined,
       trust: 'worktree',
+      baseline: configBaseline(config, run.cwd),
     });
     result.notes.unshift(...notes);
     if (hook === 'pre-push') await judgeByBasePolicy(repo, run, config, targets, exists ? session : undefined, result);
@@ -62,11 +64,11 @@ async function judgeByBasePolicy(repo: string, run: HookRun, config: AgentVaultC
   const byBase = new Map<string, GateTarget[]>();
   for (const t of targets) if (t.kind === 'commits' && t.base) byBase.set(t.base, [...(byBase.get(t.base) ?? []), t]);
   for (const [base, group] of byBase) {
-    const { config: baseConfig, source } = configAtBase(repo, group[0]!);
+    const { config: baseConfig, source, baseline } = configAtBase(repo, group[0]!);
     const loosened = policyLoosenings(baseConfig, config);
     if (!loosened.length) continue;
     result.notes.push(...loosened.map((l) => GIT_MSG.policyLoosened(l, base)));
-    const strict = await runGate({ repo, env: run.env, config: baseConfig, configSource: source, targets: group, session, trust: 'base' });
+    const strict = await runGate({ repo, env: run.env, config: baseConfig, configSource: source, targets: group, session, trust: 'base', baseline });
     mergeGateResults(result, strict);
   }
 }
@@ -93,7 +95,19 @@ export function formatBlockers(blocking: Blocker[]): string {
     .join('');
 }
 
+/** Findings below the threshold, for people: where and which rule, masked; they do not block. */
+function formatNotBlocking(result: GateResult): string {
+  return result.notBlocking.map((b) => `  ${printablePath(b.path)}${b.line ? `:${b.line}` : ''}${b.commit ? ` (commit ${b.commit.slice(0, 12)})` : ''}  ${b.rule}  ${b.masked || '-'}\n`).join('');
+}
+
 /** The refusal of a hook whose gate found something: every blocker, and how to bypass once. */
 export function hookBlocked(hook: GateHook, result: GateResult): AgentVaultError {
-  return refusal(`${GIT_MSG.gateBlocked(hook, result.failing)}\n${formatBlockers(result.blocking).trimEnd()}`, GIT_MSG.gateBlockedHint, 'GATE_BLOCKED');
+  const below = result.notBlocking.length ? `\nand ${GIT_MSG.belowPolicy(result.notBlocking.length, result.failOn)}:\n${formatNotBlocking(result).trimEnd()}` : '';
+  return refusal(`${GIT_MSG.gateBlocked(hook, result.failing)}\n${formatBlockers(result.blocking).trimEnd()}${below}`, GIT_MSG.gateBlockedHint, 'GATE_BLOCKED');
+}
+
+/** What a hook whose gate passed says: the files checked, and any finding that does not block. */
+export function hookPassed(hook: GateHook, result: GateResult): string {
+  const line = GIT_MSG.gatePassed(hook, result.filesScanned, result.notBlocking.length, result.failOn);
+  return result.notBlocking.length ? `${line}\n${formatNotBlocking(result)}` : `${line}\n`;
 }

@@ -83,6 +83,11 @@ export interface GateResult {
   failing: number;
   /** Those findings and problems, for people. */
   blocking: Blocker[];
+  /**
+   * Secret findings reported but below the threshold (or every one, with `never`): they do
+   * not block, and the verdict counts them so a pass never reads as "no secrets".
+   */
+  notBlocking: Blocker[];
   filesScanned: number;
   bytesScanned: number;
   /** What the person running the gate should hear that is neither a finding nor a problem. */

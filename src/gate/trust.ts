@@ -1,4 +1,7 @@
 import { CONFIG_NAMES, defaultConfig, loadConfig, parseConfig, type AgentVaultConfig } from '../config/config.js';
+import { posix } from 'node:path';
+import { configError } from '../errors.js';
+import { configBaseline, parseBaseline, type Baseline } from '../sources/baseline.js';
 import { blobAt } from '../sources/git-sources.js';
 import { policyLoosenings } from '../config/loosening.js';
 import type { GateTarget } from './model.js';
@@ -34,15 +37,28 @@ export function loosenedAtHead(repo: string, target: GateTarget): { change: stri
   return policyLoosenings(configAtBase(repo, target).config, head).map((change) => ({ change, file }));
 }
 
-export function configAtBase(repo: string, target: GateTarget): { config: AgentVaultConfig; source: string } {
+export function configAtBase(repo: string, target: GateTarget): { config: AgentVaultConfig; source: string; baseline: Baseline | undefined } {
   if (target.kind === 'commits' && target.base) {
     const at = target.base.slice(0, 12);
     for (const name of CONFIG_NAMES) {
       const bytes = blobAt(repo, target.base, name);
-      if (bytes) return { config: parseConfig(bytes.toString('utf8'), `${name} at ${at}`), source: `${name} at the base commit ${at}` };
+      if (!bytes) continue;
+      const config = parseConfig(bytes.toString('utf8'), `${name} at ${at}`);
+      return { config, source: `${name} at the base commit ${at}`, baseline: baselineAt(repo, target.base, config) };
     }
-    return { config: defaultConfig(), source: 'built-in defaults (no configuration at the base commit)' };
+    return { config: defaultConfig(), source: 'built-in defaults (no configuration at the base commit)', baseline: undefined };
   }
   const config = loadConfig({ repoRoot: repo, cwd: repo });
-  return { config, source: config.file ?? 'built-in defaults' };
+  return { config, source: config.file ?? 'built-in defaults', baseline: configBaseline(config, repo) };
+}
+
+/** The configuration's baseline as `commit` holds it: a change must not accept its own findings. */
+function baselineAt(repo: string, commit: string, config: AgentVaultConfig): Baseline | undefined {
+  if (!config.baseline) return undefined;
+  const path = posix.normalize(config.baseline.replace(/\\/g, '/'));
+  const bytes = blobAt(repo, commit, path);
+  if (!bytes) {
+    throw configError(`${config.file}: baseline: ${path} is not in the base commit ${commit.slice(0, 12)}`, 'Commit the baseline file with the configuration that names it.');
+  }
+  return parseBaseline(bytes.toString('utf8'), `${path} at ${commit.slice(0, 12)}`);
 }

@@ -6,7 +6,7 @@ import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG, LOCK_MSG } from '../messages.js';
 import { ProtectedFolders } from '../platform/safe-path.js';
-import { decodeForScan } from '../sources/fragment.js';
+import { decodeForScan, scanInWindows } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
 
@@ -119,8 +119,12 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
         maxFileSize = config.maxFileSize;
       }
       const read = decodeForScan(content, pathname, maxFileSize);
-      if (!read.ok) return content; // binary or too large: nothing the scanner could judge
-      const findings = scanText(read.text, { path: pathname }, ruleset);
+      // Binary: nothing the scanner could judge. Too large: scanned in windows, not passed unread.
+      const findings = read.ok
+        ? scanText(read.text, { path: pathname }, ruleset)
+        : read.skipped.reason === 'too-large'
+          ? (scanInWindows({ path: pathname, bytes: content }, ruleset)?.findings ?? [])
+          : [];
       if (findings.length === 0) return content;
       const first = findings[0]!;
       throw new Error(GIT_MSG.cleanRefusedWithoutVault(pathname, findings.length, `${first.line}`, first.ruleId, first.masked));

@@ -1,3 +1,5 @@
+import type { AuditAnchor } from '../audit/chain.js';
+import type { ApprovalChange, ApprovalsState } from '../vault/approval-state.js';
 import { existsSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -88,8 +90,8 @@ export class AgentSession implements VaultSession {
     return this.call('redact', input, options);
   }
 
-  agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean }): Promise<AgentViewPart> {
-    return this.call('agentViewPart', input, suspects.map((s) => ({ start: s.start, end: s.end })), { limit: options.limit, end: options.end });
+  agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
+    return this.call('agentViewPart', input, suspects.map((s) => ({ start: s.start, end: s.end })), { limit: options.limit, end: options.end, offset: options.offset ?? 0, idle: options.idle === true });
   }
 
   agentView(input: Uint8Array, suspects: SuspectSpan[]): Promise<AgentView> {
@@ -141,6 +143,18 @@ export class AgentSession implements VaultSession {
    * agent serves the person's decisions on it for the rest of this command. The agent checks
    * the factors with the same code as unlock, failure count and delay included.
    */
+  async approvals(): Promise<ApprovalsState> {
+    return this.call('approvals');
+  }
+
+  async changeApprovals(change: ApprovalChange): Promise<unknown> {
+    return this.call('changeApprovals', change);
+  }
+
+  async anchorAudit(): Promise<AuditAnchor | undefined> {
+    return ((await this.call('anchorAudit')) as AuditAnchor | null) ?? undefined;
+  }
+
   async authenticate(factors: { passphrase: string; code?: string }): Promise<void> {
     await this.call('authenticate', factors);
   }

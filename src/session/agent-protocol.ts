@@ -1,5 +1,6 @@
 import { AgentVaultError, type ErrorKind } from '../errors.js';
 import type { Destination, NewValue } from './session.js';
+import { grantShapeOk, webhookShapeOk, type ApprovalChange } from '../vault/approval-state.js';
 
 /**
  * The session agent's wire format: one JSON object per line each way. A request is
@@ -17,7 +18,7 @@ import type { Destination, NewValue } from './session.js';
 /** A request line longer than this closes its connection (protected files are rarely near it). */
 export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
-export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'lock'] as const;
+export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'approvals', 'changeApprovals', 'anchorAudit', 'lock'] as const;
 export type Op = (typeof OPS)[number];
 
 export interface Request {
@@ -172,4 +173,32 @@ export function parseRequest(line: Buffer): Request {
   }
   if (!plain(raw) || !Number.isSafeInteger(raw.id) || !OPS.includes(raw.op as Op) || !Array.isArray(raw.args)) return fail('not a request');
   return { id: raw.id as number, op: raw.op as Op, args: raw.args };
+}
+
+/** A person's change to the approval state, checked field by field. */
+export function asApprovalChange(v: unknown): ApprovalChange {
+  if (!plain(v)) return fail('the change must be an object');
+  const ms = (x: unknown, what: string) => (x === undefined ? undefined : Number.isSafeInteger(x) && (x as number) >= 0 ? (x as number) : fail(`${what} must be a number of milliseconds`));
+  switch (v.kind) {
+    case 'grant':
+      return grantShapeOk(v.grant) ? { kind: 'grant', grant: v.grant } : fail('the grant is malformed');
+    case 'revoke':
+      return { kind: 'revoke', id: asString(v.id, 'id') };
+    case 'policy': {
+      const out: ApprovalChange = { kind: 'policy' };
+      if (v.key !== undefined) out.key = asString(v.key, 'key');
+      const ttl = ms(v.ttlMs, 'ttlMs');
+      const cap = ms(v.capMs, 'capMs');
+      if (ttl !== undefined) out.ttlMs = ttl;
+      if (cap !== undefined) out.capMs = cap;
+      if (v.scope !== undefined) out.scope = v.scope === 'secret' || v.scope === 'vault' ? v.scope : fail('scope must be secret or vault');
+      return out;
+    }
+    case 'webhook-add':
+      return webhookShapeOk(v.hook) ? { kind: 'webhook-add', hook: v.hook } : fail('the webhook is malformed');
+    case 'webhook-remove':
+      return { kind: 'webhook-remove', url: asString(v.url, 'url') };
+    default:
+      return fail('unknown change');
+  }
 }

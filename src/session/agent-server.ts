@@ -21,8 +21,7 @@ import {
   parseRequest,
   toWireError,
   type Reply,
-  type Request,
-} from './agent-protocol.js';
+  type Request, asApprovalChange } from './agent-protocol.js';
 import type { AgentEndpoint } from './agent-socket.js';
 import { LocalVaultSession } from './local.js';
 import type { VaultSession } from './session.js';
@@ -290,8 +289,8 @@ export class SessionAgent {
         return s.agentView(asBytes(args[0], 'input'), asSpans(args[1]));
       case 'agentViewPart': {
         const o = args[2] as Record<string, unknown> | undefined;
-        if (!o || typeof o !== 'object' || typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || typeof o.end !== 'boolean') throw new BadRequest('agentViewPart needs {limit, end}');
-        return s.agentViewPart(asBytes(args[0], 'input'), asSpans(args[1]), { limit: o.limit, end: o.end });
+        if (!o || typeof o !== 'object' || typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || typeof o.end !== 'boolean' || (o.offset !== undefined && !(typeof o.offset === 'number' && Number.isSafeInteger(o.offset) && o.offset >= 0)) || (o.idle !== undefined && typeof o.idle !== 'boolean')) throw new BadRequest('agentViewPart needs {limit, end, offset?, idle?}');
+        return s.agentViewPart(asBytes(args[0], 'input'), asSpans(args[1]), { limit: o.limit, end: o.end, offset: (o.offset as number | undefined) ?? 0, idle: o.idle === true });
       }
       case 'findValues':
         return s.findValues(asBytes(args[0], 'input'));
@@ -339,6 +338,15 @@ export class SessionAgent {
       case 'acceptRollback':
         needPerson('accepting a rolled-back vault');
         return s.acceptRollback();
+      case 'approvals':
+        return s.approvals();
+      case 'changeApprovals':
+        // Approving, revoking, a policy or a webhook: a person's decision, never a script's.
+        needPerson('changing approvals');
+        return s.changeApprovals(asApprovalChange(args[0]));
+      case 'anchorAudit':
+        // Anyone may ask; the session anchors only a log that verifies and extends the last anchor.
+        return s.anchorAudit();
       case 'lock':
         return null;
     }

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { markerKey } from '../vault/marker-key.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { restorePlaceholders } from '../core/placeholder.js';
@@ -11,7 +12,10 @@ import { bindingMatcher, commandLine, commandMatcher } from '../vault/bindings.j
 import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
 import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
 import { AgentSession } from './agent-client.js';
-import type { AgentViewPart, Destination, NewValue, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
+import { useOf, type AgentViewPart, type Destination, type NewValue, type RestoreRequest, type SessionRestoreResult, type SetOptions, type VaultSession, type VaultState } from './session.js';
+import { verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
+import { ANCHOR_EVERY, appendAudit, readAuditLines } from '../audit/log.js';
+import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
 function destinationPath(d: Destination): string | undefined {
@@ -71,7 +75,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   private matcher(): Redactor {
-    this.redactor ??= new Redactor(this.open()?.redactionValues() ?? []);
+    this.redactor ??= new Redactor(this.open()?.redactionValues() ?? [], markerKey(this.home));
     return this.redactor;
   }
 
@@ -100,7 +104,7 @@ export class LocalVaultSession implements VaultSession {
     return this.matcher().redactForAgent(input, suspects);
   }
 
-  async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean }): Promise<AgentViewPart> {
+  async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
     const v = this.matcher().redactForAgentPart(input, suspects, options);
     return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
   }
@@ -129,13 +133,92 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult> {
+    const first = this.restoreWith(input, options, new Set());
+    let result = first.result;
+    let grant: Grant | undefined;
+    if (result.unbound.length && (options.destination.kind === 'file' || options.destination.kind === 'git-filter')) {
+      // Outside the bindings: a person's approval (a grant in the vault) may cover this use.
+      // One use is taken (under the vault lock, written) before anything is materialised.
+      grant = this.takeGrant(result.unbound, options.destination);
+      if (grant) result = this.restoreWith(input, options, new Set(result.unbound)).result;
+    }
+    const use = useOf(options.destination);
+    const restoredKeys = [...this.restoredKeys(first.looked, result)].sort();
+    // The audit entry is on disk before the caller materialises anything.
+    if (result.unbound.length || result.internal.length) {
+      this.audit({ event: 'refused', keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: 'refused', actor: 'session', detail: result.internal.length ? 'internal key' : 'not bound, no approval' });
+    }
+    if (restoredKeys.length && result.restored > 0 && !result.unbound.length && !result.internal.length) {
+      this.audit({ event: use.op === 'smudge' ? 'materialise-smudge' : 'materialise-write', keys: restoredKeys, destination: use.destination, outcome: 'allowed', actor: 'session', ...(grant ? { grant: grant.id, detail: 'by approval' } : { detail: 'by binding' }) });
+    }
+    return result;
+  }
+
+  /** Keys a restore looked up and got a value for (restored placeholders). */
+  private restoredKeys(looked: Set<string>, result: SessionRestoreResult): Set<string> {
+    const out = new Set<string>();
+    for (const k of looked) if (!result.unbound.includes(k) && !result.internal.includes(k) && !result.unknown.includes(k)) out.add(k);
+    return out;
+  }
+
+  /** Take one use of a grant covering `keys` at `destination`, or undefined. */
+  private takeGrant(keys: string[], destination: Destination): Grant | undefined {
+    const v = this.open();
+    if (!v) return undefined;
+    const use = useOf(destination);
+    return v.updateApprovals((state) => consumeGrant(state, keys, use, Date.now()));
+  }
+
+  /** Append to the audit log; every 100 entries, anchor it in the vault. */
+  private audit(fields: AuditFields): void {
+    const { seq } = appendAudit(this.home, fields);
+    if (seq % ANCHOR_EVERY === 0) {
+      try {
+        this.anchorNow();
+      } catch {
+        /* the next checkpoint, or audit verify, reports what is wrong */
+      }
+    }
+  }
+
+  private anchorNow(): AuditAnchor | undefined {
+    const v = this.open();
+    if (!v) return undefined;
+    const prior = v.approvals().anchor;
+    const { lines } = readAuditLines(this.home);
+    const verdict = verifyChain(lines, prior);
+    if (!verdict.ok || verdict.count <= (prior?.seq ?? 0)) return undefined;
+    const anchor = { seq: verdict.count, head: verdict.head };
+    return v.updateApprovals((state) => {
+      // Never move the anchor back, nor past a checkpoint recorded meanwhile that this log does not hold.
+      if (state.anchor && (state.anchor.seq >= anchor.seq || state.anchor.seq !== prior?.seq || state.anchor.head !== prior?.head)) return { changed: false, result: undefined };
+      state.anchor = anchor;
+      return { changed: true, result: anchor };
+    });
+  }
+
+  async anchorAudit(): Promise<AuditAnchor | undefined> {
+    return this.anchorNow();
+  }
+
+  async approvals(): Promise<ApprovalsState> {
+    return this.open()?.approvals() ?? emptyApprovals();
+  }
+
+  async changeApprovals(change: ApprovalChange): Promise<unknown> {
+    return this.required().updateApprovals((state) => applyChange(state, change));
+  }
+
+  private restoreWith(input: Uint8Array, options: RestoreRequest, granted: Set<string>): { result: SessionRestoreResult; looked: Set<string> } {
     // The vault is opened at the first placeholder: content without one never needs it.
+    const looked = new Set<string>();
     const cache = new Map<string, Buffer | undefined>();
     const denied = { internal: new Set<string>(), unbound: new Set<string>() };
     const known = (key: string) => this.keyPolicy(key) !== undefined;
     const lookup = (key: string) => {
       if (!cache.has(key)) {
-        const why = known(key) ? this.denial(key, options.destination) : undefined;
+        looked.add(key);
+        const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : undefined;
         if (why) denied[why].add(key);
         cache.set(key, why ? undefined : this.open()?.get(key));
       }
@@ -156,11 +239,19 @@ export class LocalVaultSession implements VaultSession {
     });
     const unbound = [...denied.unbound].sort();
     const internal = [...denied.internal].sort();
-    return { ...result, unknown: result.unknown.filter((k) => !denied.unbound.has(k) && !denied.internal.has(k)), unbound, internal };
+    return { result: { ...result, unknown: result.unknown.filter((k) => !denied.unbound.has(k) && !denied.internal.has(k)), unbound, internal }, looked };
   }
 
   async valueFor(key: string, use: Destination): Promise<Buffer | undefined> {
-    const why = this.denial(key, use);
+    let why = this.denial(key, use);
+    const label = useOf(use);
+    let grant: Grant | undefined;
+    if (why === 'unbound' && use.kind === 'command') {
+      grant = this.takeGrant([key], use);
+      if (grant) why = undefined;
+    }
+    if (why) this.audit({ event: 'refused', keys: [key], destination: label.destination, outcome: 'refused', actor: 'session', detail: why === 'internal' ? 'internal key' : 'not bound, no approval' });
+    else if (this.keyPolicy(key)) this.audit({ event: label.op === 'reveal' ? 'reveal' : label.op === 'run' ? 'run' : 'internal-use', keys: [key], destination: label.destination, outcome: 'allowed', actor: 'session', ...(grant ? { grant: grant.id, detail: 'by approval' } : {}) });
     if (why === 'internal') throw new AgentVaultError('refused', MSG.keyInternal([key]), { code: 'KEY_INTERNAL', hint: MSG.keyInternalHint });
     if (why === 'unbound' && use.kind === 'command') {
       const line = commandLine(use.argv);

@@ -1,6 +1,8 @@
 import type { RestoreResult } from '../core/placeholder.js';
 import type { AgentView, ValueOccurrence } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
+import type { AuditAnchor } from '../audit/chain.js';
+import type { ApprovalChange, ApprovalsState, GrantUse } from '../vault/approval-state.js';
 import { vaultMissing, type KeyMeta } from '../vault/index.js';
 
 /**
@@ -33,7 +35,7 @@ export interface VaultSession {
    * renders the first `consumed` bytes that later bytes cannot change; the caller gives the
    * rest again with what follows. No markers: nothing is written back from a stream.
    */
-  agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean }): Promise<AgentViewPart>;
+  agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart>;
   /** Where any vaulted value occurs, raw or encoded: the gates' check. */
   findValues(input: Uint8Array): Promise<ValueOccurrence[]>;
   /**
@@ -70,6 +72,16 @@ export interface VaultSession {
   prune(key: string): Promise<number>;
   /** Accept vault.json as it is although it is older than the recorded generation (recover --accept-rollback). */
   acceptRollback(): Promise<{ generation: number }>;
+  /** The approval policy, webhooks, grants and audit anchor kept in the vault (names and times; never a value). */
+  approvals(): Promise<ApprovalsState>;
+  /** A person's change to the approval state: a grant (approve), a revocation, a policy, a webhook. */
+  changeApprovals(change: ApprovalChange): Promise<unknown>;
+  /**
+   * Record the audit log's current end as its checkpoint in the vault, only when the log
+   * verifies and extends the checkpoint recorded before (so a rewritten log is never
+   * anchored). Returns the new anchor, or undefined when nothing was recorded.
+   */
+  anchorAudit(): Promise<AuditAnchor | undefined>;
   /** Release what the session holds (zeroes key material where it can). */
   close(): Promise<void>;
 }
@@ -114,6 +126,22 @@ export type Destination =
   | { kind: 'internal'; purpose: 'skill-signing' }
   /** A person at an interactive terminal asked to see the value (`get --reveal`). */
   | { kind: 'terminal' };
+
+/** A destination as grants and the audit log see it: the operation, a readable label, where it is. */
+export function useOf(d: Destination): GrantUse {
+  switch (d.kind) {
+    case 'file':
+      return { op: 'write', destination: `file ${d.path}`, where: d.path };
+    case 'git-filter':
+      return { op: 'smudge', destination: `checkout ${d.path}`, where: d.path };
+    case 'command':
+      return { op: 'run', destination: `run ${JSON.stringify(d.argv)} in ${d.cwd}`, where: d.cwd };
+    case 'internal':
+      return { op: 'internal', destination: `internal ${d.purpose}` };
+    case 'terminal':
+      return { op: 'reveal', destination: 'terminal' };
+  }
+}
 
 export interface RestoreRequest {
   destination: Destination;

@@ -12,6 +12,8 @@ import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
 import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
+import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
+import { printableText } from './analysis/decode.js';
 import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
 
@@ -44,7 +46,7 @@ const STRUCTURAL_CHECKS = {
   'skill-binary-media': { severity: 'medium', description: 'Image, font or PDF asset: not analysed for hidden text; review it' },
   'skill-frontmatter-warning': { severity: 'medium', description: 'SKILL.md frontmatter outside the recommended limits' },
   'skill-file-too-large': { severity: 'high', description: 'File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread' },
-  'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every shell command' },
+  'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every MCP tool' },
   'skill-escalation-unscoped-shell': { severity: 'medium', description: 'allowed-tools grants the shell without a command scope' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 
@@ -70,7 +72,7 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
       // A threat is the whole match: groups in a threat regex are for structure only, and an
       // alternative that does not set group 1 must still report.
       const def = raw && typeof raw === 'object' && !Array.isArray(raw) ? { secretGroup: 0, ...(raw as object) } : raw;
-      const rule = compileRule(def, ['rules', i], p);
+      const rule = compileRule(def, ['rules', i], p, 'threat');
       if (rule) {
         rules.push(rule);
         defs.push(raw);
@@ -81,7 +83,7 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
   if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
   const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, digestRules(defs));
   const secrets = buildRuleset(config);
-  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}`);
+  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}\n${JSON.stringify(FLOW_CHECKS)}\n${ANALYSIS_VERSION}`);
   const empty = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
   return { threats, singleThreats, secrets, digest };
@@ -237,16 +239,7 @@ function decodeBlob(blob: string): string | undefined {
   if (/^\\x/.test(blob)) bytes = Buffer.from(blob.replace(/\\x/g, ''), 'hex');
   else if (/^[0-9A-Fa-f]+$/.test(blob)) bytes = Buffer.from(blob, 'hex');
   else bytes = Buffer.from(blob, 'base64');
-  if (bytes.length < 16) return undefined;
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-  let printable = 0;
-  for (const ch of text) if (/[\x20-\x7e\t\n\r]|[^\x00-\x7f]/.test(ch)) printable++;
-  return printable / text.length >= 0.9 ? text : undefined;
+  return bytes.length < 16 ? undefined : printableText(bytes);
 }
 
 // Inline allow comments are ignored: a skill cannot silence its own scan.
@@ -362,13 +355,123 @@ function unpack(path: string, bytes: Buffer, maxFileSize: number, depth: number,
   return out;
 }
 
+/** Bumped when the dataflow analysis changes what it reports, so signatures record it. */
+const ANALYSIS_VERSION = 'flow-1';
+
+/** Rule families whose findings describe a command to run (and so can be quoted as a bad example). */
+const COMMAND_TAGS = new Set(['shell-payload', 'exfiltration', 'supply-chain', 'tool-escalation', 'destructive', 'persistence']);
+
+const PROSE_TAGS = new Set(['prompt-injection', 'credentials']);
+const EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|attacks?|attackers?|tests?|testing|e\.g\.|for\s+example|such\s+as|examples?|phrases?|patterns?|detect(?:s|ion)?|flag|jailbreaks?)\b/i;
+
+// Descriptions name variables, paths and hosts; anything long and token-like is cut, so a
+// value written into a skill can never reach a report through them.
+const TOKENISH = /[A-Za-z0-9_+/=-]{24,}/g;
+
+/**
+ * A table row or list item that quotes a phrase belongs to the paragraph that introduced it:
+ * the lines above it (up to 12, stopping at its section heading) that say it lists examples,
+ * attacks or patterns to look for.
+ */
+function exampleContext(lines: string[], at: number): boolean {
+  if (!/^\s*(?:\||[-*+]\s|\d+[.)]\s)/.test(lines[at] ?? '')) return false;
+  for (let k = at - 1; k >= 0 && at - k <= 12; k--) {
+    const l = lines[k]!;
+    if (EXAMPLE_MARKER.test(l)) return true;
+    if (/^#{1,6}\s/.test(l)) return false;
+  }
+  return false;
+}
+
+function flowToFinding(f: FlowFinding): Finding {
+  const c = FLOW_CHECKS[f.ruleId];
+  // Unknown stretches of a value are U+0000 inside the analysis; never print them.
+  const clean = (t: string) => t.replace(/\u0000+/g, '…').replace(/[\u0001-\u0008\u000b-\u001f\u007f]/g, ' ').replace(TOKENISH, '…');
+  const detail = clean(f.detail);
+  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? '' : `${clean(s.file)}:`}${s.line} ${clean(s.what)}`).join(' → ')}]` : '';
+  return {
+    ruleId: f.ruleId,
+    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${clean(f.decoded)})` : ''}`,
+    severity: c.severity,
+    tags: ['skill', 'dataflow', ...(f.decoded ? ['encoded'] : [])],
+    path: f.file,
+    line: f.line,
+    column: 1,
+    endLine: f.line,
+    endColumn: 1,
+    masked: '',
+    fingerprint: sha256Hex(`${f.ruleId}\0${f.file}\0${detail}`),
+    secretLength: 0,
+    [SECRET]: '',
+  };
+}
+
+/** Dataflow findings, pattern findings on decoded content, and bad-example quoting applied. */
+function analysisFindings(files: SkillFile[], rules: SkillRules, maxFileSize: number, patternFindings: Finding[]): Finding[] {
+  const texts: SkillText[] = [];
+  for (const f of files) {
+    if (!f.bytes || f.bytes.length > maxFileSize || classifyBinary(f.path, f.bytes)) continue;
+    // The same characters the pattern rules read.
+    texts.push({ path: f.path, text: decodeCharacters(f.bytes) });
+  }
+  const analysis = analyseSkill(texts);
+  for (const finding of patternFindings) {
+    const ranges = analysis.quoted.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => COMMAND_TAGS.has(t))) continue;
+    if (ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = 'info';
+      finding.description += ' (quoted as an example of what not to do; not counted)';
+    }
+  }
+  // Commands in a Dockerfile run inside an image build (official installers piped into a
+  // shell are the norm there): reported at medium for review, never a failure on their own.
+  for (const finding of patternFindings) {
+    const ranges = analysis.container.get(finding.path);
+    if (!ranges || !finding.tags.some((t) => t === 'shell-payload' || t === 'supply-chain') || finding.tags.includes('exfiltration')) continue;
+    if (severityRank(finding.severity) > severityRank('medium') && ranges.some(([a, b]) => finding.line >= a && finding.line <= b)) {
+      finding.severity = 'medium';
+      finding.description += ' (in a Dockerfile: runs in the image build, not on this machine)';
+    }
+  }
+  // Prose patterns quoted as examples: an injection phrase inside `code` or "quotes" on a line
+  // that says it is a payload, a test or an example is documentation about attacks.
+  const lines = new Map<string, string[]>();
+  for (const finding of patternFindings) {
+    if (!finding.tags.some((t) => PROSE_TAGS.has(t)) || finding.tags.includes('hidden-text') || !/\.(?:md|markdown|mdx|txt)$/i.test(finding.path)) continue;
+    const text = texts.find((t) => t.path === finding.path)?.text;
+    if (text === undefined) continue;
+    if (!lines.has(finding.path)) lines.set(finding.path, text.split('\n'));
+    const all = lines.get(finding.path)!;
+    const line = all[finding.line - 1] ?? '';
+    if (!EXAMPLE_MARKER.test(line) && !exampleContext(all, finding.line - 1)) continue;
+    const col = finding.column - 1;
+    const quoted = [...line.matchAll(/`[^`]+`|"[^"]+"|“[^”]+”/g)].some((m) => (m.index ?? 0) < col && col < (m.index ?? 0) + m[0].length);
+    if (quoted) {
+      finding.severity = 'info';
+      finding.description += ' (quoted as an example of an attack; not counted)';
+    }
+  }
+  const out = analysis.findings.map(flowToFinding);
+  const ctxDecoded = analysis.decoded;
+  for (const d of ctxDecoded) {
+    for (const inner of scanThreatText(d.text, d.file, rules)) {
+      if (patternFindings.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line && p.tags.includes('encoded'))) continue;
+      if (out.some((p) => p.ruleId === inner.ruleId && p.path === d.file && p.line === d.line)) continue;
+      out.push({ ...inner, description: `${inner.description} (inside content decoded by ${d.how})`, tags: [...inner.tags, 'encoded'], line: d.line, endLine: d.line, column: 1, endColumn: 1, fingerprint: sha256Hex(`decoded\0${inner.fingerprint}`) });
+    }
+  }
+  return out;
+}
+
 function toolFindings(skill: SkillDefinition, skillMd: string): Finding[] {
   const out: Finding[] = [];
   const line = skillMd.split('\n').findIndex((l) => /^allowed-tools\s*:/.test(l)) + 1 || 1;
   for (const tool of skill.allowedTools) {
     const t = tool.replace(/\s+/g, '');
-    if (t === '*' || /^(?:Bash|Shell|Terminal)\(\*(?::\*)?\)$/i.test(t) || /^mcp__\*$/.test(t) || t === 'Bash(*:*)') out.push(structural('skill-escalation-wildcard-tools', SKILL_FILE, tool, line));
-    else if (/^(?:Bash|Shell|Terminal)$/i.test(t)) out.push(structural('skill-escalation-unscoped-shell', SKILL_FILE, tool, line));
+    // Every tool, or every MCP server's tools: more than any skill needs. `Bash(*)` is the same
+    // grant as `Bash`, the shell a skill that runs commands needs: medium, never a failure alone.
+    if (t === '*' || /^mcp__\*$/.test(t)) out.push(structural('skill-escalation-wildcard-tools', SKILL_FILE, tool, line));
+    else if (/^(?:Bash|Shell|Terminal)(?:\(\*(?::\*)?\))?$/i.test(t)) out.push(structural('skill-escalation-unscoped-shell', SKILL_FILE, tool, line));
   }
   return out;
 }
@@ -393,6 +496,7 @@ export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, m
     for (const w of report.skill.warnings) all.push(structural('skill-frontmatter-warning', SKILL_FILE, w));
     const budget: ArchiveBudget = { bytes: 0, members: 0, archives: 0 };
     for (const f of report.tree.files) all.push(...fileFindings(f, rules, maxFileSize, budget));
+    all.push(...analysisFindings(report.tree.files, rules, maxFileSize, all));
     for (const f of all) {
       const s = suppressionFor(policy.suppressions, report.skill.name, f);
       if (s) report.suppressed.push({ finding: f, reason: s.reason });

@@ -1,8 +1,9 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { AgentVaultConfig } from '../config/config.js';
 import { SECRET, type Finding } from '../core/types.js';
 import { configError, usageError } from '../errors.js';
-import { writeFileAtomicSync } from '../platform/atomic.js';
 
 /**
  * A baseline: findings a team has accepted. Each entry is the finding's fingerprint (rule, path
@@ -48,6 +49,30 @@ export function readBaseline(path: string): Baseline {
   } catch (e) {
     throw usageError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'Create one with --write-baseline FILE.');
   }
+  return parseBaseline(text, path);
+}
+
+/**
+ * The configuration's `baseline:` file, read from disk beside the configuration; undefined
+ * when it names none.
+ */
+export function configBaseline(config: AgentVaultConfig, cwd: string): Baseline | undefined {
+  if (!config.baseline) return undefined;
+  const path = resolve(cwd, dirname(config.file ?? '.'), config.baseline);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw configError(
+      `${config.file ?? 'config'}: baseline: cannot read ${config.baseline}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      'Write it with agent-vault scan --write-baseline FILE and commit it, or remove baseline: from the configuration.',
+    );
+  }
+  return parseBaseline(text, config.baseline);
+}
+
+/** Validate a baseline file's text. */
+export function parseBaseline(text: string, path: string): Baseline {
   let data: Partial<BaselineFile> & { version?: unknown };
   try {
     data = JSON.parse(text);
@@ -94,8 +119,8 @@ export function withoutBaselined(findings: Finding[], baseline: Baseline | undef
   });
 }
 
-/** Accept every one of these findings from now on (a fresh salt each time it is written). */
-export function writeBaseline(path: string, findings: Finding[]): void {
+/** The baseline file that accepts every one of these findings from now on (a fresh salt each time). */
+export function baselineText(findings: Finding[]): string {
   const kdf: BaselineFile['kdf'] = { ...KDF, salt: randomBytes(16).toString('base64') };
   const memo = new Map<string, string>();
   const entries = findings.map((f) => {
@@ -105,5 +130,5 @@ export function writeBaseline(path: string, findings: Finding[]): void {
     return { fingerprint: f.fingerprint, check: c, ruleId: f.ruleId, path: f.path, line: f.line };
   });
   const data: BaselineFile = { version: 2, kdf, findings: entries };
-  writeFileAtomicSync(path, JSON.stringify(data, null, 2) + '\n');
+  return JSON.stringify(data, null, 2) + '\n';
 }

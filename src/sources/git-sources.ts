@@ -18,15 +18,6 @@ export interface GitEntry {
 export const isRegularFile = (mode: string) => mode === '100644' || mode === '100755';
 export const SUBMODULE_MODE = '160000';
 
-function hasHead(cwd: string, env?: NodeJS.ProcessEnv): boolean {
-  try {
-    gitSync(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, env });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** What the next commit changes: the blobs it records and the paths it deletes. */
 export interface StagedChanges {
   blobs: GitEntry[];
@@ -39,8 +30,9 @@ export interface StagedChanges {
  * through the environment.
  */
 export function stagedChanges(cwd: string, env?: NodeJS.ProcessEnv): StagedChanges {
-  const base = hasHead(cwd, env) ? 'HEAD' : EMPTY_TREE;
-  const out = gitSync(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMTD', base], { cwd, env });
+  // Without a commit, `git diff --cached` compares against HEAD, or, on an unborn branch,
+  // shows every staged file: one git process instead of asking first whether HEAD exists.
+  const out = gitSync(['diff', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMTD'], { cwd, env });
   const parts = out.toString('utf8').split('\0');
   const changes: StagedChanges = { blobs: [], deleted: [] };
   for (let i = 0; i + 1 < parts.length; i += 2) {

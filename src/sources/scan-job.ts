@@ -30,6 +30,16 @@ export interface ScanJob {
   onProgress?: (done: string) => void;
 }
 
+/**
+ * A skip that means the content was never judged: it could not be read (permissions, a
+ * symlink loop, a device or other special file). Binary files, symbolic links (not followed)
+ * and the vault home's files are left unread by design.
+ */
+export function wasNotRead(s: Skipped): boolean {
+  if (s.reason === 'unreadable' || s.reason === 'symlink-loop') return true;
+  return s.reason === 'not-a-file' && s.detail === undefined;
+}
+
 /** push(...many) overflows the call stack past ~100k items (a scan of 200k binary files did). */
 function append<T>(to: T[], from: readonly T[]): void {
   for (const x of from) to.push(x);
@@ -45,10 +55,10 @@ class Tally {
 
   add(read: SourceRead): void {
     if (!read.ok) return void this.skipped.push(read.skipped);
-    const { decoded, findings } = scanFragment(read.fragment, this.ruleset, this.maxFileSize);
+    const { decoded, findings, chars } = scanFragment(read.fragment, this.ruleset, this.maxFileSize);
     if (!decoded.ok) return void this.skipped.push(decoded.skipped);
     this.paths.add(read.fragment.path);
-    this.bytes += decoded.text.length;
+    this.bytes += chars;
     append(this.findings, findings);
   }
 

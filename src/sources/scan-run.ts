@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -8,7 +8,8 @@ import { SECRET, type Finding, type Skipped } from '../core/types.js';
 import { AgentVaultError, errorFromWire, type WireError } from '../errors.js';
 import { foreignErrorDetail } from '../messages.js';
 import { readFileFragment, type FileEntry } from './files.js';
-import { scanFragment } from './fragment.js';
+import type { ScanOptions } from '../core/scan.js';
+import { bytePieces, scanFragment, scanWindows, WINDOW_CHARS } from './fragment.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -35,7 +36,8 @@ export function fromWire(w: WireFinding): Finding {
 }
 
 function suppressionOptions(settings: ScanSettings) {
-  return settings.suppressions ? { inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : {};
+  const decode = { decode: settings.config.decode !== false };
+  return settings.suppressions ? { ...decode, inlineSuppressions: settings.suppressions.inline, pathAllowlists: settings.suppressions.paths } : decode;
 }
 
 /** Scan a batch of files in this thread. */
@@ -44,20 +46,45 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
   const options = suppressionOptions(settings);
   for (const file of files) {
     const read = readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
-    if (!read.ok) {
-      result.skipped.push(read.skipped);
-      continue;
-    }
-    const { decoded, findings } = scanFragment(read.fragment, ruleset, settings.config.maxFileSize, options);
-    if (!decoded.ok) {
-      result.skipped.push(decoded.skipped);
+    let scanned: { findings: Finding[]; chars: number } | Skipped;
+    if (read.ok) {
+      const { decoded, findings, chars } = scanFragment(read.fragment, ruleset, settings.config.maxFileSize, options);
+      scanned = decoded.ok ? { findings, chars } : decoded.skipped;
+    } else scanned = read.skipped.reason === 'too-large' ? scanFileInWindows(file, ruleset, options) : read.skipped;
+    if ('reason' in scanned) {
+      result.skipped.push(scanned);
       continue;
     }
     result.filesScanned++;
-    result.bytesScanned += decoded.text.length;
-    for (const f of findings) result.findings.push(f);
+    result.bytesScanned += scanned.chars;
+    for (const f of scanned.findings) result.findings.push(f);
   }
   return result;
+}
+
+/**
+ * A file larger than maxFileSize, read and scanned a window at a time: memory stays bounded
+ * by the window, whatever the file's size. Only a read that fails skips it.
+ */
+function scanFileInWindows(file: FileEntry, ruleset: Ruleset, options: ScanOptions): { findings: Finding[]; chars: number } | Skipped {
+  let fd: number | undefined;
+  try {
+    // As readFileFragment opens: no symlink followed, no FIFO waited on, a regular file only.
+    fd = openSync(file.abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    if (!fstatSync(fd).isFile()) return { path: file.display, reason: 'not-a-file' };
+    const handle = fd;
+    const pieces = bytePieces(() => {
+      const chunk = Buffer.allocUnsafe(WINDOW_CHARS);
+      const n = readSync(handle, chunk, 0, chunk.length, null);
+      return n === 0 ? undefined : chunk.subarray(0, n);
+    });
+    if (!pieces) return { path: file.display, reason: 'binary' };
+    return scanWindows(pieces, { path: file.display }, ruleset, options);
+  } catch (e) {
+    return { path: file.display, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? foreignErrorDetail(e) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Worker threads pay off only when there is real work: ~30 ms to start each. */
@@ -74,17 +101,25 @@ export function workerScript(): string | undefined {
   }
 }
 
+/**
+ * The total size of the files, estimated from at most 256 of them spread over the list: a stat
+ * per file just to decide whether to start workers cost thousands of system calls on a tree
+ * of small files.
+ */
 function totalSize(files: FileEntry[], limit: number): number {
+  const step = Math.max(1, Math.floor(files.length / 256));
+  let sampled = 0;
   let total = 0;
-  for (const f of files) {
+  for (let i = 0; i < files.length; i += step) {
     try {
-      total += statSync(f.abs).size;
+      total += statSync(files[i]!.abs).size;
     } catch {
       /* reported when read */
     }
-    if (total >= limit) break;
+    sampled++;
+    if (step === 1 && total >= limit) break;
   }
-  return total;
+  return step === 1 ? total : (total / sampled) * files.length;
 }
 
 export interface Progress {

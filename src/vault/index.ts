@@ -7,6 +7,7 @@ import { LOCK_MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type VaultKeys } from './crypto.js';
 import { isReservedInternalName } from './bindings.js';
+import { approvalsShapeOk, emptyApprovals, type ApprovalsState } from './approval-state.js';
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
 import { withLock } from './lock.js';
 import { checkPermissions, readGeneration, rollbackError, writeGeneration, type GenerationRecord } from './state.js';
@@ -100,6 +101,8 @@ interface VaultDocument {
   /** Incremented on every write; absent in vaults written before rollback detection (0). */
   generation?: number;
   entries: Record<string, EntryRecord>;
+  /** Approval policy, webhooks, grants and the audit anchor (approval-state.ts); absent until first used. */
+  approvals?: ApprovalsState;
   mac: string;
 }
 
@@ -147,6 +150,13 @@ export interface Vault {
    * the document under the old key). Returns the vault under the new key. See migrate.ts.
    */
   rekey(master: Buffer, header: VaultHeader | undefined): Vault;
+  /** The approval policy, webhooks, grants and audit anchor (defaults when none were set). */
+  approvals(): ApprovalsState;
+  /**
+   * Change the approval state under the write lock (re-read first, so concurrent consumers of
+   * one grant never both get its last use); `change` says whether it changed anything.
+   */
+  updateApprovals<T>(change: (state: ApprovalsState) => { changed: boolean; result: T }): T;
   /** Forget the derived keys (zeroed). The vault cannot be used afterwards. */
   close(): void;
 }
@@ -200,12 +210,13 @@ function serialize(doc: VaultDocument): string {
 function macOf(keys: VaultKeys, doc: Omit<VaultDocument, 'mac'>): string {
   const header = doc.header ? { header: doc.header } : {};
   const generation = doc.generation === undefined ? {} : { generation: doc.generation };
-  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries }));
+  const approvals = doc.approvals === undefined ? {} : { approvals: doc.approvals };
+  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals }));
 }
 
 /** A document in the field order serialize() must reproduce. */
-function documentOf(keys: VaultKeys, header: VaultHeader | undefined, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>): VaultDocument {
-  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, ...(header ? { header } : {}), keyCheck: keyCheckHex, generation, entries };
+function documentOf(keys: VaultKeys, header: VaultHeader | undefined, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>, approvals?: ApprovalsState): VaultDocument {
+  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, ...(header ? { header } : {}), keyCheck: keyCheckHex, generation, entries, ...(approvals ? { approvals } : {}) };
   return { ...body, mac: macOf(keys, body) };
 }
 
@@ -243,7 +254,8 @@ function verify(text: string, keys: VaultKeys): Verdict {
     typeof doc.entries !== 'object' ||
     doc.entries === null ||
     (doc.generation !== undefined && (!Number.isSafeInteger(doc.generation) || doc.generation < 0)) ||
-    (doc.header !== undefined && !headerShapeOk(doc.header))
+    (doc.header !== undefined && !headerShapeOk(doc.header)) ||
+    (doc.approvals !== undefined && !approvalsShapeOk(doc.approvals))
   ) {
     return { ok: false, code: 'VAULT_DAMAGED', why: `does not have the ${VAULT_FORMAT} layout` };
   }
@@ -577,7 +589,7 @@ class FileVault implements Vault {
         if (newHeader?.provider === 'passphrase' && oldTotp && !newHeader.totp) {
           newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
         }
-        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries)));
+        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals)));
         // First a generation record that both keys verify, so whichever vault.json a crash
         // leaves (the old one under the old key, the new one under the new key) opens.
         writeGeneration(this.home, this.keys, generation, next);
@@ -601,6 +613,22 @@ class FileVault implements Vault {
     );
   }
 
+  approvals(): ApprovalsState {
+    return structuredClone(this.doc.approvals ?? emptyApprovals());
+  }
+
+  updateApprovals<T>(change: (state: ApprovalsState) => { changed: boolean; result: T }): T {
+    let result: T | undefined;
+    this.update((doc) => {
+      const state = structuredClone(doc.approvals ?? emptyApprovals());
+      const r = change(state);
+      result = r.result;
+      if (r.changed) doc.approvals = state;
+      return r.changed;
+    });
+    return result as T;
+  }
+
   close(): void {
     this.keys.encryption.fill(0);
     this.keys.integrity.fill(0);
@@ -616,7 +644,7 @@ class FileVault implements Vault {
         const doc = loadDocument(this.home, this.keys, { locked: true });
         const changed = change(doc);
         if (changed) {
-          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries);
+          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals);
           writeFileAtomicSync(paths.backup, before, 0o600);
           writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 0o600);
           // After vault.json: a crash in between leaves the record behind, which opening repairs.

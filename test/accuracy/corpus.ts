@@ -482,11 +482,129 @@ function plantAll(specs: Spec[], positive: boolean, r: Next, out: CorpusFile[]):
   return plants;
 }
 
+/**
+ * Whole files for the classes the assignment table, URL handling, decoding and the
+ * false-positive families cover: each `make` returns a file and the text a scanner should flag
+ * (positives) or the look-alike (negatives); the span is where that text sits in the file.
+ * An encoded secret's span is the encoded text, which is where it is reported.
+ */
+interface Scenario {
+  label: string;
+  kind: FileKind;
+  count?: number;
+  make: (r: Next) => { path: string; text: string; mark: string };
+}
+
+const b64 = (s: string) => Buffer.from(s, 'latin1').toString('base64');
+const hexOf = (s: string) => Buffer.from(s, 'latin1').toString('hex');
+const alnum = (r: Next, n: number) => expandTemplate(`{{alnum:${n}}}`, r);
+const hex = (r: Next, n: number) => expandTemplate(`{{hex:${n}}}`, r);
+/** A password as people type it into .env files: with characters a URL should have escaped. */
+const rawPassword = (r: Next) => `${alnum(r, 8)}${pick(r, ['#', '?', '%', '@', '/'])}${alnum(r, 4)}${pick(r, ['#', '?', '%', '@', '/', '!'])}${alnum(r, 5)}`;
+
+const SCENARIO_POSITIVES: Scenario[] = [
+  // assignment forms
+  { label: 'form-go-short-assign', kind: 'go', make: (r) => { const v = alnum(r, 32); return { path: 'internal/llm/client.go', text: `package llm\n\nfunc newClient() *Client {\n\tmistralKey := "${v}"\n\treturn &Client{key: mistralKey}\n}\n`, mark: v }; } },
+  { label: 'form-go-var-typed', kind: 'go', make: (r) => { const v = alnum(r, 40); return { path: 'internal/rerank/config.go', text: `package rerank\n\nvar cohereAPIKey string = "${v}"\n`, mark: v }; } },
+  { label: 'form-makefile', kind: 'sh', make: (r) => { const v = hex(r, 64); const op = pick(r, ['::=', ':::=', '?=', '+=', ':=']); return { path: 'Makefile', text: `LINODE_REGION ${op} eu-central\nLINODE_TOKEN ${op} ${v}\n\ndeploy:\n\tterraform apply\n`, mark: v }; } },
+  { label: 'form-php', kind: 'ts', make: (r) => { const v = hex(r, 32); return pick(r, [true, false]) ? { path: 'config/services.php', text: `<?php\nreturn [\n    'twilio' => [\n        'sid' => 'AC${hex(r, 32)}',\n        'auth_token' => '${v}',\n    ],\n];\n`, mark: v } : { path: 'lib/sms.php', text: `<?php\n$twilioAuthToken = '';\n$twilioAuthToken .= '${v}';\n`, mark: v }; } },
+  { label: 'form-xml-element-own-line', kind: 'yaml', make: (r) => { const v = alnum(r, 32); return { path: 'conf/settings.xml', text: `<settings>\n  <MistralApiKey>\n    ${v}\n  </MistralApiKey>\n</settings>\n`, mark: v }; } },
+  { label: 'form-xml-attribute-pair', kind: 'yaml', make: (r) => { const v = alnum(r, 40); return { path: 'Web.config', text: `<configuration>\n  <appSettings>\n    <add key="Cohere:ApiKey" value="${v}" />\n  </appSettings>\n</configuration>\n`, mark: v }; } },
+  { label: 'form-nuget-config', kind: 'yaml', make: (r) => { const v = alnum(r, 24); return { path: 'NuGet.config', text: `<configuration>\n  <packageSourceCredentials>\n    <corp-feed>\n      <add key="Username" value="ci-bot" />\n      <add key="ClearTextPassword" value="${v}" />\n    </corp-feed>\n  </packageSourceCredentials>\n</configuration>\n`, mark: v }; } },
+  { label: 'form-cli-flag', kind: 'sh', make: (r) => { const v = alnum(r, 40); return { path: 'scripts/sync-tickets.sh', text: `#!/bin/sh\n./bin/sync ${pick(r, [`--zendesk-token ${v}`, `--zendesk-token=${v}`])} --since 7d\n`, mark: v }; } },
+  { label: 'form-curl-user', kind: 'sh', make: (r) => { const v = `${alnum(r, 14)}${pick(r, ['!', '-', '_'])}${alnum(r, 4)}`; return { path: 'scripts/backup.sh', text: `#!/bin/sh\ncurl -u backup:${v} -X POST https://nexus.corp.test/service/rest/v1/tasks\n`, mark: v }; } },
+  { label: 'form-bearer-header-then-host', kind: 'sh', make: (r) => { const v = alnum(r, 32); return { path: 'scripts/models.sh', text: `#!/bin/sh\ncurl -s -H "Authorization: Bearer ${v}" https://api.mistral.ai/v1/models | jq .\n`, mark: v }; } },
+  { label: 'form-http-file', kind: 'md', make: (r) => { const v = uuid(r); return { path: 'requests/send-email.http', text: `POST https://api.postmarkapp.com/email\nAccept: application/json\nX-Postmark-Server-Token: ${v}\n\n{"From": "ops@corp.test"}\n`, mark: v }; } },
+  { label: 'form-markdown-table', kind: 'md', make: (r) => { const v = alnum(r, 40); return { path: 'docs/credentials.md', text: `# Credentials\n\n| Name | Value |\n|---|---|\n| COHERE_API_KEY | \`${v}\` |\n| REGION | eu |\n`, mark: v }; } },
+  { label: 'prose-set-to', kind: 'md', make: (r) => { const v = alnum(r, 32); return { path: 'docs/setup.md', text: `## Setup\n\nSet \`MISTRAL_API_KEY\` to \`${v}\` before you run the evaluation.\n`, mark: v }; } },
+  { label: 'prose-use-as', kind: 'md', make: (r) => { const v = alnum(r, 40); return { path: 'notes/onboarding.md', text: `For the staging cluster, use \`${v}\` as the Cohere API key.\n`, mark: v }; } },
+  { label: 'prose-the-token-is', kind: 'md', make: (r) => { const v = hex(r, 64); return { path: 'notes/chat-log.md', text: `**alice**: which linode token do we use for the demo?\n**bob**: the Linode token is ${v}, it expires Friday\n`, mark: v }; } },
+  // connection strings as people write them
+  {
+    label: 'url-raw-password',
+    kind: 'env',
+    count: 12,
+    make: (r) => {
+      const pw = rawPassword(r);
+      const url = pick(r, [
+        `postgres://app:${pw}@db.internal:5432/orders`,
+        `mongodb+srv://svc:${pw}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+        `mongodb://svc:${pw}@mongo-0:27017,mongo-1:27017/app`,
+        `mysql://report:${pw}@mysql.internal:3306/shop`,
+        `rediss://default:${pw}@cache.internal:6380/0`,
+        `amqp://worker:${pw}@rabbit.internal:5672/jobs`,
+        `https://deploy:${pw}@registry.corp.test/v2/`,
+      ]);
+      return { path: '.env', text: `NODE_ENV=production\nSERVICE_URL=${url}\nLOG_LEVEL=info\n`, mark: pw };
+    },
+  },
+  // encodings
+  { label: 'k8s-secret-token', kind: 'yaml', make: (r) => { const v = `ghp_${alnum(r, 36)}`; return { path: 'k8s/ci-secret.yaml', text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ci\ntype: Opaque\ndata:\n  GITHUB_TOKEN: ${b64(v)}\n`, mark: b64(v) }; } },
+  { label: 'k8s-secret-named-key', kind: 'yaml', make: (r) => { const v = alnum(r, 40); return { path: 'k8s/rerank-secret.yaml', text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: rerank\ndata:\n  COHERE_API_KEY: ${b64(v)}\n`, mark: b64(v) }; } },
+  { label: 'k8s-secret-password', kind: 'yaml', make: (r) => { const v = `${alnum(r, 14)}${pick(r, ['!', '#', '-'])}${alnum(r, 3)}`; return { path: 'k8s/db-secret.yaml', text: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  username: ${b64('orders')}\n  password: ${b64(v)}\n`, mark: b64(v) }; } },
+  { label: 'base64-wrapped-token', kind: 'json', make: (r) => { const v = b64(`${pick(r, ['ghp', 'gho'])}_${alnum(r, 36)}`); return { path: 'config/ci.json', text: `{\n  "encodedToken": "${v}"\n}\n`, mark: v }; } },
+  { label: 'hex-wrapped-assignment', kind: 'py', make: (r) => { const v = hexOf(`SLACK_BOT_TOKEN=xoxb-${digits(r, 12)}-${digits(r, 13)}-${alnum(r, 24)}`); return { path: 'tools/blob.py', text: `BLOB = "${v}"\n`, mark: v }; } },
+  { label: 'percent-encoded-url', kind: 'ts', make: (r) => { const v = encodeURIComponent(`postgres://app:${alnum(r, 16)}@db.internal:5432/app`); return { path: 'src/links.ts', text: `export const admin = 'https://admin.corp.test/connect?dsn=${v}';\n`, mark: v }; } },
+  { label: 'basic-auth-header-token', kind: 'sh', make: (r) => { const v = b64(`x-access-token:ghp_${alnum(r, 36)}`); return { path: 'scripts/clone.sh', text: `#!/bin/sh\ngit -c http.extraHeader="Authorization: Basic ${v}" clone https://git.corp.test/org/repo.git\n`, mark: v }; } },
+];
+
+const SCENARIO_NEGATIVES: Scenario[] = [
+  {
+    label: 'url-placeholder-password',
+    kind: 'env',
+    count: 12,
+    make: (r) => {
+      const url = pick(r, [
+        'postgres://app:REPLACE_WITH_DB_PASSWORD@db.internal:5432/orders',
+        'redis://default:CHANGE_ME@redis.internal:6379/0',
+        'mongodb+srv://<user>:<your-password>@cluster0.mongodb.net/prod',
+        'https://deploy:changeit@registry.corp.test/v2/',
+        'amqp://worker:your_rabbit_password@rabbit.internal:5672/',
+        'mongodb://mongodb:mongodb@localhost:27017/app',
+        'postgres://postgres:postgres@localhost:5432/dev',
+        'mysql://app:${MYSQL_PASSWORD}@mysql:3306/app',
+      ]);
+      return { path: '.env.example', text: `SERVICE_URL=${url}\n`, mark: url };
+    },
+  },
+  { label: 'placeholder-family', kind: 'env', count: 12, make: (r) => { const v = pick(r, ['COHERE_API_KEY=YourCohereApiKeyGoesHere0000000000000000', 'MISTRAL_API_KEY=1234567890abcdefghijklmnopqrstuv', 'LINODE_TOKEN=REPLACE_WITH_YOUR_LINODE_TOKEN', 'OPENAI_API_KEY=sk-proj-REPLACE_WITH_YOUR_KEY_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'DB_PASSWORD=CHANGE_ME', 'API_SECRET=<your-api-secret>', 'AUTH_TOKEN=qwertyuiopasdfghjklzxcvbnm123456', 'STRIPE_SECRET_KEY=sk_live_EXAMPLEKEY0000000000000000000000']); return { path: '.env.sample', text: `# copy to .env\n${v}\n`, mark: v }; } },
+  { label: 'name-inside-a-word', kind: 'ts', make: (r) => { const v = `00${alnum(r, 40)}`; return { path: 'src/chess/table.ts', text: `export const rookTableStateHash = "${v}";\n`, mark: v }; } },
+  {
+    label: 'documented-example-value',
+    kind: 'py',
+    make: (r) => {
+      // assembled so this file holds the documented values only in pieces
+      const v = pick(r, [['sk_test_', 'BQokikJOvBiI2HlWgH4olfQ2'], ['AIzaSy', 'DOCAbC123dEf456GhI789jKl012-MnO'], ['key-', '3ax6xnjp29jd6fds4gc373sgvjxteol0']]).join('');
+      return { path: 'examples/quickstart.py', text: `# from the provider's quick start\nclient = Client("${v}")\n`, mark: v };
+    },
+  },
+  { label: 'encoded-harmless', kind: 'yaml', make: (r) => { const v = pick(r, [b64('Welcome to the staging cluster, be kind.'), b64(randomFrom(B64, 60, r)), hexOf('release notes for v2.3'), 'hello%20world%2C%20see%20you']); return { path: 'k8s/configmap.yaml', text: `kind: ConfigMap\ndata:\n  motd: ${v}\n`, mark: v }; } },
+  { label: 'k8s-secret-placeholder', kind: 'yaml', make: (r) => { const v = b64(pick(r, ['changeme', 'REPLACE_ME_BEFORE_DEPLOY', 'your-password-here'])); return { path: 'k8s/secret.example.yaml', text: `kind: Secret\ndata:\n  password: ${v}\n`, mark: v }; } },
+];
+
+function plantScenarios(scenarios: Scenario[], positive: boolean, r: Next, out: CorpusFile[]): Plant[] {
+  const plants: Plant[] = [];
+  for (const sc of scenarios) {
+    for (let i = 0; i < (sc.count ?? 6); i++) {
+      const { path, text, mark } = sc.make(r);
+      const start = text.indexOf(mark);
+      if (start < 0) throw new Error(`corpus bug: ${sc.label} has no mark`);
+      const dir = `${positive ? 'p' : 'n'}${String(out.length).padStart(4, '0')}`;
+      const plant: Plant = { label: sc.label, kind: sc.kind, path: `${dir}/${path}`, start, end: start + mark.length, value: mark };
+      out.push({ path: plant.path, text, plant, positive });
+      plants.push(plant);
+    }
+  }
+  return plants;
+}
+
 /** Build the corpus; the same seed always gives the same files. */
 export function generateCorpus(seed = 20261124): Corpus {
   const r = rng(seed);
   const files: CorpusFile[] = [];
   const positives = plantAll(POSITIVES, true, r, files);
   const negatives = plantAll(NEGATIVES, false, r, files);
+  positives.push(...plantScenarios(SCENARIO_POSITIVES, true, r, files));
+  negatives.push(...plantScenarios(SCENARIO_NEGATIVES, false, r, files));
   return { files, positives, negatives };
 }

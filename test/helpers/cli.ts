@@ -16,7 +16,7 @@ export interface CliOptions extends RunOptions {
 /** Run the CLI without a terminal; stdin is `input` (empty by default). */
 export function cli(sb: WithEnv, cwd: string, args: string[], opts: CliOptions = {}): Run {
   return runResult(
-    spawnSync(process.execPath, [opts.bin ?? BIN, ...args], { cwd, env: { ...sb.env, ...opts.env }, input: opts.input ?? '', maxBuffer: 256 * 1024 * 1024 }),
+    spawnSync(process.execPath, [opts.bin ?? BIN, ...args], { cwd, env: { ...sb.env, ...opts.env }, input: opts.input ?? '', maxBuffer: 256 * 1024 * 1024, ...(opts.timeout ? { timeout: opts.timeout } : {}) }),
   );
 }
 

@@ -208,16 +208,18 @@ export interface RunOptions {
   input?: string | Buffer;
   /** Variables added to (or, set to undefined, removed from) the sandbox's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Kill the process after this many milliseconds (it then has exit code -1). */
+  timeout?: number;
 }
 
 export function runResult(r: SpawnSyncReturns<Buffer>): Run {
-  if (r.error) throw r.error;
+  if (r.error && (r.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
 /** Run git in the sandbox's environment; the result whatever the exit code. */
 export function git(sb: WithEnv, cwd: string, args: string[], opts: RunOptions = {}): Run {
-  return runResult(spawnSync('git', args, { cwd, env: { ...sb.env, ...opts.env }, input: opts.input, maxBuffer: 256 * 1024 * 1024 }));
+  return runResult(spawnSync('git', args, { cwd, env: { ...sb.env, ...opts.env }, input: opts.input, maxBuffer: 256 * 1024 * 1024, ...(opts.timeout ? { timeout: opts.timeout } : {}) }));
 }
 
 /** git that must succeed; returns stdout, throws with git's stderr otherwise. */

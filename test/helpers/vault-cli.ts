@@ -1,3 +1,4 @@
+import { cliInTerminalSteps } from './cli.js';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -70,34 +71,7 @@ export function runInTerminal(
   steps: { after: string; keys: string }[] = [],
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; screen: string }> {
-  const inner = `node ${shellQuote(BIN)} ${commandLine}`;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd: sb.dir, env: { ...sb.env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    let step = 0;
-    let searchFrom = 0;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const advance = () => {
-      while (step < steps.length) {
-        const at = screen.indexOf(steps[step]!.after, searchFrom);
-        if (at === -1) return;
-        searchFrom = at + steps[step]!.after.length;
-        child.stdin.write(steps[step]!.keys);
-        step++;
-      }
-    };
-    const onData = (c: Buffer) => {
-      screen += c.toString('utf8');
-      advance();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, screen });
-    });
-  });
+  return cliInTerminalSteps(sb, sb.dir, commandLine, steps, { env: extraEnv });
 }
 
 function shellQuote(s: string): string {

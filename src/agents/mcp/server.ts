@@ -10,7 +10,7 @@ import type { VaultSession } from '../../session/session.js';
 import { openSkillGate } from '../../skill/attest.js';
 import { verifySkills } from '../../skill/quarantine.js';
 import { COMMAND_BINDING_PREFIX, commandLine, isCommandBinding } from '../../vault/bindings.js';
-import { readAgentFile, readForAgent, writeForAgent, type AgentFiles } from '../files.js';
+import { numberLines, readAgentFile, readForAgent, writeForAgent, type AgentFiles } from '../files.js';
 import { parseRunKey, runWithSecrets } from '../run.js';
 
 /**
@@ -158,7 +158,7 @@ export async function callTool(ctx: McpContext, name: string, args: Args): Promi
       }
       case 'read_file': {
         const view = await readForAgent(files, string(args.path, 'path'));
-        return text(view.numbered.toString('utf8'));
+        return text(numberLines(view.view).toString('utf8'));
       }
       case 'write_file': {
         const path = string(args.path, 'path');

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { readForAgent, writeForAgent, type AgentFiles } from '../../agents/files.js';
+import { numberedChunks, readForAgent, writeForAgent, type AgentFiles } from '../../agents/files.js';
 import { CONFIG_DISCOVERY } from '../../config/config.js';
 import { refusal, usageError } from '../../errors.js';
 import { MSG, shellWord } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, withSession } from '../shared.js';
+import { configFor, selfInvocation, withSession } from '../shared.js';
 
 /**
  * The agent's file commands, read and write: safe (they never print a value) and run
@@ -22,7 +22,8 @@ export function registerFiles(program: Command, ctx: CliContext): void {
     .action(async (file: string, opts: { config?: string }) =>
       withSession(ctx, async (session) => {
         const view = await readForAgent(agentFiles(ctx, session, opts.config), file);
-        await new Promise<void>((res, rej) => ctx.stdout.write(view.numbered, (err) => (err ? rej(err) : res())));
+        // Each piece reuses one buffer: write it out before asking for the next.
+        for (const piece of numberedChunks(view.view)) await new Promise<void>((res, rej) => ctx.stdout.write(piece, (err) => (err ? rej(err) : res())));
         if (view.unvaulted) await writeOut(ctx.stderr, MSG.unvaultedNote(view.unvaulted) + '\n');
       }),
     );
@@ -32,6 +33,8 @@ export function registerFiles(program: Command, ctx: CliContext): void {
     .description('Write a file from content holding placeholders; the real values land on disk (safe: prints only a status line).')
     .argument('<file>', 'file to write (replaced atomically, keeping its mode)')
     .option('--content <text>', 'the new content (default: read standard input)')
+    .option('--reason <text>', 'why the agent needs the value here: shown to the person asked to approve a use outside the bindings')
+    .option('--wait <seconds>', 'wait this long for a person to approve (default 0: print pending ID and exit 1)', '0')
     .option('--outside-repo', 'allow a file outside the repository (outside git: outside the current folder); needs a terminal')
     .option('-c, --config <file>', configHelp)
     .addHelpText(
@@ -46,11 +49,15 @@ vault home. A new file that receives a value is created with mode 0600.
 
 Exit status:
   0  written
-  1  refused, nothing written: a key is not in the vault or not bound to this file, a marker
-     matches nothing, the file is outside the repository or in the vault home
+  1  refused, nothing written: a key is not in the vault, a marker matches nothing, the file
+     is outside the repository or in the vault home; or a key is not bound to this file, in
+     which case a person's approval is requested ("pending ID": agent-vault approve ID in
+     their terminal; run the same write again after, or wait with --wait SECONDS)
   2  usage or runtime error`,
     )
-    .action(async (file: string, opts: { content?: string; config?: string; outsideRepo?: boolean }) => {
+    .action(async (file: string, opts: { content?: string; config?: string; outsideRepo?: boolean; reason?: string; wait: string }) => {
+      const waitSeconds = Number(opts.wait);
+      if (!/^\d{1,4}$/.test(opts.wait)) throw usageError(`--wait ${opts.wait} is not a number of seconds`, 'Use a whole number of seconds, e.g. --wait 60.');
       if (opts.outsideRepo && !ctx.stdin.isTTY) {
         throw refusal('write --outside-repo needs an interactive terminal', `Writing outside the repository is a person's decision. Ask the user to run it in their own terminal: agent-vault write ${shellWord(file)} --outside-repo`, 'TTY_REQUIRED');
       }
@@ -58,7 +65,7 @@ Exit status:
       if (opts.content !== undefined) content = Buffer.from(opts.content, 'utf8');
       else if (ctx.stdin.isTTY) throw usageError('write needs the new content', 'Pass it with --content TEXT or on standard input (e.g. a heredoc).');
       else content = await readAll(ctx.stdin);
-      const { restored } = await withSession(ctx, (session) => writeForAgent(agentFiles(ctx, session, opts.config), file, content, { outsideRepo: !!opts.outsideRepo }));
+      const { restored } = await withSession(ctx, (session) => writeForAgent({ ...agentFiles(ctx, session, opts.config), approvals: { ...(opts.reason ? { reason: opts.reason } : {}), waitSeconds, self: selfInvocation(), env: ctx.env } }, file, content, { outsideRepo: !!opts.outsideRepo }));
       await writeOut(ctx.stdout, MSG.written(file, restored) + '\n');
     });
 }

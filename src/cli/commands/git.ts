@@ -7,7 +7,7 @@ import { unboundUses } from '../../git/bind-from-repo.js';
 import { createFilterEngine, NO_PATHNAME } from '../../git/filter-engine.js';
 import { serveFilterProcess } from '../../git/filter-process.js';
 import { indexMatcher } from '../../git/index-blobs.js';
-import { hookBlocked, runHookGate } from '../../gate/hooks.js';
+import { hookBlocked, hookPassed, runHookGate } from '../../gate/hooks.js';
 import { gateStatus, install, uninstall, type HookName, type Runtime } from '../../git/install.js';
 import { repoRoot } from '../../platform/exec.js';
 import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
@@ -155,7 +155,7 @@ Undo everything with agent-vault uninstall.`)
       const result = await runHookGate(name, { cwd: ctx.cwd, env: ctx.env, stdin });
       for (const n of result.notes) await writeOut(ctx.stderr, n + '\n');
       if (result.failing) throw hookBlocked(name, result);
-      await writeOut(ctx.stderr, GIT_MSG.gatePassed(name, result.filesScanned) + '\n');
+      await writeOut(ctx.stderr, hookPassed(name, result));
     });
 }
 

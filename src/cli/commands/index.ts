@@ -4,11 +4,13 @@ import { registerScan } from './scan.js';
 import { registerGit } from './git.js';
 import { registerFiles } from './files.js';
 import { registerVault } from './vault.js';
+import { registerBindings } from './bindings.js';
 import { registerSkill } from './skill.js';
 import { registerLocking } from './locking.js';
 import { registerAgents } from './agents.js';
+import { registerApprovals } from './approvals.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerLocking, registerSkill, registerAgents];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerBindings, registerLocking, registerApprovals, registerSkill, registerAgents];

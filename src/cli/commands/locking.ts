@@ -5,6 +5,7 @@ import { LOCK_MSG } from '../../messages.js';
 import { vaultHome } from '../../platform/home.js';
 import { AgentSession } from '../../session/agent-client.js';
 import { runSessionAgent } from '../../session/agent-server.js';
+import { appendAudit } from '../../audit/log.js';
 import { receiveKey, startAgent } from '../../session/agent-start.js';
 import { openSession } from '../../session/local.js';
 import type { VaultSession, VaultState } from '../../session/session.js';
@@ -38,6 +39,11 @@ export function registerLocking(program: Command, ctx: CliContext): void {
     .action(async () => {
       const session = openSession(ctx.env, ctx.cwd);
       try {
+        // A checkpoint of the audit log while the key is still there, then the lock itself.
+        if (session instanceof AgentSession && !(await session.state()).locked) {
+          appendAudit(session.home, { event: 'lock', actor: 'terminal', outcome: 'locked' });
+          await session.anchorAudit().catch(() => undefined);
+        }
         const locked = session instanceof AgentSession && (await session.lock());
         await writeOut(ctx.stdout, (locked ? LOCK_MSG.locked : LOCK_MSG.alreadyLocked) + '\n');
       } finally {
@@ -172,6 +178,11 @@ async function runUnlock(ctx: CliContext, opts: { ttl: string; max: string }): P
     const { master, vault } = await withTerminal(ctx, (input) => authenticateAtTerminal(ctx, input, home));
     vault.close();
     const started = await startAgent({ home, env: ctx.env, key: master, idleMs, maxMs, command: selfInvocation() });
+    if (started.started) {
+      appendAudit(home, { event: 'unlock', actor: 'terminal', outcome: 'unlocked', detail: `idle ${formatDuration(idleMs)}, max ${formatDuration(maxMs)}` });
+      // The checkpoint a locked vault could not record: now, with the key available.
+      await client.anchorAudit().catch(() => undefined);
+    }
     const after = await client.state();
     const text = started.started ? LOCK_MSG.unlocked(formatDuration(idleMs), formatDuration(maxMs)) : LOCK_MSG.alreadyUnlocked(...ttlText(after));
     await writeOut(ctx.stdout, text + '\n');

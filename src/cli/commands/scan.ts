@@ -1,17 +1,16 @@
 import { Option, type Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_DISCOVERY } from '../../config/config.js';
 import { usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { render, FORMATS, type Format } from '../../report/index.js';
-import { readBaseline, writeBaseline } from '../../sources/baseline.js';
-import { runScanJob, type ScanSource } from '../../sources/scan-job.js';
+import { baselineText, configBaseline, readBaseline } from '../../sources/baseline.js';
+import { runScanJob, wasNotRead, type ScanSource } from '../../sources/scan-job.js';
 import { agentVaultHome } from '../../platform/home.js';
 import { classifyTarget, ProtectedFolders } from '../../platform/safe-path.js';
 import { nameVaultedValues } from '../../session/name-vaulted.js';
 import { readAll, writeOut, type CliContext } from '../context.js';
-import { configFor, parseSizeOption, showProgress, useColor, withSession } from '../shared.js';
+import { configFor, outputPath, parseSizeOption, showProgress, useColor, withSession, writeOutputFile } from '../shared.js';
 
 interface ScanOptions {
   staged?: boolean;
@@ -40,9 +39,9 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .addOption(new Option('-f, --format <format>', 'report format').choices([...FORMATS]).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of standard output')
     .option('-c, --config <file>', `configuration file; looked up in order: ${CONFIG_DISCOVERY.join(', then ')}`)
-    .option('--baseline <file>', 'ignore findings whose fingerprints are in this baseline file')
+    .option('--baseline <file>', 'ignore findings whose fingerprints are in this baseline file (default: baseline: in the config)')
     .option('--write-baseline <file>', 'write the fingerprints of all current findings to a baseline file')
-    .option('--max-file-size <size>', 'skip (and list) files larger than this (default 10MB, or maxFileSize in the config)')
+    .option('--max-file-size <size>', 'scan files larger than this in windows (default 10MB, or maxFileSize in the config)')
     .option('--no-progress', 'never show a progress bar (it shows only on a terminal, never in CI)')
     .option('--threads <n>', 'worker threads for path scans (default: one per core for large scans, 1 = no workers)')
     .addHelpText(
@@ -50,16 +49,20 @@ export function registerScan(program: Command, ctx: CliContext): void {
       `
 Sources: without --staged/--range/--history/--stdin, paths are scanned. In a git work tree that
 means tracked files plus untracked files that are not ignored; elsewhere every file except
-dependency and VCS folders (node_modules, .git, ...). Binary files are skipped by content.
+dependency and VCS folders (node_modules, .git, ...). Binary files are skipped by content,
+except key containers (PKCS#12 .p12/.pfx, JKS/JCEKS keystores, DER private keys): those are reported.
 
 Suppressing findings: add an "agent-vault:allow" comment on the line (or
-"agent-vault:allow-next-line" on the line before; "gitleaks:allow" and "pragma: allowlist secret"
-also work), list the fingerprint in a --baseline file, or add allowlists to the config.
+"agent-vault:allow-next-line" on the line before; "gitleaks:allow", "pragma: allowlist secret" and
+secretlint's disable comments also work), list the fingerprint in a --baseline file, or add
+allowlists to the config. Encoded text (base64, hex, percent-encoding) is decoded and scanned.
+
+Files larger than maxFileSize are scanned in overlapping windows, in bounded memory.
 
 Exit status:
   0  no findings
   1  findings
-  2  usage, configuration or runtime error`,
+  2  usage, configuration or runtime error, or a file that could not be read (named on stderr)`,
     )
     .action(async (paths: string[], opts: ScanOptions) => {
       await runScan(ctx, paths, opts);
@@ -72,24 +75,27 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   if (modes === 1 && paths.length) throw usageError('paths cannot be combined with --staged, --range, --history or --stdin');
   const { config, root } = configFor(ctx, opts.config);
   if (opts.maxFileSize) config.maxFileSize = parseSizeOption(opts.maxFileSize);
-  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : undefined;
+  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : configBaseline(config, ctx.cwd);
+  // Where results go is checked before the scan: a mistyped folder must not cost a scan first.
+  const output = opts.output ? outputPath(ctx, '--output', opts.output) : undefined;
+  const baselineOut = opts.writeBaseline ? outputPath(ctx, '--write-baseline', opts.writeBaseline) : undefined;
   const progress = opts.progress && showProgress(ctx) ? new ProgressBar(ctx) : undefined;
   const report = await runScanJob({ source: await sourceFor(ctx, paths, opts, root), config, baseline, ...(progress ? { onProgress: (t: string) => progress.update(t) } : {}) });
   progress?.done();
   // A finding that is a vaulted value names its key, never characters of the value (issue 10, item 8).
   await withSession(ctx, (session) => nameVaultedValues(report.findings, session));
 
-  if (opts.writeBaseline) writeBaseline(resolve(ctx.cwd, opts.writeBaseline), report.findings);
-  for (const s of report.skipped) {
-    if (s.reason === 'unreadable' || s.reason === 'symlink-loop') await writeOut(ctx.stderr, `warning: cannot read ${s.path} (${s.detail ?? s.reason}); skipped\n`);
-  }
+  if (opts.writeBaseline && baselineOut) writeOutputFile('--write-baseline', opts.writeBaseline, baselineOut, baselineText(report.findings), true);
+  const unread = report.skipped.filter(wasNotRead);
+  for (const s of unread) await writeOut(ctx.stderr, `${MSG.scanUnread(s.path, s.detail ?? s.reason)}\n`);
   const text = render(opts.format, report, { color: !opts.output && useColor(ctx, ctx.stdout) });
-  if (opts.output) writeFileSync(resolve(ctx.cwd, opts.output), text);
+  if (opts.output && output) writeOutputFile('--output', opts.output, output, text);
   else await writeOut(ctx.stdout, text);
   if (opts.output && opts.format !== 'text') {
     await writeOut(ctx.stderr, render('text', { ...report, findings: [] }).replace(/^no secrets found/, `${report.findings.length} finding(s)`));
   }
-  ctx.exitCode = report.findings.length ? 1 : 0;
+  // A file that could not be read was not judged: the scan fails rather than pass it.
+  ctx.exitCode = unread.length ? 2 : report.findings.length ? 1 : 0;
 }
 
 async function sourceFor(ctx: CliContext, paths: string[], opts: ScanOptions, root: string | undefined): Promise<ScanSource> {

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The audit log's record and verification logic, without file I/O (log.ts does that), so it
+ * is testable in memory.
+ *
+ * One JSON object per line. Every line carries `seq` (1, 2, 3 …: its line number) and `prev`,
+ * the sha256 of the previous line's bytes (GENESIS for the first), so editing, removing or
+ * reordering a line breaks the link of the line after it. What links cannot show (the last
+ * lines removed, or the whole log rewritten consistently) the ANCHOR shows: the session
+ * records {seq, head} of the log in the vault itself (MAC-covered, rollback-protected), and
+ * only ever for a log that extends the previous anchor (see session/local.ts). A log shorter
+ * than its anchor was truncated; a log whose line at the anchor's seq hashes differently was
+ * rewritten.
+ *
+ * An entry never holds a value: key names, destinations, outcomes and times only.
+ */
+
+export const GENESIS = '0'.repeat(64);
+
+/** What an audit entry records. */
+export interface AuditFields {
+  event: string;
+  /** Key names (never values); '*' for every key. */
+  keys?: string[];
+  /** The work tree root (and remote) the use happened in, when known. */
+  repo?: string;
+  /** Where values went or would go: a path, a command line, 'terminal', 'internal:…'. */
+  destination?: string;
+  /** allowed, refused, approved, denied, … */
+  outcome?: string;
+  /** terminal, page, agent, session */
+  actor?: string;
+  reason?: string;
+  request?: string;
+  grant?: string;
+  /** A short free-form note (window end, scope, why it was refused); never a value. */
+  detail?: string;
+}
+
+export interface AuditEntry extends AuditFields {
+  seq: number;
+  ts: string;
+  prev: string;
+}
+
+/** The last anchored point of the log: the line at `seq` hashes to `head`. */
+export interface AuditAnchor {
+  seq: number;
+  head: string;
+}
+
+export function lineHash(line: string): string {
+  return createHash('sha256').update(line, 'utf8').digest('hex');
+}
+
+const FIELD_ORDER: (keyof AuditFields)[] = ['event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail'];
+
+/** Control characters (and the line separators JSON leaves raw) go: one entry is one line. */
+export function cleanText(s: string, max = 500): string {
+  // eslint-disable-next-line no-control-regex
+  const cleaned = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  return cleaned.length > max ? `${cleaned.slice(0, max)}…` : cleaned;
+}
+
+/** The line (without its newline) for an entry: fixed field order, so the bytes are canonical. */
+export function entryLine(fields: AuditFields, seq: number, prev: string, ts: string): string {
+  const out: Record<string, unknown> = { seq, ts };
+  for (const k of FIELD_ORDER) {
+    const v = fields[k];
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.map((x) => cleanText(x, 200)) : cleanText(v);
+  }
+  out.prev = prev;
+  return JSON.stringify(out);
+}
+
+export type ChainVerdict =
+  | { ok: true; count: number; head: string; anchored: boolean }
+  /**
+   * damaged: a line is not an entry; tampered: a link is broken (an entry edited, removed or
+   * moved); truncated: the log ends before its anchor; rewritten: the line at the anchor's seq
+   * is not the one anchored.
+   */
+  | { ok: false; code: 'damaged' | 'tampered' | 'truncated' | 'rewritten'; line: number; why: string };
+
+function parseEntry(line: string): AuditEntry | undefined {
+  try {
+    const e = JSON.parse(line) as AuditEntry;
+    if (!e || typeof e !== 'object' || Array.isArray(e)) return undefined;
+    if (!Number.isSafeInteger(e.seq) || typeof e.prev !== 'string' || typeof e.event !== 'string' || typeof e.ts !== 'string') return undefined;
+    return e;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verify a log given as its lines (without newlines; no trailing empty line). The first bad
+ * line stops verification; its 1-based number is reported.
+ */
+export function verifyChain(lines: readonly string[], anchor?: AuditAnchor): ChainVerdict {
+  let prevHash = GENESIS;
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1;
+    const line = lines[i]!;
+    const e = parseEntry(line);
+    if (!e) return { ok: false, code: 'damaged', line: n, why: `line ${n} is not an audit entry (damaged)` };
+    if (e.prev !== prevHash) {
+      return { ok: false, code: 'tampered', line: n, why: n === 1 ? 'line 1 is not the start of the log (lines before it were removed)' : `line ${n} does not follow line ${n - 1} (an entry was changed, removed or moved)` };
+    }
+    if (e.seq !== n) return { ok: false, code: 'tampered', line: n, why: `line ${n} says it is entry ${e.seq} (an entry was removed or moved)` };
+    const h = lineHash(line);
+    if (anchor && anchor.seq === n && h !== anchor.head) {
+      return { ok: false, code: 'rewritten', line: n, why: `line ${n} is not the entry the vault recorded as the log's checkpoint (the log was rewritten)` };
+    }
+    prevHash = h;
+  }
+  if (anchor && anchor.seq > lines.length) {
+    return { ok: false, code: 'truncated', line: lines.length + 1, why: `the log ends at entry ${lines.length}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
+  }
+  return { ok: true, count: lines.length, head: prevHash, anchored: !!anchor && anchor.seq > 0 };
+}
+
+/** Split a log file's text into lines; a missing final newline leaves a partial last line. */
+export function splitLog(text: string): { lines: string[]; partial: boolean } {
+  if (!text) return { lines: [], partial: false };
+  const partial = !text.endsWith('\n');
+  const lines = text.split('\n');
+  if (!partial) lines.pop();
+  return { lines, partial };
+}
+
+/** Parse lines into entries for listing (damaged lines skipped). */
+export function parseEntries(lines: readonly string[]): AuditEntry[] {
+  const out: AuditEntry[] = [];
+  for (const l of lines) {
+    const e = parseEntry(l);
+    if (e) out.push(e);
+  }
+  return out;
+}
