@@ -365,3 +365,10 @@ if (process.env.BENCH_SKIP_1GB !== '1') {
   log((r.stdout || r.stderr).trim());
 }
 log(`load average at end: ${load()}`);
+
+// `agent-vault run` (issue 14): 1 GB through run with 100 values, and the added latency per line.
+if (process.env.BENCH_SKIP_RUN !== '1') {
+  log('');
+  const r = spawnSync(process.execPath, [join(root, 'bench', 'run-bench.mjs')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  log(r.stdout.trimEnd());
+}

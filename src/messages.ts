@@ -53,6 +53,16 @@ export const MSG = {
     `${keys.length === 1 ? `the value of "${keys[0]}" is` : `the values of ${keys.map((k) => `"${k}"`).join(', ')} are`} not allowed in ${path}: ${keys.length === 1 ? 'the key is' : 'the keys are'} not bound to that file`,
   keyNotBoundHint: (keys: string[], path: string | undefined) =>
     `Nothing was written. A value is only written to files a person bound its key to.${path ? ` If this file should hold ${keys.length === 1 ? 'it' : 'them'}, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault bind ${k} ${shellWord(path)}`).join('; ')}` : ''}`,
+  keyNotAllowedForCommand: (key: string, line: string) => `the value of "${key}" is not allowed for the command ${line}: no command binding of the key matches it`,
+  keyNotAllowedForCommandHint: (key: string, line: string) =>
+    `Nothing was started. A value goes only to commands a person allowed for its key. If this command should get it, ask the user to run in their own terminal: agent-vault bind ${key} --command ${shellWord(line)} (a * matches anything, e.g. 'npm run migrate*')`,
+  runValueTooShort: (key: string) => `the value of "${key}" is shorter than 8 bytes: run does not inject it, because its output could not be redacted reliably`,
+  runValueTooShortHint: 'Nothing was started. Store a longer value (agent-vault set KEY, in your terminal).',
+  runValueBinary: (key: string) => `the value of "${key}" holds a NUL byte and cannot be put in an environment variable`,
+  runValueBinaryHint: 'Nothing was started. Pass it through a file the command reads instead (agent-vault write with a bound file).',
+  runNoPty: 'note: util-linux script is not available, so the command gets pipes instead of a terminal (colours and prompts may differ)',
+  runCannotStart: (cmd: string, code: string) => `cannot start ${cmd}: ${code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : code}`,
+  runCannotStartHint: 'Check the command name and the folder it runs in.',
   // Approvals (issue 13): a use outside the bindings waits for a person.
   approvalPending: (id: string, keys: string[], path: string) =>
     `pending ${id}: ${MSG.keyNotBound(keys, path)}; a person's approval was requested`,
@@ -233,6 +243,23 @@ export const LOCK_MSG = {
   vaultLockedClean: (path: string) =>
     `${path}: vault locked: agent-vault cannot tell which values in it are vaulted, so it refuses to stage it. Run agent-vault unlock in your terminal, then git add again.`,
 } as const;
+
+/** The guard hooks' reasons (issue 14): shown to the agent (and the person) when a tool call is refused. */
+export const GUARD_MSG = {
+  vaultHome:
+    'agent-vault guard: this touches the vault home, whose files are never read, copied or changed by an agent. Use agent-vault commands instead: agent-vault list (names), agent-vault read FILE (a file with values hidden), agent-vault run --key KEY -- COMMAND (a command that needs a value).',
+  rawRead: (file: string) =>
+    `agent-vault guard: ${file} holds secret values (a protected or bound file), so it is not read raw. Read it with: agent-vault read ${shellWord(file)} (or the MCP tool read_file), which shows each value as <agent-vault:KEY>; to run something that needs a value: agent-vault run --key KEY -- COMMAND.`,
+  rawEdit: (file: string) =>
+    `agent-vault guard: ${file} holds secret values, so it is not edited with this tool (the edit would echo or overwrite them). Read it with agent-vault read ${shellWord(file)} and write it back with agent-vault write ${shellWord(file)} (placeholders become the values on disk).`,
+  settings: (file: string) =>
+    `agent-vault guard: ${file} holds the agent hooks that keep secrets out of this session; an agent does not change them. If they must change, ask the user to run in their own terminal: agent-vault agent-hooks install (or uninstall).`,
+  gitSmudge: 'agent-vault guard: git archive and git cat-file --filters/--textconv print files with their secret values restored. Use git show (placeholders) or agent-vault read FILE.',
+  prompt: (what: string) =>
+    `agent-vault: this prompt holds a secret (${what}) and was not sent. Store it in your terminal with: agent-vault set KEY, then refer to it as <agent-vault:KEY>; never paste a secret into the chat.`,
+  outputWithheld: 'agent-vault guard: the output of this tool held secret values and was replaced; run the command through agent-vault run -- COMMAND, or read files with agent-vault read FILE, to see it with placeholders.',
+  failed: 'agent-vault guard could not judge this call, so it is blocked to stay safe. Ask the user to run: agent-vault doctor',
+};
 
 /** Approvals and the audit log (issue 13). Requests hold names and an agent's words: shown escaped, never a value. */
 export const APPROVAL_MSG = {

@@ -36,6 +36,15 @@ export async function agentViewOf(session: VaultSession, bytes: Buffer, file: Vi
 }
 
 /**
+ * The suspects of a stream's pieces (`run`'s output), with the rules built once: the agent
+ * view's configuration, which may add to what is hidden and never narrow it.
+ */
+export function streamSuspects(config: AgentVaultConfig, display: string): (bytes: Uint8Array) => SuspectSpan[] {
+  const ruleset = buildRuleset(agentViewConfig(config));
+  return (bytes) => suspectSpans(bytes, display, ruleset, AGENT_VIEW_SCAN);
+}
+
+/**
  * The suspects of a file's bytes. A large file's rules run in the scan worker thread while
  * this thread looks for entropy suspects; the worker read the file again, so its findings
  * are used only if they sit on these bytes.

@@ -91,6 +91,44 @@ export const RUN_BYTES = 12;
 /** Window length of the multi-pattern filter; every pattern (and PREFIX) is at least this long. */
 const WINDOW = 8;
 
+/** A run of bytes that could still grow into a placeholder token is held back at most this long. */
+const MAX_PENDING_TOKEN = 4096;
+
+const UNVAULTED_BODY = Buffer.from('UNVAULTED:sha256:', 'latin1');
+
+/** `rest` is a proper beginning of some `<agent-vault:(LITERAL:)*(KEY|UNVAULTED:sha256:hex8)>`. */
+function couldBeToken(rest: Buffer): boolean {
+  if (rest.length >= MAX_PENDING_TOKEN) return false;
+  const startsLike = (at: number, what: Buffer) => {
+    const m = Math.min(what.length, rest.length - at);
+    return rest.subarray(at, at + m).equals(what.subarray(0, m));
+  };
+  if (!startsLike(0, PREFIX)) return false;
+  let p = PREFIX.length;
+  if (p >= rest.length) return true;
+  while (rest.length - p >= LITERAL.length && startsLike(p, LITERAL)) p += LITERAL.length;
+  if (p >= rest.length || startsLike(p, LITERAL)) return true;
+  if (startsLike(p, UNVAULTED_BODY)) {
+    const hex = p + UNVAULTED_BODY.length;
+    if (rest.length - hex > 8) return false;
+    for (p = hex; p < rest.length; p++) {
+      const c = rest[p]!;
+      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+    }
+    return true;
+  }
+  if (rest.length - p > 128) return false;
+  for (; p < rest.length; p++) {
+    const c = rest[p]!;
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  return true;
+}
+
+/** Bytes that may trail an unfinished split artifact: blanks, line breaks, quotes, operators, a backslash. */
+const ARTIFACT_TAIL = new Uint8Array(256);
+for (const c of ' \t\r\n\'"`+.\\') ARTIFACT_TAIL[c.charCodeAt(0)] = 1;
+
 const FORM_NAME: Record<number, ValueEncoding> = { [Form.Raw]: 'raw', [Form.Json]: 'json', [Form.Url]: 'url', [Form.Base64]: 'base64', [Form.Hex]: 'hex' };
 
 interface Pattern {
@@ -333,6 +371,73 @@ class ValueMatcher {
     return this.patterns.length === 0;
   }
 
+  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, bytes and byte pairs of long values. */
+  private stream?: { ordered: Buffer[]; runBytes: Uint8Array; runPairs: Uint8Array; longest: number };
+
+  private streamIndex(): { ordered: Buffer[]; runBytes: Uint8Array; runPairs: Uint8Array; longest: number } {
+    if (this.stream) return this.stream;
+    const ordered = this.patterns.map((p) => Buffer.from(p.folded)).sort(Buffer.compare);
+    const runBytes = new Uint8Array(256);
+    const runPairs = new Uint8Array(65536);
+    let longest = this.patterns[0]?.bytes.length ?? 0;
+    for (const v of this.runValues) {
+      longest = Math.max(longest, v.length);
+      for (let i = 0; i < v.length; i++) {
+        runBytes[v[i]!] = 1;
+        if (i + 1 < v.length) runPairs[(v[i]! << 8) | v[i + 1]!] = 1;
+      }
+    }
+    return (this.stream = { ordered, runBytes, runPairs, longest });
+  }
+
+  /** The longest pattern or long value: how far back later bytes can reach. */
+  get reach(): number {
+    return this.streamIndex().longest;
+  }
+
+  /**
+   * Later bytes may turn `rest` (the input's last bytes, in any case) into part of a match: it
+   * is a proper beginning of a pattern, or may be a piece of a long value (a run). Errs
+   * towards true: a run is judged by its first 8 bytes, or byte by byte when shorter.
+   */
+  mayContinue(rest: Uint8Array, runs = true): boolean {
+    const { ordered, runBytes, runPairs } = this.streamIndex();
+    const r = rest.length;
+    if (r === 0) return false;
+    const f = Buffer.from(folded(rest));
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(ordered[mid]!, f) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo; j < ordered.length; j++) {
+      const p = ordered[j]!;
+      if (p.length < r || !p.subarray(0, r).equals(f)) break;
+      if (p.length > r) return true;
+    }
+    if (!runs || !this.runValues.length) return false;
+    if (r < WINDOW) {
+      for (let i = 0; i < r; i++) {
+        if (runBytes[f[i]!] !== 1) return false;
+        if (i + 1 < r && runPairs[(f[i]! << 8) | f[i + 1]!] !== 1) return false;
+      }
+      return true;
+    }
+    const key = pairKey(foldedGramAt(f, 0), foldedGramAt(f, 4));
+    const t = this.windows;
+    for (let slot = t.first(key); t.used[slot] === 1; slot = (slot + 1) & t.mask) {
+      if (t.keys[slot] !== key) continue;
+      // Every value holding this window is listed at least once; look for `rest` anywhere in it
+      // with room after (a run may go on), since repeated windows list only some offsets.
+      const v = this.runValues[t.a[slot]!]!;
+      const value = Buffer.from(v.buffer, v.byteOffset, v.length);
+      for (let at = value.indexOf(f); at >= 0; at = value.indexOf(f, at + 1)) if (at + r < value.length) return true;
+    }
+    return false;
+  }
+
   /**
    * Leftmost-longest, non-overlapping matches in input[from, to) (and, when asked, runs of long
    * values, pushed to `runs` as flat [start, end] pairs). `words` is the input read as aligned
@@ -567,7 +672,7 @@ function compose(matches: Match[], vaultSpans: number[], suspects: number[]): Se
 /** The input as an aligned byte array and its uint32 view (copying only unaligned input). */
 function prepare(input: Uint8Array): { src: Uint8Array; words: Uint32Array | undefined } {
   if (!LITTLE_ENDIAN) return { src: input, words: undefined };
-  const src = input.byteOffset % 4 === 0 ? input : Uint8Array.from(input);
+  const src = input.byteOffset % 4 === 0 ? input : new Uint8Array(input);
   return { src, words: new Uint32Array(src.buffer, src.byteOffset, src.length >>> 2) };
 }
 
@@ -596,10 +701,10 @@ export class Redactor {
    * The second pass: script values inside each stretch the first pass left alone, each
    * stretch on its own. Returns every segment, sorted.
    */
-  private withScriptValues<T extends Span>(first: T[], n: number, pass: (from: number, to: number) => T[]): T[] {
+  private withScriptValues<T extends Span>(first: T[], n: number, pass: (from: number, to: number) => T[], start = 0): T[] {
     if (!this.script) return first;
     const all: T[] = [];
-    let at = 0;
+    let at = start;
     for (let k = 0; k <= first.length; k++) {
       const stop = k < first.length ? first[k]!.start : n;
       if (stop - at >= WINDOW) for (const s of pass(at, stop)) all.push(s);
@@ -629,20 +734,51 @@ export class Redactor {
    * overlapping suspects. Script-set values only act on what stays visible without them.
    */
   redactForAgent(input: Uint8Array, suspects: SuspectSpan[] = []): AgentView {
-    const { src, words } = prepare(input);
+    const { src, first, segments } = this.agentSegments(input, suspects);
+    return this.agentRender(src, first, segments);
+  }
+
+  /**
+   * Both passes of the agent view: the first pass's segments and all of them, and (into `raw`,
+   * flat [start, end] pairs) every match, run and split value before they are composed.
+   * `phase`: the input is matched in a copy that starts `phase` bytes in, so its 4-byte blocks
+   * fall where a whole stream's do (a stream part starting at offset ≡ phase mod 4); the
+   * lead-in lies outside every scanned range.
+   */
+  private agentSegments(input: Uint8Array, suspects: SuspectSpan[], raw?: number[], phase = 0): { src: Uint8Array; first: Segment[]; segments: Segment[] } {
+    const lead = phase & 3;
+    let whole = input;
+    if (lead) {
+      const padded = new Uint8Array(input.length + lead);
+      padded.set(input, lead);
+      whole = padded;
+    }
+    const { src, words } = prepare(whole);
     const n = src.length;
-    const artifacts = splitArtifacts(src);
+    const artifacts = splitArtifacts(src, lead, n);
     const pass = (m: ValueMatcher, from: number, to: number, extra: number[], literals: boolean): Segment[] => {
       const opts = literals ? VIEW : { ...VIEW, literals: false };
       const spans: number[] = [];
       const matches = m.scan(src, words, from, to, opts, this.isKey, spans);
       m.joined(src, artifacts, from, to, opts, spans);
+      if (raw) {
+        for (const x of spans) raw.push(x - lead);
+        for (const x of matches) raw.push(x.start - lead, x.end - lead);
+      }
       return compose(matches, spans, extra);
     };
     const flatSuspects: number[] = [];
-    for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start), Math.min(n, s.end));
-    const first = pass(this.terminal, 0, n, flatSuspects, true);
-    const segments = this.withScriptValues(first, n, (from, to) => pass(this.script!, from, to, [], false));
+    for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start) + lead, Math.min(n - lead, s.end) + lead);
+    const first = pass(this.terminal, lead, n, flatSuspects, true);
+    const segments = this.withScriptValues(first, n, (from, to) => pass(this.script!, from, to, [], false), lead);
+    if (!lead) return { src, first, segments };
+    const back = new Map<Segment, Segment>();
+    for (const s of segments) back.set(s, { ...s, start: s.start - lead, end: s.end - lead });
+    const shift = (s: Segment) => back.get(s) ?? { ...s, start: s.start - lead, end: s.end - lead };
+    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift) };
+  }
+
+  private agentRender(src: Uint8Array, first: Segment[], segments: Segment[]): AgentView {
     const view = render(src, segments, this.markerKey);
     if (segments !== first) {
       view.personHidden = first.filter((s) => s.kind !== 'literal').map((s) => ({ start: s.start, end: s.end }));
@@ -657,6 +793,93 @@ export class Redactor {
     return view;
   }
 
+  /**
+   * The agent view of the part of a stream's buffered bytes that no later byte can change
+   * (`run`'s output, see stream-redact.ts): `consumed` bytes of `input` are rendered, the rest
+   * must be given again with what follows. Both passes run over the whole buffer exactly as in
+   * `redactForAgent`; the part ends before `limit` (the end of the last complete line, which
+   * `suspects` lie before), before the first byte later bytes could still hide or reveal (see
+   * `pendingFrom`), and never inside a placeholder or marker. With `end`, everything is
+   * rendered, as `redactForAgent`.
+   */
+  redactForAgentPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): AgentView & { consumed: number } {
+    const n = input.length;
+    const raw: number[] = [];
+    const { src, first, segments } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
+    if (options.end) return { ...this.agentRender(src, first, segments), consumed: n };
+    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, splitArtifacts(src), options.idle === true));
+    // A suspect or segment cut by the held-back part is seen again, whole, with what follows.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const s of suspects) if (s.start < consumed && s.end > consumed) (consumed = s.start), (moved = true);
+      for (const s of segments) if (s.start < consumed && s.end > consumed) (consumed = s.start), (moved = true);
+      // A match, run or split value whose part past the cut a placeholder left as a marker.
+      for (let k = 0; k < raw.length; k += 2) if (raw[k]! < consumed && raw[k + 1]! > consumed) (consumed = raw[k]!), (moved = true);
+    }
+    const part = src.subarray(0, consumed);
+    const inPart = (s: Segment) => s.end <= consumed;
+    const view = this.agentRender(part, first.filter(inPart), segments.filter(inPart));
+    return { ...view, consumed };
+  }
+
+  /**
+   * The first byte of `src` (a stream's buffered bytes) whose view later bytes may change:
+   * where a placeholder token, a pattern (value or written form, either pass) or a run of a
+   * long value may begin and go on past the end, directly or across a split artifact (one
+   * that exists, or one the last bytes may begin); and before any artifact at the last line
+   * break, which the next line decides.
+   */
+  private pendingFrom(src: Uint8Array, artifacts: Artifacts, idle: boolean): number {
+    const n = src.length;
+    const buf = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+    const matchers = this.script ? [this.terminal, this.script] : [this.terminal];
+    const reach = Math.max(...matchers.map((m) => m.reach));
+    const may = (rest: Uint8Array) => matchers.some((m) => m.mayContinue(rest, !idle));
+    let h = n;
+    // Placeholder tokens start with '<'.
+    const lt = PREFIX[0]!;
+    const tokenFrom = Math.max(0, n - MAX_PENDING_TOKEN);
+    for (let i = buf.indexOf(lt, tokenFrom); i >= 0 && i < h; i = buf.indexOf(lt, i + 1)) {
+      if (couldBeToken(buf.subarray(i))) h = i;
+    }
+    // Joined views of the tail: the input itself (no cuts), with the artifacts found (narrow,
+    // wide), without the one(s) the next line decides, each with and without a trailing
+    // unfinished artifact. For each, the earliest suffix that may go on.
+    // Idle (the caller's flush): only a whole value, form or token may begin in the last bytes.
+    if (idle) artifacts = [];
+    const lastBreak = buf.lastIndexOf(0x0a);
+    const all: Array<[number, number]> = [];
+    const wide: Array<[number, number]> = [];
+    const stable: Array<[number, number]> = [];
+    const stableWide: Array<[number, number]> = [];
+    for (let k = 0; k < artifacts.length; k += 3) {
+      const [a, e, w] = [artifacts[k]!, artifacts[k + 1]!, artifacts[k + 2]!];
+      all.push([a, e]);
+      wide.push([a, w]);
+      if (w <= lastBreak) stable.push([a, e]), stableWide.push([a, w]);
+      else h = Math.min(h, walkBack(a, stable, reach));
+    }
+    let trail = n;
+    for (;;) {
+      if (trail > 0 && ARTIFACT_TAIL[buf[trail - 1]!] === 1) trail--;
+      else if (trail > 1 && buf[trail - 2] === 0x5c && buf[trail - 1] === 0x6e) trail -= 2;
+      else break;
+    }
+    const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
+    for (const cuts of variants) {
+      for (const end of trail < n && !idle ? [n, trail] : [n]) {
+        const { bytes, map } = tailOf(buf, end, cuts, reach);
+        for (let j = 0; j < bytes.length && map[j]! < h; j++) {
+          if (may(bytes.subarray(j))) {
+            h = map[j]!;
+            break;
+          }
+        }
+      }
+    }
+    return h;
+  }
+
   /** Where any vaulted value occurs, raw or in a classic encoding (the pre-commit gate's check). */
   findValues(input: Uint8Array): ValueOccurrence[] {
     const { src, words } = prepare(input);
@@ -665,6 +888,41 @@ export class Redactor {
     const all = this.withScriptValues(first, src.length, (from, to) => this.script!.scan(src, words, from, to, gate, this.isKey, []));
     return all.map((m) => ({ key: m.key, offset: m.start, length: m.end - m.start, encoding: FORM_NAME[m.form]! }));
   }
+}
+
+/** The start of the last `count` bytes before `at` that no cut covers (cuts sorted, disjoint). */
+function walkBack(at: number, cuts: Array<[number, number]>, count: number): number {
+  let p = at;
+  let c = cuts.length - 1;
+  let left = count;
+  while (p > 0 && left > 0) {
+    while (c >= 0 && cuts[c]![0] >= p) c--;
+    if (c >= 0 && cuts[c]![1] >= p) {
+      p = cuts[c]![0];
+      continue;
+    }
+    p--;
+    left--;
+  }
+  return p;
+}
+
+/** The last (up to) `count` bytes before `end` with the cuts taken out, and where each came from. */
+function tailOf(src: Buffer, end: number, cuts: Array<[number, number]>, count: number): { bytes: Buffer; map: number[] } {
+  const map: number[] = [];
+  let c = cuts.length - 1;
+  for (let p = end - 1; p >= 0 && map.length < count; p--) {
+    while (c >= 0 && cuts[c]![0] > p) c--;
+    if (c >= 0 && cuts[c]![1] > p) {
+      p = cuts[c]![0];
+      continue;
+    }
+    map.push(p);
+  }
+  map.reverse();
+  const bytes = Buffer.alloc(map.length);
+  for (let j = 0; j < map.length; j++) bytes[j] = src[map[j]!]!;
+  return { bytes, map };
 }
 
 function render(input: Uint8Array, segments: Segment[], markerKey: Uint8Array | undefined): AgentView {

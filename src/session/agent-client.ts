@@ -9,7 +9,7 @@ import { AgentVaultError } from '../errors.js';
 import { vaultLocked, vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../vault/index.js';
 import { decodeValue, encodeValue, fromWireError, type Op, type Reply } from './agent-protocol.js';
 import { agentEndpoints, checkPrivate } from './agent-socket.js';
-import type { Destination, NewValue, RedactResult, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
+import type { AgentViewPart, Destination, NewValue, RedactResult, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
 
 /**
  * The client side of the session agent: a VaultSession whose every operation is a request
@@ -88,6 +88,10 @@ export class AgentSession implements VaultSession {
 
   redact(input: Uint8Array, options: { escapeLiterals?: boolean } = {}): Promise<RedactResult> {
     return this.call('redact', input, options);
+  }
+
+  agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
+    return this.call('agentViewPart', input, suspects.map((s) => ({ start: s.start, end: s.end })), { limit: options.limit, end: options.end, offset: options.offset ?? 0, idle: options.idle === true });
   }
 
   agentView(input: Uint8Array, suspects: SuspectSpan[]): Promise<AgentView> {

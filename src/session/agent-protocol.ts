@@ -18,7 +18,7 @@ import { grantShapeOk, webhookShapeOk, type ApprovalChange } from '../vault/appr
 /** A request line longer than this closes its connection (protected files are rarely near it). */
 export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
-export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'approvals', 'changeApprovals', 'anchorAudit', 'lock'] as const;
+export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'approvals', 'changeApprovals', 'anchorAudit', 'lock'] as const;
 export type Op = (typeof OPS)[number];
 
 export interface Request {

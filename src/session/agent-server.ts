@@ -287,6 +287,11 @@ export class SessionAgent {
         return s.redact(asBytes(args[0], 'input'), asFlags(args[1], ['escapeLiterals'], 'options'));
       case 'agentView':
         return s.agentView(asBytes(args[0], 'input'), asSpans(args[1]));
+      case 'agentViewPart': {
+        const o = args[2] as Record<string, unknown> | undefined;
+        if (!o || typeof o !== 'object' || typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || typeof o.end !== 'boolean' || (o.offset !== undefined && !(typeof o.offset === 'number' && Number.isSafeInteger(o.offset) && o.offset >= 0)) || (o.idle !== undefined && typeof o.idle !== 'boolean')) throw new BadRequest('agentViewPart needs {limit, end, offset?, idle?}');
+        return s.agentViewPart(asBytes(args[0], 'input'), asSpans(args[1]), { limit: o.limit, end: o.end, offset: (o.offset as number | undefined) ?? 0, idle: o.idle === true });
+      }
       case 'findValues':
         return s.findValues(asBytes(args[0], 'input'));
       case 'restore': {

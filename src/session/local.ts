@@ -8,11 +8,11 @@ import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
 import { MSG } from '../messages.js';
 import { vaultHome } from '../platform/home.js';
-import { bindingMatcher } from '../vault/bindings.js';
+import { bindingMatcher, commandLine, commandMatcher } from '../vault/bindings.js';
 import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
 import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
 import { AgentSession } from './agent-client.js';
-import { useOf, type Destination, type NewValue, type RestoreRequest, type SessionRestoreResult, type SetOptions, type VaultSession, type VaultState } from './session.js';
+import { useOf, type AgentViewPart, type Destination, type NewValue, type RestoreRequest, type SessionRestoreResult, type SetOptions, type VaultSession, type VaultState } from './session.js';
 import { verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
 import { ANCHOR_EVERY, appendAudit, readAuditLines } from '../audit/log.js';
 import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
@@ -40,7 +40,7 @@ export class LocalVaultSession implements VaultSession {
   private vault: Vault | undefined;
   private redactor: Redactor | undefined;
   /** Each key's metadata and compiled bindings, built at the first restore. */
-  private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean }> | undefined;
+  private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean; runs: (argv: readonly string[]) => boolean }> | undefined;
 
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -104,6 +104,11 @@ export class LocalVaultSession implements VaultSession {
     return this.matcher().redactForAgent(input, suspects);
   }
 
+  async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
+    const v = this.matcher().redactForAgentPart(input, suspects, options);
+    return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
+  }
+
   async findValues(input: Uint8Array) {
     return this.matcher().findValues(input);
   }
@@ -111,7 +116,7 @@ export class LocalVaultSession implements VaultSession {
   private keyPolicy(key: string) {
     if (!this.policy) {
       this.policy = new Map();
-      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings) });
+      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
     }
     return this.policy.get(key);
   }
@@ -122,6 +127,7 @@ export class LocalVaultSession implements VaultSession {
     if (!p) return undefined;
     if (p.meta.internal) return destination.kind === 'internal' ? undefined : 'internal';
     if (destination.kind === 'terminal') return undefined;
+    if (destination.kind === 'command') return p.runs(destination.argv) ? undefined : 'unbound';
     const path = destinationPath(destination);
     return path !== undefined && p.allows(path) ? undefined : 'unbound';
   }
@@ -247,6 +253,10 @@ export class LocalVaultSession implements VaultSession {
     if (why) this.audit({ event: 'refused', keys: [key], destination: label.destination, outcome: 'refused', actor: 'session', detail: why === 'internal' ? 'internal key' : 'not bound, no approval' });
     else if (this.keyPolicy(key)) this.audit({ event: label.op === 'reveal' ? 'reveal' : label.op === 'run' ? 'run' : 'internal-use', keys: [key], destination: label.destination, outcome: 'allowed', actor: 'session', ...(grant ? { grant: grant.id, detail: 'by approval' } : {}) });
     if (why === 'internal') throw new AgentVaultError('refused', MSG.keyInternal([key]), { code: 'KEY_INTERNAL', hint: MSG.keyInternalHint });
+    if (why === 'unbound' && use.kind === 'command') {
+      const line = commandLine(use.argv);
+      throw new AgentVaultError('refused', MSG.keyNotAllowedForCommand(key, line), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotAllowedForCommandHint(key, line) });
+    }
     if (why === 'unbound') {
       const path = destinationPath(use);
       throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });

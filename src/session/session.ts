@@ -30,6 +30,12 @@ export interface VaultSession {
   redact(input: Uint8Array, options?: { escapeLiterals?: boolean }): Promise<RedactResult>;
   /** What `read` shows an agent: values and their encodings hidden, suspects as UNVAULTED markers. */
   agentView(input: Uint8Array, suspects: SuspectSpan[]): Promise<AgentView>;
+  /**
+   * The agent view of a stream's next bytes (`run`'s output; see core/stream-redact.ts):
+   * renders the first `consumed` bytes that later bytes cannot change; the caller gives the
+   * rest again with what follows. No markers: nothing is written back from a stream.
+   */
+  agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart>;
   /** Where any vaulted value occurs, raw or encoded: the gates' check. */
   findValues(input: Uint8Array): Promise<ValueOccurrence[]>;
   /**
@@ -89,6 +95,14 @@ export interface VaultState {
   provider: string;
   /** An unlocked session agent's time left before it locks itself (ms). */
   expires?: { idleMs: number; absoluteMs: number };
+}
+
+export interface AgentViewPart {
+  output: Buffer;
+  consumed: number;
+  /** Placeholders of vaulted values, and UNVAULTED markers, in this part. */
+  count: number;
+  unvaulted: number;
 }
 
 export interface RedactResult {

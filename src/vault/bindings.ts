@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { usageError } from '../errors.js';
+import { shellWord } from '../messages.js';
 
 /**
  * Key bindings: where a key's value may be materialised. Each key carries absolute path
@@ -70,9 +71,53 @@ export function normalizeBinding(glob: string, cwd: string): string {
   return real === base ? absolute : `${literalGlob(real)}/${tail}`;
 }
 
-/** One compiled matcher per key's globs; an empty list matches nothing. */
+/** One compiled matcher per key's file globs (command bindings ignored); an empty list matches nothing. */
 export function bindingMatcher(globs: readonly string[]): (absolutePath: string) => boolean {
-  if (globs.length === 0) return () => false;
-  const match = picomatch([...globs], { dot: true });
+  const files = globs.filter((g) => !isCommandBinding(g));
+  if (files.length === 0) return () => false;
+  const match = picomatch(files, { dot: true });
   return (p) => match(p);
+}
+
+/**
+ * Command bindings (issue 14): the commands `agent-vault run` may start with a key's value in
+ * their environment, stored among the key's bindings as `command:PATTERN` (a file glob is
+ * absolute, so the two never meet). PATTERN is matched against the command line: the argv
+ * joined by spaces, each word that needs it single-quoted as a shell would show it (so
+ * `['npm run migrate']` as one word is not `npm run migrate`); `*` matches any run of
+ * characters (spaces and slashes too), `?` one character; nothing else is special. A
+ * person sets them in a terminal (`agent-vault bind KEY --command 'npm run migrate*'`).
+ *
+ * What they name is what a person meant to allow, not a proof of the program: the agent
+ * controls PATH, the working folder and the scripts a command runs (package.json), so a
+ * binding narrows which commands receive a value; run's output is redacted either way.
+ */
+export const COMMAND_BINDING_PREFIX = 'command:';
+
+export function isCommandBinding(binding: string): boolean {
+  return binding.startsWith(COMMAND_BINDING_PREFIX);
+}
+
+/** The stored form of a command pattern a person typed. */
+export function commandBinding(pattern: string): string {
+  const p = pattern.trim();
+  if (!p || /[\0\r\n]/.test(p)) throw usageError(`"${pattern.replace(/[\0\r\n]/g, '?')}" is not a usable command pattern`, "Give a command line with * where anything may follow, e.g. --command 'npm run migrate*'.");
+  return COMMAND_BINDING_PREFIX + p;
+}
+
+/** A command line as command patterns see it (and as messages show it). */
+export function commandLine(argv: readonly string[]): string {
+  return argv.map(shellWord).join(' ');
+}
+
+/** One matcher over a key's command bindings; none: matches nothing. */
+export function commandMatcher(bindings: readonly string[]): (argv: readonly string[]) => boolean {
+  const res = bindings
+    .filter(isCommandBinding)
+    .map((b) => new RegExp('^' + b.slice(COMMAND_BINDING_PREFIX.length).replace(/[.+^${}()|[\]\\*?]/g, (c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : '\\' + c)) + '$'));
+  if (!res.length) return () => false;
+  return (argv) => {
+    const line = commandLine(argv);
+    return res.some((re) => re.test(line));
+  };
 }

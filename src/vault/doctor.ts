@@ -3,6 +3,7 @@ import fg from 'fast-glob';
 import picomatch from 'picomatch';
 import { AgentVaultError } from '../errors.js';
 import { shellWord } from '../messages.js';
+import { isCommandBinding } from './bindings.js';
 import type { KeyMeta } from './index.js';
 import { permissionProblem } from './state.js';
 
@@ -63,7 +64,7 @@ export async function vaultDoctor(home: string, keyFile: string, list: () => Pro
     });
   } else items.push({ ok: true, what: 'bindings', detail: 'every key is bound to at least one file' });
   for (const m of metas) {
-    for (const glob of m.bindings) {
+    for (const glob of m.bindings.filter((b) => !isCommandBinding(b))) {
       if (!(await matchesAFile(glob))) items.push({ ok: false, what: `binding of ${m.key}`, detail: `${glob} matches no existing file`, fix: `agent-vault unbind ${m.key} ${shellWord(glob)} (if the file is gone for good)` });
     }
   }

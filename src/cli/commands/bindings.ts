@@ -8,8 +8,9 @@ import { placeholderUses } from '../../git/bind-from-repo.js';
 import { MSG, shellWord } from '../../messages.js';
 import { repoRoot } from '../../platform/exec.js';
 import type { VaultSession } from '../../session/session.js';
-import { literalGlob, normalizeBinding } from '../../vault/bindings.js';
+import { COMMAND_BINDING_PREFIX, commandBinding, isCommandBinding, literalGlob, normalizeBinding } from '../../vault/bindings.js';
 import { vaultDoctor } from '../../vault/doctor.js';
+import { guardDoctor } from '../../agents/guard/doctor.js';
 import { parseDotenv, planImport } from '../../vault/dotenv.js';
 import { vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../../vault/index.js';
 import { initPassphraseVault } from '../../vault/migrate.js';
@@ -38,7 +39,8 @@ export function registerBindings(program: Command, ctx: CliContext): void {
     .argument('[key]', 'key name')
     .argument('[globs...]', 'file paths or globs; relative ones are taken from this folder')
     .option('--from-repo', 'bind every key used as a placeholder in this repository\'s protected files to those files (the migration for keys stored before bindings)')
-    .action(run((session, key: string | undefined, globs: string[], opts: { fromRepo?: boolean }) => runBind(ctx, session, key, globs, opts)));
+    .option('--command <patterns...>', "allow commands agent-vault run may start with the value in their environment: a command line where * matches anything, e.g. 'npm run migrate*'")
+    .action(run((session, key: string | undefined, globs: string[], opts: { fromRepo?: boolean; command?: string[] }) => runBind(ctx, session, key, globs, opts)));
 
   program
     .command('unbind')
@@ -60,22 +62,24 @@ export function registerBindings(program: Command, ctx: CliContext): void {
     .action(run((session, opts: { acceptRollback?: boolean }) => runRecover(ctx, session, opts)));
 }
 
-async function runBind(ctx: CliContext, session: VaultSession, key: string | undefined, globs: string[], opts: { fromRepo?: boolean }): Promise<void> {
+async function runBind(ctx: CliContext, session: VaultSession, key: string | undefined, globs: string[], opts: { fromRepo?: boolean; command?: string[] }): Promise<void> {
   if (opts.fromRepo) {
     if (key !== undefined) throw usageError('bind --from-repo takes no key or globs', 'Run agent-vault bind --from-repo in the repository, or agent-vault bind KEY GLOB for one key.');
     requireTerminal(ctx, 'bind --from-repo');
     await asPerson(ctx, session);
     return bindFromRepo(ctx, session);
   }
-  if (key === undefined || globs.length === 0) throw usageError('bind needs a key and at least one file or glob', 'agent-vault bind KEY FILE... (or agent-vault bind --from-repo in a repository)');
+  const commands = opts.command ?? [];
+  if (key === undefined || globs.length + commands.length === 0) throw usageError('bind needs a key and at least one file, glob or --command pattern', "agent-vault bind KEY FILE... or agent-vault bind KEY --command 'npm run migrate*' (or agent-vault bind --from-repo in a repository)");
   checkKey(key);
-  requireTerminal(ctx, `bind ${key} ${globs.map(shellWord).join(' ')}`);
+  requireTerminal(ctx, `bind ${key} ${[...globs.map(shellWord), ...commands.map((c) => `--command ${shellWord(c)}`)].join(' ')}`);
   await asPerson(ctx, session);
   if (!(await metaOf(session, key))) throw refusal(MSG.secretNotFound([key]), MSG.secretNotFoundHint([key]), 'SECRET_NOT_FOUND');
-  const normalized = globs.map((g) => normalizeBinding(g, ctx.cwd));
+  const normalized = [...globs.map((g) => normalizeBinding(g, ctx.cwd)), ...commands.map(commandBinding)];
   const added = await session.bind(key, normalized);
   const already = normalized.filter((g) => !added.includes(g));
-  await writeOut(ctx.stdout, [...added.map((g) => `✓ "${key}" may now be written to ${g}`), ...already.map((g) => `  "${key}" was already bound to ${g}`)].join('\n') + '\n');
+  const what = (g: string) => (isCommandBinding(g) ? `run may now start ${g.slice(COMMAND_BINDING_PREFIX.length)} with it` : `may now be written to ${g}`);
+  await writeOut(ctx.stdout, [...added.map((g) => `✓ "${key}" ${what(g)}`), ...already.map((g) => `  "${key}" was already bound to ${g}`)].join('\n') + '\n');
 }
 async function bindFromRepo(ctx: CliContext, session: VaultSession): Promise<void> {
   const repo = repoRoot(ctx.cwd);
@@ -146,7 +150,7 @@ async function runRecover(ctx: CliContext, session: VaultSession, opts: { accept
   await writeOut(ctx.stdout, `✓ Accepted the vault at generation ${generation}\n`);
 }
 async function runDoctor(ctx: CliContext, session: VaultSession): Promise<void> {
-  const report = await vaultDoctor(session.home, vaultPaths(session.home).key, () => session.list(), (await session.state()).exists);
+  const report = [...(await vaultDoctor(session.home, vaultPaths(session.home).key, () => session.list(), (await session.state()).exists)), ...guardDoctor(repoRoot(ctx.cwd) ?? ctx.cwd, session.home, ctx.env)];
   const lines = report.map((i) => `${i.ok ? '✓' : '✗'} ${i.what}: ${i.detail}${i.fix ? `\n    fix: ${i.fix}` : ''}`);
   await writeOut(ctx.stdout, lines.join('\n') + '\n');
   const attention = report.filter((i) => !i.ok).length;

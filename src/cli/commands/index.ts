@@ -7,9 +7,10 @@ import { registerVault } from './vault.js';
 import { registerBindings } from './bindings.js';
 import { registerSkill } from './skill.js';
 import { registerLocking } from './locking.js';
+import { registerAgents } from './agents.js';
 import { registerApprovals } from './approvals.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerBindings, registerLocking, registerApprovals, registerSkill];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerBindings, registerLocking, registerApprovals, registerSkill, registerAgents];
