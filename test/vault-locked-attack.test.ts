@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,9 @@ afterEach(() => homes.splice(0).forEach(stopAgentsOf));
 afterAll(() => dirs.splice(0).forEach(removeDir));
 
 const next = rng(7272);
-const PASS = 'attack test passphrase';
+// Made at run time: a literal here would also sit in every copy of this file under /tmp (a test
+// that snapshots the repository runs beside this one) and be "found" there.
+const PASS = `attack passphrase ${randomBytes(6).toString('hex')}`;
 const VALUES = [expandTemplate('fake-db-{{alnum:26}}', next), expandTemplate('fake-api-{{alnum:34}}', next)];
 
 interface VaultFile {
