@@ -71,6 +71,8 @@ describe('approvals with a passphrase, TOTP and the session agent', () => {
     expect(readFileSync(auditPaths(w.vault).log, 'utf8')).toContain(`"event":"approve","outcome":"refused","actor":"terminal","request":"${id}"`);
     expect((await w.agent(['request', 'status', id])).stdout).toMatch(/^pending/);
 
+    // A failed attempt makes the next one wait (1 s, doubling): a fast machine got there first.
+    await new Promise((r) => setTimeout(r, 1_200));
     const a = await person(`approve ${id}`);
     expect(a.code, a.screen).toBe(0);
     expect(a.screen).toContain(`approved ${id}`);
