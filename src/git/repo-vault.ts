@@ -26,10 +26,16 @@ export function vaultToRecord(home: string): RecordedVault | undefined {
   return id ? { home: resolve(home), id } : undefined;
 }
 
+/** One git call (the pre-commit hook runs this on every commit). */
 export function recordedVault(repo: string): RecordedVault | undefined {
-  const get = (key: string) => gitSync(['config', '--get', key], { cwd: repo, okCodes: [1] }).toString('utf8').trim();
-  const id = get(VAULT_ID_KEY);
-  return id ? { id, home: get(VAULT_HOME_KEY) } : undefined;
+  const out = gitSync(['config', '-z', '--get-regexp', '^agent-vault\\.vault'], { cwd: repo, okCodes: [1] }).toString('utf8');
+  const values = new Map<string, string>();
+  for (const entry of out.split('\0')) {
+    const nl = entry.indexOf('\n');
+    if (nl > 0) values.set(entry.slice(0, nl).toLowerCase(), entry.slice(nl + 1));
+  }
+  const id = values.get(VAULT_ID_KEY.toLowerCase());
+  return id ? { id, home: values.get(VAULT_HOME_KEY.toLowerCase()) ?? '' } : undefined;
 }
 
 /** Why the recorded vault is not the one at `home`, or undefined when it is. */
