@@ -16,7 +16,7 @@
  *   (test/global-setup.ts), so even a worker killed outright leaves nothing in /tmp.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { inject, onTestFinished, TestRunner } from 'vitest';
@@ -158,13 +158,29 @@ export function scratchDir(prefix = 'av-', lifetime?: 'test' | 'file'): string {
   return dir;
 }
 
+/**
+ * Copies a folder tree exactly: files, symlinks as they are, timestamps and every folder's mode.
+ * Node 24's cpSync makes folders with the default mode (Node 20's kept the source's), and a
+ * vault folder that comes out 0755 is one the tool rightly refuses to use.
+ */
+export function copyTree(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const walk = (src: string, dst: string) => {
+    chmodSync(dst, statSync(src).mode & 0o7777);
+    for (const e of readdirSync(src, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(src, e.name), join(dst, e.name));
+    }
+  };
+  walk(from, to);
+}
+
 // -- the sandbox ----------------------------------------------------------------------------
 
 /** A fresh isolated environment; see the top of this file. */
 export function sandbox(options: SandboxOptions = {}): Sandbox {
   const root = mkdtempSync(join(scratchParent(), 'av-'));
   const remove = register(root, options.lifetime);
-  if (options.from) cpSync(options.from.root, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  if (options.from) copyTree(options.from.root, root);
   const home = join(root, 'home');
   const vaultHome = join(home, '.agent-vault');
   const binDir = join(root, 'bin');
