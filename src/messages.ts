@@ -280,3 +280,16 @@ export const APPROVAL_MSG = {
   noVault: (home: string) => `no vault at ${home}: there is nothing to approve with`,
   noVaultHint: 'Create one first: agent-vault init',
 };
+
+/** The skill registry (publish, install, serve, the session-start check). */
+export const REGISTRY_MSG = {
+  sessionStartQuarantined: (items: { id: string; skill: string | undefined; path: string; code: string; why: string }[]) =>
+    `agent-vault quarantined ${items.length} skill(s) before this session loaded them:\n${items
+      .map((q) => `  - ${q.path} (${q.code}): ${q.why}\n    quarantine id ${q.id}; see agent-vault skill quarantine list`)
+      .join('\n')}\nThey are out of the load path; do not use them. A person decides with agent-vault skill clear ID or skill purge ID.`,
+  published: (id: string, version: string, hash: string, registry: string, written: boolean) =>
+    written ? `published ${id}@${version} (${hash}) to ${registry}\nCommit or upload the registry folder; consumers verify it against their keyring.\n` : `${id}@${version} (${hash}) is already in ${registry} with the same content; keys and revocation list refreshed\n`,
+  installed: (id: string, version: string, hash: string, path: string) => `installed ${id}@${version} (${hash}) into ${path}\n`,
+  lockNote: 'recorded in .agent-vault/skills.lock; commit it so a clone can run agent-vault skill install --locked\n',
+  serving: (url: string, registry: string) => `serving ${registry} read-only at ${url}\n  GET ${url}v1/skills/ID[@VERSION]  ${url}v1/revocations  ${url}.well-known/jwks.json\nStop with Ctrl-C.\n`,
+};

@@ -18028,7 +18028,14 @@ var SKILL_FAILURES = {
   REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: "the revocation list is malformed or not signed by a trusted key" },
   SKILL_INVALID: { exit: 21, meaning: "SKILL.md is missing or its frontmatter is invalid" },
   SKILL_TREE_REJECTED: { exit: 22, meaning: "the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)" },
-  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill" }
+  SKILL_NOT_FOUND: { exit: 23, meaning: "the path is not a folder holding a skill (or the registry has no such skill or version)" },
+  REGISTRY_UNREACHABLE: { exit: 24, meaning: "the registry (folder or http(s) URL) cannot be read: missing file, HTTP error, timeout" },
+  REGISTRY_REDIRECT: { exit: 25, meaning: "the registry answered with a redirect to another origin (refused, never followed)" },
+  REGISTRY_TOO_LARGE: { exit: 26, meaning: "a registry file or bundle is larger than the size cap" },
+  REGISTRY_INVALID: { exit: 27, meaning: "index.json, keys.json (JWKS), metadata or skills.lock is malformed, or the JWKS disagrees with the keyring" },
+  SKILL_SCOPE_EXCEEDED: { exit: 28, meaning: "SKILL.md frontmatter (allowed-tools) asks for more than the signed scope" },
+  SKILL_LOCK_MISMATCH: { exit: 29, meaning: "an installed skill is missing or differs from .agent-vault/skills.lock" },
+  REGISTRY_VERSION_EXISTS: { exit: 30, meaning: "the registry already holds this id@version with other content (versions are immutable)" }
 };
 function exitCodeOf(code) {
   return SKILL_FAILURES[code].exit;
@@ -18101,6 +18108,11 @@ function splitTools(text) {
   }
   if (cur) out.push(cur);
   return out;
+}
+function toolsBeyondScope(requested, scope) {
+  const allowed = new Set(scope);
+  if (allowed.has("*")) return [];
+  return requested.filter((t) => !allowed.has(t) && !allowed.has(t.replace(/\(.*$/s, "")));
 }
 
 // src/sources/git-sources.ts
@@ -19497,12 +19509,11 @@ function readSeen(env) {
     return {};
   }
 }
-function seenVersion(env, path) {
-  return readSeen(env)[listId(path)];
+function seenVersion(env, path, id = listId(path)) {
+  return readSeen(env)[id];
 }
-function recordSeen(env, path, version, digest) {
+function recordSeen(env, path, version, digest, id = listId(path)) {
   const all = readSeen(env);
-  const id = listId(path);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
   privateDir(dirname5(seenFile(env)));
@@ -19511,9 +19522,9 @@ function recordSeen(env, path, version, digest) {
 function loadRevocations(path, keyring, opts) {
   const empty = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
   if (!existsSync4(path)) {
-    const seen2 = seenVersion(opts.env, path);
-    if (opts.required || seen2) {
-      return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen2 ? ` (version ${seen2.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
+    const seen = seenVersion(opts.env, path);
+    if (opts.required || seen) {
+      return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen ? ` (version ${seen.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
     }
     return { ok: true, list: empty, present: false, digest: "" };
   }
@@ -19523,6 +19534,9 @@ function loadRevocations(path, keyring, opts) {
   } catch (e) {
     return fail("REVOCATIONS_MISSING", `cannot read the revocation list ${path} (${e.code ?? "error"})`);
   }
+  return checkRevocations(text, path, listId(path), keyring, opts);
+}
+function checkRevocations(text, path, seenId, keyring, opts) {
   const env = parseEnvelope(text);
   if (typeof env === "string") return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is not a signed envelope: ${env}`, "Restore it from git history.");
   if (env.payloadType !== REVOCATIONS_PAYLOAD_TYPE) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} has payload type ${JSON.stringify(env.payloadType)}, expected ${REVOCATIONS_PAYLOAD_TYPE}`);
@@ -19537,14 +19551,14 @@ function loadRevocations(path, keyring, opts) {
   if (!validList(list)) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} payload does not have the expected shape`);
   if (list.keys.some((k) => k.kid === signed.kid)) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is signed by key "${signed.kid}", which it revokes itself`);
   const digest = sha256Hex(env.payload);
-  const seen = seenVersion(opts.env, path);
+  const seen = seenVersion(opts.env, path, seenId);
   if (seen && (list.version < seen.version || list.version === seen.version && digest !== seen.digest)) {
     return fail("REVOCATIONS_ROLLBACK", `the revocation list ${path} is version ${list.version}, but version ${seen.version} was already seen${list.version === seen.version ? " with different content" : ""}`, "Someone replaced the list with an older copy; restore the newest one (git log -- the list file).");
   }
   if (Date.parse(list.expiresAt) < opts.now.getTime() && !opts.allowExpired) {
     return fail("REVOCATIONS_EXPIRED", `the revocation list ${path} expired at ${list.expiresAt}`, "Re-issue it: agent-vault skill revoke --renew (needs a terminal).");
   }
-  recordSeen(opts.env, path, list.version, digest);
+  recordSeen(opts.env, path, list.version, digest, seenId);
   return { ok: true, list, present: true, digest };
 }
 function verifiedBy(env, keyring, now) {
@@ -24647,6 +24661,12 @@ function verifySkill(gate, dir) {
   result.version = statement.predicate.skill?.version;
   if (`sha256:${signedHash}` !== tree.manifest.contentHash) {
     return failWith("SKILL_HASH_MISMATCH", `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
+  }
+  const scope = statement.predicate.scope;
+  if (scope !== void 0) {
+    if (!scope || !Array.isArray(scope.tools) || !scope.tools.every((t) => typeof t === "string")) return failWith("SKILL_BAD_SIGNATURE", `${dir}: the signed scope is malformed`);
+    const beyond = toolsBeyondScope(report.skill?.allowedTools ?? [], scope.tools);
+    if (beyond.length) return failWith("SKILL_SCOPE_EXCEEDED", `${dir}: allowed-tools asks for ${beyond.join(", ")}, outside the signed scope (${scope.tools.join(", ") || "no tools"})`);
   }
   if (!report.passed) {
     return failWith("SKILL_SCAN_FAILED", `${dir}: fails the scan under the current rules: ${describeFailing(report)}`);

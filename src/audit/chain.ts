@@ -36,6 +36,10 @@ export interface AuditFields {
   grant?: string;
   /** A short free-form note (window end, scope, why it was refused); never a value. */
   detail?: string;
+  /** Skill events (the skill ledger): the skill id, its version and avt1 content hash. */
+  skill?: string;
+  version?: string;
+  contentHash?: string;
 }
 
 export interface AuditEntry extends AuditFields {
@@ -54,7 +58,7 @@ export function lineHash(line: string): string {
   return createHash('sha256').update(line, 'utf8').digest('hex');
 }
 
-const FIELD_ORDER: (keyof AuditFields)[] = ['event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail'];
+const FIELD_ORDER: (keyof AuditFields)[] = ['event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail', 'skill', 'version', 'contentHash'];
 
 /** Control characters (and the line separators JSON leaves raw) go: one entry is one line. */
 export function cleanText(s: string, max = 500): string {

@@ -55,7 +55,7 @@ export function verifyAudit(home: string, anchor: AuditAnchor | undefined, ancho
   return { entries: verdict.count, ...(anchor ? { anchor } : {}), anchorChecked };
 }
 
-const CSV_FIELDS = ['seq', 'ts', 'event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail'] as const;
+const CSV_FIELDS = ['seq', 'ts', 'event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail', 'skill', 'version', 'contentHash'] as const;
 
 function csvCell(v: unknown): string {
   const s = Array.isArray(v) ? v.join(' ') : v === undefined ? '' : String(v);
@@ -73,6 +73,7 @@ export function toText(entries: AuditEntry[]): string {
     .map((e) => {
       const parts = [String(e.seq).padStart(5), e.ts, e.event];
       if (e.keys?.length) parts.push(e.keys.join(','));
+      if (e.skill) parts.push(`${e.skill}${e.version ? `@${e.version}` : ''}${e.contentHash ? ` ${e.contentHash}` : ''}`);
       if (e.outcome) parts.push(e.outcome);
       if (e.actor) parts.push(`by ${e.actor}`);
       if (e.destination) parts.push(`-> ${e.destination}`);

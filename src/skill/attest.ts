@@ -13,6 +13,7 @@ import { skillPolicy, type SkillPolicy } from '../config/skills.js';
 import { loadRevocations, purgedHashes, type RevocationState } from './revocations.js';
 import { buildSkillRules, describeFailing, failingFindings, scanSkill, type SkillRules, type SkillScanReport } from './threats.js';
 import { SEVERITIES } from '../core/types.js';
+import { toolsBeyondScope } from './model.js';
 
 /** Everything a skill check needs, loaded once per command. */
 export interface SkillGate {
@@ -66,6 +67,8 @@ export interface SkillStatement {
     files: { path: string; type: ManifestEntry['type']; sha256: string }[];
     scan: { verdict: 'pass'; failOn: string; findings: Record<string, number>; rulePackDigest: string; tool: string };
     signedAt: string;
+    /** What the signer allows the skill to ask for: tool names as in allowed-tools (`Bash`, `Bash(git:*)`, `*`). */
+    scope?: { tools: string[] };
   };
 }
 
@@ -88,7 +91,7 @@ function revokedReason(gate: SkillGate, contentHash: string, list: RevocationSta
  * Sign a skill: scan first (a failing skill is not signed), refuse revoked or purged
  * content, check the key, then write SKILL.sig.
  */
-export async function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string): Promise<{ report: SkillScanReport; statement: SkillStatement; sigPath: string }> {
+export async function signSkill(gate: SkillGate, dir: string, kid: string, store: SigningKeyStore, version?: string, scope?: { tools: string[] }): Promise<{ report: SkillScanReport; statement: SkillStatement; sigPath: string }> {
   const report = scanWithGate(gate, dir);
   if (report.error) throw report.error;
   if (!report.passed) {
@@ -102,6 +105,10 @@ export async function signSkill(gate: SkillGate, dir: string, kid: string, store
   if (revoked !== undefined) throw skillFailure('SKILL_REVOKED', `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked}); it cannot be signed under any name`);
   const key = keyFor(gate.keyring, kid, gate.now, new Set(revocations.list.keys.map((k) => k.kid)));
   if (!key.ok) throw skillFailure(key.code, key.message, 'Create a key with agent-vault skill keygen --kid ID.');
+  if (scope) {
+    const beyond = toolsBeyondScope(skill.allowedTools, scope.tools);
+    if (beyond.length) throw skillFailure('SKILL_SCOPE_EXCEEDED', `${dir}: not signed: allowed-tools asks for ${beyond.join(', ')}, outside the scope ${scope.tools.join(', ')}`, 'Widen --scope-tools or narrow allowed-tools in SKILL.md.');
+  }
   const statement: SkillStatement = {
     _type: STATEMENT_TYPE,
     subject: [{ name: skill.name, digest: { sha256: tree.manifest.contentHash.slice('sha256:'.length) } }],
@@ -113,6 +120,7 @@ export async function signSkill(gate: SkillGate, dir: string, kid: string, store
       files: tree.manifest.entries.map((e) => ({ path: e.path, type: e.type, sha256: e.sha256 })),
       scan: { verdict: 'pass', failOn: gate.policy.failOn, findings: countBySeverity(report), rulePackDigest: gate.rules.digest, tool: `agent-vault ${VERSION}` },
       signedAt: gate.now.toISOString(),
+      ...(scope ? { scope: { tools: [...scope.tools] } } : {}),
     },
   };
   // The vault session signs (the private key never leaves it) and says which public key it
@@ -191,6 +199,12 @@ export function verifySkill(gate: SkillGate, dir: string): VerifyResult {
   result.version = statement.predicate.skill?.version;
   if (`sha256:${signedHash}` !== tree.manifest.contentHash) {
     return failWith('SKILL_HASH_MISMATCH', `${dir}: content differs from what was signed (${describeDrift(statement.predicate.files, tree.manifest.entries)})`);
+  }
+  const scope = statement.predicate.scope;
+  if (scope !== undefined) {
+    if (!scope || !Array.isArray(scope.tools) || !scope.tools.every((t) => typeof t === 'string')) return failWith('SKILL_BAD_SIGNATURE', `${dir}: the signed scope is malformed`);
+    const beyond = toolsBeyondScope(report.skill?.allowedTools ?? [], scope.tools);
+    if (beyond.length) return failWith('SKILL_SCOPE_EXCEEDED', `${dir}: allowed-tools asks for ${beyond.join(', ')}, outside the signed scope (${scope.tools.join(', ') || 'no tools'})`);
   }
   if (!report.passed) {
     return failWith('SKILL_SCAN_FAILED', `${dir}: fails the scan under the current rules: ${describeFailing(report)}`);

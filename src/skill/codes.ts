@@ -20,7 +20,14 @@ export const SKILL_FAILURES = {
   REVOCATIONS_BAD_SIGNATURE: { exit: 20, meaning: 'the revocation list is malformed or not signed by a trusted key' },
   SKILL_INVALID: { exit: 21, meaning: 'SKILL.md is missing or its frontmatter is invalid' },
   SKILL_TREE_REJECTED: { exit: 22, meaning: 'the folder cannot be hashed safely (traversal, bad names, case collisions, escaping symlinks, special files)' },
-  SKILL_NOT_FOUND: { exit: 23, meaning: 'the path is not a folder holding a skill' },
+  SKILL_NOT_FOUND: { exit: 23, meaning: 'the path is not a folder holding a skill (or the registry has no such skill or version)' },
+  REGISTRY_UNREACHABLE: { exit: 24, meaning: 'the registry (folder or http(s) URL) cannot be read: missing file, HTTP error, timeout' },
+  REGISTRY_REDIRECT: { exit: 25, meaning: 'the registry answered with a redirect to another origin (refused, never followed)' },
+  REGISTRY_TOO_LARGE: { exit: 26, meaning: 'a registry file or bundle is larger than the size cap' },
+  REGISTRY_INVALID: { exit: 27, meaning: 'index.json, keys.json (JWKS), metadata or skills.lock is malformed, or the JWKS disagrees with the keyring' },
+  SKILL_SCOPE_EXCEEDED: { exit: 28, meaning: 'SKILL.md frontmatter (allowed-tools) asks for more than the signed scope' },
+  SKILL_LOCK_MISMATCH: { exit: 29, meaning: 'an installed skill is missing or differs from .agent-vault/skills.lock' },
+  REGISTRY_VERSION_EXISTS: { exit: 30, meaning: 'the registry already holds this id@version with other content (versions are immutable)' },
 } as const;
 
 export type SkillFailureCode = keyof typeof SKILL_FAILURES;

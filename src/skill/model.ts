@@ -93,3 +93,13 @@ export function splitTools(text: string): string[] {
   if (cur) out.push(cur);
   return out;
 }
+
+/**
+ * The tools a signed scope does not cover: a scope entry covers the same entry, and a bare
+ * tool name (`Bash`) covers every restriction of it (`Bash(git add:*)`); `*` covers all.
+ */
+export function toolsBeyondScope(requested: readonly string[], scope: readonly string[]): string[] {
+  const allowed = new Set(scope);
+  if (allowed.has('*')) return [];
+  return requested.filter((t) => !allowed.has(t) && !allowed.has(t.replace(/\(.*$/s, '')));
+}

@@ -71,13 +71,12 @@ function readSeen(env: NodeJS.ProcessEnv): Record<string, SeenRecord> {
   }
 }
 
-function seenVersion(env: NodeJS.ProcessEnv, path: string): SeenRecord | undefined {
-  return readSeen(env)[listId(path)];
+function seenVersion(env: NodeJS.ProcessEnv, path: string, id = listId(path)): SeenRecord | undefined {
+  return readSeen(env)[id];
 }
 
-function recordSeen(env: NodeJS.ProcessEnv, path: string, version: number, digest: string): void {
+function recordSeen(env: NodeJS.ProcessEnv, path: string, version: number, digest: string, id = listId(path)): void {
   const all = readSeen(env);
-  const id = listId(path);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
   privateDir(dirname(seenFile(env)));
@@ -106,6 +105,20 @@ export function loadRevocations(path: string, keyring: Keyring, opts: { required
   } catch (e) {
     return fail('REVOCATIONS_MISSING', `cannot read the revocation list ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  return checkRevocations(text, path, listId(path), keyring, opts);
+}
+
+/** The stable id under which a registry's revocation list is remembered (rollback protection). */
+export function registryListId(registryId: string): string {
+  return sha256Hex(`registry:${registryId}`);
+}
+
+/**
+ * Check a revocation list's text (from a file, or fetched from a registry): signed by a key
+ * of `keyring`, well formed, not older than the newest version seen under `seenId` on this
+ * machine, not expired. The version is remembered when it passes.
+ */
+export function checkRevocations(text: string, path: string, seenId: string, keyring: Keyring, opts: { env: NodeJS.ProcessEnv; now: Date; allowExpired?: boolean }): RevocationState {
   const env = parseEnvelope(text);
   if (typeof env === 'string') return fail('REVOCATIONS_BAD_SIGNATURE', `the revocation list ${path} is not a signed envelope: ${env}`, 'Restore it from git history.');
   if (env.payloadType !== REVOCATIONS_PAYLOAD_TYPE) return fail('REVOCATIONS_BAD_SIGNATURE', `the revocation list ${path} has payload type ${JSON.stringify(env.payloadType)}, expected ${REVOCATIONS_PAYLOAD_TYPE}`);
@@ -120,7 +133,7 @@ export function loadRevocations(path: string, keyring: Keyring, opts: { required
   if (!validList(list)) return fail('REVOCATIONS_BAD_SIGNATURE', `the revocation list ${path} payload does not have the expected shape`);
   if (list.keys.some((k) => k.kid === signed.kid)) return fail('REVOCATIONS_BAD_SIGNATURE', `the revocation list ${path} is signed by key "${signed.kid}", which it revokes itself`);
   const digest = sha256Hex(env.payload);
-  const seen = seenVersion(opts.env, path);
+  const seen = seenVersion(opts.env, path, seenId);
   if (seen && (list.version < seen.version || (list.version === seen.version && digest !== seen.digest))) {
     return fail('REVOCATIONS_ROLLBACK', `the revocation list ${path} is version ${list.version}, but version ${seen.version} was already seen${list.version === seen.version ? ' with different content' : ''}`, 'Someone replaced the list with an older copy; restore the newest one (git log -- the list file).');
   }
@@ -128,7 +141,7 @@ export function loadRevocations(path: string, keyring: Keyring, opts: { required
   if (Date.parse(list.expiresAt) < opts.now.getTime() && !opts.allowExpired) {
     return fail('REVOCATIONS_EXPIRED', `the revocation list ${path} expired at ${list.expiresAt}`, 'Re-issue it: agent-vault skill revoke --renew (needs a terminal).');
   }
-  recordSeen(opts.env, path, list.version, digest);
+  recordSeen(opts.env, path, list.version, digest, seenId);
   return { ok: true, list, present: true, digest };
 }
 

@@ -4,6 +4,7 @@ import { GUARD_MSG } from '../../messages.js';
 import type { VaultSession } from '../../session/session.js';
 import { streamSuspects } from '../view.js';
 import { GuardPolicy, type Decision } from './policy.js';
+import { sessionStartCheck } from '../../registry/consume.js';
 
 /**
  * The hook runtime, `agent-vault guard --client CLIENT`: one client's JSON on stdin, the
@@ -69,6 +70,12 @@ export async function runGuard(client: Client, input: unknown, rt: GuardRuntime)
     case 'UserPromptSubmit': {
       const what = await secretIn(str(data.prompt) ?? '', rt);
       return what ? json({ decision: 'block', reason: GUARD_MSG.prompt(what) }) : NONE;
+    }
+    case 'SessionStart': {
+      // The consume gate: every skill verified (and quarantined when it fails) before the agent loads it.
+      const { message } = await sessionStartCheck(cwd, rt.env, rt.settings().config);
+      if (!message) return NONE;
+      return client === 'claude' ? json({ systemMessage: message, hookSpecificOutput: { hookEventName: 'SessionStart', additionalContext: message } }) : { stdout: '', stderr: message + '\n', exitCode: 0 };
     }
     default:
       return NONE;

@@ -33,7 +33,8 @@ interface ClientLayout {
 export const LAYOUT: Record<Client, ClientLayout> = {
   claude: {
     file: '.claude/settings.json',
-    events: { PreToolUse: 'Bash|Read|Grep|NotebookRead|Edit|MultiEdit|Write|NotebookEdit', PostToolUse: '*', UserPromptSubmit: undefined },
+    // SessionStart: the consume gate (src/registry/consume.ts) verifies skills before they load.
+    events: { PreToolUse: 'Bash|Read|Grep|NotebookRead|Edit|MultiEdit|Write|NotebookEdit', PostToolUse: '*', UserPromptSubmit: undefined, SessionStart: undefined },
   },
   cursor: { file: '.cursor/hooks.json', events: { beforeShellExecution: undefined, beforeReadFile: undefined, beforeSubmitPrompt: undefined } },
   codex: { file: '.codex/hooks.json', events: { PreToolUse: 'Bash|apply_patch', PostToolUse: 'Bash', UserPromptSubmit: undefined } },

@@ -10,6 +10,7 @@ import { MSG } from '../../messages.js';
 import { writeOut, type CliContext } from '../context.js';
 import { configFor, withSession } from '../shared.js';
 import { asPerson } from '../person.js';
+import { recordSkillEvent } from '../../registry/ledger.js';
 
 /**
  * The skill commands that make trust decisions (keygen, sign, revoke, purge): a person at a
@@ -21,7 +22,7 @@ Exit status (every failure has its own code; 2 is kept for usage and configurati
 ${exitTable()}
 When several skills fail, the status is that of the first failing one; --format json lists all.`;
 
-const SENSITIVE_NOTE = `
+export const SENSITIVE_NOTE = `
 Sensitive: needs an interactive terminal (key generation, signing, revocation and purge are
 trust decisions a person makes; an agent or script is refused). There is no --yes.`;
 
@@ -31,13 +32,13 @@ export function gateFor(ctx: CliContext, configPath: string | undefined): SkillG
 }
 
 /** Sensitive commands refuse without a terminal on both ends. */
-function requireTerminal(ctx: CliContext, command: string): void {
+export function requireTerminal(ctx: CliContext, command: string): void {
   if (!ctx.stdin.isTTY || !ctx.stdout.isTTY) throw refusal(MSG.skillNeedsTerminal(command), MSG.skillNeedsTerminalHint, 'TTY_REQUIRED');
 }
 
 /** Run a trust decision with the signing keys of this environment's vault. */
 /** The signing keys, after the person proved it when the vault is passphrase-protected (these are trust decisions). */
-function withKeys<T>(ctx: CliContext, fn: (store: SigningKeyStore) => Promise<T>): Promise<T> {
+export function withKeys<T>(ctx: CliContext, fn: (store: SigningKeyStore) => Promise<T>): Promise<T> {
   return withSession(ctx, async (session) => {
     await asPerson(ctx, session);
     return fn(new SigningKeyStore(session));
@@ -106,6 +107,7 @@ export function revokeCommand(skill: Command, ctx: CliContext): void {
       const what: Revocation = opts.kid !== undefined ? { kid: opts.kid, reason: reason! } : target !== undefined ? { content: target, reason: reason!, cwd: ctx.cwd } : { renew: true };
       const gate = gateFor(ctx, opts.config);
       const { list, signer, revoked } = await withKeys(ctx, (store) => revoke(gate, store, what, { days, signer: opts.signer }));
+      if (!opts.renew) recordSkillEvent(ctx.env, { event: 'skill-revoke', skill: undefined, ...(revoked.startsWith('content ') ? { contentHash: revoked.slice('content '.length) } : {}), outcome: 'revoked', actor: 'terminal', destination: gate.revocationsPath, detail: `${revoked}; list version ${list.version}` });
       await writeOut(ctx.stdout, `revocation list ${gate.revocationsPath}: version ${list.version}, ${revoked}${opts.renew ? '' : ' revoked'}, expires ${list.expiresAt}, signed by ${signer}\nCommit the list${opts.kid ? ' and the keyring' : ''}.\n`);
     });
 }

@@ -10,6 +10,9 @@ import { auditSkills, clearQuarantined, findSkills, listQuarantine, verifySkills
 import { readSkillTree } from '../../skill/tree.js';
 import type { SkillScanReport } from '../../skill/threats.js';
 import { writeOut, type CliContext } from '../context.js';
+import { registerRegistry } from './registry.js';
+import { verifyLocked } from '../../registry/install.js';
+import { recordSkillEvent } from '../../registry/ledger.js';
 import { EXIT_HELP, gateFor, keygenCommand, purgeCommand, revokeCommand, signCommand } from './skill-trust.js';
 
 function findingLine(f: Finding): string {
@@ -104,20 +107,24 @@ rule and reason); inline allow comments inside a skill are ignored and reported.
 
   skill
     .command('verify')
-    .description('Verify skills: signature (algorithm from the keyring), content hash, key validity and revocation, revocation list freshness, and a rescan under the current rules.')
-    .argument('<dirs...>', 'skill folders, or folders of skills')
+    .description('Verify skills: signature (algorithm from the keyring), content hash, key validity and revocation, revocation list freshness, signed scope, and a rescan under the current rules.')
+    .argument('[dirs...]', 'skill folders, or folders of skills')
+    .option('--locked', 'verify the skills .agent-vault/skills.lock records: installed, verifying, with the locked content')
     .addOption(formatOption())
     .option('-c, --config <file>', 'configuration file')
     .addHelpText('after', EXIT_HELP)
-    .action(async (dirs: string[], opts: { format: string; config?: string }) => {
+    .action(async (dirs: string[], opts: { format: string; config?: string; locked?: boolean }) => {
       const gate = gateFor(ctx, opts.config);
-      const results = verifySkills(gate, dirs, ctx.cwd);
+      if (opts.locked && dirs.length) throw usageError('--locked verifies the lock file: give no folders');
+      if (!opts.locked && !dirs.length) throw usageError('give the skill folders to verify (or --locked)');
+      const results = opts.locked ? await verifyLocked(gate, gate.base, { timeoutMs: 5_000 }) : verifySkills(gate, dirs, ctx.cwd);
       if (opts.format === 'json') await writeOut(ctx.stdout, JSON.stringify({ skills: results.map(verifyJson) }, null, 2) + '\n');
       else await writeOut(ctx.stdout, results.map((r) => (r.ok ? `✓ ${r.message}\n` : `✗ ${r.code}: ${r.message}\n`)).join(''));
       ctx.exitCode = firstFailure(results.map((r) => r.code));
     });
 
   revokeCommand(skill, ctx);
+  registerRegistry(skill, ctx);
 
   skill
     .command('audit')
@@ -135,6 +142,7 @@ Exit status: 0 every skill verified, 1 one or more quarantined (or would be, wit
       const { skills, missing } = findSkills(dirs, ctx.cwd);
       if (missing.length) throw usageError(`not a folder: ${missing.join(', ')}`);
       const { results, quarantined } = auditSkills(gate, skills, { dryRun: opts.dryRun });
+      for (const q of quarantined) recordSkillEvent(ctx.env, { event: 'skill-quarantine', skill: q.skill, contentHash: q.contentHash, outcome: 'quarantined', actor: 'cli', destination: q.originalPath, detail: `${q.id}: ${q.failures.map((f) => f.code).join(', ')}` });
       if (opts.format === 'json') {
         await writeOut(ctx.stdout, JSON.stringify({ skills: results.map(verifyJson), quarantined }, null, 2) + '\n');
       } else {
