@@ -44,11 +44,13 @@ export async function sessionStartCheck(cwd: string, env: NodeJS.ProcessEnv, con
   };
   add(auditSkills(merged, skills.filter((d) => !failing.has(d))));
   for (const [dir, state] of failing) if (skills.includes(dir)) add(auditSkills({ ...merged, revocations: () => state }, [dir]));
+  // A refused skill may not say its version (revoked content is refused before the signature is read): the lock does.
+  const locked = new Map(lock.skills.map((e) => [resolve(root, e.path), e]));
   for (const r of outcome.results) {
-    recordSkillEvent(env, { event: 'skill-verify', skill: r.skill, version: r.version, contentHash: r.contentHash, outcome: r.ok ? 'verified' : 'refused', actor: 'session-start', destination: r.dir, ...(r.code ? { detail: r.code } : {}) });
+    recordSkillEvent(env, { event: 'skill-verify', skill: r.skill, version: r.version ?? locked.get(resolve(r.dir))?.version, contentHash: r.contentHash, outcome: r.ok ? 'verified' : 'refused', actor: 'session-start', destination: r.dir, ...(r.code ? { detail: r.code } : {}) });
   }
   for (const q of outcome.quarantined) {
-    recordSkillEvent(env, { event: 'skill-quarantine', skill: q.skill, contentHash: q.contentHash, outcome: 'quarantined', actor: 'session-start', destination: q.originalPath, detail: `${q.id}: ${q.failures.map((f) => f.code).join(', ')}` });
+    recordSkillEvent(env, { event: 'skill-quarantine', skill: q.skill, version: locked.get(q.originalPath)?.version, contentHash: q.contentHash, outcome: 'quarantined', actor: 'session-start', destination: q.originalPath, detail: `${q.id}: ${q.failures.map((f) => f.code).join(', ')}` });
   }
   const message = outcome.quarantined.length ? REGISTRY_MSG.sessionStartQuarantined(outcome.quarantined.map((q) => ({ id: q.id, skill: q.skill, path: q.originalPath, code: q.failures[0]!.code, why: q.failures[0]!.message.split('\n')[0]! }))) : undefined;
   return { outcome, message };
