@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { openSkillGate, signSkill, type SkillGate } from '../../skill/attest.js';
 import { exitTable } from '../../skill/codes.js';
 import { KID, SigningKeyStore } from '../../skill/key-store.js';
+import { splitTools } from '../../skill/model.js';
 import { createSigningKey, purgeQuarantined, revoke, type Revocation } from '../../skill/keys.js';
 import { DEFAULT_REVOCATION_DAYS } from '../../skill/revocations.js';
 import { refusal, usageError } from '../../errors.js';
@@ -74,12 +75,14 @@ export function signCommand(skill: Command, ctx: CliContext): void {
     .argument('<dir>', 'skill folder')
     .requiredOption('--kid <id>', 'signing key id (from skill keygen)')
     .option('--version <v>', 'skill version to record (default: frontmatter version, else today as YYYY.MM.DD)')
+    .option('--scope-tools <list>', 'signed scope: the tools the skill may ask for in allowed-tools (comma-separated; * for any)')
     .option('-c, --config <file>', 'configuration file')
     .addHelpText('after', SENSITIVE_NOTE + EXIT_HELP)
-    .action(async (dir: string, opts: { kid: string; version?: string; config?: string }) => {
+    .action(async (dir: string, opts: { kid: string; version?: string; scopeTools?: string; config?: string }) => {
       requireTerminal(ctx, 'skill sign');
       const gate = gateFor(ctx, opts.config);
-      const { statement, sigPath } = await withKeys(ctx, (store) => signSkill(gate, resolve(ctx.cwd, dir), opts.kid, store, opts.version));
+      const scope = opts.scopeTools !== undefined ? { tools: splitTools(opts.scopeTools) } : undefined;
+      const { statement, sigPath } = await withKeys(ctx, (store) => signSkill(gate, resolve(ctx.cwd, dir), opts.kid, store, opts.version, scope));
       await writeOut(ctx.stdout, `signed ${statement.predicate.skill.id}@${statement.predicate.skill.version} (${statement.predicate.contentHash}) with ${opts.kid}\nwrote ${sigPath}\n`);
     });
 }
