@@ -200,6 +200,12 @@ describe('skill install refuses every hostile registry with its code, installing
       expect(install().code).toBe(exitOf('SKILL_HASH_MISMATCH'));
     });
 
+    it('an install folder outside the repository or inside .git is a usage error', () => {
+      fresh();
+      for (const into of ['../elsewhere', '/tmp/x', '.git/hooks']) expect(install(['--into', into]).code).toBe(2);
+      expect(existsSync(join(con.sb.dir, 'elsewhere'))).toBe(false);
+    });
+
     it('an index that is not a registry index, and a skill or version it does not hold', () => {
       fresh();
       expect(con.run(['skill', 'install', 'nope@1.0.0', '--registry', reg]).code).toBe(exitOf('SKILL_NOT_FOUND'));
@@ -295,11 +301,19 @@ describe('signed scopes and immutable versions (publisher side)', () => {
     expect(v.stdout).toContain('Bash(npx prettier:*)');
   });
 
-  it('a published version is immutable: other content under the same id@version is refused', () => {
+  it('a published version is immutable: other content under the same id@version is refused; the signing key is in no file or output', async () => {
     const pub = publisher();
     pub.tty(['skill', 'publish', 'skills/fmt', '--registry', pub.registry, '--kid', 'team-key', '--version', '1.0.0']);
     const again = pub.tty(['skill', 'publish', 'skills/fmt', '--registry', pub.registry]);
     expect(again.stdout).toContain('already in');
+    // The private signing key appears in no registry file and no output (raw, base64, base64url, hex).
+    const der = (await openSession(pub.sb.env).valueFor('skill-signing-team-key', { kind: 'internal', purpose: 'skill-signing' }))!;
+    const seed = der.subarray(der.length - 32);
+    const forms = [der, seed].flatMap((b) => [b.toString('base64'), b.toString('base64url'), b.toString('hex')]);
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
+    const everything = [again.stdout, again.stderr, pub.tty(['skill', 'ledger', '--format', 'json']).stdout, ...files(pub.registry).map((f) => readFileSync(f, 'latin1'))].join('\n');
+    for (const f of forms) expect(everything).not.toContain(f.slice(0, 24));
+    for (const f of files(pub.registry)) expect(readFileSync(f).includes(seed)).toBe(false);
     writeFileSync(join(pub.repo, 'skills/fmt/docs/usage.md'), 'changed\n');
     const r = cliInTerminal(pub.sb, pub.repo, ['skill', 'publish', 'skills/fmt', '--registry', pub.registry, '--kid', 'team-key', '--version', '1.0.0']);
     expect(r.code).toBe(exitOf('REGISTRY_VERSION_EXISTS'));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomicSync } from '../platform/atomic.js';
+import { usageError } from '../errors.js';
 import { agentVaultHome, privateDir } from '../platform/home.js';
 import { sha256Hex, SIGNATURE_FILE } from '../skill/avt1.js';
 import { verifySkill, type SkillGate, type VerifyResult } from '../skill/attest.js';
@@ -109,7 +110,14 @@ function registryLabel(spec: string, root: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
 }
 
+/** The install folder must stay inside the repository and out of .git (an agent runs install). */
+function checkInto(into: string): void {
+  const segs = into.split(/[\\/]/);
+  if (isAbsolute(into) || segs.includes('..') || segs.includes('.git')) throw usageError(`--into ${JSON.stringify(into)} must be a folder inside the repository (not absolute, no .., not in .git)`, `The default is ${DEFAULT_INTO}.`);
+}
+
 export async function installSkill(gate: SkillGate, root: string, spec: { id: string; version: string | undefined }, registry: string, opts: InstallOptions): Promise<InstallResult> {
+  checkInto(opts.into);
   const source = openSource(registry, root, opts);
   const index = parseIndex((await source.get(PATHS.index, CAPS.index)).toString('utf8'), `${source.label} ${PATHS.index}`);
   const skill = index.skills[spec.id];
