@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { writeFileAtomicSync } from '../platform/atomic.js';
-import { usageError } from '../errors.js';
+import { AgentVaultError, usageError } from '../errors.js';
 import { agentVaultHome, privateDir } from '../platform/home.js';
 import { sha256Hex, SIGNATURE_FILE } from '../skill/avt1.js';
 import { verifySkill, type SkillGate, type VerifyResult } from '../skill/attest.js';
-import { skillFailure } from '../skill/codes.js';
+import { skillFailure, type SkillFailureCode } from '../skill/codes.js';
 import { checkRevocations, loadRevocations, registryListId, type RevocationList, type RevocationState } from '../skill/revocations.js';
 import { ARCHIVE_LIMITS } from '../skill/threats.js';
 import { recordSkillEvent } from './ledger.js';
@@ -127,53 +127,63 @@ export async function installSkill(gate: SkillGate, root: string, spec: { id: st
   const entry: IndexVersion | undefined = skill.versions[version];
   if (!entry) throw skillFailure('SKILL_NOT_FOUND', `the registry ${source.label} has no ${spec.id}@${version} (versions: ${Object.keys(skill.versions).join(', ')})`);
   const label = `${spec.id}@${version} from ${source.label}`;
-  const fail = (code: Parameters<typeof skillFailure>[0], message: string): never => {
-    recordSkillEvent(gate.env, { event: 'skill-install', skill: spec.id, version, contentHash: entry.contentHash, outcome: 'refused', actor: 'cli', destination: source.label, detail: code });
-    throw skillFailure(code, message);
-  };
-  {
-    if (entry.unpublished) fail('SKILL_REVOKED', `${label} was unpublished (${entry.unpublished.reason})`);
-    const list = await registryRevocations(gate, source);
-    if (!list.ok) fail(list.error.code as Parameters<typeof skillFailure>[0], list.error.message);
-    const merged = gateWithLists(gate, list.ok && list.present ? [list.list] : []);
-    // The JWKS is what the registry says its keys are; the keyring is what this repository
-    // trusts. The signing key must be in the keyring, and the JWKS must not disagree.
-    const jwks = parseJwks((await source.get(PATHS.keys, CAPS.keys)).toString('utf8'), `${source.label} ${PATHS.keys}`);
-    const trusted = Object.prototype.hasOwnProperty.call(gate.keyring.keys, entry.kid) ? gate.keyring.keys[entry.kid] : undefined;
-    if (!trusted) fail('SKILL_KEY_UNTRUSTED', `${label} is signed by key "${entry.kid}", which is not in the keyring ${gate.keyringPath}`);
-    const published = jwks.find((k) => k.kid === entry.kid);
-    if (!published) fail('REGISTRY_INVALID', `${label}: the registry's JWKS does not list the signing key "${entry.kid}"`);
-    if (published!.x !== trusted!.jwk.x) fail('REGISTRY_INVALID', `${label}: the registry's JWKS gives key "${entry.kid}" another public key than the keyring ${gate.keyringPath}`);
-    const bundle = await source.get(entry.bundle.path, opts.maxBytes);
-    if (sha256Hex(bundle) !== entry.bundle.sha256) fail('SKILL_HASH_MISMATCH', `${label}: the bundle served (${bundle.length} bytes, sha256 ${sha256Hex(bundle).slice(0, 16)}…) is not the one the index names (${entry.bundle.size} bytes, ${entry.bundle.sha256.slice(0, 16)}…)`);
-    const sig = await source.get(PATHS.sig(spec.id, version), CAPS.sig);
-    const tar = readTar(bundle, { bytes: opts.maxBytes, entries: ARCHIVE_LIMITS.members });
-    if (!tar.ok) return fail('SKILL_TREE_REJECTED', `${label}: the bundle is refused: ${tar.reason}`);
-    if (tar.entries.some((e) => e.path === SIGNATURE_FILE)) fail('SKILL_TREE_REJECTED', `${label}: the bundle holds its own ${SIGNATURE_FILE}`);
-    const target = resolve(root, opts.into, spec.id);
-    mkdirSync(dirname(target), { recursive: true });
-    const tmp = mkdtempSync(join(dirname(target), `.${spec.id}.installing-`));
-    try {
-      for (const e of tar.entries) {
-        const abs = join(tmp, e.path);
-        mkdirSync(dirname(abs), { recursive: true });
-        if (e.type === 'l') symlinkSync(e.target!, abs);
-        else writeFileSync(abs, e.bytes, { flag: 'wx', mode: e.type === 'x' ? 0o755 : 0o644 });
-      }
-      writeFileSync(join(tmp, SIGNATURE_FILE), sig, { flag: 'wx', mode: 0o644 });
-      const v = verifySkill(merged, tmp);
-      if (!v.ok) fail(v.code!, `${label}: ${v.message.split(tmp).join(target)}`);
-      if (v.skill !== spec.id || v.version !== version || v.contentHash !== entry.contentHash) {
-        fail('SKILL_HASH_MISMATCH', `${label}: the bundle is signed as ${v.skill}@${v.version} (${v.contentHash}), not what the index names (${spec.id}@${version}, ${entry.contentHash})`);
-      }
-      replaceFolder(tmp, target);
-      const result: InstallResult = { id: spec.id, version, contentHash: v.contentHash!, kid: v.kid!, path: relative(root, target).split(sep).join('/'), registry: registryLabel(registry, root) };
-      if (opts.writeLock) updateLock(root, result);
-      recordSkillEvent(gate.env, { event: 'skill-install', skill: spec.id, version, contentHash: v.contentHash, outcome: 'installed', actor: 'cli', destination: source.label, detail: `into ${result.path}, key ${v.kid}` });
-      return result;
-    } finally {
-      rmSync(tmp, { recursive: true, force: true });
+  try {
+    return await installEntry(gate, root, spec.id, version, entry, source, registry, label, opts);
+  } catch (e) {
+    // Every refusal is in the ledger, whichever check (or fetch) it came from.
+    if (e instanceof AgentVaultError && e.code) recordSkillEvent(gate.env, { event: 'skill-install', skill: spec.id, version, contentHash: entry.contentHash, outcome: 'refused', actor: 'cli', destination: source.label, detail: e.code });
+    throw e;
+  }
+}
+
+const fail = (code: SkillFailureCode, message: string): never => {
+  throw skillFailure(code, message);
+};
+
+async function installEntry(gate: SkillGate, root: string, id: string, version: string, entry: IndexVersion, source: RegistrySource, registry: string, label: string, opts: InstallOptions): Promise<InstallResult> {
+  const spec = { id };
+  // The index is not signed: its reason is not echoed.
+  if (entry.unpublished) fail('SKILL_REVOKED', `${label} was unpublished (its reason is in the publisher's revocation list)`);
+  const list = await registryRevocations(gate, source);
+  if (!list.ok) fail(list.error.code as SkillFailureCode, list.error.message);
+  const merged = gateWithLists(gate, list.ok && list.present ? [list.list] : []);
+  // The JWKS is what the registry says its keys are; the keyring is what this repository
+  // trusts. The signing key must be in the keyring, and the JWKS must not disagree.
+  const jwks = parseJwks((await source.get(PATHS.keys, CAPS.keys)).toString('utf8'), `${source.label} ${PATHS.keys}`);
+  const trusted = Object.prototype.hasOwnProperty.call(gate.keyring.keys, entry.kid) ? gate.keyring.keys[entry.kid] : undefined;
+  if (!trusted) fail('SKILL_KEY_UNTRUSTED', `${label} is signed by key "${entry.kid}", which is not in the keyring ${gate.keyringPath}`);
+  const published = jwks.find((k) => k.kid === entry.kid);
+  if (!published) fail('REGISTRY_INVALID', `${label}: the registry's JWKS does not list the signing key "${entry.kid}"`);
+  if (published!.x !== trusted!.jwk.x) fail('REGISTRY_INVALID', `${label}: the registry's JWKS gives key "${entry.kid}" another public key than the keyring ${gate.keyringPath}`);
+  const bundle = await source.get(entry.bundle.path, opts.maxBytes);
+  if (sha256Hex(bundle) !== entry.bundle.sha256) fail('SKILL_HASH_MISMATCH', `${label}: the bundle served (${bundle.length} bytes, sha256 ${sha256Hex(bundle).slice(0, 16)}…) is not the one the index names (${entry.bundle.size} bytes, ${entry.bundle.sha256.slice(0, 16)}…)`);
+  const sig = await source.get(PATHS.sig(spec.id, version), CAPS.sig);
+  const tar = readTar(bundle, { bytes: opts.maxBytes, entries: ARCHIVE_LIMITS.members });
+  if (!tar.ok) return fail('SKILL_TREE_REJECTED', `${label}: the bundle is refused: ${tar.reason}`);
+  if (tar.entries.some((e) => e.path === SIGNATURE_FILE)) fail('SKILL_TREE_REJECTED', `${label}: the bundle holds its own ${SIGNATURE_FILE}`);
+  const target = resolve(root, opts.into, spec.id);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = mkdtempSync(join(dirname(target), `.${spec.id}.installing-`));
+  try {
+    for (const e of tar.entries) {
+      const abs = join(tmp, e.path);
+      mkdirSync(dirname(abs), { recursive: true });
+      if (e.type === 'l') symlinkSync(e.target!, abs);
+      else writeFileSync(abs, e.bytes, { flag: 'wx', mode: e.type === 'x' ? 0o755 : 0o644 });
     }
+    writeFileSync(join(tmp, SIGNATURE_FILE), sig, { flag: 'wx', mode: 0o644 });
+    const v = verifySkill(merged, tmp);
+    if (!v.ok) fail(v.code!, `${label}: ${v.message.split(tmp).join(target)}`);
+    if (v.skill !== spec.id || v.version !== version || v.contentHash !== entry.contentHash) {
+      fail('SKILL_HASH_MISMATCH', `${label}: the bundle is signed as ${v.skill}@${v.version} (${v.contentHash}), not what the index names (${spec.id}@${version}, ${entry.contentHash})`);
+    }
+    replaceFolder(tmp, target);
+    const result: InstallResult = { id: spec.id, version, contentHash: v.contentHash!, kid: v.kid!, path: relative(root, target).split(sep).join('/'), registry: registryLabel(registry, root) };
+    if (opts.writeLock) updateLock(root, result);
+    recordSkillEvent(gate.env, { event: 'skill-install', skill: spec.id, version, contentHash: v.contentHash, outcome: 'installed', actor: 'cli', destination: source.label, detail: `into ${result.path}, key ${v.kid}` });
+    return result;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 

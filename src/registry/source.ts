@@ -18,8 +18,6 @@ export interface RegistrySource {
   readonly id: string;
   /** The file's bytes; REGISTRY_UNREACHABLE when it is not there, REGISTRY_TOO_LARGE past `cap`. */
   get(path: string, cap: number): Promise<Buffer>;
-  /** Whether the file exists (a missing optional file is not an error). */
-  has(path: string): Promise<boolean>;
 }
 
 export interface SourceOptions {
@@ -75,12 +73,6 @@ function folderSource(spec: string, base: string): RegistrySource {
       } finally {
         closeSync(fd);
       }
-    },
-    async has(path) {
-      const fd = open(path);
-      if (fd === undefined) return false;
-      closeSync(fd);
-      return true;
     },
   };
 }
@@ -159,11 +151,5 @@ function urlSource(spec: string, opts: SourceOptions): RegistrySource {
       if (r.status !== 200 || !r.body) throw skillFailure('REGISTRY_UNREACHABLE', `${new URL(path, base).href}: HTTP ${r.status}`);
       return r.body;
     },
-    async has(path) {
-      const r = await fetchFile(path, CAP_PROBE);
-      return r.status === 200;
-    },
   };
 }
-
-const CAP_PROBE = 4 * 1024 * 1024;
