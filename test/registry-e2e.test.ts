@@ -85,5 +85,5 @@ describe('registry end to end: publish, serve, install over HTTP, tamper, revoke
     expect(con.run(['audit', 'verify']).code).toBe(0);
     expect(pub.tty(['audit', 'verify']).code).toBe(0);
     expect(await served.stop()).toBe(0);
-  });
+  }, 600_000); // correctness, not timing: some 25 CLI runs, slow on a loaded machine
 });

@@ -32,7 +32,7 @@ describe('skill install refuses every hostile registry with its code, installing
     v1List = readFileSync(join(pub.registry, 'revocations.json'));
     pub.tty(['skill', 'revoke', '--renew']);
     v2List = readFileSync(join(pub.repo, '.agent-vault/revocations.json'));
-  });
+  }, 300_000);
 
   let con: Consumer;
   let reg: string;
@@ -299,7 +299,7 @@ describe('signed scopes and immutable versions (publisher side)', () => {
     const v = cli(pub.sb, pub.repo, ['skill', 'verify', 'skills/fmt']);
     expect(v.code).toBe(exitOf('SKILL_SCOPE_EXCEEDED'));
     expect(v.stdout).toContain('Bash(npx prettier:*)');
-  });
+  }, 300_000);
 
   it('a published version is immutable: other content under the same id@version is refused; the signing key is in no file or output', async () => {
     const pub = publisher();

@@ -51,7 +51,7 @@ describe('skill serve', () => {
     // A 1 MiB asset: buffering it per request would need ~1 GiB for 1,000 concurrent requests.
     writeFileSync(join(pub.repo, 'skills/fmt/docs/big.md'), Array.from({ length: 32768 }, (_, i) => `line ${String(i).padStart(6, '0')} of the formatting notes.\n`).join('').slice(0, 1 << 20));
     pub.tty(['skill', 'publish', 'skills/fmt', '--registry', pub.registry, '--kid', 'team-key', '--version', '1.0.0']);
-  });
+  }, 300_000);
   const file = (p: string) => readFileSync(join(pub.registry, p));
 
   it('serves the envelope, the static layout, the revocation list and the JWKS, with ETags and 304', async () => {
@@ -131,5 +131,5 @@ describe('skill serve', () => {
     const status = readFileSync(`/proc/${s.child.pid}/status`, 'utf8');
     const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]);
     expect(peakKb).toBeLessThan(400 * 1024);
-  });
+  }, 600_000); // correctness and memory, not timing
 });
