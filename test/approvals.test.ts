@@ -206,6 +206,15 @@ describe('approvals (key-file vault)', () => {
     for (const e of ['request', 'approve', 'deny', 'materialise-write', 'refused']) expect(events.map((x) => x.event)).toContain(e);
     const csv = keep(await w.agent(['audit', '--format', 'csv', '--event', 'approve']));
     expect(csv.stdout.split('\n')[0]).toBe('seq,ts,event,keys,repo,destination,outcome,actor,reason,request,grant,detail');
+    // The README's synopsis, every filter at once: only this repository's approvals of the key, of the last hour.
+    const filtered = keep(await w.agent(['audit', '--since', '1h', '--key', 'db-password', '--event', 'approve', '--repo', w.repo, '--json']));
+    expect(filtered.code, filtered.stderr).toBe(0);
+    const approvals = filtered.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; keys?: string[]; repo?: string });
+    expect(approvals.length).toBeGreaterThan(0);
+    for (const e of approvals) expect(e).toMatchObject({ event: 'approve', keys: ['db-password'], repo: w.repo });
+    const none = keep(await w.agent(['audit', '--since', new Date(Date.now() + 3_600_000).toISOString(), '--json']));
+    expect(none.code).toBe(0);
+    expect(none.stdout.trim()).toBe('');
     const v = keep(await w.agent(['audit', 'verify']));
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/audit log valid: \d+ entries, chain intact, checkpoint at entry \d+ matches the vault/);
