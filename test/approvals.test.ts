@@ -209,9 +209,14 @@ describe('approvals (key-file vault)', () => {
     // The README's synopsis, every filter at once: only this repository's approvals of the key, of the last hour.
     const filtered = keep(await w.agent(['audit', '--since', '1h', '--key', 'db-password', '--event', 'approve', '--repo', w.repo, '--json']));
     expect(filtered.code, filtered.stderr).toBe(0);
-    const approvals = filtered.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; keys?: string[]; repo?: string });
+    const approvals = filtered.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; keys?: string[]; repo?: string; destination?: string });
     expect(approvals.length).toBeGreaterThan(0);
-    for (const e of approvals) expect(e).toMatchObject({ event: 'approve', keys: ['db-password'], repo: w.repo });
+    for (const e of approvals) {
+      expect(e).toMatchObject({ event: 'approve', keys: ['db-password'] });
+      expect(`${e.repo ?? ''} ${e.destination ?? ''}`).toContain(w.repo);
+    }
+    const otherRepo = keep(await w.agent(['audit', '--since', '1h', '--event', 'approve', '--repo', join(w.repo, 'no-such-repo'), '--json']));
+    expect(otherRepo.stdout.trim()).toBe('');
     const none = keep(await w.agent(['audit', '--since', new Date(Date.now() + 3_600_000).toISOString(), '--json']));
     expect(none.code).toBe(0);
     expect(none.stdout.trim()).toBe('');
