@@ -159,7 +159,7 @@ describe('with lefthook from npm, every README snippet works as installed', () =
     expect(scan.code, scan.all).toBe(0);
     expect(scan.stdout).toMatch(/no secrets found in \d+ files? scanned/i);
     expectCommitGate(dir, { ...env, npm_config_update_notifier: 'false', npm_config_offline: 'true' });
-  });
+  }, 300_000);
 
   it('status reports a hook whose command does not resolve, instead of calling it installed', () => {
     const { dir, env } = project('lefthook-unresolved');
