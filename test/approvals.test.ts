@@ -45,6 +45,8 @@ describe('approvals (key-file vault)', () => {
     expect(r.code).toBe(1);
     const id = pendingId(r)!;
     expect(id).toMatch(/^[a-z2-7]{16}$/);
+    // The README's sample output, word for word.
+    expect(r.stderr.split('\n')[0]).toBe(`✗ Error: pending ${id}: the value of "db-password" is not allowed in ${join(w.repo, 'deploy.yaml')}: the key is not bound to that file; a person's approval was requested`);
     expect(r.stderr).toContain(`agent-vault approve ${id}`);
     expect(r.stderr).toContain('agent-vault bind db-password');
     expect(existsSync(join(w.repo, 'deploy.yaml'))).toBe(false);
