@@ -187,6 +187,8 @@ describe('the checker itself', () => {
   it('reports an untagged block with its line, language, section and first line', () => {
     const problems = snippetProblems(`# A\n\n## Setup\n\n${fence}sh\nagent-vault scan\n${fence}\n`, REPO);
     expect(problems).toEqual([expect.stringMatching(/^README\.md:5: the ```sh block in "Setup" \("agent-vault scan"\) has no snippet comment/)]);
+    // A fence indented in a list item is a block too.
+    expect(snippetProblems(`- step\n\n   ${fence}yaml\n   a: 1\n   ${fence}\n`, REPO)).toEqual([expect.stringMatching(/^README\.md:3: the ```yaml block/)]);
   });
 
   it('accepts none (diagram) and none (sample output), but not a diagram that runs agent-vault', () => {

@@ -36,12 +36,12 @@ export function parseBlocks(text: string): ReadmeBlock[] {
     const l = lines[i]!;
     const heading = /^#{1,6} (.*)$/.exec(l);
     if (heading) section = heading[1]!.trim();
-    const fence = /^(`{3,}|~{3,})\s*([\w+-]*)/.exec(l);
+    const fence = /^\s*(`{3,}|~{3,})\s*([\w+-]*)/.exec(l); // indented fences too (in list items)
     if (!fence) continue;
-    const close = new RegExp(`^${fence[1]![0] === '`' ? '`' : '~'}{${fence[1]!.length},}\\s*$`);
+    const close = new RegExp(`^\\s*${fence[1]![0] === '`' ? '`' : '~'}{${fence[1]!.length},}\\s*$`);
     let j = i + 1;
     while (j < lines.length && !close.test(lines[j]!)) j++;
-    const above = /^<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[i - 1] ?? '');
+    const above = /^\s*<!--\s*snippet:\s*(.*?)\s*-->\s*$/.exec(lines[i - 1] ?? '');
     blocks.push({ lang: fence[2]!, body: lines.slice(i + 1, j).join('\n') + '\n', line: i + 1, section, ...(above ? { tag: above[1]! } : {}) });
     i = j;
   }
