@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cliAsync } from './helpers/cli.js';
 import { publisher, serve, type Publisher } from './helpers/registry.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -101,6 +102,11 @@ describe('skill serve', () => {
     expect((await get(`${s.url}revocations.json`)).status).toBe(404);
     rmSync(copy);
     writeFileSync(copy, saved);
+  });
+
+  it('a bad --port or a missing --registry folder is a usage error (exit 2)', async () => {
+    expect((await cliAsync(pub.sb, pub.sb.dir, ['skill', 'serve', '--registry', pub.registry, '--port', '70000'])).code).toBe(2);
+    expect((await cliAsync(pub.sb, pub.sb.dir, ['skill', 'serve', '--registry', 'no-such-folder', '--port', '0'])).code).toBe(2);
   });
 
   it('answers 1,000 concurrent requests correctly, with bounded memory', async () => {
