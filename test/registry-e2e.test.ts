@@ -82,6 +82,9 @@ describe('registry end to end: publish, serve, install over HTTP, tamper, revoke
     expect(events(con)).toEqual(['skill-install:installed:fmt@1.0.0', 'skill-install:refused:fmt@1.1.0', 'skill-verify:verified:fmt@1.0.0', 'skill-verify:refused:fmt@1.0.0', 'skill-quarantine:quarantined:fmt@1.0.0', 'skill-install:refused:fmt@1.0.0']);
     const pubRun = { run: (a: string[]) => pub.tty(a) };
     expect(events(pubRun)).toEqual(['skill-publish:published:fmt@1.0.0', 'skill-publish:published:fmt@1.1.0', 'skill-revoke:revoked:fmt@1.0.0']);
+    const csv = con.run(['skill', 'ledger', '--format', 'csv']).stdout.split('\n');
+    expect(csv[0]).toBe('seq,ts,event,skill,version,contentHash,outcome,actor,destination,detail');
+    expect(csv.filter((l) => l.includes(',skill-quarantine,fmt,1.0.0,sha256:'))).toHaveLength(1);
     expect(con.run(['audit', 'verify']).code).toBe(0);
     expect(pub.tty(['audit', 'verify']).code).toBe(0);
     expect(await served.stop()).toBe(0);

@@ -55,7 +55,9 @@ export function verifyAudit(home: string, anchor: AuditAnchor | undefined, ancho
   return { entries: verdict.count, ...(anchor ? { anchor } : {}), anchorChecked };
 }
 
-const CSV_FIELDS = ['seq', 'ts', 'event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail', 'skill', 'version', 'contentHash'] as const;
+const CSV_FIELDS = ['seq', 'ts', 'event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail'] as const;
+/** The skill ledger's columns (`skill ledger --format csv`); `audit --format csv` keeps its documented ones. */
+export const SKILL_CSV_FIELDS = ['seq', 'ts', 'event', 'skill', 'version', 'contentHash', 'outcome', 'actor', 'destination', 'detail'] as const;
 
 function csvCell(v: unknown): string {
   const s = Array.isArray(v) ? v.join(' ') : v === undefined ? '' : String(v);
@@ -64,8 +66,8 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function toCsv(entries: AuditEntry[]): string {
-  return [CSV_FIELDS.join(','), ...entries.map((e) => CSV_FIELDS.map((f) => csvCell(e[f])).join(','))].join('\n') + '\n';
+export function toCsv(entries: AuditEntry[], fields: readonly (keyof AuditEntry)[] = CSV_FIELDS): string {
+  return [fields.join(','), ...entries.map((e) => fields.map((f) => csvCell(e[f])).join(','))].join('\n') + '\n';
 }
 
 export function toText(entries: AuditEntry[]): string {

@@ -10,7 +10,7 @@ import { parseSpec } from '../../registry/model.js';
 import { publishSkill, unpublishSkill } from '../../registry/publish.js';
 import { createRegistryServer } from '../../registry/serve.js';
 import { DEFAULT_TIMEOUT_MS } from '../../registry/source.js';
-import { toCsv, toText } from '../../audit/query.js';
+import { SKILL_CSV_FIELDS, toCsv, toText } from '../../audit/query.js';
 import { writeOut, type CliContext } from '../context.js';
 import { parseSizeOption } from '../shared.js';
 import { EXIT_HELP, gateFor, requireTerminal, SENSITIVE_NOTE, withKeys } from './skill-trust.js';
@@ -146,7 +146,7 @@ Other methods get 405, malformed URLs 400. Stops on SIGINT or SIGTERM.`)
     .action(async (opts: { skill?: string; format: string }) => {
       const entries = skillLedger(ctx.env, opts.skill ? { skill: opts.skill } : {});
       if (opts.format === 'json') return writeOut(ctx.stdout, JSON.stringify({ entries }, null, 2) + '\n');
-      if (opts.format === 'csv') return writeOut(ctx.stdout, toCsv(entries));
+      if (opts.format === 'csv') return writeOut(ctx.stdout, toCsv(entries, SKILL_CSV_FIELDS));
       await writeOut(ctx.stdout, entries.length ? toText(entries) : 'no skill events in the ledger\n');
     });
 }
