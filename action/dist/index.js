@@ -17830,41 +17830,35 @@ async function* gitChunks(args, opts) {
   }
 }
 
-// src/git/protected.ts
-var FILTER_DRIVER = "agent-vault";
-function protectedMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
-  const anyDepth = globs.filter((g) => !g.includes("/"));
-  const anchoredMatchers = anchored.map((g) => {
-    const m = (0, import_picomatch2.default)(g, { dot: true });
-    if (!g.endsWith("/**")) return m;
-    const dirItself = (0, import_picomatch2.default)(g.slice(0, -3), { dot: true });
-    return (p) => m(p) && !dirItself(p);
-  });
-  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
-  const name = anyDepth.length ? (0, import_picomatch2.default)(anyDepth, { dot: true }) : void 0;
-  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+// src/team/format.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/placeholder.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
-function filterAttributes(repo, env, paths, cached = true) {
-  const result = /* @__PURE__ */ new Map();
-  if (paths.length === 0) return result;
-  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
-  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
-  const parts = out.split("\0");
-  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
-  return result;
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
 }
-function withCommitIndex(repo, commit, use, baseEnv = process.env) {
-  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
-  try {
-    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
-    gitSync(["read-tree", commit], { cwd: repo, env });
-    return use(env);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
 }
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/messages.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18001,6 +17995,42 @@ var GIT_MSG = {
   stagedRawRemain: (paths) => `these protected files were staged before the filter was installed and have further unstaged changes, so their staged raw bytes were left as they are: ${paths.join(", ")}. Run: git add --renormalize -- ${paths.join(" ")} (it stages the working files through the filter).`,
   dirtyValuesRemain: (paths) => `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(", ")}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`
 };
+
+// src/git/protected.ts
+var FILTER_DRIVER = "agent-vault";
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const anyDepth = globs.filter((g) => !g.includes("/"));
+  const anchoredMatchers = anchored.map((g) => {
+    const m = (0, import_picomatch2.default)(g, { dot: true });
+    if (!g.endsWith("/**")) return m;
+    const dirItself = (0, import_picomatch2.default)(g.slice(0, -3), { dot: true });
+    return (p) => m(p) && !dirItself(p);
+  });
+  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
+  const name = anyDepth.length ? (0, import_picomatch2.default)(anyDepth, { dot: true }) : void 0;
+  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+}
+function filterAttributes(repo, env, paths, cached = true) {
+  const result = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return result;
+  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
+  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
+  const parts = out.split("\0");
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+  return result;
+}
+function withCommitIndex(repo, commit, use, baseEnv = process.env) {
+  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
+  try {
+    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
+    gitSync(["read-tree", commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // src/gate/checks.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18456,32 +18486,6 @@ var Lines = class {
 function fileLine(origin, line0) {
   return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
 }
-
-// src/core/placeholder.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
-}
-function placeholderFor(key) {
-  return `<agent-vault:${key}>`;
-}
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
-}
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 init_define_AGENT_VAULT_RULE_PACKS();
