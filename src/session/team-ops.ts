@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { AgentVaultError, usageError } from '../errors.js';
 import { TEAM_MSG } from '../messages.js';
-import { memberFingerprint } from '../team/crypto.js';
+import { memberFingerprint, newSigningKey } from '../team/crypto.js';
 import { isMemberName, isRecipient, isSigningKey, parseTeam, TEAM_FILE, type Member } from '../team/format.js';
 import { mergeRecipients, mergeTeam, type MergeOutcome } from '../team/merge.js';
 import { addMember, initTeam, memberFor, readTeam, removeMember, setTeamValues, verifyTeam, decryptTeam, type OpenTeam, type Signer } from '../team/team.js';
@@ -31,6 +31,9 @@ export function memberFromToken(name: string, token: string, signingKey?: string
   const t = TOKEN.exec(token.trim());
   if (t) return { name, recipient: t[1]!, signingKey: t[2]! };
   if (isRecipient(token) && signingKey && isSigningKey(signingKey)) return { name, recipient: token, signingKey };
+  // A bare recipient: a read-only member (a CI identity). Its signing key is made here and its
+  // private half dropped, so it can open the file and never sign one.
+  if (isRecipient(token) && signingKey === undefined) return { name, recipient: token, signingKey: newSigningKey().publicKey };
   throw usageError(TEAM_MSG.badToken, TEAM_MSG.badTokenHint);
 }
 

@@ -62,7 +62,7 @@ export function registerTeam(program: Command, ctx: CliContext): void {
     .command('add')
     .description('Add a member: wrap the data key to their age recipient and sign. Needs a terminal.')
     .argument('<name>', 'their member name')
-    .argument('<token>', 'the token agent-vault team join printed for them, or an age1… recipient with --signing-key')
+    .argument('<token>', 'the token agent-vault team join printed for them, or an age1… recipient (with --signing-key; without: a read-only member such as CI)')
     .option('--signing-key <key>', 'their Ed25519 signing key (base64url), with a bare age1… recipient')
     .action(
       run(async (session, name: string, token: string, opts: { signingKey?: string }) => {
