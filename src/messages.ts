@@ -327,6 +327,7 @@ export const TEAM_MSG = {
     (keys.length
       ? `They could read ${keys.length} value${keys.length === 1 ? '' : 's'} until now and may have kept them; rotate each at its provider, then agent-vault set KEY --team:\n${keys.map((k) => `  ${k}`).join('\n')}\n`
       : 'The team vault held no values they could have kept.\n'),
+  ciNotMemberHint: 'Add the CI identity as a member (agent-vault team add ci "$(age-keygen -y ci.txt)"), commit, and run the job again.',
   ciIdentityBad: 'AGENT_VAULT_AGE_IDENTITY does not hold an age identity (AGE-SECRET-KEY-1…)',
   ciIdentityBadHint: 'Store the whole identity file made by age-keygen (or its AGE-SECRET-KEY-1 line) in the secret.',
 };

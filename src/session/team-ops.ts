@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { vaultHome } from '../platform/home.js';
 import { AgentVaultError, usageError } from '../errors.js';
 import { TEAM_MSG } from '../messages.js';
 import { memberFingerprint, newSigningKey } from '../team/crypto.js';
@@ -7,6 +9,7 @@ import { mergeRecipients, mergeTeam, type MergeOutcome } from '../team/merge.js'
 import { addMember, initTeam, memberFor, readTeam, removeMember, setTeamValues, verifyTeam, decryptTeam, type OpenTeam, type Signer } from '../team/team.js';
 import { initVault } from '../vault/index.js';
 import { LocalVaultSession } from './local.js';
+import { teamRootFor } from './team-source.js';
 import type { VaultSession } from './session.js';
 
 /**
@@ -156,4 +159,20 @@ export async function teamMerge(session: VaultSession, root: string, texts: { ba
   const outcome = await mergeTeam(texts, identity, signer, keys.pins(ours.team), root);
   if (outcome.ok) keys.pin(ours.team, parseTeam(outcome.text).members);
   return outcome;
+}
+
+/**
+ * CI: the repository's team vault opened with AGENT_VAULT_AGE_IDENTITY and no local vault,
+ * read-only. Returns the session (for the gate's raw-value check) and every value, which the
+ * caller registers with the runner's log masking before it does anything else.
+ */
+export async function ciTeamSession(env: NodeJS.ProcessEnv, repo: string): Promise<{ session: VaultSession; values: Buffer[] } | undefined> {
+  if (!env.AGENT_VAULT_AGE_IDENTITY) return undefined;
+  const root = teamRootFor(repo);
+  if (!root) return undefined;
+  const session = new LocalVaultSession(resolve(repo, vaultHome(env)), { repo: root, ageIdentity: env.AGENT_VAULT_AGE_IDENTITY });
+  const { state } = await session.teamState();
+  if (state.kind === 'locked-out') throw refused('TEAM_NOT_MEMBER', TEAM_MSG.notMember(state.members), TEAM_MSG.ciNotMemberHint);
+  if (state.kind !== 'open') return undefined;
+  return { session, values: [...state.team.values.values()] };
 }
