@@ -18157,6 +18157,8 @@ var TEAM_MSG = {
 ` + (keys.length ? `They could read ${keys.length} value${keys.length === 1 ? "" : "s"} until now and may have kept them; rotate each at its provider, then agent-vault set KEY --team:
 ${keys.map((k) => `  ${k}`).join("\n")}
 ` : "The team vault held no values they could have kept.\n"),
+  notTrustedYet: "this clone has not accepted its team vault yet, so agent-vault does not know whose signatures to trust",
+  notTrustedYetHint: "In your terminal, check git log -- .agent-vault with your team, then run agent-vault team join (or agent-vault team trust).",
   ciNotMemberHint: 'Add the CI identity as a member (agent-vault team add ci "$(age-keygen -y ci.txt)"), commit, and run the job again.',
   ciIdentityBad: "AGENT_VAULT_AGE_IDENTITY does not hold an age identity (AGE-SECRET-KEY-1\u2026)",
   ciIdentityBadHint: "Store the whole identity file made by age-keygen (or its AGE-SECRET-KEY-1 line) in the secret."
@@ -35322,8 +35324,8 @@ function readAuditLines(home) {
 // src/session/team-source.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPrivateKey as createPrivateKey3, sign } from "node:crypto";
-import { existsSync as existsSync8 } from "node:fs";
+import { createHash as createHash7, createPrivateKey as createPrivateKey3, sign } from "node:crypto";
+import { existsSync as existsSync8, realpathSync as realpathSync3 } from "node:fs";
 import { dirname as dirname8, join as join20 } from "node:path";
 function localSource(vault) {
   return {
@@ -35335,7 +35337,7 @@ function localSource(vault) {
 }
 var TEAM_IDENTITY_KEY = `${TEAM_KEY_PREFIX}identity`;
 var TEAM_SIGNING_KEY = `${TEAM_KEY_PREFIX}signing-key`;
-var pinKey = (team) => `${TEAM_KEY_PREFIX}pin-${team}`;
+var pinKey = (root) => `${TEAM_KEY_PREFIX}pin-${createHash7("sha256").update(realpathSync3(root)).digest("hex").slice(0, 16)}`;
 function teamRootFor(cwd) {
   let dir = cwd;
   for (; ; ) {
@@ -35393,17 +35395,21 @@ var TeamKeys = class {
     const { recipient, signingKey } = await this.ensure();
     return this.signer([{ name, recipient, signingKey }], recipient);
   }
-  pins(team) {
-    const raw = this.vault()?.get(pinKey(team));
+  /** Whether there is a local vault to keep pins in (CI with only AGENT_VAULT_AGE_IDENTITY has none). */
+  canPin() {
+    return this.vault() !== void 0;
+  }
+  pins(root) {
+    const raw = this.vault()?.get(pinKey(root));
     return raw ? JSON.parse(raw.toString("utf8")) : void 0;
   }
-  /** Record the member set as this machine's pin for the team (only when it changed; no local vault: nothing kept). */
-  pin(team, members) {
+  /** Record the member set as this clone's pin (only when it changed; no local vault: nothing kept). */
+  pin(root, members) {
     const v = this.vault();
     if (!v) return;
     const value = JSON.stringify([...members].sort((a, b) => a.name < b.name ? -1 : 1));
-    if (v.get(pinKey(team))?.toString("utf8") === value) return;
-    v.setMany([{ key: pinKey(team), value: Buffer.from(value, "utf8"), origin: "terminal", internal: true, description: "team vault members this machine trusts" }]);
+    if (v.get(pinKey(root))?.toString("utf8") === value) return;
+    v.setMany([{ key: pinKey(root), value: Buffer.from(value, "utf8"), origin: "terminal", internal: true, description: "team vault members this machine trusts" }]);
   }
 };
 async function openTeamState(root, keys) {
@@ -35412,9 +35418,11 @@ async function openTeamState(root, keys) {
   if (!onDisk) return { kind: "none" };
   const identity = await keys.identity();
   if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: "locked-out", members: onDisk.file.members.map((m) => m.name) };
-  const team = await openTeam(root, identity, keys.pins(onDisk.file.team));
+  const pins = keys.pins(root);
+  if (!pins && keys.canPin()) throw new AgentVaultError("refused", TEAM_MSG.notTrustedYet, { code: "TEAM_NOT_TRUSTED", hint: TEAM_MSG.notTrustedYetHint });
+  const team = await openTeam(root, identity, pins);
   if (!team) return { kind: "none" };
-  keys.pin(team.file.team, team.file.members);
+  keys.pin(root, team.file.members);
   return { kind: "open", team };
 }
 function teamSource(team) {

@@ -49,7 +49,9 @@ async function forWrite(session: VaultSession, root: string): Promise<{ s: Local
   const identity = await keys.identity();
   if (!identity) throw refused('TEAM_NO_IDENTITY', TEAM_MSG.noIdentity, TEAM_MSG.noIdentityHint);
   if (!memberFor(onDisk.file, identity.recipient)) throw refused('TEAM_NOT_MEMBER', TEAM_MSG.notMember(onDisk.file.members.map((m) => m.name)), TEAM_MSG.notMemberHint);
-  verifyTeam(onDisk, keys.pins(onDisk.file.team));
+  const pins = keys.pins(root);
+  if (!pins) throw refused('TEAM_NOT_TRUSTED', TEAM_MSG.notTrustedYet, TEAM_MSG.notTrustedYetHint);
+  verifyTeam(onDisk, pins);
   const team = await decryptTeam(onDisk, identity);
   const signer = keys.signer(team.file.members, identity.recipient);
   if (!signer) throw refused('TEAM_NO_IDENTITY', TEAM_MSG.noIdentity, TEAM_MSG.noIdentityHint);
@@ -57,8 +59,8 @@ async function forWrite(session: VaultSession, root: string): Promise<{ s: Local
 }
 
 /** After a write: this machine trusts what it signed. */
-function settle(s: LocalVaultSession, team: string, members: Member[]): void {
-  s.teamKeys().pin(team, members);
+function settle(s: LocalVaultSession, root: string, members: Member[]): void {
+  s.teamKeys().pin(root, members);
   s.teamChanged();
 }
 
@@ -67,7 +69,7 @@ export async function teamInit(session: VaultSession, root: string, name: string
   initVault(s.home);
   const signer = await s.teamKeys().self(name);
   const file = await initTeam(root, signer);
-  settle(s, file.team, file.members);
+  settle(s, root, file.members);
   return { recipient: signer.member.recipient };
 }
 
@@ -79,9 +81,9 @@ export async function teamJoin(session: VaultSession, root: string | undefined, 
   const made = await keys.ensure(identityFile === undefined ? undefined : readFileSync(identityFile, 'utf8'));
   const onDisk = root ? readTeam(root) : undefined;
   let pinned: string[] | undefined;
-  if (onDisk && !keys.pins(onDisk.file.team)) {
+  if (root && onDisk && !keys.pins(root)) {
     verifyTeam(onDisk, undefined);
-    keys.pin(onDisk.file.team, onDisk.file.members);
+    keys.pin(root, onDisk.file.members);
     pinned = onDisk.file.members.map((m) => m.name);
   }
   return { token: joinToken(made.recipient, made.signingKey), created: made.created, ...(pinned ? { pinned } : {}) };
@@ -93,7 +95,7 @@ export async function teamTrust(session: VaultSession, root: string): Promise<st
   const onDisk = readTeam(root);
   if (!onDisk) throw refused('TEAM_MISSING', TEAM_MSG.noTeam(TEAM_FILE), TEAM_MSG.noTeamHint);
   verifyTeam(onDisk, undefined);
-  s.teamKeys().pin(onDisk.file.team, onDisk.file.members);
+  s.teamKeys().pin(root, onDisk.file.members);
   s.teamChanged();
   return onDisk.file.members.map((m) => m.name);
 }
@@ -101,20 +103,20 @@ export async function teamTrust(session: VaultSession, root: string): Promise<st
 export async function teamAdd(session: VaultSession, root: string, member: Member): Promise<void> {
   const { s, team, signer } = await forWrite(session, root);
   const file = await addMember(team, member, signer);
-  settle(s, file.team, file.members);
+  settle(s, root, file.members);
 }
 
 export async function teamRemove(session: VaultSession, root: string, name: string): Promise<string[]> {
   const { s, team, signer } = await forWrite(session, root);
   const { file, exposed } = await removeMember(team, name, signer);
-  settle(s, file.team, file.members);
+  settle(s, root, file.members);
   return exposed;
 }
 
 export async function teamSet(session: VaultSession, root: string, entries: { key: string; value: Buffer; paths?: string[] }[]): Promise<void> {
   const { s, team, signer } = await forWrite(session, root);
   const file = await setTeamValues(team, entries, signer);
-  settle(s, file.team, file.members);
+  settle(s, root, file.members);
 }
 
 /** Whether the team vault holds a key (set --team asks before replacing). */
@@ -136,7 +138,7 @@ export async function teamMembers(session: VaultSession, root: string): Promise<
   if (!onDisk) throw refused('TEAM_MISSING', TEAM_MSG.noTeam(TEAM_FILE), TEAM_MSG.noTeamHint);
   const s = session instanceof LocalVaultSession ? session : undefined;
   const identity = await s?.teamKeys().identity();
-  const pins = s?.teamKeys().pins(onDisk.file.team);
+  const pins = s?.teamKeys().pins(root);
   verifyTeam(onDisk, undefined);
   return {
     members: onDisk.file.members.map((m) => ({ name: m.name, fingerprint: memberFingerprint(m), recipient: m.recipient, me: m.recipient === identity?.recipient })),
@@ -156,8 +158,10 @@ export async function teamMerge(session: VaultSession, root: string, texts: { ba
   const ours = parseTeam(texts.ours, 'ours');
   const signer = keys.signer(ours.members, identity.recipient);
   if (!signer) throw refused('TEAM_NOT_MEMBER', TEAM_MSG.notMember(ours.members.map((m) => m.name)), TEAM_MSG.notMemberHint);
-  const outcome = await mergeTeam(texts, identity, signer, keys.pins(ours.team), root);
-  if (outcome.ok) keys.pin(ours.team, parseTeam(outcome.text).members);
+  const pins = keys.pins(root);
+  if (!pins) throw refused('TEAM_NOT_TRUSTED', TEAM_MSG.notTrustedYet, TEAM_MSG.notTrustedYetHint);
+  const outcome = await mergeTeam(texts, identity, signer, pins, root);
+  if (outcome.ok) keys.pin(root, parseTeam(outcome.text).members);
   return outcome;
 }
 

@@ -1,5 +1,5 @@
-import { createPrivateKey, sign } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { VaultedValue } from '../core/redact.js';
 import { AgentVaultError } from '../errors.js';
@@ -34,7 +34,11 @@ export function localSource(vault: Vault): KeySource {
 // The local vault's internal entries for the team vault: never materialised, never listed as usable keys.
 export const TEAM_IDENTITY_KEY = `${TEAM_KEY_PREFIX}identity`;
 export const TEAM_SIGNING_KEY = `${TEAM_KEY_PREFIX}signing-key`;
-const pinKey = (team: string) => `${TEAM_KEY_PREFIX}pin-${team}`;
+/**
+ * The pin is per clone (its real path), not per team id: a file replaced by a freshly made
+ * team vault (a new id) must meet the same pin, not count as a first open.
+ */
+const pinKey = (root: string) => `${TEAM_KEY_PREFIX}pin-${createHash('sha256').update(realpathSync(root)).digest('hex').slice(0, 16)}`;
 
 /** The repository root holding a team vault at or above `cwd` (stops at the first folder with .git). */
 export function teamRootFor(cwd: string): string | undefined {
@@ -100,18 +104,23 @@ export class TeamKeys {
     return this.signer([{ name, recipient, signingKey }], recipient)!;
   }
 
-  pins(team: string): Member[] | undefined {
-    const raw = this.vault()?.get(pinKey(team));
+  /** Whether there is a local vault to keep pins in (CI with only AGENT_VAULT_AGE_IDENTITY has none). */
+  canPin(): boolean {
+    return this.vault() !== undefined;
+  }
+
+  pins(root: string): Member[] | undefined {
+    const raw = this.vault()?.get(pinKey(root));
     return raw ? (JSON.parse(raw.toString('utf8')) as Member[]) : undefined;
   }
 
-  /** Record the member set as this machine's pin for the team (only when it changed; no local vault: nothing kept). */
-  pin(team: string, members: Member[]): void {
+  /** Record the member set as this clone's pin (only when it changed; no local vault: nothing kept). */
+  pin(root: string, members: Member[]): void {
     const v = this.vault();
     if (!v) return;
     const value = JSON.stringify([...members].sort((a, b) => (a.name < b.name ? -1 : 1)));
-    if (v.get(pinKey(team))?.toString('utf8') === value) return;
-    v.setMany([{ key: pinKey(team), value: Buffer.from(value, 'utf8'), origin: 'terminal', internal: true, description: 'team vault members this machine trusts' }]);
+    if (v.get(pinKey(root))?.toString('utf8') === value) return;
+    v.setMany([{ key: pinKey(root), value: Buffer.from(value, 'utf8'), origin: 'terminal', internal: true, description: 'team vault members this machine trusts' }]);
   }
 }
 
@@ -128,9 +137,13 @@ export async function openTeamState(root: string | undefined, keys: TeamKeys): P
   if (!onDisk) return { kind: 'none' };
   const identity = await keys.identity();
   if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: 'locked-out', members: onDisk.file.members.map((m) => m.name) };
-  const team = await openTeam(root, identity, keys.pins(onDisk.file.team));
+  const pins = keys.pins(root);
+  // A machine with a vault trusts a team vault only after a person accepted it (team init,
+  // join or trust, at a terminal); only a CI identity without a vault opens on consistency alone.
+  if (!pins && keys.canPin()) throw new AgentVaultError('refused', TEAM_MSG.notTrustedYet, { code: 'TEAM_NOT_TRUSTED', hint: TEAM_MSG.notTrustedYetHint });
+  const team = await openTeam(root, identity, pins);
   if (!team) return { kind: 'none' };
-  keys.pin(team.file.team, team.file.members);
+  keys.pin(root, team.file.members);
   return { kind: 'open', team };
 }
 
