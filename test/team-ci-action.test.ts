@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes, sign } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newSigningKey } from '../src/team/crypto.js';
@@ -76,12 +76,13 @@ describe('CI identity', () => {
     const origin = pullRequestRepo({ ...team.files, 'config/app.env': 'DB_URL=<agent-vault:db-url>\nOTHER=<agent-vault:unbound-key>\n', '.gitattributes': 'config/*.env filter=agent-vault\n' }, []);
     const sb = sandbox({ env: { AGENT_VAULT_AGE_IDENTITY: team.ciIdentity } });
     const clone = join(sb.root, 'clone');
-    gitOk(sb, sb.root, ['clone', '-q', '--no-checkout', origin.dir, clone]);
+    gitOk(sb, sb.root, ['clone', '-q', '-b', 'main', origin.dir, clone]);
     const installed = cli(sb, clone, ['install', '--no-hooks']);
     expect(installed.code, installed.stderr).toBe(0);
-    gitOk(sb, clone, ['checkout', '-q', 'main']);
+    rmSync(join(clone, 'config/app.env'));
+    gitOk(sb, clone, ['checkout', '--', 'config/app.env']);
     expect(readFileSync(join(clone, 'config/app.env'), 'utf8')).toBe(`DB_URL=${value}\nOTHER=<agent-vault:unbound-key>\n`);
-    // Clean maps it back: the index and git status see placeholders.
-    expect(gitOk(sb, clone, ['status', '--porcelain'])).toBe('');
+    // Clean maps it back: git status sees the placeholders it stored.
+    expect(gitOk(sb, clone, ['status', '--porcelain', 'config/app.env'])).toBe('');
   });
 });
