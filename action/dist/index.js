@@ -35417,8 +35417,9 @@ async function openTeamState(root, keys) {
   const onDisk = readTeam(root);
   if (!onDisk) return { kind: "none" };
   const identity = await keys.identity();
-  if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: "locked-out", members: onDisk.file.members.map((m) => m.name) };
   const pins = keys.pins(root);
+  if (pins) verifyTeam(onDisk, pins);
+  if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: "locked-out", members: onDisk.file.members.map((m) => m.name) };
   if (!pins && keys.canPin()) throw new AgentVaultError("refused", TEAM_MSG.notTrustedYet, { code: "TEAM_NOT_TRUSTED", hint: TEAM_MSG.notTrustedYetHint });
   const team = await openTeam(root, identity, pins);
   if (!team) return { kind: "none" };

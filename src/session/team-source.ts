@@ -6,7 +6,7 @@ import { AgentVaultError } from '../errors.js';
 import { TEAM_MSG } from '../messages.js';
 import { newIdentity, newSigningKey, parseIdentity, signingPublicKey } from '../team/crypto.js';
 import { isMemberName, TEAM_FILE, type Member } from '../team/format.js';
-import { memberFor, openTeam, readTeam, type OpenTeam, type Signer } from '../team/team.js';
+import { memberFor, openTeam, readTeam, verifyTeam, type OpenTeam, type Signer } from '../team/team.js';
 import { normalizeBinding, TEAM_KEY_PREFIX } from '../vault/bindings.js';
 import type { KeyMeta, KeySourceName, Vault } from '../vault/index.js';
 
@@ -136,8 +136,11 @@ export async function openTeamState(root: string | undefined, keys: TeamKeys): P
   const onDisk = readTeam(root);
   if (!onDisk) return { kind: 'none' };
   const identity = await keys.identity();
-  if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: 'locked-out', members: onDisk.file.members.map((m) => m.name) };
   const pins = keys.pins(root);
+  // Verified before membership: a file rewritten by someone this clone does not trust is
+  // reported even when it also locked this machine out (a removed member's replacement).
+  if (pins) verifyTeam(onDisk, pins);
+  if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: 'locked-out', members: onDisk.file.members.map((m) => m.name) };
   // A machine with a vault trusts a team vault only after a person accepted it (team init,
   // join or trust, at a terminal); only a CI identity without a vault opens on consistency alone.
   if (!pins && keys.canPin()) throw new AgentVaultError('refused', TEAM_MSG.notTrustedYet, { code: 'TEAM_NOT_TRUSTED', hint: TEAM_MSG.notTrustedYetHint });
