@@ -34650,7 +34650,8 @@ var ValueMatcher = class {
     const { ordered, runBytes, runPairs } = this.streamIndex();
     const r = rest.length;
     if (r === 0) return false;
-    const f = Buffer.from(folded2(rest));
+    const fr = folded2(rest);
+    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength);
     let lo = 0;
     let hi = ordered.length;
     while (lo < hi) {
@@ -35049,11 +35050,16 @@ var Redactor = class {
       else break;
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
+    const judged = /* @__PURE__ */ new Set();
     for (const cuts of variants) {
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        for (let j = 0; j < bytes.length && map[j] < h; j++) {
-          if (may(bytes.subarray(j))) {
+        const seen = map.join(",");
+        if (judged.has(seen)) continue;
+        judged.add(seen);
+        const tail = folded2(bytes);
+        for (let j = 0; j < tail.length && map[j] < h; j++) {
+          if (may(tail.subarray(j))) {
             h = map[j];
             break;
           }

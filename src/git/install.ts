@@ -172,15 +172,16 @@ export function install(opts: InstallOptions): InstallReport {
     chmodSync(launcher, 0o755);
   }
   const command = shQuote(launcher);
+  const team = existsSync(join(opts.repo, TEAM_MERGE_PATHS[0]!));
 
   // 1. The filter driver. Absolute paths: git runs the process from the work tree root,
   //    hooks and IDEs from anywhere, with whatever PATH they have.
   const wanted: Record<string, string> = {
     [`filter.${FILTER_DRIVER}.process`]: `${command} filter-process`,
     [`filter.${FILTER_DRIVER}.required`]: 'true',
-    // The team vault's merge driver: per-key merges of the encrypted file (README, "Sharing with a team").
-    [`merge.${MERGE_DRIVER}.name`]: 'agent-vault team vault (per-key merge)',
-    [`merge.${MERGE_DRIVER}.driver`]: `${command} merge-team %O %A %B`,
+    // The team vault's merge driver, when the repository has one: per-key merges of the
+    // encrypted file (README, "Sharing with a team").
+    ...(team ? { [`merge.${MERGE_DRIVER}.name`]: 'agent-vault team vault (per-key merge)', [`merge.${MERGE_DRIVER}.driver`]: `${command} merge-team %O %A %B` } : {}),
     ...(opts.vault ? { [VAULT_HOME_KEY]: opts.vault.home, [VAULT_ID_KEY]: opts.vault.id } : {}),
   };
   for (const [key, value] of Object.entries(wanted)) {
@@ -198,7 +199,7 @@ export function install(opts: InstallOptions): InstallReport {
   const attrText = attrBefore?.toString('utf8') ?? '';
   const present = new Set(attrText.split(/\r?\n/).map((l) => l.trim().replace(/\s+/g, ' ')));
   const missing = opts.protectedGlobs.filter((g) => !present.has(`${g} filter=${FILTER_DRIVER}`));
-  const mergeLines = TEAM_MERGE_PATHS.map((p) => `${p} merge=${MERGE_DRIVER}`).filter((l) => !present.has(l));
+  const mergeLines = (team ? TEAM_MERGE_PATHS : []).map((p) => `${p} merge=${MERGE_DRIVER}`).filter((l) => !present.has(l));
   if (missing.length || mergeLines.length) {
     let text = attrText;
     if (text && !text.endsWith('\n')) text += '\n';

@@ -38,7 +38,7 @@ export function registerTeam(program: Command, ctx: CliContext): void {
         requireTerminal(ctx, `team init ${name}`);
         await asPerson(ctx, session);
         await teamInit(session, needRepo(ctx), name);
-        await writeOut(ctx.stdout, `✓ Created .agent-vault/team.vault and .agent-vault/recipients with "${name}" as the only member.\n→ commit both; add teammates with agent-vault team add NAME TOKEN (they get the token from agent-vault team join)\n`);
+        await writeOut(ctx.stdout, `✓ Created .agent-vault/team.vault and .agent-vault/recipients with "${name}" as the only member.\n→ run agent-vault install (it registers the team vault's merge driver), commit .agent-vault/ and .gitattributes; add teammates with agent-vault team add NAME TOKEN (they get it from agent-vault team join)\n`);
       }),
     );
 
