@@ -35528,9 +35528,10 @@ var LocalVaultSession = class {
     for (const s of this.sources()) for (const m of s.list()) if (!seen.has(m.key)) seen.set(m.key, m);
     return [...seen.values()].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   }
+  /** The value from the source the key resolved to (see metas). */
   valueOf(key) {
-    for (const s of this.sources()) if (s.list().some((m) => m.key === key)) return s.get(key);
-    return void 0;
+    const source = this.keyPolicy(key)?.meta.source ?? "local";
+    return this.sources().find((s) => s.name === source)?.get(key);
   }
   matcher() {
     this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));

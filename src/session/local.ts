@@ -116,9 +116,10 @@ export class LocalVaultSession implements VaultSession {
     return [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** The value from the source the key resolved to (see metas). */
   private valueOf(key: string): Buffer | undefined {
-    for (const s of this.sources()) if (s.list().some((m) => m.key === key)) return s.get(key);
-    return undefined;
+    const source = this.keyPolicy(key)?.meta.source ?? 'local';
+    return this.sources().find((s) => s.name === source)?.get(key);
   }
 
   private matcher(): Redactor {
