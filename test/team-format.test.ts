@@ -244,7 +244,7 @@ describe("age interop with Debian's age binary", () => {
   it("README's disaster recovery: age for the data key, then node:crypto for a value, with only the identity file", async () => {
     const w = await teamOf3();
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-    const block = /<!-- team-recovery -->\n```sh\n([\s\S]*?)```/.exec(readme);
+    const block = /<!-- snippet: team-recovery \(test\/team-format\.test\.ts\) -->\n```sh\n([\s\S]*?)```/.exec(readme);
     expect(block, 'README has the recovery block').not.toBeNull();
     const script = block![1]!.replaceAll('alice', 'bob').replaceAll('key.txt', w.bob.file).replaceAll('KEY', 'db-password');
     const r = spawnSync('sh', ['-ec', script], { cwd: w.root });
