@@ -18159,7 +18159,7 @@ ${keys.map((k) => `  ${k}`).join("\n")}
 ` : "The team vault held no values they could have kept.\n"),
   notTrustedYet: "this clone has not accepted its team vault yet, so agent-vault does not know whose signatures to trust",
   notTrustedYetHint: "In your terminal, check git log -- .agent-vault with your team, then run agent-vault team join (or agent-vault team trust).",
-  ciNotMemberHint: 'Add the CI identity as a member (agent-vault team add ci "$(age-keygen -y ci.txt)"), commit, and run the job again.',
+  ciNotMemberHint: "Add the CI identity as a member (agent-vault team add ci RECIPIENT, where age-keygen -y ci.txt prints the recipient), commit, and run the job again.",
   ciIdentityBad: "AGENT_VAULT_AGE_IDENTITY does not hold an age identity (AGE-SECRET-KEY-1\u2026)",
   ciIdentityBadHint: "Store the whole identity file made by age-keygen (or its AGE-SECRET-KEY-1 line) in the secret."
 };
