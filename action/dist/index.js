@@ -18664,6 +18664,110 @@ function fingerprint(ruleId2, path, context) {
   return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
+// src/core/password-hash.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var HASH_SHAPES = [
+  // Modular crypt format: $id$[params$]salt$digest (bcrypt $2b$, md5-crypt $1$, Apache $apr1$,
+  // sha-crypt $5$ $6$ with optional rounds=, yescrypt $y$, scrypt $7$, gost-yescrypt $gy$,
+  // argon2 $argon2id$v=19$m=..., passlib's $pbkdf2-sha256$ and $scrypt$, phpass $P$ $H$)
+  /^\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{53}$/,
+  /^\$(?:1|apr1|5|6|md5|sha1)\$(?:rounds=[0-9]{1,9}\$)?[./A-Za-z0-9]{1,96}\$[./A-Za-z0-9]{20,128}$/,
+  /^\$(?:y|gy|7)\$[./A-Za-z0-9]{1,64}\$[./A-Za-z0-9]{1,96}\$[./A-Za-z0-9]{20,128}$/,
+  /^\$argon2(?:id|i|d)\$(?:v=[0-9]{1,3}\$)?m=[0-9]{1,9},t=[0-9]{1,6},p=[0-9]{1,4}\$[A-Za-z0-9+/.=-]{8,128}\$[A-Za-z0-9+/.=-]{16,256}$/,
+  /^\$(?:pbkdf2(?:-sha(?:1|256|512))?|scrypt|bcrypt-sha256)\$[A-Za-z0-9+/.,=$-]{16,400}$/,
+  /^\$[PH]\$[./A-Za-z0-9]{31}$/,
+  // Django: algorithm$iterations$salt$hash, and argon2/bcrypt wrapped as algorithm$<inner>
+  /^(?:pbkdf2_sha(?:1|256|512)|sha1|md5|crypt)\$[0-9]{0,9}\$?[A-Za-z0-9./+]{1,128}\$[A-Za-z0-9./+=]{16,256}$/,
+  /^(?:argon2|bcrypt_sha256|bcrypt)\$\$?(?:argon2(?:id|i|d)|2[abxy]?)\$[A-Za-z0-9+/.,=$-]{16,400}$/,
+  /^scrypt\$[A-Za-z0-9+/.]{1,64}\$[0-9]{1,9}\$[0-9]{1,3}\$[0-9]{1,3}\$[A-Za-z0-9+/=]{16,256}$/,
+  /^unsalted_(?:md5|sha1)\$\$?[0-9a-f]{32,40}$/,
+  // Werkzeug / Flask: method:params$salt$hash (pbkdf2:sha256:600000, scrypt:32768:8:1)
+  /^(?:pbkdf2:sha(?:1|256|512)(?::[0-9]{1,9})?|scrypt:[0-9]{1,9}:[0-9]{1,3}:[0-9]{1,3})\$[A-Za-z0-9./+]{1,64}\$[0-9a-f]{32,256}$/,
+  // LDAP userPassword, Dovecot and htpasswd {SHA}: {SCHEME}base64 or {SCHEME}$crypt$...
+  /^\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|BCRYPT|ARGON2|PBKDF2(?:-SHA(?:1|256|512))?|SHA(?:256|512)-CRYPT|BLF-CRYPT|SSHA-?512)\}[A-Za-z0-9+/=$.,:-]{20,400}$/,
+  // PostgreSQL pg_authid: md5 + md5(password || user), SCRAM-SHA-256$iter:salt$stored:server
+  /^md5[0-9a-f]{32}$/,
+  /^SCRAM-SHA-256\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,64}\$[A-Za-z0-9+/=]{40,64}:[A-Za-z0-9+/=]{40,64}$/,
+  // MySQL mysql_native_password: * followed by 40 upper-case hex digits
+  /^\*[0-9A-F]{40}$/
+];
+function isPasswordHash(value) {
+  if (value.length < 20 || value.length > 512) return false;
+  const c = value.charCodeAt(0);
+  if (c !== 36 && c !== 123 && c !== 42 && !/^[a-zA-Z]/.test(value)) return false;
+  return HASH_SHAPES.some((re) => re.test(value));
+}
+var WORD_END = /[\s"'`,;<>()[\]]/;
+var WORD_END_NO_COMMA = /[\s"'`;<>()[\]]/;
+function wordAround(text, start, end, limit = 512, stop = WORD_END) {
+  let a = start;
+  while (a > 0 && start - a < limit && !stop.test(text[a - 1])) a--;
+  let b = end;
+  while (b < text.length && b - end < limit && !stop.test(text[b])) b++;
+  return text.slice(a, b);
+}
+function findingIsPasswordHash(text, start, end, secret) {
+  if (isPasswordHash(secret)) return true;
+  for (const stop of [WORD_END, WORD_END_NO_COMMA]) {
+    const word = wordAround(text, start, end, 512, stop);
+    if (word === secret) continue;
+    if (isPasswordHash(word)) return true;
+    const sep = word.search(/[:=]/);
+    if (sep > 0 && isPasswordHash(word.slice(sep + 1))) return true;
+  }
+  return false;
+}
+
+// src/core/public-by-design.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var PUBLIC_BY_DESIGN_SEVERITY = "low";
+var NEAR = 600;
+var near = (text, start, end) => text.slice(Math.max(0, start - NEAR), Math.min(text.length, end + NEAR));
+function jwtClaims(secret) {
+  const parts = secret.split(".");
+  if (parts.length !== 3 || !parts[0].startsWith("eyJ") || !parts[1].startsWith("eyJ")) return void 0;
+  const json = base64urlText(parts[1]);
+  if (json === void 0) return void 0;
+  try {
+    const claims = JSON.parse(json);
+    return claims && typeof claims === "object" && !Array.isArray(claims) ? claims : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function base64urlText(segment) {
+  if (!/^[A-Za-z0-9_-]{4,8000}$/.test(segment)) return void 0;
+  return Buffer.from(segment, "base64url").toString("latin1");
+}
+var CLIENT_ROLES = /* @__PURE__ */ new Set(["anon"]);
+var PUBLIC_BY_DESIGN = [
+  {
+    id: "jwt-anon-role",
+    reason: "a JWT for the anonymous client role (such as a Supabase anon key) is meant for browser code; row-level security protects the data",
+    test: (_rule, secret) => {
+      if (!secret.startsWith("eyJ")) return false;
+      const role = jwtClaims(secret)?.role;
+      return typeof role === "string" && CLIENT_ROLES.has(role);
+    }
+  },
+  {
+    id: "sentry-dsn-public-key",
+    reason: "a Sentry DSN with only its public key is meant to ship in client code; it can only send events",
+    test: (rule, secret) => rule === "sentry-dsn" && /^[a-f0-9]{32}$/.test(secret)
+  },
+  {
+    id: "firebase-web-api-key",
+    reason: "the apiKey of a Firebase web app configuration identifies the project to Google and is meant for client code; security rules protect the data",
+    test: (_rule, secret, text, start, end) => /^AIza[A-Za-z0-9_-]{35}$/.test(secret) && /authDomain|firebaseapp\.com|firebaseConfig|messagingSenderId|FIREBASE_AUTH_DOMAIN|(?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC)_FIREBASE/.test(near(text, start, end))
+  }
+];
+function publicByDesignReason(ruleId2, secret, text, start, end) {
+  for (const p of PUBLIC_BY_DESIGN) if (p.test(ruleId2, secret, text, start, end)) return p.reason;
+  return void 0;
+}
+
 // src/core/scan.ts
 var ALLOW_SAME_LINE = /agent-vault:allow(?!-next-line)|gitleaks:allow|pragma: ?allowlist secret|secretlint-disable-line/;
 var ALLOW_NEXT_LINE = /agent-vault:allow-next-line|pragma: ?allowlist nextline secret|secretlint-disable-next-line/;
@@ -18698,11 +18802,20 @@ function scanText(text, origin, ruleset, options = {}) {
     if (suppressed?.(line0)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
     const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
+    let description = c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description;
+    let severity = c.rule.severity;
+    let tags = c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags;
+    const isPublic = c.decoded ? void 0 : publicByDesignReason(c.rule.id, c.secret, text, c.start, c.end);
+    if (isPublic !== void 0) {
+      description = `${description} (public by design: ${isPublic})`;
+      if (severityRank(severity) > severityRank(PUBLIC_BY_DESIGN_SEVERITY)) severity = PUBLIC_BY_DESIGN_SEVERITY;
+      tags = [...tags, "public-by-design"];
+    }
     const finding = {
       ruleId: c.rule.id,
-      description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description,
-      severity: c.rule.severity,
-      tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
+      description,
+      severity,
+      tags,
       path,
       line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
@@ -18748,6 +18861,7 @@ function collect(text, lines, path, ruleset, byPath, depth) {
       const [start, end] = span;
       if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return;
       if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      if (!isBinarySecret(secret) && findingIsPasswordHash(text, start, end, secret)) return;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return;

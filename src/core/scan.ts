@@ -3,9 +3,11 @@ import { decodedValue, findEncodedSegments, type EncodedSegment, type Encoding }
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
 import { fileLine, Lines } from './lines.js';
+import { findingIsPasswordHash } from './password-hash.js';
+import { PUBLIC_BY_DESIGN_SEVERITY, publicByDesignReason } from './public-by-design.js';
 import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
 import type { Ruleset } from './rules.js';
-import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
+import { SECRET, severityRank, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
 
 export interface ScanOptions {
   /**
@@ -80,11 +82,21 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
     if (suppressed?.(line0)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
     const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
+    let description = c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(' inside ')})` : c.rule.description;
+    let severity = c.rule.severity;
+    let tags = c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags;
+    // A key its provider says belongs in client code is reported low, with the reason.
+    const isPublic = c.decoded ? undefined : publicByDesignReason(c.rule.id, c.secret, text, c.start, c.end);
+    if (isPublic !== undefined) {
+      description = `${description} (public by design: ${isPublic})`;
+      if (severityRank(severity) > severityRank(PUBLIC_BY_DESIGN_SEVERITY)) severity = PUBLIC_BY_DESIGN_SEVERITY;
+      tags = [...tags, 'public-by-design'];
+    }
     const finding: Finding = {
       ruleId: c.rule.id,
-      description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(' inside ')})` : c.rule.description,
-      severity: c.rule.severity,
-      tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
+      description,
+      severity,
+      tags,
       path,
       line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
@@ -141,6 +153,8 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
       const [start, end] = span;
       if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
       if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      // A password hash under a password name is the stored form, not the credential.
+      if (!isBinarySecret(secret) && findingIsPasswordHash(text, start, end, secret)) return;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       // Allowlists describe text (template words, references, documented values); a binary
