@@ -148,19 +148,20 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
     const rule = ruleset.rules[ri]!;
     if (rule.firstChar !== undefined && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
-    const consider = (secret: string | undefined, span: [number, number] | undefined) => {
-      if (!span || !secret) return;
+    const consider = (secret: string | undefined, span: [number, number] | undefined): boolean => {
+      if (!span || !secret) return false;
       const [start, end] = span;
-      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
-      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return false;
       // A password hash under a password name is the stored form, not the credential.
-      if (!isBinarySecret(secret) && findingIsPasswordHash(text, start, end, secret)) return;
+      if (!isBinarySecret(secret) && findingIsPasswordHash(text, start, end, secret)) return false;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       // Allowlists describe text (template words, references, documented values); a binary
       // key container is none of those, whatever its certificates say (CN=example.com).
-      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return;
+      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return false;
       candidates.push({ rule, start, end, secret });
+      return true;
     };
     const re = rule.regex;
     re.lastIndex = 0;
@@ -170,7 +171,11 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
         re.lastIndex++;
         continue;
       }
-      consider(m[rule.secretGroup], m.indices?.[rule.secretGroup]);
+      const span = m.indices?.[rule.secretGroup];
+      // A value judged not a secret (a reference, code) may hold the next name: in
+      // `password = process.env.DB_PASSWORD || "v"` the value of the first name is the second
+      // name. Resume from the rejected value rather than past it.
+      if (!consider(m[rule.secretGroup], span) && span && span[0] > m.index) re.lastIndex = span[0];
     }
     if (rule.valueFirst) {
       // Value first, name after on the same line: look only at the line before each name.
