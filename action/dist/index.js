@@ -18932,7 +18932,7 @@ function collect(text, lines, path, ruleset, byPath, depth) {
   let kept = oneSecretPerSpan(candidates);
   if (depth < MAX_DECODE_DEPTH && kept.length) {
     kept = kept.filter((k) => {
-      const said = decodedValue(k.secret)?.trim();
+      const said = decodedValue(k.secret)?.trim().replace(/^[^:\s]{1,64}:(?=\S)/, "");
       return said === void 0 || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
     });
   }

@@ -202,7 +202,9 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
   // (changeme) is judged by what it says, not by how random its base64 looks.
   if (depth < MAX_DECODE_DEPTH && kept.length) {
     kept = kept.filter((k) => {
-      const said = decodedValue(k.secret)?.trim();
+      // Basic credentials decode to user:password; the user name (admin, deploy) is no
+      // template word, so only the password is judged.
+      const said = decodedValue(k.secret)?.trim().replace(/^[^:\s]{1,64}:(?=\S)/, '');
       return said === undefined || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
     });
   }
