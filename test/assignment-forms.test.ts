@@ -89,7 +89,6 @@ const FORM_EXAMPLES: Record<string, string[]> = {
     '{name},service\n{value},billing',
     'id,service,region,{name}\n1,billing,eu,{value}\n2,search,us,',
     'service,"{name}",owner\nreports,"x",b\nbilling,"{value}",team-a',
-    'folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,{name}\n,,login,db,,,0,https://db.corp.test,app,{value}',
   ],
   'xml-element': [
     '<{name}>{value}</{name}>',

@@ -94,11 +94,11 @@ const HEADER =
 const CSV_CELL = `(?:"[^"\\n]{0,80}"|[^,"\\n]{0,80})`;
 const CSV_COLUMN =
   '(?:' +
-  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+  [0, 1, 2, 3, 4, 5]
     .map(
       (k) =>
         `(?<=(?:^|\\n)(?:[^,\\n]{0,60},){${k}}[^,\\n]{0,60})"?` +
-        `${k === 0 ? ',' : '(?:,'}[^\\n]{0,400}${k === 0 ? '' : ')?'}\\r?\\n(?:[^\\n]{1,400}\\r?\\n){0,4}?(?:${CSV_CELL},){${k}}"?`,
+        `${k === 0 ? ',' : '(?:,'}[^\\n]{0,400}${k === 0 ? '' : ')?'}\\r?\\n(?:[^\\n]{1,400}\\r?\\n){0,2}?(?:${CSV_CELL},){${k}}"?`,
     )
     .join('|') +
   ')';
@@ -155,7 +155,7 @@ export const ASSIGNMENT_FORMS: readonly AssignmentForm[] = [
   },
   {
     id: 'csv-column',
-    covers: 'a CSV header naming the column and the value in that column of a row below (up to the eleventh column, five rows down; browser and password-manager exports put it there)',
+    covers: 'a CSV header naming the column and the value in that column of a row below (up to the sixth column, three rows down: each further column costs every named rule)',
     position: 'after',
     source: CSV_COLUMN,
   },
