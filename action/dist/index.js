@@ -19035,8 +19035,8 @@ function findingIsPasswordHash(text, start, end, secret) {
     const word = wordAround(text, start, end, 512, stop);
     if (word === secret) continue;
     if (isPasswordHash(word)) return true;
-    const sep = word.search(/[:=]/);
-    if (sep > 0 && isPasswordHash(word.slice(sep + 1))) return true;
+    const sep3 = word.search(/[:=]/);
+    if (sep3 > 0 && isPasswordHash(word.slice(sep3 + 1))) return true;
   }
   return false;
 }
