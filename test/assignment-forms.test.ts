@@ -38,6 +38,9 @@ const FORM_EXAMPLES: Record<string, string[]> = {
     'const key = process.env.{name} ?? "{value}";',
     'const key = process.env.{name} || \'{value}\';',
     'os.environ["{name}"] = "{value}"',
+    // code inside a JSON string: a notebook cell's source, an escaped config blob
+    '{"cell_type": "code", "source": ["{name} = \\"{value}\\"\\n"]}',
+    '"config": "{\\"{name}\\": \\"{value}\\"}"',
     '$env:{name} = "{value}"',
     '{name}: |\n  {value}',
     '{name}: !secret {value}',
@@ -75,6 +78,17 @@ const FORM_EXAMPLES: Record<string, string[]> = {
     '<add key="{name}" value="{value}" />',
     "<property name='{name}' value='{value}'/>",
     '<param name="{name}" type="string" value="{value}"/>',
+  ],
+  'json-name-value-pair': [
+    '{"values": [{"key": "{name}", "value": "{value}", "enabled": true}]}',
+    '{"key": "{name}", "type": "secret", "value": "{value}"}',
+    '"environment": [\n  {\n    "name": "{name}",\n    "value": "{value}"\n  }\n]',
+  ],
+  'csv-column': [
+    'service,{name},owner\nbilling,{value},team-a',
+    '{name},service\n{value},billing',
+    'id,service,region,{name}\n1,billing,eu,{value}\n2,search,us,',
+    'service,"{name}",owner\nreports,"x",b\nbilling,"{value}",team-a',
   ],
   'xml-element': [
     '<{name}>{value}</{name}>',
@@ -136,6 +150,9 @@ describe('what the forms do not accept', () => {
     ['the value inside a longer token', `ZENTRIX_KEY=prefix_${value}`],
     ['a reference, not a value', 'ZENTRIX_KEY=${ZENTRIX_KEY}'],
     ['the value first, the name on another line', `Use \`${value}\` as the\nzentrix key`],
+    ['a CSV value in another column than the name', `service,zentrix_key,owner\n${value},billing,team-a`],
+    ['a JSON pair whose name is another key', `{"key": "region", "value": "${value}", "note": "zentrix"}`],
+    ['a pipe in code after the name, not a table row', `zentrix_mode = a | b | "${value}"`],
     ['a header on a line without the name', `curl -H "Authorization: Bearer ${value}" https://api.other.test\n# zentrix`],
   ];
   it.each(cases)('%s', (_label, text) => {

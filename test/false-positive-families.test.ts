@@ -96,6 +96,9 @@ describe('documented example values are quiet, each with a source in rules/_glob
     ['Stripe (earlier docs)', "const stripe = require('stripe')('sk_test_4eC39HqLyjWDarjtT1zdp7dc');"],
     ['Firebase', 'apiKey: "AIzaSyDOCAbC123dEf456GhI789jKl012-MnO",'],
     ['Mailgun', "auth=('api', 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0')"],
+    ['jwt.io sample token under a generic name', 'ACCESS_TOKEN=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'],
+    ['MongoDB manual (percent-encoded)', 'MONGODB_URI=mongodb://myDBReader:D1fficultP%40ssw0rd@mongodb0.example.com:27017/?authSource=admin'],
+    ['MongoDB manual (SRV, in prose)', 'Connect with `mongodb+srv://myDatabaseUser:D1fficultP%40ssw0rd@cluster0.example.mongodb.net/` from the shell.'],
     ['Azurite', 'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='],
   ])('%s', (_provider, text) => {
     expect(scan(text).map((f) => f.ruleId)).toEqual([]);

@@ -117,6 +117,14 @@ describe('secrets inside encoded segments are found and reported at the encoded 
     }
   });
 
+  it.each(['admin', 'deploy', 'test-runner', 'service'])('Basic credentials of user %s are judged by their password, not the user name', (user) => {
+    const found = scan(`curl -H "Authorization: Basic ${b64(`${user}:${password}`)}" https://api.corp.test`);
+    expect(found.map((f) => f.ruleId)).toEqual(['generic-authorization-basic']);
+    for (const word of ['changeme', 'your-password-here']) {
+      expect(scan(`curl -H "Authorization: Basic ${b64(`${user}:${word}`)}" https://api.corp.test`), word).toEqual([]);
+    }
+  });
+
   it('an inline allow comment on the line of the encoded text suppresses it', () => {
     expect(scan(`token: ${b64(ghp)}  # gitleaks:allow`)).toEqual([]);
   });

@@ -66,10 +66,13 @@ export interface AssignmentForm {
 }
 
 const Q = `["'\\x60]`;
-/** An opening quote of a string literal, with the prefixes of raw/byte/verbatim strings. */
-const OPEN = `(?:[rbuf@]{1,2}(?=${Q}))?${Q}{0,3}`;
-/** The closing of the name: its quote, an index bracket (`environ["X"]`), Markdown bold. */
-const CLOSE = `(?:${Q}{1,3}\\]?|\\]|\\*\\*)?`;
+/**
+ * An opening quote of a string literal, with the prefixes of raw/byte/verbatim strings, or
+ * escaped as code inside a JSON string writes it (`\"` in a notebook cell's source).
+ */
+const OPEN = `(?:[rbuf@]{1,2}(?=${Q})|\\\\(?=${Q}))?${Q}{0,3}`;
+/** The closing of the name: its quote (escaped inside JSON too), an index bracket (`environ["X"]`), Markdown bold. */
+const CLOSE = `(?:\\\\?${Q}{1,3}\\]?|\\]|\\*\\*)?`;
 /** Assignment operators, longest first. */
 const OPERATOR =
   `(?::::=|::=|:=|[?+.]=|={1,3}>?|->|<-|:-|\\?\\?|\\|\\||:(?![:=]))`;
@@ -82,6 +85,23 @@ const HEADER =
   `(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|x-access-token|private-token|x-[\\w-]{1,30}-(?:key|token))${Q}?[ \\t]{0,3}[:=][ \\t]{0,3}${Q}?` +
   `(?:(?:bearer|token|basic|apikey|key)[ \\t]{1,3})?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?` +
   `|-(?:u|-user)(?<=(?<![\\w-])-(?:u|-user))[ \\t]{1,3}${Q}?(?:[^\\s:"'\\x60]{1,64}:(?=[^\\s:"'\\x60]))?`;
+
+/**
+ * A CSV column: the name is a header cell (K cells before it on its line, a comma or the end of
+ * the line after it) and the value sits in cell K of one of the next rows. One alternative per
+ * K, since a regex cannot count cells on two lines to the same number any other way.
+ */
+const CSV_CELL = `(?:"[^"\\n]{0,80}"|[^,"\\n]{0,80})`;
+const CSV_COLUMN =
+  '(?:' +
+  [0, 1, 2, 3, 4, 5]
+    .map(
+      (k) =>
+        `(?<=(?:^|\\n)(?:[^,\\n]{0,60},){${k}}[^,\\n]{0,60})"?` +
+        `${k === 0 ? ',' : '(?:,'}[^\\n]{0,400}${k === 0 ? '' : ')?'}\\r?\\n(?:[^\\n]{1,400}\\r?\\n){0,2}?(?:${CSV_CELL},){${k}}"?`,
+    )
+    .join('|') +
+  ')';
 
 /**
  * The table. Order matters only for speed (the common forms first); a match by any form is the
@@ -126,6 +146,20 @@ export const ASSIGNMENT_FORMS: readonly AssignmentForm[] = [
     source: `["'](?:\\s{1,5}[\\w:.-]{1,30}[ \\t]{0,3}=[ \\t]{0,3}["'][^"'<>\\n]{0,60}["']){0,3}\\s{1,5}(?:value|content|secret|password|token|key)[ \\t]{0,3}=[ \\t]{0,3}["']`,
   },
   {
+    id: 'json-name-value-pair',
+    covers:
+      'the name as the value of one JSON key and the secret under "value" in the same object: Postman/Insomnia environments ' +
+      '{"key": "NAME", "value": "v"}, ECS task definitions {"name": "NAME", "value": "v"}',
+    position: 'after',
+    source: `\\\\?["'](?:[ \\t]{0,3},\\s{0,40}["'][\\w.-]{1,30}["'][ \\t]{0,3}:[ \\t]{0,3}(?:["'][^"'\\n]{0,60}["']|[\\w.-]{1,20})){0,3}[ \\t]{0,3},\\s{0,40}["'](?:value|secret|password|token)["'][ \\t]{0,3}:[ \\t]{0,3}["']`,
+  },
+  {
+    id: 'csv-column',
+    covers: 'a CSV header naming the column and the value in that column of a row below (up to the sixth column, three rows down: each further column costs every named rule)',
+    position: 'after',
+    source: CSV_COLUMN,
+  },
+  {
     id: 'xml-element',
     covers: 'the value as element text, on the same line or its own line: <name>v</name>, <entry key="name">v</entry>, .NET <setting name="n"><value>v</value>',
     position: 'after',
@@ -133,9 +167,9 @@ export const ASSIGNMENT_FORMS: readonly AssignmentForm[] = [
   },
   {
     id: 'markdown-table',
-    covers: 'a Markdown table row: | NAME | value |, with up to two cells between',
+    covers: 'a Markdown table row: | NAME | value |, with up to two cells between (on a line that starts with a pipe, not a `|` in code)',
     position: 'after',
-    source: `[^|\\n]{0,40}\\|(?:[^|\\n]{0,60}\\|){0,2}[ \\t]{0,3}(?:\\x60|\\*\\*)?`,
+    source: `(?<=(?:^|\\n)[ \\t]{0,12}\\|[^\\n]{0,200})[^|\\n]{0,40}\\|(?:[^|\\n]{0,60}\\|){0,2}[ \\t]{0,3}(?:\\x60|\\*\\*)?`,
   },
   {
     id: 'prose',

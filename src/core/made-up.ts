@@ -29,6 +29,21 @@ export const COUNTING_RUNS: readonly string[] = [
   'azerty',
   'asdfgh',
   'zxcvbn',
+  // the same rows backwards, and the keyboard's columns (1qaz2wsx, 1q2w3e4r) people type for a
+  // password they do not mean to keep
+  'ytrewq',
+  'poiuyt',
+  'hgfdsa',
+  'lkjhgf',
+  'nbvcxz',
+  'mnbvcx',
+  'qazwsx',
+  'zaq1xsw2',
+  '1qaz2wsx',
+  '1q2w3e',
+  'q1w2e3',
+  'asdfasdf',
+  'zyxwvu',
 ];
 
 /** The placeholder families: template words people leave where a secret goes. */

@@ -3,9 +3,11 @@ import { decodedValue, findEncodedSegments, type EncodedSegment, type Encoding }
 import { shannonEntropy } from './entropy.js';
 import { fingerprint, maskSecret } from './mask.js';
 import { fileLine, Lines } from './lines.js';
+import { findingIsPasswordHash } from './password-hash.js';
+import { PUBLIC_BY_DESIGN_SEVERITY, publicByDesignReason } from './public-by-design.js';
 import { insidePlaceholder, PLACEHOLDER_PREFIX } from './placeholder.js';
 import type { Ruleset } from './rules.js';
-import { SECRET, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
+import { SECRET, severityRank, type CompiledAllowlist, type CompiledRule, type Finding, type Origin } from './types.js';
 
 export interface ScanOptions {
   /**
@@ -80,11 +82,21 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
     if (suppressed?.(line0)) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
     const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
+    let description = c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(' inside ')})` : c.rule.description;
+    let severity = c.rule.severity;
+    let tags = c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags;
+    // A key its provider says belongs in client code is reported low, with the reason.
+    const isPublic = c.decoded ? undefined : publicByDesignReason(c.rule.id, c.secret, text, c.start, c.end);
+    if (isPublic !== undefined) {
+      description = `${description} (public by design: ${isPublic})`;
+      if (severityRank(severity) > severityRank(PUBLIC_BY_DESIGN_SEVERITY)) severity = PUBLIC_BY_DESIGN_SEVERITY;
+      tags = [...tags, 'public-by-design'];
+    }
     const finding: Finding = {
       ruleId: c.rule.id,
-      description: c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(' inside ')})` : c.rule.description,
-      severity: c.rule.severity,
-      tags: c.decoded ? [...c.rule.tags, ...c.decoded.map((e) => `decoded:${e}`)] : c.rule.tags,
+      description,
+      severity,
+      tags,
       path,
       line: fileLine(origin, line0),
       column: c.start - lines.start(line0) + 1,
@@ -136,17 +148,20 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
     const rule = ruleset.rules[ri]!;
     if (rule.firstChar !== undefined && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
-    const consider = (secret: string | undefined, span: [number, number] | undefined) => {
-      if (!span || !secret) return;
+    const consider = (secret: string | undefined, span: [number, number] | undefined): boolean => {
+      if (!span || !secret) return false;
       const [start, end] = span;
-      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return;
-      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return;
+      if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
+      if (secret.includes(PLACEHOLDER_PREFIX) || insidePlaceholder(text, start, end)) return false;
+      // A password hash under a password name is the stored form, not the credential.
+      if (!isBinarySecret(secret) && findingIsPasswordHash(text, start, end, secret)) return false;
       const lineIndex = lines.lineOf(start);
       const lineText = () => lines.text0(lineIndex);
       // Allowlists describe text (template words, references, documented values); a binary
       // key container is none of those, whatever its certificates say (CN=example.com).
-      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return;
+      if (!isBinarySecret(secret) && (allowedBy(rule.allowlist, secret, lineText) || allowedBy(ruleset.globalAllowlist, secret, lineText))) return false;
       candidates.push({ rule, start, end, secret });
+      return true;
     };
     const re = rule.regex;
     re.lastIndex = 0;
@@ -156,7 +171,11 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
         re.lastIndex++;
         continue;
       }
-      consider(m[rule.secretGroup], m.indices?.[rule.secretGroup]);
+      const span = m.indices?.[rule.secretGroup];
+      // A value judged not a secret (a reference, code) may hold the next name: in
+      // `password = process.env.DB_PASSWORD || "v"` the value of the first name is the second
+      // name. Resume from the rejected value rather than past it.
+      if (!consider(m[rule.secretGroup], span) && span && span[0] > m.index) re.lastIndex = span[0];
     }
     if (rule.valueFirst) {
       // Value first, name after on the same line: look only at the line before each name.
@@ -183,7 +202,9 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
   // (changeme) is judged by what it says, not by how random its base64 looks.
   if (depth < MAX_DECODE_DEPTH && kept.length) {
     kept = kept.filter((k) => {
-      const said = decodedValue(k.secret)?.trim();
+      // Basic credentials decode to user:password; the user name (admin, deploy) is no
+      // template word, so only the password is judged.
+      const said = decodedValue(k.secret)?.trim().replace(/^[^:\s]{1,64}:(?=\S)/, '');
       return said === undefined || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
     });
   }

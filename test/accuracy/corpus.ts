@@ -519,6 +519,19 @@ const SCENARIO_POSITIVES: Scenario[] = [
   { label: 'prose-set-to', kind: 'md', make: (r) => { const v = alnum(r, 32); return { path: 'docs/setup.md', text: `## Setup\n\nSet \`MISTRAL_API_KEY\` to \`${v}\` before you run the evaluation.\n`, mark: v }; } },
   { label: 'prose-use-as', kind: 'md', make: (r) => { const v = alnum(r, 40); return { path: 'notes/onboarding.md', text: `For the staging cluster, use \`${v}\` as the Cohere API key.\n`, mark: v }; } },
   { label: 'prose-the-token-is', kind: 'md', make: (r) => { const v = hex(r, 64); return { path: 'notes/chat-log.md', text: `**alice**: which linode token do we use for the demo?\n**bob**: the Linode token is ${v}, it expires Friday\n`, mark: v }; } },
+  // passwords through the shared assignment forms (generic-password-named) and the files that hold them
+  { label: 'password-go-var-typed', kind: 'go', make: (r) => { const v = rawPassword(r); return { path: 'internal/store/db.go', text: `package store\n\nvar replicaPassword string = "${v}"\n`, mark: v }; } },
+  { label: 'password-rust-const', kind: 'go', make: (r) => { const v = alnum(r, 18); return { path: 'src/db.rs', text: `pub const DB_PASSWORD: &str = "${v}";\n`, mark: v }; } },
+  { label: 'password-c-define', kind: 'go', make: (r) => { const v = alnum(r, 16); return { path: 'firmware/wifi.h', text: `#pragma once\n#define WIFI_PASSWORD "${v}"\n`, mark: v }; } },
+  { label: 'password-java-setter', kind: 'ts', make: (r) => { const v = alnum(r, 16); return { path: 'src/main/java/Db.java', text: `HikariConfig cfg = new HikariConfig();\ncfg.setUsername("orders");\ncfg.setPassword("${v}");\n`, mark: v }; } },
+  { label: 'password-sql', kind: 'md', make: (r) => { const v = alnum(r, 16); return { path: 'db/init.sql', text: pick(r, [`CREATE ROLE reporting LOGIN PASSWORD '${v}';\n`, `CREATE USER 'etl'@'%' IDENTIFIED BY '${v}';\n`]), mark: v }; } },
+  { label: 'password-pgpass', kind: 'env', make: (r) => { const v = alnum(r, 20); return { path: '.pgpass', text: `db.internal:5432:orders:app:${v}\n`, mark: v }; } },
+  { label: 'password-csv-column', kind: 'md', make: (r) => { const v = alnum(r, 16); return { path: 'exports/logins.csv', text: `name,url,username,password,note\nbilling db,https://db.corp.test,app,${v},\n`, mark: v }; } },
+  { label: 'password-k8s-env', kind: 'yaml', make: (r) => { const v = alnum(r, 16); return { path: 'k8s/deploy.yaml', text: `containers:\n  - name: api\n    env:\n      - name: SMTP_PASSWORD\n        value: "${v}"\n`, mark: v }; } },
+  { label: 'password-postman-env', kind: 'json', make: (r) => { const v = alnum(r, 16); return { path: 'postman/staging.postman_environment.json', text: `{"name": "staging", "values": [{"key": "adminPassword", "value": "${v}", "type": "secret", "enabled": true}]}\n`, mark: v }; } },
+  { label: 'password-dockerfile-env', kind: 'sh', make: (r) => { const v = alnum(r, 16); return { path: 'Dockerfile', text: `FROM postgres:16\nENV POSTGRES_PASSWORD ${v}\n`, mark: v }; } },
+  { label: 'password-notebook-cell', kind: 'json', make: (r) => { const v = alnum(r, 16); return { path: 'notebooks/explore.ipynb', text: `{"cells": [{"cell_type": "code", "source": ["import psycopg\\n", "warehouse_password = \\"${v}\\"\\n"]}]}\n`, mark: v }; } },
+  { label: 'password-chat', kind: 'md', make: (r) => { const v = alnum(r, 16); return { path: 'notes/standup.md', text: `**carol**: the grafana admin password is ${v} until we rotate it\n`, mark: v }; } },
   // connection strings as people write them
   {
     label: 'url-raw-password',
@@ -569,6 +582,24 @@ const SCENARIO_NEGATIVES: Scenario[] = [
   },
   { label: 'placeholder-family', kind: 'env', count: 12, make: (r) => { const v = pick(r, ['COHERE_API_KEY=YourCohereApiKeyGoesHere0000000000000000', 'MISTRAL_API_KEY=1234567890abcdefghijklmnopqrstuv', 'LINODE_TOKEN=REPLACE_WITH_YOUR_LINODE_TOKEN', 'OPENAI_API_KEY=sk-proj-REPLACE_WITH_YOUR_KEY_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'DB_PASSWORD=CHANGE_ME', 'API_SECRET=<your-api-secret>', 'AUTH_TOKEN=qwertyuiopasdfghjklzxcvbnm123456', 'STRIPE_SECRET_KEY=sk_live_EXAMPLEKEY0000000000000000000000']); return { path: '.env.sample', text: `# copy to .env\n${v}\n`, mark: v }; } },
   { label: 'name-inside-a-word', kind: 'ts', make: (r) => { const v = `00${alnum(r, 40)}`; return { path: 'src/chess/table.ts', text: `export const rookTableStateHash = "${v}";\n`, mark: v }; } },
+  // password hashes, near misses of fixed-length formats, documented example connection strings
+  {
+    label: 'password-hash',
+    kind: 'json',
+    make: (r) => {
+      const h = pick(r, [`pbkdf2_sha256$720000$${alnum(r, 22)}$${alnum(r, 43)}=`, `$2b$12$${alnum(r, 53)}`, `$argon2id$v=19$m=65536,t=3,p=4$${alnum(r, 22)}$${alnum(r, 43)}`, `{SSHA}${alnum(r, 32)}`]);
+      return { path: 'fixtures/users.json', text: `[{"model": "auth.user", "fields": {"username": "ana", "password": "${h}"}}]\n`, mark: h };
+    },
+  },
+  { label: 'near-miss-age-key', kind: 'py', make: (r) => { const v = `AGE-SECRET-KEY-1${randomFrom(BECH32, pick(r, [57, 59]), r)}`; return { path: 'tests/test_keys.py', text: `@pytest.mark.parametrize("bad", ["${v}"])\ndef test_rejects(bad):\n    assert not is_identity(bad)\n`, mark: v }; } },
+  {
+    label: 'documented-example-url',
+    kind: 'md',
+    make: (r) => {
+      const v = pick(r, [['mongodb://myDBReader:', 'D1fficultP%40ssw0rd', '@mongodb0.example.com:27017/?authSource=admin'], ['mongodb+srv://myDatabaseUser:', 'D1fficultP%40ssw0rd', '@cluster0.example.mongodb.net/']]).join('');
+      return { path: 'docs/connect.md', text: `Connect with \`${v}\` as in the MongoDB manual.\n`, mark: v };
+    },
+  },
   {
     label: 'documented-example-value',
     kind: 'py',

@@ -15,6 +15,9 @@ const CLASSES: Record<string, string> = {
   base64: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
   base64url: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
   base32: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
+  // bech32's data characters (age identities and recipients, BIP-173), upper and lower case
+  BECH32: 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L',
+  bech32: 'qpzry9x8gf2tvdw0s3jn54khce6mua7l',
 };
 
 /** Small deterministic PRNG (mulberry32) so failures reproduce. */
