@@ -1,3 +1,7 @@
+import type { KeySource } from '../vault/index.js';
+
+export type { KeySource };
+
 /**
  * Secret providers: places outside the local vault that hand values in by key name (an env
  * file, 1Password through its CLI, the local vault itself). The session resolves a key from
@@ -19,9 +23,6 @@ export interface SecretProvider {
   /** Store a value (only providers that can). */
   set?(name: string, value: Buffer): Promise<void>;
 }
-
-/** Where a key came from, for list / has / read: the local vault, the team vault, or a named provider. */
-export type KeySource = 'local' | 'team' | `provider:${string}`;
 
 export const providerSource = (name: string): KeySource => `provider:${name}`;
 

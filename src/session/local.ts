@@ -16,6 +16,9 @@ import { useOf, type AgentViewPart, type Destination, type NewValue, type Restor
 import { verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
 import { ANCHOR_EVERY, appendAudit, readAuditLines } from '../audit/log.js';
 import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
+import { loadConfig } from '../config/config.js';
+import { repoRoot } from '../platform/exec.js';
+import { ProviderChain, type ProvidedValue } from '../providers/chain.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
 function destinationPath(d: Destination): string | undefined {
@@ -41,6 +44,9 @@ export class LocalVaultSession implements VaultSession {
   private redactor: Redactor | undefined;
   /** Each key's metadata and compiled bindings, built at the first restore. */
   private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean; runs: (argv: readonly string[]) => boolean }> | undefined;
+  /** What the configured providers hand in, asked for once (see resolveChain). */
+  private provided: Promise<Map<string, ProvidedValue>> | undefined;
+  private providedNow: Map<string, ProvidedValue> | undefined;
 
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -49,7 +55,7 @@ export class LocalVaultSession implements VaultSession {
    */
   constructor(
     home: string,
-    private readonly options: { keyProvider?: KeyProvider } = {},
+    private readonly options: { keyProvider?: KeyProvider; providers?: () => ProviderChain | undefined } = {},
   ) {
     this.home = resolve(home);
   }
@@ -74,10 +80,50 @@ export class LocalVaultSession implements VaultSession {
     return this.vault;
   }
 
-  private matcher(): Redactor {
-    this.redactor ??= new Redactor(this.open()?.redactionValues() ?? [], markerKey(this.home));
+  private async matcher(): Promise<Redactor> {
+    const provided = await this.resolveChain();
+    // Provider values come in through configuration an agent can edit, so they redact as
+    // script values do (core/redact.ts, NO ORACLE): never changing how anything else shows.
+    // Every routed value is covered, also one a local key of the same name shadows.
+    this.redactor ??= new Redactor([...(this.open()?.redactionValues() ?? []), ...[...provided.values()].map((p) => ({ key: p.key, value: p.value, origin: 'script' as const }))], markerKey(this.home));
     return this.redactor;
   }
+
+  // ---- The resolution chain: the local vault first, then configured providers. ----------
+
+  /**
+   * Ask the configured providers for every key routed to them, once per session (a provider
+   * that fails fails the operation: redaction without its values could show one).
+   */
+  private resolveChain(): Promise<Map<string, ProvidedValue>> {
+    this.provided ??= (async () => {
+      const chain = this.options.providers?.();
+      this.providedNow = chain ? await chain.values() : new Map();
+      return this.providedNow;
+    })();
+    return this.provided;
+  }
+
+  /** A key the local vault does not hold but a provider does. */
+  private fromProvider(key: string): ProvidedValue | undefined {
+    return this.open()?.has(key) ? undefined : this.providedNow?.get(key);
+  }
+
+  /** Metadata of the keys only providers hold: never bound, so materialised nowhere without a grant (or for a person's terminal). */
+  private providedMetas(): KeyMeta[] {
+    const out: KeyMeta[] = [];
+    for (const p of this.providedNow?.values() ?? []) {
+      if (this.fromProvider(p.key)) out.push({ key: p.key, description: null, created: '', updated: '', length: p.value.length, version: 0, earlierValues: 0, origin: 'script', bindings: [], internal: false, source: p.source });
+    }
+    return out;
+  }
+
+  /** One value by the chain: the local vault's, else the provider's. */
+  private resolve(key: string): Buffer | undefined {
+    return this.open()?.get(key) ?? this.fromProvider(key)?.value;
+  }
+
+  // ----------------------------------------------------------------------------------------
 
   async state(): Promise<VaultState> {
     return { exists: this.exists(), locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
@@ -87,36 +133,39 @@ export class LocalVaultSession implements VaultSession {
     return initVault(this.home, this.vaultOptions());
   }
 
-  async list() {
-    return this.open()?.list() ?? [];
+  async list(): Promise<KeyMeta[]> {
+    await this.resolveChain();
+    const local: KeyMeta[] = (this.open()?.list() ?? []).map((m) => ({ ...m, source: 'local' }));
+    return [...local, ...this.providedMetas()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async has(keys: string[]) {
+    await this.resolveChain();
     const v = this.open();
-    return keys.map((k) => v?.has(k) ?? false);
+    return keys.map((k) => (v?.has(k) ?? false) || this.fromProvider(k) !== undefined);
   }
 
   async redact(input: Uint8Array, options: { escapeLiterals?: boolean } = {}) {
-    return this.matcher().redact(input, options);
+    return (await this.matcher()).redact(input, options);
   }
 
   async agentView(input: Uint8Array, suspects: SuspectSpan[]) {
-    return this.matcher().redactForAgent(input, suspects);
+    return (await this.matcher()).redactForAgent(input, suspects);
   }
 
   async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
-    const v = this.matcher().redactForAgentPart(input, suspects, options);
+    const v = (await this.matcher()).redactForAgentPart(input, suspects, options);
     return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
   }
 
   async findValues(input: Uint8Array) {
-    return this.matcher().findValues(input);
+    return (await this.matcher()).findValues(input);
   }
 
   private keyPolicy(key: string) {
     if (!this.policy) {
       this.policy = new Map();
-      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
+      for (const meta of [...(this.open()?.list() ?? []), ...this.providedMetas()]) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
     }
     return this.policy.get(key);
   }
@@ -133,6 +182,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult> {
+    await this.resolveChain(); // a placeholder may name a provider's key
     const first = this.restoreWith(input, options, new Set());
     let result = first.result;
     let grant: Grant | undefined;
@@ -220,7 +270,7 @@ export class LocalVaultSession implements VaultSession {
         looked.add(key);
         const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : undefined;
         if (why) denied[why].add(key);
-        cache.set(key, why ? undefined : this.open()?.get(key));
+        cache.set(key, why ? undefined : this.resolve(key));
       }
       return cache.get(key);
     };
@@ -243,6 +293,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async valueFor(key: string, use: Destination): Promise<Buffer | undefined> {
+    await this.resolveChain();
     let why = this.denial(key, use);
     const label = useOf(use);
     let grant: Grant | undefined;
@@ -261,7 +312,7 @@ export class LocalVaultSession implements VaultSession {
       const path = destinationPath(use);
       throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });
     }
-    return this.open()?.get(key);
+    return this.resolve(key);
   }
 
   async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
@@ -330,6 +381,8 @@ export class LocalVaultSession implements VaultSession {
   private changed(): void {
     this.redactor = undefined;
     this.policy = undefined;
+    this.provided = undefined;
+    this.providedNow = undefined;
   }
 
   async close(): Promise<void> {
@@ -348,7 +401,14 @@ export class LocalVaultSession implements VaultSession {
 export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultSession {
   const home = resolve(cwd, vaultHome(env));
   const fromEnv = envKeyProvider(env);
-  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv });
+  const providers = () => providerChainFor(env, cwd, home);
+  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, providers });
   if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env);
-  return new LocalVaultSession(home);
+  return new LocalVaultSession(home, { providers });
+}
+
+/** The providers the repository's configuration (AGENT_VAULT_CONFIG, else .agent-vault.yaml) routes keys to, if any. */
+function providerChainFor(env: NodeJS.ProcessEnv, cwd: string, home: string): ProviderChain | undefined {
+  const config = loadConfig({ env: env.AGENT_VAULT_CONFIG || undefined, repoRoot: repoRoot(cwd), cwd });
+  return ProviderChain.fromConfig(config, { cwd, env, home });
 }

@@ -56,7 +56,12 @@ export interface KeyMeta {
   bindings: string[];
   /** A key agent-vault uses itself (skill signing): never materialised anywhere. */
   internal: boolean;
+  /** Where the session resolved the key from (list, has, read say it); absent from the vault itself: 'local'. */
+  source?: KeySource;
 }
+
+/** Where a key came from: the local vault, the repository's team vault, or a configured provider (`provider:NAME`). */
+export type KeySource = 'local' | 'team' | `provider:${string}`;
 
 interface EarlierValue extends SealedValue {
   version: number;
