@@ -17524,6 +17524,134 @@ function failsOn(severity, failOn) {
   return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
 }
 
+// src/config/providers.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/placeholder.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function isValidKey(key) {
+  return KEY_RE.test(key);
+}
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
+}
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
+}
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
+
+// src/config/providers.ts
+var NAME_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+var RESERVED = /* @__PURE__ */ new Set(["local", "team"]);
+var ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var FIELDS = { envfile: ["type", "path"], onepassword: ["type", "vault", "account", "token-env", "field", "timeout"] };
+function normalizePattern(raw) {
+  return raw.trim().toLowerCase().replace(/_/g, "-");
+}
+function readProviders(rawProviders, rawKeys, problems) {
+  const out = { providers: {}, keys: [] };
+  if (rawProviders !== void 0) {
+    if (!isMapping(rawProviders)) problems.push({ where: ["providers"], message: "must be a mapping of provider names to { type: envfile | onepassword, ... }" });
+    else for (const [name, raw] of Object.entries(rawProviders)) {
+      const spec = readProvider(name, raw, problems);
+      if (spec) out.providers[name] = spec;
+    }
+  }
+  if (rawKeys !== void 0) {
+    if (!isMapping(rawKeys)) problems.push({ where: ["keys"], message: "must be a mapping of key names or prefixes (stripe-*) to provider names" });
+    else {
+      const seen = /* @__PURE__ */ new Set();
+      for (const [rawPattern, provider] of Object.entries(rawKeys)) {
+        const where = ["keys", rawPattern];
+        const pattern = normalizePattern(rawPattern);
+        const prefix = pattern.endsWith("*");
+        const stem = prefix ? pattern.slice(0, -1) : pattern;
+        if (prefix ? stem.includes("*") || stem !== "" && !/^[a-z0-9][a-z0-9-]*$/.test(stem) : !isValidKey(stem)) {
+          problems.push({ where, message: "must be a key name (stripe-secret-key) or a prefix ending in * (stripe-*)" });
+          continue;
+        }
+        if (seen.has(pattern)) {
+          problems.push({ where, message: `the same pattern as an earlier one (${pattern})` });
+          continue;
+        }
+        seen.add(pattern);
+        if (typeof provider !== "string" || !provider) problems.push({ where, message: "must name a provider from providers:" });
+        else if (!(provider in out.providers) && !(isMapping(rawProviders) && provider in rawProviders)) problems.push({ where, message: `names no provider "${provider}" (providers: defines ${Object.keys(isMapping(rawProviders) ? rawProviders : {}).join(", ") || "none"})` });
+        else out.keys.push({ pattern: stem, prefix, provider });
+      }
+    }
+  }
+  return out;
+}
+function readProvider(name, raw, problems) {
+  const where = ["providers", name];
+  if (!NAME_RE.test(name) || RESERVED.has(name)) {
+    problems.push({ where, message: `provider names are lower-case letters, digits and hyphens, and not ${[...RESERVED].join(" or ")}` });
+    return void 0;
+  }
+  if (!isMapping(raw)) {
+    problems.push({ where, message: "must be a mapping with type: envfile or type: onepassword" });
+    return void 0;
+  }
+  const type = raw.type;
+  if (type !== "envfile" && type !== "onepassword") {
+    problems.push({ where: [...where, "type"], message: "type must be envfile or onepassword" });
+    return void 0;
+  }
+  const before = problems.length;
+  for (const k of Object.keys(raw)) if (!FIELDS[type].includes(k)) problems.push({ where: [...where, k], message: `unknown key (expected ${FIELDS[type].join(", ")})` });
+  const text = (k, required) => {
+    const v = raw[k];
+    if (v === void 0) {
+      if (required) problems.push({ where, message: `${k}: is required for type ${type}` });
+      return void 0;
+    }
+    if (typeof v !== "string" || !v.trim()) {
+      problems.push({ where: [...where, k], message: "must be a non-empty string" });
+      return void 0;
+    }
+    return v;
+  };
+  if (type === "envfile") {
+    const path = text("path", true);
+    return problems.length === before && path ? { type, path } : void 0;
+  }
+  const vault = text("vault", true);
+  const account = text("account", false);
+  const tokenEnv = text("token-env", false);
+  const field2 = text("field", false);
+  if (tokenEnv !== void 0 && !ENV_NAME_RE.test(tokenEnv)) {
+    problems.push({ where: [...where, "token-env"], message: "must be the NAME of an environment variable holding the token (e.g. OP_SERVICE_ACCOUNT_TOKEN), never the token itself" });
+  }
+  let timeoutSeconds;
+  if (raw.timeout !== void 0) {
+    if (typeof raw.timeout !== "number" || !Number.isInteger(raw.timeout) || raw.timeout < 1 || raw.timeout > 600) problems.push({ where: [...where, "timeout"], message: "must be a whole number of seconds from 1 to 600" });
+    else timeoutSeconds = raw.timeout;
+  }
+  if (problems.length !== before || !vault) return void 0;
+  return { type, vault, ...account ? { account } : {}, ...tokenEnv ? { tokenEnv } : {}, ...field2 ? { field: field2 } : {}, ...timeoutSeconds ? { timeoutSeconds } : {} };
+}
+function isMapping(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 // src/config/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -17589,7 +17717,7 @@ function skillPolicy(config) {
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy", "baseline"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy", "baseline", "providers", "keys"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -17611,7 +17739,8 @@ function defaultConfig() {
     protected: [],
     skills: void 0,
     policy: void 0,
-    baseline: void 0
+    baseline: void 0,
+    providers: { providers: {}, keys: [] }
   };
 }
 function parseConfig(text, file) {
@@ -17685,6 +17814,7 @@ function parseConfig(text, file) {
   }
   if (config.policy) readPolicy(config.policy, problems);
   if (config.skills) readSkillPolicy(config.skills, problems);
+  config.providers = readProviders(v.providers, v.keys, problems);
   unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? "" : "s"} above).`);
@@ -18456,32 +18586,6 @@ var Lines = class {
 function fileLine(origin, line0) {
   return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
 }
-
-// src/core/placeholder.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
-}
-function placeholderFor(key) {
-  return `<agent-vault:${key}>`;
-}
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
-}
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
 
 // src/core/scan.ts
 init_define_AGENT_VAULT_RULE_PACKS();
