@@ -17637,7 +17637,7 @@ function readProvider(name, raw, problems) {
   const account = text("account", false);
   const tokenEnv = text("token-env", false);
   const field2 = text("field", false);
-  if (tokenEnv !== void 0 && !ENV_NAME_RE.test(tokenEnv)) {
+  if (tokenEnv !== void 0 && (!ENV_NAME_RE.test(tokenEnv) || /^ops_/i.test(tokenEnv) || tokenEnv.length > 64)) {
     problems.push({ where: [...where, "token-env"], message: "must be the NAME of an environment variable holding the token (e.g. OP_SERVICE_ACCOUNT_TOKEN), never the token itself" });
   }
   let timeoutSeconds;

@@ -118,7 +118,8 @@ function readProvider(name: string, raw: unknown, problems: Problem[]): Provider
   const account = text('account', false);
   const tokenEnv = text('token-env', false);
   const field = text('field', false);
-  if (tokenEnv !== undefined && !ENV_NAME_RE.test(tokenEnv)) {
+  // Service account tokens start ops_ and run to hundreds of characters; a name never does.
+  if (tokenEnv !== undefined && (!ENV_NAME_RE.test(tokenEnv) || /^ops_/i.test(tokenEnv) || tokenEnv.length > 64)) {
     // Never echo it: a value that is not a variable name may be the token itself.
     problems.push({ where: [...where, 'token-env'], message: 'must be the NAME of an environment variable holding the token (e.g. OP_SERVICE_ACCOUNT_TOKEN), never the token itself' });
   }
