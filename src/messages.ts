@@ -22,6 +22,7 @@ export const MSG = {
   scanUnread: (path: string, why: string) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
+  keySourcesNote: (keys: string[]) => `note: placeholders from outside the local vault: ${keys.join(', ')}`,
   // Vault commands (read, write, has, list, init, set, get, rm, import).
   vaultNeedsTerminal: (command: string) => `agent-vault ${command.split(' ')[0]} needs an interactive terminal; it refuses to run without one`,
   vaultNeedsTerminalHint: (commandLine: string) =>

@@ -18013,6 +18013,7 @@ var MSG = {
   scanUnread: (path, why) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
+  keySourcesNote: (keys) => `note: placeholders from outside the local vault: ${keys.join(", ")}`,
   // Vault commands (read, write, has, list, init, set, get, rm, import).
   vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
   vaultNeedsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,

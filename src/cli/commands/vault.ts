@@ -99,20 +99,25 @@ async function runHas(ctx: CliContext, session: VaultSession, keys: string[], op
   keys.forEach(checkKey);
   const found = await session.has(keys);
   const present = keys.map((k, i) => [k, found[i]!] as const);
+  // Where a key resolves from, when not the local vault (a provider): said after "true".
+  const sources = new Map((await session.list()).filter((m) => m.source && m.source !== 'local').map((m) => [m.key, m.source!]));
+  const from = (k: string, p: boolean) => (p && sources.has(k) ? ` (${sources.get(k)})` : '');
   if (opts.json) await writeOut(ctx.stdout, JSON.stringify(Object.fromEntries(present), null, 2) + '\n');
-  else if (keys.length === 1) await writeOut(ctx.stdout, `${present[0]![1]}\n`);
-  else await writeOut(ctx.stdout, present.map(([k, p]) => `${k}: ${p}`).join('\n') + '\n');
+  else if (keys.length === 1) await writeOut(ctx.stdout, `${present[0]![1]}${from(keys[0]!, present[0]![1])}\n`);
+  else await writeOut(ctx.stdout, present.map(([k, p]) => `${k}: ${p}${from(k, p)}`).join('\n') + '\n');
   ctx.exitCode = present.every(([, p]) => p) ? 0 : 1;
 }
 
 async function runList(ctx: CliContext, session: VaultSession, opts: { json?: boolean }): Promise<void> {
   const metas = await session.list();
   if (opts.json) {
-    await writeOut(ctx.stdout, JSON.stringify({ keys: metas.map((m) => ({ key: m.key, desc: m.description, bindings: m.bindings, internal: m.internal })) }, null, 2) + '\n');
+    await writeOut(ctx.stdout, JSON.stringify({ keys: metas.map((m) => ({ key: m.key, desc: m.description, bindings: m.bindings, internal: m.internal, source: m.source ?? 'local' })) }, null, 2) + '\n');
     return;
   }
   const width = Math.max(0, ...metas.map((m) => m.key.length));
-  await writeOut(ctx.stdout, metas.map((m) => (m.description ? `${m.key.padEnd(width)}  ${oneLine(m.description)}` : m.key) + '\n').join(''));
+  // A key from elsewhere than the local vault says where (provider:NAME) in place of a description.
+  const label = (m: KeyMeta) => (m.source && m.source !== 'local' ? `(${m.source})` : m.description ? oneLine(m.description) : '');
+  await writeOut(ctx.stdout, metas.map((m) => (label(m) ? `${m.key.padEnd(width)}  ${label(m)}` : m.key) + '\n').join(''));
   if (!(await session.state()).exists) await writeOut(ctx.stderr, `no vault yet at ${session.home} (the user creates it with: agent-vault init)\n`);
 }
 
@@ -141,6 +146,7 @@ async function runGet(ctx: CliContext, session: VaultSession, key: string, opts:
     `Set at:   ${meta.updated}`,
     `Length:   ${meta.length} chars`,
     `Earlier:  ${meta.earlierValues} value${meta.earlierValues === 1 ? '' : 's'} kept for redaction`,
+    `From:     ${meta.source ?? 'local'}`,
     `Bound to: ${meta.internal ? '- (internal: never written anywhere)' : meta.bindings.length ? meta.bindings.join(', ') : '- (nowhere: agent-vault bind ' + key + ' FILE)'}`,
   ];
   await writeOut(ctx.stdout, lines.join('\n') + '\n');
