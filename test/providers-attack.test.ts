@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { openVault } from '../src/vault/index.js';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli } from './helpers/cli.js';
+import { cli, cliInTerminal } from './helpers/cli.js';
 import { randomFrom, rng } from './helpers/fake-secrets.js';
 import { OP_DIR, opWorld, type OpWorld } from './helpers/op-standin.js';
 import { gitOk, newRepo, sandbox, write, type Run, type Sandbox } from './helpers/sandbox.js';
@@ -162,5 +163,29 @@ describe('an agent with safe commands and provider keys', () => {
     expect(r.stderr).toContain('provider "sandbox"');
     expect(r.stderr).toContain('inside the vault home');
     noValue(r);
+  });
+
+  it('a person binds a provider key in a terminal: write then materialises it there and nowhere else; unbind withdraws it', () => {
+    const bind = cliInTerminal({ env }, repo, ['bind', 'stripe-live-key', 'bound.txt']);
+    expect(bind.code, bind.stdout + bind.stderr).toBe(0);
+    noValue(bind);
+    // Kept in the local vault, under its MAC, beside the bindings of local keys.
+    expect(openVault(sb.vaultHome).providedBindings()).toEqual({ 'stripe-live-key': [join(repo, 'bound.txt')] });
+    const list = JSON.parse(agent(['list', '--json']).stdout) as { keys: { key: string; bindings: string[] }[] };
+    expect(list.keys.find((k) => k.key === 'stripe-live-key')?.bindings).toEqual([join(repo, 'bound.txt')]);
+    const w = agent(['write', 'bound.txt', '--content', 'key=<agent-vault:stripe-live-key>\n']);
+    expect(w.code, w.stderr).toBe(0);
+    noValue(w);
+    expect(readFileSync(join(repo, 'bound.txt'), 'utf8')).toBe(`key=${STRIPE}\n`);
+    const elsewhere = agent(['write', 'other.txt', '--content', 'key=<agent-vault:stripe-live-key>\n']);
+    expect(elsewhere.code).toBe(1);
+    noValue(elsewhere);
+    // An agent cannot bind (no terminal), and the file it could read is the one a person chose.
+    const agentBind = agent(['bind', 'stripe-live-key', 'other.txt']);
+    expect(agentBind.code).toBe(1);
+    const unbind = cliInTerminal({ env }, repo, ['unbind', 'stripe-live-key']);
+    expect(unbind.code, unbind.stdout + unbind.stderr).toBe(0);
+    expect(openVault(sb.vaultHome).providedBindings()).toEqual({});
+    expect(agent(['write', 'bound.txt', '--content', 'key=<agent-vault:stripe-live-key>\n']).code).toBe(1);
   });
 });

@@ -109,11 +109,12 @@ export class LocalVaultSession implements VaultSession {
     return this.open()?.has(key) ? undefined : this.providedNow?.get(key);
   }
 
-  /** Metadata of the keys only providers hold: never bound, so materialised nowhere without a grant (or for a person's terminal). */
+  /** Metadata of the keys only providers hold; their bindings (a person's, kept in the local vault) start empty: nowhere. */
   private providedMetas(): KeyMeta[] {
     const out: KeyMeta[] = [];
+    const bound = this.open()?.providedBindings() ?? {};
     for (const p of this.providedNow?.values() ?? []) {
-      if (this.fromProvider(p.key)) out.push({ key: p.key, description: null, created: '', updated: '', length: p.value.length, version: 0, earlierValues: 0, origin: 'script', bindings: [], internal: false, source: p.source });
+      if (this.fromProvider(p.key)) out.push({ key: p.key, description: null, created: '', updated: '', length: p.value.length, version: 0, earlierValues: 0, origin: 'script', bindings: bound[p.key] ?? [], internal: false, source: p.source });
     }
     return out;
   }
@@ -346,13 +347,15 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async bind(key: string, globs: string[]): Promise<string[]> {
-    const added = this.required().bind(key, globs);
+    await this.resolveChain();
+    const added = this.fromProvider(key) ? this.required().bindProvided(key, globs, true) : this.required().bind(key, globs);
     this.changed();
     return added;
   }
 
   async unbind(key: string, globs?: string[]): Promise<string[]> {
-    const removed = this.required().unbind(key, globs);
+    await this.resolveChain();
+    const removed = this.fromProvider(key) ? this.required().bindProvided(key, globs, false) : this.required().unbind(key, globs);
     this.changed();
     return removed;
   }
