@@ -285,6 +285,8 @@ export const APPROVAL_MSG = {
 /** Secret providers (issue 17): an env file, 1Password through op. Names files, items and providers, never a value. */
 export const PROVIDER_MSG = {
   badKey: (key: string) => `"${key}" is not a valid key name`,
+  needsLocalSession: 'this repository routes keys to providers (keys: in .agent-vault.yaml), which a passphrase vault\'s session agent does not consult yet; refusing rather than showing content without their values hidden',
+  needsLocalSessionHint: 'Use providers with a key-file vault (or AGENT_VAULT_KEY_ENV in CI) for now, or remove keys: from .agent-vault.yaml.',
   envFileRefused: (name: string, path: string, why: string) => `provider "${name}": refusing to read ${path}: ${why}`,
   envFileRefusedHint: 'Point the envfile provider at a regular file outside the vault home (providers: NAME: path: in .agent-vault.yaml).',
   envFileUnreadable: (name: string, path: string, code: string) => `provider "${name}": cannot read ${path} (${code})`,

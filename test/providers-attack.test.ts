@@ -189,3 +189,21 @@ describe('an agent with safe commands and provider keys', () => {
     expect(agent(['write', 'bound.txt', '--content', 'key=<agent-vault:stripe-live-key>\n']).code).toBe(1);
   });
 });
+
+describe('a passphrase vault (session agent) with providers configured', () => {
+  it('fails closed: read and list refuse with one clear error instead of showing provider values', async () => {
+    const { passphraseVault } = await import('./helpers/locked.js');
+    const box = sandbox();
+    const boxEnv = { ...box.env, ...op.env, PATH: `${box.binDir}:${OP_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+    await passphraseVault(box.vaultHome, make('pass'), { 'local-key': LOCAL });
+    writeFileSync(join(box.root, 'secrets.env'), `DATABASE_URL=${DB}\n`);
+    const r2 = newRepo({ ...box, env: boxEnv }, 'repo', { '.agent-vault.yaml': CONFIG, 'notes.txt': `db: ${DB}\n` });
+    for (const args of [['read', 'notes.txt'], ['list'], ['has', 'database-url']]) {
+      const r = cli({ env: boxEnv }, r2, args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('session agent does not consult yet');
+      noValue(r);
+    }
+    expect(cli({ env: boxEnv }, r2, ['status', '--vault']).stdout).toContain('locked');
+  });
+});

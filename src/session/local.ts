@@ -6,7 +6,7 @@ import { restorePlaceholders } from '../core/placeholder.js';
 import { Redactor } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
-import { MSG } from '../messages.js';
+import { MSG, PROVIDER_MSG } from '../messages.js';
 import { vaultHome } from '../platform/home.js';
 import { bindingMatcher, commandLine, commandMatcher } from '../vault/bindings.js';
 import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
@@ -406,8 +406,34 @@ export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultS
   const fromEnv = envKeyProvider(env);
   const providers = () => providerChainFor(env, cwd, home);
   if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, providers });
-  if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env);
+  if (vaultProvider(home)?.provider === 'passphrase') return withoutProviders(new AgentSession(home, env), providers);
   return new LocalVaultSession(home, { providers });
+}
+
+/** The operations that would need provider values (the session agent cannot consult providers yet). */
+const NEEDS_VALUES = new Set<PropertyKey>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'bind', 'unbind']);
+
+/**
+ * The session agent (a passphrase vault) serves one vault home for every repository and does
+ * not consult providers yet. Where the configuration routes keys to providers, every operation
+ * that would need their values fails closed with one clear error, rather than redacting
+ * without them; state, unlock and lock keep working.
+ */
+function withoutProviders(session: VaultSession, providers: () => ProviderChain | undefined): VaultSession {
+  let routed: boolean;
+  try {
+    routed = providers() !== undefined;
+  } catch {
+    routed = false; // a configuration error is reported by the command that loads it
+  }
+  if (!routed) return session;
+  return new Proxy(session, {
+    get(target, prop, receiver) {
+      if (NEEDS_VALUES.has(prop)) return () => Promise.reject(new AgentVaultError('config', PROVIDER_MSG.needsLocalSession, { code: 'PROVIDERS_UNSUPPORTED', hint: PROVIDER_MSG.needsLocalSessionHint }));
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /** The providers the repository's configuration (AGENT_VAULT_CONFIG, else .agent-vault.yaml) routes keys to, if any. */
