@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliInTerminal } from './helpers/cli.js';
 import { randomFrom, rng } from './helpers/fake-secrets.js';
 import { OP_DIR, opWorld, type OpWorld } from './helpers/op-standin.js';
-import { gitOk, newRepo, sandbox, write, type Run, type Sandbox } from './helpers/sandbox.js';
+import { git, gitOk, newRepo, sandbox, write, type Run, type Sandbox } from './helpers/sandbox.js';
 import { leakForms, storeValues } from './helpers/vault.js';
 
 /**
@@ -34,6 +34,7 @@ function noValue(r: Run): void {
   expect(r.stdout + r.stderr).not.toContain(op.token);
 }
 
+const spawnGit = (e: NodeJS.ProcessEnv, args: string[]) => git({ env: e }, repo, args);
 const agent = (args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}) => cli({ env: { ...env, ...opts.env } }, opts.cwd ?? repo, args, opts.input === undefined ? {} : { input: opts.input });
 
 const CONFIG = ['protected:', '  - config.env', 'providers:', '  sandbox:', '    type: envfile', '    path: ../secrets.env', '  onep:', '    type: onepassword', '    vault: Engineering', '    token-env: AV_TEST_OP_TOKEN', 'keys:', '  DATABASE_*: sandbox', '  stripe-*: onep', ''].join('\n');
@@ -48,6 +49,8 @@ beforeAll(() => {
   repo = newRepo({ ...sb, env }, 'repo', { '.agent-vault.yaml': CONFIG, 'README.md': 'demo\n' });
   const r = cli({ env }, repo, ['install']);
   expect(r.code, r.stderr).toBe(0);
+  gitOk({ env }, repo, ['add', '.gitattributes']);
+  gitOk({ env }, repo, ['commit', '-qm', 'agent-vault installed']);
 });
 
 describe('an agent with safe commands and provider keys', () => {
@@ -140,6 +143,27 @@ describe('an agent with safe commands and provider keys', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('not signed in');
     noValue(wrong);
+  });
+
+  it('a provider that fails makes git add refuse changed content (never storing it raw), while a checkout still succeeds', () => {
+    const noToken = { ...env, AV_TEST_OP_TOKEN: undefined };
+    write(repo, 'config.env', `DB=${DB}\nSTRIPE=${STRIPE}\n`);
+    gitOk({ env }, repo, ['add', 'config.env']);
+    const c = git({ env }, repo, ['commit', '-qm', 'config with placeholders']);
+    expect(c.code, c.stdout + c.stderr).toBe(0);
+    write(repo, 'config.env', `DB=${DB}\nSTRIPE=${STRIPE}\nMORE=1\n`);
+    const r = spawnGit(noToken, ['add', 'config.env']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('provider "onep"');
+    noValue(r);
+    const blob = gitOk({ env }, repo, ['cat-file', '-p', ':config.env']);
+    for (const v of ALL) expect(blob).not.toContain(v);
+    // Check out the committed placeholders with the provider failing: no error, placeholders stay.
+    write(repo, 'config.env', 'changed\n');
+    const co = spawnGit(noToken, ['checkout', '--', 'config.env']);
+    expect(co.code, co.stderr).toBe(0);
+    expect(readFileSync(join(repo, 'config.env'), 'utf8')).toBe('DB=<agent-vault:database-url>\nSTRIPE=<agent-vault:stripe-live-key>\n');
+    noValue(co);
   });
 
   it('a key the agent sets itself with the same name does not stop the provider value being redacted', () => {

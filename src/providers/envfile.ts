@@ -34,9 +34,9 @@ export class EnvFileProvider implements SecretProvider {
   private text(): string | undefined {
     const read = classifyPath(this.path, this.folders);
     if (read.ok) return read.bytes.toString('utf8');
-    if ('refusal' in read) throw new AgentVaultError('config', PROVIDER_MSG.envFileRefused(this.name, this.path, read.refusal.code === 'PATH_IN_VAULT_HOME' ? 'it is inside the vault home' : `it is ${read.refusal.kind}`), { code: 'PROVIDER_FILE_REFUSED', hint: PROVIDER_MSG.envFileRefusedHint });
+    if ('refusal' in read) throw new AgentVaultError('vault', PROVIDER_MSG.envFileRefused(this.name, this.path, read.refusal.code === 'PATH_IN_VAULT_HOME' ? 'it is inside the vault home' : `it is ${read.refusal.kind}`), { code: 'PROVIDER_FILE_REFUSED', hint: PROVIDER_MSG.envFileRefusedHint });
     if (read.missing.code === 'ENOENT') return undefined;
-    throw new AgentVaultError('config', PROVIDER_MSG.envFileUnreadable(this.name, this.path, read.missing.code ?? 'error'), { code: 'PROVIDER_UNAVAILABLE', hint: PROVIDER_MSG.envFileUnreadableHint });
+    throw new AgentVaultError('vault', PROVIDER_MSG.envFileUnreadable(this.name, this.path, read.missing.code ?? 'error'), { code: 'PROVIDER_UNAVAILABLE', hint: PROVIDER_MSG.envFileUnreadableHint });
   }
 
   async list(): Promise<string[]> {

@@ -86,7 +86,7 @@ export class OnePasswordProvider implements SecretProvider {
     const fields = parsed && typeof parsed === 'object' && Array.isArray(parsed.fields) ? (parsed.fields as OpField[]) : undefined;
     if (!fields) throw this.badOutput('item get');
     const chosen = fields.find((f) => f?.purpose === 'PASSWORD') ?? fields.find((f) => f?.id === 'credential') ?? fields.find((f) => f?.id === 'password');
-    if (!chosen) throw new AgentVaultError('config', PROVIDER_MSG.opNoField(this.name, item.title), { code: 'PROVIDER_NO_FIELD', hint: PROVIDER_MSG.opNoFieldHint(this.name) });
+    if (!chosen) throw new AgentVaultError('vault', PROVIDER_MSG.opNoField(this.name, item.title), { code: 'PROVIDER_NO_FIELD', hint: PROVIDER_MSG.opNoFieldHint(this.name) });
     return Buffer.from(typeof chosen.value === 'string' ? chosen.value : '', 'utf8');
   }
 
@@ -108,7 +108,7 @@ export class OnePasswordProvider implements SecretProvider {
     const tokenEnv = this.options.tokenEnv;
     if (tokenEnv) {
       const token = env[tokenEnv];
-      if (!token) throw new AgentVaultError('config', PROVIDER_MSG.opTokenUnset(this.name, tokenEnv), { code: 'PROVIDER_NOT_SIGNED_IN', hint: PROVIDER_MSG.opTokenUnsetHint(tokenEnv) });
+      if (!token) throw new AgentVaultError('vault', PROVIDER_MSG.opTokenUnset(this.name, tokenEnv), { code: 'PROVIDER_NOT_SIGNED_IN', hint: PROVIDER_MSG.opTokenUnsetHint(tokenEnv) });
       env.OP_SERVICE_ACCOUNT_TOKEN = token;
     }
     return env;
@@ -160,9 +160,9 @@ export class OnePasswordProvider implements SecretProvider {
     if (has('not currently signed in', 'not signed in', 'no accounts configured', 'session expired', 'invalid service account token', 'authentication', 'unauthorized')) {
       return new AgentVaultError('vault', PROVIDER_MSG.opNotSignedIn(this.name), { code: 'PROVIDER_NOT_SIGNED_IN', hint: PROVIDER_MSG.opNotSignedInHint(this.options.tokenEnv) });
     }
-    if (has("isn't a vault", 'vault not found')) return new AgentVaultError('config', PROVIDER_MSG.opVaultNotFound(this.name, this.options.vault), { code: 'PROVIDER_VAULT_NOT_FOUND', hint: PROVIDER_MSG.opVaultNotFoundHint });
+    if (has("isn't a vault", 'vault not found')) return new AgentVaultError('vault', PROVIDER_MSG.opVaultNotFound(this.name, this.options.vault), { code: 'PROVIDER_VAULT_NOT_FOUND', hint: PROVIDER_MSG.opVaultNotFoundHint });
     if (has("isn't an item", 'item not found')) return new AgentVaultError('vault', PROVIDER_MSG.opItemNotFound(this.name, context.item ?? '?', this.where()), { code: 'PROVIDER_ITEM_NOT_FOUND', hint: PROVIDER_MSG.opItemNotFoundHint });
-    if (has('field cannot be found', "isn't a field", 'could not find field')) return new AgentVaultError('config', PROVIDER_MSG.opNoField(this.name, context.item ?? '?'), { code: 'PROVIDER_NO_FIELD', hint: PROVIDER_MSG.opNoFieldHint(this.name) });
+    if (has('field cannot be found', "isn't a field", 'could not find field')) return new AgentVaultError('vault', PROVIDER_MSG.opNoField(this.name, context.item ?? '?'), { code: 'PROVIDER_NO_FIELD', hint: PROVIDER_MSG.opNoFieldHint(this.name) });
     return new AgentVaultError('vault', PROVIDER_MSG.opFailed(this.name, args.slice(0, 2).join(' '), `exit ${code}`), { code: 'PROVIDER_FAILED', hint: PROVIDER_MSG.opFailedHint });
   }
 }

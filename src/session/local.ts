@@ -429,7 +429,7 @@ function withoutProviders(session: VaultSession, providers: () => ProviderChain 
   if (!routed) return session;
   return new Proxy(session, {
     get(target, prop, receiver) {
-      if (NEEDS_VALUES.has(prop)) return () => Promise.reject(new AgentVaultError('config', PROVIDER_MSG.needsLocalSession, { code: 'PROVIDERS_UNSUPPORTED', hint: PROVIDER_MSG.needsLocalSessionHint }));
+      if (NEEDS_VALUES.has(prop)) return () => Promise.reject(new AgentVaultError('vault', PROVIDER_MSG.needsLocalSession, { code: 'PROVIDERS_UNSUPPORTED', hint: PROVIDER_MSG.needsLocalSessionHint }));
       const v = Reflect.get(target, prop, receiver) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
