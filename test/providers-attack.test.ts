@@ -189,6 +189,16 @@ describe('an agent with safe commands and provider keys', () => {
     noValue(r);
   });
 
+  it('a person at a terminal sees a provider key\'s metadata and source with get, and its value with get --reveal', () => {
+    const meta = cliInTerminal({ env }, repo, ['get', 'stripe-live-key']);
+    expect(meta.code, meta.stdout).toBe(0);
+    expect(meta.stdout).toContain('From:     provider:onep');
+    noValue(meta);
+    const reveal = cliInTerminal({ env }, repo, ['get', 'stripe-live-key', '--reveal']);
+    expect(reveal.code, reveal.stdout).toBe(0);
+    expect(reveal.stdout).toContain(STRIPE);
+  });
+
   it('a person binds a provider key in a terminal: write then materialises it there and nowhere else; unbind withdraws it', () => {
     const bind = cliInTerminal({ env }, repo, ['bind', 'stripe-live-key', 'bound.txt']);
     expect(bind.code, bind.stdout + bind.stderr).toBe(0);
