@@ -98,6 +98,16 @@ describe('an agent with safe commands and provider keys', () => {
     for (const v of ALL) expect(diff).not.toContain(v);
   });
 
+  it('the pre-commit gate blocks a provider value committed raw in a file the filter does not cover, naming the key only', () => {
+    write(repo, 'leak.txt', `token ${STRIPE}\n`);
+    gitOk({ env }, repo, ['add', 'leak.txt']);
+    const c = git({ env }, repo, ['commit', '-qm', 'leak']);
+    expect(c.code).not.toBe(0);
+    expect(c.stdout + c.stderr).toContain('stripe-live-key');
+    noValue(c);
+    gitOk({ env }, repo, ['rm', '-q', '--cached', 'leak.txt']);
+  });
+
   it('write never materialises a provider value (bound nowhere), and says so without the value', () => {
     const r = agent(['write', 'out.txt', '--content', 'key=<agent-vault:stripe-live-key>\n']);
     expect(r.code).toBe(1);
