@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { commandBinding } from '../src/vault/bindings.js';
 import { openVault } from '../src/vault/index.js';
+import { listAudit } from '../src/audit/query.js';
 import { agentWorld, personSets, removeDir, type AgentWorld } from './helpers/agent.js';
 import { BIN } from './helpers/cli.js';
 import { bindKeys } from './helpers/vault.js';
@@ -38,6 +39,8 @@ describe('agent-vault mcp (stdio, the SDK client)', () => {
     seen.push(t);
     return { text: t, isError: !!r.isError, json: () => JSON.parse(t) as any };
   };
+
+  const auditRuns = () => listAudit(w.vault, { event: 'run' }).map((e) => ({ keys: e.keys ?? [], destination: e.destination ?? '', outcome: e.outcome ?? '' }));
 
   beforeAll(async () => {
     w = agentWorld(dirs);
@@ -94,6 +97,9 @@ describe('agent-vault mcp (stdio, the SDK client)', () => {
     expect(out.exit_code).toBe(3);
     expect(out.stdout).toBe('migrating with <agent-vault:db-password>\n');
     expect(out.stderr).toMatch(/^warn <agent-vault:UNVAULTED:sha256:[0-9a-f]{8}>/);
+    // The audit log holds the run the tool made.
+    const audit = auditRuns();
+    expect(audit.some((e) => e.keys.includes('db-password') && e.destination.includes('child.cjs') && e.outcome === 'allowed')).toBe(true);
     const refused = await call('run_with_secrets', { command: ['node', '-e', 'console.log(process.env.OTHER_SECRET)'], keys: ['other-secret'] });
     expect(refused.isError).toBe(true);
     expect(refused.text).toContain('agent-vault bind other-secret --command');

@@ -129,6 +129,12 @@ describe('agent-vault run', () => {
     expect(r.stdout.endsWith('no newline at the end <agent-vault:db-password>')).toBe(true);
     // The encoded forms never appear either.
     for (const f of [Buffer.from(DB).toString('base64'), encodeURIComponent(DB), Buffer.from(DB).toString('hex')]) expect(all.includes(f)).toBe(false);
+    // The audit log holds the run: the key and the command, never the value.
+    const audit = await w.agent(['audit', '--event', 'run', '--key', 'db-password', '--json']);
+    expect(audit.code, audit.stderr).toBe(0);
+    const runs = audit.stdout.trim().split('\n').map((l) => JSON.parse(l) as { keys: string[]; destination: string; outcome: string });
+    expect(runs.some((e) => e.outcome === 'allowed' && e.destination.includes('child.cjs') && e.destination.includes('leak'))).toBe(true);
+    expect(leaks(audit.stdout + audit.stderr)).toEqual([]);
   }, 180_000);
 
   it('gives the child only the keys bound to that command, under the names asked for', async () => {

@@ -404,7 +404,8 @@ class ValueMatcher {
     const { ordered, runBytes, runPairs } = this.streamIndex();
     const r = rest.length;
     if (r === 0) return false;
-    const f = Buffer.from(folded(rest));
+    const fr = folded(rest);
+    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength); // a view: only read below
     let lo = 0;
     let hi = ordered.length;
     while (lo < hi) {
@@ -866,11 +867,17 @@ export class Redactor {
       else break;
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
+    // Views that keep the same bytes (no artifact near the end: the usual case) are judged once.
+    const judged = new Set<string>();
     for (const cuts of variants) {
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        for (let j = 0; j < bytes.length && map[j]! < h; j++) {
-          if (may(bytes.subarray(j))) {
+        const seen = map.join(',');
+        if (judged.has(seen)) continue;
+        judged.add(seen);
+        const tail = folded(bytes); // folded once; mayContinue finds nothing left to fold
+        for (let j = 0; j < tail.length && map[j]! < h; j++) {
+          if (may(tail.subarray(j))) {
             h = map[j]!;
             break;
           }
