@@ -285,6 +285,8 @@ export const APPROVAL_MSG = {
 /** Secret providers (issue 17): an env file, 1Password through op. Names files, items and providers, never a value. */
 export const PROVIDER_MSG = {
   badKey: (key: string) => `"${key}" is not a valid key name`,
+  keyFromProvider: (keys: string[]) => `${keys.map((k) => `"${k}"`).join(', ')} already ${keys.length === 1 ? 'comes' : 'come'} from a provider; a value set without a terminal may create a key, never take the place of one`,
+  keyFromProviderHint: (keys: string[]) => `Nothing was changed. To store a local value in its place, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault set ${k}`).join('; ')}`,
   needsLocalSession: 'this repository routes keys to providers (keys: in .agent-vault.yaml), which a passphrase vault\'s session agent does not consult yet; refusing rather than showing content without their values hidden',
   needsLocalSessionHint: 'Use providers with a key-file vault (or AGENT_VAULT_KEY_ENV in CI) for now, or remove keys: from .agent-vault.yaml.',
   envFileRefused: (name: string, path: string, why: string) => `provider "${name}": refusing to read ${path}: ${why}`,

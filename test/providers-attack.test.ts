@@ -179,8 +179,12 @@ describe('an agent with safe commands and provider keys', () => {
   it('a key the agent sets itself with the same name does not stop the provider value being redacted', () => {
     const mine = make('agentval');
     const s = agent(['set', 'database-url', '--stdin'], { input: mine });
-    // Whether or not the set is allowed, the provider's value stays hidden everywhere.
+    // Refused: without a terminal a key may be created, never put in place of one a provider holds.
+    expect(s.code).toBe(1);
+    expect(s.stderr).toContain('comes from a provider');
     expect(s.stdout + s.stderr).not.toContain(DB);
+    // A person may (a terminal); the provider's value then stays hidden all the same.
+    storeValues(sb.vaultHome, { 'database-url': mine });
     const r = agent(['read', 'notes.txt']);
     expect(r.code, r.stderr).toBe(0);
     noValue(r);

@@ -333,6 +333,10 @@ export class LocalVaultSession implements VaultSession {
     if (!options.interactive) {
       // An agent may add a value it was given, never change what a person stored or decide where a value goes.
       if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError('refused', MSG.bindNeedsPerson, { code: 'TTY_REQUIRED', hint: MSG.bindNeedsPersonHint });
+      // A key a provider holds exists: a local key of that name would take its place (local first).
+      await this.resolveChain();
+      const provided = entries.filter((e) => this.fromProvider(e.key)).map((e) => e.key);
+      if (provided.length) throw new AgentVaultError('refused', PROVIDER_MSG.keyFromProvider(provided), { code: 'KEY_EXISTS', hint: PROVIDER_MSG.keyFromProviderHint(provided) });
     }
     if (!this.exists()) initVault(this.home, this.vaultOptions());
     const origin = options.interactive ? 'terminal' : 'script';
