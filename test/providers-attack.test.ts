@@ -181,7 +181,8 @@ describe('an agent with safe commands and provider keys', () => {
     const s = agent(['set', 'database-url', '--stdin'], { input: mine });
     // Refused: without a terminal a key may be created, never put in place of one a provider holds.
     expect(s.code).toBe(1);
-    expect(s.stderr).toContain('comes from a provider');
+    expect(s.stderr).toContain('"database-url" already exists (');
+    expect(s.stderr).toContain('from provider:sandbox');
     expect(s.stdout + s.stderr).not.toContain(DB);
     // A person may (a terminal); the provider's value then stays hidden all the same.
     storeValues(sb.vaultHome, { 'database-url': mine });

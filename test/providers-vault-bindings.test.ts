@@ -31,3 +31,26 @@ describe('provider key bindings in the vault', () => {
     expect(() => openVault(home)).toThrow(expect.objectContaining({ code: 'VAULT_TAMPERED' }));
   });
 });
+
+describe('the session refuses, without a terminal, a key a provider holds', () => {
+  it('set { interactive: false } of a provider key is KEY_EXISTS and stores nothing; a person may', async () => {
+    const { LocalVaultSession } = await import('../src/session/local.js');
+    const { ProviderChain } = await import('../src/providers/chain.js');
+    const { EnvFileProvider } = await import('../src/providers/envfile.js');
+    const { ProtectedFolders } = await import('../src/platform/safe-path.js');
+    const home = scratchDir('av-pvs-');
+    const dir = scratchDir('av-pvs-');
+    writeFileSync(join(dir, 'p.env'), 'DATABASE_URL=provider-value-0001\n');
+    const chain = new ProviderChain(new Map([['sandbox', new EnvFileProvider('sandbox', join(dir, 'p.env'), new ProtectedFolders([home]))]]), [{ pattern: '', prefix: true, provider: 'sandbox' }]);
+    const session = new LocalVaultSession(home, { providers: () => chain });
+    await session.init();
+    await expect(session.set([{ key: 'database-url', value: Buffer.from('agent-value-0001') }], { interactive: false })).rejects.toMatchObject({ code: 'KEY_EXISTS' });
+    expect((await session.list()).map((m) => [m.key, m.source])).toEqual([['database-url', 'provider:sandbox']]);
+    await session.set([{ key: 'database-url', value: Buffer.from('person-value-0001') }], { interactive: true });
+    expect((await session.list()).map((m) => [m.key, m.source])).toEqual([['database-url', 'local']]);
+    // Both values stay hidden: the provider's one too, though the local key now resolves.
+    const out = (await session.redact(Buffer.from('a provider-value-0001 b person-value-0001'))).output.toString();
+    expect(out).toBe('a <agent-vault:database-url> b <agent-vault:database-url>');
+    await session.close();
+  });
+});
