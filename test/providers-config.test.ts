@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.js';
 import { providerFor } from '../src/config/providers.js';
 import { AgentVaultError } from '../src/errors.js';
+import { readmeBlock } from './helpers/readme.js';
 
 /** `providers:` and `keys:` in .agent-vault.yaml: validated with lines, routed exact-first then longest prefix. */
 
@@ -96,6 +97,17 @@ describe('providers: and keys: validation', () => {
   it('the same pattern twice (STRIPE_* and stripe-*) is a problem at the second', () => {
     const out = problems(['providers:', '  a: { type: envfile, path: a.env }', 'keys:', '  STRIPE_*: a', '  stripe-*: a', ''].join('\n'));
     expect(out).toMatch(/\.agent-vault\.yaml:5: keys\.stripe-\*: the same pattern as an earlier one/);
+  });
+});
+
+describe('README: Providers', () => {
+  it('the README configuration loads as written and routes stripe-* and database-url', () => {
+    const config = parseConfig(readmeBlock('# .agent-vault.yaml\nproviders:'), '.agent-vault.yaml');
+    expect(Object.keys(config.providers.providers)).toEqual(['sandbox', 'onep']);
+    expect(config.providers.providers.onep).toEqual({ type: 'onepassword', vault: 'Engineering', tokenEnv: 'OP_SERVICE_ACCOUNT_TOKEN' });
+    expect(providerFor(config.providers.keys, 'stripe-live-key')).toBe('onep');
+    expect(providerFor(config.providers.keys, 'database-url')).toBe('sandbox');
+    expect(providerFor(config.providers.keys, 'other-key')).toBeUndefined();
   });
 });
 
