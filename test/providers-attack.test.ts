@@ -57,8 +57,8 @@ describe('an agent with safe commands and provider keys', () => {
   it('list and list --json name provider keys and where they come from, never a value', () => {
     const r = agent(['list']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^database-url\s+\(provider:sandbox\)$/m);
-    expect(r.stdout).toMatch(/^stripe-live-key\s+\(provider:onep\)$/m);
+    expect(r.stdout).toMatch(/^database-url\s+\[provider:sandbox\]$/m);
+    expect(r.stdout).toMatch(/^stripe-live-key\s+\[provider:onep\]$/m);
     expect(r.stdout).toMatch(/^local-key$/m);
     noValue(r);
     const j = agent(['list', '--json']);

@@ -19,6 +19,7 @@ import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type Ap
 import { loadConfig } from '../config/config.js';
 import { repoRoot } from '../platform/exec.js';
 import { ProviderChain, type ProvidedValue } from '../providers/chain.js';
+import { localSource, openTeamState, TeamKeys, teamRootFor, teamSource, type KeySource, type TeamState } from './team-source.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
 function destinationPath(d: Destination): string | undefined {
@@ -44,6 +45,8 @@ export class LocalVaultSession implements VaultSession {
   private redactor: Redactor | undefined;
   /** Each key's metadata and compiled bindings, built at the first restore. */
   private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean; runs: (argv: readonly string[]) => boolean }> | undefined;
+  /** The repository's team vault as this machine opened it (loaded at the first operation). */
+  private team: TeamState | undefined;
   /** What the configured providers hand in, asked for once (see resolveChain). */
   private provided: Promise<Map<string, ProvidedValue>> | undefined;
   private providedNow: Map<string, ProvidedValue> | undefined;
@@ -55,7 +58,7 @@ export class LocalVaultSession implements VaultSession {
    */
   constructor(
     home: string,
-    private readonly options: { keyProvider?: KeyProvider; providers?: () => ProviderChain | undefined } = {},
+    private readonly options: { keyProvider?: KeyProvider; repo?: string; ageIdentity?: string; providers?: () => ProviderChain | undefined } = {},
   ) {
     this.home = resolve(home);
   }
@@ -80,12 +83,55 @@ export class LocalVaultSession implements VaultSession {
     return this.vault;
   }
 
-  private async matcher(): Promise<Redactor> {
-    const provided = await this.resolveChain();
-    // Provider values come in through configuration an agent can edit, so they redact as
-    // script values do (core/redact.ts, NO ORACLE): never changing how anything else shows.
-    // Every routed value is covered, also one a local key of the same name shadows.
-    this.redactor ??= new Redactor([...(this.open()?.redactionValues() ?? []), ...[...provided.values()].map((p) => ({ key: p.key, value: p.value, origin: 'script' as const }))], markerKey(this.home));
+  // ---- The resolution chain: the local vault, then the repository's team vault (then providers).
+
+  /** Load what the chain needs asynchronously (the team vault's data key is unwrapped once). */
+  private async ready(): Promise<void> {
+    this.team ??= await openTeamState(this.options.repo, this.teamKeys());
+    await this.resolveChain();
+  }
+
+  /** This machine's team identity, signing key and pins (internal entries of the local vault). */
+  teamKeys(): TeamKeys {
+    return new TeamKeys(() => this.open(), this.options.ageIdentity);
+  }
+
+  /** The repository whose team vault this session resolves, and how it stands. */
+  async teamState(): Promise<{ repo: string | undefined; state: TeamState }> {
+    await this.ready();
+    return { repo: this.options.repo, state: this.team! };
+  }
+
+  /** After a team write: open the new file at the next operation. */
+  teamChanged(): void {
+    this.team = undefined;
+    this.changed();
+  }
+
+  private sources(): KeySource[] {
+    const out: KeySource[] = [];
+    const v = this.open();
+    if (v) out.push(localSource(v));
+    if (this.team?.kind === 'open') out.push(teamSource(this.team.team));
+    out.push(...this.providerSources());
+    return out;
+  }
+
+  /** Every key once, from the first source holding it, sorted. */
+  private metas(): KeyMeta[] {
+    const seen = new Map<string, KeyMeta>();
+    for (const s of this.sources()) for (const m of s.list()) if (!seen.has(m.key)) seen.set(m.key, m);
+    return [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The value from the source the key resolved to (see metas). */
+  private valueOf(key: string): Buffer | undefined {
+    const source = this.keyPolicy(key)?.meta.source ?? 'local';
+    return this.sources().find((s) => s.name === source)?.get(key);
+  }
+
+  private matcher(): Redactor {
+    this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
   }
 
@@ -104,69 +150,76 @@ export class LocalVaultSession implements VaultSession {
     return this.provided;
   }
 
-  /** A key the local vault does not hold but a provider does. */
-  private fromProvider(key: string): ProvidedValue | undefined {
-    return this.open()?.has(key) ? undefined : this.providedNow?.get(key);
+  /** A key that resolves to a provider (no earlier source of the chain holds it). */
+  private fromProvider(key: string): boolean {
+    return !!this.metas().find((m) => m.key === key)?.source?.startsWith('provider:');
   }
 
-  /** Metadata of the keys only providers hold; their bindings (a person's, kept in the local vault) start empty: nowhere. */
-  private providedMetas(): KeyMeta[] {
-    const out: KeyMeta[] = [];
+  /**
+   * One source per provider. Their values come in through configuration an agent can edit, so
+   * they redact as script values do (core/redact.ts, NO ORACLE); every routed value is redacted,
+   * also one an earlier source's key of the same name shadows. Bindings of provider keys are a
+   * person's, kept in the local vault; they start empty: nowhere.
+   */
+  private providerSources(): KeySource[] {
+    const byName = new Map<string, ProvidedValue[]>();
+    for (const p of this.providedNow?.values() ?? []) byName.set(p.source, [...(byName.get(p.source) ?? []), p]);
     const bound = this.open()?.providedBindings() ?? {};
-    for (const p of this.providedNow?.values() ?? []) {
-      if (this.fromProvider(p.key)) out.push({ key: p.key, description: null, created: '', updated: '', length: p.value.length, version: 0, earlierValues: 0, origin: 'script', bindings: bound[p.key] ?? [], internal: false, source: p.source });
-    }
-    return out;
-  }
-
-  /** One value by the chain: the local vault's, else the provider's. */
-  private resolve(key: string): Buffer | undefined {
-    return this.open()?.get(key) ?? this.fromProvider(key)?.value;
+    return [...byName].map(([name, values]) => ({
+      name: name as KeySource['name'],
+      list: () => values.map((p) => ({ key: p.key, description: null, created: '', updated: '', length: p.value.length, version: 0, earlierValues: 0, origin: 'script' as const, bindings: bound[p.key] ?? [], internal: false, source: p.source })),
+      get: (key: string) => values.find((p) => p.key === key)?.value,
+      redactionValues: () => values.map((p) => ({ key: p.key, value: p.value, origin: 'script' as const })),
+    }));
   }
 
   // ----------------------------------------------------------------------------------------
 
   async state(): Promise<VaultState> {
-    return { exists: this.exists(), locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
+    const team = this.exists() ? undefined : (await this.ready(), this.team);
+    return { exists: this.exists() || team?.kind === 'open', locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
   }
 
   async init(): Promise<{ created: boolean }> {
     return initVault(this.home, this.vaultOptions());
   }
 
-  async list(): Promise<KeyMeta[]> {
-    await this.resolveChain();
-    const local: KeyMeta[] = (this.open()?.list() ?? []).map((m) => ({ ...m, source: 'local' }));
-    return [...local, ...this.providedMetas()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  async list() {
+    await this.ready();
+    return this.metas();
   }
 
   async has(keys: string[]) {
-    await this.resolveChain();
-    const v = this.open();
-    return keys.map((k) => (v?.has(k) ?? false) || this.fromProvider(k) !== undefined);
+    await this.ready();
+    const known = new Set(this.metas().map((m) => m.key));
+    return keys.map((k) => known.has(k));
   }
 
   async redact(input: Uint8Array, options: { escapeLiterals?: boolean } = {}) {
-    return (await this.matcher()).redact(input, options);
+    await this.ready();
+    return this.matcher().redact(input, options);
   }
 
   async agentView(input: Uint8Array, suspects: SuspectSpan[]) {
-    return (await this.matcher()).redactForAgent(input, suspects);
+    await this.ready();
+    return this.matcher().redactForAgent(input, suspects);
   }
 
   async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
-    const v = (await this.matcher()).redactForAgentPart(input, suspects, options);
+    await this.ready();
+    const v = this.matcher().redactForAgentPart(input, suspects, options);
     return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
   }
 
   async findValues(input: Uint8Array) {
-    return (await this.matcher()).findValues(input);
+    await this.ready();
+    return this.matcher().findValues(input);
   }
 
   private keyPolicy(key: string) {
     if (!this.policy) {
       this.policy = new Map();
-      for (const meta of [...(this.open()?.list() ?? []), ...this.providedMetas()]) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
+      for (const meta of this.metas()) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
     }
     return this.policy.get(key);
   }
@@ -183,7 +236,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult> {
-    await this.resolveChain(); // a placeholder may name a provider's key
+    await this.ready();
     const first = this.restoreWith(input, options, new Set());
     let result = first.result;
     let grant: Grant | undefined;
@@ -271,7 +324,7 @@ export class LocalVaultSession implements VaultSession {
         looked.add(key);
         const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : undefined;
         if (why) denied[why].add(key);
-        cache.set(key, why ? undefined : this.resolve(key));
+        cache.set(key, why ? undefined : this.valueOf(key));
       }
       return cache.get(key);
     };
@@ -294,7 +347,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async valueFor(key: string, use: Destination): Promise<Buffer | undefined> {
-    await this.resolveChain();
+    await this.ready();
     let why = this.denial(key, use);
     const label = useOf(use);
     let grant: Grant | undefined;
@@ -313,7 +366,7 @@ export class LocalVaultSession implements VaultSession {
       const path = destinationPath(use);
       throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });
     }
-    return this.resolve(key);
+    return this.valueOf(key);
   }
 
   async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
@@ -334,7 +387,7 @@ export class LocalVaultSession implements VaultSession {
       // An agent may add a value it was given, never change what a person stored or decide where a value goes.
       if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError('refused', MSG.bindNeedsPerson, { code: 'TTY_REQUIRED', hint: MSG.bindNeedsPersonHint });
       // A key a provider holds exists: a local key of that name would take its place (local first).
-      await this.resolveChain();
+      await this.ready();
       const provided = entries.filter((e) => this.fromProvider(e.key)).map((e) => e.key);
       if (provided.length) throw new AgentVaultError('refused', PROVIDER_MSG.keyFromProvider(provided), { code: 'KEY_EXISTS', hint: PROVIDER_MSG.keyFromProviderHint(provided) });
     }
@@ -351,14 +404,14 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async bind(key: string, globs: string[]): Promise<string[]> {
-    await this.resolveChain();
+    await this.ready();
     const added = this.fromProvider(key) ? this.required().bindProvided(key, globs, true) : this.required().bind(key, globs);
     this.changed();
     return added;
   }
 
   async unbind(key: string, globs?: string[]): Promise<string[]> {
-    await this.resolveChain();
+    await this.ready();
     const removed = this.fromProvider(key) ? this.required().bindProvided(key, globs, false) : this.required().unbind(key, globs);
     this.changed();
     return removed;
@@ -395,6 +448,7 @@ export class LocalVaultSession implements VaultSession {
   async close(): Promise<void> {
     this.vault?.close();
     this.vault = undefined;
+    this.team = undefined;
     this.changed();
   }
 }
@@ -408,10 +462,12 @@ export class LocalVaultSession implements VaultSession {
 export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultSession {
   const home = resolve(cwd, vaultHome(env));
   const fromEnv = envKeyProvider(env);
+  // The repository's team vault joins the chain; AGENT_VAULT_AGE_IDENTITY opens it in CI. Then the providers .agent-vault.yaml routes keys to.
   const providers = () => providerChainFor(env, cwd, home);
-  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, providers });
+  const team = { ageIdentity: env.AGENT_VAULT_AGE_IDENTITY, repo: teamRootFor(resolve(cwd)), providers };
+  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, ...team });
   if (vaultProvider(home)?.provider === 'passphrase') return withoutProviders(new AgentSession(home, env), providers);
-  return new LocalVaultSession(home, { providers });
+  return new LocalVaultSession(home, team);
 }
 
 /** The operations that would need provider values (the session agent cannot consult providers yet). */

@@ -56,12 +56,14 @@ export interface KeyMeta {
   bindings: string[];
   /** A key agent-vault uses itself (skill signing): never materialised anywhere. */
   internal: boolean;
-  /** Where the session resolved the key from (list, has, read say it); absent from the vault itself: 'local'. */
-  source?: KeySource;
+  /** Where the session resolved the key (set by the session; the vault's own entries are 'local'). */
+  source?: KeySourceName;
 }
 
-/** Where a key came from: the local vault, the repository's team vault, or a configured provider (`provider:NAME`). */
-export type KeySource = 'local' | 'team' | `provider:${string}`;
+/** The sources a session resolves keys from, in order: this vault, the repository's team vault, providers. */
+export type KeySourceName = 'local' | 'team' | `provider:${string}`;
+/** The same, as providers name it. */
+export type KeySource = KeySourceName;
 
 interface EarlierValue extends SealedValue {
   version: number;
