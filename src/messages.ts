@@ -22,6 +22,7 @@ export const MSG = {
   scanUnread: (path: string, why: string) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd: string) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: 'Run this in a git repository, or scan paths without --staged/--range/--history.',
+  keySourcesNote: (keys: string[]) => `note: placeholders from outside the local vault: ${keys.join(', ')}`,
   // Vault commands (read, write, has, list, init, set, get, rm, import).
   vaultNeedsTerminal: (command: string) => `agent-vault ${command.split(' ')[0]} needs an interactive terminal; it refuses to run without one`,
   vaultNeedsTerminalHint: (commandLine: string) =>
@@ -294,6 +295,40 @@ export const REGISTRY_MSG = {
   serving: (url: string, registry: string) => `serving ${registry} read-only at ${url}\n  GET ${url}v1/skills/ID[@VERSION]  ${url}v1/revocations  ${url}.well-known/jwks.json\nStop with Ctrl-C.\n`,
 };
 
+/** Secret providers (issue 17): an env file, 1Password through op. Names files, items and providers, never a value. */
+export const PROVIDER_MSG = {
+  badKey: (key: string) => `"${key}" is not a valid key name`,
+  keyFromProvider: (keys: string[]) => `${keys.map((k) => `"${k}"`).join(', ')} already ${keys.length === 1 ? 'comes' : 'come'} from a provider; a value set without a terminal may create a key, never take the place of one`,
+  keyFromProviderHint: (keys: string[]) => `Nothing was changed. To store a local value in its place, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault set ${k}`).join('; ')}`,
+  needsLocalSession: 'this repository routes keys to providers (keys: in .agent-vault.yaml), which a passphrase vault\'s session agent does not consult yet; refusing rather than showing content without their values hidden',
+  needsLocalSessionHint: 'Use providers with a key-file vault (or AGENT_VAULT_KEY_ENV in CI) for now, or remove keys: from .agent-vault.yaml.',
+  envFileRefused: (name: string, path: string, why: string) => `provider "${name}": refusing to read ${path}: ${why}`,
+  envFileRefusedHint: 'Point the envfile provider at a regular file outside the vault home (providers: NAME: path: in .agent-vault.yaml).',
+  envFileUnreadable: (name: string, path: string, code: string) => `provider "${name}": cannot read ${path} (${code})`,
+  envFileUnreadableHint: 'Check that the file exists and is readable by you, or remove the provider from keys: in .agent-vault.yaml.',
+  envFileNotText: (name: string, key: string) => `provider "${name}": the value for ${key} is not UTF-8 text without NUL bytes, which an env file cannot hold`,
+  opMissing: (name: string) => `provider "${name}": the 1Password CLI (op) was not found on PATH`,
+  opMissingHint: 'Install the 1Password CLI (https://developer.1password.com/docs/cli/get-started/) so that `op` is on PATH, or remove this provider from keys: in .agent-vault.yaml.',
+  opNotSignedIn: (name: string) => `provider "${name}": op is not signed in (1Password refused the request)`,
+  opNotSignedInHint: (tokenEnv: string | undefined) =>
+    tokenEnv
+      ? `Check that ${tokenEnv} holds a valid service account token with access to the vault, then run the command again.`
+      : 'Sign in with the 1Password app (op signin), or give the provider a service account token: token-env: OP_SERVICE_ACCOUNT_TOKEN.',
+  opTokenUnset: (name: string, tokenEnv: string) => `provider "${name}": the environment variable ${tokenEnv} (token-env) is not set`,
+  opTokenUnsetHint: (tokenEnv: string) => `Export the service account token as ${tokenEnv} in the shell that runs agent-vault (never write the token into .agent-vault.yaml).`,
+  opVaultNotFound: (name: string, vault: string) => `provider "${name}": 1Password has no vault "${vault}" that this account can read`,
+  opVaultNotFoundHint: 'Check vault: in .agent-vault.yaml (op vault list shows the vaults), and that the service account has access to it.',
+  opItemNotFound: (name: string, item: string, where: string) => `provider "${name}": item "${item}" is no longer in ${where}`,
+  opItemNotFoundHint: 'The item was removed or renamed in 1Password; run the command again.',
+  opNoField: (name: string, item: string) => `provider "${name}": item "${item}" has no field to use (no password or credential field, or not the configured field)`,
+  opNoFieldHint: (name: string) => `Name the field to read in .agent-vault.yaml: providers: ${name}: field: FIELD (a label or id, or SECTION/FIELD).`,
+  opBadOutput: (name: string, what: string) => `provider "${name}": op ${what} did not print the JSON it documents`,
+  opBadOutputHint: 'Update the 1Password CLI to version 2 or later (op --version).',
+  opTimeout: (name: string, seconds: number) => `provider "${name}": op did not answer within ${seconds} s and was stopped`,
+  opTimeoutHint: 'Check the network and op (op whoami), or raise timeout: for the provider in .agent-vault.yaml.',
+  opFailed: (name: string, command: string, how: string) => `provider "${name}": op ${command} failed (${how})`,
+  opFailedHint: 'Run op whoami in your terminal to see what 1Password says, then run the command again.',
+} as const;
 /** The team vault (issue 17). Names, paths and key names only; never a value. */
 export const TEAM_MSG = {
   damaged: (file: string, why: string) => `${file} is damaged: ${why}`,

@@ -17555,6 +17555,225 @@ function failsOn(severity, failOn) {
   return failOn !== "never" && severityRank(severity) >= severityRank(failOn);
 }
 
+// src/config/providers.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/placeholder.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash2, createHmac } from "node:crypto";
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
+}
+function isValidKey(key) {
+  return KEY_RE.test(key);
+}
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
+}
+function unvaultedMarker(hash82) {
+  return `<agent-vault:UNVAULTED:sha256:${hash82}>`;
+}
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
+}
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
+var MAX_KEY = 128;
+function hash8(bytes, key) {
+  return (key ? createHmac("sha256", key) : createHash2("sha256")).update(bytes).digest("hex").slice(0, 8);
+}
+function startsWithAt(input, at, what) {
+  if (at + what.length > input.length) return false;
+  for (let i = 0; i < what.length; i++) if (input[at + i] !== what[i]) return false;
+  return true;
+}
+function parseToken(input, at) {
+  if (!startsWithAt(input, at, PREFIX)) return void 0;
+  let p = at + PREFIX.length;
+  let literals = 0;
+  while (startsWithAt(input, p, LITERAL)) {
+    literals++;
+    p += LITERAL.length;
+  }
+  if (startsWithAt(input, p, UNVAULTED)) {
+    p += UNVAULTED.length;
+    let hash = "";
+    for (let i = 0; i < 8; i++) {
+      const c = input[p + i];
+      if (c === void 0 || !(c >= 48 && c <= 57 || c >= 97 && c <= 102)) return void 0;
+      hash += String.fromCharCode(c);
+    }
+    p += 8;
+    if (input[p] !== 62) return void 0;
+    return { end: p + 1, literals, key: void 0, hash };
+  }
+  let key = "";
+  while (p < input.length && key.length <= MAX_KEY) {
+    const c = input[p];
+    if (c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 45) {
+      key += String.fromCharCode(c);
+      p++;
+    } else break;
+  }
+  if (input[p] !== 62 || !isValidKey(key)) return void 0;
+  return { end: p + 1, literals, key, hash: void 0 };
+}
+function restorePlaceholders(input, lookup, options = {}) {
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const parts = [];
+  const unknown = /* @__PURE__ */ new Set();
+  const unresolved = /* @__PURE__ */ new Set();
+  const escape = options.escapeLiterals !== false;
+  const restoredSpans = [];
+  let restored = 0;
+  let unvaultedRestored = 0;
+  let at = 0;
+  let from = 0;
+  let size = 0;
+  while ((from = src.indexOf(PREFIX, from)) !== -1) {
+    const t = parseToken(src, from);
+    if (!t) {
+      from += 1;
+      continue;
+    }
+    let replacement;
+    if (t.literals > 0) {
+      if (escape && (t.key === void 0 || (options.known ? options.known(t.key) : lookup(t.key) !== void 0))) {
+        replacement = Buffer.concat([PREFIX, src.subarray(from + PREFIX.length + LITERAL.length, t.end)]);
+      }
+    } else if (t.key !== void 0) {
+      replacement = lookup(t.key);
+      if (replacement === void 0) unknown.add(t.key);
+      else restored++;
+    } else {
+      replacement = options.unvaulted?.(t.hash);
+      if (replacement === void 0) unresolved.add(t.hash);
+      else unvaultedRestored++;
+    }
+    if (replacement !== void 0) {
+      if (from > at) {
+        parts.push(src.subarray(at, from));
+        size += from - at;
+      }
+      parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
+      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength, ...t.key !== void 0 ? { key: t.key } : { hash: t.hash } });
+      size += replacement.byteLength;
+      at = t.end;
+    }
+    from = t.end;
+  }
+  if (at < src.length) parts.push(src.subarray(at));
+  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort(), restoredSpans };
+}
+
+// src/config/providers.ts
+var NAME_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+var RESERVED = /* @__PURE__ */ new Set(["local", "team"]);
+var ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var FIELDS = { envfile: ["type", "path"], onepassword: ["type", "vault", "account", "token-env", "field", "timeout"] };
+function normalizePattern(raw) {
+  return raw.trim().toLowerCase().replace(/_/g, "-");
+}
+function readProviders(rawProviders, rawKeys, problems) {
+  const out = { providers: {}, keys: [] };
+  if (rawProviders !== void 0) {
+    if (!isMapping(rawProviders)) problems.push({ where: ["providers"], message: "must be a mapping of provider names to { type: envfile | onepassword, ... }" });
+    else for (const [name, raw] of Object.entries(rawProviders)) {
+      const spec = readProvider(name, raw, problems);
+      if (spec) out.providers[name] = spec;
+    }
+  }
+  if (rawKeys !== void 0) {
+    if (!isMapping(rawKeys)) problems.push({ where: ["keys"], message: "must be a mapping of key names or prefixes (stripe-*) to provider names" });
+    else {
+      const seen = /* @__PURE__ */ new Set();
+      for (const [rawPattern, provider2] of Object.entries(rawKeys)) {
+        const where = ["keys", rawPattern];
+        const pattern = normalizePattern(rawPattern);
+        const prefix = pattern.endsWith("*");
+        const stem = prefix ? pattern.slice(0, -1) : pattern;
+        if (prefix ? stem.includes("*") || stem !== "" && !/^[a-z0-9][a-z0-9-]*$/.test(stem) : !isValidKey(stem)) {
+          problems.push({ where, message: "must be a key name (stripe-secret-key) or a prefix ending in * (stripe-*)" });
+          continue;
+        }
+        if (seen.has(pattern)) {
+          problems.push({ where, message: `the same pattern as an earlier one (${pattern})` });
+          continue;
+        }
+        seen.add(pattern);
+        if (typeof provider2 !== "string" || !provider2) problems.push({ where, message: "must name a provider from providers:" });
+        else if (!(provider2 in out.providers) && !(isMapping(rawProviders) && provider2 in rawProviders)) problems.push({ where, message: `names no provider "${provider2}" (providers: defines ${Object.keys(isMapping(rawProviders) ? rawProviders : {}).join(", ") || "none"})` });
+        else out.keys.push({ pattern: stem, prefix, provider: provider2 });
+      }
+    }
+  }
+  return out;
+}
+function readProvider(name, raw, problems) {
+  const where = ["providers", name];
+  if (!NAME_RE.test(name) || RESERVED.has(name)) {
+    problems.push({ where, message: `provider names are lower-case letters, digits and hyphens, and not ${[...RESERVED].join(" or ")}` });
+    return void 0;
+  }
+  if (!isMapping(raw)) {
+    problems.push({ where, message: "must be a mapping with type: envfile or type: onepassword" });
+    return void 0;
+  }
+  const type = raw.type;
+  if (type !== "envfile" && type !== "onepassword") {
+    problems.push({ where: [...where, "type"], message: "type must be envfile or onepassword" });
+    return void 0;
+  }
+  const before = problems.length;
+  for (const k of Object.keys(raw)) if (!FIELDS[type].includes(k)) problems.push({ where: [...where, k], message: `unknown key (expected ${FIELDS[type].join(", ")})` });
+  const text = (k, required) => {
+    const v = raw[k];
+    if (v === void 0) {
+      if (required) problems.push({ where, message: `${k}: is required for type ${type}` });
+      return void 0;
+    }
+    if (typeof v !== "string" || !v.trim()) {
+      problems.push({ where: [...where, k], message: "must be a non-empty string" });
+      return void 0;
+    }
+    return v;
+  };
+  if (type === "envfile") {
+    const path = text("path", true);
+    return problems.length === before && path ? { type, path } : void 0;
+  }
+  const vault = text("vault", true);
+  const account = text("account", false);
+  const tokenEnv = text("token-env", false);
+  const field2 = text("field", false);
+  if (tokenEnv !== void 0 && (!ENV_NAME_RE.test(tokenEnv) || /^ops_/i.test(tokenEnv) || tokenEnv.length > 64)) {
+    problems.push({ where: [...where, "token-env"], message: "must be the NAME of an environment variable holding the token (e.g. OP_SERVICE_ACCOUNT_TOKEN), never the token itself" });
+  }
+  let timeoutSeconds;
+  if (raw.timeout !== void 0) {
+    if (typeof raw.timeout !== "number" || !Number.isInteger(raw.timeout) || raw.timeout < 1 || raw.timeout > 600) problems.push({ where: [...where, "timeout"], message: "must be a whole number of seconds from 1 to 600" });
+    else timeoutSeconds = raw.timeout;
+  }
+  if (problems.length !== before || !vault) return void 0;
+  return { type, vault, ...account ? { account } : {}, ...tokenEnv ? { tokenEnv } : {}, ...field2 ? { field: field2 } : {}, ...timeoutSeconds ? { timeoutSeconds } : {} };
+}
+function isMapping(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 // src/config/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -17620,7 +17839,7 @@ function skillPolicy(config) {
 // src/config/config.ts
 var CONFIG_NAMES = [".agent-vault.yaml", ".agent-vault.yml"];
 var DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
-var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy", "baseline"]);
+var TOP_KEYS = /* @__PURE__ */ new Set(["version", "rules", "allowlist", "maxFileSize", "decode", "protected", "skills", "policy", "baseline", "providers", "keys"]);
 function parseSize(value) {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return Math.floor(value);
   if (typeof value !== "string") return void 0;
@@ -17642,7 +17861,8 @@ function defaultConfig() {
     protected: [],
     skills: void 0,
     policy: void 0,
-    baseline: void 0
+    baseline: void 0,
+    providers: { providers: {}, keys: [] }
   };
 }
 function parseConfig(text, file) {
@@ -17716,6 +17936,7 @@ function parseConfig(text, file) {
   }
   if (config.policy) readPolicy(config.policy, problems);
   if (config.skills) readSkillPolicy(config.skills, problems);
+  config.providers = readProviders(v.providers, v.keys, problems);
   unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? "" : "s"} above).`);
@@ -17865,126 +18086,6 @@ async function* gitChunks(args, opts2) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/core/placeholder.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2, createHmac } from "node:crypto";
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
-}
-function isValidKey(key) {
-  return KEY_RE.test(key);
-}
-function placeholderFor(key) {
-  return `<agent-vault:${key}>`;
-}
-function unvaultedMarker(hash82) {
-  return `<agent-vault:UNVAULTED:sha256:${hash82}>`;
-}
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
-}
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
-var MAX_KEY = 128;
-function hash8(bytes, key) {
-  return (key ? createHmac("sha256", key) : createHash2("sha256")).update(bytes).digest("hex").slice(0, 8);
-}
-function startsWithAt(input, at, what) {
-  if (at + what.length > input.length) return false;
-  for (let i = 0; i < what.length; i++) if (input[at + i] !== what[i]) return false;
-  return true;
-}
-function parseToken(input, at) {
-  if (!startsWithAt(input, at, PREFIX)) return void 0;
-  let p = at + PREFIX.length;
-  let literals = 0;
-  while (startsWithAt(input, p, LITERAL)) {
-    literals++;
-    p += LITERAL.length;
-  }
-  if (startsWithAt(input, p, UNVAULTED)) {
-    p += UNVAULTED.length;
-    let hash = "";
-    for (let i = 0; i < 8; i++) {
-      const c = input[p + i];
-      if (c === void 0 || !(c >= 48 && c <= 57 || c >= 97 && c <= 102)) return void 0;
-      hash += String.fromCharCode(c);
-    }
-    p += 8;
-    if (input[p] !== 62) return void 0;
-    return { end: p + 1, literals, key: void 0, hash };
-  }
-  let key = "";
-  while (p < input.length && key.length <= MAX_KEY) {
-    const c = input[p];
-    if (c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 45) {
-      key += String.fromCharCode(c);
-      p++;
-    } else break;
-  }
-  if (input[p] !== 62 || !isValidKey(key)) return void 0;
-  return { end: p + 1, literals, key, hash: void 0 };
-}
-function restorePlaceholders(input, lookup, options = {}) {
-  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const parts = [];
-  const unknown = /* @__PURE__ */ new Set();
-  const unresolved = /* @__PURE__ */ new Set();
-  const escape = options.escapeLiterals !== false;
-  const restoredSpans = [];
-  let restored = 0;
-  let unvaultedRestored = 0;
-  let at = 0;
-  let from = 0;
-  let size = 0;
-  while ((from = src.indexOf(PREFIX, from)) !== -1) {
-    const t = parseToken(src, from);
-    if (!t) {
-      from += 1;
-      continue;
-    }
-    let replacement;
-    if (t.literals > 0) {
-      if (escape && (t.key === void 0 || (options.known ? options.known(t.key) : lookup(t.key) !== void 0))) {
-        replacement = Buffer.concat([PREFIX, src.subarray(from + PREFIX.length + LITERAL.length, t.end)]);
-      }
-    } else if (t.key !== void 0) {
-      replacement = lookup(t.key);
-      if (replacement === void 0) unknown.add(t.key);
-      else restored++;
-    } else {
-      replacement = options.unvaulted?.(t.hash);
-      if (replacement === void 0) unresolved.add(t.hash);
-      else unvaultedRestored++;
-    }
-    if (replacement !== void 0) {
-      if (from > at) {
-        parts.push(src.subarray(at, from));
-        size += from - at;
-      }
-      parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
-      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength, ...t.key !== void 0 ? { key: t.key } : { hash: t.hash } });
-      size += replacement.byteLength;
-      at = t.end;
-    }
-    from = t.end;
-  }
-  if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort(), restoredSpans };
-}
-
 // src/messages.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -18002,6 +18103,7 @@ var MSG = {
   scanUnread: (path, why) => `error: cannot read ${path} (${why}); it was not scanned`,
   notAGitRepo: (cwd) => `not inside a git repository: ${cwd}`,
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
+  keySourcesNote: (keys) => `note: placeholders from outside the local vault: ${keys.join(", ")}`,
   // Vault commands (read, write, has, list, init, set, get, rm, import).
   vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
   vaultNeedsTerminalHint: (commandLine2) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine2}`,
@@ -18146,6 +18248,36 @@ var LOCK_MSG = {
   sessionNeedsPassphraseFor: (what) => `${what} needs the passphrase again, even while the vault is unlocked`,
   vaultLockedSmudge: "agent-vault: vault locked: checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault unlock, then git checkout -- <files> (or agent-vault install) to restore the values.",
   vaultLockedClean: (path) => `${path}: vault locked: agent-vault cannot tell which values in it are vaulted, so it refuses to stage it. Run agent-vault unlock in your terminal, then git add again.`
+};
+var PROVIDER_MSG = {
+  badKey: (key) => `"${key}" is not a valid key name`,
+  keyFromProvider: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} already ${keys.length === 1 ? "comes" : "come"} from a provider; a value set without a terminal may create a key, never take the place of one`,
+  keyFromProviderHint: (keys) => `Nothing was changed. To store a local value in its place, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
+  needsLocalSession: "this repository routes keys to providers (keys: in .agent-vault.yaml), which a passphrase vault's session agent does not consult yet; refusing rather than showing content without their values hidden",
+  needsLocalSessionHint: "Use providers with a key-file vault (or AGENT_VAULT_KEY_ENV in CI) for now, or remove keys: from .agent-vault.yaml.",
+  envFileRefused: (name, path, why) => `provider "${name}": refusing to read ${path}: ${why}`,
+  envFileRefusedHint: "Point the envfile provider at a regular file outside the vault home (providers: NAME: path: in .agent-vault.yaml).",
+  envFileUnreadable: (name, path, code) => `provider "${name}": cannot read ${path} (${code})`,
+  envFileUnreadableHint: "Check that the file exists and is readable by you, or remove the provider from keys: in .agent-vault.yaml.",
+  envFileNotText: (name, key) => `provider "${name}": the value for ${key} is not UTF-8 text without NUL bytes, which an env file cannot hold`,
+  opMissing: (name) => `provider "${name}": the 1Password CLI (op) was not found on PATH`,
+  opMissingHint: "Install the 1Password CLI (https://developer.1password.com/docs/cli/get-started/) so that `op` is on PATH, or remove this provider from keys: in .agent-vault.yaml.",
+  opNotSignedIn: (name) => `provider "${name}": op is not signed in (1Password refused the request)`,
+  opNotSignedInHint: (tokenEnv) => tokenEnv ? `Check that ${tokenEnv} holds a valid service account token with access to the vault, then run the command again.` : "Sign in with the 1Password app (op signin), or give the provider a service account token: token-env: OP_SERVICE_ACCOUNT_TOKEN.",
+  opTokenUnset: (name, tokenEnv) => `provider "${name}": the environment variable ${tokenEnv} (token-env) is not set`,
+  opTokenUnsetHint: (tokenEnv) => `Export the service account token as ${tokenEnv} in the shell that runs agent-vault (never write the token into .agent-vault.yaml).`,
+  opVaultNotFound: (name, vault) => `provider "${name}": 1Password has no vault "${vault}" that this account can read`,
+  opVaultNotFoundHint: "Check vault: in .agent-vault.yaml (op vault list shows the vaults), and that the service account has access to it.",
+  opItemNotFound: (name, item, where) => `provider "${name}": item "${item}" is no longer in ${where}`,
+  opItemNotFoundHint: "The item was removed or renamed in 1Password; run the command again.",
+  opNoField: (name, item) => `provider "${name}": item "${item}" has no field to use (no password or credential field, or not the configured field)`,
+  opNoFieldHint: (name) => `Name the field to read in .agent-vault.yaml: providers: ${name}: field: FIELD (a label or id, or SECTION/FIELD).`,
+  opBadOutput: (name, what) => `provider "${name}": op ${what} did not print the JSON it documents`,
+  opBadOutputHint: "Update the 1Password CLI to version 2 or later (op --version).",
+  opTimeout: (name, seconds) => `provider "${name}": op did not answer within ${seconds} s and was stopped`,
+  opTimeoutHint: "Check the network and op (op whoami), or raise timeout: for the provider in .agent-vault.yaml.",
+  opFailed: (name, command, how) => `provider "${name}": op ${command} failed (${how})`,
+  opFailedHint: "Run op whoami in your terminal to see what 1Password says, then run the command again."
 };
 var TEAM_MSG = {
   damaged: (file, why) => `${file} is damaged: ${why}`,
@@ -33824,10 +33956,11 @@ function macOf(keys, doc) {
   const header = doc.header ? { header: doc.header } : {};
   const generation = doc.generation === void 0 ? {} : { generation: doc.generation };
   const approvals = doc.approvals === void 0 ? {} : { approvals: doc.approvals };
-  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals }));
+  const provided = doc.providedBindings === void 0 ? {} : { providedBindings: doc.providedBindings };
+  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals, ...provided }));
 }
-function documentOf(keys, header, keyCheckHex, generation, entries, approvals) {
-  const body = { format: VAULT_FORMAT, ...header ? { header } : {}, keyCheck: keyCheckHex, generation, entries, ...approvals ? { approvals } : {} };
+function documentOf(keys, header, keyCheckHex, generation, entries, approvals, providedBindings) {
+  const body = { format: VAULT_FORMAT, ...header ? { header } : {}, keyCheck: keyCheckHex, generation, entries, ...approvals ? { approvals } : {}, ...providedBindings ? { providedBindings } : {} };
   return { ...body, mac: macOf(keys, body) };
 }
 var isSealed = (v) => !!v && typeof v === "object" && typeof v.iv === "string" && typeof v.tag === "string" && typeof v.ciphertext === "string";
@@ -33848,7 +33981,7 @@ function verify2(text, keys) {
   } catch {
     return { ok: false, code: "VAULT_DAMAGED", why: "is not valid JSON (truncated or damaged)" };
   }
-  if (typeof doc !== "object" || doc === null || doc.format !== VAULT_FORMAT || typeof doc.keyCheck !== "string" || typeof doc.mac !== "string" || typeof doc.entries !== "object" || doc.entries === null || doc.generation !== void 0 && (!Number.isSafeInteger(doc.generation) || doc.generation < 0) || doc.header !== void 0 && !headerShapeOk(doc.header) || doc.approvals !== void 0 && !approvalsShapeOk(doc.approvals)) {
+  if (typeof doc !== "object" || doc === null || doc.format !== VAULT_FORMAT || typeof doc.keyCheck !== "string" || typeof doc.mac !== "string" || typeof doc.entries !== "object" || doc.entries === null || doc.generation !== void 0 && (!Number.isSafeInteger(doc.generation) || doc.generation < 0) || doc.header !== void 0 && !headerShapeOk(doc.header) || doc.approvals !== void 0 && !approvalsShapeOk(doc.approvals) || doc.providedBindings !== void 0 && (typeof doc.providedBindings !== "object" || doc.providedBindings === null || Array.isArray(doc.providedBindings) || !Object.entries(doc.providedBindings).every(([k, g]) => isValidKey(k) && isStringArray(g)))) {
     return { ok: false, code: "VAULT_DAMAGED", why: `does not have the ${VAULT_FORMAT} layout` };
   }
   if (!sameHex(doc.keyCheck, keyCheck(keys))) {
@@ -34109,7 +34242,7 @@ var FileVault = class _FileVault {
         if (newHeader?.provider === "passphrase" && oldTotp && !newHeader.totp) {
           newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
         }
-        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals)));
+        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals, doc.providedBindings)));
         writeGeneration(this.home, this.keys, generation, next);
         writeFileAtomicSync(paths.backup, before, 384);
         writeFileAtomicSync(paths.file, bytes, 384);
@@ -34156,7 +34289,7 @@ var FileVault = class _FileVault {
         const doc = loadDocument(this.home, this.keys, { locked: true });
         const changed = change(doc);
         if (changed) {
-          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals);
+          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals, doc.providedBindings);
           writeFileAtomicSync(paths.backup, before, 384);
           writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 384);
           writeGeneration(this.home, this.keys, next.generation);
@@ -34254,6 +34387,27 @@ var FileVault = class _FileVault {
       else delete e.bindings;
       return { changed: true, result: removed };
     });
+  }
+  providedBindings() {
+    return structuredClone(this.doc.providedBindings ?? {});
+  }
+  bindProvided(key, globs, add2) {
+    if (!isValidKey(key)) throw new AgentVaultError("usage", `"${key}" is not a valid key name`);
+    let result = [];
+    this.update((doc) => {
+      if (Object.hasOwn(doc.entries, key)) throw new AgentVaultError("internal", `"${key}" is in the vault; its bindings live on its entry`);
+      const all = { ...doc.providedBindings ?? {} };
+      const have = all[key] ?? [];
+      result = add2 ? [...new Set(globs ?? [])].filter((g) => !have.includes(g)) : globs ? have.filter((g) => globs.includes(g)) : have;
+      if (!result.length) return false;
+      const kept = add2 ? [...have, ...result] : have.filter((g) => !result.includes(g));
+      if (kept.length) all[key] = kept;
+      else delete all[key];
+      if (Object.keys(all).length) doc.providedBindings = all;
+      else delete doc.providedBindings;
+      return true;
+    });
+    return result;
   }
   prune(key) {
     return this.updateEntry(key, (e) => {
@@ -35494,6 +35648,31 @@ function readAuditLines(home) {
   return splitLog(text);
 }
 
+// src/providers/chain.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/platform/safe-path.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/providers/envfile.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/vault/dotenv.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/providers/provider.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/providers/onepassword.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_OUTPUT = 64 * 1024 * 1024;
+
 // src/session/team-source.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -35647,6 +35826,9 @@ var LocalVaultSession = class {
   policy;
   /** The repository's team vault as this machine opened it (loaded at the first operation). */
   team;
+  /** What the configured providers hand in, asked for once (see resolveChain). */
+  provided;
+  providedNow;
   /** How to open (or create) the vault: with this session's key, if it has one of its own. */
   vaultOptions() {
     const keyProvider = this.options.keyProvider;
@@ -35667,6 +35849,7 @@ var LocalVaultSession = class {
   /** Load what the chain needs asynchronously (the team vault's data key is unwrapped once). */
   async ready() {
     this.team ??= await openTeamState(this.options.repo, this.teamKeys());
+    await this.resolveChain();
   }
   /** This machine's team identity, signing key and pins (internal entries of the local vault). */
   teamKeys() {
@@ -35687,6 +35870,7 @@ var LocalVaultSession = class {
     const v = this.open();
     if (v) out.push(localSource(v));
     if (this.team?.kind === "open") out.push(teamSource(this.team.team));
+    out.push(...this.providerSources());
     return out;
   }
   /** Every key once, from the first source holding it, sorted. */
@@ -35704,6 +35888,41 @@ var LocalVaultSession = class {
     this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
   }
+  // ---- The resolution chain: the local vault first, then configured providers. ----------
+  /**
+   * Ask the configured providers for every key routed to them, once per session (a provider
+   * that fails fails the operation: redaction without its values could show one).
+   */
+  resolveChain() {
+    this.provided ??= (async () => {
+      const chain2 = this.options.providers?.();
+      this.providedNow = chain2 ? await chain2.values() : /* @__PURE__ */ new Map();
+      return this.providedNow;
+    })();
+    return this.provided;
+  }
+  /** A key that resolves to a provider (no earlier source of the chain holds it). */
+  fromProvider(key) {
+    return !!this.metas().find((m) => m.key === key)?.source?.startsWith("provider:");
+  }
+  /**
+   * One source per provider. Their values come in through configuration an agent can edit, so
+   * they redact as script values do (core/redact.ts, NO ORACLE); every routed value is redacted,
+   * also one an earlier source's key of the same name shadows. Bindings of provider keys are a
+   * person's, kept in the local vault; they start empty: nowhere.
+   */
+  providerSources() {
+    const byName = /* @__PURE__ */ new Map();
+    for (const p of this.providedNow?.values() ?? []) byName.set(p.source, [...byName.get(p.source) ?? [], p]);
+    const bound = this.open()?.providedBindings() ?? {};
+    return [...byName].map(([name, values]) => ({
+      name,
+      list: () => values.map((p) => ({ key: p.key, description: null, created: "", updated: "", length: p.value.length, version: 0, earlierValues: 0, origin: "script", bindings: bound[p.key] ?? [], internal: false, source: p.source })),
+      get: (key) => values.find((p) => p.key === key)?.value,
+      redactionValues: () => values.map((p) => ({ key: p.key, value: p.value, origin: "script" }))
+    }));
+  }
+  // ----------------------------------------------------------------------------------------
   async state() {
     const team = this.exists() ? void 0 : (await this.ready(), this.team);
     return { exists: this.exists() || team?.kind === "open", locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
@@ -35884,6 +36103,9 @@ var LocalVaultSession = class {
   async set(entries, options) {
     if (!options.interactive) {
       if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError("refused", MSG.bindNeedsPerson, { code: "TTY_REQUIRED", hint: MSG.bindNeedsPersonHint });
+      await this.ready();
+      const provided = entries.filter((e) => this.fromProvider(e.key)).map((e) => e.key);
+      if (provided.length) throw new AgentVaultError("refused", PROVIDER_MSG.keyFromProvider(provided), { code: "KEY_EXISTS", hint: PROVIDER_MSG.keyFromProviderHint(provided) });
     }
     if (!this.exists()) initVault(this.home, this.vaultOptions());
     const origin = options.interactive ? "terminal" : "script";
@@ -35896,12 +36118,14 @@ var LocalVaultSession = class {
     return removed;
   }
   async bind(key, globs) {
-    const added = this.required().bind(key, globs);
+    await this.ready();
+    const added = this.fromProvider(key) ? this.required().bindProvided(key, globs, true) : this.required().bind(key, globs);
     this.changed();
     return added;
   }
   async unbind(key, globs) {
-    const removed = this.required().unbind(key, globs);
+    await this.ready();
+    const removed = this.fromProvider(key) ? this.required().bindProvided(key, globs, false) : this.required().unbind(key, globs);
     this.changed();
     return removed;
   }
@@ -35926,6 +36150,8 @@ var LocalVaultSession = class {
   changed() {
     this.redactor = void 0;
     this.policy = void 0;
+    this.provided = void 0;
+    this.providedNow = void 0;
   }
   async close() {
     this.vault?.close();

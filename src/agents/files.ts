@@ -35,6 +35,8 @@ export interface AgentFiles {
 export interface AgentRead {
   view: Buffer;
   unvaulted: number;
+  /** Keys shown as placeholders. */
+  keys: string[];
 }
 
 export async function readForAgent(files: AgentFiles, file: string): Promise<AgentRead> {
@@ -43,7 +45,7 @@ export async function readForAgent(files: AgentFiles, file: string): Promise<Age
   // scanner nor the value matcher can see a secret spelled that way, so showing it could leak one.
   if (!isShowableText(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
   const view = await viewOf(files, file, bytes);
-  return { view: view.output, unvaulted: view.unvaulted };
+  return { view: view.output, unvaulted: view.unvaulted, keys: view.keys ?? [] };
 }
 
 /**

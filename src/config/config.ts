@@ -5,6 +5,7 @@ import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } fro
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
 import { builtinRulePacks, type RulePackFile } from './builtin-rules.js';
 import { readPolicy } from './policy.js';
+import { readProviders, type ProvidersConfig } from './providers.js';
 import { readSkillPolicy } from './skills.js';
 import { formatProblems, parseLocatedYaml } from './yaml.js';
 
@@ -41,9 +42,11 @@ export interface AgentVaultConfig {
    * the folder of the configuration file (the repository root for .agent-vault.yaml).
    */
   baseline: string | undefined;
+  /** `providers:` and `keys:`: secret providers and the keys they hand in (providers.ts). */
+  providers: ProvidersConfig;
 }
 
-const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'decode', 'protected', 'skills', 'policy', 'baseline']);
+const TOP_KEYS = new Set(['version', 'rules', 'allowlist', 'maxFileSize', 'decode', 'protected', 'skills', 'policy', 'baseline', 'providers', 'keys']);
 
 /** A size such as 10MB, 512KB or a number of bytes; undefined when it is not one. */
 export function parseSize(value: unknown): number | undefined {
@@ -69,6 +72,7 @@ export function defaultConfig(): AgentVaultConfig {
     skills: undefined,
     policy: undefined,
     baseline: undefined,
+    providers: { providers: {}, keys: [] },
   };
 }
 
@@ -147,6 +151,7 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
   // reads a section must not let its mistakes through.
   if (config.policy) readPolicy(config.policy, problems);
   if (config.skills) readSkillPolicy(config.skills, problems);
+  config.providers = readProviders(v.providers, v.keys, problems);
   unknownDisabledRules(config, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`);

@@ -29,6 +29,8 @@ export interface FilterEngineOptions {
 }
 
 const isLocked = (e: unknown) => e instanceof AgentVaultError && e.code === 'VAULT_LOCKED';
+/** A configured secret provider failed (providers/): its values cannot be redacted this command. */
+const isProviderFailure = (e: unknown) => e instanceof AgentVaultError && !!e.code?.startsWith('PROVIDER');
 
 /** The pathname of content with no file behind it (the single-file commands without a path): no binding can allow it. */
 export const NO_PATHNAME = '<stdin>';
@@ -112,6 +114,13 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
         } catch (error) {
           if (!lost(error)) throw error;
         }
+      }
+      if (isProviderFailure(unavailable)) {
+        // A provider that cannot hand its values in: like a locked vault, only content already
+        // clean passes (a value no rule flags may be the provider's), and the reason is said once.
+        if (opts.matchesIndex?.(pathname, content)) return content;
+        warnOnce('provider-clean', `agent-vault: ${unavailable!.message}\n  ${unavailable!.hint ?? ''}`);
+        throw new Error(unavailable!.message);
       }
       if (opts.recordedVault && unavailable && !isLocked(unavailable)) {
         // Installed with a vault that is not here: fail closed, as the hooks do.

@@ -6,7 +6,7 @@ import { restorePlaceholders } from '../core/placeholder.js';
 import { Redactor } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
-import { MSG } from '../messages.js';
+import { MSG, PROVIDER_MSG } from '../messages.js';
 import { vaultHome } from '../platform/home.js';
 import { bindingMatcher, commandLine, commandMatcher } from '../vault/bindings.js';
 import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type KeyMeta, type Vault, type VaultOptions } from '../vault/index.js';
@@ -16,6 +16,9 @@ import { useOf, type AgentViewPart, type Destination, type NewValue, type Restor
 import { verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
 import { ANCHOR_EVERY, appendAudit, readAuditLines } from '../audit/log.js';
 import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
+import { loadConfig } from '../config/config.js';
+import { repoRoot } from '../platform/exec.js';
+import { ProviderChain, type ProvidedValue } from '../providers/chain.js';
 import { localSource, openTeamState, TeamKeys, teamRootFor, teamSource, type KeySource, type TeamState } from './team-source.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
@@ -44,6 +47,9 @@ export class LocalVaultSession implements VaultSession {
   private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean; runs: (argv: readonly string[]) => boolean }> | undefined;
   /** The repository's team vault as this machine opened it (loaded at the first operation). */
   private team: TeamState | undefined;
+  /** What the configured providers hand in, asked for once (see resolveChain). */
+  private provided: Promise<Map<string, ProvidedValue>> | undefined;
+  private providedNow: Map<string, ProvidedValue> | undefined;
 
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -52,7 +58,7 @@ export class LocalVaultSession implements VaultSession {
    */
   constructor(
     home: string,
-    private readonly options: { keyProvider?: KeyProvider; repo?: string; ageIdentity?: string } = {},
+    private readonly options: { keyProvider?: KeyProvider; repo?: string; ageIdentity?: string; providers?: () => ProviderChain | undefined } = {},
   ) {
     this.home = resolve(home);
   }
@@ -82,6 +88,7 @@ export class LocalVaultSession implements VaultSession {
   /** Load what the chain needs asynchronously (the team vault's data key is unwrapped once). */
   private async ready(): Promise<void> {
     this.team ??= await openTeamState(this.options.repo, this.teamKeys());
+    await this.resolveChain();
   }
 
   /** This machine's team identity, signing key and pins (internal entries of the local vault). */
@@ -106,6 +113,7 @@ export class LocalVaultSession implements VaultSession {
     const v = this.open();
     if (v) out.push(localSource(v));
     if (this.team?.kind === 'open') out.push(teamSource(this.team.team));
+    out.push(...this.providerSources());
     return out;
   }
 
@@ -126,6 +134,46 @@ export class LocalVaultSession implements VaultSession {
     this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
   }
+
+  // ---- The resolution chain: the local vault first, then configured providers. ----------
+
+  /**
+   * Ask the configured providers for every key routed to them, once per session (a provider
+   * that fails fails the operation: redaction without its values could show one).
+   */
+  private resolveChain(): Promise<Map<string, ProvidedValue>> {
+    this.provided ??= (async () => {
+      const chain = this.options.providers?.();
+      this.providedNow = chain ? await chain.values() : new Map();
+      return this.providedNow;
+    })();
+    return this.provided;
+  }
+
+  /** A key that resolves to a provider (no earlier source of the chain holds it). */
+  private fromProvider(key: string): boolean {
+    return !!this.metas().find((m) => m.key === key)?.source?.startsWith('provider:');
+  }
+
+  /**
+   * One source per provider. Their values come in through configuration an agent can edit, so
+   * they redact as script values do (core/redact.ts, NO ORACLE); every routed value is redacted,
+   * also one an earlier source's key of the same name shadows. Bindings of provider keys are a
+   * person's, kept in the local vault; they start empty: nowhere.
+   */
+  private providerSources(): KeySource[] {
+    const byName = new Map<string, ProvidedValue[]>();
+    for (const p of this.providedNow?.values() ?? []) byName.set(p.source, [...(byName.get(p.source) ?? []), p]);
+    const bound = this.open()?.providedBindings() ?? {};
+    return [...byName].map(([name, values]) => ({
+      name: name as KeySource['name'],
+      list: () => values.map((p) => ({ key: p.key, description: null, created: '', updated: '', length: p.value.length, version: 0, earlierValues: 0, origin: 'script' as const, bindings: bound[p.key] ?? [], internal: false, source: p.source })),
+      get: (key: string) => values.find((p) => p.key === key)?.value,
+      redactionValues: () => values.map((p) => ({ key: p.key, value: p.value, origin: 'script' as const })),
+    }));
+  }
+
+  // ----------------------------------------------------------------------------------------
 
   async state(): Promise<VaultState> {
     const team = this.exists() ? undefined : (await this.ready(), this.team);
@@ -338,6 +386,10 @@ export class LocalVaultSession implements VaultSession {
     if (!options.interactive) {
       // An agent may add a value it was given, never change what a person stored or decide where a value goes.
       if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError('refused', MSG.bindNeedsPerson, { code: 'TTY_REQUIRED', hint: MSG.bindNeedsPersonHint });
+      // A key a provider holds exists: a local key of that name would take its place (local first).
+      await this.ready();
+      const provided = entries.filter((e) => this.fromProvider(e.key)).map((e) => e.key);
+      if (provided.length) throw new AgentVaultError('refused', PROVIDER_MSG.keyFromProvider(provided), { code: 'KEY_EXISTS', hint: PROVIDER_MSG.keyFromProviderHint(provided) });
     }
     if (!this.exists()) initVault(this.home, this.vaultOptions());
     const origin = options.interactive ? 'terminal' : 'script';
@@ -352,13 +404,15 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async bind(key: string, globs: string[]): Promise<string[]> {
-    const added = this.required().bind(key, globs);
+    await this.ready();
+    const added = this.fromProvider(key) ? this.required().bindProvided(key, globs, true) : this.required().bind(key, globs);
     this.changed();
     return added;
   }
 
   async unbind(key: string, globs?: string[]): Promise<string[]> {
-    const removed = this.required().unbind(key, globs);
+    await this.ready();
+    const removed = this.fromProvider(key) ? this.required().bindProvided(key, globs, false) : this.required().unbind(key, globs);
     this.changed();
     return removed;
   }
@@ -387,6 +441,8 @@ export class LocalVaultSession implements VaultSession {
   private changed(): void {
     this.redactor = undefined;
     this.policy = undefined;
+    this.provided = undefined;
+    this.providedNow = undefined;
   }
 
   async close(): Promise<void> {
@@ -406,9 +462,42 @@ export class LocalVaultSession implements VaultSession {
 export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultSession {
   const home = resolve(cwd, vaultHome(env));
   const fromEnv = envKeyProvider(env);
-  // The repository's team vault joins the chain; AGENT_VAULT_AGE_IDENTITY opens it in CI.
-  const team = { ageIdentity: env.AGENT_VAULT_AGE_IDENTITY, repo: teamRootFor(resolve(cwd)) };
+  // The repository's team vault joins the chain; AGENT_VAULT_AGE_IDENTITY opens it in CI. Then the providers .agent-vault.yaml routes keys to.
+  const providers = () => providerChainFor(env, cwd, home);
+  const team = { ageIdentity: env.AGENT_VAULT_AGE_IDENTITY, repo: teamRootFor(resolve(cwd)), providers };
   if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, ...team });
-  if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env);
+  if (vaultProvider(home)?.provider === 'passphrase') return withoutProviders(new AgentSession(home, env), providers);
   return new LocalVaultSession(home, team);
+}
+
+/** The operations that would need provider values (the session agent cannot consult providers yet). */
+const NEEDS_VALUES = new Set<PropertyKey>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'bind', 'unbind']);
+
+/**
+ * The session agent (a passphrase vault) serves one vault home for every repository and does
+ * not consult providers yet. Where the configuration routes keys to providers, every operation
+ * that would need their values fails closed with one clear error, rather than redacting
+ * without them; state, unlock and lock keep working.
+ */
+function withoutProviders(session: VaultSession, providers: () => ProviderChain | undefined): VaultSession {
+  let routed: boolean;
+  try {
+    routed = providers() !== undefined;
+  } catch {
+    routed = false; // a configuration error is reported by the command that loads it
+  }
+  if (!routed) return session;
+  return new Proxy(session, {
+    get(target, prop, receiver) {
+      if (NEEDS_VALUES.has(prop)) return () => Promise.reject(new AgentVaultError('vault', PROVIDER_MSG.needsLocalSession, { code: 'PROVIDERS_UNSUPPORTED', hint: PROVIDER_MSG.needsLocalSessionHint }));
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** The providers the repository's configuration (AGENT_VAULT_CONFIG, else .agent-vault.yaml) routes keys to, if any. */
+function providerChainFor(env: NodeJS.ProcessEnv, cwd: string, home: string): ProviderChain | undefined {
+  const config = loadConfig({ env: env.AGENT_VAULT_CONFIG || undefined, repoRoot: repoRoot(cwd), cwd });
+  return ProviderChain.fromConfig(config, { cwd, env, home });
 }

@@ -10,6 +10,8 @@ export interface DotenvEntry {
   name: string;
   value: string;
   line: number;
+  /** The last line the entry takes (a quoted value may span lines). */
+  endLine: number;
 }
 
 /** Parse a .env file: KEY=value, optional `export`, quotes, # comments, multi-line "...". */
@@ -38,9 +40,18 @@ export function parseDotenv(text: string): DotenvEntry[] {
       if (hash !== -1) rest = rest.slice(0, hash);
       value = rest.trim();
     }
-    out.push({ name, value, line });
+    out.push({ name, value, line, endLine: i + 1 });
   }
   return out;
+}
+
+/**
+ * One `NAME="value"` line that parseDotenv reads back as exactly `value`: double quotes, with
+ * backslash, quote, CR, LF and tab escaped (the only escapes the parser undoes).
+ */
+export function formatDotenvLine(name: string, value: string): string {
+  const escaped = value.replace(/[\\"\r\n\t]/g, (c) => ({ '\\': '\\\\', '"': '\\"', '\r': '\\r', '\n': '\\n', '\t': '\\t' })[c]!);
+  return `${name}="${escaped}"`;
 }
 
 function findClose(body: string, q: string): number {
@@ -51,8 +62,8 @@ function findClose(body: string, q: string): number {
   return -1;
 }
 
-/** TELEGRAM_BOT_TOKEN -> telegram-bot-token. */
-function keyNameFor(variable: string): string {
+/** TELEGRAM_BOT_TOKEN -> telegram-bot-token (import, and the names providers hand in). */
+export function keyNameFor(variable: string): string {
   return variable
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -62,6 +62,8 @@ export interface KeyMeta {
 
 /** The sources a session resolves keys from, in order: this vault, the repository's team vault, providers. */
 export type KeySourceName = 'local' | 'team' | `provider:${string}`;
+/** The same, as providers name it. */
+export type KeySource = KeySourceName;
 
 interface EarlierValue extends SealedValue {
   version: number;
@@ -108,6 +110,12 @@ interface VaultDocument {
   entries: Record<string, EntryRecord>;
   /** Approval policy, webhooks, grants and the audit anchor (approval-state.ts); absent until first used. */
   approvals?: ApprovalsState;
+  /**
+   * Bindings of keys the vault does not hold, whose values a configured provider hands in
+   * (issue 17): a person's decision where such a value may go, kept here under the MAC like
+   * every other binding. Absent until first used.
+   */
+  providedBindings?: Record<string, string[]>;
   mac: string;
 }
 
@@ -131,6 +139,10 @@ export interface Vault {
   bind(key: string, globs: string[]): string[];
   /** Remove some bindings of a key, or all of them. Returns the ones removed. */
   unbind(key: string, globs?: string[]): string[];
+  /** Bindings of keys the vault does not hold (a provider's), by key. */
+  providedBindings(): Record<string, string[]>;
+  /** Add (`add`) or remove (`add: false`; no globs: all) bindings of a key a provider holds. Returns the globs changed. */
+  bindProvided(key: string, globs: string[] | undefined, add: boolean): string[];
   /** Drop a key's earlier values. Returns how many were dropped. */
   prune(key: string): number;
   /** The generation of vault.json (0 for a vault written before generations). */
@@ -216,12 +228,13 @@ function macOf(keys: VaultKeys, doc: Omit<VaultDocument, 'mac'>): string {
   const header = doc.header ? { header: doc.header } : {};
   const generation = doc.generation === undefined ? {} : { generation: doc.generation };
   const approvals = doc.approvals === undefined ? {} : { approvals: doc.approvals };
-  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals }));
+  const provided = doc.providedBindings === undefined ? {} : { providedBindings: doc.providedBindings };
+  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals, ...provided }));
 }
 
 /** A document in the field order serialize() must reproduce. */
-function documentOf(keys: VaultKeys, header: VaultHeader | undefined, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>, approvals?: ApprovalsState): VaultDocument {
-  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, ...(header ? { header } : {}), keyCheck: keyCheckHex, generation, entries, ...(approvals ? { approvals } : {}) };
+function documentOf(keys: VaultKeys, header: VaultHeader | undefined, keyCheckHex: string, generation: number, entries: Record<string, EntryRecord>, approvals?: ApprovalsState, providedBindings?: Record<string, string[]>): VaultDocument {
+  const body: Omit<VaultDocument, 'mac'> = { format: VAULT_FORMAT, ...(header ? { header } : {}), keyCheck: keyCheckHex, generation, entries, ...(approvals ? { approvals } : {}), ...(providedBindings ? { providedBindings } : {}) };
   return { ...body, mac: macOf(keys, body) };
 }
 
@@ -260,7 +273,8 @@ function verify(text: string, keys: VaultKeys): Verdict {
     doc.entries === null ||
     (doc.generation !== undefined && (!Number.isSafeInteger(doc.generation) || doc.generation < 0)) ||
     (doc.header !== undefined && !headerShapeOk(doc.header)) ||
-    (doc.approvals !== undefined && !approvalsShapeOk(doc.approvals))
+    (doc.approvals !== undefined && !approvalsShapeOk(doc.approvals)) ||
+    (doc.providedBindings !== undefined && (typeof doc.providedBindings !== 'object' || doc.providedBindings === null || Array.isArray(doc.providedBindings) || !Object.entries(doc.providedBindings).every(([k, g]) => isValidKey(k) && isStringArray(g))))
   ) {
     return { ok: false, code: 'VAULT_DAMAGED', why: `does not have the ${VAULT_FORMAT} layout` };
   }
@@ -610,7 +624,7 @@ class FileVault implements Vault {
         if (newHeader?.provider === 'passphrase' && oldTotp && !newHeader.totp) {
           newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
         }
-        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals)));
+        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals, doc.providedBindings)));
         // First a generation record that both keys verify, so whichever vault.json a crash
         // leaves (the old one under the old key, the new one under the new key) opens.
         writeGeneration(this.home, this.keys, generation, next);
@@ -665,7 +679,7 @@ class FileVault implements Vault {
         const doc = loadDocument(this.home, this.keys, { locked: true });
         const changed = change(doc);
         if (changed) {
-          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals);
+          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals, doc.providedBindings);
           writeFileAtomicSync(paths.backup, before, 0o600);
           writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 0o600);
           // After vault.json: a crash in between leaves the record behind, which opening repairs.
@@ -770,6 +784,30 @@ class FileVault implements Vault {
       else delete e.bindings;
       return { changed: true, result: removed };
     });
+  }
+
+  providedBindings(): Record<string, string[]> {
+    return structuredClone(this.doc.providedBindings ?? {});
+  }
+
+  bindProvided(key: string, globs: string[] | undefined, add: boolean): string[] {
+    if (!isValidKey(key)) throw new AgentVaultError('usage', `"${key}" is not a valid key name`);
+    let result: string[] = [];
+    this.update((doc) => {
+      // A key the vault holds keeps its bindings on its entry (bind); this map is for the others.
+      if (Object.hasOwn(doc.entries, key)) throw new AgentVaultError('internal', `"${key}" is in the vault; its bindings live on its entry`);
+      const all = { ...(doc.providedBindings ?? {}) };
+      const have = all[key] ?? [];
+      result = add ? [...new Set(globs ?? [])].filter((g) => !have.includes(g)) : globs ? have.filter((g) => globs.includes(g)) : have;
+      if (!result.length) return false;
+      const kept = add ? [...have, ...result] : have.filter((g) => !result.includes(g));
+      if (kept.length) all[key] = kept;
+      else delete all[key];
+      if (Object.keys(all).length) doc.providedBindings = all;
+      else delete doc.providedBindings;
+      return true;
+    });
+    return result;
   }
 
   prune(key: string): number {

@@ -25,6 +25,9 @@ export function registerFiles(program: Command, ctx: CliContext): void {
         // Each piece reuses one buffer: write it out before asking for the next.
         for (const piece of numberedChunks(view.view)) await new Promise<void>((res, rej) => ctx.stdout.write(piece, (err) => (err ? rej(err) : res())));
         if (view.unvaulted) await writeOut(ctx.stderr, MSG.unvaultedNote(view.unvaulted) + '\n');
+        // Placeholders of keys that come from elsewhere than the local vault say where from.
+        const sources = view.keys.length ? (await session.list()).filter((m) => m.source && m.source !== 'local' && view.keys.includes(m.key)) : [];
+        if (sources.length) await writeOut(ctx.stderr, MSG.keySourcesNote(sources.map((m) => `${m.key} (${m.source})`)) + '\n');
       }),
     );
 

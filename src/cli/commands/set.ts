@@ -28,7 +28,7 @@ function checkValue(key: string, value: Buffer): void {
   if (value.length < MIN_VALUE_BYTES) throw refusal(MSG.valueTooShort(key, MIN_VALUE_BYTES), MSG.valueTooShortHint, 'VALUE_TOO_SHORT');
 }
 
-const describeExisting = (m: KeyMeta) => `"${m.key}" already exists (${m.length} chars, set ${m.updated})`;
+const describeExisting = (m: KeyMeta) => `"${m.key}" already exists (${m.length} chars, ${m.source && m.source !== 'local' ? `from ${m.source}` : `set ${m.updated}`})`;
 
 export interface SetOpts {
   desc?: string;

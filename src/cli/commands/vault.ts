@@ -146,6 +146,7 @@ async function runGet(ctx: CliContext, session: VaultSession, key: string, opts:
     `Set at:   ${meta.updated}`,
     `Length:   ${meta.length} chars`,
     `Earlier:  ${meta.earlierValues} value${meta.earlierValues === 1 ? '' : 's'} kept for redaction`,
+    `From:     ${meta.source ?? 'local'}`,
     `Bound to: ${meta.internal ? '- (internal: never written anywhere)' : meta.bindings.length ? meta.bindings.join(', ') : '- (nowhere: agent-vault bind ' + key + ' FILE)'}`,
   ];
   await writeOut(ctx.stdout, lines.join('\n') + '\n');
