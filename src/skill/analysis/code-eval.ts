@@ -328,6 +328,8 @@ export class CodeEvaluator {
     }
     // boto3/botocore sessions hand out the AWS keys themselves.
     if (method && /^(?:get_credentials|get_frozen_credentials)$/.test(method)) return val(UNKNOWN, [credentialStore(this.unit, line, `AWS credentials (${method})`, 'aws')]);
+    // secretstorage (the GNOME keyring / KWallet over D-Bus): an item's secret.
+    if (method === 'get_secret' && !args.length) return val(UNKNOWN, [credentialStore(this.unit, line, 'the desktop keyring (get_secret)')]);
     // A parser told to read a file (configparser's cp.read(path), dotenv_values-like loaders): the object holds it.
     if (receiver && method && /^(?:read|read_file|readfp)$/.test(method) && e.callee.t === 'member' && e.callee.obj.t === 'name' && args[0] && !receiver.obj) {
       const content = this.ctx.readFile(args[0], this.unit, line, `${e.callee.obj.name}.${method}`);
