@@ -20579,6 +20579,7 @@ var STRING_PREFIX = /([rRbBuUfF]{1,2})?(['"])/y;
 var NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?)[jJnlL]?/y;
 var IDENT = /[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]{0,255}/y;
 var PUNCT = [">>>=", "...", "**=", "//=", ">>=", "<<=", "===", "!==", ">>>", "**", "//", "==", "!=", "<=", ">=", "->", "=>", "&&", "||", "??", "?.", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ":=", "<<", ">>", "++", "--"];
+var CHAIN_NEXT = /[ \t\r\n]*\??\.(?![.\d])/y;
 function tokenize(src, lang) {
   const toks = [];
   const indents = [0];
@@ -20620,6 +20621,12 @@ function tokenize(src, lang) {
     }
     const c = src[i];
     if (c === "\n") {
+      CHAIN_NEXT.lastIndex = i + 1;
+      if (lang === "js" && depth === 0 && CHAIN_NEXT.test(src)) {
+        i++;
+        lineStart = true;
+        continue;
+      }
       if (depth === 0 || lang === "js") {
         if (toks.length && toks[toks.length - 1].k !== "nl") push({ k: "nl", v: "\n", at: i });
       }
@@ -22076,6 +22083,7 @@ var CodeEvaluator = class {
       if (full === "os.environ" || full === "process.env" || full === "Deno.env" || full === "Bun.env") return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: "env" } };
       if (full === "sys.argv" || full === "process.argv") return { ...join9(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
       if (full === "sys.stdin" || full === "process.stdin") return this.stdin ?? val(UNKNOWN);
+      if (full === "sys.executable" || full === "process.execPath") return val(full === "sys.executable" ? "python3" : "node");
       return mod(full, obj.labels);
     }
     if (obj.obj?.kind === "env") return this.envVar(prop, at);
@@ -22525,7 +22533,11 @@ var CodeEvaluator = class {
       case "keys":
       case "concat":
         if (method === "concat") return join9([recv, ...args]);
-        if (method === "then" && e.args[0]?.t === "func") return recv;
+        if (method === "then" && e.args[0]?.t === "func") {
+          const f = e.args[0];
+          const out = this.callLocal("then", { params: f.params, body: f.body, calls: 0 }, [recv]);
+          return out.labels.length || !out.text.includes(UNKNOWN) ? out : recv;
+        }
         return { ...recv, text: method === "strip" || method === "trim" ? known ? recv.text.trim() : recv.text : method === "lower" || method === "toLowerCase" ? recv.text.toLowerCase() : method === "upper" || method === "toUpperCase" ? recv.text.toUpperCase() : known && /^(?:read|text|getvalue|copy|concat)$/.test(method) ? recv.text : recv.text, obj: recv.obj?.kind === "env" ? recv.obj : void 0 };
       default:
         return void 0;

@@ -247,6 +247,8 @@ export class CodeEvaluator {
       if (full === 'os.environ' || full === 'process.env' || full === 'Deno.env' || full === 'Bun.env') return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: 'env' } };
       if (full === 'sys.argv' || full === 'process.argv') return { ...join(this.argv, ' '), items: this.lang === 'js' ? [val('node'), val('script'), ...this.argv] : [val('script'), ...this.argv] };
       if (full === 'sys.stdin' || full === 'process.stdin') return this.stdin ?? val(UNKNOWN);
+      // The running interpreter: `subprocess.run([sys.executable, path])` runs path as Python.
+      if (full === 'sys.executable' || full === 'process.execPath') return val(full === 'sys.executable' ? 'python3' : 'node');
       return mod(full, obj.labels);
     }
     if (obj.obj?.kind === 'env') return this.envVar(prop, at);
@@ -731,7 +733,12 @@ export class CodeEvaluator {
       case 'keys':
       case 'concat':
         if (method === 'concat') return join([recv, ...args]);
-        if (method === 'then' && e.args[0]?.t === 'func') return recv;
+        if (method === 'then' && e.args[0]?.t === 'func') {
+          // The callback runs with the settled value: follow it (fetch().then(r => r.text()).then(code => …)).
+          const f = e.args[0];
+          const out = this.callLocal('then', { params: f.params, body: f.body, calls: 0 }, [recv]);
+          return out.labels.length || !out.text.includes(UNKNOWN) ? out : recv;
+        }
         return { ...recv, text: method === 'strip' || method === 'trim' ? (known ? recv.text.trim() : recv.text) : method === 'lower' || method === 'toLowerCase' ? recv.text.toLowerCase() : method === 'upper' || method === 'toUpperCase' ? recv.text.toUpperCase() : known && /^(?:read|text|getvalue|copy|concat)$/.test(method) ? recv.text : recv.text, obj: recv.obj?.kind === 'env' ? recv.obj : undefined };
       default:
         return undefined;
