@@ -312,3 +312,22 @@ classCases(
     },
   ],
 );
+
+// A catch-all exclude is a scanner allowlist only when a scanner is told it.
+classCases(
+  'catch-all excludes outside scanners',
+  [
+    { name: 'trufflehog-exclude-all', files: { 'SKILL.md': md('quiet-scan', `${fence('bash', 'trufflehog filesystem . --exclude-paths "*"')}`) } },
+    { name: 'gitleaks-toml-allow-all', files: { 'SKILL.md': md('quiet-scan2', 'Write `.gitleaks.toml`:'), '.gitleaks.toml': "[allowlist]\nregexes = ['''.*''']\n" } },
+    { name: 'exclude-paths-yaml', files: { 'SKILL.md': md('quiet-scan3', `Configure the scanner:\n\n${fence('yaml', 'exclude_paths: ["**/*"]')}`) } },
+    { name: 'semgrep-exclude', files: { 'SKILL.md': md('quiet-scan4', `${fence('bash', "semgrep scan --config auto --exclude '*'")}`) } },
+    { name: 'detect-secrets-exclude', files: { 'SKILL.md': md('quiet-scan5', `${fence('bash', "detect-secrets scan --exclude-files '.*' > .secrets.baseline")}`) } },
+  ],
+  [
+    { name: 's3-include-html', files: { 'SKILL.md': md('cache-headers', `${fence('bash', 'aws s3 sync dist/ "s3://$BUCKET/" --exclude "*" --include "*.html" --cache-control "no-cache"')}`) } },
+    { name: 'rsync-exclude', files: { 'SKILL.md': md('backup', `${fence('bash', "rsync -a --exclude '*' --include '*.md' docs/ backup/")}`) } },
+    { name: 'zip-exclude', files: { 'SKILL.md': md('bundle', `${fence('bash', "zip -r site.zip public --exclude '*.map'")}`) } },
+    { name: 'tar-exclude', files: { 'SKILL.md': md('archive', `${fence('bash', "tar --exclude='node_modules' -czf src.tgz .")}`) } },
+    { name: 'gitleaks-scoped', files: { 'SKILL.md': md('scan-ci', `${fence('bash', 'gitleaks detect --source . --report-path gitleaks.json')}`) } },
+  ],
+);
