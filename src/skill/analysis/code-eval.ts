@@ -247,6 +247,8 @@ export class CodeEvaluator {
       if (full === 'os.environ' || full === 'process.env' || full === 'Deno.env' || full === 'Bun.env') return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: 'env' } };
       if (full === 'sys.argv' || full === 'process.argv') return { ...join(this.argv, ' '), items: this.lang === 'js' ? [val('node'), val('script'), ...this.argv] : [val('script'), ...this.argv] };
       if (full === 'sys.stdin' || full === 'process.stdin') return this.stdin ?? val(UNKNOWN);
+      // The running interpreter: `subprocess.run([sys.executable, path])` runs path as Python.
+      if (full === 'sys.executable' || full === 'process.execPath') return val(full === 'sys.executable' ? 'python3' : 'node');
       return mod(full, obj.labels);
     }
     if (obj.obj?.kind === 'env') return this.envVar(prop, at);
@@ -328,6 +330,8 @@ export class CodeEvaluator {
     }
     // boto3/botocore sessions hand out the AWS keys themselves.
     if (method && /^(?:get_credentials|get_frozen_credentials)$/.test(method)) return val(UNKNOWN, [credentialStore(this.unit, line, `AWS credentials (${method})`, 'aws')]);
+    // secretstorage (the GNOME keyring / KWallet over D-Bus): an item's secret.
+    if (method === 'get_secret' && !args.length) return val(UNKNOWN, [credentialStore(this.unit, line, 'the desktop keyring (get_secret)')]);
     // A parser told to read a file (configparser's cp.read(path), dotenv_values-like loaders): the object holds it.
     if (receiver && method && /^(?:read|read_file|readfp)$/.test(method) && e.callee.t === 'member' && e.callee.obj.t === 'name' && args[0] && !receiver.obj) {
       const content = this.ctx.readFile(args[0], this.unit, line, `${e.callee.obj.name}.${method}`);
@@ -729,7 +733,12 @@ export class CodeEvaluator {
       case 'keys':
       case 'concat':
         if (method === 'concat') return join([recv, ...args]);
-        if (method === 'then' && e.args[0]?.t === 'func') return recv;
+        if (method === 'then' && e.args[0]?.t === 'func') {
+          // The callback runs with the settled value: follow it (fetch().then(r => r.text()).then(code => …)).
+          const f = e.args[0];
+          const out = this.callLocal('then', { params: f.params, body: f.body, calls: 0 }, [recv]);
+          return out.labels.length || !out.text.includes(UNKNOWN) ? out : recv;
+        }
         return { ...recv, text: method === 'strip' || method === 'trim' ? (known ? recv.text.trim() : recv.text) : method === 'lower' || method === 'toLowerCase' ? recv.text.toLowerCase() : method === 'upper' || method === 'toUpperCase' ? recv.text.toUpperCase() : known && /^(?:read|text|getvalue|copy|concat)$/.test(method) ? recv.text : recv.text, obj: recv.obj?.kind === 'env' ? recv.obj : undefined };
       default:
         return undefined;

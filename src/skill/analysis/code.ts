@@ -125,6 +125,8 @@ const NUMBER = /(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d
 const IDENT = /[A-Za-z_$\u00c0-\uffff][\w$\u00c0-\uffff]{0,255}/y;
 const PUNCT = ['>>>=', '...', '**=', '//=', '>>=', '<<=', '===', '!==', '>>>', '**', '//', '==', '!=', '<=', '>=', '->', '=>', '&&', '||', '??', '?.', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', ':=', '<<', '>>', '++', '--'];
 
+const CHAIN_NEXT = /[ \t\r\n]*\??\.(?![.\d])/y;
+
 function tokenize(src: string, lang: 'py' | 'js'): Tok[] {
   const toks: Tok[] = [];
   const indents = [0];
@@ -167,6 +169,13 @@ function tokenize(src: string, lang: 'py' | 'js'): Tok[] {
     }
     const c = src[i]!;
     if (c === '\n') {
+      // JavaScript: a line that starts with `.member` continues the expression above (a chain).
+      CHAIN_NEXT.lastIndex = i + 1;
+      if (lang === 'js' && depth === 0 && CHAIN_NEXT.test(src)) {
+        i++;
+        lineStart = true;
+        continue;
+      }
       if (depth === 0 || lang === 'js') {
         if (toks.length && toks[toks.length - 1]!.k !== 'nl') push({ k: 'nl', v: '\n', at: i });
       }

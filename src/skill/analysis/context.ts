@@ -23,6 +23,7 @@ export const FLOW_CHECKS = {
   'skill-flow-secret-display': { severity: 'high', description: 'Credentials, a .env file or the whole environment printed, and the agent told to paste, show or send the output' },
   'skill-flow-secret-in-context': { severity: 'medium', description: 'Credentials, a .env file or the whole environment printed where the agent reads them' },
   'skill-flow-persistence': { severity: 'high', description: 'A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code' },
+  'skill-flow-secret-to-document': { severity: 'high', description: 'Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read' },
   'skill-flow-credential-read': { severity: 'medium', description: 'Credential files, keychains or browser stores are read' },
   'skill-flow-unreadable': { severity: 'medium', description: 'Code too deeply nested or encoded to analyse to the end' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
@@ -284,6 +285,10 @@ export class FlowContext {
         const weak = weakensSettings(data.text.replace(/\u0000/g, ''));
         if (weak) this.report('skill-flow-weaken-settings', unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
       }
+      if (isDocumentPath(p)) {
+        const leaked = data.labels.find((l) => l.kind === 'source' && l.source !== 'env-secret');
+        if (leaked && leaked.kind === 'source') this.report('skill-flow-secret-to-document', unit, line, `${leaked.name} (line ${leaked.step.line}) written by ${how} into ${shortPath(p)}`, [leaked.step, { file: unit.file, line, what: `${how} ${shortPath(p)}` }]);
+      }
       this.written.set(normPath(p), data);
     }
   }
@@ -291,6 +296,16 @@ export class FlowContext {
   erase(unit: Unit, line: number, path: Value, how: string): void {
     for (const p of splitPaths(path.text)) if (isTracePath(p)) this.report('skill-flow-erase-traces', unit, line, `${how} ${shortPath(p)}`);
   }
+}
+
+/**
+ * A document people or later sessions read (a report, inventory, note, badge, README), not a
+ * scratch file: secrets written there leave the machine with the next commit or share.
+ */
+export function isDocumentPath(p: string): boolean {
+  if (/^(?:\/tmp|\/var\/tmp|\/dev|\$\{?TMPDIR|\$\{?TMP\b)/.test(p) || p.includes(UNKNOWN)) return false;
+  const base = p.split(/[/\\]/).pop() ?? '';
+  return /\.(?:md|markdown|mdx|html?|csv|rst|adoc|txt)$/i.test(base) || /(?:report|inventory|notes?|badge|summary|readme|onboarding|audit)[\w.-]*$/i.test(base);
 }
 
 export function dedupe(labels: Label[]): Label[] {
