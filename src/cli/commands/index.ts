@@ -9,8 +9,9 @@ import { registerSkill } from './skill.js';
 import { registerLocking } from './locking.js';
 import { registerAgents } from './agents.js';
 import { registerApprovals } from './approvals.js';
+import { registerApprovalPage } from './approvals-serve.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
 /** Every command group; each lives in its own module and only adds itself here. */
-export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerBindings, registerLocking, registerApprovals, registerSkill, registerAgents];
+export const COMMANDS: RegisterCommand[] = [registerScan, registerGit, registerFiles, registerVault, registerBindings, registerLocking, registerApprovals, registerApprovalPage, registerSkill, registerAgents];
