@@ -10,7 +10,7 @@ import { MemoryKeyProvider } from '../src/vault/key-provider.js';
 import { newTotpSecret, timeStep, totpCode } from '../src/vault/totp.js';
 import { attemptWait } from '../src/vault/unlock.js';
 import { BIN } from './helpers/sandbox.js';
-import { agentWorld, removeDir, type AgentWorld } from './helpers/agent.js';
+import { agentWorld, personSets, removeDir, type AgentWorld } from './helpers/agent.js';
 import { passphraseVault, startAgentProcess, stopAgents, waitFor } from './helpers/locked.js';
 
 /**
@@ -63,7 +63,10 @@ function raw(method: string, path: string, opts: { headers?: Record<string, stri
     const req = httpRequest({ host: '127.0.0.1', port: url.port, path: url.pathname + url.search, method, headers: { Host: url.host, ...(opts.headers ?? {}) } }, (res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('end', () => {
+        outputs.push(body);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
     });
     req.on('error', reject);
     req.end(opts.body);
@@ -85,7 +88,10 @@ async function phone(): Promise<Page> {
   await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   return page;
 }
-const text = (page: Page) => page.evaluate('document.body.innerText') as Promise<string>;
+const text = async (page: Page) => {
+  outputs.push(await page.content());
+  return (await page.evaluate('document.body.innerText')) as string;
+};
 const width = (page: Page) => page.evaluate('document.documentElement.scrollWidth') as Promise<number>;
 async function decideIn(page: Page, code: string, button: 'approve' | 'deny'): Promise<void> {
   await page.type('#code', code);
@@ -278,4 +284,57 @@ describe('the approval page in a real browser (phone viewport)', () => {
     // The terminal names the requests and the decisions, never a link token.
     for (const l of Object.values(links)) expect(screen).not.toContain(new URL(l).searchParams.get('t'));
   });
+});
+
+describe('without TOTP (a key-file vault) the page only shows the request', () => {
+  let k: AgentWorld;
+  let child: ChildProcess | undefined;
+  let out = '';
+  let at = '';
+  beforeAll(async () => {
+    k = agentWorld(dirs);
+    await personSets(k, 'db-password', VALUE, '--path bound.yaml');
+    const inner = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} approvals serve --port 0`;
+    child = spawn('script', ['-qfec', inner, '/dev/null'], { cwd: k.repo, env: k.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    await waitFor(() => /approval page on (http:\/\/127\.0\.0\.1:\d+)\//.test(out) || child!.exitCode !== null, 60_000, 'the approval page');
+    at = /approval page on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out)?.[1] ?? '';
+    expect(at, out).not.toBe('');
+  }, 120_000);
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('close', r));
+    }
+  });
+
+  it('an agent cannot start the page (no terminal)', async () => {
+    const r = await k.agent(['approvals', 'serve', '--port', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('needs an interactive terminal');
+  });
+
+  it('shows the request and says to decide in a terminal; a POST decides nothing', async () => {
+    const r = await k.agent(['write', 'elsewhere.yaml', '--content', 'db: <agent-vault:db-password>\n']);
+    const id = pendingId(r.stderr)!;
+    expect(r.stderr).toContain(`${at}/r/${id}`);
+    const page = await phone();
+    await page.goto(`${at}/r/${id}`);
+    const shown = await text(page);
+    expect(shown).toContain('db-password');
+    expect(shown).toContain(`agent-vault approve ${id}`);
+    expect(await page.$('form')).toBeNull();
+    await page.close();
+    const prev = base;
+    base = at;
+    try {
+      const post = await raw('POST', `/r/${id}`, form({ decision: 'approve', code: '123456' }));
+      expect(post.status).toBe(403);
+    } finally {
+      base = prev;
+    }
+    expect((await k.agent(['request', 'status', id])).stdout).toMatch(/^pending/);
+    expect(readFileSync(auditPaths(k.vault).log, 'utf8')).toContain(`"outcome":"refused","actor":"page","request":"${id}","detail":"the page decides only with TOTP on"`);
+    expect(out).toContain(`request ${id}: ${at}/r/${id}`);
+  }, 120_000);
 });
