@@ -278,6 +278,24 @@ describe('the approval page in a real browser (phone viewport)', () => {
     expect(audit()).toContain(`"event":"page-lockout"`);
   }, 240_000);
 
+  it('one client address sending wrong or missing codes is turned away (10 in 10 minutes), whatever the request', async () => {
+    const r = await write('client.env');
+    const id = pendingId(r.stderr)!;
+    // Seven so far from this address (a wrong code, a missing one, five on the brute-forced request).
+    let last = 0;
+    for (let i = 0; i < 4 && last !== 429; i++) {
+      const { t, csrf } = await freshLink(id);
+      last = (await raw('POST', `/r/${id}`, form({ t, csrf, decision: 'deny' }))).status;
+    }
+    expect(last).toBe(429);
+    const { t, csrf } = await freshLink(id);
+    const blocked = await raw('POST', `/r/${id}`, form({ t, csrf, decision: 'approve', code: await nextCode() }));
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toContain('Too many refused attempts');
+    expect(await status(id)).toBe('pending');
+    expect(audit()).toContain(`"request":"${id}","detail":"too many wrong codes from this client"`);
+  }, 120_000);
+
   it('no value on any page, in the server terminal, in URLs or the audit log', () => {
     const haystacks = [...outputs, screen, audit(), JSON.stringify(links)];
     for (let i = 0; i + 12 <= VALUE.length; i++) for (const h of haystacks) expect(h.includes(VALUE.slice(i, i + 12))).toBe(false);
