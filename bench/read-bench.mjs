@@ -31,7 +31,8 @@ const home = join(work, 'vault');
 const entry = join(work, 'entry.mjs');
 const worker = join(root, 'dist', 'scan-worker.mjs');
 if (!existsSync(worker)) throw new Error('dist/scan-worker.mjs is missing: run node scripts/build.mjs first');
-copyFileSync(worker, join(work, 'scan-worker.mjs'));
+// The worker imports the shared chunks beside it (the CLI build splits): copy them all.
+for (const f of readdirSync(join(root, 'dist'))) if (f.endsWith('.mjs')) copyFileSync(join(root, 'dist', f), join(work, f));
 await build({
   stdin: {
     contents: [

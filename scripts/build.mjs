@@ -58,6 +58,12 @@ await build({
   entryPoints: { cli: join(root, 'src/cli/bin.ts'), 'scan-worker': join(root, 'src/sources/scan-worker.ts') },
   outdir: cliDir,
   outExtension: { '.js': '.mjs' },
+  // What a command loads only when it runs (the MCP server and its schema libraries, the skill
+  // analysis, TOTP and QR codes, Argon2) goes to chunks beside cli.mjs, loaded on first use: every
+  // start of the CLI (each hook, each filter process) parses only what every command needs.
+  // Chunks stay in dist/ itself, so a module's `new URL('./scan-worker.mjs', import.meta.url)` holds.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
 });
 if (faultDir) process.exit(0);
 

@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { REPO } from './helpers/sandbox.js';
 import { annotationsAt, fakePasswordLine, fakeToken, pullRequestEvent, pullRequestRepo, runAction } from './helpers/action.js';
 import { INPUT_DEFAULTS } from '../action/src/inputs.js';
+import { readmeBlock } from './helpers/readme.js';
 
 vi.mock('@actions/core', () => import('./helpers/actions-core.js'));
 
@@ -95,5 +96,34 @@ describe('action.yml and the inputs', () => {
     expect(run.code, run.failed).toBe(1);
     expect(annotationsAt(run, 'conf/app.ini', 1)).toHaveLength(1);
     expect(run.summary).toMatch(/1 protected file at head/);
+  });
+});
+
+describe("the README's workflow (.github/workflows/agent-vault.yml)", () => {
+  const workflow = parse(readmeBlock('# .github/workflows/agent-vault.yml'));
+  const meta = parse(readFileSync(join(REPO, 'action.yml'), 'utf8'));
+  const steps = workflow.jobs.gate.steps as { id?: string; uses: string; if?: string; with?: Record<string, unknown> }[];
+  const gate = steps.find((s) => s.uses.endsWith('/agent-vault@v1'))!;
+
+  it('uses only inputs and outputs action.yml declares, a full clone, and the events the action handles', () => {
+    for (const input of Object.keys(gate.with!)) expect(Object.keys(meta.inputs)).toContain(input);
+    expect(gate.with!.checks).toBe(INPUT_DEFAULTS.checks); // "the default", as the comment says
+    const used = [...JSON.stringify(steps).matchAll(/steps\.agent-vault\.outputs\.([\w-]+)/g)].map((m) => m[1]);
+    expect(used.length).toBeGreaterThan(0);
+    expect(gate.id).toBe('agent-vault');
+    for (const output of used) expect(Object.keys(meta.outputs)).toContain(output);
+    expect(steps[0]).toEqual({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+    expect(Object.keys(workflow.on).sort()).toEqual(['pull_request', 'push', 'workflow_dispatch']);
+    expect(workflow.permissions).toEqual({ contents: 'read', 'security-events': 'write' });
+  });
+
+  it('its with: block, run on a pull request with a token: fails the job and sets the sarif-file output the upload step reads', async () => {
+    const repo = tokenPr();
+    const inputs = Object.fromEntries(Object.entries(gate.with!).map(([k, v]) => [k, String(v)]));
+    const run = await runAction({ workspace: repo.dir, env: repo.env, eventName: 'pull_request', payload: pullRequestEvent(repo), inputs });
+    expect(run.code).toBe(1);
+    expect(run.outputs['sarif-file']).toBe(join(repo.dir, String(gate.with!['sarif-file'])));
+    expect(JSON.parse(run.sarif!).runs[0].results).toHaveLength(1);
+    expect(run.outputs.findings).toBe('1');
   });
 });

@@ -219,6 +219,24 @@ describe('agent-vault agent-hooks install / uninstall / status', () => {
     expect(status.code).toBe(1);
   }, 180_000);
 
+  it('the README lines: install --claude --cursor --codex at once, status of all three, uninstall --claude leaves the others', async () => {
+    const claude = join(w.repo, '.claude', 'settings.json');
+    mkdirSync(dirname(claude), { recursive: true });
+    const before = JSON.stringify({ permissions: { allow: ['Bash(npm test)'] } }, null, 2);
+    writeFileSync(claude, before);
+    expect((await w.agent(['agent-hooks', 'install', '--claude', '--cursor', '--codex'])).code).toBe(0);
+    for (const f of [claude, join(w.repo, '.cursor', 'hooks.json'), join(w.repo, '.codex', 'hooks.json')]) expect(readFileSync(f, 'utf8')).toMatch(/guard'? '?--client/);
+    const status = await w.agent(['agent-hooks', 'status']);
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    for (const client of ['claude', 'cursor', 'codex']) expect(status.stdout).toMatch(new RegExp(`✓ ${client}:`));
+    const person = await w.person('agent-hooks uninstall --claude');
+    expect(person.code, person.screen).toBe(0);
+    expect(JSON.parse(readFileSync(claude, 'utf8'))).toEqual(JSON.parse(before));
+    expect((await w.agent(['agent-hooks', 'status', '--cursor', '--codex'])).code).toBe(0);
+    expect((await w.agent(['agent-hooks', 'status', '--claude'])).code).toBe(1);
+    expect((await w.person('agent-hooks uninstall --cursor --codex')).code).toBe(0);
+  }, 180_000);
+
   it('doctor runs each installed hook once and reports one that would fail open', async () => {
     expect((await w.agent(['agent-hooks', 'install', '--claude'])).code).toBe(0);
     const good = await w.agent(['doctor']);

@@ -45,6 +45,8 @@ describe('approvals (key-file vault)', () => {
     expect(r.code).toBe(1);
     const id = pendingId(r)!;
     expect(id).toMatch(/^[a-z2-7]{16}$/);
+    // The README's sample output, word for word.
+    expect(r.stderr.split('\n')[0]).toBe(`✗ Error: pending ${id}: the value of "db-password" is not allowed in ${join(w.repo, 'deploy.yaml')}: the key is not bound to that file; a person's approval was requested`);
     expect(r.stderr).toContain(`agent-vault approve ${id}`);
     expect(r.stderr).toContain('agent-vault bind db-password');
     expect(existsSync(join(w.repo, 'deploy.yaml'))).toBe(false);
@@ -215,6 +217,20 @@ describe('approvals (key-file vault)', () => {
     for (const e of ['request', 'approve', 'deny', 'materialise-write', 'refused']) expect(events.map((x) => x.event)).toContain(e);
     const csv = keep(await w.agent(['audit', '--format', 'csv', '--event', 'approve']));
     expect(csv.stdout.split('\n')[0]).toBe('seq,ts,event,keys,repo,destination,outcome,actor,reason,request,grant,detail');
+    // The README's synopsis, every filter at once: only this repository's approvals of the key, of the last hour.
+    const filtered = keep(await w.agent(['audit', '--since', '1h', '--key', 'db-password', '--event', 'approve', '--repo', w.repo, '--json']));
+    expect(filtered.code, filtered.stderr).toBe(0);
+    const approvals = filtered.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; keys?: string[]; repo?: string; destination?: string });
+    expect(approvals.length).toBeGreaterThan(0);
+    for (const e of approvals) {
+      expect(e).toMatchObject({ event: 'approve', keys: ['db-password'] });
+      expect(`${e.repo ?? ''} ${e.destination ?? ''}`).toContain(w.repo);
+    }
+    const otherRepo = keep(await w.agent(['audit', '--since', '1h', '--event', 'approve', '--repo', join(w.repo, 'no-such-repo'), '--json']));
+    expect(otherRepo.stdout.trim()).toBe('');
+    const none = keep(await w.agent(['audit', '--since', new Date(Date.now() + 3_600_000).toISOString(), '--json']));
+    expect(none.code).toBe(0);
+    expect(none.stdout.trim()).toBe('');
     const v = keep(await w.agent(['audit', 'verify']));
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/audit log valid: \d+ entries, chain intact, checkpoint at entry \d+ matches the vault/);

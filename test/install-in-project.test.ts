@@ -154,8 +154,12 @@ describe('with lefthook from npm, every README snippet works as installed', () =
     write(dir, 'lefthook.yml', yml.split(`agent-vault@${VERSION}`).join(`--package=${tarball} agent-vault`));
     lefthookInstall(dir, env);
     ok('./node_modules/.bin/agent-vault', ['install', '--no-hooks'], dir, env);
+    // Install in your project: `npx --yes agent-vault@VERSION scan .`, "without installing anything".
+    const scan = run('npx', ['--yes', `--package=${tarball}`, 'agent-vault', 'scan', '.'], dir, npmEnv({ PATH: env.PATH, npm_config_offline: 'true' }));
+    expect(scan.code, scan.all).toBe(0);
+    expect(scan.stdout).toMatch(/no secrets found in \d+ files? scanned/i);
     expectCommitGate(dir, { ...env, npm_config_update_notifier: 'false', npm_config_offline: 'true' });
-  });
+  }, 300_000);
 
   it('status reports a hook whose command does not resolve, instead of calling it installed', () => {
     const { dir, env } = project('lefthook-unresolved');

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { argon2id } from 'hash-wasm/dist/argon2.umd.min.js';
 import type { SealedValue } from './crypto.js';
 
 /**
@@ -56,6 +55,9 @@ export function belowDefaults(params: KdfParams): boolean {
 }
 
 async function deriveKek(passphrase: string, kdf: ParsedKdf): Promise<Buffer> {
+  // Loaded on first use: only unlock, init and migrate derive a key, not every start of the CLI.
+  const mod: typeof import('hash-wasm/dist/argon2.umd.min.js') & { default?: typeof import('hash-wasm/dist/argon2.umd.min.js') } = await import('hash-wasm/dist/argon2.umd.min.js');
+  const argon2id = mod.argon2id ?? mod.default!.argon2id; // a UMD file: its exports arrive as `default`
   const out = await argon2id({
     password: passphrase.normalize('NFC'),
     salt: kdf.salt,

@@ -17,7 +17,6 @@ import { codeStep, newTotpSecret, totpBase32, totpUri } from '../../vault/totp.j
 import { authenticate, passphraseHeader, wantsCode, type Authenticated } from '../../vault/unlock.js';
 import { writeOut, type CliContext } from '../context.js';
 import { requireTerminal, withTerminal, type TerminalInput } from '../prompt.js';
-import { terminalQr } from '../qr.js';
 import { selfInvocation } from '../shared.js';
 import { formatDuration, parseDuration } from '../duration.js';
 import { askNewPassphrase, authenticateAtTerminal } from '../person.js';
@@ -152,6 +151,7 @@ async function runTotpEnable(ctx: CliContext): Promise<void> {
     try {
       const secret = newTotpSecret();
       const uri = totpUri(secret, `vault@${home}`);
+      const { terminalQr } = await import('../qr.js'); // the QR encoder loads only here
       const qr = terminalQr(uri);
       await writeOut(ctx.stderr, `${LOCK_MSG.totpScan}\n\n${qr}\n  secret: ${totpBase32(secret)}\n  (SHA-1, 6 digits, 30 seconds)\n\n`);
       const code = await input.question('Current code from the app: ', 'plain');

@@ -75,7 +75,9 @@ async function runScan(ctx: CliContext, paths: string[], opts: ScanOptions): Pro
   if (modes === 1 && paths.length) throw usageError('paths cannot be combined with --staged, --range, --history or --stdin');
   const { config, root } = configFor(ctx, opts.config);
   if (opts.maxFileSize) config.maxFileSize = parseSizeOption(opts.maxFileSize);
-  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : configBaseline(config, ctx.cwd);
+  // Writing a baseline accepts everything there today: the configured one (perhaps not written
+  // yet, as its own hint says to do) must not hide findings from the new file.
+  const baseline = opts.baseline ? readBaseline(resolve(ctx.cwd, opts.baseline)) : opts.writeBaseline ? undefined : configBaseline(config, ctx.cwd);
   // Where results go is checked before the scan: a mistyped folder must not cost a scan first.
   const output = opts.output ? outputPath(ctx, '--output', opts.output) : undefined;
   const baselineOut = opts.writeBaseline ? outputPath(ctx, '--write-baseline', opts.writeBaseline) : undefined;
