@@ -306,6 +306,7 @@ export const PAGE_MSG = {
   footer: 'Values are never shown here. Approving and denying both take the current code; the link alone decides nothing.',
   allows: (ttlMs: number, scope: string) =>
     ttlMs === 0 ? 'Approving allows this one use, once.' : `Approving allows this use, and the same kind of use in this repository for ${seconds(ttlMs)} (${scope === 'vault' ? 'every key' : 'these keys'}), as the vault policy sets.`,
+  allowsUnknown: 'Approving allows what the vault policy sets (this use, or a window); the vault could not be read just now.',
   retryAllows: 'Enter the current code again.',
   viewOnly: (id: string) =>
     `This page only shows the request: deciding here needs TOTP on a passphrase vault (agent-vault totp enable), and this vault has none. Decide it in your own terminal: agent-vault approve ${id} (or agent-vault deny ${id}).`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
@@ -261,6 +261,19 @@ describe('the approval page in a real browser (phone viewport)', () => {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).not.toMatch(/<script|<link|<img|<iframe|https?:\/\/(?!127\.0\.0\.1)/i);
     }
+  });
+
+  it('a link is bound to the request as it was: changing the request file (the destination) voids it', async () => {
+    const r = await write('altered.env');
+    const id = pendingId(r.stderr)!;
+    const { link } = await freshLink(id);
+    const file = join(w.vault, 'approvals', 'requests', `${id}.json`);
+    const req = JSON.parse(readFileSync(file, 'utf8')) as { destination: string };
+    writeFileSync(file, JSON.stringify({ ...req, destination: `file ${join(w.home, '.ssh', 'config')}` }));
+    const res = await raw('GET', link);
+    expect(res.status).toBe(410);
+    expect(res.body).toContain('not valid for this request (or the request changed)');
+    expect(await status(id)).not.toBe('approved');
   });
 
   it('five wrong codes on one request deny it (brute force), audited', async () => {

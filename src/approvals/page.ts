@@ -59,6 +59,8 @@ interface LinkToken {
   mac: Buffer;
   expires: number;
   used: boolean;
+  /** A decision with this link is being checked: a second POST with it meanwhile is refused. */
+  busy?: boolean;
 }
 
 type Refusal = { status: number; heading: string; text: string; request?: ApprovalRequest };
@@ -219,7 +221,7 @@ export class ApprovalPage {
     return this.withSessionOf(async (s) => {
       const p = policyFor(await s.approvals(), r.keys);
       return PAGE_MSG.allows(p.ttlMs, p.scope);
-    }).catch(() => PAGE_MSG.allows(0, 'secret'));
+    }).catch(() => PAGE_MSG.allowsUnknown);
   }
 
   private async withSessionOf<T>(fn: (s: VaultSession) => Promise<T>): Promise<T> {
@@ -272,6 +274,8 @@ export class ApprovalPage {
       this.options.log?.(PAGE_MSG.logRefused(id, 'no TOTP code'));
       return again(PAGE_MSG.codeRequired, 403);
     }
+    if (found.busy) return this.refuse(res, id, { status: 409, heading: PAGE_MSG.linkHeading, text: PAGE_MSG.link('used', id) }, ev, 'link in use');
+    found.busy = true;
     await this.withSessionOf(async (session) => {
       try {
         await this.prove(session, code);
@@ -307,6 +311,8 @@ export class ApprovalPage {
         this.options.log?.(PAGE_MSG.logRefused(id, e instanceof AgentVaultError ? e.message : 'error'));
         return this.send(res, 409, messagePage(PAGE_MSG.refusedHeading, e instanceof AgentVaultError ? e.message : PAGE_MSG.internalError, false, r));
       }
+    }).finally(() => {
+      found.busy = false;
     });
   }
 
