@@ -341,3 +341,56 @@ export const PAGE_MSG = {
   pendingAtPage: (url: string) => ` Or the user opens ${url} (the approval page; it asks for their TOTP code).`,
   pendingNoPage: ' Or, with TOTP on, the user runs agent-vault approvals serve in their terminal and approves on that page.',
 };
+
+/** The team vault (issue 17). Names, paths and key names only; never a value. */
+export const TEAM_MSG = {
+  damaged: (file: string, why: string) => `${file} is damaged: ${why}`,
+  damagedHint: (file: string) => `Restore it from git (git checkout -- ${file}, or from the last good commit); agent-vault never repairs it by guessing.`,
+  restoreFromGit: 'Restore .agent-vault/team.vault and .agent-vault/recipients from the last good commit (git log -- .agent-vault), and ask the member who wrote it.',
+  recipientsMissing: (file: string) => `${file} is missing: the team vault's member list cannot be checked`,
+  signerNotMember: (name: string) => `the team vault is signed by "${name}", who is not one of its members`,
+  badSignature: (name: string) => `the team vault's signature by "${name}" does not verify: it was changed after it was signed`,
+  recipientsMismatch: (extra: string[]) =>
+    `.agent-vault/recipients does not match the member list signed in the team vault${extra.length ? ` (not signed: ${extra.join(', ')})` : ''}; someone edited it without re-wrapping the data key`,
+  recipientsMismatchHint: 'Members are added with agent-vault team add (it re-wraps and signs). Restore .agent-vault/recipients from git.',
+  wrapsMismatch: (missing: string[], extra: string[]) =>
+    `the team vault's data-key wraps do not match its members${missing.length ? ` (no wrap for: ${missing.join(', ')})` : ''}${extra.length ? ` (wraps for non-members: ${extra.join(', ')})` : ''}`,
+  untrustedSigner: (name: string, pinned: string[]) =>
+    `the team vault is signed by "${name}", whose signing key this machine has not accepted (it trusts: ${pinned.join(', ') || 'nobody yet'}); it may have been rewritten by someone outside the team`,
+  untrustedSignerHint: 'Check git log -- .agent-vault with your team. If the change is genuine, a member you trust re-signs it (agent-vault team keys shows fingerprints), or accept it in your terminal: agent-vault team trust',
+  notMember: (members: string[]) => `this machine holds no identity that opens the team vault; it is encrypted to: ${members.join(', ')}`,
+  notMemberHint: 'Run agent-vault team join in your terminal and send the token it prints to one of those members (they run agent-vault team add).',
+  wrapBroken: (name: string) => `the data-key wrap for "${name}" does not open to the data key the file names`,
+  valueBroken: (key: string) => `the team value "${key}" fails authentication (altered, moved from another key, or from another data key)`,
+  signerMustBeMember: (name: string) => `"${name}" is not a member of the team vault, so others would refuse what they sign`,
+  exists: (file: string) => `${file} already exists`,
+  existsHint: 'agent-vault team keys shows its members; agent-vault team join makes you one.',
+  memberExists: (name: string) => `a member named "${name}" already exists`,
+  memberExistsHint: (name: string) => `Choose another name, or remove "${name}" first (agent-vault team remove ${name}).`,
+  keysInUse: (name: string) => `these keys already belong to the member "${name}"`,
+  noSuchMember: (name: string, members: string[]) => `no member named "${name}" (members: ${members.join(', ')})`,
+  noSuchMemberHint: 'agent-vault team keys lists the members.',
+  removeSelf: 'you cannot remove yourself from the team vault',
+  removeSelfHint: 'Ask another member to run agent-vault team remove with your name.',
+  noTeam: (file: string) => `this repository has no team vault (${file})`,
+  noTeamHint: 'Create one in your terminal: agent-vault team init NAME',
+  noIdentity: 'this machine has no team identity yet',
+  noIdentityHint: 'Run agent-vault team join in your terminal first.',
+  badIdentity: 'that is not an age X25519 identity file (one AGE-SECRET-KEY-1… line; comments allowed)',
+  badIdentityHint: 'Make one with age-keygen -o key.txt, or let agent-vault team join make one.',
+  badToken: 'a member is added with the token agent-vault team join prints (avteam1:…), or with an age1… recipient and --signing-key',
+  badTokenHint: 'Ask the new member to run agent-vault team join and send you the token.',
+  mergeOtherTeam: 'the three versions of the team vault belong to different teams',
+  mergeConflict: (items: string[]) => `agent-vault merge-team: changed on both sides to different values: ${items.join(', ')}; the file keeps our side`,
+  mergeConflictHint: 'Resolve it in your terminal: set each key again with agent-vault set KEY --team, then git add .agent-vault/team.vault',
+  removed: (name: string, keys: string[]) =>
+    `✓ Removed "${name}" and rotated the team data key: values written from now on are unreadable to them.\n` +
+    (keys.length
+      ? `They could read ${keys.length} value${keys.length === 1 ? '' : 's'} until now and may have kept them; rotate each at its provider, then agent-vault set KEY --team:\n${keys.map((k) => `  ${k}`).join('\n')}\n`
+      : 'The team vault held no values they could have kept.\n'),
+  notTrustedYet: 'this clone has not accepted its team vault yet, so agent-vault does not know whose signatures to trust',
+  notTrustedYetHint: 'In your terminal, check git log -- .agent-vault with your team, then run agent-vault team join (or agent-vault team trust).',
+  ciNotMemberHint: 'Add the CI identity as a member (agent-vault team add ci RECIPIENT, where age-keygen -y ci.txt prints the recipient), commit, and run the job again.',
+  ciIdentityBad: 'AGENT_VAULT_AGE_IDENTITY does not hold an age identity (AGE-SECRET-KEY-1…)',
+  ciIdentityBadHint: 'Store the whole identity file made by age-keygen (or its AGE-SECRET-KEY-1 line) in the secret.',
+};

@@ -20,11 +20,11 @@ var __esm = (fn, res, err) => function __init() {
     throw err = [e], e;
   }
 };
-var __commonJS = (cb, mod2) => function __require2() {
+var __commonJS = (cb, mod5) => function __require2() {
   try {
-    return mod2 || (0, cb[__getOwnPropNames(cb)[0]])((mod2 = { exports: {} }).exports, mod2), mod2.exports;
+    return mod5 || (0, cb[__getOwnPropNames(cb)[0]])((mod5 = { exports: {} }).exports, mod5), mod5.exports;
   } catch (e) {
-    throw mod2 = 0, e;
+    throw mod5 = 0, e;
   }
 };
 var __copyProps = (to, from, except, desc) => {
@@ -35,13 +35,13 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __toESM = (mod2, isNodeMode, target) => (target = mod2 != null ? __create(__getProtoOf(mod2)) : {}, __copyProps(
+var __toESM = (mod5, isNodeMode, target) => (target = mod5 != null ? __create(__getProtoOf(mod5)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
   // compatible transform (i.e. "__esModule" has not been set), then set
   // "default" to the CommonJS "module.exports" for node compatibility.
-  isNodeMode || !mod2 || !mod2.__esModule ? __defProp(target, "default", { value: mod2, enumerable: true }) : target,
-  mod2
+  isNodeMode || !mod5 || !mod5.__esModule ? __defProp(target, "default", { value: mod5, enumerable: true }) : target,
+  mod5
 ));
 
 // <define:__AGENT_VAULT_RULE_PACKS__>
@@ -311,9 +311,9 @@ var require_utils = __commonJS({
       return output;
     };
     exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
+      const prepend2 = options.contains ? "" : "^";
       const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
+      let output = `${prepend2}(?:${input})${append}`;
       if (state.negated === true) {
         output = `(?:^(?!${output}).*$)`;
       }
@@ -378,9 +378,9 @@ var require_scan = __commonJS({
       }
     };
     var scan = (input, options) => {
-      const opts = options || {};
+      const opts2 = options || {};
       const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const scanToEnd = opts2.parts === true || opts2.tokens === true || opts2.scanToEnd === true;
       const slashes = [];
       const tokens = [];
       const parts = [];
@@ -476,7 +476,7 @@ var require_scan = __commonJS({
           lastIndex = index + 1;
           continue;
         }
-        if (opts.noext !== true) {
+        if (opts2.noext !== true) {
           const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
@@ -543,12 +543,12 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts2.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+        if (opts2.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
@@ -579,7 +579,7 @@ var require_scan = __commonJS({
           break;
         }
       }
-      if (opts.noext === true) {
+      if (opts2.noext === true) {
         isExtglob = false;
         isGlob = false;
       }
@@ -605,7 +605,7 @@ var require_scan = __commonJS({
           base = base.slice(0, -1);
         }
       }
-      if (opts.unescape === true) {
+      if (opts2.unescape === true) {
         if (glob) glob = utils.removeBackslashes(glob);
         if (base && backslashes === true) {
           base = utils.removeBackslashes(base);
@@ -625,20 +625,20 @@ var require_scan = __commonJS({
         negated,
         negatedExtglob
       };
-      if (opts.tokens === true) {
+      if (opts2.tokens === true) {
         state.maxDepth = 0;
         if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state.tokens = tokens;
       }
-      if (opts.parts === true || opts.tokens === true) {
+      if (opts2.parts === true || opts2.tokens === true) {
         let prevIndex;
         for (let idx = 0; idx < slashes.length; idx++) {
           const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i = slashes[idx];
           const value2 = input.slice(n2, i);
-          if (opts.tokens) {
+          if (opts2.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
@@ -656,7 +656,7 @@ var require_scan = __commonJS({
         const n = prevIndex !== void 0 ? prevIndex + 1 : start;
         const value = input.slice(n);
         parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+        if (opts2.tokens && prevIndex && prevIndex + 1 < input.length) {
           tokens[tokens.length - 1].value = value;
           depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
@@ -676,7 +676,7 @@ var require_parse = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -684,7 +684,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -893,7 +893,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -930,17 +930,17 @@ var require_parse = __commonJS({
         throw new TypeError("Expected a string");
       }
       input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const opts2 = { ...options };
+      const max = typeof opts2.maxLength === "number" ? Math.min(MAX_LENGTH, opts2.maxLength) : MAX_LENGTH;
       let len = input.length;
       if (len > max) {
         throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
       }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const bos = { type: "bos", value: "", output: opts2.prepend || "" };
       const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const capture = opts2.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants4.globChars(opts2.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -955,23 +955,23 @@ var require_parse = __commonJS({
         STAR,
         START_ANCHOR
       } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      const globstar = (opts3) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts3.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
+      const nodot = opts2.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts2.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts2.bash === true ? globstar(opts2) : STAR;
+      if (opts2.capture) {
         star = `(${star})`;
       }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
+      if (typeof opts2.noext === "boolean") {
+        opts2.noextglob = opts2.noext;
       }
       const state = {
         input,
         index: -1,
         start: 0,
-        dot: opts.dot === true,
+        dot: opts2.dot === true,
         consumed: "",
         output: "",
         prefix: "",
@@ -1057,7 +1057,7 @@ var require_parse = __commonJS({
         token.output = state.output;
         token.startIndex = state.index;
         token.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token.open;
+        const output = (opts2.capture ? "(" : "") + token.open;
         increment("parens");
         push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
@@ -1066,30 +1066,30 @@ var require_parse = __commonJS({
       const extglobClose = (token) => {
         const literal = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
+        const analysis = analyzeRepeatedExtglob(body, opts2);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts2.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
-        let output = token.close + (opts.capture ? ")" : "");
+        let output = token.close + (opts2.capture ? ")" : "");
         let rest;
         if (token.type === "negate") {
           let extglobStar = star;
           if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
-            extglobStar = globstar(opts);
+            extglobStar = globstar(opts2);
           }
           if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
             output = token.close = `)$))${extglobStar}`;
@@ -1105,7 +1105,7 @@ var require_parse = __commonJS({
         push({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+      if (opts2.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
         let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
           if (first === "\\") {
@@ -1133,7 +1133,7 @@ var require_parse = __commonJS({
           return esc ? m : `\\${m}`;
         });
         if (backslashes === true) {
-          if (opts.unescape === true) {
+          if (opts2.unescape === true) {
             output = output.replace(/\\/g, "");
           } else {
             output = output.replace(/\\+/g, (m) => {
@@ -1141,7 +1141,7 @@ var require_parse = __commonJS({
             });
           }
         }
-        if (output === input && opts.contains === true) {
+        if (output === input && opts2.contains === true) {
           state.output = input;
           return state;
         }
@@ -1155,7 +1155,7 @@ var require_parse = __commonJS({
         }
         if (value === "\\") {
           const next = peek();
-          if (next === "/" && opts.bash !== true) {
+          if (next === "/" && opts2.bash !== true) {
             continue;
           }
           if (next === "." || next === ";") {
@@ -1175,7 +1175,7 @@ var require_parse = __commonJS({
               value += "\\";
             }
           }
-          if (opts.unescape === true) {
+          if (opts2.unescape === true) {
             value = advance();
           } else {
             value += advance();
@@ -1186,7 +1186,7 @@ var require_parse = __commonJS({
           }
         }
         if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+          if (opts2.posix !== false && value === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -1213,7 +1213,7 @@ var require_parse = __commonJS({
           if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
             value = `\\${value}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
+          if (opts2.posix === true && value === "!" && prev.value === "[") {
             value = "^";
           }
           prev.value += value;
@@ -1228,7 +1228,7 @@ var require_parse = __commonJS({
         }
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
+          if (opts2.keepQuotes === true) {
             push({ type: "text", value });
           }
           continue;
@@ -1239,7 +1239,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
+          if (state.parens === 0 && opts2.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
@@ -1252,8 +1252,8 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
+          if (opts2.nobracket === true || !remaining().includes("]")) {
+            if (opts2.nobracket !== true && opts2.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
             value = `\\${value}`;
@@ -1264,12 +1264,12 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+          if (opts2.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
             push({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
+            if (opts2.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
             push({ type: "text", value, output: `\\${value}` });
@@ -1282,12 +1282,12 @@ var require_parse = __commonJS({
           }
           prev.value += value;
           append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+          if (opts2.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
           const escaped = utils.escapeRegex(prev.value);
           state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
+          if (opts2.literalBrackets === true) {
             state.output += escaped;
             prev.value = escaped;
             continue;
@@ -1296,22 +1296,22 @@ var require_parse = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value === "{" && opts2.nobrace !== true) {
           increment("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
+          if (opts2.nobrace === true || !brace) {
             push({ type: "text", value, output: value });
             continue;
           }
@@ -1328,7 +1328,7 @@ var require_parse = __commonJS({
                 range.unshift(arr[i].value);
               }
             }
-            output = expandRange(range, opts);
+            output = expandRange(range, opts2);
             state.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
@@ -1394,7 +1394,7 @@ var require_parse = __commonJS({
         }
         if (value === "?") {
           const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+          if (!isGroup && opts2.noextglob !== true && peek() === "(" && peek(2) !== "?") {
             extglobOpen("qmark", value);
             continue;
           }
@@ -1407,7 +1407,7 @@ var require_parse = __commonJS({
             push({ type: "text", value, output });
             continue;
           }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+          if (opts2.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
             push({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
@@ -1415,23 +1415,23 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
+          if (opts2.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
               extglobOpen("negate", value);
               continue;
             }
           }
-          if (opts.nonegate !== true && state.index === 0) {
+          if (opts2.nonegate !== true && state.index === 0) {
             negate();
             continue;
           }
         }
         if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+          if (opts2.noextglob !== true && peek() === "(" && peek(2) !== "?") {
             extglobOpen("plus", value);
             continue;
           }
-          if (prev && prev.value === "(" || opts.regex === false) {
+          if (prev && prev.value === "(" || opts2.regex === false) {
             push({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
@@ -1443,7 +1443,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+          if (opts2.noextglob !== true && peek() === "(" && peek(2) !== "?") {
             push({ type: "at", extglob: true, value, output: "" });
             continue;
           }
@@ -1473,12 +1473,12 @@ var require_parse = __commonJS({
           continue;
         }
         let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+        if (opts2.noextglob !== true && /^\([^?]/.test(rest)) {
           extglobOpen("star", value);
           continue;
         }
         if (prev.type === "star") {
-          if (opts.noglobstar === true) {
+          if (opts2.noglobstar === true) {
             consume(value);
             continue;
           }
@@ -1486,7 +1486,7 @@ var require_parse = __commonJS({
           const before = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+          if (opts2.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
           }
@@ -1508,7 +1508,7 @@ var require_parse = __commonJS({
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
             prev.value += value;
-            prev.output = globstar(opts);
+            prev.output = globstar(opts2);
             state.output = prev.output;
             state.globstar = true;
             consume(value);
@@ -1518,7 +1518,7 @@ var require_parse = __commonJS({
             state.output = state.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.output = globstar(opts2) + (opts2.strictSlashes ? ")" : "|$)");
             prev.value += value;
             state.globstar = true;
             state.output += prior.output + prev.output;
@@ -1530,7 +1530,7 @@ var require_parse = __commonJS({
             state.output = state.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.output = `${globstar(opts2)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
             prev.value += value;
             state.output += prior.output + prev.output;
             state.globstar = true;
@@ -1541,7 +1541,7 @@ var require_parse = __commonJS({
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
             prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts2)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
@@ -1550,7 +1550,7 @@ var require_parse = __commonJS({
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
-          prev.output = globstar(opts);
+          prev.output = globstar(opts2);
           prev.value += value;
           state.output += prev.output;
           state.globstar = true;
@@ -1558,7 +1558,7 @@ var require_parse = __commonJS({
           continue;
         }
         const token = { type: "star", value, output: star };
-        if (opts.bash === true) {
+        if (opts2.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
@@ -1566,7 +1566,7 @@ var require_parse = __commonJS({
           push(token);
           continue;
         }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts2.regex === true) {
           token.output = value;
           push(token);
           continue;
@@ -1575,7 +1575,7 @@ var require_parse = __commonJS({
           if (prev.type === "dot") {
             state.output += NO_DOT_SLASH;
             prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
+          } else if (opts2.dot === true) {
             state.output += NO_DOTS_SLASH;
             prev.output += NO_DOTS_SLASH;
           } else {
@@ -1590,21 +1590,21 @@ var require_parse = __commonJS({
         push(token);
       }
       while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        if (opts2.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
         state.output = utils.escapeLast(state.output, "[");
         decrement("brackets");
       }
       while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        if (opts2.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
         state.output = utils.escapeLast(state.output, "(");
         decrement("parens");
       }
       while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        if (opts2.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
         state.output = utils.escapeLast(state.output, "{");
         decrement("braces");
       }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+      if (opts2.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
         push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
@@ -1619,8 +1619,8 @@ var require_parse = __commonJS({
       return state;
     };
     parse.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      const opts2 = { ...options };
+      const max = typeof opts2.maxLength === "number" ? Math.min(MAX_LENGTH, opts2.maxLength) : MAX_LENGTH;
       const len = input.length;
       if (len > max) {
         throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
@@ -1636,18 +1636,18 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
+      } = constants4.globChars(opts2.windows);
+      const nodot = opts2.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts2.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts2.capture ? "" : "?:";
       const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
+      let star = opts2.bash === true ? ".*?" : STAR;
+      if (opts2.capture) {
         star = `(${star})`;
       }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      const globstar = (opts3) => {
+        if (opts3.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts3.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
       const create = (str) => {
         switch (str) {
@@ -1660,13 +1660,13 @@ var require_parse = __commonJS({
           case "*/*":
             return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
           case "**":
-            return nodot + globstar(opts);
+            return nodot + globstar(opts2);
           case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+            return `(?:${nodot}${globstar(opts2)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
           case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+            return `(?:${nodot}${globstar(opts2)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
           case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+            return `(?:${nodot}${globstar(opts2)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
             const match = /^(.*?)\.(\w+)$/.exec(str);
             if (!match) return;
@@ -1678,7 +1678,7 @@ var require_parse = __commonJS({
       };
       const output = utils.removePrefix(input, state);
       let source = create(output);
-      if (source && opts.strictSlashes !== true) {
+      if (source && opts2.strictSlashes !== true) {
         source += `${SLASH_LITERAL}?`;
       }
       return source;
@@ -1696,11 +1696,11 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
-    var picomatch4 = (glob, options, returnState = false) => {
+    var picomatch5 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch4(input, options, returnState));
+        const fns = glob.map((input) => picomatch5(input, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1714,35 +1714,35 @@ var require_picomatch = __commonJS({
       if (glob === "" || typeof glob !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
-      const opts = options || {};
-      const posix4 = opts.windows;
-      const regex = isState2 ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
+      const opts2 = options || {};
+      const posix4 = opts2.windows;
+      const regex = isState2 ? picomatch5.compileRe(glob, options) : picomatch5.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
-      if (opts.ignore) {
+      if (opts2.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch5(opts2.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix4 });
+        const { isMatch, match, output } = picomatch5.test(input, regex, options, { glob, posix: posix4 });
         const result = { glob, state, regex, posix: posix4, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
+        if (typeof opts2.onResult === "function") {
+          opts2.onResult(result);
         }
         if (isMatch === false) {
           result.isMatch = false;
           return returnObject ? result : false;
         }
         if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
+          if (typeof opts2.onIgnore === "function") {
+            opts2.onIgnore(result);
           }
           result.isMatch = false;
           return returnObject ? result : false;
         }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
+        if (typeof opts2.onMatch === "function") {
+          opts2.onMatch(result);
         }
         return returnObject ? result : true;
       };
@@ -1751,58 +1751,58 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch5.test = (input, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
       if (input === "") {
         return { isMatch: false, output: "" };
       }
-      const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const opts2 = options || {};
+      const format = opts2.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
         output = format ? format(input) : input;
         match = output === glob;
       }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix4);
+      if (match === false || opts2.capture === true) {
+        if (opts2.matchBase === true || opts2.basename === true) {
+          match = picomatch5.matchBase(input, regex, options, posix4);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix4 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
+    picomatch5.matchBase = (input, glob, options, posix4 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch5.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix4 }));
     };
-    picomatch4.isMatch = (str, patterns, options) => picomatch4(patterns, options)(str);
-    picomatch4.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
+    picomatch5.isMatch = (str, patterns, options) => picomatch5(patterns, options)(str);
+    picomatch5.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch5.parse(p, options));
       return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch4.scan = (input, options) => scan(input, options);
-    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch5.scan = (input, options) => scan(input, options);
+    picomatch5.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
+      const opts2 = options || {};
+      const prepend2 = opts2.contains ? "" : "^";
+      const append = opts2.contains ? "" : "$";
+      let source = `${prepend2}(?:${state.output})${append}`;
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch4.toRegex(source, options);
+      const regex = picomatch5.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch5.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -1813,19 +1813,19 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse(input, options);
       }
-      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch5.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch4.toRegex = (source, options) => {
+    picomatch5.toRegex = (source, options) => {
       try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+        const opts2 = options || {};
+        return new RegExp(source, opts2.flags || (opts2.nocase ? "i" : ""));
       } catch (err) {
         if (options && options.debug === true) throw err;
         return /$^/;
       }
     };
-    picomatch4.constants = constants3;
-    module.exports = picomatch4;
+    picomatch5.constants = constants4;
+    module.exports = picomatch5;
   }
 });
 
@@ -1837,14 +1837,14 @@ var require_picomatch2 = __commonJS({
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch4(glob, options, returnState = false) {
+    function picomatch5(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch4, pico);
-    module.exports = picomatch4;
+    Object.assign(picomatch5, pico);
+    module.exports = picomatch5;
   }
 });
 
@@ -2858,7 +2858,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -2891,18 +2891,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i;
+              split2 = i;
           }
           if (i >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -2915,7 +2915,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -3902,7 +3902,7 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add2 = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
           else if (Array.isArray(replacer) && !replacer.includes(key))
@@ -3912,10 +3912,10 @@ var require_YAMLMap = __commonJS({
         };
         if (obj instanceof Map) {
           for (const [key, value] of obj)
-            add(key, value);
+            add2(key, value);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
-            add(key, obj[key]);
+            add2(key, obj[key]);
         }
         if (typeof schema.sortMapEntries === "function") {
           map.items.sort(schema.sortMapEntries);
@@ -4787,8 +4787,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign = str[0];
-      if (sign === "-" || sign === "+")
+      const sign3 = str[0];
+      if (sign3 === "-" || sign3 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -4804,10 +4804,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign === "-" ? BigInt(-1) * n2 : n2;
+        return sign3 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign === "-" ? -1 * n : n;
+      return sign3 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -4958,11 +4958,11 @@ var require_timestamp = __commonJS({
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign = str[0];
-      const parts = sign === "-" || sign === "+" ? str.substring(1) : str;
+      const sign3 = str[0];
+      const parts = sign3 === "-" || sign3 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign === "-" ? num(-1) * res : res;
+      return sign3 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -4971,9 +4971,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign = "";
+      let sign3 = "";
       if (value < 0) {
-        sign = "-";
+        sign3 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -4988,7 +4988,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign3 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -5915,10 +5915,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -5932,7 +5932,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -5956,7 +5956,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -5972,7 +5972,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6067,7 +6067,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6081,13 +6081,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -6132,18 +6132,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6197,8 +6197,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6210,7 +6210,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6221,8 +6221,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6239,7 +6239,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6423,7 +6423,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -6440,24 +6440,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep3 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -6537,13 +6537,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -6642,25 +6642,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep = "\n";
+            sep3 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -7007,8 +7007,8 @@ var require_compose_doc = __commonJS({
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
-      const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const opts2 = Object.assign({ _directives: directives }, options);
+      const doc = new Document.Document(void 0, opts2);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -7237,8 +7237,8 @@ ${end.comment}` : end.comment;
           yield this.doc;
           this.doc = null;
         } else if (forceDoc) {
-          const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const opts2 = Object.assign({ _directives: this.directives }, this.options);
+          const doc = new Document.Document(void 0, opts2);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -7484,14 +7484,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -8668,18 +8668,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep3;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -8832,15 +8832,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9034,13 +9034,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -9412,7 +9412,7 @@ function escapeProperty(s) {
 // node_modules/@actions/core/lib/file-command.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import * as crypto from "crypto";
+import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
@@ -9428,7 +9428,7 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
@@ -9461,11 +9461,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve8) {
+      resolve8(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve8, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -9481,7 +9481,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -9661,8 +9661,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
+  addDetails(label2, content) {
+    const element = this.wrap("details", this.wrap("summary", label2) + content);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -9822,8 +9822,8 @@ function info(message) {
 }
 
 // action/src/main.ts
-import { mkdirSync as mkdirSync6, readFileSync as readFileSync10, writeFileSync as writeFileSync3 } from "node:fs";
-import { dirname as dirname7, join as join14 } from "node:path";
+import { mkdirSync as mkdirSync9, readFileSync as readFileSync17, writeFileSync as writeFileSync4 } from "node:fs";
+import { dirname as dirname9, join as join21 } from "node:path";
 
 // src/config/config.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -11822,28 +11822,28 @@ var Machine = class Machine2 {
         const pc = runq.densePcs[j];
         const i = this.prog.inst[pc];
         const capOffset = j * this.ncap;
-        let add = false;
+        let add2 = false;
         switch (i.op) {
           case Inst.MATCH:
             if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
             matches.add(i.arg);
             break;
           case Inst.RUNE:
-            add = i.matchRune(rune);
+            add2 = i.matchRune(rune);
             break;
           case Inst.RUNE1:
-            add = rune === i.runes[0];
+            add2 = rune === i.runes[0];
             break;
           case Inst.RUNE_ANY:
-            add = true;
+            add2 = true;
             break;
           case Inst.RUNE_ANY_NOT_NL:
-            add = rune !== 10;
+            add2 = rune !== 10;
             break;
           default:
             continue;
         }
-        if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+        if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
       }
       runq.clear();
       if (width === 0) break;
@@ -11869,7 +11869,7 @@ var Machine = class Machine2 {
       const capOffset = j * this.ncap;
       if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
       const i = this.prog.inst[pc];
-      let add = false;
+      let add2 = false;
       switch (i.op) {
         case Inst.MATCH:
           if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
@@ -11881,21 +11881,21 @@ var Machine = class Machine2 {
           this.matched = true;
           break;
         case Inst.RUNE:
-          add = i.matchRune(c);
+          add2 = i.matchRune(c);
           break;
         case Inst.RUNE1:
-          add = c === i.runes[0];
+          add2 = c === i.runes[0];
           break;
         case Inst.RUNE_ANY:
-          add = true;
+          add2 = true;
           break;
         case Inst.RUNE_ANY_NOT_NL:
-          add = c !== 10;
+          add2 = c !== 10;
           break;
         default:
           continue;
       }
-      if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+      if (add2) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
     }
     runq.clear();
   }
@@ -13004,10 +13004,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep = "";
+        let sep3 = "";
         for (let sub of this.subs) {
-          out += sep;
-          sep = "|";
+          out += sep3;
+          sep3 = "|";
           out += sub.appendTo();
         }
         break;
@@ -14005,8 +14005,8 @@ var Simplify = class Simplify2 {
   }
 };
 var CharGroup = class {
-  constructor(sign, cls) {
-    this.sign = sign;
+  constructor(sign3, cls) {
+    this.sign = sign3;
     this.cls = cls;
   }
 };
@@ -14280,8 +14280,8 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table, sign3) {
+    return sign3 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
   }
   negateClass() {
     let nextLo = 0;
@@ -14303,8 +14303,8 @@ var CharClass = class CharClass2 {
     }
     return this;
   }
-  appendClassWithSign(x, sign) {
-    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign3) {
+    return sign3 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   appendGroup(g, foldCase2) {
     let cls = g.cls;
@@ -15211,7 +15211,7 @@ var Parser = class Parser2 {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign = 1;
+    let sign3 = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       const c = t.pop();
@@ -15233,14 +15233,14 @@ var Parser = class Parser2 {
           sawFlag = true;
           break;
         case Codepoint.CODES["-"]:
-          if (sign < 0) break loop;
-          sign = -1;
+          if (sign3 < 0) break loop;
+          sign3 = -1;
           flags = ~flags;
           sawFlag = false;
           break;
         case Codepoint.CODES[":"]:
         case Codepoint.CODES[")"]:
-          if (sign < 0) {
+          if (sign3 < 0) {
             if (!sawFlag) break loop;
             flags = ~flags;
           }
@@ -15346,9 +15346,9 @@ var Parser = class Parser2 {
     const startPos = t.pos();
     if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
     t.skip(1);
-    let sign = 1;
+    let sign3 = 1;
     let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign = -1;
+    if (c === Codepoint.CODES["P"]) sign3 = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
       throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
@@ -15368,18 +15368,18 @@ var Parser = class Parser2 {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign = 0 - sign;
+      sign3 = 0 - sign3;
       name = name.substring(1);
     }
     const pair = Parser2.unicodeTable(name);
     if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign = 0 - sign;
+    if (pair.sign < 0) sign3 = 0 - sign3;
     const tab = pair.tab;
     const fold2 = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign);
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign3);
     else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold2).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign);
+      cc.appendClassWithSign(Array.from(tmp), sign3);
     }
     return true;
   }
@@ -15389,9 +15389,9 @@ var Parser = class Parser2 {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign = 1;
+    let sign3 = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign = -1;
+      sign3 = -1;
       t.skip(1);
       if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
     }
@@ -15428,7 +15428,7 @@ var Parser = class Parser2 {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign < 0) cc.negateClass();
+    if (sign3 < 0) cc.negateClass();
     re.runes = cc.toArray();
     this.push(re);
   }
@@ -16921,18 +16921,18 @@ var KeywordAutomaton = class {
       for (let i = 0; i < kw.length; i++) if (kw.charCodeAt(i) > 255) throw new Error(`keyword "${raw}" is not ASCII/latin1`);
       return kw;
     });
-    const classOf = new Uint8Array(256);
+    const classOf2 = new Uint8Array(256);
     let width = 1;
     for (const kw of lowered) {
       for (let i = 0; i < kw.length; i++) {
         const c = kw.charCodeAt(i);
-        if (classOf[c] === 0) {
+        if (classOf2[c] === 0) {
           if (width === 256) throw new Error("too many distinct keyword characters");
-          classOf[c] = width++;
+          classOf2[c] = width++;
         }
       }
     }
-    for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32];
+    for (let c = 65; c <= 90; c++) classOf2[c] = classOf2[c + 32];
     let capacity = 1;
     for (const kw of lowered) capacity += kw.length;
     const go = new Int32Array(capacity * width).fill(-1);
@@ -16942,7 +16942,7 @@ var KeywordAutomaton = class {
     lowered.forEach((kw, id) => {
       let s = 0;
       for (let i = 0; i < kw.length; i++) {
-        const a = classOf[kw.charCodeAt(i)];
+        const a = classOf2[kw.charCodeAt(i)];
         let next = go[s * width + a];
         if (next === -1) {
           next = states++;
@@ -16973,7 +16973,7 @@ var KeywordAutomaton = class {
         queue[tail++] = t;
       }
     }
-    this.classOf = classOf;
+    this.classOf = classOf2;
     this.go = go;
     this.fail = fail2;
     this.hasOutput = out.map((o) => o.length > 0);
@@ -17004,14 +17004,14 @@ var KeywordAutomaton = class {
    */
   find(text) {
     const found = [];
-    const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
+    const { delta, classOf: classOf2, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
     let s = 0;
     for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
       let e = 0;
       if (c < 256) {
-        const a = classOf[c];
+        const a = classOf2[c];
         e = delta[s + a];
         if (e === UNRESOLVED) e = this.resolve(s, a);
       }
@@ -17700,10 +17700,10 @@ function unknownDisabledRules(config, problems) {
     if (!known.has(id)) problems.push({ where: ["rules", "disable", i], message: `unknown rule id "${id}"` });
   });
 }
-function loadConfig(opts) {
-  const explicit = opts.explicit ?? opts.env;
+function loadConfig(opts2) {
+  const explicit = opts2.explicit ?? opts2.env;
   if (explicit) {
-    const file = resolve(opts.cwd, explicit);
+    const file = resolve(opts2.cwd, explicit);
     let text;
     try {
       text = readFileSync2(file, "utf8");
@@ -17712,11 +17712,11 @@ function loadConfig(opts) {
     }
     return parseConfig(text, explicit);
   }
-  for (const dir of [opts.repoRoot, opts.cwd]) {
+  for (const dir of [opts2.repoRoot, opts2.cwd]) {
     if (!dir) continue;
     for (const name of CONFIG_NAMES) {
       const file = join2(dir, name);
-      if (existsSync2(file)) return parseConfig(readFileSync2(file, "utf8"), relative(opts.cwd, file) || name);
+      if (existsSync2(file)) return parseConfig(readFileSync2(file, "utf8"), relative(opts2.cwd, file) || name);
     }
   }
   return defaultConfig();
@@ -17787,38 +17787,38 @@ import { join as join3 } from "node:path";
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { spawn, spawnSync } from "node:child_process";
-function gitSync(args, opts) {
+function gitSync(args, opts2) {
   const r = spawnSync("git", args, {
-    cwd: opts.cwd,
-    input: opts.input,
-    env: opts.env ?? process.env,
+    cwd: opts2.cwd,
+    input: opts2.input,
+    env: opts2.env ?? process.env,
     maxBuffer: 1024 * 1024 * 1024,
     stdio: ["pipe", "pipe", "pipe"]
   });
   if (r.error) throw gitError(`cannot run git: ${r.error.message}`, "Install git and make sure it is on PATH.");
-  if (r.status !== 0 && !(opts.okCodes ?? []).includes(r.status ?? -1)) {
+  if (r.status !== 0 && !(opts2.okCodes ?? []).includes(r.status ?? -1)) {
     const stderr = r.stderr.toString("utf8").trim().split("\n").slice(0, 5).join("\n");
     throw gitError(`git ${args[0]} failed: ${stderr || `exit ${r.status}`}`);
   }
   return r.stdout;
 }
-function gitText(args, opts) {
-  return gitSync(args, opts).toString("utf8");
+function gitText(args, opts2) {
+  return gitSync(args, opts2).toString("utf8");
 }
 function repoRoot(cwd) {
   const r = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: ["ignore", "pipe", "ignore"] });
   if (r.status !== 0) return void 0;
   return r.stdout.toString("utf8").trim() || void 0;
 }
-async function* gitChunks(args, opts) {
-  const child = spawn("git", args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+async function* gitChunks(args, opts2) {
+  const child = spawn("git", args, { cwd: opts2.cwd, env: opts2.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => {
     if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
-  const exited = new Promise((resolve5, reject) => {
+  const exited = new Promise((resolve8, reject) => {
     child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", resolve5);
+    child.on("close", resolve8);
   });
   exited.catch(() => void 0);
   try {
@@ -17830,40 +17830,128 @@ async function* gitChunks(args, opts) {
   }
 }
 
-// src/git/protected.ts
-var FILTER_DRIVER = "agent-vault";
-function protectedMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
-  const anyDepth = globs.filter((g) => !g.includes("/"));
-  const anchoredMatchers = anchored.map((g) => {
-    const m = (0, import_picomatch2.default)(g, { dot: true });
-    if (!g.endsWith("/**")) return m;
-    const dirItself = (0, import_picomatch2.default)(g.slice(0, -3), { dot: true });
-    return (p) => m(p) && !dirItself(p);
-  });
-  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
-  const name = anyDepth.length ? (0, import_picomatch2.default)(anyDepth, { dot: true }) : void 0;
-  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+// src/team/format.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/placeholder.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash2, createHmac } from "node:crypto";
+var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
+var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
+var PLACEHOLDER_PREFIX = "<agent-vault:";
+function placeholderRegex() {
+  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
 }
-function filterAttributes(repo, env, paths, cached = true) {
-  const result = /* @__PURE__ */ new Map();
-  if (paths.length === 0) return result;
-  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
-  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
-  const parts = out.split("\0");
-  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
-  return result;
+function isValidKey(key) {
+  return KEY_RE.test(key);
 }
-function withCommitIndex(repo, commit, use, baseEnv = process.env) {
-  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
-  try {
-    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
-    gitSync(["read-tree", commit], { cwd: repo, env });
-    return use(env);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+function placeholderFor(key) {
+  return `<agent-vault:${key}>`;
+}
+function unvaultedMarker(hash82) {
+  return `<agent-vault:UNVAULTED:sha256:${hash82}>`;
+}
+function insidePlaceholder(text, start, end) {
+  const lo = Math.max(0, start - 200);
+  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
+  if (at < 0 || lo + at > start) return false;
+  const from = lo + at;
+  const re = placeholderRegex();
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m !== null && m.index === from && from + m[0].length >= end;
+}
+var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
+var LITERAL = Buffer.from("LITERAL:", "latin1");
+var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
+var MAX_KEY = 128;
+function hash8(bytes, key) {
+  return (key ? createHmac("sha256", key) : createHash2("sha256")).update(bytes).digest("hex").slice(0, 8);
+}
+function startsWithAt(input, at, what) {
+  if (at + what.length > input.length) return false;
+  for (let i = 0; i < what.length; i++) if (input[at + i] !== what[i]) return false;
+  return true;
+}
+function parseToken(input, at) {
+  if (!startsWithAt(input, at, PREFIX)) return void 0;
+  let p = at + PREFIX.length;
+  let literals = 0;
+  while (startsWithAt(input, p, LITERAL)) {
+    literals++;
+    p += LITERAL.length;
   }
+  if (startsWithAt(input, p, UNVAULTED)) {
+    p += UNVAULTED.length;
+    let hash = "";
+    for (let i = 0; i < 8; i++) {
+      const c = input[p + i];
+      if (c === void 0 || !(c >= 48 && c <= 57 || c >= 97 && c <= 102)) return void 0;
+      hash += String.fromCharCode(c);
+    }
+    p += 8;
+    if (input[p] !== 62) return void 0;
+    return { end: p + 1, literals, key: void 0, hash };
+  }
+  let key = "";
+  while (p < input.length && key.length <= MAX_KEY) {
+    const c = input[p];
+    if (c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 45) {
+      key += String.fromCharCode(c);
+      p++;
+    } else break;
+  }
+  if (input[p] !== 62 || !isValidKey(key)) return void 0;
+  return { end: p + 1, literals, key, hash: void 0 };
+}
+function restorePlaceholders(input, lookup, options = {}) {
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const parts = [];
+  const unknown = /* @__PURE__ */ new Set();
+  const unresolved = /* @__PURE__ */ new Set();
+  const escape = options.escapeLiterals !== false;
+  const restoredSpans = [];
+  let restored = 0;
+  let unvaultedRestored = 0;
+  let at = 0;
+  let from = 0;
+  let size = 0;
+  while ((from = src.indexOf(PREFIX, from)) !== -1) {
+    const t = parseToken(src, from);
+    if (!t) {
+      from += 1;
+      continue;
+    }
+    let replacement;
+    if (t.literals > 0) {
+      if (escape && (t.key === void 0 || (options.known ? options.known(t.key) : lookup(t.key) !== void 0))) {
+        replacement = Buffer.concat([PREFIX, src.subarray(from + PREFIX.length + LITERAL.length, t.end)]);
+      }
+    } else if (t.key !== void 0) {
+      replacement = lookup(t.key);
+      if (replacement === void 0) unknown.add(t.key);
+      else restored++;
+    } else {
+      replacement = options.unvaulted?.(t.hash);
+      if (replacement === void 0) unresolved.add(t.hash);
+      else unvaultedRestored++;
+    }
+    if (replacement !== void 0) {
+      if (from > at) {
+        parts.push(src.subarray(at, from));
+        size += from - at;
+      }
+      parts.push(Buffer.from(replacement.buffer, replacement.byteOffset, replacement.byteLength));
+      if (t.literals === 0) restoredSpans.push({ start: size, end: size + replacement.byteLength, ...t.key !== void 0 ? { key: t.key } : { hash: t.hash } });
+      size += replacement.byteLength;
+      at = t.end;
+    }
+    from = t.end;
+  }
+  if (at < src.length) parts.push(src.subarray(at));
+  return { output: Buffer.concat(parts), restored, unknown: [...unknown].sort(), unvaultedRestored, unresolved: [...unresolved].sort(), restoredSpans };
 }
 
 // src/messages.ts
@@ -17885,7 +17973,7 @@ var MSG = {
   notAGitRepoHint: "Run this in a git repository, or scan paths without --staged/--range/--history.",
   // Vault commands (read, write, has, list, init, set, get, rm, import).
   vaultNeedsTerminal: (command) => `agent-vault ${command.split(" ")[0]} needs an interactive terminal; it refuses to run without one`,
-  vaultNeedsTerminalHint: (commandLine) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine}`,
+  vaultNeedsTerminalHint: (commandLine2) => `This command handles secret values and is for people only. Ask the user to run it in their own terminal: agent-vault ${commandLine2}`,
   revealNeedsTerminal: "--reveal requires an interactive terminal (TTY) on standard output",
   revealNeedsTerminalHint: "The value is printed only to a terminal, never into a pipe or file. Run it in your own terminal without redirecting.",
   secretNotFound: (keys) => keys.length === 1 ? `Secret "${keys[0]}" not found in vault` : `Secrets ${keys.map((k) => `"${k}"`).join(", ")} not found in vault`,
@@ -17947,9 +18035,9 @@ var MSG = {
   /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
   skillFix: (code, folder) => {
     const dir = folder || ".";
-    const sign = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
-    if (code === "SKILL_UNSIGNED") return `sign it: ${sign}`;
-    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign}`;
+    const sign3 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign3}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign3}`;
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
@@ -18001,6 +18089,235 @@ var GIT_MSG = {
   stagedRawRemain: (paths) => `these protected files were staged before the filter was installed and have further unstaged changes, so their staged raw bytes were left as they are: ${paths.join(", ")}. Run: git add --renormalize -- ${paths.join(" ")} (it stages the working files through the filter).`,
   dirtyValuesRemain: (paths) => `these protected files have uncommitted changes and still hold real values (left untouched): ${paths.join(", ")}. Without the filter git would stage those values; replace them with <agent-vault:KEY> placeholders or restore the files with git checkout -- <path>.`
 };
+var LOCK_MSG = {
+  unlockHint: "Ask the user to run in their own terminal: agent-vault unlock",
+  notPassphraseVault: (home) => `the vault at ${home} has no passphrase to unlock (its key is the file vault.key)`,
+  notPassphraseVaultHint: "To protect it with a passphrase, run in your terminal: agent-vault key migrate --to passphrase",
+  unlocked: (idle, max) => `\u2713 Unlocked. The session locks after ${idle} without use, and after ${max} at most (agent-vault lock locks it now).`,
+  alreadyUnlocked: (idle, max) => `Already unlocked (locks after ${idle} without use, ${max} at most); nothing changed. To start over: agent-vault lock, then agent-vault unlock.`,
+  locked: "\u2713 Locked: the session agent has zeroed the key and exited.",
+  alreadyLocked: "Already locked; nothing to do.",
+  weakPassphrase: (n, min) => `\u26A0 This passphrase has ${n} characters. Under ${min}, it can be guessed offline by anyone who copies the vault files.`,
+  passphrasesDiffer: "the two passphrases differ",
+  passphraseEmpty: "an empty passphrase protects nothing",
+  nothingChanged: "Nothing was changed.",
+  totpNeedsPassphrase: "a TOTP second factor needs a passphrase vault",
+  totpAlreadyOn: "TOTP is already on for this vault",
+  totpAlreadyOnHint: "To set it up again (a new phone), run agent-vault totp disable, then agent-vault totp enable.",
+  totpNotOn: "TOTP is not on for this vault; nothing to disable",
+  totpScan: "Scan this QR code with your authenticator app (or type the secret below into it):",
+  totpCodeWrong: "that code does not match; TOTP was not turned on",
+  totpCodeWrongHint: "Check the phone's clock and that the app shows agent-vault's entry, then run agent-vault totp enable again.",
+  totpEnabled: "\u2713 TOTP is on: agent-vault unlock now asks for the passphrase and the current code.",
+  totpDisabled: "\u2713 TOTP is off: agent-vault unlock asks for the passphrase only.",
+  migrated: (to, keys) => `\u2713 Migrated to ${to === "passphrase" ? "a passphrase" : "the key file"}: ${keys} key${keys === 1 ? "" : "s"} re-encrypted under a new master key; the old key material is destroyed.`,
+  migratedNext: (to) => to === "passphrase" ? "Run agent-vault unlock to use the vault." : "Back up vault.key: without it the vault cannot be opened.",
+  sessionNeedsPassphraseFor: (what) => `${what} needs the passphrase again, even while the vault is unlocked`,
+  vaultLockedSmudge: "agent-vault: vault locked: checked-out files keep their <agent-vault:KEY> placeholders. Run agent-vault unlock, then git checkout -- <files> (or agent-vault install) to restore the values.",
+  vaultLockedClean: (path) => `${path}: vault locked: agent-vault cannot tell which values in it are vaulted, so it refuses to stage it. Run agent-vault unlock in your terminal, then git add again.`
+};
+var TEAM_MSG = {
+  damaged: (file, why) => `${file} is damaged: ${why}`,
+  damagedHint: (file) => `Restore it from git (git checkout -- ${file}, or from the last good commit); agent-vault never repairs it by guessing.`,
+  restoreFromGit: "Restore .agent-vault/team.vault and .agent-vault/recipients from the last good commit (git log -- .agent-vault), and ask the member who wrote it.",
+  recipientsMissing: (file) => `${file} is missing: the team vault's member list cannot be checked`,
+  signerNotMember: (name) => `the team vault is signed by "${name}", who is not one of its members`,
+  badSignature: (name) => `the team vault's signature by "${name}" does not verify: it was changed after it was signed`,
+  recipientsMismatch: (extra) => `.agent-vault/recipients does not match the member list signed in the team vault${extra.length ? ` (not signed: ${extra.join(", ")})` : ""}; someone edited it without re-wrapping the data key`,
+  recipientsMismatchHint: "Members are added with agent-vault team add (it re-wraps and signs). Restore .agent-vault/recipients from git.",
+  wrapsMismatch: (missing, extra) => `the team vault's data-key wraps do not match its members${missing.length ? ` (no wrap for: ${missing.join(", ")})` : ""}${extra.length ? ` (wraps for non-members: ${extra.join(", ")})` : ""}`,
+  untrustedSigner: (name, pinned) => `the team vault is signed by "${name}", whose signing key this machine has not accepted (it trusts: ${pinned.join(", ") || "nobody yet"}); it may have been rewritten by someone outside the team`,
+  untrustedSignerHint: "Check git log -- .agent-vault with your team. If the change is genuine, a member you trust re-signs it (agent-vault team keys shows fingerprints), or accept it in your terminal: agent-vault team trust",
+  notMember: (members) => `this machine holds no identity that opens the team vault; it is encrypted to: ${members.join(", ")}`,
+  notMemberHint: "Run agent-vault team join in your terminal and send the token it prints to one of those members (they run agent-vault team add).",
+  wrapBroken: (name) => `the data-key wrap for "${name}" does not open to the data key the file names`,
+  valueBroken: (key) => `the team value "${key}" fails authentication (altered, moved from another key, or from another data key)`,
+  signerMustBeMember: (name) => `"${name}" is not a member of the team vault, so others would refuse what they sign`,
+  exists: (file) => `${file} already exists`,
+  existsHint: "agent-vault team keys shows its members; agent-vault team join makes you one.",
+  memberExists: (name) => `a member named "${name}" already exists`,
+  memberExistsHint: (name) => `Choose another name, or remove "${name}" first (agent-vault team remove ${name}).`,
+  keysInUse: (name) => `these keys already belong to the member "${name}"`,
+  noSuchMember: (name, members) => `no member named "${name}" (members: ${members.join(", ")})`,
+  noSuchMemberHint: "agent-vault team keys lists the members.",
+  removeSelf: "you cannot remove yourself from the team vault",
+  removeSelfHint: "Ask another member to run agent-vault team remove with your name.",
+  noTeam: (file) => `this repository has no team vault (${file})`,
+  noTeamHint: "Create one in your terminal: agent-vault team init NAME",
+  noIdentity: "this machine has no team identity yet",
+  noIdentityHint: "Run agent-vault team join in your terminal first.",
+  badIdentity: "that is not an age X25519 identity file (one AGE-SECRET-KEY-1\u2026 line; comments allowed)",
+  badIdentityHint: "Make one with age-keygen -o key.txt, or let agent-vault team join make one.",
+  badToken: "a member is added with the token agent-vault team join prints (avteam1:\u2026), or with an age1\u2026 recipient and --signing-key",
+  badTokenHint: "Ask the new member to run agent-vault team join and send you the token.",
+  mergeOtherTeam: "the three versions of the team vault belong to different teams",
+  mergeConflict: (items) => `agent-vault merge-team: changed on both sides to different values: ${items.join(", ")}; the file keeps our side`,
+  mergeConflictHint: "Resolve it in your terminal: set each key again with agent-vault set KEY --team, then git add .agent-vault/team.vault",
+  removed: (name, keys) => `\u2713 Removed "${name}" and rotated the team data key: values written from now on are unreadable to them.
+` + (keys.length ? `They could read ${keys.length} value${keys.length === 1 ? "" : "s"} until now and may have kept them; rotate each at its provider, then agent-vault set KEY --team:
+${keys.map((k) => `  ${k}`).join("\n")}
+` : "The team vault held no values they could have kept.\n"),
+  notTrustedYet: "this clone has not accepted its team vault yet, so agent-vault does not know whose signatures to trust",
+  notTrustedYetHint: "In your terminal, check git log -- .agent-vault with your team, then run agent-vault team join (or agent-vault team trust).",
+  ciNotMemberHint: "Add the CI identity as a member (agent-vault team add ci RECIPIENT, where age-keygen -y ci.txt prints the recipient), commit, and run the job again.",
+  ciIdentityBad: "AGENT_VAULT_AGE_IDENTITY does not hold an age identity (AGE-SECRET-KEY-1\u2026)",
+  ciIdentityBadHint: "Store the whole identity file made by age-keygen (or its AGE-SECRET-KEY-1 line) in the secret."
+};
+
+// src/team/format.ts
+var TEAM_FILE = ".agent-vault/team.vault";
+var RECIPIENTS_FILE = ".agent-vault/recipients";
+var MAGIC = "agent-vault team 1";
+var NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+var HEX = /^[0-9a-f]+$/;
+var B642 = /^[A-Za-z0-9+/]+={0,2}$/;
+var B64URL = /^[A-Za-z0-9_-]{43}$/;
+var RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+var isMemberName = (s) => NAME.test(s);
+var isRecipient = (s) => RECIPIENT.test(s);
+var isSigningKey = (s) => B64URL.test(s);
+function damaged(file, why) {
+  return new AgentVaultError("refused", TEAM_MSG.damaged(file, why), { code: "TEAM_DAMAGED", hint: TEAM_MSG.damagedHint(file) });
+}
+var sortedBy = (items, key) => [...items].sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+function memberLine(m) {
+  return `${m.name} ${m.recipient} ${m.signingKey}`;
+}
+function signedLines(f) {
+  const lines = [MAGIC, `team ${f.team}`, `data-key ${f.dataKeyId}`];
+  for (const m of sortedBy(f.members, (m2) => m2.name)) lines.push(`member ${memberLine(m)}`);
+  for (const name of [...f.wraps.keys()].sort()) lines.push(`wrap ${name} ${f.wraps.get(name)}`);
+  for (const key of [...f.values.keys()].sort()) {
+    const v = f.values.get(key);
+    lines.push(`value ${key} ${v.sealed}${v.paths.length ? ` ${JSON.stringify(v.paths)}` : ""}`);
+  }
+  lines.push(`signed-by ${f.signedBy}`);
+  return lines;
+}
+function serializeTeam(f) {
+  return [...signedLines(f), `signature ${f.signature}`].join("\n") + "\n";
+}
+function parseMember(rest, where, file) {
+  const [name, recipient, signingKey, extra] = rest.split(" ");
+  if (extra !== void 0 || !name || !isMemberName(name) || !recipient || !isRecipient(recipient) || !signingKey || !isSigningKey(signingKey)) {
+    throw damaged(file, `${where}: a member is "NAME age1\u2026 SIGNING-KEY"`);
+  }
+  return { name, recipient, signingKey };
+}
+function parseTeam(text, file = TEAM_FILE) {
+  if (!text.endsWith("\n")) throw damaged(file, "it is truncated (no final newline)");
+  const lines = text.slice(0, -1).split("\n");
+  if (lines[0] !== MAGIC) throw damaged(file, `line 1 is not "${MAGIC}"`);
+  const out = { members: [], wraps: /* @__PURE__ */ new Map(), values: /* @__PURE__ */ new Map() };
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const where = `line ${i + 1}`;
+    const sp = line.indexOf(" ");
+    const tag = sp < 0 ? line : line.slice(0, sp);
+    const rest = sp < 0 ? "" : line.slice(sp + 1);
+    switch (tag) {
+      case "team":
+        if (!HEX.test(rest) || rest.length !== 16) throw damaged(file, `${where}: bad team id`);
+        out.team = rest;
+        break;
+      case "data-key":
+        if (!HEX.test(rest) || rest.length !== 32) throw damaged(file, `${where}: bad data key id`);
+        out.dataKeyId = rest;
+        break;
+      case "member":
+        out.members.push(parseMember(rest, where, file));
+        break;
+      case "wrap": {
+        const [name, wrap2, extra] = rest.split(" ");
+        if (extra !== void 0 || !name || !isMemberName(name) || !wrap2 || !B642.test(wrap2)) throw damaged(file, `${where}: a wrap is "NAME BASE64"`);
+        out.wraps.set(name, wrap2);
+        break;
+      }
+      case "value": {
+        const a = rest.indexOf(" ");
+        const b = a < 0 ? -1 : rest.indexOf(" ", a + 1);
+        const key = a < 0 ? rest : rest.slice(0, a);
+        const sealed = a < 0 ? "" : b < 0 ? rest.slice(a + 1) : rest.slice(a + 1, b);
+        let paths = [];
+        if (b >= 0) {
+          try {
+            paths = JSON.parse(rest.slice(b + 1));
+          } catch {
+            throw damaged(file, `${where}: the paths of "${key}" are not a JSON list`);
+          }
+        }
+        if (!isValidKey(key) || !B642.test(sealed) || Buffer.from(sealed, "base64").length < 28) throw damaged(file, `${where}: a value is "KEY BASE64"`);
+        if (!Array.isArray(paths) || !paths.every((p) => typeof p === "string" && p.length > 0)) throw damaged(file, `${where}: the paths of "${key}" are not a list of globs`);
+        if (out.values.has(key)) throw damaged(file, `${where}: "${key}" appears twice`);
+        out.values.set(key, { sealed, paths });
+        break;
+      }
+      case "signed-by":
+        if (!isMemberName(rest)) throw damaged(file, `${where}: bad signer name`);
+        out.signedBy = rest;
+        break;
+      case "signature":
+        if (!B642.test(rest)) throw damaged(file, `${where}: bad signature`);
+        out.signature = rest;
+        break;
+      default:
+        throw damaged(file, `${where}: unknown line "${tag.slice(0, 20)}"`);
+    }
+  }
+  if (!out.team || !out.dataKeyId || !out.signedBy || !out.signature) throw damaged(file, "it is truncated (team, data-key, signed-by or signature missing)");
+  const parsed = out;
+  if (serializeTeam(parsed) !== text) throw damaged(file, "its lines are out of order, repeated or spaced differently from what agent-vault writes");
+  return parsed;
+}
+function parseRecipients(text, file = RECIPIENTS_FILE) {
+  const out = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "").trim();
+    if (!line || line.startsWith("#")) return;
+    out.push(parseMember(line.replace(/\s+/g, " "), `line ${i + 1}`, file));
+  });
+  return out;
+}
+function sameMembers(a, b) {
+  const key = (ms) => sortedBy(ms, (m) => m.name).map(memberLine).join("\n");
+  return key(a) === key(b);
+}
+
+// src/git/protected.ts
+var FILTER_DRIVER = "agent-vault";
+function protectedMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const anchored = globs.filter((g) => g.includes("/")).map((g) => g.startsWith("/") ? g.slice(1) : g);
+  const anyDepth = globs.filter((g) => !g.includes("/"));
+  const anchoredMatchers = anchored.map((g) => {
+    const m = (0, import_picomatch2.default)(g, { dot: true });
+    if (!g.endsWith("/**")) return m;
+    const dirItself = (0, import_picomatch2.default)(g.slice(0, -3), { dot: true });
+    return (p) => m(p) && !dirItself(p);
+  });
+  const full = anchoredMatchers.length ? (p) => anchoredMatchers.some((m) => m(p)) : void 0;
+  const name = anyDepth.length ? (0, import_picomatch2.default)(anyDepth, { dot: true }) : void 0;
+  return (path) => (full?.(path) ?? false) || (name?.(path.slice(path.lastIndexOf("/") + 1)) ?? false);
+}
+function filterAttributes(repo, env, paths, cached = true) {
+  const result = /* @__PURE__ */ new Map();
+  if (paths.length === 0) return result;
+  const args = ["check-attr", "-z", "--stdin", ...cached ? ["--cached"] : [], "filter"];
+  const out = gitSync(args, { cwd: repo, env, input: paths.join("\0") + "\0" }).toString("utf8");
+  const parts = out.split("\0");
+  for (let i = 0; i + 2 < parts.length; i += 3) result.set(parts[i], parts[i + 2]);
+  return result;
+}
+function withCommitIndex(repo, commit, use, baseEnv = process.env) {
+  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
+  try {
+    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
+    gitSync(["read-tree", commit], { cwd: repo, env });
+    return use(env);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // src/gate/checks.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -18457,32 +18774,6 @@ function fileLine(origin, line0) {
   return origin.lineMap?.[line0] ?? (origin.firstLine ?? 1) + line0;
 }
 
-// src/core/placeholder.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
-var KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
-var PLACEHOLDER_PREFIX = "<agent-vault:";
-function placeholderRegex() {
-  return new RegExp(`<agent-vault:(?:(${KEY_PATTERN})|UNVAULTED:sha256:([0-9a-f]{8}))>`, "g");
-}
-function placeholderFor(key) {
-  return `<agent-vault:${key}>`;
-}
-function insidePlaceholder(text, start, end) {
-  const lo = Math.max(0, start - 200);
-  const at = text.slice(lo, start + PLACEHOLDER_PREFIX.length).lastIndexOf(PLACEHOLDER_PREFIX);
-  if (at < 0 || lo + at > start) return false;
-  const from = lo + at;
-  const re = placeholderRegex();
-  re.lastIndex = from;
-  const m = re.exec(text);
-  return m !== null && m.index === from && from + m[0].length >= end;
-}
-var PREFIX = Buffer.from(PLACEHOLDER_PREFIX, "latin1");
-var LITERAL = Buffer.from("LITERAL:", "latin1");
-var UNVAULTED = Buffer.from("UNVAULTED:sha256:", "latin1");
-
 // src/core/scan.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -18654,14 +18945,14 @@ function shannonEntropy(s) {
 // src/core/mask.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function maskSecret(secret) {
   const reveal = Math.min(4, Math.floor(secret.length / 5));
   return secret.slice(0, reveal).replace(/[^\x20-\x7e]/g, "?") + "*".repeat(8);
 }
 function fingerprint(ruleId2, path, context) {
   const normalized = context.replace(/\s+/g, " ").trim();
-  return createHash2("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
+  return createHash3("sha256").update("agent-vault fingerprint v2\0").update(ruleId2).update("\0").update(path, "utf8").update("\0").update(normalized, "latin1").digest("hex");
 }
 
 // src/core/scan.ts
@@ -18814,10 +19105,10 @@ function withDecoded(text, kept, segments, path, ruleset, byPath, depth) {
     let to = text.indexOf("\n", seg.end);
     if (to === -1) to = text.length;
     to = Math.min(to, seg.end + DECODE_CONTEXT_CHARS);
-    const window = text.slice(from, seg.start) + seg.decoded + text.slice(seg.end, to);
-    const inside2 = [seg.start - from, seg.start - from + seg.decoded.length];
-    for (const c of collect(window, new Lines(window), path, ruleset, byPath, depth + 1)) {
-      if (c.end <= inside2[0] || c.start >= inside2[1]) continue;
+    const window2 = text.slice(from, seg.start) + seg.decoded + text.slice(seg.end, to);
+    const inside3 = [seg.start - from, seg.start - from + seg.decoded.length];
+    for (const c of collect(window2, new Lines(window2), path, ruleset, byPath, depth + 1)) {
+      if (c.end <= inside3[0] || c.start >= inside3[1]) continue;
       if (kept.some((k) => k.rule.id === c.rule.id && (k.secret === c.secret || k.start < seg.end && seg.start < k.end && !(k.start === seg.start && k.end === seg.end)))) continue;
       if (found.some((f) => f.rule.id === c.rule.id && f.secret === c.secret && f.start === seg.start)) continue;
       found.push({ rule: c.rule, start: seg.start, end: seg.end, secret: c.secret, decoded: [seg.encoding, ...c.decoded ?? []] });
@@ -18844,18 +19135,18 @@ function inlineSuppressions(text, lines) {
 var BLOCK_DIRECTIVE = /secretlint-(disable|enable)(?![\w-])/g;
 function disabledBlocks(text, lines) {
   const blocks = [];
-  let open2;
+  let open3;
   BLOCK_DIRECTIVE.lastIndex = 0;
   let m;
   while ((m = BLOCK_DIRECTIVE.exec(text)) !== null) {
     const line0 = lines.lineOf(m.index);
-    if (m[1] === "disable" && open2 === void 0) open2 = line0;
-    else if (m[1] === "enable" && open2 !== void 0) {
-      blocks.push([open2, line0]);
-      open2 = void 0;
+    if (m[1] === "disable" && open3 === void 0) open3 = line0;
+    else if (m[1] === "enable" && open3 !== void 0) {
+      blocks.push([open3, line0]);
+      open3 = void 0;
     }
   }
-  if (open2 !== void 0) blocks.push([open2, Number.MAX_SAFE_INTEGER]);
+  if (open3 !== void 0) blocks.push([open3, Number.MAX_SAFE_INTEGER]);
   return blocks;
 }
 function looksBinary(bytes) {
@@ -19146,9 +19437,9 @@ async function vaultedValues(ctx, fragment, decoded) {
     hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
   }));
 }
-async function take(ctx, pass, read) {
-  if (!read.ok) throw gitError(`cannot read ${read.skipped.path}: ${read.skipped.detail ?? read.skipped.reason}`);
-  const { fragment } = read;
+async function take(ctx, pass, read2) {
+  if (!read2.ok) throw gitError(`cannot read ${read2.skipped.path}: ${read2.skipped.detail ?? read2.skipped.reason}`);
+  const { fragment } = read2;
   pass.files.add(fragment.path);
   pass.touchedPaths.add(fragment.path);
   const decoded = decodeFragment(fragment, ctx.maxFileSize);
@@ -19175,13 +19466,13 @@ async function readContent(ctx, target) {
       return pass;
     case "staged": {
       const staged = stagedChanges(ctx.repo, ctx.env);
-      for (const read of blobFragments(ctx.repo, staged.blobs)) await take(ctx, pass, read);
+      for (const read2 of blobFragments(ctx.repo, staged.blobs)) await take(ctx, pass, read2);
       for (const p of [...staged.blobs.map((b) => b.path), ...staged.deleted]) pass.touchedPaths.add(p);
       return pass;
     }
     case "tree": {
       const entries = treeEntries(ctx.repo, target.head);
-      for (const read of blobFragments(ctx.repo, entries)) await take(ctx, pass, read);
+      for (const read2 of blobFragments(ctx.repo, entries)) await take(ctx, pass, read2);
       for (const e of entries) pass.touchedPaths.add(e.path);
       return pass;
     }
@@ -19198,13 +19489,13 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname6, join as join13, posix as posix2 } from "node:path";
+import { dirname as dirname6, join as join14, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
-import { join as join11, resolve as resolve4 } from "node:path";
+import { join as join12, resolve as resolve5 } from "node:path";
 
 // src/platform/version.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -19214,7 +19505,7 @@ var VERSION = "0.2.0";
 // src/skill/avt1.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var SIGNATURE_FILE = "SKILL.sig";
 var HEX64 = /^[0-9a-f]{64}$/;
 function pathProblem(path) {
@@ -19241,7 +19532,7 @@ function normaliseContent(bytes) {
   return out.subarray(0, n);
 }
 function sha256Hex(bytes) {
-  return createHash3("sha256").update(bytes).digest("hex");
+  return createHash4("sha256").update(bytes).digest("hex");
 }
 function contentDigest(bytes) {
   return sha256Hex(normaliseContent(bytes));
@@ -19290,9 +19581,9 @@ function pae(payloadType, payload) {
   const type = Buffer.from(payloadType, "utf8");
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]);
 }
-var B642 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+var B643 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 function decodeBase642(text) {
-  if (!B642.test(text)) return void 0;
+  if (!B643.test(text)) return void 0;
   const bytes = Buffer.from(text, "base64");
   return bytes.toString("base64") === text ? bytes : void 0;
 }
@@ -19395,6 +19686,66 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 // src/vault/bindings.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+import { realpathSync } from "node:fs";
+import { isAbsolute, join as join6, resolve as resolve3, sep } from "node:path";
+var SKILL_SIGNING_KEY_PREFIX = "skill-signing-";
+var TEAM_KEY_PREFIX = "agent-team-";
+var INTERNAL_KEY_PREFIXES = [SKILL_SIGNING_KEY_PREFIX, TEAM_KEY_PREFIX];
+function isReservedInternalName(key) {
+  return INTERNAL_KEY_PREFIXES.some((p) => key.startsWith(p));
+}
+var GLOB_CHARS = /[*?[\]{}()!+@\\]/g;
+function literalGlob(absolutePath) {
+  return absolutePath.replace(GLOB_CHARS, (c) => `\\${c}`);
+}
+function realBase(base) {
+  let existing = base;
+  const rest = [];
+  for (; ; ) {
+    try {
+      const real = realpathSync(existing);
+      return rest.length ? join6(real, ...rest.reverse()) : real;
+    } catch {
+      const parent = resolve3(existing, "..");
+      if (parent === existing) return base;
+      rest.push(existing.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
+      existing = parent;
+    }
+  }
+}
+function normalizeBinding(glob, cwd) {
+  if (!glob || glob.includes("\0") || /[\r\n]/.test(glob)) throw usageError(`"${glob.replace(/[\0\r\n]/g, "?")}" is not a usable path or glob`, "Give a file path or a glob such as config/*.yaml.");
+  if (glob.startsWith("!")) throw usageError(`a binding cannot be a negation ("${glob}")`, "Bindings only allow; remove a binding with agent-vault unbind KEY GLOB.");
+  const absolute = isAbsolute(glob) ? resolve3(glob) : resolve3(cwd, glob);
+  const scan = import_picomatch3.default.scan(absolute);
+  if (!scan.isGlob) return literalGlob(realBase(absolute));
+  const base = scan.base || "/";
+  const real = realBase(base);
+  const tail = absolute.slice(scan.base.length).replace(/^\/+/, "");
+  return real === base ? absolute : `${literalGlob(real)}/${tail}`;
+}
+function bindingMatcher(globs) {
+  const files = globs.filter((g) => !isCommandBinding(g));
+  if (files.length === 0) return () => false;
+  const match = (0, import_picomatch3.default)(files, { dot: true });
+  return (p) => match(p);
+}
+var COMMAND_BINDING_PREFIX = "command:";
+function isCommandBinding(binding) {
+  return binding.startsWith(COMMAND_BINDING_PREFIX);
+}
+function commandLine(argv) {
+  return argv.map(shellWord).join(" ");
+}
+function commandMatcher(bindings) {
+  const res = bindings.filter(isCommandBinding).map((b) => new RegExp("^" + b.slice(COMMAND_BINDING_PREFIX.length).replace(/[.+^${}()|[\]\\*?]/g, (c) => c === "*" ? "[\\s\\S]*" : c === "?" ? "[\\s\\S]" : "\\" + c) + "$"));
+  if (!res.length) return () => false;
+  return (argv) => {
+    const line = commandLine(argv);
+    return res.some((re) => re.test(line));
+  };
+}
 
 // src/skill/key-store.ts
 var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -19447,21 +19798,21 @@ function keyFor(keyring, kid, now, revokedKids = /* @__PURE__ */ new Set()) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname5, join as join7 } from "node:path";
+import { dirname as dirname5, join as join8 } from "node:path";
 
 // src/platform/home.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync as chmodSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join6, resolve as resolve3 } from "node:path";
+import { join as join7, resolve as resolve4 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
-  return join6(env.HOME || homedir(), ".agent-vault");
+  return join7(env.HOME || homedir(), ".agent-vault");
 }
 function agentVaultHome(env) {
-  return resolve3(vaultHome(env));
+  return resolve4(vaultHome(env));
 }
 function privateDir(path) {
   mkdirSync3(path, { recursive: true, mode: 448 });
@@ -19476,7 +19827,7 @@ function validList(v) {
   return !!l && typeof l === "object" && Number.isInteger(l.version) && l.version > 0 && typeof l.issuedAt === "string" && !Number.isNaN(Date.parse(l.issuedAt)) && typeof l.expiresAt === "string" && !Number.isNaN(Date.parse(l.expiresAt)) && Array.isArray(l.content) && l.content.every((c) => typeof c?.hash === "string" && /^sha256:[0-9a-f]{64}$/.test(c.hash) && typeof c.reason === "string") && Array.isArray(l.keys) && l.keys.every((k) => typeof k?.kid === "string" && typeof k.reason === "string");
 }
 function seenFile(env) {
-  return join7(agentVaultHome(env), "state", "revocations-seen.json");
+  return join8(agentVaultHome(env), "state", "revocations-seen.json");
 }
 function listId(path) {
   let real = path;
@@ -19484,7 +19835,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join7(fsRealpath(dirname5(path)), path.split("/").pop());
+      real = join8(fsRealpath(dirname5(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -19508,11 +19859,11 @@ function recordSeen(env, path, version, digest) {
   privateDir(dirname5(seenFile(env)));
   writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
-function loadRevocations(path, keyring, opts) {
+function loadRevocations(path, keyring, opts2) {
   const empty = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
   if (!existsSync4(path)) {
-    const seen2 = seenVersion(opts.env, path);
-    if (opts.required || seen2) {
+    const seen2 = seenVersion(opts2.env, path);
+    if (opts2.required || seen2) {
       return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen2 ? ` (version ${seen2.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
     }
     return { ok: true, list: empty, present: false, digest: "" };
@@ -19526,7 +19877,7 @@ function loadRevocations(path, keyring, opts) {
   const env = parseEnvelope(text);
   if (typeof env === "string") return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is not a signed envelope: ${env}`, "Restore it from git history.");
   if (env.payloadType !== REVOCATIONS_PAYLOAD_TYPE) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} has payload type ${JSON.stringify(env.payloadType)}, expected ${REVOCATIONS_PAYLOAD_TYPE}`);
-  const signed = verifiedBy(env, keyring, opts.now);
+  const signed = verifiedBy(env, keyring, opts2.now);
   if (!signed.ok) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is not signed by a trusted key: ${signed.message}`, "Restore it from git history, or re-issue it with agent-vault skill revoke.");
   let list;
   try {
@@ -19537,14 +19888,14 @@ function loadRevocations(path, keyring, opts) {
   if (!validList(list)) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} payload does not have the expected shape`);
   if (list.keys.some((k) => k.kid === signed.kid)) return fail("REVOCATIONS_BAD_SIGNATURE", `the revocation list ${path} is signed by key "${signed.kid}", which it revokes itself`);
   const digest = sha256Hex(env.payload);
-  const seen = seenVersion(opts.env, path);
+  const seen = seenVersion(opts2.env, path);
   if (seen && (list.version < seen.version || list.version === seen.version && digest !== seen.digest)) {
     return fail("REVOCATIONS_ROLLBACK", `the revocation list ${path} is version ${list.version}, but version ${seen.version} was already seen${list.version === seen.version ? " with different content" : ""}`, "Someone replaced the list with an older copy; restore the newest one (git log -- the list file).");
   }
-  if (Date.parse(list.expiresAt) < opts.now.getTime() && !opts.allowExpired) {
+  if (Date.parse(list.expiresAt) < opts2.now.getTime() && !opts2.allowExpired) {
     return fail("REVOCATIONS_EXPIRED", `the revocation list ${path} expired at ${list.expiresAt}`, "Re-issue it: agent-vault skill revoke --renew (needs a terminal).");
   }
-  recordSeen(opts.env, path, list.version, digest);
+  recordSeen(opts2.env, path, list.version, digest);
   return { ok: true, list, present: true, digest };
 }
 function verifiedBy(env, keyring, now) {
@@ -19561,7 +19912,7 @@ function verifiedBy(env, keyring, now) {
   return { ok: false, message };
 }
 function purgedFile(env) {
-  return join7(agentVaultHome(env), "state", "purged.json");
+  return join8(agentVaultHome(env), "state", "purged.json");
 }
 function purgedHashes(env) {
   try {
@@ -19575,22 +19926,22 @@ function purgedHashes(env) {
 // src/skill/threats.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var import_picomatch4 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync } from "node:fs";
-import { join as join8, posix } from "node:path";
+import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
+import { join as join9, posix } from "node:path";
 var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
   const problems = [];
   const files = [];
   let realRoot;
   try {
-    realRoot = realpathSync.native(root);
+    realRoot = realpathSync2.native(root);
   } catch (e) {
     throw skillFailure("SKILL_NOT_FOUND", `cannot open skill folder ${root}: ${e.code ?? "error"}`);
   }
@@ -19611,7 +19962,7 @@ function readSkillTree(root) {
         continue;
       }
       const rel = relDir ? `${relDir}/${name}` : name;
-      const abs = join8(absDir, name);
+      const abs = join9(absDir, name);
       const bad = pathProblem(rel);
       if (bad) {
         problems.push(`${JSON.stringify(rel)}: ${bad}`);
@@ -19659,7 +20010,7 @@ function symlinkProblem(rel, target, abs, realRoot) {
   const lexical = posix.normalize(posix.join(posix.dirname(rel), target));
   if (lexical === ".." || lexical.startsWith("../")) return `symlink leaves the skill folder (${target})`;
   try {
-    const real = realpathSync.native(abs);
+    const real = realpathSync2.native(abs);
     if (real !== realRoot && !real.startsWith(realRoot + "/")) return `symlink resolves outside the skill folder (${target})`;
   } catch {
   }
@@ -19792,10 +20143,10 @@ var UNKNOWN = "\0";
 function val(text, labels = []) {
   return { text, labels };
 }
-function join9(values, sep = "") {
+function join10(values, sep3 = "") {
   const labels = [];
   for (const v of values) for (const l of v.labels) if (!labels.includes(l)) labels.push(l);
-  return { text: values.map((v) => v.text).join(sep), labels: labels.slice(0, 64) };
+  return { text: values.map((v) => v.text).join(sep3), labels: labels.slice(0, 64) };
 }
 var SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/;
 var NOT_SECRET = /_(?:ID|IDS|NAME|URL|URI|HOST|PORT|REGION|DIR|PATH|FILE|TYPE|MODE|VERSION|ENDPOINT)$|^(?:PWD|OLDPWD|KEYBOARD|KEYMAP|SESSION_MANAGER|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|SSH_AUTH_SOCK|GPG_TTY|\w*_PUBLIC_KEY|\w*_KEY_ID|\w*_KEY_PATH|\w*_KEY_FILE|\w*_TOKEN_URL|\w*_AUTH_URL|\w*_AUTH_TYPE|\w*_AUTH_METHOD)$/;
@@ -19847,10 +20198,10 @@ function providerOf(name) {
 }
 var AI_GATEWAYS = /(?:^|\.)(?:gateway\.ai\.cloudflare\.com|helicone\.ai|portkey\.ai|openrouter\.ai|ai-gateway\.vercel\.sh|bedrock-runtime\.[\w-]+\.amazonaws\.com|aiplatform\.googleapis\.com|openai\.azure\.com|cognitiveservices\.azure\.com)$/;
 var AI_PROVIDERS = /* @__PURE__ */ new Set(["openai", "anthropic", "google", "mistral", "groq", "cohere", "perplexity", "openrouter", "replicate", "huggingface"]);
-function hostBelongsTo(host, provider) {
-  const row = PROVIDERS.find((p) => p[1] === provider);
+function hostBelongsTo(host, provider2) {
+  const row = PROVIDERS.find((p) => p[1] === provider2);
   const h = host.toLowerCase();
-  return !!row && row[2].test(h) || AI_PROVIDERS.has(provider) && AI_GATEWAYS.test(h);
+  return !!row && row[2].test(h) || AI_PROVIDERS.has(provider2) && AI_GATEWAYS.test(h);
 }
 function nameMatchesHost(name, host) {
   const words = name.toLowerCase().split(/_+/).filter((w) => w.length >= 3 && !/^(?:api|key|token|secret|access|auth|pat|password|private|client|bearer|the|my|app)$/.test(w));
@@ -19917,7 +20268,7 @@ function credentialOf(path) {
   const p = path.trim().replace(/^["']|["']$/g, "").replace(/(?<=.)[/\\]+$/, "");
   if (!p || p.length > 400) return void 0;
   void HOME;
-  for (const [re, what, provider] of CREDENTIAL_PATHS) if (re.test(p)) return { what, provider, source: "credential" };
+  for (const [re, what, provider2] of CREDENTIAL_PATHS) if (re.test(p)) return { what, provider: provider2, source: "credential" };
   if (DOTENV.test(p)) return { what: ".env file", provider: void 0, source: "dotenv" };
   return void 0;
 }
@@ -20024,7 +20375,7 @@ var FlowContext = class {
   // -------------------------------------------------------------------------------------
   // Sinks
   /** Data leaving the machine for `url` (or host). */
-  network(unit, line, target, data, how, opts = {}) {
+  network(unit, line, target, data, how, opts2 = {}) {
     const url = target.text;
     const host = hostOf(url) ?? (/^[\w.-]+$/.test(url) ? url.toLowerCase() : void 0);
     const cls = isCaptureUrl(url) ? "capture" : classifyHost(host);
@@ -20034,12 +20385,12 @@ var FlowContext = class {
     for (const l of labels) {
       if (l.kind !== "source") continue;
       const trail = [l.step, { file: unit.file, line, what: `${how} to ${where}` }];
-      if (opts.publish) {
+      if (opts2.publish) {
         this.report("skill-flow-secret-exfil", unit, line, `${l.source === "env-secret" ? "$" : ""}${l.name} (line ${l.step.line}) uploaded by ${how} to ${where}`, trail);
         continue;
       }
       if (l.source === "credential" && l.provider && host && cls === "named" && hostBelongsTo(host, l.provider)) continue;
-      const tokenAsAuth = l.source === "credential" && l.single && opts.auth;
+      const tokenAsAuth = l.source === "credential" && l.single && opts2.auth;
       if (!tokenAsAuth && (l.source === "env-all" || l.source === "credential" || l.source === "clipboard" || l.source === "dotenv")) {
         this.report("skill-flow-secret-exfil", unit, line, `${l.name} (line ${l.step.line}) sent by ${how} to ${where}`, trail);
         continue;
@@ -20047,8 +20398,8 @@ var FlowContext = class {
       if (cls === "ip" || cls === "capture") {
         this.report("skill-flow-secret-exfil", unit, line, `$${l.name} (line ${l.step.line}) sent by ${how} to ${cls === "ip" ? "a raw IP address" : "a capture or paste service"} ${where}`, trail);
       } else if (cls === "named" && host) {
-        const provider = l.provider ?? providerOf(l.name);
-        if (provider && !hostBelongsTo(host, provider) && !nameMatchesHost(l.name, host)) this.report("skill-flow-token-misdirected", unit, line, `$${l.name} (a ${provider} token, line ${l.step.line}) sent by ${how} to ${host}`, trail);
+        const provider2 = l.provider ?? providerOf(l.name);
+        if (provider2 && !hostBelongsTo(host, provider2) && !nameMatchesHost(l.name, host)) this.report("skill-flow-token-misdirected", unit, line, `$${l.name} (a ${provider2} token, line ${l.step.line}) sent by ${how} to ${host}`, trail);
       }
     }
   }
@@ -20070,7 +20421,7 @@ var FlowContext = class {
   remoteDirOf(path, cwd = "") {
     if (!this.remoteDirs.size || !path || path.includes(UNKNOWN)) return void 0;
     const p = normPath(/^[~/$]/.test(path) || !cwd ? path : `${cwd.replace(/\/$/, "")}/${path}`).replace(/\/\.\//g, "/");
-    for (const [dir, label] of this.remoteDirs) if (p === dir || p.startsWith(`${dir}/`)) return label;
+    for (const [dir, label2] of this.remoteDirs) if (p === dir || p.startsWith(`${dir}/`)) return label2;
     return void 0;
   }
   /** A persistent job (cron, service, launch agent, start-up file) is registered. */
@@ -20184,8 +20535,8 @@ function envAll(unit, line, what) {
 function clipboard(unit, line, what) {
   return { kind: "source", source: "clipboard", name: "the clipboard", provider: void 0, step: { file: unit.file, line, what } };
 }
-function credentialStore(unit, line, what, provider) {
-  return { kind: "source", source: "credential", name: what, provider, step: { file: unit.file, line, what } };
+function credentialStore(unit, line, what, provider2) {
+  return { kind: "source", source: "credential", name: what, provider: provider2, step: { file: unit.file, line, what } };
 }
 function remote(url, unit, line) {
   return { kind: "remote", url, step: { file: unit.file, line, what: `download ${hostOf(url) ?? ""}` } };
@@ -20227,12 +20578,12 @@ function fromHex(s) {
 function fromBase32(s) {
   const t = s.replace(/=+$/, "").toUpperCase();
   if (t.length < 8 || t.length > MAX_INPUT || !/^[A-Z2-7]+$/.test(t)) return void 0;
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const alphabet2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   const out = [];
   let bits = 0;
   let value = 0;
   for (const ch of t) {
-    value = value << 5 | alphabet.indexOf(ch);
+    value = value << 5 | alphabet2.indexOf(ch);
     bits += 5;
     if (bits >= 8) {
       out.push(value >>> bits - 8 & 255);
@@ -20288,16 +20639,16 @@ function bruteForce(candidate, keys = []) {
   for (const [layer, how] of layers) {
     const keyList = keys.map((k) => [typeof k === "number" ? Uint8Array.of(k & 255) : Buffer.from(k, "utf8"), `xor key ${typeof k === "number" ? k : "string"}`]);
     for (let k = 1; k < 256; k++) keyList.push([Uint8Array.of(k), `xor 0x${k.toString(16)}`]);
-    const label = (kh) => how === "bytes" || how === "text" ? kh : `${how}, ${kh}`;
+    const label2 = (kh) => how === "bytes" || how === "text" ? kh : `${how}, ${kh}`;
     for (const [key, kh] of keyList) {
       if (!key.length || !quickPrintable(layer, (b, i) => b ^ key[i % key.length])) continue;
       const out = asciiText(xorBytes(layer, key));
-      if (out && CODE_HINT.test(out)) return { text: out, how: label(kh) };
+      if (out && CODE_HINT.test(out)) return { text: out, how: label2(kh) };
     }
     for (let k = 1; k < 256; k++) {
       if (!quickPrintable(layer, (b) => b + k & 255)) continue;
       const out = asciiText(layer.map((b) => b + k & 255));
-      if (out && CODE_HINT.test(out)) return { text: out, how: label(`byte shift ${k}`) };
+      if (out && CODE_HINT.test(out)) return { text: out, how: label2(`byte shift ${k}`) };
     }
   }
   return void 0;
@@ -21943,7 +22294,7 @@ var CodeEvaluator = class {
         let v = this.expr(s.value);
         if (s.op !== "=" && s.op !== ":=") {
           const old = s.targets[0]?.t === "name" ? this.lookup(s.targets[0].name) : void 0;
-          if (old) v = join9([old, v]);
+          if (old) v = join10([old, v]);
         }
         for (const t of s.targets) this.assign(t, v);
         return;
@@ -21963,7 +22314,7 @@ var CodeEvaluator = class {
         return;
       case "for": {
         const iter = this.expr(s.iter);
-        this.assign(s.target, { ...iter, text: iter.items?.length ? join9(iter.items, " ").text : iter.text, obj: iter.obj?.kind === "socket" ? iter.obj : void 0 });
+        this.assign(s.target, { ...iter, text: iter.items?.length ? join10(iter.items, " ").text : iter.text, obj: iter.obj?.kind === "socket" ? iter.obj : void 0 });
         this.block(s.body);
         this.block(s.body);
         return;
@@ -21998,7 +22349,7 @@ var CodeEvaluator = class {
       case "num":
         return val(String(e.value));
       case "tmpl":
-        return join9(e.parts.map((p) => typeof p === "string" ? val(p) : this.expr(p)));
+        return join10(e.parts.map((p) => typeof p === "string" ? val(p) : this.expr(p)));
       case "name":
         return this.name(e.name, e.at);
       case "member":
@@ -22011,7 +22362,7 @@ var CodeEvaluator = class {
         return this.binary(e);
       case "list": {
         const items = e.items.map((x) => this.expr(x));
-        return { ...join9(items, " "), items };
+        return { ...join10(items, " "), items };
       }
       case "dict": {
         const fields = /* @__PURE__ */ new Map();
@@ -22025,7 +22376,7 @@ var CodeEvaluator = class {
             if (!k.text.includes(UNKNOWN)) fields.set(k.text, v);
           } else if (v.fields) for (const [k, fv] of v.fields) fields.set(k, fv);
         }
-        const joined = join9(all, " ");
+        const joined = join10(all, " ");
         return { ...joined, fields, obj: all.some((v) => v.obj?.kind === "env") ? { kind: "env" } : void 0 };
       }
       case "func":
@@ -22037,7 +22388,7 @@ var CodeEvaluator = class {
         return { text: UNKNOWN, labels: dedupe([...iter.labels, ...elt.labels]) };
       }
       case "other":
-        return join9(e.children.map((c) => this.expr(c)), " ");
+        return join10(e.children.map((c) => this.expr(c)), " ");
     }
   }
   name(name, at) {
@@ -22054,17 +22405,17 @@ var CodeEvaluator = class {
     return val(UNKNOWN);
   }
   envVar(name, at) {
-    if (/\s/.test(name.trim())) return join9(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), " ");
-    const label = envSource(name, this.unit, this.line(at), false);
+    if (/\s/.test(name.trim())) return join10(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), " ");
+    const label2 = envSource(name, this.unit, this.line(at), false);
     const secret = envSource(name, this.unit, this.line(at));
-    return val(UNKNOWN, secret ? [secret] : label && /(?:KEY|TOKEN|SECRET|PASS|AUTH|CRED)/i.test(name) ? [label] : []);
+    return val(UNKNOWN, secret ? [secret] : label2 && /(?:KEY|TOKEN|SECRET|PASS|AUTH|CRED)/i.test(name) ? [label2] : []);
   }
   member(obj, prop, at, e) {
     const m = moduleOf(obj);
     if (m) {
       const full = `${m}.${prop}`;
       if (full === "os.environ" || full === "process.env" || full === "Deno.env" || full === "Bun.env") return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: "env" } };
-      if (full === "sys.argv" || full === "process.argv") return { ...join9(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
+      if (full === "sys.argv" || full === "process.argv") return { ...join10(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
       if (full === "sys.stdin" || full === "process.stdin") return this.stdin ?? val(UNKNOWN);
       return mod(full, obj.labels);
     }
@@ -22098,8 +22449,8 @@ var CodeEvaluator = class {
   binary(e) {
     const l = this.expr(e.left);
     const r = this.expr(e.right);
-    if (e.op === "+") return join9([l, r]);
-    if (e.op === "/" && (l.obj?.kind === "path" || r.obj?.kind === "path" || /^[~/.]/.test(l.text))) return { ...join9([l, val("/"), r]), obj: { kind: "path" } };
+    if (e.op === "+") return join10([l, r]);
+    if (e.op === "/" && (l.obj?.kind === "path" || r.obj?.kind === "path" || /^[~/.]/.test(l.text))) return { ...join10([l, val("/"), r]), obj: { kind: "path" } };
     if (e.op === "%" && this.lang === "py" && e.left.t === "str") {
       const values = r.items ?? [r];
       let k = 0;
@@ -22109,7 +22460,7 @@ var CodeEvaluator = class {
     if (e.op === "^") {
       return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels, decodedLabel("XOR", this.unit, this.line(e.at))]) };
     }
-    if (/^(?:or|\|\||\?\?|and|&&)$/.test(e.op)) return { ...join9([l, r], ""), text: l.text.includes(UNKNOWN) ? r.text : l.text };
+    if (/^(?:or|\|\||\?\?|and|&&)$/.test(e.op)) return { ...join10([l, r], ""), text: l.text.includes(UNKNOWN) ? r.text : l.text };
     return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels]) };
   }
   // -- calls ----------------------------------------------------------------------------
@@ -22159,7 +22510,7 @@ var CodeEvaluator = class {
     return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)) };
   }
   callLocal(name, fn, args) {
-    if (this.callDepth >= MAX_CALL_DEPTH || fn.calls >= MAX_CALLS_PER_FN) return join9(args, " ");
+    if (this.callDepth >= MAX_CALL_DEPTH || fn.calls >= MAX_CALLS_PER_FN) return join10(args, " ");
     fn.calls++;
     this.callDepth++;
     const scope = /* @__PURE__ */ new Map();
@@ -22170,7 +22521,7 @@ var CodeEvaluator = class {
       this.hoist(fn.body);
       this.block(fn.body);
       const rets = this.returns[this.returns.length - 1];
-      return rets.length ? join9(rets, "") : val(UNKNOWN);
+      return rets.length ? join10(rets, "") : val(UNKNOWN);
     } finally {
       this.returns.pop();
       this.scopes.pop();
@@ -22226,9 +22577,9 @@ var CodeEvaluator = class {
     if (/^(?:keyring\.get_password|keytar\.getPassword)$/.test(name)) return val(UNKNOWN, [{ ...credentialStore(this.unit, line, name), single: true }]);
     if (/^(?:keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
     if (name === "os.homedir" || name === "os.path.expanduser" && a0.text === "~" || name === "pathlib.Path.home" || name === "Path.home" || name === "os.userInfo") return { text: "~", labels: [], obj: { kind: "path" } };
-    if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join9(args, "/"), obj: { kind: "path" } };
+    if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join10(args, "/"), obj: { kind: "path" } };
     if (/^(?:os\.path\.expanduser|os\.path\.expandvars|os\.path\.abspath|os\.path\.realpath|os\.path\.normpath|path\.normalize|glob\.glob|glob\.iglob|os\.listdir|os\.scandir|os\.walk|fs\.readdirSync|glob\.sync|fast-glob\.sync)$/.test(name)) return { ...a0, obj: { kind: "path" } };
-    if (/^(?:pathlib\.Path|Path|pathlib\.PurePath|pathlib\.PosixPath)$/.test(name)) return { ...join9(args, "/"), obj: { kind: "path" } };
+    if (/^(?:pathlib\.Path|Path|pathlib\.PurePath|pathlib\.PosixPath)$/.test(name)) return { ...join10(args, "/"), obj: { kind: "path" } };
     if (/^(?:open|io\.open|codecs\.open|aiofiles\.open)$/.test(name)) {
       const mode = (this.arg(args, kw, 1, "mode") ?? val("r")).text;
       if (/[wax+]/.test(mode)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: a0.text } };
@@ -22308,21 +22659,21 @@ var CodeEvaluator = class {
       return { text: UNKNOWN, labels: a0.labels };
     }
     if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
-      const cmd = /^os\.(?:exec|spawn)/.test(name) ? { ...join9(args.slice(1), " "), items: args.slice(1) } : a0;
+      const cmd = /^os\.(?:exec|spawn)/.test(name) ? { ...join10(args.slice(1), " "), items: args.slice(1) } : a0;
       return this.shell(cmd, line, name);
     }
     if (/^(?:subprocess\.(?:run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec|asyncio\.create_subprocess_shell|sh\.Command)$/.test(name)) {
-      const cmd = name === "asyncio.create_subprocess_exec" ? { ...join9(args, " "), items: args } : a0;
+      const cmd = name === "asyncio.create_subprocess_exec" ? { ...join10(args, " "), items: args } : a0;
       const input = kw.get("input");
       if (cmd.items || kw.get("shell")?.text === "True" || name.endsWith("_shell") || !cmd.text.includes(" ") === false) return this.shell(cmd, line, name, input);
       return this.shell({ ...cmd, items: [cmd] }, line, name, input);
     }
     if (/^(?:child_process\.(?:exec|execSync)|shelljs\.exec|execa\.command|execa\.commandSync|zx\.\$|Bun\.\$)$/.test(name)) return this.shell(a0, line, name);
     if (/^(?:child_process\.(?:spawn|spawnSync|execFile|execFileSync|fork)|execa|execa\.execa|execa\.sync|Deno\.Command|Bun\.spawn|Bun\.spawnSync|cross-spawn)$/.test(name)) {
-      const opts = args.find((x) => x.fields?.has("shell"));
+      const opts2 = args.find((x) => x.fields?.has("shell"));
       if (args[1]?.items) return this.shell({ text: UNKNOWN, labels: [], items: [a0, ...args[1].items] }, line, name);
       if (a0.items) return this.shell({ text: UNKNOWN, labels: [], items: a0.items }, line, name);
-      return opts ? this.shell(a0, line, name) : this.shell({ text: UNKNOWN, labels: [], items: [a0] }, line, name);
+      return opts2 ? this.shell(a0, line, name) : this.shell({ text: UNKNOWN, labels: [], items: [a0] }, line, name);
     }
     const py = /^(requests|httpx|niquests|aiohttp\.ClientSession|aiohttp|requests\.Session|httpx\.Client|httpx\.AsyncClient|urllib3\.PoolManager|urllib3)\.(get|post|put|patch|delete|head|options|request|stream|send)$/.exec(name);
     if (py) {
@@ -22354,7 +22705,7 @@ var CodeEvaluator = class {
     }
     if (/^(?:urllib\.request\.Request|urllib2\.Request)$/.test(name)) {
       const data = [this.arg(args, kw, 1, "data"), this.arg(args, kw, 2, "headers")].filter((v) => !!v);
-      return { ...join9([a0, ...data], " "), text: a0.text, obj: { kind: "httpreq", host: a0.text }, fields: new Map(data.map((d, i) => [String(i), d])) };
+      return { ...join10([a0, ...data], " "), text: a0.text, obj: { kind: "httpreq", host: a0.text }, fields: new Map(data.map((d, i) => [String(i), d])) };
     }
     if (/^(?:http\.client\.HTTPSConnection|http\.client\.HTTPConnection|httplib\.HTTPSConnection|httplib\.HTTPConnection|ftplib\.FTP|ftplib\.FTP_TLS|smtplib\.SMTP|smtplib\.SMTP_SSL|telnetlib\.Telnet|paramiko\.SSHClient)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "httpconn", host: a0.text } };
     if (/^(?:socket\.socket|socket\.SocketType)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket" } };
@@ -22365,8 +22716,8 @@ var CodeEvaluator = class {
     }
     if (/^(?:webbrowser\.open|webbrowser\.open_new|open\.default|opn)$/.test(name)) return this.net(a0, [], line, name);
     if (/^(?:fetch|node-fetch|und[i]ci\.(?:fetch|request)|cross-fetch|ky|ky\.(?:get|post|put|patch)|got|got\.(?:get|post|put|patch|stream)|axios\.(?:get|delete|head|options)|needle\.get|superagent\.get|request\.get)$/.test(name)) {
-      const opts = args[1];
-      const data = opts ? [opts, ...opts.fields ? [...opts.fields.values()] : []] : [];
+      const opts2 = args[1];
+      const data = opts2 ? [opts2, ...opts2.fields ? [...opts2.fields.values()] : []] : [];
       return this.net(a0.obj?.kind === "httpreq" ? val(a0.obj.host ?? UNKNOWN) : a0, data, line, name);
     }
     if (/^(?:axios\.(?:post|put|patch)|needle\.post|superagent\.post|request\.post|needle)$/.test(name)) return this.net(a0, args.slice(1), line, name);
@@ -22415,7 +22766,7 @@ var CodeEvaluator = class {
         return val("");
       }
       if (/^(?:send|sendmail|send_message|storbinary|storlines|write|exec_command|connect|login)$/.test(method)) {
-        const data = method === "storbinary" || method === "storlines" ? this.ctx.readFile(val(args[1]?.obj?.path ?? args[1]?.text ?? UNKNOWN), this.unit, line, method) : join9(args, " ");
+        const data = method === "storbinary" || method === "storlines" ? this.ctx.readFile(val(args[1]?.obj?.path ?? args[1]?.text ?? UNKNOWN), this.unit, line, method) : join10(args, " ");
         if (method === "connect" || method === "login") {
           if (method === "connect" && a0.text !== UNKNOWN) recv.obj.host = a0.text;
           return val("");
@@ -22451,7 +22802,7 @@ var CodeEvaluator = class {
         this.ctx.erase(this.unit, line, recv, method);
         return val("");
       }
-      if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join9([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
+      if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join10([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
     }
     const known = !recv.text.includes(UNKNOWN);
     switch (method) {
@@ -22463,10 +22814,10 @@ var CodeEvaluator = class {
       case "join":
         if (this.lang === "py") {
           const items = a0.items ?? [a0];
-          const j = join9(items, known ? recv.text : "");
+          const j = join10(items, known ? recv.text : "");
           return { ...j, labels: dedupe([...j.labels, ...a0.labels]) };
         }
-        return { ...join9(recv.items ?? [recv], a0.text.includes(UNKNOWN) ? "" : a0.text), labels: dedupe([...recv.labels, ...(recv.items ?? []).flatMap((i) => i.labels)]) };
+        return { ...join10(recv.items ?? [recv], a0.text.includes(UNKNOWN) ? "" : a0.text), labels: dedupe([...recv.labels, ...(recv.items ?? []).flatMap((i) => i.labels)]) };
       case "reverse":
         return { ...recv, text: known ? reverse(recv.text) : UNKNOWN, items: recv.items ? [...recv.items].reverse() : void 0, labels: dedupe([...recv.labels, decodedLabel("string reversal", this.unit, line)]) };
       case "split":
@@ -22513,7 +22864,7 @@ var CodeEvaluator = class {
       case "values":
       case "keys":
       case "concat":
-        if (method === "concat") return join9([recv, ...args]);
+        if (method === "concat") return join10([recv, ...args]);
         if (method === "then" && e.args[0]?.t === "func") return recv;
         return { ...recv, text: method === "strip" || method === "trim" ? known ? recv.text.trim() : recv.text : method === "lower" || method === "toLowerCase" ? recv.text.toLowerCase() : method === "upper" || method === "toUpperCase" ? recv.text.toUpperCase() : known && /^(?:read|text|getvalue|copy|concat)$/.test(method) ? recv.text : recv.text, obj: recv.obj?.kind === "env" ? recv.obj : void 0 };
       default:
@@ -23249,7 +23600,7 @@ var ShellEvaluator = class {
       if (this.last.prints && out.labels.length) this.ctx.display(this.unit, this.last.line, out, this.last.name);
       outs.push(out);
     }
-    return outs.length === 1 ? outs[0] : join9(outs, "\n");
+    return outs.length === 1 ? outs[0] : join10(outs, "\n");
   }
   line(offset) {
     return this.unit.line + this.lines.lineOf(offset);
@@ -23265,7 +23616,7 @@ var ShellEvaluator = class {
       });
       outs.push(out);
     }
-    return outs.length === 1 ? outs[0] : join9(outs, "\n");
+    return outs.length === 1 ? outs[0] : join10(outs, "\n");
   }
   word(w) {
     if (!w) return val("");
@@ -23292,16 +23643,16 @@ var ShellEvaluator = class {
       }
     }
     if (parts.length === 1) return parts[0];
-    return join9(parts);
+    return join10(parts);
   }
   param(name, offset) {
     const v = this.env.vars.get(name);
     if (v) return v;
     if (/^[1-9]$/.test(name)) return this.env.params[Number(name) - 1] ?? val(UNKNOWN);
-    if (name === "@" || name === "*") return this.env.params.length ? join9(this.env.params, " ") : val(UNKNOWN);
+    if (name === "@" || name === "*") return this.env.params.length ? join10(this.env.params, " ") : val(UNKNOWN);
     if (name === "HOME") return val("~");
-    const label = envSource(name, this.unit, this.line(offset));
-    return val(UNKNOWN, label ? [label] : []);
+    const label2 = envSource(name, this.unit, this.line(offset));
+    return val(UNKNOWN, label2 ? [label2] : []);
   }
   command(c, stdin) {
     switch (c.kind) {
@@ -23311,7 +23662,7 @@ var ShellEvaluator = class {
         if (c.name && c.bodies[0]) this.env.funcs.set(c.name, c.bodies[0]);
         return val("");
       case "for": {
-        const items = c.items ? join9(c.items.map((w) => this.word(w)), " ") : join9(this.env.params, " ");
+        const items = c.items ? join10(c.items.map((w) => this.word(w)), " ") : join10(this.env.params, " ");
         if (c.variable) this.env.vars.set(c.variable, items);
         const input = this.inputOf(c.redirects, stdin);
         const out = this.script(c.body, input);
@@ -23320,7 +23671,7 @@ var ShellEvaluator = class {
       default: {
         const input = this.inputOf(c.redirects, stdin);
         for (const w of c.words) this.word(w);
-        const out = join9(c.bodies.map((b) => this.script(b, input)), "\n");
+        const out = join10(c.bodies.map((b) => this.script(b, input)), "\n");
         return this.outputTo(c.redirects, out, c.start);
       }
     }
@@ -23429,14 +23780,14 @@ var ShellEvaluator = class {
     if (cloned) return this.ctx.exec(this.unit, line, val(UNKNOWN, [cloned.label]), void 0, `${cloned.how} (git clone)`);
     if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
     if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
-      const label = envSource(name0, this.unit, line);
-      if (label) return val(UNKNOWN, [label]);
+      const label2 = envSource(name0, this.unit, line);
+      if (label2) return val(UNKNOWN, [label2]);
     }
     if (/^docker-credential-[\w-]+$/.test(name) && /^(?:get|list)$/.test(texts[0] ?? "")) return this.fetched(credentialStore(this.unit, line, `registry credentials (${name})`, "docker"));
     if (/^git-credential-[\w-]+$/.test(name) && texts[0] === "get") return this.fetched(credentialStore(this.unit, line, `git credentials (${name})`));
     switch (name) {
       case "eval": {
-        const code = join9(args, " ");
+        const code = join10(args, " ");
         return this.ctx.exec(this.unit, line, code, "shell", "eval", [], stdin);
       }
       case "source":
@@ -23481,7 +23832,7 @@ var ShellEvaluator = class {
       case "env":
       case "printenv":
         if (!positional.length) return val(UNKNOWN, [envAll(this.unit, line, name)]);
-        return join9(positional.map((p) => val(UNKNOWN, [envSource(p.text, this.unit, line, false)])));
+        return join10(positional.map((p) => val(UNKNOWN, [envSource(p.text, this.unit, line, false)])));
       case "compgen":
         return texts.includes("-e") || texts.includes("-v") ? val(UNKNOWN, [envAll(this.unit, line, "compgen")]) : val("");
       case "pbpaste":
@@ -23578,7 +23929,7 @@ var ShellEvaluator = class {
       case "rsync":
         if (name === "rsync" && positional.some((p) => /^[^/\s]*[\w.-]+:/.test(p.text) && !/^[A-Za-z]:\\/.test(p.text))) return this.upload(positional, stdin, line, "rsync");
         if (positional.length >= 2) {
-          const src = join9(positional.slice(0, -1).map((p) => this.ctx.readFile(p, this.unit, line, name)));
+          const src = join10(positional.slice(0, -1).map((p) => this.ctx.readFile(p, this.unit, line, name)));
           this.ctx.write(this.unit, line, positional[positional.length - 1], src, name);
         }
         return val("");
@@ -23607,7 +23958,7 @@ var ShellEvaluator = class {
           }
           files.push(args[i]);
         }
-        const content = join9(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
+        const content = join10(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
         if (out && out.text !== "-") {
           this.ctx.write(this.unit, line, out, content, name);
           return val("");
@@ -23635,7 +23986,7 @@ var ShellEvaluator = class {
       case "echo":
       case "printf": {
         const words = name === "echo" ? args.filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a.text))) : args;
-        let out = join9(words, " ");
+        let out = join10(words, " ");
         if (name === "printf" || texts.some((t) => /^-[a-z]*e/.test(t))) {
           const t = out.text.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/\\([0-7]{1,3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))).replace(/\\n/g, "\n");
           if (t !== out.text && /\\x|\\[0-7]/.test(out.text)) out = { ...out, text: t, labels: [...out.labels, decodedLabel(`${name} escapes`, this.unit, line)] };
@@ -23716,13 +24067,13 @@ var ShellEvaluator = class {
     if (!this.ctx.remoteDirs.size) return void 0;
     const cwd = this.env.cwd;
     if (name0.includes("/")) {
-      const label = this.ctx.remoteDirOf(name0, cwd);
-      if (label) return { label, how: `running ${name0}` };
+      const label2 = this.ctx.remoteDirOf(name0, cwd);
+      if (label2) return { label: label2, how: `running ${name0}` };
     }
     if (name in INTERPRETERS || name === "source" || name === ".") {
       const script = texts.find((t) => !t.startsWith("-"));
-      const label = script ? this.ctx.remoteDirOf(script, cwd) : void 0;
-      if (label) return { label, how: `${name} ${script}` };
+      const label2 = script ? this.ctx.remoteDirOf(script, cwd) : void 0;
+      if (label2) return { label: label2, how: `${name} ${script}` };
     }
     const here = cwd ? this.ctx.remoteDirOf(cwd) : void 0;
     if (!here) return void 0;
@@ -23730,9 +24081,9 @@ var ShellEvaluator = class {
     return builds ? { label: here, how: `${[name0, ...texts].join(" ").slice(0, 60)} in the cloned folder` } : void 0;
   }
   /** Output of a command that prints a secret it looked up: the agent reads it unless it goes elsewhere. */
-  fetched(label, single = false, prints = true) {
+  fetched(label2, single = false, prints = true) {
     this.last.prints = prints;
-    return val(UNKNOWN, [label.kind === "source" ? { ...label, single } : label]);
+    return val(UNKNOWN, [label2.kind === "source" ? { ...label2, single } : label2]);
   }
   /** `gh`: issues, pull requests, gists, releases and API fields are published. */
   gh(args, stdin, line, argv) {
@@ -23781,7 +24132,7 @@ var ShellEvaluator = class {
     if ((name === "grep" || name === "rg" || name === "egrep") && pattern) {
       reads = reads.map((r) => ({ ...r, labels: r.labels.map((l) => l.kind === "source" && l.source === "dotenv" ? envSource(pattern[1], this.unit, line, false) : l) }));
     }
-    let input = join9([...stdin ? [stdin] : [], ...reads]);
+    let input = join10([...stdin ? [stdin] : [], ...reads]);
     if (!stdin && !reads.length) input = val("");
     if ((name === "jq" || name === "gojq" || name === "jaq") && args.some((a) => !a.text.startsWith("-") && /(?:^|[^\w.$])env\b(?!\s*\.)|\$ENV\b(?!\s*\.\w)/.test(a.text))) input = { ...input, labels: [...input.labels, envAll(this.unit, line, `${name} env`)] };
     if (name === "grep" || name === "rg" || name === "egrep") {
@@ -23824,7 +24175,7 @@ var ShellEvaluator = class {
       const drop = new Set(texts[1]);
       return { text: [...known].filter((ch) => !drop.has(ch)).join(""), labels: input.labels };
     }
-    if (name === "find" || name === "ls") return join9(args.filter((a) => !a.text.startsWith("-")).slice(0, 1));
+    if (name === "find" || name === "ls") return join10(args.filter((a) => !a.text.startsWith("-")).slice(0, 1));
     return { text: name === "cat" && input.text ? input.text : UNKNOWN, labels: input.labels };
   }
   interpreter(name, args, stdin, line) {
@@ -23869,8 +24220,8 @@ var ShellEvaluator = class {
       case "credential-store":
         if (/^(?:fill|get)$/.test(texts[1] ?? "")) {
           const host = /(?:^|\n)host=([^\s]+)/.exec(stdin?.text ?? "")?.[1];
-          const provider = host && /(?:^|\.)github\.com$/i.test(host) ? "github" : host && /(?:^|\.)gitlab\.com$/i.test(host) ? "gitlab" : void 0;
-          return this.fetched(credentialStore(this.unit, line, "git credentials (git credential fill)", provider), true);
+          const provider2 = host && /(?:^|\.)github\.com$/i.test(host) ? "github" : host && /(?:^|\.)gitlab\.com$/i.test(host) ? "gitlab" : void 0;
+          return this.fetched(credentialStore(this.unit, line, "git credentials (git credential fill)", provider2), true);
         }
         return val("");
       case "add":
@@ -24002,7 +24353,7 @@ var ShellEvaluator = class {
           if (!url) url = a;
           else data.push(/^[\w-]+(?::=|=|==|:)@/.test(t) ? this.ctx.readFile({ ...a, text: t.replace(/^[^@]*@/, "") }, this.unit, line, name) : a);
         } else if (!url) url = a;
-        else if (/^(?:https?|ftp):\/\//.test(t)) url = join9([url, a], " ");
+        else if (/^(?:https?|ftp):\/\//.test(t)) url = join10([url, a], " ");
       }
     }
     const target = url ?? val(UNKNOWN);
@@ -24199,7 +24550,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join10(dir, f), "utf8")));
+  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join11(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -24451,12 +24802,12 @@ function exampleContext(lines, at) {
 }
 function flowToFinding(f) {
   const c = FLOW_CHECKS[f.ruleId];
-  const clean = (t) => t.replace(/\u0000+/g, "\u2026").replace(/[\u0001-\u0008\u000b-\u001f\u007f]/g, " ").replace(TOKENISH, "\u2026");
-  const detail = clean(f.detail);
-  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? "" : `${clean(s.file)}:`}${s.line} ${clean(s.what)}`).join(" \u2192 ")}]` : "";
+  const clean4 = (t) => t.replace(/\u0000+/g, "\u2026").replace(/[\u0001-\u0008\u000b-\u001f\u007f]/g, " ").replace(TOKENISH, "\u2026");
+  const detail = clean4(f.detail);
+  const via = f.trail.length > 1 ? ` [${f.trail.map((s) => `${s.file === f.file ? "" : `${clean4(s.file)}:`}${s.line} ${clean4(s.what)}`).join(" \u2192 ")}]` : "";
   return {
     ruleId: f.ruleId,
-    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${clean(f.decoded)})` : ""}`,
+    description: `${c.description}: ${detail}${via}${f.decoded ? ` (inside content decoded by ${clean4(f.decoded)})` : ""}`,
     severity: c.severity,
     tags: ["skill", "dataflow", ...f.decoded ? ["encoded"] : []],
     path: f.file,
@@ -24531,7 +24882,7 @@ function toolFindings(skill, skillMd) {
   return out;
 }
 function suppressionFor(list, skill, f) {
-  return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch3.default)(s.path, { dot: true })(f.path));
+  return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch4.default)(s.path, { dot: true })(f.path));
 }
 function scanSkill(dir, rules, policy, maxFileSize) {
   const report = { dir, skill: void 0, tree: void 0, findings: [], suppressed: [], error: void 0, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
@@ -24572,8 +24923,8 @@ function describeFailing(report, shown = 3) {
 // src/skill/attest.ts
 function openSkillGate(base, config, env, now = /* @__PURE__ */ new Date()) {
   const policy = skillPolicy(config);
-  const keyringPath = resolve4(base, policy.keyring);
-  const revocationsPath = resolve4(base, policy.revocations);
+  const keyringPath = resolve5(base, policy.keyring);
+  const revocationsPath = resolve5(base, policy.revocations);
   const keyring = readKeyring(keyringPath);
   let state;
   return {
@@ -24611,7 +24962,7 @@ function verifySkill(gate, dir) {
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
-  const sigPath = join11(tree.root, SIGNATURE_FILE);
+  const sigPath = join12(tree.root, SIGNATURE_FILE);
   if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
@@ -24664,7 +25015,7 @@ function describeDrift(signed, now) {
   const before = new Map(signed.map((f) => [f.path, f]));
   const after = new Map(now.map((f) => [f.path, f]));
   const parts = [];
-  const list = (label, xs) => xs.length && parts.push(`${label}: ${xs.slice(0, 5).join(", ")}${xs.length > 5 ? ` (+${xs.length - 5})` : ""}`);
+  const list = (label2, xs) => xs.length && parts.push(`${label2}: ${xs.slice(0, 5).join(", ")}${xs.length > 5 ? ` (+${xs.length - 5})` : ""}`);
   list("added", [...after.keys()].filter((p) => !before.has(p)));
   list("removed", [...before.keys()].filter((p) => !after.has(p)));
   list("changed", [...after.values()].filter((f) => before.has(f.path) && before.get(f.path).sha256 !== f.sha256).map((f) => f.path));
@@ -24676,10 +25027,10 @@ function describeDrift(signed, now) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { lstatSync as lstatSync3 } from "node:fs";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 function hasSignature(dir) {
   try {
-    lstatSync3(join12(dir, SIGNATURE_FILE));
+    lstatSync3(join13(dir, SIGNATURE_FILE));
     return true;
   } catch {
     return false;
@@ -24727,30 +25078,30 @@ function trustFilesAt(repo, commit, config, into) {
   for (const path of [policy.keyring, policy.revocations]) {
     const bytes = blobAt(repo, commit, path);
     if (!bytes) continue;
-    mkdirSync5(dirname6(join13(into, path)), { recursive: true });
-    writeFileSync2(join13(into, path), bytes);
+    mkdirSync5(dirname6(join14(into, path)), { recursive: true });
+    writeFileSync2(join14(into, path), bytes);
   }
 }
 function checkSkills(repo, changedPaths2, config, options = {}) {
-  const opts = "source" in options || "env" in options || "entries" in options || "trustCommit" in options ? options : { env: options };
-  const env = opts.env ?? process.env;
-  const entries = opts.source === "worktree" ? void 0 : opts.entries ?? indexEntries(repo, env);
+  const opts2 = "source" in options || "env" in options || "entries" in options || "trustCommit" in options ? options : { env: options };
+  const env = opts2.env ?? process.env;
+  const entries = opts2.source === "worktree" ? void 0 : opts2.entries ?? indexEntries(repo, env);
   const folders = entries ? skillFoldersIn(entries) : void 0;
-  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join13(repo, f, SKILL_FILE));
+  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join14(repo, f, SKILL_FILE));
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
   const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
-  const work = mkdtempSync2(join13(tmpdir2(), "agent-vault-skills-"));
+  const work = mkdtempSync2(join14(tmpdir2(), "agent-vault-skills-"));
   try {
     let gate;
-    if (opts.trustCommit) {
-      trustFilesAt(repo, opts.trustCommit, config, join13(work, "trust"));
-      gate = openSkillGate(join13(work, "trust"), config, { AGENT_VAULT_HOME: join13(work, "home") });
+    if (opts2.trustCommit) {
+      trustFilesAt(repo, opts2.trustCommit, config, join14(work, "trust"));
+      gate = openSkillGate(join14(work, "trust"), config, { AGENT_VAULT_HOME: join14(work, "home") });
     } else gate = openSkillGate(repo, config, env);
-    const root = entries ? join13(work, "tree") : repo;
+    const root = entries ? join14(work, "tree") : repo;
     if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
     for (const folder of checked) {
-      const dir = folder === "." ? root : join13(root, folder);
+      const dir = folder === "." ? root : join14(root, folder);
       const shown = (text) => text.split(dir).join(folder);
       const judgement = judgeSkill(gate, dir);
       for (const f of judgement.failures) result.failures.push({ skill: folder, code: f.code, message: shown(f.message) });
@@ -25094,6 +25445,10342 @@ function baselineAt(repo, commit, config) {
   return parseBaseline(bytes.toString("utf8"), `${path} at ${commit.slice(0, 12)}`);
 }
 
+// src/session/team-ops.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { resolve as resolve7 } from "node:path";
+
+// src/team/crypto.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createCipheriv, createDecipheriv, createHash as createHash5, createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey2, generateKeyPairSync, randomBytes as randomBytes8, verify } from "node:crypto";
+
+// node_modules/age-encryption/dist/index.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/hashes/hmac.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/hashes/utils.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function isBytes(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes(value, length, title = "") {
+  if (isBytes(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber(length, "length");
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+function ahash(h) {
+  if (typeof h !== "function" || typeof h.create !== "function")
+    throw new TypeError("expected hash wrapped by utils.createHasher");
+  anumber(h.outputLen);
+  anumber(h.blockLen);
+  if (h.outputLen < 1 || h.blockLen < 1)
+    throw new Error("hash blockLen / outputLen must be >= 1");
+}
+var aobject = (value, label2) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError((label2 === "object" ? "" : `"${label2}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label2) => {
+  aobject(value, label2);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null)
+    throw new TypeError(`"${label2}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__"))
+    throw new TypeError(`"${label2}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+function rotl(word, shift) {
+  return word << shift | word >>> 32 - shift >>> 0;
+}
+var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+function byteSwap32(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    arr[i] = byteSwap(arr[i]);
+  }
+  return arr;
+}
+var swap32IfBE = isLE ? (u) => u : byteSwap32;
+var hasHexBuiltin = /* @__PURE__ */ (() => (
+  // @ts-ignore
+  typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
+))();
+var hexes = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function bytesToHex(bytes) {
+  abytes(bytes);
+  if (hasHexBuiltin)
+    return bytes.toHex();
+  let hex = "";
+  for (let i = 0; i < bytes.length; i++) {
+    hex += hexes[bytes[i]];
+  }
+  return hex;
+}
+function asciiToBase16(ch) {
+  return ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - (65 - 10) : ch >= 97 && ch <= 102 ? ch - (97 - 10) : void 0;
+}
+function hexToBytes(hex) {
+  if (typeof hex !== "string")
+    throw new TypeError("hex string expected, got " + typeof hex);
+  if (hasHexBuiltin) {
+    try {
+      return Uint8Array.fromHex(hex);
+    } catch (error2) {
+      if (error2 instanceof SyntaxError)
+        throw new RangeError(error2.message);
+      throw error2;
+    }
+  }
+  const hl = hex.length;
+  const al = hl / 2;
+  if (hl % 2)
+    throw new RangeError("hex string expected, got unpadded hex of length " + hl);
+  const array = new Uint8Array(al);
+  for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
+    const n1 = asciiToBase16(hex.charCodeAt(hi));
+    const n2 = asciiToBase16(hex.charCodeAt(hi + 1));
+    if (n1 === void 0 || n2 === void 0) {
+      const char = hex[hi] + hex[hi + 1];
+      throw new RangeError('hex string expected, got non-hex character "' + char + '" at index ' + hi);
+    }
+    array[ai] = n1 * 16 + n2;
+  }
+  return array;
+}
+function utf8ToBytes(str) {
+  if (typeof str !== "string")
+    throw new TypeError("string expected");
+  const encoded = new TextEncoder().encode(str);
+  try {
+    return new Uint8Array(encoded);
+  } finally {
+    clean(encoded);
+  }
+}
+function kdfInputToBytes(data, errorTitle = "") {
+  if (typeof data === "string")
+    return utf8ToBytes(data);
+  return abytes(data, void 0, errorTitle);
+}
+function checkOpts(defaults, opts2, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts2 !== void 0)
+    aopts(opts2, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts2);
+  return merged;
+}
+function createHasher(hashCons, info2 = {}) {
+  if (typeof hashCons !== "function")
+    throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info2 = checkOpts({}, info2, "info");
+  const hashC = (msg, opts2) => hashCons(opts2).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts2) => hashCons(opts2);
+  Object.assign(hashC, info2);
+  return Object.freeze(hashC);
+}
+function randomBytes3(bytesLength = 32) {
+  anumber(bytesLength, "bytesLength");
+  const cr = typeof globalThis === "object" ? globalThis.crypto : null;
+  if (typeof cr?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined");
+  if (bytesLength > 65536)
+    throw new RangeError(`"bytesLength" expected <= 65536, got ${bytesLength}`);
+  return cr.getRandomValues(new Uint8Array(bytesLength));
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/hashes/hmac.js
+var _HMAC = class {
+  oHash;
+  iHash;
+  blockLen;
+  outputLen;
+  canXOF = false;
+  finished = false;
+  destroyed = false;
+  constructor(hash, key) {
+    ahash(hash);
+    abytes(key, void 0, "key");
+    this.iHash = hash.create();
+    if (typeof this.iHash.update !== "function")
+      throw new Error("expected Hash instance");
+    this.blockLen = this.iHash.blockLen;
+    this.outputLen = this.iHash.outputLen;
+    const blockLen = this.blockLen;
+    const pad = new Uint8Array(blockLen);
+    pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
+    for (let i = 0; i < pad.length; i++)
+      pad[i] ^= 54;
+    this.iHash.update(pad);
+    this.oHash = hash.create();
+    for (let i = 0; i < pad.length; i++)
+      pad[i] ^= 54 ^ 92;
+    this.oHash.update(pad);
+    clean(pad);
+  }
+  update(buf) {
+    aexists(this);
+    this.iHash.update(buf);
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const buf = out.subarray(0, this.outputLen);
+    this.iHash.digestInto(buf);
+    this.oHash.update(buf);
+    this.oHash.digestInto(buf);
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.oHash.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+  _cloneInto(to) {
+    to ||= Object.create(Object.getPrototypeOf(this), {});
+    const { oHash, iHash, finished, destroyed, blockLen, outputLen, canXOF } = this;
+    to = to;
+    to.finished = finished;
+    to.destroyed = destroyed;
+    to.blockLen = blockLen;
+    to.outputLen = outputLen;
+    to.canXOF = canXOF;
+    to.oHash = oHash._cloneInto(to.oHash);
+    to.iHash = iHash._cloneInto(to.iHash);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+  destroy() {
+    this.destroyed = true;
+    this.oHash.destroy();
+    this.iHash.destroy();
+  }
+};
+var hmac = /* @__PURE__ */ (() => {
+  const hmac_ = ((hash, key, message) => new _HMAC(hash, key).update(message).digest());
+  hmac_.create = (hash, key) => new _HMAC(hash, key);
+  return hmac_;
+})();
+
+// node_modules/@noble/hashes/hkdf.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function extract(hash, ikm, salt) {
+  ahash(hash);
+  if (salt === void 0)
+    salt = new Uint8Array(hash.outputLen);
+  return hmac(hash, salt, ikm);
+}
+var HKDF_COUNTER = /* @__PURE__ */ Uint8Array.of(0);
+var EMPTY_BUFFER = /* @__PURE__ */ Uint8Array.of();
+function expand(hash, prk, info2, length = 32, _recycled) {
+  ahash(hash);
+  anumber(length, "length");
+  abytes(prk, void 0, "prk");
+  const olen = hash.outputLen;
+  if (prk.length < olen)
+    throw new Error('"prk" must be at least HashLen octets');
+  if (length > 255 * olen)
+    throw new Error("Length must be <= 255*HashLen");
+  const blocks = Math.ceil(length / olen);
+  if (info2 === void 0)
+    info2 = EMPTY_BUFFER;
+  else
+    abytes(info2, void 0, "info");
+  if (!blocks) {
+    if (_recycled)
+      clean(prk);
+    return new Uint8Array();
+  }
+  const okm = _recycled && blocks === 1 ? prk : new Uint8Array(blocks * olen);
+  const { iHash, oHash } = hmac.create(hash, prk);
+  const T = _recycled ? prk : new Uint8Array(olen);
+  const worker = blocks > 1 ? _recycled?.iHash || hash.create() : void 0;
+  for (let counter = 0; counter < blocks - 1; counter++) {
+    HKDF_COUNTER[0] = counter + 1;
+    const iWork = iHash._cloneInto(worker);
+    if (counter)
+      iWork.update(T);
+    iWork.update(info2).update(HKDF_COUNTER).digestInto(T);
+    oHash._cloneInto(worker).update(T).digestInto(T);
+    okm.set(T, olen * counter);
+  }
+  HKDF_COUNTER[0] = blocks;
+  if (blocks > 1)
+    iHash.update(T);
+  iHash.update(info2).update(HKDF_COUNTER).digestInto(T);
+  oHash.update(T).digestInto(T);
+  okm.set(T, olen * (blocks - 1));
+  iHash.destroy();
+  oHash.destroy();
+  worker?.destroy();
+  if (T !== okm)
+    clean(T);
+  clean(HKDF_COUNTER);
+  if (length === okm.length)
+    return okm;
+  const res = okm.slice(0, length);
+  clean(okm);
+  return res;
+}
+var hkdf = (hash, ikm, salt, info2, length) => {
+  ahash(hash);
+  if (salt === void 0)
+    salt = new Uint8Array(hash.outputLen);
+  const HMAC = hmac.create(hash, salt).update(ikm);
+  return expand(hash, HMAC.digest(), info2, length, HMAC);
+};
+
+// node_modules/@noble/hashes/sha2.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/hashes/_md.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/hashes/_u64.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE4) {
+  const h = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE4 ? l : h, isLE4);
+  view.setUint32(byteOffset + 4, isLE4 ? h : l, isLE4);
+}
+
+// node_modules/@noble/hashes/_md.js
+function Chi(a, b, c) {
+  return a & b ^ ~a & c;
+}
+function Maj(a, b, c) {
+  return a & b ^ a & c ^ b & c;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE4) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE4;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take2 = Math.min(blockLen - this.pos, len - pos);
+      if (take2 === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take2 === len ? data : data.subarray(pos, pos + take2), this.pos);
+      this.pos += take2;
+      pos += take2;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed)
+      this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE: isLE4 } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE4);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length)
+      throw new Error("invalid outputLen");
+    for (let i = 0; i < outLen; i++)
+      oview.setUint32(4 * i, state[i], isLE4);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+
+// node_modules/@noble/hashes/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A, B, C, D, E, F: F2, G, H } = this;
+    return [A, B, C, D, E, F2, G, H];
+  }
+  // prettier-ignore
+  set(A, B, C, D, E, F2, G, H) {
+    this.A = A | 0;
+    this.B = B | 0;
+    this.C = C | 0;
+    this.D = D | 0;
+    this.E = E | 0;
+    this.F = F2 | 0;
+    this.G = G | 0;
+    this.H = H | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i = 0; i < 16; i++, offset += 4)
+      SHA256_W[i] = view.getUint32(offset, false);
+    for (let i = 16; i < 64; i++) {
+      const W15 = SHA256_W[i - 15];
+      const W2 = SHA256_W[i - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
+    }
+    let { A, B, C, D, E, F: F2, G, H } = this;
+    for (let i = 0; i < 64; i++) {
+      const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
+      const T1 = H + sigma1 + Chi(E, F2, G) + SHA256_K[i] + SHA256_W[i] | 0;
+      const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
+      const T2 = sigma0 + Maj(A, B, C) | 0;
+      H = G;
+      G = F2;
+      F2 = E;
+      E = D + T1 | 0;
+      D = C;
+      C = B;
+      B = A;
+      A = T1 + T2 | 0;
+    }
+    A = A + this.A | 0;
+    B = B + this.B | 0;
+    C = C + this.C | 0;
+    D = D + this.D | 0;
+    E = E + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G = G + this.G | 0;
+    H = H + this.H | 0;
+    this.set(A, B, C, D, E, F2, G, H);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(
+  () => new _SHA256(),
+  /* @__PURE__ */ oidNist(1)
+);
+
+// node_modules/age-encryption/dist/recipients.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@scure/base/index.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var freeze = (fn) => Object.freeze(fn());
+function isBytes2(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+function abytes2(b) {
+  if (!isBytes2(b))
+    throw new TypeError("Uint8Array expected");
+}
+function isArrayOf(isString, arr) {
+  if (!Array.isArray(arr))
+    return false;
+  if (arr.length === 0)
+    return true;
+  if (isString) {
+    return arr.every((item) => typeof item === "string");
+  } else {
+    return arr.every((item) => Number.isSafeInteger(item));
+  }
+}
+function afn(input) {
+  if (typeof input !== "function")
+    throw new TypeError("function expected");
+  return true;
+}
+function astr(label2, input) {
+  if (typeof input !== "string")
+    throw new TypeError(`${label2}: string expected`);
+  return true;
+}
+function anumber2(n, title = "number") {
+  if (typeof n !== "number")
+    throw new TypeError(`${title}: expected number, got ${typeof n}`);
+  if (!Number.isSafeInteger(n))
+    throw new RangeError(`${title}: expected safe integer, got ${n}`);
+}
+function anumArr(label2, input) {
+  if (!isArrayOf(false, input))
+    throw new TypeError(`${label2}: array of numbers expected`);
+}
+function chain(...args) {
+  const id = (a) => a;
+  const wrap2 = (a, b) => (c) => a(b(c));
+  const encode = args.map((x) => x.encode).reduceRight(wrap2, id);
+  const decode = args.map((x) => x.decode).reduce(wrap2, id);
+  return { encode, decode };
+}
+var powers = /* @__PURE__ */ (() => {
+  let res = [];
+  for (let i = 0; i < 40; i++)
+    res.push(2 ** i);
+  return res;
+})();
+function u8ToNumArr(u8, len = u8.length) {
+  const res = new Array(len);
+  for (let i = 0; i < len; i++)
+    res[i] = u8[i];
+  return res;
+}
+var asciiDecoder = /* @__PURE__ */ (() => {
+  try {
+    const decoder = new TextDecoder();
+    return decoder.decode(Uint8Array.of(65, 48, 43, 127)) === "A0+\x7F" ? decoder : void 0;
+  } catch (e) {
+    return void 0;
+  }
+})();
+var B2S_CHUNK = 8192;
+function charcodesToString(codes) {
+  const len = codes.length;
+  if (asciiDecoder !== void 0 && len >= 12)
+    return asciiDecoder.decode(codes);
+  if (len <= B2S_CHUNK)
+    return String.fromCharCode.apply(null, codes);
+  let res = "";
+  for (let i = 0; i < len; i += B2S_CHUNK)
+    res += String.fromCharCode.apply(null, codes.subarray(i, i + B2S_CHUNK));
+  return res;
+}
+function radix2(bits) {
+  anumber2(bits);
+  if (bits <= 0 || bits > 8)
+    throw new RangeError("radix2: bits should be in (0..8]");
+  const mask2 = powers[bits] - 1;
+  return {
+    encode: (bytes) => {
+      abytes2(bytes);
+      const len = bytes.length;
+      const res = new Uint8Array(Math.ceil(len * 8 / bits));
+      let carry = 0;
+      let pos = 0;
+      let j = 0;
+      for (let i = 0; i < len; ) {
+        if (i + 2 < len) {
+          carry = carry << 24 | bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2];
+          pos += 24;
+          i += 3;
+        } else {
+          carry = (carry << 8 | bytes[i]) & 65535;
+          pos += 8;
+          i++;
+        }
+        for (; ; ) {
+          pos -= bits;
+          res[j++] = carry >> pos & mask2;
+          if (pos < bits)
+            break;
+        }
+      }
+      if (pos > 0)
+        res[j] = carry << bits - pos & mask2;
+      return res;
+    },
+    decode: (digits) => {
+      const len = digits.length;
+      const res = new Uint8Array(Math.floor(len * bits / 8));
+      let carry = 0;
+      let pos = 0;
+      let j = 0;
+      for (let i = 0; i < len; i++) {
+        carry = (carry << bits | digits[i]) & 65535;
+        pos += bits;
+        for (; pos >= 8; pos -= 8)
+          res[j++] = carry >> pos - 8 & 255;
+      }
+      carry = carry << 8 - pos & 255;
+      if (pos >= bits)
+        throw new Error("Excess padding");
+      if (carry > 0)
+        throw new Error(`Non-zero padding: ${carry}`);
+      return res;
+    }
+  };
+}
+function alphabet(letters, aliases) {
+  const len = letters.length;
+  if (len > 128)
+    throw new Error("alphabet: max 128 letters");
+  const encTable = new Uint8Array(len);
+  const decTable = new Int8Array(128).fill(-1);
+  for (let i = 0; i < len; i++) {
+    const code = letters.charCodeAt(i);
+    if (letters.codePointAt(i) !== code || code > 127)
+      throw new Error("alphabet: single-char ASCII letters only");
+    encTable[i] = code;
+    decTable[code] = i;
+  }
+  if (aliases !== void 0) {
+    for (const alias of Object.keys(aliases)) {
+      const code = alias.charCodeAt(0);
+      const target = decTable[aliases[alias].charCodeAt(0)];
+      if (alias.length !== 1 || code > 127 || target === void 0 || target === -1)
+        throw new Error(`alphabet: invalid alias ${alias}`);
+      decTable[code] = target;
+    }
+  }
+  return {
+    encode: (digits) => {
+      const codes = new Uint8Array(digits.length);
+      for (let i = 0; i < digits.length; i++) {
+        const d = digits[i];
+        const code = encTable[d];
+        if (code === void 0)
+          throw new Error(`alphabet.encode: invalid digit ${d}`);
+        codes[i] = code;
+      }
+      return charcodesToString(codes);
+    },
+    decode: (input) => {
+      astr("decode", input);
+      const slen = input.length;
+      const digits = new Uint8Array(slen);
+      for (let i = 0; i < slen; i++) {
+        const code = input.charCodeAt(i);
+        const digit = code < 128 ? decTable[code] : -1;
+        if (digit === -1)
+          throw new Error(`Unknown letter "${input[i]}". Allowed: ${letters}`);
+        digits[i] = digit;
+      }
+      return digits;
+    }
+  };
+}
+function unsafeWrapper(fn) {
+  afn(fn);
+  return function(...args) {
+    try {
+      return fn.apply(null, args);
+    } catch (e) {
+    }
+  };
+}
+var base64nopad = /* @__PURE__ */ freeze(() => chain(radix2(6), alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")));
+var BECH_ALPHABET = /* @__PURE__ */ alphabet("qpzry9x8gf2tvdw0s3jn54khce6mua7l");
+var BECH_UPPERCASE_PRINTABLE = /^[\x21-\x60\x7b-\x7e]+$/;
+function assertBech32Printable(label2, value) {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 33 || c > 126)
+      throw new Error(`${label2}: printable ASCII expected`);
+  }
+}
+function wordsToU8(words) {
+  const len = words.length;
+  const res = new Uint8Array(len);
+  for (let i = 0; i < len; i++) {
+    const w = words[i];
+    if (w < 0 || w >= 32)
+      throw new Error(`alphabet.encode: invalid digit ${w}`);
+    res[i] = w;
+  }
+  return res;
+}
+var POLYMOD_GENERATORS = [996825010, 642813549, 513874426, 1027748829, 705979059];
+function bech32Polymod(pre) {
+  const b = pre >> 25;
+  let chk = (pre & 33554431) << 5;
+  for (let i = 0; i < POLYMOD_GENERATORS.length; i++) {
+    if ((b >> i & 1) === 1)
+      chk ^= POLYMOD_GENERATORS[i];
+  }
+  return chk;
+}
+function bechChecksum(prefix, words, encodingConst = 1) {
+  const len = prefix.length;
+  let chk = 1;
+  for (let i = 0; i < len; i++) {
+    const c = prefix.charCodeAt(i);
+    if (c < 33 || c > 126)
+      throw new Error(`Invalid prefix (${prefix})`);
+    chk = bech32Polymod(chk) ^ c >> 5;
+  }
+  chk = bech32Polymod(chk);
+  for (let i = 0; i < len; i++)
+    chk = bech32Polymod(chk) ^ prefix.charCodeAt(i) & 31;
+  for (let v of words)
+    chk = bech32Polymod(chk) ^ v;
+  for (let i = 0; i < 6; i++)
+    chk = bech32Polymod(chk);
+  chk ^= encodingConst;
+  const sum = new Uint8Array(6);
+  for (let i = 0; i < 6; i++)
+    sum[i] = chk >>> 5 * (5 - i) & 31;
+  return BECH_ALPHABET.encode(sum);
+}
+function genBech32(encoding) {
+  const ENCODING_CONST = encoding === "bech32" ? 1 : 734539939;
+  const _words = radix2(5);
+  const toWords = (from) => {
+    abytes2(from);
+    const len = from.length;
+    const res = new Array(Math.ceil(len * 8 / 5));
+    let carry = 0;
+    let pos = 0;
+    let j = 0;
+    for (let i = 0; i < len; i++) {
+      carry = carry << 8 | from[i];
+      pos += 8;
+      for (; pos >= 5; pos -= 5)
+        res[j++] = carry >> pos - 5 & 31;
+    }
+    if (pos > 0)
+      res[j] = carry << 5 - pos & 31;
+    return res;
+  };
+  const fromWords = (to) => {
+    anumArr("radix2.decode", to);
+    const len = to.length;
+    const digits = new Uint8Array(len);
+    for (let i = 0; i < len; i++) {
+      const w = to[i];
+      if (w < 0 || w >= 32)
+        throw new Error(`convertRadix2: invalid word=${w}`);
+      digits[i] = w;
+    }
+    return _words.decode(digits);
+  };
+  const fromWordsUnsafe = unsafeWrapper(fromWords);
+  function encode(prefix, words, limit = 90) {
+    astr("bech32.encode prefix", prefix);
+    if (limit !== false)
+      anumber2(limit, "limit");
+    if (isBytes2(words))
+      words = u8ToNumArr(words);
+    anumArr("bech32.encode", words);
+    const plen = prefix.length;
+    if (plen === 0)
+      throw new TypeError(`Invalid prefix length ${plen}`);
+    const actualLength = plen + 7 + words.length;
+    if (limit !== false && actualLength > limit)
+      throw new TypeError(`Length ${actualLength} exceeds limit ${limit}`);
+    assertBech32Printable("bech32.encode prefix", prefix);
+    const lowered = prefix.toLowerCase();
+    const sum = bechChecksum(lowered, words, ENCODING_CONST);
+    return `${lowered}1${BECH_ALPHABET.encode(wordsToU8(words))}${sum}`;
+  }
+  function decode(str, limit = 90) {
+    astr("bech32.decode input", str);
+    if (limit !== false)
+      anumber2(limit, "limit");
+    const slen = str.length;
+    if (slen < 8 || limit !== false && slen > limit)
+      throw new TypeError(`invalid string length ${slen}, expected (8..${limit})`);
+    const lowered = str.toLowerCase();
+    if (str !== lowered) {
+      if (!BECH_UPPERCASE_PRINTABLE.test(str)) {
+        assertBech32Printable("bech32.decode input", str);
+        throw new Error(`mixed-case string not allowed`);
+      }
+    }
+    const sepIndex = lowered.lastIndexOf("1");
+    if (sepIndex === 0 || sepIndex === -1)
+      throw new Error(`invalid separator "1"`);
+    const prefix = lowered.slice(0, sepIndex);
+    const data = lowered.slice(sepIndex + 1);
+    if (data.length < 6)
+      throw new Error("invalid data length");
+    const digits = BECH_ALPHABET.decode(data);
+    const words = u8ToNumArr(digits, digits.length - 6);
+    const sum = bechChecksum(prefix, words, ENCODING_CONST);
+    if (!data.endsWith(sum))
+      throw new Error(`Invalid checksum in ${str}`);
+    return { prefix, words };
+  }
+  const decodeUnsafe = unsafeWrapper(decode);
+  function decodeToBytes(str, limit = 90) {
+    const { prefix, words } = decode(str, limit);
+    return {
+      prefix,
+      words,
+      bytes: fromWords(words)
+    };
+  }
+  function encodeFromBytes(prefix, bytes) {
+    return encode(prefix, toWords(bytes));
+  }
+  return {
+    encode,
+    decode,
+    encodeFromBytes,
+    decodeToBytes,
+    decodeUnsafe,
+    fromWords,
+    fromWordsUnsafe,
+    toWords
+  };
+}
+var bech32 = /* @__PURE__ */ freeze(() => genBech32("bech32"));
+
+// node_modules/@noble/hashes/scrypt.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/hashes/pbkdf2.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function pbkdf2Init(hash, _password, _salt, _opts) {
+  ahash(hash);
+  const opts2 = checkOpts({ dkLen: 32, asyncTick: 10 }, _opts);
+  const { c, dkLen, asyncTick } = opts2;
+  anumber(c, "c");
+  anumber(dkLen, "dkLen");
+  anumber(asyncTick, "asyncTick");
+  if (c < 1)
+    throw new Error('"c" (iterations) must be >= 1');
+  if (dkLen < 1)
+    throw new Error('"dkLen" must be >= 1');
+  if (dkLen > (2 ** 32 - 1) * hash.outputLen)
+    throw new Error("derived key too long");
+  const p = kdfInputToBytes(_password, "password");
+  try {
+    const s = kdfInputToBytes(_salt, "salt");
+    try {
+      const DK = new Uint8Array(dkLen);
+      const { iHash, oHash, outputLen } = hmac.create(hash, p);
+      const u = new Uint8Array(outputLen);
+      const eng = pbkdf2Engine(iHash, oHash, s, u);
+      return { c, dkLen, asyncTick, DK, outputLen, eng };
+    } finally {
+      if (typeof _salt === "string")
+        clean(s);
+    }
+  } finally {
+    if (typeof _password === "string")
+      clean(p);
+  }
+}
+function pbkdf2Engine(iHash, oHash, salt, u) {
+  const counter = new Uint8Array(4);
+  const view = createView(counter);
+  const salted = iHash._cloneInto().update(salt);
+  const work = oHash._cloneInto();
+  const iClone = iHash._cloneInto;
+  const oClone = oHash._cloneInto;
+  return {
+    u1: (ti, Ti) => {
+      view.setInt32(0, ti, false);
+      salted._cloneInto(work).update(counter).digestInto(u);
+      oHash._cloneInto(work).update(u).digestInto(u);
+      Ti.set(u.subarray(0, Ti.length));
+    },
+    // Whole `F` inner loop for the sync variant: one optimized function owns the hot loop.
+    rounds: (c, Ti) => {
+      for (let ui = 1; ui < c; ui++) {
+        iClone.call(iHash, work).update(u).digestInto(u);
+        oClone.call(oHash, work).update(u).digestInto(u);
+        for (let i = 0; i < Ti.length; i++)
+          Ti[i] ^= u[i];
+      }
+    },
+    output: (DK) => {
+      iHash.destroy();
+      oHash.destroy();
+      salted.destroy();
+      work.destroy();
+      clean(u);
+      return DK;
+    }
+  };
+}
+function pbkdf2(hash, password, salt, opts2) {
+  const { c, dkLen, DK, outputLen, eng } = pbkdf2Init(hash, password, salt, opts2);
+  for (let ti = 1, pos = 0; pos < dkLen; ti++, pos += outputLen) {
+    const Ti = DK.subarray(pos, pos + outputLen);
+    eng.u1(ti, Ti);
+    eng.rounds(c, Ti);
+  }
+  return eng.output(DK);
+}
+
+// node_modules/@noble/hashes/scrypt.js
+function XorAndSalsa(prev, pi, input, ii, out, oi) {
+  let y00 = prev[pi++] ^ input[ii++], y01 = prev[pi++] ^ input[ii++];
+  let y02 = prev[pi++] ^ input[ii++], y03 = prev[pi++] ^ input[ii++];
+  let y04 = prev[pi++] ^ input[ii++], y05 = prev[pi++] ^ input[ii++];
+  let y06 = prev[pi++] ^ input[ii++], y07 = prev[pi++] ^ input[ii++];
+  let y08 = prev[pi++] ^ input[ii++], y09 = prev[pi++] ^ input[ii++];
+  let y10 = prev[pi++] ^ input[ii++], y11 = prev[pi++] ^ input[ii++];
+  let y12 = prev[pi++] ^ input[ii++], y13 = prev[pi++] ^ input[ii++];
+  let y14 = prev[pi++] ^ input[ii++], y15 = prev[pi++] ^ input[ii++];
+  let x00 = y00, x01 = y01, x02 = y02, x03 = y03, x04 = y04, x05 = y05, x06 = y06, x07 = y07, x08 = y08, x09 = y09, x10 = y10, x11 = y11, x12 = y12, x13 = y13, x14 = y14, x15 = y15;
+  for (let i = 0; i < 8; i += 2) {
+    x04 ^= rotl(x00 + x12 | 0, 7);
+    x08 ^= rotl(x04 + x00 | 0, 9);
+    x12 ^= rotl(x08 + x04 | 0, 13);
+    x00 ^= rotl(x12 + x08 | 0, 18);
+    x09 ^= rotl(x05 + x01 | 0, 7);
+    x13 ^= rotl(x09 + x05 | 0, 9);
+    x01 ^= rotl(x13 + x09 | 0, 13);
+    x05 ^= rotl(x01 + x13 | 0, 18);
+    x14 ^= rotl(x10 + x06 | 0, 7);
+    x02 ^= rotl(x14 + x10 | 0, 9);
+    x06 ^= rotl(x02 + x14 | 0, 13);
+    x10 ^= rotl(x06 + x02 | 0, 18);
+    x03 ^= rotl(x15 + x11 | 0, 7);
+    x07 ^= rotl(x03 + x15 | 0, 9);
+    x11 ^= rotl(x07 + x03 | 0, 13);
+    x15 ^= rotl(x11 + x07 | 0, 18);
+    x01 ^= rotl(x00 + x03 | 0, 7);
+    x02 ^= rotl(x01 + x00 | 0, 9);
+    x03 ^= rotl(x02 + x01 | 0, 13);
+    x00 ^= rotl(x03 + x02 | 0, 18);
+    x06 ^= rotl(x05 + x04 | 0, 7);
+    x07 ^= rotl(x06 + x05 | 0, 9);
+    x04 ^= rotl(x07 + x06 | 0, 13);
+    x05 ^= rotl(x04 + x07 | 0, 18);
+    x11 ^= rotl(x10 + x09 | 0, 7);
+    x08 ^= rotl(x11 + x10 | 0, 9);
+    x09 ^= rotl(x08 + x11 | 0, 13);
+    x10 ^= rotl(x09 + x08 | 0, 18);
+    x12 ^= rotl(x15 + x14 | 0, 7);
+    x13 ^= rotl(x12 + x15 | 0, 9);
+    x14 ^= rotl(x13 + x12 | 0, 13);
+    x15 ^= rotl(x14 + x13 | 0, 18);
+  }
+  out[oi++] = y00 + x00 | 0;
+  out[oi++] = y01 + x01 | 0;
+  out[oi++] = y02 + x02 | 0;
+  out[oi++] = y03 + x03 | 0;
+  out[oi++] = y04 + x04 | 0;
+  out[oi++] = y05 + x05 | 0;
+  out[oi++] = y06 + x06 | 0;
+  out[oi++] = y07 + x07 | 0;
+  out[oi++] = y08 + x08 | 0;
+  out[oi++] = y09 + x09 | 0;
+  out[oi++] = y10 + x10 | 0;
+  out[oi++] = y11 + x11 | 0;
+  out[oi++] = y12 + x12 | 0;
+  out[oi++] = y13 + x13 | 0;
+  out[oi++] = y14 + x14 | 0;
+  out[oi++] = y15 + x15 | 0;
+}
+function BlockMix(input, ii, out, oi, r) {
+  let head = oi + 0;
+  let tail = oi + 16 * r;
+  for (let i = 0; i < 16; i++)
+    out[tail + i] = input[ii + (2 * r - 1) * 16 + i];
+  for (let i = 0; i < r; i++, head += 16, ii += 16) {
+    XorAndSalsa(out, tail, input, ii, out, head);
+    if (i > 0)
+      tail += 16;
+    XorAndSalsa(out, head, input, ii += 16, out, tail);
+  }
+}
+var SCRYPT_DEFAULT_MAXMEM = 128 * 8 * (2 ** 20 + 1 + 1);
+function scryptInit(password, salt, _opts) {
+  const opts2 = checkOpts({
+    dkLen: 32,
+    asyncTick: 10,
+    maxmem: SCRYPT_DEFAULT_MAXMEM
+  }, _opts);
+  const { N: N2, r, p, dkLen, asyncTick, maxmem, onProgress } = opts2;
+  anumber(N2, "N");
+  anumber(r, "r");
+  anumber(p, "p");
+  anumber(dkLen, "dkLen");
+  anumber(asyncTick, "asyncTick");
+  anumber(maxmem, "maxmem");
+  if (onProgress !== void 0 && typeof onProgress !== "function")
+    throw new Error('"onProgress" must be a function');
+  if (r < 1)
+    throw new Error('"r" expected integer >= 1');
+  const blockSize = 128 * r;
+  const blockSize32 = blockSize / 4;
+  const pow32 = Math.pow(2, 32);
+  if (N2 <= 1 || (N2 & N2 - 1) !== 0 || N2 > pow32)
+    throw new Error('"N" expected a power of 2, and 2^1 <= N <= 2^32');
+  if (p < 1 || p > (pow32 - 1) * 32 / blockSize)
+    throw new Error('"p" expected integer 1..((2^32 - 1) * 32) / (128 * r)');
+  if (dkLen < 1 || dkLen > (pow32 - 1) * 32)
+    throw new Error('"dkLen" expected integer 1..(2^32 - 1) * 32');
+  const memUsed = blockSize * (N2 + p + 1);
+  if (memUsed > maxmem)
+    throw new Error('"maxmem" limit was hit: memUsed(128*r*(N+p+1))=' + memUsed + ", maxmem=" + maxmem);
+  const B = pbkdf2(sha256, password, salt, { c: 1, dkLen: blockSize * p });
+  const B32 = u32(B);
+  const V = u32(new Uint8Array(blockSize * N2));
+  const tmp = u32(new Uint8Array(blockSize));
+  let blockMixCb = () => {
+  };
+  if (onProgress) {
+    const totalBlockMix = 2 * N2 * p;
+    const callbackPer = Math.max(Math.floor(totalBlockMix / 1e4), 1);
+    let blockMixCnt = 0;
+    blockMixCb = () => {
+      blockMixCnt++;
+      if (onProgress && (!(blockMixCnt % callbackPer) || blockMixCnt === totalBlockMix)) {
+        try {
+          onProgress(blockMixCnt / totalBlockMix);
+        } catch (e) {
+          clean(B, V, tmp);
+          throw e;
+        }
+      }
+    };
+  }
+  return { N: N2, r, p, dkLen, blockSize32, V, B32, B, tmp, blockMixCb, asyncTick };
+}
+function scryptOutput(password, dkLen, B, V, tmp) {
+  const res = pbkdf2(sha256, password, B, { c: 1, dkLen });
+  clean(B, V, tmp);
+  return res;
+}
+function scrypt(password, salt, opts2) {
+  const { N: N2, r, p, dkLen, blockSize32, V, B32, B, tmp, blockMixCb } = scryptInit(password, salt, opts2);
+  swap32IfBE(B32);
+  for (let pi = 0; pi < p; pi++) {
+    const Pi = blockSize32 * pi;
+    for (let i = 0; i < blockSize32; i++)
+      V[i] = B32[Pi + i];
+    for (let i = 0, pos = 0; i < N2 - 1; i++) {
+      BlockMix(V, pos, V, pos += blockSize32, r);
+      blockMixCb();
+    }
+    BlockMix(V, (N2 - 1) * blockSize32, B32, Pi, r);
+    blockMixCb();
+    for (let i = 0; i < N2; i++) {
+      const j = (B32[Pi + blockSize32 - 16] & N2 - 1) >>> 0;
+      for (let k = 0; k < blockSize32; k++)
+        tmp[k] = B32[Pi + k] ^ V[j * blockSize32 + k];
+      BlockMix(tmp, 0, B32, Pi, r);
+      blockMixCb();
+    }
+  }
+  swap32IfBE(B32);
+  return scryptOutput(password, dkLen, B, V, tmp);
+}
+
+// node_modules/@noble/ciphers/chacha.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/ciphers/_arx.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/ciphers/utils.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function isBytes3(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle2 = (title) => title ? `"${title}" ` : "";
+function abool(value, title = "") {
+  if (typeof value !== "boolean")
+    throw new TypeError(atitle2(title) + "expected boolean, got type=" + typeof value);
+  return value;
+}
+function anumber3(n, title = "") {
+  if (typeof n !== "number")
+    throw new TypeError(atitle2(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(atitle2(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes3(value, length, title = "") {
+  if (isBytes3(value) && (length === void 0 || value.length === length))
+    return value;
+  if (length !== void 0)
+    anumber3(length, "length");
+  const bytes = isBytes3(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle2(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes)
+    throw new TypeError(message);
+  throw new RangeError(message);
+}
+var aobject2 = (value, label2) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError(label2 === "object" ? "expected valid options object" : `"${label2}" expected object, got type=${typeof value}`);
+};
+function aexists2(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("digest() was already called");
+}
+function aoutput2(out, instance) {
+  abytes3(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function u322(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean2(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView2(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+var isLE2 = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap2(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+function byteSwap322(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    arr[i] = byteSwap2(arr[i]);
+  }
+  return arr;
+}
+var swap32IfBE2 = isLE2 ? (u) => u : byteSwap322;
+function overlapBytes(a, b) {
+  if (!a.byteLength || !b.byteLength)
+    return false;
+  return a.buffer === b.buffer && // best we can do, may fail with an obscure Proxy
+  a.byteOffset < b.byteOffset + b.byteLength && // a starts before b end
+  b.byteOffset < a.byteOffset + a.byteLength;
+}
+function complexOverlapBytes(input, output) {
+  if (overlapBytes(input, output) && input.byteOffset < output.byteOffset)
+    throw new Error("complex overlap of input and output is not supported");
+}
+function checkOpts2(defaults, opts2) {
+  aobject2(defaults, "defaults");
+  aobject2(opts2, "opts");
+  const merged = Object.assign(defaults, opts2);
+  return merged;
+}
+function equalBytes(a, b) {
+  a = abytes3(a);
+  b = abytes3(b);
+  if (a.length !== b.length)
+    return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++)
+    diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+function wrapMacConstructor(keyLen, macCons, fromMsg) {
+  const mac2 = macCons;
+  const getArgs = fromMsg || (() => []);
+  const macC = (msg, key) => mac2(key, ...getArgs(msg)).update(msg).digest();
+  const tmp = mac2(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
+  macC.outputLen = tmp.outputLen;
+  macC.blockLen = tmp.blockLen;
+  macC.create = (key, ...args) => mac2(key, ...args);
+  return macC;
+}
+var wrapCipher = /* @__NO_SIDE_EFFECTS__ */ (params, constructor) => {
+  function wrappedCipher(key, ...args) {
+    abytes3(key, void 0, "key");
+    if (params.nonceLength !== void 0) {
+      const nonce = args[0];
+      abytes3(nonce, params.varSizeNonce ? void 0 : params.nonceLength, "nonce");
+    }
+    const tagl = params.tagLength;
+    const aadStart = params.nonceLength !== void 0 ? 1 : 0;
+    if (!params.withAAD) {
+      for (let i = aadStart; i < args.length; i++)
+        if (isBytes3(args[i]))
+          throw new Error("AAD not supported");
+    }
+    if (params.withAAD && args[aadStart] !== void 0)
+      abytes3(args[aadStart], void 0, "AAD");
+    const cipher = constructor(key, ...args);
+    const checkOutput = (fnLength, output) => {
+      if (output !== void 0) {
+        if (fnLength !== 2)
+          throw new Error("cipher output not supported");
+        abytes3(output, void 0, "output");
+      }
+    };
+    let called = false;
+    const wrCipher = {
+      encrypt(data, output) {
+        if (called)
+          throw new Error("cannot encrypt() twice with same key + nonce");
+        called = true;
+        abytes3(data, void 0, "data");
+        checkOutput(cipher.encrypt.length, output);
+        return cipher.encrypt(data, output);
+      },
+      decrypt(data, output) {
+        abytes3(data, void 0, "data");
+        if (tagl && data.length < tagl)
+          throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
+        checkOutput(cipher.decrypt.length, output);
+        return cipher.decrypt(data, output);
+      }
+    };
+    return wrCipher;
+  }
+  Object.assign(wrappedCipher, params);
+  return wrappedCipher;
+};
+function getOutput(expectedLength, out, onlyAligned = true) {
+  if (out === void 0)
+    return new Uint8Array(expectedLength);
+  abytes3(out, expectedLength, "output");
+  if (onlyAligned && !isAligned32(out))
+    throw new Error("invalid output, must be aligned");
+  return out;
+}
+function u64Lengths(dataLength, aadLength, isLE4) {
+  anumber3(dataLength);
+  anumber3(aadLength);
+  abool(isLE4);
+  const num = new Uint8Array(16);
+  const view = createView2(num);
+  view.setBigUint64(0, BigInt(aadLength), isLE4);
+  view.setBigUint64(8, BigInt(dataLength), isLE4);
+  return num;
+}
+function isAligned32(bytes) {
+  return bytes.byteOffset % 4 === 0;
+}
+function copyBytes(bytes) {
+  return Uint8Array.from(abytes3(bytes));
+}
+
+// node_modules/@noble/ciphers/_arx.js
+var encodeStr = (str) => Uint8Array.from(str.split(""), (c) => c.charCodeAt(0));
+var sigma16_32 = /* @__PURE__ */ (() => swap32IfBE2(u322(encodeStr("expand 16-byte k"))))();
+var sigma32_32 = /* @__PURE__ */ (() => swap32IfBE2(u322(encodeStr("expand 32-byte k"))))();
+function rotl2(a, b) {
+  return a << b | a >>> 32 - b;
+}
+var BLOCK_LEN = 64;
+var BLOCK_LEN32 = 16;
+var MAX_COUNTER = /* @__PURE__ */ (() => 2 ** 32 - 1)();
+var U32_EMPTY = /* @__PURE__ */ Uint32Array.of();
+function runCipher(core, sigma, key, nonce, data, output, counter, rounds) {
+  const len = data.length;
+  const block = new Uint8Array(BLOCK_LEN);
+  const b32 = u322(block);
+  const isAligned = isLE2 && isAligned32(data) && isAligned32(output);
+  const d32 = isAligned ? u322(data) : U32_EMPTY;
+  const o32 = isAligned ? u322(output) : U32_EMPTY;
+  if (!isLE2) {
+    for (let pos = 0; pos < len; counter++) {
+      core(sigma, key, nonce, b32, counter, rounds);
+      swap32IfBE2(b32);
+      if (counter >= MAX_COUNTER)
+        throw new Error("arx: counter overflow");
+      const take2 = Math.min(BLOCK_LEN, len - pos);
+      for (let j = 0, posj; j < take2; j++) {
+        posj = pos + j;
+        output[posj] = data[posj] ^ block[j];
+      }
+      pos += take2;
+    }
+    return;
+  }
+  for (let pos = 0; pos < len; counter++) {
+    core(sigma, key, nonce, b32, counter, rounds);
+    if (counter >= MAX_COUNTER)
+      throw new Error("arx: counter overflow");
+    const take2 = Math.min(BLOCK_LEN, len - pos);
+    if (isAligned && take2 === BLOCK_LEN) {
+      const pos32 = pos / 4;
+      if (pos % 4 !== 0)
+        throw new Error("arx: invalid block position");
+      for (let j = 0, posj; j < BLOCK_LEN32; j++) {
+        posj = pos32 + j;
+        o32[posj] = d32[posj] ^ b32[j];
+      }
+      pos += BLOCK_LEN;
+      continue;
+    }
+    for (let j = 0, posj; j < take2; j++) {
+      posj = pos + j;
+      output[posj] = data[posj] ^ block[j];
+    }
+    pos += take2;
+  }
+}
+function createCipher(core, opts2) {
+  const { allowShortKeys, extendNonceFn, counterLength, counterRight, rounds } = checkOpts2({ allowShortKeys: false, counterLength: 8, counterRight: false, rounds: 20 }, opts2);
+  if (typeof core !== "function")
+    throw new Error("core must be a function");
+  anumber3(counterLength);
+  anumber3(rounds);
+  abool(counterRight);
+  abool(allowShortKeys);
+  return (key, nonce, data, output, counter = 0) => {
+    abytes3(key, void 0, "key");
+    abytes3(nonce, void 0, "nonce");
+    abytes3(data, void 0, "data");
+    const len = data.length;
+    const hasOutput = output !== void 0;
+    output = getOutput(len, output, false);
+    if (hasOutput)
+      complexOverlapBytes(data, output);
+    anumber3(counter);
+    if (counter < 0 || counter >= MAX_COUNTER)
+      throw new Error("arx: counter overflow");
+    const toClean = [];
+    let l = key.length;
+    let k;
+    let sigma;
+    if (l === 32) {
+      toClean.push(k = copyBytes(key));
+      sigma = sigma32_32;
+    } else if (l === 16 && allowShortKeys) {
+      k = new Uint8Array(32);
+      k.set(key);
+      k.set(key, 16);
+      sigma = sigma16_32;
+      toClean.push(k);
+    } else {
+      abytes3(key, 32, "arx key");
+      throw new Error("invalid key size");
+    }
+    if (!isLE2 || !isAligned32(nonce))
+      toClean.push(nonce = copyBytes(nonce));
+    let k32 = u322(k);
+    if (extendNonceFn) {
+      if (nonce.length !== 24)
+        throw new Error("arx: extended nonce must be 24 bytes");
+      const n16 = nonce.subarray(0, 16);
+      if (isLE2)
+        extendNonceFn(sigma, k32, u322(n16), k32);
+      else {
+        const sigmaRaw = swap32IfBE2(Uint32Array.from(sigma));
+        extendNonceFn(sigmaRaw, k32, u322(n16), k32);
+        clean2(sigmaRaw);
+        swap32IfBE2(k32);
+      }
+      nonce = nonce.subarray(16);
+    } else if (!isLE2)
+      swap32IfBE2(k32);
+    const nonceNcLen = 16 - counterLength;
+    if (nonceNcLen !== nonce.length)
+      throw new Error(`arx: nonce must be ${nonceNcLen} or 16 bytes`);
+    if (nonceNcLen !== 12) {
+      const nc = new Uint8Array(12);
+      nc.set(nonce, counterRight ? 0 : 12 - nonce.length);
+      nonce = nc;
+      toClean.push(nonce);
+    }
+    const n32 = swap32IfBE2(u322(nonce));
+    try {
+      runCipher(core, sigma, k32, n32, data, output, counter, rounds);
+      return output;
+    } finally {
+      clean2(...toClean);
+    }
+  };
+}
+
+// node_modules/@noble/ciphers/_poly1305.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function u8to16(a, i) {
+  return a[i++] & 255 | (a[i++] & 255) << 8;
+}
+var Poly1305 = class {
+  blockLen = 16;
+  outputLen = 16;
+  buffer = new Uint8Array(16);
+  r = new Uint16Array(10);
+  // Allocating 1 array with .subarray() here is slower than 3
+  h = new Uint16Array(10);
+  pad = new Uint16Array(8);
+  pos = 0;
+  finished = false;
+  destroyed = false;
+  // Can be speed-up using BigUint64Array, at the cost of complexity
+  constructor(key) {
+    key = copyBytes(abytes3(key, 32, "key"));
+    const t0 = u8to16(key, 0);
+    const t1 = u8to16(key, 2);
+    const t2 = u8to16(key, 4);
+    const t3 = u8to16(key, 6);
+    const t4 = u8to16(key, 8);
+    const t5 = u8to16(key, 10);
+    const t6 = u8to16(key, 12);
+    const t7 = u8to16(key, 14);
+    this.r[0] = t0 & 8191;
+    this.r[1] = (t0 >>> 13 | t1 << 3) & 8191;
+    this.r[2] = (t1 >>> 10 | t2 << 6) & 7939;
+    this.r[3] = (t2 >>> 7 | t3 << 9) & 8191;
+    this.r[4] = (t3 >>> 4 | t4 << 12) & 255;
+    this.r[5] = t4 >>> 1 & 8190;
+    this.r[6] = (t4 >>> 14 | t5 << 2) & 8191;
+    this.r[7] = (t5 >>> 11 | t6 << 5) & 8065;
+    this.r[8] = (t6 >>> 8 | t7 << 8) & 8191;
+    this.r[9] = t7 >>> 5 & 127;
+    for (let i = 0; i < 8; i++)
+      this.pad[i] = u8to16(key, 16 + 2 * i);
+  }
+  process(data, offset, isLast = false) {
+    const hibit = isLast ? 0 : 1 << 11;
+    const { h, r } = this;
+    const r0 = r[0];
+    const r1 = r[1];
+    const r2 = r[2];
+    const r3 = r[3];
+    const r4 = r[4];
+    const r5 = r[5];
+    const r6 = r[6];
+    const r7 = r[7];
+    const r8 = r[8];
+    const r9 = r[9];
+    const t0 = u8to16(data, offset + 0);
+    const t1 = u8to16(data, offset + 2);
+    const t2 = u8to16(data, offset + 4);
+    const t3 = u8to16(data, offset + 6);
+    const t4 = u8to16(data, offset + 8);
+    const t5 = u8to16(data, offset + 10);
+    const t6 = u8to16(data, offset + 12);
+    const t7 = u8to16(data, offset + 14);
+    let h0 = h[0] + (t0 & 8191);
+    let h1 = h[1] + ((t0 >>> 13 | t1 << 3) & 8191);
+    let h2 = h[2] + ((t1 >>> 10 | t2 << 6) & 8191);
+    let h3 = h[3] + ((t2 >>> 7 | t3 << 9) & 8191);
+    let h4 = h[4] + ((t3 >>> 4 | t4 << 12) & 8191);
+    let h5 = h[5] + (t4 >>> 1 & 8191);
+    let h6 = h[6] + ((t4 >>> 14 | t5 << 2) & 8191);
+    let h7 = h[7] + ((t5 >>> 11 | t6 << 5) & 8191);
+    let h8 = h[8] + ((t6 >>> 8 | t7 << 8) & 8191);
+    let h9 = h[9] + (t7 >>> 5 | hibit);
+    let c = 0;
+    let d0 = c + h0 * r0 + h1 * (5 * r9) + h2 * (5 * r8) + h3 * (5 * r7) + h4 * (5 * r6);
+    c = d0 >>> 13;
+    d0 &= 8191;
+    d0 += h5 * (5 * r5) + h6 * (5 * r4) + h7 * (5 * r3) + h8 * (5 * r2) + h9 * (5 * r1);
+    c += d0 >>> 13;
+    d0 &= 8191;
+    let d1 = c + h0 * r1 + h1 * r0 + h2 * (5 * r9) + h3 * (5 * r8) + h4 * (5 * r7);
+    c = d1 >>> 13;
+    d1 &= 8191;
+    d1 += h5 * (5 * r6) + h6 * (5 * r5) + h7 * (5 * r4) + h8 * (5 * r3) + h9 * (5 * r2);
+    c += d1 >>> 13;
+    d1 &= 8191;
+    let d2 = c + h0 * r2 + h1 * r1 + h2 * r0 + h3 * (5 * r9) + h4 * (5 * r8);
+    c = d2 >>> 13;
+    d2 &= 8191;
+    d2 += h5 * (5 * r7) + h6 * (5 * r6) + h7 * (5 * r5) + h8 * (5 * r4) + h9 * (5 * r3);
+    c += d2 >>> 13;
+    d2 &= 8191;
+    let d3 = c + h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * (5 * r9);
+    c = d3 >>> 13;
+    d3 &= 8191;
+    d3 += h5 * (5 * r8) + h6 * (5 * r7) + h7 * (5 * r6) + h8 * (5 * r5) + h9 * (5 * r4);
+    c += d3 >>> 13;
+    d3 &= 8191;
+    let d4 = c + h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0;
+    c = d4 >>> 13;
+    d4 &= 8191;
+    d4 += h5 * (5 * r9) + h6 * (5 * r8) + h7 * (5 * r7) + h8 * (5 * r6) + h9 * (5 * r5);
+    c += d4 >>> 13;
+    d4 &= 8191;
+    let d5 = c + h0 * r5 + h1 * r4 + h2 * r3 + h3 * r2 + h4 * r1;
+    c = d5 >>> 13;
+    d5 &= 8191;
+    d5 += h5 * r0 + h6 * (5 * r9) + h7 * (5 * r8) + h8 * (5 * r7) + h9 * (5 * r6);
+    c += d5 >>> 13;
+    d5 &= 8191;
+    let d6 = c + h0 * r6 + h1 * r5 + h2 * r4 + h3 * r3 + h4 * r2;
+    c = d6 >>> 13;
+    d6 &= 8191;
+    d6 += h5 * r1 + h6 * r0 + h7 * (5 * r9) + h8 * (5 * r8) + h9 * (5 * r7);
+    c += d6 >>> 13;
+    d6 &= 8191;
+    let d7 = c + h0 * r7 + h1 * r6 + h2 * r5 + h3 * r4 + h4 * r3;
+    c = d7 >>> 13;
+    d7 &= 8191;
+    d7 += h5 * r2 + h6 * r1 + h7 * r0 + h8 * (5 * r9) + h9 * (5 * r8);
+    c += d7 >>> 13;
+    d7 &= 8191;
+    let d8 = c + h0 * r8 + h1 * r7 + h2 * r6 + h3 * r5 + h4 * r4;
+    c = d8 >>> 13;
+    d8 &= 8191;
+    d8 += h5 * r3 + h6 * r2 + h7 * r1 + h8 * r0 + h9 * (5 * r9);
+    c += d8 >>> 13;
+    d8 &= 8191;
+    let d9 = c + h0 * r9 + h1 * r8 + h2 * r7 + h3 * r6 + h4 * r5;
+    c = d9 >>> 13;
+    d9 &= 8191;
+    d9 += h5 * r4 + h6 * r3 + h7 * r2 + h8 * r1 + h9 * r0;
+    c += d9 >>> 13;
+    d9 &= 8191;
+    c = (c << 2) + c | 0;
+    c = c + d0 | 0;
+    d0 = c & 8191;
+    c = c >>> 13;
+    d1 += c;
+    h[0] = d0;
+    h[1] = d1;
+    h[2] = d2;
+    h[3] = d3;
+    h[4] = d4;
+    h[5] = d5;
+    h[6] = d6;
+    h[7] = d7;
+    h[8] = d8;
+    h[9] = d9;
+  }
+  finalize() {
+    const { h, pad } = this;
+    const g = new Uint16Array(10);
+    let c = h[1] >>> 13;
+    h[1] &= 8191;
+    for (let i = 2; i < 10; i++) {
+      h[i] += c;
+      c = h[i] >>> 13;
+      h[i] &= 8191;
+    }
+    h[0] += c * 5;
+    c = h[0] >>> 13;
+    h[0] &= 8191;
+    h[1] += c;
+    c = h[1] >>> 13;
+    h[1] &= 8191;
+    h[2] += c;
+    g[0] = h[0] + 5;
+    c = g[0] >>> 13;
+    g[0] &= 8191;
+    for (let i = 1; i < 10; i++) {
+      g[i] = h[i] + c;
+      c = g[i] >>> 13;
+      g[i] &= 8191;
+    }
+    g[9] -= 1 << 13;
+    let mask2 = (c ^ 1) - 1;
+    for (let i = 0; i < 10; i++)
+      g[i] &= mask2;
+    mask2 = ~mask2;
+    for (let i = 0; i < 10; i++)
+      h[i] = h[i] & mask2 | g[i];
+    h[0] = (h[0] | h[1] << 13) & 65535;
+    h[1] = (h[1] >>> 3 | h[2] << 10) & 65535;
+    h[2] = (h[2] >>> 6 | h[3] << 7) & 65535;
+    h[3] = (h[3] >>> 9 | h[4] << 4) & 65535;
+    h[4] = (h[4] >>> 12 | h[5] << 1 | h[6] << 14) & 65535;
+    h[5] = (h[6] >>> 2 | h[7] << 11) & 65535;
+    h[6] = (h[7] >>> 5 | h[8] << 8) & 65535;
+    h[7] = (h[8] >>> 8 | h[9] << 5) & 65535;
+    let f = h[0] + pad[0];
+    h[0] = f & 65535;
+    for (let i = 1; i < 8; i++) {
+      f = (h[i] + pad[i] | 0) + (f >>> 16) | 0;
+      h[i] = f & 65535;
+    }
+    clean2(g);
+  }
+  update(data) {
+    aexists2(this);
+    abytes3(data);
+    data = copyBytes(data);
+    const { buffer, blockLen } = this;
+    const len = data.length;
+    for (let pos = 0; pos < len; ) {
+      const take2 = Math.min(blockLen - this.pos, len - pos);
+      if (take2 === blockLen) {
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(data, pos);
+        continue;
+      }
+      buffer.set(data.subarray(pos, pos + take2), this.pos);
+      this.pos += take2;
+      pos += take2;
+      if (this.pos === blockLen) {
+        this.process(buffer, 0, false);
+        this.pos = 0;
+      }
+    }
+    return this;
+  }
+  destroy() {
+    this.destroyed = true;
+    clean2(this.h, this.r, this.buffer, this.pad);
+  }
+  digestInto(out) {
+    aexists2(this);
+    aoutput2(out, this);
+    this.finished = true;
+    const { buffer, h } = this;
+    let { pos } = this;
+    if (pos) {
+      buffer[pos++] = 1;
+      for (; pos < 16; pos++)
+        buffer[pos] = 0;
+      this.process(buffer, 0, true);
+    }
+    this.finalize();
+    let opos = 0;
+    for (let i = 0; i < 8; i++) {
+      out[opos++] = h[i] >>> 0;
+      out[opos++] = h[i] >>> 8;
+    }
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+};
+var poly1305 = /* @__PURE__ */ wrapMacConstructor(32, (key) => new Poly1305(key));
+
+// node_modules/@noble/ciphers/chacha.js
+function chachaCore(s, k, n, out, cnt, rounds = 20) {
+  let y00 = s[0], y01 = s[1], y02 = s[2], y03 = s[3], y04 = k[0], y05 = k[1], y06 = k[2], y07 = k[3], y08 = k[4], y09 = k[5], y10 = k[6], y11 = k[7], y12 = cnt, y13 = n[0], y14 = n[1], y15 = n[2];
+  let x00 = y00, x01 = y01, x02 = y02, x03 = y03, x04 = y04, x05 = y05, x06 = y06, x07 = y07, x08 = y08, x09 = y09, x10 = y10, x11 = y11, x12 = y12, x13 = y13, x14 = y14, x15 = y15;
+  for (let r = 0; r < rounds; r += 2) {
+    x00 = x00 + x04 | 0;
+    x12 = rotl2(x12 ^ x00, 16);
+    x08 = x08 + x12 | 0;
+    x04 = rotl2(x04 ^ x08, 12);
+    x00 = x00 + x04 | 0;
+    x12 = rotl2(x12 ^ x00, 8);
+    x08 = x08 + x12 | 0;
+    x04 = rotl2(x04 ^ x08, 7);
+    x01 = x01 + x05 | 0;
+    x13 = rotl2(x13 ^ x01, 16);
+    x09 = x09 + x13 | 0;
+    x05 = rotl2(x05 ^ x09, 12);
+    x01 = x01 + x05 | 0;
+    x13 = rotl2(x13 ^ x01, 8);
+    x09 = x09 + x13 | 0;
+    x05 = rotl2(x05 ^ x09, 7);
+    x02 = x02 + x06 | 0;
+    x14 = rotl2(x14 ^ x02, 16);
+    x10 = x10 + x14 | 0;
+    x06 = rotl2(x06 ^ x10, 12);
+    x02 = x02 + x06 | 0;
+    x14 = rotl2(x14 ^ x02, 8);
+    x10 = x10 + x14 | 0;
+    x06 = rotl2(x06 ^ x10, 7);
+    x03 = x03 + x07 | 0;
+    x15 = rotl2(x15 ^ x03, 16);
+    x11 = x11 + x15 | 0;
+    x07 = rotl2(x07 ^ x11, 12);
+    x03 = x03 + x07 | 0;
+    x15 = rotl2(x15 ^ x03, 8);
+    x11 = x11 + x15 | 0;
+    x07 = rotl2(x07 ^ x11, 7);
+    x00 = x00 + x05 | 0;
+    x15 = rotl2(x15 ^ x00, 16);
+    x10 = x10 + x15 | 0;
+    x05 = rotl2(x05 ^ x10, 12);
+    x00 = x00 + x05 | 0;
+    x15 = rotl2(x15 ^ x00, 8);
+    x10 = x10 + x15 | 0;
+    x05 = rotl2(x05 ^ x10, 7);
+    x01 = x01 + x06 | 0;
+    x12 = rotl2(x12 ^ x01, 16);
+    x11 = x11 + x12 | 0;
+    x06 = rotl2(x06 ^ x11, 12);
+    x01 = x01 + x06 | 0;
+    x12 = rotl2(x12 ^ x01, 8);
+    x11 = x11 + x12 | 0;
+    x06 = rotl2(x06 ^ x11, 7);
+    x02 = x02 + x07 | 0;
+    x13 = rotl2(x13 ^ x02, 16);
+    x08 = x08 + x13 | 0;
+    x07 = rotl2(x07 ^ x08, 12);
+    x02 = x02 + x07 | 0;
+    x13 = rotl2(x13 ^ x02, 8);
+    x08 = x08 + x13 | 0;
+    x07 = rotl2(x07 ^ x08, 7);
+    x03 = x03 + x04 | 0;
+    x14 = rotl2(x14 ^ x03, 16);
+    x09 = x09 + x14 | 0;
+    x04 = rotl2(x04 ^ x09, 12);
+    x03 = x03 + x04 | 0;
+    x14 = rotl2(x14 ^ x03, 8);
+    x09 = x09 + x14 | 0;
+    x04 = rotl2(x04 ^ x09, 7);
+  }
+  let oi = 0;
+  out[oi++] = y00 + x00 | 0;
+  out[oi++] = y01 + x01 | 0;
+  out[oi++] = y02 + x02 | 0;
+  out[oi++] = y03 + x03 | 0;
+  out[oi++] = y04 + x04 | 0;
+  out[oi++] = y05 + x05 | 0;
+  out[oi++] = y06 + x06 | 0;
+  out[oi++] = y07 + x07 | 0;
+  out[oi++] = y08 + x08 | 0;
+  out[oi++] = y09 + x09 | 0;
+  out[oi++] = y10 + x10 | 0;
+  out[oi++] = y11 + x11 | 0;
+  out[oi++] = y12 + x12 | 0;
+  out[oi++] = y13 + x13 | 0;
+  out[oi++] = y14 + x14 | 0;
+  out[oi++] = y15 + x15 | 0;
+}
+var chacha20 = /* @__PURE__ */ createCipher(chachaCore, {
+  counterRight: false,
+  counterLength: 4,
+  allowShortKeys: false
+});
+var ZEROS16 = /* @__PURE__ */ new Uint8Array(16);
+var updatePadded = (h, msg) => {
+  h.update(msg);
+  const leftover = msg.length % 16;
+  if (leftover)
+    h.update(ZEROS16.subarray(leftover));
+};
+var ZEROS32 = /* @__PURE__ */ new Uint8Array(32);
+function computeTag(fn, key, nonce, ciphertext, AAD) {
+  if (AAD !== void 0)
+    abytes3(AAD, void 0, "AAD");
+  const authKey = fn(key, nonce, ZEROS32);
+  const lengths = u64Lengths(ciphertext.length, AAD ? AAD.length : 0, true);
+  const h = poly1305.create(authKey);
+  if (AAD)
+    updatePadded(h, AAD);
+  updatePadded(h, ciphertext);
+  h.update(lengths);
+  const res = h.digest();
+  clean2(authKey, lengths);
+  return res;
+}
+var _poly1305_aead = (xorStream) => (key, nonce, AAD) => {
+  const tagLength = 16;
+  return {
+    encrypt(plaintext, output) {
+      const plength = plaintext.length;
+      output = getOutput(plength + tagLength, output, false);
+      output.set(plaintext);
+      const oPlain = output.subarray(0, -tagLength);
+      xorStream(key, nonce, oPlain, oPlain, 1);
+      const tag = computeTag(xorStream, key, nonce, oPlain, AAD);
+      output.set(tag, plength);
+      clean2(tag);
+      return output;
+    },
+    decrypt(ciphertext, output) {
+      output = getOutput(ciphertext.length - tagLength, output, false);
+      const data = ciphertext.subarray(0, -tagLength);
+      const passedTag = ciphertext.subarray(-tagLength);
+      const tag = computeTag(xorStream, key, nonce, data, AAD);
+      if (!equalBytes(passedTag, tag)) {
+        clean2(tag);
+        throw new Error("invalid tag");
+      }
+      output.set(ciphertext.subarray(0, -tagLength));
+      xorStream(key, nonce, output, output, 1);
+      clean2(tag);
+      return output;
+    }
+  };
+};
+var chacha20poly1305 = /* @__PURE__ */ wrapCipher(
+  { blockSize: 64, nonceLength: 12, tagLength: 16, withAAD: true },
+  /* @__PURE__ */ _poly1305_aead(chacha20)
+);
+
+// node_modules/@noble/post-quantum/hybrid.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/utils.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/utils.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function isBytes4(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array";
+}
+function anumber4(n, title = "") {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    const prefix = title && `"${title}" `;
+    throw new Error(`${prefix}expected integer >= 0, got ${n}`);
+  }
+}
+function abytes4(value, length, title = "") {
+  const bytes = isBytes4(value);
+  const len = value?.length;
+  const needsLen = length !== void 0;
+  if (!bytes || needsLen && len !== length) {
+    const prefix = title && `"${title}" `;
+    const ofLen = needsLen ? ` of length ${length}` : "";
+    const got = bytes ? `length=${len}` : `type=${typeof value}`;
+    throw new Error(prefix + "expected Uint8Array" + ofLen + ", got " + got);
+  }
+  return value;
+}
+function ahash2(h) {
+  if (typeof h !== "function" || typeof h.create !== "function")
+    throw new Error("Hash must wrapped by utils.createHasher");
+  anumber4(h.outputLen);
+  anumber4(h.blockLen);
+}
+function aexists3(instance, checkFinished = true) {
+  if (instance.destroyed)
+    throw new Error("Hash instance has been destroyed");
+  if (checkFinished && instance.finished)
+    throw new Error("Hash#digest() has already been called");
+}
+function aoutput3(out, instance) {
+  abytes4(out, void 0, "digestInto() output");
+  const min = instance.outputLen;
+  if (out.length < min) {
+    throw new Error('"digestInto() output" expected to be of length >=' + min);
+  }
+}
+function u323(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+function clean3(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView3(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr2(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+var isLE3 = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
+function byteSwap3(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+function byteSwap323(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    arr[i] = byteSwap3(arr[i]);
+  }
+  return arr;
+}
+var swap32IfBE3 = isLE3 ? (u) => u : byteSwap323;
+var hasHexBuiltin2 = /* @__PURE__ */ (() => (
+  // @ts-ignore
+  typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
+))();
+var hexes2 = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+function bytesToHex2(bytes) {
+  abytes4(bytes);
+  if (hasHexBuiltin2)
+    return bytes.toHex();
+  let hex = "";
+  for (let i = 0; i < bytes.length; i++) {
+    hex += hexes2[bytes[i]];
+  }
+  return hex;
+}
+var asciis = { _0: 48, _9: 57, A: 65, F: 70, a: 97, f: 102 };
+function asciiToBase162(ch) {
+  if (ch >= asciis._0 && ch <= asciis._9)
+    return ch - asciis._0;
+  if (ch >= asciis.A && ch <= asciis.F)
+    return ch - (asciis.A - 10);
+  if (ch >= asciis.a && ch <= asciis.f)
+    return ch - (asciis.a - 10);
+  return;
+}
+function hexToBytes2(hex) {
+  if (typeof hex !== "string")
+    throw new Error("hex string expected, got " + typeof hex);
+  if (hasHexBuiltin2)
+    return Uint8Array.fromHex(hex);
+  const hl = hex.length;
+  const al = hl / 2;
+  if (hl % 2)
+    throw new Error("hex string expected, got unpadded hex of length " + hl);
+  const array = new Uint8Array(al);
+  for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
+    const n1 = asciiToBase162(hex.charCodeAt(hi));
+    const n2 = asciiToBase162(hex.charCodeAt(hi + 1));
+    if (n1 === void 0 || n2 === void 0) {
+      const char = hex[hi] + hex[hi + 1];
+      throw new Error('hex string expected, got non-hex character "' + char + '" at index ' + hi);
+    }
+    array[ai] = n1 * 16 + n2;
+  }
+  return array;
+}
+function concatBytes(...arrays) {
+  let sum = 0;
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    abytes4(a);
+    sum += a.length;
+  }
+  const res = new Uint8Array(sum);
+  for (let i = 0, pad = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+}
+function createHasher2(hashCons, info2 = {}) {
+  const hashC = (msg, opts2) => hashCons(opts2).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.create = (opts2) => hashCons(opts2);
+  Object.assign(hashC, info2);
+  return Object.freeze(hashC);
+}
+function randomBytes5(bytesLength = 32) {
+  const cr = typeof globalThis === "object" ? globalThis.crypto : null;
+  if (typeof cr?.getRandomValues !== "function")
+    throw new Error("crypto.getRandomValues must be defined");
+  return cr.getRandomValues(new Uint8Array(bytesLength));
+}
+var oidNist2 = (suffix) => ({
+  oid: Uint8Array.from([6, 9, 96, 134, 72, 1, 101, 3, 4, 2, suffix])
+});
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/utils.js
+var _0n = /* @__PURE__ */ BigInt(0);
+var _1n = /* @__PURE__ */ BigInt(1);
+function abool2(value, title = "") {
+  if (typeof value !== "boolean") {
+    const prefix = title && `"${title}" `;
+    throw new Error(prefix + "expected boolean, got type=" + typeof value);
+  }
+  return value;
+}
+function abignumber(n) {
+  if (typeof n === "bigint") {
+    if (!isPosBig(n))
+      throw new Error("positive bigint expected, got " + n);
+  } else
+    anumber4(n);
+  return n;
+}
+function numberToHexUnpadded(num) {
+  const hex = abignumber(num).toString(16);
+  return hex.length & 1 ? "0" + hex : hex;
+}
+function hexToNumber(hex) {
+  if (typeof hex !== "string")
+    throw new Error("hex string expected, got " + typeof hex);
+  return hex === "" ? _0n : BigInt("0x" + hex);
+}
+function bytesToNumberBE(bytes) {
+  return hexToNumber(bytesToHex2(bytes));
+}
+function bytesToNumberLE(bytes) {
+  return hexToNumber(bytesToHex2(copyBytes2(abytes4(bytes)).reverse()));
+}
+function numberToBytesBE(n, len) {
+  anumber4(len);
+  n = abignumber(n);
+  const res = hexToBytes2(n.toString(16).padStart(len * 2, "0"));
+  if (res.length !== len)
+    throw new Error("number too large");
+  return res;
+}
+function numberToBytesLE(n, len) {
+  return numberToBytesBE(n, len).reverse();
+}
+function copyBytes2(bytes) {
+  return Uint8Array.from(bytes);
+}
+function asciiToBytes(ascii) {
+  return Uint8Array.from(ascii, (c, i) => {
+    const charCode = c.charCodeAt(0);
+    if (c.length !== 1 || charCode > 127) {
+      throw new Error(`string contains non-ASCII character "${ascii[i]}" with code ${charCode} at position ${i}`);
+    }
+    return charCode;
+  });
+}
+var isPosBig = (n) => typeof n === "bigint" && _0n <= n;
+function inRange(n, min, max) {
+  return isPosBig(n) && isPosBig(min) && isPosBig(max) && min <= n && n < max;
+}
+function aInRange(title, n, min, max) {
+  if (!inRange(n, min, max))
+    throw new Error("expected valid " + title + ": " + min + " <= n < " + max + ", got " + n);
+}
+function bitLen(n) {
+  let len;
+  for (len = 0; n > _0n; n >>= _1n, len += 1)
+    ;
+  return len;
+}
+var bitMask = (n) => (_1n << BigInt(n)) - _1n;
+function createHmacDrbg(hashLen, qByteLen, hmacFn) {
+  anumber4(hashLen, "hashLen");
+  anumber4(qByteLen, "qByteLen");
+  if (typeof hmacFn !== "function")
+    throw new Error("hmacFn must be a function");
+  const u8n = (len) => new Uint8Array(len);
+  const NULL = Uint8Array.of();
+  const byte0 = Uint8Array.of(0);
+  const byte1 = Uint8Array.of(1);
+  const _maxDrbgIters = 1e3;
+  let v = u8n(hashLen);
+  let k = u8n(hashLen);
+  let i = 0;
+  const reset = () => {
+    v.fill(1);
+    k.fill(0);
+    i = 0;
+  };
+  const h = (...msgs) => hmacFn(k, concatBytes(v, ...msgs));
+  const reseed = (seed = NULL) => {
+    k = h(byte0, seed);
+    v = h();
+    if (seed.length === 0)
+      return;
+    k = h(byte1, seed);
+    v = h();
+  };
+  const gen = () => {
+    if (i++ >= _maxDrbgIters)
+      throw new Error("drbg: tried max amount of iterations");
+    let len = 0;
+    const out = [];
+    while (len < qByteLen) {
+      v = h();
+      const sl = v.slice();
+      out.push(sl);
+      len += v.length;
+    }
+    return concatBytes(...out);
+  };
+  const genUntil = (seed, pred) => {
+    reset();
+    reseed(seed);
+    let res = void 0;
+    while (!(res = pred(gen())))
+      reseed();
+    reset();
+    return res;
+  };
+  return genUntil;
+}
+function validateObject(object, fields = {}, optFields = {}) {
+  if (!object || typeof object !== "object")
+    throw new Error("expected valid options object");
+  function checkField(fieldName, expectedType, isOpt) {
+    const val2 = object[fieldName];
+    if (isOpt && val2 === void 0)
+      return;
+    const current = typeof val2;
+    if (current !== expectedType || val2 === null)
+      throw new Error(`param "${fieldName}" is invalid: expected ${expectedType}, got ${current}`);
+  }
+  const iter = (f, isOpt) => Object.entries(f).forEach(([k, v]) => checkField(k, v, isOpt));
+  iter(fields, false);
+  iter(optFields, true);
+}
+function memoized(fn) {
+  const map = /* @__PURE__ */ new WeakMap();
+  return (arg, ...args) => {
+    const val2 = map.get(arg);
+    if (val2 !== void 0)
+      return val2;
+    const computed = fn(arg, ...args);
+    map.set(arg, computed);
+    return computed;
+  };
+}
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/curve.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/modular.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _0n2 = /* @__PURE__ */ BigInt(0);
+var _1n2 = /* @__PURE__ */ BigInt(1);
+var _2n = /* @__PURE__ */ BigInt(2);
+var _3n = /* @__PURE__ */ BigInt(3);
+var _4n = /* @__PURE__ */ BigInt(4);
+var _5n = /* @__PURE__ */ BigInt(5);
+var _7n = /* @__PURE__ */ BigInt(7);
+var _8n = /* @__PURE__ */ BigInt(8);
+var _9n = /* @__PURE__ */ BigInt(9);
+var _16n = /* @__PURE__ */ BigInt(16);
+function mod2(a, b) {
+  const result = a % b;
+  return result >= _0n2 ? result : b + result;
+}
+function pow2(x, power, modulo) {
+  let res = x;
+  while (power-- > _0n2) {
+    res *= res;
+    res %= modulo;
+  }
+  return res;
+}
+function invert(number, modulo) {
+  if (number === _0n2)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= _0n2)
+    throw new Error("invert: expected positive modulus, got " + modulo);
+  let a = mod2(number, modulo);
+  let b = modulo;
+  let x = _0n2, y = _1n2, u = _1n2, v = _0n2;
+  while (a !== _0n2) {
+    const q = b / a;
+    const r = b % a;
+    const m = x - u * q;
+    const n = y - v * q;
+    b = a, a = r, x = u, y = v, u = m, v = n;
+  }
+  const gcd = b;
+  if (gcd !== _1n2)
+    throw new Error("invert: does not exist");
+  return mod2(x, modulo);
+}
+function assertIsSquare(Fp, root, n) {
+  if (!Fp.eql(Fp.sqr(root), n))
+    throw new Error("Cannot find square root");
+}
+function sqrt3mod4(Fp, n) {
+  const p1div4 = (Fp.ORDER + _1n2) / _4n;
+  const root = Fp.pow(n, p1div4);
+  assertIsSquare(Fp, root, n);
+  return root;
+}
+function sqrt5mod8(Fp, n) {
+  const p5div8 = (Fp.ORDER - _5n) / _8n;
+  const n2 = Fp.mul(n, _2n);
+  const v = Fp.pow(n2, p5div8);
+  const nv = Fp.mul(n, v);
+  const i = Fp.mul(Fp.mul(nv, _2n), v);
+  const root = Fp.mul(nv, Fp.sub(i, Fp.ONE));
+  assertIsSquare(Fp, root, n);
+  return root;
+}
+function sqrt9mod16(P) {
+  const Fp_ = Field(P);
+  const tn = tonelliShanks(P);
+  const c1 = tn(Fp_, Fp_.neg(Fp_.ONE));
+  const c2 = tn(Fp_, c1);
+  const c3 = tn(Fp_, Fp_.neg(c1));
+  const c4 = (P + _7n) / _16n;
+  return (Fp, n) => {
+    let tv1 = Fp.pow(n, c4);
+    let tv2 = Fp.mul(tv1, c1);
+    const tv3 = Fp.mul(tv1, c2);
+    const tv4 = Fp.mul(tv1, c3);
+    const e1 = Fp.eql(Fp.sqr(tv2), n);
+    const e2 = Fp.eql(Fp.sqr(tv3), n);
+    tv1 = Fp.cmov(tv1, tv2, e1);
+    tv2 = Fp.cmov(tv4, tv3, e2);
+    const e3 = Fp.eql(Fp.sqr(tv2), n);
+    const root = Fp.cmov(tv1, tv2, e3);
+    assertIsSquare(Fp, root, n);
+    return root;
+  };
+}
+function tonelliShanks(P) {
+  if (P < _3n)
+    throw new Error("sqrt is not defined for small field");
+  let Q3 = P - _1n2;
+  let S = 0;
+  while (Q3 % _2n === _0n2) {
+    Q3 /= _2n;
+    S++;
+  }
+  let Z = _2n;
+  const _Fp = Field(P);
+  while (FpLegendre(_Fp, Z) === 1) {
+    if (Z++ > 1e3)
+      throw new Error("Cannot find square root: probably non-prime P");
+  }
+  if (S === 1)
+    return sqrt3mod4;
+  let cc = _Fp.pow(Z, Q3);
+  const Q1div2 = (Q3 + _1n2) / _2n;
+  return function tonelliSlow(Fp, n) {
+    if (Fp.is0(n))
+      return n;
+    if (FpLegendre(Fp, n) !== 1)
+      throw new Error("Cannot find square root");
+    let M = S;
+    let c = Fp.mul(Fp.ONE, cc);
+    let t = Fp.pow(n, Q3);
+    let R = Fp.pow(n, Q1div2);
+    while (!Fp.eql(t, Fp.ONE)) {
+      if (Fp.is0(t))
+        return Fp.ZERO;
+      let i = 1;
+      let t_tmp = Fp.sqr(t);
+      while (!Fp.eql(t_tmp, Fp.ONE)) {
+        i++;
+        t_tmp = Fp.sqr(t_tmp);
+        if (i === M)
+          throw new Error("Cannot find square root");
+      }
+      const exponent = _1n2 << BigInt(M - i - 1);
+      const b = Fp.pow(c, exponent);
+      M = i;
+      c = Fp.sqr(b);
+      t = Fp.mul(t, c);
+      R = Fp.mul(R, b);
+    }
+    return R;
+  };
+}
+function FpSqrt(P) {
+  if (P % _4n === _3n)
+    return sqrt3mod4;
+  if (P % _8n === _5n)
+    return sqrt5mod8;
+  if (P % _16n === _9n)
+    return sqrt9mod16(P);
+  return tonelliShanks(P);
+}
+var FIELD_FIELDS = [
+  "create",
+  "isValid",
+  "is0",
+  "neg",
+  "inv",
+  "sqrt",
+  "sqr",
+  "eql",
+  "add",
+  "sub",
+  "mul",
+  "pow",
+  "div",
+  "addN",
+  "subN",
+  "mulN",
+  "sqrN"
+];
+function validateField(field2) {
+  const initial = {
+    ORDER: "bigint",
+    BYTES: "number",
+    BITS: "number"
+  };
+  const opts2 = FIELD_FIELDS.reduce((map, val2) => {
+    map[val2] = "function";
+    return map;
+  }, initial);
+  validateObject(field2, opts2);
+  return field2;
+}
+function FpPow(Fp, num, power) {
+  if (power < _0n2)
+    throw new Error("invalid exponent, negatives unsupported");
+  if (power === _0n2)
+    return Fp.ONE;
+  if (power === _1n2)
+    return num;
+  let p = Fp.ONE;
+  let d = num;
+  while (power > _0n2) {
+    if (power & _1n2)
+      p = Fp.mul(p, d);
+    d = Fp.sqr(d);
+    power >>= _1n2;
+  }
+  return p;
+}
+function FpInvertBatch(Fp, nums, passZero = false) {
+  const inverted = new Array(nums.length).fill(passZero ? Fp.ZERO : void 0);
+  const multipliedAcc = nums.reduce((acc, num, i) => {
+    if (Fp.is0(num))
+      return acc;
+    inverted[i] = acc;
+    return Fp.mul(acc, num);
+  }, Fp.ONE);
+  const invertedAcc = Fp.inv(multipliedAcc);
+  nums.reduceRight((acc, num, i) => {
+    if (Fp.is0(num))
+      return acc;
+    inverted[i] = Fp.mul(acc, inverted[i]);
+    return Fp.mul(acc, num);
+  }, invertedAcc);
+  return inverted;
+}
+function FpLegendre(Fp, n) {
+  const p1mod2 = (Fp.ORDER - _1n2) / _2n;
+  const powered = Fp.pow(n, p1mod2);
+  const yes = Fp.eql(powered, Fp.ONE);
+  const zero = Fp.eql(powered, Fp.ZERO);
+  const no = Fp.eql(powered, Fp.neg(Fp.ONE));
+  if (!yes && !zero && !no)
+    throw new Error("invalid Legendre symbol result");
+  return yes ? 1 : zero ? 0 : -1;
+}
+function nLength(n, nBitLength) {
+  if (nBitLength !== void 0)
+    anumber4(nBitLength);
+  const _nBitLength = nBitLength !== void 0 ? nBitLength : n.toString(2).length;
+  const nByteLength = Math.ceil(_nBitLength / 8);
+  return { nBitLength: _nBitLength, nByteLength };
+}
+var _Field = class {
+  ORDER;
+  BITS;
+  BYTES;
+  isLE;
+  ZERO = _0n2;
+  ONE = _1n2;
+  _lengths;
+  _sqrt;
+  // cached sqrt
+  _mod;
+  constructor(ORDER, opts2 = {}) {
+    if (ORDER <= _0n2)
+      throw new Error("invalid field: expected ORDER > 0, got " + ORDER);
+    let _nbitLength = void 0;
+    this.isLE = false;
+    if (opts2 != null && typeof opts2 === "object") {
+      if (typeof opts2.BITS === "number")
+        _nbitLength = opts2.BITS;
+      if (typeof opts2.sqrt === "function")
+        this.sqrt = opts2.sqrt;
+      if (typeof opts2.isLE === "boolean")
+        this.isLE = opts2.isLE;
+      if (opts2.allowedLengths)
+        this._lengths = opts2.allowedLengths?.slice();
+      if (typeof opts2.modFromBytes === "boolean")
+        this._mod = opts2.modFromBytes;
+    }
+    const { nBitLength, nByteLength } = nLength(ORDER, _nbitLength);
+    if (nByteLength > 2048)
+      throw new Error("invalid field: expected ORDER of <= 2048 bytes");
+    this.ORDER = ORDER;
+    this.BITS = nBitLength;
+    this.BYTES = nByteLength;
+    this._sqrt = void 0;
+    Object.preventExtensions(this);
+  }
+  create(num) {
+    return mod2(num, this.ORDER);
+  }
+  isValid(num) {
+    if (typeof num !== "bigint")
+      throw new Error("invalid field element: expected bigint, got " + typeof num);
+    return _0n2 <= num && num < this.ORDER;
+  }
+  is0(num) {
+    return num === _0n2;
+  }
+  // is valid and invertible
+  isValidNot0(num) {
+    return !this.is0(num) && this.isValid(num);
+  }
+  isOdd(num) {
+    return (num & _1n2) === _1n2;
+  }
+  neg(num) {
+    return mod2(-num, this.ORDER);
+  }
+  eql(lhs, rhs) {
+    return lhs === rhs;
+  }
+  sqr(num) {
+    return mod2(num * num, this.ORDER);
+  }
+  add(lhs, rhs) {
+    return mod2(lhs + rhs, this.ORDER);
+  }
+  sub(lhs, rhs) {
+    return mod2(lhs - rhs, this.ORDER);
+  }
+  mul(lhs, rhs) {
+    return mod2(lhs * rhs, this.ORDER);
+  }
+  pow(num, power) {
+    return FpPow(this, num, power);
+  }
+  div(lhs, rhs) {
+    return mod2(lhs * invert(rhs, this.ORDER), this.ORDER);
+  }
+  // Same as above, but doesn't normalize
+  sqrN(num) {
+    return num * num;
+  }
+  addN(lhs, rhs) {
+    return lhs + rhs;
+  }
+  subN(lhs, rhs) {
+    return lhs - rhs;
+  }
+  mulN(lhs, rhs) {
+    return lhs * rhs;
+  }
+  inv(num) {
+    return invert(num, this.ORDER);
+  }
+  sqrt(num) {
+    if (!this._sqrt)
+      this._sqrt = FpSqrt(this.ORDER);
+    return this._sqrt(this, num);
+  }
+  toBytes(num) {
+    return this.isLE ? numberToBytesLE(num, this.BYTES) : numberToBytesBE(num, this.BYTES);
+  }
+  fromBytes(bytes, skipValidation = false) {
+    abytes4(bytes);
+    const { _lengths: allowedLengths, BYTES: BYTES2, isLE: isLE4, ORDER, _mod: modFromBytes } = this;
+    if (allowedLengths) {
+      if (!allowedLengths.includes(bytes.length) || bytes.length > BYTES2) {
+        throw new Error("Field.fromBytes: expected " + allowedLengths + " bytes, got " + bytes.length);
+      }
+      const padded = new Uint8Array(BYTES2);
+      padded.set(bytes, isLE4 ? 0 : padded.length - bytes.length);
+      bytes = padded;
+    }
+    if (bytes.length !== BYTES2)
+      throw new Error("Field.fromBytes: expected " + BYTES2 + " bytes, got " + bytes.length);
+    let scalar = isLE4 ? bytesToNumberLE(bytes) : bytesToNumberBE(bytes);
+    if (modFromBytes)
+      scalar = mod2(scalar, ORDER);
+    if (!skipValidation) {
+      if (!this.isValid(scalar))
+        throw new Error("invalid field element: outside of range 0..ORDER");
+    }
+    return scalar;
+  }
+  // TODO: we don't need it here, move out to separate fn
+  invertBatch(lst) {
+    return FpInvertBatch(this, lst);
+  }
+  // We can't move this out because Fp6, Fp12 implement it
+  // and it's unclear what to return in there.
+  cmov(a, b, condition) {
+    return condition ? b : a;
+  }
+};
+function Field(ORDER, opts2 = {}) {
+  return new _Field(ORDER, opts2);
+}
+function getFieldBytesLength(fieldOrder) {
+  if (typeof fieldOrder !== "bigint")
+    throw new Error("field order must be bigint");
+  const bitLength = fieldOrder.toString(2).length;
+  return Math.ceil(bitLength / 8);
+}
+function getMinHashLength(fieldOrder) {
+  const length = getFieldBytesLength(fieldOrder);
+  return length + Math.ceil(length / 2);
+}
+function mapHashToField(key, fieldOrder, isLE4 = false) {
+  abytes4(key);
+  const len = key.length;
+  const fieldLen = getFieldBytesLength(fieldOrder);
+  const minLen = getMinHashLength(fieldOrder);
+  if (len < 16 || len < minLen || len > 1024)
+    throw new Error("expected " + minLen + "-1024 bytes of input, got " + len);
+  const num = isLE4 ? bytesToNumberLE(key) : bytesToNumberBE(key);
+  const reduced = mod2(num, fieldOrder - _1n2) + _1n2;
+  return isLE4 ? numberToBytesLE(reduced, fieldLen) : numberToBytesBE(reduced, fieldLen);
+}
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/curve.js
+var _0n3 = /* @__PURE__ */ BigInt(0);
+var _1n3 = /* @__PURE__ */ BigInt(1);
+function negateCt(condition, item) {
+  const neg = item.negate();
+  return condition ? neg : item;
+}
+function normalizeZ(c, points) {
+  const invertedZs = FpInvertBatch(c.Fp, points.map((p) => p.Z));
+  return points.map((p, i) => c.fromAffine(p.toAffine(invertedZs[i])));
+}
+function validateW(W, bits) {
+  if (!Number.isSafeInteger(W) || W <= 0 || W > bits)
+    throw new Error("invalid window size, expected [1.." + bits + "], got W=" + W);
+}
+function calcWOpts(W, scalarBits) {
+  validateW(W, scalarBits);
+  const windows = Math.ceil(scalarBits / W) + 1;
+  const windowSize = 2 ** (W - 1);
+  const maxNumber = 2 ** W;
+  const mask2 = bitMask(W);
+  const shiftBy = BigInt(W);
+  return { windows, windowSize, mask: mask2, maxNumber, shiftBy };
+}
+function calcOffsets(n, window2, wOpts) {
+  const { windowSize, mask: mask2, maxNumber, shiftBy } = wOpts;
+  let wbits = Number(n & mask2);
+  let nextN = n >> shiftBy;
+  if (wbits > windowSize) {
+    wbits -= maxNumber;
+    nextN += _1n3;
+  }
+  const offsetStart = window2 * windowSize;
+  const offset = offsetStart + Math.abs(wbits) - 1;
+  const isZero = wbits === 0;
+  const isNeg = wbits < 0;
+  const isNegF = window2 % 2 !== 0;
+  const offsetF = offsetStart;
+  return { nextN, offset, isZero, isNeg, isNegF, offsetF };
+}
+var pointPrecomputes = /* @__PURE__ */ new WeakMap();
+var pointWindowSizes = /* @__PURE__ */ new WeakMap();
+function getW(P) {
+  return pointWindowSizes.get(P) || 1;
+}
+function assert0(n) {
+  if (n !== _0n3)
+    throw new Error("invalid wNAF");
+}
+var wNAF = class {
+  BASE;
+  ZERO;
+  Fn;
+  bits;
+  // Parametrized with a given Point class (not individual point)
+  constructor(Point, bits) {
+    this.BASE = Point.BASE;
+    this.ZERO = Point.ZERO;
+    this.Fn = Point.Fn;
+    this.bits = bits;
+  }
+  // non-const time multiplication ladder
+  _unsafeLadder(elm, n, p = this.ZERO) {
+    let d = elm;
+    while (n > _0n3) {
+      if (n & _1n3)
+        p = p.add(d);
+      d = d.double();
+      n >>= _1n3;
+    }
+    return p;
+  }
+  /**
+   * Creates a wNAF precomputation window. Used for caching.
+   * Default window size is set by `utils.precompute()` and is equal to 8.
+   * Number of precomputed points depends on the curve size:
+   * 2^(𝑊−1) * (Math.ceil(𝑛 / 𝑊) + 1), where:
+   * - 𝑊 is the window size
+   * - 𝑛 is the bitlength of the curve order.
+   * For a 256-bit curve and window size 8, the number of precomputed points is 128 * 33 = 4224.
+   * @param point Point instance
+   * @param W window size
+   * @returns precomputed point tables flattened to a single array
+   */
+  precomputeWindow(point, W) {
+    const { windows, windowSize } = calcWOpts(W, this.bits);
+    const points = [];
+    let p = point;
+    let base = p;
+    for (let window2 = 0; window2 < windows; window2++) {
+      base = p;
+      points.push(base);
+      for (let i = 1; i < windowSize; i++) {
+        base = base.add(p);
+        points.push(base);
+      }
+      p = base.double();
+    }
+    return points;
+  }
+  /**
+   * Implements ec multiplication using precomputed tables and w-ary non-adjacent form.
+   * More compact implementation:
+   * https://github.com/paulmillr/noble-secp256k1/blob/47cb1669b6e506ad66b35fe7d76132ae97465da2/index.ts#L502-L541
+   * @returns real and fake (for const-time) points
+   */
+  wNAF(W, precomputes, n) {
+    if (!this.Fn.isValid(n))
+      throw new Error("invalid scalar");
+    let p = this.ZERO;
+    let f = this.BASE;
+    const wo = calcWOpts(W, this.bits);
+    for (let window2 = 0; window2 < wo.windows; window2++) {
+      const { nextN, offset, isZero, isNeg, isNegF, offsetF } = calcOffsets(n, window2, wo);
+      n = nextN;
+      if (isZero) {
+        f = f.add(negateCt(isNegF, precomputes[offsetF]));
+      } else {
+        p = p.add(negateCt(isNeg, precomputes[offset]));
+      }
+    }
+    assert0(n);
+    return { p, f };
+  }
+  /**
+   * Implements ec unsafe (non const-time) multiplication using precomputed tables and w-ary non-adjacent form.
+   * @param acc accumulator point to add result of multiplication
+   * @returns point
+   */
+  wNAFUnsafe(W, precomputes, n, acc = this.ZERO) {
+    const wo = calcWOpts(W, this.bits);
+    for (let window2 = 0; window2 < wo.windows; window2++) {
+      if (n === _0n3)
+        break;
+      const { nextN, offset, isZero, isNeg } = calcOffsets(n, window2, wo);
+      n = nextN;
+      if (isZero) {
+        continue;
+      } else {
+        const item = precomputes[offset];
+        acc = acc.add(isNeg ? item.negate() : item);
+      }
+    }
+    assert0(n);
+    return acc;
+  }
+  getPrecomputes(W, point, transform) {
+    let comp = pointPrecomputes.get(point);
+    if (!comp) {
+      comp = this.precomputeWindow(point, W);
+      if (W !== 1) {
+        if (typeof transform === "function")
+          comp = transform(comp);
+        pointPrecomputes.set(point, comp);
+      }
+    }
+    return comp;
+  }
+  cached(point, scalar, transform) {
+    const W = getW(point);
+    return this.wNAF(W, this.getPrecomputes(W, point, transform), scalar);
+  }
+  unsafe(point, scalar, transform, prev) {
+    const W = getW(point);
+    if (W === 1)
+      return this._unsafeLadder(point, scalar, prev);
+    return this.wNAFUnsafe(W, this.getPrecomputes(W, point, transform), scalar, prev);
+  }
+  // We calculate precomputes for elliptic curve point multiplication
+  // using windowed method. This specifies window size and
+  // stores precomputed values. Usually only base point would be precomputed.
+  createCache(P, W) {
+    validateW(W, this.bits);
+    pointWindowSizes.set(P, W);
+    pointPrecomputes.delete(P);
+  }
+  hasCache(elm) {
+    return getW(elm) !== 1;
+  }
+};
+function mulEndoUnsafe(Point, point, k1, k2) {
+  let acc = point;
+  let p1 = Point.ZERO;
+  let p2 = Point.ZERO;
+  while (k1 > _0n3 || k2 > _0n3) {
+    if (k1 & _1n3)
+      p1 = p1.add(acc);
+    if (k2 & _1n3)
+      p2 = p2.add(acc);
+    acc = acc.double();
+    k1 >>= _1n3;
+    k2 >>= _1n3;
+  }
+  return { p1, p2 };
+}
+function createField(order, field2, isLE4) {
+  if (field2) {
+    if (field2.ORDER !== order)
+      throw new Error("Field.ORDER must match order: Fp == p, Fn == n");
+    validateField(field2);
+    return field2;
+  } else {
+    return Field(order, { isLE: isLE4 });
+  }
+}
+function createCurveFields(type, CURVE, curveOpts = {}, FpFnLE) {
+  if (FpFnLE === void 0)
+    FpFnLE = type === "edwards";
+  if (!CURVE || typeof CURVE !== "object")
+    throw new Error(`expected valid ${type} CURVE object`);
+  for (const p of ["p", "n", "h"]) {
+    const val2 = CURVE[p];
+    if (!(typeof val2 === "bigint" && val2 > _0n3))
+      throw new Error(`CURVE.${p} must be positive bigint`);
+  }
+  const Fp = createField(CURVE.p, curveOpts.Fp, FpFnLE);
+  const Fn = createField(CURVE.n, curveOpts.Fn, FpFnLE);
+  const _b = type === "weierstrass" ? "b" : "d";
+  const params = ["Gx", "Gy", "a", _b];
+  for (const p of params) {
+    if (!Fp.isValid(CURVE[p]))
+      throw new Error(`CURVE.${p} must be valid field element of CURVE.Fp`);
+  }
+  CURVE = Object.freeze(Object.assign({}, CURVE));
+  return { CURVE, Fp, Fn };
+}
+function createKeygen(randomSecretKey, getPublicKey) {
+  return function keygen(seed) {
+    const secretKey = randomSecretKey(seed);
+    return { secretKey, publicKey: getPublicKey(secretKey) };
+  };
+}
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/montgomery.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _0n4 = BigInt(0);
+var _1n4 = BigInt(1);
+var _2n2 = BigInt(2);
+function validateOpts(curve) {
+  validateObject(curve, {
+    adjustScalarBytes: "function",
+    powPminus2: "function"
+  });
+  return Object.freeze({ ...curve });
+}
+function montgomery(curveDef) {
+  const CURVE = validateOpts(curveDef);
+  const { P, type, adjustScalarBytes: adjustScalarBytes3, powPminus2, randomBytes: rand } = CURVE;
+  const is25519 = type === "x25519";
+  if (!is25519 && type !== "x448")
+    throw new Error("invalid type");
+  const randomBytes_ = rand || randomBytes5;
+  const montgomeryBits = is25519 ? 255 : 448;
+  const fieldLen = is25519 ? 32 : 56;
+  const Gu = is25519 ? BigInt(9) : BigInt(5);
+  const a24 = is25519 ? BigInt(121665) : BigInt(39081);
+  const minScalar = is25519 ? _2n2 ** BigInt(254) : _2n2 ** BigInt(447);
+  const maxAdded = is25519 ? BigInt(8) * _2n2 ** BigInt(251) - _1n4 : BigInt(4) * _2n2 ** BigInt(445) - _1n4;
+  const maxScalar = minScalar + maxAdded + _1n4;
+  const modP = (n) => mod2(n, P);
+  const GuBytes = encodeU(Gu);
+  function encodeU(u) {
+    return numberToBytesLE(modP(u), fieldLen);
+  }
+  function decodeU(u) {
+    const _u = copyBytes2(abytes4(u, fieldLen, "uCoordinate"));
+    if (is25519)
+      _u[31] &= 127;
+    return modP(bytesToNumberLE(_u));
+  }
+  function decodeScalar(scalar) {
+    return bytesToNumberLE(adjustScalarBytes3(copyBytes2(abytes4(scalar, fieldLen, "scalar"))));
+  }
+  function scalarMult2(scalar, u) {
+    const pu = montgomeryLadder(decodeU(u), decodeScalar(scalar));
+    if (pu === _0n4)
+      throw new Error("invalid private or public key received");
+    return encodeU(pu);
+  }
+  function scalarMultBase2(scalar) {
+    return scalarMult2(scalar, GuBytes);
+  }
+  const getPublicKey = scalarMultBase2;
+  const getSharedSecret = scalarMult2;
+  function cswap2(swap, x_2, x_3) {
+    const dummy = modP(swap * (x_2 - x_3));
+    x_2 = modP(x_2 - dummy);
+    x_3 = modP(x_3 + dummy);
+    return { x_2, x_3 };
+  }
+  function montgomeryLadder(u, scalar) {
+    aInRange("u", u, _0n4, P);
+    aInRange("scalar", scalar, minScalar, maxScalar);
+    const k = scalar;
+    const x_1 = u;
+    let x_2 = _1n4;
+    let z_2 = _0n4;
+    let x_3 = u;
+    let z_3 = _1n4;
+    let swap = _0n4;
+    for (let t = BigInt(montgomeryBits - 1); t >= _0n4; t--) {
+      const k_t = k >> t & _1n4;
+      swap ^= k_t;
+      ({ x_2, x_3 } = cswap2(swap, x_2, x_3));
+      ({ x_2: z_2, x_3: z_3 } = cswap2(swap, z_2, z_3));
+      swap = k_t;
+      const A = x_2 + z_2;
+      const AA = modP(A * A);
+      const B = x_2 - z_2;
+      const BB = modP(B * B);
+      const E = AA - BB;
+      const C = x_3 + z_3;
+      const D = x_3 - z_3;
+      const DA = modP(D * A);
+      const CB = modP(C * B);
+      const dacb = DA + CB;
+      const da_cb = DA - CB;
+      x_3 = modP(dacb * dacb);
+      z_3 = modP(x_1 * modP(da_cb * da_cb));
+      x_2 = modP(AA * BB);
+      z_2 = modP(E * (AA + modP(a24 * E)));
+    }
+    ({ x_2, x_3 } = cswap2(swap, x_2, x_3));
+    ({ x_2: z_2, x_3: z_3 } = cswap2(swap, z_2, z_3));
+    const z2 = powPminus2(z_2);
+    return modP(x_2 * z2);
+  }
+  const lengths = {
+    secretKey: fieldLen,
+    publicKey: fieldLen,
+    seed: fieldLen
+  };
+  const randomSecretKey = (seed = randomBytes_(fieldLen)) => {
+    abytes4(seed, lengths.seed, "seed");
+    return seed;
+  };
+  const utils = { randomSecretKey };
+  return Object.freeze({
+    keygen: createKeygen(randomSecretKey, getPublicKey),
+    getSharedSecret,
+    getPublicKey,
+    scalarMult: scalarMult2,
+    scalarMultBase: scalarMultBase2,
+    utils,
+    GuBytes: GuBytes.slice(),
+    lengths
+  });
+}
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/weierstrass.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/hmac.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _HMAC2 = class {
+  oHash;
+  iHash;
+  blockLen;
+  outputLen;
+  finished = false;
+  destroyed = false;
+  constructor(hash, key) {
+    ahash2(hash);
+    abytes4(key, void 0, "key");
+    this.iHash = hash.create();
+    if (typeof this.iHash.update !== "function")
+      throw new Error("Expected instance of class which extends utils.Hash");
+    this.blockLen = this.iHash.blockLen;
+    this.outputLen = this.iHash.outputLen;
+    const blockLen = this.blockLen;
+    const pad = new Uint8Array(blockLen);
+    pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
+    for (let i = 0; i < pad.length; i++)
+      pad[i] ^= 54;
+    this.iHash.update(pad);
+    this.oHash = hash.create();
+    for (let i = 0; i < pad.length; i++)
+      pad[i] ^= 54 ^ 92;
+    this.oHash.update(pad);
+    clean3(pad);
+  }
+  update(buf) {
+    aexists3(this);
+    this.iHash.update(buf);
+    return this;
+  }
+  digestInto(out) {
+    aexists3(this);
+    abytes4(out, this.outputLen, "output");
+    this.finished = true;
+    this.iHash.digestInto(out);
+    this.oHash.update(out);
+    this.oHash.digestInto(out);
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.oHash.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+  _cloneInto(to) {
+    to ||= Object.create(Object.getPrototypeOf(this), {});
+    const { oHash, iHash, finished, destroyed, blockLen, outputLen } = this;
+    to = to;
+    to.finished = finished;
+    to.destroyed = destroyed;
+    to.blockLen = blockLen;
+    to.outputLen = outputLen;
+    to.oHash = oHash._cloneInto(to.oHash);
+    to.iHash = iHash._cloneInto(to.iHash);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+  destroy() {
+    this.destroyed = true;
+    this.oHash.destroy();
+    this.iHash.destroy();
+  }
+};
+var hmac2 = (hash, key, message) => new _HMAC2(hash, key).update(message).digest();
+hmac2.create = (hash, key) => new _HMAC2(hash, key);
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/weierstrass.js
+var divNearest = (num, den) => (num + (num >= 0 ? den : -den) / _2n3) / den;
+function _splitEndoScalar(k, basis, n) {
+  const [[a1, b1], [a2, b2]] = basis;
+  const c1 = divNearest(b2 * k, n);
+  const c2 = divNearest(-b1 * k, n);
+  let k1 = k - c1 * a1 - c2 * a2;
+  let k2 = -c1 * b1 - c2 * b2;
+  const k1neg = k1 < _0n5;
+  const k2neg = k2 < _0n5;
+  if (k1neg)
+    k1 = -k1;
+  if (k2neg)
+    k2 = -k2;
+  const MAX_NUM = bitMask(Math.ceil(bitLen(n) / 2)) + _1n5;
+  if (k1 < _0n5 || k1 >= MAX_NUM || k2 < _0n5 || k2 >= MAX_NUM) {
+    throw new Error("splitScalar (endomorphism): failed, k=" + k);
+  }
+  return { k1neg, k1, k2neg, k2 };
+}
+function validateSigFormat(format) {
+  if (!["compact", "recovered", "der"].includes(format))
+    throw new Error('Signature format must be "compact", "recovered", or "der"');
+  return format;
+}
+function validateSigOpts(opts2, def) {
+  const optsn = {};
+  for (let optName of Object.keys(def)) {
+    optsn[optName] = opts2[optName] === void 0 ? def[optName] : opts2[optName];
+  }
+  abool2(optsn.lowS, "lowS");
+  abool2(optsn.prehash, "prehash");
+  if (optsn.format !== void 0)
+    validateSigFormat(optsn.format);
+  return optsn;
+}
+var DERErr = class extends Error {
+  constructor(m = "") {
+    super(m);
+  }
+};
+var DER = {
+  // asn.1 DER encoding utils
+  Err: DERErr,
+  // Basic building block is TLV (Tag-Length-Value)
+  _tlv: {
+    encode: (tag, data) => {
+      const { Err: E } = DER;
+      if (tag < 0 || tag > 256)
+        throw new E("tlv.encode: wrong tag");
+      if (data.length & 1)
+        throw new E("tlv.encode: unpadded data");
+      const dataLen = data.length / 2;
+      const len = numberToHexUnpadded(dataLen);
+      if (len.length / 2 & 128)
+        throw new E("tlv.encode: long form length too big");
+      const lenLen = dataLen > 127 ? numberToHexUnpadded(len.length / 2 | 128) : "";
+      const t = numberToHexUnpadded(tag);
+      return t + lenLen + len + data;
+    },
+    // v - value, l - left bytes (unparsed)
+    decode(tag, data) {
+      const { Err: E } = DER;
+      let pos = 0;
+      if (tag < 0 || tag > 256)
+        throw new E("tlv.encode: wrong tag");
+      if (data.length < 2 || data[pos++] !== tag)
+        throw new E("tlv.decode: wrong tlv");
+      const first = data[pos++];
+      const isLong = !!(first & 128);
+      let length = 0;
+      if (!isLong)
+        length = first;
+      else {
+        const lenLen = first & 127;
+        if (!lenLen)
+          throw new E("tlv.decode(long): indefinite length not supported");
+        if (lenLen > 4)
+          throw new E("tlv.decode(long): byte length is too big");
+        const lengthBytes = data.subarray(pos, pos + lenLen);
+        if (lengthBytes.length !== lenLen)
+          throw new E("tlv.decode: length bytes not complete");
+        if (lengthBytes[0] === 0)
+          throw new E("tlv.decode(long): zero leftmost byte");
+        for (const b of lengthBytes)
+          length = length << 8 | b;
+        pos += lenLen;
+        if (length < 128)
+          throw new E("tlv.decode(long): not minimal encoding");
+      }
+      const v = data.subarray(pos, pos + length);
+      if (v.length !== length)
+        throw new E("tlv.decode: wrong value length");
+      return { v, l: data.subarray(pos + length) };
+    }
+  },
+  // https://crypto.stackexchange.com/a/57734 Leftmost bit of first byte is 'negative' flag,
+  // since we always use positive integers here. It must always be empty:
+  // - add zero byte if exists
+  // - if next byte doesn't have a flag, leading zero is not allowed (minimal encoding)
+  _int: {
+    encode(num) {
+      const { Err: E } = DER;
+      if (num < _0n5)
+        throw new E("integer: negative integers are not allowed");
+      let hex = numberToHexUnpadded(num);
+      if (Number.parseInt(hex[0], 16) & 8)
+        hex = "00" + hex;
+      if (hex.length & 1)
+        throw new E("unexpected DER parsing assertion: unpadded hex");
+      return hex;
+    },
+    decode(data) {
+      const { Err: E } = DER;
+      if (data[0] & 128)
+        throw new E("invalid signature integer: negative");
+      if (data[0] === 0 && !(data[1] & 128))
+        throw new E("invalid signature integer: unnecessary leading zero");
+      return bytesToNumberBE(data);
+    }
+  },
+  toSig(bytes) {
+    const { Err: E, _int: int, _tlv: tlv } = DER;
+    const data = abytes4(bytes, void 0, "signature");
+    const { v: seqBytes, l: seqLeftBytes } = tlv.decode(48, data);
+    if (seqLeftBytes.length)
+      throw new E("invalid signature: left bytes after parsing");
+    const { v: rBytes, l: rLeftBytes } = tlv.decode(2, seqBytes);
+    const { v: sBytes, l: sLeftBytes } = tlv.decode(2, rLeftBytes);
+    if (sLeftBytes.length)
+      throw new E("invalid signature: left bytes after parsing");
+    return { r: int.decode(rBytes), s: int.decode(sBytes) };
+  },
+  hexFromSig(sig) {
+    const { _tlv: tlv, _int: int } = DER;
+    const rs = tlv.encode(2, int.encode(sig.r));
+    const ss = tlv.encode(2, int.encode(sig.s));
+    const seq = rs + ss;
+    return tlv.encode(48, seq);
+  }
+};
+var _0n5 = BigInt(0);
+var _1n5 = BigInt(1);
+var _2n3 = BigInt(2);
+var _3n2 = BigInt(3);
+var _4n2 = BigInt(4);
+function weierstrass(params, extraOpts = {}) {
+  const validated = createCurveFields("weierstrass", params, extraOpts);
+  const { Fp, Fn } = validated;
+  let CURVE = validated.CURVE;
+  const { h: cofactor, n: CURVE_ORDER } = CURVE;
+  validateObject(extraOpts, {}, {
+    allowInfinityPoint: "boolean",
+    clearCofactor: "function",
+    isTorsionFree: "function",
+    fromBytes: "function",
+    toBytes: "function",
+    endo: "object"
+  });
+  const { endo } = extraOpts;
+  if (endo) {
+    if (!Fp.is0(CURVE.a) || typeof endo.beta !== "bigint" || !Array.isArray(endo.basises)) {
+      throw new Error('invalid endo: expected "beta": bigint and "basises": array');
+    }
+  }
+  const lengths = getWLengths(Fp, Fn);
+  function assertCompressionIsSupported() {
+    if (!Fp.isOdd)
+      throw new Error("compression is not supported: Field does not have .isOdd()");
+  }
+  function pointToBytes(_c, point, isCompressed) {
+    const { x, y } = point.toAffine();
+    const bx = Fp.toBytes(x);
+    abool2(isCompressed, "isCompressed");
+    if (isCompressed) {
+      assertCompressionIsSupported();
+      const hasEvenY = !Fp.isOdd(y);
+      return concatBytes(pprefix(hasEvenY), bx);
+    } else {
+      return concatBytes(Uint8Array.of(4), bx, Fp.toBytes(y));
+    }
+  }
+  function pointFromBytes(bytes) {
+    abytes4(bytes, void 0, "Point");
+    const { publicKey: comp, publicKeyUncompressed: uncomp } = lengths;
+    const length = bytes.length;
+    const head = bytes[0];
+    const tail = bytes.subarray(1);
+    if (length === comp && (head === 2 || head === 3)) {
+      const x = Fp.fromBytes(tail);
+      if (!Fp.isValid(x))
+        throw new Error("bad point: is not on curve, wrong x");
+      const y2 = weierstrassEquation(x);
+      let y;
+      try {
+        y = Fp.sqrt(y2);
+      } catch (sqrtError) {
+        const err = sqrtError instanceof Error ? ": " + sqrtError.message : "";
+        throw new Error("bad point: is not on curve, sqrt error" + err);
+      }
+      assertCompressionIsSupported();
+      const evenY = Fp.isOdd(y);
+      const evenH = (head & 1) === 1;
+      if (evenH !== evenY)
+        y = Fp.neg(y);
+      return { x, y };
+    } else if (length === uncomp && head === 4) {
+      const L = Fp.BYTES;
+      const x = Fp.fromBytes(tail.subarray(0, L));
+      const y = Fp.fromBytes(tail.subarray(L, L * 2));
+      if (!isValidXY(x, y))
+        throw new Error("bad point: is not on curve");
+      return { x, y };
+    } else {
+      throw new Error(`bad point: got length ${length}, expected compressed=${comp} or uncompressed=${uncomp}`);
+    }
+  }
+  const encodePoint = extraOpts.toBytes || pointToBytes;
+  const decodePoint = extraOpts.fromBytes || pointFromBytes;
+  function weierstrassEquation(x) {
+    const x2 = Fp.sqr(x);
+    const x3 = Fp.mul(x2, x);
+    return Fp.add(Fp.add(x3, Fp.mul(x, CURVE.a)), CURVE.b);
+  }
+  function isValidXY(x, y) {
+    const left = Fp.sqr(y);
+    const right = weierstrassEquation(x);
+    return Fp.eql(left, right);
+  }
+  if (!isValidXY(CURVE.Gx, CURVE.Gy))
+    throw new Error("bad curve params: generator point");
+  const _4a3 = Fp.mul(Fp.pow(CURVE.a, _3n2), _4n2);
+  const _27b2 = Fp.mul(Fp.sqr(CURVE.b), BigInt(27));
+  if (Fp.is0(Fp.add(_4a3, _27b2)))
+    throw new Error("bad curve params: a or b");
+  function acoord(title, n, banZero = false) {
+    if (!Fp.isValid(n) || banZero && Fp.is0(n))
+      throw new Error(`bad point coordinate ${title}`);
+    return n;
+  }
+  function aprjpoint(other) {
+    if (!(other instanceof Point))
+      throw new Error("Weierstrass Point expected");
+  }
+  function splitEndoScalarN(k) {
+    if (!endo || !endo.basises)
+      throw new Error("no endo");
+    return _splitEndoScalar(k, endo.basises, Fn.ORDER);
+  }
+  const toAffineMemo = memoized((p, iz) => {
+    const { X, Y, Z } = p;
+    if (Fp.eql(Z, Fp.ONE))
+      return { x: X, y: Y };
+    const is0 = p.is0();
+    if (iz == null)
+      iz = is0 ? Fp.ONE : Fp.inv(Z);
+    const x = Fp.mul(X, iz);
+    const y = Fp.mul(Y, iz);
+    const zz = Fp.mul(Z, iz);
+    if (is0)
+      return { x: Fp.ZERO, y: Fp.ZERO };
+    if (!Fp.eql(zz, Fp.ONE))
+      throw new Error("invZ was invalid");
+    return { x, y };
+  });
+  const assertValidMemo = memoized((p) => {
+    if (p.is0()) {
+      if (extraOpts.allowInfinityPoint && !Fp.is0(p.Y))
+        return;
+      throw new Error("bad point: ZERO");
+    }
+    const { x, y } = p.toAffine();
+    if (!Fp.isValid(x) || !Fp.isValid(y))
+      throw new Error("bad point: x or y not field elements");
+    if (!isValidXY(x, y))
+      throw new Error("bad point: equation left != right");
+    if (!p.isTorsionFree())
+      throw new Error("bad point: not in prime-order subgroup");
+    return true;
+  });
+  function finishEndo(endoBeta, k1p, k2p, k1neg, k2neg) {
+    k2p = new Point(Fp.mul(k2p.X, endoBeta), k2p.Y, k2p.Z);
+    k1p = negateCt(k1neg, k1p);
+    k2p = negateCt(k2neg, k2p);
+    return k1p.add(k2p);
+  }
+  class Point {
+    // base / generator point
+    static BASE = new Point(CURVE.Gx, CURVE.Gy, Fp.ONE);
+    // zero / infinity / identity point
+    static ZERO = new Point(Fp.ZERO, Fp.ONE, Fp.ZERO);
+    // 0, 1, 0
+    // math field
+    static Fp = Fp;
+    // scalar field
+    static Fn = Fn;
+    X;
+    Y;
+    Z;
+    /** Does NOT validate if the point is valid. Use `.assertValidity()`. */
+    constructor(X, Y, Z) {
+      this.X = acoord("x", X);
+      this.Y = acoord("y", Y, true);
+      this.Z = acoord("z", Z);
+      Object.freeze(this);
+    }
+    static CURVE() {
+      return CURVE;
+    }
+    /** Does NOT validate if the point is valid. Use `.assertValidity()`. */
+    static fromAffine(p) {
+      const { x, y } = p || {};
+      if (!p || !Fp.isValid(x) || !Fp.isValid(y))
+        throw new Error("invalid affine point");
+      if (p instanceof Point)
+        throw new Error("projective point not allowed");
+      if (Fp.is0(x) && Fp.is0(y))
+        return Point.ZERO;
+      return new Point(x, y, Fp.ONE);
+    }
+    static fromBytes(bytes) {
+      const P = Point.fromAffine(decodePoint(abytes4(bytes, void 0, "point")));
+      P.assertValidity();
+      return P;
+    }
+    static fromHex(hex) {
+      return Point.fromBytes(hexToBytes2(hex));
+    }
+    get x() {
+      return this.toAffine().x;
+    }
+    get y() {
+      return this.toAffine().y;
+    }
+    /**
+     *
+     * @param windowSize
+     * @param isLazy true will defer table computation until the first multiplication
+     * @returns
+     */
+    precompute(windowSize = 8, isLazy = true) {
+      wnaf.createCache(this, windowSize);
+      if (!isLazy)
+        this.multiply(_3n2);
+      return this;
+    }
+    // TODO: return `this`
+    /** A point on curve is valid if it conforms to equation. */
+    assertValidity() {
+      assertValidMemo(this);
+    }
+    hasEvenY() {
+      const { y } = this.toAffine();
+      if (!Fp.isOdd)
+        throw new Error("Field doesn't support isOdd");
+      return !Fp.isOdd(y);
+    }
+    /** Compare one point to another. */
+    equals(other) {
+      aprjpoint(other);
+      const { X: X1, Y: Y1, Z: Z1 } = this;
+      const { X: X2, Y: Y2, Z: Z2 } = other;
+      const U1 = Fp.eql(Fp.mul(X1, Z2), Fp.mul(X2, Z1));
+      const U2 = Fp.eql(Fp.mul(Y1, Z2), Fp.mul(Y2, Z1));
+      return U1 && U2;
+    }
+    /** Flips point to one corresponding to (x, -y) in Affine coordinates. */
+    negate() {
+      return new Point(this.X, Fp.neg(this.Y), this.Z);
+    }
+    // Renes-Costello-Batina exception-free doubling formula.
+    // There is 30% faster Jacobian formula, but it is not complete.
+    // https://eprint.iacr.org/2015/1060, algorithm 3
+    // Cost: 8M + 3S + 3*a + 2*b3 + 15add.
+    double() {
+      const { a, b } = CURVE;
+      const b3 = Fp.mul(b, _3n2);
+      const { X: X1, Y: Y1, Z: Z1 } = this;
+      let X3 = Fp.ZERO, Y3 = Fp.ZERO, Z3 = Fp.ZERO;
+      let t0 = Fp.mul(X1, X1);
+      let t1 = Fp.mul(Y1, Y1);
+      let t2 = Fp.mul(Z1, Z1);
+      let t3 = Fp.mul(X1, Y1);
+      t3 = Fp.add(t3, t3);
+      Z3 = Fp.mul(X1, Z1);
+      Z3 = Fp.add(Z3, Z3);
+      X3 = Fp.mul(a, Z3);
+      Y3 = Fp.mul(b3, t2);
+      Y3 = Fp.add(X3, Y3);
+      X3 = Fp.sub(t1, Y3);
+      Y3 = Fp.add(t1, Y3);
+      Y3 = Fp.mul(X3, Y3);
+      X3 = Fp.mul(t3, X3);
+      Z3 = Fp.mul(b3, Z3);
+      t2 = Fp.mul(a, t2);
+      t3 = Fp.sub(t0, t2);
+      t3 = Fp.mul(a, t3);
+      t3 = Fp.add(t3, Z3);
+      Z3 = Fp.add(t0, t0);
+      t0 = Fp.add(Z3, t0);
+      t0 = Fp.add(t0, t2);
+      t0 = Fp.mul(t0, t3);
+      Y3 = Fp.add(Y3, t0);
+      t2 = Fp.mul(Y1, Z1);
+      t2 = Fp.add(t2, t2);
+      t0 = Fp.mul(t2, t3);
+      X3 = Fp.sub(X3, t0);
+      Z3 = Fp.mul(t2, t1);
+      Z3 = Fp.add(Z3, Z3);
+      Z3 = Fp.add(Z3, Z3);
+      return new Point(X3, Y3, Z3);
+    }
+    // Renes-Costello-Batina exception-free addition formula.
+    // There is 30% faster Jacobian formula, but it is not complete.
+    // https://eprint.iacr.org/2015/1060, algorithm 1
+    // Cost: 12M + 0S + 3*a + 3*b3 + 23add.
+    add(other) {
+      aprjpoint(other);
+      const { X: X1, Y: Y1, Z: Z1 } = this;
+      const { X: X2, Y: Y2, Z: Z2 } = other;
+      let X3 = Fp.ZERO, Y3 = Fp.ZERO, Z3 = Fp.ZERO;
+      const a = CURVE.a;
+      const b3 = Fp.mul(CURVE.b, _3n2);
+      let t0 = Fp.mul(X1, X2);
+      let t1 = Fp.mul(Y1, Y2);
+      let t2 = Fp.mul(Z1, Z2);
+      let t3 = Fp.add(X1, Y1);
+      let t4 = Fp.add(X2, Y2);
+      t3 = Fp.mul(t3, t4);
+      t4 = Fp.add(t0, t1);
+      t3 = Fp.sub(t3, t4);
+      t4 = Fp.add(X1, Z1);
+      let t5 = Fp.add(X2, Z2);
+      t4 = Fp.mul(t4, t5);
+      t5 = Fp.add(t0, t2);
+      t4 = Fp.sub(t4, t5);
+      t5 = Fp.add(Y1, Z1);
+      X3 = Fp.add(Y2, Z2);
+      t5 = Fp.mul(t5, X3);
+      X3 = Fp.add(t1, t2);
+      t5 = Fp.sub(t5, X3);
+      Z3 = Fp.mul(a, t4);
+      X3 = Fp.mul(b3, t2);
+      Z3 = Fp.add(X3, Z3);
+      X3 = Fp.sub(t1, Z3);
+      Z3 = Fp.add(t1, Z3);
+      Y3 = Fp.mul(X3, Z3);
+      t1 = Fp.add(t0, t0);
+      t1 = Fp.add(t1, t0);
+      t2 = Fp.mul(a, t2);
+      t4 = Fp.mul(b3, t4);
+      t1 = Fp.add(t1, t2);
+      t2 = Fp.sub(t0, t2);
+      t2 = Fp.mul(a, t2);
+      t4 = Fp.add(t4, t2);
+      t0 = Fp.mul(t1, t4);
+      Y3 = Fp.add(Y3, t0);
+      t0 = Fp.mul(t5, t4);
+      X3 = Fp.mul(t3, X3);
+      X3 = Fp.sub(X3, t0);
+      t0 = Fp.mul(t3, t1);
+      Z3 = Fp.mul(t5, Z3);
+      Z3 = Fp.add(Z3, t0);
+      return new Point(X3, Y3, Z3);
+    }
+    subtract(other) {
+      return this.add(other.negate());
+    }
+    is0() {
+      return this.equals(Point.ZERO);
+    }
+    /**
+     * Constant time multiplication.
+     * Uses wNAF method. Windowed method may be 10% faster,
+     * but takes 2x longer to generate and consumes 2x memory.
+     * Uses precomputes when available.
+     * Uses endomorphism for Koblitz curves.
+     * @param scalar by which the point would be multiplied
+     * @returns New point
+     */
+    multiply(scalar) {
+      const { endo: endo2 } = extraOpts;
+      if (!Fn.isValidNot0(scalar))
+        throw new Error("invalid scalar: out of range");
+      let point, fake;
+      const mul = (n) => wnaf.cached(this, n, (p) => normalizeZ(Point, p));
+      if (endo2) {
+        const { k1neg, k1, k2neg, k2 } = splitEndoScalarN(scalar);
+        const { p: k1p, f: k1f } = mul(k1);
+        const { p: k2p, f: k2f } = mul(k2);
+        fake = k1f.add(k2f);
+        point = finishEndo(endo2.beta, k1p, k2p, k1neg, k2neg);
+      } else {
+        const { p, f } = mul(scalar);
+        point = p;
+        fake = f;
+      }
+      return normalizeZ(Point, [point, fake])[0];
+    }
+    /**
+     * Non-constant-time multiplication. Uses double-and-add algorithm.
+     * It's faster, but should only be used when you don't care about
+     * an exposed secret key e.g. sig verification, which works over *public* keys.
+     */
+    multiplyUnsafe(sc) {
+      const { endo: endo2 } = extraOpts;
+      const p = this;
+      if (!Fn.isValid(sc))
+        throw new Error("invalid scalar: out of range");
+      if (sc === _0n5 || p.is0())
+        return Point.ZERO;
+      if (sc === _1n5)
+        return p;
+      if (wnaf.hasCache(this))
+        return this.multiply(sc);
+      if (endo2) {
+        const { k1neg, k1, k2neg, k2 } = splitEndoScalarN(sc);
+        const { p1, p2 } = mulEndoUnsafe(Point, p, k1, k2);
+        return finishEndo(endo2.beta, p1, p2, k1neg, k2neg);
+      } else {
+        return wnaf.unsafe(p, sc);
+      }
+    }
+    /**
+     * Converts Projective point to affine (x, y) coordinates.
+     * @param invertedZ Z^-1 (inverted zero) - optional, precomputation is useful for invertBatch
+     */
+    toAffine(invertedZ) {
+      return toAffineMemo(this, invertedZ);
+    }
+    /**
+     * Checks whether Point is free of torsion elements (is in prime subgroup).
+     * Always torsion-free for cofactor=1 curves.
+     */
+    isTorsionFree() {
+      const { isTorsionFree } = extraOpts;
+      if (cofactor === _1n5)
+        return true;
+      if (isTorsionFree)
+        return isTorsionFree(Point, this);
+      return wnaf.unsafe(this, CURVE_ORDER).is0();
+    }
+    clearCofactor() {
+      const { clearCofactor } = extraOpts;
+      if (cofactor === _1n5)
+        return this;
+      if (clearCofactor)
+        return clearCofactor(Point, this);
+      return this.multiplyUnsafe(cofactor);
+    }
+    isSmallOrder() {
+      return this.multiplyUnsafe(cofactor).is0();
+    }
+    toBytes(isCompressed = true) {
+      abool2(isCompressed, "isCompressed");
+      this.assertValidity();
+      return encodePoint(Point, this, isCompressed);
+    }
+    toHex(isCompressed = true) {
+      return bytesToHex2(this.toBytes(isCompressed));
+    }
+    toString() {
+      return `<Point ${this.is0() ? "ZERO" : this.toHex()}>`;
+    }
+  }
+  const bits = Fn.BITS;
+  const wnaf = new wNAF(Point, extraOpts.endo ? Math.ceil(bits / 2) : bits);
+  Point.BASE.precompute(8);
+  return Point;
+}
+function pprefix(hasEvenY) {
+  return Uint8Array.of(hasEvenY ? 2 : 3);
+}
+function getWLengths(Fp, Fn) {
+  return {
+    secretKey: Fn.BYTES,
+    publicKey: 1 + Fp.BYTES,
+    publicKeyUncompressed: 1 + 2 * Fp.BYTES,
+    publicKeyHasPrefix: true,
+    signature: 2 * Fn.BYTES
+  };
+}
+function ecdh(Point, ecdhOpts = {}) {
+  const { Fn } = Point;
+  const randomBytes_ = ecdhOpts.randomBytes || randomBytes5;
+  const lengths = Object.assign(getWLengths(Point.Fp, Fn), { seed: getMinHashLength(Fn.ORDER) });
+  function isValidSecretKey(secretKey) {
+    try {
+      const num = Fn.fromBytes(secretKey);
+      return Fn.isValidNot0(num);
+    } catch (error2) {
+      return false;
+    }
+  }
+  function isValidPublicKey(publicKey, isCompressed) {
+    const { publicKey: comp, publicKeyUncompressed } = lengths;
+    try {
+      const l = publicKey.length;
+      if (isCompressed === true && l !== comp)
+        return false;
+      if (isCompressed === false && l !== publicKeyUncompressed)
+        return false;
+      return !!Point.fromBytes(publicKey);
+    } catch (error2) {
+      return false;
+    }
+  }
+  function randomSecretKey(seed = randomBytes_(lengths.seed)) {
+    return mapHashToField(abytes4(seed, lengths.seed, "seed"), Fn.ORDER);
+  }
+  function getPublicKey(secretKey, isCompressed = true) {
+    return Point.BASE.multiply(Fn.fromBytes(secretKey)).toBytes(isCompressed);
+  }
+  function isProbPub(item) {
+    const { secretKey, publicKey, publicKeyUncompressed } = lengths;
+    if (!isBytes4(item))
+      return void 0;
+    if ("_lengths" in Fn && Fn._lengths || secretKey === publicKey)
+      return void 0;
+    const l = abytes4(item, void 0, "key").length;
+    return l === publicKey || l === publicKeyUncompressed;
+  }
+  function getSharedSecret(secretKeyA, publicKeyB, isCompressed = true) {
+    if (isProbPub(secretKeyA) === true)
+      throw new Error("first arg must be private key");
+    if (isProbPub(publicKeyB) === false)
+      throw new Error("second arg must be public key");
+    const s = Fn.fromBytes(secretKeyA);
+    const b = Point.fromBytes(publicKeyB);
+    return b.multiply(s).toBytes(isCompressed);
+  }
+  const utils = {
+    isValidSecretKey,
+    isValidPublicKey,
+    randomSecretKey
+  };
+  const keygen = createKeygen(randomSecretKey, getPublicKey);
+  return Object.freeze({ getPublicKey, getSharedSecret, keygen, Point, utils, lengths });
+}
+function ecdsa(Point, hash, ecdsaOpts = {}) {
+  ahash2(hash);
+  validateObject(ecdsaOpts, {}, {
+    hmac: "function",
+    lowS: "boolean",
+    randomBytes: "function",
+    bits2int: "function",
+    bits2int_modN: "function"
+  });
+  ecdsaOpts = Object.assign({}, ecdsaOpts);
+  const randomBytes13 = ecdsaOpts.randomBytes || randomBytes5;
+  const hmac3 = ecdsaOpts.hmac || ((key, msg) => hmac2(hash, key, msg));
+  const { Fp, Fn } = Point;
+  const { ORDER: CURVE_ORDER, BITS: fnBits } = Fn;
+  const { keygen, getPublicKey, getSharedSecret, utils, lengths } = ecdh(Point, ecdsaOpts);
+  const defaultSigOpts = {
+    prehash: true,
+    lowS: typeof ecdsaOpts.lowS === "boolean" ? ecdsaOpts.lowS : true,
+    format: "compact",
+    extraEntropy: false
+  };
+  const hasLargeCofactor = CURVE_ORDER * _2n3 < Fp.ORDER;
+  function isBiggerThanHalfOrder(number) {
+    const HALF = CURVE_ORDER >> _1n5;
+    return number > HALF;
+  }
+  function validateRS(title, num) {
+    if (!Fn.isValidNot0(num))
+      throw new Error(`invalid signature ${title}: out of range 1..Point.Fn.ORDER`);
+    return num;
+  }
+  function assertSmallCofactor() {
+    if (hasLargeCofactor)
+      throw new Error('"recovered" sig type is not supported for cofactor >2 curves');
+  }
+  function validateSigLength(bytes, format) {
+    validateSigFormat(format);
+    const size = lengths.signature;
+    const sizer = format === "compact" ? size : format === "recovered" ? size + 1 : void 0;
+    return abytes4(bytes, sizer);
+  }
+  class Signature {
+    r;
+    s;
+    recovery;
+    constructor(r, s, recovery) {
+      this.r = validateRS("r", r);
+      this.s = validateRS("s", s);
+      if (recovery != null) {
+        assertSmallCofactor();
+        if (![0, 1, 2, 3].includes(recovery))
+          throw new Error("invalid recovery id");
+        this.recovery = recovery;
+      }
+      Object.freeze(this);
+    }
+    static fromBytes(bytes, format = defaultSigOpts.format) {
+      validateSigLength(bytes, format);
+      let recid;
+      if (format === "der") {
+        const { r: r2, s: s2 } = DER.toSig(abytes4(bytes));
+        return new Signature(r2, s2);
+      }
+      if (format === "recovered") {
+        recid = bytes[0];
+        format = "compact";
+        bytes = bytes.subarray(1);
+      }
+      const L = lengths.signature / 2;
+      const r = bytes.subarray(0, L);
+      const s = bytes.subarray(L, L * 2);
+      return new Signature(Fn.fromBytes(r), Fn.fromBytes(s), recid);
+    }
+    static fromHex(hex, format) {
+      return this.fromBytes(hexToBytes2(hex), format);
+    }
+    assertRecovery() {
+      const { recovery } = this;
+      if (recovery == null)
+        throw new Error("invalid recovery id: must be present");
+      return recovery;
+    }
+    addRecoveryBit(recovery) {
+      return new Signature(this.r, this.s, recovery);
+    }
+    recoverPublicKey(messageHash) {
+      const { r, s } = this;
+      const recovery = this.assertRecovery();
+      const radj = recovery === 2 || recovery === 3 ? r + CURVE_ORDER : r;
+      if (!Fp.isValid(radj))
+        throw new Error("invalid recovery id: sig.r+curve.n != R.x");
+      const x = Fp.toBytes(radj);
+      const R = Point.fromBytes(concatBytes(pprefix((recovery & 1) === 0), x));
+      const ir = Fn.inv(radj);
+      const h = bits2int_modN(abytes4(messageHash, void 0, "msgHash"));
+      const u1 = Fn.create(-h * ir);
+      const u2 = Fn.create(s * ir);
+      const Q3 = Point.BASE.multiplyUnsafe(u1).add(R.multiplyUnsafe(u2));
+      if (Q3.is0())
+        throw new Error("invalid recovery: point at infinify");
+      Q3.assertValidity();
+      return Q3;
+    }
+    // Signatures should be low-s, to prevent malleability.
+    hasHighS() {
+      return isBiggerThanHalfOrder(this.s);
+    }
+    toBytes(format = defaultSigOpts.format) {
+      validateSigFormat(format);
+      if (format === "der")
+        return hexToBytes2(DER.hexFromSig(this));
+      const { r, s } = this;
+      const rb = Fn.toBytes(r);
+      const sb = Fn.toBytes(s);
+      if (format === "recovered") {
+        assertSmallCofactor();
+        return concatBytes(Uint8Array.of(this.assertRecovery()), rb, sb);
+      }
+      return concatBytes(rb, sb);
+    }
+    toHex(format) {
+      return bytesToHex2(this.toBytes(format));
+    }
+  }
+  const bits2int = ecdsaOpts.bits2int || function bits2int_def(bytes) {
+    if (bytes.length > 8192)
+      throw new Error("input is too large");
+    const num = bytesToNumberBE(bytes);
+    const delta = bytes.length * 8 - fnBits;
+    return delta > 0 ? num >> BigInt(delta) : num;
+  };
+  const bits2int_modN = ecdsaOpts.bits2int_modN || function bits2int_modN_def(bytes) {
+    return Fn.create(bits2int(bytes));
+  };
+  const ORDER_MASK = bitMask(fnBits);
+  function int2octets(num) {
+    aInRange("num < 2^" + fnBits, num, _0n5, ORDER_MASK);
+    return Fn.toBytes(num);
+  }
+  function validateMsgAndHash(message, prehash) {
+    abytes4(message, void 0, "message");
+    return prehash ? abytes4(hash(message), void 0, "prehashed message") : message;
+  }
+  function prepSig(message, secretKey, opts2) {
+    const { lowS, prehash, extraEntropy } = validateSigOpts(opts2, defaultSigOpts);
+    message = validateMsgAndHash(message, prehash);
+    const h1int = bits2int_modN(message);
+    const d = Fn.fromBytes(secretKey);
+    if (!Fn.isValidNot0(d))
+      throw new Error("invalid private key");
+    const seedArgs = [int2octets(d), int2octets(h1int)];
+    if (extraEntropy != null && extraEntropy !== false) {
+      const e = extraEntropy === true ? randomBytes13(lengths.secretKey) : extraEntropy;
+      seedArgs.push(abytes4(e, void 0, "extraEntropy"));
+    }
+    const seed = concatBytes(...seedArgs);
+    const m = h1int;
+    function k2sig(kBytes) {
+      const k = bits2int(kBytes);
+      if (!Fn.isValidNot0(k))
+        return;
+      const ik = Fn.inv(k);
+      const q = Point.BASE.multiply(k).toAffine();
+      const r = Fn.create(q.x);
+      if (r === _0n5)
+        return;
+      const s = Fn.create(ik * Fn.create(m + r * d));
+      if (s === _0n5)
+        return;
+      let recovery = (q.x === r ? 0 : 2) | Number(q.y & _1n5);
+      let normS = s;
+      if (lowS && isBiggerThanHalfOrder(s)) {
+        normS = Fn.neg(s);
+        recovery ^= 1;
+      }
+      return new Signature(r, normS, hasLargeCofactor ? void 0 : recovery);
+    }
+    return { seed, k2sig };
+  }
+  function sign3(message, secretKey, opts2 = {}) {
+    const { seed, k2sig } = prepSig(message, secretKey, opts2);
+    const drbg = createHmacDrbg(hash.outputLen, Fn.BYTES, hmac3);
+    const sig = drbg(seed, k2sig);
+    return sig.toBytes(opts2.format);
+  }
+  function verify3(signature, message, publicKey, opts2 = {}) {
+    const { lowS, prehash, format } = validateSigOpts(opts2, defaultSigOpts);
+    publicKey = abytes4(publicKey, void 0, "publicKey");
+    message = validateMsgAndHash(message, prehash);
+    if (!isBytes4(signature)) {
+      const end = signature instanceof Signature ? ", use sig.toBytes()" : "";
+      throw new Error("verify expects Uint8Array signature" + end);
+    }
+    validateSigLength(signature, format);
+    try {
+      const sig = Signature.fromBytes(signature, format);
+      const P = Point.fromBytes(publicKey);
+      if (lowS && sig.hasHighS())
+        return false;
+      const { r, s } = sig;
+      const h = bits2int_modN(message);
+      const is = Fn.inv(s);
+      const u1 = Fn.create(h * is);
+      const u2 = Fn.create(r * is);
+      const R = Point.BASE.multiplyUnsafe(u1).add(P.multiplyUnsafe(u2));
+      if (R.is0())
+        return false;
+      const v = Fn.create(R.x);
+      return v === r;
+    } catch (e) {
+      return false;
+    }
+  }
+  function recoverPublicKey(signature, message, opts2 = {}) {
+    const { prehash } = validateSigOpts(opts2, defaultSigOpts);
+    message = validateMsgAndHash(message, prehash);
+    return Signature.fromBytes(signature, "recovered").recoverPublicKey(message).toBytes();
+  }
+  return Object.freeze({
+    keygen,
+    getPublicKey,
+    getSharedSecret,
+    utils,
+    lengths,
+    Point,
+    sign: sign3,
+    verify: verify3,
+    recoverPublicKey,
+    Signature,
+    hash
+  });
+}
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/ed25519.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/sha2.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/_md.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function Chi2(a, b, c) {
+  return a & b ^ ~a & c;
+}
+function Maj2(a, b, c) {
+  return a & b ^ a & c ^ b & c;
+}
+var HashMD2 = class {
+  blockLen;
+  outputLen;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE4) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE4;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView3(this.buffer);
+  }
+  update(data) {
+    aexists3(this);
+    abytes4(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    for (let pos = 0; pos < len; ) {
+      const take2 = Math.min(blockLen - this.pos, len - pos);
+      if (take2 === blockLen) {
+        const dataView = createView3(data);
+        for (; blockLen <= len - pos; pos += blockLen)
+          this.process(dataView, pos);
+        continue;
+      }
+      buffer.set(data.subarray(pos, pos + take2), this.pos);
+      this.pos += take2;
+      pos += take2;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+      }
+    }
+    this.length += data.length;
+    this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists3(this);
+    aoutput3(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE: isLE4 } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    clean3(this.buffer.subarray(pos));
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      pos = 0;
+    }
+    for (let i = pos; i < blockLen; i++)
+      buffer[i] = 0;
+    view.setBigUint64(blockLen - 8, BigInt(this.length * 8), isLE4);
+    this.process(view, 0);
+    const oview = createView3(out);
+    const len = this.outputLen;
+    if (len % 4)
+      throw new Error("_sha2: outputLen must be aligned to 32bit");
+    const outLen = len / 4;
+    const state = this.get();
+    if (outLen > state.length)
+      throw new Error("_sha2: outputLen bigger than state");
+    for (let i = 0; i < outLen; i++)
+      oview.setUint32(4 * i, state[i], isLE4);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneInto(to) {
+    to ||= new this.constructor();
+    to.set(...this.get());
+    const { blockLen, buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (length % blockLen)
+      to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV2 = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+var SHA384_IV2 = /* @__PURE__ */ Uint32Array.from([
+  3418070365,
+  3238371032,
+  1654270250,
+  914150663,
+  2438529370,
+  812702999,
+  355462360,
+  4144912697,
+  1731405415,
+  4290775857,
+  2394180231,
+  1750603025,
+  3675008525,
+  1694076839,
+  1203062813,
+  3204075428
+]);
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/_u64.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var U32_MASK64 = /* @__PURE__ */ BigInt(2 ** 32 - 1);
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le = false) {
+  if (le)
+    return { h: Number(n & U32_MASK64), l: Number(n >> _32n & U32_MASK64) };
+  return { h: Number(n >> _32n & U32_MASK64) | 0, l: Number(n & U32_MASK64) | 0 };
+}
+function split(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i = 0; i < len; i++) {
+    const { h, l } = fromBig(lst[i], le);
+    [Ah[i], Al[i]] = [h, l];
+  }
+  return [Ah, Al];
+}
+var shrSH = (h, _l, s) => h >>> s;
+var shrSL = (h, l, s) => h << 32 - s | l >>> s;
+var rotrSH = (h, l, s) => h >>> s | l << 32 - s;
+var rotrSL = (h, l, s) => h << 32 - s | l >>> s;
+var rotrBH = (h, l, s) => h << 64 - s | l >>> s - 32;
+var rotrBL = (h, l, s) => h >>> s - 32 | l << 64 - s;
+var rotlSH = (h, l, s) => h << s | l >>> 32 - s;
+var rotlSL = (h, l, s) => l << s | h >>> 32 - s;
+var rotlBH = (h, l, s) => l << s - 32 | h >>> 64 - s;
+var rotlBL = (h, l, s) => h << s - 32 | l >>> 64 - s;
+function add(Ah, Al, Bh, Bl) {
+  const l = (Al >>> 0) + (Bl >>> 0);
+  return { h: Ah + Bh + (l / 2 ** 32 | 0) | 0, l: l | 0 };
+}
+var add3L = (Al, Bl, Cl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0);
+var add3H = (low, Ah, Bh, Ch) => Ah + Bh + Ch + (low / 2 ** 32 | 0) | 0;
+var add4L = (Al, Bl, Cl, Dl) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0);
+var add4H = (low, Ah, Bh, Ch, Dh) => Ah + Bh + Ch + Dh + (low / 2 ** 32 | 0) | 0;
+var add5L = (Al, Bl, Cl, Dl, El) => (Al >>> 0) + (Bl >>> 0) + (Cl >>> 0) + (Dl >>> 0) + (El >>> 0);
+var add5H = (low, Ah, Bh, Ch, Dh, Eh) => Ah + Bh + Ch + Dh + Eh + (low / 2 ** 32 | 0) | 0;
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/sha2.js
+var SHA256_K2 = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W2 = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B2 = class extends HashMD2 {
+  constructor(outputLen) {
+    super(64, outputLen, 8, false);
+  }
+  get() {
+    const { A, B, C, D, E, F: F2, G, H } = this;
+    return [A, B, C, D, E, F2, G, H];
+  }
+  // prettier-ignore
+  set(A, B, C, D, E, F2, G, H) {
+    this.A = A | 0;
+    this.B = B | 0;
+    this.C = C | 0;
+    this.D = D | 0;
+    this.E = E | 0;
+    this.F = F2 | 0;
+    this.G = G | 0;
+    this.H = H | 0;
+  }
+  process(view, offset) {
+    for (let i = 0; i < 16; i++, offset += 4)
+      SHA256_W2[i] = view.getUint32(offset, false);
+    for (let i = 16; i < 64; i++) {
+      const W15 = SHA256_W2[i - 15];
+      const W2 = SHA256_W2[i - 2];
+      const s0 = rotr2(W15, 7) ^ rotr2(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr2(W2, 17) ^ rotr2(W2, 19) ^ W2 >>> 10;
+      SHA256_W2[i] = s1 + SHA256_W2[i - 7] + s0 + SHA256_W2[i - 16] | 0;
+    }
+    let { A, B, C, D, E, F: F2, G, H } = this;
+    for (let i = 0; i < 64; i++) {
+      const sigma1 = rotr2(E, 6) ^ rotr2(E, 11) ^ rotr2(E, 25);
+      const T1 = H + sigma1 + Chi2(E, F2, G) + SHA256_K2[i] + SHA256_W2[i] | 0;
+      const sigma0 = rotr2(A, 2) ^ rotr2(A, 13) ^ rotr2(A, 22);
+      const T2 = sigma0 + Maj2(A, B, C) | 0;
+      H = G;
+      G = F2;
+      F2 = E;
+      E = D + T1 | 0;
+      D = C;
+      C = B;
+      B = A;
+      A = T1 + T2 | 0;
+    }
+    A = A + this.A | 0;
+    B = B + this.B | 0;
+    C = C + this.C | 0;
+    D = D + this.D | 0;
+    E = E + this.E | 0;
+    F2 = F2 + this.F | 0;
+    G = G + this.G | 0;
+    H = H + this.H | 0;
+    this.set(A, B, C, D, E, F2, G, H);
+  }
+  roundClean() {
+    clean3(SHA256_W2);
+  }
+  destroy() {
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean3(this.buffer);
+  }
+};
+var _SHA2562 = class extends SHA2_32B2 {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  A = SHA256_IV2[0] | 0;
+  B = SHA256_IV2[1] | 0;
+  C = SHA256_IV2[2] | 0;
+  D = SHA256_IV2[3] | 0;
+  E = SHA256_IV2[4] | 0;
+  F = SHA256_IV2[5] | 0;
+  G = SHA256_IV2[6] | 0;
+  H = SHA256_IV2[7] | 0;
+  constructor() {
+    super(32);
+  }
+};
+var K512 = /* @__PURE__ */ (() => split([
+  "0x428a2f98d728ae22",
+  "0x7137449123ef65cd",
+  "0xb5c0fbcfec4d3b2f",
+  "0xe9b5dba58189dbbc",
+  "0x3956c25bf348b538",
+  "0x59f111f1b605d019",
+  "0x923f82a4af194f9b",
+  "0xab1c5ed5da6d8118",
+  "0xd807aa98a3030242",
+  "0x12835b0145706fbe",
+  "0x243185be4ee4b28c",
+  "0x550c7dc3d5ffb4e2",
+  "0x72be5d74f27b896f",
+  "0x80deb1fe3b1696b1",
+  "0x9bdc06a725c71235",
+  "0xc19bf174cf692694",
+  "0xe49b69c19ef14ad2",
+  "0xefbe4786384f25e3",
+  "0x0fc19dc68b8cd5b5",
+  "0x240ca1cc77ac9c65",
+  "0x2de92c6f592b0275",
+  "0x4a7484aa6ea6e483",
+  "0x5cb0a9dcbd41fbd4",
+  "0x76f988da831153b5",
+  "0x983e5152ee66dfab",
+  "0xa831c66d2db43210",
+  "0xb00327c898fb213f",
+  "0xbf597fc7beef0ee4",
+  "0xc6e00bf33da88fc2",
+  "0xd5a79147930aa725",
+  "0x06ca6351e003826f",
+  "0x142929670a0e6e70",
+  "0x27b70a8546d22ffc",
+  "0x2e1b21385c26c926",
+  "0x4d2c6dfc5ac42aed",
+  "0x53380d139d95b3df",
+  "0x650a73548baf63de",
+  "0x766a0abb3c77b2a8",
+  "0x81c2c92e47edaee6",
+  "0x92722c851482353b",
+  "0xa2bfe8a14cf10364",
+  "0xa81a664bbc423001",
+  "0xc24b8b70d0f89791",
+  "0xc76c51a30654be30",
+  "0xd192e819d6ef5218",
+  "0xd69906245565a910",
+  "0xf40e35855771202a",
+  "0x106aa07032bbd1b8",
+  "0x19a4c116b8d2d0c8",
+  "0x1e376c085141ab53",
+  "0x2748774cdf8eeb99",
+  "0x34b0bcb5e19b48a8",
+  "0x391c0cb3c5c95a63",
+  "0x4ed8aa4ae3418acb",
+  "0x5b9cca4f7763e373",
+  "0x682e6ff3d6b2b8a3",
+  "0x748f82ee5defb2fc",
+  "0x78a5636f43172f60",
+  "0x84c87814a1f0ab72",
+  "0x8cc702081a6439ec",
+  "0x90befffa23631e28",
+  "0xa4506cebde82bde9",
+  "0xbef9a3f7b2c67915",
+  "0xc67178f2e372532b",
+  "0xca273eceea26619c",
+  "0xd186b8c721c0c207",
+  "0xeada7dd6cde0eb1e",
+  "0xf57d4f7fee6ed178",
+  "0x06f067aa72176fba",
+  "0x0a637dc5a2c898a6",
+  "0x113f9804bef90dae",
+  "0x1b710b35131c471b",
+  "0x28db77f523047d84",
+  "0x32caab7b40c72493",
+  "0x3c9ebe0a15c9bebc",
+  "0x431d67c49c100d4c",
+  "0x4cc5d4becb3e42b6",
+  "0x597f299cfc657e2a",
+  "0x5fcb6fab3ad6faec",
+  "0x6c44198c4a475817"
+].map((n) => BigInt(n))))();
+var SHA512_Kh = /* @__PURE__ */ (() => K512[0])();
+var SHA512_Kl = /* @__PURE__ */ (() => K512[1])();
+var SHA512_W_H = /* @__PURE__ */ new Uint32Array(80);
+var SHA512_W_L = /* @__PURE__ */ new Uint32Array(80);
+var SHA2_64B = class extends HashMD2 {
+  constructor(outputLen) {
+    super(128, outputLen, 16, false);
+  }
+  // prettier-ignore
+  get() {
+    const { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    return [Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl];
+  }
+  // prettier-ignore
+  set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl) {
+    this.Ah = Ah | 0;
+    this.Al = Al | 0;
+    this.Bh = Bh | 0;
+    this.Bl = Bl | 0;
+    this.Ch = Ch | 0;
+    this.Cl = Cl | 0;
+    this.Dh = Dh | 0;
+    this.Dl = Dl | 0;
+    this.Eh = Eh | 0;
+    this.El = El | 0;
+    this.Fh = Fh | 0;
+    this.Fl = Fl | 0;
+    this.Gh = Gh | 0;
+    this.Gl = Gl | 0;
+    this.Hh = Hh | 0;
+    this.Hl = Hl | 0;
+  }
+  process(view, offset) {
+    for (let i = 0; i < 16; i++, offset += 4) {
+      SHA512_W_H[i] = view.getUint32(offset);
+      SHA512_W_L[i] = view.getUint32(offset += 4);
+    }
+    for (let i = 16; i < 80; i++) {
+      const W15h = SHA512_W_H[i - 15] | 0;
+      const W15l = SHA512_W_L[i - 15] | 0;
+      const s0h = rotrSH(W15h, W15l, 1) ^ rotrSH(W15h, W15l, 8) ^ shrSH(W15h, W15l, 7);
+      const s0l = rotrSL(W15h, W15l, 1) ^ rotrSL(W15h, W15l, 8) ^ shrSL(W15h, W15l, 7);
+      const W2h = SHA512_W_H[i - 2] | 0;
+      const W2l = SHA512_W_L[i - 2] | 0;
+      const s1h = rotrSH(W2h, W2l, 19) ^ rotrBH(W2h, W2l, 61) ^ shrSH(W2h, W2l, 6);
+      const s1l = rotrSL(W2h, W2l, 19) ^ rotrBL(W2h, W2l, 61) ^ shrSL(W2h, W2l, 6);
+      const SUMl = add4L(s0l, s1l, SHA512_W_L[i - 7], SHA512_W_L[i - 16]);
+      const SUMh = add4H(SUMl, s0h, s1h, SHA512_W_H[i - 7], SHA512_W_H[i - 16]);
+      SHA512_W_H[i] = SUMh | 0;
+      SHA512_W_L[i] = SUMl | 0;
+    }
+    let { Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl } = this;
+    for (let i = 0; i < 80; i++) {
+      const sigma1h = rotrSH(Eh, El, 14) ^ rotrSH(Eh, El, 18) ^ rotrBH(Eh, El, 41);
+      const sigma1l = rotrSL(Eh, El, 14) ^ rotrSL(Eh, El, 18) ^ rotrBL(Eh, El, 41);
+      const CHIh = Eh & Fh ^ ~Eh & Gh;
+      const CHIl = El & Fl ^ ~El & Gl;
+      const T1ll = add5L(Hl, sigma1l, CHIl, SHA512_Kl[i], SHA512_W_L[i]);
+      const T1h = add5H(T1ll, Hh, sigma1h, CHIh, SHA512_Kh[i], SHA512_W_H[i]);
+      const T1l = T1ll | 0;
+      const sigma0h = rotrSH(Ah, Al, 28) ^ rotrBH(Ah, Al, 34) ^ rotrBH(Ah, Al, 39);
+      const sigma0l = rotrSL(Ah, Al, 28) ^ rotrBL(Ah, Al, 34) ^ rotrBL(Ah, Al, 39);
+      const MAJh = Ah & Bh ^ Ah & Ch ^ Bh & Ch;
+      const MAJl = Al & Bl ^ Al & Cl ^ Bl & Cl;
+      Hh = Gh | 0;
+      Hl = Gl | 0;
+      Gh = Fh | 0;
+      Gl = Fl | 0;
+      Fh = Eh | 0;
+      Fl = El | 0;
+      ({ h: Eh, l: El } = add(Dh | 0, Dl | 0, T1h | 0, T1l | 0));
+      Dh = Ch | 0;
+      Dl = Cl | 0;
+      Ch = Bh | 0;
+      Cl = Bl | 0;
+      Bh = Ah | 0;
+      Bl = Al | 0;
+      const All = add3L(T1l, sigma0l, MAJl);
+      Ah = add3H(All, T1h, sigma0h, MAJh);
+      Al = All | 0;
+    }
+    ({ h: Ah, l: Al } = add(this.Ah | 0, this.Al | 0, Ah | 0, Al | 0));
+    ({ h: Bh, l: Bl } = add(this.Bh | 0, this.Bl | 0, Bh | 0, Bl | 0));
+    ({ h: Ch, l: Cl } = add(this.Ch | 0, this.Cl | 0, Ch | 0, Cl | 0));
+    ({ h: Dh, l: Dl } = add(this.Dh | 0, this.Dl | 0, Dh | 0, Dl | 0));
+    ({ h: Eh, l: El } = add(this.Eh | 0, this.El | 0, Eh | 0, El | 0));
+    ({ h: Fh, l: Fl } = add(this.Fh | 0, this.Fl | 0, Fh | 0, Fl | 0));
+    ({ h: Gh, l: Gl } = add(this.Gh | 0, this.Gl | 0, Gh | 0, Gl | 0));
+    ({ h: Hh, l: Hl } = add(this.Hh | 0, this.Hl | 0, Hh | 0, Hl | 0));
+    this.set(Ah, Al, Bh, Bl, Ch, Cl, Dh, Dl, Eh, El, Fh, Fl, Gh, Gl, Hh, Hl);
+  }
+  roundClean() {
+    clean3(SHA512_W_H, SHA512_W_L);
+  }
+  destroy() {
+    clean3(this.buffer);
+    this.set(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+};
+var _SHA384 = class extends SHA2_64B {
+  Ah = SHA384_IV2[0] | 0;
+  Al = SHA384_IV2[1] | 0;
+  Bh = SHA384_IV2[2] | 0;
+  Bl = SHA384_IV2[3] | 0;
+  Ch = SHA384_IV2[4] | 0;
+  Cl = SHA384_IV2[5] | 0;
+  Dh = SHA384_IV2[6] | 0;
+  Dl = SHA384_IV2[7] | 0;
+  Eh = SHA384_IV2[8] | 0;
+  El = SHA384_IV2[9] | 0;
+  Fh = SHA384_IV2[10] | 0;
+  Fl = SHA384_IV2[11] | 0;
+  Gh = SHA384_IV2[12] | 0;
+  Gl = SHA384_IV2[13] | 0;
+  Hh = SHA384_IV2[14] | 0;
+  Hl = SHA384_IV2[15] | 0;
+  constructor() {
+    super(48);
+  }
+};
+var sha2562 = /* @__PURE__ */ createHasher2(
+  () => new _SHA2562(),
+  /* @__PURE__ */ oidNist2(1)
+);
+var sha384 = /* @__PURE__ */ createHasher2(
+  () => new _SHA384(),
+  /* @__PURE__ */ oidNist2(2)
+);
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/ed25519.js
+var _1n6 = BigInt(1);
+var _2n4 = BigInt(2);
+var _3n3 = /* @__PURE__ */ BigInt(3);
+var _5n2 = BigInt(5);
+var _8n2 = BigInt(8);
+var ed25519_CURVE_p = BigInt("0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed");
+function ed25519_pow_2_252_3(x) {
+  const _10n = BigInt(10), _20n = BigInt(20), _40n = BigInt(40), _80n = BigInt(80);
+  const P = ed25519_CURVE_p;
+  const x2 = x * x % P;
+  const b2 = x2 * x % P;
+  const b4 = pow2(b2, _2n4, P) * b2 % P;
+  const b5 = pow2(b4, _1n6, P) * x % P;
+  const b10 = pow2(b5, _5n2, P) * b5 % P;
+  const b20 = pow2(b10, _10n, P) * b10 % P;
+  const b40 = pow2(b20, _20n, P) * b20 % P;
+  const b80 = pow2(b40, _40n, P) * b40 % P;
+  const b160 = pow2(b80, _80n, P) * b80 % P;
+  const b240 = pow2(b160, _80n, P) * b80 % P;
+  const b250 = pow2(b240, _10n, P) * b10 % P;
+  const pow_p_5_8 = pow2(b250, _2n4, P) * x % P;
+  return { pow_p_5_8, b2 };
+}
+function adjustScalarBytes(bytes) {
+  bytes[0] &= 248;
+  bytes[31] &= 127;
+  bytes[31] |= 64;
+  return bytes;
+}
+var x25519 = /* @__PURE__ */ (() => {
+  const P = ed25519_CURVE_p;
+  return montgomery({
+    P,
+    type: "x25519",
+    powPminus2: (x) => {
+      const { pow_p_5_8, b2 } = ed25519_pow_2_252_3(x);
+      return mod2(pow2(pow_p_5_8, _3n3, P) * b2, P);
+    },
+    adjustScalarBytes
+  });
+})();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/nist.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var p256_CURVE = /* @__PURE__ */ (() => ({
+  p: BigInt("0xffffffff00000001000000000000000000000000ffffffffffffffffffffffff"),
+  n: BigInt("0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"),
+  h: BigInt(1),
+  a: BigInt("0xffffffff00000001000000000000000000000000fffffffffffffffffffffffc"),
+  b: BigInt("0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b"),
+  Gx: BigInt("0x6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"),
+  Gy: BigInt("0x4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5")
+}))();
+var p384_CURVE = /* @__PURE__ */ (() => ({
+  p: BigInt("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff"),
+  n: BigInt("0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973"),
+  h: BigInt(1),
+  a: BigInt("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000fffffffc"),
+  b: BigInt("0xb3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef"),
+  Gx: BigInt("0xaa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a385502f25dbf55296c3a545e3872760ab7"),
+  Gy: BigInt("0x3617de4a96262c6f5d9e98bf9292dc29f8f41dbd289a147ce9da3113b5f0b8c00a60b1ce1d7e819d7a431d7c90ea0e5f")
+}))();
+var p256_Point = /* @__PURE__ */ weierstrass(p256_CURVE);
+var p256 = /* @__PURE__ */ ecdsa(p256_Point, sha2562);
+var p384_Point = /* @__PURE__ */ weierstrass(p384_CURVE);
+var p384 = /* @__PURE__ */ ecdsa(p384_Point, sha384);
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/hkdf.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function extract2(hash, ikm, salt) {
+  ahash2(hash);
+  if (salt === void 0)
+    salt = new Uint8Array(hash.outputLen);
+  return hmac2(hash, salt, ikm);
+}
+var HKDF_COUNTER2 = /* @__PURE__ */ Uint8Array.of(0);
+var EMPTY_BUFFER2 = /* @__PURE__ */ Uint8Array.of();
+function expand2(hash, prk, info2, length = 32) {
+  ahash2(hash);
+  anumber4(length, "length");
+  const olen = hash.outputLen;
+  if (length > 255 * olen)
+    throw new Error("Length must be <= 255*HashLen");
+  const blocks = Math.ceil(length / olen);
+  if (info2 === void 0)
+    info2 = EMPTY_BUFFER2;
+  else
+    abytes4(info2, void 0, "info");
+  const okm = new Uint8Array(blocks * olen);
+  const HMAC = hmac2.create(hash, prk);
+  const HMACTmp = HMAC._cloneInto();
+  const T = new Uint8Array(HMAC.outputLen);
+  for (let counter = 0; counter < blocks; counter++) {
+    HKDF_COUNTER2[0] = counter + 1;
+    HMACTmp.update(counter === 0 ? EMPTY_BUFFER2 : T).update(info2).update(HKDF_COUNTER2).digestInto(T);
+    okm.set(T, olen * counter);
+    HMAC._cloneInto(HMACTmp);
+  }
+  HMAC.destroy();
+  HMACTmp.destroy();
+  clean3(T, HKDF_COUNTER2);
+  return okm.slice(0, length);
+}
+
+// node_modules/@noble/post-quantum/node_modules/@noble/hashes/sha3.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _0n6 = BigInt(0);
+var _1n7 = BigInt(1);
+var _2n5 = BigInt(2);
+var _7n2 = BigInt(7);
+var _256n = BigInt(256);
+var _0x71n = BigInt(113);
+var SHA3_PI = [];
+var SHA3_ROTL = [];
+var _SHA3_IOTA = [];
+for (let round = 0, R = _1n7, x = 1, y = 0; round < 24; round++) {
+  [x, y] = [y, (2 * x + 3 * y) % 5];
+  SHA3_PI.push(2 * (5 * y + x));
+  SHA3_ROTL.push((round + 1) * (round + 2) / 2 % 64);
+  let t = _0n6;
+  for (let j = 0; j < 7; j++) {
+    R = (R << _1n7 ^ (R >> _7n2) * _0x71n) % _256n;
+    if (R & _2n5)
+      t ^= _1n7 << (_1n7 << BigInt(j)) - _1n7;
+  }
+  _SHA3_IOTA.push(t);
+}
+var IOTAS = split(_SHA3_IOTA, true);
+var SHA3_IOTA_H = IOTAS[0];
+var SHA3_IOTA_L = IOTAS[1];
+var rotlH = (h, l, s) => s > 32 ? rotlBH(h, l, s) : rotlSH(h, l, s);
+var rotlL = (h, l, s) => s > 32 ? rotlBL(h, l, s) : rotlSL(h, l, s);
+function keccakP(s, rounds = 24) {
+  const B = new Uint32Array(5 * 2);
+  for (let round = 24 - rounds; round < 24; round++) {
+    for (let x = 0; x < 10; x++)
+      B[x] = s[x] ^ s[x + 10] ^ s[x + 20] ^ s[x + 30] ^ s[x + 40];
+    for (let x = 0; x < 10; x += 2) {
+      const idx1 = (x + 8) % 10;
+      const idx0 = (x + 2) % 10;
+      const B0 = B[idx0];
+      const B1 = B[idx0 + 1];
+      const Th = rotlH(B0, B1, 1) ^ B[idx1];
+      const Tl = rotlL(B0, B1, 1) ^ B[idx1 + 1];
+      for (let y = 0; y < 50; y += 10) {
+        s[x + y] ^= Th;
+        s[x + y + 1] ^= Tl;
+      }
+    }
+    let curH = s[2];
+    let curL = s[3];
+    for (let t = 0; t < 24; t++) {
+      const shift = SHA3_ROTL[t];
+      const Th = rotlH(curH, curL, shift);
+      const Tl = rotlL(curH, curL, shift);
+      const PI = SHA3_PI[t];
+      curH = s[PI];
+      curL = s[PI + 1];
+      s[PI] = Th;
+      s[PI + 1] = Tl;
+    }
+    for (let y = 0; y < 50; y += 10) {
+      for (let x = 0; x < 10; x++)
+        B[x] = s[y + x];
+      for (let x = 0; x < 10; x++)
+        s[y + x] ^= ~B[(x + 2) % 10] & B[(x + 4) % 10];
+    }
+    s[0] ^= SHA3_IOTA_H[round];
+    s[1] ^= SHA3_IOTA_L[round];
+  }
+  clean3(B);
+}
+var Keccak = class _Keccak {
+  state;
+  pos = 0;
+  posOut = 0;
+  finished = false;
+  state32;
+  destroyed = false;
+  blockLen;
+  suffix;
+  outputLen;
+  enableXOF = false;
+  rounds;
+  // NOTE: we accept arguments in bytes instead of bits here.
+  constructor(blockLen, suffix, outputLen, enableXOF = false, rounds = 24) {
+    this.blockLen = blockLen;
+    this.suffix = suffix;
+    this.outputLen = outputLen;
+    this.enableXOF = enableXOF;
+    this.rounds = rounds;
+    anumber4(outputLen, "outputLen");
+    if (!(0 < blockLen && blockLen < 200))
+      throw new Error("only keccak-f1600 function is supported");
+    this.state = new Uint8Array(200);
+    this.state32 = u323(this.state);
+  }
+  clone() {
+    return this._cloneInto();
+  }
+  keccak() {
+    swap32IfBE3(this.state32);
+    keccakP(this.state32, this.rounds);
+    swap32IfBE3(this.state32);
+    this.posOut = 0;
+    this.pos = 0;
+  }
+  update(data) {
+    aexists3(this);
+    abytes4(data);
+    const { blockLen, state } = this;
+    const len = data.length;
+    for (let pos = 0; pos < len; ) {
+      const take2 = Math.min(blockLen - this.pos, len - pos);
+      for (let i = 0; i < take2; i++)
+        state[this.pos++] ^= data[pos++];
+      if (this.pos === blockLen)
+        this.keccak();
+    }
+    return this;
+  }
+  finish() {
+    if (this.finished)
+      return;
+    this.finished = true;
+    const { state, suffix, pos, blockLen } = this;
+    state[pos] ^= suffix;
+    if ((suffix & 128) !== 0 && pos === blockLen - 1)
+      this.keccak();
+    state[blockLen - 1] ^= 128;
+    this.keccak();
+  }
+  writeInto(out) {
+    aexists3(this, false);
+    abytes4(out);
+    this.finish();
+    const bufferOut = this.state;
+    const { blockLen } = this;
+    for (let pos = 0, len = out.length; pos < len; ) {
+      if (this.posOut >= blockLen)
+        this.keccak();
+      const take2 = Math.min(blockLen - this.posOut, len - pos);
+      out.set(bufferOut.subarray(this.posOut, this.posOut + take2), pos);
+      this.posOut += take2;
+      pos += take2;
+    }
+    return out;
+  }
+  xofInto(out) {
+    if (!this.enableXOF)
+      throw new Error("XOF is not possible for this instance");
+    return this.writeInto(out);
+  }
+  xof(bytes) {
+    anumber4(bytes);
+    return this.xofInto(new Uint8Array(bytes));
+  }
+  digestInto(out) {
+    aoutput3(out, this);
+    if (this.finished)
+      throw new Error("digest() was already called");
+    this.writeInto(out);
+    this.destroy();
+    return out;
+  }
+  digest() {
+    return this.digestInto(new Uint8Array(this.outputLen));
+  }
+  destroy() {
+    this.destroyed = true;
+    clean3(this.state);
+  }
+  _cloneInto(to) {
+    const { blockLen, suffix, outputLen, rounds, enableXOF } = this;
+    to ||= new _Keccak(blockLen, suffix, outputLen, enableXOF, rounds);
+    to.state32.set(this.state32);
+    to.pos = this.pos;
+    to.posOut = this.posOut;
+    to.finished = this.finished;
+    to.rounds = rounds;
+    to.suffix = suffix;
+    to.outputLen = outputLen;
+    to.enableXOF = enableXOF;
+    to.destroyed = this.destroyed;
+    return to;
+  }
+};
+var genKeccak = (suffix, blockLen, outputLen, info2 = {}) => createHasher2(() => new Keccak(blockLen, suffix, outputLen), info2);
+var sha3_256 = /* @__PURE__ */ genKeccak(
+  6,
+  136,
+  32,
+  /* @__PURE__ */ oidNist2(8)
+);
+var sha3_512 = /* @__PURE__ */ genKeccak(
+  6,
+  72,
+  64,
+  /* @__PURE__ */ oidNist2(10)
+);
+var genShake = (suffix, blockLen, outputLen, info2 = {}) => createHasher2((opts2 = {}) => new Keccak(blockLen, suffix, opts2.dkLen === void 0 ? outputLen : opts2.dkLen, true), info2);
+var shake128 = /* @__PURE__ */ genShake(31, 168, 16, /* @__PURE__ */ oidNist2(11));
+var shake256 = /* @__PURE__ */ genShake(31, 136, 32, /* @__PURE__ */ oidNist2(12));
+
+// node_modules/@noble/post-quantum/ml-kem.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/_crystals.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/fft.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function checkU32(n) {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 4294967295)
+    throw new Error("wrong u32 integer:" + n);
+  return n;
+}
+function isPowerOfTwo(x) {
+  checkU32(x);
+  return (x & x - 1) === 0 && x !== 0;
+}
+function reverseBits(n, bits) {
+  checkU32(n);
+  let reversed = 0;
+  for (let i = 0; i < bits; i++, n >>>= 1)
+    reversed = reversed << 1 | n & 1;
+  return reversed;
+}
+function log2(n) {
+  checkU32(n);
+  return 31 - Math.clz32(n);
+}
+function bitReversalInplace(values) {
+  const n = values.length;
+  if (n < 2 || !isPowerOfTwo(n))
+    throw new Error("n must be a power of 2 and greater than 1. Got " + n);
+  const bits = log2(n);
+  for (let i = 0; i < n; i++) {
+    const j = reverseBits(i, bits);
+    if (i < j) {
+      const tmp = values[i];
+      values[i] = values[j];
+      values[j] = tmp;
+    }
+  }
+  return values;
+}
+var FFTCore = (F2, coreOpts) => {
+  const { N: N2, roots, dit, invertButterflies = false, skipStages = 0, brp = true } = coreOpts;
+  const bits = log2(N2);
+  if (!isPowerOfTwo(N2))
+    throw new Error("FFT: Polynomial size should be power of two");
+  const isDit = dit !== invertButterflies;
+  isDit;
+  return (values) => {
+    if (values.length !== N2)
+      throw new Error("FFT: wrong Polynomial length");
+    if (dit && brp)
+      bitReversalInplace(values);
+    for (let i = 0, g = 1; i < bits - skipStages; i++) {
+      const s = dit ? i + 1 + skipStages : bits - i;
+      const m = 1 << s;
+      const m2 = m >> 1;
+      const stride = N2 >> s;
+      for (let k = 0; k < N2; k += m) {
+        for (let j = 0, grp = g++; j < m2; j++) {
+          const rootPos = invertButterflies ? dit ? N2 - grp : grp : j * stride;
+          const i0 = k + j;
+          const i1 = k + j + m2;
+          const omega = roots[rootPos];
+          const b = values[i1];
+          const a = values[i0];
+          if (isDit) {
+            const t = F2.mul(b, omega);
+            values[i0] = F2.add(a, t);
+            values[i1] = F2.sub(a, t);
+          } else if (invertButterflies) {
+            values[i0] = F2.add(b, a);
+            values[i1] = F2.mul(F2.sub(b, a), omega);
+          } else {
+            values[i0] = F2.add(a, b);
+            values[i1] = F2.mul(F2.sub(a, b), omega);
+          }
+        }
+      }
+    }
+    if (!dit && brp)
+      bitReversalInplace(values);
+    return values;
+  };
+};
+
+// node_modules/@noble/post-quantum/utils.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var randomBytes6 = randomBytes5;
+function equalBytes2(a, b) {
+  if (a.length !== b.length)
+    return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++)
+    diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+function copyBytes3(bytes) {
+  return Uint8Array.from(bytes);
+}
+function splitCoder(label2, ...lengths) {
+  const getLength = (c) => typeof c === "number" ? c : c.bytesLen;
+  const bytesLen = lengths.reduce((sum, a) => sum + getLength(a), 0);
+  return {
+    bytesLen,
+    encode: (bufs) => {
+      const res = new Uint8Array(bytesLen);
+      for (let i = 0, pos = 0; i < lengths.length; i++) {
+        const c = lengths[i];
+        const l = getLength(c);
+        const b = typeof c === "number" ? bufs[i] : c.encode(bufs[i]);
+        abytes4(b, l, label2);
+        res.set(b, pos);
+        if (typeof c !== "number")
+          b.fill(0);
+        pos += l;
+      }
+      return res;
+    },
+    decode: (buf) => {
+      abytes4(buf, bytesLen, label2);
+      const res = [];
+      for (const c of lengths) {
+        const l = getLength(c);
+        const b = buf.subarray(0, l);
+        res.push(typeof c === "number" ? b : c.decode(b));
+        buf = buf.subarray(l);
+      }
+      return res;
+    }
+  };
+}
+function vecCoder(c, vecLen) {
+  const bytesLen = vecLen * c.bytesLen;
+  return {
+    bytesLen,
+    encode: (u) => {
+      if (u.length !== vecLen)
+        throw new Error(`vecCoder.encode: wrong length=${u.length}. Expected: ${vecLen}`);
+      const res = new Uint8Array(bytesLen);
+      for (let i = 0, pos = 0; i < u.length; i++) {
+        const b = c.encode(u[i]);
+        res.set(b, pos);
+        b.fill(0);
+        pos += b.length;
+      }
+      return res;
+    },
+    decode: (a) => {
+      abytes4(a, bytesLen);
+      const r = [];
+      for (let i = 0; i < a.length; i += c.bytesLen)
+        r.push(c.decode(a.subarray(i, i + c.bytesLen)));
+      return r;
+    }
+  };
+}
+function cleanBytes(...list) {
+  for (const t of list) {
+    if (Array.isArray(t))
+      for (const b of t)
+        b.fill(0);
+    else
+      t.fill(0);
+  }
+}
+function getMask(bits) {
+  return (1 << bits) - 1;
+}
+var EMPTY = Uint8Array.of();
+
+// node_modules/@noble/post-quantum/_crystals.js
+var genCrystals = (opts2) => {
+  const { newPoly, N: N2, Q: Q3, F: F2, ROOT_OF_UNITY: ROOT_OF_UNITY2, brvBits, isKyber } = opts2;
+  const mod5 = (a, modulo = Q3) => {
+    const result = a % modulo | 0;
+    return (result >= 0 ? result | 0 : modulo + result | 0) | 0;
+  };
+  const smod = (a, modulo = Q3) => {
+    const r = mod5(a, modulo) | 0;
+    return (r > modulo >> 1 ? r - modulo | 0 : r) | 0;
+  };
+  function getZettas() {
+    const out = newPoly(N2);
+    for (let i = 0; i < N2; i++) {
+      const b = reverseBits(i, brvBits);
+      const p = BigInt(ROOT_OF_UNITY2) ** BigInt(b) % BigInt(Q3);
+      out[i] = Number(p) | 0;
+    }
+    return out;
+  }
+  const nttZetas2 = getZettas();
+  const field2 = {
+    add: (a, b) => mod5((a | 0) + (b | 0)) | 0,
+    sub: (a, b) => mod5((a | 0) - (b | 0)) | 0,
+    mul: (a, b) => mod5((a | 0) * (b | 0)) | 0,
+    inv: (_a) => {
+      throw new Error("not implemented");
+    }
+  };
+  const nttOpts = {
+    N: N2,
+    roots: nttZetas2,
+    invertButterflies: true,
+    skipStages: isKyber ? 1 : 0,
+    brp: false
+  };
+  const dif = FFTCore(field2, { dit: false, ...nttOpts });
+  const dit = FFTCore(field2, { dit: true, ...nttOpts });
+  const NTT2 = {
+    encode: (r) => {
+      return dif(r);
+    },
+    decode: (r) => {
+      dit(r);
+      for (let i = 0; i < r.length; i++)
+        r[i] = mod5(F2 * r[i]);
+      return r;
+    }
+  };
+  const bitsCoder2 = (d, c) => {
+    const mask2 = getMask(d);
+    const bytesLen = d * (N2 / 8);
+    return {
+      bytesLen,
+      encode: (poly) => {
+        const r = new Uint8Array(bytesLen);
+        for (let i = 0, buf = 0, bufLen = 0, pos = 0; i < poly.length; i++) {
+          buf |= (c.encode(poly[i]) & mask2) << bufLen;
+          bufLen += d;
+          for (; bufLen >= 8; bufLen -= 8, buf >>= 8)
+            r[pos++] = buf & getMask(bufLen);
+        }
+        return r;
+      },
+      decode: (bytes) => {
+        const r = newPoly(N2);
+        for (let i = 0, buf = 0, bufLen = 0, pos = 0; i < bytes.length; i++) {
+          buf |= bytes[i] << bufLen;
+          bufLen += 8;
+          for (; bufLen >= d; bufLen -= d, buf >>= d)
+            r[pos++] = c.decode(buf & mask2);
+        }
+        return r;
+      }
+    };
+  };
+  return { mod: mod5, smod, nttZetas: nttZetas2, NTT: NTT2, bitsCoder: bitsCoder2 };
+};
+var createXofShake = (shake) => (seed, blockLen) => {
+  if (!blockLen)
+    blockLen = shake.blockLen;
+  const _seed = new Uint8Array(seed.length + 2);
+  _seed.set(seed);
+  const seedLen = seed.length;
+  const buf = new Uint8Array(blockLen);
+  let h = shake.create({});
+  let calls = 0;
+  let xofs = 0;
+  return {
+    stats: () => ({ calls, xofs }),
+    get: (x, y) => {
+      _seed[seedLen + 0] = x;
+      _seed[seedLen + 1] = y;
+      h.destroy();
+      h = shake.create({}).update(_seed);
+      calls++;
+      return () => {
+        xofs++;
+        return h.xofInto(buf);
+      };
+    },
+    clean: () => {
+      h.destroy();
+      cleanBytes(buf, _seed);
+    }
+  };
+};
+var XOF128 = /* @__PURE__ */ createXofShake(shake128);
+
+// node_modules/@noble/post-quantum/ml-kem.js
+var N = 256;
+var Q2 = 3329;
+var F = 3303;
+var ROOT_OF_UNITY = 17;
+var { mod: mod3, nttZetas, NTT, bitsCoder } = genCrystals({
+  N,
+  Q: Q2,
+  F,
+  ROOT_OF_UNITY,
+  newPoly: (n) => new Uint16Array(n),
+  brvBits: 7,
+  isKyber: true
+});
+var PARAMS = {
+  512: { N, Q: Q2, K: 2, ETA1: 3, ETA2: 2, du: 10, dv: 4, RBGstrength: 128 },
+  768: { N, Q: Q2, K: 3, ETA1: 2, ETA2: 2, du: 10, dv: 4, RBGstrength: 192 },
+  1024: { N, Q: Q2, K: 4, ETA1: 2, ETA2: 2, du: 11, dv: 5, RBGstrength: 256 }
+};
+var compress = (d) => {
+  if (d >= 12)
+    return { encode: (i) => i, decode: (i) => i };
+  const a = 2 ** (d - 1);
+  return {
+    // const compress = (i: number) => round((2 ** d / Q) * i) % 2 ** d;
+    encode: (i) => ((i << d) + Q2 / 2) / Q2,
+    // const decompress = (i: number) => round((Q / 2 ** d) * i);
+    decode: (i) => i * Q2 + a >>> d
+  };
+};
+var polyCoder = (d) => bitsCoder(d, compress(d));
+function polyAdd(a, b) {
+  for (let i = 0; i < N; i++)
+    a[i] = mod3(a[i] + b[i]);
+}
+function polySub(a, b) {
+  for (let i = 0; i < N; i++)
+    a[i] = mod3(a[i] - b[i]);
+}
+function BaseCaseMultiply(a0, a1, b0, b1, zeta) {
+  const c0 = mod3(a1 * b1 * zeta + a0 * b0);
+  const c1 = mod3(a0 * b1 + a1 * b0);
+  return { c0, c1 };
+}
+function MultiplyNTTs(f, g) {
+  for (let i = 0; i < N / 2; i++) {
+    let z = nttZetas[64 + (i >> 1)];
+    if (i & 1)
+      z = -z;
+    const { c0, c1 } = BaseCaseMultiply(f[2 * i + 0], f[2 * i + 1], g[2 * i + 0], g[2 * i + 1], z);
+    f[2 * i + 0] = c0;
+    f[2 * i + 1] = c1;
+  }
+  return f;
+}
+function SampleNTT(xof) {
+  const r = new Uint16Array(N);
+  for (let j = 0; j < N; ) {
+    const b = xof();
+    if (b.length % 3)
+      throw new Error("SampleNTT: unaligned block");
+    for (let i = 0; j < N && i + 3 <= b.length; i += 3) {
+      const d1 = (b[i + 0] >> 0 | b[i + 1] << 8) & 4095;
+      const d2 = (b[i + 1] >> 4 | b[i + 2] << 4) & 4095;
+      if (d1 < Q2)
+        r[j++] = d1;
+      if (j < N && d2 < Q2)
+        r[j++] = d2;
+    }
+  }
+  return r;
+}
+function sampleCBD(PRF, seed, nonce, eta) {
+  const buf = PRF(eta * N / 4, seed, nonce);
+  const r = new Uint16Array(N);
+  const b32 = u323(buf);
+  let len = 0;
+  for (let i = 0, p = 0, bb = 0, t0 = 0; i < b32.length; i++) {
+    let b = b32[i];
+    for (let j = 0; j < 32; j++) {
+      bb += b & 1;
+      b >>= 1;
+      len += 1;
+      if (len === eta) {
+        t0 = bb;
+        bb = 0;
+      } else if (len === 2 * eta) {
+        r[p++] = mod3(t0 - bb);
+        bb = 0;
+        len = 0;
+      }
+    }
+  }
+  if (len)
+    throw new Error(`sampleCBD: leftover bits: ${len}`);
+  return r;
+}
+var genKPKE = (opts2) => {
+  const { K, PRF, XOF, HASH512, ETA1, ETA2, du, dv } = opts2;
+  const poly1 = polyCoder(1);
+  const polyV = polyCoder(dv);
+  const polyU = polyCoder(du);
+  const publicCoder = splitCoder("publicKey", vecCoder(polyCoder(12), K), 32);
+  const secretCoder = vecCoder(polyCoder(12), K);
+  const cipherCoder = splitCoder("ciphertext", vecCoder(polyU, K), polyV);
+  const seedCoder = splitCoder("seed", 32, 32);
+  return {
+    secretCoder,
+    lengths: {
+      secretKey: secretCoder.bytesLen,
+      publicKey: publicCoder.bytesLen,
+      cipherText: cipherCoder.bytesLen
+    },
+    keygen: (seed) => {
+      abytes4(seed, 32, "seed");
+      const seedDst = new Uint8Array(33);
+      seedDst.set(seed);
+      seedDst[32] = K;
+      const seedHash = HASH512(seedDst);
+      const [rho, sigma] = seedCoder.decode(seedHash);
+      const sHat = [];
+      const tHat = [];
+      for (let i = 0; i < K; i++)
+        sHat.push(NTT.encode(sampleCBD(PRF, sigma, i, ETA1)));
+      const x = XOF(rho);
+      for (let i = 0; i < K; i++) {
+        const e = NTT.encode(sampleCBD(PRF, sigma, K + i, ETA1));
+        for (let j = 0; j < K; j++) {
+          const aji = SampleNTT(x.get(j, i));
+          polyAdd(e, MultiplyNTTs(aji, sHat[j]));
+        }
+        tHat.push(e);
+      }
+      x.clean();
+      const res = {
+        publicKey: publicCoder.encode([tHat, rho]),
+        secretKey: secretCoder.encode(sHat)
+      };
+      cleanBytes(rho, sigma, sHat, tHat, seedDst, seedHash);
+      return res;
+    },
+    encrypt: (publicKey, msg, seed) => {
+      const [tHat, rho] = publicCoder.decode(publicKey);
+      const rHat = [];
+      for (let i = 0; i < K; i++)
+        rHat.push(NTT.encode(sampleCBD(PRF, seed, i, ETA1)));
+      const x = XOF(rho);
+      const tmp2 = new Uint16Array(N);
+      const u = [];
+      for (let i = 0; i < K; i++) {
+        const e1 = sampleCBD(PRF, seed, K + i, ETA2);
+        const tmp = new Uint16Array(N);
+        for (let j = 0; j < K; j++) {
+          const aij = SampleNTT(x.get(i, j));
+          polyAdd(tmp, MultiplyNTTs(aij, rHat[j]));
+        }
+        polyAdd(e1, NTT.decode(tmp));
+        u.push(e1);
+        polyAdd(tmp2, MultiplyNTTs(tHat[i], rHat[i]));
+        cleanBytes(tmp);
+      }
+      x.clean();
+      const e2 = sampleCBD(PRF, seed, 2 * K, ETA2);
+      polyAdd(e2, NTT.decode(tmp2));
+      const v = poly1.decode(msg);
+      polyAdd(v, e2);
+      cleanBytes(tHat, rHat, tmp2, e2);
+      return cipherCoder.encode([u, v]);
+    },
+    decrypt: (cipherText, privateKey) => {
+      const [u, v] = cipherCoder.decode(cipherText);
+      const sk = secretCoder.decode(privateKey);
+      const tmp = new Uint16Array(N);
+      for (let i = 0; i < K; i++)
+        polyAdd(tmp, MultiplyNTTs(sk[i], NTT.encode(u[i])));
+      polySub(v, NTT.decode(tmp));
+      cleanBytes(tmp, sk, u);
+      return poly1.encode(v);
+    }
+  };
+};
+function createKyber(opts2) {
+  const KPKE = genKPKE(opts2);
+  const { HASH256, HASH512, KDF: KDF2 } = opts2;
+  const { secretCoder: KPKESecretCoder, lengths } = KPKE;
+  const secretCoder = splitCoder("secretKey", lengths.secretKey, lengths.publicKey, 32, 32);
+  const msgLen = 32;
+  const seedLen = 64;
+  return {
+    info: { type: "ml-kem" },
+    lengths: {
+      ...lengths,
+      seed: 64,
+      msg: msgLen,
+      msgRand: msgLen,
+      secretKey: secretCoder.bytesLen
+    },
+    keygen: (seed = randomBytes6(seedLen)) => {
+      abytes4(seed, seedLen, "seed");
+      const { publicKey, secretKey: sk } = KPKE.keygen(seed.subarray(0, 32));
+      const publicKeyHash = HASH256(publicKey);
+      const secretKey = secretCoder.encode([sk, publicKey, publicKeyHash, seed.subarray(32)]);
+      cleanBytes(sk, publicKeyHash);
+      return { publicKey, secretKey };
+    },
+    getPublicKey: (secretKey) => {
+      const [_sk, publicKey, _publicKeyHash, _z] = secretCoder.decode(secretKey);
+      return Uint8Array.from(publicKey);
+    },
+    encapsulate: (publicKey, msg = randomBytes6(msgLen)) => {
+      abytes4(publicKey, lengths.publicKey, "publicKey");
+      abytes4(msg, msgLen, "message");
+      const eke = publicKey.subarray(0, 384 * opts2.K);
+      const ek = KPKESecretCoder.encode(KPKESecretCoder.decode(copyBytes3(eke)));
+      if (!equalBytes2(ek, eke)) {
+        cleanBytes(ek);
+        throw new Error("ML-KEM.encapsulate: wrong publicKey modulus");
+      }
+      cleanBytes(ek);
+      const kr = HASH512.create().update(msg).update(HASH256(publicKey)).digest();
+      const cipherText = KPKE.encrypt(publicKey, msg, kr.subarray(32, 64));
+      cleanBytes(kr.subarray(32));
+      return { cipherText, sharedSecret: kr.subarray(0, 32) };
+    },
+    decapsulate: (cipherText, secretKey) => {
+      abytes4(secretKey, secretCoder.bytesLen, "secretKey");
+      abytes4(cipherText, lengths.cipherText, "cipherText");
+      const k768 = secretCoder.bytesLen - 96;
+      const start = k768 + 32;
+      const test = HASH256(secretKey.subarray(k768 / 2, start));
+      if (!equalBytes2(test, secretKey.subarray(start, start + 32)))
+        throw new Error("invalid secretKey: hash check failed");
+      const [sk, publicKey, publicKeyHash, z] = secretCoder.decode(secretKey);
+      const msg = KPKE.decrypt(cipherText, sk);
+      const kr = HASH512.create().update(msg).update(publicKeyHash).digest();
+      const Khat = kr.subarray(0, 32);
+      const cipherText2 = KPKE.encrypt(publicKey, msg, kr.subarray(32, 64));
+      const isValid = equalBytes2(cipherText, cipherText2);
+      const Kbar = KDF2.create({ dkLen: 32 }).update(z).update(cipherText).digest();
+      cleanBytes(msg, cipherText2, !isValid ? Khat : Kbar);
+      return isValid ? Khat : Kbar;
+    }
+  };
+}
+function shakePRF(dkLen, key, nonce) {
+  return shake256.create({ dkLen }).update(key).update(new Uint8Array([nonce])).digest();
+}
+var opts = {
+  HASH256: sha3_256,
+  HASH512: sha3_512,
+  KDF: shake256,
+  XOF: XOF128,
+  PRF: shakePRF
+};
+var ml_kem512 = /* @__PURE__ */ createKyber({
+  ...opts,
+  ...PARAMS[512]
+});
+var ml_kem768 = /* @__PURE__ */ createKyber({
+  ...opts,
+  ...PARAMS[768]
+});
+var ml_kem1024 = /* @__PURE__ */ createKyber({
+  ...opts,
+  ...PARAMS[1024]
+});
+
+// node_modules/@noble/post-quantum/hybrid.js
+function ecKeygen(curve, allowZeroKey = false) {
+  const lengths = curve.lengths;
+  let keygen = curve.keygen;
+  if (allowZeroKey) {
+    const wCurve = curve;
+    const Fn = wCurve.Point.Fn;
+    if (!Fn)
+      throw new Error("No Point.Fn");
+    keygen = (seed = randomBytes6(lengths.seed)) => {
+      abytes4(seed, lengths.seed, "seed");
+      const seedScalar = Fn.isLE ? bytesToNumberLE(seed) : bytesToNumberBE(seed);
+      const secretKey = Fn.toBytes(Fn.create(seedScalar));
+      return { secretKey, publicKey: curve.getPublicKey(secretKey) };
+    };
+  }
+  return {
+    lengths: { secretKey: lengths.secretKey, publicKey: lengths.publicKey, seed: lengths.seed },
+    keygen,
+    getPublicKey: (secretKey) => curve.getPublicKey(secretKey)
+  };
+}
+function ecdhKem(curve, allowZeroKey = false) {
+  const kg = ecKeygen(curve, allowZeroKey);
+  if (!curve.getSharedSecret)
+    throw new Error("wrong curve");
+  return {
+    lengths: { ...kg.lengths, msg: kg.lengths.seed, cipherText: kg.lengths.publicKey },
+    keygen: kg.keygen,
+    getPublicKey: kg.getPublicKey,
+    encapsulate(publicKey, rand = randomBytes6(curve.lengths.seed)) {
+      const ek = this.keygen(rand).secretKey;
+      const sharedSecret = this.decapsulate(publicKey, ek);
+      const cipherText = curve.getPublicKey(ek);
+      cleanBytes(ek);
+      return { sharedSecret, cipherText };
+    },
+    decapsulate(cipherText, secretKey) {
+      const res = curve.getSharedSecret(secretKey, cipherText);
+      return curve.lengths.publicKeyHasPrefix ? res.subarray(1) : res;
+    }
+  };
+}
+function splitLengths(lst, name) {
+  return splitCoder(name, ...lst.map((i) => {
+    if (typeof i.lengths[name] !== "number")
+      throw new Error("wrong length: " + name);
+    return i.lengths[name];
+  }));
+}
+function expandSeedXof(xof) {
+  return (seed, seedLen) => xof(seed, { dkLen: seedLen });
+}
+function combineKeys(realSeedLen, expandSeed, ...ck) {
+  const seedCoder = splitLengths(ck, "seed");
+  const pkCoder = splitLengths(ck, "publicKey");
+  if (realSeedLen === void 0)
+    realSeedLen = seedCoder.bytesLen;
+  anumber4(realSeedLen);
+  function expandDecapsulationKey(seed) {
+    abytes4(seed, realSeedLen);
+    const expanded = seedCoder.decode(expandSeed(seed, seedCoder.bytesLen));
+    const keys = ck.map((i, j) => i.keygen(expanded[j]));
+    const secretKey = keys.map((i) => i.secretKey);
+    const publicKey = keys.map((i) => i.publicKey);
+    return { secretKey, publicKey };
+  }
+  return {
+    info: { lengths: { seed: realSeedLen, publicKey: pkCoder.bytesLen, secretKey: realSeedLen } },
+    getPublicKey(secretKey) {
+      return this.keygen(secretKey).publicKey;
+    },
+    keygen(seed = randomBytes6(realSeedLen)) {
+      const { publicKey: pk, secretKey } = expandDecapsulationKey(seed);
+      const publicKey = pkCoder.encode(pk);
+      cleanBytes(pk);
+      cleanBytes(secretKey);
+      return { secretKey: seed, publicKey };
+    },
+    expandDecapsulationKey,
+    realSeedLen
+  };
+}
+function combineKEMS(realSeedLen, realMsgLen, expandSeed, combiner, ...kems) {
+  const keys = combineKeys(realSeedLen, expandSeed, ...kems);
+  const ctCoder = splitLengths(kems, "cipherText");
+  const pkCoder = splitLengths(kems, "publicKey");
+  const msgCoder = splitLengths(kems, "msg");
+  if (realMsgLen === void 0)
+    realMsgLen = msgCoder.bytesLen;
+  anumber4(realMsgLen);
+  return {
+    lengths: {
+      ...keys.info.lengths,
+      msg: realMsgLen,
+      msgRand: msgCoder.bytesLen,
+      cipherText: ctCoder.bytesLen
+    },
+    getPublicKey: keys.getPublicKey,
+    keygen: keys.keygen,
+    encapsulate(pk, randomness = randomBytes6(msgCoder.bytesLen)) {
+      const pks = pkCoder.decode(pk);
+      const rand = msgCoder.decode(randomness);
+      const enc = kems.map((i, j) => i.encapsulate(pks[j], rand[j]));
+      const sharedSecret = enc.map((i) => i.sharedSecret);
+      const cipherText = enc.map((i) => i.cipherText);
+      const res = {
+        sharedSecret: combiner(pks, cipherText, sharedSecret),
+        cipherText: ctCoder.encode(cipherText)
+      };
+      cleanBytes(sharedSecret, cipherText);
+      return res;
+    },
+    decapsulate(ct, seed) {
+      const cts = ctCoder.decode(ct);
+      const { publicKey, secretKey } = keys.expandDecapsulationKey(seed);
+      const sharedSecret = kems.map((i, j) => i.decapsulate(cts[j], secretKey[j]));
+      return combiner(publicKey, cts, sharedSecret);
+    }
+  };
+}
+function QSF(label2, pqc, curveKEM, xof, kdf) {
+  ahash2(xof);
+  ahash2(kdf);
+  return combineKEMS(32, 32, expandSeedXof(xof), (pk, ct, ss) => kdf(concatBytes(ss[0], ss[1], ct[1], pk[1], asciiToBytes(label2))), pqc, curveKEM);
+}
+var QSF_ml_kem768_p256 = QSF("QSF-KEM(ML-KEM-768,P-256)-XOF(SHAKE256)-KDF(SHA3-256)", ml_kem768, ecdhKem(p256, true), shake256, sha3_256);
+var QSF_ml_kem1024_p384 = QSF("QSF-KEM(ML-KEM-1024,P-384)-XOF(SHAKE256)-KDF(SHA3-256)", ml_kem1024, ecdhKem(p384, true), shake256, sha3_256);
+function createKitchenSink(label2, pqc, curveKEM, xof, hash) {
+  ahash2(xof);
+  ahash2(hash);
+  return combineKEMS(32, 32, expandSeedXof(xof), (pk, ct, ss) => {
+    const preimage = concatBytes(ss[0], ss[1], ct[0], pk[0], ct[1], pk[1], asciiToBytes(label2));
+    const len = 32;
+    const ikm = concatBytes(asciiToBytes("hybrid_prk"), preimage);
+    const prk = extract2(hash, ikm);
+    const info2 = concatBytes(numberToBytesBE(len, 2), asciiToBytes("shared_secret"), asciiToBytes(""));
+    const res = expand2(hash, prk, info2, len);
+    cleanBytes(prk, info2, ikm, preimage);
+    return res;
+  }, pqc, curveKEM);
+}
+var x25519kem = ecdhKem(x25519);
+var KitchenSink_ml_kem768_x25519 = createKitchenSink("KitchenSink-KEM(ML-KEM-768,X25519)-XOF(SHAKE256)-KDF(HKDF-SHA-256)", ml_kem768, x25519kem, shake256, sha2562);
+var ml_kem768_x25519 = /* @__PURE__ */ (() => combineKEMS(
+  32,
+  32,
+  expandSeedXof(shake256),
+  // Awesome label, so much escaping hell in a single line.
+  (pk, ct, ss) => sha3_256(concatBytes(ss[0], ss[1], ct[1], pk[1], asciiToBytes("\\.//^\\"))),
+  ml_kem768,
+  x25519kem
+))();
+var MLKEM768X25519 = ml_kem768_x25519;
+
+// node_modules/@noble/curves/utils.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function aarray(item, title, inner = () => {
+}) {
+  if (!Array.isArray(item))
+    throw new TypeError(`"${title}" expected array, got type=${typeof item}`);
+  for (let i = 0; i < item.length; i++)
+    inner(item[i], `${title}[${i}]`);
+  return item;
+}
+var abytes5 = (value, length, title) => abytes(value, length, title);
+var anumber5 = anumber;
+function aobject3(value, title = "object") {
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new TypeError(title === "object" ? "expected valid options object" : `"${title}" expected object, got type=${typeof value}`);
+  return value;
+}
+function afunction(value, title) {
+  if (typeof value !== "function")
+    throw new TypeError(`"${title}" is invalid: expected function, got ${typeof value}`);
+  return value;
+}
+var bytesToHex3 = bytesToHex;
+var hexToBytes3 = (hex) => hexToBytes(hex);
+var isBytes5 = isBytes;
+var randomBytes7 = (bytesLength) => randomBytes3(bytesLength);
+var _0n7 = /* @__PURE__ */ BigInt(0);
+var _1n8 = /* @__PURE__ */ BigInt(1);
+var atitle3 = (title) => title ? `"${title}" ` : "";
+function abool3(value, title = "") {
+  if (typeof value !== "boolean")
+    throw new TypeError(atitle3(title) + "expected boolean, got type=" + typeof value);
+  return value;
+}
+function abignumber2(n) {
+  if (typeof n === "bigint") {
+    if (!isPosBig2(n))
+      throw new RangeError("positive bigint expected, got " + n);
+  } else
+    anumber5(n);
+  return n;
+}
+function asafenumber(value, title = "") {
+  if (typeof value !== "number") {
+    const prefix = title && `"${title}" `;
+    throw new TypeError(prefix + "expected number, got type=" + typeof value);
+  }
+  if (!Number.isSafeInteger(value)) {
+    const prefix = title && `"${title}" `;
+    throw new RangeError(prefix + "expected safe integer, got " + value);
+  }
+}
+function hexToNumber2(hex) {
+  if (typeof hex !== "string")
+    throw new TypeError("hex string expected, got " + typeof hex);
+  return hex === "" ? _0n7 : BigInt("0x" + hex);
+}
+function bytesToNumberBE2(bytes) {
+  return hexToNumber2(bytesToHex(bytes));
+}
+function bytesToNumberLE2(bytes) {
+  return hexToNumber2(bytesToHex(copyBytes4(abytes(bytes)).reverse()));
+}
+function numberToBytesBE2(n, len) {
+  anumber(len);
+  if (len === 0)
+    throw new Error("zero output length is invalid");
+  n = abignumber2(n);
+  const expectedLen = len * 2;
+  const hex = n.toString(16);
+  if (hex.length > expectedLen)
+    throw new RangeError("number is too large");
+  return hexToBytes(hex.padStart(expectedLen, "0"));
+}
+function numberToBytesLE2(n, len) {
+  return numberToBytesBE2(n, len).reverse();
+}
+function copyBytes4(bytes) {
+  return Uint8Array.from(abytes5(bytes));
+}
+function isPosBig2(n) {
+  return typeof n === "bigint" && _0n7 <= n;
+}
+function inRange2(n, min, max) {
+  return isPosBig2(n) && isPosBig2(min) && isPosBig2(max) && min <= n && n < max;
+}
+function aInRange2(title, n, min, max) {
+  if (!inRange2(n, min, max))
+    throw new RangeError("expected valid " + title + ": " + min + " <= n < " + max + ", got " + n);
+}
+function bitLen2(n) {
+  if (n < _0n7)
+    throw new Error("expected non-negative bigint, got " + n);
+  return n === _0n7 ? 0 : n.toString(2).length;
+}
+var bitMask2 = (n) => {
+  asafenumber(n, "n");
+  return (_1n8 << BigInt(n)) - _1n8;
+};
+function validateObject2(object, fields = {}, optFields = {}, title = "object") {
+  aobject3(object, title);
+  aobject3(fields, "fields");
+  aobject3(optFields, "optFields");
+  function checkField(fieldName, expectedType, isOpt) {
+    const label2 = title === "object" ? `param "${String(fieldName)}"` : `"${title}.${String(fieldName)}"`;
+    const val2 = object[fieldName];
+    if (!Object.hasOwn(object, fieldName) && (isOpt ? val2 !== void 0 : expectedType !== "function")) {
+      throw new TypeError(`${label2} is invalid: expected own property`);
+    }
+    if (isOpt && val2 === void 0)
+      return;
+    const current = typeof val2;
+    if (current !== expectedType || val2 === null)
+      throw new TypeError(`${label2} is invalid: expected ${expectedType}, got ${current}`);
+  }
+  const iter = (f, isOpt) => Object.entries(f).forEach(([k, v]) => checkField(k, v, isOpt));
+  iter(fields, false);
+  iter(optFields, true);
+}
+
+// node_modules/@noble/curves/abstract/curve.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/curves/abstract/modular.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _0n8 = /* @__PURE__ */ BigInt(0);
+var _1n9 = /* @__PURE__ */ BigInt(1);
+var _2n6 = /* @__PURE__ */ BigInt(2);
+var _3n4 = /* @__PURE__ */ BigInt(3);
+var _4n3 = /* @__PURE__ */ BigInt(4);
+var _5n3 = /* @__PURE__ */ BigInt(5);
+var _7n3 = /* @__PURE__ */ BigInt(7);
+var _8n3 = /* @__PURE__ */ BigInt(8);
+var _9n2 = /* @__PURE__ */ BigInt(9);
+var _15n = /* @__PURE__ */ BigInt(15);
+var _16n2 = /* @__PURE__ */ BigInt(16);
+var POW_WINDOWED_MIN = /* @__PURE__ */ BigInt("0x10000000000000000");
+function mod4(a, b) {
+  if (b <= _0n8)
+    throw new Error("mod: expected positive modulus, got " + b);
+  const result = a % b;
+  return result >= _0n8 ? result : b + result;
+}
+function pow(num, power, modulo) {
+  if (modulo <= _1n9)
+    throw new Error("pow: expected modulus > 1, got " + modulo);
+  if (typeof power !== "bigint")
+    throw new TypeError("invalid exponent: expected bigint, got " + typeof power);
+  if (power < _0n8)
+    throw new Error("invalid exponent, negatives unsupported");
+  if (power === _0n8)
+    return _1n9;
+  if (power === _1n9)
+    return num;
+  let d = num % modulo;
+  if (d < _0n8)
+    d += modulo;
+  if (power < POW_WINDOWED_MIN) {
+    let p2 = _1n9;
+    while (power > _0n8) {
+      if (power & _1n9)
+        p2 = p2 * d % modulo;
+      d = d * d % modulo;
+      power >>= _1n9;
+    }
+    return p2;
+  }
+  const digits = [];
+  while (power > _0n8) {
+    digits.push(Number(power & _15n));
+    power >>= _4n3;
+  }
+  const table = new Array(16);
+  table[0] = _1n9;
+  table[1] = d;
+  for (let i = 2; i < 16; i++)
+    table[i] = table[i - 1] * d % modulo;
+  let p = table[digits[digits.length - 1]];
+  for (let w = digits.length - 2; w >= 0; w--) {
+    p = p * p % modulo;
+    p = p * p % modulo;
+    p = p * p % modulo;
+    p = p * p % modulo;
+    const digit = digits[w];
+    if (digit !== 0)
+      p = p * table[digit] % modulo;
+  }
+  return p;
+}
+function pow22(x, power, modulo) {
+  if (modulo <= _1n9)
+    throw new Error("pow2: expected modulus > 1, got " + modulo);
+  if (power < _0n8)
+    throw new Error("pow2: expected non-negative exponent, got " + power);
+  let res = x;
+  while (power-- > _0n8) {
+    res *= res;
+    res %= modulo;
+  }
+  return res;
+}
+function invert2(number, modulo) {
+  if (number === _0n8)
+    throw new Error("invert: expected non-zero number");
+  if (modulo <= _1n9)
+    throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = mod4(number, modulo);
+  let b = modulo;
+  let x = _0n8, u = _1n9;
+  while (a !== _0n8) {
+    const q = b / a;
+    const r = b - a * q;
+    const m = x - u * q;
+    b = a, a = r, x = u, u = m;
+  }
+  const gcd = b;
+  if (gcd !== _1n9)
+    throw new Error("invert: does not exist");
+  return mod4(x, modulo);
+}
+function assertIsSquare2(Fp, root, n) {
+  const F2 = Fp;
+  if (!F2.eql(F2.sqr(root), n))
+    throw new Error("Cannot find square root");
+}
+function aoddModulus(order, fnName) {
+  if ((order & _1n9) === _0n8)
+    throw new Error(fnName + ": expected odd modulus, got " + order);
+}
+function sqrt3mod42(Fp, n) {
+  const F2 = Fp;
+  const p1div4 = (F2.ORDER + _1n9) / _4n3;
+  const root = F2.pow(n, p1div4);
+  assertIsSquare2(F2, root, n);
+  return root;
+}
+function sqrt5mod82(Fp, n) {
+  const F2 = Fp;
+  const p5div8 = (F2.ORDER - _5n3) / _8n3;
+  const n2 = F2.mul(n, _2n6);
+  const v = F2.pow(n2, p5div8);
+  const nv = F2.mul(n, v);
+  const i = F2.mul(F2.mul(nv, _2n6), v);
+  const root = F2.mul(nv, F2.sub(i, F2.ONE));
+  assertIsSquare2(F2, root, n);
+  return root;
+}
+function sqrt9mod162(P) {
+  const Fp_ = Field2(P);
+  const tn = tonelliShanks2(P);
+  const c1 = tn(Fp_, Fp_.neg(Fp_.ONE));
+  const c2 = tn(Fp_, c1);
+  const c3 = tn(Fp_, Fp_.neg(c1));
+  const c4 = (P + _7n3) / _16n2;
+  return ((Fp, n) => {
+    const F2 = Fp;
+    let tv1 = F2.pow(n, c4);
+    let tv2 = F2.mul(tv1, c1);
+    const tv3 = F2.mul(tv1, c2);
+    const tv4 = F2.mul(tv1, c3);
+    const e1 = F2.eql(F2.sqr(tv2), n);
+    const e2 = F2.eql(F2.sqr(tv3), n);
+    tv1 = F2.cmov(tv1, tv2, e1);
+    tv2 = F2.cmov(tv4, tv3, e2);
+    const e3 = F2.eql(F2.sqr(tv2), n);
+    const root = F2.cmov(tv1, tv2, e3);
+    assertIsSquare2(F2, root, n);
+    return root;
+  });
+}
+function tonelliShanks2(P) {
+  if (P < _3n4)
+    throw new Error("sqrt is not defined for small field");
+  aoddModulus(P, "tonelliShanks");
+  let Q3 = P - _1n9;
+  let S = 0;
+  while (Q3 % _2n6 === _0n8) {
+    Q3 /= _2n6;
+    S++;
+  }
+  let Z = _2n6;
+  const _Fp = Field2(P);
+  while (FpLegendre2(_Fp, Z) === 1) {
+    if (Z++ > 1e3)
+      throw new Error("Cannot find square root: probably non-prime P");
+  }
+  if (S === 1)
+    return sqrt3mod42;
+  let cc = _Fp.pow(Z, Q3);
+  const Q1div2 = (Q3 + _1n9) / _2n6;
+  return function tonelliSlow(Fp, n) {
+    const F2 = Fp;
+    if (F2.is0(n))
+      return n;
+    if (FpLegendre2(F2, n) !== 1)
+      throw new Error("Cannot find square root");
+    let M = S;
+    let c = F2.mul(F2.ONE, cc);
+    let t = F2.pow(n, Q3);
+    let R = F2.pow(n, Q1div2);
+    while (!F2.eql(t, F2.ONE)) {
+      if (F2.is0(t))
+        throw new Error("Cannot find square root: probably non-prime P");
+      let i = 1;
+      let t_tmp = F2.sqr(t);
+      while (!F2.eql(t_tmp, F2.ONE)) {
+        i++;
+        t_tmp = F2.sqr(t_tmp);
+        if (i === M)
+          throw new Error("Cannot find square root");
+      }
+      const exponent = _1n9 << BigInt(M - i - 1);
+      const b = F2.pow(c, exponent);
+      M = i;
+      c = F2.sqr(b);
+      t = F2.mul(t, c);
+      R = F2.mul(R, b);
+    }
+    return R;
+  };
+}
+function FpSqrt2(P) {
+  aoddModulus(P, "Fp.sqrt");
+  if (P % _4n3 === _3n4)
+    return sqrt3mod42;
+  if (P % _8n3 === _5n3)
+    return sqrt5mod82;
+  if (P % _16n2 === _9n2)
+    return sqrt9mod162(P);
+  return tonelliShanks2(P);
+}
+var isNegativeLE2 = (num, modulo) => (mod4(num, modulo) & _1n9) === _1n9;
+var FIELD_FIELDS2 = [
+  "create",
+  "isValid",
+  "is0",
+  "neg",
+  "inv",
+  "sqrt",
+  "sqr",
+  "eql",
+  "add",
+  "sub",
+  "mul",
+  "pow",
+  "div",
+  "addN",
+  "subN",
+  "mulN",
+  "sqrN"
+];
+function validateField2(field2) {
+  aobject3(field2, "field");
+  if (typeof field2.ORDER !== "bigint")
+    throw new TypeError('param "ORDER" is invalid: expected bigint, got ' + typeof field2.ORDER);
+  asafenumber(field2.BYTES, "BYTES");
+  asafenumber(field2.BITS, "BITS");
+  for (const name of FIELD_FIELDS2)
+    afunction(field2[name], "field." + name);
+  if (field2.BYTES < 1 || field2.BITS < 1)
+    throw new Error("invalid field: expected BYTES/BITS > 0");
+  if (field2.ORDER <= _1n9)
+    throw new Error("invalid field: expected ORDER > 1, got " + field2.ORDER);
+  return field2;
+}
+function FpInvertBatch2(Fp, nums, passZero = false) {
+  validateField2(Fp);
+  aarray(nums, "nums");
+  abool3(passZero, "passZero");
+  const F2 = Fp;
+  const inverted = new Array(nums.length).fill(passZero ? F2.ZERO : void 0);
+  const multipliedAcc = nums.reduce((acc, num, i) => {
+    if (F2.is0(num))
+      return acc;
+    inverted[i] = acc;
+    return F2.mul(acc, num);
+  }, F2.ONE);
+  const invertedAcc = F2.inv(multipliedAcc);
+  nums.reduceRight((acc, num, i) => {
+    if (F2.is0(num))
+      return acc;
+    inverted[i] = F2.mul(acc, inverted[i]);
+    return F2.mul(acc, num);
+  }, invertedAcc);
+  return inverted;
+}
+function FpLegendre2(Fp, n) {
+  validateField2(Fp);
+  const F2 = Fp;
+  aoddModulus(F2.ORDER, "FpLegendre");
+  const p1mod2 = (F2.ORDER - _1n9) / _2n6;
+  const powered = F2.pow(n, p1mod2);
+  const yes = F2.eql(powered, F2.ONE);
+  const zero = F2.eql(powered, F2.ZERO);
+  const no = F2.eql(powered, F2.neg(F2.ONE));
+  if (!yes && !zero && !no)
+    throw new Error("invalid Legendre symbol result");
+  return yes ? 1 : zero ? 0 : -1;
+}
+function nLength2(n, nBitLength) {
+  if (nBitLength !== void 0)
+    anumber5(nBitLength);
+  if (n <= _0n8)
+    throw new Error("invalid n length: expected positive n, got " + n);
+  if (nBitLength !== void 0 && nBitLength < 1)
+    throw new Error("invalid n length: expected positive bit length, got " + nBitLength);
+  const bits = bitLen2(n);
+  if (nBitLength !== void 0 && nBitLength < bits)
+    throw new Error(`invalid n length: expected nBitLength (${nBitLength}) >= bitLen(n) (${bits})`);
+  const _nBitLength = nBitLength !== void 0 ? nBitLength : bits;
+  const nByteLength = Math.ceil(_nBitLength / 8);
+  return { nBitLength: _nBitLength, nByteLength };
+}
+var FIELD_SQRT = /* @__PURE__ */ new WeakMap();
+var _Field2 = class {
+  ORDER;
+  BITS;
+  BYTES;
+  isLE;
+  ZERO = _0n8;
+  ONE = _1n9;
+  _lengths;
+  _mod;
+  constructor(ORDER, opts2 = {}) {
+    if (ORDER <= _1n9)
+      throw new Error("invalid field: expected ORDER > 1, got " + ORDER);
+    let _nbitLength = void 0;
+    this.isLE = false;
+    if (opts2 != null && typeof opts2 === "object") {
+      if (typeof opts2.BITS === "number")
+        _nbitLength = opts2.BITS;
+      if (typeof opts2.sqrt === "function")
+        Object.defineProperty(this, "sqrt", { value: opts2.sqrt, enumerable: true });
+      if (typeof opts2.isLE === "boolean")
+        this.isLE = opts2.isLE;
+      if (opts2.allowedLengths)
+        this._lengths = Object.freeze(opts2.allowedLengths.slice());
+      if (typeof opts2.modFromBytes === "boolean")
+        this._mod = opts2.modFromBytes;
+    }
+    const { nBitLength, nByteLength } = nLength2(ORDER, _nbitLength);
+    if (nByteLength > 2048)
+      throw new Error("invalid field: expected ORDER of <= 2048 bytes");
+    this.ORDER = ORDER;
+    this.BITS = nBitLength;
+    this.BYTES = nByteLength;
+    Object.freeze(this);
+  }
+  create(num) {
+    return mod4(num, this.ORDER);
+  }
+  isValid(num) {
+    if (typeof num !== "bigint")
+      throw new TypeError("invalid field element: expected bigint, got " + typeof num);
+    return _0n8 <= num && num < this.ORDER;
+  }
+  is0(num) {
+    return num === _0n8;
+  }
+  // is valid and invertible
+  isValidNot0(num) {
+    return !this.is0(num) && this.isValid(num);
+  }
+  isOdd(num) {
+    return (num & _1n9) === _1n9;
+  }
+  neg(num) {
+    return mod4(-num, this.ORDER);
+  }
+  eql(lhs, rhs) {
+    return lhs === rhs;
+  }
+  sqr(num) {
+    return mod4(num * num, this.ORDER);
+  }
+  add(lhs, rhs) {
+    return mod4(lhs + rhs, this.ORDER);
+  }
+  sub(lhs, rhs) {
+    return mod4(lhs - rhs, this.ORDER);
+  }
+  mul(lhs, rhs) {
+    return mod4(lhs * rhs, this.ORDER);
+  }
+  pow(num, power) {
+    return pow(num, power, this.ORDER);
+  }
+  div(lhs, rhs) {
+    return mod4(lhs * invert2(rhs, this.ORDER), this.ORDER);
+  }
+  // Same as above, but doesn't normalize
+  sqrN(num) {
+    return num * num;
+  }
+  addN(lhs, rhs) {
+    return lhs + rhs;
+  }
+  subN(lhs, rhs) {
+    return lhs - rhs;
+  }
+  mulN(lhs, rhs) {
+    return lhs * rhs;
+  }
+  inv(num) {
+    return invert2(num, this.ORDER);
+  }
+  sqrt(num) {
+    let sqrt = FIELD_SQRT.get(this);
+    if (!sqrt)
+      FIELD_SQRT.set(this, sqrt = FpSqrt2(this.ORDER));
+    return sqrt(this, num);
+  }
+  toBytes(num) {
+    return this.isLE ? numberToBytesLE2(num, this.BYTES) : numberToBytesBE2(num, this.BYTES);
+  }
+  fromBytes(bytes, skipValidation = false) {
+    abytes5(bytes);
+    const { _lengths: allowedLengths, BYTES: BYTES2, isLE: isLE4, ORDER, _mod: modFromBytes } = this;
+    if (allowedLengths) {
+      if (bytes.length < 1 || !allowedLengths.includes(bytes.length) || bytes.length > BYTES2) {
+        throw new Error("Field.fromBytes: expected " + allowedLengths + " bytes, got " + bytes.length);
+      }
+      const padded = new Uint8Array(BYTES2);
+      padded.set(bytes, isLE4 ? 0 : padded.length - bytes.length);
+      bytes = padded;
+    }
+    if (bytes.length !== BYTES2)
+      throw new Error("Field.fromBytes: expected " + BYTES2 + " bytes, got " + bytes.length);
+    let scalar = isLE4 ? bytesToNumberLE2(bytes) : bytesToNumberBE2(bytes);
+    if (modFromBytes)
+      scalar = mod4(scalar, ORDER);
+    if (!skipValidation) {
+      if (!this.isValid(scalar))
+        throw new Error("invalid field element: outside of range 0..ORDER");
+    }
+    return scalar;
+  }
+  // TODO: we don't need it here, move out to separate fn
+  invertBatch(lst) {
+    return FpInvertBatch2(this, lst, true);
+  }
+  // We can't move this out because Fp6, Fp12 implement it
+  // and it's unclear what to return in there.
+  cmov(a, b, condition) {
+    abool3(condition, "condition");
+    return condition ? b : a;
+  }
+};
+function Field2(ORDER, opts2 = {}) {
+  Object.freeze(_Field2.prototype);
+  return new _Field2(ORDER, opts2);
+}
+
+// node_modules/@noble/curves/abstract/curve.js
+var _0n9 = /* @__PURE__ */ BigInt(0);
+var _1n10 = /* @__PURE__ */ BigInt(1);
+var _4n4 = /* @__PURE__ */ BigInt(4);
+var BLIND_BYTES = 16;
+var BLIND_BITS = 128;
+var FW_WINDOW = 5;
+var TABLE_BYTES_MAX = /* @__PURE__ */ (() => 2 ** 31)();
+function validatePointCons(Point) {
+  const pc = Point;
+  if (typeof pc !== "function")
+    throw new TypeError('"Point" expected constructor, got type=' + typeof Point);
+  afunction(pc.fromAffine, "Point.fromAffine");
+  afunction(pc.fromBytes, "Point.fromBytes");
+  afunction(pc.fromHex, "Point.fromHex");
+  aobject3(pc.BASE, "Point.BASE");
+  aobject3(pc.ZERO, "Point.ZERO");
+  validateField2(pc.Fp);
+  validateField2(pc.Fn);
+}
+function normalizeZ2(c, points) {
+  validatePointCons(c);
+  validateMSMPoints(points, c);
+  const invertedZs = FpInvertBatch2(c.Fp, points.map((p) => p.Z));
+  return points.map((p, i) => c.fromAffine(p.toAffine(invertedZs[i])));
+}
+function validateW2(W, bits, min = 1) {
+  if (!Number.isSafeInteger(W) || W < min || W > bits)
+    throw new Error("invalid window size, expected [" + min + ".." + bits + "], got W=" + W);
+}
+function validateTableBytes(numPoints, fpBytes) {
+  const bytes = numPoints * (4 * fpBytes + 128);
+  if (bytes > TABLE_BYTES_MAX)
+    throw new Error("invalid window size: table would need ~" + Math.ceil(bytes / 2 ** 20) + " MiB, max " + TABLE_BYTES_MAX / 2 ** 20 + " MiB");
+}
+function probeRandomBytes(randomBytes13, length) {
+  if (randomBytes13 === void 0)
+    return void 0;
+  afunction(randomBytes13, "randomBytes");
+  try {
+    const probe = randomBytes13(length);
+    if (!isBytes5(probe) || probe.length !== length)
+      return void 0;
+  } catch {
+    return void 0;
+  }
+  return randomBytes13;
+}
+function validateMSMPoints(points, c) {
+  aarray(points, "points");
+  points.forEach((p, i) => {
+    if (!(p instanceof c))
+      throw new Error("invalid point at index " + i);
+  });
+}
+function validateMSMScalars(scalars, field2, maxScalar) {
+  if (!Array.isArray(scalars))
+    throw new Error("array of scalars expected");
+  scalars.forEach((s, i) => {
+    const ok = maxScalar === void 0 ? field2.isValid(s) : isPosBig2(s) && s < maxScalar;
+    if (!ok)
+      throw new Error("invalid scalar at index " + i);
+  });
+}
+var pointWindowSizes2 = /* @__PURE__ */ new WeakMap();
+function getWindowSize(P) {
+  return pointWindowSizes2.get(P) || 1;
+}
+function oddMultiples(p, size) {
+  const dbl = p.double();
+  const t = [p];
+  for (let j = 1; j < size; j++)
+    t.push(t[j - 1].add(dbl));
+  return t;
+}
+function wnafDigits(n, W) {
+  const size = 2 ** W;
+  const half = size / 2;
+  const mask2 = BigInt(size - 1);
+  const d = [];
+  while (n > _0n9) {
+    let w = 0;
+    if (n & _1n10) {
+      w = Number(n & mask2);
+      if (w >= half)
+        w -= size;
+      n -= BigInt(w);
+    }
+    d.push(w);
+    n >>= _1n10;
+  }
+  return d;
+}
+function signedWindowDigits(n, W, windows) {
+  const size = 2 ** W;
+  const half = size / 2;
+  const mask2 = BigInt(size - 1);
+  const shiftBy = BigInt(W);
+  const d = [];
+  for (let w = 0; w < windows; w++) {
+    let v = Number(n & mask2);
+    n >>= shiftBy;
+    if (v > half) {
+      v -= size;
+      n += _1n10;
+    }
+    d.push(v);
+  }
+  if (n !== _0n9)
+    throw new Error("invalid wnaf");
+  return d;
+}
+function wnafWalk(zero, tables, digits) {
+  let max = 0;
+  for (const d of digits)
+    max = Math.max(max, d.length);
+  let acc = zero;
+  for (let bit = max - 1; bit >= 0; bit--) {
+    if (bit !== max - 1)
+      acc = acc.double();
+    for (let i = 0; i < digits.length; i++) {
+      const w = digits[i][bit];
+      if (w) {
+        const item = tables[i][Math.abs(w) - 1 >> 1];
+        acc = acc.add(w < 0 ? item.negate() : item);
+      }
+    }
+  }
+  return acc;
+}
+var ScalarMultiplier = class {
+  Point;
+  BASE;
+  ZERO;
+  randomBytes;
+  wnafPrecomputes = /* @__PURE__ */ new WeakMap();
+  baseCanBeBlinded;
+  bits;
+  // Parametrized with a given Point class (not individual point)
+  constructor(Point, randomBytes13) {
+    validatePointCons(Point);
+    this.randomBytes = probeRandomBytes(randomBytes13, BLIND_BYTES);
+    this.Point = Point;
+    this.BASE = Point.BASE;
+    this.ZERO = Point.ZERO;
+    this.bits = Point.Fn.BITS;
+  }
+  /**
+   * Creates a signed fixed-window wNAF precomputation table: for every window w, the
+   * multiples `[1..2^(W−1)]⋅2^(w⋅W)⋅P`, flattened. All doublings are baked into the table,
+   * so cached multiplication is additions-only. `windows = ceil(bits/W) + 1`: the extra
+   * window absorbs the final carry of signed-digit recoding.
+   * For a 256-bit curve and W=6, the table is 44⋅32 = 1408 points.
+   * @param point - Point instance
+   * @param W - window size
+   * @param bits - scalar bitlength the table must cover
+   */
+  buildWnafTable(point, W, bits) {
+    const windows = Math.ceil(bits / W) + 1;
+    const half = 2 ** (W - 1);
+    const comp = [];
+    let base = point;
+    for (let w = 0; w < windows; w++) {
+      let acc = base;
+      for (let i = 0; i < half; i++) {
+        comp.push(acc);
+        acc = acc.add(base);
+      }
+      base = comp[comp.length - 1].double();
+    }
+    return { W, bits, windows, comp };
+  }
+  /**
+   * Implements ec multiplication using precomputed signed fixed-window wNAF tables.
+   * Constant-time: fixed window count with one table addition per window — zero digits feed
+   * the fake accumulator — and no doublings; the lookup scans the whole window slice.
+   * Scalar bounds are validated by the public entry points ({@link ScalarMultiplier.mulCT},
+   * {@link ScalarMultiplier.mulCTBlinded}, {@link ScalarMultiplier.mulUnsafe});
+   * signedWindowDigits throws if `n` exceeds the table.
+   * @returns real and fake (for const-time) points
+   */
+  wnafCachedCT(precomputes, n) {
+    const { W, windows, comp } = precomputes;
+    const half = 2 ** (W - 1);
+    const digits = signedWindowDigits(n, W, windows);
+    let p = this.ZERO;
+    let f = this.BASE;
+    for (let w = 0; w < windows; w++) {
+      const digit = digits[w];
+      const start = w * half;
+      const idx = Math.abs(digit) - 1;
+      let sel = comp[start];
+      for (let i = 1; i < half; i++)
+        sel = i === idx ? comp[start + i] : sel;
+      const neg = sel.negate();
+      if (digit === 0)
+        f = f.add(comp[start]);
+      else
+        p = p.add(digit < 0 ? neg : sel);
+    }
+    return { p, f };
+  }
+  // Cache key is point identity plus (W, bits); at most two entries exist per point (public-width
+  // `Fn.BITS` and blinded `Fn.BITS + BLIND_BITS`). Callers must not reuse the same point with
+  // incompatible `transform(...)` layouts and expect a separate cache entry.
+  getWnafPrecomputes(W, point, bits, transform) {
+    let entries = this.wnafPrecomputes.get(point);
+    let comp = entries?.find((entry) => entry.W === W && entry.bits === bits);
+    if (!comp) {
+      comp = this.buildWnafTable(point, W, bits);
+      if (typeof transform === "function")
+        comp = { ...comp, comp: transform(comp.comp) };
+      if (!entries) {
+        entries = [];
+        this.wnafPrecomputes.set(point, entries);
+      }
+      entries.push(comp);
+    }
+    return comp;
+  }
+  assertPoint(point) {
+    if (!(point instanceof this.Point))
+      throw new TypeError('"point" expected Point instance, got type=' + typeof point);
+  }
+  // Shared prologue of the constant-time entry points. Rejects scalar 0: in key/signature-style
+  // callers a zero scalar means broken upstream plumbing, and concrete Points already reject it.
+  // Uses inRange instead of Fn.isValidNot0: validateField() only certifies the arithmetic subset.
+  validateMulInput(point, scalar) {
+    this.assertPoint(point);
+    if (!inRange2(scalar, _1n10, this.Point.Fn.ORDER))
+      throw new Error("invalid scalar");
+  }
+  // Constant-time dispatch shared by mulCT / mulCTBlinded. Un-precomputed points (W===1, e.g.
+  // ECDH peer keys) skip building a throwaway cached table in favor of a small fixed-window
+  // multiply. `n` must be < 2^bits.
+  runCT(point, n, bits, transform) {
+    const W = getWindowSize(point);
+    if (W === 1)
+      return this.fixedWindowCT(point, n, bits);
+    return this.wnafCachedCT(this.getWnafPrecomputes(W, point, bits, transform), n);
+  }
+  mulCT(point, scalar, transform) {
+    this.validateMulInput(point, scalar);
+    return this.runCT(point, scalar, this.bits, transform);
+  }
+  mulCTBlinded(point, scalar, transform) {
+    this.validateMulInput(point, scalar);
+    if (this.randomBytes === void 0)
+      throw new Error("randomBytes is required for scalar blinding");
+    const bits = this.Point.Fn.BITS + BLIND_BITS;
+    const blind = this.randomBytes(BLIND_BYTES);
+    if (!isBytes5(blind) || blind.length !== BLIND_BYTES)
+      throw new Error("randomBytes returned invalid byte array");
+    blind[0] = blind[0] & 63 | 128;
+    const n = scalar + bytesToNumberBE2(blind) * this.Point.Fn.ORDER;
+    return this.runCT(point, n, bits, transform);
+  }
+  /**
+   * Constant-time multiplication `n*point` for an un-precomputed point, via a small fixed window.
+   * A cached wNAF table only pays off when reused; a flat 2^FW_WINDOW table (`size-1` adds) is
+   * far cheaper to build for a single use. The point-operation sequence is independent of `n`:
+   * build the table, then per window exactly FW_WINDOW doublings, a data-oblivious scan over
+   * every table entry, and one addition (adds the identity when the window digit is 0 — never
+   * skipped).
+   *
+   * `n` must be `< 2^bits`. Assumes complete addition (adding the identity costs the same as any
+   * add), which holds for the Weierstrass/Edwards point types used here. The table is left in
+   * projective form (no normalizeZ): normalizing this small a table costs more than the
+   * mixed-add savings it would buy for a single multiply.
+   * @returns real point `p`; `f` duplicates it only to match {@link wnafCachedCT}'s return shape
+   * (this path needs no fake accumulator — its op-count is already scalar-independent).
+   */
+  fixedWindowCT(point, n, bits) {
+    const W = FW_WINDOW;
+    const size = 1 << W;
+    const mask2 = bitMask2(W);
+    const table = new Array(size);
+    table[0] = this.ZERO;
+    for (let i = 1; i < size; i++)
+      table[i] = table[i - 1].add(point);
+    const windows = Math.ceil(bits / W);
+    let acc = this.ZERO;
+    for (let window2 = windows - 1; window2 >= 0; window2--) {
+      if (window2 !== windows - 1)
+        for (let d = 0; d < W; d++)
+          acc = acc.double();
+      const digit = Number(n >> BigInt(window2 * W) & mask2);
+      let sel = table[0];
+      for (let i = 1; i < size; i++)
+        sel = i === digit ? table[i] : sel;
+      acc = acc.add(sel);
+    }
+    return { p: acc, f: acc };
+  }
+  shouldBlind(point, cofactor) {
+    if (this.randomBytes === void 0)
+      return false;
+    if (cofactor === _1n10)
+      return true;
+    if (point !== this.BASE)
+      return false;
+    if (this.baseCanBeBlinded === void 0)
+      this.baseCanBeBlinded = this.mulUnsafe(this.BASE, this.Point.Fn.ORDER).is0();
+    return this.baseCanBeBlinded;
+  }
+  mulSecret(point, scalar, cofactor, transform) {
+    return this.shouldBlind(point, cofactor) ? this.mulCTBlinded(point, scalar, transform) : this.mulCT(point, scalar, transform);
+  }
+  mulUnsafe(point, scalar, transform) {
+    this.assertPoint(point);
+    if (!isPosBig2(scalar))
+      throw new Error("invalid scalar");
+    const W = getWindowSize(point);
+    if (W === 1 || scalar >= this.Point.Fn.ORDER)
+      return mulAddUnsafe(this.Point, [point], [scalar], true);
+    const precomputes = this.getWnafPrecomputes(W, point, this.bits, transform);
+    return this.wnafCachedCT(precomputes, scalar).p;
+  }
+  // Remembers the window size used for precomputed wNAF multiplication of the given point
+  // and drops any previously built tables. Usually only the base point is precomputed.
+  // W=1 resets the point to the un-precomputed (table-less) paths.
+  // W is additionally capped so tables stay under ~2 GiB ({@link TABLE_BYTES_MAX}).
+  setWindowSize(point, W) {
+    this.assertPoint(point);
+    validateW2(W, this.bits);
+    const windows = Math.ceil((this.bits + BLIND_BITS) / W) + 1;
+    validateTableBytes(windows * 2 ** (W - 1), this.Point.Fp.BYTES);
+    pointWindowSizes2.set(point, W);
+    this.wnafPrecomputes.delete(point);
+  }
+  // True when a window size is set: tables themselves are built lazily on first multiply.
+  hasWindowSize(point) {
+    return getWindowSize(point) !== 1;
+  }
+};
+function mulAddUnsafe(c, points, scalars, allowOversized = false) {
+  validatePointCons(c);
+  validateMSMPoints(points, c);
+  abool3(allowOversized, "allowOversized");
+  validateMSMScalars(scalars, c.Fn, allowOversized ? c.Fn.ORDER ** _4n4 : void 0);
+  if (points.length !== scalars.length)
+    throw new Error("arrays of points and scalars must have equal length");
+  const tables = points.map((p) => oddMultiples(p, 4));
+  const digits = scalars.map((n) => wnafDigits(n, 4));
+  return wnafWalk(c.ZERO, tables, digits);
+}
+function createField2(order, field2, isLE4) {
+  if (field2) {
+    if (field2.ORDER !== order)
+      throw new Error("Field.ORDER must match order: Fp == p, Fn == n");
+    validateField2(field2);
+    return field2;
+  } else {
+    return Field2(order, { isLE: isLE4 });
+  }
+}
+function createCurveFields2(type, CURVE, curveOpts = {}, FpFnLE) {
+  if (type !== "weierstrass" && type !== "edwards")
+    throw new Error('expected curve type "weierstrass" or "edwards"');
+  if (FpFnLE === void 0)
+    FpFnLE = type === "edwards";
+  if (!CURVE || typeof CURVE !== "object")
+    throw new Error(`expected valid ${type} CURVE object`);
+  validateObject2(curveOpts);
+  for (const p of ["p", "n", "h"]) {
+    const val2 = CURVE[p];
+    if (!(isPosBig2(val2) && val2 !== _0n9))
+      throw new Error(`CURVE.${p} must be positive bigint`);
+  }
+  const Fp = createField2(CURVE.p, curveOpts.Fp, FpFnLE);
+  const Fn = createField2(CURVE.n, curveOpts.Fn, FpFnLE);
+  const _b = type === "weierstrass" ? "b" : "d";
+  const params = ["Gx", "Gy", "a", _b];
+  for (const p of params) {
+    if (!Fp.isValid(CURVE[p]))
+      throw new Error(`CURVE.${p} must be valid field element of CURVE.Fp`);
+  }
+  CURVE = Object.freeze(Object.assign({}, CURVE));
+  return { CURVE, Fp, Fn };
+}
+function createKeygen2(randomSecretKey, getPublicKey) {
+  return function keygen(seed) {
+    const secretKey = randomSecretKey(seed);
+    return { secretKey, publicKey: getPublicKey(secretKey) };
+  };
+}
+
+// node_modules/age-encryption/dist/x25519.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/curves/ed25519.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/@noble/curves/abstract/edwards.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _0n10 = /* @__PURE__ */ BigInt(0);
+var _1n11 = /* @__PURE__ */ BigInt(1);
+var _2n7 = /* @__PURE__ */ BigInt(2);
+var _4n5 = /* @__PURE__ */ BigInt(4);
+var _8n4 = /* @__PURE__ */ BigInt(8);
+function isEdValidXY(Fp, CURVE, x, y) {
+  const x2 = Fp.sqr(x);
+  const y2 = Fp.sqr(y);
+  const left = Fp.add(Fp.mul(CURVE.a, x2), y2);
+  const right = Fp.add(Fp.ONE, Fp.mul(CURVE.d, Fp.mul(x2, y2)));
+  return Fp.eql(left, right);
+}
+function edwards(params, extraOpts = {}) {
+  validateObject2(extraOpts, {}, {}, "extraOpts");
+  const opts2 = extraOpts;
+  const validated = createCurveFields2("edwards", params, opts2, opts2.FpFnLE);
+  const { Fp, Fn } = validated;
+  let CURVE = validated.CURVE;
+  const { h: cofactor } = CURVE;
+  if (FpLegendre2(Fp, CURVE.a) !== 1)
+    throw new Error("edwards: CURVE.a must be a square in Fp for complete addition formulas");
+  if (FpLegendre2(Fp, CURVE.d) !== -1)
+    throw new Error("edwards: CURVE.d must be a non-square in Fp for complete addition formulas");
+  validateObject2(opts2, {}, { uvRatio: "function", randomBytes: "function" });
+  const randomBytes13 = opts2.randomBytes === void 0 ? randomBytes7 : opts2.randomBytes;
+  const MASK = _2n7 << BigInt(Fp.BYTES * 8) - _1n11;
+  function isOdd(n) {
+    if (!Fp.isOdd)
+      throw new Error("Field does not have .isOdd()");
+    return Fp.isOdd(n);
+  }
+  const uvRatio2 = opts2.uvRatio === void 0 ? (u, v) => {
+    try {
+      return { isValid: true, value: Fp.sqrt(Fp.div(u, v)) };
+    } catch (e) {
+      return { isValid: false, value: _0n10 };
+    }
+  } : opts2.uvRatio;
+  if (!isEdValidXY(Fp, CURVE, CURVE.Gx, CURVE.Gy))
+    throw new Error("bad curve params: generator point");
+  const mulA = Fp.eql(CURVE.a, Fp.neg(Fp.ONE)) ? (x) => Fp.neg(x) : Fp.eql(CURVE.a, Fp.ONE) ? (x) => x : (x) => Fp.mul(CURVE.a, x);
+  function acoord(title, n, banZero = false) {
+    const min = banZero ? _1n11 : _0n10;
+    aInRange2("coordinate " + title, n, min, MASK);
+    return n;
+  }
+  function aedpoint(other) {
+    if (!(other instanceof Point))
+      throw new Error("EdwardsPoint expected");
+  }
+  class Point {
+    static BASE = new Point(CURVE.Gx, CURVE.Gy, Fp.ONE, Fp.mul(CURVE.Gx, CURVE.Gy));
+    static ZERO = new Point(Fp.ZERO, Fp.ONE, Fp.ONE, Fp.ZERO);
+    static Fp = Fp;
+    static Fn = Fn;
+    X;
+    Y;
+    Z;
+    T;
+    constructor(X, Y, Z, T) {
+      this.X = acoord("x", X);
+      this.Y = acoord("y", Y);
+      this.Z = acoord("z", Z, true);
+      this.T = acoord("t", T);
+      Object.freeze(this);
+    }
+    static CURVE() {
+      return CURVE;
+    }
+    /**
+     * Create one extended Edwards point from affine coordinates.
+     * Does NOT validate that the point is on-curve or torsion-free.
+     * Use `.assertValidity()` on adversarial inputs.
+     */
+    static fromAffine(p) {
+      if (p instanceof Point)
+        throw new Error("extended point not allowed");
+      const { x, y } = p || {};
+      acoord("x", x);
+      acoord("y", y);
+      return new Point(x, y, Fp.ONE, Fp.mul(x, y));
+    }
+    // Uses algo from RFC8032 5.1.3.
+    static fromBytes(bytes, zip215 = false) {
+      const len = Fp.BYTES;
+      const { a, d } = CURVE;
+      bytes = copyBytes4(abytes5(bytes, len, "point"));
+      abool3(zip215, "zip215");
+      const normed = copyBytes4(bytes);
+      const lastByte = bytes[len - 1];
+      normed[len - 1] = lastByte & ~128;
+      const y = bytesToNumberLE2(normed);
+      const max = zip215 ? MASK : Fp.ORDER;
+      aInRange2("point.y", y, _0n10, max);
+      const y2 = Fp.sqr(y);
+      const u = Fp.sub(y2, Fp.ONE);
+      const v = Fp.sub(Fp.mulN(d, y2), a);
+      let { isValid, value: x } = uvRatio2(u, v);
+      if (!isValid)
+        throw new Error("bad point: invalid y coordinate");
+      const isXOdd = isOdd(x);
+      const isLastByteOdd = (lastByte & 128) !== 0;
+      if (!zip215 && Fp.is0(x) && isLastByteOdd)
+        throw new Error("bad point: x=0 and x_0=1");
+      if (isLastByteOdd !== isXOdd)
+        x = Fp.neg(x);
+      return Point.fromAffine({ x, y });
+    }
+    static fromHex(hex, zip215 = false) {
+      return Point.fromBytes(hexToBytes3(hex), zip215);
+    }
+    get x() {
+      return this.toAffine().x;
+    }
+    get y() {
+      return this.toAffine().y;
+    }
+    precompute(windowSize = 6, isLazy = true) {
+      wnaf.setWindowSize(this, windowSize);
+      if (!isLazy)
+        this.multiply(_2n7);
+      return this;
+    }
+    // Useful in fromAffine() - not for fromBytes(), which always created valid points.
+    assertValidity() {
+      const p = this;
+      const { a, d } = CURVE;
+      if (p.is0())
+        throw new Error("bad point: ZERO");
+      const { X, Y, Z, T } = p;
+      const X2 = Fp.sqr(X);
+      const Y2 = Fp.sqr(Y);
+      const Z2 = Fp.sqr(Z);
+      const Z4 = Fp.sqr(Z2);
+      const aX2 = Fp.mul(X2, a);
+      const left = Fp.mul(Fp.add(aX2, Y2), Z2);
+      const right = Fp.add(Z4, Fp.mul(d, Fp.mul(X2, Y2)));
+      if (!Fp.eql(left, right))
+        throw new Error("bad point: equation left != right (1)");
+      const XY = Fp.mul(X, Y);
+      const ZT = Fp.mul(Z, T);
+      if (!Fp.eql(XY, ZT))
+        throw new Error("bad point: equation left != right (2)");
+    }
+    // Compare one point to another.
+    equals(other) {
+      aedpoint(other);
+      const { X: X1, Y: Y1, Z: Z1 } = this;
+      const { X: X2, Y: Y2, Z: Z2 } = other;
+      const X1Z2 = Fp.mul(X1, Z2);
+      const X2Z1 = Fp.mul(X2, Z1);
+      const Y1Z2 = Fp.mul(Y1, Z2);
+      const Y2Z1 = Fp.mul(Y2, Z1);
+      return Fp.eql(X1Z2, X2Z1) && Fp.eql(Y1Z2, Y2Z1);
+    }
+    is0() {
+      return this.equals(Point.ZERO);
+    }
+    negate() {
+      return new Point(Fp.neg(this.X), this.Y, this.Z, Fp.neg(this.T));
+    }
+    // Fast algo for doubling Extended Point.
+    // https://hyperelliptic.org/EFD/g1p/auto-twisted-extended.html#doubling-dbl-2008-hwcd
+    // Cost: 4M + 4S + 1*a + 6add + 1*2.
+    double() {
+      const { X: X1, Y: Y1, Z: Z1 } = this;
+      const A = Fp.sqr(X1);
+      const B = Fp.sqr(Y1);
+      const C = Fp.mul(Fp.sqr(Z1), _2n7);
+      const D = mulA(A);
+      const x1y1 = Fp.addN(X1, Y1);
+      const E = Fp.sub(Fp.subN(Fp.sqr(x1y1), A), B);
+      const G = Fp.addN(D, B);
+      const F2 = Fp.subN(G, C);
+      const H = Fp.subN(D, B);
+      const X3 = Fp.mul(E, F2);
+      const Y3 = Fp.mul(G, H);
+      const T3 = Fp.mul(E, H);
+      const Z3 = Fp.mul(F2, G);
+      return new Point(X3, Y3, Z3, T3);
+    }
+    // Fast algo for adding 2 Extended Points.
+    // https://hyperelliptic.org/EFD/g1p/auto-twisted-extended.html#addition-add-2008-hwcd
+    // Cost: 9M + 1*a + 1*d + 7add.
+    add(other) {
+      aedpoint(other);
+      const { d } = CURVE;
+      const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
+      const { X: X2, Y: Y2, Z: Z2, T: T2 } = other;
+      const A = Fp.mul(X1, X2);
+      const B = Fp.mul(Y1, Y2);
+      const C = Fp.mul(Fp.mulN(T1, d), T2);
+      const D = Fp.mul(Z1, Z2);
+      const E = Fp.sub(Fp.subN(Fp.mulN(Fp.addN(X1, Y1), Fp.addN(X2, Y2)), A), B);
+      const F2 = Fp.subN(D, C);
+      const G = Fp.addN(D, C);
+      const H = Fp.sub(B, mulA(A));
+      const X3 = Fp.mul(E, F2);
+      const Y3 = Fp.mul(G, H);
+      const T3 = Fp.mul(E, H);
+      const Z3 = Fp.mul(F2, G);
+      return new Point(X3, Y3, Z3, T3);
+    }
+    subtract(other) {
+      aedpoint(other);
+      return this.add(other.negate());
+    }
+    // Constant-time multiplication.
+    multiply(scalar) {
+      if (!Fn.isValidNot0(scalar))
+        throw new RangeError("invalid scalar: expected 1 <= sc < curve.n");
+      const { p, f } = wnaf.mulSecret(this, scalar, cofactor, normalize);
+      return normalize([p, f])[0];
+    }
+    // Non-constant-time multiplication. Uses double-and-add algorithm.
+    // It's faster, but should only be used when you don't care about
+    // an exposed private key e.g. sig verification.
+    // Keeps the same subgroup-scalar contract: 0 is allowed for public-scalar callers, but
+    // n and larger values are rejected instead of being reduced mod n to the identity point.
+    multiplyUnsafe(scalar) {
+      if (!Fn.isValid(scalar))
+        throw new RangeError("invalid scalar: expected 0 <= sc < curve.n");
+      if (scalar === _0n10)
+        return Point.ZERO;
+      if (this.is0() || scalar === _1n11)
+        return this;
+      return wnaf.mulUnsafe(this, scalar, normalize);
+    }
+    // Checks if point is of small order.
+    // If you add something to small order point, you will have "dirty"
+    // point with torsion component.
+    // Clears cofactor and checks if the result is 0.
+    isSmallOrder() {
+      return this.clearCofactor().is0();
+    }
+    // Multiplies point by curve order and checks if the result is 0.
+    // Returns `false` is the point is dirty.
+    isTorsionFree() {
+      return wnaf.mulUnsafe(this, CURVE.n).is0();
+    }
+    // Converts Extended point to default (x, y) coordinates.
+    // Can accept precomputed Z^-1 - for example, from invertBatch.
+    toAffine(invertedZ) {
+      const p = this;
+      let iz = invertedZ;
+      if (iz != null && typeof iz !== "bigint")
+        throw new TypeError('"invertedZ" expected bigint, got type=' + typeof iz);
+      const { X, Y, Z } = p;
+      const is0 = p.is0();
+      if (iz == null)
+        iz = is0 ? Fp.create(_8n4) : Fp.inv(Z);
+      const x = Fp.mul(X, iz);
+      const y = Fp.mul(Y, iz);
+      const zz = Fp.mul(Z, iz);
+      if (is0)
+        return { x: Fp.ZERO, y: Fp.ONE };
+      if (!Fp.eql(zz, Fp.ONE))
+        throw new Error("invZ was invalid");
+      return { x, y };
+    }
+    clearCofactor() {
+      if (cofactor === _1n11)
+        return this;
+      if (cofactor === _2n7)
+        return this.double();
+      if (cofactor === _4n5)
+        return this.double().double();
+      if (cofactor === _8n4)
+        return this.double().double().double();
+      return this.multiplyUnsafe(cofactor);
+    }
+    toBytes() {
+      const { x, y } = this.toAffine();
+      const bytes = Fp.toBytes(y);
+      bytes[bytes.length - 1] |= isOdd(x) ? 128 : 0;
+      return bytes;
+    }
+    toHex() {
+      return bytesToHex3(this.toBytes());
+    }
+    toString() {
+      return `<Point ${this.is0() ? "ZERO" : this.toHex()}>`;
+    }
+  }
+  const normalize = (points) => normalizeZ2(Point, points);
+  const wnaf = new ScalarMultiplier(Point, randomBytes13);
+  if (wnaf.bits >= 6)
+    Point.BASE.precompute(6);
+  Object.freeze(Point.prototype);
+  Object.freeze(Point);
+  return Point;
+}
+
+// node_modules/@noble/curves/abstract/montgomery.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var _0n11 = /* @__PURE__ */ BigInt(0);
+var _1n12 = /* @__PURE__ */ BigInt(1);
+var _2n8 = /* @__PURE__ */ BigInt(2);
+function cmask(P, swap) {
+  return P + swap - (swap >> _1n12 << _1n12);
+}
+function cswap(P) {
+  const offset = BigInt(6) * P;
+  return (mask2, x_2, x_3) => {
+    const sum = x_2 + x_3;
+    const d = offset + x_3 - x_2;
+    const a = (d * mask2 + x_2) % P;
+    return { x_2: a, x_3: sum - a };
+  };
+}
+function validateOpts2(curve) {
+  validateObject2(curve, {
+    P: "bigint",
+    type: "string",
+    adjustScalarBytes: "function",
+    powPminus2: "function"
+  }, {
+    randomBytes: "function",
+    scalarMultBase: "function"
+  });
+  return Object.freeze({ ...curve });
+}
+function montgomery2(curveDef) {
+  const CURVE = validateOpts2(curveDef);
+  const { P, type, adjustScalarBytes: adjustScalarBytes3, powPminus2, randomBytes: rand } = CURVE;
+  const mulBaseHook = CURVE.scalarMultBase;
+  const is25519 = type === "x25519";
+  if (!is25519 && type !== "x448")
+    throw new Error("invalid type");
+  const randomBytes_ = rand === void 0 ? randomBytes7 : rand;
+  const montgomeryBits = is25519 ? 255 : 448;
+  const swap = cswap(P);
+  const fieldLen = is25519 ? 32 : 56;
+  const Gu = is25519 ? BigInt(9) : BigInt(5);
+  const a24 = is25519 ? BigInt(121665) : BigInt(39081);
+  const minScalar = is25519 ? _2n8 ** BigInt(254) : _2n8 ** BigInt(447);
+  const maxAdded = is25519 ? BigInt(8) * (_2n8 ** BigInt(251) - _1n12) : BigInt(4) * (_2n8 ** BigInt(445) - _1n12);
+  const maxScalar = minScalar + maxAdded + _1n12;
+  const modP = (n) => mod4(n, P);
+  const GuBytes = encodeU(Gu);
+  function encodeU(u) {
+    return numberToBytesLE2(modP(u), fieldLen);
+  }
+  function decodeU(u) {
+    const _u = copyBytes4(abytes5(u, fieldLen, "uCoordinate"));
+    if (is25519)
+      _u[31] &= 127;
+    return modP(bytesToNumberLE2(_u));
+  }
+  function decodeScalar(scalar) {
+    return bytesToNumberLE2(adjustScalarBytes3(copyBytes4(abytes5(scalar, fieldLen, "scalar"))));
+  }
+  const lowOrderU = new Set(is25519 ? [
+    _0n11,
+    _1n12,
+    P - _1n12,
+    BigInt("325606250916557431795983626356110631294008115727848805560023387167927233504"),
+    BigInt("39382357235489614581723060781553021112529911719440698176882885853963445705823")
+  ] : [_0n11, _1n12, P - _1n12]);
+  function scalarMult2(scalar, u) {
+    const pointU = decodeU(u);
+    if (lowOrderU.has(pointU))
+      throw new Error("invalid private or public key received");
+    const pu = montgomeryLadder(pointU, decodeScalar(scalar));
+    if (pu === _0n11)
+      throw new Error("invalid private or public key received");
+    return encodeU(pu);
+  }
+  function scalarMultBase2(scalar) {
+    if (mulBaseHook === void 0)
+      return scalarMult2(scalar, GuBytes);
+    const k = decodeScalar(scalar);
+    aInRange2("scalar", k, minScalar, maxScalar);
+    const pu = modP(mulBaseHook(k));
+    if (pu === _0n11)
+      throw new Error("invalid private or public key received");
+    return encodeU(pu);
+  }
+  const getPublicKey = scalarMultBase2;
+  const getSharedSecret = scalarMult2;
+  function montgomeryLadder(u, scalar) {
+    aInRange2("u", u, _0n11, P);
+    aInRange2("scalar", scalar, minScalar, maxScalar);
+    const k = scalar;
+    const x_1 = u;
+    let x_2 = _1n12;
+    let z_2 = _0n11;
+    let x_3 = u;
+    let z_3 = _1n12;
+    const kx = k ^ k >> _1n12;
+    for (let t = BigInt(montgomeryBits - 1); t >= _0n11; t--) {
+      const mask3 = cmask(P, kx >> t);
+      ({ x_2, x_3 } = swap(mask3, x_2, x_3));
+      ({ x_2: z_2, x_3: z_3 } = swap(mask3, z_2, z_3));
+      const A = x_2 + z_2;
+      const AA = modP(A * A);
+      const B = x_2 - z_2;
+      const BB = modP(B * B);
+      const E = AA - BB;
+      const C = x_3 + z_3;
+      const D = x_3 - z_3;
+      const DA = modP(D * A);
+      const CB = modP(C * B);
+      const dacb = DA + CB;
+      const da_cb = DA - CB;
+      x_3 = modP(dacb * dacb);
+      z_3 = modP(x_1 * modP(da_cb * da_cb));
+      x_2 = modP(AA * BB);
+      z_2 = modP(E * (AA + modP(a24 * E)));
+    }
+    const mask2 = cmask(P, k);
+    ({ x_2, x_3 } = swap(mask2, x_2, x_3));
+    ({ x_2: z_2, x_3: z_3 } = swap(mask2, z_2, z_3));
+    const z2 = powPminus2(z_2);
+    return modP(x_2 * z2);
+  }
+  const lengths = {
+    secretKey: fieldLen,
+    publicKey: fieldLen,
+    seed: fieldLen
+  };
+  const randomSecretKey = (seed) => {
+    seed = seed === void 0 ? randomBytes_(fieldLen) : seed;
+    abytes5(seed, lengths.seed, "seed");
+    return seed;
+  };
+  const utils = { randomSecretKey };
+  Object.freeze(lengths);
+  Object.freeze(utils);
+  return Object.freeze({
+    keygen: createKeygen2(randomSecretKey, getPublicKey),
+    getSharedSecret,
+    getPublicKey,
+    scalarMult: scalarMult2,
+    scalarMultBase: scalarMultBase2,
+    utils,
+    GuBytes: GuBytes.slice(),
+    lengths
+  });
+}
+
+// node_modules/@noble/curves/ed25519.js
+var _0n12 = /* @__PURE__ */ BigInt(0);
+var _1n13 = /* @__PURE__ */ BigInt(1);
+var _2n9 = /* @__PURE__ */ BigInt(2);
+var _3n5 = /* @__PURE__ */ BigInt(3);
+var _5n4 = /* @__PURE__ */ BigInt(5);
+var _8n5 = /* @__PURE__ */ BigInt(8);
+var ed25519_CURVE_p2 = /* @__PURE__ */ BigInt("0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffed");
+var ed25519_CURVE = /* @__PURE__ */ (() => ({
+  p: ed25519_CURVE_p2,
+  n: BigInt("0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3ed"),
+  h: _8n5,
+  a: BigInt("0x7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffec"),
+  d: BigInt("0x52036cee2b6ffe738cc740797779e89800700a4d4141d8ab75eb4dca135978a3"),
+  Gx: BigInt("0x216936d3cd6e53fec0a4e231fdd6dc5c692cc7609525a7b2c9562d608f25d51a"),
+  Gy: BigInt("0x6666666666666666666666666666666666666666666666666666666666666658")
+}))();
+function ed25519_pow_2_252_32(x) {
+  const _10n = BigInt(10), _20n = BigInt(20), _40n = BigInt(40), _80n = BigInt(80);
+  const P = ed25519_CURVE_p2;
+  const x2 = x * x % P;
+  const b2 = x2 * x % P;
+  const b4 = pow22(b2, _2n9, P) * b2 % P;
+  const b5 = pow22(b4, _1n13, P) * x % P;
+  const b10 = pow22(b5, _5n4, P) * b5 % P;
+  const b20 = pow22(b10, _10n, P) * b10 % P;
+  const b40 = pow22(b20, _20n, P) * b20 % P;
+  const b80 = pow22(b40, _40n, P) * b40 % P;
+  const b160 = pow22(b80, _80n, P) * b80 % P;
+  const b240 = pow22(b160, _80n, P) * b80 % P;
+  const b250 = pow22(b240, _10n, P) * b10 % P;
+  const pow_p_5_8 = pow22(b250, _2n9, P) * x % P;
+  return { pow_p_5_8, b2 };
+}
+function adjustScalarBytes2(bytes) {
+  bytes[0] &= 248;
+  bytes[31] &= 127;
+  bytes[31] |= 64;
+  return bytes;
+}
+var ED25519_SQRT_M1 = /* @__PURE__ */ BigInt("19681161376707505956807079304988542015446066515923890162744021073123829784752");
+function uvRatio(u, v) {
+  const P = ed25519_CURVE_p2;
+  const v3 = mod4(v * v * v, P);
+  const v7 = mod4(v3 * v3 * v, P);
+  const pow3 = ed25519_pow_2_252_32(u * v7).pow_p_5_8;
+  let x = mod4(u * v3 * pow3, P);
+  const vx2 = mod4(v * x * x, P);
+  const root1 = x;
+  const root2 = mod4(x * ED25519_SQRT_M1, P);
+  const useRoot1 = vx2 === u;
+  const useRoot2 = vx2 === mod4(-u, P);
+  const noRoot = vx2 === mod4(-u * ED25519_SQRT_M1, P);
+  if (useRoot1)
+    x = root1;
+  if (useRoot2 || noRoot)
+    x = root2;
+  if (isNegativeLE2(x, P))
+    x = mod4(-x, P);
+  return { isValid: useRoot1 || useRoot2, value: x };
+}
+var ed25519_Point = /* @__PURE__ */ edwards(ed25519_CURVE, { uvRatio });
+var x255192 = /* @__PURE__ */ (() => {
+  const P = ed25519_CURVE_p2;
+  const powPminus2 = (x) => {
+    const { pow_p_5_8, b2 } = ed25519_pow_2_252_32(x);
+    return mod4(pow22(pow_p_5_8, _3n5, P) * b2, P);
+  };
+  return montgomery2({
+    P,
+    type: "x25519",
+    powPminus2,
+    adjustScalarBytes: adjustScalarBytes2,
+    // ~3x faster fixed-base: [k]B on the birationally-equivalent Edwards curve using cached
+    // base tables, mapped back via u = (1+y)/(1-y) = (Z+Y)/(Z-Y) with one Fermat inversion.
+    // Same construction as libsodium's crypto_scalarmult_curve25519_base.
+    scalarMultBase: (k) => {
+      const kn = mod4(k, ed25519_Point.Fn.ORDER);
+      if (kn === _0n12)
+        return _0n12;
+      const p = ed25519_Point.BASE.multiply(kn);
+      return mod4((p.Z + p.Y) * powPminus2(mod4(p.Z - p.Y, P)), P);
+    }
+  });
+})();
+
+// node_modules/age-encryption/dist/x25519.js
+var exportable = false;
+var webCryptoOff = false;
+async function webCryptoFallback(func, fallback) {
+  if (webCryptoOff) {
+    return await fallback();
+  }
+  try {
+    return await func();
+  } catch (error2) {
+    if (error2 instanceof ReferenceError || error2 instanceof DOMException && error2.name === "NotSupportedError") {
+      return await fallback();
+    } else {
+      throw error2;
+    }
+  }
+}
+async function scalarMult(scalar, u) {
+  return await webCryptoFallback(async () => {
+    const key = isCryptoKey(scalar) ? scalar : await importX25519Key(scalar);
+    const peer = await crypto.subtle.importKey("raw", domBuffer(u), { name: "X25519" }, exportable, []);
+    return new Uint8Array(await crypto.subtle.deriveBits({ name: "X25519", public: peer }, key, 256));
+  }, () => {
+    if (isCryptoKey(scalar)) {
+      throw new Error("CryptoKey provided but X25519 WebCrypto is not supported");
+    }
+    return x255192.scalarMult(scalar, u);
+  });
+}
+async function scalarMultBase(scalar) {
+  return await webCryptoFallback(async () => {
+    return scalarMult(scalar, x255192.GuBytes);
+  }, () => {
+    if (isCryptoKey(scalar)) {
+      throw new Error("CryptoKey provided but X25519 WebCrypto is not supported");
+    }
+    return x255192.scalarMultBase(scalar);
+  });
+}
+var pkcs8Prefix = /* @__PURE__ */ new Uint8Array([
+  48,
+  46,
+  2,
+  1,
+  0,
+  48,
+  5,
+  6,
+  3,
+  43,
+  101,
+  110,
+  4,
+  34,
+  4,
+  32
+]);
+async function importX25519Key(key) {
+  if (key.length !== 32) {
+    throw new Error("X25519 private key must be 32 bytes");
+  }
+  const pkcs8 = new Uint8Array([...pkcs8Prefix, ...key]);
+  return crypto.subtle.importKey("pkcs8", pkcs8, { name: "X25519" }, exportable, ["deriveBits"]);
+}
+function isCryptoKey(key) {
+  return typeof CryptoKey !== "undefined" && key instanceof CryptoKey;
+}
+function domBuffer(arr) {
+  return arr;
+}
+
+// node_modules/age-encryption/dist/format.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/age-encryption/dist/io.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var LineReader = class {
+  s;
+  transcript = [];
+  buf = new Uint8Array(0);
+  constructor(stream2) {
+    this.s = stream2.getReader();
+  }
+  async readLine() {
+    const line = [];
+    while (true) {
+      const i = this.buf.indexOf("\n".charCodeAt(0));
+      if (i >= 0) {
+        line.push(this.buf.subarray(0, i));
+        this.transcript.push(this.buf.subarray(0, i + 1));
+        this.buf = this.buf.subarray(i + 1);
+        return asciiString(flatten(line));
+      }
+      if (this.buf.length > 0) {
+        line.push(this.buf);
+        this.transcript.push(this.buf);
+      }
+      const next = await this.s.read();
+      if (next.done) {
+        this.buf = flatten(line);
+        return null;
+      }
+      this.buf = next.value;
+    }
+  }
+  close() {
+    this.s.releaseLock();
+    return { rest: this.buf, transcript: flatten(this.transcript) };
+  }
+};
+function asciiString(bytes) {
+  bytes.forEach((b) => {
+    if (b < 32 || b > 126) {
+      throw Error("invalid non-ASCII byte in header");
+    }
+  });
+  return new TextDecoder().decode(bytes);
+}
+function flatten(arr) {
+  const len = arr.reduce(((sum, line) => sum + line.length), 0);
+  const out = new Uint8Array(len);
+  let n = 0;
+  for (const a of arr) {
+    out.set(a, n);
+    n += a.length;
+  }
+  return out;
+}
+function prepend(s, ...prefixes) {
+  return s.pipeThrough(new TransformStream({
+    start(controller) {
+      for (const p of prefixes) {
+        controller.enqueue(p);
+      }
+    }
+  }));
+}
+function stream(a) {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(a);
+      controller.close();
+    }
+  });
+}
+async function readAll(stream2) {
+  if (!(stream2 instanceof ReadableStream)) {
+    throw new Error("readAll expects a ReadableStream<Uint8Array>");
+  }
+  return new Uint8Array(await new Response(stream2).arrayBuffer());
+}
+async function readAllString(stream2) {
+  if (!(stream2 instanceof ReadableStream)) {
+    throw new Error("readAllString expects a ReadableStream<Uint8Array>");
+  }
+  return await new Response(stream2).text();
+}
+async function read(stream2, n) {
+  const reader = stream2.getReader();
+  const chunks = [];
+  let readBytes = 0;
+  while (readBytes < n) {
+    const { done, value } = await reader.read();
+    if (done) {
+      throw Error("stream ended before reading " + n.toString() + " bytes");
+    }
+    chunks.push(value);
+    readBytes += value.length;
+  }
+  reader.releaseLock();
+  const buf = flatten(chunks);
+  const data = buf.subarray(0, n);
+  const rest = prepend(stream2, buf.subarray(n));
+  return { data, rest };
+}
+
+// node_modules/age-encryption/dist/format.js
+var Stanza = class {
+  /**
+   * All space-separated arguments on the first line of the stanza.
+   * Each argument is a string that does not contain spaces.
+   * The first argument is often a recipient type, which should look like
+   * `example.com/...` to avoid collisions.
+   */
+  args;
+  /**
+   * The raw body of the stanza. This is automatically base64-encoded and
+   * split into lines of 48 characters each.
+   */
+  body;
+  constructor(args, body) {
+    this.args = args;
+    this.body = body;
+  }
+};
+async function parseNextStanza(hdr) {
+  const argsLine = await hdr.readLine();
+  if (argsLine === null) {
+    throw Error("invalid stanza");
+  }
+  const args = argsLine.split(" ");
+  if (args.length < 2 || args.shift() !== "->") {
+    return { next: argsLine };
+  }
+  for (const arg of args) {
+    if (arg.length === 0) {
+      throw Error("invalid stanza");
+    }
+  }
+  const bodyLines = [];
+  for (; ; ) {
+    const nextLine = await hdr.readLine();
+    if (nextLine === null) {
+      throw Error("invalid stanza");
+    }
+    const line = base64nopad.decode(nextLine);
+    if (line.length > 48) {
+      throw Error("invalid stanza");
+    }
+    bodyLines.push(line);
+    if (line.length < 48) {
+      break;
+    }
+  }
+  const body = flatten(bodyLines);
+  return { s: new Stanza(args, body) };
+}
+async function parseHeader(header) {
+  const hdr = new LineReader(header);
+  const versionLine = await hdr.readLine();
+  if (versionLine !== "age-encryption.org/v1") {
+    throw Error("invalid version " + (versionLine ?? "line"));
+  }
+  const stanzas = [];
+  for (; ; ) {
+    const { s, next: macLine } = await parseNextStanza(hdr);
+    if (s !== void 0) {
+      stanzas.push(s);
+      continue;
+    }
+    if (!macLine.startsWith("--- ")) {
+      throw Error("invalid header");
+    }
+    const MAC = base64nopad.decode(macLine.slice(4));
+    const { rest, transcript } = hdr.close();
+    const headerNoMAC = transcript.slice(0, transcript.length - 1 - macLine.length + 3);
+    return { stanzas, headerNoMAC, MAC, headerSize: transcript.length, rest: prepend(header, rest) };
+  }
+}
+
+// node_modules/age-encryption/dist/recipients.js
+function generateX25519Identity() {
+  const scalar = randomBytes3(32);
+  const identity = bech32.encodeFromBytes("AGE-SECRET-KEY-", scalar).toUpperCase();
+  return Promise.resolve(identity);
+}
+async function identityToRecipient(identity) {
+  let scalar;
+  if (isCryptoKey2(identity)) {
+    scalar = identity;
+  } else if (identity.startsWith("AGE-SECRET-KEY-PQ-1")) {
+    const res = bech32.decodeToBytes(identity);
+    if (res.prefix.toUpperCase() !== "AGE-SECRET-KEY-PQ-" || res.bytes.length !== 32) {
+      throw Error("invalid identity");
+    }
+    const recipient2 = MLKEM768X25519.getPublicKey(res.bytes);
+    return bech32.encode("age1pq", bech32.toWords(recipient2), false);
+  } else {
+    const res = bech32.decodeToBytes(identity);
+    if (!identity.startsWith("AGE-SECRET-KEY-1") || res.prefix.toUpperCase() !== "AGE-SECRET-KEY-" || res.bytes.length !== 32) {
+      throw Error("invalid identity");
+    }
+    scalar = res.bytes;
+  }
+  const recipient = await scalarMultBase(scalar);
+  return bech32.encodeFromBytes("age", recipient);
+}
+var HybridIdentity = class {
+  identity;
+  constructor(s) {
+    const res = bech32.decodeToBytes(s);
+    if (!s.startsWith("AGE-SECRET-KEY-PQ-1") || res.prefix.toUpperCase() !== "AGE-SECRET-KEY-PQ-" || res.bytes.length !== 32) {
+      throw Error("invalid identity");
+    }
+    this.identity = res.bytes;
+  }
+  unwrapFileKey(stanzas) {
+    for (const s of stanzas) {
+      if (s.args.length < 1 || s.args[0] !== "mlkem768x25519") {
+        continue;
+      }
+      if (s.args.length !== 2) {
+        throw Error("invalid mlkem768x25519 stanza");
+      }
+      const share = base64nopad.decode(s.args[1]);
+      if (share.length !== 1120) {
+        throw Error("invalid mlkem768x25519 stanza");
+      }
+      if (s.body.length !== 32) {
+        throw Error("invalid mlkem768x25519 stanza");
+      }
+      const sharedSecret = MLKEM768X25519.decapsulate(share, this.identity);
+      const label2 = new TextEncoder().encode("age-encryption.org/mlkem768x25519");
+      const { key, nonce } = hpkeContext(hpkeMLKEM768X25519, sharedSecret, label2);
+      try {
+        return chacha20poly1305(key, nonce).decrypt(s.body);
+      } catch {
+        continue;
+      }
+    }
+    return null;
+  }
+};
+var hpkeMLKEM768X25519 = 25722;
+function hpkeContext(kemID, sharedSecret, info2) {
+  const suiteID = hpkeSuiteID(kemID);
+  const pskIDHash = hpkeLabeledExtract(suiteID, void 0, "psk_id_hash", new Uint8Array(0));
+  const infoHash = hpkeLabeledExtract(suiteID, void 0, "info_hash", info2);
+  const ksContext = new Uint8Array(1 + pskIDHash.length + infoHash.length);
+  ksContext[0] = 0;
+  ksContext.set(pskIDHash, 1);
+  ksContext.set(infoHash, 1 + pskIDHash.length);
+  const secret = hpkeLabeledExtract(suiteID, sharedSecret, "secret", new Uint8Array(0));
+  const key = hpkeLabeledExpand(suiteID, secret, "key", ksContext, 32);
+  const nonce = hpkeLabeledExpand(suiteID, secret, "base_nonce", ksContext, 12);
+  return { key, nonce };
+}
+function hpkeSuiteID(kemID) {
+  const suiteID = new Uint8Array(10);
+  suiteID.set(new TextEncoder().encode("HPKE"), 0);
+  suiteID[4] = kemID >> 8 & 255;
+  suiteID[5] = kemID & 255;
+  suiteID[6] = 0;
+  suiteID[7] = 1;
+  suiteID[8] = 0;
+  suiteID[9] = 3;
+  return suiteID;
+}
+function hpkeLabeledExtract(suiteID, salt, label2, ikm) {
+  const labeledIKM = new Uint8Array(7 + suiteID.length + label2.length + ikm.length);
+  let offset = 0;
+  labeledIKM.set(new TextEncoder().encode("HPKE-v1"), offset);
+  offset += "HPKE-v1".length;
+  labeledIKM.set(suiteID, offset);
+  offset += suiteID.length;
+  labeledIKM.set(new TextEncoder().encode(label2), offset);
+  offset += label2.length;
+  labeledIKM.set(ikm, offset);
+  return extract(sha256, labeledIKM, salt);
+}
+function hpkeLabeledExpand(suiteID, prk, label2, info2, length) {
+  const labeledInfo = new Uint8Array(2 + 7 + suiteID.length + label2.length + info2.length);
+  let offset = 0;
+  labeledInfo[offset] = length >> 8 & 255;
+  labeledInfo[offset + 1] = length & 255;
+  offset += 2;
+  labeledInfo.set(new TextEncoder().encode("HPKE-v1"), offset);
+  offset += "HPKE-v1".length;
+  labeledInfo.set(suiteID, offset);
+  offset += suiteID.length;
+  labeledInfo.set(new TextEncoder().encode(label2), offset);
+  offset += label2.length;
+  labeledInfo.set(info2, offset);
+  return expand(sha256, prk, labeledInfo, length);
+}
+var X25519Identity = class {
+  identity;
+  recipient;
+  constructor(s) {
+    if (isCryptoKey2(s)) {
+      this.identity = s;
+      this.recipient = scalarMultBase(s);
+      return;
+    }
+    const res = bech32.decodeToBytes(s);
+    if (!s.startsWith("AGE-SECRET-KEY-1") || res.prefix.toUpperCase() !== "AGE-SECRET-KEY-" || res.bytes.length !== 32) {
+      throw Error("invalid identity");
+    }
+    this.identity = res.bytes;
+    this.recipient = scalarMultBase(res.bytes);
+  }
+  async unwrapFileKey(stanzas) {
+    for (const s of stanzas) {
+      if (s.args.length < 1 || s.args[0] !== "X25519") {
+        continue;
+      }
+      if (s.args.length !== 2) {
+        throw Error("invalid X25519 stanza");
+      }
+      const share = base64nopad.decode(s.args[1]);
+      if (share.length !== 32) {
+        throw Error("invalid X25519 stanza");
+      }
+      const secret = await scalarMult(this.identity, share);
+      const recipient = await this.recipient;
+      const salt = new Uint8Array(share.length + recipient.length);
+      salt.set(share);
+      salt.set(recipient, share.length);
+      const label2 = new TextEncoder().encode("age-encryption.org/v1/X25519");
+      const key = hkdf(sha256, secret, salt, label2, 32);
+      const fileKey = decryptFileKey(s.body, key);
+      if (fileKey !== null)
+        return fileKey;
+    }
+    return null;
+  }
+};
+var ScryptIdentity = class {
+  passphrase;
+  constructor(passphrase) {
+    this.passphrase = passphrase;
+  }
+  unwrapFileKey(stanzas) {
+    for (const s of stanzas) {
+      if (s.args.length < 1 || s.args[0] !== "scrypt") {
+        continue;
+      }
+      if (stanzas.length !== 1) {
+        throw Error("scrypt recipient is not the only one in the header");
+      }
+      if (s.args.length !== 3) {
+        throw Error("invalid scrypt stanza");
+      }
+      if (!/^[1-9][0-9]*$/.test(s.args[2])) {
+        throw Error("invalid scrypt stanza");
+      }
+      const salt = base64nopad.decode(s.args[1]);
+      if (salt.length !== 16) {
+        throw Error("invalid scrypt stanza");
+      }
+      const logN = Number(s.args[2]);
+      if (logN > 20) {
+        throw Error("scrypt work factor is too high");
+      }
+      const label2 = "age-encryption.org/v1/scrypt";
+      const labelAndSalt = new Uint8Array(label2.length + 16);
+      labelAndSalt.set(new TextEncoder().encode(label2));
+      labelAndSalt.set(salt, label2.length);
+      const key = scrypt(this.passphrase, labelAndSalt, { N: 2 ** logN, r: 8, p: 1, dkLen: 32 });
+      const fileKey = decryptFileKey(s.body, key);
+      if (fileKey !== null)
+        return fileKey;
+    }
+    return null;
+  }
+};
+function decryptFileKey(body, key) {
+  if (body.length !== 32) {
+    throw Error("invalid stanza");
+  }
+  const nonce = new Uint8Array(12);
+  try {
+    return chacha20poly1305(key, nonce).decrypt(body);
+  } catch {
+    return null;
+  }
+}
+function isCryptoKey2(key) {
+  return typeof CryptoKey !== "undefined" && key instanceof CryptoKey;
+}
+
+// node_modules/age-encryption/dist/stream.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var chacha20poly1305Overhead = 16;
+var chunkSize = /* @__PURE__ */ (() => 64 * 1024)();
+var chunkSizeWithOverhead = /* @__PURE__ */ (() => chunkSize + chacha20poly1305Overhead)();
+function decryptSTREAM(key) {
+  const streamNonce = new Uint8Array(12);
+  const incNonce = () => {
+    for (let i = streamNonce.length - 2; i >= 0; i--) {
+      streamNonce[i]++;
+      if (streamNonce[i] !== 0)
+        break;
+    }
+  };
+  let firstChunk = true;
+  const ciphertextBuffer = new Uint8Array(chunkSizeWithOverhead);
+  let ciphertextBufferUsed = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      while (chunk.length > 0) {
+        if (ciphertextBufferUsed === ciphertextBuffer.length) {
+          const decryptedChunk = chacha20poly1305(key, streamNonce).decrypt(ciphertextBuffer);
+          controller.enqueue(decryptedChunk);
+          incNonce();
+          ciphertextBufferUsed = 0;
+          firstChunk = false;
+        }
+        const n = Math.min(ciphertextBuffer.length - ciphertextBufferUsed, chunk.length);
+        ciphertextBuffer.set(chunk.subarray(0, n), ciphertextBufferUsed);
+        ciphertextBufferUsed += n;
+        chunk = chunk.subarray(n);
+      }
+    },
+    flush(controller) {
+      streamNonce[11] = 1;
+      const decryptedChunk = chacha20poly1305(key, streamNonce).decrypt(ciphertextBuffer.subarray(0, ciphertextBufferUsed));
+      if (!firstChunk && decryptedChunk.length === 0) {
+        throw new Error("final chunk is empty");
+      }
+      controller.enqueue(decryptedChunk);
+    }
+  });
+}
+function plaintextSize(ciphertextSize2) {
+  if (ciphertextSize2 < chacha20poly1305Overhead) {
+    throw Error("ciphertext is too small");
+  }
+  if (ciphertextSize2 === chacha20poly1305Overhead) {
+    return 0;
+  }
+  const fullChunks = Math.floor(ciphertextSize2 / chunkSizeWithOverhead);
+  const lastChunk = ciphertextSize2 % chunkSizeWithOverhead;
+  if (0 < lastChunk && lastChunk <= chacha20poly1305Overhead) {
+    throw Error("ciphertext size is invalid");
+  }
+  let size = ciphertextSize2;
+  size -= fullChunks * chacha20poly1305Overhead;
+  size -= lastChunk > 0 ? chacha20poly1305Overhead : 0;
+  return size;
+}
+
+// node_modules/age-encryption/dist/armor.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/age-encryption/dist/webauthn.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/age-encryption/dist/cbor.js
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// node_modules/age-encryption/dist/index.js
+var Decrypter = class {
+  identities = [];
+  /**
+   * Add a passphrase to decrypt password-encrypted file(s) with. This method
+   * can be called multiple times to try multiple passphrases.
+   *
+   * @param s - The passphrase to decrypt the file with.
+   */
+  addPassphrase(s) {
+    this.identities.push(new ScryptIdentity(s));
+  }
+  /**
+   * Add an identity to decrypt file(s) with. This method can be called
+   * multiple times to try multiple identities.
+   *
+   * @param s - The identity to decrypt the file with. Either a string
+   * beginning with `AGE-SECRET-KEY-PQ-1...` or `AGE-SECRET-KEY-1...`, an
+   * X25519 private
+   * {@link https://developer.mozilla.org/en-US/docs/Web/API/CryptoKey | CryptoKey}
+   * object, or an object implementing the {@link Identity} interface.
+   *
+   * A CryptoKey object must have
+   * {@link https://developer.mozilla.org/en-US/docs/Web/API/CryptoKey/type | type}
+   * `private`,
+   * {@link https://developer.mozilla.org/en-US/docs/Web/API/CryptoKey/algorithm | algorithm}
+   * `{name: 'X25519'}`, and
+   * {@link https://developer.mozilla.org/en-US/docs/Web/API/CryptoKey/usages | usages}
+   * `["deriveBits"]`. For example:
+   * ```js
+   * const keyPair = await crypto.subtle.generateKey({ name: "X25519" }, false, ["deriveBits"])
+   * decrypter.addIdentity(key.privateKey)
+   * ```
+   */
+  addIdentity(s) {
+    if (isCryptoKey3(s)) {
+      this.identities.push(new X25519Identity(s));
+    } else if (typeof s === "string") {
+      if (s.startsWith("AGE-SECRET-KEY-1")) {
+        this.identities.push(new X25519Identity(s));
+      } else if (s.startsWith("AGE-SECRET-KEY-PQ-1")) {
+        this.identities.push(new HybridIdentity(s));
+      } else {
+        throw new Error("unrecognized identity type");
+      }
+    } else {
+      this.identities.push(s);
+    }
+  }
+  async decrypt(file, outputFormat) {
+    const s = file instanceof ReadableStream ? file : stream(file);
+    const { fileKey, headerSize, rest } = await this.decryptHeaderInternal(s);
+    const { data: nonce, rest: payload } = await read(rest, 16);
+    const label2 = new TextEncoder().encode("payload");
+    const streamKey = hkdf(sha256, fileKey, nonce, label2, 32);
+    const decrypter = decryptSTREAM(streamKey);
+    const out = payload.pipeThrough(decrypter);
+    const outWithSize = Object.assign(out, {
+      size: (size) => plaintextSize(size - headerSize - nonce.length)
+    });
+    if (file instanceof ReadableStream)
+      return outWithSize;
+    if (outputFormat === "text")
+      return await readAllString(out);
+    return await readAll(out);
+  }
+  /**
+   * Decrypt the file key from a detached header. This is a low-level
+   * function that can be used to implement delegated decryption logic.
+   * Most users won't need this.
+   *
+   * It is the caller's responsibility to keep track of what file the
+   * returned file key decrypts, and to ensure the file key is not used
+   * for any other purpose.
+   *
+   * @param header - The file's textual header, including the MAC.
+   *
+   * @returns The file key used to encrypt the file.
+   */
+  async decryptHeader(header) {
+    return (await this.decryptHeaderInternal(stream(header))).fileKey;
+  }
+  async decryptHeaderInternal(file) {
+    const h = await parseHeader(file);
+    const fileKey = await this.unwrapFileKey(h.stanzas);
+    if (fileKey === null)
+      throw Error("no identity matched any of the file's recipients");
+    const label2 = new TextEncoder().encode("header");
+    const hmacKey = hkdf(sha256, fileKey, void 0, label2, 32);
+    const mac2 = hmac(sha256, hmacKey, h.headerNoMAC);
+    if (!compareBytes(h.MAC, mac2))
+      throw Error("invalid header HMAC");
+    return { fileKey, headerSize: h.headerSize, rest: h.rest };
+  }
+  async unwrapFileKey(stanzas) {
+    for (const identity of this.identities) {
+      const fileKey = await identity.unwrapFileKey(stanzas);
+      if (fileKey !== null)
+        return fileKey;
+    }
+    return null;
+  }
+};
+function compareBytes(a, b) {
+  if (a.length !== b.length) {
+    return false;
+  }
+  let acc = 0;
+  for (let i = 0; i < a.length; i++) {
+    acc |= a[i] ^ b[i];
+  }
+  return acc === 0;
+}
+function isCryptoKey3(key) {
+  return typeof CryptoKey !== "undefined" && key instanceof CryptoKey;
+}
+
+// src/team/crypto.ts
+var dataKeyIdOf = (dataKey) => createHash5("sha256").update("agent-vault team data key\n").update(dataKey).digest("hex").slice(0, 32);
+var valueAad = (dataKeyId, key) => Buffer.from(`agent-vault team value 1
+${dataKeyId}
+${key}`, "utf8");
+function openValue(dataKey, dataKeyId, key, sealed) {
+  const b = Buffer.from(sealed, "base64");
+  if (b.length < 28) return void 0;
+  try {
+    const d = createDecipheriv("aes-256-gcm", dataKey, b.subarray(0, 12));
+    d.setAAD(valueAad(dataKeyId, key));
+    d.setAuthTag(b.subarray(b.length - 16));
+    return Buffer.concat([d.update(b.subarray(12, b.length - 16)), d.final()]);
+  } catch {
+    return void 0;
+  }
+}
+async function unwrapDataKey(wrap2, identity) {
+  const d = new Decrypter();
+  d.addIdentity(identity);
+  let text;
+  try {
+    text = await d.decrypt(Buffer.from(wrap2, "base64"), "text");
+  } catch {
+    return void 0;
+  }
+  return /^[0-9a-f]{64}\n?$/.test(text) ? Buffer.from(text.trim(), "hex") : void 0;
+}
+var newIdentity = () => generateX25519Identity();
+async function parseIdentity(text) {
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const identity = lines.length === 1 && /^AGE-SECRET-KEY-1[0-9A-Z]+$/.test(lines[0]) ? lines[0] : void 0;
+  if (!identity) throw new AgentVaultError("usage", TEAM_MSG.badIdentity, { code: "TEAM_BAD_IDENTITY", hint: TEAM_MSG.badIdentityHint });
+  try {
+    return { identity, recipient: await identityToRecipient(identity) };
+  } catch {
+    throw new AgentVaultError("usage", TEAM_MSG.badIdentity, { code: "TEAM_BAD_IDENTITY", hint: TEAM_MSG.badIdentityHint });
+  }
+}
+function newSigningKey() {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return { der: privateKey.export({ format: "der", type: "pkcs8" }), publicKey: publicKey.export({ format: "jwk" }).x };
+}
+function signingPublicKey(der) {
+  return createPublicKey2(createPrivateKey2({ key: der, format: "der", type: "pkcs8" })).export({ format: "jwk" }).x;
+}
+var signingMessage = (f) => Buffer.from(["agent-vault team signature 1", ...signedLines(f)].join("\n") + "\n", "utf8");
+function signatureValid(f, signer) {
+  try {
+    const key = createPublicKey2({ key: { kty: "OKP", crv: "Ed25519", x: signer.signingKey }, format: "jwk" });
+    return verify(null, signingMessage(f), key, Buffer.from(f.signature, "base64"));
+  } catch {
+    return false;
+  }
+}
+
+// src/team/merge.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/team/team.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { existsSync as existsSync7, mkdirSync as mkdirSync6, readFileSync as readFileSync9 } from "node:fs";
+import { dirname as dirname7, join as join15 } from "node:path";
+var refused = (code, message, hint) => new AgentVaultError("refused", message, { code, hint });
+var teamPaths = (root) => ({ file: join15(root, TEAM_FILE), recipients: join15(root, RECIPIENTS_FILE) });
+function readTeam(root) {
+  const p = teamPaths(root);
+  if (!existsSync7(p.file)) return void 0;
+  const file = parseTeam(readFileSync9(p.file, "utf8"), TEAM_FILE);
+  if (!existsSync7(p.recipients)) throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMissing(RECIPIENTS_FILE), TEAM_MSG.restoreFromGit);
+  return { root, file, recipients: parseRecipients(readFileSync9(p.recipients, "utf8"), RECIPIENTS_FILE) };
+}
+function verifyTeam(t, pins) {
+  const f = t.file;
+  const signer = f.members.find((m) => m.name === f.signedBy);
+  if (!signer) throw refused("TEAM_SIGNER_NOT_MEMBER", TEAM_MSG.signerNotMember(f.signedBy), TEAM_MSG.restoreFromGit);
+  if (!signatureValid(f, signer)) throw refused("TEAM_BAD_SIGNATURE", TEAM_MSG.badSignature(f.signedBy), TEAM_MSG.restoreFromGit);
+  if (t.recipients && !sameMembers(t.recipients, f.members)) {
+    const signed = new Set(f.members.map((m) => `${m.name} ${m.recipient} ${m.signingKey}`));
+    const extra = t.recipients.filter((m) => !signed.has(`${m.name} ${m.recipient} ${m.signingKey}`)).map((m) => m.name);
+    throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMismatch(extra), TEAM_MSG.recipientsMismatchHint);
+  }
+  const names = f.members.map((m) => m.name).sort();
+  const wrapped = [...f.wraps.keys()].sort();
+  if (names.join("\n") !== wrapped.join("\n")) {
+    throw refused("TEAM_WRAP_MISSING", TEAM_MSG.wrapsMismatch(names.filter((n) => !f.wraps.has(n)), wrapped.filter((n) => !names.includes(n))), TEAM_MSG.restoreFromGit);
+  }
+  if (pins && !pins.some((p) => p.signingKey === signer.signingKey)) {
+    throw refused("TEAM_UNTRUSTED_SIGNER", TEAM_MSG.untrustedSigner(f.signedBy, pins.map((p) => p.name)), TEAM_MSG.untrustedSignerHint);
+  }
+}
+function memberFor(file, recipient) {
+  return file.members.find((m) => m.recipient === recipient);
+}
+async function decryptTeam(t, identity) {
+  const f = t.file;
+  const me = memberFor(f, identity.recipient);
+  if (!me) throw refused("TEAM_NOT_MEMBER", TEAM_MSG.notMember(f.members.map((m) => m.name)), TEAM_MSG.notMemberHint);
+  const dataKey = await unwrapDataKey(f.wraps.get(me.name), identity.identity);
+  if (!dataKey || dataKeyIdOf(dataKey) !== f.dataKeyId) throw refused("TEAM_TAMPERED", TEAM_MSG.wrapBroken(me.name), TEAM_MSG.restoreFromGit);
+  const values = /* @__PURE__ */ new Map();
+  for (const [key, v] of f.values) {
+    const value = openValue(dataKey, f.dataKeyId, key, v.sealed);
+    if (!value) throw refused("TEAM_TAMPERED", TEAM_MSG.valueBroken(key), TEAM_MSG.restoreFromGit);
+    values.set(key, value);
+  }
+  return { ...t, dataKey, values, me };
+}
+async function openTeam(root, identity, pins) {
+  const t = readTeam(root);
+  if (!t) return void 0;
+  verifyTeam(t, pins);
+  return decryptTeam(t, identity);
+}
+
+// src/vault/index.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
+import { join as join17 } from "node:path";
+
+// src/vault/crypto.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createCipheriv as createCipheriv2, createDecipheriv as createDecipheriv2, createHmac as createHmac2, hkdfSync, randomBytes as randomBytes9, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+function deriveKeys(master) {
+  const derive = (info2) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), info2, 32));
+  return { encryption: derive("agent-vault/1 value encryption"), integrity: derive("agent-vault/1 file integrity") };
+}
+function aad(key, version) {
+  return Buffer.from(`agent-vault/1\0${key}\0${version}`, "utf8");
+}
+function seal(keys, key, version, value) {
+  const iv = randomBytes9(12);
+  const cipher = createCipheriv2("aes-256-gcm", keys.encryption, iv);
+  cipher.setAAD(aad(key, version));
+  const ciphertext = Buffer.concat([cipher.update(value), cipher.final()]);
+  return { iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), ciphertext: ciphertext.toString("base64") };
+}
+function open2(keys, key, version, sealed) {
+  try {
+    const decipher = createDecipheriv2("aes-256-gcm", keys.encryption, Buffer.from(sealed.iv, "base64"));
+    decipher.setAAD(aad(key, version));
+    decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
+    return Buffer.concat([decipher.update(Buffer.from(sealed.ciphertext, "base64")), decipher.final()]);
+  } catch {
+    return void 0;
+  }
+}
+function mac(keys, text) {
+  return createHmac2("sha256", keys.integrity).update(text, "utf8").digest("hex");
+}
+function keyCheck(keys) {
+  return createHmac2("sha256", keys.integrity).update("agent-vault/1 key check").digest("hex").slice(0, 16);
+}
+function sameHex(a, b) {
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual2(x, y);
+}
+
+// src/vault/approval-state.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { isAbsolute as isAbsolute2, sep as sep2 } from "node:path";
+var HOUR = 36e5;
+var DEFAULT_POLICY = { ttlMs: 0, scope: "secret", capMs: 8 * HOUR };
+function emptyApprovals() {
+  return { policy: { vault: { ...DEFAULT_POLICY }, keys: {} }, webhooks: [], grants: [] };
+}
+var isObj = (v) => !!v && typeof v === "object" && !Array.isArray(v);
+var isStrs = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+var isMs = (v) => Number.isSafeInteger(v) && v >= 0;
+var OPS = ["write", "smudge", "run", "reveal", "internal"];
+function policyOk(p, partial) {
+  if (!isObj(p)) return false;
+  for (const [k, v] of Object.entries(p)) {
+    if (k === "ttlMs" || k === "capMs") {
+      if (!isMs(v)) return false;
+    } else if (k === "scope") {
+      if (v !== "secret" && v !== "vault") return false;
+    } else return false;
+  }
+  return partial || p.ttlMs !== void 0 && p.scope !== void 0 && p.capMs !== void 0;
+}
+function grantShapeOk(g) {
+  return isObj(g) && typeof g.id === "string" && isStrs(g.keys) && OPS.includes(g.op) && (g.destination === void 0 || typeof g.destination === "string") && (g.repo === void 0 || typeof g.repo === "string") && typeof g.created === "string" && typeof g.expires === "string" && (g.usesLeft === null || Number.isSafeInteger(g.usesLeft) && g.usesLeft > 0) && (g.request === void 0 || typeof g.request === "string");
+}
+var ENV_REF = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
+var envRefOk = (v) => v === void 0 || typeof v === "string" && ENV_REF.test(v);
+function webhookShapeOk(h) {
+  return isObj(h) && typeof h.url === "string" && envRefOk(h.authorization) && envRefOk(h.secret) && isStrs(h.events) && /^https?:\/\//.test(h.url);
+}
+function approvalsShapeOk(a) {
+  if (!isObj(a) || !isObj(a.policy) || !policyOk(a.policy.vault, false) || !isObj(a.policy.keys)) return false;
+  if (!Object.values(a.policy.keys).every((p) => policyOk(p, true))) return false;
+  if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
+  if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
+  if (a.anchor !== void 0 && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === "string")) return false;
+  return true;
+}
+var inside2 = (root, p) => p === root || p.startsWith(root.endsWith(sep2) ? root : root + sep2);
+function grantCovers(g, keys, use, now) {
+  if (Date.parse(g.expires) <= now) return false;
+  if (g.usesLeft !== null && g.usesLeft <= 0) return false;
+  if (g.op !== use.op) return false;
+  if (!(g.keys.includes("*") || keys.every((k) => g.keys.includes(k)))) return false;
+  if (g.destination !== void 0) return g.destination === use.destination;
+  return g.repo !== void 0 && use.where !== void 0 && isAbsolute2(g.repo) && inside2(g.repo, use.where);
+}
+function applyChange(state, change) {
+  switch (change.kind) {
+    case "grant":
+      if (!grantShapeOk(change.grant)) throw usageError("the grant is malformed");
+      state.grants.push(change.grant);
+      return { changed: true, result: change.grant.id };
+    case "revoke": {
+      const before = state.grants.length;
+      state.grants = change.id === "*" ? [] : state.grants.filter((g) => g.id !== change.id);
+      return { changed: state.grants.length !== before, result: before - state.grants.length };
+    }
+    case "policy": {
+      const p = {};
+      if (change.ttlMs !== void 0) p.ttlMs = change.ttlMs;
+      if (change.scope !== void 0) p.scope = change.scope;
+      if (change.capMs !== void 0) p.capMs = change.capMs;
+      if (!policyOk(p, true)) throw usageError("the policy is malformed");
+      if (change.key === void 0) state.policy.vault = { ...state.policy.vault, ...p };
+      else state.policy.keys[change.key] = { ...Object.hasOwn(state.policy.keys, change.key) ? state.policy.keys[change.key] : {}, ...p };
+      return { changed: true, result: null };
+    }
+    case "webhook-add":
+      if (!webhookShapeOk(change.hook)) throw usageError("the webhook is malformed");
+      state.webhooks = [...state.webhooks.filter((h) => h.url !== change.hook.url), change.hook];
+      return { changed: true, result: null };
+    case "webhook-remove": {
+      const before = state.webhooks.length;
+      state.webhooks = state.webhooks.filter((h) => h.url !== change.url);
+      return { changed: before !== state.webhooks.length, result: before - state.webhooks.length };
+    }
+  }
+}
+function consumeGrant(state, keys, use, now) {
+  const live = state.grants.filter((g2) => Date.parse(g2.expires) > now);
+  let changed = live.length !== state.grants.length;
+  state.grants = live;
+  const g = live.find((x) => grantCovers(x, keys, use, now));
+  if (!g) return { changed, result: void 0 };
+  const used = { ...g };
+  if (g.usesLeft !== null) {
+    if (g.usesLeft <= 1) state.grants = state.grants.filter((x) => x !== g);
+    else g.usesLeft -= 1;
+    changed = true;
+  }
+  return { changed, result: used };
+}
+
+// src/vault/key-provider.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { randomBytes as randomBytes10 } from "node:crypto";
+import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync10, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync } from "node:fs";
+var MASTER_KEY_BYTES = 32;
+var KeyFileProvider = class {
+  constructor(path) {
+    this.path = path;
+  }
+  path;
+  get description() {
+    return this.path;
+  }
+  exists() {
+    try {
+      statSync(this.path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  load() {
+    let key;
+    try {
+      key = readFileSync10(this.path);
+    } catch (e) {
+      const code = e.code;
+      throw new AgentVaultError("vault", `the vault's key file ${this.path} ${code === "ENOENT" ? "is missing" : `cannot be read (${code})`}`, {
+        code: "VAULT_KEY_MISSING",
+        hint: `Without it the vault cannot be decrypted. Restore ${this.path} from your backup; agent-vault never creates a new key for an existing vault.`
+      });
+    }
+    if (key.length !== MASTER_KEY_BYTES) {
+      throw new AgentVaultError("vault", `the vault's key file ${this.path} holds ${key.length} bytes, not ${MASTER_KEY_BYTES}`, {
+        code: "VAULT_KEY_MISSING",
+        hint: `It was truncated or replaced. Restore ${this.path} from your backup.`
+      });
+    }
+    return key;
+  }
+  create() {
+    const key = randomBytes10(MASTER_KEY_BYTES);
+    const fd = openSync2(this.path, "wx", 384);
+    try {
+      writeSync2(fd, key);
+      fsyncSync2(fd);
+    } finally {
+      closeSync2(fd);
+    }
+    return key;
+  }
+};
+var EnvKeyProvider = class {
+  constructor(variable, env) {
+    this.variable = variable;
+    this.env = env;
+  }
+  variable;
+  env;
+  get description() {
+    return `the environment variable ${this.variable} (named by AGENT_VAULT_KEY_ENV)`;
+  }
+  exists() {
+    return !!this.env[this.variable];
+  }
+  load() {
+    const text = this.env[this.variable]?.trim();
+    const hint = `Set ${this.variable} to the vault's 32-byte master key in base64 (for example: base64 -w0 < vault.key), or unset AGENT_VAULT_KEY_ENV to use the vault's own key provider.`;
+    if (!text) throw new AgentVaultError("vault", `AGENT_VAULT_KEY_ENV names ${this.variable}, which is not set or is empty`, { code: "VAULT_KEY_MISSING", hint });
+    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, "base64") : Buffer.alloc(0);
+    if (key.length !== MASTER_KEY_BYTES) {
+      throw new AgentVaultError("vault", `${this.variable} does not hold a base64 ${MASTER_KEY_BYTES}-byte key`, { code: "VAULT_KEY_MISSING", hint });
+    }
+    return key;
+  }
+  create() {
+    return this.load();
+  }
+};
+
+// src/vault/lock.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { closeSync as closeSync3, openSync as openSync3, readFileSync as readFileSync11, renameSync as renameSync2, statSync as statSync2, unlinkSync as unlinkSync2, writeSync as writeSync3, linkSync } from "node:fs";
+import { randomBytes as randomBytes11 } from "node:crypto";
+var sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms) {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+function processStartTime(pid) {
+  try {
+    const stat2 = readFileSync11(`/proc/${pid}/stat`, "latin1");
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    const v = Number(fields[19]);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+function holderAlive(rec) {
+  try {
+    process.kill(rec.pid, 0);
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+  if (rec.start !== null) {
+    const now = processStartTime(rec.pid);
+    if (now !== null && now !== rec.start) return false;
+  }
+  return true;
+}
+function readRecord(path) {
+  try {
+    const rec = JSON.parse(readFileSync11(path, "utf8"));
+    return typeof rec?.pid === "number" && typeof rec.nonce === "string" ? rec : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var FileLock = class {
+  constructor(path) {
+    this.path = path;
+  }
+  path;
+  nonce;
+  acquire(options = {}) {
+    const timeoutMs = options.timeoutMs ?? 1e4;
+    const deadline = Date.now() + timeoutMs;
+    const rec = { pid: process.pid, start: processStartTime(process.pid), nonce: randomBytes11(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
+    let delay = 2;
+    for (; ; ) {
+      try {
+        const fd = openSync3(this.path, "wx", 384);
+        try {
+          writeSync3(fd, JSON.stringify(rec));
+        } finally {
+          closeSync3(fd);
+        }
+        this.nonce = rec.nonce;
+        return;
+      } catch (e) {
+        if (e.code !== "EEXIST") throw e;
+      }
+      const holder = readRecord(this.path);
+      if (holder ? !holderAlive(holder) : this.emptyAndOld()) {
+        this.breakStale(holder);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new AgentVaultError("vault", `the vault is locked by another agent-vault process${holder ? ` (pid ${holder.pid}, since ${holder.since})` : ""}`, {
+          code: "VAULT_BUSY",
+          hint: `Wait for it to finish and try again. If no agent-vault process is running, delete ${this.path}.`
+        });
+      }
+      sleep(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 50);
+    }
+  }
+  /** A holder that died between creating the file and writing its record leaves it empty. */
+  emptyAndOld() {
+    try {
+      return Date.now() - statSync2(this.path).mtimeMs > 5e3;
+    } catch {
+      return false;
+    }
+  }
+  /**
+   * Move the stale lock aside (rename is atomic, so two breakers cannot both remove it) and
+   * check that what was moved is the stale record seen; if a new holder's lock was moved
+   * instead (it took the lock in between), put it back.
+   */
+  breakStale(seen) {
+    const aside = `${this.path}.stale.${process.pid}.${randomBytes11(4).toString("hex")}`;
+    try {
+      renameSync2(this.path, aside);
+    } catch {
+      return;
+    }
+    const moved = readRecord(aside);
+    if (moved && seen && moved.nonce !== seen.nonce && holderAlive(moved)) {
+      try {
+        linkSync(aside, this.path);
+      } catch {
+      }
+    }
+    try {
+      unlinkSync2(aside);
+    } catch {
+    }
+  }
+  release() {
+    if (!this.nonce) return;
+    const current = readRecord(this.path);
+    if (current?.nonce === this.nonce) {
+      try {
+        unlinkSync2(this.path);
+      } catch {
+      }
+    }
+    this.nonce = void 0;
+  }
+};
+function withLock(path, fn, options = {}) {
+  const lock = new FileLock(path);
+  lock.acquire(options);
+  try {
+    return fn();
+  } finally {
+    lock.release();
+  }
+}
+
+// src/vault/state.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { readFileSync as readFileSync12, statSync as statSync3 } from "node:fs";
+import { join as join16 } from "node:path";
+var generationFile = (home) => join16(home, "vault.generation");
+var label = (generation) => `agent-vault/1 generation\0${generation}`;
+function readGeneration(home, keys) {
+  let text;
+  try {
+    text = readFileSync12(generationFile(home), "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return { state: "absent" };
+    return { state: "invalid", why: `cannot be read (${e.code})` };
+  }
+  let rec;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return { state: "invalid", why: "is not valid JSON" };
+  }
+  if (typeof rec?.generation !== "number" || !Number.isSafeInteger(rec.generation) || rec.generation < 0 || typeof rec.mac !== "string") {
+    return { state: "invalid", why: "does not have the expected layout" };
+  }
+  const macs = [rec.mac, ...Array.isArray(rec.also) ? rec.also.filter((m) => typeof m === "string") : []];
+  const expected = mac(keys, label(rec.generation));
+  if (!macs.some((m) => sameHex(m, expected))) return { state: "invalid", why: "fails its integrity check" };
+  return { state: "ok", generation: rec.generation };
+}
+function writeGeneration(home, keys, generation, alsoUnder) {
+  const also = alsoUnder ? { also: [mac(alsoUnder, label(generation))] } : {};
+  writeFileAtomicSync(generationFile(home), JSON.stringify({ generation, mac: mac(keys, label(generation)), ...also }) + "\n", 384);
+}
+var RECOVER_COMMAND = "agent-vault recover --accept-rollback";
+function rollbackError(file, why) {
+  return new AgentVaultError("vault", `the vault file ${file} ${why}: it may have been rolled back to an older state (a rotated-out value back in place)`, {
+    code: "VAULT_ROLLBACK",
+    hint: `Nothing was changed. If you restored it on purpose (say, from vault.json.bak), accept it by running in your own terminal: ${RECOVER_COMMAND}. Otherwise restore the newest vault.json from your backup.`
+  });
+}
+function permissionProblem(path, kind) {
+  let st;
+  try {
+    st = statSync3(path);
+  } catch {
+    return void 0;
+  }
+  const want = kind === "folder" ? 448 : 384;
+  const what = kind === "folder" ? "vault folder" : "vault key file";
+  const uid = process.getuid?.();
+  if (uid !== void 0 && st.uid !== uid) return { message: `the ${what} ${path} belongs to user id ${st.uid}, not to you (${uid})`, fix: `chown ${uid} "${path}"` };
+  if (st.mode & 63) {
+    const mode = (st.mode & 511).toString(8).padStart(3, "0");
+    return { message: `the ${what} ${path} is accessible by group or others (mode ${mode})`, fix: `chmod ${want.toString(8)} "${path}"` };
+  }
+  return void 0;
+}
+function checkPermissions(home, keyFile) {
+  const problems = [permissionProblem(home, "folder"), keyFile ? permissionProblem(keyFile, "key") : void 0].filter((p) => p !== void 0);
+  if (!problems.length) return;
+  throw new AgentVaultError("vault", `${problems.map((p) => p.message).join("; ")}; refusing to use it`, {
+    code: "VAULT_PERMISSIONS",
+    hint: `Nothing was read. Anyone who can read the key can decrypt every value. Fix it by running: ${problems.map((p) => p.fix).join(" && ")}`
+  });
+}
+
+// src/vault/index.ts
+var VAULT_FORMAT = "agent-vault/1";
+var TOTP_ENTRY = "#totp";
+var vaultPaths = (home) => ({
+  file: join17(home, "vault.json"),
+  backup: join17(home, "vault.json.bak"),
+  key: join17(home, "vault.key"),
+  lock: join17(home, "vault.lock")
+});
+function vaultError(code, message, hint) {
+  return new AgentVaultError("vault", message, { code, hint });
+}
+function exists2(path) {
+  try {
+    statSync4(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function serialize(doc) {
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+function macOf(keys, doc) {
+  const header = doc.header ? { header: doc.header } : {};
+  const generation = doc.generation === void 0 ? {} : { generation: doc.generation };
+  const approvals = doc.approvals === void 0 ? {} : { approvals: doc.approvals };
+  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals }));
+}
+function documentOf(keys, header, keyCheckHex, generation, entries, approvals) {
+  const body = { format: VAULT_FORMAT, ...header ? { header } : {}, keyCheck: keyCheckHex, generation, entries, ...approvals ? { approvals } : {} };
+  return { ...body, mac: macOf(keys, body) };
+}
+var isSealed = (v) => !!v && typeof v === "object" && typeof v.iv === "string" && typeof v.tag === "string" && typeof v.ciphertext === "string";
+function headerShapeOk(h) {
+  if (!h || typeof h !== "object") return false;
+  const header = h;
+  if (header.provider === "env") return Object.keys(header).length === 1;
+  if (header.provider !== "passphrase" || typeof header.kdf !== "string" || !isSealed(header.wrappedKey)) return false;
+  if (header.totp === void 0) return true;
+  const totp = header.totp;
+  return !!totp && isSealed(totp.secret) && Number.isSafeInteger(totp.lastStep);
+}
+var isStringArray = (x) => Array.isArray(x) && x.every((g) => typeof g === "string");
+function verify2(text, keys) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "VAULT_DAMAGED", why: "is not valid JSON (truncated or damaged)" };
+  }
+  if (typeof doc !== "object" || doc === null || doc.format !== VAULT_FORMAT || typeof doc.keyCheck !== "string" || typeof doc.mac !== "string" || typeof doc.entries !== "object" || doc.entries === null || doc.generation !== void 0 && (!Number.isSafeInteger(doc.generation) || doc.generation < 0) || doc.header !== void 0 && !headerShapeOk(doc.header) || doc.approvals !== void 0 && !approvalsShapeOk(doc.approvals)) {
+    return { ok: false, code: "VAULT_DAMAGED", why: `does not have the ${VAULT_FORMAT} layout` };
+  }
+  if (!sameHex(doc.keyCheck, keyCheck(keys))) {
+    return {
+      ok: false,
+      code: "VAULT_TAMPERED",
+      why: doc.header ? `was not written with this key (${doc.header.provider === "env" ? "the key in the environment is another vault's" : "the unlocked key is another vault's"}, or the vault was altered)` : "was not written with this vault.key (the key file was replaced, or the vault was altered)"
+    };
+  }
+  if (!sameHex(doc.mac, macOf(keys, doc))) {
+    return { ok: false, code: "VAULT_TAMPERED", why: "fails its integrity check: it was changed outside agent-vault" };
+  }
+  if (serialize(doc) !== text) {
+    return { ok: false, code: "VAULT_TAMPERED", why: "was reformatted or changed outside agent-vault" };
+  }
+  for (const [key, e] of Object.entries(doc.entries)) {
+    if (!isValidKey(key) || typeof e?.value?.iv !== "string" || !Array.isArray(e.earlier) || typeof e.version !== "number" || e.origin !== void 0 && !ORIGINS.includes(e.origin) || e.earlier.some((o) => o?.origin !== void 0 && !ORIGINS.includes(o.origin)) || e.bindings !== void 0 && !isStringArray(e.bindings) || e.internal !== void 0 && e.internal !== true) {
+      return { ok: false, code: "VAULT_DAMAGED", why: `has a malformed entry "${isValidKey(key) ? key : "?"}"` };
+    }
+  }
+  return { ok: true, doc };
+}
+function readText(path) {
+  try {
+    return readFileSync13(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw vaultError("VAULT_DAMAGED", `cannot read ${path} (${e.code})`, "Check the permissions of the vault folder (it should belong to you, mode 0700).");
+  }
+}
+function loadDocument(home, keys, options) {
+  const paths = vaultPaths(home);
+  const record = readGeneration(home, keys);
+  const text = readText(paths.file);
+  if (text === void 0) {
+    throw vaultMissing(home);
+  }
+  const verdict = verify2(text, keys);
+  if (verdict.ok) {
+    checkGeneration(home, keys, verdict.doc.generation ?? 0, record, options);
+    return verdict.doc;
+  }
+  const backupText = readText(paths.backup);
+  const backupOk = backupText !== void 0 && verify2(backupText, keys).ok;
+  const hint = backupOk ? `Nothing was changed. The state before the last write is in ${paths.backup} and verifies; to go back to it, run: cp "${paths.backup}" "${paths.file}"` : `Nothing was changed. ${backupText === void 0 ? "There is no backup" : `The backup ${paths.backup} does not verify either`}; restore ${paths.file} (and vault.key) from your own backup.`;
+  throw vaultError(verdict.code, `the vault file ${paths.file} ${verdict.why}`, hint);
+}
+function checkGeneration(home, keys, generation, record, options) {
+  const paths = vaultPaths(home);
+  if (options.acceptRollback) {
+    writeGeneration(home, keys, generation);
+    return;
+  }
+  if (record.state === "invalid") throw rollbackError(paths.file, `cannot be checked against its generation record (vault.generation ${record.why})`);
+  if (record.state === "absent" && generation > 0) throw rollbackError(paths.file, `is at generation ${generation} but its generation record (vault.generation) is missing`);
+  if (record.state === "ok" && generation < record.generation) throw rollbackError(paths.file, `is at generation ${generation}, older than generation ${record.generation} recorded for this vault`);
+  if (record.state === "ok" && generation === record.generation) return;
+  const raise = () => {
+    const now = readGeneration(home, keys);
+    if (now.state !== "ok" || now.generation < generation) writeGeneration(home, keys, generation);
+  };
+  if (options.locked) raise();
+  else withLock(paths.lock, raise, { timeoutMs: options.lockTimeoutMs });
+}
+function vaultMissing(home) {
+  const paths = vaultPaths(home);
+  const hint = exists2(paths.backup) ? `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"` : "Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)";
+  return vaultError("VAULT_MISSING", `no vault at ${home}`, hint);
+}
+function vaultProvider(home) {
+  const text = readText(vaultPaths(home).file);
+  if (text === void 0) return void 0;
+  let header;
+  try {
+    header = JSON.parse(text)?.header;
+  } catch {
+    header = void 0;
+  }
+  if (header === void 0 || !headerShapeOk(header)) return { provider: "keyfile", header: void 0 };
+  return { provider: header.provider, header };
+}
+function vaultLocked(home) {
+  return new AgentVaultError("vault", `the vault at ${home} is locked`, {
+    code: "VAULT_LOCKED",
+    // A refusal the person resolves, not a fault: exit 1 like other refusals.
+    exitCode: 1,
+    hint: LOCK_MSG.unlockHint
+  });
+}
+function provider(home, options) {
+  if (options.keyProvider) return options.keyProvider;
+  const found = vaultProvider(home);
+  if (found?.provider === "passphrase") throw vaultLocked(home);
+  if (found?.provider === "env") {
+    throw vaultError("VAULT_KEY_MISSING", `the vault at ${home} takes its key from the environment, and AGENT_VAULT_KEY_ENV is not set`, "Set AGENT_VAULT_KEY_ENV to the name of the variable holding the base64 key.");
+  }
+  return new KeyFileProvider(vaultPaths(home).key);
+}
+function keyFileOf(p) {
+  return p instanceof KeyFileProvider ? p.path : void 0;
+}
+function initVault(home, options = {}) {
+  const paths = vaultPaths(home);
+  mkdirSync7(home, { recursive: true, mode: 448 });
+  try {
+    chmodSync3(home, 448);
+  } catch {
+  }
+  return withLock(
+    paths.lock,
+    () => {
+      const keyProvider = provider(home, options);
+      if (exists2(paths.file)) {
+        checkPermissions(home, keyFileOf(keyProvider));
+        loadDocument(home, deriveKeys(keyProvider.load()), { locked: true });
+        return { created: false };
+      }
+      if (exists2(paths.backup)) {
+        throw vaultError("VAULT_MISSING", `${paths.file} is missing but its backup exists`, `Restore it instead of starting over: cp "${paths.backup}" "${paths.file}"`);
+      }
+      if (keyProvider.exists()) checkPermissions(home, keyFileOf(keyProvider));
+      const master = keyProvider.exists() ? keyProvider.load() : keyProvider.create();
+      const keys = deriveKeys(master);
+      const record = readGeneration(home, keys);
+      const generation = (record.state === "ok" ? record.generation : 0) + 1;
+      writeFileAtomicSync(paths.file, Buffer.from(serialize(documentOf(keys, options.header, keyCheck(keys), generation, {}))), 384);
+      writeGeneration(home, keys, generation);
+      return { created: true };
+    },
+    { timeoutMs: options.lockTimeoutMs }
+  );
+}
+function openVault(home, options = {}) {
+  const paths = vaultPaths(home);
+  if (!exists2(paths.file)) throw vaultMissing(home);
+  const keyProvider = provider(home, options);
+  checkPermissions(home, keyFileOf(keyProvider));
+  const keys = deriveKeys(keyProvider.load());
+  const doc = options.acceptRollback ? withLock(paths.lock, () => loadDocument(home, keys, { ...options, locked: true }), { timeoutMs: options.lockTimeoutMs }) : loadDocument(home, keys, { ...options, locked: false });
+  return new FileVault(home, keys, doc, { ...options, acceptRollback: false });
+}
+var ORIGINS = ["terminal", "script"];
+var isInternal = (key, e) => e.internal === true || isReservedInternalName(key);
+function metaOf(key, e) {
+  return {
+    key,
+    description: e.description,
+    created: e.created,
+    updated: e.updated,
+    length: e.length,
+    version: e.version,
+    earlierValues: e.earlier.length,
+    origin: e.origin ?? "terminal",
+    bindings: isInternal(key, e) ? [] : [...e.bindings ?? []],
+    internal: isInternal(key, e)
+  };
+}
+function keyNotFound(key) {
+  return new AgentVaultError("refused", `Secret "${key}" not found in vault`, { code: "SECRET_NOT_FOUND", hint: "agent-vault list shows the keys there are." });
+}
+var FileVault = class _FileVault {
+  constructor(home, keys, doc, options) {
+    this.home = home;
+    this.keys = keys;
+    this.doc = doc;
+    this.options = options;
+  }
+  home;
+  keys;
+  doc;
+  options;
+  entry(key) {
+    return Object.hasOwn(this.doc.entries, key) ? this.doc.entries[key] : void 0;
+  }
+  get generation() {
+    return this.doc.generation ?? 0;
+  }
+  has(key) {
+    return this.entry(key) !== void 0;
+  }
+  list() {
+    return Object.keys(this.doc.entries).sort().map((k) => metaOf(k, this.doc.entries[k]));
+  }
+  decrypt(key, version, sealed) {
+    const value = open2(this.keys, key, version, sealed);
+    if (!value) {
+      throw vaultError("VAULT_TAMPERED", `the value of "${key}" fails authentication`, `The vault was altered. Restore ${vaultPaths(this.home).file} from ${vaultPaths(this.home).backup} or your own backup.`);
+    }
+    return value;
+  }
+  get(key) {
+    const e = this.entry(key);
+    return e && this.decrypt(key, e.version, e.value);
+  }
+  redactionValues() {
+    const out = [];
+    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value), origin: e.origin ?? "terminal" });
+    for (const [key, e] of Object.entries(this.doc.entries)) {
+      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old), origin: old.origin ?? "terminal" });
+    }
+    return out;
+  }
+  header() {
+    return this.doc.header;
+  }
+  totpSecret() {
+    const h = this.doc.header;
+    if (h?.provider !== "passphrase" || !h.totp) return void 0;
+    return this.decrypt(TOTP_ENTRY, 0, h.totp.secret);
+  }
+  acceptTotpStep(step) {
+    return this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== "passphrase" || !h.totp || step <= h.totp.lastStep) return false;
+      doc.header = { ...h, totp: { ...h.totp, lastStep: step } };
+      return true;
+    });
+  }
+  setTotp(totp) {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== "passphrase") throw vaultError("VAULT_NO_PASSPHRASE", "TOTP needs a passphrase vault", "Move to one first: agent-vault key migrate --to passphrase");
+      const { totp: _old, ...rest } = h;
+      doc.header = totp ? { ...rest, totp: { secret: seal(this.keys, TOTP_ENTRY, 0, totp.secret), lastStep: totp.step } } : rest;
+      return true;
+    });
+  }
+  rewrap(kdf, wrappedKey) {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== "passphrase") return false;
+      doc.header = { ...h, kdf, wrappedKey };
+      return true;
+    });
+  }
+  rekey(master, header) {
+    const paths = vaultPaths(this.home);
+    const next = deriveKeys(master);
+    return withLock(
+      paths.lock,
+      () => {
+        const before = readFileSync13(paths.file);
+        const doc = loadDocument(this.home, this.keys, { ...this.options, locked: true });
+        const generation = doc.generation ?? 0;
+        const plain = /* @__PURE__ */ new Map();
+        const entries = {};
+        for (const [key, e] of Object.entries(doc.entries)) {
+          const values = [this.decrypt(key, e.version, e.value), ...e.earlier.map((old) => this.decrypt(key, old.version, old))];
+          plain.set(key, values);
+          entries[key] = {
+            ...e,
+            value: seal(next, key, e.version, values[0]),
+            earlier: e.earlier.map((old, i) => ({ ...seal(next, key, old.version, values[i + 1]), version: old.version, retired: old.retired }))
+          };
+        }
+        const oldTotp = doc.header?.provider === "passphrase" ? doc.header.totp : void 0;
+        let newHeader = header;
+        if (newHeader?.provider === "passphrase" && oldTotp && !newHeader.totp) {
+          newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
+        }
+        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals)));
+        writeGeneration(this.home, this.keys, generation, next);
+        writeFileAtomicSync(paths.backup, before, 384);
+        writeFileAtomicSync(paths.file, bytes, 384);
+        writeGeneration(this.home, next, generation + 1);
+        const reopened = new _FileVault(this.home, next, loadDocument(this.home, next, { ...this.options, locked: true }), this.options);
+        for (const [key, values] of plain) {
+          const e = reopened.doc.entries[key];
+          const again = e ? [reopened.decrypt(key, e.version, e.value), ...e.earlier.map((old) => reopened.decrypt(key, old.version, old))] : [];
+          if (again.length !== values.length || again.some((v, i) => !v.equals(values[i]))) {
+            throw vaultError("VAULT_TAMPERED", `re-encrypting "${key}" did not verify`, `Nothing was lost: ${paths.backup} holds the vault under the old key; restore it with cp "${paths.backup}" "${paths.file}".`);
+          }
+        }
+        writeFileAtomicSync(paths.backup, bytes, 384);
+        return reopened;
+      },
+      { timeoutMs: this.options.lockTimeoutMs }
+    );
+  }
+  approvals() {
+    return structuredClone(this.doc.approvals ?? emptyApprovals());
+  }
+  updateApprovals(change) {
+    let result;
+    this.update((doc) => {
+      const state = structuredClone(doc.approvals ?? emptyApprovals());
+      const r = change(state);
+      result = r.result;
+      if (r.changed) doc.approvals = state;
+      return r.changed;
+    });
+    return result;
+  }
+  close() {
+    this.keys.encryption.fill(0);
+    this.keys.integrity.fill(0);
+  }
+  /** Re-read the file under the lock, change it, write it atomically keeping a backup. */
+  update(change) {
+    const paths = vaultPaths(this.home);
+    return withLock(
+      paths.lock,
+      () => {
+        const before = readFileSync13(paths.file);
+        const doc = loadDocument(this.home, this.keys, { locked: true });
+        const changed = change(doc);
+        if (changed) {
+          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals);
+          writeFileAtomicSync(paths.backup, before, 384);
+          writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 384);
+          writeGeneration(this.home, this.keys, next.generation);
+          this.doc = next;
+        } else {
+          this.doc = doc;
+        }
+        return changed;
+      },
+      { timeoutMs: this.options.lockTimeoutMs }
+    );
+  }
+  set(key, value, opts2 = {}) {
+    this.setMany([{ key, value, ...opts2, origin: opts2.origin ?? "terminal" }]);
+  }
+  setMany(entries, options = {}) {
+    for (const { key, internal, bindings } of entries) {
+      if (!isValidKey(key)) throw new AgentVaultError("usage", `"${key}" is not a valid key name`, { hint: "Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key)." });
+      if (isReservedInternalName(key) && !internal) throw new AgentVaultError("usage", `"${key}" is a name agent-vault keeps for its own keys`, { hint: "Skill signing keys are made by agent-vault skill keygen; choose another name." });
+      if (internal && bindings?.length) throw new AgentVaultError("usage", `"${key}" is an internal key and cannot be bound to files`);
+    }
+    this.update((doc) => {
+      const now = (/* @__PURE__ */ new Date()).toISOString();
+      if (options.createOnly) {
+        const existing = entries.filter((e) => Object.hasOwn(doc.entries, e.key)).map((e) => e.key);
+        if (existing.length) {
+          throw new AgentVaultError("refused", `${existing.map((k) => `"${k}"`).join(", ")} already ${existing.length === 1 ? "exists" : "exist"}; a value set without a terminal may create a key, never replace one`, {
+            code: "KEY_EXISTS",
+            hint: `Nothing was changed. To replace it, ask the user to run in their own terminal: ${existing.map((k) => `agent-vault set ${k}`).join("; ")}`
+          });
+        }
+      }
+      for (const { key, value, description, origin, bindings, internal } of entries) {
+        const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : void 0;
+        const extra = { ...internal ? { internal: true } : {}, ...bindings?.length ? { bindings: [.../* @__PURE__ */ new Set([...prior?.bindings ?? [], ...bindings])] } : {} };
+        if (!prior) {
+          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [], origin, ...extra };
+          continue;
+        }
+        const current = this.decrypt(key, prior.version, prior.value);
+        const version = prior.version + 1;
+        const retired = { ...prior.value, version: prior.version, retired: now, ...prior.origin ? { origin: prior.origin } : {} };
+        const earlier = current.equals(value) ? prior.earlier : [retired, ...prior.earlier];
+        doc.entries[key] = {
+          ...prior,
+          description: description ?? prior.description,
+          created: prior.created,
+          updated: now,
+          length: value.length,
+          version,
+          value: seal(this.keys, key, version, value),
+          earlier,
+          origin,
+          ...extra
+        };
+      }
+      return true;
+    });
+  }
+  remove(key) {
+    return this.update((doc) => {
+      if (!Object.hasOwn(doc.entries, key)) return false;
+      delete doc.entries[key];
+      return true;
+    });
+  }
+  /** Change one existing entry under the lock; `change` says whether it changed anything. */
+  updateEntry(key, change) {
+    let result;
+    this.update((doc) => {
+      const e = Object.hasOwn(doc.entries, key) ? doc.entries[key] : void 0;
+      if (!e) throw keyNotFound(key);
+      const r = change(e);
+      result = r.result;
+      return r.changed;
+    });
+    return result;
+  }
+  bind(key, globs) {
+    return this.updateEntry(key, (e) => {
+      if (isInternal(key, e)) throw new AgentVaultError("refused", `"${key}" is a key agent-vault uses itself (skill signing); it is never written to a file, so it cannot be bound`, { code: "KEY_INTERNAL", hint: "Nothing was changed." });
+      const have = e.bindings ?? [];
+      const added = [...new Set(globs)].filter((g) => !have.includes(g));
+      if (added.length) e.bindings = [...have, ...added];
+      return { changed: added.length > 0, result: added };
+    });
+  }
+  unbind(key, globs) {
+    return this.updateEntry(key, (e) => {
+      const have = e.bindings ?? [];
+      const removed = globs ? have.filter((g) => globs.includes(g)) : have;
+      if (!removed.length) return { changed: false, result: [] };
+      const kept = have.filter((g) => !removed.includes(g));
+      if (kept.length) e.bindings = kept;
+      else delete e.bindings;
+      return { changed: true, result: removed };
+    });
+  }
+  prune(key) {
+    return this.updateEntry(key, (e) => {
+      const dropped = e.earlier.length;
+      e.earlier = [];
+      return { changed: dropped > 0, result: dropped };
+    });
+  }
+};
+
+// src/session/local.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createPrivateKey as createPrivateKey4, createPublicKey as createPublicKey3, sign as sign2 } from "node:crypto";
+
+// src/vault/marker-key.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { randomBytes as randomBytes12 } from "node:crypto";
+import { linkSync as linkSync2, readFileSync as readFileSync14, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join18 } from "node:path";
+var BYTES = 32;
+function markerKey(home) {
+  const path = join18(home, "marker.key");
+  const existing = readKey(path);
+  if (existing) return existing;
+  privateDir(home);
+  const tmp = `${path}.${process.pid}.${randomBytes12(4).toString("hex")}.tmp`;
+  writeFileSync3(tmp, randomBytes12(BYTES), { mode: 384, flag: "wx" });
+  try {
+    linkSync2(tmp, path);
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+  } finally {
+    rmSync3(tmp, { force: true });
+  }
+  const made = readKey(path);
+  if (!made) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
+  return made;
+}
+function readKey(path) {
+  let bytes;
+  try {
+    bytes = readFileSync14(path);
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+  if (bytes.length !== BYTES) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
+  return bytes;
+}
+
+// src/session/local.ts
+import { existsSync as existsSync9 } from "node:fs";
+import { resolve as resolve6 } from "node:path";
+
+// src/core/redact.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/core/forms.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var Form = {
+  Raw: 1,
+  Json: 2,
+  Url: 4,
+  Base64: 8,
+  Hex: 16,
+  /** Every character as an escape: `\uXXXX`, `\xHH`, octal `\ooo`. */
+  Escape: 32,
+  /** HTML character references: `&#NN;`, `&#xHH;`, and the named escapes of `& < > " '`. */
+  Html: 64,
+  /** Another Unicode normalisation (NFC, NFD, NFKC, NFKD) of the value's text. */
+  Unicode: 128
+};
+var GATE_FORMS = Form.Raw | Form.Json | Form.Url | Form.Base64 | Form.Hex;
+function writtenForms(value, minBytes) {
+  const out = [];
+  const text = value.toString("utf8");
+  const isUtf8 = Buffer.from(text, "utf8").equals(value);
+  const seen = new Set(isUtf8 ? [text] : []);
+  const add2 = (form, s) => {
+    if (seen.has(s)) return;
+    seen.add(s);
+    const bytes = Buffer.from(s, "utf8");
+    if (bytes.length >= minBytes) out.push({ form, bytes });
+  };
+  const hex = value.toString("hex");
+  if (isUtf8) {
+    const json = JSON.stringify(text).slice(1, -1);
+    add2(Form.Json, json);
+    add2(Form.Json, json.replace(/\//g, "\\/"));
+    add2(Form.Json, json.replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")));
+    const url = encodeURIComponent(text);
+    add2(Form.Url, url);
+    add2(Form.Url, url.replace(/%20/g, "+"));
+    if (/[^\x00-\x7f]/.test(text)) for (const nf of ["NFC", "NFD", "NFKC", "NFKD"]) add2(Form.Unicode, text.normalize(nf));
+    let u = "";
+    let dec = "";
+    let hx = "";
+    for (let i = 0; i < text.length; i++) u += "\\u" + text.charCodeAt(i).toString(16).padStart(4, "0");
+    for (const c of text) {
+      const p = c.codePointAt(0);
+      dec += `&#${p};`;
+      hx += `&#x${p.toString(16)};`;
+    }
+    add2(Form.Escape, u);
+    add2(Form.Html, dec);
+    add2(Form.Html, hx);
+    if (/[&<>"']/.test(text)) {
+      const named = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      add2(Form.Html, named.replace(/"/g, "&quot;").replace(/'/g, "&#39;"));
+      add2(Form.Html, named.replace(/"/g, "&quot;").replace(/'/g, "&#x27;"));
+      add2(Form.Html, named.replace(/"/g, "&#34;").replace(/'/g, "&apos;"));
+    }
+  } else {
+    let url = "";
+    for (const b of value) url += /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : "%" + b.toString(16).toUpperCase().padStart(2, "0");
+    add2(Form.Url, url);
+  }
+  add2(Form.Url, hex.replace(/../g, "%$&"));
+  add2(Form.Hex, hex);
+  for (const sep3 of [":", " ", "-"]) add2(Form.Hex, hex.replace(/..(?!$)/g, "$&" + sep3));
+  add2(Form.Escape, hex.replace(/../g, "\\x$&"));
+  let octal = "";
+  for (const b of value) octal += "\\" + (b < 64 ? b < 8 ? "00" : "0" : "") + b.toString(8);
+  add2(Form.Escape, octal);
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = Buffer.concat([Buffer.alloc(shift), value]).toString("base64");
+    const core = b64.slice(Math.ceil(8 * shift / 6), Math.floor(8 * (shift + value.length) / 6));
+    add2(Form.Base64, core);
+    add2(Form.Base64, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return out;
+}
+
+// src/core/joined.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var NL = 10;
+var CR = 13;
+var BACKSLASH = 92;
+var classOf = (chars) => {
+  const t = new Uint8Array(256);
+  for (const ch of chars) t[ch.charCodeAt(0)] = 1;
+  return t;
+};
+var TRIGGER = classOf("\n\\\"'`");
+var QUOTE = classOf("\"'`");
+var BLANK = classOf(" 	");
+var B644 = classOf("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_");
+var UPPER = classOf("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+var LOWER = classOf("abcdefghijklmnopqrstuvwxyz");
+var MAX_JOIN = 64;
+var MIN_WRAP_LINE = 4;
+function splitArtifacts(input, from = 0, to = input.length) {
+  const out = [];
+  const u = input;
+  const aligned = (input.byteOffset & 3) === 0;
+  const words = aligned ? new Uint32Array(input.buffer, input.byteOffset, input.length >>> 2) : void 0;
+  let inString = 0;
+  let inWrap = false;
+  let i = from;
+  while (i < to) {
+    if (words && (i & 3) === 0) {
+      let b = i >>> 2;
+      const last = to >>> 2;
+      for (; b < last; b++) {
+        const x = words[b];
+        let y = x ^ 168430090;
+        let t = y - 16843009 & ~y;
+        y = x ^ 572662306;
+        t |= y - 16843009 & ~y;
+        y = x ^ 656877351;
+        t |= y - 16843009 & ~y;
+        y = x ^ 1549556828;
+        t |= y - 16843009 & ~y;
+        y = x ^ 1616928864;
+        t |= y - 16843009 & ~y;
+        if ((t & 2155905152) !== 0) break;
+      }
+      i = b << 2;
+      if (i >= to) break;
+    }
+    const c = u[i];
+    if (TRIGGER[c] === 0) i++;
+    else if (c === BACKSLASH) i = backslashAt(u, i, from, to, out);
+    else if (c === NL) {
+      inString = 0;
+      const before = out.length;
+      i = newlineAt(u, i, from, to, out, inWrap);
+      inWrap = out.length > before;
+    } else if (inString === 0) {
+      inString = c;
+      i++;
+    } else if (inString !== c) i++;
+    else {
+      const next = quoteAt(u, i, to, out);
+      inString = next === i + 1 ? 0 : u[next - 1];
+      i = next;
+    }
+  }
+  return out;
+}
+function lineBreak(u, at, to) {
+  if (at < to && u[at] === NL) return at + 1;
+  if (at + 1 < to && u[at] === CR && u[at + 1] === NL) return at + 2;
+  return -1;
+}
+function skipBlanks(u, at, to) {
+  while (at < to && BLANK[u[at]] === 1) at++;
+  return at;
+}
+function backslashAt(u, i, from, to, out) {
+  const lb = lineBreak(u, i + 1, to);
+  if (lb !== -1) {
+    const wide = skipBlanks(u, lb, to);
+    out.push(i, lb, wide);
+    return wide;
+  }
+  let end = -1;
+  if (i + 1 < to && u[i + 1] === 110) end = i + 2;
+  else if (i + 3 < to && u[i + 1] === 114 && u[i + 2] === BACKSLASH && u[i + 3] === 110) end = i + 4;
+  if (end !== -1 && i > from && B644[u[i - 1]] === 1 && end < to && B644[u[end]] === 1) {
+    out.push(i, end, end);
+    return end;
+  }
+  return i + 2;
+}
+function skipJoin(u, at, to) {
+  for (; ; ) {
+    at = skipBlanks(u, at, to);
+    let lb = lineBreak(u, at, to);
+    if (lb === -1 && at < to && u[at] === BACKSLASH) lb = lineBreak(u, at + 1, to);
+    if (lb === -1) return at;
+    at = lb;
+  }
+}
+function quoteAt(u, i, to, out) {
+  const limit = Math.min(to, i + MAX_JOIN);
+  let k = skipJoin(u, i + 1, limit);
+  const op = k < limit ? u[k] : 0;
+  if (op === 43 || op === 126 || op === 38) k++;
+  else if (op === 46) k += k + 1 < limit && u[k + 1] === 46 ? 2 : 1;
+  else if (op === 124 && k + 1 < limit && u[k + 1] === 124) k += 2;
+  k = skipJoin(u, k, limit);
+  if (k > i + 1 && k < limit && QUOTE[u[k]] === 1) {
+    out.push(i, k + 1, k + 1);
+    return k + 1;
+  }
+  return i + 1;
+}
+function newlineAt(u, i, from, to, out, inWrap) {
+  let p = i;
+  if (p > from && u[p - 1] === CR) p--;
+  while (p > from && BLANK[u[p - 1]] === 1) p--;
+  const q = skipBlanks(u, i + 1, to);
+  if (p === from || q >= to || B644[u[p - 1]] !== 1 || B644[u[q]] !== 1) return i + 1;
+  let ls = p - 1;
+  while (ls > from && B644[u[ls - 1]] === 1) ls--;
+  let le = q + 1;
+  while (le < to && B644[u[le]] === 1) le++;
+  if (p - ls < MIN_WRAP_LINE && le - q < MIN_WRAP_LINE - 2 && !inWrap) return q;
+  let lePad = le;
+  while (lePad < to && u[lePad] === 61) lePad++;
+  let s = ls;
+  while (s > from && BLANK[u[s - 1]] === 1) s--;
+  const prevAll = s === from || u[s - 1] === NL;
+  const e = skipBlanks(u, lePad, to);
+  const nextAll = e >= to || u[e] === NL || u[e] === CR;
+  const prevPure = prevAll && p - ls >= MIN_WRAP_LINE;
+  const nextPure = nextAll && lePad - q >= MIN_WRAP_LINE;
+  const ok = prevPure && nextPure || prevPure && looksEncoded(u, ls, p) || nextPure && looksEncoded(u, q, le) || inWrap && prevAll && nextAll;
+  if (ok) out.push(p, q, q);
+  return q;
+}
+function looksEncoded(u, s, e) {
+  let upper = 0;
+  let lower = 0;
+  let other = 0;
+  for (let k = s; k < e; k++) {
+    const c = u[k];
+    if (UPPER[c] === 1) upper = 1;
+    else if (LOWER[c] === 1) lower = 1;
+    else other = 1;
+  }
+  return upper + lower + other >= 2;
+}
+function joinedRegions(input, artifacts, from, to, wide) {
+  const regions = [];
+  const cuts = [];
+  for (let k = 0; k < artifacts.length; k += 3) {
+    const end = wide ? artifacts[k + 2] : artifacts[k + 1];
+    if (artifacts[k] >= from && end <= to) cuts.push(artifacts[k], end);
+  }
+  let a = 0;
+  while (a < cuts.length) {
+    let start = cuts[a];
+    while (start > from && input[start - 1] !== NL) start--;
+    let end = lineEnd(input, cuts[a + 1], to);
+    let b = a + 2;
+    while (b < cuts.length && cuts[b] <= end) {
+      end = Math.max(end, lineEnd(input, cuts[b + 1], to));
+      b += 2;
+    }
+    let removed = 0;
+    for (let k = a; k < b; k += 2) removed += cuts[k + 1] - cuts[k];
+    const bytes = new Uint8Array(end - start - removed);
+    const map = new Int32Array(bytes.length);
+    const at = [];
+    let j = 0;
+    let i = start;
+    for (let k = a; k <= b; k += 2) {
+      const stop = k < b ? cuts[k] : end;
+      for (; i < stop; i++, j++) {
+        bytes[j] = input[i];
+        map[j] = i;
+      }
+      if (k < b) {
+        at.push(j);
+        i = cuts[k + 1];
+      }
+    }
+    regions.push({ bytes, map, cuts: at });
+    a = b;
+  }
+  return regions;
+}
+function hasWideArtifacts(artifacts) {
+  for (let k = 0; k < artifacts.length; k += 3) if (artifacts[k + 2] !== artifacts[k + 1]) return true;
+  return false;
+}
+function lineEnd(input, at, to) {
+  while (at < to && input[at] !== NL) at++;
+  return at;
+}
+
+// src/core/redact.ts
+var MIN_VALUE_BYTES = 8;
+var RUN_VALUE_BYTES = 16;
+var RUN_BYTES = 12;
+var WINDOW = 8;
+var MAX_PENDING_TOKEN = 4096;
+var UNVAULTED_BODY = Buffer.from("UNVAULTED:sha256:", "latin1");
+function couldBeToken(rest) {
+  if (rest.length >= MAX_PENDING_TOKEN) return false;
+  const startsLike = (at, what) => {
+    const m = Math.min(what.length, rest.length - at);
+    return rest.subarray(at, at + m).equals(what.subarray(0, m));
+  };
+  if (!startsLike(0, PREFIX)) return false;
+  let p = PREFIX.length;
+  if (p >= rest.length) return true;
+  while (rest.length - p >= LITERAL.length && startsLike(p, LITERAL)) p += LITERAL.length;
+  if (p >= rest.length || startsLike(p, LITERAL)) return true;
+  if (startsLike(p, UNVAULTED_BODY)) {
+    const hex = p + UNVAULTED_BODY.length;
+    if (rest.length - hex > 8) return false;
+    for (p = hex; p < rest.length; p++) {
+      const c = rest[p];
+      if (!(c >= 48 && c <= 57 || c >= 97 && c <= 102)) return false;
+    }
+    return true;
+  }
+  if (rest.length - p > 128) return false;
+  for (; p < rest.length; p++) {
+    const c = rest[p];
+    if (!(c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 45)) return false;
+  }
+  return true;
+}
+var ARTIFACT_TAIL = new Uint8Array(256);
+for (const c of " 	\r\n'\"`+.\\") ARTIFACT_TAIL[c.charCodeAt(0)] = 1;
+var FORM_NAME = { [Form.Raw]: "raw", [Form.Json]: "json", [Form.Url]: "url", [Form.Base64]: "base64", [Form.Hex]: "hex" };
+var ALL_FORMS = 255;
+var VIEW = { forms: ALL_FORMS, caseRaw: true, literals: true, runs: true };
+var FOLD = new Uint8Array(256);
+for (let i = 0; i < 256; i++) FOLD[i] = i >= 65 && i <= 90 ? i + 32 : i;
+function foldWord(x) {
+  const low7 = x & 2139062143;
+  const upper = low7 + 1061109567 & ~(low7 + 623191333) & ~x & 2155905152;
+  return x | upper >>> 2 | 0;
+}
+function folded2(bytes) {
+  let i = 0;
+  while (i < bytes.length && FOLD[bytes[i]] === bytes[i]) i++;
+  if (i === bytes.length) return bytes;
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes.subarray(0, i));
+  for (; i < bytes.length; i++) out[i] = FOLD[bytes[i]];
+  return out;
+}
+function foldedGramAt(bytes, at) {
+  return FOLD[bytes[at]] | FOLD[bytes[at + 1]] << 8 | FOLD[bytes[at + 2]] << 16 | FOLD[bytes[at + 3]] << 24;
+}
+var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+var PREFIX_ENTRY = -1;
+var GOLDEN = 2654435761;
+var pairKey = (g1, g2) => Math.imul(g1, GOLDEN) ^ g2 | 0;
+var IntTable = class {
+  keys;
+  used;
+  a;
+  b;
+  mask;
+  shift;
+  /** `triples`: (key, a, b) flat, the first `length` numbers of it. */
+  constructor(triples, length = triples.length) {
+    let bits = 4;
+    while (1 << bits < length / 3 * 2) bits++;
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+    this.keys = new Int32Array(1 << bits);
+    this.used = new Uint8Array(1 << bits);
+    this.a = new Int32Array(1 << bits);
+    this.b = new Int32Array(1 << bits);
+    const skip = new Int32Array(1 << bits);
+    for (let i = 0; i < skip.length; i++) skip[i] = i;
+    const free = (from) => {
+      let s = from;
+      while (skip[s] !== s) {
+        const next = skip[s];
+        skip[s] = skip[next];
+        s = next;
+      }
+      return s;
+    };
+    for (let t = 0; t < length; t += 3) {
+      const slot = free(this.first(triples[t]));
+      skip[slot] = slot + 1 & this.mask;
+      this.used[slot] = 1;
+      this.keys[slot] = triples[t];
+      this.a[slot] = triples[t + 1];
+      this.b[slot] = triples[t + 2];
+    }
+  }
+  first(key) {
+    return Math.imul(key, 2246822507) >>> this.shift;
+  }
+};
+var ValueMatcher = class {
+  patterns;
+  table;
+  shift;
+  /**
+   * Candidates by the pair of folded grams at (offset, offset + 4) of a pattern: flat lists of
+   * (pattern index or PREFIX_ENTRY, offset). Values often share a prefix (`sk-proj-`, a
+   * scheme and host); the second gram tells them apart, so a hit compares one candidate, not
+   * every value with that prefix. Patterns too short for the second gram at an offset are
+   * listed by the first gram alone.
+   */
+  pairs;
+  singles;
+  /** Folded long values, for runs. */
+  runValues = [];
+  /** 8-byte windows of long values: pair of grams -> (value, offset). */
+  windows;
+  constructor(values, withPrefix) {
+    const seen = /* @__PURE__ */ new Map();
+    const add2 = (key, form, bytes) => {
+      const id = bytes.toString("latin1");
+      const prior = seen.get(id);
+      if (prior && (prior.form === Form.Raw || form !== Form.Raw)) return;
+      if (prior) prior.form = form, prior.key = key;
+      else seen.set(id, { bytes, folded: folded2(bytes), key, form });
+    };
+    const usable = values.filter((v) => isValidKey(v.key) && v.value.length >= MIN_VALUE_BYTES);
+    for (const v of usable) add2(v.key, Form.Raw, Buffer.from(v.value));
+    for (const v of usable) for (const f of writtenForms(Buffer.from(v.value), WINDOW)) add2(v.key, f.form, f.bytes);
+    this.patterns = [...seen.values()].sort((x, y) => y.bytes.length - x.bytes.length);
+    let windowRoom = 0;
+    for (const v of usable) if (v.value.length >= RUN_VALUE_BYTES) windowRoom += 3 * (v.value.length - WINDOW + 1);
+    const windows = new Int32Array(windowRoom);
+    let windowCount = 0;
+    const runSeen = /* @__PURE__ */ new Set();
+    for (const v of usable) {
+      if (v.value.length < RUN_VALUE_BYTES) continue;
+      const f = folded2(v.value);
+      const id = Buffer.from(f.buffer, f.byteOffset, f.length).toString("latin1");
+      if (runSeen.has(id)) continue;
+      runSeen.add(id);
+      const index2 = this.runValues.push(f) - 1;
+      const perWindow = /* @__PURE__ */ new Map();
+      for (let o = 0; o + WINDOW <= f.length; o++) {
+        const k = pairKey(foldedGramAt(f, o), foldedGramAt(f, o + 4));
+        const c = perWindow.get(k) ?? 0;
+        if (c >= 8) continue;
+        perWindow.set(k, c + 1);
+        windows[windowCount++] = k;
+        windows[windowCount++] = index2;
+        windows[windowCount++] = o;
+      }
+    }
+    const entries = this.patterns.length * 4 + windowCount / 3 + 4;
+    let tableBits = 16;
+    while (tableBits < 24 && 1 << tableBits < entries * 64) tableBits++;
+    this.shift = 32 - tableBits;
+    this.table = new Int32Array(1 << tableBits >>> 4);
+    const mark = (gram, bit) => {
+      const h = Math.imul(gram, GOLDEN) >>> this.shift;
+      this.table[h >>> 4] |= bit << ((h & 15) << 1);
+    };
+    const room = 3 * (4 * this.patterns.length + 4);
+    const pairs = new Int32Array(room);
+    const singles = new Int32Array(room);
+    let pairCount = 0;
+    let singleCount = 0;
+    const index = (bytes, entry, offset) => {
+      const gram = foldedGramAt(bytes, offset);
+      mark(gram, 1);
+      if (offset + 8 <= bytes.length) {
+        pairs[pairCount++] = pairKey(gram, foldedGramAt(bytes, offset + 4));
+        pairs[pairCount++] = entry;
+        pairs[pairCount++] = offset;
+      } else {
+        singles[singleCount++] = gram;
+        singles[singleCount++] = entry;
+        singles[singleCount++] = offset;
+      }
+    };
+    this.patterns.forEach((p, i) => {
+      for (let k = 0; k < 4; k++) index(p.folded, i, k);
+    });
+    if (withPrefix) for (let k = 0; k < 4; k++) index(PREFIX, PREFIX_ENTRY, k);
+    this.pairs = new IntTable(pairs, pairCount);
+    this.singles = new IntTable(singles, singleCount);
+    for (let w = 0; w < windowCount; w += 3) mark(foldedGramAt(this.runValues[windows[w + 1]], windows[w + 2]), 2);
+    this.windows = new IntTable(windows, windowCount);
+  }
+  get empty() {
+    return this.patterns.length === 0;
+  }
+  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, bytes and byte pairs of long values. */
+  stream;
+  streamIndex() {
+    if (this.stream) return this.stream;
+    const ordered = this.patterns.map((p) => Buffer.from(p.folded)).sort(Buffer.compare);
+    const runBytes = new Uint8Array(256);
+    const runPairs = new Uint8Array(65536);
+    let longest = this.patterns[0]?.bytes.length ?? 0;
+    for (const v of this.runValues) {
+      longest = Math.max(longest, v.length);
+      for (let i = 0; i < v.length; i++) {
+        runBytes[v[i]] = 1;
+        if (i + 1 < v.length) runPairs[v[i] << 8 | v[i + 1]] = 1;
+      }
+    }
+    return this.stream = { ordered, runBytes, runPairs, longest };
+  }
+  /** The longest pattern or long value: how far back later bytes can reach. */
+  get reach() {
+    return this.streamIndex().longest;
+  }
+  /**
+   * Later bytes may turn `rest` (the input's last bytes, in any case) into part of a match: it
+   * is a proper beginning of a pattern, or may be a piece of a long value (a run). Errs
+   * towards true: a run is judged by its first 8 bytes, or byte by byte when shorter.
+   */
+  mayContinue(rest, runs = true) {
+    const { ordered, runBytes, runPairs } = this.streamIndex();
+    const r = rest.length;
+    if (r === 0) return false;
+    const fr = folded2(rest);
+    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength);
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (Buffer.compare(ordered[mid], f) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo; j < ordered.length; j++) {
+      const p = ordered[j];
+      if (p.length < r || !p.subarray(0, r).equals(f)) break;
+      if (p.length > r) return true;
+    }
+    if (!runs || !this.runValues.length) return false;
+    if (r < WINDOW) {
+      for (let i = 0; i < r; i++) {
+        if (runBytes[f[i]] !== 1) return false;
+        if (i + 1 < r && runPairs[f[i] << 8 | f[i + 1]] !== 1) return false;
+      }
+      return true;
+    }
+    const key = pairKey(foldedGramAt(f, 0), foldedGramAt(f, 4));
+    const t = this.windows;
+    for (let slot = t.first(key); t.used[slot] === 1; slot = slot + 1 & t.mask) {
+      if (t.keys[slot] !== key) continue;
+      const v = this.runValues[t.a[slot]];
+      const value = Buffer.from(v.buffer, v.byteOffset, v.length);
+      for (let at = value.indexOf(f); at >= 0; at = value.indexOf(f, at + 1)) if (at + r < value.length) return true;
+    }
+    return false;
+  }
+  /**
+   * Leftmost-longest, non-overlapping matches in input[from, to) (and, when asked, runs of long
+   * values, pushed to `runs` as flat [start, end] pairs). `words` is the input read as aligned
+   * uint32s (undefined on big-endian machines). `isKey` tells which literal placeholders to escape.
+   */
+  scan(input, words, from, to, o, isKey, runs) {
+    const out = [];
+    if (to - from < WINDOW) return out;
+    const table = this.table;
+    const shift = this.shift;
+    const lastBlock = to >>> 2;
+    let next = from;
+    let covered = from;
+    for (let b = from + 3 >>> 2; b < lastBlock; b++) {
+      const gram = words ? foldWord(words[b]) : foldedGramAt(input, b << 2);
+      const h = Math.imul(gram, GOLDEN) >>> shift;
+      const hit = table[h >>> 4] >>> ((h & 15) << 1) & 3;
+      if (hit === 0) continue;
+      const pair = b + 1 < lastBlock ? pairKey(gram, words ? foldWord(words[b + 1]) : foldedGramAt(input, b + 1 << 2)) : void 0;
+      if (hit & 1) {
+        let m = pair === void 0 ? void 0 : this.bestOf(this.pairs, pair, void 0, input, b << 2, next, from, to, o, isKey);
+        m = this.bestOf(this.singles, gram, m, input, b << 2, next, from, to, o, isKey);
+        if (m) {
+          out.push(m);
+          next = m.end;
+          if (next > covered) covered = next;
+        }
+      }
+      if (hit & 2 && o.runs && (b << 2) + 8 > covered && pair !== void 0) {
+        covered = Math.max(covered, this.runsAt(input, b << 2, pair, from, to, runs));
+      }
+    }
+    return out;
+  }
+  /** The leftmost (then longest, then exact) match among `table`'s entries for `id` and `best`, starting in [at-3, at], inside [from, to) and not before `next`. */
+  bestOf(table, id, best, input, at, next, from, to, o, isKey) {
+    const { keys, used, mask: mask2 } = table;
+    for (let slot = table.first(id); used[slot] === 1; slot = slot + 1 & mask2) {
+      if (keys[slot] !== id) continue;
+      const entry = table.a[slot];
+      const start = at - table.b[slot];
+      if (start < next || start < from || best && start > best.start) continue;
+      if (entry === PREFIX_ENTRY) {
+        if (!o.literals) continue;
+        const t = parseToken(input, start);
+        if (t && t.end <= to && escapable(t, isKey) && (!best || start < best.start || t.end - start > best.end - best.start)) best = { start, end: t.end, key: t.key ?? "", form: 0, exact: true };
+        continue;
+      }
+      const p = this.patterns[entry];
+      if (!(p.form & o.forms)) continue;
+      const len = p.bytes.length;
+      if (start + len > to) continue;
+      if (best && start === best.start && (len < best.end - start || len === best.end - start && (best.exact || p.form !== Form.Raw))) continue;
+      const pf = p.folded;
+      let ok = true;
+      for (let i = 0; i < len; i++) {
+        if (FOLD[input[start + i]] !== pf[i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      let exact = false;
+      if (p.form === Form.Raw) {
+        exact = true;
+        const bytes = p.bytes;
+        for (let i = 0; i < len; i++) {
+          if (input[start + i] !== bytes[i]) {
+            exact = false;
+            break;
+          }
+        }
+        if (!exact && !o.caseRaw) continue;
+      }
+      best = { start, end: start + len, key: p.key, form: p.form, exact };
+    }
+    return best;
+  }
+  /** Runs through the 8-byte window at `at` (pair key `key`); returns the end of the furthest run found. */
+  runsAt(input, at, key, from, to, runs) {
+    const t = this.windows;
+    let furthest = 0;
+    for (let slot = t.first(key); t.used[slot] === 1; slot = slot + 1 & t.mask) {
+      if (t.keys[slot] !== key) continue;
+      const value = this.runValues[t.a[slot]];
+      const o = t.b[slot];
+      let ok = true;
+      for (let i = 0; i < 8; i++) {
+        if (FOLD[input[at + i]] !== value[o + i]) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) continue;
+      let l = at;
+      let vl = o;
+      while (l > from && vl > 0 && FOLD[input[l - 1]] === value[vl - 1]) l--, vl--;
+      let r = at + 8;
+      let vr = o + 8;
+      while (r < to && vr < value.length && FOLD[input[r]] === value[vr]) r++, vr++;
+      if (r - l >= RUN_BYTES) {
+        runs.push(l, r);
+        if (r > furthest) furthest = r;
+      }
+    }
+    return furthest;
+  }
+  /**
+   * Matches (and runs) in the joined view of input[from, to) that cross a cut: a value split
+   * by a line continuation, a concatenation or a line wrap. Pushed to `out` as flat
+   * [start, end] pairs of the input, each covering the artifacts inside it.
+   */
+  joined(input, artifacts, from, to, o, out) {
+    if (!artifacts.length) return;
+    const opts2 = { ...o, literals: false };
+    const regions = joinedRegions(input, artifacts, from, to, false);
+    if (hasWideArtifacts(artifacts)) for (const r of joinedRegions(input, artifacts, from, to, true)) regions.push(r);
+    for (const region of regions) {
+      const n = region.bytes.length;
+      if (n < WINDOW) continue;
+      const words = LITTLE_ENDIAN ? new Uint32Array(region.bytes.buffer, region.bytes.byteOffset, n >>> 2) : void 0;
+      const runs = [];
+      const spans = [];
+      for (const m of this.scan(region.bytes, words, 0, n, opts2, () => false, runs)) spans.push(m.start, m.end);
+      for (let k = 0; k < runs.length; k++) spans.push(runs[k]);
+      for (let k = 0; k < spans.length; k += 2) {
+        const s = spans[k];
+        const e = spans[k + 1];
+        if (region.cuts.some((c) => c > s && c < e)) out.push(region.map[s], region.map[e - 1] + 1);
+      }
+    }
+  }
+};
+function escapable(t, isKey) {
+  return t.key === void 0 || isKey(t.key);
+}
+function union(flat) {
+  if (flat.length <= 2) return flat.slice();
+  const idx = [];
+  for (let k = 0; k < flat.length; k += 2) idx.push(k);
+  idx.sort((a, b) => flat[a] - flat[b] || flat[b + 1] - flat[a + 1]);
+  const out = [];
+  for (const k of idx) {
+    const s = flat[k];
+    const e = flat[k + 1];
+    if (e <= s) continue;
+    if (out.length && s < out[out.length - 1]) out[out.length - 1] = Math.max(out[out.length - 1], e);
+    else out.push(s, e);
+  }
+  return out;
+}
+function subtract(spans, cuts, min) {
+  const out = [];
+  let c = 0;
+  for (let k = 0; k < spans.length; k += 2) {
+    let from = spans[k];
+    const end = spans[k + 1];
+    while (c < cuts.length && cuts[c].end <= from) c++;
+    for (let j = c; from < end; j++) {
+      const cut = cuts[j];
+      const stop = cut && cut.start < end ? Math.max(from, cut.start) : end;
+      if (stop - from >= min) out.push(from, stop);
+      if (!cut || cut.start >= end) break;
+      from = Math.max(from, cut.end);
+    }
+  }
+  return out;
+}
+function compose(matches, vaultSpans, suspects) {
+  const exact = [];
+  for (const m of matches) {
+    if (m.form === 0) exact.push({ start: m.start, end: m.end, kind: "literal", key: m.key });
+    else if (m.exact) exact.push({ start: m.start, end: m.end, kind: "key", key: m.key });
+    else vaultSpans.push(m.start, m.end);
+  }
+  let marks = subtract(union(vaultSpans), exact, 1);
+  if (suspects.length) marks = union(marks.concat(subtract(union(suspects), exact, 3)));
+  if (!marks.length) return exact;
+  const out = [];
+  let e = 0;
+  for (let k = 0; k < marks.length; k += 2) {
+    while (e < exact.length && exact[e].start < marks[k]) out.push(exact[e++]);
+    out.push({ start: marks[k], end: marks[k + 1], kind: "marker", key: "" });
+  }
+  while (e < exact.length) out.push(exact[e++]);
+  return out;
+}
+function prepare(input) {
+  if (!LITTLE_ENDIAN) return { src: input, words: void 0 };
+  const src = input.byteOffset % 4 === 0 ? input : new Uint8Array(input);
+  return { src, words: new Uint32Array(src.buffer, src.byteOffset, src.length >>> 2) };
+}
+var Redactor = class {
+  /** `markerKey`: the key of UNVAULTED marker fingerprints (see hash8). */
+  constructor(values, markerKey2) {
+    this.markerKey = markerKey2;
+    for (const v of values) if (isValidKey(v.key)) this.keys.add(v.key);
+    this.terminal = new ValueMatcher(
+      values.filter((v) => v.origin !== "script"),
+      true
+    );
+    const script = new ValueMatcher(
+      values.filter((v) => v.origin === "script"),
+      false
+    );
+    this.script = script.empty ? void 0 : script;
+  }
+  markerKey;
+  terminal;
+  script;
+  keys = /* @__PURE__ */ new Set();
+  isKey = (key) => this.keys.has(key);
+  /**
+   * The second pass: script values inside each stretch the first pass left alone, each
+   * stretch on its own. Returns every segment, sorted.
+   */
+  withScriptValues(first, n, pass, start = 0) {
+    if (!this.script) return first;
+    const all = [];
+    let at = start;
+    for (let k = 0; k <= first.length; k++) {
+      const stop = k < first.length ? first[k].start : n;
+      if (stop - at >= WINDOW) for (const s of pass(at, stop)) all.push(s);
+      if (k < first.length) {
+        all.push(first[k]);
+        at = first[k].end;
+      }
+    }
+    return all;
+  }
+  /** Every vaulted value (raw bytes only) -> its placeholder; literal placeholders escaped. */
+  redact(input, options = {}) {
+    const { src, words } = prepare(input);
+    const raw = { forms: Form.Raw, caseRaw: false, literals: options.escapeLiterals !== false, runs: false };
+    const first = compose(this.terminal.scan(src, words, 0, src.length, raw, this.isKey, []), [], []);
+    const scriptRaw = { ...raw, literals: false };
+    const segments = this.withScriptValues(first, src.length, (from, to) => compose(this.script.scan(src, words, from, to, scriptRaw, this.isKey, []), [], []));
+    const { output, count, keys } = render(src, segments, this.markerKey);
+    return { output, count, keys };
+  }
+  /**
+   * The agent's view (`read`): raw values -> placeholders; written forms, other cases, runs of
+   * long values, split values and the given suspect spans -> UNVAULTED markers (fingerprint
+   * of the bytes as they appear); literal placeholders escaped. Vaulted values win over
+   * overlapping suspects. Script-set values only act on what stays visible without them.
+   */
+  redactForAgent(input, suspects = []) {
+    const { src, first, segments } = this.agentSegments(input, suspects);
+    return this.agentRender(src, first, segments);
+  }
+  /**
+   * Both passes of the agent view: the first pass's segments and all of them, and (into `raw`,
+   * flat [start, end] pairs) every match, run and split value before they are composed.
+   * `phase`: the input is matched in a copy that starts `phase` bytes in, so its 4-byte blocks
+   * fall where a whole stream's do (a stream part starting at offset ≡ phase mod 4); the
+   * lead-in lies outside every scanned range.
+   */
+  agentSegments(input, suspects, raw, phase = 0) {
+    const lead = phase & 3;
+    let whole = input;
+    if (lead) {
+      const padded = new Uint8Array(input.length + lead);
+      padded.set(input, lead);
+      whole = padded;
+    }
+    const { src, words } = prepare(whole);
+    const n = src.length;
+    const artifacts = splitArtifacts(src, lead, n);
+    const pass = (m, from, to, extra, literals) => {
+      const opts2 = literals ? VIEW : { ...VIEW, literals: false };
+      const spans = [];
+      const matches = m.scan(src, words, from, to, opts2, this.isKey, spans);
+      m.joined(src, artifacts, from, to, opts2, spans);
+      if (raw) {
+        for (const x of spans) raw.push(x - lead);
+        for (const x of matches) raw.push(x.start - lead, x.end - lead);
+      }
+      return compose(matches, spans, extra);
+    };
+    const flatSuspects = [];
+    for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start) + lead, Math.min(n - lead, s.end) + lead);
+    const first = pass(this.terminal, lead, n, flatSuspects, true);
+    const segments = this.withScriptValues(first, n, (from, to) => pass(this.script, from, to, [], false), lead);
+    if (!lead) return { src, first, segments };
+    const back = /* @__PURE__ */ new Map();
+    for (const s of segments) back.set(s, { ...s, start: s.start - lead, end: s.end - lead });
+    const shift = (s) => back.get(s) ?? { ...s, start: s.start - lead, end: s.end - lead };
+    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift) };
+  }
+  agentRender(src, first, segments) {
+    const view = render(src, segments, this.markerKey);
+    if (segments !== first) {
+      view.personHidden = first.filter((s) => s.kind !== "literal").map((s) => ({ start: s.start, end: s.end }));
+      const personMarkers = new Set(first.filter((s) => s.kind === "marker").map((s) => hash8(src.subarray(s.start, s.end), this.markerKey)));
+      const inFirst = new Set(first);
+      for (const s of segments) {
+        if (s.kind !== "marker" || inFirst.has(s)) continue;
+        const h = hash8(src.subarray(s.start, s.end), this.markerKey);
+        if (!personMarkers.has(h)) view.scriptMarkers.add(h);
+      }
+    }
+    return view;
+  }
+  /**
+   * The agent view of the part of a stream's buffered bytes that no later byte can change
+   * (`run`'s output, see stream-redact.ts): `consumed` bytes of `input` are rendered, the rest
+   * must be given again with what follows. Both passes run over the whole buffer exactly as in
+   * `redactForAgent`; the part ends before `limit` (the end of the last complete line, which
+   * `suspects` lie before), before the first byte later bytes could still hide or reveal (see
+   * `pendingFrom`), and never inside a placeholder or marker. With `end`, everything is
+   * rendered, as `redactForAgent`.
+   */
+  redactForAgentPart(input, suspects, options) {
+    const n = input.length;
+    const raw = [];
+    const { src, first, segments } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
+    if (options.end) return { ...this.agentRender(src, first, segments), consumed: n };
+    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, splitArtifacts(src), options.idle === true));
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const s of suspects) if (s.start < consumed && s.end > consumed) consumed = s.start, moved = true;
+      for (const s of segments) if (s.start < consumed && s.end > consumed) consumed = s.start, moved = true;
+      for (let k = 0; k < raw.length; k += 2) if (raw[k] < consumed && raw[k + 1] > consumed) consumed = raw[k], moved = true;
+    }
+    const part = src.subarray(0, consumed);
+    const inPart = (s) => s.end <= consumed;
+    const view = this.agentRender(part, first.filter(inPart), segments.filter(inPart));
+    return { ...view, consumed };
+  }
+  /**
+   * The first byte of `src` (a stream's buffered bytes) whose view later bytes may change:
+   * where a placeholder token, a pattern (value or written form, either pass) or a run of a
+   * long value may begin and go on past the end, directly or across a split artifact (one
+   * that exists, or one the last bytes may begin); and before any artifact at the last line
+   * break, which the next line decides.
+   */
+  pendingFrom(src, artifacts, idle) {
+    const n = src.length;
+    const buf = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+    const matchers = this.script ? [this.terminal, this.script] : [this.terminal];
+    const reach = Math.max(...matchers.map((m) => m.reach));
+    const may = (rest) => matchers.some((m) => m.mayContinue(rest, !idle));
+    let h = n;
+    const lt = PREFIX[0];
+    const tokenFrom = Math.max(0, n - MAX_PENDING_TOKEN);
+    for (let i = buf.indexOf(lt, tokenFrom); i >= 0 && i < h; i = buf.indexOf(lt, i + 1)) {
+      if (couldBeToken(buf.subarray(i))) h = i;
+    }
+    if (idle) artifacts = [];
+    const lastBreak = buf.lastIndexOf(10);
+    const all = [];
+    const wide = [];
+    const stable = [];
+    const stableWide = [];
+    for (let k = 0; k < artifacts.length; k += 3) {
+      const [a, e, w] = [artifacts[k], artifacts[k + 1], artifacts[k + 2]];
+      all.push([a, e]);
+      wide.push([a, w]);
+      if (w <= lastBreak) stable.push([a, e]), stableWide.push([a, w]);
+      else h = Math.min(h, walkBack(a, stable, reach));
+    }
+    let trail = n;
+    for (; ; ) {
+      if (trail > 0 && ARTIFACT_TAIL[buf[trail - 1]] === 1) trail--;
+      else if (trail > 1 && buf[trail - 2] === 92 && buf[trail - 1] === 110) trail -= 2;
+      else break;
+    }
+    const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
+    const judged = /* @__PURE__ */ new Set();
+    for (const cuts of variants) {
+      for (const end of trail < n && !idle ? [n, trail] : [n]) {
+        const { bytes, map } = tailOf(buf, end, cuts, reach);
+        const seen = map.join(",");
+        if (judged.has(seen)) continue;
+        judged.add(seen);
+        const tail = folded2(bytes);
+        for (let j = 0; j < tail.length && map[j] < h; j++) {
+          if (may(tail.subarray(j))) {
+            h = map[j];
+            break;
+          }
+        }
+      }
+    }
+    return h;
+  }
+  /** Where any vaulted value occurs, raw or in a classic encoding (the pre-commit gate's check). */
+  findValues(input) {
+    const { src, words } = prepare(input);
+    const gate = { forms: GATE_FORMS, caseRaw: false, literals: false, runs: false };
+    const first = this.terminal.scan(src, words, 0, src.length, gate, this.isKey, []);
+    const all = this.withScriptValues(first, src.length, (from, to) => this.script.scan(src, words, from, to, gate, this.isKey, []));
+    return all.map((m) => ({ key: m.key, offset: m.start, length: m.end - m.start, encoding: FORM_NAME[m.form] }));
+  }
+};
+function walkBack(at, cuts, count) {
+  let p = at;
+  let c = cuts.length - 1;
+  let left = count;
+  while (p > 0 && left > 0) {
+    while (c >= 0 && cuts[c][0] >= p) c--;
+    if (c >= 0 && cuts[c][1] >= p) {
+      p = cuts[c][0];
+      continue;
+    }
+    p--;
+    left--;
+  }
+  return p;
+}
+function tailOf(src, end, cuts, count) {
+  const map = [];
+  let c = cuts.length - 1;
+  for (let p = end - 1; p >= 0 && map.length < count; p--) {
+    while (c >= 0 && cuts[c][0] > p) c--;
+    if (c >= 0 && cuts[c][1] > p) {
+      p = cuts[c][0];
+      continue;
+    }
+    map.push(p);
+  }
+  map.reverse();
+  const bytes = Buffer.alloc(map.length);
+  for (let j = 0; j < map.length; j++) bytes[j] = src[map[j]];
+  return { bytes, map };
+}
+function render(input, segments, markerKey2) {
+  const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const markers2 = /* @__PURE__ */ new Map();
+  if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers: markers2, hidden: [], personHidden: [], scriptMarkers: /* @__PURE__ */ new Set() };
+  const parts = [];
+  const keys = /* @__PURE__ */ new Set();
+  const hidden = [];
+  let count = 0;
+  let unvaulted = 0;
+  let at = 0;
+  for (const m of segments) {
+    if (m.start > at) parts.push(src.subarray(at, m.start));
+    if (m.kind === "literal") {
+      parts.push(PREFIX, LITERAL, src.subarray(m.start + PREFIX.length, m.end));
+    } else if (m.kind === "key") {
+      parts.push(Buffer.from(placeholderFor(m.key), "latin1"));
+      keys.add(m.key);
+      count++;
+      hidden.push({ start: m.start, end: m.end });
+    } else {
+      const bytes = src.subarray(m.start, m.end);
+      const h = hash8(bytes, markerKey2);
+      const prior = markers2.get(h);
+      markers2.set(h, prior && !prior.equals(bytes) ? Buffer.alloc(0) : Buffer.from(bytes));
+      parts.push(Buffer.from(unvaultedMarker(h), "latin1"));
+      unvaulted++;
+      hidden.push({ start: m.start, end: m.end });
+    }
+    at = m.end;
+  }
+  if (at < src.length) parts.push(src.subarray(at));
+  return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers: markers2, hidden, personHidden: hidden, scriptMarkers: /* @__PURE__ */ new Set() };
+}
+
+// src/session/agent-client.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/session/agent-protocol.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var MAX_REQUEST_BYTES = 256 * 1024 * 1024;
+
+// src/session/agent-socket.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/session/session.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+function useOf(d) {
+  switch (d.kind) {
+    case "file":
+      return { op: "write", destination: `file ${d.path}`, where: d.path };
+    case "git-filter":
+      return { op: "smudge", destination: `checkout ${d.path}`, where: d.path };
+    case "command":
+      return { op: "run", destination: `run ${JSON.stringify(d.argv)} in ${d.cwd}`, where: d.cwd };
+    case "internal":
+      return { op: "internal", destination: `internal ${d.purpose}` };
+    case "terminal":
+      return { op: "reveal", destination: "terminal" };
+  }
+}
+
+// src/audit/chain.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash6 } from "node:crypto";
+var GENESIS = "0".repeat(64);
+function lineHash(line) {
+  return createHash6("sha256").update(line, "utf8").digest("hex");
+}
+var FIELD_ORDER = ["event", "keys", "repo", "destination", "outcome", "actor", "reason", "request", "grant", "detail"];
+function cleanText(s, max = 500) {
+  const cleaned = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
+  return cleaned.length > max ? `${cleaned.slice(0, max)}\u2026` : cleaned;
+}
+function entryLine(fields, seq, prev, ts) {
+  const out = { seq, ts };
+  for (const k of FIELD_ORDER) {
+    const v = fields[k];
+    if (v === void 0) continue;
+    out[k] = Array.isArray(v) ? v.map((x) => cleanText(x, 200)) : cleanText(v);
+  }
+  out.prev = prev;
+  return JSON.stringify(out);
+}
+function parseEntry(line) {
+  try {
+    const e = JSON.parse(line);
+    if (!e || typeof e !== "object" || Array.isArray(e)) return void 0;
+    if (!Number.isSafeInteger(e.seq) || typeof e.prev !== "string" || typeof e.event !== "string" || typeof e.ts !== "string") return void 0;
+    return e;
+  } catch {
+    return void 0;
+  }
+}
+function verifyChain(lines, anchor) {
+  let prevHash = GENESIS;
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1;
+    const line = lines[i];
+    const e = parseEntry(line);
+    if (!e) return { ok: false, code: "damaged", line: n, why: `line ${n} is not an audit entry (damaged)` };
+    if (e.prev !== prevHash) {
+      return { ok: false, code: "tampered", line: n, why: n === 1 ? "line 1 is not the start of the log (lines before it were removed)" : `line ${n} does not follow line ${n - 1} (an entry was changed, removed or moved)` };
+    }
+    if (e.seq !== n) return { ok: false, code: "tampered", line: n, why: `line ${n} says it is entry ${e.seq} (an entry was removed or moved)` };
+    const h = lineHash(line);
+    if (anchor && anchor.seq === n && h !== anchor.head) {
+      return { ok: false, code: "rewritten", line: n, why: `line ${n} is not the entry the vault recorded as the log's checkpoint (the log was rewritten)` };
+    }
+    prevHash = h;
+  }
+  if (anchor && anchor.seq > lines.length) {
+    return { ok: false, code: "truncated", line: lines.length + 1, why: `the log ends at entry ${lines.length}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
+  }
+  return { ok: true, count: lines.length, head: prevHash, anchored: !!anchor && anchor.seq > 0 };
+}
+function splitLog(text) {
+  if (!text) return { lines: [], partial: false };
+  const partial = !text.endsWith("\n");
+  const lines = text.split("\n");
+  if (!partial) lines.pop();
+  return { lines, partial };
+}
+
+// src/audit/log.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync as chmodSync4, closeSync as closeSync4, fstatSync, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync4, readFileSync as readFileSync15, readSync, writeSync as writeSync4, constants as constants3 } from "node:fs";
+import { join as join19 } from "node:path";
+var auditPaths = (home) => ({
+  dir: join19(home, "audit"),
+  log: join19(home, "audit", "log.jsonl"),
+  lock: join19(home, "audit", "log.lock")
+});
+var ANCHOR_EVERY = 100;
+var TAIL = 64 * 1024;
+function tailOf2(fd) {
+  const size = fstatSync(fd).size;
+  if (size === 0) return { last: void 0, seq: 0, partial: false, size };
+  const len = Math.min(size, TAIL);
+  const buf = Buffer.alloc(len);
+  readSync(fd, buf, 0, len, size - len);
+  const text = buf.toString("utf8");
+  const partial = !text.endsWith("\n");
+  const body = partial ? text : text.slice(0, -1);
+  const nl = body.lastIndexOf("\n");
+  if (nl < 0 && len < size) return { last: void 0, seq: void 0, partial, size };
+  const last = body.slice(nl + 1);
+  let seq;
+  try {
+    const e = JSON.parse(last);
+    seq = Number.isSafeInteger(e?.seq) ? e.seq : void 0;
+  } catch {
+    seq = void 0;
+  }
+  return { last, seq, partial, size };
+}
+function countLines(path) {
+  const { lines } = splitLog(readFileSync15(path, "utf8"));
+  return { lines: lines.length, last: lines[lines.length - 1] ?? "" };
+}
+function writeAll(fd, s) {
+  const data = Buffer.from(s, "utf8");
+  let off = 0;
+  while (off < data.length) off += writeSync4(fd, data, off, data.length - off);
+}
+function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
+  const paths = auditPaths(home);
+  auditDir(paths.dir);
+  return withLock(paths.lock, () => {
+    const fd = openSync4(paths.log, constants3.O_RDWR | constants3.O_APPEND | constants3.O_CREAT, 384);
+    try {
+      const tail = tailOf2(fd);
+      let seq = tail.seq;
+      let prev = tail.last === void 0 ? GENESIS : lineHash(tail.last);
+      let out = "";
+      if (seq === void 0 || tail.partial) {
+        const counted = countLines(paths.log);
+        if (tail.partial) out += "\n";
+        prev = lineHash(counted.last);
+        const noted = entryLine({ event: "damage-noted", detail: `line ${counted.lines} is damaged; the log continues after it` }, counted.lines + 1, prev, now.toISOString());
+        out += noted + "\n";
+        prev = lineHash(noted);
+        seq = counted.lines + 1;
+      }
+      const line = entryLine(fields, seq + 1, prev, now.toISOString());
+      out += line + "\n";
+      writeAll(fd, out);
+      fsyncSync3(fd);
+      return { seq: seq + 1, hash: lineHash(line) };
+    } finally {
+      closeSync4(fd);
+    }
+  }, { timeoutMs: 3e4 });
+}
+function auditDir(dir) {
+  try {
+    mkdirSync8(dir, { mode: 448 });
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+    return;
+  }
+  chmodSync4(dir, 448);
+}
+function readAuditLines(home) {
+  let text;
+  try {
+    text = readFileSync15(auditPaths(home).log, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return { lines: [], partial: false };
+    throw e;
+  }
+  return splitLog(text);
+}
+
+// src/session/team-source.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { createHash as createHash7, createPrivateKey as createPrivateKey3, sign } from "node:crypto";
+import { existsSync as existsSync8, realpathSync as realpathSync3 } from "node:fs";
+import { dirname as dirname8, join as join20 } from "node:path";
+function localSource(vault) {
+  return {
+    name: "local",
+    list: () => vault.list().map((m) => ({ ...m, source: "local" })),
+    get: (key) => vault.get(key),
+    redactionValues: () => vault.redactionValues()
+  };
+}
+var TEAM_IDENTITY_KEY = `${TEAM_KEY_PREFIX}identity`;
+var TEAM_SIGNING_KEY = `${TEAM_KEY_PREFIX}signing-key`;
+var pinKey = (root) => `${TEAM_KEY_PREFIX}pin-${createHash7("sha256").update(realpathSync3(root)).digest("hex").slice(0, 16)}`;
+function teamRootFor(cwd) {
+  let dir = cwd;
+  for (; ; ) {
+    if (existsSync8(join20(dir, TEAM_FILE))) return dir;
+    if (existsSync8(join20(dir, ".git"))) return void 0;
+    const up = dirname8(dir);
+    if (up === dir) return void 0;
+    dir = up;
+  }
+}
+var TeamKeys = class {
+  constructor(vault, envIdentity) {
+    this.vault = vault;
+    this.envIdentity = envIdentity;
+  }
+  vault;
+  envIdentity;
+  async identity() {
+    const stored = this.vault()?.get(TEAM_IDENTITY_KEY);
+    if (stored) return parseIdentity(stored.toString("utf8"));
+    if (this.envIdentity === void 0 || this.envIdentity === "") return void 0;
+    try {
+      return await parseIdentity(this.envIdentity);
+    } catch {
+      throw new AgentVaultError("usage", TEAM_MSG.ciIdentityBad, { code: "TEAM_BAD_IDENTITY", hint: TEAM_MSG.ciIdentityBadHint });
+    }
+  }
+  /** Make (or import) the identity and signing key when missing; a person's act (team join, team init). */
+  async ensure(importText) {
+    const v = this.vault();
+    if (!v) throw new AgentVaultError("vault", "no local vault", { code: "VAULT_MISSING" });
+    const existing = v.get(TEAM_IDENTITY_KEY);
+    const der = v.get(TEAM_SIGNING_KEY);
+    if (existing && der && importText === void 0) return { recipient: (await parseIdentity(existing.toString("utf8"))).recipient, signingKey: signingPublicKey(der), created: false };
+    const id = await parseIdentity(importText ?? (existing?.toString("utf8") || await newIdentity()));
+    const signing = der ? { der, publicKey: signingPublicKey(der) } : newSigningKey();
+    v.setMany([
+      { key: TEAM_IDENTITY_KEY, value: Buffer.from(id.identity, "utf8"), origin: "terminal", internal: true, description: "team vault age identity" },
+      { key: TEAM_SIGNING_KEY, value: signing.der, origin: "terminal", internal: true, description: "team vault signing key" }
+    ]);
+    return { recipient: id.recipient, signingKey: signing.publicKey, created: true };
+  }
+  /** A signer for the member these keys are in `members` (undefined when none is). */
+  signer(members, recipient) {
+    const der = this.vault()?.get(TEAM_SIGNING_KEY);
+    if (!der) return void 0;
+    const publicKey = signingPublicKey(der);
+    const member = members.find((m) => m.recipient === recipient && m.signingKey === publicKey);
+    if (!member) return void 0;
+    return { member, sign: async (message) => sign(null, message, createPrivateKey3({ key: der, format: "der", type: "pkcs8" })) };
+  }
+  /** A signer for a new member list naming this machine `name` (team init). */
+  async self(name) {
+    if (!isMemberName(name)) throw new AgentVaultError("usage", `invalid member name "${name}"`, { hint: "Use lower-case letters, digits, dots, hyphens and underscores (up to 64)." });
+    const { recipient, signingKey } = await this.ensure();
+    return this.signer([{ name, recipient, signingKey }], recipient);
+  }
+  /** Whether there is a local vault to keep pins in (CI with only AGENT_VAULT_AGE_IDENTITY has none). */
+  canPin() {
+    return this.vault() !== void 0;
+  }
+  pins(root) {
+    const raw = this.vault()?.get(pinKey(root));
+    return raw ? JSON.parse(raw.toString("utf8")) : void 0;
+  }
+  /** Record the member set as this clone's pin (only when it changed; no local vault: nothing kept). */
+  pin(root, members) {
+    const v = this.vault();
+    if (!v) return;
+    const value = JSON.stringify([...members].sort((a, b) => a.name < b.name ? -1 : 1));
+    if (v.get(pinKey(root))?.toString("utf8") === value) return;
+    v.setMany([{ key: pinKey(root), value: Buffer.from(value, "utf8"), origin: "terminal", internal: true, description: "team vault members this machine trusts" }]);
+  }
+};
+async function openTeamState(root, keys) {
+  if (!root) return { kind: "none" };
+  const onDisk = readTeam(root);
+  if (!onDisk) return { kind: "none" };
+  const identity = await keys.identity();
+  const pins = keys.pins(root);
+  if (pins) verifyTeam(onDisk, pins);
+  if (!identity || !memberFor(onDisk.file, identity.recipient)) return { kind: "locked-out", members: onDisk.file.members.map((m) => m.name) };
+  if (!pins && keys.canPin()) throw new AgentVaultError("refused", TEAM_MSG.notTrustedYet, { code: "TEAM_NOT_TRUSTED", hint: TEAM_MSG.notTrustedYetHint });
+  const team = await openTeam(root, identity, pins);
+  if (!team) return { kind: "none" };
+  keys.pin(root, team.file.members);
+  return { kind: "open", team };
+}
+function teamSource(team) {
+  const metas = [...team.values].map(([key, value]) => {
+    const paths = team.file.values.get(key).paths;
+    return {
+      key,
+      description: null,
+      created: "",
+      updated: "",
+      length: value.length,
+      version: 0,
+      earlierValues: 0,
+      origin: "terminal",
+      // A member's repository-relative globs, bound here as this clone's absolute paths.
+      bindings: paths.map((g) => normalizeBinding(g, team.root)),
+      internal: false,
+      source: "team"
+    };
+  });
+  return {
+    name: "team",
+    list: () => metas,
+    get: (key) => team.values.get(key),
+    redactionValues: () => [...team.values].map(([key, value]) => ({ key, value, origin: "terminal" }))
+  };
+}
+
+// src/session/local.ts
+function destinationPath(d) {
+  return d.kind === "file" || d.kind === "git-filter" ? d.path : void 0;
+}
+var LocalVaultSession = class {
+  /**
+   * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
+   * The session agent builds this same class from the key it holds in memory, so both
+   * implementations enforce the same rules with the same code.
+   */
+  constructor(home, options = {}) {
+    this.options = options;
+    this.home = resolve6(home);
+  }
+  options;
+  home;
+  vault;
+  redactor;
+  /** Each key's metadata and compiled bindings, built at the first restore. */
+  policy;
+  /** The repository's team vault as this machine opened it (loaded at the first operation). */
+  team;
+  /** How to open (or create) the vault: with this session's key, if it has one of its own. */
+  vaultOptions() {
+    const keyProvider = this.options.keyProvider;
+    if (!keyProvider) return {};
+    return keyProvider instanceof EnvKeyProvider ? { keyProvider, header: { provider: "env" } } : { keyProvider };
+  }
+  exists() {
+    return existsSync9(vaultPaths(this.home).file);
+  }
+  /** The open vault, or undefined when none exists here. */
+  open() {
+    if (this.vault) return this.vault;
+    if (!this.exists()) return void 0;
+    this.vault = openVault(this.home, this.vaultOptions());
+    return this.vault;
+  }
+  // ---- The resolution chain: the local vault, then the repository's team vault (then providers).
+  /** Load what the chain needs asynchronously (the team vault's data key is unwrapped once). */
+  async ready() {
+    this.team ??= await openTeamState(this.options.repo, this.teamKeys());
+  }
+  /** This machine's team identity, signing key and pins (internal entries of the local vault). */
+  teamKeys() {
+    return new TeamKeys(() => this.open(), this.options.ageIdentity);
+  }
+  /** The repository whose team vault this session resolves, and how it stands. */
+  async teamState() {
+    await this.ready();
+    return { repo: this.options.repo, state: this.team };
+  }
+  /** After a team write: open the new file at the next operation. */
+  teamChanged() {
+    this.team = void 0;
+    this.changed();
+  }
+  sources() {
+    const out = [];
+    const v = this.open();
+    if (v) out.push(localSource(v));
+    if (this.team?.kind === "open") out.push(teamSource(this.team.team));
+    return out;
+  }
+  /** Every key once, from the first source holding it, sorted. */
+  metas() {
+    const seen = /* @__PURE__ */ new Map();
+    for (const s of this.sources()) for (const m of s.list()) if (!seen.has(m.key)) seen.set(m.key, m);
+    return [...seen.values()].sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  }
+  /** The value from the source the key resolved to (see metas). */
+  valueOf(key) {
+    const source = this.keyPolicy(key)?.meta.source ?? "local";
+    return this.sources().find((s) => s.name === source)?.get(key);
+  }
+  matcher() {
+    this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
+    return this.redactor;
+  }
+  async state() {
+    const team = this.exists() ? void 0 : (await this.ready(), this.team);
+    return { exists: this.exists() || team?.kind === "open", locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
+  }
+  async init() {
+    return initVault(this.home, this.vaultOptions());
+  }
+  async list() {
+    await this.ready();
+    return this.metas();
+  }
+  async has(keys) {
+    await this.ready();
+    const known = new Set(this.metas().map((m) => m.key));
+    return keys.map((k) => known.has(k));
+  }
+  async redact(input, options = {}) {
+    await this.ready();
+    return this.matcher().redact(input, options);
+  }
+  async agentView(input, suspects) {
+    await this.ready();
+    return this.matcher().redactForAgent(input, suspects);
+  }
+  async agentViewPart(input, suspects, options) {
+    await this.ready();
+    const v = this.matcher().redactForAgentPart(input, suspects, options);
+    return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
+  }
+  async findValues(input) {
+    await this.ready();
+    return this.matcher().findValues(input);
+  }
+  keyPolicy(key) {
+    if (!this.policy) {
+      this.policy = /* @__PURE__ */ new Map();
+      for (const meta of this.metas()) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
+    }
+    return this.policy.get(key);
+  }
+  /** The policy: internal keys go nowhere; other keys only where their bindings allow, or to a person's terminal. */
+  denial(key, destination) {
+    const p = this.keyPolicy(key);
+    if (!p) return void 0;
+    if (p.meta.internal) return destination.kind === "internal" ? void 0 : "internal";
+    if (destination.kind === "terminal") return void 0;
+    if (destination.kind === "command") return p.runs(destination.argv) ? void 0 : "unbound";
+    const path = destinationPath(destination);
+    return path !== void 0 && p.allows(path) ? void 0 : "unbound";
+  }
+  async restore(input, options) {
+    await this.ready();
+    const first = this.restoreWith(input, options, /* @__PURE__ */ new Set());
+    let result = first.result;
+    let grant;
+    if (result.unbound.length && (options.destination.kind === "file" || options.destination.kind === "git-filter")) {
+      grant = this.takeGrant(result.unbound, options.destination);
+      if (grant) result = this.restoreWith(input, options, new Set(result.unbound)).result;
+    }
+    const use = useOf(options.destination);
+    const restoredKeys = [...this.restoredKeys(first.looked, result)].sort();
+    if (result.unbound.length || result.internal.length) {
+      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" });
+    }
+    if (restoredKeys.length && result.restored > 0 && !result.unbound.length && !result.internal.length) {
+      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } });
+    }
+    return result;
+  }
+  /** Keys a restore looked up and got a value for (restored placeholders). */
+  restoredKeys(looked, result) {
+    const out = /* @__PURE__ */ new Set();
+    for (const k of looked) if (!result.unbound.includes(k) && !result.internal.includes(k) && !result.unknown.includes(k)) out.add(k);
+    return out;
+  }
+  /** Take one use of a grant covering `keys` at `destination`, or undefined. */
+  takeGrant(keys, destination) {
+    const v = this.open();
+    if (!v) return void 0;
+    const use = useOf(destination);
+    return v.updateApprovals((state) => consumeGrant(state, keys, use, (this.options.now ?? Date.now)()));
+  }
+  /** Append to the audit log; every 100 entries, anchor it in the vault. */
+  audit(fields) {
+    const { seq } = appendAudit(this.home, fields);
+    if (seq % ANCHOR_EVERY === 0) {
+      try {
+        this.anchorNow();
+      } catch {
+      }
+    }
+  }
+  anchorNow() {
+    const v = this.open();
+    if (!v) return void 0;
+    const prior = v.approvals().anchor;
+    const { lines } = readAuditLines(this.home);
+    const verdict = verifyChain(lines, prior);
+    if (!verdict.ok || verdict.count <= (prior?.seq ?? 0)) return void 0;
+    const anchor = { seq: verdict.count, head: verdict.head };
+    return v.updateApprovals((state) => {
+      if (state.anchor && (state.anchor.seq >= anchor.seq || state.anchor.seq !== prior?.seq || state.anchor.head !== prior?.head)) return { changed: false, result: void 0 };
+      state.anchor = anchor;
+      return { changed: true, result: anchor };
+    });
+  }
+  async anchorAudit() {
+    return this.anchorNow();
+  }
+  async approvals() {
+    return this.open()?.approvals() ?? emptyApprovals();
+  }
+  async changeApprovals(change) {
+    return this.required().updateApprovals((state) => applyChange(state, change));
+  }
+  restoreWith(input, options, granted) {
+    const looked = /* @__PURE__ */ new Set();
+    const cache2 = /* @__PURE__ */ new Map();
+    const denied = { internal: /* @__PURE__ */ new Set(), unbound: /* @__PURE__ */ new Set() };
+    const known = (key) => this.keyPolicy(key) !== void 0;
+    const lookup = (key) => {
+      if (!cache2.has(key)) {
+        looked.add(key);
+        const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : void 0;
+        if (why) denied[why].add(key);
+        cache2.set(key, why ? void 0 : this.valueOf(key));
+      }
+      return cache2.get(key);
+    };
+    const markers2 = options.markers;
+    const result = restorePlaceholders(input, lookup, {
+      known,
+      ...options.escapeLiterals !== void 0 ? { escapeLiterals: options.escapeLiterals } : {},
+      ...markers2 ? {
+        unvaulted: (h) => {
+          const bytes = markers2.get(h);
+          return bytes && bytes.length ? bytes : void 0;
+        }
+      } : {}
+    });
+    const unbound = [...denied.unbound].sort();
+    const internal = [...denied.internal].sort();
+    return { result: { ...result, unknown: result.unknown.filter((k) => !denied.unbound.has(k) && !denied.internal.has(k)), unbound, internal }, looked };
+  }
+  async valueFor(key, use) {
+    await this.ready();
+    let why = this.denial(key, use);
+    const label2 = useOf(use);
+    let grant;
+    if (why === "unbound" && use.kind === "command") {
+      grant = this.takeGrant([key], use);
+      if (grant) why = void 0;
+    }
+    if (why) this.audit({ event: "refused", keys: [key], destination: label2.destination, outcome: "refused", actor: "session", detail: why === "internal" ? "internal key" : "not bound, no approval" });
+    else if (this.keyPolicy(key)) this.audit({ event: label2.op === "reveal" ? "reveal" : label2.op === "run" ? "run" : "internal-use", keys: [key], destination: label2.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : {} });
+    if (why === "internal") throw new AgentVaultError("refused", MSG.keyInternal([key]), { code: "KEY_INTERNAL", hint: MSG.keyInternalHint });
+    if (why === "unbound" && use.kind === "command") {
+      const line = commandLine(use.argv);
+      throw new AgentVaultError("refused", MSG.keyNotAllowedForCommand(key, line), { code: "KEY_NOT_BOUND", hint: MSG.keyNotAllowedForCommandHint(key, line) });
+    }
+    if (why === "unbound") {
+      const path = destinationPath(use);
+      throw new AgentVaultError("refused", MSG.keyNotBound([key], path ?? use.kind), { code: "KEY_NOT_BOUND", hint: MSG.keyNotBoundHint([key], path) });
+    }
+    return this.valueOf(key);
+  }
+  async signWith(key, message, use) {
+    const der = await this.valueFor(key, use);
+    if (!der) return void 0;
+    try {
+      const privateKey = createPrivateKey4({ key: der, format: "der", type: "pkcs8" });
+      const jwk = createPublicKey3(privateKey).export({ format: "jwk" });
+      return { signature: sign2(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? "", "base64url") };
+    } finally {
+      der.fill(0);
+    }
+  }
+  async set(entries, options) {
+    if (!options.interactive) {
+      if (entries.some((e) => e.bindings?.length || e.internal)) throw new AgentVaultError("refused", MSG.bindNeedsPerson, { code: "TTY_REQUIRED", hint: MSG.bindNeedsPersonHint });
+    }
+    if (!this.exists()) initVault(this.home, this.vaultOptions());
+    const origin = options.interactive ? "terminal" : "script";
+    this.open().setMany(entries.map((e) => ({ ...e, origin })), { createOnly: !options.interactive });
+    this.changed();
+  }
+  async remove(key) {
+    const removed = this.open()?.remove(key) ?? false;
+    if (removed) this.changed();
+    return removed;
+  }
+  async bind(key, globs) {
+    const added = this.required().bind(key, globs);
+    this.changed();
+    return added;
+  }
+  async unbind(key, globs) {
+    const removed = this.required().unbind(key, globs);
+    this.changed();
+    return removed;
+  }
+  async prune(key) {
+    const dropped = this.required().prune(key);
+    this.changed();
+    return dropped;
+  }
+  async acceptRollback() {
+    this.vault?.close();
+    this.vault = openVault(this.home, { ...this.vaultOptions(), acceptRollback: true });
+    this.changed();
+    return { generation: this.vault.generation };
+  }
+  /** The open vault; these operations need one to exist. */
+  required() {
+    const v = this.open();
+    if (!v) throw vaultMissing(this.home);
+    return v;
+  }
+  /** What was built from the vault's content is stale after a change. */
+  changed() {
+    this.redactor = void 0;
+    this.policy = void 0;
+  }
+  async close() {
+    this.vault?.close();
+    this.vault = void 0;
+    this.team = void 0;
+    this.changed();
+  }
+};
+
+// src/session/team-ops.ts
+var refused2 = (code, message, hint) => new AgentVaultError("refused", message, { code, hint });
+async function ciTeamSession(env, repo) {
+  if (!env.AGENT_VAULT_AGE_IDENTITY) return void 0;
+  const root = teamRootFor(repo);
+  if (!root) return void 0;
+  const session = new LocalVaultSession(resolve7(repo, vaultHome(env)), { repo: root, ageIdentity: env.AGENT_VAULT_AGE_IDENTITY });
+  const { state } = await session.teamState();
+  if (state.kind === "locked-out") throw refused2("TEAM_NOT_MEMBER", TEAM_MSG.notMember(state.members), TEAM_MSG.ciNotMemberHint);
+  if (state.kind !== "open") return void 0;
+  return { session, values: [...state.team.values.values()] };
+}
+
 // action/src/event.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -25350,7 +36037,7 @@ function renderActionSarif(gate) {
 // action/src/target.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync9 } from "node:fs";
+import { readFileSync as readFileSync16 } from "node:fs";
 function resolveCommit(repo, rev) {
   try {
     return gitText(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { cwd: repo }).trim() || void 0;
@@ -25364,7 +36051,7 @@ function isShallow(repo) {
 function shallowBoundary(repo) {
   const file = gitText(["rev-parse", "--git-path", "shallow"], { cwd: repo }).trim();
   try {
-    return new Set(readFileSync9(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync16(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -25382,8 +36069,8 @@ function requireCommit(repo, rev, shallow) {
 function assertRangeComplete(repo, base, head) {
   const boundary = shallowBoundary(repo);
   if (boundary.size === 0) return;
-  const inRange = gitText(["rev-list", `${base}..${head}`], { cwd: repo }).split("\n").filter(Boolean);
-  const cut = inRange.filter((c) => boundary.has(c));
+  const inRange3 = gitText(["rev-list", `${base}..${head}`], { cwd: repo }).split("\n").filter(Boolean);
+  const cut = inRange3.filter((c) => boundary.has(c));
   let mergeBase = true;
   try {
     gitSync(["merge-base", base, head], { cwd: repo });
@@ -25445,7 +36132,7 @@ function runnerEnvironment() {
   let eventPayload;
   if (eventPath) {
     try {
-      eventPayload = JSON.parse(readFileSync10(eventPath, "utf8"));
+      eventPayload = JSON.parse(readFileSync17(eventPath, "utf8"));
     } catch (e) {
       throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }
@@ -25465,6 +36152,9 @@ function configFor(repo, workspace, inputs, target) {
 async function judge(inputs, env) {
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), "Check out the repository first (actions/checkout with fetch-depth: 0).");
+  const team = await ciTeamSession(process.env, repo);
+  for (const v of team?.values ?? []) mask(v.toString("utf8"));
+  const session = team?.session;
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
   const loosened = inputs.config ? [] : loosenedAtHead(repo, target);
@@ -25476,8 +36166,9 @@ async function judge(inputs, env) {
     targets: [target],
     checks: inputs.checks,
     ...inputs.failOn ? { failOn: inputs.failOn } : {},
-    // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
-    session: void 0,
+    // CI has no vault of its own: raw vaulted values are the hooks' to catch, and the team
+    // vault's when a CI identity opens it; the scanner and the filter mapping are what CI can prove.
+    session,
     trust: "base",
     baseline
   });
@@ -25490,7 +36181,7 @@ function mask(secret) {
     for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) setSecret(line);
   }
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join14(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join21(workspace, path);
 async function run() {
   try {
     const inputs = readInputs((name) => getInput(name));
@@ -25512,8 +36203,8 @@ async function run() {
     }
     for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
-    mkdirSync6(dirname7(sarifPath), { recursive: true });
-    writeFileSync3(sarifPath, renderActionSarif(gate));
+    mkdirSync9(dirname9(sarifPath), { recursive: true });
+    writeFileSync4(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));

@@ -10,6 +10,8 @@ import type { GateResult, GateTarget } from '../../src/gate/model.js';
 import { configAtBase, loosenedAtHead } from '../../src/gate/trust.js';
 import { MSG, foreignErrorDetail } from '../../src/messages.js';
 import { repoRoot } from '../../src/platform/exec.js';
+import { ciTeamSession } from '../../src/session/team-ops.js';
+import type { VaultSession } from '../../src/session/session.js';
 import { planScan } from './event.js';
 import { readInputs, withTrustInputs, type ActionInputs, type InputName } from './inputs.js';
 import { renderActionSarif, renderSummary } from './summary.js';
@@ -64,6 +66,11 @@ function configFor(repo: string, workspace: string, inputs: ActionInputs, target
 async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<GateResult & { loosened: { change: string; file: string }[] }> {
   const repo = repoRoot(env.workspace);
   if (!repo) throw usageError(MSG.notAGitRepo(env.workspace), 'Check out the repository first (actions/checkout with fetch-depth: 0).');
+  // A CI identity (AGENT_VAULT_AGE_IDENTITY) opens the team vault: every value it decrypts is
+  // masked before anything else is printed, then raw team values in the range are findings.
+  const team = await ciTeamSession(process.env, repo);
+  for (const v of team?.values ?? []) mask(v.toString('utf8'));
+  const session: VaultSession | undefined = team?.session;
   const target = resolveTarget(repo, planScan(env.eventName, env.eventPayload, { base: inputs.base, head: inputs.head }));
   const { config, source, baseline } = configFor(repo, env.workspace, inputs, target);
   // With the base's policy deciding, a pull request that loosens it is named (not obeyed).
@@ -76,8 +83,9 @@ async function judge(inputs: ActionInputs, env: RunnerEnvironment): Promise<Gate
     targets: [target],
     checks: inputs.checks,
     ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-    // CI has no vault: raw vaulted values are the hooks' to catch; the scanner and the filter mapping are what CI can prove.
-    session: undefined,
+    // CI has no vault of its own: raw vaulted values are the hooks' to catch, and the team
+    // vault's when a CI identity opens it; the scanner and the filter mapping are what CI can prove.
+    session,
     trust: 'base',
     baseline,
   });

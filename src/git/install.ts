@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { gitError, refusal, usageError } from '../errors.js';
 import { GIT_MSG, shQuote } from '../messages.js';
 import { gitSync, gitText } from '../platform/exec.js';
-import { FILTER_DRIVER, filterAttributes, indexPaths, protectedMatcher } from './protected.js';
+import { FILTER_DRIVER, filterAttributes, indexPaths, MERGE_DRIVER, protectedMatcher, TEAM_MERGE_PATHS } from './protected.js';
 import { VAULT_HOME_KEY, VAULT_ID_KEY, type RecordedVault } from './repo-vault.js';
 
 const HOOKS = ['pre-commit', 'pre-push'] as const;
@@ -172,12 +172,16 @@ export function install(opts: InstallOptions): InstallReport {
     chmodSync(launcher, 0o755);
   }
   const command = shQuote(launcher);
+  const team = existsSync(join(opts.repo, TEAM_MERGE_PATHS[0]!));
 
   // 1. The filter driver. Absolute paths: git runs the process from the work tree root,
   //    hooks and IDEs from anywhere, with whatever PATH they have.
   const wanted: Record<string, string> = {
     [`filter.${FILTER_DRIVER}.process`]: `${command} filter-process`,
     [`filter.${FILTER_DRIVER}.required`]: 'true',
+    // The team vault's merge driver, when the repository has one: per-key merges of the
+    // encrypted file (README, "Sharing with a team").
+    ...(team ? { [`merge.${MERGE_DRIVER}.name`]: 'agent-vault team vault (per-key merge)', [`merge.${MERGE_DRIVER}.driver`]: `${command} merge-team %O %A %B` } : {}),
     ...(opts.vault ? { [VAULT_HOME_KEY]: opts.vault.home, [VAULT_ID_KEY]: opts.vault.id } : {}),
   };
   for (const [key, value] of Object.entries(wanted)) {
@@ -195,16 +199,19 @@ export function install(opts: InstallOptions): InstallReport {
   const attrText = attrBefore?.toString('utf8') ?? '';
   const present = new Set(attrText.split(/\r?\n/).map((l) => l.trim().replace(/\s+/g, ' ')));
   const missing = opts.protectedGlobs.filter((g) => !present.has(`${g} filter=${FILTER_DRIVER}`));
-  if (missing.length) {
+  const mergeLines = (team ? TEAM_MERGE_PATHS : []).map((p) => `${p} merge=${MERGE_DRIVER}`).filter((l) => !present.has(l));
+  if (missing.length || mergeLines.length) {
     let text = attrText;
     if (text && !text.endsWith('\n')) text += '\n';
     if (!present.has(ATTR_HEADER)) text += `${ATTR_HEADER}\n`;
     for (const g of missing) text += `${g} filter=${FILTER_DRIVER}\n`;
+    for (const l of mergeLines) text += `${l}\n`;
     const backup = attrBefore !== undefined && !manifest.files.some((f) => f.path === attrPath) ? backupFile(layout, attrPath, attrBefore) : undefined;
     writeFileSync(attrPath, text);
     recordFile(attrPath, attrBefore === undefined ? 'created' : 'modified', text, backup);
     save();
-    report.actions.push(`.gitattributes: filter=${FILTER_DRIVER} for ${missing.join(', ')}`);
+    if (missing.length) report.actions.push(`.gitattributes: filter=${FILTER_DRIVER} for ${missing.join(', ')}`);
+    if (mergeLines.length) report.actions.push(`.gitattributes: merge=${MERGE_DRIVER} for the team vault`);
   }
 
   // 3. Hooks, never clobbering what is there. Skipped when a hook manager (lefthook, the
@@ -357,6 +364,7 @@ export function uninstall(repo: string): InstallReport {
   }
   // git leaves an empty [filter "agent-vault"] section behind after --unset.
   gitSync(['config', '--local', '--remove-section', `filter.${FILTER_DRIVER}`], { cwd: repo, okCodes: [128] });
+  gitSync(['config', '--local', '--remove-section', `merge.${MERGE_DRIVER}`], { cwd: repo, okCodes: [128] });
   gitSync(['config', '--local', '--remove-section', 'agent-vault'], { cwd: repo, okCodes: [128] });
   rmSync(layout.stateDir, { recursive: true, force: true });
   const clean = filtered.filter((p) => !dirty.has(p) && existsSync(join(repo, p)));
@@ -404,7 +412,7 @@ function dirtyAmong(repo: string, env: NodeJS.ProcessEnv, paths: string[]): Set<
 function withoutOurLines(text: string): string {
   return text
     .split('\n')
-    .filter((l) => l !== ATTR_HEADER && !l.includes(HUSKY_MARKER) && !/\sfilter=agent-vault\s*$/.test(l))
+    .filter((l) => l !== ATTR_HEADER && !l.includes(HUSKY_MARKER) && !/\sfilter=agent-vault\s*$/.test(l) && !/\smerge=agent-vault-team\s*$/.test(l))
     .join('\n');
 }
 

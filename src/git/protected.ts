@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { gitSync } from '../platform/exec.js';
+import { RECIPIENTS_FILE, TEAM_FILE } from '../team/format.js';
 
 export const FILTER_DRIVER = 'agent-vault';
+/** git's merge driver for the team vault's two files (agent-vault merge-team). */
+export const MERGE_DRIVER = 'agent-vault-team';
+export const TEAM_MERGE_PATHS = [TEAM_FILE, RECIPIENTS_FILE];
 
 /**
  * Matcher for the config's `protected:` globs with gitattributes semantics: a pattern

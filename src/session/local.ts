@@ -16,6 +16,7 @@ import { useOf, type AgentViewPart, type Destination, type NewValue, type Restor
 import { verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
 import { ANCHOR_EVERY, appendAudit, readAuditLines } from '../audit/log.js';
 import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
+import { localSource, openTeamState, TeamKeys, teamRootFor, teamSource, type KeySource, type TeamState } from './team-source.js';
 
 /** The absolute path a destination puts values in, if it is a file. */
 function destinationPath(d: Destination): string | undefined {
@@ -41,6 +42,8 @@ export class LocalVaultSession implements VaultSession {
   private redactor: Redactor | undefined;
   /** Each key's metadata and compiled bindings, built at the first restore. */
   private policy: Map<string, { meta: KeyMeta; allows: (path: string) => boolean; runs: (argv: readonly string[]) => boolean }> | undefined;
+  /** The repository's team vault as this machine opened it (loaded at the first operation). */
+  private team: TeamState | undefined;
 
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -50,7 +53,7 @@ export class LocalVaultSession implements VaultSession {
   constructor(
     home: string,
     /** `now`: the clock grants are checked against (tests drive it; default the wall clock). */
-    private readonly options: { keyProvider?: KeyProvider; now?: () => number } = {},
+    private readonly options: { keyProvider?: KeyProvider; now?: () => number; repo?: string; ageIdentity?: string } = {},
   ) {
     this.home = resolve(home);
   }
@@ -75,13 +78,59 @@ export class LocalVaultSession implements VaultSession {
     return this.vault;
   }
 
+  // ---- The resolution chain: the local vault, then the repository's team vault (then providers).
+
+  /** Load what the chain needs asynchronously (the team vault's data key is unwrapped once). */
+  private async ready(): Promise<void> {
+    this.team ??= await openTeamState(this.options.repo, this.teamKeys());
+  }
+
+  /** This machine's team identity, signing key and pins (internal entries of the local vault). */
+  teamKeys(): TeamKeys {
+    return new TeamKeys(() => this.open(), this.options.ageIdentity);
+  }
+
+  /** The repository whose team vault this session resolves, and how it stands. */
+  async teamState(): Promise<{ repo: string | undefined; state: TeamState }> {
+    await this.ready();
+    return { repo: this.options.repo, state: this.team! };
+  }
+
+  /** After a team write: open the new file at the next operation. */
+  teamChanged(): void {
+    this.team = undefined;
+    this.changed();
+  }
+
+  private sources(): KeySource[] {
+    const out: KeySource[] = [];
+    const v = this.open();
+    if (v) out.push(localSource(v));
+    if (this.team?.kind === 'open') out.push(teamSource(this.team.team));
+    return out;
+  }
+
+  /** Every key once, from the first source holding it, sorted. */
+  private metas(): KeyMeta[] {
+    const seen = new Map<string, KeyMeta>();
+    for (const s of this.sources()) for (const m of s.list()) if (!seen.has(m.key)) seen.set(m.key, m);
+    return [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** The value from the source the key resolved to (see metas). */
+  private valueOf(key: string): Buffer | undefined {
+    const source = this.keyPolicy(key)?.meta.source ?? 'local';
+    return this.sources().find((s) => s.name === source)?.get(key);
+  }
+
   private matcher(): Redactor {
-    this.redactor ??= new Redactor(this.open()?.redactionValues() ?? [], markerKey(this.home));
+    this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
   }
 
   async state(): Promise<VaultState> {
-    return { exists: this.exists(), locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
+    const team = this.exists() ? undefined : (await this.ready(), this.team);
+    return { exists: this.exists() || team?.kind === 'open', locked: false, provider: this.options.keyProvider?.description ?? `key file ${vaultPaths(this.home).key}` };
   }
 
   async init(): Promise<{ created: boolean }> {
@@ -89,35 +138,41 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async list() {
-    return this.open()?.list() ?? [];
+    await this.ready();
+    return this.metas();
   }
 
   async has(keys: string[]) {
-    const v = this.open();
-    return keys.map((k) => v?.has(k) ?? false);
+    await this.ready();
+    const known = new Set(this.metas().map((m) => m.key));
+    return keys.map((k) => known.has(k));
   }
 
   async redact(input: Uint8Array, options: { escapeLiterals?: boolean } = {}) {
+    await this.ready();
     return this.matcher().redact(input, options);
   }
 
   async agentView(input: Uint8Array, suspects: SuspectSpan[]) {
+    await this.ready();
     return this.matcher().redactForAgent(input, suspects);
   }
 
   async agentViewPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): Promise<AgentViewPart> {
+    await this.ready();
     const v = this.matcher().redactForAgentPart(input, suspects, options);
     return { output: v.output, consumed: v.consumed, count: v.count, unvaulted: v.unvaulted };
   }
 
   async findValues(input: Uint8Array) {
+    await this.ready();
     return this.matcher().findValues(input);
   }
 
   private keyPolicy(key: string) {
     if (!this.policy) {
       this.policy = new Map();
-      for (const meta of this.open()?.list() ?? []) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
+      for (const meta of this.metas()) this.policy.set(meta.key, { meta, allows: bindingMatcher(meta.bindings), runs: commandMatcher(meta.bindings) });
     }
     return this.policy.get(key);
   }
@@ -134,6 +189,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async restore(input: Uint8Array, options: RestoreRequest): Promise<SessionRestoreResult> {
+    await this.ready();
     const first = this.restoreWith(input, options, new Set());
     let result = first.result;
     let grant: Grant | undefined;
@@ -221,7 +277,7 @@ export class LocalVaultSession implements VaultSession {
         looked.add(key);
         const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : undefined;
         if (why) denied[why].add(key);
-        cache.set(key, why ? undefined : this.open()?.get(key));
+        cache.set(key, why ? undefined : this.valueOf(key));
       }
       return cache.get(key);
     };
@@ -244,6 +300,7 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async valueFor(key: string, use: Destination): Promise<Buffer | undefined> {
+    await this.ready();
     let why = this.denial(key, use);
     const label = useOf(use);
     let grant: Grant | undefined;
@@ -262,7 +319,7 @@ export class LocalVaultSession implements VaultSession {
       const path = destinationPath(use);
       throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });
     }
-    return this.open()?.get(key);
+    return this.valueOf(key);
   }
 
   async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
@@ -336,6 +393,7 @@ export class LocalVaultSession implements VaultSession {
   async close(): Promise<void> {
     this.vault?.close();
     this.vault = undefined;
+    this.team = undefined;
     this.changed();
   }
 }
@@ -349,7 +407,9 @@ export class LocalVaultSession implements VaultSession {
 export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultSession {
   const home = resolve(cwd, vaultHome(env));
   const fromEnv = envKeyProvider(env);
-  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv });
+  // The repository's team vault joins the chain; AGENT_VAULT_AGE_IDENTITY opens it in CI.
+  const team = { ageIdentity: env.AGENT_VAULT_AGE_IDENTITY, repo: teamRootFor(resolve(cwd)) };
+  if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, ...team });
   if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env);
-  return new LocalVaultSession(home);
+  return new LocalVaultSession(home, team);
 }

@@ -23,7 +23,9 @@ import { shellWord } from '../messages.js';
  * the name rule covers vaults written before).
  */
 export const SKILL_SIGNING_KEY_PREFIX = 'skill-signing-';
-const INTERNAL_KEY_PREFIXES = [SKILL_SIGNING_KEY_PREFIX] as const;
+/** The team vault's own keys in the local vault: this machine's age identity, signing key and pins. */
+export const TEAM_KEY_PREFIX = 'agent-team-';
+const INTERNAL_KEY_PREFIXES = [SKILL_SIGNING_KEY_PREFIX, TEAM_KEY_PREFIX] as const;
 
 export function isReservedInternalName(key: string): boolean {
   return INTERNAL_KEY_PREFIXES.some((p) => key.startsWith(p));

@@ -56,7 +56,12 @@ export interface KeyMeta {
   bindings: string[];
   /** A key agent-vault uses itself (skill signing): never materialised anywhere. */
   internal: boolean;
+  /** Where the session resolved the key (set by the session; the vault's own entries are 'local'). */
+  source?: KeySourceName;
 }
+
+/** The sources a session resolves keys from, in order: this vault, the repository's team vault, providers. */
+export type KeySourceName = 'local' | 'team' | `provider:${string}`;
 
 interface EarlierValue extends SealedValue {
   version: number;

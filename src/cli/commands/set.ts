@@ -18,6 +18,7 @@ import { requireTerminal, withTerminal } from '../prompt.js';
 import { configFor, withSession } from '../shared.js';
 import { askNewPassphrase, asPerson } from '../person.js';
 import { checkKey, ensureVault, metaOf } from './vault-keys.js';
+import { runSetTeam } from './team.js';
 
 
 /** `set`: a person at the prompt, or a script handing over a new key (never replacing one). */
@@ -34,11 +35,13 @@ export interface SetOpts {
   stdin?: boolean;
   fromEnv?: string;
   path?: string[];
+  team?: boolean;
 }
 
 export async function runSet(ctx: CliContext, session: VaultSession, key: string, opts: SetOpts): Promise<void> {
   checkKey(key);
   if (opts.stdin && opts.fromEnv !== undefined) throw usageError('choose one of --stdin and --from-env');
+  if (opts.team) return runSetTeam(ctx, session, key, opts);
   const description = opts.desc !== undefined ? { description: opts.desc } : {};
   const nonInteractive = (opts.stdin && !ctx.stdin.isTTY) || opts.fromEnv !== undefined;
   if (nonInteractive) {

@@ -61,7 +61,8 @@ export function registerVault(program: Command, ctx: CliContext): void {
     .option('--desc <text>', 'a description shown by list and get')
     .option('--stdin', 'read the value from standard input (for scripts; one trailing newline is dropped; creates a key, never replaces one)')
     .option('--from-env <var>', 'take the value from an environment variable (for scripts; creates a key, never replaces one)')
-    .option('--path <globs...>', 'bind the key to these files: where write and checkouts may put its value (terminal only; relative to this folder)')
+    .option('--path <globs...>', 'bind the key to these files: where write and checkouts may put its value (terminal only; relative to this folder; with --team, to the repository root)')
+    .option('--team', "store it in this repository's team vault (agent-vault team init), encrypted to every member")
     .action(run((session, key: string, opts: SetOpts) => runSet(ctx, session, key, opts)));
 
   program
@@ -99,20 +100,24 @@ async function runHas(ctx: CliContext, session: VaultSession, keys: string[], op
   keys.forEach(checkKey);
   const found = await session.has(keys);
   const present = keys.map((k, i) => [k, found[i]!] as const);
+  // Where a key resolved from, when not this machine's vault (the team vault, a provider).
+  const sources = new Map((await session.list()).map((m) => [m.key, m.source]));
+  const from = (k: string, p: boolean) => (p && sources.get(k) && sources.get(k) !== 'local' ? ` (${sources.get(k)})` : '');
   if (opts.json) await writeOut(ctx.stdout, JSON.stringify(Object.fromEntries(present), null, 2) + '\n');
-  else if (keys.length === 1) await writeOut(ctx.stdout, `${present[0]![1]}\n`);
-  else await writeOut(ctx.stdout, present.map(([k, p]) => `${k}: ${p}`).join('\n') + '\n');
+  else if (keys.length === 1) await writeOut(ctx.stdout, `${present[0]![1]}${from(keys[0]!, present[0]![1])}\n`);
+  else await writeOut(ctx.stdout, present.map(([k, p]) => `${k}: ${p}${from(k, p)}`).join('\n') + '\n');
   ctx.exitCode = present.every(([, p]) => p) ? 0 : 1;
 }
 
 async function runList(ctx: CliContext, session: VaultSession, opts: { json?: boolean }): Promise<void> {
   const metas = await session.list();
   if (opts.json) {
-    await writeOut(ctx.stdout, JSON.stringify({ keys: metas.map((m) => ({ key: m.key, desc: m.description, bindings: m.bindings, internal: m.internal })) }, null, 2) + '\n');
+    await writeOut(ctx.stdout, JSON.stringify({ keys: metas.map((m) => ({ key: m.key, desc: m.description, bindings: m.bindings, internal: m.internal, source: m.source ?? 'local' })) }, null, 2) + '\n');
     return;
   }
   const width = Math.max(0, ...metas.map((m) => m.key.length));
-  await writeOut(ctx.stdout, metas.map((m) => (m.description ? `${m.key.padEnd(width)}  ${oneLine(m.description)}` : m.key) + '\n').join(''));
+  const label = (m: KeyMeta) => (m.source && m.source !== 'local' ? `[${m.source}]` : '');
+  await writeOut(ctx.stdout, metas.map((m) => (m.description || label(m) ? `${m.key.padEnd(width)}  ${[label(m), m.description ? oneLine(m.description) : ''].filter(Boolean).join(' ')}` : m.key) + '\n').join(''));
   if (!(await session.state()).exists) await writeOut(ctx.stderr, `no vault yet at ${session.home} (the user creates it with: agent-vault init)\n`);
 }
 
