@@ -329,6 +329,68 @@ export const PROVIDER_MSG = {
   opFailed: (name: string, command: string, how: string) => `provider "${name}": op ${command} failed (${how})`,
   opFailedHint: 'Run op whoami in your terminal to see what 1Password says, then run the command again.',
 } as const;
+
+/** The local approval page (agent-vault approvals serve): what a person reads on it and in its terminal. */
+const seconds = (ms: number) => {
+  const s = Math.round(ms / 1000);
+  return s >= 3600 && s % 3600 === 0 ? `${s / 3600} h` : s >= 60 && s % 60 === 0 ? `${s / 60} min` : `${s} s`;
+};
+export const PAGE_MSG = {
+  title: 'agent-vault: approve a request',
+  heading: 'An agent asks to use secrets',
+  indexHeading: 'Pending requests',
+  nothingPending: 'Nothing is waiting for a decision.',
+  fieldRequest: 'Request',
+  fieldKeys: 'Keys',
+  fieldOperation: 'Operation',
+  fieldDestination: 'Destination',
+  fieldRepository: 'Repository',
+  fieldReason: 'Reason',
+  fieldExpires: 'Expires',
+  none: '(none)',
+  noReason: '(none given)',
+  codeLabel: 'TOTP code (from your authenticator app)',
+  approve: 'Approve',
+  deny: 'Deny',
+  footer: 'Values are never shown here. Approving and denying both take the current code; the link alone decides nothing.',
+  allows: (ttlMs: number, scope: string) =>
+    ttlMs === 0 ? 'Approving allows this one use, once.' : `Approving allows this use, and the same kind of use in this repository for ${seconds(ttlMs)} (${scope === 'vault' ? 'every key' : 'these keys'}), as the vault policy sets.`,
+  allowsUnknown: 'Approving allows what the vault policy sets (this use, or a window); the vault could not be read just now.',
+  retryAllows: 'Enter the current code again.',
+  viewOnly: (id: string) =>
+    `This page only shows the request: deciding here needs TOTP on a passphrase vault (agent-vault totp enable), and this vault has none. Decide it in your own terminal: agent-vault approve ${id} (or agent-vault deny ${id}).`,
+  codeRequired: 'The TOTP code is required to approve or deny: nothing was decided.',
+  wrongCode: (left: number) => `Wrong code (or one already used): nothing was decided. ${left} more wrong code${left === 1 ? '' : 's'} and the request is denied.`,
+  lockedOut: (n: number) => `${n} wrong codes: the request was denied. If it was you, ask the agent to repeat what it was doing; it makes a new request.`,
+  approvedHeading: 'Approved',
+  approved: (windowEnd: string | undefined) =>
+    windowEnd ? `Approved, with a window until ${windowEnd}. The agent can now run what it asked for again.` : 'Approved for this one use. The agent can now run what it asked for again.',
+  deniedHeading: 'Denied',
+  denied: 'Denied. The agent is told so when it retries.',
+  refusedHeading: 'Not decided',
+  linkHeading: 'This link no longer works',
+  link: (why: string, id: string) =>
+    `${why === 'used' ? 'This link was already used.' : why === 'expired' ? 'This link expired.' : 'This link is not valid for this request (or the request changed).'} Nothing was decided. For a fresh link open /r/${id} on this page.`,
+  altered: 'The request was changed after it was made: nothing can be decided on it. Ask the agent to repeat what it was doing; it makes a new request.',
+  notPending: (status: string) => `The request is ${status}, not pending: nothing was decided.`,
+  noRequest: (id: string) => `There is no request ${id}.`,
+  crossSite: 'A form from another site was refused: nothing was decided.',
+  tooManyClient: 'Too many refused attempts from this address: wait a few minutes. Nothing was decided.',
+  badForm: 'This form was not sent by this page: nothing was decided. Open the link again.',
+  errorHeading: 'Not found',
+  notFound: 'Nothing here. Open the link agent-vault printed for a request.',
+  badMethod: 'Only GET and POST are served here.',
+  wrongHost: 'This page answers only as 127.0.0.1 or localhost.',
+  internalError: 'Something went wrong: nothing was decided. The terminal running agent-vault approvals serve may say more.',
+  logRefused: (id: string | undefined, detail: string) => `refused${id ? ` ${id}` : ''}: ${detail}`,
+  logDecided: (what: string, id: string) => `${what} ${id} (page)`,
+  serving: (url: string, withCode: boolean) =>
+    `approval page on ${url} (127.0.0.1 only; Ctrl-C stops it)\n${withCode ? 'approving and denying there take the current TOTP code\n' : 'this vault has no TOTP: the page shows requests; decide them in a terminal (agent-vault approve ID)\n'}`,
+  newRequest: (id: string, url: string) => `request ${id}: ${url}`,
+  pendingAtPage: (url: string) => ` Or the user opens ${url} (the approval page; it asks for their TOTP code).`,
+  pendingNoPage: ' Or, with TOTP on, the user runs agent-vault approvals serve in their terminal and approves on that page.',
+};
+
 /** The team vault (issue 17). Names, paths and key names only; never a value. */
 export const TEAM_MSG = {
   damaged: (file: string, why: string) => `${file} is damaged: ${why}`,

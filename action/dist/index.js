@@ -36026,7 +36026,7 @@ var LocalVaultSession = class {
     const v = this.open();
     if (!v) return void 0;
     const use = useOf(destination);
-    return v.updateApprovals((state) => consumeGrant(state, keys, use, Date.now()));
+    return v.updateApprovals((state) => consumeGrant(state, keys, use, (this.options.now ?? Date.now)()));
   }
   /** Append to the audit log; every 100 entries, anchor it in the vault. */
   audit(fields) {

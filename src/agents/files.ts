@@ -4,12 +4,13 @@ import type { AgentVaultConfig } from '../config/config.js';
 import { firstUncovered } from '../core/redact.js';
 import { isShowableText } from '../core/text.js';
 import { AgentVaultError, refusal, usageError } from '../errors.js';
-import { MSG } from '../messages.js';
+import { MSG, PAGE_MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { repoRoot } from '../platform/exec.js';
 import { classifyPath, classifyTarget, isInside, ProtectedFolders, type PathRefusal } from '../platform/safe-path.js';
 import { useOf, type VaultSession } from '../session/session.js';
 import { ask, requestStatus } from '../approvals/decide.js';
+import { pageUrl } from '../approvals/page-info.js';
 import { agentViewOf, type ViewedFile } from './view.js';
 
 /**
@@ -124,7 +125,9 @@ async function viaApproval(files: AgentFiles, a: NonNullable<AgentFiles['approva
     if (status !== 'pending' || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw refusal(MSG.approvalPending(request.id, unbound, real), MSG.approvalPendingHint(request.id, unbound, real), 'APPROVAL_PENDING');
+  // The page URL (when a person runs the approval page) is safe to hand the agent: it decides nothing without the person's TOTP code.
+  const url = pageUrl(files.session.home, request.id);
+  throw refusal(MSG.approvalPending(request.id, unbound, real), MSG.approvalPendingHint(request.id, unbound, real) + (url ? PAGE_MSG.pendingAtPage(url) : PAGE_MSG.pendingNoPage), 'APPROVAL_PENDING');
 }
 
 /** The folders no safe command touches: the vault home of this session. */

@@ -11,7 +11,7 @@ import { withTerminal, type TerminalInput } from './prompt.js';
 /** How a person proves themselves at a terminal: the passphrase (and TOTP code) a session agent asks for. */
 
 /** The passphrase, and the code when the vault wants one: asked before either is checked. */
-async function askFactors(input: TerminalInput, home: string): Promise<{ passphrase: string; code?: string }> {
+export async function askFactors(input: TerminalInput, home: string): Promise<{ passphrase: string; code?: string }> {
   const passphrase = await input.question('Passphrase: ', 'hidden');
   if (!wantsCode(home)) return { passphrase };
   return { passphrase, code: await input.question('TOTP code: ', 'plain') };

@@ -58,7 +58,8 @@ export class LocalVaultSession implements VaultSession {
    */
   constructor(
     home: string,
-    private readonly options: { keyProvider?: KeyProvider; repo?: string; ageIdentity?: string; providers?: () => ProviderChain | undefined } = {},
+    /** `now`: the clock grants are checked against (tests drive it; default the wall clock). */
+    private readonly options: { keyProvider?: KeyProvider; now?: () => number; repo?: string; ageIdentity?: string; providers?: () => ProviderChain | undefined } = {},
   ) {
     this.home = resolve(home);
   }
@@ -270,7 +271,7 @@ export class LocalVaultSession implements VaultSession {
     const v = this.open();
     if (!v) return undefined;
     const use = useOf(destination);
-    return v.updateApprovals((state) => consumeGrant(state, keys, use, Date.now()));
+    return v.updateApprovals((state) => consumeGrant(state, keys, use, (this.options.now ?? Date.now)()));
   }
 
   /** Append to the audit log; every 100 entries, anchor it in the vault. */
