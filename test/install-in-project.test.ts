@@ -30,9 +30,28 @@ let tarball: string;
 /** node_modules with agent-vault (from the tarball) and lefthook (from npm), copied into each project. */
 let template: string;
 
-/** npm with the machine's cache (lefthook is fetched once, then offline) and no update check. */
+/**
+ * npm with the machine's cache (what `npm ci` fetched is used offline: prefer-offline) and
+ * no update check, and the machine's way to reach its registry (certificate authorities,
+ * proxies, registry), as a user's npm has: the pre-commit framework runs `npm install` in its
+ * clone of this repository, which needs every devDependency's metadata.
+ */
+const NETWORK_ENV = ['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'npm_config_registry'];
 function npmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...sb.env, npm_config_cache: process.env.npm_config_cache || join(homedir(), '.npm'), npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', CI: '1', ...extra };
+  const network = Object.fromEntries(NETWORK_ENV.filter((k) => process.env[k]).map((k) => [k, process.env[k]]));
+  const userconfig = process.env.npm_config_userconfig || join(homedir(), '.npmrc');
+  return {
+    ...sb.env,
+    ...network,
+    ...(existsSync(userconfig) ? { npm_config_userconfig: userconfig } : {}),
+    npm_config_cache: process.env.npm_config_cache || join(homedir(), '.npm'),
+    npm_config_prefer_offline: 'true',
+    npm_config_update_notifier: 'false',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    CI: '1',
+    ...extra,
+  };
 }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
