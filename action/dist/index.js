@@ -18327,9 +18327,20 @@ ${keys.map((k) => `  ${k}`).join("\n")}
   ciIdentityBadHint: "Store the whole identity file made by age-keygen (or its AGE-SECRET-KEY-1 line) in the secret."
 };
 
-// src/team/format.ts
+// src/core/team-lines.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var TEAM_FILE = ".agent-vault/team.vault";
 var RECIPIENTS_FILE = ".agent-vault/recipients";
+var TEAM_LINE = /^(?:value [A-Za-z0-9][A-Za-z0-9_.-]* [A-Za-z0-9+/]+={0,2}(?: \[.*\])?|wrap [a-z0-9][a-z0-9._-]* [A-Za-z0-9+/]+={0,2}|(?:member )?[a-z0-9][a-z0-9._-]* age1[02-9ac-hj-np-z]{58} [A-Za-z0-9_-]{43}|signature [A-Za-z0-9+/]+={0,2}|(?:team|data-key|signed-by) [A-Za-z0-9_.-]+)\r?$/;
+function isTeamFilePath(path) {
+  return path === TEAM_FILE || path === RECIPIENTS_FILE || path.endsWith("/" + TEAM_FILE) || path.endsWith("/" + RECIPIENTS_FILE);
+}
+function isTeamCiphertextLine(line) {
+  return TEAM_LINE.test(line);
+}
+
+// src/team/format.ts
 var MAGIC = "agent-vault team 1";
 var NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 var HEX = /^[0-9a-f]+$/;
@@ -19261,11 +19272,13 @@ function scanText(text, origin, ruleset, options = {}) {
   const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0);
   if (kept.length === 0) return [];
   const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : void 0;
+  const teamFile = isTeamFilePath(path);
   const findings = [];
   for (let k = 0; k < kept.length; k++) {
     const c = kept[k];
     const line0 = lines.lineOf(c.start);
     if (suppressed?.(line0)) continue;
+    if (teamFile && isTeamCiphertextLine(text.slice(lines.start(line0), lines.end(line0)))) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
     const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     let description = c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(" inside ")})` : c.rule.description;

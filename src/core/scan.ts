@@ -1,3 +1,4 @@
+import { isTeamCiphertextLine, isTeamFilePath } from './team-lines.js';
 import { valueFirstStarts } from './assignment.js';
 import { decodedValue, findEncodedSegments, type EncodedSegment, type Encoding } from './decode.js';
 import { shannonEntropy } from './entropy.js';
@@ -75,11 +76,14 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   if (kept.length === 0) return [];
   const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : undefined;
 
+  const teamFile = isTeamFilePath(path);
   const findings: Finding[] = [];
   for (let k = 0; k < kept.length; k++) {
     const c = kept[k]!;
     const line0 = lines.lineOf(c.start);
     if (suppressed?.(line0)) continue;
+    // The team vault's ciphertext and public-key lines (core/team-lines.ts) hold no secret.
+    if (teamFile && isTeamCiphertextLine(text.slice(lines.start(line0), lines.end(line0)))) continue;
     const endLine0 = lines.lineOf(Math.max(c.start, c.end - 1));
     const fp = fingerprint(c.rule.id, path, contextOf(text, lines, kept, k, line0, endLine0));
     let description = c.decoded ? `${c.rule.description} (found inside ${[...c.decoded].reverse().join(' inside ')})` : c.rule.description;

@@ -24,8 +24,8 @@ import { TEAM_MSG } from '../messages.js';
  * second spelling of the same content can carry a different meaning past the signature.
  */
 
-export const TEAM_FILE = '.agent-vault/team.vault';
-export const RECIPIENTS_FILE = '.agent-vault/recipients';
+export { TEAM_FILE, RECIPIENTS_FILE } from '../core/team-lines.js';
+import { TEAM_FILE, RECIPIENTS_FILE } from '../core/team-lines.js';
 const MAGIC = 'agent-vault team 1';
 
 export interface Member {
@@ -190,3 +190,4 @@ export function sameMembers(a: Member[], b: Member[]): boolean {
   const key = (ms: Member[]) => sortedBy(ms, (m) => m.name).map(memberLine).join('\n');
   return key(a) === key(b);
 }
+
