@@ -35924,7 +35924,7 @@ var LocalVaultSession = class {
     this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
   }
-  // ---- The resolution chain: the local vault first, then configured providers. ----------
+  // ---- Providers, the chain's last sources (asked once per session). ---------------------
   /**
    * Ask the configured providers for every key routed to them, once per session (a provider
    * that fails fails the operation: redaction without its values could show one).

@@ -136,7 +136,7 @@ export class LocalVaultSession implements VaultSession {
     return this.redactor;
   }
 
-  // ---- The resolution chain: the local vault first, then configured providers. ----------
+  // ---- Providers, the chain's last sources (asked once per session). ---------------------
 
   /**
    * Ask the configured providers for every key routed to them, once per session (a provider
@@ -153,7 +153,7 @@ export class LocalVaultSession implements VaultSession {
 
   /** A key that resolves to a provider (no earlier source of the chain holds it). */
   private fromProvider(key: string): boolean {
-    return !!this.metas().find((m) => m.key === key)?.source?.startsWith('provider:');
+    return !!this.metas().find((m) => m.key === key)?.source?.startsWith('provider:'); // fresh: the policy cache may predate ready()
   }
 
   /**
