@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Redactor, type VaultedValue } from '../src/core/redact.js';
+import { MIN_VALUE_BYTES, Redactor, type VaultedValue } from '../src/core/redact.js';
 import { StreamRedactor } from '../src/core/stream-redact.js';
 
 /**
@@ -126,7 +126,9 @@ describe('streaming agent view (run)', () => {
         // The idle flush lets out bytes that might have begun a run of a long value or a split
         // value (only a whole value's, form's or token's start stays held), so the output may
         // show a few bytes the whole view marks beside a placeholder; every value is still hidden.
-        for (const v of values) expect(got.includes(Buffer.from(v.value))).toBe(false);
+        // Values under MIN_VALUE_BYTES are never redacted (run refuses to inject them unless the
+        // vault policy allows it), in the whole view as in the stream; the generator makes some.
+        for (const v of values) if (v.value.length >= MIN_VALUE_BYTES) expect(got.includes(Buffer.from(v.value))).toBe(false);
       }),
       { numRuns: 200 },
     );
