@@ -26,7 +26,7 @@ try {
   const home = join(root, 'home');
   mkdirSync(home);
   const env = { ...process.env, HOME: home, AGENT_VAULT_HOME: join(home, 'vault'), NO_COLOR: '1' };
-  await build({ entryPoints: [resolve(here, '../src/session/local.ts'), resolve(here, '../src/vault/bindings.ts')], bundle: true, platform: 'node', format: 'esm', outdir: join(root, 'lib'), logLevel: 'warning' });
+  await build({ entryPoints: [resolve(here, '../src/session/local.ts'), resolve(here, '../src/vault/bindings.ts')], bundle: true, platform: 'node', format: 'esm', outdir: join(root, 'lib'), logLevel: 'warning', banner: { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" } });
   const { LocalVaultSession } = await import(join(root, 'lib', 'session', 'local.js'));
   const { commandBinding } = await import(join(root, 'lib', 'vault', 'bindings.js'));
   const values = Array.from({ length: 100 }, (_, i) => ({ key: `bench-key-${i}`, value: Buffer.from(`bench-${i}-${randomBytes(18).toString('base64url')}`) }));
