@@ -774,9 +774,14 @@ export class Redactor {
     const lead = phase & 3;
     let whole = input;
     if (lead) {
-      const padded = new Uint8Array(input.length + lead);
-      padded.set(input, lead);
-      whole = padded;
+      // Input placed `lead` bytes past a 4-byte boundary (stream-redact.ts allocates it so) is
+      // widened in place: the lead-in lies before every scanned range and is never read.
+      if (LITTLE_ENDIAN && input.byteOffset >= lead && ((input.byteOffset - lead) & 3) === 0) whole = new Uint8Array(input.buffer, input.byteOffset - lead, input.length + lead);
+      else {
+        const padded = new Uint8Array(input.length + lead);
+        padded.set(input, lead);
+        whole = padded;
+      }
     }
     const { src, words } = prepare(whole);
     const n = src.length;
@@ -892,13 +897,21 @@ export class Redactor {
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
     // Views that keep the same bytes (no artifact near the end: the usual case) are judged once.
-    const judged = new Set<string>();
+    const judged: number[][] = [];
+    const sameMap = (a: number[], b: number[]) => {
+      if (a.length !== b.length) return false;
+      for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+      return true;
+    };
+    const judgedCuts: Array<Array<[number, number]>> = [];
     for (const cuts of variants) {
+      // The same cuts as a view judged already give the same tails.
+      if (judgedCuts.some((c) => c.length === cuts.length && c.every((x, i) => x[0] === cuts[i]![0] && x[1] === cuts[i]![1]))) continue;
+      judgedCuts.push(cuts);
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        const seen = map.join(',');
-        if (judged.has(seen)) continue;
-        judged.add(seen);
+        if (judged.some((m) => sameMap(m, map))) continue;
+        judged.push(map);
         const tail = folded(bytes);
         // Only starts before h matter (map is increasing).
         let stop = 0;
