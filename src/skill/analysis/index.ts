@@ -7,6 +7,7 @@
 import { envSource, FlowContext, type FlowFinding, type Lang, type Unit } from './context.js';
 import { bruteForce, bruteForceText, CODE_HINT } from './decode.js';
 import { readMarkdown } from './markdown.js';
+import { proseFlows } from './steps.js';
 import { UNKNOWN, val, type Value } from './model.js';
 import { analysePython } from './python.js';
 import { analyseJavaScript } from './javascript.js';
@@ -76,6 +77,7 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
       for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined, shares: b.shares });
       markdown.push(...toolCallCommands(f));
       urlsWithSecrets(ctx, f);
+      for (const p of proseFlows(f.text, view.quotedRanges)) ctx.report(p.ruleId, { file: f.path, lang: 'shell', text: '', line: p.line, decoded: undefined }, p.line, p.detail, p.trail.map((t) => ({ file: f.path, ...t })));
     } else if (/(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i.test(f.path)) container.set(f.path, [[1, Number.POSITIVE_INFINITY]]);
     else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: undefined });
   }
