@@ -160,9 +160,14 @@ export function readMarkdown(text: string): MarkdownView {
       const code = m[2]!.trim();
       const lang = guessBlockLang(code);
       if (lang !== 'shell' && !/[|;&]|\$\(/.test(code)) continue;
-      if (lang === undefined) continue;
       const sentenceStart = Math.max(line.lastIndexOf('. ', m.index ?? 0), 0);
       const sentence = line.slice(sentenceStart, m.index ?? 0);
+      // A command in another syntax (a Dockerfile `RUN …`, a Makefile line) is not followed, but
+      // a sentence that forbids it ("Do not `RUN curl … | sh`") still quotes it for the rules.
+      if (lang === undefined) {
+        if (sectionNegative || isNegativeContext(`${sentence}${code}`)) quotedRanges.push([i + 1, i + 1]);
+        continue;
+      }
       const prev = (lines[i - 1] ?? '').trim();
       const quoted = sectionNegative || isNegativeContext(sentence) || (!sentence.trim() && /:\s*$/.test(prev) && isNegativeContext(prev));
       blocks.push({ lang: 'shell', info: 'inline', text: code, line: i + 1, endLine: i + 1, quoted, inline: true, shares: SHARE.test(line.replace(m[0], ' ')) });
