@@ -113,12 +113,15 @@ const SOURCES: [RegExp, string][] = [
   [/(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b(?![/\\]?[\w.-]*\.pub\b)(?![/\\](?:config|known_hosts|authorized_keys)\b)|\bid_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|\bssh[\s-](?:private[\s-])?keys?\b|\bprivate[\s-]keys?\b|\bclaves?\s+(?:privadas?|ssh)\b|\bclés?\s+(?:privées?|ssh)\b|\bprivate?n?\s+schlüssel\b|私钥/i, 'SSH or private keys'],
   [/\.aws[/\\](?:credentials|config)\b|\baws\s+credentials\b|\.config[/\\]gcloud\b|application_default_credentials|\.azure[/\\]|\.kube[/\\]config\b|\bkubeconfig\b|\.docker[/\\]config\.json/i, 'cloud or cluster credentials'],
   [/(?<![\w/-])\.env(?:\.(?!example\b|sample\b|template\b|dist\b)[\w-]+)?(?![\w-]|\.example|\.sample|\.template)|\benv(?:ironment)?\s+files?\b|\bdotenv\s+files?\b|\barchivos?\s+\.?env\b|\bfichiers?\s+\.?env\b|\.env-Dateien?\b/i, '.env files'],
-  [/\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\bgh\s+auth\s+token\b|\bgit\s+credential\s+fill\b|\bhosts\.yml\b/i, 'registry or git credentials'],
+  [/\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\bgh\s+auth\s+token\b|\bgh\s+auth\s+status\s+(?:-t|--show-token)\b|\bgit\s+credential\s+fill\b|\bhosts\.yml\b/i, 'registry or git credentials'],
   [/\bkeychain\b|\bkeyring\b|\bcredential\s+manager\b|\bpassword\s+manager\b|\b1password\b|\bbitwarden\b|\blastpass\b|\bop\s+(?:read|item\s+get)\b|\bsecret-tool\b|\bfind-(?:generic|internet)-password\b|\bbrowser(?:'s)?\s+(?:saved\s+)?(?:passwords|cookies|logins?|profiles?)\b|\blogin\s+data\b|\blogins\.json\b|trousseau|schlüsselbund|钥匙串/i, 'keychains, password managers or browser stores'],
   [/\.(?:bash|zsh|sh|python|psql|mysql|node_repl)_history\b|ConsoleHost_history|\b(?:shell|terminal|bash|zsh|command|powershell)[\s-]history\b|historial\s+de\s+(?:la\s+)?(?:terminal|shell|comandos)|historique\s+(?:du\s+)?(?:terminal|shell|des\s+commandes)|(?:shell|befehls)-?verlauf|命令历史|历史记录/i, 'shell history'],
   [/\b(?:printenv|os\.environ|process\.env|Get-ChildItem\s+env:|\$env:)|\b(?:all|every|the\s+whole|the\s+entire)\s+(?:of\s+the\s+)?environment(?:\s+variables)?\b|\benvironment\s+variables\b|variables\s+de\s+entorno|variables\s+d['’]environnement|umgebungsvariablen|环境变量|\$\{?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|API_KEY|ACCESS_KEY|PRIVATE_KEY)\}?/i, 'environment secrets'],
   [/\b(?:api[\s_-]?keys?|access[\s_-]?keys?|(?:auth|access|bearer|session|api|npm|pypi|github|gitlab|slack|personal\s+access)\s+tokens?|tokens|secrets|passwords|credentials|KEY=value|claves?\s+(?:de\s+)?api|contraseñas|credenciales|secretos|mots\s+de\s+passe|identifiants|jetons|passwörter|zugangsdaten|geheimnisse|密钥|令牌|密码|凭据)\b/i, 'keys, tokens or passwords'],
 ];
+
+/** Commands whose output is a secret. */
+const COMMAND_SOURCE = /\b(?:gh\s+auth\s+token|gh\s+auth\s+status\s+(?:-t|--show-token)|git\s+credential\s+fill|printenv|op\s+(?:read|item\s+get)|secret-tool\s+(?:lookup|search)|security\s+(?:find-(?:generic|internet)-password|dump-keychain)|cmdkey\s+\/list)\b/i;
 
 /** Where collected data leaves for: outbound sinks and shared places. `weak`: the user's own chat. */
 const SINKS: [RegExp, string, boolean?][] = [
@@ -135,8 +138,11 @@ const SINKS: [RegExp, string, boolean?][] = [
   [/\b(?:your|the)\s+(?:reply|response|answer|final\s+message|output)\b|\bthe\s+(?:chat|conversation|transcript)\b|\bto\s+the\s+user\b|\btu\s+respuesta\b|\bta\s+réponse\b|\bdeine[rn]?\s+antwort\b|回复|回答/i, 'the reply', true],
 ];
 
+/** The clause hands on values, not facts about them: needed before the user's own chat counts as a sink. */
+const VALUES = /\b(?:values?|contents?|verbatim|in\s+full|full\s+(?:output|text|file)|the\s+(?:secret|token|key|password)s?|every\s+(?:entry|line|secret|token|key)|each\s+(?:value|entry|secret|token|key)|KEY=value|including\s+the\s+(?:secret|token|key|password)s?|valor(?:es)?|contenido|completo|valeurs?|contenu|complet|werte?|inhalt|vollständig)\b|内容|值/i;
+
 /** The step carries the values it refers to: a pronoun for what was collected, or the values themselves. */
-const REFERS_BACK = /\b(?:them|it|its|each(?:\s+one)?|every(?:\s+(?:one|line|value|key|entry|match|file|pair|variable|token|secret))?|all\s+of\s+(?:them|it)|these|those|(?:the|their|its)\s+(?:values?|contents?|results?|output|lines|entries|matches|keys?|tokens?|secrets?|credentials|passwords|findings|data|list|pairs)|what\s+(?:you|it|the\s+\w+)\s+(?:found|collected|printed|read|returned)|(?:the\s+)?(?:whole|entire|full|complete)\s+(?:file|files|output|contents?|thing|list)|the\s+(?:file|files)|KEY=value|key\/value|name=value|verbatim|in\s+full|as[- ]is|(?:los|sus|las|su)\s+(?:valores|contenidos?|líneas)|(?:son|sa|ses|leur|leurs|le)\s+(?:contenu|valeurs?|lignes)|(?:ihren|seinen|den|deren|dessen)\s+(?:inhalt|wert)|cada\s+(?:uno|línea|valor|clave)|todos?|todas|chaque|(?:die|ihre|alle)\s+(?:werte|inhalte?|zeilen|einträge)|jede[nrs]?|sie|它们|这些|内容|每个|所有|值)\b|它们|这些|内容|每个|所有/i;
+const REFERS_BACK = /\b(?:them|it|its|each(?:\s+one)?|every(?:\s+(?:one|line|value|key|entry|match|file|pair|variable|token|secret))?|all\s+of\s+(?:them|it)|these|those|(?:the|their|its)\s+(?:values?|contents?|results?|output|lines|entries|matches|keys?|tokens?|secrets?|credentials|passwords|findings|data|list|pairs)|what\s+(?:you|it|the\s+\w+)\s+(?:found|collected|printed|read|returned)|(?:the\s+)?(?:whole|entire|full|complete)\s+(?:file|files|output|contents?|thing|list)|the\s+(?:file|files)|KEY=value|key\/value|name=value|verbatim|in\s+full|as[- ]is|(?:los|sus|las|su|el|la)\s+(?:valores?|contenidos?|líneas)|(?:son|sa|ses|leur|leurs|le)\s+(?:contenu|valeurs?|lignes)|(?:ihren|seinen|den|deren|dessen)\s+(?:inhalt|wert)|cada\s+(?:uno|línea|valor|clave)|todos?|todas|chaque|(?:die|ihre|alle)\s+(?:werte|inhalte?|zeilen|einträge)|jede[nrs]?|sie|它们|这些|内容|每个|所有|值)\b|它们|这些|内容|每个|所有/i;
 
 /** The step keeps values out: names only, masked, counted, placeholders. */
 const SANITISED = /\bnames?\s+only\b|\bonly\s+(?:the\s+)?(?:variable\s+|key\s+)?names\b|\b(?:never|not|without|no)\s+(?:[\w,]+\s+){0,4}(?:the\s+|their\s+|its\s+|any\s+)?values?\b|\bmask(?:ed|ing|s)?\b|\bredact(?:ed|ing|s)?\b|\*{3,}|\bplaceholders?\b|\b(?:count|number)\s+of\b|\bhow\s+many\b|\bline\s+numbers?\b|\b(?:fingerprints?|hash(?:es)?|checksums?)\s+(?:only|of)\b|\bsolo\s+(?:los\s+)?nombres\b|\bsin\s+(?:sus\s+|los\s+)?valores\b|\bseulement\s+les\s+noms\b|\bsans\s+(?:leurs\s+|les\s+)?valeurs\b|\bnur\s+(?:die\s+)?namen\b|\bohne\s+(?:die\s+|ihre\s+)?werte\b|只.{0,4}名称|不.{0,4}值/i;
@@ -149,7 +155,7 @@ const DESCRIPTIVE = /\b(?:attackers?|adversar(?:y|ies)|malicious|malware|red\s+f
 
 const COLLECT = /\b(?:look(?:s|ed|ing)?\s+(?:for|in|into|through)\b|(?:find|locate|search|scan|grep|list|enumerate|read|open|cat|view|load|collect|gather|harvest|extract|grab|dump|copy|retrieve|export|capture|walk|iterate|print|show)(?:s|es|ed|ing|ping)?(?:\s+(?:for|in|through|over))?|go(?:es|ing)?\s+through|busca|encuentra|localiza|lee|leer|abre|recopila|extrae|copia|cherche|trouve|lis|lire|ouvre|récupère|collecte|extrais|copie|suche|finde|lies|lesen|öffne|sammle|extrahiere|kopiere)\b|查找|找到|读取|打开|收集|提取|复制/i;
 
-const SEND = /\b(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|dm|fill\s+in|list|enter|set|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入/i;
+const SEND = /\b(?:(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|list|enter|show|display|print|reveal|repeat|return|summari[sz]e|explain|echo|quote|dm)(?:s|es|ed|d|ing|ting)?|fill\s+in|read\s+(?:it\s+|them\s+)?out|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|muestra|mostrar|enseña|devuelve|repite|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|montre|affiche|répète|renvoie|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade|zeige|wiederhole)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入|显示|展示/i;
 
 const CONFIG_FILES = /\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b|commands\b|agents\b)|\bsettings(?:\.local)?\.json\b|\.cursor[/\\]|\bmcp(?:_config)?\.json\b|\.mcp\.json\b|\.codex[/\\]|config\.toml\b|claude_desktop_config\.json|\.gemini[/\\]|\.vscode[/\\]settings\.json|\.clinerules\b|\bCLAUDE\.md\b|\bAGENTS\.md\b|\.git[/\\]hooks\b|\bcore\.hooksPath\b|\bgit\s+hooks?\b|\.npmrc\b|\.yarnrc(?:\.yml)?\b|\bpip\.conf\b|\.pip[/\\]|\bpip\.ini\b|\.bashrc\b|\.zshrc\b|\.profile\b|\.bash_profile\b|\bcrontab\b|\bauthorized_keys\b|\bsudoers\b|\.github[/\\]workflows\b|\.agent-vault\.yaml\b|\.gitleaks\.toml\b|\.pre-commit-config\.yaml\b|(?<![\w/-])\.env(?![\w.-])|\bgitconfig\b|\bgit\s+config\b/i;
 
@@ -186,7 +192,7 @@ export interface StepActs {
   /** Kinds of secret collected by a live collect act, with the clause. */
   collects: string[];
   /** Sinks reached by a live send act whose clause carries collected values. */
-  sends: { sink: string; weak: boolean; refersBack: boolean; namesSecret: boolean }[];
+  sends: { sink: string; weak: boolean; refersBack: boolean; namesSecret: boolean; values: boolean }[];
   configs: boolean;
   weakens: boolean;
   conceals: boolean;
@@ -215,12 +221,12 @@ export function stepActs(step: ProseStep): StepActs {
         const reads = /\b(?:cat|head|tail|grep|rg|find|less|more|strings|type|Get-Content|gc|tar|zip|cp|base64|xxd)\b(.*)$/.exec(line);
         const s = reads ? firstSource(reads[1]!.replace(/(?<![\w/-])\.env\.(?:example|sample|template)\b/g, '')) : undefined;
         if (s && s !== 'keys, tokens or passwords' && s !== 'environment secrets') acts.collects.push(s);
-        else if (/^\s*(?:printenv|env|set|export\s+-p)\s*(?:$|[|>])|\b(?:security\s+find-(?:generic|internet)-password|security\s+dump-keychain|op\s+(?:read|item\s+get)|secret-tool\s+lookup|gh\s+auth\s+token|git\s+credential\s+fill|cmdkey\s+\/list)\b/.test(line)) acts.collects.push(firstSource(line) ?? 'environment secrets');
+        else if (/^\s*(?:printenv|env|set|export\s+-p)\s*(?:$|[|>])|\b(?:security\s+find-(?:generic|internet)-password|security\s+dump-keychain|op\s+(?:read|item\s+get)|secret-tool\s+(?:lookup|search)|gh\s+auth\s+token|gh\s+auth\s+status\s+(?:-t|--show-token)|git\s+credential\s+fill|cmdkey\s+\/list)\b/.test(line)) acts.collects.push(firstSource(line) ?? 'environment secrets');
       }
     }
     if (/\b(?:curl|wget|http|xh)\b[^\n]*(?:\s-d\b|--data|\s-F\b|--form|--upload-file|\s-T\b|--post-file|-X\s*(?:POST|PUT))|\bgh\s+(?:pr|issue|gist|release)\s+(?:create|comment|edit|upload)\b|\bgit\s+push\b|\b(?:nc|ncat|socat)\s+\S+\s+\d+/.test(t)) {
       const sink = SINKS.find(([re]) => re.test(t));
-      acts.sends.push({ sink: sink?.[1] ?? 'the network', weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false });
+      acts.sends.push({ sink: sink?.[1] ?? 'the network', weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false, values: true });
     }
     return acts;
   }
@@ -228,7 +234,9 @@ export function stepActs(step: ProseStep): StepActs {
   for (const clause of clauses(text)) {
     if (SANITISED.test(clause)) continue;
     const source = firstSource(clause);
-    if (source && live(COLLECT, clause).length) {
+    // A command that prints a secret (`gh auth token`, `secret-tool search`) is collected by running it.
+    if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
+    else if (source && live(COLLECT, clause).length) {
       // Generic nouns ("tokens", "passwords") are a source only when the clause gathers them.
       if (source !== 'keys, tokens or passwords' || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
@@ -240,7 +248,7 @@ export function stepActs(step: ProseStep): StepActs {
         if (!m || negatedAt(clause, m.index) || !verbs.some((v) => v.index !== m.index)) continue;
         // An authorization header is the token's use, not its leak.
         if (/\b(?:authorization|bearer|auth(?:enticate)?\s+(?:header|with)|x-api-key|api[\s-]key\s+header)\b/i.test(clause)) continue;
-        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== undefined });
+        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== undefined, values: VALUES.test(clause) });
         break;
       }
     }
@@ -292,7 +300,7 @@ export function proseFlows(text: string, quoted: [number, number][] = []): Prose
     for (const source of a.collects) {
       for (let j = i; j < steps.length && j <= i + WINDOW; j++) {
         const b = steps[j]!;
-        const send = b.sends.find((s) => (s.refersBack || s.namesSecret || b.step.kind === 'code') && (!s.weak || s.namesSecret && (s.refersBack || j === i)));
+        const send = b.sends.find((s) => (s.refersBack || s.namesSecret || b.step.kind === 'code') && (!s.weak || s.values && (s.namesSecret || s.refersBack) || j === i && s.namesSecret && s.refersBack && source !== 'shell history'));
         if (!send) continue;
         if (a.step.kind === 'code' && b.step.kind === 'code') continue;
         // A step that sends what it names itself, with nothing collected before, is left to the line rules.
