@@ -167,6 +167,16 @@ const CONCEAL = /\b(?:do\s+not|don['’]t|never|without)\s+(?:\w+\s+){0,2}(?:tel
 
 const OVERRIDE = /\b(?:ignore|disregard|forget|override|supersede)s?\b[^.\n]{0,40}\b(?:previous|prior|earlier|other|following|all|any|system|user['’]?s?|default)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|messages?)\b|\b(?:takes?\s+precedence\s+over|supersedes?|overrides?|replaces?)\s+(?:any|all|the|other|every|previous|prior|earlier|your|system)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|requests?|polic(?:y|ies))\b|\b(?:regardless|irrespective)\s+of\s+(?:what|any|the)\b[^.\n]{0,30}\b(?:user|instructions?|says?|asks?)\b|\beven\s+if\s+the\s+user\b|\bbefore\s+(?:doing|answering|responding\s+to|reading|any(?:thing)?)\s+(?:anything|else|other|the\s+user)\b|\b(?:mandatory|required)\s+(?:by|per)\s+(?:the\s+)?(?:security|compliance|it|platform|admin\w*)\b|\b(?:system|security|admin(?:istrator)?|maintenance|compliance)\s+(?:notice|override|message|directive|policy\s+update)\b|\bhighest\s+priority\b|\byou\s+(?:are\s+now|must\s+now\s+act\s+as)\b|\bignora\s+(?:las|todas)\b|\bignore[rz]?\s+(?:les|toutes)\b|\bignoriere\b|忽略(?:之前|以上|所有)/i;
 
+/** A step that changes what the agent does whenever it uses another tool (tool shadowing). */
+const SHADOW_TRIGGER = /\b(?:whenever|every\s+time|each\s+time|any\s+time|when)\s+(?:you|the\s+(?:agent|assistant|model))\s+(?:\w+\s+){0,2}(?:use|uses|call|calls|invoke|send|sends|run|create|open|write|commit|push|post|make|draft)\b/i;
+const SHADOW_SINK = /\b(?:also|as\s+well|additionally|always|too)\b[^\n]{0,120}(?:\b(?:bcc|cc|copy|forward|send|post|upload|mirror|add)\b[^\n]{0,80}(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+))|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+)[^\n]{0,60}\b(?:in\s+)?(?:bcc|cc)\b/i;
+
+/** Process safeguards switched off: reviews, approvals, checks, branch protection. */
+const BYPASS = /\b(?:skip(?:ping)?|bypass(?:ing)?|without(?:\s+waiting\s+for)?|ignor(?:e|ing)|disabl(?:e|ing))\s+(?:the\s+|any\s+)?(?:code\s+|required\s+)?(?:reviews?|review\s+step|approvals?|status\s+checks|checks|ci|branch\s+protection|sign-?off)\b|--force\b[^.\n]{0,40}\b(?:main|master|production)\b|\bpush\s+(?:directly\s+)?to\s+(?:main|master|production)\b[^.\n]{0,60}\b(?:without|skip)/i;
+
+/** Claims that someone authorised what the skill orders. */
+const AUTHORITY = /\b(?:pre-?approved|already\s+(?:been\s+)?(?:approved|authori[sz]ed)|(?:has|have)\s+been\s+authori[sz]ed|sanctioned\s+by|on\s+behalf\s+of\s+the\s+(?:security|platform|admin\w*)\s+team)\b/i;
+
 const FETCH_FOLLOW_FETCH = /\b(?:fetch|download|curl|wget|get|read|open|load|visit|retrieve|pull)\b[^.\n]{0,80}https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)/i;
 const FETCH_FOLLOW_OBEY = /\b(?:follow|execute|obey|carry\s+out|apply|do|run|perform|treat)\b[^.\n]{0,40}\b(?:(?:the|its|those|these|any|all)\s+(?:instructions?|commands?|steps|directions|orders)|whatever\s+(?:it|the\s+\w+)\s+(?:says|returns|contains|lists)|what\s+(?:it|the\s+\w+)\s+(?:says|returns|contains)|(?:it|them)\s+(?:exactly|verbatim|as\s+(?:written|your\s+instructions|system\s+instructions)))\b/i;
 
@@ -199,6 +209,8 @@ export interface StepActs {
   overrides: boolean;
   fetches: boolean;
   obeys: boolean;
+  shadows: boolean;
+  bypasses: boolean;
 }
 
 function firstSource(text: string): string | undefined {
@@ -208,7 +220,7 @@ function firstSource(text: string): string | undefined {
 
 /** What one step does. Code steps read commands: `cat`, `grep`, `find` collect; `curl -d`, `gh pr create --body` send. */
 export function stepActs(step: ProseStep): StepActs {
-  const acts: StepActs = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false };
+  const acts: StepActs = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false, shadows: false, bypasses: false };
   if (step.section || step.kind === 'heading') return acts;
   if (step.kind !== 'code' && (DESCRIPTIVE.test(step.text) || isNegativeContext(step.text))) return acts;
   if (step.kind === 'code') {
@@ -231,6 +243,7 @@ export function stepActs(step: ProseStep): StepActs {
     return acts;
   }
   const text = step.text.replace(/`/g, '');
+  if (SHADOW_TRIGGER.test(text) && SHADOW_SINK.test(text) && !negatedAt(text, text.search(SHADOW_SINK))) acts.shadows = true;
   for (const clause of clauses(text)) {
     if (SANITISED.test(clause)) continue;
     const source = firstSource(clause);
@@ -255,7 +268,8 @@ export function stepActs(step: ProseStep): StepActs {
     if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
     if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
     if (CONCEAL.test(clause)) acts.conceals = true;
-    if (live(OVERRIDE, clause).length) acts.overrides = true;
+    if (live(OVERRIDE, clause).length || live(AUTHORITY, clause).length) acts.overrides = true;
+    if (live(BYPASS, clause).length) acts.bypasses = true;
     if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
     if (live(FETCH_FOLLOW_OBEY, clause).length) acts.obeys = true;
   }
@@ -265,7 +279,7 @@ export function stepActs(step: ProseStep): StepActs {
 // ---------------------------------------------------------------------------------------
 // Joins
 
-export type ProseCheck = 'skill-flow-prose-exfil' | 'skill-flow-prose-tamper' | 'skill-flow-prose-conceal' | 'skill-flow-prose-override' | 'skill-flow-prose-remote-instructions';
+export type ProseCheck = 'skill-flow-prose-exfil' | 'skill-flow-prose-shadow' | 'skill-flow-prose-tamper' | 'skill-flow-prose-conceal' | 'skill-flow-prose-override' | 'skill-flow-prose-remote-instructions';
 
 export interface ProseFinding {
   ruleId: ProseCheck;
@@ -320,6 +334,11 @@ export function proseFlows(text: string, quoted: [number, number][] = []): Prose
         break;
       }
     }
+    if (a.shadows) {
+      add({ ruleId: 'skill-flow-prose-shadow', line: a.step.line, detail: `every use of another tool is made to copy its data to an address or URL (line ${a.step.line})`, trail: [{ line: a.step.line, what: 'when the agent uses a tool, also send to an outside address' }] });
+      sensitive.push({ line: a.step.line, what: 'copy what other tools send' });
+    }
+    if (a.bypasses) sensitive.push({ line: a.step.line, what: 'skip reviews, approvals or checks' });
     if (a.fetches) {
       for (let j = i; j < steps.length && j <= i + 3; j++) {
         const b = steps[j]!;
