@@ -20613,6 +20613,7 @@ var FLOW_CHECKS = {
   "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
   "skill-flow-access-grant": { severity: "high", description: "Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine" },
   "skill-flow-prose-exfil": { severity: "high", description: "Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step" },
+  "skill-flow-prose-shadow": { severity: "high", description: "Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)" },
   "skill-flow-prose-tamper": { severity: "high", description: "Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several" },
   "skill-flow-prose-conceal": { severity: "high", description: "Instructions tell the agent to hide what it does from the user in a skill that also orders something sensitive (collect credentials, send data, weaken settings)" },
   "skill-flow-prose-override": { severity: "high", description: "Instructions claim precedence over the user's or other instructions in a skill that also orders something sensitive" },
@@ -21232,12 +21233,13 @@ var SOURCES = [
   [/(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b(?![/\\]?[\w.-]*\.pub\b)(?![/\\](?:config|known_hosts|authorized_keys)\b)|\bid_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|\bssh[\s-](?:private[\s-])?keys?\b|\bprivate[\s-]keys?\b|\bclaves?\s+(?:privadas?|ssh)\b|\bclés?\s+(?:privées?|ssh)\b|\bprivate?n?\s+schlüssel\b|私钥/i, "SSH or private keys"],
   [/\.aws[/\\](?:credentials|config)\b|\baws\s+credentials\b|\.config[/\\]gcloud\b|application_default_credentials|\.azure[/\\]|\.kube[/\\]config\b|\bkubeconfig\b|\.docker[/\\]config\.json/i, "cloud or cluster credentials"],
   [/(?<![\w/-])\.env(?:\.(?!example\b|sample\b|template\b|dist\b)[\w-]+)?(?![\w-]|\.example|\.sample|\.template)|\benv(?:ironment)?\s+files?\b|\bdotenv\s+files?\b|\barchivos?\s+\.?env\b|\bfichiers?\s+\.?env\b|\.env-Dateien?\b/i, ".env files"],
-  [/\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\bgh\s+auth\s+token\b|\bgit\s+credential\s+fill\b|\bhosts\.yml\b/i, "registry or git credentials"],
+  [/\.npmrc\b|\.pypirc\b|\.netrc\b|\.git-credentials\b|\bgh\s+auth\s+token\b|\bgh\s+auth\s+status\s+(?:-t|--show-token)\b|\bgit\s+credential\s+fill\b|\bhosts\.yml\b/i, "registry or git credentials"],
   [/\bkeychain\b|\bkeyring\b|\bcredential\s+manager\b|\bpassword\s+manager\b|\b1password\b|\bbitwarden\b|\blastpass\b|\bop\s+(?:read|item\s+get)\b|\bsecret-tool\b|\bfind-(?:generic|internet)-password\b|\bbrowser(?:'s)?\s+(?:saved\s+)?(?:passwords|cookies|logins?|profiles?)\b|\blogin\s+data\b|\blogins\.json\b|trousseau|schlüsselbund|钥匙串/i, "keychains, password managers or browser stores"],
   [/\.(?:bash|zsh|sh|python|psql|mysql|node_repl)_history\b|ConsoleHost_history|\b(?:shell|terminal|bash|zsh|command|powershell)[\s-]history\b|historial\s+de\s+(?:la\s+)?(?:terminal|shell|comandos)|historique\s+(?:du\s+)?(?:terminal|shell|des\s+commandes)|(?:shell|befehls)-?verlauf|命令历史|历史记录/i, "shell history"],
   [/\b(?:printenv|os\.environ|process\.env|Get-ChildItem\s+env:|\$env:)|\b(?:all|every|the\s+whole|the\s+entire)\s+(?:of\s+the\s+)?environment(?:\s+variables)?\b|\benvironment\s+variables\b|variables\s+de\s+entorno|variables\s+d['’]environnement|umgebungsvariablen|环境变量|\$\{?[A-Z][A-Z0-9_]*(?:TOKEN|SECRET|PASSWORD|API_KEY|ACCESS_KEY|PRIVATE_KEY)\}?/i, "environment secrets"],
   [/\b(?:api[\s_-]?keys?|access[\s_-]?keys?|(?:auth|access|bearer|session|api|npm|pypi|github|gitlab|slack|personal\s+access)\s+tokens?|tokens|secrets|passwords|credentials|KEY=value|claves?\s+(?:de\s+)?api|contraseñas|credenciales|secretos|mots\s+de\s+passe|identifiants|jetons|passwörter|zugangsdaten|geheimnisse|密钥|令牌|密码|凭据)\b/i, "keys, tokens or passwords"]
 ];
+var COMMAND_SOURCE = /\b(?:gh\s+auth\s+token|gh\s+auth\s+status\s+(?:-t|--show-token)|git\s+credential\s+fill|printenv|op\s+(?:read|item\s+get)|secret-tool\s+(?:lookup|search)|security\s+(?:find-(?:generic|internet)-password|dump-keychain)|cmdkey\s+\/list)\b/i;
 var SINKS = [
   [/https?:\/\/(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/]|\b))[\w.-]+/i, "a URL"],
   [/\bwebhooks?\b|\bpaste(?:bin|\s+sites?|\s+services?)\b|\bhastebin\b|\bgists?\b|\bpastes?\b(?=\s+(?:url|link|service))/i, "a webhook, gist or paste site"],
@@ -21251,16 +21253,21 @@ var SINKS = [
   [/\b(?:query\s+string|url\s+parameter|dns\s+(?:lookup|name|query)|subdomain)\b/i, "a URL parameter or DNS name"],
   [/\b(?:your|the)\s+(?:reply|response|answer|final\s+message|output)\b|\bthe\s+(?:chat|conversation|transcript)\b|\bto\s+the\s+user\b|\btu\s+respuesta\b|\bta\s+réponse\b|\bdeine[rn]?\s+antwort\b|回复|回答/i, "the reply", true]
 ];
-var REFERS_BACK = /\b(?:them|it|its|each(?:\s+one)?|every(?:\s+(?:one|line|value|key|entry|match|file|pair|variable|token|secret))?|all\s+of\s+(?:them|it)|these|those|(?:the|their|its)\s+(?:values?|contents?|results?|output|lines|entries|matches|keys?|tokens?|secrets?|credentials|passwords|findings|data|list|pairs)|what\s+(?:you|it|the\s+\w+)\s+(?:found|collected|printed|read|returned)|(?:the\s+)?(?:whole|entire|full|complete)\s+(?:file|files|output|contents?|thing|list)|the\s+(?:file|files)|KEY=value|key\/value|name=value|verbatim|in\s+full|as[- ]is|(?:los|sus|las|su)\s+(?:valores|contenidos?|líneas)|(?:son|sa|ses|leur|leurs|le)\s+(?:contenu|valeurs?|lignes)|(?:ihren|seinen|den|deren|dessen)\s+(?:inhalt|wert)|cada\s+(?:uno|línea|valor|clave)|todos?|todas|chaque|(?:die|ihre|alle)\s+(?:werte|inhalte?|zeilen|einträge)|jede[nrs]?|sie|它们|这些|内容|每个|所有|值)\b|它们|这些|内容|每个|所有/i;
+var VALUES = /\b(?:values?|contents?|verbatim|in\s+full|full\s+(?:output|text|file)|the\s+(?:secret|token|key|password)s?|every\s+(?:entry|line|secret|token|key)|each\s+(?:value|entry|secret|token|key)|KEY=value|including\s+the\s+(?:secret|token|key|password)s?|valor(?:es)?|contenido|completo|valeurs?|contenu|complet|werte?|inhalt|vollständig)\b|内容|值/i;
+var REFERS_BACK = /\b(?:them|it|its|each(?:\s+one)?|every(?:\s+(?:one|line|value|key|entry|match|file|pair|variable|token|secret))?|all\s+of\s+(?:them|it)|these|those|(?:the|their|its)\s+(?:values?|contents?|results?|output|lines|entries|matches|keys?|tokens?|secrets?|credentials|passwords|findings|data|list|pairs)|what\s+(?:you|it|the\s+\w+)\s+(?:found|collected|printed|read|returned)|(?:the\s+)?(?:whole|entire|full|complete)\s+(?:file|files|output|contents?|thing|list)|the\s+(?:file|files)|KEY=value|key\/value|name=value|verbatim|in\s+full|as[- ]is|(?:los|sus|las|su|el|la)\s+(?:valores?|contenidos?|líneas)|(?:son|sa|ses|leur|leurs|le)\s+(?:contenu|valeurs?|lignes)|(?:ihren|seinen|den|deren|dessen)\s+(?:inhalt|wert)|cada\s+(?:uno|línea|valor|clave)|todos?|todas|chaque|(?:die|ihre|alle)\s+(?:werte|inhalte?|zeilen|einträge)|jede[nrs]?|sie|它们|这些|内容|每个|所有|值)\b|它们|这些|内容|每个|所有/i;
 var SANITISED = /\bnames?\s+only\b|\bonly\s+(?:the\s+)?(?:variable\s+|key\s+)?names\b|\b(?:never|not|without|no)\s+(?:[\w,]+\s+){0,4}(?:the\s+|their\s+|its\s+|any\s+)?values?\b|\bmask(?:ed|ing|s)?\b|\bredact(?:ed|ing|s)?\b|\*{3,}|\bplaceholders?\b|\b(?:count|number)\s+of\b|\bhow\s+many\b|\bline\s+numbers?\b|\b(?:fingerprints?|hash(?:es)?|checksums?)\s+(?:only|of)\b|\bsolo\s+(?:los\s+)?nombres\b|\bsin\s+(?:sus\s+|los\s+)?valores\b|\bseulement\s+les\s+noms\b|\bsans\s+(?:leurs\s+|les\s+)?valeurs\b|\bnur\s+(?:die\s+)?namen\b|\bohne\s+(?:die\s+|ihre\s+)?werte\b|只.{0,4}名称|不.{0,4}值/i;
 var DESCRIPTIVE = /\b(?:attackers?|adversar(?:y|ies)|malicious|malware|red\s+flags?|phishing|(?:a|an)\s+(?:compromised|rogue|poisoned)\s+(?:skill|tool|package)|watch\s+(?:out\s+)?for|look\s+(?:out\s+)?for\s+(?:skills?|instructions?|code|text|attempts?)|(?:flag|detect|report|reject|block|warn\s+about|refuse)\s+(?:any|skills?|instructions?|attempts?|requests?|text|content)\b[^.\n]{0,60}\b(?:that|which|asking|telling)\b|examples?\s+of\s+(?:an?\s+)?(?:attacks?|injection|exfiltration))/i;
 var COLLECT = /\b(?:look(?:s|ed|ing)?\s+(?:for|in|into|through)\b|(?:find|locate|search|scan|grep|list|enumerate|read|open|cat|view|load|collect|gather|harvest|extract|grab|dump|copy|retrieve|export|capture|walk|iterate|print|show)(?:s|es|ed|ing|ping)?(?:\s+(?:for|in|through|over))?|go(?:es|ing)?\s+through|busca|encuentra|localiza|lee|leer|abre|recopila|extrae|copia|cherche|trouve|lis|lire|ouvre|récupère|collecte|extrais|copie|suche|finde|lies|lesen|öffne|sammle|extrahiere|kopiere)\b|查找|找到|读取|打开|收集|提取|复制/i;
-var SEND = /\b(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|dm|fill\s+in|list|enter|set|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入/i;
+var SEND = /\b(?:(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|list|enter|show|display|print|reveal|repeat|return|summari[sz]e|explain|echo|quote|dm)(?:s|es|ed|d|ing|ting)?|fill\s+in|read\s+(?:it\s+|them\s+)?out|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|muestra|mostrar|enseña|devuelve|repite|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|montre|affiche|répète|renvoie|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade|zeige|wiederhole)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入|显示|展示/i;
 var CONFIG_FILES = /\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b|commands\b|agents\b)|\bsettings(?:\.local)?\.json\b|\.cursor[/\\]|\bmcp(?:_config)?\.json\b|\.mcp\.json\b|\.codex[/\\]|config\.toml\b|claude_desktop_config\.json|\.gemini[/\\]|\.vscode[/\\]settings\.json|\.clinerules\b|\bCLAUDE\.md\b|\bAGENTS\.md\b|\.git[/\\]hooks\b|\bcore\.hooksPath\b|\bgit\s+hooks?\b|\.npmrc\b|\.yarnrc(?:\.yml)?\b|\bpip\.conf\b|\.pip[/\\]|\bpip\.ini\b|\.bashrc\b|\.zshrc\b|\.profile\b|\.bash_profile\b|\bcrontab\b|\bauthorized_keys\b|\bsudoers\b|\.github[/\\]workflows\b|\.agent-vault\.yaml\b|\.gitleaks\.toml\b|\.pre-commit-config\.yaml\b|(?<![\w/-])\.env(?![\w.-])|\bgitconfig\b|\bgit\s+config\b/i;
 var EDIT = /\b(?:open|edit|add|set|write|append|change|update|modify|create|insert|replace|put|enable|switch|turn|disable|remove|delete|grant|configure|register|install|point|añade|agrega|cambia|edita|escribe|ajoute|modifie|écris|remplace|füge|ändere|setze|schreibe|trage|ersetze)\b|添加|修改|写入|设置/i;
 var WEAKEN = /\ballow(?:s|ing)?\s+(?:all|everything|every\s+(?:tool|command))\b|["'`]\s*\*\s*["'`]|\b(?:Bash|Shell|Read|Write|Edit)\(\s*\*(?::\*)?\s*\)|\bbypassPermissions\b|\bdangerously[\w-]*|\bskip[\s_-]?permissions\b|\bauto[\s_-]?approv\w*|\bautoApprove\w*|\balways[\s_-]?allow\w*|\byolo\b|\bfull[\s_-]auto\b|\b(?:never|don['’]t|do\s+not)\s+ask\b|\bwithout\s+(?:asking|confirmation|prompting|approval)\b|\bapproval[\s_-]?(?:policy|mode)?\s*[:=]?\s*["'`]?never\b|\bsandbox\w*\s*[:=]?\s*["'`]?(?:off|none|danger\w*|false|disabled)\b|\b(?:disabl\w*|turn(?:s|ed|ing)?\s+off|switch(?:es|ed|ing)?\s+off|remov\w*|skip\w*|bypass\w*)\s+(?:\w+\s+){0,2}(?:hooks?|checks?|verification|ssl|tls|certificates?|sandbox\w*|approvals?|permissions?|prompts?|confirmations?|safety|security|scann\w*|signing|signatures?|auth\w*|protections?|guard\w*|review|pre-commit|2fa|mfa)\b|--no-verify\b|\b(?:verify|ssl|tls|strict[\s_-]?ssl|check)\w*\s*[:=]\s*["'`]?(?:false|0|no|off)\b|\btrusted-host\b|(?<![:@\w-])(?:registry|index-url|extra-index-url)\s*[:=]?\s*["'`]?https?:\/\/|\binsteadOf\b|\bhooksPath\b|\bssh-(?:rsa|ed25519)\s+AAAA|\bNOPASSWD\b|\b(?:curl|wget)\s+[^|\n]{0,80}\|\s*(?:ba|z)?sh\b|\bchmod\s+(?:-R\s+)?777\b|\b(?:DEBUG|AUTH_DISABLED|SKIP_AUTH|INSECURE|ALLOW_ALL)\w*\s*=\s*(?:true|1|yes)\b/i;
 var CONCEAL = /\b(?:do\s+not|don['’]t|never|without)\s+(?:\w+\s+){0,2}(?:tell(?:ing)?|mention(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|show(?:ing)?|report(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|ask(?:ing)?|confirm(?:ing)?|log(?:ging)?)\b[^.\n]{0,40}\b(?:user|human|developer|operator|them|anyone|this|it|the\s+(?:summary|reply|output|transcript|chat))\b|\b(?:silently|quietly|secretly|covertly|discreetly|invisibly|in\s+the\s+background)\b|\bhide\s+(?:this|it|these|the\s+\w+)\s+from\b|\bkeep\s+(?:this|it)\s+(?:secret|hidden|confidential|between\s+us)\b|\bomit\s+(?:this|it|these|that)\b[^.\n]{0,40}\b(?:summary|reply|response|output|user|report|log)\b|\bno\s+(?:le\s+)?(?:digas|menciones|informes|avises)\b|\bsin\s+(?:avisar|decir|informar|mencionar)\b|\bne\s+(?:le\s+)?(?:dis|mentionne|signale|montre)\s+(?:pas|rien|jamais)\b|\bsans\s+(?:prévenir|informer|le\s+dire|demander)\b|\bnicht\s+(?:erwähnen|mitteilen|anzeigen|melden|sagen)\b|\bohne\s+(?:den\s+)?(?:nutzer|benutzer|anwender)\b|\bverschweige\b|不要告诉|不要提及|悄悄|静默|默默/i;
 var OVERRIDE = /\b(?:ignore|disregard|forget|override|supersede)s?\b[^.\n]{0,40}\b(?:previous|prior|earlier|other|following|all|any|system|user['’]?s?|default)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|messages?)\b|\b(?:takes?\s+precedence\s+over|supersedes?|overrides?|replaces?)\s+(?:any|all|the|other|every|previous|prior|earlier|your|system)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|requests?|polic(?:y|ies))\b|\b(?:regardless|irrespective)\s+of\s+(?:what|any|the)\b[^.\n]{0,30}\b(?:user|instructions?|says?|asks?)\b|\beven\s+if\s+the\s+user\b|\bbefore\s+(?:doing|answering|responding\s+to|reading|any(?:thing)?)\s+(?:anything|else|other|the\s+user)\b|\b(?:mandatory|required)\s+(?:by|per)\s+(?:the\s+)?(?:security|compliance|it|platform|admin\w*)\b|\b(?:system|security|admin(?:istrator)?|maintenance|compliance)\s+(?:notice|override|message|directive|policy\s+update)\b|\bhighest\s+priority\b|\byou\s+(?:are\s+now|must\s+now\s+act\s+as)\b|\bignora\s+(?:las|todas)\b|\bignore[rz]?\s+(?:les|toutes)\b|\bignoriere\b|忽略(?:之前|以上|所有)/i;
+var SHADOW_TRIGGER = /\b(?:whenever|every\s+time|each\s+time|any\s+time|when)\s+(?:you|the\s+(?:agent|assistant|model))\s+(?:\w+\s+){0,2}(?:use|uses|call|calls|invoke|send|sends|run|create|open|write|commit|push|post|make|draft)\b/i;
+var SHADOW_SINK = /\b(?:also|as\s+well|additionally|always|too)\b[^\n]{0,120}(?:\b(?:bcc|cc|copy|forward|send|post|upload|mirror|add)\b[^\n]{0,80}(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+))|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+)[^\n]{0,60}\b(?:in\s+)?(?:bcc|cc)\b/i;
+var BYPASS = /\b(?:skip(?:ping)?|bypass(?:ing)?|without(?:\s+waiting\s+for)?|ignor(?:e|ing)|disabl(?:e|ing))\s+(?:the\s+|any\s+)?(?:code\s+|required\s+)?(?:reviews?|review\s+step|approvals?|status\s+checks|checks|ci|branch\s+protection|sign-?off)\b|--force\b[^.\n]{0,40}\b(?:main|master|production)\b|\bpush\s+(?:directly\s+)?to\s+(?:main|master|production)\b[^.\n]{0,60}\b(?:without|skip)/i;
+var AUTHORITY = /\b(?:pre-?approved|already\s+(?:been\s+)?(?:approved|authori[sz]ed)|(?:has|have)\s+been\s+authori[sz]ed|sanctioned\s+by|on\s+behalf\s+of\s+the\s+(?:security|platform|admin\w*)\s+team)\b/i;
 var FETCH_FOLLOW_FETCH = /\b(?:fetch|download|curl|wget|get|read|open|load|visit|retrieve|pull)\b[^.\n]{0,80}https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)/i;
 var FETCH_FOLLOW_OBEY = /\b(?:follow|execute|obey|carry\s+out|apply|do|run|perform|treat)\b[^.\n]{0,40}\b(?:(?:the|its|those|these|any|all)\s+(?:instructions?|commands?|steps|directions|orders)|whatever\s+(?:it|the\s+\w+)\s+(?:says|returns|contains|lists)|what\s+(?:it|the\s+\w+)\s+(?:says|returns|contains)|(?:it|them)\s+(?:exactly|verbatim|as\s+(?:written|your\s+instructions|system\s+instructions)))\b/i;
 function clauses(text) {
@@ -21279,7 +21286,7 @@ function firstSource(text) {
   return void 0;
 }
 function stepActs(step) {
-  const acts = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false };
+  const acts = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false, shadows: false, bypasses: false };
   if (step.section || step.kind === "heading") return acts;
   if (step.kind !== "code" && (DESCRIPTIVE.test(step.text) || isNegativeContext(step.text))) return acts;
   if (step.kind === "code") {
@@ -21290,20 +21297,22 @@ function stepActs(step) {
         const reads = /\b(?:cat|head|tail|grep|rg|find|less|more|strings|type|Get-Content|gc|tar|zip|cp|base64|xxd)\b(.*)$/.exec(line);
         const s = reads ? firstSource(reads[1].replace(/(?<![\w/-])\.env\.(?:example|sample|template)\b/g, "")) : void 0;
         if (s && s !== "keys, tokens or passwords" && s !== "environment secrets") acts.collects.push(s);
-        else if (/^\s*(?:printenv|env|set|export\s+-p)\s*(?:$|[|>])|\b(?:security\s+find-(?:generic|internet)-password|security\s+dump-keychain|op\s+(?:read|item\s+get)|secret-tool\s+lookup|gh\s+auth\s+token|git\s+credential\s+fill|cmdkey\s+\/list)\b/.test(line)) acts.collects.push(firstSource(line) ?? "environment secrets");
+        else if (/^\s*(?:printenv|env|set|export\s+-p)\s*(?:$|[|>])|\b(?:security\s+find-(?:generic|internet)-password|security\s+dump-keychain|op\s+(?:read|item\s+get)|secret-tool\s+(?:lookup|search)|gh\s+auth\s+token|gh\s+auth\s+status\s+(?:-t|--show-token)|git\s+credential\s+fill|cmdkey\s+\/list)\b/.test(line)) acts.collects.push(firstSource(line) ?? "environment secrets");
       }
     }
     if (/\b(?:curl|wget|http|xh)\b[^\n]*(?:\s-d\b|--data|\s-F\b|--form|--upload-file|\s-T\b|--post-file|-X\s*(?:POST|PUT))|\bgh\s+(?:pr|issue|gist|release)\s+(?:create|comment|edit|upload)\b|\bgit\s+push\b|\b(?:nc|ncat|socat)\s+\S+\s+\d+/.test(t)) {
       const sink = SINKS.find(([re]) => re.test(t));
-      acts.sends.push({ sink: sink?.[1] ?? "the network", weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false });
+      acts.sends.push({ sink: sink?.[1] ?? "the network", weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false, values: true });
     }
     return acts;
   }
   const text = step.text.replace(/`/g, "");
+  if (SHADOW_TRIGGER.test(text) && SHADOW_SINK.test(text) && !negatedAt(text, text.search(SHADOW_SINK))) acts.shadows = true;
   for (const clause of clauses(text)) {
     if (SANITISED.test(clause)) continue;
     const source = firstSource(clause);
-    if (source && live(COLLECT, clause).length) {
+    if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
+    else if (source && live(COLLECT, clause).length) {
       if (source !== "keys, tokens or passwords" || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
     const verbs = live(SEND, clause);
@@ -21312,14 +21321,15 @@ function stepActs(step) {
         const m = re.exec(clause);
         if (!m || negatedAt(clause, m.index) || !verbs.some((v) => v.index !== m.index)) continue;
         if (/\b(?:authorization|bearer|auth(?:enticate)?\s+(?:header|with)|x-api-key|api[\s-]key\s+header)\b/i.test(clause)) continue;
-        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== void 0 });
+        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== void 0, values: VALUES.test(clause) });
         break;
       }
     }
     if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
     if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
     if (CONCEAL.test(clause)) acts.conceals = true;
-    if (live(OVERRIDE, clause).length) acts.overrides = true;
+    if (live(OVERRIDE, clause).length || live(AUTHORITY, clause).length) acts.overrides = true;
+    if (live(BYPASS, clause).length) acts.bypasses = true;
     if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
     if (live(FETCH_FOLLOW_OBEY, clause).length) acts.obeys = true;
   }
@@ -21342,7 +21352,7 @@ function proseFlows(text, quoted = []) {
     for (const source of a.collects) {
       for (let j = i; j < steps.length && j <= i + WINDOW; j++) {
         const b = steps[j];
-        const send = b.sends.find((s) => (s.refersBack || s.namesSecret || b.step.kind === "code") && (!s.weak || s.namesSecret && (s.refersBack || j === i)));
+        const send = b.sends.find((s) => (s.refersBack || s.namesSecret || b.step.kind === "code") && (!s.weak || s.values && (s.namesSecret || s.refersBack) || j === i && s.namesSecret && s.refersBack && source !== "shell history"));
         if (!send) continue;
         if (a.step.kind === "code" && b.step.kind === "code") continue;
         const trail = j === i ? [{ line: a.step.line, what: `collect ${source} and send to ${send.sink}` }] : [{ line: a.step.line, what: `collect ${source}` }, { line: b.step.line, what: `send to ${send.sink}` }];
@@ -21361,6 +21371,11 @@ function proseFlows(text, quoted = []) {
         break;
       }
     }
+    if (a.shadows) {
+      add2({ ruleId: "skill-flow-prose-shadow", line: a.step.line, detail: `every use of another tool is made to copy its data to an address or URL (line ${a.step.line})`, trail: [{ line: a.step.line, what: "when the agent uses a tool, also send to an outside address" }] });
+      sensitive.push({ line: a.step.line, what: "copy what other tools send" });
+    }
+    if (a.bypasses) sensitive.push({ line: a.step.line, what: "skip reviews, approvals or checks" });
     if (a.fetches) {
       for (let j = i; j < steps.length && j <= i + 3; j++) {
         const b = steps[j];
