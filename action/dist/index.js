@@ -34092,6 +34092,8 @@ function processStartTime(pid) {
     return null;
   }
 }
+var ownStart;
+var ownStartTime = () => ownStart === void 0 ? ownStart = processStartTime(process.pid) : ownStart;
 function holderAlive(rec) {
   try {
     process.kill(rec.pid, 0);
@@ -34121,7 +34123,7 @@ var FileLock = class {
   acquire(options = {}) {
     const timeoutMs = options.timeoutMs ?? 1e4;
     const deadline = Date.now() + timeoutMs;
-    const rec = { pid: process.pid, start: processStartTime(process.pid), nonce: randomBytes11(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
+    const rec = { pid: process.pid, start: ownStartTime(), nonce: randomBytes11(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
     let delay = 2;
     for (; ; ) {
       try {
@@ -35287,11 +35289,14 @@ var ValueMatcher = class {
   get empty() {
     return this.patterns.length === 0;
   }
-  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, bytes and byte pairs of long values. */
+  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, their first bytes and byte pairs, bytes and byte pairs of long values. */
   stream;
   streamIndex() {
     if (this.stream) return this.stream;
     const ordered = this.patterns.map((p) => Buffer.from(p.folded)).sort(Buffer.compare);
+    const startBytes = new Uint8Array(256);
+    const startPairs = new Uint8Array(65536);
+    for (const p of ordered) startBytes[p[0]] = 1, startPairs[p[0] << 8 | p[1]] = 1;
     const runBytes = new Uint8Array(256);
     const runPairs = new Uint8Array(65536);
     let longest = this.patterns[0]?.bytes.length ?? 0;
@@ -35302,43 +35307,59 @@ var ValueMatcher = class {
         if (i + 1 < v.length) runPairs[v[i] << 8 | v[i + 1]] = 1;
       }
     }
-    return this.stream = { ordered, runBytes, runPairs, longest };
+    return this.stream = { ordered, startBytes, startPairs, runBytes, runPairs, longest };
   }
   /** The longest pattern or long value: how far back later bytes can reach. */
   get reach() {
     return this.streamIndex().longest;
   }
   /**
-   * Later bytes may turn `rest` (the input's last bytes, in any case) into part of a match: it
-   * is a proper beginning of a pattern, or may be a piece of a long value (a run). Errs
-   * towards true: a run is judged by its first 8 bytes, or byte by byte when shorter.
+   * The first j < `stop` such that later bytes may turn tail[j..] (the input's last bytes,
+   * case-folded) into part of a match, or `stop` if none: tail[j..] is a proper beginning of a
+   * pattern, or (with `runs`) may be a piece of a long value. Errs towards true: a run is
+   * judged by its first 8 bytes, or byte by byte when shorter. One pass over the tail with
+   * byte-pair filters; a suffix is looked up only where its first pair begins some pattern.
    */
-  mayContinue(rest, runs = true) {
-    const { ordered, runBytes, runPairs } = this.streamIndex();
-    const r = rest.length;
-    if (r === 0) return false;
-    const fr = folded2(rest);
-    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength);
-    let lo = 0;
-    let hi = ordered.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (Buffer.compare(ordered[mid], f) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let j = lo; j < ordered.length; j++) {
-      const p = ordered[j];
-      if (p.length < r || !p.subarray(0, r).equals(f)) break;
-      if (p.length > r) return true;
-    }
-    if (!runs || !this.runValues.length) return false;
-    if (r < WINDOW2) {
-      for (let i = 0; i < r; i++) {
-        if (runBytes[f[i]] !== 1) return false;
-        if (i + 1 < r && runPairs[f[i] << 8 | f[i + 1]] !== 1) return false;
+  firstContinuing(tail, runs, stop = tail.length) {
+    const { ordered, startBytes, startPairs, runBytes, runPairs } = this.streamIndex();
+    const n = tail.length;
+    if (stop > n) stop = n;
+    if (stop <= 0) return stop;
+    const f = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (runs && this.runValues.length) {
+      let k = 0;
+      while (k < n && runBytes[f[n - 1 - k]] === 1 && (k === 0 || runPairs[f[n - 1 - k] << 8 | f[n - k]] === 1)) k++;
+      let r = Math.min(k, WINDOW2 - 1);
+      for (let len = k; len >= WINDOW2; len--) {
+        if (this.runContinues(f.subarray(n - len))) {
+          r = len;
+          break;
+        }
       }
-      return true;
+      if (r > 0 && n - r < stop) stop = n - r;
     }
+    for (let j = 0; j < stop; j++) {
+      const r = n - j;
+      if (r === 1 ? startBytes[f[j]] !== 1 : startPairs[f[j] << 8 | f[j + 1]] !== 1) continue;
+      const rest = f.subarray(j);
+      let lo = 0;
+      let hi = ordered.length;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (Buffer.compare(ordered[mid], rest) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < ordered.length; i++) {
+        const p = ordered[i];
+        if (p.length < r || !p.subarray(0, r).equals(rest)) break;
+        if (p.length > r) return j;
+      }
+    }
+    return stop;
+  }
+  /** `f` (folded, at least WINDOW bytes) occurs in a long value with at least one byte after it. */
+  runContinues(f) {
+    const r = f.length;
     const key = pairKey(foldedGramAt(f, 0), foldedGramAt(f, 4));
     const t = this.windows;
     for (let slot = t.first(key); t.used[slot] === 1; slot = slot + 1 & t.mask) {
@@ -35610,9 +35631,12 @@ var Redactor = class {
     const lead = phase & 3;
     let whole = input;
     if (lead) {
-      const padded = new Uint8Array(input.length + lead);
-      padded.set(input, lead);
-      whole = padded;
+      if (LITTLE_ENDIAN && input.byteOffset >= lead && (input.byteOffset - lead & 3) === 0) whole = new Uint8Array(input.buffer, input.byteOffset - lead, input.length + lead);
+      else {
+        const padded = new Uint8Array(input.length + lead);
+        padded.set(input, lead);
+        whole = padded;
+      }
     }
     const { src, words } = prepare(whole);
     const n = src.length;
@@ -35632,11 +35656,11 @@ var Redactor = class {
     for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start) + lead, Math.min(n - lead, s.end) + lead);
     const first = pass(this.terminal, lead, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script, from, to, [], false), lead);
-    if (!lead) return { src, first, segments };
+    if (!lead) return { src, first, segments, artifacts };
     const back = /* @__PURE__ */ new Map();
     for (const s of segments) back.set(s, { ...s, start: s.start - lead, end: s.end - lead });
     const shift = (s) => back.get(s) ?? { ...s, start: s.start - lead, end: s.end - lead };
-    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift) };
+    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift), artifacts: artifacts.map((x) => x - lead) };
   }
   agentRender(src, first, segments) {
     const view = render(src, segments, this.markerKey);
@@ -35664,9 +35688,9 @@ var Redactor = class {
   redactForAgentPart(input, suspects, options) {
     const n = input.length;
     const raw = [];
-    const { src, first, segments } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
+    const { src, first, segments, artifacts } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
     if (options.end) return { ...this.agentRender(src, first, segments), consumed: n };
-    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, splitArtifacts(src), options.idle === true));
+    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, artifacts, options.idle === true));
     for (let moved = true; moved; ) {
       moved = false;
       for (const s of suspects) if (s.start < consumed && s.end > consumed) consumed = s.start, moved = true;
@@ -35690,7 +35714,6 @@ var Redactor = class {
     const buf = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     const matchers = this.script ? [this.terminal, this.script] : [this.terminal];
     const reach = Math.max(...matchers.map((m) => m.reach));
-    const may = (rest) => matchers.some((m) => m.mayContinue(rest, !idle));
     let h = n;
     const lt = PREFIX[0];
     const tokenFrom = Math.max(0, n - MAX_PENDING_TOKEN);
@@ -35717,20 +35740,25 @@ var Redactor = class {
       else break;
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
-    const judged = /* @__PURE__ */ new Set();
+    const judged = [];
+    const sameMap = (a, b) => {
+      if (a.length !== b.length) return false;
+      for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+      return true;
+    };
+    const judgedCuts = [];
     for (const cuts of variants) {
+      if (judgedCuts.some((c) => c.length === cuts.length && c.every((x, i) => x[0] === cuts[i][0] && x[1] === cuts[i][1]))) continue;
+      judgedCuts.push(cuts);
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        const seen = map.join(",");
-        if (judged.has(seen)) continue;
-        judged.add(seen);
+        if (judged.some((m) => sameMap(m, map))) continue;
+        judged.push(map);
         const tail = folded2(bytes);
-        for (let j = 0; j < tail.length && map[j] < h; j++) {
-          if (may(tail.subarray(j))) {
-            h = map[j];
-            break;
-          }
-        }
+        let stop = 0;
+        while (stop < tail.length && map[stop] < h) stop++;
+        for (const m of matchers) stop = m.firstContinuing(tail, !idle, stop);
+        if (stop < tail.length && map[stop] < h) h = map[stop];
       }
     }
     return h;
@@ -35990,7 +36018,7 @@ function writeAll(fd, s) {
   let off = 0;
   while (off < data.length) off += writeSync4(fd, data, off, data.length - off);
 }
-function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
+function appendAudit(home, fields, now = /* @__PURE__ */ new Date(), options = {}) {
   const paths = auditPaths(home);
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
@@ -36012,12 +36040,26 @@ function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
       const line = entryLine(fields, seq + 1, prev, now.toISOString());
       out += line + "\n";
       writeAll(fd, out);
-      fsyncSync3(fd);
+      if (options.sync !== false) fsyncSync3(fd);
       return { seq: seq + 1, hash: lineHash(line) };
     } finally {
       closeSync4(fd);
     }
   }, { timeoutMs: 3e4 });
+}
+function syncAudit(home) {
+  let fd;
+  try {
+    fd = openSync4(auditPaths(home).log, constants3.O_RDONLY);
+  } catch (e) {
+    if (e.code === "ENOENT") return;
+    throw e;
+  }
+  try {
+    fsyncSync3(fd);
+  } finally {
+    closeSync4(fd);
+  }
 }
 function auditDir(dir) {
   try {
@@ -36199,6 +36241,8 @@ function teamSource(team) {
 function destinationPath(d) {
   return d.kind === "file" || d.kind === "git-filter" ? d.path : void 0;
 }
+var AUDIT_GROUP = 256;
+var AUDIT_GROUP_MS = 200;
 var LocalVaultSession = class {
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -36375,11 +36419,12 @@ var LocalVaultSession = class {
     }
     const use = useOf(options.destination);
     const restoredKeys = [...this.restoredKeys(first.looked, result)].sort();
+    const batch = use.op === "smudge" && !grant;
     if (result.unbound.length || result.internal.length) {
-      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" });
+      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" }, batch);
     }
     if (restoredKeys.length && result.restored > 0 && !result.unbound.length && !result.internal.length) {
-      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } });
+      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } }, batch);
     }
     return result;
   }
@@ -36396,14 +36441,28 @@ var LocalVaultSession = class {
     const use = useOf(destination);
     return v.updateApprovals((state) => consumeGrant(state, keys, use, (this.options.now ?? Date.now)()));
   }
-  /** Append to the audit log; every 100 entries, anchor it in the vault. */
-  audit(fields) {
-    const { seq } = appendAudit(this.home, fields);
-    if (seq % ANCHOR_EVERY === 0) {
-      try {
-        this.anchorNow();
-      } catch {
-      }
+  unsynced = 0;
+  syncTimer;
+  /**
+   * Append to the audit log; every 100 entries, anchor it in the vault. `batch`: written now,
+   * flushed to disk with the next AUDIT_GROUP entries or within AUDIT_GROUP_MS (group commit).
+   */
+  audit(fields, batch = false) {
+    const { seq } = appendAudit(this.home, fields, /* @__PURE__ */ new Date(), { sync: !batch });
+    if (seq % ANCHOR_EVERY === 0) this.anchorDue = true;
+    if (!batch) {
+      this.unsynced = 0;
+      this.checkpointIfDue();
+    } else if (++this.unsynced >= AUDIT_GROUP) this.flushAudit();
+    else this.syncTimer ??= setTimeout(() => this.flushAudit(), AUDIT_GROUP_MS).unref();
+  }
+  anchorDue = false;
+  checkpointIfDue() {
+    if (!this.anchorDue) return;
+    this.anchorDue = false;
+    try {
+      this.anchorNow();
+    } catch {
     }
   }
   /**
@@ -36560,7 +36619,20 @@ var LocalVaultSession = class {
     this.provided = void 0;
     this.providedNow = void 0;
   }
+  flushAudit() {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = void 0;
+    if (this.unsynced > 0) {
+      this.unsynced = 0;
+      try {
+        syncAudit(this.home);
+      } catch {
+      }
+    }
+    this.checkpointIfDue();
+  }
   async close() {
+    this.flushAudit();
     this.vault?.close();
     this.vault = void 0;
     this.team = void 0;
