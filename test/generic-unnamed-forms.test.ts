@@ -66,6 +66,7 @@ const QUIET: Record<string, string[]> = {
     'Use `process.env.METRICS_TOKEN` as the token.',
     'Use `{{hex:40}}` as the commit to build from.',
     'Pass `--api-key-file` as the API key source.',
+    "`NAME=value` is one run ('=' is a token character for base64 padding).",
   ],
 };
 
