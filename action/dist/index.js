@@ -35007,11 +35007,14 @@ var ValueMatcher = class {
   get empty() {
     return this.patterns.length === 0;
   }
-  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, bytes and byte pairs of long values. */
+  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, their first bytes and byte pairs, bytes and byte pairs of long values. */
   stream;
   streamIndex() {
     if (this.stream) return this.stream;
     const ordered = this.patterns.map((p) => Buffer.from(p.folded)).sort(Buffer.compare);
+    const startBytes = new Uint8Array(256);
+    const startPairs = new Uint8Array(65536);
+    for (const p of ordered) startBytes[p[0]] = 1, startPairs[p[0] << 8 | p[1]] = 1;
     const runBytes = new Uint8Array(256);
     const runPairs = new Uint8Array(65536);
     let longest = this.patterns[0]?.bytes.length ?? 0;
@@ -35022,43 +35025,59 @@ var ValueMatcher = class {
         if (i + 1 < v.length) runPairs[v[i] << 8 | v[i + 1]] = 1;
       }
     }
-    return this.stream = { ordered, runBytes, runPairs, longest };
+    return this.stream = { ordered, startBytes, startPairs, runBytes, runPairs, longest };
   }
   /** The longest pattern or long value: how far back later bytes can reach. */
   get reach() {
     return this.streamIndex().longest;
   }
   /**
-   * Later bytes may turn `rest` (the input's last bytes, in any case) into part of a match: it
-   * is a proper beginning of a pattern, or may be a piece of a long value (a run). Errs
-   * towards true: a run is judged by its first 8 bytes, or byte by byte when shorter.
+   * The first j < `stop` such that later bytes may turn tail[j..] (the input's last bytes,
+   * case-folded) into part of a match, or `stop` if none: tail[j..] is a proper beginning of a
+   * pattern, or (with `runs`) may be a piece of a long value. Errs towards true: a run is
+   * judged by its first 8 bytes, or byte by byte when shorter. One pass over the tail with
+   * byte-pair filters; a suffix is looked up only where its first pair begins some pattern.
    */
-  mayContinue(rest, runs = true) {
-    const { ordered, runBytes, runPairs } = this.streamIndex();
-    const r = rest.length;
-    if (r === 0) return false;
-    const fr = folded2(rest);
-    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength);
-    let lo = 0;
-    let hi = ordered.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (Buffer.compare(ordered[mid], f) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let j = lo; j < ordered.length; j++) {
-      const p = ordered[j];
-      if (p.length < r || !p.subarray(0, r).equals(f)) break;
-      if (p.length > r) return true;
-    }
-    if (!runs || !this.runValues.length) return false;
-    if (r < WINDOW) {
-      for (let i = 0; i < r; i++) {
-        if (runBytes[f[i]] !== 1) return false;
-        if (i + 1 < r && runPairs[f[i] << 8 | f[i + 1]] !== 1) return false;
+  firstContinuing(tail, runs, stop = tail.length) {
+    const { ordered, startBytes, startPairs, runBytes, runPairs } = this.streamIndex();
+    const n = tail.length;
+    if (stop > n) stop = n;
+    if (stop <= 0) return stop;
+    const f = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (runs && this.runValues.length) {
+      let k = 0;
+      while (k < n && runBytes[f[n - 1 - k]] === 1 && (k === 0 || runPairs[f[n - 1 - k] << 8 | f[n - k]] === 1)) k++;
+      let r = Math.min(k, WINDOW - 1);
+      for (let len = k; len >= WINDOW; len--) {
+        if (this.runContinues(f.subarray(n - len))) {
+          r = len;
+          break;
+        }
       }
-      return true;
+      if (r > 0 && n - r < stop) stop = n - r;
     }
+    for (let j = 0; j < stop; j++) {
+      const r = n - j;
+      if (r === 1 ? startBytes[f[j]] !== 1 : startPairs[f[j] << 8 | f[j + 1]] !== 1) continue;
+      const rest = f.subarray(j);
+      let lo = 0;
+      let hi = ordered.length;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (Buffer.compare(ordered[mid], rest) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < ordered.length; i++) {
+        const p = ordered[i];
+        if (p.length < r || !p.subarray(0, r).equals(rest)) break;
+        if (p.length > r) return j;
+      }
+    }
+    return stop;
+  }
+  /** `f` (folded, at least WINDOW bytes) occurs in a long value with at least one byte after it. */
+  runContinues(f) {
+    const r = f.length;
     const key = pairKey(foldedGramAt(f, 0), foldedGramAt(f, 4));
     const t = this.windows;
     for (let slot = t.first(key); t.used[slot] === 1; slot = slot + 1 & t.mask) {
@@ -35330,9 +35349,12 @@ var Redactor = class {
     const lead = phase & 3;
     let whole = input;
     if (lead) {
-      const padded = new Uint8Array(input.length + lead);
-      padded.set(input, lead);
-      whole = padded;
+      if (LITTLE_ENDIAN && input.byteOffset >= lead && (input.byteOffset - lead & 3) === 0) whole = new Uint8Array(input.buffer, input.byteOffset - lead, input.length + lead);
+      else {
+        const padded = new Uint8Array(input.length + lead);
+        padded.set(input, lead);
+        whole = padded;
+      }
     }
     const { src, words } = prepare(whole);
     const n = src.length;
@@ -35352,11 +35374,11 @@ var Redactor = class {
     for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start) + lead, Math.min(n - lead, s.end) + lead);
     const first = pass(this.terminal, lead, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script, from, to, [], false), lead);
-    if (!lead) return { src, first, segments };
+    if (!lead) return { src, first, segments, artifacts };
     const back = /* @__PURE__ */ new Map();
     for (const s of segments) back.set(s, { ...s, start: s.start - lead, end: s.end - lead });
     const shift = (s) => back.get(s) ?? { ...s, start: s.start - lead, end: s.end - lead };
-    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift) };
+    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift), artifacts: artifacts.map((x) => x - lead) };
   }
   agentRender(src, first, segments) {
     const view = render(src, segments, this.markerKey);
@@ -35384,9 +35406,9 @@ var Redactor = class {
   redactForAgentPart(input, suspects, options) {
     const n = input.length;
     const raw = [];
-    const { src, first, segments } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
+    const { src, first, segments, artifacts } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
     if (options.end) return { ...this.agentRender(src, first, segments), consumed: n };
-    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, splitArtifacts(src), options.idle === true));
+    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, artifacts, options.idle === true));
     for (let moved = true; moved; ) {
       moved = false;
       for (const s of suspects) if (s.start < consumed && s.end > consumed) consumed = s.start, moved = true;
@@ -35410,7 +35432,6 @@ var Redactor = class {
     const buf = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     const matchers = this.script ? [this.terminal, this.script] : [this.terminal];
     const reach = Math.max(...matchers.map((m) => m.reach));
-    const may = (rest) => matchers.some((m) => m.mayContinue(rest, !idle));
     let h = n;
     const lt = PREFIX[0];
     const tokenFrom = Math.max(0, n - MAX_PENDING_TOKEN);
@@ -35437,20 +35458,25 @@ var Redactor = class {
       else break;
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
-    const judged = /* @__PURE__ */ new Set();
+    const judged = [];
+    const sameMap = (a, b) => {
+      if (a.length !== b.length) return false;
+      for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+      return true;
+    };
+    const judgedCuts = [];
     for (const cuts of variants) {
+      if (judgedCuts.some((c) => c.length === cuts.length && c.every((x, i) => x[0] === cuts[i][0] && x[1] === cuts[i][1]))) continue;
+      judgedCuts.push(cuts);
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        const seen = map.join(",");
-        if (judged.has(seen)) continue;
-        judged.add(seen);
+        if (judged.some((m) => sameMap(m, map))) continue;
+        judged.push(map);
         const tail = folded2(bytes);
-        for (let j = 0; j < tail.length && map[j] < h; j++) {
-          if (may(tail.subarray(j))) {
-            h = map[j];
-            break;
-          }
-        }
+        let stop = 0;
+        while (stop < tail.length && map[stop] < h) stop++;
+        for (const m of matchers) stop = m.firstContinuing(tail, !idle, stop);
+        if (stop < tail.length && map[stop] < h) h = map[stop];
       }
     }
     return h;
