@@ -33812,6 +33812,8 @@ function processStartTime(pid) {
     return null;
   }
 }
+var ownStart;
+var ownStartTime = () => ownStart === void 0 ? ownStart = processStartTime(process.pid) : ownStart;
 function holderAlive(rec) {
   try {
     process.kill(rec.pid, 0);
@@ -33841,7 +33843,7 @@ var FileLock = class {
   acquire(options = {}) {
     const timeoutMs = options.timeoutMs ?? 1e4;
     const deadline = Date.now() + timeoutMs;
-    const rec = { pid: process.pid, start: processStartTime(process.pid), nonce: randomBytes11(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
+    const rec = { pid: process.pid, start: ownStartTime(), nonce: randomBytes11(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
     let delay = 2;
     for (; ; ) {
       try {
@@ -35736,7 +35738,7 @@ function writeAll(fd, s) {
   let off = 0;
   while (off < data.length) off += writeSync4(fd, data, off, data.length - off);
 }
-function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
+function appendAudit(home, fields, now = /* @__PURE__ */ new Date(), options = {}) {
   const paths = auditPaths(home);
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
@@ -35758,12 +35760,26 @@ function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
       const line = entryLine(fields, seq + 1, prev, now.toISOString());
       out += line + "\n";
       writeAll(fd, out);
-      fsyncSync3(fd);
+      if (options.sync !== false) fsyncSync3(fd);
       return { seq: seq + 1, hash: lineHash(line) };
     } finally {
       closeSync4(fd);
     }
   }, { timeoutMs: 3e4 });
+}
+function syncAudit(home) {
+  let fd;
+  try {
+    fd = openSync4(auditPaths(home).log, constants3.O_RDONLY);
+  } catch (e) {
+    if (e.code === "ENOENT") return;
+    throw e;
+  }
+  try {
+    fsyncSync3(fd);
+  } finally {
+    closeSync4(fd);
+  }
 }
 function auditDir(dir) {
   try {
@@ -35945,6 +35961,8 @@ function teamSource(team) {
 function destinationPath(d) {
   return d.kind === "file" || d.kind === "git-filter" ? d.path : void 0;
 }
+var AUDIT_GROUP = 256;
+var AUDIT_GROUP_MS = 200;
 var LocalVaultSession = class {
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -36121,11 +36139,12 @@ var LocalVaultSession = class {
     }
     const use = useOf(options.destination);
     const restoredKeys = [...this.restoredKeys(first.looked, result)].sort();
+    const batch = use.op === "smudge" && !grant;
     if (result.unbound.length || result.internal.length) {
-      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" });
+      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" }, batch);
     }
     if (restoredKeys.length && result.restored > 0 && !result.unbound.length && !result.internal.length) {
-      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } });
+      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } }, batch);
     }
     return result;
   }
@@ -36142,14 +36161,28 @@ var LocalVaultSession = class {
     const use = useOf(destination);
     return v.updateApprovals((state) => consumeGrant(state, keys, use, (this.options.now ?? Date.now)()));
   }
-  /** Append to the audit log; every 100 entries, anchor it in the vault. */
-  audit(fields) {
-    const { seq } = appendAudit(this.home, fields);
-    if (seq % ANCHOR_EVERY === 0) {
-      try {
-        this.anchorNow();
-      } catch {
-      }
+  unsynced = 0;
+  syncTimer;
+  /**
+   * Append to the audit log; every 100 entries, anchor it in the vault. `batch`: written now,
+   * flushed to disk with the next AUDIT_GROUP entries or within AUDIT_GROUP_MS (group commit).
+   */
+  audit(fields, batch = false) {
+    const { seq } = appendAudit(this.home, fields, /* @__PURE__ */ new Date(), { sync: !batch });
+    if (seq % ANCHOR_EVERY === 0) this.anchorDue = true;
+    if (!batch) {
+      this.unsynced = 0;
+      this.checkpointIfDue();
+    } else if (++this.unsynced >= AUDIT_GROUP) this.flushAudit();
+    else this.syncTimer ??= setTimeout(() => this.flushAudit(), AUDIT_GROUP_MS).unref();
+  }
+  anchorDue = false;
+  checkpointIfDue() {
+    if (!this.anchorDue) return;
+    this.anchorDue = false;
+    try {
+      this.anchorNow();
+    } catch {
     }
   }
   /**
@@ -36306,7 +36339,20 @@ var LocalVaultSession = class {
     this.provided = void 0;
     this.providedNow = void 0;
   }
+  flushAudit() {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = void 0;
+    if (this.unsynced > 0) {
+      this.unsynced = 0;
+      try {
+        syncAudit(this.home);
+      } catch {
+      }
+    }
+    this.checkpointIfDue();
+  }
   async close() {
+    this.flushAudit();
     this.vault?.close();
     this.vault = void 0;
     this.team = void 0;
