@@ -4787,8 +4787,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign4 = str[0];
-      if (sign4 === "-" || sign4 === "+")
+      const sign3 = str[0];
+      if (sign3 === "-" || sign3 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -4804,10 +4804,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign4 === "-" ? BigInt(-1) * n2 : n2;
+        return sign3 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign4 === "-" ? -1 * n : n;
+      return sign3 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -4958,11 +4958,11 @@ var require_timestamp = __commonJS({
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign4 = str[0];
-      const parts = sign4 === "-" || sign4 === "+" ? str.substring(1) : str;
+      const sign3 = str[0];
+      const parts = sign3 === "-" || sign3 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign4 === "-" ? num(-1) * res : res;
+      return sign3 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -4971,9 +4971,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign4 = "";
+      let sign3 = "";
       if (value < 0) {
-        sign4 = "-";
+        sign3 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -4988,7 +4988,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign4 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign3 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -14005,8 +14005,8 @@ var Simplify = class Simplify2 {
   }
 };
 var CharGroup = class {
-  constructor(sign4, cls) {
-    this.sign = sign4;
+  constructor(sign3, cls) {
+    this.sign = sign3;
     this.cls = cls;
   }
 };
@@ -14280,8 +14280,8 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table, sign4) {
-    return sign4 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table, sign3) {
+    return sign3 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
   }
   negateClass() {
     let nextLo = 0;
@@ -14303,8 +14303,8 @@ var CharClass = class CharClass2 {
     }
     return this;
   }
-  appendClassWithSign(x, sign4) {
-    return sign4 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign3) {
+    return sign3 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   appendGroup(g, foldCase2) {
     let cls = g.cls;
@@ -15211,7 +15211,7 @@ var Parser = class Parser2 {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign4 = 1;
+    let sign3 = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       const c = t.pop();
@@ -15233,14 +15233,14 @@ var Parser = class Parser2 {
           sawFlag = true;
           break;
         case Codepoint.CODES["-"]:
-          if (sign4 < 0) break loop;
-          sign4 = -1;
+          if (sign3 < 0) break loop;
+          sign3 = -1;
           flags = ~flags;
           sawFlag = false;
           break;
         case Codepoint.CODES[":"]:
         case Codepoint.CODES[")"]:
-          if (sign4 < 0) {
+          if (sign3 < 0) {
             if (!sawFlag) break loop;
             flags = ~flags;
           }
@@ -15346,9 +15346,9 @@ var Parser = class Parser2 {
     const startPos = t.pos();
     if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
     t.skip(1);
-    let sign4 = 1;
+    let sign3 = 1;
     let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign4 = -1;
+    if (c === Codepoint.CODES["P"]) sign3 = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
       throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
@@ -15368,18 +15368,18 @@ var Parser = class Parser2 {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign4 = 0 - sign4;
+      sign3 = 0 - sign3;
       name = name.substring(1);
     }
     const pair = Parser2.unicodeTable(name);
     if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign4 = 0 - sign4;
+    if (pair.sign < 0) sign3 = 0 - sign3;
     const tab = pair.tab;
     const fold2 = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign4);
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign3);
     else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold2).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign4);
+      cc.appendClassWithSign(Array.from(tmp), sign3);
     }
     return true;
   }
@@ -15389,9 +15389,9 @@ var Parser = class Parser2 {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign4 = 1;
+    let sign3 = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign4 = -1;
+      sign3 = -1;
       t.skip(1);
       if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
     }
@@ -15428,7 +15428,7 @@ var Parser = class Parser2 {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign4 < 0) cc.negateClass();
+    if (sign3 < 0) cc.negateClass();
     re.runes = cc.toArray();
     this.push(re);
   }
@@ -18190,9 +18190,9 @@ var MSG = {
   /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
   skillFix: (code, folder) => {
     const dir = folder || ".";
-    const sign4 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
-    if (code === "SKILL_UNSIGNED") return `sign it: ${sign4}`;
-    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign4}`;
+    const sign3 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign3}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign3}`;
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
@@ -30164,7 +30164,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     }
     return { seed, k2sig };
   }
-  function sign4(message, secretKey, opts2 = {}) {
+  function sign3(message, secretKey, opts2 = {}) {
     const { seed, k2sig } = prepSig(message, secretKey, opts2);
     const drbg = createHmacDrbg(hash.outputLen, Fn.BYTES, hmac3);
     const sig = drbg(seed, k2sig);
@@ -30210,7 +30210,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     utils,
     lengths,
     Point,
-    sign: sign4,
+    sign: sign3,
     verify: verify3,
     recoverPublicKey,
     Signature,
@@ -34040,8 +34040,7 @@ function deriveKeys(master) {
   return { encryption: derive("agent-vault/1 value encryption"), integrity: derive("agent-vault/1 file integrity"), audit: derive("agent-vault/1 audit checkpoint signing") };
 }
 var ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-function signWithSeed(seed, message) {
-  const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
+function signWithPkcs8(der, message) {
   try {
     const privateKey = createPrivateKey3({ key: der, format: "der", type: "pkcs8" });
     const jwk = createPublicKey3(privateKey).export({ format: "jwk" });
@@ -34050,6 +34049,7 @@ function signWithSeed(seed, message) {
     der.fill(0);
   }
 }
+var signWithSeed = (seed, message) => signWithPkcs8(Buffer.concat([ED25519_PKCS8_PREFIX, seed]), message);
 function aad(key, version) {
   return Buffer.from(`agent-vault/1\0${key}\0${version}`, "utf8");
 }
@@ -34956,7 +34956,6 @@ var FileVault = class _FileVault {
 // src/session/local.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPrivateKey as createPrivateKey5, createPublicKey as createPublicKey5, sign as sign3 } from "node:crypto";
 
 // src/vault/marker-key.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -36740,14 +36739,7 @@ var LocalVaultSession = class {
   }
   async signWith(key, message, use) {
     const der = await this.valueFor(key, use);
-    if (!der) return void 0;
-    try {
-      const privateKey = createPrivateKey5({ key: der, format: "der", type: "pkcs8" });
-      const jwk = createPublicKey5(privateKey).export({ format: "jwk" });
-      return { signature: sign3(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? "", "base64url") };
-    } finally {
-      der.fill(0);
-    }
+    return der ? signWithPkcs8(der, message) : void 0;
   }
   async set(entries, options) {
     if (!options.interactive) {

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { signWithPkcs8 } from '../vault/crypto.js';
 import { markerKey } from '../vault/marker-key.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -415,14 +415,7 @@ export class LocalVaultSession implements VaultSession {
   async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
     // The same policy as valueFor (internal keys for internal uses only), then the key stays here.
     const der = await this.valueFor(key, use);
-    if (!der) return undefined;
-    try {
-      const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-      const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-      return { signature: sign(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? '', 'base64url') };
-    } finally {
-      der.fill(0);
-    }
+    return der ? signWithPkcs8(der, message) : undefined;
   }
 
   async set(entries: NewValue[], options: SetOptions): Promise<void> {
