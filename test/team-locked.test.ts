@@ -126,6 +126,26 @@ describe('team vault with a passphrase vault (through the session agent)', { tim
     expectNone(outputs.join('\n'), [value, w.identity.identity]);
   });
 
+  it('the merge driver runs through the agent: two branches adding different team keys merge cleanly, no plaintext on disk', async () => {
+    const [v1, v2, v3] = [secret('one'), secret('two'), secret('three')];
+    const w = await teamWorld(v1);
+    ok(av(w, ['install']), 'install');
+    const branch = gitOk(w.sb, w.repo, ['rev-parse', '--abbrev-ref', 'HEAD']).trim();
+    gitOk(w.sb, w.repo, ['add', '-A']);
+    gitOk(w.sb, w.repo, ['commit', '-qm', 'team vault']);
+    gitOk(w.sb, w.repo, ['checkout', '-qb', 'other']);
+    ok(av(w, ['set', 'key-two', '--team', '--stdin'], v2), 'set key-two');
+    gitOk(w.sb, w.repo, ['commit', '-qam', 'two']);
+    gitOk(w.sb, w.repo, ['checkout', '-q', branch]);
+    ok(av(w, ['set', 'key-three', '--team', '--stdin'], v3), 'set key-three');
+    gitOk(w.sb, w.repo, ['commit', '-qam', 'three']);
+    gitOk(w.sb, w.repo, ['merge', '-q', '--no-edit', 'other']);
+    for (const key of ['db-password', 'key-two', 'key-three']) expect(ok(av(w, ['has', key]), `has ${key}`).stdout).toBe('true (team)\n');
+    const team = readFileSync(join(w.repo, '.agent-vault', 'team.vault'), 'utf8');
+    expect(parseTeam(team).values.size).toBe(3);
+    expectNone(team + gitOk(w.sb, w.repo, ['log', '-p', '--all']), [v1, v2, v3]);
+  });
+
   it('locked (no agent): read, set --team, team add and merge-team refuse with exit 1 and the unlock to run, showing no value', async () => {
     const value = secret('db');
     const w = await teamWorld(value);

@@ -21,7 +21,7 @@ import type { AgentViewPart, Destination, NewValue, RedactResult, RestoreRequest
  * ran out, `agent-vault lock`) turns the remaining operations into the same error.
  */
 /** Operations whose answer depends on the chain beyond the local vault: the connection's context goes first. */
-const CONTEXT_OPS = new Set<Op>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'set', 'remove', 'bind', 'unbind']);
+const CONTEXT_OPS = new Set<Op>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'set', 'bind', 'unbind']);
 
 export class AgentSession implements VaultSession {
   readonly home: string;
