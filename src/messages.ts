@@ -274,10 +274,15 @@ export const APPROVAL_MSG = {
       `  reason       ${r.reason ? JSON.stringify(r.reason) : '(none given)'}`,
       `  created      ${r.created}, expires ${r.expires}`,
     ].join('\n') + '\n',
-  auditValid: (entries: number, anchorSeq: number | undefined, anchorChecked: boolean) =>
-    `audit log valid: ${entries} entr${entries === 1 ? 'y' : 'ies'}, chain intact` +
-    (anchorChecked ? (anchorSeq ? `, checkpoint at entry ${anchorSeq} matches the vault` : ', no checkpoint recorded yet') : ' (the vault is locked: checkpoint not checked; unlock and run again)') +
+  auditValid: (r: { entries: number; anchor?: { seq: number }; anchorChecked: boolean; checkpoints: number; signedThrough: number; signaturesChecked: boolean }) =>
+    `audit log valid: ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}, chain intact` +
+    (r.anchorChecked ? (r.anchor?.seq ? `, checkpoint at entry ${r.anchor.seq} matches the vault` : ', no checkpoint recorded yet') : ' (the vault is locked: checkpoint not checked; unlock and run again)') +
+    (r.checkpoints
+      ? `; ${r.checkpoints} signed checkpoint${r.checkpoints === 1 ? '' : 's'} ${r.signaturesChecked ? 'verified' : 'present (signatures not checked: unlock, or pass --public-key)'}, entries 1-${r.signedThrough} covered` +
+        (r.entries > r.signedThrough ? `; entries ${r.signedThrough + 1}-${r.entries} are after the last signed checkpoint` : '')
+      : '; no signed checkpoint yet') +
     '\n',
+  noAuditKey: 'no audit key yet: the vault signs its first checkpoint at the first approval, lock or 100th entry (or the vault is locked: unlock first)\n',
   noVault: (home: string) => `no vault at ${home}: there is nothing to approve with`,
   noVaultHint: 'Create one first: agent-vault init',
 };

@@ -126,7 +126,14 @@ describe('approvals with a passphrase, TOTP and the session agent', () => {
     const v = await w.agent(['audit', 'verify']);
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/checkpoint at entry \d+ matches the vault/);
+    // The checkpoints were signed by the session agent (the only holder of the key), with the key it pins.
+    expect(v.stdout).toMatch(/signed checkpoints? verified/);
+    const pk = await w.agent(['audit', 'public-key']);
+    expect(pk.code, pk.stderr).toBe(0);
     const log = readFileSync(auditPaths(w.vault).log, 'utf8');
+    const signers = log.trim().split('\n').map((l) => JSON.parse(l) as { event: string; signer?: string }).filter((e) => e.event === 'checkpoint').map((e) => e.signer);
+    expect(signers.length).toBeGreaterThan(0);
+    expect(new Set(signers)).toEqual(new Set([pk.stdout.trim()]));
     expect(log).toContain('"event":"approve"');
     expect(log).toContain('"detail":"by approval"');
     const hay = [...outputs, log];

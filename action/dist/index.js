@@ -4787,8 +4787,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign3 = str[0];
-      if (sign3 === "-" || sign3 === "+")
+      const sign4 = str[0];
+      if (sign4 === "-" || sign4 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -4804,10 +4804,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign3 === "-" ? BigInt(-1) * n2 : n2;
+        return sign4 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign3 === "-" ? -1 * n : n;
+      return sign4 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -4958,11 +4958,11 @@ var require_timestamp = __commonJS({
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign3 = str[0];
-      const parts = sign3 === "-" || sign3 === "+" ? str.substring(1) : str;
+      const sign4 = str[0];
+      const parts = sign4 === "-" || sign4 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign3 === "-" ? num(-1) * res : res;
+      return sign4 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -4971,9 +4971,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign3 = "";
+      let sign4 = "";
       if (value < 0) {
-        sign3 = "-";
+        sign4 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -4988,7 +4988,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign3 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign4 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -14005,8 +14005,8 @@ var Simplify = class Simplify2 {
   }
 };
 var CharGroup = class {
-  constructor(sign3, cls) {
-    this.sign = sign3;
+  constructor(sign4, cls) {
+    this.sign = sign4;
     this.cls = cls;
   }
 };
@@ -14280,8 +14280,8 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table, sign3) {
-    return sign3 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table, sign4) {
+    return sign4 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
   }
   negateClass() {
     let nextLo = 0;
@@ -14303,8 +14303,8 @@ var CharClass = class CharClass2 {
     }
     return this;
   }
-  appendClassWithSign(x, sign3) {
-    return sign3 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign4) {
+    return sign4 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   appendGroup(g, foldCase2) {
     let cls = g.cls;
@@ -15211,7 +15211,7 @@ var Parser = class Parser2 {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign3 = 1;
+    let sign4 = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       const c = t.pop();
@@ -15233,14 +15233,14 @@ var Parser = class Parser2 {
           sawFlag = true;
           break;
         case Codepoint.CODES["-"]:
-          if (sign3 < 0) break loop;
-          sign3 = -1;
+          if (sign4 < 0) break loop;
+          sign4 = -1;
           flags = ~flags;
           sawFlag = false;
           break;
         case Codepoint.CODES[":"]:
         case Codepoint.CODES[")"]:
-          if (sign3 < 0) {
+          if (sign4 < 0) {
             if (!sawFlag) break loop;
             flags = ~flags;
           }
@@ -15346,9 +15346,9 @@ var Parser = class Parser2 {
     const startPos = t.pos();
     if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
     t.skip(1);
-    let sign3 = 1;
+    let sign4 = 1;
     let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign3 = -1;
+    if (c === Codepoint.CODES["P"]) sign4 = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
       throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
@@ -15368,18 +15368,18 @@ var Parser = class Parser2 {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign3 = 0 - sign3;
+      sign4 = 0 - sign4;
       name = name.substring(1);
     }
     const pair = Parser2.unicodeTable(name);
     if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign3 = 0 - sign3;
+    if (pair.sign < 0) sign4 = 0 - sign4;
     const tab = pair.tab;
     const fold2 = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign3);
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign4);
     else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold2).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign3);
+      cc.appendClassWithSign(Array.from(tmp), sign4);
     }
     return true;
   }
@@ -15389,9 +15389,9 @@ var Parser = class Parser2 {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign3 = 1;
+    let sign4 = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign3 = -1;
+      sign4 = -1;
       t.skip(1);
       if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
     }
@@ -15428,7 +15428,7 @@ var Parser = class Parser2 {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign3 < 0) cc.negateClass();
+    if (sign4 < 0) cc.negateClass();
     re.runes = cc.toArray();
     this.push(re);
   }
@@ -18168,9 +18168,9 @@ var MSG = {
   /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
   skillFix: (code, folder) => {
     const dir = folder || ".";
-    const sign3 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
-    if (code === "SKILL_UNSIGNED") return `sign it: ${sign3}`;
-    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign3}`;
+    const sign4 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign4}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign4}`;
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
@@ -29682,7 +29682,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     }
     return { seed, k2sig };
   }
-  function sign3(message, secretKey, opts2 = {}) {
+  function sign4(message, secretKey, opts2 = {}) {
     const { seed, k2sig } = prepSig(message, secretKey, opts2);
     const drbg = createHmacDrbg(hash.outputLen, Fn.BYTES, hmac3);
     const sig = drbg(seed, k2sig);
@@ -29728,7 +29728,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     utils,
     lengths,
     Point,
-    sign: sign3,
+    sign: sign4,
     verify: verify3,
     recoverPublicKey,
     Signature,
@@ -33546,7 +33546,7 @@ async function openTeam(root, identity, pins) {
 // src/session/local.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPrivateKey as createPrivateKey4, createPublicKey as createPublicKey3, sign as sign2 } from "node:crypto";
+import { createPrivateKey as createPrivateKey5, createPublicKey as createPublicKey5, sign as sign3 } from "node:crypto";
 
 // src/vault/marker-key.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -34597,10 +34597,21 @@ import { join as join18 } from "node:path";
 // src/vault/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createCipheriv as createCipheriv2, createDecipheriv as createDecipheriv2, createHmac as createHmac2, hkdfSync, randomBytes as randomBytes10, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
+import { createCipheriv as createCipheriv2, createDecipheriv as createDecipheriv2, createHmac as createHmac2, createPrivateKey as createPrivateKey3, createPublicKey as createPublicKey3, hkdfSync, randomBytes as randomBytes10, sign, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 function deriveKeys(master) {
   const derive = (info2) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), info2, 32));
-  return { encryption: derive("agent-vault/1 value encryption"), integrity: derive("agent-vault/1 file integrity") };
+  return { encryption: derive("agent-vault/1 value encryption"), integrity: derive("agent-vault/1 file integrity"), audit: derive("agent-vault/1 audit checkpoint signing") };
+}
+var ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+function signWithSeed(seed, message) {
+  const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
+  try {
+    const privateKey = createPrivateKey3({ key: der, format: "der", type: "pkcs8" });
+    const jwk = createPublicKey3(privateKey).export({ format: "jwk" });
+    return { signature: sign(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? "", "base64url") };
+  } finally {
+    der.fill(0);
+  }
 }
 function aad(key, version) {
   return Buffer.from(`agent-vault/1\0${key}\0${version}`, "utf8");
@@ -34672,6 +34683,7 @@ function approvalsShapeOk(a) {
   if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
   if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
   if (a.anchor !== void 0 && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === "string")) return false;
+  if (a.auditKeys !== void 0 && !isStrs(a.auditKeys)) return false;
   return true;
 }
 var inside2 = (root, p) => p === root || p.startsWith(root.endsWith(sep2) ? root : root + sep2);
@@ -35344,6 +35356,9 @@ var FileVault = class _FileVault {
   approvals() {
     return structuredClone(this.doc.approvals ?? emptyApprovals());
   }
+  signAuditCheckpoint(message) {
+    return signWithSeed(this.keys.audit, message);
+  }
   updateApprovals(change) {
     let result;
     this.update((doc) => {
@@ -35358,6 +35373,7 @@ var FileVault = class _FileVault {
   close() {
     this.keys.encryption.fill(0);
     this.keys.integrity.fill(0);
+    this.keys.audit.fill(0);
   }
   /** Re-read the file under the lock, change it, write it atomically keeping a backup. */
   update(change) {
@@ -35532,12 +35548,12 @@ function useOf(d) {
 // src/audit/chain.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash6, createPublicKey as createPublicKey4, verify as verifySignature2 } from "node:crypto";
 var GENESIS = "0".repeat(64);
 function lineHash(line) {
   return createHash6("sha256").update(line, "utf8").digest("hex");
 }
-var FIELD_ORDER = ["event", "keys", "repo", "destination", "outcome", "actor", "reason", "request", "grant", "detail", "skill", "version", "contentHash"];
+var FIELD_ORDER = ["event", "keys", "repo", "destination", "outcome", "actor", "reason", "request", "grant", "detail", "skill", "version", "contentHash", "covers", "head", "signer", "sig"];
 function cleanText(s, max = 500) {
   const cleaned = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ");
   return cleaned.length > max ? `${cleaned.slice(0, max)}\u2026` : cleaned;
@@ -35547,10 +35563,37 @@ function entryLine(fields, seq, prev, ts) {
   for (const k of FIELD_ORDER) {
     const v = fields[k];
     if (v === void 0) continue;
-    out[k] = Array.isArray(v) ? v.map((x) => cleanText(x, 200)) : cleanText(v);
+    out[k] = typeof v === "number" ? v : Array.isArray(v) ? v.map((x) => cleanText(x, 200)) : cleanText(v);
   }
   out.prev = prev;
   return JSON.stringify(out);
+}
+var CHECKPOINT_EVENT = "checkpoint";
+var KEY_PREFIX = "ed25519:";
+function checkpointMessage(covers, head) {
+  return Buffer.from(`agent-vault audit checkpoint v1
+${covers}
+${head}
+`, "utf8");
+}
+var auditKeyName = (raw) => `${KEY_PREFIX}${Buffer.from(raw).toString("base64url")}`;
+function parseAuditKey(name) {
+  if (!name.startsWith(KEY_PREFIX)) return void 0;
+  const raw = Buffer.from(name.slice(KEY_PREFIX.length), "base64url");
+  return raw.length === 32 && auditKeyName(raw) === name ? raw : void 0;
+}
+function checkpointFields(covers, head, signed) {
+  return { event: CHECKPOINT_EVENT, covers, head, signer: auditKeyName(signed.publicKey), sig: Buffer.from(signed.signature).toString("base64url") };
+}
+function signatureValid2(keyName, message, sig) {
+  const raw = parseAuditKey(keyName);
+  if (!raw) return false;
+  try {
+    const key = createPublicKey4({ key: { kty: "OKP", crv: "Ed25519", x: raw.toString("base64url") }, format: "jwk" });
+    return verifySignature2(null, message, key, Buffer.from(sig, "base64url"));
+  } catch {
+    return false;
+  }
 }
 function parseEntry(line) {
   try {
@@ -35562,8 +35605,11 @@ function parseEntry(line) {
     return void 0;
   }
 }
-function verifyChain(lines, anchor) {
+function verifyChain(lines, anchor, options = {}) {
   let prevHash = GENESIS;
+  const hashes = [];
+  let checkpoints = 0;
+  let signedThrough = 0;
   for (let i = 0; i < lines.length; i++) {
     const n = i + 1;
     const line = lines[i];
@@ -35573,7 +35619,22 @@ function verifyChain(lines, anchor) {
       return { ok: false, code: "tampered", line: n, why: n === 1 ? "line 1 is not the start of the log (lines before it were removed)" : `line ${n} does not follow line ${n - 1} (an entry was changed, removed or moved)` };
     }
     if (e.seq !== n) return { ok: false, code: "tampered", line: n, why: `line ${n} says it is entry ${e.seq} (an entry was removed or moved)` };
+    if (e.event === CHECKPOINT_EVENT) {
+      const c = e.covers;
+      if (!Number.isSafeInteger(c) || c < 1 || c >= n || typeof e.head !== "string" || typeof e.signer !== "string" || typeof e.sig !== "string") {
+        return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint without a line it vouches for, a hash, a signer or a signature (forged or damaged)` };
+      }
+      const covers = c;
+      if (hashes[covers - 1] !== e.head) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
+      if (options.keys) {
+        if (!options.keys.includes(e.signer)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten)` };
+        if (!signatureValid2(e.signer, checkpointMessage(covers, e.head), e.sig)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint whose signature does not verify (the log was rewritten)` };
+      }
+      checkpoints++;
+      signedThrough = Math.max(signedThrough, covers);
+    }
     const h = lineHash(line);
+    hashes.push(h);
     if (anchor && anchor.seq === n && h !== anchor.head) {
       return { ok: false, code: "rewritten", line: n, why: `line ${n} is not the entry the vault recorded as the log's checkpoint (the log was rewritten)` };
     }
@@ -35582,7 +35643,7 @@ function verifyChain(lines, anchor) {
   if (anchor && anchor.seq > lines.length) {
     return { ok: false, code: "truncated", line: lines.length + 1, why: `the log ends at entry ${lines.length}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
   }
-  return { ok: true, count: lines.length, head: prevHash, anchored: !!anchor && anchor.seq > 0 };
+  return { ok: true, count: lines.length, head: prevHash, anchored: !!anchor && anchor.seq > 0, checkpoints, signedThrough, signaturesChecked: !!options.keys };
 }
 function splitLog(text) {
   if (!text) return { lines: [], partial: false };
@@ -35711,7 +35772,7 @@ var MAX_OUTPUT = 64 * 1024 * 1024;
 // src/session/team-source.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createHash as createHash7, createPrivateKey as createPrivateKey3, sign } from "node:crypto";
+import { createHash as createHash7, createPrivateKey as createPrivateKey4, sign as sign2 } from "node:crypto";
 import { existsSync as existsSync8, realpathSync as realpathSync3 } from "node:fs";
 import { dirname as dirname8, join as join20 } from "node:path";
 function localSource(vault) {
@@ -35774,7 +35835,7 @@ var TeamKeys = class {
     const publicKey = signingPublicKey(der);
     const member = members.find((m) => m.recipient === recipient && m.signingKey === publicKey);
     if (!member) return void 0;
-    return { member, sign: async (message) => sign(null, message, createPrivateKey3({ key: der, format: "der", type: "pkcs8" })) };
+    return { member, sign: async (message) => sign2(null, message, createPrivateKey4({ key: der, format: "der", type: "pkcs8" })) };
   }
   /** A signer for a new member list naming this machine `name` (team init). */
   async self(name) {
@@ -36050,17 +36111,33 @@ var LocalVaultSession = class {
       }
     }
   }
+  /**
+   * Checkpoint the log: verify it (against the last anchor and the vault's audit keys), append
+   * a checkpoint entry signed with the vault's audit key for its last line, and anchor the vault
+   * at that entry. The key is pinned in the vault before the first entry it signs is written.
+   */
   anchorNow() {
     const v = this.open();
     if (!v) return void 0;
-    const prior = v.approvals().anchor;
+    const state = v.approvals();
+    const prior = state.anchor;
     const { lines } = readAuditLines(this.home);
-    const verdict = verifyChain(lines, prior);
+    const verdict = verifyChain(lines, prior, state.auditKeys ? { keys: state.auditKeys } : {});
     if (!verdict.ok || verdict.count <= (prior?.seq ?? 0)) return void 0;
-    const anchor = { seq: verdict.count, head: verdict.head };
-    return v.updateApprovals((state) => {
-      if (state.anchor && (state.anchor.seq >= anchor.seq || state.anchor.seq !== prior?.seq || state.anchor.head !== prior?.head)) return { changed: false, result: void 0 };
-      state.anchor = anchor;
+    const signed = v.signAuditCheckpoint(checkpointMessage(verdict.count, verdict.head));
+    const keyName = auditKeyName(signed.publicKey);
+    if (!(state.auditKeys ?? []).includes(keyName)) {
+      v.updateApprovals((s) => {
+        if ((s.auditKeys ?? []).includes(keyName)) return { changed: false, result: void 0 };
+        s.auditKeys = [...s.auditKeys ?? [], keyName];
+        return { changed: true, result: void 0 };
+      });
+    }
+    const written = appendAudit(this.home, checkpointFields(verdict.count, verdict.head, signed));
+    const anchor = { seq: written.seq, head: written.hash };
+    return v.updateApprovals((s) => {
+      if (s.anchor && (s.anchor.seq >= anchor.seq || s.anchor.seq !== prior?.seq || s.anchor.head !== prior?.head)) return { changed: false, result: void 0 };
+      s.anchor = anchor;
       return { changed: true, result: anchor };
     });
   }
@@ -36128,9 +36205,9 @@ var LocalVaultSession = class {
     const der = await this.valueFor(key, use);
     if (!der) return void 0;
     try {
-      const privateKey = createPrivateKey4({ key: der, format: "der", type: "pkcs8" });
-      const jwk = createPublicKey3(privateKey).export({ format: "jwk" });
-      return { signature: sign2(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? "", "base64url") };
+      const privateKey = createPrivateKey5({ key: der, format: "der", type: "pkcs8" });
+      const jwk = createPublicKey5(privateKey).export({ format: "jwk" });
+      return { signature: sign3(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? "", "base64url") };
     } finally {
       der.fill(0);
     }

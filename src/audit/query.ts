@@ -24,14 +24,21 @@ export function listAudit(home: string, filter: AuditFilter = {}): AuditEntry[] 
   );
 }
 
-/** Exit status of audit verify: 0 valid, 1 tampered or damaged, 3 truncated, 4 rewritten below a checkpoint. */
-export const VERIFY_EXIT = { ok: 0, tampered: 1, damaged: 1, truncated: 3, rewritten: 4 } as const;
+/**
+ * Exit status of audit verify: 0 valid, 1 tampered or damaged, 3 truncated, 4 rewritten below
+ * the vault's checkpoint, 5 a checkpoint's signature does not verify (forged).
+ */
+export const VERIFY_EXIT = { ok: 0, tampered: 1, damaged: 1, truncated: 3, rewritten: 4, forged: 5 } as const;
 
 export interface VerifyReport {
   entries: number;
   /** The checkpoint the vault holds, if any was available and recorded. */
   anchor?: AuditAnchor;
   anchorChecked: boolean;
+  /** Signed checkpoints, the last line they vouch for, and whether their signatures were checked. */
+  checkpoints: number;
+  signedThrough: number;
+  signaturesChecked: boolean;
 }
 
 /**
@@ -39,9 +46,9 @@ export interface VerifyReport {
  * or has none; then only the chain is checked, and the report says so). Throws a refusal
  * carrying the documented exit status, naming the first bad line.
  */
-export function verifyAudit(home: string, anchor: AuditAnchor | undefined, anchorChecked: boolean): VerifyReport {
+export function verifyAudit(home: string, anchor: AuditAnchor | undefined, anchorChecked: boolean, keys?: readonly string[]): VerifyReport {
   const { lines, partial } = readAuditLines(home);
-  const verdict = verifyChain(lines, anchor);
+  const verdict = verifyChain(lines, anchor, keys ? { keys } : {});
   if (!verdict.ok) {
     throw new AgentVaultError('refused', `${auditPaths(home).log}: ${verdict.why}`, {
       code: `AUDIT_${verdict.code.toUpperCase()}`,
@@ -52,7 +59,7 @@ export function verifyAudit(home: string, anchor: AuditAnchor | undefined, ancho
   if (partial) {
     throw new AgentVaultError('refused', `${auditPaths(home).log}: line ${lines.length} is cut short (a crash during a write, or damage)`, { code: 'AUDIT_DAMAGED', exitCode: 1, hint: 'The next entry is appended after a damage-noted entry.' });
   }
-  return { entries: verdict.count, ...(anchor ? { anchor } : {}), anchorChecked };
+  return { entries: verdict.count, ...(anchor ? { anchor } : {}), anchorChecked, checkpoints: verdict.checkpoints, signedThrough: verdict.signedThrough, signaturesChecked: verdict.signaturesChecked };
 }
 
 const CSV_FIELDS = ['seq', 'ts', 'event', 'keys', 'repo', 'destination', 'outcome', 'actor', 'reason', 'request', 'grant', 'detail'] as const;
@@ -82,6 +89,7 @@ export function toText(entries: AuditEntry[]): string {
       if (e.request) parts.push(`request ${e.request}`);
       if (e.grant) parts.push(`grant ${e.grant}`);
       if (e.reason) parts.push(`reason ${JSON.stringify(e.reason)}`);
+      if (e.event === 'checkpoint' && e.covers) parts.push(`entries 1-${e.covers} signed by ${e.signer ?? '?'}`);
       if (e.detail) parts.push(`(${e.detail})`);
       return parts.join('  ');
     })

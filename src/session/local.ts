@@ -13,7 +13,7 @@ import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type Key
 import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
 import { AgentSession } from './agent-client.js';
 import { useOf, type AgentViewPart, type Destination, type NewValue, type RestoreRequest, type SessionRestoreResult, type SetOptions, type VaultSession, type VaultState } from './session.js';
-import { verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
+import { auditKeyName, checkpointFields, checkpointMessage, verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
 import { ANCHOR_EVERY, appendAudit, readAuditLines } from '../audit/log.js';
 import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
 import { loadConfig } from '../config/config.js';
@@ -287,18 +287,34 @@ export class LocalVaultSession implements VaultSession {
     }
   }
 
+  /**
+   * Checkpoint the log: verify it (against the last anchor and the vault's audit keys), append
+   * a checkpoint entry signed with the vault's audit key for its last line, and anchor the vault
+   * at that entry. The key is pinned in the vault before the first entry it signs is written.
+   */
   private anchorNow(): AuditAnchor | undefined {
     const v = this.open();
     if (!v) return undefined;
-    const prior = v.approvals().anchor;
+    const state = v.approvals();
+    const prior = state.anchor;
     const { lines } = readAuditLines(this.home);
-    const verdict = verifyChain(lines, prior);
+    const verdict = verifyChain(lines, prior, state.auditKeys ? { keys: state.auditKeys } : {});
     if (!verdict.ok || verdict.count <= (prior?.seq ?? 0)) return undefined;
-    const anchor = { seq: verdict.count, head: verdict.head };
-    return v.updateApprovals((state) => {
+    const signed = v.signAuditCheckpoint(checkpointMessage(verdict.count, verdict.head));
+    const keyName = auditKeyName(signed.publicKey);
+    if (!(state.auditKeys ?? []).includes(keyName)) {
+      v.updateApprovals((s) => {
+        if ((s.auditKeys ?? []).includes(keyName)) return { changed: false, result: undefined };
+        s.auditKeys = [...(s.auditKeys ?? []), keyName];
+        return { changed: true, result: undefined };
+      });
+    }
+    const written = appendAudit(this.home, checkpointFields(verdict.count, verdict.head, signed));
+    const anchor = { seq: written.seq, head: written.hash };
+    return v.updateApprovals((s) => {
       // Never move the anchor back, nor past a checkpoint recorded meanwhile that this log does not hold.
-      if (state.anchor && (state.anchor.seq >= anchor.seq || state.anchor.seq !== prior?.seq || state.anchor.head !== prior?.head)) return { changed: false, result: undefined };
-      state.anchor = anchor;
+      if (s.anchor && (s.anchor.seq >= anchor.seq || s.anchor.seq !== prior?.seq || s.anchor.head !== prior?.head)) return { changed: false, result: undefined };
+      s.anchor = anchor;
       return { changed: true, result: anchor };
     });
   }

@@ -12,6 +12,8 @@ import { usageError } from '../errors.js';
  *   grants    what a person approved: keys, the use (operation and exact destination, or for a
  *             window the operation in one repository), an expiry and the uses left
  *   anchor    the audit log's last checkpoint {seq, head} (audit/chain.ts)
+ *   auditKeys the public keys the log's checkpoints were signed with (`ed25519:<base64url>`;
+ *             a new one is added when the master key changes, e.g. by key migrate)
  * Everything here is names, paths and times; never a value.
  */
 
@@ -56,6 +58,7 @@ export interface ApprovalsState {
   webhooks: Webhook[];
   grants: Grant[];
   anchor?: { seq: number; head: string };
+  auditKeys?: string[];
 }
 
 export const HOUR = 3_600_000;
@@ -119,6 +122,7 @@ export function approvalsShapeOk(a: unknown): a is ApprovalsState {
   if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
   if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
   if (a.anchor !== undefined && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === 'string')) return false;
+  if (a.auditKeys !== undefined && !isStrs(a.auditKeys)) return false;
   return true;
 }
 

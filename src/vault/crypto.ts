@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, createPublicKey, hkdfSync, randomBytes, sign, timingSafeEqual } from 'node:crypto';
 
 /** One value sealed with AES-256-GCM. Base64 fields. */
 export interface SealedValue {
@@ -11,11 +11,28 @@ export interface SealedValue {
 export interface VaultKeys {
   encryption: Buffer;
   integrity: Buffer;
+  /** The Ed25519 seed the audit log's checkpoints are signed with (never stored: derived). */
+  audit: Buffer;
 }
 
 export function deriveKeys(master: Buffer): VaultKeys {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
-  return { encryption: derive('agent-vault/1 value encryption'), integrity: derive('agent-vault/1 file integrity') };
+  return { encryption: derive('agent-vault/1 value encryption'), integrity: derive('agent-vault/1 file integrity'), audit: derive('agent-vault/1 audit checkpoint signing') };
+}
+
+/** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows (RFC 8410). */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+
+/** Sign with the Ed25519 key whose seed is `seed`; returns the signature and the raw public key. */
+export function signWithSeed(seed: Buffer, message: Uint8Array): { signature: Buffer; publicKey: Buffer } {
+  const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
+  try {
+    const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+    return { signature: sign(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? '', 'base64url') };
+  } finally {
+    der.fill(0);
+  }
 }
 
 /**

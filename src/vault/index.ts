@@ -5,7 +5,7 @@ import { isValidKey } from '../core/placeholder.js';
 import { AgentVaultError } from '../errors.js';
 import { LOCK_MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
-import { deriveKeys, keyCheck, mac, open, sameHex, seal, type SealedValue, type VaultKeys } from './crypto.js';
+import { deriveKeys, keyCheck, mac, open, sameHex, seal, signWithSeed, type SealedValue, type VaultKeys } from './crypto.js';
 import { isReservedInternalName } from './bindings.js';
 import { approvalsShapeOk, emptyApprovals, type ApprovalsState } from './approval-state.js';
 import { KeyFileProvider, type KeyProvider } from './key-provider.js';
@@ -169,6 +169,11 @@ export interface Vault {
   rekey(master: Buffer, header: VaultHeader | undefined): Vault;
   /** The approval policy, webhooks, grants and audit anchor (defaults when none were set). */
   approvals(): ApprovalsState;
+  /**
+   * Sign an audit checkpoint with the vault's audit key (an Ed25519 key derived from the master
+   * key, never stored); returns the signature and the raw public key.
+   */
+  signAuditCheckpoint(message: Uint8Array): { signature: Buffer; publicKey: Buffer };
   /**
    * Change the approval state under the write lock (re-read first, so concurrent consumers of
    * one grant never both get its last use); `change` says whether it changed anything.
@@ -652,6 +657,10 @@ class FileVault implements Vault {
     return structuredClone(this.doc.approvals ?? emptyApprovals());
   }
 
+  signAuditCheckpoint(message: Uint8Array): { signature: Buffer; publicKey: Buffer } {
+    return signWithSeed(this.keys.audit, message);
+  }
+
   updateApprovals<T>(change: (state: ApprovalsState) => { changed: boolean; result: T }): T {
     let result: T | undefined;
     this.update((doc) => {
@@ -667,6 +676,7 @@ class FileVault implements Vault {
   close(): void {
     this.keys.encryption.fill(0);
     this.keys.integrity.fill(0);
+    this.keys.audit.fill(0);
   }
 
   /** Re-read the file under the lock, change it, write it atomically keeping a backup. */

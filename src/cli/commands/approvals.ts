@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { vaultHome } from '../../platform/home.js';
 import { deliverAll, parseEvent } from '../../approvals/webhooks.js';
 import { appendAudit } from '../../audit/log.js';
-import { listAudit, toCsv, toText, verifyAudit } from '../../audit/query.js';
 import { isValidKey } from '../../core/placeholder.js';
 import { AgentVaultError, refusal, usageError } from '../../errors.js';
 import { APPROVAL_MSG } from '../../messages.js';
@@ -15,7 +14,7 @@ import { readAll, writeOut, type CliContext } from '../context.js';
 import { requireTerminal } from '../prompt.js';
 import { selfInvocation, withSession } from '../shared.js';
 import { asPerson } from '../person.js';
-import { formatDuration, sinceOf, windowOf } from '../duration.js';
+import { formatDuration, windowOf } from '../duration.js';
 
 /**
  * Approvals, grants, policy, webhooks and the audit log (issue 13). Deciding (approve, deny,
@@ -140,42 +139,6 @@ export function registerApprovals(program: Command, ctx: CliContext): void {
     .description('Stop sending events to URL. Sensitive: needs a terminal.')
     .argument('<url>')
     .action((url: string) => change(ctx, 'policy webhook remove', { kind: 'webhook-remove', url }, async () => writeOut(ctx.stdout, 'webhook removed\n')));
-
-  const audit = program
-    .command('audit')
-    .description('List the audit log: every request, decision and use of a value, with key names, never values (safe).')
-    .option('--since <time>', 'entries at or after this ISO time, or this long ago (e.g. 1h)')
-    .option('--key <key>', 'entries naming this key')
-    .option('--event <event>', 'entries of this event (request, approve, deny, materialise-write, …)')
-    .option('--repo <path>', 'entries in this repository')
-    .option('--json', 'one JSON object per line')
-    .option('--format <format>', 'text, json or csv', 'text')
-    .action((opts: { since?: string; key?: string; event?: string; repo?: string; json?: boolean; format: string }) =>
-      withSession(ctx, async (session) => {
-        const format = opts.json ? 'json' : opts.format;
-        if (!['text', 'json', 'csv'].includes(format)) throw usageError(`--format ${format} is not one of text, json, csv`);
-        const entries = listAudit(session.home, { ...(opts.since ? { since: sinceOf(opts.since) } : {}), ...(opts.key ? { key: opts.key } : {}), ...(opts.event ? { event: opts.event } : {}), ...(opts.repo ? { repo: opts.repo } : {}) });
-        await writeOut(ctx.stdout, format === 'json' ? entries.map((e) => JSON.stringify(e) + '\n').join('') : format === 'csv' ? toCsv(entries) : toText(entries));
-      }),
-    );
-  audit
-    .command('verify')
-    .description('Check the audit log: the chain of hashes and the checkpoint the vault holds (safe).')
-    .addHelpText('after', '\nExit status:\n  0  valid\n  1  tampered: an entry edited, removed or moved, or a damaged line (named)\n  2  usage or runtime error\n  3  truncated: the log ends before the checkpoint the vault recorded\n  4  rewritten: the entry at the vault\'s checkpoint is not the one recorded\n')
-    .action(() =>
-      withSession(ctx, async (session) => {
-        let anchor;
-        let checked = false;
-        try {
-          anchor = (await session.approvals()).anchor;
-          checked = (await session.state()).exists;
-        } catch {
-          checked = false; // a locked vault: the chain alone
-        }
-        const report = verifyAudit(session.home, anchor, checked);
-        await writeOut(ctx.stdout, APPROVAL_MSG.auditValid(report.entries, report.anchor?.seq, report.anchorChecked));
-      }),
-    );
 
   program
     .command('webhook-deliver', { hidden: true })
