@@ -12,6 +12,9 @@ import type { ProviderChain } from '../providers/chain.js';
 import { agentEndpoints, checkPrivate } from './agent-socket.js';
 import type { AgentViewPart, Destination, NewValue, RedactResult, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
 
+/** Operations whose answer depends on the chain beyond the local vault: the connection's context goes first. */
+const CONTEXT_OPS = new Set<Op>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'set', 'bind', 'unbind']);
+
 /**
  * The client side of the session agent: a VaultSession whose every operation is a request
  * over the agent's socket, so callers (read, write, the filter, the gates, skill signing)
@@ -20,9 +23,6 @@ import type { AgentViewPart, Destination, NewValue, RedactResult, RestoreRequest
  * `agent-vault unlock` to run. An agent that locks while a command is under way (its TTL
  * ran out, `agent-vault lock`) turns the remaining operations into the same error.
  */
-/** Operations whose answer depends on the chain beyond the local vault: the connection's context goes first. */
-const CONTEXT_OPS = new Set<Op>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'set', 'bind', 'unbind']);
-
 export class AgentSession implements VaultSession {
   readonly home: string;
   private conn: Connection | undefined;
