@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { newDataKey, newIdentity, newSigningKey, parseIdentity, sealValue, signingMessage, unwrapDataKey, wrapDataKey } from '../src/team/crypto.js';
+import { newDataKey, newIdentity, newSigningKey, openValue, parseIdentity, sealValue, signingMessage, unwrapDataKey, wrapDataKey } from '../src/team/crypto.js';
 import { parseTeam, serializeTeam, type Member, type TeamFile } from '../src/team/format.js';
 import { decodeValue, encodeValue } from '../src/session/agent-protocol.js';
 import { agentEndpoints } from '../src/session/agent-socket.js';
@@ -241,12 +241,13 @@ describe('a same-user process with no terminal against the unlocked agent', { ti
     expect(readFileSync(join(w.repo, '.agent-vault', 'team.vault'), 'utf8')).toBe(teamText);
   });
 
-  it("merge-team (no terminal) with an outsider's forged base and ours: refused, the real data key is wrapped to no one new (key-file vault too)", async () => {
+  it("merge-team (no terminal) with an outsider's forged base and ours: refused, the outsider opens no real value (key-file vault too)", async () => {
     const sb = sandbox();
     const repo = newRepo(sb, 'repo', { 'README.md': 'x\n' });
     const r = cliInTerminal(sb, repo, ['team', 'init', 'alice']);
     expect(r.code, r.stderr).toBe(0);
-    expect(cli(sb, repo, ['set', 'db-password', '--team', '--stdin'], { input: secret('db') }).code).toBe(0);
+    const value = secret('db');
+    expect(cli(sb, repo, ['set', 'db-password', '--team', '--stdin'], { input: value }).code).toBe(0);
     const realText = readFileSync(join(repo, '.agent-vault', 'team.vault'), 'utf8');
     const attack = await mergeAttack(realText);
     for (const [name, text] of Object.entries({ base: attack.base, ours: attack.ours, theirs: attack.theirs })) writeFileSync(join(sb.root, name), text);
@@ -255,8 +256,12 @@ describe('a same-user process with no terminal against the unlocked agent', { ti
     const identity = openVault(sb.vaultHome).get('agent-team-identity')!.toString('utf8');
     const realKey = (await unwrapDataKey(parseTeam(realText).wraps.get('alice')!, identity))!;
     expect(realKey).toHaveLength(32);
+    // Whatever data key the outsider can unwrap from the file left at ours opens no real value.
     const loot = await attack.loot(merged);
     expect(loot && loot.equals(realKey), 'the outsider unwrapped the real data key').toBeFalsy();
+    const file = parseTeam(merged);
+    const opened = loot ? [...file.values].map(([k, v]) => openValue(loot, file.dataKeyId, k, v.sealed)?.toString('utf8')) : [];
+    expect(opened.includes(value), 'the outsider opens the real value in the merged file').toBe(false);
     expect(merged, 'nothing was written over ours').toBe(attack.ours);
     expect(m.code, m.stderr).toBe(1);
     expect(m.stderr).toContain('mallory');
