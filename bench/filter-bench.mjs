@@ -67,7 +67,9 @@ function timed(fn) {
 // A real vault with two fake values, written through the vault session (bundled here so the
 // benchmark does not depend on the interactive `set` command).
 const VALUES = { 'db-password': 'fakedbpw-BENCHbench0123456789', 'api-key': 'fakeapi-0123456789abcdef0123456789abcdef' };
-await build({ entryPoints: [resolve(here, '../src/session/local.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(root, 'vault-lib.mjs'), logLevel: 'warning' });
+// CommonJS dependencies (yaml) call require(): give the ESM bundle one, as scripts/build.mjs does.
+const banner = { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" };
+await build({ entryPoints: [resolve(here, '../src/session/local.ts')], bundle: true, platform: 'node', format: 'esm', outfile: join(root, 'vault-lib.mjs'), logLevel: 'warning', banner });
 const { LocalVaultSession } = await import(join(root, 'vault-lib.mjs'));
 const vaultSession = new LocalVaultSession(env.AGENT_VAULT_HOME);
 // As a person would: stored at a terminal and bound to the files checkouts restore them into.
@@ -91,6 +93,7 @@ await build({
   format: 'esm',
   outfile: join(root, 'agent-lib.mjs'),
   logLevel: 'warning',
+  banner,
 });
 const agentLib = await import(join(root, 'agent-lib.mjs'));
 let started;

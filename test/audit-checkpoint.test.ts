@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpointFields, checkpointMessage, entryLine, GENESIS, lineHash, verifyChain, auditKeyName, type AuditFields } from '../src/audit/chain.js';
 import { auditPaths } from '../src/audit/log.js';
@@ -9,7 +9,7 @@ import { VERIFY_EXIT } from '../src/audit/query.js';
 import { signWithSeed } from '../src/vault/crypto.js';
 import { agentWorld, personSets, removeDir, type AgentWorld } from './helpers/agent.js';
 import { tempDir } from './helpers/cli.js';
-import type { RunResult } from './helpers/vault-cli.js';
+import { BIN, type RunResult } from './helpers/vault-cli.js';
 
 /**
  * Signed audit checkpoints (issue 13): the session appends a checkpoint entry signed with the
@@ -193,5 +193,37 @@ describe('signed checkpoints (real processes, key-file vault)', () => {
     const haystacks = [...outputs, readFileSync(auditPaths(w.vault).log, 'utf8')];
     expect(haystacks.length).toBeGreaterThan(8);
     for (let i = 0; i + 12 <= VALUE.length; i++) for (const h of haystacks) expect(h.includes(VALUE.slice(i, i + 12))).toBe(false);
+  });
+});
+
+describe('a checkout audits every smudge (grouped flushes) and checkpoints the log', () => {
+  let w: AgentWorld;
+  const VALUE = `fake-checkout-value-${Date.now().toString(36)}-0123456789`;
+  const FILES = 260; // past one flush group (256) and two checkpoint intervals (100)
+
+  beforeAll(async () => {
+    w = agentWorld(dirs);
+    await personSets(w, 'db-password', VALUE, "--path 'conf/*.yaml'");
+  }, 120_000);
+
+  it('every restored file has its materialise-smudge entry, and the log verifies with signed checkpoints', async () => {
+    mkdirSync(join(w.repo, 'conf'));
+    writeFileSync(join(w.repo, '.gitattributes'), 'conf/** filter=agent-vault\n');
+    w.git(['config', 'filter.agent-vault.process', `'${process.execPath}' '${BIN}' filter-process`]);
+    w.git(['config', 'filter.agent-vault.required', 'true']);
+    for (let i = 0; i < FILES; i++) writeFileSync(join(w.repo, 'conf', `svc-${i}.yaml`), `name: svc-${i}\npassword: <agent-vault:db-password>\n`);
+    expect(w.git(['add', '-A']).code).toBe(0);
+    expect(w.git(['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', 'commit', '-qm', 'conf', '--no-verify']).code).toBe(0);
+    rmSync(join(w.repo, 'conf'), { recursive: true });
+    const co = w.git(['checkout', '--', 'conf']);
+    expect(co.code, co.stderr).toBe(0);
+    expect(readFileSync(join(w.repo, 'conf', 'svc-7.yaml'), 'utf8')).toBe(`name: svc-7\npassword: ${VALUE}\n`);
+    const entries = readFileSync(auditPaths(w.vault).log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; destination?: string });
+    const smudged = new Set(entries.filter((e) => e.event === 'materialise-smudge').map((e) => e.destination));
+    for (let i = 0; i < FILES; i++) expect(smudged.has(`checkout ${join(w.repo, 'conf', `svc-${i}.yaml`)}`), `svc-${i}`).toBe(true);
+    expect(entries.filter((e) => e.event === 'checkpoint').length).toBeGreaterThanOrEqual(2);
+    const v = await w.agent(['audit', 'verify']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/signed checkpoints verified/);
   });
 });

@@ -115,6 +115,53 @@ describe('streaming agent view (run)', () => {
     );
   });
 
+  it('equals the view of the whole output with 50-120 values, long outputs and large random chunkings', async () => {
+    // Many values (some sharing a prefix, as `sk-proj-` keys do; some under MIN_VALUE_BYTES,
+    // which are never redacted, whole view or stream), some set by a script, in every written
+    // form the stream must catch, inside log-like lines; cut into chunks from a byte to 64 KiB.
+    const manyArb = fc
+      .tuple(fc.integer({ min: 50, max: 120 }), fc.array(valueArb, { minLength: 50, maxLength: 120 }), fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }))
+      .map(([count, raw, scripted]) =>
+        Array.from({ length: count }, (_, i): VaultedValue => {
+          const base = Buffer.from(raw[i % raw.length]!);
+          // Every 7th value shares its first bytes with the one before; every 11th is short.
+          const value = i % 11 === 10 ? base.subarray(0, 1 + (i % (MIN_VALUE_BYTES - 1))) : i % 7 === 6 ? Buffer.concat([Buffer.from('shared-prefix-'), base]) : Buffer.concat([base, Buffer.from(`-${i}`)]);
+          return { key: `many-${i}`, value: Uint8Array.from(value), origin: scripted[i] ? 'script' : 'terminal' };
+        }),
+      );
+    const lineArb = fc.oneof(
+      fc.constant('2026-12-02T04:00:00.000Z INFO request served in 12ms status=200 ok\n'),
+      fc.constant('  at handler (/srv/app/index.js:12:5)\r\n'),
+      fc.constant('{"level":"info","msg":"connected"}\n'),
+    );
+    // Any of the values (pieceArb's index reaches only the first few).
+    const anyValueArb: fc.Arbitrary<Piece> = fc.record({ kind: fc.constant('value' as const), index: fc.nat(119), form: fc.constantFrom('raw', 'raw', 'b64', 'b64url', 'json', 'url', 'hex'), pad: fc.nat(2) });
+    const bigPieceArb: fc.Arbitrary<Piece | string> = fc.oneof({ arbitrary: pieceArb, weight: 2 }, { arbitrary: anyValueArb, weight: 2 }, { arbitrary: lineArb, weight: 1 });
+    const cumulative = (sizes: number[]) => {
+      const out: number[] = [];
+      let at = 0;
+      for (const size of sizes) out.push((at += size));
+      return out;
+    };
+    const cutsArb = fc.oneof(
+      fc.array(fc.nat(200_000), { minLength: 50, maxLength: 300 }),
+      fc.array(fc.integer({ min: 1, max: 512 }), { minLength: 100, maxLength: 400 }).map(cumulative),
+      fc.array(fc.integer({ min: 1, max: 65536 }), { minLength: 5, maxLength: 40 }).map(cumulative),
+    );
+    await fc.assert(
+      fc.asyncProperty(manyArb, fc.array(bigPieceArb, { minLength: 50, maxLength: 600 }), fc.integer({ min: 1, max: 40 }), cutsArb, async (values, plan, repeat, cuts) => {
+        const redactor = new Redactor(values);
+        const once = Buffer.concat(plan.map((p) => (typeof p === 'string' ? Buffer.from(p) : render(values, [p]))));
+        const whole = Buffer.concat(Array.from({ length: repeat }, () => once));
+        const expected = redactor.redactForAgent(whole, []).output;
+        const got = await streamed(redactor, chunk(whole, cuts));
+        expect(got.equals(expected)).toBe(true);
+        expect(valueWindows(values, got)).toEqual([]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('one byte at a time, with the idle flush after every byte, still shows no value window', async () => {
     await fc.assert(
       fc.asyncProperty(valuesArb, fc.array(pieceArb, { maxLength: 20 }), async (values, plan) => {

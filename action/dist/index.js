@@ -676,7 +676,7 @@ var require_parse = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -684,7 +684,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -893,7 +893,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -939,8 +939,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts2.prepend || "" };
       const tokens = [bos];
       const capture = opts2.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts2.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts2.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1636,7 +1636,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts2.windows);
+      } = constants5.globChars(opts2.windows);
       const nodot = opts2.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts2.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts2.capture ? "" : "?:";
@@ -1696,7 +1696,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
     var picomatch5 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1824,7 +1824,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants4;
+    picomatch5.constants = constants5;
     module.exports = picomatch5;
   }
 });
@@ -18039,6 +18039,14 @@ import { join as join3 } from "node:path";
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { spawn, spawnSync } from "node:child_process";
+function gitToFile(args, opts2, fd) {
+  const r = spawnSync("git", args, { cwd: opts2.cwd, env: opts2.env ?? process.env, stdio: ["ignore", fd, "pipe"], maxBuffer: 1024 * 1024 });
+  if (r.error) throw gitError(`cannot run git: ${r.error.message}`, "Install git and make sure it is on PATH.");
+  if (r.status !== 0) {
+    const stderr = r.stderr.toString("utf8").trim().split("\n").slice(0, 5).join("\n");
+    throw gitError(`git ${args[0]} failed: ${stderr || `exit ${r.status}`}`);
+  }
+}
 function gitSync(args, opts2) {
   const r = spawnSync("git", args, {
     cwd: opts2.cwd,
@@ -18608,7 +18616,7 @@ function toolsBeyondScope(requested, scope) {
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, mkdtempSync as mkdtempSync2, openSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
 import { dirname as dirname2, join as join4 } from "node:path";
 
 // src/core/diff.ts
@@ -18800,16 +18808,71 @@ function readBlobs(cwd, oids) {
   return result;
 }
 var BLOB_BATCH = 2e3;
-function* blobFragments(repo, entries) {
+var BATCH_BYTES = 64 * 1024 * 1024;
+var SPILL_BYTES = 32 * 1024 * 1024;
+function blobSizes(cwd, oids) {
+  const sizes = /* @__PURE__ */ new Map();
+  if (oids.length === 0) return sizes;
+  const out = gitSync(["cat-file", "--batch-check"], { cwd, input: oids.join("\n") + "\n" }).toString("latin1");
+  for (const line of out.split("\n")) {
+    const [oid, type, size] = line.split(" ");
+    if (oid && type === "blob" && size) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
+function* blobFragments(repo, entries, spillAbove = SPILL_BYTES) {
   const files = entries.filter((e) => isRegularFile(e.mode));
-  for (let i = 0; i < files.length; i += BLOB_BATCH) {
-    const batch = files.slice(i, i + BLOB_BATCH);
+  const sizes = blobSizes(repo, [...new Set(files.map((e) => e.oid))]);
+  const missing = (e) => ({ ok: false, skipped: { path: e.path, reason: "unreadable", detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } });
+  let batch = [];
+  let bytes = 0;
+  function* flush() {
     const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
     for (const e of batch) {
-      const bytes = blobs.get(e.oid);
-      if (bytes) yield { ok: true, fragment: { path: e.path, bytes } };
-      else yield { ok: false, skipped: { path: e.path, reason: "unreadable", detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } };
+      const b = blobs.get(e.oid);
+      yield b ? { ok: true, fragment: { path: e.path, bytes: b } } : missing(e);
     }
+    batch = [];
+    bytes = 0;
+  }
+  const large = [];
+  for (const e of files) {
+    const size = sizes.get(e.oid);
+    if (size === void 0) {
+      yield missing(e);
+      continue;
+    }
+    if (size > spillAbove) {
+      large.push(e);
+      continue;
+    }
+    if (batch.length >= BLOB_BATCH || batch.length > 0 && bytes + size > BATCH_BYTES) yield* flush();
+    batch.push(e);
+    bytes += size;
+  }
+  if (batch.length) yield* flush();
+  if (large.length) yield* spilledBlobs(repo, large, sizes);
+}
+function* spilledBlobs(repo, entries, sizes) {
+  const gitDir = gitText(["rev-parse", "--absolute-git-dir"], { cwd: repo }).trim();
+  const dir = mkdtempSync2(join4(gitDir, "agent-vault-scan-"));
+  try {
+    for (const [i, e] of entries.entries()) {
+      const file = join4(dir, String(i));
+      const fd = openSync(file, "wx", 384);
+      try {
+        gitToFile(["cat-file", "blob", e.oid], { cwd: repo }, fd);
+      } finally {
+        closeSync(fd);
+      }
+      try {
+        yield { ok: true, spilled: { path: e.path, file, size: sizes.get(e.oid) ?? 0 } };
+      } finally {
+        rmSync2(file, { force: true });
+      }
+    }
+  } finally {
+    rmSync2(dir, { recursive: true, force: true });
   }
 }
 function blobAt(repo, commit, path) {
@@ -19536,6 +19599,9 @@ function withoutBaselined(findings, baseline) {
   });
 }
 
+// src/gate/content.ts
+import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2 } from "node:fs";
+
 // src/sources/fragment.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -19709,6 +19775,62 @@ function scanWindows(next, origin, ruleset, options = {}, overlap = WINDOW_OVERL
   return { findings, chars };
 }
 
+// src/sources/scan-run.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { closeSync as closeSync2, constants as constants3, existsSync as existsSync3, fstatSync, openSync as openSync2, readSync, statSync } from "node:fs";
+
+// src/sources/files.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/platform/safe-path.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+
+// src/sources/files.ts
+var DEFAULT_IGNORED_DIRS = [
+  ".git",
+  ".hg",
+  ".svn",
+  ".bzr",
+  "node_modules",
+  "bower_components",
+  "jspm_packages",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".tox",
+  "site-packages",
+  ".bundle",
+  "Pods",
+  ".gradle",
+  ".terraform"
+];
+var IGNORED = new Set(DEFAULT_IGNORED_DIRS);
+
+// src/sources/scan-run.ts
+function scanFileInWindows(file, ruleset, options) {
+  let fd;
+  try {
+    fd = openSync2(file.abs, constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOFOLLOW);
+    if (!fstatSync(fd).isFile()) return { path: file.display, reason: "not-a-file" };
+    const handle = fd;
+    const pieces = bytePieces(() => {
+      const chunk = Buffer.allocUnsafe(WINDOW_CHARS);
+      const n = readSync(handle, chunk, 0, chunk.length, null);
+      return n === 0 ? void 0 : chunk.subarray(0, n);
+    });
+    if (!pieces) return { path: file.display, reason: "binary" };
+    return scanWindows(pieces, { path: file.display }, ruleset, options);
+  } catch (e) {
+    return { path: file.display, reason: "unreadable", detail: e.code ?? foreignErrorDetail(e) };
+  } finally {
+    if (fd !== void 0) closeSync2(fd);
+  }
+}
+var PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
 // src/gate/content.ts
 var UNVAULTED_MARK = "<agent-vault:UNVAULTED:";
 function markers(text, fragment, into) {
@@ -19720,28 +19842,79 @@ function markers(text, fragment, into) {
     if (m[2] !== void 0) into.push({ path: fragment.path, line: fileLine(fragment, lines.lineOf(m.index)), commit: fragment.commit });
   }
 }
+function vaultedProblem(ctx, path, commit, hit, line) {
+  return {
+    check: "secrets",
+    ruleId: hit.encoding === "raw" ? "vaulted-value" : `vaulted-value-${hit.encoding}`,
+    description: "Raw value of a vaulted secret",
+    severity: "critical",
+    path,
+    line,
+    commit,
+    masked: placeholderFor(hit.key),
+    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
+    hint: GIT_MSG.fixVaultedValue(hit.key, path, ctx.isProtected(path))
+  };
+}
 async function vaultedValues(ctx, fragment, decoded) {
   const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
   if (hits.length === 0) return [];
   const lines = new Lines(decoded.ok ? decoded.text : fragment.bytes.toString("latin1"));
   const at = (offset) => decoded.ok ? textOffset(decoded, fragment.bytes, offset) : offset;
-  const isProtected = ctx.isProtected(fragment.path);
-  return hits.map((hit) => ({
-    check: "secrets",
-    ruleId: hit.encoding === "raw" ? "vaulted-value" : `vaulted-value-${hit.encoding}`,
-    description: "Raw value of a vaulted secret",
-    severity: "critical",
-    path: fragment.path,
-    line: fileLine(fragment, lines.lineOf(at(hit.offset))),
-    commit: fragment.commit,
-    // The key names the value; no character of it is ever shown (issue 10, item 8).
-    masked: placeholderFor(hit.key),
-    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
-    hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected)
-  }));
+  return hits.map((hit) => vaultedProblem(ctx, fragment.path, fragment.commit, hit, fileLine(fragment, lines.lineOf(at(hit.offset)))));
+}
+async function vaultedInFile(ctx, blob) {
+  const session = ctx.session;
+  if (!session) return [];
+  const out = [];
+  const fd = openSync3(blob.file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(WINDOW_CHARS + WINDOW_OVERLAP);
+    let start = 0;
+    let held = 0;
+    let linesBefore = 0;
+    for (; ; ) {
+      const n = readSync2(fd, buf, held, buf.length - held, start + held);
+      const len = held + n;
+      if (len === 0) break;
+      const last = n === 0 || start + len >= blob.size;
+      const window2 = buf.subarray(0, len);
+      const keepBefore = last ? len : len - WINDOW_OVERLAP;
+      const hits = (await session.findValues(window2)).filter((h) => h.offset < keepBefore).sort((a, b) => a.offset - b.offset);
+      let counted = 0;
+      let line = linesBefore;
+      for (const h of hits) {
+        for (; counted < h.offset; counted++) if (window2[counted] === 10) line++;
+        out.push(vaultedProblem(ctx, blob.path, void 0, h, line + 1));
+      }
+      if (last) break;
+      for (let i = 0; i < keepBefore; i++) if (window2[i] === 10) linesBefore++;
+      buf.copy(buf, 0, keepBefore, len);
+      held = len - keepBefore;
+      start += keepBefore;
+    }
+  } finally {
+    closeSync3(fd);
+  }
+  return out;
+}
+async function takeSpilled(ctx, pass, blob) {
+  pass.files.add(blob.path);
+  pass.touchedPaths.add(blob.path);
+  const vaulted = await vaultedInFile(ctx, blob);
+  for (const v of vaulted) pass.vaulted.push(v);
+  const vaultedLines = new Set(vaulted.map((v) => v.line));
+  const scanned = scanFileInWindows({ abs: blob.file, display: blob.path }, ctx.ruleset, {});
+  if ("reason" in scanned) {
+    if (scanned.reason !== "binary") throw gitError(`cannot read ${blob.path}: ${scanned.detail ?? scanned.reason}`);
+    return void pass.skipped.push({ path: blob.path, reason: "binary" });
+  }
+  pass.bytes += scanned.chars;
+  for (const f of withoutBaselined(scanned.findings, ctx.baseline)) if (!vaultedLines.has(f.line)) pass.findings.push(f);
 }
 async function take(ctx, pass, read2) {
   if (!read2.ok) throw gitError(`cannot read ${read2.skipped.path}: ${read2.skipped.detail ?? read2.skipped.reason}`);
+  if (read2.spilled) return takeSpilled(ctx, pass, read2.spilled);
   const { fragment } = read2;
   pass.files.add(fragment.path);
   pass.touchedPaths.add(fragment.path);
@@ -19790,14 +19963,14 @@ async function readContent(ctx, target) {
 // src/gate/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync6, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync2, rmSync as rmSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync7, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname6, join as join14, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync5, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync6, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
 import { join as join12, resolve as resolve5 } from "node:path";
 
 // src/platform/version.ts
@@ -19926,7 +20099,7 @@ function publicKeyFromJwk(jwk) {
 // src/platform/atomic.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync as closeSync4, fsyncSync, openSync as openSync4, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { basename, dirname as dirname4, join as join5 } from "node:path";
 function crashPoint(point, target) {
@@ -19938,7 +20111,7 @@ function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
   const dir = dirname4(path);
   const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
-  const fd = openSync(tmp, "wx", mode);
+  const fd = openSync4(tmp, "wx", mode);
   crashPoint("after-temp-open", path);
   try {
     let off = 0;
@@ -19946,14 +20119,14 @@ function writeFileAtomicSync(path, contents, mode = 420) {
     fsyncSync(fd);
     crashPoint("after-temp-write", path);
   } catch (e) {
-    closeSync(fd);
+    closeSync4(fd);
     try {
       unlinkSync(tmp);
     } catch {
     }
     throw e;
   }
-  closeSync(fd);
+  closeSync4(fd);
   try {
     renameSync(tmp, path);
   } catch (e) {
@@ -19969,18 +20142,18 @@ function writeFileAtomicSync(path, contents, mode = 420) {
 function fsyncDir(dir) {
   let fd;
   try {
-    fd = openSync(dir, "r");
+    fd = openSync4(dir, "r");
     fsyncSync(fd);
   } catch {
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) closeSync4(fd);
   }
 }
 
 // src/skill/keyring.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync3, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
 
 // src/skill/key-store.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -20057,7 +20230,7 @@ var KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 var emptyKeyring = () => ({ version: 1, keys: {} });
 var ISO = (v) => typeof v === "string" && !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}T/.test(v);
 function readKeyring(path) {
-  if (!existsSync3(path)) return emptyKeyring();
+  if (!existsSync4(path)) return emptyKeyring();
   let data;
   try {
     data = JSON.parse(readFileSync4(path, "utf8"));
@@ -20100,7 +20273,7 @@ function keyFor(keyring, kid, now, revokedKids = /* @__PURE__ */ new Set()) {
 // src/skill/revocations.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync4, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
+import { existsSync as existsSync5, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
 import { dirname as dirname5, join as join8 } from "node:path";
 
 // src/platform/home.ts
@@ -20163,7 +20336,7 @@ function recordSeen(env, path, version, digest, id = listId(path)) {
 }
 function loadRevocations(path, keyring, opts2) {
   const empty = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
-  if (!existsSync4(path)) {
+  if (!existsSync5(path)) {
     const seen = seenVersion(opts2.env, path);
     if (opts2.required || seen) {
       return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen ? ` (version ${seen.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
@@ -25291,7 +25464,7 @@ function verifySkill(gate, dir) {
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join12(tree.root, SIGNATURE_FILE);
-  if (!existsSync5(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  if (!existsSync6(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
@@ -25421,11 +25594,11 @@ function checkSkills(repo, changedPaths2, config, options = {}) {
   const env = opts2.env ?? process.env;
   const entries = opts2.source === "worktree" ? void 0 : opts2.entries ?? indexEntries(repo, env);
   const folders = entries ? skillFoldersIn(entries) : void 0;
-  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync6(join14(repo, f, SKILL_FILE));
+  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync7(join14(repo, f, SKILL_FILE));
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
   const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
-  const work = mkdtempSync2(join14(tmpdir2(), "agent-vault-skills-"));
+  const work = mkdtempSync3(join14(tmpdir2(), "agent-vault-skills-"));
   try {
     let gate;
     if (opts2.trustCommit) {
@@ -25447,7 +25620,7 @@ function checkSkills(repo, changedPaths2, config, options = {}) {
       }
     }
   } finally {
-    rmSync2(work, { recursive: true, force: true });
+    rmSync3(work, { recursive: true, force: true });
   }
   return result;
 }
@@ -33489,15 +33662,15 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 // src/team/team.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync7, mkdirSync as mkdirSync6, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync8, mkdirSync as mkdirSync6, readFileSync as readFileSync9 } from "node:fs";
 import { dirname as dirname7, join as join15 } from "node:path";
 var refused = (code, message, hint) => new AgentVaultError("refused", message, { code, hint });
 var teamPaths = (root) => ({ file: join15(root, TEAM_FILE), recipients: join15(root, RECIPIENTS_FILE) });
 function readTeam(root) {
   const p = teamPaths(root);
-  if (!existsSync7(p.file)) return void 0;
+  if (!existsSync8(p.file)) return void 0;
   const file = parseTeam(readFileSync9(p.file, "utf8"), TEAM_FILE);
-  if (!existsSync7(p.recipients)) throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMissing(RECIPIENTS_FILE), TEAM_MSG.restoreFromGit);
+  if (!existsSync8(p.recipients)) throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMissing(RECIPIENTS_FILE), TEAM_MSG.restoreFromGit);
   return { root, file, recipients: parseRecipients(readFileSync9(p.recipients, "utf8"), RECIPIENTS_FILE) };
 }
 function verifyTeam(t, pins) {
@@ -33552,7 +33725,7 @@ import { createPrivateKey as createPrivateKey5, createPublicKey as createPublicK
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { randomBytes as randomBytes9 } from "node:crypto";
-import { linkSync, readFileSync as readFileSync10, rmSync as rmSync3, writeFileSync as writeFileSync3 } from "node:fs";
+import { linkSync, readFileSync as readFileSync10, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join16 } from "node:path";
 var BYTES = 32;
 function markerKey(home) {
@@ -33567,7 +33740,7 @@ function markerKey(home) {
   } catch (e) {
     if (e.code !== "EEXIST") throw e;
   } finally {
-    rmSync3(tmp, { force: true });
+    rmSync4(tmp, { force: true });
   }
   const made = readKey(path);
   if (!made) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
@@ -33586,7 +33759,7 @@ function readKey(path) {
 }
 
 // src/session/local.ts
-import { existsSync as existsSync9 } from "node:fs";
+import { existsSync as existsSync10 } from "node:fs";
 import { resolve as resolve6 } from "node:path";
 
 // src/core/redact.ts
@@ -34066,11 +34239,14 @@ var ValueMatcher = class {
   get empty() {
     return this.patterns.length === 0;
   }
-  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, bytes and byte pairs of long values. */
+  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, their first bytes and byte pairs, bytes and byte pairs of long values. */
   stream;
   streamIndex() {
     if (this.stream) return this.stream;
     const ordered = this.patterns.map((p) => Buffer.from(p.folded)).sort(Buffer.compare);
+    const startBytes = new Uint8Array(256);
+    const startPairs = new Uint8Array(65536);
+    for (const p of ordered) startBytes[p[0]] = 1, startPairs[p[0] << 8 | p[1]] = 1;
     const runBytes = new Uint8Array(256);
     const runPairs = new Uint8Array(65536);
     let longest = this.patterns[0]?.bytes.length ?? 0;
@@ -34081,43 +34257,59 @@ var ValueMatcher = class {
         if (i + 1 < v.length) runPairs[v[i] << 8 | v[i + 1]] = 1;
       }
     }
-    return this.stream = { ordered, runBytes, runPairs, longest };
+    return this.stream = { ordered, startBytes, startPairs, runBytes, runPairs, longest };
   }
   /** The longest pattern or long value: how far back later bytes can reach. */
   get reach() {
     return this.streamIndex().longest;
   }
   /**
-   * Later bytes may turn `rest` (the input's last bytes, in any case) into part of a match: it
-   * is a proper beginning of a pattern, or may be a piece of a long value (a run). Errs
-   * towards true: a run is judged by its first 8 bytes, or byte by byte when shorter.
+   * The first j < `stop` such that later bytes may turn tail[j..] (the input's last bytes,
+   * case-folded) into part of a match, or `stop` if none: tail[j..] is a proper beginning of a
+   * pattern, or (with `runs`) may be a piece of a long value. Errs towards true: a run is
+   * judged by its first 8 bytes, or byte by byte when shorter. One pass over the tail with
+   * byte-pair filters; a suffix is looked up only where its first pair begins some pattern.
    */
-  mayContinue(rest, runs = true) {
-    const { ordered, runBytes, runPairs } = this.streamIndex();
-    const r = rest.length;
-    if (r === 0) return false;
-    const fr = folded2(rest);
-    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength);
-    let lo = 0;
-    let hi = ordered.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (Buffer.compare(ordered[mid], f) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let j = lo; j < ordered.length; j++) {
-      const p = ordered[j];
-      if (p.length < r || !p.subarray(0, r).equals(f)) break;
-      if (p.length > r) return true;
-    }
-    if (!runs || !this.runValues.length) return false;
-    if (r < WINDOW) {
-      for (let i = 0; i < r; i++) {
-        if (runBytes[f[i]] !== 1) return false;
-        if (i + 1 < r && runPairs[f[i] << 8 | f[i + 1]] !== 1) return false;
+  firstContinuing(tail, runs, stop = tail.length) {
+    const { ordered, startBytes, startPairs, runBytes, runPairs } = this.streamIndex();
+    const n = tail.length;
+    if (stop > n) stop = n;
+    if (stop <= 0) return stop;
+    const f = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (runs && this.runValues.length) {
+      let k = 0;
+      while (k < n && runBytes[f[n - 1 - k]] === 1 && (k === 0 || runPairs[f[n - 1 - k] << 8 | f[n - k]] === 1)) k++;
+      let r = Math.min(k, WINDOW - 1);
+      for (let len = k; len >= WINDOW; len--) {
+        if (this.runContinues(f.subarray(n - len))) {
+          r = len;
+          break;
+        }
       }
-      return true;
+      if (r > 0 && n - r < stop) stop = n - r;
     }
+    for (let j = 0; j < stop; j++) {
+      const r = n - j;
+      if (r === 1 ? startBytes[f[j]] !== 1 : startPairs[f[j] << 8 | f[j + 1]] !== 1) continue;
+      const rest = f.subarray(j);
+      let lo = 0;
+      let hi = ordered.length;
+      while (lo < hi) {
+        const mid = lo + hi >>> 1;
+        if (Buffer.compare(ordered[mid], rest) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < ordered.length; i++) {
+        const p = ordered[i];
+        if (p.length < r || !p.subarray(0, r).equals(rest)) break;
+        if (p.length > r) return j;
+      }
+    }
+    return stop;
+  }
+  /** `f` (folded, at least WINDOW bytes) occurs in a long value with at least one byte after it. */
+  runContinues(f) {
+    const r = f.length;
     const key = pairKey(foldedGramAt(f, 0), foldedGramAt(f, 4));
     const t = this.windows;
     for (let slot = t.first(key); t.used[slot] === 1; slot = slot + 1 & t.mask) {
@@ -34389,9 +34581,12 @@ var Redactor = class {
     const lead = phase & 3;
     let whole = input;
     if (lead) {
-      const padded = new Uint8Array(input.length + lead);
-      padded.set(input, lead);
-      whole = padded;
+      if (LITTLE_ENDIAN && input.byteOffset >= lead && (input.byteOffset - lead & 3) === 0) whole = new Uint8Array(input.buffer, input.byteOffset - lead, input.length + lead);
+      else {
+        const padded = new Uint8Array(input.length + lead);
+        padded.set(input, lead);
+        whole = padded;
+      }
     }
     const { src, words } = prepare(whole);
     const n = src.length;
@@ -34411,11 +34606,11 @@ var Redactor = class {
     for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start) + lead, Math.min(n - lead, s.end) + lead);
     const first = pass(this.terminal, lead, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script, from, to, [], false), lead);
-    if (!lead) return { src, first, segments };
+    if (!lead) return { src, first, segments, artifacts };
     const back = /* @__PURE__ */ new Map();
     for (const s of segments) back.set(s, { ...s, start: s.start - lead, end: s.end - lead });
     const shift = (s) => back.get(s) ?? { ...s, start: s.start - lead, end: s.end - lead };
-    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift) };
+    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift), artifacts: artifacts.map((x) => x - lead) };
   }
   agentRender(src, first, segments) {
     const view = render(src, segments, this.markerKey);
@@ -34443,9 +34638,9 @@ var Redactor = class {
   redactForAgentPart(input, suspects, options) {
     const n = input.length;
     const raw = [];
-    const { src, first, segments } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
+    const { src, first, segments, artifacts } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
     if (options.end) return { ...this.agentRender(src, first, segments), consumed: n };
-    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, splitArtifacts(src), options.idle === true));
+    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, artifacts, options.idle === true));
     for (let moved = true; moved; ) {
       moved = false;
       for (const s of suspects) if (s.start < consumed && s.end > consumed) consumed = s.start, moved = true;
@@ -34469,7 +34664,6 @@ var Redactor = class {
     const buf = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     const matchers = this.script ? [this.terminal, this.script] : [this.terminal];
     const reach = Math.max(...matchers.map((m) => m.reach));
-    const may = (rest) => matchers.some((m) => m.mayContinue(rest, !idle));
     let h = n;
     const lt = PREFIX[0];
     const tokenFrom = Math.max(0, n - MAX_PENDING_TOKEN);
@@ -34496,20 +34690,25 @@ var Redactor = class {
       else break;
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
-    const judged = /* @__PURE__ */ new Set();
+    const judged = [];
+    const sameMap = (a, b) => {
+      if (a.length !== b.length) return false;
+      for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+      return true;
+    };
+    const judgedCuts = [];
     for (const cuts of variants) {
+      if (judgedCuts.some((c) => c.length === cuts.length && c.every((x, i) => x[0] === cuts[i][0] && x[1] === cuts[i][1]))) continue;
+      judgedCuts.push(cuts);
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        const seen = map.join(",");
-        if (judged.has(seen)) continue;
-        judged.add(seen);
+        if (judged.some((m) => sameMap(m, map))) continue;
+        judged.push(map);
         const tail = folded2(bytes);
-        for (let j = 0; j < tail.length && map[j] < h; j++) {
-          if (may(tail.subarray(j))) {
-            h = map[j];
-            break;
-          }
-        }
+        let stop = 0;
+        while (stop < tail.length && map[stop] < h) stop++;
+        for (const m of matchers) stop = m.firstContinuing(tail, !idle, stop);
+        if (stop < tail.length && map[stop] < h) h = map[stop];
       }
     }
     return h;
@@ -34591,7 +34790,7 @@ function render(input, segments, markerKey2) {
 // src/vault/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync14, statSync as statSync4 } from "node:fs";
+import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync14, statSync as statSync5 } from "node:fs";
 import { join as join18 } from "node:path";
 
 // src/vault/crypto.ts
@@ -34746,7 +34945,7 @@ function consumeGrant(state, keys, use, now) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { randomBytes as randomBytes11 } from "node:crypto";
-import { closeSync as closeSync2, openSync as openSync2, readFileSync as readFileSync11, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync } from "node:fs";
+import { closeSync as closeSync5, openSync as openSync5, readFileSync as readFileSync11, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync as statSync2 } from "node:fs";
 var MASTER_KEY_BYTES = 32;
 var KeyFileProvider = class {
   constructor(path) {
@@ -34758,7 +34957,7 @@ var KeyFileProvider = class {
   }
   exists() {
     try {
-      statSync(this.path);
+      statSync2(this.path);
       return true;
     } catch {
       return false;
@@ -34785,12 +34984,12 @@ var KeyFileProvider = class {
   }
   create() {
     const key = randomBytes11(MASTER_KEY_BYTES);
-    const fd = openSync2(this.path, "wx", 384);
+    const fd = openSync5(this.path, "wx", 384);
     try {
       writeSync2(fd, key);
       fsyncSync2(fd);
     } finally {
-      closeSync2(fd);
+      closeSync5(fd);
     }
     return key;
   }
@@ -34826,7 +35025,7 @@ var EnvKeyProvider = class {
 // src/vault/lock.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { closeSync as closeSync3, openSync as openSync3, readFileSync as readFileSync12, renameSync as renameSync2, statSync as statSync2, unlinkSync as unlinkSync2, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
+import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, renameSync as renameSync2, statSync as statSync3, unlinkSync as unlinkSync2, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
 import { randomBytes as randomBytes12 } from "node:crypto";
 var sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleep(ms) {
@@ -34842,6 +35041,8 @@ function processStartTime(pid) {
     return null;
   }
 }
+var ownStart;
+var ownStartTime = () => ownStart === void 0 ? ownStart = processStartTime(process.pid) : ownStart;
 function holderAlive(rec) {
   try {
     process.kill(rec.pid, 0);
@@ -34871,15 +35072,15 @@ var FileLock = class {
   acquire(options = {}) {
     const timeoutMs = options.timeoutMs ?? 1e4;
     const deadline = Date.now() + timeoutMs;
-    const rec = { pid: process.pid, start: processStartTime(process.pid), nonce: randomBytes12(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
+    const rec = { pid: process.pid, start: ownStartTime(), nonce: randomBytes12(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
     let delay = 2;
     for (; ; ) {
       try {
-        const fd = openSync3(this.path, "wx", 384);
+        const fd = openSync6(this.path, "wx", 384);
         try {
           writeSync3(fd, JSON.stringify(rec));
         } finally {
-          closeSync3(fd);
+          closeSync6(fd);
         }
         this.nonce = rec.nonce;
         return;
@@ -34904,7 +35105,7 @@ var FileLock = class {
   /** A holder that died between creating the file and writing its record leaves it empty. */
   emptyAndOld() {
     try {
-      return Date.now() - statSync2(this.path).mtimeMs > 5e3;
+      return Date.now() - statSync3(this.path).mtimeMs > 5e3;
     } catch {
       return false;
     }
@@ -34958,7 +35159,7 @@ function withLock(path, fn, options = {}) {
 // src/vault/state.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync13, statSync as statSync3 } from "node:fs";
+import { readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
 import { join as join17 } from "node:path";
 var generationFile = (home) => join17(home, "vault.generation");
 var label = (generation) => `agent-vault/1 generation\0${generation}`;
@@ -34998,7 +35199,7 @@ function rollbackError(file, why) {
 function permissionProblem(path, kind) {
   let st;
   try {
-    st = statSync3(path);
+    st = statSync4(path);
   } catch {
     return void 0;
   }
@@ -35035,7 +35236,7 @@ function vaultError(code, message, hint) {
 }
 function exists2(path) {
   try {
-    statSync4(path);
+    statSync5(path);
     return true;
   } catch {
     return false;
@@ -35656,7 +35857,7 @@ function splitLog(text) {
 // src/audit/log.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync as chmodSync4, closeSync as closeSync4, fstatSync, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync4, readFileSync as readFileSync15, readSync, writeSync as writeSync4, constants as constants3 } from "node:fs";
+import { chmodSync as chmodSync4, closeSync as closeSync7, fstatSync as fstatSync2, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync7, readFileSync as readFileSync15, readSync as readSync3, writeSync as writeSync4, constants as constants4 } from "node:fs";
 import { join as join19 } from "node:path";
 var auditPaths = (home) => ({
   dir: join19(home, "audit"),
@@ -35666,11 +35867,11 @@ var auditPaths = (home) => ({
 var ANCHOR_EVERY = 100;
 var TAIL = 64 * 1024;
 function tailOf2(fd) {
-  const size = fstatSync(fd).size;
+  const size = fstatSync2(fd).size;
   if (size === 0) return { last: void 0, seq: 0, partial: false, size };
   const len = Math.min(size, TAIL);
   const buf = Buffer.alloc(len);
-  readSync(fd, buf, 0, len, size - len);
+  readSync3(fd, buf, 0, len, size - len);
   const text = buf.toString("utf8");
   const partial = !text.endsWith("\n");
   const body = partial ? text : text.slice(0, -1);
@@ -35695,11 +35896,11 @@ function writeAll(fd, s) {
   let off = 0;
   while (off < data.length) off += writeSync4(fd, data, off, data.length - off);
 }
-function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
+function appendAudit(home, fields, now = /* @__PURE__ */ new Date(), options = {}) {
   const paths = auditPaths(home);
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
-    const fd = openSync4(paths.log, constants3.O_RDWR | constants3.O_APPEND | constants3.O_CREAT, 384);
+    const fd = openSync7(paths.log, constants4.O_RDWR | constants4.O_APPEND | constants4.O_CREAT, 384);
     try {
       const tail = tailOf2(fd);
       let seq = tail.seq;
@@ -35717,12 +35918,26 @@ function appendAudit(home, fields, now = /* @__PURE__ */ new Date()) {
       const line = entryLine(fields, seq + 1, prev, now.toISOString());
       out += line + "\n";
       writeAll(fd, out);
-      fsyncSync3(fd);
+      if (options.sync !== false) fsyncSync3(fd);
       return { seq: seq + 1, hash: lineHash(line) };
     } finally {
-      closeSync4(fd);
+      closeSync7(fd);
     }
   }, { timeoutMs: 3e4 });
+}
+function syncAudit(home) {
+  let fd;
+  try {
+    fd = openSync7(auditPaths(home).log, constants4.O_RDONLY);
+  } catch (e) {
+    if (e.code === "ENOENT") return;
+    throw e;
+  }
+  try {
+    fsyncSync3(fd);
+  } finally {
+    closeSync7(fd);
+  }
 }
 function auditDir(dir) {
   try {
@@ -35748,10 +35963,6 @@ function readAuditLines(home) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 
-// src/platform/safe-path.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-
 // src/providers/envfile.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -35773,7 +35984,7 @@ var MAX_OUTPUT = 64 * 1024 * 1024;
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { createHash as createHash7, createPrivateKey as createPrivateKey4, sign as sign2 } from "node:crypto";
-import { existsSync as existsSync8, realpathSync as realpathSync3 } from "node:fs";
+import { existsSync as existsSync9, realpathSync as realpathSync3 } from "node:fs";
 import { dirname as dirname8, join as join20 } from "node:path";
 function localSource(vault) {
   return {
@@ -35789,8 +36000,8 @@ var pinKey = (root) => `${TEAM_KEY_PREFIX}pin-${createHash7("sha256").update(rea
 function teamRootFor(cwd) {
   let dir = cwd;
   for (; ; ) {
-    if (existsSync8(join20(dir, TEAM_FILE))) return dir;
-    if (existsSync8(join20(dir, ".git"))) return void 0;
+    if (existsSync9(join20(dir, TEAM_FILE))) return dir;
+    if (existsSync9(join20(dir, ".git"))) return void 0;
     const up = dirname8(dir);
     if (up === dir) return void 0;
     dir = up;
@@ -35904,6 +36115,8 @@ function teamSource(team) {
 function destinationPath(d) {
   return d.kind === "file" || d.kind === "git-filter" ? d.path : void 0;
 }
+var AUDIT_GROUP = 256;
+var AUDIT_GROUP_MS = 200;
 var LocalVaultSession = class {
   /**
    * `keyProvider`: where the master key comes from (default: the vault's own, i.e. vault.key).
@@ -35932,7 +36145,7 @@ var LocalVaultSession = class {
     return keyProvider instanceof EnvKeyProvider ? { keyProvider, header: { provider: "env" } } : { keyProvider };
   }
   exists() {
-    return existsSync9(vaultPaths(this.home).file);
+    return existsSync10(vaultPaths(this.home).file);
   }
   /** The open vault, or undefined when none exists here. */
   open() {
@@ -36080,11 +36293,12 @@ var LocalVaultSession = class {
     }
     const use = useOf(options.destination);
     const restoredKeys = [...this.restoredKeys(first.looked, result)].sort();
+    const batch = use.op === "smudge" && !grant;
     if (result.unbound.length || result.internal.length) {
-      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" });
+      this.audit({ event: "refused", keys: [...result.unbound, ...result.internal], destination: use.destination, outcome: "refused", actor: "session", detail: result.internal.length ? "internal key" : "not bound, no approval" }, batch);
     }
     if (restoredKeys.length && result.restored > 0 && !result.unbound.length && !result.internal.length) {
-      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } });
+      this.audit({ event: use.op === "smudge" ? "materialise-smudge" : "materialise-write", keys: restoredKeys, destination: use.destination, outcome: "allowed", actor: "session", ...grant ? { grant: grant.id, detail: "by approval" } : { detail: "by binding" } }, batch);
     }
     return result;
   }
@@ -36101,14 +36315,28 @@ var LocalVaultSession = class {
     const use = useOf(destination);
     return v.updateApprovals((state) => consumeGrant(state, keys, use, (this.options.now ?? Date.now)()));
   }
-  /** Append to the audit log; every 100 entries, anchor it in the vault. */
-  audit(fields) {
-    const { seq } = appendAudit(this.home, fields);
-    if (seq % ANCHOR_EVERY === 0) {
-      try {
-        this.anchorNow();
-      } catch {
-      }
+  unsynced = 0;
+  syncTimer;
+  /**
+   * Append to the audit log; every 100 entries, anchor it in the vault. `batch`: written now,
+   * flushed to disk with the next AUDIT_GROUP entries or within AUDIT_GROUP_MS (group commit).
+   */
+  audit(fields, batch = false) {
+    const { seq } = appendAudit(this.home, fields, /* @__PURE__ */ new Date(), { sync: !batch });
+    if (seq % ANCHOR_EVERY === 0) this.anchorDue = true;
+    if (!batch) {
+      this.unsynced = 0;
+      this.checkpointIfDue();
+    } else if (++this.unsynced >= AUDIT_GROUP) this.flushAudit();
+    else this.syncTimer ??= setTimeout(() => this.flushAudit(), AUDIT_GROUP_MS).unref();
+  }
+  anchorDue = false;
+  checkpointIfDue() {
+    if (!this.anchorDue) return;
+    this.anchorDue = false;
+    try {
+      this.anchorNow();
+    } catch {
     }
   }
   /**
@@ -36265,7 +36493,20 @@ var LocalVaultSession = class {
     this.provided = void 0;
     this.providedNow = void 0;
   }
+  flushAudit() {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = void 0;
+    if (this.unsynced > 0) {
+      this.unsynced = 0;
+      try {
+        syncAudit(this.home);
+      } catch {
+      }
+    }
+    this.checkpointIfDue();
+  }
   async close() {
+    this.flushAudit();
     this.vault?.close();
     this.vault = void 0;
     this.team = void 0;

@@ -62,7 +62,7 @@ function writeAll(fd: number, s: string): void {
  * Append one entry (locked, O_APPEND, fsynced). Returns its seq and the hash of its line.
  * `now` is for tests of ordering only; entries are stamped with the wall clock.
  */
-export function appendAudit(home: string, fields: AuditFields, now: Date = new Date()): { seq: number; hash: string } {
+export function appendAudit(home: string, fields: AuditFields, now: Date = new Date(), options: { sync?: boolean } = {}): { seq: number; hash: string } {
   const paths = auditPaths(home);
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
@@ -85,12 +85,30 @@ export function appendAudit(home: string, fields: AuditFields, now: Date = new D
       const line = entryLine(fields, seq + 1, prev, now.toISOString());
       out += line + '\n';
       writeAll(fd, out);
-      fsyncSync(fd);
+      // Written, every process reads it at once; `sync: false` leaves the flush to disk to a
+      // later syncAudit (group commit: a checkout of thousands of bound files).
+      if (options.sync !== false) fsyncSync(fd);
       return { seq: seq + 1, hash: lineHash(line) };
     } finally {
       closeSync(fd);
     }
   }, { timeoutMs: 30_000 });
+}
+
+/** Flush the log to disk (after appends made with `sync: false`); nothing when there is no log. */
+export function syncAudit(home: string): void {
+  let fd: number;
+  try {
+    fd = openSync(auditPaths(home).log, constants.O_RDONLY);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

@@ -371,12 +371,16 @@ class ValueMatcher {
     return this.patterns.length === 0;
   }
 
-  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, bytes and byte pairs of long values. */
-  private stream?: { ordered: Buffer[]; runBytes: Uint8Array; runPairs: Uint8Array; longest: number };
+  /** For streaming only (built on first use, so `read` pays nothing): folded patterns in byte order, their first bytes and byte pairs, bytes and byte pairs of long values. */
+  private stream?: { ordered: Buffer[]; startBytes: Uint8Array; startPairs: Uint8Array; runBytes: Uint8Array; runPairs: Uint8Array; longest: number };
 
-  private streamIndex(): { ordered: Buffer[]; runBytes: Uint8Array; runPairs: Uint8Array; longest: number } {
+  private streamIndex(): NonNullable<ValueMatcher['stream']> {
     if (this.stream) return this.stream;
     const ordered = this.patterns.map((p) => Buffer.from(p.folded)).sort(Buffer.compare);
+    const startBytes = new Uint8Array(256);
+    const startPairs = new Uint8Array(65536);
+    // Every pattern is at least WINDOW bytes: each has a first pair.
+    for (const p of ordered) (startBytes[p[0]!] = 1), (startPairs[(p[0]! << 8) | p[1]!] = 1);
     const runBytes = new Uint8Array(256);
     const runPairs = new Uint8Array(65536);
     let longest = this.patterns[0]?.bytes.length ?? 0;
@@ -387,7 +391,7 @@ class ValueMatcher {
         if (i + 1 < v.length) runPairs[(v[i]! << 8) | v[i + 1]!] = 1;
       }
     }
-    return (this.stream = { ordered, runBytes, runPairs, longest });
+    return (this.stream = { ordered, startBytes, startPairs, runBytes, runPairs, longest });
   }
 
   /** The longest pattern or long value: how far back later bytes can reach. */
@@ -396,41 +400,61 @@ class ValueMatcher {
   }
 
   /**
-   * Later bytes may turn `rest` (the input's last bytes, in any case) into part of a match: it
-   * is a proper beginning of a pattern, or may be a piece of a long value (a run). Errs
-   * towards true: a run is judged by its first 8 bytes, or byte by byte when shorter.
+   * The first j < `stop` such that later bytes may turn tail[j..] (the input's last bytes,
+   * case-folded) into part of a match, or `stop` if none: tail[j..] is a proper beginning of a
+   * pattern, or (with `runs`) may be a piece of a long value. Errs towards true: a run is
+   * judged by its first 8 bytes, or byte by byte when shorter. One pass over the tail with
+   * byte-pair filters; a suffix is looked up only where its first pair begins some pattern.
    */
-  mayContinue(rest: Uint8Array, runs = true): boolean {
-    const { ordered, runBytes, runPairs } = this.streamIndex();
-    const r = rest.length;
-    if (r === 0) return false;
-    const fr = folded(rest);
-    const f = Buffer.from(fr.buffer, fr.byteOffset, fr.byteLength); // a view: only read below
-    let lo = 0;
-    let hi = ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(ordered[mid]!, f) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let j = lo; j < ordered.length; j++) {
-      const p = ordered[j]!;
-      if (p.length < r || !p.subarray(0, r).equals(f)) break;
-      if (p.length > r) return true;
-    }
-    if (!runs || !this.runValues.length) return false;
-    if (r < WINDOW) {
-      for (let i = 0; i < r; i++) {
-        if (runBytes[f[i]!] !== 1) return false;
-        if (i + 1 < r && runPairs[(f[i]! << 8) | f[i + 1]!] !== 1) return false;
+  firstContinuing(tail: Uint8Array, runs: boolean, stop = tail.length): number {
+    const { ordered, startBytes, startPairs, runBytes, runPairs } = this.streamIndex();
+    const n = tail.length;
+    if (stop > n) stop = n;
+    if (stop <= 0) return stop;
+    const f = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength); // a view: only read below
+    // Runs: a suffix may continue a run only if its bytes and byte pairs all occur in long
+    // values; the longest such suffix, then (8 bytes or more) the longest that a long value
+    // holds with room after. Shorter suffixes of a good one are good too.
+    if (runs && this.runValues.length) {
+      let k = 0; // the longest suffix whose bytes and pairs all occur in long values
+      while (k < n && runBytes[f[n - 1 - k]!] === 1 && (k === 0 || runPairs[(f[n - 1 - k]! << 8) | f[n - k]!] === 1)) k++;
+      let r = Math.min(k, WINDOW - 1);
+      for (let len = k; len >= WINDOW; len--) {
+        if (this.runContinues(f.subarray(n - len))) {
+          r = len;
+          break;
+        }
       }
-      return true;
+      if (r > 0 && n - r < stop) stop = n - r;
     }
+    for (let j = 0; j < stop; j++) {
+      const r = n - j;
+      if (r === 1 ? startBytes[f[j]!] !== 1 : startPairs[(f[j]! << 8) | f[j + 1]!] !== 1) continue;
+      const rest = f.subarray(j);
+      let lo = 0;
+      let hi = ordered.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (Buffer.compare(ordered[mid]!, rest) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < ordered.length; i++) {
+        const p = ordered[i]!;
+        if (p.length < r || !p.subarray(0, r).equals(rest)) break;
+        if (p.length > r) return j;
+      }
+    }
+    return stop;
+  }
+
+  /** `f` (folded, at least WINDOW bytes) occurs in a long value with at least one byte after it. */
+  private runContinues(f: Buffer): boolean {
+    const r = f.length;
     const key = pairKey(foldedGramAt(f, 0), foldedGramAt(f, 4));
     const t = this.windows;
     for (let slot = t.first(key); t.used[slot] === 1; slot = (slot + 1) & t.mask) {
       if (t.keys[slot] !== key) continue;
-      // Every value holding this window is listed at least once; look for `rest` anywhere in it
+      // Every value holding this window is listed at least once; look for `f` anywhere in it
       // with room after (a run may go on), since repeated windows list only some offsets.
       const v = this.runValues[t.a[slot]!]!;
       const value = Buffer.from(v.buffer, v.byteOffset, v.length);
@@ -746,13 +770,18 @@ export class Redactor {
    * fall where a whole stream's do (a stream part starting at offset ≡ phase mod 4); the
    * lead-in lies outside every scanned range.
    */
-  private agentSegments(input: Uint8Array, suspects: SuspectSpan[], raw?: number[], phase = 0): { src: Uint8Array; first: Segment[]; segments: Segment[] } {
+  private agentSegments(input: Uint8Array, suspects: SuspectSpan[], raw?: number[], phase = 0): { src: Uint8Array; first: Segment[]; segments: Segment[]; artifacts: Artifacts } {
     const lead = phase & 3;
     let whole = input;
     if (lead) {
-      const padded = new Uint8Array(input.length + lead);
-      padded.set(input, lead);
-      whole = padded;
+      // Input placed `lead` bytes past a 4-byte boundary (stream-redact.ts allocates it so) is
+      // widened in place: the lead-in lies before every scanned range and is never read.
+      if (LITTLE_ENDIAN && input.byteOffset >= lead && ((input.byteOffset - lead) & 3) === 0) whole = new Uint8Array(input.buffer, input.byteOffset - lead, input.length + lead);
+      else {
+        const padded = new Uint8Array(input.length + lead);
+        padded.set(input, lead);
+        whole = padded;
+      }
     }
     const { src, words } = prepare(whole);
     const n = src.length;
@@ -772,11 +801,11 @@ export class Redactor {
     for (const s of suspects) if (s.end > s.start) flatSuspects.push(Math.max(0, s.start) + lead, Math.min(n - lead, s.end) + lead);
     const first = pass(this.terminal, lead, n, flatSuspects, true);
     const segments = this.withScriptValues(first, n, (from, to) => pass(this.script!, from, to, [], false), lead);
-    if (!lead) return { src, first, segments };
+    if (!lead) return { src, first, segments, artifacts };
     const back = new Map<Segment, Segment>();
     for (const s of segments) back.set(s, { ...s, start: s.start - lead, end: s.end - lead });
     const shift = (s: Segment) => back.get(s) ?? { ...s, start: s.start - lead, end: s.end - lead };
-    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift) };
+    return { src: src.subarray(lead), first: first.map(shift), segments: segments.map(shift), artifacts: artifacts.map((x) => x - lead) };
   }
 
   private agentRender(src: Uint8Array, first: Segment[], segments: Segment[]): AgentView {
@@ -806,9 +835,10 @@ export class Redactor {
   redactForAgentPart(input: Uint8Array, suspects: SuspectSpan[], options: { limit: number; end: boolean; offset?: number; idle?: boolean }): AgentView & { consumed: number } {
     const n = input.length;
     const raw: number[] = [];
-    const { src, first, segments } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
+    const { src, first, segments, artifacts } = this.agentSegments(input, suspects, raw, options.offset ?? 0);
     if (options.end) return { ...this.agentRender(src, first, segments), consumed: n };
-    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, splitArtifacts(src), options.idle === true));
+    // The artifacts of the whole buffer (found once, by the matching above).
+    let consumed = Math.min(Math.max(0, Math.min(options.limit, n)), this.pendingFrom(src, artifacts, options.idle === true));
     // A suspect or segment cut by the held-back part is seen again, whole, with what follows.
     for (let moved = true; moved; ) {
       moved = false;
@@ -835,7 +865,6 @@ export class Redactor {
     const buf = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     const matchers = this.script ? [this.terminal, this.script] : [this.terminal];
     const reach = Math.max(...matchers.map((m) => m.reach));
-    const may = (rest: Uint8Array) => matchers.some((m) => m.mayContinue(rest, !idle));
     let h = n;
     // Placeholder tokens start with '<'.
     const lt = PREFIX[0]!;
@@ -868,20 +897,27 @@ export class Redactor {
     }
     const variants = idle ? [[]] : [[], all, wide, stable, stableWide];
     // Views that keep the same bytes (no artifact near the end: the usual case) are judged once.
-    const judged = new Set<string>();
+    const judged: number[][] = [];
+    const sameMap = (a: number[], b: number[]) => {
+      if (a.length !== b.length) return false;
+      for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+      return true;
+    };
+    const judgedCuts: Array<Array<[number, number]>> = [];
     for (const cuts of variants) {
+      // The same cuts as a view judged already give the same tails.
+      if (judgedCuts.some((c) => c.length === cuts.length && c.every((x, i) => x[0] === cuts[i]![0] && x[1] === cuts[i]![1]))) continue;
+      judgedCuts.push(cuts);
       for (const end of trail < n && !idle ? [n, trail] : [n]) {
         const { bytes, map } = tailOf(buf, end, cuts, reach);
-        const seen = map.join(',');
-        if (judged.has(seen)) continue;
-        judged.add(seen);
-        const tail = folded(bytes); // folded once; mayContinue finds nothing left to fold
-        for (let j = 0; j < tail.length && map[j]! < h; j++) {
-          if (may(tail.subarray(j))) {
-            h = map[j]!;
-            break;
-          }
-        }
+        if (judged.some((m) => sameMap(m, map))) continue;
+        judged.push(map);
+        const tail = folded(bytes);
+        // Only starts before h matter (map is increasing).
+        let stop = 0;
+        while (stop < tail.length && map[stop]! < h) stop++;
+        for (const m of matchers) stop = m.firstContinuing(tail, !idle, stop);
+        if (stop < tail.length && map[stop]! < h) h = map[stop]!;
       }
     }
     return h;

@@ -49,7 +49,7 @@ export class StreamRedactor {
   /** The redacted bytes that may be shown after `chunk`. Calls must not overlap. */
   async push(chunk: Uint8Array): Promise<Buffer> {
     if (this.ended) throw new Error('StreamRedactor: push after end');
-    this.carry = this.carry.length ? Buffer.concat([this.carry, chunk]) : Buffer.from(chunk);
+    this.carry = this.joined(chunk);
     const lineEnd = this.carry.lastIndexOf(NEWLINE) + 1;
     return this.step(this.carry.length - lineEnd > MAX_LINE ? this.carry.length : lineEnd, false, false);
   }
@@ -65,6 +65,22 @@ export class StreamRedactor {
     if (this.ended) return Buffer.alloc(0);
     this.ended = true;
     return this.step(this.carry.length, true, false);
+  }
+
+  /**
+   * `carry` and `chunk` in one buffer (the chunk itself when nothing is held and it sits where
+   * it should), placed `offset` mod 4 bytes past a 4-byte boundary: the matcher reads the
+   * stream in aligned 4-byte blocks and then needs no copy of its own. Read only, never written.
+   */
+  private joined(chunk: Uint8Array): Buffer {
+    const lead = this.offset & 3;
+    if (!this.carry.length && (chunk.byteOffset & 3) === lead && chunk.byteOffset >= lead) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const size = this.carry.length + chunk.length;
+    // allocUnsafe starts on an 8-byte boundary (its own memory or the pool's); every byte is set below.
+    const out = Buffer.allocUnsafe(size + lead).subarray(lead);
+    out.set(this.carry, 0);
+    out.set(chunk, this.carry.length);
+    return out;
   }
 
   private async step(limit: number, end: boolean, idle: boolean): Promise<Buffer> {

@@ -114,12 +114,12 @@ export interface LocatedSecret {
 
 /**
  * Byte spans of scanner findings in `input` (decoded one char per byte, as the scanner
- * reads it). Undefined when a finding does not sit where it says, i.e. the findings came
+ * reads it; `decoded`: that text, when the caller has it). Undefined when a finding does not sit where it says, i.e. the findings came
  * from other bytes (the file changed under a parallel scan): the caller scans again.
  */
-export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): SuspectSpan[] | undefined {
+export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[], decoded?: string): SuspectSpan[] | undefined {
   if (!findings.length) return [];
-  const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
+  const text = decoded ?? Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
   const lines = new Lines(text);
   const spans: SuspectSpan[] = [];
   for (const f of findings) {
@@ -136,7 +136,7 @@ export function spansOfFindings(input: Uint8Array, findings: LocatedSecret[]): S
 export function ruleSpans(input: Uint8Array, path: string, ruleset: Ruleset, options: ScanOptions = {}): SuspectSpan[] {
   const text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
   const findings = scanText(text, { path }, ruleset, options).map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }));
-  return spansOfFindings(input, findings) ?? [];
+  return spansOfFindings(input, findings, text) ?? [];
 }
 
 /** Every suspect of `input`: rule findings, then entropy-only suspects. */

@@ -5,9 +5,12 @@ import { scanText } from '../core/scan.js';
 import type { Finding, Skipped } from '../core/types.js';
 import { gitError } from '../errors.js';
 import { GIT_MSG, MSG } from '../messages.js';
+import type { ValueOccurrence } from '../core/redact.js';
 import type { VaultSession } from '../session/session.js';
 import { withoutBaselined, type Baseline } from '../sources/baseline.js';
-import { decodeFragment, scanInWindows, textOffset, type Decoded, type Fragment, type SourceRead } from '../sources/fragment.js';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { decodeFragment, scanInWindows, textOffset, WINDOW_CHARS, WINDOW_OVERLAP, type Decoded, type Fragment, type SourceRead, type SpilledBlob } from '../sources/fragment.js';
+import { scanFileInWindows } from '../sources/scan-run.js';
 import { addedFragments, blobFragments, changedPaths, stagedChanges, treeEntries } from '../sources/git-sources.js';
 import type { GateTarget, Problem } from './model.js';
 
@@ -58,31 +61,92 @@ function markers(text: string, fragment: Fragment, into: UnvaultedMarker[]): voi
   }
 }
 
+/** The problem a raw vaulted value is: the key names it; no character of it is ever shown (issue 10, item 8). */
+function vaultedProblem(ctx: ContentContext, path: string, commit: string | undefined, hit: ValueOccurrence, line: number): Problem {
+  return {
+    check: 'secrets',
+    ruleId: hit.encoding === 'raw' ? 'vaulted-value' : `vaulted-value-${hit.encoding}`,
+    description: 'Raw value of a vaulted secret',
+    severity: 'critical',
+    path,
+    line,
+    commit,
+    masked: placeholderFor(hit.key),
+    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
+    hint: GIT_MSG.fixVaultedValue(hit.key, path, ctx.isProtected(path)),
+  };
+}
+
 async function vaultedValues(ctx: ContentContext, fragment: Fragment, decoded: Decoded): Promise<Problem[]> {
   const hits = ctx.session ? await ctx.session.findValues(fragment.bytes) : [];
   if (hits.length === 0) return [];
   // Values are found in the stored bytes; lines are counted in the text the scanner read.
   const lines = new Lines(decoded.ok ? decoded.text : fragment.bytes.toString('latin1'));
   const at = (offset: number) => (decoded.ok ? textOffset(decoded, fragment.bytes, offset) : offset);
-  const isProtected = ctx.isProtected(fragment.path);
-  return hits.map((hit) => ({
-    check: 'secrets',
-    ruleId: hit.encoding === 'raw' ? 'vaulted-value' : `vaulted-value-${hit.encoding}`,
-    description: 'Raw value of a vaulted secret',
-    severity: 'critical',
-    path: fragment.path,
-    line: fileLine(fragment, lines.lineOf(at(hit.offset))),
-    commit: fragment.commit,
-    // The key names the value; no character of it is ever shown (issue 10, item 8).
-    masked: placeholderFor(hit.key),
-    message: MSG.vaultedValueCommitted(hit.key, hit.encoding),
-    hint: GIT_MSG.fixVaultedValue(hit.key, fragment.path, isProtected),
-  }));
+  return hits.map((hit) => vaultedProblem(ctx, fragment.path, fragment.commit, hit, fileLine(fragment, lines.lineOf(at(hit.offset)))));
+}
+
+/**
+ * Raw vaulted values in a spilled blob, read a window at a time; windows overlap by
+ * WINDOW_OVERLAP bytes (far longer than any value), and a hit counts in the window it starts
+ * in unless the next window holds it whole. Lines are counted in bytes (newline = 0x0A).
+ */
+async function vaultedInFile(ctx: ContentContext, blob: SpilledBlob): Promise<Problem[]> {
+  const session = ctx.session;
+  if (!session) return [];
+  const out: Problem[] = [];
+  const fd = openSync(blob.file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(WINDOW_CHARS + WINDOW_OVERLAP);
+    let start = 0; // file offset of buf[0]
+    let held = 0; // bytes of the previous window kept at the front
+    let linesBefore = 0; // newlines before `start`
+    for (;;) {
+      const n = readSync(fd, buf, held, buf.length - held, start + held);
+      const len = held + n;
+      if (len === 0) break;
+      const last = n === 0 || start + len >= blob.size;
+      const window = buf.subarray(0, len);
+      const keepBefore = last ? len : len - WINDOW_OVERLAP; // hits starting at or after this are the next window's
+      const hits = (await session.findValues(window)).filter((h) => h.offset < keepBefore).sort((a, b) => a.offset - b.offset);
+      let counted = 0;
+      let line = linesBefore;
+      for (const h of hits) {
+        for (; counted < h.offset; counted++) if (window[counted] === 0x0a) line++;
+        out.push(vaultedProblem(ctx, blob.path, undefined, h, line + 1));
+      }
+      if (last) break;
+      for (let i = 0; i < keepBefore; i++) if (window[i] === 0x0a) linesBefore++;
+      buf.copy(buf, 0, keepBefore, len);
+      held = len - keepBefore;
+      start += keepBefore;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+async function takeSpilled(ctx: ContentContext, pass: ContentPass, blob: SpilledBlob): Promise<void> {
+  pass.files.add(blob.path);
+  pass.touchedPaths.add(blob.path);
+  const vaulted = await vaultedInFile(ctx, blob);
+  for (const v of vaulted) pass.vaulted.push(v);
+  const vaultedLines = new Set(vaulted.map((v) => v.line));
+  const scanned = scanFileInWindows({ abs: blob.file, display: blob.path }, ctx.ruleset, {});
+  if ('reason' in scanned) {
+    // A blob git just wrote that cannot be read back is a failure; binary content is noted, as for any binary file.
+    if (scanned.reason !== 'binary') throw gitError(`cannot read ${blob.path}: ${scanned.detail ?? scanned.reason}`);
+    return void pass.skipped.push({ path: blob.path, reason: 'binary' });
+  }
+  pass.bytes += scanned.chars;
+  for (const f of withoutBaselined(scanned.findings, ctx.baseline)) if (!vaultedLines.has(f.line)) pass.findings.push(f);
 }
 
 async function take(ctx: ContentContext, pass: ContentPass, read: SourceRead): Promise<void> {
   // A gate that could not read what it judges must not pass it.
   if (!read.ok) throw gitError(`cannot read ${read.skipped.path}: ${read.skipped.detail ?? read.skipped.reason}`);
+  if (read.spilled) return takeSpilled(ctx, pass, read.spilled);
   const { fragment } = read;
   pass.files.add(fragment.path);
   pass.touchedPaths.add(fragment.path);

@@ -10,6 +10,19 @@ export interface GitOptions {
 }
 
 /** Run git synchronously and return stdout as a Buffer. Fast path for small queries. */
+/**
+ * Run git with its standard output going straight to the open file `fd` (nothing buffered in
+ * this process): for blobs too large to hold in memory.
+ */
+export function gitToFile(args: string[], opts: GitOptions, fd: number): void {
+  const r = spawnSync('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', fd, 'pipe'], maxBuffer: 1024 * 1024 });
+  if (r.error) throw gitError(`cannot run git: ${r.error.message}`, 'Install git and make sure it is on PATH.');
+  if (r.status !== 0) {
+    const stderr = r.stderr.toString('utf8').trim().split('\n').slice(0, 5).join('\n');
+    throw gitError(`git ${args[0]} failed: ${stderr || `exit ${r.status}`}`);
+  }
+}
+
 export function gitSync(args: string[], opts: GitOptions): Buffer {
   const r = spawnSync('git', args, {
     cwd: opts.cwd,

@@ -5,7 +5,7 @@ import { ProtectedFolders } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
 import { usageError } from '../errors.js';
 import { MSG } from '../messages.js';
-import type { SourceRead } from './fragment.js';
+import type { FragmentRead } from './fragment.js';
 
 /** Dependency and VCS folders skipped outside git (inside git, .gitignore decides). */
 export const DEFAULT_IGNORED_DIRS = [
@@ -143,7 +143,7 @@ function guardFor(roots: string[]): ProtectedFolders {
  * vault home (`protectedRoots`: by path, or the same file under another name) are never
  * read; the read itself cannot block on a FIFO swapped in after the check.
  */
-export function readFileFragment(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): SourceRead {
+export function readFileFragment(entry: FileEntry, maxFileSize: number, protectedRoots: string[] = []): FragmentRead {
   let st;
   try {
     st = lstatSync(entry.abs, { bigint: true });

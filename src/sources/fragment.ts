@@ -20,8 +20,20 @@ export interface Fragment extends Origin {
   readonly text?: string;
 }
 
-/** A source's answer for one file: its fragment, or why it was not read. */
-export type SourceRead = { ok: true; fragment: Fragment } | { ok: false; skipped: Skipped };
+/**
+ * A blob too large to hold in memory, written to a temporary file (`file`, removed when the
+ * source moves on) so it is read and scanned a window at a time.
+ */
+export interface SpilledBlob {
+  path: string;
+  file: string;
+  size: number;
+}
+
+/** A source's answer for one file: its fragment (or, for a very large blob, where it was spilled), or why it was not read. */
+export type SourceRead = FragmentRead | { ok: true; spilled: SpilledBlob; fragment?: undefined };
+/** A file read whole (or why it was not read). */
+export type FragmentRead = { ok: true; fragment: Fragment; spilled?: undefined } | { ok: false; skipped: Skipped };
 
 export type Decoded =
   | {

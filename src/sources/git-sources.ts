@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COMMIT_MARKER, DiffParser, LineSplitter, type DiffFragment } from '../core/diff.js';
 import { usageError } from '../errors.js';
-import { gitChunks, gitSync, gitText } from '../platform/exec.js';
+import { gitChunks, gitSync, gitText, gitToFile } from '../platform/exec.js';
 import type { Fragment, SourceRead } from './fragment.js';
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -97,21 +97,88 @@ export function readBlobs(cwd: string, oids: string[]): Map<string, Buffer> {
 }
 
 const BLOB_BATCH = 2000;
+/** One `git cat-file --batch` read holds at most about this many bytes of blobs. */
+const BATCH_BYTES = 64 * 1024 * 1024;
+/**
+ * A blob larger than this is never held in memory: git writes it to a temporary file (inside
+ * the repository's git folder, 0600, removed at once after) and it is scanned from there a
+ * window at a time, so a gate's memory stays bounded whatever is committed.
+ */
+export const SPILL_BYTES = 32 * 1024 * 1024;
+
+/** Blob sizes, in one `git cat-file --batch-check` call (missing blobs absent). */
+export function blobSizes(cwd: string, oids: string[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  if (oids.length === 0) return sizes;
+  const out = gitSync(['cat-file', '--batch-check'], { cwd, input: oids.join('\n') + '\n' }).toString('latin1');
+  for (const line of out.split('\n')) {
+    const [oid, type, size] = line.split(' ');
+    if (oid && type === 'blob' && size) sizes.set(oid, Number(size));
+  }
+  return sizes;
+}
 
 /**
  * The regular files among `entries` (staged blobs, a commit's tree) as whole-file fragments,
- * read in batches of one `git cat-file --batch` call each.
+ * read in batches of one `git cat-file --batch` call each (bounded by count and bytes); a
+ * blob over SPILL_BYTES comes as a SpilledBlob instead, its file removed when the consumer
+ * asks for the next one (or stops).
  */
-export function* blobFragments(repo: string, entries: GitEntry[]): Generator<SourceRead> {
+export function* blobFragments(repo: string, entries: GitEntry[], spillAbove = SPILL_BYTES): Generator<SourceRead> {
   const files = entries.filter((e) => isRegularFile(e.mode));
-  for (let i = 0; i < files.length; i += BLOB_BATCH) {
-    const batch = files.slice(i, i + BLOB_BATCH);
+  const sizes = blobSizes(repo, [...new Set(files.map((e) => e.oid))]);
+  const missing = (e: GitEntry): SourceRead => ({ ok: false, skipped: { path: e.path, reason: 'unreadable', detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } });
+  let batch: GitEntry[] = [];
+  let bytes = 0;
+  function* flush(): Generator<SourceRead> {
     const blobs = readBlobs(repo, [...new Set(batch.map((e) => e.oid))]);
     for (const e of batch) {
-      const bytes = blobs.get(e.oid);
-      if (bytes) yield { ok: true, fragment: { path: e.path, bytes } };
-      else yield { ok: false, skipped: { path: e.path, reason: 'unreadable', detail: `blob ${e.oid.slice(0, 12)} is missing from the repository` } };
+      const b = blobs.get(e.oid);
+      yield b ? { ok: true, fragment: { path: e.path, bytes: b } } : missing(e);
     }
+    batch = [];
+    bytes = 0;
+  }
+  const large: GitEntry[] = [];
+  for (const e of files) {
+    const size = sizes.get(e.oid);
+    if (size === undefined) {
+      yield missing(e);
+      continue;
+    }
+    if (size > spillAbove) {
+      large.push(e);
+      continue;
+    }
+    if (batch.length >= BLOB_BATCH || (batch.length > 0 && bytes + size > BATCH_BYTES)) yield* flush();
+    batch.push(e);
+    bytes += size;
+  }
+  if (batch.length) yield* flush();
+  if (large.length) yield* spilledBlobs(repo, large, sizes);
+}
+
+/** Each large blob written to a private temporary file in turn, removed as soon as it was consumed. */
+function* spilledBlobs(repo: string, entries: GitEntry[], sizes: Map<string, number>): Generator<SourceRead> {
+  const gitDir = gitText(['rev-parse', '--absolute-git-dir'], { cwd: repo }).trim();
+  const dir = mkdtempSync(join(gitDir, 'agent-vault-scan-')); // 0700
+  try {
+    for (const [i, e] of entries.entries()) {
+      const file = join(dir, String(i));
+      const fd = openSync(file, 'wx', 0o600);
+      try {
+        gitToFile(['cat-file', 'blob', e.oid], { cwd: repo }, fd);
+      } finally {
+        closeSync(fd);
+      }
+      try {
+        yield { ok: true, spilled: { path: e.path, file, size: sizes.get(e.oid) ?? 0 } };
+      } finally {
+        rmSync(file, { force: true });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,7 @@ import type { ScanReport } from '../report/model.js';
 import { listFiles } from './files.js';
 import { scanFragment, type SourceRead } from './fragment.js';
 import { addedFragments, blobFragments, checkRange, stagedChanges } from './git-sources.js';
-import { scanFiles } from './scan-run.js';
+import { scanFileInWindows, scanFiles } from './scan-run.js';
 import { withoutBaselined, type Baseline } from './baseline.js';
 
 /** What `agent-vault scan` reads. */
@@ -55,6 +55,13 @@ class Tally {
 
   add(read: SourceRead): void {
     if (!read.ok) return void this.skipped.push(read.skipped);
+    if (read.spilled) {
+      const scanned = scanFileInWindows({ abs: read.spilled.file, display: read.spilled.path }, this.ruleset, {});
+      if ('reason' in scanned) return void this.skipped.push(scanned);
+      this.paths.add(read.spilled.path);
+      this.bytes += scanned.chars;
+      return append(this.findings, scanned.findings);
+    }
     const { decoded, findings, chars } = scanFragment(read.fragment, this.ruleset, this.maxFileSize);
     if (!decoded.ok) return void this.skipped.push(decoded.skipped);
     this.paths.add(read.fragment.path);

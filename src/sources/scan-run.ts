@@ -66,7 +66,7 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
  * A file larger than maxFileSize, read and scanned a window at a time: memory stays bounded
  * by the window, whatever the file's size. Only a read that fails skips it.
  */
-function scanFileInWindows(file: FileEntry, ruleset: Ruleset, options: ScanOptions): { findings: Finding[]; chars: number } | Skipped {
+export function scanFileInWindows(file: FileEntry, ruleset: Ruleset, options: ScanOptions): { findings: Finding[]; chars: number } | Skipped {
   let fd: number | undefined;
   try {
     // As readFileFragment opens: no symlink followed, no FIFO waited on, a regular file only.

@@ -37,6 +37,10 @@ export function processStartTime(pid: number): number | null {
   }
 }
 
+/** This process's start time never changes: read once (a checkout takes a lock per file). */
+let ownStart: number | null | undefined;
+const ownStartTime = (): number | null => (ownStart === undefined ? (ownStart = processStartTime(process.pid)) : ownStart);
+
 function holderAlive(rec: LockRecord): boolean {
   try {
     process.kill(rec.pid, 0);
@@ -67,7 +71,7 @@ class FileLock {
   acquire(options: LockOptions = {}): void {
     const timeoutMs = options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
-    const rec: LockRecord = { pid: process.pid, start: processStartTime(process.pid), nonce: randomBytes(8).toString('hex'), since: new Date().toISOString() };
+    const rec: LockRecord = { pid: process.pid, start: ownStartTime(), nonce: randomBytes(8).toString('hex'), since: new Date().toISOString() };
     let delay = 2;
     for (;;) {
       try {
