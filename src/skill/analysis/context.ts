@@ -25,6 +25,13 @@ export const FLOW_CHECKS = {
   'skill-flow-persistence': { severity: 'high', description: 'A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code' },
   'skill-flow-secret-to-document': { severity: 'high', description: 'Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read' },
   'skill-flow-credential-read': { severity: 'medium', description: 'Credential files, keychains or browser stores are read' },
+  'skill-flow-access-grant': { severity: 'high', description: 'Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine' },
+  'skill-flow-prose-exfil': { severity: 'high', description: 'Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step' },
+  'skill-flow-prose-shadow': { severity: 'high', description: 'Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)' },
+  'skill-flow-prose-tamper': { severity: 'high', description: 'Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several' },
+  'skill-flow-prose-conceal': { severity: 'high', description: 'Instructions tell the agent to hide what it does from the user in a skill that also orders something sensitive (collect credentials, send data, weaken settings)' },
+  'skill-flow-prose-override': { severity: 'high', description: "Instructions claim precedence over the user's or other instructions in a skill that also orders something sensitive" },
+  'skill-flow-prose-remote-instructions': { severity: 'high', description: 'Instructions fetch a URL at run time and tell the agent to follow what it returns' },
   'skill-flow-unreadable': { severity: 'medium', description: 'Code too deeply nested or encoded to analyse to the end' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 

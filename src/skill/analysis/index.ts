@@ -7,7 +7,8 @@
 import { envSource, FlowContext, type FlowFinding, type Lang, type Unit } from './context.js';
 import { bruteForce, bruteForceText, CODE_HINT } from './decode.js';
 import { readMarkdown } from './markdown.js';
-import { UNKNOWN, val, type Value } from './model.js';
+import { proseFlows } from './steps.js';
+import { UNKNOWN, val, weakensSettings, type Value } from './model.js';
 import { analysePython } from './python.js';
 import { analyseJavaScript } from './javascript.js';
 import { newShellEnv, ShellEvaluator } from './shell-eval.js';
@@ -76,6 +77,7 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
       for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined, shares: b.shares });
       markdown.push(...toolCallCommands(f));
       urlsWithSecrets(ctx, f);
+      for (const p of proseFlows(f.text, view.quotedRanges)) ctx.report(p.ruleId, { file: f.path, lang: 'shell', text: '', line: p.line, decoded: undefined }, p.line, p.detail, p.trail.map((t) => ({ file: f.path, ...t })));
     } else if (/(?:^|\/)(?:Dockerfile|Containerfile)(?:\.[\w.-]+)?$|\.dockerfile$/i.test(f.path)) container.set(f.path, [[1, Number.POSITIVE_INFINITY]]);
     else if (lang) code.push({ file: f.path, lang, text: f.text, line: 1, decoded: undefined });
   }
@@ -88,6 +90,7 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
       else throw e;
     }
   }
+  for (const unit of code) writtenLiterals(ctx, unit);
   decodeLiterals(ctx, files);
   return { findings: ctx.findings, quoted, container, decoded: ctx.decodedUnits };
 }
@@ -184,6 +187,38 @@ function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
       if (budget-- <= 0) return;
       const d = bruteForceText(literal);
       if (d) found(f, d, m.index ?? 0);
+    }
+  }
+}
+
+/** A call that writes or appends a file, in any of the languages the skill may ship. */
+const WRITE_API = /\bopen\([^)\n]*,\s*["'](?:w|a|wt|at|a\+|w\+)b?["']|\.write_text\(|\.write_bytes\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\(|\b(?:Set-Content|Add-Content|Out-File)\b|>>?\s*["']?(?:~|\$HOME|\.)?\/?[\w./-]*(?:\.env|authorized_keys|sudoers)\b/;
+
+/**
+ * Code that builds a path the readers cannot follow (`Path.home() / ".ssh" / "authorized_keys"`,
+ * lines appended to a list and joined) still names what it writes in its literals: a file that
+ * writes files, names `authorized_keys` and carries a public key (or names sudoers and carries
+ * NOPASSWD) grants someone access; one that names `.env` and carries a line switching a
+ * protection off weakens the settings.
+ */
+function writtenLiterals(ctx: FlowContext, unit: Unit): void {
+  if (unit.lang === 'markdown' as string || !WRITE_API.test(unit.text)) return;
+  const literals = [...unit.text.matchAll(/(["'`])((?:(?!\1)[^\\\n]|\\.){1,400})\1/g)].map((m) => ({ text: m[2]!, index: m.index ?? 0 }));
+  const lineOf = (index: number) => unit.line + unit.text.slice(0, index).split('\n').length - 1;
+  const names = (re: RegExp) => literals.find((l) => re.test(l.text));
+  const keys = names(/authorized_keys/);
+  const key = names(/^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-ssh-\S+)\s+AAAA/);
+  if (keys && key) ctx.report('skill-flow-access-grant', unit, lineOf(key.index), 'a public key written to authorized_keys');
+  const sudoers = names(/sudoers/);
+  const nopasswd = names(/NOPASSWD/);
+  if (sudoers && nopasswd) ctx.report('skill-flow-access-grant', unit, lineOf(nopasswd.index), 'a NOPASSWD rule written to sudoers');
+  if (names(/(?:^|[/\\])\.env(?:\.[\w-]+)?$/)) {
+    for (const l of literals) {
+      const weak = weakensSettings(l.text.replace(/\\n/g, '\n'));
+      if (weak) {
+        ctx.report('skill-flow-weaken-settings', unit, lineOf(l.index), `${weak} written into .env`);
+        break;
+      }
     }
   }
 }

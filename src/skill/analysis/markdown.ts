@@ -37,7 +37,7 @@ export interface MarkdownView {
 
 const NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|do\s+this|like\s+this|commands?\s+like)|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
 const POSITIVE = /\b(?:instead,?\s+(?:run|use|execute|do)|(?:now|then|first|next|please|always)\s+(?:run|execute)|run\s+(?:the\s+)?following|(?:you|the\s+agent|claude|assistant)\s+(?:must|should|will|need\s+to)\s+(?:run|execute)|(?:good|correct|safe|secure|recommended)\s*(?:example|pattern|practice|way|version|alternative)?\s*:|[✅✔])/i;
-const HEADING_NEGATIVE = /^#{1,6}\s.*\b(?:anti-?patterns?|what\s+not\s+to\s+do|red\s+flags?|bad\s+examples?|don['’]ts|never\s+do|malicious|attacks?|threats?|dangerous\s+patterns?|insecure|pitfalls|common\s+mistakes)\b/i;
+export const HEADING_NEGATIVE = /^#{1,6}\s.*\b(?:anti-?patterns?|what\s+not\s+to\s+do|red\s+flags?|bad\s+examples?|don['’]ts|never\s+do|malicious|attacks?|threats?|dangerous\s+patterns?|insecure|pitfalls|common\s+mistakes)\b/i;
 const HEADING_POSITIVE = /^#{1,6}\s/;
 
 const LANGS: [RegExp, Lang][] = [
@@ -72,7 +72,7 @@ function stripPrompts(text: string): string {
   return lines.map((l) => (/^\s*(?:\$|%|❯|>)\s/.test(l) ? l.replace(/^\s*(?:\$|%|❯|>)\s/, '') : '')).join('\n');
 }
 
-function isNegativeContext(context: string): boolean {
+export function isNegativeContext(context: string): boolean {
   const neg = lastMatch(NEGATIVE, context);
   if (neg < 0) return false;
   const pos = lastMatch(POSITIVE, context);
@@ -128,7 +128,12 @@ export function readMarkdown(text: string): MarkdownView {
       inComment = true;
       continue;
     }
-    if (HEADING_POSITIVE.test(line)) sectionNegative = HEADING_NEGATIVE.test(line);
+    if (HEADING_POSITIVE.test(line)) {
+      sectionNegative = HEADING_NEGATIVE.test(line);
+      continue;
+    }
+    // Prose under a heading that names attacks or red flags describes them: quoted like its code.
+    if (sectionNegative && line.trim()) quotedRanges.push([i + 1, i + 1]);
     // Indented code blocks (after a blank line, not a list continuation) and bare command
     // lines after "run:" are instructions too.
     if (/^(?: {4}|\t)\S/.test(line) && !(lines[i - 1] ?? '').trim() && !/^\s*(?:[-*+]|\d+[.)])\s/.test(lines[i - 2] ?? '')) {
@@ -155,9 +160,14 @@ export function readMarkdown(text: string): MarkdownView {
       const code = m[2]!.trim();
       const lang = guessBlockLang(code);
       if (lang !== 'shell' && !/[|;&]|\$\(/.test(code)) continue;
-      if (lang === undefined) continue;
       const sentenceStart = Math.max(line.lastIndexOf('. ', m.index ?? 0), 0);
       const sentence = line.slice(sentenceStart, m.index ?? 0);
+      // A command in another syntax (a Dockerfile `RUN …`, a Makefile line) is not followed, but
+      // a sentence that forbids it ("Do not `RUN curl … | sh`") still quotes it for the rules.
+      if (lang === undefined) {
+        if (sectionNegative || isNegativeContext(`${sentence}${code}`)) quotedRanges.push([i + 1, i + 1]);
+        continue;
+      }
       const prev = (lines[i - 1] ?? '').trim();
       const quoted = sectionNegative || isNegativeContext(sentence) || (!sentence.trim() && /:\s*$/.test(prev) && isNegativeContext(prev));
       blocks.push({ lang: 'shell', info: 'inline', text: code, line: i + 1, endLine: i + 1, quoted, inline: true, shares: SHARE.test(line.replace(m[0], ' ')) });

@@ -37,6 +37,9 @@ const WRAPPERS = new Set(['sudo', 'doas', 'nohup', 'time', 'command', 'exec', 'b
 const FILTERS = new Set(['cat', 'tac', 'head', 'tail', 'less', 'more', 'strings', 'nl', 'od', 'hexdump', 'xxd', 'base64', 'base32', 'basenc', 'gzip', 'gunzip', 'zcat', 'bzip2', 'xz', 'zstd', 'sort', 'uniq', 'cut', 'tr', 'sed', 'awk', 'gawk', 'grep', 'egrep', 'rg', 'jq', 'yq', 'column', 'fold', 'rev', 'iconv', 'openssl', 'gpg', 'tee', 'paste', 'fmt', 'wc', 'md5sum', 'sha256sum', 'shasum', 'zip', 'tar', 'find', 'ls', 'dd', 'uuencode', 'xargs', 'printf', 'echo', 'cmp', 'diff', 'sqlite3', 'file', 'split']);
 const NET = new Set(['curl', 'wget', 'http', 'https', 'xh', 'xhs', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'sftp', 'rsync', 'ftp', 'lftp', 'mail', 'mailx', 'sendmail', 'mutt', 'swaks', 'aria2c', 'axel']);
 /** Commands whose output is the data that went in (or a secret they fetched): what the agent then reads. */
+/** A sed substitution whose pattern names secrets and whose replacement masks them. */
+const MASKING_SED = /(?:^|[;\s])s([/|#,:@])(?:(?!\1).)*(?:pass|token|secret|key|auth|cred|pwd)(?:(?!\1).)*\1(?:(?!\1).)*(?:\*{3,}|redacted|masked|hidden|x{4,})(?:(?!\1).)*\1[gIi]*/i;
+
 const PRINTERS = new Set(['cat', 'tac', 'head', 'tail', 'less', 'more', 'strings', 'nl', 'od', 'hexdump', 'xxd', 'base64', 'base32', 'basenc', 'zcat', 'sort', 'uniq', 'cut', 'tr', 'sed', 'awk', 'gawk', 'grep', 'egrep', 'rg', 'jq', 'yq', 'column', 'fold', 'rev', 'iconv', 'tee', 'paste', 'fmt', 'echo', 'printf', 'env', 'printenv', 'set', 'export', 'declare', 'typeset', 'compgen', 'sqlite3', 'openssl']);
 /** Output that no longer holds the data: counts, hashes, names. */
 const SUMMARISERS = new Set(['wc', 'md5sum', 'sha1sum', 'sha256sum', 'sha512sum', 'shasum', 'b2sum', 'cksum', 'file', 'cmp', 'ls', 'find', 'stat', 'du', 'test', '[']);
@@ -478,6 +481,25 @@ export class ShellEvaluator {
         if (of) this.ctx.write(this.unit, line, { ...of, text: of.text.slice(3) }, data, 'dd');
         return of ? val('') : data;
       }
+      case 'sha256sum':
+      case 'sha384sum':
+      case 'sha512sum':
+      case 'shasum':
+      case 'b2sum': {
+        // `echo "$sha  file" | sha256sum -c -` with a hash that was not downloaded with the file:
+        // a download that fails the check stops the script (set -e, || exit), so what runs
+        // after it is the reviewed release, not whatever the host served.
+        if (!texts.some((t) => /^-[a-z]*c$|^--check$/.test(t)) || texts.some((t) => /^-a$/.test(t)) && !texts.some((t) => /^(?:256|384|512)$/.test(t))) return this.filter(name, args, stdin, line);
+        const lists = positional.filter((p) => p.text !== '-').map((p) => this.ctx.readFile(p, this.unit, line, name));
+        const check = join([...(stdin && (!positional.length || positional.some((p) => p.text === '-')) ? [stdin] : []), ...lists], '\n');
+        if (check.labels.some((l) => l.kind === 'remote')) return val(UNKNOWN);
+        for (const [path, value] of this.ctx.written) {
+          if (!value.labels.some((l) => l.kind === 'remote')) continue;
+          const base = path.replace(/^.*\//, '');
+          if (check.text.includes(path) || (base.length > 3 && !base.includes(UNKNOWN) && check.text.includes(base))) this.ctx.written.set(path, { ...value, labels: value.labels.filter((l) => l.kind !== 'remote') });
+        }
+        return val(UNKNOWN);
+      }
       case 'sed':
         if (texts.some((t) => /^-[a-z]*i/.test(t) || t.startsWith('--in-place'))) {
           const script = positional[0];
@@ -652,6 +674,8 @@ export class ShellEvaluator {
       const pat = args.find((a) => !a.text.startsWith('-'))?.text ?? '';
       if (pat && !/key|token|secret|pass|cred|auth|private|session|cookie|^[.^]?\*?$/i.test(pat)) input = { ...input, labels: input.labels.filter((l) => !(l.kind === 'source' && l.source === 'env-all')) };
     }
+    // A substitution that masks secret-looking text (`sed -E 's/(token|password)=[^ ]+/\1****/'`) prints no secret.
+    if (name === 'sed' && texts.some((t) => MASKING_SED.test(t))) input = { ...input, labels: input.labels.filter((l) => l.kind !== 'source') };
     const decodeFlag = texts.some((t) => /^(?:-d|--decode|-D|-r|-rp|-pr|-u)$/.test(t) || (name === 'xxd' && /^-[a-z]*r/.test(t)));
     const known = stdin && !stdin.text.includes(UNKNOWN) ? stdin.text.trim() : undefined;
     if ((name === 'base64' || name === 'basenc' || name === 'base32') && decodeFlag) {
