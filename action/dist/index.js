@@ -18631,6 +18631,7 @@ function toolsBeyondScope(requested, scope) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync, closeSync, mkdirSync, mkdtempSync as mkdtempSync2, openSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname2, join as join4 } from "node:path";
 
 // src/core/diff.ts
@@ -18867,9 +18868,16 @@ function* blobFragments(repo, entries, spillAbove = SPILL_BYTES) {
   if (batch.length) yield* flush();
   if (large.length) yield* spilledBlobs(repo, large, sizes);
 }
+function spillDir(repo) {
+  try {
+    const gitDir = gitText(["rev-parse", "--absolute-git-dir"], { cwd: repo }).trim();
+    return mkdtempSync2(join4(gitDir, "agent-vault-scan-"));
+  } catch {
+    return mkdtempSync2(join4(tmpdir2(), "agent-vault-scan-"));
+  }
+}
 function* spilledBlobs(repo, entries, sizes) {
-  const gitDir = gitText(["rev-parse", "--absolute-git-dir"], { cwd: repo }).trim();
-  const dir = mkdtempSync2(join4(gitDir, "agent-vault-scan-"));
+  const dir = spillDir(repo);
   try {
     for (const [i, e] of entries.entries()) {
       const file = join4(dir, String(i));
@@ -19892,6 +19900,10 @@ async function vaultedInFile(ctx, blob) {
       const len = held + n;
       if (len === 0) break;
       const last = n === 0 || start + len >= blob.size;
+      if (!last && len < buf.length) {
+        held = len;
+        continue;
+      }
       const window2 = buf.subarray(0, len);
       const keepBefore = last ? len : len - WINDOW_OVERLAP;
       const hits = (await session.findValues(window2)).filter((h) => h.offset < keepBefore).sort((a, b) => a.offset - b.offset);
@@ -19978,7 +19990,7 @@ async function readContent(ctx, target) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { existsSync as existsSync7, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
+import { tmpdir as tmpdir3 } from "node:os";
 import { dirname as dirname6, join as join14, posix as posix2 } from "node:path";
 
 // src/skill/attest.ts
@@ -25906,7 +25918,7 @@ function checkSkills(repo, changedPaths2, config, options = {}) {
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
   const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
-  const work = mkdtempSync3(join14(tmpdir2(), "agent-vault-skills-"));
+  const work = mkdtempSync3(join14(tmpdir3(), "agent-vault-skills-"));
   try {
     let gate;
     if (opts2.trustCommit) {
@@ -36135,7 +36147,7 @@ function verifyChain(lines, anchor, options = {}) {
       const covers = c;
       if (hashes[covers - 1] !== e.head) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
       if (options.keys) {
-        if (!options.keys.includes(e.signer)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten)` };
+        if (!options.keys.includes(e.signer)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten, or written beside another vault)` };
         if (!signatureValid2(e.signer, checkpointMessage(covers, e.head), e.sig)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint whose signature does not verify (the log was rewritten)` };
       }
       checkpoints++;

@@ -188,7 +188,7 @@ export function verifyChain(lines: readonly string[], anchor?: AuditAnchor, opti
       const covers = c as number;
       if (hashes[covers - 1] !== e.head) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
       if (options.keys) {
-        if (!options.keys.includes(e.signer)) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten)` };
+        if (!options.keys.includes(e.signer)) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten, or written beside another vault)` };
         if (!signatureValid(e.signer, checkpointMessage(covers, e.head), e.sig)) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint whose signature does not verify (the log was rewritten)` };
       }
       checkpoints++;

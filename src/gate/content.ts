@@ -106,6 +106,10 @@ async function vaultedInFile(ctx: ContentContext, blob: SpilledBlob): Promise<Pr
       const len = held + n;
       if (len === 0) break;
       const last = n === 0 || start + len >= blob.size;
+      if (!last && len < buf.length) {
+        held = len; // a short read: fill the window before judging it
+        continue;
+      }
       const window = buf.subarray(0, len);
       const keepBefore = last ? len : len - WINDOW_OVERLAP; // hits starting at or after this are the next window's
       const hits = (await session.findValues(window)).filter((h) => h.offset < keepBefore).sort((a, b) => a.offset - b.offset);

@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { COMMIT_MARKER, DiffParser, LineSplitter, type DiffFragment } from '../core/diff.js';
 import { usageError } from '../errors.js';
@@ -158,10 +159,23 @@ export function* blobFragments(repo: string, entries: GitEntry[], spillAbove = S
   if (large.length) yield* spilledBlobs(repo, large, sizes);
 }
 
+/**
+ * A new private folder (0700) for spilled blobs: in the repository's git folder, beside the
+ * objects it copies; the system's temporary folder when that one cannot be written (a
+ * read-only checkout).
+ */
+function spillDir(repo: string): string {
+  try {
+    const gitDir = gitText(['rev-parse', '--absolute-git-dir'], { cwd: repo }).trim();
+    return mkdtempSync(join(gitDir, 'agent-vault-scan-'));
+  } catch {
+    return mkdtempSync(join(tmpdir(), 'agent-vault-scan-'));
+  }
+}
+
 /** Each large blob written to a private temporary file in turn, removed as soon as it was consumed. */
 function* spilledBlobs(repo: string, entries: GitEntry[], sizes: Map<string, number>): Generator<SourceRead> {
-  const gitDir = gitText(['rev-parse', '--absolute-git-dir'], { cwd: repo }).trim();
-  const dir = mkdtempSync(join(gitDir, 'agent-vault-scan-')); // 0700
+  const dir = spillDir(repo);
   try {
     for (const [i, e] of entries.entries()) {
       const file = join(dir, String(i));
