@@ -20799,6 +20799,7 @@ var FLOW_CHECKS = {
   "skill-flow-secret-to-document": { severity: "high", description: "Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read" },
   "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
   "skill-flow-access-grant": { severity: "high", description: "Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine" },
+  "skill-flow-git-hook-write": { severity: "high", description: "Code plants a git hook (writes or copies into .git/hooks/) whose content is downloaded, decoded, unknown or reaches the network, or points core.hooksPath at a temporary or hidden folder: it runs on the user's every commit, checkout or push" },
   "skill-flow-prose-exfil": { severity: "high", description: "Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step" },
   "skill-flow-prose-shadow": { severity: "high", description: "Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)" },
   "skill-flow-prose-tamper": { severity: "high", description: "Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several" },
@@ -21003,12 +21004,36 @@ var FlowContext = class {
         const weak = weakensSettings(data.text.replace(/\u0000/g, ""));
         if (weak) this.report("skill-flow-weaken-settings", unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
       }
+      if (GIT_HOOK.test(p)) this.gitHook(unit, line, p, data, how);
       if (isDocumentPath(p)) {
         const leaked = data.labels.find((l) => l.kind === "source" && l.source !== "env-secret");
         if (leaked && leaked.kind === "source") this.report("skill-flow-secret-to-document", unit, line, `${leaked.name} (line ${leaked.step.line}) written by ${how} into ${shortPath(p)}`, [leaked.step, { file: unit.file, line, what: `${how} ${shortPath(p)}` }]);
       }
       this.written.set(normPath(p), data);
     }
+  }
+  /**
+   * A git hook written by code runs on every commit, checkout or push of the user. A hook
+   * written from known text that runs local commands (a linter, the tests) is a setup step and
+   * left to the pattern rule (medium); one whose content is downloaded, decoded, carries
+   * secrets, cannot be known here, or itself reaches the network or runs an inline payload is
+   * the finding.
+   */
+  gitHook(unit, line, p, data, how) {
+    const bad = data.labels.find((l) => l.kind === "remote" || l.kind === "decoded" || l.kind === "source");
+    const text = data.text.replace(/\u0000/g, " ");
+    let why;
+    if (bad) why = bad.kind === "remote" ? `content downloaded from ${hostOf(bad.url) ?? "a URL"} (line ${bad.step.line})` : bad.kind === "decoded" ? `${bad.how} output (line ${bad.step.line})` : `${bad.name} (line ${bad.step.line})`;
+    else if (!text.trim() || data.text.includes(UNKNOWN)) why = "content not known before it runs";
+    else if (HOOK_PAYLOAD.test(text)) why = "a hook that reaches the network, reads the environment or credentials, or runs an inline payload";
+    if (why) this.report("skill-flow-git-hook-write", unit, line, `${how} writes the git hook ${shortPath(p)}: ${why}`);
+  }
+  /** `git config core.hooksPath DIR`: a temporary or hidden folder outside the repository's own hook folders. */
+  hooksPath(unit, line, dir, how) {
+    const d = normPath(dir);
+    const temp = /^(?:\/tmp|\/var\/tmp|\/dev\/shm|\/private\/tmp)(?:\/|$)|^%TEMP%|^\$\{?TMPDIR/i.test(d);
+    const hidden = d.split(/[/\\]/).some((c) => /^\.[^./]/.test(c) && !/^\.(?:githooks|git-hooks|husky|hooks|git|config)$/i.test(c));
+    if (temp || hidden) this.report("skill-flow-git-hook-write", unit, line, `${how} points core.hooksPath at ${shortPath(d)}, ${temp ? "a temporary folder" : "a hidden folder"}`);
   }
   erase(unit, line, path, how) {
     for (const p of splitPaths(path.text)) if (isTracePath(p)) this.report("skill-flow-erase-traces", unit, line, `${how} ${shortPath(p)}`);
@@ -21024,6 +21049,8 @@ function dedupe(labels) {
   for (const l of labels) if (!out.includes(l)) out.push(l);
   return out.slice(0, 64);
 }
+var GIT_HOOK = /(?:^|[/\\])\.git[/\\]hooks[/\\](?![^/\\]*\.sample$)[^/\\]+$/;
+var HOOK_PAYLOAD = /\b(?:curl|wget|nc|ncat|socat|telnet|scp|rsync)\b|\/dev\/(?:tcp|udp)\/|\bbase64\s+(?:-d|--decode)|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\beval\b|\bprintenv\b|(?:^|[;&|]\s*)env\s*(?:\||>|$)|os\.environ|process\.env|https?:\/\/|\.ssh\/|\.aws\/|\.netrc|\/tmp\/|\/dev\/shm/m;
 function splitPaths(text) {
   return text.split(/[\s\u0000]+(?=[~/.$%A-Za-z])/).map((p) => p.replace(/\u0000/g, "")).filter((p) => p.length > 0);
 }
@@ -22696,8 +22723,22 @@ var Parser3 = class _Parser {
   arrowFunction(at, params) {
     this.eat("=>");
     if (this.is("{")) return { t: "func", params, body: this.jsBlockOrStatement(), at };
+    const save = this.i;
+    const paren = this.eat("(");
     const e = this.expression(0);
-    return { t: "func", params, body: [{ t: "return", e, at }], at };
+    if (this.k() === "op" && ASSIGN_OPS.has(this.tok.v) && this.tok.v !== ":=") {
+      const op = this.next().v;
+      const value = this.expression(0);
+      if (paren) {
+        this.skipNl();
+        this.eat(")");
+      }
+      return { t: "func", params, body: [{ t: "assign", targets: [this.target(e)], value, op, at }], at };
+    }
+    if (!paren) return { t: "func", params, body: [{ t: "return", e, at }], at };
+    this.i = save;
+    const whole = this.expression(0);
+    return { t: "func", params, body: [{ t: "return", e: whole, at }], at };
   }
   primary() {
     const t = this.tok;
@@ -23025,6 +23066,16 @@ var CodeEvaluator = class {
   bind(name, v) {
     this.scopes[this.scopes.length - 1].set(name, v);
   }
+  /** Assignment to a variable an enclosing function declared (a callback's `body += chunk`): the closure's variable changes. */
+  rebind(name, v) {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      if (this.scopes[i].has(name)) {
+        this.scopes[i].set(name, v);
+        return;
+      }
+    }
+    this.bind(name, v);
+  }
   assign(target, v) {
     if (target.t === "name") this.bind(target.name, v);
     else if (target.t === "pattern") {
@@ -23058,7 +23109,10 @@ var CodeEvaluator = class {
           const old = s.targets[0]?.t === "name" ? this.lookup(s.targets[0].name) : void 0;
           if (old) v = join10([old, v]);
         }
-        for (const t of s.targets) this.assign(t, v);
+        for (const t of s.targets) {
+          if (t.t === "name" && (s.op !== "=" || this.lang === "js") && s.op !== ":=" && !this.scopes[this.scopes.length - 1].has(t.name) && this.lookup(t.name)) this.rebind(t.name, v);
+          else this.assign(t, v);
+        }
         return;
       }
       case "expr":
@@ -23239,6 +23293,28 @@ var CodeEvaluator = class {
     } else callee = this.expr(e.callee);
     const args = e.args.map((a) => this.expr(a));
     const kwargs = new Map(e.kwargs.map((k) => [k.name, this.expr(k.value)]));
+    const out = this.dispatch(e, line, receiver, method, callee, args, kwargs);
+    if (this.lang === "js" && method !== "then") this.callbacks(e, out, receiver);
+    return out;
+  }
+  /**
+   * JavaScript callbacks run with what the call hands them: a response handler gets the
+   * response (`https.get(url, res => …)`), an event handler on a stream gets its data
+   * (`res.on('data', chunk => body += chunk)`). Each runs once, in order, so data collected by
+   * one handler reaches the next (`res.on('end', () => eval(body))`).
+   */
+  callbacks(e, out, receiver) {
+    const carried = dedupe([...out.labels, ...receiver?.labels ?? []].filter((l) => l.kind !== "source" || receiver?.obj?.kind !== "env"));
+    const given = { text: UNKNOWN, labels: carried };
+    for (const a of e.args) {
+      if (a.t === "func") this.callLocal("callback", { params: a.params, body: a.body, calls: 0 }, a.params.map(() => given));
+      else if (a.t === "name" && this.funcs.has(a.name) && !this.lookup(a.name)?.labels.length) {
+        const fn = this.funcs.get(a.name);
+        this.callLocal(a.name, fn, fn.params.map(() => given));
+      }
+    }
+  }
+  dispatch(e, line, receiver, method, callee, args, kwargs) {
     if (receiver?.obj?.kind === "env" && method) {
       const a0 = args[0];
       if (/^(?:get|__getitem__|pop|setdefault|getenv)$/.test(method) && a0 && !a0.text.includes(UNKNOWN)) return this.envVar(a0.text, e.at);
@@ -23266,8 +23342,8 @@ var CodeEvaluator = class {
       if (out) return out;
     }
     if (receiver && method && e.callee.t === "member" && e.callee.obj.t === "name" && /^(?:set_content|set_payload|add_attachment|attach|add_alternative|add_header|append|extend|update|add|insert|push|unshift|set|setdefault|write|writelines|put)$/.test(method)) {
-      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === "source"));
-      if (carried.length) this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
+      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === "source" || this.lang === "js" && (l.kind === "remote" || l.kind === "decoded")));
+      if (carried.length) this.rebind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
     }
     const all = [callee, ...args, ...kwargs.values()];
     if (receiver) all.push(receiver);
@@ -25000,6 +25076,8 @@ var ShellEvaluator = class {
     const texts = sub.map((a) => a.text);
     const positional = sub.slice(1).filter((a) => !a.text.startsWith("-"));
     if (texts[0] === "config" && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report("skill-flow-weaken-settings", this.unit, line, "git config http.sslVerify false");
+    const hooks = texts[0] === "config" ? texts.findIndex((t) => /^core\.hookspath$/i.test(t)) : -1;
+    if (hooks > 0 && texts[hooks + 1] && !texts[hooks + 1].includes(UNKNOWN)) this.ctx.hooksPath(this.unit, line, texts[hooks + 1], "git config");
     switch (texts[0]) {
       case "credential":
       case "credential-cache":

@@ -757,6 +757,8 @@ export class ShellEvaluator {
     const texts = sub.map((a) => a.text);
     const positional = sub.slice(1).filter((a) => !a.text.startsWith('-'));
     if (texts[0] === 'config' && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report('skill-flow-weaken-settings', this.unit, line, 'git config http.sslVerify false');
+    const hooks = texts[0] === 'config' ? texts.findIndex((t) => /^core\.hookspath$/i.test(t)) : -1;
+    if (hooks > 0 && texts[hooks + 1] && !texts[hooks + 1]!.includes(UNKNOWN)) this.ctx.hooksPath(this.unit, line, texts[hooks + 1]!, 'git config');
     switch (texts[0]) {
       case 'credential':
       case 'credential-cache':
