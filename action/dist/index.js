@@ -23495,7 +23495,8 @@ var CodeEvaluator = class {
     }
     if (/^(?:__import__|importlib\.import_module|require)$/.test(name)) {
       if (!a0.text.includes(UNKNOWN) && !/^[./]/.test(a0.text)) return mod(strip(a0.text));
-      if (a0.labels.some((l) => l.kind === "remote" || l.kind === "decoded") || this.ctx.written.get(a0.text)) this.ctx.exec(this.unit, line, this.ctx.written.get(a0.text) ?? a0, this.lang === "py" ? "python" : "javascript", `${name} of written code`);
+      const written = this.ctx.written.get(a0.text) ?? this.ctx.written.get(normPath(a0.text.replace(/\u0000/g, "")));
+      if (a0.labels.some((l) => l.kind === "remote" || l.kind === "decoded") || written) this.ctx.exec(this.unit, line, written ?? a0, this.lang === "py" ? "python" : "javascript", `${name} of written code`);
       return { text: UNKNOWN, labels: a0.labels };
     }
     if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
@@ -23643,6 +23644,10 @@ var CodeEvaluator = class {
         return val("");
       }
       if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join10([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
+    }
+    if (method === "pipe" && a0.obj?.kind === "file-w") {
+      this.ctx.write(this.unit, line, val(a0.obj.path ?? UNKNOWN), recv, "pipe");
+      return a0;
     }
     const known = !recv.text.includes(UNKNOWN);
     switch (method) {

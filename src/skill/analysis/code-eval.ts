@@ -557,7 +557,8 @@ export class CodeEvaluator {
     }
     if (/^(?:__import__|importlib\.import_module|require)$/.test(name)) {
       if (!a0.text.includes(UNKNOWN) && !/^[./]/.test(a0.text)) return mod(strip(a0.text));
-      if (a0.labels.some((l) => l.kind === 'remote' || l.kind === 'decoded') || this.ctx.written.get(a0.text)) this.ctx.exec(this.unit, line, this.ctx.written.get(a0.text) ?? a0, this.lang === 'py' ? 'python' : 'javascript', `${name} of written code`);
+      const written = this.ctx.written.get(a0.text) ?? this.ctx.written.get(normPath(a0.text.replace(/\u0000/g, '')));
+      if (a0.labels.some((l) => l.kind === 'remote' || l.kind === 'decoded') || written) this.ctx.exec(this.unit, line, written ?? a0, this.lang === 'py' ? 'python' : 'javascript', `${name} of written code`);
       return { text: UNKNOWN, labels: a0.labels };
     }
     if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
@@ -710,6 +711,11 @@ export class CodeEvaluator {
         return val('');
       }
       if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: 'path' } };
+    }
+    // A stream piped into a file (`res.pipe(fs.createWriteStream(dest))`): the file holds the stream's data.
+    if (method === 'pipe' && a0.obj?.kind === 'file-w') {
+      this.ctx.write(this.unit, line, val(a0.obj.path ?? UNKNOWN), recv, 'pipe');
+      return a0;
     }
     // Strings
     const known = !recv.text.includes(UNKNOWN);
