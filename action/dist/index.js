@@ -20934,7 +20934,7 @@ var FlowContext = class {
     if (bad) why = bad.kind === "remote" ? `runs content downloaded from ${hostOf(bad.url) ?? "a URL"} (line ${bad.step.line})` : `runs ${bad.how} output (line ${bad.step.line})`;
     else if (/\b(?:curl|wget|nc|ncat|socat)\b[^\n]*(?:\|\s*(?:ba|z)?sh\b|-o\b|-O\b)|\bbase64\s+(?:-d|--decode)|\/dev\/tcp\/|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\b(?:ba|z)?sh\s+-c\b/.test(text)) why = "runs a download or an inline payload";
     else {
-      for (const m of text.matchAll(/(?:^|[\s"'=])((?:~|\$HOME|\/)[^\s"';|&]*)/g)) {
+      for (const m of text.matchAll(/(?:^|[\s"'=(;&|])((?:~|\$HOME|\/)[^\s"';|&()]*)/g)) {
         const path = m[1];
         const w = this.written.get(normPath(path));
         const r = w?.labels.find((l) => l.kind === "remote" || l.kind === "decoded");
@@ -20942,7 +20942,9 @@ var FlowContext = class {
           why = `runs ${shortPath(path)}, written from ${r.kind === "remote" ? `a download (line ${r.step.line})` : `decoded data (line ${r.step.line})`}`;
           break;
         }
-        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path))) {
+        const temp = /\/(?:tmp|dev\/shm|var\/tmp)\//.test(path);
+        const nestedHidden = /\/\.[\w.-]+\/(?:[^/]+\/)*\.[\w.-]+$/.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno|oh-my-zsh|zsh|zprezto|asdf|pyenv|rbenv|sdkman)\//.test(path);
+        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path)) || startupFile && (temp || nestedHidden)) {
           why = `runs ${shortPath(path)}, a hidden or temporary path`;
           break;
         }
