@@ -305,8 +305,6 @@ export const PROVIDER_MSG = {
   badKey: (key: string) => `"${key}" is not a valid key name`,
   keyFromProvider: (keys: string[]) => `${keys.map((k) => `"${k}"`).join(', ')} already ${keys.length === 1 ? 'comes' : 'come'} from a provider; a value set without a terminal may create a key, never take the place of one`,
   keyFromProviderHint: (keys: string[]) => `Nothing was changed. To store a local value in its place, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault set ${k}`).join('; ')}`,
-  needsLocalSession: 'this repository routes keys to providers (keys: in .agent-vault.yaml), which a passphrase vault\'s session agent does not consult yet; refusing rather than showing content without their values hidden',
-  needsLocalSessionHint: 'Use providers with a key-file vault (or AGENT_VAULT_KEY_ENV in CI) for now, or remove keys: from .agent-vault.yaml.',
   envFileRefused: (name: string, path: string, why: string) => `provider "${name}": refusing to read ${path}: ${why}`,
   envFileRefusedHint: 'Point the envfile provider at a regular file outside the vault home (providers: NAME: path: in .agent-vault.yaml).',
   envFileUnreadable: (name: string, path: string, code: string) => `provider "${name}": cannot read ${path} (${code})`,
@@ -398,6 +396,7 @@ export const PAGE_MSG = {
 
 /** The team vault (issue 17). Names, paths and key names only; never a value. */
 export const TEAM_MSG = {
+  keyExists: (keys: string[]) => `${keys.map((k) => `"${k}"`).join(', ')} already ${keys.length === 1 ? 'exists' : 'exist'} in the team vault; a value set without a terminal may create a key, never replace one`,
   damaged: (file: string, why: string) => `${file} is damaged: ${why}`,
   damagedHint: (file: string) => `Restore it from git (git checkout -- ${file}, or from the last good commit); agent-vault never repairs it by guessing.`,
   restoreFromGit: 'Restore .agent-vault/team.vault and .agent-vault/recipients from the last good commit (git log -- .agent-vault), and ask the member who wrote it.',

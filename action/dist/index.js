@@ -4787,8 +4787,8 @@ var require_int2 = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
-      const sign4 = str[0];
-      if (sign4 === "-" || sign4 === "+")
+      const sign3 = str[0];
+      if (sign3 === "-" || sign3 === "+")
         offset += 1;
       str = str.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
@@ -4804,10 +4804,10 @@ var require_int2 = __commonJS({
             break;
         }
         const n2 = BigInt(str);
-        return sign4 === "-" ? BigInt(-1) * n2 : n2;
+        return sign3 === "-" ? BigInt(-1) * n2 : n2;
       }
       const n = parseInt(str, radix);
-      return sign4 === "-" ? -1 * n : n;
+      return sign3 === "-" ? -1 * n : n;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
@@ -4958,11 +4958,11 @@ var require_timestamp = __commonJS({
     init_define_AGENT_VAULT_SKILL_RULE_PACKS();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
-      const sign4 = str[0];
-      const parts = sign4 === "-" || sign4 === "+" ? str.substring(1) : str;
+      const sign3 = str[0];
+      const parts = sign3 === "-" || sign3 === "+" ? str.substring(1) : str;
       const num = (n) => asBigInt ? BigInt(n) : Number(n);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
-      return sign4 === "-" ? num(-1) * res : res;
+      return sign3 === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value } = node;
@@ -4971,9 +4971,9 @@ var require_timestamp = __commonJS({
         num = (n) => BigInt(n);
       else if (isNaN(value) || !isFinite(value))
         return stringifyNumber.stringifyNumber(node);
-      let sign4 = "";
+      let sign3 = "";
       if (value < 0) {
-        sign4 = "-";
+        sign3 = "-";
         value *= num(-1);
       }
       const _60 = num(60);
@@ -4988,7 +4988,7 @@ var require_timestamp = __commonJS({
           parts.unshift(value);
         }
       }
-      return sign4 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
+      return sign3 + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
       identify: (value) => typeof value === "bigint" || Number.isInteger(value),
@@ -14005,8 +14005,8 @@ var Simplify = class Simplify2 {
   }
 };
 var CharGroup = class {
-  constructor(sign4, cls) {
-    this.sign = sign4;
+  constructor(sign3, cls) {
+    this.sign = sign3;
     this.cls = cls;
   }
 };
@@ -14280,8 +14280,8 @@ var CharClass = class CharClass2 {
     if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
     return this;
   }
-  appendTableWithSign(table, sign4) {
-    return sign4 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  appendTableWithSign(table, sign3) {
+    return sign3 < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
   }
   negateClass() {
     let nextLo = 0;
@@ -14303,8 +14303,8 @@ var CharClass = class CharClass2 {
     }
     return this;
   }
-  appendClassWithSign(x, sign4) {
-    return sign4 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  appendClassWithSign(x, sign3) {
+    return sign3 < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
   }
   appendGroup(g, foldCase2) {
     let cls = g.cls;
@@ -15211,7 +15211,7 @@ var Parser = class Parser2 {
     }
     t.skip(2);
     let flags = this.flags;
-    let sign4 = 1;
+    let sign3 = 1;
     let sawFlag = false;
     loop: while (t.more()) {
       const c = t.pop();
@@ -15233,14 +15233,14 @@ var Parser = class Parser2 {
           sawFlag = true;
           break;
         case Codepoint.CODES["-"]:
-          if (sign4 < 0) break loop;
-          sign4 = -1;
+          if (sign3 < 0) break loop;
+          sign3 = -1;
           flags = ~flags;
           sawFlag = false;
           break;
         case Codepoint.CODES[":"]:
         case Codepoint.CODES[")"]:
-          if (sign4 < 0) {
+          if (sign3 < 0) {
             if (!sawFlag) break loop;
             flags = ~flags;
           }
@@ -15346,9 +15346,9 @@ var Parser = class Parser2 {
     const startPos = t.pos();
     if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
     t.skip(1);
-    let sign4 = 1;
+    let sign3 = 1;
     let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign4 = -1;
+    if (c === Codepoint.CODES["P"]) sign3 = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
       throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
@@ -15368,18 +15368,18 @@ var Parser = class Parser2 {
       t.skip(1);
     }
     if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign4 = 0 - sign4;
+      sign3 = 0 - sign3;
       name = name.substring(1);
     }
     const pair = Parser2.unicodeTable(name);
     if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign4 = 0 - sign4;
+    if (pair.sign < 0) sign3 = 0 - sign3;
     const tab = pair.tab;
     const fold2 = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign4);
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold2 === null) cc.appendTableWithSign(tab, sign3);
     else {
       const tmp = new CharClass().appendTable(tab).appendTable(fold2).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign4);
+      cc.appendClassWithSign(Array.from(tmp), sign3);
     }
     return true;
   }
@@ -15389,9 +15389,9 @@ var Parser = class Parser2 {
     const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
     re.flags = this.flags;
     const cc = new CharClass();
-    let sign4 = 1;
+    let sign3 = 1;
     if (t.more() && t.lookingAt("^")) {
-      sign4 = -1;
+      sign3 = -1;
       t.skip(1);
       if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
     }
@@ -15428,7 +15428,7 @@ var Parser = class Parser2 {
     }
     t.skip(1);
     cc.cleanClass();
-    if (sign4 < 0) cc.negateClass();
+    if (sign3 < 0) cc.negateClass();
     re.runes = cc.toArray();
     this.push(re);
   }
@@ -18190,9 +18190,9 @@ var MSG = {
   /** How to fix a skill-gate failure, for the hooks and the Action alike (signing needs a terminal, so a person does it). */
   skillFix: (code, folder) => {
     const dir = folder || ".";
-    const sign4 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
-    if (code === "SKILL_UNSIGNED") return `sign it: ${sign4}`;
-    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign4}`;
+    const sign3 = `agent-vault skill sign ${dir} --kid KEY in a terminal, then commit ${dir === "." ? "" : `${dir}/`}SKILL.sig`;
+    if (code === "SKILL_UNSIGNED") return `sign it: ${sign3}`;
+    if (code === "SKILL_HASH_MISMATCH") return `the skill changed after it was signed; re-sign it: ${sign3}`;
     if (code === "SKILL_SCAN_FAILED") return `fix the findings (agent-vault skill scan ${dir} lists them), or record an accepted one under skills.suppressions with a reason`;
     return `run agent-vault skill verify ${dir} for the details of ${code}`;
   },
@@ -18275,8 +18275,6 @@ var PROVIDER_MSG = {
   badKey: (key) => `"${key}" is not a valid key name`,
   keyFromProvider: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} already ${keys.length === 1 ? "comes" : "come"} from a provider; a value set without a terminal may create a key, never take the place of one`,
   keyFromProviderHint: (keys) => `Nothing was changed. To store a local value in its place, ask the user to run in their own terminal: ${keys.map((k) => `agent-vault set ${k}`).join("; ")}`,
-  needsLocalSession: "this repository routes keys to providers (keys: in .agent-vault.yaml), which a passphrase vault's session agent does not consult yet; refusing rather than showing content without their values hidden",
-  needsLocalSessionHint: "Use providers with a key-file vault (or AGENT_VAULT_KEY_ENV in CI) for now, or remove keys: from .agent-vault.yaml.",
   envFileRefused: (name, path, why) => `provider "${name}": refusing to read ${path}: ${why}`,
   envFileRefusedHint: "Point the envfile provider at a regular file outside the vault home (providers: NAME: path: in .agent-vault.yaml).",
   envFileUnreadable: (name, path, code) => `provider "${name}": cannot read ${path} (${code})`,
@@ -18302,6 +18300,7 @@ var PROVIDER_MSG = {
   opFailedHint: "Run op whoami in your terminal to see what 1Password says, then run the command again."
 };
 var TEAM_MSG = {
+  keyExists: (keys) => `${keys.map((k) => `"${k}"`).join(", ")} already ${keys.length === 1 ? "exists" : "exist"} in the team vault; a value set without a terminal may create a key, never replace one`,
   damaged: (file, why) => `${file} is damaged: ${why}`,
   damagedHint: (file) => `Restore it from git (git checkout -- ${file}, or from the last good commit); agent-vault never repairs it by guessing.`,
   restoreFromGit: "Restore .agent-vault/team.vault and .agent-vault/recipients from the last good commit (git log -- .agent-vault), and ask the member who wrote it.",
@@ -30249,7 +30248,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     }
     return { seed, k2sig };
   }
-  function sign4(message, secretKey, opts2 = {}) {
+  function sign3(message, secretKey, opts2 = {}) {
     const { seed, k2sig } = prepSig(message, secretKey, opts2);
     const drbg = createHmacDrbg(hash.outputLen, Fn.BYTES, hmac3);
     const sig = drbg(seed, k2sig);
@@ -30295,7 +30294,7 @@ function ecdsa(Point, hash, ecdsaOpts = {}) {
     utils,
     lengths,
     Point,
-    sign: sign4,
+    sign: sign3,
     verify: verify3,
     recoverPublicKey,
     Signature,
@@ -34110,11 +34109,9 @@ async function openTeam(root, identity, pins) {
   return decryptTeam(t, identity);
 }
 
-// src/vault/index.ts
+// src/session/local.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync13, statSync as statSync5 } from "node:fs";
-import { join as join17 } from "node:path";
 
 // src/vault/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -34125,8 +34122,7 @@ function deriveKeys(master) {
   return { encryption: derive("agent-vault/1 value encryption"), integrity: derive("agent-vault/1 file integrity"), audit: derive("agent-vault/1 audit checkpoint signing") };
 }
 var ED25519_PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-function signWithSeed(seed, message) {
-  const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
+function signWithPkcs8(der, message) {
   try {
     const privateKey = createPrivateKey3({ key: der, format: "der", type: "pkcs8" });
     const jwk = createPublicKey3(privateKey).export({ format: "jwk" });
@@ -34135,6 +34131,7 @@ function signWithSeed(seed, message) {
     der.fill(0);
   }
 }
+var signWithSeed = (seed, message) => signWithPkcs8(Buffer.concat([ED25519_PKCS8_PREFIX, seed]), message);
 function aad(key, version) {
   return Buffer.from(`agent-vault/1\0${key}\0${version}`, "utf8");
 }
@@ -34167,898 +34164,22 @@ function sameHex(a, b) {
   return x.length === y.length && timingSafeEqual2(x, y);
 }
 
-// src/vault/approval-state.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { isAbsolute as isAbsolute2, sep as sep2 } from "node:path";
-var HOUR = 36e5;
-var DEFAULT_POLICY = { ttlMs: 0, scope: "secret", capMs: 8 * HOUR };
-function emptyApprovals() {
-  return { policy: { vault: { ...DEFAULT_POLICY }, keys: {} }, webhooks: [], grants: [] };
-}
-var isObj = (v) => !!v && typeof v === "object" && !Array.isArray(v);
-var isStrs = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
-var isMs = (v) => Number.isSafeInteger(v) && v >= 0;
-var OPS = ["write", "smudge", "run", "reveal", "internal"];
-function policyOk(p, partial) {
-  if (!isObj(p)) return false;
-  for (const [k, v] of Object.entries(p)) {
-    if (k === "ttlMs" || k === "capMs") {
-      if (!isMs(v)) return false;
-    } else if (k === "scope") {
-      if (v !== "secret" && v !== "vault") return false;
-    } else return false;
-  }
-  return partial || p.ttlMs !== void 0 && p.scope !== void 0 && p.capMs !== void 0;
-}
-function grantShapeOk(g) {
-  return isObj(g) && typeof g.id === "string" && isStrs(g.keys) && OPS.includes(g.op) && (g.destination === void 0 || typeof g.destination === "string") && (g.repo === void 0 || typeof g.repo === "string") && typeof g.created === "string" && typeof g.expires === "string" && (g.usesLeft === null || Number.isSafeInteger(g.usesLeft) && g.usesLeft > 0) && (g.request === void 0 || typeof g.request === "string");
-}
-var ENV_REF = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
-var envRefOk = (v) => v === void 0 || typeof v === "string" && ENV_REF.test(v);
-function webhookShapeOk(h) {
-  return isObj(h) && typeof h.url === "string" && envRefOk(h.authorization) && envRefOk(h.secret) && isStrs(h.events) && /^https?:\/\//.test(h.url);
-}
-function approvalsShapeOk(a) {
-  if (!isObj(a) || !isObj(a.policy) || !policyOk(a.policy.vault, false) || !isObj(a.policy.keys)) return false;
-  if (!Object.values(a.policy.keys).every((p) => policyOk(p, true))) return false;
-  if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
-  if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
-  if (a.anchor !== void 0 && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === "string")) return false;
-  if (a.auditKeys !== void 0 && !isStrs(a.auditKeys)) return false;
-  return true;
-}
-var inside2 = (root, p) => p === root || p.startsWith(root.endsWith(sep2) ? root : root + sep2);
-function grantCovers(g, keys, use, now) {
-  if (Date.parse(g.expires) <= now) return false;
-  if (g.usesLeft !== null && g.usesLeft <= 0) return false;
-  if (g.op !== use.op) return false;
-  if (!(g.keys.includes("*") || keys.every((k) => g.keys.includes(k)))) return false;
-  if (g.destination !== void 0) return g.destination === use.destination;
-  return g.repo !== void 0 && use.where !== void 0 && isAbsolute2(g.repo) && inside2(g.repo, use.where);
-}
-function applyChange(state, change) {
-  switch (change.kind) {
-    case "grant":
-      if (!grantShapeOk(change.grant)) throw usageError("the grant is malformed");
-      state.grants.push(change.grant);
-      return { changed: true, result: change.grant.id };
-    case "revoke": {
-      const before = state.grants.length;
-      state.grants = change.id === "*" ? [] : state.grants.filter((g) => g.id !== change.id);
-      return { changed: state.grants.length !== before, result: before - state.grants.length };
-    }
-    case "policy": {
-      const p = {};
-      if (change.ttlMs !== void 0) p.ttlMs = change.ttlMs;
-      if (change.scope !== void 0) p.scope = change.scope;
-      if (change.capMs !== void 0) p.capMs = change.capMs;
-      if (!policyOk(p, true)) throw usageError("the policy is malformed");
-      if (change.key === void 0) state.policy.vault = { ...state.policy.vault, ...p };
-      else state.policy.keys[change.key] = { ...Object.hasOwn(state.policy.keys, change.key) ? state.policy.keys[change.key] : {}, ...p };
-      return { changed: true, result: null };
-    }
-    case "webhook-add":
-      if (!webhookShapeOk(change.hook)) throw usageError("the webhook is malformed");
-      state.webhooks = [...state.webhooks.filter((h) => h.url !== change.hook.url), change.hook];
-      return { changed: true, result: null };
-    case "webhook-remove": {
-      const before = state.webhooks.length;
-      state.webhooks = state.webhooks.filter((h) => h.url !== change.url);
-      return { changed: before !== state.webhooks.length, result: before - state.webhooks.length };
-    }
-  }
-}
-function consumeGrant(state, keys, use, now) {
-  const live2 = state.grants.filter((g2) => Date.parse(g2.expires) > now);
-  let changed = live2.length !== state.grants.length;
-  state.grants = live2;
-  const g = live2.find((x) => grantCovers(x, keys, use, now));
-  if (!g) return { changed, result: void 0 };
-  const used = { ...g };
-  if (g.usesLeft !== null) {
-    if (g.usesLeft <= 1) state.grants = state.grants.filter((x) => x !== g);
-    else g.usesLeft -= 1;
-    changed = true;
-  }
-  return { changed, result: used };
-}
-
-// src/vault/key-provider.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { randomBytes as randomBytes10 } from "node:crypto";
-import { closeSync as closeSync5, openSync as openSync5, readFileSync as readFileSync10, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync as statSync2 } from "node:fs";
-var MASTER_KEY_BYTES = 32;
-var KeyFileProvider = class {
-  constructor(path) {
-    this.path = path;
-  }
-  path;
-  get description() {
-    return this.path;
-  }
-  exists() {
-    try {
-      statSync2(this.path);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  load() {
-    let key;
-    try {
-      key = readFileSync10(this.path);
-    } catch (e) {
-      const code = e.code;
-      throw new AgentVaultError("vault", `the vault's key file ${this.path} ${code === "ENOENT" ? "is missing" : `cannot be read (${code})`}`, {
-        code: "VAULT_KEY_MISSING",
-        hint: `Without it the vault cannot be decrypted. Restore ${this.path} from your backup; agent-vault never creates a new key for an existing vault.`
-      });
-    }
-    if (key.length !== MASTER_KEY_BYTES) {
-      throw new AgentVaultError("vault", `the vault's key file ${this.path} holds ${key.length} bytes, not ${MASTER_KEY_BYTES}`, {
-        code: "VAULT_KEY_MISSING",
-        hint: `It was truncated or replaced. Restore ${this.path} from your backup.`
-      });
-    }
-    return key;
-  }
-  create() {
-    const key = randomBytes10(MASTER_KEY_BYTES);
-    const fd = openSync5(this.path, "wx", 384);
-    try {
-      writeSync2(fd, key);
-      fsyncSync2(fd);
-    } finally {
-      closeSync5(fd);
-    }
-    return key;
-  }
-};
-var EnvKeyProvider = class {
-  constructor(variable, env) {
-    this.variable = variable;
-    this.env = env;
-  }
-  variable;
-  env;
-  get description() {
-    return `the environment variable ${this.variable} (named by AGENT_VAULT_KEY_ENV)`;
-  }
-  exists() {
-    return !!this.env[this.variable];
-  }
-  load() {
-    const text = this.env[this.variable]?.trim();
-    const hint = `Set ${this.variable} to the vault's 32-byte master key in base64 (for example: base64 -w0 < vault.key), or unset AGENT_VAULT_KEY_ENV to use the vault's own key provider.`;
-    if (!text) throw new AgentVaultError("vault", `AGENT_VAULT_KEY_ENV names ${this.variable}, which is not set or is empty`, { code: "VAULT_KEY_MISSING", hint });
-    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, "base64") : Buffer.alloc(0);
-    if (key.length !== MASTER_KEY_BYTES) {
-      throw new AgentVaultError("vault", `${this.variable} does not hold a base64 ${MASTER_KEY_BYTES}-byte key`, { code: "VAULT_KEY_MISSING", hint });
-    }
-    return key;
-  }
-  create() {
-    return this.load();
-  }
-};
-
-// src/vault/lock.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync11, renameSync as renameSync2, statSync as statSync3, unlinkSync as unlinkSync2, writeSync as writeSync3, linkSync } from "node:fs";
-import { randomBytes as randomBytes11 } from "node:crypto";
-var sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms) {
-  Atomics.wait(sleeper, 0, 0, ms);
-}
-function processStartTime(pid) {
-  try {
-    const stat2 = readFileSync11(`/proc/${pid}/stat`, "latin1");
-    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
-    const v = Number(fields[19]);
-    return Number.isFinite(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-var ownStart;
-var ownStartTime = () => ownStart === void 0 ? ownStart = processStartTime(process.pid) : ownStart;
-function holderAlive(rec) {
-  try {
-    process.kill(rec.pid, 0);
-  } catch (e) {
-    return e.code !== "ESRCH";
-  }
-  if (rec.start !== null) {
-    const now = processStartTime(rec.pid);
-    if (now !== null && now !== rec.start) return false;
-  }
-  return true;
-}
-function readRecord(path) {
-  try {
-    const rec = JSON.parse(readFileSync11(path, "utf8"));
-    return typeof rec?.pid === "number" && typeof rec.nonce === "string" ? rec : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var FileLock = class {
-  constructor(path) {
-    this.path = path;
-  }
-  path;
-  nonce;
-  acquire(options = {}) {
-    const timeoutMs = options.timeoutMs ?? 1e4;
-    const deadline = Date.now() + timeoutMs;
-    const rec = { pid: process.pid, start: ownStartTime(), nonce: randomBytes11(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
-    let delay = 2;
-    for (; ; ) {
-      try {
-        const fd = openSync6(this.path, "wx", 384);
-        try {
-          writeSync3(fd, JSON.stringify(rec));
-        } finally {
-          closeSync6(fd);
-        }
-        this.nonce = rec.nonce;
-        return;
-      } catch (e) {
-        if (e.code !== "EEXIST") throw e;
-      }
-      const holder = readRecord(this.path);
-      if (holder ? !holderAlive(holder) : this.emptyAndOld()) {
-        this.breakStale(holder);
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        throw new AgentVaultError("vault", `the vault is locked by another agent-vault process${holder ? ` (pid ${holder.pid}, since ${holder.since})` : ""}`, {
-          code: "VAULT_BUSY",
-          hint: `Wait for it to finish and try again. If no agent-vault process is running, delete ${this.path}.`
-        });
-      }
-      sleep(delay + Math.random() * delay);
-      delay = Math.min(delay * 2, 50);
-    }
-  }
-  /** A holder that died between creating the file and writing its record leaves it empty. */
-  emptyAndOld() {
-    try {
-      return Date.now() - statSync3(this.path).mtimeMs > 5e3;
-    } catch {
-      return false;
-    }
-  }
-  /**
-   * Move the stale lock aside (rename is atomic, so two breakers cannot both remove it) and
-   * check that what was moved is the stale record seen; if a new holder's lock was moved
-   * instead (it took the lock in between), put it back.
-   */
-  breakStale(seen) {
-    const aside = `${this.path}.stale.${process.pid}.${randomBytes11(4).toString("hex")}`;
-    try {
-      renameSync2(this.path, aside);
-    } catch {
-      return;
-    }
-    const moved = readRecord(aside);
-    if (moved && seen && moved.nonce !== seen.nonce && holderAlive(moved)) {
-      try {
-        linkSync(aside, this.path);
-      } catch {
-      }
-    }
-    try {
-      unlinkSync2(aside);
-    } catch {
-    }
-  }
-  release() {
-    if (!this.nonce) return;
-    const current = readRecord(this.path);
-    if (current?.nonce === this.nonce) {
-      try {
-        unlinkSync2(this.path);
-      } catch {
-      }
-    }
-    this.nonce = void 0;
-  }
-};
-function withLock(path, fn, options = {}) {
-  const lock = new FileLock(path);
-  lock.acquire(options);
-  try {
-    return fn();
-  } finally {
-    lock.release();
-  }
-}
-
-// src/vault/state.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { readFileSync as readFileSync12, statSync as statSync4 } from "node:fs";
-import { join as join16 } from "node:path";
-var generationFile = (home) => join16(home, "vault.generation");
-var label = (generation) => `agent-vault/1 generation\0${generation}`;
-function readGeneration(home, keys) {
-  let text;
-  try {
-    text = readFileSync12(generationFile(home), "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return { state: "absent" };
-    return { state: "invalid", why: `cannot be read (${e.code})` };
-  }
-  let rec;
-  try {
-    rec = JSON.parse(text);
-  } catch {
-    return { state: "invalid", why: "is not valid JSON" };
-  }
-  if (typeof rec?.generation !== "number" || !Number.isSafeInteger(rec.generation) || rec.generation < 0 || typeof rec.mac !== "string") {
-    return { state: "invalid", why: "does not have the expected layout" };
-  }
-  const macs = [rec.mac, ...Array.isArray(rec.also) ? rec.also.filter((m) => typeof m === "string") : []];
-  const expected = mac(keys, label(rec.generation));
-  if (!macs.some((m) => sameHex(m, expected))) return { state: "invalid", why: "fails its integrity check" };
-  return { state: "ok", generation: rec.generation };
-}
-function writeGeneration(home, keys, generation, alsoUnder) {
-  const also = alsoUnder ? { also: [mac(alsoUnder, label(generation))] } : {};
-  writeFileAtomicSync(generationFile(home), JSON.stringify({ generation, mac: mac(keys, label(generation)), ...also }) + "\n", 384);
-}
-var RECOVER_COMMAND = "agent-vault recover --accept-rollback";
-function rollbackError(file, why) {
-  return new AgentVaultError("vault", `the vault file ${file} ${why}: it may have been rolled back to an older state (a rotated-out value back in place)`, {
-    code: "VAULT_ROLLBACK",
-    hint: `Nothing was changed. If you restored it on purpose (say, from vault.json.bak), accept it by running in your own terminal: ${RECOVER_COMMAND}. Otherwise restore the newest vault.json from your backup.`
-  });
-}
-function permissionProblem(path, kind) {
-  let st;
-  try {
-    st = statSync4(path);
-  } catch {
-    return void 0;
-  }
-  const want = kind === "folder" ? 448 : 384;
-  const what = kind === "folder" ? "vault folder" : "vault key file";
-  const uid = process.getuid?.();
-  if (uid !== void 0 && st.uid !== uid) return { message: `the ${what} ${path} belongs to user id ${st.uid}, not to you (${uid})`, fix: `chown ${uid} "${path}"` };
-  if (st.mode & 63) {
-    const mode = (st.mode & 511).toString(8).padStart(3, "0");
-    return { message: `the ${what} ${path} is accessible by group or others (mode ${mode})`, fix: `chmod ${want.toString(8)} "${path}"` };
-  }
-  return void 0;
-}
-function checkPermissions(home, keyFile) {
-  const problems = [permissionProblem(home, "folder"), keyFile ? permissionProblem(keyFile, "key") : void 0].filter((p) => p !== void 0);
-  if (!problems.length) return;
-  throw new AgentVaultError("vault", `${problems.map((p) => p.message).join("; ")}; refusing to use it`, {
-    code: "VAULT_PERMISSIONS",
-    hint: `Nothing was read. Anyone who can read the key can decrypt every value. Fix it by running: ${problems.map((p) => p.fix).join(" && ")}`
-  });
-}
-
-// src/vault/index.ts
-var VAULT_FORMAT = "agent-vault/1";
-var TOTP_ENTRY = "#totp";
-var vaultPaths = (home) => ({
-  file: join17(home, "vault.json"),
-  backup: join17(home, "vault.json.bak"),
-  key: join17(home, "vault.key"),
-  lock: join17(home, "vault.lock")
-});
-function vaultError(code, message, hint) {
-  return new AgentVaultError("vault", message, { code, hint });
-}
-function exists2(path) {
-  try {
-    statSync5(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function serialize(doc) {
-  return JSON.stringify(doc, null, 2) + "\n";
-}
-function macOf(keys, doc) {
-  const header = doc.header ? { header: doc.header } : {};
-  const generation = doc.generation === void 0 ? {} : { generation: doc.generation };
-  const approvals = doc.approvals === void 0 ? {} : { approvals: doc.approvals };
-  const provided = doc.providedBindings === void 0 ? {} : { providedBindings: doc.providedBindings };
-  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals, ...provided }));
-}
-function documentOf(keys, header, keyCheckHex, generation, entries, approvals, providedBindings) {
-  const body = { format: VAULT_FORMAT, ...header ? { header } : {}, keyCheck: keyCheckHex, generation, entries, ...approvals ? { approvals } : {}, ...providedBindings ? { providedBindings } : {} };
-  return { ...body, mac: macOf(keys, body) };
-}
-var isSealed = (v) => !!v && typeof v === "object" && typeof v.iv === "string" && typeof v.tag === "string" && typeof v.ciphertext === "string";
-function headerShapeOk(h) {
-  if (!h || typeof h !== "object") return false;
-  const header = h;
-  if (header.provider === "env") return Object.keys(header).length === 1;
-  if (header.provider !== "passphrase" || typeof header.kdf !== "string" || !isSealed(header.wrappedKey)) return false;
-  if (header.totp === void 0) return true;
-  const totp = header.totp;
-  return !!totp && isSealed(totp.secret) && Number.isSafeInteger(totp.lastStep);
-}
-var isStringArray = (x) => Array.isArray(x) && x.every((g) => typeof g === "string");
-function verify2(text, keys) {
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return { ok: false, code: "VAULT_DAMAGED", why: "is not valid JSON (truncated or damaged)" };
-  }
-  if (typeof doc !== "object" || doc === null || doc.format !== VAULT_FORMAT || typeof doc.keyCheck !== "string" || typeof doc.mac !== "string" || typeof doc.entries !== "object" || doc.entries === null || doc.generation !== void 0 && (!Number.isSafeInteger(doc.generation) || doc.generation < 0) || doc.header !== void 0 && !headerShapeOk(doc.header) || doc.approvals !== void 0 && !approvalsShapeOk(doc.approvals) || doc.providedBindings !== void 0 && (typeof doc.providedBindings !== "object" || doc.providedBindings === null || Array.isArray(doc.providedBindings) || !Object.entries(doc.providedBindings).every(([k, g]) => isValidKey(k) && isStringArray(g)))) {
-    return { ok: false, code: "VAULT_DAMAGED", why: `does not have the ${VAULT_FORMAT} layout` };
-  }
-  if (!sameHex(doc.keyCheck, keyCheck(keys))) {
-    return {
-      ok: false,
-      code: "VAULT_TAMPERED",
-      why: doc.header ? `was not written with this key (${doc.header.provider === "env" ? "the key in the environment is another vault's" : "the unlocked key is another vault's"}, or the vault was altered)` : "was not written with this vault.key (the key file was replaced, or the vault was altered)"
-    };
-  }
-  if (!sameHex(doc.mac, macOf(keys, doc))) {
-    return { ok: false, code: "VAULT_TAMPERED", why: "fails its integrity check: it was changed outside agent-vault" };
-  }
-  if (serialize(doc) !== text) {
-    return { ok: false, code: "VAULT_TAMPERED", why: "was reformatted or changed outside agent-vault" };
-  }
-  for (const [key, e] of Object.entries(doc.entries)) {
-    if (!isValidKey(key) || typeof e?.value?.iv !== "string" || !Array.isArray(e.earlier) || typeof e.version !== "number" || e.origin !== void 0 && !ORIGINS.includes(e.origin) || e.earlier.some((o) => o?.origin !== void 0 && !ORIGINS.includes(o.origin)) || e.bindings !== void 0 && !isStringArray(e.bindings) || e.internal !== void 0 && e.internal !== true) {
-      return { ok: false, code: "VAULT_DAMAGED", why: `has a malformed entry "${isValidKey(key) ? key : "?"}"` };
-    }
-  }
-  return { ok: true, doc };
-}
-function readText(path) {
-  try {
-    return readFileSync13(path, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return void 0;
-    throw vaultError("VAULT_DAMAGED", `cannot read ${path} (${e.code})`, "Check the permissions of the vault folder (it should belong to you, mode 0700).");
-  }
-}
-function loadDocument(home, keys, options) {
-  const paths = vaultPaths(home);
-  const record = readGeneration(home, keys);
-  const text = readText(paths.file);
-  if (text === void 0) {
-    throw vaultMissing(home);
-  }
-  const verdict = verify2(text, keys);
-  if (verdict.ok) {
-    checkGeneration(home, keys, verdict.doc.generation ?? 0, record, options);
-    return verdict.doc;
-  }
-  const backupText = readText(paths.backup);
-  const backupOk = backupText !== void 0 && verify2(backupText, keys).ok;
-  const hint = backupOk ? `Nothing was changed. The state before the last write is in ${paths.backup} and verifies; to go back to it, run: cp "${paths.backup}" "${paths.file}"` : `Nothing was changed. ${backupText === void 0 ? "There is no backup" : `The backup ${paths.backup} does not verify either`}; restore ${paths.file} (and vault.key) from your own backup.`;
-  throw vaultError(verdict.code, `the vault file ${paths.file} ${verdict.why}`, hint);
-}
-function checkGeneration(home, keys, generation, record, options) {
-  const paths = vaultPaths(home);
-  if (options.acceptRollback) {
-    writeGeneration(home, keys, generation);
-    return;
-  }
-  if (record.state === "invalid") throw rollbackError(paths.file, `cannot be checked against its generation record (vault.generation ${record.why})`);
-  if (record.state === "absent" && generation > 0) throw rollbackError(paths.file, `is at generation ${generation} but its generation record (vault.generation) is missing`);
-  if (record.state === "ok" && generation < record.generation) throw rollbackError(paths.file, `is at generation ${generation}, older than generation ${record.generation} recorded for this vault`);
-  if (record.state === "ok" && generation === record.generation) return;
-  const raise = () => {
-    const now = readGeneration(home, keys);
-    if (now.state !== "ok" || now.generation < generation) writeGeneration(home, keys, generation);
-  };
-  if (options.locked) raise();
-  else withLock(paths.lock, raise, { timeoutMs: options.lockTimeoutMs });
-}
-function vaultMissing(home) {
-  const paths = vaultPaths(home);
-  const hint = exists2(paths.backup) ? `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"` : "Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)";
-  return vaultError("VAULT_MISSING", `no vault at ${home}`, hint);
-}
-function vaultProvider(home) {
-  const text = readText(vaultPaths(home).file);
-  if (text === void 0) return void 0;
-  let header;
-  try {
-    header = JSON.parse(text)?.header;
-  } catch {
-    header = void 0;
-  }
-  if (header === void 0 || !headerShapeOk(header)) return { provider: "keyfile", header: void 0 };
-  return { provider: header.provider, header };
-}
-function vaultLocked(home) {
-  return new AgentVaultError("vault", `the vault at ${home} is locked`, {
-    code: "VAULT_LOCKED",
-    // A refusal the person resolves, not a fault: exit 1 like other refusals.
-    exitCode: 1,
-    hint: LOCK_MSG.unlockHint
-  });
-}
-function provider(home, options) {
-  if (options.keyProvider) return options.keyProvider;
-  const found = vaultProvider(home);
-  if (found?.provider === "passphrase") throw vaultLocked(home);
-  if (found?.provider === "env") {
-    throw vaultError("VAULT_KEY_MISSING", `the vault at ${home} takes its key from the environment, and AGENT_VAULT_KEY_ENV is not set`, "Set AGENT_VAULT_KEY_ENV to the name of the variable holding the base64 key.");
-  }
-  return new KeyFileProvider(vaultPaths(home).key);
-}
-function keyFileOf(p) {
-  return p instanceof KeyFileProvider ? p.path : void 0;
-}
-function initVault(home, options = {}) {
-  const paths = vaultPaths(home);
-  mkdirSync7(home, { recursive: true, mode: 448 });
-  try {
-    chmodSync3(home, 448);
-  } catch {
-  }
-  return withLock(
-    paths.lock,
-    () => {
-      const keyProvider = provider(home, options);
-      if (exists2(paths.file)) {
-        checkPermissions(home, keyFileOf(keyProvider));
-        loadDocument(home, deriveKeys(keyProvider.load()), { locked: true });
-        return { created: false };
-      }
-      if (exists2(paths.backup)) {
-        throw vaultError("VAULT_MISSING", `${paths.file} is missing but its backup exists`, `Restore it instead of starting over: cp "${paths.backup}" "${paths.file}"`);
-      }
-      if (keyProvider.exists()) checkPermissions(home, keyFileOf(keyProvider));
-      const master = keyProvider.exists() ? keyProvider.load() : keyProvider.create();
-      const keys = deriveKeys(master);
-      const record = readGeneration(home, keys);
-      const generation = (record.state === "ok" ? record.generation : 0) + 1;
-      writeFileAtomicSync(paths.file, Buffer.from(serialize(documentOf(keys, options.header, keyCheck(keys), generation, {}))), 384);
-      writeGeneration(home, keys, generation);
-      return { created: true };
-    },
-    { timeoutMs: options.lockTimeoutMs }
-  );
-}
-function openVault(home, options = {}) {
-  const paths = vaultPaths(home);
-  if (!exists2(paths.file)) throw vaultMissing(home);
-  const keyProvider = provider(home, options);
-  checkPermissions(home, keyFileOf(keyProvider));
-  const keys = deriveKeys(keyProvider.load());
-  const doc = options.acceptRollback ? withLock(paths.lock, () => loadDocument(home, keys, { ...options, locked: true }), { timeoutMs: options.lockTimeoutMs }) : loadDocument(home, keys, { ...options, locked: false });
-  return new FileVault(home, keys, doc, { ...options, acceptRollback: false });
-}
-var ORIGINS = ["terminal", "script"];
-var isInternal = (key, e) => e.internal === true || isReservedInternalName(key);
-function metaOf(key, e) {
-  return {
-    key,
-    description: e.description,
-    created: e.created,
-    updated: e.updated,
-    length: e.length,
-    version: e.version,
-    earlierValues: e.earlier.length,
-    origin: e.origin ?? "terminal",
-    bindings: isInternal(key, e) ? [] : [...e.bindings ?? []],
-    internal: isInternal(key, e)
-  };
-}
-function keyNotFound(key) {
-  return new AgentVaultError("refused", `Secret "${key}" not found in vault`, { code: "SECRET_NOT_FOUND", hint: "agent-vault list shows the keys there are." });
-}
-var FileVault = class _FileVault {
-  constructor(home, keys, doc, options) {
-    this.home = home;
-    this.keys = keys;
-    this.doc = doc;
-    this.options = options;
-  }
-  home;
-  keys;
-  doc;
-  options;
-  entry(key) {
-    return Object.hasOwn(this.doc.entries, key) ? this.doc.entries[key] : void 0;
-  }
-  get generation() {
-    return this.doc.generation ?? 0;
-  }
-  has(key) {
-    return this.entry(key) !== void 0;
-  }
-  list() {
-    return Object.keys(this.doc.entries).sort().map((k) => metaOf(k, this.doc.entries[k]));
-  }
-  decrypt(key, version, sealed) {
-    const value = open2(this.keys, key, version, sealed);
-    if (!value) {
-      throw vaultError("VAULT_TAMPERED", `the value of "${key}" fails authentication`, `The vault was altered. Restore ${vaultPaths(this.home).file} from ${vaultPaths(this.home).backup} or your own backup.`);
-    }
-    return value;
-  }
-  get(key) {
-    const e = this.entry(key);
-    return e && this.decrypt(key, e.version, e.value);
-  }
-  redactionValues() {
-    const out = [];
-    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value), origin: e.origin ?? "terminal" });
-    for (const [key, e] of Object.entries(this.doc.entries)) {
-      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old), origin: old.origin ?? "terminal" });
-    }
-    return out;
-  }
-  header() {
-    return this.doc.header;
-  }
-  totpSecret() {
-    const h = this.doc.header;
-    if (h?.provider !== "passphrase" || !h.totp) return void 0;
-    return this.decrypt(TOTP_ENTRY, 0, h.totp.secret);
-  }
-  acceptTotpStep(step) {
-    return this.update((doc) => {
-      const h = doc.header;
-      if (h?.provider !== "passphrase" || !h.totp || step <= h.totp.lastStep) return false;
-      doc.header = { ...h, totp: { ...h.totp, lastStep: step } };
-      return true;
-    });
-  }
-  setTotp(totp) {
-    this.update((doc) => {
-      const h = doc.header;
-      if (h?.provider !== "passphrase") throw vaultError("VAULT_NO_PASSPHRASE", "TOTP needs a passphrase vault", "Move to one first: agent-vault key migrate --to passphrase");
-      const { totp: _old, ...rest } = h;
-      doc.header = totp ? { ...rest, totp: { secret: seal(this.keys, TOTP_ENTRY, 0, totp.secret), lastStep: totp.step } } : rest;
-      return true;
-    });
-  }
-  rewrap(kdf, wrappedKey) {
-    this.update((doc) => {
-      const h = doc.header;
-      if (h?.provider !== "passphrase") return false;
-      doc.header = { ...h, kdf, wrappedKey };
-      return true;
-    });
-  }
-  rekey(master, header) {
-    const paths = vaultPaths(this.home);
-    const next = deriveKeys(master);
-    return withLock(
-      paths.lock,
-      () => {
-        const before = readFileSync13(paths.file);
-        const doc = loadDocument(this.home, this.keys, { ...this.options, locked: true });
-        const generation = doc.generation ?? 0;
-        const plain = /* @__PURE__ */ new Map();
-        const entries = {};
-        for (const [key, e] of Object.entries(doc.entries)) {
-          const values = [this.decrypt(key, e.version, e.value), ...e.earlier.map((old) => this.decrypt(key, old.version, old))];
-          plain.set(key, values);
-          entries[key] = {
-            ...e,
-            value: seal(next, key, e.version, values[0]),
-            earlier: e.earlier.map((old, i) => ({ ...seal(next, key, old.version, values[i + 1]), version: old.version, retired: old.retired }))
-          };
-        }
-        const oldTotp = doc.header?.provider === "passphrase" ? doc.header.totp : void 0;
-        let newHeader = header;
-        if (newHeader?.provider === "passphrase" && oldTotp && !newHeader.totp) {
-          newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
-        }
-        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals, doc.providedBindings)));
-        writeGeneration(this.home, this.keys, generation, next);
-        writeFileAtomicSync(paths.backup, before, 384);
-        writeFileAtomicSync(paths.file, bytes, 384);
-        writeGeneration(this.home, next, generation + 1);
-        const reopened = new _FileVault(this.home, next, loadDocument(this.home, next, { ...this.options, locked: true }), this.options);
-        for (const [key, values] of plain) {
-          const e = reopened.doc.entries[key];
-          const again = e ? [reopened.decrypt(key, e.version, e.value), ...e.earlier.map((old) => reopened.decrypt(key, old.version, old))] : [];
-          if (again.length !== values.length || again.some((v, i) => !v.equals(values[i]))) {
-            throw vaultError("VAULT_TAMPERED", `re-encrypting "${key}" did not verify`, `Nothing was lost: ${paths.backup} holds the vault under the old key; restore it with cp "${paths.backup}" "${paths.file}".`);
-          }
-        }
-        writeFileAtomicSync(paths.backup, bytes, 384);
-        return reopened;
-      },
-      { timeoutMs: this.options.lockTimeoutMs }
-    );
-  }
-  approvals() {
-    return structuredClone(this.doc.approvals ?? emptyApprovals());
-  }
-  signAuditCheckpoint(message) {
-    return signWithSeed(this.keys.audit, message);
-  }
-  updateApprovals(change) {
-    let result;
-    this.update((doc) => {
-      const state = structuredClone(doc.approvals ?? emptyApprovals());
-      const r = change(state);
-      result = r.result;
-      if (r.changed) doc.approvals = state;
-      return r.changed;
-    });
-    return result;
-  }
-  close() {
-    this.keys.encryption.fill(0);
-    this.keys.integrity.fill(0);
-    this.keys.audit.fill(0);
-  }
-  /** Re-read the file under the lock, change it, write it atomically keeping a backup. */
-  update(change) {
-    const paths = vaultPaths(this.home);
-    return withLock(
-      paths.lock,
-      () => {
-        const before = readFileSync13(paths.file);
-        const doc = loadDocument(this.home, this.keys, { locked: true });
-        const changed = change(doc);
-        if (changed) {
-          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals, doc.providedBindings);
-          writeFileAtomicSync(paths.backup, before, 384);
-          writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 384);
-          writeGeneration(this.home, this.keys, next.generation);
-          this.doc = next;
-        } else {
-          this.doc = doc;
-        }
-        return changed;
-      },
-      { timeoutMs: this.options.lockTimeoutMs }
-    );
-  }
-  set(key, value, opts2 = {}) {
-    this.setMany([{ key, value, ...opts2, origin: opts2.origin ?? "terminal" }]);
-  }
-  setMany(entries, options = {}) {
-    for (const { key, internal, bindings } of entries) {
-      if (!isValidKey(key)) throw new AgentVaultError("usage", `"${key}" is not a valid key name`, { hint: "Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key)." });
-      if (isReservedInternalName(key) && !internal) throw new AgentVaultError("usage", `"${key}" is a name agent-vault keeps for its own keys`, { hint: "Skill signing keys are made by agent-vault skill keygen; choose another name." });
-      if (internal && bindings?.length) throw new AgentVaultError("usage", `"${key}" is an internal key and cannot be bound to files`);
-    }
-    this.update((doc) => {
-      const now = (/* @__PURE__ */ new Date()).toISOString();
-      if (options.createOnly) {
-        const existing = entries.filter((e) => Object.hasOwn(doc.entries, e.key)).map((e) => e.key);
-        if (existing.length) {
-          throw new AgentVaultError("refused", `${existing.map((k) => `"${k}"`).join(", ")} already ${existing.length === 1 ? "exists" : "exist"}; a value set without a terminal may create a key, never replace one`, {
-            code: "KEY_EXISTS",
-            hint: `Nothing was changed. To replace it, ask the user to run in their own terminal: ${existing.map((k) => `agent-vault set ${k}`).join("; ")}`
-          });
-        }
-      }
-      for (const { key, value, description, origin, bindings, internal } of entries) {
-        const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : void 0;
-        const extra = { ...internal ? { internal: true } : {}, ...bindings?.length ? { bindings: [.../* @__PURE__ */ new Set([...prior?.bindings ?? [], ...bindings])] } : {} };
-        if (!prior) {
-          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [], origin, ...extra };
-          continue;
-        }
-        const current = this.decrypt(key, prior.version, prior.value);
-        const version = prior.version + 1;
-        const retired = { ...prior.value, version: prior.version, retired: now, ...prior.origin ? { origin: prior.origin } : {} };
-        const earlier = current.equals(value) ? prior.earlier : [retired, ...prior.earlier];
-        doc.entries[key] = {
-          ...prior,
-          description: description ?? prior.description,
-          created: prior.created,
-          updated: now,
-          length: value.length,
-          version,
-          value: seal(this.keys, key, version, value),
-          earlier,
-          origin,
-          ...extra
-        };
-      }
-      return true;
-    });
-  }
-  remove(key) {
-    return this.update((doc) => {
-      if (!Object.hasOwn(doc.entries, key)) return false;
-      delete doc.entries[key];
-      return true;
-    });
-  }
-  /** Change one existing entry under the lock; `change` says whether it changed anything. */
-  updateEntry(key, change) {
-    let result;
-    this.update((doc) => {
-      const e = Object.hasOwn(doc.entries, key) ? doc.entries[key] : void 0;
-      if (!e) throw keyNotFound(key);
-      const r = change(e);
-      result = r.result;
-      return r.changed;
-    });
-    return result;
-  }
-  bind(key, globs) {
-    return this.updateEntry(key, (e) => {
-      if (isInternal(key, e)) throw new AgentVaultError("refused", `"${key}" is a key agent-vault uses itself (skill signing); it is never written to a file, so it cannot be bound`, { code: "KEY_INTERNAL", hint: "Nothing was changed." });
-      const have = e.bindings ?? [];
-      const added = [...new Set(globs)].filter((g) => !have.includes(g));
-      if (added.length) e.bindings = [...have, ...added];
-      return { changed: added.length > 0, result: added };
-    });
-  }
-  unbind(key, globs) {
-    return this.updateEntry(key, (e) => {
-      const have = e.bindings ?? [];
-      const removed = globs ? have.filter((g) => globs.includes(g)) : have;
-      if (!removed.length) return { changed: false, result: [] };
-      const kept = have.filter((g) => !removed.includes(g));
-      if (kept.length) e.bindings = kept;
-      else delete e.bindings;
-      return { changed: true, result: removed };
-    });
-  }
-  providedBindings() {
-    return structuredClone(this.doc.providedBindings ?? {});
-  }
-  bindProvided(key, globs, add2) {
-    if (!isValidKey(key)) throw new AgentVaultError("usage", `"${key}" is not a valid key name`);
-    let result = [];
-    this.update((doc) => {
-      if (Object.hasOwn(doc.entries, key)) throw new AgentVaultError("internal", `"${key}" is in the vault; its bindings live on its entry`);
-      const all = { ...doc.providedBindings ?? {} };
-      const have = all[key] ?? [];
-      result = add2 ? [...new Set(globs ?? [])].filter((g) => !have.includes(g)) : globs ? have.filter((g) => globs.includes(g)) : have;
-      if (!result.length) return false;
-      const kept = add2 ? [...have, ...result] : have.filter((g) => !result.includes(g));
-      if (kept.length) all[key] = kept;
-      else delete all[key];
-      if (Object.keys(all).length) doc.providedBindings = all;
-      else delete doc.providedBindings;
-      return true;
-    });
-    return result;
-  }
-  prune(key) {
-    return this.updateEntry(key, (e) => {
-      const dropped = e.earlier.length;
-      e.earlier = [];
-      return { changed: dropped > 0, result: dropped };
-    });
-  }
-};
-
-// src/session/local.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { createPrivateKey as createPrivateKey5, createPublicKey as createPublicKey5, sign as sign3 } from "node:crypto";
-
 // src/vault/marker-key.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { randomBytes as randomBytes12 } from "node:crypto";
-import { linkSync as linkSync2, readFileSync as readFileSync14, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join18 } from "node:path";
+import { randomBytes as randomBytes10 } from "node:crypto";
+import { linkSync, readFileSync as readFileSync10, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { join as join16 } from "node:path";
 var BYTES = 32;
 function markerKey(home) {
-  const path = join18(home, "marker.key");
+  const path = join16(home, "marker.key");
   const existing = readKey(path);
   if (existing) return existing;
   privateDir(home);
-  const tmp = `${path}.${process.pid}.${randomBytes12(4).toString("hex")}.tmp`;
-  writeFileSync3(tmp, randomBytes12(BYTES), { mode: 384, flag: "wx" });
+  const tmp = `${path}.${process.pid}.${randomBytes10(4).toString("hex")}.tmp`;
+  writeFileSync3(tmp, randomBytes10(BYTES), { mode: 384, flag: "wx" });
   try {
-    linkSync2(tmp, path);
+    linkSync(tmp, path);
   } catch (e) {
     if (e.code !== "EEXIST") throw e;
   } finally {
@@ -35071,7 +34192,7 @@ function markerKey(home) {
 function readKey(path) {
   let bytes;
   try {
-    bytes = readFileSync14(path);
+    bytes = readFileSync10(path);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
@@ -36109,6 +35230,883 @@ function render(input, segments, markerKey2) {
   return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers: markers2, hidden, personHidden: hidden, scriptMarkers: /* @__PURE__ */ new Set() };
 }
 
+// src/vault/index.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync14, statSync as statSync5 } from "node:fs";
+import { join as join18 } from "node:path";
+
+// src/vault/approval-state.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { isAbsolute as isAbsolute2, sep as sep2 } from "node:path";
+var HOUR = 36e5;
+var DEFAULT_POLICY = { ttlMs: 0, scope: "secret", capMs: 8 * HOUR };
+function emptyApprovals() {
+  return { policy: { vault: { ...DEFAULT_POLICY }, keys: {} }, webhooks: [], grants: [] };
+}
+var isObj = (v) => !!v && typeof v === "object" && !Array.isArray(v);
+var isStrs = (v) => Array.isArray(v) && v.every((x) => typeof x === "string");
+var isMs = (v) => Number.isSafeInteger(v) && v >= 0;
+var OPS = ["write", "smudge", "run", "reveal", "internal"];
+function policyOk(p, partial) {
+  if (!isObj(p)) return false;
+  for (const [k, v] of Object.entries(p)) {
+    if (k === "ttlMs" || k === "capMs") {
+      if (!isMs(v)) return false;
+    } else if (k === "scope") {
+      if (v !== "secret" && v !== "vault") return false;
+    } else return false;
+  }
+  return partial || p.ttlMs !== void 0 && p.scope !== void 0 && p.capMs !== void 0;
+}
+function grantShapeOk(g) {
+  return isObj(g) && typeof g.id === "string" && isStrs(g.keys) && OPS.includes(g.op) && (g.destination === void 0 || typeof g.destination === "string") && (g.repo === void 0 || typeof g.repo === "string") && typeof g.created === "string" && typeof g.expires === "string" && (g.usesLeft === null || Number.isSafeInteger(g.usesLeft) && g.usesLeft > 0) && (g.request === void 0 || typeof g.request === "string");
+}
+var ENV_REF = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
+var envRefOk = (v) => v === void 0 || typeof v === "string" && ENV_REF.test(v);
+function webhookShapeOk(h) {
+  return isObj(h) && typeof h.url === "string" && envRefOk(h.authorization) && envRefOk(h.secret) && isStrs(h.events) && /^https?:\/\//.test(h.url);
+}
+function approvalsShapeOk(a) {
+  if (!isObj(a) || !isObj(a.policy) || !policyOk(a.policy.vault, false) || !isObj(a.policy.keys)) return false;
+  if (!Object.values(a.policy.keys).every((p) => policyOk(p, true))) return false;
+  if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
+  if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
+  if (a.anchor !== void 0 && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === "string")) return false;
+  if (a.auditKeys !== void 0 && !isStrs(a.auditKeys)) return false;
+  return true;
+}
+var inside2 = (root, p) => p === root || p.startsWith(root.endsWith(sep2) ? root : root + sep2);
+function grantCovers(g, keys, use, now) {
+  if (Date.parse(g.expires) <= now) return false;
+  if (g.usesLeft !== null && g.usesLeft <= 0) return false;
+  if (g.op !== use.op) return false;
+  if (!(g.keys.includes("*") || keys.every((k) => g.keys.includes(k)))) return false;
+  if (g.destination !== void 0) return g.destination === use.destination;
+  return g.repo !== void 0 && use.where !== void 0 && isAbsolute2(g.repo) && inside2(g.repo, use.where);
+}
+function applyChange(state, change) {
+  switch (change.kind) {
+    case "grant":
+      if (!grantShapeOk(change.grant)) throw usageError("the grant is malformed");
+      state.grants.push(change.grant);
+      return { changed: true, result: change.grant.id };
+    case "revoke": {
+      const before = state.grants.length;
+      state.grants = change.id === "*" ? [] : state.grants.filter((g) => g.id !== change.id);
+      return { changed: state.grants.length !== before, result: before - state.grants.length };
+    }
+    case "policy": {
+      const p = {};
+      if (change.ttlMs !== void 0) p.ttlMs = change.ttlMs;
+      if (change.scope !== void 0) p.scope = change.scope;
+      if (change.capMs !== void 0) p.capMs = change.capMs;
+      if (!policyOk(p, true)) throw usageError("the policy is malformed");
+      if (change.key === void 0) state.policy.vault = { ...state.policy.vault, ...p };
+      else state.policy.keys[change.key] = { ...Object.hasOwn(state.policy.keys, change.key) ? state.policy.keys[change.key] : {}, ...p };
+      return { changed: true, result: null };
+    }
+    case "webhook-add":
+      if (!webhookShapeOk(change.hook)) throw usageError("the webhook is malformed");
+      state.webhooks = [...state.webhooks.filter((h) => h.url !== change.hook.url), change.hook];
+      return { changed: true, result: null };
+    case "webhook-remove": {
+      const before = state.webhooks.length;
+      state.webhooks = state.webhooks.filter((h) => h.url !== change.url);
+      return { changed: before !== state.webhooks.length, result: before - state.webhooks.length };
+    }
+  }
+}
+function consumeGrant(state, keys, use, now) {
+  const live2 = state.grants.filter((g2) => Date.parse(g2.expires) > now);
+  let changed = live2.length !== state.grants.length;
+  state.grants = live2;
+  const g = live2.find((x) => grantCovers(x, keys, use, now));
+  if (!g) return { changed, result: void 0 };
+  const used = { ...g };
+  if (g.usesLeft !== null) {
+    if (g.usesLeft <= 1) state.grants = state.grants.filter((x) => x !== g);
+    else g.usesLeft -= 1;
+    changed = true;
+  }
+  return { changed, result: used };
+}
+
+// src/vault/key-provider.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { randomBytes as randomBytes11 } from "node:crypto";
+import { closeSync as closeSync5, openSync as openSync5, readFileSync as readFileSync11, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync as statSync2 } from "node:fs";
+var MASTER_KEY_BYTES = 32;
+var KeyFileProvider = class {
+  constructor(path) {
+    this.path = path;
+  }
+  path;
+  get description() {
+    return this.path;
+  }
+  exists() {
+    try {
+      statSync2(this.path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  load() {
+    let key;
+    try {
+      key = readFileSync11(this.path);
+    } catch (e) {
+      const code = e.code;
+      throw new AgentVaultError("vault", `the vault's key file ${this.path} ${code === "ENOENT" ? "is missing" : `cannot be read (${code})`}`, {
+        code: "VAULT_KEY_MISSING",
+        hint: `Without it the vault cannot be decrypted. Restore ${this.path} from your backup; agent-vault never creates a new key for an existing vault.`
+      });
+    }
+    if (key.length !== MASTER_KEY_BYTES) {
+      throw new AgentVaultError("vault", `the vault's key file ${this.path} holds ${key.length} bytes, not ${MASTER_KEY_BYTES}`, {
+        code: "VAULT_KEY_MISSING",
+        hint: `It was truncated or replaced. Restore ${this.path} from your backup.`
+      });
+    }
+    return key;
+  }
+  create() {
+    const key = randomBytes11(MASTER_KEY_BYTES);
+    const fd = openSync5(this.path, "wx", 384);
+    try {
+      writeSync2(fd, key);
+      fsyncSync2(fd);
+    } finally {
+      closeSync5(fd);
+    }
+    return key;
+  }
+};
+var EnvKeyProvider = class {
+  constructor(variable, env) {
+    this.variable = variable;
+    this.env = env;
+  }
+  variable;
+  env;
+  get description() {
+    return `the environment variable ${this.variable} (named by AGENT_VAULT_KEY_ENV)`;
+  }
+  exists() {
+    return !!this.env[this.variable];
+  }
+  load() {
+    const text = this.env[this.variable]?.trim();
+    const hint = `Set ${this.variable} to the vault's 32-byte master key in base64 (for example: base64 -w0 < vault.key), or unset AGENT_VAULT_KEY_ENV to use the vault's own key provider.`;
+    if (!text) throw new AgentVaultError("vault", `AGENT_VAULT_KEY_ENV names ${this.variable}, which is not set or is empty`, { code: "VAULT_KEY_MISSING", hint });
+    const key = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, "base64") : Buffer.alloc(0);
+    if (key.length !== MASTER_KEY_BYTES) {
+      throw new AgentVaultError("vault", `${this.variable} does not hold a base64 ${MASTER_KEY_BYTES}-byte key`, { code: "VAULT_KEY_MISSING", hint });
+    }
+    return key;
+  }
+  create() {
+    return this.load();
+  }
+};
+
+// src/vault/lock.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, renameSync as renameSync2, statSync as statSync3, unlinkSync as unlinkSync2, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
+import { randomBytes as randomBytes12 } from "node:crypto";
+var sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms) {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+function processStartTime(pid) {
+  try {
+    const stat2 = readFileSync12(`/proc/${pid}/stat`, "latin1");
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    const v = Number(fields[19]);
+    return Number.isFinite(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+var ownStart;
+var ownStartTime = () => ownStart === void 0 ? ownStart = processStartTime(process.pid) : ownStart;
+function holderAlive(rec) {
+  try {
+    process.kill(rec.pid, 0);
+  } catch (e) {
+    return e.code !== "ESRCH";
+  }
+  if (rec.start !== null) {
+    const now = processStartTime(rec.pid);
+    if (now !== null && now !== rec.start) return false;
+  }
+  return true;
+}
+function readRecord(path) {
+  try {
+    const rec = JSON.parse(readFileSync12(path, "utf8"));
+    return typeof rec?.pid === "number" && typeof rec.nonce === "string" ? rec : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var FileLock = class {
+  constructor(path) {
+    this.path = path;
+  }
+  path;
+  nonce;
+  acquire(options = {}) {
+    const timeoutMs = options.timeoutMs ?? 1e4;
+    const deadline = Date.now() + timeoutMs;
+    const rec = { pid: process.pid, start: ownStartTime(), nonce: randomBytes12(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
+    let delay = 2;
+    for (; ; ) {
+      try {
+        const fd = openSync6(this.path, "wx", 384);
+        try {
+          writeSync3(fd, JSON.stringify(rec));
+        } finally {
+          closeSync6(fd);
+        }
+        this.nonce = rec.nonce;
+        return;
+      } catch (e) {
+        if (e.code !== "EEXIST") throw e;
+      }
+      const holder = readRecord(this.path);
+      if (holder ? !holderAlive(holder) : this.emptyAndOld()) {
+        this.breakStale(holder);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new AgentVaultError("vault", `the vault is locked by another agent-vault process${holder ? ` (pid ${holder.pid}, since ${holder.since})` : ""}`, {
+          code: "VAULT_BUSY",
+          hint: `Wait for it to finish and try again. If no agent-vault process is running, delete ${this.path}.`
+        });
+      }
+      sleep(delay + Math.random() * delay);
+      delay = Math.min(delay * 2, 50);
+    }
+  }
+  /** A holder that died between creating the file and writing its record leaves it empty. */
+  emptyAndOld() {
+    try {
+      return Date.now() - statSync3(this.path).mtimeMs > 5e3;
+    } catch {
+      return false;
+    }
+  }
+  /**
+   * Move the stale lock aside (rename is atomic, so two breakers cannot both remove it) and
+   * check that what was moved is the stale record seen; if a new holder's lock was moved
+   * instead (it took the lock in between), put it back.
+   */
+  breakStale(seen) {
+    const aside = `${this.path}.stale.${process.pid}.${randomBytes12(4).toString("hex")}`;
+    try {
+      renameSync2(this.path, aside);
+    } catch {
+      return;
+    }
+    const moved = readRecord(aside);
+    if (moved && seen && moved.nonce !== seen.nonce && holderAlive(moved)) {
+      try {
+        linkSync2(aside, this.path);
+      } catch {
+      }
+    }
+    try {
+      unlinkSync2(aside);
+    } catch {
+    }
+  }
+  release() {
+    if (!this.nonce) return;
+    const current = readRecord(this.path);
+    if (current?.nonce === this.nonce) {
+      try {
+        unlinkSync2(this.path);
+      } catch {
+      }
+    }
+    this.nonce = void 0;
+  }
+};
+function withLock(path, fn, options = {}) {
+  const lock = new FileLock(path);
+  lock.acquire(options);
+  try {
+    return fn();
+  } finally {
+    lock.release();
+  }
+}
+
+// src/vault/state.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+import { readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
+import { join as join17 } from "node:path";
+var generationFile = (home) => join17(home, "vault.generation");
+var label = (generation) => `agent-vault/1 generation\0${generation}`;
+function readGeneration(home, keys) {
+  let text;
+  try {
+    text = readFileSync13(generationFile(home), "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return { state: "absent" };
+    return { state: "invalid", why: `cannot be read (${e.code})` };
+  }
+  let rec;
+  try {
+    rec = JSON.parse(text);
+  } catch {
+    return { state: "invalid", why: "is not valid JSON" };
+  }
+  if (typeof rec?.generation !== "number" || !Number.isSafeInteger(rec.generation) || rec.generation < 0 || typeof rec.mac !== "string") {
+    return { state: "invalid", why: "does not have the expected layout" };
+  }
+  const macs = [rec.mac, ...Array.isArray(rec.also) ? rec.also.filter((m) => typeof m === "string") : []];
+  const expected = mac(keys, label(rec.generation));
+  if (!macs.some((m) => sameHex(m, expected))) return { state: "invalid", why: "fails its integrity check" };
+  return { state: "ok", generation: rec.generation };
+}
+function writeGeneration(home, keys, generation, alsoUnder) {
+  const also = alsoUnder ? { also: [mac(alsoUnder, label(generation))] } : {};
+  writeFileAtomicSync(generationFile(home), JSON.stringify({ generation, mac: mac(keys, label(generation)), ...also }) + "\n", 384);
+}
+var RECOVER_COMMAND = "agent-vault recover --accept-rollback";
+function rollbackError(file, why) {
+  return new AgentVaultError("vault", `the vault file ${file} ${why}: it may have been rolled back to an older state (a rotated-out value back in place)`, {
+    code: "VAULT_ROLLBACK",
+    hint: `Nothing was changed. If you restored it on purpose (say, from vault.json.bak), accept it by running in your own terminal: ${RECOVER_COMMAND}. Otherwise restore the newest vault.json from your backup.`
+  });
+}
+function permissionProblem(path, kind) {
+  let st;
+  try {
+    st = statSync4(path);
+  } catch {
+    return void 0;
+  }
+  const want = kind === "folder" ? 448 : 384;
+  const what = kind === "folder" ? "vault folder" : "vault key file";
+  const uid = process.getuid?.();
+  if (uid !== void 0 && st.uid !== uid) return { message: `the ${what} ${path} belongs to user id ${st.uid}, not to you (${uid})`, fix: `chown ${uid} "${path}"` };
+  if (st.mode & 63) {
+    const mode = (st.mode & 511).toString(8).padStart(3, "0");
+    return { message: `the ${what} ${path} is accessible by group or others (mode ${mode})`, fix: `chmod ${want.toString(8)} "${path}"` };
+  }
+  return void 0;
+}
+function checkPermissions(home, keyFile) {
+  const problems = [permissionProblem(home, "folder"), keyFile ? permissionProblem(keyFile, "key") : void 0].filter((p) => p !== void 0);
+  if (!problems.length) return;
+  throw new AgentVaultError("vault", `${problems.map((p) => p.message).join("; ")}; refusing to use it`, {
+    code: "VAULT_PERMISSIONS",
+    hint: `Nothing was read. Anyone who can read the key can decrypt every value. Fix it by running: ${problems.map((p) => p.fix).join(" && ")}`
+  });
+}
+
+// src/vault/index.ts
+var VAULT_FORMAT = "agent-vault/1";
+var TOTP_ENTRY = "#totp";
+var vaultPaths = (home) => ({
+  file: join18(home, "vault.json"),
+  backup: join18(home, "vault.json.bak"),
+  key: join18(home, "vault.key"),
+  lock: join18(home, "vault.lock")
+});
+function vaultError(code, message, hint) {
+  return new AgentVaultError("vault", message, { code, hint });
+}
+function exists2(path) {
+  try {
+    statSync5(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function serialize(doc) {
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+function macOf(keys, doc) {
+  const header = doc.header ? { header: doc.header } : {};
+  const generation = doc.generation === void 0 ? {} : { generation: doc.generation };
+  const approvals = doc.approvals === void 0 ? {} : { approvals: doc.approvals };
+  const provided = doc.providedBindings === void 0 ? {} : { providedBindings: doc.providedBindings };
+  return mac(keys, JSON.stringify({ format: doc.format, ...header, keyCheck: doc.keyCheck, ...generation, entries: doc.entries, ...approvals, ...provided }));
+}
+function documentOf(keys, header, keyCheckHex, generation, entries, approvals, providedBindings) {
+  const body = { format: VAULT_FORMAT, ...header ? { header } : {}, keyCheck: keyCheckHex, generation, entries, ...approvals ? { approvals } : {}, ...providedBindings ? { providedBindings } : {} };
+  return { ...body, mac: macOf(keys, body) };
+}
+var isSealed = (v) => !!v && typeof v === "object" && typeof v.iv === "string" && typeof v.tag === "string" && typeof v.ciphertext === "string";
+function headerShapeOk(h) {
+  if (!h || typeof h !== "object") return false;
+  const header = h;
+  if (header.provider === "env") return Object.keys(header).length === 1;
+  if (header.provider !== "passphrase" || typeof header.kdf !== "string" || !isSealed(header.wrappedKey)) return false;
+  if (header.totp === void 0) return true;
+  const totp = header.totp;
+  return !!totp && isSealed(totp.secret) && Number.isSafeInteger(totp.lastStep);
+}
+var isStringArray = (x) => Array.isArray(x) && x.every((g) => typeof g === "string");
+function verify2(text, keys) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return { ok: false, code: "VAULT_DAMAGED", why: "is not valid JSON (truncated or damaged)" };
+  }
+  if (typeof doc !== "object" || doc === null || doc.format !== VAULT_FORMAT || typeof doc.keyCheck !== "string" || typeof doc.mac !== "string" || typeof doc.entries !== "object" || doc.entries === null || doc.generation !== void 0 && (!Number.isSafeInteger(doc.generation) || doc.generation < 0) || doc.header !== void 0 && !headerShapeOk(doc.header) || doc.approvals !== void 0 && !approvalsShapeOk(doc.approvals) || doc.providedBindings !== void 0 && (typeof doc.providedBindings !== "object" || doc.providedBindings === null || Array.isArray(doc.providedBindings) || !Object.entries(doc.providedBindings).every(([k, g]) => isValidKey(k) && isStringArray(g)))) {
+    return { ok: false, code: "VAULT_DAMAGED", why: `does not have the ${VAULT_FORMAT} layout` };
+  }
+  if (!sameHex(doc.keyCheck, keyCheck(keys))) {
+    return {
+      ok: false,
+      code: "VAULT_TAMPERED",
+      why: doc.header ? `was not written with this key (${doc.header.provider === "env" ? "the key in the environment is another vault's" : "the unlocked key is another vault's"}, or the vault was altered)` : "was not written with this vault.key (the key file was replaced, or the vault was altered)"
+    };
+  }
+  if (!sameHex(doc.mac, macOf(keys, doc))) {
+    return { ok: false, code: "VAULT_TAMPERED", why: "fails its integrity check: it was changed outside agent-vault" };
+  }
+  if (serialize(doc) !== text) {
+    return { ok: false, code: "VAULT_TAMPERED", why: "was reformatted or changed outside agent-vault" };
+  }
+  for (const [key, e] of Object.entries(doc.entries)) {
+    if (!isValidKey(key) || typeof e?.value?.iv !== "string" || !Array.isArray(e.earlier) || typeof e.version !== "number" || e.origin !== void 0 && !ORIGINS.includes(e.origin) || e.earlier.some((o) => o?.origin !== void 0 && !ORIGINS.includes(o.origin)) || e.bindings !== void 0 && !isStringArray(e.bindings) || e.internal !== void 0 && e.internal !== true) {
+      return { ok: false, code: "VAULT_DAMAGED", why: `has a malformed entry "${isValidKey(key) ? key : "?"}"` };
+    }
+  }
+  return { ok: true, doc };
+}
+function readText(path) {
+  try {
+    return readFileSync14(path, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw vaultError("VAULT_DAMAGED", `cannot read ${path} (${e.code})`, "Check the permissions of the vault folder (it should belong to you, mode 0700).");
+  }
+}
+function loadDocument(home, keys, options) {
+  const paths = vaultPaths(home);
+  const record = readGeneration(home, keys);
+  const text = readText(paths.file);
+  if (text === void 0) {
+    throw vaultMissing(home);
+  }
+  const verdict = verify2(text, keys);
+  if (verdict.ok) {
+    checkGeneration(home, keys, verdict.doc.generation ?? 0, record, options);
+    return verdict.doc;
+  }
+  const backupText = readText(paths.backup);
+  const backupOk = backupText !== void 0 && verify2(backupText, keys).ok;
+  const hint = backupOk ? `Nothing was changed. The state before the last write is in ${paths.backup} and verifies; to go back to it, run: cp "${paths.backup}" "${paths.file}"` : `Nothing was changed. ${backupText === void 0 ? "There is no backup" : `The backup ${paths.backup} does not verify either`}; restore ${paths.file} (and vault.key) from your own backup.`;
+  throw vaultError(verdict.code, `the vault file ${paths.file} ${verdict.why}`, hint);
+}
+function checkGeneration(home, keys, generation, record, options) {
+  const paths = vaultPaths(home);
+  if (options.acceptRollback) {
+    writeGeneration(home, keys, generation);
+    return;
+  }
+  if (record.state === "invalid") throw rollbackError(paths.file, `cannot be checked against its generation record (vault.generation ${record.why})`);
+  if (record.state === "absent" && generation > 0) throw rollbackError(paths.file, `is at generation ${generation} but its generation record (vault.generation) is missing`);
+  if (record.state === "ok" && generation < record.generation) throw rollbackError(paths.file, `is at generation ${generation}, older than generation ${record.generation} recorded for this vault`);
+  if (record.state === "ok" && generation === record.generation) return;
+  const raise = () => {
+    const now = readGeneration(home, keys);
+    if (now.state !== "ok" || now.generation < generation) writeGeneration(home, keys, generation);
+  };
+  if (options.locked) raise();
+  else withLock(paths.lock, raise, { timeoutMs: options.lockTimeoutMs });
+}
+function vaultMissing(home) {
+  const paths = vaultPaths(home);
+  const hint = exists2(paths.backup) ? `${paths.file} is gone but ${paths.backup} exists; restore it with: cp "${paths.backup}" "${paths.file}"` : "Ask the user to create it by running in their terminal: agent-vault init (or agent-vault set KEY, which creates it)";
+  return vaultError("VAULT_MISSING", `no vault at ${home}`, hint);
+}
+function vaultProvider(home) {
+  const text = readText(vaultPaths(home).file);
+  if (text === void 0) return void 0;
+  let header;
+  try {
+    header = JSON.parse(text)?.header;
+  } catch {
+    header = void 0;
+  }
+  if (header === void 0 || !headerShapeOk(header)) return { provider: "keyfile", header: void 0 };
+  return { provider: header.provider, header };
+}
+function vaultLocked(home) {
+  return new AgentVaultError("vault", `the vault at ${home} is locked`, {
+    code: "VAULT_LOCKED",
+    // A refusal the person resolves, not a fault: exit 1 like other refusals.
+    exitCode: 1,
+    hint: LOCK_MSG.unlockHint
+  });
+}
+function provider(home, options) {
+  if (options.keyProvider) return options.keyProvider;
+  const found = vaultProvider(home);
+  if (found?.provider === "passphrase") throw vaultLocked(home);
+  if (found?.provider === "env") {
+    throw vaultError("VAULT_KEY_MISSING", `the vault at ${home} takes its key from the environment, and AGENT_VAULT_KEY_ENV is not set`, "Set AGENT_VAULT_KEY_ENV to the name of the variable holding the base64 key.");
+  }
+  return new KeyFileProvider(vaultPaths(home).key);
+}
+function keyFileOf(p) {
+  return p instanceof KeyFileProvider ? p.path : void 0;
+}
+function initVault(home, options = {}) {
+  const paths = vaultPaths(home);
+  mkdirSync7(home, { recursive: true, mode: 448 });
+  try {
+    chmodSync3(home, 448);
+  } catch {
+  }
+  return withLock(
+    paths.lock,
+    () => {
+      const keyProvider = provider(home, options);
+      if (exists2(paths.file)) {
+        checkPermissions(home, keyFileOf(keyProvider));
+        loadDocument(home, deriveKeys(keyProvider.load()), { locked: true });
+        return { created: false };
+      }
+      if (exists2(paths.backup)) {
+        throw vaultError("VAULT_MISSING", `${paths.file} is missing but its backup exists`, `Restore it instead of starting over: cp "${paths.backup}" "${paths.file}"`);
+      }
+      if (keyProvider.exists()) checkPermissions(home, keyFileOf(keyProvider));
+      const master = keyProvider.exists() ? keyProvider.load() : keyProvider.create();
+      const keys = deriveKeys(master);
+      const record = readGeneration(home, keys);
+      const generation = (record.state === "ok" ? record.generation : 0) + 1;
+      writeFileAtomicSync(paths.file, Buffer.from(serialize(documentOf(keys, options.header, keyCheck(keys), generation, {}))), 384);
+      writeGeneration(home, keys, generation);
+      return { created: true };
+    },
+    { timeoutMs: options.lockTimeoutMs }
+  );
+}
+function openVault(home, options = {}) {
+  const paths = vaultPaths(home);
+  if (!exists2(paths.file)) throw vaultMissing(home);
+  const keyProvider = provider(home, options);
+  checkPermissions(home, keyFileOf(keyProvider));
+  const keys = deriveKeys(keyProvider.load());
+  const doc = options.acceptRollback ? withLock(paths.lock, () => loadDocument(home, keys, { ...options, locked: true }), { timeoutMs: options.lockTimeoutMs }) : loadDocument(home, keys, { ...options, locked: false });
+  return new FileVault(home, keys, doc, { ...options, acceptRollback: false });
+}
+var ORIGINS = ["terminal", "script"];
+var isInternal = (key, e) => e.internal === true || isReservedInternalName(key);
+function metaOf(key, e) {
+  return {
+    key,
+    description: e.description,
+    created: e.created,
+    updated: e.updated,
+    length: e.length,
+    version: e.version,
+    earlierValues: e.earlier.length,
+    origin: e.origin ?? "terminal",
+    bindings: isInternal(key, e) ? [] : [...e.bindings ?? []],
+    internal: isInternal(key, e)
+  };
+}
+function keyNotFound(key) {
+  return new AgentVaultError("refused", `Secret "${key}" not found in vault`, { code: "SECRET_NOT_FOUND", hint: "agent-vault list shows the keys there are." });
+}
+var FileVault = class _FileVault {
+  constructor(home, keys, doc, options) {
+    this.home = home;
+    this.keys = keys;
+    this.doc = doc;
+    this.options = options;
+  }
+  home;
+  keys;
+  doc;
+  options;
+  entry(key) {
+    return Object.hasOwn(this.doc.entries, key) ? this.doc.entries[key] : void 0;
+  }
+  get generation() {
+    return this.doc.generation ?? 0;
+  }
+  has(key) {
+    return this.entry(key) !== void 0;
+  }
+  list() {
+    return Object.keys(this.doc.entries).sort().map((k) => metaOf(k, this.doc.entries[k]));
+  }
+  decrypt(key, version, sealed) {
+    const value = open2(this.keys, key, version, sealed);
+    if (!value) {
+      throw vaultError("VAULT_TAMPERED", `the value of "${key}" fails authentication`, `The vault was altered. Restore ${vaultPaths(this.home).file} from ${vaultPaths(this.home).backup} or your own backup.`);
+    }
+    return value;
+  }
+  get(key) {
+    const e = this.entry(key);
+    return e && this.decrypt(key, e.version, e.value);
+  }
+  redactionValues() {
+    const out = [];
+    for (const [key, e] of Object.entries(this.doc.entries)) out.push({ key, value: this.decrypt(key, e.version, e.value), origin: e.origin ?? "terminal" });
+    for (const [key, e] of Object.entries(this.doc.entries)) {
+      for (const old of e.earlier) out.push({ key, value: this.decrypt(key, old.version, old), origin: old.origin ?? "terminal" });
+    }
+    return out;
+  }
+  header() {
+    return this.doc.header;
+  }
+  totpSecret() {
+    const h = this.doc.header;
+    if (h?.provider !== "passphrase" || !h.totp) return void 0;
+    return this.decrypt(TOTP_ENTRY, 0, h.totp.secret);
+  }
+  acceptTotpStep(step) {
+    return this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== "passphrase" || !h.totp || step <= h.totp.lastStep) return false;
+      doc.header = { ...h, totp: { ...h.totp, lastStep: step } };
+      return true;
+    });
+  }
+  setTotp(totp) {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== "passphrase") throw vaultError("VAULT_NO_PASSPHRASE", "TOTP needs a passphrase vault", "Move to one first: agent-vault key migrate --to passphrase");
+      const { totp: _old, ...rest } = h;
+      doc.header = totp ? { ...rest, totp: { secret: seal(this.keys, TOTP_ENTRY, 0, totp.secret), lastStep: totp.step } } : rest;
+      return true;
+    });
+  }
+  rewrap(kdf, wrappedKey) {
+    this.update((doc) => {
+      const h = doc.header;
+      if (h?.provider !== "passphrase") return false;
+      doc.header = { ...h, kdf, wrappedKey };
+      return true;
+    });
+  }
+  rekey(master, header) {
+    const paths = vaultPaths(this.home);
+    const next = deriveKeys(master);
+    return withLock(
+      paths.lock,
+      () => {
+        const before = readFileSync14(paths.file);
+        const doc = loadDocument(this.home, this.keys, { ...this.options, locked: true });
+        const generation = doc.generation ?? 0;
+        const plain = /* @__PURE__ */ new Map();
+        const entries = {};
+        for (const [key, e] of Object.entries(doc.entries)) {
+          const values = [this.decrypt(key, e.version, e.value), ...e.earlier.map((old) => this.decrypt(key, old.version, old))];
+          plain.set(key, values);
+          entries[key] = {
+            ...e,
+            value: seal(next, key, e.version, values[0]),
+            earlier: e.earlier.map((old, i) => ({ ...seal(next, key, old.version, values[i + 1]), version: old.version, retired: old.retired }))
+          };
+        }
+        const oldTotp = doc.header?.provider === "passphrase" ? doc.header.totp : void 0;
+        let newHeader = header;
+        if (newHeader?.provider === "passphrase" && oldTotp && !newHeader.totp) {
+          newHeader = { ...newHeader, totp: { secret: seal(next, TOTP_ENTRY, 0, this.decrypt(TOTP_ENTRY, 0, oldTotp.secret)), lastStep: oldTotp.lastStep } };
+        }
+        const bytes = Buffer.from(serialize(documentOf(next, newHeader, keyCheck(next), generation + 1, entries, doc.approvals, doc.providedBindings)));
+        writeGeneration(this.home, this.keys, generation, next);
+        writeFileAtomicSync(paths.backup, before, 384);
+        writeFileAtomicSync(paths.file, bytes, 384);
+        writeGeneration(this.home, next, generation + 1);
+        const reopened = new _FileVault(this.home, next, loadDocument(this.home, next, { ...this.options, locked: true }), this.options);
+        for (const [key, values] of plain) {
+          const e = reopened.doc.entries[key];
+          const again = e ? [reopened.decrypt(key, e.version, e.value), ...e.earlier.map((old) => reopened.decrypt(key, old.version, old))] : [];
+          if (again.length !== values.length || again.some((v, i) => !v.equals(values[i]))) {
+            throw vaultError("VAULT_TAMPERED", `re-encrypting "${key}" did not verify`, `Nothing was lost: ${paths.backup} holds the vault under the old key; restore it with cp "${paths.backup}" "${paths.file}".`);
+          }
+        }
+        writeFileAtomicSync(paths.backup, bytes, 384);
+        return reopened;
+      },
+      { timeoutMs: this.options.lockTimeoutMs }
+    );
+  }
+  approvals() {
+    return structuredClone(this.doc.approvals ?? emptyApprovals());
+  }
+  signAuditCheckpoint(message) {
+    return signWithSeed(this.keys.audit, message);
+  }
+  updateApprovals(change) {
+    let result;
+    this.update((doc) => {
+      const state = structuredClone(doc.approvals ?? emptyApprovals());
+      const r = change(state);
+      result = r.result;
+      if (r.changed) doc.approvals = state;
+      return r.changed;
+    });
+    return result;
+  }
+  close() {
+    this.keys.encryption.fill(0);
+    this.keys.integrity.fill(0);
+    this.keys.audit.fill(0);
+  }
+  /** Re-read the file under the lock, change it, write it atomically keeping a backup. */
+  update(change) {
+    const paths = vaultPaths(this.home);
+    return withLock(
+      paths.lock,
+      () => {
+        const before = readFileSync14(paths.file);
+        const doc = loadDocument(this.home, this.keys, { locked: true });
+        const changed = change(doc);
+        if (changed) {
+          const next = documentOf(this.keys, doc.header, doc.keyCheck, (doc.generation ?? 0) + 1, doc.entries, doc.approvals, doc.providedBindings);
+          writeFileAtomicSync(paths.backup, before, 384);
+          writeFileAtomicSync(paths.file, Buffer.from(serialize(next)), 384);
+          writeGeneration(this.home, this.keys, next.generation);
+          this.doc = next;
+        } else {
+          this.doc = doc;
+        }
+        return changed;
+      },
+      { timeoutMs: this.options.lockTimeoutMs }
+    );
+  }
+  set(key, value, opts2 = {}) {
+    this.setMany([{ key, value, ...opts2, origin: opts2.origin ?? "terminal" }]);
+  }
+  setMany(entries, options = {}) {
+    for (const { key, internal, bindings } of entries) {
+      if (!isValidKey(key)) throw new AgentVaultError("usage", `"${key}" is not a valid key name`, { hint: "Use lower-case letters, digits and hyphens, starting and ending with a letter or digit (e.g. openai-key)." });
+      if (isReservedInternalName(key) && !internal) throw new AgentVaultError("usage", `"${key}" is a name agent-vault keeps for its own keys`, { hint: "Skill signing keys are made by agent-vault skill keygen; choose another name." });
+      if (internal && bindings?.length) throw new AgentVaultError("usage", `"${key}" is an internal key and cannot be bound to files`);
+    }
+    this.update((doc) => {
+      const now = (/* @__PURE__ */ new Date()).toISOString();
+      if (options.createOnly) {
+        const existing = entries.filter((e) => Object.hasOwn(doc.entries, e.key)).map((e) => e.key);
+        if (existing.length) {
+          throw new AgentVaultError("refused", `${existing.map((k) => `"${k}"`).join(", ")} already ${existing.length === 1 ? "exists" : "exist"}; a value set without a terminal may create a key, never replace one`, {
+            code: "KEY_EXISTS",
+            hint: `Nothing was changed. To replace it, ask the user to run in their own terminal: ${existing.map((k) => `agent-vault set ${k}`).join("; ")}`
+          });
+        }
+      }
+      for (const { key, value, description, origin, bindings, internal } of entries) {
+        const prior = Object.hasOwn(doc.entries, key) ? doc.entries[key] : void 0;
+        const extra = { ...internal ? { internal: true } : {}, ...bindings?.length ? { bindings: [.../* @__PURE__ */ new Set([...prior?.bindings ?? [], ...bindings])] } : {} };
+        if (!prior) {
+          doc.entries[key] = { description: description ?? null, created: now, updated: now, length: value.length, version: 1, value: seal(this.keys, key, 1, value), earlier: [], origin, ...extra };
+          continue;
+        }
+        const current = this.decrypt(key, prior.version, prior.value);
+        const version = prior.version + 1;
+        const retired = { ...prior.value, version: prior.version, retired: now, ...prior.origin ? { origin: prior.origin } : {} };
+        const earlier = current.equals(value) ? prior.earlier : [retired, ...prior.earlier];
+        doc.entries[key] = {
+          ...prior,
+          description: description ?? prior.description,
+          created: prior.created,
+          updated: now,
+          length: value.length,
+          version,
+          value: seal(this.keys, key, version, value),
+          earlier,
+          origin,
+          ...extra
+        };
+      }
+      return true;
+    });
+  }
+  remove(key) {
+    return this.update((doc) => {
+      if (!Object.hasOwn(doc.entries, key)) return false;
+      delete doc.entries[key];
+      return true;
+    });
+  }
+  /** Change one existing entry under the lock; `change` says whether it changed anything. */
+  updateEntry(key, change) {
+    let result;
+    this.update((doc) => {
+      const e = Object.hasOwn(doc.entries, key) ? doc.entries[key] : void 0;
+      if (!e) throw keyNotFound(key);
+      const r = change(e);
+      result = r.result;
+      return r.changed;
+    });
+    return result;
+  }
+  bind(key, globs) {
+    return this.updateEntry(key, (e) => {
+      if (isInternal(key, e)) throw new AgentVaultError("refused", `"${key}" is a key agent-vault uses itself (skill signing); it is never written to a file, so it cannot be bound`, { code: "KEY_INTERNAL", hint: "Nothing was changed." });
+      const have = e.bindings ?? [];
+      const added = [...new Set(globs)].filter((g) => !have.includes(g));
+      if (added.length) e.bindings = [...have, ...added];
+      return { changed: added.length > 0, result: added };
+    });
+  }
+  unbind(key, globs) {
+    return this.updateEntry(key, (e) => {
+      const have = e.bindings ?? [];
+      const removed = globs ? have.filter((g) => globs.includes(g)) : have;
+      if (!removed.length) return { changed: false, result: [] };
+      const kept = have.filter((g) => !removed.includes(g));
+      if (kept.length) e.bindings = kept;
+      else delete e.bindings;
+      return { changed: true, result: removed };
+    });
+  }
+  providedBindings() {
+    return structuredClone(this.doc.providedBindings ?? {});
+  }
+  bindProvided(key, globs, add2) {
+    if (!isValidKey(key)) throw new AgentVaultError("usage", `"${key}" is not a valid key name`);
+    let result = [];
+    this.update((doc) => {
+      if (Object.hasOwn(doc.entries, key)) throw new AgentVaultError("internal", `"${key}" is in the vault; its bindings live on its entry`);
+      const all = { ...doc.providedBindings ?? {} };
+      const have = all[key] ?? [];
+      result = add2 ? [...new Set(globs ?? [])].filter((g) => !have.includes(g)) : globs ? have.filter((g) => globs.includes(g)) : have;
+      if (!result.length) return false;
+      const kept = add2 ? [...have, ...result] : have.filter((g) => !result.includes(g));
+      if (kept.length) all[key] = kept;
+      else delete all[key];
+      if (Object.keys(all).length) doc.providedBindings = all;
+      else delete doc.providedBindings;
+      return true;
+    });
+    return result;
+  }
+  prune(key) {
+    return this.updateEntry(key, (e) => {
+      const dropped = e.earlier.length;
+      e.earlier = [];
+      return { changed: dropped > 0, result: dropped };
+    });
+  }
+};
+
 // src/session/agent-client.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
@@ -36598,8 +36596,8 @@ var LocalVaultSession = class {
    */
   resolveChain() {
     this.provided ??= (async () => {
-      const chain2 = this.options.providers?.();
-      this.providedNow = chain2 ? await chain2.values() : /* @__PURE__ */ new Map();
+      const chain2 = this.options.provided ? void 0 : this.options.providers?.();
+      this.providedNow = this.options.provided ?? (chain2 ? await chain2.values() : /* @__PURE__ */ new Map());
       return this.providedNow;
     })();
     return this.provided;
@@ -36825,14 +36823,7 @@ var LocalVaultSession = class {
   }
   async signWith(key, message, use) {
     const der = await this.valueFor(key, use);
-    if (!der) return void 0;
-    try {
-      const privateKey = createPrivateKey5({ key: der, format: "der", type: "pkcs8" });
-      const jwk = createPublicKey5(privateKey).export({ format: "jwk" });
-      return { signature: sign3(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? "", "base64url") };
-    } finally {
-      der.fill(0);
-    }
+    return der ? signWithPkcs8(der, message) : void 0;
   }
   async set(entries, options) {
     if (!options.interactive) {

@@ -7,9 +7,13 @@ import type { AgentView, ValueOccurrence } from '../core/redact.js';
 import type { SuspectSpan } from '../core/suspects.js';
 import { AgentVaultError } from '../errors.js';
 import { vaultLocked, vaultMissing, vaultPaths, vaultProvider, type KeyMeta } from '../vault/index.js';
-import { decodeValue, encodeValue, fromWireError, type Op, type Reply } from './agent-protocol.js';
+import { decodeValue, encodeValue, fromWireError, type Op, type Reply, type SessionContext, type TeamRequest } from './agent-protocol.js';
+import type { ProviderChain } from '../providers/chain.js';
 import { agentEndpoints, checkPrivate } from './agent-socket.js';
 import type { AgentViewPart, Destination, NewValue, RedactResult, RestoreRequest, SessionRestoreResult, SetOptions, VaultSession, VaultState } from './session.js';
+
+/** Operations whose answer depends on the chain beyond the local vault: the connection's context goes first. */
+const CONTEXT_OPS = new Set<Op>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'set', 'bind', 'unbind']);
 
 /**
  * The client side of the session agent: a VaultSession whose every operation is a request
@@ -23,12 +27,34 @@ export class AgentSession implements VaultSession {
   readonly home: string;
   private conn: Connection | undefined;
   private connecting: Promise<Connection | undefined> | undefined;
+  private context: Promise<SessionContext | undefined> | undefined;
 
   constructor(
     home: string,
     private readonly env: NodeJS.ProcessEnv,
+    /**
+     * What the in-process session would take from the working directory: the repository whose
+     * team vault joins the chain, and the providers its configuration routes keys to. The
+     * providers run HERE, in the caller's process with the caller's environment and
+     * configuration, as they would with a key-file vault; the agent gets their values for
+     * this connection only (redacted as script values, bound nowhere until a person binds them).
+     */
+    private readonly chain: { repo?: string; providers?: () => ProviderChain | undefined } = {},
   ) {
     this.home = resolve(home);
+  }
+
+  /** The connection's context (undefined: none to send), asked of the providers once per session. */
+  private contextOf(): Promise<SessionContext | undefined> {
+    this.context ??= (async () => {
+      const providers = this.chain.providers?.();
+      const provided = providers ? [...(await providers.values()).values()] : undefined;
+      if (!this.chain.repo && !provided) return undefined;
+      return { ...(this.chain.repo ? { repo: this.chain.repo } : {}), ...(provided ? { provided } : {}) };
+    })();
+    // A provider that failed fails this operation and is asked again by the next.
+    this.context.catch(() => (this.context = undefined));
+    return this.context;
   }
 
   /** The connection to a live agent, or undefined when none answers (locked). */
@@ -55,7 +81,22 @@ export class AgentSession implements VaultSession {
       if (!existsSync(vaultPaths(this.home).file)) throw vaultMissing(this.home);
       throw vaultLocked(this.home);
     }
+    if (CONTEXT_OPS.has(op)) {
+      conn.contextSent ??= this.contextOf().then((context) => (context ? conn.request('context', [context], () => vaultLocked(this.home)) : undefined));
+      try {
+        await conn.contextSent;
+      } catch (e) {
+        conn.contextSent = undefined;
+        throw e;
+      }
+    }
     return (await conn.request(op, args, () => vaultLocked(this.home))) as T;
+  }
+
+  /** One team vault command, run in the agent (see team-ops.ts): the identity and data key stay there. */
+  team(request: TeamRequest): Promise<unknown> {
+    const { action, root, ...params } = request;
+    return this.call('team', action, root, params);
   }
 
   async state(): Promise<VaultState> {
@@ -183,6 +224,8 @@ class Connection {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; lockedError: () => Error }>();
   private chunks: Buffer[] = [];
   closed = false;
+  /** The context request on this connection (sent once, before the first operation that needs it). */
+  contextSent: Promise<unknown> | undefined;
 
   private constructor(private readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

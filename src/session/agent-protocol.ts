@@ -1,6 +1,8 @@
 import { AgentVaultError, type ErrorKind } from '../errors.js';
 import type { Destination, NewValue } from './session.js';
 import { grantShapeOk, webhookShapeOk, type ApprovalChange } from '../vault/approval-state.js';
+import type { ProvidedValue } from '../providers/chain.js';
+import type { Member } from '../team/format.js';
 
 /**
  * The session agent's wire format: one JSON object per line each way. A request is
@@ -13,12 +15,20 @@ import { grantShapeOk, webhookShapeOk, type ApprovalChange } from '../vault/appr
  * are served only on a connection that first proved the person with `authenticate`
  * (passphrase, and the TOTP code when it is on): any process of the user can connect, and
  * a terminal cannot be told apart from a script on the far side of a socket.
+ *
+ * `context` tells the agent, once per connection, what the in-process session would know
+ * from the caller's working directory: the repository whose team vault joins the chain, and
+ * the values the caller's configured providers handed in (the caller runs the providers; the
+ * agent never runs a program or reads a file that repository configuration names). The
+ * agent opens the team vault itself, under the same pins, so the data key and the identity
+ * stay in the agent. `team` runs one team vault command in the agent (init, join, trust, add,
+ * remove, set are a person's; has, members and the merge driver are not, as with a key file).
  */
 
 /** A request line longer than this closes its connection (protected files are rarely near it). */
 export const MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
-export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'approvals', 'changeApprovals', 'anchorAudit', 'lock'] as const;
+export const OPS = ['state', 'authenticate', 'init', 'list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'signWith', 'set', 'remove', 'bind', 'unbind', 'prune', 'acceptRollback', 'approvals', 'changeApprovals', 'anchorAudit', 'lock', 'context', 'team'] as const;
 export type Op = (typeof OPS)[number];
 
 export interface Request {
@@ -161,6 +171,79 @@ export function asNewValues(v: unknown): NewValue[] {
     if (e.internal !== undefined) out.internal = e.internal === true ? true : fail('entry.internal must be true');
     return out;
   });
+}
+
+/** A connection's context: the repository root (absolute) and the values its providers handed in. */
+export interface SessionContext {
+  repo?: string;
+  provided?: ProvidedValue[];
+}
+
+const PROVIDER_SOURCE = /^provider:[A-Za-z0-9_.-]{1,64}$/;
+
+export function asContext(v: unknown): SessionContext {
+  if (!plain(v)) return fail('context must be an object');
+  const out: SessionContext = {};
+  if (v.repo !== undefined) {
+    const repo = asString(v.repo, 'context.repo');
+    out.repo = repo.startsWith('/') ? repo : fail('context.repo must be an absolute path');
+  }
+  if (v.provided !== undefined) {
+    if (!Array.isArray(v.provided) || v.provided.length > 100_000) return fail('context.provided must be a list');
+    out.provided = v.provided.map((p) => {
+      if (!plain(p)) return fail('a provided value is malformed');
+      const source = asString(p.source, 'provided.source');
+      if (!PROVIDER_SOURCE.test(source)) fail('provided.source must be provider:NAME');
+      return { key: asString(p.key, 'provided.key'), source: source as ProvidedValue['source'], value: asBytes(p.value, 'provided.value') };
+    });
+  }
+  return out;
+}
+
+export const TEAM_ACTIONS = ['init', 'join', 'trust', 'add', 'remove', 'set', 'has', 'members', 'merge'] as const;
+export type TeamAction = (typeof TEAM_ACTIONS)[number];
+
+export interface TeamRequest {
+  action: TeamAction;
+  root: string;
+  name?: string;
+  identityText?: string;
+  member?: Member;
+  key?: string;
+  entries?: { key: string; value: Buffer; paths?: string[] }[];
+  createOnly?: boolean;
+  texts?: { base: string; ours: string; theirs: string };
+}
+
+/** A team request, field by field; `root` absolute (join may have none: the empty string). */
+export function asTeamRequest(action: unknown, root: unknown, params: unknown): TeamRequest {
+  if (!TEAM_ACTIONS.includes(action as TeamAction)) return fail('unknown team action');
+  const r = asString(root, 'root');
+  if (r !== '' && !r.startsWith('/')) fail('root must be an absolute path');
+  if (r === '' && action !== 'join') fail('root is required');
+  const p = params === undefined ? {} : plain(params) ? params : fail('team params must be an object');
+  const out: TeamRequest = { action: action as TeamAction, root: r };
+  if (p.name !== undefined) out.name = asString(p.name, 'name');
+  if (p.identityText !== undefined) out.identityText = asString(p.identityText, 'identityText');
+  if (p.key !== undefined) out.key = asString(p.key, 'key');
+  if (p.createOnly !== undefined) out.createOnly = p.createOnly === true;
+  if (p.member !== undefined) {
+    const m = plain(p.member) ? p.member : fail('member must be an object');
+    out.member = { name: asString(m.name, 'member.name'), recipient: asString(m.recipient, 'member.recipient'), signingKey: asString(m.signingKey, 'member.signingKey') };
+  }
+  if (p.entries !== undefined) {
+    if (!Array.isArray(p.entries)) fail('entries must be a list');
+    out.entries = (p.entries as unknown[]).map((e) => {
+      if (!plain(e)) return fail('an entry is malformed');
+      return { key: asString(e.key, 'entry.key'), value: asBytes(e.value, 'entry.value'), ...(e.paths !== undefined ? { paths: asStrings(e.paths, 'entry.paths') } : {}) };
+    });
+  }
+  if (p.texts !== undefined) {
+    const t = plain(p.texts) ? p.texts : fail('texts must be an object');
+    const text = (x: unknown, what: string) => (typeof x === 'string' && x.length <= MAX_REQUEST_BYTES ? x : fail(`${what} must be text`));
+    out.texts = { base: text(t.base, 'base'), ours: text(t.ours, 'ours'), theirs: text(t.theirs, 'theirs') };
+  }
+  return out;
 }
 
 /** Parse one request line (already bounded in size). */

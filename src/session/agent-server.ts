@@ -21,7 +21,9 @@ import {
   parseRequest,
   toWireError,
   type Reply,
-  type Request, asApprovalChange } from './agent-protocol.js';
+  type Request, asApprovalChange, asContext, asTeamRequest } from './agent-protocol.js';
+import { PERSON_TEAM_ACTIONS, runTeamRequest } from './team-ops.js';
+import { teamRootFor } from './team-source.js';
 import type { AgentEndpoint } from './agent-socket.js';
 import { LocalVaultSession } from './local.js';
 import type { VaultSession } from './session.js';
@@ -102,6 +104,12 @@ export class SessionAgent {
   private readonly connections = new Set<Socket>();
   /** Connections whose client proved the person (passphrase, and code with TOTP on). */
   private readonly persons = new WeakSet<Socket>();
+  /**
+   * A connection's own session, when its client sent a context (a repository's team vault,
+   * values its providers handed in): built with the same key and rules, kept for that
+   * connection only, and dropped (provided values zeroed) when it closes.
+   */
+  private readonly contexts = new Map<Socket, { session: LocalVaultSession; provided: Buffer[] }>();
   private socketId: number | undefined;
   private vaultId: FileId | undefined;
   private readonly startedAt: number;
@@ -173,6 +181,7 @@ export class SessionAgent {
       }
       this.vaultId = id;
       void this.session.close(); // re-read at the next request
+      for (const c of this.contexts.values()) void c.session.close();
     }
   }
 
@@ -189,6 +198,7 @@ export class SessionAgent {
     for (const c of this.connections) c.destroy();
     this.server?.close();
     void this.session.close(); // zeroes the derived keys
+    for (const conn of [...this.contexts.keys()]) this.dropContext(conn);
     this.options.key.fill(0);
     // Remove the socket only if it is still ours (a newer agent may have replaced it).
     try {
@@ -203,7 +213,10 @@ export class SessionAgent {
   private serve(conn: Socket): void {
     if (this.locked) return void conn.destroy();
     this.connections.add(conn);
-    conn.on('close', () => this.connections.delete(conn));
+    conn.on('close', () => {
+      this.connections.delete(conn);
+      this.dropContext(conn);
+    });
     conn.on('error', () => conn.destroy());
     let chunks: Buffer[] = [];
     let pending = 0;
@@ -233,6 +246,14 @@ export class SessionAgent {
     });
   }
 
+  private dropContext(conn: Socket): void {
+    const c = this.contexts.get(conn);
+    if (!c) return;
+    this.contexts.delete(conn);
+    void c.session.close();
+    for (const b of c.provided) b.fill(0);
+  }
+
   /** A malformed or oversized request closes that one connection. */
   private refuse(conn: Socket, why: string): void {
     const reply: Reply = { id: -1, ok: false, error: { kind: 'usage', message: `session agent: ${why}; connection closed` } };
@@ -256,7 +277,7 @@ export class SessionAgent {
   }
 
   private async dispatch({ op, args }: Request, conn: Socket): Promise<unknown> {
-    const s = this.session;
+    const s = this.contexts.get(conn)?.session ?? this.session;
     const person = this.persons.has(conn);
     /** Operations that are a person's decision: only on a connection that proved the person. */
     const needPerson = (what: string) => {
@@ -349,6 +370,32 @@ export class SessionAgent {
         return s.anchorAudit();
       case 'lock':
         return null;
+      case 'context': {
+        // What the in-process session would know from the caller's working directory. The
+        // team vault is opened here, under this machine's pins, exactly as in-process; the
+        // provided values are the caller's own (it ran the providers), so they redact as
+        // script values and are bound only where a person bound them (in the vault).
+        const ctx = asContext(args[0]);
+        this.dropContext(conn);
+        const repo = ctx.repo ? teamRootFor(ctx.repo) : undefined;
+        const provided = ctx.provided ? new Map(ctx.provided.map((p) => [p.key, p])) : undefined;
+        const session = new LocalVaultSession(this.options.home, { keyProvider: this.provider, ...(repo ? { repo } : {}), ...(provided ? { provided } : {}) });
+        this.contexts.set(conn, { session, provided: ctx.provided?.map((p) => p.value) ?? [] });
+        return null;
+      }
+      case 'team': {
+        const req = asTeamRequest(args[0], args[1], args[2]);
+        if (PERSON_TEAM_ACTIONS.has(req.action)) needPerson(`team ${req.action}`);
+        // The team code runs here with the vault this agent holds; what it returns is names,
+        // public keys, booleans, or the merge driver's ciphertext, never a value or key.
+        const session = new LocalVaultSession(this.options.home, { keyProvider: this.provider });
+        try {
+          return await runTeamRequest(session, req, person);
+        } finally {
+          await session.close();
+          this.contexts.get(conn)?.session.teamChanged();
+        }
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { signWithPkcs8 } from '../vault/crypto.js';
 import { markerKey } from '../vault/marker-key.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -63,7 +63,7 @@ export class LocalVaultSession implements VaultSession {
   constructor(
     home: string,
     /** `now`: the clock grants are checked against (tests drive it; default the wall clock). */
-    private readonly options: { keyProvider?: KeyProvider; now?: () => number; repo?: string; ageIdentity?: string; providers?: () => ProviderChain | undefined } = {},
+    private readonly options: { keyProvider?: KeyProvider; now?: () => number; repo?: string; ageIdentity?: string; providers?: () => ProviderChain | undefined; provided?: Map<string, ProvidedValue> } = {},
   ) {
     this.home = resolve(home);
   }
@@ -148,8 +148,9 @@ export class LocalVaultSession implements VaultSession {
    */
   private resolveChain(): Promise<Map<string, ProvidedValue>> {
     this.provided ??= (async () => {
-      const chain = this.options.providers?.();
-      this.providedNow = chain ? await chain.values() : new Map();
+      // In the session agent, the values the client's providers handed in (see agent-protocol.ts).
+      const chain = this.options.provided ? undefined : this.options.providers?.();
+      this.providedNow = this.options.provided ?? (chain ? await chain.values() : new Map());
       return this.providedNow;
     })();
     return this.provided;
@@ -415,14 +416,7 @@ export class LocalVaultSession implements VaultSession {
   async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
     // The same policy as valueFor (internal keys for internal uses only), then the key stays here.
     const der = await this.valueFor(key, use);
-    if (!der) return undefined;
-    try {
-      const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-      const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-      return { signature: sign(null, message, privateKey), publicKey: Buffer.from(jwk.x ?? '', 'base64url') };
-    } finally {
-      der.fill(0);
-    }
+    return der ? signWithPkcs8(der, message) : undefined;
   }
 
   async set(entries: NewValue[], options: SetOptions): Promise<void> {
@@ -524,34 +518,10 @@ export function openSession(env: NodeJS.ProcessEnv, cwd = process.cwd()): VaultS
   const providers = () => providerChainFor(env, cwd, home);
   const team = { ageIdentity: env.AGENT_VAULT_AGE_IDENTITY, repo: teamRootFor(resolve(cwd)), providers };
   if (fromEnv) return new LocalVaultSession(home, { keyProvider: fromEnv, ...team });
-  if (vaultProvider(home)?.provider === 'passphrase') return withoutProviders(new AgentSession(home, env), providers);
+  // The session agent serves one vault home for every repository: the client tells it, per
+  // connection, which repository's team vault joins the chain and what its providers handed in.
+  if (vaultProvider(home)?.provider === 'passphrase') return new AgentSession(home, env, { ...(team.repo ? { repo: team.repo } : {}), providers });
   return new LocalVaultSession(home, team);
-}
-
-/** The operations that would need provider values (the session agent cannot consult providers yet). */
-const NEEDS_VALUES = new Set<PropertyKey>(['list', 'has', 'redact', 'agentView', 'agentViewPart', 'findValues', 'restore', 'valueFor', 'bind', 'unbind']);
-
-/**
- * The session agent (a passphrase vault) serves one vault home for every repository and does
- * not consult providers yet. Where the configuration routes keys to providers, every operation
- * that would need their values fails closed with one clear error, rather than redacting
- * without them; state, unlock and lock keep working.
- */
-function withoutProviders(session: VaultSession, providers: () => ProviderChain | undefined): VaultSession {
-  let routed: boolean;
-  try {
-    routed = providers() !== undefined;
-  } catch {
-    routed = false; // a configuration error is reported by the command that loads it
-  }
-  if (!routed) return session;
-  return new Proxy(session, {
-    get(target, prop, receiver) {
-      if (NEEDS_VALUES.has(prop)) return () => Promise.reject(new AgentVaultError('vault', PROVIDER_MSG.needsLocalSession, { code: 'PROVIDERS_UNSUPPORTED', hint: PROVIDER_MSG.needsLocalSessionHint }));
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
 }
 
 /** The providers the repository's configuration (AGENT_VAULT_CONFIG, else .agent-vault.yaml) routes keys to, if any. */

@@ -2,28 +2,36 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { vaultHome } from '../platform/home.js';
 import { AgentVaultError, usageError } from '../errors.js';
-import { TEAM_MSG } from '../messages.js';
+import { MSG, TEAM_MSG } from '../messages.js';
 import { memberFingerprint, newSigningKey } from '../team/crypto.js';
 import { isMemberName, isRecipient, isSigningKey, parseTeam, TEAM_FILE, type Member } from '../team/format.js';
 import { mergeRecipients, mergeTeam, type MergeOutcome } from '../team/merge.js';
 import { addMember, initTeam, memberFor, readTeam, removeMember, setTeamValues, verifyTeam, decryptTeam, type OpenTeam, type Signer } from '../team/team.js';
-import { initVault } from '../vault/index.js';
 import { LocalVaultSession } from './local.js';
+import { AgentSession } from './agent-client.js';
 import { teamRootFor } from './team-source.js';
+import type { TeamRequest } from './agent-protocol.js';
 import type { VaultSession } from './session.js';
 
 /**
  * What the team commands do, each one function over the session: the CLI parses and prints.
- * They need this machine's identity and signing key, which live in the local vault; the
- * session agent (passphrase vaults) does not serve them yet.
+ * They need this machine's identity and signing key, which live in the local vault. With a
+ * passphrase vault that vault is open only in the session agent, so each command is one
+ * `team` request run there (runTeamRequest, below, by this same code): the identity, the
+ * signing key and the data key never cross the socket, and the agent serves a person's
+ * commands only on a connection that proved the person (asPerson, in the CLI).
  */
 
 const refused = (code: string, message: string, hint: string) => new AgentVaultError('refused', message, { code, hint });
 
 function local(session: VaultSession): LocalVaultSession {
   if (session instanceof LocalVaultSession) return session;
-  throw refused('TEAM_NEEDS_KEYFILE', 'team vault commands need a key-file vault in this version (a passphrase vault keeps its key in the session agent)', 'Use a key-file vault for team work for now (README, "Sharing with a team").');
+  // Only the agent's side (runTeamRequest) or a key-file session reach the team code.
+  throw new AgentVaultError('internal', 'team vault operation on a session that cannot open the team vault');
 }
+
+/** The agent's client, when the vault is a passphrase vault: the command runs in the agent. */
+const viaAgent = (session: VaultSession) => (session instanceof AgentSession ? session : undefined);
 
 const TOKEN = /^avteam1:(age1[02-9ac-hj-np-z]{58}):([A-Za-z0-9_-]{43})$/;
 export const joinToken = (recipient: string, signingKey: string) => `avteam1:${recipient}:${signingKey}`;
@@ -65,8 +73,10 @@ function settle(s: LocalVaultSession, root: string, members: Member[]): void {
 }
 
 export async function teamInit(session: VaultSession, root: string, name: string): Promise<{ recipient: string }> {
+  const agent = viaAgent(session);
+  if (agent) return (await agent.team({ action: 'init', root, name })) as { recipient: string };
   const s = local(session);
-  initVault(s.home);
+  await s.init(); // with the session's own key (in the agent: the key it holds)
   const signer = await s.teamKeys().self(name);
   const file = await initTeam(root, signer);
   settle(s, root, file.members);
@@ -75,10 +85,16 @@ export async function teamInit(session: VaultSession, root: string, name: string
 
 /** Make (or import) this machine's identity; pin the repository's team vault as it is now (a person's first look). */
 export async function teamJoin(session: VaultSession, root: string | undefined, identityFile?: string): Promise<{ token: string; created: boolean; pinned?: string[] }> {
-  const s = local(session);
-  initVault(s.home);
+  const identityText = identityFile === undefined ? undefined : readFileSync(identityFile, 'utf8');
+  const agent = viaAgent(session);
+  if (agent) return (await agent.team({ action: 'join', root: root ?? '', ...(identityText !== undefined ? { identityText } : {}) })) as { token: string; created: boolean; pinned?: string[] };
+  return joinWith(local(session), root, identityText);
+}
+
+async function joinWith(s: LocalVaultSession, root: string | undefined, identityText: string | undefined): Promise<{ token: string; created: boolean; pinned?: string[] }> {
+  await s.init(); // with the session's own key (in the agent: the key it holds)
   const keys = s.teamKeys();
-  const made = await keys.ensure(identityFile === undefined ? undefined : readFileSync(identityFile, 'utf8'));
+  const made = await keys.ensure(identityText);
   const onDisk = root ? readTeam(root) : undefined;
   let pinned: string[] | undefined;
   if (root && onDisk && !keys.pins(root)) {
@@ -91,6 +107,8 @@ export async function teamJoin(session: VaultSession, root: string | undefined, 
 
 /** Accept the team vault's current member set as trusted (after a person checked it). */
 export async function teamTrust(session: VaultSession, root: string): Promise<string[]> {
+  const agent = viaAgent(session);
+  if (agent) return (await agent.team({ action: 'trust', root })) as string[];
   const s = local(session);
   const onDisk = readTeam(root);
   if (!onDisk) throw refused('TEAM_MISSING', TEAM_MSG.noTeam(TEAM_FILE), TEAM_MSG.noTeamHint);
@@ -101,26 +119,43 @@ export async function teamTrust(session: VaultSession, root: string): Promise<st
 }
 
 export async function teamAdd(session: VaultSession, root: string, member: Member): Promise<void> {
+  const agent = viaAgent(session);
+  if (agent) return void (await agent.team({ action: 'add', root, member }));
   const { s, team, signer } = await forWrite(session, root);
   const file = await addMember(team, member, signer);
   settle(s, root, file.members);
 }
 
 export async function teamRemove(session: VaultSession, root: string, name: string): Promise<string[]> {
+  const agent = viaAgent(session);
+  if (agent) return (await agent.team({ action: 'remove', root, name })) as string[];
   const { s, team, signer } = await forWrite(session, root);
   const { file, exposed } = await removeMember(team, name, signer);
   settle(s, root, file.members);
   return exposed;
 }
 
-export async function teamSet(session: VaultSession, root: string, entries: { key: string; value: Buffer; paths?: string[] }[]): Promise<void> {
+/**
+ * Write team values. `createOnly` (set --team --stdin / --from-env, no person): only new keys,
+ * no paths, checked here against the decrypted file, so a script never replaces a value.
+ */
+export async function teamSet(session: VaultSession, root: string, entries: { key: string; value: Buffer; paths?: string[] }[], options: { createOnly?: boolean } = {}): Promise<void> {
+  const agent = viaAgent(session);
+  if (agent) return void (await agent.team({ action: 'set', root, entries, ...(options.createOnly ? { createOnly: true } : {}) }));
   const { s, team, signer } = await forWrite(session, root);
+  if (options.createOnly) {
+    if (entries.some((e) => e.paths?.length)) throw refused('TTY_REQUIRED', MSG.bindNeedsPerson, MSG.bindNeedsPersonHint);
+    const existing = entries.filter((e) => team.values.has(e.key)).map((e) => e.key);
+    if (existing.length) throw refused('KEY_EXISTS', TEAM_MSG.keyExists(existing), MSG.vaultNeedsTerminalHint(`set ${existing[0]} --team`));
+  }
   const file = await setTeamValues(team, entries, signer);
   settle(s, root, file.members);
 }
 
 /** Whether the team vault holds a key (set --team asks before replacing). */
 export async function teamHas(session: VaultSession, root: string, key: string): Promise<boolean> {
+  const agent = viaAgent(session);
+  if (agent) return (await agent.team({ action: 'has', root, key })) as boolean;
   const { team } = await forWrite(session, root);
   return team.values.has(key);
 }
@@ -134,8 +169,11 @@ export interface TeamMemberRow {
 
 /** `team keys`: members and fingerprints, whether this machine is one and trusts the file. Never a value. */
 export async function teamMembers(session: VaultSession, root: string): Promise<{ members: TeamMemberRow[]; signedBy: string; trusted: boolean | undefined; keys: number }> {
+  const agent = viaAgent(session);
+  if (agent && !(await agent.state()).locked) return (await agent.team({ action: 'members', root })) as Awaited<ReturnType<typeof teamMembers>>;
   const onDisk = readTeam(root);
   if (!onDisk) throw refused('TEAM_MISSING', TEAM_MSG.noTeam(TEAM_FILE), TEAM_MSG.noTeamHint);
+  // A locked passphrase vault: the public view, without "you" or the trust this machine keeps.
   const s = session instanceof LocalVaultSession ? session : undefined;
   const identity = await s?.teamKeys().identity();
   const pins = s?.teamKeys().pins(root);
@@ -151,6 +189,8 @@ export async function teamMembers(session: VaultSession, root: string): Promise<
 /** git's merge driver: the merged text, or the conflicts (then nothing is written). */
 export async function teamMerge(session: VaultSession, root: string, texts: { base: string; ours: string; theirs: string }): Promise<MergeOutcome> {
   if (!texts.ours.startsWith('agent-vault team 1\n')) return mergeRecipients(texts.base, texts.ours, texts.theirs);
+  const agent = viaAgent(session);
+  if (agent) return (await agent.team({ action: 'merge', root, texts })) as MergeOutcome;
   const s = local(session);
   const keys = s.teamKeys();
   const identity = await keys.identity();
@@ -163,6 +203,44 @@ export async function teamMerge(session: VaultSession, root: string, texts: { ba
   const outcome = await mergeTeam(texts, identity, signer, pins, root);
   if (outcome.ok) keys.pin(root, parseTeam(outcome.text).members);
   return outcome;
+}
+
+/** The team commands that are a person's decision (the agent serves them only to a proved person). */
+export const PERSON_TEAM_ACTIONS: ReadonlySet<TeamRequest['action']> = new Set(['init', 'join', 'trust', 'add', 'remove']);
+
+/**
+ * The agent's side of a `team` request: the same functions over the session the agent built
+ * from the key it holds. `person`: the connection proved the person. A script (no person) may
+ * ask whether a key exists, list members, run the merge driver, and add a new value (as with
+ * set --team --stdin); everything else is refused here, whatever the client claims.
+ */
+export async function runTeamRequest(s: LocalVaultSession, req: TeamRequest, person: boolean): Promise<unknown> {
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new AgentVaultError('usage', `team ${req.action}: ${what} is required`);
+    return v;
+  };
+  switch (req.action) {
+    case 'init':
+      return teamInit(s, req.root, need(req.name, 'name'));
+    case 'join':
+      return joinWith(s, req.root === '' ? undefined : req.root, req.identityText);
+    case 'trust':
+      return teamTrust(s, req.root);
+    case 'add': {
+      const m = need(req.member, 'member');
+      return teamAdd(s, req.root, memberFromToken(m.name, m.recipient, m.signingKey));
+    }
+    case 'remove':
+      return teamRemove(s, req.root, need(req.name, 'name'));
+    case 'set':
+      return teamSet(s, req.root, need(req.entries, 'entries'), { createOnly: !person || req.createOnly === true });
+    case 'has':
+      return teamHas(s, req.root, need(req.key, 'key'));
+    case 'members':
+      return teamMembers(s, req.root);
+    case 'merge':
+      return teamMerge(s, req.root, need(req.texts, 'texts'));
+  }
 }
 
 /**

@@ -11,8 +11,13 @@ import { decryptTeam, verifyTeam, type OpenTeam, type Signer } from './team.js';
  * values is a conflict naming it; nothing is written then, so the file keeps our side
  * (valid, signed) and no plaintext ever reaches the disk.
  *
- * Trust: each side must be signed by a key this machine pinned or by a member of the base or
- * of our side (a branch cannot bring in a signer nobody here has accepted).
+ * Trust: our and their side must each be signed by a key this machine pinned, or by a member
+ * of a side that was (the pin follows what verified, as when the file is opened). The three
+ * texts are whatever the caller passes (`agent-vault merge-team` needs no terminal), so a side
+ * signed only by a member it lists itself would let anyone add their own recipient to the
+ * merged file and have it wrapped the real data key. The base may be signed by any member it
+ * or either side lists (it may predate a removal): the merge only ever takes members, values
+ * and the data key from our or their side, so a forged base can cause a conflict, never a leak.
  */
 
 export type MergeOutcome = { ok: true; text: string } | { ok: false; conflicts: string[] };
@@ -50,11 +55,22 @@ const refused = (code: string, message: string, hint: string) => new AgentVaultE
 export async function mergeTeam(texts: { base: string; ours: string; theirs: string }, identity: { identity: string; recipient: string }, signer: Signer, pins: Member[] | undefined, root: string): Promise<MergeOutcome> {
   const [fo, fa, fb] = [parseTeam(texts.base, 'base'), parseTeam(texts.ours, 'ours'), parseTeam(texts.theirs, 'theirs')];
   if (fo.team !== fa.team || fa.team !== fb.team) throw refused('TEAM_MISMATCH', TEAM_MSG.mergeOtherTeam, TEAM_MSG.restoreFromGit);
-  const trusted = [...(pins ?? []), ...fo.members, ...fa.members];
+  const trusted = [...(pins ?? [])];
+  const pending: [string, TeamFile][] = [['ours', fa], ['theirs', fb]];
+  // Our and their side: pinned signers, then members of a side that verified (a fixpoint).
+  for (let progress = true; progress && pending.length; ) {
+    progress = false;
+    for (const side of [...pending]) {
+      if (!trusted.some((p) => p.signingKey === side[1].members.find((m) => m.name === side[1].signedBy)?.signingKey)) continue;
+      pending.splice(pending.indexOf(side), 1);
+      trusted.push(...side[1].members);
+      progress = true;
+    }
+  }
   const open: OpenTeam[] = [];
   for (const [label, f] of [['base', fo], ['ours', fa], ['theirs', fb]] as const) {
     try {
-      verifyTeam({ file: f }, trusted);
+      verifyTeam({ file: f }, label === 'base' ? [...trusted, ...fa.members, ...fb.members, ...fo.members] : trusted);
       open.push(await decryptTeam({ root, file: f, recipients: f.members }, identity));
     } catch (e) {
       if (e instanceof AgentVaultError) throw new AgentVaultError(e.kind, `${label}: ${e.message}`, { code: e.code ?? 'TEAM_MERGE', hint: e.hint ?? '' });

@@ -23,9 +23,8 @@ export function deriveKeys(master: Buffer): VaultKeys {
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows (RFC 8410). */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-/** Sign with the Ed25519 key whose seed is `seed`; returns the signature and the raw public key. */
-export function signWithSeed(seed: Buffer, message: Uint8Array): { signature: Buffer; publicKey: Buffer } {
-  const der = Buffer.concat([ED25519_PKCS8_PREFIX, seed]);
+/** Sign with an Ed25519 private key given as PKCS#8 DER (zeroed afterwards); returns the signature and the raw public key. */
+export function signWithPkcs8(der: Buffer, message: Uint8Array): { signature: Buffer; publicKey: Buffer } {
   try {
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
@@ -34,6 +33,9 @@ export function signWithSeed(seed: Buffer, message: Uint8Array): { signature: Bu
     der.fill(0);
   }
 }
+
+/** Sign with the Ed25519 key whose seed is `seed`. */
+export const signWithSeed = (seed: Buffer, message: Uint8Array) => signWithPkcs8(Buffer.concat([ED25519_PKCS8_PREFIX, seed]), message);
 
 /**
  * Associated data: the key name and the entry's version. Moving a ciphertext to another

@@ -150,7 +150,7 @@ export async function runSetTeam(ctx: CliContext, session: VaultSession, key: st
     if (opts.fromEnv === undefined && value.at(-1) === 10) value = value.subarray(0, value.at(-2) === 13 ? -2 : -1);
     check(value);
     if (await teamHas(session, root, key)) throw refusal(`"${key}" already exists in the team vault; a value set without a terminal may create a key, never replace one`, MSG.vaultNeedsTerminalHint(`set ${key} --team`), 'KEY_EXISTS');
-    await teamSet(session, root, [{ key, value }]);
+    await teamSet(session, root, [{ key, value }], { createOnly: true });
     await writeOut(ctx.stdout, `✓ Saved "${key}" in the team vault\n`);
     return;
   }
