@@ -24428,6 +24428,7 @@ function basename2(s) {
   const t = s.replace(/\\/g, "/");
   return t.slice(t.lastIndexOf("/") + 1).toLowerCase();
 }
+var PACKAGE_HOSTS = /(?:^|\.)(?:pypi\.org|pythonhosted\.org|pytorch\.org|nvidia\.com|anaconda\.org|conda\.io|readthedocs\.io|pypi\.io|jfrog\.io|pkg\.dev|data\.pyg\.org|dl\.google\.com|storage\.googleapis\.com)$/i;
 var ShellEvaluator = class {
   constructor(ctx, unit, env) {
     this.ctx = ctx;
@@ -24629,6 +24630,19 @@ var ShellEvaluator = class {
     }
     const cloned = this.clonedCode(name0, name, texts);
     if (cloned) return this.ctx.exec(this.unit, line, val(UNKNOWN, [cloned.label]), void 0, `${cloned.how} (git clone)`);
+    const pipArgs = /^pip[0-9.]*$/.test(name) ? texts : /^python[0-9.]*$/.test(name) && texts[0] === "-m" && /^pip[0-9.]*$/.test(texts[1] ?? "") ? texts.slice(2) : name === "uv" && texts[0] === "pip" ? texts.slice(1) : void 0;
+    if (pipArgs && pipArgs[0] === "install") {
+      for (let i = 1; i < pipArgs.length; i++) {
+        const t = pipArgs[i];
+        if (/^-/.test(t)) {
+          if (/^(?:-[ricet]|--(?:index-url|extra-index-url|find-links|requirement|constraint|target|trusted-host|prefix|root|src|editable))$/.test(t)) i++;
+          continue;
+        }
+        const m = /^(?:[\w.-]+\s*@\s*)?(?:git\+)?(https?:\/\/\S+)$/.exec(t);
+        const host = m ? hostOf(m[1]) : void 0;
+        if (host && !isForgeHost(host) && !PACKAGE_HOSTS.test(host)) this.ctx.report("skill-flow-remote-exec", this.unit, line, `pip install of a package from ${host} (its build and install code runs)`);
+      }
+    }
     if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
     if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
       const label2 = envSource(name0, this.unit, line);
