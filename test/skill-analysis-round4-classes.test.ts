@@ -252,7 +252,7 @@ classCases(
     },
     {
       name: 'pip-install-forge-and-index',
-      files: { 'SKILL.md': md('gpu-setup', `Install the CUDA build and the plugin from its repository:\n\n${fence('bash', 'pip install torch --index-url https://download.pytorch.org/whl/cu121\npip install git+https://github.com/psf/black@24.3.0\npython -m pip install https://files.pythonhosted.org/packages/py3/r/requests/requests-2.32.3-py3-none-any.whl')}`) },
+      files: { 'SKILL.md': md('gpu-setup', `Install the CUDA build of torch and a pinned requests:\n\n${fence('bash', 'pip install torch --index-url https://download.pytorch.org/whl/cu121\npython -m pip install --extra-index-url https://pypi.org/simple requests==2.32.3')}`) },
     },
     {
       name: 'csv-download-pandas',
