@@ -20810,6 +20810,7 @@ var FLOW_CHECKS = {
   "skill-flow-secret-to-document": { severity: "high", description: "Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read" },
   "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
   "skill-flow-access-grant": { severity: "high", description: "Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine" },
+  "skill-flow-git-hook-write": { severity: "high", description: "Code plants a git hook (writes or copies into .git/hooks/) whose content is downloaded, decoded, unknown or reaches the network, or points core.hooksPath at a temporary or hidden folder: it runs on the user's every commit, checkout or push" },
   "skill-flow-prose-exfil": { severity: "high", description: "Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step" },
   "skill-flow-prose-shadow": { severity: "high", description: "Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)" },
   "skill-flow-prose-tamper": { severity: "high", description: "Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several" },
@@ -20944,7 +20945,7 @@ var FlowContext = class {
     if (bad) why = bad.kind === "remote" ? `runs content downloaded from ${hostOf(bad.url) ?? "a URL"} (line ${bad.step.line})` : `runs ${bad.how} output (line ${bad.step.line})`;
     else if (/\b(?:curl|wget|nc|ncat|socat)\b[^\n]*(?:\|\s*(?:ba|z)?sh\b|-o\b|-O\b)|\bbase64\s+(?:-d|--decode)|\/dev\/tcp\/|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\b(?:ba|z)?sh\s+-c\b/.test(text)) why = "runs a download or an inline payload";
     else {
-      for (const m of text.matchAll(/(?:^|[\s"'=])((?:~|\$HOME|\/)[^\s"';|&]*)/g)) {
+      for (const m of text.matchAll(/(?:^|[\s"'=(;&|])((?:~|\$HOME|\/)[^\s"';|&()]*)/g)) {
         const path = m[1];
         const w = this.written.get(normPath(path));
         const r = w?.labels.find((l) => l.kind === "remote" || l.kind === "decoded");
@@ -20952,7 +20953,9 @@ var FlowContext = class {
           why = `runs ${shortPath(path)}, written from ${r.kind === "remote" ? `a download (line ${r.step.line})` : `decoded data (line ${r.step.line})`}`;
           break;
         }
-        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path))) {
+        const temp = /\/(?:tmp|dev\/shm|var\/tmp)\//.test(path);
+        const nestedHidden = /\/\.[\w.-]+\/(?:[^/]+\/)*\.[\w.-]+$/.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno|oh-my-zsh|zsh|zprezto|asdf|pyenv|rbenv|sdkman)\//.test(path);
+        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path)) || startupFile && (temp || nestedHidden)) {
           why = `runs ${shortPath(path)}, a hidden or temporary path`;
           break;
         }
@@ -21014,12 +21017,36 @@ var FlowContext = class {
         const weak = weakensSettings(data.text.replace(/\u0000/g, ""));
         if (weak) this.report("skill-flow-weaken-settings", unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
       }
+      if (GIT_HOOK.test(p)) this.gitHook(unit, line, p, data, how);
       if (isDocumentPath(p)) {
         const leaked = data.labels.find((l) => l.kind === "source" && l.source !== "env-secret");
         if (leaked && leaked.kind === "source") this.report("skill-flow-secret-to-document", unit, line, `${leaked.name} (line ${leaked.step.line}) written by ${how} into ${shortPath(p)}`, [leaked.step, { file: unit.file, line, what: `${how} ${shortPath(p)}` }]);
       }
       this.written.set(normPath(p), data);
     }
+  }
+  /**
+   * A git hook written by code runs on every commit, checkout or push of the user. A hook
+   * written from known text that runs local commands (a linter, the tests) is a setup step and
+   * left to the pattern rule (medium); one whose content is downloaded, decoded, carries
+   * secrets, cannot be known here, or itself reaches the network or runs an inline payload is
+   * the finding.
+   */
+  gitHook(unit, line, p, data, how) {
+    const bad = data.labels.find((l) => l.kind === "remote" || l.kind === "decoded" || l.kind === "source");
+    const text = data.text.replace(/\u0000/g, " ");
+    let why;
+    if (bad) why = bad.kind === "remote" ? `content downloaded from ${hostOf(bad.url) ?? "a URL"} (line ${bad.step.line})` : bad.kind === "decoded" ? `${bad.how} output (line ${bad.step.line})` : `${bad.name} (line ${bad.step.line})`;
+    else if (!text.trim() || data.text.includes(UNKNOWN)) why = "content not known before it runs";
+    else if (HOOK_PAYLOAD.test(text)) why = "a hook that reaches the network, reads the environment or credentials, or runs an inline payload";
+    if (why) this.report("skill-flow-git-hook-write", unit, line, `${how} writes the git hook ${shortPath(p)}: ${why}`);
+  }
+  /** `git config core.hooksPath DIR`: a temporary or hidden folder outside the repository's own hook folders. */
+  hooksPath(unit, line, dir, how) {
+    const d = normPath(dir);
+    const temp = /^(?:\/tmp|\/var\/tmp|\/dev\/shm|\/private\/tmp)(?:\/|$)|^%TEMP%|^\$\{?TMPDIR/i.test(d);
+    const hidden = d.split(/[/\\]/).some((c) => /^\.[^./]/.test(c) && !/^\.(?:githooks|git-hooks|husky|hooks|git|config)$/i.test(c));
+    if (temp || hidden) this.report("skill-flow-git-hook-write", unit, line, `${how} points core.hooksPath at ${shortPath(d)}, ${temp ? "a temporary folder" : "a hidden folder"}`);
   }
   erase(unit, line, path, how) {
     for (const p of splitPaths(path.text)) if (isTracePath(p)) this.report("skill-flow-erase-traces", unit, line, `${how} ${shortPath(p)}`);
@@ -21035,6 +21062,8 @@ function dedupe(labels) {
   for (const l of labels) if (!out.includes(l)) out.push(l);
   return out.slice(0, 64);
 }
+var GIT_HOOK = /(?:^|[/\\])\.git[/\\]hooks[/\\](?![^/\\]*\.sample$)[^/\\]+$/;
+var HOOK_PAYLOAD = /\b(?:curl|wget|nc|ncat|socat|telnet|scp|rsync)\b|\/dev\/(?:tcp|udp)\/|\bbase64\s+(?:-d|--decode)|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\beval\b|\bprintenv\b|(?:^|[;&|]\s*)env\s*(?:\||>|$)|os\.environ|process\.env|https?:\/\/|\.ssh\/|\.aws\/|\.netrc|\/tmp\/|\/dev\/shm/m;
 function splitPaths(text) {
   return text.split(/[\s\u0000]+(?=[~/.$%A-Za-z])/).map((p) => p.replace(/\u0000/g, "")).filter((p) => p.length > 0);
 }
@@ -21459,7 +21488,7 @@ var COLLECT = /\b(?:look(?:s|ed|ing)?\s+(?:for|in|into|through)\b|(?:find|locate
 var SEND = /\b(?:(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|list|enter|show|display|print|reveal|repeat|return|summari[sz]e|explain|echo|quote|dm)(?:s|es|ed|d|ing|ting)?|fill\s+in|read\s+(?:it\s+|them\s+)?out|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|muestra|mostrar|enseña|devuelve|repite|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|montre|affiche|répète|renvoie|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade|zeige|wiederhole)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入|显示|展示/i;
 var CONFIG_FILES = /\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b|commands\b|agents\b)|\bsettings(?:\.local)?\.json\b|\.cursor[/\\]|\bmcp(?:_config)?\.json\b|\.mcp\.json\b|\.codex[/\\]|config\.toml\b|claude_desktop_config\.json|\.gemini[/\\]|\.vscode[/\\]settings\.json|\.clinerules\b|\bCLAUDE\.md\b|\bAGENTS\.md\b|\.git[/\\]hooks\b|\bcore\.hooksPath\b|\bgit\s+hooks?\b|\.npmrc\b|\.yarnrc(?:\.yml)?\b|\bpip\.conf\b|\.pip[/\\]|\bpip\.ini\b|\.bashrc\b|\.zshrc\b|\.profile\b|\.bash_profile\b|\bcrontab\b|\bauthorized_keys\b|\bsudoers\b|\.github[/\\]workflows\b|\.agent-vault\.yaml\b|\.gitleaks\.toml\b|\.pre-commit-config\.yaml\b|(?<![\w/-])\.env(?![\w.-])|\bgitconfig\b|\bgit\s+config\b/i;
 var EDIT = /\b(?:open|edit|add|set|write|append|change|update|modify|create|insert|replace|put|enable|switch|turn|disable|remove|delete|grant|configure|register|install|point|añade|agrega|cambia|edita|escribe|ajoute|modifie|écris|remplace|füge|ändere|setze|schreibe|trage|ersetze)\b|添加|修改|写入|设置/i;
-var WEAKEN = /\ballow(?:s|ing)?\s+(?:all|everything|every\s+(?:tool|command))\b|["'`]\s*\*\s*["'`]|\b(?:Bash|Shell|Read|Write|Edit)\(\s*\*(?::\*)?\s*\)|\bbypassPermissions\b|\bdangerously[\w-]*|\bskip[\s_-]?permissions\b|\bauto[\s_-]?approv\w*|\bautoApprove\w*|\balways[\s_-]?allow\w*|\byolo\b|\bfull[\s_-]auto\b|\b(?:never|don['’]t|do\s+not)\s+ask\b|\bwithout\s+(?:asking|confirmation|prompting|approval)\b|\bapproval[\s_-]?(?:policy|mode)?\s*[:=]?\s*["'`]?never\b|\bsandbox\w*\s*[:=]?\s*["'`]?(?:off|none|danger\w*|false|disabled)\b|\b(?:disabl\w*|turn(?:s|ed|ing)?\s+off|switch(?:es|ed|ing)?\s+off|remov\w*|skip\w*|bypass\w*)\s+(?:\w+\s+){0,2}(?:hooks?|checks?|verification|ssl|tls|certificates?|sandbox\w*|approvals?|permissions?|prompts?|confirmations?|safety|security|scann\w*|signing|signatures?|auth\w*|protections?|guard\w*|review|pre-commit|2fa|mfa)\b|--no-verify\b|\b(?:verify|ssl|tls|strict[\s_-]?ssl|check)\w*\s*[:=]\s*["'`]?(?:false|0|no|off)\b|\btrusted-host\b|(?<![:@\w-])(?:registry|index-url|extra-index-url)\s*[:=]?\s*["'`]?https?:\/\/|\binsteadOf\b|\bhooksPath\b|\bssh-(?:rsa|ed25519)\s+AAAA|\bNOPASSWD\b|\b(?:curl|wget)\s+[^|\n]{0,80}\|\s*(?:ba|z)?sh\b|\bchmod\s+(?:-R\s+)?777\b|\b(?:DEBUG|AUTH_DISABLED|SKIP_AUTH|INSECURE|ALLOW_ALL)\w*\s*=\s*(?:true|1|yes)\b/i;
+var WEAKEN = /\ballow(?:s|ing)?\s+(?:all|everything|every\s+(?:tool|command))\b|["'`]\s*\*\s*["'`]|\b(?:Bash|Shell|Read|Write|Edit)\(\s*\*(?::\*)?\s*\)|\bbypassPermissions\b|\bdangerously[\w-]*|\bskip[\s_-]?permissions\b|\bauto[\s_-]?approv\w*|\bautoApprove\w*|\balways[\s_-]?allow\w*|\byolo\b|\bfull[\s_-]auto\b|\b(?:never|don['’]t|do\s+not)\s+ask\b|\bwithout\s+(?:asking|confirmation|prompting|approval)\b|\bapproval[\s_-]?(?:policy|mode)?\s*[:=]?\s*["'`]?never\b|\bsandbox\w*\s*[:=]?\s*["'`]?(?:off|none|danger\w*|false|disabled)\b|\b(?:disabl\w*|turn(?:s|ed|ing)?\s+off|switch(?:es|ed|ing)?\s+off|remov\w*|skip\w*|bypass\w*)\s+(?:\w+\s+){0,2}(?:hooks?|checks?|verification|ssl|tls|certificates?|sandbox\w*|approvals?|permissions?|prompts?|confirmations?|safety|security|scann\w*|signing|signatures?|auth\w*|protections?|guard\w*|review|pre-commit|2fa|mfa)\b|--no-verify\b|\b(?:verify|ssl|tls|strict[\s_-]?ssl|check)\w*\s*[:=]\s*["'`]?(?:false|0|no|off)\b|\btrusted-host\b|(?<![:@\w-])(?:registry|index-url|extra-index-url)\s*[:=]?\s*["'`]?https?:\/\/|\binsteadOf\b|\bhooksPath\b(?![.,;)](?:\s|$)|\s*(?:=|\s+(?:at|to)\s+|\s)\s*["'`]?(?:\.\/)?\.?(?:githooks|git-hooks|husky)\b)|\bssh-(?:rsa|ed25519)\s+AAAA|\bNOPASSWD\b|\b(?:curl|wget)\s+[^|\n]{0,80}\|\s*(?:ba|z)?sh\b|\bchmod\s+(?:-R\s+)?777\b|\b(?:DEBUG|AUTH_DISABLED|SKIP_AUTH|INSECURE|ALLOW_ALL)\w*\s*=\s*(?:true|1|yes)\b/i;
 var CONCEAL = /\b(?:do\s+not|don['’]t|never|without)\s+(?:\w+\s+){0,2}(?:tell(?:ing)?|mention(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|show(?:ing)?|report(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|ask(?:ing)?|confirm(?:ing)?|log(?:ging)?)\b[^.\n]{0,40}\b(?:user|human|developer|operator|them|anyone|this|it|the\s+(?:summary|reply|output|transcript|chat))\b|\b(?:silently|quietly|secretly|covertly|discreetly|invisibly|in\s+the\s+background)\b|\bhide\s+(?:this|it|these|the\s+\w+)\s+from\b|\bkeep\s+(?:this|it)\s+(?:secret|hidden|confidential|between\s+us)\b|\bomit\s+(?:this|it|these|that)\b[^.\n]{0,40}\b(?:summary|reply|response|output|user|report|log)\b|\bno\s+(?:le\s+)?(?:digas|menciones|informes|avises)\b|\bsin\s+(?:avisar|decir|informar|mencionar)\b|\bne\s+(?:le\s+)?(?:dis|mentionne|signale|montre)\s+(?:pas|rien|jamais)\b|\bsans\s+(?:prévenir|informer|le\s+dire|demander)\b|\bnicht\s+(?:erwähnen|mitteilen|anzeigen|melden|sagen)\b|\bohne\s+(?:den\s+)?(?:nutzer|benutzer|anwender)\b|\bverschweige\b|不要告诉|不要提及|悄悄|静默|默默/i;
 var OVERRIDE = /\b(?:ignore|disregard|forget|override|supersede)s?\b[^.\n]{0,40}\b(?:previous|prior|earlier|other|following|all|any|system|user['’]?s?|default)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|messages?)\b|\b(?:takes?\s+precedence\s+over|supersedes?|overrides?|replaces?)\s+(?:any|all|the|other|every|previous|prior|earlier|your|system)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|requests?|polic(?:y|ies))\b|\b(?:regardless|irrespective)\s+of\s+(?:what|any|the)\b[^.\n]{0,30}\b(?:user|instructions?|says?|asks?)\b|\beven\s+if\s+the\s+user\b|\bbefore\s+(?:doing|answering|responding\s+to|reading|any(?:thing)?)\s+(?:anything|else|other|the\s+user)\b|\b(?:mandatory|required)\s+(?:by|per)\s+(?:the\s+)?(?:security|compliance|it|platform|admin\w*)\b|\b(?:system|security|admin(?:istrator)?|maintenance|compliance)\s+(?:notice|override|message|directive|policy\s+update)\b|\bhighest\s+priority\b|\byou\s+(?:are\s+now|must\s+now\s+act\s+as)\b|\bignora\s+(?:las|todas)\b|\bignore[rz]?\s+(?:les|toutes)\b|\bignoriere\b|忽略(?:之前|以上|所有)/i;
 var SHADOW_TRIGGER = /\b(?:whenever|every\s+time|each\s+time|any\s+time|when)\s+(?:you|the\s+(?:agent|assistant|model))\s+(?:\w+\s+){0,2}(?:use|uses|call|calls|invoke|send|sends|run|create|open|write|commit|push|post|make|draft)\b/i;
@@ -22707,8 +22736,22 @@ var Parser3 = class _Parser {
   arrowFunction(at, params) {
     this.eat("=>");
     if (this.is("{")) return { t: "func", params, body: this.jsBlockOrStatement(), at };
+    const save = this.i;
+    const paren = this.eat("(");
     const e = this.expression(0);
-    return { t: "func", params, body: [{ t: "return", e, at }], at };
+    if (this.k() === "op" && ASSIGN_OPS.has(this.tok.v) && this.tok.v !== ":=") {
+      const op = this.next().v;
+      const value = this.expression(0);
+      if (paren) {
+        this.skipNl();
+        this.eat(")");
+      }
+      return { t: "func", params, body: [{ t: "assign", targets: [this.target(e)], value, op, at }], at };
+    }
+    if (!paren) return { t: "func", params, body: [{ t: "return", e, at }], at };
+    this.i = save;
+    const whole = this.expression(0);
+    return { t: "func", params, body: [{ t: "return", e: whole, at }], at };
   }
   primary() {
     const t = this.tok;
@@ -23036,6 +23079,16 @@ var CodeEvaluator = class {
   bind(name, v) {
     this.scopes[this.scopes.length - 1].set(name, v);
   }
+  /** Assignment to a variable an enclosing function declared (a callback's `body += chunk`): the closure's variable changes. */
+  rebind(name, v) {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      if (this.scopes[i].has(name)) {
+        this.scopes[i].set(name, v);
+        return;
+      }
+    }
+    this.bind(name, v);
+  }
   assign(target, v) {
     if (target.t === "name") this.bind(target.name, v);
     else if (target.t === "pattern") {
@@ -23069,7 +23122,10 @@ var CodeEvaluator = class {
           const old = s.targets[0]?.t === "name" ? this.lookup(s.targets[0].name) : void 0;
           if (old) v = join10([old, v]);
         }
-        for (const t of s.targets) this.assign(t, v);
+        for (const t of s.targets) {
+          if (t.t === "name" && (s.op !== "=" || this.lang === "js") && s.op !== ":=" && !this.scopes[this.scopes.length - 1].has(t.name) && this.lookup(t.name)) this.rebind(t.name, v);
+          else this.assign(t, v);
+        }
         return;
       }
       case "expr":
@@ -23250,6 +23306,28 @@ var CodeEvaluator = class {
     } else callee = this.expr(e.callee);
     const args = e.args.map((a) => this.expr(a));
     const kwargs = new Map(e.kwargs.map((k) => [k.name, this.expr(k.value)]));
+    const out = this.dispatch(e, line, receiver, method, callee, args, kwargs);
+    if (this.lang === "js" && method !== "then") this.callbacks(e, out, receiver);
+    return out;
+  }
+  /**
+   * JavaScript callbacks run with what the call hands them: a response handler gets the
+   * response (`https.get(url, res => …)`), an event handler on a stream gets its data
+   * (`res.on('data', chunk => body += chunk)`). Each runs once, in order, so data collected by
+   * one handler reaches the next (`res.on('end', () => eval(body))`).
+   */
+  callbacks(e, out, receiver) {
+    const carried = dedupe([...out.labels, ...receiver?.labels ?? []].filter((l) => l.kind !== "source" || receiver?.obj?.kind !== "env"));
+    const given = { text: UNKNOWN, labels: carried };
+    for (const a of e.args) {
+      if (a.t === "func") this.callLocal("callback", { params: a.params, body: a.body, calls: 0 }, a.params.map(() => given));
+      else if (a.t === "name" && this.funcs.has(a.name) && !this.lookup(a.name)?.labels.length) {
+        const fn = this.funcs.get(a.name);
+        this.callLocal(a.name, fn, fn.params.map(() => given));
+      }
+    }
+  }
+  dispatch(e, line, receiver, method, callee, args, kwargs) {
     if (receiver?.obj?.kind === "env" && method) {
       const a0 = args[0];
       if (/^(?:get|__getitem__|pop|setdefault|getenv)$/.test(method) && a0 && !a0.text.includes(UNKNOWN)) return this.envVar(a0.text, e.at);
@@ -23277,8 +23355,8 @@ var CodeEvaluator = class {
       if (out) return out;
     }
     if (receiver && method && e.callee.t === "member" && e.callee.obj.t === "name" && /^(?:set_content|set_payload|add_attachment|attach|add_alternative|add_header|append|extend|update|add|insert|push|unshift|set|setdefault|write|writelines|put)$/.test(method)) {
-      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === "source"));
-      if (carried.length) this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
+      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === "source" || this.lang === "js" && (l.kind === "remote" || l.kind === "decoded")));
+      if (carried.length) this.rebind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
     }
     const all = [callee, ...args, ...kwargs.values()];
     if (receiver) all.push(receiver);
@@ -23430,7 +23508,8 @@ var CodeEvaluator = class {
     }
     if (/^(?:__import__|importlib\.import_module|require)$/.test(name)) {
       if (!a0.text.includes(UNKNOWN) && !/^[./]/.test(a0.text)) return mod(strip(a0.text));
-      if (a0.labels.some((l) => l.kind === "remote" || l.kind === "decoded") || this.ctx.written.get(a0.text)) this.ctx.exec(this.unit, line, this.ctx.written.get(a0.text) ?? a0, this.lang === "py" ? "python" : "javascript", `${name} of written code`);
+      const written = this.ctx.written.get(a0.text) ?? this.ctx.written.get(normPath(a0.text.replace(/\u0000/g, "")));
+      if (a0.labels.some((l) => l.kind === "remote" || l.kind === "decoded") || written) this.ctx.exec(this.unit, line, written ?? a0, this.lang === "py" ? "python" : "javascript", `${name} of written code`);
       return { text: UNKNOWN, labels: a0.labels };
     }
     if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
@@ -23578,6 +23657,10 @@ var CodeEvaluator = class {
         return val("");
       }
       if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join10([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
+    }
+    if (method === "pipe" && a0.obj?.kind === "file-w") {
+      this.ctx.write(this.unit, line, val(a0.obj.path ?? UNKNOWN), recv, "pipe");
+      return a0;
     }
     const known = !recv.text.includes(UNKNOWN);
     switch (method) {
@@ -24357,6 +24440,7 @@ function basename2(s) {
   const t = s.replace(/\\/g, "/");
   return t.slice(t.lastIndexOf("/") + 1).toLowerCase();
 }
+var PACKAGE_HOSTS = /(?:^|\.)(?:pypi\.org|pythonhosted\.org|pytorch\.org|nvidia\.com|anaconda\.org|conda\.io|readthedocs\.io|pypi\.io|jfrog\.io|pkg\.dev|data\.pyg\.org|dl\.google\.com|storage\.googleapis\.com)$/i;
 var ShellEvaluator = class {
   constructor(ctx, unit, env) {
     this.ctx = ctx;
@@ -24558,6 +24642,19 @@ var ShellEvaluator = class {
     }
     const cloned = this.clonedCode(name0, name, texts);
     if (cloned) return this.ctx.exec(this.unit, line, val(UNKNOWN, [cloned.label]), void 0, `${cloned.how} (git clone)`);
+    const pipArgs = /^pip[0-9.]*$/.test(name) ? texts : /^python[0-9.]*$/.test(name) && texts[0] === "-m" && /^pip[0-9.]*$/.test(texts[1] ?? "") ? texts.slice(2) : name === "uv" && texts[0] === "pip" ? texts.slice(1) : void 0;
+    if (pipArgs && pipArgs[0] === "install") {
+      for (let i = 1; i < pipArgs.length; i++) {
+        const t = pipArgs[i];
+        if (/^-/.test(t)) {
+          if (/^(?:-[ricet]|--(?:index-url|extra-index-url|find-links|requirement|constraint|target|trusted-host|prefix|root|src|editable))$/.test(t)) i++;
+          continue;
+        }
+        const m = /^(?:[\w.-]+\s*@\s*)?(?:git\+)?(https?:\/\/\S+)$/.exec(t);
+        const host = m ? hostOf(m[1]) : void 0;
+        if (host && !isForgeHost(host) && !PACKAGE_HOSTS.test(host)) this.ctx.report("skill-flow-remote-exec", this.unit, line, `pip install of a package from ${host} (its build and install code runs)`);
+      }
+    }
     if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
     if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
       const label2 = envSource(name0, this.unit, line);
@@ -25011,6 +25108,8 @@ var ShellEvaluator = class {
     const texts = sub.map((a) => a.text);
     const positional = sub.slice(1).filter((a) => !a.text.startsWith("-"));
     if (texts[0] === "config" && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report("skill-flow-weaken-settings", this.unit, line, "git config http.sslVerify false");
+    const hooks = texts[0] === "config" ? texts.findIndex((t) => /^core\.hookspath$/i.test(t)) : -1;
+    if (hooks > 0 && texts[hooks + 1] && !texts[hooks + 1].includes(UNKNOWN)) this.ctx.hooksPath(this.unit, line, texts[hooks + 1], "git config");
     switch (texts[0]) {
       case "credential":
       case "credential-cache":

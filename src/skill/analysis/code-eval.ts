@@ -80,6 +80,17 @@ export class CodeEvaluator {
     this.scopes[this.scopes.length - 1]!.set(name, v);
   }
 
+  /** Assignment to a variable an enclosing function declared (a callback's `body += chunk`): the closure's variable changes. */
+  private rebind(name: string, v: Value): void {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      if (this.scopes[i]!.has(name)) {
+        this.scopes[i]!.set(name, v);
+        return;
+      }
+    }
+    this.bind(name, v);
+  }
+
   private assign(target: Target, v: Value): void {
     if (target.t === 'name') this.bind(target.name, v);
     else if (target.t === 'pattern') {
@@ -117,7 +128,12 @@ export class CodeEvaluator {
           const old = s.targets[0]?.t === 'name' ? this.lookup(s.targets[0].name) : undefined;
           if (old) v = join([old, v]);
         }
-        for (const t of s.targets) this.assign(t, v);
+        for (const t of s.targets) {
+          // JavaScript closures: `x += …` or `x = …` inside a callback updates the enclosing
+          // function's x when the callback has none of its own.
+          if (t.t === 'name' && (s.op !== '=' || this.lang === 'js') && s.op !== ':=' && !this.scopes[this.scopes.length - 1]!.has(t.name) && this.lookup(t.name)) this.rebind(t.name, v);
+          else this.assign(t, v);
+        }
         return;
       }
       case 'expr':
@@ -315,6 +331,30 @@ export class CodeEvaluator {
     } else callee = this.expr(e.callee);
     const args = e.args.map((a) => this.expr(a));
     const kwargs = new Map(e.kwargs.map((k) => [k.name, this.expr(k.value)]));
+    const out = this.dispatch(e, line, receiver, method, callee, args, kwargs);
+    if (this.lang === 'js' && method !== 'then') this.callbacks(e, out, receiver);
+    return out;
+  }
+
+  /**
+   * JavaScript callbacks run with what the call hands them: a response handler gets the
+   * response (`https.get(url, res => …)`), an event handler on a stream gets its data
+   * (`res.on('data', chunk => body += chunk)`). Each runs once, in order, so data collected by
+   * one handler reaches the next (`res.on('end', () => eval(body))`).
+   */
+  private callbacks(e: Extract<Expr, { t: 'call' }>, out: Value, receiver: Value | undefined): void {
+    const carried = dedupe([...out.labels, ...(receiver?.labels ?? [])].filter((l) => l.kind !== 'source' || receiver?.obj?.kind !== 'env'));
+    const given: Value = { text: UNKNOWN, labels: carried };
+    for (const a of e.args) {
+      if (a.t === 'func') this.callLocal('callback', { params: a.params, body: a.body, calls: 0 }, a.params.map(() => given));
+      else if (a.t === 'name' && this.funcs.has(a.name) && !this.lookup(a.name)?.labels.length) {
+        const fn = this.funcs.get(a.name)!;
+        this.callLocal(a.name, fn, fn.params.map(() => given));
+      }
+    }
+  }
+
+  private dispatch(e: Extract<Expr, { t: 'call' }>, line: number, receiver: Value | undefined, method: string | undefined, callee: Value, args: Value[], kwargs: Map<string, Value>): Value {
     if (receiver?.obj?.kind === 'env' && method) {
       const a0 = args[0];
       if (/^(?:get|__getitem__|pop|setdefault|getenv)$/.test(method) && a0 && !a0.text.includes(UNKNOWN)) return this.envVar(a0.text, e.at);
@@ -348,8 +388,8 @@ export class CodeEvaluator {
     // A method that fills its receiver (msg.set_content(x), parts.append(x), cfg.update(x)): the
     // variable now carries what went in.
     if (receiver && method && e.callee.t === 'member' && e.callee.obj.t === 'name' && /^(?:set_content|set_payload|add_attachment|attach|add_alternative|add_header|append|extend|update|add|insert|push|unshift|set|setdefault|write|writelines|put)$/.test(method)) {
-      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === 'source'));
-      if (carried.length) this.bind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
+      const carried = [...args, ...kwargs.values()].flatMap((v) => v.labels.filter((l) => l.kind === 'source' || (this.lang === 'js' && (l.kind === 'remote' || l.kind === 'decoded'))));
+      if (carried.length) this.rebind(e.callee.obj.name, { ...receiver, labels: dedupe([...receiver.labels, ...carried]) });
     }
     // Unknown call: what went in comes out.
     const all = [callee, ...args, ...kwargs.values()];
@@ -517,7 +557,8 @@ export class CodeEvaluator {
     }
     if (/^(?:__import__|importlib\.import_module|require)$/.test(name)) {
       if (!a0.text.includes(UNKNOWN) && !/^[./]/.test(a0.text)) return mod(strip(a0.text));
-      if (a0.labels.some((l) => l.kind === 'remote' || l.kind === 'decoded') || this.ctx.written.get(a0.text)) this.ctx.exec(this.unit, line, this.ctx.written.get(a0.text) ?? a0, this.lang === 'py' ? 'python' : 'javascript', `${name} of written code`);
+      const written = this.ctx.written.get(a0.text) ?? this.ctx.written.get(normPath(a0.text.replace(/\u0000/g, '')));
+      if (a0.labels.some((l) => l.kind === 'remote' || l.kind === 'decoded') || written) this.ctx.exec(this.unit, line, written ?? a0, this.lang === 'py' ? 'python' : 'javascript', `${name} of written code`);
       return { text: UNKNOWN, labels: a0.labels };
     }
     if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
@@ -670,6 +711,11 @@ export class CodeEvaluator {
         return val('');
       }
       if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: 'path' } };
+    }
+    // A stream piped into a file (`res.pipe(fs.createWriteStream(dest))`): the file holds the stream's data.
+    if (method === 'pipe' && a0.obj?.kind === 'file-w') {
+      this.ctx.write(this.unit, line, val(a0.obj.path ?? UNKNOWN), recv, 'pipe');
+      return a0;
     }
     // Strings
     const known = !recv.text.includes(UNKNOWN);

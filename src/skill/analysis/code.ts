@@ -1169,8 +1169,23 @@ class Parser {
   private arrowFunction(at: number, params: string[]): Expr {
     this.eat('=>');
     if (this.is('{')) return { t: 'func', params, body: this.jsBlockOrStatement(), at };
+    // An assignment as the whole body, bare or in parentheses: `c => body += c`, `c => (s += c)`.
+    const save = this.i;
+    const paren = this.eat('(');
     const e = this.expression(0);
-    return { t: 'func', params, body: [{ t: 'return', e, at }], at };
+    if (this.k() === 'op' && ASSIGN_OPS.has(this.tok.v) && this.tok.v !== ':=') {
+      const op = this.next().v;
+      const value = this.expression(0);
+      if (paren) {
+        this.skipNl();
+        this.eat(')');
+      }
+      return { t: 'func', params, body: [{ t: 'assign', targets: [this.target(e)], value, op, at }], at };
+    }
+    if (!paren) return { t: 'func', params, body: [{ t: 'return', e, at }], at };
+    this.i = save;
+    const whole = this.expression(0);
+    return { t: 'func', params, body: [{ t: 'return', e: whole, at }], at };
   }
 
   private primary(): Expr {

@@ -26,6 +26,7 @@ export const FLOW_CHECKS = {
   'skill-flow-secret-to-document': { severity: 'high', description: 'Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read' },
   'skill-flow-credential-read': { severity: 'medium', description: 'Credential files, keychains or browser stores are read' },
   'skill-flow-access-grant': { severity: 'high', description: 'Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine' },
+  'skill-flow-git-hook-write': { severity: 'high', description: "Code plants a git hook (writes or copies into .git/hooks/) whose content is downloaded, decoded, unknown or reaches the network, or points core.hooksPath at a temporary or hidden folder: it runs on the user's every commit, checkout or push" },
   'skill-flow-prose-exfil': { severity: 'high', description: 'Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step' },
   'skill-flow-prose-shadow': { severity: 'high', description: 'Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)' },
   'skill-flow-prose-tamper': { severity: 'high', description: 'Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several' },
@@ -210,7 +211,7 @@ export class FlowContext {
     if (bad) why = bad.kind === 'remote' ? `runs content downloaded from ${hostOf(bad.url) ?? 'a URL'} (line ${bad.step.line})` : `runs ${bad.how} output (line ${bad.step.line})`;
     else if (/\b(?:curl|wget|nc|ncat|socat)\b[^\n]*(?:\|\s*(?:ba|z)?sh\b|-o\b|-O\b)|\bbase64\s+(?:-d|--decode)|\/dev\/tcp\/|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\b(?:ba|z)?sh\s+-c\b/.test(text)) why = 'runs a download or an inline payload';
     else {
-      for (const m of text.matchAll(/(?:^|[\s"'=])((?:~|\$HOME|\/)[^\s"';|&]*)/g)) {
+      for (const m of text.matchAll(/(?:^|[\s"'=(;&|])((?:~|\$HOME|\/)[^\s"';|&()]*)/g)) {
         const path = m[1]!;
         const w = this.written.get(normPath(path));
         const r = w?.labels.find((l) => l.kind === 'remote' || l.kind === 'decoded');
@@ -220,7 +221,10 @@ export class FlowContext {
         }
         // Start-up files source dot-files all the time (~/.fzf.zsh, ~/.cargo/env); a job that
         // runs a hidden or temporary executable is another matter.
-        if (!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path))) {
+        // In a start-up file, temporary folders and a hidden file inside a hidden folder (~/.cache/.env) still count.
+        const temp = /\/(?:tmp|dev\/shm|var\/tmp)\//.test(path);
+        const nestedHidden = /\/\.[\w.-]+\/(?:[^/]+\/)*\.[\w.-]+$/.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno|oh-my-zsh|zsh|zprezto|asdf|pyenv|rbenv|sdkman)\//.test(path);
+        if ((!startupFile && (/\/(?:tmp|dev\/shm|var\/tmp)\/|\/\.[\w.-]+$|\/\.[\w.-]+\//.test(path) && !/\/\.(?:config|local|cargo|npm|nvm|bun|deno)\//.test(path))) || (startupFile && (temp || nestedHidden))) {
           why = `runs ${shortPath(path)}, a hidden or temporary path`;
           break;
         }
@@ -292,12 +296,38 @@ export class FlowContext {
         const weak = weakensSettings(data.text.replace(/\u0000/g, ''));
         if (weak) this.report('skill-flow-weaken-settings', unit, line, `${how} sets ${weak} in ${shortPath(p)}`);
       }
+      if (GIT_HOOK.test(p)) this.gitHook(unit, line, p, data, how);
       if (isDocumentPath(p)) {
         const leaked = data.labels.find((l) => l.kind === 'source' && l.source !== 'env-secret');
         if (leaked && leaked.kind === 'source') this.report('skill-flow-secret-to-document', unit, line, `${leaked.name} (line ${leaked.step.line}) written by ${how} into ${shortPath(p)}`, [leaked.step, { file: unit.file, line, what: `${how} ${shortPath(p)}` }]);
       }
       this.written.set(normPath(p), data);
     }
+  }
+
+  /**
+   * A git hook written by code runs on every commit, checkout or push of the user. A hook
+   * written from known text that runs local commands (a linter, the tests) is a setup step and
+   * left to the pattern rule (medium); one whose content is downloaded, decoded, carries
+   * secrets, cannot be known here, or itself reaches the network or runs an inline payload is
+   * the finding.
+   */
+  private gitHook(unit: Unit, line: number, p: string, data: Value, how: string): void {
+    const bad = data.labels.find((l) => l.kind === 'remote' || l.kind === 'decoded' || l.kind === 'source');
+    const text = data.text.replace(/\u0000/g, ' ');
+    let why: string | undefined;
+    if (bad) why = bad.kind === 'remote' ? `content downloaded from ${hostOf(bad.url) ?? 'a URL'} (line ${bad.step.line})` : bad.kind === 'decoded' ? `${bad.how} output (line ${bad.step.line})` : `${bad.name} (line ${bad.step.line})`;
+    else if (!text.trim() || data.text.includes(UNKNOWN)) why = 'content not known before it runs';
+    else if (HOOK_PAYLOAD.test(text)) why = 'a hook that reaches the network, reads the environment or credentials, or runs an inline payload';
+    if (why) this.report('skill-flow-git-hook-write', unit, line, `${how} writes the git hook ${shortPath(p)}: ${why}`);
+  }
+
+  /** `git config core.hooksPath DIR`: a temporary or hidden folder outside the repository's own hook folders. */
+  hooksPath(unit: Unit, line: number, dir: string, how: string): void {
+    const d = normPath(dir);
+    const temp = /^(?:\/tmp|\/var\/tmp|\/dev\/shm|\/private\/tmp)(?:\/|$)|^%TEMP%|^\$\{?TMPDIR/i.test(d);
+    const hidden = d.split(/[/\\]/).some((c) => /^\.[^./]/.test(c) && !/^\.(?:githooks|git-hooks|husky|hooks|git|config)$/i.test(c));
+    if (temp || hidden) this.report('skill-flow-git-hook-write', unit, line, `${how} points core.hooksPath at ${shortPath(d)}, ${temp ? 'a temporary folder' : 'a hidden folder'}`);
   }
 
   erase(unit: Unit, line: number, path: Value, how: string): void {
@@ -320,6 +350,11 @@ export function dedupe(labels: Label[]): Label[] {
   for (const l of labels) if (!out.includes(l)) out.push(l);
   return out.slice(0, 64);
 }
+
+/** A file in a repository's hook folder (the samples git ships are not hooks). */
+const GIT_HOOK = /(?:^|[/\\])\.git[/\\]hooks[/\\](?![^/\\]*\.sample$)[^/\\]+$/;
+/** What a hook has no business doing: reach the network, dump the environment or credentials, decode and run. */
+const HOOK_PAYLOAD = /\b(?:curl|wget|nc|ncat|socat|telnet|scp|rsync)\b|\/dev\/(?:tcp|udp)\/|\bbase64\s+(?:-d|--decode)|\b(?:python[0-9.]*|perl|ruby|node)\s+-[ce]\b|\beval\b|\bprintenv\b|(?:^|[;&|]\s*)env\s*(?:\||>|$)|os\.environ|process\.env|https?:\/\/|\.ssh\/|\.aws\/|\.netrc|\/tmp\/|\/dev\/shm/m;
 
 function splitPaths(text: string): string[] {
   return text.split(/[\s\u0000]+(?=[~/.$%A-Za-z])/).map((p) => p.replace(/\u0000/g, '')).filter((p) => p.length > 0);

@@ -50,6 +50,9 @@ function basename(s: string): string {
   return t.slice(t.lastIndexOf('/') + 1).toLowerCase();
 }
 
+/** Package indexes and vendors' wheel hosts: installing from them is ordinary. */
+const PACKAGE_HOSTS = /(?:^|\.)(?:pypi\.org|pythonhosted\.org|pytorch\.org|nvidia\.com|anaconda\.org|conda\.io|readthedocs\.io|pypi\.io|jfrog\.io|pkg\.dev|data\.pyg\.org|dl\.google\.com|storage\.googleapis\.com)$/i;
+
 export class ShellEvaluator {
   private readonly lines: Lines;
   /** The last simple command run: its name, line, and whether its output is what it was given or fetched. */
@@ -273,6 +276,22 @@ export class ShellEvaluator {
     const cloned = this.clonedCode(name0, name, texts);
     if (cloned) return this.ctx.exec(this.unit, line, val(UNKNOWN, [cloned.label]), undefined, `${cloned.how} (git clone)`);
 
+    // `pip install https://host/pkg.whl` (also `python -m pip`, `uv pip`): the package's build
+    // and install code runs; a package from a host that is neither a code forge nor a known
+    // package index is downloaded code run.
+    const pipArgs = /^pip[0-9.]*$/.test(name) ? texts : /^python[0-9.]*$/.test(name) && texts[0] === '-m' && /^pip[0-9.]*$/.test(texts[1] ?? '') ? texts.slice(2) : name === 'uv' && texts[0] === 'pip' ? texts.slice(1) : undefined;
+    if (pipArgs && pipArgs[0] === 'install') {
+      for (let i = 1; i < pipArgs.length; i++) {
+        const t = pipArgs[i]!;
+        if (/^-/.test(t)) {
+          if (/^(?:-[ricet]|--(?:index-url|extra-index-url|find-links|requirement|constraint|target|trusted-host|prefix|root|src|editable))$/.test(t)) i++;
+          continue;
+        }
+        const m = /^(?:[\w.-]+\s*@\s*)?(?:git\+)?(https?:\/\/\S+)$/.exec(t);
+        const host = m ? hostOf(m[1]!) : undefined;
+        if (host && !isForgeHost(host) && !PACKAGE_HOSTS.test(host)) this.ctx.report('skill-flow-remote-exec', this.unit, line, `pip install of a package from ${host} (its build and install code runs)`);
+      }
+    }
     if (name in INTERPRETERS) return this.interpreter(name, args, stdin, line);
     // `$(ANTHROPIC_API_KEY)`: a secret variable written as a command substitution
     if (!args.length && /^[A-Z][A-Z0-9_]{2,}$/.test(name0)) {
@@ -757,6 +776,8 @@ export class ShellEvaluator {
     const texts = sub.map((a) => a.text);
     const positional = sub.slice(1).filter((a) => !a.text.startsWith('-'));
     if (texts[0] === 'config' && texts.some((t) => /^http\.sslverify$/i.test(t)) && texts.some((t) => /^false$/i.test(t))) this.ctx.report('skill-flow-weaken-settings', this.unit, line, 'git config http.sslVerify false');
+    const hooks = texts[0] === 'config' ? texts.findIndex((t) => /^core\.hookspath$/i.test(t)) : -1;
+    if (hooks > 0 && texts[hooks + 1] && !texts[hooks + 1]!.includes(UNKNOWN)) this.ctx.hooksPath(this.unit, line, texts[hooks + 1]!, 'git config');
     switch (texts[0]) {
       case 'credential':
       case 'credential-cache':
