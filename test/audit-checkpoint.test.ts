@@ -86,6 +86,30 @@ describe('signed checkpoints (pure)', () => {
     );
   });
 
+  it('verifying the tail after an anchor (`from`) agrees with verifying the whole log, and catches what it should', () => {
+    fc.assert(
+      fc.property(fc.array(FIELDS, { minLength: 3, maxLength: 25 }), fc.nat(), fc.nat(), (fields, atSeed, cutSeed) => {
+        const at = 1 + (atSeed % (fields.length - 1));
+        const lines = signedLog(fields, at, seed);
+        const k = 1 + (cutSeed % (lines.length - 1)); // the anchor: entry k
+        const from = { seq: k, head: lineHash(lines[k - 1]!) };
+        const whole = verifyChain(lines, undefined, { keys: [key] });
+        const tail = verifyChain(lines.slice(k), undefined, { keys: [key], from });
+        expect(tail).toMatchObject({ ok: true, count: lines.length });
+        if (whole.ok && tail.ok) expect(tail.head).toBe(whole.head);
+        // An edited line in the tail breaks the link after it (or is the last line: its hash changes the head).
+        const edited = [...lines.slice(k)];
+        edited[0] = edited[0]!.replace('"event":"', '"event":"x');
+        const bad = verifyChain(edited, undefined, { keys: [key], from });
+        if (edited.length > 1) expect(bad).toMatchObject({ ok: false });
+        else if (bad.ok && tail.ok) expect(bad.head).not.toBe(tail.head);
+        // A tail that does not start after the anchored line is refused.
+        expect(verifyChain(lines.slice(k - 1), undefined, { keys: [key], from })).toMatchObject({ ok: false, code: 'tampered' });
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('a checkpoint that vouches for itself, a later line or no line is forged', () => {
     const lines = signedLog([{ event: 'a' }, { event: 'b' }], 2, seed);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -222,6 +246,12 @@ describe('a checkout audits every smudge (grouped flushes) and checkpoints the l
     const smudged = new Set(entries.filter((e) => e.event === 'materialise-smudge').map((e) => e.destination));
     for (let i = 0; i < FILES; i++) expect(smudged.has(`checkout ${join(w.repo, 'conf', `svc-${i}.yaml`)}`), `svc-${i}`).toBe(true);
     expect(entries.filter((e) => e.event === 'checkpoint').length).toBeGreaterThanOrEqual(2);
+    // The vault's anchor records where its line ends, so the next checkpoint reads only what came after.
+    const anchor = (JSON.parse(readFileSync(join(w.vault, 'vault.json'), 'utf8')) as { approvals: { anchor: { seq: number; head: string; end: number } } }).approvals.anchor;
+    const log = readFileSync(auditPaths(w.vault).log);
+    const anchorLine = log.subarray(0, anchor.end).toString('utf8').trimEnd().split('\n');
+    expect(anchorLine.length).toBe(anchor.seq);
+    expect(lineHash(anchorLine[anchor.seq - 1]!)).toBe(anchor.head);
     const v = await w.agent(['audit', 'verify']);
     expect(v.code, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/signed checkpoints verified/);

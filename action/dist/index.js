@@ -35299,7 +35299,7 @@ function approvalsShapeOk(a) {
   if (!Object.values(a.policy.keys).every((p) => policyOk(p, true))) return false;
   if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
   if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
-  if (a.anchor !== void 0 && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === "string")) return false;
+  if (a.anchor !== void 0 && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === "string" && (a.anchor.end === void 0 || Number.isSafeInteger(a.anchor.end)))) return false;
   if (a.auditKeys !== void 0 && !isStrs(a.auditKeys)) return false;
   return true;
 }
@@ -36225,12 +36225,14 @@ function parseEntry(line) {
   }
 }
 function verifyChain(lines, anchor, options = {}) {
-  let prevHash = GENESIS;
+  const base = options.from?.seq ?? 0;
+  let prevHash = options.from?.head ?? GENESIS;
   const hashes = [];
+  const hashOf = (k) => k === base && options.from ? options.from.head : k > base ? hashes[k - base - 1] : void 0;
   let checkpoints = 0;
   let signedThrough = 0;
   for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
+    const n = base + i + 1;
     const line = lines[i];
     const e = parseEntry(line);
     if (!e) return { ok: false, code: "damaged", line: n, why: `line ${n} is not an audit entry (damaged)` };
@@ -36244,7 +36246,8 @@ function verifyChain(lines, anchor, options = {}) {
         return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint without a line it vouches for, a hash, a signer or a signature (forged or damaged)` };
       }
       const covers = c;
-      if (hashes[covers - 1] !== e.head) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
+      const known = hashOf(covers);
+      if ((known !== void 0 || covers > base) && known !== e.head) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
       if (options.keys) {
         if (!options.keys.includes(e.signer)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten, or written beside another vault)` };
         if (!signatureValid2(e.signer, checkpointMessage(covers, e.head), e.sig)) return { ok: false, code: "forged", line: n, why: `line ${n} is a checkpoint whose signature does not verify (the log was rewritten)` };
@@ -36259,10 +36262,11 @@ function verifyChain(lines, anchor, options = {}) {
     }
     prevHash = h;
   }
-  if (anchor && anchor.seq > lines.length) {
-    return { ok: false, code: "truncated", line: lines.length + 1, why: `the log ends at entry ${lines.length}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
+  const count = base + lines.length;
+  if (anchor && anchor.seq > count) {
+    return { ok: false, code: "truncated", line: count + 1, why: `the log ends at entry ${count}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
   }
-  return { ok: true, count: lines.length, head: prevHash, anchored: !!anchor && anchor.seq > 0, checkpoints, signedThrough, signaturesChecked: !!options.keys };
+  return { ok: true, count, head: prevHash, anchored: !!anchor && anchor.seq > 0, checkpoints, signedThrough, signaturesChecked: !!options.keys };
 }
 function splitLog(text) {
   if (!text) return { lines: [], partial: false };
@@ -36337,7 +36341,7 @@ function appendAudit(home, fields, now = /* @__PURE__ */ new Date(), options = {
       out += line + "\n";
       writeAll(fd, out);
       if (options.sync !== false) fsyncSync3(fd);
-      return { seq: seq + 1, hash: lineHash(line) };
+      return { seq: seq + 1, hash: lineHash(line), end: tail.size + Buffer.byteLength(out) };
     } finally {
       closeSync7(fd);
     }
@@ -36365,6 +36369,34 @@ function auditDir(dir) {
     return;
   }
   chmodSync4(dir, 448);
+}
+function readAuditFrom(home, end) {
+  let fd;
+  try {
+    fd = openSync7(auditPaths(home).log, constants4.O_RDONLY);
+  } catch {
+    return void 0;
+  }
+  try {
+    const size = fstatSync2(fd).size;
+    if (!Number.isSafeInteger(end) || end < 1 || end > size) return void 0;
+    const back = Math.min(end, TAIL);
+    const head = Buffer.alloc(back);
+    readSync3(fd, head, 0, back, end - back);
+    if (head[back - 1] !== 10) return void 0;
+    const nl = head.lastIndexOf(10, back - 2);
+    if (nl < 0 && back < end) return void 0;
+    const rest = Buffer.alloc(size - end);
+    let off = 0;
+    while (off < rest.length) {
+      const n = readSync3(fd, rest, off, rest.length - off, end + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { line: head.toString("utf8", nl + 1, back - 1), after: splitLog(rest.toString("utf8", 0, off)) };
+  } finally {
+    closeSync7(fd);
+  }
 }
 function readAuditLines(home) {
   let text;
@@ -36767,8 +36799,9 @@ var LocalVaultSession = class {
     if (!v) return void 0;
     const state = v.approvals();
     const prior = state.anchor;
-    const { lines } = readAuditLines(this.home);
-    const verdict = verifyChain(lines, prior, state.auditKeys ? { keys: state.auditKeys } : {});
+    const keys = state.auditKeys ? { keys: state.auditKeys } : {};
+    const tail = prior?.end !== void 0 ? readAuditFrom(this.home, prior.end) : void 0;
+    const verdict = prior && tail && lineHash(tail.line) === prior.head ? verifyChain(tail.after.lines, void 0, { ...keys, from: { seq: prior.seq, head: prior.head } }) : verifyChain(readAuditLines(this.home).lines, prior, keys);
     if (!verdict.ok || verdict.count <= (prior?.seq ?? 0)) return void 0;
     const signed = v.signAuditCheckpoint(checkpointMessage(verdict.count, verdict.head));
     const keyName = auditKeyName(signed.publicKey);
@@ -36780,7 +36813,7 @@ var LocalVaultSession = class {
       });
     }
     const written = appendAudit(this.home, checkpointFields(verdict.count, verdict.head, signed));
-    const anchor = { seq: written.seq, head: written.hash };
+    const anchor = { seq: written.seq, head: written.hash, end: written.end };
     return v.updateApprovals((s) => {
       if (s.anchor && (s.anchor.seq >= anchor.seq || s.anchor.seq !== prior?.seq || s.anchor.head !== prior?.head)) return { changed: false, result: void 0 };
       s.anchor = anchor;

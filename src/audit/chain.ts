@@ -61,10 +61,15 @@ export interface AuditEntry extends AuditFields {
   prev: string;
 }
 
-/** The last anchored point of the log: the line at `seq` hashes to `head`. */
+/**
+ * The last anchored point of the log: the line at `seq` hashes to `head`; `end` (when
+ * recorded) is the byte offset just past that line, so the next checkpoint verifies only
+ * what was appended since instead of the whole log.
+ */
 export interface AuditAnchor {
   seq: number;
   head: string;
+  end?: number;
 }
 
 export function lineHash(line: string): string {
@@ -149,6 +154,12 @@ export type ChainVerdict =
 /** How verifyChain treats checkpoint signatures: `keys` are the trusted public keys (`ed25519:…`). */
 export interface ChainOptions {
   keys?: readonly string[];
+  /**
+   * The lines start after entry `seq`, whose line hashes to `head` (a log's tail after an
+   * anchor). Checkpoints for lines before `seq` cannot be compared and are left to a whole
+   * verification; their signatures are still checked.
+   */
+  from?: { seq: number; head: string };
 }
 
 function parseEntry(line: string): AuditEntry | undefined {
@@ -167,12 +178,15 @@ function parseEntry(line: string): AuditEntry | undefined {
  * line stops verification; its 1-based number is reported.
  */
 export function verifyChain(lines: readonly string[], anchor?: AuditAnchor, options: ChainOptions = {}): ChainVerdict {
-  let prevHash = GENESIS;
+  const base = options.from?.seq ?? 0;
+  let prevHash = options.from?.head ?? GENESIS;
   const hashes: string[] = [];
+  /** The hash of line k, when this verification knows it. */
+  const hashOf = (k: number): string | undefined => (k === base && options.from ? options.from.head : k > base ? hashes[k - base - 1] : undefined);
   let checkpoints = 0;
   let signedThrough = 0;
   for (let i = 0; i < lines.length; i++) {
-    const n = i + 1;
+    const n = base + i + 1;
     const line = lines[i]!;
     const e = parseEntry(line);
     if (!e) return { ok: false, code: 'damaged', line: n, why: `line ${n} is not an audit entry (damaged)` };
@@ -186,7 +200,8 @@ export function verifyChain(lines: readonly string[], anchor?: AuditAnchor, opti
         return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint without a line it vouches for, a hash, a signer or a signature (forged or damaged)` };
       }
       const covers = c as number;
-      if (hashes[covers - 1] !== e.head) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
+      const known = hashOf(covers);
+      if ((known !== undefined || covers > base) && known !== e.head) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint for line ${covers}, which the log does not hold as signed (the log was rewritten)` };
       if (options.keys) {
         if (!options.keys.includes(e.signer)) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint signed by a key that is not this vault's audit key (the log was rewritten, or written beside another vault)` };
         if (!signatureValid(e.signer, checkpointMessage(covers, e.head), e.sig)) return { ok: false, code: 'forged', line: n, why: `line ${n} is a checkpoint whose signature does not verify (the log was rewritten)` };
@@ -201,10 +216,11 @@ export function verifyChain(lines: readonly string[], anchor?: AuditAnchor, opti
     }
     prevHash = h;
   }
-  if (anchor && anchor.seq > lines.length) {
-    return { ok: false, code: 'truncated', line: lines.length + 1, why: `the log ends at entry ${lines.length}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
+  const count = base + lines.length;
+  if (anchor && anchor.seq > count) {
+    return { ok: false, code: 'truncated', line: count + 1, why: `the log ends at entry ${count}, but the vault recorded a checkpoint at entry ${anchor.seq} (entries were cut off)` };
   }
-  return { ok: true, count: lines.length, head: prevHash, anchored: !!anchor && anchor.seq > 0, checkpoints, signedThrough, signaturesChecked: !!options.keys };
+  return { ok: true, count, head: prevHash, anchored: !!anchor && anchor.seq > 0, checkpoints, signedThrough, signaturesChecked: !!options.keys };
 }
 
 /** Split a log file's text into lines; a missing final newline leaves a partial last line. */

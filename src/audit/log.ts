@@ -62,7 +62,7 @@ function writeAll(fd: number, s: string): void {
  * Append one entry (locked, O_APPEND, fsynced). Returns its seq and the hash of its line.
  * `now` is for tests of ordering only; entries are stamped with the wall clock.
  */
-export function appendAudit(home: string, fields: AuditFields, now: Date = new Date(), options: { sync?: boolean } = {}): { seq: number; hash: string } {
+export function appendAudit(home: string, fields: AuditFields, now: Date = new Date(), options: { sync?: boolean } = {}): { seq: number; hash: string; end: number } {
   const paths = auditPaths(home);
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
@@ -88,7 +88,7 @@ export function appendAudit(home: string, fields: AuditFields, now: Date = new D
       // Written, every process reads it at once; `sync: false` leaves the flush to disk to a
       // later syncAudit (group commit: a checkout of thousands of bound files).
       if (options.sync !== false) fsyncSync(fd);
-      return { seq: seq + 1, hash: lineHash(line) };
+      return { seq: seq + 1, hash: lineHash(line), end: tail.size + Buffer.byteLength(out) };
     } finally {
       closeSync(fd);
     }
@@ -123,6 +123,40 @@ function auditDir(dir: string): void {
     return;
   }
   chmodSync(dir, 0o700);
+}
+
+/**
+ * The line that ends at byte `end` (without its newline) and the lines after it, reading only
+ * that part of the log; undefined when no whole line ends there (the log is shorter, or was
+ * changed): the caller then reads the whole log.
+ */
+export function readAuditFrom(home: string, end: number): { line: string; after: { lines: string[]; partial: boolean } } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(auditPaths(home).log, constants.O_RDONLY);
+  } catch {
+    return undefined;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (!Number.isSafeInteger(end) || end < 1 || end > size) return undefined;
+    const back = Math.min(end, TAIL);
+    const head = Buffer.alloc(back);
+    readSync(fd, head, 0, back, end - back);
+    if (head[back - 1] !== 0x0a) return undefined;
+    const nl = head.lastIndexOf(0x0a, back - 2);
+    if (nl < 0 && back < end) return undefined; // a line longer than the tail
+    const rest = Buffer.alloc(size - end);
+    let off = 0;
+    while (off < rest.length) {
+      const n = readSync(fd, rest, off, rest.length - off, end + off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { line: head.toString('utf8', nl + 1, back - 1), after: splitLog(rest.toString('utf8', 0, off)) };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The log's lines (none when there is no log yet). */

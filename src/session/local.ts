@@ -13,8 +13,8 @@ import { initVault, openVault, vaultMissing, vaultPaths, vaultProvider, type Key
 import { EnvKeyProvider, envKeyProvider, type KeyProvider } from '../vault/key-provider.js';
 import { AgentSession } from './agent-client.js';
 import { useOf, type AgentViewPart, type Destination, type NewValue, type RestoreRequest, type SessionRestoreResult, type SetOptions, type VaultSession, type VaultState } from './session.js';
-import { auditKeyName, checkpointFields, checkpointMessage, verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
-import { ANCHOR_EVERY, appendAudit, readAuditLines, syncAudit } from '../audit/log.js';
+import { auditKeyName, checkpointFields, checkpointMessage, lineHash, verifyChain, type AuditAnchor, type AuditFields } from '../audit/chain.js';
+import { ANCHOR_EVERY, appendAudit, readAuditFrom, readAuditLines, syncAudit } from '../audit/log.js';
 import { applyChange, consumeGrant, emptyApprovals, type ApprovalChange, type ApprovalsState, type Grant } from '../vault/approval-state.js';
 import { loadConfig } from '../config/config.js';
 import { repoRoot } from '../platform/exec.js';
@@ -323,8 +323,15 @@ export class LocalVaultSession implements VaultSession {
     if (!v) return undefined;
     const state = v.approvals();
     const prior = state.anchor;
-    const { lines } = readAuditLines(this.home);
-    const verdict = verifyChain(lines, prior, state.auditKeys ? { keys: state.auditKeys } : {});
+    const keys = state.auditKeys ? { keys: state.auditKeys } : {};
+    // Only what was appended since the last anchor, when its line is still where it was
+    // recorded (everything before it is vouched for by the signed checkpoint it is); else
+    // the whole log.
+    const tail = prior?.end !== undefined ? readAuditFrom(this.home, prior.end) : undefined;
+    const verdict =
+      prior && tail && lineHash(tail.line) === prior.head
+        ? verifyChain(tail.after.lines, undefined, { ...keys, from: { seq: prior.seq, head: prior.head } })
+        : verifyChain(readAuditLines(this.home).lines, prior, keys);
     if (!verdict.ok || verdict.count <= (prior?.seq ?? 0)) return undefined;
     const signed = v.signAuditCheckpoint(checkpointMessage(verdict.count, verdict.head));
     const keyName = auditKeyName(signed.publicKey);
@@ -336,7 +343,7 @@ export class LocalVaultSession implements VaultSession {
       });
     }
     const written = appendAudit(this.home, checkpointFields(verdict.count, verdict.head, signed));
-    const anchor = { seq: written.seq, head: written.hash };
+    const anchor = { seq: written.seq, head: written.hash, end: written.end };
     return v.updateApprovals((s) => {
       // Never move the anchor back, nor past a checkpoint recorded meanwhile that this log does not hold.
       if (s.anchor && (s.anchor.seq >= anchor.seq || s.anchor.seq !== prior?.seq || s.anchor.head !== prior?.head)) return { changed: false, result: undefined };

@@ -57,7 +57,7 @@ export interface ApprovalsState {
   policy: { vault: WindowPolicy; keys: Record<string, Partial<WindowPolicy>> };
   webhooks: Webhook[];
   grants: Grant[];
-  anchor?: { seq: number; head: string };
+  anchor?: { seq: number; head: string; end?: number };
   auditKeys?: string[];
 }
 
@@ -121,7 +121,7 @@ export function approvalsShapeOk(a: unknown): a is ApprovalsState {
   if (!Object.values(a.policy.keys).every((p) => policyOk(p, true))) return false;
   if (!Array.isArray(a.webhooks) || !a.webhooks.every(webhookShapeOk)) return false;
   if (!Array.isArray(a.grants) || !a.grants.every(grantShapeOk)) return false;
-  if (a.anchor !== undefined && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === 'string')) return false;
+  if (a.anchor !== undefined && !(isObj(a.anchor) && Number.isSafeInteger(a.anchor.seq) && typeof a.anchor.head === 'string' && (a.anchor.end === undefined || Number.isSafeInteger(a.anchor.end)))) return false;
   if (a.auditKeys !== undefined && !isStrs(a.auditKeys)) return false;
   return true;
 }
