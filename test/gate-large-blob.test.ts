@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SPILL_BYTES } from '../src/sources/git-sources.js';
 import { WINDOW_CHARS } from '../src/sources/fragment.js';
@@ -56,7 +56,19 @@ describe('pre-commit on a blob too large to hold in memory', () => {
   }, 120_000);
 
   it('blocks with the vaulted values and the token at their lines, prints no value, and leaves no spilled file', async () => {
+    // A spill folder a killed scan left two hours ago is swept; one of a scan running now is not.
+    const stale = join(w.repo, '.git', 'agent-vault-scan-killed');
+    const live = join(w.repo, '.git', 'agent-vault-scan-running');
+    for (const d of [stale, live]) {
+      mkdirSync(d, { mode: 0o700 });
+      writeFileSync(join(d, '0'), 'a blob a killed scan left');
+    }
+    const hoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(stale, hoursAgo, hoursAgo);
     const r = await w.agent(['hook', 'pre-commit']);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    rmSync(live, { recursive: true });
     expect(r.code, r.stderr).toBe(1);
     for (const n of expected.value) expect(r.stderr).toMatch(new RegExp(`dump\\.sql:${n}\\s+vaulted-value`));
     expect(r.stderr).toMatch(new RegExp(`dump\\.sql:${expected.token}\\s+github-pat-classic`));

@@ -18630,7 +18630,7 @@ function toolsBeyondScope(requested, scope) {
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { chmodSync, closeSync, mkdirSync, mkdtempSync as mkdtempSync2, openSync, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync as mkdtempSync2, openSync, readdirSync as readdirSync2, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname2, join as join4 } from "node:path";
 
@@ -18871,9 +18871,22 @@ function* blobFragments(repo, entries, spillAbove = SPILL_BYTES) {
 function spillDir(repo) {
   try {
     const gitDir = gitText(["rev-parse", "--absolute-git-dir"], { cwd: repo }).trim();
-    return mkdtempSync2(join4(gitDir, "agent-vault-scan-"));
+    sweepSpills(gitDir);
+    return mkdtempSync2(join4(gitDir, SPILL_PREFIX));
   } catch {
-    return mkdtempSync2(join4(tmpdir2(), "agent-vault-scan-"));
+    return mkdtempSync2(join4(tmpdir2(), SPILL_PREFIX));
+  }
+}
+var SPILL_PREFIX = "agent-vault-scan-";
+var STALE_SPILL_MS = 60 * 60 * 1e3;
+function sweepSpills(gitDir) {
+  for (const name of readdirSync2(gitDir)) {
+    if (!name.startsWith(SPILL_PREFIX)) continue;
+    const dir = join4(gitDir, name);
+    try {
+      if (Date.now() - lstatSync(dir).mtimeMs > STALE_SPILL_MS) rmSync2(dir, { recursive: true, force: true });
+    } catch {
+    }
   }
 }
 function* spilledBlobs(repo, entries, sizes) {
@@ -19996,7 +20009,7 @@ import { dirname as dirname6, join as join14, posix as posix2 } from "node:path"
 // src/skill/attest.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { existsSync as existsSync6, lstatSync as lstatSync2, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync6, lstatSync as lstatSync3, readFileSync as readFileSync8 } from "node:fs";
 import { join as join12, resolve as resolve5 } from "node:path";
 
 // src/platform/version.ts
@@ -20431,13 +20444,13 @@ function purgedHashes(env) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch4 = __toESM(require_picomatch2(), 1);
-import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
+import { readFileSync as readFileSync7, readdirSync as readdirSync4 } from "node:fs";
 import { join as join11 } from "node:path";
 
 // src/skill/tree.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { lstatSync, readFileSync as readFileSync6, readdirSync as readdirSync2, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
+import { lstatSync as lstatSync2, readFileSync as readFileSync6, readdirSync as readdirSync3, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
 import { join as join9, posix } from "node:path";
 var utf82 = new TextDecoder("utf-8", { fatal: true });
 function readSkillTree(root) {
@@ -20452,7 +20465,7 @@ function readSkillTree(root) {
   const walk = (absDir, relDir) => {
     let dirents;
     try {
-      dirents = readdirSync2(absDir, { withFileTypes: true, encoding: "buffer" });
+      dirents = readdirSync3(absDir, { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       problems.push(`${relDir || "."}: cannot list folder (${e.code ?? "error"})`);
       return;
@@ -20473,7 +20486,7 @@ function readSkillTree(root) {
         continue;
       }
       if (rel === SIGNATURE_FILE) continue;
-      const st2 = lstatSync(abs);
+      const st2 = lstatSync2(abs);
       if (st2.isSymbolicLink()) {
         const target = readlinkSync(abs, { encoding: "buffer" });
         const targetText = target.toString("utf8");
@@ -20496,7 +20509,7 @@ function readSkillTree(root) {
       }
     }
   };
-  const st = lstatSync(realRoot);
+  const st = lstatSync2(realRoot);
   if (!st.isDirectory()) throw skillFailure("SKILL_NOT_FOUND", `${root} is not a folder`, "Give the folder that holds SKILL.md.");
   walk(realRoot, "");
   if (problems.length) {
@@ -25470,7 +25483,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync3(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join11(dir, f), "utf8")));
+  return readdirSync4(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join11(dir, f), "utf8")));
 }
 var STRUCTURAL_CHECKS = {
   "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
@@ -25884,7 +25897,7 @@ function verifySkill(gate, dir) {
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join12(tree.root, SIGNATURE_FILE);
   if (!existsSync6(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
-  if (!lstatSync2(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
+  if (!lstatSync3(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
@@ -25932,7 +25945,7 @@ function verifySkill(gate, dir) {
 }
 function isSymlink(path) {
   try {
-    return lstatSync2(path).isSymbolicLink();
+    return lstatSync3(path).isSymbolicLink();
   } catch {
     return false;
   }
@@ -25952,11 +25965,11 @@ function describeDrift(signed, now) {
 // src/skill/judge.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { lstatSync as lstatSync3 } from "node:fs";
+import { lstatSync as lstatSync4 } from "node:fs";
 import { join as join13 } from "node:path";
 function hasSignature(dir) {
   try {
-    lstatSync3(join13(dir, SIGNATURE_FILE));
+    lstatSync4(join13(dir, SIGNATURE_FILE));
     return true;
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { COMMIT_MARKER, DiffParser, LineSplitter, type DiffFragment } from '../core/diff.js';
@@ -167,9 +167,27 @@ export function* blobFragments(repo: string, entries: GitEntry[], spillAbove = S
 function spillDir(repo: string): string {
   try {
     const gitDir = gitText(['rev-parse', '--absolute-git-dir'], { cwd: repo }).trim();
-    return mkdtempSync(join(gitDir, 'agent-vault-scan-'));
+    sweepSpills(gitDir);
+    return mkdtempSync(join(gitDir, SPILL_PREFIX));
   } catch {
-    return mkdtempSync(join(tmpdir(), 'agent-vault-scan-'));
+    return mkdtempSync(join(tmpdir(), SPILL_PREFIX));
+  }
+}
+
+const SPILL_PREFIX = 'agent-vault-scan-';
+/** A spill folder untouched this long belongs to a scan that was killed (Ctrl-C skips cleanup). */
+const STALE_SPILL_MS = 60 * 60 * 1000;
+
+/** Remove spill folders that killed scans left in the git folder. */
+function sweepSpills(gitDir: string): void {
+  for (const name of readdirSync(gitDir)) {
+    if (!name.startsWith(SPILL_PREFIX)) continue;
+    const dir = join(gitDir, name);
+    try {
+      if (Date.now() - lstatSync(dir).mtimeMs > STALE_SPILL_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* gone meanwhile, or not ours to remove */
+    }
   }
 }
 
