@@ -36637,14 +36637,23 @@ var LocalVaultSession = class {
     this.team = void 0;
     this.changed();
   }
+  /**
+   * The chain's sources, built once for what they are made of (the open vault, the team state,
+   * the provided values) and dropped on every change: the filter process asks for a value per
+   * placeholder, and building them lists every team key and copies the provider bindings.
+   */
   sources() {
-    const out = [];
     const v = this.open();
-    if (v) out.push(localSource(v));
-    if (this.team?.kind === "open") out.push(teamSource(this.team.team));
-    out.push(...this.providerSources());
-    return out;
+    const c = this.sourceCache;
+    if (c && c.vault === v && c.team === this.team && c.provided === this.providedNow) return c.list;
+    const list = [];
+    if (v) list.push(localSource(v));
+    if (this.team?.kind === "open") list.push(teamSource(this.team.team));
+    list.push(...this.providerSources());
+    this.sourceCache = { vault: v, team: this.team, provided: this.providedNow, list };
+    return list;
   }
+  sourceCache;
   /** Every key once, from the first source holding it, sorted. */
   metas() {
     const seen = /* @__PURE__ */ new Map();
@@ -36787,6 +36796,7 @@ var LocalVaultSession = class {
   audit(fields, batch = false) {
     const { seq } = appendAudit(this.home, fields, /* @__PURE__ */ new Date(), { sync: !batch });
     if (seq % ANCHOR_EVERY === 0) this.anchorDue = true;
+    if (batch) this.groupedSinceClose = true;
     if (!batch) {
       this.unsynced = 0;
       this.checkpointIfDue();
@@ -36794,6 +36804,8 @@ var LocalVaultSession = class {
     else this.syncTimer ??= setTimeout(() => this.flushAudit(), AUDIT_GROUP_MS).unref();
   }
   anchorDue = false;
+  /** Grouped entries were written: the session checkpoints them when it closes (the end of a checkout). */
+  groupedSinceClose = false;
   checkpointIfDue() {
     if (!this.anchorDue) return;
     this.anchorDue = false;
@@ -36945,6 +36957,7 @@ var LocalVaultSession = class {
   }
   /** What was built from the vault's content is stale after a change. */
   changed() {
+    this.sourceCache = void 0;
     this.redactor = void 0;
     this.policy = void 0;
     this.provided = void 0;
@@ -36963,6 +36976,8 @@ var LocalVaultSession = class {
     this.checkpointIfDue();
   }
   async close() {
+    if (this.groupedSinceClose) this.anchorDue = true;
+    this.groupedSinceClose = false;
     this.flushAudit();
     this.vault?.close();
     this.vault = void 0;

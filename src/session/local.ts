@@ -113,14 +113,24 @@ export class LocalVaultSession implements VaultSession {
     this.changed();
   }
 
+  /**
+   * The chain's sources, built once for what they are made of (the open vault, the team state,
+   * the provided values) and dropped on every change: the filter process asks for a value per
+   * placeholder, and building them lists every team key and copies the provider bindings.
+   */
   private sources(): KeySource[] {
-    const out: KeySource[] = [];
     const v = this.open();
-    if (v) out.push(localSource(v));
-    if (this.team?.kind === 'open') out.push(teamSource(this.team.team));
-    out.push(...this.providerSources());
-    return out;
+    const c = this.sourceCache;
+    if (c && c.vault === v && c.team === this.team && c.provided === this.providedNow) return c.list;
+    const list: KeySource[] = [];
+    if (v) list.push(localSource(v));
+    if (this.team?.kind === 'open') list.push(teamSource(this.team.team));
+    list.push(...this.providerSources());
+    this.sourceCache = { vault: v, team: this.team, provided: this.providedNow, list };
+    return list;
   }
+
+  private sourceCache: { vault: Vault | undefined; team: TeamState | undefined; provided: Map<string, ProvidedValue> | undefined; list: KeySource[] } | undefined;
 
   /** Every key once, from the first source holding it, sorted. */
   private metas(): KeyMeta[] {
@@ -294,6 +304,7 @@ export class LocalVaultSession implements VaultSession {
     const { seq } = appendAudit(this.home, fields, new Date(), { sync: !batch });
     // Every 100 entries a checkpoint; grouped entries take theirs when the group is flushed.
     if (seq % ANCHOR_EVERY === 0) this.anchorDue = true;
+    if (batch) this.groupedSinceClose = true;
     if (!batch) {
       this.unsynced = 0; // an fsync of the file flushes the grouped entries before it too
       this.checkpointIfDue();
@@ -302,6 +313,8 @@ export class LocalVaultSession implements VaultSession {
   }
 
   private anchorDue = false;
+  /** Grouped entries were written: the session checkpoints them when it closes (the end of a checkout). */
+  private groupedSinceClose = false;
 
   private checkpointIfDue(): void {
     if (!this.anchorDue) return;
@@ -483,6 +496,7 @@ export class LocalVaultSession implements VaultSession {
 
   /** What was built from the vault's content is stale after a change. */
   private changed(): void {
+    this.sourceCache = undefined;
     this.redactor = undefined;
     this.policy = undefined;
     this.provided = undefined;
@@ -504,6 +518,8 @@ export class LocalVaultSession implements VaultSession {
   }
 
   async close(): Promise<void> {
+    if (this.groupedSinceClose) this.anchorDue = true;
+    this.groupedSinceClose = false;
     this.flushAudit();
     this.vault?.close();
     this.vault = undefined;
