@@ -5,9 +5,7 @@ import type { AgentVaultConfig } from '../config/config.js';
 import { skillPolicy } from '../config/skills.js';
 import type { Finding } from '../core/types.js';
 import { severityRank } from '../core/types.js';
-import { openSkillGate } from '../skill/attest.js';
 import type { SkillFailureCode } from '../skill/codes.js';
-import { judgeSkill } from '../skill/judge.js';
 import { SKILL_FILE } from '../skill/model.js';
 import { blobAt, indexEntries, SUBMODULE_MODE, writeEntries, type GitEntry } from '../sources/git-sources.js';
 
@@ -96,7 +94,7 @@ function trustFilesAt(repo: string, commit: string, config: AgentVaultConfig, in
  * The skills among `changedPaths`: each one judged by judgeSkill (scan, signature, policy),
  * as the index (or the work tree) holds it.
  */
-export function checkSkills(repo: string, changedPaths: Iterable<string>, config: AgentVaultConfig, options: SkillCheckOptions | NodeJS.ProcessEnv = {}): SkillCheckResult {
+export async function checkSkills(repo: string, changedPaths: Iterable<string>, config: AgentVaultConfig, options: SkillCheckOptions | NodeJS.ProcessEnv = {}): Promise<SkillCheckResult> {
   const opts: SkillCheckOptions = 'source' in options || 'env' in options || 'entries' in options || 'trustCommit' in options ? (options as SkillCheckOptions) : { env: options as NodeJS.ProcessEnv };
   const env = opts.env ?? process.env;
   const entries = opts.source === 'worktree' ? undefined : (opts.entries ?? indexEntries(repo, env));
@@ -105,6 +103,10 @@ export function checkSkills(repo: string, changedPaths: Iterable<string>, config
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths, isSkill);
   const result: SkillCheckResult = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
+  // The skill analysis (parsers, threat rules, signatures: the largest part of the code) is
+  // loaded only when a change touches a skill: most commits do not, and every hook start pays
+  // for what it parses.
+  const [{ openSkillGate }, { judgeSkill }] = await Promise.all([import('../skill/attest.js'), import('../skill/judge.js')]);
   const work = mkdtempSync(join(tmpdir(), 'agent-vault-skills-'));
   try {
     let gate;

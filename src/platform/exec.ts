@@ -43,11 +43,23 @@ export function gitText(args: string[], opts: GitOptions): string {
   return gitSync(args, opts).toString('utf8');
 }
 
-/** The repository's top-level folder, or undefined outside a work tree. */
+const roots = new Map<string, string>();
+
+/**
+ * The repository's top-level folder, or undefined outside a work tree. A folder's answer is
+ * kept for the life of the process (a scan asks it for its configuration, its vault and its
+ * providers; every git start costs a hook ~10 ms); "not a repository" is not kept, so a
+ * repository made later in a long-lived process is found.
+ */
 export function repoRoot(cwd: string): string | undefined {
+  const key = `${cwd}\0${process.env.GIT_DIR ?? ''}\0${process.env.GIT_WORK_TREE ?? ''}`;
+  const known = roots.get(key);
+  if (known !== undefined) return known;
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   if (r.status !== 0) return undefined;
-  return r.stdout.toString('utf8').trim() || undefined;
+  const root = r.stdout.toString('utf8').trim() || undefined;
+  if (root !== undefined) roots.set(key, root);
+  return root;
 }
 
 /**
