@@ -35390,8 +35390,13 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_errors();
 import { spawn, spawnSync } from "node:child_process";
+function gitEnv(env = process.env) {
+  if (!env.GIT_LITERAL_PATHSPECS && !env.GIT_GLOB_PATHSPECS && !env.GIT_NOGLOB_PATHSPECS && !env.GIT_ICASE_PATHSPECS) return env;
+  const { GIT_LITERAL_PATHSPECS: _l, GIT_GLOB_PATHSPECS: _g, GIT_NOGLOB_PATHSPECS: _n, GIT_ICASE_PATHSPECS: _i, ...rest } = env;
+  return rest;
+}
 function gitToFile(args, opts2, fd) {
-  const r = spawnSync("git", args, { cwd: opts2.cwd, env: opts2.env ?? process.env, stdio: ["ignore", fd, "pipe"], maxBuffer: 1024 * 1024 });
+  const r = spawnSync("git", args, { cwd: opts2.cwd, env: gitEnv(opts2.env), stdio: ["ignore", fd, "pipe"], maxBuffer: 1024 * 1024 });
   if (r.error) throw gitError(`cannot run git: ${r.error.message}`, "Install git and make sure it is on PATH.");
   if (r.status !== 0) {
     const stderr = r.stderr.toString("utf8").trim().split("\n").slice(0, 5).join("\n");
@@ -35402,7 +35407,7 @@ function gitSync(args, opts2) {
   const r = spawnSync("git", args, {
     cwd: opts2.cwd,
     input: opts2.input,
-    env: opts2.env ?? process.env,
+    env: gitEnv(opts2.env),
     maxBuffer: 1024 * 1024 * 1024,
     stdio: ["pipe", "pipe", "pipe"]
   });
@@ -35428,7 +35433,7 @@ function repoRoot(cwd) {
   return root;
 }
 async function* gitChunks(args, opts2) {
-  const child = spawn("git", args, { cwd: opts2.cwd, env: opts2.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("git", args, { cwd: opts2.cwd, env: gitEnv(opts2.env), stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => {
     if (stderr.length < 4e3) stderr += d.toString("utf8");
@@ -35770,8 +35775,8 @@ function stagedChanges(cwd, env) {
   }
   return changes;
 }
-function indexEntries(repo, env) {
-  const out = gitSync(["ls-files", "-s", "-z"], { cwd: repo, env }).toString("utf8");
+function indexEntries(repo, env, pathspecs) {
+  const out = gitSync(["ls-files", "-s", "-z", ...pathspecs ? ["--", ...pathspecs] : []], { cwd: repo, env }).toString("utf8");
   const entries = [];
   for (const rec of out.split("\0")) {
     const tab = rec.indexOf("	");
@@ -36318,8 +36323,8 @@ function trustFilesAt(repo, commit, config, into) {
 async function checkSkills(repo, changedPaths2, config, options = {}) {
   const opts2 = "source" in options || "env" in options || "entries" in options || "trustCommit" in options ? options : { env: options };
   const env = opts2.env ?? process.env;
-  const entries = opts2.source === "worktree" ? void 0 : opts2.entries ?? indexEntries(repo, env);
-  const folders = entries ? skillFoldersIn(entries) : void 0;
+  const skillFiles = opts2.source === "worktree" ? void 0 : opts2.entries ?? indexEntries(repo, env, [`:(glob)**/${SKILL_FILE}`]);
+  const folders = skillFiles ? skillFoldersIn(skillFiles) : void 0;
   const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync7(join14(repo, f, SKILL_FILE));
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
   const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
@@ -36332,7 +36337,8 @@ async function checkSkills(repo, changedPaths2, config, options = {}) {
       trustFilesAt(repo, opts2.trustCommit, config, join14(work, "trust"));
       gate = openSkillGate2(join14(work, "trust"), config, { AGENT_VAULT_HOME: join14(work, "home") });
     } else gate = openSkillGate2(repo, config, env);
-    const root = entries ? join14(work, "tree") : repo;
+    const root = skillFiles ? join14(work, "tree") : repo;
+    const entries = !skillFiles ? void 0 : opts2.entries ?? indexEntries(repo, env, checked.map((f) => f === "." ? ":(literal)." : `:(literal)${f}/`));
     if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
     for (const folder of checked) {
       const dir = folder === "." ? root : join14(root, folder);
@@ -36434,9 +36440,9 @@ var GateChecks = class {
     const { repo, env } = this.ctx;
     const commit = target.kind === "staged" ? void 0 : target.head;
     const judge2 = async (indexEnv) => {
-      const entries = indexEntries(repo, indexEnv);
       const prot = this.results.get("protected-paths");
-      if (prot && this.ctx.config.protected.length) this.unfilteredPaths(prot, indexEnv, entries, commit);
+      const entries = prot && this.ctx.config.protected.length ? indexEntries(repo, indexEnv) : void 0;
+      if (prot && entries) this.unfilteredPaths(prot, indexEnv, entries, commit);
       const skills = this.results.get("skills");
       if (skills) await this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
     };
@@ -36472,7 +36478,7 @@ var GateChecks = class {
   async changedSkills(result, target, indexEnv, entries, touched) {
     const commit = target.kind === "staged" ? void 0 : target.head;
     const trustCommit = this.ctx.trust === "base" && target.kind !== "staged" ? target.kind === "commits" ? target.base ?? target.head : target.head : void 0;
-    const r = await checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, entries, ...trustCommit ? { trustCommit } : {} });
+    const r = await checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, ...entries ? { entries } : {}, ...trustCommit ? { trustCommit } : {} });
     this.skills.changed += r.checked.length;
     this.skills.inTree = Math.max(this.skills.inTree, r.skills ?? 0);
     this.skills.below += r.below;

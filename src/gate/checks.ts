@@ -97,9 +97,10 @@ export class GateChecks {
     const { repo, env } = this.ctx;
     const commit = target.kind === 'staged' ? undefined : target.head;
     const judge = async (indexEnv: NodeJS.ProcessEnv) => {
-      const entries = indexEntries(repo, indexEnv);
+      // Every entry only when protected paths must each be found; the skills check lists its own.
       const prot = this.results.get('protected-paths');
-      if (prot && this.ctx.config.protected.length) this.unfilteredPaths(prot, indexEnv, entries, commit);
+      const entries = prot && this.ctx.config.protected.length ? indexEntries(repo, indexEnv) : undefined;
+      if (prot && entries) this.unfilteredPaths(prot, indexEnv, entries, commit);
       const skills = this.results.get('skills');
       if (skills) await this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
     };
@@ -127,10 +128,10 @@ export class GateChecks {
    * revocation list come from the work tree, or with `trust: 'base'` from the target's base
    * commit (its head when it has none).
    */
-  private async changedSkills(result: CheckResult, target: Judged, indexEnv: NodeJS.ProcessEnv, entries: GitEntry[], touched: Set<string>): Promise<void> {
+  private async changedSkills(result: CheckResult, target: Judged, indexEnv: NodeJS.ProcessEnv, entries: GitEntry[] | undefined, touched: Set<string>): Promise<void> {
     const commit = target.kind === 'staged' ? undefined : target.head;
     const trustCommit = this.ctx.trust === 'base' && target.kind !== 'staged' ? (target.kind === 'commits' ? (target.base ?? target.head) : target.head) : undefined;
-    const r = await checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, entries, ...(trustCommit ? { trustCommit } : {}) });
+    const r = await checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, ...(entries ? { entries } : {}), ...(trustCommit ? { trustCommit } : {}) });
     this.skills.changed += r.checked.length;
     this.skills.inTree = Math.max(this.skills.inTree, r.skills ?? 0);
     this.skills.below += r.below;
