@@ -4,6 +4,7 @@ import { isDecoded, looksBinary } from '../core/scan.js';
 import { SECRET } from '../core/types.js';
 import { highEntropySpans, ruleSpans, spansOfFindings, suspectSpans, type LocatedSecret, type SuspectSpan } from '../core/suspects.js';
 import type { VaultSession } from '../session/session.js';
+import type { FileEntry } from '../sources/files.js';
 import { scanInWorkers, workerScript, type ScanSettings } from '../sources/scan-run.js';
 
 /**
@@ -46,11 +47,13 @@ export function streamSuspects(config: AgentVaultConfig, display: string): (byte
 
 /**
  * The suspects of a file's bytes. A large file's rules run in the scan worker thread while
- * this thread looks for entropy suspects; the worker read the file again, so its findings
- * are used only if they sit on these bytes.
+ * this thread looks for entropy suspects. Bytes in shared memory (a large file's read, see
+ * platform/safe-path.ts) are scanned there as they are; otherwise the worker reads the file
+ * again. Either way its findings are used only if they sit on these bytes.
  */
 export async function suspectsOf(bytes: Buffer, file: ViewedFile, config: AgentVaultConfig): Promise<SuspectSpan[]> {
-  const parallel = file.abs && bytes.length >= PARALLEL_SCAN_BYTES && !looksBinary(bytes) ? scanInWorker(config, file.abs, file.display) : undefined;
+  const shared = bytes.buffer instanceof SharedArrayBuffer;
+  const parallel = (shared || file.abs) && bytes.length >= PARALLEL_SCAN_BYTES && !looksBinary(bytes) ? scanInWorker(config, { abs: file.abs ?? '', display: file.display, ...(shared ? { bytes } : {}) }) : undefined;
   if (!parallel) return suspectSpans(bytes, file.display, buildRuleset(config), AGENT_VIEW_SCAN);
   const entropy = highEntropySpans(bytes);
   const fromWorker = await parallel;
@@ -64,12 +67,12 @@ export async function suspectsOf(bytes: Buffer, file: ViewedFile, config: AgentV
  * through its own protocol). Undefined when there is no worker (running from source) or it
  * failed: the caller scans in this thread.
  */
-async function scanInWorker(config: AgentVaultConfig, abs: string, display: string): Promise<LocatedSecret[] | undefined> {
+async function scanInWorker(config: AgentVaultConfig, file: FileEntry): Promise<LocatedSecret[] | undefined> {
   const script = workerScript();
   if (!script) return undefined;
   const settings: ScanSettings = { config: { ...config, maxFileSize: Number.MAX_SAFE_INTEGER }, suppressions: AGENT_VIEW_SUPPRESSIONS };
   try {
-    const result = await scanInWorkers([{ abs, display }], settings, script, 1);
+    const result = await scanInWorkers([file], settings, script, 1);
     if (result.filesScanned !== 1) return undefined;
     return result.findings.map((f) => ({ line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, secret: f[SECRET], encoded: isDecoded(f) }));
   } catch {

@@ -18,6 +18,11 @@ export interface FileEntry {
   abs: string;
   /** Path shown in reports: relative to the repository root (or the scan root), POSIX separators. */
   display: string;
+  /**
+   * The file's content, read already through the guarded open (platform/safe-path.ts) into
+   * shared memory: scanned as it is, and the file is not opened again (`read`'s scan worker).
+   */
+  bytes?: Uint8Array;
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));

@@ -9,7 +9,7 @@ import { AgentVaultError, errorFromWire, type WireError } from '../errors.js';
 import { foreignErrorDetail } from '../messages.js';
 import { readFileFragment, type FileEntry } from './files.js';
 import type { ScanOptions } from '../core/scan.js';
-import { bytePieces, scanFragment, scanWindows, WINDOW_CHARS } from './fragment.js';
+import { bytePieces, scanFragment, scanWindows, WINDOW_CHARS, type FragmentRead } from './fragment.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -45,7 +45,7 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
   const result: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
   const options = suppressionOptions(settings);
   for (const file of files) {
-    const read = readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
+    const read = file.bytes ? alreadyRead(file, file.bytes) : readFileFragment(file, settings.config.maxFileSize, settings.protectedRoots);
     let scanned: { findings: Finding[]; chars: number } | Skipped;
     if (read.ok) {
       const { decoded, findings, chars } = scanFragment(read.fragment, ruleset, settings.config.maxFileSize, options);
@@ -60,6 +60,11 @@ export function scanBatch(files: FileEntry[], ruleset: Ruleset, settings: ScanSe
     for (const f of scanned.findings) result.findings.push(f);
   }
   return result;
+}
+
+/** A file's content its caller read already (the one decode step still applies the size ceiling). */
+function alreadyRead(file: FileEntry, bytes: Uint8Array): FragmentRead {
+  return { ok: true, fragment: { path: file.display, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) } };
 }
 
 /**
