@@ -34,7 +34,8 @@ export interface AgentFiles {
 
 /** What `read` prints: the agent's view (to be shown in `cat -n` layout, see numberedChunks), and how many markers it holds. */
 export interface AgentRead {
-  view: Buffer;
+  /** The view in order, in parts (AgentView.parts): never joined into one copy of a large file. */
+  view: readonly Buffer[];
   unvaulted: number;
   /** Keys shown as placeholders. */
   keys: string[];
@@ -46,7 +47,7 @@ export async function readForAgent(files: AgentFiles, file: string): Promise<Age
   // scanner nor the value matcher can see a secret spelled that way, so showing it could leak one.
   if (!isShowableText(bytes)) throw refusal(MSG.readBinaryRefused(file), MSG.readBinaryHint, 'READ_BINARY');
   const view = await viewOf(files, file, bytes);
-  return { view: view.output, unvaulted: view.unvaulted, keys: view.keys ?? [] };
+  return { view: view.parts ?? [view.output], unvaulted: view.unvaulted, keys: view.keys ?? [] };
 }
 
 /**
@@ -232,90 +233,126 @@ export function readAgentFile(files: { cwd: string; session: VaultSession }, fil
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Bytes to number: one buffer, or the agent view's parts in order (AgentRead.view). */
+export type Numberable = Uint8Array | readonly Uint8Array[];
+
+const partsOf = (bytes: Numberable): readonly Uint8Array[] => (bytes instanceof Uint8Array ? [bytes] : bytes);
+
 /** `cat -n` layout: the line number right-aligned in six columns, a tab, the line. */
-export function numberLines(bytes: Buffer): Buffer {
-  if (bytes.length === 0) return bytes;
-  let lines = countNewlines(bytes);
-  if (bytes[bytes.length - 1] !== 10) lines++;
-  let size = bytes.length;
+export function numberLines(bytes: Numberable): Buffer {
+  const parts = partsOf(bytes);
+  let length = 0;
+  let lines = 0;
+  let last = -1;
+  for (const p of parts) {
+    if (!p.length) continue;
+    length += p.length;
+    lines += countNewlines(p);
+    last = p[p.length - 1]!;
+  }
+  if (length === 0) return Buffer.alloc(0);
+  if (last !== 10) lines++;
+  let size = length;
   for (let width = 1, first = 1; first <= lines; width++, first *= 10) size += (Math.min(lines, first * 10 - 1) - first + 1) * (Math.max(6, width) + 1);
-  for (const whole of numberedChunks(bytes, size)) return Buffer.from(whole.buffer, whole.byteOffset, whole.length);
-  return bytes;
+  for (const whole of numberedChunks(parts, size)) return Buffer.from(whole.buffer, whole.byteOffset, whole.length);
+  return Buffer.alloc(0);
 }
 
-function countNewlines(bytes: Buffer): number {
+/** Aligned uint32s of a buffer, from its first 4-byte boundary (the words of a byte at absolute offset a are at a >>> 2). */
+function wordsOf(buffer: ArrayBufferLike): Uint32Array {
+  return new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
+}
+
+function countNewlines(bytes: Uint8Array): number {
   const n = bytes.length;
-  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : new Uint32Array(0);
+  const base = bytes.byteOffset;
+  // Whole aligned words inside the bytes; the ends byte by byte.
+  const head = Math.min(n, (4 - (base & 3)) & 3);
+  const blocks = LITTLE_ENDIAN ? (n - head) >>> 2 : 0;
   let lines = 0;
-  for (let b = 0; b < words.length; b++) {
-    // One bit per byte equal to \n (exact per byte, unlike the has-zero test).
-    const y = words[b]! ^ 0x0a0a0a0a;
-    const t = ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
-    if (t !== 0) lines += Math.imul((t >>> 7) & 0x01010101, 0x01010101) >>> 24;
+  for (let i = 0; i < head; i++) if (bytes[i] === 10) lines++;
+  if (blocks > 0) {
+    const words = new Uint32Array(bytes.buffer, base + head, blocks);
+    for (let b = 0; b < blocks; b++) {
+      // One bit per byte equal to \n (exact per byte, unlike the has-zero test).
+      const y = words[b]! ^ 0x0a0a0a0a;
+      const t = ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
+      if (t !== 0) lines += Math.imul((t >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
   }
-  for (let i = words.length << 2; i < n; i++) if (bytes[i] === 10) lines++;
+  for (let i = head + (blocks << 2); i < n; i++) if (bytes[i] === 10) lines++;
   return lines;
 }
 
 /**
- * The `cat -n` layout of `bytes` in pieces of about `chunkBytes`, each a view of one reused
- * buffer that is valid until the next piece is asked for: `read` writes a 100 MB file without
- * ever holding its numbered copy (a fresh 100 MB buffer costs as much as the numbering).
+ * The `cat -n` layout of `bytes` (one buffer or the view's parts, a line may run across
+ * parts) in pieces of about `chunkBytes`, each a view of one reused buffer that is valid until
+ * the next piece is asked for: `read` writes a 100 MB file without ever holding its numbered
+ * copy, nor the view joined into one buffer (a fresh 100 MB buffer costs as much as the numbering).
  */
-export function* numberedChunks(bytes: Buffer, chunkBytes = 1 << 20): Generator<Buffer> {
-  const n = bytes.length;
-  if (n === 0) return;
-  // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8. An
-  // unaligned buffer is read a byte at a time; read's are aligned (fresh allocations).
-  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, n);
-  const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2) : new Uint32Array(0);
-  const blocks = words.length;
+export function* numberedChunks(bytes: Numberable, chunkBytes = 1 << 20): Generator<Buffer> {
   // Room past the limit for a line number and one four-byte store.
   const out = Buffer.allocUnsafe(chunkBytes + 32);
   const dst = new Uint8Array(out.buffer, out.byteOffset, out.length);
   const store = new DataView(out.buffer, out.byteOffset, out.length);
   let o = 0;
-  let i = 0;
   let line = 0;
   let atStart = true;
-  while (i < n) {
-    if (atStart) {
-      line++;
-      let digits = 6;
-      for (let p = 1e6; line >= p; p *= 10) digits++;
-      let v = line;
-      let e = o + digits;
-      o = e;
-      do {
-        dst[--e] = 0x30 + (v % 10);
-        v = Math.floor(v / 10);
-      } while (v > 0);
-      while (e > o - digits) dst[--e] = 0x20;
-      dst[o++] = 0x09;
-      atStart = false;
+  // Parts are mostly views of one input buffer: one word view per distinct buffer.
+  let wordsBuffer: ArrayBufferLike | undefined;
+  let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
+  for (const part of partsOf(bytes)) {
+    const n = part.length;
+    if (n === 0) continue;
+    // Plain Uint8Array views: indexing a Buffer through its subclass is slower in V8.
+    const src = new Uint8Array(part.buffer, part.byteOffset, n);
+    const base = part.byteOffset;
+    if (LITTLE_ENDIAN && part.buffer !== wordsBuffer) {
+      wordsBuffer = part.buffer;
+      words = wordsOf(part.buffer);
     }
-    // Copy the line, four bytes at a time while no \n is among them.
-    while (o < chunkBytes && i < n) {
-      if ((i & 3) === 0 && i >>> 2 < blocks) {
-        const x = words[i >>> 2]!;
-        const y = x ^ 0x0a0a0a0a;
-        if (((y - 0x01010101) & ~y & 0x80808080) === 0) {
-          store.setUint32(o, x, LITTLE_ENDIAN);
-          o += 4;
-          i += 4;
-          continue;
+    // Four bytes at a time from absolute offsets that are multiples of 4 and lie wholly inside this part.
+    const lastWordAt = LITTLE_ENDIAN ? n - 4 : -1;
+    let i = 0;
+    while (i < n) {
+      if (atStart) {
+        line++;
+        let digits = 6;
+        for (let p = 1e6; line >= p; p *= 10) digits++;
+        let v = line;
+        let e = o + digits;
+        o = e;
+        do {
+          dst[--e] = 0x30 + (v % 10);
+          v = Math.floor(v / 10);
+        } while (v > 0);
+        while (e > o - digits) dst[--e] = 0x20;
+        dst[o++] = 0x09;
+        atStart = false;
+      }
+      // Copy the line, four bytes at a time while no \n is among them.
+      while (o < chunkBytes && i < n) {
+        if (((base + i) & 3) === 0 && i <= lastWordAt) {
+          const x = words[(base + i) >>> 2]!;
+          const y = x ^ 0x0a0a0a0a;
+          if (((y - 0x01010101) & ~y & 0x80808080) === 0) {
+            store.setUint32(o, x, LITTLE_ENDIAN);
+            o += 4;
+            i += 4;
+            continue;
+          }
+        }
+        const c = src[i++]!;
+        dst[o++] = c;
+        if (c === 10) {
+          atStart = true;
+          break;
         }
       }
-      const c = src[i++]!;
-      dst[o++] = c;
-      if (c === 10) {
-        atStart = true;
-        break;
+      if (o >= chunkBytes) {
+        yield out.subarray(0, o);
+        o = 0;
       }
-    }
-    if (o >= chunkBytes) {
-      yield out.subarray(0, o);
-      o = 0;
     }
   }
   if (o > 0) yield out.subarray(0, o);

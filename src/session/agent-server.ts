@@ -306,8 +306,11 @@ export class SessionAgent {
         return s.has(asStrings(args[0], 'keys'));
       case 'redact':
         return s.redact(asBytes(args[0], 'input'), asFlags(args[1], ['escapeLiterals'], 'options'));
-      case 'agentView':
-        return s.agentView(asBytes(args[0], 'input'), asSpans(args[1]));
+      case 'agentView': {
+        // The output crosses the socket once: its parts are views for callers in this process.
+        const { parts: _parts, ...view } = await s.agentView(asBytes(args[0], 'input'), asSpans(args[1]));
+        return view;
+      }
       case 'agentViewPart': {
         const o = args[2] as Record<string, unknown> | undefined;
         if (!o || typeof o !== 'object' || typeof o.limit !== 'number' || !Number.isSafeInteger(o.limit) || typeof o.end !== 'boolean' || (o.offset !== undefined && !(typeof o.offset === 'number' && Number.isSafeInteger(o.offset) && o.offset >= 0)) || (o.idle !== undefined && typeof o.idle !== 'boolean')) throw new BadRequest('agentViewPart needs {limit, end, offset?, idle?}');
