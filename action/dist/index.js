@@ -36102,6 +36102,8 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 // src/platform/safe-path.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
+var SHARED_READ_BYTES = 8 * 1024 * 1024;
+var SHARED_READ_MAX = 2 ** 31 - 1;
 
 // src/sources/files.ts
 init_errors();
@@ -37924,7 +37926,7 @@ function tailOf(src, end, cuts, count) {
 function render(input, segments, markerKey2) {
   const src = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const markers2 = /* @__PURE__ */ new Map();
-  if (!segments.length) return { output: src, count: 0, keys: [], unvaulted: 0, markers: markers2, hidden: [], personHidden: [], scriptMarkers: /* @__PURE__ */ new Set() };
+  if (!segments.length) return { output: src, parts: [src], count: 0, keys: [], unvaulted: 0, markers: markers2, hidden: [], personHidden: [], scriptMarkers: /* @__PURE__ */ new Set() };
   const parts = [];
   const keys = /* @__PURE__ */ new Set();
   const hidden = [];
@@ -37952,7 +37954,12 @@ function render(input, segments, markerKey2) {
     at = m.end;
   }
   if (at < src.length) parts.push(src.subarray(at));
-  return { output: Buffer.concat(parts), count, keys: [...keys].sort(), unvaulted, markers: markers2, hidden, personHidden: hidden, scriptMarkers: /* @__PURE__ */ new Set() };
+  return joinedLater(parts, { count, keys: [...keys].sort(), unvaulted, markers: markers2, hidden, personHidden: hidden, scriptMarkers: /* @__PURE__ */ new Set() });
+}
+function joinedLater(parts, fields) {
+  let joined;
+  const view = { ...fields, parts };
+  return Object.defineProperty(view, "output", { enumerable: true, get: () => joined ??= Buffer.concat(parts) });
 }
 
 // src/session/local.ts
