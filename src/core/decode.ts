@@ -47,9 +47,6 @@ for (let i = 0; i < 16; i++) {
 /** Bytes a decoded secret may contain: printable ASCII, tab, line feed, carriage return. */
 const isText = (b: number) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d;
 
-/** 1 for the characters of the base64 alphabets (standard and URL-safe), by character code. */
-export const BASE64_CHAR = Uint8Array.from(B64_VALUE, (v) => (v >= 0 ? 1 : 0));
-
 const inAlphabet = (c: number) => c < 256 && B64_VALUE[c]! >= 0;
 
 /** Decoded bytes land here first: a string is made only for segments that decode to text. */
@@ -164,12 +161,11 @@ function percentSegments(text: string, out: EncodedSegment[]): void {
 
 /**
  * The encoded segments of `text` whose decoded form is readable text, in text order. At most
- * `limit` segments (a file of thousands of encoded blobs is data, not configuration). `runs`
- * are the text's alphabet runs when a pass over it found them already (the scanner's keyword
- * pass does, core/keywords.ts).
+ * `limit` segments (a file of thousands of encoded blobs is data, not configuration).
  */
-export function findEncodedSegments(text: string, limit = 256, runs: readonly number[] = alphabetRuns(text)): EncodedSegment[] {
+export function findEncodedSegments(text: string, limit = 256): EncodedSegment[] {
   const out: EncodedSegment[] = [];
+  const runs = alphabetRuns(text);
   for (let r = 0; r < runs.length && out.length < limit; r += 2) {
     const s = runs[r]!;
     const e = runs[r + 1]!;

@@ -10,8 +10,6 @@
  * transition table about sixfold, so it is built in milliseconds (every scan, staged scans
  * included, pays for the build) and stays in cache while scanning.
  */
-import { BASE64_CHAR, MIN_RUN } from './decode.js';
-
 /** Marks a DFA entry not computed yet; never a real entry (tables stay far below 2^31). */
 const UNRESOLVED = 0x7fffffff;
 
@@ -153,38 +151,19 @@ export class KeywordAutomaton {
   /**
    * Ids of the keywords occurring in text, each once, in the order first found. A mark per
    * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
-   *
-   * With `runs`, the same pass also appends the [start, end) pairs of every run of at least
-   * MIN_RUN base64-alphabet characters (what decode.ts `alphabetRuns` finds, where the decoder
-   * looks for encoded text). This loop waits on each state's table load before the next
-   * character, so counting runs beside it costs little, where a pass of its own cost about a
-   * quarter of the whole scan.
    */
-  find(text: string, runs?: number[]): number[] {
+  find(text: string): number[] {
     const found: number[] = [];
     const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
-    const counting = runs !== undefined;
-    let run = 0;
     let s = 0;
-    const len = text.length;
-    for (let i = 0; i < len; i++) {
+    for (let i = 0, len = text.length; i < len; i++) {
       const c = text.charCodeAt(i);
       let e = 0;
       if (c < 256) {
-        if (counting) {
-          if (BASE64_CHAR[c] === 1) run++;
-          else {
-            if (run >= MIN_RUN) runs.push(i - run, i);
-            run = 0;
-          }
-        }
         const a = classOf[c]!;
         e = delta[s + a]!;
         if (e === UNRESOLVED) e = this.resolve(s, a);
-      } else if (counting) {
-        if (run >= MIN_RUN) runs.push(i - run, i);
-        run = 0;
       }
       if (e >= 0) {
         s = e;
@@ -197,9 +176,8 @@ export class KeywordAutomaton {
         seen[id] = 1;
         found.push(id);
       }
-      if (found.length === total && !counting) break;
+      if (found.length === total) break;
     }
-    if (counting && run >= MIN_RUN) runs.push(len - run, len);
     for (const id of found) seen[id] = 0;
     return found;
   }

@@ -148,9 +148,7 @@ function contextOf(text: string, lines: Lines, kept: readonly Candidate[], k: nu
  */
 function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byPath: boolean, depth: number): Candidate[] {
   const candidates: Candidate[] = [];
-  // The keyword pass also finds the alphabet runs where encoded segments may sit.
-  const runs = depth < MAX_DECODE_DEPTH ? [] : undefined;
-  for (const ri of ruleset.candidates(text, runs)) {
+  for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri]!;
     if (rule.firstChar !== undefined && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
@@ -215,7 +213,7 @@ function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byP
     });
   }
   if (depth >= MAX_DECODE_DEPTH) return kept;
-  const segments = findEncodedSegments(text, undefined, runs);
+  const segments = findEncodedSegments(text);
   if (segments.length === 0) return kept;
   return withDecoded(text, kept, segments, path, ruleset, byPath, depth);
 }
