@@ -422,13 +422,9 @@ export class Ruleset {
     return this.digestValue;
   }
 
-  /**
-   * Indices of the rules to run on text, in rule order: one pass of the keyword automaton,
-   * which also appends the text's base64-alphabet runs to `runs` when given (see
-   * KeywordAutomaton.find).
-   */
-  candidates(text: string, runs?: number[]): number[] {
-    const found = this.automaton.find(text, runs);
+  /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
+  candidates(text: string): number[] {
+    const found = this.automaton.find(text);
     if (found.length === 0) return this.unconditional;
     // A mark per rule (cleared before returning) instead of a Set: this runs once per file.
     const mark = this.ruleMark;
