@@ -16893,154 +16893,6 @@ function contextProblems(raw) {
 // src/core/keywords.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
-
-// src/core/decode.ts
-init_define_AGENT_VAULT_RULE_PACKS();
-init_define_AGENT_VAULT_RULE_TABLES();
-var MIN_RUN = 16;
-var MIN_HEX = 32;
-var MIN_DECODED = 8;
-var MAX_SEGMENT = 64 * 1024;
-var B64_VALUE = new Int8Array(256).fill(-1);
-var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-for (let i = 0; i < 62; i++) B64_VALUE[ALPHABET.charCodeAt(i)] = i;
-B64_VALUE[43] = 62;
-B64_VALUE[45] = 62;
-B64_VALUE[47] = 63;
-B64_VALUE[95] = 63;
-var HEX_VALUE = new Int8Array(256).fill(-1);
-for (let i = 0; i < 16; i++) {
-  HEX_VALUE["0123456789abcdef".charCodeAt(i)] = i;
-  HEX_VALUE["0123456789ABCDEF".charCodeAt(i)] = i;
-}
-var isText = (b) => b >= 32 && b < 127 || b === 9 || b === 10 || b === 13;
-var BASE64_CHAR = Uint8Array.from(B64_VALUE, (v) => v >= 0 ? 1 : 0);
-var inAlphabet = (c) => c < 256 && B64_VALUE[c] >= 0;
-var scratch = new Uint8Array(MAX_SEGMENT);
-function latin1(n) {
-  let out = "";
-  for (let i = 0; i < n; i += 8192) out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(n, i + 8192)));
-  return out;
-}
-function decodeBase64(text, s, e) {
-  let n = 0;
-  let acc = 0;
-  let bits = 0;
-  for (let i = s; i < e; i++) {
-    acc = (acc << 6 | B64_VALUE[text.charCodeAt(i)]) & 16777215;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      const b = acc >> bits & 255;
-      if (!isText(b)) return -1;
-      scratch[n++] = b;
-    }
-  }
-  return n;
-}
-function decodeHex(text, s, e) {
-  let n = 0;
-  for (let i = s; i + 1 < e; i += 2) {
-    const b = HEX_VALUE[text.charCodeAt(i)] << 4 | HEX_VALUE[text.charCodeAt(i + 1)];
-    if (!isText(b)) return -1;
-    scratch[n++] = b;
-  }
-  return n;
-}
-function alphabetRuns(text) {
-  const runs = [];
-  const len = text.length;
-  let i = 0;
-  while (i + MIN_RUN <= len) {
-    let q = i + MIN_RUN - 1;
-    while (q >= i && inAlphabet(text.charCodeAt(q))) q--;
-    if (q >= i) {
-      i = q + 1;
-      continue;
-    }
-    let e = i + MIN_RUN;
-    while (e < len && inAlphabet(text.charCodeAt(e))) e++;
-    runs.push(i, e);
-    i = e + 1;
-  }
-  return runs;
-}
-var URL_CHAR = /[A-Za-z0-9%._~+\-!*'():@$,;]/;
-function percentSegments(text, out) {
-  let i = text.indexOf("%");
-  while (i !== -1) {
-    if (HEX_VALUE[text.charCodeAt(i + 1)] < 0 || HEX_VALUE[text.charCodeAt(i + 2)] < 0) {
-      i = text.indexOf("%", i + 1);
-      continue;
-    }
-    let s = i;
-    while (s > 0 && i - s < MAX_SEGMENT && URL_CHAR.test(text[s - 1])) s--;
-    let e = i;
-    while (e < text.length && e - s < MAX_SEGMENT && URL_CHAR.test(text[e])) e++;
-    let decoded = "";
-    let escapes = 0;
-    let structural2 = false;
-    let ok = true;
-    for (let k = s; k < e; k++) {
-      const c = text[k];
-      if (c === "%" && HEX_VALUE[text.charCodeAt(k + 1)] >= 0 && HEX_VALUE[text.charCodeAt(k + 2)] >= 0) {
-        const b = HEX_VALUE[text.charCodeAt(k + 1)] << 4 | HEX_VALUE[text.charCodeAt(k + 2)];
-        if (!isText(b)) {
-          ok = false;
-          break;
-        }
-        const ch = String.fromCharCode(b);
-        if (':/@=&?#%+ "'.includes(ch)) structural2 = true;
-        decoded += ch;
-        escapes++;
-        k += 2;
-      } else decoded += c;
-    }
-    if (ok && decoded.length >= MIN_DECODED && (escapes >= 2 || structural2)) out.push({ start: s, end: e, encoding: "percent", decoded });
-    i = text.indexOf("%", e);
-  }
-}
-function findEncodedSegments(text, limit = 256, runs = alphabetRuns(text)) {
-  const out = [];
-  for (let r = 0; r < runs.length && out.length < limit; r += 2) {
-    const s = runs[r];
-    const e = runs[r + 1];
-    if (e - s > MAX_SEGMENT) continue;
-    if (e - s >= MIN_HEX && HEX_VALUE[text.charCodeAt(s)] >= 0) {
-      const n2 = decodeHex(text, s, e - (e - s & 1));
-      if (n2 >= MIN_DECODED) {
-        out.push({ start: s, end: e, encoding: "hex", decoded: latin1(n2) });
-        continue;
-      }
-    }
-    const n = decodeBase64(text, s, e);
-    if (n < MIN_DECODED) continue;
-    let end = e;
-    while (end < text.length && end - e < 2 && text[end] === "=") end++;
-    out.push({ start: s, end, encoding: "base64", decoded: latin1(n) });
-  }
-  if (out.length < limit && text.includes("%")) {
-    percentSegments(text, out);
-    out.sort((a, b) => a.start - b.start);
-    if (out.length > limit) out.length = limit;
-  }
-  return out;
-}
-function decodedValue(value) {
-  if (value.length < 8 || value.length > MAX_SEGMENT) return void 0;
-  let end = value.length;
-  while (end > 0 && value[end - 1] === "=") end--;
-  for (let i = 0; i < end; i++) if (!inAlphabet(value.charCodeAt(i))) return void 0;
-  if (end % 2 === 0 && HEX_VALUE[value.charCodeAt(0)] >= 0) {
-    const n2 = decodeHex(value, 0, end);
-    if (n2 >= 4) return latin1(n2);
-  }
-  if (end % 4 === 1) return void 0;
-  const n = decodeBase64(value, 0, end);
-  return n >= 4 ? latin1(n) : void 0;
-}
-
-// src/core/keywords.ts
 var UNRESOLVED = 2147483647;
 var KeywordAutomaton = class {
   keywords;
@@ -17085,7 +16937,7 @@ var KeywordAutomaton = class {
       for (let i = 0; i < kw.length; i++) if (kw.charCodeAt(i) > 255) throw new Error(`keyword "${raw}" is not ASCII/latin1`);
       return kw;
     });
-    const classOf2 = new Uint8Array(256);
+    const classOf2 = new Uint8Array(65536);
     let width = 1;
     for (const kw of lowered) {
       for (let i = 0; i < kw.length; i++) {
@@ -17165,39 +17017,16 @@ var KeywordAutomaton = class {
   /**
    * Ids of the keywords occurring in text, each once, in the order first found. A mark per
    * keyword id (cleared before returning) replaces a Set: this runs once per scanned file.
-   *
-   * With `runs`, the same pass also appends the [start, end) pairs of every run of at least
-   * MIN_RUN base64-alphabet characters (what decode.ts `alphabetRuns` finds, where the decoder
-   * looks for encoded text). This loop waits on each state's table load before the next
-   * character, so counting runs beside it costs little, where a pass of its own cost about a
-   * quarter of the whole scan.
    */
-  find(text, runs) {
+  find(text) {
     const found = [];
     const { delta, classOf: classOf2, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
-    const counting = runs !== void 0;
-    let run2 = 0;
     let s = 0;
-    const len = text.length;
-    for (let i = 0; i < len; i++) {
-      const c = text.charCodeAt(i);
-      let e = 0;
-      if (c < 256) {
-        if (counting) {
-          if (BASE64_CHAR[c] === 1) run2++;
-          else {
-            if (run2 >= MIN_RUN) runs.push(i - run2, i);
-            run2 = 0;
-          }
-        }
-        const a = classOf2[c];
-        e = delta[s + a];
-        if (e === UNRESOLVED) e = this.resolve(s, a);
-      } else if (counting) {
-        if (run2 >= MIN_RUN) runs.push(i - run2, i);
-        run2 = 0;
-      }
+    for (let i = 0, len = text.length; i < len; i++) {
+      const a = classOf2[text.charCodeAt(i)];
+      let e = delta[s + a];
+      if (e === UNRESOLVED) e = this.resolve(s, a);
       if (e >= 0) {
         s = e;
         continue;
@@ -17209,9 +17038,8 @@ var KeywordAutomaton = class {
         seen[id] = 1;
         found.push(id);
       }
-      if (found.length === total && !counting) break;
+      if (found.length === total) break;
     }
-    if (counting && run2 >= MIN_RUN) runs.push(len - run2, len);
     for (const id of found) seen[id] = 0;
     return found;
   }
@@ -17636,13 +17464,9 @@ var Ruleset = class {
     if (typeof this.digestValue === "function") this.digestValue = this.digestValue();
     return this.digestValue;
   }
-  /**
-   * Indices of the rules to run on text, in rule order: one pass of the keyword automaton,
-   * which also appends the text's base64-alphabet runs to `runs` when given (see
-   * KeywordAutomaton.find).
-   */
-  candidates(text, runs) {
-    const found = this.automaton.find(text, runs);
+  /** Indices of the rules to run on text, in rule order: one pass of the keyword automaton. */
+  candidates(text) {
+    const found = this.automaton.find(text);
     if (found.length === 0) return this.unconditional;
     const mark = this.ruleMark;
     const out = this.unconditional.slice();
@@ -19324,6 +19148,152 @@ function fileLine(origin, line0) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
 
+// src/core/decode.ts
+init_define_AGENT_VAULT_RULE_PACKS();
+init_define_AGENT_VAULT_RULE_TABLES();
+var MIN_RUN = 16;
+var MIN_HEX = 32;
+var MIN_DECODED = 8;
+var MAX_SEGMENT = 64 * 1024;
+var B64_VALUE = new Int8Array(256).fill(-1);
+var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+for (let i = 0; i < 62; i++) B64_VALUE[ALPHABET.charCodeAt(i)] = i;
+B64_VALUE[43] = 62;
+B64_VALUE[45] = 62;
+B64_VALUE[47] = 63;
+B64_VALUE[95] = 63;
+var HEX_VALUE = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE["0123456789abcdef".charCodeAt(i)] = i;
+  HEX_VALUE["0123456789ABCDEF".charCodeAt(i)] = i;
+}
+var isText = (b) => b >= 32 && b < 127 || b === 9 || b === 10 || b === 13;
+var inAlphabet = (c) => c < 256 && B64_VALUE[c] >= 0;
+var scratch = new Uint8Array(MAX_SEGMENT);
+function latin1(n) {
+  let out = "";
+  for (let i = 0; i < n; i += 8192) out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(n, i + 8192)));
+  return out;
+}
+function decodeBase64(text, s, e) {
+  let n = 0;
+  let acc = 0;
+  let bits = 0;
+  for (let i = s; i < e; i++) {
+    acc = (acc << 6 | B64_VALUE[text.charCodeAt(i)]) & 16777215;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const b = acc >> bits & 255;
+      if (!isText(b)) return -1;
+      scratch[n++] = b;
+    }
+  }
+  return n;
+}
+function decodeHex(text, s, e) {
+  let n = 0;
+  for (let i = s; i + 1 < e; i += 2) {
+    const b = HEX_VALUE[text.charCodeAt(i)] << 4 | HEX_VALUE[text.charCodeAt(i + 1)];
+    if (!isText(b)) return -1;
+    scratch[n++] = b;
+  }
+  return n;
+}
+function alphabetRuns(text) {
+  const runs = [];
+  const len = text.length;
+  let i = 0;
+  while (i + MIN_RUN <= len) {
+    let q = i + MIN_RUN - 1;
+    while (q >= i && inAlphabet(text.charCodeAt(q))) q--;
+    if (q >= i) {
+      i = q + 1;
+      continue;
+    }
+    let e = i + MIN_RUN;
+    while (e < len && inAlphabet(text.charCodeAt(e))) e++;
+    runs.push(i, e);
+    i = e + 1;
+  }
+  return runs;
+}
+var URL_CHAR = /[A-Za-z0-9%._~+\-!*'():@$,;]/;
+function percentSegments(text, out) {
+  let i = text.indexOf("%");
+  while (i !== -1) {
+    if (HEX_VALUE[text.charCodeAt(i + 1)] < 0 || HEX_VALUE[text.charCodeAt(i + 2)] < 0) {
+      i = text.indexOf("%", i + 1);
+      continue;
+    }
+    let s = i;
+    while (s > 0 && i - s < MAX_SEGMENT && URL_CHAR.test(text[s - 1])) s--;
+    let e = i;
+    while (e < text.length && e - s < MAX_SEGMENT && URL_CHAR.test(text[e])) e++;
+    let decoded = "";
+    let escapes = 0;
+    let structural2 = false;
+    let ok = true;
+    for (let k = s; k < e; k++) {
+      const c = text[k];
+      if (c === "%" && HEX_VALUE[text.charCodeAt(k + 1)] >= 0 && HEX_VALUE[text.charCodeAt(k + 2)] >= 0) {
+        const b = HEX_VALUE[text.charCodeAt(k + 1)] << 4 | HEX_VALUE[text.charCodeAt(k + 2)];
+        if (!isText(b)) {
+          ok = false;
+          break;
+        }
+        const ch = String.fromCharCode(b);
+        if (':/@=&?#%+ "'.includes(ch)) structural2 = true;
+        decoded += ch;
+        escapes++;
+        k += 2;
+      } else decoded += c;
+    }
+    if (ok && decoded.length >= MIN_DECODED && (escapes >= 2 || structural2)) out.push({ start: s, end: e, encoding: "percent", decoded });
+    i = text.indexOf("%", e);
+  }
+}
+function findEncodedSegments(text, limit = 256) {
+  const out = [];
+  const runs = alphabetRuns(text);
+  for (let r = 0; r < runs.length && out.length < limit; r += 2) {
+    const s = runs[r];
+    const e = runs[r + 1];
+    if (e - s > MAX_SEGMENT) continue;
+    if (e - s >= MIN_HEX && HEX_VALUE[text.charCodeAt(s)] >= 0) {
+      const n2 = decodeHex(text, s, e - (e - s & 1));
+      if (n2 >= MIN_DECODED) {
+        out.push({ start: s, end: e, encoding: "hex", decoded: latin1(n2) });
+        continue;
+      }
+    }
+    const n = decodeBase64(text, s, e);
+    if (n < MIN_DECODED) continue;
+    let end = e;
+    while (end < text.length && end - e < 2 && text[end] === "=") end++;
+    out.push({ start: s, end, encoding: "base64", decoded: latin1(n) });
+  }
+  if (out.length < limit && text.includes("%")) {
+    percentSegments(text, out);
+    out.sort((a, b) => a.start - b.start);
+    if (out.length > limit) out.length = limit;
+  }
+  return out;
+}
+function decodedValue(value) {
+  if (value.length < 8 || value.length > MAX_SEGMENT) return void 0;
+  let end = value.length;
+  while (end > 0 && value[end - 1] === "=") end--;
+  for (let i = 0; i < end; i++) if (!inAlphabet(value.charCodeAt(i))) return void 0;
+  if (end % 2 === 0 && HEX_VALUE[value.charCodeAt(0)] >= 0) {
+    const n2 = decodeHex(value, 0, end);
+    if (n2 >= 4) return latin1(n2);
+  }
+  if (end % 4 === 1) return void 0;
+  const n = decodeBase64(value, 0, end);
+  return n >= 4 ? latin1(n) : void 0;
+}
+
 // src/core/entropy.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
@@ -19545,8 +19515,7 @@ function contextOf(text, lines, kept, k, line0, endLine0) {
 }
 function collect(text, lines, path, ruleset, byPath, depth) {
   const candidates = [];
-  const runs = depth < MAX_DECODE_DEPTH ? [] : void 0;
-  for (const ri of ruleset.candidates(text, runs)) {
+  for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri];
     if (rule.firstChar !== void 0 && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
@@ -19600,7 +19569,7 @@ function collect(text, lines, path, ruleset, byPath, depth) {
     });
   }
   if (depth >= MAX_DECODE_DEPTH) return kept;
-  const segments = findEncodedSegments(text, void 0, runs);
+  const segments = findEncodedSegments(text);
   if (segments.length === 0) return kept;
   return withDecoded(text, kept, segments, path, ruleset, byPath, depth);
 }
@@ -25707,7 +25676,7 @@ function structural(check2, path, detail, line = 1) {
   };
 }
 var utf84 = new TextDecoder("utf-8", { fatal: true });
-var BASE64_CHAR2 = /[A-Za-z0-9+/]/;
+var BASE64_CHAR = /[A-Za-z0-9+/]/;
 var HEX_CHAR = /[0-9A-Fa-f]/;
 function* encodedBlobs(text) {
   const blob = (from, to) => Object.assign([text.slice(from, to)], { index: from });
@@ -25724,17 +25693,17 @@ function* encodedBlobs(text) {
   const inEscape = (at) => escapes.some(([from, to]) => from <= at && at < to);
   let i = 0;
   while (i < text.length) {
-    if (!BASE64_CHAR2.test(text[i])) {
+    if (!BASE64_CHAR.test(text[i])) {
       i++;
       continue;
     }
     let j = i;
-    while (j < text.length && BASE64_CHAR2.test(text[j])) j++;
+    while (j < text.length && BASE64_CHAR.test(text[j])) j++;
     const before = i === 0 ? "" : text[i - 1];
     let end = j;
     while (end < text.length && end - j < 2 && text[end] === "=") end++;
     const after = text[end] ?? "";
-    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR2.test(after) || after === "="))) yield blob(i, end);
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === "="))) yield blob(i, end);
     for (let h = i; h < j; ) {
       if (!HEX_CHAR.test(text[h])) {
         h++;
