@@ -18967,7 +18967,7 @@ var init_dsse = __esm({
 // src/platform/atomic.ts
 import { closeSync as closeSync4, fsyncSync, openSync as openSync4, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
-import { basename, dirname as dirname4, join as join5 } from "node:path";
+import { basename, dirname as dirname5, join as join6 } from "node:path";
 function crashPoint(point, target) {
   if (false) {
     if (process.env.AGENT_VAULT_FAULT === `${point}:${basename(target)}`) process.kill(process.pid, "SIGKILL");
@@ -18975,8 +18975,8 @@ function crashPoint(point, target) {
 }
 function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
-  const dir = dirname4(path);
-  const tmp = join5(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
+  const dir = dirname5(path);
+  const tmp = join6(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
   const fd = openSync4(tmp, "wx", mode);
   crashPoint("after-temp-open", path);
   try {
@@ -19025,7 +19025,7 @@ var init_atomic = __esm({
 
 // src/vault/bindings.ts
 import { realpathSync } from "node:fs";
-import { isAbsolute, join as join6, resolve as resolve3, sep } from "node:path";
+import { isAbsolute, join as join7, resolve as resolve4, sep } from "node:path";
 function isReservedInternalName(key) {
   return INTERNAL_KEY_PREFIXES.some((p) => key.startsWith(p));
 }
@@ -19038,9 +19038,9 @@ function realBase(base) {
   for (; ; ) {
     try {
       const real = realpathSync(existing);
-      return rest.length ? join6(real, ...rest.reverse()) : real;
+      return rest.length ? join7(real, ...rest.reverse()) : real;
     } catch {
-      const parent = resolve3(existing, "..");
+      const parent = resolve4(existing, "..");
       if (parent === existing) return base;
       rest.push(existing.slice(parent.length + (parent.endsWith(sep) ? 0 : 1)));
       existing = parent;
@@ -19050,7 +19050,7 @@ function realBase(base) {
 function normalizeBinding(glob, cwd) {
   if (!glob || glob.includes("\0") || /[\r\n]/.test(glob)) throw usageError(`"${glob.replace(/[\0\r\n]/g, "?")}" is not a usable path or glob`, "Give a file path or a glob such as config/*.yaml.");
   if (glob.startsWith("!")) throw usageError(`a binding cannot be a negation ("${glob}")`, "Bindings only allow; remove a binding with agent-vault unbind KEY GLOB.");
-  const absolute = isAbsolute(glob) ? resolve3(glob) : resolve3(cwd, glob);
+  const absolute = isAbsolute(glob) ? resolve4(glob) : resolve4(cwd, glob);
   const scan = import_picomatch3.default.scan(absolute);
   if (!scan.isGlob) return literalGlob(realBase(absolute));
   const base = scan.base || "/";
@@ -19109,9 +19109,9 @@ var init_key_store = __esm({
 });
 
 // src/skill/keyring.ts
-import { existsSync as existsSync4, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
 function readKeyring(path) {
-  if (!existsSync4(path)) return emptyKeyring();
+  if (!existsSync5(path)) return emptyKeyring();
   let data;
   try {
     data = JSON.parse(readFileSync4(path, "utf8"));
@@ -19169,14 +19169,14 @@ var init_keyring = __esm({
 // src/platform/home.ts
 import { chmodSync as chmodSync2, mkdirSync as mkdirSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join7, resolve as resolve4 } from "node:path";
+import { join as join8, resolve as resolve5 } from "node:path";
 function vaultHome(env) {
   const explicit = env.AGENT_VAULT_HOME;
   if (explicit) return explicit;
-  return join7(env.HOME || homedir(), ".agent-vault");
+  return join8(env.HOME || homedir(), ".agent-vault");
 }
 function agentVaultHome(env) {
-  return resolve4(vaultHome(env));
+  return resolve5(vaultHome(env));
 }
 function privateDir(path) {
   mkdirSync3(path, { recursive: true, mode: 448 });
@@ -19192,14 +19192,14 @@ var init_home = __esm({
 });
 
 // src/skill/revocations.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
-import { dirname as dirname5, join as join8 } from "node:path";
+import { existsSync as existsSync6, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
+import { dirname as dirname6, join as join9 } from "node:path";
 function validList(v) {
   const l = v;
   return !!l && typeof l === "object" && Number.isInteger(l.version) && l.version > 0 && typeof l.issuedAt === "string" && !Number.isNaN(Date.parse(l.issuedAt)) && typeof l.expiresAt === "string" && !Number.isNaN(Date.parse(l.expiresAt)) && Array.isArray(l.content) && l.content.every((c) => typeof c?.hash === "string" && /^sha256:[0-9a-f]{64}$/.test(c.hash) && typeof c.reason === "string") && Array.isArray(l.keys) && l.keys.every((k) => typeof k?.kid === "string" && typeof k.reason === "string");
 }
 function seenFile(env) {
-  return join8(agentVaultHome(env), "state", "revocations-seen.json");
+  return join9(agentVaultHome(env), "state", "revocations-seen.json");
 }
 function listId(path) {
   let real = path;
@@ -19207,7 +19207,7 @@ function listId(path) {
     real = fsRealpath(path);
   } catch {
     try {
-      real = join8(fsRealpath(dirname5(path)), path.split("/").pop());
+      real = join9(fsRealpath(dirname6(path)), path.split("/").pop());
     } catch {
     }
   }
@@ -19227,12 +19227,12 @@ function recordSeen(env, path, version, digest, id = listId(path)) {
   const all = readSeen(env);
   if ((all[id]?.version ?? 0) >= version) return;
   all[id] = { version, digest, path };
-  privateDir(dirname5(seenFile(env)));
+  privateDir(dirname6(seenFile(env)));
   writeFileAtomicSync(seenFile(env), JSON.stringify(all, null, 2) + "\n", 384);
 }
 function loadRevocations(path, keyring, opts2) {
   const empty = { version: 0, issuedAt: (/* @__PURE__ */ new Date(0)).toISOString(), expiresAt: (/* @__PURE__ */ new Date(864e13)).toISOString(), content: [], keys: [] };
-  if (!existsSync5(path)) {
+  if (!existsSync6(path)) {
     const seen = seenVersion(opts2.env, path);
     if (opts2.required || seen) {
       return fail("REVOCATIONS_MISSING", `the revocation list ${path} is missing${seen ? ` (version ${seen.version} was seen before)` : ""}`, "Restore it from git, or create one with agent-vault skill keygen / skill revoke.");
@@ -19286,7 +19286,7 @@ function verifiedBy(env, keyring, now) {
   return { ok: false, message };
 }
 function purgedFile(env) {
-  return join8(agentVaultHome(env), "state", "purged.json");
+  return join9(agentVaultHome(env), "state", "purged.json");
 }
 function purgedHashes(env) {
   try {
@@ -19314,7 +19314,7 @@ var init_revocations = __esm({
 
 // src/skill/tree.ts
 import { lstatSync as lstatSync2, readFileSync as readFileSync6, readdirSync as readdirSync3, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
-import { join as join9, posix } from "node:path";
+import { join as join10, posix } from "node:path";
 function readSkillTree(root) {
   const problems = [];
   const files = [];
@@ -19341,7 +19341,7 @@ function readSkillTree(root) {
         continue;
       }
       const rel = relDir ? `${relDir}/${name}` : name;
-      const abs = join9(absDir, name);
+      const abs = join10(absDir, name);
       const bad = pathProblem(rel);
       if (bad) {
         problems.push(`${JSON.stringify(rel)}: ${bad}`);
@@ -19529,7 +19529,7 @@ var init_archive = __esm({
 function val(text, labels = []) {
   return { text, labels };
 }
-function join10(values, sep3 = "") {
+function join11(values, sep3 = "") {
   const labels = [];
   for (const v of values) for (const l of v.labels) if (!labels.includes(l)) labels.push(l);
   return { text: values.map((v) => v.text).join(sep3), labels: labels.slice(0, 64) };
@@ -22060,7 +22060,7 @@ var init_code_eval = __esm({
             let v = this.expr(s.value);
             if (s.op !== "=" && s.op !== ":=") {
               const old = s.targets[0]?.t === "name" ? this.lookup(s.targets[0].name) : void 0;
-              if (old) v = join10([old, v]);
+              if (old) v = join11([old, v]);
             }
             for (const t of s.targets) {
               if (t.t === "name" && (s.op !== "=" || this.lang === "js") && s.op !== ":=" && !this.scopes[this.scopes.length - 1].has(t.name) && this.lookup(t.name)) this.rebind(t.name, v);
@@ -22083,7 +22083,7 @@ var init_code_eval = __esm({
             return;
           case "for": {
             const iter = this.expr(s.iter);
-            this.assign(s.target, { ...iter, text: iter.items?.length ? join10(iter.items, " ").text : iter.text, obj: iter.obj?.kind === "socket" ? iter.obj : void 0 });
+            this.assign(s.target, { ...iter, text: iter.items?.length ? join11(iter.items, " ").text : iter.text, obj: iter.obj?.kind === "socket" ? iter.obj : void 0 });
             this.block(s.body);
             this.block(s.body);
             return;
@@ -22118,7 +22118,7 @@ var init_code_eval = __esm({
           case "num":
             return val(String(e.value));
           case "tmpl":
-            return join10(e.parts.map((p) => typeof p === "string" ? val(p) : this.expr(p)));
+            return join11(e.parts.map((p) => typeof p === "string" ? val(p) : this.expr(p)));
           case "name":
             return this.name(e.name, e.at);
           case "member":
@@ -22131,7 +22131,7 @@ var init_code_eval = __esm({
             return this.binary(e);
           case "list": {
             const items = e.items.map((x) => this.expr(x));
-            return { ...join10(items, " "), items };
+            return { ...join11(items, " "), items };
           }
           case "dict": {
             const fields = /* @__PURE__ */ new Map();
@@ -22145,7 +22145,7 @@ var init_code_eval = __esm({
                 if (!k.text.includes(UNKNOWN)) fields.set(k.text, v);
               } else if (v.fields) for (const [k, fv] of v.fields) fields.set(k, fv);
             }
-            const joined = join10(all, " ");
+            const joined = join11(all, " ");
             return { ...joined, fields, obj: all.some((v) => v.obj?.kind === "env") ? { kind: "env" } : void 0 };
           }
           case "func":
@@ -22157,7 +22157,7 @@ var init_code_eval = __esm({
             return { text: UNKNOWN, labels: dedupe([...iter.labels, ...elt.labels]) };
           }
           case "other":
-            return join10(e.children.map((c) => this.expr(c)), " ");
+            return join11(e.children.map((c) => this.expr(c)), " ");
         }
       }
       name(name, at) {
@@ -22174,7 +22174,7 @@ var init_code_eval = __esm({
         return val(UNKNOWN);
       }
       envVar(name, at) {
-        if (/\s/.test(name.trim())) return join10(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), " ");
+        if (/\s/.test(name.trim())) return join11(name.trim().split(/\s+/).map((n) => this.envVar(n, at)), " ");
         const label3 = envSource(name, this.unit, this.line(at), false);
         const secret = envSource(name, this.unit, this.line(at));
         return val(UNKNOWN, secret ? [secret] : label3 && /(?:KEY|TOKEN|SECRET|PASS|AUTH|CRED)/i.test(name) ? [label3] : []);
@@ -22184,7 +22184,7 @@ var init_code_eval = __esm({
         if (m) {
           const full = `${m}.${prop}`;
           if (full === "os.environ" || full === "process.env" || full === "Deno.env" || full === "Bun.env") return { text: UNKNOWN, labels: [envAll(this.unit, this.line(at), full)], obj: { kind: "env" } };
-          if (full === "sys.argv" || full === "process.argv") return { ...join10(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
+          if (full === "sys.argv" || full === "process.argv") return { ...join11(this.argv, " "), items: this.lang === "js" ? [val("node"), val("script"), ...this.argv] : [val("script"), ...this.argv] };
           if (full === "sys.stdin" || full === "process.stdin") return this.stdin ?? val(UNKNOWN);
           if (full === "sys.executable" || full === "process.execPath") return val(full === "sys.executable" ? "python3" : "node");
           return mod(full, obj.labels);
@@ -22219,8 +22219,8 @@ var init_code_eval = __esm({
       binary(e) {
         const l = this.expr(e.left);
         const r = this.expr(e.right);
-        if (e.op === "+") return join10([l, r]);
-        if (e.op === "/" && (l.obj?.kind === "path" || r.obj?.kind === "path" || /^[~/.]/.test(l.text))) return { ...join10([l, val("/"), r]), obj: { kind: "path" } };
+        if (e.op === "+") return join11([l, r]);
+        if (e.op === "/" && (l.obj?.kind === "path" || r.obj?.kind === "path" || /^[~/.]/.test(l.text))) return { ...join11([l, val("/"), r]), obj: { kind: "path" } };
         if (e.op === "%" && this.lang === "py" && e.left.t === "str") {
           const values = r.items ?? [r];
           let k = 0;
@@ -22230,7 +22230,7 @@ var init_code_eval = __esm({
         if (e.op === "^") {
           return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels, decodedLabel("XOR", this.unit, this.line(e.at))]) };
         }
-        if (/^(?:or|\|\||\?\?|and|&&)$/.test(e.op)) return { ...join10([l, r], ""), text: l.text.includes(UNKNOWN) ? r.text : l.text };
+        if (/^(?:or|\|\||\?\?|and|&&)$/.test(e.op)) return { ...join11([l, r], ""), text: l.text.includes(UNKNOWN) ? r.text : l.text };
         return { text: UNKNOWN, labels: dedupe([...l.labels, ...r.labels]) };
       }
       // -- calls ----------------------------------------------------------------------------
@@ -22303,7 +22303,7 @@ var init_code_eval = __esm({
         return { text: UNKNOWN, labels: dedupe(all.flatMap((v) => v.labels)) };
       }
       callLocal(name, fn, args) {
-        if (this.callDepth >= MAX_CALL_DEPTH || fn.calls >= MAX_CALLS_PER_FN) return join10(args, " ");
+        if (this.callDepth >= MAX_CALL_DEPTH || fn.calls >= MAX_CALLS_PER_FN) return join11(args, " ");
         fn.calls++;
         this.callDepth++;
         const scope = /* @__PURE__ */ new Map();
@@ -22314,7 +22314,7 @@ var init_code_eval = __esm({
           this.hoist(fn.body);
           this.block(fn.body);
           const rets = this.returns[this.returns.length - 1];
-          return rets.length ? join10(rets, "") : val(UNKNOWN);
+          return rets.length ? join11(rets, "") : val(UNKNOWN);
         } finally {
           this.returns.pop();
           this.scopes.pop();
@@ -22370,9 +22370,9 @@ var init_code_eval = __esm({
         if (/^(?:keyring\.get_password|keytar\.getPassword)$/.test(name)) return val(UNKNOWN, [{ ...credentialStore(this.unit, line, name), single: true }]);
         if (/^(?:keytar\.findCredentials|browser_cookie3\.\w+|win32cred\.CredRead)$/.test(name)) return val(UNKNOWN, [credentialStore(this.unit, line, name)]);
         if (name === "os.homedir" || name === "os.path.expanduser" && a0.text === "~" || name === "pathlib.Path.home" || name === "Path.home" || name === "os.userInfo") return { text: "~", labels: [], obj: { kind: "path" } };
-        if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join10(args, "/"), obj: { kind: "path" } };
+        if (/^(?:os\.path\.join|path\.join|path\.resolve|path\.posix\.join|posixpath\.join)$/.test(name)) return { ...join11(args, "/"), obj: { kind: "path" } };
         if (/^(?:os\.path\.expanduser|os\.path\.expandvars|os\.path\.abspath|os\.path\.realpath|os\.path\.normpath|path\.normalize|glob\.glob|glob\.iglob|os\.listdir|os\.scandir|os\.walk|fs\.readdirSync|glob\.sync|fast-glob\.sync)$/.test(name)) return { ...a0, obj: { kind: "path" } };
-        if (/^(?:pathlib\.Path|Path|pathlib\.PurePath|pathlib\.PosixPath)$/.test(name)) return { ...join10(args, "/"), obj: { kind: "path" } };
+        if (/^(?:pathlib\.Path|Path|pathlib\.PurePath|pathlib\.PosixPath)$/.test(name)) return { ...join11(args, "/"), obj: { kind: "path" } };
         if (/^(?:open|io\.open|codecs\.open|aiofiles\.open)$/.test(name)) {
           const mode = (this.arg(args, kw, 1, "mode") ?? val("r")).text;
           if (/[wax+]/.test(mode)) return { text: UNKNOWN, labels: [], obj: { kind: "file-w", path: a0.text } };
@@ -22453,11 +22453,11 @@ var init_code_eval = __esm({
           return { text: UNKNOWN, labels: a0.labels };
         }
         if (/^(?:os\.system|os\.popen|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput|pty\.spawn|os\.execl|os\.execlp|os\.execv|os\.execvp|os\.spawnl|os\.spawnlp)$/.test(name)) {
-          const cmd = /^os\.(?:exec|spawn)/.test(name) ? { ...join10(args.slice(1), " "), items: args.slice(1) } : a0;
+          const cmd = /^os\.(?:exec|spawn)/.test(name) ? { ...join11(args.slice(1), " "), items: args.slice(1) } : a0;
           return this.shell(cmd, line, name);
         }
         if (/^(?:subprocess\.(?:run|call|check_call|check_output|Popen)|asyncio\.create_subprocess_exec|asyncio\.create_subprocess_shell|sh\.Command)$/.test(name)) {
-          const cmd = name === "asyncio.create_subprocess_exec" ? { ...join10(args, " "), items: args } : a0;
+          const cmd = name === "asyncio.create_subprocess_exec" ? { ...join11(args, " "), items: args } : a0;
           const input = kw.get("input");
           if (cmd.items || kw.get("shell")?.text === "True" || name.endsWith("_shell") || !cmd.text.includes(" ") === false) return this.shell(cmd, line, name, input);
           return this.shell({ ...cmd, items: [cmd] }, line, name, input);
@@ -22499,7 +22499,7 @@ var init_code_eval = __esm({
         }
         if (/^(?:urllib\.request\.Request|urllib2\.Request)$/.test(name)) {
           const data = [this.arg(args, kw, 1, "data"), this.arg(args, kw, 2, "headers")].filter((v) => !!v);
-          return { ...join10([a0, ...data], " "), text: a0.text, obj: { kind: "httpreq", host: a0.text }, fields: new Map(data.map((d, i) => [String(i), d])) };
+          return { ...join11([a0, ...data], " "), text: a0.text, obj: { kind: "httpreq", host: a0.text }, fields: new Map(data.map((d, i) => [String(i), d])) };
         }
         if (/^(?:http\.client\.HTTPSConnection|http\.client\.HTTPConnection|httplib\.HTTPSConnection|httplib\.HTTPConnection|ftplib\.FTP|ftplib\.FTP_TLS|smtplib\.SMTP|smtplib\.SMTP_SSL|telnetlib\.Telnet|paramiko\.SSHClient)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "httpconn", host: a0.text } };
         if (/^(?:socket\.socket|socket\.SocketType)$/.test(name)) return { text: UNKNOWN, labels: [], obj: { kind: "socket" } };
@@ -22560,7 +22560,7 @@ var init_code_eval = __esm({
             return val("");
           }
           if (/^(?:send|sendmail|send_message|storbinary|storlines|write|exec_command|connect|login)$/.test(method)) {
-            const data = method === "storbinary" || method === "storlines" ? this.ctx.readFile(val(args[1]?.obj?.path ?? args[1]?.text ?? UNKNOWN), this.unit, line, method) : join10(args, " ");
+            const data = method === "storbinary" || method === "storlines" ? this.ctx.readFile(val(args[1]?.obj?.path ?? args[1]?.text ?? UNKNOWN), this.unit, line, method) : join11(args, " ");
             if (method === "connect" || method === "login") {
               if (method === "connect" && a0.text !== UNKNOWN) recv.obj.host = a0.text;
               return val("");
@@ -22596,7 +22596,7 @@ var init_code_eval = __esm({
             this.ctx.erase(this.unit, line, recv, method);
             return val("");
           }
-          if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join10([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
+          if (/^(?:expanduser|resolve|absolute|glob|rglob|iterdir|joinpath|with_name|with_suffix)$/.test(method)) return { ...join11([recv, ...args.map((a) => ({ ...a, text: `/${a.text}` }))]), obj: { kind: "path" } };
         }
         if (method === "pipe" && a0.obj?.kind === "file-w") {
           this.ctx.write(this.unit, line, val(a0.obj.path ?? UNKNOWN), recv, "pipe");
@@ -22612,10 +22612,10 @@ var init_code_eval = __esm({
           case "join":
             if (this.lang === "py") {
               const items = a0.items ?? [a0];
-              const j = join10(items, known ? recv.text : "");
+              const j = join11(items, known ? recv.text : "");
               return { ...j, labels: dedupe([...j.labels, ...a0.labels]) };
             }
-            return { ...join10(recv.items ?? [recv], a0.text.includes(UNKNOWN) ? "" : a0.text), labels: dedupe([...recv.labels, ...(recv.items ?? []).flatMap((i) => i.labels)]) };
+            return { ...join11(recv.items ?? [recv], a0.text.includes(UNKNOWN) ? "" : a0.text), labels: dedupe([...recv.labels, ...(recv.items ?? []).flatMap((i) => i.labels)]) };
           case "reverse":
             return { ...recv, text: known ? reverse(recv.text) : UNKNOWN, items: recv.items ? [...recv.items].reverse() : void 0, labels: dedupe([...recv.labels, decodedLabel("string reversal", this.unit, line)]) };
           case "split":
@@ -22662,7 +22662,7 @@ var init_code_eval = __esm({
           case "values":
           case "keys":
           case "concat":
-            if (method === "concat") return join10([recv, ...args]);
+            if (method === "concat") return join11([recv, ...args]);
             if (method === "then" && e.args[0]?.t === "func") {
               const f = e.args[0];
               const out = this.callLocal("then", { params: f.params, body: f.body, calls: 0 }, [recv]);
@@ -23441,7 +23441,7 @@ var init_shell_eval = __esm({
           if (this.last.prints && out.labels.length) this.ctx.display(this.unit, this.last.line, out, this.last.name);
           outs.push(out);
         }
-        return outs.length === 1 ? outs[0] : join10(outs, "\n");
+        return outs.length === 1 ? outs[0] : join11(outs, "\n");
       }
       line(offset) {
         return this.unit.line + this.lines.lineOf(offset);
@@ -23457,7 +23457,7 @@ var init_shell_eval = __esm({
           });
           outs.push(out);
         }
-        return outs.length === 1 ? outs[0] : join10(outs, "\n");
+        return outs.length === 1 ? outs[0] : join11(outs, "\n");
       }
       word(w) {
         if (!w) return val("");
@@ -23484,13 +23484,13 @@ var init_shell_eval = __esm({
           }
         }
         if (parts.length === 1) return parts[0];
-        return join10(parts);
+        return join11(parts);
       }
       param(name, offset) {
         const v = this.env.vars.get(name);
         if (v) return v;
         if (/^[1-9]$/.test(name)) return this.env.params[Number(name) - 1] ?? val(UNKNOWN);
-        if (name === "@" || name === "*") return this.env.params.length ? join10(this.env.params, " ") : val(UNKNOWN);
+        if (name === "@" || name === "*") return this.env.params.length ? join11(this.env.params, " ") : val(UNKNOWN);
         if (name === "HOME") return val("~");
         const label3 = envSource(name, this.unit, this.line(offset));
         return val(UNKNOWN, label3 ? [label3] : []);
@@ -23503,7 +23503,7 @@ var init_shell_eval = __esm({
             if (c.name && c.bodies[0]) this.env.funcs.set(c.name, c.bodies[0]);
             return val("");
           case "for": {
-            const items = c.items ? join10(c.items.map((w) => this.word(w)), " ") : join10(this.env.params, " ");
+            const items = c.items ? join11(c.items.map((w) => this.word(w)), " ") : join11(this.env.params, " ");
             if (c.variable) this.env.vars.set(c.variable, items);
             const input = this.inputOf(c.redirects, stdin);
             const out = this.script(c.body, input);
@@ -23512,7 +23512,7 @@ var init_shell_eval = __esm({
           default: {
             const input = this.inputOf(c.redirects, stdin);
             for (const w of c.words) this.word(w);
-            const out = join10(c.bodies.map((b) => this.script(b, input)), "\n");
+            const out = join11(c.bodies.map((b) => this.script(b, input)), "\n");
             return this.outputTo(c.redirects, out, c.start);
           }
         }
@@ -23641,7 +23641,7 @@ var init_shell_eval = __esm({
         if (/^git-credential-[\w-]+$/.test(name) && texts[0] === "get") return this.fetched(credentialStore(this.unit, line, `git credentials (${name})`));
         switch (name) {
           case "eval": {
-            const code = join10(args, " ");
+            const code = join11(args, " ");
             return this.ctx.exec(this.unit, line, code, "shell", "eval", [], stdin);
           }
           case "source":
@@ -23686,7 +23686,7 @@ var init_shell_eval = __esm({
           case "env":
           case "printenv":
             if (!positional.length) return val(UNKNOWN, [envAll(this.unit, line, name)]);
-            return join10(positional.map((p) => val(UNKNOWN, [envSource(p.text, this.unit, line, false)])));
+            return join11(positional.map((p) => val(UNKNOWN, [envSource(p.text, this.unit, line, false)])));
           case "compgen":
             return texts.includes("-e") || texts.includes("-v") ? val(UNKNOWN, [envAll(this.unit, line, "compgen")]) : val("");
           case "pbpaste":
@@ -23783,7 +23783,7 @@ var init_shell_eval = __esm({
           case "rsync":
             if (name === "rsync" && positional.some((p) => /^[^/\s]*[\w.-]+:/.test(p.text) && !/^[A-Za-z]:\\/.test(p.text))) return this.upload(positional, stdin, line, "rsync");
             if (positional.length >= 2) {
-              const src = join10(positional.slice(0, -1).map((p) => this.ctx.readFile(p, this.unit, line, name)));
+              const src = join11(positional.slice(0, -1).map((p) => this.ctx.readFile(p, this.unit, line, name)));
               this.ctx.write(this.unit, line, positional[positional.length - 1], src, name);
             }
             return val("");
@@ -23812,7 +23812,7 @@ var init_shell_eval = __esm({
               }
               files.push(args[i]);
             }
-            const content = join10(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
+            const content = join11(files.map((f) => this.ctx.readFile(f, this.unit, line, name)));
             if (out && out.text !== "-") {
               this.ctx.write(this.unit, line, out, content, name);
               return val("");
@@ -23838,7 +23838,7 @@ var init_shell_eval = __esm({
           case "b2sum": {
             if (!texts.some((t) => /^-[a-z]*c$|^--check$/.test(t)) || texts.some((t) => /^-a$/.test(t)) && !texts.some((t) => /^(?:256|384|512)$/.test(t))) return this.filter(name, args, stdin, line);
             const lists = positional.filter((p) => p.text !== "-").map((p) => this.ctx.readFile(p, this.unit, line, name));
-            const check2 = join10([...stdin && (!positional.length || positional.some((p) => p.text === "-")) ? [stdin] : [], ...lists], "\n");
+            const check2 = join11([...stdin && (!positional.length || positional.some((p) => p.text === "-")) ? [stdin] : [], ...lists], "\n");
             if (check2.labels.some((l) => l.kind === "remote")) return val(UNKNOWN);
             for (const [path, value] of this.ctx.written) {
               if (!value.labels.some((l) => l.kind === "remote")) continue;
@@ -23856,7 +23856,7 @@ var init_shell_eval = __esm({
           case "echo":
           case "printf": {
             const words = name === "echo" ? args.filter((a, i) => !(i === 0 && /^-[neE]+$/.test(a.text))) : args;
-            let out = join10(words, " ");
+            let out = join11(words, " ");
             if (name === "printf" || texts.some((t) => /^-[a-z]*e/.test(t))) {
               const t = out.text.replace(/\\x([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/\\([0-7]{1,3})/g, (_, o) => String.fromCharCode(parseInt(o, 8))).replace(/\\n/g, "\n");
               if (t !== out.text && /\\x|\\[0-7]/.test(out.text)) out = { ...out, text: t, labels: [...out.labels, decodedLabel(`${name} escapes`, this.unit, line)] };
@@ -24002,7 +24002,7 @@ var init_shell_eval = __esm({
         if ((name === "grep" || name === "rg" || name === "egrep") && pattern) {
           reads = reads.map((r) => ({ ...r, labels: r.labels.map((l) => l.kind === "source" && l.source === "dotenv" ? envSource(pattern[1], this.unit, line, false) : l) }));
         }
-        let input = join10([...stdin ? [stdin] : [], ...reads]);
+        let input = join11([...stdin ? [stdin] : [], ...reads]);
         if (!stdin && !reads.length) input = val("");
         if ((name === "jq" || name === "gojq" || name === "jaq") && args.some((a) => !a.text.startsWith("-") && /(?:^|[^\w.$])env\b(?!\s*\.)|\$ENV\b(?!\s*\.\w)/.test(a.text))) input = { ...input, labels: [...input.labels, envAll(this.unit, line, `${name} env`)] };
         if (name === "grep" || name === "rg" || name === "egrep") {
@@ -24046,7 +24046,7 @@ var init_shell_eval = __esm({
           const drop = new Set(texts[1]);
           return { text: [...known].filter((ch) => !drop.has(ch)).join(""), labels: input.labels };
         }
-        if (name === "find" || name === "ls") return join10(args.filter((a) => !a.text.startsWith("-")).slice(0, 1));
+        if (name === "find" || name === "ls") return join11(args.filter((a) => !a.text.startsWith("-")).slice(0, 1));
         return { text: name === "cat" && input.text ? input.text : UNKNOWN, labels: input.labels };
       }
       interpreter(name, args, stdin, line) {
@@ -24226,7 +24226,7 @@ var init_shell_eval = __esm({
               if (!url) url = a;
               else data.push(/^[\w-]+(?::=|=|==|:)@/.test(t) ? this.ctx.readFile({ ...a, text: t.replace(/^[^@]*@/, "") }, this.unit, line, name) : a);
             } else if (!url) url = a;
-            else if (/^(?:https?|ftp):\/\//.test(t)) url = join10([url, a], " ");
+            else if (/^(?:https?|ftp):\/\//.test(t)) url = join11([url, a], " ");
           }
         }
         const target = url ?? val(UNKNOWN);
@@ -24439,7 +24439,7 @@ var init_analysis = __esm({
 
 // src/skill/threats.ts
 import { readFileSync as readFileSync7, readdirSync as readdirSync4 } from "node:fs";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 function skillRulePacks(dir) {
   if (dir) return loadSkillPacks(dir);
   if (packCache) return packCache;
@@ -24447,7 +24447,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync4(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join11(dir, f), "utf8")));
+  return readdirSync4(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join12(dir, f), "utf8")));
 }
 function buildSkillRules(config, packs = skillRulePacks()) {
   const problems = [];
@@ -24848,12 +24848,12 @@ __export(attest_exports, {
   signSkill: () => signSkill,
   verifySkill: () => verifySkill
 });
-import { existsSync as existsSync6, lstatSync as lstatSync3, readFileSync as readFileSync8 } from "node:fs";
-import { join as join12, resolve as resolve5 } from "node:path";
+import { existsSync as existsSync7, lstatSync as lstatSync3, readFileSync as readFileSync8 } from "node:fs";
+import { join as join13, resolve as resolve6 } from "node:path";
 function openSkillGate(base, config, env, now = /* @__PURE__ */ new Date()) {
   const policy = skillPolicy(config);
-  const keyringPath = resolve5(base, policy.keyring);
-  const revocationsPath = resolve5(base, policy.revocations);
+  const keyringPath = resolve6(base, policy.keyring);
+  const revocationsPath = resolve6(base, policy.revocations);
   const keyring = readKeyring(keyringPath);
   let state;
   return {
@@ -24919,7 +24919,7 @@ async function signSkill(gate, dir, kid, store, version, scope) {
   let publicKey;
   const envelope = await signEnvelopeWith(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement), "utf8"), kid, store.signer(kid, (k) => publicKey = k));
   if (publicKey?.toString("base64url") !== key.entry.jwk.x) throw new AgentVaultError("vault", `the private key stored for "${kid}" does not match the keyring's public key`, { hint: "The keyring or the stored key was replaced; generate a new key." });
-  const sigPath = join12(tree.root, SIGNATURE_FILE);
+  const sigPath = join13(tree.root, SIGNATURE_FILE);
   writeFileAtomicSync(sigPath, JSON.stringify(envelope, null, 2) + "\n");
   return { report, statement, sigPath };
 }
@@ -24936,8 +24936,8 @@ function verifySkill(gate, dir) {
   if (!revocations.ok) return failWith(revocations.error.code, revocations.error.message);
   const revoked = revokedReason(gate, tree.manifest.contentHash, revocations);
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
-  const sigPath = join12(tree.root, SIGNATURE_FILE);
-  if (!existsSync6(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
+  const sigPath = join13(tree.root, SIGNATURE_FILE);
+  if (!existsSync7(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
   if (!lstatSync3(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
   const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
@@ -25028,10 +25028,10 @@ __export(judge_exports, {
   judgeSkill: () => judgeSkill
 });
 import { lstatSync as lstatSync4 } from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 function hasSignature(dir) {
   try {
-    lstatSync4(join13(dir, SIGNATURE_FILE));
+    lstatSync4(join14(dir, SIGNATURE_FILE));
     return true;
   } catch {
     return false;
@@ -35003,11 +35003,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35023,7 +35023,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35368,7 +35368,7 @@ init_config();
 init_types();
 init_errors();
 import { mkdirSync as mkdirSync9, readFileSync as readFileSync17, writeFileSync as writeFileSync4 } from "node:fs";
-import { dirname as dirname9, join as join21 } from "node:path";
+import { dirname as dirname10, join as join22 } from "node:path";
 
 // src/gate/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -35383,13 +35383,15 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/platform/exec.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_errors();
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync as existsSync3 } from "node:fs";
+import { dirname as dirname2, join as join3, resolve as resolve2 } from "node:path";
 function gitEnv(env = process.env) {
   if (!env.GIT_LITERAL_PATHSPECS && !env.GIT_GLOB_PATHSPECS && !env.GIT_NOGLOB_PATHSPECS && !env.GIT_ICASE_PATHSPECS) return env;
   const { GIT_LITERAL_PATHSPECS: _l, GIT_GLOB_PATHSPECS: _g, GIT_NOGLOB_PATHSPECS: _n, GIT_ICASE_PATHSPECS: _i, ...rest } = env;
@@ -35422,10 +35424,15 @@ function gitText(args, opts2) {
   return gitSync(args, opts2).toString("utf8");
 }
 var roots = /* @__PURE__ */ new Map();
+function stillRoot(cwd, root) {
+  if (!existsSync3(join3(root, ".git"))) return false;
+  for (let dir = resolve2(cwd); dir !== root && dir.startsWith(`${root}/`); dir = dirname2(dir)) if (existsSync3(join3(dir, ".git"))) return false;
+  return true;
+}
 function repoRoot(cwd) {
   const key = `${cwd}\0${process.env.GIT_DIR ?? ""}\0${process.env.GIT_WORK_TREE ?? ""}`;
   const known = roots.get(key);
-  if (known !== void 0) return known;
+  if (known !== void 0 && stillRoot(cwd, known)) return known;
   const r = spawnSync("git", ["rev-parse", "--show-toplevel"], { cwd, stdio: ["ignore", "pipe", "ignore"] });
   if (r.status !== 0) return void 0;
   const root = r.stdout.toString("utf8").trim() || void 0;
@@ -35438,9 +35445,9 @@ async function* gitChunks(args, opts2) {
   child.stderr.on("data", (d) => {
     if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
-  const exited = new Promise((resolve8, reject) => {
+  const exited = new Promise((resolve9, reject) => {
     child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", resolve8);
+    child.on("close", resolve9);
   });
   exited.catch(() => void 0);
   try {
@@ -35602,9 +35609,9 @@ function filterAttributes(repo, env, paths, cached = true) {
   return result;
 }
 async function withCommitIndex(repo, commit, use, baseEnv = process.env) {
-  const dir = mkdtempSync(join3(tmpdir(), "agent-vault-index-"));
+  const dir = mkdtempSync(join4(tmpdir(), "agent-vault-index-"));
   try {
-    const env = { ...baseEnv, GIT_INDEX_FILE: join3(dir, "index") };
+    const env = { ...baseEnv, GIT_INDEX_FILE: join4(dir, "index") };
     gitSync(["read-tree", commit], { cwd: repo, env });
     return await use(env);
   } finally {
@@ -35627,7 +35634,7 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync as mkdtempSync2, openSync, readdirSync as readdirSync2, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname2, join as join4 } from "node:path";
+import { dirname as dirname3, join as join5 } from "node:path";
 
 // src/core/diff.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -35868,9 +35875,9 @@ function spillDir(repo) {
   try {
     const gitDir = gitText(["rev-parse", "--absolute-git-dir"], { cwd: repo }).trim();
     sweepSpills(gitDir);
-    return mkdtempSync2(join4(gitDir, SPILL_PREFIX));
+    return mkdtempSync2(join5(gitDir, SPILL_PREFIX));
   } catch {
-    return mkdtempSync2(join4(tmpdir2(), SPILL_PREFIX));
+    return mkdtempSync2(join5(tmpdir2(), SPILL_PREFIX));
   }
 }
 var SPILL_PREFIX = "agent-vault-scan-";
@@ -35878,7 +35885,7 @@ var STALE_SPILL_MS = 60 * 60 * 1e3;
 function sweepSpills(gitDir) {
   for (const name of readdirSync2(gitDir)) {
     if (!name.startsWith(SPILL_PREFIX)) continue;
-    const dir = join4(gitDir, name);
+    const dir = join5(gitDir, name);
     try {
       if (Date.now() - lstatSync(dir).mtimeMs > STALE_SPILL_MS) rmSync2(dir, { recursive: true, force: true });
     } catch {
@@ -35889,7 +35896,7 @@ function* spilledBlobs(repo, entries, sizes) {
   const dir = spillDir(repo);
   try {
     for (const [i, e] of entries.entries()) {
-      const file = join4(dir, String(i));
+      const file = join5(dir, String(i));
       const fd = openSync(file, "wx", 384);
       try {
         gitToFile(["cat-file", "blob", e.oid], { cwd: repo }, fd);
@@ -35988,8 +35995,8 @@ function writeEntries(repo, entries, into) {
   const files = entries.filter((e) => e.mode !== SUBMODULE_MODE);
   const blobs = readBlobs(repo, [...new Set(files.map((e) => e.oid))]);
   for (const e of files) {
-    const target = join4(into, e.path);
-    mkdirSync(dirname2(target), { recursive: true });
+    const target = join5(into, e.path);
+    mkdirSync(dirname3(target), { recursive: true });
     const bytes = blobs.get(e.oid) ?? Buffer.alloc(0);
     if (e.mode === "120000") symlinkSync(bytes.toString("utf8"), target);
     else {
@@ -36015,7 +36022,7 @@ init_types();
 init_errors();
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
 import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname3, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, resolve as resolve3 } from "node:path";
 var KDF = { name: "scrypt", N: 1 << 14, r: 8, p: 1 };
 var CHECK_BYTES = 16;
 var MAX_MEMORY = 64 * 1024 * 1024;
@@ -36026,7 +36033,7 @@ function check(kdf, ruleId2, secret) {
 var HINT = "Regenerate it with `agent-vault scan --write-baseline FILE` over the accepted findings.";
 function configBaseline(config, cwd) {
   if (!config.baseline) return void 0;
-  const path = resolve2(cwd, dirname3(config.file ?? "."), config.baseline);
+  const path = resolve3(cwd, dirname4(config.file ?? "."), config.baseline);
   let text;
   try {
     text = readFileSync3(path, "utf8");
@@ -36089,7 +36096,7 @@ import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2 }
 // src/sources/scan-run.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
-import { closeSync as closeSync2, constants as constants3, existsSync as existsSync3, fstatSync, openSync as openSync2, readSync, statSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants3, existsSync as existsSync4, fstatSync, openSync as openSync2, readSync, statSync } from "node:fs";
 init_config();
 init_types();
 init_errors();
@@ -36288,9 +36295,9 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_skills();
 init_types();
 init_model();
-import { existsSync as existsSync7, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import { existsSync as existsSync8, mkdirSync as mkdirSync5, mkdtempSync as mkdtempSync3, rmSync as rmSync3, writeFileSync as writeFileSync2 } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname6, join as join14, posix as posix2 } from "node:path";
+import { dirname as dirname7, join as join15, posix as posix2 } from "node:path";
 function skillFoldersIn(entries) {
   const folders = /* @__PURE__ */ new Set();
   for (const e of entries) if (e.mode !== SUBMODULE_MODE && posix2.basename(e.path) === SKILL_FILE) folders.add(posix2.dirname(e.path));
@@ -36316,8 +36323,8 @@ function trustFilesAt(repo, commit, config, into) {
   for (const path of [policy.keyring, policy.revocations]) {
     const bytes = blobAt(repo, commit, path);
     if (!bytes) continue;
-    mkdirSync5(dirname6(join14(into, path)), { recursive: true });
-    writeFileSync2(join14(into, path), bytes);
+    mkdirSync5(dirname7(join15(into, path)), { recursive: true });
+    writeFileSync2(join15(into, path), bytes);
   }
 }
 async function checkSkills(repo, changedPaths2, config, options = {}) {
@@ -36325,23 +36332,23 @@ async function checkSkills(repo, changedPaths2, config, options = {}) {
   const env = opts2.env ?? process.env;
   const skillFiles = opts2.source === "worktree" ? void 0 : opts2.entries ?? indexEntries(repo, env, [`:(glob)**/${SKILL_FILE}`]);
   const folders = skillFiles ? skillFoldersIn(skillFiles) : void 0;
-  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync7(join14(repo, f, SKILL_FILE));
+  const isSkill = folders ? (f) => folders.has(f) : (f) => existsSync8(join15(repo, f, SKILL_FILE));
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths2, isSkill);
   const result = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
   const [{ openSkillGate: openSkillGate2 }, { judgeSkill: judgeSkill2 }] = await Promise.all([Promise.resolve().then(() => (init_attest(), attest_exports)), Promise.resolve().then(() => (init_judge(), judge_exports))]);
-  const work = mkdtempSync3(join14(tmpdir3(), "agent-vault-skills-"));
+  const work = mkdtempSync3(join15(tmpdir3(), "agent-vault-skills-"));
   try {
     let gate;
     if (opts2.trustCommit) {
-      trustFilesAt(repo, opts2.trustCommit, config, join14(work, "trust"));
-      gate = openSkillGate2(join14(work, "trust"), config, { AGENT_VAULT_HOME: join14(work, "home") });
+      trustFilesAt(repo, opts2.trustCommit, config, join15(work, "trust"));
+      gate = openSkillGate2(join15(work, "trust"), config, { AGENT_VAULT_HOME: join15(work, "home") });
     } else gate = openSkillGate2(repo, config, env);
-    const root = skillFiles ? join14(work, "tree") : repo;
+    const root = skillFiles ? join15(work, "tree") : repo;
     const entries = !skillFiles ? void 0 : opts2.entries ?? indexEntries(repo, env, checked.map((f) => f === "." ? ":(literal)." : `:(literal)${f}/`));
     if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
     for (const folder of checked) {
-      const dir = folder === "." ? root : join14(root, folder);
+      const dir = folder === "." ? root : join15(root, folder);
       const shown = (text) => text.split(dir).join(folder);
       const judgement = judgeSkill2(gate, dir);
       for (const f of judgement.failures) result.failures.push({ skill: folder, code: f.code, message: shown(f.message) });
@@ -36699,7 +36706,7 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_home();
 init_errors();
 init_messages();
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 
 // src/team/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -36776,15 +36783,15 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_errors();
 init_messages();
 init_atomic();
-import { existsSync as existsSync8, mkdirSync as mkdirSync6, readFileSync as readFileSync9 } from "node:fs";
-import { dirname as dirname7, join as join15 } from "node:path";
+import { existsSync as existsSync9, mkdirSync as mkdirSync6, readFileSync as readFileSync9 } from "node:fs";
+import { dirname as dirname8, join as join16 } from "node:path";
 var refused = (code, message, hint) => new AgentVaultError("refused", message, { code, hint });
-var teamPaths = (root) => ({ file: join15(root, TEAM_FILE), recipients: join15(root, RECIPIENTS_FILE) });
+var teamPaths = (root) => ({ file: join16(root, TEAM_FILE), recipients: join16(root, RECIPIENTS_FILE) });
 function readTeam(root) {
   const p = teamPaths(root);
-  if (!existsSync8(p.file)) return void 0;
+  if (!existsSync9(p.file)) return void 0;
   const file = parseTeam(readFileSync9(p.file, "utf8"), TEAM_FILE);
-  if (!existsSync8(p.recipients)) throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMissing(RECIPIENTS_FILE), TEAM_MSG.restoreFromGit);
+  if (!existsSync9(p.recipients)) throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMissing(RECIPIENTS_FILE), TEAM_MSG.restoreFromGit);
   return { root, file, recipients: parseRecipients(readFileSync9(p.recipients, "utf8"), RECIPIENTS_FILE) };
 }
 function verifyTeam(t, pins) {
@@ -36892,10 +36899,10 @@ init_errors();
 init_home();
 import { randomBytes as randomBytes10 } from "node:crypto";
 import { linkSync, readFileSync as readFileSync10, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 var BYTES = 32;
 function markerKey(home) {
-  const path = join16(home, "marker.key");
+  const path = join17(home, "marker.key");
   const existing = readKey(path);
   if (existing) return existing;
   privateDir(home);
@@ -36926,8 +36933,8 @@ function readKey(path) {
 
 // src/session/local.ts
 init_placeholder();
-import { existsSync as existsSync10 } from "node:fs";
-import { resolve as resolve6 } from "node:path";
+import { existsSync as existsSync11 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
 
 // src/core/redact.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -37969,7 +37976,7 @@ init_errors();
 init_messages();
 init_atomic();
 import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync14, statSync as statSync5 } from "node:fs";
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 init_bindings();
 
 // src/vault/approval-state.ts
@@ -38293,8 +38300,8 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_errors();
 init_atomic();
 import { readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
-import { join as join17 } from "node:path";
-var generationFile = (home) => join17(home, "vault.generation");
+import { join as join18 } from "node:path";
+var generationFile = (home) => join18(home, "vault.generation");
 var label2 = (generation) => `agent-vault/1 generation\0${generation}`;
 function readGeneration(home, keys) {
   let text;
@@ -38359,10 +38366,10 @@ function checkPermissions(home, keyFile) {
 var VAULT_FORMAT = "agent-vault/1";
 var TOTP_ENTRY = "#totp";
 var vaultPaths = (home) => ({
-  file: join18(home, "vault.json"),
-  backup: join18(home, "vault.json.bak"),
-  key: join18(home, "vault.key"),
-  lock: join18(home, "vault.lock")
+  file: join19(home, "vault.json"),
+  backup: join19(home, "vault.json.bak"),
+  key: join19(home, "vault.key"),
+  lock: join19(home, "vault.lock")
 });
 function vaultError(code, message, hint) {
   return new AgentVaultError("vault", message, { code, hint });
@@ -38998,11 +39005,11 @@ function splitLog(text) {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 import { chmodSync as chmodSync4, closeSync as closeSync7, fstatSync as fstatSync2, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync7, readFileSync as readFileSync15, readSync as readSync3, writeSync as writeSync4, constants as constants4 } from "node:fs";
-import { join as join19 } from "node:path";
+import { join as join20 } from "node:path";
 var auditPaths = (home) => ({
-  dir: join19(home, "audit"),
-  log: join19(home, "audit", "log.jsonl"),
-  lock: join19(home, "audit", "log.lock")
+  dir: join20(home, "audit"),
+  log: join20(home, "audit", "log.jsonl"),
+  lock: join20(home, "audit", "log.lock")
 });
 var ANCHOR_EVERY = 100;
 var TAIL = 64 * 1024;
@@ -39166,8 +39173,8 @@ init_define_AGENT_VAULT_SKILL_RULE_PACKS();
 init_errors();
 init_messages();
 import { createHash as createHash7, createPrivateKey as createPrivateKey4, sign as sign2 } from "node:crypto";
-import { existsSync as existsSync9, realpathSync as realpathSync3 } from "node:fs";
-import { dirname as dirname8, join as join20 } from "node:path";
+import { existsSync as existsSync10, realpathSync as realpathSync3 } from "node:fs";
+import { dirname as dirname9, join as join21 } from "node:path";
 init_bindings();
 function localSource(vault) {
   return {
@@ -39183,9 +39190,9 @@ var pinKey = (root) => `${TEAM_KEY_PREFIX}pin-${createHash7("sha256").update(rea
 function teamRootFor(cwd) {
   let dir = cwd;
   for (; ; ) {
-    if (existsSync9(join20(dir, TEAM_FILE))) return dir;
-    if (existsSync9(join20(dir, ".git"))) return void 0;
-    const up = dirname8(dir);
+    if (existsSync10(join21(dir, TEAM_FILE))) return dir;
+    if (existsSync10(join21(dir, ".git"))) return void 0;
+    const up = dirname9(dir);
     if (up === dir) return void 0;
     dir = up;
   }
@@ -39308,7 +39315,7 @@ var LocalVaultSession = class {
    */
   constructor(home, options = {}) {
     this.options = options;
-    this.home = resolve6(home);
+    this.home = resolve7(home);
   }
   options;
   home;
@@ -39328,7 +39335,7 @@ var LocalVaultSession = class {
     return keyProvider instanceof EnvKeyProvider ? { keyProvider, header: { provider: "env" } } : { keyProvider };
   }
   exists() {
-    return existsSync10(vaultPaths(this.home).file);
+    return existsSync11(vaultPaths(this.home).file);
   }
   /** The open vault, or undefined when none exists here. */
   open() {
@@ -39712,7 +39719,7 @@ async function ciTeamSession(env, repo) {
   if (!env.AGENT_VAULT_AGE_IDENTITY) return void 0;
   const root = teamRootFor(repo);
   if (!root) return void 0;
-  const session = new LocalVaultSession(resolve7(repo, vaultHome(env)), { repo: root, ageIdentity: env.AGENT_VAULT_AGE_IDENTITY });
+  const session = new LocalVaultSession(resolve8(repo, vaultHome(env)), { repo: root, ageIdentity: env.AGENT_VAULT_AGE_IDENTITY });
   const { state } = await session.teamState();
   if (state.kind === "locked-out") throw refused2("TEAM_NOT_MEMBER", TEAM_MSG.notMember(state.members), TEAM_MSG.ciNotMemberHint);
   if (state.kind !== "open") return void 0;
@@ -40127,7 +40134,7 @@ function mask(secret) {
     for (const line of secret.split(/\r?\n/)) if (line.trim().length >= 4) setSecret(line);
   }
 }
-var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join21(workspace, path);
+var inWorkspace = (workspace, path) => path.startsWith("/") ? path : join22(workspace, path);
 async function run() {
   try {
     const inputs = readInputs((name) => getInput(name));
@@ -40149,7 +40156,7 @@ async function run() {
     }
     for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
-    mkdirSync9(dirname9(sarifPath), { recursive: true });
+    mkdirSync9(dirname10(sarifPath), { recursive: true });
     writeFileSync4(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
