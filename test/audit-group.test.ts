@@ -36,12 +36,14 @@ import { existsSync, writeFileSync, writeSync } from 'node:fs';
 const [role, home, a, b] = process.argv.slice(2);
 const smudge = (who, i) => ({ event: 'materialise-smudge', keys: ['k-' + who], destination: 'checkout /x/' + i, outcome: 'allowed', actor: 'session' });
 if (role === 'grouped') {
-  // A checkout that never pauses: grouped appends back to back, flushed every 256, until told to stop.
+  // A checkout that never pauses: grouped appends back to back, until told to stop. It flushes
+  // every 4,096 (the session: 256) so that the moments it does not hold the log are rare: only
+  // letting go for an announced waiter gives another process its turn.
   const stop = a, cap = Number(b);
   let i = 0;
   while (i < cap && !existsSync(stop)) {
     appendAudit(home, smudge('a', i), new Date(), { sync: false });
-    if (++i % 256 === 0) syncAudit(home);
+    if (++i % 4096 === 0) syncAudit(home);
   }
   syncAudit(home);
   writeSync(1, JSON.stringify({ appended: i, stopped: existsSync(stop) }));
