@@ -6801,20 +6801,20 @@ var init_linear_regex = __esm({
           this.lastIndex = 0;
           return null;
         }
-        const groups = [];
+        const groups2 = [];
         const indices = [];
         for (let g = 0; g <= m.groupCount(); g++) {
           const start = m.start(g);
           if (start < 0) {
-            groups.push(void 0);
+            groups2.push(void 0);
             indices.push(void 0);
           } else {
-            groups.push(text.slice(start, m.end(g)));
+            groups2.push(text.slice(start, m.end(g)));
             indices.push([start, m.end(g)]);
           }
         }
         if (this.global) this.lastIndex = m.end();
-        return Object.assign(groups, { index: m.start(), input: text, indices, groups: void 0 });
+        return Object.assign(groups2, { index: m.start(), input: text, indices, groups: void 0 });
       }
       test(text) {
         if (this.global) return this.exec(text) !== null;
@@ -8737,21 +8737,21 @@ function compileContext(ctx) {
   const names = ctx.names.map((n) => fold(n)).join("|");
   const value = ctx.value;
   const end = ctx.end ?? DEFAULT_VALUE_END;
-  let groups = 0;
+  let groups2 = 0;
   let src = `(?:${nameAt(names)}`;
   if (ctx.qualifier) {
     const qualifier = fold(ctx.qualifier);
     src += `(?:[\\w .-]{0,24}?(?:${qualifier})`;
-    src += `${atomicRest(++groups)}(?:${after})|`;
-    src += `${atomicRest(++groups)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
+    src += `${atomicRest(++groups2)}(?:${after})|`;
+    src += `${atomicRest(++groups2)}(?:${fold(qualifiedBlock(ctx.qualifier))}))`;
   } else {
-    src += `${atomicRest(++groups)}(?:${after})`;
+    src += `${atomicRest(++groups2)}(?:${after})`;
   }
   if (ctx.also?.length) src += `|${ctx.also.map((a) => `(?:${fold(a)})`).join("|")}`;
   src += ")";
   const nameAfter = ctx.qualifier ? `${nameAt(names)}[\\w .-]{0,24}?(?:${fold(ctx.qualifier)})` : nameAt(names);
   return {
-    primary: { source: `${src}(${value})${end}`, secretGroup: groups + 1 },
+    primary: { source: `${src}(${value})${end}`, secretGroup: groups2 + 1 },
     valueFirst: VALUE_FIRST_FORMS.map((f, form) => ({ form, source: `(${value})${end}${fold(f.link ?? "")}${nameAfter}` })),
     // where the names occur: value-first forms are looked for only on those lines
     names: nameAt(names)
@@ -9391,10 +9391,10 @@ function ruleTable(raw, where, problems, kind = "secret", check2 = true, engine 
   }
   let secretGroup = 0;
   if (regex) {
-    const groups = builtGroup ?? countCapturingGroups(source);
-    secretGroup = builtGroup ?? def.secretGroup ?? (groups > 0 ? 1 : 0);
-    if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups) {
-      problems.push({ where: [...where, "secretGroup"], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups} groups)` });
+    const groups2 = builtGroup ?? countCapturingGroups(source);
+    secretGroup = builtGroup ?? def.secretGroup ?? (groups2 > 0 ? 1 : 0);
+    if (!Number.isInteger(secretGroup) || secretGroup < 0 || secretGroup > groups2) {
+      problems.push({ where: [...where, "secretGroup"], message: `secretGroup ${String(def.secretGroup)} does not exist (the regex has ${groups2} groups)` });
     }
   }
   const tags = stringList(def.tags, [...where, "tags"], problems);
@@ -35091,11 +35091,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve9) {
-      resolve9(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve9, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35111,7 +35111,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35455,7 +35455,7 @@ function info(message) {
 init_config();
 init_types();
 init_errors();
-import { mkdirSync as mkdirSync9, readFileSync as readFileSync17, writeFileSync as writeFileSync4 } from "node:fs";
+import { mkdirSync as mkdirSync9, readFileSync as readFileSync17, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname10, join as join22 } from "node:path";
 
 // src/gate/gate.ts
@@ -35533,9 +35533,9 @@ async function* gitChunks(args, opts2) {
   child.stderr.on("data", (d) => {
     if (stderr.length < 4e3) stderr += d.toString("utf8");
   });
-  const exited = new Promise((resolve9, reject) => {
+  const exited = new Promise((resolve10, reject) => {
     child.on("error", (e) => reject(gitError(`cannot run git: ${e.message}`, "Install git and make sure it is on PATH.")));
-    child.on("close", resolve9);
+    child.on("close", resolve10);
   });
   exited.catch(() => void 0);
   try {
@@ -36794,7 +36794,7 @@ init_define_AGENT_VAULT_RULE_TABLES();
 init_home();
 init_errors();
 init_messages();
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/team/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -37022,7 +37022,7 @@ function readKey(path) {
 // src/session/local.ts
 init_placeholder();
 import { existsSync as existsSync11 } from "node:fs";
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 
 // src/core/redact.ts
 init_define_AGENT_VAULT_RULE_PACKS();
@@ -38251,8 +38251,10 @@ var EnvKeyProvider = class {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
-import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, renameSync as renameSync2, statSync as statSync3, unlinkSync as unlinkSync2, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
+import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, renameSync as renameSync2, statSync as statSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync4, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
 import { randomBytes as randomBytes12 } from "node:crypto";
+var WANT_FRESH_MS = 250;
+var wantPath = (path) => `${path}.wait`;
 var sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleep(ms) {
   Atomics.wait(sleeper, 0, 0, ms);
@@ -38300,6 +38302,7 @@ var FileLock = class {
     const deadline = Date.now() + timeoutMs;
     const rec = { pid: process.pid, start: ownStartTime(), nonce: randomBytes12(8).toString("hex"), since: (/* @__PURE__ */ new Date()).toISOString() };
     let delay = 2;
+    let announced = false;
     for (; ; ) {
       try {
         const fd = openSync6(this.path, "wx", 384);
@@ -38309,6 +38312,7 @@ var FileLock = class {
           closeSync6(fd);
         }
         this.nonce = rec.nonce;
+        if (announced) withdrawWait(this.path);
         return;
       } catch (e) {
         if (e.code !== "EEXIST") throw e;
@@ -38318,6 +38322,7 @@ var FileLock = class {
         this.breakStale(holder);
         continue;
       }
+      if (options.announce) announced = announceWait(this.path) || announced;
       if (Date.now() >= deadline) {
         throw new AgentVaultError("vault", `the vault is locked by another agent-vault process${holder ? ` (pid ${holder.pid}, since ${holder.since})` : ""}`, {
           code: "VAULT_BUSY",
@@ -38372,6 +38377,37 @@ var FileLock = class {
     this.nonce = void 0;
   }
 };
+function announceWait(path) {
+  try {
+    writeFileSync4(wantPath(path), `${process.pid}
+`, { mode: 384 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+function withdrawWait(path) {
+  try {
+    unlinkSync2(wantPath(path));
+  } catch {
+  }
+}
+function lockWanted(path) {
+  try {
+    return Date.now() - statSync3(wantPath(path)).mtimeMs < WANT_FRESH_MS;
+  } catch {
+    return false;
+  }
+}
+function yieldToWaiters(path) {
+  const until = Date.now() + WANT_FRESH_MS * 2;
+  while (lockWanted(path) && Date.now() < until) sleep(2);
+}
+function holdLock(path, options = {}) {
+  const lock = new FileLock(path);
+  lock.acquire(options);
+  return { release: () => lock.release() };
+}
 function withLock(path, fn, options = {}) {
   const lock = new FileLock(path);
   lock.acquire(options);
@@ -39092,8 +39128,8 @@ function splitLog(text) {
 // src/audit/log.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
-import { chmodSync as chmodSync4, closeSync as closeSync7, fstatSync as fstatSync2, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync7, readFileSync as readFileSync15, readSync as readSync3, writeSync as writeSync4, constants as constants4 } from "node:fs";
-import { join as join20 } from "node:path";
+import { chmodSync as chmodSync4, closeSync as closeSync7, fstatSync as fstatSync2, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync7, readFileSync as readFileSync15, readSync as readSync3, statSync as statSync6, writeSync as writeSync4, constants as constants4 } from "node:fs";
+import { join as join20, resolve as resolve7 } from "node:path";
 var auditPaths = (home) => ({
   dir: join20(home, "audit"),
   log: join20(home, "audit", "log.jsonl"),
@@ -39126,44 +39162,125 @@ function countLines(path) {
   const { lines } = splitLog(readFileSync15(path, "utf8"));
   return { lines: lines.length, last: lines[lines.length - 1] ?? "" };
 }
-function writeAll(fd, s) {
-  const data = Buffer.from(s, "utf8");
+function writeAll(fd, data) {
   let off = 0;
   while (off < data.length) off += writeSync4(fd, data, off, data.length - off);
 }
+function chainEnd(fd, log, now) {
+  const tail = tailOf2(fd);
+  if (tail.seq !== void 0 && !tail.partial) return { end: { seq: tail.seq, prev: tail.last === void 0 ? GENESIS : lineHash(tail.last), size: tail.size }, lead: "" };
+  const counted = countLines(log);
+  const noted = entryLine({ event: "damage-noted", detail: `line ${counted.lines} is damaged; the log continues after it` }, counted.lines + 1, lineHash(counted.last), now.toISOString());
+  const lead = (tail.partial ? "\n" : "") + noted + "\n";
+  return { end: { seq: counted.lines + 1, prev: lineHash(noted), size: tail.size }, lead };
+}
+function writeEntry(fd, end, lead, fields, now) {
+  const line = entryLine(fields, end.seq + 1, end.prev, now.toISOString());
+  const out = Buffer.from(lead + line + "\n", "utf8");
+  writeAll(fd, out);
+  const hash = lineHash(line);
+  end.seq += 1;
+  end.prev = hash;
+  end.size += out.length;
+  return { seq: end.seq, hash, end: end.size };
+}
+var groups = /* @__PURE__ */ new Map();
+var GROUP_HOLD_MS = 1e3;
+var exitHook = false;
+function endGroup(log) {
+  const g = groups.get(log);
+  if (!g) return;
+  groups.delete(log);
+  clearTimeout(g.backstop);
+  try {
+    fsyncSync3(g.fd);
+  } finally {
+    closeSync7(g.fd);
+    g.lock.release();
+  }
+}
+function openGroup(paths, now) {
+  yieldToWaiters(paths.lock);
+  const lock = holdLock(paths.lock, { timeoutMs: 3e4, announce: true });
+  let fd;
+  try {
+    fd = openSync7(paths.log, constants4.O_RDWR | constants4.O_APPEND | constants4.O_CREAT, 384);
+    const st = fstatSync2(fd);
+    const { end, lead } = chainEnd(fd, paths.log, now);
+    const group = { lock, fd, ino: st.ino, dev: st.dev, end, backstop: setTimeout(() => endGroup(paths.log), GROUP_HOLD_MS).unref() };
+    groups.set(paths.log, group);
+    if (!exitHook) {
+      exitHook = true;
+      process.on("exit", () => {
+        for (const log of [...groups.keys()]) {
+          try {
+            endGroup(log);
+          } catch {
+          }
+        }
+      });
+    }
+    return { group, lead };
+  } catch (e) {
+    if (fd !== void 0) closeSync7(fd);
+    lock.release();
+    throw e;
+  }
+}
+function heldGroup(log) {
+  const g = groups.get(log);
+  if (!g) return void 0;
+  let st;
+  try {
+    st = statSync6(log);
+  } catch {
+    st = void 0;
+  }
+  if (!st || st.ino !== g.ino || st.dev !== g.dev || st.size !== g.end.size) {
+    endGroup(log);
+    return void 0;
+  }
+  return g;
+}
 function appendAudit(home, fields, now = /* @__PURE__ */ new Date(), options = {}) {
-  const paths = auditPaths(home);
+  const paths = auditPaths(resolve7(home));
+  const grouped = options.sync === false;
+  let held = heldGroup(paths.log);
+  let lead = "";
+  if (!held && grouped) {
+    auditDir(paths.dir);
+    ({ group: held, lead } = openGroup(paths, now));
+  }
+  if (held) {
+    let written;
+    try {
+      written = writeEntry(held.fd, held.end, lead, fields, now);
+    } catch (e) {
+      endGroup(paths.log);
+      throw e;
+    }
+    if (!grouped || lockWanted(paths.lock)) endGroup(paths.log);
+    return written;
+  }
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
     const fd = openSync7(paths.log, constants4.O_RDWR | constants4.O_APPEND | constants4.O_CREAT, 384);
     try {
-      const tail = tailOf2(fd);
-      let seq = tail.seq;
-      let prev = tail.last === void 0 ? GENESIS : lineHash(tail.last);
-      let out = "";
-      if (seq === void 0 || tail.partial) {
-        const counted = countLines(paths.log);
-        if (tail.partial) out += "\n";
-        prev = lineHash(counted.last);
-        const noted = entryLine({ event: "damage-noted", detail: `line ${counted.lines} is damaged; the log continues after it` }, counted.lines + 1, prev, now.toISOString());
-        out += noted + "\n";
-        prev = lineHash(noted);
-        seq = counted.lines + 1;
-      }
-      const line = entryLine(fields, seq + 1, prev, now.toISOString());
-      out += line + "\n";
-      writeAll(fd, out);
-      if (options.sync !== false) fsyncSync3(fd);
-      return { seq: seq + 1, hash: lineHash(line), end: tail.size + Buffer.byteLength(out) };
+      const { end, lead: lead2 } = chainEnd(fd, paths.log, now);
+      const written = writeEntry(fd, end, lead2, fields, now);
+      fsyncSync3(fd);
+      return written;
     } finally {
       closeSync7(fd);
     }
-  }, { timeoutMs: 3e4 });
+  }, { timeoutMs: 3e4, announce: true });
 }
 function syncAudit(home) {
+  const log = auditPaths(resolve7(home)).log;
+  if (groups.has(log)) return endGroup(log);
   let fd;
   try {
-    fd = openSync7(auditPaths(home).log, constants4.O_RDONLY);
+    fd = openSync7(log, constants4.O_RDONLY);
   } catch (e) {
     if (e.code === "ENOENT") return;
     throw e;
@@ -39403,7 +39520,7 @@ var LocalVaultSession = class {
    */
   constructor(home, options = {}) {
     this.options = options;
-    this.home = resolve7(home);
+    this.home = resolve8(home);
   }
   options;
   home;
@@ -39790,10 +39907,31 @@ var LocalVaultSession = class {
     }
     this.checkpointIfDue();
   }
-  async close() {
+  /**
+   * The end of one caller's use (the session agent calls it when a connection closes: a
+   * checkout's filter process is done): the grouped audit entries are flushed and checkpointed,
+   * as close() does for an in-process session.
+   */
+  settle() {
     if (this.groupedSinceClose) this.anchorDue = true;
     this.groupedSinceClose = false;
     this.flushAudit();
+  }
+  /**
+   * The vault file changed on disk (the session agent's watch): what was read from it is
+   * dropped, unless this session holds that very state, i.e. the change was its own write (a
+   * checkpoint's anchor): generations only rise, one per write, so an equal generation is the
+   * same document. Reopening costs a full verification and the bindings compiled again.
+   */
+  vaultChanged(generation) {
+    if (this.vault && this.vault.generation === generation) return;
+    this.vault?.close();
+    this.vault = void 0;
+    this.team = void 0;
+    this.changed();
+  }
+  async close() {
+    this.settle();
     this.vault?.close();
     this.vault = void 0;
     this.team = void 0;
@@ -39807,7 +39945,7 @@ async function ciTeamSession(env, repo) {
   if (!env.AGENT_VAULT_AGE_IDENTITY) return void 0;
   const root = teamRootFor(repo);
   if (!root) return void 0;
-  const session = new LocalVaultSession(resolve8(repo, vaultHome(env)), { repo: root, ageIdentity: env.AGENT_VAULT_AGE_IDENTITY });
+  const session = new LocalVaultSession(resolve9(repo, vaultHome(env)), { repo: root, ageIdentity: env.AGENT_VAULT_AGE_IDENTITY });
   const { state } = await session.teamState();
   if (state.kind === "locked-out") throw refused2("TEAM_NOT_MEMBER", TEAM_MSG.notMember(state.members), TEAM_MSG.ciNotMemberHint);
   if (state.kind !== "open") return void 0;
@@ -40245,7 +40383,7 @@ async function run() {
     for (const l of gate.loosened) annotate("warning", MSG.actionPolicyLoosened(l.change), { title: "agent-vault: policy-loosened", file: l.file });
     const sarifPath = inWorkspace(env.workspace, inputs.sarifFile);
     mkdirSync9(dirname10(sarifPath), { recursive: true });
-    writeFileSync4(sarifPath, renderActionSarif(gate));
+    writeFileSync5(sarifPath, renderActionSarif(gate));
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(gate)).write();
     const total = gate.findings.length + gate.problems.length;
     setOutput("findings", String(total));
