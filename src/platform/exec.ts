@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { gitError } from '../errors.js';
 
 export interface GitOptions {
@@ -58,16 +60,24 @@ export function gitText(args: string[], opts: GitOptions): string {
 
 const roots = new Map<string, string>();
 
+/** A kept answer still holds: the root has its .git, and no folder between it and `cwd` has one (a repository made inside since). */
+function stillRoot(cwd: string, root: string): boolean {
+  if (!existsSync(join(root, '.git'))) return false;
+  for (let dir = resolve(cwd); dir !== root && dir.startsWith(`${root}/`); dir = dirname(dir)) if (existsSync(join(dir, '.git'))) return false;
+  return true;
+}
+
 /**
  * The repository's top-level folder, or undefined outside a work tree. A folder's answer is
  * kept for the life of the process (a scan asks it for its configuration, its vault and its
- * providers; every git start costs a hook ~10 ms); "not a repository" is not kept, so a
- * repository made later in a long-lived process is found.
+ * providers, and every git start costs a hook ~10 ms), checked with a few stats each time
+ * (a long-lived process may see a repository made inside the one it knew); "not a
+ * repository" is not kept, so a repository made later is found.
  */
 export function repoRoot(cwd: string): string | undefined {
   const key = `${cwd}\0${process.env.GIT_DIR ?? ''}\0${process.env.GIT_WORK_TREE ?? ''}`;
   const known = roots.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined && stillRoot(cwd, known)) return known;
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   if (r.status !== 0) return undefined;
   const root = r.stdout.toString('utf8').trim() || undefined;
