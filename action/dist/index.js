@@ -8928,6 +8928,10 @@ var init_assignment = __esm({
 });
 
 // src/core/keywords.ts
+function edgeOf(edges, a) {
+  for (let e = 0; e < edges.length; e += 2) if (edges[e] === a) return edges[e + 1];
+  return 0;
+}
 function startsWord(text, p) {
   if (p === 0) return true;
   const prev = text.charCodeAt(p - 1);
@@ -8941,20 +8945,21 @@ var init_keywords = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
-    UNRESOLVED = 2147483647;
+    UNRESOLVED = 0;
     KeywordAutomaton = class {
       keywords;
       /** Byte -> class. */
       classOf;
       /**
-       * Transitions, one row of `width` entries per state. An entry holds the target's row
-       * offset (state * width); states where keywords end are stored as -(offset + 1), so the
-       * scan loop needs no lookup except when a keyword ends.
+       * Transitions, one row of `width` entries per state, state k's row at (k + 1) * width. An
+       * entry holds the target's row offset; states where keywords end are stored negated, so the
+       * scan loop needs no lookup except when a keyword ends; 0 is not computed yet.
        */
       delta;
       width;
-      /** Trie edges (-1 where none), failure links and which states end a keyword. */
-      go;
+      /** Trie edges per state as (class, child) pairs, failure links and which states end a keyword. */
+      edges;
+      rootNext;
       fail;
       hasOutput;
       /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
@@ -8997,23 +9002,21 @@ var init_keywords = __esm({
           }
         }
         for (let c = 65; c <= 90; c++) classOf2[c] = classOf2[c + 32];
-        let capacity = 1;
-        for (const kw of lowered) capacity += kw.length;
-        const go = new Int32Array(capacity * width).fill(-1);
         const children = [[]];
+        const rootNext = new Int32Array(width);
         const out = [[]];
         let states = 1;
         lowered.forEach((kw, id) => {
           let s = 0;
           for (let i = 0; i < kw.length; i++) {
             const a = classOf2[kw.charCodeAt(i)];
-            let next = go[s * width + a];
-            if (next === -1) {
+            let next = s === 0 ? rootNext[a] : edgeOf(children[s], a);
+            if (next === 0) {
               next = states++;
               out.push([]);
               children.push([]);
-              go[s * width + a] = next;
               children[s].push(a, next);
+              if (s === 0) rootNext[a] = next;
             }
             s = next;
           }
@@ -9030,35 +9033,37 @@ var init_keywords = __esm({
             const a = edges[e];
             const t = edges[e + 1];
             let f = fail2[s];
-            while (f > 0 && go[f * width + a] === -1) f = fail2[f];
-            const g = go[f * width + a];
-            fail2[t] = g !== -1 && g !== t ? g : 0;
+            while (f > 0 && edgeOf(children[f], a) === 0) f = fail2[f];
+            const g = f === 0 ? rootNext[a] : edgeOf(children[f], a);
+            fail2[t] = g !== t ? g : 0;
             if (out[fail2[t]].length) out[t] = out[t].concat(out[fail2[t]]);
             queue[tail++] = t;
           }
         }
         this.classOf = classOf2;
-        this.go = go;
+        this.edges = children;
+        this.rootNext = rootNext;
         this.fail = fail2;
         this.hasOutput = out.map((o) => o.length > 0);
-        this.delta = new Int32Array(states * width).fill(UNRESOLVED);
+        this.delta = new Int32Array((states + 1) * width);
         this.width = width;
         this.outputs = out.map((o) => o.length ? Array.from(new Set(o)) : void 0);
       }
-      /** Fill in (and remember) the DFA transition from the state at row offset `row` on class `a`. */
+      /**
+       * Fill in (and remember) the DFA transition from the state whose row starts at `row`
+       * ((state + 1) * width) on class `a`: the next state's row, negated when keywords end there.
+       */
       resolve(row, a) {
-        const s = row / this.width;
-        let t = this.go[row + a];
-        if (t === -1) {
-          if (s === 0) t = 0;
-          else {
-            const frow = this.fail[s] * this.width;
-            let e = this.delta[frow + a];
-            if (e === UNRESOLVED) e = this.resolve(frow, a);
-            t = (e >= 0 ? e : -e - 1) / this.width;
-          }
+        const s = row / this.width - 1;
+        let t = s === 0 ? this.rootNext[a] : edgeOf(this.edges[s], a);
+        if (t === 0 && s !== 0) {
+          const frow = (this.fail[s] + 1) * this.width;
+          let e = this.delta[frow + a];
+          if (e === UNRESOLVED) e = this.resolve(frow, a);
+          t = (e > 0 ? e : -e) / this.width - 1;
         }
-        const encoded = this.hasOutput[t] ? -(t * this.width) - 1 : t * this.width;
+        const next = (t + 1) * this.width;
+        const encoded = this.hasOutput[t] ? -next : next;
         this.delta[row + a] = encoded;
         return encoded;
       }
@@ -9070,17 +9075,17 @@ var init_keywords = __esm({
         const found = [];
         const { delta, classOf: classOf2, outputs, width, bounded, lengths, seen } = this;
         const total = this.keywords.length;
-        let s = 0;
+        let s = width;
         for (let i = 0, len = text.length; i < len; i++) {
           const a = classOf2[text.charCodeAt(i)];
           let e = delta[s + a];
           if (e === UNRESOLVED) e = this.resolve(s, a);
-          if (e >= 0) {
+          if (e > 0) {
             s = e;
             continue;
           }
-          s = -e - 1;
-          for (const id of outputs[s / width]) {
+          s = -e;
+          for (const id of outputs[s / width - 1]) {
             if (seen[id] === 1) continue;
             if (bounded[id] === 1 && !startsWord(text, i - lengths[id] + 1)) continue;
             seen[id] = 1;

@@ -11,22 +11,28 @@
  * transition table about sixfold, so it is built in milliseconds (every scan, staged scans
  * included, pays for the build) and stays in cache while scanning.
  */
-/** Marks a DFA entry not computed yet; never a real entry (tables stay far below 2^31). */
-const UNRESOLVED = 0x7fffffff;
+/**
+ * Marks a DFA entry not computed yet. Zero, so the tables need no fill: a new typed array is
+ * zero already, and the pages of a large one are not even touched until a scan uses them
+ * (filling two megabytes of tables cost every start tens of milliseconds on a busy machine).
+ * A real entry is never zero: state k's row starts at (k + 1) * width, row 0 is never used.
+ */
+const UNRESOLVED = 0;
 
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   /** Byte -> class. */
   private readonly classOf: Uint8Array;
   /**
-   * Transitions, one row of `width` entries per state. An entry holds the target's row
-   * offset (state * width); states where keywords end are stored as -(offset + 1), so the
-   * scan loop needs no lookup except when a keyword ends.
+   * Transitions, one row of `width` entries per state, state k's row at (k + 1) * width. An
+   * entry holds the target's row offset; states where keywords end are stored negated, so the
+   * scan loop needs no lookup except when a keyword ends; 0 is not computed yet.
    */
   private readonly delta: Int32Array;
   private readonly width: number;
-  /** Trie edges (-1 where none), failure links and which states end a keyword. */
-  private readonly go: Int32Array;
+  /** Trie edges per state as (class, child) pairs, failure links and which states end a keyword. */
+  private readonly edges: number[][];
+  private readonly rootNext: Int32Array;
   private readonly fail: Int32Array;
   private readonly hasOutput: boolean[];
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
@@ -78,24 +84,25 @@ export class KeywordAutomaton {
     // Fold upper-case ASCII onto lower-case so the scan loop needs no per-char conversion.
     for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
 
-    // Trie: goto[state * width + class] = child state, or -1; children listed for the BFS.
-    let capacity = 1;
-    for (const kw of lowered) capacity += kw.length;
-    const go = new Int32Array(capacity * width).fill(-1);
+    // Trie: each state's edges as (class, child) pairs, a handful each (the root's are the
+    // most, one per class). No dense table: every start builds this, and a table of
+    // states x classes was two megabytes to allocate and touch for a few thousand edges.
     const children: number[][] = [[]];
+    // The root has an edge on most classes: those are looked up directly.
+    const rootNext = new Int32Array(width);
     const out: number[][] = [[]];
     let states = 1;
     lowered.forEach((kw, id) => {
       let s = 0;
       for (let i = 0; i < kw.length; i++) {
         const a = classOf[kw.charCodeAt(i)]!;
-        let next = go[s * width + a]!;
-        if (next === -1) {
+        let next = s === 0 ? rootNext[a]! : edgeOf(children[s]!, a);
+        if (next === 0) {
           next = states++;
           out.push([]);
           children.push([]);
-          go[s * width + a] = next;
           children[s]!.push(a, next);
+          if (s === 0) rootNext[a] = next;
         }
         s = next;
       }
@@ -115,40 +122,42 @@ export class KeywordAutomaton {
         const a = edges[e]!;
         const t = edges[e + 1]!;
         let f = fail[s]!;
-        while (f > 0 && go[f * width + a] === -1) f = fail[f]!;
-        const g = go[f * width + a]!;
-        fail[t] = g !== -1 && g !== t ? g : 0;
+        while (f > 0 && edgeOf(children[f]!, a) === 0) f = fail[f]!;
+        const g = f === 0 ? rootNext[a]! : edgeOf(children[f]!, a);
+        fail[t] = g !== t ? g : 0;
         if (out[fail[t]!]!.length) out[t] = out[t]!.concat(out[fail[t]!]!);
         queue[tail++] = t;
       }
     }
 
     this.classOf = classOf;
-    this.go = go;
+    this.edges = children;
+    this.rootNext = rootNext;
     this.fail = fail;
     this.hasOutput = out.map((o) => o.length > 0);
     // The DFA rows are filled in lazily, the first time the scan takes a transition: a
     // scan visits a small part of the states, and a staged scan of ten files must not pay
     // for the full table (hundreds of keywords x dozens of classes) at every start.
-    this.delta = new Int32Array(states * width).fill(UNRESOLVED);
+    this.delta = new Int32Array((states + 1) * width);
     this.width = width;
     this.outputs = out.map((o) => (o.length ? Array.from(new Set(o)) : undefined));
   }
 
-  /** Fill in (and remember) the DFA transition from the state at row offset `row` on class `a`. */
+  /**
+   * Fill in (and remember) the DFA transition from the state whose row starts at `row`
+   * ((state + 1) * width) on class `a`: the next state's row, negated when keywords end there.
+   */
   private resolve(row: number, a: number): number {
-    const s = row / this.width;
-    let t = this.go[row + a]!;
-    if (t === -1) {
-      if (s === 0) t = 0;
-      else {
-        const frow = this.fail[s]! * this.width;
-        let e = this.delta[frow + a]!;
-        if (e === UNRESOLVED) e = this.resolve(frow, a);
-        t = (e >= 0 ? e : -e - 1) / this.width;
-      }
+    const s = row / this.width - 1;
+    let t = s === 0 ? this.rootNext[a]! : edgeOf(this.edges[s]!, a);
+    if (t === 0 && s !== 0) {
+      const frow = (this.fail[s]! + 1) * this.width;
+      let e = this.delta[frow + a]!;
+      if (e === UNRESOLVED) e = this.resolve(frow, a);
+      t = (e > 0 ? e : -e) / this.width - 1;
     }
-    const encoded = this.hasOutput[t] ? -(t * this.width) - 1 : t * this.width;
+    const next = (t + 1) * this.width;
+    const encoded = this.hasOutput[t] ? -next : next;
     this.delta[row + a] = encoded;
     return encoded;
   }
@@ -161,17 +170,17 @@ export class KeywordAutomaton {
     const found: number[] = [];
     const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
-    let s = 0;
+    let s = width; // the root's row
     for (let i = 0, len = text.length; i < len; i++) {
       const a = classOf[text.charCodeAt(i)]!;
       let e = delta[s + a]!;
       if (e === UNRESOLVED) e = this.resolve(s, a);
-      if (e >= 0) {
+      if (e > 0) {
         s = e;
         continue;
       }
-      s = -e - 1;
-      for (const id of outputs[s / width]!) {
+      s = -e;
+      for (const id of outputs[s / width - 1]!) {
         if (seen[id] === 1) continue;
         if (bounded[id] === 1 && !startsWord(text, i - lengths[id]! + 1)) continue;
         seen[id] = 1;
@@ -182,6 +191,12 @@ export class KeywordAutomaton {
     for (const id of found) seen[id] = 0;
     return found;
   }
+}
+
+/** The child a trie state has on class `a`, or 0 (the root is nobody's child). */
+function edgeOf(edges: number[], a: number): number {
+  for (let e = 0; e < edges.length; e += 2) if (edges[e] === a) return edges[e + 1]!;
+  return 0;
 }
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
