@@ -99,6 +99,23 @@ describe('consumers through the session agent (unlocked)', () => {
     expect(readFileSync(outside, 'utf8')).toBe('');
   });
 
+  // The agent view's script markers (a Set) once crossed the socket as `{}`, so a write that
+  // put an UNVAULTED marker back failed with an internal error through the agent.
+  it('write puts an UNVAULTED marker back through the agent, as read showed it', async () => {
+    const w = await world(1);
+    const token = expandTemplate('ghp_{{alnum:36}}', next);
+    writeFileSync(join(w.repo, 'conf', 'svc-0.yaml'), `name: svc-0\ngithub_token: ${token}\n`);
+    await startAgentProcess(w.home, w.master, { env: w.env });
+    const read = cli(w, ['read', 'conf/svc-0.yaml']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain('<agent-vault:UNVAULTED:');
+    expect(read.stdout).not.toContain(token);
+    const edited = read.stdout.replace(/^ *\d+\t/gm, '').replace('name: svc-0', 'name: svc-0-renamed');
+    const write = cli(w, ['write', 'conf/svc-0.yaml', '--content', edited]);
+    expect(write.code, write.stderr).toBe(0);
+    expect(readFileSync(join(w.repo, 'conf', 'svc-0.yaml'), 'utf8')).toBe(`name: svc-0-renamed\ngithub_token: ${token}\n`);
+  });
+
   it('skill signing: keygen and sign ask the person for the passphrase, the agent signs, verify passes', { timeout: 180_000 }, async () => {
     const w = await world(0);
     await startAgentProcess(w.home, w.master, { env: w.env });

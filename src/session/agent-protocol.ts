@@ -49,10 +49,11 @@ export interface WireError {
 
 const KINDS: ErrorKind[] = ['usage', 'config', 'vault', 'git', 'refused', 'internal'];
 
-/** To JSON-able form: bytes as {$b}, maps as {$m}. */
+/** To JSON-able form: bytes as {$b}, maps as {$m}, sets as {$s} (a Set has no entries of its own: it would arrive as {}). */
 export function encodeValue(v: unknown): unknown {
   if (v instanceof Uint8Array) return { $b: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   if (v instanceof Map) return { $m: [...v].map(([k, x]) => [k, encodeValue(x)]) };
+  if (v instanceof Set) return { $s: [...v].map(encodeValue) };
   if (Array.isArray(v)) return v.map(encodeValue);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
@@ -67,6 +68,7 @@ export function decodeValue(v: unknown): unknown {
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (typeof o.$b === 'string' && Object.keys(o).length === 1) return Buffer.from(o.$b, 'base64');
+    if (Array.isArray(o.$s) && Object.keys(o).length === 1) return new Set((o.$s as unknown[]).map(decodeValue));
     if (Array.isArray(o.$m) && Object.keys(o).length === 1) {
       return new Map((o.$m as unknown[]).map((pair) => {
         if (!Array.isArray(pair) || pair.length !== 2) throw new Error('bad map entry');
