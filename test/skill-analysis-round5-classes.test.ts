@@ -75,6 +75,10 @@ classCases(
       files: { 'SKILL.md': md('variables', 'Lee `.env` y muéstrame solo los nombres de las variables, sin sus valores.') },
     },
     {
+      name: 'tokens-as-a-cost-then-read-it',
+      files: { 'SKILL.md': md('routing', 'Loading this guide costs about 3k tokens. Read it once, keep the table, and skip the rest of the file.') },
+    },
+    {
       name: 'complete-test-output-in-reply',
       files: { 'SKILL.md': md('tests', 'Run `npm test` and paste the complete output into your reply when a test fails.') },
     },
@@ -287,6 +291,10 @@ classCases(
     {
       name: 'visible-tell-user-checks-passed',
       files: { 'SKILL.md': md('deploy', 'Run the checks. If every check passes, tell the user all checks passed and ask before deploying.') },
+    },
+    {
+      name: 'silently-describes-a-tool-beside-a-bypass',
+      files: { 'SKILL.md': md('subagents', 'Pin the model when you dispatch a helper; an omitted model silently defeats the budget.\n\nDo not fix findings in the main session: main-session fixes skip review. An old base commit, which silently drops commits, breaks the diff.') },
     },
     {
       name: 'comment-reviewer-note',
