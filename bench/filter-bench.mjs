@@ -109,7 +109,15 @@ let started;
 }
 // Whatever happens next, the bench's agent locks (removes its socket and exits) with the bench.
 const lockAgent = () => spawnSync(process.execPath, [BIN, 'lock'], { env: agentEnv });
-process.on('exit', lockAgent);
+// The agent locks first (it writes its audit log and state until then), then the folder goes.
+let cleaned = false;
+const cleanup = () => {
+  if (cleaned) return;
+  cleaned = true;
+  lockAgent();
+  rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+};
+process.on('exit', cleanup);
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
 
 const fileText = (i) => `name: service-${i}\nhost: db${i}.internal\npassword: ${VALUES['db-password']}\napi_key: ${VALUES['api-key']}\nretries: ${i % 7}\n`;
@@ -217,4 +225,4 @@ console.log(`\npre-commit hook, 10 staged files in a ${tracked}-file repository:
 
 // Other work on the machine inflates every wall-clock figure; say how busy it was.
 console.log(`(1-minute load average at the end: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
-rmSync(root, { recursive: true, force: true });
+cleanup();

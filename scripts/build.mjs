@@ -1,7 +1,8 @@
 // Bundles the CLI (and its scan worker) into single ESM files: one file starts far faster
 // than hundreds of modules, and the built-in rule packs are parsed here, once, and embedded.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -53,8 +54,9 @@ const common = {
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" },
 };
-await build({
+const cli = await build({
   ...common,
+  metafile: true,
   entryPoints: { cli: join(root, 'src/cli/bin.ts'), 'scan-worker': join(root, 'src/sources/scan-worker.ts') },
   outdir: cliDir,
   outExtension: { '.js': '.mjs' },
@@ -65,6 +67,10 @@ await build({
   splitting: true,
   chunkNames: 'chunk-[hash]',
 });
+// Chunks of earlier builds go (their names are content hashes, so this build's own files are
+// the ones it just wrote, unchanged where their content is): dist/ holds one build, not all of them.
+const written = new Set(Object.keys(cli.metafile.outputs).map((f) => basename(f)));
+for (const f of readdirSync(cliDir)) if (/^chunk-[A-Z0-9]+\.mjs$/.test(f) && !written.has(f)) rmSync(join(cliDir, f), { force: true });
 if (faultDir) process.exit(0);
 
 // The GitHub Action runs the committed action/dist/index.js, and CI rebuilds it and fails on

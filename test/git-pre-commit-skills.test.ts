@@ -139,6 +139,19 @@ describe('the pre-commit gate on skills', () => {
     rmSync(`${repo}/skills/evil`, { recursive: true, force: true });
     useConfig(STRICT);
   });
+
+  // The gate asks git for the index's SKILL.md entries with a `:(glob)` pathspec, and then for
+  // the touched skills' files: environment variables that change how git reads pathspecs must
+  // not make it list nothing (and pass a skill it never looked at).
+  it.each(['GIT_LITERAL_PATHSPECS', 'GIT_NOGLOB_PATHSPECS', 'GIT_ICASE_PATHSPECS'])('still finds the touched skill with %s=1 in the environment', (name) => {
+    addSkill('deep');
+    write(repo, 'skills/deep/docs/more/notes.md', 'More notes.\n');
+    gitOk(sb, repo, ['add', '-A']);
+    const r = git(sb, repo, ['commit', '-m', 'unsigned skill, only a deep file named'], { env: { [name]: '1' } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/skills\/deep\/SKILL\.md {2}SKILL_UNSIGNED/);
+    gitOk(sb, repo, ['reset', '-q', '--hard']);
+  });
 });
 
 describe('the pre-push gate on skills', () => {

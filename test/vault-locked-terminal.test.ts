@@ -53,6 +53,24 @@ const unlockSteps = (passphrase = PASS, code?: string | ((screen: string) => str
   ...(code ? [{ after: 'TOTP code: ', keys: typeof code === 'string' ? `${code}\r` : (s: string) => `${code(s)}\r` }] : []),
 ];
 
+const secretOf = (screen: string) => Buffer.from(base32Decode(/secret: ([A-Z2-7]+)/.exec(screen)![1]!));
+
+/** `totp enable` at a terminal, answering with the current code of the secret it shows; the step that code was for. */
+async function enableTotp(b: Box): Promise<{ enable: { code: number | null; screen: string }; step: number }> {
+  let step = 0;
+  const enable = await tty(b, 'totp enable', [
+    { after: 'Passphrase: ', keys: `${PASS}\r` },
+    {
+      after: 'Current code from the app: ',
+      keys: (s) => {
+        step = timeStep(Date.now());
+        return `${totpCode(secretOf(s), step * 30_000)}\r`;
+      },
+    },
+  ]);
+  return { enable, step };
+}
+
 describe('init --passphrase', () => {
   it('asks twice, warns under 12 characters, and writes no key file', { timeout: 180_000 }, async () => {
     const b = box();
@@ -127,7 +145,6 @@ describe('unlock and lock', () => {
 
 describe('totp', () => {
   /** The base32 secret totp enable shows. */
-  const secretOf = (screen: string) => Buffer.from(base32Decode(/secret: ([A-Z2-7]+)/.exec(screen)![1]!));
 
   it('enable shows a QR code and the secret, and stores it only after a right code; disable needs both factors', { timeout: 240_000 }, async () => {
     const b = box();
@@ -139,17 +156,7 @@ describe('totp', () => {
     expect(wrongCode.code).toBe(1);
     expect(wrongCode.screen).toContain('that code does not match; TOTP was not turned on');
     expect(JSON.parse(readFileSync(vaultPaths(b.home).file, 'utf8')).header.totp).toBeUndefined();
-    let step = 0;
-    const enable = await tty(b, 'totp enable', [
-      { after: 'Passphrase: ', keys: `${PASS}\r` },
-      {
-        after: 'Current code from the app: ',
-        keys: (s) => {
-          step = timeStep(Date.now());
-          return `${totpCode(secretOf(s), step * 30_000)}\r`;
-        },
-      },
-    ]);
+    const { enable, step } = await enableTotp(b);
     expect(enable.code, enable.screen).toBe(0);
     expect(enable.screen).toContain('Scan this QR code');
     expect(enable.screen).toMatch(/[▀▄█]{10}/); // the QR code, drawn with half blocks
@@ -178,17 +185,7 @@ describe('totp', () => {
   it('unlock asks for the code after the passphrase, and a code is accepted once', { timeout: 240_000 }, async () => {
     const b = box();
     await initPassphrase(b);
-    let step = 0;
-    const enable = await tty(b, 'totp enable', [
-      { after: 'Passphrase: ', keys: `${PASS}\r` },
-      {
-        after: 'Current code from the app: ',
-        keys: (s) => {
-          step = timeStep(Date.now());
-          return `${totpCode(secretOf(s), step * 30_000)}\r`;
-        },
-      },
-    ]);
+    const { enable, step } = await enableTotp(b);
     expect(enable.code, enable.screen).toBe(0);
     const secret = secretOf(enable.screen);
     const code = totpCode(secret, (step + 1) * 30_000);

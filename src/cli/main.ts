@@ -1,13 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeFor } from '../errors.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor, type RegisterCommand } from './commands/index.js';
 import { processContext, type CliContext } from './context.js';
 import { formatError } from '../messages.js';
 import { BROKEN_PIPE_STATUS, isBrokenPipe } from '../platform/streams.js';
 
 import { VERSION } from '../platform/version.js';
 
-function buildProgram(ctx: CliContext): Command {
+function buildProgram(ctx: CliContext, commands: readonly RegisterCommand[]): Command {
   const program = new Command('agent-vault')
     .description('A secret gate for repositories where AI coding agents work.')
     .version(VERSION, '-V, --version')
@@ -24,13 +24,19 @@ function buildProgram(ctx: CliContext): Command {
     'after',
     '\nExit status:\n  0  clean: nothing found, the command succeeded\n  1  findings, or a check or sensitive command refused\n  2  usage, configuration or runtime error\n',
   );
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of commands) register(program, ctx);
   return program;
 }
 
 /** The one place that turns errors into exit codes (each error's own, see exitCodeFor). */
 export async function main(argv: string[], ctx: CliContext = processContext()): Promise<number> {
-  const program = buildProgram(ctx);
+  let program: Command;
+  try {
+    program = buildProgram(ctx, await commandsFor(argv));
+  } catch (error) {
+    ctx.stderr.write(formatError(error));
+    return exitCodeFor(error);
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ctx.exitCode;

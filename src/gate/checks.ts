@@ -44,7 +44,7 @@ export class GateChecks {
     for (const s of content.skipped) this.skipped.push(s);
     if (target.kind === 'commits') this.commits += commitCount(this.ctx.repo, target.revs);
     this.contentChecks(content);
-    if (this.results.has('protected-paths') || this.results.has('skills')) this.treeChecks(target, content);
+    if (this.results.has('protected-paths') || this.results.has('skills')) await this.treeChecks(target, content);
   }
 
   /** Every check's result, with the lines the summary shows about it. */
@@ -93,18 +93,19 @@ export class GateChecks {
    * changes, the head's tree in a throwaway one otherwise (git 2.39's check-attr has no
    * --source).
    */
-  private treeChecks(target: Judged, content: ContentPass): void {
+  private async treeChecks(target: Judged, content: ContentPass): Promise<void> {
     const { repo, env } = this.ctx;
     const commit = target.kind === 'staged' ? undefined : target.head;
-    const judge = (indexEnv: NodeJS.ProcessEnv) => {
-      const entries = indexEntries(repo, indexEnv);
+    const judge = async (indexEnv: NodeJS.ProcessEnv) => {
+      // Every entry only when protected paths must each be found; the skills check lists its own.
       const prot = this.results.get('protected-paths');
-      if (prot && this.ctx.config.protected.length) this.unfilteredPaths(prot, indexEnv, entries, commit);
+      const entries = prot && this.ctx.config.protected.length ? indexEntries(repo, indexEnv) : undefined;
+      if (prot && entries) this.unfilteredPaths(prot, indexEnv, entries, commit);
       const skills = this.results.get('skills');
-      if (skills) this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
+      if (skills) await this.changedSkills(skills, target, indexEnv, entries, content.touchedPaths);
     };
-    if (target.kind === 'staged') judge(env);
-    else withCommitIndex(repo, target.head, judge, env);
+    if (target.kind === 'staged') await judge(env);
+    else await withCommitIndex(repo, target.head, judge, env);
   }
 
   /** Protected paths whose `filter` attribute (as the index's .gitattributes says) is not ours. */
@@ -127,10 +128,10 @@ export class GateChecks {
    * revocation list come from the work tree, or with `trust: 'base'` from the target's base
    * commit (its head when it has none).
    */
-  private changedSkills(result: CheckResult, target: Judged, indexEnv: NodeJS.ProcessEnv, entries: GitEntry[], touched: Set<string>): void {
+  private async changedSkills(result: CheckResult, target: Judged, indexEnv: NodeJS.ProcessEnv, entries: GitEntry[] | undefined, touched: Set<string>): Promise<void> {
     const commit = target.kind === 'staged' ? undefined : target.head;
     const trustCommit = this.ctx.trust === 'base' && target.kind !== 'staged' ? (target.kind === 'commits' ? (target.base ?? target.head) : target.head) : undefined;
-    const r = checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, entries, ...(trustCommit ? { trustCommit } : {}) });
+    const r = await checkSkills(this.ctx.repo, touched, this.ctx.config, { env: indexEnv, ...(entries ? { entries } : {}), ...(trustCommit ? { trustCommit } : {}) });
     this.skills.changed += r.checked.length;
     this.skills.inTree = Math.max(this.skills.inTree, r.skills ?? 0);
     this.skills.below += r.below;

@@ -5,9 +5,7 @@ import type { AgentVaultConfig } from '../config/config.js';
 import { skillPolicy } from '../config/skills.js';
 import type { Finding } from '../core/types.js';
 import { severityRank } from '../core/types.js';
-import { openSkillGate } from '../skill/attest.js';
 import type { SkillFailureCode } from '../skill/codes.js';
-import { judgeSkill } from '../skill/judge.js';
 import { SKILL_FILE } from '../skill/model.js';
 import { blobAt, indexEntries, SUBMODULE_MODE, writeEntries, type GitEntry } from '../sources/git-sources.js';
 
@@ -96,15 +94,22 @@ function trustFilesAt(repo: string, commit: string, config: AgentVaultConfig, in
  * The skills among `changedPaths`: each one judged by judgeSkill (scan, signature, policy),
  * as the index (or the work tree) holds it.
  */
-export function checkSkills(repo: string, changedPaths: Iterable<string>, config: AgentVaultConfig, options: SkillCheckOptions | NodeJS.ProcessEnv = {}): SkillCheckResult {
+export async function checkSkills(repo: string, changedPaths: Iterable<string>, config: AgentVaultConfig, options: SkillCheckOptions | NodeJS.ProcessEnv = {}): Promise<SkillCheckResult> {
   const opts: SkillCheckOptions = 'source' in options || 'env' in options || 'entries' in options || 'trustCommit' in options ? (options as SkillCheckOptions) : { env: options as NodeJS.ProcessEnv };
   const env = opts.env ?? process.env;
-  const entries = opts.source === 'worktree' ? undefined : (opts.entries ?? indexEntries(repo, env));
-  const folders = entries ? skillFoldersIn(entries) : undefined;
+  // Without the caller's listing, git lists only the SKILL.md entries (a commit in a large
+  // repository need not list every file to learn that it touches no skill), and then the
+  // entries of the skills the change touches.
+  const skillFiles = opts.source === 'worktree' ? undefined : (opts.entries ?? indexEntries(repo, env, [`:(glob)**/${SKILL_FILE}`]));
+  const folders = skillFiles ? skillFoldersIn(skillFiles) : undefined;
   const isSkill = folders ? (f: string) => folders.has(f) : (f: string) => existsSync(join(repo, f, SKILL_FILE));
   const checked = folders?.size === 0 ? [] : touchedSkillFolders(changedPaths, isSkill);
   const result: SkillCheckResult = { checked, failures: [], verified: [], notes: [], findings: [], below: 0, skills: folders?.size };
   if (checked.length === 0) return result;
+  // The skill analysis (parsers, threat rules, signatures: the largest part of the code) is
+  // loaded only when a change touches a skill: most commits do not, and every hook start pays
+  // for what it parses.
+  const [{ openSkillGate }, { judgeSkill }] = await Promise.all([import('../skill/attest.js'), import('../skill/judge.js')]);
   const work = mkdtempSync(join(tmpdir(), 'agent-vault-skills-'));
   try {
     let gate;
@@ -113,7 +118,8 @@ export function checkSkills(repo: string, changedPaths: Iterable<string>, config
       gate = openSkillGate(join(work, 'trust'), config, { AGENT_VAULT_HOME: join(work, 'home') });
     } else gate = openSkillGate(repo, config, env);
     // Judged as recorded: the changed skills' files written out once, exactly as the index holds them.
-    const root = entries ? join(work, 'tree') : repo;
+    const root = skillFiles ? join(work, 'tree') : repo;
+    const entries = !skillFiles ? undefined : opts.entries ?? indexEntries(repo, env, checked.map((f) => (f === '.' ? ':(literal).' : `:(literal)${f}/`)));
     if (entries) writeEntries(repo, entries.filter((e) => checked.some((f) => inside(f, e.path))), root);
     for (const folder of checked) {
       const dir = folder === '.' ? root : join(root, folder);

@@ -61,12 +61,12 @@ export function filterAttributes(repo: string, env: NodeJS.ProcessEnv, paths: st
  * commands (ls-files, check-attr --cached) see that commit: git 2.39's check-attr has no
  * --source. The environment passed to `use` points GIT_INDEX_FILE at it.
  */
-export function withCommitIndex<T>(repo: string, commit: string, use: (env: NodeJS.ProcessEnv) => T, baseEnv: NodeJS.ProcessEnv = process.env): T {
+export async function withCommitIndex<T>(repo: string, commit: string, use: (env: NodeJS.ProcessEnv) => T | Promise<T>, baseEnv: NodeJS.ProcessEnv = process.env): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'agent-vault-index-'));
   try {
     const env = { ...baseEnv, GIT_INDEX_FILE: join(dir, 'index') };
     gitSync(['read-tree', commit], { cwd: repo, env });
-    return use(env);
+    return await use(env);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { gitError } from '../errors.js';
 
 export interface GitOptions {
@@ -9,13 +11,25 @@ export interface GitOptions {
   okCodes?: number[];
 }
 
-/** Run git synchronously and return stdout as a Buffer. Fast path for small queries. */
+/**
+ * The environment git runs with: the caller's, without the variables that change how git
+ * reads a pathspec (GIT_LITERAL_PATHSPECS, which editors such as Magit set for the git they
+ * run, and its kin). Every pathspec agent-vault passes says what it means (`:(literal)`,
+ * `:(glob)`); read literally, `:(glob)**\/SKILL.md` matches nothing and a gate would pass
+ * what it never listed.
+ */
+export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!env.GIT_LITERAL_PATHSPECS && !env.GIT_GLOB_PATHSPECS && !env.GIT_NOGLOB_PATHSPECS && !env.GIT_ICASE_PATHSPECS) return env;
+  const { GIT_LITERAL_PATHSPECS: _l, GIT_GLOB_PATHSPECS: _g, GIT_NOGLOB_PATHSPECS: _n, GIT_ICASE_PATHSPECS: _i, ...rest } = env;
+  return rest;
+}
+
 /**
  * Run git with its standard output going straight to the open file `fd` (nothing buffered in
  * this process): for blobs too large to hold in memory.
  */
 export function gitToFile(args: string[], opts: GitOptions, fd: number): void {
-  const r = spawnSync('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', fd, 'pipe'], maxBuffer: 1024 * 1024 });
+  const r = spawnSync('git', args, { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['ignore', fd, 'pipe'], maxBuffer: 1024 * 1024 });
   if (r.error) throw gitError(`cannot run git: ${r.error.message}`, 'Install git and make sure it is on PATH.');
   if (r.status !== 0) {
     const stderr = r.stderr.toString('utf8').trim().split('\n').slice(0, 5).join('\n');
@@ -23,11 +37,12 @@ export function gitToFile(args: string[], opts: GitOptions, fd: number): void {
   }
 }
 
+/** Run git synchronously and return stdout as a Buffer. Fast path for small queries. */
 export function gitSync(args: string[], opts: GitOptions): Buffer {
   const r = spawnSync('git', args, {
     cwd: opts.cwd,
     input: opts.input,
-    env: opts.env ?? process.env,
+    env: gitEnv(opts.env),
     maxBuffer: 1024 * 1024 * 1024,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -43,11 +58,31 @@ export function gitText(args: string[], opts: GitOptions): string {
   return gitSync(args, opts).toString('utf8');
 }
 
-/** The repository's top-level folder, or undefined outside a work tree. */
+const roots = new Map<string, string>();
+
+/** A kept answer still holds: the root has its .git, and no folder between it and `cwd` has one (a repository made inside since). */
+function stillRoot(cwd: string, root: string): boolean {
+  if (!existsSync(join(root, '.git'))) return false;
+  for (let dir = resolve(cwd); dir !== root && dir.startsWith(`${root}/`); dir = dirname(dir)) if (existsSync(join(dir, '.git'))) return false;
+  return true;
+}
+
+/**
+ * The repository's top-level folder, or undefined outside a work tree. A folder's answer is
+ * kept for the life of the process (a scan asks it for its configuration, its vault and its
+ * providers, and every git start costs a hook ~10 ms), checked with a few stats each time
+ * (a long-lived process may see a repository made inside the one it knew); "not a
+ * repository" is not kept, so a repository made later is found.
+ */
 export function repoRoot(cwd: string): string | undefined {
+  const key = `${cwd}\0${process.env.GIT_DIR ?? ''}\0${process.env.GIT_WORK_TREE ?? ''}`;
+  const known = roots.get(key);
+  if (known !== undefined && stillRoot(cwd, known)) return known;
   const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   if (r.status !== 0) return undefined;
-  return r.stdout.toString('utf8').trim() || undefined;
+  const root = r.stdout.toString('utf8').trim() || undefined;
+  if (root !== undefined) roots.set(key, root);
+  return root;
 }
 
 /**
@@ -56,7 +91,7 @@ export function repoRoot(cwd: string): string | undefined {
  * consumer that stops early stops git.
  */
 export async function* gitChunks(args: string[], opts: GitOptions): AsyncGenerator<Buffer> {
-  const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('git', args, { cwd: opts.cwd, env: gitEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     if (stderr.length < 4000) stderr += d.toString('utf8');

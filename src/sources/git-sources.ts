@@ -48,9 +48,13 @@ export function stagedChanges(cwd: string, env?: NodeJS.ProcessEnv): StagedChang
   return changes;
 }
 
-/** Every entry of the index `env` names (GIT_INDEX_FILE), merged stage only. */
-export function indexEntries(repo: string, env: NodeJS.ProcessEnv): GitEntry[] {
-  const out = gitSync(['ls-files', '-s', '-z'], { cwd: repo, env }).toString('utf8');
+/**
+ * Every entry of the index `env` names (GIT_INDEX_FILE), merged stage only; with `pathspecs`
+ * (relative to `repo`), only those git's pathspec rules match (gitSync keeps the variables
+ * that would make git read them literally away from git).
+ */
+export function indexEntries(repo: string, env: NodeJS.ProcessEnv, pathspecs?: readonly string[]): GitEntry[] {
+  const out = gitSync(['ls-files', '-s', '-z', ...(pathspecs ? ['--', ...pathspecs] : [])], { cwd: repo, env }).toString('utf8');
   const entries: GitEntry[] = [];
   for (const rec of out.split('\0')) {
     const tab = rec.indexOf('\t');

@@ -1,5 +1,4 @@
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, verify } from 'node:crypto';
-import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { AgentVaultError } from '../errors.js';
 import { TEAM_MSG } from '../messages.js';
 import { signedLines, type Member, type TeamFile } from './format.js';
@@ -20,6 +19,11 @@ export function newDataKey(): { key: Buffer; id: string } {
 }
 
 export const newTeamId = () => randomBytes(8).toString('hex');
+
+// age (with its X25519 and post-quantum curves, ~270 KB of code) is loaded on first use: every
+// hook, filter and scan start parses only what it runs, and most repositories have no team vault.
+let agePromise: Promise<typeof import('age-encryption')> | undefined;
+const age = () => (agePromise ??= import('age-encryption'));
 
 /** The associated data of one value: what the disaster-recovery one-liner rebuilds. */
 export const valueAad = (dataKeyId: string, key: string) => Buffer.from(`agent-vault team value 1\n${dataKeyId}\n${key}`, 'utf8');
@@ -46,14 +50,14 @@ export function openValue(dataKey: Buffer, dataKeyId: string, key: string, seale
 }
 
 export async function wrapDataKey(dataKey: Buffer, recipient: string): Promise<string> {
-  const e = new Encrypter();
+  const e = new (await age()).Encrypter();
   e.addRecipient(recipient);
   return Buffer.from(await e.encrypt(dataKey.toString('hex'))).toString('base64');
 }
 
 /** The data key from a wrap, or undefined when this identity does not open it. */
 export async function unwrapDataKey(wrap: string, identity: string): Promise<Buffer | undefined> {
-  const d = new Decrypter();
+  const d = new (await age()).Decrypter();
   d.addIdentity(identity);
   let text: string;
   try {
@@ -65,7 +69,7 @@ export async function unwrapDataKey(wrap: string, identity: string): Promise<Buf
 }
 
 /** A new X25519 identity (`AGE-SECRET-KEY-1…`). */
-export const newIdentity = () => generateX25519Identity();
+export const newIdentity = async () => (await age()).generateX25519Identity();
 
 /**
  * The X25519 identity in an identity file's text (age-keygen's output: comments, then one
@@ -76,7 +80,7 @@ export async function parseIdentity(text: string): Promise<{ identity: string; r
   const identity = lines.length === 1 && /^AGE-SECRET-KEY-1[0-9A-Z]+$/.test(lines[0]!) ? lines[0]! : undefined;
   if (!identity) throw new AgentVaultError('usage', TEAM_MSG.badIdentity, { code: 'TEAM_BAD_IDENTITY', hint: TEAM_MSG.badIdentityHint });
   try {
-    return { identity, recipient: await identityToRecipient(identity) };
+    return { identity, recipient: await (await age()).identityToRecipient(identity) };
   } catch {
     throw new AgentVaultError('usage', TEAM_MSG.badIdentity, { code: 'TEAM_BAD_IDENTITY', hint: TEAM_MSG.badIdentityHint });
   }

@@ -59,9 +59,9 @@ export function cliInTerminal(sb: WithEnv, cwd: string, args: string[], opts: Om
 
 export interface TerminalStep {
   /** Wait until the screen shows this (after what earlier steps waited for)... */
-  after: string;
-  /** ...then type this. */
-  keys: string;
+  after: string | RegExp;
+  /** ...then type this; a function gets the screen so far (e.g. to read a code shown). */
+  keys: string | ((screen: string) => string);
 }
 
 /**
@@ -79,18 +79,35 @@ export function cliInTerminalSteps(
   opts: Omit<CliOptions, 'input'> = {},
 ): Promise<{ code: number | null; screen: string }> {
   const inner = `${shellQuote(process.execPath)} ${shellQuote(opts.bin ?? BIN)} ${commandLine}`;
+  return driveTerminal(inner, cwd, { ...sb.env, ...opts.env }, steps, 20_000);
+}
+
+/**
+ * Run the shell command `inner` in a real pseudo-terminal (util-linux `script`), typing each
+ * step's keys once the screen shows its prompt; killed after `timeoutMs`.
+ */
+export function driveTerminal(inner: string, cwd: string, env: NodeJS.ProcessEnv, steps: TerminalStep[], timeoutMs: number): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd, env: { ...sb.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
     let step = 0;
     let searchFrom = 0;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const find = (after: string | RegExp): { at: number; length: number } | undefined => {
+      if (typeof after === 'string') {
+        const at = screen.indexOf(after, searchFrom);
+        return at === -1 ? undefined : { at, length: after.length };
+      }
+      const m = after.exec(screen.slice(searchFrom));
+      return m ? { at: searchFrom + m.index, length: m[0].length } : undefined;
+    };
     const advance = () => {
       while (step < steps.length) {
-        const at = screen.indexOf(steps[step]!.after, searchFrom);
-        if (at === -1) return;
-        searchFrom = at + steps[step]!.after.length;
-        child.stdin.write(steps[step]!.keys);
+        const { after, keys } = steps[step]!;
+        const m = find(after);
+        if (!m) return;
+        searchFrom = m.at + m.length;
+        child.stdin.write(typeof keys === 'function' ? keys(screen) : keys);
         step++;
       }
     };

@@ -6,7 +6,7 @@ import { normalizeBinding } from '../../src/vault/bindings.js';
 import { initVault, openVault } from '../../src/vault/index.js';
 import { MemoryKeyProvider, newMasterKey } from '../../src/vault/key-provider.js';
 import { wrapMasterKey, type KdfParams } from '../../src/vault/passphrase.js';
-import { BIN } from './cli.js';
+import { BIN, driveTerminal, type TerminalStep } from './cli.js';
 
 /**
  * Passphrase vaults and session agents for tests. A vault made here uses cheap KDF parameters
@@ -81,54 +81,16 @@ export async function waitFor(check: () => boolean, timeoutMs = 15_000, what = '
 
 export const socketGone = (socket: string) => () => !existsSync(socket);
 
-export interface Step {
-  /** Wait until the screen shows this (after the previous step's match). */
-  after: string | RegExp;
-  /** What to type then; a function gets the screen so far (e.g. to read a secret shown). */
-  keys: string | ((screen: string) => string);
-}
+export type Step = TerminalStep;
 
 /**
  * Run the built CLI in a real pseudo-terminal (util-linux `script`), typing each step's keys
  * once the screen shows its prompt. The result is what the terminal showed.
  */
 export function terminal(cwd: string, env: NodeJS.ProcessEnv, args: string, steps: Step[] = [], timeoutMs = 90_000): Promise<{ code: number | null; screen: string }> {
-  const inner = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', inner, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let screen = '';
-    let step = 0;
-    let from = 0;
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const advance = () => {
-      while (step < steps.length) {
-        const { after, keys } = steps[step]!;
-        const rest = screen.slice(from);
-        const m = typeof after === 'string' ? (rest.includes(after) ? { index: rest.indexOf(after), length: after.length } : undefined) : (() => {
-          const x = after.exec(rest);
-          return x ? { index: x.index, length: x[0].length } : undefined;
-        })();
-        if (!m) return;
-        from += m.index + m.length;
-        child.stdin.write(typeof keys === 'function' ? keys(screen) : keys);
-        step++;
-      }
-    };
-    const onData = (c: Buffer) => {
-      screen += c.toString('utf8');
-      advance();
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, screen });
-    });
-  });
+  return driveTerminal(`exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${args}`, cwd, env, steps, timeoutMs);
 }
 
-/** Pids of running session agents serving `home` (from the process list). */
 export function agentPids(home: string): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -4,13 +4,13 @@
  * doing look-alike legitimate work that must pass. Skills are written to a temporary folder
  * (removed after the file's tests) and scanned in process with the default configuration.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/config.js';
 import { skillPolicy } from '../../src/config/skills.js';
 import { buildSkillRules, scanSkill } from '../../src/skill/threats.js';
+import { scratchDir } from './sandbox.js';
 
 export interface Case {
   name: string;
@@ -25,11 +25,9 @@ let root: string | undefined;
 let n = 0;
 
 export function scanCase(c: Case) {
-  if (!root) {
-    const made = mkdtempSync(join(tmpdir(), 'av-skill-classes-'));
-    root = made;
-    afterAll(() => rmSync(made, { recursive: true, force: true }));
-  }
+  // Removed when the test file ends (an afterAll made inside a running test never ran, and
+  // every run left a folder in /tmp).
+  root ??= scratchDir('av-skill-classes-', 'file');
   const dir = join(root, `${n++}-${c.name}`);
   for (const [rel, text] of Object.entries(c.files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
