@@ -5,6 +5,9 @@
 //     sampled on fewer files and extrapolated, since the full run would take minutes).
 //  2. The pre-commit hook on a 10-file commit in a 20,000-file repository (median of runs).
 // Usage: node scripts/build.mjs && node bench/filter-bench.mjs [--files 5000] [--sample 100] [--quick: part 1 without the per-file filter]
+//   [--profile DIR: the session agent and every filter process run under node:inspector's CPU
+//    profiler and write DIR/<role>-<pid>.cpuprofile as they exit (open them in Chrome DevTools);
+//    their CPU seconds then include the profiler's]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -56,7 +59,8 @@ function cpuTimed(mode, cwd, args) {
   const wall = timed(() => (r = spawnSync('/usr/bin/time', ['-f', 'CPU %U %S', 'git', ...args], { cwd, env: envOf(mode), maxBuffer: 1 << 30 })));
   if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
   const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr.toString());
-  return { wall, cpu: Number(m[1]) + Number(m[2]) + (mode === 'agent' ? agentCpu() - agentBefore : 0) };
+  const agent = mode === 'agent' ? agentCpu() - agentBefore : 0;
+  return { wall, cpu: Number(m[1]) + Number(m[2]) + agent, agent };
 }
 function timed(fn) {
   const t = process.hrtime.bigint();
@@ -96,6 +100,32 @@ await build({
   banner,
 });
 const agentLib = await import(join(root, 'agent-lib.mjs'));
+// --profile DIR: the agent and the filter processes start through a wrapper that profiles them.
+const profileAt = process.argv.includes('--profile') ? resolve(process.argv[process.argv.indexOf('--profile') + 1]) : undefined;
+/** The script node runs as agent-vault: the CLI itself, or the profiling wrapper around it. */
+function profiled(role) {
+  if (!profileAt) return BIN;
+  mkdirSync(profileAt, { recursive: true });
+  const wrapper = join(root, `profiled-${role}.mjs`);
+  writeFileSync(
+    wrapper,
+    [
+      "import { Session } from 'node:inspector';",
+      "import { writeFileSync } from 'node:fs';",
+      'const session = new Session();',
+      'session.connect();',
+      "session.post('Profiler.enable');",
+      "session.post('Profiler.setSamplingInterval', { interval: 200 });",
+      "session.post('Profiler.start');",
+      // The in-thread session answers synchronously, so the profile is written before exit.
+      `process.on('exit', () => session.post('Profiler.stop', (e, r) => { if (!e) writeFileSync(${JSON.stringify(profileAt)} + '/${role}-' + process.pid + '.cpuprofile', JSON.stringify(r.profile)); }));`,
+      `await import(${JSON.stringify(BIN)});`,
+    ].join('\n'),
+  );
+  return wrapper;
+}
+const agentCommand = [process.execPath, profiled('agent')];
+const FILTER_CMD = `${q(process.execPath)} ${q(profiled('filter'))}`;
 let started;
 {
   const master = agentLib.newMasterKey();
@@ -104,7 +134,7 @@ let started;
   const v = agentLib.openVault(agentEnv.AGENT_VAULT_HOME, { keyProvider: new agentLib.MemoryKeyProvider(master) });
   v.setMany(Object.entries(VALUES).map(([key, val]) => ({ key, value: Buffer.from(val), origin: 'terminal', bindings: [`${root}/*/conf/*.yaml`] })));
   v.close();
-  started = await agentLib.startAgent({ home: agentEnv.AGENT_VAULT_HOME, env: agentEnv, key: master, idleMs: 3_600_000, maxMs: 3_600_000, command: [process.execPath, BIN] });
+  started = await agentLib.startAgent({ home: agentEnv.AGENT_VAULT_HOME, env: agentEnv, key: master, idleMs: 3_600_000, maxMs: 3_600_000, command: agentCommand });
   if (!started.started) throw new Error('a session agent was already running for the bench vault');
 }
 // Whatever happens next, the bench's agent locks (removes its socket and exits) with the bench.
@@ -134,7 +164,7 @@ function makeRepo(name, n, mode) {
 }
 function configure(dir, mode) {
   if (mode === 'process' || mode === 'agent') {
-    git(dir, 'config', 'filter.agent-vault.process', `${CMD} filter-process`);
+    git(dir, 'config', 'filter.agent-vault.process', `${FILTER_CMD} filter-process`);
     git(dir, 'config', 'filter.agent-vault.required', 'true');
   } else if (mode === 'per-file') {
     git(dir, 'config', 'filter.agent-vault.clean', `${CMD} clean %f`);
@@ -155,7 +185,7 @@ function measure(name, n, mode) {
   // placeholders would flatter it.
   if (mode !== 'none' && !readFileSync(join(clone, 'conf', 'svc-0.yaml'), 'utf8').includes(VALUES['db-password'])) throw new Error(`${name}: the checkout did not restore the values`);
   if (mode !== 'none' && gitIn(mode, dir, 'show', 'HEAD:conf/svc-0.yaml').includes(VALUES['db-password'])) throw new Error(`${name}: a value reached the commit`);
-  return { add: add.wall, checkout: checkout.wall, addCpu: add.cpu, checkoutCpu: checkout.cpu };
+  return { add: add.wall, checkout: checkout.wall, addCpu: add.cpu, checkoutCpu: checkout.cpu, addAgent: add.agent, checkoutAgent: checkout.agent };
 }
 
 console.log(`agent-vault filter benchmark (node ${process.version}, ${run('git', ['--version'], root).trim()})`);
@@ -167,7 +197,9 @@ const best = (name, n, mode) => {
   const a = measure(`${name}-1`, n, mode);
   const b = measure(`${name}-2`, n, mode);
   const min = (k) => Math.min(a[k], b[k]);
-  return { add: min('add'), checkout: min('checkout'), addCpu: min('addCpu'), checkoutCpu: min('checkoutCpu') };
+  // The agent's share is the one of the run whose CPU time was kept.
+  const share = (k, cpu) => (a[cpu] <= b[cpu] ? a[k] : b[k]);
+  return { add: min('add'), checkout: min('checkout'), addCpu: min('addCpu'), checkoutCpu: min('checkoutCpu'), addAgent: share('addAgent', 'addCpu'), checkoutAgent: share('checkoutAgent', 'checkoutCpu') };
 };
 const none = best('none', FILES, 'none');
 const proc = best('process', FILES, 'process');
@@ -189,6 +221,7 @@ console.log('CPU seconds (user + system: git, the filter process, and the sessio
 cpuRow('no filter', none);
 cpuRow('filter-process', proc);
 cpuRow('filter-process via agent', agent);
+console.log(`    of which the session agent       add -A ${agent.addAgent.toFixed(2).padStart(8)} s   checkout ${agent.checkoutAgent.toFixed(2).padStart(8)} s`);
 const ratio = (a, b) => (a / b).toFixed(1);
 console.log(`\n  filter-process / no filter:        add ${ratio(proc.add, none.add)}x   checkout ${ratio(proc.checkout, none.checkout)}x   (target <= 3x)`);
 console.log(`  via agent / no filter:            add ${ratio(agent.add, none.add)}x   checkout ${ratio(agent.checkout, none.checkout)}x   (target <= 2x)`);

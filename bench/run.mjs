@@ -5,8 +5,10 @@
 //
 // Environment: BENCH_MB (corpus size, default 100), BENCH_SECRETLINT_MB (default 8),
 // BENCH_SKIP_1GB=1, BENCH_SKIP_SECRETLINT=1, BENCH_RUNS (timed runs per measurement, default 3),
-// BENCH_BASELINE=<path to another checkout's bin/agent-vault.mjs> (built) to measure it side by
-// side in the same run: before/after figures whose ratios do not depend on how busy the machine is.
+// BENCH_BASELINE=<path to another checkout's bin/agent-vault.mjs> (built; several, comma-separated,
+// named by BENCH_BASELINE_LABEL=a,b) to measure them side by side in the same run, each timed run
+// of this build followed by one of each baseline: before/after figures whose ratios do not depend
+// on how busy the machine is.
 import { spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -25,8 +27,11 @@ const SUBSET_MB = Number(process.env.BENCH_SECRETLINT_MB ?? 8);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const CORPUS_VERSION = 3;
 const SMALL_FILES_MB = 48;
-const baselineCli = process.env.BENCH_BASELINE ? String(process.env.BENCH_BASELINE) : undefined;
-const baselineLabel = baselineCli ? (process.env.BENCH_BASELINE_LABEL ?? 'baseline') : undefined;
+const baselineLabels = String(process.env.BENCH_BASELINE_LABEL ?? '').split(',');
+const baselines = (process.env.BENCH_BASELINE ? String(process.env.BENCH_BASELINE).split(',') : []).map((cli, i, all) => ({
+  cli,
+  label: baselineLabels[i] || (all.length === 1 ? 'baseline' : `baseline ${i + 1}`),
+}));
 
 mkdirSync(work, { recursive: true });
 // bench/.work lives inside this repository's work tree; stop git discovery there so the
@@ -79,9 +84,18 @@ function measure(cmd, args, { cwd = root, okStatus = [0, 1] } = {}) {
 
 /** Best-of-N style: the median wall time and the largest peak RSS of RUNS timed runs after one warm-up. */
 function timed(cmd, args, opts, runs = RUNS) {
-  measure(cmd, args, opts);
-  const results = Array.from({ length: runs }, () => measure(cmd, args, opts));
-  return { seconds: median(results.map((r) => r.seconds)), cpu: median(results.map((r) => r.cpu)), rssMB: Math.max(...results.map((r) => r.rssMB)), last: results.at(-1) };
+  return timedTogether([[cmd, args, opts]], runs)[0];
+}
+
+/**
+ * Several commands timed in turn (A B C A B C ...), each after one warm-up run, so a change in
+ * how busy the machine is falls on all of them alike: their ratios are what this run says.
+ */
+function timedTogether(commands, runs = RUNS) {
+  for (const [cmd, args, opts] of commands) measure(cmd, args, opts);
+  const all = commands.map(() => []);
+  for (let r = 0; r < runs; r++) commands.forEach(([cmd, args, opts], i) => all[i].push(measure(cmd, args, opts)));
+  return all.map((results) => ({ seconds: median(results.map((r) => r.seconds)), cpu: median(results.map((r) => r.cpu)), rssMB: Math.max(...results.map((r) => r.rssMB)), last: results.at(-1) }));
 }
 
 function corpus(name, mb, seed, { small = false } = {}) {
@@ -118,16 +132,16 @@ log();
 const big = corpus(`corpus-${CORPUS_MB}mb`, CORPUS_MB, 7);
 const sizeMB = big.bytes / MB;
 log(`corpus: ${big.files} files, ${fmt(sizeMB)} MB of mixed source and config, ${big.planted} planted fake secrets`);
-const av = timed('node', [cli, ...avScan(big.dir)], { cwd: big.dir });
 // The same scan with decoding off, in the same run: what decoding costs.
 const noDecodeConfig = join(work, 'no-decode.yaml');
 writeFileSync(noDecodeConfig, 'decode: false\n');
-const avNoDecode = timed('node', [cli, ...avScan(big.dir, ['--config', noDecodeConfig])], { cwd: big.dir });
+const [av, avNoDecode, ...bigBaselines] = timedTogether([
+  ['node', [cli, ...avScan(big.dir)], { cwd: big.dir }],
+  ['node', [cli, ...avScan(big.dir, ['--config', noDecodeConfig])], { cwd: big.dir }],
+  ...baselines.map((b) => ['node', [b.cli, ...avScan(big.dir)], { cwd: big.dir }]),
+]);
 results.agentVaultNoDecode = { mbps: sizeMB / avNoDecode.seconds, seconds: avNoDecode.seconds, cpu: avNoDecode.cpu, rssMB: avNoDecode.rssMB };
-if (baselineCli) {
-  const b = timed('node', [baselineCli, ...avScan(big.dir)], { cwd: big.dir });
-  results.baseline = { mbps: sizeMB / b.seconds, seconds: b.seconds, cpu: b.cpu, rssMB: b.rssMB };
-}
+results.baselines = bigBaselines.map((b) => ({ mbps: sizeMB / b.seconds, seconds: b.seconds, cpu: b.cpu, rssMB: b.rssMB }));
 const avReport = JSON.parse(measure('node', [cli, 'scan', '.', '--format', 'json', '--no-progress'], { cwd: big.dir }).stdout);
 const avFindings = avReport.stats;
 const byRule = {};
@@ -157,13 +171,13 @@ if (ensureTool('rg', 'ripgrep')) {
 const smallTree = corpus(`small-files-${SMALL_FILES_MB}mb`, SMALL_FILES_MB, 13, { small: true });
 const smallMB = smallTree.bytes / MB;
 {
-  const s1 = timed('node', [cli, ...avScan(smallTree.dir)], { cwd: smallTree.dir });
+  const [s1, ...smallBaselines] = timedTogether([
+    ['node', [cli, ...avScan(smallTree.dir)], { cwd: smallTree.dir }],
+    ...baselines.map((b) => ['node', [b.cli, ...avScan(smallTree.dir)], { cwd: smallTree.dir }]),
+  ]);
   const findings = JSON.parse(measure('node', [cli, 'scan', '.', '--format', 'json', '--no-progress'], { cwd: smallTree.dir }).stdout).stats.findings;
   results.small = { mbps: smallMB / s1.seconds, seconds: s1.seconds, cpu: s1.cpu, rssMB: s1.rssMB, findings };
-  if (baselineCli) {
-    const b = timed('node', [baselineCli, ...avScan(smallTree.dir)], { cwd: smallTree.dir });
-    results.smallBaseline = { mbps: smallMB / b.seconds, seconds: b.seconds, cpu: b.cpu, rssMB: b.rssMB };
-  }
+  results.smallBaselines = smallBaselines.map((b) => ({ mbps: smallMB / b.seconds, seconds: b.seconds, cpu: b.cpu, rssMB: b.rssMB }));
   if (results.rg) {
     const r = timed('rg', ['--no-ignore', '--hidden', '-i', '-F', '-c', '-f', kwFile, '.'], { cwd: smallTree.dir });
     results.smallRg = { mbps: smallMB / r.seconds, seconds: r.seconds, cpu: r.cpu, rssMB: r.rssMB };
@@ -202,10 +216,10 @@ const row = (name, data, r) =>
   log(`| ${name} | ${data} | ${fmt(r.seconds, 2)} | ${fmt(r.mbps)} | ${fmt(r.cpu, 2)} | ${fmt(r.mbps * (r.seconds / r.cpu))} | ${fmt(r.rssMB, 0)} | ${r.findings ?? '-'} |`);
 row('agent-vault scan (json, non-git folder)', `${fmt(sizeMB)} MB, ${big.files} files`, results.agentVault);
 row('agent-vault scan, decode: false', `${fmt(sizeMB)} MB, ${big.files} files`, results.agentVaultNoDecode);
-if (results.baseline) row(`${baselineLabel} scan (BENCH_BASELINE)`, `${fmt(sizeMB)} MB, ${big.files} files`, results.baseline);
+results.baselines.forEach((b, i) => row(`${baselines[i].label} scan (BENCH_BASELINE)`, `${fmt(sizeMB)} MB, ${big.files} files`, b));
 if (results.rg) row(`ripgrep -i -F, ${keywords.length} rule keywords`, `${fmt(sizeMB)} MB`, results.rg);
 row('agent-vault scan, small files', `${fmt(smallMB)} MB, ${smallTree.files} files`, results.small);
-if (results.smallBaseline) row(`${baselineLabel} scan, small files`, `${fmt(smallMB)} MB, ${smallTree.files} files`, results.smallBaseline);
+results.smallBaselines.forEach((b, i) => row(`${baselines[i].label} scan, small files`, `${fmt(smallMB)} MB, ${smallTree.files} files`, b));
 if (results.smallRg) row(`ripgrep -i -F, small files`, `${fmt(smallMB)} MB, ${smallTree.files} files`, results.smallRg);
 row('agent-vault scan (same subset as secretlint)', `${fmt(subsetMB)} MB, ${subset.files} files`, results.agentVaultSubset);
 if (results.secretlint) row('secretlint 12.0.0 + preset-recommend', `${fmt(subsetMB)} MB, ${subset.files} files`, results.secretlint);
@@ -220,13 +234,14 @@ log(
   `decoding costs ${fmt(100 * (results.agentVault.seconds / results.agentVaultNoDecode.seconds - 1))}% wall, ` +
     `${fmt(100 * (results.agentVault.cpu / results.agentVaultNoDecode.cpu - 1))}% CPU on the ${fmt(sizeMB, 0)} MB tree (target <= 15%)`,
 );
-if (results.baseline) {
+results.baselines.forEach((b, i) => {
+  const small = results.smallBaselines[i];
   log(
-    `vs ${baselineLabel}: ${fmt(results.agentVault.mbps / results.baseline.mbps, 2)}x MB/s on the ${fmt(sizeMB, 0)} MB tree ` +
-      `(CPU ${fmt(results.agentVault.cpu, 2)} s vs ${fmt(results.baseline.cpu, 2)} s); ` +
-      `${fmt(results.small.mbps / results.smallBaseline.mbps, 2)}x on the small files (CPU ${fmt(results.small.cpu, 2)} s vs ${fmt(results.smallBaseline.cpu, 2)} s)`,
+    `vs ${baselines[i].label}: ${fmt(results.agentVault.mbps / b.mbps, 2)}x MB/s on the ${fmt(sizeMB, 0)} MB tree ` +
+      `(CPU ${fmt(results.agentVault.cpu, 2)} s vs ${fmt(b.cpu, 2)} s: ${fmt(results.agentVault.cpu / b.cpu, 2)}x); ` +
+      `${fmt(results.small.mbps / small.mbps, 2)}x on the small files (CPU ${fmt(results.small.cpu, 2)} s vs ${fmt(small.cpu, 2)} s: ${fmt(results.small.cpu / small.cpu, 2)}x)`,
   );
-}
+});
 log(
   `targets: >= 150 MB/s on the ${fmt(sizeMB, 0)} MB tree: ${results.agentVault.mbps >= 150 ? 'met' : 'NOT met'} (${fmt(results.agentVault.mbps)}); ` +
     `>= 100 MB/s on the small files: ${results.small.mbps >= 100 ? 'met' : 'NOT met'} (${fmt(results.small.mbps)})`,
@@ -274,14 +289,20 @@ log();
   git(repo, ['add', '-A']);
   const staged = git(repo, ['diff', '--cached', '--name-only']).trim().split('\n').length;
   const tracked = Number(git(repo, ['ls-files']).split('\n').length - 1);
-  const runs = Array.from({ length: 7 }, () => measure('node', [cli, 'scan', '--staged', '--format', 'json', '-o', '/dev/null', '--no-progress'], { cwd: repo }));
-  const baselineRuns = baselineCli ? Array.from({ length: 7 }, () => measure('node', [baselineCli, 'scan', '--staged', '--format', 'json', '-o', '/dev/null', '--no-progress'], { cwd: repo })) : [];
+  const stagedScan = (bin) => measure('node', [bin, 'scan', '--staged', '--format', 'json', '-o', '/dev/null', '--no-progress'], { cwd: repo });
+  const runs = [];
+  const baselineRuns = baselines.map(() => []);
+  // in turn, as above: this build, then each baseline, seven times
+  for (let r = 0; r < 7; r++) {
+    runs.push(stagedScan(cli));
+    baselines.forEach((b, i) => baselineRuns[i].push(stagedScan(b.cli)));
+  }
   const baseline = median(Array.from({ length: 5 }, () => measure('node', ['-e', '0']).seconds));
   const ms = median(runs.map((r) => r.seconds)) * 1000;
   const found = JSON.parse(measure('node', [cli, 'scan', '--staged', '--format', 'json', '--no-progress'], { cwd: repo }).stdout).stats.findings;
   log(`scan --staged: ${staged} staged files in a ${tracked}-file repository: median ${fmt(ms, 0)} ms wall over 7 runs (min ${fmt(Math.min(...runs.map((r) => r.seconds)) * 1000, 0)} ms; median CPU ${fmt(median(runs.map((r) => r.cpu)) * 1000, 0)} ms; \`node -e 0\` alone ${fmt(baseline * 1000, 0)} ms), ${found} finding(s); target <= 100 ms: ${ms <= 100 ? 'met' : 'NOT met'}`);
-  if (baselineRuns.length) {
-    log(`scan --staged, ${baselineLabel}: median ${fmt(median(baselineRuns.map((r) => r.seconds)) * 1000, 0)} ms wall, median CPU ${fmt(median(baselineRuns.map((r) => r.cpu)) * 1000, 0)} ms`);
+  for (const [i, b] of baselines.entries()) {
+    log(`scan --staged, ${b.label}: median ${fmt(median(baselineRuns[i].map((r) => r.seconds)) * 1000, 0)} ms wall, median CPU ${fmt(median(baselineRuns[i].map((r) => r.cpu)) * 1000, 0)} ms`);
   }
 }
 

@@ -1,10 +1,10 @@
 // Bundles the CLI (and its scan worker) into single ESM files: one file starts far faster
 // than hundreds of modules, and the built-in rule packs are parsed here, once, and embedded.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, mkdirSync, rmSync } from 'node:fs';
-import { basename } from 'node:path';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, readdirSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,8 +36,38 @@ const skillPacks = readdirSync(rulesDir)
     return { file: `rules/${f}`, rules: (doc.rules ?? []).map(({ examples: _examples, ...rule }) => rule) };
   });
 
+// The rule tables (src/core/rules.ts RuleTable): every rule validated, its regexes compiled once
+// here, its context or url shape turned into regex source and its stopwords gathered, by the
+// same code that compiles rules from source. A start then only makes RegExps from them.
+// test/rule-tables.test.ts compares dist/rule-tables.json (the CLI reads it; the Action embeds
+// the same text) with rules/*.yaml.
+async function ruleTables() {
+  const scratch = mkdtempSync(join(tmpdir(), 'agent-vault-build-'));
+  try {
+    const file = join(scratch, 'tables.mjs');
+    await build({
+      stdin: { contents: "export { ruleTablesOf, packRuleTables } from './src/config/builtin-rules.ts';", resolveDir: root, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: file,
+      logLevel: 'warning',
+      banner: { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" },
+    });
+    const { ruleTablesOf, packRuleTables } = await import(pathToFileURL(file).href);
+    return JSON.stringify(packRuleTables(ruleTablesOf(packs, true)));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+const tablesJson = await ruleTables();
+
 const cliDir = faultDir ?? join(root, 'dist');
 mkdirSync(cliDir, { recursive: true });
+// The CLI reads the rule packs and tables from these files beside it (src/config/builtin-rules.ts).
+const packsJson = JSON.stringify(packs);
+writeFileSync(join(cliDir, 'rule-packs.json'), packsJson);
+writeFileSync(join(cliDir, 'rule-tables.json'), tablesJson);
 const common = {
   bundle: true,
   platform: 'node',
@@ -47,8 +77,9 @@ const common = {
   legalComments: 'none',
   logLevel: 'warning',
   define: {
-    __AGENT_VAULT_RULE_PACKS__: JSON.stringify(packs),
-    __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(skillPacks),
+    // JSON text, parsed when first needed: V8 compiles a large JavaScript literal at every start
+    // (each worker thread too), where JSON.parse reads the same data several times faster.
+    __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(JSON.stringify(skillPacks)),
     __AGENT_VAULT_FAULT_INJECTION__: String(faultDir !== undefined),
   },
   // Some CommonJS dependencies call require(); give the ESM bundle one.
@@ -58,6 +89,7 @@ const cli = await build({
   ...common,
   metafile: true,
   entryPoints: { cli: join(root, 'src/cli/bin.ts'), 'scan-worker': join(root, 'src/sources/scan-worker.ts') },
+  define: { ...common.define, __AGENT_VAULT_RULE_FILES__: 'true' },
   outdir: cliDir,
   outExtension: { '.js': '.mjs' },
   // What a command loads only when it runs (the MCP server and its schema libraries, the skill
@@ -98,6 +130,10 @@ await build({
   absWorkingDir: root,
   plugins: [noNetworkClient],
   entryPoints: [join(root, 'action/src/index.ts')],
+  // One file, as the Action runs it (once per job): the rule packs and tables embedded as
+  // JavaScript data. (As JSON text inside a string, quoted keys read like assignments to the
+  // scanner that checks this repository, and to anyone's scanner that reads the bundle.)
+  define: { ...common.define, __AGENT_VAULT_RULE_PACKS__: packsJson, __AGENT_VAULT_RULE_TABLES__: tablesJson },
   outfile: join(root, 'action/dist/index.js'),
   target: 'node20',
   // Runners execute actions with `node24`; the file is ESM like the rest of the package.

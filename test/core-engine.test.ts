@@ -26,10 +26,11 @@ describe('keyword automaton', () => {
     return false;
   };
 
+  // Characters past latin1 ('中', from text a byte order mark decoded) break a keyword and start a word.
   it('finds exactly the keywords a naive search finds, word starts included', () => {
     const word = fc.tuple(fc.boolean(), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', '1'), minLength: 1, maxLength: 5 })).map(([star, w]) => (star ? '*' : '') + w.toLowerCase());
     fc.assert(
-      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 12, selector: (w) => w.replace(/^\*/, '') }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', 'x', '1', '\n', 'é'), maxLength: 200 }), (keywords, text) => {
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 12, selector: (w) => w.replace(/^\*/, '') }), fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B', '_', '-', 'c', 'x', '1', '\n', 'é', '中'), maxLength: 200 }), (keywords, text) => {
         const found = new KeywordAutomaton(keywords).find(text);
         const expected = new Set(keywords.map((k, i) => (occurs(text, k) ? i : -1)).filter((i) => i >= 0));
         expect([...found].sort()).toEqual([...expected].sort());

@@ -113,10 +113,13 @@ describe('worker threads', () => {
     for (let i = 0; i < 300; i++) write(dir, `f/${String(i).padStart(3, '0')}.txt`, i % 7 === 0 ? `k=${token()}\n` : `nothing ${i}\n`);
     gitOk(sb, dir, ['add', '.']);
     const inline = cli(sb, dir, ['scan', '--threads', '1', '--format', 'json']);
+    // two threads: this one and a worker; three: this one and two workers
     const workers = cli(sb, dir, ['scan', '--threads', '2', '--format', 'json']);
+    const more = cli(sb, dir, ['scan', '--threads', '3', '--format', 'json']);
     expect(inline.code).toBe(1);
     const strip = (s: string) => JSON.parse(s).findings.map((f: { path: string; fingerprint: string }) => `${f.path}:${f.fingerprint}`);
     expect(strip(workers.stdout)).toEqual(strip(inline.stdout));
+    expect(strip(more.stdout)).toEqual(strip(inline.stdout));
     expect(strip(inline.stdout)).toHaveLength(43);
   });
 });

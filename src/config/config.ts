@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { configError } from '../errors.js';
-import { compileAllowlist, compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
+import { allowlistFromTable, compileAllowlist, compileRule, digestRules, ruleFromTable, Ruleset, type Problem } from '../core/rules.js';
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
-import { builtinRulePacks, type RulePackFile } from './builtin-rules.js';
+import { builtinRuleIds, builtinRulePacks, builtinRuleTables, ruleTablesOf, type RulePackFile } from './builtin-rules.js';
 import { readPolicy } from './policy.js';
 import { readProviders, type ProvidersConfig } from './providers.js';
 import { readSkillPolicy } from './skills.js';
@@ -163,7 +163,7 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
 function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): void {
   if (!config.disabledRules.length) return;
   const known = new Set<string>();
-  if (config.useBuiltinRules) for (const pack of builtinRulePacks()) for (const r of pack.rules) known.add((r as { id?: string }).id ?? '');
+  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
   for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
   config.disabledRules.forEach((id, i) => {
     if (!known.has(id)) problems.push({ where: ['rules', 'disable', i], message: `unknown rule id "${id}"` });
@@ -204,7 +204,7 @@ export function loadConfig(opts: { explicit?: string; env?: string; repoRoot?: s
  * gates keep the configuration as written.
  */
 export function agentViewConfig(config: AgentVaultConfig): AgentVaultConfig {
-  const builtinIds = new Set(builtinRulePacks().flatMap((p) => p.rules.map((r) => (r as { id?: unknown }).id)));
+  const builtinIds = new Set<unknown>(builtinRuleIds());
   const customRules = config.customRules.map((raw) => {
     if (typeof raw !== 'object' || raw === null) return raw;
     const { allowlist: _ignored, ...rule } = raw as Record<string, unknown>;
@@ -214,35 +214,24 @@ export function agentViewConfig(config: AgentVaultConfig): AgentVaultConfig {
 }
 
 /** Compile the effective ruleset: built-in packs (unless disabled) plus the config's rules. */
-export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = builtinRulePacks()): Ruleset {
-  const problems: string[] = [];
+export function buildRuleset(config: AgentVaultConfig, packs?: RulePackFile[]): Ruleset {
   const byId = new Map<string, CompiledRule>();
-  const defs: unknown[] = [];
   const globalLists: CompiledAllowlist[] = [];
   if (config.useBuiltinRules) {
-    for (const pack of packs) {
-      const p: Problem[] = [];
-      pack.rules.forEach((raw, i) => {
-        // built-in packs are compiled lazily: their regexes are proved by the tests
-        const rule = compileRule(raw, ['rules', i], p, 'secret', true);
-        if (rule) {
-          if (byId.has(rule.id)) p.push({ where: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
-          byId.set(rule.id, rule);
-          defs.push(raw);
-        }
-      });
-      if (pack.allowlist !== undefined) globalLists.push(compileAllowlist(pack.allowlist, ['allowlist'], p));
-      problems.push(...p.map((x) => `${pack.file}: ${x.where.join('.')}: ${x.message}`));
+    // The built-in tables were derived at build time; packs given here are derived now.
+    for (const pack of packs ? ruleTablesOf(packs) : builtinRuleTables()) {
+      for (const t of pack.rules) byId.set(t.id, ruleFromTable(t));
+      if (pack.allowlist) globalLists.push(allowlistFromTable(pack.allowlist));
     }
   }
-  if (problems.length) throw configError(problems.join('\n'), 'The built-in rule pack is damaged; reinstall agent-vault.');
+  const customDefs: unknown[] = [];
   const cp: Problem[] = [];
   config.customRules.forEach((raw, i) => {
     const rule = compileRule(raw, ['rules', 'add', i], cp, 'secret', false, 'linear');
     if (rule) {
       byId.delete(rule.id); // a custom rule with a built-in id replaces it
       byId.set(rule.id, rule);
-      defs.push(raw);
+      customDefs.push(raw);
     }
   });
   for (const id of config.disabledRules) {
@@ -251,8 +240,10 @@ export function buildRuleset(config: AgentVaultConfig, packs: RulePackFile[] = b
   if (config.allowlist !== undefined) globalLists.push(compileAllowlist(config.allowlist, ['allowlist'], cp, 'linear'));
   if (cp.length) throw configError(cp.map((x) => `${config.file ?? 'config'}: ${x.where.join('.')}: ${x.message}`).join('\n'));
   const merged = mergeAllowlists(globalLists);
-  // The digest costs ~15 ms and only skill attestations read it: computed on first use.
-  return new Ruleset([...byId.values()], merged, () => digestRules(defs));
+  // The digest (over the definitions as written) costs ~15 ms and only skill attestations read
+  // it: computed on first use, when the packs' definitions are parsed too.
+  const builtinDefs = () => (config.useBuiltinRules ? (packs ?? builtinRulePacks()).flatMap((p) => p.rules) : []);
+  return new Ruleset([...byId.values()], merged, () => digestRules([...builtinDefs(), ...customDefs]));
 }
 
 function mergeAllowlists(lists: CompiledAllowlist[]): CompiledAllowlist {

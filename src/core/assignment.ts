@@ -238,9 +238,12 @@ function fold(source: string): string {
   return f;
 }
 
-/** Forms after the name, folded once and joined: the part every rule shares. */
+/**
+ * Forms after the name, folded once and joined: the part every rule shares (most of each
+ * context rule's regex source; the embedded rule tables write it once).
+ */
 let afterForms: string | undefined;
-function sharedAfterForms(): string {
+export function sharedAfterForms(): string {
   if (afterForms === undefined) afterForms = ASSIGNMENT_FORMS.filter((f) => f.position === 'after').map((f) => fold(f.source)).join('|');
   return afterForms;
 }

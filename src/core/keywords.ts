@@ -3,24 +3,30 @@
  *
  * Keywords are ASCII and matched case-insensitively. Text is expected as a "binary"
  * (latin1) string, one char per byte, which is how every source hands text to the engine;
- * code units above 255 simply reset the automaton, which is correct for ASCII keywords.
+ * code units above 255 (text a byte order mark decoded) reset the automaton like any other
+ * character no keyword holds, which is correct for ASCII keywords.
  *
  * The DFA runs over byte classes, not bytes: every byte no keyword uses shares class 0 and
  * upper-case ASCII shares its lower-case class. With a few hundred keywords that shrinks the
  * transition table about sixfold, so it is built in milliseconds (every scan, staged scans
  * included, pays for the build) and stays in cache while scanning.
  */
-/** Marks a DFA entry not computed yet; never a real entry (tables stay far below 2^31). */
-const UNRESOLVED = 0x7fffffff;
+/**
+ * Marks a DFA entry not computed yet. Zero, so the tables need no fill: a new typed array is
+ * zero already, and the pages of a large one are not even touched until a scan uses them
+ * (filling two megabytes of tables cost every start tens of milliseconds on a busy machine).
+ * A real entry is never zero: state k's row starts at (k + 1) * width, row 0 is never used.
+ */
+const UNRESOLVED = 0;
 
 export class KeywordAutomaton {
   readonly keywords: readonly string[];
   /** Byte -> class. */
   private readonly classOf: Uint8Array;
   /**
-   * Transitions, one row of `width` entries per state. An entry holds the target's row
-   * offset (state * width); states where keywords end are stored as -(offset + 1), so the
-   * scan loop needs no lookup except when a keyword ends.
+   * Transitions, one row of `width` entries per state, state k's row at (k + 1) * width. An
+   * entry holds the target's row offset; states where keywords end are stored negated, so the
+   * scan loop needs no lookup except when a keyword ends; 0 is not computed yet.
    */
   private readonly delta: Int32Array;
   private readonly width: number;
@@ -59,7 +65,11 @@ export class KeywordAutomaton {
       return kw;
     });
 
-    const classOf = new Uint8Array(256);
+    // One entry per UTF-16 code unit, so the scan loop needs no test for characters past
+    // latin1: they share class 0 with every other character no keyword uses, and class 0 leads
+    // back to the root from any state (no keyword holds it). The branch that test cost was a
+    // third of the keyword pass.
+    const classOf = new Uint8Array(65536);
     let width = 1;
     for (const kw of lowered) {
       for (let i = 0; i < kw.length; i++) {
@@ -73,10 +83,11 @@ export class KeywordAutomaton {
     // Fold upper-case ASCII onto lower-case so the scan loop needs no per-char conversion.
     for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
 
-    // Trie: goto[state * width + class] = child state, or -1; children listed for the BFS.
+    // Trie: goto[state * width + class] = child state, or 0 where there is none (the root is
+    // nobody's child); children listed for the BFS.
     let capacity = 1;
     for (const kw of lowered) capacity += kw.length;
-    const go = new Int32Array(capacity * width).fill(-1);
+    const go = new Int32Array(capacity * width);
     const children: number[][] = [[]];
     const out: number[][] = [[]];
     let states = 1;
@@ -85,7 +96,7 @@ export class KeywordAutomaton {
       for (let i = 0; i < kw.length; i++) {
         const a = classOf[kw.charCodeAt(i)]!;
         let next = go[s * width + a]!;
-        if (next === -1) {
+        if (next === 0) {
           next = states++;
           out.push([]);
           children.push([]);
@@ -110,9 +121,9 @@ export class KeywordAutomaton {
         const a = edges[e]!;
         const t = edges[e + 1]!;
         let f = fail[s]!;
-        while (f > 0 && go[f * width + a] === -1) f = fail[f]!;
+        while (f > 0 && go[f * width + a] === 0) f = fail[f]!;
         const g = go[f * width + a]!;
-        fail[t] = g !== -1 && g !== t ? g : 0;
+        fail[t] = g !== t ? g : 0;
         if (out[fail[t]!]!.length) out[t] = out[t]!.concat(out[fail[t]!]!);
         queue[tail++] = t;
       }
@@ -125,25 +136,26 @@ export class KeywordAutomaton {
     // The DFA rows are filled in lazily, the first time the scan takes a transition: a
     // scan visits a small part of the states, and a staged scan of ten files must not pay
     // for the full table (hundreds of keywords x dozens of classes) at every start.
-    this.delta = new Int32Array(states * width).fill(UNRESOLVED);
+    this.delta = new Int32Array((states + 1) * width);
     this.width = width;
     this.outputs = out.map((o) => (o.length ? Array.from(new Set(o)) : undefined));
   }
 
-  /** Fill in (and remember) the DFA transition from the state at row offset `row` on class `a`. */
+  /**
+   * Fill in (and remember) the DFA transition from the state whose row starts at `row`
+   * ((state + 1) * width) on class `a`: the next state's row, negated when keywords end there.
+   */
   private resolve(row: number, a: number): number {
-    const s = row / this.width;
-    let t = this.go[row + a]!;
-    if (t === -1) {
-      if (s === 0) t = 0;
-      else {
-        const frow = this.fail[s]! * this.width;
-        let e = this.delta[frow + a]!;
-        if (e === UNRESOLVED) e = this.resolve(frow, a);
-        t = (e >= 0 ? e : -e - 1) / this.width;
-      }
+    const s = row / this.width - 1;
+    let t = this.go[s * this.width + a]!;
+    if (t === 0 && s !== 0) {
+      const frow = (this.fail[s]! + 1) * this.width;
+      let e = this.delta[frow + a]!;
+      if (e === UNRESOLVED) e = this.resolve(frow, a);
+      t = (e > 0 ? e : -e) / this.width - 1;
     }
-    const encoded = this.hasOutput[t] ? -(t * this.width) - 1 : t * this.width;
+    const next = (t + 1) * this.width;
+    const encoded = this.hasOutput[t] ? -next : next;
     this.delta[row + a] = encoded;
     return encoded;
   }
@@ -156,21 +168,17 @@ export class KeywordAutomaton {
     const found: number[] = [];
     const { delta, classOf, outputs, width, bounded, lengths, seen } = this;
     const total = this.keywords.length;
-    let s = 0;
+    let s = width; // the root's row
     for (let i = 0, len = text.length; i < len; i++) {
-      const c = text.charCodeAt(i);
-      let e = 0;
-      if (c < 256) {
-        const a = classOf[c]!;
-        e = delta[s + a]!;
-        if (e === UNRESOLVED) e = this.resolve(s, a);
-      }
-      if (e >= 0) {
+      const a = classOf[text.charCodeAt(i)]!;
+      let e = delta[s + a]!;
+      if (e === UNRESOLVED) e = this.resolve(s, a);
+      if (e > 0) {
         s = e;
         continue;
       }
-      s = -e - 1;
-      for (const id of outputs[s / width]!) {
+      s = -e;
+      for (const id of outputs[s / width - 1]!) {
         if (seen[id] === 1) continue;
         if (bounded[id] === 1 && !startsWord(text, i - lengths[id]! + 1)) continue;
         seen[id] = 1;

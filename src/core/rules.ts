@@ -54,8 +54,50 @@ function stringList(value: unknown, where: (string | number)[], problems: Proble
   return value as string[];
 }
 
+/** A regular expression as data; made into a RegExp where a rule is built from its table. */
+export interface RegexSpec {
+  source: string;
+  flags: string;
+}
+
+/** An allowlist as data (its regexes not made yet); see RuleTable. */
+export interface AllowlistTable {
+  regexes: RegexSpec[];
+  lineRegexes: RegexSpec[];
+  stopwords: string[];
+  paths: string[];
+}
+
+/**
+ * What compileRule derives from a rule definition, as plain data: the regex a `context` or
+ * `url` shape builds, the secret group, every stopword the rule takes (its own, the made-up
+ * values, the shape's), the first character of an anchored regex. The built-in packs are
+ * derived once, at build time, and embedded in this form (scripts/build.mjs): every start
+ * (each hook run, each scan worker thread) makes its rules from it instead of deriving and
+ * checking 580 definitions again. test/rule-tables.test.ts proves the embedded tables equal to
+ * what rules/*.yaml compiles to.
+ */
+export interface RuleTable {
+  id: string;
+  description: string;
+  regex: RegexSpec;
+  secretGroup: number;
+  firstChar?: number;
+  valueFirst?: { names: RegexSpec; forms: { form: number; regex: RegexSpec }[] };
+  keywords: string[];
+  entropy?: number;
+  severity: Severity;
+  tags: string[];
+  allowlist: AllowlistTable;
+}
+
 export function compileAllowlist(def: unknown, where: (string | number)[], problems: Problem[], engine: RegexEngine = 'builtin'): CompiledAllowlist {
-  const empty: CompiledAllowlist = { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined };
+  return allowlistFromTable(allowlistTable(def, where, problems, engine), engine);
+}
+
+/** An allowlist definition checked (problems appended) and turned into its table. */
+export function allowlistTable(def: unknown, where: (string | number)[], problems: Problem[], engine: RegexEngine = 'builtin'): AllowlistTable {
+  const empty: AllowlistTable = { regexes: [], lineRegexes: [], stopwords: [], paths: [] };
   if (def === undefined || def === null) return empty;
   if (typeof def !== 'object' || Array.isArray(def)) {
     problems.push({ where, message: 'must be a mapping with regexes, lineRegexes, stopwords or paths' });
@@ -67,17 +109,38 @@ export function compileAllowlist(def: unknown, where: (string | number)[], probl
       problems.push({ where: [...where, k], message: 'unknown allowlist key (expected regexes, lineRegexes, stopwords, paths)' });
     }
   }
-  const compileAll = (key: keyof AllowlistDefinition) =>
+  const specs = (key: keyof AllowlistDefinition) =>
     stringList(d[key], [...where, key], problems)
-      .map((src, i) => compileRegex(src, '', [...where, key, i], problems, engine))
-      .filter((r): r is RegExp => r !== undefined);
-  const paths = stringList(d.paths, [...where, 'paths'], problems);
+      .filter((src, i) => compileRegex(src, '', [...where, key, i], problems, engine) !== undefined)
+      .map((source) => ({ source, flags: '' }));
   return {
-    regexes: compileAll('regexes'),
-    lineRegexes: compileAll('lineRegexes'),
+    regexes: specs('regexes'),
+    lineRegexes: specs('lineRegexes'),
     stopwords: stringList(d.stopwords, [...where, 'stopwords'], problems).map((s) => s.toLowerCase()),
-    paths,
-    pathMatcher: paths.length ? pathMatcherFor(paths) : undefined,
+    paths: stringList(d.paths, [...where, 'paths'], problems),
+  };
+}
+
+/**
+ * Allowlist regexes of the built-in engine, one RegExp per source: they carry no g or y flag,
+ * so `test` keeps no state, and the shared lists (URL templates) are made once, not per rule.
+ */
+const madeAllowRegexes = new Map<string, RegExp>();
+
+export function allowlistFromTable(t: AllowlistTable, engine: RegexEngine = 'builtin'): CompiledAllowlist {
+  const make = (s: RegexSpec): RegExp => {
+    if (engine === 'linear') return new LinearRegExp(s.source, s.flags) as unknown as RegExp;
+    const key = `${s.flags}/${s.source}`;
+    let re = madeAllowRegexes.get(key);
+    if (!re) madeAllowRegexes.set(key, (re = new RegExp(s.source, s.flags)));
+    return re;
+  };
+  return {
+    regexes: t.regexes.map(make),
+    lineRegexes: t.lineRegexes.map(make),
+    stopwords: t.stopwords,
+    paths: t.paths,
+    pathMatcher: t.paths.length ? pathMatcherFor(t.paths) : undefined,
   };
 }
 
@@ -105,19 +168,30 @@ function pathMatcherFor(globs: string[]): (path: string) => boolean {
 
 const RULE_KEYS = new Set(['id', 'description', 'regex', 'context', 'url', 'flags', 'secretGroup', 'keywords', 'entropy', 'severity', 'tags', 'allowlist', 'examples']);
 
-let sharedUrlAllowlist: CompiledAllowlist | undefined;
-function urlAllowlist(): CompiledAllowlist {
-  return (sharedUrlAllowlist ??= compileAllowlist(URL_ALLOWLIST, ['url'], []));
+let sharedUrlAllowlist: AllowlistTable | undefined;
+function urlAllowlist(): AllowlistTable {
+  return (sharedUrlAllowlist ??= allowlistTable(URL_ALLOWLIST, ['url'], []));
 }
 
 /**
  * Validate and compile one rule definition. Problems are appended; undefined means unusable.
  * `kind` is `threat` for the skill threat packs, whose matches are not secrets. `lazy` (the
- * built-in packs, whose regexes the tests compile) creates each RegExp on first use: parsing a
- * quarter of a megabyte of regex source cost tens of milliseconds at every start, and a staged
- * scan of a few files runs a handful of rules.
+ * built-in packs, whose regexes the tests compile) skips checking each regex's syntax here.
+ * Either way the built-in engine's RegExps are made on first use: parsing a quarter of a
+ * megabyte of regex source cost tens of milliseconds at every start, and a staged scan of a
+ * few files runs a handful of rules.
  */
 export function compileRule(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret', lazy = false, engine: RegexEngine = 'builtin'): CompiledRule | undefined {
+  const table = ruleTable(raw, where, problems, kind, !lazy, engine);
+  return table && ruleFromTable(table, engine);
+}
+
+/**
+ * Validate one rule definition and derive its table (see RuleTable). Problems are appended;
+ * undefined means unusable. `check` also checks each regex's syntax (and, for the linear
+ * engine, that RE2 can run it).
+ */
+export function ruleTable(raw: unknown, where: (string | number)[], problems: Problem[], kind: 'secret' | 'threat' = 'secret', check = true, engine: RegexEngine = 'builtin'): RuleTable | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     problems.push({ where, message: 'a rule must be a mapping' });
     return undefined;
@@ -136,11 +210,11 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   // value shape joined by the assignment forms (`context`), or the schemes of a URL (`url`).
   const shapes = (['regex', 'context', 'url'] as const).filter((k) => def[k] !== undefined);
   if (shapes.length > 1) problems.push({ where: [...where, shapes[1]!], message: `a rule has one of regex, context or url, not ${shapes.join(' and ')}` });
-  let regex: RegExp | (() => RegExp) | undefined;
+  let regex: RegexSpec | undefined;
   let source: string | undefined;
   let builtGroup: number | undefined;
   let builtFlags = '';
-  let valueFirst: CompiledRule['valueFirst'];
+  let valueFirst: RuleTable['valueFirst'];
   const shape = shapes[0];
   if (engine === 'linear' && (shape === 'context' || shape === 'url')) {
     problems.push({ where: [...where, shape], message: `${shape} rules are a shape of the built-in packs (their fragments run on the fast engine); in a configuration write the rule as regex:, which runs on the linear-time engine` });
@@ -155,14 +229,14 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
         const built = compileContext(def.context as ContextDefinition);
         source = built.primary.source;
         builtGroup = built.primary.secretGroup;
-        const names = regexFor(built.names, 'g', [...where, shape], problems, lazy);
-        const forms: { form: number; regex: RegExp }[] = [];
+        const names = specFor(built.names, 'g', [...where, shape], problems, check);
+        const forms: { form: number; regex: RegexSpec }[] = [];
         for (const p of built.valueFirst) {
           // sticky: run only at the value positions the engine finds for the form
-          const re = regexFor(p.source, 'yd', [...where, shape], problems, lazy);
-          if (re) forms.push(lazyField({ form: p.form }, 'regex', re));
+          const re = specFor(p.source, 'yd', [...where, shape], problems, check);
+          if (re) forms.push({ form: p.form, regex: re });
         }
-        if (names) valueFirst = lazyField({ forms } as { names: RegExp; forms: { form: number; regex: RegExp }[] }, 'names', names);
+        if (names) valueFirst = { names, forms };
       } else {
         const built = compileUrl(def.url as UrlDefinition);
         source = built.source;
@@ -172,7 +246,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     }
   } else if (typeof def.regex !== 'string' || !def.regex) problems.push({ where: [...where, 'regex'], message: 'regex (or context, or url) is required' });
   else source = def.regex;
-  if (source !== undefined) regex = regexFor(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems, lazy, shape === 'context' || shape === 'url' ? 'builtin' : engine);
+  if (source !== undefined) regex = specFor(source, `g${typeof flags === 'string' ? flags : ''}${builtFlags}d`, [...where, shape ?? 'regex'], problems, check, shape === 'context' || shape === 'url' ? 'builtin' : engine);
   const keywords = stringList(def.keywords, [...where, 'keywords'], problems);
   keywords.forEach((k, i) => {
     if (k !== k.toLowerCase() || !/^\*?[\x20-\x7e]+$/.test(k)) problems.push({ where: [...where, 'keywords', i], message: 'keywords must be lower-case printable ASCII (a leading * lets a keyword match inside a word)' });
@@ -192,7 +266,7 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
     }
   }
   const tags = stringList(def.tags, [...where, 'tags'], problems);
-  const allowlist = compileAllowlist(def.allowlist, [...where, 'allowlist'], problems, engine);
+  const allowlist = allowlistTable(def.allowlist, [...where, 'allowlist'], problems, engine);
   // Made-up values (counting runs, placeholder families) are quiet in every secret rule. A
   // threat rule's match is a command or a phrase, not a value: `curl https://example.net | sh`
   // is a threat whatever its host is called.
@@ -205,19 +279,43 @@ export function compileRule(raw: unknown, where: (string | number)[], problems: 
   }
   if (problems.length > before || !regex) return undefined;
   const first = source !== undefined && !/[mi]/.test(typeof flags === 'string' ? flags : '') ? anchoredFirstChar(source) : undefined;
-  const rule = {
+  return {
     id,
     description: def.description!,
+    regex,
     secretGroup,
     ...(first !== undefined ? { firstChar: first } : {}),
     ...(valueFirst ? { valueFirst } : {}),
     keywords,
-    entropy: def.entropy,
+    ...(def.entropy !== undefined ? { entropy: def.entropy } : {}),
     severity,
     tags,
     allowlist,
   };
-  return lazyField(rule as Omit<CompiledRule, 'regex'> & { regex: RegExp }, 'regex', regex);
+}
+
+/**
+ * A rule made from its table. The built-in engine's RegExps are made on first use (a staged
+ * scan of a few files runs a handful of the rules); the linear engine's (a configuration's
+ * rules, a few) at once.
+ */
+export function ruleFromTable(t: RuleTable, engine: RegexEngine = 'builtin'): CompiledRule {
+  const make = (s: RegexSpec): RegExp | (() => RegExp) => (engine === 'linear' ? (new LinearRegExp(s.source, s.flags) as unknown as RegExp) : () => new RegExp(s.source, s.flags));
+  const vf = t.valueFirst;
+  const valueFirst = vf && lazyField({ forms: vf.forms.map((f) => lazyField({ form: f.form }, 'regex', make(f.regex))) }, 'names', make(vf.names));
+  const rule = {
+    id: t.id,
+    description: t.description,
+    secretGroup: t.secretGroup,
+    ...(t.firstChar !== undefined ? { firstChar: t.firstChar } : {}),
+    ...(valueFirst ? { valueFirst } : {}),
+    keywords: t.keywords,
+    entropy: t.entropy,
+    severity: t.severity,
+    tags: t.tags,
+    allowlist: allowlistFromTable(t.allowlist, engine),
+  };
+  return lazyField(rule as Omit<CompiledRule, 'regex'>, 'regex', make(t.regex));
 }
 
 /**
@@ -258,9 +356,10 @@ export function anchoredFirstChar(source: string): number | undefined {
   return m[1] !== undefined ? parseInt(m[1], 16) : m[2]!.charCodeAt(0);
 }
 
-/** A RegExp now (validated, problems reported) or, for trusted sources, a maker for first use. */
-function regexFor(source: string, flags: string, where: (string | number)[], problems: Problem[], lazy: boolean, engine: RegexEngine = 'builtin'): RegExp | (() => RegExp) | undefined {
-  return lazy ? () => new RegExp(source, flags) : compileRegex(source, flags, where, problems, engine);
+/** A regex as data; with `check`, only when its syntax is valid (problems reported). */
+function specFor(source: string, flags: string, where: (string | number)[], problems: Problem[], check: boolean, engine: RegexEngine = 'builtin'): RegexSpec | undefined {
+  if (check && compileRegex(source, flags, where, problems, engine) === undefined) return undefined;
+  return { source, flags };
 }
 
 /** Set `key` on `target` to a RegExp, or to a getter that makes it once, on first read. */

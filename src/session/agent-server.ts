@@ -26,7 +26,6 @@ import { PERSON_TEAM_ACTIONS, runTeamRequest } from './team-ops.js';
 import { teamRootFor } from './team-source.js';
 import type { AgentEndpoint } from './agent-socket.js';
 import { LocalVaultSession } from './local.js';
-import type { VaultSession } from './session.js';
 
 /**
  * The session agent: a background process that holds an unlocked vault's master key in
@@ -98,7 +97,7 @@ export function probeSocket(socket: string, timeoutMs = 2000): Promise<'live' | 
 }
 
 export class SessionAgent {
-  private readonly session: VaultSession;
+  private readonly session: LocalVaultSession;
   private readonly provider: MemoryKeyProvider;
   private server: Server | undefined;
   private readonly connections = new Set<Socket>();
@@ -174,14 +173,19 @@ export class SessionAgent {
     if (!sameFile(id, this.vaultId)) {
       // Changed: by this agent's own writes (set, remove, a TOTP step), or by someone else.
       // Whatever verifies under our key is the vault; anything else means we lock.
+      let generation: number;
       try {
-        openVault(this.options.home, { keyProvider: this.provider }).close();
+        const v = openVault(this.options.home, { keyProvider: this.provider });
+        generation = v.generation;
+        v.close();
       } catch {
         return void this.lock('vault');
       }
       this.vaultId = id;
-      void this.session.close(); // re-read at the next request
-      for (const c of this.contexts.values()) void c.session.close();
+      // Re-read at the next request, by every session that does not hold this state already
+      // (its own write, such as a checkpoint's anchor, leaves it current).
+      this.session.vaultChanged(generation);
+      for (const c of this.contexts.values()) c.session.vaultChanged(generation);
     }
   }
 
@@ -216,6 +220,8 @@ export class SessionAgent {
     conn.on('close', () => {
       this.connections.delete(conn);
       this.dropContext(conn);
+      // A client is done (a checkout's filter process): its grouped audit entries get their checkpoint now.
+      if (!this.locked) this.session.settle();
     });
     conn.on('error', () => conn.destroy());
     let chunks: Buffer[] = [];

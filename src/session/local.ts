@@ -517,10 +517,33 @@ export class LocalVaultSession implements VaultSession {
     this.checkpointIfDue();
   }
 
-  async close(): Promise<void> {
+  /**
+   * The end of one caller's use (the session agent calls it when a connection closes: a
+   * checkout's filter process is done): the grouped audit entries are flushed and checkpointed,
+   * as close() does for an in-process session.
+   */
+  settle(): void {
     if (this.groupedSinceClose) this.anchorDue = true;
     this.groupedSinceClose = false;
     this.flushAudit();
+  }
+
+  /**
+   * The vault file changed on disk (the session agent's watch): what was read from it is
+   * dropped, unless this session holds that very state, i.e. the change was its own write (a
+   * checkpoint's anchor): generations only rise, one per write, so an equal generation is the
+   * same document. Reopening costs a full verification and the bindings compiled again.
+   */
+  vaultChanged(generation: number): void {
+    if (this.vault && this.vault.generation === generation) return;
+    this.vault?.close();
+    this.vault = undefined;
+    this.team = undefined;
+    this.changed();
+  }
+
+  async close(): Promise<void> {
+    this.settle();
     this.vault?.close();
     this.vault = undefined;
     this.team = undefined;

@@ -17,8 +17,9 @@ import { printableText } from './analysis/decode.js';
 import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
 
-// Embedded by scripts/build.mjs; from source the packs are read from rules/skill-*.yaml.
-declare const __AGENT_VAULT_SKILL_RULE_PACKS__: RulePackFile[] | undefined;
+// Embedded by scripts/build.mjs as JSON text (parsed when a skill is first scanned, not at
+// every start); from source the packs are read from rules/skill-*.yaml.
+declare const __AGENT_VAULT_SKILL_RULE_PACKS__: string | undefined;
 
 let packCache: RulePackFile[] | undefined;
 
@@ -26,7 +27,7 @@ let packCache: RulePackFile[] | undefined;
 export function skillRulePacks(dir?: string): RulePackFile[] {
   if (dir) return loadSkillPacks(dir);
   if (packCache) return packCache;
-  if (typeof __AGENT_VAULT_SKILL_RULE_PACKS__ !== 'undefined') return (packCache = __AGENT_VAULT_SKILL_RULE_PACKS__);
+  if (typeof __AGENT_VAULT_SKILL_RULE_PACKS__ !== 'undefined') return (packCache = JSON.parse(__AGENT_VAULT_SKILL_RULE_PACKS__) as RulePackFile[]);
   return (packCache = loadSkillPacks(rulesDir()));
 }
 

@@ -148,7 +148,9 @@ export async function scanFiles(files: FileEntry[], settings: ScanSettings, onPr
     }
     return out;
   }
-  return scanInWorkers(files, settings, script, count, onProgress);
+  // This thread scans too, beside count - 1 workers: it has its ruleset already, and on a
+  // machine of two cores a second worker only added its start (a thread, the bundle, the rules).
+  return scanInWorkers(files, settings, script, count - 1, onProgress, inlineRuleset ?? buildRuleset(settings.config));
 }
 
 function merge(into: ScanResult, r: ScanResult) {
@@ -171,8 +173,12 @@ export type WorkerReply =
 /** An error the worker thread itself raised (it failed to start, or crashed), as one of ours. */
 const workerFailure = (e: unknown) => new AgentVaultError('internal', `the scan worker failed: ${foreignErrorDetail(e)}`);
 
-/** Scan files on `threads` worker threads running `script`; findings keep file order. */
-export function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress): Promise<ScanResult> {
+/**
+ * Scan files on `threads` worker threads running `script`, and in this thread too when given
+ * its ruleset (`here`), a batch at a time between the workers' messages; findings keep file
+ * order. Each worker holds a second batch in its queue, so it never waits for this thread.
+ */
+export function scanInWorkers(files: FileEntry[], settings: ScanSettings, script: string, threads: number, onProgress?: Progress, here?: Ruleset): Promise<ScanResult> {
   const batches: FileEntry[][] = [];
   for (let i = 0; i < files.length; i += BATCH_FILES) batches.push(files.slice(i, i + BATCH_FILES));
   const results: (ScanResult | undefined)[] = new Array(batches.length);
@@ -183,6 +189,20 @@ export function scanInWorkers(files: FileEntry[], settings: ScanSettings, script
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     let failed = false;
+    const fail = (error: AgentVaultError) => {
+      if (failed) return;
+      failed = true;
+      for (const x of workers) void x.terminate();
+      reject(error);
+    };
+    const record = (batch: number, r: ScanResult) => {
+      results[batch] = r;
+      done++;
+      doneFiles += batches[batch]!.length;
+      bytes += r.bytesScanned;
+      onProgress?.(doneFiles, files.length, bytes);
+      if (done === batches.length) finish();
+    };
     const finish = () => {
       for (const w of workers) void w.terminate();
       const out: ScanResult = { findings: [], skipped: [], filesScanned: 0, bytesScanned: 0 };
@@ -195,32 +215,37 @@ export function scanInWorkers(files: FileEntry[], settings: ScanSettings, script
         w.postMessage({ type: 'scan', batch, files: batches[batch]! } satisfies WorkerRequest);
       }
     };
-    for (let t = 0; t < Math.min(threads, batches.length); t++) {
+    if (batches.length === 0) return finish();
+    const workerCount = Math.min(threads, here ? batches.length - 1 : batches.length);
+    for (let t = 0; t < workerCount; t++) {
       const w = new Worker(script, { workerData: settings });
       workers.push(w);
       w.on('message', (msg: WorkerReply) => {
         if (failed) return;
-        if (msg.type === 'error') {
-          failed = true;
-          for (const x of workers) void x.terminate();
-          reject(errorFromWire(msg.error));
-          return;
-        }
-        results[msg.batch] = { findings: msg.findings.map(fromWire), skipped: msg.skipped, filesScanned: msg.filesScanned, bytesScanned: msg.bytesScanned };
-        done++;
-        doneFiles += batches[msg.batch]!.length;
-        bytes += msg.bytesScanned;
-        onProgress?.(doneFiles, files.length, bytes);
-        if (done === batches.length) finish();
-        else feed(w);
+        if (msg.type === 'error') return fail(errorFromWire(msg.error));
+        record(msg.batch, { findings: msg.findings.map(fromWire), skipped: msg.skipped, filesScanned: msg.filesScanned, bytesScanned: msg.bytesScanned });
+        if (!failed && done < batches.length) feed(w);
       });
-      w.on('error', (e) => {
-        if (failed) return;
-        failed = true;
-        for (const x of workers) void x.terminate();
-        reject(workerFailure(e));
-      });
+      w.on('error', (e) => fail(workerFailure(e)));
       feed(w);
+      if (here) feed(w);
     }
+    if (!here) return;
+    const ruleset = here;
+    const scanHere = () => {
+      if (failed || next >= batches.length) return;
+      const batch = next++;
+      let r: ScanResult;
+      try {
+        r = scanBatch(batches[batch]!, ruleset, settings);
+      } catch (e) {
+        // As a worker answers: ours as it is, anything else as an internal error made safe to print.
+        return fail(e instanceof AgentVaultError ? e : new AgentVaultError('internal', foreignErrorDetail(e)));
+      }
+      record(batch, r);
+      // Let the workers' answers in (and feed them) before the next batch here.
+      setImmediate(scanHere);
+    };
+    setImmediate(scanHere);
   });
 }

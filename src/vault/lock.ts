@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, linkSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync, linkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { AgentVaultError } from '../errors.js';
 
@@ -18,7 +18,17 @@ interface LockRecord {
 export interface LockOptions {
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
+  /**
+   * While waiting for a live holder, say so in `<path>.wait` (its mtime, refreshed at every
+   * retry): a holder that keeps the lock across many operations (the audit log's groups,
+   * see audit/log.ts) checks lockWanted and lets go early, then yields its next turn.
+   */
+  announce?: boolean;
 }
+
+/** A waiter's announcement counts this long after its last retry (retries are at most ~75 ms apart). */
+const WANT_FRESH_MS = 250;
+const wantPath = (path: string) => `${path}.wait`;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function sleep(ms: number): void {
@@ -73,6 +83,7 @@ class FileLock {
     const deadline = Date.now() + timeoutMs;
     const rec: LockRecord = { pid: process.pid, start: ownStartTime(), nonce: randomBytes(8).toString('hex'), since: new Date().toISOString() };
     let delay = 2;
+    let announced = false;
     for (;;) {
       try {
         const fd = openSync(this.path, 'wx', 0o600);
@@ -82,6 +93,7 @@ class FileLock {
           closeSync(fd);
         }
         this.nonce = rec.nonce;
+        if (announced) withdrawWait(this.path);
         return;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -91,6 +103,7 @@ class FileLock {
         this.breakStale(holder);
         continue;
       }
+      if (options.announce) announced = announceWait(this.path) || announced;
       if (Date.now() >= deadline) {
         throw new AgentVaultError('vault', `the vault is locked by another agent-vault process${holder ? ` (pid ${holder.pid}, since ${holder.since})` : ''}`, {
           code: 'VAULT_BUSY',
@@ -150,6 +163,51 @@ class FileLock {
     }
     this.nonce = undefined;
   }
+}
+
+/** Say that this process waits for the lock at `path` (best effort: false when it could not). */
+function announceWait(path: string): boolean {
+  try {
+    writeFileSync(wantPath(path), `${process.pid}\n`, { mode: 0o600 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The waiter that announced itself has the lock: the announcement is done (another waiter renews it at its next retry). */
+function withdrawWait(path: string): void {
+  try {
+    unlinkSync(wantPath(path));
+  } catch {
+    /* gone */
+  }
+}
+
+/** Whether a process waiting for the lock at `path` announced itself lately (LockOptions.announce). */
+export function lockWanted(path: string): boolean {
+  try {
+    return Date.now() - statSync(wantPath(path)).mtimeMs < WANT_FRESH_MS;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Before a long holder takes the lock at `path` again: while a waiter's announcement is fresh,
+ * let it go first (it withdraws the announcement once it holds the lock; a dead waiter's goes
+ * stale), so a holder that takes the lock back at once cannot starve a polling waiter.
+ */
+export function yieldToWaiters(path: string): void {
+  const until = Date.now() + WANT_FRESH_MS * 2;
+  while (lockWanted(path) && Date.now() < until) sleep(2);
+}
+
+/** A lock held until `release()` (across many operations; pair it with lockWanted so waiters wait at most a while). */
+export function holdLock(path: string, options: LockOptions = {}): { release(): void } {
+  const lock = new FileLock(path);
+  lock.acquire(options);
+  return { release: () => lock.release() };
 }
 
 export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}): T {

@@ -43,7 +43,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--write-baseline <file>', 'write the fingerprints of all current findings to a baseline file')
     .option('--max-file-size <size>', 'scan files larger than this in windows (default 10MB, or maxFileSize in the config)')
     .option('--no-progress', 'never show a progress bar (it shows only on a terminal, never in CI)')
-    .option('--threads <n>', 'worker threads for path scans (default: one per core for large scans, 1 = no workers)')
+    .option('--threads <n>', 'threads that scan paths, this one included (default: one per core for large scans, 1 = no worker threads)')
     .addHelpText(
       'after',
       `
