@@ -8928,6 +8928,10 @@ var init_assignment = __esm({
 });
 
 // src/core/keywords.ts
+function edgeOf(edges, a) {
+  for (let e = 0; e < edges.length; e += 2) if (edges[e] === a) return edges[e + 1];
+  return 0;
+}
 function startsWord(text, p) {
   if (p === 0) return true;
   const prev = text.charCodeAt(p - 1);
@@ -8953,8 +8957,9 @@ var init_keywords = __esm({
        */
       delta;
       width;
-      /** Trie edges (-1 where none), failure links and which states end a keyword. */
-      go;
+      /** Trie edges per state as (class, child) pairs, failure links and which states end a keyword. */
+      edges;
+      rootNext;
       fail;
       hasOutput;
       /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
@@ -8997,23 +9002,21 @@ var init_keywords = __esm({
           }
         }
         for (let c = 65; c <= 90; c++) classOf2[c] = classOf2[c + 32];
-        let capacity = 1;
-        for (const kw of lowered) capacity += kw.length;
-        const go = new Int32Array(capacity * width);
         const children = [[]];
+        const rootNext = new Int32Array(width);
         const out = [[]];
         let states = 1;
         lowered.forEach((kw, id) => {
           let s = 0;
           for (let i = 0; i < kw.length; i++) {
             const a = classOf2[kw.charCodeAt(i)];
-            let next = go[s * width + a];
+            let next = s === 0 ? rootNext[a] : edgeOf(children[s], a);
             if (next === 0) {
               next = states++;
               out.push([]);
               children.push([]);
-              go[s * width + a] = next;
               children[s].push(a, next);
+              if (s === 0) rootNext[a] = next;
             }
             s = next;
           }
@@ -9030,15 +9033,16 @@ var init_keywords = __esm({
             const a = edges[e];
             const t = edges[e + 1];
             let f = fail2[s];
-            while (f > 0 && go[f * width + a] === 0) f = fail2[f];
-            const g = go[f * width + a];
+            while (f > 0 && edgeOf(children[f], a) === 0) f = fail2[f];
+            const g = f === 0 ? rootNext[a] : edgeOf(children[f], a);
             fail2[t] = g !== t ? g : 0;
             if (out[fail2[t]].length) out[t] = out[t].concat(out[fail2[t]]);
             queue[tail++] = t;
           }
         }
         this.classOf = classOf2;
-        this.go = go;
+        this.edges = children;
+        this.rootNext = rootNext;
         this.fail = fail2;
         this.hasOutput = out.map((o) => o.length > 0);
         this.delta = new Int32Array((states + 1) * width);
@@ -9051,7 +9055,7 @@ var init_keywords = __esm({
        */
       resolve(row, a) {
         const s = row / this.width - 1;
-        let t = this.go[s * this.width + a];
+        let t = s === 0 ? this.rootNext[a] : edgeOf(this.edges[s], a);
         if (t === 0 && s !== 0) {
           const frow = (this.fail[s] + 1) * this.width;
           let e = this.delta[frow + a];

@@ -30,8 +30,9 @@ export class KeywordAutomaton {
    */
   private readonly delta: Int32Array;
   private readonly width: number;
-  /** Trie edges (-1 where none), failure links and which states end a keyword. */
-  private readonly go: Int32Array;
+  /** Trie edges per state as (class, child) pairs, failure links and which states end a keyword. */
+  private readonly edges: number[][];
+  private readonly rootNext: Int32Array;
   private readonly fail: Int32Array;
   private readonly hasOutput: boolean[];
   /** For each state, the keyword ids that end there (including via suffix links), or undefined. */
@@ -83,25 +84,25 @@ export class KeywordAutomaton {
     // Fold upper-case ASCII onto lower-case so the scan loop needs no per-char conversion.
     for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32]!;
 
-    // Trie: goto[state * width + class] = child state, or 0 where there is none (the root is
-    // nobody's child); children listed for the BFS.
-    let capacity = 1;
-    for (const kw of lowered) capacity += kw.length;
-    const go = new Int32Array(capacity * width);
+    // Trie: each state's edges as (class, child) pairs, a handful each (the root's are the
+    // most, one per class). No dense table: every start builds this, and a table of
+    // states x classes was two megabytes to allocate and touch for a few thousand edges.
     const children: number[][] = [[]];
+    // The root has an edge on most classes: those are looked up directly.
+    const rootNext = new Int32Array(width);
     const out: number[][] = [[]];
     let states = 1;
     lowered.forEach((kw, id) => {
       let s = 0;
       for (let i = 0; i < kw.length; i++) {
         const a = classOf[kw.charCodeAt(i)]!;
-        let next = go[s * width + a]!;
+        let next = s === 0 ? rootNext[a]! : edgeOf(children[s]!, a);
         if (next === 0) {
           next = states++;
           out.push([]);
           children.push([]);
-          go[s * width + a] = next;
           children[s]!.push(a, next);
+          if (s === 0) rootNext[a] = next;
         }
         s = next;
       }
@@ -121,8 +122,8 @@ export class KeywordAutomaton {
         const a = edges[e]!;
         const t = edges[e + 1]!;
         let f = fail[s]!;
-        while (f > 0 && go[f * width + a] === 0) f = fail[f]!;
-        const g = go[f * width + a]!;
+        while (f > 0 && edgeOf(children[f]!, a) === 0) f = fail[f]!;
+        const g = f === 0 ? rootNext[a]! : edgeOf(children[f]!, a);
         fail[t] = g !== t ? g : 0;
         if (out[fail[t]!]!.length) out[t] = out[t]!.concat(out[fail[t]!]!);
         queue[tail++] = t;
@@ -130,7 +131,8 @@ export class KeywordAutomaton {
     }
 
     this.classOf = classOf;
-    this.go = go;
+    this.edges = children;
+    this.rootNext = rootNext;
     this.fail = fail;
     this.hasOutput = out.map((o) => o.length > 0);
     // The DFA rows are filled in lazily, the first time the scan takes a transition: a
@@ -147,7 +149,7 @@ export class KeywordAutomaton {
    */
   private resolve(row: number, a: number): number {
     const s = row / this.width - 1;
-    let t = this.go[s * this.width + a]!;
+    let t = s === 0 ? this.rootNext[a]! : edgeOf(this.edges[s]!, a);
     if (t === 0 && s !== 0) {
       const frow = (this.fail[s]! + 1) * this.width;
       let e = this.delta[frow + a]!;
@@ -189,6 +191,12 @@ export class KeywordAutomaton {
     for (const id of found) seen[id] = 0;
     return found;
   }
+}
+
+/** The child a trie state has on class `a`, or 0 (the root is nobody's child). */
+function edgeOf(edges: number[], a: number): number {
+  for (let e = 0; e < edges.length; e += 2) if (edges[e] === a) return edges[e + 1]!;
+  return 0;
 }
 
 const isAlnum = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
