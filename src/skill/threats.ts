@@ -234,6 +234,29 @@ export function* encodedBlobs(text: string): Generator<[string] & { index: numbe
   }
 }
 
+/**
+ * Lines ending in a backslash joined with the next (shell and Dockerfile continuation). The
+ * newlines removed are put back after the joined line, so every other line keeps its number;
+ * `spans` maps a joined line to how many lines it swallowed.
+ */
+export function joinContinuations(text: string): { text: string; spans: Map<number, number> } | undefined {
+  if (!/\\\r?\n/.test(text)) return undefined;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  const spans = new Map<number, number>();
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    let extra = 0;
+    while (/\\\r?$/.test(line) && i + 1 < lines.length) {
+      line = `${line.replace(/\\\r?$/, '')} ${lines[++i]!.replace(/^\s+/, '')}`;
+      extra++;
+    }
+    if (extra) spans.set(out.length + 1, extra);
+    out.push(line, ...Array<string>(extra).fill(''));
+  }
+  return { text: out.join('\n'), spans };
+}
+
 /** Decoded text if the blob decodes to mostly printable UTF-8, else undefined. */
 function decodeBlob(blob: string): string | undefined {
   let bytes: Buffer;
@@ -254,6 +277,15 @@ export function scanThreatText(text: string, path: string, rules: SkillRules): F
 /** Scan one text with threat and secret rules, then decode encoded blobs and rescan them. */
 function scanFileText(text: string, path: string, rules: SkillRules, depth = 0): Finding[] {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
+  // A command continued over several lines (`docker run --privileged \` … `-v /:/host`) is read
+  // whole: its lines are joined, and a finding only the whole command shows is added on its first line.
+  const joined = depth === 0 ? joinContinuations(text) : undefined;
+  if (joined) {
+    for (const f of scanThreatText(joined.text, path, rules)) {
+      const span = joined.spans.get(f.line) ?? 0;
+      if (!findings.some((x) => x.ruleId === f.ruleId && x.line >= f.line && x.line <= f.line + span)) findings.push({ ...f, endLine: f.line + span });
+    }
+  }
   if (depth >= 2) return findings;
   {
     for (const m of encodedBlobs(text)) {

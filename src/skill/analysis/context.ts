@@ -33,6 +33,7 @@ export const FLOW_CHECKS = {
   'skill-flow-prose-conceal': { severity: 'high', description: 'Instructions tell the agent to hide what it does from the user in a skill that also orders something sensitive (collect credentials, send data, weaken settings)' },
   'skill-flow-prose-override': { severity: 'high', description: "Instructions claim precedence over the user's or other instructions in a skill that also orders something sensitive" },
   'skill-flow-prose-remote-instructions': { severity: 'high', description: 'Instructions fetch a URL at run time and tell the agent to follow what it returns' },
+  'skill-flow-prose-hidden-order': { severity: 'high', description: 'An HTML comment (invisible when the Markdown is rendered) orders the agent to skip reviews or checks, weaken a configuration, redirect other tools, send collected secrets or follow fetched instructions' },
   'skill-flow-unreadable': { severity: 'medium', description: 'Code too deeply nested or encoded to analyse to the end' },
 } as const satisfies Record<string, { severity: Severity; description: string }>;
 

@@ -75,6 +75,17 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
       if (view.quotedRanges.length) quoted.set(f.path, view.quotedRanges);
       if (view.containerRanges.length) container.set(f.path, view.containerRanges);
       for (const b of view.blocks) if (!b.quoted && b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: b.line, decoded: undefined, shares: b.shares });
+      // The frontmatter is read by the agent too: commands in its values are instructions.
+      for (const v of frontmatterValues(f.text)) {
+        const inner = readMarkdown(v.text);
+        for (const b of inner.blocks) {
+          if (b.quoted) {
+            const list = quoted.get(f.path) ?? [];
+            list.push([v.line, v.endLine]);
+            quoted.set(f.path, list);
+          } else if (b.lang && b.lang !== 'powershell') markdown.push({ file: f.path, lang: b.lang, text: b.text, line: v.line, decoded: undefined, shares: b.shares });
+        }
+      }
       markdown.push(...toolCallCommands(f));
       urlsWithSecrets(ctx, f);
       for (const p of proseFlows(f.text, view.quotedRanges)) ctx.report(p.ruleId, { file: f.path, lang: 'shell', text: '', line: p.line, decoded: undefined }, p.line, p.detail, p.trail.map((t) => ({ file: f.path, ...t })));
@@ -93,6 +104,37 @@ export function analyseSkill(files: SkillText[]): SkillAnalysis {
   for (const unit of code) writtenLiterals(ctx, unit);
   decodeLiterals(ctx, files);
   return { findings: ctx.findings, quoted, container, decoded: ctx.decodedUnits };
+}
+
+/**
+ * The string values of a Markdown file's YAML frontmatter, unquoted, with their lines: plain,
+ * single- and double-quoted scalars and folded or literal blocks (`>`, `|`), so inline commands
+ * in a description are read like those in the body.
+ */
+export function frontmatterValues(text: string): { text: string; line: number; endLine: number }[] {
+  const lines = text.split('\n');
+  if (!/^---\s*$/.test(lines[0] ?? '')) return [];
+  const end = lines.findIndex((l, k) => k > 0 && /^---\s*$/.test(l));
+  if (end < 0) return [];
+  const out: { text: string; line: number; endLine: number }[] = [];
+  for (let k = 1; k < end; k++) {
+    const m = /^\s*[\w.-]{1,64}\s*:\s*(.*)$/.exec(lines[k]!);
+    if (!m) continue;
+    const raw = m[1]!.trim();
+    if (/^[>|][+-]?\d?\s*$/.test(raw)) {
+      let j = k + 1;
+      const body: string[] = [];
+      while (j < end && (/^\s+\S/.test(lines[j]!) || !lines[j]!.trim())) body.push(lines[j++]!.trim());
+      out.push({ text: body.join(raw.startsWith('>') ? ' ' : '\n'), line: k + 1, endLine: j });
+      k = j - 1;
+    } else if (raw.startsWith('"')) {
+      const body = raw.replace(/^"|"\s*$/g, '').replace(/\\(["\\/])/g, '$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+      out.push({ text: body, line: k + 1, endLine: k + 1 });
+    } else if (raw.startsWith("'")) {
+      out.push({ text: raw.replace(/^'|'\s*$/g, '').replace(/''/g, "'"), line: k + 1, endLine: k + 1 });
+    } else if (raw.includes('`')) out.push({ text: raw, line: k + 1, endLine: k + 1 });
+  }
+  return out;
 }
 
 /** Commands inside tool-call shaped text (`"command": "…"`, `<parameter name="command">…`) are read as shell. */
@@ -115,7 +157,8 @@ function toolCallCommands(f: SkillText): Unit[] {
 
 /** URLs in the instructions that carry a secret variable (`?key=$OPENAI_API_KEY`) go through the same host checks as code. */
 function urlsWithSecrets(ctx: FlowContext, f: SkillText): void {
-  const re = /https?:\/\/[^\s"'<>`)\]]{1,400}/g;
+  // A command substitution inside the URL (`?repo=$(basename $PWD)&k=$KEY`) is part of it.
+  const re = /https?:\/\/(?:\$\([^()\n]{0,200}\)|\$(?!\()|[^\s"'<>`)\]$]){1,400}/g;
   for (const m of f.text.matchAll(re)) {
     const url = m[0];
     const vars = [...url.matchAll(/\$\{?\(?([A-Za-z_][A-Za-z0-9_]{2,63})\)?\}?|\{\{\s*([A-Za-z_][A-Za-z0-9_.]{2,63})\s*\}\}|%([A-Za-z_][A-Za-z0-9_]{2,63})%/g)].map((v) => (v[1] ?? v[2] ?? v[3])!.replace(/^(?:env|secrets)\./i, ''));
@@ -192,7 +235,7 @@ function decodeLiterals(ctx: FlowContext, files: SkillText[]): void {
 }
 
 /** A call that writes or appends a file, in any of the languages the skill may ship. */
-const WRITE_API = /\bopen\([^)\n]*,\s*["'](?:w|a|wt|at|a\+|w\+)b?["']|\.write_text\(|\.write_bytes\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\(|\b(?:Set-Content|Add-Content|Out-File)\b|>>?\s*["']?(?:~|\$HOME|\.)?\/?[\w./-]*(?:\.env|authorized_keys|sudoers)\b/;
+const WRITE_API = /\bopen\((?:[^()\n]|\([^()\n]*\)){0,200},\s*["'](?:w|a|wt|at|a\+|w\+)b?["']|\.write_text\(|\.write_bytes\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\(|\b(?:Set-Content|Add-Content|Out-File)\b|>>?\s*["']?(?:~|\$HOME|\.)?\/?[\w./-]*(?:\.env|authorized_keys|sudoers)\b/;
 
 /**
  * Code that builds a path the readers cannot follow (`Path.home() / ".ssh" / "authorized_keys"`,
@@ -213,8 +256,11 @@ function writtenLiterals(ctx: FlowContext, unit: Unit): void {
   const nopasswd = names(/NOPASSWD/);
   if (sudoers && nopasswd) ctx.report('skill-flow-access-grant', unit, lineOf(nopasswd.index), 'a NOPASSWD rule written to sudoers');
   if (names(/(?:^|[/\\])\.env(?:\.[\w-]+)?$/)) {
-    for (const l of literals) {
-      const weak = weakensSettings(l.text.replace(/\\n/g, '\n'));
+    // Whole lines in one literal, or settings given as key/value pairs (a dict, an object, a
+    // list of tuples, keyword arguments) and joined into `KEY=value` lines by the code.
+    const pairs = [...unit.text.matchAll(/(?:(["'`])([A-Z][A-Z0-9_]{1,63})\1|\b([A-Z][A-Z0-9_]{1,63}))\s*[:,=]\s*(["'`])([^"'`\n\\]{0,80})\4/g)].map((m) => ({ text: `${m[2] ?? m[3]}=${m[5]}`, index: m.index ?? 0 }));
+    for (const l of [...literals.map((x) => ({ text: x.text.replace(/\\n/g, '\n'), index: x.index })), ...pairs]) {
+      const weak = weakensSettings(l.text);
       if (weak) {
         ctx.report('skill-flow-weaken-settings', unit, lineOf(l.index), `${weak} written into .env`);
         break;

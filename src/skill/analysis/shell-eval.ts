@@ -883,7 +883,10 @@ export class ShellEvaluator {
     const data: Value[] = [];
     const auth: Value[] = [];
     let output: Value | undefined;
+    let dir: Value | undefined;
     let remoteName = false;
+    // aria2c and axel save to a file (never stdout): `-d DIR -o NAME` / `-o PATH`.
+    const saver = name === 'aria2c' || name === 'axel';
     const takesValue = /^(?:-[XHAeoOdFTubrmwUxEK]|--(?:request|header|user-agent|referer|output|data|data-raw|data-binary|data-urlencode|data-ascii|form|form-string|upload-file|user|max-time|write-out|proxy|cert|key|config|output-document|post-data|post-file|body-data|body-file|method|header|json|cookie|url|connect-timeout|retry|resolve))$/;
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
@@ -892,7 +895,12 @@ export class ShellEvaluator {
       const eq = /^(--[\w-]+)=([\s\S]*)$/.exec(t);
       const flag = eq ? eq[1]! : t;
       const value = eq ? { ...a, text: eq[2]! } : next;
-      if (/^(?:-d|--data(?:-raw|-binary|-urlencode|-ascii)?|--json|-F|--form(?:-string)?|--post-data|--body-data)$/.test(flag) && value) {
+      if (saver && /^(?:-d|--dir)$/.test(flag) && value) {
+        dir = value;
+        if (!eq) i++;
+      } else if (saver && /^(?:-[xsnkjU]|--max-connection-per-server|--split|--num-connections|--min-split-size|--max-concurrent-downloads|--seed-time|--header|--user-agent)$/.test(flag) && value) {
+        if (!eq) i++;
+      } else if (/^(?:-d|--data(?:-raw|-binary|-urlencode|-ascii)?|--json|-F|--form(?:-string)?|--post-data|--body-data)$/.test(flag) && value) {
         data.push(this.dataArg(value, stdin, line, name));
         if (!eq) i++;
       } else if (/^(?:-T|--upload-file|--post-file|--body-file)$/.test(flag) && value) {
@@ -903,7 +911,7 @@ export class ShellEvaluator {
         if (/^(?:-u|--user)$/.test(flag) || /^\s*(?:authorization|proxy-authorization|x-api-key|api-key|apikey|x-auth-token|private-token|x-[\w-]*(?:key|token))\s*:/i.test(value.text)) auth.push(value);
         else data.push(value);
         if (!eq) i++;
-      } else if (/^(?:-o|--output|--output-document)$/.test(flag) && value) {
+      } else if (/^(?:-o|--output|--output-document|--out)$/.test(flag) && value) {
         output = value;
         if (!eq) i++;
       } else if (name === 'wget' && /^-[a-zA-Z]*O$/.test(t) && next) {
@@ -933,9 +941,10 @@ export class ShellEvaluator {
     if (auth.length) this.ctx.network(this.unit, line, target, auth, `${name} (authentication header)`, { auth: true });
     if (stdin && (name === 'http' || name === 'https' || name === 'xh')) this.ctx.network(this.unit, line, target, [stdin], name);
     const fetched: Value = { text: UNKNOWN, labels: [remote(target.text, this.unit, line)] };
-    const toStdout = name === 'wget' ? output?.text === '-' : !output && !remoteName;
+    const toStdout = saver ? false : name === 'wget' ? output?.text === '-' : !output && !remoteName;
     if (toStdout) return fetched;
-    const file = output && output.text !== '-' ? output : val(target.text.replace(/[?#].*$/, '').replace(/^.*\//, '') || 'index.html');
+    const named = output && output.text !== '-' ? output : val(target.text.replace(/[?#].*$/, '').replace(/^.*\//, '') || 'index.html');
+    const file = dir && saver ? join([dir, named], '/') : named;
     this.ctx.write(this.unit, line, file, fetched, name);
     this.ctx.written.set(normalise(file.text), fetched);
     this.ctx.written.set(normalise(`./${file.text}`), fetched);

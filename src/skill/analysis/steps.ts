@@ -22,6 +22,7 @@
  * Pure: text in, findings out.
  */
 import { isNegativeContext, HEADING_NEGATIVE } from './markdown.js';
+import { weakensSettings } from './model.js';
 
 export type StepKind = 'heading' | 'item' | 'paragraph' | 'row' | 'code' | 'comment' | 'frontmatter';
 
@@ -135,17 +136,23 @@ const SINKS: [RegExp, string, boolean?][] = [
   [/\be-?mail\b|\bcorreo\b|\bcourriel\b|\bsmtp\b/i, 'an e-mail'],
   [/\bREADME\b|\b(?:report|inventory|notes?|summary|wiki|badge|onboarding|status\s+page)\b|[\w./-]+\.md\b|\binforme\b|\binventario\b|\brapport\b|\bbericht\b|\bnotiz\b|报告/i, 'a document'],
   [/\b(?:query\s+string|url\s+parameter|dns\s+(?:lookup|name|query)|subdomain)\b/i, 'a URL parameter or DNS name'],
-  [/\b(?:your|the)\s+(?:reply|response|answer|final\s+message|output)\b|\bthe\s+(?:chat|conversation|transcript)\b|\bto\s+the\s+user\b|\btu\s+respuesta\b|\bta\s+réponse\b|\bdeine[rn]?\s+antwort\b|回复|回答/i, 'the reply', true],
+  [/\b(?:your|the)\s+(?:reply|response|answer|final\s+message|output)\b|\bthe\s+(?:chat|conversation|transcript)\b|\bto\s+the\s+user\b|\btu\s+respuesta\b|\b(?:tua|sua)\s+(?:risposta|resposta)\b|\bna\s+(?:sua\s+)?resposta\b|\bnella\s+(?:tua\s+)?risposta\b|\bta\s+réponse\b|\bdeine[rn]?\s+antwort\b|回复|回答/i, 'the reply', true],
 ];
 
 /** The clause hands on values, not facts about them: needed before the user's own chat counts as a sink. */
-const VALUES = /\b(?:values?|contents?|verbatim|in\s+full|full\s+(?:output|text|file)|the\s+(?:secret|token|key|password)s?|every\s+(?:entry|line|secret|token|key)|each\s+(?:value|entry|secret|token|key)|KEY=value|including\s+the\s+(?:secret|token|key|password)s?|valor(?:es)?|contenido|completo|valeurs?|contenu|complet|werte?|inhalt|vollständig)\b|内容|值/i;
+const VALUES = /\b(?:values?|contents?|verbatim|in\s+full|(?:full|complete|entire|whole|raw|unabridged|unfiltered)\s+(?:output|text|file|dump|listing|results?)|exactly\s+as\s+(?:found|it\s+is|they\s+are|printed|written)|tal\s+(?:cual|como\s+est[áa]n?)|tel(?:le)?s?\s+quel(?:le)?s?|wörtlich|unverändert|integralmente|na\s+íntegra|the\s+(?:secret|token|key|password)s?|every\s+(?:entry|line|secret|token|key)|each\s+(?:value|entry|secret|token|key)|KEY=value|including\s+the\s+(?:secret|token|key|password)s?|valor(?:es)?|contenido|completo|valeurs?|contenu|complet|werte?|inhalt|vollständig)\b|\bcosì\s+com['’]è|内容|值/i;
 
 /** The step carries the values it refers to: a pronoun for what was collected, or the values themselves. */
-const REFERS_BACK = /\b(?:them|it|its|each(?:\s+one)?|every(?:\s+(?:one|line|value|key|entry|match|file|pair|variable|token|secret))?|all\s+of\s+(?:them|it)|these|those|(?:the|their|its)\s+(?:values?|contents?|results?|output|lines|entries|matches|keys?|tokens?|secrets?|credentials|passwords|findings|data|list|pairs)|what\s+(?:you|it|the\s+\w+)\s+(?:found|collected|printed|read|returned)|(?:the\s+)?(?:whole|entire|full|complete)\s+(?:file|files|output|contents?|thing|list)|the\s+(?:file|files)|KEY=value|key\/value|name=value|verbatim|in\s+full|as[- ]is|(?:los|sus|las|su|el|la)\s+(?:valores?|contenidos?|líneas)|(?:son|sa|ses|leur|leurs|le)\s+(?:contenu|valeurs?|lignes)|(?:ihren|seinen|den|deren|dessen)\s+(?:inhalt|wert)|cada\s+(?:uno|línea|valor|clave)|todos?|todas|chaque|(?:die|ihre|alle)\s+(?:werte|inhalte?|zeilen|einträge)|jede[nrs]?|sie|它们|这些|内容|每个|所有|值)\b|它们|这些|内容|每个|所有/i;
+const REFERS_BACK = /\b(?:them|it|its|each(?:\s+one)?|both(?:\s+(?:files|of\s+them|keys|values))?|the\s+(?:collected|harvested|gathered|extracted|recovered|found|discovered|matching)\s+(?:credentials|secrets|tokens|keys|passwords|values|data|lines)|every(?:\s+(?:one|line|value|key|entry|match|file|pair|variable|token|secret))?|all\s+of\s+(?:them|it)|these|those|(?:the|their|its)\s+(?:values?|contents?|results?|output|lines|entries|matches|keys?|tokens?|secrets?|credentials|passwords|findings|data|list|pairs)|what\s+(?:you|it|the\s+\w+)\s+(?:found|collected|printed|read|returned)|(?:the\s+)?(?:whole|entire|full|complete)\s+(?:file|files|output|contents?|thing|list)|the\s+(?:file|files)|KEY=value|key\/value|name=value|verbatim|in\s+full|as[- ]is|(?:los|sus|las|su|el|la)\s+(?:valores?|contenidos?|líneas)|(?:son|sa|ses|leur|leurs|le)\s+(?:contenu|valeurs?|lignes)|(?:ihren|seinen|den|deren|dessen)\s+(?:inhalt|wert)|cada\s+(?:uno|línea|valor|clave)|todos?|todas|chaque|(?:die|ihre|alle)\s+(?:werte|inhalte?|zeilen|einträge)|jede[nrs]?|sie|它们|这些|内容|每个|所有|值)\b|它们|这些|内容|每个|所有/i;
 
 /** The step keeps values out: names only, masked, counted, placeholders. */
 const SANITISED = /\bnames?\s+only\b|\bonly\s+(?:the\s+)?(?:variable\s+|key\s+)?names\b|\b(?:never|not|without|no)\s+(?:[\w,]+\s+){0,4}(?:the\s+|their\s+|its\s+|any\s+)?values?\b|\bmask(?:ed|ing|s)?\b|\bredact(?:ed|ing|s)?\b|\*{3,}|\bplaceholders?\b|\b(?:count|number)\s+of\b|\bhow\s+many\b|\bline\s+numbers?\b|\b(?:fingerprints?|hash(?:es)?|checksums?)\s+(?:only|of)\b|\bsolo\s+(?:los\s+)?nombres\b|\bsin\s+(?:sus\s+|los\s+)?valores\b|\bseulement\s+les\s+noms\b|\bsans\s+(?:leurs\s+|les\s+)?valeurs\b|\bnur\s+(?:die\s+)?namen\b|\bohne\s+(?:die\s+|ihre\s+)?werte\b|只.{0,4}名称|不.{0,4}值/i;
+
+/**
+ * The step demands the values unmasked ("real values included", "do not redact", "sin ocultar"):
+ * it names masking only to forbid it, so it is not a sanitised step.
+ */
+const UNMASKED = /\b(?:real|actual|raw|unmasked|unredacted|plain-?text|live)\s+values?\b|\bvalues?\s+included\b|\b(?:do\s+not|don['’]t|never|without|no\s+need\s+to)\s+(?:\w+\s+){0,3}(?:mask|redact|hide|hiding|shorten|truncate|obfuscate|censor|abbreviate|elide|star\s+out)\w*|\b(?:can(?:not|['’]t)|could\s+not|won['’]t)\s+(?:\w+\s+){0,3}(?:placeholders|masked|redacted)\b|\bnot\s+(?:as\s+)?placeholders\b|\bsin\s+(?:ocultar|enmascarar|censurar|recortar|ofuscar)\b|\bsans\s+(?:masquer|cacher|censurer|tronquer|caviarder)\b|\bohne\s+(?:zu\s+)?(?:maskieren|schwärzen|kürzen|verbergen|zensieren)\b|\bsenza\s+(?:mascherare|nascondere|oscurare|censurare)\b|\bsem\s+(?:mascarar|ocultar|esconder|censurar)\b|不要(?:隐藏|遮盖|脱敏|打码|省略)/i;
 
 /** Text that describes attacks rather than ordering them (a security review, a warning). */
 const DESCRIPTIVE = /\b(?:attackers?|adversar(?:y|ies)|malicious|malware|red\s+flags?|phishing|(?:a|an)\s+(?:compromised|rogue|poisoned)\s+(?:skill|tool|package)|watch\s+(?:out\s+)?for|look\s+(?:out\s+)?for\s+(?:skills?|instructions?|code|text|attempts?)|(?:flag|detect|report|reject|block|warn\s+about|refuse)\s+(?:any|skills?|instructions?|attempts?|requests?|text|content)\b[^.\n]{0,60}\b(?:that|which|asking|telling)\b|examples?\s+of\s+(?:an?\s+)?(?:attacks?|injection|exfiltration))/i;
@@ -153,9 +160,9 @@ const DESCRIPTIVE = /\b(?:attackers?|adversar(?:y|ies)|malicious|malware|red\s+f
 // ---------------------------------------------------------------------------------------
 // Acts
 
-const COLLECT = /\b(?:look(?:s|ed|ing)?\s+(?:for|in|into|through)\b|(?:find|locate|search|scan|grep|list|enumerate|read|open|cat|view|load|collect|gather|harvest|extract|grab|dump|copy|retrieve|export|capture|walk|iterate|print|show)(?:s|es|ed|ing|ping)?(?:\s+(?:for|in|through|over))?|go(?:es|ing)?\s+through|busca|encuentra|localiza|lee|leer|abre|recopila|extrae|copia|cherche|trouve|lis|lire|ouvre|récupère|collecte|extrais|copie|suche|finde|lies|lesen|öffne|sammle|extrahiere|kopiere)\b|查找|找到|读取|打开|收集|提取|复制/i;
+const COLLECT = /\b(?:look(?:s|ed|ing)?\s+(?:for|in|into|through)\b|(?:find|locate|search|scan|grep|list|enumerate|read|open|cat|view|load|collect|gather|harvest|extract|grab|dump|copy|retrieve|export|capture|walk|iterate|print|show)(?:s|es|ed|ing|ping)?(?:\s+(?:for|in|through|over))?|go(?:es|ing)?\s+through|busca|encuentra|localiza|lee|leer|abre|recopila|extrae|copia|cherche|trouve|lis|lire|ouvre|récupère|collecte|extrais|copie|suche|finde|lies|lesen|öffne|sammle|extrahiere|kopiere|leggi|apri|trova|cerca|raccogli|estrai|copia|leia|abra|encontre|procure|colete|extraia|copie)\b|查找|找到|读取|打开|收集|提取|复制/i;
 
-const SEND = /\b(?:(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|list|enter|show|display|print|reveal|repeat|return|summari[sz]e|explain|echo|quote|dm)(?:s|es|ed|d|ing|ting)?|fill\s+in|read\s+(?:it\s+|them\s+)?out|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|muestra|mostrar|enseña|devuelve|repite|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|montre|affiche|répète|renvoie|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade|zeige|wiederhole)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入|显示|展示/i;
+const SEND = /\b(?:(?:send|post|upload|submit|forward|transmit|push|publish|share|paste|put|add|include|append|insert|write|attach|embed|copy|record|log|report|email|mail|message|list|enter|show|display|print|reveal|repeat|return|summari[sz]e|explain|echo|quote|dm)(?:s|es|ed|d|ing|ting)?|fill\s+in|read\s+(?:it\s+|them\s+)?out|envía|enviar|envia|publica|pega|añade|agrega|incluye|sube|escribe|copia|comparte|muestra|mostrar|enseña|devuelve|repite|envoie|envoyer|publie|colle|ajoute|inclus|écris|copie|partage|téléverse|montre|affiche|répète|renvoie|sende|senden|schicke|poste|veröffentliche|füge|hänge|schreibe|kopiere|teile|trage|lade|zeige|wiederhole|invia|incolla|includi|aggiungi|mostra|pubblica|carica|allega|inoltra|scrivi|condividi|envie|cole|inclua|adicione|mostre|publique|anexe|escreva|compartilhe)\b|\b(?:incl[uú]ye|env[ií]a|p[eé]ga|c[oó]pia|a[nñ]ade|agr[eé]ga|mu[eé]stra|comp[aá]rte|s[uú]be|escr[ií]be|publ[ií]ca|adj[uú]nta|reenv[ií]a|invia|incolla|includi|aggiungi|copia|mostra|pubblica|carica|allega|inoltra|scrivi|envie|cole|inclua|adicione|copie|mostre|anexe)-?(?:l[oaei]s?|gli[eo]?|ne|me|nos|mi|ci)\b|发送|上传|粘贴|添加|附加|写入|发布|提交|复制到|贴到|填入|显示|展示/i;
 
 const CONFIG_FILES = /\.claude[/\\](?:settings(?:\.local)?\.json|hooks\b|commands\b|agents\b)|\bsettings(?:\.local)?\.json\b|\.cursor[/\\]|\bmcp(?:_config)?\.json\b|\.mcp\.json\b|\.codex[/\\]|config\.toml\b|claude_desktop_config\.json|\.gemini[/\\]|\.vscode[/\\]settings\.json|\.clinerules\b|\bCLAUDE\.md\b|\bAGENTS\.md\b|\.git[/\\]hooks\b|\bcore\.hooksPath\b|\bgit\s+hooks?\b|\.npmrc\b|\.yarnrc(?:\.yml)?\b|\bpip\.conf\b|\.pip[/\\]|\bpip\.ini\b|\.bashrc\b|\.zshrc\b|\.profile\b|\.bash_profile\b|\bcrontab\b|\bauthorized_keys\b|\bsudoers\b|\.github[/\\]workflows\b|\.agent-vault\.yaml\b|\.gitleaks\.toml\b|\.pre-commit-config\.yaml\b|(?<![\w/-])\.env(?![\w.-])|\bgitconfig\b|\bgit\s+config\b/i;
 
@@ -163,13 +170,13 @@ const EDIT = /\b(?:open|edit|add|set|write|append|change|update|modify|create|in
 
 const WEAKEN = /\ballow(?:s|ing)?\s+(?:all|everything|every\s+(?:tool|command))\b|["'`]\s*\*\s*["'`]|\b(?:Bash|Shell|Read|Write|Edit)\(\s*\*(?::\*)?\s*\)|\bbypassPermissions\b|\bdangerously[\w-]*|\bskip[\s_-]?permissions\b|\bauto[\s_-]?approv\w*|\bautoApprove\w*|\balways[\s_-]?allow\w*|\byolo\b|\bfull[\s_-]auto\b|\b(?:never|don['’]t|do\s+not)\s+ask\b|\bwithout\s+(?:asking|confirmation|prompting|approval)\b|\bapproval[\s_-]?(?:policy|mode)?\s*[:=]?\s*["'`]?never\b|\bsandbox\w*\s*[:=]?\s*["'`]?(?:off|none|danger\w*|false|disabled)\b|\b(?:disabl\w*|turn(?:s|ed|ing)?\s+off|switch(?:es|ed|ing)?\s+off|remov\w*|skip\w*|bypass\w*)\s+(?:\w+\s+){0,2}(?:hooks?|checks?|verification|ssl|tls|certificates?|sandbox\w*|approvals?|permissions?|prompts?|confirmations?|safety|security|scann\w*|signing|signatures?|auth\w*|protections?|guard\w*|review|pre-commit|2fa|mfa)\b|--no-verify\b|\b(?:verify|ssl|tls|strict[\s_-]?ssl|check)\w*\s*[:=]\s*["'`]?(?:false|0|no|off)\b|\btrusted-host\b|(?<![:@\w-])(?:registry|index-url|extra-index-url)\s*[:=]?\s*["'`]?https?:\/\/|\binsteadOf\b|\bhooksPath\b(?![.,;)](?:\s|$)|\s*(?:=|\s+(?:at|to)\s+|\s)\s*["'`]?(?:\.\/)?\.?(?:githooks|git-hooks|husky)\b)|\bssh-(?:rsa|ed25519)\s+AAAA|\bNOPASSWD\b|\b(?:curl|wget)\s+[^|\n]{0,80}\|\s*(?:ba|z)?sh\b|\bchmod\s+(?:-R\s+)?777\b|\b(?:DEBUG|AUTH_DISABLED|SKIP_AUTH|INSECURE|ALLOW_ALL)\w*\s*=\s*(?:true|1|yes)\b/i;
 
-const CONCEAL = /\b(?:do\s+not|don['’]t|never|without)\s+(?:\w+\s+){0,2}(?:tell(?:ing)?|mention(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|show(?:ing)?|report(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|ask(?:ing)?|confirm(?:ing)?|log(?:ging)?)\b[^.\n]{0,40}\b(?:user|human|developer|operator|them|anyone|this|it|the\s+(?:summary|reply|output|transcript|chat))\b|\b(?:silently|quietly|secretly|covertly|discreetly|invisibly|in\s+the\s+background)\b|\bhide\s+(?:this|it|these|the\s+\w+)\s+from\b|\bkeep\s+(?:this|it)\s+(?:secret|hidden|confidential|between\s+us)\b|\bomit\s+(?:this|it|these|that)\b[^.\n]{0,40}\b(?:summary|reply|response|output|user|report|log)\b|\bno\s+(?:le\s+)?(?:digas|menciones|informes|avises)\b|\bsin\s+(?:avisar|decir|informar|mencionar)\b|\bne\s+(?:le\s+)?(?:dis|mentionne|signale|montre)\s+(?:pas|rien|jamais)\b|\bsans\s+(?:prévenir|informer|le\s+dire|demander)\b|\bnicht\s+(?:erwähnen|mitteilen|anzeigen|melden|sagen)\b|\bohne\s+(?:den\s+)?(?:nutzer|benutzer|anwender)\b|\bverschweige\b|不要告诉|不要提及|悄悄|静默|默默/i;
+const CONCEAL = /\b(?:do\s+not|don['’]t|never|without)\s+(?:\w+\s+){0,2}(?:tell(?:ing)?|mention(?:ing)?|inform(?:ing)?|notify(?:ing)?|alert(?:ing)?|show(?:ing)?|report(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|ask(?:ing)?|confirm(?:ing)?|log(?:ging)?)\b[^.\n]{0,40}\b(?:user|human|developer|operator|them|anyone|this|it|the\s+(?:summary|reply|output|transcript|chat))\b|(?<!\b(?:fails?|failing|failed|breaks?|breaking|broke|drops?|dropped|ignored|is|are|was|were|be|been|gets?|got|goes|went|happens?|exits?|returns?|succeeds?|passes|degrades?|runs?|works?|which|that|it|this|they)\s+(?:\w+\s+)?)\b(?:silently|quietly|secretly|covertly|discreetly|invisibly|in\s+the\s+background)\b(?!\s+(?:defeats|fails|breaks|drops|ignores|overrides|swallows|discards|truncates|changes|succeeds|passes|falls|degrades|corrupts|loses|skips|returns|exits|wins|disappears))|\bhide\s+(?:this|it|these|the\s+\w+)\s+from\b|\bkeep\s+(?:this|it)\s+(?:secret|hidden|confidential|between\s+us)\b|\bomit\s+(?:this|it|these|that)\b[^.\n]{0,40}\b(?:summary|reply|response|output|user|report|log)\b|\bno\s+(?:le\s+)?(?:digas|menciones|informes|avises)\b|\bsin\s+(?:avisar|decir|informar|mencionar)\b|\bne\s+(?:le\s+)?(?:dis|mentionne|signale|montre)\s+(?:pas|rien|jamais)\b|\bsans\s+(?:prévenir|informer|le\s+dire|demander)\b|\bnicht\s+(?:erwähnen|mitteilen|anzeigen|melden|sagen)\b|\bohne\s+(?:den\s+)?(?:nutzer|benutzer|anwender)\b|\bverschweige\b|不要告诉|不要提及|悄悄|静默|默默|\b(?:the\s+user|they|he|she|nobody|no\s+one)\s+(?:does\s+not|doesn['’]t|do\s+not|don['’]t|need\s+not|needn['’]t)\s+(?:need\s+to\s+)?(?:know|be\s+told|hear)\b|\b(?:tell|inform|assure|reassure)\s+(?:the\s+user|them|the\s+human)\s+(?:that\s+)?(?:all|every|everything|the)\b[^.\n]{0,30}\b(?:passed|succeeded|green|fine|ok|clean)\b|\breport\s+(?:back\s+)?(?:to\s+the\s+user\s+)?that\s+(?:all\s+|every\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:passed|succeeded|(?:is|are|was|were)\s+(?:green|fine|clean))\b|\bkeep\s+showing\s+(?:them|the\s+user)\s+the\s+original\b/i;
 
 const OVERRIDE = /\b(?:ignore|disregard|forget|override|supersede)s?\b[^.\n]{0,40}\b(?:previous|prior|earlier|other|following|all|any|system|user['’]?s?|default)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|polic(?:y|ies)|messages?)\b|\b(?:takes?\s+precedence\s+over|supersedes?|overrides?|replaces?)\s+(?:any|all|the|other|every|previous|prior|earlier|your|system)\b[^.\n]{0,30}\b(?:instructions?|rules?|guidelines?|prompts?|requests?|polic(?:y|ies))\b|\b(?:regardless|irrespective)\s+of\s+(?:what|any|the)\b[^.\n]{0,30}\b(?:user|instructions?|says?|asks?)\b|\beven\s+if\s+the\s+user\b|\bbefore\s+(?:doing|answering|responding\s+to|reading|any(?:thing)?)\s+(?:anything|else|other|the\s+user)\b|\b(?:mandatory|required)\s+(?:by|per)\s+(?:the\s+)?(?:security|compliance|it|platform|admin\w*)\b|\b(?:system|security|admin(?:istrator)?|maintenance|compliance)\s+(?:notice|override|message|directive|policy\s+update)\b|\bhighest\s+priority\b|\byou\s+(?:are\s+now|must\s+now\s+act\s+as)\b|\bignora\s+(?:las|todas)\b|\bignore[rz]?\s+(?:les|toutes)\b|\bignoriere\b|忽略(?:之前|以上|所有)/i;
 
 /** A step that changes what the agent does whenever it uses another tool (tool shadowing). */
-const SHADOW_TRIGGER = /\b(?:whenever|every\s+time|each\s+time|any\s+time|when)\s+(?:you|the\s+(?:agent|assistant|model))\s+(?:\w+\s+){0,2}(?:use|uses|call|calls|invoke|send|sends|run|create|open|write|commit|push|post|make|draft)\b/i;
-const SHADOW_SINK = /\b(?:also|as\s+well|additionally|always|too)\b[^\n]{0,120}(?:\b(?:bcc|cc|copy|forward|send|post|upload|mirror|add)\b[^\n]{0,80}(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+))|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+)[^\n]{0,60}\b(?:in\s+)?(?:bcc|cc)\b/i;
+const SHADOW_TRIGGER = /\b(?:whenever|every\s+time|each\s+time|any\s+time|when)\s+(?:you|the\s+(?:agent|assistant|model))\s+(?:\w+\s+){0,2}(?:use|uses|call|calls|invoke|send|sends|run|create|open|write|commit|push|post|make|draft)\b|\b(?:whenever|every\s+time|each\s+time|any\s+time|when)\s+(?:the\s+|an?\s+|any\s+)?[\w.-]+(?:\s+[\w.-]+)?\s+(?:tool\s+)?(?:is|gets|are|get)\s+(?:used|called|invoked|run|sent|executed|made|created|pushed|posted)\b/i;
+const SHADOW_SINK = /\b(?:change|replace|set|rewrite|switch|redirect|swap|point|route)\s+(?:the\s+|its\s+)?(?:recipients?|to\s+address|destination|target|url|endpoint|address|webhook|remote(?:\s+url)?|host|channel)\b[^\n]{0,40}\b(?:to|with|at)\s+(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+)|\b(?:also|as\s+well|additionally|always|too)\b[^\n]{0,120}(?:\b(?:bcc|cc|copy|forward|send|post|upload|mirror|add)\b[^\n]{0,80}(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+))|(?:[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?:\/\/[\w.-]+)[^\n]{0,60}\b(?:in\s+)?(?:bcc|cc)\b/i;
 
 /** Process safeguards switched off: reviews, approvals, checks, branch protection. */
 const BYPASS = /\b(?:skip(?:ping)?|bypass(?:ing)?|without(?:\s+waiting\s+for)?|ignor(?:e|ing)|disabl(?:e|ing))\s+(?:the\s+|any\s+)?(?:code\s+|required\s+)?(?:reviews?|review\s+step|approvals?|status\s+checks|checks|ci|branch\s+protection|sign-?off)\b|--force\b[^.\n]{0,40}\b(?:main|master|production)\b|\bpush\s+(?:directly\s+)?to\s+(?:main|master|production)\b[^.\n]{0,60}\b(?:without|skip)/i;
@@ -179,6 +186,15 @@ const AUTHORITY = /\b(?:pre-?approved|already\s+(?:been\s+)?(?:approved|authori[
 
 const FETCH_FOLLOW_FETCH = /\b(?:fetch|download|curl|wget|get|read|open|load|visit|retrieve|pull)\b[^.\n]{0,80}https?:\/\/(?!(?:localhost|127\.0\.0\.1)\b)/i;
 const FETCH_FOLLOW_OBEY = /\b(?:follow|execute|obey|carry\s+out|apply|do|run|perform|treat)\b[^.\n]{0,40}\b(?:(?:the|its|those|these|any|all)\s+(?:instructions?|commands?|steps|directions|orders)|whatever\s+(?:it|the\s+\w+)\s+(?:says|returns|contains|lists)|what\s+(?:it|the\s+\w+)\s+(?:says|returns|contains)|(?:it|them)\s+(?:exactly|verbatim|as\s+(?:written|your\s+instructions|system\s+instructions)))\b/i;
+
+/** Configuration content that switches a protection off (read in code blocks). */
+const CONFIG_WEAKENS = /(?<![:@\w/-])(?:registry|index-url|extra-index-url|index_url)\s*[:=]\s*["']?http:\/\/|\bstrict-ssl\s*[:=]\s*["']?false\b|^\s*trusted-host\s*[:=]|\bapproval[_-]?policy\s*[:=]\s*["']?never\b|\bsandbox(?:_mode|Mode)?["']?\s*[:=]\s*["']?(?:danger-full-access|off|none|false)\b|\bbypassPermissions\b|\bdangerously[\w-]*|["']?(?:autoApprove|alwaysAllow|auto_approve|always_allow|yolo\w*|enableAllProjectMcpServers)["']?\s*[:=]\s*(?:true|["'](?:\*|all)["'])|\b(?:ssl[_-]?verify|verify[_-]?ssl|sslVerify|tls[_-]?verify|verify[_-]?tls|check[_-]?hostname)["']?\s*[:=]\s*["']?(?:false|0|no|off)\b|\binsecure[_-]?skip[_-]?(?:tls[_-]?)?verify["']?\s*[:=]\s*["']?true\b|["'](?:Bash|Shell)\(\*(?::\*)?\)["']/im;
+
+/** A reading verb whose object points back at what the clause before named ("Open both files"). */
+const READ_BACK = /\b(?:read|open|cat|load|copy|grab|dump|extract|collect|gather|harvest|take|print|lee|abre|copia|lis|ouvre|copie|lies|öffne|kopiere|leggi|apri|leia|abra)\s+(?:\w+\s+){0,2}?(?:both(?:\s+files)?|them|it|each(?:\s+one)?|all\s+of\s+them|these(?:\s+files)?|those(?:\s+files)?|the\s+(?:two\s+)?(?:files?|contents?)|ambos|los|les|sie|beide|entrambi)\b/i;
+
+/** Secret values put on display: the user's own chat is the sink even when no reply is named. */
+const DISPLAY_SECRETS = /\b(?:show|display|print|list|reveal|present|output|tabulate|dump)\b[^.\n]{0,60}\b(?:(?:collected|harvested|gathered|extracted|recovered|found|discovered|matching|captured)\s+(?:credentials|secrets|tokens|passwords|api\s+keys)|(?:credentials|secrets|tokens|passwords)\s+(?:with|including)\s+(?:their\s+|the\s+)?values|(?:with|including)\s+(?:their\s+|the\s+)?(?:values|passwords|secrets|tokens)\b(?!\s+(?:masked|redacted|hidden)))/i;
 
 /** Acts named in a step that a clause negates do not count: "do not read or print ~/.aws/credentials". */
 function clauses(text: string): string[] {
@@ -240,13 +256,22 @@ export function stepActs(step: ProseStep): StepActs {
       const sink = SINKS.find(([re]) => re.test(t));
       acts.sends.push({ sink: sink?.[1] ?? 'the network', weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false, values: true });
     }
+    // A block of configuration (TOML, INI, JSON, .npmrc, .env lines) that switches a protection
+    // off: a tampering step when the prose around it says to write it into a configuration file.
+    acts.weakens = CONFIG_WEAKENS.test(t) || weakensSettings(t) !== undefined;
     return acts;
   }
   const text = step.text.replace(/`/g, '');
   if (SHADOW_TRIGGER.test(text) && SHADOW_SINK.test(text) && !negatedAt(text, text.search(SHADOW_SINK))) acts.shadows = true;
+  const unmasked = UNMASKED.test(text);
+  // A clause that names a store and the next that reads "both files" or "them" are one act.
+  let lastSource: string | undefined;
   for (const clause of clauses(text)) {
-    if (SANITISED.test(clause)) continue;
-    const source = firstSource(clause);
+    if (SANITISED.test(clause) && !UNMASKED.test(clause)) continue;
+    const named = firstSource(clause);
+    const source = named ?? (lastSource && live(READ_BACK, clause).length ? lastSource : undefined);
+    // Only a named store is carried: "tokens" in one clause is too vague to be what "it" reads.
+    if (named) lastSource = named === 'keys, tokens or passwords' ? undefined : named;
     // A command that prints a secret (`gh auth token`, `secret-tool search`) is collected by running it.
     if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
     else if (source && live(COLLECT, clause).length) {
@@ -261,9 +286,11 @@ export function stepActs(step: ProseStep): StepActs {
         if (!m || negatedAt(clause, m.index) || !verbs.some((v) => v.index !== m.index)) continue;
         // An authorization header is the token's use, not its leak.
         if (/\b(?:authorization|bearer|auth(?:enticate)?\s+(?:header|with)|x-api-key|api[\s-]key\s+header)\b/i.test(clause)) continue;
-        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== undefined, values: VALUES.test(clause) });
+        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== undefined, values: VALUES.test(clause) || unmasked });
         break;
       }
+      // "Show the recovered passwords in a table": shown to the user, though no reply is named.
+      if (!acts.sends.length && live(DISPLAY_SECRETS, clause).length) acts.sends.push({ sink: 'the reply', weak: true, refersBack: true, namesSecret: false, values: true });
     }
     if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
     if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
@@ -279,7 +306,7 @@ export function stepActs(step: ProseStep): StepActs {
 // ---------------------------------------------------------------------------------------
 // Joins
 
-export type ProseCheck = 'skill-flow-prose-exfil' | 'skill-flow-prose-shadow' | 'skill-flow-prose-tamper' | 'skill-flow-prose-conceal' | 'skill-flow-prose-override' | 'skill-flow-prose-remote-instructions';
+export type ProseCheck = 'skill-flow-prose-exfil' | 'skill-flow-prose-shadow' | 'skill-flow-prose-tamper' | 'skill-flow-prose-conceal' | 'skill-flow-prose-override' | 'skill-flow-prose-remote-instructions' | 'skill-flow-prose-hidden-order';
 
 export interface ProseFinding {
   ruleId: ProseCheck;
@@ -287,6 +314,13 @@ export interface ProseFinding {
   detail: string;
   /** The steps joined, in order: line and what each does. */
   trail: { line: number; what: string }[];
+}
+
+/** Step j is an item of a list that step i introduces with a colon ("Edit settings.json as follows:"). */
+function underColon(steps: StepActs[], i: number, j: number): boolean {
+  if (!/:\s*$/.test(steps[i]!.step.text.trim())) return false;
+  for (let k = i + 1; k <= j; k++) if (steps[k]!.step.kind !== 'item') return false;
+  return true;
 }
 
 /** How many steps after a collecting step its sink may come. */
@@ -328,11 +362,28 @@ export function proseFlows(text: string, quoted: [number, number][] = []): Prose
     if (a.configs) {
       for (let j = i; j < steps.length && j <= i + WINDOW; j++) {
         const b = steps[j]!;
-        if (!b.weakens || (j > i && !REFERS_BACK.test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !CONFIG_FILES.test(b.step.text))) continue;
+        if (!b.weakens || (j > i && !underColon(steps, i, j) && !(b.step.kind === 'code' && j - i <= 3) && !REFERS_BACK.test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !CONFIG_FILES.test(b.step.text))) continue;
         add({ ruleId: 'skill-flow-prose-tamper', line: b.step.line, detail: `a configuration file (line ${a.step.line}) is weakened (line ${b.step.line})`, trail: j === i ? [{ line: a.step.line, what: 'edit a configuration file to weaken it' }] : [{ line: a.step.line, what: 'edit a configuration file' }, { line: b.step.line, what: 'weaken it' }] });
         sensitive.push({ line: b.step.line, what: 'weaken a configuration file' });
         break;
       }
+    }
+    // A block of weakening configuration whose file is named, and whose writing is ordered, in the
+    // prose just above it ("Write these files:" … "`~/.npmrc`" … the block).
+    if (a.step.kind === 'code' && a.weakens && !a.step.section) {
+      const above = steps.slice(Math.max(0, i - 3), i).filter((s) => s.step.kind !== 'code' && !s.step.section && !isNegativeContext(s.step.text));
+      const file = above.find((s) => CONFIG_FILES.test(s.step.text));
+      const edit = above.find((s) => live(EDIT, s.step.text.replace(/`/g, '')).length > 0);
+      if (file && edit && !seen.has(`skill-flow-prose-tamper\0${a.step.line}`)) {
+        add({ ruleId: 'skill-flow-prose-tamper', line: a.step.line, detail: `a configuration file (line ${file.step.line}) is written with settings that switch a protection off (line ${a.step.line})`, trail: [{ line: edit.step.line, what: 'write a configuration file' }, { line: a.step.line, what: 'with a protection switched off' }] });
+        sensitive.push({ line: a.step.line, what: 'weaken a configuration file' });
+      }
+    }
+    // An HTML comment is invisible once the Markdown is rendered: orders hidden there are for the agent only.
+    if (a.step.kind === 'comment' && (a.bypasses || (a.weakens && a.configs) || a.shadows || (a.collects.length > 0 && a.sends.length > 0) || (a.fetches && a.obeys))) {
+      const what = a.bypasses ? 'skip reviews, approvals or checks' : a.weakens ? 'weaken a configuration file' : a.shadows ? 'copy what other tools send' : a.collects.length ? 'collect and send secrets' : 'follow fetched instructions';
+      add({ ruleId: 'skill-flow-prose-hidden-order', line: a.step.line, detail: `an HTML comment, invisible when rendered, orders the agent to ${what} (line ${a.step.line})`, trail: [{ line: a.step.line, what: `hidden comment: ${what}` }] });
+      sensitive.push({ line: a.step.line, what });
     }
     if (a.shadows) {
       add({ ruleId: 'skill-flow-prose-shadow', line: a.step.line, detail: `every use of another tool is made to copy its data to an address or URL (line ${a.step.line})`, trail: [{ line: a.step.line, what: 'when the agent uses a tool, also send to an outside address' }] });
