@@ -7440,7 +7440,7 @@ var require_parse = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
-    var constants5 = require_constants();
+    var constants6 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -7448,7 +7448,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants6;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -7657,7 +7657,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -7703,8 +7703,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts2.prepend || "" };
       const tokens = [bos];
       const capture = opts2.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts2.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants6.globChars(opts2.windows);
+      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -8400,7 +8400,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts2.windows);
+      } = constants6.globChars(opts2.windows);
       const nodot = opts2.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts2.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts2.capture ? "" : "?:";
@@ -8460,7 +8460,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants5 = require_constants();
+    var constants6 = require_constants();
     var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
     var picomatch5 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -8588,7 +8588,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch5.constants = constants5;
+    picomatch5.constants = constants6;
     module.exports = picomatch5;
   }
 });
@@ -19058,7 +19058,7 @@ var init_dsse = __esm({
 });
 
 // src/platform/atomic.ts
-import { closeSync as closeSync4, fsyncSync, openSync as openSync4, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync as closeSync5, fsyncSync, openSync as openSync5, renameSync, unlinkSync, writeSync } from "node:fs";
 import { randomBytes as randomBytes2 } from "node:crypto";
 import { basename, dirname as dirname5, join as join6 } from "node:path";
 function crashPoint(point, target) {
@@ -19070,7 +19070,7 @@ function writeFileAtomicSync(path, contents, mode = 420) {
   const data = typeof contents === "string" ? Buffer.from(contents, "utf8") : contents;
   const dir = dirname5(path);
   const tmp = join6(dir, `.${basename(path)}.${process.pid}.${randomBytes2(4).toString("hex")}.tmp`);
-  const fd = openSync4(tmp, "wx", mode);
+  const fd = openSync5(tmp, "wx", mode);
   crashPoint("after-temp-open", path);
   try {
     let off = 0;
@@ -19078,14 +19078,14 @@ function writeFileAtomicSync(path, contents, mode = 420) {
     fsyncSync(fd);
     crashPoint("after-temp-write", path);
   } catch (e) {
-    closeSync4(fd);
+    closeSync5(fd);
     try {
       unlinkSync(tmp);
     } catch {
     }
     throw e;
   }
-  closeSync4(fd);
+  closeSync5(fd);
   try {
     renameSync(tmp, path);
   } catch (e) {
@@ -19101,11 +19101,11 @@ function writeFileAtomicSync(path, contents, mode = 420) {
 function fsyncDir(dir) {
   let fd;
   try {
-    fd = openSync4(dir, "r");
+    fd = openSync5(dir, "r");
     fsyncSync(fd);
   } catch {
   } finally {
-    if (fd !== void 0) closeSync4(fd);
+    if (fd !== void 0) closeSync5(fd);
   }
 }
 var init_atomic = __esm({
@@ -19117,7 +19117,7 @@ var init_atomic = __esm({
 });
 
 // src/vault/bindings.ts
-import { realpathSync } from "node:fs";
+import { realpathSync as realpathSync2 } from "node:fs";
 import { isAbsolute, join as join7, resolve as resolve4, sep } from "node:path";
 function isReservedInternalName(key) {
   return INTERNAL_KEY_PREFIXES.some((p) => key.startsWith(p));
@@ -19130,7 +19130,7 @@ function realBase(base) {
   const rest = [];
   for (; ; ) {
     try {
-      const real = realpathSync(existing);
+      const real = realpathSync2(existing);
       return rest.length ? join7(real, ...rest.reverse()) : real;
     } catch {
       const parent = resolve4(existing, "..");
@@ -19202,12 +19202,12 @@ var init_key_store = __esm({
 });
 
 // src/skill/keyring.ts
-import { existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync5 } from "node:fs";
 function readKeyring(path) {
   if (!existsSync5(path)) return emptyKeyring();
   let data;
   try {
-    data = JSON.parse(readFileSync4(path, "utf8"));
+    data = JSON.parse(readFileSync5(path, "utf8"));
   } catch (e) {
     throw configError(`keyring ${path} is not valid JSON (${foreignErrorDetail(e)})`, "Restore it from git history (git checkout -- <file>).");
   }
@@ -19285,7 +19285,7 @@ var init_home = __esm({
 });
 
 // src/skill/revocations.ts
-import { existsSync as existsSync6, mkdirSync as mkdirSync4, readFileSync as readFileSync5, realpathSync as fsRealpath } from "node:fs";
+import { existsSync as existsSync6, mkdirSync as mkdirSync4, readFileSync as readFileSync6, realpathSync as fsRealpath } from "node:fs";
 import { dirname as dirname6, join as join9 } from "node:path";
 function validList(v) {
   const l = v;
@@ -19308,7 +19308,7 @@ function listId(path) {
 }
 function readSeen(env) {
   try {
-    return JSON.parse(readFileSync5(seenFile(env), "utf8"));
+    return JSON.parse(readFileSync6(seenFile(env), "utf8"));
   } catch {
     return {};
   }
@@ -19334,7 +19334,7 @@ function loadRevocations(path, keyring, opts2) {
   }
   let text;
   try {
-    text = readFileSync5(path, "utf8");
+    text = readFileSync6(path, "utf8");
   } catch (e) {
     return fail("REVOCATIONS_MISSING", `cannot read the revocation list ${path} (${e.code ?? "error"})`);
   }
@@ -19383,7 +19383,7 @@ function purgedFile(env) {
 }
 function purgedHashes(env) {
   try {
-    const data = JSON.parse(readFileSync5(purgedFile(env), "utf8"));
+    const data = JSON.parse(readFileSync6(purgedFile(env), "utf8"));
     return new Map(data.map((d) => [d.hash, d.reason]));
   } catch {
     return /* @__PURE__ */ new Map();
@@ -19406,21 +19406,21 @@ var init_revocations = __esm({
 });
 
 // src/skill/tree.ts
-import { lstatSync as lstatSync2, readFileSync as readFileSync6, readdirSync as readdirSync3, readlinkSync, realpathSync as realpathSync2 } from "node:fs";
+import { lstatSync as lstatSync3, readFileSync as readFileSync7, readdirSync as readdirSync4, readlinkSync as readlinkSync2, realpathSync as realpathSync3 } from "node:fs";
 import { join as join10, posix } from "node:path";
 function readSkillTree(root) {
   const problems = [];
   const files = [];
   let realRoot;
   try {
-    realRoot = realpathSync2.native(root);
+    realRoot = realpathSync3.native(root);
   } catch (e) {
     throw skillFailure("SKILL_NOT_FOUND", `cannot open skill folder ${root}: ${e.code ?? "error"}`);
   }
   const walk = (absDir, relDir) => {
     let dirents;
     try {
-      dirents = readdirSync3(absDir, { withFileTypes: true, encoding: "buffer" });
+      dirents = readdirSync4(absDir, { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       problems.push(`${relDir || "."}: cannot list folder (${e.code ?? "error"})`);
       return;
@@ -19441,9 +19441,9 @@ function readSkillTree(root) {
         continue;
       }
       if (rel === SIGNATURE_FILE) continue;
-      const st2 = lstatSync2(abs);
+      const st2 = lstatSync3(abs);
       if (st2.isSymbolicLink()) {
-        const target = readlinkSync(abs, { encoding: "buffer" });
+        const target = readlinkSync2(abs, { encoding: "buffer" });
         const targetText = target.toString("utf8");
         const problem = symlinkProblem(rel, targetText, abs, realRoot);
         if (problem) problems.push(`${JSON.stringify(rel)}: ${problem}`);
@@ -19453,7 +19453,7 @@ function readSkillTree(root) {
       } else if (st2.isFile()) {
         let bytes;
         try {
-          bytes = readFileSync6(abs);
+          bytes = readFileSync7(abs);
         } catch (e) {
           problems.push(`${JSON.stringify(rel)}: cannot read (${e.code ?? "error"})`);
           continue;
@@ -19464,7 +19464,7 @@ function readSkillTree(root) {
       }
     }
   };
-  const st = lstatSync2(realRoot);
+  const st = lstatSync3(realRoot);
   if (!st.isDirectory()) throw skillFailure("SKILL_NOT_FOUND", `${root} is not a folder`, "Give the folder that holds SKILL.md.");
   walk(realRoot, "");
   if (problems.length) {
@@ -19482,7 +19482,7 @@ function symlinkProblem(rel, target, abs, realRoot) {
   const lexical = posix.normalize(posix.join(posix.dirname(rel), target));
   if (lexical === ".." || lexical.startsWith("../")) return `symlink leaves the skill folder (${target})`;
   try {
-    const real = realpathSync2.native(abs);
+    const real = realpathSync3.native(abs);
     if (real !== realRoot && !real.startsWith(realRoot + "/")) return `symlink resolves outside the skill folder (${target})`;
   } catch {
   }
@@ -24606,7 +24606,7 @@ var init_analysis = __esm({
 });
 
 // src/skill/threats.ts
-import { readFileSync as readFileSync7, readdirSync as readdirSync4 } from "node:fs";
+import { readFileSync as readFileSync8, readdirSync as readdirSync5 } from "node:fs";
 import { join as join12 } from "node:path";
 function skillRulePacks(dir) {
   if (dir) return loadSkillPacks(dir);
@@ -24615,7 +24615,7 @@ function skillRulePacks(dir) {
   return packCache = loadSkillPacks(rulesDir());
 }
 function loadSkillPacks(dir) {
-  return readdirSync4(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync7(join12(dir, f), "utf8")));
+  return readdirSync5(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync8(join12(dir, f), "utf8")));
 }
 function buildSkillRules(config, packs = skillRulePacks()) {
   const problems = [];
@@ -25040,7 +25040,7 @@ __export(attest_exports, {
   signSkill: () => signSkill,
   verifySkill: () => verifySkill
 });
-import { existsSync as existsSync7, lstatSync as lstatSync3, readFileSync as readFileSync8 } from "node:fs";
+import { existsSync as existsSync7, lstatSync as lstatSync4, readFileSync as readFileSync9 } from "node:fs";
 import { join as join13, resolve as resolve6 } from "node:path";
 function openSkillGate(base, config, env, now = /* @__PURE__ */ new Date()) {
   const policy = skillPolicy(config);
@@ -25130,8 +25130,8 @@ function verifySkill(gate, dir) {
   if (revoked !== void 0) return failWith("SKILL_REVOKED", `${dir}: content ${tree.manifest.contentHash} is revoked (${revoked})`);
   const sigPath = join13(tree.root, SIGNATURE_FILE);
   if (!existsSync7(sigPath) && !isSymlink(sigPath)) return failWith("SKILL_UNSIGNED", `${dir}: no ${SIGNATURE_FILE}; the skill is unsigned`);
-  if (!lstatSync3(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
-  const envelope = parseEnvelope(readFileSync8(sigPath, "utf8"));
+  if (!lstatSync4(sigPath).isFile()) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is not a regular file`);
+  const envelope = parseEnvelope(readFileSync9(sigPath, "utf8"));
   if (typeof envelope === "string") return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} is malformed: ${envelope}`);
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return failWith("SKILL_BAD_SIGNATURE", `${dir}: ${SIGNATURE_FILE} has payload type ${JSON.stringify(envelope.payloadType)}, expected ${IN_TOTO_PAYLOAD_TYPE}`);
   const revokedKids = new Set(revocations.list.keys.map((k) => k.kid));
@@ -25178,7 +25178,7 @@ function verifySkill(gate, dir) {
 }
 function isSymlink(path) {
   try {
-    return lstatSync3(path).isSymbolicLink();
+    return lstatSync4(path).isSymbolicLink();
   } catch {
     return false;
   }
@@ -25219,11 +25219,11 @@ var judge_exports = {};
 __export(judge_exports, {
   judgeSkill: () => judgeSkill
 });
-import { lstatSync as lstatSync4 } from "node:fs";
+import { lstatSync as lstatSync5 } from "node:fs";
 import { join as join14 } from "node:path";
 function hasSignature(dir) {
   try {
-    lstatSync4(join14(dir, SIGNATURE_FILE));
+    lstatSync5(join14(dir, SIGNATURE_FILE));
     return true;
   } catch {
     return false;
@@ -35559,7 +35559,7 @@ function info(message) {
 init_config();
 init_types();
 init_errors();
-import { mkdirSync as mkdirSync9, readFileSync as readFileSync17, writeFileSync as writeFileSync5 } from "node:fs";
+import { mkdirSync as mkdirSync9, readFileSync as readFileSync18, writeFileSync as writeFileSync5 } from "node:fs";
 import { dirname as dirname10, join as join22 } from "node:path";
 
 // src/gate/gate.ts
@@ -36283,12 +36283,12 @@ function withoutBaselined(findings, baseline) {
 
 // src/gate/content.ts
 init_fragment();
-import { closeSync as closeSync3, openSync as openSync3, readSync as readSync2 } from "node:fs";
+import { closeSync as closeSync4, openSync as openSync4, readSync as readSync3 } from "node:fs";
 
 // src/sources/scan-run.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
-import { closeSync as closeSync2, constants as constants3, existsSync as existsSync4, fstatSync, openSync as openSync2, readSync, statSync } from "node:fs";
+import { closeSync as closeSync3, constants as constants4, existsSync as existsSync4, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync2, statSync as statSync2 } from "node:fs";
 init_config();
 init_types();
 init_errors();
@@ -36301,8 +36301,18 @@ init_define_AGENT_VAULT_RULE_TABLES();
 // src/platform/safe-path.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync as lstatSync2, openSync as openSync2, readdirSync as readdirSync3, readFileSync as readFileSync4, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 var SHARED_READ_BYTES = 8 * 1024 * 1024;
 var SHARED_READ_MAX = 2 ** 31 - 1;
+function readFully(fd, buf, position = null) {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position === null ? null : position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
 
 // src/sources/files.ts
 init_errors();
@@ -36332,12 +36342,12 @@ init_fragment();
 function scanFileInWindows(file, ruleset, options) {
   let fd;
   try {
-    fd = openSync2(file.abs, constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOFOLLOW);
-    if (!fstatSync(fd).isFile()) return { path: file.display, reason: "not-a-file" };
+    fd = openSync3(file.abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOFOLLOW);
+    if (!fstatSync2(fd).isFile()) return { path: file.display, reason: "not-a-file" };
     const handle = fd;
     const pieces = bytePieces(() => {
       const chunk = Buffer.allocUnsafe(WINDOW_CHARS);
-      const n = readSync(handle, chunk, 0, chunk.length, null);
+      const n = readSync2(handle, chunk, 0, chunk.length, null);
       return n === 0 ? void 0 : chunk.subarray(0, n);
     });
     if (!pieces) return { path: file.display, reason: "binary" };
@@ -36345,7 +36355,7 @@ function scanFileInWindows(file, ruleset, options) {
   } catch (e) {
     return { path: file.display, reason: "unreadable", detail: e.code ?? foreignErrorDetail(e) };
   } finally {
-    if (fd !== void 0) closeSync2(fd);
+    if (fd !== void 0) closeSync3(fd);
   }
 }
 var PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
@@ -36386,14 +36396,14 @@ async function vaultedInFile(ctx, blob) {
   const session = ctx.session;
   if (!session) return [];
   const out = [];
-  const fd = openSync3(blob.file, "r");
+  const fd = openSync4(blob.file, "r");
   try {
     const buf = Buffer.allocUnsafe(WINDOW_CHARS + WINDOW_OVERLAP);
     let start = 0;
     let held = 0;
     let linesBefore = 0;
     for (; ; ) {
-      const n = readSync2(fd, buf, held, buf.length - held, start + held);
+      const n = readSync3(fd, buf, held, buf.length - held, start + held);
       const len = held + n;
       if (len === 0) break;
       const last = n === 0 || start + len >= blob.size;
@@ -36417,7 +36427,7 @@ async function vaultedInFile(ctx, blob) {
       start += keepBefore;
     }
   } finally {
-    closeSync3(fd);
+    closeSync4(fd);
   }
   return out;
 }
@@ -36977,16 +36987,16 @@ init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
 init_messages();
 init_atomic();
-import { existsSync as existsSync9, mkdirSync as mkdirSync6, readFileSync as readFileSync9 } from "node:fs";
+import { existsSync as existsSync9, mkdirSync as mkdirSync6, readFileSync as readFileSync10 } from "node:fs";
 import { dirname as dirname8, join as join16 } from "node:path";
 var refused = (code, message, hint) => new AgentVaultError("refused", message, { code, hint });
 var teamPaths = (root) => ({ file: join16(root, TEAM_FILE), recipients: join16(root, RECIPIENTS_FILE) });
 function readTeam(root) {
   const p = teamPaths(root);
   if (!existsSync9(p.file)) return void 0;
-  const file = parseTeam(readFileSync9(p.file, "utf8"), TEAM_FILE);
+  const file = parseTeam(readFileSync10(p.file, "utf8"), TEAM_FILE);
   if (!existsSync9(p.recipients)) throw refused("TEAM_RECIPIENTS_MISMATCH", TEAM_MSG.recipientsMissing(RECIPIENTS_FILE), TEAM_MSG.restoreFromGit);
-  return { root, file, recipients: parseRecipients(readFileSync9(p.recipients, "utf8"), RECIPIENTS_FILE) };
+  return { root, file, recipients: parseRecipients(readFileSync10(p.recipients, "utf8"), RECIPIENTS_FILE) };
 }
 function verifyTeam(t, pins) {
   const f = t.file;
@@ -37092,7 +37102,7 @@ init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
 init_home();
 import { randomBytes as randomBytes10 } from "node:crypto";
-import { linkSync, readFileSync as readFileSync10, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { linkSync, readFileSync as readFileSync11, rmSync as rmSync4, writeFileSync as writeFileSync3 } from "node:fs";
 import { join as join17 } from "node:path";
 var BYTES = 32;
 function markerKey(home) {
@@ -37116,7 +37126,7 @@ function markerKey(home) {
 function readKey(path) {
   let bytes;
   try {
-    bytes = readFileSync10(path);
+    bytes = readFileSync11(path);
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
@@ -38174,7 +38184,7 @@ init_placeholder();
 init_errors();
 init_messages();
 init_atomic();
-import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync14, statSync as statSync5 } from "node:fs";
+import { chmodSync as chmodSync3, mkdirSync as mkdirSync7, readFileSync as readFileSync15, statSync as statSync6 } from "node:fs";
 import { join as join19 } from "node:path";
 init_bindings();
 
@@ -38281,7 +38291,7 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
 import { randomBytes as randomBytes11 } from "node:crypto";
-import { closeSync as closeSync5, openSync as openSync5, readFileSync as readFileSync11, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync as statSync2 } from "node:fs";
+import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync as statSync3 } from "node:fs";
 var MASTER_KEY_BYTES = 32;
 var KeyFileProvider = class {
   constructor(path) {
@@ -38293,7 +38303,7 @@ var KeyFileProvider = class {
   }
   exists() {
     try {
-      statSync2(this.path);
+      statSync3(this.path);
       return true;
     } catch {
       return false;
@@ -38302,7 +38312,7 @@ var KeyFileProvider = class {
   load() {
     let key;
     try {
-      key = readFileSync11(this.path);
+      key = readFileSync12(this.path);
     } catch (e) {
       const code = e.code;
       throw new AgentVaultError("vault", `the vault's key file ${this.path} ${code === "ENOENT" ? "is missing" : `cannot be read (${code})`}`, {
@@ -38320,12 +38330,12 @@ var KeyFileProvider = class {
   }
   create() {
     const key = randomBytes11(MASTER_KEY_BYTES);
-    const fd = openSync5(this.path, "wx", 384);
+    const fd = openSync6(this.path, "wx", 384);
     try {
       writeSync2(fd, key);
       fsyncSync2(fd);
     } finally {
-      closeSync5(fd);
+      closeSync6(fd);
     }
     return key;
   }
@@ -38362,7 +38372,7 @@ var EnvKeyProvider = class {
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
-import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, renameSync as renameSync2, statSync as statSync3, unlinkSync as unlinkSync2, writeFileSync as writeFileSync4, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
+import { closeSync as closeSync7, openSync as openSync7, readFileSync as readFileSync13, renameSync as renameSync2, statSync as statSync4, unlinkSync as unlinkSync2, writeFileSync as writeFileSync4, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
 import { randomBytes as randomBytes12 } from "node:crypto";
 var WANT_FRESH_MS = 250;
 var wantPath = (path) => `${path}.wait`;
@@ -38372,7 +38382,7 @@ function sleep(ms) {
 }
 function processStartTime(pid) {
   try {
-    const stat2 = readFileSync12(`/proc/${pid}/stat`, "latin1");
+    const stat2 = readFileSync13(`/proc/${pid}/stat`, "latin1");
     const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
     const v = Number(fields[19]);
     return Number.isFinite(v) ? v : null;
@@ -38396,7 +38406,7 @@ function holderAlive(rec) {
 }
 function readRecord(path) {
   try {
-    const rec = JSON.parse(readFileSync12(path, "utf8"));
+    const rec = JSON.parse(readFileSync13(path, "utf8"));
     return typeof rec?.pid === "number" && typeof rec.nonce === "string" ? rec : void 0;
   } catch {
     return void 0;
@@ -38416,11 +38426,11 @@ var FileLock = class {
     let announced = false;
     for (; ; ) {
       try {
-        const fd = openSync6(this.path, "wx", 384);
+        const fd = openSync7(this.path, "wx", 384);
         try {
           writeSync3(fd, JSON.stringify(rec));
         } finally {
-          closeSync6(fd);
+          closeSync7(fd);
         }
         this.nonce = rec.nonce;
         if (announced) withdrawWait(this.path);
@@ -38447,7 +38457,7 @@ var FileLock = class {
   /** A holder that died between creating the file and writing its record leaves it empty. */
   emptyAndOld() {
     try {
-      return Date.now() - statSync3(this.path).mtimeMs > 5e3;
+      return Date.now() - statSync4(this.path).mtimeMs > 5e3;
     } catch {
       return false;
     }
@@ -38505,7 +38515,7 @@ function withdrawWait(path) {
 }
 function lockWanted(path) {
   try {
-    return Date.now() - statSync3(wantPath(path)).mtimeMs < WANT_FRESH_MS;
+    return Date.now() - statSync4(wantPath(path)).mtimeMs < WANT_FRESH_MS;
   } catch {
     return false;
   }
@@ -38534,14 +38544,14 @@ init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
 init_atomic();
-import { readFileSync as readFileSync13, statSync as statSync4 } from "node:fs";
+import { readFileSync as readFileSync14, statSync as statSync5 } from "node:fs";
 import { join as join18 } from "node:path";
 var generationFile = (home) => join18(home, "vault.generation");
 var label2 = (generation) => `agent-vault/1 generation\0${generation}`;
 function readGeneration(home, keys) {
   let text;
   try {
-    text = readFileSync13(generationFile(home), "utf8");
+    text = readFileSync14(generationFile(home), "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return { state: "absent" };
     return { state: "invalid", why: `cannot be read (${e.code})` };
@@ -38574,7 +38584,7 @@ function rollbackError(file, why) {
 function permissionProblem(path, kind) {
   let st;
   try {
-    st = statSync4(path);
+    st = statSync5(path);
   } catch {
     return void 0;
   }
@@ -38611,7 +38621,7 @@ function vaultError(code, message, hint) {
 }
 function exists2(path) {
   try {
-    statSync5(path);
+    statSync6(path);
     return true;
   } catch {
     return false;
@@ -38674,7 +38684,7 @@ function verify2(text, keys) {
 }
 function readText(path) {
   try {
-    return readFileSync14(path, "utf8");
+    return readFileSync15(path, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw vaultError("VAULT_DAMAGED", `cannot read ${path} (${e.code})`, "Check the permissions of the vault folder (it should belong to you, mode 0700).");
@@ -38891,7 +38901,7 @@ var FileVault = class _FileVault {
     return withLock(
       paths.lock,
       () => {
-        const before = readFileSync14(paths.file);
+        const before = readFileSync15(paths.file);
         const doc = loadDocument(this.home, this.keys, { ...this.options, locked: true });
         const generation = doc.generation ?? 0;
         const plain = /* @__PURE__ */ new Map();
@@ -38957,7 +38967,7 @@ var FileVault = class _FileVault {
     return withLock(
       paths.lock,
       () => {
-        const before = readFileSync14(paths.file);
+        const before = readFileSync15(paths.file);
         const doc = loadDocument(this.home, this.keys, { locked: true });
         const changed = change(doc);
         if (changed) {
@@ -39239,7 +39249,7 @@ function splitLog(text) {
 // src/audit/log.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
-import { chmodSync as chmodSync4, closeSync as closeSync7, fstatSync as fstatSync2, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync7, readFileSync as readFileSync15, readSync as readSync3, statSync as statSync6, writeSync as writeSync4, constants as constants4 } from "node:fs";
+import { chmodSync as chmodSync4, closeSync as closeSync8, fstatSync as fstatSync3, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync8, readFileSync as readFileSync16, readSync as readSync4, statSync as statSync7, writeSync as writeSync4, constants as constants5 } from "node:fs";
 import { join as join20, resolve as resolve7 } from "node:path";
 var auditPaths = (home) => ({
   dir: join20(home, "audit"),
@@ -39249,11 +39259,11 @@ var auditPaths = (home) => ({
 var ANCHOR_EVERY = 100;
 var TAIL = 64 * 1024;
 function tailOf2(fd) {
-  const size = fstatSync2(fd).size;
+  const size = fstatSync3(fd).size;
   if (size === 0) return { last: void 0, seq: 0, partial: false, size };
   const len = Math.min(size, TAIL);
   const buf = Buffer.alloc(len);
-  readSync3(fd, buf, 0, len, size - len);
+  readSync4(fd, buf, 0, len, size - len);
   const text = buf.toString("utf8");
   const partial = !text.endsWith("\n");
   const body = partial ? text : text.slice(0, -1);
@@ -39270,7 +39280,7 @@ function tailOf2(fd) {
   return { last, seq, partial, size };
 }
 function countLines(path) {
-  const { lines } = splitLog(readFileSync15(path, "utf8"));
+  const { lines } = splitLog(readFileSync16(path, "utf8"));
   return { lines: lines.length, last: lines[lines.length - 1] ?? "" };
 }
 function writeAll(fd, data) {
@@ -39306,7 +39316,7 @@ function endGroup(log) {
   try {
     fsyncSync3(g.fd);
   } finally {
-    closeSync7(g.fd);
+    closeSync8(g.fd);
     g.lock.release();
   }
 }
@@ -39315,8 +39325,8 @@ function openGroup(paths, now) {
   const lock = holdLock(paths.lock, { timeoutMs: 3e4, announce: true });
   let fd;
   try {
-    fd = openSync7(paths.log, constants4.O_RDWR | constants4.O_APPEND | constants4.O_CREAT, 384);
-    const st = fstatSync2(fd);
+    fd = openSync8(paths.log, constants5.O_RDWR | constants5.O_APPEND | constants5.O_CREAT, 384);
+    const st = fstatSync3(fd);
     const { end, lead } = chainEnd(fd, paths.log, now);
     const group = { lock, fd, ino: st.ino, dev: st.dev, end, backstop: setTimeout(() => endGroup(paths.log), GROUP_HOLD_MS).unref() };
     groups.set(paths.log, group);
@@ -39333,7 +39343,7 @@ function openGroup(paths, now) {
     }
     return { group, lead };
   } catch (e) {
-    if (fd !== void 0) closeSync7(fd);
+    if (fd !== void 0) closeSync8(fd);
     lock.release();
     throw e;
   }
@@ -39343,7 +39353,7 @@ function heldGroup(log) {
   if (!g) return void 0;
   let st;
   try {
-    st = statSync6(log);
+    st = statSync7(log);
   } catch {
     st = void 0;
   }
@@ -39375,14 +39385,14 @@ function appendAudit(home, fields, now = /* @__PURE__ */ new Date(), options = {
   }
   auditDir(paths.dir);
   return withLock(paths.lock, () => {
-    const fd = openSync7(paths.log, constants4.O_RDWR | constants4.O_APPEND | constants4.O_CREAT, 384);
+    const fd = openSync8(paths.log, constants5.O_RDWR | constants5.O_APPEND | constants5.O_CREAT, 384);
     try {
       const { end, lead: lead2 } = chainEnd(fd, paths.log, now);
       const written = writeEntry(fd, end, lead2, fields, now);
       fsyncSync3(fd);
       return written;
     } finally {
-      closeSync7(fd);
+      closeSync8(fd);
     }
   }, { timeoutMs: 3e4, announce: true });
 }
@@ -39391,7 +39401,7 @@ function syncAudit(home) {
   if (groups.has(log)) return endGroup(log);
   let fd;
   try {
-    fd = openSync7(log, constants4.O_RDONLY);
+    fd = openSync8(log, constants5.O_RDONLY);
   } catch (e) {
     if (e.code === "ENOENT") return;
     throw e;
@@ -39399,7 +39409,7 @@ function syncAudit(home) {
   try {
     fsyncSync3(fd);
   } finally {
-    closeSync7(fd);
+    closeSync8(fd);
   }
 }
 function auditDir(dir) {
@@ -39414,35 +39424,30 @@ function auditDir(dir) {
 function readAuditFrom(home, end) {
   let fd;
   try {
-    fd = openSync7(auditPaths(home).log, constants4.O_RDONLY);
+    fd = openSync8(auditPaths(home).log, constants5.O_RDONLY);
   } catch {
     return void 0;
   }
   try {
-    const size = fstatSync2(fd).size;
+    const size = fstatSync3(fd).size;
     if (!Number.isSafeInteger(end) || end < 1 || end > size) return void 0;
     const back = Math.min(end, TAIL);
     const head = Buffer.alloc(back);
-    readSync3(fd, head, 0, back, end - back);
+    readSync4(fd, head, 0, back, end - back);
     if (head[back - 1] !== 10) return void 0;
     const nl = head.lastIndexOf(10, back - 2);
     if (nl < 0 && back < end) return void 0;
     const rest = Buffer.alloc(size - end);
-    let off = 0;
-    while (off < rest.length) {
-      const n = readSync3(fd, rest, off, rest.length - off, end + off);
-      if (n === 0) break;
-      off += n;
-    }
+    const off = readFully(fd, rest, end);
     return { line: head.toString("utf8", nl + 1, back - 1), after: splitLog(rest.toString("utf8", 0, off)) };
   } finally {
-    closeSync7(fd);
+    closeSync8(fd);
   }
 }
 function readAuditLines(home) {
   let text;
   try {
-    text = readFileSync15(auditPaths(home).log, "utf8");
+    text = readFileSync16(auditPaths(home).log, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return { lines: [], partial: false };
     throw e;
@@ -39489,7 +39494,7 @@ init_define_AGENT_VAULT_RULE_TABLES();
 init_errors();
 init_messages();
 import { createHash as createHash7, createPrivateKey as createPrivateKey4, sign as sign2 } from "node:crypto";
-import { existsSync as existsSync10, realpathSync as realpathSync3 } from "node:fs";
+import { existsSync as existsSync10, realpathSync as realpathSync4 } from "node:fs";
 import { dirname as dirname9, join as join21 } from "node:path";
 init_bindings();
 function localSource(vault) {
@@ -39502,7 +39507,7 @@ function localSource(vault) {
 }
 var TEAM_IDENTITY_KEY = `${TEAM_KEY_PREFIX}identity`;
 var TEAM_SIGNING_KEY = `${TEAM_KEY_PREFIX}signing-key`;
-var pinKey = (root) => `${TEAM_KEY_PREFIX}pin-${createHash7("sha256").update(realpathSync3(root)).digest("hex").slice(0, 16)}`;
+var pinKey = (root) => `${TEAM_KEY_PREFIX}pin-${createHash7("sha256").update(realpathSync4(root)).digest("hex").slice(0, 16)}`;
 function teamRootFor(cwd) {
   let dir = cwd;
   for (; ; ) {
@@ -40036,6 +40041,10 @@ var LocalVaultSession = class {
    */
   vaultChanged(generation) {
     if (this.vault && this.vault.generation === generation) return;
+    this.drop();
+  }
+  /** Forget what was read from the vault (it is read again at the next request). */
+  drop() {
     this.vault?.close();
     this.vault = void 0;
     this.team = void 0;
@@ -40043,10 +40052,7 @@ var LocalVaultSession = class {
   }
   async close() {
     this.settle();
-    this.vault?.close();
-    this.vault = void 0;
-    this.team = void 0;
-    this.changed();
+    this.drop();
   }
 };
 
@@ -40325,7 +40331,7 @@ function renderActionSarif(gate) {
 // action/src/target.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
-import { readFileSync as readFileSync16 } from "node:fs";
+import { readFileSync as readFileSync17 } from "node:fs";
 init_errors();
 init_messages();
 function resolveCommit(repo, rev) {
@@ -40341,7 +40347,7 @@ function isShallow(repo) {
 function shallowBoundary(repo) {
   const file = gitText(["rev-parse", "--git-path", "shallow"], { cwd: repo }).trim();
   try {
-    return new Set(readFileSync16(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync17(file.startsWith("/") ? file : `${repo}/${file}`, "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -40422,7 +40428,7 @@ function runnerEnvironment() {
   let eventPayload;
   if (eventPath) {
     try {
-      eventPayload = JSON.parse(readFileSync17(eventPath, "utf8"));
+      eventPayload = JSON.parse(readFileSync18(eventPath, "utf8"));
     } catch (e) {
       throw new AgentVaultError("usage", `cannot read the event payload ${eventPath}: ${foreignErrorDetail(e)}`);
     }

@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, fstatSync, mkdirSync, fsyncSync, openSync, readFileSync, readSync, statSync, writeSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readFully } from '../platform/safe-path.js';
 import { holdLock, lockWanted, withLock, yieldToWaiters } from '../vault/lock.js';
 import { entryLine, GENESIS, lineHash, splitLog, type AuditFields } from './chain.js';
 
@@ -7,9 +8,10 @@ import { entryLine, GENESIS, lineHash, splitLog, type AuditFields } from './chai
  * The audit log on disk: $AGENT_VAULT_HOME/audit/log.jsonl (0600, folder 0700). Appends take
  * audit/log.lock (the vault's lock-file scheme), read only the tail to learn the previous
  * line, write one line with O_APPEND and fsync, so appenders in several processes keep one
- * chain. A checkout's grouped appends hold the lock across the group instead (see Group). Nothing here ever rewrites or repairs the file: a damaged last line is left as it is
- * and a `damage-noted` entry is appended after it, so `audit verify` stops at the damage with
- * its line number and the log goes on.
+ * chain; a checkout's grouped appends hold the lock across the group instead (see Group).
+ * Nothing here ever rewrites or repairs the file: a damaged last line is left as it is and a
+ * `damage-noted` entry is appended after it, so `audit verify` stops at the damage with its
+ * line number and the log goes on.
  */
 
 export const auditPaths = (home: string) => ({
@@ -274,12 +276,7 @@ export function readAuditFrom(home: string, end: number): { line: string; after:
     const nl = head.lastIndexOf(0x0a, back - 2);
     if (nl < 0 && back < end) return undefined; // a line longer than the tail
     const rest = Buffer.alloc(size - end);
-    let off = 0;
-    while (off < rest.length) {
-      const n = readSync(fd, rest, off, rest.length - off, end + off);
-      if (n === 0) break;
-      off += n;
-    }
+    const off = readFully(fd, rest, end);
     return { line: head.toString('utf8', nl + 1, back - 1), after: splitLog(rest.toString('utf8', 0, off)) };
   } finally {
     closeSync(fd);

@@ -166,13 +166,26 @@ export const SHARED_READ_BYTES = 8 * 1024 * 1024;
 /** Larger than this, readFileSync decides (it refuses files over 2 GiB with its own error). */
 const SHARED_READ_MAX = 2 ** 31 - 1;
 
+/**
+ * Read into `buf` from `position` (null: from the descriptor's own offset) until it is full or
+ * the file ends (reads may return less than asked); returns how many bytes were read.
+ */
+export function readFully(fd: number, buf: Uint8Array, position: number | null = null): number {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position === null ? null : position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
 /** The whole content of an open regular file of `size` bytes (as fstat saw it). */
 function readOpened(fd: number, size: bigint): Buffer {
   if (size < SHARED_READ_BYTES || size > SHARED_READ_MAX) return readFileSync(fd);
   const n = Number(size);
   const bytes = Buffer.from(new SharedArrayBuffer(n));
-  let got = 0;
-  for (let r = 1; got < n && r > 0; got += r) r = readSync(fd, bytes, got, n - got, got);
+  const got = readFully(fd, bytes, 0);
   if (got < n) return bytes.subarray(0, got); // it shrank while read: what is there
   // It grew while read: read it as readFileSync does, to its end (positional reads above left
   // the descriptor's offset at 0).

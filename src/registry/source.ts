@@ -1,8 +1,9 @@
-import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, constants } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, realpathSync, constants } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { usageError } from '../errors.js';
+import { readFully } from '../platform/safe-path.js';
 import { skillFailure } from '../skill/codes.js';
 
 /**
@@ -63,13 +64,7 @@ function folderSource(spec: string, base: string): RegistrySource {
         const size = fstatSync(fd).size;
         if (size > cap) throw tooLarge(`${spec}/${path}`, cap);
         const buf = Buffer.alloc(size);
-        let off = 0;
-        while (off < size) {
-          const n = readSync(fd, buf, off, size - off, off);
-          if (n === 0) break;
-          off += n;
-        }
-        return buf.subarray(0, off);
+        return buf.subarray(0, readFully(fd, buf, 0));
       } finally {
         closeSync(fd);
       }

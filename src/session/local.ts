@@ -536,6 +536,11 @@ export class LocalVaultSession implements VaultSession {
    */
   vaultChanged(generation: number): void {
     if (this.vault && this.vault.generation === generation) return;
+    this.drop();
+  }
+
+  /** Forget what was read from the vault (it is read again at the next request). */
+  private drop(): void {
     this.vault?.close();
     this.vault = undefined;
     this.team = undefined;
@@ -544,10 +549,7 @@ export class LocalVaultSession implements VaultSession {
 
   async close(): Promise<void> {
     this.settle();
-    this.vault?.close();
-    this.vault = undefined;
-    this.team = undefined;
-    this.changed();
+    this.drop();
   }
 }
 

@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { gitSync, repoRoot } from '../platform/exec.js';
-import { ProtectedFolders } from '../platform/safe-path.js';
+import { ProtectedFolders, readFully } from '../platform/safe-path.js';
 import type { Skipped } from '../core/types.js';
 import { usageError } from '../errors.js';
 import { MSG } from '../messages.js';
@@ -151,12 +151,7 @@ function readOpened(fd: number, size: number): Buffer {
   // A size of 0 may be a file whose size its file system does not know (/proc): read to the end.
   if (size === 0) return readFileSync(fd);
   const bytes = Buffer.allocUnsafe(size);
-  let at = 0;
-  while (at < size) {
-    const n = readSync(fd, bytes, at, size - at, null);
-    if (n === 0) break;
-    at += n;
-  }
+  const at = readFully(fd, bytes);
   return at === size ? bytes : bytes.subarray(0, at);
 }
 
