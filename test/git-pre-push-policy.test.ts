@@ -5,11 +5,11 @@
  * already has, names the loosening as a warning, and lets it take effect only once the
  * loosening is on the remote by itself.
  */
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { git, gitOk, newRepo, read, sandbox, write, type Sandbox } from './helpers/sandbox.js';
+import { commitUnchecked as commitFiles, protectedRepoWithRemote } from './helpers/push-repo.js';
+import { git, gitOk, read, sandbox, type Sandbox } from './helpers/sandbox.js';
 
 let sb: Sandbox;
 let repo: string;
@@ -18,21 +18,10 @@ const token = () => expandTemplate('ghp_{{alnum:36}}', next);
 
 beforeEach(() => {
   sb = sandbox();
-  const remote = join(sb.root, 'remote.git');
-  gitOk(sb, sb.root, ['init', '-q', '--bare', remote]);
-  repo = newRepo(sb, 'repo', { '.agent-vault.yaml': 'protected:\n  - config.yaml\n', 'config.yaml': 'db: <agent-vault:db-password>\n' });
-  expect(cli(sb, repo, ['install']).code).toBe(0);
-  gitOk(sb, repo, ['add', '.gitattributes']);
-  gitOk(sb, repo, ['commit', '-qm', 'attributes']);
-  gitOk(sb, repo, ['remote', 'add', 'origin', remote]);
-  expect(git(sb, repo, ['push', '-q', 'origin', 'main']).code).toBe(0);
+  repo = protectedRepoWithRemote(sb);
 });
 
-function commitUnchecked(files: Record<string, string>, msg: string) {
-  for (const [path, text] of Object.entries(files)) write(repo, path, text);
-  gitOk(sb, repo, ['add', '-A']);
-  gitOk(sb, repo, ['commit', '-q', '--no-verify', '-m', msg]);
-}
+const commitUnchecked = (files: Record<string, string>, msg: string) => commitFiles(sb, repo, files, msg);
 
 const LOOSE = "protected: []\nallowlist:\n  paths: ['**']\n";
 

@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
 import { cli } from './helpers/cli.js';
-import { git, gitOk, newRepo, sandbox, write, type Sandbox } from './helpers/sandbox.js';
+import { git, gitOk, sandbox, type Sandbox } from './helpers/sandbox.js';
 import { storeValues } from './helpers/vault.js';
+import { commitUnchecked as commitFiles, protectedRepoWithRemote } from './helpers/push-repo.js';
 
 let sb: Sandbox;
 let repo: string;
@@ -12,23 +12,11 @@ beforeEach(() => {
   sb = sandbox();
   DB = expandTemplate('fakedbpw-{{alnum:20}}', rng(77));
   storeValues(sb.env.AGENT_VAULT_HOME!, { 'db-password': DB });
-  const remote = join(sb.root, 'remote.git');
-  gitOk(sb, sb.root, ['init', '-q', '--bare', remote]);
-  repo = newRepo(sb, 'repo', { '.agent-vault.yaml': 'protected:\n  - config.yaml\n', 'config.yaml': 'db: <agent-vault:db-password>\n' });
-  expect(cli(sb, repo, ['install']).code).toBe(0);
-  gitOk(sb, repo, ['add', '.gitattributes']);
-  gitOk(sb, repo, ['commit', '-qm', 'attributes']);
-  gitOk(sb, repo, ['remote', 'add', 'origin', remote]);
-  const first = git(sb, repo, ['push', '-q', 'origin', 'main']);
-  expect(first.code, first.stderr).toBe(0);
+  repo = protectedRepoWithRemote(sb);
 });
 
 /** A commit that bypasses the pre-commit hook, as --no-verify or another tool would. */
-function commitUnchecked(path: string, text: string, msg: string) {
-  write(repo, path, text);
-  gitOk(sb, repo, ['add', path]);
-  gitOk(sb, repo, ['commit', '-q', '--no-verify', '-m', msg]);
-}
+const commitUnchecked = (path: string, text: string, msg: string) => commitFiles(sb, repo, { [path]: text }, msg);
 
 describe('the pre-push gate', () => {
   it('blocks a new branch whose earlier commit holds a token, even if a later commit removed it', () => {
