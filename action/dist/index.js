@@ -1978,9 +1978,9 @@ var init_build = __esm({
             if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
             if (this.matched) break;
             if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
-              const advance = input.index(this.re2, currentPos);
-              if (advance < 0) break;
-              currentPos += advance;
+              const advance2 = input.index(this.re2, currentPos);
+              if (advance2 < 0) break;
+              currentPos += advance2;
               r = input.step(currentPos);
               rune = r >> 3;
               width = r & 7;
@@ -2729,9 +2729,9 @@ var init_build = __esm({
           let width = -1;
           for (; pos <= end && width !== 0; pos += width) {
             if (re2.prefix.length > 0) {
-              const advance = input.index(re2, pos);
-              if (advance < 0) break;
-              pos += advance;
+              const advance2 = input.index(re2, pos);
+              if (advance2 < 0) break;
+              pos += advance2;
             }
             if (b.ncap > 0) b.cap[0] = pos;
             if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
@@ -7168,16 +7168,16 @@ var require_scan = __commonJS({
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
+      const advance2 = () => {
         prev = code;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code = advance2();
         let next;
         if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
+          code = advance2();
           if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
@@ -7185,17 +7185,17 @@ var require_scan = __commonJS({
         }
         if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
+          while (eos() !== true && (code = advance2())) {
             if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
-              advance();
+              advance2();
               continue;
             }
             if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance2()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -7251,10 +7251,10 @@ var require_scan = __commonJS({
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
+              while (eos() !== true && (code = advance2())) {
                 if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
-                  advance();
+                  advance2();
                   continue;
                 }
                 if (code === CHAR_LEFT_PARENTHESES) {
@@ -7289,10 +7289,10 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
+          while (eos() !== true && (next = advance2())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
-              advance();
+              advance2();
               continue;
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
@@ -7316,10 +7316,10 @@ var require_scan = __commonJS({
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
+            while (eos() !== true && (code = advance2())) {
               if (code === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
-                advance();
+                advance2();
                 continue;
               }
               if (code === CHAR_LEFT_PARENTHESES) {
@@ -7757,7 +7757,7 @@ var require_parse = __commonJS({
       let value;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
+      const advance2 = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
       const consume = (value2 = "", num = 0) => {
         state.consumed += value2;
@@ -7770,7 +7770,7 @@ var require_parse = __commonJS({
       const negate = () => {
         let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
+          advance2();
           state.start++;
           count++;
         }
@@ -7824,7 +7824,7 @@ var require_parse = __commonJS({
         const output = (opts2.capture ? "(" : "") + token.open;
         increment("parens");
         push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
+        push({ type: "paren", extglob: true, value: advance2(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -7913,7 +7913,7 @@ var require_parse = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
+        value = advance2();
         if (value === "\0") {
           continue;
         }
@@ -7940,9 +7940,9 @@ var require_parse = __commonJS({
             }
           }
           if (opts2.unescape === true) {
-            value = advance();
+            value = advance2();
           } else {
-            value += advance();
+            value += advance2();
           }
           if (state.brackets === 0) {
             push({ type: "text", value });
@@ -7962,7 +7962,7 @@ var require_parse = __commonJS({
                 if (posix4) {
                   prev.value = pre + posix4;
                   state.backtrack = true;
-                  advance();
+                  advance2();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
                     bos.output = ONE_CHAR;
                   }
@@ -8298,7 +8298,7 @@ var require_parse = __commonJS({
             prev.value += value;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value + advance2());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
@@ -8308,7 +8308,7 @@ var require_parse = __commonJS({
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts2)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value + advance2());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
@@ -20232,6 +20232,44 @@ var init_decode2 = __esm({
   }
 });
 
+// src/skill/analysis/matches.ts
+function globalOf(re) {
+  let g = globals.get(re);
+  if (!g) globals.set(re, g = re.global ? new RegExp(re.source, re.flags) : new RegExp(re.source, `${re.flags}g`));
+  return g;
+}
+function allMatches(re, text) {
+  const g = globalOf(re);
+  const unicode = g.unicode || g.flags.includes("v");
+  const out = [];
+  g.lastIndex = 0;
+  try {
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      out.push(m);
+      if (m[0] === "") g.lastIndex = advance(text, g.lastIndex, unicode);
+    }
+  } finally {
+    g.lastIndex = 0;
+  }
+  return out;
+}
+function advance(text, index, unicode) {
+  if (!unicode || index + 1 >= text.length) return index + 1;
+  const c = text.charCodeAt(index);
+  if (c < 55296 || c > 56319) return index + 1;
+  const d = text.charCodeAt(index + 1);
+  return d >= 56320 && d <= 57343 ? index + 2 : index + 1;
+}
+var globals;
+var init_matches = __esm({
+  "src/skill/analysis/matches.ts"() {
+    "use strict";
+    init_define_AGENT_VAULT_RULE_PACKS();
+    init_define_AGENT_VAULT_RULE_TABLES();
+    globals = /* @__PURE__ */ new WeakMap();
+  }
+});
+
 // src/skill/analysis/markdown.ts
 function langOf(info2) {
   const word = info2.trim().split(/[\s{,]/)[0]?.replace(/^\./, "") ?? "";
@@ -20258,10 +20296,8 @@ function isNegativeContext(context) {
   return pos < neg;
 }
 function lastMatch(re, text) {
-  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
-  let last = -1;
-  for (const m of text.matchAll(g)) last = m.index ?? last;
-  return last;
+  const all = allMatches(re, text);
+  return all.length ? all[all.length - 1].index : -1;
 }
 function readMarkdown(text) {
   const lines = text.split("\n");
@@ -20376,6 +20412,7 @@ var init_markdown = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_matches();
     NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|set|do\s+this|like\s+this|commands?\s+like)\b|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
     POSITIVE = /\b(?:instead,?\s+(?:run|use|execute|do)|(?:now|then|first|next|please|always)\s+(?:run|execute)|run\s+(?:the\s+)?following|(?:you|the\s+agent|claude|assistant)\s+(?:must|should|will|need\s+to)\s+(?:run|execute)|(?:good|correct|safe|secure|recommended)\s*(?:example|pattern|practice|way|version|alternative)?\s*:|[✅✔])/i;
     HEADING_NEGATIVE = /^#{1,6}\s.*\b(?:anti-?patterns?|what\s+not\s+to\s+do|red\s+flags?|bad\s+examples?|don['’]ts|never\s+do|malicious|attacks?|threats?|dangerous\s+patterns?|insecure|pitfalls|common\s+mistakes)\b/i;
@@ -20467,8 +20504,7 @@ function negatedAt(clause, index) {
   return NEGATION.test(clause.slice(Math.max(0, index - 80), index));
 }
 function live(re, clause) {
-  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-  return [...clause.matchAll(g)].filter((m) => !negatedAt(clause, m.index ?? 0));
+  return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
 }
 function firstSource(text) {
   for (const [re, what] of SOURCES) if (re.test(text)) return what;
@@ -20615,6 +20651,7 @@ var init_steps = __esm({
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
     init_markdown();
+    init_matches();
     init_model2();
     SOURCES = [
       [/(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b(?![/\\]?[\w.-]*\.pub\b)(?![/\\](?:config|known_hosts|authorized_keys)\b)|\bid_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|\bssh[\s-](?:private[\s-])?keys?\b|\bprivate[\s-]keys?\b|\bclaves?\s+(?:privadas?|ssh)\b|\bclés?\s+(?:privées?|ssh)\b|\bprivate?n?\s+schlüssel\b|私钥/i, "SSH or private keys"],
@@ -24634,16 +24671,23 @@ function buildSkillRules(config, packs = skillRulePacks()) {
     problems.push(...p.map((x) => `${pack.file}: ${x.where.join(".")}: ${x.message}`));
   }
   if (problems.length) throw configError(problems.join("\n"), "The skill threat rule pack is damaged; reinstall agent-vault.");
-  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 }, digestRules(defs));
+  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 }, () => digestRules(defs));
   const secrets = buildRuleset(config);
-  const digest = "sha256:" + sha256Hex(`${threats.digest}
+  const empty = threats.globalAllowlist;
+  const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
+  let digest;
+  return {
+    threats,
+    singleThreats,
+    secrets,
+    get digest() {
+      return digest ??= "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
 ${JSON.stringify(STRUCTURAL_CHECKS)}
 ${JSON.stringify(FLOW_CHECKS)}
 ${ANALYSIS_VERSION}`);
-  const empty = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
-  return { threats, singleThreats, secrets, digest };
+    }
+  };
 }
 function startsWith(bytes, magic) {
   return magic.every((b, i) => bytes[i] === b);
@@ -24741,7 +24785,15 @@ function decodeBlob(blob) {
   return bytes.length < 16 ? void 0 : printableText(bytes);
 }
 function scanThreatText(text, path, rules) {
-  return rules.threats.candidates(text).flatMap((ri) => scanText(text, { path }, rules.singleThreats[ri], NO_INLINE));
+  return rules.threats.candidates(text).flatMap((ri) => {
+    const one = rules.singleThreats[ri];
+    one.picked = text;
+    try {
+      return scanText(text, { path }, one, NO_INLINE);
+    } finally {
+      one.picked = void 0;
+    }
+  });
 }
 function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
@@ -24920,7 +24972,20 @@ function suppressionFor(list, skill, f) {
   return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch4.default)(s.path, { dot: true })(f.path));
 }
 function scanSkill(dir, rules, policy, maxFileSize) {
-  const report = { dir, skill: void 0, tree: void 0, findings: [], suppressed: [], error: void 0, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
+  const report = {
+    dir,
+    skill: void 0,
+    tree: void 0,
+    findings: [],
+    suppressed: [],
+    error: void 0,
+    passed: false,
+    failOn: policy.failOn,
+    // Read when asked: a scan that reports no digest (text output) never computes it.
+    get rulePackDigest() {
+      return rules.digest;
+    }
+  };
   try {
     report.tree = readSkillTree(dir);
     const md = report.tree.files.find((f) => f.path === SKILL_FILE);
@@ -24954,7 +25019,7 @@ function describeFailing(report, shown = 3) {
   const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
   return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
-var import_picomatch4, packCache, STRUCTURAL_CHECKS, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHAR, HEX_CHAR, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
+var import_picomatch4, packCache, STRUCTURAL_CHECKS, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHAR, HEX_CHAR, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
 var init_threats = __esm({
   "src/skill/threats.ts"() {
     "use strict";
@@ -24985,6 +25050,14 @@ var init_threats = __esm({
       "skill-file-too-large": { severity: "high", description: "File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread" },
       "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every MCP tool" },
       "skill-escalation-unscoped-shell": { severity: "medium", description: "allowed-tools grants the shell without a command scope" }
+    };
+    ONLY_RULE = [0];
+    OneThreat = class extends Ruleset {
+      /** The text this rule is known to be a candidate for, during one scanThreatText call. */
+      picked;
+      candidates(text) {
+        return text === this.picked ? ONLY_RULE : super.candidates(text);
+      }
     };
     MEDIA_MAGIC = [
       [[137, 80, 78, 71], "PNG"],

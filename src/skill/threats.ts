@@ -57,10 +57,10 @@ export type StructuralCheck = keyof typeof STRUCTURAL_CHECKS;
 export interface SkillRules {
   threats: Ruleset;
   /** One ruleset per threat rule, same order: threat findings may overlap (a homoglyph inside a curl | sh line) and each must be kept. */
-  singleThreats: Ruleset[];
+  singleThreats: OneThreat[];
   secrets: Ruleset;
-  /** Digest over both rule packs: recorded in signatures as the rule pack that gave the verdict. */
-  digest: string;
+  /** Digest over both rule packs: recorded in signatures as the rule pack that gave the verdict (computed on first read). */
+  readonly digest: string;
 }
 
 export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] = skillRulePacks()): SkillRules {
@@ -82,12 +82,38 @@ export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] 
     problems.push(...p.map((x) => `${pack.file}: ${x.where.join('.')}: ${x.message}`));
   }
   if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
-  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, digestRules(defs));
+  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, () => digestRules(defs));
   const secrets = buildRuleset(config);
-  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}\n${JSON.stringify(FLOW_CHECKS)}\n${ANALYSIS_VERSION}`);
   const empty = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
-  return { threats, singleThreats, secrets, digest };
+  const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
+  // The digest is computed when first read (a signature, a JSON report): the secret rules'
+  // digest reads and hashes the definitions of every built-in rule, which a scan does not need.
+  let digest: string | undefined;
+  return {
+    threats,
+    singleThreats,
+    secrets,
+    get digest() {
+      return (digest ??= 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}\n${JSON.stringify(FLOW_CHECKS)}\n${ANALYSIS_VERSION}`));
+    },
+  };
+}
+
+const ONLY_RULE: readonly number[] = [0];
+
+/**
+ * The ruleset of one threat rule. Its keyword pass gives a pure function of the text; for the
+ * text the keyword pass over all threat rules just picked this rule for (scanThreatText), the
+ * answer is already known (the rule), and the pass over the whole text again, once per picked
+ * rule, was a large share of a skill's scan. Any other text (a decoded window) takes the pass.
+ */
+export class OneThreat extends Ruleset {
+  /** The text this rule is known to be a candidate for, during one scanThreatText call. */
+  picked: string | undefined;
+
+  override candidates(text: string): number[] {
+    return text === this.picked ? (ONLY_RULE as number[]) : super.candidates(text);
+  }
 }
 
 
@@ -271,7 +297,15 @@ const NO_INLINE = { inlineSuppressions: false };
 
 /** Threat findings of one text: one keyword pass picks the rules, each then runs on its own. */
 export function scanThreatText(text: string, path: string, rules: SkillRules): Finding[] {
-  return rules.threats.candidates(text).flatMap((ri) => scanText(text, { path }, rules.singleThreats[ri]!, NO_INLINE));
+  return rules.threats.candidates(text).flatMap((ri) => {
+    const one = rules.singleThreats[ri]!;
+    one.picked = text;
+    try {
+      return scanText(text, { path }, one, NO_INLINE);
+    } finally {
+      one.picked = undefined;
+    }
+  });
 }
 
 /** Scan one text with threat and secret rules, then decode encoded blobs and rescan them. */
@@ -518,7 +552,20 @@ function suppressionFor(list: SkillSuppression[], skill: string | undefined, f: 
  * invalid SKILL.md or an unsafe tree is recorded in `error` and fails the scan.
  */
 export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
-  const report: SkillScanReport = { dir, skill: undefined, tree: undefined, findings: [], suppressed: [], error: undefined, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
+  const report: SkillScanReport = {
+    dir,
+    skill: undefined,
+    tree: undefined,
+    findings: [],
+    suppressed: [],
+    error: undefined,
+    passed: false,
+    failOn: policy.failOn,
+    // Read when asked: a scan that reports no digest (text output) never computes it.
+    get rulePackDigest() {
+      return rules.digest;
+    },
+  };
   try {
     report.tree = readSkillTree(dir);
     const md = report.tree.files.find((f) => f.path === SKILL_FILE);

@@ -22,6 +22,7 @@
  * Pure: text in, findings out.
  */
 import { isNegativeContext, HEADING_NEGATIVE } from './markdown.js';
+import { allMatches } from './matches.js';
 import { weakensSettings } from './model.js';
 
 export type StepKind = 'heading' | 'item' | 'paragraph' | 'row' | 'code' | 'comment' | 'frontmatter';
@@ -209,8 +210,7 @@ function negatedAt(clause: string, index: number): boolean {
 
 /** Matches of `re` in the clause that no negation before them covers. */
 function live(re: RegExp, clause: string): RegExpExecArray[] {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-  return [...clause.matchAll(g)].filter((m) => !negatedAt(clause, m.index ?? 0)) as RegExpExecArray[];
+  return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
 }
 
 export interface StepActs {
