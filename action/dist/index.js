@@ -20253,6 +20253,20 @@ function allMatches(re, text) {
   }
   return out;
 }
+function someMatch(re, text, keep) {
+  const g = globalOf(re);
+  const unicode = g.unicode || g.flags.includes("v");
+  g.lastIndex = 0;
+  try {
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      if (keep(m)) return true;
+      if (m[0] === "") g.lastIndex = advance(text, g.lastIndex, unicode);
+    }
+  } finally {
+    g.lastIndex = 0;
+  }
+  return false;
+}
 function advance(text, index, unicode) {
   if (!unicode || index + 1 >= text.length) return index + 1;
   const c = text.charCodeAt(index);
@@ -20506,6 +20520,9 @@ function negatedAt(clause, index) {
 function live(re, clause) {
   return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
 }
+function anyLive(re, clause) {
+  return someMatch(re, clause, (m) => !negatedAt(clause, m.index));
+}
 function firstSource(text) {
   for (const [re, what] of SOURCES) if (re.test(text)) return what;
   return void 0;
@@ -20539,10 +20556,10 @@ function stepActs(step) {
   for (const clause of clauses(text)) {
     if (SANITISED.test(clause) && !UNMASKED.test(clause)) continue;
     const named = firstSource(clause);
-    const source = named ?? (lastSource && live(READ_BACK, clause).length ? lastSource : void 0);
+    const source = named ?? (lastSource && anyLive(READ_BACK, clause) ? lastSource : void 0);
     if (named) lastSource = named === "keys, tokens or passwords" ? void 0 : named;
-    if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
-    else if (source && live(COLLECT, clause).length) {
+    if (source && !anyLive(COLLECT, clause) && COMMAND_SOURCE.test(clause) && anyLive(RUN_VERB, clause)) acts.collects.push(source);
+    else if (source && anyLive(COLLECT, clause)) {
       if (source !== "keys, tokens or passwords" || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
     const verbs = live(SEND, clause);
@@ -20554,15 +20571,15 @@ function stepActs(step) {
         acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== void 0, values: VALUES.test(clause) || unmasked });
         break;
       }
-      if (!acts.sends.length && live(DISPLAY_SECRETS, clause).length) acts.sends.push({ sink: "the reply", weak: true, refersBack: true, namesSecret: false, values: true });
+      if (!acts.sends.length && anyLive(DISPLAY_SECRETS, clause)) acts.sends.push({ sink: "the reply", weak: true, refersBack: true, namesSecret: false, values: true });
     }
-    if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
-    if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
+    if (CONFIG_FILES.test(clause) && anyLive(EDIT, clause)) acts.configs = true;
+    if (anyLive(WEAKEN, clause) && anyLive(EDIT, clause)) acts.weakens = true;
     if (CONCEAL.test(clause)) acts.conceals = true;
-    if (live(OVERRIDE, clause).length || live(AUTHORITY, clause).length) acts.overrides = true;
-    if (live(BYPASS, clause).length) acts.bypasses = true;
+    if (anyLive(OVERRIDE, clause) || anyLive(AUTHORITY, clause)) acts.overrides = true;
+    if (anyLive(BYPASS, clause)) acts.bypasses = true;
     if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
-    if (live(FETCH_FOLLOW_OBEY, clause).length) acts.obeys = true;
+    if (anyLive(FETCH_FOLLOW_OBEY, clause)) acts.obeys = true;
   }
   return acts;
 }
@@ -20609,7 +20626,7 @@ function proseFlows(text, quoted = []) {
     if (a.step.kind === "code" && a.weakens && !a.step.section) {
       const above = steps.slice(Math.max(0, i - 3), i).filter((s) => s.step.kind !== "code" && !s.step.section && !isNegativeContext(s.step.text));
       const file = above.find((s) => CONFIG_FILES.test(s.step.text));
-      const edit = above.find((s) => live(EDIT, s.step.text.replace(/`/g, "")).length > 0);
+      const edit = above.find((s) => anyLive(EDIT, s.step.text.replace(/`/g, "")));
       if (file && edit && !seen.has(`skill-flow-prose-tamper\0${a.step.line}`)) {
         add2({ ruleId: "skill-flow-prose-tamper", line: a.step.line, detail: `a configuration file (line ${file.step.line}) is written with settings that switch a protection off (line ${a.step.line})`, trail: [{ line: edit.step.line, what: "write a configuration file" }, { line: a.step.line, what: "with a protection switched off" }] });
         sensitive.push({ line: a.step.line, what: "weaken a configuration file" });
@@ -20644,7 +20661,7 @@ function proseFlows(text, quoted = []) {
   }
   return out;
 }
-var SOURCES, COMMAND_SOURCE, SINKS, VALUES, REFERS_BACK, SANITISED, UNMASKED, DESCRIPTIVE, COLLECT, SEND, CONFIG_FILES, EDIT, WEAKEN, CONCEAL, OVERRIDE, SHADOW_TRIGGER, SHADOW_SINK, BYPASS, AUTHORITY, FETCH_FOLLOW_FETCH, FETCH_FOLLOW_OBEY, CONFIG_WEAKENS, READ_BACK, DISPLAY_SECRETS, NEGATION, WINDOW;
+var SOURCES, COMMAND_SOURCE, SINKS, VALUES, REFERS_BACK, SANITISED, UNMASKED, DESCRIPTIVE, COLLECT, SEND, CONFIG_FILES, EDIT, WEAKEN, CONCEAL, OVERRIDE, SHADOW_TRIGGER, SHADOW_SINK, BYPASS, AUTHORITY, FETCH_FOLLOW_FETCH, FETCH_FOLLOW_OBEY, CONFIG_WEAKENS, READ_BACK, DISPLAY_SECRETS, NEGATION, RUN_VERB, WINDOW;
 var init_steps = __esm({
   "src/skill/analysis/steps.ts"() {
     "use strict";
@@ -20699,6 +20716,7 @@ var init_steps = __esm({
     READ_BACK = /\b(?:read|open|cat|load|copy|grab|dump|extract|collect|gather|harvest|take|print|lee|abre|copia|lis|ouvre|copie|lies|öffne|kopiere|leggi|apri|leia|abra)\s+(?:\w+\s+){0,2}?(?:both(?:\s+files)?|them|it|each(?:\s+one)?|all\s+of\s+them|these(?:\s+files)?|those(?:\s+files)?|the\s+(?:two\s+)?(?:files?|contents?)|ambos|los|les|sie|beide|entrambi)\b/i;
     DISPLAY_SECRETS = /\b(?:show|display|print|list|reveal|present|output|tabulate|dump)\b[^.\n]{0,60}\b(?:(?:collected|harvested|gathered|extracted|recovered|found|discovered|matching|captured)\s+(?:credentials|secrets|tokens|passwords|api\s+keys)|(?:credentials|secrets|tokens|passwords)\s+(?:with|including)\s+(?:their\s+|the\s+)?values|(?:with|including)\s+(?:their\s+|the\s+)?(?:values|passwords|secrets|tokens)\b(?!\s+(?:masked|redacted|hidden)))/i;
     NEGATION = /(?:\b(?:never|not|don['’]t|doesn['’]t|shouldn['’]t|mustn['’]t|avoid|no|nunca|jamás|jamais|pas|nie|niemals|kein\w*|nicht)\b|不要|不得|切勿|禁止)[^.;\n]{0,60}$/i;
+    RUN_VERB = /\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i;
     WINDOW = 8;
   }
 });
@@ -24726,7 +24744,7 @@ function* encodedBlobs(text) {
   const escapes = [];
   for (let i2 = text.indexOf("\\x"); i2 !== -1; ) {
     let j = i2;
-    while (text[j] === "\\" && text[j + 1] === "x" && HEX_CHAR.test(text[j + 2] ?? "") && HEX_CHAR.test(text[j + 3] ?? "")) j += 4;
+    while (text[j] === "\\" && text[j + 1] === "x" && hexAt(text, j + 2) && hexAt(text, j + 3)) j += 4;
     if ((j - i2) / 4 >= 16) {
       escapes.push([i2, j]);
       yield blob(i2, j);
@@ -24736,24 +24754,24 @@ function* encodedBlobs(text) {
   const inEscape = (at) => escapes.some(([from, to]) => from <= at && at < to);
   let i = 0;
   while (i < text.length) {
-    if (!BASE64_CHAR.test(text[i])) {
+    if (!base64At(text, i)) {
       i++;
       continue;
     }
     let j = i;
-    while (j < text.length && BASE64_CHAR.test(text[j])) j++;
+    while (j < text.length && base64At(text, j)) j++;
     const before = i === 0 ? "" : text[i - 1];
     let end = j;
     while (end < text.length && end - j < 2 && text[end] === "=") end++;
     const after = text[end] ?? "";
-    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === "="))) yield blob(i, end);
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (base64At(text, end) || after === "="))) yield blob(i, end);
     for (let h = i; h < j; ) {
-      if (!HEX_CHAR.test(text[h])) {
+      if (!hexAt(text, h)) {
         h++;
         continue;
       }
       let k = h;
-      while (k < j && HEX_CHAR.test(text[k])) k++;
+      while (k < j && hexAt(text, k)) k++;
       if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
       h = k;
     }
@@ -25019,7 +25037,7 @@ function describeFailing(report, shown = 3) {
   const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
   return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
-var import_picomatch4, packCache, STRUCTURAL_CHECKS, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHAR, HEX_CHAR, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
+var import_picomatch4, packCache, STRUCTURAL_CHECKS, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHARS, HEX_CHARS, base64At, hexAt, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
 var init_threats = __esm({
   "src/skill/threats.ts"() {
     "use strict";
@@ -25092,8 +25110,12 @@ var init_threats = __esm({
     ARCHIVE_EXT = /\.(?:zip|jar|war|whl|egg|tar|tgz|tbz2?|txz|gz|bz2|xz|zst|7z|rar|apk|ipa|deb|rpm|dmg|pkg|msi|nupkg|vsix|crx|xpi)$/i;
     EXEC_EXT = /\.(?:exe|dll|so|dylib|bin|com|scr|node|wasm|pyc|class|o|a)$/i;
     utf84 = new TextDecoder("utf-8", { fatal: true });
-    BASE64_CHAR = /[A-Za-z0-9+/]/;
-    HEX_CHAR = /[0-9A-Fa-f]/;
+    BASE64_CHARS = new Uint8Array(128);
+    HEX_CHARS = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") BASE64_CHARS[c.charCodeAt(0)] = 1;
+    for (const c of "0123456789ABCDEFabcdef") HEX_CHARS[c.charCodeAt(0)] = 1;
+    base64At = (text, at) => BASE64_CHARS[text.charCodeAt(at)] === 1;
+    hexAt = (text, at) => HEX_CHARS[text.charCodeAt(at)] === 1;
     NO_INLINE = { inlineSuppressions: false };
     OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
     ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 1e4, depth: 3 };

@@ -32,6 +32,22 @@ export function allMatches(re: RegExp, text: string): RegExpExecArray[] {
   return out;
 }
 
+/** Whether some match of the pattern in text passes `keep`: the matches of allMatches, in order, up to the first kept. */
+export function someMatch(re: RegExp, text: string, keep: (m: RegExpExecArray) => boolean): boolean {
+  const g = globalOf(re);
+  const unicode = g.unicode || g.flags.includes('v');
+  g.lastIndex = 0;
+  try {
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      if (keep(m)) return true;
+      if (m[0] === '') g.lastIndex = advance(text, g.lastIndex, unicode);
+    }
+  } finally {
+    g.lastIndex = 0;
+  }
+  return false;
+}
+
 function advance(text: string, index: number, unicode: boolean): number {
   if (!unicode || index + 1 >= text.length) return index + 1;
   const c = text.charCodeAt(index);

@@ -22,7 +22,7 @@
  * Pure: text in, findings out.
  */
 import { isNegativeContext, HEADING_NEGATIVE } from './markdown.js';
-import { allMatches } from './matches.js';
+import { allMatches, someMatch } from './matches.js';
 import { weakensSettings } from './model.js';
 
 export type StepKind = 'heading' | 'item' | 'paragraph' | 'row' | 'code' | 'comment' | 'frontmatter';
@@ -213,6 +213,13 @@ function live(re: RegExp, clause: string): RegExpExecArray[] {
   return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
 }
 
+/** Whether `re` has a match in the clause that no negation before it covers (live(re, clause).length > 0). */
+function anyLive(re: RegExp, clause: string): boolean {
+  return someMatch(re, clause, (m) => !negatedAt(clause, m.index));
+}
+
+const RUN_VERB = /\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i;
+
 export interface StepActs {
   step: ProseStep;
   /** Kinds of secret collected by a live collect act, with the clause. */
@@ -269,12 +276,12 @@ export function stepActs(step: ProseStep): StepActs {
   for (const clause of clauses(text)) {
     if (SANITISED.test(clause) && !UNMASKED.test(clause)) continue;
     const named = firstSource(clause);
-    const source = named ?? (lastSource && live(READ_BACK, clause).length ? lastSource : undefined);
+    const source = named ?? (lastSource && anyLive(READ_BACK, clause) ? lastSource : undefined);
     // Only a named store is carried: "tokens" in one clause is too vague to be what "it" reads.
     if (named) lastSource = named === 'keys, tokens or passwords' ? undefined : named;
     // A command that prints a secret (`gh auth token`, `secret-tool search`) is collected by running it.
-    if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
-    else if (source && live(COLLECT, clause).length) {
+    if (source && !anyLive(COLLECT, clause) && COMMAND_SOURCE.test(clause) && anyLive(RUN_VERB, clause)) acts.collects.push(source);
+    else if (source && anyLive(COLLECT, clause)) {
       // Generic nouns ("tokens", "passwords") are a source only when the clause gathers them.
       if (source !== 'keys, tokens or passwords' || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
@@ -290,15 +297,15 @@ export function stepActs(step: ProseStep): StepActs {
         break;
       }
       // "Show the recovered passwords in a table": shown to the user, though no reply is named.
-      if (!acts.sends.length && live(DISPLAY_SECRETS, clause).length) acts.sends.push({ sink: 'the reply', weak: true, refersBack: true, namesSecret: false, values: true });
+      if (!acts.sends.length && anyLive(DISPLAY_SECRETS, clause)) acts.sends.push({ sink: 'the reply', weak: true, refersBack: true, namesSecret: false, values: true });
     }
-    if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
-    if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
+    if (CONFIG_FILES.test(clause) && anyLive(EDIT, clause)) acts.configs = true;
+    if (anyLive(WEAKEN, clause) && anyLive(EDIT, clause)) acts.weakens = true;
     if (CONCEAL.test(clause)) acts.conceals = true;
-    if (live(OVERRIDE, clause).length || live(AUTHORITY, clause).length) acts.overrides = true;
-    if (live(BYPASS, clause).length) acts.bypasses = true;
+    if (anyLive(OVERRIDE, clause) || anyLive(AUTHORITY, clause)) acts.overrides = true;
+    if (anyLive(BYPASS, clause)) acts.bypasses = true;
     if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
-    if (live(FETCH_FOLLOW_OBEY, clause).length) acts.obeys = true;
+    if (anyLive(FETCH_FOLLOW_OBEY, clause)) acts.obeys = true;
   }
   return acts;
 }
@@ -373,7 +380,7 @@ export function proseFlows(text: string, quoted: [number, number][] = []): Prose
     if (a.step.kind === 'code' && a.weakens && !a.step.section) {
       const above = steps.slice(Math.max(0, i - 3), i).filter((s) => s.step.kind !== 'code' && !s.step.section && !isNegativeContext(s.step.text));
       const file = above.find((s) => CONFIG_FILES.test(s.step.text));
-      const edit = above.find((s) => live(EDIT, s.step.text.replace(/`/g, '')).length > 0);
+      const edit = above.find((s) => anyLive(EDIT, s.step.text.replace(/`/g, '')));
       if (file && edit && !seen.has(`skill-flow-prose-tamper\0${a.step.line}`)) {
         add({ ruleId: 'skill-flow-prose-tamper', line: a.step.line, detail: `a configuration file (line ${file.step.line}) is written with settings that switch a protection off (line ${a.step.line})`, trail: [{ line: edit.step.line, what: 'write a configuration file' }, { line: a.step.line, what: 'with a protection switched off' }] });
         sensitive.push({ line: a.step.line, what: 'weaken a configuration file' });
