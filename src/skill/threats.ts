@@ -16,6 +16,7 @@ import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './a
 import { printableText } from './analysis/decode.js';
 import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
+import { withRegexpsCompiledOnce } from '../platform/regexp-compile.js';
 
 // Embedded by scripts/build.mjs as JSON text (parsed when a skill is first scanned, not at
 // every start); from source the packs are read from rules/skill-*.yaml.
@@ -560,6 +561,10 @@ function suppressionFor(list: SkillSuppression[], skill: string | undefined, f: 
  * invalid SKILL.md or an unsafe tree is recorded in `error` and fails the scan.
  */
 export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
+  return withRegexpsCompiledOnce(() => scanSkillFolder(dir, rules, policy, maxFileSize));
+}
+
+function scanSkillFolder(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
   const report: SkillScanReport = {
     dir,
     skill: undefined,
