@@ -3413,7 +3413,7 @@ var init_build = __esm({
         const edges = /* @__PURE__ */ new Map();
         const parent = [0];
         const unit = [0];
-        const depth2 = [0];
+        const depth = [0];
         const terminal = [0];
         for (const word of words) {
           let node = 0;
@@ -3425,7 +3425,7 @@ var init_build = __esm({
               edges.set(key, child);
               parent.push(node);
               unit.push(word[i]);
-              depth2.push(depth2[node] + 1);
+              depth.push(depth[node] + 1);
               terminal.push(0);
             }
             node = child;
@@ -3446,7 +3446,7 @@ var init_build = __esm({
         this.childNode = children;
         const byDepth = new Int32Array(numNodes);
         for (let n = 0; n < numNodes; n++) byDepth[n] = n;
-        byDepth.sort((a, b) => depth2[a] - depth2[b]);
+        byDepth.sort((a, b) => depth[a] - depth[b]);
         const fail2 = new Int32Array(numNodes);
         const match = Uint8Array.from(terminal);
         for (let k = 1; k < numNodes; k++) {
@@ -7136,7 +7136,7 @@ var require_scan = __commonJS({
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
-    var depth2 = (token) => {
+    var depth = (token) => {
       if (token.isPrefix !== true) {
         token.depth = token.isGlobstar ? Infinity : 1;
       }
@@ -7409,7 +7409,7 @@ var require_scan = __commonJS({
             } else {
               tokens[idx].value = value2;
             }
-            depth2(tokens[idx]);
+            depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
@@ -7422,7 +7422,7 @@ var require_scan = __commonJS({
         parts.push(value);
         if (opts2.tokens && prevIndex && prevIndex + 1 < input.length) {
           tokens[tokens.length - 1].value = value;
-          depth2(tokens[tokens.length - 1]);
+          depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
         state.slashes = slashes;
@@ -7643,15 +7643,15 @@ var require_parse = __commonJS({
       return chars;
     };
     var repeatedExtglobRecursion = (pattern) => {
-      let depth2 = 0;
+      let depth = 0;
       let value = pattern.trim();
       let match = parseRepeatedExtglob(value);
       while (match) {
-        depth2++;
+        depth++;
         value = match.body.trim();
         match = parseRepeatedExtglob(value);
       }
-      return depth2;
+      return depth;
     };
     var analyzeRepeatedExtglob = (body, options) => {
       if (options.maxExtglobRecursion === false) {
@@ -9456,16 +9456,16 @@ function addStopwords(list, words) {
 function anchoredFirstChar(source) {
   const m = /^\^\(?(?:\?:)?(?:\\x([0-9a-fA-F]{2})|([0-9 !"#%&',/:;<=>@_`~-]))(?![?*{])/.exec(source);
   if (!m) return void 0;
-  let depth2 = 0;
+  let depth = 0;
   let inClass = false;
   for (let i = 1; i < source.length; i++) {
     const c = source[i];
     if (c === "\\") i++;
     else if (inClass) inClass = c !== "]";
     else if (c === "[") inClass = true;
-    else if (c === "(") depth2++;
-    else if (c === ")") depth2--;
-    else if (c === "|" && depth2 <= 1) return void 0;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth <= 1) return void 0;
   }
   return m[1] !== void 0 ? parseInt(m[1], 16) : m[2].charCodeAt(0);
 }
@@ -9475,8 +9475,8 @@ function specFor(source, flags, where, problems, check2, engine = "builtin") {
 }
 function lazyField(target, key, value) {
   if (typeof value !== "function") return Object.assign(target, { [key]: value });
-  let made;
-  return Object.defineProperty(target, key, { get: () => made ??= value(), enumerable: true, configurable: true });
+  let made2;
+  return Object.defineProperty(target, key, { get: () => made2 ??= value(), enumerable: true, configurable: true });
 }
 function digestRules(defs) {
   const canonical = (v) => {
@@ -18092,12 +18092,12 @@ function parseSkillMd(text, file = SKILL_FILE) {
 }
 function splitTools(text) {
   const out = [];
-  let depth2 = 0;
+  let depth = 0;
   let cur = "";
   for (const ch of text) {
-    if (ch === "(") depth2++;
-    else if (ch === ")") depth2 = Math.max(0, depth2 - 1);
-    else if (depth2 === 0 && (ch === "," || /\s/.test(ch))) {
+    if (ch === "(") depth++;
+    else if (ch === ")") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (ch === "," || /\s/.test(ch))) {
       if (cur) out.push(cur);
       cur = "";
       continue;
@@ -18569,7 +18569,7 @@ function contextOf(text, lines, kept, k, line0, endLine0) {
   }
   return out + text.slice(at, to);
 }
-function collect(text, lines, path, ruleset, byPath, depth2) {
+function collect(text, lines, path, ruleset, byPath, depth) {
   const candidates = [];
   for (const ri of ruleset.candidates(text)) {
     const rule = ruleset.rules[ri];
@@ -18618,16 +18618,16 @@ function collect(text, lines, path, ruleset, byPath, depth2) {
     }
   }
   let kept = oneSecretPerSpan(candidates);
-  if (depth2 < MAX_DECODE_DEPTH && kept.length) {
+  if (depth < MAX_DECODE_DEPTH && kept.length) {
     kept = kept.filter((k) => {
       const said = decodedValue(k.secret)?.trim().replace(/^[^:\s]{1,64}:(?=\S)/, "");
       return said === void 0 || !(allowedBy(k.rule.allowlist, said, () => said) || allowedBy(ruleset.globalAllowlist, said, () => said));
     });
   }
-  if (depth2 >= MAX_DECODE_DEPTH) return kept;
+  if (depth >= MAX_DECODE_DEPTH) return kept;
   const segments = findEncodedSegments(text);
   if (segments.length === 0) return kept;
-  return withDecoded(text, kept, segments, path, ruleset, byPath, depth2);
+  return withDecoded(text, kept, segments, path, ruleset, byPath, depth);
 }
 function oneSecretPerSpan(candidates) {
   if (candidates.length < 2) return candidates;
@@ -18640,7 +18640,7 @@ function oneSecretPerSpan(candidates) {
   }
   return kept;
 }
-function withDecoded(text, kept, segments, path, ruleset, byPath, depth2) {
+function withDecoded(text, kept, segments, path, ruleset, byPath, depth) {
   const found = [];
   for (const seg of segments) {
     let from = text.lastIndexOf("\n", seg.start - 1) + 1;
@@ -18651,7 +18651,7 @@ function withDecoded(text, kept, segments, path, ruleset, byPath, depth2) {
     to = Math.min(to, seg.end + DECODE_CONTEXT_CHARS);
     const window2 = text.slice(from, seg.start) + seg.decoded + text.slice(seg.end, to);
     const inside3 = [seg.start - from, seg.start - from + seg.decoded.length];
-    for (const c of collect(window2, new Lines(window2), path, ruleset, byPath, depth2 + 1)) {
+    for (const c of collect(window2, new Lines(window2), path, ruleset, byPath, depth + 1)) {
       if (c.end <= inside3[0] || c.start >= inside3[1]) continue;
       if (kept.some((k) => k.rule.id === c.rule.id && (k.secret === c.secret || k.start < seg.end && seg.start < k.end && !(k.start === seg.start && k.end === seg.end)))) continue;
       if (found.some((f) => f.rule.id === c.rule.id && f.secret === c.secret && f.start === seg.start)) continue;
@@ -20235,8 +20235,17 @@ var init_decode2 = __esm({
 // src/skill/analysis/matches.ts
 function globalOf(re) {
   let g = globals.get(re);
-  if (!g) globals.set(re, g = re.global ? new RegExp(re.source, re.flags) : new RegExp(re.source, `${re.flags}g`));
+  if (!g) globals.set(re, g = ready(re.global ? new RegExp(re.source, re.flags) : new RegExp(re.source, `${re.flags}g`)));
   return g;
+}
+function ready(re) {
+  if (!made.has(re)) {
+    made.add(re);
+    re.lastIndex = 0;
+    re.exec(FIRST_RUN);
+    re.lastIndex = 0;
+  }
+  return re;
 }
 function allMatches(re, text) {
   const g = globalOf(re);
@@ -20274,13 +20283,15 @@ function advance(text, index, unicode) {
   const d = text.charCodeAt(index + 1);
   return d >= 56320 && d <= 57343 ? index + 2 : index + 1;
 }
-var globals;
+var globals, FIRST_RUN, made;
 var init_matches = __esm({
   "src/skill/analysis/matches.ts"() {
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
     globals = /* @__PURE__ */ new WeakMap();
+    FIRST_RUN = "\0".repeat(1024);
+    made = /* @__PURE__ */ new WeakSet();
   }
 });
 
@@ -20482,7 +20493,7 @@ function splitSteps(text) {
     }
     if (/^#{1,6}\s/.test(line)) {
       flush();
-      section = HEADING_NEGATIVE.test(line);
+      section = ready(HEADING_NEGATIVE).test(line);
       steps.push({ kind: "heading", text: line.replace(/^#+\s*/, ""), line: i + 1, endLine: i + 1, section });
       continue;
     }
@@ -20515,7 +20526,7 @@ function clauses(text) {
   return text.split(/(?<=[.;!?。；！？])\s+|\n(?=\s*[-*+]|\s*\d+[.)])|,\s+(?=(?:then|and\s+then|but|just|luego|puis|dann|然后)\b)/i);
 }
 function negatedAt(clause, index) {
-  return NEGATION.test(clause.slice(Math.max(0, index - 80), index));
+  return ready(NEGATION).test(clause.slice(Math.max(0, index - 80), index));
 }
 function live(re, clause) {
   return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
@@ -20524,16 +20535,16 @@ function anyLive(re, clause) {
   return someMatch(re, clause, (m) => !negatedAt(clause, m.index));
 }
 function firstSource(text) {
-  for (const [re, what] of SOURCES) if (re.test(text)) return what;
+  for (const [re, what] of SOURCES) if (ready(re).test(text)) return what;
   return void 0;
 }
 function stepActs(step) {
   const acts = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false, shadows: false, bypasses: false };
   if (step.section || step.kind === "heading") return acts;
-  if (step.kind !== "code" && (DESCRIPTIVE.test(step.text) || isNegativeContext(step.text))) return acts;
+  if (step.kind !== "code" && (ready(DESCRIPTIVE).test(step.text) || isNegativeContext(step.text))) return acts;
   if (step.kind === "code") {
     const t = step.text;
-    const sanitised = SANITISED.test(t) || /\bsed\b[^\n]*\*{3,}|--(?:name-only|names?)\b|\bcut\s+-d\s*['"]?=['"]?\s+-f\s*1\b|\bwc\s+-l\b|\bgrep\s+-[a-zA-Z]*[cqlL]\b/.test(t);
+    const sanitised = ready(SANITISED).test(t) || /\bsed\b[^\n]*\*{3,}|--(?:name-only|names?)\b|\bcut\s+-d\s*['"]?=['"]?\s+-f\s*1\b|\bwc\s+-l\b|\bgrep\s+-[a-zA-Z]*[cqlL]\b/.test(t);
     if (!sanitised) {
       for (const line of t.split("\n")) {
         const reads = /\b(?:cat|head|tail|grep|rg|find|less|more|strings|type|Get-Content|gc|tar|zip|cp|base64|xxd)\b(.*)$/.exec(line);
@@ -20543,42 +20554,42 @@ function stepActs(step) {
       }
     }
     if (/\b(?:curl|wget|http|xh)\b[^\n]*(?:\s-d\b|--data|\s-F\b|--form|--upload-file|\s-T\b|--post-file|-X\s*(?:POST|PUT))|\bgh\s+(?:pr|issue|gist|release)\s+(?:create|comment|edit|upload)\b|\bgit\s+push\b|\b(?:nc|ncat|socat)\s+\S+\s+\d+/.test(t)) {
-      const sink = SINKS.find(([re]) => re.test(t));
+      const sink = SINKS.find(([re]) => ready(re).test(t));
       acts.sends.push({ sink: sink?.[1] ?? "the network", weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false, values: true });
     }
-    acts.weakens = CONFIG_WEAKENS.test(t) || weakensSettings(t) !== void 0;
+    acts.weakens = ready(CONFIG_WEAKENS).test(t) || weakensSettings(t) !== void 0;
     return acts;
   }
   const text = step.text.replace(/`/g, "");
-  if (SHADOW_TRIGGER.test(text) && SHADOW_SINK.test(text) && !negatedAt(text, text.search(SHADOW_SINK))) acts.shadows = true;
-  const unmasked = UNMASKED.test(text);
+  if (ready(SHADOW_TRIGGER).test(text) && ready(SHADOW_SINK).test(text) && !negatedAt(text, text.search(ready(SHADOW_SINK)))) acts.shadows = true;
+  const unmasked = ready(UNMASKED).test(text);
   let lastSource;
   for (const clause of clauses(text)) {
-    if (SANITISED.test(clause) && !UNMASKED.test(clause)) continue;
+    if (ready(SANITISED).test(clause) && !ready(UNMASKED).test(clause)) continue;
     const named = firstSource(clause);
     const source = named ?? (lastSource && anyLive(READ_BACK, clause) ? lastSource : void 0);
     if (named) lastSource = named === "keys, tokens or passwords" ? void 0 : named;
-    if (source && !anyLive(COLLECT, clause) && COMMAND_SOURCE.test(clause) && anyLive(RUN_VERB, clause)) acts.collects.push(source);
+    if (source && !anyLive(COLLECT, clause) && ready(COMMAND_SOURCE).test(clause) && anyLive(RUN_VERB, clause)) acts.collects.push(source);
     else if (source && anyLive(COLLECT, clause)) {
       if (source !== "keys, tokens or passwords" || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
     const verbs = live(SEND, clause);
     if (verbs.length) {
       for (const [re, sink, weak] of SINKS) {
-        const m = re.exec(clause);
+        const m = ready(re).exec(clause);
         if (!m || negatedAt(clause, m.index) || !verbs.some((v) => v.index !== m.index)) continue;
         if (/\b(?:authorization|bearer|auth(?:enticate)?\s+(?:header|with)|x-api-key|api[\s-]key\s+header)\b/i.test(clause)) continue;
-        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== void 0, values: VALUES.test(clause) || unmasked });
+        acts.sends.push({ sink, weak: !!weak, refersBack: ready(REFERS_BACK).test(clause), namesSecret: firstSource(clause) !== void 0, values: ready(VALUES).test(clause) || unmasked });
         break;
       }
       if (!acts.sends.length && anyLive(DISPLAY_SECRETS, clause)) acts.sends.push({ sink: "the reply", weak: true, refersBack: true, namesSecret: false, values: true });
     }
-    if (CONFIG_FILES.test(clause) && anyLive(EDIT, clause)) acts.configs = true;
+    if (ready(CONFIG_FILES).test(clause) && anyLive(EDIT, clause)) acts.configs = true;
     if (anyLive(WEAKEN, clause) && anyLive(EDIT, clause)) acts.weakens = true;
-    if (CONCEAL.test(clause)) acts.conceals = true;
+    if (ready(CONCEAL).test(clause)) acts.conceals = true;
     if (anyLive(OVERRIDE, clause) || anyLive(AUTHORITY, clause)) acts.overrides = true;
     if (anyLive(BYPASS, clause)) acts.bypasses = true;
-    if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
+    if (ready(FETCH_FOLLOW_FETCH).test(clause)) acts.fetches = true;
     if (anyLive(FETCH_FOLLOW_OBEY, clause)) acts.obeys = true;
   }
   return acts;
@@ -20617,7 +20628,7 @@ function proseFlows(text, quoted = []) {
     if (a.configs) {
       for (let j = i; j < steps.length && j <= i + WINDOW; j++) {
         const b = steps[j];
-        if (!b.weakens || j > i && !underColon(steps, i, j) && !(b.step.kind === "code" && j - i <= 3) && !REFERS_BACK.test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !CONFIG_FILES.test(b.step.text)) continue;
+        if (!b.weakens || j > i && !underColon(steps, i, j) && !(b.step.kind === "code" && j - i <= 3) && !ready(REFERS_BACK).test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !ready(CONFIG_FILES).test(b.step.text)) continue;
         add2({ ruleId: "skill-flow-prose-tamper", line: b.step.line, detail: `a configuration file (line ${a.step.line}) is weakened (line ${b.step.line})`, trail: j === i ? [{ line: a.step.line, what: "edit a configuration file to weaken it" }] : [{ line: a.step.line, what: "edit a configuration file" }, { line: b.step.line, what: "weaken it" }] });
         sensitive.push({ line: b.step.line, what: "weaken a configuration file" });
         break;
@@ -20625,7 +20636,7 @@ function proseFlows(text, quoted = []) {
     }
     if (a.step.kind === "code" && a.weakens && !a.step.section) {
       const above = steps.slice(Math.max(0, i - 3), i).filter((s) => s.step.kind !== "code" && !s.step.section && !isNegativeContext(s.step.text));
-      const file = above.find((s) => CONFIG_FILES.test(s.step.text));
+      const file = above.find((s) => ready(CONFIG_FILES).test(s.step.text));
       const edit = above.find((s) => anyLive(EDIT, s.step.text.replace(/`/g, "")));
       if (file && edit && !seen.has(`skill-flow-prose-tamper\0${a.step.line}`)) {
         add2({ ruleId: "skill-flow-prose-tamper", line: a.step.line, detail: `a configuration file (line ${file.step.line}) is written with settings that switch a protection off (line ${a.step.line})`, trail: [{ line: edit.step.line, what: "write a configuration file" }, { line: a.step.line, what: "with a protection switched off" }] });
@@ -20800,7 +20811,7 @@ function unescape(body, lang, raw) {
 function tokenize(src, lang) {
   const toks = [];
   const indents = [0];
-  let depth2 = 0;
+  let depth = 0;
   let i = 0;
   let lineStart = true;
   const n = src.length;
@@ -20814,7 +20825,7 @@ function tokenize(src, lang) {
     return p.k === "num" || p.k === "str" || p.k === "tmpl" || p.k === "op" && (p.v === ")" || p.v === "]" || p.v === "}");
   };
   while (i < n && toks.length < MAX_TOKENS) {
-    if (lang === "py" && lineStart && depth2 === 0) {
+    if (lang === "py" && lineStart && depth === 0) {
       let col = 0;
       let j = i;
       while (j < n && (src[j] === " " || src[j] === "	")) {
@@ -20839,12 +20850,12 @@ function tokenize(src, lang) {
     const c = src[i];
     if (c === "\n") {
       CHAIN_NEXT.lastIndex = i + 1;
-      if (lang === "js" && depth2 === 0 && CHAIN_NEXT.test(src)) {
+      if (lang === "js" && depth === 0 && CHAIN_NEXT.test(src)) {
         i++;
         lineStart = true;
         continue;
       }
-      if (depth2 === 0 || lang === "js") {
+      if (depth === 0 || lang === "js") {
         if (toks.length && toks[toks.length - 1].k !== "nl") push({ k: "nl", v: "\n", at: i });
       }
       i++;
@@ -20973,8 +20984,8 @@ function tokenize(src, lang) {
       continue;
     }
     const p = PUNCT.find((x) => src.startsWith(x, i)) ?? c;
-    if (p === "(" || p === "[" || p === "{") depth2++;
-    else if ((p === ")" || p === "]" || p === "}") && depth2 > 0) depth2--;
+    if (p === "(" || p === "[" || p === "{") depth++;
+    else if ((p === ")" || p === "]" || p === "}") && depth > 0) depth--;
     push({ k: "op", v: p, at: i });
     i += p.length;
   }
@@ -23019,7 +23030,7 @@ var init_shell = __esm({
         return { parts, raw: this.src.slice(start, end), start, end };
       }
       /** A list of pipelines up to EOF, `)` (when closing) or a reserved word in `stops`. */
-      script(stops, depth2, closer = "") {
+      script(stops, depth, closer = "") {
         const start = this.pos;
         const items = [];
         for (; ; ) {
@@ -23035,7 +23046,7 @@ var init_shell = __esm({
           const word = this.peekReserved();
           if (word && stops.has(word)) break;
           const before = this.pos;
-          const pipeline = this.pipeline(stops, depth2, closer);
+          const pipeline = this.pipeline(stops, depth, closer);
           this.skipBlanks();
           let op = ";";
           const a = this.peek();
@@ -23062,7 +23073,7 @@ var init_shell = __esm({
         const m = /^(?:[a-z]+|[{}!]|\[\[|\(\()(?=$|[\s;&|()<>])/.exec(this.src.slice(this.pos, Math.min(this.pos + 10, this.stopAt)));
         return m?.[0];
       }
-      pipeline(stops, depth2, closer) {
+      pipeline(stops, depth, closer) {
         const start = this.pos;
         const commands = [];
         let negated = false;
@@ -23073,7 +23084,7 @@ var init_shell = __esm({
         }
         for (; ; ) {
           this.skipBlanks();
-          const cmd = this.command(stops, depth2, closer);
+          const cmd = this.command(stops, depth, closer);
           if (cmd) commands.push(cmd);
           this.skipBlanks();
           if (this.peek() === "|" && this.peek(1) !== "|") {
@@ -23085,9 +23096,9 @@ var init_shell = __esm({
         }
         return { commands, negated, start, end: this.pos };
       }
-      command(stops, depth2, closer) {
-        if (depth2 > MAX_DEPTH2) {
-          return this.simple(depth2, closer);
+      command(stops, depth, closer) {
+        if (depth > MAX_DEPTH2) {
+          return this.simple(depth, closer);
         }
         const start = this.pos;
         const w = this.peekReserved();
@@ -23095,7 +23106,7 @@ var init_shell = __esm({
           this.pos += word.length;
         };
         const finish = (node) => {
-          this.redirectsInto(node.redirects, depth2);
+          this.redirectsInto(node.redirects, depth);
           node.end = this.pos;
           return node;
         };
@@ -23108,14 +23119,14 @@ var init_shell = __esm({
         }
         if (this.peek() === "(") {
           this.pos++;
-          const body = this.script(/* @__PURE__ */ new Set(), depth2 + 1, ")");
+          const body = this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
           if (this.peek() === ")") this.pos++;
           return finish({ kind: "subshell", bodies: [body], words: [], redirects: [], start, end: this.pos });
         }
         switch (w) {
           case "{": {
             kw("{");
-            const body = this.script(/* @__PURE__ */ new Set(["}"]), depth2 + 1, closer);
+            const body = this.script(/* @__PURE__ */ new Set(["}"]), depth + 1, closer);
             if (this.peekReserved() === "}") kw("}");
             return finish({ kind: "group", bodies: [body], words: [], redirects: [], start, end: this.pos });
           }
@@ -23129,7 +23140,7 @@ var init_shell = __esm({
                 this.pos += 2;
                 break;
               }
-              const word = this.word(depth2);
+              const word = this.word(depth);
               if (word) words.push(word);
               else this.pos++;
             }
@@ -23137,15 +23148,15 @@ var init_shell = __esm({
           }
           case "if": {
             kw("if");
-            const bodies = [this.script(/* @__PURE__ */ new Set(["then"]), depth2 + 1, closer)];
+            const bodies = [this.script(/* @__PURE__ */ new Set(["then"]), depth + 1, closer)];
             for (; ; ) {
               const r = this.peekReserved();
               if (r === "then" || r === "else") {
                 kw(r);
-                bodies.push(this.script(/* @__PURE__ */ new Set(["elif", "else", "fi"]), depth2 + 1, closer));
+                bodies.push(this.script(/* @__PURE__ */ new Set(["elif", "else", "fi"]), depth + 1, closer));
               } else if (r === "elif") {
                 kw(r);
-                bodies.push(this.script(/* @__PURE__ */ new Set(["then"]), depth2 + 1, closer));
+                bodies.push(this.script(/* @__PURE__ */ new Set(["then"]), depth + 1, closer));
               } else {
                 if (r === "fi") kw("fi");
                 break;
@@ -23156,8 +23167,8 @@ var init_shell = __esm({
           case "while":
           case "until": {
             kw(w);
-            const cond = this.script(/* @__PURE__ */ new Set(["do"]), depth2 + 1, closer);
-            const body = this.doGroup(depth2, closer);
+            const cond = this.script(/* @__PURE__ */ new Set(["do"]), depth + 1, closer);
+            const body = this.doGroup(depth, closer);
             return finish({ kind: w, bodies: [cond, body], words: [], redirects: [], start, end: this.pos });
           }
           case "for": {
@@ -23168,7 +23179,7 @@ var init_shell = __esm({
               this.pos = end < 0 || end > this.stopAt ? this.stopAt : end + 2;
               this.skipBlanks();
               if (this.peek() === ";") this.pos++;
-              const body2 = this.doGroup(depth2, closer);
+              const body2 = this.doGroup(depth, closer);
               return finish({ kind: "for", variable: "", items: void 0, body: body2, redirects: [], start, end: this.pos });
             }
             const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos, this.stopAt))?.[0] ?? "";
@@ -23182,19 +23193,19 @@ var init_shell = __esm({
                 this.skipBlanks();
                 const c = this.peek();
                 if (this.eof() || c === "\n" || c === ";") break;
-                const word = this.word(depth2);
+                const word = this.word(depth);
                 if (word) items.push(word);
                 else break;
               }
             }
             if (this.peek() === ";") this.pos++;
-            const body = this.doGroup(depth2, closer);
+            const body = this.doGroup(depth, closer);
             return finish({ kind: "for", variable: name, items, body, redirects: [], start, end: this.pos });
           }
           case "case": {
             kw("case");
             this.skipBlanks();
-            const subject = this.word(depth2);
+            const subject = this.word(depth);
             this.skipNewlines();
             if (this.peekReserved() === "in") kw("in");
             const bodies = [];
@@ -23207,7 +23218,7 @@ var init_shell = __esm({
                 break;
               }
               this.pos = close + 1;
-              bodies.push(this.script(/* @__PURE__ */ new Set(["esac"]), depth2 + 1, closer));
+              bodies.push(this.script(/* @__PURE__ */ new Set(["esac"]), depth + 1, closer));
               if (this.peek() === ";" && this.peek(1) === ";") this.pos += this.peek(2) === "&" ? 3 : 2;
               else if (this.peek() === ";" && this.peek(1) === "&") this.pos += 2;
               else if (this.peekReserved() !== "esac") break;
@@ -23223,7 +23234,7 @@ var init_shell = __esm({
             this.skipBlanks();
             if (this.peek() === "(" && this.peek(1) === ")") this.pos += 2;
             this.skipNewlines();
-            const body = this.command(stops, depth2 + 1, closer);
+            const body = this.command(stops, depth + 1, closer);
             return { kind: "func", name: name.replace(/\(\)$/, ""), bodies: body ? [wrap(body)] : [], words: [], redirects: [], start, end: this.pos };
           }
           default:
@@ -23234,25 +23245,25 @@ var init_shell = __esm({
         if (fn) {
           this.pos += fn[0].length;
           this.skipNewlines();
-          const body = this.command(stops, depth2 + 1, closer);
+          const body = this.command(stops, depth + 1, closer);
           return { kind: "func", name: fn[1], bodies: body ? [wrap(body)] : [], words: [], redirects: [], start, end: this.pos };
         }
-        return this.simple(depth2, closer);
+        return this.simple(depth, closer);
       }
-      doGroup(depth2, closer) {
+      doGroup(depth, closer) {
         this.skipNewlines();
         if (this.peekReserved() === "do") this.pos += 2;
         else if (this.peekReserved() === "{") {
           this.pos++;
-          const body2 = this.script(/* @__PURE__ */ new Set(["}"]), depth2 + 1, closer);
+          const body2 = this.script(/* @__PURE__ */ new Set(["}"]), depth + 1, closer);
           if (this.peekReserved() === "}") this.pos++;
           return body2;
         }
-        const body = this.script(/* @__PURE__ */ new Set(["done"]), depth2 + 1, closer);
+        const body = this.script(/* @__PURE__ */ new Set(["done"]), depth + 1, closer);
         if (this.peekReserved() === "done") this.pos += 4;
         return body;
       }
-      simple(depth2, closer) {
+      simple(depth, closer) {
         const start = this.pos;
         const node = { kind: "cmd", assigns: [], words: [], redirects: [], start, end: start };
         for (; ; ) {
@@ -23262,7 +23273,7 @@ var init_shell = __esm({
           if (c === "(") {
             break;
           }
-          if (this.redirect(node.redirects, depth2)) continue;
+          if (this.redirect(node.redirects, depth)) continue;
           if (!node.words.length) {
             const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\n]{0,100}\])?\+?=/.exec(this.src.slice(this.pos, Math.min(this.pos + 300, this.stopAt)));
             if (m) {
@@ -23272,17 +23283,17 @@ var init_shell = __esm({
               if (this.peek() === "(") {
                 const close = this.src.indexOf(")", this.pos);
                 const stop = close < 0 || close >= this.stopAt ? this.stopAt : close + 1;
-                value = new _ShellParser(this.src, stop - 1).arrayWord(this.pos + 1, stop - 1, depth2);
+                value = new _ShellParser(this.src, stop - 1).arrayWord(this.pos + 1, stop - 1, depth);
                 this.pos = stop;
               } else {
                 const c2 = this.peek();
-                value = c2 && !META.has(c2) ? this.word(depth2) : void 0;
+                value = c2 && !META.has(c2) ? this.word(depth) : void 0;
               }
               node.assigns.push({ name: m[1], value, start: at });
               continue;
             }
           }
-          const word = this.word(depth2);
+          const word = this.word(depth);
           if (!word) {
             this.pos++;
             continue;
@@ -23293,7 +23304,7 @@ var init_shell = __esm({
         if (!node.words.length && !node.assigns.length && !node.redirects.length) return void 0;
         return node;
       }
-      arrayWord(start, end, depth2) {
+      arrayWord(start, end, depth) {
         this.pos = start;
         const parts = [];
         while (this.pos < end) {
@@ -23302,7 +23313,7 @@ var init_shell = __esm({
             this.pos++;
             continue;
           }
-          const w = this.word(depth2);
+          const w = this.word(depth);
           if (!w) {
             this.pos++;
             continue;
@@ -23312,13 +23323,13 @@ var init_shell = __esm({
         }
         return { parts, raw: this.src.slice(start, end), start, end };
       }
-      redirectsInto(list, depth2) {
+      redirectsInto(list, depth) {
         for (; ; ) {
           this.skipBlanks();
-          if (!this.redirect(list, depth2)) return;
+          if (!this.redirect(list, depth)) return;
         }
       }
-      redirect(list, depth2) {
+      redirect(list, depth) {
         const m = /^(\d{1,2}|\{[A-Za-z_]\w*\})?(<<<|<<-|<<|&>>|&>|>>|>&|<&|>\||<>|>|<)/.exec(this.src.slice(this.pos, Math.min(this.pos + 16, this.stopAt)));
         if (!m) return false;
         if ((m[2] === "<" || m[2] === ">") && this.src[this.pos + m[0].length] === "(") return false;
@@ -23328,14 +23339,14 @@ var init_shell = __esm({
         this.skipBlanks();
         if (op === "<<" || op === "<<-") {
           const start = this.pos;
-          const w = this.word(depth2);
+          const w = this.word(depth);
           const delimRaw = w ? this.src.slice(start, this.pos) : "";
           const quoted = /["'\\]/.test(delimRaw);
           const delim = delimRaw.replace(/["'\\]/g, "");
           r.target = w;
           if (delim) this.pending.push({ redirect: r, delim, strip: op === "<<-", quoted });
         } else {
-          r.target = this.word(depth2);
+          r.target = this.word(depth);
         }
         list.push(r);
         return true;
@@ -23345,7 +23356,7 @@ var init_shell = __esm({
         return { parts: [{ kind: "lit", value: raw, quoted: false }], raw, start, end };
       }
       /** One word: quotes, escapes and expansions; undefined at a metacharacter. */
-      word(depth2) {
+      word(depth) {
         const start = this.pos;
         const parts = [];
         let lit = "";
@@ -23360,7 +23371,7 @@ var init_shell = __esm({
           if ((c === "<" || c === ">") && this.peek(1) === "(") {
             flush(false);
             this.pos += 2;
-            const script = this.script(/* @__PURE__ */ new Set(), depth2 + 1, ")");
+            const script = this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
             if (this.peek() === ")") this.pos++;
             parts.push({ kind: "procsub", dir: c, script });
             continue;
@@ -23404,11 +23415,11 @@ var init_shell = __esm({
           if (c === '"') {
             flush(false);
             this.pos++;
-            this.doubleQuoted(parts, depth2);
+            this.doubleQuoted(parts, depth);
             continue;
           }
           if (c === "$" || c === "`") {
-            const p = c === "$" ? this.dollar(depth2) : this.backtick(depth2);
+            const p = c === "$" ? this.dollar(depth) : this.backtick(depth);
             if (p) {
               flush(false);
               parts.push(p);
@@ -23422,7 +23433,7 @@ var init_shell = __esm({
         if (this.pos === start) return void 0;
         return { parts, raw: this.src.slice(start, this.pos), start, end: this.pos };
       }
-      doubleQuoted(parts, depth2) {
+      doubleQuoted(parts, depth) {
         let lit = "";
         const flush = () => {
           if (lit) parts.push({ kind: "lit", value: lit, quoted: true });
@@ -23440,7 +23451,7 @@ var init_shell = __esm({
             continue;
           }
           if (c === "$" || c === "`") {
-            const p = c === "$" ? this.dollar(depth2) : this.backtick(depth2);
+            const p = c === "$" ? this.dollar(depth) : this.backtick(depth);
             if (p) {
               flush();
               parts.push(p);
@@ -23454,7 +23465,7 @@ var init_shell = __esm({
         if (!parts.length) parts.push({ kind: "lit", value: "", quoted: true });
       }
       /** `$NAME`, `${…}`, `$(…)`, `$((…))` at pos; undefined for a lone `$`. */
-      dollar(depth2) {
+      dollar(depth) {
         const start = this.pos;
         const n = this.peek(1);
         if (n === "(" && this.peek(2) === "(") {
@@ -23464,7 +23475,7 @@ var init_shell = __esm({
         }
         if (n === "(") {
           this.pos += 2;
-          const script = depth2 > MAX_DEPTH2 ? this.skipTo(")") : this.script(/* @__PURE__ */ new Set(), depth2 + 1, ")");
+          const script = depth > MAX_DEPTH2 ? this.skipTo(")") : this.script(/* @__PURE__ */ new Set(), depth + 1, ")");
           if (this.peek() === ")") this.pos++;
           return { kind: "cmdsub", script, raw: this.src.slice(start, this.pos) };
         }
@@ -23487,7 +23498,7 @@ var init_shell = __esm({
         this.pos += 1 + m[0].length;
         return { kind: "param", name: m[0], raw: this.src.slice(start, this.pos) };
       }
-      backtick(depth2) {
+      backtick(depth) {
         const start = this.pos;
         let i = this.pos + 1;
         let inner = "";
@@ -23502,7 +23513,7 @@ var init_shell = __esm({
         }
         if (i >= this.stopAt) return void 0;
         this.pos = i + 1;
-        const script = depth2 > MAX_DEPTH2 ? { items: [], start, end: this.pos } : shiftScript(new _ShellParser(inner).script(/* @__PURE__ */ new Set(), depth2 + 1), start + 1);
+        const script = depth > MAX_DEPTH2 ? { items: [], start, end: this.pos } : shiftScript(new _ShellParser(inner).script(/* @__PURE__ */ new Set(), depth + 1), start + 1);
         return { kind: "cmdsub", script, raw: this.src.slice(start, this.pos) };
       }
       skipTo(ch) {
@@ -24660,26 +24671,6 @@ var init_analysis = __esm({
   }
 });
 
-// src/platform/regexp-compile.ts
-import { setFlagsFromString } from "node:v8";
-function withRegexpsCompiledOnce(fn) {
-  if (depth++ === 0) setFlagsFromString("--no-regexp-tier-up");
-  try {
-    return fn();
-  } finally {
-    if (--depth === 0) setFlagsFromString("--regexp-tier-up");
-  }
-}
-var depth;
-var init_regexp_compile = __esm({
-  "src/platform/regexp-compile.ts"() {
-    "use strict";
-    init_define_AGENT_VAULT_RULE_PACKS();
-    init_define_AGENT_VAULT_RULE_TABLES();
-    depth = 0;
-  }
-});
-
 // src/skill/threats.ts
 import { readFileSync as readFileSync8, readdirSync as readdirSync5 } from "node:fs";
 import { join as join12 } from "node:path";
@@ -24825,6 +24816,7 @@ function decodeBlob(blob) {
 function scanThreatText(text, path, rules) {
   return rules.threats.candidates(text).flatMap((ri) => {
     const one = rules.singleThreats[ri];
+    ready(one.rules[0].regex);
     one.picked = text;
     try {
       return scanText(text, { path }, one, NO_INLINE);
@@ -24833,16 +24825,16 @@ function scanThreatText(text, path, rules) {
     }
   });
 }
-function scanFileText(text, path, rules, depth2 = 0) {
+function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
-  const joined = depth2 === 0 ? joinContinuations(text) : void 0;
+  const joined = depth === 0 ? joinContinuations(text) : void 0;
   if (joined) {
     for (const f of scanThreatText(joined.text, path, rules)) {
       const span = joined.spans.get(f.line) ?? 0;
       if (!findings.some((x) => x.ruleId === f.ruleId && x.line >= f.line && x.line <= f.line + span)) findings.push({ ...f, endLine: f.line + span });
     }
   }
-  if (depth2 >= 2) return findings;
+  if (depth >= 2) return findings;
   {
     for (const m of encodedBlobs(text)) {
       const decoded = decodeBlob(m[0]);
@@ -24850,7 +24842,7 @@ function scanFileText(text, path, rules, depth2 = 0) {
       const index = m.index;
       const line = text.slice(0, index).split("\n").length;
       const column = index - text.lastIndexOf("\n", index - 1);
-      for (const inner of scanFileText(decoded, path, rules, depth2 + 1)) {
+      for (const inner of scanFileText(decoded, path, rules, depth + 1)) {
         findings.push({
           ...inner,
           ruleId: inner.ruleId,
@@ -24884,9 +24876,9 @@ function spend(budget, path, bytes, members) {
     );
   }
 }
-function bytesFindings(path, bytes, rules, maxFileSize, depth2, budget) {
+function bytesFindings(path, bytes, rules, maxFileSize, depth, budget) {
   const leaves = [];
-  const out = unpack(path, bytes, maxFileSize, depth2, budget, leaves);
+  const out = unpack(path, bytes, maxFileSize, depth, budget, leaves);
   for (const [leafPath, leaf] of leaves) {
     if (leaf.length > maxFileSize) out.push(structural("skill-file-too-large", leafPath, `${leaf.length} bytes > ${maxFileSize}`));
     else {
@@ -24897,10 +24889,10 @@ function bytesFindings(path, bytes, rules, maxFileSize, depth2, budget) {
   }
   return out;
 }
-function unpack(path, bytes, maxFileSize, depth2, budget, leaves) {
+function unpack(path, bytes, maxFileSize, depth, budget, leaves) {
   if (bytes.length > maxFileSize) return void leaves.push([path, bytes]), [];
   const binary = classifyBinary(path, bytes);
-  if (!(binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth2 < ARCHIVE_LIMITS.depth)) return void leaves.push([path, bytes]), [];
+  if (!(binary?.check === "skill-binary-archive" && OPENABLE.has(binary.kind) && depth < ARCHIVE_LIMITS.depth)) return void leaves.push([path, bytes]), [];
   const left = ARCHIVE_LIMITS.bytes - budget.bytes;
   const listing = readArchive(bytes, Math.max(1, Math.min(maxFileSize, left)));
   if (!listing.ok) {
@@ -24912,7 +24904,7 @@ function unpack(path, bytes, maxFileSize, depth2, budget, leaves) {
   for (const m of listing.members) {
     const memberPath = `${path}!/${m.path}`;
     if ("unreadable" in m) out.push(structural("skill-binary-archive", memberPath, m.unreadable));
-    else out.push(...unpack(memberPath, m.bytes, maxFileSize, depth2 + 1, budget, leaves));
+    else out.push(...unpack(memberPath, m.bytes, maxFileSize, depth + 1, budget, leaves));
   }
   return out;
 }
@@ -25010,9 +25002,6 @@ function suppressionFor(list, skill, f) {
   return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch4.default)(s.path, { dot: true })(f.path));
 }
 function scanSkill(dir, rules, policy, maxFileSize) {
-  return withRegexpsCompiledOnce(() => scanSkillFolder(dir, rules, policy, maxFileSize));
-}
-function scanSkillFolder(dir, rules, policy, maxFileSize) {
   const report = {
     dir,
     skill: void 0,
@@ -25079,9 +25068,9 @@ var init_threats = __esm({
     init_archive();
     init_analysis();
     init_decode2();
+    init_matches();
     init_codes();
     init_fragment();
-    init_regexp_compile();
     STRUCTURAL_CHECKS = {
       "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
       "skill-binary-archive": { severity: "high", description: "Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned" },
@@ -36286,12 +36275,12 @@ var AddedLines = class {
 };
 async function* addedFragments(cwd, revs) {
   checkRevisions(revs);
-  let ready = [];
-  const parser = new DiffParser((f) => ready.push(f));
+  let ready2 = [];
+  const parser = new DiffParser((f) => ready2.push(f));
   const splitter = new LineSplitter((l) => parser.line(l));
   const take2 = () => {
-    const out = ready;
-    ready = [];
+    const out = ready2;
+    ready2 = [];
     return out;
   };
   for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd })) {
@@ -37238,9 +37227,9 @@ function markerKey(home) {
   } finally {
     rmSync4(tmp, { force: true });
   }
-  const made = readKey(path);
-  if (!made) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
-  return made;
+  const made2 = readKey(path);
+  if (!made2) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
+  return made2;
 }
 function readKey(path) {
   let bytes;

@@ -14,9 +14,9 @@ import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
 import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
 import { printableText } from './analysis/decode.js';
+import { ready } from './analysis/matches.js';
 import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
-import { withRegexpsCompiledOnce } from '../platform/regexp-compile.js';
 
 // Embedded by scripts/build.mjs as JSON text (parsed when a skill is first scanned, not at
 // every start); from source the packs are read from rules/skill-*.yaml.
@@ -308,6 +308,9 @@ const NO_INLINE = { inlineSuppressions: false };
 export function scanThreatText(text: string, path: string, rules: SkillRules): Finding[] {
   return rules.threats.candidates(text).flatMap((ri) => {
     const one = rules.singleThreats[ri]!;
+    // Compiled straight to machine code on first use (see ready): threat patterns run on short
+    // texts too (a joined command, a decoded blob, a small script).
+    ready(one.rules[0]!.regex);
     one.picked = text;
     try {
       return scanText(text, { path }, one, NO_INLINE);
@@ -561,10 +564,6 @@ function suppressionFor(list: SkillSuppression[], skill: string | undefined, f: 
  * invalid SKILL.md or an unsafe tree is recorded in `error` and fails the scan.
  */
 export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
-  return withRegexpsCompiledOnce(() => scanSkillFolder(dir, rules, policy, maxFileSize));
-}
-
-function scanSkillFolder(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
   const report: SkillScanReport = {
     dir,
     skill: undefined,

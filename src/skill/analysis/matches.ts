@@ -10,8 +10,32 @@ const globals = new WeakMap<RegExp, RegExp>();
 
 function globalOf(re: RegExp): RegExp {
   let g = globals.get(re);
-  if (!g) globals.set(re, (g = re.global ? new RegExp(re.source, re.flags) : new RegExp(re.source, `${re.flags}g`)));
+  if (!g) globals.set(re, (g = ready(re.global ? new RegExp(re.source, re.flags) : new RegExp(re.source, `${re.flags}g`))));
   return g;
+}
+
+/**
+ * V8 compiles a pattern on its first run: to bytecode for its interpreter when the text is
+ * short (under 1000 characters), and again to machine code at the second run; on a long text,
+ * to machine code at once. The bytecode compile of a pattern of kilobytes with case folding
+ * takes milliseconds, and the skill analysis runs hundreds of such patterns on short texts
+ * (clauses, code blocks), nearly all of them more than once: that first compile was a third of
+ * a fresh process's scan. A first run on a long text that no pattern matches early (NUL
+ * characters) makes V8 compile straight to machine code. Matching is unchanged: one engine,
+ * the same pattern; only when it is compiled differs.
+ */
+const FIRST_RUN = '\0'.repeat(1024);
+const made = new WeakSet<RegExp>();
+
+/** The pattern itself, compiled to machine code on its first use. */
+export function ready<T extends RegExp>(re: T): T {
+  if (!made.has(re)) {
+    made.add(re);
+    re.lastIndex = 0;
+    re.exec(FIRST_RUN);
+    re.lastIndex = 0;
+  }
+  return re;
 }
 
 /** What `[...text.matchAll(re made global)]` gives, in order. */
