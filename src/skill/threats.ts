@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import { parseRulePack, rulesDir, type RulePackFile } from '../config/builtin-rules.js';
-import { compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
+import { digestRules, ruleFromTable, Ruleset, type RuleTable } from '../core/rules.js';
+import { threatTablesOf } from './threat-tables.js';
 import { scanText } from '../core/scan.js';
 import { SECRET, severityRank, type CompiledRule, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
@@ -19,8 +20,20 @@ import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
 
 // Embedded by scripts/build.mjs as JSON text (parsed when a skill is first scanned, not at
-// every start); from source the packs are read from rules/skill-*.yaml.
+// every start); from source the packs are read from rules/skill-*.yaml. The tables are what
+// threatTablesOf derives from the packs, derived by the build; the packs themselves are parsed
+// only for a digest.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: string | undefined;
+declare const __AGENT_VAULT_SKILL_RULE_TABLES__: string | undefined;
+
+let tableCache: RuleTable[] | undefined;
+
+/** The built-in threat packs' rule tables: embedded by the build, or derived from rules/ once per process. */
+function builtinThreatTables(): RuleTable[] {
+  if (tableCache) return tableCache;
+  if (typeof __AGENT_VAULT_SKILL_RULE_TABLES__ !== 'undefined') return (tableCache = JSON.parse(__AGENT_VAULT_SKILL_RULE_TABLES__) as RuleTable[]);
+  return (tableCache = threatTablesOf(skillRulePacks()));
+}
 
 let packCache: RulePackFile[] | undefined;
 
@@ -64,26 +77,11 @@ export interface SkillRules {
   readonly digest: string;
 }
 
-export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] = skillRulePacks()): SkillRules {
-  const problems: string[] = [];
-  const rules: CompiledRule[] = [];
-  const defs: unknown[] = [];
-  for (const pack of packs) {
-    const p: Problem[] = [];
-    pack.rules.forEach((raw, i) => {
-      // A threat is the whole match: groups in a threat regex are for structure only, and an
-      // alternative that does not set group 1 must still report.
-      const def = raw && typeof raw === 'object' && !Array.isArray(raw) ? { secretGroup: 0, ...(raw as object) } : raw;
-      const rule = compileRule(def, ['rules', i], p, 'threat');
-      if (rule) {
-        rules.push(rule);
-        defs.push(raw);
-      }
-    });
-    problems.push(...p.map((x) => `${pack.file}: ${x.where.join('.')}: ${x.message}`));
-  }
-  if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
-  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, () => digestRules(defs));
+export function buildSkillRules(config: AgentVaultConfig, packs?: RulePackFile[]): SkillRules {
+  const rules = (packs ? threatTablesOf(packs) : builtinThreatTables()).map((t) => ruleFromTable(t));
+  // Every rule of the packs compiled (threatTablesOf throws otherwise): the digest covers them all.
+  const defs = () => (packs ?? skillRulePacks()).flatMap((p) => p.rules);
+  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, () => digestRules(defs()));
   const secrets = buildRuleset(config);
   const empty = threats.globalAllowlist;
   const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
