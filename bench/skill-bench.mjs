@@ -4,8 +4,9 @@
 // process (the batch cost per skill). Writes its skills under bench/.work/skills and prints
 // median wall and CPU seconds (user + system, from the operating system's accounting).
 // Environment: BENCH_RUNS (timed runs, default 7), BENCH_SKILLS (batch size, default 200),
-// BENCH_BASELINE (another checkout, built, e.g. a worktree of main: its CLI is timed on the same
-// skills, alternating run by run with this one, and both are printed with the ratio).
+// BENCH_BASELINE (another built checkout, or its bin/agent-vault.mjs, e.g. a worktree of main:
+// its CLI is timed on the same skills, alternating run by run with this one, and both are
+// printed with the ratios).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -16,7 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work', 'skills');
 const cli = join(root, 'bin', 'agent-vault.mjs');
 const baselineRoot = process.env.BENCH_BASELINE;
-const baselineCli = baselineRoot ? join(baselineRoot, 'bin', 'agent-vault.mjs') : undefined;
+// A checkout, or its bin/agent-vault.mjs (as `npm run bench` takes it).
+const baselineCli = baselineRoot ? (baselineRoot.endsWith('.mjs') ? baselineRoot : join(baselineRoot, 'bin', 'agent-vault.mjs')) : undefined;
 if (baselineCli && !existsSync(baselineCli)) throw new Error(`BENCH_BASELINE: no ${baselineCli}`);
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 7));
 const SKILLS = Math.max(10, Number(process.env.BENCH_SKILLS ?? 200));
