@@ -3,7 +3,10 @@
 // (parsers, dataflow, decoders): one typical skill in a fresh process, and 200 skills in one
 // process (the batch cost per skill). Writes its skills under bench/.work/skills and prints
 // median wall and CPU seconds (user + system, from the operating system's accounting).
-// Environment: BENCH_RUNS (timed runs, default 7), BENCH_SKILLS (batch size, default 200).
+// Environment: BENCH_RUNS (timed runs, default 7), BENCH_SKILLS (batch size, default 200),
+// BENCH_BASELINE (another built checkout, or its bin/agent-vault.mjs, e.g. a worktree of main:
+// its CLI is timed on the same skills, alternating run by run with this one, and both are
+// printed with the ratios).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -13,6 +16,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(root, 'bench', '.work', 'skills');
 const cli = join(root, 'bin', 'agent-vault.mjs');
+const baselineRoot = process.env.BENCH_BASELINE;
+// A checkout, or its bin/agent-vault.mjs (as `npm run bench` takes it).
+const baselineCli = baselineRoot ? (baselineRoot.endsWith('.mjs') ? baselineRoot : join(baselineRoot, 'bin', 'agent-vault.mjs')) : undefined;
+if (baselineCli && !existsSync(baselineCli)) throw new Error(`BENCH_BASELINE: no ${baselineCli}`);
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 7));
 const SKILLS = Math.max(10, Number(process.env.BENCH_SKILLS ?? 200));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -32,11 +39,11 @@ function typicalSkill(dir, i) {
   }
 }
 
-function measure(args) {
+function measure(args, bin = cli) {
   const out = join(work, 'time.txt');
   rmSync(out, { force: true });
   const hasTime = existsSync('/usr/bin/time');
-  const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', '%U %S', '-o', out, process.execPath, cli, ...args]] : [process.execPath, [cli, ...args]];
+  const [cmd, argv] = hasTime ? ['/usr/bin/time', ['-f', '%U %S', '-o', out, process.execPath, bin, ...args]] : [process.execPath, [bin, ...args]];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, argv, { cwd: work, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -45,10 +52,13 @@ function measure(args) {
   return { wall, cpu };
 }
 
+/** Median wall and CPU of each CLI (this checkout's, then the baseline's), runs alternating between them. */
 function timed(args) {
-  measure(args);
-  const runs = Array.from({ length: RUNS }, () => measure(args));
-  return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)) };
+  const bins = baselineCli ? [cli, baselineCli] : [cli];
+  for (const bin of bins) measure(args, bin);
+  const runs = bins.map(() => []);
+  for (let i = 0; i < RUNS; i++) bins.forEach((bin, b) => runs[b].push(measure(args, bin)));
+  return runs.map((rs) => ({ wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)) }));
 }
 
 rmSync(work, { recursive: true, force: true });
@@ -62,16 +72,25 @@ for (let i = 0; i < SKILLS; i++) {
 }
 
 const version = spawnSync(process.execPath, ['-e', 'process.stdout.write(process.version)'], { encoding: 'utf8' }).stdout;
-const one = timed(['skill', 'scan', 'typical']);
-const many = timed(['skill', 'scan', 'batch']);
-const perSkillWall = (many.wall - one.wall) / (SKILLS - 1);
-const perSkillCpu = (many.cpu - one.cpu) / (SKILLS - 1);
+const [one, baseOne] = timed(['skill', 'scan', 'typical']);
+const [many, baseMany] = timed(['skill', 'scan', 'batch']);
+const perSkill = (o, m) => ({ wall: (m.wall - o.wall) / (SKILLS - 1), cpu: (m.cpu - o.cpu) / (SKILLS - 1) });
 const fmt = (s) => (Number.isFinite(s) ? s.toFixed(3) : 'n/a');
 const ms = (s) => (Number.isFinite(s) ? (s * 1000).toFixed(1) : 'n/a');
-console.log(`Node ${version}, ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)}, ${RUNS} timed runs each (median)`);
+const ratio = (a, b) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a');
+console.log(`Node ${version}, ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)}, ${RUNS} timed runs each (median)${baselineCli ? `, alternating with the baseline ${baselineRoot}` : ''}`);
 console.log('');
-console.log('| measurement | wall s | CPU s |');
-console.log('| --- | --- | --- |');
-console.log(`| skill scan, one typical skill, fresh process | ${fmt(one.wall)} | ${fmt(one.cpu)} |`);
-console.log(`| skill scan, ${SKILLS} skills, one process | ${fmt(many.wall)} | ${fmt(many.cpu)} |`);
-console.log(`| batch cost per skill | ${ms(perSkillWall)} ms | ${ms(perSkillCpu)} ms |`);
+const rows = [
+  ['skill scan, one typical skill, fresh process', one, baseOne, fmt, ''],
+  [`skill scan, ${SKILLS} skills, one process`, many, baseMany, fmt, ''],
+  ['batch cost per skill', perSkill(one, many), baseMany && perSkill(baseOne, baseMany), ms, ' ms'],
+];
+if (baselineCli) {
+  console.log('| measurement | wall s | CPU s | baseline wall s | baseline CPU s | wall ratio | CPU ratio |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const [name, m, b, f, unit] of rows) console.log(`| ${name} | ${f(m.wall)}${unit} | ${f(m.cpu)}${unit} | ${f(b.wall)}${unit} | ${f(b.cpu)}${unit} | ${ratio(m.wall, b.wall)} | ${ratio(m.cpu, b.cpu)} |`);
+} else {
+  console.log('| measurement | wall s | CPU s |');
+  console.log('| --- | --- | --- |');
+  for (const [name, m, , f, unit] of rows) console.log(`| ${name} | ${f(m.wall)}${unit} | ${f(m.cpu)}${unit} |`);
+}

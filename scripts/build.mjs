@@ -46,7 +46,7 @@ async function ruleTables() {
   try {
     const file = join(scratch, 'tables.mjs');
     await build({
-      stdin: { contents: "export { ruleTablesOf, packRuleTables } from './src/config/builtin-rules.ts';", resolveDir: root, loader: 'ts' },
+      stdin: { contents: "export { ruleTablesOf, packRuleTables } from './src/config/builtin-rules.ts'; export { threatTablesOf } from './src/skill/threat-tables.ts';", resolveDir: root, loader: 'ts' },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -54,13 +54,15 @@ async function ruleTables() {
       logLevel: 'warning',
       banner: { js: "import { createRequire as __avCreateRequire } from 'node:module'; const require = __avCreateRequire(import.meta.url);" },
     });
-    const { ruleTablesOf, packRuleTables } = await import(pathToFileURL(file).href);
-    return JSON.stringify(packRuleTables(ruleTablesOf(packs, true)));
+    const { ruleTablesOf, packRuleTables, threatTablesOf } = await import(pathToFileURL(file).href);
+    // The skill threat packs' tables too (src/skill/threat-tables.ts): each threat rule validated
+    // and its pattern checked here, once; test/skill-rule-tables.test.ts compares them with rules/.
+    return { secret: JSON.stringify(packRuleTables(ruleTablesOf(packs, true))), threat: JSON.stringify(threatTablesOf(skillPacks)) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-const tablesJson = await ruleTables();
+const { secret: tablesJson, threat: threatTablesJson } = await ruleTables();
 
 const cliDir = faultDir ?? join(root, 'dist');
 mkdirSync(cliDir, { recursive: true });
@@ -68,6 +70,8 @@ mkdirSync(cliDir, { recursive: true });
 const packsJson = JSON.stringify(packs);
 writeFileSync(join(cliDir, 'rule-packs.json'), packsJson);
 writeFileSync(join(cliDir, 'rule-tables.json'), tablesJson);
+// What both bundles embed as __AGENT_VAULT_SKILL_RULE_TABLES__, written out for the test that holds it to rules/.
+writeFileSync(join(cliDir, 'skill-rule-tables.json'), threatTablesJson);
 const common = {
   bundle: true,
   platform: 'node',
@@ -80,6 +84,7 @@ const common = {
     // JSON text, parsed when first needed: V8 compiles a large JavaScript literal at every start
     // (each worker thread too), where JSON.parse reads the same data several times faster.
     __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(JSON.stringify(skillPacks)),
+    __AGENT_VAULT_SKILL_RULE_TABLES__: JSON.stringify(threatTablesJson),
     __AGENT_VAULT_FAULT_INJECTION__: String(faultDir !== undefined),
   },
   // Some CommonJS dependencies call require(); give the ESM bundle one.

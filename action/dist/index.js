@@ -1978,9 +1978,9 @@ var init_build = __esm({
             if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
             if (this.matched) break;
             if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
-              const advance = input.index(this.re2, currentPos);
-              if (advance < 0) break;
-              currentPos += advance;
+              const advance2 = input.index(this.re2, currentPos);
+              if (advance2 < 0) break;
+              currentPos += advance2;
               r = input.step(currentPos);
               rune = r >> 3;
               width = r & 7;
@@ -2729,9 +2729,9 @@ var init_build = __esm({
           let width = -1;
           for (; pos <= end && width !== 0; pos += width) {
             if (re2.prefix.length > 0) {
-              const advance = input.index(re2, pos);
-              if (advance < 0) break;
-              pos += advance;
+              const advance2 = input.index(re2, pos);
+              if (advance2 < 0) break;
+              pos += advance2;
             }
             if (b.ncap > 0) b.cap[0] = pos;
             if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
@@ -7168,16 +7168,16 @@ var require_scan = __commonJS({
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str.charCodeAt(index + 1);
-      const advance = () => {
+      const advance2 = () => {
         prev = code;
         return str.charCodeAt(++index);
       };
       while (index < length) {
-        code = advance();
+        code = advance2();
         let next;
         if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code = advance();
+          code = advance2();
           if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
@@ -7185,17 +7185,17 @@ var require_scan = __commonJS({
         }
         if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code = advance())) {
+          while (eos() !== true && (code = advance2())) {
             if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
-              advance();
+              advance2();
               continue;
             }
             if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance2()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -7251,10 +7251,10 @@ var require_scan = __commonJS({
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code = advance())) {
+              while (eos() !== true && (code = advance2())) {
                 if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
-                  advance();
+                  advance2();
                   continue;
                 }
                 if (code === CHAR_LEFT_PARENTHESES) {
@@ -7289,10 +7289,10 @@ var require_scan = __commonJS({
           break;
         }
         if (code === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
+          while (eos() !== true && (next = advance2())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
-              advance();
+              advance2();
               continue;
             }
             if (next === CHAR_RIGHT_SQUARE_BRACKET) {
@@ -7316,10 +7316,10 @@ var require_scan = __commonJS({
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code = advance())) {
+            while (eos() !== true && (code = advance2())) {
               if (code === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
-                advance();
+                advance2();
                 continue;
               }
               if (code === CHAR_LEFT_PARENTHESES) {
@@ -7757,7 +7757,7 @@ var require_parse = __commonJS({
       let value;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
+      const advance2 = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
       const consume = (value2 = "", num = 0) => {
         state.consumed += value2;
@@ -7770,7 +7770,7 @@ var require_parse = __commonJS({
       const negate = () => {
         let count = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
+          advance2();
           state.start++;
           count++;
         }
@@ -7824,7 +7824,7 @@ var require_parse = __commonJS({
         const output = (opts2.capture ? "(" : "") + token.open;
         increment("parens");
         push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
+        push({ type: "paren", extglob: true, value: advance2(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -7913,7 +7913,7 @@ var require_parse = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
+        value = advance2();
         if (value === "\0") {
           continue;
         }
@@ -7940,9 +7940,9 @@ var require_parse = __commonJS({
             }
           }
           if (opts2.unescape === true) {
-            value = advance();
+            value = advance2();
           } else {
-            value += advance();
+            value += advance2();
           }
           if (state.brackets === 0) {
             push({ type: "text", value });
@@ -7962,7 +7962,7 @@ var require_parse = __commonJS({
                 if (posix4) {
                   prev.value = pre + posix4;
                   state.backtrack = true;
-                  advance();
+                  advance2();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
                     bos.output = ONE_CHAR;
                   }
@@ -8298,7 +8298,7 @@ var require_parse = __commonJS({
             prev.value += value;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value + advance2());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
@@ -8308,7 +8308,7 @@ var require_parse = __commonJS({
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts2)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value + advance2());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
@@ -9475,8 +9475,8 @@ function specFor(source, flags, where, problems, check2, engine = "builtin") {
 }
 function lazyField(target, key, value) {
   if (typeof value !== "function") return Object.assign(target, { [key]: value });
-  let made;
-  return Object.defineProperty(target, key, { get: () => made ??= value(), enumerable: true, configurable: true });
+  let made2;
+  return Object.defineProperty(target, key, { get: () => made2 ??= value(), enumerable: true, configurable: true });
 }
 function digestRules(defs) {
   const canonical = (v) => {
@@ -19405,6 +19405,32 @@ var init_revocations = __esm({
   }
 });
 
+// src/skill/threat-tables.ts
+function threatTablesOf(packs) {
+  const problems = [];
+  const tables = [];
+  for (const pack of packs) {
+    const p = [];
+    pack.rules.forEach((raw, i) => {
+      const def = raw && typeof raw === "object" && !Array.isArray(raw) ? { secretGroup: 0, ...raw } : raw;
+      const table = ruleTable(def, ["rules", i], p, "threat", true);
+      if (table) tables.push(table);
+    });
+    problems.push(...p.map((x) => `${pack.file}: ${x.where.join(".")}: ${x.message}`));
+  }
+  if (problems.length) throw configError(problems.join("\n"), "The skill threat rule pack is damaged; reinstall agent-vault.");
+  return tables;
+}
+var init_threat_tables = __esm({
+  "src/skill/threat-tables.ts"() {
+    "use strict";
+    init_define_AGENT_VAULT_RULE_PACKS();
+    init_define_AGENT_VAULT_RULE_TABLES();
+    init_rules();
+    init_errors();
+  }
+});
+
 // src/skill/tree.ts
 import { lstatSync as lstatSync3, readFileSync as readFileSync7, readdirSync as readdirSync4, readlinkSync as readlinkSync2, realpathSync as realpathSync3 } from "node:fs";
 import { join as join10, posix } from "node:path";
@@ -20232,6 +20258,69 @@ var init_decode2 = __esm({
   }
 });
 
+// src/skill/analysis/matches.ts
+function globalOf(re) {
+  let g = globals.get(re);
+  if (!g) globals.set(re, g = ready(re.global ? new RegExp(re.source, re.flags) : new RegExp(re.source, `${re.flags}g`)));
+  return g;
+}
+function ready(re) {
+  if (!made.has(re)) {
+    made.add(re);
+    re.lastIndex = 0;
+    re.exec(FIRST_RUN);
+    re.lastIndex = 0;
+  }
+  return re;
+}
+function allMatches(re, text) {
+  const g = globalOf(re);
+  const unicode = g.unicode || g.flags.includes("v");
+  const out = [];
+  g.lastIndex = 0;
+  try {
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      out.push(m);
+      if (m[0] === "") g.lastIndex = advance(text, g.lastIndex, unicode);
+    }
+  } finally {
+    g.lastIndex = 0;
+  }
+  return out;
+}
+function someMatch(re, text, keep) {
+  const g = globalOf(re);
+  const unicode = g.unicode || g.flags.includes("v");
+  g.lastIndex = 0;
+  try {
+    for (let m = g.exec(text); m; m = g.exec(text)) {
+      if (keep(m)) return true;
+      if (m[0] === "") g.lastIndex = advance(text, g.lastIndex, unicode);
+    }
+  } finally {
+    g.lastIndex = 0;
+  }
+  return false;
+}
+function advance(text, index, unicode) {
+  if (!unicode || index + 1 >= text.length) return index + 1;
+  const c = text.charCodeAt(index);
+  if (c < 55296 || c > 56319) return index + 1;
+  const d = text.charCodeAt(index + 1);
+  return d >= 56320 && d <= 57343 ? index + 2 : index + 1;
+}
+var globals, FIRST_RUN, made;
+var init_matches = __esm({
+  "src/skill/analysis/matches.ts"() {
+    "use strict";
+    init_define_AGENT_VAULT_RULE_PACKS();
+    init_define_AGENT_VAULT_RULE_TABLES();
+    globals = /* @__PURE__ */ new WeakMap();
+    FIRST_RUN = "\0".repeat(1024);
+    made = /* @__PURE__ */ new WeakSet();
+  }
+});
+
 // src/skill/analysis/markdown.ts
 function langOf(info2) {
   const word = info2.trim().split(/[\s{,]/)[0]?.replace(/^\./, "") ?? "";
@@ -20258,10 +20347,8 @@ function isNegativeContext(context) {
   return pos < neg;
 }
 function lastMatch(re, text) {
-  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : re.flags + "g");
-  let last = -1;
-  for (const m of text.matchAll(g)) last = m.index ?? last;
-  return last;
+  const all = allMatches(re, text);
+  return all.length ? all[all.length - 1].index : -1;
 }
 function readMarkdown(text) {
   const lines = text.split("\n");
@@ -20376,6 +20463,7 @@ var init_markdown = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_matches();
     NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|set|do\s+this|like\s+this|commands?\s+like)\b|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
     POSITIVE = /\b(?:instead,?\s+(?:run|use|execute|do)|(?:now|then|first|next|please|always)\s+(?:run|execute)|run\s+(?:the\s+)?following|(?:you|the\s+agent|claude|assistant)\s+(?:must|should|will|need\s+to)\s+(?:run|execute)|(?:good|correct|safe|secure|recommended)\s*(?:example|pattern|practice|way|version|alternative)?\s*:|[✅✔])/i;
     HEADING_NEGATIVE = /^#{1,6}\s.*\b(?:anti-?patterns?|what\s+not\s+to\s+do|red\s+flags?|bad\s+examples?|don['’]ts|never\s+do|malicious|attacks?|threats?|dangerous\s+patterns?|insecure|pitfalls|common\s+mistakes)\b/i;
@@ -20431,7 +20519,7 @@ function splitSteps(text) {
     }
     if (/^#{1,6}\s/.test(line)) {
       flush();
-      section = HEADING_NEGATIVE.test(line);
+      section = ready(HEADING_NEGATIVE).test(line);
       steps.push({ kind: "heading", text: line.replace(/^#+\s*/, ""), line: i + 1, endLine: i + 1, section });
       continue;
     }
@@ -20464,23 +20552,25 @@ function clauses(text) {
   return text.split(/(?<=[.;!?。；！？])\s+|\n(?=\s*[-*+]|\s*\d+[.)])|,\s+(?=(?:then|and\s+then|but|just|luego|puis|dann|然后)\b)/i);
 }
 function negatedAt(clause, index) {
-  return NEGATION.test(clause.slice(Math.max(0, index - 80), index));
+  return ready(NEGATION).test(clause.slice(Math.max(0, index - 80), index));
 }
 function live(re, clause) {
-  const g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
-  return [...clause.matchAll(g)].filter((m) => !negatedAt(clause, m.index ?? 0));
+  return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
+}
+function anyLive(re, clause) {
+  return someMatch(re, clause, (m) => !negatedAt(clause, m.index));
 }
 function firstSource(text) {
-  for (const [re, what] of SOURCES) if (re.test(text)) return what;
+  for (const [re, what] of SOURCES) if (ready(re).test(text)) return what;
   return void 0;
 }
 function stepActs(step) {
   const acts = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false, shadows: false, bypasses: false };
   if (step.section || step.kind === "heading") return acts;
-  if (step.kind !== "code" && (DESCRIPTIVE.test(step.text) || isNegativeContext(step.text))) return acts;
+  if (step.kind !== "code" && (ready(DESCRIPTIVE).test(step.text) || isNegativeContext(step.text))) return acts;
   if (step.kind === "code") {
     const t = step.text;
-    const sanitised = SANITISED.test(t) || /\bsed\b[^\n]*\*{3,}|--(?:name-only|names?)\b|\bcut\s+-d\s*['"]?=['"]?\s+-f\s*1\b|\bwc\s+-l\b|\bgrep\s+-[a-zA-Z]*[cqlL]\b/.test(t);
+    const sanitised = ready(SANITISED).test(t) || /\bsed\b[^\n]*\*{3,}|--(?:name-only|names?)\b|\bcut\s+-d\s*['"]?=['"]?\s+-f\s*1\b|\bwc\s+-l\b|\bgrep\s+-[a-zA-Z]*[cqlL]\b/.test(t);
     if (!sanitised) {
       for (const line of t.split("\n")) {
         const reads = /\b(?:cat|head|tail|grep|rg|find|less|more|strings|type|Get-Content|gc|tar|zip|cp|base64|xxd)\b(.*)$/.exec(line);
@@ -20490,43 +20580,43 @@ function stepActs(step) {
       }
     }
     if (/\b(?:curl|wget|http|xh)\b[^\n]*(?:\s-d\b|--data|\s-F\b|--form|--upload-file|\s-T\b|--post-file|-X\s*(?:POST|PUT))|\bgh\s+(?:pr|issue|gist|release)\s+(?:create|comment|edit|upload)\b|\bgit\s+push\b|\b(?:nc|ncat|socat)\s+\S+\s+\d+/.test(t)) {
-      const sink = SINKS.find(([re]) => re.test(t));
+      const sink = SINKS.find(([re]) => ready(re).test(t));
       acts.sends.push({ sink: sink?.[1] ?? "the network", weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false, values: true });
     }
-    acts.weakens = CONFIG_WEAKENS.test(t) || weakensSettings(t) !== void 0;
+    acts.weakens = ready(CONFIG_WEAKENS).test(t) || weakensSettings(t) !== void 0;
     return acts;
   }
   const text = step.text.replace(/`/g, "");
-  if (SHADOW_TRIGGER.test(text) && SHADOW_SINK.test(text) && !negatedAt(text, text.search(SHADOW_SINK))) acts.shadows = true;
-  const unmasked = UNMASKED.test(text);
+  if (ready(SHADOW_TRIGGER).test(text) && ready(SHADOW_SINK).test(text) && !negatedAt(text, text.search(ready(SHADOW_SINK)))) acts.shadows = true;
+  const unmasked = ready(UNMASKED).test(text);
   let lastSource;
   for (const clause of clauses(text)) {
-    if (SANITISED.test(clause) && !UNMASKED.test(clause)) continue;
+    if (ready(SANITISED).test(clause) && !ready(UNMASKED).test(clause)) continue;
     const named = firstSource(clause);
-    const source = named ?? (lastSource && live(READ_BACK, clause).length ? lastSource : void 0);
+    const source = named ?? (lastSource && anyLive(READ_BACK, clause) ? lastSource : void 0);
     if (named) lastSource = named === "keys, tokens or passwords" ? void 0 : named;
-    if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
-    else if (source && live(COLLECT, clause).length) {
+    if (source && !anyLive(COLLECT, clause) && ready(COMMAND_SOURCE).test(clause) && anyLive(RUN_VERB, clause)) acts.collects.push(source);
+    else if (source && anyLive(COLLECT, clause)) {
       if (source !== "keys, tokens or passwords" || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
     const verbs = live(SEND, clause);
     if (verbs.length) {
       for (const [re, sink, weak] of SINKS) {
-        const m = re.exec(clause);
+        const m = ready(re).exec(clause);
         if (!m || negatedAt(clause, m.index) || !verbs.some((v) => v.index !== m.index)) continue;
         if (/\b(?:authorization|bearer|auth(?:enticate)?\s+(?:header|with)|x-api-key|api[\s-]key\s+header)\b/i.test(clause)) continue;
-        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== void 0, values: VALUES.test(clause) || unmasked });
+        acts.sends.push({ sink, weak: !!weak, refersBack: ready(REFERS_BACK).test(clause), namesSecret: firstSource(clause) !== void 0, values: ready(VALUES).test(clause) || unmasked });
         break;
       }
-      if (!acts.sends.length && live(DISPLAY_SECRETS, clause).length) acts.sends.push({ sink: "the reply", weak: true, refersBack: true, namesSecret: false, values: true });
+      if (!acts.sends.length && anyLive(DISPLAY_SECRETS, clause)) acts.sends.push({ sink: "the reply", weak: true, refersBack: true, namesSecret: false, values: true });
     }
-    if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
-    if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
-    if (CONCEAL.test(clause)) acts.conceals = true;
-    if (live(OVERRIDE, clause).length || live(AUTHORITY, clause).length) acts.overrides = true;
-    if (live(BYPASS, clause).length) acts.bypasses = true;
-    if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
-    if (live(FETCH_FOLLOW_OBEY, clause).length) acts.obeys = true;
+    if (ready(CONFIG_FILES).test(clause) && anyLive(EDIT, clause)) acts.configs = true;
+    if (anyLive(WEAKEN, clause) && anyLive(EDIT, clause)) acts.weakens = true;
+    if (ready(CONCEAL).test(clause)) acts.conceals = true;
+    if (anyLive(OVERRIDE, clause) || anyLive(AUTHORITY, clause)) acts.overrides = true;
+    if (anyLive(BYPASS, clause)) acts.bypasses = true;
+    if (ready(FETCH_FOLLOW_FETCH).test(clause)) acts.fetches = true;
+    if (anyLive(FETCH_FOLLOW_OBEY, clause)) acts.obeys = true;
   }
   return acts;
 }
@@ -20564,7 +20654,7 @@ function proseFlows(text, quoted = []) {
     if (a.configs) {
       for (let j = i; j < steps.length && j <= i + WINDOW; j++) {
         const b = steps[j];
-        if (!b.weakens || j > i && !underColon(steps, i, j) && !(b.step.kind === "code" && j - i <= 3) && !REFERS_BACK.test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !CONFIG_FILES.test(b.step.text)) continue;
+        if (!b.weakens || j > i && !underColon(steps, i, j) && !(b.step.kind === "code" && j - i <= 3) && !ready(REFERS_BACK).test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !ready(CONFIG_FILES).test(b.step.text)) continue;
         add2({ ruleId: "skill-flow-prose-tamper", line: b.step.line, detail: `a configuration file (line ${a.step.line}) is weakened (line ${b.step.line})`, trail: j === i ? [{ line: a.step.line, what: "edit a configuration file to weaken it" }] : [{ line: a.step.line, what: "edit a configuration file" }, { line: b.step.line, what: "weaken it" }] });
         sensitive.push({ line: b.step.line, what: "weaken a configuration file" });
         break;
@@ -20572,8 +20662,8 @@ function proseFlows(text, quoted = []) {
     }
     if (a.step.kind === "code" && a.weakens && !a.step.section) {
       const above = steps.slice(Math.max(0, i - 3), i).filter((s) => s.step.kind !== "code" && !s.step.section && !isNegativeContext(s.step.text));
-      const file = above.find((s) => CONFIG_FILES.test(s.step.text));
-      const edit = above.find((s) => live(EDIT, s.step.text.replace(/`/g, "")).length > 0);
+      const file = above.find((s) => ready(CONFIG_FILES).test(s.step.text));
+      const edit = above.find((s) => anyLive(EDIT, s.step.text.replace(/`/g, "")));
       if (file && edit && !seen.has(`skill-flow-prose-tamper\0${a.step.line}`)) {
         add2({ ruleId: "skill-flow-prose-tamper", line: a.step.line, detail: `a configuration file (line ${file.step.line}) is written with settings that switch a protection off (line ${a.step.line})`, trail: [{ line: edit.step.line, what: "write a configuration file" }, { line: a.step.line, what: "with a protection switched off" }] });
         sensitive.push({ line: a.step.line, what: "weaken a configuration file" });
@@ -20608,13 +20698,14 @@ function proseFlows(text, quoted = []) {
   }
   return out;
 }
-var SOURCES, COMMAND_SOURCE, SINKS, VALUES, REFERS_BACK, SANITISED, UNMASKED, DESCRIPTIVE, COLLECT, SEND, CONFIG_FILES, EDIT, WEAKEN, CONCEAL, OVERRIDE, SHADOW_TRIGGER, SHADOW_SINK, BYPASS, AUTHORITY, FETCH_FOLLOW_FETCH, FETCH_FOLLOW_OBEY, CONFIG_WEAKENS, READ_BACK, DISPLAY_SECRETS, NEGATION, WINDOW;
+var SOURCES, COMMAND_SOURCE, SINKS, VALUES, REFERS_BACK, SANITISED, UNMASKED, DESCRIPTIVE, COLLECT, SEND, CONFIG_FILES, EDIT, WEAKEN, CONCEAL, OVERRIDE, SHADOW_TRIGGER, SHADOW_SINK, BYPASS, AUTHORITY, FETCH_FOLLOW_FETCH, FETCH_FOLLOW_OBEY, CONFIG_WEAKENS, READ_BACK, DISPLAY_SECRETS, NEGATION, RUN_VERB, WINDOW;
 var init_steps = __esm({
   "src/skill/analysis/steps.ts"() {
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
     init_markdown();
+    init_matches();
     init_model2();
     SOURCES = [
       [/(?:~|\$HOME|%USERPROFILE%)?[/\\]?\.ssh\b(?![/\\]?[\w.-]*\.pub\b)(?![/\\](?:config|known_hosts|authorized_keys)\b)|\bid_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|\bssh[\s-](?:private[\s-])?keys?\b|\bprivate[\s-]keys?\b|\bclaves?\s+(?:privadas?|ssh)\b|\bclés?\s+(?:privées?|ssh)\b|\bprivate?n?\s+schlüssel\b|私钥/i, "SSH or private keys"],
@@ -20662,6 +20753,7 @@ var init_steps = __esm({
     READ_BACK = /\b(?:read|open|cat|load|copy|grab|dump|extract|collect|gather|harvest|take|print|lee|abre|copia|lis|ouvre|copie|lies|öffne|kopiere|leggi|apri|leia|abra)\s+(?:\w+\s+){0,2}?(?:both(?:\s+files)?|them|it|each(?:\s+one)?|all\s+of\s+them|these(?:\s+files)?|those(?:\s+files)?|the\s+(?:two\s+)?(?:files?|contents?)|ambos|los|les|sie|beide|entrambi)\b/i;
     DISPLAY_SECRETS = /\b(?:show|display|print|list|reveal|present|output|tabulate|dump)\b[^.\n]{0,60}\b(?:(?:collected|harvested|gathered|extracted|recovered|found|discovered|matching|captured)\s+(?:credentials|secrets|tokens|passwords|api\s+keys)|(?:credentials|secrets|tokens|passwords)\s+(?:with|including)\s+(?:their\s+|the\s+)?values|(?:with|including)\s+(?:their\s+|the\s+)?(?:values|passwords|secrets|tokens)\b(?!\s+(?:masked|redacted|hidden)))/i;
     NEGATION = /(?:\b(?:never|not|don['’]t|doesn['’]t|shouldn['’]t|mustn['’]t|avoid|no|nunca|jamás|jamais|pas|nie|niemals|kein\w*|nicht)\b|不要|不得|切勿|禁止)[^.;\n]{0,60}$/i;
+    RUN_VERB = /\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i;
     WINDOW = 8;
   }
 });
@@ -24608,6 +24700,11 @@ var init_analysis = __esm({
 // src/skill/threats.ts
 import { readFileSync as readFileSync8, readdirSync as readdirSync5 } from "node:fs";
 import { join as join12 } from "node:path";
+function builtinThreatTables() {
+  if (tableCache2) return tableCache2;
+  if (true) return tableCache2 = JSON.parse(`[{"id":"skill-exfil-upload-file","description":"A local file posted or uploaded to a remote host","regex":{"source":"\\\\b(?:curl|wget|http|https|xh)\\\\b[^\\\\n]{0,300}(?:\\\\s(?:-d|--data(?:-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-file|--body-file)[= ]?\\\\s*[\\"']?(?:[a-z_]+=)?@?(?:~|\\\\$HOME|/etc/|/root/|\\\\.env\\\\b|[^\\\\s\\"']*(?:id_rsa|id_ed25519|id_ecdsa|credentials|\\\\.pem|\\\\.key|\\\\.p12|\\\\.pfx|history|\\\\.netrc|\\\\.npmrc|\\\\.pypirc|\\\\.git-credentials|kubeconfig|\\\\.kube/config)\\\\b))","flags":"gid"},"secretGroup":0,"keywords":["curl","wget","http","xh"],"severity":"high","tags":["exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[{"source":"https?://(?:localhost|127\\\\.0\\\\.0\\\\.1|0\\\\.0\\\\.0\\\\.0|\\\\[::1\\\\])(?::\\\\d+)?(?:/|\\\\s|$|[\\"'])","flags":""}],"stopwords":[],"paths":[]}},{"id":"skill-exfil-environment","description":"Environment variables or secrets sent over the network","regex":{"source":"\\\\b(?:env|printenv|set|export\\\\s+-p)\\\\b\\\\s*(?:\\\\|[^\\\\n|]{0,80})?\\\\|\\\\s*(?:curl|wget|nc|ncat|netcat|http|xh)\\\\b|\\\\b(?:curl|wget)\\\\b[^\\\\n]{0,300}(?:\\\\$\\\\(\\\\s*(?:env|printenv|cat\\\\s+[^\\\\s)]*(?:\\\\.env|credentials|id_rsa|id_ed25519|\\\\.netrc|\\\\.npmrc|\\\\.pypirc))\\\\b|[?&][a-z_]{1,30}=\\\\$\\\\{?[A-Z_]*(?:TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIALS?)\\\\b|\\\\s(?:-d|--data(?:-raw|-urlencode)?)[= ]?\\\\s*[\\"']?[^\\\\n\\"']{0,80}\\\\$\\\\{?[A-Z_]*(?:TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)\\\\b)|\\\\bos\\\\.environ\\\\b[^\\\\n]{0,120}\\\\b(?:requests|urllib|httpx)\\\\.(?:post|put|get|request|urlopen)|\\\\b(?:requests|httpx)\\\\.(?:post|put|request)\\\\([^\\\\n]{0,200}\\\\bos\\\\.environ\\\\b|\\\\bprocess\\\\.env\\\\b[^\\\\n]{0,120}\\\\bfetch\\\\(|\\\\b(?:urlopen|requests\\\\.(?:post|put)|httpx\\\\.(?:post|put)|fetch|axios\\\\.(?:post|put))\\\\([^\\\\n]{0,300}\\\\b(?:os\\\\.environ|process\\\\.env)\\\\b(?!\\\\.[A-Z_]+\\\\b)","flags":"gid"},"secretGroup":0,"keywords":["env","printenv","set","export","curl","wget","environ","process.env","urlopen","fetch","axios"],"severity":"critical","tags":["exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[{"source":"https?://(?:localhost|127\\\\.0\\\\.0\\\\.1|0\\\\.0\\\\.0\\\\.0|\\\\[::1\\\\])(?::\\\\d+)?(?:/|\\\\s|$|[\\"'])","flags":""}],"stopwords":[],"paths":[]}},{"id":"skill-exfil-dns","description":"Data encoded into DNS lookups (DNS exfiltration)","regex":{"source":"\\\\b(?:dig|nslookup|host|drill|ping|resolvectl\\\\s+query)\\\\b[^\\\\n]{0,80}(?:\\\\$\\\\(|\`(?:whoami|hostname|id|uname|cat|echo|printf|base64|xxd|head|env|printenv|date)\\\\b[^\`\\\\n]{0,80}\`|\\\\$\\\\{?[A-Za-z_]*(?:TOKEN|SECRET|KEY|PASS|CRED|AUTH|USER|WHOAMI|HOSTNAME|DATA|PAYLOAD|CHUNK)[A-Za-z0-9_]*\\\\}?\\\\.)[^\\\\n]{0,200}\\\\.[a-z0-9-]{1,63}\\\\.[a-z]{2,24}\\\\b|\\\\bsocket\\\\.gethostbyname\\\\([^\\\\n]{0,200}?\\\\+\\\\s*[\\"']\\\\.","flags":"gid"},"secretGroup":0,"keywords":["dig","nslookup","host","drill","ping","resolvectl","gethostbyname"],"severity":"critical","tags":["exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-credential-read","description":"Reads of SSH keys, cloud credentials, keychains or browser credential stores","regex":{"source":"\\\\b(?:cat|less|more|head|tail|base64|xxd|od|cp|scp|rsync|tar|zip|gzip|curl|strings|open|read_text|readFile(?:Sync)?|Get-Content|type)\\\\b(?:(?!\\\\b(?:reads?|looks?|stores?|keeps?|uses?|loads?|picks?|finds?|creates?|with|touch|chmod)\\\\b)[^\\\\n]){0,80}(?:~|\\\\$HOME|\\\\$\\\\{HOME\\\\}|/home/[^/\\\\s]+|/root|%USERPROFILE%|os\\\\.homedir\\\\(\\\\)|Path\\\\.home\\\\(\\\\))[/\\\\\\\\]?(?:[\\"']?\\\\s*[,+]\\\\s*[\\"'])?[/\\\\\\\\]?\\\\.(?:ssh(?:[/\\\\\\\\](?!\\\\S*\\\\.pub\\\\b)(?!config\\\\b)(?!known_hosts\\\\b)|(?=[\\\\s\\"']|$))|aws(?:[/\\\\\\\\]|(?=[\\\\s\\"']|$))|gnupg(?:[/\\\\\\\\]|(?=[\\\\s\\"']|$))|netrc\\\\b|git-credentials\\\\b|docker[/\\\\\\\\]config\\\\.json|kube[/\\\\\\\\]config|npmrc\\\\b|pypirc\\\\b|password-store\\\\b|config[/\\\\\\\\](?:gh[/\\\\\\\\]hosts\\\\.yml|gcloud)|azure[/\\\\\\\\])|\\\\bsecurity\\\\s+dump-keychain\\\\b|(?:Login Data|Cookies|key[34]\\\\.db|logins\\\\.json)[\\"']?\\\\s*(?:\\\\)|$)|\\\\bcmdkey\\\\s+/list\\\\b","flags":"gimd"},"secretGroup":0,"keywords":[".ssh",".aws",".gnupg",".netrc",".git-credentials",".docker",".kube",".npmrc",".pypirc",".password-store",".config",".azure","security","secret-tool","login data","cookies","key3.db","key4.db","logins.json","cmdkey"],"severity":"high","tags":["exfiltration","credentials"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-known-sink","description":"Request-capture, paste or tunnelling services often used to collect stolen data","regex":{"source":"\\\\b(?:webhook\\\\.site|requestbin\\\\.(?:com|net)|pipedream\\\\.net|hookbin\\\\.com|beeceptor\\\\.com|interact\\\\.sh|oast\\\\.(?:fun|me|live|site|online|pro)|burpcollaborator\\\\.net|canarytokens\\\\.com|ngrok(?:-free)?\\\\.(?:io|app|dev)|trycloudflare\\\\.com|pastebin\\\\.com/api|transfer\\\\.sh|discord(?:app)?\\\\.com/api/webhooks|api\\\\.telegram\\\\.org/bot)\\\\b","flags":"gid"},"secretGroup":0,"keywords":["webhook.site","requestbin","pipedream","hookbin","beeceptor","interact.sh","oast.","burpcollaborator","canarytokens","ngrok","trycloudflare","pastebin.com/api","transfer.sh","webhooks","api.telegram.org"],"severity":"high","tags":["exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-instruction","description":"Instructions to send secrets, credentials or environment contents to somewhere else","regex":{"source":"(?<!(?:\\\\bnot|\\\\bnever|n't)\\\\s{1,3})\\\\b(?:send|upload|post|transmit|forward|exfiltrate|copy|email|paste|submit)\\\\b[^\\\\n.]{0,60}\\\\b(?:the\\\\s+)?(?:contents?\\\\s+of\\\\s+)?(?:\\\\.env\\\\b|credentials|secrets?|api[\\\\s_-]?keys?|tokens|passwords|private\\\\s+keys?|ssh\\\\s+keys?|environment\\\\s+variables|id_rsa|id_ed25519)\\\\b[^\\\\n]{0,80}\\\\b(?:to|into)\\\\s+(?:https?://|(?:an?\\\\s+|the\\\\s+|our\\\\s+|my\\\\s+)?(?:external|remote|third[\\\\s-]party|webhook|pastebin|gist|server|endpoint|url|email\\\\s+address)\\\\b)|\\\\b(?:include|add|put|embed|insert|append)\\\\b[^\\\\n.]{0,40}\\\\b(?:the\\\\s+)?(?:values?\\\\s+of\\\\s+)?(?:\\\\$?[A-Za-z_]*(?:TOKEN|SECRET|KEY|PASSWORD)\\\\b(?:\\\\s+environment\\\\s+variable)?|api\\\\s+keys?|credentials|secrets|private\\\\s+keys?|tokens)\\\\b[^\\\\n.]{0,40}\\\\b(?:in|into|to)\\\\s+(?:your|the|every|each)\\\\s+(?:reply|replies|response|responses|answer|output|commit\\\\s+messages?|pull\\\\s+requests?|issue|comment|summary|report|logs?)|\\\\b(?:api\\\\s+keys?|tokens?|credentials|passwords|secrets?)\\\\b[^\\\\n.]{0,60}\\\\b(?:save|store|write|copy|stash|collect|append)\\\\s+(?:it|them)\\\\s+(?:to|in|into)\\\\s+(?:/tmp\\\\b|~|\\\\$HOME|/var/tmp|(?:a\\\\s+)?(?:hidden|temporary)\\\\s+file)|(?<!(?:\\\\bnot|\\\\bnever|n't)\\\\s{1,3})\\\\b(?:print|show|display|output|paste|echo|reveal|list)\\\\b[^\\\\n.]{0,60}\\\\b(?:secrets?(?:\\\\.txt)?|credentials|passwords|api\\\\s+keys?|tokens|private\\\\s+keys?|\\\\.env)\\\\b[^\\\\n.]{0,40}\\\\b(?:in|into|to)\\\\s+(?:the\\\\s+)?(?:chat|conversation|transcript)\\\\b|\\\\b(?:secrets?|credentials|passwords|api\\\\s+keys?|tokens|private\\\\s+keys?)(?:\\\\.\\\\w{1,5})?\\\\b[^\\\\n]{0,60}(?<!(?:\\\\bnot|\\\\bnever|n't)\\\\s{1,3})\\\\b(?:print|show|display|output|paste|echo)\\\\b[^\\\\n.]{0,40}\\\\b(?:in|into|to)\\\\s+(?:the\\\\s+)?(?:chat|conversation|transcript)\\\\b","flags":"gid"},"secretGroup":0,"keywords":[".env","credential","secret","api key","api_key","api-key","apikey","token","password","private key","ssh key","environment variable","id_rsa","id_ed25519","save","stash","collect","print","paste","chat"],"severity":"high","tags":["exfiltration","prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-git-push-url","description":"Pushes the repository straight to a URL instead of a configured remote","regex":{"source":"\\\\bgit\\\\s+push\\\\s+(?:-[-\\\\w]+\\\\s+)*(?:https?|ssh|git)://","flags":"gd"},"secretGroup":0,"keywords":["git push"],"severity":"high","tags":["exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-credential-harvest","description":"Instructions to read, collect or send credential files, keychains or browser stores (in any of several languages)","regex":{"source":"(?<!\\\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\\\s{1,3}(?:\\\\w+,?\\\\s{1,3}(?:or|nor|and|o|ou|oder|ni|y|et|und)\\\\s{1,3})?)\\\\b(?:collect|gather|harvest|extract|grab|dump|exfiltrate|leak|send|upload|paste|post|forward|print|show|display|output|include|attach|summari[sz]e|encode|archive|recopila|recopilar|extrae|extraer|muestra|mostrar|env\xEDa|envia|enviar|sube|subir|incluye|r\xE9cup\xE8re|r\xE9cup\xE9rer|collecte|extrais|affiche|envoie|envoyer|sammle|sammeln|extrahiere|zeige|sende|senden|colete|extraia|mostre|envie|raccogli|estrai|mostra|invia)\\\\b[^\\\\n]{0,100}(?:~|\\\\$HOME|\\\\$\\\\{HOME\\\\}|%USERPROFILE%|/home/\\\\w+|/root|/Users/\\\\w+)?[/\\\\\\\\]\\\\.(?:ssh[/\\\\\\\\](?!\\\\S*\\\\.pub\\\\b)(?!config\\\\b)(?!known_hosts\\\\b)(?!authorized_keys\\\\b)\\\\S|ssh\\\\b(?![/\\\\\\\\])|aws[/\\\\\\\\](?:credentials|config)\\\\b|config[/\\\\\\\\]gcloud\\\\b|kube[/\\\\\\\\]config\\\\b|docker[/\\\\\\\\]config\\\\.json|netrc\\\\b|git-credentials\\\\b|npmrc\\\\b|pypirc\\\\b|gnupg\\\\b|password-store\\\\b|vault-token\\\\b|cursor[/\\\\\\\\]mcp\\\\.json|mcp\\\\.json|claude\\\\.json)|(?<!\\\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\\\s{1,3}(?:\\\\w+,?\\\\s{1,3}(?:or|nor|and|o|ou|oder|ni|y|et|und)\\\\s{1,3})?)\\\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|copy|retrieve|access|lee|leer|abre|abrir|copia|copiar|lis|lire|ouvre|ouvrir|copie|copier|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|leia|abra|leggi|apri)\\\\b[^\\\\n]{0,100}(?:~|\\\\$HOME|\\\\$\\\\{HOME\\\\}|%USERPROFILE%|/home/\\\\w+|/root|/Users/\\\\w+)?[/\\\\\\\\]\\\\.(?:ssh[/\\\\\\\\](?!\\\\S*\\\\.pub\\\\b)(?!config\\\\b)(?!known_hosts\\\\b)(?!authorized_keys\\\\b)\\\\S|ssh\\\\b(?![/\\\\\\\\]))|(?<!\\\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\\\s{1,3}(?:\\\\w+,?\\\\s{1,3}(?:or|nor|and|o|ou|oder|ni|y|et|und)\\\\s{1,3})?)\\\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|copy|retrieve|access|lee|leer|abre|abrir|copia|copiar|lis|lire|ouvre|ouvrir|copie|copier|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|leia|abra|leggi|apri)\\\\b(?![^\\\\n]{0,60}\\\\b(?:to|into|in)\\\\s+(?:~|\\\\$HOME|\\\\$\\\\{HOME\\\\}|%USERPROFILE%|/home/\\\\w+|/root|/Users/\\\\w+)?[/\\\\\\\\]\\\\.)[^\\\\n]{0,100}(?:~|\\\\$HOME|\\\\$\\\\{HOME\\\\}|%USERPROFILE%|/home/\\\\w+|/root|/Users/\\\\w+)?[/\\\\\\\\]\\\\.(?:aws[/\\\\\\\\](?:credentials|config)\\\\b|config[/\\\\\\\\]gcloud\\\\b|kube[/\\\\\\\\]config\\\\b|docker[/\\\\\\\\]config\\\\.json|netrc\\\\b|git-credentials\\\\b|npmrc\\\\b|pypirc\\\\b|gnupg\\\\b|password-store\\\\b|vault-token\\\\b|cursor[/\\\\\\\\]mcp\\\\.json|mcp\\\\.json|claude\\\\.json)[^\\\\n]{0,120}(?:include|send|upload|post|paste|print|show|output|reply|response|summary|chat|share|attach|forward|base64|encode|notes?\\\\b|report|message|https?://|mu\xE9stra|env\xEDa|envoie|sende|\u043E\u0442\u043F\u0440\u0430\u0432|\u53D1\u9001|\u9001\u4FE1)|(?<!\\\\b(?:not|never|n't|no|nunca|jamais|nie|niemals|non|mai)\\\\s{1,3}(?:\\\\w+,?\\\\s{1,3}(?:or|nor|and|o|ou|oder|ni|y|et|und)\\\\s{1,3})?)\\\\b(?:read_file|readfile|read_text|view_file|open_file|get_file_contents|read|open|view|load|copy|retrieve|access|lee|leer|abre|abrir|copia|copiar|lis|lire|ouvre|ouvrir|copie|copier|lies|lesen|\xF6ffne|\xF6ffnen|kopiere|kopieren|leia|abra|leggi|apri|collect|gather|harvest|extract|grab|dump|exfiltrate|leak|send|upload|paste|post|forward|print|show|display|output|include|attach|summari[sz]e|encode|archive|recopila|recopilar|extrae|extraer|muestra|mostrar|env\xEDa|envia|enviar|sube|subir|incluye|r\xE9cup\xE8re|r\xE9cup\xE9rer|collecte|extrais|affiche|envoie|envoyer|sammle|sammeln|extrahiere|zeige|sende|senden|colete|extraia|mostre|envie|raccogli|estrai|mostra|invia)\\\\b[^\\\\n]{0,100}\\\\b(?:claude_desktop_config\\\\.json|mcp_config\\\\.json)[^\\\\n]{0,120}(?:include|send|upload|post|paste|print|show|output|reply|response|summary|chat|share|attach|forward|base64|encode|notes?\\\\b|report|message|https?://|mu\xE9stra|env\xEDa|envoie|sende|\u043E\u0442\u043F\u0440\u0430\u0432|\u53D1\u9001|\u9001\u4FE1)|(?<!\\\\b(?:not|never|n't)\\\\s{1,3}(?:\\\\w+,?\\\\s{1,3}(?:or|nor|and|o|ou|oder|ni|y|et|und)\\\\s{1,3})?)\\\\b(?:read|open|collect|gather|harvest|extract|grab|copy|dump|retrieve|access|print|show|display|export|send|upload|decrypt)\\\\b[^\\\\n.]{0,60}\\\\b(?:(?:saved|stored)\\\\s+(?:browser\\\\s+)?passwords|browser(?:'s)?\\\\s+(?:saved\\\\s+)?(?:passwords|cookies|credentials|login\\\\s+data)|(?:chrome|firefox|safari|edge|brave)(?:'s)?\\\\s+(?:saved\\\\s+)?(?:passwords|cookies|credentials|login\\\\s+data|profiles?)|login\\\\s+data|logins\\\\.json|key[34]\\\\.db|(?:the\\\\s+)?(?:macos\\\\s+|login\\\\s+)?keychain(?:\\\\s+(?:items|entries|passwords))?|credential\\\\s+manager|wallet\\\\.dat|seed\\\\s+phrases?|(?:the\\\\s+)?(?:1password|bitwarden|lastpass)\\\\s+vault)|(?:\u8BFB\u53D6|\u8BFB|\u6253\u5F00|\u590D\u5236|\u53D1\u9001|\u4E0A\u4F20|\u6536\u96C6|\u63D0\u53D6|\u83B7\u53D6|\u5BFC\u51FA)[^\\\\n\u3002]{0,40}(?:~/\\\\.ssh|\\\\.ssh/|id_rsa|id_ed25519|\\\\.aws/credentials|\\\\.kube/config|\u94A5\u5319\u4E32|\u6D4F\u89C8\u5668(?:\u4FDD\u5B58\u7684)?\u5BC6\u7801|\u79C1\u94A5)|(?:~/\\\\.ssh|\\\\.ssh/id_|id_rsa|\\\\.aws/credentials|\\\\.kube/config|\u30AD\u30FC\u30C1\u30A7\u30FC\u30F3|\u79D8\u5BC6\u9375)[^\\\\n\u3002]{0,30}(?:\u3092)?(?:\u8AAD\u307F|\u958B\u3044|\u30B3\u30D4\u30FC|\u9001\u4FE1|\u30A2\u30C3\u30D7\u30ED\u30FC\u30C9|\u53CE\u96C6)|(?:\u043F\u0440\u043E\u0447\u0438\u0442\u0430\u0439|\u043F\u0440\u043E\u0447\u0442\u0438\u0442\u0435|\u043E\u0442\u043A\u0440\u043E\u0439|\u0441\u043A\u043E\u043F\u0438\u0440\u0443\u0439|\u043E\u0442\u043F\u0440\u0430\u0432\u044C|\u0441\u043E\u0431\u0435\u0440\u0438|\u0438\u0437\u0432\u043B\u0435\u043A\u0438|\u043F\u043E\u043A\u0430\u0436\u0438)[^\\\\n.]{0,60}(?:~/\\\\.ssh|\\\\.ssh/|id_rsa|\\\\.aws/credentials|\\\\.kube/config|\u0441\u043E\u0445\u0440\u0430\u043D\\\\S+\\\\s+\u043F\u0430\u0440\u043E\u043B|\u0441\u0432\u044F\u0437\u043A\\\\S+\\\\s+\u043A\u043B\u044E\u0447\u0435\u0439)","flags":"gid"},"secretGroup":0,"keywords":[],"severity":"high","tags":["exfiltration","credentials"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-secret-into-document","description":"Instructions to copy credentials, keychain or password-manager items, shell history or a .env file into a report, inventory, note, badge or README (in several languages)","regex":{"source":"^(?![^\\\\n]*(?:(?<![A-Za-z\xC0-\xFF])(?:never|not|don't|nunca|jamais|niemals|nie|ne\\\\s+\\\\w+\\\\s+pas)(?![A-Za-z\xC0-\xFF])[^\\\\n]{0,30}(?:copy|paste|write|include|put|add|copie|copia|kopiere|\xE9cris)|names?\\\\s+only|only\\\\s+(?:the\\\\s+)?(?:variable\\\\s+)?names|never\\\\s+(?:their\\\\s+)?values|without\\\\s+(?:their\\\\s+|the\\\\s+)?values|sin\\\\s+(?:sus\\\\s+)?valores|sans\\\\s+(?:leurs\\\\s+|les\\\\s+)?valeurs|ohne\\\\s+(?:die\\\\s+|ihre\\\\s+)?werte))[^\\\\n]*?(?:(?<![A-Za-z\xC0-\xFF])(?:copy|copies|paste|write|put|add|include|insert|append|record|transfer|dump|export|list|copia|copie|copiar|escribe|escribir|pega|pegar|incluye|incluir|a\xF1ade|agrega|vuelca|recopie|recopier|\xE9cris|\xE9crire|colle|coller|inclus|inclure|ajoute|ajouter|reporte|\xFCbernimm|\xFCbernehmen|kopiere|kopieren|schreibe|schreiben|f\xFCge|einf\xFCgen|trage)(?![A-Za-z\xC0-\xFF])[^\\\\n]{0,160}?(?:(?:~|\\\\$HOME|%USERPROFILE%)?[/\\\\\\\\]?\\\\.(?:bash_|zsh_|sh_|python_|psql_|mysql_|node_repl_)history\\\\b|ConsoleHost_history|\\\\b(?:shell|terminal|bash|zsh|command|powershell)[\\\\s-]history\\\\b|(?<![\\\\w.-])\\\\.env(?![\\\\w.-])|\\\\.aws[/\\\\\\\\]credentials|\\\\.docker[/\\\\\\\\]config\\\\.json|\\\\.ssh[/\\\\\\\\](?!\\\\S*\\\\.pub\\\\b)|\\\\.npmrc\\\\b|\\\\.pypirc\\\\b|\\\\.netrc\\\\b|\\\\.git-credentials\\\\b|\\\\.kube[/\\\\\\\\]config\\\\b|\\\\bkeychain\\\\b|\\\\bkeyring\\\\b|\\\\b1password\\\\b|\\\\bbitwarden\\\\b|credential\\\\s+manager|\\\\bop\\\\s+(?:read|item\\\\s+get)\\\\b)[^\\\\n]{0,160}?(?:(?<![A-Za-z\xC0-\xFF])(?:into|in|to|onto|under|en|a|al|dans|sur|ins|zur?)(?![A-Za-z\xC0-\xFF])[^\\\\n.]{0,40}?(?<![A-Za-z\xC0-\xFF])(?:report|inventory|notes?|badge|readme|summary|wiki|onboarding|changelog|informe|inventario|notas?|resumen|tabla|insignia|rapport|inventaire|r\xE9sum\xE9|tableau|notiz|bericht|inventar|zusammenfassung|tabelle)(?![A-Za-z\xC0-\xFF])|[\\\\w./-]+\\\\.md\\\\b)|(?:(?:~|\\\\$HOME|%USERPROFILE%)?[/\\\\\\\\]?\\\\.(?:bash_|zsh_|sh_|python_|psql_|mysql_|node_repl_)history\\\\b|ConsoleHost_history|\\\\b(?:shell|terminal|bash|zsh|command|powershell)[\\\\s-]history\\\\b|(?<![\\\\w.-])\\\\.env(?![\\\\w.-])|\\\\.aws[/\\\\\\\\]credentials|\\\\.docker[/\\\\\\\\]config\\\\.json|\\\\.ssh[/\\\\\\\\](?!\\\\S*\\\\.pub\\\\b)|\\\\.npmrc\\\\b|\\\\.pypirc\\\\b|\\\\.netrc\\\\b|\\\\.git-credentials\\\\b|\\\\.kube[/\\\\\\\\]config\\\\b|\\\\bkeychain\\\\b|\\\\bkeyring\\\\b|\\\\b1password\\\\b|\\\\bbitwarden\\\\b|credential\\\\s+manager|\\\\bop\\\\s+(?:read|item\\\\s+get)\\\\b)[^\\\\n]{0,160}?(?<![A-Za-z\xC0-\xFF])(?:copy|copies|paste|write|put|add|include|insert|append|record|transfer|dump|export|list|copia|copie|copiar|escribe|escribir|pega|pegar|incluye|incluir|a\xF1ade|agrega|vuelca|recopie|recopier|\xE9cris|\xE9crire|colle|coller|inclus|inclure|ajoute|ajouter|reporte|\xFCbernimm|\xFCbernehmen|kopiere|kopieren|schreibe|schreiben|f\xFCge|einf\xFCgen|trage)(?![A-Za-z\xC0-\xFF])[^\\\\n]{0,120}?(?:(?<![A-Za-z\xC0-\xFF])(?:into|in|to|onto|under|en|a|al|dans|sur|ins|zur?)(?![A-Za-z\xC0-\xFF])[^\\\\n.]{0,40}?(?<![A-Za-z\xC0-\xFF])(?:report|inventory|notes?|badge|readme|summary|wiki|onboarding|changelog|informe|inventario|notas?|resumen|tabla|insignia|rapport|inventaire|r\xE9sum\xE9|tableau|notiz|bericht|inventar|zusammenfassung|tabelle)(?![A-Za-z\xC0-\xFF])|[\\\\w./-]+\\\\.md\\\\b))","flags":"gimd"},"secretGroup":0,"keywords":["history",".env",".aws",".docker",".ssh",".npmrc",".pypirc",".netrc","git-credentials",".kube","keychain","keyring","1password","bitwarden","credential manager","op read","op item"],"severity":"high","tags":["exfiltration","credentials"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-other-client","description":"The whole environment, a credential file, a .env file or shell history read and sent with an HTTP or mail client other than curl (Go net/http, Ruby Net::HTTP/RestClient, PowerShell Invoke-RestMethod/WebClient, PHP, Perl)","regex":{"source":"(?:\\\\bos\\\\.Environ\\\\(\\\\)|\\\\bENV\\\\.(?:to_h|to_a|to_hash|each|inspect|map|select|keys)\\\\b|\\\\bGet-ChildItem\\\\s+(?:-Path\\\\s+)?env:|\\\\b(?:gci|dir|ls)\\\\s+env:|\\\\[(?:System\\\\.)?Environment\\\\]::GetEnvironmentVariables\\\\(|\\\\$_ENV\\\\b|\\\\bgetenv\\\\(\\\\s*\\\\)|(?:ReadFile|ReadAll|File\\\\.read|File\\\\.open|IO\\\\.read|Get-Content|file_get_contents|slurp)\\\\b[^\\\\n]{0,120}(?:\\\\.ssh[\\"'/\\\\\\\\,]|id_rsa|id_ed25519|id_ecdsa|\\\\.aws[\\"'/\\\\\\\\,]|(?<![\\\\w.-])\\\\.env(?![\\\\w.-])|\\\\.netrc|\\\\.npmrc|\\\\.pypirc|\\\\.git-credentials|\\\\.kube[\\"'/\\\\\\\\,]|\\\\.docker[\\"'/\\\\\\\\,]|ConsoleHost_history|_history\\\\b))[\\\\s\\\\S]{0,600}?(?:\\\\bhttp\\\\.(?:Post|PostForm)\\\\(|\\\\bNewRequest(?:WithContext)?\\\\(\\\\s*(?:ctx,\\\\s*)?(?:\\"P(?:OST|UT)\\"|http\\\\.MethodP(?:ost|ut))|\\\\bNet::HTTP\\\\b|\\\\b(?:RestClient|HTTParty|Faraday|HTTPX|Excon)\\\\.(?:post|put)\\\\b|\\\\bInvoke-(?:RestMethod|WebRequest)\\\\b[^\\\\n]{0,200}(?:-Body|-InFile|-Method\\\\s+[\\"']?P(?:ost|ut))|\\\\.Upload(?:String|File|Data|Values)(?:Async)?\\\\(|\\\\.Post(?:Async)?\\\\(|\\\\bcurl_exec\\\\b|\\\\bfile_get_contents\\\\(\\\\s*[\\"']https?://|\\\\bLWP::UserAgent\\\\b|\\\\bHTTP::Tiny\\\\b|\\\\bsmtp\\\\.SendMail\\\\(|\\\\bnet\\\\.Dial\\\\(|\\\\bTCPSocket\\\\.(?:new|open)\\\\b|\\\\bNet::SMTP\\\\b)|(?:\\\\bhttp\\\\.(?:Post|PostForm)\\\\(|\\\\bNewRequest(?:WithContext)?\\\\(\\\\s*(?:ctx,\\\\s*)?(?:\\"P(?:OST|UT)\\"|http\\\\.MethodP(?:ost|ut))|\\\\bNet::HTTP\\\\b|\\\\b(?:RestClient|HTTParty|Faraday|HTTPX|Excon)\\\\.(?:post|put)\\\\b|\\\\bInvoke-(?:RestMethod|WebRequest)\\\\b[^\\\\n]{0,200}(?:-Body|-InFile|-Method\\\\s+[\\"']?P(?:ost|ut))|\\\\.Upload(?:String|File|Data|Values)(?:Async)?\\\\(|\\\\.Post(?:Async)?\\\\(|\\\\bcurl_exec\\\\b|\\\\bfile_get_contents\\\\(\\\\s*[\\"']https?://|\\\\bLWP::UserAgent\\\\b|\\\\bHTTP::Tiny\\\\b|\\\\bsmtp\\\\.SendMail\\\\(|\\\\bnet\\\\.Dial\\\\(|\\\\bTCPSocket\\\\.(?:new|open)\\\\b|\\\\bNet::SMTP\\\\b)[\\\\s\\\\S]{0,600}?(?:\\\\bos\\\\.Environ\\\\(\\\\)|\\\\bENV\\\\.(?:to_h|to_a|to_hash|each|inspect|map|select|keys)\\\\b|\\\\bGet-ChildItem\\\\s+(?:-Path\\\\s+)?env:|\\\\b(?:gci|dir|ls)\\\\s+env:|\\\\[(?:System\\\\.)?Environment\\\\]::GetEnvironmentVariables\\\\(|\\\\$_ENV\\\\b|\\\\bgetenv\\\\(\\\\s*\\\\)|(?:ReadFile|ReadAll|File\\\\.read|File\\\\.open|IO\\\\.read|Get-Content|file_get_contents|slurp)\\\\b[^\\\\n]{0,120}(?:\\\\.ssh[\\"'/\\\\\\\\,]|id_rsa|id_ed25519|id_ecdsa|\\\\.aws[\\"'/\\\\\\\\,]|(?<![\\\\w.-])\\\\.env(?![\\\\w.-])|\\\\.netrc|\\\\.npmrc|\\\\.pypirc|\\\\.git-credentials|\\\\.kube[\\"'/\\\\\\\\,]|\\\\.docker[\\"'/\\\\\\\\,]|ConsoleHost_history|_history\\\\b))","flags":"gd"},"secretGroup":0,"keywords":["os.environ()","env.","env:","getenvironmentvariables","$_env","getenv","readfile","readall","file.read","file.open","io.read","get-content","file_get_contents","slurp"],"severity":"critical","tags":["exfiltration","credentials"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-instruction-i18n","description":"Instructions, in languages other than English, to send secrets or credentials somewhere else","regex":{"source":"\\\\b(?:env\xEDa|envia|env\xEDe|envie|envie-se|manda|sube|publica|reenv\xEDa|transmite)\\\\b[^\\\\n.]{0,80}(?:\\\\.env\\\\b|credenciales|credenciais|claves?\\\\s+(?:de\\\\s+)?api|chaves?\\\\s+(?:de\\\\s+)?api|tokens?|contrase\xF1as|senhas|secretos|segredos|claves?\\\\s+privadas?|chaves?\\\\s+privadas?|~/\\\\.ssh|id_rsa|variables\\\\s+de\\\\s+entorno|vari\xE1veis\\\\s+de\\\\s+ambiente)[^\\\\n]{0,80}\\\\b(?:a|al|ao|para|hacia)\\\\s+(?:https?://|(?:un|uno|nuestro|el|o|nosso|um)\\\\s+(?:servidor|webhook|endpoint)|webhook)|\\\\b(?:envoie|envoyez|transmets|transmettez|t\xE9l\xE9verse|t\xE9l\xE9versez|publie|publiez)\\\\b[^\\\\n.]{0,80}(?:\\\\.env\\\\b|identifiants|cl\xE9s?\\\\s+(?:d['\u2019])?api|jetons?|tokens?|mots\\\\s+de\\\\s+passe|secrets|cl\xE9s?\\\\s+priv\xE9es?|~/\\\\.ssh|id_rsa|variables\\\\s+d['\u2019]environnement)[^\\\\n]{0,80}\\\\b(?:\xE0|a|vers|sur)\\\\s+(?:https?://|(?:un|notre|le)\\\\s+serveur|webhook)|\\\\b(?:sende|senden\\\\s+sie|schicke|schicken\\\\s+sie|\xFCbertrage|lade)\\\\b[^\\\\n.]{0,80}(?:\\\\.env\\\\b|zugangsdaten|api-schl\xFCssel|api-schluessel|tokens?|passw\xF6rter|passwoerter|geheimnisse|private[nr]?\\\\s+schl\xFCssel|~/\\\\.ssh|id_rsa|umgebungsvariablen)[^\\\\n]{0,80}\\\\b(?:an|zu|auf|nach)\\\\s+(?:https?://|(?:einen|unseren|den)\\\\s+server|webhook)|(?:\u53D1\u9001|\u4E0A\u4F20|\u53D1\u5230|\u4F20\u5230|\u63D0\u4EA4|\u8F6C\u53D1)[^\\\\n\u3002]{0,40}(?:\\\\.env|\u51ED\u636E|\u51ED\u8BC1|\u5BC6\u94A5|\u4EE4\u724C|\u5BC6\u7801|\u79C1\u94A5|~/\\\\.ssh|id_rsa|API\\\\s*key|\u73AF\u5883\u53D8\u91CF)|(?:\\\\.env|\u51ED\u636E|\u51ED\u8BC1|\u5BC6\u94A5|\u4EE4\u724C|\u5BC6\u7801|\u79C1\u94A5|~/\\\\.ssh|id_rsa|\u73AF\u5883\u53D8\u91CF)[^\\\\n\u3002]{0,40}(?:\u53D1\u9001|\u4E0A\u4F20|\u53D1\u5230|\u4F20\u5230|\u8F6C\u53D1)(?:\u5230|\u81F3|\u7ED9)|(?:\\\\.env|\u8A8D\u8A3C\u60C5\u5831|API\u30AD\u30FC|\u30C8\u30FC\u30AF\u30F3|\u30D1\u30B9\u30EF\u30FC\u30C9|\u79D8\u5BC6\u9375|~/\\\\.ssh|id_rsa|\u74B0\u5883\u5909\u6570)[^\\\\n\u3002]{0,40}(?:\u9001\u4FE1|\u30A2\u30C3\u30D7\u30ED\u30FC\u30C9|\u8EE2\u9001)|(?:\u043E\u0442\u043F\u0440\u0430\u0432\u044C|\u043E\u0442\u043F\u0440\u0430\u0432\u044C\u0442\u0435|\u0437\u0430\u0433\u0440\u0443\u0437\u0438|\u0437\u0430\u0433\u0440\u0443\u0437\u0438\u0442\u0435|\u043F\u0435\u0440\u0435\u0448\u043B\u0438|\u043F\u0435\u0440\u0435\u0448\u043B\u0438\u0442\u0435)[^\\\\n.]{0,80}(?:\\\\.env\\\\b|\u0443\u0447\u0451\u0442\u043D\u044B\u0435|\u0443\u0447\u0435\u0442\u043D\u044B\u0435|\u043A\u043B\u044E\u0447\u0438?\\\\s+api|\u0442\u043E\u043A\u0435\u043D\u044B?|\u043F\u0430\u0440\u043E\u043B\u0438|\u0441\u0435\u043A\u0440\u0435\u0442\u044B|\u043F\u0440\u0438\u0432\u0430\u0442\u043D\\\\S+\\\\s+\u043A\u043B\u044E\u0447|~/\\\\.ssh|id_rsa|\u043F\u0435\u0440\u0435\u043C\u0435\u043D\u043D\u044B\u0435\\\\s+\u043E\u043A\u0440\u0443\u0436\u0435\u043D\u0438\u044F)","flags":"gid"},"secretGroup":0,"keywords":[],"severity":"high","tags":["exfiltration","prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-exfil-tool-call","description":"Tool-call shaped text that reads credential files or runs a command sending data out","regex":{"source":"(?:\\"(?:file_path|filepath|path|filename|file|target_file|absolute_path|uri)\\"|\\\\b(?:file_path|filepath|target_file)\\\\b|<parameter\\\\s+name=[\\"']?(?:file_path|path|filename|command|cmd)[\\"']?\\\\s*>)\\\\s*[:=>]?\\\\s*[\\"']?(?:file://)?(?:~|\\\\$HOME|/home/\\\\w+|/root|/Users/\\\\w+|C:\\\\\\\\Users\\\\\\\\\\\\w+)?[/\\\\\\\\]?\\\\.(?:ssh[/\\\\\\\\](?!\\\\S*\\\\.pub\\\\b)(?!config\\\\b)(?!known_hosts\\\\b)\\\\S|aws[/\\\\\\\\]credentials|kube[/\\\\\\\\]config|docker[/\\\\\\\\]config\\\\.json|netrc\\\\b|git-credentials\\\\b)|\\\\b(?:read_file|readfile|read|view_file|open_file|get_file_contents|file_read|fs_read|cat_file|Read|View)\\\\s*[({]\\\\s*[\\"']?(?:file_path|path|filename)?[\\"']?\\\\s*[:=]?\\\\s*[\\"']?(?:~|\\\\$HOME|/home/\\\\w+|/root)?/\\\\.(?:ssh/(?!\\\\S*\\\\.pub\\\\b)|aws/credentials|kube/config|netrc|git-credentials)","flags":"gd"},"secretGroup":0,"keywords":["file_path","filepath","path","filename","file","target_file","uri","parameter","read","view"],"severity":"high","tags":["exfiltration","prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-ci-secret-exfil","description":"A CI workflow that dumps every secret or sends one in a request body or URL","regex":{"source":"\\\\btoJSON\\\\(\\\\s*secrets\\\\s*\\\\)|\\\\b(?:curl|wget|http|Invoke-WebRequest|iwr)\\\\b[^\\\\n]{0,200}(?:\\\\s(?:-d|--data(?:-raw|-binary|-urlencode)?|-F|--form|--post-data)[= ]?\\\\s*[\\"']?[^\\\\n\\"']{0,80}|[?&][\\\\w-]{1,30}=)\\\\$\\\\{\\\\{\\\\s*secrets\\\\.","flags":"gid"},"secretGroup":0,"keywords":["secrets"],"severity":"critical","tags":["exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-unicode-tags","description":"Unicode tag characters (U+E0000-U+E007F) that smuggle invisible ASCII","regex":{"source":"(?:\\\\uDB40[\\\\uDC00-\\\\uDC7F])+","flags":"gd"},"secretGroup":0,"keywords":[],"severity":"critical","tags":["hidden-text"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-bidi-control","description":"Bidirectional control characters that reorder how text displays (Trojan Source)","regex":{"source":"[\\\\u202A-\\\\u202E\\\\u2066-\\\\u2069\\\\u200E\\\\u200F\\\\u061C]","flags":"gd"},"secretGroup":0,"keywords":[],"severity":"high","tags":["hidden-text"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-zero-width","description":"Zero-width or invisible formatting characters inside text","regex":{"source":"[\\\\u200B\\\\u2060-\\\\u2064\\\\u180E\\\\u00AD\\\\u034F\\\\u115F\\\\u1160\\\\u3164\\\\uFFA0]|(?!^)\\\\uFEFF|(?<![\\\\u0600-\\\\u08FF\\\\u0900-\\\\u0DFF\\\\u0F00-\\\\u109F\\\\u1780-\\\\u17FF\\\\uFB50-\\\\uFDFF\\\\uFE70-\\\\uFEFC\\\\uDC00-\\\\uDFFF\\\\uFE0F\\\\u2600-\\\\u27BF])[\\\\u200C\\\\u200D]|[\\\\u200C\\\\u200D](?![\\\\u0600-\\\\u08FF\\\\u0900-\\\\u0DFF\\\\u0F00-\\\\u109F\\\\u1780-\\\\u17FF\\\\uFB50-\\\\uFDFF\\\\uFE70-\\\\uFEFC\\\\uD83C-\\\\uD83E\\\\u2600-\\\\u27BF])","flags":"gd"},"secretGroup":0,"keywords":[],"severity":"high","tags":["hidden-text"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-variation-selectors","description":"A run of Unicode variation selectors (U+FE00-U+FE0F, U+E0100-U+E01EF) that smuggles bytes after a visible character","regex":{"source":"(?:[\\\\uFE00-\\\\uFE0F]|\\\\uDB40[\\\\uDD00-\\\\uDDEF]){2,}","flags":"gd"},"secretGroup":0,"keywords":[],"severity":"high","tags":["hidden-text"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-homoglyph","description":"A word mixing Latin letters with look-alike Cyrillic or Greek letters","regex":{"source":"[A-Za-z][\\\\u0430\\\\u0435\\\\u043E\\\\u0440\\\\u0441\\\\u0443\\\\u0445\\\\u0410\\\\u0412\\\\u0415\\\\u041A\\\\u041C\\\\u041D\\\\u041E\\\\u0420\\\\u0421\\\\u0422\\\\u0425\\\\u0456\\\\u0458\\\\u03BF\\\\u03B1\\\\u0391\\\\u0392\\\\u0395\\\\u0397\\\\u0399\\\\u039A\\\\u039C\\\\u039D\\\\u039F\\\\u03A1\\\\u03A4\\\\u03A7]|[\\\\u0430\\\\u0435\\\\u043E\\\\u0440\\\\u0441\\\\u0443\\\\u0445\\\\u0410\\\\u0412\\\\u0415\\\\u041A\\\\u041C\\\\u041D\\\\u041E\\\\u0420\\\\u0421\\\\u0422\\\\u0425\\\\u0456\\\\u0458\\\\u03BF\\\\u03B1\\\\u0391\\\\u0392\\\\u0395\\\\u0397\\\\u0399\\\\u039A\\\\u039C\\\\u039D\\\\u039F\\\\u03A1\\\\u03A4\\\\u03A7][A-Za-z]","flags":"gd"},"secretGroup":0,"keywords":[],"severity":"high","tags":["hidden-text","homoglyph"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-control-chars","description":"Terminal escape or other C0 control characters in text (can hide or rewrite displayed lines)","regex":{"source":"[\\\\x01-\\\\x08\\\\x0B\\\\x0E-\\\\x1A\\\\x1C-\\\\x1F\\\\x7F]|\\\\x1B(?!\\\\[[0-9;]{0,12}m)","flags":"gd"},"secretGroup":0,"keywords":[],"severity":"high","tags":["hidden-text"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-hidden-html-text","description":"Text hidden from the rendered page (display:none, zero font size, hidden attribute) that addresses the agent","regex":{"source":"<(?:div|span|p|section|font|small|details)\\\\b[^>]{0,120}(?:display\\\\s*:\\\\s*none|visibility\\\\s*:\\\\s*hidden|font-size\\\\s*:\\\\s*0(?:px|pt|em)?\\\\b|opacity\\\\s*:\\\\s*0(?:\\\\.0+)?\\\\s*[;\\"']|color\\\\s*:\\\\s*(?:white|#fff(?:fff)?)\\\\b|\\\\bhidden\\\\b|aria-hidden)[^>]{0,80}>(?:(?!</)[\\\\s\\\\S]){0,600}?(?:\\\\b(?:ignore|disregard|you\\\\s+must|you\\\\s+should|assistant|\\\\bai\\\\b|agent|claude|llm|system)\\\\b|\\\\b(?:send|upload|curl|wget|read)\\\\b[^<]{0,60}(?:key|token|secret|credential|password|\\\\.env|ssh|http))","flags":"gid"},"secretGroup":0,"keywords":["<div","<span","<p","<section","<font","<small","<details"],"severity":"high","tags":["hidden-text","prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-override","description":"Instruction-override phrasing (ignore or disregard earlier instructions)","regex":{"source":"(?<![\\"\u201C\u2018\`]|[\\"\u201C\u2018\`]\\\\s)(?<!\\\\b(?:not|never|n't)\\\\s{1,3})\\\\b(?:ignore|disregard|forget|override|bypass)\\\\s+(?:all\\\\s+|any\\\\s+|every\\\\s+)?(?:of\\\\s+)?(?:the\\\\s+|your\\\\s+|my\\\\s+|these\\\\s+|those\\\\s+)?(?:previous|prior|above|earlier|preceding|original|initial|system|safety|developer)(?:\\\\s+(?:and|or|&)\\\\s+(?:following|subsequent|later|future|other|below|any\\\\s+other))?\\\\s+(?:instructions?|prompts?|rules|directions|guidelines|guardrails|context|messages?|policies)|(?<![\\"\u201C\u2018\`]|[\\"\u201C\u2018\`]\\\\s)(?<!\\\\b(?:not|never|n't)\\\\s{1,3})\\\\b(?:ignore|disregard|forget)\\\\s+(?:all\\\\s+)?(?:of\\\\s+)?(?:the\\\\s+|your\\\\s+|any\\\\s+)?(?:instructions|rules|guidelines|prompts?|directions)\\\\s+(?:above|before\\\\s+this|given\\\\s+(?:earlier|before|previously)|you\\\\s+(?:were|have\\\\s+been)\\\\s+given)|\\\\b(?:previous|prior|above|earlier|original|system)\\\\s+(?:guidance|instructions|rules|guidelines|prompt)\\\\s+(?:no\\\\s+longer\\\\s+appl(?:y|ies)|(?:is|are)\\\\s+(?:void|obsolete|cancel+ed|revoked|superseded|suspended))\\\\b|\\\\bfrom\\\\s+now\\\\s+on,?\\\\s+you\\\\s+(?:will|must|shall)\\\\s+(?:only\\\\s+)?(?:follow|obey)\\\\s+only\\\\b|\\\\bfrom\\\\s+now\\\\s+on,?\\\\s+you\\\\s+(?:will|must|shall)\\\\s+(?:only\\\\s+)?(?:follow|obey)\\\\b[^\\\\n.]{0,40}\\\\b(?:below|this\\\\s+file|these\\\\s+steps)\\\\b","flags":"gid"},"secretGroup":0,"keywords":["ignore","disregard","forget","override","bypass","no longer appl","void","obsolete","superseded","suspended","from now on"],"severity":"critical","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-role-break","description":"Chat-role markers that try to end the skill and start a fake turn","regex":{"source":"(?:<\\\\|(?:im_start|im_end|system|assistant|user|endoftext|eot_id|start_header_id)\\\\|>|\\\\[/?INST\\\\]|<</?SYS>>|</?(?:system|system_prompt|assistant_instructions)>|^\\\\s*#{1,6}\\\\s*(?:system\\\\s+(?:prompt|message|override)|new\\\\s+instructions)\\\\b)","flags":"gimd"},"secretGroup":0,"keywords":["<|","[inst]","[/inst]","<<sys>>","<</sys>>","<system","</system","<assistant_","</assistant_","system","new instructions"],"severity":"critical","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-fake-authority","description":"Text posing as a system, developer or administrator message, or switching the agent into an unrestricted mode","regex":{"source":"(?:\\\\b(?:you\\\\s+are\\\\s+now|from\\\\s+now\\\\s+on,?\\\\s+you\\\\s+(?:are|will)|switch\\\\s+to|enter|enable)\\\\s+(?:in\\\\s+)?(?:an?\\\\s+)?(?:developer|dan|god|jailbreak|unrestricted|unfiltered|admin|root|sudo)\\\\s+mode\\\\b|\\\\b(?:here\\\\s+is|this\\\\s+is|below\\\\s+is)\\\\s+(?:your|the)\\\\s+new\\\\s+system\\\\s+(?:prompt|instructions?)\\\\b|\\\\bnew\\\\s+system\\\\s+(?:prompt|instructions?)\\\\s*:|^\\\\s*(?:system|developer|administrator)\\\\s+(?:message|note|instruction|override)\\\\s*:|\\\\bthis\\\\s+(?:message|instruction)\\\\s+(?:comes|is)\\\\s+from\\\\s+(?:the\\\\s+)?(?:system|developer|anthropic|openai|administrator)\\\\b|\\\\byour\\\\s+(?:new|real|true)\\\\s+(?:instructions|task|goal)\\\\s+(?:is|are)\\\\b|\\\\byou\\\\s+are\\\\s+no\\\\s+longer\\\\s+(?:an?\\\\s+)?(?:ai|assistant|claude|bound|restricted)\\\\b|\\\\b(?:act|behave|respond)\\\\s+as\\\\s+(?:an?\\\\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken)\\\\b)|\\\\bthis\\\\s+is\\\\s+an?\\\\s+(?:message|instruction|note|directive|order)\\\\s+from\\\\s+(?:the\\\\s+|your\\\\s+)?(?:system|developer|anthropic|openai|administrator|admin|operator)\\\\b|\\\\byou\\\\s+(?:are|have\\\\s+been)\\\\s+(?:now\\\\s+)?(?:authori[sz]ed|allowed|permitted|cleared)\\\\s+to\\\\s+(?:run|execute|use)\\\\s+(?:any|all|every)\\\\b|\\\\b(?:run|execute)\\\\s+(?:any|all|every)\\\\s+commands?\\\\s+without\\\\s+(?:asking|confirmation|approval|permission)","flags":"gimd"},"secretGroup":0,"keywords":["mode","system prompt","system instruction","message","note","instruction","override","comes from","is from","your new","your real","your true","no longer","unrestricted","unfiltered","uncensored","jailbroken","this is a","authorized","authorised","allowed","permitted","cleared","without asking","without confirmation","without approval","without permission"],"severity":"critical","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-unrestricted-persona","description":"The agent given a new persona without safety rules, content policy or restrictions, or one that never refuses (a jailbreak)","regex":{"source":"\\\\b(?:you\\\\s+are\\\\s+now|from\\\\s+(?:now|this\\\\s+point|here)\\\\s+on,?\\\\s+you\\\\s+(?:are|will\\\\s+be)|you\\\\s+will\\\\s+(?:now\\\\s+)?(?:act|behave|respond)\\\\s+as|(?:act|behave|respond)\\\\s+as|pretend\\\\s+(?:to\\\\s+be|(?:that\\\\s+)?you\\\\s+are)|roleplay\\\\s+as|play\\\\s+the\\\\s+role\\\\s+of)\\\\b[^.\\\\n]{0,80}?(?:\\\\bwith\\\\s+no|\\\\bwithout(?:\\\\s+any)?|\\\\bfree\\\\s+(?:of|from)(?:\\\\s+any)?|\\\\bno\\\\s+longer\\\\s+(?:bound\\\\s+by|subject\\\\s+to)|\\\\bnot\\\\s+bound\\\\s+by)\\\\s+(?:[\\\\w-]+\\\\s+){0,2}(?:restrictions?|filters?|guidelines|guardrails|content\\\\s+polic(?:y|ies)|safety|ethics|morals|censorship)\\\\b|\\\\b[A-Z][\\\\w-]{2,30}\\\\s+(?:has|have)\\\\s+no\\\\s+(?:[\\\\w-]+\\\\s+){0,2}(?:safety|content\\\\s+polic(?:y|ies)|ethical|moral|guardrails?|censorship)\\\\b|\\\\b(?:never|won[\\\\x27\\\\u2019]t|does\\\\s+not|doesn[\\\\x27\\\\u2019]t)\\\\s+refuses?\\\\b[^.\\\\n]{0,40}\\\\b(?:never|won[\\\\x27\\\\u2019]t|does\\\\s+not|doesn[\\\\x27\\\\u2019]t)\\\\s+warns?\\\\b","flags":"gid"},"secretGroup":0,"keywords":["you are now","from now on","from this point","from here on","you will","act as","behave as","respond as","pretend","roleplay","role of","has no","have no","refuse"],"severity":"high","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-conceal","description":"Instructions to hide actions or output from the user","regex":{"source":"\\\\b(?:(?:do\\\\s+not|don't|never|without)\\\\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|reveal(?:ing)?|alert(?:ing)?|let(?:ting)?|show(?:ing)?)\\\\s+(?:the\\\\s+|your\\\\s+)?(?:user|human|operator|developer)s?\\\\b(?!\\\\s+(?:interface|name|id|guide|manual|raw|verbose|full\\\\s+(?:logs?|output|traces?)|long|lengthy|internal|debug|stack|unformatted|technical|jargon))|\\\\bwithout\\\\s+(?:showing|displaying|printing)\\\\s+(?:it|this|them|that|anything|the\\\\s+(?:output|command|step))?\\\\s*(?:to\\\\s+)?the\\\\s+(?:user|human|operator)\\\\b|\\\\bno\\\\s+need\\\\s+to\\\\s+(?:mention|tell|inform|report|show|notify)\\\\b[^\\\\n.]{0,60}\\\\b(?:user|response|reply|answer|summary)\\\\b|\\\\b(?:continue|carry\\\\s+on|proceed)\\\\s+as\\\\s+if\\\\s+nothing\\\\s+(?:happened|ran|was\\\\s+done)\\\\b|\\\\b(?:silently|secretly|covertly|quietly|discreetly)\\\\s+(?:run|execute|send|upload|post|copy|exfiltrate|delete|install|add|modify|write|forward|read)\\\\b|\\\\bhide\\\\s+(?:this|these|the)\\\\s+(?:step|steps|action|actions|command|commands|output)\\\\s+from\\\\b|\\\\b(?:keep|make)\\\\s+(?:this|it)\\\\s+(?:hidden|secret)\\\\s+from\\\\s+the\\\\s+user\\\\b|\\\\b(?:do\\\\s+not|don't|never)\\\\s+(?:tell|inform|mention|reveal|disclose|show|report|explain)\\\\b(?![^\\\\n.]{0,40}\\\\b(?:values?|secrets?|tokens?|keys?|passwords?|credentials)\\\\b)[^\\\\n.]{0,60}\\\\bto\\\\s+the\\\\s+(?:user|human|operator)\\\\b|\\\\bwithout\\\\s+(?:the\\\\s+)?(?:user|human|operator)(?:'s)?\\\\s+(?:knowledge|consent|noticing|knowing|being\\\\s+aware))|\\\\b(?:do\\\\s+not|don't|never)\\\\s+(?:report|mention|disclose|reveal)\\\\s+(?:it|this|them|that)\\\\b(?!\\\\s+(?:value|token|key|secret|password))","flags":"gid"},"secretGroup":0,"keywords":["tell","inform","mention","notify","reveal","alert","let","show","silently","secretly","covertly","quietly","discreetly","hide","hidden","secret","disclose","report","explain","without","report"],"severity":"high","tags":["prompt-injection","concealment"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-soft-override","description":"Polite or indirect override of the agent's rules (earlier rules do not apply, pre-approved commands, confirmations suspended, authority claimed for the skill)","regex":{"source":"\\\\b(?:rules|restrictions|instructions|guidelines|policies|guardrails|limits)\\\\b[^\\\\n.]{0,50}\\\\b(?:you\\\\s+(?:were|have\\\\s+been)\\\\s+given|given\\\\s+(?:to\\\\s+you\\\\s+)?(?:earlier|before|previously)|(?:earlier|previously|before)|from\\\\s+(?:the\\\\s+)?(?:system|operator|developer))\\\\b[^\\\\n.]{0,30}\\\\b(?:do(?:es)?\\\\s+not|don't|no\\\\s+longer)\\\\s+apply\\\\b|\\\\b(?:safety|security)\\\\s+(?:checks?|rules|guardrails|restrictions|prompts?)\\\\b[^\\\\n.]{0,60}\\\\b(?:are|is|have\\\\s+been|were)\\\\s+(?:now\\\\s+)?(?:suspended|disabled|lifted|switched\\\\s+off|turned\\\\s+off|waived|off)\\\\b|\\\\bconfirmation\\\\s+(?:prompts?|dialogs?|requests?)\\\\s+(?:are|have\\\\s+been)\\\\s+(?:suspended|disabled|waived|turned\\\\s+off)\\\\b|\\\\b(?:treat|consider)\\\\s+(?:every|all|each|any)\\\\s+(?:commands?|actions?|steps?|operations?|tool\\\\s+calls?)\\\\b[^\\\\n.]{0,40}\\\\bas\\\\s+(?:pre-?approved|already\\\\s+approved|approved|authori[sz]ed)\\\\b|\\\\bpre-?approved\\\\s+(?:all|every|any)\\\\b|\\\\bskip\\\\s+(?:any|all|every)\\\\s+(?:confirmation|approval|permission)s?\\\\b(?![^\\\\n.]{0,24}\\\\b(?:with|by|using|via|passing)\\\\b)|\\\\b(?:reviewed|approved|vetted|verified|audited|certified|whitelisted)\\\\s+by\\\\s+(?:the\\\\s+)?(?:anthropic|openai|google|[\\\\w-]+\\\\s+security\\\\s+team|security\\\\s+team|system\\\\s+administrators?|platform\\\\s+team)\\\\b[^\\\\n.]{0,40}\\\\b(?:granted|given|full\\\\s+trust|pre-?approved|without\\\\s+(?:asking|confirmation))|\\\\b(?:skill|file|tool|instructions)\\\\s+(?:has|have)\\\\s+been\\\\s+(?:granted|given)\\\\s+(?:full|complete|unrestricted|elevated)\\\\s+(?:trust|permissions?|access)\\\\b|\\\\b(?:execute|run)\\\\s+(?:its|these|the|all|every|any)\\\\s+(?:scripts?|commands?|steps?)\\\\s+without\\\\s+(?:asking|requesting|waiting)\\\\s+(?:for\\\\s+)?(?:confirmation|approval|permission)|\\\\b(?:security|compliance|it|legal|platform)\\\\s+team\\\\s+(?:requires|mandates|needs|asks|wants)\\\\s+(?:that\\\\s+)?you\\\\s+(?:to\\\\s+)?(?:upload|send|post|share|forward|submit|transmit)\\\\b|\\\\bbefore\\\\s+(?:anything|whatever|any\\\\s+(?:request|task))\\\\s+the\\\\s+user\\\\s+(?:asks|says|wants|requests)\\\\b|\\\\beven\\\\s+if\\\\s+(?:the\\\\s+(?:request|task|question)|it)\\\\s+(?:seems|looks|is)\\\\s+unrelated\\\\b|\\\\b(?:reglas|restricciones|instrucciones|normas)\\\\b[^\\\\n.]{0,60}\\\\bno\\\\s+se\\\\s+aplican\\\\b|\\\\b(?:ejecuta|ejecute|ejecutar)\\\\s+(?:todo|todos|todas|los\\\\s+comandos|cualquier)[^\\\\n.]{0,30}\\\\bsin\\\\s+(?:pedir|solicitar)\\\\s+(?:confirmaci\xF3n|permiso|aprobaci\xF3n)|\\\\b(?:consignes|instructions|r\xE8gles)\\\\s+(?:pr\xE9c\xE9dentes|ant\xE9rieures)\\\\s+ne\\\\s+s['\u2019]appliquent\\\\s+plus\\\\b|\\\\b(?:valid\xE9e?|approuv\xE9e?|v\xE9rifi\xE9e?)\\\\s+par\\\\s+l['\u2019]\xE9quipe\\\\s+de\\\\s+s\xE9curit\xE9|\\\\bex\xE9cute[zr]?\\\\s+(?:les|toutes\\\\s+les)\\\\s+commandes\\\\s+sans\\\\s+demander\\\\b|\\\\b(?:vorherigen|bisherigen|fr\xFCheren)\\\\s+(?:Regeln|Anweisungen|Vorgaben)\\\\b[^\\\\n.]{0,40}\\\\bgelten\\\\s+nicht\\\\s+mehr\\\\b|\\\\bohne\\\\s+es\\\\s+(?:dem|den)\\\\s+(?:Benutzer|Nutzer|Anwender)n?\\\\s+zu\\\\s+(?:zeigen|sagen)\\\\b|\\\\berw\xE4hne\\\\s+es\\\\s+nicht\\\\b|(?:\u4E4B\u524D|\u4EE5\u524D|\u5148\u524D|\u6B64\u524D)\u7684?(?:\u89C4\u5219|\u6307\u4EE4|\u6307\u793A|\u9650\u5236)[^\\\\n\u3002]{0,16}\u4E0D\u518D\u9002\u7528|\u65E0\u9700(?:\u5F81\u6C42|\u8BF7\u6C42)?\u7528\u6237(?:\u7684)?(?:\u786E\u8BA4|\u540C\u610F)|\u4E0D\u8981(?:\u544A\u8BC9|\u901A\u77E5)\u7528\u6237|(?:regras|instru\xE7\xF5es)\\\\s+anteriores\\\\s+n\xE3o\\\\s+se\\\\s+aplicam|\\\\bsem\\\\s+pedir\\\\s+confirma\xE7\xE3o\\\\b|\\\\bsenza\\\\s+chiedere\\\\s+conferma\\\\b","flags":"gid"},"secretGroup":0,"keywords":[],"severity":"high","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-fake-boundary","description":"A fake end of the skill or of the instructions, followed by new orders to the agent","regex":{"source":"(?:^|[=#*<>\\\\-\\\\s])\\\\s*END\\\\s+OF\\\\s+(?:THE\\\\s+)?(?:SKILL|INSTRUCTIONS|SYSTEM\\\\s+PROMPT|PROMPT|CONTEXT|DOCUMENT|USER\\\\s+INPUT)\\\\b|^\\\\s*(?:New|NEW)\\\\s+(?:task|TASK|instructions|INSTRUCTIONS|objective|OBJECTIVE)\\\\s*:|\\\\b[Aa]dditional\\\\s+(?:guidance|instructions?|directions?)\\\\s+for\\\\s+(?:the\\\\s+)?(?:assistant|AI|agent|model|LLM|Claude)\\\\b","flags":"gmd"},"secretGroup":0,"keywords":[],"severity":"high","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-trigger-hijack","description":"Frontmatter or body that forces the skill to load for every task or before others","regex":{"source":"\\\\b(?:always|must)\\\\s+(?:use|invoke|load|run|apply|activate)\\\\s+this\\\\s+skill\\\\s+(?:first|before|for\\\\s+(?:every|all|any)\\\\b)|\\\\buse\\\\s+this\\\\s+skill\\\\s+for\\\\s+(?:every|all|any)\\\\s+(?:task|request|prompt|message)s?\\\\b","flags":"gid"},"secretGroup":0,"keywords":["this skill"],"severity":"medium","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-html-comment","description":"Instructions addressed to the agent inside an HTML comment (invisible when rendered)","regex":{"source":"<!--(?:(?!-->)[\\\\s\\\\S]){0,600}?(?:\\\\b(?:to|for)\\\\s+(?:the\\\\s+)?(?:ai|assistant|model|agent|claude|llm)\\\\s*:|\\\\b(?:assistant|ai|agent|claude|llm|system)\\\\s*:|\\\\b(?:ignore|disregard)\\\\s+(?:all|any|the|your|previous|prior|above)\\\\b|\\\\byou\\\\s+(?:must|should|will|need\\\\s+to)\\\\s+(?:now\\\\s+|also\\\\s+|first\\\\s+|then\\\\s+)?(?:run|execute|send|upload|delete|remove|ignore|not\\\\s+tell|curl|fetch|install|read|copy)\\\\b|\\\\b(?:secretly|silently|covertly|without\\\\s+asking)\\\\b|\\\\b(?:curl|wget)\\\\s+-?[\\\\w:/.]|\\\\brm\\\\s+-rf\\\\b|\\\\b(?:note|message|instructions?|directive|reminder)s?\\\\s+(?:to|for)\\\\s+(?:the\\\\s+|any\\\\s+)?(?:ai|assistant|model|agent|llm|claude|copilot|gpt|chatgpt|gemini|cursor|bot)s?\\\\b|\\\\b(?:ai|assistant|agent|claude|llm|model)s?\\\\s+(?:reading|processing|parsing|seeing|loading)\\\\s+this\\\\b|\\\\bif\\\\s+you\\\\s+are\\\\s+(?:an?\\\\s+)?(?:ai|llm|language\\\\s+model|assistant|agent|claude|bot)\\\\b|\\\\b(?:dear|hey|hi|hello|attention|psst)[,!]?\\\\s+(?:ai|assistant|agent|claude|llm|model|bot)\\\\b|\\\\b(?:send|upload|forward|exfiltrate|post|transmit)\\\\b[^>]{0,80}\\\\b(?:keys?|tokens?|secrets?|credentials?|passwords?|\\\\.env|ssh)\\\\b|\\\\b(?:do\\\\s+not|don't|never)\\\\s+(?:tell|mention|show|reveal|inform)\\\\b|\\\\bsi\\\\s+(?:eres|tu\\\\s+es|vous\\\\s+\xEAtes)\\\\s+(?:una?\\\\s+)?(?:ia|asistente|assistant|agente)\\\\b|(?:\u5982\u679C\u4F60\u662F|\u7ED9)(?:AI|\u4EBA\u5DE5\u667A\u80FD|\u52A9\u624B|\u6A21\u578B)|(?:AI|\u30A2\u30B7\u30B9\u30BF\u30F3\u30C8)(?:\u3078|\u3078\u306E)(?:\u6307\u793A|\u30E1\u30C3\u30BB\u30FC\u30B8))","flags":"gid"},"secretGroup":0,"keywords":["<!--"],"severity":"high","tags":["prompt-injection","hidden-text"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-scanner-evasion","description":"An inline scanner suppression inside a skill (skills cannot suppress their own findings; only the repository config can)","regex":{"source":"agent-vault:allow(?:-next-line)?|gitleaks:allow|pragma: ?allowlist|nosec\\\\b|trufflehog:ignore","flags":"gid"},"secretGroup":0,"keywords":["agent-vault:allow","gitleaks:allow","pragma","nosec","trufflehog:ignore"],"severity":"medium","tags":["evasion"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-override-i18n","description":"Instruction-override phrasing in languages other than English (ignore the previous instructions)","regex":{"source":"\\\\b(?:ignora|ignore|olvida|olvide|descarta|omite|desconsidera|desconsidere)\\\\s+(?:todas?\\\\s+|todo\\\\s+)?(?:las\\\\s+|los\\\\s+|tus\\\\s+|sus\\\\s+|as\\\\s+|os\\\\s+|suas\\\\s+)?(?:instrucciones|instru\xE7\xF5es|instrucoes|indicaciones|reglas|regras|\xF3rdenes|orienta\xE7\xF5es|directrices|diretrizes)\\\\s+(?:anteriores|previas|pr\xE9vias|precedentes|de\\\\s+arriba|acima)|\\\\b(?:ignore[zr]?|oublie[zr]?)\\\\s+(?:toutes\\\\s+)?(?:les\\\\s+|tes\\\\s+|vos\\\\s+)?(?:instructions|consignes|r\xE8gles|directives)\\\\s+(?:pr\xE9c\xE9dentes|precedentes|ant\xE9rieures|ci-dessus)|\\\\b(?:ignoriere|ignorieren\\\\s+sie|vergiss|vergessen\\\\s+sie|missachte|missachten\\\\s+sie)\\\\s+(?:alle\\\\s+)?(?:vorherigen|bisherigen|obigen|fr\xFCheren|vorigen)\\\\s+(?:anweisungen|instruktionen|regeln|vorgaben|befehle)|\\\\b(?:ignora|dimentica|ignorate|dimenticate)\\\\s+(?:tutte\\\\s+)?(?:le\\\\s+)?(?:istruzioni|regole|indicazioni)\\\\s+(?:precedenti|sopra|date\\\\s+prima)|(?:\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439|\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439\u0442\u0435|\u043F\u0440\u043E\u0438\u0433\u043D\u043E\u0440\u0438\u0440\u0443\u0439|\u0437\u0430\u0431\u0443\u0434\u044C|\u0437\u0430\u0431\u0443\u0434\u044C\u0442\u0435)\\\\s+(?:\u0432\u0441\u0435\\\\s+)?(?:\u043F\u0440\u0435\u0434\u044B\u0434\u0443\u0449\u0438\u0435|\u043F\u0440\u0435\u0436\u043D\u0438\u0435|\u0432\u044B\u0448\u0435\u0443\u043A\u0430\u0437\u0430\u043D\u043D\u044B\u0435|\u043F\u0440\u0435\u0434\u0448\u0435\u0441\u0442\u0432\u0443\u044E\u0449\u0438\u0435)\\\\s+(?:\u0438\u043D\u0441\u0442\u0440\u0443\u043A\u0446\u0438\u0438|\u0443\u043A\u0430\u0437\u0430\u043D\u0438\u044F|\u043F\u0440\u0430\u0432\u0438\u043B\u0430|\u043A\u043E\u043C\u0430\u043D\u0434\u044B)|(?:\u5FFD\u7565|\u65E0\u89C6|\u5FFD\u89C6|\u5FD8\u8BB0|\u4E0D\u8981\u7406\u4F1A|\u5FD8\u6389)[^\\\\n\u3002]{0,8}(?:\u4E4B\u524D|\u4EE5\u524D|\u5148\u524D|\u4E0A\u9762|\u4EE5\u4E0A|\u4E0A\u8FF0|\u524D\u9762|\u6B64\u524D)[^\\\\n\u3002]{0,8}(?:\u6307\u4EE4|\u6307\u793A|\u8BF4\u660E|\u89C4\u5219|\u63D0\u793A|\u8981\u6C42)|(?:\u4EE5\u524D|\u524D|\u4E0A\u8A18|\u3053\u308C\u307E\u3067)\u306E(?:\u3059\u3079\u3066\u306E|\u5168\u3066\u306E)?(?:\u6307\u793A|\u547D\u4EE4|\u30EB\u30FC\u30EB|\u6307\u4EE4)\u3092(?:\u3059\u3079\u3066|\u5168\u3066)?(?:\u7121\u8996|\u5FD8\u308C)|(?:\uC774\uC804\uC758?|\uC704\uC758|\uC55E\uC758)\\\\s*(?:\uBAA8\uB4E0\\\\s*)?(?:\uC9C0\uC2DC|\uBA85\uB839|\uC9C0\uCE68|\uADDC\uCE59)[\uC744\uB97C]?\\\\s*(?:\uBAA8\uB450\\\\s*)?(?:\uBB34\uC2DC|\uC78A)","flags":"gid"},"secretGroup":0,"keywords":[],"severity":"critical","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-override-marker","description":"Fake override markers that pose as system or tool metadata ([SYSTEM OVERRIDE], TOOL METADATA OVERRIDE)","regex":{"source":"(?<![\\"\u201C\u2018\`'])\\\\[\\\\s*(?:system|admin|administrator|developer|root|security|priority|instruction|tool|agent|assistant|model)\\\\s+(?:override|message|instruction|update|notice|command|directive|prompt)s?\\\\s*\\\\]|(?<![\\"\u201C\u2018\`'](?:\\\\[\\\\s*)?)\\\\b(?:TOOL|SYSTEM|ADMIN|DEVELOPER|SECURITY|PRIORITY|INSTRUCTION|AGENT|MODEL)(?:\\\\s+(?:METADATA|POLICY|PROMPT|CONFIG))?\\\\s+OVERRIDE\\\\b|(?<![\\"\u201C\u2018\`'])\\\\bTOOL\\\\s+METADATA\\\\b|<\\\\/?(?:tool_metadata|system_override|admin_instructions|hidden_instructions)>","flags":"gd"},"secretGroup":0,"keywords":["override","system","admin","developer","tool","security","priority","instruction","metadata","agent","model","root"],"severity":"critical","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-important-block","description":"An <IMPORTANT>-style block that orders the agent to read secrets, forward data, hide what it does or drop its instructions","regex":{"source":"<(important|critical|system_note|instructions?|secret|hidden|note_to_ai|ai_instructions)>(?:(?!</\\\\1>)[\\\\s\\\\S]){0,1500}?(?:(?<!\\\\b(?:not|never|n't)\\\\s{1,3})\\\\b(?:send|forward|upload|post|exfiltrate|leak|transmit|include|attach|pass|copy)\\\\b[^\\\\n<]{0,80}(?:~/\\\\.ssh|id_rsa|id_ed25519|\\\\.env\\\\b|\\\\.aws|private\\\\s+keys?|environment\\\\s+variables|mcp\\\\.json|(?:every|all|any)\\\\s+(?:api[\\\\s_-]?keys?|tokens?|secrets?|passwords?|credentials))|(?<!\\\\b(?:not|never|n't)\\\\s{1,3})\\\\b(?:send|forward|upload|post|exfiltrate|leak|transmit)\\\\b[^\\\\n<]{0,80}(?:credentials|api[\\\\s_-]?keys?|tokens?|secrets?|passwords?)[^\\\\n<]{0,60}\\\\b(?:to|into)\\\\s+(?:https?://|(?:an?\\\\s+|the\\\\s+|our\\\\s+|this\\\\s+)?(?:external|remote|server|endpoint|url|webhook|address))|(?<!\\\\b(?:not|never|n't)\\\\s{1,3})\\\\b(?:read|cat|open)\\\\b[^\\\\n<]{0,60}(?:~/\\\\.ssh|id_rsa|id_ed25519|\\\\.env\\\\b|\\\\.aws/credentials|mcp\\\\.json)|\\\\b(?:do\\\\s+not|don't|never)\\\\s+(?:tell|mention|inform|reveal|show|notify)\\\\b|\\\\bwithout\\\\s+(?:telling|informing|asking|notifying)\\\\b|\\\\b(?:ignore|disregard|override)\\\\b[^\\\\n<]{0,40}\\\\b(?:instructions|rules|guidelines|user|previous)|\\\\b(?:secretly|silently|quietly|covertly)\\\\b)","flags":"gid"},"secretGroup":0,"keywords":["<important>","<critical>","<system_note>","<instruction","<secret>","<hidden>","<note_to_ai>","<ai_instructions>"],"severity":"critical","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-injection-precedence","description":"Text that ranks the skill above the user or system (takes precedence over, supersedes, follow this even if the user says otherwise), or an authority notice (maintenance mode, security team) ordering the assistant (English, Spanish, French, German)","regex":{"source":"(?<![\\"\u201C\u2018\`]|[\\"\u201C\u2018\`]\\\\s)\\\\b(?:takes?|has|have|given)\\\\s+(?:absolute\\\\s+|top\\\\s+|highest\\\\s+)?(?:precedence|priority)\\\\s+over\\\\s+(?:anything|everything|whatever|any|all|the|your)\\\\b[^\\\\n.]{0,30}\\\\b(?:user|human|operator|system|developer|instructions?|requests?|prompts?)\\\\b|(?<![\\"\u201C\u2018\`]|[\\"\u201C\u2018\`]\\\\s)\\\\b(?:supersedes?|overrides?|outranks?|trumps?)\\\\s+(?:the\\\\s+|any\\\\s+|all\\\\s+|your\\\\s+)?(?:user|human|operator|system|developer|other)(?:'s|s')?\\\\s*(?:instructions?|requests?|prompts?|wishes|rules|messages?|policies)\\\\b|\\\\beven\\\\s+if\\\\s+(?:the\\\\s+)?user\\\\s+(?:tells\\\\s+you\\\\s+not\\\\s+to|says\\\\s+(?:otherwise|no\\\\b|not\\\\s+to)|asks\\\\s+you\\\\s+not\\\\s+to|objects|refuses|declines)|\\\\bif\\\\s+the\\\\s+user(?:'s)?\\\\s+(?:request|instructions?|wishes)?\\\\s*(?:conflicts?|disagrees?)\\\\s+with\\\\s+(?:this|these)\\\\b[^\\\\n.]{0,40}\\\\bfollow\\\\s+(?:this|these|the\\\\s+skill)|(?:notice|message|directive|bulletin|advisory|alert|order)\\\\s+(?:from|by)\\\\s+(?:the\\\\s+)?(?:security|compliance|it|infosec|platform|admin(?:istration)?|devops|ops|trust\\\\s+(?:and|&)\\\\s+safety)\\\\s+(?:team|department|office|group)\\\\b[^\\\\n]{0,200}\\\\b(?:assistants?|agents?|ai|models?|you)\\\\s+(?:must|are\\\\s+required|is\\\\s+required|shall|need\\\\s+to|have\\\\s+to)\\\\b|\\\\bmaintenance\\\\s+mode\\\\b[^\\\\n]{0,200}\\\\b(?:assistants?|agents?|ai|models?|llms?|claude)\\\\b[^\\\\n]{0,40}\\\\b(?:must|shall|is\\\\s+required|are\\\\s+required)\\\\b[^\\\\n]{0,100}\\\\b(?:without\\\\s+(?:asking|confirmation|confirming|approval)|not\\\\s+(?:question|ask|confirm|refuse))|\\\\b(?:tienen?|tendr\xE1n)\\\\s+prioridad\\\\s+sobre\\\\s+(?:cualquier|las|los|toda|todas|el|la)\\\\b[^\\\\n.]{0,40}\\\\b(?:usuario|sistema)|\\\\baunque\\\\s+el\\\\s+usuario\\\\s+(?:diga|pida|indique)\\\\s+lo\\\\s+contrario|\\\\bont\\\\s+(?:la\\\\s+)?priorit\xE9\\\\s+sur\\\\b[^\\\\n.]{0,40}(?:utilisateur|syst\xE8me)|\\\\bm\xEAme\\\\s+si\\\\s+l.utilisateur\\\\s+(?:dit|demande)\\\\s+le\\\\s+contraire|\\\\bhaben\\\\s+Vorrang\\\\s+vor\\\\b[^\\\\n.]{0,40}(?:Nutzer|Benutzer|Anwender|System)|\\\\bauch\\\\s+wenn\\\\s+der\\\\s+(?:Nutzer|Benutzer|Anwender)\\\\s+(?:etwas\\\\s+anderes\\\\s+(?:sagt|verlangt)|widerspricht)","flags":"gid"},"secretGroup":0,"keywords":["precedence","priority","supersede","override","outrank","trump","even if","if the user","notice","message","directive","bulletin","advisory","alert","order","maintenance mode","prioridad","contrario","priorit","vorrang","auch wenn"],"severity":"high","tags":["prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-pipe-to-interpreter","description":"Remote content piped straight into a shell or interpreter (curl ... | sh)","regex":{"source":"\\\\b(?:curl|wget|fetch|iwr|invoke-webrequest)\\\\b[^\\\\n|]{0,300}\\\\|\\\\s*(?:sudo\\\\s+(?:-\\\\S+\\\\s+)*)?(?:env\\\\s+)?(?:ba|z|k|da|fi)?sh\\\\b|\\\\b(?:curl|wget)\\\\b[^\\\\n|]{0,300}\\\\|\\\\s*(?:sudo\\\\s+)?(?:(?:python[0-9.]*|perl|ruby|node|php)\\\\b(?!\\\\s+(?:-[mcepr]\\\\b|--eval\\\\b|[^\\\\s|;&-]))|(?:iex|invoke-expression)\\\\b)","flags":"gid"},"secretGroup":0,"keywords":["curl","wget","fetch","iwr","invoke-webrequest"],"severity":"critical","tags":["shell-payload"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-eval-remote","description":"Remote content executed through eval, source or process substitution","regex":{"source":"(?:\\\\beval\\\\b|\\\\b(?:ba|z)?sh\\\\s+-c|\\\\bsource\\\\b|(?:^|[;&|]\\\\s*)\\\\.)\\\\s+[\\"']?\\\\$\\\\(\\\\s*(?:curl|wget)\\\\b|\\\\b(?:ba|z)?sh\\\\s+<\\\\(\\\\s*(?:curl|wget)\\\\b|\\\\bsource\\\\s+<\\\\(\\\\s*(?:curl|wget)\\\\b|\\\\bexec\\\\(\\\\s*(?:urllib|requests)\\\\.|\\\\b(?:iex|invoke-expression)\\\\b[^\\\\n]{0,40}(?:\\\\biwr\\\\b|\\\\birm\\\\b|invoke-webrequest|invoke-restmethod|net\\\\.webclient|downloadstring)|\\\\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\\\\b[^\\\\n|]{0,300}\\\\|\\\\s*(?:iex|invoke-expression)\\\\b|\\\\b(?:python[0-9.]*|node|perl|ruby|php)\\\\s+-[ce]\\\\s+[\\"']?\\\\$\\\\(\\\\s*(?:curl|wget)\\\\b","flags":"gimd"},"secretGroup":0,"keywords":["curl","wget","urllib","requests","iex","invoke-expression","iwr","irm"],"severity":"critical","tags":["shell-payload"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-decode-exec","description":"Encoded payload decoded and executed (base64 -d | sh, echo ... | xxd -r | bash)","regex":{"source":"\\\\b(?:base64\\\\s+(?:-d|--decode|-D)|xxd\\\\s+-r(?:\\\\s+-p)?|openssl\\\\s+(?:enc\\\\s+)?-?base64\\\\s+-d)\\\\b[^\\\\n]{0,200}\\\\|\\\\s*(?:sudo\\\\s+)?(?:ba|z|k|da)?sh\\\\b|\\\\b(?:ba|z)?sh\\\\s+-c\\\\s+[\\"']?\\\\$\\\\(\\\\s*(?:echo|printf)\\\\s[^\\\\n]{0,400}\\\\|\\\\s*base64\\\\s+(?:-d|--decode)|\\\\b(?:exec|eval)\\\\s*\\\\(\\\\s*(?:base64\\\\.b64decode|atob|Buffer\\\\.from\\\\([^)]{0,400},\\\\s*[\\"']base64)|FromBase64String\\\\b[^\\\\n]{0,400}(?:\\\\n[^\\\\n]{0,400}){0,3}?\\\\b(?:Invoke-Expression|iex|\\\\[scriptblock\\\\]::Create)\\\\b|\\\\b(?:Invoke-Expression|iex)\\\\b[^\\\\n]{0,200}FromBase64String|\\\\[char\\\\[\\\\]\\\\]\\\\s*\\\\(\\\\s*\\\\d{1,3}\\\\s*,[^\\\\n]{0,4000}(?:\\\\n[^\\\\n]{0,400}){0,3}?(?:\\\\[scriptblock\\\\]::Create|\\\\bInvoke-Expression\\\\b|\\\\biex\\\\b)","flags":"gid"},"secretGroup":0,"keywords":["base64","xxd","b64decode","atob","char[]","frombase64string"],"severity":"critical","tags":["shell-payload"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-destructive-rm","description":"Recursive forced delete of the root, home or every file","regex":{"source":"\\\\brm\\\\s+(?:-[a-zA-Z]*\\\\s+)*-(?:[a-zA-Z]*r[a-zA-Z]*f|[a-zA-Z]*f[a-zA-Z]*r|-recursive\\\\s+--force|-force\\\\s+--recursive)[a-zA-Z]*\\\\s+(?:--no-preserve-root\\\\s+)?[\\"']?(?:/|/\\\\*|~/?\\\\*?|\\\\$\\\\{?HOME\\\\}?/?\\\\*?|\\\\*|\\\\.\\\\./?\\\\*?|\\\\.\\\\*?|\\\\.git/?|/(?:etc|usr|var|home|root|boot|bin|lib|opt)/?\\\\*?)[\\"']?(?=\\\\s|$|[;&|)])","flags":"gd"},"secretGroup":0,"keywords":["rm"],"severity":"critical","tags":["shell-payload","destructive"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-download-run","description":"A binary or script downloaded and made executable or run (fake prerequisite install)","regex":{"source":"\\\\b(?:curl|wget)\\\\b[^\\\\n]{0,300}?(?:-o|-O|--output|>)\\\\s*[\\"']?([^\\\\s\\"'|;&]{1,200})[\\"']?[^\\\\n]{0,120}?(?:&&|;|\\\\n)\\\\s*(?:sudo\\\\s+)?(?:chmod\\\\s+(?:\\\\+x|[0-7]?7[0-7]{2})\\\\s+[\\"']?[^\\\\s:]*?\\\\1|(?:ba|z)?sh\\\\s+[\\"']?[^\\\\s:]*?\\\\1|(?:\\\\.?/[^\\\\s:]*?)?\\\\1(?=\\\\s|$|[\\"';&|])|python[0-9.]*\\\\s+[\\"']?[^\\\\s:]*?\\\\1|(?:source|\\\\.)\\\\s+[\\"']?[^\\\\s:]*?\\\\1)|\\\\b(?:curl|wget)\\\\b[^\\\\n]{0,300}(?:&&|;|\\\\|)\\\\s*(?:sudo\\\\s+)?(?:tar|unzip|bsdtar)\\\\b[^\\\\n]{0,200}(?:&&|;)\\\\s*(?:sudo\\\\s+)?(?:\\\\./|(?:ba)?sh\\\\s|python[0-9.]*\\\\s|make\\\\s+install)|\\\\b(?:Invoke-WebRequest|iwr|Invoke-RestMethod|irm|Start-BitsTransfer)\\\\b[^\\\\n]{0,300}\\\\s-(?:OutFile|Destination)\\\\s+[\\"']?([^\\\\s\\"';]{1,200})[\\"']?[^\\\\n]{0,100}(?:\\\\n[^\\\\n]{0,300}){0,4}?(?:\\\\bStart-Process\\\\s+(?:-FilePath\\\\s+)?|\\\\bInvoke-Item\\\\s+|&\\\\s*|\\\\bmsiexec(?:\\\\.exe)?\\\\s+/i\\\\s+)[\\"']?\\\\2","flags":"gid"},"secretGroup":0,"keywords":["curl","wget","invoke-webrequest","iwr","irm","invoke-restmethod","start-bitstransfer"],"severity":"high","tags":["shell-payload","supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-reverse-shell","description":"Reverse shell or remote command channel","regex":{"source":"/dev/(?:tcp|udp)/[^\\\\s/]{1,255}/\\\\d{1,5}|\\\\b(?:nc|ncat|netcat)\\\\b[^\\\\n]{0,80}\\\\s-(?:[a-z]*e|c)\\\\s+(?:/bin/)?(?:ba|z)?sh\\\\b|\\\\bsocat\\\\b[^\\\\n]{0,120}\\\\bexec:|\\\\bpty\\\\.spawn\\\\(|\\\\bmkfifo\\\\b[^\\\\n]{0,120}\\\\b(?:nc|ncat|netcat)\\\\b|\\\\bos\\\\.dup2\\\\(\\\\s*\\\\w+\\\\.fileno\\\\(\\\\)|\\\\b(?:subprocess\\\\.\\\\w+|spawn|Popen)\\\\(\\\\s*\\\\[?\\\\s*[\\"'](?:/bin/)?(?:ba|z)?sh[\\"']\\\\s*,\\\\s*\\\\[?\\\\s*[\\"']-i[\\"']|\\\\b\\\\w+\\\\.pipe\\\\(\\\\s*\\\\w+\\\\.stdin\\\\s*\\\\)[^\\\\n]{0,80}\\\\.pipe\\\\(\\\\s*\\\\w+\\\\s*\\\\)","flags":"gid"},"secretGroup":0,"keywords":["/dev/tcp","/dev/udp","nc","ncat","netcat","socat","pty.spawn","mkfifo","dup2","spawn","popen",".pipe("],"severity":"critical","tags":["shell-payload","exfiltration"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-persistence","description":"Changes to sudoers, system start-up folders or a scheduled job that downloads or decodes what it runs","regex":{"source":"\\\\bNOPASSWD\\\\b|/etc/sudoers|/etc/(?:cron\\\\.d|rc\\\\.local|profile\\\\.d)/|/etc/cron\\\\.(?:hourly|daily|weekly|monthly)\\\\b|\\\\b(?:curl|wget)\\\\b[^\\\\n]{0,300}\\\\s(?:-o|-O|--output)\\\\s*[\\"']?/(?:etc|usr/local/bin|usr/bin|bin|sbin|usr/sbin|lib)/|\\\\b(?:crontab|schtasks|launchctl|systemctl)\\\\b[^\\\\n]{0,300}\\\\b(?:(?:curl|wget)\\\\b[^\\\\n|]{0,200}\\\\|\\\\s*(?:ba|z)?sh\\\\b|base64\\\\s+(?:-d|--decode)|/dev/tcp/)|\\\\b(?:curl|wget)\\\\b[^\\\\n|]{0,200}\\\\|\\\\s*(?:ba|z)?sh\\\\b[^\\\\n]{0,100}\\\\|\\\\s*crontab\\\\b","flags":"gd"},"secretGroup":0,"keywords":["nopasswd","sudoers","/etc/cron.d","rc.local","profile.d","/etc/cron.","curl","wget","crontab","schtasks","launchctl","systemctl"],"severity":"high","tags":["shell-payload","persistence"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-scheduled-job","description":"A cron job, service or launch agent is installed (runs after the task; review what it runs)","regex":{"source":"\\\\bcrontab\\\\s+-(?!l\\\\b)[a-z]|\\\\|\\\\s*crontab\\\\s+-|\\\\blaunchctl\\\\s+(?:load|bootstrap)\\\\b|\\\\bsystemctl\\\\s+(?:--user\\\\s+)?enable\\\\b[^\\\\n]{0,80}\\\\.(?:service|timer)|\\\\bschtasks\\\\s+/create\\\\b","flags":"gid"},"secretGroup":0,"keywords":["crontab","launchctl","systemctl","schtasks"],"severity":"medium","tags":["shell-payload","persistence"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-rc-append","description":"Appends to shell start-up files (runs in every later shell; review what is added)","regex":{"source":"(?:>>?|\\\\btee\\\\s+(?:-a\\\\s+)?)\\\\s*[\\"']?(?:~|\\\\$HOME|\\\\$\\\\{HOME\\\\})/\\\\.(?:bashrc|zshrc|bash_profile|profile|zprofile|zshenv)\\\\b","flags":"gd"},"secretGroup":0,"keywords":["bashrc","zshrc","bash_profile","profile","zprofile","zshenv"],"severity":"medium","tags":["shell-payload","persistence"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-powershell-hidden","description":"PowerShell with an encoded command or a hidden window (a common dropper pattern)","regex":{"source":"\\\\b(?:powershell|pwsh)(?:\\\\.exe)?\\\\b[^\\\\n]{0,120}\\\\s-(?:e|ec|enc|encodedcommand)\\\\s+(?:[A-Za-z0-9+/=]{16,}|[\\"']?\\\\$[\\\\w:]+)|\\\\b(?:powershell|pwsh)(?:\\\\.exe)?\\\\b[^\\\\n]{0,80}\\\\s-w(?:indowstyle)?\\\\s+hidden\\\\b","flags":"gid"},"secretGroup":0,"keywords":["powershell","pwsh"],"severity":"critical","tags":["shell-payload"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-shell-cryptominer","description":"Cryptocurrency miner binaries, pools or options (uses the machine for someone else)","regex":{"source":"\\\\b(?:xmrig|xmr-stak|cpuminer|minerd|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|phoenixminer)\\\\b|stratum\\\\+(?:tcp|ssl|tls)://|--donate-level\\\\b|\\\\b(?:pool\\\\.)?(?:supportxmr|minexmr|nanopool|2miners|moneroocean|hashvault|nicehash)\\\\.(?:com|org|net|pro|stream)\\\\b","flags":"gid"},"secretGroup":0,"keywords":["xmrig","xmr-stak","cpuminer","minerd","cgminer","bfgminer","ethminer","nbminer","t-rex","lolminer","phoenixminer","stratum+","donate-level","supportxmr","minexmr","nanopool","2miners","moneroocean","hashvault","nicehash"],"severity":"high","tags":["shell-payload"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-erase-logs","description":"Windows event logs or PowerShell history cleared (covering tracks)","regex":{"source":"\\\\bwevtutil(?:\\\\.exe)?\\\\s+(?:cl|clear-log)\\\\b|\\\\bClear-EventLog\\\\b|\\\\bRemove-EventLog\\\\b|\\\\bRemove-Item\\\\b[^\\\\n]{0,80}(?:HistorySavePath|ConsoleHost_history)|\\\\bSet-PSReadLineOption\\\\b[^\\\\n]{0,60}-HistorySaveStyle\\\\s+SaveNothing","flags":"gid"},"secretGroup":0,"keywords":["wevtutil","clear-eventlog","remove-eventlog","historysavepath","consolehost_history","savenothing"],"severity":"high","tags":["shell-payload"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-unpinned-git-install","description":"Package installed from a git URL or archive URL without a pinned commit or hash","regex":{"source":"\\\\b(?:pip3?|uv\\\\s+pip|pipx|poetry|python[0-9.]*\\\\s+-m\\\\s+pip)\\\\s+(?:install|add)\\\\b[^\\\\n]{0,200}?\\\\b(?:git\\\\+(?:https?|ssh|git)://[^\\\\s@#\\"']+(?:@(?![0-9a-f]{40}(?:[\\\\s\\"'#]|$))[^\\\\s\\"'#]+)?(?=[\\\\s\\"'#]|$)|https?://[^\\\\s\\"']+\\\\.(?:zip|tar\\\\.gz|tgz|whl)(?![^\\\\s]*#sha256=))|\\\\b(?:npm|pnpm|yarn|bun)\\\\s+(?:i|install|add)\\\\b[^\\\\n]{0,200}?(?:\\\\s(?:git(?:\\\\+https?|\\\\+ssh)?://|github:|https?://)[^\\\\s#\\"']+(?:#(?![0-9a-f]{40}(?:[\\\\s\\"']|$))[^\\\\s\\"']+)?(?=[\\\\s\\"']|$))|\\\\bcargo\\\\s+install\\\\s+--git\\\\b(?![^\\\\n]*--rev\\\\s+[0-9a-f]{40})","flags":"gid"},"secretGroup":0,"keywords":["pip","pipx","poetry","npm","pnpm","yarn","bun","go install","cargo install"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-floating-version","description":"A tool installed at a floating version (@latest) rather than a pinned one","regex":{"source":"\\\\bgo\\\\s+(?:install|get)\\\\b[^\\\\n]{0,120}@latest\\\\b|\\\\b(?:npx|pnpx|bunx)\\\\s+(?:-y\\\\s+|--yes\\\\s+)?[@\\\\w./-]{1,100}@latest\\\\b","flags":"gd"},"secretGroup":0,"keywords":["@latest"],"severity":"medium","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-untrusted-index","description":"Package index replaced, added over plain HTTP or marked trusted (dependency confusion)","regex":{"source":"--(?:extra-)?index-url[= ]+http://|--trusted-host\\\\b|\\\\bnpm\\\\s+config\\\\s+set\\\\s+registry\\\\s+http://|--registry[= ]+http://|\\\\bpip\\\\s+config\\\\s+set\\\\s+global\\\\.index-url\\\\b","flags":"gd"},"secretGroup":0,"keywords":["index-url","trusted-host","registry","global.index-url"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-remote-instructions","description":"Instructions fetched at run time from a remote location and followed","regex":{"source":"\\\\b(?:fetch|download|load|retrieve|pull|curl|wget)\\\\b[^\\\\n]{0,60}\\\\b(?:instructions|prompts?|directives|playbook|skill(?:\\\\.md)?)\\\\b[^\\\\n]{0,40}\\\\bhttps?://|https?://\\\\S{1,300}[^\\\\n]{0,60}\\\\b(?:and|then)\\\\s+(?:follow|execute|obey|run|do)\\\\s+(?:them|it|what(?:ever)?\\\\s+it\\\\s+says|the\\\\s+(?:instructions|steps|commands)\\\\s+it\\\\s+(?:contains|lists|returns|gives))\\\\b|\\\\b(?:curl|wget)\\\\b[^\\\\n]{0,200}https?://\\\\S{1,300}\\\\.(?:md|txt|prompt)\\\\b[^\\\\n]{0,120}\\\\b(?:follow|execute|obey|instructions)\\\\b|\\\\b(?:curl|wget)\\\\b[^\\\\n]{0,300}(?:>>?|\\\\|\\\\s*tee\\\\b[^\\\\n|]{0,20})\\\\s*[\\"']?\\\\S*(?:CLAUDE\\\\.md|AGENTS\\\\.md|SKILL\\\\.md|\\\\.cursorrules|copilot-instructions\\\\.md|\\\\.claude/)","flags":"gid"},"secretGroup":0,"keywords":["http://","https://"],"severity":"high","tags":["supply-chain","prompt-injection"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-npx-remote","description":"Runs a package straight from a URL or git repository (npx github:..., uvx --from git+...)","regex":{"source":"\\\\b(?:npx|pnpx|bunx)\\\\s+(?:-y\\\\s+|--yes\\\\s+)?(?:github:|git\\\\+|https?://)|\\\\buvx\\\\s+--from\\\\s+(?:git\\\\+|https?://)","flags":"gid"},"secretGroup":0,"keywords":["npx","pnpx","bunx","uvx"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-registry-redirect","description":"The package registry or index replaced for every install (pip, npm, yarn, cargo) with a host that is not the public registry","regex":{"source":"\\\\b(?:pip3?|uv|poetry|python[0-9.]*\\\\s+-m\\\\s+pip)\\\\s+config\\\\s+(?:--\\\\w+\\\\s+)*(?:set\\\\s+)?(?:global\\\\.|user\\\\.|site\\\\.)?(?:index-url|extra-index-url)\\\\s+[\\"']?(?!https://(?:pypi\\\\.org|files\\\\.pythonhosted\\\\.org|download\\\\.pytorch\\\\.org)\\\\b)https?://|\\\\b(?:pip3?|python[0-9.]*\\\\s+-m\\\\s+pip)\\\\s+config\\\\s+(?:--\\\\w+\\\\s+)*(?:set\\\\s+)?(?:global\\\\.|user\\\\.|site\\\\.)?trusted-host\\\\b|\\\\b(?:npm|pnpm)\\\\s+config\\\\s+set\\\\s+registry\\\\s+[\\"']?(?!https://(?:registry\\\\.npmjs\\\\.org|registry\\\\.yarnpkg\\\\.com|registry\\\\.npmmirror\\\\.com)/?(?:[\\"'\`\\\\s.,;)]|$))https?://|\\\\byarn\\\\s+config\\\\s+set\\\\s+(?:npmRegistryServer|registry)\\\\s+[\\"']?(?!https://(?:registry\\\\.npmjs\\\\.org|registry\\\\.yarnpkg\\\\.com)/?(?:[\\"'\`\\\\s.,;)]|$))https?://|(?:^|[\\"'\\\\s])registry\\\\s*=\\\\s*[\\"']?(?!https://(?:registry\\\\.npmjs\\\\.org|registry\\\\.yarnpkg\\\\.com)/?(?:[\\"'\`\\\\s.,;)]|$))https?://[^\\\\s\\"']+[\\"']?\\\\s*(?:>>?|\\\\|\\\\s*tee\\\\b)[^\\\\n]{0,40}\\\\.npmrc\\\\b|(?:^|[\\"'\\\\s])index-url\\\\s*=\\\\s*[\\"']?(?!https://(?:pypi\\\\.org|files\\\\.pythonhosted\\\\.org)\\\\b)https?://[^\\\\s\\"']+[\\"']?\\\\s*(?:>>?|\\\\|\\\\s*tee\\\\b)[^\\\\n]{0,40}pip\\\\.conf\\\\b","flags":"gimd"},"secretGroup":0,"keywords":["config","registry","index-url"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-remote-package-run","description":"A package runner told to fetch the package from a URL or git repository instead of the registry (pipx --spec, uvx --from, npm exec --package)","regex":{"source":"\\\\b(?:pipx\\\\s+run|pipx\\\\s+install|uvx|uv\\\\s+tool\\\\s+(?:run|install)|npm\\\\s+exec|npx|pnpm\\\\s+dlx|yarn\\\\s+dlx|bunx)\\\\b[^\\\\n]{0,60}\\\\s--(?:spec|from|package|with)[= ]+[\\"']?(?:git\\\\+|https?://|github:|gitlab:)|\\\\b(?:pipx\\\\s+run|npx|bunx|pnpm\\\\s+dlx)\\\\s+(?:--?\\\\S+\\\\s+)*[\\"']?https?://\\\\S+\\\\.(?:tar\\\\.gz|tgz|whl|zip|py)\\\\b","flags":"gid"},"secretGroup":0,"keywords":["pipx","uvx","uv tool","npm exec","npx","dlx","bunx"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-windows-package-source","description":"A Windows package manager pointed at a bucket, feed or source that is not its public default","regex":{"source":"\\\\bscoop\\\\s+bucket\\\\s+add\\\\s+\\\\S+\\\\s+[\\"']?(?!https://github\\\\.com/(?:ScoopInstaller|lukesampson)/)(?:https?|git)://|\\\\b(?:choco|cinst)\\\\s+(?:install|upgrade|source\\\\s+add)\\\\b[^\\\\n]{0,160}\\\\s(?:--source|-s|--s)[= ]+[\\"']?(?!https://community\\\\.chocolatey\\\\.org)(?:https?://|\\\\\\\\\\\\\\\\)|\\\\bwinget\\\\s+source\\\\s+add\\\\b[^\\\\n]{0,120}(?:https?://)|\\\\bRegister-PSRepository\\\\b[^\\\\n]{0,160}-SourceLocation\\\\s+[\\"']?(?!https://www\\\\.powershellgallery\\\\.com)https?://","flags":"gid"},"secretGroup":0,"keywords":["scoop","choco","cinst","winget","register-psrepository"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-plugin-unknown-source","description":"An editor or shell plugin installed from a host that is not a public code forge (runs in every later session)","regex":{"source":"\\\\b(?:Plug|Plugin|NeoBundle|Bundle|zinit\\\\s+(?:light|load|ice[^\\\\n]{0,60})|zplug|antigen\\\\s+bundle|antibody\\\\s+bundle|zgen\\\\s+load)\\\\s+[\\"']?(?:https?|git|ssh)://(?!(?:www\\\\.)?(?:github\\\\.com|gitlab\\\\.com|codeberg\\\\.org|bitbucket\\\\.org|git\\\\.sr\\\\.ht)/)[^\\\\s\\"']+","flags":"gd"},"secretGroup":0,"keywords":["plug","plugin","neobundle","bundle","zinit","zplug","antigen","antibody","zgen"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-supply-registry-env","description":"Package index, registry or Go proxy switched through the environment to a host that is not the public one, or checksum verification switched off","regex":{"source":"\\\\b(?:PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|UV_INDEX|POETRY_REPOSITORIES_\\\\w+_URL|NPM_CONFIG_REGISTRY|YARN_NPM_REGISTRY_SERVER|BUN_CONFIG_REGISTRY|GOPROXY|CARGO_REGISTRIES_\\\\w+_INDEX|GEM_SOURCE|BUNDLE_MIRROR__\\\\w+)\\\\s*[=:]\\\\s*[\\"']?(?!https://(?:pypi\\\\.org|files\\\\.pythonhosted\\\\.org|download\\\\.pytorch\\\\.org|registry\\\\.npmjs\\\\.org|registry\\\\.yarnpkg\\\\.com|proxy\\\\.golang\\\\.org|rubygems\\\\.org|index\\\\.crates\\\\.io)\\\\b)(?:https?://|sparse\\\\+)|\\\\bGOSUMDB\\\\s*=\\\\s*[\\"']?off\\\\b|\\\\bGONOSUMDB\\\\s*=\\\\s*[\\"']?\\\\*|\\\\bGONOSUMCHECK\\\\s*=\\\\s*[\\"']?1|\\\\bGOFLAGS\\\\s*=\\\\s*[\\"']?[^\\\\n\\"']*-insecure\\\\b|\\\\bGOINSECURE\\\\s*=\\\\s*[\\"']?\\\\*","flags":"gid"},"secretGroup":0,"keywords":["index_url","pip_index","uv_index","uv_default_index","poetry_repositories","npm_config_registry","yarn_npm_registry","bun_config_registry","goproxy","cargo_registries","gem_source","bundle_mirror","gosumdb","gonosumdb","gonosumcheck","goflags","goinsecure"],"severity":"high","tags":["supply-chain"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-permission-bypass","description":"Flags or settings that turn off the agent's permission prompts or sandbox","regex":{"source":"--dangerously-skip-permissions\\\\b|--dangerously-bypass-approvals-and-sandbox\\\\b|--permission-mode[= ]+bypassPermissions\\\\b|[\\"']?defaultMode[\\"']?\\\\s*:\\\\s*[\\"']bypassPermissions[\\"']|--(?:allow-all-tools|trust-all-tools|yolo|auto-approve-all|no-confirm-tools)\\\\b|\\\\bapproval[_-]policy\\\\s*[=:]\\\\s*[\\"']?never\\\\b|\\\\b(?:never|don't|do\\\\s+not)\\\\s+ask\\\\b[^\\\\n.]{0,40}\\\\b(?:permission|confirmation|approval)\\\\b[^\\\\n.]{0,40}\\\\b(?:running|executing|run|execute)\\\\b[^\\\\n.]{0,20}\\\\bcommands?\\\\b","flags":"gd"},"secretGroup":0,"keywords":["dangerously","bypasspermissions","allow-all-tools","trust-all-tools","yolo","auto-approve-all","no-confirm-tools","approval","never ask","don't ask","do not ask"],"severity":"critical","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-agent-settings","description":"Commands or code that write an agent's settings, hooks, MCP servers or agent-vault's own trust files","regex":{"source":"(?:>>?|\\\\btee\\\\b|\\\\bcp\\\\b|\\\\bmv\\\\b|\\\\bsed\\\\s+-i|\\\\bln\\\\s+-sf?\\\\b|\\\\binstall\\\\s+-m|\\\\bwrite(?:File(?:Sync)?|_text)?\\\\(|\\\\bopen\\\\([^)\\\\n]{0,120}[\\"']w)[^\\\\n]{0,80}(?:\\\\.claude/(?:settings(?:\\\\.local)?\\\\.json|hooks|commands|agents)|\\\\.mcp\\\\.json|claude_desktop_config\\\\.json|\\\\.cursor/(?:rules|mcp\\\\.json)|\\\\.codex/config\\\\.toml|\\\\.gemini/settings\\\\.json|\\\\.vscode/settings\\\\.json|\\\\.agent-vault\\\\.ya?ml|\\\\.agent-vault/(?:keys|revocations)\\\\.json)","flags":"gid"},"secretGroup":0,"keywords":[".claude/",".mcp.json","claude_desktop_config",".cursor/",".codex/",".gemini/",".vscode/settings",".agent-vault"],"severity":"high","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-agent-settings-prose","description":"Instructions to change an agent's settings, hooks or MCP servers (review that a person, not the agent, should do it)","regex":{"source":"\\\\b(?:add|edit|modify|update|append|insert|change|patch|set)\\\\b[^\\\\n]{0,80}(?:\\\\.claude/(?:settings(?:\\\\.local)?\\\\.json|hooks|commands|agents)|\\\\.mcp\\\\.json|claude_desktop_config\\\\.json|\\\\.cursor/(?:rules|mcp\\\\.json)|\\\\.codex/config\\\\.toml|\\\\.gemini/settings\\\\.json|\\\\.vscode/settings\\\\.json|\\\\.agent-vault\\\\.ya?ml|\\\\.agent-vault/(?:keys|revocations)\\\\.json)","flags":"gid"},"secretGroup":0,"keywords":[".claude/",".mcp.json","claude_desktop_config",".cursor/",".codex/",".gemini/",".vscode/settings",".agent-vault"],"severity":"medium","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-agent-instructions","description":"Writes to the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)","regex":{"source":"(?:>>?|\\\\btee\\\\b|\\\\bcp\\\\b|\\\\bmv\\\\b|\\\\bsed\\\\s+-i|\\\\bappend|\\\\binsert|\\\\badd)[^\\\\n]{0,80}(?:\\\\bCLAUDE\\\\.md|\\\\bAGENTS\\\\.md|\\\\.github/copilot-instructions\\\\.md|\\\\.cursorrules)\\\\b","flags":"gid"},"secretGroup":0,"keywords":["claude.md","agents.md","copilot-instructions",".cursorrules"],"severity":"medium","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-permission-allow","description":"Grants of wildcard tool permissions in agent settings","regex":{"source":"[\\"']?(?:allow|allowedTools|alwaysAllow|autoApprove)[\\"']?\\\\s*:\\\\s*\\\\[[^\\\\]]{0,400}[\\"'](?:\\\\*|Bash|Bash\\\\(\\\\*\\\\)|Bash\\\\(\\\\*:\\\\*\\\\)|mcp__\\\\*)[\\"']","flags":"gd"},"secretGroup":0,"keywords":["allow","allowedtools","alwaysallow","autoapprove"],"severity":"high","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-git-hooks","description":"Changes to git hooks or hooks path (code that runs on every commit)","regex":{"source":"\\\\bcore\\\\.hooksPath\\\\b|(?:>>?|\\\\btee\\\\b|\\\\bcp\\\\b|\\\\bmv\\\\b|\\\\bln\\\\s+-s|\\\\bchmod\\\\b)[^\\\\n]{0,80}\\\\.git/hooks/","flags":"gd"},"secretGroup":0,"keywords":["hookspath",".git/hooks/"],"severity":"medium","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-world-writable","description":"World-writable permissions on a system path or home","regex":{"source":"\\\\bchmod\\\\s+(?:-R\\\\s+)?(?:0?777|a\\\\+w|o\\\\+w)\\\\s+[\\"']?(?:/|~|\\\\$HOME)","flags":"gd"},"secretGroup":0,"keywords":["chmod"],"severity":"high","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-ide-autoapprove","description":"Editor and agent settings that let an agent run tools or commands without asking (VS Code/Copilot, Cline, Zed, Windsurf, Aider, Roo, Continue) or switch workspace trust off","regex":{"source":"[\\"']?chat\\\\.tools\\\\.(?:global\\\\.|terminal\\\\.|edits\\\\.)?autoApprove[\\"']?\\\\s*:\\\\s*(?:true|\\\\{)|[\\"']?github\\\\.copilot\\\\.chat\\\\.agent\\\\.(?:autoApprove|runTasks)[\\"']?\\\\s*:\\\\s*true|[\\"']?security\\\\.workspace\\\\.trust\\\\.enabled[\\"']?\\\\s*:\\\\s*false|[\\"']?always_allow_tool_actions[\\"']?\\\\s*:\\\\s*true|[\\"']?(?:cline|roo-cline|roo-code|kilo-code)\\\\.autoApprovalSettings[\\"']?\\\\s*:\\\\s*\\\\{[^\\\\n]{0,200}[\\"']?enabled[\\"']?\\\\s*:\\\\s*true|[\\"']?(?:executeAllCommands|alwaysAllowExecute|alwaysApproveResubmit|autoApproveAll)[\\"']?\\\\s*:\\\\s*true|[\\"']?cascadeCommandsAutoExecution[\\"']?\\\\s*:\\\\s*[\\"']?turbo|\\\\byes-always\\\\s*:\\\\s*true|[\\"']?allowedCommands[\\"']?\\\\s*:\\\\s*\\\\[\\\\s*[\\"']\\\\*[\\"']","flags":"gd"},"secretGroup":0,"keywords":["autoapprove","trust.enabled","always_allow_tool_actions","autoapprovalsettings","executeallcommands","alwaysallowexecute","alwaysapproveresubmit","autoapproveall","cascadecommandsautoexecution","yes-always","allowedcommands","agent.runtasks"],"severity":"high","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-git-hooks-off","description":"Git hooks switched off for every commit (hooksPath to nothing, --no-verify made the default)","regex":{"source":"\\\\bcore\\\\.hooksPath\\\\s*=?\\\\s*[\\"']?(?:/dev/null|NUL|/nonexistent|''|\\"\\")(?=[\\"'\\\\s]|$)|\\\\balias\\\\.\\\\w+\\\\s*=?\\\\s*[\\"']?[^\\"'\\\\n]{0,60}--no-verify\\\\b|\\\\bgit\\\\s+config\\\\s+(?:--global\\\\s+|--system\\\\s+)?--unset\\\\s+core\\\\.hooksPath\\\\b[^\\\\n]{0,40}&&[^\\\\n]{0,40}rm\\\\s+-rf?\\\\s+\\\\.git/hooks","flags":"gd"},"secretGroup":0,"keywords":["hookspath","no-verify"],"severity":"high","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-docker-host-takeover","description":"A container run with full privileges and the host's root file system (or its Docker socket) mounted","regex":{"source":"\\\\b(?:docker|podman|nerdctl)\\\\s+(?:container\\\\s+)?run\\\\b[^\\\\n]{0,300}(?:--privileged\\\\b[^\\\\n]{0,300}\\\\s(?:-v|--volume|--mount)[= ]+[\\"']?(?:type=bind,\\\\s*)?(?:source=|src=)?/(?::|,)|\\\\s(?:-v|--volume|--mount)[= ]+[\\"']?(?:type=bind,\\\\s*)?(?:source=|src=)?/(?::|,)[^\\\\n]{0,300}--privileged\\\\b|--pid[= ]host\\\\b[^\\\\n]{0,200}--privileged\\\\b|--privileged\\\\b[^\\\\n]{0,200}--pid[= ]host\\\\b)","flags":"gid"},"secretGroup":0,"keywords":["docker","podman","nerdctl"],"severity":"high","tags":["tool-escalation"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-hook-bypass","description":"Commits or pushes told to skip the repository's hooks, or hook runners and secret scanners switched off for every later commit","regex":{"source":"(?<!\\\\b(?:not|never|n't|no|avoid|without)\\\\s{1,3}(?:use\\\\s+|run\\\\s+|using\\\\s+|running\\\\s+)?\`?)\\\\bgit\\\\s+(?:-c\\\\s+\\\\S+\\\\s+)*(?:commit|push|merge|rebase|cherry-pick|am|revert)\\\\b[^\\\\n\`]{0,120}\\\\s--no-verify\\\\b|\\\\b(?:always|every\\\\s+time|by\\\\s+default)\\\\b[^\\\\n.]{0,60}--no-verify\\\\b|\\\\bSKIP\\\\s*=\\\\s*[\\"']?[\\\\w,-]*(?:gitleaks|detect-secrets|trufflehog|secrets?|agent-vault|ggshield)\\\\b|\\\\b(?:HUSKY|LEFTHOOK|PRE_COMMIT)\\\\s*=\\\\s*[\\"']?(?:0|false|off)\\\\b[^\\\\n]{0,80}(?:\\\\.(?:bashrc|zshrc|zshenv|profile|bash_profile)\\\\b|\\\\b(?:always|never\\\\s+blocked|every\\\\s+commit)\\\\b)|\\\\bpre-commit\\\\s+uninstall\\\\b|\\\\bgit\\\\s+config\\\\s+(?:--global\\\\s+|--local\\\\s+)?alias\\\\.\\\\w+\\\\s+[\\"']?[^\\\\n]{0,60}--no-verify","flags":"gid"},"secretGroup":0,"keywords":["no-verify","skip","husky","lefthook","pre_commit","pre-commit uninstall"],"severity":"high","tags":["tool-escalation","tampering"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-scanner-allow-all","description":"A secret or security scanner's allowlist or ignore list set to match everything","regex":{"source":"\\\\[\\\\s*allowlist\\\\s*\\\\][\\\\s\\\\S]{0,300}?\\\\b(?:paths|regexes|commits)\\\\s*=\\\\s*\\\\[\\\\s*(?:'''|[\\"'])(?:\\\\^?\\\\.\\\\*\\\\$?|\\\\*\\\\*?(?:/\\\\*+(?:\\\\.\\\\*)?)?|\\\\.\\\\+|/)(?:'''|[\\"'])|\\\\b(?:allowlist|allow_list|allowlisted_paths|skip_paths|exclude_paths|excluded_paths|ignore_paths|ignored_paths|path_ignore|paths-ignore|exclude-paths|exclude_files|skip-files)\\\\b[\\"']?\\\\s*[:=]\\\\s*\\\\[?\\\\s*(?:-\\\\s*)?(?:'''|[\\"'])(?:\\\\^?\\\\.\\\\*\\\\$?|\\\\*\\\\*?(?:/\\\\*+(?:\\\\.\\\\*)?)?|\\\\.\\\\+|/)(?:'''|[\\"'])|\\\\b(?:gitleaks|trufflehog|detect-secrets|semgrep|bandit|snyk|ggshield|agent-vault|checkov|trivy|grype|osv-scanner)\\\\b[^\\\\n]{0,200}--(?:exclude|exclude-paths|exclude-files|skip-paths|skip-dirs|skip-files|ignore-paths)[= ]\\\\s*(?:'''|[\\"'])(?:\\\\^?\\\\.\\\\*\\\\$?|\\\\*\\\\*?(?:/\\\\*+(?:\\\\.\\\\*)?)?|\\\\.\\\\+|/)(?:'''|[\\"'])|(?:\\\\.gitleaksignore|\\\\.trufflehogignore|\\\\.secretsignore|\\\\.semgrepignore|\\\\.snyk)\\\\b[^\\\\n]{0,60}(?:echo|printf)?[^\\\\n]{0,20}[\\"']\\\\*\\\\*?[\\"']","flags":"gid"},"secretGroup":0,"keywords":["allowlist","allow_list","allowlisted","skip_paths","exclude_paths","excluded_paths","ignore_paths","ignored_paths","path_ignore","paths-ignore","exclude-paths","exclude_files","skip-files","--exclude","--skip-paths","--ignore-paths","gitleaksignore","trufflehogignore","secretsignore","semgrepignore",".snyk"],"severity":"high","tags":["tool-escalation","tampering"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}},{"id":"skill-escalation-auto-approve","description":"Agent or MCP settings that approve every tool call, trust every server or switch the sandbox off","regex":{"source":"[\\"']?(?:autoApprove|alwaysAllow|auto_approve|always_allow|trust|enableAllProjectMcpServers|chat\\\\.tools\\\\.autoApprove|chat\\\\.tools\\\\.global\\\\.autoApprove|github\\\\.copilot\\\\.chat\\\\.agent\\\\.autoApprove|skipDangerousModePermissionPrompt|dangerouslySkipPermissions|autoApproveAll|yolo|yoloMode|cline\\\\.autoApprove\\\\w*)[\\"']?\\\\s*[:=]\\\\s*(?:true|[\\"'](?:\\\\*|all)[\\"'])|[\\"']?(?:sandbox_mode|sandboxMode|sandbox)[\\"']?\\\\s*[:=]\\\\s*[\\"']?(?:danger-full-access|false|none|off)\\\\b|--sandbox[= ]+danger-full-access\\\\b|[\\"']?autoApprovalSettings[\\"']?\\\\s*:\\\\s*\\\\{[^}]{0,300}[\\"']?(?:executeAllCommands|executeCommands|enabled)[\\"']?\\\\s*:\\\\s*true[^}]{0,300}[\\"']?(?:executeAllCommands|useMcp|executeCommands)[\\"']?\\\\s*:\\\\s*true","flags":"gd"},"secretGroup":0,"keywords":["autoapprove","alwaysallow","auto_approve","always_allow","trust","enableallprojectmcpservers","skipdangerousmode","dangerouslyskip","yolo","sandbox","autoapprovalsettings"],"severity":"high","tags":["tool-escalation","tampering"],"allowlist":{"regexes":[],"lineRegexes":[],"stopwords":[],"paths":[]}}]`);
+  return tableCache2 = threatTablesOf(skillRulePacks());
+}
 function skillRulePacks(dir) {
   if (dir) return loadSkillPacks(dir);
   if (packCache) return packCache;
@@ -24617,33 +24714,26 @@ function skillRulePacks(dir) {
 function loadSkillPacks(dir) {
   return readdirSync5(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).sort().map((f) => parseRulePack(`rules/${f}`, readFileSync8(join12(dir, f), "utf8")));
 }
-function buildSkillRules(config, packs = skillRulePacks()) {
-  const problems = [];
-  const rules = [];
-  const defs = [];
-  for (const pack of packs) {
-    const p = [];
-    pack.rules.forEach((raw, i) => {
-      const def = raw && typeof raw === "object" && !Array.isArray(raw) ? { secretGroup: 0, ...raw } : raw;
-      const rule = compileRule(def, ["rules", i], p, "threat");
-      if (rule) {
-        rules.push(rule);
-        defs.push(raw);
-      }
-    });
-    problems.push(...p.map((x) => `${pack.file}: ${x.where.join(".")}: ${x.message}`));
-  }
-  if (problems.length) throw configError(problems.join("\n"), "The skill threat rule pack is damaged; reinstall agent-vault.");
-  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 }, digestRules(defs));
+function buildSkillRules(config, packs) {
+  const rules = (packs ? threatTablesOf(packs) : builtinThreatTables()).map((t) => ruleFromTable(t));
+  const defs = () => (packs ?? skillRulePacks()).flatMap((p) => p.rules);
+  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 }, () => digestRules(defs()));
   const secrets = buildRuleset(config);
-  const digest = "sha256:" + sha256Hex(`${threats.digest}
+  const empty = threats.globalAllowlist;
+  const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
+  let digest;
+  return {
+    threats,
+    singleThreats,
+    secrets,
+    get digest() {
+      return digest ??= "sha256:" + sha256Hex(`${threats.digest}
 ${secrets.digest}
 ${JSON.stringify(STRUCTURAL_CHECKS)}
 ${JSON.stringify(FLOW_CHECKS)}
 ${ANALYSIS_VERSION}`);
-  const empty = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
-  return { threats, singleThreats, secrets, digest };
+    }
+  };
 }
 function startsWith(bytes, magic) {
   return magic.every((b, i) => bytes[i] === b);
@@ -24682,7 +24772,7 @@ function* encodedBlobs(text) {
   const escapes = [];
   for (let i2 = text.indexOf("\\x"); i2 !== -1; ) {
     let j = i2;
-    while (text[j] === "\\" && text[j + 1] === "x" && HEX_CHAR.test(text[j + 2] ?? "") && HEX_CHAR.test(text[j + 3] ?? "")) j += 4;
+    while (text[j] === "\\" && text[j + 1] === "x" && hexAt(text, j + 2) && hexAt(text, j + 3)) j += 4;
     if ((j - i2) / 4 >= 16) {
       escapes.push([i2, j]);
       yield blob(i2, j);
@@ -24692,24 +24782,24 @@ function* encodedBlobs(text) {
   const inEscape = (at) => escapes.some(([from, to]) => from <= at && at < to);
   let i = 0;
   while (i < text.length) {
-    if (!BASE64_CHAR.test(text[i])) {
+    if (!base64At(text, i)) {
       i++;
       continue;
     }
     let j = i;
-    while (j < text.length && BASE64_CHAR.test(text[j])) j++;
+    while (j < text.length && base64At(text, j)) j++;
     const before = i === 0 ? "" : text[i - 1];
     let end = j;
     while (end < text.length && end - j < 2 && text[end] === "=") end++;
     const after = text[end] ?? "";
-    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === "="))) yield blob(i, end);
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (base64At(text, end) || after === "="))) yield blob(i, end);
     for (let h = i; h < j; ) {
-      if (!HEX_CHAR.test(text[h])) {
+      if (!hexAt(text, h)) {
         h++;
         continue;
       }
       let k = h;
-      while (k < j && HEX_CHAR.test(text[k])) k++;
+      while (k < j && hexAt(text, k)) k++;
       if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
       h = k;
     }
@@ -24741,7 +24831,16 @@ function decodeBlob(blob) {
   return bytes.length < 16 ? void 0 : printableText(bytes);
 }
 function scanThreatText(text, path, rules) {
-  return rules.threats.candidates(text).flatMap((ri) => scanText(text, { path }, rules.singleThreats[ri], NO_INLINE));
+  return rules.threats.candidates(text).flatMap((ri) => {
+    const one = rules.singleThreats[ri];
+    ready(one.rules[0].regex);
+    one.picked = text;
+    try {
+      return scanText(text, { path }, one, NO_INLINE);
+    } finally {
+      one.picked = void 0;
+    }
+  });
 }
 function scanFileText(text, path, rules, depth = 0) {
   const findings = [...scanThreatText(text, path, rules), ...scanText(text, { path }, rules.secrets, NO_INLINE)];
@@ -24920,7 +25019,20 @@ function suppressionFor(list, skill, f) {
   return list.find((s) => s.skill === skill && s.rule === f.ruleId && (0, import_picomatch4.default)(s.path, { dot: true })(f.path));
 }
 function scanSkill(dir, rules, policy, maxFileSize) {
-  const report = { dir, skill: void 0, tree: void 0, findings: [], suppressed: [], error: void 0, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
+  const report = {
+    dir,
+    skill: void 0,
+    tree: void 0,
+    findings: [],
+    suppressed: [],
+    error: void 0,
+    passed: false,
+    failOn: policy.failOn,
+    // Read when asked: a scan that reports no digest (text output) never computes it.
+    get rulePackDigest() {
+      return rules.digest;
+    }
+  };
   try {
     report.tree = readSkillTree(dir);
     const md = report.tree.files.find((f) => f.path === SKILL_FILE);
@@ -24954,7 +25066,7 @@ function describeFailing(report, shown = 3) {
   const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
   return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
-var import_picomatch4, packCache, STRUCTURAL_CHECKS, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHAR, HEX_CHAR, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
+var import_picomatch4, tableCache2, packCache, STRUCTURAL_CHECKS, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHARS, HEX_CHARS, base64At, hexAt, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
 var init_threats = __esm({
   "src/skill/threats.ts"() {
     "use strict";
@@ -24965,6 +25077,7 @@ var init_threats = __esm({
     init_config();
     init_builtin_rules();
     init_rules();
+    init_threat_tables();
     init_scan();
     init_types();
     init_errors();
@@ -24973,6 +25086,7 @@ var init_threats = __esm({
     init_archive();
     init_analysis();
     init_decode2();
+    init_matches();
     init_codes();
     init_fragment();
     STRUCTURAL_CHECKS = {
@@ -24985,6 +25099,14 @@ var init_threats = __esm({
       "skill-file-too-large": { severity: "high", description: "File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread" },
       "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every MCP tool" },
       "skill-escalation-unscoped-shell": { severity: "medium", description: "allowed-tools grants the shell without a command scope" }
+    };
+    ONLY_RULE = [0];
+    OneThreat = class extends Ruleset {
+      /** The text this rule is known to be a candidate for, during one scanThreatText call. */
+      picked;
+      candidates(text) {
+        return text === this.picked ? ONLY_RULE : super.candidates(text);
+      }
     };
     MEDIA_MAGIC = [
       [[137, 80, 78, 71], "PNG"],
@@ -25019,8 +25141,12 @@ var init_threats = __esm({
     ARCHIVE_EXT = /\.(?:zip|jar|war|whl|egg|tar|tgz|tbz2?|txz|gz|bz2|xz|zst|7z|rar|apk|ipa|deb|rpm|dmg|pkg|msi|nupkg|vsix|crx|xpi)$/i;
     EXEC_EXT = /\.(?:exe|dll|so|dylib|bin|com|scr|node|wasm|pyc|class|o|a)$/i;
     utf84 = new TextDecoder("utf-8", { fatal: true });
-    BASE64_CHAR = /[A-Za-z0-9+/]/;
-    HEX_CHAR = /[0-9A-Fa-f]/;
+    BASE64_CHARS = new Uint8Array(128);
+    HEX_CHARS = new Uint8Array(128);
+    for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") BASE64_CHARS[c.charCodeAt(0)] = 1;
+    for (const c of "0123456789ABCDEFabcdef") HEX_CHARS[c.charCodeAt(0)] = 1;
+    base64At = (text, at) => BASE64_CHARS[text.charCodeAt(at)] === 1;
+    hexAt = (text, at) => HEX_CHARS[text.charCodeAt(at)] === 1;
     NO_INLINE = { inlineSuppressions: false };
     OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
     ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 1e4, depth: 3 };
@@ -36167,12 +36293,12 @@ var AddedLines = class {
 };
 async function* addedFragments(cwd, revs) {
   checkRevisions(revs);
-  let ready = [];
-  const parser = new DiffParser((f) => ready.push(f));
+  let ready2 = [];
+  const parser = new DiffParser((f) => ready2.push(f));
   const splitter = new LineSplitter((l) => parser.line(l));
   const take2 = () => {
-    const out = ready;
-    ready = [];
+    const out = ready2;
+    ready2 = [];
     return out;
   };
   for await (const chunk of gitChunks([...LOG_ARGS, ...remergeDiffArgs(cwd), ...revs, "--"], { cwd })) {
@@ -37119,9 +37245,9 @@ function markerKey(home) {
   } finally {
     rmSync4(tmp, { force: true });
   }
-  const made = readKey(path);
-  if (!made) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
-  return made;
+  const made2 = readKey(path);
+  if (!made2) throw new AgentVaultError("vault", `${path} is damaged (expected ${BYTES} bytes)`, { code: "MARKER_KEY_DAMAGED", hint: `Remove it (rm ${path}); a new one is made on the next read. Markers read before then no longer match, so read those files again.` });
+  return made2;
 }
 function readKey(path) {
   let bytes;

@@ -6,7 +6,6 @@ import { usageError } from '../errors.js';
 import { MSG } from '../messages.js';
 import { writeFileAtomicSync } from '../platform/atomic.js';
 import { repoRoot } from '../platform/exec.js';
-import { openSession } from '../session/local.js';
 import type { VaultSession } from '../session/session.js';
 import type { CliContext } from './context.js';
 
@@ -27,6 +26,9 @@ export function selfInvocation(): [string, string] {
 
 /** Run `fn` with this environment's vault session ($AGENT_VAULT_HOME), closed afterwards. */
 export async function withSession<T>(ctx: CliContext, fn: (session: VaultSession) => Promise<T>): Promise<T> {
+  // Loaded when a command opens the vault: commands that share this module without a session
+  // (skill scan, for one) do not parse the session and vault code at start.
+  const { openSession } = await import('../session/local.js');
   const session = openSession(ctx.env, ctx.cwd);
   try {
     return await fn(session);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import { parseRulePack, rulesDir, type RulePackFile } from '../config/builtin-rules.js';
-import { compileRule, digestRules, Ruleset, type Problem } from '../core/rules.js';
+import { digestRules, ruleFromTable, Ruleset, type RuleTable } from '../core/rules.js';
+import { threatTablesOf } from './threat-tables.js';
 import { scanText } from '../core/scan.js';
 import { SECRET, severityRank, type CompiledRule, type Finding, type Severity } from '../core/types.js';
 import { AgentVaultError, configError } from '../errors.js';
@@ -14,12 +15,25 @@ import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
 import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
 import { printableText } from './analysis/decode.js';
+import { ready } from './analysis/matches.js';
 import { skillFailure } from './codes.js';
 import { decodeCharacters } from '../sources/fragment.js';
 
 // Embedded by scripts/build.mjs as JSON text (parsed when a skill is first scanned, not at
-// every start); from source the packs are read from rules/skill-*.yaml.
+// every start); from source the packs are read from rules/skill-*.yaml. The tables are what
+// threatTablesOf derives from the packs, derived by the build; the packs themselves are parsed
+// only for a digest.
 declare const __AGENT_VAULT_SKILL_RULE_PACKS__: string | undefined;
+declare const __AGENT_VAULT_SKILL_RULE_TABLES__: string | undefined;
+
+let tableCache: RuleTable[] | undefined;
+
+/** The built-in threat packs' rule tables: embedded by the build, or derived from rules/ once per process. */
+function builtinThreatTables(): RuleTable[] {
+  if (tableCache) return tableCache;
+  if (typeof __AGENT_VAULT_SKILL_RULE_TABLES__ !== 'undefined') return (tableCache = JSON.parse(__AGENT_VAULT_SKILL_RULE_TABLES__) as RuleTable[]);
+  return (tableCache = threatTablesOf(skillRulePacks()));
+}
 
 let packCache: RulePackFile[] | undefined;
 
@@ -57,37 +71,48 @@ export type StructuralCheck = keyof typeof STRUCTURAL_CHECKS;
 export interface SkillRules {
   threats: Ruleset;
   /** One ruleset per threat rule, same order: threat findings may overlap (a homoglyph inside a curl | sh line) and each must be kept. */
-  singleThreats: Ruleset[];
+  singleThreats: OneThreat[];
   secrets: Ruleset;
-  /** Digest over both rule packs: recorded in signatures as the rule pack that gave the verdict. */
-  digest: string;
+  /** Digest over both rule packs: recorded in signatures as the rule pack that gave the verdict (computed on first read). */
+  readonly digest: string;
 }
 
-export function buildSkillRules(config: AgentVaultConfig, packs: RulePackFile[] = skillRulePacks()): SkillRules {
-  const problems: string[] = [];
-  const rules: CompiledRule[] = [];
-  const defs: unknown[] = [];
-  for (const pack of packs) {
-    const p: Problem[] = [];
-    pack.rules.forEach((raw, i) => {
-      // A threat is the whole match: groups in a threat regex are for structure only, and an
-      // alternative that does not set group 1 must still report.
-      const def = raw && typeof raw === 'object' && !Array.isArray(raw) ? { secretGroup: 0, ...(raw as object) } : raw;
-      const rule = compileRule(def, ['rules', i], p, 'threat');
-      if (rule) {
-        rules.push(rule);
-        defs.push(raw);
-      }
-    });
-    problems.push(...p.map((x) => `${pack.file}: ${x.where.join('.')}: ${x.message}`));
-  }
-  if (problems.length) throw configError(problems.join('\n'), 'The skill threat rule pack is damaged; reinstall agent-vault.');
-  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, digestRules(defs));
+export function buildSkillRules(config: AgentVaultConfig, packs?: RulePackFile[]): SkillRules {
+  const rules = (packs ? threatTablesOf(packs) : builtinThreatTables()).map((t) => ruleFromTable(t));
+  // Every rule of the packs compiled (threatTablesOf throws otherwise): the digest covers them all.
+  const defs = () => (packs ?? skillRulePacks()).flatMap((p) => p.rules);
+  const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, () => digestRules(defs()));
   const secrets = buildRuleset(config);
-  const digest = 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}\n${JSON.stringify(FLOW_CHECKS)}\n${ANALYSIS_VERSION}`);
   const empty = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new Ruleset([r], empty, threats.digest));
-  return { threats, singleThreats, secrets, digest };
+  const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
+  // The digest is computed when first read (a signature, a JSON report): the secret rules'
+  // digest reads and hashes the definitions of every built-in rule, which a scan does not need.
+  let digest: string | undefined;
+  return {
+    threats,
+    singleThreats,
+    secrets,
+    get digest() {
+      return (digest ??= 'sha256:' + sha256Hex(`${threats.digest}\n${secrets.digest}\n${JSON.stringify(STRUCTURAL_CHECKS)}\n${JSON.stringify(FLOW_CHECKS)}\n${ANALYSIS_VERSION}`));
+    },
+  };
+}
+
+const ONLY_RULE: readonly number[] = [0];
+
+/**
+ * The ruleset of one threat rule. Its keyword pass gives a pure function of the text; for the
+ * text the keyword pass over all threat rules just picked this rule for (scanThreatText), the
+ * answer is already known (the rule), and the pass over the whole text again, once per picked
+ * rule, was a large share of a skill's scan. Any other text (a decoded window) takes the pass.
+ */
+export class OneThreat extends Ruleset {
+  /** The text this rule is known to be a candidate for, during one scanThreatText call. */
+  picked: string | undefined;
+
+  override candidates(text: string): number[] {
+    return text === this.picked ? (ONLY_RULE as number[]) : super.candidates(text);
+  }
 }
 
 
@@ -182,8 +207,16 @@ function structural(check: StructuralCheck, path: string, detail: string, line =
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const BASE64_CHAR = /[A-Za-z0-9+/]/;
-const HEX_CHAR = /[0-9A-Fa-f]/;
+// Character classes by code unit, for the walk below: [A-Za-z0-9+/] and [0-9A-Fa-f]. (A regex
+// test per character, on a one-character string, was most of the walk's time.)
+const BASE64_CHARS = new Uint8Array(128);
+const HEX_CHARS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CHARS[c.charCodeAt(0)] = 1;
+for (const c of '0123456789ABCDEFabcdef') HEX_CHARS[c.charCodeAt(0)] = 1;
+/** Code unit `at` of text is a base64 character (false past the end). */
+const base64At = (text: string, at: number) => BASE64_CHARS[text.charCodeAt(at)] === 1;
+/** Code unit `at` of text is a hex digit (false past the end). */
+const hexAt = (text: string, at: number) => HEX_CHARS[text.charCodeAt(at)] === 1;
 
 /**
  * Encoded blobs in a text, found by walking runs of characters once: base64 runs of 40 or more
@@ -198,7 +231,7 @@ export function* encodedBlobs(text: string): Generator<[string] & { index: numbe
   const escapes: [number, number][] = [];
   for (let i = text.indexOf('\\x'); i !== -1; ) {
     let j = i;
-    while (text[j] === '\\' && text[j + 1] === 'x' && HEX_CHAR.test(text[j + 2] ?? '') && HEX_CHAR.test(text[j + 3] ?? '')) j += 4;
+    while (text[j] === '\\' && text[j + 1] === 'x' && hexAt(text, j + 2) && hexAt(text, j + 3)) j += 4;
     if ((j - i) / 4 >= 16) {
       escapes.push([i, j]);
       yield blob(i, j);
@@ -208,25 +241,25 @@ export function* encodedBlobs(text: string): Generator<[string] & { index: numbe
   const inEscape = (at: number) => escapes.some(([from, to]) => from <= at && at < to);
   let i = 0;
   while (i < text.length) {
-    if (!BASE64_CHAR.test(text[i]!)) {
+    if (!base64At(text, i)) {
       i++;
       continue;
     }
     let j = i;
-    while (j < text.length && BASE64_CHAR.test(text[j]!)) j++;
+    while (j < text.length && base64At(text, j)) j++;
     const before = i === 0 ? '' : text[i - 1]!;
     let end = j;
     while (end < text.length && end - j < 2 && text[end] === '=') end++;
     const after = text[end] ?? '';
-    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (BASE64_CHAR.test(after) || after === '='))) yield blob(i, end);
+    if (j - i >= 40 && !/[=_-]/.test(before) && !(after && (base64At(text, end) || after === '='))) yield blob(i, end);
     // Hex runs inside it (after a 0x, or next to other letters), bounded by non-hex.
     for (let h = i; h < j; ) {
-      if (!HEX_CHAR.test(text[h]!)) {
+      if (!hexAt(text, h)) {
         h++;
         continue;
       }
       let k = h;
-      while (k < j && HEX_CHAR.test(text[k]!)) k++;
+      while (k < j && hexAt(text, k)) k++;
       if (k - h >= 48 && (k - h) % 2 === 0 && !inEscape(h)) yield blob(h, k);
       h = k;
     }
@@ -271,7 +304,18 @@ const NO_INLINE = { inlineSuppressions: false };
 
 /** Threat findings of one text: one keyword pass picks the rules, each then runs on its own. */
 export function scanThreatText(text: string, path: string, rules: SkillRules): Finding[] {
-  return rules.threats.candidates(text).flatMap((ri) => scanText(text, { path }, rules.singleThreats[ri]!, NO_INLINE));
+  return rules.threats.candidates(text).flatMap((ri) => {
+    const one = rules.singleThreats[ri]!;
+    // Compiled straight to machine code on first use (see ready): threat patterns run on short
+    // texts too (a joined command, a decoded blob, a small script).
+    ready(one.rules[0]!.regex);
+    one.picked = text;
+    try {
+      return scanText(text, { path }, one, NO_INLINE);
+    } finally {
+      one.picked = undefined;
+    }
+  });
 }
 
 /** Scan one text with threat and secret rules, then decode encoded blobs and rescan them. */
@@ -518,7 +562,20 @@ function suppressionFor(list: SkillSuppression[], skill: string | undefined, f: 
  * invalid SKILL.md or an unsafe tree is recorded in `error` and fails the scan.
  */
 export function scanSkill(dir: string, rules: SkillRules, policy: SkillPolicy, maxFileSize: number): SkillScanReport {
-  const report: SkillScanReport = { dir, skill: undefined, tree: undefined, findings: [], suppressed: [], error: undefined, passed: false, failOn: policy.failOn, rulePackDigest: rules.digest };
+  const report: SkillScanReport = {
+    dir,
+    skill: undefined,
+    tree: undefined,
+    findings: [],
+    suppressed: [],
+    error: undefined,
+    passed: false,
+    failOn: policy.failOn,
+    // Read when asked: a scan that reports no digest (text output) never computes it.
+    get rulePackDigest() {
+      return rules.digest;
+    },
+  };
   try {
     report.tree = readSkillTree(dir);
     const md = report.tree.files.find((f) => f.path === SKILL_FILE);

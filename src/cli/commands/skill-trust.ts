@@ -10,7 +10,6 @@ import { refusal, usageError } from '../../errors.js';
 import { MSG } from '../../messages.js';
 import { writeOut, type CliContext } from '../context.js';
 import { configFor, withSession } from '../shared.js';
-import { asPerson } from '../person.js';
 import { recordSkillEvent } from '../../registry/ledger.js';
 
 /**
@@ -41,6 +40,8 @@ export function requireTerminal(ctx: CliContext, command: string): void {
 /** The signing keys, after the person proved it when the vault is passphrase-protected (these are trust decisions). */
 export function withKeys<T>(ctx: CliContext, fn: (store: SigningKeyStore) => Promise<T>): Promise<T> {
   return withSession(ctx, async (session) => {
+    // The person check (and its TOTP and prompt code) loads only for a trust decision.
+    const { asPerson } = await import('../person.js');
     await asPerson(ctx, session);
     return fn(new SigningKeyStore(session));
   });

@@ -12,6 +12,7 @@
  * analysis, and pattern findings inside them are kept at `info` so reviewers still see them.
  */
 import type { Lang } from './context.js';
+import { allMatches } from './matches.js';
 
 export interface CodeBlock {
   lang: Lang | undefined;
@@ -80,10 +81,8 @@ export function isNegativeContext(context: string): boolean {
 }
 
 function lastMatch(re: RegExp, text: string): number {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
-  let last = -1;
-  for (const m of text.matchAll(g)) last = m.index ?? last;
-  return last;
+  const all = allMatches(re, text);
+  return all.length ? all[all.length - 1]!.index : -1;
 }
 
 export function readMarkdown(text: string): MarkdownView {

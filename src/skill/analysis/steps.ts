@@ -22,6 +22,7 @@
  * Pure: text in, findings out.
  */
 import { isNegativeContext, HEADING_NEGATIVE } from './markdown.js';
+import { allMatches, ready, someMatch } from './matches.js';
 import { weakensSettings } from './model.js';
 
 export type StepKind = 'heading' | 'item' | 'paragraph' | 'row' | 'code' | 'comment' | 'frontmatter';
@@ -76,7 +77,7 @@ export function splitSteps(text: string): ProseStep[] {
     }
     if (/^#{1,6}\s/.test(line)) {
       flush();
-      section = HEADING_NEGATIVE.test(line);
+      section = ready(HEADING_NEGATIVE).test(line);
       steps.push({ kind: 'heading', text: line.replace(/^#+\s*/, ''), line: i + 1, endLine: i + 1, section });
       continue;
     }
@@ -204,14 +205,20 @@ function clauses(text: string): string[] {
 const NEGATION = /(?:\b(?:never|not|don['’]t|doesn['’]t|shouldn['’]t|mustn['’]t|avoid|no|nunca|jamás|jamais|pas|nie|niemals|kein\w*|nicht)\b|不要|不得|切勿|禁止)[^.;\n]{0,60}$/i;
 
 function negatedAt(clause: string, index: number): boolean {
-  return NEGATION.test(clause.slice(Math.max(0, index - 80), index));
+  return ready(NEGATION).test(clause.slice(Math.max(0, index - 80), index));
 }
 
 /** Matches of `re` in the clause that no negation before them covers. */
 function live(re: RegExp, clause: string): RegExpExecArray[] {
-  const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-  return [...clause.matchAll(g)].filter((m) => !negatedAt(clause, m.index ?? 0)) as RegExpExecArray[];
+  return allMatches(re, clause).filter((m) => !negatedAt(clause, m.index));
 }
+
+/** Whether `re` has a match in the clause that no negation before it covers (live(re, clause).length > 0). */
+function anyLive(re: RegExp, clause: string): boolean {
+  return someMatch(re, clause, (m) => !negatedAt(clause, m.index));
+}
+
+const RUN_VERB = /\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i;
 
 export interface StepActs {
   step: ProseStep;
@@ -230,7 +237,7 @@ export interface StepActs {
 }
 
 function firstSource(text: string): string | undefined {
-  for (const [re, what] of SOURCES) if (re.test(text)) return what;
+  for (const [re, what] of SOURCES) if (ready(re).test(text)) return what;
   return undefined;
 }
 
@@ -238,10 +245,10 @@ function firstSource(text: string): string | undefined {
 export function stepActs(step: ProseStep): StepActs {
   const acts: StepActs = { step, collects: [], sends: [], configs: false, weakens: false, conceals: false, overrides: false, fetches: false, obeys: false, shadows: false, bypasses: false };
   if (step.section || step.kind === 'heading') return acts;
-  if (step.kind !== 'code' && (DESCRIPTIVE.test(step.text) || isNegativeContext(step.text))) return acts;
+  if (step.kind !== 'code' && (ready(DESCRIPTIVE).test(step.text) || isNegativeContext(step.text))) return acts;
   if (step.kind === 'code') {
     const t = step.text;
-    const sanitised = SANITISED.test(t) || /\bsed\b[^\n]*\*{3,}|--(?:name-only|names?)\b|\bcut\s+-d\s*['"]?=['"]?\s+-f\s*1\b|\bwc\s+-l\b|\bgrep\s+-[a-zA-Z]*[cqlL]\b/.test(t);
+    const sanitised = ready(SANITISED).test(t) || /\bsed\b[^\n]*\*{3,}|--(?:name-only|names?)\b|\bcut\s+-d\s*['"]?=['"]?\s+-f\s*1\b|\bwc\s+-l\b|\bgrep\s+-[a-zA-Z]*[cqlL]\b/.test(t);
     if (!sanitised) {
       // A command that reads a store by name on its own line; a `$TOKEN` used in a header is the
       // token's use, followed by the dataflow analysis, not a collection.
@@ -253,52 +260,52 @@ export function stepActs(step: ProseStep): StepActs {
       }
     }
     if (/\b(?:curl|wget|http|xh)\b[^\n]*(?:\s-d\b|--data|\s-F\b|--form|--upload-file|\s-T\b|--post-file|-X\s*(?:POST|PUT))|\bgh\s+(?:pr|issue|gist|release)\s+(?:create|comment|edit|upload)\b|\bgit\s+push\b|\b(?:nc|ncat|socat)\s+\S+\s+\d+/.test(t)) {
-      const sink = SINKS.find(([re]) => re.test(t));
+      const sink = SINKS.find(([re]) => ready(re).test(t));
       acts.sends.push({ sink: sink?.[1] ?? 'the network', weak: false, refersBack: /\$\{?\w|\$\(|@[\w./-]+|<\s*\S+|\|/.test(t), namesSecret: false, values: true });
     }
     // A block of configuration (TOML, INI, JSON, .npmrc, .env lines) that switches a protection
     // off: a tampering step when the prose around it says to write it into a configuration file.
-    acts.weakens = CONFIG_WEAKENS.test(t) || weakensSettings(t) !== undefined;
+    acts.weakens = ready(CONFIG_WEAKENS).test(t) || weakensSettings(t) !== undefined;
     return acts;
   }
   const text = step.text.replace(/`/g, '');
-  if (SHADOW_TRIGGER.test(text) && SHADOW_SINK.test(text) && !negatedAt(text, text.search(SHADOW_SINK))) acts.shadows = true;
-  const unmasked = UNMASKED.test(text);
+  if (ready(SHADOW_TRIGGER).test(text) && ready(SHADOW_SINK).test(text) && !negatedAt(text, text.search(ready(SHADOW_SINK)))) acts.shadows = true;
+  const unmasked = ready(UNMASKED).test(text);
   // A clause that names a store and the next that reads "both files" or "them" are one act.
   let lastSource: string | undefined;
   for (const clause of clauses(text)) {
-    if (SANITISED.test(clause) && !UNMASKED.test(clause)) continue;
+    if (ready(SANITISED).test(clause) && !ready(UNMASKED).test(clause)) continue;
     const named = firstSource(clause);
-    const source = named ?? (lastSource && live(READ_BACK, clause).length ? lastSource : undefined);
+    const source = named ?? (lastSource && anyLive(READ_BACK, clause) ? lastSource : undefined);
     // Only a named store is carried: "tokens" in one clause is too vague to be what "it" reads.
     if (named) lastSource = named === 'keys, tokens or passwords' ? undefined : named;
     // A command that prints a secret (`gh auth token`, `secret-tool search`) is collected by running it.
-    if (source && !live(COLLECT, clause).length && COMMAND_SOURCE.test(clause) && live(/\b(?:run|execute|call|type|ejecuta|exécute|lance|führe)\b/i, clause).length) acts.collects.push(source);
-    else if (source && live(COLLECT, clause).length) {
+    if (source && !anyLive(COLLECT, clause) && ready(COMMAND_SOURCE).test(clause) && anyLive(RUN_VERB, clause)) acts.collects.push(source);
+    else if (source && anyLive(COLLECT, clause)) {
       // Generic nouns ("tokens", "passwords") are a source only when the clause gathers them.
       if (source !== 'keys, tokens or passwords' || /\b(?:find|locate|search|look\s+for|scan|grep|collect|gather|harvest|extract|grab|dump|enumerate|every|all|each|busca|recopila|extrae|cherche|collecte|extrais|suche|sammle|extrahiere|所有|每个|收集|提取)\b/i.test(clause)) acts.collects.push(source);
     }
     const verbs = live(SEND, clause);
     if (verbs.length) {
       for (const [re, sink, weak] of SINKS) {
-        const m = re.exec(clause);
+        const m = ready(re).exec(clause);
         // The sink is not the verb itself ("email" the file vs "ask for their email").
         if (!m || negatedAt(clause, m.index) || !verbs.some((v) => v.index !== m.index)) continue;
         // An authorization header is the token's use, not its leak.
         if (/\b(?:authorization|bearer|auth(?:enticate)?\s+(?:header|with)|x-api-key|api[\s-]key\s+header)\b/i.test(clause)) continue;
-        acts.sends.push({ sink, weak: !!weak, refersBack: REFERS_BACK.test(clause), namesSecret: firstSource(clause) !== undefined, values: VALUES.test(clause) || unmasked });
+        acts.sends.push({ sink, weak: !!weak, refersBack: ready(REFERS_BACK).test(clause), namesSecret: firstSource(clause) !== undefined, values: ready(VALUES).test(clause) || unmasked });
         break;
       }
       // "Show the recovered passwords in a table": shown to the user, though no reply is named.
-      if (!acts.sends.length && live(DISPLAY_SECRETS, clause).length) acts.sends.push({ sink: 'the reply', weak: true, refersBack: true, namesSecret: false, values: true });
+      if (!acts.sends.length && anyLive(DISPLAY_SECRETS, clause)) acts.sends.push({ sink: 'the reply', weak: true, refersBack: true, namesSecret: false, values: true });
     }
-    if (CONFIG_FILES.test(clause) && live(EDIT, clause).length) acts.configs = true;
-    if (live(WEAKEN, clause).length && live(EDIT, clause).length) acts.weakens = true;
-    if (CONCEAL.test(clause)) acts.conceals = true;
-    if (live(OVERRIDE, clause).length || live(AUTHORITY, clause).length) acts.overrides = true;
-    if (live(BYPASS, clause).length) acts.bypasses = true;
-    if (FETCH_FOLLOW_FETCH.test(clause)) acts.fetches = true;
-    if (live(FETCH_FOLLOW_OBEY, clause).length) acts.obeys = true;
+    if (ready(CONFIG_FILES).test(clause) && anyLive(EDIT, clause)) acts.configs = true;
+    if (anyLive(WEAKEN, clause) && anyLive(EDIT, clause)) acts.weakens = true;
+    if (ready(CONCEAL).test(clause)) acts.conceals = true;
+    if (anyLive(OVERRIDE, clause) || anyLive(AUTHORITY, clause)) acts.overrides = true;
+    if (anyLive(BYPASS, clause)) acts.bypasses = true;
+    if (ready(FETCH_FOLLOW_FETCH).test(clause)) acts.fetches = true;
+    if (anyLive(FETCH_FOLLOW_OBEY, clause)) acts.obeys = true;
   }
   return acts;
 }
@@ -362,7 +369,7 @@ export function proseFlows(text: string, quoted: [number, number][] = []): Prose
     if (a.configs) {
       for (let j = i; j < steps.length && j <= i + WINDOW; j++) {
         const b = steps[j]!;
-        if (!b.weakens || (j > i && !underColon(steps, i, j) && !(b.step.kind === 'code' && j - i <= 3) && !REFERS_BACK.test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !CONFIG_FILES.test(b.step.text))) continue;
+        if (!b.weakens || (j > i && !underColon(steps, i, j) && !(b.step.kind === 'code' && j - i <= 3) && !ready(REFERS_BACK).test(b.step.text) && !/\b(?:there|that\s+file|the\s+file|the\s+config(?:uration)?|the\s+settings)\b/i.test(b.step.text) && !ready(CONFIG_FILES).test(b.step.text))) continue;
         add({ ruleId: 'skill-flow-prose-tamper', line: b.step.line, detail: `a configuration file (line ${a.step.line}) is weakened (line ${b.step.line})`, trail: j === i ? [{ line: a.step.line, what: 'edit a configuration file to weaken it' }] : [{ line: a.step.line, what: 'edit a configuration file' }, { line: b.step.line, what: 'weaken it' }] });
         sensitive.push({ line: b.step.line, what: 'weaken a configuration file' });
         break;
@@ -372,8 +379,8 @@ export function proseFlows(text: string, quoted: [number, number][] = []): Prose
     // prose just above it ("Write these files:" … "`~/.npmrc`" … the block).
     if (a.step.kind === 'code' && a.weakens && !a.step.section) {
       const above = steps.slice(Math.max(0, i - 3), i).filter((s) => s.step.kind !== 'code' && !s.step.section && !isNegativeContext(s.step.text));
-      const file = above.find((s) => CONFIG_FILES.test(s.step.text));
-      const edit = above.find((s) => live(EDIT, s.step.text.replace(/`/g, '')).length > 0);
+      const file = above.find((s) => ready(CONFIG_FILES).test(s.step.text));
+      const edit = above.find((s) => anyLive(EDIT, s.step.text.replace(/`/g, '')));
       if (file && edit && !seen.has(`skill-flow-prose-tamper\0${a.step.line}`)) {
         add({ ruleId: 'skill-flow-prose-tamper', line: a.step.line, detail: `a configuration file (line ${file.step.line}) is written with settings that switch a protection off (line ${a.step.line})`, trail: [{ line: edit.step.line, what: 'write a configuration file' }, { line: a.step.line, what: 'with a protection switched off' }] });
         sensitive.push({ line: a.step.line, what: 'weaken a configuration file' });
