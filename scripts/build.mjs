@@ -85,6 +85,9 @@ const common = {
     // (each worker thread too), where JSON.parse reads the same data several times faster.
     __AGENT_VAULT_SKILL_RULE_PACKS__: JSON.stringify(JSON.stringify(skillPacks)),
     __AGENT_VAULT_SKILL_RULE_TABLES__: JSON.stringify(threatTablesJson),
+    // Only the ids (a few KB), for the configuration check of skills.suppressions, which every
+    // command runs: the packs and tables above are only referenced by the skill code.
+    __AGENT_VAULT_SKILL_RULE_IDS__: JSON.stringify(skillPacks.flatMap((p) => p.rules.map((r) => r.id))),
     __AGENT_VAULT_FAULT_INJECTION__: String(faultDir !== undefined),
   },
   // Some CommonJS dependencies call require(); give the ESM bundle one.

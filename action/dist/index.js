@@ -64,6 +64,14 @@ var init_define_AGENT_VAULT_RULE_TABLES = __esm({
   }
 });
 
+// <define:__AGENT_VAULT_SKILL_RULE_IDS__>
+var define_AGENT_VAULT_SKILL_RULE_IDS_default;
+var init_define_AGENT_VAULT_SKILL_RULE_IDS = __esm({
+  "<define:__AGENT_VAULT_SKILL_RULE_IDS__>"() {
+    define_AGENT_VAULT_SKILL_RULE_IDS_default = ["skill-exfil-upload-file", "skill-exfil-environment", "skill-exfil-dns", "skill-exfil-credential-read", "skill-exfil-known-sink", "skill-exfil-instruction", "skill-exfil-git-push-url", "skill-exfil-credential-harvest", "skill-exfil-secret-into-document", "skill-exfil-other-client", "skill-exfil-instruction-i18n", "skill-exfil-tool-call", "skill-ci-secret-exfil", "skill-hidden-unicode-tags", "skill-hidden-bidi-control", "skill-hidden-zero-width", "skill-hidden-variation-selectors", "skill-hidden-homoglyph", "skill-hidden-control-chars", "skill-hidden-html-text", "skill-injection-override", "skill-injection-role-break", "skill-injection-fake-authority", "skill-injection-unrestricted-persona", "skill-injection-conceal", "skill-injection-soft-override", "skill-injection-fake-boundary", "skill-injection-trigger-hijack", "skill-injection-html-comment", "skill-scanner-evasion", "skill-injection-override-i18n", "skill-injection-override-marker", "skill-injection-important-block", "skill-injection-precedence", "skill-shell-pipe-to-interpreter", "skill-shell-eval-remote", "skill-shell-decode-exec", "skill-shell-destructive-rm", "skill-shell-download-run", "skill-shell-reverse-shell", "skill-shell-persistence", "skill-shell-scheduled-job", "skill-shell-rc-append", "skill-shell-powershell-hidden", "skill-shell-cryptominer", "skill-erase-logs", "skill-supply-unpinned-git-install", "skill-supply-floating-version", "skill-supply-untrusted-index", "skill-supply-remote-instructions", "skill-supply-npx-remote", "skill-supply-registry-redirect", "skill-supply-remote-package-run", "skill-supply-windows-package-source", "skill-supply-plugin-unknown-source", "skill-supply-registry-env", "skill-escalation-permission-bypass", "skill-escalation-agent-settings", "skill-escalation-agent-settings-prose", "skill-escalation-agent-instructions", "skill-escalation-permission-allow", "skill-escalation-git-hooks", "skill-escalation-world-writable", "skill-escalation-ide-autoapprove", "skill-escalation-git-hooks-off", "skill-docker-host-takeover", "skill-escalation-hook-bypass", "skill-escalation-scanner-allow-all", "skill-escalation-auto-approve"];
+  }
+});
+
 // src/errors.ts
 var AgentVaultError, usageError, configError, gitError, refusal;
 var init_errors = __esm({
@@ -71,6 +79,7 @@ var init_errors = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     AgentVaultError = class extends Error {
       kind;
       /** One line telling the person (or agent) what to do next. */
@@ -104,6 +113,7 @@ var init_build = __esm({
   "node_modules/re2js/build/index.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     RE2Flags = class RE2Flags2 {
       static FOLD_CASE = 1;
       static LITERAL = 2;
@@ -6775,6 +6785,7 @@ var init_linear_regex = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_build();
     LinearRegExp = class {
       constructor(source, flags) {
@@ -6830,6 +6841,7 @@ var require_constants = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -7034,6 +7046,7 @@ var require_utils = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var {
       REGEX_BACKSLASH,
       REGEX_REMOVE_BACKSLASH,
@@ -7100,6 +7113,7 @@ var require_scan = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var utils = require_utils();
     var {
       CHAR_ASTERISK,
@@ -7440,6 +7454,7 @@ var require_parse = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var constants6 = require_constants();
     var utils = require_utils();
     var {
@@ -8457,6 +8472,7 @@ var require_picomatch = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
@@ -8599,6 +8615,7 @@ var require_picomatch2 = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var pico = require_picomatch();
     var utils = require_utils();
     function picomatch5(glob, options, returnState = false) {
@@ -8713,6 +8730,7 @@ var init_regex_source = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
   }
 });
 
@@ -8813,6 +8831,7 @@ var init_assignment = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_regex_source();
     Q = `["'\\x60]`;
     OPEN = `(?:[rbuf@]{1,2}(?=${Q})|\\\\(?=${Q}))?${Q}{0,3}`;
@@ -8945,6 +8964,7 @@ var init_keywords = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     UNRESOLVED = 0;
     KeywordAutomaton = class {
       keywords;
@@ -9108,6 +9128,7 @@ var init_made_up = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     COUNTING_RUNS = [
       "0123456",
       "1234567",
@@ -9208,6 +9229,7 @@ var init_url_credentials = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     STOP = `\\s"'\\x60<>`;
     DOTTED_HOST_END = `(?:[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,8}|localhost|\\[[0-9a-f:.]{2,45}\\])(?::[0-9]{1,5})?(?:[/?#,;${STOP})\\]]|$)`;
     PASSWORD_CHAR = `(?:[^${STOP}?@]|\\?(?![\\w.%-]{1,40}=)|@(?!${DOTTED_HOST_END}))`;
@@ -9236,6 +9258,7 @@ var init_types = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     SEVERITIES = ["info", "low", "medium", "high", "critical"];
     SECRET = /* @__PURE__ */ Symbol("agent-vault.secret");
   }
@@ -9495,6 +9518,7 @@ var init_rules = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_linear_regex();
     import_picomatch = __toESM(require_picomatch2(), 1);
     init_assignment();
@@ -9577,12 +9601,62 @@ var init_rules = __esm({
   }
 });
 
+// src/core/skill-checks.ts
+var STRUCTURAL_CHECKS, FLOW_CHECKS, SKILL_CHECK_IDS;
+var init_skill_checks = __esm({
+  "src/core/skill-checks.ts"() {
+    "use strict";
+    init_define_AGENT_VAULT_RULE_PACKS();
+    init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
+    STRUCTURAL_CHECKS = {
+      "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
+      "skill-binary-archive": { severity: "high", description: "Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned" },
+      "skill-archive-contents": { severity: "medium", description: "Archive inside a skill: its members were unpacked and scanned, but a reviewer cannot see them in a diff" },
+      "skill-binary-unknown": { severity: "high", description: "Binary file that cannot be analysed" },
+      "skill-binary-media": { severity: "medium", description: "Image, font or PDF asset: not analysed for hidden text; review it" },
+      "skill-frontmatter-warning": { severity: "medium", description: "SKILL.md frontmatter outside the recommended limits" },
+      "skill-file-too-large": { severity: "high", description: "File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread" },
+      "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every MCP tool" },
+      "skill-escalation-unscoped-shell": { severity: "medium", description: "allowed-tools grants the shell without a command scope" }
+    };
+    FLOW_CHECKS = {
+      "skill-flow-secret-exfil": { severity: "critical", description: "Environment, credentials or clipboard data sent off the machine" },
+      "skill-flow-token-misdirected": { severity: "high", description: "A provider token sent to a host that is not that provider (raw IP, capture or paste service, or an unrelated domain)" },
+      "skill-flow-remote-exec": { severity: "critical", description: "Code downloaded at run time is executed" },
+      "skill-flow-decoded-exec": { severity: "critical", description: "Decoded or deciphered data is executed or deserialized (an obfuscated payload)" },
+      "skill-flow-dns-data": { severity: "high", description: "Data carried in a DNS lookup name (DNS exfiltration)" },
+      "skill-flow-agent-config-write": { severity: "high", description: "Code writes an agent's settings, hooks, MCP servers or agent-vault's own trust files" },
+      "skill-flow-agent-memory-write": { severity: "medium", description: "Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)" },
+      "skill-flow-weaken-settings": { severity: "high", description: "A setting that switches a protection off (TLS verification, authentication, sandbox) is written" },
+      "skill-flow-erase-traces": { severity: "high", description: "Shell history, audit logs or agent transcripts are deleted, emptied or switched off" },
+      "skill-flow-secret-display": { severity: "high", description: "Credentials, a .env file or the whole environment printed, and the agent told to paste, show or send the output" },
+      "skill-flow-secret-in-context": { severity: "medium", description: "Credentials, a .env file or the whole environment printed where the agent reads them" },
+      "skill-flow-persistence": { severity: "high", description: "A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code" },
+      "skill-flow-secret-to-document": { severity: "high", description: "Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read" },
+      "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
+      "skill-flow-access-grant": { severity: "high", description: "Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine" },
+      "skill-flow-git-hook-write": { severity: "high", description: "Code plants a git hook (writes or copies into .git/hooks/) whose content is downloaded, decoded, unknown or reaches the network, or points core.hooksPath at a temporary or hidden folder: it runs on the user's every commit, checkout or push" },
+      "skill-flow-prose-exfil": { severity: "high", description: "Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step" },
+      "skill-flow-prose-shadow": { severity: "high", description: "Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)" },
+      "skill-flow-prose-tamper": { severity: "high", description: "Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several" },
+      "skill-flow-prose-conceal": { severity: "high", description: "Instructions tell the agent to hide what it does from the user in a skill that also orders something sensitive (collect credentials, send data, weaken settings)" },
+      "skill-flow-prose-override": { severity: "high", description: "Instructions claim precedence over the user's or other instructions in a skill that also orders something sensitive" },
+      "skill-flow-prose-remote-instructions": { severity: "high", description: "Instructions fetch a URL at run time and tell the agent to follow what it returns" },
+      "skill-flow-prose-hidden-order": { severity: "high", description: "An HTML comment (invisible when the Markdown is rendered) orders the agent to skip reviews or checks, weaken a configuration, redirect other tools, send collected secrets or follow fetched instructions" },
+      "skill-flow-unreadable": { severity: "medium", description: "Code too deeply nested or encoded to analyse to the end" }
+    };
+    SKILL_CHECK_IDS = [...Object.keys(STRUCTURAL_CHECKS), ...Object.keys(FLOW_CHECKS)];
+  }
+});
+
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
   "node_modules/yaml/dist/nodes/identity.js"(exports) {
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var ALIAS = /* @__PURE__ */ Symbol.for("yaml.alias");
     var DOC = /* @__PURE__ */ Symbol.for("yaml.document");
     var MAP = /* @__PURE__ */ Symbol.for("yaml.map");
@@ -9642,6 +9716,7 @@ var require_visit = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
@@ -9802,6 +9877,7 @@ var require_directives = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var visit = require_visit();
     var escapeChars = {
@@ -9975,6 +10051,7 @@ var require_anchors = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var visit = require_visit();
     function anchorIsValid(anchor) {
@@ -10047,6 +10124,7 @@ var require_applyReviver = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     function applyReviver(reviver, obj, key, val2) {
       if (val2 && typeof val2 === "object") {
         if (Array.isArray(val2)) {
@@ -10099,6 +10177,7 @@ var require_toJS = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
@@ -10131,6 +10210,7 @@ var require_Node = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var applyReviver = require_applyReviver();
     var identity = require_identity();
     var toJS = require_toJS();
@@ -10174,6 +10254,7 @@ var require_Alias = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var anchors = require_anchors();
     var visit = require_visit();
     var identity = require_identity();
@@ -10294,6 +10375,7 @@ var require_Scalar = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -10326,6 +10408,7 @@ var require_createNode = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Alias = require_Alias();
     var identity = require_identity();
     var Scalar = require_Scalar();
@@ -10403,6 +10486,7 @@ var require_Collection = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
@@ -10548,6 +10632,7 @@ var require_stringifyComment = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
@@ -10567,6 +10652,7 @@ var require_foldFlowLines = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
@@ -10705,6 +10791,7 @@ var require_stringifyString = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
@@ -10990,6 +11077,7 @@ var require_stringify = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var anchors = require_anchors();
     var identity = require_identity();
     var stringifyComment = require_stringifyComment();
@@ -11116,6 +11204,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
@@ -11251,6 +11340,7 @@ var require_log = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var node_process = __require("process");
     function debug2(logLevel, ...messages) {
       if (logLevel === "debug")
@@ -11275,6 +11365,7 @@ var require_merge = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
@@ -11337,6 +11428,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var log = require_log();
     var merge = require_merge();
     var stringify = require_stringify();
@@ -11403,6 +11495,7 @@ var require_Pair = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
@@ -11445,6 +11538,7 @@ var require_stringifyCollection = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -11598,6 +11692,7 @@ var require_YAMLMap = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection = require_Collection();
@@ -11744,6 +11839,7 @@ var require_map = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
@@ -11768,6 +11864,7 @@ var require_YAMLSeq = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
@@ -11886,6 +11983,7 @@ var require_seq = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
@@ -11910,6 +12008,7 @@ var require_string = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringifyString = require_stringifyString();
     var string = {
       identify: (value) => typeof value === "string",
@@ -11931,6 +12030,7 @@ var require_null = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
@@ -11951,6 +12051,7 @@ var require_bool = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
@@ -11977,6 +12078,7 @@ var require_stringifyNumber = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     function stringifyNumber({ format, minFractionDigits, tag, value }) {
       if (typeof value === "bigint")
         return String(value);
@@ -12006,6 +12108,7 @@ var require_float = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -12054,6 +12157,7 @@ var require_int = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
@@ -12101,6 +12205,7 @@ var require_schema = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -12131,6 +12236,7 @@ var require_schema2 = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
@@ -12200,6 +12306,7 @@ var require_binary = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var node_buffer = __require("buffer");
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
@@ -12268,6 +12375,7 @@ var require_pairs = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
@@ -12348,6 +12456,7 @@ var require_omap = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
@@ -12428,6 +12537,7 @@ var require_bool2 = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
@@ -12462,6 +12572,7 @@ var require_float2 = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
@@ -12513,6 +12624,7 @@ var require_int2 = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -12594,6 +12706,7 @@ var require_set = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -12685,6 +12798,7 @@ var require_timestamp = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringifyNumber = require_stringifyNumber();
     function parseSexagesimal(str, asBigInt) {
       const sign3 = str[0];
@@ -12775,6 +12889,7 @@ var require_schema3 = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -12821,6 +12936,7 @@ var require_tags = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
@@ -12917,6 +13033,7 @@ var require_Schema = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var map = require_map();
     var seq = require_seq();
@@ -12951,6 +13068,7 @@ var require_stringifyDocument = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
@@ -13033,6 +13151,7 @@ var require_Document = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Alias = require_Alias();
     var Collection = require_Collection();
     var identity = require_identity();
@@ -13344,6 +13463,7 @@ var require_errors = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var YAMLError = class extends Error {
       constructor(name, pos, code, message) {
         super();
@@ -13411,6 +13531,7 @@ var require_resolve_props = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
@@ -13547,6 +13668,7 @@ var require_util_contains_newline = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     function containsNewline(key) {
       if (!key)
         return null;
@@ -13591,6 +13713,7 @@ var require_util_flow_indent_check = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var utilContainsNewline = require_util_contains_newline();
     function flowIndentCheck(indent, fc, onError) {
       if (fc?.type === "flow-collection") {
@@ -13611,6 +13734,7 @@ var require_util_map_includes = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
@@ -13629,6 +13753,7 @@ var require_resolve_block_map = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var resolveProps = require_resolve_props();
@@ -13739,6 +13864,7 @@ var require_resolve_block_seq = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var YAMLSeq = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
@@ -13792,6 +13918,7 @@ var require_resolve_end = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     function resolveEnd(end, offset, reqSpace, onError) {
       let comment = "";
       if (end) {
@@ -13837,6 +13964,7 @@ var require_resolve_flow_collection = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
@@ -14033,6 +14161,7 @@ var require_compose_collection = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -14100,6 +14229,7 @@ var require_resolve_block_scalar = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
@@ -14285,6 +14415,7 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
@@ -14508,6 +14639,7 @@ var require_compose_scalar = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
@@ -14591,6 +14723,7 @@ var require_util_empty_scalar_position = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
@@ -14623,6 +14756,7 @@ var require_compose_node = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Alias = require_Alias();
     var identity = require_identity();
     var composeCollection = require_compose_collection();
@@ -14731,6 +14865,7 @@ var require_compose_doc = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var Document = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
@@ -14776,6 +14911,7 @@ var require_composer = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var node_process = __require("process");
     var directives = require_directives();
     var Document = require_Document();
@@ -14986,6 +15122,7 @@ var require_cst_scalar = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     var errors = require_errors();
@@ -15173,6 +15310,7 @@ var require_cst_stringify = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
@@ -15236,6 +15374,7 @@ var require_cst_visit = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
@@ -15300,6 +15439,7 @@ var require_cst = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
@@ -15404,6 +15544,7 @@ var require_lexer = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var cst = require_cst();
     function isEmpty(ch) {
       switch (ch) {
@@ -15995,6 +16136,7 @@ var require_line_counter = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
@@ -16028,6 +16170,7 @@ var require_parser = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
@@ -16904,6 +17047,7 @@ var require_public_api = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var composer = require_composer();
     var Document = require_Document();
     var errors = require_errors();
@@ -17003,6 +17147,7 @@ var require_dist = __commonJS({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     var composer = require_composer();
     var Document = require_Document();
     var Schema = require_Schema();
@@ -17100,6 +17245,7 @@ var init_yaml = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     import_yaml = __toESM(require_dist(), 1);
     whereText = (where) => where.map((w) => typeof w === "number" ? `[${w}]` : `.${w}`).join("").replace(/^\./, "");
   }
@@ -17198,12 +17344,18 @@ function builtinRuleTables() {
 function builtinRuleIds() {
   return builtinRuleTables().flatMap((p) => p.rules.map((r) => r.id));
 }
+function builtinSkillRuleIds() {
+  if (typeof define_AGENT_VAULT_SKILL_RULE_IDS_default !== "undefined") return define_AGENT_VAULT_SKILL_RULE_IDS_default;
+  const dir = rulesDir();
+  return readdirSync(dir).filter((f) => f.startsWith("skill-") && f.endsWith(".yaml")).flatMap((f) => parseRulePack(`rules/${f}`, readFileSync(join(dir, f), "utf8")).rules.map((r) => String(r.id)));
+}
 var cache, tableCache;
 var init_builtin_rules = __esm({
   "src/config/builtin-rules.ts"() {
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_errors();
     init_assignment();
     init_rules();
@@ -17236,6 +17388,7 @@ var init_policy = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_types();
     init_errors();
     init_yaml();
@@ -17359,6 +17512,7 @@ var init_placeholder = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     KEY_PATTERN = "[a-z0-9](?:[a-z0-9-]{0,126}[a-z0-9])?";
     KEY_RE = new RegExp(`^${KEY_PATTERN}$`);
     PLACEHOLDER_PREFIX = "<agent-vault:";
@@ -17465,6 +17619,7 @@ var init_providers = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_placeholder();
     NAME_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
     RESERVED = /* @__PURE__ */ new Set(["local", "team"]);
@@ -17528,6 +17683,7 @@ var init_skills = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_types();
     init_errors();
     init_yaml();
@@ -17645,6 +17801,7 @@ function parseConfig(text, file) {
   if (config.skills) readSkillPolicy(config.skills, problems);
   config.providers = readProviders(v.providers, v.keys, problems);
   unknownDisabledRules(config, problems);
+  if (config.skills) unknownSuppressedRules(config, v.skills, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? "" : "s"} above).`);
   }
@@ -17657,6 +17814,17 @@ function unknownDisabledRules(config, problems) {
   for (const r of config.customRules) if (r && typeof r === "object") known.add(String(r.id));
   config.disabledRules.forEach((id, i) => {
     if (!known.has(id)) problems.push({ where: ["rules", "disable", i], message: `unknown rule id "${id}"` });
+  });
+}
+function unknownSuppressedRules(config, skills, problems) {
+  const list = skills && typeof skills === "object" ? skills.suppressions : void 0;
+  if (!Array.isArray(list) || !list.length) return;
+  const known = /* @__PURE__ */ new Set([...builtinSkillRuleIds(), ...SKILL_CHECK_IDS]);
+  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
+  for (const r of config.customRules) if (r && typeof r === "object") known.add(String(r.id));
+  list.forEach((s, i) => {
+    const rule = s && typeof s === "object" ? s.rule : void 0;
+    if (typeof rule === "string" && rule.trim() && !known.has(rule)) problems.push({ where: ["skills", "suppressions", i, "rule"], message: `unknown rule id "${rule}" (use the id skill scan prints for the finding)` });
   });
 }
 function loadConfig(opts2) {
@@ -17725,8 +17893,10 @@ var init_config = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_errors();
     init_rules();
+    init_skill_checks();
     init_builtin_rules();
     init_policy();
     init_providers();
@@ -17757,6 +17927,7 @@ var init_messages = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_errors();
     MSG = {
       readBinaryRefused: (file) => `${file} has NUL bytes (binary or UTF-16 text); read shows text files only`,
@@ -17998,6 +18169,7 @@ var init_team_lines = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     TEAM_FILE = ".agent-vault/team.vault";
     RECIPIENTS_FILE = ".agent-vault/recipients";
     TEAM_LINE = /^(?:value [A-Za-z0-9][A-Za-z0-9_.-]* [A-Za-z0-9+/]+={0,2}(?: \[.*\])?|wrap [a-z0-9][a-z0-9._-]* [A-Za-z0-9+/]+={0,2}|(?:member )?[a-z0-9][a-z0-9._-]* age1[02-9ac-hj-np-z]{58} [A-Za-z0-9_-]{43}|signature [A-Za-z0-9+/]+={0,2}|(?:team|data-key|signed-by) [A-Za-z0-9_.-]+)\r?$/;
@@ -18017,6 +18189,7 @@ var init_codes = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_errors();
     SKILL_FAILURES = {
       SKILL_SCAN_FAILED: { exit: 1, meaning: "the threat scan found a finding at or above skills.failOn (default high), or a file that cannot be analysed" },
@@ -18118,6 +18291,7 @@ var init_model = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_yaml();
     init_codes();
     SKILL_FILE = "SKILL.md";
@@ -18136,6 +18310,7 @@ var init_lines = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     Lines = class {
       constructor(text) {
         this.text = text;
@@ -18311,6 +18486,7 @@ var init_decode = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     MIN_RUN = 16;
     MIN_HEX = 32;
     MIN_DECODED = 8;
@@ -18354,6 +18530,7 @@ var init_entropy = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
   }
 });
 
@@ -18372,6 +18549,7 @@ var init_mask = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
   }
 });
 
@@ -18406,6 +18584,7 @@ var init_password_hash = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     HASH_SHAPES = [
       // Modular crypt format: $id$[params$]salt$digest (bcrypt $2b$, md5-crypt $1$, Apache $apr1$,
       // sha-crypt $5$ $6$ with optional rounds=, yescrypt $y$, scrypt $7$, gost-yescrypt $gy$,
@@ -18463,6 +18642,7 @@ var init_public_by_design = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     PUBLIC_BY_DESIGN_SEVERITY = "low";
     NEAR = 600;
     near = (text, start, end) => text.slice(Math.max(0, start - NEAR), Math.min(text.length, end + NEAR));
@@ -18708,6 +18888,7 @@ var init_scan = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_team_lines();
     init_assignment();
     init_decode();
@@ -18901,6 +19082,7 @@ var init_fragment = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_scan();
     BOM_BYTES = { "utf-16le": 2, "utf-16be": 2, "utf-32le": 4, "utf-32be": 4 };
     utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -18916,6 +19098,7 @@ var init_version = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     VERSION = "0.2.0";
   }
 });
@@ -18988,6 +19171,7 @@ var init_avt1 = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_codes();
     SIGNATURE_FILE = "SKILL.sig";
     HEX64 = /^[0-9a-f]{64}$/;
@@ -19049,6 +19233,7 @@ var init_dsse = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
     STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
     SKILL_PREDICATE_TYPE = "https://agent-vault.dev/attestation/skill/v1";
@@ -19113,6 +19298,7 @@ var init_atomic = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
   }
 });
 
@@ -19177,6 +19363,7 @@ var init_bindings = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     import_picomatch3 = __toESM(require_picomatch2(), 1);
     init_errors();
     init_messages();
@@ -19195,6 +19382,7 @@ var init_key_store = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_errors();
     init_bindings();
     KID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -19249,6 +19437,7 @@ var init_keyring = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_messages();
     init_errors();
     init_dsse();
@@ -19281,6 +19470,7 @@ var init_home = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
   }
 });
 
@@ -19395,6 +19585,7 @@ var init_revocations = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_avt1();
     init_dsse();
     init_home();
@@ -19426,6 +19617,7 @@ var init_threat_tables = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_rules();
     init_errors();
   }
@@ -19520,6 +19712,7 @@ var init_tree = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_avt1();
     init_codes();
     utf82 = new TextDecoder("utf-8", { fatal: true });
@@ -19636,6 +19829,7 @@ var init_archive = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_messages();
     cstr = (b) => {
       const nul = b.indexOf(0);
@@ -19725,6 +19919,7 @@ var init_model2 = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     UNKNOWN = "\0";
     SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH|CREDENTIALS?|COOKIE|PAT|KEY)(?:_|$)|(?:TOKEN|SECRET|PASSWORD|APIKEY)$/;
     NOT_SECRET = /_(?:ID|IDS|NAME|URL|URI|HOST|PORT|REGION|DIR|PATH|FILE|TYPE|MODE|VERSION|ENDPOINT)$|^(?:PWD|OLDPWD|KEYBOARD|KEYMAP|SESSION_MANAGER|XDG_SESSION_\w+|DBUS_SESSION_BUS_ADDRESS|SSH_AUTH_SOCK|GPG_TTY|\w*_PUBLIC_KEY|\w*_KEY_ID|\w*_KEY_PATH|\w*_KEY_FILE|\w*_TOKEN_URL|\w*_AUTH_URL|\w*_AUTH_TYPE|\w*_AUTH_METHOD)$/;
@@ -19844,39 +20039,14 @@ function remote(url, unit, line) {
 function decodedLabel(how, unit, line) {
   return { kind: "decoded", how, step: { file: unit.file, line, what: how } };
 }
-var FLOW_CHECKS, MAX_NESTED, MAX_FINDINGS, FlowContext, GIT_HOOK, HOOK_PAYLOAD;
+var MAX_NESTED, MAX_FINDINGS, FlowContext, GIT_HOOK, HOOK_PAYLOAD;
 var init_context = __esm({
   "src/skill/analysis/context.ts"() {
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_model2();
-    FLOW_CHECKS = {
-      "skill-flow-secret-exfil": { severity: "critical", description: "Environment, credentials or clipboard data sent off the machine" },
-      "skill-flow-token-misdirected": { severity: "high", description: "A provider token sent to a host that is not that provider (raw IP, capture or paste service, or an unrelated domain)" },
-      "skill-flow-remote-exec": { severity: "critical", description: "Code downloaded at run time is executed" },
-      "skill-flow-decoded-exec": { severity: "critical", description: "Decoded or deciphered data is executed or deserialized (an obfuscated payload)" },
-      "skill-flow-dns-data": { severity: "high", description: "Data carried in a DNS lookup name (DNS exfiltration)" },
-      "skill-flow-agent-config-write": { severity: "high", description: "Code writes an agent's settings, hooks, MCP servers or agent-vault's own trust files" },
-      "skill-flow-agent-memory-write": { severity: "medium", description: "Code writes the instruction files every later agent session reads (CLAUDE.md, AGENTS.md)" },
-      "skill-flow-weaken-settings": { severity: "high", description: "A setting that switches a protection off (TLS verification, authentication, sandbox) is written" },
-      "skill-flow-erase-traces": { severity: "high", description: "Shell history, audit logs or agent transcripts are deleted, emptied or switched off" },
-      "skill-flow-secret-display": { severity: "high", description: "Credentials, a .env file or the whole environment printed, and the agent told to paste, show or send the output" },
-      "skill-flow-secret-in-context": { severity: "medium", description: "Credentials, a .env file or the whole environment printed where the agent reads them" },
-      "skill-flow-persistence": { severity: "high", description: "A scheduled job, service or shell start-up file made to run downloaded, decoded or hidden code" },
-      "skill-flow-secret-to-document": { severity: "high", description: "Credentials, a .env file, the whole environment or the clipboard written into a document (a report, inventory, note, badge or README) that people or later sessions read" },
-      "skill-flow-credential-read": { severity: "medium", description: "Credential files, keychains or browser stores are read" },
-      "skill-flow-access-grant": { severity: "high", description: "Code writes a login or privilege file (a public key into authorized_keys, a NOPASSWD rule into sudoers): someone else gains access to this machine" },
-      "skill-flow-git-hook-write": { severity: "high", description: "Code plants a git hook (writes or copies into .git/hooks/) whose content is downloaded, decoded, unknown or reaches the network, or points core.hooksPath at a temporary or hidden folder: it runs on the user's every commit, checkout or push" },
-      "skill-flow-prose-exfil": { severity: "high", description: "Instructions collect credentials, a .env file, keys or tokens in one step and send, publish or paste what was collected in the same or a later step" },
-      "skill-flow-prose-shadow": { severity: "high", description: "Instructions change what the agent does whenever it uses another tool, copying what that tool sends to an outside address or URL (tool shadowing)" },
-      "skill-flow-prose-tamper": { severity: "high", description: "Instructions open an agent, tool, git or shell configuration file and weaken it (allow everything, skip approvals, disable checks), in one step or over several" },
-      "skill-flow-prose-conceal": { severity: "high", description: "Instructions tell the agent to hide what it does from the user in a skill that also orders something sensitive (collect credentials, send data, weaken settings)" },
-      "skill-flow-prose-override": { severity: "high", description: "Instructions claim precedence over the user's or other instructions in a skill that also orders something sensitive" },
-      "skill-flow-prose-remote-instructions": { severity: "high", description: "Instructions fetch a URL at run time and tell the agent to follow what it returns" },
-      "skill-flow-prose-hidden-order": { severity: "high", description: "An HTML comment (invisible when the Markdown is rendered) orders the agent to skip reviews or checks, weaken a configuration, redirect other tools, send collected secrets or follow fetched instructions" },
-      "skill-flow-unreadable": { severity: "medium", description: "Code too deeply nested or encoded to analyse to the end" }
-    };
     MAX_NESTED = 6;
     MAX_FINDINGS = 400;
     FlowContext = class {
@@ -20250,6 +20420,7 @@ var init_decode2 = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     MAX_INPUT = 256 * 1024;
     utf83 = new TextDecoder("utf-8", { fatal: true });
     CODE_HINT = /\b(?:curl|wget|bash|sh\s+-c|\/bin\/(?:ba)?sh|python[0-9.]*|powershell|exec|eval|import\s+\w|require\(|subprocess|child_process|socket|base64|https?:\/\/|\.ssh\/|\.aws\/|\.env\b|os\.environ|process\.env|nc\s+-|rm\s+-rf|chmod\s+\+x|ignore\s+(?:all\s+)?previous|system\s*\()/i;
@@ -20315,6 +20486,7 @@ var init_matches = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     globals = /* @__PURE__ */ new WeakMap();
     FIRST_RUN = "\0".repeat(1024);
     made = /* @__PURE__ */ new WeakSet();
@@ -20463,6 +20635,7 @@ var init_markdown = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_matches();
     NEGATIVE = /(?:\b(?:never|do\s+not|don['’]t|must\s+not|mustn['’]t|should\s+not|shouldn['’]t|avoid|refuse\s+to|stop\s+(?:any|agents?)\b)[^.!?\n]{0,80}\b(?:run|running|execute|executing|use|using|paste|pasting|pipe|piping|type|typing|copy|call|invoke|trust|follow|install|set|do\s+this|like\s+this|commands?\s+like)\b|\b(?:bad|wrong|insecure|unsafe|dangerous|malicious|vulnerable|incorrect|harmful|risky|suspicious|forbidden|prohibited)\s*(?:example|pattern|practice|code|usage|commands?|snippet|skill|input)?\s*[:(]|\banti-?patterns?\b|\bred\s+flags?\b|\bwhat\s+not\s+to\s+do\b|\bdon['’]t\s+do\s+this\b|\bexamples?\s+of\s+(?:an?\s+)?(?:malicious|dangerous|insecure|unsafe|attack|injection|exfiltration)|\b(?:attackers?|malware|adversar(?:y|ies))\s+(?:may|might|could|can|often|will|would|use|try)|\b(?:detect|flag|block|reject|catch|warn\s+about|look\s+for)s?\b[^.\n]{0,60}\b(?:patterns?|commands?|payloads?|attempts?|like)\b|[❌🚫⛔✗✘])/i;
     POSITIVE = /\b(?:instead,?\s+(?:run|use|execute|do)|(?:now|then|first|next|please|always)\s+(?:run|execute)|run\s+(?:the\s+)?following|(?:you|the\s+agent|claude|assistant)\s+(?:must|should|will|need\s+to)\s+(?:run|execute)|(?:good|correct|safe|secure|recommended)\s*(?:example|pattern|practice|way|version|alternative)?\s*:|[✅✔])/i;
@@ -20704,6 +20877,7 @@ var init_steps = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_markdown();
     init_matches();
     init_model2();
@@ -21072,6 +21246,7 @@ var init_code = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     MAX_DEPTH = 60;
     MAX_TOKENS = 4e5;
     STRING_PREFIX = /([rRbBuUfF]{1,2})?(['"])/y;
@@ -22176,6 +22351,7 @@ var init_code_eval = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_context();
     init_code();
     init_decode2();
@@ -22902,6 +23078,7 @@ var init_python = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_code_eval();
   }
 });
@@ -22915,6 +23092,7 @@ var init_javascript = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_code_eval();
   }
 });
@@ -22959,6 +23137,7 @@ var init_shell = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     MAX_DEPTH2 = 40;
     RESERVED_END = /* @__PURE__ */ new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
     META = /* @__PURE__ */ new Set([" ", "	", "\n", ";", "&", "|", "<", ">", "(", ")"]);
@@ -23586,6 +23765,7 @@ var init_shell_eval = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_lines();
     init_context();
     init_decode2();
@@ -24683,6 +24863,7 @@ var init_analysis = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_context();
     init_decode2();
     init_markdown();
@@ -25066,12 +25247,13 @@ function describeFailing(report, shown = 3) {
   const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
   return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
-var import_picomatch4, tableCache2, packCache, STRUCTURAL_CHECKS, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHARS, HEX_CHARS, base64At, hexAt, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
+var import_picomatch4, tableCache2, packCache, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHARS, HEX_CHARS, base64At, hexAt, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
 var init_threats = __esm({
   "src/skill/threats.ts"() {
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_avt1();
     import_picomatch4 = __toESM(require_picomatch2(), 1);
     init_config();
@@ -25085,21 +25267,11 @@ var init_threats = __esm({
     init_tree();
     init_archive();
     init_analysis();
+    init_skill_checks();
     init_decode2();
     init_matches();
     init_codes();
     init_fragment();
-    STRUCTURAL_CHECKS = {
-      "skill-binary-executable": { severity: "critical", description: "Executable binary (ELF, PE, Mach-O) inside a skill" },
-      "skill-binary-archive": { severity: "high", description: "Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned" },
-      "skill-archive-contents": { severity: "medium", description: "Archive inside a skill: its members were unpacked and scanned, but a reviewer cannot see them in a diff" },
-      "skill-binary-unknown": { severity: "high", description: "Binary file that cannot be analysed" },
-      "skill-binary-media": { severity: "medium", description: "Image, font or PDF asset: not analysed for hidden text; review it" },
-      "skill-frontmatter-warning": { severity: "medium", description: "SKILL.md frontmatter outside the recommended limits" },
-      "skill-file-too-large": { severity: "high", description: "File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread" },
-      "skill-escalation-wildcard-tools": { severity: "high", description: "allowed-tools grants every tool or every MCP tool" },
-      "skill-escalation-unscoped-shell": { severity: "medium", description: "allowed-tools grants the shell without a command scope" }
-    };
     ONLY_RULE = [0];
     OneThreat = class extends Ruleset {
       /** The text this rule is known to be a candidate for, during one scanThreatText call. */
@@ -25325,6 +25497,7 @@ var init_attest = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_errors();
     init_version();
     init_avt1();
@@ -25375,6 +25548,7 @@ var init_judge = __esm({
     "use strict";
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_messages();
     init_attest();
     init_avt1();
@@ -25558,6 +25732,7 @@ var init_utils = __esm({
   "node_modules/@noble/hashes/utils.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     atitle = (title) => title ? `"${title}" ` : "";
     aobject = (value, label3) => {
       if (value === null || typeof value !== "object" || Array.isArray(value))
@@ -25592,6 +25767,7 @@ var init_hmac = __esm({
   "node_modules/@noble/hashes/hmac.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils();
     _HMAC = class {
       oHash;
@@ -25733,6 +25909,7 @@ var init_hkdf = __esm({
   "node_modules/@noble/hashes/hkdf.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_hmac();
     init_utils();
     HKDF_COUNTER = /* @__PURE__ */ Uint8Array.of(0);
@@ -25759,6 +25936,7 @@ var init_u64 = __esm({
   "node_modules/@noble/hashes/_u64.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     fromNumH = (n) => n / 2 ** 32 | 0;
     fromNumL = (n) => n >>> 0;
   }
@@ -25776,6 +25954,7 @@ var init_md = __esm({
   "node_modules/@noble/hashes/_md.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_u64();
     init_utils();
     HashMD = class {
@@ -25892,6 +26071,7 @@ var init_sha2 = __esm({
   "node_modules/@noble/hashes/sha2.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_md();
     init_utils();
     SHA256_K = /* @__PURE__ */ Uint32Array.from([
@@ -26415,6 +26595,7 @@ var init_base = __esm({
   "node_modules/@scure/base/index.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     freeze = (fn) => Object.freeze(fn());
     powers = /* @__PURE__ */ (() => {
       let res = [];
@@ -26536,6 +26717,7 @@ var init_pbkdf2 = __esm({
   "node_modules/@noble/hashes/pbkdf2.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_hmac();
     init_utils();
   }
@@ -26702,6 +26884,7 @@ var init_scrypt = __esm({
   "node_modules/@noble/hashes/scrypt.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_pbkdf2();
     init_sha2();
     init_utils();
@@ -26837,6 +27020,7 @@ var init_utils2 = __esm({
   "node_modules/@noble/ciphers/utils.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     atitle2 = (title) => title ? `"${title}" ` : "";
     aobject2 = (value, label3) => {
       if (value === null || typeof value !== "object" || Array.isArray(value))
@@ -27021,6 +27205,7 @@ var init_arx = __esm({
   "node_modules/@noble/ciphers/_arx.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils2();
     encodeStr = (str) => Uint8Array.from(str.split(""), (c) => c.charCodeAt(0));
     sigma16_32 = /* @__PURE__ */ (() => swap32IfBE2(u322(encodeStr("expand 16-byte k"))))();
@@ -27041,6 +27226,7 @@ var init_poly1305 = __esm({
   "node_modules/@noble/ciphers/_poly1305.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils2();
     Poly1305 = class {
       blockLen = 16;
@@ -27398,6 +27584,7 @@ var init_chacha = __esm({
   "node_modules/@noble/ciphers/chacha.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_arx();
     init_poly1305();
     init_utils2();
@@ -27590,6 +27777,7 @@ var init_utils3 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/utils.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     isLE3 = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([287454020]).buffer)[0] === 68)();
     swap32IfBE3 = isLE3 ? (u) => u : byteSwap323;
     hasHexBuiltin2 = /* @__PURE__ */ (() => (
@@ -27753,6 +27941,7 @@ var init_utils4 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/utils.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils3();
     init_utils3();
     _0n = /* @__PURE__ */ BigInt(0);
@@ -27988,6 +28177,7 @@ var init_modular = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/modular.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils4();
     _0n2 = /* @__PURE__ */ BigInt(0);
     _1n2 = /* @__PURE__ */ BigInt(1);
@@ -28258,6 +28448,7 @@ var init_curve = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/curve.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils4();
     init_modular();
     _0n3 = /* @__PURE__ */ BigInt(0);
@@ -28514,6 +28705,7 @@ var init_montgomery = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/montgomery.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils4();
     init_curve();
     init_modular();
@@ -28529,6 +28721,7 @@ var init_hmac2 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/hmac.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils3();
     _HMAC2 = class {
       oHash;
@@ -29367,6 +29560,7 @@ var init_weierstrass = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/weierstrass.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_hmac2();
     init_utils3();
     init_utils4();
@@ -29498,6 +29692,7 @@ var init_md2 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/_md.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils3();
     HashMD2 = class {
       blockLen;
@@ -29650,6 +29845,7 @@ var init_u642 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/_u64.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     U32_MASK64 = /* @__PURE__ */ BigInt(2 ** 32 - 1);
     _32n = /* @__PURE__ */ BigInt(32);
     shrSH = (h, _l, s) => h >>> s;
@@ -29677,6 +29873,7 @@ var init_sha22 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/sha2.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_md2();
     init_u642();
     init_utils3();
@@ -30066,6 +30263,7 @@ var init_ed25519 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/ed25519.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_modular();
     init_montgomery();
     _1n6 = BigInt(1);
@@ -30095,6 +30293,7 @@ var init_nist = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/nist.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_sha22();
     init_weierstrass();
     p256_CURVE = /* @__PURE__ */ (() => ({
@@ -30160,6 +30359,7 @@ var init_hkdf2 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/hkdf.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_hmac2();
     init_utils3();
     HKDF_COUNTER2 = /* @__PURE__ */ Uint8Array.of(0);
@@ -30213,6 +30413,7 @@ var init_sha3 = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/hashes/sha3.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_u642();
     init_utils3();
     _0n6 = BigInt(0);
@@ -30416,6 +30617,7 @@ var init_fft = __esm({
   "node_modules/@noble/post-quantum/node_modules/@noble/curves/abstract/fft.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     FFTCore = (F2, coreOpts) => {
       const { N: N2, roots: roots2, dit, invertButterflies = false, skipStages = 0, brp = true } = coreOpts;
       const bits = log2(N2);
@@ -30549,6 +30751,7 @@ var init_utils5 = __esm({
   "node_modules/@noble/post-quantum/utils.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils3();
     init_utils3();
     randomBytes6 = randomBytes5;
@@ -30562,6 +30765,7 @@ var init_crystals = __esm({
   "node_modules/@noble/post-quantum/_crystals.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_fft();
     init_sha3();
     init_utils5();
@@ -30813,6 +31017,7 @@ var init_ml_kem = __esm({
   "node_modules/@noble/post-quantum/ml-kem.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_sha3();
     init_utils3();
     init_crystals();
@@ -31159,6 +31364,7 @@ var init_hybrid = __esm({
   "node_modules/@noble/post-quantum/hybrid.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_ed25519();
     init_nist();
     init_utils4();
@@ -31359,6 +31565,7 @@ var init_utils6 = __esm({
   "node_modules/@noble/curves/utils.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils();
     abytes5 = (value, length, title) => abytes(value, length, title);
     anumber5 = anumber;
@@ -31677,6 +31884,7 @@ var init_modular2 = __esm({
   "node_modules/@noble/curves/abstract/modular.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils6();
     _0n8 = /* @__PURE__ */ BigInt(0);
     _1n9 = /* @__PURE__ */ BigInt(1);
@@ -32026,6 +32234,7 @@ var init_curve2 = __esm({
   "node_modules/@noble/curves/abstract/curve.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils6();
     init_modular2();
     _0n9 = /* @__PURE__ */ BigInt(0);
@@ -32250,6 +32459,7 @@ var init_der = __esm({
   "node_modules/@noble/curves/abstract/der.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils6();
     _0n10 = /* @__PURE__ */ BigInt(0);
     DERErr2 = class extends Error {
@@ -33209,6 +33419,7 @@ var init_weierstrass2 = __esm({
   "node_modules/@noble/curves/abstract/weierstrass.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_hmac();
     init_utils();
     init_utils6();
@@ -33230,6 +33441,7 @@ var init_nist2 = __esm({
   "node_modules/@noble/curves/nist.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_sha2();
     init_weierstrass2();
     p256_CURVE2 = /* @__PURE__ */ (() => ({
@@ -33539,6 +33751,7 @@ var init_edwards = __esm({
   "node_modules/@noble/curves/abstract/edwards.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils6();
     init_curve2();
     init_modular2();
@@ -33698,6 +33911,7 @@ var init_montgomery2 = __esm({
   "node_modules/@noble/curves/abstract/montgomery.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_utils6();
     init_curve2();
     init_modular2();
@@ -33756,6 +33970,7 @@ var init_ed255192 = __esm({
   "node_modules/@noble/curves/ed25519.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_edwards();
     init_modular2();
     init_montgomery2();
@@ -33858,6 +34073,7 @@ var init_x25519 = __esm({
   "node_modules/age-encryption/dist/x25519.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_ed255192();
     exportable = false;
     webCryptoOff = false;
@@ -33953,6 +34169,7 @@ var init_io = __esm({
   "node_modules/age-encryption/dist/io.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     LineReader = class {
       s;
       transcript = [];
@@ -34073,6 +34290,7 @@ var init_format = __esm({
   "node_modules/age-encryption/dist/format.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_base();
     init_io();
     Stanza = class {
@@ -34223,6 +34441,7 @@ var init_recipients = __esm({
   "node_modules/age-encryption/dist/recipients.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_base();
     init_hkdf();
     init_sha2();
@@ -34561,6 +34780,7 @@ var init_stream = __esm({
   "node_modules/age-encryption/dist/stream.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_chacha();
     chacha20poly1305Overhead = 16;
     chunkSize = /* @__PURE__ */ (() => 64 * 1024)();
@@ -34612,6 +34832,7 @@ var init_armor = __esm({
   "node_modules/age-encryption/dist/armor.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_base();
     init_dist();
   }
@@ -34737,6 +34958,7 @@ var init_cbor = __esm({
   "node_modules/age-encryption/dist/cbor.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
   }
 });
 
@@ -34843,6 +35065,7 @@ var init_webauthn = __esm({
   "node_modules/age-encryption/dist/webauthn.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_base();
     init_utils();
     init_hkdf();
@@ -34968,6 +35191,7 @@ var init_dist = __esm({
   "node_modules/age-encryption/dist/index.js"() {
     init_define_AGENT_VAULT_RULE_PACKS();
     init_define_AGENT_VAULT_RULE_TABLES();
+    init_define_AGENT_VAULT_SKILL_RULE_IDS();
     init_hmac();
     init_hkdf();
     init_sha2();
@@ -35185,23 +35409,28 @@ var init_dist = __esm({
 // action/src/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // action/src/main.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/core/lib/core.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/core/lib/command.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 function toCommandValue(input) {
   if (input === null || input === void 0) {
     return "";
@@ -35272,6 +35501,7 @@ function escapeProperty(s) {
 // node_modules/@actions/core/lib/file-command.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
@@ -35305,18 +35535,22 @@ import * as os4 from "os";
 // node_modules/@actions/core/lib/oidc-utils.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // no-network-client:@actions/http-client
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // no-network-client:@actions/http-client/lib/auth
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/core/lib/summary.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
@@ -35604,27 +35838,33 @@ var summary = _summary;
 // node_modules/@actions/core/lib/path-utils.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/core/lib/platform.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import os3 from "os";
 
 // node_modules/@actions/exec/lib/exec.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/exec/lib/toolrunner.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/io/lib/io.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // node_modules/@actions/io/lib/io-util.js
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import * as fs2 from "fs";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
@@ -35691,6 +35931,7 @@ import { dirname as dirname10, join as join22 } from "node:path";
 // src/gate/gate.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_config();
 init_policy();
 init_skills();
@@ -35698,6 +35939,7 @@ init_skills();
 // src/git/protected.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35706,6 +35948,7 @@ import { join as join4 } from "node:path";
 // src/platform/exec.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync as existsSync3 } from "node:fs";
@@ -35780,6 +36023,7 @@ async function* gitChunks(args, opts2) {
 // src/team/format.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_placeholder();
 init_errors();
 init_messages();
@@ -35943,6 +36187,7 @@ init_messages();
 // src/gate/checks.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_skills();
 init_messages();
 init_model();
@@ -35950,6 +36195,7 @@ init_model();
 // src/sources/git-sources.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync as mkdtempSync2, openSync, readdirSync as readdirSync2, rmSync as rmSync2, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { dirname as dirname3, join as join5 } from "node:path";
@@ -35957,6 +36203,7 @@ import { dirname as dirname3, join as join5 } from "node:path";
 // src/core/diff.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 var COMMIT_MARKER = "AV-COMMIT ";
 function utf8Text(oneCharPerByte) {
   return /[^\x00-\x7f]/.test(oneCharPerByte) ? Buffer.from(oneCharPerByte, "latin1").toString("utf8") : oneCharPerByte;
@@ -36327,6 +36574,7 @@ function writeEntries(repo, entries, into) {
 // src/gate/content.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_lines();
 init_placeholder();
 init_scan();
@@ -36336,6 +36584,7 @@ init_messages();
 // src/sources/baseline.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_types();
 init_errors();
 import { randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
@@ -36414,6 +36663,7 @@ import { closeSync as closeSync4, openSync as openSync4, readSync as readSync3 }
 // src/sources/scan-run.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { closeSync as closeSync3, constants as constants4, existsSync as existsSync4, fstatSync as fstatSync2, openSync as openSync3, readSync as readSync2, statSync as statSync2 } from "node:fs";
 init_config();
 init_types();
@@ -36423,10 +36673,12 @@ init_messages();
 // src/sources/files.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // src/platform/safe-path.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync as lstatSync2, openSync as openSync2, readdirSync as readdirSync3, readFileSync as readFileSync4, readlinkSync, readSync, realpathSync, statSync } from "node:fs";
 var SHARED_READ_BYTES = 8 * 1024 * 1024;
 var SHARED_READ_MAX = 2 ** 31 - 1;
@@ -36622,6 +36874,7 @@ async function readContent(ctx, target) {
 // src/gate/skills.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_skills();
 init_types();
 init_model();
@@ -36845,6 +37098,7 @@ var GateChecks = class {
 // src/gate/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 var CHECK_NAMES = ["secrets", "protected-paths", "skills"];
 
 // src/gate/gate.ts
@@ -36910,6 +37164,7 @@ function blockers(results, failOn, isProtected) {
 // src/gate/trust.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_config();
 init_errors();
 import { posix as posix3 } from "node:path";
@@ -36917,6 +37172,7 @@ import { posix as posix3 } from "node:path";
 // src/config/loosening.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_types();
 init_policy();
 init_skills();
@@ -37033,6 +37289,7 @@ init_messages();
 // src/session/team-ops.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_home();
 init_errors();
 init_messages();
@@ -37041,6 +37298,7 @@ import { resolve as resolve9 } from "node:path";
 // src/team/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 init_messages();
 import { createCipheriv, createDecipheriv, createHash as createHash5, createPrivateKey as createPrivateKey2, createPublicKey as createPublicKey2, generateKeyPairSync, randomBytes as randomBytes8, verify } from "node:crypto";
@@ -37104,12 +37362,14 @@ function signatureValid(f, signer) {
 // src/team/merge.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 init_messages();
 
 // src/team/team.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 init_messages();
 init_atomic();
@@ -37170,10 +37430,12 @@ async function openTeam(root, identity, pins) {
 // src/session/local.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // src/vault/crypto.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { createCipheriv as createCipheriv2, createDecipheriv as createDecipheriv2, createHmac as createHmac2, createPrivateKey as createPrivateKey3, createPublicKey as createPublicKey3, hkdfSync, randomBytes as randomBytes9, sign, timingSafeEqual as timingSafeEqual2 } from "node:crypto";
 function deriveKeys(master) {
   const derive = (info2) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), info2, 32));
@@ -37225,6 +37487,7 @@ function sameHex(a, b) {
 // src/vault/marker-key.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 init_home();
 import { randomBytes as randomBytes10 } from "node:crypto";
@@ -37269,10 +37532,12 @@ import { resolve as resolve8 } from "node:path";
 // src/core/redact.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // src/core/forms.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 var Form = {
   Raw: 1,
   Json: 2,
@@ -37350,6 +37615,7 @@ function writtenForms(value, minBytes) {
 // src/core/joined.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 var NL = 10;
 var CR = 13;
 var BACKSLASH = 92;
@@ -38306,6 +38572,7 @@ init_bindings();
 // src/vault/index.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_placeholder();
 init_errors();
 init_messages();
@@ -38317,6 +38584,7 @@ init_bindings();
 // src/vault/approval-state.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 import { isAbsolute as isAbsolute2, sep as sep2 } from "node:path";
 var HOUR = 36e5;
@@ -38415,6 +38683,7 @@ function consumeGrant(state, keys, use, now) {
 // src/vault/key-provider.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 import { randomBytes as randomBytes11 } from "node:crypto";
 import { closeSync as closeSync6, openSync as openSync6, readFileSync as readFileSync12, writeSync as writeSync2, fsyncSync as fsyncSync2, statSync as statSync3 } from "node:fs";
@@ -38497,6 +38766,7 @@ var EnvKeyProvider = class {
 // src/vault/lock.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 import { closeSync as closeSync7, openSync as openSync7, readFileSync as readFileSync13, renameSync as renameSync2, statSync as statSync4, unlinkSync as unlinkSync2, writeFileSync as writeFileSync4, writeSync as writeSync3, linkSync as linkSync2 } from "node:fs";
 import { randomBytes as randomBytes12 } from "node:crypto";
@@ -38668,6 +38938,7 @@ function withLock(path, fn, options = {}) {
 // src/vault/state.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 init_atomic();
 import { readFileSync as readFileSync14, statSync as statSync5 } from "node:fs";
@@ -39229,22 +39500,26 @@ var FileVault = class _FileVault {
 // src/session/agent-client.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 
 // src/session/agent-protocol.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 var MAX_REQUEST_BYTES = 256 * 1024 * 1024;
 
 // src/session/agent-socket.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 
 // src/session/session.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 function useOf(d) {
   switch (d.kind) {
     case "file":
@@ -39263,6 +39538,7 @@ function useOf(d) {
 // src/audit/chain.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { createHash as createHash6, createPublicKey as createPublicKey4, verify as verifySignature2 } from "node:crypto";
 var GENESIS = "0".repeat(64);
 function lineHash(line) {
@@ -39375,6 +39651,7 @@ function splitLog(text) {
 // src/audit/log.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { chmodSync as chmodSync4, closeSync as closeSync8, fstatSync as fstatSync3, mkdirSync as mkdirSync8, fsyncSync as fsyncSync3, openSync as openSync8, readFileSync as readFileSync16, readSync as readSync4, statSync as statSync7, writeSync as writeSync4, constants as constants5 } from "node:fs";
 import { join as join20, resolve as resolve7 } from "node:path";
 var auditPaths = (home) => ({
@@ -39587,11 +39864,13 @@ init_config();
 // src/providers/chain.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_providers();
 
 // src/providers/envfile.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_placeholder();
 init_errors();
 init_messages();
@@ -39600,15 +39879,18 @@ init_atomic();
 // src/vault/dotenv.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_placeholder();
 
 // src/providers/provider.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // src/providers/onepassword.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_placeholder();
 init_errors();
 init_messages();
@@ -39617,6 +39899,7 @@ var MAX_OUTPUT = 64 * 1024 * 1024;
 // src/session/team-source.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 init_messages();
 import { createHash as createHash7, createPrivateKey as createPrivateKey4, sign as sign2 } from "node:crypto";
@@ -40198,6 +40481,7 @@ async function ciTeamSession(env, repo) {
 // action/src/event.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_errors();
 var ZERO_SHA = /^0+$/;
 function field(payload, path) {
@@ -40262,6 +40546,7 @@ function eventHead(eventName, payload) {
 // action/src/inputs.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_policy();
 init_errors();
 var INPUT_DEFAULTS = {
@@ -40311,10 +40596,12 @@ function withTrustInputs(config, inputs) {
 // action/src/summary.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 
 // src/report/model.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 function printablePath(p) {
   return p.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
@@ -40322,6 +40609,7 @@ function printablePath(p) {
 // src/report/sarif.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 init_messages();
 var LEVEL = { info: "note", low: "note", medium: "warning", high: "error", critical: "error" };
 var SECURITY_SEVERITY = { info: "1.0", low: "3.0", medium: "5.0", high: "8.0", critical: "9.5" };
@@ -40457,6 +40745,7 @@ function renderActionSarif(gate) {
 // action/src/target.ts
 init_define_AGENT_VAULT_RULE_PACKS();
 init_define_AGENT_VAULT_RULE_TABLES();
+init_define_AGENT_VAULT_SKILL_RULE_IDS();
 import { readFileSync as readFileSync17 } from "node:fs";
 init_errors();
 init_messages();

@@ -200,3 +200,15 @@ export function builtinRuleTables(): RuleTablePack[] {
 export function builtinRuleIds(): string[] {
   return builtinRuleTables().flatMap((p) => p.rules.map((r) => r.id));
 }
+
+/** The ids of the skill threat packs (rules/skill-*.yaml): a short list the build embeds, so naming them loads no pack. */
+declare const __AGENT_VAULT_SKILL_RULE_IDS__: string[] | undefined;
+
+/** The skill threat rules' ids (for checking skills.suppressions). */
+export function builtinSkillRuleIds(): string[] {
+  if (typeof __AGENT_VAULT_SKILL_RULE_IDS__ !== 'undefined') return __AGENT_VAULT_SKILL_RULE_IDS__;
+  const dir = rulesDir();
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('skill-') && f.endsWith('.yaml'))
+    .flatMap((f) => parseRulePack(`rules/${f}`, readFileSync(join(dir, f), 'utf8')).rules.map((r) => String((r as { id?: unknown }).id)));
+}

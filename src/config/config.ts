@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import { configError } from '../errors.js';
 import { allowlistFromTable, compileAllowlist, compileRule, digestRules, ruleFromTable, Ruleset, type Problem } from '../core/rules.js';
 import type { CompiledAllowlist, CompiledRule } from '../core/types.js';
-import { builtinRuleIds, builtinRulePacks, builtinRuleTables, ruleTablesOf, type RulePackFile } from './builtin-rules.js';
+import { SKILL_CHECK_IDS } from '../core/skill-checks.js';
+import { builtinRuleIds, builtinRulePacks, builtinSkillRuleIds, builtinRuleTables, ruleTablesOf, type RulePackFile } from './builtin-rules.js';
 import { readPolicy } from './policy.js';
 import { readProviders, type ProvidersConfig } from './providers.js';
 import { readSkillPolicy } from './skills.js';
@@ -153,6 +154,7 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
   if (config.skills) readSkillPolicy(config.skills, problems);
   config.providers = readProviders(v.providers, v.keys, problems);
   unknownDisabledRules(config, problems);
+  if (config.skills) unknownSuppressedRules(config, v.skills, problems);
   if (problems.length) {
     throw configError(formatProblems(file, located, problems), `Fix the configuration (${problems.length} problem${problems.length === 1 ? '' : 's'} above).`);
   }
@@ -167,6 +169,23 @@ function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): vo
   for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
   config.disabledRules.forEach((id, i) => {
     if (!known.has(id)) problems.push({ where: ['rules', 'disable', i], message: `unknown rule id "${id}"` });
+  });
+}
+
+/**
+ * Rule ids in skills.suppressions that no skill scan can report (a typo would suppress nothing
+ * and say nothing): a skill finding's id is a threat rule's, a check's done in code, or a secret
+ * rule's (built-in, when used, or added here).
+ */
+function unknownSuppressedRules(config: AgentVaultConfig, skills: unknown, problems: Problem[]): void {
+  const list = skills && typeof skills === 'object' ? (skills as { suppressions?: unknown }).suppressions : undefined;
+  if (!Array.isArray(list) || !list.length) return;
+  const known = new Set<string>([...builtinSkillRuleIds(), ...SKILL_CHECK_IDS]);
+  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
+  for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
+  list.forEach((s: unknown, i: number) => {
+    const rule = s && typeof s === 'object' ? (s as { rule?: unknown }).rule : undefined;
+    if (typeof rule === 'string' && rule.trim() && !known.has(rule)) problems.push({ where: ['skills', 'suppressions', i, 'rule'], message: `unknown rule id "${rule}" (use the id skill scan prints for the finding)` });
   });
 }
 

@@ -13,7 +13,8 @@ import { parseSkillMd, SKILL_FILE, type SkillDefinition } from './model.js';
 import type { SkillPolicy, SkillSuppression } from '../config/skills.js';
 import { readSkillTree, type SkillFile, type SkillTree } from './tree.js';
 import { readArchive } from './archive.js';
-import { analyseSkill, FLOW_CHECKS, type FlowFinding, type SkillText } from './analysis/index.js';
+import { analyseSkill, type FlowFinding, type SkillText } from './analysis/index.js';
+import { FLOW_CHECKS, STRUCTURAL_CHECKS, type StructuralCheck } from '../core/skill-checks.js';
 import { printableText } from './analysis/decode.js';
 import { ready } from './analysis/matches.js';
 import { skillFailure } from './codes.js';
@@ -52,20 +53,6 @@ function loadSkillPacks(dir: string): RulePackFile[] {
     .map((f) => parseRulePack(`rules/${f}`, readFileSync(join(dir, f), 'utf8')));
 }
 
-/** Checks done in code rather than regex; listed so reports and docs can name them. */
-const STRUCTURAL_CHECKS = {
-  'skill-binary-executable': { severity: 'critical', description: 'Executable binary (ELF, PE, Mach-O) inside a skill' },
-  'skill-binary-archive': { severity: 'high', description: 'Archive that cannot be opened (7z, rar, xz, bzip2, zstd, encrypted or damaged): its content cannot be reviewed or scanned' },
-  'skill-archive-contents': { severity: 'medium', description: 'Archive inside a skill: its members were unpacked and scanned, but a reviewer cannot see them in a diff' },
-  'skill-binary-unknown': { severity: 'high', description: 'Binary file that cannot be analysed' },
-  'skill-binary-media': { severity: 'medium', description: 'Image, font or PDF asset: not analysed for hidden text; review it' },
-  'skill-frontmatter-warning': { severity: 'medium', description: 'SKILL.md frontmatter outside the recommended limits' },
-  'skill-file-too-large': { severity: 'high', description: 'File larger than maxFileSize: it is not analysed, so the skill fails rather than pass unread' },
-  'skill-escalation-wildcard-tools': { severity: 'high', description: 'allowed-tools grants every tool or every MCP tool' },
-  'skill-escalation-unscoped-shell': { severity: 'medium', description: 'allowed-tools grants the shell without a command scope' },
-} as const satisfies Record<string, { severity: Severity; description: string }>;
-
-export type StructuralCheck = keyof typeof STRUCTURAL_CHECKS;
 
 /** Compiled rules for skill scans: threat packs and the secret ruleset of the config. */
 export interface SkillRules {

@@ -13,7 +13,7 @@ import { analysePython } from './python.js';
 import { analyseJavaScript } from './javascript.js';
 import { newShellEnv, ShellEvaluator } from './shell-eval.js';
 
-export { FLOW_CHECKS, type FlowCheck, type FlowFinding } from './context.js';
+export { type FlowFinding } from './context.js';
 
 export interface SkillText {
   path: string;
