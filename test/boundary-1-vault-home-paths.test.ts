@@ -148,4 +148,41 @@ describe('paths into the vault home', () => {
     expect((await r.readContent()).toString()).toBe('x: <agent-vault:db-password>\n');
     expect(p.stderr.toString()).toContain('vault home');
   });
+
+  it('the filter process judges each path through its real folder, resolved once per folder', async () => {
+    // vault-dir is a symlink to the vault home: lexically in the repository, really in the home.
+    // The folder's real path is asked once and reused; every file in it is still refused, and
+    // a file in an ordinary folder, before and after, is still served.
+    const input = Buffer.concat([
+      encodeList(['git-filter-client', 'version=2']),
+      encodeList(['capability=clean', 'capability=smudge']),
+      encodeList(['command=clean', 'pathname=plain.txt']),
+      encodeContent(Buffer.from('hello\n')),
+      encodeList(['command=clean', 'pathname=vault-dir/vault.key']),
+      encodeContent(key),
+      encodeList(['command=clean', 'pathname=vault-dir/vault.json']),
+      encodeContent(Buffer.from('{}\n')),
+      encodeList(['command=smudge', 'pathname=vault-dir/new.yaml']),
+      encodeContent(Buffer.from('x: <agent-vault:db-password>\n')),
+      encodeList(['command=clean', 'pathname=plain2.txt']),
+      encodeContent(Buffer.from('world\n')),
+    ]);
+    const p = spawnSync(process.execPath, [BIN, 'filter-process'], { cwd: w.repo, env: w.env, input });
+    expect(p.status).toBe(0);
+    const r = new PacketReader(Readable.from([p.stdout]));
+    await r.readList();
+    await r.readList();
+    const served = async (text: string) => {
+      expect(await r.readList()).toEqual(['status=success']);
+      expect((await r.readContent()).toString()).toBe(text);
+      expect(await r.readList()).toEqual([]);
+    };
+    await served('hello\n');
+    expect(await r.readList()).toEqual(['status=error']);
+    expect(await r.readList()).toEqual(['status=error']);
+    await served('x: <agent-vault:db-password>\n');
+    await served('world\n');
+    expect(p.stderr.toString()).toContain('vault-dir/new.yaml lies in the vault home');
+    expectNoKey(p.stdout);
+  });
 });

@@ -38911,7 +38911,8 @@ function withdrawWait(path) {
 }
 function lockWanted(path) {
   try {
-    return Date.now() - statSync4(wantPath(path)).mtimeMs < WANT_FRESH_MS;
+    const st = statSync4(wantPath(path), { throwIfNoEntry: false });
+    return !!st && Date.now() - st.mtimeMs < WANT_FRESH_MS;
   } catch {
     return false;
   }
@@ -40122,6 +40123,20 @@ var LocalVaultSession = class {
     const source = this.keyPolicy(key)?.meta.source ?? "local";
     return this.sources().find((s) => s.name === source)?.get(key);
   }
+  /**
+   * Values restore has materialised, decrypted once per session (dropped with everything else
+   * read from the vault at a change): a checkout restores the same few keys into thousands of
+   * files, and decrypting each again per file was a tenth of the smudge's time. The matcher
+   * holds every value in memory already; these never leave restore, which copies them into
+   * its output.
+   */
+  restoreValues = /* @__PURE__ */ new Map();
+  restoreValueOf(key) {
+    if (this.restoreValues.has(key)) return this.restoreValues.get(key);
+    const value = this.valueOf(key);
+    this.restoreValues.set(key, value);
+    return value;
+  }
   matcher() {
     this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
@@ -40321,7 +40336,7 @@ var LocalVaultSession = class {
         looked.add(key);
         const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : void 0;
         if (why) denied[why].add(key);
-        cache2.set(key, why ? void 0 : this.valueOf(key));
+        cache2.set(key, why ? void 0 : this.restoreValueOf(key));
       }
       return cache2.get(key);
     };
@@ -40414,6 +40429,7 @@ var LocalVaultSession = class {
   }
   /** What was built from the vault's content is stale after a change. */
   changed() {
+    this.restoreValues = /* @__PURE__ */ new Map();
     this.sourceCache = void 0;
     this.redactor = void 0;
     this.policy = void 0;

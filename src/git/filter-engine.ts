@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import { PLACEHOLDER_PREFIX } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG, LOCK_MSG } from '../messages.js';
-import { ProtectedFolders } from '../platform/safe-path.js';
+import { ProtectedFolders, realPrefix } from '../platform/safe-path.js';
 import { decodeForScan, scanInWindows } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
@@ -73,6 +73,20 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
   // git runs the filter at the work tree root and passes paths relative to it; a path there
   // cannot pass through a symlink (git refuses to check out beyond one), so joining suffices.
   const where = (pathname: string) => (pathname === NO_PATHNAME ? '' : resolve(opts.repo, pathname));
+  // A file's real path is its folder's real path and its name (git filters regular files, never
+  // a symlink, and never a path beyond one), so the folder is resolved once per command: a
+  // checkout of 5,000 files in one folder costs one realpath, not 5,000 (two each for a file
+  // not yet written). The check itself is ProtectedFolders.rootOf's, lexical then real.
+  const realFolders = new Map<string, string>();
+  const inVaultHome = (pathname: string): boolean => {
+    if (pathname === NO_PATHNAME) return false;
+    const abs = where(pathname);
+    if (folders.lexicalRootOf(abs)) return true;
+    const dir = dirname(abs);
+    let real = realFolders.get(dir);
+    if (real === undefined) realFolders.set(dir, (real = realPrefix(dir)));
+    return !!folders.lexicalRootOf(join(real, basename(abs)));
+  };
   let checked = false;
   let unavailable: AgentVaultError | undefined;
   let ruleset: Ruleset | undefined;
@@ -107,7 +121,7 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
 
   return {
     async clean(content, pathname) {
-      if (pathname !== NO_PATHNAME && folders.rootOf(where(pathname))) throw new Error(GIT_MSG.filterPathInVaultHome(pathname));
+      if (inVaultHome(pathname)) throw new Error(GIT_MSG.filterPathInVaultHome(pathname));
       if (await available()) {
         try {
           return (await session.redact(content, { escapeLiterals: false })).output;
@@ -149,7 +163,7 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
       throw new Error(GIT_MSG.cleanRefusedWithoutVault(pathname, findings.length, `${first.line}`, first.ruleId, first.masked));
     },
     async smudge(content, pathname) {
-      if (pathname !== NO_PATHNAME && folders.rootOf(where(pathname))) {
+      if (inVaultHome(pathname)) {
         warnOnce(`home:${pathname}`, `agent-vault: ${GIT_MSG.filterPathInVaultHome(pathname)}; left as it is`);
         return content;
       }
@@ -159,6 +173,9 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
         return content;
       };
       if (!(await available())) return leave();
+      // Nothing to restore: restore would hand back these very bytes and record nothing, so
+      // the vault (a round trip to the session agent) is not asked.
+      if (!content.includes(PLACEHOLDER_PREFIX)) return content;
       const path = where(pathname);
       let restored;
       try {

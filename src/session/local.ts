@@ -145,6 +145,22 @@ export class LocalVaultSession implements VaultSession {
     return this.sources().find((s) => s.name === source)?.get(key);
   }
 
+  /**
+   * Values restore has materialised, decrypted once per session (dropped with everything else
+   * read from the vault at a change): a checkout restores the same few keys into thousands of
+   * files, and decrypting each again per file was a tenth of the smudge's time. The matcher
+   * holds every value in memory already; these never leave restore, which copies them into
+   * its output.
+   */
+  private restoreValues = new Map<string, Buffer | undefined>();
+
+  private restoreValueOf(key: string): Buffer | undefined {
+    if (this.restoreValues.has(key)) return this.restoreValues.get(key);
+    const value = this.valueOf(key);
+    this.restoreValues.set(key, value);
+    return value;
+  }
+
   private matcher(): Redactor {
     this.redactor ??= new Redactor(this.sources().flatMap((s) => s.redactionValues()), markerKey(this.home));
     return this.redactor;
@@ -388,7 +404,7 @@ export class LocalVaultSession implements VaultSession {
         looked.add(key);
         const why = known(key) && !granted.has(key) ? this.denial(key, options.destination) : undefined;
         if (why) denied[why].add(key);
-        cache.set(key, why ? undefined : this.valueOf(key));
+        cache.set(key, why ? undefined : this.restoreValueOf(key));
       }
       return cache.get(key);
     };
@@ -496,6 +512,8 @@ export class LocalVaultSession implements VaultSession {
 
   /** What was built from the vault's content is stale after a change. */
   private changed(): void {
+    // Not zeroed: a team or provider source hands out the very buffers it keeps.
+    this.restoreValues = new Map();
     this.sourceCache = undefined;
     this.redactor = undefined;
     this.policy = undefined;
