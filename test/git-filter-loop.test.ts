@@ -83,24 +83,25 @@ describe('the handshake', () => {
     for (const first of ['git-filter-server', 'hello', 'version=2']) {
       const s = await serve(Buffer.concat([encodeList([first, 'version=2']), CAPABILITIES]));
       expect(s.error).toBeInstanceOf(ProtocolError);
-      expect((s.error as Error).message).toBe(`expected git-filter-client, got ${JSON.stringify(first)}`);
+      expect((s.error as Error).message).toBe("not git's long-running filter protocol on stdin: expected the git-filter-client greeting, got something else");
+      expect((s.error as Error).message).not.toContain(first);
       expect(s.packets).toEqual([]);
     }
   });
 
   it('names the end of input when git closes before the welcome', async () => {
     const s = await serve(Buffer.alloc(0));
-    expect((s.error as Error).message).toBe('expected git-filter-client, got "end of input"');
+    expect((s.error as Error).message).toBe("not git's long-running filter protocol on stdin: expected the git-filter-client greeting, got the end of input");
     expect(s.packets).toEqual([]);
   });
 
   it('refuses a client that does not offer version 2, naming what it offered', async () => {
     const v1 = await serve(Buffer.concat([encodeList(['git-filter-client', 'version=1', 'version=3']), CAPABILITIES]));
     expect(v1.error).toBeInstanceOf(ProtocolError);
-    expect((v1.error as Error).message).toBe('git offered version=1, version=3; only version=2 is supported');
+    expect((v1.error as Error).message).toBe("not git's long-running filter protocol on stdin: git offered version=1, version=3; only version=2 is supported");
     expect(v1.packets).toEqual([]);
     const none = await serve(Buffer.concat([encodeList(['git-filter-client']), CAPABILITIES]));
-    expect((none.error as Error).message).toBe('git offered no versions; only version=2 is supported');
+    expect((none.error as Error).message).toBe("not git's long-running filter protocol on stdin: git offered no versions; only version=2 is supported");
   });
 
   it('answers only the capabilities both sides have: none when git offers none, never delay', async () => {

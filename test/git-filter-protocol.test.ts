@@ -73,3 +73,21 @@ describe('filter-process speaks only protocol on stdout', () => {
     expect(s.stderr).toContain('vault unavailable');
   });
 });
+
+describe('filter-process run by hand', () => {
+  // It used to say "Internal error … This is a bug in agent-vault" for input that is simply not
+  // git's protocol (an empty stdin, a file piped in).
+  it('is a git error (exit 2) that says who runs it, and echoes nothing of its input', () => {
+    const secretish = `fake-handrun-${'q7'.repeat(12)}`;
+    for (const input of [Buffer.alloc(0), Buffer.from(`${secretish}\n`), encodeList([secretish, 'version=2'])]) {
+      const r = spawnSync(process.execPath, [BIN, 'filter-process'], { cwd: sb.root, env: sb.env, input });
+      const stderr = r.stderr.toString('utf8');
+      expect(r.status, stderr).toBe(2);
+      expect(stderr).toContain("not git's long-running filter protocol on stdin");
+      expect(stderr).toContain('agent-vault install');
+      expect(stderr).not.toMatch(/bug|Internal error/i);
+      expect(stderr + r.stdout.toString('utf8')).not.toContain(secretish.slice(0, 12));
+      expect(r.stdout.length).toBe(0);
+    }
+  });
+});

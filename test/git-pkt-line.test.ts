@@ -53,7 +53,7 @@ describe('pkt-line framing', () => {
 
   it('rejects a stream that ends inside a packet or has a malformed header', async () => {
     await expect(new PacketReader(Readable.from([Buffer.from('0010abc')])).read()).rejects.toThrow(ProtocolError);
-    await expect(new PacketReader(Readable.from([Buffer.from('zz10abcdefghijkl')])).read()).rejects.toThrow(/invalid pkt-line header/);
+    await expect(new PacketReader(Readable.from([Buffer.from('zz10abcdefghijkl')])).read()).rejects.toThrow(/a packet header is not four hex digits/);
     await expect(new PacketReader(Readable.from([Buffer.from('0001')])).read()).rejects.toThrow(/special packet/);
   });
 });

@@ -30,9 +30,11 @@ export async function serveFilterProcess(
   const send = (data: Buffer) => write(output, data);
 
   // Handshake: git-filter-client + versions, then capabilities; we answer with the subset we serve.
-  const welcome = await reader.readList();
-  if (!welcome || welcome[0] !== 'git-filter-client') throw new ProtocolError(`expected git-filter-client, got ${JSON.stringify(welcome?.[0] ?? 'end of input')}`);
-  if (!welcome.includes('version=2')) throw new ProtocolError(`git offered ${welcome.slice(1).join(', ') || 'no versions'}; only version=2 is supported`);
+  const welcome = await reader.readList().catch((e: unknown) => {
+    throw e instanceof ProtocolError ? new ProtocolError(`not git's long-running filter protocol on stdin: ${e.message}`) : e;
+  });
+  if (!welcome || welcome[0] !== 'git-filter-client') throw new ProtocolError(`not git's long-running filter protocol on stdin: expected the git-filter-client greeting, got ${welcome ? 'something else' : 'the end of input'}`); // never echoes what came (it may be anything)
+  if (!welcome.includes('version=2')) throw new ProtocolError(`not git's long-running filter protocol on stdin: git offered ${welcome.filter((w) => /^version=\d{1,4}$/.test(w)).join(', ') || 'no versions'}; only version=2 is supported`); // versions only: nothing else of the input is echoed
   await send(encodeList(['git-filter-server', 'version=2']));
   const offered = (await reader.readList()) ?? [];
   const served = CAPABILITIES.filter((c) => offered.includes(`capability=${c}`));

@@ -1,3 +1,4 @@
+import { AgentVaultError } from '../errors.js';
 /**
  * git's pkt-line framing, as used by the long-running filter protocol (gitprotocol-common,
  * gitattributes "Long Running Filter Process").
@@ -37,7 +38,17 @@ export function encodeContent(content: Uint8Array): Buffer {
   return Buffer.concat(parts);
 }
 
-export class ProtocolError extends Error {}
+/**
+ * Input that is not git's filter protocol: a git error (exit 2), not a bug. Seen when the
+ * filter command is run by hand or fed something else; the hint says who runs it.
+ */
+export class ProtocolError extends AgentVaultError {
+  constructor(message: string) {
+    super('git', message, {
+      hint: 'git runs agent-vault filter-process itself (filter.agent-vault.process, set up by agent-vault install); to filter one file by hand use agent-vault clean PATH or agent-vault smudge PATH',
+    });
+  }
+}
 
 /** A data packet's bytes, or `null` for a flush packet. */
 export type Packet = Buffer | null;
@@ -91,7 +102,7 @@ export class PacketReader {
       throw new ProtocolError('input ended inside a packet header');
     }
     const header = this.take(4).toString('latin1');
-    if (!/^[0-9a-f]{4}$/.test(header)) throw new ProtocolError(`invalid pkt-line header ${JSON.stringify(header)}`);
+    if (!/^[0-9a-f]{4}$/.test(header)) throw new ProtocolError('a packet header is not four hex digits');
     const length = parseInt(header, 16);
     if (length === 0) return null;
     if (length < 4) throw new ProtocolError(`unexpected special packet ${header}`);
