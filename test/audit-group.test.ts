@@ -7,7 +7,7 @@ import { entryLine, lineHash, parseEntries, verifyChain } from '../src/audit/cha
 import { appendAudit, auditPaths, readAuditLines, syncAudit } from '../src/audit/log.js';
 import { BIN, git, isolatedEnv, REPO, removeDir, runCli, tempDir } from './helpers/cli.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { passphraseVault, startAgentProcess, stopAgents, stopAgentsOf, waitFor } from './helpers/locked.js';
+import { confRepo, passphraseVault, startAgentProcess, stopAgents, stopAgentsOf, waitFor } from './helpers/locked.js';
 
 /**
  * Grouped audit appends (a checkout's smudges, issue 12's benchmark) hold the log: the lock is
@@ -199,14 +199,7 @@ describe('through the session agent', () => {
   });
 
   it('a checkout of a few files: when the filter process disconnects, its grouped entries are checkpointed; audit verify exits 0', async () => {
-    const base = tempDir('av-audit-group-agent-');
-    dirs.push(base);
-    const env = isolatedEnv(join(base, 'home'));
-    const home = env.AGENT_VAULT_HOME!;
-    homes.push(home);
-    const repo = join(base, 'repo');
-    mkdirSync(join(repo, 'conf'), { recursive: true });
-    git(repo, env, 'init', '-q');
+    const { env, home, repo } = confRepo('av-audit-group-agent-', dirs, homes);
     const value = expandTemplate('fake-group-{{alnum:24}}', rng(1212));
     const master = await passphraseVault(home, 'group passphrase', { 'db-password': value }, undefined, { 'db-password': [`${repo}/conf/*.yaml`] });
     await startAgentProcess(home, master, { env });

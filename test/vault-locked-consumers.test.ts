@@ -4,9 +4,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { encodeContent, encodeList, PacketReader } from '../src/git/pkt-line.js';
-import { BIN, git, isolatedEnv, removeDir, runCli, tempDir } from './helpers/cli.js';
+import { BIN, git, removeDir, runCli } from './helpers/cli.js';
 import { expandTemplate, rng } from './helpers/fake-secrets.js';
-import { passphraseVault, startAgentProcess, stopAgents, stopAgentsOf, terminal } from './helpers/locked.js';
+import { confRepo, passphraseVault, startAgentProcess, stopAgents, stopAgentsOf, terminal } from './helpers/locked.js';
 
 /**
  * Every consumer of vault values against a passphrase vault: through the session agent while
@@ -36,14 +36,7 @@ interface World {
 
 /** A repository protecting conf/*.yaml, with the agent-vault filter and hooks installed, and a passphrase vault whose keys are bound to the repository. */
 async function world(files = 3): Promise<World> {
-  const base = tempDir('av-locked-use-');
-  dirs.push(base);
-  const env = isolatedEnv(join(base, 'home'));
-  const home = env.AGENT_VAULT_HOME!;
-  homes.push(home);
-  const repo = join(base, 'repo');
-  mkdirSync(join(repo, 'conf'), { recursive: true });
-  git(repo, env, 'init', '-q');
+  const { env, home, repo } = confRepo('av-locked-use-', dirs, homes);
   const master = await passphraseVault(home, PASS, { 'db-password': DB, 'api-key': API }, undefined, { 'db-password': [`${repo}/**`], 'api-key': [`${repo}/**`] });
   writeFileSync(join(repo, '.agent-vault.yaml'), 'protected:\n  - "conf/*.yaml"\n');
   for (let i = 0; i < files; i++) writeFileSync(join(repo, 'conf', `svc-${i}.yaml`), `name: svc-${i}\npassword: ${DB}\napi: ${API}\n`);

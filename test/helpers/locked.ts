@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { agentEndpoints } from '../../src/session/agent-socket.js';
 import { normalizeBinding } from '../../src/vault/bindings.js';
 import { initVault, openVault } from '../../src/vault/index.js';
 import { MemoryKeyProvider, newMasterKey } from '../../src/vault/key-provider.js';
 import { wrapMasterKey, type KdfParams } from '../../src/vault/passphrase.js';
-import { BIN, driveTerminal, type TerminalStep } from './cli.js';
+import { BIN, driveTerminal, git, isolatedEnv, tempDir, type TerminalStep } from './cli.js';
 
 /**
  * Passphrase vaults and session agents for tests. A vault made here uses cheap KDF parameters
@@ -114,4 +115,20 @@ export function stopAgentsOf(home: string): void {
       /* gone */
     }
   }
+}
+
+/**
+ * A scratch folder (pushed on `dirs` for the caller to remove) with an isolated home whose
+ * vault home is pushed on `homes` (for stopAgentsOf), and an empty repository with a conf/ folder.
+ */
+export function confRepo(prefix: string, dirs: string[], homes: string[]): { env: NodeJS.ProcessEnv; home: string; repo: string } {
+  const base = tempDir(prefix);
+  dirs.push(base);
+  const env = isolatedEnv(join(base, 'home'));
+  const home = env.AGENT_VAULT_HOME!;
+  homes.push(home);
+  const repo = join(base, 'repo');
+  mkdirSync(join(repo, 'conf'), { recursive: true });
+  git(repo, env, 'init', '-q');
+  return { env, home, repo };
 }
