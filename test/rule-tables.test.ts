@@ -7,35 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadRulePacksFromDir, packRuleTables, ruleTablesOf, rulesDir, unpackRuleTables, type PackedRuleTables, type RulePackFile } from '../src/config/builtin-rules.js';
 import { allowlistFromTable, compileAllowlist, compileRule, ruleFromTable, type Problem } from '../src/core/rules.js';
-import type { CompiledAllowlist, CompiledRule } from '../src/core/types.js';
+import { allowlistShape, ruleShape as shape } from './helpers/rule-shape.js';
 import { REPO } from './helpers/sandbox.js';
 
 const packs = loadRulePacksFromDir(rulesDir());
 const embedded = JSON.parse(readFileSync(join(REPO, 'dist', 'rule-tables.json'), 'utf8')) as PackedRuleTables;
 const tables = unpackRuleTables(embedded);
-
-const source = (r: RegExp) => ({ source: r.source, flags: r.flags });
-const allowlistShape = (a: CompiledAllowlist) => ({
-  regexes: a.regexes.map(source),
-  lineRegexes: a.lineRegexes.map(source),
-  stopwords: a.stopwords,
-  paths: a.paths,
-  pathMatcher: a.pathMatcher ? 'set' : undefined,
-});
-/** Every field of a compiled rule, its RegExps as the source and flags they were made from. */
-const shape = (r: CompiledRule) => ({
-  id: r.id,
-  description: r.description,
-  regex: source(r.regex),
-  secretGroup: r.secretGroup,
-  firstChar: r.firstChar,
-  valueFirst: r.valueFirst && { names: source(r.valueFirst.names), forms: r.valueFirst.forms.map((f) => ({ form: f.form, regex: source(f.regex) })) },
-  keywords: r.keywords,
-  entropy: r.entropy,
-  severity: r.severity,
-  tags: r.tags,
-  allowlist: allowlistShape(r.allowlist),
-});
 
 describe('the embedded rule tables (dist/rule-tables.json)', () => {
   it('are the tables rules/*.yaml derives now (a stale or differently derived artefact fails here)', () => {

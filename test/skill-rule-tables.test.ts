@@ -7,30 +7,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RulePackFile } from '../src/config/builtin-rules.js';
 import { compileRule, ruleFromTable, type Problem, type RuleTable } from '../src/core/rules.js';
-import type { CompiledRule } from '../src/core/types.js';
 import { threatTablesOf } from '../src/skill/threat-tables.js';
 import { buildSkillRules, skillRulePacks } from '../src/skill/threats.js';
 import { defaultConfig } from '../src/config/config.js';
+import { ruleShape as shape } from './helpers/rule-shape.js';
 import { REPO } from './helpers/sandbox.js';
 
 const packs = skillRulePacks(join(REPO, 'rules'));
 const embedded = JSON.parse(readFileSync(join(REPO, 'dist', 'skill-rule-tables.json'), 'utf8')) as RuleTable[];
-
-const source = (r: RegExp) => ({ source: r.source, flags: r.flags });
-/** Every field of a compiled threat rule, its RegExps as the source and flags they were made from. */
-const shape = (r: CompiledRule) => ({
-  id: r.id,
-  description: r.description,
-  regex: source(r.regex),
-  secretGroup: r.secretGroup,
-  firstChar: r.firstChar,
-  valueFirst: r.valueFirst,
-  keywords: r.keywords,
-  entropy: r.entropy,
-  severity: r.severity,
-  tags: r.tags,
-  allowlist: { regexes: r.allowlist.regexes.map(source), lineRegexes: r.allowlist.lineRegexes.map(source), stopwords: r.allowlist.stopwords, paths: r.allowlist.paths, pathMatcher: r.allowlist.pathMatcher ? 'set' : undefined },
-});
 
 describe('the embedded skill threat tables (dist/skill-rule-tables.json)', () => {
   it('are the tables rules/skill-*.yaml derives now (a stale or differently derived artefact fails here)', () => {
