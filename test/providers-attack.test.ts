@@ -129,6 +129,20 @@ describe('an agent with safe commands and provider keys', () => {
     noValue(r);
   });
 
+  it('run with a provider key bound to the command: the command gets it, its output shows the placeholder', () => {
+    // In a process that opens the vault itself (key file, no session agent) the provider hands
+    // out the very buffer it keeps; run zeroed it after use, so the redaction of the command's
+    // output was then built from zeros and printed the value.
+    const bound = cliInTerminal({ env }, repo, ['bind', 'database-url', '--command', 'node -e*']);
+    expect(bound.code, bound.stdout).toBe(0);
+    const r = agent(['run', '--key', 'database-url', '--', 'node', '-e', 'process.stdout.write("got " + process.env.DATABASE_URL + "\\n")']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('got <agent-vault:database-url>\n');
+    noValue(r);
+    // The file's other tests start from no binding of this key.
+    expect(cliInTerminal({ env }, repo, ['unbind', 'database-url']).code).toBe(0);
+  });
+
   it('get and get --reveal need a terminal', () => {
     for (const args of [['get', 'stripe-live-key'], ['get', 'database-url', '--reveal']]) {
       const r = agent(args);

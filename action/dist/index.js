@@ -40375,7 +40375,8 @@ var LocalVaultSession = class {
       const path = destinationPath(use);
       throw new AgentVaultError("refused", MSG.keyNotBound([key], path ?? use.kind), { code: "KEY_NOT_BOUND", hint: MSG.keyNotBoundHint([key], path) });
     }
-    return this.valueOf(key);
+    const value = this.valueOf(key);
+    return value && Buffer.from(value);
   }
   async signWith(key, message, use) {
     const der = await this.valueFor(key, use);

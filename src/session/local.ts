@@ -446,7 +446,11 @@ export class LocalVaultSession implements VaultSession {
       const path = destinationPath(use);
       throw new AgentVaultError('refused', MSG.keyNotBound([key], path ?? use.kind), { code: 'KEY_NOT_BOUND', hint: MSG.keyNotBoundHint([key], path) });
     }
-    return this.valueOf(key);
+    // A copy the caller owns (and zeroes after use: run, the MCP server, signing). A team or
+    // provider source keeps its values and hands out those very buffers, which the redaction
+    // matcher is built from: zeroing them blinded it to the value (run printed it).
+    const value = this.valueOf(key);
+    return value && Buffer.from(value);
   }
 
   async signWith(key: string, message: Uint8Array, use: Destination): Promise<{ signature: Buffer; publicKey: Buffer } | undefined> {
