@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { encodeContent, encodeList, PacketReader } from '../src/git/pkt-line.js';
@@ -184,5 +184,58 @@ describe('paths into the vault home', () => {
     await served('world\n');
     expect(p.stderr.toString()).toContain('vault-dir/new.yaml lies in the vault home');
     expectNoKey(p.stdout);
+  });
+  it('a folder swapped for a symlink into the vault home between two files of one command is judged anew', async () => {
+    // The filter resolves a folder's real path once: an agent running `git add -A` could let
+    // the first file of a plain folder through, then swap the folder for a symlink to the vault
+    // home before git reads the next file through it (the key, by name). A stat per file says
+    // the folder is no longer the one resolved.
+    mkdirSync(join(w.repo, 'swap'));
+    const p = spawn(process.execPath, [BIN, 'filter-process'], { cwd: w.repo, env: w.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    p.stdout.on('data', (b: Buffer) => out.push(b));
+    const answers = async (n: number) => {
+      // Wait for n complete answers (status list, content, flush: or a status=error list).
+      for (let t = 0; t < 400; t++) {
+        const r = new PacketReader(Readable.from([Buffer.concat(out)]));
+        let got = 0;
+        try {
+          await r.readList();
+          await r.readList();
+          for (;;) {
+            const status = await r.readList();
+            if (!status) break;
+            if (status[0] === 'status=success') {
+              await r.readContent();
+              await r.readList();
+            }
+            got++;
+          }
+        } catch {
+          /* incomplete yet */
+        }
+        if (got >= n) return;
+        await new Promise((res) => setTimeout(res, 25));
+      }
+      throw new Error('the filter did not answer');
+    };
+    p.stdin.write(Buffer.concat([encodeList(['git-filter-client', 'version=2']), encodeList(['capability=clean', 'capability=smudge'])]));
+    p.stdin.write(Buffer.concat([encodeList(['command=clean', 'pathname=swap/first.txt']), encodeContent(Buffer.from('plain\n'))]));
+    await answers(1);
+    renameSync(join(w.repo, 'swap'), join(w.repo, 'swap-was'));
+    symlinkSync(w.vault, join(w.repo, 'swap'));
+    p.stdin.write(Buffer.concat([encodeList(['command=clean', 'pathname=swap/vault.key']), encodeContent(readFileSync(join(w.repo, 'swap', 'vault.key')))]));
+    await answers(2);
+    p.stdin.end();
+    const code = await new Promise<number | null>((res) => p.on('close', res));
+    expect(code).toBe(0);
+    const r = new PacketReader(Readable.from([Buffer.concat(out)]));
+    await r.readList();
+    await r.readList();
+    expect(await r.readList()).toEqual(['status=success']);
+    expect((await r.readContent()).toString()).toBe('plain\n');
+    expect(await r.readList()).toEqual([]);
+    expect(await r.readList()).toEqual(['status=error']);
+    expectNoKey(Buffer.concat(out));
   });
 });

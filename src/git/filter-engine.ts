@@ -1,11 +1,11 @@
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildRuleset, type AgentVaultConfig } from '../config/config.js';
 import { PLACEHOLDER_PREFIX } from '../core/placeholder.js';
 import { scanText } from '../core/scan.js';
 import type { Ruleset } from '../core/rules.js';
 import { AgentVaultError } from '../errors.js';
 import { GIT_MSG, LOCK_MSG } from '../messages.js';
-import { ProtectedFolders, realPrefix } from '../platform/safe-path.js';
+import { FolderRealPaths, ProtectedFolders } from '../platform/safe-path.js';
 import { decodeForScan, scanInWindows } from '../sources/fragment.js';
 import { vaultReady, type VaultSession } from '../session/session.js';
 import type { FilterEngine } from './filter-process.js';
@@ -74,18 +74,16 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
   // cannot pass through a symlink (git refuses to check out beyond one), so joining suffices.
   const where = (pathname: string) => (pathname === NO_PATHNAME ? '' : resolve(opts.repo, pathname));
   // A file's real path is its folder's real path and its name (git filters regular files, never
-  // a symlink, and never a path beyond one), so the folder is resolved once per command: a
-  // checkout of 5,000 files in one folder costs one realpath, not 5,000 (two each for a file
-  // not yet written). The check itself is ProtectedFolders.rootOf's, lexical then real.
-  const realFolders = new Map<string, string>();
+  // a symlink), so a folder's real path is resolved once and reused while a stat says it is
+  // still the same folder (FolderRealPaths): a checkout of 5,000 files in one folder costs one
+  // realpath and 5,000 stats, not 5,000 to 10,000 realpath walks, and a folder swapped for a
+  // symlink mid-command is resolved again. The check itself is ProtectedFolders.rootOf's,
+  // lexical then real.
+  const realPaths = new FolderRealPaths();
   const inVaultHome = (pathname: string): boolean => {
     if (pathname === NO_PATHNAME) return false;
     const abs = where(pathname);
-    if (folders.lexicalRootOf(abs)) return true;
-    const dir = dirname(abs);
-    let real = realFolders.get(dir);
-    if (real === undefined) realFolders.set(dir, (real = realPrefix(dir)));
-    return !!folders.lexicalRootOf(join(real, basename(abs)));
+    return !!(folders.lexicalRootOf(abs) ?? folders.lexicalRootOf(realPaths.realOf(abs)));
   };
   let checked = false;
   let unavailable: AgentVaultError | undefined;

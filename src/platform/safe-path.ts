@@ -48,6 +48,34 @@ export function realPrefix(path: string): string {
 
 const idOf = (st: BigIntStats) => `${st.dev}:${st.ino}`;
 
+/**
+ * Real paths of folders, for a process that judges many files in few folders (the filter
+ * process): a folder is resolved once, then trusted only while it is still the same folder.
+ * Each call stats the folder (following symlinks, one system call) and resolves it again when
+ * its (device, inode) changed, so a folder swapped for a symlink during a command (into the
+ * vault home, say, between two files of one `git add`) is judged by where it leads now.
+ */
+export class FolderRealPaths {
+  private known = new Map<string, { id: string; real: string }>();
+
+  /** The real path of the absolute file path `abs`: its folder's real path and its name. */
+  realOf(abs: string): string {
+    const dir = dirname(abs);
+    let id: string | undefined;
+    try {
+      id = idOf(statSync(dir, { bigint: true }));
+    } catch {
+      id = undefined; // no such folder (yet): resolve it every time, as realPrefix does
+    }
+    let entry = this.known.get(dir);
+    if (!entry || id === undefined || entry.id !== id) {
+      entry = { id: id ?? '', real: realPrefix(dir) };
+      if (id !== undefined) this.known.set(dir, entry);
+    }
+    return join(entry.real, basename(abs));
+  }
+}
+
 /** The folders no safe command may read from or write into (the vault home and its key folders). */
 export class ProtectedFolders {
   readonly roots: string[];
