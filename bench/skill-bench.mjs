@@ -57,7 +57,11 @@ function timed(args) {
   const bins = baselineCli ? [cli, baselineCli] : [cli];
   for (const bin of bins) measure(args, bin);
   const runs = bins.map(() => []);
-  for (let i = 0; i < RUNS; i++) bins.forEach((bin, b) => runs[b].push(measure(args, bin)));
+  // Alternate which build goes first, so neither always runs right after the other.
+  for (let i = 0; i < RUNS; i++) {
+    const order = i % 2 ? [...bins.keys()].reverse() : [...bins.keys()];
+    for (const b of order) runs[b].push(measure(args, bins[b]));
+  }
   return runs.map((rs) => ({ wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)) }));
 }
 

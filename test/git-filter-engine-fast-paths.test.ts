@@ -26,11 +26,14 @@ afterEach(() => sb.cleanup());
 
 function counted(session: LocalVaultSession): { session: VaultSession; restores: () => number } {
   let restores = 0;
-  const wrapped = Object.create(session) as VaultSession;
-  wrapped.restore = (input, options) => {
-    restores++;
-    return session.restore(input, options);
-  };
+  // Every call goes to the session itself (this = session), only restore is counted.
+  const wrapped = new Proxy(session, {
+    get(target, name) {
+      if (name === 'restore') return (...args: Parameters<VaultSession['restore']>) => (restores++, target.restore(...args));
+      const v = Reflect.get(target, name, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  }) as VaultSession;
   return { session: wrapped, restores: () => restores };
 }
 

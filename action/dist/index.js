@@ -17807,11 +17807,18 @@ function parseConfig(text, file) {
   }
   return config;
 }
-function unknownDisabledRules(config, problems) {
-  if (!config.disabledRules.length) return;
+function secretRuleIds(config) {
   const known = /* @__PURE__ */ new Set();
   if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
-  for (const r of config.customRules) if (r && typeof r === "object") known.add(String(r.id));
+  for (const r of config.customRules) {
+    const id = r && typeof r === "object" ? r.id : void 0;
+    if (typeof id === "string") known.add(id);
+  }
+  return known;
+}
+function unknownDisabledRules(config, problems) {
+  if (!config.disabledRules.length) return;
+  const known = secretRuleIds(config);
   config.disabledRules.forEach((id, i) => {
     if (!known.has(id)) problems.push({ where: ["rules", "disable", i], message: `unknown rule id "${id}"` });
   });
@@ -17819,9 +17826,8 @@ function unknownDisabledRules(config, problems) {
 function unknownSuppressedRules(config, skills, problems) {
   const list = skills && typeof skills === "object" ? skills.suppressions : void 0;
   if (!Array.isArray(list) || !list.length) return;
-  const known = /* @__PURE__ */ new Set([...builtinSkillRuleIds(), ...SKILL_CHECK_IDS]);
-  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
-  for (const r of config.customRules) if (r && typeof r === "object") known.add(String(r.id));
+  const known = secretRuleIds(config);
+  for (const id of [...builtinSkillRuleIds(), ...SKILL_CHECK_IDS]) known.add(id);
   list.forEach((s, i) => {
     const rule = s && typeof s === "object" ? s.rule : void 0;
     if (typeof rule === "string" && rule.trim() && !known.has(rule)) problems.push({ where: ["skills", "suppressions", i, "rule"], message: `unknown rule id "${rule}" (use the id skill scan prints for the finding)` });

@@ -1,5 +1,4 @@
 // A minimal "session agent" for floor.mjs: answers each request line with the same line.
-// Minimal "agent": answers each newline-terminated request with the same line.
 import { createServer } from 'node:net';
 import { rmSync } from 'node:fs';
 const path = process.argv[2];

@@ -1,5 +1,4 @@
 // A minimal long-running git filter (protocol v2, clean + smudge) that echoes the content: the floor for any Node filter. See floor.mjs.
-// Minimal long-running git filter (protocol v2, clean+smudge), echoes content unchanged.
 let buf = Buffer.alloc(0);
 let state = 'hello'; // hello -> caps -> header -> content
 let content = [];

@@ -161,12 +161,21 @@ export function parseConfig(text: string, file: string): AgentVaultConfig {
   return config;
 }
 
+/** The ids of the secret rules a configuration runs: the built-in ones when used, and those it adds. */
+function secretRuleIds(config: AgentVaultConfig): Set<string> {
+  const known = new Set<string>();
+  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
+  for (const r of config.customRules) {
+    const id = r && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
+    if (typeof id === 'string') known.add(id);
+  }
+  return known;
+}
+
 /** Ids in rules.disable that name no rule (built-in, when used, or added here), each at its own line. */
 function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): void {
   if (!config.disabledRules.length) return;
-  const known = new Set<string>();
-  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
-  for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
+  const known = secretRuleIds(config);
   config.disabledRules.forEach((id, i) => {
     if (!known.has(id)) problems.push({ where: ['rules', 'disable', i], message: `unknown rule id "${id}"` });
   });
@@ -180,9 +189,8 @@ function unknownDisabledRules(config: AgentVaultConfig, problems: Problem[]): vo
 function unknownSuppressedRules(config: AgentVaultConfig, skills: unknown, problems: Problem[]): void {
   const list = skills && typeof skills === 'object' ? (skills as { suppressions?: unknown }).suppressions : undefined;
   if (!Array.isArray(list) || !list.length) return;
-  const known = new Set<string>([...builtinSkillRuleIds(), ...SKILL_CHECK_IDS]);
-  if (config.useBuiltinRules) for (const id of builtinRuleIds()) known.add(id);
-  for (const r of config.customRules) if (r && typeof r === 'object') known.add(String((r as { id?: unknown }).id));
+  const known = secretRuleIds(config);
+  for (const id of [...builtinSkillRuleIds(), ...SKILL_CHECK_IDS]) known.add(id);
   list.forEach((s: unknown, i: number) => {
     const rule = s && typeof s === 'object' ? (s as { rule?: unknown }).rule : undefined;
     if (typeof rule === 'string' && rule.trim() && !known.has(rule)) problems.push({ where: ['skills', 'suppressions', i, 'rule'], message: `unknown rule id "${rule}" (use the id skill scan prints for the finding)` });

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { encodeContent, encodeList, FLUSH, PacketReader, ProtocolError } from './pkt-line.js';
+import { encodeContent, encodeList, FLUSH, NOT_GIT_HINT, PacketReader, ProtocolError } from './pkt-line.js';
 
 /**
  * What the filter does to one file's content. Both directions get the repository-relative
@@ -31,10 +31,10 @@ export async function serveFilterProcess(
 
   // Handshake: git-filter-client + versions, then capabilities; we answer with the subset we serve.
   const welcome = await reader.readList().catch((e: unknown) => {
-    throw e instanceof ProtocolError ? new ProtocolError(`not git's long-running filter protocol on stdin: ${e.message}`) : e;
+    throw e instanceof ProtocolError ? new ProtocolError(`not git's long-running filter protocol on stdin: ${e.message}`, NOT_GIT_HINT) : e;
   });
-  if (!welcome || welcome[0] !== 'git-filter-client') throw new ProtocolError(`not git's long-running filter protocol on stdin: expected the git-filter-client greeting, got ${welcome ? 'something else' : 'the end of input'}`); // never echoes what came (it may be anything)
-  if (!welcome.includes('version=2')) throw new ProtocolError(`not git's long-running filter protocol on stdin: git offered ${welcome.filter((w) => /^version=\d{1,4}$/.test(w)).join(', ') || 'no versions'}; only version=2 is supported`); // versions only: nothing else of the input is echoed
+  if (!welcome || welcome[0] !== 'git-filter-client') throw new ProtocolError(`not git's long-running filter protocol on stdin: expected the git-filter-client greeting, got ${welcome ? 'something else' : 'the end of input'}`, NOT_GIT_HINT); // never echoes what came (it may be anything)
+  if (!welcome.includes('version=2')) throw new ProtocolError(`not git's long-running filter protocol on stdin: git offered ${welcome.filter((w) => /^version=\d{1,4}$/.test(w)).join(', ') || 'no versions'}; only version=2 is supported`, NOT_GIT_HINT); // versions only: nothing else of the input is echoed
   await send(encodeList(['git-filter-server', 'version=2']));
   const offered = (await reader.readList()) ?? [];
   const served = CAPABILITIES.filter((c) => offered.includes(`capability=${c}`));

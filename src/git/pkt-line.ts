@@ -1,4 +1,3 @@
-import { AgentVaultError } from '../errors.js';
 /**
  * git's pkt-line framing, as used by the long-running filter protocol (gitprotocol-common,
  * gitattributes "Long Running Filter Process").
@@ -7,6 +6,8 @@ import { AgentVaultError } from '../errors.js';
  * flush packet that ends a list or a content stream. git rejects packets longer than 65520
  * bytes in total, so data is at most 65516 bytes per packet. `0001`-`0003` are not valid here.
  */
+import { AgentVaultError } from '../errors.js';
+
 export const MAX_PACKET_DATA = 65516;
 export const FLUSH = Buffer.from('0000', 'latin1');
 
@@ -39,16 +40,19 @@ export function encodeContent(content: Uint8Array): Buffer {
 }
 
 /**
- * Input that is not git's filter protocol: a git error (exit 2), not a bug. Seen when the
- * filter command is run by hand or fed something else; the hint says who runs it.
+ * Input that breaks git's pkt-line protocol: a git error (exit 2), not a bug. Mid-stream it
+ * means git went away; in the handshake, that something other than git is talking (the
+ * filter process run by hand), and the hint then says who runs it.
  */
 export class ProtocolError extends AgentVaultError {
-  constructor(message: string) {
-    super('git', message, {
-      hint: 'git runs agent-vault filter-process itself (filter.agent-vault.process, set up by agent-vault install); to filter one file by hand use agent-vault clean PATH or agent-vault smudge PATH',
-    });
+  constructor(message: string, hint?: string) {
+    super('git', message, hint === undefined ? {} : { hint });
   }
 }
+
+/** The hint for a handshake that is not git's: who runs the filter process, and the by-hand way. */
+export const NOT_GIT_HINT =
+  'git runs agent-vault filter-process itself (filter.agent-vault.process, set up by agent-vault install); to filter one file by hand: agent-vault clean PATH < PATH (or smudge)';
 
 /** A data packet's bytes, or `null` for a flush packet. */
 export type Packet = Buffer | null;
