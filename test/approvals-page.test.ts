@@ -366,6 +366,9 @@ describe('without TOTP (a key-file vault) the page only shows the request', () =
     }
     expect((await k.agent(['request', 'status', id])).stdout).toMatch(/^pending/);
     expect(readFileSync(auditPaths(k.vault).log, 'utf8')).toContain(`"outcome":"refused","actor":"page","request":"${id}","detail":"the page decides only with TOTP on"`);
+    // The page announces new requests on a one-second poll: on a fast machine all of the above
+    // can happen before its first look.
+    await waitFor(() => out.includes(`request ${id}: ${at}/r/${id}`), 15_000, 'the page announcing the request');
     expect(out).toContain(`request ${id}: ${at}/r/${id}`);
   }, 120_000);
 });
