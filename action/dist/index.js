@@ -18695,7 +18695,7 @@ function scanText(text, origin, ruleset, options = {}) {
   const byPath = options.pathAllowlists !== false;
   if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
   const lines = new Lines(text);
-  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0);
+  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0, options.candidates);
   if (kept.length === 0) return [];
   const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : void 0;
   const teamFile = isTeamFilePath(path);
@@ -18755,9 +18755,9 @@ function contextOf(text, lines, kept, k, line0, endLine0) {
   }
   return out + text.slice(at, to);
 }
-function collect(text, lines, path, ruleset, byPath, depth) {
+function collect(text, lines, path, ruleset, byPath, depth, known) {
   const candidates = [];
-  for (const ri of ruleset.candidates(text)) {
+  for (const ri of known ?? ruleset.candidates(text)) {
     const rule = ruleset.rules[ri];
     if (rule.firstChar !== void 0 && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;
@@ -20451,18 +20451,8 @@ function ready(re) {
   return re;
 }
 function allMatches(re, text) {
-  const g = globalOf(re);
-  const unicode = g.unicode || g.flags.includes("v");
   const out = [];
-  g.lastIndex = 0;
-  try {
-    for (let m = g.exec(text); m; m = g.exec(text)) {
-      out.push(m);
-      if (m[0] === "") g.lastIndex = advance(text, g.lastIndex, unicode);
-    }
-  } finally {
-    g.lastIndex = 0;
-  }
+  someMatch(re, text, (m) => (out.push(m), false));
   return out;
 }
 function someMatch(re, text, keep) {
@@ -24907,7 +24897,7 @@ function buildSkillRules(config, packs) {
   const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: void 0 }, () => digestRules(defs()));
   const secrets = buildRuleset(config);
   const empty = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
+  const singleThreats = rules.map((r) => new Ruleset([r], empty, () => threats.digest));
   let digest;
   return {
     threats,
@@ -25021,12 +25011,7 @@ function scanThreatText(text, path, rules) {
   return rules.threats.candidates(text).flatMap((ri) => {
     const one = rules.singleThreats[ri];
     ready(one.rules[0].regex);
-    one.picked = text;
-    try {
-      return scanText(text, { path }, one, NO_INLINE);
-    } finally {
-      one.picked = void 0;
-    }
+    return scanText(text, { path }, one, PICKED);
   });
 }
 function scanFileText(text, path, rules, depth = 0) {
@@ -25253,7 +25238,7 @@ function describeFailing(report, shown = 3) {
   const listed = failing.slice(0, shown).map((f) => `${f.ruleId} at ${f.path}:${f.line}`).join(", ");
   return failing.length > shown ? `${listed}, and ${failing.length - shown} more` : listed;
 }
-var import_picomatch4, tableCache2, packCache, ONLY_RULE, OneThreat, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHARS, HEX_CHARS, base64At, hexAt, NO_INLINE, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
+var import_picomatch4, tableCache2, packCache, MEDIA_MAGIC, ARCHIVE_MAGIC, EXEC_MAGIC, ARCHIVE_EXT, EXEC_EXT, utf84, BASE64_CHARS, HEX_CHARS, base64At, hexAt, NO_INLINE, PICKED, OPENABLE, ARCHIVE_LIMITS, ANALYSIS_VERSION, COMMAND_TAGS, PROSE_TAGS, EXAMPLE_MARKER, TOKENISH;
 var init_threats = __esm({
   "src/skill/threats.ts"() {
     "use strict";
@@ -25278,14 +25263,6 @@ var init_threats = __esm({
     init_matches();
     init_codes();
     init_fragment();
-    ONLY_RULE = [0];
-    OneThreat = class extends Ruleset {
-      /** The text this rule is known to be a candidate for, during one scanThreatText call. */
-      picked;
-      candidates(text) {
-        return text === this.picked ? ONLY_RULE : super.candidates(text);
-      }
-    };
     MEDIA_MAGIC = [
       [[137, 80, 78, 71], "PNG"],
       [[255, 216, 255], "JPEG"],
@@ -25326,6 +25303,7 @@ var init_threats = __esm({
     base64At = (text, at) => BASE64_CHARS[text.charCodeAt(at)] === 1;
     hexAt = (text, at) => HEX_CHARS[text.charCodeAt(at)] === 1;
     NO_INLINE = { inlineSuppressions: false };
+    PICKED = { ...NO_INLINE, candidates: [0] };
     OPENABLE = /* @__PURE__ */ new Set(["zip", "gzip", "tar"]);
     ARCHIVE_LIMITS = { bytes: 64 * 1024 * 1024, members: 1e4, depth: 3 };
     ANALYSIS_VERSION = "flow-1";
@@ -40132,9 +40110,9 @@ var LocalVaultSession = class {
   /**
    * Values restore has materialised, decrypted once per session (dropped with everything else
    * read from the vault at a change): a checkout restores the same few keys into thousands of
-   * files, and decrypting each again per file was a tenth of the smudge's time. The matcher
-   * holds every value in memory already; these never leave restore, which copies them into
-   * its output.
+   * files, and decrypting each again per file was a tenth of the smudge's time. Plaintext in
+   * this process until the vault changes or locks (the process holds the key anyway); these
+   * never leave restore, which copies them into its output.
    */
   restoreValues = /* @__PURE__ */ new Map();
   restoreValueOf(key) {

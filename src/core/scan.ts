@@ -27,6 +27,12 @@ export interface ScanOptions {
    * Findings inside them are reported at the encoded span with a `decoded:<encoding>` tag.
    */
   decode?: boolean;
+  /**
+   * The ruleset's keyword pass over this very text, when the caller already has it (a skill's
+   * threat rules are picked by one pass over all of them, then each runs on its own). Decoded
+   * segments inside the text still take their own pass.
+   */
+  candidates?: readonly number[];
 }
 
 /** Inline suppressions, in the syntaxes of agent-vault, gitleaks, detect-secrets and secretlint. */
@@ -72,7 +78,7 @@ export function scanText(text: string, origin: Origin, ruleset: Ruleset, options
   const byPath = options.pathAllowlists !== false;
   if (byPath && ruleset.globalAllowlist.pathMatcher?.(path)) return [];
   const lines = new Lines(text);
-  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0);
+  const kept = collect(text, lines, path, ruleset, byPath, options.decode === false ? MAX_DECODE_DEPTH : 0, options.candidates);
   if (kept.length === 0) return [];
   const suppressed = options.inlineSuppressions !== false ? inlineSuppressions(text, lines) : undefined;
 
@@ -146,9 +152,9 @@ function contextOf(text: string, lines: Lines, kept: readonly Candidate[], k: nu
  * entropy and allowlists, then the secrets inside encoded segments (decoded and scanned in
  * place, `depth` levels deep at most), reported at the encoded span.
  */
-function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byPath: boolean, depth: number): Candidate[] {
+function collect(text: string, lines: Lines, path: string, ruleset: Ruleset, byPath: boolean, depth: number, known?: readonly number[]): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const ri of ruleset.candidates(text)) {
+  for (const ri of known ?? ruleset.candidates(text)) {
     const rule = ruleset.rules[ri]!;
     if (rule.firstChar !== undefined && text.charCodeAt(0) !== rule.firstChar) continue;
     if (byPath && rule.allowlist.pathMatcher?.(path)) continue;

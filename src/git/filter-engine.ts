@@ -77,14 +77,9 @@ export function createFilterEngine(opts: FilterEngineOptions): FilterEngine {
   // a symlink), so a folder's real path is resolved once and reused while a stat says it is
   // still the same folder (FolderRealPaths): a checkout of 5,000 files in one folder costs one
   // realpath and 5,000 stats, not 5,000 to 10,000 realpath walks, and a folder swapped for a
-  // symlink mid-command is resolved again. The check itself is ProtectedFolders.rootOf's,
-  // lexical then real.
-  const realPaths = new FolderRealPaths();
-  const inVaultHome = (pathname: string): boolean => {
-    if (pathname === NO_PATHNAME) return false;
-    const abs = where(pathname);
-    return !!(folders.lexicalRootOf(abs) ?? folders.lexicalRootOf(realPaths.realOf(abs)));
-  };
+  // symlink mid-command is resolved again.
+  const { realOf } = new FolderRealPaths();
+  const inVaultHome = (pathname: string) => pathname !== NO_PATHNAME && folders.rootOf(where(pathname), realOf) !== undefined;
   let checked = false;
   let unavailable: AgentVaultError | undefined;
   let ruleset: Ruleset | undefined;

@@ -59,7 +59,7 @@ export class FolderRealPaths {
   private known = new Map<string, { id: string; real: string }>();
 
   /** The real path of the absolute file path `abs`: its folder's real path and its name. */
-  realOf(abs: string): string {
+  readonly realOf = (abs: string): string => {
     const dir = dirname(abs);
     let id: string | undefined;
     try {
@@ -73,7 +73,7 @@ export class FolderRealPaths {
       if (id !== undefined) this.known.set(dir, entry);
     }
     return join(entry.real, basename(abs));
-  }
+  };
 }
 
 /** The folders no safe command may read from or write into (the vault home and its key folders). */
@@ -91,10 +91,13 @@ export class ProtectedFolders {
     return this.roots.find((r) => isInside(r, abs));
   }
 
-  /** The protected root `path` lies in (lexically or through symlinks), if any. */
-  rootOf(path: string): string | undefined {
+  /**
+   * The protected root `path` lies in (lexically or through symlinks), if any. `real` resolves
+   * the path (a process judging many files passes FolderRealPaths' realOf).
+   */
+  rootOf(path: string, real: (abs: string) => string = realPrefix): string | undefined {
     const abs = resolve(path);
-    return this.lexicalRootOf(abs) ?? this.lexicalRootOf(realPrefix(abs));
+    return this.lexicalRootOf(abs) ?? this.lexicalRootOf(real(abs));
   }
 
   /** (device, inode) of every entry under the roots, read once. */

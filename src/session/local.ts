@@ -148,9 +148,9 @@ export class LocalVaultSession implements VaultSession {
   /**
    * Values restore has materialised, decrypted once per session (dropped with everything else
    * read from the vault at a change): a checkout restores the same few keys into thousands of
-   * files, and decrypting each again per file was a tenth of the smudge's time. The matcher
-   * holds every value in memory already; these never leave restore, which copies them into
-   * its output.
+   * files, and decrypting each again per file was a tenth of the smudge's time. Plaintext in
+   * this process until the vault changes or locks (the process holds the key anyway); these
+   * never leave restore, which copies them into its output.
    */
   private restoreValues = new Map<string, Buffer | undefined>();
 

@@ -58,7 +58,7 @@ function loadSkillPacks(dir: string): RulePackFile[] {
 export interface SkillRules {
   threats: Ruleset;
   /** One ruleset per threat rule, same order: threat findings may overlap (a homoglyph inside a curl | sh line) and each must be kept. */
-  singleThreats: OneThreat[];
+  singleThreats: Ruleset[];
   secrets: Ruleset;
   /** Digest over both rule packs: recorded in signatures as the rule pack that gave the verdict (computed on first read). */
   readonly digest: string;
@@ -71,7 +71,7 @@ export function buildSkillRules(config: AgentVaultConfig, packs?: RulePackFile[]
   const threats = new Ruleset(rules, { regexes: [], lineRegexes: [], stopwords: [], paths: [], pathMatcher: undefined }, () => digestRules(defs()));
   const secrets = buildRuleset(config);
   const empty = threats.globalAllowlist;
-  const singleThreats = rules.map((r) => new OneThreat([r], empty, () => threats.digest));
+  const singleThreats = rules.map((r) => new Ruleset([r], empty, () => threats.digest));
   // The digest is computed when first read (a signature, a JSON report): the secret rules'
   // digest reads and hashes the definitions of every built-in rule, which a scan does not need.
   let digest: string | undefined;
@@ -85,22 +85,6 @@ export function buildSkillRules(config: AgentVaultConfig, packs?: RulePackFile[]
   };
 }
 
-const ONLY_RULE: readonly number[] = [0];
-
-/**
- * The ruleset of one threat rule. Its keyword pass gives a pure function of the text; for the
- * text the keyword pass over all threat rules just picked this rule for (scanThreatText), the
- * answer is already known (the rule), and the pass over the whole text again, once per picked
- * rule, was a large share of a skill's scan. Any other text (a decoded window) takes the pass.
- */
-export class OneThreat extends Ruleset {
-  /** The text this rule is known to be a candidate for, during one scanThreatText call. */
-  picked: string | undefined;
-
-  override candidates(text: string): number[] {
-    return text === this.picked ? (ONLY_RULE as number[]) : super.candidates(text);
-  }
-}
 
 
 export interface SuppressedFinding {
@@ -288,6 +272,7 @@ function decodeBlob(blob: string): string | undefined {
 
 // Inline allow comments are ignored: a skill cannot silence its own scan.
 const NO_INLINE = { inlineSuppressions: false };
+const PICKED = { ...NO_INLINE, candidates: [0] };
 
 /** Threat findings of one text: one keyword pass picks the rules, each then runs on its own. */
 export function scanThreatText(text: string, path: string, rules: SkillRules): Finding[] {
@@ -296,12 +281,8 @@ export function scanThreatText(text: string, path: string, rules: SkillRules): F
     // Compiled straight to machine code on first use (see ready): threat patterns run on short
     // texts too (a joined command, a decoded blob, a small script).
     ready(one.rules[0]!.regex);
-    one.picked = text;
-    try {
-      return scanText(text, { path }, one, NO_INLINE);
-    } finally {
-      one.picked = undefined;
-    }
+    // The pass over all threat rules picked this one for this text: its own pass would agree.
+    return scanText(text, { path }, one, PICKED);
   });
 }
 

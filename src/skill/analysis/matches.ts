@@ -40,19 +40,8 @@ export function ready<T extends RegExp>(re: T): T {
 
 /** What `[...text.matchAll(re made global)]` gives, in order. */
 export function allMatches(re: RegExp, text: string): RegExpExecArray[] {
-  const g = globalOf(re);
-  const unicode = g.unicode || g.flags.includes('v');
   const out: RegExpExecArray[] = [];
-  g.lastIndex = 0;
-  try {
-    for (let m = g.exec(text); m; m = g.exec(text)) {
-      out.push(m);
-      // An empty match: step past it (by a code point in unicode mode), as matchAll does.
-      if (m[0] === '') g.lastIndex = advance(text, g.lastIndex, unicode);
-    }
-  } finally {
-    g.lastIndex = 0;
-  }
+  someMatch(re, text, (m) => (out.push(m), false));
   return out;
 }
 
@@ -64,6 +53,7 @@ export function someMatch(re: RegExp, text: string, keep: (m: RegExpExecArray) =
   try {
     for (let m = g.exec(text); m; m = g.exec(text)) {
       if (keep(m)) return true;
+      // An empty match: step past it (by a code point in unicode mode), as matchAll does.
       if (m[0] === '') g.lastIndex = advance(text, g.lastIndex, unicode);
     }
   } finally {
