@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { encodeContent, encodeList, PacketReader } from '../src/git/pkt-line.js';
 import { openVault } from '../src/vault/index.js';
 import { agentWorld, personSets, removeDir, type AgentWorld } from './helpers/agent.js';
 
@@ -70,6 +72,26 @@ describe('key bindings', () => {
     }
     const bound = await w.agent(['smudge', 'config.yaml'], input);
     expect(bound.stdout).toBe(`${VALUE} ${VALUE} <agent-vault:skill-signing-team>\n`);
+  });
+
+  it('one filter process: a value restored into its bound file is not then handed to an unbound one', async () => {
+    // The session keeps the values restore decrypted (a checkout restores the same keys into
+    // thousands of files): the binding must still be judged for every file, not once per key.
+    const request = (path: string) => Buffer.concat([encodeList(['command=smudge', `pathname=${path}`]), encodeContent(Buffer.from('p: <agent-vault:db-password>\n'))]);
+    const input = Buffer.concat([encodeList(['git-filter-client', 'version=2']), encodeList(['capability=clean', 'capability=smudge']), request('config.yaml'), request('exfil.sh'), request('config.yaml')]);
+    const r = await w.agent(['filter-process'], input);
+    expect(r.code, r.stderr).toBe(0);
+    const out = new PacketReader(Readable.from([r.stdoutBytes]));
+    await out.readList();
+    await out.readList();
+    const answers: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      expect(await out.readList()).toEqual(['status=success']);
+      answers.push((await out.readContent()).toString('utf8'));
+      expect(await out.readList()).toEqual([]);
+    }
+    expect(answers).toEqual([`p: ${VALUE}\n`, 'p: <agent-vault:db-password>\n', `p: ${VALUE}\n`]);
+    expect(r.stderr).not.toContain(VALUE);
   });
 
   it('internal keys are never materialised: not by write, not by a binding, not to a terminal', async () => {
