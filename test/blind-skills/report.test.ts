@@ -82,7 +82,7 @@ describe('the blind skill corpus is well formed', () => {
 });
 
 describe('the built scanner on the blind skill corpus', () => {
-  it(`scores every skill and prints the table (targets ${TARGETS.maliciousFlaggedAtLeast * 100}% / ${TARGETS.benignFlaggedAtMost * 100}%, not asserted yet)`, async () => {
+  it(`scores every skill, prints the table and holds the targets (${TARGETS.maliciousFlaggedAtLeast * 100}% / ${TARGETS.benignFlaggedAtMost * 100}%)`, async () => {
     const score = await measureSkills(corpus);
     console.log(describeSkillScore(score));
     expect(score.outcomes.length).toBe(corpus.length);
@@ -90,5 +90,8 @@ describe('the built scanner on the blind skill corpus', () => {
     expect(score.benign.total).toBe(benign.length);
     expect(score.malicious.flagged + score.malicious.missed.length).toBe(malicious.length);
     expect(existsSync(score.workDir), 'the scorer removes its temporary folder').toBe(false);
+    // Issue 16's acceptance, asserted now that it holds (96.3% and 0% when this was added).
+    expect(score.malicious.flagged / score.malicious.total, 'malicious flagged').toBeGreaterThanOrEqual(TARGETS.maliciousFlaggedAtLeast);
+    expect(score.benign.flagged.length / score.benign.total, 'benign flagged').toBeLessThanOrEqual(TARGETS.benignFlaggedAtMost);
   }, 600_000);
 });
